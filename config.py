@@ -1,0 +1,77 @@
+"""Settings classes, read from the environment (12-factor).
+
+`create_app()` picks one by `APP_ENV` (development, testing, production);
+every value can be overridden by an environment variable of the same name.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI: str = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SEARCH_BACKEND: str = os.environ.get("SEARCH_BACKEND", "embedded")
+    SEARCH_INDEX_PATH: str = os.environ.get("SEARCH_INDEX_PATH", str(INSTANCE_DIR / "search.db"))
+    ELASTICSEARCH_URL: str | None = os.environ.get("ELASTICSEARCH_URL")
+    UPLOAD_FOLDER: str = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    # Evidence documents: PDF and images, 10 MiB each (a scanned certificate fits).
+    MAX_EVIDENCE_BYTES: int = _env_int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
+    MAX_CONTENT_LENGTH: int = _env_int("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)
+    BABEL_DEFAULT_LOCALE: str = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE: str = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
+    LANGUAGES: tuple[str, ...] = ("zh_CN", "en")
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    REMEMBER_COOKIE_HTTPONLY: bool = True
+    REMEMBER_COOKIE_SAMESITE: str = "Lax"
+    WTF_CSRF_TIME_LIMIT: int | None = None
+    API_TITLE: str = "Technology Transfer Marketplace API"
+    API_VERSION: str = "v1"
+    OPENAPI_VERSION: str = "3.0.3"
+    OPENAPI_URL_PREFIX: str = "/api/v1"
+    OPENAPI_JSON_PATH: str = "openapi.json"
+    CURRENCY: str = os.environ.get("CURRENCY", "CNY")
+    LISTINGS_PER_PAGE: int = 20
+
+
+class DevelopmentConfig(Config):
+    """`make run`: SQLite under instance/, embedded search, a local-only secret."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+
+
+class TestingConfig(Config):
+    """The test suite; the database URL comes from the fixture."""
+
+    TESTING = True
+    SECRET_KEY = "testing"
+    WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without a real secret key."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

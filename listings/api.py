@@ -1,0 +1,70 @@
+"""REST endpoints of listings (flask-smorest, in the OpenAPI document): the same services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from flask_smorest import Blueprint
+
+from listings import services
+from listings.schemas import (
+    ErrorSchema,
+    ListingInputSchema,
+    ListingOutSchema,
+    SearchArgsSchema,
+    SearchPageSchema,
+)
+from marketplace.accounts.auth import api_actor
+from marketplace.clock import now
+from search.backend import FACETS, SearchQuery
+from search.services import search_listings
+
+blp = Blueprint("listings_api", __name__, description="Listings of results (科技成果)")
+
+
+@blp.route("/")
+@blp.arguments(SearchArgsSchema, location="query")
+@blp.response(200, SearchPageSchema)
+def search(args: dict[str, Any]) -> dict[str, Any]:
+    """Search published listings: text, facet filters, sort and page, with facet counts."""
+    query = SearchQuery(
+        text=args["q"],
+        filters={name: tuple(args[name]) for name in FACETS if args[name]},
+        sort=args["sort"],
+        page=args["page"],
+        per_page=args["per_page"],
+    )
+    result = search_listings(query)
+    by_id = services.published_by_ids([hit.id for hit in result.hits])
+    items = []
+    for hit in result.hits:
+        listing = by_id.get(hit.id)
+        if listing is not None:
+            listing.highlights = dict(hit.highlights)
+            items.append(listing)
+    return {
+        "items": items, "total": result.total, "page": args["page"],
+        "per_page": args["per_page"], "facets": result.facets,
+    }
+
+
+@blp.route("/<int:listing_id>")
+@blp.response(200, ListingOutSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def get(listing_id: int) -> Any:
+    """One listing (published ones for everyone; others for the owner and reviewers)."""
+    return services.visible_listing(api_actor(), listing_id)
+
+
+@blp.route("/", methods=["POST"])
+@blp.arguments(ListingInputSchema)
+@blp.response(201, ListingOutSchema)
+@blp.alt_response(422, schema=ErrorSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def create(data: services.ListingInput) -> Any:
+    """Create a draft listing for the caller's organisation (Authorization: Bearer <token>)."""
+    actor = api_actor(allow_session=False)
+    if actor is None:
+        abort(401, description="Send an API token: Authorization: Bearer <token>.")
+    return services.create_listing(actor, data, now=now())

@@ -1,0 +1,102 @@
+"""Listings of results (科技成果), their IP assets and ownership evidence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from listings.rules import IPKind, ListingStatus
+from marketplace.accounts.models import Organisation
+from marketplace.extensions import db
+
+
+def _enum(cls: type) -> Enum:
+    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+
+
+class Listing(db.Model):
+    """One result or portfolio offered on the market, in Chinese, English or both."""
+
+    __tablename__ = "listings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[ListingStatus] = mapped_column(_enum(ListingStatus), index=True)
+    title_zh: Mapped[str | None] = mapped_column(String(300))
+    title_en: Mapped[str | None] = mapped_column(String(300))
+    summary_zh: Mapped[str | None] = mapped_column(Text)
+    summary_en: Mapped[str | None] = mapped_column(Text)
+    problem: Mapped[str | None] = mapped_column(Text)
+    advantage: Mapped[str | None] = mapped_column(Text)
+    economics: Mapped[str | None] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(String(32), index=True)
+    ipc_classes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    trl: Mapped[int] = mapped_column(Integer)
+    inventors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    holder: Mapped[str] = mapped_column(String(200))
+    transfer_modes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    region: Mapped[str] = mapped_column(String(64))
+    asking_price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    featured: Mapped[bool] = mapped_column(Boolean, default=False)
+    rejection_reason: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    organisation: Mapped[Organisation] = relationship()
+    ip_assets: Mapped[list[IPAsset]] = relationship(
+        back_populates="listing", cascade="all, delete-orphan", order_by="IPAsset.id"
+    )
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="listing", cascade="all, delete-orphan", order_by="Evidence.id"
+    )
+
+    def title(self, locale: str = "zh_CN") -> str:
+        """The title in the reader's language, falling back to the other one."""
+        preferred = self.title_en if locale.startswith("en") else self.title_zh
+        return preferred or self.title_zh or self.title_en or ""
+
+    def summary(self, locale: str = "zh_CN") -> str:
+        """The plain-language summary in the reader's language, falling back to the other."""
+        preferred = self.summary_en if locale.startswith("en") else self.summary_zh
+        return preferred or self.summary_zh or self.summary_en or ""
+
+
+class IPAsset(db.Model):
+    """A patent or other right in a listing, with a validated, normalised number."""
+
+    __tablename__ = "ip_assets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[IPKind] = mapped_column(_enum(IPKind))
+    number: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str | None] = mapped_column(String(300))
+    legal_status: Mapped[str | None] = mapped_column(String(40))
+
+    listing: Mapped[Listing] = relationship(back_populates="ip_assets")
+
+
+class Evidence(db.Model):
+    """An ownership document (certificate, register extract, assignment, authorisation)."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    listing: Mapped[Listing] = relationship(back_populates="evidence")

@@ -1,0 +1,201 @@
+"""Listing input (API JSON and the HTML editor) and output shapes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, fields, post_load, validate
+from werkzeug.datastructures import MultiDict
+
+from listings.rules import FIELDS, IPKind, TransferMode
+from listings.services import IPAssetInput, ListingInput
+from marketplace.domain import N_, ValidationFailed
+from marketplace.money import Money
+
+_required = {"required": N_("This field is required.")}
+_LIST_SPLIT = re.compile(r"[;,，；、\n]+")
+
+
+class IPAssetSchema(Schema):
+    """One IP number."""
+
+    kind = fields.Enum(IPKind, by_value=True, required=True, error_messages=_required)
+    number = fields.String(required=True, validate=validate.Length(1, 60), error_messages=_required)
+    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    legal_status = fields.String(dump_only=True)
+
+
+class ListingInputSchema(Schema):
+    """A listing as the API and the editor send it."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    title_zh = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    title_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    summary_zh = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    summary_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    problem = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    advantage = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    economics = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    field = fields.String(
+        required=True, validate=validate.OneOf(list(FIELDS), error=N_("Choose a technology field.")),
+        error_messages=_required,
+    )
+    trl = fields.Integer(
+        required=True, validate=validate.Range(1, 9, error=N_("Maturity (TRL) must be between 1 and 9.")),
+        error_messages={**_required, "invalid": N_("Maturity (TRL) must be between 1 and 9.")},
+    )
+    holder = fields.String(required=True, validate=validate.Length(1, 200), error_messages=_required)
+    region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=_required)
+    ipc_classes = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
+    inventors = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
+    transfer_modes = fields.List(
+        fields.String(validate=validate.OneOf([m.value for m in TransferMode])),
+        required=True, validate=validate.Length(min=1, error=N_("Choose at least one transfer mode.")),
+        error_messages={"required": N_("Choose at least one transfer mode.")},
+    )
+    asking_price_minor = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1),
+        metadata={"description": "Asking price in minor units (分); null for negotiable."},
+    )
+    ip_assets = fields.List(fields.Nested(IPAssetSchema), load_default=list)
+
+    @post_load
+    def _to_input(self, data: dict[str, Any], **_: Any) -> ListingInput:
+        assets = tuple(IPAssetInput(**asset) for asset in data.pop("ip_assets"))
+        for name in ("ipc_classes", "inventors", "transfer_modes"):
+            data[name] = tuple(data[name])
+        return ListingInput(ip_assets=assets, **data)
+
+
+def editor_form_to_input(form: MultiDict) -> dict[str, Any]:
+    """The HTML editor's flat form as the API's JSON shape (lists split, price in 分).
+
+    A price that cannot be read raises ValidationFailed on the `asking_price` field.
+    """
+    rows = zip(form.getlist("ip_kind"), form.getlist("ip_number"), form.getlist("ip_title"), strict=False)
+    price_text = form.get("asking_price", "").strip()
+    price = Money.from_yuan_text(price_text, field="asking_price").minor if price_text else None
+    data: dict[str, Any] = {
+        key: form.get(key, "").strip() or None
+        for key in ("title_zh", "title_en", "summary_zh", "summary_en", "problem", "advantage", "economics")
+    }
+    data.update(
+        field=form.get("field", ""),
+        trl=form.get("trl", ""),
+        holder=form.get("holder", "").strip(),
+        region=form.get("region", "").strip(),
+        ipc_classes=split_list(form.get("ipc_classes", "")),
+        inventors=split_list(form.get("inventors", "")),
+        transfer_modes=form.getlist("transfer_modes"),
+        asking_price_minor=price,
+        ip_assets=[
+            {"kind": kind, "number": number, "title": title or None}
+            for kind, number, title in rows
+            if number.strip()
+        ],
+    )
+    return data
+
+
+def split_list(text: str) -> list[str]:
+    """'张三，李四; Wang Wu' → ['张三', '李四', 'Wang Wu']."""
+    return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+
+
+def price_error_field(error: ValidationFailed) -> str:
+    """The editor's field name for an error the API reports on `asking_price_minor`."""
+    return "asking_price" if error.field == "asking_price_minor" else (error.field or "_form")
+
+
+class OrganisationRefSchema(Schema):
+    """The holder organisation, as a reference."""
+
+    id = fields.Integer()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    verified = fields.Boolean(attribute="is_verified")
+
+
+class ListingOutSchema(Schema):
+    """A listing as the API returns it."""
+
+    id = fields.Integer()
+    status = fields.String(attribute="status.value")
+    title = fields.Method("_title")
+    title_zh = fields.String(allow_none=True)
+    title_en = fields.String(allow_none=True)
+    summary = fields.Method("_summary")
+    summary_zh = fields.String(allow_none=True)
+    summary_en = fields.String(allow_none=True)
+    problem = fields.String(allow_none=True)
+    advantage = fields.String(allow_none=True)
+    economics = fields.String(allow_none=True)
+    field = fields.String()
+    trl = fields.Integer()
+    ipc_classes = fields.List(fields.String())
+    inventors = fields.List(fields.String())
+    holder = fields.String()
+    organisation = fields.Nested(OrganisationRefSchema)
+    transfer_modes = fields.List(fields.String())
+    region = fields.String()
+    asking_price_minor = fields.Integer(allow_none=True)
+    currency = fields.String()
+    published_at = fields.DateTime(allow_none=True)
+    ip_assets = fields.List(fields.Nested(IPAssetSchema))
+    highlights = fields.Method("_highlights")
+
+    def _title(self, listing: Any) -> str:
+        return listing.title(self.context_locale())
+
+    def _summary(self, listing: Any) -> str:
+        return listing.summary(self.context_locale())
+
+    def _highlights(self, listing: Any) -> dict[str, str]:
+        return getattr(listing, "highlights", {})
+
+    def context_locale(self) -> str:
+        from marketplace.i18n import current_locale
+
+        return current_locale()
+
+
+class SearchArgsSchema(Schema):
+    """Query string of GET /api/v1/listings."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String(load_default="")
+    sort = fields.String(
+        load_default="relevance",
+        validate=validate.OneOf(["relevance", "newest", "price_asc", "price_desc", "trl_desc"]),
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    field = fields.List(fields.String(), load_default=list)
+    ipc_section = fields.List(fields.String(), load_default=list)
+    transfer_mode = fields.List(fields.String(), load_default=list)
+    trl = fields.List(fields.String(), load_default=list)
+    region = fields.List(fields.String(), load_default=list)
+    price_band = fields.List(fields.String(), load_default=list)
+
+
+class SearchPageSchema(Schema):
+    """A page of search results with the facet counts of all matches."""
+
+    items = fields.List(fields.Nested(ListingOutSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    facets = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
+
+
+class ErrorSchema(Schema):
+    """An error: stable code, message, field errors."""
+
+    code = fields.String()
+    message = fields.String()
+    errors = fields.Dict()

@@ -1,0 +1,201 @@
+"""Listing pages: detail, my listings, the editor with evidence, and the owner's actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from werkzeug.wrappers import Response
+
+from listings import services
+from listings.rules import EVIDENCE_KINDS, FIELDS, IPKind, ListingStatus, TransferMode
+from listings.schemas import ListingInputSchema, editor_form_to_input
+from listings.storage import evidence_path
+from marketplace.audit.services import history
+from marketplace.clock import now
+from marketplace.domain import N_, DomainError, ValidationFailed
+from marketplace.forms import FieldErrors, domain_errors
+
+bp = Blueprint("listings", __name__)
+
+
+def _evidence_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "evidence"
+
+
+def _editor_context(**extra: object) -> dict:
+    return {
+        "fields": FIELDS,
+        "ip_kinds": list(IPKind),
+        "transfer_modes": list(TransferMode),
+        "evidence_kinds": EVIDENCE_KINDS,
+        **extra,
+    }
+
+
+@bp.route("/listings/<int:listing_id>")
+def detail(listing_id: int) -> str:
+    """A listing as buyers see it; owners and reviewers also see its state and history."""
+    listing = services.visible_listing(current_user, listing_id)
+    owner = services.is_owner(current_user, listing)
+    show_history = owner or (current_user.is_authenticated and current_user.can_review)
+    return render_template(
+        "listings/detail.html",
+        listing=listing,
+        owner=owner,
+        fields=FIELDS,
+        history=history("listing", listing.id) if show_history else [],
+    )
+
+
+@bp.route("/my/listings")
+@login_required
+def mine() -> str:
+    """The seller's dashboard: the organisation's listings by state."""
+    raw_status = request.args.get("status", "")
+    status = ListingStatus(raw_status) if raw_status in ListingStatus._value2member_map_ else None
+    return render_template(
+        "listings/mine.html",
+        listings=services.listings_of(current_user, status),
+        counts=services.count_by_status(current_user),
+        statuses=list(ListingStatus),
+        active_status=status,
+        fields=FIELDS,
+    )
+
+
+def _parse_editor() -> tuple[services.ListingInput | None, FieldErrors]:
+    try:
+        raw = editor_form_to_input(request.form)
+        return ListingInputSchema().load(raw), {}
+    except ValidationFailed as error:
+        return None, domain_errors(error)
+    except ValidationError as error:
+        return None, _editor_errors(error.messages)
+
+
+def _editor_errors(messages: dict) -> FieldErrors:
+    """Marshmallow's nested errors as the editor's field names (ip_assets.0.number, ...)."""
+    errors: FieldErrors = {}
+    for key, value in messages.items():
+        if isinstance(value, dict):
+            for position, nested in value.items():
+                for name, texts in (nested.items() if isinstance(nested, dict) else [("", nested)]):
+                    errors[f"{key}.{position}.{name}".rstrip(".")] = [_(str(t)) for t in texts]
+        else:
+            errors["asking_price" if key == "asking_price_minor" else key] = [_(str(t)) for t in value]
+    return errors
+
+
+@bp.route("/listings/new", methods=["GET", "POST"])
+@login_required
+def create() -> str | Response | tuple[str, int]:
+    """Create a draft listing; evidence is attached on the next page."""
+    errors: FieldErrors = {}
+    if request.method == "POST":
+        data, errors = _parse_editor()
+        if data is not None:
+            try:
+                listing = services.create_listing(current_user, data, now=now())
+            except DomainError as error:
+                errors = domain_errors(error)
+            else:
+                flash(_("Draft saved. Now attach the ownership evidence."), "success")
+                return redirect(url_for("listings.edit", listing_id=listing.id) + "#evidence")
+    holder = current_user.organisation.name if current_user.organisation else ""
+    context = _editor_context(listing=None, form=request.form, errors=errors, default_holder=holder)
+    return render_template("listings/edit.html", **context), (422 if errors else 200)
+
+
+@bp.route("/listings/<int:listing_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(listing_id: int) -> str | Response | tuple[str, int]:
+    """Edit a draft and manage its evidence."""
+    listing = services.get_listing(listing_id)
+    if not services.is_owner(current_user, listing):
+        abort(404)
+    errors: FieldErrors = {}
+    if request.method == "POST":
+        data, errors = _parse_editor()
+        if data is not None:
+            try:
+                services.update_listing(current_user, listing_id, data, now=now())
+            except DomainError as error:
+                errors = domain_errors(error)
+            else:
+                flash(_("Changes saved."), "success")
+                return redirect(url_for("listings.edit", listing_id=listing_id))
+    context = _editor_context(listing=listing, form=request.form if errors else None, errors=errors)
+    return render_template("listings/edit.html", **context), (422 if errors else 200)
+
+
+@bp.post("/listings/<int:listing_id>/evidence")
+@login_required
+def upload_evidence(listing_id: int) -> Response:
+    """Attach an ownership document."""
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise ValidationFailed(_("Choose a file to upload."), field="file")
+        services.add_evidence(
+            current_user, listing_id, kind=request.form.get("kind", ""), stream=upload.stream,
+            filename=upload.filename, folder=_evidence_folder(),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now(),
+        )
+    except DomainError as error:
+        flash(error.text(_), "danger")
+    else:
+        flash(_("Document attached."), "success")
+    return redirect(url_for("listings.edit", listing_id=listing_id) + "#evidence")
+
+
+@bp.post("/evidence/<int:evidence_id>/delete")
+@login_required
+def delete_evidence(evidence_id: int) -> Response:
+    """Remove a document from a draft."""
+    listing_id = services.evidence_for_download(current_user, evidence_id).listing_id
+    services.remove_evidence(current_user, evidence_id, folder=_evidence_folder(), now=now())
+    flash(_("Document removed."), "info")
+    return redirect(url_for("listings.edit", listing_id=listing_id) + "#evidence")
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@login_required
+def evidence_file(evidence_id: int) -> Response:
+    """Serve a document to its owner or a reviewer, never as active content."""
+    evidence = services.evidence_for_download(current_user, evidence_id)
+    response = send_file(
+        evidence_path(_evidence_folder(), evidence.stored_name),
+        mimetype=evidence.content_type,
+        download_name=evidence.original_name,
+        as_attachment=request.args.get("download") == "1",
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+_ACTIONS = {
+    "submit": (services.submit, N_("Submitted for ownership review.")),
+    "publish": (services.publish, N_("Published: the listing is now public and searchable.")),
+    "withdraw": (services.withdraw, N_("Withdrawn from the market.")),
+    "reopen": (services.reopen, N_("Reopened as a draft.")),
+}
+
+
+@bp.post("/listings/<int:listing_id>/<any(submit, publish, withdraw, reopen):action>")
+@login_required
+def act(listing_id: int, action: str) -> Response:
+    """The owner moves the listing along its life: submit, publish, withdraw, reopen."""
+    service, message = _ACTIONS[action]
+    try:
+        service(current_user, listing_id, now=now())
+    except DomainError as error:
+        flash(error.text(_), "danger")
+    else:
+        flash(_(message), "success")
+    return redirect(url_for("listings.detail", listing_id=listing_id))

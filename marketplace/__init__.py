@@ -1,0 +1,78 @@
+"""The application shell: `create_app()` binds extensions, blueprints, CLI and error pages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import BASE_DIR, CONFIGS
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app for `APP_ENV` (development by default), then apply `test_config`."""
+    env = os.environ.get("APP_ENV", "testing" if test_config else "development")
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INSTANCE_PATH", str(BASE_DIR / "instance")),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(CONFIGS[env])
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set: a production server refuses to start without one.")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from marketplace import errors, i18n, labels
+    from marketplace.accounts import auth
+    from marketplace.extensions import api, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    i18n.init_app(app)
+    labels.init_app(app)
+    auth.init_app(app)
+    api.init_app(app)
+    errors.init_app(app)
+    import search
+
+    search.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from listings.api import blp as listings_api
+    from listings.views import bp as listings_views
+    from marketplace.accounts.views import bp as accounts_views
+    from marketplace.extensions import api
+    from marketplace.main import bp as main_views
+    from marketplace.review.views import bp as review_views
+    from search.views import bp as search_views
+
+    for blueprint in (main_views, accounts_views, listings_views, review_views, search_views):
+        app.register_blueprint(blueprint)
+    from marketplace.extensions import csrf
+
+    csrf.exempt(listings_api)  # token-authenticated; see accounts.auth.api_actor
+    api.register_blueprint(listings_api, url_prefix="/api/v1/listings")
+
+
+def _register_cli(app: Flask) -> None:
+    from marketplace.accounts.cli import accounts_cli
+    from marketplace.audit.cli import audit_cli
+    from marketplace.demo.cli import demo_cli
+    from search.cli import search_cli
+
+    for group in (accounts_cli, audit_cli, demo_cli, search_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""Demo market: generated organisations, people and listings for `make run`."""

@@ -1,0 +1,38 @@
+"""`flask demo load`: fill an empty market with generated demo data, once."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from marketplace.clock import now
+from marketplace.demo import loader
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@demo_cli.command("load")
+@click.option("--listings", "listing_count", default=320, show_default=True)
+def load_command(listing_count: int) -> None:
+    """Load the demo market unless the database already has listings; print the sign-ins."""
+    if loader.already_loaded():
+        click.echo("Demo data already loaded; nothing to do.")
+        return
+    started = time.monotonic()
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "evidence"
+    summary = loader.load(now=now(), evidence_folder=folder, listing_count=listing_count)
+    from search.indexer import drain
+
+    drain()
+    click.echo(
+        f"Loaded {summary.organisations} organisations, {summary.users} users and "
+        f"{summary.listings} listings {summary.by_status} in {time.monotonic() - started:.1f}s."
+    )
+    click.echo("Sign in with (email / password):")
+    for email, password in loader.PASSWORDS.items():
+        click.echo(f"  {email:24} {password}")
+    click.echo(f"  org01..org40@demo.market {loader.MEMBER_PASSWORD}  (one per organisation)")

@@ -1,0 +1,104 @@
+"""Human labels of the market's vocabularies, in the reader's language."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from listings.rules import EVIDENCE_KINDS, FIELDS, PRICE_BANDS, IPKind, ListingStatus, TransferMode
+from marketplace.accounts.models import OrganisationKind, VerificationStatus
+from marketplace.i18n import current_locale
+
+LISTING_STATUS = {
+    ListingStatus.DRAFT: (_l("Draft"), "secondary"),
+    ListingStatus.SUBMITTED: (_l("Under ownership review"), "warning"),
+    ListingStatus.CONFIRMED: (_l("Ownership confirmed"), "info"),
+    ListingStatus.PUBLISHED: (_l("Published"), "success"),
+    ListingStatus.WITHDRAWN: (_l("Withdrawn"), "dark"),
+}
+VERIFICATION = {
+    VerificationStatus.PENDING: (_l("Awaiting verification"), "warning"),
+    VerificationStatus.VERIFIED: (_l("Verified"), "success"),
+    VerificationStatus.REJECTED: (_l("Rejected"), "danger"),
+}
+ORG_KIND = {
+    OrganisationKind.UNIVERSITY: _l("University"),
+    OrganisationKind.INSTITUTE: _l("Research institute"),
+    OrganisationKind.ENTERPRISE: _l("Enterprise"),
+    OrganisationKind.BROKER_AGENCY: _l("Broker agency"),
+    OrganisationKind.OPERATOR: _l("Market operator"),
+}
+TRANSFER_MODE = {
+    TransferMode.ASSIGNMENT: _l("Assignment"),
+    TransferMode.EXCLUSIVE_LICENCE: _l("Exclusive licence"),
+    TransferMode.SOLE_LICENCE: _l("Sole licence"),
+    TransferMode.NON_EXCLUSIVE_LICENCE: _l("Non-exclusive licence"),
+    TransferMode.EQUITY: _l("Equity investment"),
+}
+IP_KIND = {
+    IPKind.CN_APPLICATION: _l("CN application / patent"),
+    IPKind.CN_PUBLICATION: _l("CN publication"),
+    IPKind.US: _l("US patent or publication"),
+    IPKind.EP: _l("EP application"),
+    IPKind.PCT: _l("PCT application"),
+    IPKind.WO: _l("WO publication"),
+}
+PRICE_BAND = {
+    "lt_100k": _l("Under ¥100k"),
+    "100k_500k": _l("¥100k – 500k"),
+    "500k_1m": _l("¥500k – 1M"),
+    "1m_5m": _l("¥1M – 5M"),
+    "gte_5m": _l("¥5M and more"),
+    "negotiable": _l("Price negotiable"),
+}
+IPC_SECTION = {
+    "A": _l("A · Human necessities"),
+    "B": _l("B · Operations, transport"),
+    "C": _l("C · Chemistry, metallurgy"),
+    "D": _l("D · Textiles, paper"),
+    "E": _l("E · Fixed constructions"),
+    "F": _l("F · Mechanical engineering"),
+    "G": _l("G · Physics"),
+    "H": _l("H · Electricity"),
+}
+assert set(PRICE_BAND) == {band for band, _ in PRICE_BANDS} | {"negotiable"}
+
+
+def _pick(pair: tuple[str, str]) -> str:
+    return pair[1] if current_locale().startswith("en") else pair[0]
+
+
+def field_label(code: str) -> str:
+    """A technology field in the reader's language."""
+    return _pick(FIELDS[code]) if code in FIELDS else code
+
+
+def evidence_label(code: str) -> str:
+    """An evidence kind in the reader's language."""
+    return _pick(EVIDENCE_KINDS[code]) if code in EVIDENCE_KINDS else code
+
+
+def facet_label(facet: str, value: str) -> str:
+    """The label of a facet value on the search page."""
+    if facet == "field":
+        return field_label(value)
+    table = {"transfer_mode": TRANSFER_MODE, "price_band": PRICE_BAND, "ipc_section": IPC_SECTION}.get(facet)
+    if table is not None:
+        return str(table.get(value, value))  # type: ignore[call-overload]
+    if facet == "trl":
+        return f"TRL {value}"
+    return value
+
+
+def init_app(app: Flask) -> None:
+    """Make the labels available to every template."""
+    app.jinja_env.globals.update(
+        LISTING_STATUS=LISTING_STATUS,
+        VERIFICATION=VERIFICATION,
+        ORG_KIND=ORG_KIND,
+        TRANSFER_MODE=TRANSFER_MODE,
+        IP_KIND=IP_KIND,
+        field_label=field_label,
+        evidence_label=evidence_label,
+        facet_label=facet_label,
+    )

@@ -1,0 +1,61 @@
+"""Home, health, language switch and the API's browsable docs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from listings import services as listings
+from marketplace.extensions import api, db
+from marketplace.i18n import SUPPORTED
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home() -> str:
+    """The market's front page: figures, featured and latest results."""
+    return render_template(
+        "home.html",
+        featured=listings.featured(4),
+        latest=listings.latest_published(8),
+        figures=listings.market_figures(),
+    )
+
+
+@bp.route("/healthz")
+def healthz() -> tuple[Response, int]:
+    """Readiness of the database and the search backend (503 when a part fails)."""
+    from search import get_backend
+
+    body = {"status": "ok", "database": "ok", "search": "ok"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure means "not ready"; the log has the details
+        current_app.logger.exception("health check: database")
+        body["database"] = "error"
+    backend = get_backend()
+    body["search_backend"] = backend.name
+    if not backend.healthy():
+        body["search"] = "error"
+    if body["database"] != "ok" or body["search"] != "ok":
+        body["status"] = "error"
+    return jsonify(body), 200 if body["status"] == "ok" else 503
+
+
+@bp.route("/lang/<code>")
+def switch_language(code: str) -> Response:
+    """Remember the reader's language and go back to where they were."""
+    if code in SUPPORTED:
+        session["lang"] = code
+    target = request.referrer or ""
+    same_site = target.startswith(request.host_url)
+    return redirect(target if same_site else url_for("main.home"))
+
+
+@bp.route("/api/v1/docs")
+def api_docs() -> str:
+    """The OpenAPI document rendered as a page (no CDN-hosted viewer)."""
+    return render_template("api_docs.html", spec=api.spec.to_dict(), user=current_user)

@@ -1,0 +1,96 @@
+"""Reviewers' pages: the queues, a listing's evidence side by side, the audit trail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from listings import services as listings
+from listings.rules import EVIDENCE_KINDS, FIELDS, ListingStatus
+from marketplace.accounts import services as accounts
+from marketplace.audit.services import history, verify_ownership_chain
+from marketplace.clock import now
+from marketplace.domain import DomainError
+from marketplace.review import services
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here needs a signed-in reviewer (the services check the role)."""
+
+
+@bp.route("/")
+def queues() -> str:
+    """Both queues: organisations to verify and listings whose ownership awaits a decision."""
+    return render_template(
+        "review/queues.html",
+        organisations=services.organisation_queue(current_user),
+        listings=listings.ownership_queue(current_user),
+        fields=FIELDS,
+    )
+
+
+@bp.route("/listings/<int:listing_id>")
+def listing(listing_id: int) -> str:
+    """A submitted listing with its evidence side by side, and the decision buttons."""
+    accounts.require_reviewer(current_user)
+    item = listings.get_listing(listing_id)
+    return render_template(
+        "review/listing.html",
+        listing=item,
+        fields=FIELDS,
+        evidence_kinds=EVIDENCE_KINDS,
+        history=history("listing", item.id),
+        decidable=item.status == ListingStatus.SUBMITTED,
+    )
+
+
+@bp.post("/listings/<int:listing_id>/<any(confirm, reject):decision>")
+def decide_listing(listing_id: int, decision: str) -> Response:
+    """Confirm ownership, or reject with a reason."""
+    reason = request.form.get("reason", "")
+    try:
+        if decision == "confirm":
+            listings.confirm_ownership(current_user, listing_id, now=now(), note=reason)
+            flash(_("Ownership confirmed. The seller can now publish the listing."), "success")
+        else:
+            listings.reject_ownership(current_user, listing_id, reason, now=now())
+            flash(_("Sent back to the seller with your reason."), "info")
+    except DomainError as error:
+        flash(error.text(_), "danger")
+        return redirect(url_for("review.listing", listing_id=listing_id))
+    return redirect(url_for("review.queues"))
+
+
+@bp.post("/organisations/<int:org_id>/<any(verify, reject):decision>")
+def decide_organisation(org_id: int, decision: str) -> Response:
+    """Verify an organisation, or reject it with a reason."""
+    try:
+        if decision == "verify":
+            accounts.verify_organisation(current_user, org_id, now=now())
+            flash(_("Organisation verified."), "success")
+        else:
+            accounts.reject_organisation(current_user, org_id, request.form.get("reason", ""), now=now())
+            flash(_("Organisation rejected."), "info")
+    except DomainError as error:
+        flash(error.text(_), "danger")
+    return redirect(url_for("review.queues"))
+
+
+@bp.route("/audit")
+def audit() -> str:
+    """The audit trail, and whether the ownership chain is intact."""
+    object_type = request.args.get("type") or None
+    checked, broken = verify_ownership_chain()
+    return render_template(
+        "review/audit.html",
+        entries=services.audit_trail(current_user, object_type=object_type),
+        checked=checked,
+        broken=broken,
+        object_type=object_type,
+    )

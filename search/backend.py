@@ -1,0 +1,100 @@
+"""The one search interface every backend implements, and its value types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+# Facets every backend counts; the values are the document's keyword fields.
+FACETS: tuple[str, ...] = ("field", "ipc_section", "transfer_mode", "trl", "region", "price_band")
+SORTS: tuple[str, ...] = ("relevance", "newest", "price_asc", "price_desc", "trl_desc")
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """What the index knows of one published listing."""
+
+    id: int
+    title_zh: str
+    title_en: str
+    summary_zh: str
+    summary_en: str
+    body: str  # problem, advantage, economics: searched, not shown
+    ipc_classes: tuple[str, ...]
+    inventors: tuple[str, ...]
+    holder: str
+    field: str
+    ipc_section: str | None
+    transfer_modes: tuple[str, ...]
+    trl: int
+    region: str
+    price_band: str
+    asking_price_minor: int | None
+    published_at: datetime
+    organisation_id: int
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A query: free text, facet filters (OR within a facet, AND across), sort, page."""
+
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    with_facets: bool = True
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result: the listing id, its score and HTML-safe highlighted snippets.
+
+    `highlights` maps 'title' and 'summary' to text where matched terms are
+    wrapped in <mark>…</mark> and everything else is HTML-escaped.
+    """
+
+    id: int
+    score: float
+    highlights: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits, the total number of matches and the facet counts of all matches."""
+
+    hits: Sequence[SearchHit]
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
+class SearchBackend(Protocol):
+    """Embedded (SQLite FTS5) and Elasticsearch backends behave the same to callers."""
+
+    name: str
+
+    def index(self, documents: Iterable[SearchDocument]) -> int:
+        """Add or replace documents; return how many were written."""
+        ...
+
+    def delete(self, ids: Iterable[int]) -> None:
+        """Remove documents; unknown ids are ignored."""
+        ...
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run a query."""
+        ...
+
+    def clear(self) -> None:
+        """Remove every document (before a full reindex)."""
+        ...
+
+    def count(self) -> int:
+        """How many documents the index holds."""
+        ...
+
+    def healthy(self) -> bool:
+        """Whether the backend answers queries right now."""
+        ...

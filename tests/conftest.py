@@ -1,0 +1,108 @@
+"""Fixtures: one app per test session on SQLite or PostgreSQL, a rollback per test, a clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session
+from sqlalchemy import text
+
+from marketplace import create_app
+from marketplace.extensions import db
+
+
+@dataclass
+class FrozenClock:
+    """A clock the test moves by hand."""
+
+    current: datetime
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        self.current += timedelta(**delta)
+        return self.current
+
+
+class _ConnectionBoundSession(Session):
+    """Every statement goes through the test's connection, whatever the model's bind."""
+
+    def get_bind(self, *args: object, **kwargs: object):  # type: ignore[override]
+        return self.bind
+
+
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """TEST_DATABASE_URL (PostgreSQL in `make test`) or a fresh SQLite file."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app with a database built by the migrations (so they are exercised on every run)."""
+    work = tmp_path_factory.mktemp("instance")
+    url = database_url(tmp_path_factory)
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SEARCH_INDEX_PATH": str(work / "search.db"),
+            "UPLOAD_FOLDER": str(work / "uploads"),
+            "MAX_EVIDENCE_BYTES": 200_000,
+        }
+    )
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        db.session.remove()
+    yield app
+
+
+@pytest.fixture
+def clock(app: Flask) -> Iterator[FrozenClock]:
+    """The app's clock, frozen at a known moment."""
+    frozen = FrozenClock(datetime(2026, 3, 2, 1, 30, tzinfo=UTC))
+    app.extensions["clock"] = frozen
+    yield frozen
+    app.extensions.pop("clock", None)
+
+
+@pytest.fixture
+def db_session(app: Flask, clock: FrozenClock) -> Iterator[object]:
+    """A test inside one outer transaction, rolled back at the end; commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint",
+             "class_": _ConnectionBoundSession}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db_session: object) -> FlaskClient:
+    """A browser-like client sharing the test's transaction."""
+    return app.test_client()
+
+
+@pytest.fixture
+def upload_folder(app: Flask) -> Path:
+    """Where evidence files go in this test session."""
+    return Path(app.config["UPLOAD_FOLDER"]) / "evidence"

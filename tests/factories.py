@@ -1,0 +1,100 @@
+"""Test data built through the services, so every object is one the product could make."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from datetime import datetime
+from pathlib import Path
+
+from listings import services as listings
+from listings.ip_numbers import check_character_cn
+from listings.models import Listing
+from listings.rules import IPKind, ListingStatus
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import OrganisationKind, User
+from marketplace.accounts.rules import make_credit_code
+
+PASSWORD = "Correct-horse-9"
+_serial = itertools.count(1)
+
+# The smallest file that `filetype` recognises as a PDF.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def credit_code(n: int | None = None) -> str:
+    """A valid unified social credit code, different for each call."""
+    n = next(_serial) if n is None else n
+    return make_credit_code(f"12310000{n:09d}")
+
+
+def cn_application(n: int | None = None, year: int = 2019) -> str:
+    """A valid CN invention application number."""
+    n = next(_serial) if n is None else n
+    digits = f"{year}1{n:07d}"
+    return f"{digits}.{check_character_cn(digits)}"
+
+
+def seller(now: datetime, *, verified: bool = True, reviewer: User | None = None,
+           kind: OrganisationKind = OrganisationKind.UNIVERSITY, name: str | None = None) -> User:
+    """A user who registered an organisation (verified by `reviewer` unless told otherwise)."""
+    n = next(_serial)
+    user = accounts.sign_up(
+        accounts.SignUp(
+            email=f"user{n}@example.edu.cn", name=f"用户{n}", password=PASSWORD,
+            organisation=accounts.NewOrganisation(
+                name=name or f"测试大学{n}", kind=kind, credit_code=credit_code(n), region="上海市",
+            ),
+        ),
+        now=now,
+    )
+    if verified:
+        accounts.verify_organisation(reviewer or platform_reviewer(now), user.organisation_id, now=now)
+    return user
+
+
+def platform_reviewer(now: datetime) -> User:
+    """A reviewer of the market."""
+    n = next(_serial)
+    return accounts.create_platform_user(f"reviewer{n}@market.example", f"审核员{n}", PASSWORD, now=now)
+
+
+def listing_input(**overrides: object) -> listings.ListingInput:
+    """A complete, valid listing as a seller would type it."""
+    values: dict[str, object] = {
+        "title_zh": "一种高镍三元正极材料的制备方法",
+        "summary_zh": "解决高镍正极循环寿命短的问题，容量保持率提升20%。",
+        "field": "energy",
+        "trl": 5,
+        "holder": "测试大学",
+        "region": "上海市",
+        "ipc_classes": ("H01M 4/525",),
+        "inventors": ("王伟", "李娜"),
+        "transfer_modes": ("assignment", "exclusive_licence"),
+        "asking_price_minor": 50_000_000,
+        "ip_assets": (listings.IPAssetInput(IPKind.CN_APPLICATION, cn_application()),),
+    }
+    values.update(overrides)
+    return listings.ListingInput(**values)  # type: ignore[arg-type]
+
+
+def listing(owner: User, now: datetime, *, status: ListingStatus = ListingStatus.DRAFT,
+            reviewer: User | None = None, folder: Path | None = None, **overrides: object) -> Listing:
+    """A listing of `owner`'s organisation, moved through the services to `status`."""
+    item = listings.create_listing(owner, listing_input(**overrides), now=now)
+    if status == ListingStatus.DRAFT:
+        return item
+    assert folder is not None, "a listing past draft needs evidence: pass folder="
+    listings.add_evidence(owner, item.id, kind="certificate", stream=io.BytesIO(PDF_BYTES),
+                          filename="certificate.pdf", folder=folder, max_bytes=1_000_000, now=now)
+    listings.submit(owner, item.id, now=now)
+    if status == ListingStatus.SUBMITTED:
+        return item
+    listings.confirm_ownership(reviewer or platform_reviewer(now), item.id, now=now)
+    if status == ListingStatus.CONFIRMED:
+        return item
+    listings.publish(owner, item.id, now=now)
+    if status == ListingStatus.PUBLISHED:
+        return item
+    listings.withdraw(owner, item.id, now=now)
+    return item

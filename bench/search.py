@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -27,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this file's folder comes first on sys.path and `search` would be us.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from bench.corpus import CorpusGenerator  # noqa: E402
-from search.backend import FACETS, SearchDocument, SearchQuery  # noqa: E402
-from search.embedded import EmbeddedSearchBackend  # noqa: E402
-from search.text import segment_for_index  # noqa: E402
+from bench.corpus import CorpusGenerator
+from search.backend import FACETS, SearchDocument, SearchQuery
+from search.embedded import EmbeddedSearchBackend
+from search.text import segment_for_index
 
 BATCH = 2000
 
@@ -281,9 +280,7 @@ def print_reports(reports: Sequence[SearchReportLike], verbose: bool) -> None:
             print(f"\n{r.size:,} listings, first round, per query:")
             print(f"  {'query':<22} {'text':<28} {'matches':>8} {'ours':>9} {'LIKE':>9}")
             for label, text, total, ours_ms, base_ms in r.per_query:
-                print(
-                    f"  {label:<22} {text:<28} {total:>8,} {ours_ms:>7.2f}ms {base_ms:>7.0f}ms"
-                )
+                print(f"  {label:<22} {text:<28} {total:>8,} {ours_ms:>7.2f}ms {base_ms:>7.0f}ms")
 
 
 SearchReportLike = SizeReport

@@ -79,9 +79,12 @@ install_postgres() {
         $sudo mkdir -p /etc/postgresql-common
         echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
     fi
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q ||
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 ||
         die "apt-get update failed; cannot install PostgreSQL."
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql ||
+    # UCF_FORCE_CONFFOLD / force-confold: keep our createcluster.conf without asking.
+    $sudo env DEBIAN_FRONTEND=noninteractive UCF_FORCE_CONFFOLD=1 apt-get install -y -q \
+        --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+        postgresql >&2 ||
         die "apt-get install postgresql failed."
 }
 
@@ -111,12 +114,14 @@ PY
     die "python3 is needed to find a free port."
 }
 
-# The data directory: inside the repository when the owner can reach it,
-# otherwise a private folder under /tmp (e.g. a repository under /root).
-pick_datadir() {
-    local candidate="$STATE_DIR/data"
-    if is_root && ! runuser -u "$RUN_AS" -- test -x "$STATE_DIR" 2>/dev/null; then
+# Where the data directory and the server log go: inside the repository when the
+# owner can reach it, otherwise a private folder under /tmp (e.g. a repository
+# under /root, which the 'postgres' user cannot enter).
+pick_rundir() {
+    local candidate="$STATE_DIR"
+    if is_root && ! as_owner test -x "$STATE_DIR" 2>/dev/null; then
         candidate="$(mktemp -d "${TMPDIR:-/tmp}/marketplace-pg.XXXXXX")"
+        chmod 755 "$candidate"
         log "'$RUN_AS' cannot reach $STATE_DIR; using $candidate for the data"
     fi
     printf '%s' "$candidate"
@@ -142,19 +147,22 @@ make_url() {
 }
 
 show_log_tail() {
-    local logfile="$STATE_DIR/server.log"
-    if [ -f "$logfile" ]; then
-        printf -- '--- last lines of %s ---\n' "$logfile" >&2
-        tail -n 30 "$logfile" >&2 || true
-        printf -- '---\n' >&2
-    fi
+    local logfile
+    for logfile in "$@"; do
+        if [ -s "$logfile" ]; then
+            printf -- '--- last lines of %s ---\n' "$logfile" >&2
+            tail -n 30 "$logfile" >&2 || true
+            printf -- '---\n' >&2
+        fi
+    done
 }
 
 remove_datadir() {
     local datadir="$1"
     [ -n "$datadir" ] || return 0
     case "$datadir" in
-        "$STATE_DIR"/data | "${TMPDIR:-/tmp}"/marketplace-pg.*) rm -rf -- "$datadir" ;;
+        "$STATE_DIR"/data) rm -rf -- "$datadir" ;;
+        "${TMPDIR:-/tmp}"/marketplace-pg.*/data) rm -rf -- "$(dirname "$datadir")" ;;
         *) log "not deleting unexpected data directory $datadir" ;;
     esac
 }
@@ -167,7 +175,6 @@ cmd_start() {
     if is_running; then
         log "reusing the running cluster"
         cat "$URL_FILE"
-        echo
         return 0
     fi
 
@@ -190,9 +197,10 @@ cmd_start() {
     rm -f "$URL_FILE" "$PORT_FILE" "$DATADIR_FILE"
 
     chmod 755 "$STATE_DIR"
-    local datadir logfile port
-    datadir="$(pick_datadir)"
-    logfile="$STATE_DIR/server.log"
+    local rundir datadir logfile port
+    rundir="$(pick_rundir)"
+    datadir="$rundir/data"
+    logfile="$rundir/server.log"
     mkdir -p "$datadir"
     chmod 700 "$datadir"
     : >"$logfile"
@@ -215,7 +223,7 @@ cmd_start() {
         # No Unix socket: TCP on 127.0.0.1 only. fsync off: throwaway test data.
         if as_owner "$bindir/pg_ctl" start -D "$datadir" -l "$logfile" -w -t "$START_TIMEOUT" \
             -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-            >/dev/null 2>&1; then
+            >"$STATE_DIR/pg_ctl.log" 2>&1 9>&-; then   # 9>&-: the server must not inherit the lock
             break
         fi
         port=""
@@ -223,7 +231,7 @@ cmd_start() {
         as_owner "$bindir/pg_ctl" stop -D "$datadir" -m immediate >/dev/null 2>&1 || true
     done
     if [ -z "$port" ]; then
-        show_log_tail
+        show_log_tail "$STATE_DIR/pg_ctl.log" "$logfile"
         die "the PostgreSQL server did not start (log: $logfile)."
     fi
     printf '%s' "$port" >"$PORT_FILE"
@@ -232,7 +240,7 @@ cmd_start() {
     until "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U "$DB_SUPERUSER" -d postgres; do
         waited=$((waited + 1))
         if [ "$waited" -gt "$START_TIMEOUT" ]; then
-            show_log_tail
+            show_log_tail "$logfile"
             die "PostgreSQL on port $port is not accepting connections after ${START_TIMEOUT}s."
         fi
         sleep 1

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
+from flask import abort, request
 from flask_smorest import Blueprint
 
 from listings import services
 from listings.schemas import (
-    ErrorSchema,
+    DomainErrorSchema,
     ListingInputSchema,
     ListingOutSchema,
     SearchArgsSchema,
@@ -21,6 +21,13 @@ from search.backend import FACETS, SearchQuery
 from search.services import search_listings
 
 blp = Blueprint("listings_api", __name__, description="Listings of results (科技成果)")
+
+
+@blp.before_request
+def _writes_need_a_token() -> None:
+    """Refuse an anonymous write before its body is even read (401, not a 422 about the body)."""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and api_actor(allow_session=False) is None:
+        abort(401, description="Send an API token: Authorization: Bearer <token>.")
 
 
 @blp.route("/")
@@ -51,7 +58,7 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/<int:listing_id>")
 @blp.response(200, ListingOutSchema)
-@blp.alt_response(404, schema=ErrorSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
 def get(listing_id: int) -> Any:
     """One listing (published ones for everyone; others for the owner and reviewers)."""
     return services.visible_listing(api_actor(), listing_id)
@@ -60,11 +67,10 @@ def get(listing_id: int) -> Any:
 @blp.route("/", methods=["POST"])
 @blp.arguments(ListingInputSchema)
 @blp.response(201, ListingOutSchema)
-@blp.alt_response(422, schema=ErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
 @blp.doc(security=[{"bearerAuth": []}])
 def create(data: services.ListingInput) -> Any:
     """Create a draft listing for the caller's organisation (Authorization: Bearer <token>)."""
     actor = api_actor(allow_session=False)
-    if actor is None:
-        abort(401, description="Send an API token: Authorization: Bearer <token>.")
+    assert actor is not None  # checked before the request reached here
     return services.create_listing(actor, data, now=now())

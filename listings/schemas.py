@@ -193,7 +193,7 @@ class SearchPageSchema(Schema):
     facets = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
 
 
-class ErrorSchema(Schema):
+class DomainErrorSchema(Schema):
     """An error: stable code, message, field errors."""
 
     code = fields.String()

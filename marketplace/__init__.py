@@ -37,8 +37,11 @@ def _init_extensions(app: Flask) -> None:
     from marketplace import errors, i18n, labels
     from marketplace.accounts import auth
     from marketplace.extensions import api, csrf, db, migrate
+    from marketplace.sqlite import configure_sqlite
 
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     i18n.init_app(app)

@@ -8,16 +8,24 @@ Layout of the index file (independent of the main database, whatever that is):
 - `docs`: one row per document with what results, filters and sorts need
   (original titles and summaries, facet values, sort keys), rowid-aligned
   with `fts`.
-- `meta`: a generation counter, bumped by every write, so each process knows
-  when its in-memory facet bitmaps are stale.
+- `meta` and `changes`: a generation counter bumped by every write and the
+  ids each generation touched, so every process (gunicorn workers, the CLI)
+  refreshes its in-memory caches incrementally instead of reloading them.
 
-Facets are counted on bitmaps (Python integers, bit n = listing n): one per
-facet value, loaded once per index generation. A query turns its full-text
-matches into a bitmap; filters are ORs and ANDs of bitmaps; each facet count
-is one AND and a popcount. That keeps counting over 50,000 matches well under
-a millisecond, where GROUP BY queries would take tens of milliseconds each.
-Results are ordered by SQLite (bm25 through FTS5's `ORDER BY rank`, the other
-sorts by walking an index) and stop at the page.
+Why bitmaps: facets are counted on bitmaps (Python integers, bit n = listing
+n), one per facet value. A query's full-text matches become a bitmap; filters
+are ORs and ANDs of bitmaps; each facet count is one AND and a popcount, so
+counting over 50,000 matches costs well under a millisecond where GROUP BY
+queries take tens of milliseconds each. Turning 50,000 FTS rowids into a
+bitmap costs ~10 ms in Python, so the bitmaps of frequent terms (those that
+make that expensive) are cached and kept current through the change log.
+
+Why tiers: bm25 over every match of a very common word (方法 in 70% of
+listings) costs 50 ms and tells little (its IDF is near zero). When more than
+`RANK_TIER` listings match, relevance is computed within tiers of the newest
+`RANK_TIER` candidates (by id): the first page is the best bm25 matches among
+the newest few thousand, pages run on into older tiers. Below that size the
+ordering is plain bm25 over all matches.
 """
 
 from __future__ import annotations
@@ -27,25 +35,34 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
 from search.backend import FACETS, SORTS, SearchDocument, SearchHit, SearchQuery, SearchResult
-from search.text import fts5_match, highlight, query_terms, segment_for_index
+from search.text import fts5_match, fts5_term, highlight, query_terms, segment_for_index
 
 # bm25 column weights of fts(title, summary, body, people).
 WEIGHTS = (10.0, 4.0, 1.0, 1.0)
-# Up to this many candidates, ordering goes through an explicit id list; above it,
-# SQLite walks the sort order and a bitmap test keeps the candidates.
+RANK_TIER = 2000
+# Candidate sets up to this size are passed to SQL as an id list; larger ones as a bitmap test.
 SMALL_SET = 4000
+# Term bitmaps are cached when the term matches at least this many listings.
+CACHE_MIN_DOCS = 1000
+CACHE_MAX_TERMS = 1024
+# Incremental cache refresh up to this many changed ids (and 5% of the index); else reload.
+REFRESH_MAX_IDS = 2000
+CHANGES_KEPT = 5000  # generations of the change log kept for lagging processes
 SUMMARY_CHARS = 160
 _NO_PRICE_ASC = 2**62  # negotiable listings sort after every price, both ways
 _NO_PRICE_DESC = -1
+_EVERYTHING = -1  # change-log id meaning "the whole index changed" (clear)
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);
+CREATE TABLE IF NOT EXISTS changes (generation INTEGER NOT NULL, doc_id INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS changes_generation ON changes (generation);
 CREATE TABLE IF NOT EXISTS docs (
     id INTEGER PRIMARY KEY,
     title_zh TEXT NOT NULL,
@@ -71,22 +88,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
 );
 INSERT OR REPLACE INTO fts (fts, rank) VALUES ('rank', 'bm25({", ".join(map(str, WEIGHTS))})');
 """
-
+_FACET_COLUMNS = "id, field, ipc_section, transfer_mode, trl, region, price_band"
+_BM25 = f"bm25(fts, {', '.join(map(str, WEIGHTS))})"
 _ORDER_BY = {
     "newest": "published_at DESC, id DESC",
     "price_asc": "price_asc ASC, id ASC",
     "price_desc": "price_desc DESC, id DESC",
     "trl_desc": "trl DESC, published_at DESC, id DESC",
 }
-
-
-@dataclass(frozen=True)
-class _Bitmaps:
-    """Facet bitmaps of one index generation."""
-
-    generation: int
-    all: int
-    values: dict[str, dict[str, int]]
+# Bit positions set in each byte value, for turning bitmaps back into ids quickly.
+_BYTE_BITS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
 
 
 def _bits(ids: Iterable[int]) -> int:
@@ -95,7 +106,7 @@ def _bits(ids: Iterable[int]) -> int:
     for n in ids:
         byte = n >> 3
         if byte >= len(buffer):
-            buffer.extend(bytes(byte - len(buffer) + 1024))
+            buffer.extend(bytes(byte - len(buffer) + 4096))
         buffer[byte] |= 1 << (n & 7)
     return int.from_bytes(buffer, "little")
 
@@ -104,11 +115,46 @@ def _ids(bits: int) -> list[int]:
     """The positions of the set bits, ascending."""
     out: list[int] = []
     data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-    for byte_index, byte in enumerate(data):
+    for index, byte in enumerate(data):
         if byte:
-            base = byte_index << 3
-            out.extend(base + bit for bit in range(8) if byte >> bit & 1)
+            base = index << 3
+            out.extend(base + bit for bit in _BYTE_BITS[byte])
     return out
+
+
+def _top_threshold(bits: int, count: int) -> int:
+    """The largest position p such that at least `count` set bits are at positions >= p."""
+    low, high = 0, bits.bit_length()
+    while low < high:  # binary search on the shift; each step is one C-speed popcount
+        mid = (low + high + 1) // 2
+        if (bits >> mid).bit_count() >= count:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+@dataclass
+class _Cache:
+    """Per-process bitmaps of one index generation: facet values and frequent terms."""
+
+    generation: int
+    all: int
+    values: dict[str, dict[str, int]]
+    terms: dict[str, int] = field(default_factory=dict)
+
+
+def _facet_entries(row: Sequence[object]) -> Iterator[tuple[str, str]]:
+    """(facet, value) pairs of a `docs` facet row (transfer modes are several)."""
+    _, field_, section, modes, trl, region, band = row
+    yield "field", str(field_)
+    if section:
+        yield "ipc_section", str(section)
+    for mode in str(modes).split():
+        yield "transfer_mode", mode
+    yield "trl", str(trl)
+    yield "region", str(region)
+    yield "price_band", str(band)
 
 
 class EmbeddedSearchBackend:
@@ -118,13 +164,10 @@ class EmbeddedSearchBackend:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._bitmaps: _Bitmaps | None = None
-        # One script in one transaction: processes starting together create it once.
-        self._conn().executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;")
+        self._cache: _Cache | None = None
+        self._schema_ready = False  # created on first use: building the app has no side effects
 
     # -- connections -----------------------------------------------------------------------
 
@@ -132,12 +175,18 @@ class EmbeddedSearchBackend:
         """This thread's connection (sqlite3 connections must not be shared across threads)."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -65536")
             conn.execute("PRAGMA temp_store = MEMORY")
-            conn.create_function("candidate", 1, self._is_candidate, deterministic=True)
+            conn.create_function("candidate", 1, self._is_candidate)
+            if not self._schema_ready:
+                with self._lock:
+                    # One script in one transaction: processes starting together create it once.
+                    conn.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;")
+                    self._schema_ready = True
             self._local.conn = conn
         return conn
 
@@ -147,13 +196,22 @@ class EmbeddedSearchBackend:
         return byte < len(data) and bool(data[byte] >> (rowid & 7) & 1)
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction that bumps the generation (other processes see the change)."""
+    def _write(self, ids: Iterable[int]) -> Iterator[sqlite3.Connection]:
+        """A write transaction that bumps the generation and logs the ids it touched."""
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
             conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+            generation = self._generation(conn)
+            conn.executemany(
+                "INSERT INTO changes (generation, doc_id) VALUES (?, ?)",
+                [(generation, i) for i in ids],
+            )
+            if generation % 100 == 0:
+                conn.execute(
+                    "DELETE FROM changes WHERE generation < ?", (generation - CHANGES_KEPT,)
+                )
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -170,18 +228,19 @@ class EmbeddedSearchBackend:
 
     def index(self, documents: Iterable[SearchDocument]) -> int:
         """Add or replace documents in one transaction; return how many were written."""
-        rows = [self._rows(doc) for doc in documents]  # segment outside the write lock
+        rows = [self._rows(doc) for doc in documents]  # segment before taking the write lock
         if not rows:
             return 0
-        with self._write() as conn:
-            conn.executemany("DELETE FROM fts WHERE rowid = ?", [(r[0][0],) for r in rows])
+        ids = [docs_row[0] for docs_row, _ in rows]
+        with self._write(ids) as conn:
+            conn.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in ids])
             conn.executemany(
                 "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [r[0] for r in rows],
+                [docs_row for docs_row, _ in rows],
             )
             conn.executemany(
                 "INSERT INTO fts (rowid, title, summary, body, people) VALUES (?,?,?,?,?)",
-                [r[1] for r in rows],
+                [fts_row for _, fts_row in rows],
             )
         return len(rows)
 
@@ -193,7 +252,7 @@ class EmbeddedSearchBackend:
         if published.tzinfo is None:
             published = published.replace(tzinfo=UTC)
         docs_row = (
-            doc.id,
+            int(doc.id),
             doc.title_zh or "",
             doc.title_en or "",
             doc.summary_zh or "",
@@ -201,7 +260,7 @@ class EmbeddedSearchBackend:
             doc.field,
             doc.ipc_section,
             " ".join(doc.transfer_modes),
-            doc.trl,
+            int(doc.trl),
             doc.region,
             doc.price_band,
             _NO_PRICE_ASC if price is None else price,
@@ -209,7 +268,7 @@ class EmbeddedSearchBackend:
             published.timestamp(),
         )
         fts_row = (
-            doc.id,
+            int(doc.id),
             segment_for_index(f"{doc.title_zh or ''}\n{doc.title_en or ''}"),
             segment_for_index(f"{doc.summary_zh or ''}\n{doc.summary_en or ''}"),
             segment_for_index(f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}"),
@@ -219,23 +278,23 @@ class EmbeddedSearchBackend:
 
     def delete(self, ids: Iterable[int]) -> None:
         """Remove documents; unknown ids are ignored."""
-        params = [(int(i),) for i in ids]
-        if not params:
+        id_list = [int(i) for i in ids]
+        if not id_list:
             return
-        with self._write() as conn:
-            conn.executemany("DELETE FROM fts WHERE rowid = ?", params)
-            conn.executemany("DELETE FROM docs WHERE id = ?", params)
+        with self._write(id_list) as conn:
+            conn.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in id_list])
+            conn.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in id_list])
 
     def clear(self) -> None:
         """Remove every document (before a full reindex)."""
-        with self._write() as conn:
+        with self._write([_EVERYTHING]) as conn:
             conn.execute("DELETE FROM docs")
             conn.execute("DELETE FROM fts")
 
     def optimize(self) -> None:
         """Merge the full-text index into one segment (after a bulk load: faster queries)."""
-        with self._write() as conn:
-            conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+        conn = self._conn()
+        conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -246,68 +305,126 @@ class EmbeddedSearchBackend:
     def healthy(self) -> bool:
         """Whether the index file answers queries."""
         try:
-            self._conn().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+            self._generation(self._conn())
         except sqlite3.Error:
             return False
         return True
 
-    def generation(self) -> int:
-        """The index generation: it changes whenever any process writes to the index."""
-        row = self._conn().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    @staticmethod
+    def _generation(conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return int(row[0])
 
-    def _facet_bitmaps(self) -> _Bitmaps:
-        """The facet bitmaps of the current generation, loaded when another write happened."""
-        generation = self.generation()
-        current = self._bitmaps
-        if current is not None and current.generation == generation:
-            return current
+    def generation(self) -> int:
+        """The index generation: it changes whenever any process writes to the index."""
+        return self._generation(self._conn())
+
+    def _current(self, conn: sqlite3.Connection) -> _Cache:
+        """The caches of the current generation: refreshed from the change log, or reloaded.
+
+        Call inside a read transaction, so the generation and the rows agree.
+        """
+        generation = self._generation(conn)
+        cache = self._cache
+        if cache is not None and cache.generation == generation:
+            return cache
         with self._lock:
-            current = self._bitmaps
-            if current is not None and current.generation == generation:
-                return current
-            conn = self._conn()
-            conn.execute("BEGIN")  # one snapshot for the generation and the rows
-            try:
-                generation = self.generation()
-                rows = conn.execute(
-                    "SELECT id, field, ipc_section, transfer_mode, trl, region, price_band "
-                    "FROM docs"
-                ).fetchall()
-            finally:
-                conn.execute("COMMIT")
-            positions: dict[str, dict[str, list[int]]] = {facet: {} for facet in FACETS}
-            ids: list[int] = []
-            for doc_id, field, section, modes, trl, region, band in rows:
-                ids.append(doc_id)
-                positions["field"].setdefault(field, []).append(doc_id)
-                if section:
-                    positions["ipc_section"].setdefault(section, []).append(doc_id)
-                for mode in modes.split():
-                    positions["transfer_mode"].setdefault(mode, []).append(doc_id)
-                positions["trl"].setdefault(str(trl), []).append(doc_id)
-                positions["region"].setdefault(region, []).append(doc_id)
-                positions["price_band"].setdefault(band, []).append(doc_id)
-            values = {
-                facet: {value: _bits(members) for value, members in by_value.items()}
-                for facet, by_value in positions.items()
+            cache = self._cache
+            if cache is None or not self._refresh(conn, cache, generation):
+                cache = self._load(conn, generation)
+            cache.generation = generation
+            self._cache = cache
+            return cache
+
+    def _load(self, conn: sqlite3.Connection, generation: int) -> _Cache:
+        """Facet bitmaps from scratch (first search of a process, or after a reindex)."""
+        positions: dict[str, dict[str, list[int]]] = {facet: {} for facet in FACETS}
+        ids: list[int] = []
+        for row in conn.execute(f"SELECT {_FACET_COLUMNS} FROM docs"):
+            ids.append(row[0])
+            for facet, value in _facet_entries(row):
+                positions[facet].setdefault(value, []).append(row[0])
+        values = {
+            facet: {value: _bits(members) for value, members in by_value.items()}
+            for facet, by_value in positions.items()
+        }
+        return _Cache(generation, _bits(ids), values)
+
+    def _refresh(self, conn: sqlite3.Connection, cache: _Cache, generation: int) -> bool:
+        """Apply the changes since the cache's generation; False when a reload is better."""
+        oldest = conn.execute("SELECT min(generation) FROM changes").fetchone()[0]
+        if oldest is None or oldest > cache.generation + 1:
+            return False  # the log no longer reaches back to our generation
+        changed = sorted(
+            {
+                doc_id
+                for (doc_id,) in conn.execute(
+                    "SELECT doc_id FROM changes WHERE generation > ?", (cache.generation,)
+                )
             }
-            self._bitmaps = _Bitmaps(generation, _bits(ids), values)
-            return self._bitmaps
+        )
+        if _EVERYTHING in changed or len(changed) > max(
+            50, min(REFRESH_MAX_IDS, cache.all.bit_count() // 20)
+        ):
+            return False
+        mask = _bits(changed)
+        keep = ~mask
+        id_list = json.dumps(changed)
+        present: list[int] = []
+        added: dict[str, dict[str, list[int]]] = {facet: {} for facet in FACETS}
+        for row in conn.execute(
+            f"SELECT {_FACET_COLUMNS} FROM docs WHERE id IN (SELECT value FROM json_each(?))",
+            (id_list,),
+        ):
+            present.append(row[0])
+            for facet, value in _facet_entries(row):
+                added[facet].setdefault(value, []).append(row[0])
+        cache.all = (cache.all & keep) | _bits(present)
+        for facet, by_value in cache.values.items():
+            for value in set(by_value) | set(added[facet]):
+                bits = (by_value.get(value, 0) & keep) | _bits(added[facet].get(value, ()))
+                by_value[value] = bits
+        # A seek per id for a handful of changes; a scan of the term's doclist for more.
+        rowid = "rowid" if len(changed) <= 50 else "+rowid"
+        for term, bits in list(cache.terms.items()):
+            matched = conn.execute(
+                f"SELECT rowid FROM fts WHERE fts MATCH ? "
+                f"AND {rowid} IN (SELECT value FROM json_each(?))",
+                (fts5_term(term), id_list),
+            )
+            cache.terms[term] = (bits & keep) | _bits(r for (r,) in matched)
+        return True
+
+    def _term_bits(self, conn: sqlite3.Connection, cache: _Cache, terms: Sequence[str]) -> int:
+        """Listings matching every term: cached bitmaps of frequent terms, FTS for the rest."""
+        bits = cache.all
+        for term in terms:
+            term_bits = cache.terms.get(term)
+            if term_bits is None:
+                rows = conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (fts5_term(term),))
+                term_bits = _bits(r for (r,) in rows)
+                if term_bits.bit_count() >= CACHE_MIN_DOCS and len(cache.terms) < CACHE_MAX_TERMS:
+                    with self._lock:
+                        cache.terms[term] = term_bits
+            bits &= term_bits
+        return bits & cache.all
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Full-text match, filters, facet counts of all matches, one sorted page of hits."""
         terms = query_terms(query.text)
-        expression = fts5_match(terms)
-        bitmaps = self._facet_bitmaps()
         conn = self._conn()
+        conn.execute("BEGIN")  # one snapshot: caches, matches and rows of one generation
+        try:
+            return self._search(conn, query, terms)
+        finally:
+            conn.execute("COMMIT")
 
-        matches = bitmaps.all
-        if expression is not None:
-            rows = conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))
-            matches = _bits(rowid for (rowid,) in rows) & bitmaps.all
-
-        selected = self._filter_bitmaps(query.filters, bitmaps)
+    def _search(
+        self, conn: sqlite3.Connection, query: SearchQuery, terms: Sequence[str]
+    ) -> SearchResult:
+        cache = self._current(conn)
+        matches = self._term_bits(conn, cache, terms) if terms else cache.all
+        selected = self._filter_bitmaps(query.filters, cache)
         candidates = matches
         for bits in selected.values():
             candidates &= bits
@@ -324,7 +441,7 @@ class EmbeddedSearchBackend:
                         base &= bits
                 counts = {
                     value: n
-                    for value, member_bits in bitmaps.values[facet].items()
+                    for value, member_bits in cache.values[facet].items()
                     if (n := (base & member_bits).bit_count())
                 }
                 facets[facet] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -332,79 +449,93 @@ class EmbeddedSearchBackend:
         per_page = max(1, min(int(query.per_page), 100))
         offset = (max(1, int(query.page)) - 1) * per_page
         hits: list[SearchHit] = []
-        if total and offset < total:
-            page = self._page(
-                conn, query.sort, expression, matches, candidates, total, bitmaps, per_page, offset
-            )
+        if offset < total:
+            sort = query.sort if query.sort in SORTS else "relevance"
+            if sort == "relevance" and terms:
+                page = self._ranked(conn, fts5_match(terms) or "", candidates, per_page, offset)
+            else:
+                if sort == "relevance":
+                    sort = "newest"  # nothing to rank by: the newest listings first
+                page = self._sorted(conn, sort, candidates, total, cache, per_page, offset)
             hits = self._hits(conn, page, terms)
         return SearchResult(hits=hits, total=total, facets=facets)
 
     @staticmethod
-    def _filter_bitmaps(filters: dict[str, tuple[str, ...]], bitmaps: _Bitmaps) -> dict[str, int]:
+    def _filter_bitmaps(filters: dict[str, tuple[str, ...]], cache: _Cache) -> dict[str, int]:
         """Per filtered facet, the OR of its selected values' bitmaps (unknown facets ignored)."""
         selected: dict[str, int] = {}
-        for facet, values in filters.items():
+        for facet, values in (filters or {}).items():
             if facet not in FACETS or not values:
                 continue
             if isinstance(values, str):
                 values = (values,)
             bits = 0
             for value in values:
-                bits |= bitmaps.values[facet].get(str(value), 0)
+                bits |= cache.values[facet].get(str(value), 0)
             selected[facet] = bits
         return selected
 
-    def _page(
+    def _ranked(
+        self, conn: sqlite3.Connection, expression: str, candidates: int, limit: int, offset: int
+    ) -> list[tuple[int, float]]:
+        """One page by bm25, within tiers of the newest RANK_TIER candidates (see the module)."""
+        page: list[tuple[int, float]] = []
+        remaining = candidates
+        while remaining and len(page) < limit:
+            count = remaining.bit_count()
+            low = _top_threshold(remaining, RANK_TIER) if count > RANK_TIER else 0
+            tier = remaining >> low << low
+            tier_size = min(count, RANK_TIER) if low else count
+            if offset >= tier_size:
+                offset -= tier_size
+            else:
+                ids = _ids(tier)
+                rows = conn.execute(
+                    f"SELECT rowid, -{_BM25} FROM fts WHERE fts MATCH ? "
+                    "AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?)) "
+                    f"ORDER BY {_BM25}, rowid DESC LIMIT ? OFFSET ?",
+                    (expression, ids[0], ids[-1], json.dumps(ids), limit - len(page), offset),
+                ).fetchall()
+                page.extend(rows)
+                offset = 0
+            remaining ^= tier
+        return page
+
+    def _sorted(
         self,
         conn: sqlite3.Connection,
         sort: str,
-        expression: str | None,
-        matches: int,
         candidates: int,
         total: int,
-        bitmaps: _Bitmaps,
+        cache: _Cache,
         limit: int,
         offset: int,
     ) -> list[tuple[int, float]]:
-        """(id, score) of one page of candidates in the requested order."""
-        if sort not in SORTS:
-            sort = "relevance"
-        if sort == "relevance" and expression is None:
-            sort = "newest"
-        if sort == "relevance":
-            sql = "SELECT rowid, -rank FROM fts WHERE fts MATCH ?"
-            params: list[object] = [expression]
-            if candidates != matches:
-                sql += self._candidate_clause(candidates, total, params, "rowid")
-            sql += " ORDER BY rank LIMIT ? OFFSET ?"
-            return conn.execute(sql, [*params, limit, offset]).fetchall()
+        """One page in a stored order: an id list when few candidates, else walk the index."""
         sql = "SELECT id, 0.0 FROM docs"
-        params = []
-        if candidates != bitmaps.all:
-            sql += " WHERE 1" + self._candidate_clause(candidates, total, params, "id")
+        params: list[object] = []
+        if candidates != cache.all:
+            if total <= SMALL_SET:
+                sql += " WHERE id IN (SELECT value FROM json_each(?))"
+                params.append(json.dumps(_ids(candidates)))
+            else:
+                size = (candidates.bit_length() + 7) // 8
+                self._local.candidates = candidates.to_bytes(size, "little")
+                sql += " WHERE candidate(id)"
         sql += f" ORDER BY {_ORDER_BY[sort]} LIMIT ? OFFSET ?"
         return conn.execute(sql, [*params, limit, offset]).fetchall()
-
-    def _candidate_clause(self, candidates: int, total: int, params: list[object], col: str) -> str:
-        """SQL restricting `col` to the candidates: an id list when few, else a bitmap test."""
-        if total <= SMALL_SET:
-            params.append(json.dumps(_ids(candidates)))
-            return f" AND {col} IN (SELECT value FROM json_each(?))"
-        self._local.candidates = candidates.to_bytes((candidates.bit_length() + 7) // 8, "little")
-        return f" AND candidate({col})"
 
     @staticmethod
     def _hits(
         conn: sqlite3.Connection, page: Sequence[tuple[int, float]], terms: Sequence[str]
     ) -> list[SearchHit]:
         """Hits with highlighted snippets, in the page's order."""
-        ids = [doc_id for doc_id, _ in page]
         rows = {
             row[0]: row[1:]
             for row in conn.execute(
                 "SELECT id, title_zh, title_en, summary_zh, summary_en FROM docs "
                 "WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps(ids),),
+                (json.dumps([doc_id for doc_id, _ in page]),),
             )
         }
         hits = []

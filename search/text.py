@@ -124,11 +124,20 @@ def query_terms(text: str) -> list[str]:
     return terms
 
 
+def fts5_term(term: str) -> str:
+    """One term as an FTS5 string; a lone Chinese character matches words that start with it.
+
+    (The index holds words, so 锂 alone would otherwise not find 锂离子.)
+    """
+    quoted = '"' + term.replace('"', '""') + '"'
+    return quoted + "*" if len(term) == 1 and has_cjk(term) else quoted
+
+
 def fts5_match(terms: Sequence[str]) -> str | None:
     """An FTS5 MATCH expression requiring every term, each quoted as a string; None if no terms."""
     if not terms:
         return None
-    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return " ".join(fts5_term(term) for term in terms)
 
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s", "y", "e")

@@ -22,12 +22,17 @@ def load_command(listing_count: int) -> None:
     if loader.already_loaded():
         click.echo("Demo data already loaded; nothing to do.")
         return
+    if loader.has_accounts():
+        raise click.ClickException(
+            "The database has accounts but no listings: the demo loads only into an empty market."
+        )
     started = time.monotonic()
     folder = Path(current_app.config["UPLOAD_FOLDER"]) / "evidence"
     summary = loader.load(now=now(), evidence_folder=folder, listing_count=listing_count)
     from search.indexer import drain
 
-    drain()
+    while drain(limit=1000).events:  # index everything now, not on the first searches
+        pass
     click.echo(
         f"Loaded {summary.organisations} organisations, {summary.users} users and "
         f"{summary.listings} listings {summary.by_status} in {time.monotonic() - started:.1f}s."

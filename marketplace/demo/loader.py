@@ -61,6 +61,11 @@ def already_loaded() -> bool:
     return bool(db.session.scalar(select(func.count(Listing.id))))
 
 
+def has_accounts() -> bool:
+    """Whether people are registered (then the demo must not be mixed in)."""
+    return bool(db.session.scalar(select(func.count(User.id))))
+
+
 def load(*, now: datetime, evidence_folder: Path, listing_count: int = 320, seed: int = 2026) -> DemoSummary:
     """Create organisations, people and listings in every state, through the services."""
     rng = random.Random(seed)
@@ -219,7 +224,8 @@ def _certificate_pdf(listing: Listing) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = io.BytesIO(b"%PDF-1.4\n")
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(out.tell())

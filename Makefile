@@ -1,0 +1,109 @@
+# The project's commands. GNU make; recipes are indented with tabs.
+#
+#   make run     set up (.venv, translations, migrations, demo data once) and serve :5000
+#   make test    set up, start the real services, run the suite on SQLite and PostgreSQL
+#   make lint    ruff, ruff format --check, import-linter contracts, mypy
+#   make bench   search benchmark (bench/search.py)
+#
+# Configuration comes from the environment (see config.py and README.md);
+# variables given on the command line are passed through as well, e.g.
+#   make run SEARCH_BACKEND=embedded
+#   make test PYTEST_ARGS="-x -k search"
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# Variables given in the environment or on the command line (SEARCH_BACKEND,
+# DATABASE_URL, PYTEST_ARGS, ...) reach the commands' environment unchanged.
+
+.PHONY: help venv translations messages db demo run services services-stop test lint format bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+venv: $(STAMP) ## create .venv and install requirements-dev.txt (again only when requirements change)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "make: Python 3.11 or newer is needed ($(PYTHON) is $$($(PYTHON) -V 2>&1)); try: make PYTHON=python3.11 ..." >&2; exit 1; }
+	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c '' 2>/dev/null; then \
+		echo "make: creating $(VENV) with $$($(PYTHON) -V)"; \
+		rm -rf $(VENV); \
+		if ! $(PYTHON) -m venv $(VENV); then \
+			rm -rf $(VENV); \
+			if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" -eq 0 ]; then \
+				echo "make: installing python3-venv (Debian splits venv out of python3)"; \
+				DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+				DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv && \
+				$(PYTHON) -m venv $(VENV); \
+			else \
+				echo "make: '$(PYTHON) -m venv' failed; on Debian/Ubuntu install python3-venv" >&2; exit 1; \
+			fi; \
+		fi; \
+	fi
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $@
+	@echo "make: $(VENV) is ready"
+
+translations: venv ## compile translations/<locale>/LC_MESSAGES/messages.po into .mo files
+	@if compgen -G 'translations/*/LC_MESSAGES/messages.po' >/dev/null; then \
+		$(BIN)/pybabel compile -d translations -f -q; \
+	else \
+		echo "make: no translations/*/LC_MESSAGES/messages.po yet; skipping"; \
+	fi
+
+messages: venv ## extract strings (babel.cfg) into translations/messages.pot and update the .po files
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --sort-by-file -o translations/messages.pot .
+	@if compgen -G 'translations/*/LC_MESSAGES/messages.po' >/dev/null; then \
+		$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching; \
+	fi
+
+db: venv ## apply the migrations (SQLite under instance/ unless DATABASE_URL says otherwise)
+	$(FLASK) db upgrade
+
+demo: db ## load the demo market (only when the database has no listings yet)
+	$(FLASK) demo load
+
+run: translations demo ## set up and serve on http://127.0.0.1:5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+services: ## start PostgreSQL and check Chromium for tests (devservices/)
+	devservices/browser.sh
+	devservices/postgres.sh start
+
+services-stop: ## stop the PostgreSQL started by `make services`
+	devservices/postgres.sh stop
+
+test: venv translations ## the whole suite on SQLite, then the integration tests on PostgreSQL
+	devservices/run-tests.sh
+
+lint: venv ## ruff, ruff format --check, import-linter contracts, mypy
+	@status=0; \
+	echo "== ruff check";         $(BIN)/ruff check .          || status=1; \
+	echo "== ruff format --check"; $(BIN)/ruff format --check . || status=1; \
+	echo "== lint-imports";       $(BIN)/lint-imports          || status=1; \
+	echo "== mypy";               $(BIN)/mypy                  || status=1; \
+	if [ $$status -ne 0 ]; then echo "make lint: FAILED" >&2; else echo "make lint: all clean"; fi; \
+	exit $$status
+
+format: venv ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: venv ## search benchmark: latency p50/p95 and indexing throughput
+	$(BIN)/python bench/search.py
+
+clean: ## remove caches, compiled translations and the test services' state (keeps .venv and instance/)
+	-devservices/postgres.sh stop 2>/dev/null
+	rm -rf .devservices .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis test-results playwright-report
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find translations -name '*.mo' -delete 2>/dev/null || true

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# `make test`: start the services the suite needs, run it twice, stop them.
+#
+#   1. the whole suite (unit, integration, e2e) on SQLite;
+#   2. the integration tests again on a throwaway PostgreSQL
+#      (TEST_DATABASE_URL and DATABASE_URL point at it).
+#
+# PostgreSQL is stopped on the way out, whatever happened. The exit status is
+# non-zero when any run failed. With CI=true a service that cannot start fails
+# the run at once; without it, a PostgreSQL that cannot start is a loud warning
+# and only the SQLite run happens.
+#
+# Environment:
+#   PYTEST_ARGS     extra pytest arguments for both runs (e.g. "-x -k search")
+#   PG_TEST_PATHS   what the PostgreSQL run covers (default: tests/integration)
+#   PYTHON          the interpreter (default: .venv/bin/python)
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
+PG_TEST_PATHS="${PG_TEST_PATHS:-tests/integration}"
+LOG_DIR="$ROOT/.devservices/test-logs"
+mkdir -p "$LOG_DIR"
+
+case "${CI:-}" in
+    true | TRUE | True | 1 | yes) in_ci=1 ;;
+    *) in_ci=0 ;;
+esac
+
+read -r -a extra_args <<<"${PYTEST_ARGS:-}"
+
+if [ -t 1 ]; then
+    bold=$'\033[1m' yellow=$'\033[1;33m' red=$'\033[1;31m' green=$'\033[1;32m' plain=$'\033[0m'
+else
+    bold="" yellow="" red="" green="" plain=""
+fi
+banner() { printf '\n%s==== %s ====%s\n' "$bold" "$*" "$plain"; }
+warn() { printf '\n%s!!!! WARNING: %s%s\n\n' "$yellow" "$*" "$plain" >&2; }
+fail_now() {
+    printf '\n%s!!!! %s%s\n\n' "$red" "$*" "$plain" >&2
+    exit 1
+}
+
+if [ ! -x "$PYTHON" ]; then
+    fail_now "$PYTHON not found: run 'make venv' first."
+fi
+
+pg_started=0
+cleanup() {
+    if [ "$pg_started" -eq 1 ]; then
+        devservices/postgres.sh stop >/dev/null 2>&1 || true
+        pg_started=0
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- services ----------------------------------------------------------------
+
+banner "services"
+if chromium="$(devservices/browser.sh)"; then
+    export CHROMIUM_PATH="$chromium"
+    echo "chromium: $chromium"
+else
+    if [ "$in_ci" -eq 1 ]; then
+        fail_now "Chromium / CJK fonts could not be installed (devservices/browser.sh); CI=true, so the run fails."
+    fi
+    warn "Chromium could not be installed (devservices/browser.sh): the e2e tests will fail."
+fi
+
+pg_url=""
+pg_started=1 # stop whatever part of it started, even if `start` fails half-way
+if pg_url="$(devservices/postgres.sh start)" && [ -n "$pg_url" ]; then
+    echo "postgresql: $pg_url"
+else
+    pg_url=""
+    if [ "$in_ci" -eq 1 ]; then
+        fail_now "PostgreSQL could not start (devservices/postgres.sh start); CI=true, so the run fails."
+    fi
+    warn "PostgreSQL could not start (see the messages above). Only the SQLite run will happen;
+     this is NOT the full check. Fix it, or run with CI=true to make this an error."
+fi
+
+# --- runs --------------------------------------------------------------------
+
+declare -a summaries=()
+status=0
+
+# run_pytest LABEL LOGNAME [env assignments...] -- pytest args...
+run_pytest() {
+    local label="$1" logname="$2"
+    shift 2
+    local -a envs=()
+    while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
+        envs+=("$1")
+        shift
+    done
+    shift # --
+    local log="$LOG_DIR/$logname.log"
+    banner "$label"
+    local started=$SECONDS
+    env -u TEST_DATABASE_URL -u DATABASE_URL "${envs[@]}" \
+        "$PYTHON" -m pytest "$@" ${extra_args[@]+"${extra_args[@]}"} 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    local result
+    # pytest's last "==== 12 passed, 1 skipped in 3.4s ====" line (without the rules under -q).
+    result="$(grep -E '(passed|failed|errors?|skipped|deselected|xfailed|xpassed|no tests ran).* in [0-9.]+s' "$log" |
+        tail -n 1 | sed -E 's/^=+ //; s/ =+$//')"
+    [ -n "$result" ] || result="no pytest summary (exit code $rc), see $log"
+    local verdict="PASSED"
+    if [ "$rc" -ne 0 ]; then
+        verdict="FAILED"
+        status=1
+        [ "$rc" -eq 5 ] && result="$result (no tests were collected)"
+    fi
+    summaries+=("$(printf '%-34s %s  %s  [%ss]' "$label:" "$verdict" "$result" "$((SECONDS - started))")")
+}
+
+run_pytest "SQLite (whole suite)" sqlite -- tests
+
+if [ -n "$pg_url" ]; then
+    read -r -a pg_paths <<<"$PG_TEST_PATHS"
+    run_pytest "PostgreSQL (${PG_TEST_PATHS})" postgresql \
+        "TEST_DATABASE_URL=$pg_url" "DATABASE_URL=$pg_url" -- "${pg_paths[@]}"
+else
+    summaries+=("$(printf '%-34s %s' "PostgreSQL:" "NOT RUN (PostgreSQL could not start)")")
+    [ "$in_ci" -eq 1 ] && status=1
+fi
+
+cleanup
+
+banner "summary"
+for line in "${summaries[@]}"; do
+    echo "$line"
+done
+echo "logs: $LOG_DIR/"
+if [ "$status" -ne 0 ]; then
+    printf '%smake test: FAILED%s\n' "$red" "$plain"
+else
+    printf '%smake test: passed%s\n' "$green" "$plain"
+fi
+exit "$status"

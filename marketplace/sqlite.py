@@ -1,0 +1,30 @@
+"""SQLite as a proper transactional database: real BEGIN/SAVEPOINT, foreign keys, WAL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Take transaction control away from pysqlite so SAVEPOINTs and rollbacks mean what they say.
+
+    pysqlite delays BEGIN until the first write and commits around some statements on
+    its own; SQLAlchemy's documented recipe emits BEGIN itself instead.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,221 @@
+"""The search page: a query box, facets with counts, sorts, result cards and pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import format_currency, get_locale
+from flask_babel import gettext as _
+
+from listings.rules import FIELDS, NEGOTIABLE, TransferMode
+from search.backend import FACETS, SORTS, SearchResult
+from search.services import listings_for, make_query, pick_highlight, search_listings
+
+bp = Blueprint("search", __name__)
+PER_PAGE = 20
+
+
+def _locale() -> str:
+    return str(get_locale() or "zh_CN")
+
+
+def facet_title(facet: str) -> str:
+    """The sidebar heading of a facet."""
+    titles = {
+        "field": _("Technology field"),
+        "ipc_section": _("Patent class (IPC)"),
+        "transfer_mode": _("Transfer mode"),
+        "trl": _("Maturity (TRL)"),
+        "region": _("Region"),
+        "price_band": _("Asking price"),
+    }
+    return titles.get(facet, facet)
+
+
+def _ipc_label(section: str) -> str:
+    names = {
+        "A": _("Human necessities"),
+        "B": _("Operations and transport"),
+        "C": _("Chemistry and metallurgy"),
+        "D": _("Textiles and paper"),
+        "E": _("Fixed constructions"),
+        "F": _("Mechanical engineering"),
+        "G": _("Physics"),
+        "H": _("Electricity"),
+    }
+    return f"{section} · {names[section]}" if section in names else section
+
+
+def _mode_label(mode: str) -> str:
+    labels = {
+        TransferMode.ASSIGNMENT.value: _("Assignment"),
+        TransferMode.EXCLUSIVE_LICENCE.value: _("Exclusive licence"),
+        TransferMode.SOLE_LICENCE.value: _("Sole licence"),
+        TransferMode.NON_EXCLUSIVE_LICENCE.value: _("Non-exclusive licence"),
+        TransferMode.EQUITY.value: _("Equity investment"),
+    }
+    return labels.get(mode, mode)
+
+
+def _band_label(band: str) -> str:
+    labels = {
+        "lt_100k": _("Under ¥100,000"),
+        "100k_500k": _("¥100,000 – 500,000"),
+        "500k_1m": _("¥500,000 – 1 million"),
+        "1m_5m": _("¥1 – 5 million"),
+        "gte_5m": _("¥5 million and more"),
+        NEGOTIABLE: _("Negotiable"),
+    }
+    return labels.get(band, band)
+
+
+def field_label(code: str) -> str:
+    """A technology field's name in the reader's language."""
+    names = FIELDS.get(code)
+    if names is None:
+        return code
+    return names[1] if _locale().startswith("en") else names[0]
+
+
+def value_label(facet: str, value: str) -> str:
+    """A facet value as readers know it."""
+    labels: dict[str, Callable[[str], str]] = {
+        "field": field_label,
+        "ipc_section": _ipc_label,
+        "transfer_mode": _mode_label,
+        "trl": lambda v: _("TRL %(level)s", level=v),
+        "price_band": _band_label,
+    }
+    return labels.get(facet, str)(value)
+
+
+def price_label(asking_price_minor: int | None, currency: str = "CNY") -> str:
+    """An asking price in the reader's format, or 'Negotiable'."""
+    if asking_price_minor is None:
+        return _("Negotiable")
+    return format_currency(Decimal(asking_price_minor) / 100, currency or "CNY")
+
+
+# Display order of values where counts should not reorder them.
+_BAND_ORDER = ("lt_100k", "100k_500k", "500k_1m", "1m_5m", "gte_5m", NEGOTIABLE)
+
+
+def _ordered(facet: str, counts: dict[str, int]) -> list[tuple[str, int]]:
+    if facet == "trl":
+        return sorted(counts.items(), key=lambda kv: -int(kv[0]) if kv[0].isdigit() else 0)
+    if facet == "price_band":
+        rank = {band: i for i, band in enumerate(_BAND_ORDER)}
+        return sorted(counts.items(), key=lambda kv: rank.get(kv[0], len(rank)))
+    if facet == "ipc_section":
+        return sorted(counts.items())
+    return list(counts.items())  # most listings first, as the backend counts them
+
+
+def sort_label(sort: str) -> str:
+    """A sort order's name in the select box."""
+    labels = {
+        "relevance": _("Best match"),
+        "newest": _("Newest"),
+        "price_asc": _("Price: low to high"),
+        "price_desc": _("Price: high to low"),
+        "trl_desc": _("Most mature first"),
+    }
+    return labels.get(sort, sort)
+
+
+def _url(args: dict[str, list[str]], **changes: Any) -> str:
+    """The search URL with `args` changed (a None value removes the argument)."""
+    merged = {key: list(values) for key, values in args.items()}
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value if isinstance(value, list) else [str(value)]
+    return url_for("search.search", **{k: v for k, v in merged.items() if v})
+
+
+def _sidebar(result: SearchResult, args: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Facets as the template draws them: title, and values with count, tick and toggle link."""
+    sidebar = []
+    for facet in FACETS:
+        counts = dict(result.facets.get(facet, {}))
+        chosen = args.get(facet, [])
+        for value in chosen:  # a ticked value stays visible to be unticked, even at 0
+            counts.setdefault(value, 0)
+        values = []
+        for value, count in _ordered(facet, counts):
+            ticked = value in chosen
+            toggled = [v for v in chosen if v != value] if ticked else [*chosen, value]
+            values.append(
+                {
+                    "value": value,
+                    "label": value_label(facet, value),
+                    "count": count,
+                    "checked": ticked,
+                    "url": _url(args, **{facet: toggled or None, "page": None}),
+                }
+            )
+        if values:
+            sidebar.append({"name": facet, "title": facet_title(facet), "values": values})
+    return sidebar
+
+
+def _pages(page: int, last: int) -> list[int | None]:
+    """Page numbers to show: first, last and the neighbourhood of the current (None = gap)."""
+    wanted = {1, last, *range(max(1, page - 2), min(last, page + 2) + 1)}
+    shown: list[int | None] = []
+    for number in sorted(wanted):
+        if shown and number - (shown[-1] or 0) > 1:
+            shown.append(None)
+        shown.append(number)
+    return shown
+
+
+@bp.get("/search")
+def search() -> str:
+    """Search published listings: text, facet filters, sort and page from the query string."""
+    args = {key: [v for v in request.args.getlist(key) if v] for key in request.args}
+    try:
+        page = int(request.args.get("page", "1"))
+    except ValueError:
+        page = 1
+    query = make_query(
+        text=request.args.get("q", ""),
+        filters={facet: args.get(facet, []) for facet in FACETS},
+        sort=request.args.get("sort", "relevance"),
+        page=page,
+        per_page=PER_PAGE,
+    )
+    result = search_listings(query)
+    listings = listings_for(result.hits)
+    locale = _locale()
+    cards = [
+        {
+            "listing": listings[hit.id],
+            "title": pick_highlight(hit, "title", locale),
+            "summary": pick_highlight(hit, "summary", locale),
+            "field": field_label(listings[hit.id].field),
+            "price": price_label(listings[hit.id].asking_price_minor, listings[hit.id].currency),
+        }
+        for hit in result.hits
+        if hit.id in listings
+    ]
+    last_page = max(1, -(-result.total // query.per_page))
+    return render_template(
+        "search/index.html",
+        query=query,
+        result=result,
+        cards=cards,
+        sidebar=_sidebar(result, args),
+        sorts=[(sort, sort_label(sort)) for sort in SORTS],
+        has_filters=bool(query.filters),
+        clear_url=_url(args, **{facet: None for facet in FACETS}, page=None),
+        browse_url=url_for("search.search"),
+        page_url=lambda number: _url(args, page=number),
+        pages=_pages(min(query.page, last_page), last_page),
+        last_page=last_page,
+        locale=locale,
+    )

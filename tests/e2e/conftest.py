@@ -1,0 +1,89 @@
+"""A live server on a free port with its own database, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from marketplace import create_app
+from marketplace.extensions import db
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
+    """The whole app served by a real HTTP server in a thread (CSRF on, as in production)."""
+    work = tmp_path_factory.mktemp("e2e")
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'e2e.db'}",
+        "SEARCH_INDEX_PATH": str(work / "search.db"),
+        "UPLOAD_FOLDER": str(work / "uploads"),
+        "WTF_CSRF_ENABLED": True,
+    })
+    with app.app_context():
+        upgrade()
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium; the suite fails (never skips) when it is missing."""
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(executable).exists(), "chromium is not installed: run devservices/browser.sh"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator:
+    """Pages in fresh contexts (one per person), Chinese first like our users."""
+    contexts = []
+
+    def make(locale: str = "zh-CN") -> Page:
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot_dir() -> Path | None:
+    """Set E2E_SCREENSHOTS=folder to keep screenshots of the walk (used for the README)."""
+    folder = os.environ.get("E2E_SCREENSHOTS")
+    if not folder:
+        return None
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    return path

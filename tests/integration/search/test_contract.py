@@ -1,0 +1,229 @@
+"""What every search backend does for users, whatever it runs on (the contract suite)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from listings.rules import price_band
+from search.backend import FACETS, SearchBackend, SearchDocument, SearchQuery
+
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def doc(doc_id: int, **values: object) -> SearchDocument:
+    """A plain published listing; tests override what matters to them."""
+    price = values.pop("asking_price_minor", 10_000_000)
+    base = SearchDocument(
+        id=doc_id,
+        title_zh=f"一种测试装置{doc_id}",
+        title_en="",
+        summary_zh="本成果提供一种通用的装置。",
+        summary_en="",
+        body="",
+        ipc_classes=("G01N 33/00",),
+        inventors=("王伟",),
+        holder="测试大学",
+        field="ict",
+        ipc_section="G",
+        transfer_modes=("assignment",),
+        trl=5,
+        region="上海",
+        price_band=price_band(price),  # type: ignore[arg-type]
+        asking_price_minor=price,  # type: ignore[arg-type]
+        published_at=T0 + timedelta(days=doc_id),
+        organisation_id=1,
+    )
+    return replace(base, **values)  # type: ignore[arg-type]
+
+
+def ids(backend: SearchBackend, **query: object) -> list[int]:
+    return [hit.id for hit in backend.search(SearchQuery(**query)).hits]  # type: ignore[arg-type]
+
+
+def test_chinese_term_finds_the_listing_and_title_match_ranks_first(
+    search_backend: SearchBackend,
+) -> None:
+    search_backend.index(
+        [
+            doc(1, body="正极材料在电池中的应用，提高能量密度。"),
+            doc(2, title_zh="一种高镍三元正极材料的制备方法"),
+            doc(3, title_zh="一种农业灌溉控制系统"),
+        ]
+    )
+    assert ids(search_backend, text="正极材料") == [2, 1]
+
+
+def test_sub_words_of_indexed_chinese_words_match(search_backend: SearchBackend) -> None:
+    search_backend.index([doc(1, title_zh="锂离子电池隔膜"), doc(2)])
+    assert ids(search_backend, text="离子") == [1]
+    assert ids(search_backend, text="锂") == [1]
+
+
+def test_english_stems_match(search_backend: SearchBackend) -> None:
+    search_backend.index(
+        [doc(1, title_zh="", title_en="Solid-state battery with a ceramic separator"), doc(2)]
+    )
+    assert ids(search_backend, text="batteries") == [1]
+    assert ids(search_backend, text="BATTERY separators") == [1]
+
+
+def test_inventors_and_holder_are_searchable(search_backend: SearchBackend) -> None:
+    search_backend.index([doc(1, inventors=("欧阳明",), holder="浙江大学"), doc(2)])
+    assert ids(search_backend, text="浙江大学") == [1]
+
+
+def test_empty_text_browses_everything_newest_first(search_backend: SearchBackend) -> None:
+    search_backend.index([doc(i) for i in range(1, 6)])
+    result = search_backend.search(SearchQuery())
+    assert result.total == 5
+    assert [hit.id for hit in result.hits] == [5, 4, 3, 2, 1]
+
+
+def _facet_corpus() -> list[SearchDocument]:
+    return [
+        doc(1, field="energy", trl=7, transfer_modes=("assignment", "equity"), region="北京"),
+        doc(2, field="energy", trl=3, transfer_modes=("equity",)),
+        doc(3, field="biomed", trl=7, transfer_modes=("assignment",), asking_price_minor=None),
+        doc(4, field="materials", trl=9, transfer_modes=("sole_licence",), region="北京"),
+    ]
+
+
+def test_filters_or_within_a_facet_and_across_facets(search_backend: SearchBackend) -> None:
+    search_backend.index(_facet_corpus())
+    assert sorted(ids(search_backend, filters={"field": ("energy", "biomed")})) == [1, 2, 3]
+    assert sorted(ids(search_backend, filters={"field": ("energy",), "trl": ("7",)})) == [1]
+    assert sorted(ids(search_backend, filters={"transfer_mode": ("equity",)})) == [1, 2]
+    assert ids(search_backend, filters={"region": ("深圳",)}) == []
+
+
+def test_facet_counts_cover_all_matches_and_add_up(search_backend: SearchBackend) -> None:
+    search_backend.index(_facet_corpus() + [doc(i) for i in range(10, 40)])
+    result = search_backend.search(SearchQuery(per_page=5))
+    assert result.total == 34 and len(result.hits) == 5
+    assert set(result.facets) == set(FACETS)
+    for facet in ("field", "trl", "region", "price_band", "ipc_section"):
+        assert sum(result.facets[facet].values()) == result.total, facet
+    assert result.facets["field"]["energy"] == 2
+    assert result.facets["transfer_mode"] == {"assignment": 32, "equity": 2, "sole_licence": 1}
+    assert result.facets["price_band"]["negotiable"] == 1
+
+
+def test_filtered_totals_match_the_facet_counts(search_backend: SearchBackend) -> None:
+    search_backend.index(_facet_corpus())
+    unfiltered = search_backend.search(SearchQuery())
+    for value, count in unfiltered.facets["field"].items():
+        assert search_backend.search(SearchQuery(filters={"field": (value,)})).total == count
+    filtered = search_backend.search(SearchQuery(filters={"field": ("energy",)}))
+    assert filtered.total == 2
+    assert sum(filtered.facets["trl"].values()) == 2  # other facets count the filtered set
+    assert filtered.facets["field"]["biomed"] == 1  # its own facet still offers the others
+
+
+def test_sorting_by_price_puts_negotiable_last(search_backend: SearchBackend) -> None:
+    search_backend.index(
+        [
+            doc(1, asking_price_minor=300),
+            doc(2, asking_price_minor=None),
+            doc(3, asking_price_minor=100),
+            doc(4, asking_price_minor=200),
+        ]
+    )
+    assert ids(search_backend, sort="price_asc") == [3, 4, 1, 2]
+    assert ids(search_backend, sort="price_desc") == [1, 4, 3, 2]
+    assert ids(search_backend, text="装置", sort="price_asc") == [3, 4, 1, 2]
+
+
+def test_sorting_by_maturity_and_newest(search_backend: SearchBackend) -> None:
+    search_backend.index([doc(1, trl=9), doc(2, trl=2), doc(3, trl=5)])
+    assert ids(search_backend, sort="trl_desc") == [1, 3, 2]
+    assert ids(search_backend, text="装置", sort="newest") == [3, 2, 1]
+
+
+def test_pages_partition_the_results(search_backend: SearchBackend) -> None:
+    search_backend.index([doc(i) for i in range(1, 24)])
+    pages = [ids(search_backend, text="装置", page=p, per_page=10) for p in (1, 2, 3, 4)]
+    assert [len(p) for p in pages] == [10, 10, 3, 0]
+    assert sorted(i for page in pages for i in page) == list(range(1, 24))
+    assert search_backend.search(SearchQuery(text="装置", page=4, per_page=10)).total == 23
+
+
+def test_indexing_again_replaces_and_delete_removes(search_backend: SearchBackend) -> None:
+    search_backend.index([doc(1, title_zh="旧标题的石墨烯涂层"), doc(2)])
+    search_backend.index([doc(1, title_zh="新标题的碳纤维材料")])
+    assert ids(search_backend, text="石墨烯") == []
+    assert ids(search_backend, text="碳纤维") == [1]
+    assert search_backend.count() == 2
+    search_backend.delete([1, 999])
+    assert ids(search_backend, text="碳纤维") == []
+    assert search_backend.count() == 1
+    assert search_backend.search(SearchQuery()).facets["field"] == {"ict": 1}
+
+
+def test_clear_empties_the_index(search_backend: SearchBackend) -> None:
+    search_backend.index([doc(1), doc(2)])
+    search_backend.clear()
+    assert search_backend.count() == 0
+    assert search_backend.search(SearchQuery(text="装置")).total == 0
+    assert search_backend.healthy()
+
+
+def test_highlights_mark_matches_in_the_original_text(search_backend: SearchBackend) -> None:
+    search_backend.index(
+        [
+            doc(
+                1,
+                title_zh="一种<b>锂离子</b>电池的制备方法",
+                summary_zh="本发明提高了电池的循环寿命 & 安全性。",
+                title_en="Lithium battery",
+            )
+        ]
+    )
+    (hit,) = search_backend.search(SearchQuery(text="电池")).hits
+    assert hit.highlights["title"] == "一种&lt;b&gt;锂离子&lt;/b&gt;<mark>电池</mark>的制备方法"
+    assert "<mark>电池</mark>的循环寿命 &amp; 安全性" in hit.highlights["summary"]
+    assert " " not in hit.highlights["title"]  # no segmentation spaces leak into snippets
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        '电池"',
+        "*",
+        "电池*",
+        "AND",
+        "OR 电池",
+        "NOT",
+        "-电池",
+        "(电池",
+        "电池)",
+        "NEAR(",
+        "title:电池",
+        "{title}:电池",
+        "^电池",
+        "a'b",
+        "\\",
+        "%",
+        "_",
+        "电池 AND (",
+        "🔋",
+        "x" * 500,
+    ],
+)
+def test_special_characters_never_crash(search_backend: SearchBackend, text: str) -> None:
+    search_backend.index([doc(1, title_zh="固态电池"), doc(2)])
+    result = search_backend.search(SearchQuery(text=text))
+    assert result.total >= 0
+    if "电池" in text and "title" not in text:  # "title" is just a word here
+        assert [hit.id for hit in result.hits] == [1]
+
+
+def test_unknown_filters_and_sorts_are_harmless(search_backend: SearchBackend) -> None:
+    search_backend.index([doc(1), doc(2)])
+    result = search_backend.search(
+        SearchQuery(filters={"colour": ("red",)}, sort="cheapest", page=1)
+    )
+    assert result.total == 2

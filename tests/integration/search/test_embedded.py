@@ -1,0 +1,62 @@
+"""The embedded backend's own machinery: caches shared through the index file, rank tiers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search import embedded
+from search.backend import SearchQuery
+from search.embedded import EmbeddedSearchBackend
+from tests.integration.search.test_contract import doc
+
+
+def test_another_process_sees_writes_through_the_change_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(embedded, "CACHE_MIN_DOCS", 1)  # cache every term bitmap
+    reader = EmbeddedSearchBackend(tmp_path / "search.db")
+    writer = EmbeddedSearchBackend(tmp_path / "search.db")  # as a second worker would
+    writer.index([doc(1, title_zh="石墨烯涂层", field="materials"), doc(2)])
+    assert reader.search(SearchQuery(text="石墨烯")).total == 1
+
+    writer.index([doc(3, title_zh="石墨烯薄膜", field="energy")])
+    writer.delete([1])
+    result = reader.search(SearchQuery(text="石墨烯"))
+    assert [hit.id for hit in result.hits] == [3]
+    assert result.facets["field"] == {"energy": 1}
+
+    writer.clear()
+    assert reader.search(SearchQuery(text="石墨烯")).total == 0
+    assert reader.search(SearchQuery()).total == 0
+
+
+def test_rank_tiers_page_through_every_match_once(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:  # fmt: skip
+    monkeypatch.setattr(embedded, "RANK_TIER", 7)
+    backend = EmbeddedSearchBackend(tmp_path / "search.db")
+    backend.index([doc(i) for i in range(1, 31)])
+    seen = []
+    for page in range(1, 5):
+        seen += [h.id for h in backend.search(SearchQuery(text="装置", page=page, per_page=9)).hits]
+    assert sorted(seen) == list(range(1, 31))
+    # The first page comes from the newest tier.
+    first = backend.search(SearchQuery(text="装置", per_page=7)).hits
+    assert sorted(h.id for h in first) == list(range(24, 31))
+
+
+def test_threads_share_one_backend(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    backend = EmbeddedSearchBackend(tmp_path / "search.db")
+    backend.index([doc(i) for i in range(1, 50)])
+
+    def work(i: int) -> int:
+        if i % 5 == 0:
+            backend.index([doc(100 + i)])
+        return backend.search(SearchQuery(text="装置")).total
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        totals = list(pool.map(work, range(40)))
+    assert min(totals) >= 49 and backend.count() == 57

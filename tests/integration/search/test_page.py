@@ -1,0 +1,40 @@
+"""The search page as a visitor sees it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask.testing import FlaskClient
+
+from listings.rules import ListingStatus
+from tests import factories
+
+
+def test_search_page_shows_highlighted_results_facets_and_an_empty_state(
+    client: FlaskClient, clock, upload_folder: Path
+) -> None:
+    owner = factories.seller(clock())
+    item = factories.listing(owner, clock(), status=ListingStatus.PUBLISHED, folder=upload_folder,
+                             title_zh="一种钙钛矿<叠层>太阳能电池")  # fmt: skip
+
+    page = client.get("/search", query_string={"q": "钙钛矿"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<mark>钙钛矿</mark>&lt;叠层&gt;" in html
+    assert f"/{item.id}" in html
+    assert "TRL 5" in html
+
+    filtered = client.get("/search", query_string={"q": "钙钛矿", "field": "biomed"})
+    assert "<mark>钙钛矿</mark>" not in filtered.get_data(as_text=True)
+
+    empty = client.get("/search", query_string={"q": "完全不存在的词汇组合"})
+    assert empty.status_code == 200
+    assert "/search" in empty.get_data(as_text=True)
+
+
+def test_search_page_survives_nasty_input(client: FlaskClient) -> None:
+    for params in ({"q": '"(*AND -'}, {"page": "x"}, {"sort": "nope"}, {"q": "-1", "page": "-5"}):
+        assert client.get("/search", query_string=params).status_code == 200
+    html = client.get("/search", query_string={"trl": "<script>x</script>"}).get_data(as_text=True)
+    assert "<script>x</script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html

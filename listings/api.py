@@ -51,8 +51,11 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
             listing.highlights = dict(hit.highlights)
             items.append(listing)
     return {
-        "items": items, "total": result.total, "page": args["page"],
-        "per_page": args["per_page"], "facets": result.facets,
+        "items": items,
+        "total": result.total,
+        "page": args["page"],
+        "per_page": args["per_page"],
+        "facets": result.facets,
     }
 
 

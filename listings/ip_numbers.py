@@ -90,7 +90,7 @@ def check_character_cn(digits: str) -> str:
     """
     if len(digits) not in (8, 12) or not (digits.isascii() and digits.isdigit()):
         raise ValueError(f"need 8 or 12 digits, got {digits!r}")
-    total = sum(int(d) * w for d, w in zip(digits, CN_APPLICATION_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(digits, CN_APPLICATION_WEIGHTS, strict=False))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 

@@ -34,30 +34,45 @@ class ListingInputSchema(Schema):
 
     title_zh = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     title_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    summary_zh = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
-    summary_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    summary_zh = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=5000)
+    )
+    summary_en = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=5000)
+    )
     problem = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
-    advantage = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
-    economics = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    advantage = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=5000)
+    )
+    economics = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=5000)
+    )
     field = fields.String(
-        required=True, validate=validate.OneOf(list(FIELDS), error=N_("Choose a technology field.")),
+        required=True,
+        validate=validate.OneOf(list(FIELDS), error=N_("Choose a technology field.")),
         error_messages=_required,
     )
     trl = fields.Integer(
-        required=True, validate=validate.Range(1, 9, error=N_("Maturity (TRL) must be between 1 and 9.")),
+        required=True,
+        validate=validate.Range(1, 9, error=N_("Maturity (TRL) must be between 1 and 9.")),
         error_messages={**_required, "invalid": N_("Maturity (TRL) must be between 1 and 9.")},
     )
-    holder = fields.String(required=True, validate=validate.Length(1, 200), error_messages=_required)
+    holder = fields.String(
+        required=True, validate=validate.Length(1, 200), error_messages=_required
+    )
     region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=_required)
     ipc_classes = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
     inventors = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
     transfer_modes = fields.List(
         fields.String(validate=validate.OneOf([m.value for m in TransferMode])),
-        required=True, validate=validate.Length(min=1, error=N_("Choose at least one transfer mode.")),
+        required=True,
+        validate=validate.Length(min=1, error=N_("Choose at least one transfer mode.")),
         error_messages={"required": N_("Choose at least one transfer mode.")},
     )
     asking_price_minor = fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=1),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1),
         metadata={"description": "Asking price in minor units (分); null for negotiable."},
     )
     ip_assets = fields.List(fields.Nested(IPAssetSchema), load_default=list)
@@ -75,12 +90,22 @@ def editor_form_to_input(form: MultiDict) -> dict[str, Any]:
 
     A price that cannot be read raises ValidationFailed on the `asking_price` field.
     """
-    rows = zip(form.getlist("ip_kind"), form.getlist("ip_number"), form.getlist("ip_title"), strict=False)
+    rows = zip(
+        form.getlist("ip_kind"), form.getlist("ip_number"), form.getlist("ip_title"), strict=False
+    )
     price_text = form.get("asking_price", "").strip()
     price = Money.from_yuan_text(price_text, field="asking_price").minor if price_text else None
     data: dict[str, Any] = {
         key: form.get(key, "").strip() or None
-        for key in ("title_zh", "title_en", "summary_zh", "summary_en", "problem", "advantage", "economics")
+        for key in (
+            "title_zh",
+            "title_en",
+            "summary_zh",
+            "summary_en",
+            "problem",
+            "advantage",
+            "economics",
+        )
     }
     data.update(
         field=form.get("field", ""),
@@ -190,7 +215,9 @@ class SearchPageSchema(Schema):
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
-    facets = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
+    facets = fields.Dict(
+        keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer())
+    )
 
 
 class DomainErrorSchema(Schema):

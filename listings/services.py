@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -27,7 +27,7 @@ from marketplace import outbox
 from marketplace.accounts.models import User
 from marketplace.accounts.services import require_reviewer
 from marketplace.audit import services as audit
-from marketplace.domain import DomainError, N_, NotFound, PermissionDenied, ValidationFailed
+from marketplace.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from marketplace.extensions import db
 
 SEARCH_TOPIC = "search.listing"
@@ -61,7 +61,7 @@ class ListingInput:
     inventors: tuple[str, ...] = ()
     transfer_modes: tuple[str, ...] = ()
     asking_price_minor: int | None = None
-    ip_assets: tuple[IPAssetInput, ...] = field(default_factory=tuple)
+    ip_assets: tuple[IPAssetInput, ...] = ()
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -214,7 +214,13 @@ def _validate(data: ListingInput) -> list[IPAsset]:
 
 def _apply(listing: Listing, data: ListingInput, assets: list[IPAsset]) -> None:
     for name in (
-        "title_zh", "title_en", "summary_zh", "summary_en", "problem", "advantage", "economics",
+        "title_zh",
+        "title_en",
+        "summary_zh",
+        "summary_en",
+        "problem",
+        "advantage",
+        "economics",
     ):
         value = getattr(data, name)
         setattr(listing, name, value.strip() if value and value.strip() else None)
@@ -233,14 +239,29 @@ def _snapshot(listing: Listing) -> dict:
     return {"status": listing.status.value}
 
 
-def _changed(listing: Listing, actor: User, action: str, *, now: datetime, before: dict | None,
-             reason: str | None = None, chained: bool = False) -> None:
+def _changed(
+    listing: Listing,
+    actor: User,
+    action: str,
+    *,
+    now: datetime,
+    before: dict | None,
+    reason: str | None = None,
+    chained: bool = False,
+) -> None:
     """Audit a change and tell the search index, in the caller's transaction."""
     listing.updated_at = now
     db.session.flush()
     audit.record(
-        actor_id=actor.id, action=f"listing.{action}", object_type="listing", object_id=listing.id,
-        now=now, before=before, after=_snapshot(listing), reason=reason, chained=chained,
+        actor_id=actor.id,
+        action=f"listing.{action}",
+        object_type="listing",
+        object_id=listing.id,
+        now=now,
+        before=before,
+        after=_snapshot(listing),
+        reason=reason,
+        chained=chained,
     )
     outbox.emit(SEARCH_TOPIC, listing.id, now=now)
 
@@ -250,8 +271,11 @@ def create_listing(actor: User, data: ListingInput, *, now: datetime) -> Listing
     org_id = _require_member(actor)
     assets = _validate(data)
     listing = Listing(
-        organisation_id=org_id, created_by_id=actor.id, status=ListingStatus.DRAFT,
-        created_at=now, currency="CNY",
+        organisation_id=org_id,
+        created_by_id=actor.id,
+        status=ListingStatus.DRAFT,
+        created_at=now,
+        currency="CNY",
     )
     _apply(listing, data, assets)
     db.session.add(listing)
@@ -277,8 +301,15 @@ def update_listing(actor: User, listing_id: int, data: ListingInput, *, now: dat
 
 
 def add_evidence(
-    actor: User, listing_id: int, *, kind: str, stream: BinaryIO, filename: str,
-    folder: Path, max_bytes: int, now: datetime,
+    actor: User,
+    listing_id: int,
+    *,
+    kind: str,
+    stream: BinaryIO,
+    filename: str,
+    folder: Path,
+    max_bytes: int,
+    now: datetime,
 ) -> Evidence:
     """Attach an ownership document to a draft; the file is removed again if the write fails."""
     listing = get_listing(listing_id)
@@ -290,15 +321,24 @@ def add_evidence(
     stored = storage.save_evidence(folder, stream, filename, max_bytes)
     try:
         evidence = Evidence(
-            listing_id=listing.id, kind=kind, original_name=stored.original_name,
-            stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
-            sha256=stored.sha256, uploaded_by_id=actor.id, uploaded_at=now,
+            listing_id=listing.id,
+            kind=kind,
+            original_name=stored.original_name,
+            stored_name=stored.stored_name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by_id=actor.id,
+            uploaded_at=now,
         )
         db.session.add(evidence)
         db.session.flush()
         audit.record(
-            actor_id=actor.id, action="listing.evidence_add", object_type="listing",
-            object_id=listing.id, now=now,
+            actor_id=actor.id,
+            action="listing.evidence_add",
+            object_type="listing",
+            object_id=listing.id,
+            now=now,
             after={"evidence_id": evidence.id, "sha256": stored.sha256, "kind": kind},
         )
         db.session.commit()
@@ -318,8 +358,11 @@ def remove_evidence(actor: User, evidence_id: int, *, folder: Path, now: datetim
     if evidence.listing.status != ListingStatus.DRAFT:
         raise DomainError(N_("Evidence can be removed from drafts only."), code="not_editable")
     audit.record(
-        actor_id=actor.id, action="listing.evidence_remove", object_type="listing",
-        object_id=evidence.listing_id, now=now,
+        actor_id=actor.id,
+        action="listing.evidence_remove",
+        object_type="listing",
+        object_id=evidence.listing_id,
+        now=now,
         before={"evidence_id": evidence.id, "sha256": evidence.sha256},
     )
     stored_name = evidence.stored_name
@@ -360,8 +403,14 @@ def submit(actor: User, listing_id: int, *, now: datetime) -> Listing:
 def confirm_ownership(actor: User, listing_id: int, *, now: datetime, note: str = "") -> Listing:
     """A reviewer confirms the ownership (确权); recorded in the hash chain."""
     require_reviewer(actor)
-    return _transition(actor, get_listing(listing_id), ListingAction.CONFIRM, now=now,
-                       reason=note.strip() or None, chained=True)
+    return _transition(
+        actor,
+        get_listing(listing_id),
+        ListingAction.CONFIRM,
+        now=now,
+        reason=note.strip() or None,
+        chained=True,
+    )
 
 
 def reject_ownership(actor: User, listing_id: int, reason: str, *, now: datetime) -> Listing:
@@ -369,8 +418,14 @@ def reject_ownership(actor: User, listing_id: int, reason: str, *, now: datetime
     require_reviewer(actor)
     if not reason.strip():
         raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
-    listing = _transition(actor, get_listing(listing_id), ListingAction.REJECT, now=now,
-                          reason=reason.strip(), chained=True)
+    listing = _transition(
+        actor,
+        get_listing(listing_id),
+        ListingAction.REJECT,
+        now=now,
+        reason=reason.strip(),
+        chained=True,
+    )
     return listing
 
 
@@ -385,7 +440,9 @@ def withdraw(actor: User, listing_id: int, *, now: datetime, reason: str = "") -
     """The owner takes a listing off the market."""
     listing = get_listing(listing_id)
     _require_owner(actor, listing)
-    return _transition(actor, listing, ListingAction.WITHDRAW, now=now, reason=reason.strip() or None)
+    return _transition(
+        actor, listing, ListingAction.WITHDRAW, now=now, reason=reason.strip() or None
+    )
 
 
 def reopen(actor: User, listing_id: int, *, now: datetime) -> Listing:
@@ -395,8 +452,15 @@ def reopen(actor: User, listing_id: int, *, now: datetime) -> Listing:
     return _transition(actor, listing, ListingAction.REOPEN, now=now)
 
 
-def _transition(actor: User, listing: Listing, action: ListingAction, *, now: datetime,
-                reason: str | None = None, chained: bool = False) -> Listing:
+def _transition(
+    actor: User,
+    listing: Listing,
+    action: ListingAction,
+    *,
+    now: datetime,
+    reason: str | None = None,
+    chained: bool = False,
+) -> Listing:
     before = _snapshot(listing)
     listing.status = next_status(listing.status, action)
     stamp = {
@@ -418,8 +482,15 @@ def set_featured(actor: User, listing_id: int, featured_: bool, *, now: datetime
     listing = get_listing(listing_id)
     before = {"featured": listing.featured}
     listing.featured = featured_
-    audit.record(actor_id=actor.id, action="listing.feature", object_type="listing",
-                 object_id=listing.id, now=now, before=before, after={"featured": featured_})
+    audit.record(
+        actor_id=actor.id,
+        action="listing.feature",
+        object_type="listing",
+        object_id=listing.id,
+        now=now,
+        before=before,
+        after={"featured": featured_},
+    )
     db.session.commit()
     return listing
 

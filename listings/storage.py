@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -48,16 +49,22 @@ def save_evidence(folder: Path, stream: BinaryIO, original_name: str, max_bytes:
         raise ValidationFailed(N_("The file is empty."), field="file")
     if len(data) > max_bytes:
         raise ValidationFailed(
-            N_("The file is larger than %(limit)s MB."), field="file", limit=max_bytes // (1024 * 1024)
+            N_("The file is larger than %(limit)s MB."),
+            field="file",
+            limit=max_bytes // (1024 * 1024),
         )
     kind = filetype.guess(data)
     if kind is None or kind.mime not in ALLOWED_TYPES:
-        raise ValidationFailed(N_("Only PDF, PNG, JPEG or WebP documents are accepted."), field="file")
+        raise ValidationFailed(
+            N_("Only PDF, PNG, JPEG or WebP documents are accepted."), field="file"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[kind.mime]}"
     temporary = folder / f".{stored_name}.part"
     temporary.write_bytes(data)
-    os.replace(temporary, folder / stored_name)  # atomic: a crash leaves no half file under the name
+    os.replace(
+        temporary, folder / stored_name
+    )  # atomic: a crash leaves no half file under the name
     return StoredFile(
         stored_name=stored_name,
         original_name=clean_display_name(original_name),
@@ -77,7 +84,5 @@ def evidence_path(folder: Path, stored_name: str) -> Path:
 
 def discard(folder: Path, stored_name: str) -> None:
     """Remove a stored file if it is there (after a rolled-back upload)."""
-    try:
+    with contextlib.suppress(ValidationFailed):
         evidence_path(folder, stored_name).unlink(missing_ok=True)
-    except ValidationFailed:
-        pass

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -83,10 +93,12 @@ def _editor_errors(messages: dict) -> FieldErrors:
     for key, value in messages.items():
         if isinstance(value, dict):
             for position, nested in value.items():
-                for name, texts in (nested.items() if isinstance(nested, dict) else [("", nested)]):
+                for name, texts in nested.items() if isinstance(nested, dict) else [("", nested)]:
                     errors[f"{key}.{position}.{name}".rstrip(".")] = [_(str(t)) for t in texts]
         else:
-            errors["asking_price" if key == "asking_price_minor" else key] = [_(str(t)) for t in value]
+            errors["asking_price" if key == "asking_price_minor" else key] = [
+                _(str(t)) for t in value
+            ]
     return errors
 
 
@@ -141,9 +153,14 @@ def upload_evidence(listing_id: int) -> Response:
         if upload is None or not upload.filename:
             raise ValidationFailed(_("Choose a file to upload."), field="file")
         services.add_evidence(
-            current_user, listing_id, kind=request.form.get("kind", ""), stream=upload.stream,
-            filename=upload.filename, folder=_evidence_folder(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now(),
+            current_user,
+            listing_id,
+            kind=request.form.get("kind", ""),
+            stream=upload.stream,
+            filename=upload.filename,
+            folder=_evidence_folder(),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
         )
     except DomainError as error:
         flash(error.text(_), "danger")
@@ -174,7 +191,9 @@ def evidence_file(evidence_id: int) -> Response:
         as_attachment=request.args.get("download") == "1",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -24,7 +24,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY is not set: a production server refuses to start without one.")
+        raise RuntimeError(
+            "SECRET_KEY is not set: a production server refuses to start without one."
+        )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)

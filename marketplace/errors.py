@@ -17,9 +17,9 @@ def _wants_json() -> bool:
 def _domain_error(error: DomainError) -> tuple[Response | str, int]:
     if _wants_json():
         return jsonify(error.to_dict(gettext)), int(error.status)
-    return render_template("error.html", status=int(error.status), message=error.text(gettext)), int(
-        error.status
-    )
+    return render_template(
+        "error.html", status=int(error.status), message=error.text(gettext)
+    ), int(error.status)
 
 
 def _http_error(error: Any) -> tuple[Response | str, int]:
@@ -31,7 +31,9 @@ def _http_error(error: Any) -> tuple[Response | str, int]:
         if data and "messages" in data:  # marshmallow errors from flask-smorest
             body["errors"] = data["messages"]
         return jsonify(body), status
-    return render_template("error.html", status=status, message=getattr(error, "description", "")), status
+    return render_template(
+        "error.html", status=status, message=getattr(error, "description", "")
+    ), status
 
 
 def init_app(app: Flask) -> None:

@@ -82,7 +82,11 @@ def facet_label(facet: str, value: str) -> str:
     """The label of a facet value on the search page."""
     if facet == "field":
         return field_label(value)
-    table = {"transfer_mode": TRANSFER_MODE, "price_band": PRICE_BAND, "ipc_section": IPC_SECTION}.get(facet)
+    table = {
+        "transfer_mode": TRANSFER_MODE,
+        "price_band": PRICE_BAND,
+        "ipc_section": IPC_SECTION,
+    }.get(facet)
     if table is not None:
         return str(table.get(value, value))  # type: ignore[call-overload]
     if facet == "trl":

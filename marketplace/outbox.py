@@ -32,7 +32,9 @@ class OutboxEvent(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(2000))
 
 
-def emit(topic: str, key: str | int, *, now: datetime, payload: dict[str, Any] | None = None) -> None:
+def emit(
+    topic: str, key: str | int, *, now: datetime, payload: dict[str, Any] | None = None
+) -> None:
     """Record a derived write in the current transaction."""
     db.session.add(OutboxEvent(topic=topic, key=str(key), payload=payload or {}, created_at=now))
     if has_app_context():

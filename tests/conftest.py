@@ -42,7 +42,10 @@ class _ConnectionBoundSession(Session):
 
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """TEST_DATABASE_URL (PostgreSQL in `make test`) or a fresh SQLite file."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return (
+        os.environ.get("TEST_DATABASE_URL")
+        or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -84,8 +87,11 @@ def db_session(app: Flask, clock: FrozenClock) -> Iterator[object]:
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint",
-             "class_": _ConnectionBoundSession}
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _ConnectionBoundSession,
+            }
         )
         try:
             yield db.session

@@ -35,28 +35,43 @@ def cn_application(n: int | None = None, year: int = 2019) -> str:
     return f"{digits}.{check_character_cn(digits)}"
 
 
-def seller(now: datetime, *, verified: bool = True, reviewer: User | None = None,
-           kind: OrganisationKind = OrganisationKind.UNIVERSITY, name: str | None = None) -> User:
+def seller(
+    now: datetime,
+    *,
+    verified: bool = True,
+    reviewer: User | None = None,
+    kind: OrganisationKind = OrganisationKind.UNIVERSITY,
+    name: str | None = None,
+) -> User:
     """A user who registered an organisation (verified by `reviewer` unless told otherwise)."""
     n = next(_serial)
     user = accounts.sign_up(
         accounts.SignUp(
-            email=f"user{n}@example.edu.cn", name=f"用户{n}", password=PASSWORD,
+            email=f"user{n}@example.edu.cn",
+            name=f"用户{n}",
+            password=PASSWORD,
             organisation=accounts.NewOrganisation(
-                name=name or f"测试大学{n}", kind=kind, credit_code=credit_code(n), region="上海市",
+                name=name or f"测试大学{n}",
+                kind=kind,
+                credit_code=credit_code(n),
+                region="上海市",
             ),
         ),
         now=now,
     )
     if verified:
-        accounts.verify_organisation(reviewer or platform_reviewer(now), user.organisation_id, now=now)
+        accounts.verify_organisation(
+            reviewer or platform_reviewer(now), user.organisation_id, now=now
+        )
     return user
 
 
 def platform_reviewer(now: datetime) -> User:
     """A reviewer of the market."""
     n = next(_serial)
-    return accounts.create_platform_user(f"reviewer{n}@market.example", f"审核员{n}", PASSWORD, now=now)
+    return accounts.create_platform_user(
+        f"reviewer{n}@market.example", f"审核员{n}", PASSWORD, now=now
+    )
 
 
 def listing_input(**overrides: object) -> listings.ListingInput:
@@ -78,15 +93,30 @@ def listing_input(**overrides: object) -> listings.ListingInput:
     return listings.ListingInput(**values)  # type: ignore[arg-type]
 
 
-def listing(owner: User, now: datetime, *, status: ListingStatus = ListingStatus.DRAFT,
-            reviewer: User | None = None, folder: Path | None = None, **overrides: object) -> Listing:
+def listing(
+    owner: User,
+    now: datetime,
+    *,
+    status: ListingStatus = ListingStatus.DRAFT,
+    reviewer: User | None = None,
+    folder: Path | None = None,
+    **overrides: object,
+) -> Listing:
     """A listing of `owner`'s organisation, moved through the services to `status`."""
     item = listings.create_listing(owner, listing_input(**overrides), now=now)
     if status == ListingStatus.DRAFT:
         return item
     assert folder is not None, "a listing past draft needs evidence: pass folder="
-    listings.add_evidence(owner, item.id, kind="certificate", stream=io.BytesIO(PDF_BYTES),
-                          filename="certificate.pdf", folder=folder, max_bytes=1_000_000, now=now)
+    listings.add_evidence(
+        owner,
+        item.id,
+        kind="certificate",
+        stream=io.BytesIO(PDF_BYTES),
+        filename="certificate.pdf",
+        folder=folder,
+        max_bytes=1_000_000,
+        now=now,
+    )
     listings.submit(owner, item.id, now=now)
     if status == ListingStatus.SUBMITTED:
         return item

@@ -46,12 +46,22 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[OrganisationKind] = mapped_column(
-        Enum(OrganisationKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            OrganisationKind,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
     region: Mapped[str] = mapped_column(String(64))
     status: Mapped[VerificationStatus] = mapped_column(
-        Enum(VerificationStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            VerificationStatus,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=VerificationStatus.PENDING,
     )
     rejection_reason: Mapped[str | None] = mapped_column(String(2000))
@@ -80,7 +90,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     org_role: Mapped[MemberRole] = mapped_column(
-        Enum(MemberRole, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            MemberRole, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        ),
         default=MemberRole.MEMBER,
     )
     # A member who asked to join an existing organisation waits for its admin.

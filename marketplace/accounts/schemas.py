@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from marketplace.domain import N_
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from marketplace.accounts.models import OrganisationKind
+from marketplace.domain import N_
 
 _required = {"required": N_("This field is required.")}
 
@@ -13,15 +13,21 @@ _required = {"required": N_("This field is required.")}
 class SignUpSchema(Schema):
     """A person, and the organisation they register or ask to join."""
 
-    email = fields.Email(required=True, error_messages={**_required, "invalid": N_("Not a valid email address.")})
+    email = fields.Email(
+        required=True, error_messages={**_required, "invalid": N_("Not a valid email address.")}
+    )
     name = fields.String(required=True, validate=validate.Length(1, 100), error_messages=_required)
     password = fields.String(required=True, error_messages=_required)
-    organisation_mode = fields.String(load_default="create", validate=validate.OneOf(["create", "join"]))
+    organisation_mode = fields.String(
+        load_default="create", validate=validate.OneOf(["create", "join"])
+    )
     org_name = fields.String(load_default="")
     org_name_en = fields.String(load_default="")
     kind = fields.String(
         load_default=OrganisationKind.UNIVERSITY.value,
-        validate=validate.OneOf([k.value for k in OrganisationKind if k != OrganisationKind.OPERATOR]),
+        validate=validate.OneOf(
+            [k.value for k in OrganisationKind if k != OrganisationKind.OPERATOR]
+        ),
     )
     credit_code = fields.String(load_default="")
     region = fields.String(load_default="")

@@ -21,7 +21,7 @@ from marketplace.accounts.models import (
 )
 from marketplace.accounts.rules import check_password_strength, normalise_credit_code
 from marketplace.audit import services as audit
-from marketplace.domain import DomainError, N_, NotFound, PermissionDenied, ValidationFailed
+from marketplace.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from marketplace.extensions import db
 
 _hasher = PasswordHasher()  # Argon2id with the library's current parameters
@@ -74,14 +74,19 @@ def sign_up(data: SignUp, *, now: datetime) -> User:
         org = db.session.scalar(select(Organisation).where(Organisation.credit_code == code))
         if org is None:
             raise ValidationFailed(
-                N_("No organisation with this credit code is registered yet."), field="join_credit_code"
+                N_("No organisation with this credit code is registered yet."),
+                field="join_credit_code",
             )
         user.organisation = org
         user.membership_approved = False
     db.session.add(user)
     db.session.flush()
     audit.record(
-        actor_id=user.id, action="user.sign_up", object_type="user", object_id=user.id, now=now,
+        actor_id=user.id,
+        action="user.sign_up",
+        object_type="user",
+        object_id=user.id,
+        now=now,
         after={"email": email, "organisation_id": user.organisation_id},
     )
     db.session.commit()
@@ -109,8 +114,12 @@ def _register_organisation(data: NewOrganisation, *, now: datetime) -> Organisat
     db.session.add(org)
     db.session.flush()
     audit.record(
-        actor_id=None, action="organisation.register", object_type="organisation",
-        object_id=org.id, now=now, after=_snapshot_org(org),
+        actor_id=None,
+        action="organisation.register",
+        object_type="organisation",
+        object_id=org.id,
+        now=now,
+        after=_snapshot_org(org),
     )
     return org
 
@@ -171,8 +180,14 @@ def _decide_organisation(
     org.rejection_reason = reason
     org.verified_at = now if outcome == VerificationStatus.VERIFIED else None
     audit.record(
-        actor_id=actor.id, action=f"organisation.{outcome.value}", object_type="organisation",
-        object_id=org.id, now=now, before=before, after=_snapshot_org(org), reason=reason,
+        actor_id=actor.id,
+        action=f"organisation.{outcome.value}",
+        object_type="organisation",
+        object_id=org.id,
+        now=now,
+        before=before,
+        after=_snapshot_org(org),
+        reason=reason,
     )
     db.session.commit()
     return org
@@ -198,15 +213,26 @@ def approve_member(actor: User, user_id: int, *, now: datetime) -> User:
         raise PermissionDenied(N_("Only your organisation's administrator may approve members."))
     member.membership_approved = True
     audit.record(
-        actor_id=actor.id, action="membership.approve", object_type="user", object_id=member.id,
-        now=now, before={"approved": False}, after={"approved": True},
+        actor_id=actor.id,
+        action="membership.approve",
+        object_type="user",
+        object_id=member.id,
+        now=now,
+        before={"approved": False},
+        after={"approved": True},
     )
     db.session.commit()
     return member
 
 
 def create_platform_user(
-    email: str, name: str, password: str, *, now: datetime, admin: bool = False, reviewer: bool = True
+    email: str,
+    name: str,
+    password: str,
+    *,
+    now: datetime,
+    admin: bool = False,
+    reviewer: bool = True,
 ) -> User:
     """Create a reviewer or administrator of the market (CLI, demo data)."""
     check_password_strength(password)
@@ -214,14 +240,22 @@ def create_platform_user(
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise ValidationFailed(N_("An account with this email already exists."), field="email")
     user = User(
-        email=email, name=name, password_hash=hash_password(password),
-        is_admin=admin, is_reviewer=reviewer or admin, created_at=now,
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        is_admin=admin,
+        is_reviewer=reviewer or admin,
+        created_at=now,
     )
     db.session.add(user)
     db.session.flush()
     audit.record(
-        actor_id=None, action="user.create_platform", object_type="user", object_id=user.id,
-        now=now, after={"email": email, "admin": admin, "reviewer": user.is_reviewer},
+        actor_id=None,
+        action="user.create_platform",
+        object_type="user",
+        object_id=user.id,
+        now=now,
+        after={"email": email, "admin": admin, "reviewer": user.is_reviewer},
     )
     db.session.commit()
     return user
@@ -231,14 +265,20 @@ def issue_api_token(actor: User, name: str, *, now: datetime) -> str:
     """A new personal API token; the plain token is returned once and never stored."""
     plain = "tt_" + secrets.token_urlsafe(32)
     token = ApiToken(
-        user_id=actor.id, name=name.strip()[:100] or "API", created_at=now,
+        user_id=actor.id,
+        name=name.strip()[:100] or "API",
+        created_at=now,
         token_hash=hashlib.sha256(plain.encode()).hexdigest(),
     )
     db.session.add(token)
     db.session.flush()
     audit.record(
-        actor_id=actor.id, action="api_token.issue", object_type="api_token", object_id=token.id,
-        now=now, after={"name": token.name},
+        actor_id=actor.id,
+        action="api_token.issue",
+        object_type="api_token",
+        object_id=token.id,
+        now=now,
+        after={"name": token.name},
     )
     db.session.commit()
     return plain

@@ -40,7 +40,12 @@ def sign_up() -> str | Response:
                 errors = domain_errors(error)
             else:
                 login_user(user)
-                flash(_("Welcome! Your organisation will be verified by a reviewer before it can list."), "success")
+                flash(
+                    _(
+                        "Welcome! Your organisation will be verified by a reviewer before it can list."
+                    ),
+                    "success",
+                )
                 return redirect(url_for("accounts.organisation"))
     return render_template(
         "accounts/sign_up.html", form=request.form, errors=errors, kinds=list(OrganisationKind)[:-1]
@@ -51,11 +56,17 @@ def _sign_up_input(data: dict) -> services.SignUp:
     organisation = None
     if data["organisation_mode"] == "create":
         organisation = services.NewOrganisation(
-            name=data["org_name"], name_en=data["org_name_en"], kind=OrganisationKind(data["kind"]),
-            credit_code=data["credit_code"], region=data["region"],
+            name=data["org_name"],
+            name_en=data["org_name_en"],
+            kind=OrganisationKind(data["kind"]),
+            credit_code=data["credit_code"],
+            region=data["region"],
         )
     return services.SignUp(
-        email=data["email"], name=data["name"], password=data["password"], organisation=organisation,
+        email=data["email"],
+        name=data["name"],
+        password=data["password"],
+        organisation=organisation,
         join_credit_code=data["join_credit_code"] if data["organisation_mode"] == "join" else None,
     )
 

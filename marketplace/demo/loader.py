@@ -41,8 +41,18 @@ MEMBER_PASSWORD = "Member-demo-2026"
 ORG_TEMPLATES: tuple[tuple[OrganisationKind, str, str, str], ...] = (
     (OrganisationKind.UNIVERSITY, "{city}理工大学", "{city_en} University of Technology", "12"),
     (OrganisationKind.UNIVERSITY, "{city}大学", "{city_en} University", "12"),
-    (OrganisationKind.INSTITUTE, "{city}先进技术研究院", "{city_en} Institute of Advanced Technology", "12"),
-    (OrganisationKind.ENTERPRISE, "{city}新能科技有限公司", "{city_en} New Energy Technology Co., Ltd.", "91"),
+    (
+        OrganisationKind.INSTITUTE,
+        "{city}先进技术研究院",
+        "{city_en} Institute of Advanced Technology",
+        "12",
+    ),
+    (
+        OrganisationKind.ENTERPRISE,
+        "{city}新能科技有限公司",
+        "{city_en} New Energy Technology Co., Ltd.",
+        "91",
+    ),
 )
 
 
@@ -66,7 +76,9 @@ def has_accounts() -> bool:
     return bool(db.session.scalar(select(func.count(User.id))))
 
 
-def load(*, now: datetime, evidence_folder: Path, listing_count: int = 320, seed: int = 2026) -> DemoSummary:
+def load(
+    *, now: datetime, evidence_folder: Path, listing_count: int = 320, seed: int = 2026
+) -> DemoSummary:
     """Create organisations, people and listings in every state, through the services."""
     rng = random.Random(seed)
     summary = DemoSummary()
@@ -91,8 +103,9 @@ def load(*, now: datetime, evidence_folder: Path, listing_count: int = 320, seed
     return summary
 
 
-def _organisations(rng: random.Random, reviewer: User, when: datetime, summary: DemoSummary
-                   ) -> tuple[list[User], list[User]]:
+def _organisations(
+    rng: random.Random, reviewer: User, when: datetime, summary: DemoSummary
+) -> tuple[list[User], list[User]]:
     sellers: list[User] = []
     buyers: list[User] = []
     serial = 0
@@ -105,11 +118,15 @@ def _organisations(rng: random.Random, reviewer: User, when: datetime, summary: 
             code = make_credit_code(prefix + DIVISION_CODES[region] + f"{rng.randrange(10**9):09d}")
             user = accounts.sign_up(
                 accounts.SignUp(
-                    email=email, name=_person(rng),
+                    email=email,
+                    name=_person(rng),
                     password=PASSWORDS.get(email, MEMBER_PASSWORD),
                     organisation=accounts.NewOrganisation(
-                        name=name.format(city=city), name_en=name_en.format(city_en=city_en),
-                        kind=kind, credit_code=code, region=region,
+                        name=name.format(city=city),
+                        name_en=name_en.format(city_en=city_en),
+                        kind=kind,
+                        credit_code=code,
+                        region=region,
                     ),
                 ),
                 now=when,
@@ -117,7 +134,9 @@ def _organisations(rng: random.Random, reviewer: User, when: datetime, summary: 
             summary.organisations += 1
             summary.users += 1
             if serial % 13 != 0:  # a few stay in the reviewers' queue
-                accounts.verify_organisation(reviewer, user.organisation_id, now=when + timedelta(hours=3))
+                accounts.verify_organisation(
+                    reviewer, user.organisation_id, now=when + timedelta(hours=3)
+                )
                 (buyers if kind == OrganisationKind.ENTERPRISE else sellers).append(user)
     return sellers, buyers
 
@@ -134,8 +153,15 @@ def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
-def _make_listing(rng: random.Random, seller: User, reviewer: User, created: datetime,
-                  evidence_folder: Path, *, featured: bool) -> str:
+def _make_listing(
+    rng: random.Random,
+    seller: User,
+    reviewer: User,
+    created: datetime,
+    evidence_folder: Path,
+    *,
+    featured: bool,
+) -> str:
     field = rng.choice(list(FIELDS))
     english = rng.random() < 0.15
     data = _listing_input(rng, field, seller, english)
@@ -145,34 +171,50 @@ def _make_listing(rng: random.Random, seller: User, reviewer: User, created: dat
         return "draft"
     step = created + timedelta(hours=2)
     listings.add_evidence(
-        seller, listing.id, kind="certificate", stream=io.BytesIO(_certificate_pdf(listing)),
-        filename=f"专利证书-{listing.ip_assets[0].number}.pdf", folder=evidence_folder,
-        max_bytes=1_000_000, now=step,
+        seller,
+        listing.id,
+        kind="certificate",
+        stream=io.BytesIO(_certificate_pdf(listing)),
+        filename=f"专利证书-{listing.ip_assets[0].number}.pdf",
+        folder=evidence_folder,
+        max_bytes=1_000_000,
+        now=step,
     )
     listings.submit(seller, listing.id, now=step)
     if roll < 0.09:
         return "submitted"
     if roll < 0.11:
-        listings.reject_ownership(reviewer, listing.id, "登记簿副本显示权利人与挂牌单位不一致，请补充转让记录。",
-                                  now=step + timedelta(days=1))
+        listings.reject_ownership(
+            reviewer,
+            listing.id,
+            "登记簿副本显示权利人与挂牌单位不一致，请补充转让记录。",
+            now=step + timedelta(days=1),
+        )
         return "draft"
     listings.confirm_ownership(reviewer, listing.id, now=step + timedelta(days=1))
     if roll < 0.14:
         return "confirmed"
     listings.publish(seller, listing.id, now=step + timedelta(days=2))
     if roll > 0.97:
-        listings.withdraw(seller, listing.id, now=step + timedelta(days=20), reason="已与企业达成线下合作")
+        listings.withdraw(
+            seller, listing.id, now=step + timedelta(days=20), reason="已与企业达成线下合作"
+        )
         return "withdrawn"
     if featured:
         listings.set_featured(reviewer, listing.id, True, now=step + timedelta(days=2))
     return "published"
 
 
-def _listing_input(rng: random.Random, field: str, seller: User, english: bool) -> listings.ListingInput:
+def _listing_input(
+    rng: random.Random, field: str, seller: User, english: bool
+) -> listings.ListingInput:
     vocab = FIELD_VOCABULARY[field]
     field_zh, field_en = FIELDS[field]
     price = rng.choice([None, None] + [rng.randrange(5, 800) * 10_000 * 100 for _ in range(6)])
-    inventors = tuple(rng.choice(EN_NAMES) if english and i == 0 else _person(rng) for i in range(rng.randint(2, 5)))
+    inventors = tuple(
+        rng.choice(EN_NAMES) if english and i == 0 else _person(rng)
+        for i in range(rng.randint(2, 5))
+    )
     year = rng.randint(2014, 2024)
     assets = [_cn_application(rng, year + i) for i in range(rng.randint(1, 3))]
     if rng.random() < 0.12:
@@ -198,11 +240,21 @@ def _listing_input(rng: random.Random, field: str, seller: User, english: bool) 
         )
     modes = rng.sample([m.value for m in TransferMode], rng.randint(1, 3))
     return listings.ListingInput(
-        title_zh=title_zh, title_en=title_en, summary_zh=summary_zh, summary_en=summary_en,
-        problem=None, advantage=None, economics=None,
-        field=field, trl=rng.randint(2, 8), holder=seller.organisation.name if seller.organisation else "",
-        region=seller.organisation.region if seller.organisation else "", ipc_classes=(rng.choice(vocab["ipc"]),),
-        inventors=inventors, transfer_modes=tuple(modes), asking_price_minor=price,
+        title_zh=title_zh,
+        title_en=title_en,
+        summary_zh=summary_zh,
+        summary_en=summary_en,
+        problem=None,
+        advantage=None,
+        economics=None,
+        field=field,
+        trl=rng.randint(2, 8),
+        holder=seller.organisation.name if seller.organisation else "",
+        region=seller.organisation.region if seller.organisation else "",
+        ipc_classes=(rng.choice(vocab["ipc"]),),
+        inventors=inventors,
+        transfer_modes=tuple(modes),
+        asking_price_minor=price,
         ip_assets=tuple(assets),
     )
 
@@ -234,5 +286,7 @@ def _certificate_pdf(listing: Listing) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
     return out.getvalue()

@@ -22,7 +22,9 @@ def organisation_queue(actor: User) -> list[Organisation]:
     )
 
 
-def audit_trail(actor: User, *, object_type: str | None = None, limit: int = 200) -> list[AuditEntry]:
+def audit_trail(
+    actor: User, *, object_type: str | None = None, limit: int = 200
+) -> list[AuditEntry]:
     """The latest audit entries, newest first."""
     require_reviewer(actor)
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)

@@ -75,7 +75,9 @@ def decide_organisation(org_id: int, decision: str) -> Response:
             accounts.verify_organisation(current_user, org_id, now=now())
             flash(_("Organisation verified."), "success")
         else:
-            accounts.reject_organisation(current_user, org_id, request.form.get("reason", ""), now=now())
+            accounts.reject_organisation(
+                current_user, org_id, request.form.get("reason", ""), now=now()
+            )
             flash(_("Organisation rejected."), "info")
     except DomainError as error:
         flash(error.text(_), "danger")

@@ -19,8 +19,14 @@ from marketplace import create_app
 from marketplace.extensions import db
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -34,12 +40,14 @@ def _free_port() -> int:
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
     """The whole app served by a real HTTP server in a thread (CSRF on, as in production)."""
     work = tmp_path_factory.mktemp("e2e")
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'e2e.db'}",
-        "SEARCH_INDEX_PATH": str(work / "search.db"),
-        "UPLOAD_FOLDER": str(work / "uploads"),
-        "WTF_CSRF_ENABLED": True,
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'e2e.db'}",
+            "SEARCH_INDEX_PATH": str(work / "search.db"),
+            "UPLOAD_FOLDER": str(work / "uploads"),
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
     with app.app_context():
         upgrade()
     port = _free_port()

@@ -55,7 +55,9 @@ def test_university_lists_patent_reviewer_confirms_and_search_finds_it(
     # The TTO creates the listing with a patent, with a wrong check character first.
     seller.goto(f"{base}/listings/new")
     seller.get_by_label("标题（中文）").fill("一种钠离子电池硬碳负极材料的制备方法")
-    seller.get_by_label("通俗摘要（中文）").fill("以生物质为原料制备硬碳负极，首效提升至92%，成本降低30%。")
+    seller.get_by_label("通俗摘要（中文）").fill(
+        "以生物质为原料制备硬碳负极，首效提升至92%，成本降低30%。"
+    )
     seller.get_by_label("技术领域", exact=True).select_option("energy")
     seller.get_by_label("转让", exact=True).check()
     seller.locator("#ip-number-0").fill("201510123456.X")

@@ -16,14 +16,21 @@ from tests.conftest import FrozenClock
 
 def _sign_up(code: str, email: str = "tto@example.edu.cn") -> accounts.SignUp:
     return accounts.SignUp(
-        email=email, name="王老师", password=factories.PASSWORD,
+        email=email,
+        name="王老师",
+        password=factories.PASSWORD,
         organisation=accounts.NewOrganisation(
-            name="江城理工大学", kind=accounts.OrganisationKind.UNIVERSITY, credit_code=code, region="湖北省武汉市"
+            name="江城理工大学",
+            kind=accounts.OrganisationKind.UNIVERSITY,
+            credit_code=code,
+            region="湖北省武汉市",
         ),
     )
 
 
-def test_sign_up_creates_pending_organisation_with_user_as_admin(db_session, clock: FrozenClock) -> None:
+def test_sign_up_creates_pending_organisation_with_user_as_admin(
+    db_session, clock: FrozenClock
+) -> None:
     user = accounts.sign_up(_sign_up(factories.credit_code()), now=clock())
     assert user.org_role == MemberRole.ADMIN
     assert user.organisation.status == VerificationStatus.PENDING
@@ -44,8 +51,12 @@ def test_second_person_joins_and_waits_for_the_admin(db_session, clock) -> None:
     code = factories.credit_code()
     admin = accounts.sign_up(_sign_up(code), now=clock())
     joiner = accounts.sign_up(
-        accounts.SignUp(email="colleague@example.edu.cn", name="李老师", password=factories.PASSWORD,
-                        join_credit_code=code.lower()),
+        accounts.SignUp(
+            email="colleague@example.edu.cn",
+            name="李老师",
+            password=factories.PASSWORD,
+            join_credit_code=code.lower(),
+        ),
         now=clock(),
     )
     assert joiner.acting_org_id is None
@@ -62,7 +73,11 @@ def test_only_reviewers_verify_and_every_decision_is_audited(db_session, clock) 
     accounts.verify_organisation(reviewer, user.organisation_id, now=clock())
     assert user.organisation.is_verified
     entry = db.session.query(AuditEntry).filter_by(action="organisation.verified").one()
-    assert (entry.before["status"], entry.after["status"], entry.actor_id) == ("pending", "verified", reviewer.id)
+    assert (entry.before["status"], entry.after["status"], entry.actor_id) == (
+        "pending",
+        "verified",
+        reviewer.id,
+    )
     with pytest.raises(DomainError):
         accounts.reject_organisation(reviewer, user.organisation_id, "late", now=clock())
 
@@ -70,7 +85,9 @@ def test_only_reviewers_verify_and_every_decision_is_audited(db_session, clock) 
 def test_rejection_needs_a_reason(db_session, clock) -> None:
     user = accounts.sign_up(_sign_up(factories.credit_code()), now=clock())
     with pytest.raises(ValidationFailed):
-        accounts.reject_organisation(factories.platform_reviewer(clock()), user.organisation_id, "  ", now=clock())
+        accounts.reject_organisation(
+            factories.platform_reviewer(clock()), user.organisation_id, "  ", now=clock()
+        )
     assert user.organisation.status == VerificationStatus.PENDING
 
 
@@ -80,15 +97,26 @@ def test_sign_in_with_wrong_password_gives_one_vague_error(db_session, clock) ->
         accounts.authenticate("tto@example.edu.cn", "nope-nope-nope", now=clock())
     with pytest.raises(DomainError, match="Wrong email or password"):
         accounts.authenticate("nobody@example.edu.cn", "nope-nope-nope", now=clock())
-    assert accounts.authenticate("TTO@example.edu.cn", factories.PASSWORD, now=clock()).last_sign_in_at
+    assert accounts.authenticate(
+        "TTO@example.edu.cn", factories.PASSWORD, now=clock()
+    ).last_sign_in_at
 
 
 def test_sign_up_page_keeps_input_and_shows_field_error(client: FlaskClient) -> None:
-    response = client.post("/signup", data={
-        "name": "王老师", "email": "tto@example.edu.cn", "password": factories.PASSWORD,
-        "organisation_mode": "create", "org_name": "江城理工大学", "kind": "university",
-        "credit_code": "91350100M000100Y44", "region": "武汉",
-    }, headers={"Accept-Language": "en"})
+    response = client.post(
+        "/signup",
+        data={
+            "name": "王老师",
+            "email": "tto@example.edu.cn",
+            "password": factories.PASSWORD,
+            "organisation_mode": "create",
+            "org_name": "江城理工大学",
+            "kind": "university",
+            "credit_code": "91350100M000100Y44",
+            "region": "武汉",
+        },
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'value="江城理工大学"' in page
@@ -98,14 +126,24 @@ def test_sign_up_page_keeps_input_and_shows_field_error(client: FlaskClient) -> 
 
 def test_sign_up_then_sign_in_through_the_pages(client: FlaskClient) -> None:
     code = factories.credit_code()
-    response = client.post("/signup", data={
-        "name": "王老师", "email": "tto@example.edu.cn", "password": factories.PASSWORD,
-        "organisation_mode": "create", "org_name": "江城理工大学", "kind": "university",
-        "credit_code": code, "region": "武汉",
-    })
+    response = client.post(
+        "/signup",
+        data={
+            "name": "王老师",
+            "email": "tto@example.edu.cn",
+            "password": factories.PASSWORD,
+            "organisation_mode": "create",
+            "org_name": "江城理工大学",
+            "kind": "university",
+            "credit_code": code,
+            "region": "武汉",
+        },
+    )
     assert response.status_code == 302
     client.post("/signout")
-    response = client.post("/signin", data={"email": "tto@example.edu.cn", "password": factories.PASSWORD})
+    response = client.post(
+        "/signin", data={"email": "tto@example.edu.cn", "password": factories.PASSWORD}
+    )
     assert response.status_code == 302
     assert "江城理工大学" in client.get("/organisation").get_data(as_text=True)
 
@@ -122,8 +160,13 @@ def test_session_cookie_is_httponly_and_samesite(client: FlaskClient, db_session
 
 def test_sign_in_refuses_to_redirect_off_site(client: FlaskClient, clock) -> None:
     user = factories.seller(clock())
-    response = client.post("/signin", data={
-        "email": user.email, "password": factories.PASSWORD, "next": "https://evil.example/",
-    })
+    response = client.post(
+        "/signin",
+        data={
+            "email": user.email,
+            "password": factories.PASSWORD,
+            "next": "https://evil.example/",
+        },
+    )
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/")

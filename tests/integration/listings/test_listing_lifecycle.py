@@ -18,7 +18,9 @@ from marketplace.outbox import OutboxEvent
 from tests import factories
 
 
-def test_invalid_cn_check_character_is_refused_with_a_clear_message_and_nothing_saved(db_session, clock) -> None:
+def test_invalid_cn_check_character_is_refused_with_a_clear_message_and_nothing_saved(
+    db_session, clock
+) -> None:
     seller = factories.seller(clock())
     bad = factories.listing_input(
         ip_assets=(listings.IPAssetInput(IPKind.CN_APPLICATION, "201510123456.X"),)
@@ -33,46 +35,75 @@ def test_invalid_cn_check_character_is_refused_with_a_clear_message_and_nothing_
 
 def test_numbers_are_stored_normalised(db_session, clock) -> None:
     seller = factories.seller(clock())
-    item = listings.create_listing(seller, factories.listing_input(
-        ip_assets=(listings.IPAssetInput(IPKind.CN_APPLICATION, "ZL 201510123456.1"),)), now=clock())
+    item = listings.create_listing(
+        seller,
+        factories.listing_input(
+            ip_assets=(listings.IPAssetInput(IPKind.CN_APPLICATION, "ZL 201510123456.1"),)
+        ),
+        now=clock(),
+    )
     assert item.ip_assets[0].number == "201510123456.1"
 
 
-def test_full_life_is_audited_and_ownership_decisions_are_chained(db_session, clock, upload_folder) -> None:
+def test_full_life_is_audited_and_ownership_decisions_are_chained(
+    db_session, clock, upload_folder
+) -> None:
     seller = factories.seller(clock())
     reviewer = factories.platform_reviewer(clock())
-    item = factories.listing(seller, clock(), status=ListingStatus.PUBLISHED, reviewer=reviewer, folder=upload_folder)
+    item = factories.listing(
+        seller, clock(), status=ListingStatus.PUBLISHED, reviewer=reviewer, folder=upload_folder
+    )
     assert item.status == ListingStatus.PUBLISHED and item.published_at is not None
     actions = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.object_type == "listing", AuditEntry.object_id == item.id)
+        select(AuditEntry.action)
+        .where(AuditEntry.object_type == "listing", AuditEntry.object_id == item.id)
         .order_by(AuditEntry.id)
     ).all()
-    assert actions == ["listing.create", "listing.evidence_add", "listing.submit", "listing.confirm", "listing.publish"]
+    assert actions == [
+        "listing.create",
+        "listing.evidence_add",
+        "listing.submit",
+        "listing.confirm",
+        "listing.publish",
+    ]
     checked, broken = verify_ownership_chain()
     assert checked == 1 and broken is None
-    assert db.session.query(OutboxEvent).filter_by(topic="search.listing", key=str(item.id)).count() >= 4
+    assert (
+        db.session.query(OutboxEvent).filter_by(topic="search.listing", key=str(item.id)).count()
+        >= 4
+    )
 
 
 def test_tampering_with_a_decision_breaks_the_chain(db_session, clock, upload_folder) -> None:
     seller = factories.seller(clock())
     reviewer = factories.platform_reviewer(clock())
     first = factories.listing(seller, clock(), status=ListingStatus.SUBMITTED, folder=upload_folder)
-    second = factories.listing(seller, clock(), status=ListingStatus.SUBMITTED, folder=upload_folder)
+    second = factories.listing(
+        seller, clock(), status=ListingStatus.SUBMITTED, folder=upload_folder
+    )
     listings.confirm_ownership(reviewer, first.id, now=clock())
     listings.reject_ownership(reviewer, second.id, "证书与权利人不一致", now=clock())
     assert verify_ownership_chain() == (2, None)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.chain_seq == 1))
     entry.reason = "edited afterwards"
     db.session.commit()
-    checked, broken = verify_ownership_chain()
+    _checked, broken = verify_ownership_chain()
     assert broken is not None and broken.seq == 1 and "altered" in broken.problem
 
 
 def test_unverified_organisation_cannot_submit(db_session, clock, upload_folder) -> None:
     seller = factories.seller(clock(), verified=False)
     item = listings.create_listing(seller, factories.listing_input(), now=clock())
-    listings.add_evidence(seller, item.id, kind="certificate", stream=io.BytesIO(factories.PDF_BYTES),
-                          filename="c.pdf", folder=upload_folder, max_bytes=100_000, now=clock())
+    listings.add_evidence(
+        seller,
+        item.id,
+        kind="certificate",
+        stream=io.BytesIO(factories.PDF_BYTES),
+        filename="c.pdf",
+        folder=upload_folder,
+        max_bytes=100_000,
+        now=clock(),
+    )
     with pytest.raises(DomainError, match="verified"):
         listings.submit(seller, item.id, now=clock())
     assert item.status == ListingStatus.DRAFT
@@ -100,7 +131,9 @@ def test_only_the_owner_edits_and_only_reviewers_confirm(db_session, clock, uplo
 def test_rejection_returns_to_draft_with_the_reason(db_session, clock, upload_folder) -> None:
     seller = factories.seller(clock())
     item = factories.listing(seller, clock(), status=ListingStatus.SUBMITTED, folder=upload_folder)
-    listings.reject_ownership(factories.platform_reviewer(clock()), item.id, "缺少转让记录", now=clock())
+    listings.reject_ownership(
+        factories.platform_reviewer(clock()), item.id, "缺少转让记录", now=clock()
+    )
     assert (item.status, item.rejection_reason) == (ListingStatus.DRAFT, "缺少转让记录")
 
 
@@ -120,13 +153,23 @@ def test_unpublished_listing_is_hidden_from_strangers(db_session, clock, upload_
     assert listings.visible_listing(seller, item.id) is item
 
 
-def test_evidence_with_a_disguised_type_is_refused_and_no_file_is_left(db_session, clock, upload_folder) -> None:
+def test_evidence_with_a_disguised_type_is_refused_and_no_file_is_left(
+    db_session, clock, upload_folder
+) -> None:
     seller = factories.seller(clock())
     item = listings.create_listing(seller, factories.listing_input(), now=clock())
     before = set(upload_folder.glob("*")) if upload_folder.exists() else set()
     with pytest.raises(ValidationFailed, match="PDF"):
-        listings.add_evidence(seller, item.id, kind="certificate", stream=io.BytesIO(b"<script>alert(1)</script>"),
-                              filename="../../etc/passwd.pdf", folder=upload_folder, max_bytes=100_000, now=clock())
+        listings.add_evidence(
+            seller,
+            item.id,
+            kind="certificate",
+            stream=io.BytesIO(b"<script>alert(1)</script>"),
+            filename="../../etc/passwd.pdf",
+            folder=upload_folder,
+            max_bytes=100_000,
+            now=clock(),
+        )
     assert db.session.query(Evidence).count() == 0
     assert (set(upload_folder.glob("*")) if upload_folder.exists() else set()) == before
 
@@ -134,9 +177,16 @@ def test_evidence_with_a_disguised_type_is_refused_and_no_file_is_left(db_sessio
 def test_evidence_name_cannot_escape_the_folder(db_session, clock, upload_folder) -> None:
     seller = factories.seller(clock())
     item = listings.create_listing(seller, factories.listing_input(), now=clock())
-    evidence = listings.add_evidence(seller, item.id, kind="certificate", stream=io.BytesIO(factories.PDF_BYTES),
-                                     filename="..\\..\\evil/证书.pdf", folder=upload_folder, max_bytes=100_000,
-                                     now=clock())
+    evidence = listings.add_evidence(
+        seller,
+        item.id,
+        kind="certificate",
+        stream=io.BytesIO(factories.PDF_BYTES),
+        filename="..\\..\\evil/证书.pdf",
+        folder=upload_folder,
+        max_bytes=100_000,
+        now=clock(),
+    )
     assert evidence.original_name == "证书.pdf"
     assert (upload_folder / evidence.stored_name).is_file()
 
@@ -145,6 +195,13 @@ def test_oversized_evidence_is_refused(db_session, clock, upload_folder) -> None
     seller = factories.seller(clock())
     item = listings.create_listing(seller, factories.listing_input(), now=clock())
     with pytest.raises(ValidationFailed, match="larger"):
-        listings.add_evidence(seller, item.id, kind="certificate",
-                              stream=io.BytesIO(factories.PDF_BYTES + b" " * 2000), filename="big.pdf",
-                              folder=upload_folder, max_bytes=1000, now=clock())
+        listings.add_evidence(
+            seller,
+            item.id,
+            kind="certificate",
+            stream=io.BytesIO(factories.PDF_BYTES + b" " * 2000),
+            filename="big.pdf",
+            folder=upload_folder,
+            max_bytes=1000,
+            now=clock(),
+        )

@@ -21,18 +21,28 @@ def _sign_in(client: FlaskClient, email: str) -> None:
 
 def _editor_form(number: str) -> dict:
     return {
-        "title_zh": "一种石墨烯导热膜的制备方法", "summary_zh": "导热系数提升一倍。", "field": "materials",
-        "trl": "6", "holder": "测试大学", "region": "上海市", "inventors": "王伟，李娜",
-        "ipc_classes": "C01B 32/184", "transfer_modes": ["assignment"], "asking_price": "1,200,000.00",
-        "ip_kind": ["cn_application"], "ip_number": [number], "ip_title": [""],
+        "title_zh": "一种石墨烯导热膜的制备方法",
+        "summary_zh": "导热系数提升一倍。",
+        "field": "materials",
+        "trl": "6",
+        "holder": "测试大学",
+        "region": "上海市",
+        "inventors": "王伟，李娜",
+        "ipc_classes": "C01B 32/184",
+        "transfer_modes": ["assignment"],
+        "asking_price": "1,200,000.00",
+        "ip_kind": ["cn_application"],
+        "ip_number": [number],
+        "ip_title": [""],
     }
 
 
 def test_editor_refuses_wrong_check_character_keeps_input_and_saves_nothing(client, clock) -> None:
     seller = factories.seller(clock())
     _sign_in(client, seller.email)
-    response = client.post("/listings/new", data=_editor_form("201510123456.X"),
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/listings/new", data=_editor_form("201510123456.X"), headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "check character" in page and 'value="201510123456.X"' in page
@@ -55,9 +65,11 @@ def test_evidence_upload_and_access_only_for_owner_and_reviewers(client, clock) 
     _sign_in(client, seller.email)
     client.post("/listings/new", data=_editor_form("201510123456.1"))
     listing = db.session.query(Listing).one()
-    client.post(f"/listings/{listing.id}/evidence",
-                data={"kind": "certificate", "file": (io.BytesIO(factories.PDF_BYTES), "证书.pdf")},
-                content_type="multipart/form-data")
+    client.post(
+        f"/listings/{listing.id}/evidence",
+        data={"kind": "certificate", "file": (io.BytesIO(factories.PDF_BYTES), "证书.pdf")},
+        content_type="multipart/form-data",
+    )
     evidence = listing.evidence[0]
     own = client.get(f"/evidence/{evidence.id}")
     assert own.status_code == 200 and own.headers["X-Content-Type-Options"] == "nosniff"
@@ -71,17 +83,25 @@ def test_api_create_refuses_invalid_number_with_field_message(client, clock) -> 
     seller = factories.seller(clock())
     token = accounts.issue_api_token(seller, "ci", now=clock())
     body = {
-        "title_zh": "一种锂电池", "field": "energy", "trl": 4, "holder": "测试大学", "region": "上海市",
+        "title_zh": "一种锂电池",
+        "field": "energy",
+        "trl": 4,
+        "holder": "测试大学",
+        "region": "上海市",
         "transfer_modes": ["assignment"],
         "ip_assets": [{"kind": "cn_application", "number": "201510123456.X"}],
     }
-    response = client.post("/api/v1/listings/", json=body, headers={"Authorization": f"Bearer {token}"})
+    response = client.post(
+        "/api/v1/listings/", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 422
     payload = response.get_json()
     assert "check character" in payload["errors"]["ip_assets.0.number"][0]
     assert db.session.query(Listing).count() == 0
     body["ip_assets"][0]["number"] = "201510123456.1"
-    created = client.post("/api/v1/listings/", json=body, headers={"Authorization": f"Bearer {token}"})
+    created = client.post(
+        "/api/v1/listings/", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
     assert created.status_code == 201 and created.get_json()["status"] == "draft"
 
 
@@ -90,10 +110,17 @@ def test_api_write_without_token_is_refused(client, clock) -> None:
     assert response.status_code == 401
 
 
-def test_api_search_returns_items_total_facets_and_highlights(client, clock, upload_folder, app) -> None:
+def test_api_search_returns_items_total_facets_and_highlights(
+    client, clock, upload_folder, app
+) -> None:
     seller = factories.seller(clock(), name="东海大学")
-    factories.listing(seller, clock(), status=ListingStatus.PUBLISHED, folder=upload_folder,
-                      title_zh="一种钠离子电池负极材料的制备方法")
+    factories.listing(
+        seller,
+        clock(),
+        status=ListingStatus.PUBLISHED,
+        folder=upload_folder,
+        title_zh="一种钠离子电池负极材料的制备方法",
+    )
     factories.listing(seller, clock(), status=ListingStatus.DRAFT, title_zh="一种钠离子电池隔膜")
     drain()
     payload = client.get("/api/v1/listings/?q=钠离子电池").get_json()
@@ -113,7 +140,12 @@ def test_openapi_document_lists_the_listing_endpoints(client) -> None:
 def test_healthz_reports_database_and_search(client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "search": "ok", "search_backend": "embedded"}
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "search": "ok",
+        "search_backend": "embedded",
+    }
 
 
 def test_language_follows_the_browser_and_the_switch(client) -> None:
@@ -122,7 +154,9 @@ def test_language_follows_the_browser_and_the_switch(client) -> None:
     chinese = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "找技术" in chinese
     client.get("/lang/en", headers={"Accept-Language": "zh-CN"})
-    assert "Find technology" in client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "Find technology" in client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True
+    )
 
 
 def test_csrf_protects_forms(app, db_session) -> None:

@@ -56,16 +56,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 translations: venv ## compile translations/<locale>/LC_MESSAGES/messages.po into .mo files
 	@if compgen -G 'translations/*/LC_MESSAGES/messages.po' >/dev/null; then \
-		$(BIN)/pybabel compile -d translations -f -q; \
+		$(BIN)/pybabel -q compile -d translations -f; \
 	else \
 		echo "make: no translations/*/LC_MESSAGES/messages.po yet; skipping"; \
 	fi
 
-messages: venv ## extract strings (babel.cfg) into translations/messages.pot and update the .po files
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --sort-by-file -o translations/messages.pot .
-	@if compgen -G 'translations/*/LC_MESSAGES/messages.po' >/dev/null; then \
-		$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching; \
-	fi
+messages: venv ## re-extract strings into translations/messages.pot, update and compile the catalogues
+	translations/update.sh
 
 db: venv ## apply the migrations (SQLite under instance/ unless DATABASE_URL says otherwise)
 	$(FLASK) db upgrade

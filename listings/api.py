@@ -17,8 +17,9 @@ from listings.schemas import (
 )
 from marketplace.accounts.auth import api_actor
 from marketplace.clock import now
+from marketplace.i18n import current_locale
 from search.backend import FACETS, SearchQuery
-from search.services import search_listings
+from search.services import listings_for, pick_highlight, search_listings
 
 blp = Blueprint("listings_api", __name__, description="Listings of results (科技成果)")
 
@@ -43,12 +44,15 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
         per_page=args["per_page"],
     )
     result = search_listings(query)
-    by_id = services.published_by_ids([hit.id for hit in result.hits])
+    by_id = listings_for(result.hits)
+    locale = current_locale()
     items = []
     for hit in result.hits:
         listing = by_id.get(hit.id)
         if listing is not None:
-            listing.highlights = dict(hit.highlights)
+            listing.highlights = {
+                part: pick_highlight(hit, part, locale) for part in ("title", "summary")
+            }
             items.append(listing)
     return {
         "items": items,

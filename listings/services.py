@@ -493,13 +493,3 @@ def set_featured(actor: User, listing_id: int, featured_: bool, *, now: datetime
     )
     db.session.commit()
     return listing
-
-
-def published_by_ids(ids: list[int]) -> dict[int, Listing]:
-    """Published listings by id, for a page of search hits (one query)."""
-    if not ids:
-        return {}
-    rows = db.session.scalars(
-        select(Listing).where(Listing.id.in_(ids), Listing.status == ListingStatus.PUBLISHED)
-    )
-    return {listing.id: listing for listing in rows}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, request, session
+import flask_babel
 from flask_babel import format_datetime, get_locale
 
 from marketplace.clock import as_utc
@@ -52,6 +53,9 @@ def init_app(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(app.root_path + "/../translations"),
     )
+    # Flask-Babel caches the locale on `g`; an app context that outlives a request
+    # (tests, CLI) would otherwise keep the first reader's language.
+    app.before_request(flask_babel.refresh)
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["money_wan"] = _money_wan
     app.jinja_env.filters["when"] = _when

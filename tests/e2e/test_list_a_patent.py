@@ -58,7 +58,7 @@ def test_university_lists_patent_reviewer_confirms_and_search_finds_it(
     seller.get_by_label("通俗摘要（中文）").fill(
         "以生物质为原料制备硬碳负极，首效提升至92%，成本降低30%。"
     )
-    seller.get_by_label("技术领域", exact=True).select_option("energy")
+    seller.locator("#f-field").select_option("energy")
     seller.get_by_label("转让", exact=True).check()
     seller.locator("#ip-number-0").fill("201510123456.X")
     seller.get_by_role("button", name="保存草稿").click()

@@ -91,12 +91,17 @@ def test_api_create_refuses_invalid_number_with_field_message(client, clock) -> 
         "transfer_modes": ["assignment"],
         "ip_assets": [{"kind": "cn_application", "number": "201510123456.X"}],
     }
+    auth = {"Authorization": f"Bearer {token}"}
     response = client.post(
-        "/api/v1/listings/", json=body, headers={"Authorization": f"Bearer {token}"}
+        "/api/v1/listings/", json=body, headers={**auth, "Accept-Language": "en"}
     )
     assert response.status_code == 422
     payload = response.get_json()
     assert "check character" in payload["errors"]["ip_assets.0.number"][0]
+    chinese = client.post(
+        "/api/v1/listings/", json=body, headers={**auth, "Accept-Language": "zh-CN"}
+    )
+    assert "校验位" in chinese.get_json()["errors"]["ip_assets.0.number"][0]
     assert db.session.query(Listing).count() == 0
     body["ip_assets"][0]["number"] = "201510123456.1"
     created = client.post(

@@ -70,6 +70,10 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
 
 
+class SearchUnavailable(Exception):
+    """The backend cannot be reached or refused the request; callers fall back or retry."""
+
+
 class SearchBackend(Protocol):
     """Embedded (SQLite FTS5) and Elasticsearch backends behave the same to callers."""
 
@@ -97,4 +101,12 @@ class SearchBackend(Protocol):
 
     def healthy(self) -> bool:
         """Whether the backend answers queries right now."""
+        ...
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Titles completing what the user is typing (suggestions as you type)."""
+        ...
+
+    def similar(self, listing_id: int, limit: int = 4) -> list[int]:
+        """Ids of the listings most like this one ("more like this"), best first."""
         ...

@@ -191,8 +191,10 @@ def evidence_file(evidence_id: int) -> Response:
         as_attachment=request.args.get("download") == "1",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # No CSP 'sandbox': Chrome's PDF viewer refuses sandboxed documents. Only PDFs and
+    # images whose type was sniffed on upload are served, with nosniff.
     response.headers["Content-Security-Policy"] = (
-        "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+        "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'"
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response

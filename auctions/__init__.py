@@ -1,0 +1,1 @@
+"""Auctions (拍卖), bids, deposits (保证金), closing and live updates."""

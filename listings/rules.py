@@ -17,6 +17,16 @@ class ListingStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class SaleState(enum.StrEnum):
+    """Where a published listing is in its sale; a sold listing cannot be sold again."""
+
+    AVAILABLE = "available"
+    LISTED_SALE = "listed_sale"  # 挂牌 period running
+    UNDER_OFFER = "under_offer"  # a negotiated price in public notice (公示)
+    IN_AUCTION = "in_auction"
+    SOLD = "sold"
+
+
 class ListingAction(enum.StrEnum):
     """What may be done to a listing; each maps to one transition."""
 

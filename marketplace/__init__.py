@@ -41,6 +41,8 @@ def _init_extensions(app: Flask) -> None:
     from marketplace.extensions import api, csrf, db, migrate
     from marketplace.sqlite import configure_sqlite
 
+    from marketplace import model_registry  # noqa: F401  (all tables in the metadata)
+
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)

@@ -1,0 +1,139 @@
+"""Auctions, bids, proxy maximums and the deposit ledger."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.extensions import db
+
+
+def _enum(cls: type) -> Enum:
+    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+
+
+class AuctionStatus(enum.StrEnum):
+    """scheduled → running → closed (sold) / failed (no bid or reserve not met); or cancelled."""
+
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+    CLOSED = "closed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Auction(db.Model):
+    """An English ascending auction of one listing."""
+
+    __tablename__ = "auctions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[AuctionStatus] = mapped_column(_enum(AuctionStatus), index=True)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    starting_price_minor: Mapped[int] = mapped_column(BigInteger)
+    reserve_price_minor: Mapped[int | None] = mapped_column(BigInteger)  # hidden from bidders
+    increment_minor: Mapped[int] = mapped_column(BigInteger)
+    deposit_bps: Mapped[int] = mapped_column(Integer)  # of the starting price, 500–2000
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    original_ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    current_price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    leader_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    bid_count: Mapped[int] = mapped_column(Integer, default=0)
+    # A listed sale with several intents opens an auction among exactly those parties.
+    restricted_to_org_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    listed_sale_id: Mapped[int | None] = mapped_column(ForeignKey("listed_sales.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    bids: Mapped[list[Bid]] = relationship(back_populates="auction", order_by="Bid.id")
+
+
+class Bid(db.Model):
+    """An accepted bid; proxy bids are placed by the system for a bidder's maximum."""
+
+    __tablename__ = "bids"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    auction_id: Mapped[int] = mapped_column(ForeignKey("auctions.id"), index=True)
+    bidder_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    placed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    is_proxy: Mapped[bool] = mapped_column(default=False)
+
+    auction: Mapped[Auction] = relationship(back_populates="bids")
+
+    __table_args__ = (
+        # Two bids can never win the same price.
+        db.UniqueConstraint("auction_id", "amount_minor", name="uq_bids_auction_amount"),
+    )
+
+
+class ProxyBid(db.Model):
+    """A bidder's maximum: the system bids for them by the increment up to it."""
+
+    __tablename__ = "proxy_bids"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    auction_id: Mapped[int] = mapped_column(ForeignKey("auctions.id"), index=True)
+    bidder_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    max_minor: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        db.UniqueConstraint("auction_id", "bidder_org_id", name="uq_proxy_bids_auction_bidder"),
+    )
+
+
+class DepositStatus(enum.StrEnum):
+    """required → (receipt submitted) → held → applied / released / forfeited."""
+
+    REQUIRED = "required"
+    RECEIPT_SUBMITTED = "receipt_submitted"
+    HELD = "held"
+    APPLIED = "applied"
+    RELEASED = "released"
+    FORFEITED = "forfeited"
+
+
+class Deposit(db.Model):
+    """The deposit (保证金) one bidder owes for one auction or listed sale.
+
+    The ledger of a context is the set of its deposits with their states; the
+    online (Stripe) channel will write the same rows with channel='stripe'.
+    """
+
+    __tablename__ = "deposits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    context_type: Mapped[str] = mapped_column(String(16))  # auction, listed_sale
+    context_id: Mapped[int] = mapped_column(Integer)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    status: Mapped[DepositStatus] = mapped_column(_enum(DepositStatus), index=True)
+    channel: Mapped[str] = mapped_column(String(16), default="offline")
+    receipt_name: Mapped[str | None] = mapped_column(String(255))
+    receipt_stored_name: Mapped[str | None] = mapped_column(String(80))
+    receipt_sha256: Mapped[str | None] = mapped_column(String(64))
+    bank_reference: Mapped[str | None] = mapped_column(String(100))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    release_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"))
+
+    __table_args__ = (
+        db.UniqueConstraint("context_type", "context_id", "org_id", name="uq_deposits_context_org"),
+        db.Index("ix_deposits_context", "context_type", "context_id"),
+    )

@@ -1,0 +1,8 @@
+"""Import every model module once, so the metadata (and Alembic) knows every table."""
+
+from auctions import models as auctions_models  # noqa: F401
+from listings import models as listings_models  # noqa: F401
+from marketplace import outbox  # noqa: F401
+from marketplace.accounts import models as accounts_models  # noqa: F401
+from marketplace.audit import models as audit_models  # noqa: F401
+from marketplace.deals import models as deals_models  # noqa: F401

@@ -46,6 +46,14 @@ class Config:
     OPENAPI_URL_PREFIX: str = "/api/v1"
     OPENAPI_JSON_PATH: str = "openapi.json"
     CURRENCY: str = os.environ.get("CURRENCY", "CNY")
+    # The market's calendar: public holidays and weekend make-up working days (调休),
+    # comma-separated ISO dates, e.g. MARKET_HOLIDAYS=2027-01-01,2027-02-05
+    MARKET_HOLIDAYS: str = os.environ.get("MARKET_HOLIDAYS", "")
+    MARKET_WORKDAYS: str = os.environ.get("MARKET_WORKDAYS", "")
+    LISTING_PERIOD_WORKING_DAYS: int = _env_int("LISTING_PERIOD_WORKING_DAYS", 20)
+    PUBLICITY_DAYS: int = _env_int("PUBLICITY_DAYS", 15)
+    DEPOSIT_RELEASE_WORKING_DAYS: int = _env_int("DEPOSIT_RELEASE_WORKING_DAYS", 5)
+    DEFAULT_DEPOSIT_BPS: int = _env_int("DEFAULT_DEPOSIT_BPS", 1000)  # 10 %
     LISTINGS_PER_PAGE: int = 20
 
 

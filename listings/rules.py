@@ -27,6 +27,41 @@ class SaleState(enum.StrEnum):
     SOLD = "sold"
 
 
+_SALE = SaleState
+SALE_TRANSITIONS: frozenset[tuple[SaleState, SaleState]] = frozenset(
+    {
+        (_SALE.AVAILABLE, _SALE.LISTED_SALE),
+        (_SALE.AVAILABLE, _SALE.UNDER_OFFER),
+        (_SALE.AVAILABLE, _SALE.IN_AUCTION),
+        (_SALE.LISTED_SALE, _SALE.AVAILABLE),
+        (_SALE.LISTED_SALE, _SALE.IN_AUCTION),
+        (_SALE.LISTED_SALE, _SALE.SOLD),
+        (_SALE.UNDER_OFFER, _SALE.AVAILABLE),
+        (_SALE.UNDER_OFFER, _SALE.SOLD),
+        (_SALE.IN_AUCTION, _SALE.AVAILABLE),
+        (_SALE.IN_AUCTION, _SALE.UNDER_OFFER),  # reserve not met: negotiate with the top bidder
+        (_SALE.IN_AUCTION, _SALE.SOLD),
+        (_SALE.SOLD, _SALE.AVAILABLE),  # only when its deal is cancelled
+    }
+)
+
+
+class SaleNotAllowed(DomainError):
+    code = "sale_not_allowed"
+
+
+def check_sale_transition(status: ListingStatus, current: SaleState, target: SaleState) -> None:
+    """Only a published listing is sold, one sale at a time, and never twice."""
+    if status != ListingStatus.PUBLISHED and target != SaleState.AVAILABLE:
+        raise SaleNotAllowed(N_("Only a published listing can be offered for sale."))
+    if current == SaleState.SOLD and target != SaleState.AVAILABLE:
+        raise SaleNotAllowed(N_("This result has already been sold."), code="already_sold")
+    if (current, target) not in SALE_TRANSITIONS:
+        raise SaleNotAllowed(
+            N_("This listing is already in another sale (%(state)s)."), state=current.value
+        )
+
+
 class ListingAction(enum.StrEnum):
     """What may be done to a listing; each maps to one transition."""
 

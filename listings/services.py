@@ -18,8 +18,10 @@ from listings.rules import (
     IPKind,
     ListingAction,
     ListingStatus,
+    SaleState,
     TransferMode,
     check_has_title,
+    check_sale_transition,
     check_trl,
     next_status,
 )
@@ -437,9 +439,13 @@ def publish(actor: User, listing_id: int, *, now: datetime) -> Listing:
 
 
 def withdraw(actor: User, listing_id: int, *, now: datetime, reason: str = "") -> Listing:
-    """The owner takes a listing off the market."""
+    """The owner takes a listing off the market (not while it is being sold)."""
     listing = get_listing(listing_id)
     _require_owner(actor, listing)
+    if listing.sale_state not in (SaleState.AVAILABLE,):
+        raise DomainError(
+            N_("A listing cannot be withdrawn while it is on sale or sold."), code="on_sale"
+        )
     return _transition(
         actor, listing, ListingAction.WITHDRAW, now=now, reason=reason.strip() or None
     )
@@ -492,4 +498,41 @@ def set_featured(actor: User, listing_id: int, featured_: bool, *, now: datetime
         after={"featured": featured_},
     )
     db.session.commit()
+    return listing
+
+
+def lock_listing(listing_id: int) -> Listing:
+    """The listing, row-locked until the end of the transaction (sales, deals)."""
+    listing = db.session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update())
+    if listing is None:
+        raise NotFound(N_("No such listing."))
+    return listing
+
+
+def set_sale_state(
+    listing_id: int,
+    target: SaleState,
+    *,
+    now: datetime,
+    actor_id: int | None,
+    reason: str | None = None,
+) -> Listing:
+    """Move a listing along its sale (in the caller's transaction: flushes, never commits)."""
+    listing = lock_listing(listing_id)
+    before = {"sale_state": listing.sale_state.value}
+    check_sale_transition(listing.status, listing.sale_state, target)
+    listing.sale_state = target
+    listing.updated_at = now
+    audit.record(
+        actor_id=actor_id,
+        action="listing.sale_state",
+        object_type="listing",
+        object_id=listing.id,
+        now=now,
+        before=before,
+        after={"sale_state": target.value},
+        reason=reason,
+    )
+    outbox.emit(SEARCH_TOPIC, listing.id, now=now)
+    db.session.flush()
     return listing

@@ -1,0 +1,10 @@
+"""Signals of the deal ledger; other domains react without the deals package knowing them."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the Deal; kwargs: now, forfeit_deposits (bool), actor_id
+deal_cancelled = _signals.signal("deal-cancelled")
+# sender: the Deal; kwargs: now, actor_id
+deal_signed = _signals.signal("deal-signed")

@@ -53,33 +53,71 @@ def _init_extensions(app: Flask) -> None:
     auth.init_app(app)
     api.init_app(app)
     errors.init_app(app)
+    from auctions import handlers
+
+    handlers.connect()
     import search
 
     search.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from auctions.api import blp as auctions_api
+    from auctions.views import bp as auctions_views
     from listings.api import blp as listings_api
+    from listings.sale_api import blp as sales_api
+    from listings.sale_views import bp as sales_views
     from listings.views import bp as listings_views
     from marketplace.accounts.views import bp as accounts_views
+    from marketplace.deals.api import blp as deals_api
+    from marketplace.deals.publicity_views import bp as publicity_views
+    from marketplace.deals.views import bp as deals_views
     from marketplace.extensions import api
     from marketplace.main import bp as main_views
     from marketplace.review.views import bp as review_views
     from search.views import bp as search_views
 
-    for blueprint in (main_views, accounts_views, listings_views, review_views, search_views):
+    for blueprint in (
+        main_views,
+        accounts_views,
+        listings_views,
+        review_views,
+        search_views,
+        auctions_views,
+        sales_views,
+        deals_views,
+        publicity_views,
+    ):
         app.register_blueprint(blueprint)
     from marketplace.extensions import csrf
 
     csrf.exempt(listings_api)  # token-authenticated; see accounts.auth.api_actor
     api.register_blueprint(listings_api, url_prefix="/api/v1/listings")
+    for blueprint, prefix in (
+        (auctions_api, "/api/v1/auctions"),
+        (sales_api, "/api/v1/sales"),
+        (deals_api, "/api/v1/deals"),
+    ):
+        csrf.exempt(blueprint)  # token-authenticated, like the listings API
+        api.register_blueprint(blueprint, url_prefix=prefix)
 
 
 def _register_cli(app: Flask) -> None:
+    from auctions.cli import auctions_cli
+    from listings.cli import listings_cli
     from marketplace.accounts.cli import accounts_cli
     from marketplace.audit.cli import audit_cli
+    from marketplace.deals.cli import deals_cli
     from marketplace.demo.cli import demo_cli
     from search.cli import search_cli
 
-    for group in (accounts_cli, audit_cli, demo_cli, search_cli):
+    for group in (
+        accounts_cli,
+        audit_cli,
+        auctions_cli,
+        deals_cli,
+        demo_cli,
+        listings_cli,
+        search_cli,
+    ):
         app.cli.add_command(group)

@@ -1,0 +1,7 @@
+"""Listing commands (close-sales for cron)."""
+
+from __future__ import annotations
+
+from flask.cli import AppGroup
+
+listings_cli = AppGroup("listings", help="Listing commands (close-sales for cron).")

@@ -5,14 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.db_types import enum_column
 from marketplace.extensions import db
-
-
-def _enum(cls: type) -> Enum:
-    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
 
 
 class AuctionStatus(enum.StrEnum):
@@ -33,7 +30,7 @@ class Auction(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
     seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    status: Mapped[AuctionStatus] = mapped_column(_enum(AuctionStatus), index=True)
+    status: Mapped[AuctionStatus] = mapped_column(enum_column(AuctionStatus), index=True)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     starting_price_minor: Mapped[int] = mapped_column(BigInteger)
     reserve_price_minor: Mapped[int | None] = mapped_column(BigInteger)  # hidden from bidders
@@ -120,7 +117,7 @@ class Deposit(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    status: Mapped[DepositStatus] = mapped_column(_enum(DepositStatus), index=True)
+    status: Mapped[DepositStatus] = mapped_column(enum_column(DepositStatus), index=True)
     channel: Mapped[str] = mapped_column(String(16), default="offline")
     receipt_name: Mapped[str | None] = mapped_column(String(255))
     receipt_stored_name: Mapped[str | None] = mapped_column(String(80))

@@ -5,16 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listings.rules import IPKind, ListingStatus, SaleState
 from marketplace.accounts.models import Organisation
+from marketplace.db_types import StoredFileMixin, enum_column
 from marketplace.extensions import db
-
-
-def _enum(cls: type) -> Enum:
-    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
 
 
 class Listing(db.Model):
@@ -25,7 +22,7 @@ class Listing(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[ListingStatus] = mapped_column(_enum(ListingStatus), index=True)
+    status: Mapped[ListingStatus] = mapped_column(enum_column(ListingStatus), index=True)
     title_zh: Mapped[str | None] = mapped_column(String(300))
     title_en: Mapped[str | None] = mapped_column(String(300))
     summary_zh: Mapped[str | None] = mapped_column(Text)
@@ -44,7 +41,9 @@ class Listing(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
     sale_state: Mapped[SaleState] = mapped_column(
-        _enum(SaleState), default=SaleState.AVAILABLE, server_default=SaleState.AVAILABLE.value
+        enum_column(SaleState),
+        default=SaleState.AVAILABLE,
+        server_default=SaleState.AVAILABLE.value,
     )
     rejection_reason: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -81,7 +80,7 @@ class IPAsset(db.Model):
     listing_id: Mapped[int] = mapped_column(
         ForeignKey("listings.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[IPKind] = mapped_column(_enum(IPKind))
+    kind: Mapped[IPKind] = mapped_column(enum_column(IPKind))
     number: Mapped[str] = mapped_column(String(40), index=True)
     title: Mapped[str | None] = mapped_column(String(300))
     legal_status: Mapped[str | None] = mapped_column(String(40))
@@ -89,7 +88,7 @@ class IPAsset(db.Model):
     listing: Mapped[Listing] = relationship(back_populates="ip_assets")
 
 
-class Evidence(db.Model):
+class Evidence(StoredFileMixin, db.Model):
     """An ownership document (certificate, register extract, assignment, authorisation)."""
 
     __tablename__ = "evidence"
@@ -99,13 +98,6 @@ class Evidence(db.Model):
         ForeignKey("listings.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(32))
-    original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     listing: Mapped[Listing] = relationship(back_populates="evidence")
 
@@ -134,12 +126,14 @@ class ListedSale(db.Model):
     working_days: Mapped[int] = mapped_column(Integer)
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    status: Mapped[ListedSaleStatus] = mapped_column(_enum(ListedSaleStatus), index=True)
+    status: Mapped[ListedSaleStatus] = mapped_column(enum_column(ListedSaleStatus), index=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     listing: Mapped[Listing] = relationship()
-    intents: Mapped[list[SaleIntent]] = relationship(back_populates="sale", order_by="SaleIntent.id")
+    intents: Mapped[list[SaleIntent]] = relationship(
+        back_populates="sale", order_by="SaleIntent.id"
+    )
 
 
 class SaleIntent(db.Model):
@@ -156,7 +150,9 @@ class SaleIntent(db.Model):
 
     sale: Mapped[ListedSale] = relationship(back_populates="intents")
 
-    __table_args__ = (db.UniqueConstraint("sale_id", "buyer_org_id", name="uq_sale_intents_sale_buyer"),)
+    __table_args__ = (
+        db.UniqueConstraint("sale_id", "buyer_org_id", name="uq_sale_intents_sale_buyer"),
+    )
 
 
 class NegotiationStatus(enum.StrEnum):
@@ -178,7 +174,7 @@ class Negotiation(db.Model):
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
     seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    status: Mapped[NegotiationStatus] = mapped_column(_enum(NegotiationStatus), index=True)
+    status: Mapped[NegotiationStatus] = mapped_column(enum_column(NegotiationStatus), index=True)
     # The offer on the table: who made it and how much; the other side may accept it.
     open_offer_minor: Mapped[int | None] = mapped_column(BigInteger)
     open_offer_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))

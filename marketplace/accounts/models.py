@@ -6,9 +6,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, Enum, ForeignKey, String
+from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.db_types import enum_column
 from marketplace.extensions import db
 
 
@@ -45,23 +46,11 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
-    kind: Mapped[OrganisationKind] = mapped_column(
-        Enum(
-            OrganisationKind,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind, length=20))
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
     region: Mapped[str] = mapped_column(String(64))
     status: Mapped[VerificationStatus] = mapped_column(
-        Enum(
-            VerificationStatus,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        enum_column(VerificationStatus, length=20),
         default=VerificationStatus.PENDING,
     )
     rejection_reason: Mapped[str | None] = mapped_column(String(2000))
@@ -90,9 +79,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     org_role: Mapped[MemberRole] = mapped_column(
-        Enum(
-            MemberRole, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-        ),
+        enum_column(MemberRole, length=20),
         default=MemberRole.MEMBER,
     )
     # A member who asked to join an existing organisation waits for its admin.

@@ -5,14 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.db_types import StoredFileMixin, enum_column
 from marketplace.extensions import db
-
-
-def _enum(cls: type) -> Enum:
-    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
 
 
 class SaleMethod(enum.StrEnum):
@@ -65,12 +62,12 @@ class Deal(db.Model):
     seller_name: Mapped[str] = mapped_column(String(200))
     buyer_name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(300))
-    method: Mapped[SaleMethod] = mapped_column(_enum(SaleMethod))
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
-    contract_type: Mapped[ContractType] = mapped_column(_enum(ContractType))
+    method: Mapped[SaleMethod] = mapped_column(enum_column(SaleMethod))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    contract_type: Mapped[ContractType] = mapped_column(enum_column(ContractType))
     price_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    status: Mapped[DealStatus] = mapped_column(_enum(DealStatus), index=True)
+    status: Mapped[DealStatus] = mapped_column(enum_column(DealStatus), index=True)
     source_type: Mapped[str | None] = mapped_column(String(24))  # auction, listed_sale, negotiation
     source_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -99,7 +96,7 @@ class Deal(db.Model):
     )
 
 
-class DealDocument(db.Model):
+class DealDocument(StoredFileMixin, db.Model):
     """A contract or other document of a deal (stored like listing evidence)."""
 
     __tablename__ = "deal_documents"
@@ -107,13 +104,6 @@ class DealDocument(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     deal: Mapped[Deal] = relationship(back_populates="documents")
 
@@ -144,7 +134,7 @@ class PublicityNotice(db.Model):
     price_formation: Mapped[str] = mapped_column(Text)  # how the price was formed
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    status: Mapped[NoticeStatus] = mapped_column(_enum(NoticeStatus), index=True)
+    status: Mapped[NoticeStatus] = mapped_column(enum_column(NoticeStatus), index=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     objections: Mapped[list[Objection]] = relationship(
@@ -169,7 +159,7 @@ class Objection(db.Model):
     notice_id: Mapped[int] = mapped_column(ForeignKey("publicity_notices.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reasons: Mapped[str] = mapped_column(Text)
-    status: Mapped[ObjectionStatus] = mapped_column(_enum(ObjectionStatus))
+    status: Mapped[ObjectionStatus] = mapped_column(enum_column(ObjectionStatus))
     lodged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

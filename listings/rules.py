@@ -33,6 +33,7 @@ SALE_TRANSITIONS: frozenset[tuple[SaleState, SaleState]] = frozenset(
         (_SALE.AVAILABLE, _SALE.LISTED_SALE),
         (_SALE.AVAILABLE, _SALE.UNDER_OFFER),
         (_SALE.AVAILABLE, _SALE.IN_AUCTION),
+        (_SALE.AVAILABLE, _SALE.SOLD),  # a deal closed at the physical market
         (_SALE.LISTED_SALE, _SALE.AVAILABLE),
         (_SALE.LISTED_SALE, _SALE.IN_AUCTION),
         (_SALE.LISTED_SALE, _SALE.SOLD),

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from listings import services as listings
 from listings.rules import SaleState
-from marketplace.accounts.models import Organisation, User
+from marketplace.accounts.models import Organisation, OrganisationKind, User
 from marketplace.accounts.services import get_organisation, require_reviewer
 from marketplace.audit import services as audit
 from marketplace.deals import rules, signals
@@ -91,7 +91,13 @@ class OfflineDeal:
 
 
 def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> Deal:
-    """A reviewer registers an offline deal on the same ledger (contract attached separately)."""
+    """A reviewer registers an offline deal on the same ledger (flushes; the caller commits).
+
+    The contract is the evidence of an offline deal, so the caller attaches it in the
+    same transaction (`deals.documents.register_offline_deal_with_contract`): a deal
+    whose contract failed to upload is never saved. A seller that is not on the platform
+    is recorded under the market operator's organisation.
+    """
     require_reviewer(actor)
     if data.price_minor <= 0:
         raise ValidationFailed(N_("The price must be more than zero."), field="price")
@@ -102,9 +108,21 @@ def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> D
         listings.set_sale_state(data.listing_id, SaleState.SOLD, now=now, actor_id=actor.id)
     seller_org_id = data.seller_org_id
     if seller_org_id is None:
-        operator = db.session.scalar(select(Organisation.id).order_by(Organisation.id).limit(1))
+        # Never some other organisation: its members would become a party to the deal.
+        operator = db.session.scalar(
+            select(Organisation.id)
+            .where(Organisation.kind == OrganisationKind.OPERATOR)
+            .order_by(Organisation.id)
+            .limit(1)
+        )
         if operator is None:
-            raise ValidationFailed(N_("Name the selling organisation."), field="seller_org_id")
+            raise ValidationFailed(
+                N_(
+                    "The seller is not registered on the platform: give its credit code, "
+                    "or ask an administrator to set up the market operator's organisation."
+                ),
+                field="seller_org_id",
+            )
         seller_org_id = operator
     deal = Deal(
         listing_id=data.listing_id,
@@ -125,7 +143,6 @@ def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> D
     db.session.add(deal)
     db.session.flush()
     _audit(deal, "deal.register_offline", actor.id, now, before=None)
-    db.session.commit()
     return deal
 
 
@@ -165,13 +182,37 @@ def deals_of(actor: User) -> list[Deal]:
     )
 
 
-def all_deals(actor: User, *, channel: Channel | None = None) -> list[Deal]:
-    """Every deal of the market, for reviewers (statistics, registration records)."""
+def all_deals(
+    actor: User,
+    *,
+    channel: Channel | None = None,
+    status: DealStatus | None = None,
+    method: SaleMethod | None = None,
+) -> list[Deal]:
+    """Every deal of the market, for reviewers (statistics, registration records), filtered."""
     require_reviewer(actor)
-    query = select(Deal).order_by(Deal.created_at.desc())
+    query = select(Deal).order_by(Deal.created_at.desc(), Deal.id.desc())
     if channel is not None:
         query = query.where(Deal.channel == channel)
+    if status is not None:
+        query = query.where(Deal.status == status)
+    if method is not None:
+        query = query.where(Deal.method == method)
     return list(db.session.scalars(query))
+
+
+def may_advance(actor: User | None, deal: Deal, target: DealStatus) -> bool:
+    """The seller or a reviewer records each milestone; the buyer may also record its payment."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if actor.can_review:
+        return True
+    org_id = actor.acting_org_id
+    if org_id is None:
+        return False
+    return org_id == deal.seller_org_id or (
+        target == DealStatus.PAID and org_id == deal.buyer_org_id
+    )
 
 
 def advance(
@@ -185,6 +226,10 @@ def advance(
     if deal is None or not (is_party(actor, deal) or actor.can_review):
         raise NotFound(N_("No such deal."))
     rules.next_milestone(deal.status, target)
+    if not may_advance(actor, deal, target):
+        raise PermissionDenied(
+            N_("Only the seller or a reviewer may record this step; the buyer records its payment.")
+        )
     if target == DealStatus.RIGHTS_REGISTERED and not (reference or "").strip():
         raise ValidationFailed(
             N_("Give the registration number of the transfer with the patent office."),

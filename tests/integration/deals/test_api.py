@@ -1,0 +1,162 @@
+"""The deals REST API: reading, milestones, cancellation, offline deals with a contract, documents."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+from sqlalchemy import func, select
+
+from marketplace.accounts import services as accounts
+from marketplace.deals.models import Deal
+from marketplace.extensions import db
+from tests import factories
+
+
+def _auth(user, clock) -> dict[str, str]:
+    return {"Authorization": f"Bearer {accounts.issue_api_token(user, 'test', now=clock())}"}
+
+
+def _offline_body(market, **overrides: object) -> dict:
+    body: dict[str, object] = {
+        "seller_credit_code": market.seller.organisation.credit_code,
+        "buyer_name": "苏州测试科技有限公司",
+        "title": "一种锂电池隔膜涂覆工艺",
+        "method": "listed",
+        "contract_type": "transfer",
+        "price_minor": 88_000_000,
+        "signed_on": "2026-03-01",
+        "contract": {
+            "filename": "合同.pdf",
+            "content_base64": base64.b64encode(factories.PDF_BYTES).decode(),
+        },
+    }
+    body.update(overrides)
+    return body
+
+
+def test_list_and_read_deals_by_who_asks(client, market, sell, clock) -> None:
+    deal = sell()
+    assert client.get("/api/v1/deals/").status_code == 401
+    own = client.get("/api/v1/deals/", headers=_auth(market.buyer, clock)).get_json()
+    assert [d["id"] for d in own] == [deal.id]
+    assert own[0]["price_minor"] == 50_000_000 and own[0]["status"] == "awaiting_signature"
+    assert own[0]["seller"]["name"] == "华东理工测试大学"
+    assert client.get("/api/v1/deals/", headers=_auth(market.stranger, clock)).get_json() == []
+    reviewer = _auth(market.reviewer, clock)
+    assert len(client.get("/api/v1/deals/", headers=reviewer).get_json()) == 1
+    assert client.get("/api/v1/deals/?channel=offline", headers=reviewer).get_json() == []
+    stranger = client.get(f"/api/v1/deals/{deal.id}", headers=_auth(market.stranger, clock))
+    assert stranger.status_code == 404 and stranger.get_json()["code"] == "not_found"
+    one = client.get(f"/api/v1/deals/{deal.id}", headers=_auth(market.seller, clock))
+    assert one.status_code == 200 and one.get_json()["contract_type"] == "transfer"
+
+
+def test_milestones_through_the_api(client, market, sell, clock) -> None:
+    deal = sell()
+    url = f"/api/v1/deals/{deal.id}/milestones"
+    assert client.post(url, json={"status": "signed"}).status_code == 401
+    seller = _auth(market.seller, clock)
+    skipped = client.post(url, json={"status": "paid"}, headers=seller)
+    assert skipped.status_code == 409 and skipped.get_json()["code"] == "milestone_out_of_order"
+    assert client.post(url, json={"status": "bogus"}, headers=seller).status_code == 422
+    buyer = _auth(market.buyer, clock)
+    assert client.post(url, json={"status": "signed"}, headers=buyer).status_code == 403
+    assert client.post(url, json={"status": "signed"}, headers=seller).get_json()["status"] == (
+        "signed"
+    )
+    assert client.post(url, json={"status": "paid"}, headers=buyer).status_code == 200
+    missing = client.post(url, json={"status": "rights_registered"}, headers=seller)
+    assert missing.status_code == 422 and "reference" in missing.get_json()["errors"]
+    done = client.post(
+        url, json={"status": "rights_registered", "reference": "ZL-88"}, headers=seller
+    )
+    assert done.get_json()["rights_registration_ref"] == "ZL-88"
+    record = client.get(f"/api/v1/deals/{deal.id}/registration", headers=seller).get_json()
+    assert record["official_category"] == "技术转让合同"
+    assert record["transaction_amount_minor"] == record["contract_amount_minor"] == 50_000_000
+    assert record["seller"]["credit_code"] == market.seller.organisation.credit_code
+
+
+def test_cancel_through_the_api(client, market, sell, clock) -> None:
+    deal = sell()
+    url = f"/api/v1/deals/{deal.id}/cancel"
+    stranger = client.post(url, json={"reason": "x"}, headers=_auth(market.stranger, clock))
+    assert stranger.status_code == 404
+    seller = _auth(market.seller, clock)
+    assert client.post(url, json={}, headers=seller).status_code == 422
+    cancelled = client.post(url, json={"reason": "Buyer withdrew."}, headers=seller)
+    assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "cancelled"
+    again = client.post(url, json={"reason": "again"}, headers=seller)
+    assert again.status_code == 409 and again.get_json()["code"] == "deal_closed"
+
+
+def test_offline_deal_through_the_api_needs_a_reviewer_and_its_contract(
+    client, market, clock
+) -> None:
+    reviewer = _auth(market.reviewer, clock)
+    assert client.post("/api/v1/deals/offline", json=_offline_body(market)).status_code == 401
+    refused = client.post(
+        "/api/v1/deals/offline", json=_offline_body(market), headers=_auth(market.seller, clock)
+    )
+    assert refused.status_code == 403
+    no_contract = _offline_body(market)
+    del no_contract["contract"]
+    response = client.post("/api/v1/deals/offline", json=no_contract, headers=reviewer)
+    assert response.status_code == 422 and "contract" in response.get_json()["errors"]["json"]
+    garbled = _offline_body(market, contract={"filename": "a.pdf", "content_base64": "%%%"})
+    response = client.post("/api/v1/deals/offline", json=garbled, headers=reviewer)
+    assert response.status_code == 422 and response.get_json()["errors"] == {
+        "contract": ["The contract must be sent as base64."]
+    }
+    not_pdf = _offline_body(
+        market,
+        contract={"filename": "a.pdf", "content_base64": base64.b64encode(b"hello").decode()},
+    )
+    response = client.post("/api/v1/deals/offline", json=not_pdf, headers=reviewer)
+    assert response.status_code == 422 and "file" in response.get_json()["errors"]
+    assert db.session.scalar(select(func.count(Deal.id))) == 0
+    created = client.post("/api/v1/deals/offline", json=_offline_body(market), headers=reviewer)
+    assert created.status_code == 201
+    body = created.get_json()
+    assert (body["channel"], body["status"], body["price_minor"]) == (
+        "offline",
+        "signed",
+        88_000_000,
+    )
+    assert body["seller"]["organisation_id"] == market.seller.organisation_id
+    assert [d["kind"] for d in body["documents"]] == ["contract"]
+
+
+def test_documents_upload_through_the_api(client, market, sell, clock) -> None:
+    deal = sell()
+    url = f"/api/v1/deals/{deal.id}/documents"
+    response = client.post(
+        url,
+        data={"kind": "payment_receipt", "file": (io.BytesIO(factories.PDF_BYTES), "回单.pdf")},
+        content_type="multipart/form-data",
+        headers=_auth(market.buyer, clock),
+    )
+    assert response.status_code == 201
+    assert response.get_json()["kind"] == "payment_receipt"
+    missing = client.post(
+        url,
+        data={"kind": "other"},
+        content_type="multipart/form-data",
+        headers=_auth(market.buyer, clock),
+    )
+    assert missing.status_code == 422
+
+
+def test_deal_endpoints_are_in_the_openapi_document(client) -> None:
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in (
+        "/api/v1/deals/",
+        "/api/v1/deals/{deal_id}",
+        "/api/v1/deals/{deal_id}/milestones",
+        "/api/v1/deals/{deal_id}/cancel",
+        "/api/v1/deals/{deal_id}/documents",
+        "/api/v1/deals/{deal_id}/registration",
+        "/api/v1/deals/offline",
+    ):
+        assert path in paths, path

@@ -1,7 +1,116 @@
-"""REST endpoints of auctions."""
+"""REST endpoints of auctions (flask-smorest, in the OpenAPI document): the services the pages use.
+
+Reads are public (auctions and their results are published); a bid takes a bearer
+token (`Authorization: Bearer <token>`), since the API is exempt from CSRF.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import abort, current_app, g, jsonify, request
+from flask_babel import gettext
 from flask_smorest import Blueprint
 
+from auctions import rules, services
+from auctions.schemas import (
+    AuctionListArgsSchema,
+    AuctionOutSchema,
+    AuctionPageSchema,
+    BidInSchema,
+    BidResultSchema,
+)
+from listings.schemas import DomainErrorSchema
+from marketplace.accounts.auth import api_actor
+from marketplace.accounts.models import User
+from marketplace.clock import now
+from marketplace.i18n import current_locale
+
 blp = Blueprint("auctions_api", __name__, description="Auctions (拍卖) and bids")
+
+
+@blp.before_request
+def _writes_need_a_token() -> None:
+    """Refuse an anonymous write before its body is even read (401, not a 422 about the body)."""
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        g.auction_api_actor = api_actor(allow_session=False)
+        if g.auction_api_actor is None:
+            abort(401, description="Send an API token: Authorization: Bearer <token>.")
+
+
+def _settings() -> services.AuctionSettings:
+    return services.settings_from_config(current_app.config)
+
+
+@blp.route("/")
+@blp.arguments(AuctionListArgsSchema, location="query")
+@blp.response(200, AuctionPageSchema)
+def index(args: dict[str, Any]) -> dict[str, Any]:
+    """Running, upcoming or closed auctions (closed ones carry their published result)."""
+    moment = now()
+    settings = _settings()
+    services.close_due(now=moment, settings=settings, limit=20)
+    items = [
+        services.auction_snapshot(
+            auction.id, now=moment, locale=current_locale(), bids_limit=0, settings=settings
+        )
+        for auction in services.list_auctions(args["status"], now=moment)
+    ]
+    return {"items": items}
+
+
+@blp.route("/<int:auction_id>")
+@blp.response(200, AuctionOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def get(auction_id: int) -> dict[str, Any]:
+    """One auction as the live feed shows it: price, leader, time left (server time), last bids."""
+    return services.auction_snapshot(
+        auction_id, now=now(), locale=current_locale(), settings=_settings()
+    )
+
+
+@blp.route("/<int:auction_id>/bids", methods=["POST"])
+@blp.arguments(BidInSchema)
+@blp.response(201, BidResultSchema)
+@blp.alt_response(403, schema=DomainErrorSchema, description="Seller, not a party, no deposit")
+@blp.alt_response(409, schema=DomainErrorSchema, description="Below the increment, closed, ...")
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def bid(data: dict[str, Any], auction_id: int) -> Any:
+    """Place a bid, optionally with a maximum (proxy); a refused bid changes nothing.
+
+    A bid below the minimum answers 409 with `minimum_next_bid_minor` in the body.
+    """
+    actor: User = g.auction_api_actor
+    try:
+        result = services.place_bid(
+            actor,
+            auction_id,
+            data["amount_minor"],
+            max_minor=data.get("max_minor"),
+            now=now(),
+            settings=_settings(),
+        )
+    except rules.BidBelowMinimum as error:
+        body = error.to_dict(gettext)
+        body["minimum_next_bid_minor"] = error.minimum_minor
+        response = jsonify(body)
+        response.status_code = int(error.status)
+        return response
+    return {
+        "leading": result.leading,
+        "extended": result.extended,
+        "raised_max": result.raised_max,
+        "bids": [
+            {
+                "id": b.id,
+                "bidder_org_id": b.bidder_org_id,
+                "amount_minor": b.amount_minor,
+                "is_proxy": b.is_proxy,
+            }
+            for b in result.bids
+        ],
+        "current_price_minor": result.current_price_minor,
+        "minimum_next_bid_minor": result.minimum_next_bid_minor,
+        "ends_at": result.ends_at.isoformat(),
+    }

@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from auctions import services
+from marketplace.clock import now
+
 auctions_cli = AppGroup("auctions", help="Auction commands (close-due for cron).")
+
+
+@auctions_cli.command("close-due")
+def close_due() -> None:
+    """Close every auction whose end has passed (safe to run from several workers at once)."""
+    closed = services.close_due(
+        now=now(), settings=services.settings_from_config(current_app.config)
+    )
+    click.echo(f"{closed} auction(s) closed")

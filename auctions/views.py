@@ -1,7 +1,439 @@
-"""Auction pages: the live auction room, deposits."""
+"""Auction pages: the list and results, the live auction room, the seller's form, deposits.
+
+Live updates use Server-Sent Events at /auctions/<id>/events. The stream polls
+the database about once a second, each poll in its own short app context (so a
+short session and a pooled connection held only for the few queries of that
+poll), and sends a snapshot only when the auction's (status, bid count, end)
+changed, with a keep-alive comment in between. We chose polling over
+PostgreSQL LISTEN/NOTIFY because the database is the source of truth and every
+gunicorn worker reads it the same way: a bid accepted by any worker, or a close
+by cron, is seen by every stream within a poll, on SQLite as on PostgreSQL, with
+no fan-out process to run and nothing lost if a worker restarts. The cost is one
+indexed primary-key read per open stream per second. A stream ends after
+AUCTION_SSE_MAX_SECONDS (5 minutes) and the browser's EventSource reconnects
+by itself, so no worker is held for long; run gunicorn with threads
+(``-k gthread --threads 32``) so open streams do not starve other requests.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+import mimetypes
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from werkzeug.routing import BuildError
+
+from auctions import deposits, rules, services
+from auctions.models import DepositStatus
+from auctions.schemas import (
+    AuctionFormSchema,
+    BidFormSchema,
+    ReceiptFormSchema,
+    RejectFormSchema,
+    utc_to_local_input,
+)
+from listings import services as listings
+from listings.storage import evidence_path
+from marketplace.accounts.services import get_organisation
+from marketplace.clock import now
+from marketplace.domain import DomainError, ValidationFailed
+from marketplace.forms import FieldErrors, domain_errors, flatten_errors, parse_form
+from marketplace.i18n import current_locale
+from marketplace.money import Money, to_yuan_text
 
 bp = Blueprint("auctions", __name__)
+
+LIST_KINDS = ("running", "upcoming", "closed")
+
+
+def _settings() -> services.AuctionSettings:
+    return services.settings_from_config(current_app.config)
+
+
+def _receipts() -> Path:
+    return deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"])
+
+
+def _timezone() -> str:
+    return str(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+
+
+def negotiation_url(listing_id: int, buyer_org_id: int | None) -> str | None:
+    """The link to open a negotiation with the highest bidder, when that page exists."""
+    if buyer_org_id is None:
+        return None
+    try:
+        return url_for("sales.start_negotiation", listing_id=listing_id, buyer_org_id=buyer_org_id)
+    except BuildError:
+        return None
+
+
+@bp.app_template_global()
+def auction_status_label(status: str) -> str:
+    """A reader's label of an auction's phase."""
+    labels = {
+        "upcoming": _("Upcoming"),
+        "scheduled": _("Upcoming"),
+        "running": _("Bidding open"),
+        "closed": _("Sold"),
+        "failed": _("No sale"),
+        "cancelled": _("Cancelled"),
+    }
+    return labels.get(status, status)
+
+
+# --- lists and the room ------------------------------------------------------------------
+
+
+@bp.route("/auctions")
+def index() -> str:
+    """Running and upcoming auctions, and the published results of closed ones."""
+    kind = request.args.get("status", "running")
+    if kind not in LIST_KINDS:
+        kind = "running"
+    moment = now()
+    settings = _settings()
+    services.close_due(now=moment, settings=settings, limit=20)  # lazy closing
+    locale = current_locale()
+    rows = [
+        (
+            auction,
+            services.auction_snapshot(
+                auction.id, now=moment, locale=locale, bids_limit=0, settings=settings
+            ),
+        )
+        for auction in services.list_auctions(kind, now=moment)
+    ]
+    return render_template("auctions/index.html", kind=kind, kinds=LIST_KINDS, rows=rows)
+
+
+def _room(
+    auction_id: int,
+    *,
+    errors: FieldErrors | None = None,
+    form: dict[str, Any] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    moment = now()
+    settings = _settings()
+    locale = current_locale()
+    snapshot = services.auction_snapshot(
+        auction_id, now=moment, locale=locale, bids_limit=1, settings=settings
+    )
+    auction = services.get_auction(auction_id)
+    listing = listings.get_listing(auction.listing_id)
+    org_id = current_user.acting_org_id if current_user.is_authenticated else None
+    deposit = services.deposit_for(current_user, auction)
+    is_seller = org_id is not None and org_id == auction.seller_org_id
+    restricted = auction.restricted_to_org_ids
+    is_party = restricted is None or (org_id is not None and org_id in restricted)
+    open_ = snapshot["status"] in ("running", "upcoming")
+    series = [{"t": at.isoformat(), "p": price} for at, price in services.price_series(auction.id)]
+    minimum = snapshot["minimum_next_bid_minor"]
+    context = {
+        "auction": auction,
+        "listing": listing,
+        "snap": snapshot,
+        "deposit": deposit,
+        "deposit_minor": services.deposit_amount_of(auction),
+        "rejection_reason": deposits.last_rejection_reason(deposit) if deposit else None,
+        "my_max": services.my_maximum(current_user, auction),
+        "is_seller": is_seller,
+        "is_party": is_party,
+        "is_open": open_,
+        "can_bid": bool(
+            open_
+            and snapshot["status"] == "running"
+            and deposit is not None
+            and deposit.status == DepositStatus.HELD
+            and not is_seller
+            and is_party
+        ),
+        "series_json": json.dumps(series),
+        "history": services.bid_history(auction.id, limit=50),
+        "snapshot_json": json.dumps(snapshot),
+        "errors": errors or {},
+        "form": form or {"amount": to_yuan_text(Money(minimum, auction.currency)), "max": ""},
+        "negotiation_url": (
+            negotiation_url(auction.listing_id, snapshot["highest_bidder_org_id"])
+            if is_seller
+            else None
+        ),
+        "highest_bidder_name": (
+            services._org_name(snapshot["highest_bidder_org_id"], locale)
+            if snapshot["highest_bidder_org_id"]
+            else None
+        ),
+        "DepositStatus": DepositStatus,
+    }
+    return render_template("auctions/room.html", **context), status
+
+
+@bp.route("/auctions/<int:auction_id>")
+def room(auction_id: int) -> tuple[str, int]:
+    """The auction room: price, time left (server time), your deposit, the bid form, the history."""
+    return _room(auction_id)
+
+
+@bp.post("/auctions/<int:auction_id>/bids")
+@login_required
+def bid(auction_id: int) -> Response | tuple[str, int]:
+    """Place a bid (optionally with a maximum); a refused bid shows the form again with why."""
+    try:
+        data, errors = parse_form(BidFormSchema())
+    except ValidationFailed as error:  # an amount that is not money
+        data, errors = None, domain_errors(error)
+    form = {"amount": request.form.get("amount", ""), "max": request.form.get("max", "")}
+    if data is None:
+        return _room(auction_id, errors=errors, form=form, status=422)
+    try:
+        result = services.place_bid(
+            current_user,
+            auction_id,
+            data["amount_minor"],
+            max_minor=data["max_minor"],
+            now=now(),
+            settings=_settings(),
+        )
+    except DomainError as error:
+        return _room(auction_id, errors=domain_errors(error), form=form, status=int(error.status))
+    if result.raised_max:
+        flash(_("Your maximum is raised. You still hold the highest bid."), "success")
+    elif result.leading:
+        flash(_("Your bid is accepted. You hold the highest bid."), "success")
+    else:
+        flash(
+            _("Your bid is accepted, but an earlier maximum outbid it. You may bid again."),
+            "warning",
+        )
+    if result.extended:
+        flash(_("The bid came in the last minutes: the end was extended."), "info")
+    return redirect(url_for("auctions.room", auction_id=auction_id))
+
+
+@bp.post("/auctions/<int:auction_id>/join")
+@login_required
+def join(auction_id: int) -> Response:
+    """Take part: the deposit this organisation owes is put on the ledger."""
+    try:
+        services.join_auction(current_user, auction_id, now=now())
+    except DomainError as error:
+        flash(error.text(_), "danger")
+    else:
+        flash(_("Transfer the deposit and upload the bank receipt below."), "info")
+    return redirect(url_for("auctions.room", auction_id=auction_id) + "#deposit")
+
+
+@bp.post("/auctions/<int:auction_id>/deposit")
+@login_required
+def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
+    """Upload the bank-transfer receipt of the deposit; a reviewer confirms it."""
+    data, errors = parse_form(ReceiptFormSchema())
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        errors["file"] = [_("Choose a file to upload.")]
+    if errors or data is None:
+        return _room(auction_id, errors=errors, status=422)
+    try:
+        services.submit_deposit_receipt(
+            current_user,
+            auction_id,
+            stream=upload.stream,
+            filename=upload.filename,
+            bank_reference=data["bank_reference"],
+            folder=_receipts(),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
+        )
+    except DomainError as error:
+        return _room(auction_id, errors=domain_errors(error), status=int(error.status))
+    flash(_("Receipt received. A reviewer will confirm the deposit."), "success")
+    return redirect(url_for("auctions.room", auction_id=auction_id) + "#deposit")
+
+
+@bp.route("/auctions/<int:auction_id>/events")
+def events(auction_id: int) -> Response:
+    """Server-Sent Events: a snapshot whenever price, status or end change (see module docs)."""
+    services.get_auction(auction_id)  # 404 before the stream starts
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    locale = current_locale()
+    poll = float(app.config.get("AUCTION_SSE_POLL_SECONDS", 1.0))
+    max_seconds = float(app.config.get("AUCTION_SSE_MAX_SECONDS", 300))
+    keepalive = float(app.config.get("AUCTION_SSE_KEEPALIVE_SECONDS", 15))
+    settings = _settings()
+
+    def stream() -> Iterator[str]:
+        yield "retry: 2000\n\n"
+        started = last_sent = time.monotonic()
+        last_version = None
+        while True:
+            with app.app_context():  # a short session per poll
+                moment = now()
+                version = services.auction_version(auction_id)
+                due = version is not None and version[0] in ("scheduled", "running")
+                due = due and version is not None and moment >= version[2]
+                snapshot = None
+                if version != last_version or due:
+                    snapshot = services.auction_snapshot(
+                        auction_id, now=moment, locale=locale, bids_limit=10, settings=settings
+                    )
+                    last_version = services.auction_version(auction_id)
+            if snapshot is not None:
+                last_sent = time.monotonic()
+                yield (
+                    f"id: {snapshot['bid_count']}\nevent: snapshot\n"
+                    f"data: {json.dumps(snapshot)}\n\n"
+                )
+                if snapshot["status"] not in ("running", "upcoming"):
+                    yield "event: end\ndata: {}\n\n"
+                    return
+            elif time.monotonic() - last_sent >= keepalive:
+                last_sent = time.monotonic()
+                yield ": keep-alive\n\n"
+            if time.monotonic() - started >= max_seconds:
+                return  # EventSource reconnects; no worker is held for long
+            time.sleep(poll)
+
+    return Response(
+        stream(),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+# --- the seller's form -------------------------------------------------------------------
+
+
+@bp.route("/listings/<int:listing_id>/auction/new", methods=["GET", "POST"])
+@login_required
+def create(listing_id: int) -> Response | tuple[str, int]:
+    """The seller puts a published listing up for auction."""
+    listing = listings.get_listing(listing_id)
+    if not listings.is_owner(current_user, listing):
+        abort(404)
+    errors: FieldErrors = {}
+    moment = now()
+    zone = _timezone()
+    if request.method == "POST":
+        form: dict[str, Any] = dict(request.form)
+        try:
+            data = AuctionFormSchema(timezone=zone).load(form)
+        except ValidationError as error:
+            errors = flatten_errors(error.messages)
+        except ValidationFailed as error:
+            errors = domain_errors(error)
+        else:
+            try:
+                auction = services.create_auction(
+                    current_user,
+                    listing_id,
+                    services.AuctionInput(**data),
+                    now=moment,
+                    settings=_settings(),
+                )
+            except DomainError as error:
+                errors = domain_errors(error)
+            else:
+                flash(_("The auction is announced."), "success")
+                return redirect(url_for("auctions.room", auction_id=auction.id))
+    else:
+        start = listing.asking_price_minor or 0
+        form = {
+            "starting_price": to_yuan_text(Money(start)) if start else "",
+            "increment": to_yuan_text(Money(rules.default_increment(start))) if start else "",
+            "reserve_price": "",
+            "starts_at": utc_to_local_input(moment, zone),
+            "ends_at": utc_to_local_input(moment + timedelta(days=3), zone),
+            "deposit_percent": str(_settings().default_deposit_bps // 100),
+        }
+    return render_template(
+        "auctions/new.html", listing=listing, form=form, errors=errors, timezone=zone
+    ), (422 if errors else 200)
+
+
+# --- deposits ----------------------------------------------------------------------------
+
+
+@bp.route("/auctions/deposits/queue")
+@login_required
+def deposit_queue() -> str:
+    """Reviewers: receipts of deposits to check against the bank statement."""
+    queue = deposits.reviewer_queue(current_user)
+    titles: dict[int, tuple[str, str | None]] = {}
+    locale = current_locale()
+    for deposit in queue:
+        if deposit.context_type == services.CONTEXT:
+            auction = services.get_auction(deposit.context_id)
+            listing = listings.get_listing(auction.listing_id)
+            titles[deposit.id] = (
+                listing.title(locale),
+                url_for("auctions.room", auction_id=auction.id),
+            )
+        else:
+            titles[deposit.id] = (_("Listed sale %(id)s", id=deposit.context_id), None)
+    names = {
+        org_id: get_organisation(org_id).display_name(locale)
+        for org_id in {deposit.org_id for deposit in queue}
+    }
+    return render_template(
+        "auctions/deposit_queue.html", queue=queue, titles=titles, deposit_org_names=names
+    )
+
+
+@bp.post("/auctions/deposits/<int:deposit_id>/<any(confirm, reject):decision>")
+@login_required
+def decide_deposit(deposit_id: int, decision: str) -> Response:
+    """Confirm a deposit (held) or reject its receipt with a reason."""
+    try:
+        if decision == "confirm":
+            deposits.confirm_deposit(current_user, deposit_id, now=now())
+            flash(_("Deposit confirmed: the bidder may bid."), "success")
+        else:
+            data, errors = parse_form(RejectFormSchema())
+            if data is None:
+                flash(" ".join(m for ms in errors.values() for m in ms), "danger")
+            else:
+                deposits.reject_receipt(current_user, deposit_id, data["reason"], now=now())
+                flash(_("Receipt rejected; the bidder has been told why."), "info")
+    except DomainError as error:
+        flash(error.text(_), "danger")
+    return redirect(url_for("auctions.deposit_queue"))
+
+
+@bp.route("/auctions/deposits/<int:deposit_id>/receipt")
+@login_required
+def receipt(deposit_id: int) -> Response:
+    """Serve a receipt to the depositing organisation and reviewers, never as active content."""
+    deposit = deposits.receipt_for_download(current_user, deposit_id)
+    assert deposit.receipt_stored_name is not None
+    response = send_file(
+        evidence_path(_receipts(), deposit.receipt_stored_name),
+        mimetype=mimetypes.guess_type(deposit.receipt_stored_name)[0] or "application/octet-stream",
+        download_name=deposit.receipt_name or "receipt",
+        as_attachment=request.args.get("download") == "1",
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'"
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

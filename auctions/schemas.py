@@ -1,0 +1,240 @@
+"""Auction input (API JSON and the HTML forms) and output shapes.
+
+The HTML forms take yuan as people type them ("1,234.56"); the API takes minor units (分).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
+
+from auctions.rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
+from marketplace.domain import N_, ValidationFailed
+from marketplace.money import Money
+
+_required = {"required": N_("This field is required.")}
+_whole = {**_required, "invalid": N_("Give a whole number of fen (minor units).")}
+
+
+# --- API ---------------------------------------------------------------------------------
+
+
+class BidInSchema(Schema):
+    """A bid: the amount, and optionally the maximum the system may bid up to (proxy)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    amount_minor = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1),
+        error_messages=_whole,
+        metadata={"description": "The bid in minor units (分), e.g. 1050000 for ¥10,500.00."},
+    )
+    max_minor = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=1),
+        error_messages=_whole,
+        metadata={"description": "Optional maximum (proxy bid) in minor units."},
+    )
+
+
+class AuctionListArgsSchema(Schema):
+    """Which auctions to list."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.String(
+        load_default="running", validate=validate.OneOf(["running", "upcoming", "closed"])
+    )
+
+
+class BidOutSchema(Schema):
+    """One bid of the history."""
+
+    amount_minor = fields.Integer()
+    bidder_org_id = fields.Integer()
+    bidder_name = fields.String()
+    placed_at = fields.String(metadata={"description": "ISO 8601, UTC"})
+    is_proxy = fields.Boolean()
+
+
+class AuctionOutSchema(Schema):
+    """An auction as the live feed and the API show it (the reserve amount stays hidden)."""
+
+    id = fields.Integer()
+    listing_id = fields.Integer()
+    title = fields.String()
+    status = fields.String(
+        metadata={"description": "upcoming, running, closed (sold) or failed (no sale)"}
+    )
+    currency = fields.String()
+    starting_price_minor = fields.Integer()
+    increment_minor = fields.Integer()
+    current_price_minor = fields.Integer(allow_none=True)
+    minimum_next_bid_minor = fields.Integer()
+    deposit_minor = fields.Integer()
+    leader_org_id = fields.Integer(allow_none=True)
+    leader_name = fields.String(allow_none=True)
+    bid_count = fields.Integer()
+    reserve_met = fields.Boolean(allow_none=True)
+    starts_at = fields.String()
+    ends_at = fields.String()
+    extended = fields.Boolean()
+    server_time = fields.String()
+    seconds_left = fields.Integer()
+    restricted = fields.Boolean()
+    winner_name = fields.String(allow_none=True)
+    highest_bidder_org_id = fields.Integer(allow_none=True)
+    bids = fields.List(fields.Nested(BidOutSchema))
+
+
+class AuctionPageSchema(Schema):
+    """A list of auctions."""
+
+    items = fields.List(fields.Nested(AuctionOutSchema))
+
+
+class PlacedBidOutSchema(Schema):
+    """A bid written by one submission."""
+
+    id = fields.Integer()
+    bidder_org_id = fields.Integer()
+    amount_minor = fields.Integer()
+    is_proxy = fields.Boolean()
+
+
+class BidResultSchema(Schema):
+    """What a submission did, and where the auction stands now."""
+
+    leading = fields.Boolean()
+    extended = fields.Boolean()
+    raised_max = fields.Boolean()
+    bids = fields.List(fields.Nested(PlacedBidOutSchema))
+    current_price_minor = fields.Integer()
+    minimum_next_bid_minor = fields.Integer()
+    ends_at = fields.String()
+
+
+# --- HTML forms --------------------------------------------------------------------------
+
+
+def _yuan(field: str, value: str, *, required: bool) -> int | None:
+    """Yuan as typed → fen; raises ValidationFailed on `field` (views translate it there)."""
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise ValidationFailed(N_("This field is required."), field=field)
+        return None
+    return Money.from_yuan_text(text, field=field).minor
+
+
+class BidFormSchema(Schema):
+    """The bid form of the auction room: yuan in, fen out (a bad amount raises ValidationFailed)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    amount = fields.String(required=True, error_messages=_required)
+    max = fields.String(load_default="")
+
+    @post_load
+    def _to_minor(self, data: dict[str, Any], **_: Any) -> dict[str, int | None]:
+        amount = _yuan("amount", data["amount"], required=True)
+        maximum = _yuan("max", data.get("max", ""), required=False)
+        return {"amount_minor": amount, "max_minor": maximum}
+
+
+class AuctionFormSchema(Schema):
+    """The seller's auction form: prices in yuan, local times, the deposit in percent."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    starting_price = fields.String(required=True, error_messages=_required)
+    increment = fields.String(required=True, error_messages=_required)
+    reserve_price = fields.String(load_default="")
+    starts_at = fields.String(required=True, error_messages=_required)
+    ends_at = fields.String(required=True, error_messages=_required)
+    deposit_percent = fields.Integer(
+        required=True,
+        validate=validate.Range(
+            MIN_DEPOSIT_BPS // 100,
+            MAX_DEPOSIT_BPS // 100,
+            error=N_("The deposit must be between 5% and 20% of the starting price."),
+        ),
+        error_messages={**_required, "invalid": N_("Give the deposit as a whole percentage.")},
+    )
+
+    def __init__(self, *args: Any, timezone: str = "Asia/Shanghai", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone = timezone
+
+    @pre_load
+    def _strip(self, data: Any, **_: Any) -> Any:
+        return {k: v.strip() if isinstance(v, str) else v for k, v in dict(data).items()}
+
+    @post_load
+    def _to_input(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        errors: dict[str, list[str]] = {}
+        out: dict[str, Any] = {"deposit_bps": data["deposit_percent"] * 100}
+        for name, required in (
+            ("starting_price", True),
+            ("increment", True),
+            ("reserve_price", False),
+        ):
+            out[f"{name}_minor"] = _yuan(name, data.get(name, ""), required=required)
+        for name in ("starts_at", "ends_at"):
+            try:
+                out[name] = local_to_utc(data[name], self.timezone)
+            except ValueError:
+                errors[name] = [N_("Give a date and time, like 2026-03-02 09:30.")]
+        if errors:
+            raise ValidationError(errors)
+        return out
+
+
+def local_to_utc(text: str, timezone: str) -> datetime:
+    """'2026-03-02T09:30' in the market's time zone → an aware UTC datetime."""
+    moment = datetime.fromisoformat(text.replace(" ", "T"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment.astimezone(UTC)
+
+
+def utc_to_local_input(moment: datetime, timezone: str) -> str:
+    """The value of a datetime-local input for a UTC moment."""
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%dT%H:%M")
+
+
+class ReceiptFormSchema(Schema):
+    """The bank transfer reference that goes with the uploaded receipt."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    bank_reference = fields.String(
+        required=True,
+        validate=validate.Length(1, 100, error=N_("Give the reference of the bank transfer.")),
+        error_messages=_required,
+    )
+
+
+class RejectFormSchema(Schema):
+    """A reviewer's reason for refusing a receipt."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(1, 2000, error=N_("Give the reason for the decision.")),
+        error_messages=_required,
+    )

@@ -1,0 +1,556 @@
+"""Benchmark of bidding on one hot auction, on PostgreSQL, against the bare row-lock rate.
+
+    .venv/bin/python bench/bids.py [--bidders 8] [--seconds 10] [--database-url URL]
+                                   [--workers 2] [--threads 8]
+
+In one run, with N concurrent bidders (one process each, so the GIL is not what
+is measured) against one auction row:
+
+1. bare:    the database operation bidding rests on, straight through psycopg:
+            BEGIN; SELECT … FOR UPDATE of one row; UPDATE it; COMMIT.
+2. service: `auctions.services.place_bid` (checks, lock, proxy rules, bid rows,
+            audit entry, commit), each bidder in its own process and app.
+3. HTTP:    POST /api/v1/auctions/<id>/bids with a bearer token, to gunicorn
+            (gthread workers) serving wsgi:app, keep-alive connections.
+
+Bidders bid like people in a hot auction: the minimum next bid they last saw,
+with a maximum a few increments above it, so a bid that arrives just after
+another is lifted to the new minimum (proxy bidding) instead of refused; a
+bidder that leads waits (watching the price) until it is outbid. "Accepted"
+counts submissions that wrote at least one bid of the bidder's own.
+
+Afterwards the bids stored are compared with those the bidders were told were
+written: lost bids (told, not stored) and phantom bids (stored, never told)
+must both be 0, and prices must rise strictly by whole increments.
+
+PostgreSQL: --database-url, else BENCH_DATABASE_URL, else the cluster of
+`devservices/postgres.sh start`. A database `marketplace_bench` is created
+(dropped first) on that server and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import multiprocessing
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
+import psycopg
+import requests
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+START = 100_000_000  # ¥1,000,000.00
+INC = 10_000  # ¥100.00
+BENCH_DB = "marketplace_bench"
+
+
+@dataclass
+class Tally:
+    """What one bidder did in one phase."""
+
+    accepted: int = 0
+    raised: int = 0
+    refused: int = 0
+    codes: dict[str, int] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)
+    told: list[tuple[int, int, int]] = field(default_factory=list)  # (bid id, org, amount)
+
+
+# --- the database -----------------------------------------------------------------------------
+
+
+def server_url(given: str | None) -> str:
+    """The PostgreSQL server to use (SQLAlchemy URL of any database on it)."""
+    if given:
+        return given
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    out = subprocess.run(
+        [str(ROOT / "devservices/postgres.sh"), "start"], check=True, capture_output=True, text=True
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def libpq(url: str) -> str:
+    """The psycopg conninfo of a SQLAlchemy URL."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def recreate_database(url: str) -> str:
+    """Drop and create the bench database on the server of `url`; its SQLAlchemy URL."""
+    admin = libpq(str(make_url(url).set(database="postgres")))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    return make_url(url).set(database=BENCH_DB).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    admin = libpq(str(make_url(url).set(database="postgres")))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+def app_config(url: str, work: Path) -> dict[str, Any]:
+    return {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 2, "max_overflow": 2},
+        "SEARCH_INDEX_PATH": str(work / "search.db"),
+        "UPLOAD_FOLDER": str(work / "uploads"),
+        "SECRET_KEY": "bench",
+    }
+
+
+def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
+    """Migrate, then a seller with two auctions (service, HTTP) and bidders with held deposits."""
+    from flask_migrate import upgrade
+
+    from auctions import deposits, services
+    from listings.rules import ListingStatus
+    from marketplace import create_app
+    from marketplace.accounts import services as accounts
+    from marketplace.accounts.models import OrganisationKind
+    from marketplace.extensions import db
+    from tests import factories
+
+    app = create_app(app_config(url, work))
+    now = datetime.now(UTC)
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE bench_counter (id integer PRIMARY KEY, n bigint)")
+            conn.exec_driver_sql("INSERT INTO bench_counter VALUES (1, 0)")
+        reviewer = factories.platform_reviewer(now)
+        seller = factories.seller(now, reviewer=reviewer)
+        evidence = work / "uploads" / "evidence"
+        auctions = []
+        for _ in range(2):
+            listing = factories.listing(
+                seller, now, status=ListingStatus.PUBLISHED, folder=evidence, reviewer=reviewer
+            )
+            auction = services.create_auction(
+                seller,
+                listing.id,
+                services.AuctionInput(
+                    starting_price_minor=START,
+                    increment_minor=INC,
+                    starts_at=now,
+                    ends_at=now + timedelta(days=2),
+                ),
+                now=now,
+            )
+            auctions.append(auction.id)
+        people = []
+        for _ in range(bidders):
+            user = factories.seller(now, reviewer=reviewer, kind=OrganisationKind.ENTERPRISE)
+            for auction_id in auctions:
+                deposit = services.join_auction(user, auction_id, now=now)
+                deposits.submit_receipt(
+                    user,
+                    deposit.id,
+                    stream=io.BytesIO(factories.PDF_BYTES),
+                    filename="receipt.pdf",
+                    bank_reference=f"BENCH-{user.id}",
+                    folder=deposits.receipt_folder(work / "uploads"),
+                    max_bytes=1_000_000,
+                    now=now,
+                )
+                deposits.confirm_deposit(reviewer, deposit.id, now=now)
+            token = accounts.issue_api_token(user, "bench", now=now)
+            people.append((user.id, user.organisation_id, token))
+        db.session.remove()
+        db.engine.dispose()  # nothing pooled survives into the forked bidders
+    return {"service_auction": auctions[0], "http_auction": auctions[1], "people": people}
+
+
+# --- the three phases ------------------------------------------------------------------------
+
+
+def wait_until(moment: float) -> None:
+    time.sleep(max(0.0, moment - time.time()))
+
+
+def bare_worker(args: tuple[str, float, float]) -> Tally:
+    """Lock the row, update it, commit: as fast as the database lets one client."""
+    conninfo, start, stop = args
+    tally = Tally()
+    with psycopg.connect(conninfo) as conn:
+        conn.execute("SELECT 1")
+        conn.commit()
+        wait_until(start)
+        while time.time() < stop:
+            t0 = time.perf_counter()
+            conn.execute("SELECT n FROM bench_counter WHERE id = 1 FOR UPDATE").fetchone()
+            conn.execute("UPDATE bench_counter SET n = n + 1 WHERE id = 1")
+            conn.commit()
+            tally.latencies.append(time.perf_counter() - t0)
+            tally.accepted += 1
+    return tally
+
+
+def service_worker(args: tuple[str, str, int, int, int, float, float, int, int]) -> Tally:
+    """One bidder calling the service layer in its own process and app."""
+    url, work, user_id, org_id, auction_id, start, stop, headroom, jump = args
+    rng = random.Random(user_id)
+    from auctions import rules, services
+    from auctions.models import Auction
+    from marketplace import create_app
+    from marketplace.accounts.models import User
+    from marketplace.domain import DomainError
+    from marketplace.extensions import db
+
+    app = create_app(app_config(url, Path(work)))
+    tally = Tally()
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        minimum, leading = START, False
+        db.session.rollback()
+        wait_until(start)
+        while time.time() < stop:
+            if leading:  # watch the price until someone outbids us
+                row = db.session.execute(
+                    select(Auction.leader_org_id, Auction.current_price_minor).where(
+                        Auction.id == auction_id
+                    )
+                ).one()
+                db.session.rollback()
+                if row.leader_org_id == org_id:
+                    time.sleep(0.002)
+                    continue
+                minimum, leading = row.current_price_minor + INC, False
+            t0 = time.perf_counter()
+            try:
+                result = services.place_bid(
+                    user,
+                    auction_id,
+                    minimum + rng.randrange(jump) * INC,
+                    max_minor=minimum + headroom * INC if headroom else None,
+                    now=datetime.now(UTC),
+                )
+            except rules.BidBelowMinimum as error:
+                tally.latencies.append(time.perf_counter() - t0)
+                tally.refused += 1
+                tally.codes[error.code] = tally.codes.get(error.code, 0) + 1
+                minimum = error.minimum_minor
+                continue
+            except DomainError as error:
+                tally.latencies.append(time.perf_counter() - t0)
+                tally.refused += 1
+                tally.codes[error.code] = tally.codes.get(error.code, 0) + 1
+                leading = True  # re-read before trying again
+                continue
+            tally.latencies.append(time.perf_counter() - t0)
+            tally.told += [(b.id, b.bidder_org_id, b.amount_minor) for b in result.bids]
+            if result.raised_max:
+                tally.raised += 1
+            elif result.own_bids:
+                tally.accepted += 1
+            leading = result.leading
+            minimum = (result.auction.current_price_minor or START) + INC
+    return tally
+
+
+def http_worker(args: tuple[str, str, int, int, float, float, int, int]) -> Tally:
+    """One bidder posting to the API over a keep-alive connection."""
+    base, token, org_id, auction_id, start, stop, headroom, jump = args
+    rng = random.Random(org_id)
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    bids_url = f"{base}/api/v1/auctions/{auction_id}/bids"
+    tally = Tally()
+    minimum, leading = START, False
+    session.get(f"{base}/api/v1/auctions/{auction_id}")
+    wait_until(start)
+    while time.time() < stop:
+        if leading:
+            state = session.get(f"{base}/api/v1/auctions/{auction_id}").json()
+            if state["leader_org_id"] == org_id:
+                time.sleep(0.002)
+                continue
+            minimum, leading = state["minimum_next_bid_minor"], False
+        t0 = time.perf_counter()
+        amount = minimum + rng.randrange(jump) * INC
+        response = session.post(
+            bids_url,
+            json={
+                "amount_minor": amount,
+                "max_minor": amount + headroom * INC if headroom else None,
+            },
+        )
+        tally.latencies.append(time.perf_counter() - t0)
+        body = response.json()
+        if response.status_code != 201:
+            tally.refused += 1
+            code = str(body.get("code"))
+            tally.codes[code] = tally.codes.get(code, 0) + 1
+            if "minimum_next_bid_minor" in body:
+                minimum = body["minimum_next_bid_minor"]
+            else:
+                leading = True
+            continue
+        tally.told += [(b["id"], b["bidder_org_id"], b["amount_minor"]) for b in body["bids"]]
+        if body["raised_max"]:
+            tally.raised += 1
+        elif any(b["bidder_org_id"] == org_id for b in body["bids"]):
+            tally.accepted += 1
+        leading = body["leading"]
+        minimum = body["minimum_next_bid_minor"]
+    return tally
+
+
+def run_phase(worker: Any, jobs: list[tuple[Any, ...]]) -> list[Tally]:
+    context = multiprocessing.get_context("fork")
+    with context.Pool(len(jobs)) as pool:
+        return pool.map(worker, jobs)
+
+
+# --- gunicorn ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_gunicorn(
+    url: str, work: Path, workers: int, threads: int
+) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "bench",
+        "DATABASE_URL": url,
+        "INSTANCE_PATH": str(work / "instance"),
+        "SEARCH_INDEX_PATH": str(work / "search.db"),
+        "UPLOAD_FOLDER": str(work / "uploads"),
+    }
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if requests.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200:
+                return process, base
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    stop_gunicorn(process)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+# --- checking and reporting --------------------------------------------------------------------
+
+
+def check_ledger(conninfo: str, auction_id: int, tallies: list[Tally]) -> tuple[int, int, bool]:
+    """(lost, phantom, prices rise strictly by whole increments and match the auction row)."""
+    with psycopg.connect(conninfo) as conn:
+        stored = conn.execute(
+            "SELECT id, bidder_org_id, amount_minor FROM bids WHERE auction_id = %s ORDER BY id",
+            (auction_id,),
+        ).fetchall()
+        row = conn.execute(
+            "SELECT bid_count, current_price_minor FROM auctions WHERE id = %s", (auction_id,)
+        ).fetchone()
+    told = {t for tally in tallies for t in tally.told}
+    stored_set = {tuple(r) for r in stored}
+    amounts = [r[2] for r in stored]
+    ordered = amounts == sorted(set(amounts)) and all((a - START) % INC == 0 for a in amounts)
+    consistent = (
+        row is not None and row[0] == len(stored) and (not amounts or row[1] == amounts[-1])
+    )
+    return len(told - stored_set), len(stored_set - told), ordered and consistent
+
+
+@dataclass
+class Figures:
+    label: str
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    accepted: int
+    refused: int
+    raised: int
+
+
+def figures(label: str, tallies: list[Tally], seconds: float) -> Figures:
+    latencies = sorted(x for t in tallies for x in t.latencies)
+    if not latencies:
+        return Figures(label, 0.0, 0.0, 0.0, 0, 0, 0)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return Figures(
+        label,
+        sum(t.accepted for t in tallies) / seconds,
+        statistics.median(latencies) * 1000,
+        p99 * 1000,
+        sum(t.accepted for t in tallies),
+        sum(t.refused for t in tallies),
+        sum(t.raised for t in tallies),
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--bidders", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--database-url")
+    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--warmup", type=float, default=3.0, help="seconds for the bidders to start"
+    )
+    parser.add_argument(
+        "--jump",
+        type=int,
+        default=None,
+        help="bid the minimum plus 0..JUMP-1 increments, at random (default: the bidders)",
+    )
+    parser.add_argument(
+        "--headroom",
+        type=int,
+        default=0,
+        help="send a maximum this many increments above each bid (0: plain bids)",
+    )
+    args = parser.parse_args()
+    headroom = args.headroom
+    jump = max(1, args.jump if args.jump is not None else args.bidders)
+
+    server = server_url(args.database_url)
+    url = recreate_database(server)
+    conninfo = libpq(url)
+    work = Path(tempfile.mkdtemp(prefix="bench-bids-"))
+    gunicorn = None
+    try:
+        print(
+            f"PostgreSQL {make_url(url).host}:{make_url(url).port}/{BENCH_DB}; "
+            f"{args.bidders} bidders, {args.seconds:.0f} s a phase, {os.cpu_count()} CPUs"
+        )
+        plan = seed(url, work, args.bidders)
+        people = plan["people"]
+
+        def window() -> tuple[float, float]:
+            start = time.time() + args.warmup
+            return start, start + args.seconds
+
+        start, stop = window()
+        bare = run_phase(bare_worker, [(conninfo, start, stop)] * args.bidders)
+
+        start, stop = window()
+        service = run_phase(
+            service_worker,
+            [
+                (
+                    url,
+                    str(work),
+                    user_id,
+                    org_id,
+                    plan["service_auction"],
+                    start,
+                    stop,
+                    headroom,
+                    jump,
+                )
+                for user_id, org_id, _ in people
+            ],
+        )
+
+        gunicorn, base = start_gunicorn(url, work, args.workers, args.threads)
+        start, stop = window()
+        http = run_phase(
+            http_worker,
+            [
+                (base, token, org_id, plan["http_auction"], start, stop, headroom, jump)
+                for _, org_id, token in people
+            ],
+        )
+    finally:
+        if gunicorn is not None:
+            stop_gunicorn(gunicorn)
+
+    try:
+        lost_s, phantom_s, ok_s = check_ledger(conninfo, plan["service_auction"], service)
+        lost_h, phantom_h, ok_h = check_ledger(conninfo, plan["http_auction"], http)
+    finally:
+        drop_database(server)
+        shutil.rmtree(work, ignore_errors=True)
+
+    rows = [
+        figures("bare lock+update+commit", bare, args.seconds),
+        figures("service place_bid", service, args.seconds),
+        figures("HTTP POST …/bids (gunicorn)", http, args.seconds),
+    ]
+    base_rate = rows[0].rate or 1.0
+    print()
+    print(
+        f"{'path':<30} {'ops/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'target':>7}"
+        f" {'accepted':>9} {'refused':>8} {'raised':>7}"
+    )
+    for row, target in zip(rows, (None, 0.6, 0.3), strict=True):
+        ratio = row.rate / base_rate
+        mark = "" if target is None else (f"≥{target:.1f} " + ("ok" if ratio >= target else "MISS"))
+        print(
+            f"{row.label:<30} {row.rate:>9.0f} {row.p50_ms:>8.2f} {row.p99_ms:>8.2f}"
+            f" {ratio:>6.2f} {mark:>7} {row.accepted:>9} {row.refused:>8} {row.raised:>7}"
+        )
+    for label, tallies in (("service", service), ("HTTP", http)):
+        codes: dict[str, int] = {}
+        for tally in tallies:
+            for code, n in tally.codes.items():
+                codes[code] = codes.get(code, 0) + n
+        if codes:
+            print(f"{label} refusals: " + ", ".join(f"{c} {n}" for c, n in sorted(codes.items())))
+    print()
+    print(f"service: lost bids {lost_s}, phantom bids {phantom_s}, ledger consistent {ok_s}")
+    print(f"HTTP:    lost bids {lost_h}, phantom bids {phantom_h}, ledger consistent {ok_h}")
+    ok = lost_s == lost_h == phantom_s == phantom_h == 0 and ok_s and ok_h
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -295,3 +295,34 @@ def user_for_api_token(plain: str, *, now: datetime) -> User | None:
     token.last_used_at = now
     db.session.commit()
     return token.user
+
+
+def register_operator(
+    actor: User, *, name: str, credit_code: str, region: str, now: datetime
+) -> Organisation:
+    """The market operator's own organisation (verified at once), registered by an administrator.
+
+    Offline deals whose seller is not on the platform are kept under it.
+    """
+    if not actor.is_admin:
+        raise PermissionDenied(N_("Only administrators of the market may do this."))
+    org = _register_organisation(
+        NewOrganisation(
+            name=name, kind=OrganisationKind.OPERATOR, credit_code=credit_code, region=region
+        ),
+        now=now,
+    )
+    before = _snapshot_org(org)
+    org.status = VerificationStatus.VERIFIED
+    org.verified_at = now
+    audit.record(
+        actor_id=actor.id,
+        action="organisation.verified",
+        object_type="organisation",
+        object_id=org.id,
+        now=now,
+        before=before,
+        after=_snapshot_org(org),
+    )
+    db.session.commit()
+    return org

@@ -2,51 +2,21 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.db_types import StoredFileMixin, enum_column
+from marketplace.deals.rules import (
+    Channel,
+    ContractType,
+    DealStatus,
+    NoticeStatus,
+    ObjectionStatus,
+    SaleMethod,
+)
 from marketplace.extensions import db
-
-
-class SaleMethod(enum.StrEnum):
-    """How the price was set (促进科技成果转化法 Art. 18)."""
-
-    LISTED = "listed"  # 挂牌
-    NEGOTIATED = "negotiated"  # 协议定价
-    AUCTION = "auction"  # 拍卖
-
-
-class Channel(enum.StrEnum):
-    """Where the deal was closed."""
-
-    ONLINE = "online"
-    OFFLINE = "offline"
-
-
-class ContractType(enum.StrEnum):
-    """Contract types of technology-contract registration (技术合同认定登记)."""
-
-    DEVELOPMENT_COMMISSIONED = "development_commissioned"
-    DEVELOPMENT_COOPERATIVE = "development_cooperative"
-    TRANSFER = "transfer"
-    LICENCE = "licence"
-    CONSULTING = "consulting"
-    SERVICE = "service"
-
-
-class DealStatus(enum.StrEnum):
-    """awaiting signature → signed → paid → rights registered → completed, or cancelled."""
-
-    AWAITING_SIGNATURE = "awaiting_signature"
-    SIGNED = "signed"
-    PAID = "paid"
-    RIGHTS_REGISTERED = "rights_registered"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
 
 
 class Deal(db.Model):
@@ -108,14 +78,6 @@ class DealDocument(StoredFileMixin, db.Model):
     deal: Mapped[Deal] = relationship(back_populates="documents")
 
 
-class NoticeStatus(enum.StrEnum):
-    """A public notice runs, then ends clean (deal concludes) or falls on an upheld objection."""
-
-    RUNNING = "running"
-    CLEAN = "clean"
-    FALLEN = "fallen"
-
-
 class PublicityNotice(db.Model):
     """Public notice (公示) of a negotiated price, for at least the publicity period."""
 
@@ -140,14 +102,6 @@ class PublicityNotice(db.Model):
     objections: Mapped[list[Objection]] = relationship(
         back_populates="notice", order_by="Objection.id"
     )
-
-
-class ObjectionStatus(enum.StrEnum):
-    """An objection waits for a reviewer, who upholds or dismisses it."""
-
-    LODGED = "lodged"
-    UPHELD = "upheld"
-    DISMISSED = "dismissed"
 
 
 class Objection(db.Model):

@@ -90,6 +90,13 @@ def load(
         "reviewer@demo.market", "审核员 李静", PASSWORDS["reviewer@demo.market"], now=start
     )
     summary.users = 2
+    accounts.register_operator(
+        admin,
+        name="城市技术市场运营中心",
+        credit_code=make_credit_code("12310000MB0000001"),
+        region="上海市",
+        now=start,
+    )
     sellers, buyers = _organisations(rng, admin, start, summary)
     counts: dict[str, int] = {}
     for n in range(listing_count):

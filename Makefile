@@ -1,6 +1,7 @@
 # The project's commands. GNU make; recipes are indented with tabs.
 #
 #   make run     set up (.venv, translations, migrations, demo data once) and serve :5000
+#                (make run SEARCH_BACKEND=elasticsearch: with a local Elasticsearch node)
 #   make test    set up, start the real services, run the suite on SQLite and PostgreSQL
 #   make lint    ruff, ruff format --check, import-linter contracts, mypy
 #   make bench   search benchmark (bench/search.py)
@@ -70,17 +71,35 @@ db: venv ## apply the migrations (SQLite under instance/ unless DATABASE_URL say
 demo: db ## load the demo market (only when the database has no listings yet)
 	$(FLASK) demo load
 
-run: translations demo ## set up and serve on http://127.0.0.1:5000
+ifeq ($(SEARCH_BACKEND),elasticsearch)
+# Elasticsearch: start a local node (devservices/elasticsearch.sh; it keeps running
+# for the next `make run`, stop it with `make services-stop`) unless ELASTICSEARCH_URL
+# names one, load the demo once, build the index when it is empty, serve.
+run: translations
+	@if [ -z "$${ELASTICSEARCH_URL:-}" ]; then \
+		ELASTICSEARCH_URL="$$(devservices/elasticsearch.sh start)"; \
+		echo "make: Elasticsearch at $$ELASTICSEARCH_URL (stop it with: make services-stop)"; \
+	fi; \
+	export ELASTICSEARCH_URL; \
+	$(FLASK) db upgrade; \
+	$(FLASK) demo load; \
+	$(FLASK) search reindex --if-empty; \
+	exec $(FLASK) run --host $(HOST) --port $(PORT)
+else
+run: translations demo ## set up and serve on http://127.0.0.1:5000 (SEARCH_BACKEND=elasticsearch: with a local node)
 	$(FLASK) run --host $(HOST) --port $(PORT)
+endif
 
-services: ## start PostgreSQL and check Chromium for tests (devservices/)
+services: ## start PostgreSQL and Elasticsearch and check Chromium for tests (devservices/)
 	devservices/browser.sh
 	devservices/postgres.sh start
+	devservices/elasticsearch.sh start
 
-services-stop: ## stop the PostgreSQL started by `make services`
+services-stop: ## stop the PostgreSQL and Elasticsearch started by `make services` / `make run`
 	devservices/postgres.sh stop
+	devservices/elasticsearch.sh stop
 
-test: venv translations ## the whole suite on SQLite, then the integration tests on PostgreSQL
+test: venv translations ## the whole suite on SQLite, then the integration tests on PostgreSQL (with Elasticsearch)
 	devservices/run-tests.sh
 
 lint: venv ## ruff, ruff format --check, import-linter contracts, mypy
@@ -101,6 +120,7 @@ bench: venv ## search benchmark: latency p50/p95 and indexing throughput
 
 clean: ## remove caches, compiled translations and the test services' state (keeps .venv and instance/)
 	-devservices/postgres.sh stop 2>/dev/null
+	-devservices/elasticsearch.sh stop 2>/dev/null
 	rm -rf .devservices .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis test-results playwright-report
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	find translations -name '*.mo' -delete 2>/dev/null || true

@@ -27,7 +27,24 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SEARCH_BACKEND: str = os.environ.get("SEARCH_BACKEND", "embedded")
     SEARCH_INDEX_PATH: str = os.environ.get("SEARCH_INDEX_PATH", str(INSTANCE_DIR / "search.db"))
+    # SEARCH_BACKEND=elasticsearch: the cluster is the primary index and the embedded
+    # one (SEARCH_INDEX_PATH) the fallback while the cluster cannot be reached.
+    # ELASTICSEARCH_URL: one node or several, comma-separated (https://es1:9200,https://es2:9200).
     ELASTICSEARCH_URL: str | None = os.environ.get("ELASTICSEARCH_URL")
+    # Either an API key (the encoded form Kibana / the security API gives) or user + password.
+    ELASTICSEARCH_API_KEY: str | None = os.environ.get("ELASTICSEARCH_API_KEY")
+    ELASTICSEARCH_USERNAME: str | None = os.environ.get("ELASTICSEARCH_USERNAME")
+    ELASTICSEARCH_PASSWORD: str | None = os.environ.get("ELASTICSEARCH_PASSWORD")
+    # PEM file of the CA that signed the nodes' certificates (https:// URLs).
+    ELASTICSEARCH_CA_CERTS: str | None = os.environ.get("ELASTICSEARCH_CA_CERTS")
+    # The alias searches go through; `flask search reindex` builds <alias>-<version> indices.
+    ELASTICSEARCH_INDEX_ALIAS: str = os.environ.get(
+        "ELASTICSEARCH_INDEX_ALIAS", "marketplace-listings"
+    )
+    # Replicas of each new index: 0 for one node, 1 on a three-node cluster.
+    ELASTICSEARCH_REPLICAS: int = _env_int("ELASTICSEARCH_REPLICAS", 0)
+    ELASTICSEARCH_TIMEOUT: float = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
+    ELASTICSEARCH_MAX_RETRIES: int = _env_int("ELASTICSEARCH_MAX_RETRIES", 1)
     UPLOAD_FOLDER: str = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     # Evidence documents: PDF and images, 10 MiB each (a scanned certificate fits).
     MAX_EVIDENCE_BYTES: int = _env_int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)

@@ -5,10 +5,16 @@
 #   2. the integration tests again on a throwaway PostgreSQL
 #      (TEST_DATABASE_URL and DATABASE_URL point at it).
 #
-# PostgreSQL is stopped on the way out, whatever happened. The exit status is
-# non-zero when any run failed. With CI=true a service that cannot start fails
-# the run at once; without it, a PostgreSQL that cannot start is a loud warning
-# and only the SQLite run happens.
+# Both runs talk to a real single-node Elasticsearch (devservices/elasticsearch.sh;
+# ELASTICSEARCH_URL points at it): the search contract suite and the outage
+# tests run against it. The tests use their own indices and aliases (test-*).
+#
+# PostgreSQL, and Elasticsearch unless it was already running before, are
+# stopped on the way out, whatever happened. The exit status is non-zero when
+# any run failed. With CI=true a service that cannot start fails the run at
+# once; without it, a PostgreSQL that cannot start is a loud warning and only
+# the SQLite run happens, and an Elasticsearch that cannot start is a loud
+# warning and its tests are skipped.
 #
 # Environment:
 #   PYTEST_ARGS     extra pytest arguments for both runs (e.g. "-x -k search")
@@ -48,10 +54,15 @@ if [ ! -x "$PYTHON" ]; then
 fi
 
 pg_started=0
+es_started=0
 cleanup() {
     if [ "$pg_started" -eq 1 ]; then
         devservices/postgres.sh stop >/dev/null 2>&1 || true
         pg_started=0
+    fi
+    if [ "$es_started" -eq 1 ]; then
+        devservices/elasticsearch.sh stop >/dev/null 2>&1 || true
+        es_started=0
     fi
 }
 trap cleanup EXIT
@@ -81,6 +92,26 @@ else
         fail_now "PostgreSQL could not start (devservices/postgres.sh start); CI=true, so the run fails."
     fi
     warn "PostgreSQL could not start (see the messages above). Only the SQLite run will happen;
+     this is NOT the full check. Fix it, or run with CI=true to make this an error."
+fi
+
+# A node that was running before `make test` (make run, another session) is used
+# and left running; one started here is stopped at the end.
+unset ELASTICSEARCH_URL
+if devservices/elasticsearch.sh status >/dev/null 2>&1; then
+    es_started=0
+else
+    es_started=1 # stop whatever part of it started, even if `start` fails half-way
+fi
+if es_url="$(devservices/elasticsearch.sh start)" && [ -n "$es_url" ]; then
+    export ELASTICSEARCH_URL="$es_url"
+    echo "elasticsearch: $es_url (version $(cat "${ES_STATE_DIR:-.devservices/elasticsearch}/version" 2>/dev/null || echo '?'))"
+else
+    es_url=""
+    if [ "$in_ci" -eq 1 ]; then
+        fail_now "Elasticsearch could not start (devservices/elasticsearch.sh start); CI=true, so the run fails."
+    fi
+    warn "Elasticsearch could not start (see the messages above): its tests are SKIPPED;
      this is NOT the full check. Fix it, or run with CI=true to make this an error."
 fi
 
@@ -129,6 +160,8 @@ else
     summaries+=("$(printf '%-34s %s' "PostgreSQL:" "NOT RUN (PostgreSQL could not start)")")
     [ "$in_ci" -eq 1 ] && status=1
 fi
+
+[ -n "$es_url" ] || summaries+=("$(printf '%-34s %s' "Elasticsearch:" "NOT RUN (the node could not start; its tests skipped)")")
 
 cleanup
 

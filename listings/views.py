@@ -28,6 +28,7 @@ from marketplace.audit.services import history
 from marketplace.clock import now
 from marketplace.domain import N_, DomainError, ValidationFailed
 from marketplace.forms import FieldErrors, domain_errors
+from search.services import similar_listings
 
 bp = Blueprint("listings", __name__)
 
@@ -52,12 +53,14 @@ def detail(listing_id: int) -> str:
     listing = services.visible_listing(current_user, listing_id)
     owner = services.is_owner(current_user, listing)
     show_history = owner or (current_user.is_authenticated and current_user.can_review)
+    published = listing.status == ListingStatus.PUBLISHED
     return render_template(
         "listings/detail.html",
         listing=listing,
         owner=owner,
         fields=FIELDS,
         history=history("listing", listing.id) if show_history else [],
+        similar=similar_listings(listing.id, 4) if published else [],
     )
 
 

@@ -8,6 +8,9 @@ Layout of the index file (independent of the main database, whatever that is):
 - `docs`: one row per document with what results, filters and sorts need
   (original titles and summaries, facet values, sort keys), rowid-aligned
   with `fts`.
+- `suggestions`: the suggestion keys of every title (search.text.suggestion_keys:
+  the normalised title and its later words), so suggestions as you type are a
+  range scan on an index, ranked by a weight (title beginnings first, then newest).
 - `meta` and `changes`: a generation counter bumped by every write and the
   ids each generation touched, so every process (gunicorn workers, the CLI)
   refreshes its in-memory caches incrementally instead of reloading them.
@@ -36,11 +39,22 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 from search.backend import FACETS, SORTS, SearchDocument, SearchHit, SearchQuery, SearchResult
-from search.text import fts5_match, fts5_term, highlight, query_terms, segment_for_index
+from search.text import (
+    fts5_match,
+    fts5_term,
+    highlight,
+    index_token,
+    is_single_han,
+    query_terms,
+    segment_for_index,
+    suggestion_keys,
+    suggestion_prefix,
+    suggestion_weight,
+)
 
 # bm25 column weights of fts(title, summary, body, people).
 WEIGHTS = (10.0, 4.0, 1.0, 1.0)
@@ -54,6 +68,10 @@ CACHE_MAX_TERMS = 1024
 REFRESH_MAX_IDS = 2000
 CHANGES_KEPT = 5000  # generations of the change log kept for lagging processes
 SUMMARY_CHARS = 160
+# similar(): title words in more than this share of a large index say nothing about likeness.
+SIMILAR_MAX_DOC_SHARE = 0.2
+SIMILAR_MIN_DOCS = 1000
+_EPOCH_2000 = datetime(2000, 1, 1, tzinfo=UTC)
 _NO_PRICE_ASC = 2**62  # negotiable listings sort after every price, both ways
 _NO_PRICE_DESC = -1
 _EVERYTHING = -1  # change-log id meaning "the whole index changed" (clear)
@@ -86,6 +104,15 @@ CREATE INDEX IF NOT EXISTS docs_trl ON docs (trl, published_at);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
     title, summary, body, people, tokenize = 'porter unicode61 remove_diacritics 2'
 );
+CREATE TABLE IF NOT EXISTS suggestions (
+    key TEXT NOT NULL,
+    doc_id INTEGER NOT NULL,
+    lang INTEGER NOT NULL,
+    weight INTEGER NOT NULL,
+    PRIMARY KEY (key, doc_id, lang)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS suggestions_doc ON suggestions (doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab (fts, row);
 INSERT OR REPLACE INTO fts (fts, rank) VALUES ('rank', 'bm25({", ".join(map(str, WEIGHTS))})');
 """
 _FACET_COLUMNS = "id, field, ipc_section, transfer_mode, trl, region, price_band"
@@ -234,6 +261,7 @@ class EmbeddedSearchBackend:
         ids = [docs_row[0] for docs_row, _ in rows]
         with self._write(ids) as conn:
             conn.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in ids])
+            conn.executemany("DELETE FROM suggestions WHERE doc_id = ?", [(i,) for i in ids])
             conn.executemany(
                 "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [docs_row for docs_row, _ in rows],
@@ -242,7 +270,21 @@ class EmbeddedSearchBackend:
                 "INSERT INTO fts (rowid, title, summary, body, people) VALUES (?,?,?,?,?)",
                 [fts_row for _, fts_row in rows],
             )
+            conn.executemany(
+                "INSERT OR IGNORE INTO suggestions (key, doc_id, lang, weight) VALUES (?,?,?,?)",
+                [key_row for docs_row, _ in rows for key_row in self._suggestion_rows(docs_row)],
+            )
         return len(rows)
+
+    @staticmethod
+    def _suggestion_rows(docs_row: Sequence[object]) -> Iterator[tuple[str, int, int, int]]:
+        """(key, id, language, weight) of a document's titles: 0 Chinese, 1 English."""
+        doc_id, title_zh, title_en = int(docs_row[0]), str(docs_row[1]), str(docs_row[2])
+        published = datetime.fromtimestamp(float(docs_row[13]), tz=UTC)  # type: ignore[arg-type]
+        days = (published - _EPOCH_2000).days
+        for lang, title in enumerate((title_zh, title_en)):
+            for position, key in enumerate(suggestion_keys(title)):
+                yield key, doc_id, lang, suggestion_weight(position == 0, days)
 
     @staticmethod
     def _rows(doc: SearchDocument) -> tuple[tuple[object, ...], tuple[object, ...]]:
@@ -284,12 +326,14 @@ class EmbeddedSearchBackend:
         with self._write(id_list) as conn:
             conn.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in id_list])
             conn.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in id_list])
+            conn.executemany("DELETE FROM suggestions WHERE doc_id = ?", [(i,) for i in id_list])
 
     def clear(self) -> None:
         """Remove every document (before a full reindex)."""
         with self._write([_EVERYTHING]) as conn:
             conn.execute("DELETE FROM docs")
             conn.execute("DELETE FROM fts")
+            conn.execute("DELETE FROM suggestions")
 
     def optimize(self) -> None:
         """Merge the full-text index into one segment (after a bulk load: faster queries)."""
@@ -551,6 +595,76 @@ class EmbeddedSearchBackend:
             highlights["summary"] = _best(highlights["summary_zh"], highlights["summary_en"])
             hits.append(SearchHit(id=doc_id, score=float(score or 0.0), highlights=highlights))
         return hits
+
+    # -- suggestions and similar listings --------------------------------------------------
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Distinct titles (Chinese or English) that start with, or have a word starting with,
+        what the user typed; titles starting with it first, then newest first."""
+        typed = suggestion_prefix(prefix)
+        if not typed or limit <= 0:
+            return []
+        rows = self._conn().execute(
+            "SELECT CASE s.lang WHEN 0 THEN d.title_zh ELSE d.title_en END AS title, "
+            "max(s.weight) AS weight, max(s.doc_id) AS newest "
+            "FROM suggestions AS s JOIN docs AS d ON d.id = s.doc_id "
+            "WHERE s.key >= ? AND s.key < ? "
+            "GROUP BY title ORDER BY weight DESC, newest DESC LIMIT ?",
+            (typed, typed + "\U0010ffff", int(limit)),
+        )
+        return [title for title, _, _ in rows if title]
+
+    def similar(self, listing_id: int, limit: int = 4) -> list[int]:
+        """Listings sharing title words with this one (bm25 over titles and summaries),
+        those of the same field first; topped up with the newest of the same field."""
+        conn = self._conn()
+        row = conn.execute(
+            "SELECT title_zh, title_en, field FROM docs WHERE id = ?", (int(listing_id),)
+        ).fetchone()
+        if row is None:
+            return []
+        title_zh, title_en, field_ = row
+        terms = [t for t in query_terms(f"{title_zh} {title_en}") if not is_single_han(t)]
+        total = self.count()
+        if (
+            total >= SIMILAR_MIN_DOCS
+        ):  # like more_like_this's max_doc_freq: skip words in everything
+            terms = [t for t in terms if self._doc_freq(conn, t) <= total * SIMILAR_MAX_DOC_SHARE]
+        scored: list[tuple[int, float, bool]] = []
+        if terms:
+            expression = "{title summary} : (" + " OR ".join(fts5_term(t) for t in terms) + ")"
+            scored = [
+                (int(doc_id), float(score), same == field_)
+                for doc_id, score, same in conn.execute(
+                    f"SELECT fts.rowid, -{_BM25}, docs.field FROM fts "
+                    "JOIN docs ON docs.id = fts.rowid "
+                    f"WHERE fts MATCH ? AND fts.rowid != ? ORDER BY {_BM25}, fts.rowid DESC "
+                    "LIMIT ?",
+                    (expression, int(listing_id), max(limit * 5, 20)),
+                )
+            ]
+        scored.sort(key=lambda item: (not item[2], -item[1], -item[0]))
+        chosen = [doc_id for doc_id, _, _ in scored[:limit]]
+        if len(chosen) < limit:
+            excluded = [int(listing_id), *chosen]
+            chosen += [
+                doc_id
+                for (doc_id,) in conn.execute(
+                    "SELECT id FROM docs WHERE field = ? "
+                    "AND id NOT IN (SELECT value FROM json_each(?)) "
+                    "ORDER BY published_at DESC, id DESC LIMIT ?",
+                    (field_, json.dumps(excluded), limit - len(chosen)),
+                )
+            ]
+        return chosen
+
+    @staticmethod
+    def _doc_freq(conn: sqlite3.Connection, term: str) -> int:
+        """How many listings hold the term (as the porter tokenizer stores it)."""
+        row = conn.execute(
+            "SELECT doc FROM fts_vocab WHERE term = ?", (index_token(term),)
+        ).fetchone()
+        return int(row[0]) if row else 0
 
 
 def _best(zh: str, en: str) -> str:

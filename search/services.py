@@ -1,21 +1,40 @@
-"""Use cases of search, shared by the HTML page (search.views) and the REST API (listings.api)."""
+"""Use cases of search, shared by the HTML page (search.views) and the REST API (listings.api).
+
+Queries go to the primary backend; when it cannot be reached (or is backing
+off after failures, see search.indexer) and the app has a fallback, the
+fallback answers and the outcome says so (`degraded`), so the page can show a
+notice and /healthz can report "degraded".
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 
 from listings.models import Listing
 from listings.rules import ListingStatus
+from marketplace.clock import now as clock_now
 from marketplace.extensions import db
 from search.backend import FACETS, SORTS, SearchBackend, SearchHit, SearchQuery, SearchResult
-from search.indexer import drain, has_pending
+from search.indexer import (
+    drain,
+    has_pending,
+    is_unavailable,
+    record_failure,
+    record_success,
+    retry_at,
+)
 
 log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100
 MAX_TEXT = 200
+MAX_SUGGESTIONS = 10
+T = TypeVar("T")
 
 
 def make_query(
@@ -41,16 +60,80 @@ def make_query(
     )
 
 
-def search_listings(query: SearchQuery, *, backend: SearchBackend | None = None) -> SearchResult:
-    """Search published listings; first applies pending index events, so results are current.
+@dataclass(frozen=True)
+class SearchOutcome:
+    """A result and who gave it: `degraded` when the fallback answered for an unreachable primary."""
+
+    result: SearchResult
+    backend: str
+    degraded: bool = False
+
+
+def _backends() -> tuple[SearchBackend, SearchBackend | None]:
+    from search import get_backend, get_fallback
+
+    primary, fallback = get_backend(), get_fallback()
+    return primary, (fallback if fallback is not primary else None)
+
+
+def _routed(
+    operation: Callable[[SearchBackend], T], now: datetime | None = None
+) -> tuple[T, SearchBackend, bool]:
+    """Run `operation` on the primary, or on the fallback while the primary is unreachable.
+
+    Returns (value, the backend that answered, whether that was the fallback).
+    An unreachable primary starts (or extends) its back-off, during which it is
+    not even tried; any other error of the primary is logged and only that call
+    goes to the fallback. Without a fallback, errors propagate.
+    """
+    primary, fallback = _backends()
+    if fallback is None:
+        return operation(primary), primary, False
+    moment = now or clock_now()
+    if retry_at(primary, moment) is None:
+        try:
+            value = operation(primary)
+        except Exception as exc:
+            if is_unavailable(exc):
+                until = record_failure(primary, exc, moment)
+                log.warning(
+                    "search: %s unreachable (%s); the %s fallback answers until %s",
+                    primary.name, exc, fallback.name, until.isoformat(),
+                )  # fmt: skip
+            else:
+                log.exception(
+                    "search: %s failed; the %s fallback answers", primary.name, fallback.name
+                )
+        else:
+            record_success(primary)
+            return value, primary, False
+    return operation(fallback), fallback, True
+
+
+def run_search(query: SearchQuery) -> SearchOutcome:
+    """Search published listings with the app's backends; first applies pending index events.
 
     A failing drain is logged and leaves its events pending: the search still
     answers from the index as it is.
     """
-    if backend is None:
-        from search import get_backend
+    try:
+        if has_pending():
+            drain()
+    except Exception:
+        log.exception("search: draining pending index events failed")
+        db.session.rollback()
+    result, backend, degraded = _routed(lambda b: b.search(query))
+    return SearchOutcome(result=result, backend=backend.name, degraded=degraded)
 
-        backend = get_backend()
+
+def search_listings(query: SearchQuery, *, backend: SearchBackend | None = None) -> SearchResult:
+    """Search published listings; first applies pending index events, so results are current.
+
+    Without `backend`, the app's primary answers, or its fallback while the
+    primary is unreachable (see `run_search`, which also says which answered).
+    """
+    if backend is None:
+        return run_search(query).result
     try:
         if has_pending():
             drain(backend)
@@ -58,6 +141,54 @@ def search_listings(query: SearchQuery, *, backend: SearchBackend | None = None)
         log.exception("search: draining pending index events failed")
         db.session.rollback()
     return backend.search(query)
+
+
+def suggest(prefix: str | None, limit: int = 8) -> list[str]:
+    """Titles completing what the user is typing; empty when nothing fits or search is down."""
+    text = " ".join((prefix or "").split())[:MAX_TEXT]
+    if not text:
+        return []
+    limit = max(1, min(int(limit), MAX_SUGGESTIONS))
+    try:
+        suggestions, _, _ = _routed(lambda b: b.suggest(text, limit))
+    except Exception:
+        log.exception("search: suggestions failed")
+        return []
+    return list(dict.fromkeys(s for s in suggestions if s))[:limit]
+
+
+def similar_listings(listing_id: int, limit: int = 4) -> list[Listing]:
+    """Published listings most like this one ("more like this"), best first; [] when none."""
+    try:
+        ids, _, _ = _routed(lambda b: b.similar(listing_id, limit + 1))
+    except Exception:
+        log.exception("search: similar listings of %s failed", listing_id)
+        return []
+    ids = [i for i in dict.fromkeys(ids) if i != listing_id]
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        select(Listing).where(Listing.id.in_(ids), Listing.status == ListingStatus.PUBLISHED)
+    )
+    by_id = {listing.id: listing for listing in rows}
+    return [by_id[i] for i in ids if i in by_id][:limit]
+
+
+def search_health() -> dict[str, str]:
+    """For /healthz: "search" is ok, degraded (the fallback serves) or error; and the backends."""
+    primary, fallback = _backends()
+    body = {"search_backend": primary.name}
+    if fallback is not None:
+        body["search_fallback"] = fallback.name
+    if primary.healthy():
+        if retry_at(primary, clock_now()) is not None:
+            record_success(primary)  # it is back: queries need not wait for the back-off
+        body["search"] = "ok"
+    elif fallback is not None and fallback.healthy():
+        body["search"] = "degraded"
+    else:
+        body["search"] = "error"
+    return body
 
 
 def listings_for(hits: Sequence[SearchHit]) -> dict[int, Listing]:

@@ -12,11 +12,12 @@ words and quoted, so quotes, `*`, `AND`, `-` or parentheses are only text.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from html import escape
 
 _jieba_lock = threading.Lock()
@@ -206,3 +207,294 @@ def highlight(text: str, terms: Sequence[str], max_chars: int | None = None) -> 
     if end < len(text):
         out.append("…")
     return "".join(out)
+
+
+# -- analysis done in the app for Elasticsearch (and the suggestion keys of both backends) ------
+#
+# The bare Elasticsearch server has no stemmer and no Chinese analysis, so the
+# app produces the final tokens: NFKC, lowercase, diacritics folded, Chinese cut
+# by jieba, English Porter-stemmed (as FTS5's porter tokenizer does), joined by
+# spaces for the built-in `whitespace` analyzer.
+
+_STEP2 = (
+    ("ational", "ate"),
+    ("tional", "tion"),
+    ("enci", "ence"),
+    ("anci", "ance"),
+    ("izer", "ize"),
+    ("bli", "ble"),
+    ("alli", "al"),
+    ("entli", "ent"),
+    ("eli", "e"),
+    ("ousli", "ous"),
+    ("ization", "ize"),
+    ("ation", "ate"),
+    ("ator", "ate"),
+    ("alism", "al"),
+    ("iveness", "ive"),
+    ("fulness", "ful"),
+    ("ousness", "ous"),
+    ("aliti", "al"),
+    ("iviti", "ive"),
+    ("biliti", "ble"),
+    ("logi", "log"),
+)
+_STEP3 = (
+    ("icate", "ic"),
+    ("ative", ""),
+    ("alize", "al"),
+    ("iciti", "ic"),
+    ("ical", "ic"),
+    ("ful", ""),
+    ("ness", ""),
+)
+_STEP4 = (
+    "al",
+    "ance",
+    "ence",
+    "er",
+    "ic",
+    "able",
+    "ible",
+    "ant",
+    "ement",
+    "ment",
+    "ent",
+    "ion",
+    "ou",
+    "ism",
+    "ate",
+    "iti",
+    "ous",
+    "ive",
+    "ize",
+)
+# Longest suffix first: Porter considers only the longest suffix that matches.
+_STEP2_BY_LENGTH = sorted(_STEP2, key=lambda pair: -len(pair[0]))
+_STEP3_BY_LENGTH = sorted(_STEP3, key=lambda pair: -len(pair[0]))
+_STEP4_BY_LENGTH = sorted(_STEP4, key=len, reverse=True)
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+def _is_consonant(word: str, i: int) -> bool:
+    char = word[i]
+    if char in "aeiou":
+        return False
+    if char == "y":
+        return i == 0 or not _is_consonant(word, i - 1)
+    return True
+
+
+def _measure(stem: str) -> int:
+    """Porter's m: the number of vowel-consonant sequences in [C](VC)^m[V]."""
+    m, previous_vowel = 0, False
+    for i in range(len(stem)):
+        vowel = not _is_consonant(stem, i)
+        if previous_vowel and not vowel:
+            m += 1
+        previous_vowel = vowel
+    return m
+
+
+def _has_vowel(stem: str) -> bool:
+    return any(not _is_consonant(stem, i) for i in range(len(stem)))
+
+
+def _double_consonant(word: str) -> bool:
+    return len(word) >= 2 and word[-1] == word[-2] and _is_consonant(word, len(word) - 1)
+
+
+def _cvc(word: str) -> bool:
+    """Ends consonant-vowel-consonant, the last not w, x or y (e.g. hop, not snow)."""
+    return (
+        len(word) >= 3
+        and _is_consonant(word, len(word) - 1)
+        and not _is_consonant(word, len(word) - 2)
+        and _is_consonant(word, len(word) - 3)
+        and word[-1] not in "wxy"
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def porter_stem(word: str) -> str:
+    """The Porter stem of a lowercase ASCII word (batteries, battery -> batteri).
+
+    The algorithm of FTS5's porter tokenizer, so both backends stem alike.
+    Words shorter than three letters or not plain a-z are returned unchanged.
+    """
+    if len(word) < 3 or not _ASCII_WORD.fullmatch(word):
+        return word
+    # Step 1a: plurals.
+    if word.endswith("sses") or word.endswith("ies"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    # Step 1b: -ed, -ing.
+    if word.endswith("eed"):
+        if _measure(word[:-3]) > 0:
+            word = word[:-1]
+    else:
+        for suffix in ("ed", "ing"):
+            if word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):
+                word = word[: -len(suffix)]
+                if word.endswith(("at", "bl", "iz")):
+                    word += "e"
+                elif _double_consonant(word) and word[-1] not in "lsz":
+                    word = word[:-1]
+                elif _measure(word) == 1 and _cvc(word):
+                    word += "e"
+                break
+    # Step 1c: y -> i.
+    if word.endswith("y") and _has_vowel(word[:-1]):
+        word = word[:-1] + "i"
+    # Steps 2 and 3: double suffixes to single ones.
+    for rules in (_STEP2_BY_LENGTH, _STEP3_BY_LENGTH):
+        for suffix, replacement in rules:
+            if word.endswith(suffix):
+                if _measure(word[: -len(suffix)]) > 0:
+                    word = word[: -len(suffix)] + replacement
+                break
+    # Step 4: strip suffixes.
+    for suffix in _STEP4_BY_LENGTH:
+        if word.endswith(suffix):
+            stem = word[: -len(suffix)]
+            if _measure(stem) > 1 and (suffix != "ion" or stem.endswith(("s", "t"))):
+                word = stem
+            break
+    # Step 5: a final -e, a final -ll.
+    if word.endswith("e"):
+        stem = word[:-1]
+        m = _measure(stem)
+        if m > 1 or (m == 1 and not _cvc(stem)):
+            word = stem
+    if word.endswith("ll") and _measure(word) > 1:
+        word = word[:-1]
+    return word
+
+
+def fold_diacritics(text: str) -> str:
+    """Text without combining marks (é -> e), as FTS5's remove_diacritics does."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", stripped)
+
+
+@functools.lru_cache(maxsize=262144)
+def index_token(word: str) -> str:
+    """One lowercase word as the Elasticsearch fields hold it: folded and stemmed."""
+    return porter_stem(fold_diacritics(word))
+
+
+def analyse(text: str) -> str:
+    """Text as space-separated final tokens, for a field with the `whitespace` analyzer.
+
+    Chinese is cut for search (words and their sub-words), everything lowercased,
+    punctuation dropped, English stemmed: what FTS5 makes of `segment_for_index`.
+    """
+    segmented = segment_for_index(fold_diacritics(text or "")).lower()
+    return " ".join(index_token(word) for word in _WORD.findall(segmented))
+
+
+def is_single_han(term: str) -> bool:
+    """A lone Chinese character: matched as a prefix of indexed words (锂 finds 锂离子)."""
+    return len(term) == 1 and has_cjk(term)
+
+
+def is_latin(term: str) -> bool:
+    """A query term of letters a-z only: the terms that may be matched with typos."""
+    return bool(_ASCII_WORD.fullmatch(term))
+
+
+def auto_fuzziness(term: str) -> int:
+    """Edits allowed for a term, as Elasticsearch's fuzziness AUTO: 0 to 2 chars 0, to 5 1, else 2."""
+    return 0 if len(term) <= 2 else 1 if len(term) <= 5 else 2
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Damerau (optimal string alignment) distance, giving up past `limit` (returns limit + 1)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def fuzzy_words(text: str, terms: Sequence[str], prefix_length: int = 1) -> list[str]:
+    """Words of `text` that match a Latin term only with typos (for highlighting those hits).
+
+    Compares Porter stems with the edit budget of fuzziness AUTO, the first
+    `prefix_length` characters exact, as the Elasticsearch query does.
+    """
+    stems = {index_token(t) for t in terms if is_latin(t)}
+    stems = {s for s in stems if auto_fuzziness(s)}
+    if not stems:
+        return []
+    found: list[str] = []
+    for word in set(_LATIN_WORD.findall(normalise(text))):
+        stem = index_token(word)
+        if stem in stems:
+            continue
+        for target in stems:
+            if stem[:prefix_length] == target[:prefix_length] and edit_distance(
+                stem, target, auto_fuzziness(target)
+            ) <= auto_fuzziness(target):
+                found.append(word)
+                break
+    return found
+
+
+SUGGESTION_SUFFIXES = 5  # word-start entry points per title besides its beginning
+SUGGESTION_MAX_CHARS = 60
+
+
+def suggestion_keys(title: str) -> list[str]:
+    """What suggestions match a title on: the whole (normalised) title, then from later words.
+
+    So typing 正极 offers 一种高镍三元正极材料的制备方法, and "sep" offers "Solid
+    battery with a separator". A prefix of any key suggests the title; the first
+    key is the title itself (ranked before the others).
+    """
+    text = " ".join(normalise(title).split())
+    if not text:
+        return []
+    keys = [text[:SUGGESTION_MAX_CHARS]]
+    words = _jieba().tokenize(text, HMM=False) if has_cjk(text) else _word_positions(text)
+    for word, start, _ in words:
+        if len(keys) > SUGGESTION_SUFFIXES:
+            break
+        if start == 0 or not _WORD.fullmatch(word) or word in STOPWORDS:
+            continue
+        key = text[start : start + SUGGESTION_MAX_CHARS]
+        if len(key) >= 2 and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _word_positions(text: str) -> Iterator[tuple[str, int, int]]:
+    for match in _WORD.finditer(text):
+        yield match.group(), match.start(), match.end()
+
+
+def suggestion_prefix(prefix: str) -> str:
+    """What the user typed, normalised as suggestion keys are."""
+    return " ".join(normalise(prefix).split())[:SUGGESTION_MAX_CHARS]
+
+
+SUGGESTION_TITLE_START = 100_000  # added to the weight of a title's own beginning
+
+
+def suggestion_weight(first_key: bool, days_since_2000: int) -> int:
+    """The rank of a suggestion key: a title's beginning before later words, then newest first."""
+    return (SUGGESTION_TITLE_START if first_key else 0) + max(0, min(days_since_2000, 99_999))

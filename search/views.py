@@ -6,13 +6,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import format_currency, get_locale
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from listings.rules import FIELDS, NEGOTIABLE, TransferMode
 from search.backend import FACETS, SORTS, SearchResult
-from search.services import listings_for, make_query, pick_highlight, search_listings
+from search.services import listings_for, make_query, pick_highlight, run_search, suggest
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 20
@@ -134,7 +135,8 @@ def _url(args: dict[str, list[str]], **changes: Any) -> str:
             merged.pop(key, None)
         else:
             merged[key] = value if isinstance(value, list) else [str(value)]
-    return url_for("search.search", **{k: v for k, v in merged.items() if v})
+    params: dict[str, Any] = {k: v for k, v in merged.items() if v}
+    return url_for("search.search", **params)
 
 
 def _sidebar(result: SearchResult, args: dict[str, list[str]]) -> list[dict[str, Any]]:
@@ -189,7 +191,8 @@ def search() -> str:
         page=page,
         per_page=PER_PAGE,
     )
-    result = search_listings(query)
+    outcome = run_search(query)
+    result = outcome.result
     listings = listings_for(result.hits)
     locale = _locale()
     cards = [
@@ -218,4 +221,27 @@ def search() -> str:
         pages=_pages(min(query.page, last_page), last_page),
         last_page=last_page,
         locale=locale,
+        degraded=outcome.degraded,
     )
+
+
+def _suggestions() -> Response:
+    try:
+        limit = int(request.args.get("limit", "8"))
+    except ValueError:
+        limit = 8
+    response = jsonify({"suggestions": suggest(request.args.get("q", ""), limit)})
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@bp.get("/search/suggest")
+def suggestions() -> Response:
+    """Titles completing what is typed in a search box: {"suggestions": [...]} (at most 10)."""
+    return _suggestions()
+
+
+@bp.get("/api/v1/search/suggest")
+def api_suggestions() -> Response:
+    """The same for API clients: GET /api/v1/search/suggest?q=锂电&limit=8."""
+    return _suggestions()

@@ -227,3 +227,198 @@ def test_unknown_filters_and_sorts_are_harmless(search_backend: SearchBackend) -
         SearchQuery(filters={"colour": ("red",)}, sort="cheapest", page=1)
     )
     assert result.total == 2
+
+
+# -- edge cases of what people type -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["the and of", "的 和 与", "AND OR NOT", "！？。，", "... --- ***"]
+)
+def test_only_stop_words_or_punctuation_browse_everything(
+    search_backend: SearchBackend, text: str
+) -> None:
+    search_backend.index([doc(i) for i in range(1, 4)])
+    result = search_backend.search(SearchQuery(text=text))
+    assert result.total == 3
+    assert [hit.id for hit in result.hits] == [3, 2, 1]
+    assert all("<mark>" not in hit.highlights["title"] for hit in result.hits)
+
+
+def test_very_long_queries_are_answered(search_backend: SearchBackend) -> None:
+    search_backend.index([doc(1, title_zh="固态电池", title_en="Solid-state battery"), doc(2)])
+    many_words = " ".join(f"word{i}" for i in range(400))[:2000]
+    assert len(many_words) == 2000
+    assert search_backend.search(SearchQuery(text=many_words)).total == 0
+    repeated = " ".join(["固态电池 battery"] * 153).ljust(2000)
+    assert ids(search_backend, text=repeated) == [1]
+    assert ids(search_backend, text="电" * 2000) == [1]  # one term: 电, a prefix of 电池
+    assert ids(search_backend, text="~" * 2000) == [2, 1]  # no words at all: browse
+
+
+def test_mixed_chinese_and_english_terms_are_all_required(search_backend: SearchBackend) -> None:
+    search_backend.index(
+        [
+            doc(1, title_zh="固态电池隔膜", title_en="Ceramic separator for solid-state cells"),
+            doc(2, title_zh="固态电池电解质"),
+            doc(3, title_zh="", title_en="Separator film"),
+        ]
+    )
+    assert ids(search_backend, text="固态电池 separator") == [1]
+    assert ids(search_backend, text="separator固态电池") == [1]
+    assert sorted(ids(search_backend, text="separator")) == [1, 3]
+    (hit,) = search_backend.search(SearchQuery(text="隔膜 ceramic")).hits
+    assert hit.highlights["title_zh"] == "固态电池<mark>隔膜</mark>"
+    assert hit.highlights["title_en"].startswith("<mark>Ceramic</mark> separator")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"battery"',
+        "battery*",
+        "battery~",
+        "battery~2",
+        "battery^",
+        "battery^3",
+        "battery:",
+        "title:battery",
+        "/battery/",
+        "battery\\",
+        "\\battery",
+        "(battery)",
+        "[battery]",
+        "{battery}",
+        "+battery",
+        "-battery",
+        "!battery",
+        "battery AND",
+        "OR battery",
+        "battery && ||",
+        "battery NOT",
+        "battery]",
+        "{battery",
+        '"电池',
+        "电池~",
+        "电池^2",
+        "(电池 OR battery)",
+    ],
+)
+def test_query_syntax_is_plain_text(search_backend: SearchBackend, text: str) -> None:
+    search_backend.index(
+        [doc(1, title_zh="固态电池", title_en="Solid-state battery"), doc(2, title_zh="光伏组件")]
+    )
+    result = search_backend.search(SearchQuery(text=text))
+    words = {"title", "2", "3"} & set(
+        text.replace(":", " ").replace("~", " ").replace("^", " ").split()
+    )
+    if words:  # a digit or 'title' is a word that must match too: no listing has it
+        assert result.total == 0
+    else:
+        assert [hit.id for hit in result.hits] == [1]
+
+
+def test_english_typos_find_the_word(search_backend: SearchBackend) -> None:
+    if search_backend.name == "embedded":
+        pytest.skip(
+            "the embedded backend (FTS5) matches exact words only: typo tolerance is ES-only"
+        )
+    search_backend.index(
+        [
+            doc(1, title_zh="", title_en="Solid-state battery with a ceramic separator"),
+            doc(2, title_zh="", title_en="Battery management system", body="battery battery"),
+            doc(3, title_zh="", title_en="Irrigation controller"),
+        ]
+    )
+    assert sorted(ids(search_backend, text="baterry")) == [1, 2]
+    assert ids(search_backend, text="ceramc seperator") == [1]
+    (hit,) = search_backend.search(SearchQuery(text="seperator")).hits
+    assert hit.highlights["title"] == "Solid-state battery with a ceramic <mark>separator</mark>"
+    # typos are allowed only when the words as typed find nothing
+    search_backend.index([doc(4, title_zh="", title_en="Seperate electrolyte layer")])
+    assert ids(search_backend, text="separator") == [1]
+    assert ids(search_backend, text="seperate") == [4]
+
+
+def test_chinese_words_never_match_with_typos(search_backend: SearchBackend) -> None:
+    search_backend.index([doc(1, title_zh="锂离子电池隔膜"), doc(2, title_zh="光伏组件")])
+    assert ids(search_backend, text="电地") == []
+    assert ids(search_backend, text="锂离电池") == [1]  # 锂离 is cut to 锂 + 离: both prefixes
+
+
+# -- suggestions as you type and similar listings ------------------------------------------------
+
+
+def _suggest_corpus() -> list[SearchDocument]:
+    return [
+        doc(
+            1,
+            title_zh="一种高镍三元正极材料的制备方法",
+            title_en="Preparation of high-nickel cathodes",
+        ),
+        doc(2, title_zh="正极材料包覆工艺", title_en="Cathode coating process"),
+        doc(3, title_zh="一种农业灌溉控制系统", title_en="Irrigation control system"),
+        doc(4, title_zh="正极材料包覆工艺", title_en="Cathode coating process"),  # same title
+        doc(5, title_zh="固态电池", title_en="Solid-state battery with a ceramic separator"),
+    ]
+
+
+def test_suggestions_complete_titles_in_both_languages(search_backend: SearchBackend) -> None:
+    search_backend.index(_suggest_corpus())
+    assert search_backend.suggest("一种高") == ["一种高镍三元正极材料的制备方法"]
+    assert search_backend.suggest("irrig") == ["Irrigation control system"]
+    assert search_backend.suggest("IRRIGATION C") == ["Irrigation control system"]
+    assert search_backend.suggest("solid-st") == ["Solid-state battery with a ceramic separator"]
+
+
+def test_suggestions_match_later_words_after_title_beginnings(
+    search_backend: SearchBackend,
+) -> None:
+    search_backend.index(_suggest_corpus())
+    # titles starting with 正极 first (one entry for two listings), then titles with the word
+    assert search_backend.suggest("正极") == ["正极材料包覆工艺", "一种高镍三元正极材料的制备方法"]
+    assert search_backend.suggest("separ") == ["Solid-state battery with a ceramic separator"]
+    assert search_backend.suggest("cath") == [
+        "Cathode coating process",
+        "Preparation of high-nickel cathodes",
+    ]
+    assert search_backend.suggest("cath", limit=1) == ["Cathode coating process"]
+
+
+def test_suggestions_for_nothing_or_unknown_text_are_empty(search_backend: SearchBackend) -> None:
+    search_backend.index(_suggest_corpus())
+    assert search_backend.suggest("") == []
+    assert search_backend.suggest("   ") == []
+    assert search_backend.suggest("量子") == []
+    assert search_backend.suggest('"*(') == []
+    search_backend.delete([5])
+    assert search_backend.suggest("solid") == []
+
+
+def _similar_corpus() -> list[SearchDocument]:
+    return [
+        doc(1, title_zh="锂离子电池正极材料", field="energy"),
+        doc(2, title_zh="锂离子电池负极材料", field="energy"),
+        doc(3, title_zh="锂离子电池隔膜", field="materials"),
+        doc(4, title_zh="农业灌溉控制系统", field="agriculture"),
+        doc(5, title_zh="智能灌溉控制方法", field="agriculture"),
+        doc(6, title_zh="光伏组件清洗机器人", field="energy"),
+    ]
+
+
+def test_similar_listings_share_words_same_field_first(search_backend: SearchBackend) -> None:
+    search_backend.index(_similar_corpus())
+    similar = search_backend.similar(1)
+    assert similar[:2] == [2, 6] or similar[0] == 2
+    assert 1 not in similar
+    assert set(similar) == {2, 3, 6}
+    assert search_backend.similar(4, limit=1) == [5]
+    assert search_backend.similar(999) == []
+
+
+def test_similar_listings_fall_back_to_the_newest_of_the_field(
+    search_backend: SearchBackend,
+) -> None:
+    search_backend.index([*_similar_corpus(), doc(7, title_zh="光伏逆变器", field="energy")])
+    # nothing shares a word with 6 but 7 (光伏); the field's newest fill the rest
+    assert search_backend.similar(6, limit=3) == [7, 2, 1]

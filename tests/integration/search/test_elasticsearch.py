@@ -1,0 +1,80 @@
+"""The Elasticsearch backend's own machinery: versioned indices behind an alias, failures."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from search.backend import SearchQuery, SearchUnavailable
+from search.elasticsearch import ElasticsearchBackend, make_client
+from tests.integration.search.test_contract import doc
+
+
+def ids(backend: ElasticsearchBackend, text: str) -> list[int]:
+    return [hit.id for hit in backend.search(SearchQuery(text=text)).hits]
+
+
+def test_alias_swap_keeps_search_working_while_a_new_index_is_built(
+    es_backend: ElasticsearchBackend,
+) -> None:
+    es_backend.index([doc(1, title_zh="石墨烯涂层"), doc(2, title_zh="碳纤维材料")])
+    (old_index,) = es_backend.client.indices.get_alias(name=es_backend.alias).body
+
+    new_index = es_backend.new_index()
+    assert new_index != old_index and new_index.startswith(f"{es_backend.alias}-v")
+    es_backend.index_into(new_index, [doc(2, title_zh="碳纤维材料"), doc(3, title_zh="石墨烯薄膜")])
+    # while it is built, search answers from the old index
+    assert ids(es_backend, "石墨烯") == [1]
+    assert es_backend.count() == 2
+
+    es_backend.switch_alias(new_index)
+    assert ids(es_backend, "石墨烯") == [3]  # visible at once: switch_alias refreshes
+    assert list(es_backend.client.indices.get_alias(name=es_backend.alias).body) == [new_index]
+    assert not es_backend.client.indices.exists(index=old_index)
+    es_backend.index([doc(4, title_zh="石墨烯散热膜")])  # writes go through the alias
+    assert sorted(ids(es_backend, "石墨烯")) == [3, 4]
+
+
+def test_ensure_index_is_idempotent_and_clear_swaps_in_an_empty_index(
+    es_backend: ElasticsearchBackend,
+) -> None:
+    es_backend.index([doc(1), doc(2)])
+    fresh = ElasticsearchBackend(es_backend.client, alias=es_backend.alias)
+    fresh.ensure_index()
+    assert len(es_backend.client.indices.get_alias(name=es_backend.alias).body) == 1
+    assert fresh.count() == 2
+    es_backend.clear()
+    assert es_backend.count() == 0
+    assert len(es_backend.client.indices.get(index=f"{es_backend.alias}-v*").body) == 1
+
+
+def test_a_missing_alias_reads_as_an_empty_index(es_client) -> None:  # type: ignore[no-untyped-def]
+    backend = ElasticsearchBackend(es_client, alias="test-never-created")
+    assert backend.count() == 0
+    assert backend.search(SearchQuery(text="电池")).total == 0
+    assert backend.suggest("电池") == []
+    assert backend.similar(1) == []
+    assert backend.healthy()
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_an_unreachable_node_raises_search_unavailable_and_reports_unhealthy() -> None:
+    client = make_client([f"http://127.0.0.1:{_closed_port()}"], request_timeout=1, max_retries=0)
+    backend = ElasticsearchBackend(client, alias="nowhere")
+    assert not backend.healthy()
+    with pytest.raises(SearchUnavailable):
+        backend.search(SearchQuery(text="电池"))
+    with pytest.raises(SearchUnavailable):
+        backend.index([doc(1)])
+    with pytest.raises(SearchUnavailable):
+        backend.delete([1])
+    with pytest.raises(SearchUnavailable):
+        backend.count()
+    with pytest.raises(SearchUnavailable):
+        backend.suggest("电池")

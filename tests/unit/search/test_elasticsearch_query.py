@@ -1,0 +1,71 @@
+"""The Elasticsearch request a SearchQuery becomes (no node needed)."""
+
+from __future__ import annotations
+
+import json
+
+from search.backend import FACETS, SearchQuery
+from search.elasticsearch import MAPPINGS, fuzzy_applies, search_bodies, text_query, to_source
+from search.text import query_terms
+from tests.integration.search.test_contract import doc
+
+
+def test_every_term_is_required_and_analysed_as_the_index() -> None:
+    query = text_query(query_terms("Batteries 正极材料"))
+    clauses = query["bool"]["must"]
+    assert len(clauses) == len(query_terms("Batteries 正极材料"))
+    assert clauses[0]["multi_match"]["query"] == "batteri"
+    assert clauses[0]["multi_match"]["fields"][0] == "title^10"
+
+
+def test_typos_are_allowed_only_in_english_terms_when_asked() -> None:
+    assert "fuzziness" not in json.dumps(text_query(["battery"]))
+    fuzzy = json.dumps(text_query(["battery", "电池"], fuzzy=True), ensure_ascii=False)
+    assert fuzzy.count('"fuzziness"') == 1
+    assert fuzzy_applies(["battery"]) and not fuzzy_applies(["电池", "ab"])
+
+
+def test_a_lone_chinese_character_is_a_prefix() -> None:
+    assert "prefix" in json.dumps(text_query(["锂"]))
+
+
+def test_the_page_filters_and_the_counts_let_each_facet_ignore_its_own_selection() -> None:
+    page, body = search_bodies(SearchQuery(filters={"field": ("energy",), "trl": ("7", "8")}), [])
+    assert page["query"]["bool"]["filter"] == body["post_filter"]["bool"]["filter"]
+    assert page["track_total_hits"] is False and page["size"] == 20
+    assert body["query"] == {"match_all": {}} and body["size"] == 0
+    assert len(body["post_filter"]["bool"]["filter"]) == 2
+    assert body["aggs"]["field"]["filter"]["bool"]["filter"] == [{"terms": {"trl": ["7", "8"]}}]
+    assert body["aggs"]["region"]["filter"]["bool"]["filter"] == [
+        {"terms": {"field": ["energy"]}},
+        {"terms": {"trl": ["7", "8"]}},
+    ]
+    assert set(body["aggs"]) == set(FACETS)
+    assert body["track_total_hits"] is True
+
+
+def test_without_facets_the_page_counts_the_matches() -> None:
+    (page,) = search_bodies(SearchQuery(with_facets=False), [])
+    assert page["track_total_hits"] is True and "aggs" not in page
+
+
+def test_sorts_break_ties_by_id_and_put_negotiable_prices_last() -> None:
+    assert search_bodies(SearchQuery(sort="price_asc"), [])[0]["sort"] == [
+        {"asking_price_minor": {"order": "asc", "missing": "_last"}},
+        {"id": "asc"},
+    ]
+    assert search_bodies(SearchQuery(), [])[0]["sort"][0] == {"published_at": "desc"}  # browse
+    assert search_bodies(SearchQuery(text="x"), ["x"])[0]["sort"][0] == {"_score": "desc"}
+
+
+def test_pages_beyond_the_result_window_return_no_hits() -> None:
+    page, _ = search_bodies(SearchQuery(page=600, per_page=20), [])
+    assert page["size"] == 0
+
+
+def test_documents_fit_the_strict_mapping() -> None:
+    source = to_source(doc(1, title_en="Solid-state battery"))
+    assert set(source) <= set(MAPPINGS["properties"])
+    assert source["trl"] == "5" and source["trl_level"] == 5
+    assert source["title"].split()[-3:] == ["solid", "state", "batteri"]
+    assert source["suggest"][0]["input"] == "一种测试装置1"

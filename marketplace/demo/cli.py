@@ -35,7 +35,8 @@ def load_command(listing_count: int) -> None:
         pass
     click.echo(
         f"Loaded {summary.organisations} organisations, {summary.users} users and "
-        f"{summary.listings} listings {summary.by_status} in {time.monotonic() - started:.1f}s."
+        f"{summary.listings} listings {summary.by_status}, trading {summary.trading} "
+        f"in {time.monotonic() - started:.1f}s."
     )
     click.echo("Sign in with (email / password):")
     for email, password in loader.PASSWORDS.items():

@@ -17,6 +17,7 @@ from listings.rules import FIELDS, IPKind, TransferMode
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import OrganisationKind, User
 from marketplace.accounts.rules import make_credit_code
+from marketplace.demo import trading
 from marketplace.demo.catalogue import (
     CITIES,
     CN_PATTERNS,
@@ -64,6 +65,7 @@ class DemoSummary:
     users: int = 0
     listings: int = 0
     by_status: dict[str, int] | None = None
+    trading: dict[str, int] | None = None
 
 
 def already_loaded() -> bool:
@@ -106,7 +108,15 @@ def load(
         counts[status] = counts.get(status, 0) + 1
     summary.listings = listing_count
     summary.by_status = counts
-    del buyers
+    summary.trading = trading.load(
+        rng,
+        sellers=sellers,
+        buyers=buyers,
+        reviewer=admin,
+        now=now,
+        upload_folder=evidence_folder.parent,
+        pdf=_certificate_pdf_text("Bank transfer receipt"),
+    )
     return summary
 
 
@@ -272,8 +282,14 @@ def _cn_application(rng: random.Random, year: int) -> listings.IPAssetInput:
 
 
 def _certificate_pdf(listing: Listing) -> bytes:
-    """A one-page PDF standing in for the scanned certificate (ASCII text only)."""
-    text = f"Patent certificate / ZL{listing.ip_assets[0].number} / listing {listing.id}"
+    """A one-page PDF standing in for the scanned certificate."""
+    return _certificate_pdf_text(
+        f"Patent certificate / ZL{listing.ip_assets[0].number} / listing {listing.id}"
+    )
+
+
+def _certificate_pdf_text(text: str) -> bytes:
+    """A one-page PDF showing one line of ASCII text (stands in for a scanned document)."""
     stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",

@@ -1,0 +1,206 @@
+"""Demo trading: running and finished auctions, deals at each milestone, offline deals.
+
+Everything goes through the services with moments in the past, so the audit
+trail, deposits and deals are the ones the product itself would have made.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from auctions import deposits
+from auctions import services as auctions
+from listings.models import Listing
+from listings.rules import ListingStatus, SaleState
+from marketplace.accounts.models import User
+from marketplace.deals import services as deals
+from marketplace.deals.documents import OfflineEntry, Upload, register_offline_deal_with_contract
+from marketplace.deals.models import ContractType, Deal, DealStatus, SaleMethod
+from marketplace.extensions import db
+
+RECEIPT_MAX_BYTES = 1_000_000
+
+
+def load(
+    rng: random.Random,
+    *,
+    sellers: list[User],
+    buyers: list[User],
+    reviewer: User,
+    now: datetime,
+    upload_folder: Path,
+    pdf: bytes,
+) -> dict[str, int]:
+    """Auctions (finished and running), deals along their milestones, offline deals."""
+    available = _available_listings(sellers)
+    finished = [
+        _auction(
+            rng,
+            available.pop(),
+            buyers,
+            reviewer,
+            now - timedelta(days=40 - 6 * i),
+            upload_folder,
+            pdf,
+            close=True,
+        )
+        for i in range(4)
+    ]
+    for deal, target in zip(
+        finished, (DealStatus.COMPLETED, DealStatus.PAID, DealStatus.SIGNED), strict=False
+    ):
+        _advance(deal, reviewer, target, now - timedelta(days=10))
+    running = [
+        _auction(
+            rng,
+            available.pop(),
+            buyers,
+            reviewer,
+            now - timedelta(hours=20 + 8 * i),
+            upload_folder,
+            pdf,
+            close=False,
+        )
+        for i in range(3)
+    ]
+    offline = _offline_deals(rng, sellers, buyers, reviewer, now, upload_folder, pdf)
+    return {
+        "auctions_running": len(running),
+        "auction_deals": len(finished),
+        "offline_deals": offline,
+    }
+
+
+def _available_listings(sellers: list[User]) -> list[Listing]:
+    seller_orgs = [s.acting_org_id for s in sellers]
+    rows = (
+        db.session.query(Listing)
+        .filter(
+            Listing.status == ListingStatus.PUBLISHED,
+            Listing.sale_state == SaleState.AVAILABLE,
+            Listing.organisation_id.in_(seller_orgs),
+            Listing.asking_price_minor.is_not(None),
+        )
+        .order_by(Listing.id.desc())
+        .limit(40)
+    )
+    return list(rows)
+
+
+def _owner(listing: Listing, sellers: list[User]) -> User:
+    return next(s for s in sellers if s.acting_org_id == listing.organisation_id)
+
+
+def _auction(
+    rng: random.Random,
+    listing: Listing,
+    buyers: list[User],
+    reviewer: User,
+    start: datetime,
+    upload_folder: Path,
+    pdf: bytes,
+    *,
+    close: bool,
+) -> Deal | None:
+    seller = db.session.get(User, listing.created_by_id)
+    assert seller is not None
+    price = listing.asking_price_minor or 100_000_00
+    increment = max(price // 50 // 100_00 * 100_00, 1_000_00)
+    auction = auctions.create_auction(
+        seller,
+        listing.id,
+        auctions.AuctionInput(
+            starting_price_minor=price,
+            increment_minor=increment,
+            starts_at=start,
+            ends_at=start + timedelta(hours=26),
+            reserve_price_minor=price + increment,
+        ),
+        now=start,
+    )
+    bidders = rng.sample(buyers, 2)
+    folder = deposits.receipt_folder(upload_folder)
+    for bidder in bidders:
+        deposit = auctions.submit_deposit_receipt(
+            bidder,
+            auction.id,
+            stream=io.BytesIO(pdf),
+            filename="保证金汇款回单.pdf",
+            bank_reference=f"HX{rng.randrange(10**10):010d}",
+            folder=folder,
+            max_bytes=RECEIPT_MAX_BYTES,
+            now=start + timedelta(minutes=30),
+        )
+        deposits.confirm_deposit(reviewer, deposit.id, now=start + timedelta(hours=1))
+    amount = price
+    for step in range(rng.randint(3, 6)):
+        bidder = bidders[step % 2]
+        auctions.place_bid(bidder, auction.id, amount, now=start + timedelta(hours=2 + step))
+        amount += increment * rng.randint(1, 3)
+    if not close:
+        return None
+    auctions.close_auction(auction.id, now=start + timedelta(hours=27))
+    return (
+        db.session.query(Deal).filter_by(source_type="auction", source_id=auction.id).one_or_none()
+    )
+
+
+def _advance(deal: Deal | None, reviewer: User, target: DealStatus, when: datetime) -> None:
+    if deal is None:
+        return
+    for step in (
+        DealStatus.SIGNED,
+        DealStatus.PAID,
+        DealStatus.RIGHTS_REGISTERED,
+        DealStatus.COMPLETED,
+    ):
+        reference = f"CNIPA-ZL-{deal.id:06d}" if step == DealStatus.RIGHTS_REGISTERED else None
+        deals.advance(reviewer, deal.id, step, now=when, reference=reference)
+        if step == target:
+            return
+
+
+def _offline_deals(
+    rng: random.Random,
+    sellers: list[User],
+    buyers: list[User],
+    reviewer: User,
+    now: datetime,
+    upload_folder: Path,
+    pdf: bytes,
+) -> int:
+    entries = [
+        (
+            "一种秸秆生物炭土壤改良剂的制备技术",
+            SaleMethod.NEGOTIATED,
+            ContractType.TRANSFER,
+            680_000_00,
+        ),
+        ("工业废水膜生物反应器工艺包", SaleMethod.LISTED, ContractType.LICENCE, 1_250_000_00),
+        ("高速电主轴热误差补偿技术服务", SaleMethod.NEGOTIATED, ContractType.SERVICE, 320_000_00),
+    ]
+    for position, (title, method, contract_type, price) in enumerate(entries):
+        seller, buyer = sellers[position % len(sellers)], buyers[position % len(buyers)]
+        assert seller.organisation is not None and buyer.organisation is not None
+        register_offline_deal_with_contract(
+            reviewer,
+            OfflineEntry(
+                seller_name=seller.organisation.name,
+                buyer_name=buyer.organisation.name,
+                title=title,
+                method=method,
+                contract_type=contract_type,
+                price_minor=price,
+                signed_on=(now - timedelta(days=30 + 9 * position)).date(),
+                seller_credit_code=seller.organisation.credit_code,
+                buyer_credit_code=buyer.organisation.credit_code,
+            ),
+            Upload(io.BytesIO(pdf), f"技术合同-{position + 1}.pdf"),
+            folder=upload_folder / "deals",
+            max_bytes=RECEIPT_MAX_BYTES,
+            now=now - timedelta(days=20),
+        )
+    return len(entries)

@@ -48,14 +48,18 @@ from search.backend import (
 )
 from search.text import (
     STOPWORDS,
+    Clause,
     analyse,
     auto_fuzziness,
+    clause_words,
     fuzzy_words,
     highlight,
     index_token,
     is_latin,
     is_single_han,
+    marks_nothing,
     normalise,
+    query_clauses,
     query_terms,
     suggestion_keys,
     suggestion_prefix,
@@ -256,19 +260,50 @@ def _term_clause(term: str, fuzzy: bool) -> dict[str, Any]:
     return {"bool": {"should": [exact, typo], "minimum_should_match": 1}}
 
 
-def fuzzy_applies(terms: Sequence[str]) -> bool:
+def _typed_words(terms: Sequence[Clause | str]) -> list[str]:
+    """The words as typed: of each clause, its first alternative (no stand-ins)."""
+    words: list[str] = []
+    for term in terms:
+        words += [term] if isinstance(term, str) else term.alternatives[0].words
+    return words
+
+
+def fuzzy_applies(terms: Sequence[Clause | str]) -> bool:
     """Whether a query has English terms that may match with typos (and is short enough)."""
-    return len(terms) <= FUZZY_MAX_TERMS and any(
+    words = _typed_words(terms)
+    return len(words) <= FUZZY_MAX_TERMS and any(
         is_latin(term) and auto_fuzziness(index_token(term)) and len(term) <= FUZZY_MAX_CHARS
-        for term in terms
+        for term in words
     )
 
 
-def text_query(terms: Sequence[str], fuzzy: bool = False) -> dict[str, Any]:
-    """Every term required (AND), each in any field; match everything without terms."""
+def _clause(clause: Clause | str, fuzzy: bool) -> dict[str, Any]:
+    """One required clause: any alternative (all of its words), translations boosted down.
+
+    Scores add up over the alternatives that match, as bm25 over the embedded
+    backend's ("w" OR ("a" AND "b")) groups does. Only the words as typed (the
+    first alternative) may match with typos.
+    """
+    if isinstance(clause, str):
+        return _term_clause(clause, fuzzy)
+    options: list[dict[str, Any]] = []
+    for index, alternative in enumerate(clause.alternatives):
+        typos = fuzzy and index == 0
+        parts = [_term_clause(word, typos) for word in alternative.words]
+        option = parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
+        if alternative.weight != 1.0:
+            option = {"bool": {"must": [option], "boost": alternative.weight}}
+        options.append(option)
+    if len(options) == 1:
+        return options[0]
+    return {"bool": {"should": options, "minimum_should_match": 1}}
+
+
+def text_query(terms: Sequence[Clause | str], fuzzy: bool = False) -> dict[str, Any]:
+    """Every term or clause required (AND), each in any field; everything without terms."""
     if not terms:
         return {"match_all": {}}
-    return {"bool": {"must": [_term_clause(term, fuzzy) for term in terms]}}
+    return {"bool": {"must": [_clause(term, fuzzy) for term in terms]}}
 
 
 def _filter_clauses(filters: Mapping[str, Sequence[str]]) -> dict[str, dict[str, Any]]:
@@ -301,7 +336,7 @@ def _sort(sort: str, has_terms: bool) -> list[dict[str, Any]]:
 
 
 def search_bodies(
-    query: SearchQuery, terms: Sequence[str], fuzzy: bool = False
+    query: SearchQuery, terms: Sequence[Clause | str], fuzzy: bool = False
 ) -> list[dict[str, Any]]:
     """The requests of a query, sent together in one `_msearch`: the page, then the counts.
 
@@ -368,18 +403,24 @@ def _best(zh: str, en: str) -> str:
     return en
 
 
-def highlights_for(source: Mapping[str, Any], terms: Sequence[str], fuzzy: bool) -> dict[str, str]:
+def highlights_for(
+    source: Mapping[str, Any], terms: Sequence[Clause | str], fuzzy: bool
+) -> dict[str, str]:
     """The embedded backend's snippets, plus words that matched only with typos."""
     texts = {key: str(source.get(key) or "") for key in _SOURCE}
-    marked = list(terms)
+    typed, every = clause_words(terms, translated=False), clause_words(terms)
     if fuzzy:
-        marked += fuzzy_words(" ".join(texts.values()), terms, FUZZY_PREFIX)
-    result = {
-        "title_zh": highlight(texts["title_zh"], marked),
-        "title_en": highlight(texts["title_en"], marked),
-        "summary_zh": highlight(texts["summary_zh"], marked, SUMMARY_CHARS),
-        "summary_en": highlight(texts["summary_en"], marked, SUMMARY_CHARS),
-    }
+        typos = fuzzy_words(" ".join(texts.values()), _typed_words(terms), FUZZY_PREFIX)
+        typed, every = typed + typos, every + typos
+    for marked in (typed, every):
+        result = {
+            "title_zh": highlight(texts["title_zh"], marked),
+            "title_en": highlight(texts["title_en"], marked),
+            "summary_zh": highlight(texts["summary_zh"], marked, SUMMARY_CHARS),
+            "summary_en": highlight(texts["summary_en"], marked, SUMMARY_CHARS),
+        }
+        if len(every) == len(typed) or not marks_nothing(result.values()):
+            break  # translations are marked only where nothing else is (as embedded)
     result["title"] = _best(result["title_zh"], result["title_en"])
     result["summary"] = _best(result["summary_zh"], result["summary_en"])
     return result
@@ -596,7 +637,7 @@ class ElasticsearchBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Full-text match, filters, facet counts of all matches, one sorted page of hits."""
-        terms = query_terms(query.text)
+        terms = query_clauses(query.text)
         fuzzy = False
         responses = self._msearch(search_bodies(query, terms))
         if responses and not responses[-1]["hits"]["total"]["value"] and fuzzy_applies(terms):

@@ -44,16 +44,22 @@ from pathlib import Path
 
 from search.backend import FACETS, SORTS, SearchDocument, SearchHit, SearchQuery, SearchResult
 from search.text import (
+    Clause,
+    clause_words,
+    fts5_any,
     fts5_match,
     fts5_term,
     highlight,
     index_token,
     is_single_han,
+    marks_nothing,
+    query_clauses,
     query_terms,
     segment_for_index,
     suggestion_keys,
     suggestion_prefix,
     suggestion_weight,
+    weighted_words,
 )
 
 # bm25 column weights of fts(title, summary, body, people).
@@ -439,32 +445,51 @@ class EmbeddedSearchBackend:
             cache.terms[term] = (bits & keep) | _bits(r for (r,) in matched)
         return True
 
-    def _term_bits(self, conn: sqlite3.Connection, cache: _Cache, terms: Sequence[str]) -> int:
-        """Listings matching every term: cached bitmaps of frequent terms, FTS for the rest."""
+    def _word_bits(self, conn: sqlite3.Connection, cache: _Cache, term: str) -> int:
+        """Listings holding a word: the cached bitmap of a frequent word, FTS for the rest."""
+        term_bits = cache.terms.get(term)
+        if term_bits is None:
+            rows = conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (fts5_term(term),))
+            term_bits = _bits(r for (r,) in rows)
+            if term_bits.bit_count() >= CACHE_MIN_DOCS and len(cache.terms) < CACHE_MAX_TERMS:
+                with self._lock:
+                    cache.terms[term] = term_bits
+        return term_bits
+
+    def _term_bits(
+        self, conn: sqlite3.Connection, cache: _Cache, clauses: Sequence[Clause | str]
+    ) -> int:
+        """Listings matching every clause (any alternative of it: all of its words)."""
         bits = cache.all
-        for term in terms:
-            term_bits = cache.terms.get(term)
-            if term_bits is None:
-                rows = conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (fts5_term(term),))
-                term_bits = _bits(r for (r,) in rows)
-                if term_bits.bit_count() >= CACHE_MIN_DOCS and len(cache.terms) < CACHE_MAX_TERMS:
-                    with self._lock:
-                        cache.terms[term] = term_bits
-            bits &= term_bits
+        for clause in clauses:
+            if isinstance(clause, str):
+                bits &= self._word_bits(conn, cache, clause)
+                continue
+            clause_bits = 0
+            for alternative in clause.alternatives:
+                alternative_bits = cache.all
+                for word in alternative.words:
+                    alternative_bits &= self._word_bits(conn, cache, word)
+                    if not alternative_bits:
+                        break
+                clause_bits |= alternative_bits
+            bits &= clause_bits
+            if not bits:
+                break
         return bits & cache.all
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Full-text match, filters, facet counts of all matches, one sorted page of hits."""
-        terms = query_terms(query.text)
+        clauses = query_clauses(query.text)
         conn = self._conn()
         conn.execute("BEGIN")  # one snapshot: caches, matches and rows of one generation
         try:
-            return self._search(conn, query, terms)
+            return self._search(conn, query, clauses)
         finally:
             conn.execute("COMMIT")
 
     def _search(
-        self, conn: sqlite3.Connection, query: SearchQuery, terms: Sequence[str]
+        self, conn: sqlite3.Connection, query: SearchQuery, terms: Sequence[Clause]
     ) -> SearchResult:
         cache = self._current(conn)
         matches = self._term_bits(conn, cache, terms) if terms else cache.all
@@ -496,7 +521,7 @@ class EmbeddedSearchBackend:
         if offset < total:
             sort = query.sort if query.sort in SORTS else "relevance"
             if sort == "relevance" and terms:
-                page = self._ranked(conn, fts5_match(terms) or "", candidates, per_page, offset)
+                page = self._ranked(conn, terms, candidates, per_page, offset)
             else:
                 if sort == "relevance":
                     sort = "newest"  # nothing to rank by: the newest listings first
@@ -519,10 +544,43 @@ class EmbeddedSearchBackend:
             selected[facet] = bits
         return selected
 
+    @staticmethod
+    def _ranking_sql(clauses: Sequence[Clause]) -> tuple[str, list[str]]:
+        """The SQL ranking a tier, and its MATCH expressions (bind each before the tier's ids).
+
+        bm25 adds up what each word scores, so words of lower weight (translations)
+        are ranked by a second MATCH whose bm25 is scaled down, summed per listing.
+        """
+        weighted = weighted_words(clauses)
+        if len(weighted) <= 1:
+            return (
+                f"SELECT rowid, -{_BM25} FROM fts WHERE fts MATCH ? "
+                "AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?)) "
+                f"ORDER BY {_BM25}, rowid DESC LIMIT ? OFFSET ?",
+                [fts5_match(clauses) or ""],
+            )
+        parts = [
+            f"SELECT rowid, -{_BM25} * {weight!r} AS score FROM fts WHERE fts MATCH ? "
+            "AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?))"
+            for weight in weighted
+        ]
+        return (
+            "SELECT rowid, sum(score) AS total FROM ("
+            + " UNION ALL ".join(parts)
+            + ") GROUP BY rowid ORDER BY total DESC, rowid DESC LIMIT ? OFFSET ?",
+            [fts5_any(words) for words in weighted.values()],
+        )
+
     def _ranked(
-        self, conn: sqlite3.Connection, expression: str, candidates: int, limit: int, offset: int
+        self,
+        conn: sqlite3.Connection,
+        clauses: Sequence[Clause],
+        candidates: int,
+        limit: int,
+        offset: int,
     ) -> list[tuple[int, float]]:
         """One page by bm25, within tiers of the newest RANK_TIER candidates (see the module)."""
+        sql, expressions = self._ranking_sql(clauses)
         page: list[tuple[int, float]] = []
         remaining = candidates
         while remaining and len(page) < limit:
@@ -534,12 +592,11 @@ class EmbeddedSearchBackend:
                 offset -= tier_size
             else:
                 ids = _ids(tier)
-                rows = conn.execute(
-                    f"SELECT rowid, -{_BM25} FROM fts WHERE fts MATCH ? "
-                    "AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?)) "
-                    f"ORDER BY {_BM25}, rowid DESC LIMIT ? OFFSET ?",
-                    (expression, ids[0], ids[-1], json.dumps(ids), limit - len(page), offset),
-                ).fetchall()
+                id_list = json.dumps(ids)
+                params: list[object] = []
+                for expression in expressions:
+                    params += [expression, ids[0], ids[-1], id_list]
+                rows = conn.execute(sql, [*params, limit - len(page), offset]).fetchall()
                 page.extend(rows)
                 offset = 0
             remaining ^= tier
@@ -571,9 +628,11 @@ class EmbeddedSearchBackend:
 
     @staticmethod
     def _hits(
-        conn: sqlite3.Connection, page: Sequence[tuple[int, float]], terms: Sequence[str]
+        conn: sqlite3.Connection, page: Sequence[tuple[int, float]], clauses: Sequence[Clause]
     ) -> list[SearchHit]:
-        """Hits with highlighted snippets, in the page's order."""
+        """Hits with highlighted snippets, in the page's order: the words as typed marked,
+        or, in a listing that matched only through translations, the translations."""
+        typed, every = clause_words(clauses, translated=False), clause_words(clauses)
         rows = {
             row[0]: row[1:]
             for row in conn.execute(
@@ -585,12 +644,15 @@ class EmbeddedSearchBackend:
         hits = []
         for doc_id, score in page:
             title_zh, title_en, summary_zh, summary_en = rows[doc_id]
-            highlights = {
-                "title_zh": highlight(title_zh, terms),
-                "title_en": highlight(title_en, terms),
-                "summary_zh": highlight(summary_zh, terms, SUMMARY_CHARS),
-                "summary_en": highlight(summary_en, terms, SUMMARY_CHARS),
-            }
+            for terms in (typed, every):
+                highlights = {
+                    "title_zh": highlight(title_zh, terms),
+                    "title_en": highlight(title_en, terms),
+                    "summary_zh": highlight(summary_zh, terms, SUMMARY_CHARS),
+                    "summary_en": highlight(summary_en, terms, SUMMARY_CHARS),
+                }
+                if len(every) == len(typed) or not marks_nothing(highlights.values()):
+                    break
             highlights["title"] = _best(highlights["title_zh"], highlights["title_en"])
             highlights["summary"] = _best(highlights["summary_zh"], highlights["summary_en"])
             hits.append(SearchHit(id=doc_id, score=float(score or 0.0), highlights=highlights))

@@ -422,3 +422,46 @@ def test_similar_listings_fall_back_to_the_newest_of_the_field(
     search_backend.index([*_similar_corpus(), doc(7, title_zh="光伏逆变器", field="energy")])
     # nothing shares a word with 6 but 7 (光伏); the field's newest fill the rest
     assert search_backend.similar(6, limit=3) == [7, 2, 1]
+
+
+# -- compound words and the other language ---------------------------------------------------
+
+
+def test_a_compound_chinese_word_also_matches_as_its_sub_words(
+    search_backend: SearchBackend,
+) -> None:
+    search_backend.index(
+        [
+            doc(1, title_zh="基于深度网络的图像智能识别方法"),  # 图像 … 识别, never 图像识别
+            doc(2, title_zh="一种图像识别系统"),
+            doc(3, title_zh="一种图像压缩方法"),  # 图像 alone is not enough
+        ]
+    )
+    assert ids(search_backend, text="图像识别") == [2, 1]  # the whole word ranks first
+    (hit,) = [h for h in search_backend.search(SearchQuery(text="图像识别")).hits if h.id == 1]
+    assert hit.highlights["title_zh"] == "基于深度网络的<mark>图像</mark>智能<mark>识别</mark>方法"
+    assert ids(search_backend, text="锂离子") == []  # 离子 does not cover 锂离子: no fallback
+
+
+def test_glossary_terms_find_listings_in_the_other_language_ranked_after(
+    search_backend: SearchBackend,
+) -> None:
+    search_backend.index(
+        [
+            doc(1, title_zh="", title_en="Solid-state battery with a ceramic separator"),
+            doc(2, title_zh="一种固态电池及其制备方法"),
+            doc(3, title_zh="", title_en="Wastewater treatment by membrane bioreactor"),
+            doc(4, title_zh="", title_en="Solid waste sorting line"),
+        ]
+    )
+    assert ids(search_backend, text="固态电池") == [2, 1]  # the Chinese listing first
+    assert ids(search_backend, text="solid-state battery") == [1, 2]  # the English one first
+    assert ids(search_backend, text="污水处理") == [3]
+    (hit,) = search_backend.search(SearchQuery(text="污水处理")).hits
+    # matched only through the translation: the translation is marked
+    assert (
+        hit.highlights["title"]
+        == "<mark>Wastewater</mark> <mark>treatment</mark> by membrane bioreactor"
+    )
+    (hit,) = [h for h in search_backend.search(SearchQuery(text="固态电池")).hits if h.id == 2]
+    assert hit.highlights["title_zh"] == "一种<mark>固态电池</mark>及其制备方法"

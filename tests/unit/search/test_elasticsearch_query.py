@@ -69,3 +69,14 @@ def test_documents_fit_the_strict_mapping() -> None:
     assert source["trl"] == "5" and source["trl_level"] == 5
     assert source["title"].split()[-3:] == ["solid", "state", "batteri"]
     assert source["suggest"][0]["input"] == "一种测试装置1"
+
+
+def test_compound_words_and_translations_are_alternatives_translations_boosted_down() -> None:
+    from search.text import TRANSLATION_WEIGHT, query_clauses
+
+    (clause,) = text_query(query_clauses("图像识别"))["bool"]["must"]
+    options = clause["bool"]["should"]
+    assert clause["bool"]["minimum_should_match"] == 1
+    assert options[0]["multi_match"]["query"] == "图像识别"
+    assert [o["multi_match"]["query"] for o in options[1]["bool"]["must"]] == ["图像", "识别"]
+    assert options[2]["bool"]["boost"] == TRANSLATION_WEIGHT

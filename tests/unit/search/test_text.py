@@ -96,3 +96,27 @@ def test_highlight_window_keeps_the_first_match_in_view() -> None:
 def test_crude_stem_joins_singular_and_plural() -> None:
     assert crude_stem("batteries") == crude_stem("battery")
     assert crude_stem("methods") == crude_stem("method")
+
+
+def test_a_compound_word_is_also_its_sub_words_and_a_glossary_term_its_translation() -> None:
+    from search.text import TRANSLATION_WEIGHT, Alternative, compound_parts, query_clauses
+
+    assert compound_parts("图像识别") == ("图像", "识别")
+    assert compound_parts("锂离子") == ()  # 离子 leaves 锂 uncovered
+    (clause,) = query_clauses("图像识别")
+    assert clause.alternatives[:2] == (Alternative(("图像识别",)), Alternative(("图像", "识别")))
+    assert Alternative(("image", "recognition"), TRANSLATION_WEIGHT) in clause.alternatives
+    assert fts5_match([clause]) == (
+        '("图像识别" OR ("图像" AND "识别") OR ("image" AND "recognition"))'
+    )
+
+
+def test_a_glossary_phrase_spans_query_words_in_either_language() -> None:
+    from search.text import query_clauses
+
+    (zh,) = query_clauses("固态电池")  # cut as 固态 + 电池
+    assert [a.words for a in zh.alternatives] == [("固态", "电池"), ("solid", "state", "battery")]
+    (en,) = query_clauses("Solid-State Batteries")
+    assert en.alternatives[0].words == ("solid", "state", "batteries")
+    assert en.alternatives[1].words == ("固态", "电池")
+    assert fts5_match(query_clauses("固态电池 隔膜")).count(" AND (") == 1

@@ -20,8 +20,10 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
-from listings import services
+from auctions.services import OPEN_STATUSES, auctions_of_listing
+from listings import sales, services
 from listings.rules import EVIDENCE_KINDS, FIELDS, IPKind, ListingStatus, TransferMode
+from listings.sale_views import market_calendar
 from listings.schemas import ListingInputSchema, editor_form_to_input
 from listings.storage import evidence_path
 from marketplace.audit.services import history
@@ -54,6 +56,12 @@ def detail(listing_id: int) -> str:
     owner = services.is_owner(current_user, listing)
     show_history = owner or (current_user.is_authenticated and current_user.can_review)
     published = listing.status == ListingStatus.PUBLISHED
+    sale_panel = (
+        sales.sale_panel_context(current_user, listing, now(), calendar=market_calendar())
+        if published
+        else None
+    )
+    running = [a for a in auctions_of_listing(listing.id) if a.status in OPEN_STATUSES]
     return render_template(
         "listings/detail.html",
         listing=listing,
@@ -61,6 +69,8 @@ def detail(listing_id: int) -> str:
         fields=FIELDS,
         history=history("listing", listing.id) if show_history else [],
         similar=similar_listings(listing.id, 4) if published else [],
+        sale_panel=sale_panel,
+        open_auction=running[0] if running else None,
     )
 
 

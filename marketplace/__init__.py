@@ -36,12 +36,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from marketplace import errors, i18n, labels
+    from marketplace import (
+        errors,
+        i18n,
+        labels,
+        model_registry,  # noqa: F401  (all tables in the metadata)
+    )
     from marketplace.accounts import auth
     from marketplace.extensions import api, csrf, db, migrate
     from marketplace.sqlite import configure_sqlite
-
-    from marketplace import model_registry  # noqa: F401  (all tables in the metadata)
 
     db.init_app(app)
     with app.app_context():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, request, session
 import flask_babel
+from flask import Flask, request, session
 from flask_babel import format_datetime, get_locale
 
 from marketplace.clock import as_utc

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from listings import sale_rules as rules
@@ -73,9 +75,26 @@ def get_notice(notice_id: int) -> PublicityNotice:
     return notice
 
 
+def _write_lock() -> None:
+    """SQLite: start a transaction whose first statement writes, so writers queue.
+
+    PostgreSQL has row locks (FOR UPDATE); SQLite has one writer at a time, and a
+    transaction that read before another's commit could not write afterwards.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    if db.session().in_transaction():
+        db.session.commit()
+    db.session.execute(text("UPDATE publicity_notices SET id = id WHERE id = -1"))
+
+
 def _lock_notice(notice_id: int) -> PublicityNotice:
+    _write_lock()
     notice = db.session.scalar(
-        select(PublicityNotice).where(PublicityNotice.id == notice_id).with_for_update()
+        select(PublicityNotice)
+        .where(PublicityNotice.id == notice_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if notice is None:
         raise NotFound(N_("No such public notice."))
@@ -310,15 +329,18 @@ def decide_objection(
 
 def _claim(notice: PublicityNotice, target: NoticeStatus, now: datetime) -> bool:
     """Move a running notice to its end state exactly once, even with two workers racing."""
-    result = db.session.execute(
-        update(PublicityNotice)
-        .where(
-            PublicityNotice.id == notice.id,
-            PublicityNotice.status == NoticeStatus.RUNNING,
-            PublicityNotice.closed_at.is_(None),
-        )
-        .values(status=target, closed_at=now)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],  # an UPDATE: the driver reports the rows it matched
+        db.session.execute(
+            update(PublicityNotice)
+            .where(
+                PublicityNotice.id == notice.id,
+                PublicityNotice.status == NoticeStatus.RUNNING,
+                PublicityNotice.closed_at.is_(None),
+            )
+            .values(status=target, closed_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         return False
@@ -330,6 +352,9 @@ def _claim(notice: PublicityNotice, target: NoticeStatus, now: datetime) -> bool
 def _settle(notice: PublicityNotice, *, now: datetime, actor_id: int | None) -> NoticeStatus | None:
     """End the notice if its verdict says so (in the caller's transaction); the new state."""
     outcome = verdict(notice, now)
+    if outcome in (rules.NoticeVerdict.FALLEN, rules.NoticeVerdict.CLEAN):
+        # Lock order listing → negotiation, as in accepting an offer (no deadlock).
+        listings.lock_listing(notice.listing_id)
     if outcome == rules.NoticeVerdict.FALLEN:
         if not _claim(notice, NoticeStatus.FALLEN, now):
             return None

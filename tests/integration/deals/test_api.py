@@ -14,7 +14,8 @@ from tests import factories
 
 
 def _auth(user, clock) -> dict[str, str]:
-    return {"Authorization": f"Bearer {accounts.issue_api_token(user, 'test', now=clock())}"}
+    token = accounts.issue_api_token(user, "test", now=clock())
+    return {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
 
 
 def _offline_body(market, **overrides: object) -> dict:

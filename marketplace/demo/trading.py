@@ -1,4 +1,4 @@
-"""Demo trading: running and finished auctions, deals at each milestone, offline deals.
+"""Demo trading: auctions, listed sales, negotiations with public notices, deals of both channels.
 
 Everything goes through the services with moments in the past, so the audit
 trail, deposits and deals are the ones the product itself would have made.
@@ -13,13 +13,16 @@ from pathlib import Path
 
 from auctions import deposits
 from auctions import services as auctions
+from listings import sales
 from listings.models import Listing
 from listings.rules import ListingStatus, SaleState
 from marketplace.accounts.models import User
+from marketplace.deals import publicity
 from marketplace.deals import services as deals
 from marketplace.deals.documents import OfflineEntry, Upload, register_offline_deal_with_contract
-from marketplace.deals.models import ContractType, Deal, DealStatus, SaleMethod
+from marketplace.deals.models import ContractType, Deal, DealStatus, PublicityNotice, SaleMethod
 from marketplace.extensions import db
+from marketplace.workdays import WorkCalendar
 
 RECEIPT_MAX_BYTES = 1_000_000
 
@@ -67,11 +70,87 @@ def load(
         for i in range(3)
     ]
     offline = _offline_deals(rng, sellers, buyers, reviewer, now, upload_folder, pdf)
+    calendar = WorkCalendar()
+    listed = [
+        _listed_sale(rng, available.pop(), buyers, now - timedelta(days=3 + i), calendar)
+        for i in range(3)
+    ]
+    notices = [
+        _negotiated(
+            rng, available.pop(), buyers, reviewer, now - timedelta(days=days), objection=objection
+        )
+        for days, objection in ((20, False), (4, True), (2, False))
+    ]
+    publicity.close_due_notices(now=now)
     return {
         "auctions_running": len(running),
         "auction_deals": len(finished),
         "offline_deals": offline,
+        "listed_sales": len(listed),
+        "notices": len(notices),
     }
+
+
+def _listed_sale(
+    rng: random.Random,
+    listing: Listing,
+    buyers: list[User],
+    start: datetime,
+    calendar: WorkCalendar,
+) -> int:
+    """A listed sale (挂牌) in its period, with one or two intents registered."""
+    seller = db.session.get(User, listing.created_by_id)
+    assert seller is not None
+    sale = sales.start_listed_sale(
+        seller,
+        listing.id,
+        asking_price_minor=listing.asking_price_minor or 500_000_00,
+        now=start,
+        calendar=calendar,
+    )
+    for buyer in rng.sample(buyers, rng.randint(1, 2)):
+        sales.register_intent(buyer, sale.id, now=start + timedelta(hours=5))
+    return sale.id
+
+
+def _negotiated(
+    rng: random.Random,
+    listing: Listing,
+    buyers: list[User],
+    reviewer: User,
+    start: datetime,
+    *,
+    objection: bool,
+) -> int:
+    """Offers and a counter-offer, an agreement and its public notice (公示)."""
+    seller = db.session.get(User, listing.created_by_id)
+    buyer = rng.choice(buyers)
+    assert seller is not None
+    asking = listing.asking_price_minor or 800_000_00
+    negotiation = sales.open_negotiation(
+        buyer,
+        listing.id,
+        amount_minor=asking * 7 // 10 // 100 * 100,
+        message="我司希望以独占许可方式实施该技术，可否就价格进一步沟通？",
+        now=start,
+    )
+    sales.make_offer(
+        seller,
+        negotiation.id,
+        asking * 9 // 10 // 100 * 100,
+        message="考虑到中试数据完备，我方报价如下。",
+        now=start + timedelta(hours=3),
+    )
+    sales.accept(buyer, negotiation.id, now=start + timedelta(hours=6))
+    notice = negotiation_notice(negotiation.id)
+    if objection:
+        publicity.lodge_objection(
+            reviewer,
+            notice,
+            "该成果的发明人之一已调离，请核实职务成果奖励方案是否已公示。",
+            now=start + timedelta(days=1),
+        )
+    return notice
 
 
 def _available_listings(sellers: list[User]) -> list[Listing]:
@@ -204,3 +283,9 @@ def _offline_deals(
             now=now - timedelta(days=20),
         )
     return len(entries)
+
+
+def negotiation_notice(negotiation_id: int) -> int:
+    """The id of the public notice of an agreed negotiation."""
+    notice = db.session.query(PublicityNotice).filter_by(negotiation_id=negotiation_id).one()
+    return notice.id

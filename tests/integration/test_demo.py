@@ -1,0 +1,26 @@
+"""`flask demo load` builds a whole market, through the services, once."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from auctions.models import Auction, AuctionStatus
+from listings.models import ListedSale, Listing
+from marketplace.deals.models import Channel, Deal, PublicityNotice
+from marketplace.extensions import db
+
+
+def test_demo_market_has_every_kind_of_trade_and_loads_only_once(app, db_session) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "load", "--listings", "80"])
+    assert result.exit_code == 0, result.output
+    assert "seller@demo.market" in result.output
+    count = lambda q: db.session.scalar(select(func.count()).select_from(q))  # noqa: E731
+    assert count(select(Listing).subquery()) == 80
+    assert count(select(Auction).where(Auction.status == AuctionStatus.RUNNING).subquery()) == 3
+    assert count(select(ListedSale).subquery()) == 3
+    assert count(select(PublicityNotice).subquery()) == 3
+    assert count(select(Deal).where(Deal.channel == Channel.OFFLINE).subquery()) == 3
+    assert count(select(Deal).where(Deal.channel == Channel.ONLINE).subquery()) >= 4
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code == 0 and "already loaded" in again.output

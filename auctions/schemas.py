@@ -168,7 +168,7 @@ class AuctionFormSchema(Schema):
         validate=validate.Range(
             MIN_DEPOSIT_BPS // 100,
             MAX_DEPOSIT_BPS // 100,
-            error=N_("The deposit must be between 5% and 20% of the starting price."),
+            error=N_("The deposit must be between 5 and 20 percent of the starting price."),
         ),
         error_messages={**_required, "invalid": N_("Give the deposit as a whole percentage.")},
     )

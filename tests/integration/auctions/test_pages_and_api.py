@@ -203,7 +203,7 @@ def test_seller_form_creates_an_auction(
     wrong_rate = client.post(
         url, data={**data, "ends_at": "2026-03-05T09:30", "deposit_percent": "30"}, headers=EN
     )
-    assert wrong_rate.status_code == 422 and "between 5% and 20%" in wrong_rate.get_data(
+    assert wrong_rate.status_code == 422 and "between 5 and 20 percent" in wrong_rate.get_data(
         as_text=True
     )
     assert db.session.scalar(select(func.count()).select_from(Auction)) == 0

@@ -10,6 +10,7 @@ from listings.models import Listing
 from listings.rules import ListingStatus
 from marketplace.accounts import services as accounts
 from marketplace.extensions import db
+from search import all_backends
 from search.indexer import drain
 from tests import factories
 
@@ -118,6 +119,8 @@ def test_api_write_without_token_is_refused(client, clock) -> None:
 def test_api_search_returns_items_total_facets_and_highlights(
     client, clock, upload_folder, app
 ) -> None:
+    for backend in all_backends():  # the index file outlives each test's rollback
+        backend.clear()
     seller = factories.seller(clock(), name="东海大学")
     factories.listing(
         seller,

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import and_, select, text
+from sqlalchemy import and_, select
 
 from auctions import deposits, rules
 from auctions.models import Auction, AuctionStatus, Bid, Deposit, DepositStatus, ProxyBid
@@ -40,6 +40,7 @@ from marketplace.deals import services as deals
 from marketplace.deals.models import SaleMethod
 from marketplace.domain import N_, DomainError, NotFound, PermissionDenied
 from marketplace.extensions import db
+from marketplace.sqlite import queue_as_writer
 from marketplace.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -298,17 +299,10 @@ def _is_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
-def _sqlite_write_lock() -> None:
-    """SQLite: start a transaction whose first statement writes, so writers queue (see module)."""
-    if db.session().in_transaction():
-        db.session.commit()
-    db.session.execute(text("UPDATE auctions SET bid_count = bid_count WHERE id = -1"))
-
-
 def _lock_auction(auction_id: int) -> Auction:
     """The auction, row-locked and freshly read, for the rest of the transaction."""
     if _is_sqlite():
-        _sqlite_write_lock()
+        queue_as_writer(db.session)
     auction = db.session.scalar(
         select(Auction)
         .where(Auction.id == auction_id)
@@ -886,7 +880,7 @@ def close_due(
     sqlite = _is_sqlite()
     while limit is None or closed < limit:
         if sqlite:
-            _sqlite_write_lock()
+            queue_as_writer(db.session)
         query = select(Auction).where(Auction.status.in_(OPEN_STATUSES), Auction.ends_at <= now)
         if skipped:
             query = query.where(Auction.id.not_in(skipped))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -39,6 +39,7 @@ from marketplace.deals.models import PublicityNotice, SaleMethod
 from marketplace.deals.services import record_sale
 from marketplace.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from marketplace.extensions import db
+from marketplace.sqlite import queue_as_writer
 from marketplace.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -148,21 +149,8 @@ def get_sale(sale_id: int) -> ListedSale:
     return sale
 
 
-def _write_lock() -> None:
-    """SQLite: start a transaction whose first statement writes, so writers queue.
-
-    PostgreSQL has row locks (FOR UPDATE); SQLite has one writer at a time, and a
-    transaction that read before another's commit could not write afterwards.
-    """
-    if db.session.get_bind().dialect.name != "sqlite":
-        return
-    if db.session().in_transaction():
-        db.session.commit()
-    db.session.execute(text("UPDATE listed_sales SET id = id WHERE id = -1"))
-
-
 def _lock_sale(sale_id: int) -> ListedSale:
-    _write_lock()
+    queue_as_writer(db.session)
     sale = db.session.scalar(
         select(ListedSale)
         .where(ListedSale.id == sale_id)
@@ -238,7 +226,7 @@ def start_listed_sale(
     deposit_bps: int = DEFAULT_DEPOSIT_BPS,
 ) -> ListedSale:
     """The owner puts a published, available listing up for a listed sale (挂牌)."""
-    _write_lock()
+    queue_as_writer(db.session)
     listing = listings.lock_listing(listing_id)
     db.session.refresh(listing)
     if not listings.is_owner(actor, listing):
@@ -627,7 +615,7 @@ def get_negotiation(negotiation_id: int) -> Negotiation:
 def _lock_negotiation(negotiation_id: int, *, queued: bool = False) -> Negotiation:
     """The negotiation, row-locked and freshly read (`queued`: the write lock is already held)."""
     if not queued:
-        _write_lock()
+        queue_as_writer(db.session)
     negotiation = db.session.scalar(
         select(Negotiation)
         .where(Negotiation.id == negotiation_id)
@@ -907,7 +895,7 @@ def accept(
     # Lock order listing → negotiations, as everywhere a listing's negotiations are
     # touched together: two acceptances on one listing queue instead of deadlocking.
     listing_id = get_negotiation(negotiation_id).listing_id
-    _write_lock()
+    queue_as_writer(db.session)
     listing = listings.lock_listing(listing_id)
     db.session.refresh(listing)
     negotiation = _lock_negotiation(negotiation_id, queued=True)

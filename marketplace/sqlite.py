@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -28,3 +28,20 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def queue_as_writer(session: Any) -> None:
+    """SQLite: start a transaction whose first statement writes, so concurrent writers queue.
+
+    PostgreSQL has row locks (FOR UPDATE). SQLite has one writer at a time, and a
+    transaction that read before another's commit cannot write afterwards
+    ("database is locked"), so a use case that locks then writes takes the write
+    lock first; the busy timeout then makes the others wait their turn. A no-op
+    elsewhere. Commits whatever the session had open: call it at the start of a
+    use case.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session().in_transaction():
+        session.commit()
+    session.execute(text("UPDATE outbox_events SET id = id WHERE id = -1"))

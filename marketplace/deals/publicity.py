@@ -11,7 +11,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -32,6 +32,7 @@ from marketplace.deals.models import (
 from marketplace.deals.services import record_sale
 from marketplace.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from marketplace.extensions import db
+from marketplace.sqlite import queue_as_writer
 
 log = logging.getLogger(__name__)
 
@@ -75,21 +76,8 @@ def get_notice(notice_id: int) -> PublicityNotice:
     return notice
 
 
-def _write_lock() -> None:
-    """SQLite: start a transaction whose first statement writes, so writers queue.
-
-    PostgreSQL has row locks (FOR UPDATE); SQLite has one writer at a time, and a
-    transaction that read before another's commit could not write afterwards.
-    """
-    if db.session.get_bind().dialect.name != "sqlite":
-        return
-    if db.session().in_transaction():
-        db.session.commit()
-    db.session.execute(text("UPDATE publicity_notices SET id = id WHERE id = -1"))
-
-
 def _lock_notice(notice_id: int) -> PublicityNotice:
-    _write_lock()
+    queue_as_writer(db.session)
     notice = db.session.scalar(
         select(PublicityNotice)
         .where(PublicityNotice.id == notice_id)

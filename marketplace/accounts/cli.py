@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
-from marketplace.accounts.services import create_platform_user
+from marketplace.accounts.models import User
+from marketplace.accounts.services import create_platform_user, register_operator
 from marketplace.clock import now
 from marketplace.domain import DomainError
+from marketplace.extensions import db
 
 accounts_cli = AppGroup("accounts", help="User accounts.")
 
@@ -23,3 +26,20 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     except DomainError as error:
         raise click.ClickException(error.text()) from error
     click.echo(f"Administrator {user.email} created (id {user.id}).")
+
+
+@accounts_cli.command("create-operator")
+@click.option("--admin-email", required=True, help="An existing administrator who registers it.")
+@click.option("--name", prompt=True, help="The operator's registered name.")
+@click.option("--credit-code", prompt=True, help="Its unified social credit code.")
+@click.option("--region", prompt=True)
+def create_operator_command(admin_email: str, name: str, credit_code: str, region: str) -> None:
+    """Register the market operator's organisation (offline deals of off-platform sellers)."""
+    admin = db.session.scalar(select(User).where(User.email == admin_email.strip().lower()))
+    if admin is None:
+        raise click.ClickException(f"No user {admin_email}.")
+    try:
+        org = register_operator(admin, name=name, credit_code=credit_code, region=region, now=now())
+    except DomainError as error:
+        raise click.ClickException(error.text()) from error
+    click.echo(f"Operator organisation {org.name} registered (id {org.id}).")

@@ -170,3 +170,43 @@ def test_sign_in_refuses_to_redirect_off_site(client: FlaskClient, clock) -> Non
     )
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/")
+
+
+def test_cli_creates_the_operator_organisation(app, db_session, clock) -> None:
+    from marketplace.accounts.rules import make_credit_code
+
+    accounts.create_platform_user(
+        "ops@market.example", "运营", factories.PASSWORD, now=clock(), admin=True
+    )
+    result = app.test_cli_runner().invoke(
+        args=[
+            "accounts",
+            "create-operator",
+            "--admin-email",
+            "ops@market.example",
+            "--name",
+            "技术市场运营中心",
+            "--credit-code",
+            make_credit_code("12310000MB0000002"),
+            "--region",
+            "上海市",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    org = db.session.query(accounts.Organisation).filter_by(name="技术市场运营中心").one()
+    assert org.is_verified and org.kind == accounts.OrganisationKind.OPERATOR
+    refused = app.test_cli_runner().invoke(
+        args=[
+            "accounts",
+            "create-operator",
+            "--admin-email",
+            "nobody@x.cn",
+            "--name",
+            "x",
+            "--credit-code",
+            "x",
+            "--region",
+            "x",
+        ]
+    )
+    assert refused.exit_code != 0

@@ -21,7 +21,7 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=15000")  # writers queue behind a slow one
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 

@@ -34,7 +34,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -56,6 +55,7 @@ from listings.storage import evidence_path
 from marketplace.accounts.services import get_organisation
 from marketplace.clock import now
 from marketplace.domain import DomainError, ValidationFailed
+from marketplace.files import send_document
 from marketplace.forms import FieldErrors, domain_errors, flatten_errors, parse_form
 from marketplace.i18n import current_locale
 from marketplace.money import Money, to_yuan_text
@@ -425,15 +425,9 @@ def receipt(deposit_id: int) -> Response:
     """Serve a receipt to the depositing organisation and reviewers, never as active content."""
     deposit = deposits.receipt_for_download(current_user, deposit_id)
     assert deposit.receipt_stored_name is not None
-    response = send_file(
+    return send_document(
         evidence_path(_receipts(), deposit.receipt_stored_name),
-        mimetype=mimetypes.guess_type(deposit.receipt_stored_name)[0] or "application/octet-stream",
+        content_type=mimetypes.guess_type(deposit.receipt_stored_name)[0]
+        or "application/octet-stream",
         download_name=deposit.receipt_name or "receipt",
-        as_attachment=request.args.get("download") == "1",
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'"
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

@@ -115,29 +115,6 @@ def _check_listing_available(listing: Listing) -> None:
         raise SaleNotAllowed(N_("This result is being auctioned."), code="in_auction")
 
 
-def _audit(
-    action: str,
-    object_type: str,
-    object_id: int,
-    *,
-    actor_id: int | None,
-    now: datetime,
-    before: dict | None = None,
-    after: dict | None = None,
-    reason: str | None = None,
-) -> None:
-    audit.record(
-        actor_id=actor_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        now=now,
-        before=before,
-        after=after,
-        reason=reason,
-    )
-
-
 # --- listed sales: reading -------------------------------------------------------------
 
 
@@ -254,10 +231,10 @@ def start_listed_sale(
     )
     db.session.add(sale)
     db.session.flush()
-    _audit(
-        "listed_sale.start",
-        "listed_sale",
-        sale.id,
+    audit.record(
+        action="listed_sale.start",
+        object_type="listed_sale",
+        object_id=sale.id,
         actor_id=actor.id,
         now=now,
         after={
@@ -298,10 +275,10 @@ def register_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
         intent.created_at = now
     db.session.flush()
     _deposits().require_deposit(actor, CONTEXT, sale.id, sale.deposit_minor, now=now)
-    _audit(
-        "listed_sale.intent",
-        "listed_sale",
-        sale.id,
+    audit.record(
+        action="listed_sale.intent",
+        object_type="listed_sale",
+        object_id=sale.id,
         actor_id=actor.id,
         now=now,
         after={"buyer_org_id": buyer_org_id, "intent_id": intent.id},
@@ -321,10 +298,10 @@ def withdraw_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
             N_("Your organisation has no intent to withdraw in this sale."), code="no_intent"
         )
     intent.withdrawn_at = now
-    _audit(
-        "listed_sale.intent_withdraw",
-        "listed_sale",
-        sale.id,
+    audit.record(
+        action="listed_sale.intent_withdraw",
+        object_type="listed_sale",
+        object_id=sale.id,
         actor_id=actor.id,
         now=now,
         before={"buyer_org_id": intent.buyer_org_id, "intent_id": intent.id},
@@ -361,10 +338,10 @@ def cancel_sale(
         now=now,
         release_due_at=calendar.add_working_days(now, release_working_days),
     )
-    _audit(
-        "listed_sale.withdraw",
-        "listed_sale",
-        sale.id,
+    audit.record(
+        action="listed_sale.withdraw",
+        object_type="listed_sale",
+        object_id=sale.id,
         actor_id=actor.id,
         now=now,
         before={"status": ListedSaleStatus.OPEN.value},
@@ -529,10 +506,10 @@ def close_sale(
         # Deposits of the parties moved to the auction; what is left (never paid,
         # or an intent withdrawn) is released.
         deposits.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
-    _audit(
-        "listed_sale.close",
-        "listed_sale",
-        sale.id,
+    audit.record(
+        action="listed_sale.close",
+        object_type="listed_sale",
+        object_id=sale.id,
         actor_id=None,
         now=now,
         before={"status": ListedSaleStatus.OPEN.value},
@@ -820,10 +797,10 @@ def open_negotiation(
         _add_entry(negotiation, actor, "offer", now=now, amount_minor=amount_minor, body=body)
     else:
         _add_entry(negotiation, actor, "message", now=now, body=body)
-    _audit(
-        "negotiation.open",
-        "negotiation",
-        negotiation.id,
+    audit.record(
+        action="negotiation.open",
+        object_type="negotiation",
+        object_id=negotiation.id,
         actor_id=actor.id,
         now=now,
         after={
@@ -852,10 +829,10 @@ def make_offer(
     negotiation.open_offer_minor = amount_minor
     negotiation.open_offer_by_org_id = actor.acting_org_id
     _add_entry(negotiation, actor, kind, now=now, amount_minor=amount_minor, body=body)
-    _audit(
-        f"negotiation.{kind}",
-        "negotiation",
-        negotiation.id,
+    audit.record(
+        action=f"negotiation.{kind}",
+        object_type="negotiation",
+        object_id=negotiation.id,
         actor_id=actor.id,
         now=now,
         before=before,
@@ -906,10 +883,10 @@ def accept(
     negotiation.status = NegotiationStatus.AGREED
     negotiation.agreed_price_minor = price
     _add_entry(negotiation, actor, "accept", now=now, amount_minor=price)
-    _audit(
-        "negotiation.accept",
-        "negotiation",
-        negotiation.id,
+    audit.record(
+        action="negotiation.accept",
+        object_type="negotiation",
+        object_id=negotiation.id,
         actor_id=actor.id,
         now=now,
         before={"status": NegotiationStatus.OPEN.value},
@@ -929,10 +906,10 @@ def accept(
     for other in others:
         other.status = NegotiationStatus.WITHDRAWN
         _add_entry(other, actor, "closed", now=now, author_org_id=other.seller_org_id)
-        _audit(
-            "negotiation.close",
-            "negotiation",
-            other.id,
+        audit.record(
+            action="negotiation.close",
+            object_type="negotiation",
+            object_id=other.id,
             actor_id=actor.id,
             now=now,
             before={"status": NegotiationStatus.OPEN.value},
@@ -952,10 +929,10 @@ def withdraw(actor: User, negotiation_id: int, *, now: datetime, message: str = 
     rules.check_withdraw(_state(negotiation), _org_of(actor))
     negotiation.status = NegotiationStatus.WITHDRAWN
     _add_entry(negotiation, actor, "withdraw", now=now, body=_check_body(message))
-    _audit(
-        "negotiation.withdraw",
-        "negotiation",
-        negotiation.id,
+    audit.record(
+        action="negotiation.withdraw",
+        object_type="negotiation",
+        object_id=negotiation.id,
         actor_id=actor.id,
         now=now,
         before={"status": NegotiationStatus.OPEN.value},

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,6 +28,7 @@ from listings.storage import evidence_path
 from marketplace.audit.services import history
 from marketplace.clock import now
 from marketplace.domain import N_, DomainError, ValidationFailed
+from marketplace.files import send_document
 from marketplace.forms import FieldErrors, domain_errors
 from search.services import similar_listings
 
@@ -197,20 +197,11 @@ def delete_evidence(evidence_id: int) -> Response:
 def evidence_file(evidence_id: int) -> Response:
     """Serve a document to its owner or a reviewer, never as active content."""
     evidence = services.evidence_for_download(current_user, evidence_id)
-    response = send_file(
+    return send_document(
         evidence_path(_evidence_folder(), evidence.stored_name),
-        mimetype=evidence.content_type,
+        content_type=evidence.content_type,
         download_name=evidence.original_name,
-        as_attachment=request.args.get("download") == "1",
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    # No CSP 'sandbox': Chrome's PDF viewer refuses sandboxed documents. Only PDFs and
-    # images whose type was sniffed on upload are served, with nosniff.
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'"
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 _ACTIONS = {

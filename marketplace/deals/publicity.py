@@ -42,29 +42,6 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _audit(
-    action: str,
-    object_type: str,
-    object_id: int,
-    *,
-    actor_id: int | None,
-    now: datetime,
-    before: dict | None = None,
-    after: dict | None = None,
-    reason: str | None = None,
-) -> None:
-    audit.record(
-        actor_id=actor_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        now=now,
-        before=before,
-        after=after,
-        reason=reason,
-    )
-
-
 # --- reading ---------------------------------------------------------------------------
 
 
@@ -222,10 +199,10 @@ def publish_notice(negotiation: Negotiation, *, now: datetime, days: int) -> Pub
     )
     db.session.add(notice)
     db.session.flush()
-    _audit(
-        "notice.publish",
-        "publicity_notice",
-        notice.id,
+    audit.record(
+        action="notice.publish",
+        object_type="publicity_notice",
+        object_id=notice.id,
         actor_id=None,
         now=now,
         after={
@@ -263,10 +240,10 @@ def lodge_objection(actor: User, notice_id: int, reasons: str, *, now: datetime)
             db.session.add(objection)
     except IntegrityError:
         raise double from None
-    _audit(
-        "notice.objection",
-        "publicity_notice",
-        notice.id,
+    audit.record(
+        action="notice.objection",
+        object_type="publicity_notice",
+        object_id=notice.id,
         actor_id=actor.id,
         now=now,
         after={"objection_id": objection.id, "status": objection.status.value},
@@ -299,10 +276,10 @@ def decide_objection(
     objection.decided_by_id = reviewer.id
     objection.decided_at = now
     objection.decision_reason = text[:2000]
-    _audit(
-        "notice.objection_decide",
-        "publicity_notice",
-        notice.id,
+    audit.record(
+        action="notice.objection_decide",
+        object_type="publicity_notice",
+        object_id=notice.id,
         actor_id=reviewer.id,
         now=now,
         before={"objection_id": objection.id, "status": ObjectionStatus.LODGED.value},
@@ -376,10 +353,10 @@ def _settle(notice: PublicityNotice, *, now: datetime, actor_id: int | None) -> 
         )
     else:
         return None
-    _audit(
-        f"notice.{notice.status.value}",
-        "publicity_notice",
-        notice.id,
+    audit.record(
+        action=f"notice.{notice.status.value}",
+        object_type="publicity_notice",
+        object_id=notice.id,
         actor_id=actor_id,
         now=now,
         before={"status": NoticeStatus.RUNNING.value},

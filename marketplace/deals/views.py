@@ -16,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -33,6 +32,7 @@ from marketplace.deals.models import Channel, ContractType, Deal, DealStatus, Sa
 from marketplace.deals.rules import MILESTONES
 from marketplace.deals.schemas import OfflineDealFormSchema
 from marketplace.domain import N_, DomainError, NotFound, ValidationFailed
+from marketplace.files import send_document
 from marketplace.forms import FieldErrors, domain_errors, parse_form
 from marketplace.money import Money
 
@@ -217,18 +217,11 @@ def upload_document(deal_id: int) -> WerkzeugResponse:
 def document_file(document_id: int) -> Response:
     """Serve a deal's document to its parties and reviewers, never as active content."""
     document = documents.document_for_download(current_user, document_id)
-    response = send_file(
+    return send_document(
         evidence_path(_documents_folder(), document.stored_name),
-        mimetype=document.content_type,
+        content_type=document.content_type,
         download_name=document.original_name,
-        as_attachment=request.args.get("download") == "1",
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'"
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.route("/deals/<int:deal_id>/registration")

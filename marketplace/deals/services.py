@@ -71,6 +71,7 @@ def record_sale(
     db.session.add(deal)
     db.session.flush()
     _audit(deal, "deal.create", actor_id, now, before=None)
+    signals.deal_created.send(deal, now=now, actor_id=actor_id)
     return deal
 
 
@@ -143,6 +144,7 @@ def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> D
     db.session.add(deal)
     db.session.flush()
     _audit(deal, "deal.register_offline", actor.id, now, before=None)
+    signals.deal_created.send(deal, now=now, actor_id=actor.id)
     return deal
 
 

@@ -4,7 +4,7 @@
 #                (make run SEARCH_BACKEND=elasticsearch: with a local Elasticsearch node)
 #   make test    set up, start the real services, run the suite on SQLite and PostgreSQL
 #   make lint    ruff, ruff format --check, import-linter contracts, mypy
-#   make bench   search benchmark (bench/search.py)
+#   make bench   search and matching benchmarks (bench/search.py, bench/matching.py)
 #
 # Configuration comes from the environment (see config.py and README.md);
 # variables given on the command line are passed through as well, e.g.
@@ -90,14 +90,16 @@ run: translations demo ## set up and serve on http://127.0.0.1:5000 (SEARCH_BACK
 	$(FLASK) run --host $(HOST) --port $(PORT)
 endif
 
-services: ## start PostgreSQL and Elasticsearch and check Chromium for tests (devservices/)
+services: ## start PostgreSQL, Elasticsearch and stripe-mock and check Chromium for tests (devservices/)
 	devservices/browser.sh
 	devservices/postgres.sh start
 	devservices/elasticsearch.sh start
+	devservices/stripe-mock.sh start
 
-services-stop: ## stop the PostgreSQL and Elasticsearch started by `make services` / `make run`
+services-stop: ## stop the PostgreSQL, Elasticsearch and stripe-mock started by `make services` / `make run`
 	devservices/postgres.sh stop
 	devservices/elasticsearch.sh stop
+	devservices/stripe-mock.sh stop
 
 test: venv translations ## the whole suite on SQLite, then the integration tests on PostgreSQL (with Elasticsearch)
 	devservices/run-tests.sh
@@ -115,8 +117,9 @@ format: venv ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: venv ## search benchmark: latency p50/p95 and indexing throughput
+bench: venv ## search and matching benchmarks: latency p50/p95 and indexing throughput
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/matching.py
 
 clean: ## remove caches, compiled translations and the test services' state (keeps .venv and instance/)
 	-devservices/postgres.sh stop 2>/dev/null

@@ -71,7 +71,23 @@ class Config:
     PUBLICITY_DAYS: int = _env_int("PUBLICITY_DAYS", 15)
     DEPOSIT_RELEASE_WORKING_DAYS: int = _env_int("DEPOSIT_RELEASE_WORKING_DAYS", 5)
     DEFAULT_DEPOSIT_BPS: int = _env_int("DEFAULT_DEPOSIT_BPS", 1000)  # 10 %
+    # Payments. The platform's fee on every deal, in basis points of the price (100 = 1 %).
+    PLATFORM_FEE_BPS: int = _env_int("PLATFORM_FEE_BPS", 100)
+    # Stripe (test mode keys in development): the card channel is on only when all three
+    # are set; bank transfer is always available. STRIPE_API_BASE points the client at
+    # another server (stripe-mock: devservices/stripe-mock.sh).
+    STRIPE_SECRET_KEY: str | None = os.environ.get("STRIPE_SECRET_KEY")
+    STRIPE_PUBLISHABLE_KEY: str | None = os.environ.get("STRIPE_PUBLISHABLE_KEY")
+    STRIPE_WEBHOOK_SECRET: str | None = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    STRIPE_API_BASE: str | None = os.environ.get("STRIPE_API_BASE")
+    # A card deposit is only authorised (captured later) when the sale ends within this
+    # many hours; card holds last about 7 days. Otherwise it is charged and refunded.
+    STRIPE_CAPTURE_WINDOW_HOURS: int = _env_int("STRIPE_CAPTURE_WINDOW_HOURS", 144)
+    # Country of new Connect (Express) accounts, e.g. HK; empty lets Stripe decide.
+    STRIPE_CONNECT_COUNTRY: str | None = os.environ.get("STRIPE_CONNECT_COUNTRY") or None
     LISTINGS_PER_PAGE: int = 20
+    # Brokers: the dashboard warns this many days before a broker's certificate expires.
+    BROKER_EXPIRY_WARNING_DAYS: int = _env_int("BROKER_EXPIRY_WARNING_DAYS", 60)
 
 
 class DevelopmentConfig(Config):

@@ -4,9 +4,13 @@ One row per organisation and context (``context_type`` "auction" or
 "listed_sale"): required → receipt submitted → held → applied to the price /
 released / forfeited. This issue implements the offline channel (a bank
 transfer receipt confirmed by a reviewer); the Stripe channel writes the same
-rows with ``channel='stripe'`` (held on authorisation, applied on capture,
-released on cancellation), so auctions and listed sales only ever ask the
-ledger whether a deposit is held.
+rows with ``channel='stripe'`` (`hold_by_card`: held on authorisation or charge),
+so auctions and listed sales only ever ask whether a deposit is held.
+
+Every move of money also posts to the deal ledger (`marketplace.payments.deposit_ledger`)
+in the same transaction: held, applied to the price, released, forfeited; for a card
+deposit the Stripe call it needs (capture, cancel, refund) is queued there too and made
+after the commit.
 
 Transactions: functions that other use cases compose (`require_deposit`,
 `settle`, `release_all`, `move_context`, `forfeit_for_deal`, `release_for_deal`)
@@ -32,6 +36,8 @@ from marketplace.audit import services as audit
 from marketplace.deals.models import Deal
 from marketplace.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from marketplace.extensions import db
+from marketplace.payments import deposit_ledger
+from marketplace.payments.rules import Account
 
 CONTEXT_TYPES = frozenset({"auction", "listed_sale"})
 OFFLINE = "offline"
@@ -312,7 +318,40 @@ def confirm_deposit(reviewer: User, deposit_id: int, *, now: datetime) -> Deposi
     deposit.held_at = now
     deposit.confirmed_by_id = reviewer.id
     _audit(deposit, "confirm", reviewer.id, now, before=before)
+    deposit_ledger.held(deposit, now=now, actor_id=reviewer.id, source=Account.BANK)
     db.session.commit()
+    return deposit
+
+
+def hold_by_card(
+    deposit_id: int,
+    *,
+    captured: bool,
+    now: datetime,
+    payment_id: int | None = None,
+    external_ref: str | None = None,
+) -> Deposit:
+    """Stripe reported the card authorised (or charged): the deposit is held (flushes; idempotent).
+
+    Called by the payments webhook in its transaction. A deposit already held by card
+    stays as it is; one that has moved on (applied, released) is not touched.
+    """
+    deposit = _lock(deposit_id)
+    if deposit.status in (DepositStatus.REQUIRED, DepositStatus.RECEIPT_SUBMITTED):
+        before = _snapshot(deposit)
+        deposit.status = DepositStatus.HELD
+        deposit.channel = "stripe"
+        deposit.held_at = now
+        _audit(deposit, "hold_by_card", None, now, before=before, captured=captured)
+    if deposit.channel == "stripe":
+        deposit_ledger.held(
+            deposit,
+            now=now,
+            source=Account.STRIPE_BALANCE if captured else Account.CARD_HOLDS,
+            payment_id=payment_id,
+            external_ref=external_ref,
+        )
+    db.session.flush()
     return deposit
 
 
@@ -358,6 +397,7 @@ def _release(
     _audit(
         deposit, "release", actor_id, now, before=before, release_due_at=release_due_at.isoformat()
     )
+    deposit_ledger.released(deposit, now=now, actor_id=actor_id)
 
 
 def settle(
@@ -387,6 +427,7 @@ def settle(
             deposit.deal_id = deal_id
             deposit.settled_at = now
             _audit(deposit, "apply", actor_id, now, before=before, deal_id=deal_id)
+            deposit_ledger.applied(deposit, now=now, actor_id=actor_id)
             winner_found = True
             changed.append(deposit)
         elif deposit.status in _REFUNDABLE:
@@ -468,6 +509,7 @@ def forfeit_for_deal(deal: Deal, *, now: datetime, actor_id: int | None = None) 
         deposit.status = DepositStatus.FORFEITED
         deposit.settled_at = now
         _audit(deposit, "forfeit", actor_id, now, before=before, deal_id=deal.id)
+        deposit_ledger.forfeited(deposit, now=now, actor_id=actor_id)
         changed.append(deposit)
     db.session.flush()
     return changed

@@ -8,6 +8,8 @@
 # Both runs talk to a real single-node Elasticsearch (devservices/elasticsearch.sh;
 # ELASTICSEARCH_URL points at it): the search contract suite and the outage
 # tests run against it. The tests use their own indices and aliases (test-*).
+# Both runs also talk to Stripe's own mock server (devservices/stripe-mock.sh;
+# STRIPE_MOCK_URL points at it) for the payments tests.
 #
 # PostgreSQL, and Elasticsearch unless it was already running before, are
 # stopped on the way out, whatever happened. The exit status is non-zero when
@@ -55,7 +57,12 @@ fi
 
 pg_started=0
 es_started=0
+sm_started=0
 cleanup() {
+    if [ "$sm_started" -eq 1 ]; then
+        devservices/stripe-mock.sh stop >/dev/null 2>&1 || true
+        sm_started=0
+    fi
     if [ "$pg_started" -eq 1 ]; then
         devservices/postgres.sh stop >/dev/null 2>&1 || true
         pg_started=0
@@ -115,6 +122,26 @@ else
      this is NOT the full check. Fix it, or run with CI=true to make this an error."
 fi
 
+# stripe-mock: reused when already running (and then left running), else started here
+# and stopped at the end.
+unset STRIPE_MOCK_URL
+if devservices/stripe-mock.sh status >/dev/null 2>&1; then
+    sm_started=0
+else
+    sm_started=1
+fi
+if sm_url="$(devservices/stripe-mock.sh start)" && [ -n "$sm_url" ]; then
+    export STRIPE_MOCK_URL="$sm_url"
+    echo "stripe-mock: $sm_url"
+else
+    sm_url=""
+    if [ "$in_ci" -eq 1 ]; then
+        fail_now "stripe-mock could not start (devservices/stripe-mock.sh start); CI=true, so the run fails."
+    fi
+    warn "stripe-mock could not start (see the messages above): the Stripe tests are SKIPPED;
+     this is NOT the full check. Fix it, or run with CI=true to make this an error."
+fi
+
 # --- runs --------------------------------------------------------------------
 
 declare -a summaries=()
@@ -161,6 +188,7 @@ else
     [ "$in_ci" -eq 1 ] && status=1
 fi
 
+[ -n "$sm_url" ] || summaries+=("$(printf '%-34s %s' "stripe-mock:" "NOT RUN (the server could not start; the Stripe tests skipped)")")
 [ -n "$es_url" ] || summaries+=("$(printf '%-34s %s' "Elasticsearch:" "NOT RUN (the node could not start; its tests skipped)")")
 
 cleanup

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Stripe's own mock server (stripe-mock) for the payments tests.
+#
+#   devservices/stripe-mock.sh start    start (or reuse) it, print its URL
+#   devservices/stripe-mock.sh url      print the URL of the running server
+#   devservices/stripe-mock.sh status   exit 0 and print the URL if running, 1 if not
+#   devservices/stripe-mock.sh stop     stop it (safe to repeat)
+#
+# The binary is built once with `go install github.com/stripe/stripe-mock@<version>`
+# (module proxy; Go >= 1.21) into .devservices/stripe-mock/bin/. The server listens on
+# 127.0.0.1 on a free port (HTTP only); the URL it prints, http://127.0.0.1:PORT, is
+# what the tests read from STRIPE_MOCK_URL and the app from STRIPE_API_BASE.
+# stripe-mock validates every request against Stripe's OpenAPI description and
+# answers with fixtures; it keeps no state and sends no webhooks.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE_DIR="${STRIPE_MOCK_STATE_DIR:-$ROOT/.devservices/stripe-mock}"
+VERSION="${STRIPE_MOCK_VERSION:-v0.197.0}"
+BIN_DIR="$STATE_DIR/bin/$VERSION"
+BIN="$BIN_DIR/stripe-mock"
+PID_FILE="$STATE_DIR/pid"
+URL_FILE="$STATE_DIR/url"
+LOG_FILE="$STATE_DIR/server.log"
+START_TIMEOUT="${STRIPE_MOCK_START_TIMEOUT:-30}"
+
+log() { printf 'stripe-mock.sh: %s\n' "$*" >&2; }
+die() {
+    printf '\nstripe-mock.sh: ERROR: %s\n\n' "$*" >&2
+    exit 1
+}
+
+find_go() {
+    local candidate
+    for candidate in "${GO:-}" go /usr/local/go/bin/go /usr/lib/go/bin/go; do
+        if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1; then
+            printf '%s' "$(command -v "$candidate")"
+            return 0
+        fi
+    done
+    return 1
+}
+
+install_binary() {
+    [ -x "$BIN" ] && return 0
+    local go
+    go="$(find_go)" || die "Go is needed to build stripe-mock (go install github.com/stripe/stripe-mock@$VERSION); install Go >= 1.21."
+    log "building stripe-mock $VERSION with $go ($("$go" version 2>/dev/null || echo '?'))"
+    mkdir -p "$BIN_DIR" "$STATE_DIR/gopath"
+    GOBIN="$BIN_DIR" GOPATH="$STATE_DIR/gopath" GOFLAGS="-modcacherw" \
+        "$go" install "github.com/stripe/stripe-mock@$VERSION" >&2 ||
+        die "go install github.com/stripe/stripe-mock@$VERSION failed."
+    [ -x "$BIN" ] || die "go install finished but $BIN is missing."
+}
+
+free_port() {
+    local py
+    for py in python3 python "$ROOT/.venv/bin/python"; do
+        if command -v "$py" >/dev/null 2>&1 || [ -x "$py" ]; then
+            "$py" - <<'PY'
+import socket
+
+with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+    s.bind(("127.0.0.1", 0))
+    print(s.getsockname()[1])
+PY
+            return
+        fi
+    done
+    die "python3 is needed to find a free port."
+}
+
+answers() {
+    # Any authenticated request: stripe-mock answers 200 with a fixture when it is up.
+    curl -fsS -o /dev/null -H "Authorization: Bearer sk_test_123" "$1/v1/balance" 2>/dev/null
+}
+
+is_running() {
+    [ -f "$PID_FILE" ] && [ -f "$URL_FILE" ] || return 1
+    kill -0 "$(cat "$PID_FILE")" 2>/dev/null || return 1
+    answers "$(cat "$URL_FILE")"
+}
+
+cmd_start() {
+    mkdir -p "$STATE_DIR"
+    exec 9>"$STATE_DIR/lock"
+    if command -v flock >/dev/null 2>&1; then flock 9; fi
+    if is_running; then
+        log "reusing the running server"
+        cat "$URL_FILE"
+        return 0
+    fi
+    if [ -f "$PID_FILE" ]; then
+        kill "$(cat "$PID_FILE")" 2>/dev/null || true
+    fi
+    rm -f "$PID_FILE" "$URL_FILE"
+    install_binary
+    local attempt port url waited
+    for attempt in 1 2 3; do
+        port="$(free_port)"
+        https_port="$(free_port)"
+        log "starting on 127.0.0.1:$port (attempt $attempt)"
+        nohup "$BIN" -http-addr "127.0.0.1:$port" -https-addr "127.0.0.1:$https_port" \
+            >"$LOG_FILE" 2>&1 9>&- &
+        echo $! >"$PID_FILE"
+        url="http://127.0.0.1:$port"
+        waited=0
+        while [ "$waited" -lt "$START_TIMEOUT" ]; do
+            if answers "$url"; then
+                printf '%s\n' "$url" >"$URL_FILE"
+                log "ready: $url"
+                printf '%s\n' "$url"
+                return 0
+            fi
+            kill -0 "$(cat "$PID_FILE")" 2>/dev/null || break
+            sleep 0.5
+            waited=$((waited + 1))
+        done
+        kill "$(cat "$PID_FILE")" 2>/dev/null || true
+        rm -f "$PID_FILE"
+    done
+    tail -n 20 "$LOG_FILE" >&2 || true
+    die "stripe-mock did not start (log: $LOG_FILE)."
+}
+
+cmd_stop() {
+    if [ -f "$PID_FILE" ]; then
+        local pid
+        pid="$(cat "$PID_FILE")"
+        if kill "$pid" 2>/dev/null; then
+            for _ in 1 2 3 4 5 6 7 8 9 10; do
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.2
+            done
+            kill -9 "$pid" 2>/dev/null || true
+        fi
+    fi
+    rm -f "$PID_FILE" "$URL_FILE"
+    log "stopped"
+}
+
+cmd_url() {
+    if is_running; then
+        cat "$URL_FILE"
+    else
+        die "stripe-mock is not running; run: devservices/stripe-mock.sh start"
+    fi
+}
+
+cmd_status() {
+    if is_running; then
+        printf 'running: %s (stripe-mock %s)\n' "$(cat "$URL_FILE")" "$VERSION"
+    else
+        echo "not running"
+        return 1
+    fi
+}
+
+case "${1:-}" in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    url) cmd_url ;;
+    status) cmd_status ;;
+    *)
+        echo "usage: $0 start|stop|url|status" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,148 @@
+"""Journey: the winner of an auction pays the rest of the price by bank, a reviewer confirms it.
+
+The deal exists (auction won, deposit by bank applied to the price). In a real
+browser the buyer opens the deal, follows "Money flow and payment", sends the bank
+receipt; a reviewer finds it in "Payments to confirm" and confirms; the buyer sees
+nothing more due and the diagram shows what it paid.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from auctions import deposits
+from auctions import services as auctions
+from listings.rules import ListingStatus
+from marketplace.accounts.models import OrganisationKind
+from marketplace.accounts.services import create_platform_user
+from marketplace.deals.models import Deal
+from marketplace.extensions import db
+from tests import factories
+from tests.conftest import FrozenClock
+from tests.factories import PASSWORD, PDF_BYTES
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def pay_clock(live_app: tuple[Flask, str]) -> Iterator[FrozenClock]:
+    """The live app's clock, frozen; the system clock after."""
+    app, _ = live_app
+    frozen = FrozenClock(datetime(2026, 3, 2, 1, 30, tzinfo=UTC))
+    previous = app.extensions.get("clock")
+    app.extensions["clock"] = frozen
+    yield frozen
+    if previous is None:
+        app.extensions.pop("clock", None)
+    else:
+        app.extensions["clock"] = previous
+
+
+def _sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/signin"))
+
+
+def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
+    """A university's auction won by an enterprise whose bank deposit is applied to the price."""
+    start = clock()
+    with app.app_context():
+        reviewer = create_platform_user(
+            "payments@e2e.test", "Payments reviewer", PASSWORD, now=start
+        )
+        seller = factories.seller(start, reviewer=reviewer, name="江城工业大学")
+        listing = factories.listing(
+            seller,
+            start,
+            status=ListingStatus.PUBLISHED,
+            reviewer=reviewer,
+            folder=Path(app.config["UPLOAD_FOLDER"]) / "evidence",
+        )
+        buyer = factories.seller(
+            start, reviewer=reviewer, kind=OrganisationKind.ENTERPRISE, name="Riverside Pumps Ltd."
+        )
+        auction = auctions.create_auction(
+            seller,
+            listing.id,
+            auctions.AuctionInput(
+                starting_price_minor=10_000_000,
+                increment_minor=100_000,
+                starts_at=start,
+                ends_at=start + timedelta(hours=30),
+                reserve_price_minor=None,
+                deposit_bps=1000,
+            ),
+            now=start,
+        )
+        deposit = auctions.join_auction(buyer, auction.id, now=start)
+        deposits.submit_receipt(
+            buyer,
+            deposit.id,
+            stream=io.BytesIO(PDF_BYTES),
+            filename="deposit.pdf",
+            bank_reference="DEP-1",
+            folder=Path(app.config["UPLOAD_FOLDER"]) / "deposits",
+            max_bytes=1_000_000,
+            now=start,
+        )
+        deposits.confirm_deposit(reviewer, deposit.id, now=start)
+        auctions.place_bid(buyer, auction.id, 10_000_000, now=start)
+        assert auctions.close_auction(auction.id, now=clock.advance(hours=31))
+        deal_id = db.session.scalar(select(Deal.id).where(Deal.source_id == auction.id))
+        emails = (buyer.email, reviewer.email)
+        db.session.remove()
+    assert deal_id is not None
+    return deal_id, *emails
+
+
+def test_the_buyer_pays_the_price_by_bank_and_a_reviewer_confirms(
+    live_app: tuple[Flask, str],
+    pay_clock: FrozenClock,
+    new_page: Callable[[str], Page],
+    tmp_path: Path,
+    screenshot_dir: Path | None,
+) -> None:
+    app, base = live_app
+    deal_id, buyer_email, reviewer_email = _won_deal(app, pay_clock)
+    receipt = tmp_path / "price-receipt.pdf"
+    receipt.write_bytes(PDF_BYTES)
+    buyer, reviewer = new_page("en"), new_page("en")
+
+    _sign_in(buyer, base, buyer_email)
+    buyer.goto(f"{base}/deals/{deal_id}")
+    buyer.get_by_role("link", name="Money flow and payment").click()
+    expect(buyer.get_by_role("heading", name="Money flow")).to_be_visible()
+    # ¥100,000 price, less the ¥10,000 deposit applied to it.
+    expect(buyer.locator("#amount-due")).to_have_text("¥90,000.00")
+    expect(buyer.locator("svg.money-flow")).to_be_visible()
+    buyer.get_by_label("Bank reference of the transfer").fill("ICBC-20260303-01")
+    buyer.get_by_label("Receipt (PDF or image)").set_input_files(str(receipt))
+    buyer.get_by_role("button", name="Send the receipt").click()
+    expect(buyer.get_by_text("Receipt sent").first).to_be_visible()
+    expect(buyer.get_by_text("Receipt waiting for review")).to_be_visible()
+
+    _sign_in(reviewer, base, reviewer_email)
+    reviewer.goto(f"{base}/payments/review")
+    row = reviewer.get_by_role("row").filter(has_text="ICBC-20260303-01")
+    expect(row).to_contain_text("¥90,000.00")
+    row.get_by_role("button", name="Confirm").click()
+    expect(reviewer.get_by_text("Payment confirmed").first).to_be_visible()
+
+    buyer.reload()
+    expect(buyer.locator("#amount-due")).to_have_text("¥0.00")
+    expect(buyer.get_by_text("Received", exact=True)).to_be_visible()
+    expect(buyer.locator("svg.money-flow")).to_contain_text("¥100,000.00")
+    if screenshot_dir is not None:
+        buyer.screenshot(path=str(screenshot_dir / "payments-money-flow.png"), full_page=True)

@@ -1,0 +1,167 @@
+"""Payment pages and the REST API: money flow, paying by bank and by card, the reviewers' queue."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from auctions import services as auctions
+from marketplace.accounts import services as accounts
+from marketplace.deals.models import Deal
+from marketplace.extensions import db
+from marketplace.payments import services
+from marketplace.payments.models import Payment
+from marketplace.payments.rules import PaymentStatus
+from tests import factories
+from tests.integration.payments.helpers import START, AuctionMarket
+
+
+def _sign_in(client, user) -> None:
+    response = client.post("/signin", data={"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 302
+
+
+def _deal(m: AuctionMarket, clock):
+    winner = m.bidder(name="页面测试买方公司")
+    m.pay_deposit_by_bank(winner)
+    auctions.place_bid(winner, m.auction.id, START, now=clock())
+    assert auctions.close_auction(m.auction.id, now=clock.advance(hours=49))
+    deal = db.session.scalar(select(Deal).where(Deal.source_id == m.auction.id))
+    return winner, deal
+
+
+def test_the_buyer_sees_what_is_due_and_pays_by_bank(auction_market, clock, client) -> None:
+    m = auction_market
+    buyer, deal = _deal(m, clock)
+    due = START - START // 10
+    _sign_in(client, buyer)
+    page = client.get(f"/payments/deals/{deal.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<svg" in html and 'id="amount-due"' in html and "¥9,000.00" in html
+    assert "/card" not in html  # no card button while Stripe is off
+    # A form error keeps what was typed and saves nothing.
+    response = client.post(
+        f"/payments/deals/{deal.id}/bank",
+        data={
+            "amount": "9000",
+            "bank_reference": "",
+            "receipt": (io.BytesIO(factories.PDF_BYTES), "回单.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert 'value="9000"' in response.get_data(as_text=True)
+    assert db.session.scalars(select(Payment)).all() == []
+    response = client.post(
+        f"/payments/deals/{deal.id}/bank",
+        data={
+            "amount": "9,000.00",
+            "bank_reference": "ICBC-778",
+            "receipt": (io.BytesIO(factories.PDF_BYTES), "回单.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    payment = db.session.scalar(select(Payment))
+    assert (payment.amount_minor, payment.status) == (due, PaymentStatus.RECEIPT_SUBMITTED)
+    client.post("/signout")
+
+    _sign_in(client, m.reviewer)
+    queue = client.get("/payments/review").get_data(as_text=True)
+    assert "ICBC-778" in queue
+    assert client.get(f"/payments/receipts/{payment.id}").status_code == 200
+    client.post(f"/payments/review/{payment.id}/confirm")
+    assert services.money_flow(m.reviewer, deal.id).due == 0
+    page = client.get(f"/payments/deals/{deal.id}").get_data(as_text=True)
+    assert f'action="/payments/deals/{deal.id}/payouts"' in page  # nothing due: payouts may go
+
+
+def test_strangers_do_not_see_a_deals_money(auction_market, clock, client) -> None:
+    m = auction_market
+    _, deal = _deal(m, clock)
+    assert client.get(f"/payments/deals/{deal.id}").status_code == 302  # sign in first
+    stranger = factories.seller(m.now, reviewer=m.reviewer)
+    _sign_in(client, stranger)
+    assert client.get(f"/payments/deals/{deal.id}").status_code == 404
+    assert client.get("/payments/review").status_code == 403
+    empty = client.get("/payments/").get_data(as_text=True)
+    assert "empty-state" in empty
+
+
+def test_the_deal_page_links_to_its_money_flow(auction_market, clock, client) -> None:
+    m = auction_market
+    _, deal = _deal(m, clock)
+    _sign_in(client, m.seller)
+    assert f"/payments/deals/{deal.id}" in client.get(f"/deals/{deal.id}").get_data(as_text=True)
+    payouts = client.get("/payments/payouts").get_data(as_text=True)
+    assert "empty-state" in payouts
+
+
+def test_card_buttons_send_the_payer_to_stripes_page(
+    auction_market, stripe_on, clock, client
+) -> None:
+    m = auction_market
+    bidder = m.bidder()
+    deposit = m.deposit_of(bidder)
+    _sign_in(client, bidder)
+    page = client.get(f"/payments/deposits/{deposit.id}").get_data(as_text=True)
+    assert f"/payments/deposits/{deposit.id}/card" in page
+    response = client.post(f"/payments/deposits/{deposit.id}/card")
+    assert response.status_code == 303
+    payment = db.session.scalar(select(Payment).where(Payment.deposit_id == deposit.id))
+    assert response.headers["Location"] == payment.checkout_url
+    # A second click reuses the same Checkout page: one payment, one session.
+    client.post(f"/payments/deposits/{deposit.id}/card")
+    assert len(db.session.scalars(select(Payment)).all()) == 1
+    assert len(stripe_on.http.sent("v1/checkout/sessions")) == 1
+
+
+def test_the_api_shows_the_money_flow_and_takes_a_bank_payment(
+    auction_market, clock, client
+) -> None:
+    m = auction_market
+    buyer, deal = _deal(m, clock)
+    token = accounts.issue_api_token(buyer, "erp", now=clock())
+    reviewer_token = accounts.issue_api_token(m.reviewer, "ops", now=clock())
+    auth = {"Authorization": f"Bearer {token}"}
+    body = client.get(f"/api/v1/payments/deals/{deal.id}", headers=auth).get_json()
+    assert body["due_minor"] == START - START // 10 and body["balanced"] is True
+    assert {p["kind"] for p in body["postings"]} == {"deposit_held", "accrual", "deposit_applied"}
+    assert client.post(f"/api/v1/payments/deals/{deal.id}/bank").status_code == 401
+    response = client.post(
+        f"/api/v1/payments/deals/{deal.id}/bank",
+        headers=auth,
+        data={
+            "amount_minor": str(body["due_minor"] + 1),
+            "bank_reference": "X",
+            "receipt": (io.BytesIO(factories.PDF_BYTES), "r.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422 and "amount" in response.get_json()["errors"]
+    response = client.post(
+        f"/api/v1/payments/deals/{deal.id}/bank",
+        headers=auth,
+        data={
+            "amount_minor": str(body["due_minor"]),
+            "bank_reference": "X-1",
+            "receipt": (io.BytesIO(factories.PDF_BYTES), "r.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201
+    payment_id = response.get_json()["id"]
+    queue = client.get(
+        "/api/v1/payments/review", headers={"Authorization": f"Bearer {reviewer_token}"}
+    )
+    assert [p["id"] for p in queue.get_json()["receipts"]] == [payment_id]
+    confirmed = client.post(
+        f"/api/v1/payments/payments/{payment_id}/confirm",
+        headers={"Authorization": f"Bearer {reviewer_token}"},
+    )
+    assert confirmed.get_json()["status"] == "succeeded"
+    assert (
+        client.get(f"/api/v1/payments/deals/{deal.id}", headers=auth).get_json()["due_minor"] == 0
+    )

@@ -1,0 +1,244 @@
+"""Valuation pages, the PDF and the REST API, through the test client."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from listings.valuation import services
+from listings.valuation.models import Valuation
+from marketplace.accounts import services as accounts
+from marketplace.extensions import db
+from tests.integration.valuation.inputs import COST, income_inputs
+
+WORKED_FORM = {
+    "revenue_1": "10,000,000",
+    "revenue_2": "12000000",
+    "revenue_3": "14000000",
+    "revenue_4": "15000000",
+    "revenue_5": "15000000",
+    "royalty": "3",
+    "tax": "25",
+    "industry": "intermediate_goods",
+    "legal_life_years": "5",
+    "economic_life_years": "5",
+    "risk_free": "2.5",
+    "technology": "5",
+    "market": "3",
+    "funding": "2",
+    "management": "2.5",
+}
+
+
+def _pdf_text(body: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def test_seller_computes_then_saves_and_the_listing_shows_the_range(
+    market, client, sign_in
+) -> None:
+    sign_in(market.seller)
+    url = f"/listings/{market.listing.id}/valuation"
+    form = client.get(url)
+    assert form.status_code == 200
+    assert 'name="royalty" type="text"\n           value="3.5"' in form.text  # intermediate goods
+
+    preview = client.post(url, data={**WORKED_FORM, "action": "compute"})
+    assert preview.status_code == 200
+    assert "¥967,692.44" in preview.text  # the worked example's income value
+    assert "<svg" in preview.text and "<title" in preview.text  # the charts, accessible
+    assert db.session.query(Valuation).count() == 0
+
+    saved = client.post(url, data={**WORKED_FORM, "action": "save"})
+    assert saved.status_code == 302
+    valuation = db.session.query(Valuation).one()
+    assert saved.headers["Location"].endswith(f"/valuations/{valuation.id}")
+
+    client.post("/signout")
+    page = client.get(f"/listings/{market.listing.id}")
+    panel = page.text[page.text.index('id="valuation-panel"') :][:2000]
+    assert "估值" in panel or "Valuation" in panel
+    assert "仅供参考" in panel or "Indicative" in panel
+    low_wan = f"{valuation.low_minor / 1_000_000:,.2f}万元"
+    assert low_wan in panel
+
+
+def test_form_errors_are_shown_on_their_fields_and_keep_what_was_typed(
+    market, client, sign_in
+) -> None:
+    sign_in(market.seller)
+    bad = {**WORKED_FORM, "royalty": "abc", "revenue_2": "", "action": "compute"}
+    response = client.post(f"/listings/{market.listing.id}/valuation", data=bad)
+    assert response.status_code == 422
+    assert 'id="royalty-error"' in response.text
+    assert 'id="revenue_2-error"' in response.text
+    assert 'value="abc"' in response.text
+
+
+def test_buyers_cannot_value_but_can_request(market, client, sign_in) -> None:
+    sign_in(market.buyer)
+    assert client.get(f"/listings/{market.listing.id}/valuation").status_code == 403
+    page = client.get(f"/listings/{market.listing.id}")
+    assert f"/listings/{market.listing.id}/valuation-requests/new" in page.text
+    empty = client.post(
+        f"/listings/{market.listing.id}/valuation-requests/new", data={"purpose": ""}
+    )
+    assert empty.status_code == 422 and 'id="purpose-error"' in empty.text
+    sent = client.post(
+        f"/listings/{market.listing.id}/valuation-requests/new", data={"purpose": "收购参考"}
+    )
+    assert sent.status_code == 302
+    assert "/valuation-requests/" in sent.headers["Location"]
+
+
+def test_reviewer_takes_previews_and_issues_a_report_with_a_pdf(
+    market, client, sign_in, clock
+) -> None:
+    req = services.request_valuation(market.seller, market.listing.id, "挂牌定价", now=clock())
+    sign_in(market.reviewer)
+    queue = client.get("/valuation-requests")
+    assert f"/valuation-requests/{req.id}" in queue.text
+    assert client.post(f"/valuation-requests/{req.id}/take").status_code == 302
+    page = client.get(f"/valuation-requests/{req.id}")
+    assert 'name="opinion"' in page.text
+
+    report_url = f"/valuation-requests/{req.id}/report"
+    no_opinion = client.post(report_url, data={**WORKED_FORM, "action": "issue"})
+    assert no_opinion.status_code == 422 and 'id="opinion-error"' in no_opinion.text
+    preview = client.post(report_url, data={**WORKED_FORM, "action": "compute"})
+    assert "¥967,692.44" in preview.text
+    issued = client.post(
+        report_url, data={**WORKED_FORM, "opinion": "以收益法为主。", "action": "issue"}
+    )
+    assert issued.status_code == 302
+    report = db.session.query(Valuation).one()
+
+    client.post("/signout")
+    page = client.get(f"/valuations/{report.id}")
+    assert page.status_code == 200
+    assert market.reviewer.name in page.text and "以收益法为主。" in page.text
+    assert services.REVIEWER_CREDENTIAL in page.text
+    listing_page = client.get(f"/listings/{market.listing.id}")
+    assert f"/valuations/{report.id}" in listing_page.text
+    assert "正式报告" in listing_page.text or "Formal report" in listing_page.text
+
+    pdf = client.get(f"/valuations/{report.id}/report.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+    text = _pdf_text(pdf.data)
+    assert "一种固态电解质薄膜的制备方法" in text  # the listing's title, in Chinese
+    assert market.reviewer.name in text
+    assert "967,692.44" in text
+
+
+def test_buyer_report_is_private(market, client, sign_in, clock) -> None:
+    req = services.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
+    services.take_request(market.reviewer, req.id, now=clock())
+    report = services.issue_report(market.reviewer, req.id, income_inputs(), "x", now=clock())
+    sign_in(market.seller)
+    assert client.get(f"/valuations/{report.id}").status_code == 404
+    assert client.get(f"/valuations/{report.id}/report.pdf").status_code == 404
+    assert f"/valuations/{report.id}" not in client.get(f"/listings/{market.listing.id}").text
+    sign_in(market.buyer)
+    assert client.get(f"/valuations/{report.id}").status_code == 200
+    assert f"/valuations/{report.id}" in client.get("/my/valuations").text
+
+
+def _token(user, clock) -> dict[str, str]:
+    return {"Authorization": f"Bearer {accounts.issue_api_token(user, 'test', now=clock())}"}
+
+
+API_INPUTS = {
+    "income": {
+        "revenues_minor": [
+            1_000_000_000,
+            1_200_000_000,
+            1_400_000_000,
+            1_500_000_000,
+            1_500_000_000,
+        ],
+        "royalty_bps": 300,
+        "tax_bps": 2500,
+        "discount": {"risk_free_bps": 1500},
+        "legal_life_years": 5,
+        "economic_life_years": 5,
+    },
+    "use_market": False,
+}
+
+
+def test_api_computes_saves_and_follows_requests(market, client, clock) -> None:
+    seller = _token(market.seller, clock)
+    assert client.post("/api/v1/valuations/indicative", json={}).status_code == 401
+    computed = client.post(
+        "/api/v1/valuations/indicative",
+        json={"listing_id": market.listing.id, **API_INPUTS},
+        headers=seller,
+    )
+    assert computed.status_code == 200, computed.json
+    assert computed.json["result"]["income"]["value_minor"] == 96_769_244
+    assert computed.json["id"] is None
+
+    bad = client.post(
+        "/api/v1/valuations/indicative",
+        json={
+            "listing_id": market.listing.id,
+            "income": {**API_INPUTS["income"], "royalty_bps": -5},
+        },
+        headers=seller,
+    )
+    assert bad.status_code == 422
+    assert "royalty_bps" in bad.json["errors"]["json"]["income"]
+
+    saved = client.post(
+        "/api/v1/valuations/indicative",
+        json={"listing_id": market.listing.id, **API_INPUTS, "save": True},
+        headers=seller,
+    )
+    assert saved.json["id"] is not None
+    latest = client.get(f"/api/v1/valuations/listings/{market.listing.id}/latest")
+    assert latest.status_code == 200 and latest.json["kind"] == "indicative"
+
+    buyer = _token(market.buyer, clock)
+    forbidden = client.post(
+        "/api/v1/valuations/indicative",
+        json={"listing_id": market.listing.id, **API_INPUTS, "save": True},
+        headers=buyer,
+    )
+    assert forbidden.status_code == 403 and forbidden.json["code"] == "forbidden"
+
+    created = client.post(
+        "/api/v1/valuations/requests",
+        json={"listing_id": market.listing.id, "purpose": "收购参考"},
+        headers=buyer,
+    )
+    assert created.status_code == 201 and created.json["status"] == "requested"
+    again = client.post(
+        "/api/v1/valuations/requests",
+        json={"listing_id": market.listing.id, "purpose": "再次"},
+        headers=buyer,
+    )
+    assert again.status_code == 409 and again.json["code"] == "valuation_request_open"
+
+    reviewer = _token(market.reviewer, clock)
+    request_id = created.json["id"]
+    taken = client.post(f"/api/v1/valuations/requests/{request_id}/take", headers=reviewer)
+    assert taken.json["status"] == "in_progress"
+    issued = client.post(
+        f"/api/v1/valuations/requests/{request_id}/report",
+        json={**API_INPUTS, "cost": {"labour_minor": COST.labour_minor}, "opinion": "收益法。"},
+        headers=reviewer,
+    )
+    assert issued.status_code == 201, issued.json
+    assert issued.json["kind"] == "formal" and issued.json["signer_name"] == market.reviewer.name
+    mine = client.get("/api/v1/valuations/requests", headers=buyer)
+    assert mine.json["items"][0]["report_id"] == issued.json["id"]
+    assert client.get(f"/api/v1/valuations/{issued.json['id']}", headers=seller).status_code == 404
+
+
+def test_openapi_document_lists_the_valuation_endpoints(client) -> None:
+    spec = client.get("/api/v1/openapi.json")
+    paths = spec.json["paths"]
+    assert "/api/v1/valuations/indicative" in paths
+    assert "/api/v1/valuations/requests/{request_id}/report" in paths

@@ -42,6 +42,11 @@ class Auction(db.Model):
     current_price_minor: Mapped[int | None] = mapped_column(BigInteger)
     leader_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     bid_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The leader's standing maximum and its user (a copy of the leader's proxy_bids row,
+    # whose user_id has the foreign key): a bid reads and advances one row, and the row's
+    # state is what a concurrent bid is compared against.
+    leader_max_minor: Mapped[int | None] = mapped_column(BigInteger)
+    leader_max_user_id: Mapped[int | None] = mapped_column(Integer)
     # A listed sale with several intents opens an auction among exactly those parties.
     restricted_to_org_ids: Mapped[list[int] | None] = mapped_column(JSON)
     listed_sale_id: Mapped[int | None] = mapped_column(ForeignKey("listed_sales.id"))

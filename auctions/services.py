@@ -5,7 +5,9 @@ lock of its row, and re-reads the row once it holds the lock:
 
 * PostgreSQL: ``SELECT … FOR UPDATE`` on the auction; the due-auction sweep
   uses ``FOR UPDATE SKIP LOCKED`` so two workers split the work instead of
-  queueing on it, and each auction is closed in its own transaction.
+  queueing on it, and each auction is closed in its own transaction. A bid
+  takes the lock with the conditional UPDATE that advances the row (a
+  compare-and-set against the row as read; see "bidding" below).
 * SQLite: there are no row locks, and our engine's plain (deferred) ``BEGIN``
   takes the write lock only at the first write. Two transactions that both read
   and then write would collide on the lock upgrade (``SQLITE_BUSY_SNAPSHOT``,
@@ -19,14 +21,16 @@ or running auction is closed), whoever tries, the sweep or a lazy close.
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import and_, select
+from sqlalchemy import Connection, Engine, Select, and_, bindparam, inspect, select
 
 from auctions import deposits, rules
 from auctions.models import Auction, AuctionStatus, Bid, Deposit, DepositStatus, ProxyBid
@@ -35,10 +39,11 @@ from listings.rules import SaleState
 from marketplace.accounts.models import Organisation, User, VerificationStatus
 from marketplace.accounts.services import get_organisation
 from marketplace.audit import services as audit
+from marketplace.audit.models import AuditEntry
 from marketplace.clock import as_utc
 from marketplace.deals import services as deals
 from marketplace.deals.models import SaleMethod
-from marketplace.domain import N_, DomainError, NotFound, PermissionDenied
+from marketplace.domain import N_, NotFound, PermissionDenied
 from marketplace.extensions import db
 from marketplace.sqlite import queue_as_writer
 from marketplace.workdays import WorkCalendar
@@ -67,16 +72,32 @@ DEFAULT_SETTINGS = AuctionSettings()
 
 def settings_from_config(config: Mapping[str, Any]) -> AuctionSettings:
     """The settings from app.config (MARKET_HOLIDAYS, DEPOSIT_RELEASE_WORKING_DAYS, ...)."""
+    return _settings_of(
+        str(config.get("MARKET_HOLIDAYS", "")),
+        str(config.get("MARKET_WORKDAYS", "")),
+        int(config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5)),
+        float(config.get("AUCTION_EXTENSION_MINUTES", 5)),
+        float(config.get("AUCTION_EXTENSION_WINDOW_MINUTES", 5)),
+        int(config.get("DEFAULT_DEPOSIT_BPS", rules.DEFAULT_DEPOSIT_BPS)),
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _settings_of(
+    holidays: str,
+    workdays: str,
+    release_working_days: int,
+    extension_minutes: float,
+    window_minutes: float,
+    default_deposit_bps: int,
+) -> AuctionSettings:
+    """Built once per distinct configuration (every bid request asks for them)."""
     return AuctionSettings(
-        calendar=WorkCalendar.from_text(
-            config.get("MARKET_HOLIDAYS", ""), config.get("MARKET_WORKDAYS", "")
-        ),
-        release_working_days=int(config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5)),
-        extension=timedelta(minutes=float(config.get("AUCTION_EXTENSION_MINUTES", 5))),
-        extension_window=timedelta(
-            minutes=float(config.get("AUCTION_EXTENSION_WINDOW_MINUTES", 5))
-        ),
-        default_deposit_bps=int(config.get("DEFAULT_DEPOSIT_BPS", rules.DEFAULT_DEPOSIT_BPS)),
+        calendar=WorkCalendar.from_text(holidays, workdays),
+        release_working_days=release_working_days,
+        extension=timedelta(minutes=extension_minutes),
+        extension_window=timedelta(minutes=window_minutes),
+        default_deposit_bps=default_deposit_bps,
     )
 
 
@@ -107,7 +128,7 @@ class PlacedBidRow:
 class BidResult:
     """What one submission did: the bids written (the bidder's and proxies'), and the standing."""
 
-    auction: Auction
+    auction_id: int
     bidder_org_id: int
     bids: tuple[PlacedBidRow, ...]
     leading: bool
@@ -567,38 +588,409 @@ def submit_deposit_receipt(
 
 
 # --- bidding -----------------------------------------------------------------------------
+#
+# The hot path. One submission is one read and one write:
+#
+# 1. One read of everything the rules need: the auction's row (the leader's maximum is
+#    kept on it), the bidder's user, organisation and deposit. Refusals (ended, the
+#    seller, not a party, not verified, no held deposit, below the minimum: prices only
+#    rise) end here and never touch the row lock.
+# 2. The pure rules decide the bids, the price, the leader and the end.
+# 3. PostgreSQL: one statement writes it all, as a compare-and-set: the UPDATE takes the
+#    row lock and advances the auction only if its row is still exactly as read (a
+#    concurrent bid changed it otherwise: PostgreSQL re-checks the condition on the
+#    newest row once the lock is free); the bids, the bidder's maximum and the audit
+#    entry are inserted by the same statement, so they exist iff the auction advanced.
+#    Outside a caller's transaction both statements run in autocommit on a pooled
+#    connection (no BEGIN/COMMIT round trips; the lock is held for the statement only,
+#    never across a round trip), as plain SQL: SQLAlchemy's per-statement work costs
+#    more CPU than the database's. A bid that lost the race is decided again on a fresh
+#    read, finally under `SELECT … FOR UPDATE` in a transaction, so it is never lost
+#    and never starved.
+#    SQLite (no row locks): the write lock is taken first (`queue_as_writer`), then the
+#    same read and the writes as separate statements, and one commit.
+
+_AUCTIONS = Auction.__table__
+_BIDS = Bid.__table__
+_PROXIES = ProxyBid.__table__
+_DEPOSITS = Deposit.__table__
+_USERS = User.__table__
+_ORGS = Organisation.__table__
+_AUDIT = AuditEntry.__table__
+
+# Compare-and-set attempts before the bid is decided under the row lock.
+OPTIMISTIC_ATTEMPTS = 2
+
+
+def _standing_query() -> Select[Any]:
+    return (
+        select(
+            _AUCTIONS.c.status,
+            _AUCTIONS.c.starting_price_minor,
+            _AUCTIONS.c.increment_minor,
+            _AUCTIONS.c.starts_at,
+            _AUCTIONS.c.ends_at,
+            _AUCTIONS.c.seller_org_id,
+            _AUCTIONS.c.current_price_minor,
+            _AUCTIONS.c.leader_org_id,
+            _AUCTIONS.c.bid_count,
+            _AUCTIONS.c.reserve_price_minor,
+            _AUCTIONS.c.restricted_to_org_ids,
+            _AUCTIONS.c.currency,
+            _AUCTIONS.c.leader_max_minor,
+            _AUCTIONS.c.leader_max_user_id,
+            _USERS.c.active,
+            _USERS.c.organisation_id,
+            _USERS.c.membership_approved,
+            _ORGS.c.status.label("org_status"),
+            _DEPOSITS.c.status.label("deposit_status"),
+        )
+        .select_from(_AUCTIONS)
+        .outerjoin(_USERS, _USERS.c.id == bindparam("user_id"))
+        .outerjoin(_ORGS, _ORGS.c.id == _USERS.c.organisation_id)
+        .outerjoin(
+            _DEPOSITS,
+            and_(
+                _DEPOSITS.c.context_type == CONTEXT,
+                _DEPOSITS.c.context_id == _AUCTIONS.c.id,
+                _DEPOSITS.c.org_id == _USERS.c.organisation_id,
+            ),
+        )
+        .where(_AUCTIONS.c.id == bindparam("auction_id"))
+    )
+
+
+_STANDING = _standing_query()  # SQLite (and the column order of _PG_STANDING)
 
 
 @dataclass(frozen=True)
 class _Standing:
-    """One unlocked read: the auction, the bidder's verification and its deposit."""
+    """One read: the auction's state and leader's maximum, the bidder's organisation and deposit."""
 
-    auction: Auction
+    state: rules.AuctionState
+    leader_max: int | None
+    leader_max_user_id: int | None
+    org_id: int | None  # the organisation the user acts for (None: none, or inactive)
     org_verified: bool
     deposit_held: bool
 
 
-def _standing(auction_id: int, org_id: int) -> _Standing:
-    row = db.session.execute(
-        select(Auction, Organisation.status, Deposit.status)
-        .select_from(Auction)
-        .join(Organisation, Organisation.id == org_id)
-        .outerjoin(
-            Deposit,
-            and_(
-                Deposit.context_type == CONTEXT,
-                Deposit.context_id == Auction.id,
-                Deposit.org_id == org_id,
-            ),
-        )
-        .where(Auction.id == auction_id)
-    ).first()
+# The same read in PostgreSQL's own SQL, run without SQLAlchemy's per-statement work
+# (the columns in the order of _STANDING).
+_PG_STANDING = """
+SELECT a.status, a.starting_price_minor, a.increment_minor, a.starts_at, a.ends_at,
+       a.seller_org_id, a.current_price_minor, a.leader_org_id, a.bid_count,
+       a.reserve_price_minor, a.restricted_to_org_ids, a.currency, a.leader_max_minor,
+       a.leader_max_user_id, u.active, u.organisation_id, u.membership_approved,
+       o.status, d.status
+FROM auctions a
+LEFT JOIN users u ON u.id = %(user_id)s
+LEFT JOIN organisations o ON o.id = u.organisation_id
+LEFT JOIN deposits d
+       ON d.context_type = 'auction' AND d.context_id = a.id AND d.org_id = u.organisation_id
+WHERE a.id = %(auction_id)s
+"""
+_PG_STANDING_LOCKED = _PG_STANDING + "FOR UPDATE OF a\n"
+
+
+def _standing_of(row: Sequence[Any] | None, settings: AuctionSettings) -> _Standing:
+    """The standing from a row of _STANDING or _PG_STANDING (statuses as enums or text)."""
     if row is None:
         raise NotFound(N_("No such auction."))
+    restricted = row[10]
+    state = rules.AuctionState(
+        status=rules.Phase(row[0]),
+        starting_price=row[1],
+        increment=row[2],
+        starts_at=as_utc(row[3]),
+        ends_at=as_utc(row[4]),
+        seller_org_id=row[5],
+        current_price=row[6],
+        leader_org_id=row[7],
+        bid_count=row[8],
+        reserve_price=row[9],
+        restricted_to=frozenset(restricted) if restricted is not None else None,
+        currency=row[11],
+        extension_window=settings.extension_window,
+        extension=settings.extension,
+    )
+    acting = bool(row[14]) and bool(row[16])
     return _Standing(
-        auction=row[0],
-        org_verified=row[1] == VerificationStatus.VERIFIED,
-        deposit_held=row[2] == DepositStatus.HELD,
+        state=state,
+        leader_max=row[12],
+        leader_max_user_id=row[13],
+        org_id=row[15] if acting else None,
+        org_verified=row[17] == VerificationStatus.VERIFIED,
+        deposit_held=row[18] == DepositStatus.HELD,
+    )
+
+
+def _user_id(actor: Any) -> int | None:
+    """The signed-in user's id, without loading an expired instance (the read loads the rest)."""
+    unwrap = getattr(actor, "_get_current_object", None)  # flask_login.current_user
+    user = unwrap() if unwrap is not None else actor
+    if not isinstance(user, User):
+        return None  # anonymous
+    identity: tuple[Any, ...] | None = inspect(user).identity
+    return int(identity[0]) if identity else user.id
+
+
+@dataclass(frozen=True)
+class _Advance:
+    """What one accepted submission writes, decided by the rules on one read."""
+
+    state: rules.AuctionState  # as read: the write applies only if the row is still so
+    old_leader_max: int | None
+    after: rules.AuctionState
+    leader_max: int | None
+    leader_max_user_id: int | None
+    bids: tuple[tuple[int, int | None, int, bool], ...]  # (org, user, amount, is_proxy)
+    max_minor: int | None  # the bidder's maximum to store (proxy_bids)
+    audit_action: str
+    audit_before: dict[str, Any]
+    audit_after: dict[str, Any]
+
+
+def _state_snapshot(state: rules.AuctionState) -> dict[str, Any]:
+    """The audit view of an auction's state (the same keys as `_snapshot`)."""
+    return {
+        "status": state.status.value,
+        "current_price_minor": state.current_price,
+        "leader_org_id": state.leader_org_id,
+        "bid_count": state.bid_count,
+        "ends_at": state.ends_at.isoformat(),
+    }
+
+
+def _decide(
+    standing: _Standing,
+    user_id: int,
+    amount_minor: int,
+    max_minor: int | None,
+    now: datetime,
+) -> _Advance:
+    """Apply the rules to one read: refuse (DomainError) or say exactly what to write."""
+    state, org_id = standing.state, standing.org_id
+    if org_id is None:
+        raise PermissionDenied(
+            N_("Join an organisation before taking part."), code="no_organisation"
+        )
+    rules.check_bidder(state, org_id, now)
+    _check_standing(standing)
+    rules.check_bid(state, amount_minor, org_id, now, max_amount=max_minor)
+    if state.leader_org_id == org_id:  # the leader raises its maximum: no bid, same price
+        assert max_minor is not None  # check_bid refuses the leader's plain bid
+        current = standing.leader_max or 0
+        rules.check_raise_max(state, org_id, max_minor, current)
+        return _Advance(
+            state=state,
+            old_leader_max=standing.leader_max,
+            after=state,
+            leader_max=max_minor,
+            leader_max_user_id=user_id,
+            bids=(),
+            max_minor=max_minor,
+            audit_action="auction.raise_max",
+            audit_before={"max_set": current > 0},
+            audit_after={"bidder_org_id": org_id, "max_set": True},
+        )
+    leader = state.leader_org_id
+    resolution = rules.resolve_proxies(
+        state,
+        bidder_org_id=org_id,
+        amount=amount_minor,
+        max_amount=max_minor,
+        maxima={leader: standing.leader_max}
+        if leader is not None and standing.leader_max is not None
+        else {},
+        now=now,
+    )
+    after = rules.apply(state, resolution)
+    takes_lead = resolution.leader_org_id == org_id
+    extended = resolution.ends_at > state.ends_at
+    return _Advance(
+        state=state,
+        old_leader_max=standing.leader_max,
+        after=after,
+        leader_max=max_minor if takes_lead else standing.leader_max,
+        leader_max_user_id=(
+            (user_id if max_minor is not None else None)
+            if takes_lead
+            else standing.leader_max_user_id
+        ),
+        bids=tuple(
+            (
+                placed.bidder_org_id,
+                user_id if placed.bidder_org_id == org_id else standing.leader_max_user_id,
+                placed.amount,
+                placed.is_proxy,
+            )
+            for placed in resolution.bids
+        ),
+        max_minor=max_minor,
+        audit_action="auction.bid",
+        audit_before=_state_snapshot(state),
+        audit_after={
+            **_state_snapshot(after),
+            "bidder_org_id": org_id,
+            "amount_minor": amount_minor,
+            "max_set": max_minor is not None,
+            "bids": [[b.bidder_org_id, b.amount, b.is_proxy] for b in resolution.bids],
+            "extended": extended,
+        },
+    )
+
+
+# One statement: advance the auction if its row is as read, then (only then) the bids,
+# the bidder's maximum and the audit entry. Its first row says whether it advanced.
+_PG_ADVANCE = """
+WITH advanced AS (
+    UPDATE auctions SET
+        status = %(status)s,
+        current_price_minor = %(price)s,
+        leader_org_id = %(leader_org_id)s,
+        leader_max_minor = %(leader_max)s,
+        leader_max_user_id = %(leader_max_user_id)s,
+        bid_count = %(bid_count)s,
+        ends_at = %(ends_at)s
+    WHERE id = %(auction_id)s
+      AND status = %(old_status)s
+      AND bid_count = %(old_bid_count)s
+      AND ends_at = %(old_ends_at)s
+      AND current_price_minor IS NOT DISTINCT FROM %(old_price)s::bigint
+      AND leader_org_id IS NOT DISTINCT FROM %(old_leader_org_id)s::integer
+      AND leader_max_minor IS NOT DISTINCT FROM %(old_leader_max)s::bigint
+    RETURNING id
+), placed AS (
+    INSERT INTO bids (auction_id, bidder_org_id, user_id, amount_minor, placed_at, is_proxy)
+    SELECT advanced.id, b.org_id, b.user_id, b.amount, %(now)s, b.is_proxy
+    FROM advanced, unnest(
+        %(bid_orgs)s::integer[], %(bid_users)s::integer[],
+        %(bid_amounts)s::bigint[], %(bid_proxies)s::boolean[]
+    ) WITH ORDINALITY AS b(org_id, user_id, amount, is_proxy, n)
+    ORDER BY b.n
+    RETURNING id, bidder_org_id, amount_minor, is_proxy
+), maximum AS (
+    INSERT INTO proxy_bids (auction_id, bidder_org_id, user_id, max_minor, created_at, updated_at)
+    SELECT advanced.id, %(org_id)s, %(user_id)s, %(max)s::bigint, %(now)s, %(now)s
+    FROM advanced WHERE %(max)s::bigint IS NOT NULL
+    ON CONFLICT (auction_id, bidder_org_id) DO UPDATE SET
+        max_minor = EXCLUDED.max_minor, user_id = EXCLUDED.user_id,
+        updated_at = EXCLUDED.updated_at
+), audited AS (
+    INSERT INTO audit_entries (at, actor_id, action, object_type, object_id, before, after)
+    SELECT %(now)s, %(user_id)s, %(action)s, 'auction', advanced.id,
+           %(before)s::json, %(after)s::json
+    FROM advanced
+)
+SELECT placed.id, placed.bidder_org_id, placed.amount_minor, placed.is_proxy
+FROM advanced LEFT JOIN placed ON true
+ORDER BY placed.id
+"""
+
+
+def _advance_postgresql(
+    execute: _Execute, auction_id: int, org_id: int, user_id: int, advance: _Advance, now: datetime
+) -> list[tuple[int, int, int, bool]] | None:
+    """Write `advance` in one statement; the bids written, or None if the row had changed."""
+    state, after = advance.state, advance.after
+    rows = execute(
+        _PG_ADVANCE,
+        {
+            "auction_id": auction_id,
+            "status": after.status.value,
+            "price": after.current_price,
+            "leader_org_id": after.leader_org_id,
+            "leader_max": advance.leader_max,
+            "leader_max_user_id": advance.leader_max_user_id,
+            "bid_count": after.bid_count,
+            "ends_at": after.ends_at,
+            "old_status": state.status.value,
+            "old_bid_count": state.bid_count,
+            "old_ends_at": state.ends_at,
+            "old_price": state.current_price,
+            "old_leader_org_id": state.leader_org_id,
+            "old_leader_max": advance.old_leader_max,
+            "bid_orgs": [b[0] for b in advance.bids],
+            "bid_users": [b[1] for b in advance.bids],
+            "bid_amounts": [b[2] for b in advance.bids],
+            "bid_proxies": [b[3] for b in advance.bids],
+            "org_id": org_id,
+            "user_id": user_id,
+            "max": advance.max_minor,
+            "now": now,
+            "action": advance.audit_action,
+            "before": json.dumps(advance.audit_before),
+            "after": json.dumps(advance.audit_after),
+        },
+    )
+    if not rows:
+        return None
+    return [(r[0], r[1], r[2], r[3]) for r in rows if r[0] is not None]
+
+
+def _advance_locked(
+    conn: Connection, auction_id: int, org_id: int, user_id: int, advance: _Advance, now: datetime
+) -> list[tuple[int, int, int, bool]]:
+    """Write `advance` statement by statement, under the lock the caller holds (SQLite)."""
+    after = advance.after
+    conn.execute(
+        _AUCTIONS.update()
+        .where(_AUCTIONS.c.id == auction_id)
+        .values(
+            status=AuctionStatus(after.status.value),
+            current_price_minor=after.current_price,
+            leader_org_id=after.leader_org_id,
+            leader_max_minor=advance.leader_max,
+            leader_max_user_id=advance.leader_max_user_id,
+            bid_count=after.bid_count,
+            ends_at=after.ends_at,
+        )
+    )
+    written = []
+    for bidder_org_id, bid_user_id, amount, is_proxy in advance.bids:
+        result = conn.execute(
+            _BIDS.insert().values(
+                auction_id=auction_id,
+                bidder_org_id=bidder_org_id,
+                user_id=bid_user_id,
+                amount_minor=amount,
+                placed_at=now,
+                is_proxy=is_proxy,
+            )
+        )
+        assert result.inserted_primary_key is not None
+        written.append((int(result.inserted_primary_key[0]), bidder_org_id, amount, is_proxy))
+    if advance.max_minor is not None:
+        where = and_(_PROXIES.c.auction_id == auction_id, _PROXIES.c.bidder_org_id == org_id)
+        values = {"user_id": user_id, "max_minor": advance.max_minor, "updated_at": now}
+        if not conn.execute(_PROXIES.update().where(where).values(**values)).rowcount:
+            conn.execute(
+                _PROXIES.insert().values(
+                    auction_id=auction_id, bidder_org_id=org_id, created_at=now, **values
+                )
+            )
+    conn.execute(
+        _AUDIT.insert().values(
+            at=now,
+            actor_id=user_id,
+            action=advance.audit_action,
+            object_type="auction",
+            object_id=auction_id,
+            before=advance.audit_before,
+            after=advance.audit_after,
+        )
+    )
+    return written
+
+
+def _may_autocommit() -> bool:
+    """True when place_bid owns the session's transaction (not inside a caller's or a test's)."""
+    session = db.session()
+    return (
+        isinstance(session.get_bind(), Engine)
+        and not session.in_transaction()
+        and not (session.new or session.dirty or session.deleted)
     )
 
 
@@ -611,104 +1003,181 @@ def place_bid(
     now: datetime,
     settings: AuctionSettings = DEFAULT_SETTINGS,
 ) -> BidResult:
-    """Bid on an auction, optionally with a maximum the system bids up to (one transaction).
+    """Bid on an auction, optionally with a maximum the system bids up to (all or nothing).
 
-    One unlocked read refuses what cannot succeed whatever happens meanwhile (the
-    auction has ended, the seller, not a party, no verified organisation or held
-    deposit, an amount below the minimum: prices only rise), so those refusals never
-    queue for the row lock. Under the lock the price, the proxies and the end are
-    decided on a fresh read. A due auction is closed first.
+    The leader may only raise its maximum. See the comment above for how the row
+    lock is used. A due auction is closed first and the bid refused.
     """
-    org_id = actor.acting_org_id if actor is not None and actor.is_authenticated else None
-    user_id = actor.id
-    if org_id is None:
+    user_id = _user_id(actor)
+    if user_id is None:
         raise PermissionDenied(
             N_("Join an organisation before taking part."), code="no_organisation"
         )
-    standing = _standing(auction_id, org_id)
-    state = state_of(standing.auction, settings)
-    if not rules.is_due(state, now):
-        rules.check_bidder(state, org_id, now)
-        _check_standing(standing)
-        rules.check_amount(state, amount_minor, max_amount=max_minor)
-    auction = _lock_auction(auction_id)
-    state = state_of(auction, settings)
-    if rules.is_due(state, now):
-        _close_locked(auction, now=now, settings=settings)
-        db.session.commit()
-        raise rules.AuctionNotRunning(N_("This auction has ended; no more bids are taken."))
     try:
-        rules.check_bid(state, amount_minor, org_id, now, max_amount=max_minor)
-        _check_standing(standing)  # a closing settles deposits under this lock: still held
-        leader_proxy = _leader_proxy(auction)
-        if state.leader_org_id == org_id:
-            assert max_minor is not None  # check_bid refuses the leader's plain bid
-            current_max = leader_proxy[0] if leader_proxy else 0
-            rules.check_raise_max(state, org_id, max_minor, current_max)
-            return _raise_max(auction, org_id, user_id, max_minor, current_max, now=now)
-        resolution = rules.resolve_proxies(
-            state,
-            bidder_org_id=org_id,
-            amount=amount_minor,
-            max_amount=max_minor,
-            maxima={state.leader_org_id: leader_proxy[0]}
-            if leader_proxy and state.leader_org_id is not None
-            else {},
-            now=now,
-        )
-    except DomainError:
-        db.session.rollback()  # release the lock at once; nothing was written
-        raise
-    leader_user = leader_proxy[1] if leader_proxy else None
-    before = _snapshot(auction)
-    bids = [
-        Bid(
-            auction_id=auction.id,
-            bidder_org_id=placed.bidder_org_id,
-            user_id=user_id if placed.bidder_org_id == org_id else leader_user,
-            amount_minor=placed.amount,
-            placed_at=now,
-            is_proxy=placed.is_proxy,
-        )
-        for placed in resolution.bids
-    ]
-    db.session.add_all(bids)
-    if max_minor is not None:
-        _save_max(auction.id, org_id, user_id, max_minor, now=now)
-    extended = resolution.ends_at > state.ends_at
-    auction.status = AuctionStatus.RUNNING
-    auction.current_price_minor = resolution.price
-    auction.leader_org_id = resolution.leader_org_id
-    auction.bid_count = auction.bid_count + len(bids)
-    auction.ends_at = resolution.ends_at
-    _audit(
-        auction,
-        "bid",
-        user_id,
-        now,
-        before=before,
-        bidder_org_id=org_id,
-        amount_minor=amount_minor,
-        max_set=max_minor is not None,
-        bids=[[b.bidder_org_id, b.amount, b.is_proxy] for b in resolution.bids],
-        extended=extended,
+        if db.session.get_bind().dialect.name != "postgresql":
+            return _place_bid_locked(user_id, auction_id, amount_minor, max_minor, now, settings)
+        for attempt in range(OPTIMISTIC_ATTEMPTS + 1):
+            lock = attempt == OPTIMISTIC_ATTEMPTS
+            if not lock and _may_autocommit():
+                result = _attempt_autocommit(
+                    user_id, auction_id, amount_minor, max_minor, now, settings
+                )
+            else:
+                result = _attempt_in_session(
+                    user_id, auction_id, amount_minor, max_minor, now, settings, lock=lock
+                )
+            if result is not None:
+                return result
+            # another bid came first: decide again on a fresh read
+    except _AuctionDue:
+        close_auction(auction_id, now=now, settings=settings)
+        raise rules.AuctionNotRunning(
+            N_("This auction has ended; no more bids are taken.")
+        ) from None
+    raise AssertionError("the locked attempt always writes or refuses")
+
+
+class _AuctionDue(Exception):
+    """The auction's end has passed: it is closed, and the bid refused."""
+
+
+_Execute = Callable[[str, dict[str, Any]], Sequence[Any]]
+
+
+def _attempt(
+    execute: _Execute,
+    user_id: int,
+    auction_id: int,
+    amount_minor: int,
+    max_minor: int | None,
+    now: datetime,
+    settings: AuctionSettings,
+    *,
+    lock: bool,
+) -> BidResult | None:
+    """PostgreSQL: read, decide, write as one compare-and-set; None when the row had changed."""
+    rows = execute(
+        _PG_STANDING_LOCKED if lock else _PG_STANDING,
+        {"auction_id": auction_id, "user_id": user_id},
     )
-    db.session.flush()
-    # Read back what the caller needs before the commit expires the objects.
-    result = BidResult(
-        auction=auction,
-        bidder_org_id=org_id,
-        bids=tuple(
-            PlacedBidRow(b.id, b.bidder_org_id, b.amount_minor, b.is_proxy, now) for b in bids
-        ),
-        leading=resolution.leader_org_id == org_id,
-        extended=extended,
-        current_price_minor=resolution.price,
-        minimum_next_bid_minor=rules.minimum_next_bid(rules.apply(state, resolution)),
-        ends_at=resolution.ends_at,
-    )
-    db.session.commit()
+    standing = _standing_of(rows[0] if rows else None, settings)
+    if rules.is_due(standing.state, now):
+        raise _AuctionDue
+    advance = _decide(standing, user_id, amount_minor, max_minor, now)
+    assert standing.org_id is not None
+    written = _advance_postgresql(execute, auction_id, standing.org_id, user_id, advance, now)
+    if written is None:
+        return None
+    return _result(auction_id, standing.org_id, advance, written, now)
+
+
+def _attempt_autocommit(
+    user_id: int,
+    auction_id: int,
+    amount_minor: int,
+    max_minor: int | None,
+    now: datetime,
+    settings: AuctionSettings,
+) -> BidResult | None:
+    """An attempt on a pooled connection in autocommit: each statement is its own transaction."""
+    engine = db.session.get_bind()
+    assert isinstance(engine, Engine)
+    pooled = engine.raw_connection()
+    driver = pooled.driver_connection
+    assert driver is not None
+    try:
+        driver.autocommit = True
+
+        def execute(sql: str, params: dict[str, Any]) -> Sequence[Any]:
+            return driver.execute(sql, params).fetchall()
+
+        result = _attempt(
+            execute, user_id, auction_id, amount_minor, max_minor, now, settings, lock=False
+        )
+    finally:
+        driver.autocommit = False
+        pooled.close()
+    if result is not None:
+        db.session.expire_all()  # what the session had read of this auction is old now
     return result
+
+
+def _attempt_in_session(
+    user_id: int,
+    auction_id: int,
+    amount_minor: int,
+    max_minor: int | None,
+    now: datetime,
+    settings: AuctionSettings,
+    *,
+    lock: bool,
+) -> BidResult | None:
+    """An attempt in the session's transaction (a caller's, or the final locked attempt)."""
+    conn = db.session.connection()
+
+    def execute(sql: str, params: dict[str, Any]) -> Sequence[Any]:
+        return conn.exec_driver_sql(sql, params).all()
+
+    try:
+        result = _attempt(
+            execute, user_id, auction_id, amount_minor, max_minor, now, settings, lock=lock
+        )
+    except BaseException:
+        db.session.rollback()  # nothing was written; the lock, if any, is released
+        raise
+    if result is None:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return result
+
+
+def _place_bid_locked(
+    user_id: int,
+    auction_id: int,
+    amount_minor: int,
+    max_minor: int | None,
+    now: datetime,
+    settings: AuctionSettings,
+) -> BidResult:
+    """SQLite: the write lock first, then the same read and decision, the writes, one commit."""
+    queue_as_writer(db.session)
+    conn = db.session.connection()
+    try:
+        row = conn.execute(_STANDING, {"auction_id": auction_id, "user_id": user_id}).first()
+        standing = _standing_of(row, settings)
+        if rules.is_due(standing.state, now):
+            raise _AuctionDue
+        advance = _decide(standing, user_id, amount_minor, max_minor, now)
+        assert standing.org_id is not None
+        written = _advance_locked(conn, auction_id, standing.org_id, user_id, advance, now)
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return _result(auction_id, standing.org_id, advance, written, now)
+
+
+def _result(
+    auction_id: int,
+    org_id: int,
+    advance: _Advance,
+    written: list[tuple[int, int, int, bool]],
+    now: datetime,
+) -> BidResult:
+    after = advance.after
+    price = after.current_price if after.current_price is not None else after.starting_price
+    return BidResult(
+        auction_id=auction_id,
+        bidder_org_id=org_id,
+        bids=tuple(PlacedBidRow(i, org, amount, proxy, now) for i, org, amount, proxy in written),
+        leading=after.leader_org_id == org_id,
+        extended=after.ends_at > advance.state.ends_at,
+        current_price_minor=price,
+        minimum_next_bid_minor=rules.minimum_next_bid(after),
+        ends_at=after.ends_at,
+        raised_max=not advance.bids,
+    )
 
 
 def _check_standing(standing: _Standing) -> None:
@@ -722,57 +1191,6 @@ def _check_standing(standing: _Standing) -> None:
             N_("Your deposit must be held before you can bid: lodge it and wait for confirmation."),
             code="deposit_not_held",
         )
-
-
-def _save_max(auction_id: int, org_id: int, user_id: int, max_minor: int, *, now: datetime) -> None:
-    proxy = db.session.scalar(
-        select(ProxyBid).where(ProxyBid.auction_id == auction_id, ProxyBid.bidder_org_id == org_id)
-    )
-    if proxy is None:
-        db.session.add(
-            ProxyBid(
-                auction_id=auction_id,
-                bidder_org_id=org_id,
-                user_id=user_id,
-                max_minor=max_minor,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-    else:
-        proxy.max_minor = max_minor
-        proxy.user_id = user_id
-        proxy.updated_at = now
-
-
-def _raise_max(
-    auction: Auction, org_id: int, user_id: int, max_minor: int, current: int, *, now: datetime
-) -> BidResult:
-    """The leader raises its maximum: no bid is placed, the price stays."""
-    price = auction.current_price_minor or auction.starting_price_minor
-    ends_at = as_utc(auction.ends_at)
-    _save_max(auction.id, org_id, user_id, max_minor, now=now)
-    audit.record(
-        actor_id=user_id,
-        action="auction.raise_max",
-        object_type="auction",
-        object_id=auction.id,
-        now=now,
-        before={"max_set": current > 0},
-        after={"bidder_org_id": org_id, "max_set": True},
-    )
-    db.session.commit()
-    return BidResult(
-        auction=auction,
-        bidder_org_id=org_id,
-        bids=(),
-        leading=True,
-        extended=False,
-        current_price_minor=price,
-        minimum_next_bid_minor=price + auction.increment_minor,
-        ends_at=ends_at,
-        raised_max=True,
-    )
 
 
 def my_maximum(actor: User | None, auction: Auction) -> int | None:

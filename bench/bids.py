@@ -4,7 +4,9 @@
                                    [--workers 2] [--threads 8]
 
 In one run, with N concurrent bidders (one process each, so the GIL is not what
-is measured) against one auction row:
+is measured) against one auction row, each phase measured over the same window
+that opens once every bidder is ready (connected; in the service phase, its app
+built, which takes seconds of CPU on a small machine):
 
 1. bare:    the database operation bidding rests on, straight through psycopg:
             BEGIN; SELECT … FOR UPDATE of one row; UPDATE it; COMMIT.
@@ -18,6 +20,10 @@ with a maximum a few increments above it, so a bid that arrives just after
 another is lifted to the new minimum (proxy bidding) instead of refused; a
 bidder that leads waits (watching the price) until it is outbid. "Accepted"
 counts submissions that wrote at least one bid of the bidder's own.
+
+"tries/s" counts every submission (accepted, refused, raised): the ratio is of
+accepted bids only, and with N bidders racing for one price most submissions
+arrive after another bid and are refused (or lifted, with --headroom).
 
 Afterwards the bids stored are compared with those the bidders were told were
 written: lost bids (told, not stored) and phantom bids (stored, never told)
@@ -53,7 +59,6 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 
 import psycopg
 import requests
-from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 START = 100_000_000  # ¥1,000,000.00
@@ -183,18 +188,29 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
 # --- the three phases ------------------------------------------------------------------------
 
 
-def wait_until(moment: float) -> None:
-    time.sleep(max(0.0, moment - time.time()))
+# Set by run_phase before it forks the bidders: they report ready (connected, app built)
+# and are then given one window, so no bidder's start-up falls inside another's window.
+_GATE: dict[str, Any] = {}
 
 
-def bare_worker(args: tuple[str, float, float]) -> Tally:
+def ready_then_window() -> float:
+    """Tell the phase this bidder is ready; wait for the common window's start; its stop."""
+    gate = _GATE["barrier"]
+    gate.wait()  # everyone ready
+    gate.wait()  # the window is published
+    start, stop = _GATE["window"][:]
+    time.sleep(max(0.0, start - time.time()))
+    return float(stop)
+
+
+def bare_worker(args: tuple[str]) -> Tally:
     """Lock the row, update it, commit: as fast as the database lets one client."""
-    conninfo, start, stop = args
+    (conninfo,) = args
     tally = Tally()
     with psycopg.connect(conninfo) as conn:
         conn.execute("SELECT 1")
         conn.commit()
-        wait_until(start)
+        stop = ready_then_window()
         while time.time() < stop:
             t0 = time.perf_counter()
             conn.execute("SELECT n FROM bench_counter WHERE id = 1 FOR UPDATE").fetchone()
@@ -205,12 +221,11 @@ def bare_worker(args: tuple[str, float, float]) -> Tally:
     return tally
 
 
-def service_worker(args: tuple[str, str, int, int, int, float, float, int, int]) -> Tally:
+def service_worker(args: tuple[str, str, int, int, int, int, int]) -> Tally:
     """One bidder calling the service layer in its own process and app."""
-    url, work, user_id, org_id, auction_id, start, stop, headroom, jump = args
+    url, work, user_id, org_id, auction_id, headroom, jump = args
     rng = random.Random(user_id)
     from auctions import rules, services
-    from auctions.models import Auction
     from marketplace import create_app
     from marketplace.accounts.models import User
     from marketplace.domain import DomainError
@@ -218,30 +233,31 @@ def service_worker(args: tuple[str, str, int, int, int, float, float, int, int])
 
     app = create_app(app_config(url, Path(work)))
     tally = Tally()
-    with app.app_context():
+    watch = psycopg.connect(libpq(url), autocommit=True)
+    with watch, app.app_context():
         user = db.session.get(User, user_id)
         minimum, leading = START, False
         db.session.rollback()
-        wait_until(start)
+        stop = ready_then_window()
         while time.time() < stop:
-            if leading:  # watch the price until someone outbids us
-                row = db.session.execute(
-                    select(Auction.leader_org_id, Auction.current_price_minor).where(
-                        Auction.id == auction_id
-                    )
-                ).one()
-                db.session.rollback()
-                if row.leader_org_id == org_id:
+            if leading:  # watch the price until someone outbids us (a plain read: the
+                # watching is the bidder's, not the service's, and must not crowd it out)
+                leader_org_id, price = watch.execute(
+                    "SELECT leader_org_id, current_price_minor FROM auctions WHERE id = %s",
+                    (auction_id,),
+                ).fetchone()
+                if leader_org_id == org_id:
                     time.sleep(0.002)
                     continue
-                minimum, leading = row.current_price_minor + INC, False
+                minimum, leading = price + INC, False
             t0 = time.perf_counter()
+            amount = minimum + rng.randrange(jump) * INC  # as the HTTP bidders do
             try:
                 result = services.place_bid(
                     user,
                     auction_id,
-                    minimum + rng.randrange(jump) * INC,
-                    max_minor=minimum + headroom * INC if headroom else None,
+                    amount,
+                    max_minor=amount + headroom * INC if headroom else None,
                     now=datetime.now(UTC),
                 )
             except rules.BidBelowMinimum as error:
@@ -263,13 +279,13 @@ def service_worker(args: tuple[str, str, int, int, int, float, float, int, int])
             elif result.own_bids:
                 tally.accepted += 1
             leading = result.leading
-            minimum = (result.auction.current_price_minor or START) + INC
+            minimum = result.minimum_next_bid_minor
     return tally
 
 
-def http_worker(args: tuple[str, str, int, int, float, float, int, int]) -> Tally:
+def http_worker(args: tuple[str, str, int, int, int, int]) -> Tally:
     """One bidder posting to the API over a keep-alive connection."""
-    base, token, org_id, auction_id, start, stop, headroom, jump = args
+    base, token, org_id, auction_id, headroom, jump = args
     rng = random.Random(org_id)
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
@@ -277,7 +293,7 @@ def http_worker(args: tuple[str, str, int, int, float, float, int, int]) -> Tall
     tally = Tally()
     minimum, leading = START, False
     session.get(f"{base}/api/v1/auctions/{auction_id}")
-    wait_until(start)
+    stop = ready_then_window()
     while time.time() < stop:
         if leading:
             state = session.get(f"{base}/api/v1/auctions/{auction_id}").json()
@@ -315,10 +331,20 @@ def http_worker(args: tuple[str, str, int, int, float, float, int, int]) -> Tall
     return tally
 
 
-def run_phase(worker: Any, jobs: list[tuple[Any, ...]]) -> list[Tally]:
+def run_phase(
+    worker: Any, jobs: list[tuple[Any, ...]], *, seconds: float, warmup: float
+) -> list[Tally]:
+    """Run one bidder a process; the window opens `warmup` s after the last is ready."""
     context = multiprocessing.get_context("fork")
+    _GATE["barrier"] = context.Barrier(len(jobs) + 1, timeout=600)
+    _GATE["window"] = context.Array("d", 2)
     with context.Pool(len(jobs)) as pool:
-        return pool.map(worker, jobs)
+        pending = pool.map_async(worker, jobs)
+        _GATE["barrier"].wait()  # all bidders ready
+        start = time.time() + warmup
+        _GATE["window"][:] = [start, start + seconds]
+        _GATE["barrier"].wait()
+        return pending.get()
 
 
 # --- gunicorn ------------------------------------------------------------------------------
@@ -363,15 +389,18 @@ def start_gunicorn(
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if requests.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200:
-                return process, base
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    stop_gunicorn(process)
-    raise RuntimeError("gunicorn did not start")
+    deadline = time.time() + 120
+    try:
+        while time.time() < deadline:
+            try:
+                if requests.get(f"{base}/api/v1/openapi.json", timeout=10).status_code == 200:
+                    return process, base
+            except requests.RequestException:  # not listening yet, or slow on a busy machine
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+    except BaseException:
+        stop_gunicorn(process)
+        raise
 
 
 def stop_gunicorn(process: subprocess.Popen) -> None:
@@ -443,7 +472,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument(
-        "--warmup", type=float, default=3.0, help="seconds for the bidders to start"
+        "--warmup",
+        type=float,
+        default=1.0,
+        help="seconds from the last bidder being ready (connected, app built) to the start",
     )
     parser.add_argument(
         "--jump",
@@ -474,14 +506,9 @@ def main() -> int:
         plan = seed(url, work, args.bidders)
         people = plan["people"]
 
-        def window() -> tuple[float, float]:
-            start = time.time() + args.warmup
-            return start, start + args.seconds
+        phase = {"seconds": args.seconds, "warmup": args.warmup}
+        bare = run_phase(bare_worker, [(conninfo,)] * args.bidders, **phase)
 
-        start, stop = window()
-        bare = run_phase(bare_worker, [(conninfo, start, stop)] * args.bidders)
-
-        start, stop = window()
         service = run_phase(
             service_worker,
             [
@@ -491,23 +518,22 @@ def main() -> int:
                     user_id,
                     org_id,
                     plan["service_auction"],
-                    start,
-                    stop,
                     headroom,
                     jump,
                 )
                 for user_id, org_id, _ in people
             ],
+            **phase,
         )
 
         gunicorn, base = start_gunicorn(url, work, args.workers, args.threads)
-        start, stop = window()
         http = run_phase(
             http_worker,
             [
-                (base, token, org_id, plan["http_auction"], start, stop, headroom, jump)
+                (base, token, org_id, plan["http_auction"], headroom, jump)
                 for _, org_id, token in people
             ],
+            **phase,
         )
     finally:
         if gunicorn is not None:
@@ -529,7 +555,7 @@ def main() -> int:
     print()
     print(
         f"{'path':<30} {'ops/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'target':>7}"
-        f" {'accepted':>9} {'refused':>8} {'raised':>7}"
+        f" {'accepted':>9} {'refused':>8} {'raised':>7} {'tries/s':>8}"
     )
     for row, target in zip(rows, (None, 0.6, 0.3), strict=True):
         ratio = row.rate / base_rate
@@ -537,6 +563,7 @@ def main() -> int:
         print(
             f"{row.label:<30} {row.rate:>9.0f} {row.p50_ms:>8.2f} {row.p99_ms:>8.2f}"
             f" {ratio:>6.2f} {mark:>7} {row.accepted:>9} {row.refused:>8} {row.raised:>7}"
+            f" {(row.accepted + row.refused + row.raised) / args.seconds:>8.0f}"
         )
     for label, tallies in (("service", service), ("HTTP", http)):
         codes: dict[str, int] = {}

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from listings.need_rules import NeedStatus
 from listings.rules import IPKind, ListingStatus, SaleState
 from marketplace.accounts.models import Organisation
 from marketplace.db_types import StoredFileMixin, enum_column
@@ -204,3 +215,31 @@ class NegotiationMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     negotiation: Mapped[Negotiation] = relationship(back_populates="messages")
+
+
+class TechNeed(db.Model):
+    """A technology need (技术需求) posted by a verified enterprise: a problem it wants solved."""
+
+    __tablename__ = "tech_needs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    problem: Mapped[str] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(String(32), index=True)
+    ipc_classes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    budget_min_minor: Mapped[int | None] = mapped_column(BigInteger)
+    budget_max_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    deadline: Mapped[date | None] = mapped_column(Date)
+    min_trl: Mapped[int | None] = mapped_column(Integer)
+    transfer_modes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    region: Mapped[str] = mapped_column(String(64))
+    status: Mapped[NeedStatus] = mapped_column(enum_column(NeedStatus), index=True)
+    close_reason: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation] = relationship()

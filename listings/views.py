@@ -25,6 +25,7 @@ from listings.rules import EVIDENCE_KINDS, FIELDS, IPKind, ListingStatus, Transf
 from listings.sale_views import market_calendar
 from listings.schemas import ListingInputSchema, editor_form_to_input
 from listings.storage import evidence_path
+from listings.valuation.views import listing_panel as valuation_panel
 from marketplace.audit.services import history
 from marketplace.clock import now
 from marketplace.domain import N_, DomainError, ValidationFailed
@@ -71,6 +72,7 @@ def detail(listing_id: int) -> str:
         similar=similar_listings(listing.id, 4) if published else [],
         sale_panel=sale_panel,
         open_auction=running[0] if running else None,
+        **valuation_panel(listing),
     )
 
 

@@ -59,6 +59,12 @@ def _init_extensions(app: Flask) -> None:
     from auctions import handlers
 
     handlers.connect()
+    import marketplace.payments
+
+    marketplace.payments.init_app(app)
+    from brokers import handlers as broker_handlers
+
+    broker_handlers.connect()
     import search
 
     search.init_app(app)
@@ -67,9 +73,16 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from auctions.api import blp as auctions_api
     from auctions.views import bp as auctions_views
+    from brokers.api import blp as brokers_api
+    from brokers.matching_views import bp as matching_views
+    from brokers.views import bp as brokers_views
     from listings.api import blp as listings_api
+    from listings.need_api import blp as needs_api
+    from listings.need_views import bp as needs_views
     from listings.sale_api import blp as sales_api
     from listings.sale_views import bp as sales_views
+    from listings.valuation.api import blp as valuation_api
+    from listings.valuation.views import bp as valuation_views
     from listings.views import bp as listings_views
     from marketplace.accounts.views import bp as accounts_views
     from marketplace.deals.api import blp as deals_api
@@ -77,6 +90,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.deals.views import bp as deals_views
     from marketplace.extensions import api
     from marketplace.main import bp as main_views
+    from marketplace.payments.api import blp as payments_api
+    from marketplace.payments.views import bp as payments_views
     from marketplace.review.views import bp as review_views
     from search.views import bp as search_views
 
@@ -90,6 +105,11 @@ def _register_blueprints(app: Flask) -> None:
         sales_views,
         deals_views,
         publicity_views,
+        valuation_views,
+        needs_views,
+        matching_views,
+        brokers_views,
+        payments_views,
     ):
         app.register_blueprint(blueprint)
     from marketplace.extensions import csrf
@@ -100,6 +120,10 @@ def _register_blueprints(app: Flask) -> None:
         (auctions_api, "/api/v1/auctions"),
         (sales_api, "/api/v1/sales"),
         (deals_api, "/api/v1/deals"),
+        (valuation_api, "/api/v1/valuations"),
+        (needs_api, "/api/v1/needs"),
+        (payments_api, "/api/v1/payments"),
+        (brokers_api, "/api/v1/brokers"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)
@@ -112,6 +136,7 @@ def _register_cli(app: Flask) -> None:
     from marketplace.audit.cli import audit_cli
     from marketplace.deals.cli import deals_cli
     from marketplace.demo.cli import demo_cli
+    from marketplace.payments.cli import payments_cli
     from search.cli import search_cli
 
     for group in (
@@ -121,6 +146,7 @@ def _register_cli(app: Flask) -> None:
         deals_cli,
         demo_cli,
         listings_cli,
+        payments_cli,
         search_cli,
     ):
         app.cli.add_command(group)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from search.needs import NeedIndex
 
 # Facets every backend counts; the values are the document's keyword fields.
 FACETS: tuple[str, ...] = ("field", "ipc_section", "transfer_mode", "trl", "region", "price_band")
@@ -79,6 +82,11 @@ class SearchBackend(Protocol):
 
     name: str
 
+    @property
+    def needs(self) -> NeedIndex:
+        """The technology needs of this backend: a second kind of document, indexed apart."""
+        ...
+
     def index(self, documents: Iterable[SearchDocument]) -> int:
         """Add or replace documents; return how many were written."""
         ...
@@ -109,4 +117,8 @@ class SearchBackend(Protocol):
 
     def similar(self, listing_id: int, limit: int = 4) -> list[int]:
         """Ids of the listings most like this one ("more like this"), best first."""
+        ...
+
+    def related(self, text: str, limit: int = 50) -> list[tuple[int, float]]:
+        """(id, score) of the listings sharing most words with a long text (matching)."""
         ...

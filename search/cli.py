@@ -15,6 +15,12 @@ from search.indexer import (
     published_count,
     reindex,
 )
+from search.need_indexer import (
+    drain_all_needs,
+    has_pending_needs,
+    open_need_count,
+    reindex_needs,
+)
 
 search_cli = AppGroup("search", help="Search index maintenance.")
 
@@ -41,6 +47,8 @@ def reindex_command(batch_size: int, if_empty: bool) -> None:
             raise click.ClickException(f"{primary.name} cannot be reached: {exc}") from exc
         if count:
             click.echo(f"The {primary.name} index holds {count} listings; not rebuilding it.")
+            if not primary.needs.count() and open_need_count():
+                _rebuild_needs(primary, fallback, batch_size)  # e.g. an index from before needs
             return
     expected = published_count()
     if fallback is not None and fallback is not primary:
@@ -48,6 +56,22 @@ def reindex_command(batch_size: int, if_empty: bool) -> None:
         _rebuild(fallback, expected, batch_size, "Embedded fallback", mark_processed=False)
     label = "Elasticsearch (new index)" if is_versioned(primary) else primary.name.capitalize()
     _rebuild(primary, expected, batch_size, label, mark_processed=True)
+    _rebuild_needs(primary, fallback, batch_size)
+
+
+def _rebuild_needs(primary: SearchBackend, fallback: SearchBackend | None, batch_size: int) -> None:
+    """Rebuild the technology needs of each index (after the listings)."""
+    backends = [fallback] if fallback is not None and fallback is not primary else []
+    for backend in [*backends, primary]:
+        start = time.perf_counter()
+        try:
+            total = reindex_needs(backend, batch_size=batch_size, mark_processed=backend is primary)
+        except SearchUnavailable as exc:
+            raise click.ClickException(
+                f"{backend.name} cannot be reached, its needs index is unchanged: {exc}"
+            ) from exc
+        elapsed = time.perf_counter() - start
+        click.echo(f"{backend.name}: indexed {total} technology needs in {elapsed:.1f} s.")
 
 
 def _rebuild(
@@ -84,7 +108,12 @@ def drain_command(limit: int) -> None:
         f"Processed {report.events} events: {report.indexed} indexed, {report.deleted} removed, "
         f"{report.failed} failed, {report.deferred} waiting."
     )
-    if report.failed or report.deferred:
+    needs = drain_all_needs(limit=limit)
+    click.echo(
+        f"Technology needs: {needs.events} events, {needs.indexed} indexed, "
+        f"{needs.deleted} removed, {needs.failed} failed, {needs.deferred} waiting."
+    )
+    if report.failed or report.deferred or needs.failed or needs.deferred:
         error = last_failure(get_backend())
         if error:
             click.echo(f"The search backend is failing: {error}", err=True)
@@ -105,6 +134,16 @@ def status_command() -> None:
                 count = str(backend.count())
             except Exception as exc:
                 count = f"? ({exc})"
-        click.echo(f"{backend.name}: {'up' if healthy else 'DOWN'}, {count} listings")
+        needs = "?"
+        if healthy:
+            try:
+                needs = str(backend.needs.count())
+            except Exception as exc:
+                needs = f"? ({exc})"
+        click.echo(
+            f"{backend.name}: {'up' if healthy else 'DOWN'}, {count} listings, {needs} needs"
+        )
     click.echo(f"published listings: {published_count()}")
-    click.echo(f"pending index events: {'yes' if has_pending() else 'none'}")
+    click.echo(f"open technology needs: {open_need_count()}")
+    pending_events = has_pending() or has_pending_needs()
+    click.echo(f"pending index events: {'yes' if pending_events else 'none'}")

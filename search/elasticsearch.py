@@ -31,7 +31,8 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, UnsupportedProductError
@@ -46,6 +47,7 @@ from search.backend import (
     SearchResult,
     SearchUnavailable,
 )
+from search.needs import related_terms
 from search.text import (
     STOPWORDS,
     Clause,
@@ -65,6 +67,9 @@ from search.text import (
     suggestion_prefix,
     suggestion_weight,
 )
+
+if TYPE_CHECKING:
+    from search.elasticsearch_needs import ElasticsearchNeedIndex
 
 log = logging.getLogger(__name__)
 
@@ -693,6 +698,48 @@ class ElasticsearchBackend:
                 if title and title not in titles:
                     titles.append(title)
         return titles[:limit]
+
+    def related(self, text: str, limit: int = 50) -> list[tuple[int, float]]:
+        """(id, score) of the listings sharing most words with `text`, by bm25 (matching).
+
+        Any word counts (a search needs all of them), in titles and summaries, as
+        the embedded backend's `related`.
+        """
+        tokens = [index_token(term) for term in related_terms(text)]
+        if not tokens:
+            return []
+        response = self._search(
+            query={
+                "multi_match": {
+                    "query": " ".join(tokens),
+                    "fields": [
+                        f"title^{FIELD_WEIGHTS['title']:g}",
+                        f"summary^{FIELD_WEIGHTS['summary']:g}",
+                    ],
+                    "type": "most_fields",
+                    "operator": "or",
+                }
+            },
+            size=int(limit),
+            source=False,
+            sort=[{"_score": "desc"}, {"id": "desc"}],
+        )
+        return [
+            (int(hit["_id"]), float(hit.get("_score") or 0.0))
+            for hit in (response or {}).get("hits", {}).get("hits", [])
+        ]
+
+    @cached_property
+    def needs(self) -> ElasticsearchNeedIndex:
+        """The technology needs: their own versioned index behind `<alias>-needs`."""
+        from search.elasticsearch_needs import ElasticsearchNeedIndex
+
+        return ElasticsearchNeedIndex(
+            self.client,
+            f"{self.alias}-needs",
+            settings=self.settings,
+            refresh_on_write=self.refresh_on_write,
+        )
 
     def similar(self, listing_id: int, limit: int = 4) -> list[int]:
         """Listings sharing title words with this one (more_like_this on titles and summaries),

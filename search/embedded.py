@@ -36,13 +36,17 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from search.backend import FACETS, SORTS, SearchDocument, SearchHit, SearchQuery, SearchResult
+from search.embedded_needs import EmbeddedNeedIndex
+from search.needs import RELATED_MIN_DOCS, related_terms
 from search.text import (
     Clause,
     clause_words,
@@ -77,6 +81,9 @@ SUMMARY_CHARS = 160
 # similar(): title words in more than this share of a large index say nothing about likeness.
 SIMILAR_MAX_DOC_SHARE = 0.2
 SIMILAR_MIN_DOCS = 1000
+# related(): words in more than this share of a large index are left out (see there).
+RELATED_LISTING_SHARE = 0.05
+DOC_FREQ_TTL = 600.0
 _EPOCH_2000 = datetime(2000, 1, 1, tzinfo=UTC)
 _NO_PRICE_ASC = 2**62  # negotiable listings sort after every price, both ways
 _NO_PRICE_DESC = -1
@@ -201,6 +208,10 @@ class EmbeddedSearchBackend:
         self._lock = threading.Lock()
         self._cache: _Cache | None = None
         self._schema_ready = False  # created on first use: building the app has no side effects
+        # Document frequencies for related(): exact counts cost ~2 ms a word on a large index,
+        # and pruning common words needs only a recent estimate.
+        self._doc_freqs: dict[str, int] = {}
+        self._doc_freqs_since = 0.0
 
     # -- connections -----------------------------------------------------------------------
 
@@ -719,6 +730,46 @@ class EmbeddedSearchBackend:
                 )
             ]
         return chosen
+
+    def related(self, text: str, limit: int = 50) -> list[tuple[int, float]]:
+        """(id, score) of the listings sharing most telling words with `text` (matching).
+
+        Any word counts (a search needs all of them); words in more than a small
+        share of a large index are left out: they say little and cost much, since
+        bm25 is computed for every listing that holds one of the words.
+        """
+        conn = self._conn()
+        terms = related_terms(text)
+        total = self.count()
+        if total >= RELATED_MIN_DOCS:
+            terms = [
+                t for t in terms if self._recent_doc_freq(conn, t) <= total * RELATED_LISTING_SHARE
+            ]
+        if not terms:
+            return []
+        expression = "{title summary} : (" + " OR ".join(fts5_term(t) for t in terms) + ")"
+        rows = conn.execute(
+            f"SELECT rowid, -{_BM25} FROM fts WHERE fts MATCH ? ORDER BY {_BM25}, rowid DESC "
+            "LIMIT ?",
+            (expression, int(limit)),
+        )
+        return [(int(doc_id), float(score)) for doc_id, score in rows]
+
+    def _recent_doc_freq(self, conn: sqlite3.Connection, term: str) -> int:
+        """How many listings hold the term, remembered for DOC_FREQ_TTL seconds."""
+        moment = time.monotonic()
+        if moment - self._doc_freqs_since > DOC_FREQ_TTL or len(self._doc_freqs) > 100_000:
+            self._doc_freqs = {}
+            self._doc_freqs_since = moment
+        freq = self._doc_freqs.get(term)
+        if freq is None:
+            freq = self._doc_freqs[term] = self._doc_freq(conn, term)
+        return freq
+
+    @cached_property
+    def needs(self) -> EmbeddedNeedIndex:
+        """The technology needs of this index file (their own tables)."""
+        return EmbeddedNeedIndex(self)
 
     @staticmethod
     def _doc_freq(conn: sqlite3.Connection, term: str) -> int:

@@ -16,7 +16,8 @@ from typing import TypeVar
 
 from sqlalchemy import select
 
-from listings.models import Listing
+from listings.models import Listing, TechNeed
+from listings.need_rules import NeedStatus
 from listings.rules import ListingStatus
 from marketplace.clock import now as clock_now
 from marketplace.extensions import db
@@ -29,6 +30,8 @@ from search.indexer import (
     record_success,
     retry_at,
 )
+from search.need_indexer import drain_needs, has_pending_needs
+from search.needs import NEED_FACETS, NEED_SORTS
 
 log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100
@@ -214,3 +217,75 @@ def pick_highlight(hit: SearchHit, part: str, locale: str) -> str:
     if mine and ("<mark>" in mine or "<mark>" not in theirs):
         return mine
     return theirs or mine or hit.highlights.get(part, "")
+
+
+# -- technology needs (技术需求) -----------------------------------------------------------
+
+
+def make_need_query(
+    text: str | None = "",
+    filters: dict[str, Sequence[str]] | None = None,
+    sort: str | None = "relevance",
+    page: int | None = 1,
+    per_page: int | None = 20,
+) -> SearchQuery:
+    """A query of needs from loosely typed input: unknown facets and sorts dropped, bounds clamped."""
+    clean: dict[str, tuple[str, ...]] = {}
+    for facet, values in (filters or {}).items():
+        if facet in NEED_FACETS:
+            kept = tuple(dict.fromkeys(str(v) for v in values if str(v).strip()))
+            if kept:
+                clean[facet] = kept
+    return SearchQuery(
+        text=(text or "").strip()[:MAX_TEXT],
+        filters=clean,
+        sort=sort if sort in NEED_SORTS else "relevance",
+        page=max(1, int(page or 1)),
+        per_page=max(1, min(int(per_page or 20), MAX_PER_PAGE)),
+    )
+
+
+def _drain_needs_first() -> None:
+    try:
+        if has_pending_needs():
+            drain_needs()
+    except Exception:
+        log.exception("search: draining pending need events failed")
+        db.session.rollback()
+
+
+def run_need_search(query: SearchQuery) -> SearchOutcome:
+    """Search open needs (the fallback answers while the primary is unreachable)."""
+    _drain_needs_first()
+    result, backend, degraded = _routed(lambda b: b.needs.search(query))
+    return SearchOutcome(result=result, backend=backend.name, degraded=degraded)
+
+
+def needs_for(hits: Sequence[SearchHit]) -> dict[int, TechNeed]:
+    """The open needs behind `hits`, by id (the database has the facts)."""
+    ids = [hit.id for hit in hits]
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(TechNeed).where(TechNeed.id.in_(ids), TechNeed.status == NeedStatus.OPEN)
+    )
+    return {need.id: need for need in rows}
+
+
+def related_listings(text: str, limit: int = 50) -> list[tuple[int, float]]:
+    """(listing id, score) of published listings sharing most words with `text` (matching)."""
+    if has_pending():
+        try:
+            drain()
+        except Exception:
+            log.exception("search: draining pending index events failed")
+            db.session.rollback()
+    value, _, _ = _routed(lambda b: b.related(text, limit))
+    return value
+
+
+def related_needs(text: str, limit: int = 50) -> list[tuple[int, float]]:
+    """(need id, score) of open needs sharing most words with `text` (matching)."""
+    _drain_needs_first()
+    value, _, _ = _routed(lambda b: b.needs.related(text, limit))
+    return value

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from listings import services as listings
 from listings.ip_numbers import check_character_cn
-from listings.models import Listing
+from listings.models import Listing, TechNeed
+from listings.need_rules import NeedInput
+from listings.needs import post_need
 from listings.rules import IPKind, ListingStatus
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import OrganisationKind, User
@@ -128,3 +130,64 @@ def listing(
         return item
     listings.withdraw(owner, item.id, now=now)
     return item
+
+
+def enterprise(now: datetime, *, verified: bool = True, name: str | None = None) -> User:
+    """A user of a (verified) enterprise: who posts technology needs and buys."""
+    return seller(now, verified=verified, kind=OrganisationKind.ENTERPRISE, name=name)
+
+
+def need_input(**overrides: object) -> NeedInput:
+    """A complete, valid technology need as an enterprise would type it."""
+    values: dict[str, object] = {
+        "title": "寻求高镍正极材料循环寿命提升技术",
+        "problem": "现有高镍三元正极材料循环500次后容量衰减超过20%，需要改性或包覆技术。",
+        "field": "energy",
+        "region": "上海市",
+        "ipc_classes": ("H01M 4/525",),
+        "budget_min_minor": 20_000_000,
+        "budget_max_minor": 80_000_000,
+        "transfer_modes": ("assignment", "exclusive_licence"),
+    }
+    values.update(overrides)
+    return NeedInput(**values)  # type: ignore[arg-type]
+
+
+def need(owner: User, now: datetime, **overrides: object) -> TechNeed:
+    """An open technology need of `owner`'s enterprise, posted through the service."""
+    return post_need(owner, need_input(**overrides), now=now)
+
+
+def broker(
+    now: datetime,
+    *,
+    reviewer: User | None = None,
+    accredited: bool = True,
+    expires_in_days: int = 365,
+    level: str = "senior",
+    name: str | None = None,
+) -> User:
+    """A user of a verified broker agency who applied as a broker (accredited unless told)."""
+    from datetime import timedelta
+
+    from brokers import services as brokers
+    from brokers.rules import BrokerLevel
+
+    reviewer = reviewer or platform_reviewer(now)
+    user = seller(now, reviewer=reviewer, kind=OrganisationKind.BROKER_AGENCY, name=name)
+    brokers.apply(
+        user,
+        brokers.Application(
+            level=BrokerLevel(level),
+            certificate_number=f"JJR-{user.id:06d}",
+            issuing_body="上海市科学技术委员会",
+            expires_on=(now + timedelta(days=expires_in_days)).date(),
+            region="上海市",
+            expertise_fields=("energy",),
+            languages=("zh", "en"),
+        ),
+        now=now,
+    )
+    if accredited:
+        brokers.accredit(reviewer, brokers.broker_of(user).id, now=now)  # type: ignore[union-attr]
+    return user

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime, timedelta
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Engine, select, update
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import ApiToken, User
+from marketplace.clock import as_utc
 from marketplace.extensions import db, login_manager
+
+# A token's last use is written at most this often: an API call then reads its token
+# and writes nothing but its own effect (a bid must not queue behind a token update).
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 def init_app(app: Flask) -> None:
@@ -30,10 +39,39 @@ def api_actor(*, allow_session: bool = True) -> User | None:
     from flask import request
     from flask_login import current_user
 
-    from marketplace.accounts.services import user_for_api_token
     from marketplace.clock import now
 
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        return user_for_api_token(header.removeprefix("Bearer ").strip(), now=now())
+        return user_for_token(header.removeprefix("Bearer ").strip(), now=now())
     return current_user if allow_session and current_user.is_authenticated else None
+
+
+def user_for_token(plain: str, *, now: datetime) -> User | None:
+    """The active user a bearer token belongs to, or None; notes the token's use (throttled).
+
+    One read of token and user. Outside a caller's transaction it runs in autocommit
+    (no BEGIN/COMMIT round trips), and `last_used_at` is written only when it is more
+    than TOKEN_TOUCH_INTERVAL old.
+    """
+    digest = hashlib.sha256(plain.encode()).hexdigest()
+    session = db.session()
+    if (
+        isinstance(session.get_bind(), Engine)
+        and not session.in_transaction()
+        and not (session.new or session.dirty or session.deleted)
+    ):
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    row = session.execute(
+        select(User, ApiToken.id, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None or not row[0].active:
+        session.commit()
+        return None
+    user, token_id, last_used_at = row
+    if last_used_at is None or as_utc(last_used_at) <= now - TOKEN_TOUCH_INTERVAL:
+        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    session.commit()
+    return user

@@ -17,7 +17,10 @@ from listings.rules import FIELDS, IPKind, TransferMode
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import OrganisationKind, User
 from marketplace.accounts.rules import make_credit_code
-from marketplace.demo import trading
+from marketplace.demo import brokers as brokers_demo
+from marketplace.demo import needs as needs_demo
+from marketplace.demo import payments as payments_demo
+from marketplace.demo import trading, valuation
 from marketplace.demo.catalogue import (
     CITIES,
     CN_PATTERNS,
@@ -36,6 +39,7 @@ PASSWORDS = {
     "seller@demo.market": "Seller-demo-2026",
     "buyer@demo.market": "Buyer-demo-2026",
 }
+PASSWORDS.update(brokers_demo.PASSWORDS)
 MEMBER_PASSWORD = "Member-demo-2026"
 
 # (kind, name pattern, English pattern, credit-code prefix: registration authority + kind)
@@ -116,6 +120,19 @@ def load(
         now=now,
         upload_folder=evidence_folder.parent,
         pdf=_certificate_pdf_text("Bank transfer receipt"),
+    )
+    summary.trading.update(valuation.load(sellers=sellers, buyers=buyers, now=now))
+    summary.trading.update(
+        payments_demo.load(
+            reviewer=admin,
+            now=now,
+            upload_folder=evidence_folder.parent,
+            pdf=_certificate_pdf_text("Bank transfer receipt"),
+        )
+    )
+    summary.trading.update(needs_demo.load(buyers=buyers, now=now))
+    summary.trading.update(
+        brokers_demo.load(sellers=sellers, buyers=buyers, reviewer=admin, now=now)
     )
     return summary
 

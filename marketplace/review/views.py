@@ -96,3 +96,52 @@ def audit() -> str:
         broken=broken,
         object_type=object_type,
     )
+
+
+# --- technology brokers' accreditation (issue 6) -------------------------------------------
+
+
+@bp.route("/brokers")
+def brokers() -> str:
+    """Broker applications waiting for accreditation, oldest first."""
+    from brokers import services as broker_services
+
+    return render_template(
+        "review/brokers.html", applications=broker_services.broker_queue(current_user)
+    )
+
+
+@bp.route("/brokers/<int:broker_id>")
+def broker(broker_id: int) -> str:
+    """An application with its documents side by side, and the decision buttons."""
+    from brokers import services as broker_services
+
+    accounts.require_reviewer(current_user)
+    item = broker_services.get_broker(broker_id)
+    return render_template(
+        "review/broker.html",
+        broker=item,
+        history=history("broker", item.id),
+        decidable=item.status.value == "pending",
+        expired=item.expires_on < broker_services.today_in_market(now()),
+        fields=FIELDS,
+    )
+
+
+@bp.post("/brokers/<int:broker_id>/<any(accredit, refuse):decision>")
+def decide_broker(broker_id: int, decision: str) -> Response:
+    """Accredit a broker, or refuse with a reason the applicant reads."""
+    from brokers import services as broker_services
+
+    reason = request.form.get("reason", "")
+    try:
+        if decision == "accredit":
+            broker_services.accredit(current_user, broker_id, now=now(), note=reason)
+            flash(_("Broker accredited."), "success")
+        else:
+            broker_services.refuse(current_user, broker_id, reason, now=now())
+            flash(_("Application refused; the applicant reads your reason."), "info")
+    except DomainError as error:
+        flash(error.text(_), "danger")
+        return redirect(url_for("review.broker", broker_id=broker_id))
+    return redirect(url_for("review.brokers"))

@@ -5,9 +5,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from auctions.models import Auction, AuctionStatus
-from listings.models import ListedSale, Listing
+from brokers.models import DealCommission, Introduction, Mandate
+from listings.models import ListedSale, Listing, TechNeed
+from listings.valuation.models import Kind, Valuation
 from marketplace.deals.models import Channel, Deal, PublicityNotice
 from marketplace.extensions import db
+from marketplace.payments import ledger
 
 
 def test_demo_market_has_every_kind_of_trade_and_loads_only_once(app, db_session) -> None:
@@ -19,8 +22,15 @@ def test_demo_market_has_every_kind_of_trade_and_loads_only_once(app, db_session
     assert count(select(Listing).subquery()) == 80
     assert count(select(Auction).where(Auction.status == AuctionStatus.RUNNING).subquery()) == 3
     assert count(select(ListedSale).subquery()) == 3
-    assert count(select(PublicityNotice).subquery()) == 3
+    # three from the trading demo, one from the brokered negotiation
+    assert count(select(PublicityNotice).subquery()) == 4
     assert count(select(Deal).where(Deal.channel == Channel.OFFLINE).subquery()) == 3
     assert count(select(Deal).where(Deal.channel == Channel.ONLINE).subquery()) >= 4
+    assert count(select(TechNeed).subquery()) == 12
+    assert count(select(Mandate).subquery()) >= 2
+    assert count(select(Introduction).subquery()) >= 1
+    assert count(select(DealCommission).subquery()) >= 1
+    assert count(select(Valuation).where(Valuation.kind == Kind.FORMAL).subquery()) >= 1
+    assert ledger.check_all() == []
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0 and "already loaded" in again.output

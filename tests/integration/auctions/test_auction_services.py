@@ -67,7 +67,8 @@ def test_auction_starting_later_is_scheduled_and_refuses_bids_until_then(
         services.place_bid(bidder, market.auction.id, START, now=clock())
     assert caught.value.code == "auction_not_started"
     result = services.place_bid(bidder, market.auction.id, START, now=clock.advance(hours=2))
-    assert result.leading and result.auction.status == AuctionStatus.RUNNING
+    assert result.leading
+    assert db.session.get(Auction, market.auction.id).status == AuctionStatus.RUNNING
 
 
 @pytest.mark.parametrize(

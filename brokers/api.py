@@ -1,0 +1,230 @@
+"""REST endpoints of brokers (flask-smorest, in the OpenAPI document): the services the pages use.
+
+The directory and profiles are public; every write takes a bearer token
+(`Authorization: Bearer <token>`), since the API is exempt from CSRF. The
+statement is the caller's own (token, or the browser session for reading).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, g, request
+from flask_smorest import Blueprint
+
+from brokers import services
+from brokers.models import Broker
+from brokers.schemas import (
+    ApplicationInSchema,
+    BrokerListSchema,
+    BrokerOutSchema,
+    DecisionInSchema,
+    DirectoryArgsSchema,
+    IntroductionInSchema,
+    IntroductionOutSchema,
+    MandateInSchema,
+    MandateOutSchema,
+    ReasonInSchema,
+    StatementSchema,
+)
+from listings.schemas import DomainErrorSchema
+from marketplace.accounts.auth import api_actor
+from marketplace.accounts.models import User
+from marketplace.clock import now
+
+blp = Blueprint(
+    "brokers_api",
+    __name__,
+    description="Technology brokers (技术经纪人): accreditation, mandates, introductions",
+)
+_TOKEN = [{"bearerAuth": []}]
+
+
+@blp.before_request
+def _writes_need_a_token() -> None:
+    """Refuse an anonymous write before its body is read (401, not a 422 about the body)."""
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        g.broker_api_actor = api_actor(allow_session=False)
+        if g.broker_api_actor is None:
+            abort(401, description="Send an API token: Authorization: Bearer <token>.")
+
+
+def _actor() -> User:
+    actor: User = g.broker_api_actor
+    return actor
+
+
+def _reader() -> User:
+    actor = api_actor()
+    if actor is None:
+        abort(401, description="Send an API token: Authorization: Bearer <token>.")
+    return actor
+
+
+def _broker_out(broker: Broker, stats: services.BrokerStats | None = None) -> dict[str, Any]:
+    stats = stats or services.stats_for([broker.id])[broker.id]
+    return {
+        "id": broker.id,
+        "name": broker.user.name,
+        "organisation": broker.organisation.name,
+        "level": broker.level.value,
+        "status": broker.status.value,
+        "certificate_number": broker.certificate_number,
+        "issuing_body": broker.issuing_body,
+        "expires_on": broker.expires_on,
+        "region": broker.region,
+        "expertise_fields": broker.expertise_fields,
+        "languages": broker.languages,
+        "accredited": services.broker_accredited(broker, now=now()),
+        "completed_deals": stats.completed_deals,
+        "rating_average": stats.rating_average,
+        "rating_count": stats.rating_count,
+    }
+
+
+@blp.route("/")
+@blp.arguments(DirectoryArgsSchema, location="query")
+@blp.response(200, BrokerListSchema)
+def directory(args: dict[str, Any]) -> dict[str, Any]:
+    """Accredited brokers with a valid certificate, filtered by field and region."""
+    brokers = services.directory(now=now(), field_code=args["field"], region=args["region"])
+    stats = services.stats_for([b.id for b in brokers])
+    return {"items": [(_broker_out(b, stats[b.id])) for b in brokers]}
+
+
+@blp.route("/<int:broker_id>")
+@blp.response(200, BrokerOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def profile(broker_id: int) -> Any:
+    """A broker's public profile."""
+    return _broker_out(services.public_broker(broker_id))
+
+
+@blp.route("/applications", methods=["POST"])
+@blp.arguments(ApplicationInSchema)
+@blp.response(201, BrokerOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema, description="No verified organisation")
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def apply(data: services.Application) -> Any:
+    """Apply (or apply again) for accreditation; a reviewer decides."""
+    broker = services.apply(
+        _actor(),
+        data,
+        now=now(),
+        warning_days=int(current_app.config.get("BROKER_EXPIRY_WARNING_DAYS", 60)),
+    )
+    return _broker_out(broker)
+
+
+@blp.route("/<int:broker_id>/<any(accredit, refuse):decision>", methods=["POST"])
+@blp.arguments(DecisionInSchema)
+@blp.response(200, BrokerOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema, description="Not a reviewer")
+@blp.alt_response(409, schema=DomainErrorSchema, description="Already decided")
+@blp.doc(security=_TOKEN)
+def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
+    """A reviewer accredits (with a note) or refuses (with a reason) an application."""
+    if decision == "accredit":
+        broker = services.accredit(_actor(), broker_id, now=now(), note=data["reason"])
+    else:
+        broker = services.refuse(_actor(), broker_id, data["reason"], now=now())
+    return _broker_out(broker)
+
+
+@blp.route("/mandates", methods=["POST"])
+@blp.arguments(MandateInSchema)
+@blp.response(201, MandateOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema, description="Exclusivity, broker not accredited")
+@blp.alt_response(422, schema=DomainErrorSchema, description="Terms; above_statutory_cap")
+@blp.doc(security=_TOKEN)
+def propose_mandate(data: services.MandateInput) -> Any:
+    """Propose a mandate (the principal or the broker); it binds when the other side accepts.
+
+    A rate above 500 bps (the Auction Law's 5 % reference) answers 422
+    `above_statutory_cap` unless `above_cap_agreed` is true.
+    """
+    return services.propose_mandate(_actor(), data, now=now())
+
+
+@blp.route("/mandates/<int:mandate_id>")
+@blp.response(200, MandateOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def get_mandate(mandate_id: int) -> Any:
+    """A mandate, for its broker, the principal and the reviewers."""
+    return services.visible_mandate(_reader(), mandate_id)
+
+
+@blp.route("/mandates/<int:mandate_id>/<any(accept, decline, terminate):action>", methods=["POST"])
+@blp.arguments(ReasonInSchema)
+@blp.response(200, MandateOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
+    """Accept or decline (withdraw) a proposal, or end a mandate by notice (reason required)."""
+    if action == "accept":
+        return services.accept_mandate(_actor(), mandate_id, now=now())
+    if action == "decline":
+        return services.decline_mandate(_actor(), mandate_id, now=now(), reason=data["reason"])
+    return services.terminate_mandate(_actor(), mandate_id, data["reason"], now=now())
+
+
+@blp.route("/introductions", methods=["POST"])
+@blp.arguments(IntroductionInSchema)
+@blp.response(201, IntroductionOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema, description="No mandate in force")
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def introduce(data: dict[str, Any]) -> Any:
+    """Introduce a buyer (buyer_org_id) to a listing, or a listing's seller to a need (need_id)."""
+    return services.introduce(_actor(), now=now(), **data)
+
+
+@blp.route("/introductions/<int:introduction_id>")
+@blp.response(200, IntroductionOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def get_introduction(introduction_id: int) -> Any:
+    """An introduction, for its parties, its broker and the reviewers."""
+    return services.visible_introduction(_reader(), introduction_id)
+
+
+@blp.route("/introductions/<int:introduction_id>/<any(accept, decline):answer>", methods=["POST"])
+@blp.response(200, IntroductionOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def answer_introduction(introduction_id: int, answer: str) -> Any:
+    """A party accepts or declines; when both accept, a negotiation opens (negotiation_id)."""
+    return services.respond_to_introduction(
+        _actor(), introduction_id, accept=answer == "accept", now=now()
+    )
+
+
+@blp.route("/statement")
+@blp.response(200, StatementSchema)
+@blp.alt_response(404, schema=DomainErrorSchema, description="The caller is not a broker")
+def statement() -> dict[str, Any]:
+    """The caller's commission statement: deals, amounts, paid as the payments ledger says."""
+    result = services.statement(_reader())
+    return {
+        "lines": [
+            {
+                "deal_id": line.deal.id,
+                "deal_title": line.deal.title,
+                "deal_status": line.deal.status.value,
+                "price_minor": line.commission.basis_minor,
+                "commission_minor": line.commission.amount_minor,
+                "currency": line.commission.currency,
+                "payer": line.commission.payer.value,
+                "mandate_id": line.commission.mandate_id,
+                "paid": line.paid,
+            }
+            for line in result.lines
+        ],
+        "earned": result.earned,
+        "paid": result.paid,
+        "outstanding": result.outstanding,
+    }

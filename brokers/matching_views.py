@@ -1,0 +1,68 @@
+"""Matching pages: listings for a need, enterprises for a listing, each with its reasons."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from brokers import matching
+from listings import needs
+from listings import services as listings
+from marketplace.clock import now
+
+bp = Blueprint("matching", __name__)
+INTRODUCTION_ENDPOINT = "brokers.new_introduction"
+
+
+def _introduction_url(**args: int) -> str | None:
+    """The brokers' introduction form for these parties, once that page exists."""
+    if INTRODUCTION_ENDPOINT not in current_app.view_functions:
+        return None
+    return url_for(INTRODUCTION_ENDPOINT, **args)
+
+
+@bp.get("/needs/<int:need_id>/matches")
+@login_required
+def need_matches(need_id: int) -> str:
+    """Published, available listings that could answer a need, best first, with why."""
+    moment = now()
+    found = matching.matches_for_need(current_user, need_id, now=moment)
+    need = needs.get_need(need_id)
+    broker = matching.is_broker_for(current_user, need_id=need_id, now=moment)
+    rows = [
+        {
+            "match": match,
+            "reasons": [reason.text(_) for reason in match.reasons],
+            "introduce": _introduction_url(need_id=need_id, listing_id=match.listing.id)
+            if broker
+            else None,
+        }
+        for match in found
+    ]
+    return render_template("brokers/matches_need.html", need=need, rows=rows, broker=broker)
+
+
+@bp.get("/listings/<int:listing_id>/matches")
+@login_required
+def listing_matches(listing_id: int) -> str:
+    """Enterprises that could want a listing (their needs, bids, intents, negotiations)."""
+    moment = now()
+    found = matching.matches_for_listing(current_user, listing_id, now=moment)
+    listing = listings.get_listing(listing_id)
+    broker = matching.is_broker_for(current_user, listing_id=listing_id, now=moment)
+    rows = [
+        {
+            "match": match,
+            "reasons": [reason.text(_) for reason in match.reasons],
+            "introduce": _introduction_url(
+                listing_id=listing_id, buyer_org_id=match.organisation.id
+            )
+            if broker
+            else None,
+        }
+        for match in found
+    ]
+    return render_template(
+        "brokers/matches_listing.html", listing=listing, rows=rows, broker=broker
+    )

@@ -1,0 +1,392 @@
+"""Broker input (HTML forms and API JSON) and output shapes.
+
+The HTML forms take yuan and percentages as people type them ("20,000", "1.5");
+the API takes minor units (分) and basis points.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
+
+from brokers import services
+from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
+from marketplace.domain import N_
+from marketplace.money import Money
+
+_required = {"required": N_("This field is required.")}
+_date = {**_required, "invalid": N_("Give a date, like 2027-06-30.")}
+
+
+def _choice(values: Any) -> validate.OneOf:
+    return validate.OneOf([v.value for v in values], error=N_("Choose from the list."))
+
+
+def day_start_utc(day: date, timezone: str = "Asia/Shanghai") -> datetime:
+    """Midnight of a market day, in UTC."""
+    return datetime.combine(day, time(), ZoneInfo(timezone)).astimezone(UTC)
+
+
+def last_day(moment: datetime, timezone: str = "Asia/Shanghai") -> date:
+    """The last market day of a term that ends (exclusive) at `moment`."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return (aware.astimezone(ZoneInfo(timezone)) - timedelta(microseconds=1)).date()
+
+
+def percent_to_bps(text: str, field: str) -> int:
+    """'1.5' or '1.5%' → 150 basis points; at most two decimals."""
+    cleaned = (text or "").strip().rstrip("%％").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError({field: [N_("Give the rate in percent, like 2 or 1.5.")]}) from None
+    bps = value * 100
+    if bps != bps.to_integral_value() or not value.is_finite():
+        raise ValidationError({field: [N_("Give the rate in percent, like 2 or 1.5.")]})
+    return int(bps)
+
+
+def _yuan(field: str, value: str, *, required: bool) -> int | None:
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise ValidationError({field: [N_("This field is required.")]})
+        return None
+    return Money.from_yuan_text(text, field=field).minor
+
+
+def _split(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value if str(v).strip()]
+    return [part.strip() for part in str(value or "").split(",") if part.strip()]
+
+
+# --- HTML forms ----------------------------------------------------------------------------
+
+
+class ApplicationFormSchema(Schema):
+    """The application form: the certificate and the public profile."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    level = fields.String(required=True, validate=_choice(BrokerLevel), error_messages=_required)
+    certificate_number = fields.String(
+        required=True, validate=validate.Length(1, 64), error_messages=_required
+    )
+    issuing_body = fields.String(
+        required=True, validate=validate.Length(1, 200), error_messages=_required
+    )
+    expires_on = fields.Date(required=True, error_messages=_date)
+    region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=_required)
+    expertise_fields = fields.Raw(load_default=list)
+    languages = fields.Raw(load_default=list)
+    bio = fields.String(load_default="", validate=validate.Length(max=5000))
+
+    @pre_load
+    def _strip(self, data: Any, **_: Any) -> Any:
+        return {k: v.strip() if isinstance(v, str) else v for k, v in dict(data).items()}
+
+    @post_load
+    def _to_input(self, data: dict[str, Any], **_: Any) -> services.Application:
+        return services.Application(
+            level=BrokerLevel(data["level"]),
+            certificate_number=data["certificate_number"],
+            issuing_body=data["issuing_body"],
+            expires_on=data["expires_on"],
+            region=data["region"],
+            expertise_fields=tuple(_split(data.get("expertise_fields"))),
+            languages=tuple(_split(data.get("languages"))),
+            bio=data.get("bio", ""),
+        )
+
+
+class MandateFormSchema(Schema):
+    """The mandate form: scope, term (dates of the market), commission in percent or yuan."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    broker_id = fields.Integer(
+        required=True, error_messages={**_required, "invalid": N_("Choose a broker.")}
+    )
+    side = fields.String(required=True, validate=_choice(MandateSide), error_messages=_required)
+    listing_id = fields.Integer(load_default=None, allow_none=True)
+    need_id = fields.Integer(load_default=None, allow_none=True)
+    exclusive = fields.Boolean(load_default=False)
+    starts_on = fields.Date(required=True, error_messages=_date)
+    ends_on = fields.Date(required=True, error_messages=_date)
+    notice_days = fields.Integer(
+        load_default=30, error_messages={"invalid": N_("Give a whole number of days.")}
+    )
+    commission_kind = fields.String(
+        required=True, validate=_choice(CommissionKind), error_messages=_required
+    )
+    rate = fields.String(load_default="")
+    minimum = fields.String(load_default="")
+    maximum = fields.String(load_default="")
+    fixed_fee = fields.String(load_default="")
+    payer = fields.String(required=True, validate=_choice(Payer), error_messages=_required)
+    above_cap_agreed = fields.Boolean(load_default=False)
+    scope_note = fields.String(load_default="", validate=validate.Length(max=5000))
+
+    def __init__(self, *args: Any, timezone: str = "Asia/Shanghai", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone = timezone
+
+    @pre_load
+    def _clean(self, data: Any, **_: Any) -> Any:
+        cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in dict(data).items()}
+        for key in ("listing_id", "need_id"):
+            if cleaned.get(key) == "":
+                cleaned[key] = None
+        return cleaned
+
+    @post_load
+    def _to_input(self, data: dict[str, Any], **_: Any) -> services.MandateInput:
+        kind = CommissionKind(data["commission_kind"])
+        values: dict[str, Any] = {}
+        if kind == CommissionKind.PERCENTAGE:
+            if not data["rate"]:
+                raise ValidationError({"rate": [N_("This field is required.")]})
+            values["rate_bps"] = percent_to_bps(data["rate"], "rate")
+            values["min_minor"] = _yuan("minimum", data["minimum"], required=False)
+            values["max_minor"] = _yuan("maximum", data["maximum"], required=False)
+        else:
+            values["fixed_minor"] = _yuan("fixed_fee", data["fixed_fee"], required=True)
+        return services.MandateInput(
+            broker_id=data["broker_id"],
+            side=MandateSide(data["side"]),
+            listing_id=data["listing_id"],
+            need_id=data["need_id"],
+            exclusive=data["exclusive"],
+            starts_at=day_start_utc(data["starts_on"], self.timezone),
+            ends_at=day_start_utc(data["ends_on"] + timedelta(days=1), self.timezone),
+            notice_days=data["notice_days"],
+            commission_kind=kind,
+            payer=Payer(data["payer"]),
+            above_cap_agreed=data["above_cap_agreed"],
+            scope_note=data["scope_note"],
+            **values,
+        )
+
+
+class RatingFormSchema(Schema):
+    """A rating of a broker: 1–5 and a comment."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    broker_id = fields.Integer(required=True, error_messages=_required)
+    score = fields.Integer(
+        required=True,
+        validate=validate.Range(1, 5, error=N_("Give a score from 1 to 5.")),
+        error_messages={**_required, "invalid": N_("Give a score from 1 to 5.")},
+    )
+    comment = fields.String(load_default="")
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+class ApplicationInSchema(Schema):
+    """An application for accreditation."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    level = fields.String(required=True, validate=_choice(BrokerLevel))
+    certificate_number = fields.String(required=True, validate=validate.Length(1, 64))
+    issuing_body = fields.String(required=True, validate=validate.Length(1, 200))
+    expires_on = fields.Date(required=True, metadata={"description": "ISO date, inclusive"})
+    region = fields.String(required=True, validate=validate.Length(1, 64))
+    expertise_fields = fields.List(fields.String(), load_default=list)
+    languages = fields.List(fields.String(), load_default=lambda: ["zh"])
+    bio = fields.String(load_default="")
+
+    @post_load
+    def _to_input(self, data: dict[str, Any], **_: Any) -> services.Application:
+        return services.Application(
+            level=BrokerLevel(data["level"]),
+            certificate_number=data["certificate_number"],
+            issuing_body=data["issuing_body"],
+            expires_on=data["expires_on"],
+            region=data["region"],
+            expertise_fields=tuple(data["expertise_fields"]),
+            languages=tuple(data["languages"]),
+            bio=data["bio"],
+        )
+
+
+class DecisionInSchema(Schema):
+    """A reviewer's note (accredit) or reason (refuse)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    reason = fields.String(load_default="")
+
+
+class BrokerOutSchema(Schema):
+    """A broker's public profile."""
+
+    id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String()
+    level = fields.String(metadata={"description": "junior, intermediate or senior"})
+    status = fields.String(metadata={"description": "pending, accredited or refused"})
+    certificate_number = fields.String()
+    issuing_body = fields.String()
+    expires_on = fields.Date()
+    region = fields.String()
+    expertise_fields = fields.List(fields.String())
+    languages = fields.List(fields.String())
+    accredited = fields.Boolean(metadata={"description": "Accredited and not expired today"})
+    completed_deals = fields.Integer()
+    rating_average = fields.Float(allow_none=True)
+    rating_count = fields.Integer()
+
+
+class BrokerListSchema(Schema):
+    """The broker directory."""
+
+    items = fields.List(fields.Nested(BrokerOutSchema))
+
+
+class DirectoryArgsSchema(Schema):
+    """Filters of the directory."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    field = fields.String(load_default=None)
+    region = fields.String(load_default=None)
+
+
+class MandateInSchema(Schema):
+    """A mandate proposal: money in minor units, the rate in basis points."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    broker_id = fields.Integer(required=True, strict=True)
+    side = fields.String(required=True, validate=_choice(MandateSide))
+    listing_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    need_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    exclusive = fields.Boolean(load_default=False)
+    starts_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    ends_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    notice_days = fields.Integer(load_default=30, strict=True)
+    commission_kind = fields.String(required=True, validate=_choice(CommissionKind))
+    rate_bps = fields.Integer(load_default=None, allow_none=True, strict=True)
+    min_minor = fields.Integer(load_default=None, allow_none=True, strict=True)
+    max_minor = fields.Integer(load_default=None, allow_none=True, strict=True)
+    fixed_minor = fields.Integer(load_default=None, allow_none=True, strict=True)
+    payer = fields.String(required=True, validate=_choice(Payer))
+    above_cap_agreed = fields.Boolean(
+        load_default=False,
+        metadata={"description": "The principal agreed to a rate above the 5 % reference"},
+    )
+    scope_note = fields.String(load_default="")
+
+    @post_load
+    def _to_input(self, data: dict[str, Any], **_: Any) -> services.MandateInput:
+        data["side"] = MandateSide(data["side"])
+        data["commission_kind"] = CommissionKind(data["commission_kind"])
+        data["payer"] = Payer(data["payer"])
+        return services.MandateInput(**data)
+
+
+class MandateOutSchema(Schema):
+    """A mandate and where it stands."""
+
+    id = fields.Integer()
+    broker_id = fields.Integer()
+    principal_org_id = fields.Integer()
+    side = fields.Function(lambda m: m.side.value)
+    listing_id = fields.Integer(allow_none=True)
+    need_id = fields.Integer(allow_none=True)
+    exclusive = fields.Boolean()
+    status = fields.Function(lambda m: m.status.value)
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    terminates_at = fields.DateTime(allow_none=True)
+    notice_days = fields.Integer()
+    commission_kind = fields.Function(lambda m: m.commission_kind.value)
+    rate_bps = fields.Integer(allow_none=True)
+    min_minor = fields.Integer(allow_none=True)
+    max_minor = fields.Integer(allow_none=True)
+    fixed_minor = fields.Integer(allow_none=True)
+    currency = fields.String()
+    payer = fields.Function(lambda m: m.payer.value)
+    principal_accepted_at = fields.DateTime(allow_none=True)
+    broker_accepted_at = fields.DateTime(allow_none=True)
+
+
+class ReasonInSchema(Schema):
+    """A reason (required to end a mandate)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    reason = fields.String(load_default="")
+
+
+class IntroductionInSchema(Schema):
+    """An introduction: a listing and a buyer organisation, or a listing and a need."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    listing_id = fields.Integer(required=True, strict=True)
+    buyer_org_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    need_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    note = fields.String(load_default="")
+
+
+class IntroductionOutSchema(Schema):
+    """An introduction and its answers."""
+
+    id = fields.Integer()
+    mandate_id = fields.Integer()
+    broker_id = fields.Integer()
+    kind = fields.Function(lambda i: i.kind.value)
+    listing_id = fields.Integer()
+    need_id = fields.Integer(allow_none=True)
+    seller_org_id = fields.Integer()
+    buyer_org_id = fields.Integer()
+    status = fields.Function(lambda i: i.status.value)
+    created_at = fields.DateTime()
+    seller_accepted_at = fields.DateTime(allow_none=True)
+    buyer_accepted_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    negotiation_id = fields.Integer(allow_none=True)
+
+
+class StatementLineSchema(Schema):
+    """One deal on the statement."""
+
+    deal_id = fields.Integer()
+    deal_title = fields.String()
+    deal_status = fields.String()
+    price_minor = fields.Integer()
+    commission_minor = fields.Integer()
+    currency = fields.String()
+    payer = fields.String()
+    mandate_id = fields.Integer()
+    paid = fields.Boolean(
+        allow_none=True, metadata={"description": "From the payments ledger; null: not posted"}
+    )
+
+
+class StatementSchema(Schema):
+    """A broker's statement."""
+
+    lines = fields.List(fields.Nested(StatementLineSchema))
+    earned = fields.Dict(keys=fields.String(), values=fields.Integer())
+    paid = fields.Dict(keys=fields.String(), values=fields.Integer())
+    outstanding = fields.Dict(keys=fields.String(), values=fields.Integer())

@@ -1,0 +1,166 @@
+"""REST endpoints of technology needs (技术需求) and their matches: the same services as the pages.
+
+Reads of open needs are public; writes take a bearer token (the API is exempt
+from CSRF, so a cookie must not suffice); matches are for the need's enterprise
+and its brokers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, request
+from flask_babel import gettext
+from flask_smorest import Blueprint
+
+from brokers import matching
+from listings import needs
+from listings.need_rules import NeedInput
+from listings.need_schemas import (
+    ListingMatchOutSchema,
+    MyNeedsArgsSchema,
+    NeedCloseSchema,
+    NeedInputSchema,
+    NeedOutSchema,
+    NeedSearchArgsSchema,
+    NeedSearchPageSchema,
+)
+from listings.schemas import DomainErrorSchema
+from marketplace.accounts.auth import api_actor
+from marketplace.accounts.models import User
+from marketplace.clock import now
+from marketplace.i18n import current_locale
+from search.needs import NEED_FACETS
+from search.services import make_need_query, needs_for, run_need_search
+
+blp = Blueprint("needs_api", __name__, description="Technology needs (技术需求) and matching")
+_TOKEN = {"security": [{"bearerAuth": []}]}
+
+
+@blp.before_request
+def _writes_need_a_token() -> None:
+    """Refuse an anonymous write before its body is even read (401, not a 422 about the body)."""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and api_actor(allow_session=False) is None:
+        abort(401, description="Send an API token: Authorization: Bearer <token>.")
+
+
+def _writer() -> User:
+    actor = api_actor(allow_session=False)
+    assert actor is not None  # checked before the request reached here
+    return actor
+
+
+def _reader() -> User:
+    actor = api_actor()
+    if actor is None:
+        abort(401, description="Send an API token: Authorization: Bearer <token>.")
+    return actor
+
+
+@blp.route("/")
+@blp.arguments(NeedSearchArgsSchema, location="query")
+@blp.response(200, NeedSearchPageSchema)
+def search(args: dict[str, Any]) -> dict[str, Any]:
+    """Search open needs: text, facet filters (field, ipc_section, transfer_mode, region, budget_band), sort, page."""
+    query = make_need_query(
+        text=args["q"],
+        filters={facet: args[facet] for facet in NEED_FACETS if args[facet]},
+        sort=args["sort"],
+        page=args["page"],
+        per_page=args["per_page"],
+    )
+    result = run_need_search(query).result
+    by_id = needs_for(result.hits)
+    items = []
+    for hit in result.hits:
+        need = by_id.get(hit.id)
+        if need is not None:
+            need.highlights = hit.highlights  # type: ignore[attr-defined]
+            items.append(need)
+    return {
+        "items": items,
+        "total": result.total,
+        "page": query.page,
+        "per_page": query.per_page,
+        "facets": result.facets,
+    }
+
+
+@blp.route("/mine")
+@blp.arguments(MyNeedsArgsSchema, location="query")
+@blp.response(200, NeedOutSchema(many=True))
+def mine(args: dict[str, Any]) -> Any:
+    """The needs of the caller's organisation (?status=open|closed|withdrawn)."""
+    return needs.needs_of(_reader(), args["status"])
+
+
+@blp.route("/<int:need_id>")
+@blp.response(200, NeedOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def get(need_id: int) -> Any:
+    """One need (open ones for everyone; others for its enterprise and reviewers)."""
+    return needs.visible_need(api_actor(), need_id)
+
+
+@blp.route("/", methods=["POST"])
+@blp.arguments(NeedInputSchema)
+@blp.response(201, NeedOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def create(data: NeedInput) -> Any:
+    """Post a need for the caller's enterprise (verified enterprises; Authorization: Bearer <token>)."""
+    return needs.post_need(_writer(), data, now=now())
+
+
+@blp.route("/<int:need_id>", methods=["PUT"])
+@blp.arguments(NeedInputSchema)
+@blp.response(200, NeedOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def update(data: NeedInput, need_id: int) -> Any:
+    """Replace an open need's content (its enterprise only)."""
+    return needs.update_need(_writer(), need_id, data, now=now())
+
+
+@blp.route("/<int:need_id>/close", methods=["POST"])
+@blp.arguments(NeedCloseSchema)
+@blp.response(200, NeedOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def close(data: dict[str, Any], need_id: int) -> Any:
+    """Close an open need (met, or no longer needed), with an optional reason."""
+    return needs.close_need(_writer(), need_id, now=now(), reason=data["reason"])
+
+
+@blp.route("/<int:need_id>/withdraw", methods=["POST"])
+@blp.arguments(NeedCloseSchema)
+@blp.response(200, NeedOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def withdraw(data: dict[str, Any], need_id: int) -> Any:
+    """Withdraw an open need from the market, with an optional reason."""
+    return needs.withdraw_need(_writer(), need_id, now=now(), reason=data["reason"])
+
+
+@blp.route("/<int:need_id>/matches")
+@blp.response(200, ListingMatchOutSchema(many=True))
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def matches(need_id: int) -> Any:
+    """Listings matching a need, best first, with a score (0–100) and the reasons."""
+    locale = current_locale()
+    found = matching.matches_for_need(_reader(), need_id, now=now())
+    return [
+        {
+            "listing_id": m.listing.id,
+            "title": m.listing.title(locale),
+            "score": m.score,
+            "reasons": [{"code": r.code, "text": r.text(gettext)} for r in m.reasons],
+        }
+        for m in found
+    ]

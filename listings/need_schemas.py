@@ -1,0 +1,198 @@
+"""Technology need input (API JSON and the HTML form) and output shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, fields, post_load, pre_load, validate
+from werkzeug.datastructures import MultiDict
+
+from listings.need_rules import NeedInput, NeedStatus
+from listings.rules import FIELDS, TransferMode
+from listings.schemas import OrganisationRefSchema, split_list
+from marketplace.domain import N_
+from marketplace.money import Money
+from search.needs import NEED_SORTS
+
+_required = {"required": N_("This field is required.")}
+
+
+class NeedInputSchema(Schema):
+    """A need as the API and the form send it (money in minor units, 分)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    title = fields.String(
+        required=True, validate=validate.Length(max=300), error_messages=_required
+    )
+    problem = fields.String(
+        required=True, validate=validate.Length(max=5000), error_messages=_required
+    )
+    field = fields.String(
+        required=True,
+        validate=validate.OneOf(list(FIELDS), error=N_("Choose a technology field.")),
+        error_messages=_required,
+    )
+    region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=_required)
+    ipc_classes = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
+    budget_min_minor = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Lowest budget in minor units (分); null when open."},
+    )
+    budget_max_minor = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Highest budget in minor units (分); null when open."},
+    )
+    deadline = fields.Date(
+        load_default=None,
+        allow_none=True,
+        error_messages={"invalid": N_("Give the deadline as a date (YYYY-MM-DD).")},
+    )
+    min_trl = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(1, 9, error=N_("Maturity (TRL) must be between 1 and 9.")),
+        error_messages={"invalid": N_("Maturity (TRL) must be between 1 and 9.")},
+        metadata={"description": "The lowest technology readiness level that would do (1–9)."},
+    )
+    transfer_modes = fields.List(
+        fields.String(validate=validate.OneOf([m.value for m in TransferMode])),
+        required=True,
+        validate=validate.Length(min=1, error=N_("Choose at least one transfer mode.")),
+        error_messages={"required": N_("Choose at least one transfer mode.")},
+    )
+
+    @pre_load
+    def _blanks_are_none(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            for name in ("deadline", "min_trl", "budget_min_minor", "budget_max_minor"):
+                if data.get(name) == "":
+                    data = {**data, name: None}
+        return data
+
+    @post_load
+    def _to_input(self, data: dict[str, Any], **_: Any) -> NeedInput:
+        for name in ("ipc_classes", "transfer_modes"):
+            data[name] = tuple(data[name])
+        return NeedInput(**data)
+
+
+def need_form_to_input(form: MultiDict) -> dict[str, Any]:
+    """The HTML form as the API's JSON shape (budgets typed in yuan become 分, lists split).
+
+    A budget that cannot be read raises ValidationFailed on its field.
+    """
+    data: dict[str, Any] = {
+        "title": form.get("title", "").strip(),
+        "problem": form.get("problem", "").strip(),
+        "field": form.get("field", ""),
+        "region": form.get("region", "").strip(),
+        "ipc_classes": split_list(form.get("ipc_classes", "")),
+        "transfer_modes": form.getlist("transfer_modes"),
+        "deadline": form.get("deadline", "").strip() or None,
+        "min_trl": form.get("min_trl", "").strip() or None,
+    }
+    for name in ("budget_min", "budget_max"):
+        text = form.get(name, "").strip()
+        data[f"{name}_minor"] = Money.from_yuan_text(text, field=name).minor if text else None
+    return data
+
+
+def form_field(name: str | None) -> str:
+    """The form's field name for an error on an API field (budgets are typed in yuan)."""
+    if not name:
+        return "_form"
+    return name.removesuffix("_minor")
+
+
+class NeedOutSchema(Schema):
+    """A need as the API returns it."""
+
+    id = fields.Integer()
+    status = fields.Function(lambda need: need.status.value)
+    title = fields.String()
+    problem = fields.String()
+    field = fields.String()
+    region = fields.String()
+    ipc_classes = fields.List(fields.String())
+    budget_min_minor = fields.Integer(allow_none=True)
+    budget_max_minor = fields.Integer(allow_none=True)
+    currency = fields.String()
+    deadline = fields.Date(allow_none=True)
+    min_trl = fields.Integer(allow_none=True)
+    transfer_modes = fields.List(fields.String())
+    organisation = fields.Nested(OrganisationRefSchema)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    close_reason = fields.String(allow_none=True)
+    highlights = fields.Method("_highlights")
+
+    def _highlights(self, need: Any) -> dict[str, str]:
+        return getattr(need, "highlights", {})
+
+
+class NeedCloseSchema(Schema):
+    """Why a need is closed or withdrawn (optional)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class NeedSearchArgsSchema(Schema):
+    """Query string of GET /api/v1/needs."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String(load_default="")
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(list(NEED_SORTS)))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    field = fields.List(fields.String(), load_default=list)
+    ipc_section = fields.List(fields.String(), load_default=list)
+    transfer_mode = fields.List(fields.String(), load_default=list)
+    region = fields.List(fields.String(), load_default=list)
+    budget_band = fields.List(fields.String(), load_default=list)
+
+
+class NeedSearchPageSchema(Schema):
+    """A page of open needs with the facet counts of all matches."""
+
+    items = fields.List(fields.Nested(NeedOutSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    facets = fields.Dict(
+        keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer())
+    )
+
+
+class MyNeedsArgsSchema(Schema):
+    """Query string of GET /api/v1/needs/mine."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.Enum(NeedStatus, by_value=True, load_default=None)
+
+
+class ReasonOutSchema(Schema):
+    """Why a match was suggested."""
+
+    code = fields.String()
+    text = fields.String()
+
+
+class ListingMatchOutSchema(Schema):
+    """A listing suggested for a need."""
+
+    listing_id = fields.Integer()
+    title = fields.String()
+    score = fields.Float()
+    reasons = fields.List(fields.Nested(ReasonOutSchema))

@@ -1,0 +1,284 @@
+"""The lean path of a bid: one read and one write, a lost race decided again, tokens read-only."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, func, select
+
+from auctions import rules, services
+from auctions.models import Auction, Bid
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import ApiToken, User
+from marketplace.audit.models import AuditEntry
+from marketplace.clock import as_utc
+from marketplace.extensions import db
+
+from .conftest import INC, START, Market, make_market
+
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+
+
+def on_postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def test_leader_maximum_is_kept_on_the_auction_row(market: Market, clock) -> None:
+    alpha, beta = market.bidder(), market.bidder()
+    auction_id = market.auction.id
+    services.place_bid(alpha, auction_id, START, max_minor=START + 4 * INC, now=clock())
+    auction = db.session.get(Auction, auction_id)
+    assert (auction.leader_org_id, auction.leader_max_minor, auction.leader_max_user_id) == (
+        alpha.organisation_id,
+        START + 4 * INC,
+        alpha.id,
+    )
+    services.place_bid(alpha, auction_id, START, max_minor=START + 6 * INC, now=clock())  # raise
+    assert db.session.get(Auction, auction_id).leader_max_minor == START + 6 * INC
+    defended = services.place_bid(beta, auction_id, START + INC, now=clock())
+    assert not defended.leading
+    assert [(b.bidder_org_id, b.is_proxy) for b in defended.bids] == [
+        (beta.organisation_id, False),
+        (alpha.organisation_id, True),
+    ]
+    proxy_bid = db.session.get(Bid, defended.bids[-1].id)
+    assert proxy_bid.user_id == alpha.id  # the bid placed for alpha's maximum is alpha's user's
+    overtaken = services.place_bid(beta, auction_id, START + 8 * INC, now=clock())
+    assert overtaken.leading
+    auction = db.session.get(Auction, auction_id)
+    assert (auction.leader_org_id, auction.leader_max_minor, auction.leader_max_user_id) == (
+        beta.organisation_id,
+        None,
+        None,
+    )
+    actions = db.session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.object_type == "auction", AuditEntry.object_id == auction_id)
+        .order_by(AuditEntry.id)
+    ).all()
+    assert actions == [
+        "auction.create",
+        "auction.bid",
+        "auction.raise_max",
+        "auction.bid",
+        "auction.bid",
+    ]
+
+
+def test_bid_is_one_read_and_one_write_on_postgresql(market: Market, clock) -> None:
+    if not on_postgresql():
+        pytest.skip("SQLite takes its write lock first and writes statement by statement")
+    alpha, beta = market.bidder(), market.bidder()
+    auction_id = market.auction.id
+    services.place_bid(alpha, auction_id, START, now=clock())
+    db.session.commit()  # the users are expired now: reading them must not cost a query
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement.split(None, 1)[0].upper())
+
+    connection = db.session.connection()
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        result = services.place_bid(beta, auction_id, START + INC, now=clock())
+        with pytest.raises(rules.BidBelowMinimum):
+            services.place_bid(alpha, auction_id, START + INC, now=clock())
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+    assert result.leading
+    # accepted: the read, then one statement that writes auction, bid and audit entry;
+    # refused: the read only (SAVEPOINT statements are the test's own transaction)
+    assert [s for s in statements if s not in ("SAVEPOINT", "RELEASE", "ROLLBACK")] == [
+        "SELECT",
+        "WITH",
+        "SELECT",
+    ]
+
+
+# --- a lost race, with real commits (PostgreSQL) ---------------------------------------------
+
+
+@pytest.fixture
+def race(committing_app: Flask) -> Iterator[tuple[Flask, int, list[int]]]:
+    """A running auction and three bidders in a committing app (PostgreSQL only)."""
+    with committing_app.app_context():
+        if not on_postgresql():
+            pytest.skip("on SQLite the write lock is taken before the read: no race to lose")
+        upload = Path(committing_app.config["UPLOAD_FOLDER"]) / "evidence"
+        market = make_market(NOW, upload, hours=24)
+        bidders = [market.bidder().id for _ in range(3)]
+        auction_id = market.auction.id
+        db.session.remove()
+    yield committing_app, auction_id, bidders
+
+
+def slip_in_a_bid_before_the_write(
+    monkeypatch: pytest.MonkeyPatch, app: Flask, auction_id: int, user_id: int, amount: int
+) -> list[int]:
+    """After the first decision of the next bid, another bidder's bid commits; calls counted."""
+    decide = services._decide
+    main = threading.current_thread()
+    calls: list[int] = []  # decisions of the bidder under test
+
+    def competitor() -> None:
+        with app.app_context():
+            services.place_bid(db.session.get(User, user_id), auction_id, amount, now=NOW)
+            db.session.remove()
+
+    def decide_then_lose_the_race(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not main:
+            return decide(*args, **kwargs)
+        calls.append(1)
+        advance = decide(*args, **kwargs)
+        if len(calls) == 1:
+            thread = threading.Thread(target=competitor)
+            thread.start()
+            thread.join(timeout=30)
+        return advance
+
+    monkeypatch.setattr(services, "_decide", decide_then_lose_the_race)
+    return calls
+
+
+def ledger(auction_id: int) -> tuple[list[tuple[int, int]], Auction, int]:
+    bids = [
+        (b.bidder_org_id, b.amount_minor)
+        for b in db.session.scalars(
+            select(Bid).where(Bid.auction_id == auction_id).order_by(Bid.id)
+        )
+    ]
+    audits = db.session.scalar(
+        select(func.count()).where(
+            AuditEntry.action == "auction.bid", AuditEntry.object_id == auction_id
+        )
+    )
+    return bids, db.session.get(Auction, auction_id), audits
+
+
+def test_a_plain_bid_that_lost_the_race_is_refused_on_the_fresh_price(
+    race: tuple[Flask, int, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, auction_id, (slow, fast, _) = race
+    calls = slip_in_a_bid_before_the_write(monkeypatch, app, auction_id, fast, START + INC)
+    with app.app_context():
+        user = db.session.get(User, slow)
+        with pytest.raises(rules.BidBelowMinimum) as refused:
+            services.place_bid(user, auction_id, START, now=NOW)
+        assert refused.value.minimum_minor == START + 2 * INC
+        assert len(calls) == 2  # decided again on the fresh read, and refused
+        bids, auction, audits = ledger(auction_id)
+        fast_org = db.session.get(User, fast).organisation_id
+        assert bids == [(fast_org, START + INC)] and audits == 1
+        assert (auction.current_price_minor, auction.bid_count) == (START + INC, 1)
+        db.session.remove()
+
+
+def test_a_bid_with_a_maximum_that_lost_the_race_is_lifted_and_kept(
+    race: tuple[Flask, int, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, auction_id, (slow, fast, _) = race
+    calls = slip_in_a_bid_before_the_write(monkeypatch, app, auction_id, fast, START + INC)
+    with app.app_context():
+        user = db.session.get(User, slow)
+        result = services.place_bid(user, auction_id, START, max_minor=START + 5 * INC, now=NOW)
+        assert len(calls) == 2  # decided again on the fresh read
+        assert result.leading and [b.amount_minor for b in result.bids] == [START + 2 * INC]
+        bids, auction, audits = ledger(auction_id)
+        slow_org = db.session.get(User, slow).organisation_id
+        fast_org = db.session.get(User, fast).organisation_id
+        assert bids == [(fast_org, START + INC), (slow_org, START + 2 * INC)] and audits == 2
+        assert (auction.leader_org_id, auction.leader_max_minor, auction.bid_count) == (
+            slow_org,
+            START + 5 * INC,
+            2,
+        )
+        db.session.remove()
+
+
+def test_a_bid_that_keeps_losing_the_race_is_decided_under_the_row_lock(
+    race: tuple[Flask, int, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, auction_id, (slow, fast, third) = race
+    decide = services._decide
+    main = threading.current_thread()
+    calls: list[bool] = []
+    rivals = [(fast, START), (third, START + INC)]
+
+    def decide_and_lose_each_optimistic_race(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not main:
+            return decide(*args, **kwargs)
+        advance = decide(*args, **kwargs)
+        calls.append(True)
+        if rivals:
+            user_id, amount = rivals.pop(0)
+
+            def rival() -> None:
+                with app.app_context():
+                    services.place_bid(db.session.get(User, user_id), auction_id, amount, now=NOW)
+                    db.session.remove()
+
+            thread = threading.Thread(target=rival)
+            thread.start()
+            thread.join(timeout=30)
+        return advance
+
+    monkeypatch.setattr(services, "_decide", decide_and_lose_each_optimistic_race)
+    with app.app_context():
+        user = db.session.get(User, slow)
+        result = services.place_bid(user, auction_id, START, max_minor=START + 9 * INC, now=NOW)
+        assert len(calls) == services.OPTIMISTIC_ATTEMPTS + 1
+        assert result.leading and result.current_price_minor == START + 2 * INC
+        bids, auction, audits = ledger(auction_id)
+        assert [amount for _, amount in bids] == [START, START + INC, START + 2 * INC]
+        assert audits == 3 and auction.bid_count == 3
+        db.session.remove()
+
+
+# --- the API token is read, not written, on every call ----------------------------------------
+
+
+def test_api_token_use_is_written_at_most_once_a_minute(
+    client: FlaskClient, market: Market, clock
+) -> None:
+    alpha = market.bidder()
+    token = accounts.issue_api_token(alpha, "bot", now=clock())
+    headers = {"Authorization": "Bearer " + token}
+    url = f"/api/v1/auctions/{market.auction.id}/bids"
+
+    def last_used() -> datetime | None:
+        db.session.expire_all()
+        used = db.session.scalar(select(ApiToken.last_used_at).where(ApiToken.user_id == alpha.id))
+        return as_utc(used) if used is not None else None
+
+    first_call = clock()
+    assert client.post(url, json={"amount_minor": START}, headers=headers).status_code == 201
+    assert last_used() == first_call
+    clock.advance(seconds=30)
+    again = client.post(url, json={"amount_minor": START + INC, "max_minor": START + 3 * INC})
+    assert again.status_code == 401  # no token, no bid
+    raised = client.post(
+        url, json={"amount_minor": START + INC, "max_minor": START + 3 * INC}, headers=headers
+    )
+    assert raised.status_code == 201 and raised.get_json()["raised_max"] is True
+    assert last_used() == first_call  # within the minute: not written again
+    clock.advance(seconds=31)
+    assert (
+        client.post(
+            url, json={"amount_minor": START + INC, "max_minor": START + 4 * INC}, headers=headers
+        ).status_code
+        == 201
+    )
+    assert last_used() == clock()
+    db.session.scalar(select(ApiToken).where(ApiToken.user_id == alpha.id)).revoked_at = clock()
+    db.session.flush()
+    revoked = client.post(
+        url, json={"amount_minor": START + INC, "max_minor": START + 5 * INC}, headers=headers
+    )
+    assert revoked.status_code == 401

@@ -1,0 +1,240 @@
+"""Introductions, the commission a deal between introduced parties carries, ratings, statement."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from brokers import services, settlement
+from brokers.models import DealCommission
+from brokers.rules import CommissionKind, IntroductionKind, IntroductionStatus, MandateSide, Payer
+from listings import needs, sales
+from listings.models import NegotiationStatus
+from marketplace.clock import as_utc
+from marketplace.deals import publicity
+from marketplace.deals import services as deals
+from marketplace.deals.models import ContractType, Deal, DealStatus, SaleMethod
+from marketplace.domain import DomainError, NotFound, PermissionDenied
+from marketplace.extensions import db
+
+
+def _introduce_and_accept(market, clock, buyer=None):
+    buyer = buyer or market.buyer
+    introduction = services.introduce(
+        market.broker_user,
+        listing_id=market.listing.id,
+        buyer_org_id=buyer.acting_org_id,
+        note="贵司的需求与该专利高度匹配。",
+        now=clock(),
+    )
+    services.respond_to_introduction(buyer, introduction.id, accept=True, now=clock())
+    services.respond_to_introduction(market.seller, introduction.id, accept=True, now=clock())
+    return introduction
+
+
+def _negotiate_and_close(market, clock, buyer, price=60_000_000, *, days_later=16):
+    """The buyer offers, the seller accepts, the 公示 runs clean and the deal is recorded."""
+    negotiation = sales.negotiation_of(buyer, market.listing.id)
+    if negotiation is None:
+        negotiation = sales.open_negotiation(
+            buyer, market.listing.id, amount_minor=price, now=clock()
+        )
+    else:
+        sales.make_offer(buyer, negotiation.id, price, now=clock())
+    notice = sales.accept(market.seller, negotiation.id, now=clock(), publicity_days=15)
+    clock.advance(days=days_later)
+    publicity.close_notice(notice.id, now=clock())
+    return db.session.scalar(select(Deal).where(Deal.listing_id == market.listing.id))
+
+
+def test_introduction_binds_when_both_parties_accept_and_opens_the_thread(
+    db_session, clock, market, bound_mandate
+):
+    bound_mandate()
+    introduction = services.introduce(
+        market.broker_user,
+        listing_id=market.listing.id,
+        buyer_org_id=market.buyer.acting_org_id,
+        now=clock(),
+    )
+    assert introduction.kind == IntroductionKind.BUYER_TO_LISTING
+    assert (introduction.broker_id, as_utc(introduction.created_at)) == (market.broker.id, clock())
+    services.respond_to_introduction(market.buyer, introduction.id, accept=True, now=clock())
+    assert introduction.status == IntroductionStatus.PROPOSED
+    with pytest.raises(PermissionDenied):
+        services.respond_to_introduction(
+            market.broker_user, introduction.id, accept=True, now=clock()
+        )
+    with pytest.raises(NotFound):
+        services.respond_to_introduction(market.stranger, introduction.id, accept=True, now=clock())
+    clock.advance(hours=2)
+    services.respond_to_introduction(market.seller, introduction.id, accept=True, now=clock())
+    assert introduction.status == IntroductionStatus.ACCEPTED
+    assert as_utc(introduction.accepted_at) == clock()
+    thread = sales.get_negotiation(introduction.negotiation_id)
+    assert thread.status == NegotiationStatus.OPEN
+    assert (thread.seller_org_id, thread.buyer_org_id) == (
+        market.seller.acting_org_id,
+        market.buyer.acting_org_id,
+    )
+    assert "介绍" in thread.messages[0].body
+
+
+def test_a_broker_without_a_mandate_cannot_introduce(db_session, clock, market):
+    with pytest.raises(PermissionDenied) as error:
+        services.introduce(
+            market.broker_user,
+            listing_id=market.listing.id,
+            buyer_org_id=market.buyer.acting_org_id,
+            now=clock(),
+        )
+    assert error.value.code == "no_mandate"
+    with pytest.raises(PermissionDenied):
+        services.introduce(
+            market.stranger,
+            listing_id=market.listing.id,
+            buyer_org_id=market.buyer.acting_org_id,
+            now=clock(),
+        )
+
+
+def test_a_buyer_side_broker_introduces_a_listings_seller_to_the_need(
+    db_session, clock, market, bound_mandate
+):
+    bound_mandate(side=MandateSide.BUYER, listing_id=None, need_id=market.need.id)
+    introduction = services.introduce(
+        market.broker_user, listing_id=market.listing.id, need_id=market.need.id, now=clock()
+    )
+    assert introduction.kind == IntroductionKind.SELLER_TO_NEED
+    assert introduction.buyer_org_id == market.buyer.acting_org_id
+    with pytest.raises(DomainError) as error:
+        services.introduce(
+            market.broker_user, listing_id=market.listing.id, need_id=market.need.id, now=clock()
+        )
+    assert error.value.code == "duplicate"
+    needs.close_need(market.buyer, market.need.id, now=clock(), reason="已找到方案")
+    with pytest.raises(DomainError) as error:
+        services.introduce(
+            market.broker_user, listing_id=market.listing.id, need_id=market.need.id, now=clock()
+        )
+    assert error.value.code == "need_closed"
+
+
+def test_a_declined_introduction_carries_no_commission(db_session, clock, market, bound_mandate):
+    bound_mandate()
+    introduction = services.introduce(
+        market.broker_user,
+        listing_id=market.listing.id,
+        buyer_org_id=market.buyer.acting_org_id,
+        now=clock(),
+    )
+    services.respond_to_introduction(market.buyer, introduction.id, accept=False, now=clock())
+    assert introduction.status == IntroductionStatus.DECLINED
+    deal = _negotiate_and_close(market, clock, market.buyer)
+    assert settlement.commissions_due(deal) == []
+
+
+def test_a_negotiated_deal_between_introduced_parties_carries_the_commission(
+    db_session, clock, market, bound_mandate
+):
+    mandate = bound_mandate()  # 2 %, min ¥10,000, max ¥100,000, paid by the seller
+    _introduce_and_accept(market, clock)
+    deal = _negotiate_and_close(market, clock, market.buyer, price=60_000_000)
+    assert deal.method == SaleMethod.NEGOTIATED
+    due = settlement.commissions_due(deal)
+    assert due == [
+        settlement.CommissionDue(
+            mandate_id=mandate.id,
+            broker_user_id=market.broker_user.id,
+            broker_org_id=market.broker_user.acting_org_id,
+            payer=Payer.SELLER,
+            amount_minor=1_200_000,  # 2 % of ¥600,000
+        )
+    ]
+    # idempotent: asked again (by the payments settlement), the same answer, one row
+    assert settlement.commissions_due(deal) == due
+    assert db.session.scalar(select(func.count(DealCommission.id))) == 1
+    assert [c.amount_minor for c in services.commissions_on_deal(deal.id)] == [1_200_000]
+
+
+def test_an_offline_deal_between_introduced_parties_carries_it_too(
+    db_session, clock, market, bound_mandate
+):
+    bound_mandate(commission_kind=CommissionKind.FIXED, fixed_minor=3_000_000)
+    _introduce_and_accept(market, clock)
+    deal = deals.register_offline_deal(
+        market.reviewer,
+        deals.OfflineDeal(
+            seller_name="江城理工测试大学",
+            buyer_name="宁德测试新能源有限公司",
+            title="线下成交",
+            method=SaleMethod.NEGOTIATED,
+            contract_type=ContractType.TRANSFER,
+            price_minor=80_000_000,
+            signed_on=clock(),
+            seller_org_id=market.seller.acting_org_id,
+            buyer_org_id=market.buyer.acting_org_id,
+            listing_id=market.listing.id,
+        ),
+        now=clock(),
+    )
+    assert [d.amount_minor for d in settlement.commissions_due(deal)] == [3_000_000]
+
+
+def test_no_commission_outside_the_mandates_term(db_session, clock, market, bound_mandate):
+    bound_mandate(ends_at=clock() + timedelta(days=10))
+    _introduce_and_accept(market, clock)
+    deal = _negotiate_and_close(market, clock, market.buyer, days_later=16)  # deal on day 16
+    assert deal is not None and deal.status == DealStatus.AWAITING_SIGNATURE
+    assert settlement.commissions_due(deal) == []
+
+
+def test_no_commission_for_parties_the_broker_did_not_introduce(
+    db_session, clock, market, bound_mandate
+):
+    bound_mandate()
+    _introduce_and_accept(market, clock)  # introduced: the buyer, not the stranger
+    deal = _negotiate_and_close(market, clock, market.stranger)
+    assert deal.buyer_org_id == market.stranger.acting_org_id
+    assert settlement.commissions_due(deal) == []
+
+
+def test_broker_statement_and_ratings_after_completion(db_session, clock, market, bound_mandate):
+    bound_mandate()
+    _introduce_and_accept(market, clock)
+    deal = _negotiate_and_close(market, clock, market.buyer, price=60_000_000)
+    statement = services.statement(market.broker_user)
+    assert [(line.deal.id, line.commission.amount_minor) for line in statement.lines] == [
+        (deal.id, 1_200_000)
+    ]
+    assert statement.earned == {"CNY": 1_200_000}
+    with pytest.raises(DomainError) as error:  # not completed yet
+        services.rate_broker(market.buyer, deal.id, market.broker.id, 5, "", now=clock())
+    assert error.value.code == "not_completed"
+    for status, reference in (
+        (DealStatus.SIGNED, None),
+        (DealStatus.PAID, None),
+        (DealStatus.RIGHTS_REGISTERED, "ZL-2026-000123"),
+        (DealStatus.COMPLETED, None),
+    ):
+        deals.advance(market.seller, deal.id, status, now=clock(), reference=reference)
+    assert [c.broker_id for c in services.rateable(market.buyer, deal)] == [market.broker.id]
+    services.rate_broker(market.buyer, deal.id, market.broker.id, 5, "撮合高效", now=clock())
+    services.rate_broker(market.seller, deal.id, market.broker.id, 4, "", now=clock())
+    assert services.rateable(market.buyer, deal) == []
+    with pytest.raises(DomainError) as error:
+        services.rate_broker(market.buyer, deal.id, market.broker.id, 1, "改主意了", now=clock())
+    assert error.value.code == "already_rated"
+    with pytest.raises(NotFound):
+        services.rate_broker(market.stranger, deal.id, market.broker.id, 1, "", now=clock())
+    stats = services.stats_for([market.broker.id])[market.broker.id]
+    assert (stats.completed_deals, stats.rating_count, stats.rating_average) == (1, 2, 4.5)
+    assert [r.comment for r in services.ratings_of(market.broker.id)] == [None, "撮合高效"]
+
+
+def test_statement_is_the_brokers_own(db_session, clock, market):
+    with pytest.raises(NotFound):
+        services.statement(market.stranger)
+    assert services.statement(market.broker_user).lines == []

@@ -53,9 +53,9 @@ BENCHMARK_TEXT = {
     "above": _l("above the benchmark range of its class"),
 }
 THUMB_TEXT = {
-    "consistent": _l("consistent with the 25% rule"),
-    "high": _l("higher than the 25% rule suggests"),
-    "low": _l("lower than the 25% rule suggests"),
+    "consistent": _l("consistent with the 25 percent rule"),
+    "high": _l("higher than the 25 percent rule suggests"),
+    "low": _l("lower than the 25 percent rule suggests"),
 }
 
 

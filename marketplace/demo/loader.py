@@ -122,6 +122,11 @@ def load(
         pdf=_certificate_pdf_text("Bank transfer receipt"),
     )
     summary.trading.update(valuation.load(sellers=sellers, buyers=buyers, now=now))
+    summary.trading.update(needs_demo.load(buyers=buyers, now=now))
+    summary.trading.update(
+        brokers_demo.load(sellers=sellers, buyers=buyers, reviewer=admin, now=now)
+    )
+    # Last: it pays (by bank) the deals every other part of the demo made.
     summary.trading.update(
         payments_demo.load(
             reviewer=admin,
@@ -129,10 +134,6 @@ def load(
             upload_folder=evidence_folder.parent,
             pdf=_certificate_pdf_text("Bank transfer receipt"),
         )
-    )
-    summary.trading.update(needs_demo.load(buyers=buyers, now=now))
-    summary.trading.update(
-        brokers_demo.load(sellers=sellers, buyers=buyers, reviewer=admin, now=now)
     )
     return summary
 

@@ -44,22 +44,26 @@ def _box(x: int, y: int, w: int, title: str, line: str, css: str) -> str:
     )
 
 
-def _arrow(x1: int, y1: int, x2: int, y2: int, label: str, *, owed: bool = False) -> str:
+def _arrow(x1: int, y1: int, x2: int, y2: int, label: str = "", *, owed: bool = False) -> str:
     dash = ' stroke-dasharray="5 4"' if owed else ""
+    line = f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="a"{dash} marker-end="url(#head)"/>'
+    if not label:
+        return line
     mx, my = (x1 + x2) // 2, (y1 + y2) // 2 - 6
-    return (
-        f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="a"{dash} marker-end="url(#head)"/>'
-        f'<text x="{mx}" y="{my}" text-anchor="middle" class="s">{escape(label)}</text>'
-    )
+    return line + f'<text x="{mx}" y="{my}" text-anchor="middle" class="s">{escape(label)}</text>'
+
+
+def _caption(x: int, y: int, label: str) -> str:
+    return f'<text x="{x}" y="{y}" text-anchor="middle" class="s">{escape(label)}</text>'
 
 
 def money_flow_svg(flow: MoneyFlow, *, labels: dict[str, str] | None = None) -> Markup:
     """The diagram: buyer → platform → seller and brokers; the platform keeps its fee."""
     text = {
-        "buyer": "买方 Buyer",
-        "platform": "平台 Platform",
-        "seller": "卖方 Seller",
-        "broker": "经纪 Broker",
+        "buyer": "Buyer",
+        "platform": "Platform",
+        "seller": "Seller",
+        "broker": "Broker",
         "paid": "paid",
         "owed": "owed",
         "fee": "fee",
@@ -73,7 +77,8 @@ def money_flow_svg(flow: MoneyFlow, *, labels: dict[str, str] | None = None) -> 
     payees: list[tuple[str, int | None, int]] = [
         ("seller", deal.seller_org_id, flow.seller_payable)
     ] + [("broker", org, owed) for org, owed in sorted(flow.broker_payables.items())]
-    height = max(150, 80 + 70 * len(payees))
+    # Each payee's amounts go under its box: labels on converging arrows would collide.
+    height = max(150, 30 + 90 * len(payees))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 760 {height}" role="img" '
         f'class="money-flow" aria-label="{escape(text["platform"])}">',
@@ -85,26 +90,27 @@ def money_flow_svg(flow: MoneyFlow, *, labels: dict[str, str] | None = None) -> 
     ]
     mid = height // 2 - 27
     buyer_name = flow.names.get(deal.buyer_org_id or -1, deal.buyer_name)
-    parts.append(_box(10, mid, 170, text["buyer"], buyer_name[:14], "b"))
+    parts.append(_box(10, mid, 150, text["buyer"], buyer_name[:12], "b"))
     parts.append(
         _box(
-            275, mid, 170, text["platform"], f"{text['fee']} {_money(flow.platform_fee, cur)}", "p"
+            300, mid, 150, text["platform"], f"{text['fee']} {_money(flow.platform_fee, cur)}", "p"
         )
     )
-    parts.append(_arrow(180, mid + 27, 275, mid + 27, f"{text['paid']} {_money(paid_in, cur)}"))
+    parts.append(_arrow(160, mid + 27, 300, mid + 27, f"{text['paid']} {_money(paid_in, cur)}"))
     if flow.due:
         parts.append(
-            f'<text x="227" y="{mid + 70}" text-anchor="middle" class="s">'
+            f'<text x="230" y="{mid + 70}" text-anchor="middle" class="s">'
             f"{escape(text['owed'])} {escape(_money(flow.due, cur))}</text>"
         )
     for i, (role, org, owed) in enumerate(payees):
-        y = 20 + i * 70
+        y = 20 + i * 90
         name = flow.names.get(org or -1, deal.seller_name if role == "seller" else "")
         parts.append(_box(580, y, 170, text[role], name[:14], "r"))
         received = paid_out.get((role, org), 0)
         label = f"{text['paid']} {_money(received, cur)}"
         if owed:
             label += f" · {text['owed']} {_money(owed, cur)}"
-        parts.append(_arrow(445, mid + 27, 580, y + 27, label, owed=received == 0))
+        parts.append(_arrow(450, mid + 27, 580, y + 27, owed=received == 0))
+        parts.append(_caption(665, y + 70, label))
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -66,13 +66,25 @@ def index() -> str:
 # --- a deal's money flow and paying the price ---------------------------------------------------
 
 
+def _diagram_labels() -> dict[str, str]:
+    return {
+        "buyer": _("Buyer"),
+        "platform": _("Platform"),
+        "seller": _("Seller"),
+        "broker": _("Broker"),
+        "paid": _("paid"),
+        "owed": _("owed"),
+        "fee": _("fee"),
+    }
+
+
 def _render_flow(deal_id: int, errors: FieldErrors | None = None, status: int = 200) -> Any:
     flow = services.money_flow(current_user, deal_id)
     org = current_user.acting_org_id
     return render_template(
         "payments/deal.html",
         flow=flow,
-        svg=diagram.money_flow_svg(flow),
+        svg=diagram.money_flow_svg(flow, labels=_diagram_labels()),
         is_buyer=org is not None and org == flow.deal.buyer_org_id,
         errors=errors or {},
         form=request.form if errors else {},

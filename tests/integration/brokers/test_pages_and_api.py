@@ -5,11 +5,19 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
+
 from brokers import services
 from brokers.rules import AccreditationStatus, IntroductionStatus, MandateStatus
 from marketplace.accounts import services as accounts
 from tests import factories
 from tests.integration.brokers.conftest import mandate_input
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """These pages are read in English here; the Chinese catalogue is checked elsewhere."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 def _token(user, clock) -> dict[str, str]:

@@ -46,7 +46,9 @@ def _box(x: int, y: int, w: int, title: str, line: str, css: str) -> str:
 
 def _arrow(x1: int, y1: int, x2: int, y2: int, label: str = "", *, owed: bool = False) -> str:
     dash = ' stroke-dasharray="5 4"' if owed else ""
-    line = f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="a"{dash} marker-end="url(#head)"/>'
+    line = (
+        f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" class="a"{dash} marker-end="url(#head)"/>'
+    )
     if not label:
         return line
     mx, my = (x1 + x2) // 2, (y1 + y2) // 2 - 6

@@ -261,11 +261,7 @@ def add_document(
         document = BrokerDocument(
             broker_id=broker.id,
             kind=kind,
-            original_name=stored.original_name,
-            stored_name=stored.stored_name,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
+            **stored.columns(),
             uploaded_by_id=actor.id,
             uploaded_at=now,
         )

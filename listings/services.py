@@ -325,11 +325,7 @@ def add_evidence(
         evidence = Evidence(
             listing_id=listing.id,
             kind=kind,
-            original_name=stored.original_name,
-            stored_name=stored.stored_name,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
+            **stored.columns(),
             uploaded_by_id=actor.id,
             uploaded_at=now,
         )

@@ -7,7 +7,7 @@ import hashlib
 import os
 import secrets
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,6 +33,10 @@ class StoredFile:
     content_type: str
     size: int
     sha256: str
+
+    def columns(self) -> dict[str, str | int]:
+        """The values of a `StoredFileMixin` row's file columns."""
+        return asdict(self)
 
 
 def clean_display_name(name: str) -> str:

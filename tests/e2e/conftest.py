@@ -7,6 +7,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from werkzeug.serving import make_server
 
 from marketplace import create_app
 from marketplace.extensions import db
+from tests.conftest import FrozenClock
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -95,3 +97,17 @@ def screenshot_dir() -> Path | None:
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def market_clock(live_app: tuple[Flask, str]) -> Iterator[FrozenClock]:
+    """The live app's clock, frozen on a Monday morning in Shanghai; the system clock after."""
+    app, _ = live_app
+    frozen = FrozenClock(datetime(2026, 3, 2, 1, 30, tzinfo=UTC))
+    previous = app.extensions.get("clock")
+    app.extensions["clock"] = frozen
+    yield frozen
+    if previous is None:
+        app.extensions.pop("clock", None)
+    else:
+        app.extensions["clock"] = previous

@@ -12,8 +12,7 @@ broker's statement.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,6 +29,7 @@ from marketplace.deals.models import Deal
 from marketplace.extensions import db
 from tests import factories
 from tests.conftest import FrozenClock
+from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -38,28 +38,6 @@ TITLE = "一种高镍三元正极材料的制备方法"  # the factory listing's
 UNIVERSITY = "Lakeside University of Technology"
 ENTERPRISE = "Eastlake Battery Co., Ltd."
 AGENCY = "Westbridge Technology Brokers"
-
-
-@pytest.fixture
-def market_clock(live_app: tuple[Flask, str]) -> Iterator[FrozenClock]:
-    """The live app's clock, frozen on a Monday morning in Shanghai; the system clock after."""
-    app, _ = live_app
-    frozen = FrozenClock(datetime(2026, 3, 2, 1, 30, tzinfo=UTC))
-    previous = app.extensions.get("clock")
-    app.extensions["clock"] = frozen
-    yield frozen
-    if previous is None:
-        app.extensions.pop("clock", None)
-    else:
-        app.extensions["clock"] = previous
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/signin"))
 
 
 def test_broker_introduces_parties_and_the_deal_carries_the_commission(
@@ -88,7 +66,7 @@ def test_broker_introduces_parties_and_the_deal_carries_the_commission(
     seller, buyer, broker = (new_page("en") for _ in range(3))
 
     # The enterprise posts its need.
-    _sign_in(buyer, base, emails[1])
+    sign_in(buyer, base, emails[1])
     buyer.goto(f"{base}/needs/new")
     buyer.get_by_label("Title").fill("寻求高镍正极材料循环寿命提升技术")
     buyer.get_by_label("The problem to solve").fill(
@@ -115,7 +93,7 @@ def test_broker_introduces_parties_and_the_deal_carries_the_commission(
     mandate_url = buyer.url
 
     # The broker accepts it: the mandate is in force.
-    _sign_in(broker, base, emails[2])
+    sign_in(broker, base, emails[2])
     broker.goto(f"{base}/brokers/workbench")
     expect(broker.locator("#mandates")).to_contain_text(ENTERPRISE)
     broker.goto(mandate_url)
@@ -141,7 +119,7 @@ def test_broker_introduces_parties_and_the_deal_carries_the_commission(
     buyer.locator("#introductions").get_by_role("link", name="Answer").click()
     buyer.get_by_role("button", name="Accept the introduction").click()
     expect(buyer.get_by_text("Waiting for the other party").first).to_be_visible()
-    _sign_in(seller, base, emails[0])
+    sign_in(seller, base, emails[0])
     seller.goto(f"{base}/brokers/mine")
     seller.locator("#introductions").get_by_role("link", name="Answer").click()
     expect(seller.get_by_text(broker_user.name).first).to_be_visible()

@@ -11,8 +11,8 @@ the deal is on both parties' ledgers.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from marketplace.clock import as_utc
 from marketplace.extensions import db
 from tests import factories
 from tests.conftest import FrozenClock
+from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD, PDF_BYTES
 
 pytestmark = pytest.mark.e2e
@@ -34,28 +35,6 @@ pytestmark = pytest.mark.e2e
 TITLE = "一种高镍三元正极材料的制备方法"  # the factory listing's title (no English title)
 WINNER = "Eastriver Robotics Co., Ltd."
 RUNNER_UP = "Northgate Battery Works Co., Ltd."
-
-
-@pytest.fixture
-def market_clock(live_app: tuple[Flask, str]) -> Iterator[FrozenClock]:
-    """The live app's clock, frozen on a Monday morning in Shanghai; the system clock after."""
-    app, _ = live_app
-    frozen = FrozenClock(datetime(2026, 3, 2, 1, 30, tzinfo=UTC))
-    previous = app.extensions.get("clock")
-    app.extensions["clock"] = frozen
-    yield frozen
-    if previous is None:
-        app.extensions.pop("clock", None)
-    else:
-        app.extensions["clock"] = previous
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/signin"))
 
 
 def _register_intent_and_pay(page: Page, sale_url: str, receipt: Path, reference: str) -> None:
@@ -115,7 +94,7 @@ def test_listed_sale_with_two_buyers_goes_to_auction_and_ends_in_a_deal(
     receipt.write_bytes(PDF_BYTES)
 
     # The university puts its published listing up for a listed sale.
-    _sign_in(seller, base, emails[0])
+    sign_in(seller, base, emails[0])
     seller.goto(f"{base}/listings/{listing_id}")
     seller.locator("#sale-panel").get_by_role("link", name="Start a listed sale").click()
     expect(seller.get_by_role("heading", name="Put up for a listed sale")).to_be_visible()
@@ -129,15 +108,15 @@ def test_listed_sale_with_two_buyers_goes_to_auction_and_ends_in_a_deal(
     assert re.search(r"/sales/\d+$", sale_url), sale_url
 
     # Both enterprises register intent and upload the receipt of their deposit transfer.
-    _sign_in(buyer_a, base, emails[1])
+    sign_in(buyer_a, base, emails[1])
     _register_intent_and_pay(buyer_a, sale_url, receipt, "EAST-0001")
-    _sign_in(buyer_b, base, emails[2])
+    sign_in(buyer_b, base, emails[2])
     _register_intent_and_pay(buyer_b, sale_url, receipt, "NORTH-0001")
     seller.goto(sale_url)
     expect(seller.locator("#intents-count")).to_have_text("2")
 
     # A reviewer checks both transfers and confirms the deposits.
-    _sign_in(reviewer, base, "deposits@e2e.test")
+    sign_in(reviewer, base, "deposits@e2e.test")
     reviewer.goto(f"{base}/auctions/deposits/queue")
     for org, reference in ((WINNER, "EAST-0001"), (RUNNER_UP, "NORTH-0001")):
         item = reviewer.locator(".list-group-item", has_text=reference)

@@ -9,9 +9,8 @@ nothing more due and the diagram shows what it paid.
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -28,31 +27,10 @@ from marketplace.deals.models import Deal
 from marketplace.extensions import db
 from tests import factories
 from tests.conftest import FrozenClock
+from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD, PDF_BYTES
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def pay_clock(live_app: tuple[Flask, str]) -> Iterator[FrozenClock]:
-    """The live app's clock, frozen; the system clock after."""
-    app, _ = live_app
-    frozen = FrozenClock(datetime(2026, 3, 2, 1, 30, tzinfo=UTC))
-    previous = app.extensions.get("clock")
-    app.extensions["clock"] = frozen
-    yield frozen
-    if previous is None:
-        app.extensions.pop("clock", None)
-    else:
-        app.extensions["clock"] = previous
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/signin"))
 
 
 def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
@@ -109,18 +87,18 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
 
 def test_the_buyer_pays_the_price_by_bank_and_a_reviewer_confirms(
     live_app: tuple[Flask, str],
-    pay_clock: FrozenClock,
+    market_clock: FrozenClock,
     new_page: Callable[[str], Page],
     tmp_path: Path,
     screenshot_dir: Path | None,
 ) -> None:
     app, base = live_app
-    deal_id, buyer_email, reviewer_email = _won_deal(app, pay_clock)
+    deal_id, buyer_email, reviewer_email = _won_deal(app, market_clock)
     receipt = tmp_path / "price-receipt.pdf"
     receipt.write_bytes(PDF_BYTES)
     buyer, reviewer = new_page("en"), new_page("en")
 
-    _sign_in(buyer, base, buyer_email)
+    sign_in(buyer, base, buyer_email)
     buyer.goto(f"{base}/deals/{deal_id}")
     buyer.get_by_role("link", name="Money flow and payment").click()
     expect(buyer.get_by_role("heading", name="Money flow")).to_be_visible()
@@ -133,7 +111,7 @@ def test_the_buyer_pays_the_price_by_bank_and_a_reviewer_confirms(
     expect(buyer.get_by_text("Receipt sent").first).to_be_visible()
     expect(buyer.get_by_text("Receipt waiting for review")).to_be_visible()
 
-    _sign_in(reviewer, base, reviewer_email)
+    sign_in(reviewer, base, reviewer_email)
     reviewer.goto(f"{base}/payments/review")
     row = reviewer.get_by_role("row").filter(has_text="ICBC-20260303-01")
     expect(row).to_contain_text("¥90,000.00")

@@ -284,19 +284,6 @@ def issue_api_token(actor: User, name: str, *, now: datetime) -> str:
     return plain
 
 
-def user_for_api_token(plain: str, *, now: datetime) -> User | None:
-    """The active user a bearer token belongs to, or None."""
-    digest = hashlib.sha256(plain.encode()).hexdigest()
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
-    )
-    if token is None or not token.user.active:
-        return None
-    token.last_used_at = now
-    db.session.commit()
-    return token.user
-
-
 def register_operator(
     actor: User, *, name: str, credit_code: str, region: str, now: datetime
 ) -> Organisation:

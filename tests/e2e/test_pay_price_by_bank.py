@@ -78,7 +78,9 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
         deposits.confirm_deposit(reviewer, deposit.id, now=start)
         auctions.place_bid(buyer, auction.id, 10_000_000, now=start)
         assert auctions.close_auction(auction.id, now=clock.advance(hours=31))
-        deal_id = db.session.scalar(select(Deal.id).where(Deal.source_id == auction.id))
+        deal_id = db.session.scalar(
+            select(Deal.id).where(Deal.source_type == "auction", Deal.source_id == auction.id)
+        )
         emails = (buyer.email, reviewer.email)
         db.session.remove()
     assert deal_id is not None

@@ -27,7 +27,9 @@ def _deal(m: AuctionMarket, clock):
     m.pay_deposit_by_bank(winner)
     auctions.place_bid(winner, m.auction.id, START, now=clock())
     assert auctions.close_auction(m.auction.id, now=clock.advance(hours=49))
-    deal = db.session.scalar(select(Deal).where(Deal.source_id == m.auction.id))
+    deal = db.session.scalar(
+        select(Deal).where(Deal.source_type == "auction", Deal.source_id == m.auction.id)
+    )
     return winner, deal
 
 

@@ -62,7 +62,9 @@ def _postings(kind: EntryKind) -> int:
 
 def _close(m: AuctionMarket, clock) -> Deal:
     assert auctions.close_auction(m.auction.id, now=clock.advance(hours=49))
-    deal = db.session.scalar(select(Deal).where(Deal.source_id == m.auction.id))
+    deal = db.session.scalar(
+        select(Deal).where(Deal.source_type == "auction", Deal.source_id == m.auction.id)
+    )
     assert deal is not None
     return deal
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, g, jsonify, request
+from flask import current_app, jsonify
 from flask_babel import gettext
 from flask_smorest import Blueprint
 
@@ -21,21 +21,14 @@ from auctions.schemas import (
     BidResultSchema,
 )
 from listings.schemas import DomainErrorSchema
-from marketplace.accounts.auth import api_actor
-from marketplace.accounts.models import User
+from marketplace.accounts.auth import api_writer, require_token_for_writes
 from marketplace.clock import now
 from marketplace.i18n import current_locale
 
 blp = Blueprint("auctions_api", __name__, description="Auctions (拍卖) and bids")
 
 
-@blp.before_request
-def _writes_need_a_token() -> None:
-    """Refuse an anonymous write before its body is even read (401, not a 422 about the body)."""
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        g.auction_api_actor = api_actor(allow_session=False)
-        if g.auction_api_actor is None:
-            abort(401, description="Send an API token: Authorization: Bearer <token>.")
+blp.before_request(require_token_for_writes)
 
 
 def _settings() -> services.AuctionSettings:
@@ -81,7 +74,7 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
 
     A bid below the minimum answers 409 with `minimum_next_bid_minor` in the body.
     """
-    actor: User = g.auction_api_actor
+    actor = api_writer()
     try:
         result = services.place_bid(
             actor,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, g, request
+from flask import current_app
 from flask_smorest import Blueprint
 
 from brokers import services
@@ -28,8 +28,7 @@ from brokers.schemas import (
     StatementSchema,
 )
 from listings.schemas import DomainErrorSchema
-from marketplace.accounts.auth import api_actor
-from marketplace.accounts.models import User
+from marketplace.accounts.auth import api_reader, api_writer, require_token_for_writes
 from marketplace.clock import now
 
 blp = Blueprint(
@@ -40,25 +39,7 @@ blp = Blueprint(
 _TOKEN = [{"bearerAuth": []}]
 
 
-@blp.before_request
-def _writes_need_a_token() -> None:
-    """Refuse an anonymous write before its body is read (401, not a 422 about the body)."""
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        g.broker_api_actor = api_actor(allow_session=False)
-        if g.broker_api_actor is None:
-            abort(401, description="Send an API token: Authorization: Bearer <token>.")
-
-
-def _actor() -> User:
-    actor: User = g.broker_api_actor
-    return actor
-
-
-def _reader() -> User:
-    actor = api_actor()
-    if actor is None:
-        abort(401, description="Send an API token: Authorization: Bearer <token>.")
-    return actor
+blp.before_request(require_token_for_writes)
 
 
 def _broker_out(broker: Broker, stats: services.BrokerStats | None = None) -> dict[str, Any]:
@@ -109,7 +90,7 @@ def profile(broker_id: int) -> Any:
 def apply(data: services.Application) -> Any:
     """Apply (or apply again) for accreditation; a reviewer decides."""
     broker = services.apply(
-        _actor(),
+        api_writer(),
         data,
         now=now(),
         warning_days=int(current_app.config.get("BROKER_EXPIRY_WARNING_DAYS", 60)),
@@ -126,9 +107,9 @@ def apply(data: services.Application) -> Any:
 def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
     """A reviewer accredits (with a note) or refuses (with a reason) an application."""
     if decision == "accredit":
-        broker = services.accredit(_actor(), broker_id, now=now(), note=data["reason"])
+        broker = services.accredit(api_writer(), broker_id, now=now(), note=data["reason"])
     else:
-        broker = services.refuse(_actor(), broker_id, data["reason"], now=now())
+        broker = services.refuse(api_writer(), broker_id, data["reason"], now=now())
     return _broker_out(broker)
 
 
@@ -145,7 +126,7 @@ def propose_mandate(data: services.MandateInput) -> Any:
     A rate above 500 bps (the Auction Law's 5 % reference) answers 422
     `above_statutory_cap` unless `above_cap_agreed` is true.
     """
-    return services.propose_mandate(_actor(), data, now=now())
+    return services.propose_mandate(api_writer(), data, now=now())
 
 
 @blp.route("/mandates/<int:mandate_id>")
@@ -153,7 +134,7 @@ def propose_mandate(data: services.MandateInput) -> Any:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def get_mandate(mandate_id: int) -> Any:
     """A mandate, for its broker, the principal and the reviewers."""
-    return services.visible_mandate(_reader(), mandate_id)
+    return services.visible_mandate(api_reader(), mandate_id)
 
 
 @blp.route("/mandates/<int:mandate_id>/<any(accept, decline, terminate):action>", methods=["POST"])
@@ -166,10 +147,10 @@ def get_mandate(mandate_id: int) -> Any:
 def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
     """Accept or decline (withdraw) a proposal, or end a mandate by notice (reason required)."""
     if action == "accept":
-        return services.accept_mandate(_actor(), mandate_id, now=now())
+        return services.accept_mandate(api_writer(), mandate_id, now=now())
     if action == "decline":
-        return services.decline_mandate(_actor(), mandate_id, now=now(), reason=data["reason"])
-    return services.terminate_mandate(_actor(), mandate_id, data["reason"], now=now())
+        return services.decline_mandate(api_writer(), mandate_id, now=now(), reason=data["reason"])
+    return services.terminate_mandate(api_writer(), mandate_id, data["reason"], now=now())
 
 
 @blp.route("/introductions", methods=["POST"])
@@ -180,7 +161,7 @@ def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
 @blp.doc(security=_TOKEN)
 def introduce(data: dict[str, Any]) -> Any:
     """Introduce a buyer (buyer_org_id) to a listing, or a listing's seller to a need (need_id)."""
-    return services.introduce(_actor(), now=now(), **data)
+    return services.introduce(api_writer(), now=now(), **data)
 
 
 @blp.route("/introductions/<int:introduction_id>")
@@ -188,7 +169,7 @@ def introduce(data: dict[str, Any]) -> Any:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def get_introduction(introduction_id: int) -> Any:
     """An introduction, for its parties, its broker and the reviewers."""
-    return services.visible_introduction(_reader(), introduction_id)
+    return services.visible_introduction(api_reader(), introduction_id)
 
 
 @blp.route("/introductions/<int:introduction_id>/<any(accept, decline):answer>", methods=["POST"])
@@ -199,7 +180,7 @@ def get_introduction(introduction_id: int) -> Any:
 def answer_introduction(introduction_id: int, answer: str) -> Any:
     """A party accepts or declines; when both accept, a negotiation opens (negotiation_id)."""
     return services.respond_to_introduction(
-        _actor(), introduction_id, accept=answer == "accept", now=now()
+        api_writer(), introduction_id, accept=answer == "accept", now=now()
     )
 
 
@@ -208,7 +189,7 @@ def answer_introduction(introduction_id: int, answer: str) -> Any:
 @blp.alt_response(404, schema=DomainErrorSchema, description="The caller is not a broker")
 def statement() -> dict[str, Any]:
     """The caller's commission statement: deals, amounts, paid as the payments ledger says."""
-    result = services.statement(_reader())
+    result = services.statement(api_reader())
     return {
         "lines": [
             {

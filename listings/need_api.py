@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, request
 from flask_babel import gettext
 from flask_smorest import Blueprint
 
@@ -26,8 +25,7 @@ from listings.need_schemas import (
     NeedSearchPageSchema,
 )
 from listings.schemas import DomainErrorSchema
-from marketplace.accounts.auth import api_actor
-from marketplace.accounts.models import User
+from marketplace.accounts.auth import api_actor, api_reader, api_writer, require_token_for_writes
 from marketplace.clock import now
 from marketplace.i18n import current_locale
 from search.needs import NEED_FACETS
@@ -37,24 +35,7 @@ blp = Blueprint("needs_api", __name__, description="Technology needs (技术需�
 _TOKEN = {"security": [{"bearerAuth": []}]}
 
 
-@blp.before_request
-def _writes_need_a_token() -> None:
-    """Refuse an anonymous write before its body is even read (401, not a 422 about the body)."""
-    if request.method not in ("GET", "HEAD", "OPTIONS") and api_actor(allow_session=False) is None:
-        abort(401, description="Send an API token: Authorization: Bearer <token>.")
-
-
-def _writer() -> User:
-    actor = api_actor(allow_session=False)
-    assert actor is not None  # checked before the request reached here
-    return actor
-
-
-def _reader() -> User:
-    actor = api_actor()
-    if actor is None:
-        abort(401, description="Send an API token: Authorization: Bearer <token>.")
-    return actor
+blp.before_request(require_token_for_writes)
 
 
 @blp.route("/")
@@ -91,7 +72,7 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, NeedOutSchema(many=True))
 def mine(args: dict[str, Any]) -> Any:
     """The needs of the caller's organisation (?status=open|closed|withdrawn)."""
-    return needs.needs_of(_reader(), args["status"])
+    return needs.needs_of(api_reader(), args["status"])
 
 
 @blp.route("/<int:need_id>")
@@ -110,7 +91,7 @@ def get(need_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def create(data: NeedInput) -> Any:
     """Post a need for the caller's enterprise (verified enterprises; Authorization: Bearer <token>)."""
-    return needs.post_need(_writer(), data, now=now())
+    return needs.post_need(api_writer(), data, now=now())
 
 
 @blp.route("/<int:need_id>", methods=["PUT"])
@@ -122,7 +103,7 @@ def create(data: NeedInput) -> Any:
 @blp.doc(**_TOKEN)
 def update(data: NeedInput, need_id: int) -> Any:
     """Replace an open need's content (its enterprise only)."""
-    return needs.update_need(_writer(), need_id, data, now=now())
+    return needs.update_need(api_writer(), need_id, data, now=now())
 
 
 @blp.route("/<int:need_id>/close", methods=["POST"])
@@ -133,7 +114,7 @@ def update(data: NeedInput, need_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def close(data: dict[str, Any], need_id: int) -> Any:
     """Close an open need (met, or no longer needed), with an optional reason."""
-    return needs.close_need(_writer(), need_id, now=now(), reason=data["reason"])
+    return needs.close_need(api_writer(), need_id, now=now(), reason=data["reason"])
 
 
 @blp.route("/<int:need_id>/withdraw", methods=["POST"])
@@ -144,7 +125,7 @@ def close(data: dict[str, Any], need_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def withdraw(data: dict[str, Any], need_id: int) -> Any:
     """Withdraw an open need from the market, with an optional reason."""
-    return needs.withdraw_need(_writer(), need_id, now=now(), reason=data["reason"])
+    return needs.withdraw_need(api_writer(), need_id, now=now(), reason=data["reason"])
 
 
 @blp.route("/<int:need_id>/matches")
@@ -154,7 +135,7 @@ def withdraw(data: dict[str, Any], need_id: int) -> Any:
 def matches(need_id: int) -> Any:
     """Listings matching a need, best first, with a score (0–100) and the reasons."""
     locale = current_locale()
-    found = matching.matches_for_need(_reader(), need_id, now=now())
+    found = matching.matches_for_need(api_reader(), need_id, now=now())
     return [
         {
             "listing_id": m.listing.id,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import current_app
 from flask_smorest import Blueprint
 
 from listings import sales
@@ -31,7 +31,7 @@ from listings.sale_schemas import (
     SaleListArgsSchema,
     WithdrawInputSchema,
 )
-from marketplace.accounts.auth import api_actor
+from marketplace.accounts.auth import api_reader, api_writer, require_token_for_writes
 from marketplace.accounts.models import User
 from marketplace.clock import now
 from marketplace.deals import publicity
@@ -45,24 +45,7 @@ blp = Blueprint(
 _TOKEN = {"security": [{"bearerAuth": []}]}
 
 
-@blp.before_request
-def _writes_need_a_token() -> None:
-    """Refuse an anonymous write before its body is even read (401, not a 422 about the body)."""
-    if request.method not in ("GET", "HEAD", "OPTIONS") and api_actor(allow_session=False) is None:
-        abort(401, description="Send an API token: Authorization: Bearer <token>.")
-
-
-def _writer() -> User:
-    actor = api_actor(allow_session=False)
-    assert actor is not None  # checked before the request reached here
-    return actor
-
-
-def _reader() -> User:
-    actor = api_actor()
-    if actor is None:
-        abort(401, description="Send an API token: Authorization: Bearer <token>.")
-    return actor
+blp.before_request(require_token_for_writes)
 
 
 def _calendar() -> WorkCalendar:
@@ -118,7 +101,7 @@ def start_sale(data: dict[str, Any]) -> Any:
         raise ValidationFailed(N_("This field is required."), field="listing_id")
     config = current_app.config
     return sales.start_listed_sale(
-        _writer(),
+        api_writer(),
         data["listing_id"],
         asking_price_minor=data["asking_price_minor"],
         working_days=data.get("working_days") or config["LISTING_PERIOD_WORKING_DAYS"],
@@ -144,7 +127,7 @@ def get_sale(sale_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def register_intent(sale_id: int) -> Any:
     """Register your organisation's intent to buy; the deposit then falls due."""
-    actor = _writer()
+    actor = api_writer()
     sales.register_intent(actor, sale_id, now=now())
     return _intent_out(sale_id, actor)
 
@@ -155,7 +138,7 @@ def register_intent(sale_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def withdraw_intent(sale_id: int) -> Any:
     """Withdraw your organisation's intent during the listing period."""
-    actor = _writer()
+    actor = api_writer()
     sales.withdraw_intent(actor, sale_id, now=now())
     return _intent_out(sale_id, actor)
 
@@ -167,7 +150,7 @@ def withdraw_intent(sale_id: int) -> Any:
 @blp.response(200, NegotiationOutSchema(many=True))
 def my_negotiations() -> Any:
     """Your organisation's negotiations, as seller and as buyer."""
-    return sales.negotiations_of(_reader())
+    return sales.negotiations_of(api_reader())
 
 
 @blp.route("/negotiations", methods=["POST"])
@@ -180,7 +163,7 @@ def my_negotiations() -> Any:
 def open_negotiation(data: dict[str, Any]) -> Any:
     """Open a negotiation on a listing with an offer (amount_minor), a message or both."""
     return sales.open_negotiation(
-        _writer(),
+        api_writer(),
         data["listing_id"],
         amount_minor=data.get("amount_minor"),
         message=data.get("message", ""),
@@ -194,7 +177,7 @@ def open_negotiation(data: dict[str, Any]) -> Any:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def get_negotiation(negotiation_id: int) -> Any:
     """One negotiation with its thread (for its parties and reviewers)."""
-    return sales.visible_negotiation(_reader(), negotiation_id)
+    return sales.visible_negotiation(api_reader(), negotiation_id)
 
 
 @blp.route("/negotiations/<int:negotiation_id>/offers", methods=["POST"])
@@ -206,7 +189,7 @@ def get_negotiation(negotiation_id: int) -> Any:
 def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
     """Make an offer or a counter-offer (it replaces the offer on the table)."""
     return sales.make_offer(
-        _writer(),
+        api_writer(),
         negotiation_id,
         data["amount_minor"],
         message=data.get("message", ""),
@@ -221,7 +204,7 @@ def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def post_message(data: dict[str, Any], negotiation_id: int) -> Any:
     """Write in the negotiation's thread."""
-    return sales.post_message(_writer(), negotiation_id, data["body"], now=now())
+    return sales.post_message(api_writer(), negotiation_id, data["body"], now=now())
 
 
 @blp.route("/negotiations/<int:negotiation_id>/accept", methods=["POST"])
@@ -231,7 +214,7 @@ def post_message(data: dict[str, Any], negotiation_id: int) -> Any:
 def accept(negotiation_id: int) -> Any:
     """Accept the other side's open offer: the price is agreed and the public notice starts."""
     return sales.accept(
-        _writer(),
+        api_writer(),
         negotiation_id,
         now=now(),
         calendar=_calendar(),
@@ -246,7 +229,7 @@ def accept(negotiation_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def withdraw(data: dict[str, Any], negotiation_id: int) -> Any:
     """Walk away from a negotiation before a price is agreed."""
-    return sales.withdraw(_writer(), negotiation_id, now=now(), message=data.get("message", ""))
+    return sales.withdraw(api_writer(), negotiation_id, now=now(), message=data.get("message", ""))
 
 
 # --- public notices --------------------------------------------------------------------
@@ -277,7 +260,7 @@ def get_notice(notice_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def lodge_objection(data: dict[str, Any], notice_id: int) -> Any:
     """Lodge an objection (异议) with reasons; one per person and notice."""
-    return publicity.lodge_objection(_writer(), notice_id, data["reasons"], now=now())
+    return publicity.lodge_objection(api_writer(), notice_id, data["reasons"], now=now())
 
 
 @blp.route("/notices/objections")
@@ -285,7 +268,7 @@ def lodge_objection(data: dict[str, Any], notice_id: int) -> Any:
 @blp.alt_response(403, schema=DomainErrorSchema)
 def objection_queue() -> Any:
     """Reviewers: objections waiting for a decision."""
-    return publicity.objection_queue(_reader())
+    return publicity.objection_queue(api_reader())
 
 
 @blp.route("/notices/objections/<int:objection_id>/decision", methods=["POST"])
@@ -296,7 +279,7 @@ def objection_queue() -> Any:
 @blp.doc(**_TOKEN)
 def decide_objection(data: dict[str, Any], objection_id: int) -> Any:
     """Reviewers: uphold (the agreement falls) or dismiss an objection, with the reason."""
-    actor = _writer()
+    actor = api_writer()
     if not actor.can_review:
         raise PermissionDenied(N_("Only reviewers of the market may do this."))
     return publicity.decide_objection(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, g, request
 from flask_smorest import Blueprint
 
 from listings import services as listings
@@ -27,8 +26,7 @@ from listings.valuation.schemas import (
     RequestPageSchema,
     ValuationOutSchema,
 )
-from marketplace.accounts.auth import api_actor
-from marketplace.accounts.models import User
+from marketplace.accounts.auth import api_actor, api_caller, require_token_for_writes
 from marketplace.clock import now
 from marketplace.domain import N_, NotFound
 
@@ -37,20 +35,7 @@ blp = Blueprint(
 )
 
 
-@blp.before_request
-def _actor() -> None:
-    """Writes need a token; reads accept a token or the session (401 when neither)."""
-    writing = request.method not in ("GET", "HEAD", "OPTIONS")
-    g.valuation_actor = api_actor(allow_session=not writing)
-    if writing and g.valuation_actor is None:
-        abort(401, description="Send an API token: Authorization: Bearer <token>.")
-
-
-def _user() -> User:
-    actor: User | None = g.valuation_actor
-    if actor is None:
-        abort(401, description="Sign in or send an API token.")
-    return actor
+blp.before_request(require_token_for_writes)
 
 
 @blp.route("/indicative", methods=["POST"])
@@ -65,7 +50,7 @@ def compute(data: dict[str, Any]) -> dict[str, Any]:
     Amounts are minor units (分), rates basis points (1% = 100). With `save: true` the
     seller keeps it and the listing shows its range.
     """
-    actor = _user()
+    actor = api_caller()
     moment = now()
     saved_id = None
     if data["save"]:
@@ -89,7 +74,7 @@ def compute(data: dict[str, Any]) -> dict[str, Any]:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def get(valuation_id: int) -> Valuation:
     """One valuation or formal report, as issued (buyer-side reports only to the buyer)."""
-    return services.visible_valuation(g.valuation_actor, valuation_id)
+    return services.visible_valuation(api_actor(), valuation_id)
 
 
 @blp.route("/listings/<int:listing_id>/latest")
@@ -97,7 +82,7 @@ def get(valuation_id: int) -> Valuation:
 @blp.alt_response(404, schema=DomainErrorSchema, description="No valuation shown on the listing")
 def latest(listing_id: int) -> Valuation:
     """The valuation the listing page shows: the newest seller-side one, indicative or formal."""
-    listings.visible_listing(g.valuation_actor, listing_id)
+    listings.visible_listing(api_actor(), listing_id)
     valuation = services.latest_for_listing(listing_id)
     if valuation is None:
         raise NotFound(N_("No such valuation."))
@@ -108,7 +93,7 @@ def latest(listing_id: int) -> Valuation:
 @blp.response(200, RequestPageSchema)
 def my_requests() -> dict[str, Any]:
     """The valuation requests of the caller's organisation, newest first."""
-    return {"items": services.requests_of(_user())}
+    return {"items": services.requests_of(api_caller())}
 
 
 @blp.route("/requests", methods=["POST"])
@@ -120,7 +105,7 @@ def my_requests() -> dict[str, Any]:
 @blp.doc(security=[{"bearerAuth": []}])
 def create_request(data: dict[str, Any]) -> ValuationRequest:
     """Request a formal valuation report of a listing (as its seller or as a buyer)."""
-    return services.request_valuation(_user(), data["listing_id"], data["purpose"], now=now())
+    return services.request_valuation(api_caller(), data["listing_id"], data["purpose"], now=now())
 
 
 @blp.route("/requests/<int:request_id>")
@@ -128,7 +113,7 @@ def create_request(data: dict[str, Any]) -> ValuationRequest:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def get_request(request_id: int) -> ValuationRequest:
     """A request the caller may see (its organisation's, or one open to valuers)."""
-    return services.visible_request(_user(), request_id, now=now())
+    return services.visible_request(api_caller(), request_id, now=now())
 
 
 @blp.route("/requests/<int:request_id>/take", methods=["POST"])
@@ -138,7 +123,7 @@ def get_request(request_id: int) -> ValuationRequest:
 @blp.doc(security=[{"bearerAuth": []}])
 def take(request_id: int) -> ValuationRequest:
     """A valuer (reviewer or accredited broker) takes an open request."""
-    return services.take_request(_user(), request_id, now=now())
+    return services.take_request(api_caller(), request_id, now=now())
 
 
 @blp.route("/requests/<int:request_id>/decline", methods=["POST"])
@@ -149,7 +134,7 @@ def take(request_id: int) -> ValuationRequest:
 @blp.doc(security=[{"bearerAuth": []}])
 def decline(data: dict[str, Any], request_id: int) -> ValuationRequest:
     """A valuer declines a request, with a reason."""
-    return services.decline_request(_user(), request_id, data["reason"], now=now())
+    return services.decline_request(api_caller(), request_id, data["reason"], now=now())
 
 
 @blp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
@@ -159,7 +144,7 @@ def decline(data: dict[str, Any], request_id: int) -> ValuationRequest:
 @blp.doc(security=[{"bearerAuth": []}])
 def withdraw(request_id: int) -> ValuationRequest:
     """The requesting organisation withdraws its request."""
-    return services.withdraw_request(_user(), request_id, now=now())
+    return services.withdraw_request(api_caller(), request_id, now=now())
 
 
 @blp.route("/requests/<int:request_id>/report", methods=["POST"])
@@ -171,4 +156,6 @@ def withdraw(request_id: int) -> ValuationRequest:
 @blp.doc(security=[{"bearerAuth": []}])
 def issue(data: dict[str, Any], request_id: int) -> Valuation:
     """The assigned valuer issues the signed formal report."""
-    return services.issue_report(_user(), request_id, data["inputs"], data["opinion"], now=now())
+    return services.issue_report(
+        api_caller(), request_id, data["inputs"], data["opinion"], now=now()
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from flask import Flask
+from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Engine, select, update
 
@@ -45,6 +45,43 @@ def api_actor(*, allow_session: bool = True) -> User | None:
     if header.startswith("Bearer "):
         return user_for_token(header.removeprefix("Bearer ").strip(), now=now())
     return current_user if allow_session and current_user.is_authenticated else None
+
+
+_SEND_A_TOKEN = "Send an API token: Authorization: Bearer <token>."
+_READS = ("GET", "HEAD", "OPTIONS")
+
+
+def require_token_for_writes() -> None:
+    """`before_request` of every API blueprint: a write without a bearer token is a 401.
+
+    Checked before the body is read (a 401, not a 422 about the body); the writer is kept
+    for the endpoint (`api_writer`), so the token is looked up once per request.
+    """
+    if request.method in _READS:
+        return
+    writer = api_actor(allow_session=False)
+    if writer is None:
+        abort(401, description=_SEND_A_TOKEN)
+    g.api_writer = writer
+
+
+def api_writer() -> User:
+    """The token holder of the current write (checked by `require_token_for_writes`)."""
+    writer: User = g.api_writer
+    return writer
+
+
+def api_reader() -> User:
+    """The caller of a read that needs one: a bearer token or the browser session, else 401."""
+    reader = api_actor()
+    if reader is None:
+        abort(401, description="Sign in or send an API token: Authorization: Bearer <token>.")
+    return reader
+
+
+def api_caller() -> User:
+    """The caller of the current request: the writer of a write, else the reader."""
+    return api_writer() if request.method not in _READS else api_reader()
 
 
 def user_for_token(plain: str, *, now: datetime) -> User | None:

@@ -19,12 +19,11 @@ import io
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import current_app
 from flask_smorest import Blueprint
 
 from listings.schemas import DomainErrorSchema
-from marketplace.accounts.auth import api_actor
-from marketplace.accounts.models import User
+from marketplace.accounts.auth import api_actor, api_reader, api_writer, require_token_for_writes
 from marketplace.clock import now
 from marketplace.deals import documents, registration, services
 from marketplace.deals.schemas import (
@@ -45,24 +44,7 @@ blp = Blueprint("deals_api", __name__, description="Deals of both channels")
 _TOKEN: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
-@blp.before_request
-def _writes_need_a_token() -> None:
-    """Refuse an anonymous write before its body is even read (401, not a 422 about the body)."""
-    if request.method not in ("GET", "HEAD", "OPTIONS") and api_actor(allow_session=False) is None:
-        abort(401, description="Send an API token: Authorization: Bearer <token>.")
-
-
-def _reader() -> User:
-    actor = api_actor()
-    if actor is None:
-        abort(401, description="Sign in or send an API token: Authorization: Bearer <token>.")
-    return actor
-
-
-def _writer() -> User:
-    actor = api_actor(allow_session=False)
-    assert actor is not None  # checked before the request reached here
-    return actor
+blp.before_request(require_token_for_writes)
 
 
 def _folder() -> Path:
@@ -81,7 +63,7 @@ def _market_tz() -> Any:
 @blp.alt_response(401, schema=DomainErrorSchema)
 def list_deals(args: dict[str, Any]) -> Any:
     """The caller's deals (as seller or buyer); reviewers get every deal, filtered."""
-    actor = _reader()
+    actor = api_reader()
     if actor.can_review:
         return services.all_deals(actor, **args)
     deals = services.deals_of(actor)
@@ -121,7 +103,7 @@ def advance(data: dict[str, Any], deal_id: int) -> Any:
     The seller or a reviewer records each step; the buyer may record its payment.
     """
     return services.advance(
-        _writer(), deal_id, data["status"], now=now(), reference=data.get("reference")
+        api_writer(), deal_id, data["status"], now=now(), reference=data.get("reference")
     )
 
 
@@ -133,7 +115,7 @@ def advance(data: dict[str, Any], deal_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def cancel(data: dict[str, Any], deal_id: int) -> Any:
     """Cancel a deal with a reason; its listing is offered again."""
-    return services.cancel(_writer(), deal_id, data["reason"], now=now())
+    return services.cancel(api_writer(), deal_id, data["reason"], now=now())
 
 
 @blp.route("/<int:deal_id>/documents", methods=["POST"])
@@ -147,7 +129,7 @@ def upload_document(form: dict[str, Any], files: dict[str, Any], deal_id: int) -
     """Attach a document (multipart: `kind`, `file`; PDF, PNG, JPEG or WebP)."""
     upload = files["file"]
     return documents.attach_document(
-        _writer(),
+        api_writer(),
         deal_id,
         kind=form["kind"],
         upload=documents.Upload(upload.stream, upload.filename or ""),
@@ -183,7 +165,7 @@ def register_offline(data: dict[str, Any]) -> Any:
     contract = _decode_contract(data.pop("contract"))
     entry = documents.OfflineEntry(**data)
     return documents.register_offline_deal_with_contract(
-        _writer(),
+        api_writer(),
         entry,
         contract,
         folder=_folder(),

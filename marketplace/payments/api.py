@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import current_app
 from flask_smorest import Blueprint
 
 from listings.schemas import DomainErrorSchema
-from marketplace.accounts.auth import api_actor
-from marketplace.accounts.models import User
+from marketplace.accounts.auth import api_reader, api_writer, require_token_for_writes
 from marketplace.clock import now
 from marketplace.payments import offline, services, stripe_channel
 from marketplace.payments.schemas import (
@@ -37,24 +36,7 @@ blp = Blueprint("payments_api", __name__, description="Payments and the deal led
 _TOKEN: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
-@blp.before_request
-def _writes_need_a_token() -> None:
-    """Refuse an anonymous write before its body is read (401)."""
-    if request.method not in ("GET", "HEAD", "OPTIONS") and api_actor(allow_session=False) is None:
-        abort(401, description="Send an API token: Authorization: Bearer <token>.")
-
-
-def _reader() -> User:
-    actor = api_actor()
-    if actor is None:
-        abort(401, description="Sign in or send an API token: Authorization: Bearer <token>.")
-    return actor
-
-
-def _writer() -> User:
-    actor = api_actor(allow_session=False)
-    assert actor is not None
-    return actor
+blp.before_request(require_token_for_writes)
 
 
 @blp.route("/deals/<int:deal_id>")
@@ -62,7 +44,7 @@ def _writer() -> User:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def money_flow(deal_id: int) -> Any:
     """The deal's money flow: due, owed, kept, its postings, payments and payouts."""
-    return services.money_flow(_reader(), deal_id)
+    return services.money_flow(api_reader(), deal_id)
 
 
 @blp.route("/deals/<int:deal_id>/card", methods=["POST"])
@@ -72,7 +54,7 @@ def money_flow(deal_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def pay_by_card(data: dict[str, Any], deal_id: int) -> Any:
     """The buyer pays what is due by card: send the payer to `checkout_url` (Stripe's page)."""
-    return services.start_card_payment(_writer(), deal_id, now=now(), **data)
+    return services.start_card_payment(api_writer(), deal_id, now=now(), **data)
 
 
 @blp.route("/deals/<int:deal_id>/bank", methods=["POST"])
@@ -85,7 +67,7 @@ def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> An
     """The buyer reports a bank transfer of the price (multipart: amount_minor, bank_reference, receipt)."""
     upload = files["receipt"]
     return offline.submit_receipt(
-        _writer(),
+        api_writer(),
         deal_id,
         amount_minor=form["amount_minor"],
         stream=upload.stream,
@@ -103,7 +85,7 @@ def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> An
 @blp.doc(security=_TOKEN)
 def release_payouts(deal_id: int) -> Any:
     """A reviewer pays the seller and brokers once the buyer has paid everything due."""
-    return services.release_payouts(_writer(), deal_id, now=now())
+    return services.release_payouts(api_writer(), deal_id, now=now())
 
 
 @blp.route("/deposits/<int:deposit_id>/card", methods=["POST"])
@@ -113,7 +95,7 @@ def release_payouts(deal_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def deposit_by_card(data: dict[str, Any], deposit_id: int) -> Any:
     """Pay a deposit by card (held, or charged when the sale ends after the hold window)."""
-    return services.start_card_deposit(_writer(), deposit_id, now=now(), **data)
+    return services.start_card_deposit(api_writer(), deposit_id, now=now(), **data)
 
 
 @blp.route("/review")
@@ -121,7 +103,7 @@ def deposit_by_card(data: dict[str, Any], deposit_id: int) -> Any:
 @blp.alt_response(403, schema=DomainErrorSchema)
 def review_queue() -> Any:
     """Reviewers: bank receipts of price payments to confirm, bank payouts to make."""
-    actor = _reader()
+    actor = api_reader()
     return {"receipts": offline.queue(actor), "payouts": offline.payouts_to_make(actor)}
 
 
@@ -131,7 +113,7 @@ def review_queue() -> Any:
 @blp.doc(security=_TOKEN)
 def confirm(payment_id: int) -> Any:
     """A reviewer confirms a bank transfer found on the statement."""
-    return offline.confirm(_writer(), payment_id, now=now())
+    return offline.confirm(api_writer(), payment_id, now=now())
 
 
 @blp.route("/payments/<int:payment_id>/reject", methods=["POST"])
@@ -141,7 +123,7 @@ def confirm(payment_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def reject(data: dict[str, Any], payment_id: int) -> Any:
     """A reviewer refuses a receipt, with the reason."""
-    return offline.reject(_writer(), payment_id, data["reason"], now=now())
+    return offline.reject(api_writer(), payment_id, data["reason"], now=now())
 
 
 @blp.route("/payouts/<int:payout_id>/paid", methods=["POST"])
@@ -151,14 +133,14 @@ def reject(data: dict[str, Any], payment_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def payout_paid(data: dict[str, Any], payout_id: int) -> Any:
     """A reviewer records the bank transfer of a payout."""
-    return offline.record_bank_payout(_writer(), payout_id, data["bank_reference"], now=now())
+    return offline.record_bank_payout(api_writer(), payout_id, data["bank_reference"], now=now())
 
 
 @blp.route("/payouts")
 @blp.response(200, AccountOutSchema)
 def my_payouts() -> Any:
     """The organisation's payout account (Stripe Connect) and its payouts."""
-    actor = _reader()
+    actor = api_reader()
     account = services.connected_account_of(actor.acting_org_id)
     return {
         "stripe_enabled": stripe_channel.enabled(),
@@ -175,4 +157,4 @@ def my_payouts() -> Any:
 @blp.doc(security=_TOKEN)
 def onboarding(data: dict[str, Any]) -> Any:
     """An organisation's administrator gets Stripe's onboarding link for its payout account."""
-    return {"url": services.start_onboarding(_writer(), now=now(), **data)}
+    return {"url": services.start_onboarding(api_writer(), now=now(), **data)}

@@ -12,6 +12,7 @@ from flask import current_app, jsonify
 from flask_babel import gettext
 from flask_smorest import Blueprint
 
+from accounts.auth import api_writer, require_token_for_writes
 from auctions import rules, services
 from auctions.schemas import (
     AuctionListArgsSchema,
@@ -20,10 +21,9 @@ from auctions.schemas import (
     BidInSchema,
     BidResultSchema,
 )
+from core.clock import now
+from core.i18n import current_locale
 from listings.schemas import DomainErrorSchema
-from marketplace.accounts.auth import api_writer, require_token_for_writes
-from marketplace.clock import now
-from marketplace.i18n import current_locale
 
 blp = Blueprint("auctions_api", __name__, description="Auctions (拍卖) and bids")
 

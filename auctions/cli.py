@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from auctions import services
-from marketplace.clock import now
+from core.clock import now
 
 auctions_cli = AppGroup("auctions", help="Auction commands (close-due for cron).")
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import current_app
 
-from auctions import deposits
-from marketplace.deals import signals
-from marketplace.deals.models import Deal
-from marketplace.workdays import WorkCalendar
+from core.workdays import WorkCalendar
+from deals import signals
+from deals.models import Deal
+from payments import deposits
 
 _connected = False
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.db_types import enum_column
-from marketplace.extensions import db
+from core.db_types import enum_column
+from core.extensions import db
 
 
 class AuctionStatus(enum.StrEnum):

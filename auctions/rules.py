@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from marketplace.domain import N_, DomainError, PermissionDenied, ValidationFailed
-from marketplace.money import Money, format_money
+from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
+from core.money import Money, format_money
 
 MIN_DURATION = timedelta(hours=24)
 EXTENSION_WINDOW = timedelta(minutes=5)  # a bid this close to the end ...

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from auctions.rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
-from marketplace.domain import N_, ValidationFailed
-from marketplace.money import Money
+from core.domain import N_, ValidationFailed
+from core.money import Money
 
 _required = {"required": N_("This field is required.")}
 _whole = {**_required, "invalid": N_("Give a whole number of fen (minor units).")}

@@ -32,21 +32,22 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, Engine, Select, and_, bindparam, inspect, select
 
-from auctions import deposits, rules
+from accounts.models import Organisation, User, VerificationStatus
+from accounts.services import get_organisation
+from auctions import rules
 from auctions.models import Auction, AuctionStatus, Bid, Deposit, DepositStatus, ProxyBid
+from core.audit import services as audit
+from core.audit.models import AuditEntry
+from core.clock import as_utc
+from core.domain import N_, NotFound, PermissionDenied
+from core.extensions import db
+from core.sqlite import queue_as_writer
+from core.workdays import WorkCalendar
+from deals import services as deals
+from deals.models import SaleMethod
 from listings import services as listings
 from listings.rules import SaleState
-from marketplace.accounts.models import Organisation, User, VerificationStatus
-from marketplace.accounts.services import get_organisation
-from marketplace.audit import services as audit
-from marketplace.audit.models import AuditEntry
-from marketplace.clock import as_utc
-from marketplace.deals import services as deals
-from marketplace.deals.models import SaleMethod
-from marketplace.domain import N_, NotFound, PermissionDenied
-from marketplace.extensions import db
-from marketplace.sqlite import queue_as_writer
-from marketplace.workdays import WorkCalendar
+from payments import deposits
 
 log = logging.getLogger(__name__)
 

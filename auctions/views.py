@@ -41,7 +41,8 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.routing import BuildError
 
-from auctions import deposits, rules, services
+from accounts.services import get_organisation
+from auctions import rules, services
 from auctions.models import DepositStatus
 from auctions.schemas import (
     AuctionFormSchema,
@@ -50,15 +51,15 @@ from auctions.schemas import (
     RejectFormSchema,
     utc_to_local_input,
 )
+from core.clock import now
+from core.domain import DomainError, ValidationFailed
+from core.files import send_document
+from core.forms import FieldErrors, domain_errors, flatten_errors, parse_form
+from core.i18n import current_locale
+from core.money import Money, to_yuan_text
+from core.storage import evidence_path
 from listings import services as listings
-from listings.storage import evidence_path
-from marketplace.accounts.services import get_organisation
-from marketplace.clock import now
-from marketplace.domain import DomainError, ValidationFailed
-from marketplace.files import send_document
-from marketplace.forms import FieldErrors, domain_errors, flatten_errors, parse_form
-from marketplace.i18n import current_locale
-from marketplace.money import Money, to_yuan_text
+from payments import deposits
 
 bp = Blueprint("auctions", __name__)
 

@@ -127,12 +127,13 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
     """Migrate, then a seller with two auctions (service, HTTP) and bidders with held deposits."""
     from flask_migrate import upgrade
 
-    from auctions import deposits, services
+    from accounts import services as accounts
+    from accounts.models import OrganisationKind
+    from auctions import services
+    from core.extensions import db
     from listings.rules import ListingStatus
     from marketplace import create_app
-    from marketplace.accounts import services as accounts
-    from marketplace.accounts.models import OrganisationKind
-    from marketplace.extensions import db
+    from payments import deposits
     from tests import factories
 
     app = create_app(app_config(url, work))
@@ -225,11 +226,11 @@ def service_worker(args: tuple[str, str, int, int, int, int, int]) -> Tally:
     """One bidder calling the service layer in its own process and app."""
     url, work, user_id, org_id, auction_id, headroom, jump = args
     rng = random.Random(user_id)
+    from accounts.models import User
     from auctions import rules, services
+    from core.domain import DomainError
+    from core.extensions import db
     from marketplace import create_app
-    from marketplace.accounts.models import User
-    from marketplace.domain import DomainError
-    from marketplace.extensions import db
 
     app = create_app(app_config(url, Path(work)))
     tally = Tally()

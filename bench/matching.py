@@ -168,7 +168,7 @@ def timed(call: Callable[[], object]) -> float:
 
 
 def _bulk(table: object, rows: list[dict]) -> None:
-    from marketplace.extensions import db
+    from core.extensions import db
 
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(table), rows[start : start + BATCH])  # type: ignore[arg-type]
@@ -179,6 +179,7 @@ def build_market(
     n_listings: int, n_needs: int, rng: random.Random
 ) -> tuple[list[SearchDocument], list[NeedDocument], dict[int, int]]:
     """Fill the database with bulk inserts; return the documents to index and org → user."""
+    from accounts.models import Organisation, OrganisationKind, User, VerificationStatus
     from auctions.models import Auction, AuctionStatus, Bid
     from listings.models import (
         ListedSale,
@@ -188,12 +189,6 @@ def build_market(
         NegotiationStatus,
         SaleIntent,
         TechNeed,
-    )
-    from marketplace.accounts.models import (
-        Organisation,
-        OrganisationKind,
-        User,
-        VerificationStatus,
     )
 
     n_enterprises = max(100, n_needs // 5)
@@ -371,9 +366,9 @@ def run_backend(
     need_orgs: dict[int, int], rounds: int,
 ) -> dict[str, list[float]]:  # fmt: skip
     """Time matches_for_need and matches_for_listing on one backend (it answers searches)."""
+    from accounts.models import User
     from brokers.matching import matches_for_listing, matches_for_need
-    from marketplace.accounts.models import User
-    from marketplace.extensions import db
+    from core.extensions import db
     from search import EXTENSION_KEY, FALLBACK_KEY
 
     app.extensions[EXTENSION_KEY] = backend  # type: ignore[attr-defined]
@@ -413,8 +408,8 @@ def report(label: str, samples: Sequence[float]) -> str:
 @__import__("contextlib").contextmanager
 def bench_app(database_url: str, workdir: Path) -> Iterator[object]:
     """An app on an empty database with the schema of the models."""
+    from core.extensions import db
     from marketplace import create_app
-    from marketplace.extensions import db
 
     app = create_app(
         {

@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_smorest import Blueprint
 
+from accounts.auth import api_reader, api_writer, require_token_for_writes
 from brokers import services
 from brokers.models import Broker
 from brokers.schemas import (
@@ -27,9 +28,8 @@ from brokers.schemas import (
     ReasonInSchema,
     StatementSchema,
 )
+from core.clock import now
 from listings.schemas import DomainErrorSchema
-from marketplace.accounts.auth import api_reader, api_writer, require_token_for_writes
-from marketplace.clock import now
 
 blp = Blueprint(
     "brokers_api",

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from brokers import settlement
-from marketplace.deals import signals
-from marketplace.deals.models import Deal
+from deals import signals
+from deals.models import Deal
 
 _connected = False
 

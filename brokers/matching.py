@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
+from accounts.models import Organisation, User
 from brokers.matching_rules import (
     Interest,
     ListingProfile,
@@ -32,12 +33,11 @@ from brokers.matching_rules import (
     score_listing_for_need,
     score_need_for_listing,
 )
+from core.domain import N_, NotFound, PermissionDenied
+from core.extensions import db
 from listings.models import ListedSale, Listing, Negotiation, SaleIntent, TechNeed
 from listings.need_rules import is_current, market_today
 from listings.rules import ListingStatus, SaleState
-from marketplace.accounts.models import Organisation, User
-from marketplace.domain import N_, NotFound, PermissionDenied
-from marketplace.extensions import db
 
 CANDIDATES = 60  # text matches taken from the search backend
 FIELD_CANDIDATES = 30  # newest of the same field, however they are worded

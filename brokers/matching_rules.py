@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from marketplace.domain import N_
+from core.domain import N_
 
 WEIGHTS: dict[str, float] = {
     "relevance": 30.0,

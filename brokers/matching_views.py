@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from brokers import matching
+from core.clock import now
 from listings import needs
 from listings import services as listings
-from marketplace.clock import now
 
 bp = Blueprint("matching", __name__)
 INTRODUCTION_ENDPOINT = "brokers.new_introduction"

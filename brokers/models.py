@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounts.models import Organisation, User
 from brokers.rules import (
     AccreditationStatus,
     BrokerLevel,
@@ -32,10 +33,9 @@ from brokers.rules import (
     MandateTerm,
     Payer,
 )
-from marketplace.accounts.models import Organisation, User
-from marketplace.clock import as_utc
-from marketplace.db_types import StoredFileMixin, enum_column
-from marketplace.extensions import db
+from core.clock import as_utc
+from core.db_types import StoredFileMixin, enum_column
+from core.extensions import db
 
 
 class Broker(db.Model):

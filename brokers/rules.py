@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from marketplace.domain import N_, DomainError, PermissionDenied, ValidationFailed
+from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
 
 BPS = 10_000  # basis points in 100 %
 # Auction Law (拍卖法) Art. 56: an auctioneer's fee is at most 5 % from each side unless the

@@ -15,8 +15,8 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre
 
 from brokers import services
 from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
-from marketplace.domain import N_
-from marketplace.money import Money
+from core.domain import N_
+from core.money import Money
 
 _required = {"required": N_("This field is required.")}
 _date = {**_required, "invalid": N_("Give a date, like 2027-06-30.")}

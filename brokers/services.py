@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
+from accounts.models import Organisation, User
+from accounts.services import require_reviewer
 from brokers import rules
 from brokers.models import (
     Broker,
@@ -37,16 +39,14 @@ from brokers.rules import (
     MandateStatus,
     Payer,
 )
-from listings import storage
+from core import storage
+from core.audit import services as audit
+from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
+from deals.models import Deal, DealStatus
 from listings.models import Listing, TechNeed
 from listings.need_rules import NeedStatus
 from listings.rules import FIELDS, ListingStatus
-from marketplace.accounts.models import Organisation, User
-from marketplace.accounts.services import require_reviewer
-from marketplace.audit import services as audit
-from marketplace.deals.models import Deal, DealStatus
-from marketplace.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
-from marketplace.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -1001,8 +1001,8 @@ def respond_to_introduction(
 
 def _open_thread(actor: User, introduction: Introduction, *, now: datetime) -> None:
     """Link the parties' running negotiation on the listing, or open one (commits)."""
-    from listings import sales  # the negotiation thread of negotiated prices
     from listings.models import Negotiation, NegotiationStatus
+    from trading import sales  # the negotiation thread of negotiated prices
 
     running = db.session.scalar(
         select(Negotiation)
@@ -1103,8 +1103,8 @@ def _paid_state(commission: DealCommission) -> bool | None:
     credits it, the payout debits it; settled when the payouts cover the accrual.
     """
     try:
-        from marketplace.payments import ledger  # issue 5: the deal ledger
-        from marketplace.payments.rules import Account
+        from payments import ledger  # issue 5: the deal ledger
+        from payments.rules import Account
     except ImportError:
         return None
     try:

@@ -23,10 +23,10 @@ from sqlalchemy import select
 from brokers import rules
 from brokers.models import DealCommission, Introduction, Mandate
 from brokers.rules import CommissionKind, IntroductionStatus, Payer
-from marketplace.audit import services as audit
-from marketplace.clock import as_utc
-from marketplace.deals.models import Deal
-from marketplace.extensions import db
+from core.audit import services as audit
+from core.clock import as_utc
+from core.extensions import db
+from deals.models import Deal
 
 __all__ = ["CommissionDue", "Payer", "commissions_due", "record_attribution"]
 

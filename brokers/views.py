@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
+from accounts.services import get_organisation
 from brokers import services
 from brokers.models import Mandate
 from brokers.rules import (
@@ -45,17 +46,16 @@ from brokers.schemas import (
     RatingFormSchema,
     last_day,
 )
+from core.audit.services import history
+from core.clock import as_utc, now
+from core.domain import DomainError
+from core.files import send_document
+from core.forms import FieldErrors, domain_errors, parse_form
+from core.storage import evidence_path
+from deals.models import Deal
 from listings import needs as needs_service
 from listings import services as listings
 from listings.rules import FIELDS
-from listings.storage import evidence_path
-from marketplace.accounts.services import get_organisation
-from marketplace.audit.services import history
-from marketplace.clock import as_utc, now
-from marketplace.deals.models import Deal
-from marketplace.domain import DomainError
-from marketplace.files import send_document
-from marketplace.forms import FieldErrors, domain_errors, parse_form
 
 bp = Blueprint("brokers", __name__, url_prefix="/brokers")
 
@@ -508,7 +508,7 @@ def _render_mandate(item: Mandate) -> str:
 
 
 def _locale() -> str:
-    from marketplace.i18n import current_locale
+    from core.i18n import current_locale
 
     return current_locale()
 

@@ -6,6 +6,9 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from accounts.auth import api_actor, api_writer, require_token_for_writes
+from core.clock import now
+from core.i18n import current_locale
 from listings import services
 from listings.schemas import (
     DomainErrorSchema,
@@ -14,9 +17,6 @@ from listings.schemas import (
     SearchArgsSchema,
     SearchPageSchema,
 )
-from marketplace.accounts.auth import api_actor, api_writer, require_token_for_writes
-from marketplace.clock import now
-from marketplace.i18n import current_locale
 from search.backend import FACETS, SearchQuery
 from search.services import listings_for, pick_highlight, search_listings
 

@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from listings import sales
-from marketplace.clock import now
-from marketplace.workdays import WorkCalendar
+from core.clock import now
+from core.workdays import WorkCalendar
+from trading import sales
 
 listings_cli = AppGroup("listings", help="Listing commands (close-sales for cron).")
 

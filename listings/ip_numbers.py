@@ -21,8 +21,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from core.domain import N_, ValidationFailed
 from listings.rules import IPKind
-from marketplace.domain import N_, ValidationFailed
 
 FIELD = "number"
 

@@ -18,11 +18,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounts.models import Organisation
+from core.db_types import StoredFileMixin, enum_column
+from core.extensions import db
 from listings.need_rules import NeedStatus
 from listings.rules import IPKind, ListingStatus, SaleState
-from marketplace.accounts.models import Organisation
-from marketplace.db_types import StoredFileMixin, enum_column
-from marketplace.extensions import db
 
 
 class Listing(db.Model):

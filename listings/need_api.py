@@ -12,7 +12,10 @@ from typing import Any
 from flask_babel import gettext
 from flask_smorest import Blueprint
 
+from accounts.auth import api_actor, api_reader, api_writer, require_token_for_writes
 from brokers import matching
+from core.clock import now
+from core.i18n import current_locale
 from listings import needs
 from listings.need_rules import NeedInput
 from listings.need_schemas import (
@@ -25,9 +28,6 @@ from listings.need_schemas import (
     NeedSearchPageSchema,
 )
 from listings.schemas import DomainErrorSchema
-from marketplace.accounts.auth import api_actor, api_reader, api_writer, require_token_for_writes
-from marketplace.clock import now
-from marketplace.i18n import current_locale
 from search.needs import NEED_FACETS
 from search.services import make_need_query, needs_for, run_need_search
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
 from listings.rules import FIELDS, TransferMode, check_trl
-from marketplace.domain import N_, DomainError, PermissionDenied, ValidationFailed
 
 MAX_IPC_CLASSES = 10
 MIN_PROBLEM_CHARS = 10

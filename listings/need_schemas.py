@@ -7,11 +7,11 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, post_load, pre_load, validate
 from werkzeug.datastructures import MultiDict
 
+from core.domain import N_
+from core.money import Money
 from listings.need_rules import NeedInput, NeedStatus
 from listings.rules import FIELDS, TransferMode
 from listings.schemas import OrganisationRefSchema, split_list
-from marketplace.domain import N_
-from marketplace.money import Money
 from search.needs import NEED_SORTS
 
 _required = {"required": N_("This field is required.")}

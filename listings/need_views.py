@@ -10,14 +10,14 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
+from core.audit.services import history
+from core.clock import now
+from core.domain import N_, DomainError, ValidationFailed
+from core.forms import FieldErrors, domain_errors, flatten_errors
 from listings import needs
 from listings.need_rules import NeedInput, NeedStatus
 from listings.need_schemas import NeedInputSchema, form_field, need_form_to_input
 from listings.rules import FIELDS, TransferMode
-from marketplace.audit.services import history
-from marketplace.clock import now
-from marketplace.domain import N_, DomainError, ValidationFailed
-from marketplace.forms import FieldErrors, domain_errors, flatten_errors
 from marketplace.labels import facet_label
 from search.needs import NEED_FACETS, NEED_SORTS
 from search.services import make_need_query, needs_for, run_need_search

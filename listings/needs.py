@@ -7,6 +7,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from accounts.models import OrganisationKind, User
+from core import outbox
+from core.audit import services as audit
+from core.domain import N_, NotFound, PermissionDenied
+from core.extensions import db
 from listings.models import TechNeed
 from listings.need_rules import (
     NeedAction,
@@ -18,11 +23,6 @@ from listings.need_rules import (
     market_today,
     next_need_status,
 )
-from marketplace import outbox
-from marketplace.accounts.models import OrganisationKind, User
-from marketplace.audit import services as audit
-from marketplace.domain import N_, NotFound, PermissionDenied
-from marketplace.extensions import db
 
 SEARCH_TOPIC = "search.need"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from marketplace.domain import N_, DomainError, ValidationFailed
+from core.domain import N_, DomainError, ValidationFailed
 
 
 class ListingStatus(enum.StrEnum):

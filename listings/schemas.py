@@ -8,10 +8,10 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 from werkzeug.datastructures import MultiDict
 
+from core.domain import N_, ValidationFailed
+from core.money import Money
 from listings.rules import FIELDS, IPKind, TransferMode
 from listings.services import IPAssetInput, ListingInput
-from marketplace.domain import N_, ValidationFailed
-from marketplace.money import Money
 
 _required = {"required": N_("This field is required.")}
 _LIST_SPLIT = re.compile(r"[;,，；、\n]+")
@@ -182,7 +182,7 @@ class ListingOutSchema(Schema):
         return getattr(listing, "highlights", {})
 
     def context_locale(self) -> str:
-        from marketplace.i18n import current_locale
+        from core.i18n import current_locale
 
         return current_locale()
 

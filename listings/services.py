@@ -9,7 +9,12 @@ from typing import BinaryIO
 
 from sqlalchemy import func, select
 
-from listings import storage
+from accounts.models import User
+from accounts.services import require_reviewer
+from core import outbox, storage
+from core.audit import services as audit
+from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
 from listings.ip_numbers import normalise_ip_number
 from listings.models import Evidence, IPAsset, Listing
 from listings.rules import (
@@ -25,12 +30,6 @@ from listings.rules import (
     check_trl,
     next_status,
 )
-from marketplace import outbox
-from marketplace.accounts.models import User
-from marketplace.accounts.services import require_reviewer
-from marketplace.audit import services as audit
-from marketplace.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
-from marketplace.extensions import db
 
 SEARCH_TOPIC = "search.listing"
 

@@ -20,18 +20,19 @@ from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
 from auctions.services import OPEN_STATUSES, auctions_of_listing
-from listings import sales, services
+from core.audit.services import history
+from core.clock import now
+from core.domain import N_, DomainError, ValidationFailed
+from core.files import send_document
+from core.forms import FieldErrors, domain_errors
+from core.storage import evidence_path
+from listings import services
 from listings.rules import EVIDENCE_KINDS, FIELDS, IPKind, ListingStatus, TransferMode
-from listings.sale_views import market_calendar
 from listings.schemas import ListingInputSchema, editor_form_to_input
-from listings.storage import evidence_path
-from listings.valuation.views import listing_panel as valuation_panel
-from marketplace.audit.services import history
-from marketplace.clock import now
-from marketplace.domain import N_, DomainError, ValidationFailed
-from marketplace.files import send_document
-from marketplace.forms import FieldErrors, domain_errors
 from search.services import similar_listings
+from trading import sales
+from trading.views import market_calendar
+from valuation.views import listing_panel as valuation_panel
 
 bp = Blueprint("listings", __name__)
 

@@ -36,15 +36,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from accounts import auth
+    from core import errors, i18n
+    from core.extensions import api, csrf, db, migrate
+    from core.sqlite import configure_sqlite
     from marketplace import (
-        errors,
-        i18n,
         labels,
         model_registry,  # noqa: F401  (all tables in the metadata)
     )
-    from marketplace.accounts import auth
-    from marketplace.extensions import api, csrf, db, migrate
-    from marketplace.sqlite import configure_sqlite
 
     db.init_app(app)
     with app.app_context():
@@ -59,9 +58,9 @@ def _init_extensions(app: Flask) -> None:
     from auctions import handlers
 
     handlers.connect()
-    import marketplace.payments
+    import payments
 
-    marketplace.payments.init_app(app)
+    payments.init_app(app)
     from brokers import handlers as broker_handlers
 
     broker_handlers.connect()
@@ -71,29 +70,29 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from accounts.views import bp as accounts_views
     from auctions.api import blp as auctions_api
     from auctions.views import bp as auctions_views
     from brokers.api import blp as brokers_api
     from brokers.matching_views import bp as matching_views
     from brokers.views import bp as brokers_views
+    from core.extensions import api
+    from deals.api import blp as deals_api
+    from deals.views import bp as deals_views
     from listings.api import blp as listings_api
     from listings.need_api import blp as needs_api
     from listings.need_views import bp as needs_views
-    from listings.sale_api import blp as sales_api
-    from listings.sale_views import bp as sales_views
-    from listings.valuation.api import blp as valuation_api
-    from listings.valuation.views import bp as valuation_views
     from listings.views import bp as listings_views
-    from marketplace.accounts.views import bp as accounts_views
-    from marketplace.deals.api import blp as deals_api
-    from marketplace.deals.publicity_views import bp as publicity_views
-    from marketplace.deals.views import bp as deals_views
-    from marketplace.extensions import api
     from marketplace.main import bp as main_views
-    from marketplace.payments.api import blp as payments_api
-    from marketplace.payments.views import bp as payments_views
     from marketplace.review.views import bp as review_views
+    from payments.api import blp as payments_api
+    from payments.views import bp as payments_views
     from search.views import bp as search_views
+    from trading.api import blp as sales_api
+    from trading.notice_views import bp as publicity_views
+    from trading.views import bp as sales_views
+    from valuation.api import blp as valuation_api
+    from valuation.views import bp as valuation_views
 
     for blueprint in (
         main_views,
@@ -112,7 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         payments_views,
     ):
         app.register_blueprint(blueprint)
-    from marketplace.extensions import csrf
+    from core.extensions import csrf
 
     csrf.exempt(listings_api)  # token-authenticated; see accounts.auth.api_actor
     api.register_blueprint(listings_api, url_prefix="/api/v1/listings")
@@ -130,13 +129,13 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from accounts.cli import accounts_cli
     from auctions.cli import auctions_cli
+    from core.audit.cli import audit_cli
+    from deals.cli import deals_cli
     from listings.cli import listings_cli
-    from marketplace.accounts.cli import accounts_cli
-    from marketplace.audit.cli import audit_cli
-    from marketplace.deals.cli import deals_cli
     from marketplace.demo.cli import demo_cli
-    from marketplace.payments.cli import payments_cli
+    from payments.cli import payments_cli
     from search.cli import search_cli
 
     for group in (

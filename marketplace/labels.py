@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from accounts.models import OrganisationKind, VerificationStatus
+from core.i18n import current_locale
 from listings.rules import EVIDENCE_KINDS, FIELDS, PRICE_BANDS, IPKind, ListingStatus, TransferMode
-from marketplace.accounts.models import OrganisationKind, VerificationStatus
-from marketplace.i18n import current_locale
 
 LISTING_STATUS = {
     ListingStatus.DRAFT: (_l("Draft"), "secondary"),

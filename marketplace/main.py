@@ -16,9 +16,9 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
+from core.extensions import api, db
+from core.i18n import SUPPORTED
 from listings import services as listings
-from marketplace.extensions import api, db
-from marketplace.i18n import SUPPORTED
 
 bp = Blueprint("main", __name__)
 

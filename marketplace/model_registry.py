@@ -1,11 +1,11 @@
 """Import every model module once, so the metadata (and Alembic) knows every table."""
 
+from accounts import models as accounts_models  # noqa: F401
 from auctions import models as auctions_models  # noqa: F401
 from brokers import models as brokers_models  # noqa: F401
+from core import outbox  # noqa: F401
+from core.audit import models as audit_models  # noqa: F401
+from deals import models as deals_models  # noqa: F401
 from listings import models as listings_models  # noqa: F401
-from listings.valuation import models as valuation_models  # noqa: F401
-from marketplace import outbox  # noqa: F401
-from marketplace.accounts import models as accounts_models  # noqa: F401
-from marketplace.audit import models as audit_models  # noqa: F401
-from marketplace.deals import models as deals_models  # noqa: F401
-from marketplace.payments import models as payments_models  # noqa: F401
+from payments import models as payments_models  # noqa: F401
+from valuation import models as valuation_models  # noqa: F401

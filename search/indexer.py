@@ -33,12 +33,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
+from core.clock import as_utc
+from core.clock import now as clock_now
+from core.extensions import db
+from core.outbox import OutboxEvent, pending
 from listings.models import Listing
 from listings.rules import ListingStatus, ipc_section, price_band
-from marketplace.clock import as_utc
-from marketplace.clock import now as clock_now
-from marketplace.extensions import db
-from marketplace.outbox import OutboxEvent, pending
 from search.backend import SearchBackend, SearchDocument, SearchUnavailable
 
 TOPIC = "search.listing"

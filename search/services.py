@@ -16,11 +16,11 @@ from typing import TypeVar
 
 from sqlalchemy import select
 
+from core.clock import now as clock_now
+from core.extensions import db
 from listings.models import Listing, TechNeed
 from listings.need_rules import NeedStatus
 from listings.rules import ListingStatus
-from marketplace.clock import now as clock_now
-from marketplace.extensions import db
 from search.backend import FACETS, SORTS, SearchBackend, SearchHit, SearchQuery, SearchResult
 from search.indexer import (
     drain,

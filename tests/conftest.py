@@ -15,8 +15,8 @@ from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 from sqlalchemy import text
 
+from core.extensions import db
 from marketplace import create_app
-from marketplace.extensions import db
 
 
 @dataclass

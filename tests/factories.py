@@ -7,15 +7,15 @@ import itertools
 from datetime import datetime
 from pathlib import Path
 
+from accounts import services as accounts
+from accounts.models import OrganisationKind, User
+from accounts.rules import make_credit_code
 from listings import services as listings
 from listings.ip_numbers import check_character_cn
 from listings.models import Listing, TechNeed
 from listings.need_rules import NeedInput
 from listings.needs import post_need
 from listings.rules import IPKind, ListingStatus
-from marketplace.accounts import services as accounts
-from marketplace.accounts.models import OrganisationKind, User
-from marketplace.accounts.rules import make_credit_code
 
 PASSWORD = "Correct-horse-9"
 _serial = itertools.count(1)

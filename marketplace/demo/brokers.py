@@ -10,21 +10,21 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from accounts import services as accounts
+from accounts.models import OrganisationKind, User
+from accounts.rules import make_credit_code
 from brokers import services as brokers
 from brokers.models import Broker
 from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
-from listings import sales
+from core.extensions import db
+from deals import services as deals
+from deals.models import DealStatus
 from listings.models import Listing, TechNeed
 from listings.need_rules import NeedInput, NeedStatus
 from listings.needs import post_need
 from listings.rules import ListingStatus, SaleState
-from marketplace.accounts import services as accounts
-from marketplace.accounts.models import OrganisationKind, User
-from marketplace.accounts.rules import make_credit_code
-from marketplace.deals import publicity
-from marketplace.deals import services as deals
-from marketplace.deals.models import DealStatus
-from marketplace.extensions import db
+from trading import notices as publicity
+from trading import sales
 
 PASSWORDS = {"broker@demo.market": "Broker-demo-2026"}
 BROKER_PASSWORD = "Broker-demo-2026"
@@ -297,7 +297,7 @@ def load(
 
 def notice_deal_id(negotiation_id: int) -> int:
     """The deal a concluded negotiation became."""
-    from marketplace.deals.models import Deal
+    from deals.models import Deal
 
     deal_id = db.session.scalar(
         select(Deal.id).where(Deal.source_type == "negotiation", Deal.source_id == negotiation_id)

@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from marketplace.clock import now
+from core.clock import now
 from marketplace.demo import loader
 
 demo_cli = AppGroup("demo", help="Demo data.")

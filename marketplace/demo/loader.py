@@ -10,13 +10,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from accounts import services as accounts
+from accounts.models import OrganisationKind, User
+from accounts.rules import make_credit_code
+from core.extensions import db
 from listings import services as listings
 from listings.ip_numbers import check_character_cn
 from listings.models import Listing
 from listings.rules import FIELDS, IPKind, TransferMode
-from marketplace.accounts import services as accounts
-from marketplace.accounts.models import OrganisationKind, User
-from marketplace.accounts.rules import make_credit_code
 from marketplace.demo import brokers as brokers_demo
 from marketplace.demo import needs as needs_demo
 from marketplace.demo import payments as payments_demo
@@ -31,7 +32,6 @@ from marketplace.demo.catalogue import (
     GIVEN,
     SURNAMES,
 )
-from marketplace.extensions import db
 
 PASSWORDS = {
     "admin@demo.market": "Admin-demo-2026",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from accounts.models import User
 from listings import needs
 from listings.need_rules import NeedInput, market_today
-from marketplace.accounts.models import User
 
 # (title, problem, field, IPC classes, budget in yuan (low, high) or None, min TRL, modes)
 NEEDS: tuple[

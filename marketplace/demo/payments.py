@@ -12,10 +12,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from marketplace.accounts.models import User
-from marketplace.deals.models import Deal, DealStatus
-from marketplace.extensions import db
-from marketplace.payments import ledger, offline, services
+from accounts.models import User
+from core.extensions import db
+from deals.models import Deal, DealStatus
+from payments import ledger, offline, services
 
 _PAID = (DealStatus.PAID, DealStatus.RIGHTS_REGISTERED, DealStatus.COMPLETED)
 

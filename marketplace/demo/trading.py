@@ -11,18 +11,18 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from auctions import deposits
+from accounts.models import User
 from auctions import services as auctions
-from listings import sales
+from core.extensions import db
+from core.workdays import WorkCalendar
+from deals import services as deals
+from deals.documents import OfflineEntry, Upload, register_offline_deal_with_contract
+from deals.models import ContractType, Deal, DealStatus, PublicityNotice, SaleMethod
 from listings.models import Listing
 from listings.rules import ListingStatus, SaleState
-from marketplace.accounts.models import User
-from marketplace.deals import publicity
-from marketplace.deals import services as deals
-from marketplace.deals.documents import OfflineEntry, Upload, register_offline_deal_with_contract
-from marketplace.deals.models import ContractType, Deal, DealStatus, PublicityNotice, SaleMethod
-from marketplace.extensions import db
-from marketplace.workdays import WorkCalendar
+from payments import deposits
+from trading import notices as publicity
+from trading import sales
 
 RECEIPT_MAX_BYTES = 1_000_000
 

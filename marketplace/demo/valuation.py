@@ -7,17 +7,12 @@ from fractions import Fraction
 
 from sqlalchemy import select
 
+from accounts.models import User
+from core.extensions import db
 from listings.models import Listing
 from listings.rules import ListingStatus
-from listings.valuation import rules, services
-from listings.valuation.rules import (
-    CostInputs,
-    DiscountRate,
-    IncomeInputs,
-    IndicativeInputs,
-)
-from marketplace.accounts.models import User
-from marketplace.extensions import db
+from valuation import rules, services
+from valuation.rules import CostInputs, DiscountRate, IncomeInputs, IndicativeInputs
 
 DISCOUNT = DiscountRate(
     risk_free_bps=250, technology_bps=500, market_bps=300, funding_bps=200, management_bps=250

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from marketplace.accounts.models import Organisation, User, VerificationStatus
-from marketplace.accounts.services import require_reviewer
-from marketplace.audit.models import AuditEntry
-from marketplace.extensions import db
+from accounts.models import Organisation, User, VerificationStatus
+from accounts.services import require_reviewer
+from core.audit.models import AuditEntry
+from core.extensions import db
 
 
 def organisation_queue(actor: User) -> list[Organisation]:

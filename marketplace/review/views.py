@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from accounts import services as accounts
+from core.audit.services import history, verify_ownership_chain
+from core.clock import now
+from core.domain import DomainError
 from listings import services as listings
 from listings.rules import EVIDENCE_KINDS, FIELDS, ListingStatus
-from marketplace.accounts import services as accounts
-from marketplace.audit.services import history, verify_ownership_chain
-from marketplace.clock import now
-from marketplace.domain import DomainError
 from marketplace.review import services
 
 bp = Blueprint("review", __name__, url_prefix="/review")

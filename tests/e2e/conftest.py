@@ -16,8 +16,8 @@ from flask_migrate import upgrade
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
+from core.extensions import db
 from marketplace import create_app
-from marketplace.extensions import db
 from tests.conftest import FrozenClock
 
 CHROMIUM_ARGS = [

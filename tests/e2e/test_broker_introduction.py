@@ -20,17 +20,17 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from accounts.services import create_platform_user
 from brokers import services as brokers
 from brokers.models import DealCommission
+from core.extensions import db
+from deals.models import Deal
 from listings.rules import ListingStatus
-from marketplace.accounts.services import create_platform_user
-from marketplace.deals import publicity
-from marketplace.deals.models import Deal
-from marketplace.extensions import db
 from tests import factories
 from tests.conftest import FrozenClock
 from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD
+from trading import notices as publicity
 
 pytestmark = pytest.mark.e2e
 

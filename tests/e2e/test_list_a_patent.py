@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from marketplace.accounts.rules import make_credit_code
-from marketplace.accounts.services import create_platform_user
-from marketplace.clock import now
+from accounts.rules import make_credit_code
+from accounts.services import create_platform_user
+from core.clock import now
 from tests.factories import PASSWORD, PDF_BYTES
 
 pytestmark = pytest.mark.e2e

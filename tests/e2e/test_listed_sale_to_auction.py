@@ -19,12 +19,12 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from accounts.models import OrganisationKind
+from accounts.services import create_platform_user
 from auctions.models import Auction
+from core.clock import as_utc
+from core.extensions import db
 from listings.rules import ListingStatus
-from marketplace.accounts.models import OrganisationKind
-from marketplace.accounts.services import create_platform_user
-from marketplace.clock import as_utc
-from marketplace.extensions import db
 from tests import factories
 from tests.conftest import FrozenClock
 from tests.e2e.helpers import sign_in

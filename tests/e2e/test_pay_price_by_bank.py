@@ -18,13 +18,13 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from auctions import deposits
+from accounts.models import OrganisationKind
+from accounts.services import create_platform_user
 from auctions import services as auctions
+from core.extensions import db
+from deals.models import Deal
 from listings.rules import ListingStatus
-from marketplace.accounts.models import OrganisationKind
-from marketplace.accounts.services import create_platform_user
-from marketplace.deals.models import Deal
-from marketplace.extensions import db
+from payments import deposits
 from tests import factories
 from tests.conftest import FrozenClock
 from tests.e2e.helpers import sign_in

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.clock import now
 from listings.rules import ListingStatus
-from marketplace.clock import now
 from tests import factories
 from tests.factories import PASSWORD
 

@@ -6,11 +6,11 @@ from sqlalchemy import func, select
 
 from auctions.models import Auction, AuctionStatus
 from brokers.models import DealCommission, Introduction, Mandate
+from core.extensions import db
+from deals.models import Channel, Deal, PublicityNotice
 from listings.models import ListedSale, Listing, TechNeed
-from listings.valuation.models import Kind, Valuation
-from marketplace.deals.models import Channel, Deal, PublicityNotice
-from marketplace.extensions import db
-from marketplace.payments import ledger
+from payments import ledger
+from valuation.models import Kind, Valuation
 
 
 def test_demo_market_has_every_kind_of_trade_and_loads_only_once(app, db_session) -> None:

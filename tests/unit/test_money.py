@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketplace.domain import DomainError, ValidationFailed
-from marketplace.money import (
+from core.domain import DomainError, ValidationFailed
+from core.money import (
     CurrencyMismatch,
     Money,
     format_money,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from marketplace.accounts import services as accounts
-from marketplace.accounts.models import MemberRole, User, VerificationStatus
-from marketplace.audit.models import AuditEntry
-from marketplace.domain import DomainError, PermissionDenied, ValidationFailed
-from marketplace.extensions import db
+from accounts import services as accounts
+from accounts.models import MemberRole, User, VerificationStatus
+from core.audit.models import AuditEntry
+from core.domain import DomainError, PermissionDenied, ValidationFailed
+from core.extensions import db
 from tests import factories
 from tests.conftest import FrozenClock
 
@@ -173,7 +173,7 @@ def test_sign_in_refuses_to_redirect_off_site(client: FlaskClient, clock) -> Non
 
 
 def test_cli_creates_the_operator_organisation(app, db_session, clock) -> None:
-    from marketplace.accounts.rules import make_credit_code
+    from accounts.rules import make_credit_code
 
     accounts.create_platform_user(
         "ops@market.example", "运营", factories.PASSWORD, now=clock(), admin=True

@@ -12,13 +12,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, inspect, select, text
 
-from auctions import deposits, services
+from accounts.models import OrganisationKind, User
+from auctions import services
 from auctions.models import Auction
+from core.extensions import db
 from listings.models import Listing
 from listings.rules import ListingStatus
 from marketplace import create_app
-from marketplace.accounts.models import OrganisationKind, User
-from marketplace.extensions import db
+from payments import deposits
 from tests import factories
 
 START = 1_000_000  # ¥10,000.00

@@ -8,19 +8,20 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from auctions import deposits, services
+from accounts.models import OrganisationKind
+from auctions import services
 from auctions.models import Auction, AuctionStatus, Bid, Deposit, DepositStatus, ProxyBid
+from core.audit.models import AuditEntry
+from core.clock import as_utc
+from core.domain import DomainError, PermissionDenied
+from core.extensions import db
+from core.workdays import WorkCalendar
+from deals import services as deals
+from deals.models import Deal, DealStatus, SaleMethod
 from listings import services as listings
 from listings.models import ListedSale, ListedSaleStatus
 from listings.rules import ListingStatus, SaleState
-from marketplace.accounts.models import OrganisationKind
-from marketplace.audit.models import AuditEntry
-from marketplace.clock import as_utc
-from marketplace.deals import services as deals
-from marketplace.deals.models import Deal, DealStatus, SaleMethod
-from marketplace.domain import DomainError, PermissionDenied
-from marketplace.extensions import db
-from marketplace.workdays import WorkCalendar
+from payments import deposits
 from tests import factories
 
 from .conftest import INC, START, Market, make_market

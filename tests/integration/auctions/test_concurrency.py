@@ -17,13 +17,13 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
+from accounts.models import User
 from auctions import services
 from auctions.models import Auction, AuctionStatus, Bid
-from marketplace.accounts.models import User
-from marketplace.audit.models import AuditEntry
-from marketplace.deals.models import Deal
-from marketplace.domain import DomainError
-from marketplace.extensions import db
+from core.audit.models import AuditEntry
+from core.domain import DomainError
+from core.extensions import db
+from deals.models import Deal
 
 from .conftest import INC, START, make_market
 

@@ -13,13 +13,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
+from accounts import services as accounts
+from accounts.models import ApiToken, User
 from auctions import rules, services
 from auctions.models import Auction, Bid
-from marketplace.accounts import services as accounts
-from marketplace.accounts.models import ApiToken, User
-from marketplace.audit.models import AuditEntry
-from marketplace.clock import as_utc
-from marketplace.extensions import db
+from core.audit.models import AuditEntry
+from core.clock import as_utc
+from core.extensions import db
 
 from .conftest import INC, START, Market, make_market
 

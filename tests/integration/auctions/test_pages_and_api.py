@@ -9,12 +9,12 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from accounts import services as accounts
 from auctions import services
 from auctions.models import Auction, AuctionStatus, Bid, Deposit, DepositStatus
+from core.clock import as_utc
+from core.extensions import db
 from listings.rules import ListingStatus
-from marketplace.accounts import services as accounts
-from marketplace.clock import as_utc
-from marketplace.extensions import db
 from tests import factories
 
 from .conftest import INC, START, Market

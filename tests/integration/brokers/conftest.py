@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from accounts.models import User
 from brokers import services
 from brokers.models import Broker, Mandate
 from brokers.rules import CommissionKind, MandateSide, Payer
 from listings.models import Listing, TechNeed
 from listings.rules import ListingStatus
-from marketplace.accounts.models import User
 from tests import factories
 
 

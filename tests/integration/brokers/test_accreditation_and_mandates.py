@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from accounts.models import OrganisationKind
 from brokers import services
 from brokers.rules import AccreditationStatus, BrokerLevel, MandateSide, MandateStatus
-from marketplace.accounts.models import OrganisationKind
-from marketplace.audit.models import AuditEntry
-from marketplace.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
-from marketplace.extensions import db
+from core.audit.models import AuditEntry
+from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
 from tests import factories
 from tests.integration.brokers.conftest import mandate_input
 

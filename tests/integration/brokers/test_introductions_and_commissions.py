@@ -10,14 +10,15 @@ from sqlalchemy import func, select
 from brokers import services, settlement
 from brokers.models import DealCommission
 from brokers.rules import CommissionKind, IntroductionKind, IntroductionStatus, MandateSide, Payer
-from listings import needs, sales
+from core.clock import as_utc
+from core.domain import DomainError, NotFound, PermissionDenied
+from core.extensions import db
+from deals import services as deals
+from deals.models import ContractType, Deal, DealStatus, SaleMethod
+from listings import needs
 from listings.models import NegotiationStatus
-from marketplace.clock import as_utc
-from marketplace.deals import publicity
-from marketplace.deals import services as deals
-from marketplace.deals.models import ContractType, Deal, DealStatus, SaleMethod
-from marketplace.domain import DomainError, NotFound, PermissionDenied
-from marketplace.extensions import db
+from trading import notices as publicity
+from trading import sales
 
 
 def _introduce_and_accept(market, clock, buyer=None):

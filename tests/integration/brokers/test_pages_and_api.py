@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from accounts import services as accounts
 from brokers import services
 from brokers.rules import AccreditationStatus, IntroductionStatus, MandateStatus
-from marketplace.accounts import services as accounts
 from tests import factories
 from tests.integration.brokers.conftest import mandate_input
 
@@ -224,8 +224,8 @@ def test_api_apply_accredit_mandate_introduce_statement(client, clock, market):
 def test_deal_page_shows_the_broker_and_parties_rate_after_completion(
     client, clock, market, bound_mandate, sign_in
 ):
-    from marketplace.deals import services as deals
-    from marketplace.deals.models import DealStatus
+    from deals import services as deals
+    from deals.models import DealStatus
     from tests.integration.brokers.test_introductions_and_commissions import (
         _introduce_and_accept,
         _negotiate_and_close,

@@ -10,13 +10,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from accounts.models import Organisation, OrganisationKind, User, VerificationStatus
+from core.extensions import db
+from deals import services
+from deals.models import Deal, SaleMethod
 from listings import services as listings
 from listings.models import Listing
 from listings.rules import ListingStatus, SaleState
-from marketplace.accounts.models import Organisation, OrganisationKind, User, VerificationStatus
-from marketplace.deals import services
-from marketplace.deals.models import Deal, SaleMethod
-from marketplace.extensions import db
 from tests import factories
 
 

@@ -7,9 +7,9 @@ import io
 
 from sqlalchemy import func, select
 
-from marketplace.accounts import services as accounts
-from marketplace.deals.models import Deal
-from marketplace.extensions import db
+from accounts import services as accounts
+from core.extensions import db
+from deals.models import Deal
 from tests import factories
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from core.audit.services import history
+from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
+from deals import services
+from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
+from deals.rules import MilestoneOutOfOrder
 from listings.rules import SaleNotAllowed, SaleState
-from marketplace.audit.services import history
-from marketplace.deals import services
-from marketplace.deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
-from marketplace.deals.rules import MilestoneOutOfOrder
-from marketplace.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
-from marketplace.extensions import db
 
 
 def _deal_count() -> int:

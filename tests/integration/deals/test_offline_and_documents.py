@@ -8,19 +8,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from core.audit.services import history
+from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
+from deals import documents, registration
+from deals.models import Channel, ContractType, Deal, DealDocument, DealStatus, SaleMethod
 from listings.rules import SaleState
-from marketplace.audit.services import history
-from marketplace.deals import documents, registration
-from marketplace.deals.models import (
-    Channel,
-    ContractType,
-    Deal,
-    DealDocument,
-    DealStatus,
-    SaleMethod,
-)
-from marketplace.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
-from marketplace.extensions import db
 from tests import factories
 
 MAX_BYTES = 200_000
@@ -227,7 +220,7 @@ def test_parties_and_reviewers_attach_documents_strangers_cannot(
 def test_unknown_document_kind_and_cancelled_deal_are_refused(
     market, sell, deals_folder, clock
 ) -> None:
-    from marketplace.deals import services
+    from deals import services
 
     deal = sell()
     before = _files(deals_folder)

@@ -7,9 +7,9 @@ import io
 
 from sqlalchemy import func, select
 
-from marketplace.deals import services
-from marketplace.deals.models import Channel, Deal, DealDocument, DealStatus
-from marketplace.extensions import db
+from core.extensions import db
+from deals import services
+from deals.models import Channel, Deal, DealDocument, DealStatus
 from tests import factories
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}

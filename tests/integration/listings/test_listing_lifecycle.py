@@ -7,14 +7,14 @@ import io
 import pytest
 from sqlalchemy import select
 
+from core.audit.models import AuditEntry
+from core.audit.services import verify_ownership_chain
+from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
+from core.outbox import OutboxEvent
 from listings import services as listings
 from listings.models import Evidence, Listing
 from listings.rules import IPKind, ListingStatus, TransitionNotAllowed
-from marketplace.audit.models import AuditEntry
-from marketplace.audit.services import verify_ownership_chain
-from marketplace.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
-from marketplace.extensions import db
-from marketplace.outbox import OutboxEvent
 from tests import factories
 
 

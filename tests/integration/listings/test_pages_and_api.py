@@ -6,10 +6,10 @@ import io
 
 from flask.testing import FlaskClient
 
+from accounts import services as accounts
+from core.extensions import db
 from listings.models import Listing
 from listings.rules import ListingStatus
-from marketplace.accounts import services as accounts
-from marketplace.extensions import db
 from search import all_backends
 from search.indexer import drain
 from tests import factories

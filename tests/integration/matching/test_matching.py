@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from brokers import matching
-from listings import sales
+from core.domain import NotFound, PermissionDenied
 from listings.rules import ListingStatus
-from marketplace.domain import NotFound, PermissionDenied
 from tests import factories
+from trading import sales
 
 pytestmark = pytest.mark.usefixtures("db_session", "fresh_search")
 

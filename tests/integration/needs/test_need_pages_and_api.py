@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from accounts import services as accounts
+from core.extensions import db
 from listings.models import TechNeed
 from listings.need_rules import NeedStatus
 from listings.rules import ListingStatus
-from marketplace.accounts import services as accounts
-from marketplace.extensions import db
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("fresh_search")

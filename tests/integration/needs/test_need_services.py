@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from core.audit.models import AuditEntry
+from core.domain import NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
+from core.outbox import OutboxEvent
 from listings import needs
 from listings.models import TechNeed
 from listings.need_rules import NeedNotAllowed, NeedStatus
-from marketplace.audit.models import AuditEntry
-from marketplace.domain import NotFound, PermissionDenied, ValidationFailed
-from marketplace.extensions import db
-from marketplace.outbox import OutboxEvent
 from tests import factories
 
 

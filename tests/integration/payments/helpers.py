@@ -24,12 +24,12 @@ import stripe
 from flask import Flask
 from flask.testing import FlaskClient
 
-from auctions import deposits, services
+from accounts.models import OrganisationKind, User
+from auctions import services
 from auctions.models import Auction, Deposit
 from listings.models import Listing
 from listings.rules import ListingStatus
-from marketplace.accounts.models import OrganisationKind, User
-from marketplace.payments import stripe_channel
+from payments import deposits, stripe_channel
 from tests import factories
 
 START = 1_000_000  # ¥10,000.00

@@ -6,13 +6,13 @@ import io
 
 from sqlalchemy import select
 
+from accounts import services as accounts
 from auctions import services as auctions
-from marketplace.accounts import services as accounts
-from marketplace.deals.models import Deal
-from marketplace.extensions import db
-from marketplace.payments import services
-from marketplace.payments.models import Payment
-from marketplace.payments.rules import PaymentStatus
+from core.extensions import db
+from deals.models import Deal
+from payments import services
+from payments.models import Payment
+from payments.rules import PaymentStatus
 from tests import factories
 from tests.integration.payments.helpers import START, AuctionMarket
 

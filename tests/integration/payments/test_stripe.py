@@ -16,22 +16,11 @@ from sqlalchemy import func, select
 
 from auctions import services as auctions
 from auctions.models import DepositStatus
-from marketplace.deals.models import Deal
-from marketplace.extensions import db
-from marketplace.payments import ledger, reconciliation, services, stripe_channel
-from marketplace.payments.models import (
-    LedgerTransaction,
-    Payment,
-    StripeEvent,
-    StripeOperation,
-)
-from marketplace.payments.rules import (
-    Account,
-    EntryKind,
-    OperationStatus,
-    PaymentStatus,
-    PayoutStatus,
-)
+from core.extensions import db
+from deals.models import Deal
+from payments import ledger, reconciliation, services, stripe_channel
+from payments.models import LedgerTransaction, Payment, StripeEvent, StripeOperation
+from payments.rules import Account, EntryKind, OperationStatus, PaymentStatus, PayoutStatus
 from tests.integration.payments.helpers import START, AuctionMarket, StripeTest, intent
 
 URLS = {"success_url": "https://market.example/ok", "cancel_url": "https://market.example/no"}
@@ -359,7 +348,7 @@ def test_a_capture_overtaken_by_a_cancellation_is_not_made(
     auction_market, stripe_on, clock
 ) -> None:
     """The winner's hold is queued for capture, then the deal falls before the worker ran."""
-    from marketplace.deals import services as deals
+    from deals import services as deals
 
     m, s = auction_market, stripe_on
     winner = m.bidder()

@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from accounts import services as accounts
+from core.audit.models import AuditEntry
+from core.domain import DomainError, PermissionDenied, ValidationFailed
+from core.extensions import db
+from deals.models import Deal, NoticeStatus, Objection, ObjectionStatus, SaleMethod
 from listings.models import NegotiationStatus
 from listings.rules import SaleState
-from marketplace.accounts import services as accounts
-from marketplace.audit.models import AuditEntry
-from marketplace.deals import publicity
-from marketplace.deals.models import Deal, NoticeStatus, Objection, ObjectionStatus, SaleMethod
-from marketplace.domain import DomainError, PermissionDenied, ValidationFailed
-from marketplace.extensions import db
 from tests import factories
 from tests.integration.sales.trading import agreed, market, sign_in, sign_out
+from trading import notices as publicity
 
 EN = {"Accept-Language": "en"}
 REASONS = "The agreed price is far below the valuation report of last year."

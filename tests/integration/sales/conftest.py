@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, inspect, select, text
 
+from core.extensions import db
 from marketplace import create_app
-from marketplace.extensions import db
 
 
 @pytest.fixture

@@ -11,15 +11,15 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from listings import sales
+from accounts.models import User
+from core.audit.models import AuditEntry
+from core.domain import DomainError
+from core.extensions import db
+from deals.models import Deal, Objection, PublicityNotice
 from listings.models import ListedSale, ListedSaleStatus, Negotiation, NegotiationStatus
-from marketplace.accounts.models import User
-from marketplace.audit.models import AuditEntry
-from marketplace.deals import publicity
-from marketplace.deals.models import Deal, Objection, PublicityNotice
-from marketplace.domain import DomainError
-from marketplace.extensions import db
 from tests.integration.sales.trading import CALENDAR, hold_deposit, listed_sale, market
+from trading import notices as publicity
+from trading import sales
 
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 REASONS = "The agreed price is far below the valuation report of last year."

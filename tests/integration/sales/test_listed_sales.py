@@ -7,17 +7,16 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from auctions import deposits
+from accounts.models import OrganisationKind
 from auctions.models import Auction, DepositStatus
-from listings import sales
+from core.audit.models import AuditEntry
+from core.domain import DomainError, PermissionDenied, ValidationFailed
+from core.extensions import db
+from core.workdays import WorkCalendar
+from deals.models import Deal, SaleMethod
 from listings.models import ListedSale, ListedSaleStatus, SaleIntent
 from listings.rules import ListingStatus, SaleState
-from marketplace.accounts.models import OrganisationKind
-from marketplace.audit.models import AuditEntry
-from marketplace.deals.models import Deal, SaleMethod
-from marketplace.domain import DomainError, PermissionDenied, ValidationFailed
-from marketplace.extensions import db
-from marketplace.workdays import WorkCalendar
+from payments import deposits
 from tests import factories
 from tests.integration.sales.trading import (
     CALENDAR,
@@ -26,6 +25,7 @@ from tests.integration.sales.trading import (
     listed_sale,
     market,
 )
+from trading import sales
 
 
 def _as_utc(moment: datetime) -> datetime:

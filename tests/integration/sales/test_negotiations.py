@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from listings import sales
+from accounts.models import OrganisationKind
+from core.domain import DomainError, PermissionDenied, ValidationFailed
+from core.extensions import db
+from deals.models import NoticeStatus, PublicityNotice
 from listings.models import Negotiation, NegotiationMessage, NegotiationStatus
 from listings.rules import SaleState
-from marketplace.accounts.models import OrganisationKind
-from marketplace.deals.models import NoticeStatus, PublicityNotice
-from marketplace.domain import DomainError, PermissionDenied, ValidationFailed
-from marketplace.extensions import db
 from tests import factories
 from tests.integration.sales.trading import CALENDAR, agreed, hold_deposit, listed_sale, market
+from trading import sales
 
 
 def test_offers_counter_offers_and_acceptance_publish_the_notice(db_session, clock, upload_folder):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from listings import sales
+from accounts import services as accounts
+from core.extensions import db
+from deals.models import Deal
 from listings.models import ListedSale, ListedSaleStatus, Negotiation, NegotiationStatus
 from listings.rules import SaleState
-from marketplace.accounts import services as accounts
-from marketplace.deals.models import Deal
-from marketplace.extensions import db
 from tests.integration.sales.trading import (
     CALENDAR,
     hold_deposit,
@@ -16,6 +15,7 @@ from tests.integration.sales.trading import (
     sign_in,
     sign_out,
 )
+from trading import sales
 
 EN = {"Accept-Language": "en"}
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from auctions import deposits
-from listings import sales
+from accounts.models import OrganisationKind, User
+from core.workdays import WorkCalendar
+from deals.models import PublicityNotice
 from listings.models import ListedSale, Listing, Negotiation
 from listings.rules import ListingStatus
-from marketplace.accounts.models import OrganisationKind, User
-from marketplace.deals.models import PublicityNotice
-from marketplace.workdays import WorkCalendar
+from payments import deposits
 from tests import factories
+from trading import sales
 
 CALENDAR = WorkCalendar()
 

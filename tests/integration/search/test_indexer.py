@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from core.extensions import db
+from core.outbox import OutboxEvent
 from listings import services as listings
 from listings.rules import ListingStatus
-from marketplace.extensions import db
-from marketplace.outbox import OutboxEvent
 from search.backend import SearchQuery
 from search.embedded import EmbeddedSearchBackend
 from search.indexer import TOPIC, drain, published_count, reindex

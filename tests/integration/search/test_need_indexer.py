@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from core.extensions import db
+from core.outbox import OutboxEvent
 from listings import needs
-from marketplace.extensions import db
-from marketplace.outbox import OutboxEvent
 from search.backend import SearchQuery
 from search.embedded import EmbeddedSearchBackend
 from search.need_indexer import TOPIC, drain_needs, open_need_count, reindex_needs

@@ -23,10 +23,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from core.extensions import db
+from core.outbox import OutboxEvent
 from listings import services as listings
 from listings.rules import ListingStatus
-from marketplace.extensions import db
-from marketplace.outbox import OutboxEvent
 from search import EXTENSION_KEY, FALLBACK_KEY
 from search.backend import SearchBackend, SearchQuery
 from search.indexer import (

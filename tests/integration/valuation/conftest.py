@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from accounts.models import OrganisationKind, User
+from core.extensions import db
+from deals import services as deals
+from deals.models import SaleMethod
 from listings import services as listings
 from listings.models import Listing
 from listings.rules import ListingStatus, SaleState
-from marketplace.accounts.models import OrganisationKind, User
-from marketplace.deals import services as deals
-from marketplace.deals.models import SaleMethod
-from marketplace.extensions import db
 from tests import factories
 
 

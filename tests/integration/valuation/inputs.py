@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from listings.valuation.rules import (
-    CostInputs,
-    DiscountRate,
-    IncomeInputs,
-    IndicativeInputs,
-    IndustryClass,
-)
+from valuation.rules import CostInputs, DiscountRate, IncomeInputs, IndicativeInputs, IndustryClass
 
 M = 100_000_000  # ¥1,000,000.00 in 分
 

@@ -6,11 +6,11 @@ import io
 
 from pypdf import PdfReader
 
-from listings.valuation import services
-from listings.valuation.models import Valuation
-from marketplace.accounts import services as accounts
-from marketplace.extensions import db
+from accounts import services as accounts
+from core.extensions import db
 from tests.integration.valuation.inputs import COST, income_inputs
+from valuation import services
+from valuation.models import Valuation
 
 WORKED_FORM = {
     "revenue_1": "10,000,000",

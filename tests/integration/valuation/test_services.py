@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from listings.valuation import services
-from listings.valuation.models import Valuation
-from listings.valuation.rules import Kind, RequestStatus
-from marketplace.audit.services import history
-from marketplace.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
-from marketplace.extensions import db
+from core.audit.services import history
+from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
 from tests import factories
 from tests.integration.valuation.inputs import COST, income_inputs
+from valuation import services
+from valuation.models import Valuation
+from valuation.rules import Kind, RequestStatus
 
 
 def test_seller_saves_an_indicative_valuation_that_the_listing_shows(market, clock) -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketplace.accounts.rules import (
+from accounts.rules import (
     CREDIT_CODE_ALPHABET,
     REGISTRATION_AUTHORITIES,
     InvalidCreditCode,
@@ -16,7 +16,7 @@ from marketplace.accounts.rules import (
     make_credit_code,
     normalise_credit_code,
 )
-from marketplace.domain import ValidationFailed
+from core.domain import ValidationFailed
 
 # Real-looking codes whose check characters were verified by hand against the standard.
 VALID_CODES = [

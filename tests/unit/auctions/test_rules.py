@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from auctions import rules
 from auctions.rules import AuctionState, Outcome, Phase
-from marketplace.domain import DomainError, PermissionDenied
+from core.domain import DomainError, PermissionDenied
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 SELLER = 1

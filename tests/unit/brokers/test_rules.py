@@ -18,7 +18,7 @@ from brokers.rules import (
     MandateTerm,
     ScopeClaim,
 )
-from marketplace.domain import DomainError, PermissionDenied, ValidationFailed
+from core.domain import DomainError, PermissionDenied, ValidationFailed
 
 T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 prices = st.integers(min_value=1, max_value=10**13)

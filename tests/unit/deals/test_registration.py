@@ -9,15 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from marketplace.deals import labels
-from marketplace.deals.documents import DOCUMENT_KINDS
-from marketplace.deals.models import Channel, ContractType, DealStatus, SaleMethod
-from marketplace.deals.registration import (
-    CSV_COLUMNS,
-    OFFICIAL_CATEGORY,
-    build_record,
-    registration_csv,
-)
+from deals import labels
+from deals.documents import DOCUMENT_KINDS
+from deals.models import Channel, ContractType, DealStatus, SaleMethod
+from deals.registration import CSV_COLUMNS, OFFICIAL_CATEGORY, build_record, registration_csv
 
 
 def _deal(**overrides: object) -> SimpleNamespace:

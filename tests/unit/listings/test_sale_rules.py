@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from listings import sale_rules as rules
-from listings.sale_rules import (
+from core.domain import DomainError, PermissionDenied, ValidationFailed
+from trading import rules
+from trading.rules import (
     IntentView,
     ListedSaleOutcome,
     NegotiationPhase,
     NegotiationState,
     NoticeVerdict,
 )
-from marketplace.domain import DomainError, PermissionDenied, ValidationFailed
 
 T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 SELLER, BUYER, OTHER = 1, 2, 3

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.domain import PermissionDenied, ValidationFailed
 from listings.need_rules import (
     NeedAction,
     NeedInput,
@@ -21,7 +22,6 @@ from listings.need_rules import (
     next_need_status,
     normalise_ipc,
 )
-from marketplace.domain import PermissionDenied, ValidationFailed
 
 TODAY = date(2026, 3, 2)
 

@@ -8,17 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketplace.domain import ValidationFailed
-from marketplace.payments import rules
-from marketplace.payments.reconciliation import compare_intent, compare_transfer
-from marketplace.payments.rules import (
-    Account,
-    Commission,
-    CommissionPayer,
-    Leg,
-    PaymentChannel,
-    PaymentStatus,
-)
+from core.domain import ValidationFailed
+from payments import rules
+from payments.reconciliation import compare_intent, compare_transfer
+from payments.rules import Account, Commission, CommissionPayer, Leg, PaymentChannel, PaymentStatus
 
 prices = st.integers(min_value=1, max_value=10**13)
 fees = st.integers(min_value=0, max_value=1_000)

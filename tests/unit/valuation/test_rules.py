@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from listings.valuation import rules
-from listings.valuation.rules import (
+from core.domain import DomainError, ValidationFailed
+from valuation import rules
+from valuation.rules import (
     Comparable,
     CostInputs,
     IncomeInputs,
@@ -22,7 +23,6 @@ from listings.valuation.rules import (
     RequestStatus,
     ValueRange,
 )
-from marketplace.domain import DomainError, ValidationFailed
 
 M = 100_000_000  # ¥1,000,000.00 in 分
 

@@ -1,0 +1,126 @@
+"""Users, organisations and memberships."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db_types import enum_column
+from core.extensions import db
+
+
+class OrganisationKind(enum.StrEnum):
+    """The kinds of organisation the market knows (DOMAIN.md, Parties and trust)."""
+
+    UNIVERSITY = "university"
+    INSTITUTE = "institute"
+    ENTERPRISE = "enterprise"
+    BROKER_AGENCY = "broker_agency"
+    OPERATOR = "operator"
+
+
+class VerificationStatus(enum.StrEnum):
+    """An organisation's verification by a reviewer."""
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class MemberRole(enum.StrEnum):
+    """A user's role inside their organisation."""
+
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+class Organisation(db.Model):
+    """A university, institute, enterprise or broker agency on the market."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind, length=20))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    region: Mapped[str] = mapped_column(String(64))
+    status: Mapped[VerificationStatus] = mapped_column(
+        enum_column(VerificationStatus, length=20),
+        default=VerificationStatus.PENDING,
+    )
+    rejection_reason: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    members: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == VerificationStatus.VERIFIED
+
+    def display_name(self, locale: str = "zh_CN") -> str:
+        """The English name for English readers when there is one."""
+        return self.name_en if locale.startswith("en") and self.name_en else self.name
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in; belongs to at most one organisation."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    org_role: Mapped[MemberRole] = mapped_column(
+        enum_column(MemberRole, length=20),
+        default=MemberRole.MEMBER,
+    )
+    # A member who asked to join an existing organisation waits for its admin.
+    membership_approved: Mapped[bool] = mapped_column(default=True)
+    is_reviewer: Mapped[bool] = mapped_column(default=False)
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="members")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in
+        return self.active
+
+    @property
+    def can_review(self) -> bool:
+        return self.is_reviewer or self.is_admin
+
+    @property
+    def acting_org_id(self) -> int | None:
+        """The organisation this user acts for, once the membership is approved."""
+        return self.organisation_id if self.membership_approved else None
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.acting_org_id is not None and self.org_role == MemberRole.ADMIN
+
+
+class ApiToken(db.Model):
+    """A personal API token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

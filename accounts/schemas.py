@@ -1,0 +1,57 @@
+"""Input of the account forms and API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from accounts.models import OrganisationKind
+from core.domain import N_
+
+_required = {"required": N_("This field is required.")}
+
+
+class SignUpSchema(Schema):
+    """A person, and the organisation they register or ask to join."""
+
+    email = fields.Email(
+        required=True, error_messages={**_required, "invalid": N_("Not a valid email address.")}
+    )
+    name = fields.String(required=True, validate=validate.Length(1, 100), error_messages=_required)
+    password = fields.String(required=True, error_messages=_required)
+    organisation_mode = fields.String(
+        load_default="create", validate=validate.OneOf(["create", "join"])
+    )
+    org_name = fields.String(load_default="")
+    org_name_en = fields.String(load_default="")
+    kind = fields.String(
+        load_default=OrganisationKind.UNIVERSITY.value,
+        validate=validate.OneOf(
+            [k.value for k in OrganisationKind if k != OrganisationKind.OPERATOR]
+        ),
+    )
+    credit_code = fields.String(load_default="")
+    region = fields.String(load_default="")
+    join_credit_code = fields.String(load_default="")
+
+    @validates_schema
+    def _organisation_given(self, data: dict, **_: object) -> None:
+        if data["organisation_mode"] == "create":
+            missing = [f for f in ("org_name", "credit_code", "region") if not data[f].strip()]
+        else:
+            missing = [] if data["join_credit_code"].strip() else ["join_credit_code"]
+        if missing:
+            raise ValidationError({f: [N_("This field is required.")] for f in missing})
+
+
+class SignInSchema(Schema):
+    """Email and password."""
+
+    email = fields.String(required=True, error_messages=_required)
+    password = fields.String(required=True, error_messages=_required)
+    next = fields.String(load_default="")
+
+
+class ReasonSchema(Schema):
+    """A decision's reason."""
+
+    reason = fields.String(load_default="")

@@ -1,0 +1,315 @@
+"""Account use cases: sign-up, sign-in, organisation verification, membership, first admin."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from accounts.models import (
+    ApiToken,
+    MemberRole,
+    Organisation,
+    OrganisationKind,
+    User,
+    VerificationStatus,
+)
+from accounts.rules import check_password_strength, normalise_credit_code
+from core.audit import services as audit
+from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
+
+_hasher = PasswordHasher()  # Argon2id with the library's current parameters
+
+
+@dataclass(frozen=True)
+class NewOrganisation:
+    """An organisation registered together with its first user."""
+
+    name: str
+    kind: OrganisationKind
+    credit_code: str
+    region: str
+    name_en: str | None = None
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """A sign-up: the person, and the organisation they create or ask to join."""
+
+    email: str
+    name: str
+    password: str
+    organisation: NewOrganisation | None = None
+    join_credit_code: str | None = None
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def _snapshot_org(org: Organisation) -> dict:
+    return {"status": org.status.value, "name": org.name, "credit_code": org.credit_code}
+
+
+def sign_up(data: SignUp, *, now: datetime) -> User:
+    """Create a user with a new organisation (as its admin) or as a pending member of one."""
+    email = data.email.strip().lower()
+    check_password_strength(data.password)
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise ValidationFailed(N_("An account with this email already exists."), field="email")
+    user = User(email=email, name=data.name.strip(), password_hash=hash_password(data.password))
+    user.created_at = now
+    if data.organisation is not None:
+        user.organisation = _register_organisation(data.organisation, now=now)
+        user.org_role = MemberRole.ADMIN
+    elif data.join_credit_code:
+        code = normalise_credit_code(data.join_credit_code)
+        org = db.session.scalar(select(Organisation).where(Organisation.credit_code == code))
+        if org is None:
+            raise ValidationFailed(
+                N_("No organisation with this credit code is registered yet."),
+                field="join_credit_code",
+            )
+        user.organisation = org
+        user.membership_approved = False
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        actor_id=user.id,
+        action="user.sign_up",
+        object_type="user",
+        object_id=user.id,
+        now=now,
+        after={"email": email, "organisation_id": user.organisation_id},
+    )
+    db.session.commit()
+    return user
+
+
+def _register_organisation(data: NewOrganisation, *, now: datetime) -> Organisation:
+    code = normalise_credit_code(data.credit_code)
+    if db.session.scalar(select(Organisation.id).where(Organisation.credit_code == code)):
+        raise ValidationFailed(
+            N_("This organisation is already registered: ask its administrator to add you."),
+            field="credit_code",
+        )
+    if not data.name.strip():
+        raise ValidationFailed(N_("Give the organisation's registered name."), field="name")
+    org = Organisation(
+        name=data.name.strip(),
+        name_en=(data.name_en or "").strip() or None,
+        kind=data.kind,
+        credit_code=code,
+        region=data.region.strip(),
+        status=VerificationStatus.PENDING,
+        created_at=now,
+    )
+    db.session.add(org)
+    db.session.flush()
+    audit.record(
+        actor_id=None,
+        action="organisation.register",
+        object_type="organisation",
+        object_id=org.id,
+        now=now,
+        after=_snapshot_org(org),
+    )
+    return org
+
+
+def authenticate(email: str, password: str, *, now: datetime) -> User:
+    """The user with these credentials, or one vague error (no hint which part was wrong)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    try:
+        if user is None or not _hasher.verify(user.password_hash, password):
+            raise VerificationError
+    except (VerificationError, InvalidHashError):
+        raise DomainError(N_("Wrong email or password."), code="bad_credentials") from None
+    if not user.active:
+        raise PermissionDenied(N_("This account is deactivated."))
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_sign_in_at = now
+    db.session.commit()
+    return user
+
+
+def require_reviewer(actor: User | None) -> User:
+    """Only reviewers and administrators pass."""
+    if actor is None or not actor.can_review:
+        raise PermissionDenied(N_("Only reviewers of the market may do this."))
+    return actor
+
+
+def get_organisation(org_id: int) -> Organisation:
+    """An organisation by id, or NotFound."""
+    org = db.session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound(N_("No such organisation."))
+    return org
+
+
+def verify_organisation(actor: User, org_id: int, *, now: datetime) -> Organisation:
+    """A reviewer verifies an organisation: from now on it may list, offer and bid."""
+    return _decide_organisation(actor, org_id, VerificationStatus.VERIFIED, None, now=now)
+
+
+def reject_organisation(actor: User, org_id: int, reason: str, *, now: datetime) -> Organisation:
+    """A reviewer refuses an organisation, with a reason its members will read."""
+    if not reason.strip():
+        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+    return _decide_organisation(actor, org_id, VerificationStatus.REJECTED, reason.strip(), now=now)
+
+
+def _decide_organisation(
+    actor: User, org_id: int, outcome: VerificationStatus, reason: str | None, *, now: datetime
+) -> Organisation:
+    require_reviewer(actor)
+    org = get_organisation(org_id)
+    if org.status != VerificationStatus.PENDING:
+        raise DomainError(N_("This organisation has already been decided."), code="already_decided")
+    before = _snapshot_org(org)
+    org.status = outcome
+    org.rejection_reason = reason
+    org.verified_at = now if outcome == VerificationStatus.VERIFIED else None
+    audit.record(
+        actor_id=actor.id,
+        action=f"organisation.{outcome.value}",
+        object_type="organisation",
+        object_id=org.id,
+        now=now,
+        before=before,
+        after=_snapshot_org(org),
+        reason=reason,
+    )
+    db.session.commit()
+    return org
+
+
+def pending_members(actor: User) -> list[User]:
+    """People waiting to join the actor's organisation (for its admin)."""
+    if not actor.is_org_admin:
+        return []
+    return list(
+        db.session.scalars(
+            select(User).where(
+                User.organisation_id == actor.organisation_id, User.membership_approved.is_(False)
+            )
+        )
+    )
+
+
+def approve_member(actor: User, user_id: int, *, now: datetime) -> User:
+    """An organisation's admin accepts a person who asked to join."""
+    member = db.session.get(User, user_id)
+    if member is None or member.organisation_id != actor.acting_org_id or not actor.is_org_admin:
+        raise PermissionDenied(N_("Only your organisation's administrator may approve members."))
+    member.membership_approved = True
+    audit.record(
+        actor_id=actor.id,
+        action="membership.approve",
+        object_type="user",
+        object_id=member.id,
+        now=now,
+        before={"approved": False},
+        after={"approved": True},
+    )
+    db.session.commit()
+    return member
+
+
+def create_platform_user(
+    email: str,
+    name: str,
+    password: str,
+    *,
+    now: datetime,
+    admin: bool = False,
+    reviewer: bool = True,
+) -> User:
+    """Create a reviewer or administrator of the market (CLI, demo data)."""
+    check_password_strength(password)
+    email = email.strip().lower()
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise ValidationFailed(N_("An account with this email already exists."), field="email")
+    user = User(
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        is_admin=admin,
+        is_reviewer=reviewer or admin,
+        created_at=now,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        actor_id=None,
+        action="user.create_platform",
+        object_type="user",
+        object_id=user.id,
+        now=now,
+        after={"email": email, "admin": admin, "reviewer": user.is_reviewer},
+    )
+    db.session.commit()
+    return user
+
+
+def issue_api_token(actor: User, name: str, *, now: datetime) -> str:
+    """A new personal API token; the plain token is returned once and never stored."""
+    plain = "tt_" + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=actor.id,
+        name=name.strip()[:100] or "API",
+        created_at=now,
+        token_hash=hashlib.sha256(plain.encode()).hexdigest(),
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record(
+        actor_id=actor.id,
+        action="api_token.issue",
+        object_type="api_token",
+        object_id=token.id,
+        now=now,
+        after={"name": token.name},
+    )
+    db.session.commit()
+    return plain
+
+
+def register_operator(
+    actor: User, *, name: str, credit_code: str, region: str, now: datetime
+) -> Organisation:
+    """The market operator's own organisation (verified at once), registered by an administrator.
+
+    Offline deals whose seller is not on the platform are kept under it.
+    """
+    if not actor.is_admin:
+        raise PermissionDenied(N_("Only administrators of the market may do this."))
+    org = _register_organisation(
+        NewOrganisation(
+            name=name, kind=OrganisationKind.OPERATOR, credit_code=credit_code, region=region
+        ),
+        now=now,
+    )
+    before = _snapshot_org(org)
+    org.status = VerificationStatus.VERIFIED
+    org.verified_at = now
+    audit.record(
+        actor_id=actor.id,
+        action="organisation.verified",
+        object_type="organisation",
+        object_id=org.id,
+        now=now,
+        before=before,
+        after=_snapshot_org(org),
+    )
+    db.session.commit()
+    return org

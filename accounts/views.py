@@ -1,0 +1,118 @@
+"""Sign-up, sign-in, sign-out and the organisation page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from accounts import services
+from accounts.models import OrganisationKind
+from accounts.schemas import SignInSchema, SignUpSchema
+from core.clock import now
+from core.domain import DomainError
+from core.forms import domain_errors, parse_form
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths: never redirect a user off the market after sign-in."""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return url_for("listings.mine")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def sign_up() -> str | Response:
+    """Register a person with a new organisation, or ask to join an existing one."""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data, errors = parse_form(SignUpSchema())
+        if data is not None:
+            try:
+                user = services.sign_up(_sign_up_input(data), now=now())
+            except DomainError as error:
+                errors = domain_errors(error)
+            else:
+                login_user(user)
+                flash(
+                    _(
+                        "Welcome! Your organisation will be verified by a reviewer before it can list."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("accounts.organisation"))
+    return render_template(
+        "accounts/sign_up.html", form=request.form, errors=errors, kinds=list(OrganisationKind)[:-1]
+    ), (422 if errors else 200)
+
+
+def _sign_up_input(data: dict) -> services.SignUp:
+    organisation = None
+    if data["organisation_mode"] == "create":
+        organisation = services.NewOrganisation(
+            name=data["org_name"],
+            name_en=data["org_name_en"],
+            kind=OrganisationKind(data["kind"]),
+            credit_code=data["credit_code"],
+            region=data["region"],
+        )
+    return services.SignUp(
+        email=data["email"],
+        name=data["name"],
+        password=data["password"],
+        organisation=organisation,
+        join_credit_code=data["join_credit_code"] if data["organisation_mode"] == "join" else None,
+    )
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+def sign_in() -> str | Response:
+    """Sign in with email and password."""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data, errors = parse_form(SignInSchema())
+        if data is not None:
+            try:
+                user = services.authenticate(data["email"], data["password"], now=now())
+            except DomainError as error:
+                errors = domain_errors(error)
+            else:
+                login_user(user)
+                return redirect(_safe_next(data["next"] or request.args.get("next", "")))
+    return render_template(
+        "accounts/sign_in.html", form=request.form, errors=errors, next=request.args.get("next", "")
+    ), (422 if errors else 200)
+
+
+@bp.post("/signout")
+def sign_out() -> Response:
+    """Sign out (POST only, so a link elsewhere cannot sign you out)."""
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/organisation")
+@login_required
+def organisation() -> str:
+    """Your organisation: verification status and people waiting to join."""
+    return render_template(
+        "accounts/organisation.html",
+        org=current_user.organisation,
+        pending=services.pending_members(current_user),
+    )
+
+
+@bp.post("/organisation/members/<int:user_id>/approve")
+@login_required
+def approve_member(user_id: int) -> Response:
+    """The organisation's admin accepts a person who asked to join."""
+    member = services.approve_member(current_user, user_id, now=now())
+    flash(_("%(name)s is now a member of your organisation.", name=member.name), "success")
+    return redirect(url_for("accounts.organisation"))

@@ -1,0 +1,41 @@
+"""HTML form handling shared by the views: parse with a schema, map errors onto fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_babel import gettext
+from marshmallow import EXCLUDE, Schema, ValidationError
+
+from core.domain import DomainError
+
+FieldErrors = dict[str, list[str]]
+
+
+def parse_form(schema: Schema) -> tuple[dict[str, Any] | None, FieldErrors]:
+    """Load request.form with `schema`; return (data, {}) or (None, field errors)."""
+    raw = {key: _value(key) for key in request.form}
+    try:
+        return schema.load(raw, unknown=EXCLUDE), {}
+    except ValidationError as error:
+        return None, flatten_errors(error.messages)
+
+
+def _value(key: str) -> Any:
+    values = request.form.getlist(key)
+    return values if len(values) > 1 or key.endswith("[]") else values[0]
+
+
+def flatten_errors(messages: Any) -> FieldErrors:
+    if isinstance(messages, dict):
+        return {
+            str(k): [gettext(str(m)) for m in (v if isinstance(v, list) else [v])]
+            for k, v in messages.items()
+        }
+    return {"_form": [gettext(str(m)) for m in messages]}
+
+
+def domain_errors(error: DomainError) -> FieldErrors:
+    """A refused use case as form errors: on its field when it names one, else on the form."""
+    return {error.field or "_form": [error.text(gettext)]}

@@ -1,0 +1,53 @@
+"""The outbox: derived writes (search index, live feeds, mail) recorded in the same transaction.
+
+A service calls `emit()` inside its transaction; consumers (`search.indexer`)
+drain pending rows after the commit. A crash or an outage of the consumer
+loses nothing: the rows stay pending until drained.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import g, has_app_context
+from sqlalchemy import JSON, DateTime, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.extensions import db
+
+
+class OutboxEvent(db.Model):
+    """One derived write to perform after the commit."""
+
+    __tablename__ = "outbox_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(2000))
+
+
+def emit(
+    topic: str, key: str | int, *, now: datetime, payload: dict[str, Any] | None = None
+) -> None:
+    """Record a derived write in the current transaction."""
+    db.session.add(OutboxEvent(topic=topic, key=str(key), payload=payload or {}, created_at=now))
+    if has_app_context():
+        g.outbox_dirty = True
+
+
+def pending(topic: str, limit: int = 500) -> list[OutboxEvent]:
+    """Unprocessed events of a topic, oldest first."""
+    return list(
+        db.session.scalars(
+            select(OutboxEvent)
+            .where(OutboxEvent.topic == topic, OutboxEvent.processed_at.is_(None))
+            .order_by(OutboxEvent.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,174 @@
+"""REST endpoints of deals (flask-smorest, in the OpenAPI document): the services the pages use.
+
+Reads accept a bearer token or the browser session; writes take a token only
+(`Authorization: Bearer <token>`), since the API is exempt from CSRF.
+
+An offline deal is registered with its contract in one request: the contract travels
+base64-encoded inside the JSON (`contract.content_base64`), so a deal without its
+evidence never exists, not even between two requests. Further documents (payment
+receipts, the CNIPA notice) are uploaded as multipart to `/<id>/documents`.
+The contract's size is bounded by the request limit (MAX_CONTENT_LENGTH) after base64
+growth (4/3) and by MAX_EVIDENCE_BYTES after decoding.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from accounts.auth import api_actor, api_reader, api_writer, require_token_for_writes
+from core.clock import now
+from core.domain import N_, ValidationFailed
+from deals import documents, registration, services
+from deals.schemas import (
+    CancelInSchema,
+    DealDocumentOutSchema,
+    DealListArgsSchema,
+    DealOutSchema,
+    DocumentFileSchema,
+    DocumentFormSchema,
+    MilestoneInSchema,
+    OfflineDealInSchema,
+    RegistrationOutSchema,
+)
+from listings.schemas import DomainErrorSchema
+
+blp = Blueprint("deals_api", __name__, description="Deals of both channels")
+
+_TOKEN: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+
+
+blp.before_request(require_token_for_writes)
+
+
+def _folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "deals"
+
+
+def _market_tz() -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+
+
+@blp.route("/")
+@blp.arguments(DealListArgsSchema, location="query")
+@blp.response(200, DealOutSchema(many=True))
+@blp.alt_response(401, schema=DomainErrorSchema)
+def list_deals(args: dict[str, Any]) -> Any:
+    """The caller's deals (as seller or buyer); reviewers get every deal, filtered."""
+    actor = api_reader()
+    if actor.can_review:
+        return services.all_deals(actor, **args)
+    deals = services.deals_of(actor)
+    return [
+        d
+        for d in deals
+        if all(args[name] is None or getattr(d, name) == args[name] for name in args)
+    ]
+
+
+@blp.route("/<int:deal_id>")
+@blp.response(200, DealOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def get_deal(deal_id: int) -> Any:
+    """One deal, for its parties and the reviewers."""
+    return services.visible_deal(api_actor(), deal_id)
+
+
+@blp.route("/<int:deal_id>/registration")
+@blp.response(200, RegistrationOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def get_registration(deal_id: int) -> Any:
+    """The technology-contract registration record (技术合同认定登记) of a deal."""
+    deal = services.visible_deal(api_actor(), deal_id)
+    return registration.record_for(deal, tz=_market_tz())
+
+
+@blp.route("/<int:deal_id>/milestones", methods=["POST"])
+@blp.arguments(MilestoneInSchema)
+@blp.response(200, DealOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def advance(data: dict[str, Any], deal_id: int) -> Any:
+    """Record the next milestone: signed → paid → rights_registered (with `reference`) → completed.
+
+    The seller or a reviewer records each step; the buyer may record its payment.
+    """
+    return services.advance(
+        api_writer(), deal_id, data["status"], now=now(), reference=data.get("reference")
+    )
+
+
+@blp.route("/<int:deal_id>/cancel", methods=["POST"])
+@blp.arguments(CancelInSchema)
+@blp.response(200, DealOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def cancel(data: dict[str, Any], deal_id: int) -> Any:
+    """Cancel a deal with a reason; its listing is offered again."""
+    return services.cancel(api_writer(), deal_id, data["reason"], now=now())
+
+
+@blp.route("/<int:deal_id>/documents", methods=["POST"])
+@blp.arguments(DocumentFormSchema, location="form")
+@blp.arguments(DocumentFileSchema, location="files")
+@blp.response(201, DealDocumentOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def upload_document(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> Any:
+    """Attach a document (multipart: `kind`, `file`; PDF, PNG, JPEG or WebP)."""
+    upload = files["file"]
+    return documents.attach_document(
+        api_writer(),
+        deal_id,
+        kind=form["kind"],
+        upload=documents.Upload(upload.stream, upload.filename or ""),
+        folder=_folder(),
+        max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+        now=now(),
+    )
+
+
+def _decode_contract(contract: dict[str, Any]) -> documents.Upload:
+    try:
+        content = base64.b64decode(contract["content_base64"], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed(
+            N_("The contract must be sent as base64."), field="contract"
+        ) from None
+    return documents.Upload(io.BytesIO(content), contract["filename"])
+
+
+@blp.route("/offline", methods=["POST"])
+@blp.arguments(OfflineDealInSchema)
+@blp.response(201, DealOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def register_offline(data: dict[str, Any]) -> Any:
+    """A reviewer registers a deal closed at the physical market, with its signed contract.
+
+    The contract is required and travels inside the JSON as
+    `{"filename": "合同.pdf", "content_base64": "..."}`. Parties named by a credit code
+    are linked to their organisations on the platform.
+    """
+    contract = _decode_contract(data.pop("contract"))
+    entry = documents.OfflineEntry(**data)
+    return documents.register_offline_deal_with_contract(
+        api_writer(),
+        entry,
+        contract,
+        folder=_folder(),
+        max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+        now=now(),
+    )

@@ -1,0 +1,232 @@
+"""Documents of a deal (the contract, receipts, the CNIPA registration notice) and the
+registration of an offline deal together with its contract.
+
+Files are kept like listing evidence (`core.storage`): the type is sniffed from the
+content, the name on disk is random, and a file whose database write fails is removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, tzinfo
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from accounts.models import Organisation, User
+from accounts.rules import normalise_credit_code
+from accounts.services import require_reviewer
+from core import storage
+from core.audit import services as audit
+from core.clock import as_utc
+from core.domain import N_, DomainError, NotFound, ValidationFailed
+from core.extensions import db
+from deals import services
+from deals.models import ContractType, Deal, DealDocument, DealStatus, SaleMethod
+from deals.registration import SHANGHAI
+from listings import services as listings
+
+DOCUMENT_KINDS: tuple[str, ...] = ("contract", "payment_receipt", "rights_registration", "other")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as it arrives: its content and the name the uploader gave it."""
+
+    stream: BinaryIO
+    filename: str
+
+
+def _store(
+    actor: User,
+    deal: Deal,
+    kind: str,
+    upload: Upload,
+    *,
+    folder: Path,
+    max_bytes: int,
+    now: datetime,
+) -> tuple[DealDocument, str]:
+    """Write the file and add its row and audit entry (no commit); refused files write nothing."""
+    if kind not in DOCUMENT_KINDS:
+        raise ValidationFailed(N_("Choose what kind of document this is."), field="kind")
+    if not upload.filename:
+        raise ValidationFailed(N_("Choose a file to upload."), field="file")
+    stored = storage.save_evidence(folder, upload.stream, upload.filename, max_bytes)
+    try:
+        document = DealDocument(
+            deal_id=deal.id,
+            kind=kind,
+            **stored.columns(),
+            uploaded_by_id=actor.id,
+            uploaded_at=now,
+        )
+        db.session.add(document)
+        db.session.flush()
+        audit.record(
+            actor_id=actor.id,
+            action="deal.document_add",
+            object_type="deal",
+            object_id=deal.id,
+            now=now,
+            after={"document_id": document.id, "kind": kind, "sha256": stored.sha256},
+        )
+    except Exception:
+        storage.discard(folder, stored.stored_name)
+        raise
+    return document, stored.stored_name
+
+
+def attach_document(
+    actor: User,
+    deal_id: int,
+    *,
+    kind: str,
+    upload: Upload,
+    folder: Path,
+    max_bytes: int,
+    now: datetime,
+) -> DealDocument:
+    """A party or a reviewer attaches a document to a deal that has not been cancelled."""
+    deal = services.visible_deal(actor, deal_id)
+    if deal.status == DealStatus.CANCELLED:
+        raise DomainError(N_("A cancelled deal takes no more documents."), code="deal_closed")
+    stored_name = None
+    try:
+        document, stored_name = _store(
+            actor, deal, kind, upload, folder=folder, max_bytes=max_bytes, now=now
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        if stored_name:
+            storage.discard(folder, stored_name)
+        raise
+    return document
+
+
+def document_for_download(actor: User | None, document_id: int) -> DealDocument:
+    """A deal's document, for the parties and the reviewers only."""
+    document = db.session.get(DealDocument, document_id)
+    if document is None or actor is None or not actor.is_authenticated:
+        raise NotFound(N_("No such document."))
+    services.visible_deal(actor, document.deal_id)  # NotFound for everyone else
+    return document
+
+
+# --- offline deals ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfflineEntry:
+    """An offline deal as a reviewer types it: parties by name and, if registered, credit code."""
+
+    seller_name: str
+    buyer_name: str
+    title: str
+    method: SaleMethod
+    contract_type: ContractType
+    price_minor: int
+    signed_on: date
+    seller_credit_code: str | None = None
+    buyer_credit_code: str | None = None
+    listing_id: int | None = None
+
+
+def _organisation_by_code(code: str | None, field: str) -> Organisation | None:
+    if not (code or "").strip():
+        return None
+    try:
+        normalised = normalise_credit_code(code or "")
+    except ValidationFailed as error:
+        error.field = field
+        raise
+    org = db.session.scalar(select(Organisation).where(Organisation.credit_code == normalised))
+    if org is None:
+        raise ValidationFailed(
+            N_(
+                "No registered organisation has this credit code; leave it empty "
+                "for a party that is not on the platform."
+            ),
+            field=field,
+        )
+    return org
+
+
+def offline_deal_from(
+    actor: User, entry: OfflineEntry, *, now: datetime, tz: tzinfo = SHANGHAI
+) -> services.OfflineDeal:
+    """Resolve credit codes and the listing into the ledger's OfflineDeal (reviewers only).
+
+    A party matched by credit code is linked to its organisation (it then sees the deal),
+    and its registered name fills an empty name field; a listing names its seller.
+    """
+    require_reviewer(actor)
+    if entry.signed_on > as_utc(now).astimezone(tz).date():
+        raise ValidationFailed(N_("The signing date cannot be in the future."), field="signed_on")
+    seller = _organisation_by_code(entry.seller_credit_code, "seller_credit_code")
+    buyer = _organisation_by_code(entry.buyer_credit_code, "buyer_credit_code")
+    title = entry.title.strip()
+    if entry.listing_id is not None:
+        try:
+            listing = listings.get_listing(entry.listing_id)
+        except NotFound as error:
+            error.field = "listing_id"
+            raise
+        if seller is not None and seller.id != listing.organisation_id:
+            raise ValidationFailed(
+                N_("This listing belongs to another organisation than the seller."),
+                field="listing_id",
+            )
+        seller = seller or listing.organisation
+        title = title or listing.title("zh_CN")
+    if seller is not None and buyer is not None and seller.id == buyer.id:
+        raise ValidationFailed(
+            N_("The seller and the buyer must be different organisations."),
+            field="buyer_credit_code",
+        )
+    # The day the contract was signed, as midnight of that day in the market's time zone.
+    signed_at = datetime.combine(entry.signed_on, time(0, 0), tzinfo=tz).astimezone(UTC)
+    return services.OfflineDeal(
+        seller_name=entry.seller_name.strip() or (seller.name if seller else ""),
+        buyer_name=entry.buyer_name.strip() or (buyer.name if buyer else ""),
+        title=title,
+        method=entry.method,
+        contract_type=entry.contract_type,
+        price_minor=entry.price_minor,
+        signed_on=signed_at,
+        seller_org_id=seller.id if seller else None,
+        buyer_org_id=buyer.id if buyer else None,
+        listing_id=entry.listing_id,
+    )
+
+
+def register_offline_deal_with_contract(
+    actor: User,
+    entry: OfflineEntry,
+    contract: Upload,
+    *,
+    folder: Path,
+    max_bytes: int,
+    now: datetime,
+) -> Deal:
+    """A reviewer registers an offline deal with its signed contract, in one transaction.
+
+    If the entry or the contract is refused, nothing is saved: no deal, no listing
+    change, no file.
+    """
+    data = offline_deal_from(actor, entry, now=now)
+    stored_name = None
+    try:
+        deal = services.register_offline_deal(actor, data, now=now)
+        _, stored_name = _store(
+            actor, deal, "contract", contract, folder=folder, max_bytes=max_bytes, now=now
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        if stored_name:
+            storage.discard(folder, stored_name)
+        raise
+    return deal

@@ -1,0 +1,220 @@
+"""Deal input (the offline-deal form, API JSON) and output shapes; forms and API kept apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest.fields import Upload
+from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+
+from core.domain import N_
+from deals.documents import DOCUMENT_KINDS
+from deals.models import Channel, ContractType, DealStatus, SaleMethod
+
+_required: dict[str, Any] = {
+    "required": N_("This field is required."),
+    "null": N_("This field is required."),
+}
+_choose = N_("Choose one of the options.")
+
+
+def _blank_to_none(data: Any, names: tuple[str, ...]) -> Any:
+    """Empty optional fields of an HTML form mean "not given"."""
+    if not hasattr(data, "items"):
+        return data
+    return {
+        key: (None if key in names and isinstance(value, str) and not value.strip() else value)
+        for key, value in data.items()
+    }
+
+
+def _enum(enum: Any, **kwargs: Any) -> fields.Enum:
+    return fields.Enum(
+        enum,
+        by_value=True,
+        error_messages={**_required, "unknown": _choose},
+        **kwargs,
+    )
+
+
+class _OfflineCommon(Schema):
+    """What the form and the API share for an offline deal."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    seller_name = fields.String(load_default="", validate=validate.Length(max=200))
+    seller_credit_code = fields.String(load_default=None, allow_none=True)
+    buyer_name = fields.String(load_default="", validate=validate.Length(max=200))
+    buyer_credit_code = fields.String(load_default=None, allow_none=True)
+    title = fields.String(load_default="", validate=validate.Length(max=300))
+    method = _enum(SaleMethod, required=True)
+    contract_type = _enum(ContractType, required=True)
+    signed_on = fields.Date(
+        required=True,
+        error_messages={**_required, "invalid": N_("Give the date as YYYY-MM-DD.")},
+    )
+    listing_id = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        error_messages={"invalid": N_("Give the listing's number on the platform.")},
+    )
+
+    @pre_load
+    def _blanks(self, data: Any, **_: Any) -> Any:
+        return _blank_to_none(
+            data, ("seller_credit_code", "buyer_credit_code", "listing_id", "signed_on")
+        )
+
+
+class OfflineDealFormSchema(_OfflineCommon):
+    """The reviewer's offline-deal form; the price is typed in yuan and parsed by the view."""
+
+    price = fields.String(required=True, error_messages=_required)
+
+
+class ContractFileSchema(Schema):
+    """A contract sent inside JSON: its file name and its bytes in base64."""
+
+    filename = fields.String(required=True, validate=validate.Length(1, 255))
+    content_base64 = fields.String(required=True, error_messages=_required)
+
+
+class OfflineDealInSchema(_OfflineCommon):
+    """POST /api/v1/deals/offline: the deal and its signed contract (PDF or image, base64)."""
+
+    price_minor = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, error=N_("The price must be more than zero.")),
+        error_messages=_required,
+        metadata={"description": "The contract amount in minor units (分)."},
+    )
+    contract = fields.Nested(ContractFileSchema, required=True, error_messages=_required)
+
+
+class MilestoneInSchema(Schema):
+    """The next milestone, and the CNIPA registration number for rights registration."""
+
+    status = _enum(
+        DealStatus,
+        required=True,
+        metadata={"description": "signed, paid, rights_registered or completed"},
+    )
+    reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class CancelInSchema(Schema):
+    """Why the deal is cancelled."""
+
+    reason = fields.String(
+        required=True, validate=validate.Length(max=2000), error_messages=_required
+    )
+
+
+class DocumentFormSchema(Schema):
+    """The kind of document uploaded (multipart form field)."""
+
+    kind = fields.String(
+        load_default="other", validate=validate.OneOf(DOCUMENT_KINDS, error=_choose)
+    )
+
+
+class DocumentFileSchema(Schema):
+    """The uploaded file (multipart)."""
+
+    file = Upload(required=True, error_messages=_required)
+
+
+class DealListArgsSchema(Schema):
+    """Filters of GET /api/v1/deals (reviewers see every deal; others their own)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    channel = _enum(Channel, load_default=None)
+    status = _enum(DealStatus, load_default=None)
+    method = _enum(SaleMethod, load_default=None)
+
+
+class PartySchema(Schema):
+    """A side of the deal."""
+
+    organisation_id = fields.Integer(allow_none=True)
+    name = fields.String()
+
+
+class DealDocumentOutSchema(Schema):
+    """A document of a deal (download it from the page, signed in)."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    original_name = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = fields.DateTime()
+
+
+class DealOutSchema(Schema):
+    """A deal of either channel with its milestones."""
+
+    id = fields.Integer()
+    status = fields.String(attribute="status.value")
+    title = fields.String()
+    method = fields.String(attribute="method.value")
+    channel = fields.String(attribute="channel.value")
+    contract_type = fields.String(attribute="contract_type.value")
+    price_minor = fields.Integer()
+    currency = fields.String()
+    listing_id = fields.Integer(allow_none=True)
+    seller = fields.Method("_seller")
+    buyer = fields.Method("_buyer")
+    source_type = fields.String(allow_none=True)
+    source_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    signed_at = fields.DateTime(allow_none=True)
+    paid_at = fields.DateTime(allow_none=True)
+    rights_registered_at = fields.DateTime(allow_none=True)
+    rights_registration_ref = fields.String(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    cancelled_at = fields.DateTime(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
+    documents = fields.List(fields.Nested(DealDocumentOutSchema))
+
+    def _seller(self, deal: Any) -> dict[str, Any]:
+        return {"organisation_id": deal.seller_org_id, "name": deal.seller_name}
+
+    def _buyer(self, deal: Any) -> dict[str, Any]:
+        return {"organisation_id": deal.buyer_org_id, "name": deal.buyer_name}
+
+
+class RegistrationPartySchema(Schema):
+    """A side of the contract as the registration record names it."""
+
+    name = fields.String()
+    credit_code = fields.String(allow_none=True)
+    organisation_id = fields.Integer(allow_none=True)
+
+
+class RegistrationOutSchema(Schema):
+    """The technology-contract registration record (技术合同认定登记) of a deal."""
+
+    deal_id = fields.Integer()
+    contract_name = fields.String()
+    contract_type = fields.String(attribute="contract_type.value")
+    official_category = fields.String()
+    seller = fields.Nested(RegistrationPartySchema)
+    buyer = fields.Nested(RegistrationPartySchema)
+    contract_amount_minor = fields.Integer(attribute="contract_amount.minor")
+    transaction_amount_minor = fields.Integer(attribute="transaction_amount.minor")
+    currency = fields.String(attribute="contract_amount.currency")
+    signed_on = fields.Date(allow_none=True)
+    channel = fields.String(attribute="channel.value")
+    method = fields.String(attribute="method.value")
+    status = fields.String(attribute="status.value")
+    listing_id = fields.Integer(allow_none=True)
+    listing_title = fields.String(allow_none=True)
+    ip_numbers = fields.List(fields.String())
+    rights_registration_ref = fields.String(allow_none=True)
+    ready_to_file = fields.Boolean()

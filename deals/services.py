@@ -1,0 +1,299 @@
+"""The deal ledger: the one place that knows a sale happened, online or offline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select
+
+from accounts.models import Organisation, OrganisationKind, User
+from accounts.services import get_organisation, require_reviewer
+from core.audit import services as audit
+from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
+from deals import rules, signals
+from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
+from listings import services as listings
+from listings.rules import SaleState
+
+_STAMPS = {
+    DealStatus.SIGNED: "signed_at",
+    DealStatus.PAID: "paid_at",
+    DealStatus.RIGHTS_REGISTERED: "rights_registered_at",
+    DealStatus.COMPLETED: "completed_at",
+}
+
+
+def contract_type_for(transfer_modes: list[str]) -> ContractType:
+    """A first guess of the registration contract type from how rights change hands."""
+    return ContractType.TRANSFER if "assignment" in transfer_modes else ContractType.LICENCE
+
+
+def record_sale(
+    *,
+    listing_id: int,
+    buyer_org_id: int,
+    price_minor: int,
+    method: SaleMethod,
+    source_type: str,
+    source_id: int,
+    now: datetime,
+    actor_id: int | None = None,
+    contract_type: ContractType | None = None,
+) -> Deal:
+    """An online sale of a listing becomes a deal, and the listing is sold (caller commits).
+
+    The listing row is locked and moved to SOLD, and the database keeps one live
+    deal per listing, so a listing can never be sold twice.
+    """
+    if price_minor <= 0:
+        raise ValidationFailed(N_("The price must be more than zero."), field="price")
+    listing = listings.set_sale_state(listing_id, SaleState.SOLD, now=now, actor_id=actor_id)
+    buyer = get_organisation(buyer_org_id)
+    deal = Deal(
+        listing_id=listing.id,
+        seller_org_id=listing.organisation_id,
+        buyer_org_id=buyer.id,
+        seller_name=listing.organisation.name,
+        buyer_name=buyer.name,
+        title=listing.title(),
+        method=method,
+        channel=Channel.ONLINE,
+        contract_type=contract_type or contract_type_for(listing.transfer_modes),
+        price_minor=price_minor,
+        currency=listing.currency,
+        status=DealStatus.AWAITING_SIGNATURE,
+        source_type=source_type,
+        source_id=source_id,
+        created_at=now,
+    )
+    db.session.add(deal)
+    db.session.flush()
+    _audit(deal, "deal.create", actor_id, now, before=None)
+    signals.deal_created.send(deal, now=now, actor_id=actor_id)
+    return deal
+
+
+@dataclass(frozen=True)
+class OfflineDeal:
+    """A deal closed at the physical market, entered by a reviewer with its contract."""
+
+    seller_name: str
+    buyer_name: str
+    title: str
+    method: SaleMethod
+    contract_type: ContractType
+    price_minor: int
+    signed_on: datetime
+    seller_org_id: int | None = None
+    buyer_org_id: int | None = None
+    listing_id: int | None = None
+
+
+def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> Deal:
+    """A reviewer registers an offline deal on the same ledger (flushes; the caller commits).
+
+    The contract is the evidence of an offline deal, so the caller attaches it in the
+    same transaction (`deals.documents.register_offline_deal_with_contract`): a deal
+    whose contract failed to upload is never saved. A seller that is not on the platform
+    is recorded under the market operator's organisation.
+    """
+    require_reviewer(actor)
+    if data.price_minor <= 0:
+        raise ValidationFailed(N_("The price must be more than zero."), field="price")
+    for name in ("seller_name", "buyer_name", "title"):
+        if not getattr(data, name).strip():
+            raise ValidationFailed(N_("This field is required."), field=name)
+    if data.listing_id is not None:
+        listings.set_sale_state(data.listing_id, SaleState.SOLD, now=now, actor_id=actor.id)
+    seller_org_id = data.seller_org_id
+    if seller_org_id is None:
+        # Never some other organisation: its members would become a party to the deal.
+        operator = db.session.scalar(
+            select(Organisation.id)
+            .where(Organisation.kind == OrganisationKind.OPERATOR)
+            .order_by(Organisation.id)
+            .limit(1)
+        )
+        if operator is None:
+            raise ValidationFailed(
+                N_(
+                    "The seller is not registered on the platform: give its credit code, "
+                    "or ask an administrator to set up the market operator's organisation."
+                ),
+                field="seller_org_id",
+            )
+        seller_org_id = operator
+    deal = Deal(
+        listing_id=data.listing_id,
+        seller_org_id=seller_org_id,
+        buyer_org_id=data.buyer_org_id,
+        seller_name=data.seller_name.strip(),
+        buyer_name=data.buyer_name.strip(),
+        title=data.title.strip(),
+        method=data.method,
+        channel=Channel.OFFLINE,
+        contract_type=data.contract_type,
+        price_minor=data.price_minor,
+        status=DealStatus.SIGNED,
+        created_at=now,
+        signed_at=data.signed_on,
+        registered_by_id=actor.id,
+    )
+    db.session.add(deal)
+    db.session.flush()
+    _audit(deal, "deal.register_offline", actor.id, now, before=None)
+    signals.deal_created.send(deal, now=now, actor_id=actor.id)
+    return deal
+
+
+def get_deal(deal_id: int) -> Deal:
+    """A deal by id, or NotFound."""
+    deal = db.session.get(Deal, deal_id)
+    if deal is None:
+        raise NotFound(N_("No such deal."))
+    return deal
+
+
+def is_party(actor: User | None, deal: Deal) -> bool:
+    """Whether the actor acts for the seller or the buyer of the deal."""
+    org_id = actor.acting_org_id if actor and actor.is_authenticated else None
+    return org_id is not None and org_id in (deal.seller_org_id, deal.buyer_org_id)
+
+
+def visible_deal(actor: User | None, deal_id: int) -> Deal:
+    """A deal for its parties and the reviewers."""
+    deal = get_deal(deal_id)
+    if not (is_party(actor, deal) or (actor and actor.is_authenticated and actor.can_review)):
+        raise NotFound(N_("No such deal."))
+    return deal
+
+
+def deals_of(actor: User) -> list[Deal]:
+    """The deals the actor's organisation is a party to, newest first."""
+    if actor.acting_org_id is None:
+        return []
+    org = actor.acting_org_id
+    return list(
+        db.session.scalars(
+            select(Deal)
+            .where(or_(Deal.seller_org_id == org, Deal.buyer_org_id == org))
+            .order_by(Deal.created_at.desc())
+        )
+    )
+
+
+def all_deals(
+    actor: User,
+    *,
+    channel: Channel | None = None,
+    status: DealStatus | None = None,
+    method: SaleMethod | None = None,
+) -> list[Deal]:
+    """Every deal of the market, for reviewers (statistics, registration records), filtered."""
+    require_reviewer(actor)
+    query = select(Deal).order_by(Deal.created_at.desc(), Deal.id.desc())
+    if channel is not None:
+        query = query.where(Deal.channel == channel)
+    if status is not None:
+        query = query.where(Deal.status == status)
+    if method is not None:
+        query = query.where(Deal.method == method)
+    return list(db.session.scalars(query))
+
+
+def may_advance(actor: User | None, deal: Deal, target: DealStatus) -> bool:
+    """The seller or a reviewer records each milestone; the buyer may also record its payment."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if actor.can_review:
+        return True
+    org_id = actor.acting_org_id
+    if org_id is None:
+        return False
+    return org_id == deal.seller_org_id or (
+        target == DealStatus.PAID and org_id == deal.buyer_org_id
+    )
+
+
+def advance(
+    actor: User, deal_id: int, target: DealStatus, *, now: datetime, reference: str | None = None
+) -> Deal:
+    """Record the next milestone: the seller or a reviewer, or the buyer for its payment.
+
+    Rights registration records the CNIPA registration reference.
+    """
+    deal = db.session.scalar(select(Deal).where(Deal.id == deal_id).with_for_update())
+    if deal is None or not (is_party(actor, deal) or actor.can_review):
+        raise NotFound(N_("No such deal."))
+    rules.next_milestone(deal.status, target)
+    if not may_advance(actor, deal, target):
+        raise PermissionDenied(
+            N_("Only the seller or a reviewer may record this step; the buyer records its payment.")
+        )
+    if target == DealStatus.RIGHTS_REGISTERED and not (reference or "").strip():
+        raise ValidationFailed(
+            N_("Give the registration number of the transfer with the patent office."),
+            field="reference",
+        )
+    before = {"status": deal.status.value}
+    deal.status = target
+    setattr(deal, _STAMPS[target], now)
+    if target == DealStatus.RIGHTS_REGISTERED:
+        deal.rights_registration_ref = (reference or "").strip()
+    _audit(deal, f"deal.{target.value}", actor.id, now, before=before)
+    if target == DealStatus.SIGNED:
+        signals.deal_signed.send(deal, now=now, actor_id=actor.id)
+    db.session.commit()
+    return deal
+
+
+def cancel(
+    actor: User, deal_id: int, reason: str, *, now: datetime, winner_did_not_sign: bool = False
+) -> Deal:
+    """Cancel a deal with a reason; the listing is available again.
+
+    `winner_did_not_sign` (a reviewer's finding) forfeits the buyer's deposit.
+    """
+    deal = db.session.scalar(select(Deal).where(Deal.id == deal_id).with_for_update())
+    if deal is None or not (is_party(actor, deal) or actor.can_review):
+        raise NotFound(N_("No such deal."))
+    if winner_did_not_sign and not actor.can_review:
+        raise PermissionDenied(N_("Only reviewers of the market may do this."))
+    if not reason.strip():
+        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+    rules.check_cancellable(deal.status)
+    before = {"status": deal.status.value}
+    deal.status = DealStatus.CANCELLED
+    deal.cancelled_at = now
+    deal.cancel_reason = reason.strip()
+    if deal.listing_id is not None:
+        listings.set_sale_state(deal.listing_id, SaleState.AVAILABLE, now=now, actor_id=actor.id)
+    _audit(deal, "deal.cancel", actor.id, now, before=before, reason=deal.cancel_reason)
+    signals.deal_cancelled.send(
+        deal, now=now, forfeit_deposits=winner_did_not_sign, actor_id=actor.id
+    )
+    db.session.commit()
+    return deal
+
+
+def _audit(
+    deal: Deal,
+    action: str,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    before: dict | None,
+    reason: str | None = None,
+) -> None:
+    audit.record(
+        actor_id=actor_id,
+        action=action,
+        object_type="deal",
+        object_id=deal.id,
+        now=now,
+        before=before,
+        after={"status": deal.status.value, "price_minor": deal.price_minor},
+        reason=reason,
+    )

@@ -1,0 +1,354 @@
+"""Deal pages: the ledger of an organisation and of the market, milestones, documents,
+the registration record (技术合同认定登记), and the registration of offline deals."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from accounts.services import require_reviewer
+from core.audit.services import history
+from core.clock import as_utc, now
+from core.domain import N_, DomainError, NotFound, ValidationFailed
+from core.files import send_document
+from core.forms import FieldErrors, domain_errors, parse_form
+from core.money import Money
+from core.storage import evidence_path
+from deals import documents, registration, services
+from deals.labels import template_globals
+from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
+from deals.rules import MILESTONES
+from deals.schemas import OfflineDealFormSchema
+
+bp = Blueprint("deals", __name__)
+
+# Service fields that the offline form shows under another name.
+_OFFLINE_FIELDS = {"seller_org_id": "seller_credit_code", "price_minor": "price"}
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    """The deal label tables (DEAL_STATUS, CONTRACT_TYPE, ...) in every template."""
+    return template_globals()
+
+
+def _documents_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "deals"
+
+
+def _market_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+
+
+def _enum_arg(enum: Any, name: str) -> Any:
+    raw = request.args.get(name, "")
+    return enum(raw) if raw in enum._value2member_map_ else None
+
+
+def next_step(deal: Deal) -> DealStatus | None:
+    """The milestone that comes next, or None once the deal is completed or cancelled."""
+    if deal.status in (DealStatus.COMPLETED, DealStatus.CANCELLED):
+        return None
+    return MILESTONES[MILESTONES.index(deal.status) + 1]
+
+
+def _timeline(deal: Deal) -> list[dict[str, Any]]:
+    """The milestones in order, with when each was reached."""
+    steps: list[dict[str, Any]] = [
+        {"status": DealStatus.SIGNED, "at": deal.signed_at},
+        {"status": DealStatus.PAID, "at": deal.paid_at},
+        {"status": DealStatus.RIGHTS_REGISTERED, "at": deal.rights_registered_at},
+        {"status": DealStatus.COMPLETED, "at": deal.completed_at},
+    ]
+    upcoming = next_step(deal)
+    for step in steps:
+        step["done"] = step["at"] is not None
+        step["current"] = step["status"] == upcoming
+    return steps
+
+
+def _role(deal: Deal) -> str | None:
+    org = current_user.acting_org_id if current_user.is_authenticated else None
+    if org is not None and org == deal.seller_org_id:
+        return "seller"
+    if org is not None and org == deal.buyer_org_id:
+        return "buyer"
+    return None
+
+
+def _render_detail(deal: Deal, errors: FieldErrors | None = None, status: int = 200) -> Any:
+    upcoming = next_step(deal)
+    return render_template(
+        "deals/detail.html",
+        deal=deal,
+        role=_role(deal),
+        timeline=_timeline(deal),
+        upcoming=upcoming,
+        can_advance=upcoming is not None and services.may_advance(current_user, deal, upcoming),
+        can_cancel=deal.status not in (DealStatus.COMPLETED, DealStatus.CANCELLED),
+        record=registration.record_for(deal, tz=_market_tz()),
+        history=history("deal", deal.id),
+        document_kinds=documents.DOCUMENT_KINDS,
+        errors=errors or {},
+        form=request.form if errors else {},
+    ), status
+
+
+@bp.route("/my/deals")
+@login_required
+def mine() -> str:
+    """The organisation's deals, as seller and as buyer, with their state."""
+    role = request.args.get("role", "")
+    deals = services.deals_of(current_user)
+    org = current_user.acting_org_id
+    counts = Counter("seller" if d.seller_org_id == org else "buyer" for d in deals)
+    if role == "seller":
+        deals = [d for d in deals if d.seller_org_id == org]
+    elif role == "buyer":
+        deals = [d for d in deals if d.buyer_org_id == org]
+    else:
+        role = ""
+    return render_template("deals/mine.html", deals=deals, counts=counts, role=role, org_id=org)
+
+
+@bp.route("/deals/<int:deal_id>")
+@login_required
+def detail(deal_id: int) -> Any:
+    """A deal for its parties and the reviewers: milestones, documents, history."""
+    return _render_detail(services.visible_deal(current_user, deal_id))
+
+
+@bp.post("/deals/<int:deal_id>/milestones")
+@login_required
+def advance(deal_id: int) -> Any:
+    """Record the next milestone (the rights registration with its CNIPA number)."""
+    raw = request.form.get("status", "")
+    try:
+        if raw not in DealStatus._value2member_map_:
+            raise ValidationFailed(N_("Choose the next step of the deal."), field="status")
+        services.advance(
+            current_user,
+            deal_id,
+            DealStatus(raw),
+            now=now(),
+            reference=request.form.get("reference") or None,
+        )
+    except NotFound:
+        raise  # strangers learn nothing, not even through a flashed message
+    except DomainError as error:
+        if error.field:
+            return _render_detail(
+                services.visible_deal(current_user, deal_id), domain_errors(error), 422
+            )
+        flash(error.text(_), "danger")
+    else:
+        flash(_("Step recorded."), "success")
+    return redirect(url_for("deals.detail", deal_id=deal_id))
+
+
+@bp.post("/deals/<int:deal_id>/cancel")
+@login_required
+def cancel(deal_id: int) -> Any:
+    """Cancel the deal with a reason; the listing is offered again."""
+    try:
+        services.cancel(
+            current_user,
+            deal_id,
+            request.form.get("reason", ""),
+            now=now(),
+            winner_did_not_sign=request.form.get("winner_did_not_sign") == "1",
+        )
+    except NotFound:
+        raise  # strangers learn nothing, not even through a flashed message
+    except DomainError as error:
+        if error.field:
+            errors = {f"cancel_{error.field}": [error.text(_)]}
+            return _render_detail(services.visible_deal(current_user, deal_id), errors, 422)
+        flash(error.text(_), "danger")
+    else:
+        flash(_("Deal cancelled."), "info")
+    return redirect(url_for("deals.detail", deal_id=deal_id))
+
+
+@bp.post("/deals/<int:deal_id>/documents")
+@login_required
+def upload_document(deal_id: int) -> WerkzeugResponse:
+    """Attach the contract or another document."""
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise ValidationFailed(N_("Choose a file to upload."), field="file")
+        documents.attach_document(
+            current_user,
+            deal_id,
+            kind=request.form.get("kind", ""),
+            upload=documents.Upload(cast(BinaryIO, upload.stream), upload.filename),
+            folder=_documents_folder(),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(error.text(_), "danger")
+    else:
+        flash(_("Document attached."), "success")
+    return redirect(url_for("deals.detail", deal_id=deal_id) + "#documents")
+
+
+@bp.route("/deals/documents/<int:document_id>")
+@login_required
+def document_file(document_id: int) -> Response:
+    """Serve a deal's document to its parties and reviewers, never as active content."""
+    document = documents.document_for_download(current_user, document_id)
+    return send_document(
+        evidence_path(_documents_folder(), document.stored_name),
+        content_type=document.content_type,
+        download_name=document.original_name,
+    )
+
+
+@bp.route("/deals/<int:deal_id>/registration")
+@login_required
+def registration_record(deal_id: int) -> str:
+    """The printable technology-contract registration record (技术合同认定登记)."""
+    deal = services.visible_deal(current_user, deal_id)
+    return render_template(
+        "deals/registration.html",
+        deal=deal,
+        record=registration.record_for(deal, tz=_market_tz()),
+        printed_at=now(),
+    )
+
+
+# --- reviewers ----------------------------------------------------------------------------
+
+
+def _ledger_filters() -> dict[str, Any]:
+    return {
+        "channel": _enum_arg(Channel, "channel"),
+        "status": _enum_arg(DealStatus, "status"),
+        "method": _enum_arg(SaleMethod, "method"),
+    }
+
+
+def channel_totals(deals: list[Deal]) -> dict[Channel, dict[str, Any]]:
+    """Per channel: how many deals, and their value by currency; cancelled deals apart."""
+    totals: dict[Channel, dict[str, Any]] = {
+        channel: {"count": 0, "cancelled": 0, "sums": defaultdict(int)} for channel in Channel
+    }
+    for deal in deals:
+        entry = totals[deal.channel]
+        if deal.status == DealStatus.CANCELLED:
+            entry["cancelled"] += 1
+            continue
+        entry["count"] += 1
+        entry["sums"][deal.currency or "CNY"] += deal.price_minor
+    return totals
+
+
+@bp.route("/review/deals")
+@login_required
+def ledger() -> str:
+    """Every deal of both channels, filtered, with totals per channel (reviewers)."""
+    filters = _ledger_filters()
+    deals = services.all_deals(current_user, **filters)
+    return render_template(
+        "deals/ledger.html",
+        deals=deals,
+        totals=channel_totals(deals),
+        filters=filters,
+        active={name: value.value for name, value in filters.items() if value is not None},
+    )
+
+
+@bp.route("/review/deals/registrations.csv")
+@login_required
+def registrations_csv() -> Response:
+    """The registration records of the deals on the ledger (same filters), one row each."""
+    deals = services.all_deals(current_user, **_ledger_filters())
+    body = registration.registration_csv(
+        registration.records_for(deals, tz=_market_tz()), translate=_
+    )
+    stamp = as_utc(now()).astimezone(_market_tz()).strftime("%Y%m%d")
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="deal-registrations-{stamp}.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _parse_offline_form() -> tuple[documents.OfflineEntry | None, FieldErrors]:
+    """The form as an OfflineEntry, or every field error at once (price included)."""
+    data, errors = parse_form(OfflineDealFormSchema())
+    price: Money | None = None
+    try:
+        price = Money.from_yuan_text(request.form.get("price", ""), field="price")
+    except DomainError as error:
+        errors = {**errors, **domain_errors(error)}
+    if data is None or price is None:
+        return None, errors
+    data.pop("price", None)
+    return documents.OfflineEntry(price_minor=price.minor, **data), {}
+
+
+@bp.route("/review/deals/offline", methods=["GET", "POST"])
+@login_required
+def register_offline() -> Any:
+    """A reviewer registers a deal closed at the physical market, with its signed contract."""
+    require_reviewer(current_user)
+    errors: FieldErrors = {}
+    if request.method == "POST":
+        entry, errors = _parse_offline_form()
+        upload = request.files.get("contract")
+        if upload is None or not upload.filename:
+            errors["contract"] = [_("Attach the signed contract (PDF or a scan).")]
+        if entry is not None and not errors:
+            assert upload is not None
+            try:
+                deal = documents.register_offline_deal_with_contract(
+                    current_user,
+                    entry,
+                    documents.Upload(cast(BinaryIO, upload.stream), upload.filename or ""),
+                    folder=_documents_folder(),
+                    max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+                    now=now(),
+                )
+            except DomainError as error:
+                field = error.field or "_form"
+                field = "contract" if field == "file" else _OFFLINE_FIELDS.get(field, field)
+                errors = {field: [error.text(_)]}
+            else:
+                flash(_("Offline deal registered with its contract."), "success")
+                return redirect(url_for("deals.detail", deal_id=deal.id))
+        if errors and "contract" not in errors and upload is not None and upload.filename:
+            errors["_contract_again"] = [_("Choose the contract file again.")]
+    today = as_utc(now()).astimezone(_market_tz()).date()
+    return render_template(
+        "deals/offline.html",
+        form=request.form if request.method == "POST" else {},
+        errors=errors,
+        methods=list(SaleMethod),
+        contract_types=list(ContractType),
+        today=today.isoformat(),
+    ), (422 if errors else 200)

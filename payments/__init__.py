@@ -1,0 +1,24 @@
+"""Payments: one deal ledger (double entry) written by two channels, Stripe and bank transfer.
+
+Modules: `rules` (pure: accounts, postings, fees), `models`, `ledger` (posting and
+reading), `services` (use cases), `offline` (bank transfers confirmed by a reviewer),
+`stripe_channel` (the Stripe client and its queued operations), `webhooks`,
+`reconciliation`, `handlers` (reactions to deals' signals), `cli`, `views`, `api`.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Connect the deal receivers and make the Stripe calls a request queued after it."""
+    from core.clock import now
+    from payments import handlers, stripe_channel
+
+    handlers.connect()
+
+    @app.after_request
+    def _run_queued_stripe_calls(response):  # type: ignore[no-untyped-def]
+        stripe_channel.run_after_request(now())
+        return response

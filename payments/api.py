@@ -1,0 +1,160 @@
+"""REST endpoints of payments (flask-smorest, in the OpenAPI document): the services the pages use.
+
+Reads accept a bearer token or the browser session; writes take a token only.
+Card entry is never an API field: card payments return Stripe's Checkout URL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from accounts.auth import api_reader, api_writer, require_token_for_writes
+from core.clock import now
+from listings.schemas import DomainErrorSchema
+from payments import offline, services, stripe_channel
+from payments.schemas import (
+    AccountOutSchema,
+    BankPaymentFormSchema,
+    CheckoutInSchema,
+    LinkOutSchema,
+    MoneyFlowOutSchema,
+    OnboardingInSchema,
+    PaymentOutSchema,
+    PayoutOutSchema,
+    PayoutPaidInSchema,
+    ReceiptFileSchema,
+    RejectReceiptInSchema,
+    ReviewQueueOutSchema,
+)
+
+blp = Blueprint("payments_api", __name__, description="Payments and the deal ledger")
+
+_TOKEN: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+
+
+blp.before_request(require_token_for_writes)
+
+
+@blp.route("/deals/<int:deal_id>")
+@blp.response(200, MoneyFlowOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def money_flow(deal_id: int) -> Any:
+    """The deal's money flow: due, owed, kept, its postings, payments and payouts."""
+    return services.money_flow(api_reader(), deal_id)
+
+
+@blp.route("/deals/<int:deal_id>/card", methods=["POST"])
+@blp.arguments(CheckoutInSchema)
+@blp.response(201, PaymentOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def pay_by_card(data: dict[str, Any], deal_id: int) -> Any:
+    """The buyer pays what is due by card: send the payer to `checkout_url` (Stripe's page)."""
+    return services.start_card_payment(api_writer(), deal_id, now=now(), **data)
+
+
+@blp.route("/deals/<int:deal_id>/bank", methods=["POST"])
+@blp.arguments(BankPaymentFormSchema, location="form")
+@blp.arguments(ReceiptFileSchema, location="files")
+@blp.response(201, PaymentOutSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> Any:
+    """The buyer reports a bank transfer of the price (multipart: amount_minor, bank_reference, receipt)."""
+    upload = files["receipt"]
+    return offline.submit_receipt(
+        api_writer(),
+        deal_id,
+        amount_minor=form["amount_minor"],
+        stream=upload.stream,
+        filename=upload.filename or "",
+        bank_reference=form["bank_reference"],
+        folder=offline.receipt_folder(Path(current_app.config["UPLOAD_FOLDER"])),
+        max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+        now=now(),
+    )
+
+
+@blp.route("/deals/<int:deal_id>/payouts", methods=["POST"])
+@blp.response(201, PayoutOutSchema(many=True))
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def release_payouts(deal_id: int) -> Any:
+    """A reviewer pays the seller and brokers once the buyer has paid everything due."""
+    return services.release_payouts(api_writer(), deal_id, now=now())
+
+
+@blp.route("/deposits/<int:deposit_id>/card", methods=["POST"])
+@blp.arguments(CheckoutInSchema)
+@blp.response(201, PaymentOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def deposit_by_card(data: dict[str, Any], deposit_id: int) -> Any:
+    """Pay a deposit by card (held, or charged when the sale ends after the hold window)."""
+    return services.start_card_deposit(api_writer(), deposit_id, now=now(), **data)
+
+
+@blp.route("/review")
+@blp.response(200, ReviewQueueOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+def review_queue() -> Any:
+    """Reviewers: bank receipts of price payments to confirm, bank payouts to make."""
+    actor = api_reader()
+    return {"receipts": offline.queue(actor), "payouts": offline.payouts_to_make(actor)}
+
+
+@blp.route("/payments/<int:payment_id>/confirm", methods=["POST"])
+@blp.response(200, PaymentOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def confirm(payment_id: int) -> Any:
+    """A reviewer confirms a bank transfer found on the statement."""
+    return offline.confirm(api_writer(), payment_id, now=now())
+
+
+@blp.route("/payments/<int:payment_id>/reject", methods=["POST"])
+@blp.arguments(RejectReceiptInSchema)
+@blp.response(200, PaymentOutSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def reject(data: dict[str, Any], payment_id: int) -> Any:
+    """A reviewer refuses a receipt, with the reason."""
+    return offline.reject(api_writer(), payment_id, data["reason"], now=now())
+
+
+@blp.route("/payouts/<int:payout_id>/paid", methods=["POST"])
+@blp.arguments(PayoutPaidInSchema)
+@blp.response(200, PayoutOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def payout_paid(data: dict[str, Any], payout_id: int) -> Any:
+    """A reviewer records the bank transfer of a payout."""
+    return offline.record_bank_payout(api_writer(), payout_id, data["bank_reference"], now=now())
+
+
+@blp.route("/payouts")
+@blp.response(200, AccountOutSchema)
+def my_payouts() -> Any:
+    """The organisation's payout account (Stripe Connect) and its payouts."""
+    actor = api_reader()
+    account = services.connected_account_of(actor.acting_org_id)
+    return {
+        "stripe_enabled": stripe_channel.enabled(),
+        "account_id": account.stripe_account_id if account else None,
+        "ready": bool(account and account.ready),
+        "payouts": services.payouts_of(actor),
+    }
+
+
+@blp.route("/payouts/onboarding", methods=["POST"])
+@blp.arguments(OnboardingInSchema)
+@blp.response(201, LinkOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.doc(security=_TOKEN)
+def onboarding(data: dict[str, Any]) -> Any:
+    """An organisation's administrator gets Stripe's onboarding link for its payout account."""
+    return {"url": services.start_onboarding(api_writer(), now=now(), **data)}

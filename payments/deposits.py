@@ -1,0 +1,527 @@
+"""The deposit ledger (保证金) of auctions and listed sales.
+
+One row per organisation and context (``context_type`` "auction" or
+"listed_sale"): required → receipt submitted → held → applied to the price /
+released / forfeited. This issue implements the offline channel (a bank
+transfer receipt confirmed by a reviewer); the Stripe channel writes the same
+rows with ``channel='stripe'`` (`hold_by_card`: held on authorisation or charge),
+so auctions and listed sales only ever ask whether a deposit is held.
+
+Every move of money also posts to the deal ledger (`payments.deposit_ledger`)
+in the same transaction: held, applied to the price, released, forfeited; for a card
+deposit the Stripe call it needs (capture, cancel, refund) is queued there too and made
+after the commit.
+
+Transactions: functions that other use cases compose (`require_deposit`,
+`settle`, `release_all`, `move_context`, `forfeit_for_deal`, `release_for_deal`)
+flush and leave the commit to their caller; the use cases a person performs on
+their own (`submit_receipt`, `confirm_deposit`, `reject_receipt`) commit.
+Every change of state is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from accounts.models import User
+from accounts.services import get_organisation, require_reviewer
+from auctions.models import Deposit, DepositStatus
+from core import storage
+from core.audit import services as audit
+from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
+from deals.models import Deal
+from payments import deposit_ledger
+from payments.rules import Account
+
+CONTEXT_TYPES = frozenset({"auction", "listed_sale"})
+OFFLINE = "offline"
+RECEIPT_SUBFOLDER = "deposits"  # under UPLOAD_FOLDER, for every context
+
+
+def receipt_folder(upload_folder: str | Path) -> Path:
+    """Where bank-transfer receipts are stored (auctions and listed sales alike)."""
+    return Path(upload_folder) / RECEIPT_SUBFOLDER
+
+
+class DepositError(DomainError):
+    """A deposit cannot move that way."""
+
+    code = "deposit_state"
+
+
+def _check_context(context_type: str) -> None:
+    if context_type not in CONTEXT_TYPES:
+        raise ValueError(f"unknown deposit context {context_type!r}")
+
+
+def _snapshot(deposit: Deposit) -> dict[str, Any]:
+    return {"status": deposit.status.value, "amount_minor": deposit.amount_minor}
+
+
+def _audit(
+    deposit: Deposit,
+    action: str,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    before: dict[str, Any] | None,
+    reason: str | None = None,
+    **extra: Any,
+) -> None:
+    audit.record(
+        actor_id=actor_id,
+        action=f"deposit.{action}",
+        object_type="deposit",
+        object_id=deposit.id,
+        now=now,
+        before=before,
+        after={
+            **_snapshot(deposit),
+            "context": f"{deposit.context_type}:{deposit.context_id}",
+            "org_id": deposit.org_id,
+            "channel": deposit.channel,
+            **extra,
+        },
+        reason=reason,
+    )
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def get_deposit(deposit_id: int) -> Deposit:
+    """A deposit by id, or NotFound."""
+    deposit = db.session.get(Deposit, deposit_id)
+    if deposit is None:
+        raise NotFound(N_("No such deposit."))
+    return deposit
+
+
+def deposit_of(context_type: str, context_id: int, org_id: int | None) -> Deposit | None:
+    """The organisation's deposit in a context, if it has one."""
+    if org_id is None:
+        return None
+    return db.session.scalar(
+        select(Deposit).where(
+            Deposit.context_type == context_type,
+            Deposit.context_id == context_id,
+            Deposit.org_id == org_id,
+        )
+    )
+
+
+def deposits_of_context(context_type: str, context_id: int) -> list[Deposit]:
+    """Every deposit of a context, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Deposit)
+            .where(Deposit.context_type == context_type, Deposit.context_id == context_id)
+            .order_by(Deposit.id)
+        )
+    )
+
+
+def held_org_ids(context_type: str, context_id: int) -> set[int]:
+    """The organisations whose deposit is held in this context (they may bid)."""
+    return set(
+        db.session.scalars(
+            select(Deposit.org_id).where(
+                Deposit.context_type == context_type,
+                Deposit.context_id == context_id,
+                Deposit.status == DepositStatus.HELD,
+            )
+        )
+    )
+
+
+def is_held(context_type: str, context_id: int, org_id: int) -> bool:
+    """Whether one organisation's deposit is held in this context."""
+    deposit = deposit_of(context_type, context_id, org_id)
+    return deposit is not None and deposit.status == DepositStatus.HELD
+
+
+def reviewer_queue(reviewer: User) -> list[Deposit]:
+    """Receipts waiting for a reviewer to check the bank statement, oldest first."""
+    require_reviewer(reviewer)
+    return list(
+        db.session.scalars(
+            select(Deposit)
+            .where(Deposit.status == DepositStatus.RECEIPT_SUBMITTED)
+            .order_by(Deposit.id)
+        )
+    )
+
+
+def last_rejection_reason(deposit: Deposit) -> str | None:
+    """Why the last receipt was refused, for the bidder (kept in the audit trail)."""
+    if deposit.status != DepositStatus.REQUIRED:
+        return None
+    for entry in reversed(audit.history("deposit", deposit.id)):
+        if entry.action == "deposit.reject_receipt":
+            return entry.reason
+        if entry.action == "deposit.submit_receipt":
+            return None
+    return None
+
+
+def receipt_for_download(actor: User | None, deposit_id: int) -> Deposit:
+    """A receipt, for the depositing organisation and reviewers only."""
+    deposit = db.session.get(Deposit, deposit_id)
+    if deposit is None or deposit.receipt_stored_name is None or actor is None:
+        raise NotFound(N_("No such document."))
+    if not actor.is_authenticated or not (
+        actor.acting_org_id == deposit.org_id or actor.can_review
+    ):
+        raise NotFound(N_("No such document."))
+    return deposit
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def require_deposit(
+    actor: User, context_type: str, context_id: int, amount_minor: int, *, now: datetime
+) -> Deposit:
+    """The actor's organisation owes a deposit in this context (idempotent; caller commits).
+
+    A second call, even a concurrent one, returns the same row.
+    """
+    _check_context(context_type)
+    org_id = actor.acting_org_id
+    if org_id is None:
+        raise PermissionDenied(
+            N_("Join an organisation before taking part."), code="no_organisation"
+        )
+    if not get_organisation(org_id).is_verified:
+        raise PermissionDenied(
+            N_("Your organisation must be verified by a reviewer before it can take part."),
+            code="organisation_not_verified",
+        )
+    if amount_minor <= 0:
+        raise ValidationFailed(N_("The deposit must be more than zero."), field="amount")
+    existing = deposit_of(context_type, context_id, org_id)
+    if existing is not None:
+        return existing
+    deposit = Deposit(
+        context_type=context_type,
+        context_id=context_id,
+        org_id=org_id,
+        user_id=actor.id,
+        amount_minor=amount_minor,
+        status=DepositStatus.REQUIRED,
+        channel=OFFLINE,
+        created_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(deposit)
+    except IntegrityError:  # a concurrent request created it first
+        existing = deposit_of(context_type, context_id, org_id)
+        if existing is None:
+            raise
+        return existing
+    _audit(deposit, "require", actor.id, now, before=None)
+    db.session.flush()
+    return deposit
+
+
+def _lock(deposit_id: int) -> Deposit:
+    deposit = db.session.scalar(
+        select(Deposit)
+        .where(Deposit.id == deposit_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if deposit is None:
+        raise NotFound(N_("No such deposit."))
+    return deposit
+
+
+def submit_receipt(
+    actor: User,
+    deposit_id: int,
+    *,
+    stream: BinaryIO,
+    filename: str,
+    bank_reference: str,
+    folder: Path,
+    max_bytes: int,
+    now: datetime,
+) -> Deposit:
+    """The bidder uploads the bank-transfer receipt (stored like evidence) and waits (commits).
+
+    A new receipt replaces one still waiting for the reviewer; the old file goes after the commit.
+    """
+    reference = (bank_reference or "").strip()
+    if not reference:
+        raise ValidationFailed(
+            N_("Give the reference of the bank transfer."), field="bank_reference"
+        )
+    if len(reference) > 100:
+        raise ValidationFailed(N_("The reference is too long."), field="bank_reference")
+    deposit = _lock(deposit_id)
+    if actor.acting_org_id != deposit.org_id:
+        raise NotFound(N_("No such deposit."))
+    if deposit.status not in (DepositStatus.REQUIRED, DepositStatus.RECEIPT_SUBMITTED):
+        raise DepositError(
+            N_("This deposit no longer takes a receipt (it is %(status)s)."),
+            code="receipt_not_expected",
+            status=deposit.status.value,
+        )
+    stored = storage.save_evidence(folder, stream, filename, max_bytes)
+    replaced = (
+        deposit.receipt_stored_name if deposit.status == DepositStatus.RECEIPT_SUBMITTED else None
+    )
+    try:
+        before = _snapshot(deposit)
+        deposit.receipt_name = stored.original_name
+        deposit.receipt_stored_name = stored.stored_name
+        deposit.receipt_sha256 = stored.sha256
+        deposit.bank_reference = reference
+        deposit.status = DepositStatus.RECEIPT_SUBMITTED
+        deposit.user_id = actor.id
+        _audit(
+            deposit,
+            "submit_receipt",
+            actor.id,
+            now,
+            before=before,
+            sha256=stored.sha256,
+            bank_reference=reference,
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        storage.discard(folder, stored.stored_name)
+        raise
+    if replaced:
+        storage.discard(folder, replaced)
+    return deposit
+
+
+def confirm_deposit(reviewer: User, deposit_id: int, *, now: datetime) -> Deposit:
+    """A reviewer found the transfer on the bank statement: the deposit is held (commits)."""
+    require_reviewer(reviewer)
+    deposit = _lock(deposit_id)
+    if deposit.status != DepositStatus.RECEIPT_SUBMITTED:
+        raise DepositError(
+            N_("Only a submitted receipt can be confirmed."), code="receipt_not_submitted"
+        )
+    before = _snapshot(deposit)
+    deposit.status = DepositStatus.HELD
+    deposit.held_at = now
+    deposit.confirmed_by_id = reviewer.id
+    _audit(deposit, "confirm", reviewer.id, now, before=before)
+    deposit_ledger.held(deposit, now=now, actor_id=reviewer.id, source=Account.BANK)
+    db.session.commit()
+    return deposit
+
+
+def hold_by_card(
+    deposit_id: int,
+    *,
+    captured: bool,
+    now: datetime,
+    payment_id: int | None = None,
+    external_ref: str | None = None,
+) -> Deposit:
+    """Stripe reported the card authorised (or charged): the deposit is held (flushes; idempotent).
+
+    Called by the payments webhook in its transaction. A deposit already held by card
+    stays as it is; one that has moved on (applied, released) is not touched.
+    """
+    deposit = _lock(deposit_id)
+    if deposit.status in (DepositStatus.REQUIRED, DepositStatus.RECEIPT_SUBMITTED):
+        before = _snapshot(deposit)
+        deposit.status = DepositStatus.HELD
+        deposit.channel = "stripe"
+        deposit.held_at = now
+        _audit(deposit, "hold_by_card", None, now, before=before, captured=captured)
+    if deposit.channel == "stripe":
+        deposit_ledger.held(
+            deposit,
+            now=now,
+            source=Account.STRIPE_BALANCE if captured else Account.CARD_HOLDS,
+            payment_id=payment_id,
+            external_ref=external_ref,
+        )
+    db.session.flush()
+    return deposit
+
+
+def reject_receipt(reviewer: User, deposit_id: int, reason: str, *, now: datetime) -> Deposit:
+    """A reviewer refuses a receipt with the reason; the bidder may upload another (commits)."""
+    require_reviewer(reviewer)
+    if not (reason or "").strip():
+        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+    deposit = _lock(deposit_id)
+    if deposit.status != DepositStatus.RECEIPT_SUBMITTED:
+        raise DepositError(
+            N_("Only a submitted receipt can be rejected."), code="receipt_not_submitted"
+        )
+    before = _snapshot(deposit)
+    deposit.status = DepositStatus.REQUIRED
+    _audit(deposit, "reject_receipt", reviewer.id, now, before=before, reason=reason.strip())
+    db.session.commit()
+    return deposit
+
+
+def _lock_context(context_type: str, context_id: int) -> list[Deposit]:
+    return list(
+        db.session.scalars(
+            select(Deposit)
+            .where(Deposit.context_type == context_type, Deposit.context_id == context_id)
+            .order_by(Deposit.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+_REFUNDABLE = (DepositStatus.HELD, DepositStatus.RECEIPT_SUBMITTED)
+
+
+def _release(
+    deposit: Deposit, *, now: datetime, release_due_at: datetime, actor_id: int | None
+) -> None:
+    before = _snapshot(deposit)
+    deposit.status = DepositStatus.RELEASED
+    deposit.settled_at = now
+    deposit.release_due_at = release_due_at
+    _audit(
+        deposit, "release", actor_id, now, before=before, release_due_at=release_due_at.isoformat()
+    )
+    deposit_ledger.released(deposit, now=now, actor_id=actor_id)
+
+
+def settle(
+    context_type: str,
+    context_id: int,
+    *,
+    winner_org_id: int,
+    deal_id: int,
+    now: datetime,
+    release_due_at: datetime,
+    actor_id: int | None = None,
+) -> list[Deposit]:
+    """A sale concluded: the winner's deposit is applied to the price, the others released.
+
+    Receipts still waiting for a reviewer are released too (whatever arrived goes back).
+    Flushes; the caller commits with the sale.
+    """
+    _check_context(context_type)
+    changed: list[Deposit] = []
+    winner_found = False
+    for deposit in _lock_context(context_type, context_id):
+        if deposit.org_id == winner_org_id:
+            if deposit.status != DepositStatus.HELD:
+                raise DepositError(N_("The buyer's deposit is not held."), code="deposit_not_held")
+            before = _snapshot(deposit)
+            deposit.status = DepositStatus.APPLIED
+            deposit.deal_id = deal_id
+            deposit.settled_at = now
+            _audit(deposit, "apply", actor_id, now, before=before, deal_id=deal_id)
+            deposit_ledger.applied(deposit, now=now, actor_id=actor_id)
+            winner_found = True
+            changed.append(deposit)
+        elif deposit.status in _REFUNDABLE:
+            _release(deposit, now=now, release_due_at=release_due_at, actor_id=actor_id)
+            changed.append(deposit)
+    if not winner_found:
+        raise DepositError(N_("The buyer's deposit is not held."), code="deposit_not_held")
+    db.session.flush()
+    return changed
+
+
+def release_all(
+    context_type: str,
+    context_id: int,
+    *,
+    now: datetime,
+    release_due_at: datetime,
+    actor_id: int | None = None,
+    except_org_ids: frozenset[int] = frozenset(),
+) -> list[Deposit]:
+    """No sale (or the context ended): every held or submitted deposit is released (flushes)."""
+    _check_context(context_type)
+    changed = []
+    for deposit in _lock_context(context_type, context_id):
+        if deposit.status in _REFUNDABLE and deposit.org_id not in except_org_ids:
+            _release(deposit, now=now, release_due_at=release_due_at, actor_id=actor_id)
+            changed.append(deposit)
+    db.session.flush()
+    return changed
+
+
+def move_context(
+    from_type: str,
+    from_id: int,
+    to_type: str,
+    to_id: int,
+    *,
+    now: datetime,
+    org_ids: set[int] | frozenset[int] | None = None,
+    actor_id: int | None = None,
+) -> list[Deposit]:
+    """Carry deposits into another context (a listed sale's parties into its auction; flushes).
+
+    Settled deposits stay where they are; `org_ids` limits the move to those parties.
+    """
+    _check_context(from_type)
+    _check_context(to_type)
+    moved = []
+    for deposit in _lock_context(from_type, from_id):
+        if org_ids is not None and deposit.org_id not in org_ids:
+            continue
+        if deposit.status not in (*_REFUNDABLE, DepositStatus.REQUIRED):
+            continue
+        before = {**_snapshot(deposit), "context": f"{from_type}:{from_id}"}
+        deposit.context_type = to_type
+        deposit.context_id = to_id
+        _audit(deposit, "move", actor_id, now, before=before)
+        moved.append(deposit)
+    db.session.flush()
+    return moved
+
+
+def _deal_deposits(deal: Deal) -> list[Deposit]:
+    return list(
+        db.session.scalars(
+            select(Deposit)
+            .where(Deposit.deal_id == deal.id, Deposit.status == DepositStatus.APPLIED)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def forfeit_for_deal(deal: Deal, *, now: datetime, actor_id: int | None = None) -> list[Deposit]:
+    """A winner who does not sign forfeits the deposit applied to the deal (idempotent; flushes)."""
+    changed = []
+    for deposit in _deal_deposits(deal):
+        before = _snapshot(deposit)
+        deposit.status = DepositStatus.FORFEITED
+        deposit.settled_at = now
+        _audit(deposit, "forfeit", actor_id, now, before=before, deal_id=deal.id)
+        deposit_ledger.forfeited(deposit, now=now, actor_id=actor_id)
+        changed.append(deposit)
+    db.session.flush()
+    return changed
+
+
+def release_for_deal(
+    deal: Deal, *, now: datetime, release_due_at: datetime, actor_id: int | None = None
+) -> list[Deposit]:
+    """A deal cancelled for another reason: the deposit applied to it goes back (flushes)."""
+    changed = []
+    for deposit in _deal_deposits(deal):
+        _release(deposit, now=now, release_due_at=release_due_at, actor_id=actor_id)
+        changed.append(deposit)
+    db.session.flush()
+    return changed

@@ -1,0 +1,175 @@
+"""The deal ledger (postings and their legs), payments, payouts and the Stripe records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db_types import enum_column
+from core.extensions import db
+from payments.rules import (
+    Account,
+    EntryKind,
+    OperationStatus,
+    PaymentChannel,
+    PaymentStatus,
+    PayoutStatus,
+)
+
+
+class LedgerTransaction(db.Model):
+    """One balanced posting; `key` makes posting idempotent (a replay finds it already there).
+
+    A posting belongs to a deal, or to a deposit before any deal exists; a deal's
+    ledger is its postings plus those of the deposits applied to it.
+    """
+
+    __tablename__ = "ledger_transactions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[EntryKind] = mapped_column(enum_column(EntryKind))
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True)
+    deposit_id: Mapped[int | None] = mapped_column(ForeignKey("deposits.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"))
+    channel: Mapped[PaymentChannel | None] = mapped_column(enum_column(PaymentChannel))
+    memo: Mapped[str] = mapped_column(String(300), default="")
+    external_ref: Mapped[str | None] = mapped_column(String(255))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    legs: Mapped[list[LedgerLeg]] = relationship(
+        back_populates="transaction", cascade="all, delete-orphan", order_by="LedgerLeg.id"
+    )
+
+
+class LedgerLeg(db.Model):
+    """A signed amount on one account (+ debit, − credit), of one party where it has one."""
+
+    __tablename__ = "ledger_legs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(
+        ForeignKey("ledger_transactions.id", ondelete="CASCADE"), index=True
+    )
+    account: Mapped[Account] = mapped_column(enum_column(Account))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+
+    transaction: Mapped[LedgerTransaction] = relationship(back_populates="legs")
+
+    __table_args__ = (db.Index("ix_ledger_legs_account_org", "account", "org_id"),)
+
+
+class Payment(db.Model):
+    """Money a party sends: a deposit by card, or (part of) a deal's price by card or bank."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # deposit, price
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True)
+    deposit_id: Mapped[int | None] = mapped_column(ForeignKey("deposits.id"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    channel: Mapped[PaymentChannel] = mapped_column(enum_column(PaymentChannel))
+    status: Mapped[PaymentStatus] = mapped_column(enum_column(PaymentStatus), index=True)
+    capture_method: Mapped[str | None] = mapped_column(String(16))  # manual, automatic
+    checkout_session_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    checkout_url: Mapped[str | None] = mapped_column(String(2000))
+    payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    capture_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    receipt_name: Mapped[str | None] = mapped_column(String(255))
+    receipt_stored_name: Mapped[str | None] = mapped_column(String(80))
+    receipt_sha256: Mapped[str | None] = mapped_column(String(64))
+    bank_reference: Mapped[str | None] = mapped_column(String(100))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    succeeded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Payout(db.Model):
+    """What the platform pays a seller or a broker organisation on one deal."""
+
+    __tablename__ = "payouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # seller, broker
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    channel: Mapped[PaymentChannel] = mapped_column(enum_column(PaymentChannel))
+    status: Mapped[PayoutStatus] = mapped_column(enum_column(PayoutStatus), index=True)
+    transfer_id: Mapped[str | None] = mapped_column(String(255))
+    bank_reference: Mapped[str | None] = mapped_column(String(100))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        db.UniqueConstraint("deal_id", "org_id", "role", name="uq_payouts_deal_org_role"),
+    )
+
+
+class StripeOperation(db.Model):
+    """A call to Stripe decided inside our transaction and made after the commit.
+
+    `key` is the idempotency key sent to Stripe: a retry after a crash sends the same
+    key, so Stripe answers with the first result instead of acting twice.
+    """
+
+    __tablename__ = "stripe_operations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(24))  # capture, cancel, refund, transfer
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"), index=True)
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[OperationStatus] = mapped_column(enum_column(OperationStatus), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(2000))
+    stripe_object_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StripeEvent(db.Model):
+    """A webhook event already applied: its id is unique, stored with its effect."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    type: Mapped[str] = mapped_column(String(100))
+    outcome: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ConnectedAccount(db.Model):
+    """An organisation's Stripe Connect account; payouts wait until it can receive them."""
+
+    __tablename__ = "connected_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    stripe_account_id: Mapped[str] = mapped_column(String(255), unique=True)
+    details_submitted: Mapped[bool] = mapped_column(Boolean, default=False)
+    charges_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    payouts_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def ready(self) -> bool:
+        """Onboarding complete: Stripe accepts transfers and pays them out."""
+        return self.details_submitted and self.payouts_enabled

@@ -1,0 +1,208 @@
+"""The offline channel: a bank transfer, its receipt uploaded by the payer, confirmed by a reviewer.
+
+Deposits paid by bank keep their own flow (`payments.deposits.submit_receipt` /
+`confirm_deposit`), which posts to the same ledger; this module covers the price of a
+deal and the payouts a reviewer makes by bank. Each use case commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from accounts.models import User
+from accounts.services import require_reviewer
+from core import storage
+from core.domain import N_, NotFound, ValidationFailed
+from core.extensions import db
+from payments import ledger, rules, services
+from payments.models import Payment, Payout
+from payments.rules import PaymentChannel, PaymentStatus, PayoutStatus
+
+RECEIPT_SUBFOLDER = "payments"  # under UPLOAD_FOLDER
+
+
+def receipt_folder(upload_folder: str | Path) -> Path:
+    """Where receipts of price payments are stored."""
+    return Path(upload_folder) / RECEIPT_SUBFOLDER
+
+
+def _reference(bank_reference: str) -> str:
+    reference = (bank_reference or "").strip()
+    if not reference:
+        raise ValidationFailed(
+            N_("Give the reference of the bank transfer."), field="bank_reference"
+        )
+    if len(reference) > 100:
+        raise ValidationFailed(N_("The reference is too long."), field="bank_reference")
+    return reference
+
+
+def submit_receipt(
+    actor: User,
+    deal_id: int,
+    *,
+    amount_minor: int,
+    stream: BinaryIO,
+    filename: str,
+    bank_reference: str,
+    folder: Path,
+    max_bytes: int,
+    now: datetime,
+) -> Payment:
+    """The buyer transferred (part of) what is due and uploads the receipt (commits)."""
+    reference = _reference(bank_reference)
+    deal = services._buyer_deal(actor, deal_id)
+    rules.check_payment_amount(amount_minor, ledger.amount_due(deal))
+    stored = storage.save_evidence(folder, stream, filename, max_bytes)
+    try:
+        payment = Payment(
+            purpose="price",
+            deal_id=deal.id,
+            org_id=deal.buyer_org_id,
+            user_id=actor.id,
+            amount_minor=amount_minor,
+            currency=deal.currency,
+            channel=PaymentChannel.OFFLINE,
+            status=PaymentStatus.RECEIPT_SUBMITTED,
+            receipt_name=stored.original_name,
+            receipt_stored_name=stored.stored_name,
+            receipt_sha256=stored.sha256,
+            bank_reference=reference,
+            created_at=now,
+            updated_at=now,
+        )
+        db.session.add(payment)
+        db.session.flush()
+        services._audit(
+            "payment",
+            payment.id,
+            "submit_receipt",
+            actor.id,
+            now,
+            before=None,
+            after={
+                "status": payment.status.value,
+                "amount_minor": amount_minor,
+                "deal_id": deal.id,
+                "sha256": stored.sha256,
+                "bank_reference": reference,
+            },
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        storage.discard(folder, stored.stored_name)
+        raise
+    return payment
+
+
+def _lock(payment_id: int) -> Payment:
+    payment = db.session.scalar(
+        select(Payment)
+        .where(Payment.id == payment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if payment is None:
+        raise NotFound(N_("No such payment."))
+    return payment
+
+
+def confirm(reviewer: User, payment_id: int, *, now: datetime) -> Payment:
+    """A reviewer found the transfer on the bank statement: the payment is received (commits)."""
+    require_reviewer(reviewer)
+    payment = _lock(payment_id)
+    if payment.channel != PaymentChannel.OFFLINE:
+        raise NotFound(N_("No such payment."))
+    rules.check_move(payment.status, PaymentStatus.SUCCEEDED)
+    payment.decided_by_id = reviewer.id
+    services.record_price_received(payment, now=now, actor_id=reviewer.id)
+    db.session.commit()
+    return payment
+
+
+def reject(reviewer: User, payment_id: int, reason: str, *, now: datetime) -> Payment:
+    """A reviewer refuses a receipt with the reason; the buyer may upload another (commits)."""
+    require_reviewer(reviewer)
+    if not (reason or "").strip():
+        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+    payment = _lock(payment_id)
+    if payment.channel != PaymentChannel.OFFLINE:
+        raise NotFound(N_("No such payment."))
+    rules.check_move(payment.status, PaymentStatus.REJECTED)
+    before = {"status": payment.status.value}
+    payment.status = PaymentStatus.REJECTED
+    payment.decided_by_id = reviewer.id
+    payment.decision_reason = reason.strip()
+    payment.updated_at = now
+    services._audit(
+        "payment",
+        payment.id,
+        "reject",
+        reviewer.id,
+        now,
+        before=before,
+        after={"status": payment.status.value},
+        reason=payment.decision_reason,
+    )
+    db.session.commit()
+    return payment
+
+
+def queue(reviewer: User) -> list[Payment]:
+    """Bank receipts of price payments waiting for a reviewer, oldest first."""
+    require_reviewer(reviewer)
+    return list(
+        db.session.scalars(
+            select(Payment)
+            .where(
+                Payment.channel == PaymentChannel.OFFLINE,
+                Payment.status == PaymentStatus.RECEIPT_SUBMITTED,
+            )
+            .order_by(Payment.id)
+        )
+    )
+
+
+def payouts_to_make(reviewer: User) -> list[Payout]:
+    """Bank payouts the reviewer still has to make, oldest first."""
+    require_reviewer(reviewer)
+    return list(
+        db.session.scalars(
+            select(Payout)
+            .where(Payout.channel == PaymentChannel.OFFLINE, Payout.status == PayoutStatus.PENDING)
+            .order_by(Payout.id)
+        )
+    )
+
+
+def record_bank_payout(
+    reviewer: User, payout_id: int, bank_reference: str, *, now: datetime
+) -> Payout:
+    """A reviewer made the bank transfer of a payout and records its reference (commits)."""
+    require_reviewer(reviewer)
+    reference = _reference(bank_reference)
+    payout = db.session.scalar(select(Payout).where(Payout.id == payout_id).with_for_update())
+    if payout is None or payout.channel != PaymentChannel.OFFLINE:
+        raise NotFound(N_("No such payout."))
+    if payout.status != PayoutStatus.PENDING:
+        raise rules.PaymentStateError(N_("This payout is not waiting for a transfer."))
+    services.payout_paid(payout, now=now, bank_reference=reference, actor_id=reviewer.id)
+    db.session.commit()
+    return payout
+
+
+def receipt_for_download(actor: User | None, payment_id: int) -> Payment:
+    """A payment's receipt, for the paying organisation and reviewers only."""
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or payment.receipt_stored_name is None or actor is None:
+        raise NotFound(N_("No such document."))
+    if not actor.is_authenticated or not (
+        actor.acting_org_id == payment.org_id or actor.can_review
+    ):
+        raise NotFound(N_("No such document."))
+    return payment

@@ -1,0 +1,155 @@
+"""Payments API shapes: the money flow out, payment and payout input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+from core.domain import N_
+
+_required: dict[str, Any] = {
+    "required": N_("This field is required."),
+    "null": N_("This field is required."),
+}
+
+
+class LegOutSchema(Schema):
+    """One leg: + debit, − credit, on an account (of a party)."""
+
+    account = fields.Function(lambda leg: leg.account.value)
+    org_id = fields.Integer(allow_none=True)
+    amount_minor = fields.Integer()
+    currency = fields.String()
+
+
+class PostingOutSchema(Schema):
+    """A balanced posting of the deal's ledger."""
+
+    id = fields.Integer()
+    key = fields.String()
+    kind = fields.Function(lambda t: t.kind.value)
+    channel = fields.Function(lambda t: t.channel.value if t.channel else None)
+    deal_id = fields.Integer(allow_none=True)
+    deposit_id = fields.Integer(allow_none=True)
+    external_ref = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    legs = fields.List(fields.Nested(LegOutSchema))
+
+
+class PaymentOutSchema(Schema):
+    """A payment (deposit by card, or the price by card or bank)."""
+
+    id = fields.Integer()
+    purpose = fields.String()
+    deal_id = fields.Integer(allow_none=True)
+    deposit_id = fields.Integer(allow_none=True)
+    org_id = fields.Integer()
+    amount_minor = fields.Integer()
+    currency = fields.String()
+    channel = fields.Function(lambda p: p.channel.value)
+    status = fields.Function(lambda p: p.status.value)
+    capture_method = fields.String(allow_none=True)
+    checkout_url = fields.String(allow_none=True)
+    bank_reference = fields.String(allow_none=True)
+    decision_reason = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class PayoutOutSchema(Schema):
+    """A payout to a seller or a broker organisation."""
+
+    id = fields.Integer()
+    deal_id = fields.Integer()
+    org_id = fields.Integer()
+    role = fields.String()
+    amount_minor = fields.Integer()
+    currency = fields.String()
+    channel = fields.Function(lambda p: p.channel.value)
+    status = fields.Function(lambda p: p.status.value)
+    transfer_id = fields.String(allow_none=True)
+    bank_reference = fields.String(allow_none=True)
+    paid_at = fields.DateTime(allow_none=True)
+
+
+class MoneyFlowOutSchema(Schema):
+    """A deal's money: what is due, owed, kept; its postings, payments and payouts."""
+
+    deal_id = fields.Function(lambda f: f.deal.id)
+    currency = fields.Function(lambda f: f.deal.currency)
+    price_minor = fields.Function(lambda f: f.deal.price_minor)
+    due_minor = fields.Integer(attribute="due")
+    seller_payable_minor = fields.Integer(attribute="seller_payable")
+    broker_payables_minor = fields.Function(
+        lambda f: {str(k): v for k, v in f.broker_payables.items()}
+    )
+    platform_fee_minor = fields.Integer(attribute="platform_fee")
+    forfeited_minor = fields.Integer(attribute="forfeited")
+    balanced = fields.Boolean()
+    postings = fields.List(fields.Nested(PostingOutSchema), attribute="transactions")
+    payments = fields.List(fields.Nested(PaymentOutSchema))
+    payouts = fields.List(fields.Nested(PayoutOutSchema))
+
+
+class CheckoutInSchema(Schema):
+    """Where Stripe's Checkout page sends the payer back."""
+
+    success_url = fields.Url(required=True, error_messages=_required)
+    cancel_url = fields.Url(required=True, error_messages=_required)
+
+
+class BankPaymentFormSchema(Schema):
+    """A bank transfer of the price (multipart form fields)."""
+
+    amount_minor = fields.Integer(
+        required=True, validate=validate.Range(min=1), error_messages=_required
+    )
+    bank_reference = fields.String(required=True, error_messages=_required)
+
+
+class ReceiptFileSchema(Schema):
+    """The bank receipt (multipart)."""
+
+    receipt = Upload(required=True, error_messages=_required)
+
+
+class RejectReceiptInSchema(Schema):
+    """The reason of a refusal."""
+
+    reason = fields.String(required=True, error_messages=_required)
+
+
+class PayoutPaidInSchema(Schema):
+    """The reference of a bank transfer the reviewer made."""
+
+    bank_reference = fields.String(required=True, error_messages=_required)
+
+
+class OnboardingInSchema(Schema):
+    """Where Stripe's onboarding sends the administrator back."""
+
+    refresh_url = fields.Url(required=True, error_messages=_required)
+    return_url = fields.Url(required=True, error_messages=_required)
+
+
+class LinkOutSchema(Schema):
+    """A page on Stripe to send the person to."""
+
+    url = fields.String()
+
+
+class AccountOutSchema(Schema):
+    """The organisation's payout account and its payouts."""
+
+    stripe_enabled = fields.Boolean()
+    account_id = fields.String(allow_none=True)
+    ready = fields.Boolean()
+    payouts = fields.List(fields.Nested(PayoutOutSchema))
+
+
+class ReviewQueueOutSchema(Schema):
+    """What reviewers must do: receipts to confirm, bank payouts to make."""
+
+    receipts = fields.List(fields.Nested(PaymentOutSchema))
+    payouts = fields.List(fields.Nested(PayoutOutSchema))

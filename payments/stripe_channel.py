@@ -1,0 +1,350 @@
+"""The Stripe channel: the client, queued operations and the calls that create objects.
+
+On only when STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET are
+set; STRIPE_API_BASE points the client elsewhere (stripe-mock in the tests).
+
+Calls that follow a decision of ours (capture a deposit, cancel or refund it, transfer
+a payout) are never made inside the deciding transaction: the transaction writes a
+`StripeOperation` row (pending) whose `key` is the idempotency key, and the call is made
+after the commit (`run_pending`: at the end of the request, and by `flask payments
+retry` from cron). If the process dies after Stripe acted but before our commit, the
+row is still pending; the retry sends the same key and Stripe answers with the first
+result instead of acting again. Its effect on our side (status, ledger) is posted under
+keys of its own, so the webhook that reports the same thing changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import stripe
+from flask import current_app, g, has_app_context
+from sqlalchemy import select
+
+from core.extensions import db
+from payments.models import Payment, Payout, StripeOperation
+from payments.rules import OperationStatus
+
+log = logging.getLogger(__name__)
+
+REQUIRED_SETTINGS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
+CLIENT_KEY = "stripe.client"
+HTTP_CLIENT_KEY = "stripe.http_client"  # tests put a recording client here
+
+
+def enabled(config: Mapping[str, Any] | None = None) -> bool:
+    """Whether the online channel is on (all three keys are set)."""
+    settings = config if config is not None else current_app.config
+    return all(settings.get(name) for name in REQUIRED_SETTINGS)
+
+
+def client() -> stripe.StripeClient:
+    """The app's Stripe client (built once; pointed at STRIPE_API_BASE when set)."""
+    app = current_app
+    existing = app.extensions.get(CLIENT_KEY)
+    if existing is not None:
+        return existing
+    if not enabled():
+        raise RuntimeError(
+            "Stripe is off: set STRIPE_SECRET_KEY, _PUBLISHABLE_KEY, _WEBHOOK_SECRET"
+        )
+    kwargs: dict[str, Any] = {"max_network_retries": 2}
+    base = app.config.get("STRIPE_API_BASE")
+    if base:
+        kwargs["base_addresses"] = {"api": base.rstrip("/")}
+    if app.extensions.get(HTTP_CLIENT_KEY) is not None:
+        kwargs["http_client"] = app.extensions[HTTP_CLIENT_KEY]
+    made = stripe.StripeClient(app.config["STRIPE_SECRET_KEY"], **kwargs)
+    app.extensions[CLIENT_KEY] = made
+    return made
+
+
+def reset_client() -> None:
+    """Forget the built client (tests switch settings)."""
+    current_app.extensions.pop(CLIENT_KEY, None)
+
+
+def _options(key: str) -> dict[str, Any]:
+    return {"idempotency_key": key}
+
+
+# --- queued operations -------------------------------------------------------------------
+
+
+def enqueue(
+    kind: str,
+    key: str,
+    *,
+    now: datetime,
+    payment_id: int | None = None,
+    payout_id: int | None = None,
+    amount_minor: int | None = None,
+) -> StripeOperation:
+    """Queue a call to Stripe in the current transaction (once per key; flushes)."""
+    existing = db.session.scalar(select(StripeOperation).where(StripeOperation.key == key))
+    if existing is not None:
+        return existing
+    operation = StripeOperation(
+        key=key,
+        kind=kind,
+        payment_id=payment_id,
+        payout_id=payout_id,
+        amount_minor=amount_minor,
+        status=OperationStatus.PENDING,
+        attempts=0,
+        created_at=now,
+    )
+    db.session.add(operation)
+    db.session.flush()
+    if has_app_context():
+        g.stripe_operations_pending = True
+    return operation
+
+
+def supersede(key: str, *, now: datetime) -> bool:
+    """A queued call not made yet is dropped (a capture overtaken by a release); flushes."""
+    operation = db.session.scalar(
+        select(StripeOperation).where(StripeOperation.key == key).with_for_update()
+    )
+    if operation is None or operation.status != OperationStatus.PENDING:
+        return False
+    operation.status = OperationStatus.SUPERSEDED
+    operation.done_at = now
+    db.session.flush()
+    return True
+
+
+def pending_operations(limit: int = 100) -> list[StripeOperation]:
+    """Calls still to make, oldest first."""
+    return list(
+        db.session.scalars(
+            select(StripeOperation)
+            .where(StripeOperation.status == OperationStatus.PENDING)
+            .order_by(StripeOperation.id)
+            .limit(limit)
+        )
+    )
+
+
+def call(operation: StripeOperation) -> Any:
+    """Make the operation's call to Stripe with its idempotency key; return Stripe's object."""
+    stripe_client = client()
+    options = _options(operation.key)
+    if operation.kind in ("capture", "cancel", "refund"):
+        payment = db.session.get(Payment, operation.payment_id)
+        if payment is None or not payment.payment_intent_id:
+            raise RuntimeError(f"operation {operation.key}: no PaymentIntent to act on")
+        intent = payment.payment_intent_id
+        if operation.kind == "capture":
+            params: dict[str, Any] = {}
+            if operation.amount_minor is not None:
+                params["amount_to_capture"] = operation.amount_minor
+            return stripe_client.v1.payment_intents.capture(
+                intent,
+                params,  # type: ignore[arg-type]
+                options,  # type: ignore[arg-type]
+            )
+        if operation.kind == "cancel":
+            return stripe_client.v1.payment_intents.cancel(
+                intent,
+                {},
+                options,  # type: ignore[arg-type]
+            )
+        refund: dict[str, Any] = {
+            "payment_intent": intent,
+            "metadata": {"payment_id": str(payment.id)},
+        }
+        if operation.amount_minor is not None:
+            refund["amount"] = operation.amount_minor
+        return stripe_client.v1.refunds.create(refund, options)  # type: ignore[arg-type]
+    if operation.kind == "transfer":
+        payout = db.session.get(Payout, operation.payout_id)
+        if payout is None:
+            raise RuntimeError(f"operation {operation.key}: no payout")
+        from payments.models import ConnectedAccount
+
+        account = db.session.scalar(
+            select(ConnectedAccount).where(ConnectedAccount.org_id == payout.org_id)
+        )
+        if account is None:
+            raise RuntimeError(f"operation {operation.key}: the payee has no connected account")
+        return stripe_client.v1.transfers.create(
+            {
+                "amount": payout.amount_minor,
+                "currency": payout.currency.lower(),
+                "destination": account.stripe_account_id,
+                "transfer_group": transfer_group(payout.deal_id),
+                "metadata": {"payout_id": str(payout.id), "deal_id": str(payout.deal_id)},
+            },
+            options,  # type: ignore[arg-type]
+        )
+    raise ValueError(f"unknown Stripe operation {operation.kind!r}")
+
+
+def transfer_group(deal_id: int) -> str:
+    """The transfer group tying a deal's charge to its transfers."""
+    return f"deal-{deal_id}"
+
+
+_PERMANENT = (stripe.InvalidRequestError, stripe.CardError, stripe.PermissionError)
+
+
+@dataclass
+class RunReport:
+    """What one pass over the queue did."""
+
+    done: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    retry_later: list[str] = field(default_factory=list)
+
+
+def execute(operation_id: int, *, now: datetime) -> str:
+    """Make one queued call and apply its effect in one transaction; 'done', 'failed' or 'pending'.
+
+    A transient failure (network, Stripe 5xx, rate limit) leaves the row pending for the
+    next pass; a refusal marks it failed for a person to look at.
+    """
+    from payments import services
+
+    operation = db.session.scalar(
+        select(StripeOperation)
+        .where(StripeOperation.id == operation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if operation is None or operation.status != OperationStatus.PENDING:
+        db.session.rollback()
+        return operation.status.value if operation is not None else "missing"
+    operation.attempts += 1
+    try:
+        result = call(operation)
+    except _PERMANENT as error:
+        operation.status = OperationStatus.FAILED
+        operation.last_error = str(error)[:2000]
+        operation.done_at = now
+        log.warning("Stripe refused %s: %s", operation.key, error)
+        db.session.commit()
+        return "failed"
+    except stripe.StripeError as error:
+        operation.last_error = str(error)[:2000]
+        log.warning("Stripe call %s will be retried: %s", operation.key, error)
+        db.session.commit()
+        return "pending"
+    operation.status = OperationStatus.DONE
+    operation.done_at = now
+    operation.stripe_object_id = getattr(result, "id", None)
+    services.apply_operation_result(operation, result, now=now)
+    db.session.commit()
+    return "done"
+
+
+def run_pending(*, now: datetime, limit: int = 100) -> RunReport:
+    """Make every queued call (each in its own transaction)."""
+    report = RunReport()
+    if not enabled():
+        return report
+    for operation in pending_operations(limit):
+        key = operation.key
+        try:
+            outcome = execute(operation.id, now=now)
+        except Exception:  # one broken row must not stop the others
+            db.session.rollback()
+            log.exception("Stripe operation %s crashed", key)
+            outcome = "pending"
+        {"done": report.done, "failed": report.failed}.get(outcome, report.retry_later).append(key)
+    return report
+
+
+def run_after_request(now: datetime) -> None:
+    """Make the calls this request queued, without ever failing the response."""
+    if not (has_app_context() and g.pop("stripe_operations_pending", False)):
+        return
+    try:
+        run_pending(now=now, limit=20)
+    except Exception:  # the cron pass will make them
+        db.session.rollback()
+        log.exception("Stripe operations left for the next pass")
+
+
+# --- creating objects ----------------------------------------------------------------------
+
+
+def create_checkout_session(
+    payment: Payment,
+    *,
+    title: str,
+    success_url: str,
+    cancel_url: str,
+    deal_id: int | None = None,
+) -> Any:
+    """A Stripe Checkout page for the payment (card entry on Stripe's page, never ours)."""
+    intent_data: dict[str, Any] = {
+        "capture_method": payment.capture_method or "automatic",
+        "metadata": {"payment_id": str(payment.id), "purpose": payment.purpose},
+    }
+    if deal_id is not None:
+        intent_data["transfer_group"] = transfer_group(deal_id)
+    params: dict[str, Any] = {
+        "mode": "payment",
+        "client_reference_id": str(payment.id),
+        "metadata": {"payment_id": str(payment.id), "purpose": payment.purpose},
+        "line_items": [
+            {
+                "price_data": {
+                    "currency": payment.currency.lower(),
+                    "unit_amount": payment.amount_minor,
+                    "product_data": {"name": title[:250]},
+                },
+                "quantity": 1,
+            }
+        ],
+        "payment_intent_data": intent_data,
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+    }
+    return client().v1.checkout.sessions.create(
+        params,  # type: ignore[arg-type]
+        _options(f"payment-{payment.id}-checkout"),  # type: ignore[arg-type]
+    )
+
+
+def create_connected_account(org_id: int, *, email: str | None, country: str | None) -> Any:
+    """An Express connected account for an organisation that receives payouts."""
+    params: dict[str, Any] = {"type": "express", "metadata": {"org_id": str(org_id)}}
+    if email:
+        params["email"] = email
+    if country:
+        params["country"] = country
+    return client().v1.accounts.create(
+        params,  # type: ignore[arg-type]
+        _options(f"org-{org_id}-connected-account"),  # type: ignore[arg-type]
+    )
+
+
+def create_account_link(
+    stripe_account_id: str, *, refresh_url: str, return_url: str, key: str
+) -> Any:
+    """A one-time onboarding link on Stripe for the connected account."""
+    return client().v1.account_links.create(
+        {
+            "account": stripe_account_id,
+            "refresh_url": refresh_url,
+            "return_url": return_url,
+            "type": "account_onboarding",
+        },
+        _options(key),  # type: ignore[arg-type]
+    )
+
+
+def retrieve_payment_intent(intent_id: str) -> Any:
+    """Stripe's view of a PaymentIntent (reconciliation)."""
+    return client().v1.payment_intents.retrieve(intent_id)
+
+
+def retrieve_transfer(transfer_id: str) -> Any:
+    """Stripe's view of a transfer (reconciliation)."""
+    return client().v1.transfers.retrieve(transfer_id)

@@ -1,0 +1,361 @@
+"""Payment pages: pay a deposit, pay the price, the deal's money flow, payouts, reviewers' queue.
+
+Card entry happens on Stripe's hosted Checkout page only; these pages never ask for a
+card number. The Stripe webhook endpoint is here too (CSRF-exempt, verified by signature).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from core.clock import now
+from core.domain import N_, DomainError, NotFound, ValidationFailed
+from core.extensions import csrf
+from core.files import send_document
+from core.forms import FieldErrors, domain_errors
+from core.money import from_yuan_text
+from core.storage import evidence_path
+from payments import deposits, diagram, ledger, offline, services, stripe_channel, webhooks
+
+bp = Blueprint("payments", __name__, url_prefix="/payments")
+
+
+def _upload_root() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def _max_bytes() -> int:
+    return int(current_app.config["MAX_EVIDENCE_BYTES"])
+
+
+@bp.app_context_processor
+def _stripe_flag() -> dict[str, Any]:
+    """Whether card payments are on (pages offer the card button only then)."""
+    return {"stripe_enabled": stripe_channel.enabled()}
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    """The organisation's money: deals it pays or is paid on, and its deposits."""
+    return render_template(
+        "payments/index.html",
+        deals=services.deals_with_money(current_user),
+        deposits=services.my_deposits(current_user),
+    )
+
+
+# --- a deal's money flow and paying the price ---------------------------------------------------
+
+
+def _diagram_labels() -> dict[str, str]:
+    return {
+        "buyer": _("Buyer"),
+        "platform": _("Platform"),
+        "seller": _("Seller"),
+        "broker": _("Broker"),
+        "paid": _("paid"),
+        "owed": _("owed"),
+        "fee": _("fee"),
+    }
+
+
+def _render_flow(deal_id: int, errors: FieldErrors | None = None, status: int = 200) -> Any:
+    flow = services.money_flow(current_user, deal_id)
+    org = current_user.acting_org_id
+    return render_template(
+        "payments/deal.html",
+        flow=flow,
+        svg=diagram.money_flow_svg(flow, labels=_diagram_labels()),
+        is_buyer=org is not None and org == flow.deal.buyer_org_id,
+        errors=errors or {},
+        form=request.form if errors else {},
+    ), status
+
+
+@bp.route("/deals/<int:deal_id>")
+@login_required
+def deal(deal_id: int) -> Any:
+    """The deal's money flow: what each party paid and received, the postings, what is due."""
+    return _render_flow(deal_id)
+
+
+@bp.post("/deals/<int:deal_id>/card")
+@login_required
+def pay_by_card(deal_id: int) -> WerkzeugResponse:
+    """The buyer goes to Stripe's Checkout page to pay what is due."""
+    try:
+        payment = services.start_card_payment(
+            current_user,
+            deal_id,
+            now=now(),
+            success_url=url_for("payments.deal", deal_id=deal_id, paid="card", _external=True),
+            cancel_url=url_for("payments.deal", deal_id=deal_id, _external=True),
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(error.text(_), "danger")
+        return redirect(url_for("payments.deal", deal_id=deal_id))
+    return redirect(payment.checkout_url or url_for("payments.deal", deal_id=deal_id), code=303)
+
+
+def _amount(raw: str, field: str = "amount") -> int:
+    if not (raw or "").strip():
+        raise ValidationFailed(N_("Give the amount you transferred."), field=field)
+    return from_yuan_text(raw, field=field).minor
+
+
+@bp.post("/deals/<int:deal_id>/bank")
+@login_required
+def pay_by_bank(deal_id: int) -> Any:
+    """The buyer uploads the receipt of its bank transfer; a reviewer will confirm it."""
+    upload = request.files.get("receipt")
+    try:
+        amount = _amount(request.form.get("amount", ""))
+        if upload is None or not upload.filename:
+            raise ValidationFailed(N_("Choose a file to upload."), field="receipt")
+        offline.submit_receipt(
+            current_user,
+            deal_id,
+            amount_minor=amount,
+            stream=cast(BinaryIO, upload.stream),
+            filename=upload.filename,
+            bank_reference=request.form.get("bank_reference", ""),
+            folder=offline.receipt_folder(_upload_root()),
+            max_bytes=_max_bytes(),
+            now=now(),
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        return _render_flow(deal_id, domain_errors(error), 422)
+    flash(_("Receipt sent. A reviewer will confirm the transfer."), "success")
+    return redirect(url_for("payments.deal", deal_id=deal_id))
+
+
+@bp.post("/deals/<int:deal_id>/payouts")
+@login_required
+def release_payouts(deal_id: int) -> WerkzeugResponse:
+    """A reviewer pays the seller and the brokers what the ledger owes them."""
+    try:
+        made = services.release_payouts(current_user, deal_id, now=now())
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(error.text(_), "danger")
+    else:
+        flash(_("%(count)d payout(s) released.", count=len(made)), "success")
+    return redirect(url_for("payments.deal", deal_id=deal_id))
+
+
+@bp.route("/receipts/<int:payment_id>")
+@login_required
+def receipt_file(payment_id: int) -> Response:
+    """A payment's bank receipt, for the payer and the reviewers."""
+    payment = offline.receipt_for_download(current_user, payment_id)
+    assert payment.receipt_stored_name is not None
+    name = payment.receipt_name or "receipt"
+    return send_document(
+        evidence_path(offline.receipt_folder(_upload_root()), payment.receipt_stored_name),
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        download_name=name,
+    )
+
+
+# --- deposits -----------------------------------------------------------------------------------
+
+
+def _render_deposit(deposit_id: int, errors: FieldErrors | None = None, status: int = 200) -> Any:
+    deposit = services.own_deposit(current_user, deposit_id)
+    return render_template(
+        "payments/deposit.html",
+        deposit=deposit,
+        ends_at=services.period_end_of(deposit),
+        postings=ledger.deposit_transactions(deposit.id),
+        rejection=deposits.last_rejection_reason(deposit),
+        errors=errors or {},
+        form=request.form if errors else {},
+    ), status
+
+
+@bp.route("/deposits/<int:deposit_id>")
+@login_required
+def deposit(deposit_id: int) -> Any:
+    """Pay a deposit: by bank transfer (always) or by card (when Stripe is on)."""
+    return _render_deposit(deposit_id)
+
+
+@bp.post("/deposits/<int:deposit_id>/card")
+@login_required
+def deposit_by_card(deposit_id: int) -> WerkzeugResponse:
+    """Go to Stripe's Checkout page to pay (or have held) the deposit."""
+    try:
+        payment = services.start_card_deposit(
+            current_user,
+            deposit_id,
+            now=now(),
+            success_url=url_for(
+                "payments.deposit", deposit_id=deposit_id, paid="card", _external=True
+            ),
+            cancel_url=url_for("payments.deposit", deposit_id=deposit_id, _external=True),
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(error.text(_), "danger")
+        return redirect(url_for("payments.deposit", deposit_id=deposit_id))
+    return redirect(
+        payment.checkout_url or url_for("payments.deposit", deposit_id=deposit_id), code=303
+    )
+
+
+@bp.post("/deposits/<int:deposit_id>/bank")
+@login_required
+def deposit_by_bank(deposit_id: int) -> Any:
+    """Upload the receipt of the deposit's bank transfer."""
+    services.own_deposit(current_user, deposit_id)
+    upload = request.files.get("receipt")
+    try:
+        if upload is None or not upload.filename:
+            raise ValidationFailed(N_("Choose a file to upload."), field="receipt")
+        deposits.submit_receipt(
+            current_user,
+            deposit_id,
+            stream=cast(BinaryIO, upload.stream),
+            filename=upload.filename,
+            bank_reference=request.form.get("bank_reference", ""),
+            folder=deposits.receipt_folder(_upload_root()),
+            max_bytes=_max_bytes(),
+            now=now(),
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        return _render_deposit(deposit_id, domain_errors(error), 422)
+    flash(_("Receipt sent. A reviewer will confirm the transfer."), "success")
+    return redirect(url_for("payments.deposit", deposit_id=deposit_id))
+
+
+# --- payouts and onboarding ---------------------------------------------------------------------
+
+
+@bp.route("/payouts")
+@login_required
+def payouts() -> str:
+    """Payouts to the organisation, and the state of its Stripe connected account."""
+    return render_template(
+        "payments/payouts.html",
+        payouts=services.payouts_of(current_user),
+        account=services.connected_account_of(current_user.acting_org_id),
+    )
+
+
+@bp.post("/payouts/onboarding")
+@login_required
+def onboarding() -> WerkzeugResponse:
+    """Open Stripe's onboarding for the organisation's connected account."""
+    try:
+        link = services.start_onboarding(
+            current_user,
+            now=now(),
+            refresh_url=url_for("payments.payouts", _external=True),
+            return_url=url_for("payments.payouts", onboarded=1, _external=True),
+        )
+    except DomainError as error:
+        flash(error.text(_), "danger")
+        return redirect(url_for("payments.payouts"))
+    return redirect(link, code=303)
+
+
+# --- reviewers ----------------------------------------------------------------------------------
+
+
+@bp.route("/review")
+@login_required
+def review() -> str:
+    """Reviewers' queue: bank receipts of price payments to confirm, bank payouts to make."""
+    try:
+        queue = offline.queue(current_user)
+        to_pay = offline.payouts_to_make(current_user)
+    except DomainError:
+        abort(403)
+    return render_template("payments/review.html", queue=queue, to_pay=to_pay)
+
+
+@bp.post("/review/<int:payment_id>/confirm")
+@login_required
+def confirm(payment_id: int) -> WerkzeugResponse:
+    """The transfer is on the bank statement: the payment is received."""
+    try:
+        offline.confirm(current_user, payment_id, now=now())
+    except DomainError as error:
+        flash(error.text(_), "danger")
+    else:
+        flash(_("Payment confirmed."), "success")
+    return redirect(url_for("payments.review"))
+
+
+@bp.post("/review/<int:payment_id>/reject")
+@login_required
+def reject(payment_id: int) -> WerkzeugResponse:
+    """The transfer is not on the statement: the buyer is told why."""
+    try:
+        offline.reject(current_user, payment_id, request.form.get("reason", ""), now=now())
+    except DomainError as error:
+        flash(error.text(_), "danger")
+    else:
+        flash(_("Receipt rejected."), "info")
+    return redirect(url_for("payments.review"))
+
+
+@bp.post("/review/payouts/<int:payout_id>/paid")
+@login_required
+def payout_paid(payout_id: int) -> WerkzeugResponse:
+    """The reviewer made the bank transfer of a payout."""
+    try:
+        offline.record_bank_payout(
+            current_user, payout_id, request.form.get("bank_reference", ""), now=now()
+        )
+    except DomainError as error:
+        flash(error.text(_), "danger")
+    else:
+        flash(_("Payout recorded."), "success")
+    return redirect(url_for("payments.review"))
+
+
+# --- Stripe webhooks ----------------------------------------------------------------------------
+
+
+@bp.post("/stripe/webhook")
+@csrf.exempt  # Stripe signs the body instead; see webhooks.verify
+def stripe_webhook() -> tuple[dict[str, str], int]:
+    """Stripe's events: verified on the raw body, applied once, unknown ones acknowledged."""
+    if not stripe_channel.enabled():
+        return {"error": "stripe is off"}, 404
+    try:
+        outcome = webhooks.receive(
+            request.get_data(cache=False),
+            request.headers.get("Stripe-Signature"),
+            now=now(),
+        )
+    except webhooks.BadSignature:
+        return {"error": "bad signature"}, 400
+    return {"outcome": outcome}, 200

@@ -1,0 +1,287 @@
+"""REST endpoints of listed sales, negotiations and public notices: the same services as the pages.
+
+Reads are public (sales, notices) or for the parties (negotiations; a token or the
+browser session); every write takes a bearer token, since the API is exempt from CSRF.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from accounts.auth import api_reader, api_writer, require_token_for_writes
+from accounts.models import User
+from core.clock import now
+from core.domain import N_, PermissionDenied, ValidationFailed
+from core.workdays import WorkCalendar
+from listings.models import ListedSaleStatus
+from trading import notices as publicity
+from trading import sales
+from trading.schemas import (
+    DecisionInputSchema,
+    DomainErrorSchema,
+    IntentOutSchema,
+    ListedSaleInputSchema,
+    ListedSaleOutSchema,
+    MessageInputSchema,
+    NegotiationMessageOutSchema,
+    NegotiationOutSchema,
+    NoticeListSchema,
+    NoticeOutSchema,
+    ObjectionInputSchema,
+    ObjectionOutSchema,
+    OfferInputSchema,
+    OpenNegotiationInputSchema,
+    SaleListArgsSchema,
+    WithdrawInputSchema,
+)
+
+blp = Blueprint(
+    "sales_api", __name__, description="Listed sales (挂牌) and negotiations (协议定价)"
+)
+
+_TOKEN = {"security": [{"bearerAuth": []}]}
+
+
+blp.before_request(require_token_for_writes)
+
+
+def _calendar() -> WorkCalendar:
+    config = current_app.config
+    return WorkCalendar.from_text(
+        config.get("MARKET_HOLIDAYS", ""),
+        config.get("MARKET_WORKDAYS", ""),
+        config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
+    )
+
+
+def _intent_out(sale_id: int, actor: User) -> dict[str, Any]:
+    sale = sales.get_sale(sale_id)
+    intent = sales.intent_of(actor, sale)
+    deposit = sales.deposit_of(actor, sale)
+    assert intent is not None
+    return {
+        "id": intent.id,
+        "sale_id": sale.id,
+        "buyer_org_id": intent.buyer_org_id,
+        "created_at": intent.created_at,
+        "withdrawn_at": intent.withdrawn_at,
+        "deposit_id": deposit.id if deposit else None,
+        "deposit_status": deposit.status.value if deposit else None,
+        "deposit_minor": deposit.amount_minor if deposit else None,
+    }
+
+
+# --- listed sales ----------------------------------------------------------------------
+
+
+@blp.route("/")
+@blp.arguments(SaleListArgsSchema, location="query")
+@blp.response(200, ListedSaleOutSchema(many=True))
+def list_sales(args: dict[str, Any]) -> Any:
+    """Listed sales (open ones by default; ?status=no_buyer|sold|auctioned|withdrawn|all)."""
+    status = None if args["status"] == "all" else ListedSaleStatus(args["status"])
+    items = sales.sales(status=status)
+    calendar = _calendar()
+    items = [sales.close_if_due(sale, now=now(), calendar=calendar) for sale in items]
+    return [sale for sale in items if status is None or sale.status == status]
+
+
+@blp.route("/", methods=["POST"])
+@blp.arguments(ListedSaleInputSchema)
+@blp.response(201, ListedSaleOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def start_sale(data: dict[str, Any]) -> Any:
+    """Start a listed sale of one of your listings (listing_id, asking_price_minor, ...)."""
+    if data.get("listing_id") is None:
+        raise ValidationFailed(N_("This field is required."), field="listing_id")
+    config = current_app.config
+    return sales.start_listed_sale(
+        api_writer(),
+        data["listing_id"],
+        asking_price_minor=data["asking_price_minor"],
+        working_days=data.get("working_days") or config["LISTING_PERIOD_WORKING_DAYS"],
+        deposit_minor=data.get("deposit_minor"),
+        now=now(),
+        calendar=_calendar(),
+        deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
+    )
+
+
+@blp.route("/<int:sale_id>")
+@blp.response(200, ListedSaleOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def get_sale(sale_id: int) -> Any:
+    """One listed sale (closed first if its period is over)."""
+    return sales.close_if_due(sales.get_sale(sale_id), now=now(), calendar=_calendar())
+
+
+@blp.route("/<int:sale_id>/intents", methods=["POST"])
+@blp.response(201, IntentOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def register_intent(sale_id: int) -> Any:
+    """Register your organisation's intent to buy; the deposit then falls due."""
+    actor = api_writer()
+    sales.register_intent(actor, sale_id, now=now())
+    return _intent_out(sale_id, actor)
+
+
+@blp.route("/<int:sale_id>/intents", methods=["DELETE"])
+@blp.response(200, IntentOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def withdraw_intent(sale_id: int) -> Any:
+    """Withdraw your organisation's intent during the listing period."""
+    actor = api_writer()
+    sales.withdraw_intent(actor, sale_id, now=now())
+    return _intent_out(sale_id, actor)
+
+
+# --- negotiations ----------------------------------------------------------------------
+
+
+@blp.route("/negotiations")
+@blp.response(200, NegotiationOutSchema(many=True))
+def my_negotiations() -> Any:
+    """Your organisation's negotiations, as seller and as buyer."""
+    return sales.negotiations_of(api_reader())
+
+
+@blp.route("/negotiations", methods=["POST"])
+@blp.arguments(OpenNegotiationInputSchema)
+@blp.response(201, NegotiationOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def open_negotiation(data: dict[str, Any]) -> Any:
+    """Open a negotiation on a listing with an offer (amount_minor), a message or both."""
+    return sales.open_negotiation(
+        api_writer(),
+        data["listing_id"],
+        amount_minor=data.get("amount_minor"),
+        message=data.get("message", ""),
+        buyer_org_id=data.get("buyer_org_id"),
+        now=now(),
+    )
+
+
+@blp.route("/negotiations/<int:negotiation_id>")
+@blp.response(200, NegotiationOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def get_negotiation(negotiation_id: int) -> Any:
+    """One negotiation with its thread (for its parties and reviewers)."""
+    return sales.visible_negotiation(api_reader(), negotiation_id)
+
+
+@blp.route("/negotiations/<int:negotiation_id>/offers", methods=["POST"])
+@blp.arguments(OfferInputSchema)
+@blp.response(201, NegotiationOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
+    """Make an offer or a counter-offer (it replaces the offer on the table)."""
+    return sales.make_offer(
+        api_writer(),
+        negotiation_id,
+        data["amount_minor"],
+        message=data.get("message", ""),
+        now=now(),
+    )
+
+
+@blp.route("/negotiations/<int:negotiation_id>/messages", methods=["POST"])
+@blp.arguments(MessageInputSchema)
+@blp.response(201, NegotiationMessageOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def post_message(data: dict[str, Any], negotiation_id: int) -> Any:
+    """Write in the negotiation's thread."""
+    return sales.post_message(api_writer(), negotiation_id, data["body"], now=now())
+
+
+@blp.route("/negotiations/<int:negotiation_id>/accept", methods=["POST"])
+@blp.response(201, NoticeOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def accept(negotiation_id: int) -> Any:
+    """Accept the other side's open offer: the price is agreed and the public notice starts."""
+    return sales.accept(
+        api_writer(),
+        negotiation_id,
+        now=now(),
+        calendar=_calendar(),
+        publicity_days=current_app.config["PUBLICITY_DAYS"],
+    )
+
+
+@blp.route("/negotiations/<int:negotiation_id>/withdraw", methods=["POST"])
+@blp.arguments(WithdrawInputSchema)
+@blp.response(200, NegotiationOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def withdraw(data: dict[str, Any], negotiation_id: int) -> Any:
+    """Walk away from a negotiation before a price is agreed."""
+    return sales.withdraw(api_writer(), negotiation_id, now=now(), message=data.get("message", ""))
+
+
+# --- public notices --------------------------------------------------------------------
+
+
+@blp.route("/notices")
+@blp.response(200, NoticeListSchema)
+def list_notices() -> Any:
+    """Public notices (公示) of negotiated prices: current and past."""
+    for notice in publicity.current_notices():
+        publicity.close_if_due(notice, now=now())
+    return {"current": publicity.current_notices(), "past": publicity.past_notices()}
+
+
+@blp.route("/notices/<int:notice_id>")
+@blp.response(200, NoticeOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def get_notice(notice_id: int) -> Any:
+    """One public notice."""
+    return publicity.close_if_due(publicity.get_notice(notice_id), now=now())
+
+
+@blp.route("/notices/<int:notice_id>/objections", methods=["POST"])
+@blp.arguments(ObjectionInputSchema)
+@blp.response(201, ObjectionOutSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def lodge_objection(data: dict[str, Any], notice_id: int) -> Any:
+    """Lodge an objection (异议) with reasons; one per person and notice."""
+    return publicity.lodge_objection(api_writer(), notice_id, data["reasons"], now=now())
+
+
+@blp.route("/notices/objections")
+@blp.response(200, ObjectionOutSchema(many=True))
+@blp.alt_response(403, schema=DomainErrorSchema)
+def objection_queue() -> Any:
+    """Reviewers: objections waiting for a decision."""
+    return publicity.objection_queue(api_reader())
+
+
+@blp.route("/notices/objections/<int:objection_id>/decision", methods=["POST"])
+@blp.arguments(DecisionInputSchema)
+@blp.response(200, ObjectionOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(**_TOKEN)
+def decide_objection(data: dict[str, Any], objection_id: int) -> Any:
+    """Reviewers: uphold (the agreement falls) or dismiss an objection, with the reason."""
+    actor = api_writer()
+    if not actor.can_review:
+        raise PermissionDenied(N_("Only reviewers of the market may do this."))
+    return publicity.decide_objection(
+        actor, objection_id, uphold=data["uphold"], reason=data["reason"], now=now()
+    )

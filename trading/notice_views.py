@@ -1,0 +1,112 @@
+"""Public notices (公示) and objections (异议): the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from core.clock import now
+from core.domain import DomainError
+from core.forms import FieldErrors, domain_errors, parse_form
+from trading import notices as publicity
+from trading.schemas import DecisionInputSchema, ObjectionInputSchema
+
+bp = Blueprint("publicity", __name__)
+
+
+def _close_due(notices: list[Any]) -> None:
+    """Lazy closing: a notice whose clean period is over concludes when someone looks."""
+    for notice in notices:
+        publicity.close_if_due(notice, now=now())
+
+
+@bp.route("/notices")
+def index() -> str:
+    """Current and past public notices of negotiated prices."""
+    _close_due(publicity.current_notices())
+    return render_template(
+        "publicity/index.html",
+        current=publicity.current_notices(),
+        past=publicity.past_notices(),
+        moment=now(),
+    )
+
+
+def _notice_page(
+    notice_id: int, *, errors: FieldErrors | None = None, status: int = 200, form: Any = None
+) -> tuple[str, int]:
+    notice = publicity.close_if_due(publicity.get_notice(notice_id), now=now())
+    return render_template(
+        "publicity/notice.html",
+        notice=notice,
+        formation=publicity.formation_of(notice),
+        verdict=publicity.verdict(notice, now()).value,
+        mine=publicity.objection_of(current_user, notice),
+        errors=errors or {},
+        form=form or {},
+    ), status
+
+
+@bp.route("/notices/<int:notice_id>")
+def notice(notice_id: int) -> tuple[str, int]:
+    """One public notice, with the objection form for signed-in readers."""
+    return _notice_page(notice_id)
+
+
+@bp.post("/notices/<int:notice_id>/objections")
+@login_required
+def lodge(notice_id: int) -> Response | tuple[str, int]:
+    """Lodge an objection with reasons (once per person)."""
+    data, errors = parse_form(ObjectionInputSchema())
+    if data is None:
+        return _notice_page(notice_id, errors=errors, status=422, form=request.form)
+    try:
+        publicity.lodge_objection(current_user, notice_id, data["reasons"], now=now())
+    except DomainError as error:
+        return _notice_page(
+            notice_id, errors=domain_errors(error), status=int(error.status), form=request.form
+        )
+    flash(_("Your objection is lodged. A reviewer will decide on it."), "success")
+    return redirect(url_for("publicity.notice", notice_id=notice_id))
+
+
+@bp.route("/notices/objections/queue")
+@login_required
+def queue() -> str:
+    """Reviewers: objections waiting for a decision."""
+    return render_template(
+        "publicity/queue.html", objections=publicity.objection_queue(current_user)
+    )
+
+
+@bp.post("/notices/objections/<int:objection_id>/decide")
+@login_required
+def decide(objection_id: int) -> Response:
+    """A reviewer upholds or dismisses an objection, with the reason."""
+    data, errors = parse_form(DecisionInputSchema())
+    if data is None:
+        if "reason" in errors:
+            flash(_("Give the reason for the decision."), "danger")
+        else:
+            flash(" ".join(m for messages in errors.values() for m in messages), "danger")
+        return redirect(url_for("publicity.queue"))
+    try:
+        publicity.decide_objection(
+            current_user,
+            objection_id,
+            uphold=data["uphold"],
+            reason=data["reason"],
+            now=now(),
+        )
+    except DomainError as error:
+        flash(error.text(_), "danger")
+    else:
+        if data["uphold"]:
+            flash(_("Objection upheld: the agreement has fallen."), "warning")
+        else:
+            flash(_("Objection dismissed."), "info")
+    return redirect(url_for("publicity.queue"))

@@ -1,0 +1,413 @@
+"""Public notice (公示) of a negotiated price, objections (异议) and how a notice ends.
+
+A negotiated price is published for the publicity period; anyone signed in may
+object with reasons; a reviewer upholds (the agreement falls) or dismisses an
+objection. Only a clean period concludes the deal, through the deal ledger.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from accounts.models import User
+from accounts.services import get_organisation, require_reviewer
+from core.audit import services as audit
+from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
+from core.sqlite import queue_as_writer
+from deals.models import NoticeStatus, Objection, ObjectionStatus, PublicityNotice, SaleMethod
+from deals.services import record_sale
+from listings import services as listings
+from listings.models import Negotiation, NegotiationStatus
+from listings.rules import SaleState
+from trading import rules
+
+log = logging.getLogger(__name__)
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; all we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def get_notice(notice_id: int) -> PublicityNotice:
+    """A public notice by id (notices are public), or NotFound."""
+    notice = db.session.get(PublicityNotice, notice_id)
+    if notice is None:
+        raise NotFound(N_("No such public notice."))
+    return notice
+
+
+def _lock_notice(notice_id: int) -> PublicityNotice:
+    queue_as_writer(db.session)
+    notice = db.session.scalar(
+        select(PublicityNotice)
+        .where(PublicityNotice.id == notice_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if notice is None:
+        raise NotFound(N_("No such public notice."))
+    return notice
+
+
+def current_notices() -> list[PublicityNotice]:
+    """Notices still running (including those waiting for a reviewer), ending soonest first."""
+    return list(
+        db.session.scalars(
+            select(PublicityNotice)
+            .where(PublicityNotice.status == NoticeStatus.RUNNING)
+            .order_by(PublicityNotice.ends_at, PublicityNotice.id)
+        )
+    )
+
+
+def past_notices(limit: int = 100) -> list[PublicityNotice]:
+    """Notices that ended, clean or fallen, most recent first."""
+    return list(
+        db.session.scalars(
+            select(PublicityNotice)
+            .where(PublicityNotice.status != NoticeStatus.RUNNING)
+            .order_by(PublicityNotice.closed_at.desc(), PublicityNotice.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def notice_for_listing(listing_id: int) -> PublicityNotice | None:
+    """The listing's latest notice, if any."""
+    return db.session.scalar(
+        select(PublicityNotice)
+        .where(PublicityNotice.listing_id == listing_id)
+        .order_by(PublicityNotice.id.desc())
+        .limit(1)
+    )
+
+
+def notice_for_negotiation(negotiation_id: int) -> PublicityNotice | None:
+    """The notice of an agreed negotiation, if any."""
+    return db.session.scalar(
+        select(PublicityNotice).where(PublicityNotice.negotiation_id == negotiation_id)
+    )
+
+
+def objection_of(actor: User | None, notice: PublicityNotice) -> Objection | None:
+    """The actor's own objection to this notice, if any."""
+    if actor is None or not actor.is_authenticated:
+        return None
+    return next((o for o in notice.objections if o.user_id == actor.id), None)
+
+
+def objection_queue(reviewer: User) -> list[Objection]:
+    """Objections waiting for a decision, oldest first (reviewers)."""
+    require_reviewer(reviewer)
+    return list(
+        db.session.scalars(
+            select(Objection)
+            .join(PublicityNotice)
+            .where(
+                Objection.status == ObjectionStatus.LODGED,
+                PublicityNotice.status == NoticeStatus.RUNNING,
+            )
+            .order_by(Objection.lodged_at, Objection.id)
+        )
+    )
+
+
+def verdict(notice: PublicityNotice, now: datetime) -> rules.NoticeVerdict:
+    """Where the notice stands at `now` (running, waiting for a reviewer, clean, fallen)."""
+    if notice.status == NoticeStatus.CLEAN:
+        return rules.NoticeVerdict.CLEAN
+    if notice.status == NoticeStatus.FALLEN:
+        return rules.NoticeVerdict.FALLEN
+    return rules.notice_verdict(
+        _utc(notice.ends_at), now, [o.status.value for o in notice.objections]
+    )
+
+
+def formation_of(notice: PublicityNotice) -> rules.PriceFormation:
+    """How the price was formed, from the negotiation's offers (shown in the reader's language)."""
+    negotiation = db.session.get(Negotiation, notice.negotiation_id)
+    offers = tuple(
+        m.amount_minor
+        for m in (negotiation.messages if negotiation else [])
+        if m.kind in ("offer", "counter") and m.amount_minor is not None
+    )
+    return rules.PriceFormation(
+        seller_name=notice.seller_name,
+        buyer_name=notice.buyer_name,
+        offers_minor=offers,
+        agreed_minor=notice.price_minor,
+    )
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def publish_notice(negotiation: Negotiation, *, now: datetime, days: int) -> PublicityNotice:
+    """Publish the agreed price of a negotiation (caller commits).
+
+    The notice keeps what the public must see even if the listing changes later:
+    result name, summary, inventors, parties, price and how it was formed.
+    """
+    if negotiation.status != NegotiationStatus.AGREED or negotiation.agreed_price_minor is None:
+        raise DomainError(N_("Only an agreed price is published."), code="not_agreed")
+    ends_at = rules.publicity_ends_at(now, days)
+    listing = listings.get_listing(negotiation.listing_id)
+    seller = get_organisation(negotiation.seller_org_id)
+    buyer = get_organisation(negotiation.buyer_org_id)
+    offers = tuple(
+        m.amount_minor
+        for m in negotiation.messages
+        if m.kind in ("offer", "counter") and m.amount_minor is not None
+    )
+    formation = rules.PriceFormation(
+        seller_name=seller.name,
+        buyer_name=buyer.name,
+        offers_minor=offers,
+        agreed_minor=negotiation.agreed_price_minor,
+    )
+    notice = PublicityNotice(
+        negotiation_id=negotiation.id,
+        listing_id=listing.id,
+        result_name=listing.title()[:300],
+        summary=listing.summary() or "",
+        inventors="、".join(listing.inventors)[:1000],
+        seller_name=seller.name,
+        buyer_name=buyer.name,
+        price_minor=negotiation.agreed_price_minor,
+        currency=negotiation.currency,
+        price_formation=rules.describe_formation(formation),
+        starts_at=now,
+        ends_at=ends_at,
+        status=NoticeStatus.RUNNING,
+    )
+    db.session.add(notice)
+    db.session.flush()
+    audit.record(
+        action="notice.publish",
+        object_type="publicity_notice",
+        object_id=notice.id,
+        actor_id=None,
+        now=now,
+        after={
+            "status": notice.status.value,
+            "negotiation_id": negotiation.id,
+            "price_minor": notice.price_minor,
+            "ends_at": ends_at.isoformat(),
+        },
+    )
+    return notice
+
+
+def lodge_objection(actor: User, notice_id: int, reasons: str, *, now: datetime) -> Objection:
+    """Anyone signed in objects to a running notice, once, with reasons."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(N_("Please sign in to continue."))
+    notice = _lock_notice(notice_id)
+    text = rules.check_objection(
+        notice.status == NoticeStatus.RUNNING, _utc(notice.ends_at), now, reasons or ""
+    )
+    double = DomainError(
+        N_("You have already lodged an objection to this notice."), code="objection_exists"
+    )
+    if objection_of(actor, notice) is not None:
+        raise double
+    objection = Objection(
+        notice_id=notice.id,
+        user_id=actor.id,
+        reasons=text,
+        status=ObjectionStatus.LODGED,
+        lodged_at=now,
+    )
+    try:
+        with db.session.begin_nested():  # the unique constraint settles a double submit
+            db.session.add(objection)
+    except IntegrityError:
+        raise double from None
+    audit.record(
+        action="notice.objection",
+        object_type="publicity_notice",
+        object_id=notice.id,
+        actor_id=actor.id,
+        now=now,
+        after={"objection_id": objection.id, "status": objection.status.value},
+    )
+    db.session.commit()
+    return objection
+
+
+def decide_objection(
+    reviewer: User, objection_id: int, *, uphold: bool, reason: str, now: datetime
+) -> Objection:
+    """A reviewer upholds (the agreement falls) or dismisses an objection, with a reason.
+
+    Dismissing the last open objection of a notice whose period is over concludes the deal.
+    """
+    require_reviewer(reviewer)
+    objection = db.session.get(Objection, objection_id)
+    if objection is None:
+        raise NotFound(N_("No such objection."))
+    notice = _lock_notice(objection.notice_id)
+    db.session.refresh(objection)
+    if objection.status != ObjectionStatus.LODGED:
+        raise DomainError(N_("This objection has already been decided."), code="decided")
+    if notice.status != NoticeStatus.RUNNING:
+        raise DomainError(N_("This public notice has already ended."), code="notice_closed")
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+    objection.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
+    objection.decided_by_id = reviewer.id
+    objection.decided_at = now
+    objection.decision_reason = text[:2000]
+    audit.record(
+        action="notice.objection_decide",
+        object_type="publicity_notice",
+        object_id=notice.id,
+        actor_id=reviewer.id,
+        now=now,
+        before={"objection_id": objection.id, "status": ObjectionStatus.LODGED.value},
+        after={"objection_id": objection.id, "status": objection.status.value},
+        reason=objection.decision_reason,
+    )
+    db.session.flush()
+    _settle(notice, now=now, actor_id=reviewer.id)
+    db.session.commit()
+    return objection
+
+
+def _claim(notice: PublicityNotice, target: NoticeStatus, now: datetime) -> bool:
+    """Move a running notice to its end state exactly once, even with two workers racing."""
+    result = cast(
+        CursorResult[Any],  # an UPDATE: the driver reports the rows it matched
+        db.session.execute(
+            update(PublicityNotice)
+            .where(
+                PublicityNotice.id == notice.id,
+                PublicityNotice.status == NoticeStatus.RUNNING,
+                PublicityNotice.closed_at.is_(None),
+            )
+            .values(status=target, closed_at=now)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        return False
+    notice.status = target
+    notice.closed_at = now
+    return True
+
+
+def _settle(notice: PublicityNotice, *, now: datetime, actor_id: int | None) -> NoticeStatus | None:
+    """End the notice if its verdict says so (in the caller's transaction); the new state."""
+    outcome = verdict(notice, now)
+    if outcome in (rules.NoticeVerdict.FALLEN, rules.NoticeVerdict.CLEAN):
+        # Lock order listing → negotiation, as in accepting an offer (no deadlock).
+        listings.lock_listing(notice.listing_id)
+    if outcome == rules.NoticeVerdict.FALLEN:
+        if not _claim(notice, NoticeStatus.FALLEN, now):
+            return None
+        negotiation = db.session.get(Negotiation, notice.negotiation_id)
+        assert negotiation is not None
+        negotiation.status = NegotiationStatus.FALLEN
+        negotiation.updated_at = now
+        listings.set_sale_state(
+            notice.listing_id,
+            SaleState.AVAILABLE,
+            now=now,
+            actor_id=actor_id,
+            reason="notice.fallen",
+        )
+    elif outcome == rules.NoticeVerdict.CLEAN:
+        if not _claim(notice, NoticeStatus.CLEAN, now):
+            return None
+        negotiation = db.session.get(Negotiation, notice.negotiation_id)
+        assert negotiation is not None and negotiation.agreed_price_minor is not None
+        negotiation.status = NegotiationStatus.CONCLUDED
+        negotiation.updated_at = now
+        record_sale(
+            listing_id=notice.listing_id,
+            buyer_org_id=negotiation.buyer_org_id,
+            price_minor=negotiation.agreed_price_minor,
+            method=SaleMethod.NEGOTIATED,
+            source_type="negotiation",
+            source_id=negotiation.id,
+            now=now,
+            actor_id=actor_id,
+        )
+    else:
+        return None
+    audit.record(
+        action=f"notice.{notice.status.value}",
+        object_type="publicity_notice",
+        object_id=notice.id,
+        actor_id=actor_id,
+        now=now,
+        before={"status": NoticeStatus.RUNNING.value},
+        after={"status": notice.status.value},
+    )
+    db.session.flush()
+    return notice.status
+
+
+def close_notice(notice_id: int, *, now: datetime) -> NoticeStatus | None:
+    """End a notice whose period is over with no open objection; None if it must go on."""
+    notice = _lock_notice(notice_id)
+    if notice.status != NoticeStatus.RUNNING:
+        return None
+    status = _settle(notice, now=now, actor_id=None)
+    if status is None:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    return status
+
+
+def close_if_due(notice: PublicityNotice, *, now: datetime) -> PublicityNotice:
+    """Lazy closing when someone looks at a notice or its listing."""
+    if notice.status == NoticeStatus.RUNNING and verdict(notice, now) in (
+        rules.NoticeVerdict.CLEAN,
+        rules.NoticeVerdict.FALLEN,
+    ):
+        try:
+            close_notice(notice.id, now=now)
+        except (OperationalError, IntegrityError):
+            db.session.rollback()
+            log.info("notice %s: closing raced with another worker", notice.id)
+        except DomainError:
+            db.session.rollback()
+            log.exception("notice %s could not be closed", notice.id)
+        db.session.refresh(notice)
+    return notice
+
+
+def close_due_notices(*, now: datetime) -> int:
+    """Close every notice whose period is over and clean (cron: `flask deals close-notices`)."""
+    due = list(
+        db.session.scalars(
+            select(PublicityNotice.id)
+            .where(PublicityNotice.status == NoticeStatus.RUNNING, PublicityNotice.ends_at <= now)
+            .order_by(PublicityNotice.ends_at)
+        )
+    )
+    closed = 0
+    for notice_id in due:
+        try:
+            closed += close_notice(notice_id, now=now) is not None
+        except (OperationalError, IntegrityError):
+            db.session.rollback()
+            log.info("notice %s: closing raced with another worker", notice_id)
+        except DomainError:
+            db.session.rollback()
+            log.exception("notice %s could not be closed", notice_id)
+    return closed

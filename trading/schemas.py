@@ -1,0 +1,285 @@
+"""Input and output shapes of listed sales, negotiations and public notices (API and forms)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+
+from core.domain import N_, ValidationFailed
+from core.money import Money
+from listings.schemas import DomainErrorSchema
+from trading.rules import MAX_LISTING_WORKING_DAYS, MIN_LISTING_WORKING_DAYS
+
+_required = {"required": N_("This field is required.")}
+_text_5000 = validate.Length(max=5000, error=N_("The text is too long (at most 5,000 characters)."))
+_text_2000 = validate.Length(max=2000, error=N_("The text is too long (at most 2,000 characters)."))
+_amount = validate.Range(min=1, error=N_("The amount must be more than zero."))
+
+
+def _yuan_to_minor(data: dict[str, Any], text_field: str, minor_field: str) -> None:
+    """A form's amount in yuan ("1,234.56") as minor units; empty stays absent."""
+    raw = data.pop(text_field, None)
+    if raw is None or not str(raw).strip():
+        return
+    try:
+        data[minor_field] = Money.from_yuan_text(str(raw), field=text_field).minor
+    except ValidationFailed as error:
+        raise ValidationError({text_field: [error.text()]}) from None
+
+
+# --- input -----------------------------------------------------------------------------
+
+
+class ListedSaleInputSchema(Schema):
+    """Start a listed sale: asking price, period in working days, deposit (API, minor units)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    listing_id = fields.Integer(load_default=None, metadata={"description": "API only."})
+    asking_price_minor = fields.Integer(
+        required=True,
+        validate=_amount,
+        error_messages=_required,
+        metadata={"description": "Asking price in minor units (分)."},
+    )
+    working_days = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Listing period in working days (default 20; "
+            f"{MIN_LISTING_WORKING_DAYS}–{MAX_LISTING_WORKING_DAYS})."
+        },
+    )
+    deposit_minor = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=_amount,
+        metadata={"description": "Deposit in minor units; default 10% of the price."},
+    )
+
+
+class ListedSaleFormSchema(ListedSaleInputSchema):
+    """The HTML form: amounts typed in yuan."""
+
+    @pre_load
+    def _amounts(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data = dict(data)
+        _yuan_to_minor(data, "asking_price", "asking_price_minor")
+        _yuan_to_minor(data, "deposit", "deposit_minor")
+        if not str(data.get("working_days", "") or "").strip():
+            data.pop("working_days", None)
+        return data
+
+
+class OfferInputSchema(Schema):
+    """An offer or counter-offer (API: minor units), with an optional message."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    amount_minor = fields.Integer(required=True, validate=_amount, error_messages=_required)
+    message = fields.String(load_default="", validate=_text_5000)
+
+
+class OfferFormSchema(OfferInputSchema):
+    """The HTML form: the amount typed in yuan."""
+
+    @pre_load
+    def _amounts(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data = dict(data)
+        _yuan_to_minor(data, "amount", "amount_minor")
+        return data
+
+
+class OpenNegotiationInputSchema(Schema):
+    """Open a negotiation on a listing: an offer, a message or both."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    listing_id = fields.Integer(required=True, error_messages=_required)
+    amount_minor = fields.Integer(load_default=None, allow_none=True, validate=_amount)
+    message = fields.String(load_default="", validate=_text_5000)
+    buyer_org_id = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The seller names the buyer (e.g. an auction's top bidder)."},
+    )
+
+
+class OpenNegotiationFormSchema(Schema):
+    """The HTML form of opening a negotiation (the listing comes from the URL)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    amount_minor = fields.Integer(load_default=None, allow_none=True, validate=_amount)
+    message = fields.String(load_default="", validate=_text_5000)
+    buyer_org_id = fields.Integer(load_default=None, allow_none=True)
+
+    @pre_load
+    def _amounts(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data = dict(data)
+        _yuan_to_minor(data, "amount", "amount_minor")
+        if not str(data.get("buyer_org_id", "") or "").strip():
+            data.pop("buyer_org_id", None)
+        return data
+
+
+class MessageInputSchema(Schema):
+    """A message in a negotiation's thread."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    body = fields.String(required=True, validate=_text_5000, error_messages=_required)
+
+
+class WithdrawInputSchema(Schema):
+    """Walking away from a negotiation, with an optional note."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    message = fields.String(load_default="", validate=_text_5000)
+
+
+class ObjectionInputSchema(Schema):
+    """An objection (异议) with its reasons."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    reasons = fields.String(required=True, validate=_text_5000, error_messages=_required)
+
+
+class DecisionInputSchema(Schema):
+    """A reviewer's decision on an objection."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    uphold = fields.Boolean(required=True, error_messages=_required)
+    reason = fields.String(required=True, validate=_text_2000, error_messages=_required)
+
+
+class SaleListArgsSchema(Schema):
+    """Which listed sales to list."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.String(
+        load_default="open",
+        validate=validate.OneOf(
+            ["open", "no_buyer", "sold", "auctioned", "withdrawn", "all"],
+            error=N_("Choose a valid status."),
+        ),
+    )
+
+
+# --- output ----------------------------------------------------------------------------
+
+
+class ListedSaleOutSchema(Schema):
+    """A listed sale (挂牌)."""
+
+    id = fields.Integer()
+    listing_id = fields.Integer()
+    seller_org_id = fields.Integer()
+    status = fields.Function(lambda sale: sale.status.value)
+    asking_price_minor = fields.Integer()
+    deposit_minor = fields.Integer()
+    currency = fields.String()
+    working_days = fields.Integer()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    intents_count = fields.Function(
+        lambda sale: sum(1 for i in sale.intents if i.withdrawn_at is None)
+    )
+
+
+class IntentOutSchema(Schema):
+    """An intent to buy (意向受让) and the deposit it owes."""
+
+    id = fields.Integer()
+    sale_id = fields.Integer()
+    buyer_org_id = fields.Integer()
+    created_at = fields.DateTime()
+    withdrawn_at = fields.DateTime(allow_none=True)
+    deposit_id = fields.Integer(allow_none=True)
+    deposit_status = fields.String(allow_none=True)
+    deposit_minor = fields.Integer(allow_none=True)
+
+
+class NegotiationMessageOutSchema(Schema):
+    """One entry of a negotiation's thread."""
+
+    id = fields.Integer()
+    author_org_id = fields.Integer()
+    kind = fields.String()
+    amount_minor = fields.Integer(allow_none=True)
+    body = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class NegotiationOutSchema(Schema):
+    """A negotiation (协议定价) with its thread."""
+
+    id = fields.Integer()
+    listing_id = fields.Integer()
+    seller_org_id = fields.Integer()
+    buyer_org_id = fields.Integer()
+    status = fields.Function(lambda n: n.status.value)
+    open_offer_minor = fields.Integer(allow_none=True)
+    open_offer_by_org_id = fields.Integer(allow_none=True)
+    agreed_price_minor = fields.Integer(allow_none=True)
+    currency = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    messages = fields.List(fields.Nested(NegotiationMessageOutSchema))
+
+
+class ObjectionOutSchema(Schema):
+    """An objection (异议); the objector is not published."""
+
+    id = fields.Integer()
+    notice_id = fields.Integer()
+    status = fields.Function(lambda o: o.status.value)
+    lodged_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    decision_reason = fields.String(allow_none=True)
+
+
+class NoticeOutSchema(Schema):
+    """A public notice (公示) of a negotiated price."""
+
+    id = fields.Integer()
+    listing_id = fields.Integer()
+    negotiation_id = fields.Integer()
+    result_name = fields.String()
+    summary = fields.String()
+    inventors = fields.String()
+    seller_name = fields.String()
+    buyer_name = fields.String()
+    price_minor = fields.Integer()
+    currency = fields.String()
+    price_formation = fields.String()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    status = fields.Function(lambda n: n.status.value)
+    closed_at = fields.DateTime(allow_none=True)
+    objections_count = fields.Function(lambda n: len(n.objections))
+
+
+__all__ = ["DomainErrorSchema"]
+
+
+class NoticeListSchema(Schema):
+    """Current and past notices."""
+
+    current = fields.List(fields.Nested(NoticeOutSchema))
+    past = fields.List(fields.Nested(NoticeOutSchema))

@@ -1,0 +1,485 @@
+"""Listed sales (挂牌) and negotiations (协议定价): the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from accounts.services import get_organisation
+from core.clock import as_utc, now
+from core.domain import N_, DomainError, NotFound, ValidationFailed
+from core.forms import FieldErrors, domain_errors, parse_form
+from core.i18n import current_locale
+from core.money import Money, to_yuan_text
+from core.workdays import WorkCalendar
+from listings import services as listings
+from listings.models import ListedSaleStatus, NegotiationStatus
+from trading import notices as publicity
+from trading import sales
+from trading.schemas import (
+    ListedSaleFormSchema,
+    MessageInputSchema,
+    OfferFormSchema,
+    OpenNegotiationFormSchema,
+    WithdrawInputSchema,
+)
+
+bp = Blueprint("sales", __name__)
+
+
+def market_calendar() -> WorkCalendar:
+    """The market's working days (MARKET_HOLIDAYS, MARKET_WORKDAYS settings)."""
+    config = current_app.config
+    return WorkCalendar.from_text(
+        config.get("MARKET_HOLIDAYS", ""),
+        config.get("MARKET_WORKDAYS", ""),
+        config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
+    )
+
+
+def _release_days() -> int:
+    return int(current_app.config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5))
+
+
+@bp.app_template_global()
+def endpoint_exists(name: str) -> bool:
+    """Whether a page exists (links to pages other packages may not have yet)."""
+    return name in current_app.view_functions
+
+
+@bp.app_template_global()
+def org_name(org_id: int | None) -> str:
+    """An organisation's name in the reader's language."""
+    if org_id is None:
+        return ""
+    try:
+        return get_organisation(org_id).display_name(current_locale())
+    except NotFound:
+        return ""
+
+
+_SALE_STATUS = {
+    "open": (N_("Listing period running"), "primary"),
+    "no_buyer": (N_("Ended without a buyer"), "secondary"),
+    "sold": (N_("Sold at the asking price"), "success"),
+    "auctioned": (N_("Several buyers: auction opened"), "warning"),
+    "withdrawn": (N_("Withdrawn"), "dark"),
+}
+_NEGOTIATION_STATUS = {
+    "open": (N_("Negotiating"), "primary"),
+    "agreed": (N_("Agreed: in public notice"), "warning"),
+    "concluded": (N_("Concluded"), "success"),
+    "fallen": (N_("Fallen on objection"), "danger"),
+    "withdrawn": (N_("Withdrawn"), "secondary"),
+}
+_SALE_STATE = {
+    "available": (N_("Available"), "success"),
+    "listed_sale": (N_("In a listed sale"), "primary"),
+    "under_offer": (N_("Under offer (public notice)"), "warning"),
+    "in_auction": (N_("In auction"), "info"),
+    "sold": (N_("Sold"), "dark"),
+}
+_DEPOSIT_STATUS = {
+    "required": (N_("Deposit to pay"), "warning"),
+    "receipt_submitted": (N_("Receipt awaiting confirmation"), "info"),
+    "held": (N_("Deposit held"), "success"),
+    "applied": (N_("Applied to the price"), "success"),
+    "released": (N_("Released"), "secondary"),
+    "forfeited": (N_("Forfeited"), "danger"),
+}
+
+
+def _label(table: dict[str, tuple[str, str]], value: Any) -> tuple[str, str]:
+    key = getattr(value, "value", value)
+    text, colour = table.get(key, (key, "secondary"))
+    return _(text), colour
+
+
+@bp.app_template_global()
+def sale_status_label(status: Any) -> tuple[str, str]:
+    """(label, colour) of a listed sale's status."""
+    return _label(_SALE_STATUS, status)
+
+
+@bp.app_template_global()
+def negotiation_status_label(status: Any) -> tuple[str, str]:
+    """(label, colour) of a negotiation's status."""
+    return _label(_NEGOTIATION_STATUS, status)
+
+
+@bp.app_template_global()
+def sale_state_label(state: Any) -> tuple[str, str]:
+    """(label, colour) of where a listing is in its sale."""
+    return _label(_SALE_STATE, state)
+
+
+@bp.app_template_global()
+def deposit_status_label(status: Any) -> tuple[str, str]:
+    """(label, colour) of a deposit's state."""
+    return _label(_DEPOSIT_STATUS, status)
+
+
+# --- listed sales ----------------------------------------------------------------------
+
+
+@bp.route("/sales")
+def index() -> str:
+    """Listed sales in their listing period, ending soonest first."""
+    calendar = market_calendar()
+    items = [
+        sales.close_if_due(sale, now=now(), calendar=calendar)
+        for sale in sales.sales(status=ListedSaleStatus.OPEN)
+    ]
+    return render_template(
+        "sales/index.html", sales=[s for s in items if s.status == ListedSaleStatus.OPEN]
+    )
+
+
+@bp.route("/listings/<int:listing_id>/sale/new", methods=["GET", "POST"])
+@login_required
+def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
+    """The seller puts a listing up for a listed sale at an asking price."""
+    listing = listings.get_listing(listing_id)
+    if not listings.is_owner(current_user, listing):
+        abort(404)
+    config = current_app.config
+    errors: FieldErrors = {}
+    if request.method == "POST":
+        data, errors = parse_form(ListedSaleFormSchema())
+        if data is not None:
+            try:
+                sale = sales.start_listed_sale(
+                    current_user,
+                    listing_id,
+                    asking_price_minor=data["asking_price_minor"],
+                    working_days=data.get("working_days") or config["LISTING_PERIOD_WORKING_DAYS"],
+                    deposit_minor=data.get("deposit_minor"),
+                    now=now(),
+                    calendar=market_calendar(),
+                    deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
+                )
+            except DomainError as error:
+                errors = domain_errors(error)
+            else:
+                flash(
+                    _("The listed sale is open: buyers may now register their intent."), "success"
+                )
+                return redirect(url_for("sales.sale", sale_id=sale.id))
+    form = (
+        request.form
+        if request.method == "POST"
+        else {
+            "asking_price": to_yuan_text(Money(listing.asking_price_minor))
+            if listing.asking_price_minor
+            else "",
+            "working_days": config["LISTING_PERIOD_WORKING_DAYS"],
+            "deposit": "",
+        }
+    )
+    return render_template(
+        "sales/new.html",
+        listing=listing,
+        form=form,
+        errors=errors,
+        deposit_percent=config["DEFAULT_DEPOSIT_BPS"] / 100,
+    ), (422 if errors else 200)
+
+
+def _sale_page(
+    sale_id: int, *, errors: FieldErrors | None = None, status: int = 200
+) -> tuple[str, int]:
+    sale = sales.close_if_due(sales.get_sale(sale_id), now=now(), calendar=market_calendar())
+    listing = listings.get_listing(sale.listing_id)
+    owner = listings.is_owner(current_user, listing)
+    intent = sales.intent_of(current_user, sale)
+    deposit = sales.deposit_of(current_user, sale)
+    auction_id = None
+    if sale.status == ListedSaleStatus.AUCTIONED:
+        from auctions import services as auctions  # the auction this sale turned into
+
+        auction_id = next(
+            (a.id for a in auctions.auctions_of_listing(listing.id) if a.listed_sale_id == sale.id),
+            None,
+        )
+    return render_template(
+        "sales/sale.html",
+        sale=sale,
+        listing=listing,
+        owner=owner,
+        intent=intent if intent and intent.withdrawn_at is None else None,
+        deposit=deposit,
+        intents=sales.active_intents(sale),
+        auction_id=auction_id,
+        errors=errors or {},
+        is_open=sale.status == ListedSaleStatus.OPEN,
+    ), status
+
+
+@bp.route("/sales/<int:sale_id>")
+def sale(sale_id: int) -> tuple[str, int]:
+    """A listed sale: price, end of the period, intents, and the buyer's deposit."""
+    return _sale_page(sale_id)
+
+
+@bp.post("/sales/<int:sale_id>/intent")
+@login_required
+def register_intent(sale_id: int) -> Response | tuple[str, int]:
+    """A buyer registers intent (意向受让); the deposit is then due."""
+    try:
+        sales.register_intent(current_user, sale_id, now=now())
+    except DomainError as error:
+        return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
+    flash(_("Intent registered. Transfer the deposit and upload the bank receipt."), "success")
+    return redirect(url_for("sales.sale", sale_id=sale_id) + "#deposit")
+
+
+@bp.post("/sales/<int:sale_id>/intent/withdraw")
+@login_required
+def withdraw_intent(sale_id: int) -> Response | tuple[str, int]:
+    """A buyer withdraws its intent; the deposit goes back after the period."""
+    try:
+        sales.withdraw_intent(current_user, sale_id, now=now())
+    except DomainError as error:
+        return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
+    flash(_("Your intent is withdrawn. A paid deposit is released after the period."), "info")
+    return redirect(url_for("sales.sale", sale_id=sale_id))
+
+
+@bp.post("/sales/<int:sale_id>/deposit")
+@login_required
+def upload_receipt(sale_id: int) -> Response | tuple[str, int]:
+    """Upload the bank-transfer receipt of the deposit; a reviewer confirms it."""
+    from payments import deposits  # the one deposit ledger of auctions and listed sales
+
+    sale_ = sales.get_sale(sale_id)
+    deposit = sales.deposit_of(current_user, sale_)
+    upload = request.files.get("file")
+    try:
+        if deposit is None:
+            raise NotFound(N_("Register your intent first."))
+        if upload is None or not upload.filename:
+            raise ValidationFailed(N_("Choose a file to upload."), field="file")
+        deposits.submit_receipt(
+            current_user,
+            deposit.id,
+            stream=upload.stream,
+            filename=upload.filename,
+            bank_reference=request.form.get("bank_reference", ""),
+            folder=deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"]),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
+        )
+    except DomainError as error:
+        return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
+    flash(_("Receipt received. A reviewer will confirm the deposit."), "success")
+    return redirect(url_for("sales.sale", sale_id=sale_id) + "#deposit")
+
+
+@bp.post("/sales/<int:sale_id>/withdraw")
+@login_required
+def cancel(sale_id: int) -> Response | tuple[str, int]:
+    """The seller withdraws a listed sale nobody has registered intent in."""
+    try:
+        sales.cancel_sale(
+            current_user,
+            sale_id,
+            now=now(),
+            calendar=market_calendar(),
+            release_working_days=_release_days(),
+        )
+    except DomainError as error:
+        return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
+    flash(_("The listed sale is withdrawn."), "info")
+    return redirect(url_for("sales.sale", sale_id=sale_id))
+
+
+@bp.post("/sales/<int:sale_id>/relist")
+@login_required
+def relist(sale_id: int) -> Response | tuple[str, int]:
+    """After a sale without buyer, list again on the same terms."""
+    try:
+        new = sales.relist(
+            current_user,
+            sale_id,
+            now=now(),
+            calendar=market_calendar(),
+            deposit_bps=current_app.config["DEFAULT_DEPOSIT_BPS"],
+        )
+    except DomainError as error:
+        return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
+    flash(_("Listed again: a new listing period has started."), "success")
+    return redirect(url_for("sales.sale", sale_id=new.id))
+
+
+# --- negotiations ----------------------------------------------------------------------
+
+
+@bp.route("/listings/<int:listing_id>/negotiate", methods=["GET", "POST"])
+@login_required
+def start_negotiation(listing_id: int) -> str | Response | tuple[str, int]:
+    """A buyer opens a negotiation (or the seller, naming the buyer: ?buyer_org_id=)."""
+    listing = listings.visible_listing(current_user, listing_id)
+    existing = sales.negotiation_of(current_user, listing_id)
+    if existing is not None and request.method == "GET":
+        return redirect(url_for("sales.negotiation", negotiation_id=existing.id))
+    buyer_org_id = request.values.get("buyer_org_id", type=int)
+    errors: FieldErrors = {}
+    if request.method == "POST":
+        data, errors = parse_form(OpenNegotiationFormSchema())
+        if data is not None:
+            try:
+                negotiation = sales.open_negotiation(
+                    current_user,
+                    listing_id,
+                    amount_minor=data.get("amount_minor"),
+                    message=data.get("message", ""),
+                    buyer_org_id=data.get("buyer_org_id"),
+                    now=now(),
+                )
+            except DomainError as error:
+                errors = domain_errors(error)
+            else:
+                flash(_("Negotiation opened. The other side has been told."), "success")
+                return redirect(url_for("sales.negotiation", negotiation_id=negotiation.id))
+    return render_template(
+        "sales/negotiate.html",
+        listing=listing,
+        form=request.form,
+        errors=errors,
+        buyer_org_id=buyer_org_id,
+        owner=listings.is_owner(current_user, listing),
+    ), (422 if errors else 200)
+
+
+def _negotiation_page(
+    negotiation_id: int,
+    *,
+    errors: FieldErrors | None = None,
+    status: int = 200,
+    form: Any = None,
+) -> tuple[str, int]:
+    negotiation = sales.visible_negotiation(current_user, negotiation_id)
+    notice = publicity.notice_for_negotiation(negotiation.id)
+    if notice is not None:
+        publicity.close_if_due(notice, now=now())
+        negotiation = sales.visible_negotiation(current_user, negotiation_id)
+    listing = listings.get_listing(negotiation.listing_id)
+    return render_template(
+        "sales/negotiation.html",
+        negotiation=negotiation,
+        listing=listing,
+        side=sales.side_of(current_user, negotiation),
+        can_accept=sales.can_accept(current_user, negotiation),
+        is_open=negotiation.status == NegotiationStatus.OPEN,
+        offers=sales.offers_of(negotiation),
+        notice=notice,
+        errors=errors or {},
+        form=form or {},
+    ), status
+
+
+@bp.route("/negotiations/<int:negotiation_id>")
+@login_required
+def negotiation(negotiation_id: int) -> tuple[str, int]:
+    """The thread of a negotiation: messages, offers, counter-offers and the actions."""
+    return _negotiation_page(negotiation_id)
+
+
+@bp.post("/negotiations/<int:negotiation_id>/offer")
+@login_required
+def offer(negotiation_id: int) -> Response | tuple[str, int]:
+    """Make an offer or a counter-offer."""
+    data, errors = parse_form(OfferFormSchema())
+    if data is None:
+        return _negotiation_page(negotiation_id, errors=errors, status=422, form=request.form)
+    try:
+        sales.make_offer(
+            current_user,
+            negotiation_id,
+            data["amount_minor"],
+            message=data.get("message", ""),
+            now=now(),
+        )
+    except DomainError as error:
+        return _negotiation_page(
+            negotiation_id, errors=domain_errors(error), status=int(error.status), form=request.form
+        )
+    flash(_("Your offer is on the table."), "success")
+    return redirect(url_for("sales.negotiation", negotiation_id=negotiation_id) + "#thread-end")
+
+
+@bp.post("/negotiations/<int:negotiation_id>/message")
+@login_required
+def message(negotiation_id: int) -> Response | tuple[str, int]:
+    """Write in the thread."""
+    data, errors = parse_form(MessageInputSchema())
+    if data is None:
+        return _negotiation_page(negotiation_id, errors=errors, status=422, form=request.form)
+    try:
+        sales.post_message(current_user, negotiation_id, data["body"], now=now())
+    except DomainError as error:
+        return _negotiation_page(
+            negotiation_id, errors=domain_errors(error), status=int(error.status), form=request.form
+        )
+    return redirect(url_for("sales.negotiation", negotiation_id=negotiation_id) + "#thread-end")
+
+
+@bp.post("/negotiations/<int:negotiation_id>/accept")
+@login_required
+def accept(negotiation_id: int) -> Response | tuple[str, int]:
+    """Accept the other side's offer: the price is agreed and published for objections."""
+    try:
+        notice = sales.accept(
+            current_user,
+            negotiation_id,
+            now=now(),
+            calendar=market_calendar(),
+            publicity_days=current_app.config["PUBLICITY_DAYS"],
+        )
+    except DomainError as error:
+        return _negotiation_page(
+            negotiation_id, errors=domain_errors(error), status=int(error.status)
+        )
+    flash(
+        _(
+            "Price agreed. The public notice runs until %(end)s; the deal concludes if it stays clean.",
+            end=format_datetime(as_utc(notice.ends_at), "short"),
+        ),
+        "success",
+    )
+    return redirect(url_for("publicity.notice", notice_id=notice.id))
+
+
+@bp.post("/negotiations/<int:negotiation_id>/withdraw")
+@login_required
+def withdraw(negotiation_id: int) -> Response | tuple[str, int]:
+    """Walk away from the negotiation before a price is agreed."""
+    data, errors = parse_form(WithdrawInputSchema())
+    if data is None:
+        return _negotiation_page(negotiation_id, errors=errors, status=422)
+    try:
+        sales.withdraw(current_user, negotiation_id, now=now(), message=data.get("message", ""))
+    except DomainError as error:
+        return _negotiation_page(
+            negotiation_id, errors=domain_errors(error), status=int(error.status)
+        )
+    flash(_("You have withdrawn from this negotiation."), "info")
+    return redirect(url_for("sales.negotiation", negotiation_id=negotiation_id))
+
+
+@bp.route("/my/negotiations")
+@login_required
+def my_negotiations() -> str:
+    """The organisation's negotiations, as seller and as buyer."""
+    items = sales.negotiations_of(current_user)
+    org_id = current_user.acting_org_id
+    return render_template(
+        "sales/mine.html",
+        selling=[n for n in items if n.seller_org_id == org_id],
+        buying=[n for n in items if n.buyer_org_id == org_id],
+    )

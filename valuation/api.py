@@ -1,0 +1,161 @@
+"""REST endpoints of valuation (flask-smorest, in the OpenAPI document).
+
+Compute an indicative valuation (and save it, for the seller), request formal reports,
+follow and act on requests, read valuations. Writes take a bearer token
+(`Authorization: Bearer <token>`), since the API is exempt from CSRF; reads also
+accept the browser session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from accounts.auth import api_actor, api_caller, require_token_for_writes
+from core.clock import now
+from core.domain import N_, NotFound
+from listings import services as listings
+from listings.schemas import DomainErrorSchema
+from valuation import services
+from valuation.models import Valuation, ValuationRequest
+from valuation.schemas import (
+    ComputedSchema,
+    ComputeInSchema,
+    DeclineInSchema,
+    ReportInSchema,
+    RequestInSchema,
+    RequestOutSchema,
+    RequestPageSchema,
+    ValuationOutSchema,
+)
+
+blp = Blueprint(
+    "valuation_api", __name__, description="Valuation (评估): indicative valuations and reports"
+)
+
+
+blp.before_request(require_token_for_writes)
+
+
+@blp.route("/indicative", methods=["POST"])
+@blp.arguments(ComputeInSchema)
+@blp.response(200, ComputedSchema)
+@blp.alt_response(403, schema=DomainErrorSchema, description="Not the seller nor a valuer")
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def compute(data: dict[str, Any]) -> dict[str, Any]:
+    """Compute an indicative valuation of a listing (income, market, cost; reconciled range).
+
+    Amounts are minor units (分), rates basis points (1% = 100). With `save: true` the
+    seller keeps it and the listing shows its range.
+    """
+    actor = api_caller()
+    moment = now()
+    saved_id = None
+    if data["save"]:
+        saved = services.save_indicative(actor, data["listing_id"], data["inputs"], now=moment)
+        result, currency, saved_id = saved.result, saved.currency, saved.id
+    else:
+        listing, result = services.compute(actor, data["listing_id"], data["inputs"], now=moment)
+        currency = listing.currency
+    return {
+        "listing_id": data["listing_id"],
+        "kind": "indicative",
+        "currency": currency,
+        "range": result["reconciled"]["range"],
+        "result": result,
+        "id": saved_id,
+    }
+
+
+@blp.route("/<int:valuation_id>")
+@blp.response(200, ValuationOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def get(valuation_id: int) -> Valuation:
+    """One valuation or formal report, as issued (buyer-side reports only to the buyer)."""
+    return services.visible_valuation(api_actor(), valuation_id)
+
+
+@blp.route("/listings/<int:listing_id>/latest")
+@blp.response(200, ValuationOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema, description="No valuation shown on the listing")
+def latest(listing_id: int) -> Valuation:
+    """The valuation the listing page shows: the newest seller-side one, indicative or formal."""
+    listings.visible_listing(api_actor(), listing_id)
+    valuation = services.latest_for_listing(listing_id)
+    if valuation is None:
+        raise NotFound(N_("No such valuation."))
+    return valuation
+
+
+@blp.route("/requests", methods=["GET"])
+@blp.response(200, RequestPageSchema)
+def my_requests() -> dict[str, Any]:
+    """The valuation requests of the caller's organisation, newest first."""
+    return {"items": services.requests_of(api_caller())}
+
+
+@blp.route("/requests", methods=["POST"])
+@blp.arguments(RequestInSchema)
+@blp.response(201, RequestOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema, description="An open request exists")
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def create_request(data: dict[str, Any]) -> ValuationRequest:
+    """Request a formal valuation report of a listing (as its seller or as a buyer)."""
+    return services.request_valuation(api_caller(), data["listing_id"], data["purpose"], now=now())
+
+
+@blp.route("/requests/<int:request_id>")
+@blp.response(200, RequestOutSchema)
+@blp.alt_response(404, schema=DomainErrorSchema)
+def get_request(request_id: int) -> ValuationRequest:
+    """A request the caller may see (its organisation's, or one open to valuers)."""
+    return services.visible_request(api_caller(), request_id, now=now())
+
+
+@blp.route("/requests/<int:request_id>/take", methods=["POST"])
+@blp.response(200, RequestOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def take(request_id: int) -> ValuationRequest:
+    """A valuer (reviewer or accredited broker) takes an open request."""
+    return services.take_request(api_caller(), request_id, now=now())
+
+
+@blp.route("/requests/<int:request_id>/decline", methods=["POST"])
+@blp.arguments(DeclineInSchema)
+@blp.response(200, RequestOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def decline(data: dict[str, Any], request_id: int) -> ValuationRequest:
+    """A valuer declines a request, with a reason."""
+    return services.decline_request(api_caller(), request_id, data["reason"], now=now())
+
+
+@blp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
+@blp.response(200, RequestOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def withdraw(request_id: int) -> ValuationRequest:
+    """The requesting organisation withdraws its request."""
+    return services.withdraw_request(api_caller(), request_id, now=now())
+
+
+@blp.route("/requests/<int:request_id>/report", methods=["POST"])
+@blp.arguments(ReportInSchema)
+@blp.response(201, ValuationOutSchema)
+@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.alt_response(409, schema=DomainErrorSchema)
+@blp.alt_response(422, schema=DomainErrorSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def issue(data: dict[str, Any], request_id: int) -> Valuation:
+    """The assigned valuer issues the signed formal report."""
+    return services.issue_report(
+        api_caller(), request_id, data["inputs"], data["opinion"], now=now()
+    )

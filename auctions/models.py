@@ -1,4 +1,4 @@
-"""Auctions, bids, proxy maximums and the deposit ledger."""
+"""Auctions, bids and proxy maximums."""
 
 from __future__ import annotations
 
@@ -92,50 +92,4 @@ class ProxyBid(db.Model):
 
     __table_args__ = (
         db.UniqueConstraint("auction_id", "bidder_org_id", name="uq_proxy_bids_auction_bidder"),
-    )
-
-
-class DepositStatus(enum.StrEnum):
-    """required → (receipt submitted) → held → applied / released / forfeited."""
-
-    REQUIRED = "required"
-    RECEIPT_SUBMITTED = "receipt_submitted"
-    HELD = "held"
-    APPLIED = "applied"
-    RELEASED = "released"
-    FORFEITED = "forfeited"
-
-
-class Deposit(db.Model):
-    """The deposit (保证金) one bidder owes for one auction or listed sale.
-
-    The ledger of a context is the set of its deposits with their states; the
-    online (Stripe) channel will write the same rows with channel='stripe'.
-    """
-
-    __tablename__ = "deposits"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    context_type: Mapped[str] = mapped_column(String(16))  # auction, listed_sale
-    context_id: Mapped[int] = mapped_column(Integer)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    amount_minor: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    status: Mapped[DepositStatus] = mapped_column(enum_column(DepositStatus), index=True)
-    channel: Mapped[str] = mapped_column(String(16), default="offline")
-    receipt_name: Mapped[str | None] = mapped_column(String(255))
-    receipt_stored_name: Mapped[str | None] = mapped_column(String(80))
-    receipt_sha256: Mapped[str | None] = mapped_column(String(64))
-    bank_reference: Mapped[str | None] = mapped_column(String(100))
-    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    release_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"))
-
-    __table_args__ = (
-        db.UniqueConstraint("context_type", "context_id", "org_id", name="uq_deposits_context_org"),
-        db.Index("ix_deposits_context", "context_type", "context_id"),
     )

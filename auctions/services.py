@@ -35,7 +35,7 @@ from sqlalchemy import Connection, Engine, Select, and_, bindparam, inspect, sel
 from accounts.models import Organisation, User, VerificationStatus
 from accounts.services import get_organisation
 from auctions import rules
-from auctions.models import Auction, AuctionStatus, Bid, Deposit, DepositStatus, ProxyBid
+from auctions.models import Auction, AuctionStatus, Bid, ProxyBid
 from core.audit import services as audit
 from core.audit.models import AuditEntry
 from core.clock import as_utc
@@ -48,6 +48,7 @@ from deals.models import SaleMethod
 from listings import services as listings
 from listings.rules import SaleState
 from payments import deposits
+from payments.models import Deposit, DepositStatus
 
 log = logging.getLogger(__name__)
 

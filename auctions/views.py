@@ -43,7 +43,6 @@ from werkzeug.routing import BuildError
 
 from accounts.services import get_organisation
 from auctions import rules, services
-from auctions.models import DepositStatus
 from auctions.schemas import (
     AuctionFormSchema,
     BidFormSchema,
@@ -60,6 +59,7 @@ from core.money import Money, to_yuan_text
 from core.storage import evidence_path
 from listings import services as listings
 from payments import deposits
+from payments.models import DepositStatus
 
 bp = Blueprint("auctions", __name__)
 

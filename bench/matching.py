@@ -181,14 +181,13 @@ def build_market(
     """Fill the database with bulk inserts; return the documents to index and org → user."""
     from accounts.models import Organisation, OrganisationKind, User, VerificationStatus
     from auctions.models import Auction, AuctionStatus, Bid
-    from listings.models import (
+    from listings.models import Listing, TechNeed
+    from trading.models import (
         ListedSale,
         ListedSaleStatus,
-        Listing,
         Negotiation,
         NegotiationStatus,
         SaleIntent,
-        TechNeed,
     )
 
     n_enterprises = max(100, n_needs // 5)

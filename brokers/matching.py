@@ -35,9 +35,10 @@ from brokers.matching_rules import (
 )
 from core.domain import N_, NotFound, PermissionDenied
 from core.extensions import db
-from listings.models import ListedSale, Listing, Negotiation, SaleIntent, TechNeed
+from listings.models import Listing, TechNeed
 from listings.need_rules import is_current, market_today
 from listings.rules import ListingStatus, SaleState
+from trading.models import ListedSale, Negotiation, SaleIntent
 
 CANDIDATES = 60  # text matches taken from the search backend
 FIELD_CANDIDATES = 30  # newest of the same field, however they are worded

@@ -1001,8 +1001,8 @@ def respond_to_introduction(
 
 def _open_thread(actor: User, introduction: Introduction, *, now: datetime) -> None:
     """Link the parties' running negotiation on the listing, or open one (commits)."""
-    from listings.models import Negotiation, NegotiationStatus
     from trading import sales  # the negotiation thread of negotiated prices
+    from trading.models import Negotiation, NegotiationStatus
 
     running = db.session.scalar(
         select(Negotiation)

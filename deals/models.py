@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import StoredFileMixin, enum_column
 from core.extensions import db
-from deals.rules import Channel, ContractType, DealStatus, NoticeStatus, ObjectionStatus, SaleMethod
+from deals.rules import Channel, ContractType, DealStatus, SaleMethod
 
 
 class Deal(db.Model):
@@ -69,52 +69,3 @@ class DealDocument(StoredFileMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(32))
 
     deal: Mapped[Deal] = relationship(back_populates="documents")
-
-
-class PublicityNotice(db.Model):
-    """Public notice (公示) of a negotiated price, for at least the publicity period."""
-
-    __tablename__ = "publicity_notices"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    negotiation_id: Mapped[int] = mapped_column(ForeignKey("negotiations.id"), unique=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
-    result_name: Mapped[str] = mapped_column(String(300))
-    summary: Mapped[str] = mapped_column(Text)
-    inventors: Mapped[str] = mapped_column(String(1000))
-    seller_name: Mapped[str] = mapped_column(String(200))
-    buyer_name: Mapped[str] = mapped_column(String(200))
-    price_minor: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    price_formation: Mapped[str] = mapped_column(Text)  # how the price was formed
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    status: Mapped[NoticeStatus] = mapped_column(enum_column(NoticeStatus), index=True)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    objections: Mapped[list[Objection]] = relationship(
-        back_populates="notice", order_by="Objection.id"
-    )
-
-
-class Objection(db.Model):
-    """An objection (异议) to a public notice, with reasons."""
-
-    __tablename__ = "objections"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    notice_id: Mapped[int] = mapped_column(ForeignKey("publicity_notices.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    reasons: Mapped[str] = mapped_column(Text)
-    status: Mapped[ObjectionStatus] = mapped_column(enum_column(ObjectionStatus))
-    lodged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    decision_reason: Mapped[str | None] = mapped_column(String(2000))
-
-    notice: Mapped[PublicityNotice] = relationship(back_populates="objections")
-
-    __table_args__ = (
-        # One objection per person per notice (a double objection is refused).
-        db.UniqueConstraint("notice_id", "user_id", name="uq_objections_notice_user"),
-    )

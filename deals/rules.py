@@ -44,22 +44,6 @@ class DealStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class NoticeStatus(enum.StrEnum):
-    """A public notice runs, then ends clean (deal concludes) or falls on an upheld objection."""
-
-    RUNNING = "running"
-    CLEAN = "clean"
-    FALLEN = "fallen"
-
-
-class ObjectionStatus(enum.StrEnum):
-    """An objection waits for a reviewer, who upholds or dismisses it."""
-
-    LODGED = "lodged"
-    UPHELD = "upheld"
-    DISMISSED = "dismissed"
-
-
 # signed → paid → rights registered → completed, in that order.
 MILESTONES: tuple[DealStatus, ...] = (
     DealStatus.AWAITING_SIGNATURE,

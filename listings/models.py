@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -111,110 +110,6 @@ class Evidence(StoredFileMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(32))
 
     listing: Mapped[Listing] = relationship(back_populates="evidence")
-
-
-class ListedSaleStatus(enum.StrEnum):
-    """open (listing period) → no_buyer / sold (one intent) / auctioned (several) / withdrawn."""
-
-    OPEN = "open"
-    NO_BUYER = "no_buyer"
-    SOLD = "sold"
-    AUCTIONED = "auctioned"
-    WITHDRAWN = "withdrawn"
-
-
-class ListedSale(db.Model):
-    """A listed sale (挂牌) at an asking price for a listing period of working days."""
-
-    __tablename__ = "listed_sales"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
-    seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    asking_price_minor: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    deposit_minor: Mapped[int] = mapped_column(BigInteger)
-    working_days: Mapped[int] = mapped_column(Integer)
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    status: Mapped[ListedSaleStatus] = mapped_column(enum_column(ListedSaleStatus), index=True)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-    listing: Mapped[Listing] = relationship()
-    intents: Mapped[list[SaleIntent]] = relationship(
-        back_populates="sale", order_by="SaleIntent.id"
-    )
-
-
-class SaleIntent(db.Model):
-    """A verified enterprise's intent to buy (意向受让) in a listed sale."""
-
-    __tablename__ = "sale_intents"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sale_id: Mapped[int] = mapped_column(ForeignKey("listed_sales.id"), index=True)
-    buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    sale: Mapped[ListedSale] = relationship(back_populates="intents")
-
-    __table_args__ = (
-        db.UniqueConstraint("sale_id", "buyer_org_id", name="uq_sale_intents_sale_buyer"),
-    )
-
-
-class NegotiationStatus(enum.StrEnum):
-    """open → agreed (in public notice) → concluded / fallen; or withdrawn."""
-
-    OPEN = "open"
-    AGREED = "agreed"
-    CONCLUDED = "concluded"
-    FALLEN = "fallen"
-    WITHDRAWN = "withdrawn"
-
-
-class Negotiation(db.Model):
-    """A negotiated price (协议定价) between one buyer and the seller of a listing."""
-
-    __tablename__ = "negotiations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
-    seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    status: Mapped[NegotiationStatus] = mapped_column(enum_column(NegotiationStatus), index=True)
-    # The offer on the table: who made it and how much; the other side may accept it.
-    open_offer_minor: Mapped[int | None] = mapped_column(BigInteger)
-    open_offer_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
-    agreed_price_minor: Mapped[int | None] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-    listing: Mapped[Listing] = relationship()
-    messages: Mapped[list[NegotiationMessage]] = relationship(
-        back_populates="negotiation", order_by="NegotiationMessage.id"
-    )
-
-
-class NegotiationMessage(db.Model):
-    """One entry of a negotiation's thread: a message, an offer, a counter-offer, an acceptance."""
-
-    __tablename__ = "negotiation_messages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    negotiation_id: Mapped[int] = mapped_column(ForeignKey("negotiations.id"), index=True)
-    author_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(16))  # message, offer, counter, accept, withdraw
-    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
-    body: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-    negotiation: Mapped[Negotiation] = relationship(back_populates="messages")
 
 
 class TechNeed(db.Model):

@@ -12,10 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from auctions.models import Deposit
 from core.extensions import db
 from payments import ledger, rules
-from payments.models import Payment
+from payments.models import Deposit, Payment
 from payments.rules import Account, EntryKind, PaymentChannel, PaymentStatus
 
 

@@ -30,13 +30,13 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
 from accounts.services import get_organisation, require_reviewer
-from auctions.models import Deposit, DepositStatus
 from core import storage
 from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from deals.models import Deal
 from payments import deposit_ledger
+from payments.models import Deposit, DepositStatus
 from payments.rules import Account
 
 CONTEXT_TYPES = frozenset({"auction", "listed_sale"})

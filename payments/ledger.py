@@ -20,11 +20,10 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from auctions.models import Deposit
 from core.extensions import db
 from deals.models import Deal
 from payments import rules
-from payments.models import LedgerLeg, LedgerTransaction
+from payments.models import Deposit, LedgerLeg, LedgerTransaction
 from payments.rules import Account, EntryKind, Leg, PaymentChannel
 
 

@@ -20,15 +20,16 @@ from sqlalchemy import or_, select
 
 from accounts.models import Organisation, User
 from accounts.services import require_reviewer
-from auctions.models import Auction, Deposit, DepositStatus
+from auctions.models import Auction
 from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied
 from core.extensions import db
 from deals.models import Deal, DealStatus
-from listings.models import ListedSale
 from payments import deposit_ledger, ledger, rules, stripe_channel
 from payments.models import (
     ConnectedAccount,
+    Deposit,
+    DepositStatus,
     LedgerLeg,
     LedgerTransaction,
     Payment,
@@ -44,6 +45,7 @@ from payments.rules import (
     PaymentStatus,
     PayoutStatus,
 )
+from trading.models import ListedSale
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from accounts.models import User
 from core.clock import now
 from core.domain import N_, PermissionDenied, ValidationFailed
 from core.workdays import WorkCalendar
-from listings.models import ListedSaleStatus
 from trading import notices as publicity
 from trading import sales
+from trading.models import ListedSaleStatus
 from trading.schemas import (
     DecisionInputSchema,
     DomainErrorSchema,

@@ -21,12 +21,13 @@ from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.sqlite import queue_as_writer
-from deals.models import NoticeStatus, Objection, ObjectionStatus, PublicityNotice, SaleMethod
+from deals.models import SaleMethod
 from deals.services import record_sale
 from listings import services as listings
-from listings.models import Negotiation, NegotiationStatus
 from listings.rules import SaleState
 from trading import rules
+from trading.models import Negotiation, NegotiationStatus, Objection, PublicityNotice
+from trading.rules import NoticeStatus, ObjectionStatus
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,23 @@ from datetime import datetime, timedelta
 
 from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
 
+
+class NoticeStatus(enum.StrEnum):
+    """A public notice runs, then ends clean (deal concludes) or falls on an upheld objection."""
+
+    RUNNING = "running"
+    CLEAN = "clean"
+    FALLEN = "fallen"
+
+
+class ObjectionStatus(enum.StrEnum):
+    """An objection waits for a reviewer, who upholds or dismisses it."""
+
+    LODGED = "lodged"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+
+
 # --- listed sale (挂牌) -------------------------------------------------------------------
 
 # The market's default listing period is 20 working days (config: LISTING_PERIOD_WORKING_DAYS);

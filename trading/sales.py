@@ -26,21 +26,22 @@ from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationF
 from core.extensions import db
 from core.sqlite import queue_as_writer
 from core.workdays import WorkCalendar
-from deals.models import PublicityNotice, SaleMethod
+from deals.models import SaleMethod
 from deals.services import record_sale
 from listings import services as listings
-from listings.models import (
-    ListedSale,
-    ListedSaleStatus,
-    Listing,
-    Negotiation,
-    NegotiationMessage,
-    NegotiationStatus,
-    SaleIntent,
-)
+from listings.models import Listing
 from listings.rules import ListingStatus, SaleNotAllowed, SaleState
 from trading import notices as publicity
 from trading import rules
+from trading.models import (
+    ListedSale,
+    ListedSaleStatus,
+    Negotiation,
+    NegotiationMessage,
+    NegotiationStatus,
+    PublicityNotice,
+    SaleIntent,
+)
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ def deposit_of(actor: User | None, sale: ListedSale) -> Any:
     org_id = _org_of(actor)
     if org_id is None:
         return None
-    from auctions.models import Deposit  # read-only: the page shows the deposit's state
+    from payments.models import Deposit
 
     return db.session.scalar(
         select(Deposit).where(

@@ -18,9 +18,9 @@ from core.i18n import current_locale
 from core.money import Money, to_yuan_text
 from core.workdays import WorkCalendar
 from listings import services as listings
-from listings.models import ListedSaleStatus, NegotiationStatus
 from trading import notices as publicity
 from trading import sales
+from trading.models import ListedSaleStatus, NegotiationStatus
 from trading.schemas import (
     ListedSaleFormSchema,
     MessageInputSchema,

@@ -17,12 +17,13 @@ from core.extensions import db
 from core.workdays import WorkCalendar
 from deals import services as deals
 from deals.documents import OfflineEntry, Upload, register_offline_deal_with_contract
-from deals.models import ContractType, Deal, DealStatus, PublicityNotice, SaleMethod
+from deals.models import ContractType, Deal, DealStatus, SaleMethod
 from listings.models import Listing
 from listings.rules import ListingStatus, SaleState
 from payments import deposits
 from trading import notices as publicity
 from trading import sales
+from trading.models import PublicityNotice
 
 RECEIPT_MAX_BYTES = 1_000_000
 

@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 from auctions.models import Auction, AuctionStatus
 from brokers.models import DealCommission, Introduction, Mandate
 from core.extensions import db
-from deals.models import Channel, Deal, PublicityNotice
-from listings.models import ListedSale, Listing, TechNeed
+from deals.models import Channel, Deal
+from listings.models import Listing, TechNeed
 from payments import ledger
+from trading.models import ListedSale, PublicityNotice
 from valuation.models import Kind, Valuation
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from accounts.models import OrganisationKind
 from auctions import services
-from auctions.models import Auction, AuctionStatus, Bid, Deposit, DepositStatus, ProxyBid
+from auctions.models import Auction, AuctionStatus, Bid, ProxyBid
 from core.audit.models import AuditEntry
 from core.clock import as_utc
 from core.domain import DomainError, PermissionDenied
@@ -19,10 +19,11 @@ from core.workdays import WorkCalendar
 from deals import services as deals
 from deals.models import Deal, DealStatus, SaleMethod
 from listings import services as listings
-from listings.models import ListedSale, ListedSaleStatus
 from listings.rules import ListingStatus, SaleState
 from payments import deposits
+from payments.models import Deposit, DepositStatus
 from tests import factories
+from trading.models import ListedSale, ListedSaleStatus
 
 from .conftest import INC, START, Market, make_market
 

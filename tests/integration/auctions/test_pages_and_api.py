@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 
 from accounts import services as accounts
 from auctions import services
-from auctions.models import Auction, AuctionStatus, Bid, Deposit, DepositStatus
+from auctions.models import Auction, AuctionStatus, Bid
 from core.clock import as_utc
 from core.extensions import db
 from listings.rules import ListingStatus
+from payments.models import Deposit, DepositStatus
 from tests import factories
 
 from .conftest import INC, START, Market

@@ -16,9 +16,9 @@ from core.extensions import db
 from deals import services as deals
 from deals.models import ContractType, Deal, DealStatus, SaleMethod
 from listings import needs
-from listings.models import NegotiationStatus
 from trading import notices as publicity
 from trading import sales
+from trading.models import NegotiationStatus
 
 
 def _introduce_and_accept(market, clock, buyer=None):

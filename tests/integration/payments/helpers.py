@@ -26,10 +26,11 @@ from flask.testing import FlaskClient
 
 from accounts.models import OrganisationKind, User
 from auctions import services
-from auctions.models import Auction, Deposit
+from auctions.models import Auction
 from listings.models import Listing
 from listings.rules import ListingStatus
 from payments import deposits, stripe_channel
+from payments.models import Deposit
 from tests import factories
 
 START = 1_000_000  # ¥10,000.00

@@ -9,14 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from auctions import services as auctions
-from auctions.models import DepositStatus
 from brokers import settlement
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
 from deals import services as deals
 from deals.models import Deal, DealStatus
 from payments import ledger, offline, services
-from payments.models import LedgerLeg, LedgerTransaction, Payout
+from payments.models import DepositStatus, LedgerLeg, LedgerTransaction, Payout
 from payments.rules import Account, EntryKind, PaymentStatus, PayoutStatus
 from tests import factories
 from tests.integration.payments.helpers import START, AuctionMarket

@@ -15,11 +15,10 @@ import pytest
 from sqlalchemy import func, select
 
 from auctions import services as auctions
-from auctions.models import DepositStatus
 from core.extensions import db
 from deals.models import Deal
 from payments import ledger, reconciliation, services, stripe_channel
-from payments.models import LedgerTransaction, Payment, StripeEvent, StripeOperation
+from payments.models import DepositStatus, LedgerTransaction, Payment, StripeEvent, StripeOperation
 from payments.rules import Account, EntryKind, OperationStatus, PaymentStatus, PayoutStatus
 from tests.integration.payments.helpers import START, AuctionMarket, StripeTest, intent
 

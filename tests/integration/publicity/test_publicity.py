@@ -9,12 +9,13 @@ from accounts import services as accounts
 from core.audit.models import AuditEntry
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
-from deals.models import Deal, NoticeStatus, Objection, ObjectionStatus, SaleMethod
-from listings.models import NegotiationStatus
+from deals.models import Deal, SaleMethod
 from listings.rules import SaleState
 from tests import factories
 from tests.integration.sales.trading import agreed, market, sign_in, sign_out
 from trading import notices as publicity
+from trading.models import NegotiationStatus, Objection
+from trading.rules import NoticeStatus, ObjectionStatus
 
 EN = {"Accept-Language": "en"}
 REASONS = "The agreed price is far below the valuation report of last year."

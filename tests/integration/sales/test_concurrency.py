@@ -15,11 +15,18 @@ from accounts.models import User
 from core.audit.models import AuditEntry
 from core.domain import DomainError
 from core.extensions import db
-from deals.models import Deal, Objection, PublicityNotice
-from listings.models import ListedSale, ListedSaleStatus, Negotiation, NegotiationStatus
+from deals.models import Deal
 from tests.integration.sales.trading import CALENDAR, hold_deposit, listed_sale, market
 from trading import notices as publicity
 from trading import sales
+from trading.models import (
+    ListedSale,
+    ListedSaleStatus,
+    Negotiation,
+    NegotiationStatus,
+    Objection,
+    PublicityNotice,
+)
 
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 REASONS = "The agreed price is far below the valuation report of last year."

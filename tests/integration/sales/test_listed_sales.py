@@ -8,15 +8,15 @@ import pytest
 from sqlalchemy import select
 
 from accounts.models import OrganisationKind
-from auctions.models import Auction, DepositStatus
+from auctions.models import Auction
 from core.audit.models import AuditEntry
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.workdays import WorkCalendar
 from deals.models import Deal, SaleMethod
-from listings.models import ListedSale, ListedSaleStatus, SaleIntent
 from listings.rules import ListingStatus, SaleState
 from payments import deposits
+from payments.models import DepositStatus
 from tests import factories
 from tests.integration.sales.trading import (
     CALENDAR,
@@ -26,6 +26,7 @@ from tests.integration.sales.trading import (
     market,
 )
 from trading import sales
+from trading.models import ListedSale, ListedSaleStatus, SaleIntent
 
 
 def _as_utc(moment: datetime) -> datetime:

@@ -7,12 +7,12 @@ import pytest
 from accounts.models import OrganisationKind
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
-from deals.models import NoticeStatus, PublicityNotice
-from listings.models import Negotiation, NegotiationMessage, NegotiationStatus
 from listings.rules import SaleState
 from tests import factories
 from tests.integration.sales.trading import CALENDAR, agreed, hold_deposit, listed_sale, market
 from trading import sales
+from trading.models import Negotiation, NegotiationMessage, NegotiationStatus, PublicityNotice
+from trading.rules import NoticeStatus
 
 
 def test_offers_counter_offers_and_acceptance_publish_the_notice(db_session, clock, upload_folder):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from accounts import services as accounts
 from core.extensions import db
 from deals.models import Deal
-from listings.models import ListedSale, ListedSaleStatus, Negotiation, NegotiationStatus
 from listings.rules import SaleState
 from tests.integration.sales.trading import (
     CALENDAR,
@@ -16,6 +15,7 @@ from tests.integration.sales.trading import (
     sign_out,
 )
 from trading import sales
+from trading.models import ListedSale, ListedSaleStatus, Negotiation, NegotiationStatus
 
 EN = {"Accept-Language": "en"}
 

@@ -11,12 +11,12 @@ from flask.testing import FlaskClient
 
 from accounts.models import OrganisationKind, User
 from core.workdays import WorkCalendar
-from deals.models import PublicityNotice
-from listings.models import ListedSale, Listing, Negotiation
+from listings.models import Listing
 from listings.rules import ListingStatus
 from payments import deposits
 from tests import factories
 from trading import sales
+from trading.models import ListedSale, Negotiation, PublicityNotice
 
 CALENDAR = WorkCalendar()
 

@@ -1,45 +1,41 @@
-"""Reactions of auctions to other domains' signals (connected in create_app)."""
+"""Answers of auctions to other domains' signals (connected in create_app)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from flask import current_app
-
-from core.workdays import WorkCalendar
-from deals import signals
-from deals.models import Deal
-from payments import deposits
+from auctions.models import Auction
+from auctions.services import OPEN_STATUSES, auctions_of_listing
+from core.clock import as_utc
+from core.extensions import db
+from listings.models import Listing
+from listings.signals import listing_page
+from payments.signals import deposit_period_end
 
 _connected = False
 
 
-def on_deal_cancelled(
-    deal: Deal, *, now: Any, forfeit_deposits: bool = False, actor_id: int | None = None, **_: Any
-) -> None:
-    """The deposit applied to a cancelled deal is forfeited (winner did not sign) or released.
+def on_listing_page(listing: Listing, **_: Any) -> dict[str, Any]:
+    """The listing page links the listing's open auction, if any."""
+    running = [a for a in auctions_of_listing(listing.id) if a.status in OPEN_STATUSES]
+    return {"open_auction": running[0] if running else None}
 
-    Runs in the cancelling transaction; the deals service commits. Works for every
-    deal a deposit was applied to (auctions and listed sales alike) and is idempotent.
-    """
-    if forfeit_deposits:
-        deposits.forfeit_for_deal(deal, now=now, actor_id=actor_id)
-        return
-    config = current_app.config
-    calendar = WorkCalendar.from_text(
-        config.get("MARKET_HOLIDAYS", ""), config.get("MARKET_WORKDAYS", "")
-    )
-    release_due_at = calendar.add_working_days(
-        now, int(config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5))
-    )
-    deposits.release_for_deal(deal, now=now, release_due_at=release_due_at, actor_id=actor_id)
+
+def on_deposit_period_end(context_type: str, *, context_id: int, **_: Any) -> datetime | None:
+    """When the auction a deposit is owed for ends."""
+    if context_type != "auction":
+        return None
+    auction = db.session.get(Auction, context_id)
+    return None if auction is None else as_utc(auction.ends_at)
 
 
 def connect() -> None:
-    """Connect the signal handlers (idempotent)."""
+    """Connect the receivers (idempotent)."""
     global _connected
     if _connected:
         return
-    # weak=False: the module-level function lives as long as the process anyway.
-    signals.deal_cancelled.connect(on_deal_cancelled, weak=False)
+    # weak=False: the module-level functions live as long as the process anyway.
+    listing_page.connect(on_listing_page, weak=False)
+    deposit_period_end.connect(on_deposit_period_end, weak=False)
     _connected = True

@@ -1,13 +1,17 @@
-"""Reactions of brokers to the deal ledger's signals (connected in create_app)."""
+"""Reactions of brokers to the deal ledger's and the payments' signals (connected in create_app)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from brokers import settlement
+from brokers import matching, settlement
 from deals import signals
 from deals.models import Deal
+from listings.models import TechNeed
+from listings.signals import need_page
+from payments import signals as payment_signals
+from payments.rules import Commission, CommissionPayer
 
 _connected = False
 
@@ -21,10 +25,29 @@ def on_deal_created(deal: Deal, *, now: datetime, actor_id: int | None = None, *
     settlement.record_attribution(deal, now=now, actor_id=actor_id)
 
 
+def on_deal_commissions(deal: Deal, **_: Any) -> list[Commission]:
+    """The commissions the deal owes its brokers, for the payments ledger's accrual."""
+    return [
+        Commission(
+            broker_org_id=item.broker_org_id,
+            payer=CommissionPayer(item.payer.value),
+            amount_minor=item.amount_minor,
+        )
+        for item in settlement.commissions_due(deal)
+    ]
+
+
+def on_need_page(need: TechNeed, *, viewer: Any, now: datetime, **_: Any) -> dict[str, Any]:
+    """The need page offers the matching listings to those who may see them."""
+    return {"may_match": matching.may_match_need(viewer, need, now=now)}
+
+
 def connect() -> None:
     """Connect the signal handlers (idempotent)."""
     global _connected
     if _connected:
         return
     signals.deal_created.connect(on_deal_created, weak=False)
+    payment_signals.deal_commissions.connect(on_deal_commissions, weak=False)
+    need_page.connect(on_need_page, weak=False)
     _connected = True

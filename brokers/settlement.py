@@ -1,6 +1,7 @@
 """What a deal owes its brokers: the contract between brokers and the deal ledger.
 
-The payments settlement (marketplace/payments) asks `commissions_due(deal)` when it
+The payments settlement asks for a deal's commissions (the `payments.signals.deal_commissions`
+signal, answered in `brokers.handlers` with `commissions_due(deal)`) when it
 posts a deal's accruals, and posts one broker-commission entry per item returned.
 The answer must be deterministic and idempotent within a transaction: the first call
 for a deal records the attribution (which mandate, which introduction), later calls

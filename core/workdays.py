@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 
@@ -48,3 +49,12 @@ class WorkCalendar:
 def _dates(text: str | Iterable[str]) -> frozenset[date]:
     parts = text.split(",") if isinstance(text, str) else text
     return frozenset(date.fromisoformat(part.strip()) for part in parts if part.strip())
+
+
+def market_calendar(config: Mapping[str, Any]) -> WorkCalendar:
+    """The market's working days from the settings (MARKET_HOLIDAYS, MARKET_WORKDAYS, time zone)."""
+    return WorkCalendar.from_text(
+        config.get("MARKET_HOLIDAYS", ""),
+        config.get("MARKET_WORKDAYS", ""),
+        config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
+    )

@@ -1,4 +1,7 @@
-"""REST endpoints of listings (flask-smorest, in the OpenAPI document): the same services as the pages."""
+"""REST endpoints of listings (flask-smorest, in the OpenAPI document): the same services as the pages.
+
+The search endpoint (GET /) is attached to this blueprint by `search.api`.
+"""
 
 from __future__ import annotations
 
@@ -8,54 +11,17 @@ from flask_smorest import Blueprint
 
 from accounts.auth import api_actor, api_writer, require_token_for_writes
 from core.clock import now
-from core.i18n import current_locale
 from listings import services
 from listings.schemas import (
     DomainErrorSchema,
     ListingInputSchema,
     ListingOutSchema,
-    SearchArgsSchema,
-    SearchPageSchema,
 )
-from search.backend import FACETS, SearchQuery
-from search.services import listings_for, pick_highlight, search_listings
 
 blp = Blueprint("listings_api", __name__, description="Listings of results (科技成果)")
 
 
 blp.before_request(require_token_for_writes)
-
-
-@blp.route("/")
-@blp.arguments(SearchArgsSchema, location="query")
-@blp.response(200, SearchPageSchema)
-def search(args: dict[str, Any]) -> dict[str, Any]:
-    """Search published listings: text, facet filters, sort and page, with facet counts."""
-    query = SearchQuery(
-        text=args["q"],
-        filters={name: tuple(args[name]) for name in FACETS if args[name]},
-        sort=args["sort"],
-        page=args["page"],
-        per_page=args["per_page"],
-    )
-    result = search_listings(query)
-    by_id = listings_for(result.hits)
-    locale = current_locale()
-    items = []
-    for hit in result.hits:
-        listing = by_id.get(hit.id)
-        if listing is not None:
-            listing.highlights = {
-                part: pick_highlight(hit, part, locale) for part in ("title", "summary")
-            }
-            items.append(listing)
-    return {
-        "items": items,
-        "total": result.total,
-        "page": args["page"],
-        "per_page": args["per_page"],
-        "facets": result.facets,
-    }
 
 
 @blp.route("/<int:listing_id>")

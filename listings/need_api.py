@@ -9,62 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext
 from flask_smorest import Blueprint
 
 from accounts.auth import api_actor, api_reader, api_writer, require_token_for_writes
-from brokers import matching
 from core.clock import now
-from core.i18n import current_locale
 from listings import needs
 from listings.need_rules import NeedInput
 from listings.need_schemas import (
-    ListingMatchOutSchema,
     MyNeedsArgsSchema,
     NeedCloseSchema,
     NeedInputSchema,
     NeedOutSchema,
-    NeedSearchArgsSchema,
-    NeedSearchPageSchema,
 )
 from listings.schemas import DomainErrorSchema
-from search.needs import NEED_FACETS
-from search.services import make_need_query, needs_for, run_need_search
 
 blp = Blueprint("needs_api", __name__, description="Technology needs (技术需求) and matching")
 _TOKEN = {"security": [{"bearerAuth": []}]}
 
 
 blp.before_request(require_token_for_writes)
-
-
-@blp.route("/")
-@blp.arguments(NeedSearchArgsSchema, location="query")
-@blp.response(200, NeedSearchPageSchema)
-def search(args: dict[str, Any]) -> dict[str, Any]:
-    """Search open needs: text, facet filters (field, ipc_section, transfer_mode, region, budget_band), sort, page."""
-    query = make_need_query(
-        text=args["q"],
-        filters={facet: args[facet] for facet in NEED_FACETS if args[facet]},
-        sort=args["sort"],
-        page=args["page"],
-        per_page=args["per_page"],
-    )
-    result = run_need_search(query).result
-    by_id = needs_for(result.hits)
-    items = []
-    for hit in result.hits:
-        need = by_id.get(hit.id)
-        if need is not None:
-            need.highlights = hit.highlights  # type: ignore[attr-defined]
-            items.append(need)
-    return {
-        "items": items,
-        "total": result.total,
-        "page": query.page,
-        "per_page": query.per_page,
-        "facets": result.facets,
-    }
 
 
 @blp.route("/mine")
@@ -126,22 +89,3 @@ def close(data: dict[str, Any], need_id: int) -> Any:
 def withdraw(data: dict[str, Any], need_id: int) -> Any:
     """Withdraw an open need from the market, with an optional reason."""
     return needs.withdraw_need(api_writer(), need_id, now=now(), reason=data["reason"])
-
-
-@blp.route("/<int:need_id>/matches")
-@blp.response(200, ListingMatchOutSchema(many=True))
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
-def matches(need_id: int) -> Any:
-    """Listings matching a need, best first, with a score (0–100) and the reasons."""
-    locale = current_locale()
-    found = matching.matches_for_need(api_reader(), need_id, now=now())
-    return [
-        {
-            "listing_id": m.listing.id,
-            "title": m.listing.title(locale),
-            "score": m.score,
-            "reasons": [{"code": r.code, "text": r.text(gettext)} for r in m.reasons],
-        }
-        for m in found
-    ]

@@ -12,7 +12,6 @@ from core.money import Money
 from listings.need_rules import NeedInput, NeedStatus
 from listings.rules import FIELDS, TransferMode
 from listings.schemas import OrganisationRefSchema, split_list
-from search.needs import NEED_SORTS
 
 _required = {"required": N_("This field is required.")}
 
@@ -142,35 +141,6 @@ class NeedCloseSchema(Schema):
         unknown = EXCLUDE
 
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
-
-
-class NeedSearchArgsSchema(Schema):
-    """Query string of GET /api/v1/needs."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    q = fields.String(load_default="")
-    sort = fields.String(load_default="relevance", validate=validate.OneOf(list(NEED_SORTS)))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    field = fields.List(fields.String(), load_default=list)
-    ipc_section = fields.List(fields.String(), load_default=list)
-    transfer_mode = fields.List(fields.String(), load_default=list)
-    region = fields.List(fields.String(), load_default=list)
-    budget_band = fields.List(fields.String(), load_default=list)
-
-
-class NeedSearchPageSchema(Schema):
-    """A page of open needs with the facet counts of all matches."""
-
-    items = fields.List(fields.Nested(NeedOutSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    facets = fields.Dict(
-        keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer())
-    )
 
 
 class MyNeedsArgsSchema(Schema):

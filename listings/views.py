@@ -19,20 +19,17 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
-from auctions.services import OPEN_STATUSES, auctions_of_listing
 from core.audit.services import history
 from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.files import send_document
 from core.forms import FieldErrors, domain_errors
+from core.signals import merged_from_signal
 from core.storage import evidence_path
 from listings import services
 from listings.rules import EVIDENCE_KINDS, FIELDS, IPKind, ListingStatus, TransferMode
 from listings.schemas import ListingInputSchema, editor_form_to_input
-from search.services import similar_listings
-from trading import sales
-from trading.views import market_calendar
-from valuation.views import listing_panel as valuation_panel
+from listings.signals import listing_page
 
 bp = Blueprint("listings", __name__)
 
@@ -53,27 +50,21 @@ def _editor_context(**extra: object) -> dict:
 
 @bp.route("/listings/<int:listing_id>")
 def detail(listing_id: int) -> str:
-    """A listing as buyers see it; owners and reviewers also see its state and history."""
+    """A listing as buyers see it; owners and reviewers also see its state and history.
+
+    The panels (sale, auction, valuation, similar listings) come from their domains,
+    which answer the `listing_page` signal.
+    """
     listing = services.visible_listing(current_user, listing_id)
     owner = services.is_owner(current_user, listing)
     show_history = owner or (current_user.is_authenticated and current_user.can_review)
-    published = listing.status == ListingStatus.PUBLISHED
-    sale_panel = (
-        sales.sale_panel_context(current_user, listing, now(), calendar=market_calendar())
-        if published
-        else None
-    )
-    running = [a for a in auctions_of_listing(listing.id) if a.status in OPEN_STATUSES]
     return render_template(
         "listings/detail.html",
         listing=listing,
         owner=owner,
         fields=FIELDS,
         history=history("listing", listing.id) if show_history else [],
-        similar=similar_listings(listing.id, 4) if published else [],
-        sale_panel=sale_panel,
-        open_auction=running[0] if running else None,
-        **valuation_panel(listing),
+        **merged_from_signal(listing_page, listing, viewer=current_user, now=now()),
     )
 
 

@@ -40,10 +40,8 @@ def _init_extensions(app: Flask) -> None:
     from core import errors, i18n
     from core.extensions import api, csrf, db, migrate
     from core.sqlite import configure_sqlite
-    from marketplace import (
-        labels,
-        model_registry,  # noqa: F401  (all tables in the metadata)
-    )
+    from listings import labels
+    from marketplace import model_registry  # noqa: F401  (all tables in the metadata)
 
     db.init_app(app)
     with app.app_context():
@@ -55,24 +53,39 @@ def _init_extensions(app: Flask) -> None:
     auth.init_app(app)
     api.init_app(app)
     errors.init_app(app)
-    from auctions import handlers
-
-    handlers.connect()
     import payments
-
-    payments.init_app(app)
-    from brokers import handlers as broker_handlers
-
-    broker_handlers.connect()
     import search
 
+    payments.init_app(app)
     search.init_app(app)
+    _connect_handlers()
+
+
+def _connect_handlers() -> None:
+    """Each domain answers the signals of the domains below it (see docs/architecture.md)."""
+    from auctions import handlers as auction_handlers
+    from brokers import handlers as broker_handlers
+    from search import handlers as search_handlers
+    from trading import handlers as trading_handlers
+    from valuation import handlers as valuation_handlers
+
+    for handlers in (
+        trading_handlers,
+        auction_handlers,
+        valuation_handlers,
+        search_handlers,
+        broker_handlers,
+    ):
+        handlers.connect()
 
 
 def _register_blueprints(app: Flask) -> None:
+    # Routes that higher domains attach to lower domains' blueprints (search pages and
+    # endpoints, need matches) must be imported before those blueprints are registered.
     from accounts.views import bp as accounts_views
     from auctions.api import blp as auctions_api
     from auctions.views import bp as auctions_views
+    from brokers import matching_api  # noqa: F401
     from brokers.api import blp as brokers_api
     from brokers.matching_views import bp as matching_views
     from brokers.views import bp as brokers_views
@@ -87,6 +100,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.review.views import bp as review_views
     from payments.api import blp as payments_api
     from payments.views import bp as payments_views
+    from search import api as search_api  # noqa: F401
+    from search import need_pages  # noqa: F401
     from search.views import bp as search_views
     from trading.api import blp as sales_api
     from trading.notice_views import bp as publicity_views
@@ -137,7 +152,11 @@ def _register_cli(app: Flask) -> None:
     from marketplace.demo.cli import demo_cli
     from payments.cli import payments_cli
     from search.cli import search_cli
+    from trading.cli import close_notices, close_sales
 
+    # Trading's cron commands keep the groups they were first published under.
+    listings_cli.add_command(close_sales)
+    deals_cli.add_command(close_notices)
     for group in (
         accounts_cli,
         audit_cli,

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
+from core.workdays import market_calendar
 from deals import signals
 from deals.models import Deal
-from payments import services
+from payments import deposits, services
 
 _connected = False
 
@@ -18,6 +21,24 @@ _connected = False
 def on_deal_created(deal: Deal, *, now: Any, actor_id: int | None = None, **_: Any) -> None:
     """Post the new deal's accrual (price, fee, commissions)."""
     services.accrue(deal, now=now, actor_id=actor_id)
+
+
+def on_deal_cancelled_deposits(
+    deal: Deal, *, now: Any, forfeit_deposits: bool = False, actor_id: int | None = None, **_: Any
+) -> None:
+    """The deposit applied to a cancelled deal is forfeited (winner did not sign) or released.
+
+    Works for every deal a deposit was applied to (auctions and listed sales alike)
+    and is idempotent.
+    """
+    if forfeit_deposits:
+        deposits.forfeit_for_deal(deal, now=now, actor_id=actor_id)
+        return
+    config = current_app.config
+    release_due_at = market_calendar(config).add_working_days(
+        now, int(config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5))
+    )
+    deposits.release_for_deal(deal, now=now, release_due_at=release_due_at, actor_id=actor_id)
 
 
 def on_deal_cancelled(deal: Deal, *, now: Any, actor_id: int | None = None, **_: Any) -> None:
@@ -30,6 +51,9 @@ def connect() -> None:
     global _connected
     if _connected:
         return
+    # weak=False: the module-level functions live as long as the process anyway.
     signals.deal_created.connect(on_deal_created, weak=False)
+    # Deposits first, then the accrual's reversal: the order the ledger has always seen.
+    signals.deal_cancelled.connect(on_deal_cancelled_deposits, weak=False)
     signals.deal_cancelled.connect(on_deal_cancelled, weak=False)
     _connected = True

@@ -20,12 +20,12 @@ from sqlalchemy import or_, select
 
 from accounts.models import Organisation, User
 from accounts.services import require_reviewer
-from auctions.models import Auction
 from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied
 from core.extensions import db
+from core.signals import values_from_signal
 from deals.models import Deal, DealStatus
-from payments import deposit_ledger, ledger, rules, stripe_channel
+from payments import deposit_ledger, ledger, rules, signals, stripe_channel
 from payments.models import (
     ConnectedAccount,
     Deposit,
@@ -38,14 +38,12 @@ from payments.models import (
 )
 from payments.rules import (
     Account,
-    CommissionPayer,
     EntryKind,
     Leg,
     PaymentChannel,
     PaymentStatus,
     PayoutStatus,
 )
-from trading.models import ListedSale
 
 log = logging.getLogger(__name__)
 
@@ -118,16 +116,8 @@ def _move(payment: Payment, target: PaymentStatus, now: datetime, actor_id: int 
 
 
 def _commissions(deal: Deal) -> list[rules.Commission]:
-    from brokers.settlement import commissions_due
-
-    return [
-        rules.Commission(
-            broker_org_id=item.broker_org_id,
-            payer=CommissionPayer(item.payer.value),
-            amount_minor=item.amount_minor,
-        )
-        for item in commissions_due(deal)
-    ]
+    """The commissions the deal owes, as its brokers' domain answers `deal_commissions`."""
+    return values_from_signal(signals.deal_commissions, deal, flatten=True)
 
 
 def accrue(deal: Deal, *, now: datetime, actor_id: int | None = None) -> LedgerTransaction:
@@ -313,15 +303,11 @@ def own_deposit(actor: User | None, deposit_id: int) -> Deposit:
 
 
 def period_end_of(deposit: Deposit) -> datetime | None:
-    """When the auction or listed sale of a deposit ends."""
-    from core.clock import as_utc
-
-    context: Auction | ListedSale | None
-    if deposit.context_type == "auction":
-        context = db.session.get(Auction, deposit.context_id)
-    else:
-        context = db.session.get(ListedSale, deposit.context_id)
-    return None if context is None else as_utc(context.ends_at)
+    """When the auction or listed sale of a deposit ends (its owner answers the signal)."""
+    ends = values_from_signal(
+        signals.deposit_period_end, deposit.context_type, context_id=deposit.context_id
+    )
+    return ends[0] if ends else None
 
 
 # --- paying by card ---------------------------------------------------------------------------

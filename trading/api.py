@@ -15,7 +15,7 @@ from accounts.auth import api_reader, api_writer, require_token_for_writes
 from accounts.models import User
 from core.clock import now
 from core.domain import N_, PermissionDenied, ValidationFailed
-from core.workdays import WorkCalendar
+from core.workdays import market_calendar
 from trading import notices as publicity
 from trading import sales
 from trading.models import ListedSaleStatus
@@ -48,15 +48,6 @@ _TOKEN = {"security": [{"bearerAuth": []}]}
 blp.before_request(require_token_for_writes)
 
 
-def _calendar() -> WorkCalendar:
-    config = current_app.config
-    return WorkCalendar.from_text(
-        config.get("MARKET_HOLIDAYS", ""),
-        config.get("MARKET_WORKDAYS", ""),
-        config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
-    )
-
-
 def _intent_out(sale_id: int, actor: User) -> dict[str, Any]:
     sale = sales.get_sale(sale_id)
     intent = sales.intent_of(actor, sale)
@@ -84,7 +75,7 @@ def list_sales(args: dict[str, Any]) -> Any:
     """Listed sales (open ones by default; ?status=no_buyer|sold|auctioned|withdrawn|all)."""
     status = None if args["status"] == "all" else ListedSaleStatus(args["status"])
     items = sales.sales(status=status)
-    calendar = _calendar()
+    calendar = market_calendar(current_app.config)
     items = [sales.close_if_due(sale, now=now(), calendar=calendar) for sale in items]
     return [sale for sale in items if status is None or sale.status == status]
 
@@ -107,7 +98,7 @@ def start_sale(data: dict[str, Any]) -> Any:
         working_days=data.get("working_days") or config["LISTING_PERIOD_WORKING_DAYS"],
         deposit_minor=data.get("deposit_minor"),
         now=now(),
-        calendar=_calendar(),
+        calendar=market_calendar(current_app.config),
         deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
     )
 
@@ -117,7 +108,9 @@ def start_sale(data: dict[str, Any]) -> Any:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def get_sale(sale_id: int) -> Any:
     """One listed sale (closed first if its period is over)."""
-    return sales.close_if_due(sales.get_sale(sale_id), now=now(), calendar=_calendar())
+    return sales.close_if_due(
+        sales.get_sale(sale_id), now=now(), calendar=market_calendar(current_app.config)
+    )
 
 
 @blp.route("/<int:sale_id>/intents", methods=["POST"])
@@ -217,7 +210,7 @@ def accept(negotiation_id: int) -> Any:
         api_writer(),
         negotiation_id,
         now=now(),
-        calendar=_calendar(),
+        calendar=market_calendar(current_app.config),
         publicity_days=current_app.config["PUBLICITY_DAYS"],
     )
 

@@ -960,7 +960,7 @@ def sale_panel_context(
 ) -> dict[str, Any]:
     """What the sale panel of a listing page shows, closing a due sale or notice first.
 
-    Pass the market's calendar (`trading.views.market_calendar()`); without it
+    Pass the market's calendar (`core.workdays.market_calendar(config)`); without it
     deposits are released on weekdays only.
     """
     calendar = calendar or WorkCalendar()

@@ -16,7 +16,7 @@ from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.forms import FieldErrors, domain_errors, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
-from core.workdays import WorkCalendar
+from core.workdays import market_calendar
 from listings import services as listings
 from trading import notices as publicity
 from trading import sales
@@ -30,16 +30,6 @@ from trading.schemas import (
 )
 
 bp = Blueprint("sales", __name__)
-
-
-def market_calendar() -> WorkCalendar:
-    """The market's working days (MARKET_HOLIDAYS, MARKET_WORKDAYS settings)."""
-    config = current_app.config
-    return WorkCalendar.from_text(
-        config.get("MARKET_HOLIDAYS", ""),
-        config.get("MARKET_WORKDAYS", ""),
-        config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"),
-    )
 
 
 def _release_days() -> int:
@@ -130,7 +120,7 @@ def deposit_status_label(status: Any) -> tuple[str, str]:
 @bp.route("/sales")
 def index() -> str:
     """Listed sales in their listing period, ending soonest first."""
-    calendar = market_calendar()
+    calendar = market_calendar(current_app.config)
     items = [
         sales.close_if_due(sale, now=now(), calendar=calendar)
         for sale in sales.sales(status=ListedSaleStatus.OPEN)
@@ -160,7 +150,7 @@ def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
                     working_days=data.get("working_days") or config["LISTING_PERIOD_WORKING_DAYS"],
                     deposit_minor=data.get("deposit_minor"),
                     now=now(),
-                    calendar=market_calendar(),
+                    calendar=market_calendar(current_app.config),
                     deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
                 )
             except DomainError as error:
@@ -193,7 +183,9 @@ def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
 def _sale_page(
     sale_id: int, *, errors: FieldErrors | None = None, status: int = 200
 ) -> tuple[str, int]:
-    sale = sales.close_if_due(sales.get_sale(sale_id), now=now(), calendar=market_calendar())
+    sale = sales.close_if_due(
+        sales.get_sale(sale_id), now=now(), calendar=market_calendar(current_app.config)
+    )
     listing = listings.get_listing(sale.listing_id)
     owner = listings.is_owner(current_user, listing)
     intent = sales.intent_of(current_user, sale)
@@ -289,7 +281,7 @@ def cancel(sale_id: int) -> Response | tuple[str, int]:
             current_user,
             sale_id,
             now=now(),
-            calendar=market_calendar(),
+            calendar=market_calendar(current_app.config),
             release_working_days=_release_days(),
         )
     except DomainError as error:
@@ -307,7 +299,7 @@ def relist(sale_id: int) -> Response | tuple[str, int]:
             current_user,
             sale_id,
             now=now(),
-            calendar=market_calendar(),
+            calendar=market_calendar(current_app.config),
             deposit_bps=current_app.config["DEFAULT_DEPOSIT_BPS"],
         )
     except DomainError as error:
@@ -438,7 +430,7 @@ def accept(negotiation_id: int) -> Response | tuple[str, int]:
             current_user,
             negotiation_id,
             now=now(),
-            calendar=market_calendar(),
+            calendar=market_calendar(current_app.config),
             publicity_days=current_app.config["PUBLICITY_DAYS"],
         )
     except DomainError as error:

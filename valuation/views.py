@@ -376,14 +376,3 @@ def queue() -> str:
     return render_template(
         "valuation/queue.html", open=lists["open"], mine=lists["mine"], STATUS=REQUEST_STATUS
     )
-
-
-def listing_panel(listing: Listing) -> dict[str, Any]:
-    """What the listing page shows: the latest range and the reader's valuation actions."""
-    moment = now()
-    return {
-        "valuation": services.latest_for_listing(listing.id),
-        "valuation_may_compute": services.may_compute(current_user, listing, now=moment),
-        "valuation_may_request": services.may_request(current_user, listing),
-        "valuation_open_request": services.open_request_of(current_user, listing.id),
-    }

@@ -1,0 +1,14 @@
+"""Signals of listings; higher domains answer them without listings knowing them."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the Listing shown on its page; kwargs: viewer (the current user or anonymous),
+# now. Receivers return a dict of template context (their panel: sale, auction,
+# valuation, similar listings) or None; see core.signals.merged_from_signal.
+listing_page = _signals.signal("listing-page")
+
+# sender: the TechNeed shown on its page; kwargs: viewer, now. Receivers return a dict
+# of template context (e.g. brokers: may_match) or None.
+need_page = _signals.signal("need-page")

@@ -1,0 +1,14 @@
+"""Signals of payments; higher domains answer them without payments knowing them."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the Deal whose accrual is being posted. Receivers return an iterable of
+# payments.rules.Commission (the commissions the deal owes), deterministic and
+# idempotent within the transaction; see core.signals.values_from_signal.
+deal_commissions = _signals.signal("deal-commissions")
+
+# sender: a deposit's context_type ("auction", "listed_sale"); kwargs: context_id.
+# The receiver that owns that context returns when its period ends (UTC), else None.
+deposit_period_end = _signals.signal("deposit-period-end")

@@ -1,0 +1,47 @@
+"""Answers of trading to other domains' signals (connected in create_app)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from core.clock import as_utc
+from core.extensions import db
+from core.workdays import market_calendar
+from listings.models import Listing
+from listings.rules import ListingStatus
+from listings.signals import listing_page
+from payments.signals import deposit_period_end
+from trading import sales
+from trading.models import ListedSale
+
+_connected = False
+
+
+def on_listing_page(listing: Listing, *, viewer: Any, now: datetime, **_: Any) -> dict[str, Any]:
+    """The sale panel of a published listing: its listed sale, intents, negotiation."""
+    if listing.status != ListingStatus.PUBLISHED:
+        return {"sale_panel": None}
+    calendar = market_calendar(current_app.config)
+    return {"sale_panel": sales.sale_panel_context(viewer, listing, now, calendar=calendar)}
+
+
+def on_deposit_period_end(context_type: str, *, context_id: int, **_: Any) -> datetime | None:
+    """When the listed sale a deposit is owed for ends."""
+    if context_type != "listed_sale":
+        return None
+    sale = db.session.get(ListedSale, context_id)
+    return None if sale is None else as_utc(sale.ends_at)
+
+
+def connect() -> None:
+    """Connect the receivers (idempotent)."""
+    global _connected
+    if _connected:
+        return
+    # weak=False: the module-level functions live as long as the process anyway.
+    listing_page.connect(on_listing_page, weak=False)
+    deposit_period_end.connect(on_deposit_period_end, weak=False)
+    _connected = True

@@ -1,0 +1,31 @@
+"""Answers of valuation to other domains' signals (connected in create_app)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from listings.models import Listing
+from listings.signals import listing_page
+from valuation import services
+
+_connected = False
+
+
+def on_listing_page(listing: Listing, *, viewer: Any, now: datetime, **_: Any) -> dict[str, Any]:
+    """The valuation panel: the latest range and the reader's valuation actions."""
+    return {
+        "valuation": services.latest_for_listing(listing.id),
+        "valuation_may_compute": services.may_compute(viewer, listing, now=now),
+        "valuation_may_request": services.may_request(viewer, listing),
+        "valuation_open_request": services.open_request_of(viewer, listing.id),
+    }
+
+
+def connect() -> None:
+    """Connect the receivers (idempotent)."""
+    global _connected
+    if _connected:
+        return
+    listing_page.connect(on_listing_page, weak=False)
+    _connected = True

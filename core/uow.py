@@ -1,0 +1,159 @@
+"""The unit of work: one transaction per use case, committed once, then its after-commit steps.
+
+Services flush and never commit. Whoever starts a use case (a view, an API
+endpoint, a CLI command, a job) opens one unit of work around it:
+
+    with unit_of_work():
+        listing = services.publish(actor, listing_id, now=now())
+
+It commits once when the block ends, or rolls back if it raises, and only then
+runs the steps the use case asked for after the commit (`after_commit`: drain
+the outbox, call Stripe, send mail) or after a rollback (`on_rollback`: remove
+a file stored for a row that was never saved). A step that fails is logged and
+does not undo the commit: what it does is derived, and retried from the outbox.
+
+`writer=True` takes SQLite's write lock before the first read, so concurrent
+writers queue instead of failing with "database is locked" (PostgreSQL use
+cases lock their rows with FOR UPDATE instead).
+
+`init_app` adds two checks to every request: a request that wrote but did not
+commit (a use case run outside a unit of work: its writes are lost) and a GET or
+HEAD request that wrote at all. Both raise under TESTING and are logged
+otherwise. The few GET views that may write (lazy closing of what is due, until
+the job runner takes it over) say so with `@writes_on_get(reason)`, and the
+places that write on any request say so with `permit_get_write(reason)`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from werkzeug.wrappers import Response
+
+from core.extensions import db
+from core.sqlite import queue_as_writer
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[], None]
+View = Callable[..., object]
+_AFTER_COMMIT = "uow_after_commit"
+_ON_ROLLBACK = "uow_on_rollback"
+_UNCOMMITTED = "uow_uncommitted"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def after_commit(step: Step) -> None:
+    """Run `step` once the current transaction has committed (dropped if it rolls back)."""
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(step)
+
+
+def on_rollback(step: Step) -> None:
+    """Run `step` if the current transaction rolls back (dropped if it commits)."""
+    db.session.info.setdefault(_ON_ROLLBACK, []).append(step)
+
+
+@contextmanager
+def unit_of_work(*, writer: bool = False) -> Iterator[None]:
+    """Open a unit of work: commit once at the end, roll back on an exception."""
+    session = db.session
+    if writer:
+        queue_as_writer(session)
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _run(steps: list[Step], moment: str) -> None:
+    for step in steps:
+        try:
+            step()
+        except Exception:
+            log.exception("unit of work: a step %s failed: %r", moment, step)
+
+
+def writes_on_get(reason: str) -> Callable[[View], View]:
+    """Mark a GET view that may write, with the reason (kept short: see docs/architecture.md)."""
+
+    def mark(view: View) -> View:
+        view.writes_on_get = reason  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def permit_get_write(reason: str) -> None:
+    """Allow the current request to write although it is a GET (e.g. a token's last use)."""
+    if has_request_context():
+        g.get_write_permitted = reason
+
+
+def _wrote(session: Session) -> None:
+    session.info[_UNCOMMITTED] = True
+    if has_request_context():
+        g.request_wrote = True
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: object) -> None:
+    _wrote(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _wrote(state.session)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop(_UNCOMMITTED, None)
+    session.info.pop(_ON_ROLLBACK, None)
+    steps = session.info.pop(_AFTER_COMMIT, [])
+    if steps:
+        _run(steps, "after the commit")
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.nested:
+        return  # a SAVEPOINT rolled back; the outer transaction goes on
+    session.info.pop(_UNCOMMITTED, None)
+    session.info.pop(_AFTER_COMMIT, None)
+    steps = session.info.pop(_ON_ROLLBACK, [])
+    if steps:
+        _run(steps, "after the rollback")
+
+
+def init_app(app: Flask) -> None:
+    """Check every request: no writes left uncommitted, no writes on GET (see the module doc)."""
+    app.after_request(_check_request)
+
+
+def _check_request(response: Response) -> Response:
+    problems = []
+    if db.session.info.get(_UNCOMMITTED):
+        problems.append("wrote outside a unit of work (the writes are rolled back)")
+    view = current_app.view_functions.get(request.endpoint or "")
+    if (
+        current_app.config.get("CHECK_GET_WRITES", False)
+        and request.method in SAFE_METHODS
+        and g.get("request_wrote")
+        and not getattr(view, "writes_on_get", None)
+        and not g.get("get_write_permitted")
+    ):
+        problems.append(f"{request.method} request wrote to the database")
+    for problem in problems:
+        message = f"{request.method} {request.path} ({request.endpoint}): {problem}"
+        if current_app.testing:
+            raise RuntimeError(message)
+        log.error(message)
+    return response

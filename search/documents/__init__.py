@@ -9,7 +9,7 @@ register theirs in `search.documents.listings` and `search.documents.needs`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -49,6 +49,30 @@ class DocumentIndex(Protocol):
 
 
 @dataclass(frozen=True)
+class ElasticsearchSpec:
+    """How a kind lives on Elasticsearch: its own versioned index behind `<alias><alias_suffix>`.
+
+    `field_weights` are the bm25 weights of the analysed fields (every query
+    word is required in one of them); `related_fields` those that `related()`
+    matches on; `sorts` the request's sort of each sort name ("relevance" by
+    score, "newest" also when there is nothing to rank by); `stored` the
+    source fields of the original texts under the names `highlights` knows;
+    `fuzzy` whether a query matching nothing is tried again with typos.
+    """
+
+    alias_suffix: str
+    mappings: dict[str, Any]
+    to_source: Callable[[Any], dict[str, Any]]
+    field_weights: dict[str, float]
+    related_fields: tuple[str, ...]
+    facets: tuple[str, ...]
+    sorts: dict[str, list[dict[str, Any]]]
+    stored: dict[str, str]
+    highlights: Callable[[Mapping[str, str], Sequence[Any], Sequence[str]], dict[str, str]]
+    fuzzy: bool = False
+
+
+@dataclass(frozen=True)
 class DocumentKind:
     """The definition of one kind of search document (see the module docstring).
 
@@ -68,4 +92,5 @@ class DocumentKind:
     is_searchable: Callable[[Any], bool]
     to_document: Callable[[Any], Any]
     index_of: Callable[[SearchBackend], DocumentIndex]
+    elasticsearch: ElasticsearchSpec
     load_options: Callable[[], Sequence[LoaderOption]] = tuple

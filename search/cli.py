@@ -8,89 +8,92 @@ import click
 from flask.cli import AppGroup
 
 from search.backend import SearchBackend, SearchUnavailable
-from search.indexer import (
-    drain_all,
-    is_versioned,
-    last_failure,
-    published_count,
-    reindex,
-)
-from search.need_indexer import (
-    drain_all_needs,
-    has_pending_needs,
-    open_need_count,
-    reindex_needs,
-)
+from search.circuit import last_failure
+from search.documents import DocumentKind
+from search.documents.registry import KINDS
+from search.indexer import drain_all, has_pending, searchable_count
+from search.rebuild import is_versioned, reindex
 
 search_cli = AppGroup("search", help="Search index maintenance.")
 
 
 @search_cli.command("reindex")
-@click.option("--batch-size", default=500, show_default=True, help="Listings per bulk request.")
+@click.option("--batch-size", default=500, show_default=True, help="Documents per bulk request.")
 @click.option(
     "--if-empty", is_flag=True, help="Only when the primary index holds no document (make run)."
 )
 def reindex_command(batch_size: int, if_empty: bool) -> None:
-    """Rebuild the search index from the database (published listings only).
+    """Rebuild the search indices from the database (published listings, open needs, ...).
 
     Elasticsearch: a new versioned index is filled, then the alias moves to it
     atomically and the old index is removed, so search never goes dark. The
     embedded fallback (when Elasticsearch is the primary) is rebuilt as well.
+    With --if-empty only the kinds whose primary index is empty are rebuilt,
+    and nothing when the first kind (listings) has documents and the rest too.
     """
     from search import get_backend, get_fallback
 
     primary, fallback = get_backend(), get_fallback()
+    kinds = KINDS
     if if_empty:
+        main = KINDS[0]
         try:
-            count = primary.count()
+            count = main.index_of(primary).count()
         except Exception as exc:
             raise click.ClickException(f"{primary.name} cannot be reached: {exc}") from exc
         if count:
-            click.echo(f"The {primary.name} index holds {count} listings; not rebuilding it.")
-            if not primary.needs.count() and open_need_count():
-                _rebuild_needs(primary, fallback, batch_size)  # e.g. an index from before needs
-            return
-    expected = published_count()
+            click.echo(f"The {primary.name} index holds {count} {main.label}; not rebuilding it.")
+            # e.g. an index from before a later kind of document existed
+            kinds = tuple(
+                kind
+                for kind in KINDS[1:]
+                if not kind.index_of(primary).count() and searchable_count(kind)
+            )
+    for kind in kinds:
+        _rebuild_kind(kind, primary, fallback, batch_size)
+
+
+def _rebuild_kind(
+    kind: DocumentKind, primary: SearchBackend, fallback: SearchBackend | None, batch_size: int
+) -> None:
+    """Rebuild one kind on the fallback (if any), then on the primary."""
+    expected = searchable_count(kind)
     if fallback is not None and fallback is not primary:
         # First the local fallback (it does not mark events processed: the primary decides).
-        _rebuild(fallback, expected, batch_size, "Embedded fallback", mark_processed=False)
-    label = "Elasticsearch (new index)" if is_versioned(primary) else primary.name.capitalize()
-    _rebuild(primary, expected, batch_size, label, mark_processed=True)
-    _rebuild_needs(primary, fallback, batch_size)
-
-
-def _rebuild_needs(primary: SearchBackend, fallback: SearchBackend | None, batch_size: int) -> None:
-    """Rebuild the technology needs of each index (after the listings)."""
-    backends = [fallback] if fallback is not None and fallback is not primary else []
-    for backend in [*backends, primary]:
-        start = time.perf_counter()
-        try:
-            total = reindex_needs(backend, batch_size=batch_size, mark_processed=backend is primary)
-        except SearchUnavailable as exc:
-            raise click.ClickException(
-                f"{backend.name} cannot be reached, its needs index is unchanged: {exc}"
-            ) from exc
-        elapsed = time.perf_counter() - start
-        click.echo(f"{backend.name}: indexed {total} technology needs in {elapsed:.1f} s.")
+        _rebuild(kind, fallback, expected, batch_size, "Embedded fallback", mark_processed=False)
+    versioned = is_versioned(kind.index_of(primary))
+    label = "Elasticsearch (new index)" if versioned else primary.name.capitalize()
+    _rebuild(kind, primary, expected, batch_size, label, mark_processed=True)
 
 
 def _rebuild(
-    backend: SearchBackend, expected: int, batch_size: int, label: str, *, mark_processed: bool
+    kind: DocumentKind,
+    backend: SearchBackend,
+    expected: int,
+    batch_size: int,
+    label: str,
+    *,
+    mark_processed: bool,
 ) -> None:
     start = time.perf_counter()
     try:
         with click.progressbar(length=expected, label=f"{label:<26}", show_pos=True) as bar:
             total = reindex(
-                backend, batch_size=batch_size, progress=bar.update, mark_processed=mark_processed
+                backend,
+                batch_size=batch_size,
+                progress=bar.update,
+                mark_processed=mark_processed,
+                kind=kind,
             )
     except SearchUnavailable as exc:
         raise click.ClickException(
-            f"{backend.name} cannot be reached, the index in use is unchanged: {exc}"
+            f"{backend.name} cannot be reached, its {kind.label} index is unchanged: {exc}"
         ) from exc
     elapsed = time.perf_counter() - start
     rate = total / elapsed if elapsed else 0.0
     click.echo(
-        f"{backend.name}: indexed {total} listings in {elapsed:.1f} s ({rate:.0f} listings/s)."
+        f"{backend.name}: indexed {total} {kind.label} in {elapsed:.1f} s "
+        f"({rate:.0f} {kind.label}/s)."
     )
 
 
@@ -103,17 +106,16 @@ def drain_command(limit: int) -> None:
     """
     from search import get_backend
 
-    report = drain_all(limit=limit)
-    click.echo(
-        f"Processed {report.events} events: {report.indexed} indexed, {report.deleted} removed, "
-        f"{report.failed} failed, {report.deferred} waiting."
-    )
-    needs = drain_all_needs(limit=limit)
-    click.echo(
-        f"Technology needs: {needs.events} events, {needs.indexed} indexed, "
-        f"{needs.deleted} removed, {needs.failed} failed, {needs.deferred} waiting."
-    )
-    if report.failed or report.deferred or needs.failed or needs.deferred:
+    stuck = False
+    for kind in KINDS:
+        report = drain_all(limit=limit, kind=kind)
+        click.echo(
+            f"{kind.label.capitalize()}: processed {report.events} events: "
+            f"{report.indexed} indexed, {report.deleted} removed, "
+            f"{report.failed} failed, {report.deferred} waiting."
+        )
+        stuck = stuck or bool(report.failed or report.deferred)
+    if stuck:
         error = last_failure(get_backend())
         if error:
             click.echo(f"The search backend is failing: {error}", err=True)
@@ -122,28 +124,22 @@ def drain_command(limit: int) -> None:
 
 @search_cli.command("status")
 def status_command() -> None:
-    """The backends, whether they answer, how many listings they hold, pending events."""
+    """The backends, whether they answer, how many documents they hold, pending events."""
     from search import all_backends
-    from search.indexer import has_pending
 
     for backend in all_backends():
         healthy = backend.healthy()
-        count = "?"
-        if healthy:
-            try:
-                count = str(backend.count())
-            except Exception as exc:
-                count = f"? ({exc})"
-        needs = "?"
-        if healthy:
-            try:
-                needs = str(backend.needs.count())
-            except Exception as exc:
-                needs = f"? ({exc})"
-        click.echo(
-            f"{backend.name}: {'up' if healthy else 'DOWN'}, {count} listings, {needs} needs"
-        )
-    click.echo(f"published listings: {published_count()}")
-    click.echo(f"open technology needs: {open_need_count()}")
-    pending_events = has_pending() or has_pending_needs()
+        counts = []
+        for kind in KINDS:
+            count = "?"
+            if healthy:
+                try:
+                    count = str(kind.index_of(backend).count())
+                except Exception as exc:
+                    count = f"? ({exc})"
+            counts.append(f"{count} {kind.name}")
+        click.echo(f"{backend.name}: {'up' if healthy else 'DOWN'}, {', '.join(counts)}")
+    for kind in KINDS:
+        click.echo(f"{kind.searchable_label}: {searchable_count(kind)}")
+    pending_events = any(has_pending(kind) for kind in KINDS)
     click.echo(f"pending index events: {'yes' if pending_events else 'none'}")

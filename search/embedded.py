@@ -45,18 +45,16 @@ from functools import cached_property
 from pathlib import Path
 
 from search.backend import FACETS, SORTS, SearchDocument, SearchHit, SearchQuery, SearchResult
+from search.documents.listings import highlights_for
 from search.embedded_needs import EmbeddedNeedIndex
 from search.needs import RELATED_MIN_DOCS, related_terms
 from search.text import (
     Clause,
-    clause_words,
     fts5_any,
     fts5_match,
     fts5_term,
-    highlight,
     index_token,
     is_single_han,
-    marks_nothing,
     query_clauses,
     query_terms,
     segment_for_index,
@@ -77,7 +75,6 @@ CACHE_MAX_TERMS = 1024
 # Incremental cache refresh up to this many changed ids (and 5% of the index); else reload.
 REFRESH_MAX_IDS = 2000
 CHANGES_KEPT = 5000  # generations of the change log kept for lagging processes
-SUMMARY_CHARS = 160
 # similar(): title words in more than this share of a large index say nothing about likeness.
 SIMILAR_MAX_DOC_SHARE = 0.2
 SIMILAR_MIN_DOCS = 1000
@@ -643,7 +640,6 @@ class EmbeddedSearchBackend:
     ) -> list[SearchHit]:
         """Hits with highlighted snippets, in the page's order: the words as typed marked,
         or, in a listing that matched only through translations, the translations."""
-        typed, every = clause_words(clauses, translated=False), clause_words(clauses)
         rows = {
             row[0]: row[1:]
             for row in conn.execute(
@@ -654,18 +650,10 @@ class EmbeddedSearchBackend:
         }
         hits = []
         for doc_id, score in page:
-            title_zh, title_en, summary_zh, summary_en = rows[doc_id]
-            for terms in (typed, every):
-                highlights = {
-                    "title_zh": highlight(title_zh, terms),
-                    "title_en": highlight(title_en, terms),
-                    "summary_zh": highlight(summary_zh, terms, SUMMARY_CHARS),
-                    "summary_en": highlight(summary_en, terms, SUMMARY_CHARS),
-                }
-                if len(every) == len(typed) or not marks_nothing(highlights.values()):
-                    break
-            highlights["title"] = _best(highlights["title_zh"], highlights["title_en"])
-            highlights["summary"] = _best(highlights["summary_zh"], highlights["summary_en"])
+            texts = dict(
+                zip(("title_zh", "title_en", "summary_zh", "summary_en"), rows[doc_id], strict=True)
+            )
+            highlights = highlights_for(texts, clauses)
             hits.append(SearchHit(id=doc_id, score=float(score or 0.0), highlights=highlights))
         return hits
 
@@ -778,10 +766,3 @@ class EmbeddedSearchBackend:
             "SELECT doc FROM fts_vocab WHERE term = ?", (index_token(term),)
         ).fetchone()
         return int(row[0]) if row else 0
-
-
-def _best(zh: str, en: str) -> str:
-    """The snippet that shows a match, Chinese first; else whichever is not empty."""
-    if "<mark>" in zh or ("<mark>" not in en and zh):
-        return zh
-    return en

@@ -18,6 +18,7 @@ from datetime import UTC, date
 from typing import TYPE_CHECKING
 
 from search.backend import SearchHit, SearchQuery, SearchResult
+from search.documents.needs import highlights_for
 from search.needs import (
     NEED_FACETS,
     NEED_SORTS,
@@ -27,10 +28,9 @@ from search.needs import (
     related_terms,
 )
 from search.text import (
-    clause_words,
+    Clause,
     fts5_match,
     fts5_term,
-    highlight,
     index_token,
     query_clauses,
     segment_for_index,
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 WEIGHTS = (10.0, 3.0, 1.0)  # need_fts(title, problem, extra)
 _BM25 = f"bm25(need_fts, {', '.join(map(str, WEIGHTS))})"
-SNIPPET_CHARS = 160
 _NO_DEADLINE = 99_999_999  # needs without a deadline sort after every date
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS need_docs (
@@ -256,7 +255,7 @@ class EmbeddedNeedIndex:
                     f"ORDER BY {order} LIMIT ? OFFSET ?",
                     (id_list, per_page, offset),
                 ).fetchall()
-            hits = self._hits(conn, page, clause_words(clauses))
+            hits = self._hits(conn, page, clauses)
         return SearchResult(hits=hits, total=len(candidates), facets=facets)
 
     @staticmethod
@@ -272,7 +271,7 @@ class EmbeddedNeedIndex:
 
     @staticmethod
     def _hits(
-        conn: sqlite3.Connection, page: Sequence[tuple[int, float]], words: Sequence[str]
+        conn: sqlite3.Connection, page: Sequence[tuple[int, float]], clauses: Sequence[Clause]
     ) -> list[SearchHit]:
         rows = {
             doc_id: (title, problem)
@@ -282,20 +281,16 @@ class EmbeddedNeedIndex:
                 (json.dumps([doc_id for doc_id, _ in page]),),
             )
         }
-        hits = []
-        for doc_id, score in page:
-            title, problem = rows[doc_id]
-            hits.append(
-                SearchHit(
-                    id=int(doc_id),
-                    score=float(score or 0.0),
-                    highlights={
-                        "title": highlight(title, words),
-                        "problem": highlight(problem, words, SNIPPET_CHARS),
-                    },
-                )
+        return [
+            SearchHit(
+                id=int(doc_id),
+                score=float(score or 0.0),
+                highlights=highlights_for(
+                    dict(zip(("title", "problem"), rows[doc_id], strict=True)), clauses
+                ),
             )
-        return hits
+            for doc_id, score in page
+        ]
 
     def related(self, text: str, limit: int = 50) -> list[tuple[int, float]]:
         """Needs sharing any telling word with `text`, by bm25 (title words weigh most)."""

@@ -12,26 +12,19 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
 from core.clock import now as clock_now
 from core.extensions import db
 from listings.models import Listing, TechNeed
-from listings.need_rules import NeedStatus
-from listings.rules import ListingStatus
-from search.backend import FACETS, SORTS, SearchBackend, SearchHit, SearchQuery, SearchResult
-from search.indexer import (
-    drain,
-    has_pending,
-    is_unavailable,
-    record_failure,
-    record_success,
-    retry_at,
-)
-from search.need_indexer import drain_needs, has_pending_needs
-from search.needs import NEED_FACETS, NEED_SORTS
+from search.backend import SearchBackend, SearchHit, SearchQuery, SearchResult
+from search.circuit import is_unavailable, record_failure, record_success, retry_at
+from search.documents import DocumentKind
+from search.documents.listings import LISTINGS
+from search.documents.needs import NEEDS
+from search.indexer import drain, has_pending
 
 log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100
@@ -46,18 +39,20 @@ def make_query(
     sort: str | None = "relevance",
     page: int | None = 1,
     per_page: int | None = 20,
+    *,
+    kind: DocumentKind = LISTINGS,
 ) -> SearchQuery:
     """A SearchQuery from loosely typed input: unknown facets and sorts dropped, bounds clamped."""
     clean: dict[str, tuple[str, ...]] = {}
     for facet, values in (filters or {}).items():
-        if facet in FACETS:
+        if facet in kind.facets:
             kept = tuple(dict.fromkeys(str(v) for v in values if str(v).strip()))
             if kept:
                 clean[facet] = kept
     return SearchQuery(
         text=(text or "").strip()[:MAX_TEXT],
         filters=clean,
-        sort=sort if sort in SORTS else "relevance",
+        sort=sort if sort in kind.sorts else "relevance",
         page=max(1, int(page or 1)),
         per_page=max(1, min(int(per_page or 20), MAX_PER_PAGE)),
     )
@@ -119,14 +114,35 @@ def run_search(query: SearchQuery) -> SearchOutcome:
     A failing drain is logged and leaves its events pending: the search still
     answers from the index as it is.
     """
+    return _run(LISTINGS, query)
+
+
+def _drain_first(kind: DocumentKind, backend: SearchBackend | None = None) -> None:
+    """Apply pending events of `kind`; a failure is logged and leaves them pending."""
     try:
-        if has_pending():
-            drain()
+        if has_pending(kind):
+            drain(backend, kind=kind)
     except Exception:
-        log.exception("search: draining pending index events failed")
+        log.exception("search: draining pending %s events failed", kind.name)
         db.session.rollback()
-    result, backend, degraded = _routed(lambda b: b.search(query))
+
+
+def _run(kind: DocumentKind, query: SearchQuery) -> SearchOutcome:
+    """Search the documents of `kind`, current and routed to whichever backend answers."""
+    _drain_first(kind)
+    result, backend, degraded = _routed(lambda b: kind.index_of(b).search(query))
     return SearchOutcome(result=result, backend=backend.name, degraded=degraded)
+
+
+def _rows_for(kind: DocumentKind, hits: Sequence[SearchHit]) -> dict[int, Any]:
+    """The searchable rows behind `hits`, by id (the database, not the index, has the facts)."""
+    ids = [hit.id for hit in hits]
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(kind.model).where(kind.model.id.in_(ids), kind.searchable_clause())
+    )
+    return {row.id: row for row in rows}
 
 
 def search_listings(query: SearchQuery, *, backend: SearchBackend | None = None) -> SearchResult:
@@ -137,12 +153,7 @@ def search_listings(query: SearchQuery, *, backend: SearchBackend | None = None)
     """
     if backend is None:
         return run_search(query).result
-    try:
-        if has_pending():
-            drain(backend)
-    except Exception:
-        log.exception("search: draining pending index events failed")
-        db.session.rollback()
+    _drain_first(LISTINGS, backend)
     return backend.search(query)
 
 
@@ -168,12 +179,7 @@ def similar_listings(listing_id: int, limit: int = 4) -> list[Listing]:
         log.exception("search: similar listings of %s failed", listing_id)
         return []
     ids = [i for i in dict.fromkeys(ids) if i != listing_id]
-    if not ids:
-        return []
-    rows = db.session.scalars(
-        select(Listing).where(Listing.id.in_(ids), Listing.status == ListingStatus.PUBLISHED)
-    )
-    by_id = {listing.id: listing for listing in rows}
+    by_id = _rows_for(LISTINGS, [SearchHit(id=i, score=0.0, highlights={}) for i in ids])
     return [by_id[i] for i in ids if i in by_id][:limit]
 
 
@@ -196,13 +202,7 @@ def search_health() -> dict[str, str]:
 
 def listings_for(hits: Sequence[SearchHit]) -> dict[int, Listing]:
     """The published listings behind `hits`, by id (the database, not the index, has the facts)."""
-    ids = [hit.id for hit in hits]
-    if not ids:
-        return {}
-    rows = db.session.scalars(
-        select(Listing).where(Listing.id.in_(ids), Listing.status == ListingStatus.PUBLISHED)
-    )
-    return {listing.id: listing for listing in rows}
+    return _rows_for(LISTINGS, hits)
 
 
 def pick_highlight(hit: SearchHit, part: str, locale: str) -> str:
@@ -230,62 +230,30 @@ def make_need_query(
     per_page: int | None = 20,
 ) -> SearchQuery:
     """A query of needs from loosely typed input: unknown facets and sorts dropped, bounds clamped."""
-    clean: dict[str, tuple[str, ...]] = {}
-    for facet, values in (filters or {}).items():
-        if facet in NEED_FACETS:
-            kept = tuple(dict.fromkeys(str(v) for v in values if str(v).strip()))
-            if kept:
-                clean[facet] = kept
-    return SearchQuery(
-        text=(text or "").strip()[:MAX_TEXT],
-        filters=clean,
-        sort=sort if sort in NEED_SORTS else "relevance",
-        page=max(1, int(page or 1)),
-        per_page=max(1, min(int(per_page or 20), MAX_PER_PAGE)),
-    )
-
-
-def _drain_needs_first() -> None:
-    try:
-        if has_pending_needs():
-            drain_needs()
-    except Exception:
-        log.exception("search: draining pending need events failed")
-        db.session.rollback()
+    return make_query(text, filters, sort, page, per_page, kind=NEEDS)
 
 
 def run_need_search(query: SearchQuery) -> SearchOutcome:
     """Search open needs (the fallback answers while the primary is unreachable)."""
-    _drain_needs_first()
-    result, backend, degraded = _routed(lambda b: b.needs.search(query))
-    return SearchOutcome(result=result, backend=backend.name, degraded=degraded)
+    return _run(NEEDS, query)
 
 
 def needs_for(hits: Sequence[SearchHit]) -> dict[int, TechNeed]:
     """The open needs behind `hits`, by id (the database has the facts)."""
-    ids = [hit.id for hit in hits]
-    if not ids:
-        return {}
-    rows = db.session.scalars(
-        select(TechNeed).where(TechNeed.id.in_(ids), TechNeed.status == NeedStatus.OPEN)
-    )
-    return {need.id: need for need in rows}
+    return _rows_for(NEEDS, hits)
 
 
 def related_listings(text: str, limit: int = 50) -> list[tuple[int, float]]:
     """(listing id, score) of published listings sharing most words with `text` (matching)."""
-    if has_pending():
-        try:
-            drain()
-        except Exception:
-            log.exception("search: draining pending index events failed")
-            db.session.rollback()
-    value, _, _ = _routed(lambda b: b.related(text, limit))
-    return value
+    return _related(LISTINGS, text, limit)
 
 
 def related_needs(text: str, limit: int = 50) -> list[tuple[int, float]]:
     """(need id, score) of open needs sharing most words with `text` (matching)."""
-    _drain_needs_first()
-    value, _, _ = _routed(lambda b: b.needs.related(text, limit))
+    return _related(NEEDS, text, limit)
+
+
+def _related(kind: DocumentKind, text: str, limit: int) -> list[tuple[int, float]]:
+    _drain_first(kind)
+    value, _, _ = _routed(lambda b: kind.index_of(b).related(text, limit))
     return value

@@ -165,7 +165,8 @@ def load(*, buyers: list[User], now: datetime) -> dict[str, int]:
     needs.withdraw_need(
         buyers[(len(posted) - 2) % len(buyers)], withdrawn.id, now=now - timedelta(days=1)
     )
-    from search.need_indexer import drain_all_needs
+    from search.documents.needs import NEEDS as NEED_DOCUMENTS
+    from search.indexer import drain_all
 
-    drain_all_needs()  # searchable at once, not on the first search
+    drain_all(kind=NEED_DOCUMENTS)  # searchable at once, not on the first search
     return {"needs": len(posted), "needs_open": len(posted) - 2}

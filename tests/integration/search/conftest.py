@@ -64,8 +64,8 @@ def es_backend(es_client) -> Iterator[SearchBackend]:  # type: ignore[no-untyped
     backend.ensure_index()
     yield backend
     backend.drop()
-    if "needs" in vars(backend):  # the test used the needs index: remove it too
-        backend.needs.drop()
+    for index in backend.opened_indices():  # the test used the needs index: remove it too
+        index.drop()
 
 
 @pytest.fixture(params=SEARCH_BACKENDS)

@@ -11,8 +11,10 @@ from core.extensions import db
 from core.outbox import OutboxEvent
 from listings import needs
 from search.backend import SearchQuery
+from search.documents.needs import NEEDS
 from search.embedded import EmbeddedSearchBackend
-from search.need_indexer import TOPIC, drain_needs, open_need_count, reindex_needs
+from search.indexer import drain, searchable_count
+from search.rebuild import reindex
 from tests import factories
 
 
@@ -33,7 +35,7 @@ def _pending() -> list[OutboxEvent]:
     return list(
         db.session.scalars(
             select(OutboxEvent).where(
-                OutboxEvent.topic == TOPIC, OutboxEvent.processed_at.is_(None)
+                OutboxEvent.topic == NEEDS.topic, OutboxEvent.processed_at.is_(None)
             )
         )
     )
@@ -47,17 +49,17 @@ def test_drain_indexes_open_needs_keeps_events_through_an_outage_and_removes_clo
     buyer = factories.enterprise(clock(), name="示范储能科技有限公司")
     posted = factories.need(buyer, clock(), title="寻求储能电站热失控预警技术")
 
-    report = drain_needs(BrokenBackend(tmp_path / "broken.db"), now=clock())
+    report = drain(BrokenBackend(tmp_path / "broken.db"), now=clock(), kind=NEEDS)
     assert report.failed >= 1
     assert _pending() and all("unavailable" in e.last_error for e in _pending())
 
-    report = drain_needs(backend, now=clock())
+    report = drain(backend, now=clock(), kind=NEEDS)
     assert report.failed == 0 and report.indexed >= 1 and _pending() == []
     assert [h.id for h in backend.needs.search(SearchQuery(text="热失控")).hits] == [posted.id]
     assert [h.id for h in backend.needs.search(SearchQuery(text="示范储能")).hits] == [posted.id]
 
     needs.close_need(buyer, posted.id, now=clock.advance(hours=1))
-    drain_needs(backend, now=clock())
+    drain(backend, now=clock(), kind=NEEDS)
     assert backend.needs.search(SearchQuery(text="热失控")).total == 0
 
 
@@ -68,8 +70,8 @@ def test_reindex_rebuilds_the_needs_from_the_database(clock, tmp_path: Path) -> 
     made = [factories.need(buyer, clock(), title=f"寻求石墨烯散热膜方案{i}") for i in range(3)]
     needs.withdraw_need(buyer, made[0].id, now=clock())
     counted: list[int] = []
-    expected = open_need_count()
-    assert reindex_needs(backend, batch_size=2, progress=counted.append) == expected >= 2
+    expected = searchable_count(NEEDS)
+    assert reindex(backend, batch_size=2, progress=counted.append, kind=NEEDS) == expected >= 2
     assert sum(counted) == expected == backend.needs.count()
     assert _pending() == []
     found = {
@@ -104,4 +106,4 @@ def test_reindex_if_empty_still_fills_an_empty_needs_index(
     result = runner.invoke(args=["search", "reindex", "--if-empty"])
     assert result.exit_code == 0, result.output
     assert "not rebuilding it" in result.output and "technology needs" in result.output
-    assert backend.needs.count() == open_need_count() >= 1
+    assert backend.needs.count() == searchable_count(NEEDS) >= 1

@@ -36,7 +36,8 @@ from listings.models import Listing
 from listings.rules import ListingStatus
 from search import EXTENSION_KEY, FALLBACK_KEY
 from search.backend import SearchBackend, SearchQuery
-from search.indexer import TOPIC, drain, drain_all, reset_backoff
+from search.circuit import reset_backoff
+from search.indexer import TOPIC, drain, drain_all
 from tests import factories
 
 

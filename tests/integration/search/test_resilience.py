@@ -29,15 +29,9 @@ from listings import services as listings
 from listings.rules import ListingStatus
 from search import EXTENSION_KEY, FALLBACK_KEY
 from search.backend import SearchBackend, SearchQuery
-from search.indexer import (
-    TOPIC,
-    backoff_seconds,
-    drain,
-    drain_all,
-    reindex,
-    reset_backoff,
-    retry_at,
-)
+from search.circuit import backoff_seconds, reset_backoff, retry_at
+from search.indexer import TOPIC, drain, drain_all
+from search.rebuild import reindex
 from tests import factories
 
 

@@ -1,0 +1,96 @@
+"""Document kinds: what the search engine needs to know of each kind of thing it indexes.
+
+A kind says where its rows come from (the model, which of them are
+searchable, how to load them), how a row becomes a document, which outbox
+topic announces its changes and how to reach its index on a backend. The one
+indexer (search.indexer) and the CLI work on any kind; listings and needs
+register theirs in `search.documents.listings` and `search.documents.needs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm.interfaces import LoaderOption
+    from sqlalchemy.sql.elements import ColumnElement
+
+    from search.backend import SearchBackend, SearchQuery, SearchResult
+
+
+class DocumentIndex(Protocol):
+    """The index of one kind of document on one backend (a backend's listings, its needs, ...)."""
+
+    def index(self, documents: Any) -> int:
+        """Add or replace documents; return how many were written."""
+        ...
+
+    def delete(self, ids: Any) -> None:
+        """Remove documents; unknown ids are ignored."""
+        ...
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run a query."""
+        ...
+
+    def related(self, text: str, limit: int = 50) -> list[tuple[int, float]]:
+        """(id, score) of the documents sharing most words with a long text."""
+        ...
+
+    def clear(self) -> None:
+        """Remove every document (before a full reindex)."""
+        ...
+
+    def count(self) -> int:
+        """How many documents the index holds."""
+        ...
+
+
+@dataclass(frozen=True)
+class ElasticsearchSpec:
+    """How a kind lives on Elasticsearch: its own versioned index behind `<alias><alias_suffix>`.
+
+    `field_weights` are the bm25 weights of the analysed fields (every query
+    word is required in one of them); `related_fields` those that `related()`
+    matches on; `sorts` the request's sort of each sort name ("relevance" by
+    score, "newest" also when there is nothing to rank by); `stored` the
+    source fields of the original texts under the names `highlights` knows;
+    `fuzzy` whether a query matching nothing is tried again with typos.
+    """
+
+    alias_suffix: str
+    mappings: dict[str, Any]
+    to_source: Callable[[Any], dict[str, Any]]
+    field_weights: dict[str, float]
+    related_fields: tuple[str, ...]
+    facets: tuple[str, ...]
+    sorts: dict[str, list[dict[str, Any]]]
+    stored: dict[str, str]
+    highlights: Callable[[Mapping[str, str], Sequence[Any], Sequence[str]], dict[str, str]]
+    fuzzy: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """The definition of one kind of search document (see the module docstring).
+
+    `searchable_clause` selects the rows a full reindex writes and
+    `is_searchable` says the same of one loaded row (None when it is gone);
+    `to_document` turns a loaded row into what the index holds.
+    """
+
+    name: str
+    label: str  # what the CLI calls these documents ("listings", "technology needs")
+    searchable_label: str  # what it calls the searchable rows ("published listings")
+    topic: str  # outbox topic whose event keys are the row ids
+    model: type[Any]
+    facets: tuple[str, ...]  # facet names a query may filter on and counts
+    sorts: tuple[str, ...]  # sort names a query may ask for, "relevance" first
+    searchable_clause: Callable[[], ColumnElement[bool]]
+    is_searchable: Callable[[Any], bool]
+    to_document: Callable[[Any], Any]
+    index_of: Callable[[SearchBackend], DocumentIndex]
+    elasticsearch: ElasticsearchSpec
+    load_options: Callable[[], Sequence[LoaderOption]] = tuple

@@ -1,0 +1,244 @@
+"""Published listings as search documents (SearchDocument, the backend's main index)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import selectinload
+
+from core.clock import as_utc
+from listings.models import Listing
+from listings.rules import ListingStatus, ipc_section, price_band
+from search.backend import FACETS, SORTS, SearchBackend, SearchDocument
+from search.documents import DocumentIndex, DocumentKind, ElasticsearchSpec
+from search.text import (
+    Clause,
+    analyse,
+    clause_words,
+    highlight,
+    marks_nothing,
+    suggestion_keys,
+    suggestion_weight,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm.interfaces import LoaderOption
+    from sqlalchemy.sql.elements import ColumnElement
+
+
+def is_searchable(listing: Listing | None) -> bool:
+    """Only published listings appear in search."""
+    return listing is not None and listing.status == ListingStatus.PUBLISHED
+
+
+def document_for(listing: Listing) -> SearchDocument:
+    """What the index holds of a listing: searchable text, facet values, sort keys."""
+    assets = " ".join(
+        part for asset in listing.ip_assets for part in (asset.number, asset.title or "") if part
+    )
+    body = "\n".join(
+        part for part in (listing.problem, listing.advantage, listing.economics, assets) if part
+    )
+    ipc_classes = tuple(listing.ipc_classes or ())
+    published = listing.published_at or listing.updated_at or listing.created_at
+    return SearchDocument(
+        id=listing.id,
+        title_zh=listing.title_zh or "",
+        title_en=listing.title_en or "",
+        summary_zh=listing.summary_zh or "",
+        summary_en=listing.summary_en or "",
+        body=body,
+        ipc_classes=ipc_classes,
+        inventors=tuple(listing.inventors or ()),
+        holder=listing.holder,
+        field=listing.field,
+        ipc_section=ipc_section(list(ipc_classes)),
+        transfer_modes=tuple(sorted(set(listing.transfer_modes or ()))),
+        trl=listing.trl,
+        region=listing.region,
+        price_band=price_band(listing.asking_price_minor),
+        asking_price_minor=listing.asking_price_minor,
+        published_at=as_utc(published),
+        organisation_id=listing.organisation_id,
+    )
+
+
+SUMMARY_CHARS = 160
+_EPOCH_2000 = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _best(zh: str, en: str) -> str:
+    """The snippet that shows a match, Chinese first; else whichever is not empty."""
+    if "<mark>" in zh or ("<mark>" not in en and zh):
+        return zh
+    return en
+
+
+def highlights_for(
+    texts: Mapping[str, str], clauses: Sequence[Clause | str], typos: Sequence[str] = ()
+) -> dict[str, str]:
+    """Snippets of titles and summaries in both languages, and the best of each ('title').
+
+    The words as typed (and `typos`, words that matched only with typos) are
+    marked; translations only in a listing where nothing else is.
+    """
+    typed = clause_words(clauses, translated=False) + list(typos)
+    every = clause_words(clauses) + list(typos)
+    for marked in (typed, every):
+        result = {
+            "title_zh": highlight(texts.get("title_zh", ""), marked),
+            "title_en": highlight(texts.get("title_en", ""), marked),
+            "summary_zh": highlight(texts.get("summary_zh", ""), marked, SUMMARY_CHARS),
+            "summary_en": highlight(texts.get("summary_en", ""), marked, SUMMARY_CHARS),
+        }
+        if len(every) == len(typed) or not marks_nothing(result.values()):
+            break
+    result["title"] = _best(result["title_zh"], result["title_en"])
+    result["summary"] = _best(result["summary_zh"], result["summary_en"])
+    return result
+
+
+# -- on Elasticsearch --------------------------------------------------------------------------
+
+# Facet fields load their global ordinals at refresh, not on the first search after it.
+_KEYWORD = {"type": "keyword", "eager_global_ordinals": True}
+_ANALYSED = {"type": "text", "analyzer": "whitespace"}
+_STORED = {"type": "text", "index": False}
+MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "id": {"type": "long"},
+        # Tokens made by search.text.analyse: the whitespace analyzer only splits them.
+        "title": _ANALYSED,
+        "summary": _ANALYSED,
+        "body": _ANALYSED,
+        "inventors": _ANALYSED,
+        "holder": _ANALYSED,
+        # The originals, for snippets: kept, never searched.
+        "title_zh": _STORED,
+        "title_en": _STORED,
+        "summary_zh": _STORED,
+        "summary_en": _STORED,
+        # Facets (keyword: terms aggregations keyed by the same strings as the embedded backend).
+        "field": _KEYWORD,
+        "ipc_section": _KEYWORD,
+        "transfer_mode": _KEYWORD,
+        "trl": _KEYWORD,
+        "region": _KEYWORD,
+        "price_band": _KEYWORD,
+        # Sort keys.
+        "trl_level": {"type": "integer"},
+        "asking_price_minor": {"type": "long"},
+        "published_at": {"type": "date"},
+        "organisation_id": {"type": "long"},
+        # Suggestions as you type: normalised titles and their later words (suggestion_keys).
+        "suggest": {
+            "type": "completion",
+            "analyzer": "keyword",
+            "preserve_separators": True,
+            "preserve_position_increments": True,
+            "max_input_length": 60,
+        },
+    },
+}
+# bm25 field weights, as the embedded backend's column weights (title > summary > the rest).
+FIELD_WEIGHTS: dict[str, float] = {
+    "title": 10.0,
+    "summary": 4.0,
+    "body": 1.0,
+    "inventors": 1.0,
+    "holder": 1.0,
+}
+
+
+def to_source(doc: SearchDocument) -> dict[str, Any]:
+    """The indexed form of a document: analysed tokens, facet keywords, sort keys, originals."""
+    published = doc.published_at
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    days = (published - _EPOCH_2000).days
+    suggest = [
+        {"input": key, "weight": suggestion_weight(position == 0, days)}
+        for title in (doc.title_zh, doc.title_en)
+        for position, key in enumerate(suggestion_keys(title or ""))
+    ]
+    return {
+        "id": int(doc.id),
+        "title": analyse(f"{doc.title_zh or ''}\n{doc.title_en or ''}"),
+        "summary": analyse(f"{doc.summary_zh or ''}\n{doc.summary_en or ''}"),
+        "body": analyse(f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}"),
+        "inventors": analyse(" ".join(doc.inventors)),
+        "holder": analyse(doc.holder or ""),
+        "title_zh": doc.title_zh or "",
+        "title_en": doc.title_en or "",
+        "summary_zh": doc.summary_zh or "",
+        "summary_en": doc.summary_en or "",
+        "field": doc.field,
+        "ipc_section": doc.ipc_section,
+        "transfer_mode": list(doc.transfer_modes),
+        "trl": str(doc.trl),
+        "trl_level": int(doc.trl),
+        "region": doc.region,
+        "price_band": doc.price_band,
+        "asking_price_minor": doc.asking_price_minor,
+        "published_at": published.isoformat(),
+        "organisation_id": doc.organisation_id,
+        "suggest": suggest,
+    }
+
+
+ELASTICSEARCH = ElasticsearchSpec(
+    alias_suffix="",
+    mappings=MAPPINGS,
+    to_source=to_source,
+    field_weights=FIELD_WEIGHTS,
+    related_fields=("title", "summary"),
+    facets=FACETS,
+    sorts={
+        "relevance": [{"_score": "desc"}, {"id": "desc"}],
+        "newest": [{"published_at": "desc"}, {"id": "desc"}],
+        "price_asc": [{"asking_price_minor": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
+        "price_desc": [
+            {"asking_price_minor": {"order": "desc", "missing": "_last"}},
+            {"id": "desc"},
+        ],
+        "trl_desc": [{"trl_level": "desc"}, {"published_at": "desc"}, {"id": "desc"}],
+    },
+    stored={name: name for name in ("title_zh", "title_en", "summary_zh", "summary_en")},
+    highlights=highlights_for,
+    fuzzy=True,
+)
+
+
+# -- the kind ----------------------------------------------------------------------------------
+
+
+def _published() -> ColumnElement[bool]:
+    return Listing.status == ListingStatus.PUBLISHED
+
+
+def _load_options() -> Sequence[LoaderOption]:
+    return (selectinload(Listing.ip_assets),)
+
+
+def _index_of(backend: SearchBackend) -> DocumentIndex:
+    return backend
+
+
+LISTINGS = DocumentKind(
+    name="listings",
+    label="listings",
+    searchable_label="published listings",
+    topic="search.listing",
+    model=Listing,
+    facets=FACETS,
+    sorts=SORTS,
+    searchable_clause=_published,
+    is_searchable=is_searchable,
+    to_document=document_for,
+    index_of=_index_of,
+    load_options=_load_options,
+    elasticsearch=ELASTICSEARCH,
+)

@@ -1,0 +1,167 @@
+"""Open technology needs (技术需求) as search documents (NeedDocument, each backend's `needs`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import selectinload
+
+from core.clock import as_utc
+from listings.models import TechNeed
+from listings.need_rules import NeedStatus
+from listings.rules import ipc_section, price_band
+from search.backend import SearchBackend
+from search.documents import DocumentIndex, DocumentKind, ElasticsearchSpec
+from search.needs import NEED_FACETS, NEED_SORTS, NeedDocument
+from search.text import Clause, analyse, clause_words, highlight
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm.interfaces import LoaderOption
+    from sqlalchemy.sql.elements import ColumnElement
+
+
+def is_searchable(need: TechNeed | None) -> bool:
+    """Only open needs appear in search (and in matching)."""
+    return need is not None and need.status == NeedStatus.OPEN
+
+
+def need_document(need: TechNeed) -> NeedDocument:
+    """What the index holds of a need: searchable text, facet values, sort keys."""
+    ipc = tuple(need.ipc_classes or ())
+    org = need.organisation
+    return NeedDocument(
+        id=need.id,
+        title=need.title,
+        problem=need.problem,
+        ipc_classes=ipc,
+        enterprise=" ".join(n for n in (org.name, org.name_en) if n) if org else "",
+        field=need.field,
+        ipc_section=ipc_section(list(ipc)),
+        transfer_modes=tuple(sorted(set(need.transfer_modes or ()))),
+        region=need.region,
+        budget_band=price_band(need.budget_max_minor or need.budget_min_minor),
+        budget_max_minor=need.budget_max_minor or need.budget_min_minor,
+        deadline=need.deadline,
+        published_at=as_utc(need.created_at),
+        organisation_id=need.organisation_id,
+    )
+
+
+SNIPPET_CHARS = 160
+
+
+def highlights_for(
+    texts: Mapping[str, str], clauses: Sequence[Clause | str], typos: Sequence[str] = ()
+) -> dict[str, str]:
+    """The title and a snippet of the problem, every query word marked (translations too)."""
+    words = clause_words(clauses) + list(typos)
+    return {
+        "title": highlight(texts.get("title", ""), words),
+        "problem": highlight(texts.get("problem", ""), words, SNIPPET_CHARS),
+    }
+
+
+# -- on Elasticsearch: own versioned index behind `<listings alias>-needs` ---------------------
+
+_KEYWORD = {"type": "keyword", "eager_global_ordinals": True}
+_ANALYSED = {"type": "text", "analyzer": "whitespace"}
+_STORED = {"type": "text", "index": False}
+NEED_MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "id": {"type": "long"},
+        "title": _ANALYSED,
+        "problem": _ANALYSED,
+        "extra": _ANALYSED,
+        "title_text": _STORED,
+        "problem_text": _STORED,
+        "field": _KEYWORD,
+        "ipc_section": _KEYWORD,
+        "transfer_mode": _KEYWORD,
+        "region": _KEYWORD,
+        "budget_band": _KEYWORD,
+        "budget_max_minor": {"type": "long"},
+        "deadline": {"type": "date"},
+        "published_at": {"type": "date"},
+        "organisation_id": {"type": "long"},
+    },
+}
+
+
+def need_source(doc: NeedDocument) -> dict[str, Any]:
+    """The indexed form of a need: analysed tokens, facet keywords, sort keys, originals."""
+    published = (
+        doc.published_at if doc.published_at.tzinfo else doc.published_at.replace(tzinfo=UTC)
+    )
+    return {
+        "id": int(doc.id),
+        "title": analyse(doc.title),
+        "problem": analyse(doc.problem),
+        "extra": analyse(f"{' '.join(doc.ipc_classes)}\n{doc.enterprise}"),
+        "title_text": doc.title,
+        "problem_text": doc.problem,
+        "field": doc.field,
+        "ipc_section": doc.ipc_section,
+        "transfer_mode": list(dict.fromkeys(doc.transfer_modes)),
+        "region": doc.region,
+        "budget_band": doc.budget_band,
+        "budget_max_minor": doc.budget_max_minor,
+        "deadline": doc.deadline.isoformat() if doc.deadline else None,
+        "published_at": published.isoformat(),
+        "organisation_id": doc.organisation_id,
+    }
+
+
+ELASTICSEARCH = ElasticsearchSpec(
+    alias_suffix="-needs",
+    mappings=NEED_MAPPINGS,
+    to_source=need_source,
+    field_weights={"title": 10.0, "problem": 3.0, "extra": 1.0},
+    related_fields=("title", "problem", "extra"),
+    facets=NEED_FACETS,
+    sorts={
+        "relevance": [{"_score": "desc"}, {"id": "desc"}],
+        "newest": [{"published_at": "desc"}, {"id": "desc"}],
+        "deadline": [{"deadline": {"order": "asc", "missing": "_last"}}, {"id": "desc"}],
+        "budget_desc": [
+            {"budget_max_minor": {"order": "desc", "missing": "_last"}},
+            {"id": "desc"},
+        ],
+    },
+    stored={"title": "title_text", "problem": "problem_text"},
+    highlights=highlights_for,
+)
+
+
+# -- the kind ----------------------------------------------------------------------------------
+
+
+def _open() -> ColumnElement[bool]:
+    return TechNeed.status == NeedStatus.OPEN
+
+
+def _load_options() -> Sequence[LoaderOption]:
+    return (selectinload(TechNeed.organisation),)
+
+
+def _index_of(backend: SearchBackend) -> DocumentIndex:
+    return backend.needs
+
+
+NEEDS = DocumentKind(
+    name="needs",
+    label="technology needs",
+    searchable_label="open technology needs",
+    topic="search.need",
+    model=TechNeed,
+    facets=NEED_FACETS,
+    sorts=NEED_SORTS,
+    searchable_clause=_open,
+    is_searchable=is_searchable,
+    to_document=need_document,
+    index_of=_index_of,
+    load_options=_load_options,
+    elasticsearch=ELASTICSEARCH,
+)

@@ -1,0 +1,9 @@
+"""Every kind of document the search engine keeps, in the order a full rebuild goes through them."""
+
+from __future__ import annotations
+
+from search.documents import DocumentKind
+from search.documents.listings import LISTINGS
+from search.documents.needs import NEEDS
+
+KINDS: tuple[DocumentKind, ...] = (LISTINGS, NEEDS)

@@ -1,0 +1,358 @@
+"""One Elasticsearch index of one kind of document, behind a versioned-index alias.
+
+Text analysis happens in the app (search.text.analyse): Chinese cut by jieba,
+English lowercased, folded and Porter-stemmed, so the index only needs the
+built-in `whitespace` analyzer and works on any cluster, without plugins
+(the bare server has no stemmer, no Chinese analysis, no `_reindex`, no
+painless). The original texts are kept as stored, unindexed fields, and
+snippets are highlighted in Python exactly as the embedded backend does, so
+both show the same text without segmentation spaces.
+
+Indices are versioned behind an alias (`<alias>-v<UTC timestamp>`): a full
+rebuild writes a new index (`new_index`, `index_into`) and swaps the alias
+atomically (`switch_alias`), so search never goes dark; single writes go
+through the alias. Every transport failure and every 5xx becomes
+SearchUnavailable, so callers can fall back to the embedded index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, UnsupportedProductError
+from elasticsearch.helpers import BulkIndexError, streaming_bulk
+
+from search.backend import SearchHit, SearchQuery, SearchResult, SearchUnavailable
+from search.documents import ElasticsearchSpec
+from search.es_query import (
+    FUZZY_PREFIX,
+    RESULT_WINDOW,
+    facet_counts,
+    fuzzy_applies,
+    search_bodies,
+    typed_words,
+)
+from search.needs import related_terms
+from search.text import fuzzy_words, index_token, query_clauses
+
+BULK_TIMEOUT = 120.0
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "number_of_shards": 1,
+    "number_of_replicas": 0,
+    "max_result_window": RESULT_WINDOW,
+}
+
+
+def make_client(
+    urls: Sequence[str],
+    *,
+    api_key: str | None = None,
+    basic_auth: tuple[str, str] | None = None,
+    ca_certs: str | None = None,
+    request_timeout: float = 5.0,
+    max_retries: int = 1,
+) -> Elasticsearch:
+    """A client for one or several nodes (ELASTICSEARCH_URL), with API key or basic auth.
+
+    Retries once on another node by default: a dead node costs one timeout, then the
+    caller falls back (SearchUnavailable) rather than waiting on retries.
+    """
+    options: dict[str, Any] = {
+        "request_timeout": request_timeout,
+        "max_retries": max_retries,
+        "retry_on_timeout": max_retries > 0,
+    }
+    if api_key:
+        options["api_key"] = api_key
+    if basic_auth:
+        options["basic_auth"] = basic_auth
+    if ca_certs:
+        options["ca_certs"] = ca_certs
+    return Elasticsearch(list(urls), **options)
+
+
+@contextmanager
+def unavailable_on_failure(action: str) -> Iterator[None]:
+    """Turn transport failures, 5xx, 429 and bulk failures into SearchUnavailable."""
+    try:
+        yield
+    except SearchUnavailable:
+        raise
+    except (TransportError, UnsupportedProductError) as error:
+        raise SearchUnavailable(f"Elasticsearch {action}: {error}") from error
+    except BulkIndexError as error:
+        raise SearchUnavailable(
+            f"Elasticsearch {action}: {len(error.errors)} documents failed: {error.errors[:3]}"
+        ) from error
+    except ApiError as error:
+        if error.status_code >= 500 or error.status_code in (408, 429):
+            raise SearchUnavailable(f"Elasticsearch {action}: {error}") from error
+        raise
+
+
+class ElasticsearchIndex:
+    """The documents of one kind (`spec`) on a cluster, behind the alias `alias`."""
+
+    def __init__(
+        self,
+        client: Elasticsearch,
+        alias: str,
+        spec: ElasticsearchSpec,
+        *,
+        settings: Mapping[str, Any] | None = None,
+        refresh_on_write: bool = False,
+    ) -> None:
+        """`settings` override the index settings (shards, replicas, ...) of new indices.
+
+        `refresh_on_write` makes every write visible before it returns (tests); in
+        production the index refreshes once a second.
+        """
+        self.client = client
+        self.alias = alias
+        self.spec = spec
+        self.settings = {**DEFAULT_SETTINGS, **(settings or {})}
+        self.refresh_on_write = refresh_on_write
+        self._ready = False  # the alias is known to exist (checked on the first write)
+
+    # -- index management ------------------------------------------------------------------
+
+    def _versioned_name(self) -> str:
+        return f"{self.alias}-v{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+
+    def _create(self, name: str, *, aliased: bool, bulk_load: bool = False) -> None:
+        settings = dict(self.settings)
+        if bulk_load:
+            settings["refresh_interval"] = "-1"  # restored by switch_alias
+        with unavailable_on_failure("create index"):
+            self.client.indices.create(
+                index=name,
+                settings=settings,
+                mappings=self.spec.mappings,
+                aliases={self.alias: {}} if aliased else None,
+            )
+
+    def _aliased_indices(self) -> list[str]:
+        """The indices the alias points at now (none when it does not exist)."""
+        with unavailable_on_failure("read alias"):
+            try:
+                return sorted(self.client.indices.get_alias(name=self.alias).body)
+            except NotFoundError:
+                return []
+
+    def ensure_index(self) -> None:
+        """Create a versioned index behind the alias unless the alias exists."""
+        if self._ready:
+            return
+        if not self._aliased_indices():
+            self._create(self._versioned_name(), aliased=True)
+            # Two processes starting together may each create one: the oldest stays.
+            indices = self._aliased_indices()
+            for extra in indices[1:]:
+                with unavailable_on_failure("drop duplicate index"):
+                    self.client.indices.delete(index=extra, ignore_unavailable=True)
+        self._ready = True
+
+    def new_index(self) -> str:
+        """Create a fresh versioned index (not yet behind the alias) for a bulk load."""
+        name = self._versioned_name()
+        self._create(name, aliased=False, bulk_load=True)
+        return name
+
+    def index_into(self, index_name: str, documents: Iterable[Any], chunk_size: int = 500) -> int:
+        """Bulk-write documents into one index; return how many were written."""
+        actions = (
+            {
+                "_op_type": "index",
+                "_index": index_name,
+                "_id": str(doc.id),
+                "_source": self.spec.to_source(doc),
+            }
+            for doc in documents
+        )
+        written = 0
+        client = self.client.options(request_timeout=BULK_TIMEOUT)
+        with unavailable_on_failure("bulk index"):
+            for ok, _ in streaming_bulk(
+                client,
+                actions,
+                chunk_size=chunk_size,
+                max_retries=3,
+                refresh=self.refresh_on_write,
+            ):
+                written += int(ok)
+        return written
+
+    def switch_alias(self, index_name: str) -> None:
+        """Point the alias at `index_name` atomically, then delete the older versions."""
+        with unavailable_on_failure("switch alias"):
+            self.client.indices.put_settings(
+                index=index_name, settings={"index": {"refresh_interval": None}}
+            )
+            self.client.indices.refresh(index=index_name)
+        current = self._aliased_indices()
+        actions: list[dict[str, Any]] = [
+            {"remove": {"index": name, "alias": self.alias}}
+            for name in current
+            if name != index_name
+        ]
+        actions.append({"add": {"index": index_name, "alias": self.alias}})
+        with unavailable_on_failure("switch alias"):
+            self.client.indices.update_aliases(actions=actions)
+            versions = self.client.indices.get(
+                index=f"{self.alias}-v*", ignore_unavailable=True, allow_no_indices=True
+            ).body
+            older = sorted(name for name in versions if name < index_name)
+            if older:
+                self.client.indices.delete(index=",".join(older), ignore_unavailable=True)
+        self._ready = True
+
+    def refresh(self) -> None:
+        """Make every write so far visible to searches."""
+        with unavailable_on_failure("refresh"):
+            self.client.indices.refresh(index=self.alias, ignore_unavailable=True)
+
+    def drop(self) -> None:
+        """Delete the alias and every versioned index of it (tests, teardown)."""
+        with unavailable_on_failure("drop"):
+            versions = self.client.indices.get(
+                index=f"{self.alias}-v*", ignore_unavailable=True, allow_no_indices=True
+            ).body
+            if versions:
+                self.client.indices.delete(index=",".join(versions), ignore_unavailable=True)
+        self._ready = False
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def index(self, documents: Iterable[Any]) -> int:
+        """Add or replace documents (through the alias); return how many were written."""
+        self.ensure_index()
+        return self.index_into(self.alias, documents)
+
+    def delete(self, ids: Iterable[int]) -> None:
+        """Remove documents; unknown ids are ignored."""
+        actions = [{"_op_type": "delete", "_index": self.alias, "_id": str(int(i))} for i in ids]
+        if not actions:
+            return
+        self.ensure_index()
+        with unavailable_on_failure("bulk delete"):
+            for ok, item in streaming_bulk(
+                self.client,
+                actions,
+                raise_on_error=False,
+                max_retries=3,
+                refresh=self.refresh_on_write,
+            ):
+                status = item.get("delete", {}).get("status", 0)
+                if not ok and status != 404:
+                    raise SearchUnavailable(f"Elasticsearch delete failed: {item}")
+
+    def clear(self) -> None:
+        """Remove every document: an empty new index behind the alias (no delete_by_query)."""
+        self.switch_alias(self.new_index())
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """How many documents the index holds."""
+        with unavailable_on_failure("count"):
+            try:
+                return int(self.client.count(index=self.alias)["count"])
+            except NotFoundError:
+                return 0
+
+    def _search(self, **body: Any) -> Mapping[str, Any] | None:
+        """One search request through the alias; None when the index does not exist yet."""
+        with unavailable_on_failure("search"):
+            try:
+                return self.client.search(index=self.alias, **body).body
+            except NotFoundError:
+                return None
+
+    def _msearch(self, bodies: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]] | None:
+        """Several searches in one request; None when the index does not exist yet."""
+        searches: list[Mapping[str, Any]] = []
+        for body in bodies:
+            searches += [{}, body]
+        with unavailable_on_failure("search"):
+            responses = self.client.msearch(index=self.alias, searches=searches)["responses"]
+        for response in responses:
+            if "error" not in response:
+                continue
+            status = int(response.get("status", 500))
+            if status == 404:
+                return None
+            if status >= 500 or status == 429:
+                raise SearchUnavailable(f"Elasticsearch search: {response['error']}")
+            raise RuntimeError(f"Elasticsearch refused the search: {response['error']}")
+        return list(responses)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Full-text match, filters, facet counts of all matches, one sorted page of hits."""
+        spec = self.spec
+        terms = query_clauses(query.text)
+        fuzzy = False
+        responses = self._msearch(search_bodies(spec, query, terms))
+        if (
+            spec.fuzzy
+            and responses
+            and not responses[-1]["hits"]["total"]["value"]
+            and fuzzy_applies(terms)
+        ):
+            fuzzy = True  # nothing as typed: allow typos in the English words
+            responses = self._msearch(search_bodies(spec, query, terms, fuzzy=True))
+        if responses is None:
+            empty = {facet: {} for facet in spec.facets} if query.with_facets else {}
+            return SearchResult(hits=[], total=0, facets=empty)
+        page, counts = responses[0], responses[-1]
+        hits = []
+        for hit in page["hits"]["hits"]:
+            source = hit.get("_source", {})
+            texts = {name: str(source.get(field) or "") for name, field in spec.stored.items()}
+            typos = (
+                fuzzy_words(" ".join(texts.values()), typed_words(terms), FUZZY_PREFIX)
+                if fuzzy
+                else []
+            )
+            hits.append(
+                SearchHit(
+                    id=int(hit["_id"]),
+                    score=float(hit.get("_score") or 0.0),
+                    highlights=spec.highlights(texts, terms, typos),
+                )
+            )
+        facets = (
+            facet_counts(counts.get("aggregations", {}), spec.facets) if query.with_facets else {}
+        )
+        return SearchResult(hits=hits, total=int(counts["hits"]["total"]["value"]), facets=facets)
+
+    def related(self, text: str, limit: int = 50) -> list[tuple[int, float]]:
+        """(id, score) of the documents sharing most words with `text`, by bm25 (matching).
+
+        Any word counts (a search needs all of them), in the kind's related
+        fields, as the embedded backend's `related`.
+        """
+        tokens = [index_token(term) for term in related_terms(text)]
+        if not tokens:
+            return []
+        weights = self.spec.field_weights
+        response = self._search(
+            query={
+                "multi_match": {
+                    "query": " ".join(tokens),
+                    "fields": [f"{name}^{weights[name]:g}" for name in self.spec.related_fields],
+                    "type": "most_fields",
+                    "operator": "or",
+                }
+            },
+            size=int(limit),
+            source=False,
+            sort=[{"_score": "desc"}, {"id": "desc"}],
+        )
+        return [
+            (int(hit["_id"]), float(hit.get("_score") or 0.0))
+            for hit in (response or {}).get("hits", {}).get("hits", [])
+        ]

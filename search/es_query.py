@@ -1,0 +1,198 @@
+"""Elasticsearch request bodies of a query, for any kind of document (see ElasticsearchSpec).
+
+Queries mirror the embedded backend: every query term must match (in any
+field), ranked by bm25 with the kind's field weights, facet filters OR within
+a facet and AND across facets, and facet counts over all matches where a
+facet's own selection does not narrow its counts. Only the words as typed may
+match with typos (fuzziness AUTO, exact matches ranked higher), and only in a
+second request, when the first matched nothing; Chinese words never do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from search.backend import SearchQuery
+from search.documents import ElasticsearchSpec
+from search.text import Clause, auto_fuzziness, index_token, is_latin, is_single_han
+
+FUZZY_BOOST = 0.2  # a typo match counts for less than the word itself
+FUZZY_MAX_TERMS = 8  # longer queries match exactly (keeps the query small)
+FUZZY_MAX_CHARS = 30
+FUZZY_PREFIX = 1  # the first letter must be right: fewer, better expansions
+FUZZY_EXPANSIONS = 20
+FACET_SIZE = 500  # more than any facet has values: counts are complete
+RESULT_WINDOW = 10_000  # index.max_result_window: deeper pages return no hits
+
+
+def _term_clause(term: str, fuzzy: bool, weights: Mapping[str, float]) -> dict[str, Any]:
+    """One query term, required in some field: exact, as a prefix (lone 汉字) or with typos."""
+    fields = [f"{name}^{weight:g}" for name, weight in weights.items()]
+    if is_single_han(term):
+        return {
+            "bool": {
+                "should": [
+                    {"prefix": {name: {"value": term, "boost": weight}}}
+                    for name, weight in weights.items()
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+    token = index_token(term)
+    exact = {
+        "multi_match": {"query": token, "fields": fields, "type": "most_fields", "operator": "and"}
+    }
+    if not (fuzzy and is_latin(term) and auto_fuzziness(token) and len(token) <= FUZZY_MAX_CHARS):
+        return exact
+    typo = {
+        "multi_match": {
+            "query": token,
+            "fields": fields,
+            "type": "best_fields",
+            "fuzziness": "AUTO",
+            "prefix_length": FUZZY_PREFIX,
+            "max_expansions": FUZZY_EXPANSIONS,
+            "boost": FUZZY_BOOST,
+        }
+    }
+    return {"bool": {"should": [exact, typo], "minimum_should_match": 1}}
+
+
+def typed_words(terms: Sequence[Clause | str]) -> list[str]:
+    """The words as typed: of each clause, its first alternative (no stand-ins)."""
+    words: list[str] = []
+    for term in terms:
+        words += [term] if isinstance(term, str) else term.alternatives[0].words
+    return words
+
+
+def fuzzy_applies(terms: Sequence[Clause | str]) -> bool:
+    """Whether a query has English terms that may match with typos (and is short enough)."""
+    words = typed_words(terms)
+    return len(words) <= FUZZY_MAX_TERMS and any(
+        is_latin(term) and auto_fuzziness(index_token(term)) and len(term) <= FUZZY_MAX_CHARS
+        for term in words
+    )
+
+
+def _clause(clause: Clause | str, fuzzy: bool, weights: Mapping[str, float]) -> dict[str, Any]:
+    """One required clause: any alternative (all of its words), translations boosted down.
+
+    Scores add up over the alternatives that match, as bm25 over the embedded
+    backend's ("w" OR ("a" AND "b")) groups does. Only the words as typed (the
+    first alternative) may match with typos.
+    """
+    if isinstance(clause, str):
+        return _term_clause(clause, fuzzy, weights)
+    options: list[dict[str, Any]] = []
+    for index, alternative in enumerate(clause.alternatives):
+        typos = fuzzy and index == 0
+        parts = [_term_clause(word, typos, weights) for word in alternative.words]
+        option = parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
+        if alternative.weight != 1.0:
+            option = {"bool": {"must": [option], "boost": alternative.weight}}
+        options.append(option)
+    if len(options) == 1:
+        return options[0]
+    return {"bool": {"should": options, "minimum_should_match": 1}}
+
+
+def text_query(
+    terms: Sequence[Clause | str], weights: Mapping[str, float], fuzzy: bool = False
+) -> dict[str, Any]:
+    """Every term or clause required (AND), each in any field; everything without terms."""
+    if not terms:
+        return {"match_all": {}}
+    return {"bool": {"must": [_clause(term, fuzzy, weights) for term in terms]}}
+
+
+def _filter_clauses(
+    filters: Mapping[str, Sequence[str]], facets: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Per filtered facet, a `terms` clause (OR of its values); unknown facets ignored."""
+    clauses: dict[str, dict[str, Any]] = {}
+    for facet, values in (filters or {}).items():
+        if facet not in facets or not values:
+            continue
+        if isinstance(values, str):
+            values = (values,)
+        clauses[facet] = {"terms": {facet: [str(value) for value in values]}}
+    return clauses
+
+
+def sort_clauses(
+    sort: str, has_terms: bool, sorts: Mapping[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The sort of the embedded backend: ties broken by id, missing values last."""
+    if sort not in sorts:
+        sort = "relevance"
+    if sort == "relevance" and not has_terms:
+        sort = "newest"  # nothing to rank by: the newest documents first
+    return sorts[sort]
+
+
+def search_bodies(
+    spec: ElasticsearchSpec,
+    query: SearchQuery,
+    terms: Sequence[Clause | str],
+    fuzzy: bool = False,
+) -> list[dict[str, Any]]:
+    """The requests of a query, sent together in one `_msearch`: the page, then the counts.
+
+    The page request has the filters in filter context and does not count
+    every match, so the top hits are found without scoring all of them
+    (block-max WAND). The counts request scores nothing (size 0): it counts
+    the matches and the facets, with the filters in `post_filter` so each
+    facet's aggregation applies every filter but its own (disjunctive
+    faceting, as the embedded backend counts); as a size-0 request it is also
+    served from the shard request cache until the index next changes.
+    Without facets the page request counts the matches itself.
+    """
+    per_page = max(1, min(int(query.per_page), 100))
+    offset = (max(1, int(query.page)) - 1) * per_page
+    filters = _filter_clauses(query.filters, spec.facets)
+    matched = text_query(terms, spec.field_weights, fuzzy)
+    page_query = (
+        {"bool": {"must": matched, "filter": list(filters.values())}} if filters else matched
+    )
+    page: dict[str, Any] = {
+        "query": page_query,
+        "sort": sort_clauses(query.sort, bool(terms), spec.sorts),
+        "from": min(offset, RESULT_WINDOW),
+        "size": per_page if offset + per_page <= RESULT_WINDOW else 0,
+        "track_total_hits": not query.with_facets,
+        "_source": list(spec.stored.values()),
+    }
+    if not query.with_facets:
+        return [page]
+    aggs: dict[str, Any] = {}
+    for facet in spec.facets:
+        terms_agg = {"terms": {"field": facet, "size": FACET_SIZE}}
+        others = [clause for other, clause in filters.items() if other != facet]
+        if others:
+            aggs[facet] = {"filter": {"bool": {"filter": others}}, "aggs": {"values": terms_agg}}
+        else:
+            aggs[facet] = terms_agg
+    counts: dict[str, Any] = {
+        "query": matched,
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": aggs,
+    }
+    if filters:
+        counts["post_filter"] = {"bool": {"filter": list(filters.values())}}
+    return [page, counts]
+
+
+def facet_counts(
+    aggregations: Mapping[str, Any], facets: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """Facet counts keyed as the embedded backend keys them, most frequent first."""
+    counted: dict[str, dict[str, int]] = {}
+    for facet in facets:
+        agg = aggregations.get(facet, {})
+        buckets = agg.get("values", agg).get("buckets", [])
+        counts = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["doc_count"]}
+        counted[facet] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return counted

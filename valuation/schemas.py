@@ -9,16 +9,11 @@ from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 
 from core.domain import N_, DomainError, ValidationFailed
 from core.money import from_yuan_text
-from valuation import rules
-from valuation.rules import (
-    BPS,
-    MAX_LIFE_YEARS,
-    CostInputs,
-    DiscountRate,
-    IncomeInputs,
-    IndicativeInputs,
-    IndustryClass,
-)
+from valuation import income_rules, rules
+from valuation.cost_rules import CostInputs
+from valuation.income_rules import DiscountRate, IncomeInputs, IndustryClass
+from valuation.indicative_rules import IndicativeInputs
+from valuation.rules import BPS, MAX_LIFE_YEARS
 
 FORM_YEARS = 10  # revenue boxes on the form (the API takes up to MAX_LIFE_YEARS)
 DISCOUNT_PARTS = ("risk_free", "technology", "market", "funding", "management")
@@ -111,7 +106,7 @@ def form_to_inputs(
                 legal_life_years=legal,
                 economic_life_years=economic,
             )
-            _collect(errors, "_form", lambda: rules.check_income_inputs(income))
+            _collect(errors, "_form", lambda: income_rules.check_income_inputs(income))
     cost = None
     if any(get(part) for part in COST_PARTS):
         amounts = {

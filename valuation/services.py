@@ -34,22 +34,13 @@ from deals.models import Deal, DealStatus
 from listings import services as listings
 from listings.models import IPAsset, Listing
 from listings.rules import ListingStatus
-from valuation import rules
+from valuation import income_rules, indicative_rules, market_rules, rules
+from valuation.cost_rules import CostInputs
+from valuation.income_rules import DiscountRate, IncomeInputs, IndustryClass
+from valuation.indicative_rules import IndicativeInputs, IndicativeResult
+from valuation.market_rules import Comparable, MarketSubject
 from valuation.models import Valuation, ValuationRequest
-from valuation.rules import (
-    Comparable,
-    CostInputs,
-    DiscountRate,
-    IncomeInputs,
-    IndicativeInputs,
-    IndicativeResult,
-    IndustryClass,
-    Kind,
-    MarketSubject,
-    RequestAction,
-    RequestStatus,
-    ValueRange,
-)
+from valuation.rules import Kind, RequestAction, RequestStatus, ValueRange
 
 MARKET_TZ = ZoneInfo("Asia/Shanghai")
 SELLER, BUYER = "seller", "buyer"
@@ -145,7 +136,7 @@ def comparable_candidates(listing: Listing, *, now: datetime) -> list[Comparable
 
     The rules pick the comparable ones (same IPC subclass or field, similar maturity).
     """
-    since = now - timedelta(days=366 * rules.MAX_DEAL_AGE_YEARS)
+    since = now - timedelta(days=366 * market_rules.MAX_DEAL_AGE_YEARS)
     assets = (
         select(IPAsset.listing_id, func.count().label("n")).group_by(IPAsset.listing_id).subquery()
     )
@@ -251,7 +242,7 @@ def result_to_dict(result: IndicativeResult, inputs: IndicativeInputs) -> dict[s
             ],
             "range": _range(result.income_range),
             "industry": industry.value if industry else None,
-            "benchmark_bps": list(rules.ROYALTY_BENCHMARKS[industry]) if industry else None,
+            "benchmark_bps": list(income_rules.ROYALTY_BENCHMARKS[industry]) if industry else None,
             "benchmark": result.benchmark,
             "rule_of_thumb": asdict(result.rule_of_thumb) if result.rule_of_thumb else None,
             "sensitivity": {
@@ -316,7 +307,7 @@ def compute(
     listing = listings.visible_listing(actor, listing_id)
     if not may_compute(actor, listing, now=now):
         raise PermissionDenied(N_("Only the seller and accredited valuers may value this listing."))
-    result = rules.indicative_valuation(
+    result = indicative_rules.indicative_valuation(
         inputs, market_subject(listing, now=now), comparable_candidates(listing, now=now)
     )
     return listing, result_to_dict(result, inputs)
@@ -668,7 +659,7 @@ def issue_report(
             N_("Write the valuer's opinion: the method chosen and why."), field="opinion"
         )
     listing = request.listing
-    result = rules.indicative_valuation(
+    result = indicative_rules.indicative_valuation(
         inputs, market_subject(listing, now=now), comparable_candidates(listing, now=now)
     )
     valuation = _valuation(
@@ -750,14 +741,14 @@ def may_request(actor: User | None, listing: Listing) -> bool:
 
 def default_inputs(listing: Listing) -> IndicativeInputs:
     """A starting point for the form: the benchmark royalty of the field, common rates."""
-    industry = rules.industry_class_for(listing.field)
+    industry = income_rules.industry_class_for(listing.field)
     discount = DiscountRate(
         risk_free_bps=250, technology_bps=500, market_bps=300, funding_bps=200, management_bps=250
     )
     return IndicativeInputs(
         income=IncomeInputs(
             revenues_minor=(),
-            royalty_bps=rules.default_royalty_bps(industry),
+            royalty_bps=income_rules.default_royalty_bps(industry),
             tax_bps=2500,
             discount_bps=discount.total_bps,
             legal_life_years=10,

@@ -18,8 +18,9 @@ from core.i18n import current_locale
 from listings import services as listings
 from listings.models import Listing
 from valuation import charts, pdf, schemas, services
+from valuation.income_rules import ROYALTY_BENCHMARKS, IndustryClass
 from valuation.models import Valuation, ValuationRequest
-from valuation.rules import ROYALTY_BENCHMARKS, IndustryClass, Method, RequestStatus, bps_text
+from valuation.rules import Method, RequestStatus, bps_text
 
 bp = Blueprint("valuation", __name__)
 

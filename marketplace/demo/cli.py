@@ -10,7 +10,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from core.clock import now
+from core.uow import unit_of_work
 from marketplace.demo import loader
+from search.indexer import drain
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -28,9 +30,8 @@ def load_command(listing_count: int) -> None:
         )
     started = time.monotonic()
     folder = Path(current_app.config["UPLOAD_FOLDER"]) / "evidence"
-    summary = loader.load(now=now(), evidence_folder=folder, listing_count=listing_count)
-    from search.indexer import drain
-
+    with unit_of_work(writer=True):  # the whole market or nothing
+        summary = loader.load(now=now(), evidence_folder=folder, listing_count=listing_count)
     while drain(limit=1000).events:  # index everything now, not on the first searches
         pass
     click.echo(

@@ -11,8 +11,10 @@ from accounts.models import User
 from core.extensions import db
 from listings.models import Listing
 from listings.rules import ListingStatus
-from valuation import rules, services
-from valuation.rules import CostInputs, DiscountRate, IncomeInputs, IndicativeInputs
+from valuation import income_rules, services
+from valuation.cost_rules import CostInputs
+from valuation.income_rules import DiscountRate, IncomeInputs
+from valuation.indicative_rules import IndicativeInputs
 
 DISCOUNT = DiscountRate(
     risk_free_bps=250, technology_bps=500, market_bps=300, funding_bps=200, management_bps=250
@@ -38,8 +40,8 @@ def _published(user: User, limit: int) -> list[Listing]:
 
 def inputs_for(listing: Listing, *, with_cost: bool = False) -> IndicativeInputs:
     """Plausible inputs whose income value lands near the listing's asking price."""
-    industry = rules.industry_class_for(listing.field)
-    royalty = rules.default_royalty_bps(industry)
+    industry = income_rules.industry_class_for(listing.field)
+    royalty = income_rules.default_royalty_bps(industry)
     target = listing.asking_price_minor or 50_000_000  # ¥500,000 when negotiable
     # Value ≈ Σ R·ramp_t·royalty·(1 − tax)/(1 + r)^t: solve for the plateau revenue R.
     probe = IncomeInputs(
@@ -50,7 +52,7 @@ def inputs_for(listing: Listing, *, with_cost: bool = False) -> IndicativeInputs
         legal_life_years=LIFE[0],
         economic_life_years=LIFE[1],
     )
-    per_million = rules.income_value(probe).value_minor or 1
+    per_million = income_rules.income_value(probe).value_minor or 1
     plateau = max(1, target * 100_000_000 // per_million // 1_000_000) * 1_000_000  # whole ¥10k
     income = IncomeInputs(
         revenues_minor=tuple(int(share * plateau) for share in RAMP),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from valuation.rules import CostInputs, DiscountRate, IncomeInputs, IndicativeInputs, IndustryClass
+from valuation.cost_rules import CostInputs
+from valuation.income_rules import DiscountRate, IncomeInputs, IndustryClass
+from valuation.indicative_rules import IndicativeInputs
 
 M = 100_000_000  # ¥1,000,000.00 in 分
 

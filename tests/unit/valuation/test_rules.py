@@ -11,18 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.domain import DomainError, ValidationFailed
-from valuation import rules
-from valuation.rules import (
-    Comparable,
-    CostInputs,
-    IncomeInputs,
-    IndicativeInputs,
-    MarketSubject,
-    Method,
-    RequestAction,
-    RequestStatus,
-    ValueRange,
-)
+from valuation import cost_rules, income_rules, indicative_rules, market_rules, rules
+from valuation.cost_rules import CostInputs
+from valuation.income_rules import IncomeInputs
+from valuation.indicative_rules import IndicativeInputs
+from valuation.market_rules import Comparable, MarketSubject
+from valuation.rules import Method, RequestAction, RequestStatus, ValueRange
 
 M = 100_000_000  # ¥1,000,000.00 in 分
 
@@ -40,7 +34,7 @@ WORKED = IncomeInputs(
 
 
 def test_worked_example_of_domain_md_is_967_7_thousand_yuan() -> None:
-    result = rules.income_value(WORKED)
+    result = income_rules.income_value(WORKED)
     # Each year's present value rounded to the fen, then summed.
     assert [y.present_value_minor for y in result.years] == [
         19_565_217,
@@ -56,22 +50,22 @@ def test_worked_example_of_domain_md_is_967_7_thousand_yuan() -> None:
 
 
 def test_discount_rate_is_risk_free_plus_premiums() -> None:
-    rate = rules.DiscountRate(
+    rate = income_rules.DiscountRate(
         risk_free_bps=250, technology_bps=500, market_bps=300, funding_bps=200, management_bps=250
     )
     assert rate.total_bps == 1500
 
 
 def test_life_is_the_shorter_of_legal_and_economic() -> None:
-    legal = rules.income_value(replace(WORKED, legal_life_years=3, economic_life_years=8))
+    legal = income_rules.income_value(replace(WORKED, legal_life_years=3, economic_life_years=8))
     assert legal.life_years == 3 and legal.limited_by == "legal"
     assert legal.value_minor == 19_565_217 + 20_415_879 + 20_711_761
-    economic = rules.income_value(replace(WORKED, legal_life_years=8, economic_life_years=4))
+    economic = income_rules.income_value(replace(WORKED, legal_life_years=8, economic_life_years=4))
     assert economic.life_years == 4 and economic.limited_by == "economic"
 
 
 def test_revenue_stays_flat_past_the_forecast() -> None:
-    result = rules.income_value(replace(WORKED, legal_life_years=7, economic_life_years=7))
+    result = income_rules.income_value(replace(WORKED, legal_life_years=7, economic_life_years=7))
     assert result.extended_years == 2
     assert [y.revenue_minor for y in result.years[4:]] == [15 * M, 15 * M, 15 * M]
 
@@ -90,15 +84,15 @@ def test_revenue_stays_flat_past_the_forecast() -> None:
 )
 def test_bad_income_inputs_name_their_field(change: dict, field: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        rules.income_value(replace(WORKED, **change))
+        income_rules.income_value(replace(WORKED, **change))
     assert caught.value.field == field
 
 
 def test_income_range_and_sensitivity_grid() -> None:
-    rng = rules.income_range(WORKED)
+    rng = income_rules.income_range(WORKED)
     assert rng.central_minor == 96_769_244
     assert rng.low_minor < rng.central_minor < rng.high_minor
-    grid = rules.sensitivity(WORKED)
+    grid = income_rules.sensitivity(WORKED)
     assert grid.royalty_bps == (200, 250, 300, 350, 400)
     assert grid.discount_bps == (1100, 1300, 1500, 1700, 1900)
     assert grid.values_minor[2][2] == 96_769_244
@@ -111,7 +105,7 @@ def test_income_range_and_sensitivity_grid() -> None:
 
 
 def test_sensitivity_axis_stops_at_zero() -> None:
-    grid = rules.sensitivity(replace(WORKED, royalty_bps=50, discount_bps=100))
+    grid = income_rules.sensitivity(replace(WORKED, royalty_bps=50, discount_bps=100))
     assert grid.royalty_bps == (0, 50, 100, 150)
     assert grid.discount_bps == (0, 100, 300, 500)
     assert grid.central == (1, 1)
@@ -139,8 +133,8 @@ def test_value_increases_with_revenue(inputs: IncomeInputs, year: int, more: int
     index = year % len(inputs.revenues_minor)
     raised = list(inputs.revenues_minor)
     raised[index] += more
-    assert rules.income_value(replace(inputs, revenues_minor=tuple(raised))).value_minor >= (
-        rules.income_value(inputs).value_minor
+    assert income_rules.income_value(replace(inputs, revenues_minor=tuple(raised))).value_minor >= (
+        income_rules.income_value(inputs).value_minor
     )
 
 
@@ -148,8 +142,8 @@ def test_value_increases_with_revenue(inputs: IncomeInputs, year: int, more: int
 def test_value_increases_with_royalty(inputs: IncomeInputs, other: int) -> None:
     low, high = sorted((inputs.royalty_bps, other))
     assert (
-        rules.income_value(replace(inputs, royalty_bps=low)).value_minor
-        <= rules.income_value(replace(inputs, royalty_bps=high)).value_minor
+        income_rules.income_value(replace(inputs, royalty_bps=low)).value_minor
+        <= income_rules.income_value(replace(inputs, royalty_bps=high)).value_minor
     )
 
 
@@ -157,8 +151,8 @@ def test_value_increases_with_royalty(inputs: IncomeInputs, other: int) -> None:
 def test_value_decreases_with_discount_rate(inputs: IncomeInputs, other: int) -> None:
     low, high = sorted((inputs.discount_bps, other))
     assert (
-        rules.income_value(replace(inputs, discount_bps=low)).value_minor
-        >= rules.income_value(replace(inputs, discount_bps=high)).value_minor
+        income_rules.income_value(replace(inputs, discount_bps=low)).value_minor
+        >= income_rules.income_value(replace(inputs, discount_bps=high)).value_minor
     )
 
 
@@ -166,8 +160,8 @@ def test_value_decreases_with_discount_rate(inputs: IncomeInputs, other: int) ->
 def test_value_decreases_with_tax(inputs: IncomeInputs, other: int) -> None:
     low, high = sorted((inputs.tax_bps, other))
     assert (
-        rules.income_value(replace(inputs, tax_bps=low)).value_minor
-        >= rules.income_value(replace(inputs, tax_bps=high)).value_minor
+        income_rules.income_value(replace(inputs, tax_bps=low)).value_minor
+        >= income_rules.income_value(replace(inputs, tax_bps=high)).value_minor
     )
 
 
@@ -181,15 +175,15 @@ def test_strictly_more_revenue_in_year_one_is_worth_strictly_more_when_it_shows(
     )
     raised = (inputs.revenues_minor[0] + 10**9, *inputs.revenues_minor[1:])
     assert (
-        rules.income_value(replace(inputs, revenues_minor=raised)).value_minor
-        > rules.income_value(inputs).value_minor
+        income_rules.income_value(replace(inputs, revenues_minor=raised)).value_minor
+        > income_rules.income_value(inputs).value_minor
     )
 
 
 @given(income_inputs())
 def test_zero_revenue_is_worth_zero(inputs: IncomeInputs) -> None:
     zero = replace(inputs, revenues_minor=(0,) * len(inputs.revenues_minor))
-    assert rules.income_value(zero).value_minor == 0
+    assert income_rules.income_value(zero).value_minor == 0
 
 
 @given(income_inputs(), st.integers(1, 10**12))
@@ -199,14 +193,17 @@ def test_revenue_beyond_the_life_changes_nothing(inputs: IncomeInputs, late: int
     # Pad to the life so nothing is extended flat, then add a year beyond it.
     padded = replace(inputs, revenues_minor=forecast[:life] or (0,))
     longer = replace(inputs, revenues_minor=(*padded.revenues_minor, late))
-    assert rules.income_value(longer).value_minor == rules.income_value(padded).value_minor
-    assert len(rules.income_value(longer).years) == life
+    assert (
+        income_rules.income_value(longer).value_minor
+        == income_rules.income_value(padded).value_minor
+    )
+    assert len(income_rules.income_value(longer).years) == life
 
 
 @given(income_inputs())
 def test_a_longer_life_is_worth_at_least_as_much(inputs: IncomeInputs) -> None:
-    shorter = rules.income_value(inputs)
-    longer = rules.income_value(
+    shorter = income_rules.income_value(inputs)
+    longer = income_rules.income_value(
         replace(
             inputs,
             legal_life_years=inputs.legal_life_years + 1,
@@ -219,10 +216,10 @@ def test_a_longer_life_is_worth_at_least_as_much(inputs: IncomeInputs) -> None:
 
 @given(income_inputs())
 def test_rounding_is_within_half_a_fen_per_term(inputs: IncomeInputs) -> None:
-    result = rules.income_value(inputs)
+    result = income_rules.income_value(inputs)
     exact_total = Fraction(0)
     for row in result.years:
-        exact = rules.present_value_exact(
+        exact = income_rules.present_value_exact(
             row.revenue_minor, inputs.royalty_bps, inputs.tax_bps, inputs.discount_bps, row.year
         )
         assert abs(row.present_value_minor - exact) <= Fraction(1, 2)
@@ -233,8 +230,8 @@ def test_rounding_is_within_half_a_fen_per_term(inputs: IncomeInputs) -> None:
 @given(income_inputs())
 @settings(max_examples=40)
 def test_income_range_is_ordered_and_inside_the_grid(inputs: IncomeInputs) -> None:
-    rng = rules.income_range(inputs)
-    grid = rules.sensitivity(inputs)
+    rng = income_rules.income_range(inputs)
+    grid = income_rules.sensitivity(inputs)
     values = [v for row in grid.values_minor for v in row]
     assert min(values) <= rng.low_minor <= rng.central_minor <= rng.high_minor <= max(values)
 
@@ -270,21 +267,21 @@ def test_round_half_up_is_nearest(numerator: int, denominator: int) -> None:
 
 
 def test_royalty_benchmarks_by_class() -> None:
-    high_tech = rules.IndustryClass.HIGH_TECH
-    assert rules.ROYALTY_BENCHMARKS[high_tech] == (500, 600)
-    assert rules.industry_class_for("ict") == high_tech
-    assert rules.default_royalty_bps(rules.IndustryClass.BASIC_INDUSTRY) == 250
-    assert rules.benchmark_position(300, high_tech) == "below"
-    assert rules.benchmark_position(550, high_tech) == "within"
-    assert rules.benchmark_position(700, high_tech) == "above"
+    high_tech = income_rules.IndustryClass.HIGH_TECH
+    assert income_rules.ROYALTY_BENCHMARKS[high_tech] == (500, 600)
+    assert income_rules.industry_class_for("ict") == high_tech
+    assert income_rules.default_royalty_bps(income_rules.IndustryClass.BASIC_INDUSTRY) == 250
+    assert income_rules.benchmark_position(300, high_tech) == "below"
+    assert income_rules.benchmark_position(550, high_tech) == "within"
+    assert income_rules.benchmark_position(700, high_tech) == "above"
 
 
 def test_twenty_five_percent_rule_is_a_sanity_check() -> None:
     # A 20% operating margin implies a royalty of about 5%.
-    assert rules.twenty_five_percent_rule(500, 2000).verdict == "consistent"
-    assert rules.twenty_five_percent_rule(500, 2000).implied_royalty_bps == 500
-    assert rules.twenty_five_percent_rule(900, 2000).verdict == "high"
-    assert rules.twenty_five_percent_rule(200, 2000).verdict == "low"
+    assert income_rules.twenty_five_percent_rule(500, 2000).verdict == "consistent"
+    assert income_rules.twenty_five_percent_rule(500, 2000).implied_royalty_bps == 500
+    assert income_rules.twenty_five_percent_rule(900, 2000).verdict == "high"
+    assert income_rules.twenty_five_percent_rule(200, 2000).verdict == "low"
 
 
 # --- market ------------------------------------------------------------------------------
@@ -311,17 +308,17 @@ def comparable(n: int, **overrides: object) -> Comparable:
 
 
 def test_comparables_need_the_same_ipc_subclass_or_field_and_similar_maturity() -> None:
-    assert rules.match_of(SUBJECT, comparable(1)) == "ipc"
-    assert rules.match_of(SUBJECT, comparable(2, ipc_classes=("C01B 3/00",))) == "field"
+    assert market_rules.match_of(SUBJECT, comparable(1)) == "ipc"
+    assert market_rules.match_of(SUBJECT, comparable(2, ipc_classes=("C01B 3/00",))) == "field"
     other = comparable(3, ipc_classes=("C01B 3/00",), field="biomed")
-    assert not rules.is_comparable(SUBJECT, other)
-    assert not rules.is_comparable(SUBJECT, comparable(4, trl=8))
-    assert not rules.is_comparable(SUBJECT, comparable(5, deal_date=date(2020, 3, 1)))
-    assert rules.is_comparable(SUBJECT, comparable(6, deal_date=date(2021, 3, 2)))
+    assert not market_rules.is_comparable(SUBJECT, other)
+    assert not market_rules.is_comparable(SUBJECT, comparable(4, trl=8))
+    assert not market_rules.is_comparable(SUBJECT, comparable(5, deal_date=date(2020, 3, 1)))
+    assert market_rules.is_comparable(SUBJECT, comparable(6, deal_date=date(2021, 3, 2)))
 
 
 def test_adjustments_are_explained_and_applied() -> None:
-    adjusted = rules.adjust(
+    adjusted = market_rules.adjust(
         SUBJECT, comparable(1, trl=4, asset_count=1, deal_date=date(2024, 1, 15))
     )
     by_kind = {a.kind: a for a in adjusted.adjustments}
@@ -332,14 +329,14 @@ def test_adjustments_are_explained_and_applied() -> None:
 
 
 def test_too_few_comparables_make_the_market_approach_not_applicable() -> None:
-    result = rules.market_value(SUBJECT, [comparable(1), comparable(2)])
+    result = market_rules.market_value(SUBJECT, [comparable(1), comparable(2)])
     assert not result.applicable and result.range is None
     assert len(result.comparables) == 2
 
 
 def test_market_value_is_the_adjusted_median_with_quartiles() -> None:
     prices = [80, 90, 100, 120, 200]
-    result = rules.market_value(
+    result = market_rules.market_value(
         SUBJECT, [comparable(n, price_minor=p * M) for n, p in enumerate(prices)]
     )
     assert result.range == ValueRange(90 * M, 100 * M, 120 * M)
@@ -361,10 +358,10 @@ comparables = st.lists(
 
 @given(comparables)
 def test_market_result_lies_within_the_adjusted_comparables(items: list[Comparable]) -> None:
-    result = rules.market_value(SUBJECT, items)
-    assert len(result.comparables) <= rules.MAX_COMPARABLES
+    result = market_rules.market_value(SUBJECT, items)
+    assert len(result.comparables) <= market_rules.MAX_COMPARABLES
     if result.range is None:
-        assert len(result.comparables) < rules.MIN_COMPARABLES
+        assert len(result.comparables) < market_rules.MIN_COMPARABLES
         return
     adjusted = [a.adjusted_minor for a in result.comparables]
     assert (
@@ -389,7 +386,7 @@ COST = CostInputs(
 
 
 def test_cost_is_reproduction_cost_less_obsolescence() -> None:
-    result = rules.cost_value(COST)
+    result = cost_rules.cost_value(COST)
     assert result.reproduction_minor == 5 * M  # ¥5,000,000 / 100 = ¥50,000 … in 分: 5 * M
     assert result.value_minor == 5 * M * 8 * 9 // 100  # × 0.8 × 0.9
     assert result.range.low_minor == 5 * M * 7 * 9 // 100
@@ -398,7 +395,7 @@ def test_cost_is_reproduction_cost_less_obsolescence() -> None:
 
 def test_negative_costs_are_refused() -> None:
     with pytest.raises(ValidationFailed) as caught:
-        rules.cost_value(replace(COST, materials_minor=-1))
+        cost_rules.cost_value(replace(COST, materials_minor=-1))
     assert caught.value.field == "materials"
 
 
@@ -417,7 +414,7 @@ costs = st.builds(
 def test_cost_is_never_negative_and_falls_with_obsolescence(
     inputs: CostInputs, functional: int, economic: int
 ) -> None:
-    base = rules.cost_value(inputs)
+    base = cost_rules.cost_value(inputs)
     assert 0 <= base.range.low_minor <= base.value_minor <= base.range.high_minor
     assert base.value_minor <= base.reproduction_minor
     more_functional = replace(
@@ -426,8 +423,8 @@ def test_cost_is_never_negative_and_falls_with_obsolescence(
     more_economic = replace(
         inputs, economic_obsolescence_bps=max(economic, inputs.economic_obsolescence_bps)
     )
-    assert rules.cost_value(more_functional).value_minor <= base.value_minor
-    assert rules.cost_value(more_economic).value_minor <= base.value_minor
+    assert cost_rules.cost_value(more_functional).value_minor <= base.value_minor
+    assert cost_rules.cost_value(more_economic).value_minor <= base.value_minor
 
 
 # --- reconciliation and the whole valuation ----------------------------------------------
@@ -438,16 +435,16 @@ def test_weights_follow_maturity_and_skip_methods_that_do_not_apply() -> None:
         Method.INCOME: ValueRange(80, 100, 120),
         Method.COST: ValueRange(40, 50, 60),
     }
-    early = rules.reconcile(ranges, trl=2)  # income 30, cost 60 → 1/3, 2/3
+    early = indicative_rules.reconcile(ranges, trl=2)  # income 30, cost 60 → 1/3, 2/3
     assert early.weights == {Method.INCOME: 33, Method.COST: 67}
     assert early.range == ValueRange(53, 67, 80)
-    late = rules.reconcile(ranges, trl=8)  # income 50, cost 10
+    late = indicative_rules.reconcile(ranges, trl=8)  # income 50, cost 10
     assert late.range.central_minor == round((50 * 100 + 10 * 50) / 60)
 
 
 def test_no_method_at_all_is_an_error() -> None:
     with pytest.raises(ValidationFailed):
-        rules.reconcile({}, trl=5)
+        indicative_rules.reconcile({}, trl=5)
 
 
 ranges_st = st.dictionaries(
@@ -459,7 +456,7 @@ ranges_st = st.dictionaries(
 
 @given(ranges_st, st.integers(1, 9))
 def test_reconciled_range_lies_within_the_methods(ranges: dict, trl: int) -> None:
-    result = rules.reconcile(ranges, trl)
+    result = indicative_rules.reconcile(ranges, trl)
     assert min(r.low_minor for r in ranges.values()) <= result.range.low_minor
     assert result.range.high_minor <= max(r.high_minor for r in ranges.values())
     assert set(result.weights) == set(ranges)
@@ -467,8 +464,8 @@ def test_reconciled_range_lies_within_the_methods(ranges: dict, trl: int) -> Non
 
 def test_indicative_valuation_uses_every_method_with_inputs() -> None:
     items = [comparable(n, price_minor=(90 + n) * M) for n in range(4)]
-    result = rules.indicative_valuation(
-        IndicativeInputs(income=WORKED, cost=COST, industry=rules.IndustryClass.HIGH_TECH),
+    result = indicative_rules.indicative_valuation(
+        IndicativeInputs(income=WORKED, cost=COST, industry=income_rules.IndustryClass.HIGH_TECH),
         SUBJECT,
         items,
     )

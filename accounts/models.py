@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import enum_column
-from core.extensions import db
+from core.extensions import Model
 
 
 class OrganisationKind(enum.StrEnum):
@@ -38,7 +38,7 @@ class MemberRole(enum.StrEnum):
     ADMIN = "admin"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A university, institute, enterprise or broker agency on the market."""
 
     __tablename__ = "organisations"
@@ -68,7 +68,7 @@ class Organisation(db.Model):
         return self.name_en if locale.startswith("en") and self.name_en else self.name
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in; belongs to at most one organisation."""
 
     __tablename__ = "users"
@@ -110,7 +110,7 @@ class User(UserMixin, db.Model):
         return self.acting_org_id is not None and self.org_role == MemberRole.ADMIN
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal API token; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"

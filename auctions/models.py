@@ -9,7 +9,7 @@ from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import enum_column
-from core.extensions import db
+from core.extensions import Model, db
 
 
 class AuctionStatus(enum.StrEnum):
@@ -22,7 +22,7 @@ class AuctionStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class Auction(db.Model):
+class Auction(Model):
     """An English ascending auction of one listing."""
 
     __tablename__ = "auctions"
@@ -56,7 +56,7 @@ class Auction(db.Model):
     bids: Mapped[list[Bid]] = relationship(back_populates="auction", order_by="Bid.id")
 
 
-class Bid(db.Model):
+class Bid(Model):
     """An accepted bid; proxy bids are placed by the system for a bidder's maximum."""
 
     __tablename__ = "bids"
@@ -77,7 +77,7 @@ class Bid(db.Model):
     )
 
 
-class ProxyBid(db.Model):
+class ProxyBid(Model):
     """A bidder's maximum: the system bids for them by the increment up to it."""
 
     __tablename__ = "proxy_bids"

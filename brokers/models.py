@@ -35,10 +35,10 @@ from brokers.rules import (
 )
 from core.clock import as_utc
 from core.db_types import StoredFileMixin, enum_column
-from core.extensions import db
+from core.extensions import Model
 
 
-class Broker(db.Model):
+class Broker(Model):
     """A person's accreditation as a technology broker, and their public profile."""
 
     __tablename__ = "brokers"
@@ -70,7 +70,7 @@ class Broker(db.Model):
     )
 
 
-class BrokerDocument(StoredFileMixin, db.Model):
+class BrokerDocument(StoredFileMixin, Model):
     """A document of an application: the certificate, an ID, a training record."""
 
     __tablename__ = "broker_documents"
@@ -82,7 +82,7 @@ class BrokerDocument(StoredFileMixin, db.Model):
     broker: Mapped[Broker] = relationship(back_populates="documents")
 
 
-class Mandate(db.Model):
+class Mandate(Model):
     """A mandate (委托) from a seller (for a listing) or a buyer (for a need) to a broker."""
 
     __tablename__ = "mandates"
@@ -143,7 +143,7 @@ class Mandate(db.Model):
         )
 
 
-class Introduction(db.Model):
+class Introduction(Model):
     """A broker's introduction of a buyer to a listing, or of a listing's seller to a need."""
 
     __tablename__ = "introductions"
@@ -173,7 +173,7 @@ class Introduction(db.Model):
     buyer: Mapped[Organisation] = relationship(foreign_keys=[buyer_org_id])
 
 
-class DealCommission(db.Model):
+class DealCommission(Model):
     """A broker's commission attributed to a deal: which mandate, which introduction, how much."""
 
     __tablename__ = "deal_commissions"
@@ -199,7 +199,7 @@ class DealCommission(db.Model):
     __table_args__ = (UniqueConstraint("deal_id", "mandate_id", name="uq_deal_commissions_deal"),)
 
 
-class Rating(db.Model):
+class Rating(Model):
     """A party's rating (1–5) of a broker after a completed deal; one per party per deal."""
 
     __tablename__ = "broker_ratings"

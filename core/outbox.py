@@ -14,10 +14,10 @@ from flask import g, has_app_context
 from sqlalchemy import JSON, DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.extensions import db
+from core.extensions import Model, db
 
 
-class OutboxEvent(db.Model):
+class OutboxEvent(Model):
     """One derived write to perform after the commit."""
 
     __tablename__ = "outbox_events"

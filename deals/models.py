@@ -8,11 +8,11 @@ from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import StoredFileMixin, enum_column
-from core.extensions import db
+from core.extensions import Model
 from deals.rules import Channel, ContractType, DealStatus, SaleMethod
 
 
-class Deal(db.Model):
+class Deal(Model):
     """One sale, from any method and either channel; a listing is sold at most once."""
 
     __tablename__ = "deals"
@@ -59,7 +59,7 @@ class Deal(db.Model):
     )
 
 
-class DealDocument(StoredFileMixin, db.Model):
+class DealDocument(StoredFileMixin, Model):
     """A contract or other document of a deal (stored like listing evidence)."""
 
     __tablename__ = "deal_documents"

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Organisation
 from core.db_types import StoredFileMixin, enum_column
-from core.extensions import db
+from core.extensions import Model
 from listings.need_rules import NeedStatus
 from listings.rules import IPKind, ListingStatus, SaleState
 
 
-class Listing(db.Model):
+class Listing(Model):
     """One result or portfolio offered on the market, in Chinese, English or both."""
 
     __tablename__ = "listings"
@@ -81,7 +81,7 @@ class Listing(db.Model):
         return preferred or self.summary_zh or self.summary_en or ""
 
 
-class IPAsset(db.Model):
+class IPAsset(Model):
     """A patent or other right in a listing, with a validated, normalised number."""
 
     __tablename__ = "ip_assets"
@@ -98,7 +98,7 @@ class IPAsset(db.Model):
     listing: Mapped[Listing] = relationship(back_populates="ip_assets")
 
 
-class Evidence(StoredFileMixin, db.Model):
+class Evidence(StoredFileMixin, Model):
     """An ownership document (certificate, register extract, assignment, authorisation)."""
 
     __tablename__ = "evidence"
@@ -112,7 +112,7 @@ class Evidence(StoredFileMixin, db.Model):
     listing: Mapped[Listing] = relationship(back_populates="evidence")
 
 
-class TechNeed(db.Model):
+class TechNeed(Model):
     """A technology need (技术需求) posted by a verified enterprise: a problem it wants solved."""
 
     __tablename__ = "tech_needs"

@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import enum_column
-from core.extensions import db
+from core.extensions import Model, db
 from payments.rules import (
     Account,
     EntryKind,
@@ -20,7 +20,7 @@ from payments.rules import (
 )
 
 
-class LedgerTransaction(db.Model):
+class LedgerTransaction(Model):
     """One balanced posting; `key` makes posting idempotent (a replay finds it already there).
 
     A posting belongs to a deal, or to a deposit before any deal exists; a deal's
@@ -47,7 +47,7 @@ class LedgerTransaction(db.Model):
     )
 
 
-class LedgerLeg(db.Model):
+class LedgerLeg(Model):
     """A signed amount on one account (+ debit, − credit), of one party where it has one."""
 
     __tablename__ = "ledger_legs"
@@ -66,7 +66,7 @@ class LedgerLeg(db.Model):
     __table_args__ = (db.Index("ix_ledger_legs_account_org", "account", "org_id"),)
 
 
-class Payment(db.Model):
+class Payment(Model):
     """Money a party sends: a deposit by card, or (part of) a deal's price by card or bank."""
 
     __tablename__ = "payments"
@@ -97,7 +97,7 @@ class Payment(db.Model):
     succeeded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class Payout(db.Model):
+class Payout(Model):
     """What the platform pays a seller or a broker organisation on one deal."""
 
     __tablename__ = "payouts"
@@ -121,7 +121,7 @@ class Payout(db.Model):
     )
 
 
-class StripeOperation(db.Model):
+class StripeOperation(Model):
     """A call to Stripe decided inside our transaction and made after the commit.
 
     `key` is the idempotency key sent to Stripe: a retry after a crash sends the same
@@ -144,7 +144,7 @@ class StripeOperation(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class StripeEvent(db.Model):
+class StripeEvent(Model):
     """A webhook event already applied: its id is unique, stored with its effect."""
 
     __tablename__ = "stripe_events"
@@ -156,7 +156,7 @@ class StripeEvent(db.Model):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class ConnectedAccount(db.Model):
+class ConnectedAccount(Model):
     """An organisation's Stripe Connect account; payouts wait until it can receive them."""
 
     __tablename__ = "connected_accounts"
@@ -187,7 +187,7 @@ class DepositStatus(enum.StrEnum):
     FORFEITED = "forfeited"
 
 
-class Deposit(db.Model):
+class Deposit(Model):
     """The deposit (保证金) one bidder owes for one auction or listed sale.
 
     The ledger of a context is the set of its deposits with their states; the

@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import enum_column
-from core.extensions import db
+from core.extensions import Model, db
 from listings.models import Listing
 from trading.rules import NoticeStatus, ObjectionStatus
 
@@ -24,7 +24,7 @@ class ListedSaleStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class ListedSale(db.Model):
+class ListedSale(Model):
     """A listed sale (挂牌) at an asking price for a listing period of working days."""
 
     __tablename__ = "listed_sales"
@@ -48,7 +48,7 @@ class ListedSale(db.Model):
     )
 
 
-class SaleIntent(db.Model):
+class SaleIntent(Model):
     """A verified enterprise's intent to buy (意向受让) in a listed sale."""
 
     __tablename__ = "sale_intents"
@@ -77,7 +77,7 @@ class NegotiationStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Negotiation(db.Model):
+class Negotiation(Model):
     """A negotiated price (协议定价) between one buyer and the seller of a listing."""
 
     __tablename__ = "negotiations"
@@ -101,7 +101,7 @@ class Negotiation(db.Model):
     )
 
 
-class NegotiationMessage(db.Model):
+class NegotiationMessage(Model):
     """One entry of a negotiation's thread: a message, an offer, a counter-offer, an acceptance."""
 
     __tablename__ = "negotiation_messages"
@@ -118,7 +118,7 @@ class NegotiationMessage(db.Model):
     negotiation: Mapped[Negotiation] = relationship(back_populates="messages")
 
 
-class PublicityNotice(db.Model):
+class PublicityNotice(Model):
     """Public notice (公示) of a negotiated price, for at least the publicity period."""
 
     __tablename__ = "publicity_notices"
@@ -144,7 +144,7 @@ class PublicityNotice(db.Model):
     )
 
 
-class Objection(db.Model):
+class Objection(Model):
     """An objection (异议) to a public notice, with reasons."""
 
     __tablename__ = "objections"

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Organisation, User
 from core.db_types import enum_column
-from core.extensions import db
+from core.extensions import Model
 from listings.models import Listing
 from valuation.rules import Kind, RequestStatus
 
 
-class ValuationRequest(db.Model):
+class ValuationRequest(Model):
     """A seller's or a buyer's request for a formal valuation report (评估委托) of a listing."""
 
     __tablename__ = "valuation_requests"
@@ -39,7 +39,7 @@ class ValuationRequest(db.Model):
     report: Mapped[Valuation | None] = relationship(back_populates="request", uselist=False)
 
 
-class Valuation(db.Model):
+class Valuation(Model):
     """A computed valuation: indicative (by the seller) or a formal, signed report.
 
     `inputs` holds what was typed (amounts in 分, rates in bps) and `result` the

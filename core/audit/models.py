@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.extensions import db
+from core.extensions import Model, db
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One change of state: actor, action, object, before → after."""
 
     __tablename__ = "audit_entries"

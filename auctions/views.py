@@ -42,7 +42,7 @@ from marshmallow import ValidationError
 from werkzeug.routing import BuildError
 
 from accounts.services import get_organisation
-from auctions import rules, services
+from auctions import bidding, closing, queries, rules, services
 from auctions.models import DepositStatus
 from auctions.schemas import (
     AuctionFormSchema,
@@ -51,6 +51,7 @@ from auctions.schemas import (
     RejectFormSchema,
     utc_to_local_input,
 )
+from auctions.settings import AuctionSettings, settings_from_config
 from core.clock import now
 from core.domain import DomainError, ValidationFailed
 from core.files import send_document
@@ -66,8 +67,8 @@ bp = Blueprint("auctions", __name__)
 LIST_KINDS = ("running", "upcoming", "closed")
 
 
-def _settings() -> services.AuctionSettings:
-    return services.settings_from_config(current_app.config)
+def _settings() -> AuctionSettings:
+    return settings_from_config(current_app.config)
 
 
 def _receipts() -> Path:
@@ -113,16 +114,16 @@ def index() -> str:
         kind = "running"
     moment = now()
     settings = _settings()
-    services.close_due(now=moment, settings=settings, limit=20)  # lazy closing
+    closing.close_due(now=moment, settings=settings, limit=20)  # lazy closing
     locale = current_locale()
     rows = [
         (
             auction,
-            services.auction_snapshot(
+            closing.auction_snapshot(
                 auction.id, now=moment, locale=locale, bids_limit=0, settings=settings
             ),
         )
-        for auction in services.list_auctions(kind, now=moment)
+        for auction in queries.list_auctions(kind, now=moment)
     ]
     return render_template("auctions/index.html", kind=kind, kinds=LIST_KINDS, rows=rows)
 
@@ -137,27 +138,27 @@ def _room(
     moment = now()
     settings = _settings()
     locale = current_locale()
-    snapshot = services.auction_snapshot(
+    snapshot = closing.auction_snapshot(
         auction_id, now=moment, locale=locale, bids_limit=1, settings=settings
     )
-    auction = services.get_auction(auction_id)
+    auction = queries.get_auction(auction_id)
     listing = listings.get_listing(auction.listing_id)
     org_id = current_user.acting_org_id if current_user.is_authenticated else None
-    deposit = services.deposit_for(current_user, auction)
+    deposit = queries.deposit_for(current_user, auction)
     is_seller = org_id is not None and org_id == auction.seller_org_id
     restricted = auction.restricted_to_org_ids
     is_party = restricted is None or (org_id is not None and org_id in restricted)
     open_ = snapshot["status"] in ("running", "upcoming")
-    series = [{"t": at.isoformat(), "p": price} for at, price in services.price_series(auction.id)]
+    series = [{"t": at.isoformat(), "p": price} for at, price in queries.price_series(auction.id)]
     minimum = snapshot["minimum_next_bid_minor"]
     context = {
         "auction": auction,
         "listing": listing,
         "snap": snapshot,
         "deposit": deposit,
-        "deposit_minor": services.deposit_amount_of(auction),
+        "deposit_minor": queries.deposit_amount_of(auction),
         "rejection_reason": deposits.last_rejection_reason(deposit) if deposit else None,
-        "my_max": services.my_maximum(current_user, auction),
+        "my_max": queries.my_maximum(current_user, auction),
         "is_seller": is_seller,
         "is_party": is_party,
         "is_open": open_,
@@ -170,7 +171,7 @@ def _room(
             and is_party
         ),
         "series_json": json.dumps(series),
-        "history": services.bid_history(auction.id, limit=50),
+        "history": queries.bid_history(auction.id, limit=50),
         "snapshot_json": json.dumps(snapshot),
         "errors": errors or {},
         "form": form or {"amount": to_yuan_text(Money(minimum, auction.currency)), "max": ""},
@@ -180,7 +181,7 @@ def _room(
             else None
         ),
         "highest_bidder_name": (
-            services._org_name(snapshot["highest_bidder_org_id"], locale)
+            queries.org_name(snapshot["highest_bidder_org_id"], locale)
             if snapshot["highest_bidder_org_id"]
             else None
         ),
@@ -207,7 +208,7 @@ def bid(auction_id: int) -> Response | tuple[str, int]:
     if data is None:
         return _room(auction_id, errors=errors, form=form, status=422)
     try:
-        result = services.place_bid(
+        result = bidding.place_bid(
             current_user,
             auction_id,
             data["amount_minor"],
@@ -274,7 +275,7 @@ def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
 @bp.route("/auctions/<int:auction_id>/events")
 def events(auction_id: int) -> Response:
     """Server-Sent Events: a snapshot whenever price, status or end change (see module docs)."""
-    services.get_auction(auction_id)  # 404 before the stream starts
+    queries.get_auction(auction_id)  # 404 before the stream starts
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     locale = current_locale()
     poll = float(app.config.get("AUCTION_SSE_POLL_SECONDS", 1.0))
@@ -289,15 +290,15 @@ def events(auction_id: int) -> Response:
         while True:
             with app.app_context():  # a short session per poll
                 moment = now()
-                version = services.auction_version(auction_id)
+                version = queries.auction_version(auction_id)
                 due = version is not None and version[0] in ("scheduled", "running")
                 due = due and version is not None and moment >= version[2]
                 snapshot = None
                 if version != last_version or due:
-                    snapshot = services.auction_snapshot(
+                    snapshot = closing.auction_snapshot(
                         auction_id, now=moment, locale=locale, bids_limit=10, settings=settings
                     )
-                    last_version = services.auction_version(auction_id)
+                    last_version = queries.auction_version(auction_id)
             if snapshot is not None:
                 last_sent = time.monotonic()
                 yield (
@@ -382,8 +383,8 @@ def deposit_queue() -> str:
     titles: dict[int, tuple[str, str | None]] = {}
     locale = current_locale()
     for deposit in queue:
-        if deposit.context_type == services.CONTEXT:
-            auction = services.get_auction(deposit.context_id)
+        if deposit.context_type == queries.CONTEXT:
+            auction = queries.get_auction(deposit.context_id)
             listing = listings.get_listing(auction.listing_id)
             titles[deposit.id] = (
                 listing.title(locale),

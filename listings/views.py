@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
-from auctions.services import OPEN_STATUSES, auctions_of_listing
+from auctions.queries import OPEN_STATUSES, auctions_of_listing
 from core.audit.services import history
 from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed

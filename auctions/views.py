@@ -18,7 +18,6 @@ by itself, so no worker is held for long; run gunicorn with threads
 from __future__ import annotations
 
 import json
-import mimetypes
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -41,24 +40,20 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.routing import BuildError
 
-from accounts.services import get_organisation
 from auctions import bidding, closing, queries, rules, services
 from auctions.models import DepositStatus
 from auctions.schemas import (
     AuctionFormSchema,
     BidFormSchema,
     ReceiptFormSchema,
-    RejectFormSchema,
     utc_to_local_input,
 )
 from auctions.settings import AuctionSettings, settings_from_config
 from core.clock import now
 from core.domain import DomainError, ValidationFailed
-from core.files import send_document
 from core.forms import FieldErrors, domain_errors, flatten_errors, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
-from core.storage import evidence_path
 from listings import services as listings
 from payments import deposits
 
@@ -71,7 +66,8 @@ def _settings() -> AuctionSettings:
     return settings_from_config(current_app.config)
 
 
-def _receipts() -> Path:
+def receipts_folder() -> Path:
+    """Where the receipts of deposits are stored."""
     return deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"])
 
 
@@ -262,7 +258,7 @@ def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
             stream=upload.stream,
             filename=upload.filename,
             bank_reference=data["bank_reference"],
-            folder=_receipts(),
+            folder=receipts_folder(),
             max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
         )
@@ -372,64 +368,5 @@ def create(listing_id: int) -> Response | tuple[str, int]:
     ), (422 if errors else 200)
 
 
-# --- deposits ----------------------------------------------------------------------------
-
-
-@bp.route("/auctions/deposits/queue")
-@login_required
-def deposit_queue() -> str:
-    """Reviewers: receipts of deposits to check against the bank statement."""
-    queue = deposits.reviewer_queue(current_user)
-    titles: dict[int, tuple[str, str | None]] = {}
-    locale = current_locale()
-    for deposit in queue:
-        if deposit.context_type == queries.CONTEXT:
-            auction = queries.get_auction(deposit.context_id)
-            listing = listings.get_listing(auction.listing_id)
-            titles[deposit.id] = (
-                listing.title(locale),
-                url_for("auctions.room", auction_id=auction.id),
-            )
-        else:
-            titles[deposit.id] = (_("Listed sale %(id)s", id=deposit.context_id), None)
-    names = {
-        org_id: get_organisation(org_id).display_name(locale)
-        for org_id in {deposit.org_id for deposit in queue}
-    }
-    return render_template(
-        "auctions/deposit_queue.html", queue=queue, titles=titles, deposit_org_names=names
-    )
-
-
-@bp.post("/auctions/deposits/<int:deposit_id>/<any(confirm, reject):decision>")
-@login_required
-def decide_deposit(deposit_id: int, decision: str) -> Response:
-    """Confirm a deposit (held) or reject its receipt with a reason."""
-    try:
-        if decision == "confirm":
-            deposits.confirm_deposit(current_user, deposit_id, now=now())
-            flash(_("Deposit confirmed: the bidder may bid."), "success")
-        else:
-            data, errors = parse_form(RejectFormSchema())
-            if data is None:
-                flash(" ".join(m for ms in errors.values() for m in ms), "danger")
-            else:
-                deposits.reject_receipt(current_user, deposit_id, data["reason"], now=now())
-                flash(_("Receipt rejected; the bidder has been told why."), "info")
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    return redirect(url_for("auctions.deposit_queue"))
-
-
-@bp.route("/auctions/deposits/<int:deposit_id>/receipt")
-@login_required
-def receipt(deposit_id: int) -> Response:
-    """Serve a receipt to the depositing organisation and reviewers, never as active content."""
-    deposit = deposits.receipt_for_download(current_user, deposit_id)
-    assert deposit.receipt_stored_name is not None
-    return send_document(
-        evidence_path(_receipts(), deposit.receipt_stored_name),
-        content_type=mimetypes.guess_type(deposit.receipt_stored_name)[0]
-        or "application/octet-stream",
-        download_name=deposit.receipt_name or "receipt",
-    )
+# The deposit reviewers' routes are on this blueprint too (imported last: they need `bp`).
+from auctions import deposit_views  # noqa: E402, F401

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from accounts.models import Organisation, User
-from auctions import rules
+from auctions import rules, term_rules
 from auctions.models import Auction, AuctionStatus, Bid, Deposit, ProxyBid
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from core.clock import as_utc
@@ -53,7 +53,7 @@ def get_auction(auction_id: int) -> Auction:
 
 def deposit_amount_of(auction: Auction) -> int:
     """The deposit a bidder lodges for this auction."""
-    return rules.deposit_amount(auction.starting_price_minor, auction.deposit_bps)
+    return term_rules.deposit_amount(auction.starting_price_minor, auction.deposit_bps)
 
 
 def deposit_for(actor: User | None, auction: Auction) -> Deposit | None:

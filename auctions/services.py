@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from accounts.models import User
 from accounts.services import get_organisation
-from auctions import rules
+from auctions import rules, term_rules
 from auctions.audit import record_audit
 from auctions.models import Auction, AuctionStatus, Deposit
 from auctions.queries import CONTEXT, OPEN_STATUSES, deposit_amount_of, get_auction
@@ -37,7 +37,7 @@ class AuctionInput:
     starts_at: datetime
     ends_at: datetime
     reserve_price_minor: int | None = None
-    deposit_bps: int = rules.DEFAULT_DEPOSIT_BPS
+    deposit_bps: int = term_rules.DEFAULT_DEPOSIT_BPS
 
 
 # --- creating ----------------------------------------------------------------------------
@@ -71,7 +71,7 @@ def create_auction(
         raise PermissionDenied(N_("Only the seller may auction this listing."))
     _require_verified_org(actor)
     starts_at = max(as_utc(data.starts_at), now)
-    rules.check_terms(
+    term_rules.check_terms(
         starting_price=data.starting_price_minor,
         increment=data.increment_minor,
         reserve_price=data.reserve_price_minor,
@@ -82,7 +82,7 @@ def create_auction(
         min_duration=settings.min_duration,
     )
     if as_utc(data.ends_at) - starts_at < settings.min_duration:
-        raise rules.InvalidTerms(
+        raise term_rules.InvalidTerms(
             N_("Bidding must last at least %(hours)s hours."),
             field="ends_at",
             code="auction_too_short",
@@ -131,7 +131,7 @@ def open_auction_for_listed_sale(
     now: datetime,
     calendar: WorkCalendar,
     increment_minor: int | None = None,
-    deposit_bps: int = rules.DEFAULT_DEPOSIT_BPS,
+    deposit_bps: int = term_rules.DEFAULT_DEPOSIT_BPS,
     actor_id: int | None = None,
 ) -> Auction:
     """A listed sale with several buyers: an auction among exactly them, starting now (flushes).
@@ -146,7 +146,7 @@ def open_auction_for_listed_sale(
     listing = listings.lock_listing(listing_id)
     if listing.sale_state != SaleState.IN_AUCTION:
         listings.set_sale_state(listing.id, SaleState.IN_AUCTION, now=now, actor_id=actor_id)
-    ends_at = max(now + rules.MIN_DURATION, calendar.add_working_days(now, 1))
+    ends_at = max(now + term_rules.MIN_DURATION, calendar.add_working_days(now, 1))
     auction = Auction(
         listing_id=listing.id,
         seller_org_id=listing.organisation_id,
@@ -154,7 +154,7 @@ def open_auction_for_listed_sale(
         currency=listing.currency,
         starting_price_minor=starting_price_minor,
         reserve_price_minor=None,
-        increment_minor=increment_minor or rules.default_increment(starting_price_minor),
+        increment_minor=increment_minor or term_rules.default_increment(starting_price_minor),
         deposit_bps=deposit_bps,
         starts_at=now,
         ends_at=ends_at,

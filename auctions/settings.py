@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from auctions import rules
+from auctions import rules, term_rules
 from core.workdays import WorkCalendar
 
 
@@ -20,8 +20,8 @@ class AuctionSettings:
     release_working_days: int = 5
     extension: timedelta = rules.EXTENSION
     extension_window: timedelta = rules.EXTENSION_WINDOW
-    min_duration: timedelta = rules.MIN_DURATION
-    default_deposit_bps: int = rules.DEFAULT_DEPOSIT_BPS
+    min_duration: timedelta = term_rules.MIN_DURATION
+    default_deposit_bps: int = term_rules.DEFAULT_DEPOSIT_BPS
 
 
 DEFAULT_SETTINGS = AuctionSettings()
@@ -35,7 +35,7 @@ def settings_from_config(config: Mapping[str, Any]) -> AuctionSettings:
         int(config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5)),
         float(config.get("AUCTION_EXTENSION_MINUTES", 5)),
         float(config.get("AUCTION_EXTENSION_WINDOW_MINUTES", 5)),
-        int(config.get("DEFAULT_DEPOSIT_BPS", rules.DEFAULT_DEPOSIT_BPS)),
+        int(config.get("DEFAULT_DEPOSIT_BPS", term_rules.DEFAULT_DEPOSIT_BPS)),
     )
 
 

@@ -40,7 +40,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.routing import BuildError
 
-from auctions import bidding, closing, queries, rules, services
+from auctions import bidding, closing, queries, services, term_rules
 from auctions.models import DepositStatus
 from auctions.schemas import (
     AuctionFormSchema,
@@ -357,7 +357,7 @@ def create(listing_id: int) -> Response | tuple[str, int]:
         start = listing.asking_price_minor or 0
         form = {
             "starting_price": to_yuan_text(Money(start)) if start else "",
-            "increment": to_yuan_text(Money(rules.default_increment(start))) if start else "",
+            "increment": to_yuan_text(Money(term_rules.default_increment(start))) if start else "",
             "reserve_price": "",
             "starts_at": utc_to_local_input(moment, zone),
             "ends_at": utc_to_local_input(moment + timedelta(days=3), zone),

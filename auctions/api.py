@@ -13,7 +13,7 @@ from flask_babel import gettext
 from flask_smorest import Blueprint
 
 from accounts.auth import api_writer, require_token_for_writes
-from auctions import rules, services
+from auctions import bidding, closing, queries, rules
 from auctions.schemas import (
     AuctionListArgsSchema,
     AuctionOutSchema,
@@ -21,6 +21,7 @@ from auctions.schemas import (
     BidInSchema,
     BidResultSchema,
 )
+from auctions.settings import AuctionSettings, settings_from_config
 from core.clock import now
 from core.i18n import current_locale
 from listings.schemas import DomainErrorSchema
@@ -31,8 +32,8 @@ blp = Blueprint("auctions_api", __name__, description="Auctions (拍卖) and bid
 blp.before_request(require_token_for_writes)
 
 
-def _settings() -> services.AuctionSettings:
-    return services.settings_from_config(current_app.config)
+def _settings() -> AuctionSettings:
+    return settings_from_config(current_app.config)
 
 
 @blp.route("/")
@@ -42,12 +43,12 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
     """Running, upcoming or closed auctions (closed ones carry their published result)."""
     moment = now()
     settings = _settings()
-    services.close_due(now=moment, settings=settings, limit=20)
+    closing.close_due(now=moment, settings=settings, limit=20)
     items = [
-        services.auction_snapshot(
+        closing.auction_snapshot(
             auction.id, now=moment, locale=current_locale(), bids_limit=0, settings=settings
         )
-        for auction in services.list_auctions(args["status"], now=moment)
+        for auction in queries.list_auctions(args["status"], now=moment)
     ]
     return {"items": items}
 
@@ -57,7 +58,7 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def get(auction_id: int) -> dict[str, Any]:
     """One auction as the live feed shows it: price, leader, time left (server time), last bids."""
-    return services.auction_snapshot(
+    return closing.auction_snapshot(
         auction_id, now=now(), locale=current_locale(), settings=_settings()
     )
 
@@ -76,7 +77,7 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
     """
     actor = api_writer()
     try:
-        result = services.place_bid(
+        result = bidding.place_bid(
             actor,
             auction_id,
             data["amount_minor"],

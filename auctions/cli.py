@@ -6,7 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from auctions import services
+from auctions import closing
+from auctions.settings import settings_from_config
 from core.clock import now
 
 auctions_cli = AppGroup("auctions", help="Auction commands (close-due for cron).")
@@ -15,7 +16,5 @@ auctions_cli = AppGroup("auctions", help="Auction commands (close-due for cron).
 @auctions_cli.command("close-due")
 def close_due() -> None:
     """Close every auction whose end has passed (safe to run from several workers at once)."""
-    closed = services.close_due(
-        now=now(), settings=services.settings_from_config(current_app.config)
-    )
+    closed = closing.close_due(now=now(), settings=settings_from_config(current_app.config))
     click.echo(f"{closed} auction(s) closed")

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from auctions.models import Auction
-from auctions.services import OPEN_STATUSES, auctions_of_listing
+from auctions.queries import OPEN_STATUSES, auctions_of_listing
 from core.clock import as_utc
 from core.extensions import db
 from listings.models import Listing

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
-from auctions.rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
+from auctions.term_rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
 from core.domain import N_, ValidationFailed
 from core.money import Money
 

@@ -18,7 +18,6 @@ by itself, so no worker is held for long; run gunicorn with threads
 from __future__ import annotations
 
 import json
-import mimetypes
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -41,22 +40,19 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.routing import BuildError
 
-from accounts.services import get_organisation
-from auctions import rules, services
+from auctions import bidding, closing, queries, services, term_rules
 from auctions.schemas import (
     AuctionFormSchema,
     BidFormSchema,
     ReceiptFormSchema,
-    RejectFormSchema,
     utc_to_local_input,
 )
+from auctions.settings import AuctionSettings, settings_from_config
 from core.clock import now
 from core.domain import DomainError, ValidationFailed
-from core.files import send_document
 from core.forms import FieldErrors, domain_errors, flatten_errors, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
-from core.storage import evidence_path
 from listings import services as listings
 from payments import deposits
 from payments.models import DepositStatus
@@ -66,11 +62,12 @@ bp = Blueprint("auctions", __name__)
 LIST_KINDS = ("running", "upcoming", "closed")
 
 
-def _settings() -> services.AuctionSettings:
-    return services.settings_from_config(current_app.config)
+def _settings() -> AuctionSettings:
+    return settings_from_config(current_app.config)
 
 
-def _receipts() -> Path:
+def receipts_folder() -> Path:
+    """Where the receipts of deposits are stored."""
     return deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"])
 
 
@@ -113,16 +110,16 @@ def index() -> str:
         kind = "running"
     moment = now()
     settings = _settings()
-    services.close_due(now=moment, settings=settings, limit=20)  # lazy closing
+    closing.close_due(now=moment, settings=settings, limit=20)  # lazy closing
     locale = current_locale()
     rows = [
         (
             auction,
-            services.auction_snapshot(
+            closing.auction_snapshot(
                 auction.id, now=moment, locale=locale, bids_limit=0, settings=settings
             ),
         )
-        for auction in services.list_auctions(kind, now=moment)
+        for auction in queries.list_auctions(kind, now=moment)
     ]
     return render_template("auctions/index.html", kind=kind, kinds=LIST_KINDS, rows=rows)
 
@@ -137,27 +134,27 @@ def _room(
     moment = now()
     settings = _settings()
     locale = current_locale()
-    snapshot = services.auction_snapshot(
+    snapshot = closing.auction_snapshot(
         auction_id, now=moment, locale=locale, bids_limit=1, settings=settings
     )
-    auction = services.get_auction(auction_id)
+    auction = queries.get_auction(auction_id)
     listing = listings.get_listing(auction.listing_id)
     org_id = current_user.acting_org_id if current_user.is_authenticated else None
-    deposit = services.deposit_for(current_user, auction)
+    deposit = queries.deposit_for(current_user, auction)
     is_seller = org_id is not None and org_id == auction.seller_org_id
     restricted = auction.restricted_to_org_ids
     is_party = restricted is None or (org_id is not None and org_id in restricted)
     open_ = snapshot["status"] in ("running", "upcoming")
-    series = [{"t": at.isoformat(), "p": price} for at, price in services.price_series(auction.id)]
+    series = [{"t": at.isoformat(), "p": price} for at, price in queries.price_series(auction.id)]
     minimum = snapshot["minimum_next_bid_minor"]
     context = {
         "auction": auction,
         "listing": listing,
         "snap": snapshot,
         "deposit": deposit,
-        "deposit_minor": services.deposit_amount_of(auction),
+        "deposit_minor": queries.deposit_amount_of(auction),
         "rejection_reason": deposits.last_rejection_reason(deposit) if deposit else None,
-        "my_max": services.my_maximum(current_user, auction),
+        "my_max": queries.my_maximum(current_user, auction),
         "is_seller": is_seller,
         "is_party": is_party,
         "is_open": open_,
@@ -170,7 +167,7 @@ def _room(
             and is_party
         ),
         "series_json": json.dumps(series),
-        "history": services.bid_history(auction.id, limit=50),
+        "history": queries.bid_history(auction.id, limit=50),
         "snapshot_json": json.dumps(snapshot),
         "errors": errors or {},
         "form": form or {"amount": to_yuan_text(Money(minimum, auction.currency)), "max": ""},
@@ -180,7 +177,7 @@ def _room(
             else None
         ),
         "highest_bidder_name": (
-            services._org_name(snapshot["highest_bidder_org_id"], locale)
+            queries.org_name(snapshot["highest_bidder_org_id"], locale)
             if snapshot["highest_bidder_org_id"]
             else None
         ),
@@ -207,7 +204,7 @@ def bid(auction_id: int) -> Response | tuple[str, int]:
     if data is None:
         return _room(auction_id, errors=errors, form=form, status=422)
     try:
-        result = services.place_bid(
+        result = bidding.place_bid(
             current_user,
             auction_id,
             data["amount_minor"],
@@ -261,7 +258,7 @@ def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
             stream=upload.stream,
             filename=upload.filename,
             bank_reference=data["bank_reference"],
-            folder=_receipts(),
+            folder=receipts_folder(),
             max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
         )
@@ -274,7 +271,7 @@ def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
 @bp.route("/auctions/<int:auction_id>/events")
 def events(auction_id: int) -> Response:
     """Server-Sent Events: a snapshot whenever price, status or end change (see module docs)."""
-    services.get_auction(auction_id)  # 404 before the stream starts
+    queries.get_auction(auction_id)  # 404 before the stream starts
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     locale = current_locale()
     poll = float(app.config.get("AUCTION_SSE_POLL_SECONDS", 1.0))
@@ -289,15 +286,15 @@ def events(auction_id: int) -> Response:
         while True:
             with app.app_context():  # a short session per poll
                 moment = now()
-                version = services.auction_version(auction_id)
+                version = queries.auction_version(auction_id)
                 due = version is not None and version[0] in ("scheduled", "running")
                 due = due and version is not None and moment >= version[2]
                 snapshot = None
                 if version != last_version or due:
-                    snapshot = services.auction_snapshot(
+                    snapshot = closing.auction_snapshot(
                         auction_id, now=moment, locale=locale, bids_limit=10, settings=settings
                     )
-                    last_version = services.auction_version(auction_id)
+                    last_version = queries.auction_version(auction_id)
             if snapshot is not None:
                 last_sent = time.monotonic()
                 yield (
@@ -360,7 +357,7 @@ def create(listing_id: int) -> Response | tuple[str, int]:
         start = listing.asking_price_minor or 0
         form = {
             "starting_price": to_yuan_text(Money(start)) if start else "",
-            "increment": to_yuan_text(Money(rules.default_increment(start))) if start else "",
+            "increment": to_yuan_text(Money(term_rules.default_increment(start))) if start else "",
             "reserve_price": "",
             "starts_at": utc_to_local_input(moment, zone),
             "ends_at": utc_to_local_input(moment + timedelta(days=3), zone),
@@ -371,64 +368,5 @@ def create(listing_id: int) -> Response | tuple[str, int]:
     ), (422 if errors else 200)
 
 
-# --- deposits ----------------------------------------------------------------------------
-
-
-@bp.route("/auctions/deposits/queue")
-@login_required
-def deposit_queue() -> str:
-    """Reviewers: receipts of deposits to check against the bank statement."""
-    queue = deposits.reviewer_queue(current_user)
-    titles: dict[int, tuple[str, str | None]] = {}
-    locale = current_locale()
-    for deposit in queue:
-        if deposit.context_type == services.CONTEXT:
-            auction = services.get_auction(deposit.context_id)
-            listing = listings.get_listing(auction.listing_id)
-            titles[deposit.id] = (
-                listing.title(locale),
-                url_for("auctions.room", auction_id=auction.id),
-            )
-        else:
-            titles[deposit.id] = (_("Listed sale %(id)s", id=deposit.context_id), None)
-    names = {
-        org_id: get_organisation(org_id).display_name(locale)
-        for org_id in {deposit.org_id for deposit in queue}
-    }
-    return render_template(
-        "auctions/deposit_queue.html", queue=queue, titles=titles, deposit_org_names=names
-    )
-
-
-@bp.post("/auctions/deposits/<int:deposit_id>/<any(confirm, reject):decision>")
-@login_required
-def decide_deposit(deposit_id: int, decision: str) -> Response:
-    """Confirm a deposit (held) or reject its receipt with a reason."""
-    try:
-        if decision == "confirm":
-            deposits.confirm_deposit(current_user, deposit_id, now=now())
-            flash(_("Deposit confirmed: the bidder may bid."), "success")
-        else:
-            data, errors = parse_form(RejectFormSchema())
-            if data is None:
-                flash(" ".join(m for ms in errors.values() for m in ms), "danger")
-            else:
-                deposits.reject_receipt(current_user, deposit_id, data["reason"], now=now())
-                flash(_("Receipt rejected; the bidder has been told why."), "info")
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    return redirect(url_for("auctions.deposit_queue"))
-
-
-@bp.route("/auctions/deposits/<int:deposit_id>/receipt")
-@login_required
-def receipt(deposit_id: int) -> Response:
-    """Serve a receipt to the depositing organisation and reviewers, never as active content."""
-    deposit = deposits.receipt_for_download(current_user, deposit_id)
-    assert deposit.receipt_stored_name is not None
-    return send_document(
-        evidence_path(_receipts(), deposit.receipt_stored_name),
-        content_type=mimetypes.guess_type(deposit.receipt_stored_name)[0]
-        or "application/octet-stream",
-        download_name=deposit.receipt_name or "receipt",
-    )
+# The deposit reviewers' routes are on this blueprint too (imported last: they need `bp`).
+from auctions import deposit_views  # noqa: E402, F401

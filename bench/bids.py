@@ -10,7 +10,7 @@ built, which takes seconds of CPU on a small machine):
 
 1. bare:    the database operation bidding rests on, straight through psycopg:
             BEGIN; SELECT … FOR UPDATE of one row; UPDATE it; COMMIT.
-2. service: `auctions.services.place_bid` (checks, lock, proxy rules, bid rows,
+2. service: `auctions.bidding.place_bid` (checks, lock, proxy rules, bid rows,
             audit entry, commit), each bidder in its own process and app.
 3. HTTP:    POST /api/v1/auctions/<id>/bids with a bearer token, to gunicorn
             (gthread workers) serving wsgi:app, keep-alive connections.
@@ -227,7 +227,7 @@ def service_worker(args: tuple[str, str, int, int, int, int, int]) -> Tally:
     url, work, user_id, org_id, auction_id, headroom, jump = args
     rng = random.Random(user_id)
     from accounts.models import User
-    from auctions import rules, services
+    from auctions import bidding, rules
     from core.domain import DomainError
     from core.extensions import db
     from marketplace import create_app
@@ -254,7 +254,7 @@ def service_worker(args: tuple[str, str, int, int, int, int, int]) -> Tally:
             t0 = time.perf_counter()
             amount = minimum + rng.randrange(jump) * INC  # as the HTTP bidders do
             try:
-                result = services.place_bid(
+                result = bidding.place_bid(
                     user,
                     auction_id,
                     amount,

@@ -192,7 +192,7 @@ def _sale_page(
     deposit = sales.deposit_of(current_user, sale)
     auction_id = None
     if sale.status == ListedSaleStatus.AUCTIONED:
-        from auctions import services as auctions  # the auction this sale turned into
+        from auctions import queries as auctions  # the auction this sale turned into
 
         auction_id = next(
             (a.id for a in auctions.auctions_of_listing(listing.id) if a.listed_sale_id == sale.id),

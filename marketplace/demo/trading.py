@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from accounts.models import User
+from auctions import bidding, closing
 from auctions import services as auctions
 from core.extensions import db
 from core.workdays import WorkCalendar
@@ -218,11 +219,11 @@ def _auction(
     amount = price
     for step in range(rng.randint(3, 6)):
         bidder = bidders[step % 2]
-        auctions.place_bid(bidder, auction.id, amount, now=start + timedelta(hours=2 + step))
+        bidding.place_bid(bidder, auction.id, amount, now=start + timedelta(hours=2 + step))
         amount += increment * rng.randint(1, 3)
     if not close:
         return None
-    auctions.close_auction(auction.id, now=start + timedelta(hours=27))
+    closing.close_auction(auction.id, now=start + timedelta(hours=27))
     return (
         db.session.query(Deal).filter_by(source_type="auction", source_id=auction.id).one_or_none()
     )

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from accounts.models import OrganisationKind
 from accounts.services import create_platform_user
-from auctions import services as auctions
+from auctions import bidding, closing, services
 from core.extensions import db
 from deals.models import Deal
 from listings.rules import ListingStatus
@@ -51,10 +51,10 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
         buyer = factories.seller(
             start, reviewer=reviewer, kind=OrganisationKind.ENTERPRISE, name="Riverside Pumps Ltd."
         )
-        auction = auctions.create_auction(
+        auction = services.create_auction(
             seller,
             listing.id,
-            auctions.AuctionInput(
+            services.AuctionInput(
                 starting_price_minor=10_000_000,
                 increment_minor=100_000,
                 starts_at=start,
@@ -64,7 +64,7 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
             ),
             now=start,
         )
-        deposit = auctions.join_auction(buyer, auction.id, now=start)
+        deposit = services.join_auction(buyer, auction.id, now=start)
         deposits.submit_receipt(
             buyer,
             deposit.id,
@@ -76,8 +76,8 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
             now=start,
         )
         deposits.confirm_deposit(reviewer, deposit.id, now=start)
-        auctions.place_bid(buyer, auction.id, 10_000_000, now=start)
-        assert auctions.close_auction(auction.id, now=clock.advance(hours=31))
+        bidding.place_bid(buyer, auction.id, 10_000_000, now=start)
+        assert closing.close_auction(auction.id, now=clock.advance(hours=31))
         deal_id = db.session.scalar(
             select(Deal.id).where(Deal.source_type == "auction", Deal.source_id == auction.id)
         )

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts.models import OrganisationKind
-from auctions import services
+from auctions import bidding, closing, queries, services
 from auctions.models import Auction, AuctionStatus, Bid, ProxyBid
 from core.audit.models import AuditEntry
 from core.clock import as_utc
@@ -56,7 +56,7 @@ def test_create_auction_puts_the_listing_in_auction_and_audits(market: Market) -
     assert auction.status == AuctionStatus.RUNNING
     assert listings.get_listing(market.listing.id).sale_state == SaleState.IN_AUCTION
     assert audit_actions("auction", auction.id) == ["auction.create"]
-    assert services.deposit_amount_of(auction) == START // 10
+    assert queries.deposit_amount_of(auction) == START // 10
 
 
 def test_auction_starting_later_is_scheduled_and_refuses_bids_until_then(
@@ -66,9 +66,9 @@ def test_auction_starting_later_is_scheduled_and_refuses_bids_until_then(
     assert market.auction.status == AuctionStatus.SCHEDULED
     bidder = market.bidder()
     with pytest.raises(DomainError) as caught:
-        services.place_bid(bidder, market.auction.id, START, now=clock())
+        bidding.place_bid(bidder, market.auction.id, START, now=clock())
     assert caught.value.code == "auction_not_started"
-    result = services.place_bid(bidder, market.auction.id, START, now=clock.advance(hours=2))
+    result = bidding.place_bid(bidder, market.auction.id, START, now=clock.advance(hours=2))
     assert result.leading
     assert db.session.get(Auction, market.auction.id).status == AuctionStatus.RUNNING
 
@@ -203,7 +203,7 @@ def test_unverified_organisation_cannot_take_part(market: Market, clock) -> None
         services.join_auction(pending, market.auction.id, now=clock())
     assert caught.value.code == "organisation_not_verified"
     with pytest.raises(PermissionDenied):
-        services.place_bid(pending, market.auction.id, START, now=clock())
+        bidding.place_bid(pending, market.auction.id, START, now=clock())
 
 
 # --- bidding ------------------------------------------------------------------------------
@@ -213,14 +213,14 @@ def test_bid_without_deposit_is_refused_and_changes_nothing(market: Market, cloc
     bidder = market.bidder(held=False)
     services.join_auction(bidder, market.auction.id, now=clock())
     with pytest.raises(PermissionDenied) as caught:
-        services.place_bid(bidder, market.auction.id, START, now=clock())
+        bidding.place_bid(bidder, market.auction.id, START, now=clock())
     assert caught.value.code == "deposit_not_held"
     assert bid_rows(market.auction.id) == []
 
 
 def test_seller_cannot_bid(market: Market, clock) -> None:
     with pytest.raises(PermissionDenied) as caught:
-        services.place_bid(market.seller, market.auction.id, START, now=clock())
+        bidding.place_bid(market.seller, market.auction.id, START, now=clock())
     assert caught.value.code == "seller_cannot_bid"
     with pytest.raises(PermissionDenied):
         services.join_auction(market.seller, market.auction.id, now=clock())
@@ -228,15 +228,15 @@ def test_seller_cannot_bid(market: Market, clock) -> None:
 
 def test_bids_rise_by_increments_and_a_low_bid_changes_nothing(market: Market, clock) -> None:
     alpha, beta = market.bidder(), market.bidder()
-    first = services.place_bid(alpha, market.auction.id, START, now=clock())
+    first = bidding.place_bid(alpha, market.auction.id, START, now=clock())
     assert first.leading and [b.amount_minor for b in first.bids] == [START]
     with pytest.raises(DomainError) as low:
-        services.place_bid(beta, market.auction.id, START + INC - 100, now=clock())
+        bidding.place_bid(beta, market.auction.id, START + INC - 100, now=clock())
     assert low.value.code == "bid_below_increment"
     with pytest.raises(DomainError) as odd:
-        services.place_bid(beta, market.auction.id, START + INC + 100, now=clock())
+        bidding.place_bid(beta, market.auction.id, START + INC + 100, now=clock())
     assert odd.value.code == "not_whole_increment"
-    services.place_bid(beta, market.auction.id, START + 2 * INC, now=clock())
+    bidding.place_bid(beta, market.auction.id, START + 2 * INC, now=clock())
     auction = db.session.get(Auction, market.auction.id)
     assert (auction.current_price_minor, auction.leader_org_id, auction.bid_count) == (
         START + 2 * INC,
@@ -253,14 +253,14 @@ def test_bids_rise_by_increments_and_a_low_bid_changes_nothing(market: Market, c
 def test_proxy_maximum_defends_and_is_overtaken(market: Market, clock) -> None:
     alpha, beta = market.bidder(), market.bidder()
     auction_id = market.auction.id
-    services.place_bid(alpha, auction_id, START, max_minor=START + 4 * INC + 123, now=clock())
-    defended = services.place_bid(beta, auction_id, START + INC, now=clock())
+    bidding.place_bid(alpha, auction_id, START, max_minor=START + 4 * INC + 123, now=clock())
+    defended = bidding.place_bid(beta, auction_id, START + INC, now=clock())
     assert not defended.leading
     assert bid_rows(auction_id)[-2:] == [
         (beta.organisation_id, START + INC, False),
         (alpha.organisation_id, START + 2 * INC, True),
     ]
-    overtaken = services.place_bid(
+    overtaken = bidding.place_bid(
         beta, auction_id, START + 3 * INC, max_minor=START + 10 * INC, now=clock()
     )
     assert overtaken.leading
@@ -271,9 +271,9 @@ def test_proxy_maximum_defends_and_is_overtaken(market: Market, clock) -> None:
     ]
     assert db.session.get(Auction, auction_id).current_price_minor == START + 5 * INC
     with pytest.raises(DomainError) as leading:
-        services.place_bid(beta, auction_id, START + 6 * INC, now=clock())
+        bidding.place_bid(beta, auction_id, START + 6 * INC, now=clock())
     assert leading.value.code == "already_leading"
-    raised = services.place_bid(
+    raised = bidding.place_bid(
         beta, auction_id, START + 6 * INC, max_minor=START + 20 * INC, now=clock()
     )
     assert raised.raised_max and raised.bids == ()
@@ -289,11 +289,11 @@ def test_bid_in_last_five_minutes_extends_auction(market: Market, clock) -> None
     bidder = market.bidder()
     ends = as_utc(market.auction.ends_at)
     clock.current = ends - timedelta(seconds=30)
-    result = services.place_bid(bidder, market.auction.id, START, now=clock())
+    result = bidding.place_bid(bidder, market.auction.id, START, now=clock())
     assert result.extended
     auction = db.session.get(Auction, market.auction.id)
-    assert services.state_of(auction).ends_at == clock() + timedelta(minutes=5)
-    snapshot = services.auction_snapshot(auction.id, now=clock())
+    assert queries.state_of(auction).ends_at == clock() + timedelta(minutes=5)
+    snapshot = closing.auction_snapshot(auction.id, now=clock())
     assert snapshot["extended"] and snapshot["seconds_left"] == 300
 
 
@@ -304,9 +304,9 @@ def test_restricted_auction_only_for_its_parties(market: Market, clock) -> None:
     auction.restricted_to_org_ids = [party.organisation_id]
     db.session.commit()
     with pytest.raises(PermissionDenied) as caught:
-        services.place_bid(outsider, auction.id, START, now=clock())
+        bidding.place_bid(outsider, auction.id, START, now=clock())
     assert caught.value.code == "not_a_party"
-    assert services.place_bid(party, auction.id, START, now=clock()).leading
+    assert bidding.place_bid(party, auction.id, START, now=clock()).leading
 
 
 # --- closing ------------------------------------------------------------------------------
@@ -314,11 +314,11 @@ def test_restricted_auction_only_for_its_parties(market: Market, clock) -> None:
 
 def test_close_sells_to_the_winner_and_settles_deposits(market: Market, clock) -> None:
     alpha, beta, idle = market.bidder(), market.bidder(), market.bidder()
-    services.place_bid(alpha, market.auction.id, START, now=clock())
-    services.place_bid(beta, market.auction.id, START + INC, now=clock())
+    bidding.place_bid(alpha, market.auction.id, START, now=clock())
+    bidding.place_bid(beta, market.auction.id, START + INC, now=clock())
     clock.current = as_utc(market.auction.ends_at) + timedelta(seconds=1)
-    assert services.close_due(now=clock()) == 1
-    assert services.close_due(now=clock()) == 0
+    assert closing.close_due(now=clock()) == 1
+    assert closing.close_due(now=clock()) == 0
     auction = db.session.get(Auction, market.auction.id)
     assert auction.status == AuctionStatus.CLOSED and auction.closed_at is not None
     deal = db.session.scalars(select(Deal)).one()
@@ -338,9 +338,9 @@ def test_close_sells_to_the_winner_and_settles_deposits(market: Market, clock) -
         assert released.status == DepositStatus.RELEASED
         assert as_utc(released.release_due_at) == calendar.add_working_days(clock(), 5)
     assert "auction.close" in audit_actions("auction", auction.id)
-    snapshot = services.auction_snapshot(auction.id, now=clock())
+    snapshot = closing.auction_snapshot(auction.id, now=clock())
     assert snapshot["status"] == "closed" and snapshot["winner_name"] == beta.organisation.name
-    assert [a.id for a in services.list_auctions("closed", now=clock())] == [auction.id]
+    assert [a.id for a in queries.list_auctions("closed", now=clock())] == [auction.id]
 
 
 def test_reserve_not_met_fails_and_names_the_highest_bidder(
@@ -348,14 +348,14 @@ def test_reserve_not_met_fails_and_names_the_highest_bidder(
 ) -> None:
     market = make_market(clock(), upload_folder, reserve=START + 10 * INC)
     alpha = market.bidder()
-    services.place_bid(alpha, market.auction.id, START + INC, now=clock())
-    assert services.auction_snapshot(market.auction.id, now=clock())["reserve_met"] is False
+    bidding.place_bid(alpha, market.auction.id, START + INC, now=clock())
+    assert closing.auction_snapshot(market.auction.id, now=clock())["reserve_met"] is False
     clock.current = as_utc(market.auction.ends_at)
-    assert services.close_auction(market.auction.id, now=clock())
-    assert not services.close_auction(market.auction.id, now=clock())  # exactly once
+    assert closing.close_auction(market.auction.id, now=clock())
+    assert not closing.close_auction(market.auction.id, now=clock())  # exactly once
     auction = db.session.get(Auction, market.auction.id)
     assert auction.status == AuctionStatus.FAILED
-    assert services.highest_bidder_org_id(auction) == alpha.organisation_id
+    assert queries.highest_bidder_org_id(auction) == alpha.organisation_id
     assert listings.get_listing(market.listing.id).sale_state == SaleState.AVAILABLE
     assert db.session.scalar(select(func.count()).select_from(Deal)) == 0
     assert deposits.deposit_of("auction", auction.id, alpha.organisation_id).status == (
@@ -365,33 +365,31 @@ def test_reserve_not_met_fails_and_names_the_highest_bidder(
 
 def test_no_bids_fails_and_frees_the_listing(market: Market, clock) -> None:
     clock.current = as_utc(market.auction.ends_at)
-    assert services.close_due(now=clock()) == 1
+    assert closing.close_due(now=clock()) == 1
     auction = db.session.get(Auction, market.auction.id)
-    assert (
-        auction.status == AuctionStatus.FAILED and services.highest_bidder_org_id(auction) is None
-    )
+    assert auction.status == AuctionStatus.FAILED and queries.highest_bidder_org_id(auction) is None
     assert listings.get_listing(market.listing.id).sale_state == SaleState.AVAILABLE
 
 
 def test_bid_on_an_ended_auction_closes_it_lazily_and_is_refused(market: Market, clock) -> None:
     alpha, beta = market.bidder(), market.bidder()
-    services.place_bid(alpha, market.auction.id, START, now=clock())
+    bidding.place_bid(alpha, market.auction.id, START, now=clock())
     clock.current = as_utc(market.auction.ends_at) + timedelta(minutes=1)
     with pytest.raises(DomainError) as caught:
-        services.place_bid(beta, market.auction.id, START + INC, now=clock())
+        bidding.place_bid(beta, market.auction.id, START + INC, now=clock())
     assert caught.value.code == "auction_not_running"
     assert db.session.get(Auction, market.auction.id).status == AuctionStatus.CLOSED
     assert bid_rows(market.auction.id) == [(alpha.organisation_id, START, False)]
     with pytest.raises(DomainError) as closed:
-        services.place_bid(beta, market.auction.id, START + INC, now=clock())
+        bidding.place_bid(beta, market.auction.id, START + INC, now=clock())
     assert closed.value.code == "auction_not_running"
 
 
 def test_winner_who_does_not_sign_forfeits_the_deposit(market: Market, clock) -> None:
     alpha = market.bidder()
-    services.place_bid(alpha, market.auction.id, START, now=clock())
+    bidding.place_bid(alpha, market.auction.id, START, now=clock())
     clock.current = as_utc(market.auction.ends_at)
-    services.close_due(now=clock())
+    closing.close_due(now=clock())
     deal = db.session.scalars(select(Deal)).one()
     deals.cancel(market.reviewer, deal.id, "买方未签约", now=clock(), winner_did_not_sign=True)
     deposit = deposits.deposit_of("auction", market.auction.id, alpha.organisation_id)
@@ -402,9 +400,9 @@ def test_winner_who_does_not_sign_forfeits_the_deposit(market: Market, clock) ->
 
 def test_deal_cancelled_otherwise_releases_the_applied_deposit(market: Market, clock) -> None:
     alpha = market.bidder()
-    services.place_bid(alpha, market.auction.id, START, now=clock())
+    bidding.place_bid(alpha, market.auction.id, START, now=clock())
     clock.current = as_utc(market.auction.ends_at)
-    services.close_due(now=clock())
+    closing.close_due(now=clock())
     deal = db.session.scalars(select(Deal)).one()
     deals.cancel(market.seller, deal.id, "双方协商解除", now=clock())
     deposit = deposits.deposit_of("auction", market.auction.id, alpha.organisation_id)
@@ -466,11 +464,11 @@ def test_listed_sale_with_several_buyers_opens_a_restricted_auction(
     )
     db.session.commit()
     assert auction.status == AuctionStatus.RUNNING and set(auction.restricted_to_org_ids) == parties
-    assert services.state_of(auction).ends_at - now >= timedelta(hours=24)
+    assert queries.state_of(auction).ends_at - now >= timedelta(hours=24)
     assert listings.get_listing(listing.id).sale_state == SaleState.IN_AUCTION
     assert deposits.held_org_ids("auction", auction.id) == parties
     assert deposits.held_org_ids("listed_sale", sale.id) == {buyers[2].organisation_id}
-    services.place_bid(buyers[0], auction.id, START, now=now)
-    services.place_bid(buyers[1], auction.id, START + auction.increment_minor, now=now)
+    bidding.place_bid(buyers[0], auction.id, START, now=now)
+    bidding.place_bid(buyers[1], auction.id, START + auction.increment_minor, now=now)
     with pytest.raises(PermissionDenied):
-        services.place_bid(buyers[2], auction.id, START + 5 * auction.increment_minor, now=now)
+        bidding.place_bid(buyers[2], auction.id, START + 5 * auction.increment_minor, now=now)

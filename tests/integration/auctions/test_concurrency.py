@@ -18,7 +18,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from accounts.models import User
-from auctions import services
+from auctions import bidding, closing, queries
 from auctions.models import Auction, AuctionStatus, Bid
 from core.audit.models import AuditEntry
 from core.domain import DomainError
@@ -73,12 +73,12 @@ def test_many_threads_bidding_lose_no_bid_and_pick_one_winner(committing_app: Fl
         written: list[tuple[int, int, int]] = []
         for n in range(rounds):
             at = NOW + timedelta(minutes=1 + n)
-            snapshot = services.auction_snapshot(auction_id, now=at, bids_limit=0)
+            snapshot = closing.auction_snapshot(auction_id, now=at, bids_limit=0)
             db.session.rollback()
             amount = snapshot["minimum_next_bid_minor"] + rng.randrange(2) * INC
             maximum = amount + rng.randrange(1, 8) * INC if rng.random() < 0.3 else None
             try:
-                result = services.place_bid(user, auction_id, amount, max_minor=maximum, now=at)
+                result = bidding.place_bid(user, auction_id, amount, max_minor=maximum, now=at)
             except DomainError:
                 db.session.rollback()
                 continue
@@ -104,10 +104,10 @@ def test_many_threads_bidding_lose_no_bid_and_pick_one_winner(committing_app: Fl
         assert auction.current_price_minor == amounts[-1]
         assert auction.leader_org_id == stored[-1][1]
 
-        close_at = services.state_of(auction).ends_at + timedelta(seconds=1)
+        close_at = queries.state_of(auction).ends_at + timedelta(seconds=1)
         db.session.remove()
 
-    closed = run_threads(app, 4, lambda i: services.close_due(now=close_at))
+    closed = run_threads(app, 4, lambda i: closing.close_due(now=close_at))
     with app.app_context():
         assert sum(closed) == 1
         deals = db.session.scalars(
@@ -126,12 +126,12 @@ def test_two_workers_closing_at_once_close_each_auction_once(committing_app: Fla
         for n in range(5):
             market = make_market(NOW, upload, hours=24)
             if n % 2 == 0:
-                services.place_bid(market.bidder(), market.auction.id, START, now=NOW)
+                bidding.place_bid(market.bidder(), market.auction.id, START, now=NOW)
             ids.append(market.auction.id)
         db.session.remove()
     due = NOW + timedelta(hours=24, seconds=1)
 
-    closed = run_threads(app, 2, lambda i: services.close_due(now=due))
+    closed = run_threads(app, 2, lambda i: closing.close_due(now=due))
 
     with app.app_context():
         assert sum(closed) == 5

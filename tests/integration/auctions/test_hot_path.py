@@ -15,7 +15,7 @@ from sqlalchemy import event, func, select
 
 from accounts import services as accounts
 from accounts.models import ApiToken, User
-from auctions import rules, services
+from auctions import bidding, rules
 from auctions.models import Auction, Bid
 from core.audit.models import AuditEntry
 from core.clock import as_utc
@@ -33,16 +33,16 @@ def on_postgresql() -> bool:
 def test_leader_maximum_is_kept_on_the_auction_row(market: Market, clock) -> None:
     alpha, beta = market.bidder(), market.bidder()
     auction_id = market.auction.id
-    services.place_bid(alpha, auction_id, START, max_minor=START + 4 * INC, now=clock())
+    bidding.place_bid(alpha, auction_id, START, max_minor=START + 4 * INC, now=clock())
     auction = db.session.get(Auction, auction_id)
     assert (auction.leader_org_id, auction.leader_max_minor, auction.leader_max_user_id) == (
         alpha.organisation_id,
         START + 4 * INC,
         alpha.id,
     )
-    services.place_bid(alpha, auction_id, START, max_minor=START + 6 * INC, now=clock())  # raise
+    bidding.place_bid(alpha, auction_id, START, max_minor=START + 6 * INC, now=clock())  # raise
     assert db.session.get(Auction, auction_id).leader_max_minor == START + 6 * INC
-    defended = services.place_bid(beta, auction_id, START + INC, now=clock())
+    defended = bidding.place_bid(beta, auction_id, START + INC, now=clock())
     assert not defended.leading
     assert [(b.bidder_org_id, b.is_proxy) for b in defended.bids] == [
         (beta.organisation_id, False),
@@ -50,7 +50,7 @@ def test_leader_maximum_is_kept_on_the_auction_row(market: Market, clock) -> Non
     ]
     proxy_bid = db.session.get(Bid, defended.bids[-1].id)
     assert proxy_bid.user_id == alpha.id  # the bid placed for alpha's maximum is alpha's user's
-    overtaken = services.place_bid(beta, auction_id, START + 8 * INC, now=clock())
+    overtaken = bidding.place_bid(beta, auction_id, START + 8 * INC, now=clock())
     assert overtaken.leading
     auction = db.session.get(Auction, auction_id)
     assert (auction.leader_org_id, auction.leader_max_minor, auction.leader_max_user_id) == (
@@ -77,7 +77,7 @@ def test_bid_is_one_read_and_one_write_on_postgresql(market: Market, clock) -> N
         pytest.skip("SQLite takes its write lock first and writes statement by statement")
     alpha, beta = market.bidder(), market.bidder()
     auction_id = market.auction.id
-    services.place_bid(alpha, auction_id, START, now=clock())
+    bidding.place_bid(alpha, auction_id, START, now=clock())
     db.session.commit()  # the users are expired now: reading them must not cost a query
     statements: list[str] = []
 
@@ -87,9 +87,9 @@ def test_bid_is_one_read_and_one_write_on_postgresql(market: Market, clock) -> N
     connection = db.session.connection()
     event.listen(connection, "before_cursor_execute", count)
     try:
-        result = services.place_bid(beta, auction_id, START + INC, now=clock())
+        result = bidding.place_bid(beta, auction_id, START + INC, now=clock())
         with pytest.raises(rules.BidBelowMinimum):
-            services.place_bid(alpha, auction_id, START + INC, now=clock())
+            bidding.place_bid(alpha, auction_id, START + INC, now=clock())
     finally:
         event.remove(connection, "before_cursor_execute", count)
     assert result.leading
@@ -123,13 +123,13 @@ def slip_in_a_bid_before_the_write(
     monkeypatch: pytest.MonkeyPatch, app: Flask, auction_id: int, user_id: int, amount: int
 ) -> list[int]:
     """After the first decision of the next bid, another bidder's bid commits; calls counted."""
-    decide = services._decide
+    decide = bidding._decide
     main = threading.current_thread()
     calls: list[int] = []  # decisions of the bidder under test
 
     def competitor() -> None:
         with app.app_context():
-            services.place_bid(db.session.get(User, user_id), auction_id, amount, now=NOW)
+            bidding.place_bid(db.session.get(User, user_id), auction_id, amount, now=NOW)
             db.session.remove()
 
     def decide_then_lose_the_race(*args: Any, **kwargs: Any) -> Any:
@@ -143,7 +143,7 @@ def slip_in_a_bid_before_the_write(
             thread.join(timeout=30)
         return advance
 
-    monkeypatch.setattr(services, "_decide", decide_then_lose_the_race)
+    monkeypatch.setattr(bidding, "_decide", decide_then_lose_the_race)
     return calls
 
 
@@ -170,7 +170,7 @@ def test_a_plain_bid_that_lost_the_race_is_refused_on_the_fresh_price(
     with app.app_context():
         user = db.session.get(User, slow)
         with pytest.raises(rules.BidBelowMinimum) as refused:
-            services.place_bid(user, auction_id, START, now=NOW)
+            bidding.place_bid(user, auction_id, START, now=NOW)
         assert refused.value.minimum_minor == START + 2 * INC
         assert len(calls) == 2  # decided again on the fresh read, and refused
         bids, auction, audits = ledger(auction_id)
@@ -187,7 +187,7 @@ def test_a_bid_with_a_maximum_that_lost_the_race_is_lifted_and_kept(
     calls = slip_in_a_bid_before_the_write(monkeypatch, app, auction_id, fast, START + INC)
     with app.app_context():
         user = db.session.get(User, slow)
-        result = services.place_bid(user, auction_id, START, max_minor=START + 5 * INC, now=NOW)
+        result = bidding.place_bid(user, auction_id, START, max_minor=START + 5 * INC, now=NOW)
         assert len(calls) == 2  # decided again on the fresh read
         assert result.leading and [b.amount_minor for b in result.bids] == [START + 2 * INC]
         bids, auction, audits = ledger(auction_id)
@@ -206,7 +206,7 @@ def test_a_bid_that_keeps_losing_the_race_is_decided_under_the_row_lock(
     race: tuple[Flask, int, list[int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app, auction_id, (slow, fast, third) = race
-    decide = services._decide
+    decide = bidding._decide
     main = threading.current_thread()
     calls: list[bool] = []
     rivals = [(fast, START), (third, START + INC)]
@@ -221,7 +221,7 @@ def test_a_bid_that_keeps_losing_the_race_is_decided_under_the_row_lock(
 
             def rival() -> None:
                 with app.app_context():
-                    services.place_bid(db.session.get(User, user_id), auction_id, amount, now=NOW)
+                    bidding.place_bid(db.session.get(User, user_id), auction_id, amount, now=NOW)
                     db.session.remove()
 
             thread = threading.Thread(target=rival)
@@ -229,11 +229,11 @@ def test_a_bid_that_keeps_losing_the_race_is_decided_under_the_row_lock(
             thread.join(timeout=30)
         return advance
 
-    monkeypatch.setattr(services, "_decide", decide_and_lose_each_optimistic_race)
+    monkeypatch.setattr(bidding, "_decide", decide_and_lose_each_optimistic_race)
     with app.app_context():
         user = db.session.get(User, slow)
-        result = services.place_bid(user, auction_id, START, max_minor=START + 9 * INC, now=NOW)
-        assert len(calls) == services.OPTIMISTIC_ATTEMPTS + 1
+        result = bidding.place_bid(user, auction_id, START, max_minor=START + 9 * INC, now=NOW)
+        assert len(calls) == bidding.OPTIMISTIC_ATTEMPTS + 1
         assert result.leading and result.current_price_minor == START + 2 * INC
         bids, auction, audits = ledger(auction_id)
         assert [amount for _, amount in bids] == [START, START + INC, START + 2 * INC]

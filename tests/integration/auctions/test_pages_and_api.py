@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from accounts import services as accounts
-from auctions import services
+from auctions import bidding, closing
 from auctions.models import Auction, AuctionStatus, Bid
 from core.clock import as_utc
 from core.extensions import db
@@ -47,7 +47,7 @@ def test_auction_list_shows_running_and_results_with_empty_states(
         "/auctions?status=upcoming", headers=EN
     ).get_data(as_text=True)
     bidder = market.bidder()
-    services.place_bid(bidder, market.auction.id, START, now=clock())
+    bidding.place_bid(bidder, market.auction.id, START, now=clock())
     clock.current = as_utc(market.auction.ends_at)
     results = client.get("/auctions?status=closed", headers=EN).get_data(as_text=True)  # lazy close
     assert market.listing.title() in results and bidder.organisation.name in results
@@ -230,9 +230,9 @@ def test_failed_auction_tells_the_seller_who_bid_highest(
 
     market = make_market(clock(), upload_folder, reserve=START + 20 * INC)
     bidder = market.bidder(name="宁波某某科技有限公司")
-    services.place_bid(bidder, market.auction.id, START, now=clock())
+    bidding.place_bid(bidder, market.auction.id, START, now=clock())
     clock.current = as_utc(market.auction.ends_at)
-    services.close_due(now=clock())
+    closing.close_due(now=clock())
     sign_in(client, market.seller.email)
     page = client.get(f"/auctions/{market.auction.id}", headers=EN).get_data(as_text=True)
     assert "The reserve price was not met." in page and "宁波某某科技有限公司" in page
@@ -242,7 +242,7 @@ def test_live_feed_sends_a_snapshot_then_ends_when_closed(
     app, client: FlaskClient, market: Market, clock
 ) -> None:
     bidder = market.bidder()
-    services.place_bid(bidder, market.auction.id, START, now=clock())
+    bidding.place_bid(bidder, market.auction.id, START, now=clock())
     app.config.update(AUCTION_SSE_MAX_SECONDS=0, AUCTION_SSE_POLL_SECONDS=0)
     try:
         response = client.get(f"/auctions/{market.auction.id}/events")

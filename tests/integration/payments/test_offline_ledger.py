@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from auctions import services as auctions
+from auctions import bidding, closing
 from brokers import settlement
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
@@ -24,7 +24,7 @@ PRICE = START + 2 * 50_000  # the winner's bid
 
 
 def _close(m: AuctionMarket, clock) -> Deal:
-    assert auctions.close_auction(m.auction.id, now=clock.advance(hours=49))
+    assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
     deal = db.session.scalar(
         select(Deal).where(Deal.source_type == "auction", Deal.source_id == m.auction.id)
     )
@@ -58,8 +58,8 @@ def test_an_auction_paid_by_bank_balances_at_every_step(auction_market, clock, a
     assert ledger.check_all() == []
     held = m.deposit_of(loser)
     assert [t.kind for t in ledger.deposit_transactions(held.id)] == [EntryKind.DEPOSIT_HELD]
-    auctions.place_bid(loser, m.auction.id, START + 50_000, now=clock())
-    auctions.place_bid(winner, m.auction.id, PRICE, now=clock())
+    bidding.place_bid(loser, m.auction.id, START + 50_000, now=clock())
+    bidding.place_bid(winner, m.auction.id, PRICE, now=clock())
     deal = _close(m, clock)
 
     # The loser's deposit goes back to it by bank; the winner's pays part of the price.
@@ -106,7 +106,7 @@ def test_the_price_cannot_be_overpaid_or_paid_by_the_seller(auction_market, cloc
     m = auction_market
     winner = m.bidder()
     m.pay_deposit_by_bank(winner)
-    auctions.place_bid(winner, m.auction.id, START, now=clock())
+    bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
     due = services.money_flow(winner, deal.id).due
     with pytest.raises(ValidationFailed) as too_much:
@@ -122,7 +122,7 @@ def test_a_rejected_receipt_changes_no_balance(auction_market, clock) -> None:
     m = auction_market
     winner = m.bidder()
     m.pay_deposit_by_bank(winner)
-    auctions.place_bid(winner, m.auction.id, START, now=clock())
+    bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
     due = services.money_flow(winner, deal.id).due
     payment = _pay_by_bank(m, winner, deal, due, clock)
@@ -141,7 +141,7 @@ def test_a_winner_who_does_not_sign_forfeits_and_the_deal_ledger_still_balances(
     m = auction_market
     winner = m.bidder()
     m.pay_deposit_by_bank(winner)
-    auctions.place_bid(winner, m.auction.id, START, now=clock())
+    bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
     deals.cancel(m.reviewer, deal.id, "中标人未签约", now=clock(), winner_did_not_sign=True)
     assert m.deposit_of(winner).status == DepositStatus.FORFEITED
@@ -171,7 +171,7 @@ def test_a_cancelled_deal_releases_the_deposit_and_refunds_a_bank_payment(
     m = auction_market
     winner = m.bidder()
     m.pay_deposit_by_bank(winner)
-    auctions.place_bid(winner, m.auction.id, START, now=clock())
+    bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
     payment = _pay_by_bank(m, winner, deal, 100_000, clock)
     offline.confirm(m.reviewer, payment.id, now=clock())
@@ -208,7 +208,7 @@ def test_broker_commissions_are_accrued_and_paid_out(
     )
     winner = m.bidder()
     m.pay_deposit_by_bank(winner)
-    auctions.place_bid(winner, m.auction.id, START, now=clock())
+    bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
     fee = (START * 100 + 5_000) // 10_000
     flow = services.money_flow(m.reviewer, deal.id)
@@ -238,7 +238,7 @@ def test_payouts_wait_until_the_buyer_has_paid(auction_market, clock) -> None:
     m = auction_market
     winner = m.bidder()
     m.pay_deposit_by_bank(winner)
-    auctions.place_bid(winner, m.auction.id, START, now=clock())
+    bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
     with pytest.raises(DomainError) as refused:
         services.release_payouts(m.reviewer, deal.id, now=clock())
@@ -253,7 +253,7 @@ def test_check_ledger_reports_a_deal_that_does_not_balance(auction_market, clock
     m = auction_market
     winner = m.bidder()
     m.pay_deposit_by_bank(winner)
-    auctions.place_bid(winner, m.auction.id, START, now=clock())
+    bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["payments", "check-ledger"]).exit_code == 0

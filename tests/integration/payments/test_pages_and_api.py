@@ -7,7 +7,7 @@ import io
 from sqlalchemy import select
 
 from accounts import services as accounts
-from auctions import services as auctions
+from auctions import bidding, closing
 from core.extensions import db
 from deals.models import Deal
 from payments import services
@@ -25,8 +25,8 @@ def _sign_in(client, user) -> None:
 def _deal(m: AuctionMarket, clock):
     winner = m.bidder(name="页面测试买方公司")
     m.pay_deposit_by_bank(winner)
-    auctions.place_bid(winner, m.auction.id, START, now=clock())
-    assert auctions.close_auction(m.auction.id, now=clock.advance(hours=49))
+    bidding.place_bid(winner, m.auction.id, START, now=clock())
+    assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
     deal = db.session.scalar(
         select(Deal).where(Deal.source_type == "auction", Deal.source_id == m.auction.id)
     )

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 import pytest
 from sqlalchemy import func, select
 
-from auctions import services as auctions
+from auctions import bidding, closing
 from core.extensions import db
 from deals.models import Deal
 from payments import ledger, reconciliation, services, stripe_channel
@@ -49,7 +49,7 @@ def _postings(kind: EntryKind) -> int:
 
 
 def _close(m: AuctionMarket, clock) -> Deal:
-    assert auctions.close_auction(m.auction.id, now=clock.advance(hours=49))
+    assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
     deal = db.session.scalar(
         select(Deal).where(Deal.source_type == "auction", Deal.source_id == m.auction.id)
     )
@@ -75,8 +75,8 @@ def test_a_whole_auction_paid_online(auction_market, stripe_on, clock) -> None:
     assert ledger.deposit_source(m.deposit_of(winner).id) == Account.CARD_HOLDS
     assert ledger.check_all() == []
 
-    auctions.place_bid(loser, m.auction.id, START, now=clock())
-    auctions.place_bid(winner, m.auction.id, START + 50_000, now=clock())
+    bidding.place_bid(loser, m.auction.id, START, now=clock())
+    bidding.place_bid(winner, m.auction.id, START + 50_000, now=clock())
     deal = _close(m, clock)
 
     # After the commit the queued calls are made: the winner captured, the loser released.
@@ -172,7 +172,7 @@ def test_a_webhook_delivered_three_times_and_out_of_order_counts_once(
     m, s = auction_market, stripe_on
     winner = m.bidder()
     win_pay = _card_deposit(m, winner, s, clock, "pi_w")
-    auctions.place_bid(winner, m.auction.id, START, now=clock())
+    bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
     stripe_channel.run_pending(now=clock())  # the capture
     payment = services.start_card_payment(winner, deal.id, now=clock(), **URLS)
@@ -223,7 +223,7 @@ def test_a_crash_between_our_write_and_stripes_answer_then_a_retry_charges_once(
     m, s = auction_market, stripe_on
     winner = m.bidder()
     _card_deposit(m, winner, s, clock, "pi_crash")
-    auctions.place_bid(winner, m.auction.id, START, now=clock())
+    bidding.place_bid(winner, m.auction.id, START, now=clock())
     _close(m, clock)
     operation = db.session.scalar(select(StripeOperation).where(StripeOperation.kind == "capture"))
     assert operation is not None and operation.status == OperationStatus.PENDING
@@ -273,8 +273,8 @@ def test_a_deposit_for_a_long_sale_is_charged_and_refunded_to_a_loser(
         )
         payments[user.id] = payment
         assert ledger.deposit_source(m.deposit_of(user).id) == Account.STRIPE_BALANCE
-    auctions.place_bid(winner, m.auction.id, START, now=clock())
-    assert auctions.close_auction(m.auction.id, now=clock.advance(days=11))
+    bidding.place_bid(winner, m.auction.id, START, now=clock())
+    assert closing.close_auction(m.auction.id, now=clock.advance(days=11))
     stripe_channel.run_pending(now=clock())
     (refund,) = s.http.sent("v1/refunds")
     assert _form(refund)["payment_intent"] == ["pi_b"]
@@ -352,7 +352,7 @@ def test_a_capture_overtaken_by_a_cancellation_is_not_made(
     m, s = auction_market, stripe_on
     winner = m.bidder()
     _card_deposit(m, winner, s, clock, "pi_fall")
-    auctions.place_bid(winner, m.auction.id, START, now=clock())
+    bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
     deals.cancel(m.reviewer, deal.id, "卖方撤回", now=clock() + timedelta(minutes=1))
     stripe_channel.run_pending(now=clock())

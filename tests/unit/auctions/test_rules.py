@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auctions import rules
+from auctions import rules, term_rules
 from auctions.rules import AuctionState, Outcome, Phase
 from core.domain import DomainError, PermissionDenied
 
@@ -195,11 +195,11 @@ def test_maximum_below_the_next_bid_is_refused() -> None:
 
 
 def test_deposit_is_between_five_and_twenty_percent() -> None:
-    assert rules.deposit_amount(1_000_000, 1000) == 100_000
-    assert rules.deposit_amount(333, 500) == 17  # 16.65 half-up
+    assert term_rules.deposit_amount(1_000_000, 1000) == 100_000
+    assert term_rules.deposit_amount(333, 500) == 17  # 16.65 half-up
     for bps in (499, 2001, 0):
         with pytest.raises(DomainError) as caught:
-            rules.deposit_amount(1_000_000, bps)
+            term_rules.deposit_amount(1_000_000, bps)
         assert caught.value.code == "deposit_rate_out_of_range"
 
 
@@ -212,15 +212,15 @@ def test_bidding_lasts_at_least_24_hours() -> None:
         "deposit_bps": 1000,
         "now": T0,
     }
-    rules.check_terms(ends_at=T0 + timedelta(hours=24), **terms)  # type: ignore[arg-type]
+    term_rules.check_terms(ends_at=T0 + timedelta(hours=24), **terms)  # type: ignore[arg-type]
     with pytest.raises(DomainError) as caught:
-        rules.check_terms(ends_at=T0 + timedelta(hours=23, minutes=59), **terms)  # type: ignore[arg-type]
+        term_rules.check_terms(ends_at=T0 + timedelta(hours=23, minutes=59), **terms)  # type: ignore[arg-type]
     assert caught.value.code == "auction_too_short"
 
 
 def test_reserve_below_start_and_past_start_are_refused() -> None:
     with pytest.raises(DomainError):
-        rules.check_terms(
+        term_rules.check_terms(
             starting_price=START,
             increment=INC,
             reserve_price=START - 1,
@@ -230,7 +230,7 @@ def test_reserve_below_start_and_past_start_are_refused() -> None:
             now=T0,
         )
     with pytest.raises(DomainError) as caught:
-        rules.check_terms(
+        term_rules.check_terms(
             starting_price=START,
             increment=INC,
             reserve_price=None,
@@ -259,9 +259,9 @@ def test_close_outcomes() -> None:
 
 
 def test_default_increment_is_one_percent_in_hundreds_of_yuan() -> None:
-    assert rules.default_increment(50_000_000) == 500_000  # ¥500k → ¥5,000
-    assert rules.default_increment(1_000_000) == 10_000  # at least ¥100
-    assert rules.default_increment(12_345_600) == 130_000  # ¥1,234.56 → ¥1,300
+    assert term_rules.default_increment(50_000_000) == 500_000  # ¥500k → ¥5,000
+    assert term_rules.default_increment(1_000_000) == 10_000  # at least ¥100
+    assert term_rules.default_increment(12_345_600) == 130_000  # ¥1,234.56 → ¥1,300
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -398,6 +398,6 @@ def test_a_bid_in_the_last_seconds_extends_the_end(seconds_before_end: int, earl
 
 @given(st.integers(1, 10**12), st.integers(500, 2000))
 def test_deposit_is_integer_and_within_the_band(price: int, bps: int) -> None:
-    deposit = rules.deposit_amount(price, bps)
+    deposit = term_rules.deposit_amount(price, bps)
     assert isinstance(deposit, int)
     assert price * 5 // 100 <= deposit <= -(-price * 20 // 100)

@@ -1,0 +1,56 @@
+"""The audit trail of auctions: the entry of a change, and the fields every entry shows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from auctions import rules
+from auctions.models import Auction
+from core.audit import services as audit
+from core.clock import as_utc
+
+
+def record_audit(
+    auction: Auction,
+    action: str,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    before: dict[str, Any] | None,
+    reason: str | None = None,
+    **extra: Any,
+) -> None:
+    """Write the audit entry `auction.<action>` with the auction's audited fields after it."""
+    audit.record(
+        actor_id=actor_id,
+        action=f"auction.{action}",
+        object_type="auction",
+        object_id=auction.id,
+        now=now,
+        before=before,
+        after={**audited_fields(auction), **extra},
+        reason=reason,
+    )
+
+
+def audited_fields(auction: Auction) -> dict[str, Any]:
+    """The audit view of an auction row."""
+    return {
+        "status": auction.status.value,
+        "current_price_minor": auction.current_price_minor,
+        "leader_org_id": auction.leader_org_id,
+        "bid_count": auction.bid_count,
+        "ends_at": as_utc(auction.ends_at).isoformat(),
+    }
+
+
+def audited_fields_of_state(state: rules.AuctionState) -> dict[str, Any]:
+    """The audit view of an auction's state (the same keys as `audited_fields`)."""
+    return {
+        "status": state.status.value,
+        "current_price_minor": state.current_price,
+        "leader_org_id": state.leader_org_id,
+        "bid_count": state.bid_count,
+        "ends_at": state.ends_at.isoformat(),
+    }

@@ -1,0 +1,340 @@
+"""Bidding: place a bid, optionally with a maximum the system bids up to (proxy bidding).
+
+The hot path. One submission is one read and one write:
+
+1. One read of everything the rules need: the auction's row (the leader's maximum is
+   kept on it), the bidder's user, organisation and deposit. Refusals (ended, the
+   seller, not a party, not verified, no held deposit, below the minimum: prices only
+   rise) end here and never touch the row lock.
+2. The pure rules decide the bids, the price, the leader and the end.
+3. PostgreSQL: one statement writes it all, as a compare-and-set: the UPDATE takes the
+   row lock and advances the auction only if its row is still exactly as read (a
+   concurrent bid changed it otherwise: PostgreSQL re-checks the condition on the
+   newest row once the lock is free); the bids, the bidder's maximum and the audit
+   entry are inserted by the same statement, so they exist iff the auction advanced.
+   Outside a caller's transaction both statements run in autocommit on a pooled
+   connection (no BEGIN/COMMIT round trips; the lock is held for the statement only,
+   never across a round trip), as plain SQL: SQLAlchemy's per-statement work costs
+   more CPU than the database's. A bid that lost the race is decided again on a fresh
+   read, finally under `SELECT … FOR UPDATE` in a transaction, so it is never lost
+   and never starved.
+   SQLite (no row locks): the write lock is taken first (`queue_as_writer`), then the
+   same read and the writes as separate statements, and one commit.
+
+The statements are in `auctions.store`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import inspect
+
+from accounts.models import User
+from auctions import rules, store
+from auctions.audit import audited_fields_of_state
+from auctions.closing import close_auction
+from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
+from auctions.store import Advance, Execute, Standing
+from core.domain import N_, PermissionDenied
+from core.extensions import db
+from core.sqlite import queue_as_writer
+
+# Compare-and-set attempts before the bid is decided under the row lock.
+OPTIMISTIC_ATTEMPTS = 2
+
+
+@dataclass(frozen=True)
+class PlacedBidRow:
+    """A bid as written (plain values, valid after the commit)."""
+
+    id: int
+    bidder_org_id: int
+    amount_minor: int
+    is_proxy: bool
+    placed_at: datetime
+
+
+@dataclass(frozen=True)
+class BidResult:
+    """What one submission did: the bids written (the bidder's and proxies'), and the standing."""
+
+    auction_id: int
+    bidder_org_id: int
+    bids: tuple[PlacedBidRow, ...]
+    leading: bool
+    extended: bool
+    current_price_minor: int
+    minimum_next_bid_minor: int
+    ends_at: datetime
+    raised_max: bool = False
+
+    @property
+    def own_bids(self) -> tuple[PlacedBidRow, ...]:
+        """The bids written for the submitting organisation (the rest are others' proxies)."""
+        return tuple(b for b in self.bids if b.bidder_org_id == self.bidder_org_id)
+
+
+def place_bid(
+    actor: User,
+    auction_id: int,
+    amount_minor: int,
+    *,
+    max_minor: int | None = None,
+    now: datetime,
+    settings: AuctionSettings = DEFAULT_SETTINGS,
+) -> BidResult:
+    """Bid on an auction, optionally with a maximum the system bids up to (all or nothing).
+
+    The leader may only raise its maximum. The module's docstring says how the row
+    lock is used. A due auction is closed first and the bid refused.
+    """
+    user_id = _user_id(actor)
+    if user_id is None:
+        raise PermissionDenied(
+            N_("Join an organisation before taking part."), code="no_organisation"
+        )
+    try:
+        if db.session.get_bind().dialect.name != "postgresql":
+            return _place_bid_locked(user_id, auction_id, amount_minor, max_minor, now, settings)
+        for attempt in range(OPTIMISTIC_ATTEMPTS + 1):
+            lock = attempt == OPTIMISTIC_ATTEMPTS
+            if not lock and store.may_autocommit():
+                result = _attempt_autocommit(
+                    user_id, auction_id, amount_minor, max_minor, now, settings
+                )
+            else:
+                result = _attempt_in_session(
+                    user_id, auction_id, amount_minor, max_minor, now, settings, lock=lock
+                )
+            if result is not None:
+                return result
+            # another bid came first: decide again on a fresh read
+    except _AuctionDue:
+        close_auction(auction_id, now=now, settings=settings)
+        raise rules.AuctionNotRunning(
+            N_("This auction has ended; no more bids are taken.")
+        ) from None
+    raise AssertionError("the locked attempt always writes or refuses")
+
+
+class _AuctionDue(Exception):
+    """The auction's end has passed: it is closed, and the bid refused."""
+
+
+def _attempt(
+    execute: Execute,
+    user_id: int,
+    auction_id: int,
+    amount_minor: int,
+    max_minor: int | None,
+    now: datetime,
+    settings: AuctionSettings,
+    *,
+    lock: bool,
+) -> BidResult | None:
+    """PostgreSQL: read, decide, write as one compare-and-set; None when the row had changed."""
+    standing = store.read_standing_postgresql(execute, auction_id, user_id, settings, lock=lock)
+    if rules.is_due(standing.state, now):
+        raise _AuctionDue
+    advance = _decide(standing, user_id, amount_minor, max_minor, now)
+    assert standing.org_id is not None
+    written = store.advance_postgresql(execute, auction_id, standing.org_id, user_id, advance, now)
+    if written is None:
+        return None
+    return _result(auction_id, standing.org_id, advance, written, now)
+
+
+def _attempt_autocommit(
+    user_id: int,
+    auction_id: int,
+    amount_minor: int,
+    max_minor: int | None,
+    now: datetime,
+    settings: AuctionSettings,
+) -> BidResult | None:
+    """An attempt on a pooled connection in autocommit: each statement is its own transaction."""
+    with store.autocommit_execute() as execute:
+        result = _attempt(
+            execute, user_id, auction_id, amount_minor, max_minor, now, settings, lock=False
+        )
+    if result is not None:
+        db.session.expire_all()  # what the session had read of this auction is old now
+    return result
+
+
+def _attempt_in_session(
+    user_id: int,
+    auction_id: int,
+    amount_minor: int,
+    max_minor: int | None,
+    now: datetime,
+    settings: AuctionSettings,
+    *,
+    lock: bool,
+) -> BidResult | None:
+    """An attempt in the session's transaction (a caller's, or the final locked attempt)."""
+    execute = store.session_execute()
+    try:
+        result = _attempt(
+            execute, user_id, auction_id, amount_minor, max_minor, now, settings, lock=lock
+        )
+    except BaseException:
+        db.session.rollback()  # nothing was written; the lock, if any, is released
+        raise
+    if result is None:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return result
+
+
+def _place_bid_locked(
+    user_id: int,
+    auction_id: int,
+    amount_minor: int,
+    max_minor: int | None,
+    now: datetime,
+    settings: AuctionSettings,
+) -> BidResult:
+    """SQLite: the write lock first, then the same read and decision, the writes, one commit."""
+    queue_as_writer(db.session)
+    conn = db.session.connection()
+    try:
+        standing = store.read_standing(conn, auction_id, user_id, settings)
+        if rules.is_due(standing.state, now):
+            raise _AuctionDue
+        advance = _decide(standing, user_id, amount_minor, max_minor, now)
+        assert standing.org_id is not None
+        written = store.advance_locked(conn, auction_id, standing.org_id, user_id, advance, now)
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return _result(auction_id, standing.org_id, advance, written, now)
+
+
+def _result(
+    auction_id: int,
+    org_id: int,
+    advance: Advance,
+    written: list[tuple[int, int, int, bool]],
+    now: datetime,
+) -> BidResult:
+    after = advance.after
+    price = after.current_price if after.current_price is not None else after.starting_price
+    return BidResult(
+        auction_id=auction_id,
+        bidder_org_id=org_id,
+        bids=tuple(PlacedBidRow(i, org, amount, proxy, now) for i, org, amount, proxy in written),
+        leading=after.leader_org_id == org_id,
+        extended=after.ends_at > advance.state.ends_at,
+        current_price_minor=price,
+        minimum_next_bid_minor=rules.minimum_next_bid(after),
+        ends_at=after.ends_at,
+        raised_max=not advance.bids,
+    )
+
+
+def _check_standing(standing: Standing) -> None:
+    if not standing.org_verified:
+        raise PermissionDenied(
+            N_("Your organisation must be verified by a reviewer before it can take part."),
+            code="organisation_not_verified",
+        )
+    if not standing.deposit_held:
+        raise PermissionDenied(
+            N_("Your deposit must be held before you can bid: lodge it and wait for confirmation."),
+            code="deposit_not_held",
+        )
+
+
+def _user_id(actor: Any) -> int | None:
+    """The signed-in user's id, without loading an expired instance (the read loads the rest)."""
+    unwrap = getattr(actor, "_get_current_object", None)  # flask_login.current_user
+    user = unwrap() if unwrap is not None else actor
+    if not isinstance(user, User):
+        return None  # anonymous
+    identity: tuple[Any, ...] | None = inspect(user).identity
+    return int(identity[0]) if identity else user.id
+
+
+def _decide(
+    standing: Standing,
+    user_id: int,
+    amount_minor: int,
+    max_minor: int | None,
+    now: datetime,
+) -> Advance:
+    """Apply the rules to one read: refuse (DomainError) or say exactly what to write."""
+    state, org_id = standing.state, standing.org_id
+    if org_id is None:
+        raise PermissionDenied(
+            N_("Join an organisation before taking part."), code="no_organisation"
+        )
+    rules.check_bidder(state, org_id, now)
+    _check_standing(standing)
+    rules.check_bid(state, amount_minor, org_id, now, max_amount=max_minor)
+    if state.leader_org_id == org_id:  # the leader raises its maximum: no bid, same price
+        assert max_minor is not None  # check_bid refuses the leader's plain bid
+        current = standing.leader_max or 0
+        rules.check_raise_max(state, org_id, max_minor, current)
+        return Advance(
+            state=state,
+            old_leader_max=standing.leader_max,
+            after=state,
+            leader_max=max_minor,
+            leader_max_user_id=user_id,
+            bids=(),
+            max_minor=max_minor,
+            audit_action="auction.raise_max",
+            audit_before={"max_set": current > 0},
+            audit_after={"bidder_org_id": org_id, "max_set": True},
+        )
+    leader = state.leader_org_id
+    resolution = rules.resolve_proxies(
+        state,
+        bidder_org_id=org_id,
+        amount=amount_minor,
+        max_amount=max_minor,
+        maxima={leader: standing.leader_max}
+        if leader is not None and standing.leader_max is not None
+        else {},
+        now=now,
+    )
+    after = rules.apply(state, resolution)
+    takes_lead = resolution.leader_org_id == org_id
+    extended = resolution.ends_at > state.ends_at
+    return Advance(
+        state=state,
+        old_leader_max=standing.leader_max,
+        after=after,
+        leader_max=max_minor if takes_lead else standing.leader_max,
+        leader_max_user_id=(
+            (user_id if max_minor is not None else None)
+            if takes_lead
+            else standing.leader_max_user_id
+        ),
+        bids=tuple(
+            (
+                placed.bidder_org_id,
+                user_id if placed.bidder_org_id == org_id else standing.leader_max_user_id,
+                placed.amount,
+                placed.is_proxy,
+            )
+            for placed in resolution.bids
+        ),
+        max_minor=max_minor,
+        audit_action="auction.bid",
+        audit_before=audited_fields_of_state(state),
+        audit_after={
+            **audited_fields_of_state(after),
+            "bidder_org_id": org_id,
+            "amount_minor": amount_minor,
+            "max_set": max_minor is not None,
+            "bids": [[b.bidder_org_id, b.amount, b.is_proxy] for b in resolution.bids],
+            "extended": extended,
+        },
+    )

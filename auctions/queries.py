@@ -1,0 +1,198 @@
+"""Read models of auctions for the pages and the API: lists, the room, the live snapshot (no writes)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from accounts.models import Organisation, User
+from auctions import rules, term_rules
+from auctions.models import Auction, AuctionStatus, Bid, ProxyBid
+from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
+from core.clock import as_utc
+from core.domain import N_, NotFound
+from core.extensions import db
+from listings import services as listings
+from payments import deposits
+from payments.models import Deposit
+
+CONTEXT = "auction"  # the deposit ledger's context type
+OPEN_STATUSES = (AuctionStatus.SCHEDULED, AuctionStatus.RUNNING)
+RESULT_STATUSES = (AuctionStatus.CLOSED, AuctionStatus.FAILED)
+
+
+def state_of(auction: Auction, settings: AuctionSettings = DEFAULT_SETTINGS) -> rules.AuctionState:
+    """The pure rules' view of an auction row."""
+    restricted = auction.restricted_to_org_ids
+    return rules.AuctionState(
+        status=rules.Phase(auction.status.value),
+        starting_price=auction.starting_price_minor,
+        increment=auction.increment_minor,
+        starts_at=as_utc(auction.starts_at),
+        ends_at=as_utc(auction.ends_at),
+        seller_org_id=auction.seller_org_id,
+        current_price=auction.current_price_minor,
+        leader_org_id=auction.leader_org_id,
+        bid_count=auction.bid_count,
+        reserve_price=auction.reserve_price_minor,
+        restricted_to=frozenset(restricted) if restricted is not None else None,
+        currency=auction.currency,
+        extension_window=settings.extension_window,
+        extension=settings.extension,
+    )
+
+
+def get_auction(auction_id: int) -> Auction:
+    """An auction by id, or NotFound (auctions and their results are public)."""
+    auction = db.session.get(Auction, auction_id)
+    if auction is None:
+        raise NotFound(N_("No such auction."))
+    return auction
+
+
+def deposit_amount_of(auction: Auction) -> int:
+    """The deposit a bidder lodges for this auction."""
+    return term_rules.deposit_amount(auction.starting_price_minor, auction.deposit_bps)
+
+
+def deposit_for(actor: User | None, auction: Auction) -> Deposit | None:
+    """The actor's organisation's deposit in this auction, if any."""
+    org_id = actor.acting_org_id if actor is not None and actor.is_authenticated else None
+    return deposits.deposit_of(CONTEXT, auction.id, org_id)
+
+
+def list_auctions(kind: str, *, now: datetime, limit: int = 100) -> list[Auction]:
+    """Running, upcoming or closed (results) auctions, soonest end or newest result first."""
+    query = select(Auction)
+    if kind == "upcoming":
+        query = query.where(Auction.status.in_(OPEN_STATUSES), Auction.starts_at > now)
+        query = query.order_by(Auction.starts_at, Auction.id)
+    elif kind == "closed":
+        query = query.where(Auction.status.in_(RESULT_STATUSES))
+        query = query.order_by(Auction.closed_at.desc(), Auction.id.desc())
+    else:
+        query = query.where(
+            Auction.status.in_(OPEN_STATUSES), Auction.starts_at <= now, Auction.ends_at > now
+        )
+        query = query.order_by(Auction.ends_at, Auction.id)
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def auctions_of_listing(listing_id: int) -> list[Auction]:
+    """Every auction of a listing, newest first (the listing page links the open one)."""
+    return list(
+        db.session.scalars(
+            select(Auction).where(Auction.listing_id == listing_id).order_by(Auction.id.desc())
+        )
+    )
+
+
+def bid_history(auction_id: int, *, limit: int | None = None) -> list[tuple[Bid, Organisation]]:
+    """Bids with their bidders, newest first (`limit` of them)."""
+    query = (
+        select(Bid, Organisation)
+        .join(Organisation, Organisation.id == Bid.bidder_org_id)
+        .where(Bid.auction_id == auction_id)
+        .order_by(Bid.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [(bid, org) for bid, org in db.session.execute(query)]
+
+
+def price_series(auction_id: int) -> list[tuple[datetime, int]]:
+    """(time, price) of every bid, oldest first: the chart of the auction room."""
+    rows = db.session.execute(
+        select(Bid.placed_at, Bid.amount_minor).where(Bid.auction_id == auction_id).order_by(Bid.id)
+    )
+    return [(as_utc(at), amount) for at, amount in rows]
+
+
+def auction_version(auction_id: int) -> tuple[str, int, datetime] | None:
+    """(status, bid count, end): what the live feed polls to see whether anything changed."""
+    row = db.session.execute(
+        select(Auction.status, Auction.bid_count, Auction.ends_at).where(Auction.id == auction_id)
+    ).first()
+    return None if row is None else (row.status.value, row.bid_count, as_utc(row.ends_at))
+
+
+def org_name(org_id: int | None, locale: str) -> str | None:
+    """The display name of an organisation in `locale`, or None."""
+    if org_id is None:
+        return None
+    org = db.session.get(Organisation, org_id)
+    return org.display_name(locale) if org else None
+
+
+def snapshot_of(
+    auction: Auction,
+    *,
+    now: datetime,
+    locale: str = "zh_CN",
+    bids_limit: int = 20,
+    settings: AuctionSettings = DEFAULT_SETTINGS,
+) -> dict[str, Any]:
+    """The live feed's view of an auction as it stands (`closing.auction_snapshot` closes first)."""
+    state = state_of(auction, settings)
+    if auction.status in OPEN_STATUSES:
+        phase = "upcoming" if now < state.starts_at else "running"
+    else:
+        phase = auction.status.value
+    listing = listings.get_listing(auction.listing_id)
+    return {
+        "id": auction.id,
+        "listing_id": auction.listing_id,
+        "title": listing.title(locale),
+        "restricted": auction.restricted_to_org_ids is not None,
+        "deposit_minor": deposit_amount_of(auction),
+        "status": phase,
+        "currency": auction.currency,
+        "starting_price_minor": auction.starting_price_minor,
+        "increment_minor": auction.increment_minor,
+        "current_price_minor": auction.current_price_minor,
+        "minimum_next_bid_minor": rules.minimum_next_bid(state),
+        "leader_org_id": auction.leader_org_id,
+        "leader_name": org_name(auction.leader_org_id, locale),
+        "bid_count": auction.bid_count,
+        "reserve_met": rules.reserve_met(state),
+        "starts_at": state.starts_at.isoformat(),
+        "ends_at": state.ends_at.isoformat(),
+        "extended": state.ends_at > as_utc(auction.original_ends_at),
+        "server_time": now.isoformat(),
+        "seconds_left": rules.seconds_left(state, now),
+        "winner_name": (
+            org_name(auction.leader_org_id, locale)
+            if auction.status == AuctionStatus.CLOSED
+            else None
+        ),
+        "highest_bidder_org_id": highest_bidder_org_id(auction),
+        "bids": [
+            {
+                "amount_minor": bid.amount_minor,
+                "bidder_org_id": bid.bidder_org_id,
+                "bidder_name": org.display_name(locale),
+                "placed_at": as_utc(bid.placed_at).isoformat(),
+                "is_proxy": bid.is_proxy,
+            }
+            for bid, org in bid_history(auction.id, limit=bids_limit)
+        ],
+    }
+
+
+def highest_bidder_org_id(auction: Auction) -> int | None:
+    """After a failed auction: the highest bidder, with whom the seller may negotiate."""
+    return auction.leader_org_id if auction.status == AuctionStatus.FAILED else None
+
+
+def my_maximum(actor: User | None, auction: Auction) -> int | None:
+    """The actor's organisation's standing maximum (shown only to itself)."""
+    org_id = actor.acting_org_id if actor is not None and actor.is_authenticated else None
+    if org_id is None:
+        return None
+    return db.session.scalar(
+        select(ProxyBid.max_minor).where(
+            ProxyBid.auction_id == auction.id, ProxyBid.bidder_org_id == org_id
+        )
+    )

@@ -6,18 +6,17 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from accounts.models import OrganisationKind
 from core.domain import N_
-
-_required = {"required": N_("This field is required.")}
+from core.marshmallow_messages import REQUIRED
 
 
 class SignUpSchema(Schema):
     """A person, and the organisation they register or ask to join."""
 
     email = fields.Email(
-        required=True, error_messages={**_required, "invalid": N_("Not a valid email address.")}
+        required=True, error_messages={**REQUIRED, "invalid": N_("Not a valid email address.")}
     )
-    name = fields.String(required=True, validate=validate.Length(1, 100), error_messages=_required)
-    password = fields.String(required=True, error_messages=_required)
+    name = fields.String(required=True, validate=validate.Length(1, 100), error_messages=REQUIRED)
+    password = fields.String(required=True, error_messages=REQUIRED)
     organisation_mode = fields.String(
         load_default="create", validate=validate.OneOf(["create", "join"])
     )
@@ -46,8 +45,8 @@ class SignUpSchema(Schema):
 class SignInSchema(Schema):
     """Email and password."""
 
-    email = fields.String(required=True, error_messages=_required)
-    password = fields.String(required=True, error_messages=_required)
+    email = fields.String(required=True, error_messages=REQUIRED)
+    password = fields.String(required=True, error_messages=REQUIRED)
     next = fields.String(load_default="")
 
 

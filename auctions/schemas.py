@@ -13,10 +13,10 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre
 
 from auctions.term_rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
 from core.domain import N_, ValidationFailed
+from core.marshmallow_messages import REQUIRED
 from core.money import Money
 
-_required = {"required": N_("This field is required.")}
-_whole = {**_required, "invalid": N_("Give a whole number of fen (minor units).")}
+_whole = {**REQUIRED, "invalid": N_("Give a whole number of fen (minor units).")}
 
 
 # --- API ---------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ class BidFormSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    amount = fields.String(required=True, error_messages=_required)
+    amount = fields.String(required=True, error_messages=REQUIRED)
     max = fields.String(load_default="")
 
     @post_load
@@ -158,11 +158,11 @@ class AuctionFormSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    starting_price = fields.String(required=True, error_messages=_required)
-    increment = fields.String(required=True, error_messages=_required)
+    starting_price = fields.String(required=True, error_messages=REQUIRED)
+    increment = fields.String(required=True, error_messages=REQUIRED)
     reserve_price = fields.String(load_default="")
-    starts_at = fields.String(required=True, error_messages=_required)
-    ends_at = fields.String(required=True, error_messages=_required)
+    starts_at = fields.String(required=True, error_messages=REQUIRED)
+    ends_at = fields.String(required=True, error_messages=REQUIRED)
     deposit_percent = fields.Integer(
         required=True,
         validate=validate.Range(
@@ -170,7 +170,7 @@ class AuctionFormSchema(Schema):
             MAX_DEPOSIT_BPS // 100,
             error=N_("The deposit must be between 5 and 20 percent of the starting price."),
         ),
-        error_messages={**_required, "invalid": N_("Give the deposit as a whole percentage.")},
+        error_messages={**REQUIRED, "invalid": N_("Give the deposit as a whole percentage.")},
     )
 
     def __init__(self, *args: Any, timezone: str = "Asia/Shanghai", **kwargs: Any) -> None:
@@ -223,7 +223,7 @@ class ReceiptFormSchema(Schema):
     bank_reference = fields.String(
         required=True,
         validate=validate.Length(1, 100, error=N_("Give the reference of the bank transfer.")),
-        error_messages=_required,
+        error_messages=REQUIRED,
     )
 
 
@@ -236,5 +236,5 @@ class RejectFormSchema(Schema):
     reason = fields.String(
         required=True,
         validate=validate.Length(1, 2000, error=N_("Give the reason for the decision.")),
-        error_messages=_required,
+        error_messages=REQUIRED,
     )

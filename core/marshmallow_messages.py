@@ -11,6 +11,8 @@ with placeholders ("Must be one of: {choices}.", "Length must be between {min} a
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.domain import N_
 
 MARSHMALLOW_MESSAGES: tuple[str, ...] = (
@@ -57,3 +59,7 @@ MARSHMALLOW_MESSAGES: tuple[str, ...] = (
     N_("Invalid input type."),
     N_("Unknown field."),
 )
+
+# The error_messages of a required field in our schemas: one wording everywhere.
+# (Typed as marshmallow's parameter is, so mypy accepts it for every field class.)
+REQUIRED: dict[str, str | list[Any] | dict[Any, Any]] = {"required": N_("This field is required.")}

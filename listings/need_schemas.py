@@ -8,12 +8,11 @@ from marshmallow import EXCLUDE, Schema, fields, post_load, pre_load, validate
 from werkzeug.datastructures import MultiDict
 
 from core.domain import N_
+from core.marshmallow_messages import REQUIRED
 from core.money import Money
 from listings.need_rules import NeedInput, NeedStatus
 from listings.rules import FIELDS, TransferMode
 from listings.schemas import OrganisationRefSchema, split_list
-
-_required = {"required": N_("This field is required.")}
 
 
 class NeedInputSchema(Schema):
@@ -22,18 +21,16 @@ class NeedInputSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    title = fields.String(
-        required=True, validate=validate.Length(max=300), error_messages=_required
-    )
+    title = fields.String(required=True, validate=validate.Length(max=300), error_messages=REQUIRED)
     problem = fields.String(
-        required=True, validate=validate.Length(max=5000), error_messages=_required
+        required=True, validate=validate.Length(max=5000), error_messages=REQUIRED
     )
     field = fields.String(
         required=True,
         validate=validate.OneOf(list(FIELDS), error=N_("Choose a technology field.")),
-        error_messages=_required,
+        error_messages=REQUIRED,
     )
-    region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=_required)
+    region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=REQUIRED)
     ipc_classes = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
     budget_min_minor = fields.Integer(
         load_default=None,

@@ -9,19 +9,19 @@ from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 from werkzeug.datastructures import MultiDict
 
 from core.domain import N_, ValidationFailed
+from core.marshmallow_messages import REQUIRED
 from core.money import Money
 from listings.rules import FIELDS, IPKind, TransferMode
 from listings.services import IPAssetInput, ListingInput
 
-_required = {"required": N_("This field is required.")}
 _LIST_SPLIT = re.compile(r"[;,，；、\n]+")
 
 
 class IPAssetSchema(Schema):
     """One IP number."""
 
-    kind = fields.Enum(IPKind, by_value=True, required=True, error_messages=_required)
-    number = fields.String(required=True, validate=validate.Length(1, 60), error_messages=_required)
+    kind = fields.Enum(IPKind, by_value=True, required=True, error_messages=REQUIRED)
+    number = fields.String(required=True, validate=validate.Length(1, 60), error_messages=REQUIRED)
     title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     legal_status = fields.String(dump_only=True)
 
@@ -50,17 +50,15 @@ class ListingInputSchema(Schema):
     field = fields.String(
         required=True,
         validate=validate.OneOf(list(FIELDS), error=N_("Choose a technology field.")),
-        error_messages=_required,
+        error_messages=REQUIRED,
     )
     trl = fields.Integer(
         required=True,
         validate=validate.Range(1, 9, error=N_("Maturity (TRL) must be between 1 and 9.")),
-        error_messages={**_required, "invalid": N_("Maturity (TRL) must be between 1 and 9.")},
+        error_messages={**REQUIRED, "invalid": N_("Maturity (TRL) must be between 1 and 9.")},
     )
-    holder = fields.String(
-        required=True, validate=validate.Length(1, 200), error_messages=_required
-    )
-    region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=_required)
+    holder = fields.String(required=True, validate=validate.Length(1, 200), error_messages=REQUIRED)
+    region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=REQUIRED)
     ipc_classes = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
     inventors = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
     transfer_modes = fields.List(

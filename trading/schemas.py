@@ -7,11 +7,11 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from core.domain import N_, ValidationFailed
+from core.marshmallow_messages import REQUIRED
 from core.money import Money
 from listings.schemas import DomainErrorSchema
 from trading.rules import MAX_LISTING_WORKING_DAYS, MIN_LISTING_WORKING_DAYS
 
-_required = {"required": N_("This field is required.")}
 _text_5000 = validate.Length(max=5000, error=N_("The text is too long (at most 5,000 characters)."))
 _text_2000 = validate.Length(max=2000, error=N_("The text is too long (at most 2,000 characters)."))
 _amount = validate.Range(min=1, error=N_("The amount must be more than zero."))
@@ -41,7 +41,7 @@ class ListedSaleInputSchema(Schema):
     asking_price_minor = fields.Integer(
         required=True,
         validate=_amount,
-        error_messages=_required,
+        error_messages=REQUIRED,
         metadata={"description": "Asking price in minor units (分)."},
     )
     working_days = fields.Integer(
@@ -79,7 +79,7 @@ class OfferInputSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    amount_minor = fields.Integer(required=True, validate=_amount, error_messages=_required)
+    amount_minor = fields.Integer(required=True, validate=_amount, error_messages=REQUIRED)
     message = fields.String(load_default="", validate=_text_5000)
 
 
@@ -99,7 +99,7 @@ class OpenNegotiationInputSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    listing_id = fields.Integer(required=True, error_messages=_required)
+    listing_id = fields.Integer(required=True, error_messages=REQUIRED)
     amount_minor = fields.Integer(load_default=None, allow_none=True, validate=_amount)
     message = fields.String(load_default="", validate=_text_5000)
     buyer_org_id = fields.Integer(
@@ -134,7 +134,7 @@ class MessageInputSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    body = fields.String(required=True, validate=_text_5000, error_messages=_required)
+    body = fields.String(required=True, validate=_text_5000, error_messages=REQUIRED)
 
 
 class WithdrawInputSchema(Schema):
@@ -152,7 +152,7 @@ class ObjectionInputSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    reasons = fields.String(required=True, validate=_text_5000, error_messages=_required)
+    reasons = fields.String(required=True, validate=_text_5000, error_messages=REQUIRED)
 
 
 class DecisionInputSchema(Schema):
@@ -161,8 +161,8 @@ class DecisionInputSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    uphold = fields.Boolean(required=True, error_messages=_required)
-    reason = fields.String(required=True, validate=_text_2000, error_messages=_required)
+    uphold = fields.Boolean(required=True, error_messages=REQUIRED)
+    reason = fields.String(required=True, validate=_text_2000, error_messages=REQUIRED)
 
 
 class SaleListArgsSchema(Schema):

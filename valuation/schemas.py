@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 
 from core.domain import N_, DomainError, ValidationFailed
+from core.marshmallow_messages import REQUIRED
 from core.money import from_yuan_text
 from valuation import income_rules, rules
 from valuation.cost_rules import CostInputs
@@ -188,7 +189,6 @@ def _yuan(minor: int) -> str:
 
 # --- API ---------------------------------------------------------------------------------
 
-_required = {"required": N_("This field is required.")}
 _bps = validate.Range(0, BPS, error=N_("Give basis points between 0 and 10000 (100%)."))
 _minor = validate.Range(0, 10**15, error=N_("Give a non-negative amount in minor units (分)."))
 
@@ -200,7 +200,7 @@ class DiscountSchema(Schema):
         unknown = EXCLUDE
 
     risk_free_bps = fields.Integer(
-        required=True, strict=True, validate=_bps, error_messages=_required
+        required=True, strict=True, validate=_bps, error_messages=REQUIRED
     )
     technology_bps = fields.Integer(load_default=0, strict=True, validate=_bps)
     market_bps = fields.Integer(load_default=0, strict=True, validate=_bps)
@@ -218,24 +218,22 @@ class IncomeSchema(Schema):
         fields.Integer(strict=True, validate=_minor),
         required=True,
         validate=validate.Length(1, MAX_LIFE_YEARS),
-        error_messages=_required,
+        error_messages=REQUIRED,
     )
-    royalty_bps = fields.Integer(
-        required=True, strict=True, validate=_bps, error_messages=_required
-    )
+    royalty_bps = fields.Integer(required=True, strict=True, validate=_bps, error_messages=REQUIRED)
     tax_bps = fields.Integer(load_default=2500, strict=True, validate=_bps)
-    discount = fields.Nested(DiscountSchema, required=True, error_messages=_required)
+    discount = fields.Nested(DiscountSchema, required=True, error_messages=REQUIRED)
     legal_life_years = fields.Integer(
         required=True,
         strict=True,
         validate=validate.Range(1, MAX_LIFE_YEARS),
-        error_messages=_required,
+        error_messages=REQUIRED,
     )
     economic_life_years = fields.Integer(
         required=True,
         strict=True,
         validate=validate.Range(1, MAX_LIFE_YEARS),
-        error_messages=_required,
+        error_messages=REQUIRED,
     )
     industry = fields.Enum(IndustryClass, by_value=True, load_default=None, allow_none=True)
     operating_margin_bps = fields.Integer(
@@ -295,7 +293,7 @@ class ValuationInSchema(Schema):
 class ComputeInSchema(ValuationInSchema):
     """Compute an indicative valuation of a listing; `save` keeps it (the seller only)."""
 
-    listing_id = fields.Integer(required=True, strict=True, error_messages=_required)
+    listing_id = fields.Integer(required=True, strict=True, error_messages=REQUIRED)
     save = fields.Boolean(load_default=False)
 
     @post_load
@@ -313,9 +311,9 @@ class RequestInSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    listing_id = fields.Integer(required=True, strict=True, error_messages=_required)
+    listing_id = fields.Integer(required=True, strict=True, error_messages=REQUIRED)
     purpose = fields.String(
-        required=True, validate=validate.Length(1, 2000), error_messages=_required
+        required=True, validate=validate.Length(1, 2000), error_messages=REQUIRED
     )
 
 
@@ -323,7 +321,7 @@ class DeclineInSchema(Schema):
     """Why a valuer declines."""
 
     reason = fields.String(
-        required=True, validate=validate.Length(1, 2000), error_messages=_required
+        required=True, validate=validate.Length(1, 2000), error_messages=REQUIRED
     )
 
 
@@ -331,7 +329,7 @@ class ReportInSchema(ValuationInSchema):
     """A formal report: the inputs and the valuer's opinion."""
 
     opinion = fields.String(
-        required=True, validate=validate.Length(1, 10_000), error_messages=_required
+        required=True, validate=validate.Length(1, 10_000), error_messages=REQUIRED
     )
 
     @post_load

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
-from auctions.term_rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
 from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
+from payments.rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
 
 _whole = {**REQUIRED, "invalid": N_("Give a whole number of fen (minor units).")}
 

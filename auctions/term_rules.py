@@ -10,12 +10,10 @@ from datetime import datetime, timedelta
 
 from core.domain import N_, ValidationFailed
 from core.money import Money
+from payments.rules import BPS, MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
 
 MIN_DURATION = timedelta(hours=24)
-MIN_DEPOSIT_BPS = 500  # 5 % of the starting price
-MAX_DEPOSIT_BPS = 2000  # 20 %
 DEFAULT_DEPOSIT_BPS = 1000  # 10 %
-BPS = 10_000
 # A start a moment in the past (the form was filled in a minute ago) is "now".
 START_TOLERANCE = timedelta(minutes=5)
 

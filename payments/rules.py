@@ -19,6 +19,9 @@ from datetime import datetime, timedelta
 from core.domain import N_, DomainError, ValidationFailed
 
 BPS = 10_000  # basis points in one whole
+# The deposit (保证金) of an auction or a listed sale: 5–20 % of the (starting) price.
+MIN_DEPOSIT_BPS = 500
+MAX_DEPOSIT_BPS = 2000
 DEFAULT_PLATFORM_FEE_BPS = 100  # 1 % of the price, kept by the platform
 # Card authorisations of customer-initiated payments last about 7 days; we keep a margin.
 DEFAULT_CAPTURE_WINDOW = timedelta(days=6)

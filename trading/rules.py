@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
+from payments.rules import BPS, MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS  # the auction's deposit rule
 
 
 class NoticeStatus(enum.StrEnum):
@@ -35,10 +36,6 @@ class ObjectionStatus(enum.StrEnum):
 # a seller may choose another period inside these bounds.
 MIN_LISTING_WORKING_DAYS = 5
 MAX_LISTING_WORKING_DAYS = 60
-# The deposit (保证金) of a listed sale follows the auction rule: 5–20 % of the price.
-MIN_DEPOSIT_BPS = 500
-MAX_DEPOSIT_BPS = 2000
-BPS = 10_000
 
 # Who may buy: a broker agency acts for others and the operator runs the market,
 # so neither buys in its own name.

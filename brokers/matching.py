@@ -7,7 +7,7 @@ scored by `brokers.matching_rules` (pure), so the work per request is bounded
 by the number of candidates (CANDIDATES), not by the size of the market.
 
 Who may look: members of the need's or listing's organisation, and accredited
-brokers with a mandate in force on it (`brokers.services.acts_for`).
+brokers with a mandate in force on it (`brokers.services.shared.acts_for`).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class EnterpriseMatch:
 def _acts_for(actor: User | None, *, now: datetime, **target: int) -> bool:
     """The brokers' answer, asked lazily (matching loads before brokers.services exists)."""
     try:
-        from brokers.services import acts_for
+        from brokers.services.shared import acts_for
     except ImportError:
         return False
     return bool(acts_for(actor, now=now, **target))

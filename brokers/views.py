@@ -24,7 +24,6 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from accounts.services import get_organisation
-from brokers import services
 from brokers.models import Mandate
 from brokers.rules import (
     AccreditationStatus,
@@ -46,6 +45,17 @@ from brokers.schemas import (
     RatingFormSchema,
     last_day,
 )
+from brokers.services import (
+    accreditation,
+    commissions,
+    introductions,
+    mandates,
+    profiles,
+    ratings,
+    shared,
+)
+from brokers.services.commissions import commissions_on_deal
+from brokers.services.mandates import mandates_of_broker, mandates_of_org
 from core.audit.services import history
 from core.clock import as_utc, now
 from core.domain import DomainError
@@ -132,10 +142,10 @@ def bps_percent(bps: int | None) -> str:
 @bp.app_template_global()
 def deal_brokers(deal: Deal) -> dict[str, Any]:
     """The deal page's broker panel: commissions on the deal and what the reader may rate."""
-    commissions = services.commissions_on_deal(deal.id)
+    commissions = commissions_on_deal(deal.id)
     return {
         "commissions": commissions,
-        "rateable": services.rateable(current_user, deal) if commissions else [],
+        "rateable": ratings.rateable(current_user, deal) if commissions else [],
         "above_cap": {
             c.id: above_statutory_cap(c.amount_minor, c.basis_minor) for c in commissions
         },
@@ -175,12 +185,12 @@ def directory() -> str:
     """The public directory of accredited brokers, filtered by field and region."""
     field_code = request.args.get("field") or None
     region = request.args.get("region") or None
-    brokers = services.directory(now=now(), field_code=field_code, region=region)
-    all_brokers = services.directory(now=now())
+    brokers = profiles.directory(now=now(), field_code=field_code, region=region)
+    all_brokers = profiles.directory(now=now())
     return render_template(
         "brokers/directory.html",
         brokers=brokers,
-        stats=services.stats_for([b.id for b in brokers]),
+        stats=profiles.stats_for([b.id for b in brokers]),
         fields=FIELDS,
         regions=sorted({b.region for b in all_brokers}),
         field_code=field_code,
@@ -191,19 +201,19 @@ def directory() -> str:
 @bp.route("/<int:broker_id>")
 def profile(broker_id: int) -> str:
     """A broker's public profile: accreditation, expertise, completed deals, ratings."""
-    broker = services.public_broker(broker_id)
+    broker = profiles.public_broker(broker_id)
     moment = now()
     org_id = current_user.acting_org_id if current_user.is_authenticated else None
     return render_template(
         "brokers/profile.html",
         broker=broker,
-        stats=services.stats_for([broker.id])[broker.id],
-        ratings=services.ratings_of(broker.id),
-        valid=services.broker_accredited(broker, now=moment),
+        stats=profiles.stats_for([broker.id])[broker.id],
+        ratings=ratings.ratings_of(broker.id),
+        valid=shared.broker_accredited(broker, now=moment),
         fields=FIELDS,
         can_engage=org_id is not None
         and org_id != broker.organisation_id
-        and services.broker_accredited(broker, now=moment),
+        and shared.broker_accredited(broker, now=moment),
     )
 
 
@@ -220,7 +230,7 @@ def _render_apply(
         fields=FIELDS,
         levels=list(BrokerLevel),
         languages=LANGUAGE,
-        broker=services.broker_of(current_user),
+        broker=shared.broker_of(current_user),
     ), status
 
 
@@ -228,7 +238,7 @@ def _render_apply(
 @login_required
 def apply() -> Any:
     """Apply (or apply again) for accreditation, with the certificate attached."""
-    broker = services.broker_of(current_user)
+    broker = shared.broker_of(current_user)
     if request.method == "GET":
         form: dict[str, Any] = {"languages": ["zh"], "expertise_fields": []}
         if broker is not None:
@@ -251,9 +261,9 @@ def apply() -> Any:
     if data is None:
         return _render_apply(form, errors, 422)
     try:
-        services.apply(current_user, data, now=now(), warning_days=_warning_days())
+        accreditation.apply(current_user, data, now=now(), warning_days=_warning_days())
         if upload is not None and upload.filename:
-            services.add_document(
+            accreditation.add_document(
                 current_user,
                 kind=request.form.get("kind", "certificate"),
                 stream=upload.stream,
@@ -277,7 +287,7 @@ def upload_document() -> Response:
         flash(_("Choose a file to upload."), "danger")
         return redirect(url_for("brokers.dashboard"))
     try:
-        services.add_document(
+        accreditation.add_document(
             current_user,
             kind=request.form.get("kind", "certificate"),
             stream=upload.stream,
@@ -297,7 +307,7 @@ def upload_document() -> Response:
 @login_required
 def document_file(document_id: int) -> Response:
     """An application document, for the applicant and the reviewers."""
-    document = services.document_for_download(current_user, document_id)
+    document = accreditation.document_for_download(current_user, document_id)
     return send_document(
         evidence_path(_folder(), document.stored_name),
         content_type=document.content_type,
@@ -312,26 +322,26 @@ def document_file(document_id: int) -> Response:
 @login_required
 def dashboard() -> Any:
     """The broker's workbench: accreditation and expiry, mandates, introductions, matches."""
-    broker = services.broker_of(current_user)
+    broker = shared.broker_of(current_user)
     if broker is None:
         return redirect(url_for("brokers.mine"))
     moment = now()
-    today = services.today_in_market(moment)
-    mandates = services.mandates_of_broker(broker)
+    today = shared.today_in_market(moment)
+    mandates = mandates_of_broker(broker)
     return render_template(
         "brokers/dashboard.html",
         broker=broker,
-        valid=services.broker_accredited(broker, now=moment),
+        valid=shared.broker_accredited(broker, now=moment),
         days_left=days_to_expiry(broker.expires_on, today),
         warn=broker.status == AccreditationStatus.ACCREDITED
         and expiry_warning(broker.expires_on, today, _warning_days()),
         mandates=mandates,
         in_force={m.id for m in mandates if m.in_force(moment)},
-        introductions=services.introductions_of_broker(broker),
+        introductions=introductions.introductions_of_broker(broker),
         scope_titles=_scope_titles(mandates),
-        statement=services.statement(current_user),
+        statement=commissions.statement(current_user),
         matches_url=matches_url,
-        document_kinds=services.DOCUMENT_KINDS,
+        document_kinds=accreditation.DOCUMENT_KINDS,
         last_day=lambda m: last_day(m, _tz()),
     )
 
@@ -352,15 +362,15 @@ def _scope_titles(mandates: list[Mandate]) -> dict[int, str]:
 def mine() -> str:
     """An organisation's brokers: the mandates it gave and the introductions it answers."""
     moment = now()
-    mandates = services.mandates_of_org(current_user)
+    mandates = mandates_of_org(current_user)
     return render_template(
         "brokers/mine.html",
         mandates=mandates,
         in_force={m.id for m in mandates if m.in_force(moment)},
-        introductions=services.introductions_of_org(current_user),
+        introductions=introductions.introductions_of_org(current_user),
         scope_titles=_scope_titles(mandates),
         org_id=current_user.acting_org_id,
-        is_broker=services.broker_of(current_user) is not None,
+        is_broker=shared.broker_of(current_user) is not None,
         last_day=lambda m: last_day(m, _tz()),
     )
 
@@ -389,7 +399,7 @@ def _render_mandate_form(
     form: dict[str, Any], errors: FieldErrors | None = None, status: int = 200
 ) -> tuple[str, int]:
     moment = now()
-    own = services.broker_of(current_user)
+    own = shared.broker_of(current_user)
     listing = need = None
     if form.get("listing_id"):
         try:
@@ -405,7 +415,7 @@ def _render_mandate_form(
         "brokers/mandate_form.html",
         form=form,
         errors=errors or {},
-        brokers=[b for b in services.directory(now=moment) if own is None or b.id != own.id],
+        brokers=[b for b in profiles.directory(now=moment) if own is None or b.id != own.id],
         own=own,
         listing=listing,
         need=need,
@@ -419,9 +429,9 @@ def _render_mandate_form(
 def new_mandate() -> Any:
     """Propose a mandate: the principal names a broker, or a broker names the listing / need."""
     if request.method == "GET":
-        today = services.today_in_market(now())
+        today = shared.today_in_market(now())
         args = request.args
-        own = services.broker_of(current_user)
+        own = shared.broker_of(current_user)
         side = args.get("side") or ("buyer" if args.get("need_id") else "seller")
         form = {
             "broker_id": args.get("broker_id") or (str(own.id) if own else ""),
@@ -447,7 +457,7 @@ def new_mandate() -> Any:
     if data is None:
         return _render_mandate_form(form, errors, 422)
     try:
-        mandate = services.propose_mandate(current_user, data, now=now())
+        mandate = mandates.propose_mandate(current_user, data, now=now())
     except DomainError as error:
         return _render_mandate_form(form, _field_on_form(domain_errors(error)), int(error.status))
     flash(_("Mandate proposed. It binds when the other side accepts."), "success")
@@ -464,7 +474,7 @@ def _field_on_form(errors: FieldErrors) -> FieldErrors:
 @login_required
 def mandate(mandate_id: int) -> str:
     """A mandate: its terms, who accepted, the buttons of each side, its history."""
-    item = services.visible_mandate(current_user, mandate_id)
+    item = mandates.visible_mandate(current_user, mandate_id)
     return _render_mandate(item)
 
 
@@ -498,7 +508,7 @@ def _render_mandate(item: Mandate) -> str:
         and item.in_force(moment),
         history=history("mandate", item.id),
         introductions=[
-            i for i in services.introductions_of_broker(item.broker) if i.mandate_id == item.id
+            i for i in introductions.introductions_of_broker(item.broker) if i.mandate_id == item.id
         ]
         if (as_broker or as_principal or current_user.can_review)
         else [],
@@ -520,16 +530,16 @@ def mandate_action(mandate_id: int, action: str) -> Response:
     reason = request.form.get("reason", "")
     try:
         if action == "accept":
-            item = services.accept_mandate(current_user, mandate_id, now=now())
+            item = mandates.accept_mandate(current_user, mandate_id, now=now())
             if item.status == MandateStatus.ACTIVE:
                 flash(_("Mandate accepted: it is now in force."), "success")
             else:
                 flash(_("Accepted. The mandate binds when the other side accepts."), "info")
         elif action == "decline":
-            services.decline_mandate(current_user, mandate_id, now=now(), reason=reason)
+            mandates.decline_mandate(current_user, mandate_id, now=now(), reason=reason)
             flash(_("The proposal is closed."), "info")
         else:
-            item = services.terminate_mandate(current_user, mandate_id, reason, now=now())
+            item = mandates.terminate_mandate(current_user, mandate_id, reason, now=now())
             flash(
                 _(
                     "Notice given: the mandate stays in force until %(day)s.",
@@ -564,8 +574,8 @@ def _render_introduction_form(
     if listing is None or buyer is None:
         abort(404)
     moment = now()
-    acting = services.acts_for(current_user, listing_id=listing.id, now=moment) or (
-        need is not None and services.acts_for(current_user, need_id=need.id, now=moment)
+    acting = shared.acts_for(current_user, listing_id=listing.id, now=moment) or (
+        need is not None and shared.acts_for(current_user, need_id=need.id, now=moment)
     )
     return render_template(
         "brokers/introduction_form.html",
@@ -595,7 +605,7 @@ def new_introduction() -> Any:
     except ValueError:
         abort(400)
     try:
-        introduction = services.introduce(
+        introduction = introductions.introduce(
             current_user,
             listing_id=listing_id,
             buyer_org_id=buyer_org_id,
@@ -613,8 +623,8 @@ def new_introduction() -> Any:
 @login_required
 def introduction(introduction_id: int) -> str:
     """An introduction: the parties, the broker, who accepted, and the negotiation thread."""
-    item = services.visible_introduction(current_user, introduction_id)
-    side = services.side_in(current_user, item)
+    item = introductions.visible_introduction(current_user, introduction_id)
+    side = introductions.side_in(current_user, item)
     stamp = {"seller": item.seller_accepted_at, "buyer": item.buyer_accepted_at}.get(side or "")
     return render_template(
         "brokers/introduction.html",
@@ -634,7 +644,7 @@ def introduction(introduction_id: int) -> str:
 def answer_introduction(introduction_id: int, answer: str) -> Response:
     """A party accepts or declines an introduction; both accepting opens the thread."""
     try:
-        item = services.respond_to_introduction(
+        item = introductions.respond_to_introduction(
             current_user, introduction_id, accept=answer == "accept", now=now()
         )
     except DomainError as error:
@@ -657,11 +667,11 @@ def answer_introduction(introduction_id: int, answer: str) -> Response:
 @login_required
 def statement() -> str:
     """The broker's statement: deals with their commission, paid or not as the ledger says."""
-    result = services.statement(current_user)
+    result = commissions.statement(current_user)
     return render_template(
         "brokers/statement.html",
         statement=result,
-        broker=services.broker_of(current_user),
+        broker=shared.broker_of(current_user),
         shares={
             line.commission.id: share_bps(line.commission.amount_minor, line.commission.basis_minor)
             for line in result.lines
@@ -680,7 +690,7 @@ def rate(deal_id: int) -> Response:
                 flash(message, "danger")
         return redirect(url_for("deals.detail", deal_id=deal_id) + "#brokers")
     try:
-        services.rate_broker(
+        ratings.rate_broker(
             current_user,
             deal_id,
             data["broker_id"],

@@ -7,7 +7,7 @@ Who may do what:
 * a buyer (a member of another verified organisation) may request a formal report of
   a published listing; the report is the buyer's: only the buyer, the valuer and the
   reviewers see it;
-* a valuer (a platform reviewer, or a broker for whom `brokers.services.is_accredited`
+* a valuer (a platform reviewer, or a broker for whom `brokers.services.shared.is_accredited`
   is true) takes a request, then issues the signed report or declines with a reason;
   a valuer never values a listing of, or for, their own organisation.
 
@@ -68,9 +68,9 @@ REVIEWER_CREDENTIAL = "平台评估审核员 · Platform reviewer"
 
 
 def _broker_accredited(user: User, now: datetime) -> bool:
-    """brokers.services.is_accredited, imported lazily (brokers may be absent)."""
+    """brokers.services.shared.is_accredited, imported lazily (brokers may be absent)."""
     try:
-        from brokers.services import is_accredited
+        from brokers.services.shared import is_accredited
     except ImportError:  # pragma: no cover - the brokers package is optional here
         return False
     return bool(is_accredited(user, now=now))
@@ -104,7 +104,7 @@ def credential_of(user: User, *, now: datetime) -> str:
     if user.can_review:
         return REVIEWER_CREDENTIAL
     try:
-        from brokers.services import broker_of
+        from brokers.services.shared import broker_of
     except ImportError:  # pragma: no cover
         return ""
     broker = broker_of(user)

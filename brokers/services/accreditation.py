@@ -17,20 +17,9 @@ from sqlalchemy import select
 from accounts.models import User
 from accounts.services import require_reviewer
 from brokers import rules
-from brokers.models import (
-    Broker,
-    BrokerDocument,
-)
-from brokers.rules import (
-    AccreditationStatus,
-    BrokerLevel,
-    BrokerRuleBroken,
-)
-from brokers.services.shared import (
-    broker_of,
-    signed_in,
-    today_in_market,
-)
+from brokers.models import Broker, BrokerDocument
+from brokers.rules import AccreditationStatus, BrokerLevel, BrokerRuleBroken
+from brokers.services.shared import broker_of, signed_in, today_in_market
 from core import storage
 from core.audit import services as audit
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed

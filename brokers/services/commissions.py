@@ -8,13 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from accounts.models import User
-from brokers.models import (
-    DealCommission,
-)
-from brokers.services.shared import (
-    broker_of,
-    signed_in,
-)
+from brokers.models import DealCommission
+from brokers.services.shared import broker_of, signed_in
 from core.domain import N_, NotFound
 from core.extensions import db
 from deals.models import Deal, DealStatus

@@ -12,23 +12,9 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from accounts.models import Organisation, User
-from brokers.models import (
-    Broker,
-    Introduction,
-    Mandate,
-)
-from brokers.rules import (
-    BrokerRuleBroken,
-    IntroductionKind,
-    IntroductionStatus,
-    MandateSide,
-)
-from brokers.services.shared import (
-    get_need,
-    mandates_in_force,
-    require_accredited,
-    signed_in,
-)
+from brokers.models import Broker, Introduction, Mandate
+from brokers.rules import BrokerRuleBroken, IntroductionKind, IntroductionStatus, MandateSide
+from brokers.services.shared import get_need, mandates_in_force, require_accredited, signed_in
 from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db

@@ -14,23 +14,9 @@ from sqlalchemy import select
 
 from accounts.models import Organisation, User
 from brokers import rules
-from brokers.models import (
-    Broker,
-    Mandate,
-)
-from brokers.rules import (
-    BrokerRuleBroken,
-    CommissionKind,
-    MandateSide,
-    MandateStatus,
-    Payer,
-)
-from brokers.services.shared import (
-    broker_accredited,
-    get_broker,
-    get_need,
-    signed_in,
-)
+from brokers.models import Broker, Mandate
+from brokers.rules import BrokerRuleBroken, CommissionKind, MandateSide, MandateStatus, Payer
+from brokers.services.shared import broker_accredited, get_broker, get_need, signed_in
 from core.audit import services as audit
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db

@@ -8,17 +8,10 @@ from sqlalchemy import select
 
 from accounts.models import User
 from brokers import rules
-from brokers.models import (
-    DealCommission,
-    Rating,
-)
-from brokers.rules import (
-    BrokerRuleBroken,
-)
+from brokers.models import DealCommission, Rating
+from brokers.rules import BrokerRuleBroken
 from brokers.services.commissions import commissions_on_deal
-from brokers.services.shared import (
-    signed_in,
-)
+from brokers.services.shared import signed_in
 from core.audit import services as audit
 from core.domain import N_, NotFound
 from core.extensions import db

@@ -14,14 +14,8 @@ from sqlalchemy import select
 
 from accounts.models import User
 from brokers import rules
-from brokers.models import (
-    Broker,
-    Mandate,
-)
-from brokers.rules import (
-    AccreditationStatus,
-    MandateStatus,
-)
+from brokers.models import Broker, Mandate
+from brokers.rules import AccreditationStatus, MandateStatus
 from core.domain import N_, NotFound, PermissionDenied
 from core.extensions import db
 from listings.models import TechNeed

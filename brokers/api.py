@@ -13,7 +13,6 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from accounts.auth import api_reader, api_writer, require_token_for_writes
-from brokers import services
 from brokers.models import Broker
 from brokers.schemas import (
     ApplicationInSchema,
@@ -28,6 +27,7 @@ from brokers.schemas import (
     ReasonInSchema,
     StatementSchema,
 )
+from brokers.services import accreditation, commissions, introductions, mandates, profiles, shared
 from core.clock import now
 from listings.schemas import DomainErrorSchema
 
@@ -42,8 +42,8 @@ _TOKEN = [{"bearerAuth": []}]
 blp.before_request(require_token_for_writes)
 
 
-def _broker_out(broker: Broker, stats: services.BrokerStats | None = None) -> dict[str, Any]:
-    stats = stats or services.stats_for([broker.id])[broker.id]
+def _broker_out(broker: Broker, stats: profiles.BrokerStats | None = None) -> dict[str, Any]:
+    stats = stats or profiles.stats_for([broker.id])[broker.id]
     return {
         "id": broker.id,
         "name": broker.user.name,
@@ -56,7 +56,7 @@ def _broker_out(broker: Broker, stats: services.BrokerStats | None = None) -> di
         "region": broker.region,
         "expertise_fields": broker.expertise_fields,
         "languages": broker.languages,
-        "accredited": services.broker_accredited(broker, now=now()),
+        "accredited": shared.broker_accredited(broker, now=now()),
         "completed_deals": stats.completed_deals,
         "rating_average": stats.rating_average,
         "rating_count": stats.rating_count,
@@ -68,8 +68,8 @@ def _broker_out(broker: Broker, stats: services.BrokerStats | None = None) -> di
 @blp.response(200, BrokerListSchema)
 def directory(args: dict[str, Any]) -> dict[str, Any]:
     """Accredited brokers with a valid certificate, filtered by field and region."""
-    brokers = services.directory(now=now(), field_code=args["field"], region=args["region"])
-    stats = services.stats_for([b.id for b in brokers])
+    brokers = profiles.directory(now=now(), field_code=args["field"], region=args["region"])
+    stats = profiles.stats_for([b.id for b in brokers])
     return {"items": [(_broker_out(b, stats[b.id])) for b in brokers]}
 
 
@@ -78,7 +78,7 @@ def directory(args: dict[str, Any]) -> dict[str, Any]:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def profile(broker_id: int) -> Any:
     """A broker's public profile."""
-    return _broker_out(services.public_broker(broker_id))
+    return _broker_out(profiles.public_broker(broker_id))
 
 
 @blp.route("/applications", methods=["POST"])
@@ -87,9 +87,9 @@ def profile(broker_id: int) -> Any:
 @blp.alt_response(403, schema=DomainErrorSchema, description="No verified organisation")
 @blp.alt_response(422, schema=DomainErrorSchema)
 @blp.doc(security=_TOKEN)
-def apply(data: services.Application) -> Any:
+def apply(data: accreditation.Application) -> Any:
     """Apply (or apply again) for accreditation; a reviewer decides."""
-    broker = services.apply(
+    broker = accreditation.apply(
         api_writer(),
         data,
         now=now(),
@@ -107,9 +107,9 @@ def apply(data: services.Application) -> Any:
 def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
     """A reviewer accredits (with a note) or refuses (with a reason) an application."""
     if decision == "accredit":
-        broker = services.accredit(api_writer(), broker_id, now=now(), note=data["reason"])
+        broker = accreditation.accredit(api_writer(), broker_id, now=now(), note=data["reason"])
     else:
-        broker = services.refuse(api_writer(), broker_id, data["reason"], now=now())
+        broker = accreditation.refuse(api_writer(), broker_id, data["reason"], now=now())
     return _broker_out(broker)
 
 
@@ -120,13 +120,13 @@ def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
 @blp.alt_response(409, schema=DomainErrorSchema, description="Exclusivity, broker not accredited")
 @blp.alt_response(422, schema=DomainErrorSchema, description="Terms; above_statutory_cap")
 @blp.doc(security=_TOKEN)
-def propose_mandate(data: services.MandateInput) -> Any:
+def propose_mandate(data: mandates.MandateInput) -> Any:
     """Propose a mandate (the principal or the broker); it binds when the other side accepts.
 
     A rate above 500 bps (the Auction Law's 5 % reference) answers 422
     `above_statutory_cap` unless `above_cap_agreed` is true.
     """
-    return services.propose_mandate(api_writer(), data, now=now())
+    return mandates.propose_mandate(api_writer(), data, now=now())
 
 
 @blp.route("/mandates/<int:mandate_id>")
@@ -134,7 +134,7 @@ def propose_mandate(data: services.MandateInput) -> Any:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def get_mandate(mandate_id: int) -> Any:
     """A mandate, for its broker, the principal and the reviewers."""
-    return services.visible_mandate(api_reader(), mandate_id)
+    return mandates.visible_mandate(api_reader(), mandate_id)
 
 
 @blp.route("/mandates/<int:mandate_id>/<any(accept, decline, terminate):action>", methods=["POST"])
@@ -147,10 +147,10 @@ def get_mandate(mandate_id: int) -> Any:
 def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
     """Accept or decline (withdraw) a proposal, or end a mandate by notice (reason required)."""
     if action == "accept":
-        return services.accept_mandate(api_writer(), mandate_id, now=now())
+        return mandates.accept_mandate(api_writer(), mandate_id, now=now())
     if action == "decline":
-        return services.decline_mandate(api_writer(), mandate_id, now=now(), reason=data["reason"])
-    return services.terminate_mandate(api_writer(), mandate_id, data["reason"], now=now())
+        return mandates.decline_mandate(api_writer(), mandate_id, now=now(), reason=data["reason"])
+    return mandates.terminate_mandate(api_writer(), mandate_id, data["reason"], now=now())
 
 
 @blp.route("/introductions", methods=["POST"])
@@ -161,7 +161,7 @@ def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
 @blp.doc(security=_TOKEN)
 def introduce(data: dict[str, Any]) -> Any:
     """Introduce a buyer (buyer_org_id) to a listing, or a listing's seller to a need (need_id)."""
-    return services.introduce(api_writer(), now=now(), **data)
+    return introductions.introduce(api_writer(), now=now(), **data)
 
 
 @blp.route("/introductions/<int:introduction_id>")
@@ -169,7 +169,7 @@ def introduce(data: dict[str, Any]) -> Any:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def get_introduction(introduction_id: int) -> Any:
     """An introduction, for its parties, its broker and the reviewers."""
-    return services.visible_introduction(api_reader(), introduction_id)
+    return introductions.visible_introduction(api_reader(), introduction_id)
 
 
 @blp.route("/introductions/<int:introduction_id>/<any(accept, decline):answer>", methods=["POST"])
@@ -179,7 +179,7 @@ def get_introduction(introduction_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def answer_introduction(introduction_id: int, answer: str) -> Any:
     """A party accepts or declines; when both accept, a negotiation opens (negotiation_id)."""
-    return services.respond_to_introduction(
+    return introductions.respond_to_introduction(
         api_writer(), introduction_id, accept=answer == "accept", now=now()
     )
 
@@ -189,7 +189,7 @@ def answer_introduction(introduction_id: int, answer: str) -> Any:
 @blp.alt_response(404, schema=DomainErrorSchema, description="The caller is not a broker")
 def statement() -> dict[str, Any]:
     """The caller's commission statement: deals, amounts, paid as the payments ledger says."""
-    result = services.statement(api_reader())
+    result = commissions.statement(api_reader())
     return {
         "lines": [
             {

@@ -7,7 +7,7 @@ scored by `brokers.matching_rules` (pure), so the work per request is bounded
 by the number of candidates (CANDIDATES), not by the size of the market.
 
 Who may look: members of the need's or listing's organisation, and accredited
-brokers with a mandate in force on it (`brokers.services.acts_for`).
+brokers with a mandate in force on it (`brokers.services.shared.acts_for`).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from brokers.matching_rules import (
     score_listing_for_need,
     score_need_for_listing,
 )
+from brokers.services.shared import acts_for
 from core.domain import N_, NotFound, PermissionDenied
 from core.extensions import db
 from listings.models import Listing, TechNeed
@@ -97,11 +98,7 @@ class EnterpriseMatch:
 
 
 def _acts_for(actor: User | None, *, now: datetime, **target: int) -> bool:
-    """The brokers' answer, asked lazily (matching loads before brokers.services exists)."""
-    try:
-        from brokers.services import acts_for
-    except ImportError:
-        return False
+    """Whether the actor is a broker acting for the need's or the listing's organisation."""
     return bool(acts_for(actor, now=now, **target))
 
 

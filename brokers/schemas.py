@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
-from brokers import services
 from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
+from brokers.services import accreditation, mandates
 from core.domain import N_
 from core.money import Money
 
@@ -92,8 +92,8 @@ class ApplicationFormSchema(Schema):
         return {k: v.strip() if isinstance(v, str) else v for k, v in dict(data).items()}
 
     @post_load
-    def _to_input(self, data: dict[str, Any], **_: Any) -> services.Application:
-        return services.Application(
+    def _to_input(self, data: dict[str, Any], **_: Any) -> accreditation.Application:
+        return accreditation.Application(
             level=BrokerLevel(data["level"]),
             certificate_number=data["certificate_number"],
             issuing_body=data["issuing_body"],
@@ -147,7 +147,7 @@ class MandateFormSchema(Schema):
         return cleaned
 
     @post_load
-    def _to_input(self, data: dict[str, Any], **_: Any) -> services.MandateInput:
+    def _to_input(self, data: dict[str, Any], **_: Any) -> mandates.MandateInput:
         kind = CommissionKind(data["commission_kind"])
         values: dict[str, Any] = {}
         if kind == CommissionKind.PERCENTAGE:
@@ -158,7 +158,7 @@ class MandateFormSchema(Schema):
             values["max_minor"] = _yuan("maximum", data["maximum"], required=False)
         else:
             values["fixed_minor"] = _yuan("fixed_fee", data["fixed_fee"], required=True)
-        return services.MandateInput(
+        return mandates.MandateInput(
             broker_id=data["broker_id"],
             side=MandateSide(data["side"]),
             listing_id=data["listing_id"],
@@ -209,8 +209,8 @@ class ApplicationInSchema(Schema):
     bio = fields.String(load_default="")
 
     @post_load
-    def _to_input(self, data: dict[str, Any], **_: Any) -> services.Application:
-        return services.Application(
+    def _to_input(self, data: dict[str, Any], **_: Any) -> accreditation.Application:
+        return accreditation.Application(
             level=BrokerLevel(data["level"]),
             certificate_number=data["certificate_number"],
             issuing_body=data["issuing_body"],
@@ -294,11 +294,11 @@ class MandateInSchema(Schema):
     scope_note = fields.String(load_default="")
 
     @post_load
-    def _to_input(self, data: dict[str, Any], **_: Any) -> services.MandateInput:
+    def _to_input(self, data: dict[str, Any], **_: Any) -> mandates.MandateInput:
         data["side"] = MandateSide(data["side"])
         data["commission_kind"] = CommissionKind(data["commission_kind"])
         data["payer"] = Payer(data["payer"])
-        return services.MandateInput(**data)
+        return mandates.MandateInput(**data)
 
 
 class MandateOutSchema(Schema):

@@ -170,14 +170,14 @@ def broker(
     """A user of a verified broker agency who applied as a broker (accredited unless told)."""
     from datetime import timedelta
 
-    from brokers import services as brokers
     from brokers.rules import BrokerLevel
+    from brokers.services import accreditation, shared
 
     reviewer = reviewer or platform_reviewer(now)
     user = seller(now, reviewer=reviewer, kind=OrganisationKind.BROKER_AGENCY, name=name)
-    brokers.apply(
+    accreditation.apply(
         user,
-        brokers.Application(
+        accreditation.Application(
             level=BrokerLevel(level),
             certificate_number=f"JJR-{user.id:06d}",
             issuing_body="上海市科学技术委员会",
@@ -189,5 +189,5 @@ def broker(
         now=now,
     )
     if accredited:
-        brokers.accredit(reviewer, brokers.broker_of(user).id, now=now)  # type: ignore[union-attr]
+        accreditation.accredit(reviewer, shared.broker_of(user).id, now=now)  # type: ignore[union-attr]
     return user

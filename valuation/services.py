@@ -7,7 +7,7 @@ Who may do what:
 * a buyer (a member of another verified organisation) may request a formal report of
   a published listing; the report is the buyer's: only the buyer, the valuer and the
   reviewers see it;
-* a valuer (a platform reviewer, or a broker for whom `brokers.services.is_accredited`
+* a valuer (a platform reviewer, or a broker for whom `brokers.services.shared.is_accredited`
   is true) takes a request, then issues the signed report or declines with a reason;
   a valuer never values a listing of, or for, their own organisation.
 
@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 
 from accounts.models import User
+from brokers.services.shared import broker_of, is_accredited
 from core.audit import services as audit
 from core.clock import as_utc
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
@@ -59,11 +60,7 @@ REVIEWER_CREDENTIAL = "平台评估审核员 · Platform reviewer"
 
 
 def _broker_accredited(user: User, now: datetime) -> bool:
-    """brokers.services.is_accredited, imported lazily (brokers may be absent)."""
-    try:
-        from brokers.services import is_accredited
-    except ImportError:  # pragma: no cover - the brokers package is optional here
-        return False
+    """Whether the user is an accredited technology broker today."""
     return bool(is_accredited(user, now=now))
 
 
@@ -94,10 +91,6 @@ def credential_of(user: User, *, now: datetime) -> str:
     """The accreditation written under the signature of a report."""
     if user.can_review:
         return REVIEWER_CREDENTIAL
-    try:
-        from brokers.services import broker_of
-    except ImportError:  # pragma: no cover
-        return ""
     broker = broker_of(user)
     if broker is None:
         return ""

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from accounts import services as accounts
 from accounts.models import OrganisationKind, User
 from accounts.rules import make_credit_code
-from brokers import services as brokers
 from brokers.models import Broker
 from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
+from brokers.services import accreditation, introductions, mandates, ratings
 from core.extensions import db
 from deals import services as deals
 from deals.models import DealStatus
@@ -85,9 +85,9 @@ def _agency(name: str, name_en: str, serial: int, reviewer: User, when: datetime
 
 def _apply(user: User, serial: int, when: datetime, now: datetime) -> Broker:
     _, _, level, fields, region, languages, days = BROKERS[serial]
-    return brokers.apply(
+    return accreditation.apply(
         user,
-        brokers.Application(
+        accreditation.Application(
             level=level,
             certificate_number=f"沪技经字〔2025〕{1000 + serial:04d}号",
             issuing_body="上海市科学技术委员会",
@@ -162,7 +162,7 @@ def load(
     ]
     records = [_apply(user, n, start, now) for n, user in enumerate(users)]
     for record in records[:2]:
-        brokers.accredit(reviewer, record.id, now=start + timedelta(hours=4))
+        accreditation.accredit(reviewer, record.id, now=start + timedelta(hours=4))
     # The third waits in the reviewers' queue.
     lead, second = users[0], users[1]
     lead_broker = records[0]
@@ -177,9 +177,9 @@ def load(
     deal_listing = picked[0]
     seller = _owner(deal_listing, sellers)
     t = now - timedelta(days=60)
-    mandate = brokers.propose_mandate(
+    mandate = mandates.propose_mandate(
         seller,
-        brokers.MandateInput(
+        mandates.MandateInput(
             broker_id=lead_broker.id,
             side=MandateSide.SELLER,
             listing_id=deal_listing.id,
@@ -196,17 +196,17 @@ def load(
         ),
         now=t,
     )
-    brokers.accept_mandate(lead, mandate.id, now=t + timedelta(hours=2))
+    mandates.accept_mandate(lead, mandate.id, now=t + timedelta(hours=2))
     counts["mandates"] += 1
-    intro = brokers.introduce(
+    intro = introductions.introduce(
         lead,
         listing_id=deal_listing.id,
         buyer_org_id=buyer.acting_org_id,
         note="贵司的产品路线与该成果高度契合，建议尽快洽谈。",
         now=t + timedelta(days=2),
     )
-    brokers.respond_to_introduction(buyer, intro.id, accept=True, now=t + timedelta(days=3))
-    brokers.respond_to_introduction(
+    introductions.respond_to_introduction(buyer, intro.id, accept=True, now=t + timedelta(days=3))
+    introductions.respond_to_introduction(
         seller, intro.id, accept=True, now=t + timedelta(days=3, hours=5)
     )
     counts["introductions"] += 1
@@ -234,7 +234,7 @@ def load(
                 if step == DealStatus.RIGHTS_REGISTERED
                 else None,
             )
-        brokers.rate_broker(
+        ratings.rate_broker(
             buyer,
             deal.id,
             lead_broker.id,
@@ -242,7 +242,7 @@ def load(
             "撮合高效，合同条款把关细致。",
             now=t + timedelta(days=31),
         )
-        brokers.rate_broker(
+        ratings.rate_broker(
             seller, deal.id, lead_broker.id, 4, "沟通及时。", now=t + timedelta(days=32)
         )
 
@@ -250,9 +250,9 @@ def load(
     if len(picked) > 1 and len(buyers) > 1:
         other_buyer = buyers[1]
         need = _need_of(other_buyer, picked[1], now - timedelta(days=20))
-        need_mandate = brokers.propose_mandate(
+        need_mandate = mandates.propose_mandate(
             lead,
-            brokers.MandateInput(
+            mandates.MandateInput(
                 broker_id=lead_broker.id,
                 side=MandateSide.BUYER,
                 need_id=need.id,
@@ -264,9 +264,9 @@ def load(
             ),
             now=now - timedelta(days=15),
         )
-        brokers.accept_mandate(other_buyer, need_mandate.id, now=now - timedelta(days=14))
+        mandates.accept_mandate(other_buyer, need_mandate.id, now=now - timedelta(days=14))
         counts["mandates"] += 1
-        brokers.introduce(
+        introductions.introduce(
             lead, listing_id=picked[1].id, need_id=need.id, now=now - timedelta(days=3)
         )
         counts["introductions"] += 1
@@ -275,9 +275,9 @@ def load(
     if len(picked) > 2:
         owner = _owner(picked[2], sellers)
         for accept in (True, False):
-            proposal = brokers.propose_mandate(
+            proposal = mandates.propose_mandate(
                 owner,
-                brokers.MandateInput(
+                mandates.MandateInput(
                     broker_id=records[1].id,
                     side=MandateSide.SELLER,
                     listing_id=picked[2].id,
@@ -290,7 +290,7 @@ def load(
                 now=now - timedelta(days=10),
             )
             if accept:
-                brokers.accept_mandate(second, proposal.id, now=now - timedelta(days=9))
+                mandates.accept_mandate(second, proposal.id, now=now - timedelta(days=9))
             counts["mandates"] += 1
     return counts
 

@@ -21,8 +21,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from accounts.services import create_platform_user
-from brokers import services as brokers
 from brokers.models import DealCommission
+from brokers.services import shared
 from core.extensions import db
 from deals.models import Deal
 from listings.rules import ListingStatus
@@ -59,7 +59,7 @@ def test_broker_introduces_parties_and_the_deal_carries_the_commission(
         )
         enterprise = factories.enterprise(start, name=ENTERPRISE)
         broker_user = factories.broker(start, reviewer=reviewer, name=AGENCY)
-        broker_id = brokers.broker_of(broker_user).id  # type: ignore[union-attr]
+        broker_id = shared.broker_of(broker_user).id  # type: ignore[union-attr]
         listing_id = listing.id
         emails = (university.email, enterprise.email, broker_user.email)
         db.session.remove()

@@ -12,9 +12,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from accounts.models import User
-from brokers import services
 from brokers.models import Broker, Mandate
 from brokers.rules import CommissionKind, MandateSide, Payer
+from brokers.services import mandates, shared
 from listings.models import Listing, TechNeed
 from listings.rules import ListingStatus
 from tests import factories
@@ -46,12 +46,12 @@ def market(db_session: object, clock, upload_folder: Path) -> Market:
     )
     need = factories.need(buyer, now)
     broker_user = factories.broker(now, reviewer=reviewer, name="浦江技术经纪事务所")
-    broker = services.broker_of(broker_user)
+    broker = shared.broker_of(broker_user)
     assert broker is not None
     return Market(reviewer, seller, buyer, stranger, broker_user, broker, item, need)
 
 
-def mandate_input(m: Market, now: datetime, **overrides: Any) -> services.MandateInput:
+def mandate_input(m: Market, now: datetime, **overrides: Any) -> mandates.MandateInput:
     """A seller's non-exclusive mandate on the listing: 2 %, min ¥10,000, max ¥100,000."""
     values: dict[str, Any] = {
         "broker_id": m.broker.id,
@@ -67,7 +67,7 @@ def mandate_input(m: Market, now: datetime, **overrides: Any) -> services.Mandat
         "notice_days": 30,
     }
     values.update(overrides)
-    return services.MandateInput(**values)
+    return mandates.MandateInput(**values)
 
 
 @pytest.fixture
@@ -76,10 +76,10 @@ def bound_mandate(market: Market, clock) -> Callable[..., Mandate]:
 
     def make(**overrides: Any) -> Mandate:
         proposer = market.buyer if overrides.get("side") == MandateSide.BUYER else market.seller
-        mandate = services.propose_mandate(
+        mandate = mandates.propose_mandate(
             proposer, mandate_input(market, clock(), **overrides), now=clock()
         )
-        return services.accept_mandate(market.broker_user, mandate.id, now=clock())
+        return mandates.accept_mandate(market.broker_user, mandate.id, now=clock())
 
     return make
 

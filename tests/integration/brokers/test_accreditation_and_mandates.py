@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from accounts.models import OrganisationKind
-from brokers import services
 from brokers.rules import AccreditationStatus, BrokerLevel, MandateSide, MandateStatus
+from brokers.services import accreditation, mandates, profiles, shared
 from core.audit.models import AuditEntry
 from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
@@ -29,19 +29,19 @@ def _application(**overrides):
         "languages": ("zh", "en"),
     }
     values.update(overrides)
-    return services.Application(**values)
+    return accreditation.Application(**values)
 
 
 def test_reviewer_accredits_an_application_with_its_documents(db_session, clock, upload_folder):
     now = clock()
     reviewer = factories.platform_reviewer(now)
     user = factories.seller(now, reviewer=reviewer, kind=OrganisationKind.BROKER_AGENCY)
-    broker = services.apply(
+    broker = accreditation.apply(
         user, _application(expires_on=(now + timedelta(days=400)).date()), now=now
     )
     assert broker.status == AccreditationStatus.PENDING
-    assert not services.is_accredited(user, now=now)
-    services.add_document(
+    assert not shared.is_accredited(user, now=now)
+    accreditation.add_document(
         user,
         kind="certificate",
         stream=io.BytesIO(factories.PDF_BYTES),
@@ -51,10 +51,10 @@ def test_reviewer_accredits_an_application_with_its_documents(db_session, clock,
         now=now,
     )
     assert [d.kind for d in broker.documents] == ["certificate"]
-    assert services.broker_queue(reviewer) == [broker]
-    services.accredit(reviewer, broker.id, now=now)
-    assert services.is_accredited(user, now=now)
-    assert services.broker_queue(reviewer) == []
+    assert accreditation.broker_queue(reviewer) == [broker]
+    accreditation.accredit(reviewer, broker.id, now=now)
+    assert shared.is_accredited(user, now=now)
+    assert accreditation.broker_queue(reviewer) == []
     actions = db.session.scalars(
         select(AuditEntry.action).where(
             AuditEntry.object_type == "broker", AuditEntry.object_id == broker.id
@@ -67,15 +67,15 @@ def test_refusal_needs_a_reason_and_the_applicant_may_apply_again(db_session, cl
     now = clock()
     reviewer = factories.platform_reviewer(now)
     user = factories.broker(now, reviewer=reviewer, accredited=False)
-    broker = services.broker_of(user)
+    broker = shared.broker_of(user)
     with pytest.raises(ValidationFailed):
-        services.refuse(reviewer, broker.id, "  ", now=now)
-    services.refuse(reviewer, broker.id, "证书编号无法核实", now=now)
+        accreditation.refuse(reviewer, broker.id, "  ", now=now)
+    accreditation.refuse(reviewer, broker.id, "证书编号无法核实", now=now)
     assert broker.status == AccreditationStatus.REFUSED
     assert broker.decision_reason == "证书编号无法核实"
     with pytest.raises(DomainError):
-        services.accredit(reviewer, broker.id, now=now)  # already decided
-    services.apply(user, _application(expires_on=(now + timedelta(days=300)).date()), now=now)
+        accreditation.accredit(reviewer, broker.id, now=now)  # already decided
+    accreditation.apply(user, _application(expires_on=(now + timedelta(days=300)).date()), now=now)
     assert broker.status == AccreditationStatus.PENDING
     assert broker.decision_reason is None
 
@@ -83,28 +83,28 @@ def test_refusal_needs_a_reason_and_the_applicant_may_apply_again(db_session, cl
 def test_only_reviewers_decide_and_nobody_their_own(db_session, clock):
     now = clock()
     user = factories.broker(now, accredited=False)
-    broker = services.broker_of(user)
+    broker = shared.broker_of(user)
     with pytest.raises(PermissionDenied):
-        services.accredit(factories.enterprise(now), broker.id, now=now)
+        accreditation.accredit(factories.enterprise(now), broker.id, now=now)
     reviewer = factories.platform_reviewer(now)
     with pytest.raises(PermissionDenied):
-        services.broker_queue(user)
-    services.accredit(reviewer, broker.id, now=now)
+        accreditation.broker_queue(user)
+    accreditation.accredit(reviewer, broker.id, now=now)
 
 
 def test_applicants_need_a_verified_organisation_and_a_valid_certificate(db_session, clock):
     now = clock()
     unverified = factories.seller(now, verified=False)
     with pytest.raises(PermissionDenied):
-        services.apply(
+        accreditation.apply(
             unverified, _application(expires_on=(now + timedelta(days=30)).date()), now=now
         )
     user = factories.seller(now, kind=OrganisationKind.BROKER_AGENCY)
     with pytest.raises(ValidationFailed) as error:
-        services.apply(user, _application(expires_on=now.date()), now=now)
+        accreditation.apply(user, _application(expires_on=now.date()), now=now)
     assert error.value.field == "expires_on"
     with pytest.raises(ValidationFailed) as error:
-        services.apply(
+        accreditation.apply(
             user,
             _application(
                 expires_on=(now + timedelta(days=30)).date(), expertise_fields=("astrology",)
@@ -112,56 +112,56 @@ def test_applicants_need_a_verified_organisation_and_a_valid_certificate(db_sess
             now=now,
         )
     assert error.value.field == "expertise_fields"
-    assert services.broker_of(user) is None
+    assert shared.broker_of(user) is None
 
 
 def test_expired_accreditation_stops_new_mandates_but_not_the_profile(db_session, clock, market):
     soon = factories.broker(clock(), reviewer=market.reviewer, expires_in_days=10)
-    broker = services.broker_of(soon)
+    broker = shared.broker_of(soon)
     clock.advance(days=11)
-    assert not services.is_accredited(soon, now=clock())
+    assert not shared.is_accredited(soon, now=clock())
     with pytest.raises(DomainError) as error:
-        services.propose_mandate(
+        mandates.propose_mandate(
             market.seller, mandate_input(market, clock(), broker_id=broker.id), now=clock()
         )
     assert error.value.code == "not_accredited"
-    assert broker not in services.directory(now=clock())
-    assert services.public_broker(broker.id) is broker  # still shown, marked expired
+    assert broker not in profiles.directory(now=clock())
+    assert profiles.public_broker(broker.id) is broker  # still shown, marked expired
 
 
 def test_expiry_accepted_after_proposal_blocks_the_binding(db_session, clock, market):
     soon = factories.broker(clock(), reviewer=market.reviewer, expires_in_days=5)
-    mandate = services.propose_mandate(
+    mandate = mandates.propose_mandate(
         market.seller,
-        mandate_input(market, clock(), broker_id=services.broker_of(soon).id),
+        mandate_input(market, clock(), broker_id=shared.broker_of(soon).id),
         now=clock(),
     )
     clock.advance(days=6)
     with pytest.raises(DomainError):
-        services.accept_mandate(soon, mandate.id, now=clock())
+        mandates.accept_mandate(soon, mandate.id, now=clock())
     assert mandate.status == MandateStatus.PROPOSED
 
 
 def test_a_mandate_binds_only_when_both_sides_accept(db_session, clock, market):
-    mandate = services.propose_mandate(market.seller, mandate_input(market, clock()), now=clock())
+    mandate = mandates.propose_mandate(market.seller, mandate_input(market, clock()), now=clock())
     assert mandate.status == MandateStatus.PROPOSED
     assert mandate.principal_accepted_at is not None and mandate.broker_accepted_at is None
-    assert not services.acts_for(market.broker_user, listing_id=market.listing.id, now=clock())
+    assert not shared.acts_for(market.broker_user, listing_id=market.listing.id, now=clock())
     with pytest.raises(DomainError):
-        services.accept_mandate(market.seller, mandate.id, now=clock())  # already accepted
+        mandates.accept_mandate(market.seller, mandate.id, now=clock())  # already accepted
     with pytest.raises(NotFound):
-        services.accept_mandate(market.stranger, mandate.id, now=clock())
-    services.accept_mandate(market.broker_user, mandate.id, now=clock())
+        mandates.accept_mandate(market.stranger, mandate.id, now=clock())
+    mandates.accept_mandate(market.broker_user, mandate.id, now=clock())
     assert mandate.status == MandateStatus.ACTIVE
-    assert services.acts_for(market.broker_user, listing_id=market.listing.id, now=clock())
-    assert not services.acts_for(market.stranger, listing_id=market.listing.id, now=clock())
-    assert not services.acts_for(market.broker_user, need_id=market.need.id, now=clock())
+    assert shared.acts_for(market.broker_user, listing_id=market.listing.id, now=clock())
+    assert not shared.acts_for(market.stranger, listing_id=market.listing.id, now=clock())
+    assert not shared.acts_for(market.broker_user, need_id=market.need.id, now=clock())
 
 
 def test_a_broker_may_propose_and_the_buyer_accepts_a_mandate_on_its_need(
     db_session, clock, market
 ):
-    mandate = services.propose_mandate(
+    mandate = mandates.propose_mandate(
         market.broker_user,
         mandate_input(
             market, clock(), side=MandateSide.BUYER, listing_id=None, need_id=market.need.id
@@ -169,26 +169,26 @@ def test_a_broker_may_propose_and_the_buyer_accepts_a_mandate_on_its_need(
         now=clock(),
     )
     assert mandate.principal_org_id == market.buyer.acting_org_id
-    services.accept_mandate(market.buyer, mandate.id, now=clock())
-    assert services.acts_for(market.broker_user, need_id=market.need.id, now=clock())
+    mandates.accept_mandate(market.buyer, mandate.id, now=clock())
+    assert shared.acts_for(market.broker_user, need_id=market.need.id, now=clock())
 
 
 def test_only_the_owner_of_the_scope_or_the_broker_proposes(db_session, clock, market):
     with pytest.raises(PermissionDenied):
-        services.propose_mandate(market.stranger, mandate_input(market, clock()), now=clock())
+        mandates.propose_mandate(market.stranger, mandate_input(market, clock()), now=clock())
     with pytest.raises(ValidationFailed):
-        services.propose_mandate(
+        mandates.propose_mandate(
             market.seller, mandate_input(market, clock(), side=MandateSide.BUYER), now=clock()
         )
 
 
 def test_a_rate_above_five_percent_needs_the_agreement_box(db_session, clock, market):
     with pytest.raises(ValidationFailed) as error:
-        services.propose_mandate(
+        mandates.propose_mandate(
             market.seller, mandate_input(market, clock(), rate_bps=800), now=clock()
         )
     assert error.value.code == "above_statutory_cap"
-    mandate = services.propose_mandate(
+    mandate = mandates.propose_mandate(
         market.seller,
         mandate_input(market, clock(), rate_bps=800, above_cap_agreed=True),
         now=clock(),
@@ -199,33 +199,33 @@ def test_a_rate_above_five_percent_needs_the_agreement_box(db_session, clock, ma
 def test_no_second_exclusive_mandate_on_the_same_listing(db_session, clock, market, bound_mandate):
     bound_mandate(exclusive=True)
     rival = factories.broker(clock(), reviewer=market.reviewer)
-    rival_id = services.broker_of(rival).id
+    rival_id = shared.broker_of(rival).id
     with pytest.raises(DomainError) as error:
-        services.propose_mandate(
+        mandates.propose_mandate(
             market.seller,
             mandate_input(market, clock(), broker_id=rival_id, exclusive=True),
             now=clock(),
         )
     assert error.value.code == "exclusive_conflict"
     with pytest.raises(DomainError):  # not even a non-exclusive one beside it
-        services.propose_mandate(
+        mandates.propose_mandate(
             market.seller, mandate_input(market, clock(), broker_id=rival_id), now=clock()
         )
 
 
 def test_two_exclusive_proposals_cannot_both_bind(db_session, clock, market):
     rival = factories.broker(clock(), reviewer=market.reviewer)
-    first = services.propose_mandate(
+    first = mandates.propose_mandate(
         market.seller, mandate_input(market, clock(), exclusive=True), now=clock()
     )
-    second = services.propose_mandate(
+    second = mandates.propose_mandate(
         market.seller,
-        mandate_input(market, clock(), broker_id=services.broker_of(rival).id, exclusive=True),
+        mandate_input(market, clock(), broker_id=shared.broker_of(rival).id, exclusive=True),
         now=clock(),
     )
-    services.accept_mandate(market.broker_user, first.id, now=clock())
+    mandates.accept_mandate(market.broker_user, first.id, now=clock())
     with pytest.raises(DomainError) as error:
-        services.accept_mandate(rival, second.id, now=clock())
+        mandates.accept_mandate(rival, second.id, now=clock())
     assert error.value.code == "exclusive_conflict"
     assert second.status == MandateStatus.PROPOSED
 
@@ -235,16 +235,16 @@ def test_either_side_ends_a_mandate_by_notice_and_it_is_audited(
 ):
     mandate = bound_mandate(exclusive=True, notice_days=30)
     with pytest.raises(ValidationFailed):
-        services.terminate_mandate(market.seller, mandate.id, "", now=clock())
+        mandates.terminate_mandate(market.seller, mandate.id, "", now=clock())
     with pytest.raises(NotFound):
-        services.terminate_mandate(market.stranger, mandate.id, "不再需要", now=clock())
-    services.terminate_mandate(market.seller, mandate.id, "已自行找到买家", now=clock())
+        mandates.terminate_mandate(market.stranger, mandate.id, "不再需要", now=clock())
+    mandates.terminate_mandate(market.seller, mandate.id, "已自行找到买家", now=clock())
     assert mandate.status == MandateStatus.TERMINATED
     assert mandate.in_force(clock() + timedelta(days=29))
     assert not mandate.in_force(clock() + timedelta(days=30))
-    assert services.acts_for(market.broker_user, listing_id=market.listing.id, now=clock())
+    assert shared.acts_for(market.broker_user, listing_id=market.listing.id, now=clock())
     with pytest.raises(DomainError):
-        services.terminate_mandate(market.broker_user, mandate.id, "again", now=clock())
+        mandates.terminate_mandate(market.broker_user, mandate.id, "again", now=clock())
     entry = db.session.scalar(
         select(AuditEntry).where(
             AuditEntry.object_type == "mandate", AuditEntry.action == "mandate.terminate"
@@ -252,12 +252,12 @@ def test_either_side_ends_a_mandate_by_notice_and_it_is_audited(
     )
     assert entry is not None and entry.reason == "已自行找到买家"
     clock.advance(days=31)
-    assert not services.acts_for(market.broker_user, listing_id=market.listing.id, now=clock())
+    assert not shared.acts_for(market.broker_user, listing_id=market.listing.id, now=clock())
     # after the notice, the listing is free for another exclusive broker
     rival = factories.broker(clock(), reviewer=market.reviewer)
-    services.propose_mandate(
+    mandates.propose_mandate(
         market.seller,
-        mandate_input(market, clock(), broker_id=services.broker_of(rival).id, exclusive=True),
+        mandate_input(market, clock(), broker_id=shared.broker_of(rival).id, exclusive=True),
         now=clock(),
     )
 
@@ -265,11 +265,11 @@ def test_either_side_ends_a_mandate_by_notice_and_it_is_audited(
 def test_a_proposal_is_declined_by_the_other_side_or_withdrawn_by_its_proposer(
     db_session, clock, market
 ):
-    first = services.propose_mandate(market.seller, mandate_input(market, clock()), now=clock())
-    services.decline_mandate(market.broker_user, first.id, now=clock(), reason="档期已满")
+    first = mandates.propose_mandate(market.seller, mandate_input(market, clock()), now=clock())
+    mandates.decline_mandate(market.broker_user, first.id, now=clock(), reason="档期已满")
     assert first.status == MandateStatus.DECLINED
-    second = services.propose_mandate(market.seller, mandate_input(market, clock()), now=clock())
-    services.decline_mandate(market.seller, second.id, now=clock())
+    second = mandates.propose_mandate(market.seller, mandate_input(market, clock()), now=clock())
+    mandates.decline_mandate(market.seller, second.id, now=clock())
     assert second.status == MandateStatus.WITHDRAWN
     with pytest.raises(DomainError):
-        services.accept_mandate(market.broker_user, second.id, now=clock())
+        mandates.accept_mandate(market.broker_user, second.id, now=clock())

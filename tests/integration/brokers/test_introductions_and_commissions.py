@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from brokers import services, settlement
+from brokers import settlement
 from brokers.models import DealCommission
 from brokers.rules import CommissionKind, IntroductionKind, IntroductionStatus, MandateSide, Payer
+from brokers.services import commissions, introductions, profiles, ratings
 from core.clock import as_utc
 from core.domain import DomainError, NotFound, PermissionDenied
 from core.extensions import db
@@ -23,15 +24,15 @@ from trading.models import NegotiationStatus
 
 def _introduce_and_accept(market, clock, buyer=None):
     buyer = buyer or market.buyer
-    introduction = services.introduce(
+    introduction = introductions.introduce(
         market.broker_user,
         listing_id=market.listing.id,
         buyer_org_id=buyer.acting_org_id,
         note="贵司的需求与该专利高度匹配。",
         now=clock(),
     )
-    services.respond_to_introduction(buyer, introduction.id, accept=True, now=clock())
-    services.respond_to_introduction(market.seller, introduction.id, accept=True, now=clock())
+    introductions.respond_to_introduction(buyer, introduction.id, accept=True, now=clock())
+    introductions.respond_to_introduction(market.seller, introduction.id, accept=True, now=clock())
     return introduction
 
 
@@ -54,7 +55,7 @@ def test_introduction_binds_when_both_parties_accept_and_opens_the_thread(
     db_session, clock, market, bound_mandate
 ):
     bound_mandate()
-    introduction = services.introduce(
+    introduction = introductions.introduce(
         market.broker_user,
         listing_id=market.listing.id,
         buyer_org_id=market.buyer.acting_org_id,
@@ -62,16 +63,18 @@ def test_introduction_binds_when_both_parties_accept_and_opens_the_thread(
     )
     assert introduction.kind == IntroductionKind.BUYER_TO_LISTING
     assert (introduction.broker_id, as_utc(introduction.created_at)) == (market.broker.id, clock())
-    services.respond_to_introduction(market.buyer, introduction.id, accept=True, now=clock())
+    introductions.respond_to_introduction(market.buyer, introduction.id, accept=True, now=clock())
     assert introduction.status == IntroductionStatus.PROPOSED
     with pytest.raises(PermissionDenied):
-        services.respond_to_introduction(
+        introductions.respond_to_introduction(
             market.broker_user, introduction.id, accept=True, now=clock()
         )
     with pytest.raises(NotFound):
-        services.respond_to_introduction(market.stranger, introduction.id, accept=True, now=clock())
+        introductions.respond_to_introduction(
+            market.stranger, introduction.id, accept=True, now=clock()
+        )
     clock.advance(hours=2)
-    services.respond_to_introduction(market.seller, introduction.id, accept=True, now=clock())
+    introductions.respond_to_introduction(market.seller, introduction.id, accept=True, now=clock())
     assert introduction.status == IntroductionStatus.ACCEPTED
     assert as_utc(introduction.accepted_at) == clock()
     thread = sales.get_negotiation(introduction.negotiation_id)
@@ -85,7 +88,7 @@ def test_introduction_binds_when_both_parties_accept_and_opens_the_thread(
 
 def test_a_broker_without_a_mandate_cannot_introduce(db_session, clock, market):
     with pytest.raises(PermissionDenied) as error:
-        services.introduce(
+        introductions.introduce(
             market.broker_user,
             listing_id=market.listing.id,
             buyer_org_id=market.buyer.acting_org_id,
@@ -93,7 +96,7 @@ def test_a_broker_without_a_mandate_cannot_introduce(db_session, clock, market):
         )
     assert error.value.code == "no_mandate"
     with pytest.raises(PermissionDenied):
-        services.introduce(
+        introductions.introduce(
             market.stranger,
             listing_id=market.listing.id,
             buyer_org_id=market.buyer.acting_org_id,
@@ -105,19 +108,19 @@ def test_a_buyer_side_broker_introduces_a_listings_seller_to_the_need(
     db_session, clock, market, bound_mandate
 ):
     bound_mandate(side=MandateSide.BUYER, listing_id=None, need_id=market.need.id)
-    introduction = services.introduce(
+    introduction = introductions.introduce(
         market.broker_user, listing_id=market.listing.id, need_id=market.need.id, now=clock()
     )
     assert introduction.kind == IntroductionKind.SELLER_TO_NEED
     assert introduction.buyer_org_id == market.buyer.acting_org_id
     with pytest.raises(DomainError) as error:
-        services.introduce(
+        introductions.introduce(
             market.broker_user, listing_id=market.listing.id, need_id=market.need.id, now=clock()
         )
     assert error.value.code == "duplicate"
     needs.close_need(market.buyer, market.need.id, now=clock(), reason="已找到方案")
     with pytest.raises(DomainError) as error:
-        services.introduce(
+        introductions.introduce(
             market.broker_user, listing_id=market.listing.id, need_id=market.need.id, now=clock()
         )
     assert error.value.code == "need_closed"
@@ -125,13 +128,13 @@ def test_a_buyer_side_broker_introduces_a_listings_seller_to_the_need(
 
 def test_a_declined_introduction_carries_no_commission(db_session, clock, market, bound_mandate):
     bound_mandate()
-    introduction = services.introduce(
+    introduction = introductions.introduce(
         market.broker_user,
         listing_id=market.listing.id,
         buyer_org_id=market.buyer.acting_org_id,
         now=clock(),
     )
-    services.respond_to_introduction(market.buyer, introduction.id, accept=False, now=clock())
+    introductions.respond_to_introduction(market.buyer, introduction.id, accept=False, now=clock())
     assert introduction.status == IntroductionStatus.DECLINED
     deal = _negotiate_and_close(market, clock, market.buyer)
     assert settlement.commissions_due(deal) == []
@@ -157,7 +160,7 @@ def test_a_negotiated_deal_between_introduced_parties_carries_the_commission(
     # idempotent: asked again (by the payments settlement), the same answer, one row
     assert settlement.commissions_due(deal) == due
     assert db.session.scalar(select(func.count(DealCommission.id))) == 1
-    assert [c.amount_minor for c in services.commissions_on_deal(deal.id)] == [1_200_000]
+    assert [c.amount_minor for c in commissions.commissions_on_deal(deal.id)] == [1_200_000]
 
 
 def test_an_offline_deal_between_introduced_parties_carries_it_too(
@@ -206,13 +209,13 @@ def test_broker_statement_and_ratings_after_completion(db_session, clock, market
     bound_mandate()
     _introduce_and_accept(market, clock)
     deal = _negotiate_and_close(market, clock, market.buyer, price=60_000_000)
-    statement = services.statement(market.broker_user)
+    statement = commissions.statement(market.broker_user)
     assert [(line.deal.id, line.commission.amount_minor) for line in statement.lines] == [
         (deal.id, 1_200_000)
     ]
     assert statement.earned == {"CNY": 1_200_000}
     with pytest.raises(DomainError) as error:  # not completed yet
-        services.rate_broker(market.buyer, deal.id, market.broker.id, 5, "", now=clock())
+        ratings.rate_broker(market.buyer, deal.id, market.broker.id, 5, "", now=clock())
     assert error.value.code == "not_completed"
     for status, reference in (
         (DealStatus.SIGNED, None),
@@ -221,21 +224,21 @@ def test_broker_statement_and_ratings_after_completion(db_session, clock, market
         (DealStatus.COMPLETED, None),
     ):
         deals.advance(market.seller, deal.id, status, now=clock(), reference=reference)
-    assert [c.broker_id for c in services.rateable(market.buyer, deal)] == [market.broker.id]
-    services.rate_broker(market.buyer, deal.id, market.broker.id, 5, "撮合高效", now=clock())
-    services.rate_broker(market.seller, deal.id, market.broker.id, 4, "", now=clock())
-    assert services.rateable(market.buyer, deal) == []
+    assert [c.broker_id for c in ratings.rateable(market.buyer, deal)] == [market.broker.id]
+    ratings.rate_broker(market.buyer, deal.id, market.broker.id, 5, "撮合高效", now=clock())
+    ratings.rate_broker(market.seller, deal.id, market.broker.id, 4, "", now=clock())
+    assert ratings.rateable(market.buyer, deal) == []
     with pytest.raises(DomainError) as error:
-        services.rate_broker(market.buyer, deal.id, market.broker.id, 1, "改主意了", now=clock())
+        ratings.rate_broker(market.buyer, deal.id, market.broker.id, 1, "改主意了", now=clock())
     assert error.value.code == "already_rated"
     with pytest.raises(NotFound):
-        services.rate_broker(market.stranger, deal.id, market.broker.id, 1, "", now=clock())
-    stats = services.stats_for([market.broker.id])[market.broker.id]
+        ratings.rate_broker(market.stranger, deal.id, market.broker.id, 1, "", now=clock())
+    stats = profiles.stats_for([market.broker.id])[market.broker.id]
     assert (stats.completed_deals, stats.rating_count, stats.rating_average) == (1, 2, 4.5)
-    assert [r.comment for r in services.ratings_of(market.broker.id)] == [None, "撮合高效"]
+    assert [r.comment for r in ratings.ratings_of(market.broker.id)] == [None, "撮合高效"]
 
 
 def test_statement_is_the_brokers_own(db_session, clock, market):
     with pytest.raises(NotFound):
-        services.statement(market.stranger)
-    assert services.statement(market.broker_user).lines == []
+        commissions.statement(market.stranger)
+    assert commissions.statement(market.broker_user).lines == []

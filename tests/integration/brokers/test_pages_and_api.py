@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from accounts import services as accounts
-from brokers import services
 from brokers.rules import AccreditationStatus, IntroductionStatus, MandateStatus
+from brokers.services import introductions, mandates, ratings, shared
 from tests import factories
 from tests.integration.brokers.conftest import mandate_input
 
@@ -39,7 +39,7 @@ def test_directory_lists_accredited_brokers_and_filters_by_field(client, market)
 
 def test_a_pending_applicant_has_no_public_profile(client, clock, market):
     pending = factories.broker(clock(), reviewer=market.reviewer, accredited=False)
-    assert client.get(f"/brokers/{services.broker_of(pending).id}").status_code == 404
+    assert client.get(f"/brokers/{shared.broker_of(pending).id}").status_code == 404
 
 
 def test_apply_through_the_form_then_the_reviewer_accredits(client, clock, market, sign_in):
@@ -67,7 +67,7 @@ def test_apply_through_the_form_then_the_reviewer_accredits(client, clock, marke
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    broker = services.broker_of(applicant)
+    broker = shared.broker_of(applicant)
     assert broker.expertise_fields == ["energy", "materials"]
     assert len(broker.documents) == 1
     workbench = client.get("/brokers/workbench")
@@ -115,7 +115,7 @@ def test_mandate_form_propose_then_broker_accepts(client, clock, market, sign_in
     assert 'id="above_cap_agreed-error"' in refused.text
     response = client.post("/brokers/mandates/new", data={**data, "rate": "1.5"})
     assert response.status_code == 302
-    mandate = services.mandates_of_org(market.seller)[0]
+    mandate = mandates.mandates_of_org(market.seller)[0]
     assert (mandate.rate_bps, mandate.min_minor) == (150, 1_000_000)
     page = client.get(response.headers["Location"])
     assert "1.5% of the price" in page.text
@@ -148,7 +148,7 @@ def test_introduction_pages_lead_both_parties_to_the_negotiation(
         },
     )
     assert sent.status_code == 302
-    introduction = services.introductions_of_broker(market.broker)[0]
+    introduction = introductions.introductions_of_broker(market.broker)[0]
     sign_in(market.buyer)
     assert "Answer" in client.get("/brokers/mine").text
     client.post(f"/brokers/introductions/{introduction.id}/accept")
@@ -250,12 +250,12 @@ def test_deal_page_shows_the_broker_and_parties_rate_after_completion(
     bad = client.post(
         f"/brokers/deals/{deal.id}/ratings", data={"broker_id": market.broker.id, "score": "9"}
     )
-    assert bad.status_code == 302 and services.ratings_of(market.broker.id) == []
+    assert bad.status_code == 302 and ratings.ratings_of(market.broker.id) == []
     client.post(
         f"/brokers/deals/{deal.id}/ratings",
         data={"broker_id": market.broker.id, "score": "5", "comment": "专业"},
     )
-    assert [(r.score, r.comment) for r in services.ratings_of(market.broker.id)] == [(5, "专业")]
+    assert [(r.score, r.comment) for r in ratings.ratings_of(market.broker.id)] == [(5, "专业")]
     assert "Send the rating" not in client.get(f"/deals/{deal.id}").text
     profile = client.get(f"/brokers/{market.broker.id}")
     assert "专业" in profile.text and 'id="completed-deals">1<' in profile.text

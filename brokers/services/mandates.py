@@ -1,0 +1,355 @@
+"""Mandates (委托): a principal engages a broker for a listing or a need.
+
+Proposed by one side, binding when the other accepts, ended by notice. Every write
+checks permission, applies `brokers.rules`, records an audit entry and commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from accounts.models import Organisation, User
+from brokers import rules
+from brokers.models import Broker, Mandate
+from brokers.rules import BrokerRuleBroken, CommissionKind, MandateSide, MandateStatus, Payer
+from brokers.services.shared import broker_accredited, get_broker, get_need, signed_in
+from core.audit import services as audit
+from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
+from core.extensions import db
+from listings.models import Listing
+
+
+@dataclass(frozen=True)
+class MandateInput:
+    """A mandate as proposed by the principal or by the broker."""
+
+    broker_id: int
+    side: MandateSide
+    starts_at: datetime
+    ends_at: datetime
+    commission_kind: CommissionKind
+    payer: Payer
+    listing_id: int | None = None
+    need_id: int | None = None
+    exclusive: bool = False
+    notice_days: int = 30
+    rate_bps: int | None = None
+    min_minor: int | None = None
+    max_minor: int | None = None
+    fixed_minor: int | None = None
+    above_cap_agreed: bool = False
+    scope_note: str = ""
+
+
+def _scope_owner(side: MandateSide, listing_id: int | None, need_id: int | None) -> int:
+    """The organisation a mandate on this scope must come from (listing seller / need buyer)."""
+    if side == MandateSide.SELLER:
+        if listing_id is None or need_id is not None:
+            raise ValidationFailed(
+                N_("A seller's mandate covers one of its listings."), field="listing_id"
+            )
+        listing = db.session.get(Listing, listing_id)
+        if listing is None:
+            raise NotFound(N_("No such listing."))
+        return listing.organisation_id
+    if need_id is None or listing_id is not None:
+        raise ValidationFailed(N_("A buyer's mandate covers one of its needs."), field="need_id")
+    return get_need(need_id).organisation_id
+
+
+def _is_principal(actor: User | None, mandate: Mandate) -> bool:
+    return bool(
+        actor and actor.is_authenticated and actor.acting_org_id == mandate.principal_org_id
+    )
+
+
+def _is_broker(actor: User | None, mandate: Mandate) -> bool:
+    return bool(actor and actor.is_authenticated and mandate.broker.user_id == actor.id)
+
+
+def _scope_claims(mandate_or_data: Mandate | MandateInput) -> list[rules.ScopeClaim]:
+    """The bound mandates on the same scope (listing or need, same side)."""
+    query = select(Mandate).where(
+        Mandate.status.in_([MandateStatus.ACTIVE, MandateStatus.TERMINATED]),
+        Mandate.side == mandate_or_data.side,
+    )
+    if mandate_or_data.listing_id is not None:
+        query = query.where(Mandate.listing_id == mandate_or_data.listing_id)
+    else:
+        query = query.where(Mandate.need_id == mandate_or_data.need_id)
+    return [
+        rules.ScopeClaim(
+            mandate_id=m.id, broker_id=m.broker_id, exclusive=m.exclusive, term=m.term()
+        )
+        for m in db.session.scalars(query)
+    ]
+
+
+def _lock_scope(listing_id: int | None, need_id: int | None) -> None:
+    """Serialise bindings on one scope, so two exclusive mandates cannot both bind."""
+    if listing_id is not None:
+        db.session.scalar(select(Listing.id).where(Listing.id == listing_id).with_for_update())
+    elif need_id is not None:
+        get_need(need_id, lock=True)
+
+
+def _mandate_snapshot(mandate: Mandate) -> dict[str, Any]:
+    return {
+        "status": mandate.status.value,
+        "broker_id": mandate.broker_id,
+        "principal_org_id": mandate.principal_org_id,
+        "listing_id": mandate.listing_id,
+        "need_id": mandate.need_id,
+        "exclusive": mandate.exclusive,
+        "commission_kind": mandate.commission_kind.value,
+        "rate_bps": mandate.rate_bps,
+        "min_minor": mandate.min_minor,
+        "max_minor": mandate.max_minor,
+        "fixed_minor": mandate.fixed_minor,
+        "payer": mandate.payer.value,
+        "ends_at": mandate.ends_at.isoformat(),
+    }
+
+
+def propose_mandate(actor: User, data: MandateInput, *, now: datetime) -> Mandate:
+    """The principal (or the broker) proposes a mandate; it binds when the other side accepts.
+
+    The proposer's acceptance is recorded with the proposal. The broker must be accredited
+    and unexpired, the terms valid, and no exclusive mandate may conflict on the scope.
+    """
+    signed_in(actor)
+    broker = get_broker(data.broker_id)
+    principal_org_id = _scope_owner(data.side, data.listing_id, data.need_id)
+    by_broker = broker.user_id == actor.id
+    if not by_broker and actor.acting_org_id != principal_org_id:
+        raise PermissionDenied(
+            N_(
+                "Only the organisation that owns the listing or the need, or the broker, may do this."
+            )
+        )
+    if principal_org_id == broker.organisation_id:
+        raise ValidationFailed(
+            N_("A broker cannot take a mandate from their own organisation."), field="broker_id"
+        )
+    if not broker_accredited(broker, now=now):
+        raise BrokerRuleBroken(
+            N_("This broker's accreditation is not valid: no new mandates."),
+            code="not_accredited",
+        )
+    principal = db.session.get(Organisation, principal_org_id)
+    if principal is None or not principal.is_verified:
+        raise PermissionDenied(N_("The principal's organisation must be verified."))
+    terms = rules.CommissionTerms(
+        kind=data.commission_kind,
+        rate_bps=data.rate_bps if data.commission_kind == CommissionKind.PERCENTAGE else None,
+        min_minor=data.min_minor if data.commission_kind == CommissionKind.PERCENTAGE else None,
+        max_minor=data.max_minor if data.commission_kind == CommissionKind.PERCENTAGE else None,
+        fixed_minor=data.fixed_minor if data.commission_kind == CommissionKind.FIXED else None,
+    )
+    rules.check_terms(terms, above_cap_agreed=data.above_cap_agreed)
+    rules.check_term(data.starts_at, data.ends_at, data.notice_days, now)
+    if len(data.scope_note) > 5000:
+        raise ValidationFailed(N_("The text is too long."), field="scope_note")
+    rules.check_exclusivity(
+        rules.ScopeClaim(
+            mandate_id=None,
+            broker_id=broker.id,
+            exclusive=data.exclusive,
+            term=rules.MandateTerm(data.starts_at, data.ends_at),
+        ),
+        _scope_claims(data),
+    )
+    mandate = Mandate(
+        broker_id=broker.id,
+        principal_org_id=principal_org_id,
+        side=data.side,
+        listing_id=data.listing_id,
+        need_id=data.need_id,
+        scope_note=data.scope_note.strip() or None,
+        exclusive=data.exclusive,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        notice_days=data.notice_days,
+        commission_kind=terms.kind,
+        rate_bps=terms.rate_bps,
+        min_minor=terms.min_minor,
+        max_minor=terms.max_minor,
+        fixed_minor=terms.fixed_minor,
+        currency="CNY",
+        payer=data.payer,
+        above_cap_agreed=data.above_cap_agreed,
+        status=MandateStatus.PROPOSED,
+        proposed_by_id=actor.id,
+        created_at=now,
+        broker_accepted_at=now if by_broker else None,
+        principal_accepted_at=None if by_broker else now,
+    )
+    db.session.add(mandate)
+    db.session.flush()
+    audit.record(
+        actor_id=actor.id,
+        action="mandate.propose",
+        object_type="mandate",
+        object_id=mandate.id,
+        now=now,
+        after=_mandate_snapshot(mandate),
+    )
+    db.session.commit()
+    return mandate
+
+
+def get_mandate(mandate_id: int) -> Mandate:
+    """A mandate by id, or NotFound."""
+    mandate = db.session.get(Mandate, mandate_id)
+    if mandate is None:
+        raise NotFound(N_("No such mandate."))
+    return mandate
+
+
+def visible_mandate(actor: User | None, mandate_id: int) -> Mandate:
+    """A mandate for its broker, the principal's members and the reviewers."""
+    mandate = get_mandate(mandate_id)
+    reviewer = bool(actor and actor.is_authenticated and actor.can_review)
+    if not (_is_broker(actor, mandate) or _is_principal(actor, mandate) or reviewer):
+        raise NotFound(N_("No such mandate."))
+    return mandate
+
+
+def _lock_mandate(mandate_id: int) -> Mandate:
+    mandate = db.session.scalar(
+        select(Mandate)
+        .where(Mandate.id == mandate_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if mandate is None:
+        raise NotFound(N_("No such mandate."))
+    return mandate
+
+
+def accept_mandate(actor: User, mandate_id: int, *, now: datetime) -> Mandate:
+    """The side that did not propose accepts: the mandate binds (status active)."""
+    signed_in(actor)
+    mandate = get_mandate(mandate_id)
+    _lock_scope(mandate.listing_id, mandate.need_id)
+    mandate = _lock_mandate(mandate_id)
+    as_broker = _is_broker(actor, mandate)
+    as_principal = _is_principal(actor, mandate)
+    if not (as_broker or as_principal):
+        raise NotFound(N_("No such mandate."))
+    already = mandate.broker_accepted_at if as_broker else mandate.principal_accepted_at
+    rules.check_acceptance(
+        mandate.status,
+        already_accepted=already is not None,
+        is_party=True,
+        expired=now >= mandate.term().effective_end,
+    )
+    if not broker_accredited(mandate.broker, now=now):
+        raise BrokerRuleBroken(
+            N_("This broker's accreditation is not valid: no new mandates."),
+            code="not_accredited",
+        )
+    rules.check_exclusivity(
+        rules.ScopeClaim(mandate.id, mandate.broker_id, mandate.exclusive, mandate.term()),
+        _scope_claims(mandate),
+    )
+    before = {"status": mandate.status.value}
+    if as_broker:
+        mandate.broker_accepted_at = now
+    else:
+        mandate.principal_accepted_at = now
+    if mandate.broker_accepted_at and mandate.principal_accepted_at:
+        mandate.status = MandateStatus.ACTIVE
+    audit.record(
+        actor_id=actor.id,
+        action="mandate.accept",
+        object_type="mandate",
+        object_id=mandate.id,
+        now=now,
+        before=before,
+        after={"status": mandate.status.value, "by": "broker" if as_broker else "principal"},
+    )
+    db.session.commit()
+    return mandate
+
+
+def decline_mandate(actor: User, mandate_id: int, *, now: datetime, reason: str = "") -> Mandate:
+    """Before it binds: the other side declines a proposal, or the proposer withdraws it."""
+    signed_in(actor)
+    mandate = _lock_mandate(mandate_id)
+    as_broker = _is_broker(actor, mandate)
+    if not (as_broker or _is_principal(actor, mandate)):
+        raise NotFound(N_("No such mandate."))
+    if mandate.status != MandateStatus.PROPOSED:
+        raise BrokerRuleBroken(N_("This mandate is no longer awaiting acceptance."), code="state")
+    proposer_side_broker = mandate.proposed_by_id == mandate.broker.user_id
+    withdrawing = as_broker == proposer_side_broker
+    mandate.status = MandateStatus.WITHDRAWN if withdrawing else MandateStatus.DECLINED
+    audit.record(
+        actor_id=actor.id,
+        action="mandate.withdraw" if withdrawing else "mandate.decline",
+        object_type="mandate",
+        object_id=mandate.id,
+        now=now,
+        before={"status": MandateStatus.PROPOSED.value},
+        after={"status": mandate.status.value},
+        reason=reason.strip() or None,
+    )
+    db.session.commit()
+    return mandate
+
+
+def terminate_mandate(actor: User, mandate_id: int, reason: str, *, now: datetime) -> Mandate:
+    """Either side ends a mandate in force by notice: it stays in force for the notice period."""
+    signed_in(actor)
+    mandate = _lock_mandate(mandate_id)
+    if not (_is_broker(actor, mandate) or _is_principal(actor, mandate)):
+        raise NotFound(N_("No such mandate."))
+    if not reason.strip():
+        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+    term = mandate.term()
+    rules.check_termination(mandate.status, term, now)
+    mandate.terminates_at = rules.termination_date(now, mandate.notice_days, term)
+    mandate.status = MandateStatus.TERMINATED
+    mandate.terminated_by_id = actor.id
+    mandate.termination_reason = reason.strip()[:2000]
+    audit.record(
+        actor_id=actor.id,
+        action="mandate.terminate",
+        object_type="mandate",
+        object_id=mandate.id,
+        now=now,
+        before={"status": MandateStatus.ACTIVE.value},
+        after={"status": mandate.status.value, "terminates_at": mandate.terminates_at.isoformat()},
+        reason=mandate.termination_reason,
+    )
+    db.session.commit()
+    return mandate
+
+
+def mandates_of_broker(broker: Broker) -> list[Mandate]:
+    """A broker's mandates, newest first."""
+    return list(
+        db.session.scalars(
+            select(Mandate)
+            .where(Mandate.broker_id == broker.id)
+            .order_by(Mandate.created_at.desc(), Mandate.id.desc())
+        )
+    )
+
+
+def mandates_of_org(actor: User) -> list[Mandate]:
+    """The mandates the actor's organisation gave, newest first."""
+    if actor.acting_org_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Mandate)
+            .where(Mandate.principal_org_id == actor.acting_org_id)
+            .order_by(Mandate.created_at.desc(), Mandate.id.desc())
+        )
+    )

@@ -1,0 +1,124 @@
+"""Introduction pages: a broker introduces parties, the parties answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from accounts.services import get_organisation
+from brokers.rules import IntroductionStatus
+from brokers.services import introductions, shared
+from brokers.views.blueprint import bp
+from core.audit.services import history
+from core.clock import now
+from core.domain import DomainError
+from core.forms import FieldErrors, domain_errors
+from listings import needs as needs_service
+from listings import services as listings
+
+
+def _render_introduction_form(
+    form: dict[str, Any], errors: FieldErrors | None = None, status: int = 200
+) -> tuple[str, int]:
+    listing = buyer = need = None
+    try:
+        if form.get("listing_id"):
+            listing = listings.visible_listing(current_user, int(form["listing_id"]))
+        if form.get("need_id"):
+            need = needs_service.visible_need(current_user, int(form["need_id"]))
+            buyer = need.organisation
+        elif form.get("buyer_org_id"):
+            buyer = get_organisation(int(form["buyer_org_id"]))
+    except ValueError:
+        abort(404)
+    if listing is None or buyer is None:
+        abort(404)
+    moment = now()
+    acting = shared.acts_for(current_user, listing_id=listing.id, now=moment) or (
+        need is not None and shared.acts_for(current_user, need_id=need.id, now=moment)
+    )
+    return render_template(
+        "brokers/introduction_form.html",
+        form=form,
+        errors=errors or {},
+        listing=listing,
+        buyer=buyer,
+        need=need,
+        acting=acting,
+    ), status
+
+
+@bp.route("/introductions/new", methods=["GET", "POST"])
+@login_required
+def new_introduction() -> Any:
+    """A broker introduces a buyer to a listing (listing_id + buyer_org_id) or a seller to a
+    need (need_id + listing_id)."""
+    if request.method == "GET":
+        form = {k: request.args.get(k, "") for k in ("listing_id", "buyer_org_id", "need_id")}
+        form["note"] = ""
+        return _render_introduction_form(form)
+    form = request.form.to_dict()
+    try:
+        listing_id = int(form.get("listing_id") or 0)
+        buyer_org_id = int(form["buyer_org_id"]) if form.get("buyer_org_id") else None
+        need_id = int(form["need_id"]) if form.get("need_id") else None
+    except ValueError:
+        abort(400)
+    try:
+        introduction = introductions.introduce(
+            current_user,
+            listing_id=listing_id,
+            buyer_org_id=buyer_org_id,
+            need_id=need_id,
+            note=form.get("note", ""),
+            now=now(),
+        )
+    except DomainError as error:
+        return _render_introduction_form(form, domain_errors(error), int(error.status))
+    flash(_("Introduction sent. Both parties are asked to accept it."), "success")
+    return redirect(url_for("brokers.introduction", introduction_id=introduction.id))
+
+
+@bp.route("/introductions/<int:introduction_id>")
+@login_required
+def introduction(introduction_id: int) -> str:
+    """An introduction: the parties, the broker, who accepted, and the negotiation thread."""
+    item = introductions.visible_introduction(current_user, introduction_id)
+    side = introductions.side_in(current_user, item)
+    stamp = {"seller": item.seller_accepted_at, "buyer": item.buyer_accepted_at}.get(side or "")
+    return render_template(
+        "brokers/introduction.html",
+        introduction=item,
+        listing=listings.get_listing(item.listing_id),
+        need=needs_service.get_need(item.need_id) if item.need_id else None,
+        side=side,
+        can_answer=side in ("seller", "buyer")
+        and item.status == IntroductionStatus.PROPOSED
+        and stamp is None,
+        history=history("introduction", item.id),
+    )
+
+
+@bp.post("/introductions/<int:introduction_id>/<any(accept, decline):answer>")
+@login_required
+def answer_introduction(introduction_id: int, answer: str) -> Response:
+    """A party accepts or declines an introduction; both accepting opens the thread."""
+    try:
+        item = introductions.respond_to_introduction(
+            current_user, introduction_id, accept=answer == "accept", now=now()
+        )
+    except DomainError as error:
+        flash(error.text(_), "danger")
+        return redirect(url_for("brokers.introduction", introduction_id=introduction_id))
+    if item.status == IntroductionStatus.ACCEPTED and item.negotiation_id:
+        flash(_("Both parties accepted. The negotiation is open: agree a price here."), "success")
+        return redirect(url_for("sales.negotiation", negotiation_id=item.negotiation_id))
+    if item.status == IntroductionStatus.DECLINED:
+        flash(_("Introduction declined."), "info")
+    else:
+        flash(_("Accepted. Waiting for the other party."), "info")
+    return redirect(url_for("brokers.introduction", introduction_id=introduction_id))

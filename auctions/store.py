@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Select, and_, bindparam, select
+from sqlalchemy import Connection, Engine, Select, Table, and_, bindparam, select
 
 from accounts.models import Organisation, User, VerificationStatus
 from auctions import rules
@@ -66,13 +66,13 @@ def lock_auction(auction_id: int) -> Auction:
 
 # --- the bid's read ----------------------------------------------------------------------
 
-_AUCTIONS = Auction.__table__
-_BIDS = Bid.__table__
-_PROXIES = ProxyBid.__table__
+_AUCTIONS = cast(Table, Auction.__table__)
+_BIDS = cast(Table, Bid.__table__)
+_PROXIES = cast(Table, ProxyBid.__table__)
 _DEPOSITS = Deposit.__table__
 _USERS = User.__table__
 _ORGS = Organisation.__table__
-_AUDIT = AuditEntry.__table__
+_AUDIT = cast(Table, AuditEntry.__table__)
 
 
 def _standing_query() -> Select[Any]:

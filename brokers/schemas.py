@@ -16,10 +16,10 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre
 from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
 from brokers.services import accreditation, mandates
 from core.domain import N_
+from core.marshmallow_messages import REQUIRED
 from core.money import Money
 
-_required = {"required": N_("This field is required.")}
-_date = {**_required, "invalid": N_("Give a date, like 2027-06-30.")}
+_date = {**REQUIRED, "invalid": N_("Give a date, like 2027-06-30.")}
 
 
 def _choice(values: Any) -> validate.OneOf:
@@ -74,15 +74,15 @@ class ApplicationFormSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    level = fields.String(required=True, validate=_choice(BrokerLevel), error_messages=_required)
+    level = fields.String(required=True, validate=_choice(BrokerLevel), error_messages=REQUIRED)
     certificate_number = fields.String(
-        required=True, validate=validate.Length(1, 64), error_messages=_required
+        required=True, validate=validate.Length(1, 64), error_messages=REQUIRED
     )
     issuing_body = fields.String(
-        required=True, validate=validate.Length(1, 200), error_messages=_required
+        required=True, validate=validate.Length(1, 200), error_messages=REQUIRED
     )
     expires_on = fields.Date(required=True, error_messages=_date)
-    region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=_required)
+    region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=REQUIRED)
     expertise_fields = fields.Raw(load_default=list)
     languages = fields.Raw(load_default=list)
     bio = fields.String(load_default="", validate=validate.Length(max=5000))
@@ -112,9 +112,9 @@ class MandateFormSchema(Schema):
         unknown = EXCLUDE
 
     broker_id = fields.Integer(
-        required=True, error_messages={**_required, "invalid": N_("Choose a broker.")}
+        required=True, error_messages={**REQUIRED, "invalid": N_("Choose a broker.")}
     )
-    side = fields.String(required=True, validate=_choice(MandateSide), error_messages=_required)
+    side = fields.String(required=True, validate=_choice(MandateSide), error_messages=REQUIRED)
     listing_id = fields.Integer(load_default=None, allow_none=True)
     need_id = fields.Integer(load_default=None, allow_none=True)
     exclusive = fields.Boolean(load_default=False)
@@ -124,13 +124,13 @@ class MandateFormSchema(Schema):
         load_default=30, error_messages={"invalid": N_("Give a whole number of days.")}
     )
     commission_kind = fields.String(
-        required=True, validate=_choice(CommissionKind), error_messages=_required
+        required=True, validate=_choice(CommissionKind), error_messages=REQUIRED
     )
     rate = fields.String(load_default="")
     minimum = fields.String(load_default="")
     maximum = fields.String(load_default="")
     fixed_fee = fields.String(load_default="")
-    payer = fields.String(required=True, validate=_choice(Payer), error_messages=_required)
+    payer = fields.String(required=True, validate=_choice(Payer), error_messages=REQUIRED)
     above_cap_agreed = fields.Boolean(load_default=False)
     scope_note = fields.String(load_default="", validate=validate.Length(max=5000))
 
@@ -181,11 +181,11 @@ class RatingFormSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    broker_id = fields.Integer(required=True, error_messages=_required)
+    broker_id = fields.Integer(required=True, error_messages=REQUIRED)
     score = fields.Integer(
         required=True,
         validate=validate.Range(1, 5, error=N_("Give a score from 1 to 5.")),
-        error_messages={**_required, "invalid": N_("Give a score from 1 to 5.")},
+        error_messages={**REQUIRED, "invalid": N_("Give a score from 1 to 5.")},
     )
     comment = fields.String(load_default="")
 

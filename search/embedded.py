@@ -8,7 +8,7 @@ Layout of the index file (independent of the main database, whatever that is):
 - `docs`: one row per document with what results, filters and sorts need
   (original titles and summaries, facet values, sort keys), rowid-aligned
   with `fts`.
-- `suggestions`: the suggestion keys of every title (search.text.suggestion_keys:
+- `suggestions`: the suggestion keys of every title (search.text.suggestions.suggestion_keys:
   the normalised title and its later words), so suggestions as you type are a
   range scan on an index, ranked by a weight (title beginnings first, then newest).
 - `meta` and `changes`: a generation counter bumped by every write and the
@@ -48,21 +48,10 @@ from search.backend import FACETS, SORTS, SearchDocument, SearchHit, SearchQuery
 from search.documents.listings import highlights_for
 from search.embedded_needs import EmbeddedNeedIndex
 from search.needs import RELATED_MIN_DOCS, related_terms
-from search.text import (
-    Clause,
-    fts5_any,
-    fts5_match,
-    fts5_term,
-    index_token,
-    is_single_han,
-    query_clauses,
-    query_terms,
-    segment_for_index,
-    suggestion_keys,
-    suggestion_prefix,
-    suggestion_weight,
-    weighted_words,
-)
+from search.text.clauses import Clause, query_clauses, weighted_words
+from search.text.fts5 import fts5_any, fts5_match, fts5_term
+from search.text.suggestions import suggestion_keys, suggestion_prefix, suggestion_weight
+from search.text.tokens import index_token, is_single_han, query_terms, segment_for_index
 
 # bm25 column weights of fts(title, summary, body, people).
 WEIGHTS = (10.0, 4.0, 1.0, 1.0)

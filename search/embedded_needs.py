@@ -27,14 +27,9 @@ from search.needs import (
     NeedDocument,
     related_terms,
 )
-from search.text import (
-    Clause,
-    fts5_match,
-    fts5_term,
-    index_token,
-    query_clauses,
-    segment_for_index,
-)
+from search.text.clauses import Clause, query_clauses
+from search.text.fts5 import fts5_match, fts5_term
+from search.text.tokens import index_token, segment_for_index
 
 if TYPE_CHECKING:
     from search.embedded import EmbeddedSearchBackend

@@ -13,15 +13,10 @@ from listings.models import Listing
 from listings.rules import ListingStatus, ipc_section, price_band
 from search.backend import FACETS, SORTS, SearchBackend, SearchDocument
 from search.documents import DocumentIndex, DocumentKind, ElasticsearchSpec
-from search.text import (
-    Clause,
-    analyse,
-    clause_words,
-    highlight,
-    marks_nothing,
-    suggestion_keys,
-    suggestion_weight,
-)
+from search.text.clauses import Clause, clause_words
+from search.text.highlighting import highlight, marks_nothing
+from search.text.suggestions import suggestion_keys, suggestion_weight
+from search.text.tokens import analyse
 
 if TYPE_CHECKING:
     from sqlalchemy.orm.interfaces import LoaderOption
@@ -110,7 +105,7 @@ MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
         "id": {"type": "long"},
-        # Tokens made by search.text.analyse: the whitespace analyzer only splits them.
+        # Tokens made by search.text.tokens.analyse: the whitespace analyzer only splits them.
         "title": _ANALYSED,
         "summary": _ANALYSED,
         "body": _ANALYSED,

@@ -15,7 +15,9 @@ from listings.rules import ipc_section, price_band
 from search.backend import SearchBackend
 from search.documents import DocumentIndex, DocumentKind, ElasticsearchSpec
 from search.needs import NEED_FACETS, NEED_SORTS, NeedDocument
-from search.text import Clause, analyse, clause_words, highlight
+from search.text.clauses import Clause, clause_words
+from search.text.highlighting import highlight
+from search.text.tokens import analyse
 
 if TYPE_CHECKING:
     from sqlalchemy.orm.interfaces import LoaderOption

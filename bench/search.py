@@ -44,7 +44,7 @@ from bench.judgements import JUDGEMENTS, LISTINGS
 from search.backend import FACETS, SearchBackend, SearchDocument, SearchQuery
 from search.elasticsearch import Elasticsearch, ElasticsearchBackend, make_client
 from search.embedded import EmbeddedSearchBackend
-from search.text import segment_for_index
+from search.text.tokens import segment_for_index
 
 BATCH = 2000
 

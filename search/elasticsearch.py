@@ -18,14 +18,8 @@ from search.documents import ElasticsearchSpec
 from search.documents.listings import ELASTICSEARCH as LISTINGS_SPEC
 from search.documents.needs import ELASTICSEARCH as NEEDS_SPEC
 from search.es_index import ElasticsearchIndex, make_client, unavailable_on_failure
-from search.text import (
-    STOPWORDS,
-    index_token,
-    is_single_han,
-    normalise,
-    query_terms,
-    suggestion_prefix,
-)
+from search.text.suggestions import suggestion_prefix
+from search.text.tokens import STOPWORDS, index_token, is_single_han, normalise, query_terms
 
 __all__ = ["Elasticsearch", "ElasticsearchBackend", "make_client"]
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """One Elasticsearch index of one kind of document, behind a versioned-index alias.
 
-Text analysis happens in the app (search.text.analyse): Chinese cut by jieba,
+Text analysis happens in the app (search.text.tokens.analyse): Chinese cut by jieba,
 English lowercased, folded and Porter-stemmed, so the index only needs the
 built-in `whitespace` analyzer and works on any cluster, without plugins
 (the bare server has no stemmer, no Chinese analysis, no `_reindex`, no
@@ -37,7 +37,9 @@ from search.es_query import (
     typed_words,
 )
 from search.needs import related_terms
-from search.text import fuzzy_words, index_token, query_clauses
+from search.text.clauses import query_clauses
+from search.text.tokens import index_token
+from search.text.typos import fuzzy_words
 
 BULK_TIMEOUT = 120.0
 DEFAULT_SETTINGS: dict[str, Any] = {

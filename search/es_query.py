@@ -15,7 +15,9 @@ from typing import Any
 
 from search.backend import SearchQuery
 from search.documents import ElasticsearchSpec
-from search.text import Clause, auto_fuzziness, index_token, is_latin, is_single_han
+from search.text.clauses import Clause
+from search.text.tokens import index_token, is_latin, is_single_han
+from search.text.typos import auto_fuzziness
 
 FUZZY_BOOST = 0.2  # a typo match counts for less than the word itself
 FUZZY_MAX_TERMS = 8  # longer queries match exactly (keeps the query small)

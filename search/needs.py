@@ -20,7 +20,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from search.backend import SearchQuery, SearchResult
-from search.text import STOPWORDS, is_single_han, query_terms
+from search.text.tokens import STOPWORDS, is_single_han, query_terms
 
 NEED_FACETS: tuple[str, ...] = ("field", "ipc_section", "transfer_mode", "region", "budget_band")
 NEED_SORTS: tuple[str, ...] = ("relevance", "newest", "deadline", "budget_desc")

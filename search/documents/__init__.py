@@ -5,12 +5,14 @@ searchable, how to load them), how a row becomes a document, which outbox
 topic announces its changes and how to reach its index on a backend. The one
 indexer (search.indexer) and the CLI work on any kind; listings and needs
 register theirs in `search.documents.listings` and `search.documents.needs`.
+How a kind is stored and ranked on each backend is part of its definition
+(ElasticsearchSpec, EmbeddedSpec): the engines themselves know no kind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -73,6 +75,78 @@ class ElasticsearchSpec:
 
 
 @dataclass(frozen=True)
+class SideTable:
+    """A table of rows per document beside `docs` (`doc_id` among its columns), replaced with it.
+
+    `columns` are the column definitions; `rows` gives a document's rows in that order.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    primary_key: tuple[str, ...]
+    rows: Callable[[Any], Iterable[tuple[object, ...]]]
+
+
+@dataclass(frozen=True)
+class FacetColumns:
+    """Facet values kept in `docs` columns named as the facets; `entries` reads one row of them.
+
+    The row is (id, *the facet columns); a column may hold several values.
+    """
+
+    entries: Callable[[Sequence[Any]], Iterable[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class FacetTable:
+    """Facet values kept as (facet, value, doc_id) rows of a table of their own."""
+
+    name: str
+    values: Callable[[Any], Iterable[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class EmbeddedSpec:
+    """How a kind lives in the embedded index file (SQLite FTS5) and how it is ranked there.
+
+    Tables are `<prefix>docs` (`docs_columns` after `id`: what results, filters
+    and sorts need; `docs_row` gives a document's row, id first), `<prefix>fts`
+    (`fts_columns` with their bm25 weights; `fts_texts` gives their text before
+    segmentation) and `<prefix>fts_vocab`, plus `side_tables` and the facet table
+    if `facets_in` is one. `order_by` is the SQL order of each sort but
+    relevance; `texts` the `docs` columns `highlights` marks.
+
+    `change_log`: writes bump the file's generation and log their ids, so each
+    process keeps its facet and term bitmaps across searches (else they are built
+    per search: fine for thousands of documents). `rank_in_tiers`: relevance is
+    ranked within tiers of the newest candidates when many match.
+    `scale_translations`: words matched through translations score less.
+    `related_columns` restrict `related()` (empty: every column), which drops
+    words in more than `related_max_share` of a large index, their counts
+    remembered for `doc_freq_ttl` seconds (0: counted each time).
+    """
+
+    prefix: str
+    docs_columns: tuple[str, ...]
+    docs_row: Callable[[Any], tuple[object, ...]]
+    fts_columns: dict[str, float]
+    fts_texts: Callable[[Any], tuple[str, ...]]
+    facets: tuple[str, ...]
+    facets_in: FacetColumns | FacetTable
+    order_by: dict[str, str]
+    texts: tuple[str, ...]
+    highlights: Callable[[Mapping[str, str], Sequence[Any]], dict[str, str]]
+    related_max_share: float
+    related_columns: tuple[str, ...] = ()
+    docs_indexes: dict[str, str] = field(default_factory=dict)
+    side_tables: tuple[SideTable, ...] = ()
+    change_log: bool = False
+    rank_in_tiers: bool = False
+    scale_translations: bool = False
+    doc_freq_ttl: float = 0.0
+
+
+@dataclass(frozen=True)
 class DocumentKind:
     """The definition of one kind of search document (see the module docstring).
 
@@ -93,4 +167,5 @@ class DocumentKind:
     to_document: Callable[[Any], Any]
     index_of: Callable[[SearchBackend], DocumentIndex]
     elasticsearch: ElasticsearchSpec
+    embedded: EmbeddedSpec
     load_options: Callable[[], Sequence[LoaderOption]] = tuple

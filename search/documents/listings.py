@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -12,16 +12,18 @@ from core.clock import as_utc
 from listings.models import Listing
 from listings.rules import ListingStatus, ipc_section, price_band
 from search.backend import FACETS, SORTS, SearchBackend, SearchDocument
-from search.documents import DocumentIndex, DocumentKind, ElasticsearchSpec
-from search.text import (
-    Clause,
-    analyse,
-    clause_words,
-    highlight,
-    marks_nothing,
-    suggestion_keys,
-    suggestion_weight,
+from search.documents import (
+    DocumentIndex,
+    DocumentKind,
+    ElasticsearchSpec,
+    EmbeddedSpec,
+    FacetColumns,
+    SideTable,
 )
+from search.text.clauses import Clause, clause_words
+from search.text.highlighting import highlight, marks_nothing
+from search.text.suggestions import suggestion_keys, suggestion_weight
+from search.text.tokens import analyse
 
 if TYPE_CHECKING:
     from sqlalchemy.orm.interfaces import LoaderOption
@@ -110,7 +112,7 @@ MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
         "id": {"type": "long"},
-        # Tokens made by search.text.analyse: the whitespace analyzer only splits them.
+        # Tokens made by search.text.tokens.analyse: the whitespace analyzer only splits them.
         "title": _ANALYSED,
         "summary": _ANALYSED,
         "body": _ANALYSED,
@@ -212,6 +214,126 @@ ELASTICSEARCH = ElasticsearchSpec(
 )
 
 
+# -- in the embedded index ---------------------------------------------------------------------
+
+_NO_PRICE_ASC = 2**62  # negotiable listings sort after every price, both ways
+_NO_PRICE_DESC = -1
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def docs_row(doc: SearchDocument) -> tuple[object, ...]:
+    """A listing's `docs` row: original titles and summaries, facet values, sort keys."""
+    price = doc.asking_price_minor
+    return (
+        int(doc.id),
+        doc.title_zh or "",
+        doc.title_en or "",
+        doc.summary_zh or "",
+        doc.summary_en or "",
+        doc.field,
+        doc.ipc_section,
+        " ".join(doc.transfer_modes),
+        int(doc.trl),
+        doc.region,
+        doc.price_band,
+        _NO_PRICE_ASC if price is None else price,
+        _NO_PRICE_DESC if price is None else price,
+        _utc(doc.published_at).timestamp(),
+    )
+
+
+def fts_texts(doc: SearchDocument) -> tuple[str, ...]:
+    """The text of fts(title, summary, body, people), before segmentation."""
+    return (
+        f"{doc.title_zh or ''}\n{doc.title_en or ''}",
+        f"{doc.summary_zh or ''}\n{doc.summary_en or ''}",
+        f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}",
+        f"{' '.join(doc.inventors)}\n{doc.holder}",
+    )
+
+
+def facet_entries(row: Sequence[Any]) -> Iterator[tuple[str, str]]:
+    """(facet, value) pairs of a `docs` facet row (transfer modes are several)."""
+    _, field_, section, modes, trl, region, band = row
+    yield "field", str(field_)
+    if section:
+        yield "ipc_section", str(section)
+    for mode in str(modes).split():
+        yield "transfer_mode", mode
+    yield "trl", str(trl)
+    yield "region", str(region)
+    yield "price_band", str(band)
+
+
+def suggestion_rows(doc: SearchDocument) -> Iterator[tuple[str, int, int, int]]:
+    """(key, id, language, weight) of a listing's titles: language 0 Chinese, 1 English."""
+    days = (_utc(doc.published_at) - _EPOCH_2000).days
+    for lang, title in enumerate((doc.title_zh or "", doc.title_en or "")):
+        for position, key in enumerate(suggestion_keys(title)):
+            yield key, int(doc.id), lang, suggestion_weight(position == 0, days)
+
+
+SUGGESTIONS = SideTable(
+    name="suggestions",
+    columns=(
+        "key TEXT NOT NULL",
+        "doc_id INTEGER NOT NULL",
+        "lang INTEGER NOT NULL",
+        "weight INTEGER NOT NULL",
+    ),
+    primary_key=("key", "doc_id", "lang"),
+    rows=suggestion_rows,
+)
+EMBEDDED = EmbeddedSpec(
+    prefix="",
+    docs_columns=(
+        "title_zh TEXT NOT NULL",
+        "title_en TEXT NOT NULL",
+        "summary_zh TEXT NOT NULL",
+        "summary_en TEXT NOT NULL",
+        "field TEXT NOT NULL",
+        "ipc_section TEXT",
+        "transfer_mode TEXT NOT NULL",
+        "trl INTEGER NOT NULL",
+        "region TEXT NOT NULL",
+        "price_band TEXT NOT NULL",
+        "price_asc INTEGER NOT NULL",
+        "price_desc INTEGER NOT NULL",
+        "published_at REAL NOT NULL",
+    ),
+    docs_row=docs_row,
+    docs_indexes={
+        "docs_newest": "published_at",
+        "docs_price_asc": "price_asc",
+        "docs_price_desc": "price_desc",
+        "docs_trl": "trl, published_at",
+    },
+    fts_columns={"title": 10.0, "summary": 4.0, "body": 1.0, "people": 1.0},
+    fts_texts=fts_texts,
+    facets=FACETS,
+    facets_in=FacetColumns(facet_entries),
+    order_by={
+        "newest": "published_at DESC, id DESC",
+        "price_asc": "price_asc ASC, id ASC",
+        "price_desc": "price_desc DESC, id DESC",
+        "trl_desc": "trl DESC, published_at DESC, id DESC",
+    },
+    texts=("title_zh", "title_en", "summary_zh", "summary_en"),
+    highlights=highlights_for,
+    # Listings are many: words in more than 5% of them cost much in related() and say little.
+    related_max_share=0.05,
+    related_columns=("title", "summary"),
+    side_tables=(SUGGESTIONS,),
+    change_log=True,
+    rank_in_tiers=True,
+    scale_translations=True,
+    doc_freq_ttl=600.0,
+)
+
+
 # -- the kind ----------------------------------------------------------------------------------
 
 
@@ -241,4 +363,5 @@ LISTINGS = DocumentKind(
     index_of=_index_of,
     load_options=_load_options,
     elasticsearch=ELASTICSEARCH,
+    embedded=EMBEDDED,
 )

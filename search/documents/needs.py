@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import selectinload
@@ -13,9 +13,17 @@ from listings.models import TechNeed
 from listings.need_rules import NeedStatus
 from listings.rules import ipc_section, price_band
 from search.backend import SearchBackend
-from search.documents import DocumentIndex, DocumentKind, ElasticsearchSpec
-from search.needs import NEED_FACETS, NEED_SORTS, NeedDocument
-from search.text import Clause, analyse, clause_words, highlight
+from search.documents import (
+    DocumentIndex,
+    DocumentKind,
+    ElasticsearchSpec,
+    EmbeddedSpec,
+    FacetTable,
+)
+from search.needs import NEED_FACETS, NEED_SORTS, RELATED_MAX_DOC_SHARE, NeedDocument
+from search.text.clauses import Clause, clause_words
+from search.text.highlighting import highlight
+from search.text.tokens import analyse
 
 if TYPE_CHECKING:
     from sqlalchemy.orm.interfaces import LoaderOption
@@ -135,6 +143,71 @@ ELASTICSEARCH = ElasticsearchSpec(
 )
 
 
+# -- in the embedded index: need_docs, need_fts and need_facets beside the listings' tables -------
+
+_NO_DEADLINE = 99_999_999  # needs without a deadline sort after every date
+
+
+def _day_number(day: date | None) -> int:
+    return _NO_DEADLINE if day is None else day.year * 10_000 + day.month * 100 + day.day
+
+
+def docs_row(doc: NeedDocument) -> tuple[object, ...]:
+    """A need's `need_docs` row: title and problem, sort keys."""
+    published = (
+        doc.published_at if doc.published_at.tzinfo else doc.published_at.replace(tzinfo=UTC)
+    )
+    return (
+        int(doc.id),
+        doc.title,
+        doc.problem,
+        -1 if doc.budget_max_minor is None else int(doc.budget_max_minor),
+        _day_number(doc.deadline),
+        published.timestamp(),
+    )
+
+
+def fts_texts(doc: NeedDocument) -> tuple[str, ...]:
+    """The text of need_fts(title, problem, extra), before segmentation."""
+    return (doc.title, doc.problem, f"{' '.join(doc.ipc_classes)}\n{doc.enterprise}")
+
+
+def facet_values(doc: NeedDocument) -> Iterator[tuple[str, str]]:
+    """(facet, value) pairs of a need (one per transfer mode)."""
+    yield "field", doc.field
+    if doc.ipc_section:
+        yield "ipc_section", doc.ipc_section
+    for mode in dict.fromkeys(doc.transfer_modes):
+        yield "transfer_mode", mode
+    yield "region", doc.region
+    yield "budget_band", doc.budget_band
+
+
+EMBEDDED = EmbeddedSpec(
+    prefix="need_",
+    docs_columns=(
+        "title TEXT NOT NULL",
+        "problem TEXT NOT NULL",
+        "budget_sort INTEGER NOT NULL",
+        "deadline_sort INTEGER NOT NULL",
+        "published_at REAL NOT NULL",
+    ),
+    docs_row=docs_row,
+    fts_columns={"title": 10.0, "problem": 3.0, "extra": 1.0},
+    fts_texts=fts_texts,
+    facets=NEED_FACETS,
+    facets_in=FacetTable("need_facets", facet_values),
+    order_by={
+        "newest": "published_at DESC, id DESC",
+        "deadline": "deadline_sort ASC, id DESC",
+        "budget_desc": "budget_sort DESC, id DESC",
+    },
+    texts=("title", "problem"),
+    highlights=highlights_for,
+    related_max_share=RELATED_MAX_DOC_SHARE,
+)
+
+
 # -- the kind ----------------------------------------------------------------------------------
 
 
@@ -164,4 +237,5 @@ NEEDS = DocumentKind(
     index_of=_index_of,
     load_options=_load_options,
     elasticsearch=ELASTICSEARCH,
+    embedded=EMBEDDED,
 )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from search import embedded
+from search import embedded_index
 from search.backend import SearchQuery
 from search.embedded import EmbeddedSearchBackend
 from tests.integration.search.test_contract import doc
@@ -15,7 +15,7 @@ from tests.integration.search.test_contract import doc
 def test_another_process_sees_writes_through_the_change_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(embedded, "CACHE_MIN_DOCS", 1)  # cache every term bitmap
+    monkeypatch.setattr(embedded_index, "CACHE_MIN_DOCS", 1)  # cache every term bitmap
     reader = EmbeddedSearchBackend(tmp_path / "search.db")
     writer = EmbeddedSearchBackend(tmp_path / "search.db")  # as a second worker would
     writer.index([doc(1, title_zh="石墨烯涂层", field="materials"), doc(2)])
@@ -34,7 +34,7 @@ def test_another_process_sees_writes_through_the_change_log(
 
 def test_rank_tiers_page_through_every_match_once(monkeypatch: pytest.MonkeyPatch,
                                                   tmp_path: Path) -> None:  # fmt: skip
-    monkeypatch.setattr(embedded, "RANK_TIER", 7)
+    monkeypatch.setattr(embedded_index, "RANK_TIER", 7)
     backend = EmbeddedSearchBackend(tmp_path / "search.db")
     backend.index([doc(i) for i in range(1, 31)])
     seen = []

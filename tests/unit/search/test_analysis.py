@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from search.text import (
-    analyse,
-    auto_fuzziness,
-    edit_distance,
-    fuzzy_words,
-    porter_stem,
-    suggestion_keys,
-    suggestion_prefix,
-    suggestion_weight,
-)
+from search.text.porter import porter_stem
+from search.text.suggestions import suggestion_keys, suggestion_prefix, suggestion_weight
+from search.text.tokens import analyse
+from search.text.typos import auto_fuzziness, edit_distance, fuzzy_words
 
 
 @pytest.mark.parametrize(

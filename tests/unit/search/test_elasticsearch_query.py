@@ -8,7 +8,7 @@ from search.backend import FACETS, SearchQuery
 from search.documents.listings import ELASTICSEARCH as LISTINGS
 from search.documents.listings import FIELD_WEIGHTS, MAPPINGS, to_source
 from search.es_query import fuzzy_applies, search_bodies, text_query
-from search.text import query_terms
+from search.text.tokens import query_terms
 from tests.integration.search.test_contract import doc
 
 
@@ -80,7 +80,7 @@ def test_documents_fit_the_strict_mapping() -> None:
 
 
 def test_compound_words_and_translations_are_alternatives_translations_boosted_down() -> None:
-    from search.text import TRANSLATION_WEIGHT, query_clauses
+    from search.text.clauses import TRANSLATION_WEIGHT, query_clauses
 
     (clause,) = text_query(query_clauses("图像识别"), FIELD_WEIGHTS)["bool"]["must"]
     options = clause["bool"]["should"]

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from search.text import (
-    crude_stem,
-    fts5_match,
-    highlight,
-    query_terms,
-    segment_for_index,
-)
+from search.text.fts5 import fts5_match
+from search.text.highlighting import crude_stem, highlight
+from search.text.tokens import query_terms, segment_for_index
 
 
 def test_chinese_is_segmented_into_words_and_their_sub_words() -> None:
@@ -99,7 +95,7 @@ def test_crude_stem_joins_singular_and_plural() -> None:
 
 
 def test_a_compound_word_is_also_its_sub_words_and_a_glossary_term_its_translation() -> None:
-    from search.text import TRANSLATION_WEIGHT, Alternative, compound_parts, query_clauses
+    from search.text.clauses import TRANSLATION_WEIGHT, Alternative, compound_parts, query_clauses
 
     assert compound_parts("图像识别") == ("图像", "识别")
     assert compound_parts("锂离子") == ()  # 离子 leaves 锂 uncovered
@@ -112,7 +108,7 @@ def test_a_compound_word_is_also_its_sub_words_and_a_glossary_term_its_translati
 
 
 def test_a_glossary_phrase_spans_query_words_in_either_language() -> None:
-    from search.text import query_clauses
+    from search.text.clauses import query_clauses
 
     (zh,) = query_clauses("固态电池")  # cut as 固态 + 电池
     assert [a.words for a in zh.alternatives] == [("固态", "电池"), ("solid", "state", "battery")]

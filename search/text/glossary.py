@@ -1,6 +1,6 @@
 """A small Chinese-English glossary of technology terms common in the marketplace.
 
-Used only at query time (search.text.query_clauses): a query word or phrase found
+Used only at query time (search.text.clauses.query_clauses): a query word or phrase found
 here also matches listings that use the other language's term, at a lower weight,
 so a listing written in the language of the query still ranks first. Written from
 general technical usage, not from any particular listing. Each entry is

@@ -1,0 +1,166 @@
+"""Query clauses: the words of a query with compound fallbacks and glossary translations.
+
+A query is an AND of clauses; a clause matches when any of its alternatives
+does, an alternative when all of its words do. A Chinese word also matches as
+its dictionary sub-words (图像识别 when a listing holds 图像 and 识别, since the
+index holds what `cut_for_search` makes of the listing), and a word or phrase of
+the glossary (search.text.glossary) also matches as its translation, at
+TRANSLATION_WEIGHT: a listing in the language of the query ranks first.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from search.text.glossary import PAIRS
+from search.text.tokens import CJK, LATIN_WORD, has_cjk, index_token, jieba, query_terms
+
+TRANSLATION_WEIGHT = 0.3
+_GLOSSARY_SPAN = 4  # the longest run of query words looked up in the glossary
+_MAX_ALTERNATIVES = 8  # per clause, so a long phrase cannot blow up the query
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Words that must all match, and the weight of what they score."""
+
+    words: tuple[str, ...]
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One required part of a query: the words as typed, or any of their stand-ins."""
+
+    alternatives: tuple[Alternative, ...]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every word of every alternative, first seen first (for highlighting)."""
+        return tuple(dict.fromkeys(w for alt in self.alternatives for w in alt.words))
+
+
+@functools.lru_cache(maxsize=65536)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The dictionary sub-words of a Chinese word that together cover it; () if none.
+
+    图像识别 -> (图像, 识别). Sub-words come from `cut_for_search` (as the index
+    holds them), single characters left out; a word they do not cover entirely
+    (锂离子: only 离子) has no fallback, since matching part of it would be looser.
+    """
+    if len(word) < 3 or not has_cjk(word) or not all(CJK.match(c) for c in word):
+        return ()
+    parts = [p for p in jieba().cut_for_search(word, HMM=False) if p != word and len(p) >= 2]
+    covered = [False] * len(word)
+    for part in parts:
+        start = word.find(part)
+        while start != -1:
+            covered[start : start + len(part)] = [True] * len(part)
+            start = word.find(part, start + 1)
+    return tuple(dict.fromkeys(parts)) if parts and all(covered) else ()
+
+
+def _word_options(word: str) -> list[tuple[str, ...]]:
+    parts = compound_parts(word)
+    return [(word,), parts] if parts else [(word,)]
+
+
+def _alternatives(words: Sequence[str], weight: float) -> list[Alternative]:
+    """Words as alternatives: as they are, and with compound words as their sub-words."""
+    combos: list[tuple[str, ...]] = [()]
+    for word in words:
+        combos = [c + option for c in combos for option in _word_options(word)]
+        combos = combos[:_MAX_ALTERNATIVES]
+    return [Alternative(tuple(dict.fromkeys(c)), weight) for c in combos]
+
+
+def _glossary_key(words: Sequence[str]) -> str | None:
+    """How a run of query words is looked up: Chinese joined, English stemmed and spaced."""
+    if all(has_cjk(w) for w in words):
+        return "".join(words)
+    if all(LATIN_WORD.fullmatch(w) for w in words):
+        return " ".join(index_token(w) for w in words)
+    return None
+
+
+@functools.cache
+def _glossary() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Glossary keys to the query words of their translations (both directions)."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+
+    def add(source: str, target: str) -> None:
+        key = _glossary_key(query_terms(source)) if query_terms(source) else None
+        words = tuple(query_terms(target))
+        if key and words and words not in table.setdefault(key, []):
+            table[key].append(words)
+
+    for zh, en in PAIRS:
+        for english in en.split("|"):
+            add(zh, english)
+            add(english, zh)
+    return {key: tuple(values) for key, values in table.items()}
+
+
+def translations(words: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """The glossary's translations of a run of query words, each as query words."""
+    key = _glossary_key(words)
+    return _glossary().get(key, ()) if key else ()
+
+
+def query_clauses(text: str) -> list[Clause]:
+    """A user query as required clauses, with compound fallbacks and translations.
+
+    The longest run of words found in the glossary becomes one clause (固态 电池
+    -> also "solid state battery"); other words are clauses of their own.
+    """
+    terms = query_terms(text)
+    clauses: list[Clause] = []
+    i = 0
+    while i < len(terms):
+        span, found = 1, ()
+        for end in range(min(len(terms), i + _GLOSSARY_SPAN), i, -1):
+            if found := translations(terms[i:end]):
+                span = end - i
+                break
+        alternatives = _alternatives(terms[i : i + span], 1.0)
+        for words in found:
+            alternatives += _alternatives(words, TRANSLATION_WEIGHT)
+        unique: dict[tuple[str, ...], Alternative] = {}
+        for alternative in alternatives:
+            unique.setdefault(alternative.words, alternative)
+        clauses.append(Clause(tuple(unique.values())))
+        i += span
+    return clauses
+
+
+def clause_words(clauses: Sequence[Clause | str], translated: bool = True) -> list[str]:
+    """The words a query may match on, for highlighting; without translations if asked.
+
+    Snippets mark the words as typed and their sub-words; translations are marked
+    only in a listing that matched through them alone (see `marks_nothing`).
+    """
+    words: list[str] = []
+    for clause in clauses:
+        if isinstance(clause, str):
+            words.append(clause)
+            continue
+        for alternative in clause.alternatives:
+            if translated or alternative.weight == 1.0:
+                words += alternative.words
+    return list(dict.fromkeys(words))
+
+
+def weighted_words(clauses: Sequence[Clause | str]) -> dict[float, list[str]]:
+    """The words of a query by the weight they score with (a word's highest weight)."""
+    best: dict[str, float] = {}
+    for clause in clauses:
+        alternatives = (Alternative((clause,)),) if isinstance(clause, str) else clause.alternatives
+        for alternative in alternatives:
+            for word in alternative.words:
+                best[word] = max(best.get(word, 0.0), alternative.weight)
+    by_weight: dict[float, list[str]] = {}
+    for word, weight in best.items():
+        by_weight.setdefault(weight, []).append(word)
+    return dict(sorted(by_weight.items(), reverse=True))

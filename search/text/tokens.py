@@ -1,0 +1,163 @@
+"""Words of text: normalisation, Chinese segmentation (jieba), query terms, index tokens.
+
+Chinese has no spaces between words, so text is segmented with jieba before it
+reaches a full-text index: documents with `cut_for_search` (a word and its
+dictionary sub-words, so 锂离子 also finds 锂离子电池), queries with the precise
+`cut`. English is lowercased and stemmed by the index (FTS5's porter tokenizer);
+for Elasticsearch the app makes the final tokens itself (`analyse`).
+
+User input never reaches an index as query syntax: terms are extracted as plain
+words and quoted, so quotes, `*`, `AND`, `-` or parentheses are only text.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from types import ModuleType
+
+from search.text.porter import porter_stem
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+# A run of word characters: CJK ideographs, letters, digits (underscore excluded).
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LATIN_WORD = re.compile(r"[a-z0-9]+")
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+# Dropped from queries (never from documents): they match almost everything or are
+# query operators of some engine; a user typing "battery AND cathode" means both words.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "is",
+        "it",
+        "near",
+        "not",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "在",
+        "是",
+        "其",
+        "之",
+        "等",
+        "用",
+        "对",
+    ]
+)
+
+
+def jieba() -> ModuleType:
+    """jieba, initialised once per process and quietly (it logs its dictionary load)."""
+    global _jieba_ready
+    import jieba as module
+
+    if not _jieba_ready:
+        with _jieba_lock:
+            if not _jieba_ready:
+                module.setLogLevel(logging.WARNING)
+                module.initialize()
+                _jieba_ready = True
+    return module
+
+
+def normalise(text: str) -> str:
+    """NFKC-normalised (full-width letters and digits become ASCII), lowercased text."""
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def has_cjk(text: str) -> bool:
+    """Whether the text contains Chinese characters."""
+    return bool(CJK.search(text))
+
+
+def segment_for_index(text: str) -> str:
+    """Text as space-separated tokens for the index: Chinese cut for search, the rest as is.
+
+    The index tokenizer (unicode61 + porter) then splits on the spaces, lowercases
+    and stems; only Chinese needs our help.
+    """
+    text = unicodedata.normalize("NFKC", text or "")
+    if not has_cjk(text):
+        return text
+    tokens = jieba().cut_for_search(text, HMM=False)
+    return " ".join(token for token in tokens if not token.isspace())
+
+
+def query_terms(text: str) -> list[str]:
+    """The plain words of a user query, deduplicated, without stopwords or syntax.
+
+    Chinese runs are cut with jieba's precise mode (the index holds the
+    search-mode cut, which contains every precise-mode word).
+    """
+    terms: list[str] = []
+    seen: set[str] = set()
+    for run in WORD.findall(normalise(text)):
+        pieces: Iterable[str] = jieba().cut(run, HMM=False) if has_cjk(run) else (run,)
+        for piece in pieces:
+            for word in WORD.findall(piece):
+                if word not in STOPWORDS and word not in seen:
+                    seen.add(word)
+                    terms.append(word)
+    return terms
+
+
+def fold_diacritics(text: str) -> str:
+    """Text without combining marks (é -> e), as FTS5's remove_diacritics does."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", stripped)
+
+
+@functools.lru_cache(maxsize=262144)
+def index_token(word: str) -> str:
+    """One lowercase word as the Elasticsearch fields hold it: folded and stemmed."""
+    return porter_stem(fold_diacritics(word))
+
+
+def analyse(text: str) -> str:
+    """Text as space-separated final tokens, for a field with the `whitespace` analyzer.
+
+    Chinese is cut for search (words and their sub-words), everything lowercased,
+    punctuation dropped, English stemmed: what FTS5 makes of `segment_for_index`.
+    """
+    segmented = segment_for_index(fold_diacritics(text or "")).lower()
+    return " ".join(index_token(word) for word in WORD.findall(segmented))
+
+
+def is_single_han(term: str) -> bool:
+    """A lone Chinese character: matched as a prefix of indexed words (锂 finds 锂离子)."""
+    return len(term) == 1 and has_cjk(term)
+
+
+def is_latin(term: str) -> bool:
+    """A query term of letters a-z only: the terms that may be matched with typos."""
+    return bool(_ASCII_WORD.fullmatch(term))

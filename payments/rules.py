@@ -3,9 +3,7 @@
 Double entry: a posting is a list of legs whose signed amounts sum to zero in each
 currency (positive = debit, negative = credit). Assets (cash, card holds, what a buyer
 owes) carry debit balances; what the platform owes (deposits held, seller and broker
-payables) and its income (fees, forfeited deposits) carry credit balances.
-
-No Flask, no database, no clock: amounts, dates and parties come in as arguments.
+payables) and its income (fees, forfeited deposits) carry credit balances. No Flask, no database, no clock: amounts, dates and parties come in as arguments.
 """
 
 from __future__ import annotations
@@ -19,9 +17,7 @@ from datetime import datetime, timedelta
 from core.domain import N_, DomainError, ValidationFailed
 
 BPS = 10_000  # basis points in one whole
-# The deposit (保证金) of an auction or a listed sale: 5–20 % of the (starting) price.
-MIN_DEPOSIT_BPS = 500
-MAX_DEPOSIT_BPS = 2000
+MIN_DEPOSIT_BPS, MAX_DEPOSIT_BPS = 500, 2000  # a deposit (保证金): 5–20 % of the price
 DEFAULT_PLATFORM_FEE_BPS = 100  # 1 % of the price, kept by the platform
 # Card authorisations of customer-initiated payments last about 7 days; we keep a margin.
 DEFAULT_CAPTURE_WINDOW = timedelta(days=6)

@@ -3,7 +3,8 @@
 Double entry: a posting is a list of legs whose signed amounts sum to zero in each
 currency (positive = debit, negative = credit). Assets (cash, card holds, what a buyer
 owes) carry debit balances; what the platform owes (deposits held, seller and broker
-payables) and its income (fees, forfeited deposits) carry credit balances. No Flask, no database, no clock: amounts, dates and parties come in as arguments.
+payables) and its income (fees, forfeited deposits) carry credit balances. No Flask, no
+database, no clock: amounts, dates and parties come in as arguments.
 """
 
 from __future__ import annotations

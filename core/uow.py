@@ -45,6 +45,7 @@ View = Callable[..., object]
 _AFTER_COMMIT = "uow_after_commit"
 _ON_ROLLBACK = "uow_on_rollback"
 _UNCOMMITTED = "uow_uncommitted"
+_DEPTH = "uow_depth"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -60,14 +61,28 @@ def on_rollback(step: Step) -> None:
 
 @contextmanager
 def unit_of_work(*, writer: bool = False) -> Iterator[None]:
-    """Open a unit of work: commit once at the end, roll back on an exception."""
+    """Open a unit of work: commit once at the end, roll back on an exception.
+
+    Inside another unit of work it joins that one: the outer one commits, or rolls
+    back if the exception reaches it.
+    """
     session = db.session
+    if session.info.get(_DEPTH):
+        session.info[_DEPTH] += 1
+        try:
+            yield
+        finally:
+            session.info[_DEPTH] -= 1
+        return
     if writer:
         queue_as_writer(session)
+    session.info[_DEPTH] = 1
     try:
         yield
+        session.info[_DEPTH] = 0
         session.commit()
     except BaseException:
+        session.info[_DEPTH] = 0
         session.rollback()
         raise
 
@@ -104,7 +119,9 @@ def _wrote(session: Session) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context: object) -> None:
-    _wrote(session)
+    # An attribute set to the value it had makes an object dirty without a write.
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        _wrote(session)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -135,7 +152,15 @@ def _after_rollback(session: Session, previous_transaction: SessionTransaction) 
 
 def init_app(app: Flask) -> None:
     """Check every request: no writes left uncommitted, no writes on GET (see the module doc)."""
+    app.before_request(_start_request)
     app.after_request(_check_request)
+
+
+def _start_request() -> None:
+    # Only this request's writes count (a test may share the app context, hence the session).
+    db.session.info.pop(_UNCOMMITTED, None)
+    g.request_wrote = False
+    g.get_write_permitted = None
 
 
 def _check_request(response: Response) -> Response:

@@ -7,6 +7,7 @@ import time
 import click
 from flask.cli import AppGroup
 
+from core.uow import unit_of_work
 from search.backend import SearchBackend, SearchUnavailable
 from search.circuit import last_failure
 from search.documents import DocumentKind
@@ -78,13 +79,14 @@ def _rebuild(
     start = time.perf_counter()
     try:
         with click.progressbar(length=expected, label=f"{label:<26}", show_pos=True) as bar:
-            total = reindex(
-                backend,
-                batch_size=batch_size,
-                progress=bar.update,
-                mark_processed=mark_processed,
-                kind=kind,
-            )
+            with unit_of_work():
+                total = reindex(
+                    backend,
+                    batch_size=batch_size,
+                    progress=bar.update,
+                    mark_processed=mark_processed,
+                    kind=kind,
+                )
     except SearchUnavailable as exc:
         raise click.ClickException(
             f"{backend.name} cannot be reached, its {kind.label} index is unchanged: {exc}"

@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 from core.clock import now as clock_now
 from core.extensions import db
 from core.outbox import OutboxEvent, pending
+from core.uow import unit_of_work
 from search.backend import SearchBackend
 from search.circuit import (
     backoff_seconds,
@@ -238,7 +239,7 @@ def drain(
             event.attempts = (event.attempts or 0) + 1
             event.processed_at = moment
             event.last_error = None
-    db.session.commit()
+    db.session.flush()
     return DrainReport(
         events=len(events), indexed=indexed, deleted=deleted, failed=len(errors), deferred=deferred
     )
@@ -283,11 +284,16 @@ def drain_all(
     max_batches: int | None = None,
     kind: DocumentKind = LISTINGS,
 ) -> DrainReport:
-    """Drain batch after batch until nothing is pending, or a batch fails or must wait."""
+    """Drain batch after batch until nothing is pending, or a batch fails or must wait.
+
+    The outbox consumer's job: each batch is its own unit of work, so the progress
+    of a long drain is kept batch by batch.
+    """
     total = DrainReport()
     batches = 0
     while max_batches is None or batches < max_batches:
-        report = drain(backend, limit, now=now, kind=kind)
+        with unit_of_work():
+            report = drain(backend, limit, now=now, kind=kind)
         total += report
         batches += 1
         if report.events < limit or report.failed or report.deferred:

@@ -138,5 +138,5 @@ def reindex(
             .where(pending_clause(kind), OutboxEvent.id <= covered)
             .values(processed_at=moment, attempts=OutboxEvent.attempts + 1, last_error=None)
         )
-    db.session.commit()
+    db.session.flush()
     return total

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from core.clock import now as clock_now
 from core.extensions import db
+from core.uow import permit_get_write, unit_of_work
 from listings.models import Listing, TechNeed
 from search.backend import SearchBackend, SearchHit, SearchQuery, SearchResult
 from search.circuit import is_unavailable, record_failure, record_success, retry_at
@@ -118,13 +119,17 @@ def run_search(query: SearchQuery) -> SearchOutcome:
 
 
 def _drain_first(kind: DocumentKind, backend: SearchBackend | None = None) -> None:
-    """Apply pending events of `kind`; a failure is logged and leaves them pending."""
+    """Apply pending events of `kind`; a failure is logged and leaves them pending.
+
+    A documented write on GET (docs/architecture.md) until a job runner drains the outbox.
+    """
     try:
         if has_pending(kind):
-            drain(backend, kind=kind)
+            permit_get_write("search applies pending index events before it answers")
+            with unit_of_work():
+                drain(backend, kind=kind)
     except Exception:
         log.exception("search: draining pending %s events failed", kind.name)
-        db.session.rollback()
 
 
 def _run(kind: DocumentKind, query: SearchQuery) -> SearchOutcome:

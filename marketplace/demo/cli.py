@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from core.clock import now
 from core.uow import unit_of_work
 from marketplace.demo import loader
-from search.indexer import drain
+from search.indexer import drain_all
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -32,8 +32,7 @@ def load_command(listing_count: int) -> None:
     folder = Path(current_app.config["UPLOAD_FOLDER"]) / "evidence"
     with unit_of_work(writer=True):  # the whole market or nothing
         summary = loader.load(now=now(), evidence_folder=folder, listing_count=listing_count)
-    while drain(limit=1000).events:  # index everything now, not on the first searches
-        pass
+    drain_all(limit=1000)  # index everything now, not on the first searches
     click.echo(
         f"Loaded {summary.organisations} organisations, {summary.users} users and "
         f"{summary.listings} listings {summary.by_status}, trading {summary.trading} "

@@ -119,3 +119,12 @@ def test_writes_outside_a_unit_of_work_fail_under_test(probe_app: Flask) -> None
     client = probe_app.test_client()
     with pytest.raises(RuntimeError, match="wrote outside a unit of work"):
         client.post("/probe/forgot-the-unit-of-work")
+
+
+def test_a_nested_unit_of_work_joins_the_outer_one(db_session, clock) -> None:
+    with pytest.raises(ValueError), unit_of_work():
+        with unit_of_work():
+            outbox.emit("test.uow", 1, now=clock())
+        assert _events() == 1  # flushed, not yet committed
+        raise ValueError("the outer use case fails after the inner one")
+    assert _events() == 0

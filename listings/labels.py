@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
@@ -82,13 +85,14 @@ def facet_label(facet: str, value: str) -> str:
     """The label of a facet value on the search page."""
     if facet == "field":
         return field_label(value)
-    table = {
+    tables: dict[str, Mapping[Any, Any]] = {
         "transfer_mode": TRANSFER_MODE,
         "price_band": PRICE_BAND,
         "ipc_section": IPC_SECTION,
-    }.get(facet)
+    }
+    table = tables.get(facet)
     if table is not None:
-        return str(table.get(value, value))  # type: ignore[call-overload]
+        return str(table.get(value, value))
     if facet == "trl":
         return f"TRL {value}"
     return value

@@ -45,7 +45,7 @@ def listing_search(args: dict[str, Any]) -> dict[str, Any]:
     for hit in result.hits:
         listing = by_id.get(hit.id)
         if listing is not None:
-            listing.highlights = {
+            listing.highlights = {  # type: ignore[attr-defined]  # for the page schema
                 part: pick_highlight(hit, part, locale) for part in ("title", "summary")
             }
             items.append(listing)

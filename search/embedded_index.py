@@ -25,7 +25,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -214,17 +214,15 @@ class EmbeddedIndex:
         return SearchResult(hits=hits, total=total, facets=facets)
 
     def _filter_bitmaps(
-        self, filters: dict[str, tuple[str, ...]], cache: Bitmaps
+        self, filters: Mapping[str, tuple[str, ...] | str], cache: Bitmaps
     ) -> dict[str, int]:
         """Per filtered facet, the OR of its selected values' bitmaps (unknown facets ignored)."""
         selected: dict[str, int] = {}
         for facet, values in (filters or {}).items():
             if facet not in self.spec.facets or not values:
                 continue
-            if isinstance(values, str):
-                values = (values,)
             bits = 0
-            for value in values:
+            for value in (values,) if isinstance(values, str) else values:  # a bare value: one
                 bits |= cache.values[facet].get(str(value), 0)
             selected[facet] = bits
         return selected

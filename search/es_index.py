@@ -307,7 +307,9 @@ class ElasticsearchIndex:
             fuzzy = True  # nothing as typed: allow typos in the English words
             responses = self._msearch(search_bodies(spec, query, terms, fuzzy=True))
         if responses is None:
-            empty = {facet: {} for facet in spec.facets} if query.with_facets else {}
+            empty: dict[str, dict[str, int]] = (
+                {facet: {} for facet in spec.facets} if query.with_facets else {}
+            )
             return SearchResult(hits=[], total=0, facets=empty)
         page, counts = responses[0], responses[-1]
         hits = []

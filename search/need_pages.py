@@ -56,7 +56,8 @@ def _url(args: dict[str, list[str]], **changes: Any) -> str:
             merged.pop(key, None)
         else:
             merged[key] = value if isinstance(value, list) else [str(value)]
-    return url_for("needs.index", **{k: v for k, v in merged.items() if v})
+    query: dict[str, Any] = {k: v for k, v in merged.items() if v}
+    return url_for("needs.index", **query)
 
 
 @bp.get("/needs")

@@ -79,6 +79,7 @@ def _agency(name: str, name_en: str, serial: int, reviewer: User, when: datetime
         ),
         now=when,
     )
+    assert user.organisation_id is not None
     accounts.verify_organisation(reviewer, user.organisation_id, now=when)
     return user
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from search.text.glossary import PAIRS
 from search.text.tokens import CJK, LATIN_WORD, has_cjk, index_token, jieba, query_terms
@@ -119,7 +120,7 @@ def query_clauses(text: str) -> list[Clause]:
     clauses: list[Clause] = []
     i = 0
     while i < len(terms):
-        span, found = 1, ()
+        span, found = 1, cast(tuple[tuple[str, ...], ...], ())
         for end in range(min(len(terms), i + _GLOSSARY_SPAN), i, -1):
             if found := translations(terms[i:end]):
                 span = end - i

@@ -57,6 +57,7 @@ from core.forms import FieldErrors, domain_errors, flatten_errors, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
 from core.storage import evidence_path
+from core.uow import unit_of_work
 from listings import services as listings
 from payments import deposits
 from payments.models import DepositStatus
@@ -255,16 +256,17 @@ def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
     if errors or data is None:
         return _room(auction_id, errors=errors, status=422)
     try:
-        services.submit_deposit_receipt(
-            current_user,
-            auction_id,
-            stream=upload.stream,
-            filename=upload.filename,
-            bank_reference=data["bank_reference"],
-            folder=_receipts(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-            now=now(),
-        )
+        with unit_of_work():
+            services.submit_deposit_receipt(
+                current_user,
+                auction_id,
+                stream=upload.stream,
+                filename=upload.filename,
+                bank_reference=data["bank_reference"],
+                folder=_receipts(),
+                max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+                now=now(),
+            )
     except DomainError as error:
         return _room(auction_id, errors=domain_errors(error), status=int(error.status))
     flash(_("Receipt received. A reviewer will confirm the deposit."), "success")
@@ -406,14 +408,16 @@ def decide_deposit(deposit_id: int, decision: str) -> Response:
     """Confirm a deposit (held) or reject its receipt with a reason."""
     try:
         if decision == "confirm":
-            deposits.confirm_deposit(current_user, deposit_id, now=now())
+            with unit_of_work():
+                deposits.confirm_deposit(current_user, deposit_id, now=now())
             flash(_("Deposit confirmed: the bidder may bid."), "success")
         else:
             data, errors = parse_form(RejectFormSchema())
             if data is None:
                 flash(" ".join(m for ms in errors.values() for m in ms), "danger")
             else:
-                deposits.reject_receipt(current_user, deposit_id, data["reason"], now=now())
+                with unit_of_work():
+                    deposits.reject_receipt(current_user, deposit_id, data["reason"], now=now())
                 flash(_("Receipt rejected; the bidder has been told why."), "info")
     except DomainError as error:
         flash(error.text(_), "danger")

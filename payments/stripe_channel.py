@@ -7,13 +7,14 @@ Calls that follow a decision of ours (capture a deposit, cancel or refund it, tr
 a payout) are never made inside the deciding transaction: the transaction writes a
 `StripeOperation` row (pending) whose `key` is the idempotency key, and the call is made
 after the commit (`run_pending`: at the end of a request whose unit of work committed
-such a row, and by `flask payments retry` from cron). The rows are the queue, not
-after-commit steps of their own: they survive a crash between our commit and the call,
-and an after-commit step cannot read them (the session emits no SQL inside its commit),
-so the step only marks the request for a pass at its end. If the process dies after
-Stripe acted but before our commit, the row is still pending; the retry sends the same key and Stripe answers with the first
-result instead of acting again. Its effect on our side (status, ledger) is posted under
-keys of its own, so the webhook that reports the same thing changes nothing twice.
+such a row, and by `flask payments retry` from cron). The rows stay the queue rather
+than after-commit steps of their own: they survive a crash between our commit and the
+call, and an after-commit step cannot read them (the session emits no SQL inside its
+commit), so the step only marks the request for a pass at its end. If the process dies
+after Stripe acted but before our commit, the row is still pending; the retry sends the
+same key and Stripe answers with the first result instead of acting again. Its effect on
+our side (status, ledger) is posted under keys of its own, so the webhook that reports
+the same thing changes nothing twice.
 """
 
 from __future__ import annotations

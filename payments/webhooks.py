@@ -1,11 +1,11 @@
 """Stripe webhooks: the raw body verified with the signing secret, each event applied once.
 
 The event's id is stored under a unique constraint in the same transaction as its
-effect (the caller's unit of work), so a replay (Stripe delivers at least once) changes nothing, and two
-deliveries racing each other apply once: the second waits on the unique index and
-fails. Events may arrive in any order; every effect is a state move that ignores
-stale reports and a ledger posting with a key of its own. Unknown events are logged
-and acknowledged.
+effect (the caller's unit of work), so a replay (Stripe delivers at least once) changes
+nothing, and two deliveries racing each other apply once: the second waits on the
+unique index and fails. Events may arrive in any order; every effect is a state move
+that ignores stale reports and a ledger posting with a key of its own. Unknown events
+are logged and acknowledged.
 """
 
 from __future__ import annotations

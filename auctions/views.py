@@ -53,6 +53,7 @@ from core.domain import DomainError, ValidationFailed
 from core.forms import FieldErrors, domain_errors, flatten_errors, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
+from core.uow import unit_of_work
 from listings import services as listings
 from payments import deposits
 from payments.models import DepositStatus
@@ -252,16 +253,17 @@ def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
     if errors or data is None:
         return _room(auction_id, errors=errors, status=422)
     try:
-        services.submit_deposit_receipt(
-            current_user,
-            auction_id,
-            stream=upload.stream,
-            filename=upload.filename,
-            bank_reference=data["bank_reference"],
-            folder=receipts_folder(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-            now=now(),
-        )
+        with unit_of_work():
+            services.submit_deposit_receipt(
+                current_user,
+                auction_id,
+                stream=upload.stream,
+                filename=upload.filename,
+                bank_reference=data["bank_reference"],
+                folder=receipts_folder(),
+                max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+                now=now(),
+            )
     except DomainError as error:
         return _room(auction_id, errors=domain_errors(error), status=int(error.status))
     flash(_("Receipt received. A reviewer will confirm the deposit."), "success")

@@ -131,6 +131,7 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
     from accounts.models import OrganisationKind
     from auctions import services
     from core.extensions import db
+    from core.uow import unit_of_work
     from listings.rules import ListingStatus
     from marketplace import create_app
     from payments import deposits
@@ -168,17 +169,18 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
             user = factories.seller(now, reviewer=reviewer, kind=OrganisationKind.ENTERPRISE)
             for auction_id in auctions:
                 deposit = services.join_auction(user, auction_id, now=now)
-                deposits.submit_receipt(
-                    user,
-                    deposit.id,
-                    stream=io.BytesIO(factories.PDF_BYTES),
-                    filename="receipt.pdf",
-                    bank_reference=f"BENCH-{user.id}",
-                    folder=deposits.receipt_folder(work / "uploads"),
-                    max_bytes=1_000_000,
-                    now=now,
-                )
-                deposits.confirm_deposit(reviewer, deposit.id, now=now)
+                with unit_of_work():
+                    deposits.submit_receipt(
+                        user,
+                        deposit.id,
+                        stream=io.BytesIO(factories.PDF_BYTES),
+                        filename="receipt.pdf",
+                        bank_reference=f"BENCH-{user.id}",
+                        folder=deposits.receipt_folder(work / "uploads"),
+                        max_bytes=1_000_000,
+                        now=now,
+                    )
+                    deposits.confirm_deposit(reviewer, deposit.id, now=now)
             token = accounts.issue_api_token(user, "bench", now=now)
             people.append((user.id, user.organisation_id, token))
         db.session.remove()

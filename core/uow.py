@@ -46,6 +46,7 @@ _AFTER_COMMIT = "uow_after_commit"
 _ON_ROLLBACK = "uow_on_rollback"
 _UNCOMMITTED = "uow_uncommitted"
 _DEPTH = "uow_depth"
+_COMMITTED = "uow_committed"  # after-commit steps whose commit has happened
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -63,8 +64,9 @@ def on_rollback(step: Step) -> None:
 def unit_of_work(*, writer: bool = False) -> Iterator[None]:
     """Open a unit of work: commit once at the end, roll back on an exception.
 
-    Inside another unit of work it joins that one: the outer one commits, or rolls
-    back if the exception reaches it.
+    The after-commit steps run once `commit()` has returned, so they may use the
+    session (in a transaction of their own). Inside another unit of work this one
+    joins it: the outer one commits, or rolls back if the exception reaches it.
     """
     session = db.session
     if session.info.get(_DEPTH):
@@ -85,6 +87,7 @@ def unit_of_work(*, writer: bool = False) -> Iterator[None]:
         session.info[_DEPTH] = 0
         session.rollback()
         raise
+    _run(session.info.pop(_COMMITTED, []), "after the commit")
 
 
 def _run(steps: list[Step], moment: str) -> None:
@@ -134,9 +137,8 @@ def _on_execute(state: ORMExecuteState) -> None:
 def _after_commit(session: Session) -> None:
     session.info.pop(_UNCOMMITTED, None)
     session.info.pop(_ON_ROLLBACK, None)
-    steps = session.info.pop(_AFTER_COMMIT, [])
-    if steps:
-        _run(steps, "after the commit")
+    # Run by unit_of_work once commit() has returned: here the session refuses SQL.
+    session.info.setdefault(_COMMITTED, []).extend(session.info.pop(_AFTER_COMMIT, []))
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -14,6 +14,7 @@ from flask_smorest import Blueprint
 
 from accounts.auth import api_reader, api_writer, require_token_for_writes
 from core.clock import now
+from core.uow import unit_of_work
 from listings.schemas import DomainErrorSchema
 from payments import offline, services, stripe_channel
 from payments.schemas import (
@@ -54,7 +55,12 @@ def money_flow(deal_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def pay_by_card(data: dict[str, Any], deal_id: int) -> Any:
     """The buyer pays what is due by card: send the payer to `checkout_url` (Stripe's page)."""
-    return services.start_card_payment(api_writer(), deal_id, now=now(), **data)
+    actor = api_writer()
+    # Two units of work: the pending payment is kept even when Stripe cannot be reached.
+    with unit_of_work():
+        payment = services.start_card_payment(actor, deal_id, now=now())
+    with unit_of_work():
+        return services.open_checkout(actor, payment.id, **data)
 
 
 @blp.route("/deals/<int:deal_id>/bank", methods=["POST"])
@@ -66,17 +72,18 @@ def pay_by_card(data: dict[str, Any], deal_id: int) -> Any:
 def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> Any:
     """The buyer reports a bank transfer of the price (multipart: amount_minor, bank_reference, receipt)."""
     upload = files["receipt"]
-    return offline.submit_receipt(
-        api_writer(),
-        deal_id,
-        amount_minor=form["amount_minor"],
-        stream=upload.stream,
-        filename=upload.filename or "",
-        bank_reference=form["bank_reference"],
-        folder=offline.receipt_folder(Path(current_app.config["UPLOAD_FOLDER"])),
-        max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-        now=now(),
-    )
+    with unit_of_work():
+        return offline.submit_receipt(
+            api_writer(),
+            deal_id,
+            amount_minor=form["amount_minor"],
+            stream=upload.stream,
+            filename=upload.filename or "",
+            bank_reference=form["bank_reference"],
+            folder=offline.receipt_folder(Path(current_app.config["UPLOAD_FOLDER"])),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
+        )
 
 
 @blp.route("/deals/<int:deal_id>/payouts", methods=["POST"])
@@ -85,7 +92,8 @@ def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> An
 @blp.doc(security=_TOKEN)
 def release_payouts(deal_id: int) -> Any:
     """A reviewer pays the seller and brokers once the buyer has paid everything due."""
-    return services.release_payouts(api_writer(), deal_id, now=now())
+    with unit_of_work():
+        return services.release_payouts(api_writer(), deal_id, now=now())
 
 
 @blp.route("/deposits/<int:deposit_id>/card", methods=["POST"])
@@ -95,7 +103,12 @@ def release_payouts(deal_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def deposit_by_card(data: dict[str, Any], deposit_id: int) -> Any:
     """Pay a deposit by card (held, or charged when the sale ends after the hold window)."""
-    return services.start_card_deposit(api_writer(), deposit_id, now=now(), **data)
+    actor = api_writer()
+    # Two units of work: the pending payment is kept even when Stripe cannot be reached.
+    with unit_of_work():
+        payment = services.start_card_deposit(actor, deposit_id, now=now())
+    with unit_of_work():
+        return services.open_checkout(actor, payment.id, **data)
 
 
 @blp.route("/review")
@@ -113,7 +126,8 @@ def review_queue() -> Any:
 @blp.doc(security=_TOKEN)
 def confirm(payment_id: int) -> Any:
     """A reviewer confirms a bank transfer found on the statement."""
-    return offline.confirm(api_writer(), payment_id, now=now())
+    with unit_of_work():
+        return offline.confirm(api_writer(), payment_id, now=now())
 
 
 @blp.route("/payments/<int:payment_id>/reject", methods=["POST"])
@@ -123,7 +137,8 @@ def confirm(payment_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def reject(data: dict[str, Any], payment_id: int) -> Any:
     """A reviewer refuses a receipt, with the reason."""
-    return offline.reject(api_writer(), payment_id, data["reason"], now=now())
+    with unit_of_work():
+        return offline.reject(api_writer(), payment_id, data["reason"], now=now())
 
 
 @blp.route("/payouts/<int:payout_id>/paid", methods=["POST"])
@@ -133,7 +148,10 @@ def reject(data: dict[str, Any], payment_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def payout_paid(data: dict[str, Any], payout_id: int) -> Any:
     """A reviewer records the bank transfer of a payout."""
-    return offline.record_bank_payout(api_writer(), payout_id, data["bank_reference"], now=now())
+    with unit_of_work():
+        return offline.record_bank_payout(
+            api_writer(), payout_id, data["bank_reference"], now=now()
+        )
 
 
 @blp.route("/payouts")
@@ -157,4 +175,8 @@ def my_payouts() -> Any:
 @blp.doc(security=_TOKEN)
 def onboarding(data: dict[str, Any]) -> Any:
     """An organisation's administrator gets Stripe's onboarding link for its payout account."""
-    return {"url": services.start_onboarding(api_writer(), now=now(), **data)}
+    actor, moment = api_writer(), now()
+    # Two steps: the connected account Stripe made is kept even when the link fails.
+    with unit_of_work():
+        account = services.open_connected_account(actor, now=moment)
+    return {"url": services.onboarding_link(account, now=moment, **data)}

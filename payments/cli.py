@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.clock import now
 from core.extensions import db
+from core.uow import unit_of_work
 from deals.models import Deal
 from payments import ledger, reconciliation, services, stripe_channel
 
@@ -70,11 +71,11 @@ def accrue_missing() -> None:
     """Post the accrual of deals made before the ledger existed (idempotent)."""
     moment = now()
     count = 0
-    for deal in db.session.scalars(select(Deal).order_by(Deal.id)):
-        if ledger.find(f"deal-{deal.id}-accrual") is None:
-            services.accrue(deal, now=moment)
-            if deal.status.value == "cancelled":
-                services.reverse(deal, now=moment)
-            count += 1
-    db.session.commit()
+    with unit_of_work():
+        for deal in db.session.scalars(select(Deal).order_by(Deal.id)):
+            if ledger.find(f"deal-{deal.id}-accrual") is None:
+                services.accrue(deal, now=moment)
+                if deal.status.value == "cancelled":
+                    services.reverse(deal, now=moment)
+                count += 1
     click.echo(f"Posted the accrual of {count} deal(s).")

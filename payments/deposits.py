@@ -12,11 +12,11 @@ in the same transaction: held, applied to the price, released, forfeited; for a 
 deposit the Stripe call it needs (capture, cancel, refund) is queued there too and made
 after the commit.
 
-Transactions: functions that other use cases compose (`require_deposit`,
-`settle`, `release_all`, `move_context`, `forfeit_for_deal`, `release_for_deal`)
-flush and leave the commit to their caller; the use cases a person performs on
-their own (`submit_receipt`, `confirm_deposit`, `reject_receipt`) commit.
-Every change of state is audited.
+Transactions: every function flushes and leaves the commit to the caller's unit of
+work, whether other use cases compose it (`require_deposit`, `settle`, `release_all`,
+`move_context`, `forfeit_for_deal`, `release_for_deal`) or a person performs it on its
+own (`submit_receipt`, `confirm_deposit`, `reject_receipt`). Every change of state is
+audited.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from core import storage
 from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.uow import after_commit, on_rollback
 from deals.models import Deal
 from payments import deposit_ledger
 from payments.models import Deposit, DepositStatus
@@ -188,7 +189,7 @@ def receipt_for_download(actor: User | None, deposit_id: int) -> Deposit:
 def require_deposit(
     actor: User, context_type: str, context_id: int, amount_minor: int, *, now: datetime
 ) -> Deposit:
-    """The actor's organisation owes a deposit in this context (idempotent; caller commits).
+    """The actor's organisation owes a deposit in this context (idempotent; flushes).
 
     A second call, even a concurrent one, returns the same row.
     """
@@ -254,9 +255,10 @@ def submit_receipt(
     max_bytes: int,
     now: datetime,
 ) -> Deposit:
-    """The bidder uploads the bank-transfer receipt (stored like evidence) and waits (commits).
+    """The bidder uploads the bank-transfer receipt (stored like evidence) and waits (flushes).
 
-    A new receipt replaces one still waiting for the reviewer; the old file goes after the commit.
+    A new receipt replaces one still waiting for the reviewer; the old file goes after the
+    caller's unit of work commits, the new one if it rolls back.
     """
     reference = (bank_reference or "").strip()
     if not reference:
@@ -275,38 +277,31 @@ def submit_receipt(
             status=deposit.status.value,
         )
     stored = storage.save_evidence(folder, stream, filename, max_bytes)
-    replaced = (
-        deposit.receipt_stored_name if deposit.status == DepositStatus.RECEIPT_SUBMITTED else None
+    on_rollback(lambda: storage.discard(folder, stored.stored_name))
+    if deposit.status == DepositStatus.RECEIPT_SUBMITTED and deposit.receipt_stored_name:
+        replaced = deposit.receipt_stored_name
+        after_commit(lambda: storage.discard(folder, replaced))
+    before = _snapshot(deposit)
+    deposit.receipt_name = stored.original_name
+    deposit.receipt_stored_name = stored.stored_name
+    deposit.receipt_sha256 = stored.sha256
+    deposit.bank_reference = reference
+    deposit.status = DepositStatus.RECEIPT_SUBMITTED
+    deposit.user_id = actor.id
+    _audit(
+        deposit,
+        "submit_receipt",
+        actor.id,
+        now,
+        before=before,
+        sha256=stored.sha256,
+        bank_reference=reference,
     )
-    try:
-        before = _snapshot(deposit)
-        deposit.receipt_name = stored.original_name
-        deposit.receipt_stored_name = stored.stored_name
-        deposit.receipt_sha256 = stored.sha256
-        deposit.bank_reference = reference
-        deposit.status = DepositStatus.RECEIPT_SUBMITTED
-        deposit.user_id = actor.id
-        _audit(
-            deposit,
-            "submit_receipt",
-            actor.id,
-            now,
-            before=before,
-            sha256=stored.sha256,
-            bank_reference=reference,
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        storage.discard(folder, stored.stored_name)
-        raise
-    if replaced:
-        storage.discard(folder, replaced)
     return deposit
 
 
 def confirm_deposit(reviewer: User, deposit_id: int, *, now: datetime) -> Deposit:
-    """A reviewer found the transfer on the bank statement: the deposit is held (commits)."""
+    """A reviewer found the transfer on the bank statement: the deposit is held (flushes)."""
     require_reviewer(reviewer)
     deposit = _lock(deposit_id)
     if deposit.status != DepositStatus.RECEIPT_SUBMITTED:
@@ -319,7 +314,6 @@ def confirm_deposit(reviewer: User, deposit_id: int, *, now: datetime) -> Deposi
     deposit.confirmed_by_id = reviewer.id
     _audit(deposit, "confirm", reviewer.id, now, before=before)
     deposit_ledger.held(deposit, now=now, actor_id=reviewer.id, source=Account.BANK)
-    db.session.commit()
     return deposit
 
 
@@ -356,7 +350,7 @@ def hold_by_card(
 
 
 def reject_receipt(reviewer: User, deposit_id: int, reason: str, *, now: datetime) -> Deposit:
-    """A reviewer refuses a receipt with the reason; the bidder may upload another (commits)."""
+    """A reviewer refuses a receipt with the reason; the bidder may upload another (flushes)."""
     require_reviewer(reviewer)
     if not (reason or "").strip():
         raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
@@ -368,7 +362,6 @@ def reject_receipt(reviewer: User, deposit_id: int, reason: str, *, now: datetim
     before = _snapshot(deposit)
     deposit.status = DepositStatus.REQUIRED
     _audit(deposit, "reject_receipt", reviewer.id, now, before=before, reason=reason.strip())
-    db.session.commit()
     return deposit
 
 

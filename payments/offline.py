@@ -2,7 +2,8 @@
 
 Deposits paid by bank keep their own flow (`payments.deposits.submit_receipt` /
 `confirm_deposit`), which posts to the same ledger; this module covers the price of a
-deal and the payouts a reviewer makes by bank. Each use case commits.
+deal and the payouts a reviewer makes by bank. Each use case flushes; the caller's unit
+of work commits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from accounts.services import require_reviewer
 from core import storage
 from core.domain import N_, NotFound, ValidationFailed
 from core.extensions import db
+from core.uow import on_rollback
 from payments import ledger, rules, services
 from payments.models import Payment, Payout
 from payments.rules import PaymentChannel, PaymentStatus, PayoutStatus
@@ -53,50 +55,48 @@ def submit_receipt(
     max_bytes: int,
     now: datetime,
 ) -> Payment:
-    """The buyer transferred (part of) what is due and uploads the receipt (commits)."""
+    """The buyer transferred (part of) what is due and uploads the receipt (flushes).
+
+    The stored file is removed if the caller's unit of work rolls back.
+    """
     reference = _reference(bank_reference)
     deal = services._buyer_deal(actor, deal_id)
     rules.check_payment_amount(amount_minor, ledger.amount_due(deal))
     stored = storage.save_evidence(folder, stream, filename, max_bytes)
-    try:
-        payment = Payment(
-            purpose="price",
-            deal_id=deal.id,
-            org_id=deal.buyer_org_id,
-            user_id=actor.id,
-            amount_minor=amount_minor,
-            currency=deal.currency,
-            channel=PaymentChannel.OFFLINE,
-            status=PaymentStatus.RECEIPT_SUBMITTED,
-            receipt_name=stored.original_name,
-            receipt_stored_name=stored.stored_name,
-            receipt_sha256=stored.sha256,
-            bank_reference=reference,
-            created_at=now,
-            updated_at=now,
-        )
-        db.session.add(payment)
-        db.session.flush()
-        services._audit(
-            "payment",
-            payment.id,
-            "submit_receipt",
-            actor.id,
-            now,
-            before=None,
-            after={
-                "status": payment.status.value,
-                "amount_minor": amount_minor,
-                "deal_id": deal.id,
-                "sha256": stored.sha256,
-                "bank_reference": reference,
-            },
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        storage.discard(folder, stored.stored_name)
-        raise
+    on_rollback(lambda: storage.discard(folder, stored.stored_name))
+    payment = Payment(
+        purpose="price",
+        deal_id=deal.id,
+        org_id=deal.buyer_org_id,
+        user_id=actor.id,
+        amount_minor=amount_minor,
+        currency=deal.currency,
+        channel=PaymentChannel.OFFLINE,
+        status=PaymentStatus.RECEIPT_SUBMITTED,
+        receipt_name=stored.original_name,
+        receipt_stored_name=stored.stored_name,
+        receipt_sha256=stored.sha256,
+        bank_reference=reference,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(payment)
+    db.session.flush()
+    services._audit(
+        "payment",
+        payment.id,
+        "submit_receipt",
+        actor.id,
+        now,
+        before=None,
+        after={
+            "status": payment.status.value,
+            "amount_minor": amount_minor,
+            "deal_id": deal.id,
+            "sha256": stored.sha256,
+            "bank_reference": reference,
+        },
+    )
     return payment
 
 
@@ -113,7 +113,7 @@ def _lock(payment_id: int) -> Payment:
 
 
 def confirm(reviewer: User, payment_id: int, *, now: datetime) -> Payment:
-    """A reviewer found the transfer on the bank statement: the payment is received (commits)."""
+    """A reviewer found the transfer on the bank statement: the payment is received (flushes)."""
     require_reviewer(reviewer)
     payment = _lock(payment_id)
     if payment.channel != PaymentChannel.OFFLINE:
@@ -121,12 +121,11 @@ def confirm(reviewer: User, payment_id: int, *, now: datetime) -> Payment:
     rules.check_move(payment.status, PaymentStatus.SUCCEEDED)
     payment.decided_by_id = reviewer.id
     services.record_price_received(payment, now=now, actor_id=reviewer.id)
-    db.session.commit()
     return payment
 
 
 def reject(reviewer: User, payment_id: int, reason: str, *, now: datetime) -> Payment:
-    """A reviewer refuses a receipt with the reason; the buyer may upload another (commits)."""
+    """A reviewer refuses a receipt with the reason; the buyer may upload another (flushes)."""
     require_reviewer(reviewer)
     if not (reason or "").strip():
         raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
@@ -149,7 +148,6 @@ def reject(reviewer: User, payment_id: int, reason: str, *, now: datetime) -> Pa
         after={"status": payment.status.value},
         reason=payment.decision_reason,
     )
-    db.session.commit()
     return payment
 
 
@@ -183,7 +181,7 @@ def payouts_to_make(reviewer: User) -> list[Payout]:
 def record_bank_payout(
     reviewer: User, payout_id: int, bank_reference: str, *, now: datetime
 ) -> Payout:
-    """A reviewer made the bank transfer of a payout and records its reference (commits)."""
+    """A reviewer made the bank transfer of a payout and records its reference (flushes)."""
     require_reviewer(reviewer)
     reference = _reference(bank_reference)
     payout = db.session.scalar(select(Payout).where(Payout.id == payout_id).with_for_update())
@@ -192,7 +190,6 @@ def record_bank_payout(
     if payout.status != PayoutStatus.PENDING:
         raise rules.PaymentStateError(N_("This payout is not waiting for a transfer."))
     services.payout_paid(payout, now=now, bank_reference=reference, actor_id=reviewer.id)
-    db.session.commit()
     return payout
 
 

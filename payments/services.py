@@ -1,9 +1,11 @@
 """Use cases of payments: the deal's accruals, paying by card, payouts, onboarding, money flow.
 
 Both channels write the same ledger (`ledger.post`); the offline channel's own use
-cases (receipts confirmed by a reviewer) live in `offline`. Functions that react to
-another domain's transaction (`accrue`, `reverse`) flush and never commit; the use
-cases a person performs commit.
+cases (receipts confirmed by a reviewer) live in `offline`. Every function here flushes
+and never commits: the caller's unit of work commits. Paying by card and setting up
+payouts take two units of work in sequence (our row is committed before Stripe is
+asked for its page): `start_card_deposit` / `start_card_payment` then `open_checkout`,
+and `open_connected_account` then `onboarding_link`.
 """
 
 from __future__ import annotations
@@ -330,32 +332,14 @@ def _reusable(payment: Payment | None, now: datetime) -> bool:
     )
 
 
-def _open_checkout(
-    payment: Payment, *, title: str, success_url: str, cancel_url: str, deal_id: int | None
-) -> Payment:
-    """Commit the payment first, then ask Stripe for its Checkout page (idempotent by payment id)."""
-    db.session.commit()
-    try:
-        session = stripe_channel.create_checkout_session(
-            payment, title=title, success_url=success_url, cancel_url=cancel_url, deal_id=deal_id
-        )
-    except stripe.StripeError as error:
-        # The payment stays pending without a page; the next click asks again, same key.
-        log.warning("Stripe Checkout for payment %s failed: %s", payment.id, error)
-        raise _stripe_unavailable() from error
-    payment.checkout_session_id = session.id
-    payment.checkout_url = getattr(session, "url", None) or success_url
-    db.session.commit()
-    return payment
-
-
-def start_card_deposit(
-    actor: User, deposit_id: int, *, now: datetime, success_url: str, cancel_url: str
-) -> Payment:
-    """Pay a deposit by card on Stripe's page (commits): a hold when the sale ends soon enough.
+def start_card_deposit(actor: User, deposit_id: int, *, now: datetime) -> Payment:
+    """Pay a deposit by card, first unit of work: the pending payment (flushes).
 
     The card is authorised only (manual capture) when the auction or listed sale ends
     within the card's capture window; otherwise it is charged and refunded if not applied.
+    A pending payment of the last 23 hours is reused. The caller commits it, then opens
+    Stripe's page with `open_checkout` in a second unit of work, so a payment Stripe
+    could not take stays pending and the next click asks again with the same key.
     """
     _require_stripe()
     deposit = own_deposit(actor, deposit_id)
@@ -372,15 +356,7 @@ def start_card_deposit(
         .limit(1)
     )
     if existing is not None and _reusable(existing, now):
-        if existing.checkout_url:
-            return existing
-        return _open_checkout(  # Stripe was down last time: ask again, same idempotency key
-            existing,
-            title=f"保证金 Deposit #{deposit.id}",
-            success_url=success_url,
-            cancel_url=cancel_url,
-            deal_id=None,
-        )
+        return existing
     ends_at = period_end_of(deposit) or now
     window = timedelta(hours=int(current_app.config.get("STRIPE_CAPTURE_WINDOW_HOURS", 144)))
     manual = rules.use_manual_capture(period_ends_at=ends_at, now=now, window=window)
@@ -408,13 +384,7 @@ def start_card_deposit(
         before=None,
         after={"deposit_id": deposit.id, "capture_method": payment.capture_method},
     )
-    return _open_checkout(
-        payment,
-        title=f"保证金 Deposit #{deposit.id}",
-        success_url=success_url,
-        cancel_url=cancel_url,
-        deal_id=None,
-    )
+    return payment
 
 
 def _buyer_deal(actor: User, deal_id: int) -> Deal:
@@ -430,10 +400,12 @@ def _buyer_deal(actor: User, deal_id: int) -> Deal:
     return deal
 
 
-def start_card_payment(
-    actor: User, deal_id: int, *, now: datetime, success_url: str, cancel_url: str
-) -> Payment:
-    """The buyer pays what is due on the deal by card on Stripe's page (commits)."""
+def start_card_payment(actor: User, deal_id: int, *, now: datetime) -> Payment:
+    """The buyer pays what is due by card, first unit of work: the pending payment (flushes).
+
+    As with `start_card_deposit`, the caller commits it, then opens Stripe's page with
+    `open_checkout` in a second unit of work.
+    """
     _require_stripe()
     deal = _buyer_deal(actor, deal_id)
     due = ledger.amount_due(deal)
@@ -449,15 +421,7 @@ def start_card_payment(
         .limit(1)
     )
     if existing is not None and _reusable(existing, now):
-        if existing.checkout_url:
-            return existing
-        return _open_checkout(  # Stripe was down last time: ask again, same idempotency key
-            existing,
-            title=deal.title,
-            success_url=success_url,
-            cancel_url=cancel_url,
-            deal_id=deal.id,
-        )
+        return existing
     payment = Payment(
         purpose="price",
         deal_id=deal.id,
@@ -474,13 +438,45 @@ def start_card_payment(
     db.session.add(payment)
     db.session.flush()
     _audit("payment", payment.id, "start", actor.id, now, before=None, after={"deal_id": deal.id})
-    return _open_checkout(
-        payment,
-        title=deal.title,
-        success_url=success_url,
-        cancel_url=cancel_url,
-        deal_id=deal.id,
-    )
+    return payment
+
+
+def open_checkout(actor: User, payment_id: int, *, success_url: str, cancel_url: str) -> Payment:
+    """Second unit of work of paying by card: Stripe's Checkout page for the pending payment.
+
+    Run after the payment is committed (`start_card_deposit`, `start_card_payment`).
+    A payment that has its page keeps it; one without (Stripe was down) asks again
+    with the same idempotency key (the payment's id). Flushes the page's URL.
+    """
+    _require_stripe()
+    payment = db.session.get(Payment, payment_id)
+    if (
+        payment is None
+        or payment.channel != PaymentChannel.STRIPE
+        or payment.org_id != _org_id(actor)
+    ):
+        raise NotFound(N_("No such payment."))
+    if payment.checkout_url:
+        return payment
+    if payment.purpose == "deposit":
+        title, deal_id = f"保证金 Deposit #{payment.deposit_id}", None
+    else:
+        deal = db.session.get(Deal, payment.deal_id)
+        if deal is None:
+            raise NotFound(N_("No such deal."))
+        title, deal_id = deal.title, deal.id
+    try:
+        session = stripe_channel.create_checkout_session(
+            payment, title=title, success_url=success_url, cancel_url=cancel_url, deal_id=deal_id
+        )
+    except stripe.StripeError as error:
+        # The payment stays pending without a page; the next click asks again, same key.
+        log.warning("Stripe Checkout for payment %s failed: %s", payment.id, error)
+        raise _stripe_unavailable() from error
+    payment.checkout_session_id = session.id
+    payment.checkout_url = getattr(session, "url", None) or success_url
+    db.session.flush()
+    return payment
 
 
 def record_price_received(payment: Payment, *, now: datetime, actor_id: int | None) -> None:
@@ -604,7 +600,7 @@ def card_refunded(payment: Payment, *, now: datetime) -> str:
 
 
 def apply_operation_result(operation: StripeOperation, result: Any, *, now: datetime) -> None:
-    """Our queued call succeeded: record what it changed (flushes; the executor commits)."""
+    """Our queued call succeeded: record what it changed (flushes; the runner commits)."""
     if operation.kind in ("capture", "cancel", "refund"):
         payment = db.session.get(Payment, operation.payment_id)
         if payment is None:
@@ -631,44 +627,65 @@ def connected_account_of(org_id: int | None) -> ConnectedAccount | None:
     return db.session.scalar(select(ConnectedAccount).where(ConnectedAccount.org_id == org_id))
 
 
-def start_onboarding(actor: User, *, now: datetime, refresh_url: str, return_url: str) -> str:
-    """An organisation's administrator opens Stripe's onboarding (commits); returns its URL."""
-    _require_stripe()
+def _payout_admin_org(actor: User) -> int:
     org_id = _org_id(actor)
     if org_id is None or not actor.is_org_admin:
         raise PermissionDenied(
             N_("Only an administrator of your organisation can set up its payouts.")
         )
+    return org_id
+
+
+def open_connected_account(actor: User, *, now: datetime) -> ConnectedAccount:
+    """Payouts set-up, first unit of work: the organisation's connected account (flushes).
+
+    An administrator's organisation without one gets an Express account on Stripe and
+    its row here. The caller commits it before asking for `onboarding_link`, so an
+    account Stripe made is kept even when the link cannot be had just then.
+    """
+    _require_stripe()
+    org_id = _payout_admin_org(actor)
     account = connected_account_of(org_id)
-    if account is None:
-        try:
-            created = stripe_channel.create_connected_account(
-                org_id, email=actor.email, country=current_app.config.get("STRIPE_CONNECT_COUNTRY")
-            )
-        except stripe.StripeError as error:
-            log.warning("Stripe account for organisation %s failed: %s", org_id, error)
-            raise _stripe_unavailable() from error
-        account = ConnectedAccount(
-            org_id=org_id,
-            stripe_account_id=created.id,
-            details_submitted=bool(getattr(created, "details_submitted", False)),
-            charges_enabled=bool(getattr(created, "charges_enabled", False)),
-            payouts_enabled=bool(getattr(created, "payouts_enabled", False)),
-            created_at=now,
-            updated_at=now,
+    if account is not None:
+        return account
+    try:
+        created = stripe_channel.create_connected_account(
+            org_id, email=actor.email, country=current_app.config.get("STRIPE_CONNECT_COUNTRY")
         )
-        db.session.add(account)
-        db.session.flush()
-        _audit(
-            "connected_account",
-            account.id,
-            "create",
-            actor.id,
-            now,
-            before=None,
-            after={"org_id": org_id, "stripe_account_id": account.stripe_account_id},
-        )
-        db.session.commit()
+    except stripe.StripeError as error:
+        log.warning("Stripe account for organisation %s failed: %s", org_id, error)
+        raise _stripe_unavailable() from error
+    account = ConnectedAccount(
+        org_id=org_id,
+        stripe_account_id=created.id,
+        details_submitted=bool(getattr(created, "details_submitted", False)),
+        charges_enabled=bool(getattr(created, "charges_enabled", False)),
+        payouts_enabled=bool(getattr(created, "payouts_enabled", False)),
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(account)
+    db.session.flush()
+    _audit(
+        "connected_account",
+        account.id,
+        "create",
+        actor.id,
+        now,
+        before=None,
+        after={"org_id": org_id, "stripe_account_id": account.stripe_account_id},
+    )
+    return account
+
+
+def onboarding_link(
+    account: ConnectedAccount, *, now: datetime, refresh_url: str, return_url: str
+) -> str:
+    """Payouts set-up, second step: Stripe's one-time onboarding URL (writes nothing).
+
+    Takes the account `open_connected_account` returned, once its unit of work committed.
+    """
+    org_id = account.org_id
     try:
         link = stripe_channel.create_account_link(
             account.stripe_account_id,
@@ -734,7 +751,7 @@ def _paid_by_card(deal_id: int) -> bool:
 
 
 def release_payouts(actor: User, deal_id: int, *, now: datetime) -> list[Payout]:
-    """A reviewer pays the seller and the brokers what the ledger owes them (commits).
+    """A reviewer pays the seller and the brokers what the ledger owes them (flushes).
 
     Allowed once nothing is due from the buyer. Money paid by card goes by Stripe transfer
     (blocked until the payee's onboarding is complete); money paid by bank goes by bank
@@ -806,7 +823,6 @@ def release_payouts(actor: User, deal_id: int, *, now: datetime) -> list[Payout]
                 "transfer", f"payout-{payout.id}-transfer", now=now, payout_id=payout.id
             )
         made.append(payout)
-    db.session.commit()
     return made
 
 

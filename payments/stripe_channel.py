@@ -6,11 +6,15 @@ set; STRIPE_API_BASE points the client elsewhere (stripe-mock in the tests).
 Calls that follow a decision of ours (capture a deposit, cancel or refund it, transfer
 a payout) are never made inside the deciding transaction: the transaction writes a
 `StripeOperation` row (pending) whose `key` is the idempotency key, and the call is made
-after the commit (`run_pending`: at the end of the request, and by `flask payments
-retry` from cron). If the process dies after Stripe acted but before our commit, the
-row is still pending; the retry sends the same key and Stripe answers with the first
-result instead of acting again. Its effect on our side (status, ledger) is posted under
-keys of its own, so the webhook that reports the same thing changes nothing twice.
+after the commit (`run_pending`: at the end of a request whose unit of work committed
+such a row, and by `flask payments retry` from cron). The rows stay the queue rather
+than after-commit steps of their own: they survive a crash between our commit and the
+call, and an after-commit step cannot read them (the session emits no SQL inside its
+commit), so the step only marks the request for a pass at its end. If the process dies
+after Stripe acted but before our commit, the row is still pending; the retry sends the
+same key and Stripe answers with the first result instead of acting again. Its effect on
+our side (status, ledger) is posted under keys of its own, so the webhook that reports
+the same thing changes nothing twice.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from flask import current_app, g, has_app_context
 from sqlalchemy import select
 
 from core.extensions import db
+from core.uow import after_commit, unit_of_work
 from payments.models import Payment, Payout, StripeOperation
 from payments.rules import OperationStatus
 
@@ -100,9 +105,14 @@ def enqueue(
     )
     db.session.add(operation)
     db.session.flush()
+    after_commit(_mark_request)
+    return operation
+
+
+def _mark_request() -> None:
+    """After the commit: the request that queued a call makes it on its way out."""
     if has_app_context():
         g.stripe_operations_pending = True
-    return operation
 
 
 def supersede(key: str, *, now: datetime) -> bool:
@@ -203,10 +213,11 @@ class RunReport:
 
 
 def execute(operation_id: int, *, now: datetime) -> str:
-    """Make one queued call and apply its effect in one transaction; 'done', 'failed' or 'pending'.
+    """Make one queued call and apply its effect; 'done', 'failed' or 'pending' (flushes).
 
     A transient failure (network, Stripe 5xx, rate limit) leaves the row pending for the
-    next pass; a refusal marks it failed for a person to look at.
+    next pass; a refusal marks it failed for a person to look at. Either way the attempt
+    is recorded: the caller's unit of work commits it (`run_pending` opens one per call).
     """
     from payments import services
 
@@ -217,7 +228,6 @@ def execute(operation_id: int, *, now: datetime) -> str:
         .execution_options(populate_existing=True)
     )
     if operation is None or operation.status != OperationStatus.PENDING:
-        db.session.rollback()
         return operation.status.value if operation is not None else "missing"
     operation.attempts += 1
     try:
@@ -227,32 +237,29 @@ def execute(operation_id: int, *, now: datetime) -> str:
         operation.last_error = str(error)[:2000]
         operation.done_at = now
         log.warning("Stripe refused %s: %s", operation.key, error)
-        db.session.commit()
         return "failed"
     except stripe.StripeError as error:
         operation.last_error = str(error)[:2000]
         log.warning("Stripe call %s will be retried: %s", operation.key, error)
-        db.session.commit()
         return "pending"
     operation.status = OperationStatus.DONE
     operation.done_at = now
     operation.stripe_object_id = getattr(result, "id", None)
     services.apply_operation_result(operation, result, now=now)
-    db.session.commit()
     return "done"
 
 
 def run_pending(*, now: datetime, limit: int = 100) -> RunReport:
-    """Make every queued call (each in its own transaction)."""
+    """Make every queued call, each in a unit of work of its own (the queue's runner)."""
     report = RunReport()
     if not enabled():
         return report
     for operation in pending_operations(limit):
         key = operation.key
         try:
-            outcome = execute(operation.id, now=now)
+            with unit_of_work():
+                outcome = execute(operation.id, now=now)
         except Exception:  # one broken row must not stop the others
-            db.session.rollback()
             log.exception("Stripe operation %s crashed", key)
             outcome = "pending"
         {"done": report.done, "failed": report.failed}.get(outcome, report.retry_later).append(key)
@@ -260,13 +267,12 @@ def run_pending(*, now: datetime, limit: int = 100) -> RunReport:
 
 
 def run_after_request(now: datetime) -> None:
-    """Make the calls this request queued, without ever failing the response."""
+    """Make the calls this request committed to the queue, without ever failing the response."""
     if not (has_app_context() and g.pop("stripe_operations_pending", False)):
         return
     try:
         run_pending(now=now, limit=20)
     except Exception:  # the cron pass will make them
-        db.session.rollback()
         log.exception("Stripe operations left for the next pass")
 
 

@@ -32,6 +32,7 @@ from core.files import send_document
 from core.forms import FieldErrors, domain_errors
 from core.money import from_yuan_text
 from core.storage import evidence_path
+from core.uow import unit_of_work
 from payments import deposits, diagram, ledger, offline, services, stripe_channel, webhooks
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
@@ -102,13 +103,16 @@ def deal(deal_id: int) -> Any:
 def pay_by_card(deal_id: int) -> WerkzeugResponse:
     """The buyer goes to Stripe's Checkout page to pay what is due."""
     try:
-        payment = services.start_card_payment(
-            current_user,
-            deal_id,
-            now=now(),
-            success_url=url_for("payments.deal", deal_id=deal_id, paid="card", _external=True),
-            cancel_url=url_for("payments.deal", deal_id=deal_id, _external=True),
-        )
+        # Two units of work: the pending payment is kept even when Stripe cannot be reached.
+        with unit_of_work():
+            payment = services.start_card_payment(current_user, deal_id, now=now())
+        with unit_of_work():
+            payment = services.open_checkout(
+                current_user,
+                payment.id,
+                success_url=url_for("payments.deal", deal_id=deal_id, paid="card", _external=True),
+                cancel_url=url_for("payments.deal", deal_id=deal_id, _external=True),
+            )
     except NotFound:
         raise
     except DomainError as error:
@@ -132,17 +136,18 @@ def pay_by_bank(deal_id: int) -> Any:
         amount = _amount(request.form.get("amount", ""))
         if upload is None or not upload.filename:
             raise ValidationFailed(N_("Choose a file to upload."), field="receipt")
-        offline.submit_receipt(
-            current_user,
-            deal_id,
-            amount_minor=amount,
-            stream=cast(BinaryIO, upload.stream),
-            filename=upload.filename,
-            bank_reference=request.form.get("bank_reference", ""),
-            folder=offline.receipt_folder(_upload_root()),
-            max_bytes=_max_bytes(),
-            now=now(),
-        )
+        with unit_of_work():
+            offline.submit_receipt(
+                current_user,
+                deal_id,
+                amount_minor=amount,
+                stream=cast(BinaryIO, upload.stream),
+                filename=upload.filename,
+                bank_reference=request.form.get("bank_reference", ""),
+                folder=offline.receipt_folder(_upload_root()),
+                max_bytes=_max_bytes(),
+                now=now(),
+            )
     except NotFound:
         raise
     except DomainError as error:
@@ -156,7 +161,8 @@ def pay_by_bank(deal_id: int) -> Any:
 def release_payouts(deal_id: int) -> WerkzeugResponse:
     """A reviewer pays the seller and the brokers what the ledger owes them."""
     try:
-        made = services.release_payouts(current_user, deal_id, now=now())
+        with unit_of_work():
+            made = services.release_payouts(current_user, deal_id, now=now())
     except NotFound:
         raise
     except DomainError as error:
@@ -208,15 +214,18 @@ def deposit(deposit_id: int) -> Any:
 def deposit_by_card(deposit_id: int) -> WerkzeugResponse:
     """Go to Stripe's Checkout page to pay (or have held) the deposit."""
     try:
-        payment = services.start_card_deposit(
-            current_user,
-            deposit_id,
-            now=now(),
-            success_url=url_for(
-                "payments.deposit", deposit_id=deposit_id, paid="card", _external=True
-            ),
-            cancel_url=url_for("payments.deposit", deposit_id=deposit_id, _external=True),
-        )
+        # Two units of work: the pending payment is kept even when Stripe cannot be reached.
+        with unit_of_work():
+            payment = services.start_card_deposit(current_user, deposit_id, now=now())
+        with unit_of_work():
+            payment = services.open_checkout(
+                current_user,
+                payment.id,
+                success_url=url_for(
+                    "payments.deposit", deposit_id=deposit_id, paid="card", _external=True
+                ),
+                cancel_url=url_for("payments.deposit", deposit_id=deposit_id, _external=True),
+            )
     except NotFound:
         raise
     except DomainError as error:
@@ -236,16 +245,17 @@ def deposit_by_bank(deposit_id: int) -> Any:
     try:
         if upload is None or not upload.filename:
             raise ValidationFailed(N_("Choose a file to upload."), field="receipt")
-        deposits.submit_receipt(
-            current_user,
-            deposit_id,
-            stream=cast(BinaryIO, upload.stream),
-            filename=upload.filename,
-            bank_reference=request.form.get("bank_reference", ""),
-            folder=deposits.receipt_folder(_upload_root()),
-            max_bytes=_max_bytes(),
-            now=now(),
-        )
+        with unit_of_work():
+            deposits.submit_receipt(
+                current_user,
+                deposit_id,
+                stream=cast(BinaryIO, upload.stream),
+                filename=upload.filename,
+                bank_reference=request.form.get("bank_reference", ""),
+                folder=deposits.receipt_folder(_upload_root()),
+                max_bytes=_max_bytes(),
+                now=now(),
+            )
     except NotFound:
         raise
     except DomainError as error:
@@ -272,10 +282,14 @@ def payouts() -> str:
 @login_required
 def onboarding() -> WerkzeugResponse:
     """Open Stripe's onboarding for the organisation's connected account."""
+    moment = now()
     try:
-        link = services.start_onboarding(
-            current_user,
-            now=now(),
+        # Two steps: the connected account Stripe made is kept even when the link fails.
+        with unit_of_work():
+            account = services.open_connected_account(current_user, now=moment)
+        link = services.onboarding_link(
+            account,
+            now=moment,
             refresh_url=url_for("payments.payouts", _external=True),
             return_url=url_for("payments.payouts", onboarded=1, _external=True),
         )
@@ -305,7 +319,8 @@ def review() -> str:
 def confirm(payment_id: int) -> WerkzeugResponse:
     """The transfer is on the bank statement: the payment is received."""
     try:
-        offline.confirm(current_user, payment_id, now=now())
+        with unit_of_work():
+            offline.confirm(current_user, payment_id, now=now())
     except DomainError as error:
         flash(error.text(_), "danger")
     else:
@@ -318,7 +333,8 @@ def confirm(payment_id: int) -> WerkzeugResponse:
 def reject(payment_id: int) -> WerkzeugResponse:
     """The transfer is not on the statement: the buyer is told why."""
     try:
-        offline.reject(current_user, payment_id, request.form.get("reason", ""), now=now())
+        with unit_of_work():
+            offline.reject(current_user, payment_id, request.form.get("reason", ""), now=now())
     except DomainError as error:
         flash(error.text(_), "danger")
     else:
@@ -331,9 +347,10 @@ def reject(payment_id: int) -> WerkzeugResponse:
 def payout_paid(payout_id: int) -> WerkzeugResponse:
     """The reviewer made the bank transfer of a payout."""
     try:
-        offline.record_bank_payout(
-            current_user, payout_id, request.form.get("bank_reference", ""), now=now()
-        )
+        with unit_of_work():
+            offline.record_bank_payout(
+                current_user, payout_id, request.form.get("bank_reference", ""), now=now()
+            )
     except DomainError as error:
         flash(error.text(_), "danger")
     else:
@@ -351,11 +368,12 @@ def stripe_webhook() -> tuple[dict[str, str], int]:
     if not stripe_channel.enabled():
         return {"error": "stripe is off"}, 404
     try:
-        outcome = webhooks.receive(
-            request.get_data(cache=False),
-            request.headers.get("Stripe-Signature"),
-            now=now(),
-        )
+        with unit_of_work():
+            outcome = webhooks.receive(
+                request.get_data(cache=False),
+                request.headers.get("Stripe-Signature"),
+                now=now(),
+            )
     except webhooks.BadSignature:
         return {"error": "bad signature"}, 400
     return {"outcome": outcome}, 200

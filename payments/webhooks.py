@@ -1,11 +1,11 @@
 """Stripe webhooks: the raw body verified with the signing secret, each event applied once.
 
 The event's id is stored under a unique constraint in the same transaction as its
-effect, so a replay (Stripe delivers at least once) changes nothing, and two
-deliveries racing each other apply once: the second waits on the unique index and
-fails. Events may arrive in any order; every effect is a state move that ignores
-stale reports and a ledger posting with a key of its own. Unknown events are logged
-and acknowledged.
+effect (the caller's unit of work), so a replay (Stripe delivers at least once) changes
+nothing, and two deliveries racing each other apply once: the second waits on the
+unique index and fails. Events may arrive in any order; every effect is a state move
+that ignores stale reports and a ledger posting with a key of its own. Unknown events
+are logged and acknowledged.
 """
 
 from __future__ import annotations
@@ -86,14 +86,16 @@ def verify(raw_body: bytes, signature: str | None) -> Any:
 
 
 def receive(raw_body: bytes, signature: str | None, *, now: datetime) -> str:
-    """Verify, then apply the event once (commits); returns what happened."""
+    """Verify, then apply the event once (flushes; the caller's unit of work commits).
+
+    Returns what happened: a replay only rolls back the savepoint of its event's row.
+    """
     event = verify(raw_body, signature)
     record = StripeEvent(event_id=event.id, type=event.type, outcome="", received_at=now)
     try:
         with db.session.begin_nested():
             db.session.add(record)
     except IntegrityError:
-        db.session.rollback()
         return "duplicate"
     handler = HANDLERS.get(event.type)
     if handler is None:
@@ -102,5 +104,4 @@ def receive(raw_body: bytes, signature: str | None, *, now: datetime) -> str:
     else:
         obj = event.data.object
         record.outcome = handler(obj.to_dict() if hasattr(obj, "to_dict") else dict(obj), now)[:200]
-    db.session.commit()
     return record.outcome

@@ -16,6 +16,7 @@ from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.forms import FieldErrors, domain_errors, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
+from core.uow import unit_of_work
 from core.workdays import market_calendar
 from listings import services as listings
 from trading import notices as publicity
@@ -256,16 +257,17 @@ def upload_receipt(sale_id: int) -> Response | tuple[str, int]:
             raise NotFound(N_("Register your intent first."))
         if upload is None or not upload.filename:
             raise ValidationFailed(N_("Choose a file to upload."), field="file")
-        deposits.submit_receipt(
-            current_user,
-            deposit.id,
-            stream=upload.stream,
-            filename=upload.filename,
-            bank_reference=request.form.get("bank_reference", ""),
-            folder=deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"]),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-            now=now(),
-        )
+        with unit_of_work():
+            deposits.submit_receipt(
+                current_user,
+                deposit.id,
+                stream=upload.stream,
+                filename=upload.filename,
+                bank_reference=request.form.get("bank_reference", ""),
+                folder=deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"]),
+                max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+                now=now(),
+            )
     except DomainError as error:
         return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
     flash(_("Receipt received. A reviewer will confirm the deposit."), "success")

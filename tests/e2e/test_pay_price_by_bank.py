@@ -22,6 +22,7 @@ from accounts.models import OrganisationKind
 from accounts.services import create_platform_user
 from auctions import bidding, closing, services
 from core.extensions import db
+from core.uow import unit_of_work
 from deals.models import Deal
 from listings.rules import ListingStatus
 from payments import deposits
@@ -65,17 +66,18 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
             now=start,
         )
         deposit = services.join_auction(buyer, auction.id, now=start)
-        deposits.submit_receipt(
-            buyer,
-            deposit.id,
-            stream=io.BytesIO(PDF_BYTES),
-            filename="deposit.pdf",
-            bank_reference="DEP-1",
-            folder=Path(app.config["UPLOAD_FOLDER"]) / "deposits",
-            max_bytes=1_000_000,
-            now=start,
-        )
-        deposits.confirm_deposit(reviewer, deposit.id, now=start)
+        with unit_of_work():
+            deposits.submit_receipt(
+                buyer,
+                deposit.id,
+                stream=io.BytesIO(PDF_BYTES),
+                filename="deposit.pdf",
+                bank_reference="DEP-1",
+                folder=Path(app.config["UPLOAD_FOLDER"]) / "deposits",
+                max_bytes=1_000_000,
+                now=start,
+            )
+            deposits.confirm_deposit(reviewer, deposit.id, now=start)
         bidding.place_bid(buyer, auction.id, 10_000_000, now=start)
         assert closing.close_auction(auction.id, now=clock.advance(hours=31))
         deal_id = db.session.scalar(

@@ -16,6 +16,7 @@ from accounts.models import OrganisationKind, User
 from auctions import services
 from auctions.models import Auction
 from core.extensions import db
+from core.uow import unit_of_work
 from listings.models import Listing
 from listings.rules import ListingStatus
 from marketplace import create_app
@@ -50,17 +51,18 @@ class Market:
 def hold_deposit(user: User, auction_id: int, reviewer: User, folder: Path, now: datetime) -> None:
     """Lodge, upload a receipt and have a reviewer confirm the deposit."""
     deposit = services.join_auction(user, auction_id, now=now)
-    deposits.submit_receipt(
-        user,
-        deposit.id,
-        stream=io.BytesIO(factories.PDF_BYTES),
-        filename="回单.pdf",
-        bank_reference=f"BANK-{user.id}",
-        folder=folder,
-        max_bytes=1_000_000,
-        now=now,
-    )
-    deposits.confirm_deposit(reviewer, deposit.id, now=now)
+    with unit_of_work():
+        deposits.submit_receipt(
+            user,
+            deposit.id,
+            stream=io.BytesIO(factories.PDF_BYTES),
+            filename="回单.pdf",
+            bank_reference=f"BANK-{user.id}",
+            folder=folder,
+            max_bytes=1_000_000,
+            now=now,
+        )
+        deposits.confirm_deposit(reviewer, deposit.id, now=now)
 
 
 def make_market(

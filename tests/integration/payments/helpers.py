@@ -27,6 +27,7 @@ from flask.testing import FlaskClient
 from accounts.models import OrganisationKind, User
 from auctions import services
 from auctions.models import Auction
+from core.uow import unit_of_work
 from listings.models import Listing
 from listings.rules import ListingStatus
 from payments import deposits, stripe_channel
@@ -69,10 +70,11 @@ class AuctionMarket:
 
     def bidder(self, *, name: str | None = None) -> User:
         """A verified enterprise that has joined the auction (deposit required, not paid)."""
-        user = factories.seller(
-            self.now, reviewer=self.reviewer, kind=OrganisationKind.ENTERPRISE, name=name
-        )
-        services.join_auction(user, self.auction.id, now=self.now)
+        with unit_of_work():
+            user = factories.seller(
+                self.now, reviewer=self.reviewer, kind=OrganisationKind.ENTERPRISE, name=name
+            )
+            services.join_auction(user, self.auction.id, now=self.now)
         return user
 
     def deposit_of(self, user: User) -> Deposit:
@@ -81,41 +83,44 @@ class AuctionMarket:
         return deposit
 
     def pay_deposit_by_bank(self, user: User) -> Deposit:
-        """Upload a receipt and have the reviewer confirm it."""
+        """Upload a receipt and have the reviewer confirm it (a unit of work each, as the pages)."""
         deposit = self.deposit_of(user)
-        deposits.submit_receipt(
-            user,
-            deposit.id,
-            stream=io.BytesIO(factories.PDF_BYTES),
-            filename="回单.pdf",
-            bank_reference=f"BANK-{user.id}",
-            folder=self.folder,
-            max_bytes=1_000_000,
-            now=self.now,
-        )
-        return deposits.confirm_deposit(self.reviewer, deposit.id, now=self.now)
+        with unit_of_work():
+            deposits.submit_receipt(
+                user,
+                deposit.id,
+                stream=io.BytesIO(factories.PDF_BYTES),
+                filename="回单.pdf",
+                bank_reference=f"BANK-{user.id}",
+                folder=self.folder,
+                max_bytes=1_000_000,
+                now=self.now,
+            )
+        with unit_of_work():
+            return deposits.confirm_deposit(self.reviewer, deposit.id, now=self.now)
 
 
 def make_auction(now: datetime, upload_folder: Path, *, hours: float = 48) -> AuctionMarket:
-    """A published listing of a university, auctioned now for `hours` (deposit 10 %)."""
-    reviewer = factories.platform_reviewer(now)
-    seller = factories.seller(now, reviewer=reviewer)
-    listing = factories.listing(
-        seller, now, status=ListingStatus.PUBLISHED, folder=upload_folder, reviewer=reviewer
-    )
-    auction = services.create_auction(
-        seller,
-        listing.id,
-        services.AuctionInput(
-            starting_price_minor=START,
-            increment_minor=INC,
-            starts_at=now,
-            ends_at=now + timedelta(hours=hours),
-            reserve_price_minor=None,
-            deposit_bps=1000,
-        ),
-        now=now,
-    )
+    """A published listing of a university, auctioned now for `hours` (deposit 10 %; committed)."""
+    with unit_of_work():
+        reviewer = factories.platform_reviewer(now)
+        seller = factories.seller(now, reviewer=reviewer)
+        listing = factories.listing(
+            seller, now, status=ListingStatus.PUBLISHED, folder=upload_folder, reviewer=reviewer
+        )
+        auction = services.create_auction(
+            seller,
+            listing.id,
+            services.AuctionInput(
+                starting_price_minor=START,
+                increment_minor=INC,
+                starts_at=now,
+                ends_at=now + timedelta(hours=hours),
+                reserve_price_minor=None,
+                deposit_bps=1000,
+            ),
+            now=now,
+        )
     return AuctionMarket(seller, reviewer, listing, auction, upload_folder.parent / "deposits", now)
 
 

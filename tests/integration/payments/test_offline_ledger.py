@@ -12,9 +12,11 @@ from auctions import bidding, closing
 from brokers import settlement
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.storage import evidence_path
+from core.uow import unit_of_work
 from deals import services as deals
 from deals.models import Deal, DealStatus
-from payments import ledger, offline, services
+from payments import deposits, ledger, offline, services
 from payments.models import DepositStatus, LedgerLeg, LedgerTransaction, Payout
 from payments.rules import Account, EntryKind, PaymentStatus, PayoutStatus
 from tests import factories
@@ -106,15 +108,15 @@ def test_the_price_cannot_be_overpaid_or_paid_by_the_seller(auction_market, cloc
     m = auction_market
     winner = m.bidder()
     m.pay_deposit_by_bank(winner)
-    bidding.place_bid(winner, m.auction.id, START, now=clock())
-    deal = _close(m, clock)
+    with unit_of_work():
+        bidding.place_bid(winner, m.auction.id, START, now=clock())
+        deal = _close(m, clock)
     due = services.money_flow(winner, deal.id).due
-    with pytest.raises(ValidationFailed) as too_much:
+    with pytest.raises(ValidationFailed) as too_much, unit_of_work():
         _pay_by_bank(m, winner, deal, due + 1, clock)
     assert too_much.value.field == "amount"
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied), unit_of_work():
         _pay_by_bank(m, m.seller, deal, due, clock)
-    db.session.rollback()
     assert services.money_flow(winner, deal.id).payments == []
 
 
@@ -122,16 +124,18 @@ def test_a_rejected_receipt_changes_no_balance(auction_market, clock) -> None:
     m = auction_market
     winner = m.bidder()
     m.pay_deposit_by_bank(winner)
-    bidding.place_bid(winner, m.auction.id, START, now=clock())
-    deal = _close(m, clock)
+    with unit_of_work():
+        bidding.place_bid(winner, m.auction.id, START, now=clock())
+        deal = _close(m, clock)
     due = services.money_flow(winner, deal.id).due
-    payment = _pay_by_bank(m, winner, deal, due, clock)
-    with pytest.raises(ValidationFailed):
+    with unit_of_work():
+        payment = _pay_by_bank(m, winner, deal, due, clock)
+    with pytest.raises(ValidationFailed), unit_of_work():
         offline.reject(m.reviewer, payment.id, "  ", now=clock())
-    db.session.rollback()
-    offline.reject(m.reviewer, payment.id, "银行流水中没有这笔转账", now=clock())
+    with unit_of_work():
+        offline.reject(m.reviewer, payment.id, "银行流水中没有这笔转账", now=clock())
     assert services.money_flow(winner, deal.id).due == due
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError), unit_of_work():
         offline.confirm(m.reviewer, payment.id, now=clock())
 
 
@@ -238,14 +242,14 @@ def test_payouts_wait_until_the_buyer_has_paid(auction_market, clock) -> None:
     m = auction_market
     winner = m.bidder()
     m.pay_deposit_by_bank(winner)
-    bidding.place_bid(winner, m.auction.id, START, now=clock())
-    deal = _close(m, clock)
-    with pytest.raises(DomainError) as refused:
+    with unit_of_work():
+        bidding.place_bid(winner, m.auction.id, START, now=clock())
+        deal = _close(m, clock)
+    with pytest.raises(DomainError) as refused, unit_of_work():
         services.release_payouts(m.reviewer, deal.id, now=clock())
     assert refused.value.code == "payment_outstanding"
-    db.session.rollback()
     assert db.session.scalars(select(Payout)).all() == []
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied), unit_of_work():
         services.release_payouts(m.seller, deal.id, now=clock())
 
 
@@ -299,3 +303,49 @@ def test_offline_deals_are_accrued_too(db_session, clock) -> None:
         == EntryKind.ACCRUAL
     )
     assert deal.status == DealStatus.SIGNED and ledger.check_all() == []
+
+
+def test_a_receipt_is_removed_when_its_payment_is_not_saved(auction_market, clock) -> None:
+    m = auction_market
+    winner = m.bidder()
+    m.pay_deposit_by_bank(winner)
+    with unit_of_work():
+        bidding.place_bid(winner, m.auction.id, START, now=clock())
+        deal = _close(m, clock)
+    folder = offline.receipt_folder(m.folder.parent)
+    with pytest.raises(RuntimeError), unit_of_work():
+        stored = _pay_by_bank(m, winner, deal, 100_000, clock).receipt_stored_name
+        assert stored is not None and evidence_path(folder, stored).exists()
+        raise RuntimeError("the request fails after the upload")
+    assert not evidence_path(folder, stored).exists()
+    assert services.money_flow(winner, deal.id).payments == []
+
+
+def test_a_replaced_deposit_receipt_is_removed_once_the_new_one_is_saved(
+    auction_market, clock
+) -> None:
+    m = auction_market
+    bidder = m.bidder()
+    deposit_id = m.deposit_of(bidder).id
+
+    def upload(reference: str) -> str:
+        deposit = deposits.submit_receipt(
+            bidder,
+            deposit_id,
+            stream=io.BytesIO(factories.PDF_BYTES),
+            filename="回单.pdf",
+            bank_reference=reference,
+            folder=m.folder,
+            max_bytes=1_000_000,
+            now=clock(),
+        )
+        assert deposit.receipt_stored_name is not None
+        return deposit.receipt_stored_name
+
+    with unit_of_work():
+        first = upload("BANK-1")
+    with unit_of_work():
+        second = upload("BANK-2")
+        assert evidence_path(m.folder, first).exists()  # until the new one is committed
+    assert not evidence_path(m.folder, first).exists()
+    assert evidence_path(m.folder, second).exists()

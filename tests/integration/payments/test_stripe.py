@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from auctions import bidding, closing
 from core.extensions import db
+from core.uow import unit_of_work
 from deals.models import Deal
 from payments import ledger, reconciliation, services, stripe_channel
 from payments.models import DepositStatus, LedgerTransaction, Payment, StripeEvent, StripeOperation
@@ -29,9 +30,25 @@ def _form(request: dict) -> dict[str, list[str]]:
     return parse_qs(request["body"] or "")
 
 
+def _pay_deposit_by_card(user, deposit_id: int, clock) -> Payment:
+    """Both units of work of paying a deposit by card, as the page runs them."""
+    with unit_of_work():
+        payment = services.start_card_deposit(user, deposit_id, now=clock())
+    with unit_of_work():
+        return services.open_checkout(user, payment.id, **URLS)
+
+
+def _pay_price_by_card(user, deal_id: int, clock) -> Payment:
+    """Both units of work of paying the price by card, as the page runs them."""
+    with unit_of_work():
+        payment = services.start_card_payment(user, deal_id, now=clock())
+    with unit_of_work():
+        return services.open_checkout(user, payment.id, **URLS)
+
+
 def _card_deposit(m: AuctionMarket, user, s: StripeTest, clock, pi: str) -> Payment:
     """The bidder pays its deposit by card; Stripe reports the card authorised."""
-    payment = services.start_card_deposit(user, m.deposit_of(user).id, now=clock(), **URLS)
+    payment = _pay_deposit_by_card(user, m.deposit_of(user).id, clock)
     response = s.deliver(
         s.event(
             "payment_intent.amount_capturable_updated",
@@ -100,7 +117,7 @@ def test_a_whole_auction_paid_online(auction_market, stripe_on, clock) -> None:
     price = START + 50_000
     due = price - START // 10
     assert services.money_flow(winner, deal.id).due == due
-    payment = services.start_card_payment(winner, deal.id, now=clock(), **URLS)
+    payment = _pay_price_by_card(winner, deal.id, clock)
     body = _form(s.http.sent("v1/checkout/sessions")[-1])
     assert body["payment_intent_data[transfer_group]"] == [f"deal-{deal.id}"]
     assert body["line_items[0][price_data][unit_amount]"] == [str(due)]
@@ -119,13 +136,13 @@ def test_a_whole_auction_paid_online(auction_market, stripe_on, clock) -> None:
     assert services.money_flow(winner, deal.id).due == 0
 
     # Payouts: the seller has no ready payout account yet, so its transfer is blocked.
-    link = services.start_onboarding(
-        m.seller,
+    with unit_of_work():
+        seller_account = services.open_connected_account(m.seller, now=clock())
+    link = services.onboarding_link(
+        seller_account,
         now=clock(),
-        **{
-            "refresh_url": "https://market.example/payouts",
-            "return_url": "https://market.example/payouts",
-        },
+        refresh_url="https://market.example/payouts",
+        return_url="https://market.example/payouts",
     )
     assert link.startswith("http")
     assert s.http.sent("v1/accounts")[0]["idempotency_key"] == (
@@ -175,7 +192,7 @@ def test_a_webhook_delivered_three_times_and_out_of_order_counts_once(
     bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
     stripe_channel.run_pending(now=clock())  # the capture
-    payment = services.start_card_payment(winner, deal.id, now=clock(), **URLS)
+    payment = _pay_price_by_card(winner, deal.id, clock)
 
     succeeded = s.event(
         "payment_intent.succeeded",
@@ -223,8 +240,9 @@ def test_a_crash_between_our_write_and_stripes_answer_then_a_retry_charges_once(
     m, s = auction_market, stripe_on
     winner = m.bidder()
     _card_deposit(m, winner, s, clock, "pi_crash")
-    bidding.place_bid(winner, m.auction.id, START, now=clock())
-    _close(m, clock)
+    with unit_of_work():
+        bidding.place_bid(winner, m.auction.id, START, now=clock())
+        _close(m, clock)
     operation = db.session.scalar(select(StripeOperation).where(StripeOperation.kind == "capture"))
     assert operation is not None and operation.status == OperationStatus.PENDING
 
@@ -257,7 +275,7 @@ def test_a_deposit_for_a_long_sale_is_charged_and_refunded_to_a_loser(
     winner, loser = m.bidder(), m.bidder()
     payments = {}
     for user, pi in ((winner, "pi_a"), (loser, "pi_b")):
-        payment = services.start_card_deposit(user, m.deposit_of(user).id, now=clock(), **URLS)
+        payment = _pay_deposit_by_card(user, m.deposit_of(user).id, clock)
         assert payment.capture_method == "automatic"
         s.deliver(
             s.event(
@@ -290,7 +308,7 @@ def test_a_badly_signed_webhook_is_refused_and_changes_nothing(
 ) -> None:
     m, s = auction_market, stripe_on
     user = m.bidder()
-    payment = services.start_card_deposit(user, m.deposit_of(user).id, now=clock(), **URLS)
+    payment = _pay_deposit_by_card(user, m.deposit_of(user).id, clock)
     payload = s.event(
         "payment_intent.amount_capturable_updated",
         intent(payment.id, "requires_capture", payment.amount_minor),
@@ -333,7 +351,7 @@ def test_without_keys_the_card_channel_is_off_and_bank_transfer_still_works(
     m = auction_market
     user = m.bidder()
     with pytest.raises(services.PaymentsOff):
-        services.start_card_deposit(user, m.deposit_of(user).id, now=clock(), **URLS)
+        _pay_deposit_by_card(user, m.deposit_of(user).id, clock)
     assert client.post("/payments/stripe/webhook", data=b"{}").status_code == 404
     m.pay_deposit_by_bank(user)
     assert m.deposit_of(user).status == DepositStatus.HELD
@@ -372,13 +390,13 @@ def test_when_stripe_cannot_be_reached_the_payer_is_told_and_the_retry_reuses_th
     app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"  # nothing listens there
     stripe_channel.reset_client()
     with pytest.raises(services.PaymentsOff) as refused:
-        services.start_card_deposit(user, deposit.id, now=clock(), **URLS)
+        _pay_deposit_by_card(user, deposit.id, clock)
     assert refused.value.code == "stripe_unavailable"
     (pending,) = db.session.scalars(select(Payment)).all()
     assert pending.status == PaymentStatus.PENDING and pending.checkout_url is None
     app.config["STRIPE_API_BASE"] = mock
     stripe_channel.reset_client()
-    again = services.start_card_deposit(user, deposit.id, now=clock(), **URLS)
+    again = _pay_deposit_by_card(user, deposit.id, clock)
     assert again.id == pending.id and again.checkout_url
     assert stripe_on.http.sent("v1/checkout/sessions")[-1]["idempotency_key"] == (
         f"payment-{pending.id}-checkout"

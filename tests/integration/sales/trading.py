@@ -10,6 +10,7 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from accounts.models import OrganisationKind, User
+from core.uow import unit_of_work
 from core.workdays import WorkCalendar
 from listings.models import Listing
 from listings.rules import ListingStatus
@@ -73,17 +74,18 @@ def hold_deposit(buyer: User, sale: ListedSale, m: Market, now: datetime) -> Non
     sales.register_intent(buyer, sale.id, now=now)
     deposit = deposits.deposit_of("listed_sale", sale.id, buyer.acting_org_id)
     assert deposit is not None
-    deposits.submit_receipt(
-        buyer,
-        deposit.id,
-        stream=io.BytesIO(factories.PDF_BYTES),
-        filename="回单.pdf",
-        bank_reference=f"TX-{sale.id}-{buyer.acting_org_id}",
-        folder=deposits.receipt_folder(m.folder.parent),
-        max_bytes=1_000_000,
-        now=now,
-    )
-    deposits.confirm_deposit(m.reviewer, deposit.id, now=now)
+    with unit_of_work():
+        deposits.submit_receipt(
+            buyer,
+            deposit.id,
+            stream=io.BytesIO(factories.PDF_BYTES),
+            filename="回单.pdf",
+            bank_reference=f"TX-{sale.id}-{buyer.acting_org_id}",
+            folder=deposits.receipt_folder(m.folder.parent),
+            max_bytes=1_000_000,
+            now=now,
+        )
+        deposits.confirm_deposit(m.reviewer, deposit.id, now=now)
 
 
 def agreed(m: Market, now: datetime, *, days: int = 15) -> tuple[Negotiation, PublicityNotice]:

@@ -15,10 +15,11 @@ from accounts.auth import api_reader, api_writer, require_token_for_writes
 from accounts.models import User
 from core.clock import now
 from core.domain import N_, PermissionDenied, ValidationFailed
+from core.uow import unit_of_work, writes_on_get
 from core.workdays import market_calendar
 from trading import notices as publicity
 from trading import sales
-from trading.models import ListedSaleStatus
+from trading.models import ListedSale, ListedSaleStatus, PublicityNotice
 from trading.schemas import (
     DecisionInputSchema,
     DomainErrorSchema,
@@ -47,6 +48,25 @@ _TOKEN = {"security": [{"bearerAuth": []}]}
 
 blp.before_request(require_token_for_writes)
 
+LAZY_SALES = "lazy closing of due listed sales until the job runner takes it over"
+LAZY_NOTICES = "lazy closing of due public notices until the job runner takes it over"
+
+
+def _close_sales_if_due(items: list[ListedSale]) -> list[ListedSale]:
+    """Close the sales whose period is over, in one unit of work (a writer one only if due)."""
+    moment = now()
+    calendar = market_calendar(current_app.config)
+    with unit_of_work(writer=any(sales.closing_due(sale, moment) for sale in items)):
+        return [sales.close_if_due(sale, now=moment, calendar=calendar) for sale in items]
+
+
+def _close_notices_if_due(notices: list[PublicityNotice]) -> None:
+    """Close the notices that are due, in one unit of work (a writer one only if due)."""
+    moment = now()
+    with unit_of_work(writer=any(publicity.closing_due(notice, moment) for notice in notices)):
+        for notice in notices:
+            publicity.close_if_due(notice, now=moment)
+
 
 def _intent_out(sale_id: int, actor: User) -> dict[str, Any]:
     sale = sales.get_sale(sale_id)
@@ -71,12 +91,11 @@ def _intent_out(sale_id: int, actor: User) -> dict[str, Any]:
 @blp.route("/")
 @blp.arguments(SaleListArgsSchema, location="query")
 @blp.response(200, ListedSaleOutSchema(many=True))
+@writes_on_get(LAZY_SALES)
 def list_sales(args: dict[str, Any]) -> Any:
     """Listed sales (open ones by default; ?status=no_buyer|sold|auctioned|withdrawn|all)."""
     status = None if args["status"] == "all" else ListedSaleStatus(args["status"])
-    items = sales.sales(status=status)
-    calendar = market_calendar(current_app.config)
-    items = [sales.close_if_due(sale, now=now(), calendar=calendar) for sale in items]
+    items = _close_sales_if_due(sales.sales(status=status))
     return [sale for sale in items if status is None or sale.status == status]
 
 
@@ -91,26 +110,27 @@ def start_sale(data: dict[str, Any]) -> Any:
     if data.get("listing_id") is None:
         raise ValidationFailed(N_("This field is required."), field="listing_id")
     config = current_app.config
-    return sales.start_listed_sale(
-        api_writer(),
-        data["listing_id"],
-        asking_price_minor=data["asking_price_minor"],
-        working_days=data.get("working_days") or config["LISTING_PERIOD_WORKING_DAYS"],
-        deposit_minor=data.get("deposit_minor"),
-        now=now(),
-        calendar=market_calendar(current_app.config),
-        deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
-    )
+    with unit_of_work(writer=True):
+        return sales.start_listed_sale(
+            api_writer(),
+            data["listing_id"],
+            asking_price_minor=data["asking_price_minor"],
+            working_days=data.get("working_days") or config["LISTING_PERIOD_WORKING_DAYS"],
+            deposit_minor=data.get("deposit_minor"),
+            now=now(),
+            calendar=market_calendar(current_app.config),
+            deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
+        )
 
 
 @blp.route("/<int:sale_id>")
 @blp.response(200, ListedSaleOutSchema)
 @blp.alt_response(404, schema=DomainErrorSchema)
+@writes_on_get(LAZY_SALES)
 def get_sale(sale_id: int) -> Any:
     """One listed sale (closed first if its period is over)."""
-    return sales.close_if_due(
-        sales.get_sale(sale_id), now=now(), calendar=market_calendar(current_app.config)
-    )
+    [sale] = _close_sales_if_due([sales.get_sale(sale_id)])
+    return sale
 
 
 @blp.route("/<int:sale_id>/intents", methods=["POST"])
@@ -121,7 +141,8 @@ def get_sale(sale_id: int) -> Any:
 def register_intent(sale_id: int) -> Any:
     """Register your organisation's intent to buy; the deposit then falls due."""
     actor = api_writer()
-    sales.register_intent(actor, sale_id, now=now())
+    with unit_of_work(writer=True):
+        sales.register_intent(actor, sale_id, now=now())
     return _intent_out(sale_id, actor)
 
 
@@ -132,7 +153,8 @@ def register_intent(sale_id: int) -> Any:
 def withdraw_intent(sale_id: int) -> Any:
     """Withdraw your organisation's intent during the listing period."""
     actor = api_writer()
-    sales.withdraw_intent(actor, sale_id, now=now())
+    with unit_of_work(writer=True):
+        sales.withdraw_intent(actor, sale_id, now=now())
     return _intent_out(sale_id, actor)
 
 
@@ -155,14 +177,15 @@ def my_negotiations() -> Any:
 @blp.doc(**_TOKEN)
 def open_negotiation(data: dict[str, Any]) -> Any:
     """Open a negotiation on a listing with an offer (amount_minor), a message or both."""
-    return sales.open_negotiation(
-        api_writer(),
-        data["listing_id"],
-        amount_minor=data.get("amount_minor"),
-        message=data.get("message", ""),
-        buyer_org_id=data.get("buyer_org_id"),
-        now=now(),
-    )
+    with unit_of_work():
+        return sales.open_negotiation(
+            api_writer(),
+            data["listing_id"],
+            amount_minor=data.get("amount_minor"),
+            message=data.get("message", ""),
+            buyer_org_id=data.get("buyer_org_id"),
+            now=now(),
+        )
 
 
 @blp.route("/negotiations/<int:negotiation_id>")
@@ -181,13 +204,14 @@ def get_negotiation(negotiation_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
     """Make an offer or a counter-offer (it replaces the offer on the table)."""
-    return sales.make_offer(
-        api_writer(),
-        negotiation_id,
-        data["amount_minor"],
-        message=data.get("message", ""),
-        now=now(),
-    )
+    with unit_of_work(writer=True):
+        return sales.make_offer(
+            api_writer(),
+            negotiation_id,
+            data["amount_minor"],
+            message=data.get("message", ""),
+            now=now(),
+        )
 
 
 @blp.route("/negotiations/<int:negotiation_id>/messages", methods=["POST"])
@@ -197,7 +221,8 @@ def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def post_message(data: dict[str, Any], negotiation_id: int) -> Any:
     """Write in the negotiation's thread."""
-    return sales.post_message(api_writer(), negotiation_id, data["body"], now=now())
+    with unit_of_work(writer=True):
+        return sales.post_message(api_writer(), negotiation_id, data["body"], now=now())
 
 
 @blp.route("/negotiations/<int:negotiation_id>/accept", methods=["POST"])
@@ -206,13 +231,14 @@ def post_message(data: dict[str, Any], negotiation_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def accept(negotiation_id: int) -> Any:
     """Accept the other side's open offer: the price is agreed and the public notice starts."""
-    return sales.accept(
-        api_writer(),
-        negotiation_id,
-        now=now(),
-        calendar=market_calendar(current_app.config),
-        publicity_days=current_app.config["PUBLICITY_DAYS"],
-    )
+    with unit_of_work(writer=True):
+        return sales.accept(
+            api_writer(),
+            negotiation_id,
+            now=now(),
+            calendar=market_calendar(current_app.config),
+            publicity_days=current_app.config["PUBLICITY_DAYS"],
+        )
 
 
 @blp.route("/negotiations/<int:negotiation_id>/withdraw", methods=["POST"])
@@ -222,7 +248,10 @@ def accept(negotiation_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def withdraw(data: dict[str, Any], negotiation_id: int) -> Any:
     """Walk away from a negotiation before a price is agreed."""
-    return sales.withdraw(api_writer(), negotiation_id, now=now(), message=data.get("message", ""))
+    with unit_of_work(writer=True):
+        return sales.withdraw(
+            api_writer(), negotiation_id, now=now(), message=data.get("message", "")
+        )
 
 
 # --- public notices --------------------------------------------------------------------
@@ -230,19 +259,22 @@ def withdraw(data: dict[str, Any], negotiation_id: int) -> Any:
 
 @blp.route("/notices")
 @blp.response(200, NoticeListSchema)
+@writes_on_get(LAZY_NOTICES)
 def list_notices() -> Any:
     """Public notices (公示) of negotiated prices: current and past."""
-    for notice in publicity.current_notices():
-        publicity.close_if_due(notice, now=now())
+    _close_notices_if_due(publicity.current_notices())
     return {"current": publicity.current_notices(), "past": publicity.past_notices()}
 
 
 @blp.route("/notices/<int:notice_id>")
 @blp.response(200, NoticeOutSchema)
 @blp.alt_response(404, schema=DomainErrorSchema)
+@writes_on_get(LAZY_NOTICES)
 def get_notice(notice_id: int) -> Any:
     """One public notice."""
-    return publicity.close_if_due(publicity.get_notice(notice_id), now=now())
+    notice = publicity.get_notice(notice_id)
+    _close_notices_if_due([notice])
+    return notice
 
 
 @blp.route("/notices/<int:notice_id>/objections", methods=["POST"])
@@ -253,7 +285,8 @@ def get_notice(notice_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def lodge_objection(data: dict[str, Any], notice_id: int) -> Any:
     """Lodge an objection (异议) with reasons; one per person and notice."""
-    return publicity.lodge_objection(api_writer(), notice_id, data["reasons"], now=now())
+    with unit_of_work(writer=True):
+        return publicity.lodge_objection(api_writer(), notice_id, data["reasons"], now=now())
 
 
 @blp.route("/notices/objections")
@@ -275,6 +308,7 @@ def decide_objection(data: dict[str, Any], objection_id: int) -> Any:
     actor = api_writer()
     if not actor.can_review:
         raise PermissionDenied(N_("Only reviewers of the market may do this."))
-    return publicity.decide_objection(
-        actor, objection_id, uphold=data["uphold"], reason=data["reason"], now=now()
-    )
+    with unit_of_work(writer=True):
+        return publicity.decide_objection(
+            actor, objection_id, uphold=data["uphold"], reason=data["reason"], now=now()
+        )

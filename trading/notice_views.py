@@ -12,19 +12,28 @@ from werkzeug.wrappers import Response
 from core.clock import now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors, parse_form
+from core.uow import unit_of_work, writes_on_get
 from trading import notices as publicity
 from trading.schemas import DecisionInputSchema, ObjectionInputSchema
 
 bp = Blueprint("publicity", __name__)
 
+LAZY_NOTICES = "lazy closing of due public notices until the job runner takes it over"
+
 
 def _close_due(notices: list[Any]) -> None:
-    """Lazy closing: a notice whose clean period is over concludes when someone looks."""
-    for notice in notices:
-        publicity.close_if_due(notice, now=now())
+    """Lazy closing: a notice whose clean period is over concludes when someone looks.
+
+    One unit of work, a writer one only when a notice is due (SQLite's write lock).
+    """
+    moment = now()
+    with unit_of_work(writer=any(publicity.closing_due(notice, moment) for notice in notices)):
+        for notice in notices:
+            publicity.close_if_due(notice, now=moment)
 
 
 @bp.route("/notices")
+@writes_on_get(LAZY_NOTICES)
 def index() -> str:
     """Current and past public notices of negotiated prices."""
     _close_due(publicity.current_notices())
@@ -39,7 +48,8 @@ def index() -> str:
 def _notice_page(
     notice_id: int, *, errors: FieldErrors | None = None, status: int = 200, form: Any = None
 ) -> tuple[str, int]:
-    notice = publicity.close_if_due(publicity.get_notice(notice_id), now=now())
+    notice = publicity.get_notice(notice_id)
+    _close_due([notice])
     return render_template(
         "publicity/notice.html",
         notice=notice,
@@ -52,6 +62,7 @@ def _notice_page(
 
 
 @bp.route("/notices/<int:notice_id>")
+@writes_on_get(LAZY_NOTICES)
 def notice(notice_id: int) -> tuple[str, int]:
     """One public notice, with the objection form for signed-in readers."""
     return _notice_page(notice_id)
@@ -65,7 +76,8 @@ def lodge(notice_id: int) -> Response | tuple[str, int]:
     if data is None:
         return _notice_page(notice_id, errors=errors, status=422, form=request.form)
     try:
-        publicity.lodge_objection(current_user, notice_id, data["reasons"], now=now())
+        with unit_of_work(writer=True):
+            publicity.lodge_objection(current_user, notice_id, data["reasons"], now=now())
     except DomainError as error:
         return _notice_page(
             notice_id, errors=domain_errors(error), status=int(error.status), form=request.form
@@ -95,13 +107,14 @@ def decide(objection_id: int) -> Response:
             flash(" ".join(m for messages in errors.values() for m in messages), "danger")
         return redirect(url_for("publicity.queue"))
     try:
-        publicity.decide_objection(
-            current_user,
-            objection_id,
-            uphold=data["uphold"],
-            reason=data["reason"],
-            now=now(),
-        )
+        with unit_of_work(writer=True):
+            publicity.decide_objection(
+                current_user,
+                objection_id,
+                uphold=data["uphold"],
+                reason=data["reason"],
+                now=now(),
+            )
     except DomainError as error:
         flash(error.text(_), "danger")
     else:

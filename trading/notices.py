@@ -3,6 +3,9 @@
 A negotiated price is published for the publicity period; anyone signed in may
 object with reasons; a reviewer upholds (the agreement falls) or dismisses an
 objection. Only a clean period concludes the deal, through the deal ledger.
+
+The use cases flush and never commit: the caller's unit of work commits. Those
+that lock the notice expect `unit_of_work(writer=True)` (SQLite's writers queue).
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from accounts.services import get_organisation, require_reviewer
 from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
-from core.sqlite import queue_as_writer
 from deals.models import SaleMethod
 from deals.services import record_sale
 from listings import services as listings
@@ -49,7 +51,6 @@ def get_notice(notice_id: int) -> PublicityNotice:
 
 
 def _lock_notice(notice_id: int) -> PublicityNotice:
-    queue_as_writer(db.session)
     notice = db.session.scalar(
         select(PublicityNotice)
         .where(PublicityNotice.id == notice_id)
@@ -155,7 +156,7 @@ def formation_of(notice: PublicityNotice) -> rules.PriceFormation:
 
 
 def publish_notice(negotiation: Negotiation, *, now: datetime, days: int) -> PublicityNotice:
-    """Publish the agreed price of a negotiation (caller commits).
+    """Publish the agreed price of a negotiation (flushes; the caller's unit of work commits).
 
     The notice keeps what the public must see even if the listing changes later:
     result name, summary, inventors, parties, price and how it was formed.
@@ -243,7 +244,6 @@ def lodge_objection(actor: User, notice_id: int, reasons: str, *, now: datetime)
         now=now,
         after={"objection_id": objection.id, "status": objection.status.value},
     )
-    db.session.commit()
     return objection
 
 
@@ -283,7 +283,6 @@ def decide_objection(
     )
     db.session.flush()
     _settle(notice, now=now, actor_id=reviewer.id)
-    db.session.commit()
     return objection
 
 
@@ -366,34 +365,44 @@ def close_notice(notice_id: int, *, now: datetime) -> NoticeStatus | None:
     notice = _lock_notice(notice_id)
     if notice.status != NoticeStatus.RUNNING:
         return None
-    status = _settle(notice, now=now, actor_id=None)
-    if status is None:
-        db.session.rollback()
-        return None
-    db.session.commit()
-    return status
+    return _settle(notice, now=now, actor_id=None)
+
+
+def closing_due(notice: PublicityNotice, now: datetime) -> bool:
+    """Whether the notice is running but its verdict says it ends now (as last read)."""
+    return notice.status == NoticeStatus.RUNNING and verdict(notice, now) in (
+        rules.NoticeVerdict.CLEAN,
+        rules.NoticeVerdict.FALLEN,
+    )
 
 
 def close_if_due(notice: PublicityNotice, *, now: datetime) -> PublicityNotice:
-    """Lazy closing when someone looks at a notice or its listing."""
-    if notice.status == NoticeStatus.RUNNING and verdict(notice, now) in (
-        rules.NoticeVerdict.CLEAN,
-        rules.NoticeVerdict.FALLEN,
-    ):
-        try:
-            close_notice(notice.id, now=now)
-        except (OperationalError, IntegrityError):
-            db.session.rollback()
-            log.info("notice %s: closing raced with another worker", notice.id)
-        except DomainError:
-            db.session.rollback()
-            log.exception("notice %s could not be closed", notice.id)
+    """Lazy closing when someone looks at a notice or its listing.
+
+    A closing that fails is logged and undone alone (a savepoint): the page still shows.
+    """
+    if closing_due(notice, now):
+        _try_close(notice.id, now=now)
         db.session.refresh(notice)
     return notice
 
 
+def _try_close(notice_id: int, *, now: datetime) -> NoticeStatus | None:
+    try:
+        with db.session.begin_nested():
+            return close_notice(notice_id, now=now)
+    except (OperationalError, IntegrityError):
+        log.info("notice %s: closing raced with another worker", notice_id)
+    except DomainError:
+        log.exception("notice %s could not be closed", notice_id)
+    return None
+
+
 def close_due_notices(*, now: datetime) -> int:
-    """Close every notice whose period is over and clean (cron: `flask deals close-notices`)."""
+    """Close every notice whose period is over and clean (cron: `flask deals close-notices`).
+
+    Each closing runs in a savepoint: one that fails is logged and undone alone.
+    """
     due = list(
         db.session.scalars(
             select(PublicityNotice.id)
@@ -401,14 +410,4 @@ def close_due_notices(*, now: datetime) -> int:
             .order_by(PublicityNotice.ends_at)
         )
     )
-    closed = 0
-    for notice_id in due:
-        try:
-            closed += close_notice(notice_id, now=now) is not None
-        except (OperationalError, IntegrityError):
-            db.session.rollback()
-            log.info("notice %s: closing raced with another worker", notice_id)
-        except DomainError:
-            db.session.rollback()
-            log.exception("notice %s could not be closed", notice_id)
-    return closed
+    return sum(_try_close(notice_id, now=now) is not None for notice_id in due)

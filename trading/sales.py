@@ -7,6 +7,10 @@ price, or an auction among exactly the buyers whose deposit is held.
 Negotiations run in parallel between the seller and several buyers; the first
 agreement puts the listing under offer, closes the others and publishes the
 public notice (公示) that decides whether the deal concludes.
+
+The use cases flush and never commit: the caller's unit of work commits. Those
+that lock a row (every one but `open_negotiation`) expect `unit_of_work(writer=True)`,
+so that on SQLite concurrent writers queue for the write lock before they read.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from accounts.models import Organisation, User
 from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
-from core.sqlite import queue_as_writer
 from core.workdays import WorkCalendar
 from deals.models import SaleMethod
 from deals.services import record_sale
@@ -128,7 +131,6 @@ def get_sale(sale_id: int) -> ListedSale:
 
 
 def _lock_sale(sale_id: int) -> ListedSale:
-    queue_as_writer(db.session)
     sale = db.session.scalar(
         select(ListedSale)
         .where(ListedSale.id == sale_id)
@@ -204,7 +206,6 @@ def start_listed_sale(
     deposit_bps: int = DEFAULT_DEPOSIT_BPS,
 ) -> ListedSale:
     """The owner puts a published, available listing up for a listed sale (挂牌)."""
-    queue_as_writer(db.session)
     listing = listings.lock_listing(listing_id)
     db.session.refresh(listing)
     if not listings.is_owner(actor, listing):
@@ -246,7 +247,6 @@ def start_listed_sale(
             "working_days": days,
         },
     )
-    db.session.commit()
     return sale
 
 
@@ -266,9 +266,8 @@ def register_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
             code="intent_exists",
         )
     if intent is None:
-        intent = SaleIntent(
-            sale_id=sale.id, buyer_org_id=buyer_org_id, user_id=actor.id, created_at=now
-        )
+        # Through the relationship, so `sale.intents` shows it before the commit.
+        intent = SaleIntent(sale=sale, buyer_org_id=buyer_org_id, user_id=actor.id, created_at=now)
         db.session.add(intent)
     else:  # registering again after a withdrawal
         intent.withdrawn_at = None
@@ -284,7 +283,6 @@ def register_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
         now=now,
         after={"buyer_org_id": buyer_org_id, "intent_id": intent.id},
     )
-    db.session.commit()
     return intent
 
 
@@ -307,7 +305,6 @@ def withdraw_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
         now=now,
         before={"buyer_org_id": intent.buyer_org_id, "intent_id": intent.id},
     )
-    db.session.commit()
     return intent
 
 
@@ -348,7 +345,6 @@ def cancel_sale(
         before={"status": ListedSaleStatus.OPEN.value},
         after={"status": sale.status.value},
     )
-    db.session.commit()
     return sale
 
 
@@ -521,30 +517,43 @@ def close_sale(
             "auction_id": auction_id,
         },
     )
-    db.session.commit()
     return SaleClosing(sale, outcome, buyers, deal_id, auction_id)
 
 
+def closing_due(sale: ListedSale, now: datetime) -> bool:
+    """Whether the sale's period is over and it still waits to be closed (as last read)."""
+    return rules.is_due(sale.status == ListedSaleStatus.OPEN, _utc(sale.ends_at), now)
+
+
 def close_if_due(sale: ListedSale, *, now: datetime, calendar: WorkCalendar) -> ListedSale:
-    """Lazy closing when someone looks at a sale: close it if its period is over."""
-    if rules.is_due(sale.status == ListedSaleStatus.OPEN, _utc(sale.ends_at), now):
+    """Lazy closing when someone looks at a sale: close it if its period is over.
+
+    A closing that fails is logged and undone alone (a savepoint): the page still shows.
+    """
+    if closing_due(sale, now):
         _try_close(sale.id, now=now, calendar=calendar)
         db.session.refresh(sale)
     return sale
 
 
-def _try_close(sale_id: int, *, now: datetime, calendar: WorkCalendar) -> SaleClosing | None:
+def _try_close(
+    sale_id: int,
+    *,
+    now: datetime,
+    calendar: WorkCalendar,
+    release_working_days: int = DEFAULT_RELEASE_WORKING_DAYS,
+) -> SaleClosing | None:
     try:
-        return close_sale(sale_id, now=now, calendar=calendar)
+        with db.session.begin_nested():
+            return close_sale(
+                sale_id, now=now, calendar=calendar, release_working_days=release_working_days
+            )
     except (OperationalError, IntegrityError):
         # Another worker is closing the same sale right now; it wins.
-        db.session.rollback()
         log.info("listed sale %s: closing raced with another worker", sale_id)
-        return None
     except DomainError:
-        db.session.rollback()
         log.exception("listed sale %s could not be closed", sale_id)
-        return None
+    return None
 
 
 def close_due_sales(
@@ -553,7 +562,10 @@ def close_due_sales(
     calendar: WorkCalendar,
     release_working_days: int = DEFAULT_RELEASE_WORKING_DAYS,
 ) -> int:
-    """Close every listed sale whose period is over (cron: `flask listings close-sales`)."""
+    """Close every listed sale whose period is over (cron: `flask listings close-sales`).
+
+    Each closing runs in a savepoint: one that fails is logged and undone alone.
+    """
     due = list(
         db.session.scalars(
             select(ListedSale.id)
@@ -561,22 +573,11 @@ def close_due_sales(
             .order_by(ListedSale.ends_at)
         )
     )
-    closed = 0
-    for sale_id in due:
-        try:
-            result = close_sale(
-                sale_id, now=now, calendar=calendar, release_working_days=release_working_days
-            )
-        except (OperationalError, IntegrityError):
-            db.session.rollback()
-            log.info("listed sale %s: closing raced with another worker", sale_id)
-            continue
-        except DomainError:
-            db.session.rollback()
-            log.exception("listed sale %s could not be closed", sale_id)
-            continue
-        closed += result is not None
-    return closed
+    return sum(
+        _try_close(sale_id, now=now, calendar=calendar, release_working_days=release_working_days)
+        is not None
+        for sale_id in due
+    )
 
 
 # --- negotiations: reading -------------------------------------------------------------
@@ -590,10 +591,8 @@ def get_negotiation(negotiation_id: int) -> Negotiation:
     return negotiation
 
 
-def _lock_negotiation(negotiation_id: int, *, queued: bool = False) -> Negotiation:
-    """The negotiation, row-locked and freshly read (`queued`: the write lock is already held)."""
-    if not queued:
-        queue_as_writer(db.session)
+def _lock_negotiation(negotiation_id: int) -> Negotiation:
+    """The negotiation, row-locked and freshly read."""
     negotiation = db.session.scalar(
         select(Negotiation)
         .where(Negotiation.id == negotiation_id)
@@ -714,7 +713,7 @@ def _add_entry(
     author_org_id: int | None = None,
 ) -> NegotiationMessage:
     entry = NegotiationMessage(
-        negotiation_id=negotiation.id,
+        negotiation=negotiation,  # the thread shows it before the commit
         author_org_id=author_org_id if author_org_id is not None else actor.acting_org_id,
         user_id=actor.id,
         kind=kind,
@@ -810,7 +809,6 @@ def open_negotiation(
             "open_offer_minor": amount_minor,
         },
     )
-    db.session.commit()
     return negotiation
 
 
@@ -839,7 +837,6 @@ def make_offer(
         before=before,
         after={"open_offer_minor": amount_minor, "open_offer_by_org_id": actor.acting_org_id},
     )
-    db.session.commit()
     return negotiation
 
 
@@ -851,7 +848,7 @@ def post_message(
     negotiation = _lock_negotiation(negotiation_id)
     rules.check_message(_state(negotiation), _org_of(actor), body or "")
     entry = _add_entry(negotiation, actor, "message", now=now, body=_check_body(body))
-    db.session.commit()
+    db.session.flush()  # the caller shows the entry with its id
     return entry
 
 
@@ -873,10 +870,9 @@ def accept(
     # Lock order listing → negotiations, as everywhere a listing's negotiations are
     # touched together: two acceptances on one listing queue instead of deadlocking.
     listing_id = get_negotiation(negotiation_id).listing_id
-    queue_as_writer(db.session)
     listing = listings.lock_listing(listing_id)
     db.session.refresh(listing)
-    negotiation = _lock_negotiation(negotiation_id, queued=True)
+    negotiation = _lock_negotiation(negotiation_id)
     price = rules.check_accept(_state(negotiation), _org_of(actor))
     _check_listing_available(listing)
     rules.publicity_ends_at(now, publicity_days)  # refuse a too short period before writing
@@ -918,9 +914,7 @@ def accept(
             reason=f"agreed in negotiation {negotiation.id}",
         )
     db.session.flush()
-    notice = publicity.publish_notice(negotiation, now=now, days=publicity_days)
-    db.session.commit()
-    return notice
+    return publicity.publish_notice(negotiation, now=now, days=publicity_days)
 
 
 def withdraw(actor: User, negotiation_id: int, *, now: datetime, message: str = "") -> Negotiation:
@@ -939,7 +933,6 @@ def withdraw(actor: User, negotiation_id: int, *, now: datetime, message: str = 
         before={"status": NegotiationStatus.OPEN.value},
         after={"status": negotiation.status.value},
     )
-    db.session.commit()
     return negotiation
 
 
@@ -951,6 +944,15 @@ def offers_of(negotiation: Negotiation) -> list[NegotiationMessage]:
 # --- the panel on the listing page -----------------------------------------------------
 
 
+def closing_due_on_listing(listing_id: int, now: datetime) -> bool:
+    """Whether the listing's latest sale or notice is due to close (the panel would close it)."""
+    sale = latest_sale(listing_id)
+    notice = publicity.notice_for_listing(listing_id)
+    return (sale is not None and closing_due(sale, now)) or (
+        notice is not None and publicity.closing_due(notice, now)
+    )
+
+
 def sale_panel_context(
     actor: User | None,
     listing: Listing,
@@ -960,8 +962,10 @@ def sale_panel_context(
 ) -> dict[str, Any]:
     """What the sale panel of a listing page shows, closing a due sale or notice first.
 
-    Pass the market's calendar (`core.workdays.market_calendar(config)`); without it
-    deposits are released on weekdays only.
+    The closing flushes in the caller's unit of work (a writer one when
+    `closing_due_on_listing` says so). Pass the market's calendar
+    (`core.workdays.market_calendar(config)`); without it deposits are released on
+    weekdays only.
     """
     calendar = calendar or WorkCalendar()
     sale = latest_sale(listing.id)

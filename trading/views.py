@@ -16,12 +16,12 @@ from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.forms import FieldErrors, domain_errors, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
-from core.uow import unit_of_work
+from core.uow import unit_of_work, writes_on_get
 from core.workdays import market_calendar
 from listings import services as listings
 from trading import notices as publicity
 from trading import sales
-from trading.models import ListedSaleStatus, NegotiationStatus
+from trading.models import ListedSale, ListedSaleStatus, NegotiationStatus, PublicityNotice
 from trading.schemas import (
     ListedSaleFormSchema,
     MessageInputSchema,
@@ -32,9 +32,27 @@ from trading.schemas import (
 
 bp = Blueprint("sales", __name__)
 
+LAZY_SALES = "lazy closing of due listed sales until the job runner takes it over"
+LAZY_NOTICES = "lazy closing of due public notices until the job runner takes it over"
+
 
 def _release_days() -> int:
     return int(current_app.config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5))
+
+
+def _close_sales_if_due(items: list[ListedSale]) -> list[ListedSale]:
+    """Close the sales whose period is over, in one unit of work (a writer one only if due)."""
+    moment = now()
+    calendar = market_calendar(current_app.config)
+    with unit_of_work(writer=any(sales.closing_due(sale, moment) for sale in items)):
+        return [sales.close_if_due(sale, now=moment, calendar=calendar) for sale in items]
+
+
+def _close_notice_if_due(notice: PublicityNotice) -> PublicityNotice:
+    """Close the notice if it is due, in a unit of work (a writer one only if due)."""
+    moment = now()
+    with unit_of_work(writer=publicity.closing_due(notice, moment)):
+        return publicity.close_if_due(notice, now=moment)
 
 
 @bp.app_template_global()
@@ -119,13 +137,10 @@ def deposit_status_label(status: Any) -> tuple[str, str]:
 
 
 @bp.route("/sales")
+@writes_on_get(LAZY_SALES)
 def index() -> str:
     """Listed sales in their listing period, ending soonest first."""
-    calendar = market_calendar(current_app.config)
-    items = [
-        sales.close_if_due(sale, now=now(), calendar=calendar)
-        for sale in sales.sales(status=ListedSaleStatus.OPEN)
-    ]
+    items = _close_sales_if_due(sales.sales(status=ListedSaleStatus.OPEN))
     return render_template(
         "sales/index.html", sales=[s for s in items if s.status == ListedSaleStatus.OPEN]
     )
@@ -144,16 +159,18 @@ def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
         data, errors = parse_form(ListedSaleFormSchema())
         if data is not None:
             try:
-                sale = sales.start_listed_sale(
-                    current_user,
-                    listing_id,
-                    asking_price_minor=data["asking_price_minor"],
-                    working_days=data.get("working_days") or config["LISTING_PERIOD_WORKING_DAYS"],
-                    deposit_minor=data.get("deposit_minor"),
-                    now=now(),
-                    calendar=market_calendar(current_app.config),
-                    deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
-                )
+                with unit_of_work(writer=True):
+                    sale = sales.start_listed_sale(
+                        current_user,
+                        listing_id,
+                        asking_price_minor=data["asking_price_minor"],
+                        working_days=data.get("working_days")
+                        or config["LISTING_PERIOD_WORKING_DAYS"],
+                        deposit_minor=data.get("deposit_minor"),
+                        now=now(),
+                        calendar=market_calendar(current_app.config),
+                        deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
+                    )
             except DomainError as error:
                 errors = domain_errors(error)
             else:
@@ -184,16 +201,14 @@ def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
 def _sale_page(
     sale_id: int, *, errors: FieldErrors | None = None, status: int = 200
 ) -> tuple[str, int]:
-    sale = sales.close_if_due(
-        sales.get_sale(sale_id), now=now(), calendar=market_calendar(current_app.config)
-    )
+    [sale] = _close_sales_if_due([sales.get_sale(sale_id)])
     listing = listings.get_listing(sale.listing_id)
     owner = listings.is_owner(current_user, listing)
     intent = sales.intent_of(current_user, sale)
     deposit = sales.deposit_of(current_user, sale)
     auction_id = None
     if sale.status == ListedSaleStatus.AUCTIONED:
-        from auctions import queries as auctions  # the auction this sale turned into
+        from auctions import services as auctions  # the auction this sale turned into
 
         auction_id = next(
             (a.id for a in auctions.auctions_of_listing(listing.id) if a.listed_sale_id == sale.id),
@@ -214,6 +229,7 @@ def _sale_page(
 
 
 @bp.route("/sales/<int:sale_id>")
+@writes_on_get(LAZY_SALES)
 def sale(sale_id: int) -> tuple[str, int]:
     """A listed sale: price, end of the period, intents, and the buyer's deposit."""
     return _sale_page(sale_id)
@@ -224,7 +240,8 @@ def sale(sale_id: int) -> tuple[str, int]:
 def register_intent(sale_id: int) -> Response | tuple[str, int]:
     """A buyer registers intent (意向受让); the deposit is then due."""
     try:
-        sales.register_intent(current_user, sale_id, now=now())
+        with unit_of_work(writer=True):
+            sales.register_intent(current_user, sale_id, now=now())
     except DomainError as error:
         return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
     flash(_("Intent registered. Transfer the deposit and upload the bank receipt."), "success")
@@ -236,7 +253,8 @@ def register_intent(sale_id: int) -> Response | tuple[str, int]:
 def withdraw_intent(sale_id: int) -> Response | tuple[str, int]:
     """A buyer withdraws its intent; the deposit goes back after the period."""
     try:
-        sales.withdraw_intent(current_user, sale_id, now=now())
+        with unit_of_work(writer=True):
+            sales.withdraw_intent(current_user, sale_id, now=now())
     except DomainError as error:
         return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
     flash(_("Your intent is withdrawn. A paid deposit is released after the period."), "info")
@@ -279,13 +297,14 @@ def upload_receipt(sale_id: int) -> Response | tuple[str, int]:
 def cancel(sale_id: int) -> Response | tuple[str, int]:
     """The seller withdraws a listed sale nobody has registered intent in."""
     try:
-        sales.cancel_sale(
-            current_user,
-            sale_id,
-            now=now(),
-            calendar=market_calendar(current_app.config),
-            release_working_days=_release_days(),
-        )
+        with unit_of_work(writer=True):
+            sales.cancel_sale(
+                current_user,
+                sale_id,
+                now=now(),
+                calendar=market_calendar(current_app.config),
+                release_working_days=_release_days(),
+            )
     except DomainError as error:
         return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
     flash(_("The listed sale is withdrawn."), "info")
@@ -297,13 +316,14 @@ def cancel(sale_id: int) -> Response | tuple[str, int]:
 def relist(sale_id: int) -> Response | tuple[str, int]:
     """After a sale without buyer, list again on the same terms."""
     try:
-        new = sales.relist(
-            current_user,
-            sale_id,
-            now=now(),
-            calendar=market_calendar(current_app.config),
-            deposit_bps=current_app.config["DEFAULT_DEPOSIT_BPS"],
-        )
+        with unit_of_work(writer=True):
+            new = sales.relist(
+                current_user,
+                sale_id,
+                now=now(),
+                calendar=market_calendar(current_app.config),
+                deposit_bps=current_app.config["DEFAULT_DEPOSIT_BPS"],
+            )
     except DomainError as error:
         return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
     flash(_("Listed again: a new listing period has started."), "success")
@@ -327,14 +347,15 @@ def start_negotiation(listing_id: int) -> str | Response | tuple[str, int]:
         data, errors = parse_form(OpenNegotiationFormSchema())
         if data is not None:
             try:
-                negotiation = sales.open_negotiation(
-                    current_user,
-                    listing_id,
-                    amount_minor=data.get("amount_minor"),
-                    message=data.get("message", ""),
-                    buyer_org_id=data.get("buyer_org_id"),
-                    now=now(),
-                )
+                with unit_of_work():
+                    negotiation = sales.open_negotiation(
+                        current_user,
+                        listing_id,
+                        amount_minor=data.get("amount_minor"),
+                        message=data.get("message", ""),
+                        buyer_org_id=data.get("buyer_org_id"),
+                        now=now(),
+                    )
             except DomainError as error:
                 errors = domain_errors(error)
             else:
@@ -360,7 +381,7 @@ def _negotiation_page(
     negotiation = sales.visible_negotiation(current_user, negotiation_id)
     notice = publicity.notice_for_negotiation(negotiation.id)
     if notice is not None:
-        publicity.close_if_due(notice, now=now())
+        _close_notice_if_due(notice)
         negotiation = sales.visible_negotiation(current_user, negotiation_id)
     listing = listings.get_listing(negotiation.listing_id)
     return render_template(
@@ -378,6 +399,7 @@ def _negotiation_page(
 
 
 @bp.route("/negotiations/<int:negotiation_id>")
+@writes_on_get(LAZY_NOTICES)
 @login_required
 def negotiation(negotiation_id: int) -> tuple[str, int]:
     """The thread of a negotiation: messages, offers, counter-offers and the actions."""
@@ -392,13 +414,14 @@ def offer(negotiation_id: int) -> Response | tuple[str, int]:
     if data is None:
         return _negotiation_page(negotiation_id, errors=errors, status=422, form=request.form)
     try:
-        sales.make_offer(
-            current_user,
-            negotiation_id,
-            data["amount_minor"],
-            message=data.get("message", ""),
-            now=now(),
-        )
+        with unit_of_work(writer=True):
+            sales.make_offer(
+                current_user,
+                negotiation_id,
+                data["amount_minor"],
+                message=data.get("message", ""),
+                now=now(),
+            )
     except DomainError as error:
         return _negotiation_page(
             negotiation_id, errors=domain_errors(error), status=int(error.status), form=request.form
@@ -415,7 +438,8 @@ def message(negotiation_id: int) -> Response | tuple[str, int]:
     if data is None:
         return _negotiation_page(negotiation_id, errors=errors, status=422, form=request.form)
     try:
-        sales.post_message(current_user, negotiation_id, data["body"], now=now())
+        with unit_of_work(writer=True):
+            sales.post_message(current_user, negotiation_id, data["body"], now=now())
     except DomainError as error:
         return _negotiation_page(
             negotiation_id, errors=domain_errors(error), status=int(error.status), form=request.form
@@ -428,13 +452,14 @@ def message(negotiation_id: int) -> Response | tuple[str, int]:
 def accept(negotiation_id: int) -> Response | tuple[str, int]:
     """Accept the other side's offer: the price is agreed and published for objections."""
     try:
-        notice = sales.accept(
-            current_user,
-            negotiation_id,
-            now=now(),
-            calendar=market_calendar(current_app.config),
-            publicity_days=current_app.config["PUBLICITY_DAYS"],
-        )
+        with unit_of_work(writer=True):
+            notice = sales.accept(
+                current_user,
+                negotiation_id,
+                now=now(),
+                calendar=market_calendar(current_app.config),
+                publicity_days=current_app.config["PUBLICITY_DAYS"],
+            )
     except DomainError as error:
         return _negotiation_page(
             negotiation_id, errors=domain_errors(error), status=int(error.status)
@@ -457,7 +482,8 @@ def withdraw(negotiation_id: int) -> Response | tuple[str, int]:
     if data is None:
         return _negotiation_page(negotiation_id, errors=errors, status=422)
     try:
-        sales.withdraw(current_user, negotiation_id, now=now(), message=data.get("message", ""))
+        with unit_of_work(writer=True):
+            sales.withdraw(current_user, negotiation_id, now=now(), message=data.get("message", ""))
     except DomainError as error:
         return _negotiation_page(
             negotiation_id, errors=domain_errors(error), status=int(error.status)

@@ -14,6 +14,7 @@ from brokers.services import commissions, introductions, profiles, ratings
 from core.clock import as_utc
 from core.domain import DomainError, NotFound, PermissionDenied
 from core.extensions import db
+from core.uow import unit_of_work
 from deals import services as deals
 from deals.models import ContractType, Deal, DealStatus, SaleMethod
 from listings import needs
@@ -38,16 +39,18 @@ def _introduce_and_accept(market, clock, buyer=None):
 
 def _negotiate_and_close(market, clock, buyer, price=60_000_000, *, days_later=16):
     """The buyer offers, the seller accepts, the 公示 runs clean and the deal is recorded."""
-    negotiation = sales.negotiation_of(buyer, market.listing.id)
-    if negotiation is None:
-        negotiation = sales.open_negotiation(
-            buyer, market.listing.id, amount_minor=price, now=clock()
-        )
-    else:
-        sales.make_offer(buyer, negotiation.id, price, now=clock())
-    notice = sales.accept(market.seller, negotiation.id, now=clock(), publicity_days=15)
+    with unit_of_work():
+        negotiation = sales.negotiation_of(buyer, market.listing.id)
+        if negotiation is None:
+            negotiation = sales.open_negotiation(
+                buyer, market.listing.id, amount_minor=price, now=clock()
+            )
+        else:
+            sales.make_offer(buyer, negotiation.id, price, now=clock())
+        notice = sales.accept(market.seller, negotiation.id, now=clock(), publicity_days=15)
     clock.advance(days=days_later)
-    publicity.close_notice(notice.id, now=clock())
+    with unit_of_work():
+        publicity.close_notice(notice.id, now=clock())
     return db.session.scalar(select(Deal).where(Deal.listing_id == market.listing.id))
 
 

@@ -1,4 +1,7 @@
-"""Workers racing on one sale, one listing, one notice, with real commits (SQLite and PostgreSQL)."""
+"""Workers racing on one sale, one listing, one notice, with real commits (SQLite and PostgreSQL).
+
+The set-up and each worker run in units of work, as the views and commands do.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from accounts.models import User
 from core.audit.models import AuditEntry
 from core.domain import DomainError
 from core.extensions import db
+from core.uow import unit_of_work
 from deals.models import Deal
 from tests.integration.sales.trading import CALENDAR, hold_deposit, listed_sale, market
 from trading import notices as publicity
@@ -71,17 +75,19 @@ def _upload(app: Flask) -> Path:
 def test_workers_closing_one_sale_make_one_deal(committing_app: Flask) -> None:
     app = committing_app
     with app.app_context():
-        m = market(NOW, _upload(app))
-        sale = listed_sale(m, NOW, working_days=5)
-        hold_deposit(m.buyer, sale, m, NOW)
-        sale_id = sale.id
+        with unit_of_work():
+            m = market(NOW, _upload(app))
+            sale = listed_sale(m, NOW, working_days=5)
+            hold_deposit(m.buyer, sale, m, NOW)
+            sale_id = sale.id
         db.session.remove()
     later = NOW + timedelta(days=8)
 
     def close(i: int) -> Any:
-        if i % 2:
-            return sales.close_due_sales(now=later, calendar=CALENDAR)
-        return 1 if sales.close_sale(sale_id, now=later, calendar=CALENDAR) else 0
+        with unit_of_work(writer=True):
+            if i % 2:
+                return sales.close_due_sales(now=later, calendar=CALENDAR)
+            return 1 if sales.close_sale(sale_id, now=later, calendar=CALENDAR) else 0
 
     results = run_threads(app, 6, close)
     with app.app_context():
@@ -102,17 +108,19 @@ def test_workers_closing_one_sale_make_one_deal(committing_app: Flask) -> None:
 def test_two_acceptances_on_one_listing_leave_one_agreement(committing_app: Flask) -> None:
     app = committing_app
     with app.app_context():
-        m = market(NOW, _upload(app))
-        first = sales.open_negotiation(m.buyer, m.listing.id, amount_minor=40_000_000, now=NOW)
-        second = sales.open_negotiation(
-            m.other_buyer, m.listing.id, amount_minor=42_000_000, now=NOW
-        )
-        ids, seller_id, listing_id = [first.id, second.id], m.seller.id, m.listing.id
+        with unit_of_work():
+            m = market(NOW, _upload(app))
+            first = sales.open_negotiation(m.buyer, m.listing.id, amount_minor=40_000_000, now=NOW)
+            second = sales.open_negotiation(
+                m.other_buyer, m.listing.id, amount_minor=42_000_000, now=NOW
+            )
+            ids, seller_id, listing_id = [first.id, second.id], m.seller.id, m.listing.id
         db.session.remove()
 
     def accept(i: int) -> Any:
-        seller = db.session.get(User, seller_id)
-        return sales.accept(seller, ids[i % 2], now=NOW).id
+        with unit_of_work(writer=True):
+            seller = db.session.get(User, seller_id)
+            return sales.accept(seller, ids[i % 2], now=NOW).id
 
     results = run_threads(app, 4, accept)
     with app.app_context():
@@ -134,17 +142,19 @@ def test_two_acceptances_on_one_listing_leave_one_agreement(committing_app: Flas
 def test_a_double_objection_submitted_at_once_is_kept_once(committing_app: Flask) -> None:
     app = committing_app
     with app.app_context():
-        m = market(NOW, _upload(app))
-        negotiation = sales.open_negotiation(
-            m.buyer, m.listing.id, amount_minor=40_000_000, now=NOW
-        )
-        notice = sales.accept(m.seller, negotiation.id, now=NOW)
-        notice_id, objector_id = notice.id, m.other_buyer.id
+        with unit_of_work():
+            m = market(NOW, _upload(app))
+            negotiation = sales.open_negotiation(
+                m.buyer, m.listing.id, amount_minor=40_000_000, now=NOW
+            )
+            notice = sales.accept(m.seller, negotiation.id, now=NOW)
+            notice_id, objector_id = notice.id, m.other_buyer.id
         db.session.remove()
 
     def lodge(i: int) -> Any:
-        user = db.session.get(User, objector_id)
-        return publicity.lodge_objection(user, notice_id, REASONS, now=NOW).id
+        with unit_of_work(writer=True):
+            user = db.session.get(User, objector_id)
+            return publicity.lodge_objection(user, notice_id, REASONS, now=NOW).id
 
     results = run_threads(app, 4, lodge)
     with app.app_context():

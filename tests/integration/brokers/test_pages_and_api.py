@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from accounts import services as accounts
 from brokers import services
 from brokers.rules import AccreditationStatus, IntroductionStatus, MandateStatus
 from tests import factories
@@ -21,7 +20,7 @@ def english(client):
 
 
 def _token(user, clock) -> dict[str, str]:
-    plain = accounts.issue_api_token(user, "test", now=clock())
+    plain = factories.api_token(user, "test", now=clock())
     return {"Authorization": f"Bearer {plain}"}
 
 

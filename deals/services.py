@@ -245,7 +245,6 @@ def advance(
     _audit(deal, f"deal.{target.value}", actor.id, now, before=before)
     if target == DealStatus.SIGNED:
         signals.deal_signed.send(deal, now=now, actor_id=actor.id)
-    db.session.commit()
     return deal
 
 
@@ -274,7 +273,6 @@ def cancel(
     signals.deal_cancelled.send(
         deal, now=now, forfeit_deposits=winner_did_not_sign, actor_id=actor.id
     )
-    db.session.commit()
     return deal
 
 

@@ -42,10 +42,11 @@ def record_sale(
     actor_id: int | None = None,
     contract_type: ContractType | None = None,
 ) -> Deal:
-    """An online sale of a listing becomes a deal, and the listing is sold (caller commits).
+    """An online sale of a listing becomes a deal, and the listing is sold.
 
     The listing row is locked and moved to SOLD, and the database keeps one live
-    deal per listing, so a listing can never be sold twice.
+    deal per listing, so a listing can never be sold twice. Flushes; the caller's unit
+    of work commits.
     """
     if price_minor <= 0:
         raise ValidationFailed(N_("The price must be more than zero."), field="price")

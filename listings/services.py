@@ -313,8 +313,10 @@ def add_evidence(
     max_bytes: int,
     now: datetime,
 ) -> Evidence:
-    """Attach an ownership document to a draft; the file is removed again if the unit of work
-    rolls back."""
+    """Attach an ownership document to a draft.
+
+    The file is removed again if the unit of work rolls back (the row is never saved).
+    """
     listing = get_listing(listing_id)
     _require_owner(actor, listing)
     if listing.status != ListingStatus.DRAFT:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select, update
 from accounts.models import ApiToken, User
 from core.clock import as_utc
 from core.extensions import db, login_manager
+from core.uow import permit_get_write, unit_of_work
 
 # A token's last use is written at most this often: an API call then reads its token
 # and writes nothing but its own effect (a bid must not queue behind a token update).
@@ -87,28 +88,31 @@ def api_caller() -> User:
 def user_for_token(plain: str, *, now: datetime) -> User | None:
     """The active user a bearer token belongs to, or None; notes the token's use (throttled).
 
-    One read of token and user. Outside a caller's transaction it runs in autocommit
-    (no BEGIN/COMMIT round trips), and `last_used_at` is written only when it is more
-    than TOKEN_TOUCH_INTERVAL old.
+    One read of token and user, in a small unit of work of its own (call it before the
+    endpoint opens its own). Outside a caller's transaction it runs in autocommit (no
+    BEGIN/COMMIT round trips), and `last_used_at` is written only when it is more than
+    TOKEN_TOUCH_INTERVAL old: the one write a GET request of the API may make.
     """
     digest = hashlib.sha256(plain.encode()).hexdigest()
-    session = db.session()
-    if (
-        isinstance(session.get_bind(), Engine)
-        and not session.in_transaction()
-        and not (session.new or session.dirty or session.deleted)
-    ):
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    row = session.execute(
-        select(User, ApiToken.id, ApiToken.last_used_at)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
-    ).first()
-    if row is None or not row[0].active:
-        session.commit()
-        return None
-    user, token_id, last_used_at = row
-    if last_used_at is None or as_utc(last_used_at) <= now - TOKEN_TOUCH_INTERVAL:
-        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-    session.commit()
+    with unit_of_work():
+        session = db.session()
+        if (
+            isinstance(session.get_bind(), Engine)
+            and not session.in_transaction()
+            and not (session.new or session.dirty or session.deleted)
+        ):
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        row = session.execute(
+            select(User, ApiToken.id, ApiToken.last_used_at)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+        ).first()
+        if row is None or not row[0].active:
+            return None
+        user, token_id, last_used_at = row
+        if last_used_at is None or as_utc(last_used_at) <= now - TOKEN_TOUCH_INTERVAL:
+            permit_get_write("api token last use, throttled")
+            session.execute(
+                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+            )
     return user

@@ -11,6 +11,7 @@ from accounts.services import create_platform_user, register_operator
 from core.clock import now
 from core.domain import DomainError
 from core.extensions import db
+from core.uow import unit_of_work
 
 accounts_cli = AppGroup("accounts", help="User accounts.")
 
@@ -22,7 +23,8 @@ accounts_cli = AppGroup("accounts", help="User accounts.")
 def create_admin_command(email: str, name: str, password: str) -> None:
     """Create a platform administrator (also a reviewer)."""
     try:
-        user = create_platform_user(email, name, password, now=now(), admin=True)
+        with unit_of_work():
+            user = create_platform_user(email, name, password, now=now(), admin=True)
     except DomainError as error:
         raise click.ClickException(error.text()) from error
     click.echo(f"Administrator {user.email} created (id {user.id}).")
@@ -39,7 +41,10 @@ def create_operator_command(admin_email: str, name: str, credit_code: str, regio
     if admin is None:
         raise click.ClickException(f"No user {admin_email}.")
     try:
-        org = register_operator(admin, name=name, credit_code=credit_code, region=region, now=now())
+        with unit_of_work():
+            org = register_operator(
+                admin, name=name, credit_code=credit_code, region=region, now=now()
+            )
     except DomainError as error:
         raise click.ClickException(error.text()) from error
     click.echo(f"Operator organisation {org.name} registered (id {org.id}).")

@@ -1,4 +1,7 @@
-"""Account use cases: sign-up, sign-in, organisation verification, membership, first admin."""
+"""Account use cases: sign-up, sign-in, organisation verification, membership, first admin.
+
+They flush and never commit: the caller's unit of work (`core.uow`) commits.
+"""
 
 from __future__ import annotations
 
@@ -89,7 +92,6 @@ def sign_up(data: SignUp, *, now: datetime) -> User:
         now=now,
         after={"email": email, "organisation_id": user.organisation_id},
     )
-    db.session.commit()
     return user
 
 
@@ -137,7 +139,6 @@ def authenticate(email: str, password: str, *, now: datetime) -> User:
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_sign_in_at = now
-    db.session.commit()
     return user
 
 
@@ -189,7 +190,6 @@ def _decide_organisation(
         after=_snapshot_org(org),
         reason=reason,
     )
-    db.session.commit()
     return org
 
 
@@ -221,7 +221,6 @@ def approve_member(actor: User, user_id: int, *, now: datetime) -> User:
         before={"approved": False},
         after={"approved": True},
     )
-    db.session.commit()
     return member
 
 
@@ -257,7 +256,6 @@ def create_platform_user(
         now=now,
         after={"email": email, "admin": admin, "reviewer": user.is_reviewer},
     )
-    db.session.commit()
     return user
 
 
@@ -280,7 +278,6 @@ def issue_api_token(actor: User, name: str, *, now: datetime) -> str:
         now=now,
         after={"name": token.name},
     )
-    db.session.commit()
     return plain
 
 
@@ -311,5 +308,4 @@ def register_operator(
         before=before,
         after=_snapshot_org(org),
     )
-    db.session.commit()
     return org

@@ -15,6 +15,7 @@ from accounts.schemas import SignInSchema, SignUpSchema
 from core.clock import now
 from core.domain import DomainError
 from core.forms import domain_errors, parse_form
+from core.uow import unit_of_work
 
 bp = Blueprint("accounts", __name__)
 
@@ -35,7 +36,8 @@ def sign_up() -> str | Response:
         data, errors = parse_form(SignUpSchema())
         if data is not None:
             try:
-                user = services.sign_up(_sign_up_input(data), now=now())
+                with unit_of_work():
+                    user = services.sign_up(_sign_up_input(data), now=now())
             except DomainError as error:
                 errors = domain_errors(error)
             else:
@@ -79,7 +81,8 @@ def sign_in() -> str | Response:
         data, errors = parse_form(SignInSchema())
         if data is not None:
             try:
-                user = services.authenticate(data["email"], data["password"], now=now())
+                with unit_of_work():
+                    user = services.authenticate(data["email"], data["password"], now=now())
             except DomainError as error:
                 errors = domain_errors(error)
             else:
@@ -113,6 +116,7 @@ def organisation() -> str:
 @login_required
 def approve_member(user_id: int) -> Response:
     """The organisation's admin accepts a person who asked to join."""
-    member = services.approve_member(current_user, user_id, now=now())
+    with unit_of_work():
+        member = services.approve_member(current_user, user_id, now=now())
     flash(_("%(name)s is now a member of your organisation.", name=member.name), "success")
     return redirect(url_for("accounts.organisation"))

@@ -127,7 +127,6 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
     """Migrate, then a seller with two auctions (service, HTTP) and bidders with held deposits."""
     from flask_migrate import upgrade
 
-    from accounts import services as accounts
     from accounts.models import OrganisationKind
     from auctions import services
     from core.extensions import db
@@ -181,7 +180,7 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
                         now=now,
                     )
                     deposits.confirm_deposit(reviewer, deposit.id, now=now)
-            token = accounts.issue_api_token(user, "bench", now=now)
+            token = factories.api_token(user, "bench", now=now)
             people.append((user.id, user.organisation_id, token))
         db.session.remove()
         db.engine.dispose()  # nothing pooled survives into the forked bidders

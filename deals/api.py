@@ -25,6 +25,7 @@ from flask_smorest import Blueprint
 from accounts.auth import api_actor, api_reader, api_writer, require_token_for_writes
 from core.clock import now
 from core.domain import N_, ValidationFailed
+from core.uow import unit_of_work
 from deals import documents, registration, services
 from deals.schemas import (
     CancelInSchema,
@@ -102,9 +103,10 @@ def advance(data: dict[str, Any], deal_id: int) -> Any:
 
     The seller or a reviewer records each step; the buyer may record its payment.
     """
-    return services.advance(
-        api_writer(), deal_id, data["status"], now=now(), reference=data.get("reference")
-    )
+    with unit_of_work():
+        return services.advance(
+            api_writer(), deal_id, data["status"], now=now(), reference=data.get("reference")
+        )
 
 
 @blp.route("/<int:deal_id>/cancel", methods=["POST"])
@@ -115,7 +117,8 @@ def advance(data: dict[str, Any], deal_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def cancel(data: dict[str, Any], deal_id: int) -> Any:
     """Cancel a deal with a reason; its listing is offered again."""
-    return services.cancel(api_writer(), deal_id, data["reason"], now=now())
+    with unit_of_work():
+        return services.cancel(api_writer(), deal_id, data["reason"], now=now())
 
 
 @blp.route("/<int:deal_id>/documents", methods=["POST"])
@@ -128,15 +131,16 @@ def cancel(data: dict[str, Any], deal_id: int) -> Any:
 def upload_document(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> Any:
     """Attach a document (multipart: `kind`, `file`; PDF, PNG, JPEG or WebP)."""
     upload = files["file"]
-    return documents.attach_document(
-        api_writer(),
-        deal_id,
-        kind=form["kind"],
-        upload=documents.Upload(upload.stream, upload.filename or ""),
-        folder=_folder(),
-        max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-        now=now(),
-    )
+    with unit_of_work():
+        return documents.attach_document(
+            api_writer(),
+            deal_id,
+            kind=form["kind"],
+            upload=documents.Upload(upload.stream, upload.filename or ""),
+            folder=_folder(),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
+        )
 
 
 def _decode_contract(contract: dict[str, Any]) -> documents.Upload:
@@ -164,11 +168,12 @@ def register_offline(data: dict[str, Any]) -> Any:
     """
     contract = _decode_contract(data.pop("contract"))
     entry = documents.OfflineEntry(**data)
-    return documents.register_offline_deal_with_contract(
-        api_writer(),
-        entry,
-        contract,
-        folder=_folder(),
-        max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-        now=now(),
-    )
+    with unit_of_work():
+        return documents.register_offline_deal_with_contract(
+            api_writer(),
+            entry,
+            contract,
+            folder=_folder(),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
+        )

@@ -2,7 +2,7 @@
 registration of an offline deal together with its contract.
 
 Files are kept like listing evidence (`core.storage`): the type is sniffed from the
-content, the name on disk is random, and a file whose database write fails is removed.
+content, the name on disk is random, and a file whose unit of work rolls back is removed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from accounts.models import Organisation, User
 from accounts.rules import normalise_credit_code
 from accounts.services import require_reviewer
-from core import storage
+from core import storage, uow
 from core.audit import services as audit
 from core.clock import as_utc
 from core.domain import N_, DomainError, NotFound, ValidationFailed
@@ -47,35 +47,35 @@ def _store(
     folder: Path,
     max_bytes: int,
     now: datetime,
-) -> tuple[DealDocument, str]:
-    """Write the file and add its row and audit entry (no commit); refused files write nothing."""
+) -> DealDocument:
+    """Write the file and add its row and audit entry (flushes); refused files write nothing.
+
+    The file is removed again if the unit of work rolls back.
+    """
     if kind not in DOCUMENT_KINDS:
         raise ValidationFailed(N_("Choose what kind of document this is."), field="kind")
     if not upload.filename:
         raise ValidationFailed(N_("Choose a file to upload."), field="file")
     stored = storage.save_evidence(folder, upload.stream, upload.filename, max_bytes)
-    try:
-        document = DealDocument(
-            deal_id=deal.id,
-            kind=kind,
-            **stored.columns(),
-            uploaded_by_id=actor.id,
-            uploaded_at=now,
-        )
-        db.session.add(document)
-        db.session.flush()
-        audit.record(
-            actor_id=actor.id,
-            action="deal.document_add",
-            object_type="deal",
-            object_id=deal.id,
-            now=now,
-            after={"document_id": document.id, "kind": kind, "sha256": stored.sha256},
-        )
-    except Exception:
-        storage.discard(folder, stored.stored_name)
-        raise
-    return document, stored.stored_name
+    uow.on_rollback(lambda: storage.discard(folder, stored.stored_name))
+    document = DealDocument(
+        deal_id=deal.id,
+        kind=kind,
+        **stored.columns(),
+        uploaded_by_id=actor.id,
+        uploaded_at=now,
+    )
+    db.session.add(document)
+    db.session.flush()
+    audit.record(
+        actor_id=actor.id,
+        action="deal.document_add",
+        object_type="deal",
+        object_id=deal.id,
+        now=now,
+        after={"document_id": document.id, "kind": kind, "sha256": stored.sha256},
+    )
+    return document
 
 
 def attach_document(
@@ -92,18 +92,7 @@ def attach_document(
     deal = services.visible_deal(actor, deal_id)
     if deal.status == DealStatus.CANCELLED:
         raise DomainError(N_("A cancelled deal takes no more documents."), code="deal_closed")
-    stored_name = None
-    try:
-        document, stored_name = _store(
-            actor, deal, kind, upload, folder=folder, max_bytes=max_bytes, now=now
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        if stored_name:
-            storage.discard(folder, stored_name)
-        raise
-    return document
+    return _store(actor, deal, kind, upload, folder=folder, max_bytes=max_bytes, now=now)
 
 
 def document_for_download(actor: User | None, document_id: int) -> DealDocument:
@@ -211,22 +200,12 @@ def register_offline_deal_with_contract(
     max_bytes: int,
     now: datetime,
 ) -> Deal:
-    """A reviewer registers an offline deal with its signed contract, in one transaction.
+    """A reviewer registers an offline deal with its signed contract, in one unit of work.
 
-    If the entry or the contract is refused, nothing is saved: no deal, no listing
-    change, no file.
+    If the entry or the contract is refused, the caller's unit of work rolls back and
+    nothing is saved: no deal, no listing change, no file.
     """
     data = offline_deal_from(actor, entry, now=now)
-    stored_name = None
-    try:
-        deal = services.register_offline_deal(actor, data, now=now)
-        _, stored_name = _store(
-            actor, deal, "contract", contract, folder=folder, max_bytes=max_bytes, now=now
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        if stored_name:
-            storage.discard(folder, stored_name)
-        raise
+    deal = services.register_offline_deal(actor, data, now=now)
+    _store(actor, deal, "contract", contract, folder=folder, max_bytes=max_bytes, now=now)
     return deal

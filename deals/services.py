@@ -42,10 +42,11 @@ def record_sale(
     actor_id: int | None = None,
     contract_type: ContractType | None = None,
 ) -> Deal:
-    """An online sale of a listing becomes a deal, and the listing is sold (caller commits).
+    """An online sale of a listing becomes a deal, and the listing is sold.
 
     The listing row is locked and moved to SOLD, and the database keeps one live
-    deal per listing, so a listing can never be sold twice.
+    deal per listing, so a listing can never be sold twice. Flushes; the caller's unit
+    of work commits.
     """
     if price_minor <= 0:
         raise ValidationFailed(N_("The price must be more than zero."), field="price")
@@ -245,7 +246,6 @@ def advance(
     _audit(deal, f"deal.{target.value}", actor.id, now, before=before)
     if target == DealStatus.SIGNED:
         signals.deal_signed.send(deal, now=now, actor_id=actor.id)
-    db.session.commit()
     return deal
 
 
@@ -274,7 +274,6 @@ def cancel(
     signals.deal_cancelled.send(
         deal, now=now, forfeit_deposits=winner_did_not_sign, actor_id=actor.id
     )
-    db.session.commit()
     return deal
 
 

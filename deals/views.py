@@ -30,6 +30,7 @@ from core.files import send_document
 from core.forms import FieldErrors, domain_errors, parse_form
 from core.money import Money
 from core.storage import evidence_path
+from core.uow import unit_of_work
 from deals import documents, registration, services
 from deals.labels import template_globals
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
@@ -142,13 +143,14 @@ def advance(deal_id: int) -> Any:
     try:
         if raw not in DealStatus._value2member_map_:
             raise ValidationFailed(N_("Choose the next step of the deal."), field="status")
-        services.advance(
-            current_user,
-            deal_id,
-            DealStatus(raw),
-            now=now(),
-            reference=request.form.get("reference") or None,
-        )
+        with unit_of_work():
+            services.advance(
+                current_user,
+                deal_id,
+                DealStatus(raw),
+                now=now(),
+                reference=request.form.get("reference") or None,
+            )
     except NotFound:
         raise  # strangers learn nothing, not even through a flashed message
     except DomainError as error:
@@ -167,13 +169,14 @@ def advance(deal_id: int) -> Any:
 def cancel(deal_id: int) -> Any:
     """Cancel the deal with a reason; the listing is offered again."""
     try:
-        services.cancel(
-            current_user,
-            deal_id,
-            request.form.get("reason", ""),
-            now=now(),
-            winner_did_not_sign=request.form.get("winner_did_not_sign") == "1",
-        )
+        with unit_of_work():
+            services.cancel(
+                current_user,
+                deal_id,
+                request.form.get("reason", ""),
+                now=now(),
+                winner_did_not_sign=request.form.get("winner_did_not_sign") == "1",
+            )
     except NotFound:
         raise  # strangers learn nothing, not even through a flashed message
     except DomainError as error:
@@ -194,15 +197,16 @@ def upload_document(deal_id: int) -> WerkzeugResponse:
     try:
         if upload is None or not upload.filename:
             raise ValidationFailed(N_("Choose a file to upload."), field="file")
-        documents.attach_document(
-            current_user,
-            deal_id,
-            kind=request.form.get("kind", ""),
-            upload=documents.Upload(cast(BinaryIO, upload.stream), upload.filename),
-            folder=_documents_folder(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-            now=now(),
-        )
+        with unit_of_work():
+            documents.attach_document(
+                current_user,
+                deal_id,
+                kind=request.form.get("kind", ""),
+                upload=documents.Upload(cast(BinaryIO, upload.stream), upload.filename),
+                folder=_documents_folder(),
+                max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+                now=now(),
+            )
     except NotFound:
         raise
     except DomainError as error:
@@ -326,14 +330,15 @@ def register_offline() -> Any:
         if entry is not None and not errors:
             assert upload is not None
             try:
-                deal = documents.register_offline_deal_with_contract(
-                    current_user,
-                    entry,
-                    documents.Upload(cast(BinaryIO, upload.stream), upload.filename or ""),
-                    folder=_documents_folder(),
-                    max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-                    now=now(),
-                )
+                with unit_of_work():
+                    deal = documents.register_offline_deal_with_contract(
+                        current_user,
+                        entry,
+                        documents.Upload(cast(BinaryIO, upload.stream), upload.filename or ""),
+                        folder=_documents_folder(),
+                        max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+                        now=now(),
+                    )
             except DomainError as error:
                 field = error.field or "_form"
                 field = "contract" if field == "file" else _OFFLINE_FIELDS.get(field, field)

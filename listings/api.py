@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 
 from accounts.auth import api_actor, api_writer, require_token_for_writes
 from core.clock import now
+from core.uow import unit_of_work
 from listings import services
 from listings.schemas import (
     DomainErrorSchema,
@@ -40,4 +41,5 @@ def get(listing_id: int) -> Any:
 def create(data: services.ListingInput) -> Any:
     """Create a draft listing for the caller's organisation (Authorization: Bearer <token>)."""
     actor = api_writer()
-    return services.create_listing(actor, data, now=now())
+    with unit_of_work():
+        return services.create_listing(actor, data, now=now())

@@ -13,6 +13,7 @@ from flask_smorest import Blueprint
 
 from accounts.auth import api_actor, api_reader, api_writer, require_token_for_writes
 from core.clock import now
+from core.uow import unit_of_work
 from listings import needs
 from listings.need_rules import NeedInput
 from listings.need_schemas import (
@@ -54,7 +55,8 @@ def get(need_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def create(data: NeedInput) -> Any:
     """Post a need for the caller's enterprise (verified enterprises; Authorization: Bearer <token>)."""
-    return needs.post_need(api_writer(), data, now=now())
+    with unit_of_work():
+        return needs.post_need(api_writer(), data, now=now())
 
 
 @blp.route("/<int:need_id>", methods=["PUT"])
@@ -66,7 +68,8 @@ def create(data: NeedInput) -> Any:
 @blp.doc(**_TOKEN)
 def update(data: NeedInput, need_id: int) -> Any:
     """Replace an open need's content (its enterprise only)."""
-    return needs.update_need(api_writer(), need_id, data, now=now())
+    with unit_of_work():
+        return needs.update_need(api_writer(), need_id, data, now=now())
 
 
 @blp.route("/<int:need_id>/close", methods=["POST"])
@@ -77,7 +80,8 @@ def update(data: NeedInput, need_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def close(data: dict[str, Any], need_id: int) -> Any:
     """Close an open need (met, or no longer needed), with an optional reason."""
-    return needs.close_need(api_writer(), need_id, now=now(), reason=data["reason"])
+    with unit_of_work():
+        return needs.close_need(api_writer(), need_id, now=now(), reason=data["reason"])
 
 
 @blp.route("/<int:need_id>/withdraw", methods=["POST"])
@@ -88,4 +92,5 @@ def close(data: dict[str, Any], need_id: int) -> Any:
 @blp.doc(**_TOKEN)
 def withdraw(data: dict[str, Any], need_id: int) -> Any:
     """Withdraw an open need from the market, with an optional reason."""
-    return needs.withdraw_need(api_writer(), need_id, now=now(), reason=data["reason"])
+    with unit_of_work():
+        return needs.withdraw_need(api_writer(), need_id, now=now(), reason=data["reason"])

@@ -17,6 +17,7 @@ from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.forms import FieldErrors, domain_errors, flatten_errors
 from core.signals import merged_from_signal
+from core.uow import unit_of_work
 from listings import needs
 from listings.need_rules import NeedInput, NeedStatus
 from listings.need_schemas import NeedInputSchema, form_field, need_form_to_input
@@ -85,7 +86,8 @@ def create() -> str | Response | tuple[str, int]:
         data, errors = _parse_form()
         if data is not None:
             try:
-                need = needs.post_need(current_user, data, now=now())
+                with unit_of_work():
+                    need = needs.post_need(current_user, data, now=now())
             except DomainError as error:
                 errors = _save_errors(error)
             else:
@@ -114,7 +116,8 @@ def edit(need_id: int) -> str | Response | tuple[str, int]:
         data, errors = _parse_form()
         if data is not None:
             try:
-                needs.update_need(current_user, need_id, data, now=now())
+                with unit_of_work():
+                    needs.update_need(current_user, need_id, data, now=now())
             except DomainError as error:
                 errors = _save_errors(error)
             else:
@@ -142,7 +145,8 @@ def act(need_id: int, action: str) -> Response:
     """The enterprise closes or withdraws its need."""
     service, message = _ACTIONS[action]
     try:
-        service(current_user, need_id, now=now(), reason=request.form.get("reason", ""))
+        with unit_of_work():
+            service(current_user, need_id, now=now(), reason=request.form.get("reason", ""))
     except DomainError as error:
         flash(error.text(_), "danger")
     else:

@@ -1,4 +1,7 @@
-"""Technology need (技术需求) use cases: post, edit, close, withdraw; who may see which need."""
+"""Technology need (技术需求) use cases: post, edit, close, withdraw; who may see which need.
+
+They flush and never commit: the caller's unit of work (`core.uow`) commits.
+"""
 
 from __future__ import annotations
 
@@ -185,7 +188,6 @@ def post_need(actor: User, data: NeedInput, *, now: datetime) -> TechNeed:
     _apply(need, clean)
     db.session.add(need)
     _changed(need, actor, "post", now=now, before=None)
-    db.session.commit()
     return need
 
 
@@ -199,7 +201,6 @@ def update_need(actor: User, need_id: int, data: NeedInput, *, now: datetime) ->
     before = _snapshot(need)
     _apply(need, clean)
     _changed(need, actor, "update", now=now, before=before)
-    db.session.commit()
     return need
 
 
@@ -213,7 +214,6 @@ def _transition(
     need.closed_at = now
     need.close_reason = reason.strip()[:2000] or None
     _changed(need, actor, action.value, now=now, before=before, reason=need.close_reason)
-    db.session.commit()
     return need
 
 

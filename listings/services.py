@@ -1,4 +1,7 @@
-"""Listing use cases: drafting, evidence, submission, ownership review, publication."""
+"""Listing use cases: drafting, evidence, submission, ownership review, publication.
+
+They flush and never commit: the caller's unit of work (`core.uow`) commits.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from sqlalchemy import func, select
 
 from accounts.models import User
 from accounts.services import require_reviewer
-from core import outbox, storage
+from core import outbox, storage, uow
 from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
@@ -281,7 +284,6 @@ def create_listing(actor: User, data: ListingInput, *, now: datetime) -> Listing
     _apply(listing, data, assets)
     db.session.add(listing)
     _changed(listing, actor, "create", now=now, before=None)
-    db.session.commit()
     return listing
 
 
@@ -297,7 +299,6 @@ def update_listing(actor: User, listing_id: int, data: ListingInput, *, now: dat
     assets = _validate(data)
     _apply(listing, data, assets)
     _changed(listing, actor, "update", now=now, before=_snapshot(listing))
-    db.session.commit()
     return listing
 
 
@@ -312,7 +313,10 @@ def add_evidence(
     max_bytes: int,
     now: datetime,
 ) -> Evidence:
-    """Attach an ownership document to a draft; the file is removed again if the write fails."""
+    """Attach an ownership document to a draft.
+
+    The file is removed again if the unit of work rolls back (the row is never saved).
+    """
     listing = get_listing(listing_id)
     _require_owner(actor, listing)
     if listing.status != ListingStatus.DRAFT:
@@ -320,29 +324,24 @@ def add_evidence(
     if kind not in EVIDENCE_KINDS:
         raise ValidationFailed(N_("Choose what kind of document this is."), field="kind")
     stored = storage.save_evidence(folder, stream, filename, max_bytes)
-    try:
-        evidence = Evidence(
-            listing_id=listing.id,
-            kind=kind,
-            **stored.columns(),
-            uploaded_by_id=actor.id,
-            uploaded_at=now,
-        )
-        db.session.add(evidence)
-        db.session.flush()
-        audit.record(
-            actor_id=actor.id,
-            action="listing.evidence_add",
-            object_type="listing",
-            object_id=listing.id,
-            now=now,
-            after={"evidence_id": evidence.id, "sha256": stored.sha256, "kind": kind},
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        storage.discard(folder, stored.stored_name)
-        raise
+    uow.on_rollback(lambda: storage.discard(folder, stored.stored_name))
+    evidence = Evidence(
+        listing_id=listing.id,
+        kind=kind,
+        **stored.columns(),
+        uploaded_by_id=actor.id,
+        uploaded_at=now,
+    )
+    db.session.add(evidence)
+    db.session.flush()
+    audit.record(
+        actor_id=actor.id,
+        action="listing.evidence_add",
+        object_type="listing",
+        object_id=listing.id,
+        now=now,
+        after={"evidence_id": evidence.id, "sha256": stored.sha256, "kind": kind},
+    )
     return evidence
 
 
@@ -364,8 +363,8 @@ def remove_evidence(actor: User, evidence_id: int, *, folder: Path, now: datetim
     )
     stored_name = evidence.stored_name
     db.session.delete(evidence)
-    db.session.commit()
-    storage.discard(folder, stored_name)
+    db.session.flush()
+    uow.after_commit(lambda: storage.discard(folder, stored_name))
 
 
 def evidence_for_download(actor: User | None, evidence_id: int) -> Evidence:
@@ -473,7 +472,6 @@ def _transition(
         setattr(listing, stamp, now)
     listing.rejection_reason = reason if action == ListingAction.REJECT else None
     _changed(listing, actor, action.value, now=now, before=before, reason=reason, chained=chained)
-    db.session.commit()
     return listing
 
 
@@ -492,7 +490,6 @@ def set_featured(actor: User, listing_id: int, featured_: bool, *, now: datetime
         before=before,
         after={"featured": featured_},
     )
-    db.session.commit()
     return listing
 
 

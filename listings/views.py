@@ -26,6 +26,7 @@ from core.files import send_document
 from core.forms import FieldErrors, domain_errors
 from core.signals import merged_from_signal
 from core.storage import evidence_path
+from core.uow import unit_of_work, writes_on_get
 from listings import services
 from listings.rules import EVIDENCE_KINDS, FIELDS, IPKind, ListingStatus, TransferMode
 from listings.schemas import ListingInputSchema, editor_form_to_input
@@ -49,13 +50,17 @@ def _editor_context(**extra: object) -> dict:
 
 
 @bp.route("/listings/<int:listing_id>")
+@writes_on_get("lazy closing of due listed sales and notices until the job runner takes it over")
 def detail(listing_id: int) -> str:
     """A listing as buyers see it; owners and reviewers also see its state and history.
 
     The panels (sale, auction, valuation, similar listings) come from their domains,
-    which answer the `listing_page` signal.
+    which answer the `listing_page` signal; the sale panel closes a sale or notice that
+    is due, in the unit of work around it.
     """
     listing = services.visible_listing(current_user, listing_id)
+    with unit_of_work():
+        panels = merged_from_signal(listing_page, listing, viewer=current_user, now=now())
     owner = services.is_owner(current_user, listing)
     show_history = owner or (current_user.is_authenticated and current_user.can_review)
     return render_template(
@@ -64,7 +69,7 @@ def detail(listing_id: int) -> str:
         owner=owner,
         fields=FIELDS,
         history=history("listing", listing.id) if show_history else [],
-        **merged_from_signal(listing_page, listing, viewer=current_user, now=now()),
+        **panels,
     )
 
 
@@ -118,7 +123,8 @@ def create() -> str | Response | tuple[str, int]:
         data, errors = _parse_editor()
         if data is not None:
             try:
-                listing = services.create_listing(current_user, data, now=now())
+                with unit_of_work():
+                    listing = services.create_listing(current_user, data, now=now())
             except DomainError as error:
                 errors = domain_errors(error)
             else:
@@ -141,7 +147,8 @@ def edit(listing_id: int) -> str | Response | tuple[str, int]:
         data, errors = _parse_editor()
         if data is not None:
             try:
-                services.update_listing(current_user, listing_id, data, now=now())
+                with unit_of_work():
+                    services.update_listing(current_user, listing_id, data, now=now())
             except DomainError as error:
                 errors = domain_errors(error)
             else:
@@ -159,16 +166,17 @@ def upload_evidence(listing_id: int) -> Response:
     try:
         if upload is None or not upload.filename:
             raise ValidationFailed(_("Choose a file to upload."), field="file")
-        services.add_evidence(
-            current_user,
-            listing_id,
-            kind=request.form.get("kind", ""),
-            stream=upload.stream,
-            filename=upload.filename,
-            folder=_evidence_folder(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-            now=now(),
-        )
+        with unit_of_work():
+            services.add_evidence(
+                current_user,
+                listing_id,
+                kind=request.form.get("kind", ""),
+                stream=upload.stream,
+                filename=upload.filename,
+                folder=_evidence_folder(),
+                max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+                now=now(),
+            )
     except DomainError as error:
         flash(error.text(_), "danger")
     else:
@@ -181,7 +189,8 @@ def upload_evidence(listing_id: int) -> Response:
 def delete_evidence(evidence_id: int) -> Response:
     """Remove a document from a draft."""
     listing_id = services.evidence_for_download(current_user, evidence_id).listing_id
-    services.remove_evidence(current_user, evidence_id, folder=_evidence_folder(), now=now())
+    with unit_of_work():
+        services.remove_evidence(current_user, evidence_id, folder=_evidence_folder(), now=now())
     flash(_("Document removed."), "info")
     return redirect(url_for("listings.edit", listing_id=listing_id) + "#evidence")
 
@@ -212,7 +221,8 @@ def act(listing_id: int, action: str) -> Response:
     """The owner moves the listing along its life: submit, publish, withdraw, reopen."""
     service, message = _ACTIONS[action]
     try:
-        service(current_user, listing_id, now=now())
+        with unit_of_work():
+            service(current_user, listing_id, now=now())
     except DomainError as error:
         flash(error.text(_), "danger")
     else:

@@ -10,6 +10,7 @@ from pathlib import Path
 from accounts import services as accounts
 from accounts.models import OrganisationKind, User
 from accounts.rules import make_credit_code
+from core.uow import unit_of_work
 from listings import services as listings
 from listings.ip_numbers import check_character_cn
 from listings.models import Listing, TechNeed
@@ -47,33 +48,34 @@ def seller(
 ) -> User:
     """A user who registered an organisation (verified by `reviewer` unless told otherwise)."""
     n = next(_serial)
-    user = accounts.sign_up(
-        accounts.SignUp(
-            email=f"user{n}@example.edu.cn",
-            name=f"用户{n}",
-            password=PASSWORD,
-            organisation=accounts.NewOrganisation(
-                name=name or f"测试大学{n}",
-                kind=kind,
-                credit_code=credit_code(n),
-                region="上海市",
+    reviewer = (reviewer or platform_reviewer(now)) if verified else None
+    with unit_of_work():
+        user = accounts.sign_up(
+            accounts.SignUp(
+                email=f"user{n}@example.edu.cn",
+                name=f"用户{n}",
+                password=PASSWORD,
+                organisation=accounts.NewOrganisation(
+                    name=name or f"测试大学{n}",
+                    kind=kind,
+                    credit_code=credit_code(n),
+                    region="上海市",
+                ),
             ),
-        ),
-        now=now,
-    )
-    if verified:
-        accounts.verify_organisation(
-            reviewer or platform_reviewer(now), user.organisation_id, now=now
+            now=now,
         )
+        if reviewer is not None:
+            accounts.verify_organisation(reviewer, user.organisation_id, now=now)
     return user
 
 
 def platform_reviewer(now: datetime) -> User:
     """A reviewer of the market."""
     n = next(_serial)
-    return accounts.create_platform_user(
-        f"reviewer{n}@market.example", f"审核员{n}", PASSWORD, now=now
-    )
+    with unit_of_work():
+        return accounts.create_platform_user(
+            f"reviewer{n}@market.example", f"审核员{n}", PASSWORD, now=now
+        )
 
 
 def listing_input(**overrides: object) -> listings.ListingInput:
@@ -104,7 +106,25 @@ def listing(
     folder: Path | None = None,
     **overrides: object,
 ) -> Listing:
-    """A listing of `owner`'s organisation, moved through the services to `status`."""
+    """A listing of `owner`'s organisation, moved through the services to `status`.
+
+    Committed by one unit of work, as if each step had been its own request.
+    """
+    if status not in (ListingStatus.DRAFT, ListingStatus.SUBMITTED):
+        reviewer = reviewer or platform_reviewer(now)
+    with unit_of_work():
+        return _listing(owner, now, status=status, reviewer=reviewer, folder=folder, **overrides)
+
+
+def _listing(
+    owner: User,
+    now: datetime,
+    *,
+    status: ListingStatus,
+    reviewer: User | None,
+    folder: Path | None,
+    **overrides: object,
+) -> Listing:
     item = listings.create_listing(owner, listing_input(**overrides), now=now)
     if status == ListingStatus.DRAFT:
         return item
@@ -122,7 +142,8 @@ def listing(
     listings.submit(owner, item.id, now=now)
     if status == ListingStatus.SUBMITTED:
         return item
-    listings.confirm_ownership(reviewer or platform_reviewer(now), item.id, now=now)
+    assert reviewer is not None
+    listings.confirm_ownership(reviewer, item.id, now=now)
     if status == ListingStatus.CONFIRMED:
         return item
     listings.publish(owner, item.id, now=now)
@@ -155,7 +176,8 @@ def need_input(**overrides: object) -> NeedInput:
 
 def need(owner: User, now: datetime, **overrides: object) -> TechNeed:
     """An open technology need of `owner`'s enterprise, posted through the service."""
-    return post_need(owner, need_input(**overrides), now=now)
+    with unit_of_work():
+        return post_need(owner, need_input(**overrides), now=now)
 
 
 def broker(
@@ -191,3 +213,9 @@ def broker(
     if accredited:
         accreditation.accredit(reviewer, shared.broker_of(user).id, now=now)  # type: ignore[union-attr]
     return user
+
+
+def api_token(user: User, name: str, *, now: datetime) -> str:
+    """A personal API token of `user` (the plain token), committed for the test client."""
+    with unit_of_work():
+        return accounts.issue_api_token(user, name, now=now)

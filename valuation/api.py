@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 from accounts.auth import api_actor, api_caller, require_token_for_writes
 from core.clock import now
 from core.domain import N_, NotFound
+from core.uow import unit_of_work
 from listings import services as listings
 from listings.schemas import DomainErrorSchema
 from valuation import services
@@ -54,7 +55,8 @@ def compute(data: dict[str, Any]) -> dict[str, Any]:
     moment = now()
     saved_id = None
     if data["save"]:
-        saved = services.save_indicative(actor, data["listing_id"], data["inputs"], now=moment)
+        with unit_of_work():
+            saved = services.save_indicative(actor, data["listing_id"], data["inputs"], now=moment)
         result, currency, saved_id = saved.result, saved.currency, saved.id
     else:
         listing, result = services.compute(actor, data["listing_id"], data["inputs"], now=moment)
@@ -105,7 +107,10 @@ def my_requests() -> dict[str, Any]:
 @blp.doc(security=[{"bearerAuth": []}])
 def create_request(data: dict[str, Any]) -> ValuationRequest:
     """Request a formal valuation report of a listing (as its seller or as a buyer)."""
-    return services.request_valuation(api_caller(), data["listing_id"], data["purpose"], now=now())
+    with unit_of_work():
+        return services.request_valuation(
+            api_caller(), data["listing_id"], data["purpose"], now=now()
+        )
 
 
 @blp.route("/requests/<int:request_id>")
@@ -123,7 +128,8 @@ def get_request(request_id: int) -> ValuationRequest:
 @blp.doc(security=[{"bearerAuth": []}])
 def take(request_id: int) -> ValuationRequest:
     """A valuer (reviewer or accredited broker) takes an open request."""
-    return services.take_request(api_caller(), request_id, now=now())
+    with unit_of_work(writer=True):
+        return services.take_request(api_caller(), request_id, now=now())
 
 
 @blp.route("/requests/<int:request_id>/decline", methods=["POST"])
@@ -134,7 +140,8 @@ def take(request_id: int) -> ValuationRequest:
 @blp.doc(security=[{"bearerAuth": []}])
 def decline(data: dict[str, Any], request_id: int) -> ValuationRequest:
     """A valuer declines a request, with a reason."""
-    return services.decline_request(api_caller(), request_id, data["reason"], now=now())
+    with unit_of_work(writer=True):
+        return services.decline_request(api_caller(), request_id, data["reason"], now=now())
 
 
 @blp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
@@ -144,7 +151,8 @@ def decline(data: dict[str, Any], request_id: int) -> ValuationRequest:
 @blp.doc(security=[{"bearerAuth": []}])
 def withdraw(request_id: int) -> ValuationRequest:
     """The requesting organisation withdraws its request."""
-    return services.withdraw_request(api_caller(), request_id, now=now())
+    with unit_of_work(writer=True):
+        return services.withdraw_request(api_caller(), request_id, now=now())
 
 
 @blp.route("/requests/<int:request_id>/report", methods=["POST"])
@@ -156,6 +164,7 @@ def withdraw(request_id: int) -> ValuationRequest:
 @blp.doc(security=[{"bearerAuth": []}])
 def issue(data: dict[str, Any], request_id: int) -> Valuation:
     """The assigned valuer issues the signed formal report."""
-    return services.issue_report(
-        api_caller(), request_id, data["inputs"], data["opinion"], now=now()
-    )
+    with unit_of_work(writer=True):
+        return services.issue_report(
+            api_caller(), request_id, data["inputs"], data["opinion"], now=now()
+        )

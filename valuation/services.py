@@ -13,6 +13,10 @@ Who may do what:
 
 The listing page shows the latest seller-side valuation (indicative or formal) to
 everyone who may see the listing; buyer-side reports stay private.
+
+The use cases flush and never commit: the caller's unit of work (`core.uow`) commits.
+Those that lock a request (take, decline, withdraw, issue) are run in
+`unit_of_work(writer=True)`, so that on SQLite racing valuers queue for the write lock.
 """
 
 from __future__ import annotations
@@ -30,7 +34,6 @@ from core.audit import services as audit
 from core.clock import as_utc
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
-from core.sqlite import queue_as_writer
 from deals.models import Deal, DealStatus
 from listings import services as listings
 from listings.models import IPAsset, Listing
@@ -377,7 +380,6 @@ def save_indicative(
         organisation_id=listing.organisation_id,
         now=now,
     )
-    db.session.commit()
     return valuation
 
 
@@ -509,7 +511,6 @@ def request_valuation(
         now=now,
         after={"status": request.status.value, "listing_id": listing.id, "side": side},
     )
-    db.session.commit()
     return request
 
 
@@ -518,7 +519,7 @@ def get_request(request_id: int, *, lock: bool = False) -> ValuationRequest:
     query = select(ValuationRequest).where(ValuationRequest.id == request_id)
     if lock:
         # Two valuers racing for one request: one wins, the other sees it in progress.
-        queue_as_writer(db.session)  # SQLite: take the write lock first (a no-op elsewhere)
+        # On SQLite the caller's `unit_of_work(writer=True)` took the write lock first.
         query = query.with_for_update().execution_options(populate_existing=True)
     request = db.session.scalar(query)
     if request is None:
@@ -590,7 +591,6 @@ def take_request(actor: User, request_id: int, *, now: datetime) -> ValuationReq
     rules.next_request_status(request.status, RequestAction.TAKE)  # refuse before any change
     request.valuer_id = actor.id
     _move(actor, request, RequestAction.TAKE, now=now)
-    db.session.commit()
     return request
 
 
@@ -619,7 +619,6 @@ def decline_request(
     if request.valuer_id is None:
         request.valuer_id = actor.id
     _move(actor, request, RequestAction.DECLINE, now=now, reason=request.decline_reason)
-    db.session.commit()
     return request
 
 
@@ -629,7 +628,6 @@ def withdraw_request(actor: User, request_id: int, *, now: datetime) -> Valuatio
     if actor.acting_org_id != request.requester_org_id:
         raise PermissionDenied(N_("Only the organisation that asked may withdraw the request."))
     _move(actor, request, RequestAction.WITHDRAW, now=now)
-    db.session.commit()
     return request
 
 
@@ -668,7 +666,6 @@ def issue_report(
         opinion=opinion[:10_000],
     )
     _move(actor, request, RequestAction.ISSUE, now=now)
-    db.session.commit()
     return valuation
 
 

@@ -15,6 +15,7 @@ from core.clock import now
 from core.domain import N_, DomainError, NotFound
 from core.forms import FieldErrors, domain_errors
 from core.i18n import current_locale
+from core.uow import unit_of_work
 from listings import services as listings
 from listings.models import Listing
 from valuation import charts, pdf, schemas, services
@@ -195,9 +196,10 @@ def value_listing(listing_id: int) -> Any:
         if inputs is not None:
             try:
                 if request.form.get("action") == "save" and owner:
-                    valuation = services.save_indicative(
-                        current_user, listing.id, inputs, now=moment
-                    )
+                    with unit_of_work():
+                        valuation = services.save_indicative(
+                            current_user, listing.id, inputs, now=moment
+                        )
                     flash(_("Valuation saved: the listing now shows its range."), "success")
                     return redirect(url_for("valuation.detail", valuation_id=valuation.id))
                 _listing, result = services.compute(current_user, listing.id, inputs, now=moment)
@@ -252,9 +254,10 @@ def new_request(listing_id: int) -> Any:
     errors: FieldErrors = {}
     if request.method == "POST":
         try:
-            created = services.request_valuation(
-                current_user, listing.id, request.form.get("purpose", ""), now=now()
-            )
+            with unit_of_work():
+                created = services.request_valuation(
+                    current_user, listing.id, request.form.get("purpose", ""), now=now()
+                )
         except NotFound:
             raise
         except DomainError as error:
@@ -319,7 +322,8 @@ def issue(request_id: int) -> Any:
         return _request_page(req, form=form, errors=errors, status=422)
     try:
         if request.form.get("action") == "issue":
-            report = services.issue_report(current_user, req.id, inputs, opinion, now=now())
+            with unit_of_work(writer=True):
+                report = services.issue_report(current_user, req.id, inputs, opinion, now=now())
             flash(_("Report issued and signed."), "success")
             return redirect(url_for("valuation.detail", valuation_id=report.id))
         _listing, result = services.compute(current_user, req.listing_id, inputs, now=now())
@@ -336,17 +340,18 @@ def act(request_id: int, action: str) -> Any:
     """Take, decline (with a reason) or withdraw a request."""
     req = services.visible_request(current_user, request_id, now=now())
     try:
-        if action == "take":
-            services.take_request(current_user, req.id, now=now())
-            message = N_("You took the request: prepare and issue the report.")
-        elif action == "decline":
-            services.decline_request(
-                current_user, req.id, request.form.get("reason", ""), now=now()
-            )
-            message = N_("Request declined.")
-        else:
-            services.withdraw_request(current_user, req.id, now=now())
-            message = N_("Request withdrawn.")
+        with unit_of_work(writer=True):
+            if action == "take":
+                services.take_request(current_user, req.id, now=now())
+                message = N_("You took the request: prepare and issue the report.")
+            elif action == "decline":
+                services.decline_request(
+                    current_user, req.id, request.form.get("reason", ""), now=now()
+                )
+                message = N_("Request declined.")
+            else:
+                services.withdraw_request(current_user, req.id, now=now())
+                message = N_("Request withdrawn.")
     except NotFound:
         raise
     except DomainError as error:

@@ -11,6 +11,7 @@ from accounts import services as accounts
 from core.audit.services import history, verify_ownership_chain
 from core.clock import now
 from core.domain import DomainError
+from core.uow import unit_of_work
 from listings import services as listings
 from listings.rules import EVIDENCE_KINDS, FIELDS, ListingStatus
 from marketplace.review import services
@@ -55,15 +56,18 @@ def decide_listing(listing_id: int, decision: str) -> Response:
     """Confirm ownership, or reject with a reason."""
     reason = request.form.get("reason", "")
     try:
-        if decision == "confirm":
-            listings.confirm_ownership(current_user, listing_id, now=now(), note=reason)
-            flash(_("Ownership confirmed. The seller can now publish the listing."), "success")
-        else:
-            listings.reject_ownership(current_user, listing_id, reason, now=now())
-            flash(_("Sent back to the seller with your reason."), "info")
+        with unit_of_work():
+            if decision == "confirm":
+                listings.confirm_ownership(current_user, listing_id, now=now(), note=reason)
+            else:
+                listings.reject_ownership(current_user, listing_id, reason, now=now())
     except DomainError as error:
         flash(error.text(_), "danger")
         return redirect(url_for("review.listing", listing_id=listing_id))
+    if decision == "confirm":
+        flash(_("Ownership confirmed. The seller can now publish the listing."), "success")
+    else:
+        flash(_("Sent back to the seller with your reason."), "info")
     return redirect(url_for("review.queues"))
 
 
@@ -71,16 +75,20 @@ def decide_listing(listing_id: int, decision: str) -> Response:
 def decide_organisation(org_id: int, decision: str) -> Response:
     """Verify an organisation, or reject it with a reason."""
     try:
-        if decision == "verify":
-            accounts.verify_organisation(current_user, org_id, now=now())
-            flash(_("Organisation verified."), "success")
-        else:
-            accounts.reject_organisation(
-                current_user, org_id, request.form.get("reason", ""), now=now()
-            )
-            flash(_("Organisation rejected."), "info")
+        with unit_of_work():
+            if decision == "verify":
+                accounts.verify_organisation(current_user, org_id, now=now())
+            else:
+                accounts.reject_organisation(
+                    current_user, org_id, request.form.get("reason", ""), now=now()
+                )
     except DomainError as error:
         flash(error.text(_), "danger")
+    else:
+        if decision == "verify":
+            flash(_("Organisation verified."), "success")
+        else:
+            flash(_("Organisation rejected."), "info")
     return redirect(url_for("review.queues"))
 
 

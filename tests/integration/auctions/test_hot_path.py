@@ -13,13 +13,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
-from accounts import services as accounts
 from accounts.models import ApiToken, User
 from auctions import bidding, rules
 from auctions.models import Auction, Bid
 from core.audit.models import AuditEntry
 from core.clock import as_utc
 from core.extensions import db
+from tests import factories
 
 from .conftest import INC, START, Market, make_market
 
@@ -248,7 +248,7 @@ def test_api_token_use_is_written_at_most_once_a_minute(
     client: FlaskClient, market: Market, clock
 ) -> None:
     alpha = market.bidder()
-    token = accounts.issue_api_token(alpha, "bot", now=clock())
+    token = factories.api_token(alpha, "bot", now=clock())
     headers = {"Authorization": "Bearer " + token}
     url = f"/api/v1/auctions/{market.auction.id}/bids"
 

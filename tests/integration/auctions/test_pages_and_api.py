@@ -9,7 +9,6 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from accounts import services as accounts
 from auctions import bidding, closing
 from auctions.models import Auction, AuctionStatus, Bid
 from core.clock import as_utc
@@ -280,8 +279,8 @@ def test_api_bid_with_a_token(client: FlaskClient, market: Market, clock) -> Non
     alpha, beta = market.bidder(), market.bidder()
     url = f"/api/v1/auctions/{market.auction.id}/bids"
     assert client.post(url, json={"amount_minor": START}).status_code == 401
-    token_a = {"Authorization": "Bearer " + accounts.issue_api_token(alpha, "bot", now=clock())}
-    token_b = {"Authorization": "Bearer " + accounts.issue_api_token(beta, "bot", now=clock())}
+    token_a = {"Authorization": "Bearer " + factories.api_token(alpha, "bot", now=clock())}
+    token_b = {"Authorization": "Bearer " + factories.api_token(beta, "bot", now=clock())}
     first = client.post(
         url, json={"amount_minor": START, "max_minor": START + 3 * INC}, headers=token_a
     )
@@ -297,7 +296,7 @@ def test_api_bid_with_a_token(client: FlaskClient, market: Market, clock) -> Non
     bad = client.post(url, json={"amount_minor": "lots"}, headers=token_b)
     assert bad.status_code == 422
     seller_token = {
-        "Authorization": "Bearer " + accounts.issue_api_token(market.seller, "s", now=clock())
+        "Authorization": "Bearer " + factories.api_token(market.seller, "s", now=clock())
     }
     seller = client.post(url, json={"amount_minor": START + 5 * INC}, headers=seller_token)
     assert seller.status_code == 403 and seller.get_json()["code"] == "seller_cannot_bid"

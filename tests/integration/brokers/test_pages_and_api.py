@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from accounts import services as accounts
 from brokers.rules import AccreditationStatus, IntroductionStatus, MandateStatus
 from brokers.services import introductions, mandates, ratings, shared
+from core.uow import unit_of_work
 from tests import factories
 from tests.integration.brokers.conftest import mandate_input
 
@@ -21,7 +21,7 @@ def english(client):
 
 
 def _token(user, clock) -> dict[str, str]:
-    plain = accounts.issue_api_token(user, "test", now=clock())
+    plain = factories.api_token(user, "test", now=clock())
     return {"Authorization": f"Bearer {plain}"}
 
 
@@ -245,7 +245,8 @@ def test_deal_page_shows_the_broker_and_parties_rate_after_completion(
         (DealStatus.RIGHTS_REGISTERED, "ZL-1"),
         (DealStatus.COMPLETED, None),
     ):
-        deals.advance(market.seller, deal.id, status, now=clock(), reference=reference)
+        with unit_of_work():
+            deals.advance(market.seller, deal.id, status, now=clock(), reference=reference)
     assert "Send the rating" in client.get(f"/deals/{deal.id}").text
     bad = client.post(
         f"/brokers/deals/{deal.id}/ratings", data={"broker_id": market.broker.id, "score": "9"}

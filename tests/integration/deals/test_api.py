@@ -7,14 +7,13 @@ import io
 
 from sqlalchemy import func, select
 
-from accounts import services as accounts
 from core.extensions import db
 from deals.models import Deal
 from tests import factories
 
 
 def _auth(user, clock) -> dict[str, str]:
-    token = accounts.issue_api_token(user, "test", now=clock())
+    token = factories.api_token(user, "test", now=clock())
     return {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from core.audit.services import history
 from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.uow import unit_of_work
 from deals import services
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
 from deals.rules import MilestoneOutOfOrder
@@ -40,7 +41,8 @@ def test_milestones_are_recorded_in_order_only(market, sell, clock) -> None:
         services.advance(market.seller, deal.id, DealStatus.PAID, now=clock())
     db.session.rollback()
     for target in (DealStatus.SIGNED, DealStatus.PAID):
-        services.advance(market.seller, deal.id, target, now=clock.advance(days=1))
+        with unit_of_work():
+            services.advance(market.seller, deal.id, target, now=clock.advance(days=1))
     with pytest.raises(MilestoneOutOfOrder):
         services.advance(market.seller, deal.id, DealStatus.COMPLETED, now=clock())
     db.session.rollback()
@@ -59,8 +61,9 @@ def test_rights_registration_needs_the_cnipa_reference_and_changes_nothing_witho
     market, sell, clock
 ) -> None:
     deal = sell()
-    services.advance(market.seller, deal.id, DealStatus.SIGNED, now=clock())
-    services.advance(market.seller, deal.id, DealStatus.PAID, now=clock())
+    with unit_of_work():
+        services.advance(market.seller, deal.id, DealStatus.SIGNED, now=clock())
+        services.advance(market.seller, deal.id, DealStatus.PAID, now=clock())
     with pytest.raises(ValidationFailed) as refused:
         services.advance(
             market.seller, deal.id, DealStatus.RIGHTS_REGISTERED, now=clock(), reference="  "

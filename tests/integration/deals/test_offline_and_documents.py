@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from core.audit.services import history
 from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.uow import unit_of_work
 from deals import documents, registration
 from deals.models import Channel, ContractType, Deal, DealDocument, DealStatus, SaleMethod
 from listings.rules import SaleState
@@ -186,15 +187,16 @@ def test_parties_and_reviewers_attach_documents_strangers_cannot(
 ) -> None:
     deal = sell()
     for actor, kind in ((market.seller, "contract"), (market.buyer, "payment_receipt")):
-        documents.attach_document(
-            actor,
-            deal.id,
-            kind=kind,
-            upload=_pdf(f"{kind}.pdf"),
-            folder=deals_folder,
-            max_bytes=MAX_BYTES,
-            now=clock(),
-        )
+        with unit_of_work():
+            documents.attach_document(
+                actor,
+                deal.id,
+                kind=kind,
+                upload=_pdf(f"{kind}.pdf"),
+                folder=deals_folder,
+                max_bytes=MAX_BYTES,
+                now=clock(),
+            )
     with pytest.raises(NotFound):
         documents.attach_document(
             market.stranger,

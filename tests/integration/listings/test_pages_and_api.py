@@ -6,7 +6,6 @@ import io
 
 from flask.testing import FlaskClient
 
-from accounts import services as accounts
 from core.extensions import db
 from listings.models import Listing
 from listings.rules import ListingStatus
@@ -82,7 +81,7 @@ def test_evidence_upload_and_access_only_for_owner_and_reviewers(client, clock) 
 
 def test_api_create_refuses_invalid_number_with_field_message(client, clock) -> None:
     seller = factories.seller(clock())
-    token = accounts.issue_api_token(seller, "ci", now=clock())
+    token = factories.api_token(seller, "ci", now=clock())
     body = {
         "title_zh": "一种锂电池",
         "field": "energy",

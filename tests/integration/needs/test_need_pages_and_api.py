@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from accounts import services as accounts
 from core.extensions import db
 from listings.models import TechNeed
 from listings.need_rules import NeedStatus
@@ -139,7 +138,7 @@ def test_the_api_posts_searches_updates_closes_and_matches_needs(
     client, clock, upload_folder: Path
 ) -> None:
     buyer = factories.enterprise(clock())
-    token = accounts.issue_api_token(buyer, "ci", now=clock())
+    token = factories.api_token(buyer, "ci", now=clock())
     auth = {"Authorization": f"Bearer {token}"}
     body = {
         "title": "寻求工业视觉缺陷检测算法",
@@ -166,7 +165,7 @@ def test_the_api_posts_searches_updates_closes_and_matches_needs(
                          headers=auth)  # fmt: skip
     assert updated.status_code == 200 and updated.get_json()["title"] == "寻求视觉检测算法"
     assert client.get(f"/api/v1/needs/{need_id}/matches", headers=auth).status_code == 200
-    other = accounts.issue_api_token(factories.enterprise(clock()), "x", now=clock())
+    other = factories.api_token(factories.enterprise(clock()), "x", now=clock())
     refused = client.get(f"/api/v1/needs/{need_id}/matches",
                          headers={"Authorization": f"Bearer {other}"})  # fmt: skip
     assert refused.status_code == 403

@@ -6,7 +6,6 @@ import io
 
 from sqlalchemy import select
 
-from accounts import services as accounts
 from auctions import bidding, closing
 from core.extensions import db
 from deals.models import Deal
@@ -125,8 +124,8 @@ def test_the_api_shows_the_money_flow_and_takes_a_bank_payment(
 ) -> None:
     m = auction_market
     buyer, deal = _deal(m, clock)
-    token = accounts.issue_api_token(buyer, "erp", now=clock())
-    reviewer_token = accounts.issue_api_token(m.reviewer, "ops", now=clock())
+    token = factories.api_token(buyer, "erp", now=clock())
+    reviewer_token = factories.api_token(m.reviewer, "ops", now=clock())
     auth = {"Authorization": f"Bearer {token}"}
     body = client.get(f"/api/v1/payments/deals/{deal.id}", headers=auth).get_json()
     assert body["due_minor"] == START - START // 10 and body["balanced"] is True

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from accounts import services as accounts
 from core.audit.models import AuditEntry
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
@@ -202,7 +201,7 @@ def test_viewing_a_notice_after_a_clean_period_concludes_the_deal(client, clock,
 def test_api_lodges_an_objection_once(client, clock, upload_folder):
     m = market(clock(), upload_folder)
     _, notice = agreed(m, clock())
-    auth = {"Authorization": f"Bearer {accounts.issue_api_token(m.other_buyer, 'ci', now=clock())}"}
+    auth = {"Authorization": f"Bearer {factories.api_token(m.other_buyer, 'ci', now=clock())}"}
     assert (
         client.post(f"/api/v1/sales/notices/{notice.id}/objections", json={"reasons": REASONS})
     ).status_code == 401

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from accounts import services as accounts
 from core.extensions import db
 from deals.models import Deal
 from listings.rules import SaleState
+from tests import factories
 from tests.integration.sales.trading import (
     CALENDAR,
     hold_deposit,
@@ -133,8 +133,8 @@ def test_strangers_do_not_see_a_negotiation(client, clock, upload_folder):
 
 def test_api_sales_intents_and_negotiations(client, clock, upload_folder):
     m = market(clock(), upload_folder)
-    seller = {"Authorization": f"Bearer {accounts.issue_api_token(m.seller, 'ci', now=clock())}"}
-    buyer = {"Authorization": f"Bearer {accounts.issue_api_token(m.buyer, 'ci', now=clock())}"}
+    seller = {"Authorization": f"Bearer {factories.api_token(m.seller, 'ci', now=clock())}"}
+    buyer = {"Authorization": f"Bearer {factories.api_token(m.buyer, 'ci', now=clock())}"}
     assert client.post("/api/v1/sales/", json={}).status_code == 401
     created = client.post(
         "/api/v1/sales/",
@@ -157,8 +157,8 @@ def test_api_sales_intents_and_negotiations(client, clock, upload_folder):
 
 def test_api_negotiation_offer_accept(client, clock, upload_folder):
     m = market(clock(), upload_folder)
-    seller = {"Authorization": f"Bearer {accounts.issue_api_token(m.seller, 'ci', now=clock())}"}
-    buyer = {"Authorization": f"Bearer {accounts.issue_api_token(m.buyer, 'ci', now=clock())}"}
+    seller = {"Authorization": f"Bearer {factories.api_token(m.seller, 'ci', now=clock())}"}
+    buyer = {"Authorization": f"Bearer {factories.api_token(m.buyer, 'ci', now=clock())}"}
     opened = client.post(
         "/api/v1/sales/negotiations",
         json={"listing_id": m.listing.id, "amount_minor": 40_000_000, "message": "hi"},

@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.outbox import OutboxEvent
+from core.uow import unit_of_work
 from listings import services as listings
 from listings.models import Listing
 from listings.rules import ListingStatus
@@ -241,9 +242,10 @@ def test_node_lost_mid_indexing_then_back_every_change_is_indexed(
         assert _pending() == []
 
         # Changes, then the node goes away in the middle of the bulk request that carries them.
-        for item in new[:6]:
-            listings.publish(owner, item.id, now=clock())
-        listings.withdraw(owner, old[0].id, now=clock())
+        with unit_of_work():
+            for item in new[:6]:
+                listings.publish(owner, item.id, now=clock())
+            listings.withdraw(owner, old[0].id, now=clock())
         relay.cut_after(3000)  # the request line, headers and part of the body get through
         report = drain()
         assert not relay.is_up, "the bulk request was smaller than the cut: nothing was cut"
@@ -253,10 +255,11 @@ def test_node_lost_mid_indexing_then_back_every_change_is_indexed(
         assert all(e.attempts == 1 and "SearchUnavailable" in e.last_error for e in waiting)
 
         # More changes while the node is away.
-        for item in new[6:]:
-            listings.publish(owner, item.id, now=clock())
-        listings.withdraw(owner, old[1].id, now=clock())
-        listings.withdraw(owner, new[0].id, now=clock())
+        with unit_of_work():
+            for item in new[6:]:
+                listings.publish(owner, item.id, now=clock())
+            listings.withdraw(owner, old[1].id, now=clock())
+            listings.withdraw(owner, new[0].id, now=clock())
 
         # The app does not hammer the dead node: drains return at once, without connecting.
         connections = relay.connections

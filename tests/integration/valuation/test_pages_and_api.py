@@ -6,8 +6,9 @@ import io
 
 from pypdf import PdfReader
 
-from accounts import services as accounts
 from core.extensions import db
+from core.uow import unit_of_work
+from tests import factories
 from tests.integration.valuation.inputs import COST, income_inputs
 from valuation import services
 from valuation.models import Valuation
@@ -95,7 +96,8 @@ def test_buyers_cannot_value_but_can_request(market, client, sign_in) -> None:
 def test_reviewer_takes_previews_and_issues_a_report_with_a_pdf(
     market, client, sign_in, clock
 ) -> None:
-    req = services.request_valuation(market.seller, market.listing.id, "挂牌定价", now=clock())
+    with unit_of_work():
+        req = services.request_valuation(market.seller, market.listing.id, "挂牌定价", now=clock())
     sign_in(market.reviewer)
     queue = client.get("/valuation-requests")
     assert f"/valuation-requests/{req.id}" in queue.text
@@ -133,9 +135,10 @@ def test_reviewer_takes_previews_and_issues_a_report_with_a_pdf(
 
 
 def test_buyer_report_is_private(market, client, sign_in, clock) -> None:
-    req = services.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
-    services.take_request(market.reviewer, req.id, now=clock())
-    report = services.issue_report(market.reviewer, req.id, income_inputs(), "x", now=clock())
+    with unit_of_work():
+        req = services.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
+        services.take_request(market.reviewer, req.id, now=clock())
+        report = services.issue_report(market.reviewer, req.id, income_inputs(), "x", now=clock())
     sign_in(market.seller)
     assert client.get(f"/valuations/{report.id}").status_code == 404
     assert client.get(f"/valuations/{report.id}/report.pdf").status_code == 404
@@ -146,7 +149,7 @@ def test_buyer_report_is_private(market, client, sign_in, clock) -> None:
 
 
 def _token(user, clock) -> dict[str, str]:
-    return {"Authorization": f"Bearer {accounts.issue_api_token(user, 'test', now=clock())}"}
+    return {"Authorization": f"Bearer {factories.api_token(user, 'test', now=clock())}"}
 
 
 API_INPUTS = {

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from accounts.services import get_organisation
+from auctions.queries import auctions_of_listing
 from core.clock import as_utc, now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.forms import FieldErrors, domain_errors, parse_form
@@ -208,10 +209,8 @@ def _sale_page(
     deposit = sales.deposit_of(current_user, sale)
     auction_id = None
     if sale.status == ListedSaleStatus.AUCTIONED:
-        from auctions import services as auctions  # the auction this sale turned into
-
-        auction_id = next(
-            (a.id for a in auctions.auctions_of_listing(listing.id) if a.listed_sale_id == sale.id),
+        auction_id = next(  # the auction this sale turned into
+            (a.id for a in auctions_of_listing(listing.id) if a.listed_sale_id == sale.id),
             None,
         )
     return render_template(

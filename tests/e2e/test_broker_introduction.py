@@ -24,6 +24,7 @@ from accounts.services import create_platform_user
 from brokers.models import DealCommission
 from brokers.services import shared
 from core.extensions import db
+from core.uow import unit_of_work
 from deals.models import Deal
 from listings.rules import ListingStatus
 from tests import factories
@@ -47,7 +48,7 @@ def test_broker_introduces_parties_and_the_deal_carries_the_commission(
 ) -> None:
     app, base = live_app
     start = market_clock()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         reviewer = create_platform_user("brokers@e2e.test", "Broker reviewer", PASSWORD, now=start)
         university = factories.seller(start, reviewer=reviewer, name=UNIVERSITY)
         listing = factories.listing(
@@ -62,6 +63,7 @@ def test_broker_introduces_parties_and_the_deal_carries_the_commission(
         broker_id = shared.broker_of(broker_user).id  # type: ignore[union-attr]
         listing_id = listing.id
         emails = (university.email, enterprise.email, broker_user.email)
+    with app.app_context():
         db.session.remove()
     seller, buyer, broker = (new_page("en") for _ in range(3))
 
@@ -139,7 +141,8 @@ def test_broker_introduces_parties_and_the_deal_carries_the_commission(
     # After the publicity period the closer (cron) concludes the notice: a deal.
     market_clock.advance(days=16)
     with app.app_context():
-        assert publicity.close_due_notices(now=market_clock()) == 1
+        with unit_of_work():
+            assert publicity.close_due_notices(now=market_clock()) == 1
         db.session.remove()
 
     # The deal carries the broker's commission: on the deal, its ledger, the statement.

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from accounts.rules import make_credit_code
 from accounts.services import create_platform_user
 from core.clock import now
+from core.uow import unit_of_work
 from tests.factories import PASSWORD, PDF_BYTES
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +32,7 @@ def test_university_lists_patent_reviewer_confirms_and_search_finds_it(
     live_app, new_page, tmp_path: Path, screenshot_dir: Path | None
 ) -> None:
     app, base = live_app
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         create_platform_user("reviewer@e2e.test", "审核员", PASSWORD, now=now())
     seller, reviewer = new_page(), new_page()
 

@@ -24,6 +24,7 @@ from accounts.services import create_platform_user
 from auctions.models import Auction
 from core.clock import as_utc
 from core.extensions import db
+from core.uow import unit_of_work
 from listings.rules import ListingStatus
 from tests import factories
 from tests.conftest import FrozenClock
@@ -68,7 +69,7 @@ def test_listed_sale_with_two_buyers_goes_to_auction_and_ends_in_a_deal(
 ) -> None:
     app, base = live_app
     start = market_clock()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         reviewer_user = create_platform_user(
             "deposits@e2e.test", "Deposit reviewer", PASSWORD, now=start
         )
@@ -88,6 +89,7 @@ def test_listed_sale_with_two_buyers_goes_to_auction_and_ends_in_a_deal(
         )
         listing_id = listing.id
         emails = (university.email, winner.email, runner_up.email)
+    with app.app_context():
         db.session.remove()
     seller, buyer_a, buyer_b, reviewer = (new_page("en") for _ in range(4))
     receipt = tmp_path / "transfer-receipt.pdf"

@@ -24,7 +24,7 @@ from deals import services as deals
 from deals.models import SaleMethod
 from listings import services as listings
 from listings.rules import SaleState
-from payments import deposits
+from payments import deposit_settlement
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _close_locked(
             actor_id=actor_id,
         )
         deal_id = deal.id
-        deposits.settle(
+        deposit_settlement.settle(
             CONTEXT,
             auction.id,
             winner_org_id=result.winner_org_id,
@@ -71,7 +71,7 @@ def _close_locked(
             actor_id=actor_id,
             reason=f"auction.{result.outcome.value}",
         )
-        deposits.release_all(
+        deposit_settlement.release_all(
             CONTEXT, auction.id, now=now, release_due_at=release_due_at, actor_id=actor_id
         )
         auction.status = AuctionStatus.FAILED

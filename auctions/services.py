@@ -25,7 +25,7 @@ from core.extensions import db
 from core.workdays import WorkCalendar
 from listings import services as listings
 from listings.rules import SaleState
-from payments import deposits
+from payments import deposit_settlement, deposits
 from payments.models import Deposit
 
 
@@ -167,7 +167,7 @@ def open_auction_for_listed_sale(
     )
     db.session.add(auction)
     db.session.flush()
-    deposits.move_context(
+    deposit_settlement.move_context(
         "listed_sale",
         listed_sale_id,
         CONTEXT,

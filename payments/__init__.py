@@ -1,8 +1,11 @@
 """Payments: one deal ledger (double entry) written by two channels, Stripe and bank transfer.
 
 Modules: `rules` (pure: accounts, postings, fees), `models`, `ledger` (posting and
-reading), `services` (use cases), `offline` (bank transfers confirmed by a reviewer),
-`stripe_channel` (the Stripe client and its queued operations), `webhooks`,
+reading); use cases: `accruals` (a deal's settlement and its reversal), `payment_state`
+(a payment's moves), `card` (paying by card through Checkout), `card_events` (what
+Stripe reports), `payouts` (connected accounts, payouts), `offline` (bank transfers
+confirmed by a reviewer), `deposits` and `deposit_settlement` (保证金); `queries` (read
+models), `stripe_channel` (the Stripe client and its queued operations), `webhooks`,
 `reconciliation`, `handlers` (reactions to deals' signals), `cli`, `views`, `api`.
 """
 

@@ -16,7 +16,7 @@ from accounts.auth import api_reader, api_writer, require_token_for_writes
 from core.clock import now
 from core.uow import unit_of_work
 from listings.schemas import DomainErrorSchema
-from payments import offline, services, stripe_channel
+from payments import card, offline, payouts, queries, stripe_channel
 from payments.schemas import (
     AccountOutSchema,
     BankPaymentFormSchema,
@@ -45,7 +45,7 @@ blp.before_request(require_token_for_writes)
 @blp.alt_response(404, schema=DomainErrorSchema)
 def money_flow(deal_id: int) -> Any:
     """The deal's money flow: due, owed, kept, its postings, payments and payouts."""
-    return services.money_flow(api_reader(), deal_id)
+    return queries.money_flow(api_reader(), deal_id)
 
 
 @blp.route("/deals/<int:deal_id>/card", methods=["POST"])
@@ -58,9 +58,9 @@ def pay_by_card(data: dict[str, Any], deal_id: int) -> Any:
     actor = api_writer()
     # Two units of work: the pending payment is kept even when Stripe cannot be reached.
     with unit_of_work():
-        payment = services.start_card_payment(actor, deal_id, now=now())
+        payment = card.start_card_payment(actor, deal_id, now=now())
     with unit_of_work():
-        return services.open_checkout(actor, payment.id, **data)
+        return card.open_checkout(actor, payment.id, **data)
 
 
 @blp.route("/deals/<int:deal_id>/bank", methods=["POST"])
@@ -93,7 +93,7 @@ def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> An
 def release_payouts(deal_id: int) -> Any:
     """A reviewer pays the seller and brokers once the buyer has paid everything due."""
     with unit_of_work():
-        return services.release_payouts(api_writer(), deal_id, now=now())
+        return payouts.release_payouts(api_writer(), deal_id, now=now())
 
 
 @blp.route("/deposits/<int:deposit_id>/card", methods=["POST"])
@@ -106,9 +106,9 @@ def deposit_by_card(data: dict[str, Any], deposit_id: int) -> Any:
     actor = api_writer()
     # Two units of work: the pending payment is kept even when Stripe cannot be reached.
     with unit_of_work():
-        payment = services.start_card_deposit(actor, deposit_id, now=now())
+        payment = card.start_card_deposit(actor, deposit_id, now=now())
     with unit_of_work():
-        return services.open_checkout(actor, payment.id, **data)
+        return card.open_checkout(actor, payment.id, **data)
 
 
 @blp.route("/review")
@@ -159,12 +159,12 @@ def payout_paid(data: dict[str, Any], payout_id: int) -> Any:
 def my_payouts() -> Any:
     """The organisation's payout account (Stripe Connect) and its payouts."""
     actor = api_reader()
-    account = services.connected_account_of(actor.acting_org_id)
+    account = queries.connected_account_of(actor.acting_org_id)
     return {
         "stripe_enabled": stripe_channel.enabled(),
         "account_id": account.stripe_account_id if account else None,
         "ready": bool(account and account.ready),
-        "payouts": services.payouts_of(actor),
+        "payouts": queries.payouts_of(actor),
     }
 
 
@@ -178,5 +178,5 @@ def onboarding(data: dict[str, Any]) -> Any:
     actor, moment = api_writer(), now()
     # Two steps: the connected account Stripe made is kept even when the link fails.
     with unit_of_work():
-        account = services.open_connected_account(actor, now=moment)
-    return {"url": services.onboarding_link(account, now=moment, **data)}
+        account = payouts.open_connected_account(actor, now=moment)
+    return {"url": payouts.onboarding_link(account, now=moment, **data)}

@@ -12,7 +12,7 @@ from core.clock import now
 from core.extensions import db
 from core.uow import unit_of_work
 from deals.models import Deal
-from payments import ledger, reconciliation, services, stripe_channel
+from payments import accruals, ledger, reconciliation, stripe_channel
 
 payments_cli = AppGroup(
     "payments", help="Deal ledger and Stripe: check-ledger, retry, reconcile, accrue-missing."
@@ -74,8 +74,8 @@ def accrue_missing() -> None:
     with unit_of_work():
         for deal in db.session.scalars(select(Deal).order_by(Deal.id)):
             if ledger.find(f"deal-{deal.id}-accrual") is None:
-                services.accrue(deal, now=moment)
+                accruals.accrue(deal, now=moment)
                 if deal.status.value == "cancelled":
-                    services.reverse(deal, now=moment)
+                    accruals.reverse(deal, now=moment)
                 count += 1
     click.echo(f"Posted the accrual of {count} deal(s).")

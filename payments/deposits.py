@@ -13,10 +13,9 @@ deposit the Stripe call it needs (capture, cancel, refund) is queued there too a
 after the commit.
 
 Transactions: every function flushes and leaves the commit to the caller's unit of
-work, whether other use cases compose it (`require_deposit`, `settle`, `release_all`,
-`move_context`, `forfeit_for_deal`, `release_for_deal`) or a person performs it on its
-own (`submit_receipt`, `confirm_deposit`, `reject_receipt`). Every change of state is
-audited.
+work, whether other use cases compose it (`require_deposit`, and the settlement in
+`payments.deposit_settlement`) or a person performs it on its own (`submit_receipt`,
+`confirm_deposit`, `reject_receipt`). Every change of state is audited.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.uow import after_commit, on_rollback
-from deals.models import Deal
 from payments import deposit_ledger
 from payments.models import Deposit, DepositStatus
 from payments.rules import Account
@@ -56,16 +54,18 @@ class DepositError(DomainError):
     code = "deposit_state"
 
 
-def _check_context(context_type: str) -> None:
+def check_context(context_type: str) -> None:
+    """Refuse a context other than an auction or a listed sale (a programming error)."""
     if context_type not in CONTEXT_TYPES:
         raise ValueError(f"unknown deposit context {context_type!r}")
 
 
-def _snapshot(deposit: Deposit) -> dict[str, Any]:
+def snapshot(deposit: Deposit) -> dict[str, Any]:
+    """The deposit's state and amount, as the audit trail records them."""
     return {"status": deposit.status.value, "amount_minor": deposit.amount_minor}
 
 
-def _audit(
+def audit_deposit(
     deposit: Deposit,
     action: str,
     actor_id: int | None,
@@ -75,6 +75,7 @@ def _audit(
     reason: str | None = None,
     **extra: Any,
 ) -> None:
+    """Audit a change of the deposit (action `deposit.<action>`), with its context."""
     audit.record(
         actor_id=actor_id,
         action=f"deposit.{action}",
@@ -83,7 +84,7 @@ def _audit(
         now=now,
         before=before,
         after={
-            **_snapshot(deposit),
+            **snapshot(deposit),
             "context": f"{deposit.context_type}:{deposit.context_id}",
             "org_id": deposit.org_id,
             "channel": deposit.channel,
@@ -193,7 +194,7 @@ def require_deposit(
 
     A second call, even a concurrent one, returns the same row.
     """
-    _check_context(context_type)
+    check_context(context_type)
     org_id = actor.acting_org_id
     if org_id is None:
         raise PermissionDenied(
@@ -227,7 +228,7 @@ def require_deposit(
         if existing is None:
             raise
         return existing
-    _audit(deposit, "require", actor.id, now, before=None)
+    audit_deposit(deposit, "require", actor.id, now, before=None)
     db.session.flush()
     return deposit
 
@@ -281,14 +282,14 @@ def submit_receipt(
     if deposit.status == DepositStatus.RECEIPT_SUBMITTED and deposit.receipt_stored_name:
         replaced = deposit.receipt_stored_name
         after_commit(lambda: storage.discard(folder, replaced))
-    before = _snapshot(deposit)
+    before = snapshot(deposit)
     deposit.receipt_name = stored.original_name
     deposit.receipt_stored_name = stored.stored_name
     deposit.receipt_sha256 = stored.sha256
     deposit.bank_reference = reference
     deposit.status = DepositStatus.RECEIPT_SUBMITTED
     deposit.user_id = actor.id
-    _audit(
+    audit_deposit(
         deposit,
         "submit_receipt",
         actor.id,
@@ -308,11 +309,11 @@ def confirm_deposit(reviewer: User, deposit_id: int, *, now: datetime) -> Deposi
         raise DepositError(
             N_("Only a submitted receipt can be confirmed."), code="receipt_not_submitted"
         )
-    before = _snapshot(deposit)
+    before = snapshot(deposit)
     deposit.status = DepositStatus.HELD
     deposit.held_at = now
     deposit.confirmed_by_id = reviewer.id
-    _audit(deposit, "confirm", reviewer.id, now, before=before)
+    audit_deposit(deposit, "confirm", reviewer.id, now, before=before)
     deposit_ledger.held(deposit, now=now, actor_id=reviewer.id, source=Account.BANK)
     return deposit
 
@@ -332,11 +333,11 @@ def hold_by_card(
     """
     deposit = _lock(deposit_id)
     if deposit.status in (DepositStatus.REQUIRED, DepositStatus.RECEIPT_SUBMITTED):
-        before = _snapshot(deposit)
+        before = snapshot(deposit)
         deposit.status = DepositStatus.HELD
         deposit.channel = "stripe"
         deposit.held_at = now
-        _audit(deposit, "hold_by_card", None, now, before=before, captured=captured)
+        audit_deposit(deposit, "hold_by_card", None, now, before=before, captured=captured)
     if deposit.channel == "stripe":
         deposit_ledger.held(
             deposit,
@@ -359,162 +360,7 @@ def reject_receipt(reviewer: User, deposit_id: int, reason: str, *, now: datetim
         raise DepositError(
             N_("Only a submitted receipt can be rejected."), code="receipt_not_submitted"
         )
-    before = _snapshot(deposit)
+    before = snapshot(deposit)
     deposit.status = DepositStatus.REQUIRED
-    _audit(deposit, "reject_receipt", reviewer.id, now, before=before, reason=reason.strip())
+    audit_deposit(deposit, "reject_receipt", reviewer.id, now, before=before, reason=reason.strip())
     return deposit
-
-
-def _lock_context(context_type: str, context_id: int) -> list[Deposit]:
-    return list(
-        db.session.scalars(
-            select(Deposit)
-            .where(Deposit.context_type == context_type, Deposit.context_id == context_id)
-            .order_by(Deposit.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    )
-
-
-_REFUNDABLE = (DepositStatus.HELD, DepositStatus.RECEIPT_SUBMITTED)
-
-
-def _release(
-    deposit: Deposit, *, now: datetime, release_due_at: datetime, actor_id: int | None
-) -> None:
-    before = _snapshot(deposit)
-    deposit.status = DepositStatus.RELEASED
-    deposit.settled_at = now
-    deposit.release_due_at = release_due_at
-    _audit(
-        deposit, "release", actor_id, now, before=before, release_due_at=release_due_at.isoformat()
-    )
-    deposit_ledger.released(deposit, now=now, actor_id=actor_id)
-
-
-def settle(
-    context_type: str,
-    context_id: int,
-    *,
-    winner_org_id: int,
-    deal_id: int,
-    now: datetime,
-    release_due_at: datetime,
-    actor_id: int | None = None,
-) -> list[Deposit]:
-    """A sale concluded: the winner's deposit is applied to the price, the others released.
-
-    Receipts still waiting for a reviewer are released too (whatever arrived goes back).
-    Flushes; the caller commits with the sale.
-    """
-    _check_context(context_type)
-    changed: list[Deposit] = []
-    winner_found = False
-    for deposit in _lock_context(context_type, context_id):
-        if deposit.org_id == winner_org_id:
-            if deposit.status != DepositStatus.HELD:
-                raise DepositError(N_("The buyer's deposit is not held."), code="deposit_not_held")
-            before = _snapshot(deposit)
-            deposit.status = DepositStatus.APPLIED
-            deposit.deal_id = deal_id
-            deposit.settled_at = now
-            _audit(deposit, "apply", actor_id, now, before=before, deal_id=deal_id)
-            deposit_ledger.applied(deposit, now=now, actor_id=actor_id)
-            winner_found = True
-            changed.append(deposit)
-        elif deposit.status in _REFUNDABLE:
-            _release(deposit, now=now, release_due_at=release_due_at, actor_id=actor_id)
-            changed.append(deposit)
-    if not winner_found:
-        raise DepositError(N_("The buyer's deposit is not held."), code="deposit_not_held")
-    db.session.flush()
-    return changed
-
-
-def release_all(
-    context_type: str,
-    context_id: int,
-    *,
-    now: datetime,
-    release_due_at: datetime,
-    actor_id: int | None = None,
-    except_org_ids: frozenset[int] = frozenset(),
-) -> list[Deposit]:
-    """No sale (or the context ended): every held or submitted deposit is released (flushes)."""
-    _check_context(context_type)
-    changed = []
-    for deposit in _lock_context(context_type, context_id):
-        if deposit.status in _REFUNDABLE and deposit.org_id not in except_org_ids:
-            _release(deposit, now=now, release_due_at=release_due_at, actor_id=actor_id)
-            changed.append(deposit)
-    db.session.flush()
-    return changed
-
-
-def move_context(
-    from_type: str,
-    from_id: int,
-    to_type: str,
-    to_id: int,
-    *,
-    now: datetime,
-    org_ids: set[int] | frozenset[int] | None = None,
-    actor_id: int | None = None,
-) -> list[Deposit]:
-    """Carry deposits into another context (a listed sale's parties into its auction; flushes).
-
-    Settled deposits stay where they are; `org_ids` limits the move to those parties.
-    """
-    _check_context(from_type)
-    _check_context(to_type)
-    moved = []
-    for deposit in _lock_context(from_type, from_id):
-        if org_ids is not None and deposit.org_id not in org_ids:
-            continue
-        if deposit.status not in (*_REFUNDABLE, DepositStatus.REQUIRED):
-            continue
-        before = {**_snapshot(deposit), "context": f"{from_type}:{from_id}"}
-        deposit.context_type = to_type
-        deposit.context_id = to_id
-        _audit(deposit, "move", actor_id, now, before=before)
-        moved.append(deposit)
-    db.session.flush()
-    return moved
-
-
-def _deal_deposits(deal: Deal) -> list[Deposit]:
-    return list(
-        db.session.scalars(
-            select(Deposit)
-            .where(Deposit.deal_id == deal.id, Deposit.status == DepositStatus.APPLIED)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    )
-
-
-def forfeit_for_deal(deal: Deal, *, now: datetime, actor_id: int | None = None) -> list[Deposit]:
-    """A winner who does not sign forfeits the deposit applied to the deal (idempotent; flushes)."""
-    changed = []
-    for deposit in _deal_deposits(deal):
-        before = _snapshot(deposit)
-        deposit.status = DepositStatus.FORFEITED
-        deposit.settled_at = now
-        _audit(deposit, "forfeit", actor_id, now, before=before, deal_id=deal.id)
-        deposit_ledger.forfeited(deposit, now=now, actor_id=actor_id)
-        changed.append(deposit)
-    db.session.flush()
-    return changed
-
-
-def release_for_deal(
-    deal: Deal, *, now: datetime, release_due_at: datetime, actor_id: int | None = None
-) -> list[Deposit]:
-    """A deal cancelled for another reason: the deposit applied to it goes back (flushes)."""
-    changed = []
-    for deposit in _deal_deposits(deal):
-        _release(deposit, now=now, release_due_at=release_due_at, actor_id=actor_id)
-        changed.append(deposit)
-    db.session.flush()
-    return changed

@@ -7,8 +7,8 @@ from collections import defaultdict
 from markupsafe import Markup, escape
 
 from core.money import Money, format_money
+from payments.queries import MoneyFlow
 from payments.rules import Account, EntryKind
-from payments.services import MoneyFlow
 
 _IN_KINDS = {EntryKind.PAYMENT_RECEIVED, EntryKind.DEPOSIT_APPLIED}
 _BACK_KINDS = {EntryKind.REFUND, EntryKind.DEPOSIT_UNAPPLIED}

@@ -13,14 +13,14 @@ from flask import current_app
 from core.workdays import market_calendar
 from deals import signals
 from deals.models import Deal
-from payments import deposits, services
+from payments import accruals, deposit_settlement
 
 _connected = False
 
 
 def on_deal_created(deal: Deal, *, now: Any, actor_id: int | None = None, **_: Any) -> None:
     """Post the new deal's accrual (price, fee, commissions)."""
-    services.accrue(deal, now=now, actor_id=actor_id)
+    accruals.accrue(deal, now=now, actor_id=actor_id)
 
 
 def on_deal_cancelled_deposits(
@@ -32,18 +32,20 @@ def on_deal_cancelled_deposits(
     and is idempotent.
     """
     if forfeit_deposits:
-        deposits.forfeit_for_deal(deal, now=now, actor_id=actor_id)
+        deposit_settlement.forfeit_for_deal(deal, now=now, actor_id=actor_id)
         return
     config = current_app.config
     release_due_at = market_calendar(config).add_working_days(
         now, int(config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5))
     )
-    deposits.release_for_deal(deal, now=now, release_due_at=release_due_at, actor_id=actor_id)
+    deposit_settlement.release_for_deal(
+        deal, now=now, release_due_at=release_due_at, actor_id=actor_id
+    )
 
 
 def on_deal_cancelled(deal: Deal, *, now: Any, actor_id: int | None = None, **_: Any) -> None:
     """Reverse the cancelled deal's accrual and refund what the buyer paid of the price."""
-    services.reverse(deal, now=now, actor_id=actor_id)
+    accruals.reverse(deal, now=now, actor_id=actor_id)
 
 
 def connect() -> None:

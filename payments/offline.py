@@ -20,8 +20,11 @@ from core import storage
 from core.domain import N_, NotFound, ValidationFailed
 from core.extensions import db
 from core.uow import on_rollback
-from payments import ledger, rules, services
+from payments import ledger, rules
 from payments.models import Payment, Payout
+from payments.payment_state import audit_change, record_price_received
+from payments.payouts import payout_paid
+from payments.queries import buyer_deal
 from payments.rules import PaymentChannel, PaymentStatus, PayoutStatus
 
 RECEIPT_SUBFOLDER = "payments"  # under UPLOAD_FOLDER
@@ -60,7 +63,7 @@ def submit_receipt(
     The stored file is removed if the caller's unit of work rolls back.
     """
     reference = _reference(bank_reference)
-    deal = services._buyer_deal(actor, deal_id)
+    deal = buyer_deal(actor, deal_id)
     rules.check_payment_amount(amount_minor, ledger.amount_due(deal))
     stored = storage.save_evidence(folder, stream, filename, max_bytes)
     on_rollback(lambda: storage.discard(folder, stored.stored_name))
@@ -82,7 +85,7 @@ def submit_receipt(
     )
     db.session.add(payment)
     db.session.flush()
-    services._audit(
+    audit_change(
         "payment",
         payment.id,
         "submit_receipt",
@@ -120,7 +123,7 @@ def confirm(reviewer: User, payment_id: int, *, now: datetime) -> Payment:
         raise NotFound(N_("No such payment."))
     rules.check_move(payment.status, PaymentStatus.SUCCEEDED)
     payment.decided_by_id = reviewer.id
-    services.record_price_received(payment, now=now, actor_id=reviewer.id)
+    record_price_received(payment, now=now, actor_id=reviewer.id)
     return payment
 
 
@@ -138,7 +141,7 @@ def reject(reviewer: User, payment_id: int, reason: str, *, now: datetime) -> Pa
     payment.decided_by_id = reviewer.id
     payment.decision_reason = reason.strip()
     payment.updated_at = now
-    services._audit(
+    audit_change(
         "payment",
         payment.id,
         "reject",
@@ -189,7 +192,7 @@ def record_bank_payout(
         raise NotFound(N_("No such payout."))
     if payout.status != PayoutStatus.PENDING:
         raise rules.PaymentStateError(N_("This payout is not waiting for a transfer."))
-    services.payout_paid(payout, now=now, bank_reference=reference, actor_id=reviewer.id)
+    payout_paid(payout, now=now, bank_reference=reference, actor_id=reviewer.id)
     return payout
 
 

@@ -219,7 +219,7 @@ def execute(operation_id: int, *, now: datetime) -> str:
     next pass; a refusal marks it failed for a person to look at. Either way the attempt
     is recorded: the caller's unit of work commits it (`run_pending` opens one per call).
     """
-    from payments import services
+    from payments import card_events  # card_events -> payment_state -> stripe_channel
 
     operation = db.session.scalar(
         select(StripeOperation)
@@ -245,7 +245,7 @@ def execute(operation_id: int, *, now: datetime) -> str:
     operation.status = OperationStatus.DONE
     operation.done_at = now
     operation.stripe_object_id = getattr(result, "id", None)
-    services.apply_operation_result(operation, result, now=now)
+    card_events.apply_operation_result(operation, result, now=now)
     return "done"
 
 

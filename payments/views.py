@@ -33,7 +33,17 @@ from core.forms import FieldErrors, domain_errors
 from core.money import from_yuan_text
 from core.storage import evidence_path
 from core.uow import unit_of_work
-from payments import deposits, diagram, ledger, offline, services, stripe_channel, webhooks
+from payments import (
+    card,
+    deposits,
+    diagram,
+    ledger,
+    offline,
+    queries,
+    stripe_channel,
+    webhooks,
+)
+from payments import payouts as payout_services  # `payouts` is a view here
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 
@@ -58,8 +68,8 @@ def index() -> str:
     """The organisation's money: deals it pays or is paid on, and its deposits."""
     return render_template(
         "payments/index.html",
-        deals=services.deals_with_money(current_user),
-        deposits=services.my_deposits(current_user),
+        deals=queries.deals_with_money(current_user),
+        deposits=queries.my_deposits(current_user),
     )
 
 
@@ -79,7 +89,7 @@ def _diagram_labels() -> dict[str, str]:
 
 
 def _render_flow(deal_id: int, errors: FieldErrors | None = None, status: int = 200) -> Any:
-    flow = services.money_flow(current_user, deal_id)
+    flow = queries.money_flow(current_user, deal_id)
     org = current_user.acting_org_id
     return render_template(
         "payments/deal.html",
@@ -105,9 +115,9 @@ def pay_by_card(deal_id: int) -> WerkzeugResponse:
     try:
         # Two units of work: the pending payment is kept even when Stripe cannot be reached.
         with unit_of_work():
-            payment = services.start_card_payment(current_user, deal_id, now=now())
+            payment = card.start_card_payment(current_user, deal_id, now=now())
         with unit_of_work():
-            payment = services.open_checkout(
+            payment = card.open_checkout(
                 current_user,
                 payment.id,
                 success_url=url_for("payments.deal", deal_id=deal_id, paid="card", _external=True),
@@ -162,7 +172,7 @@ def release_payouts(deal_id: int) -> WerkzeugResponse:
     """A reviewer pays the seller and the brokers what the ledger owes them."""
     try:
         with unit_of_work():
-            made = services.release_payouts(current_user, deal_id, now=now())
+            made = payout_services.release_payouts(current_user, deal_id, now=now())
     except NotFound:
         raise
     except DomainError as error:
@@ -190,11 +200,11 @@ def receipt_file(payment_id: int) -> Response:
 
 
 def _render_deposit(deposit_id: int, errors: FieldErrors | None = None, status: int = 200) -> Any:
-    deposit = services.own_deposit(current_user, deposit_id)
+    deposit = queries.own_deposit(current_user, deposit_id)
     return render_template(
         "payments/deposit.html",
         deposit=deposit,
-        ends_at=services.period_end_of(deposit),
+        ends_at=queries.period_end_of(deposit),
         postings=ledger.deposit_transactions(deposit.id),
         rejection=deposits.last_rejection_reason(deposit),
         errors=errors or {},
@@ -216,9 +226,9 @@ def deposit_by_card(deposit_id: int) -> WerkzeugResponse:
     try:
         # Two units of work: the pending payment is kept even when Stripe cannot be reached.
         with unit_of_work():
-            payment = services.start_card_deposit(current_user, deposit_id, now=now())
+            payment = card.start_card_deposit(current_user, deposit_id, now=now())
         with unit_of_work():
-            payment = services.open_checkout(
+            payment = card.open_checkout(
                 current_user,
                 payment.id,
                 success_url=url_for(
@@ -240,7 +250,7 @@ def deposit_by_card(deposit_id: int) -> WerkzeugResponse:
 @login_required
 def deposit_by_bank(deposit_id: int) -> Any:
     """Upload the receipt of the deposit's bank transfer."""
-    services.own_deposit(current_user, deposit_id)
+    queries.own_deposit(current_user, deposit_id)
     upload = request.files.get("receipt")
     try:
         if upload is None or not upload.filename:
@@ -273,8 +283,8 @@ def payouts() -> str:
     """Payouts to the organisation, and the state of its Stripe connected account."""
     return render_template(
         "payments/payouts.html",
-        payouts=services.payouts_of(current_user),
-        account=services.connected_account_of(current_user.acting_org_id),
+        payouts=queries.payouts_of(current_user),
+        account=queries.connected_account_of(current_user.acting_org_id),
     )
 
 
@@ -286,8 +296,8 @@ def onboarding() -> WerkzeugResponse:
     try:
         # Two steps: the connected account Stripe made is kept even when the link fails.
         with unit_of_work():
-            account = services.open_connected_account(current_user, now=moment)
-        link = services.onboarding_link(
+            account = payout_services.open_connected_account(current_user, now=moment)
+        link = payout_services.onboarding_link(
             account,
             now=moment,
             refresh_url=url_for("payments.payouts", _external=True),

@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
-from payments import services
+from payments import card_events, payouts
 from payments.models import StripeEvent
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def _with_payment(
     effect: Callable[..., str],
 ) -> Callable[[Any, datetime], str]:
     def handler(obj: Any, now: datetime) -> str:
-        payment = services.payment_for_stripe_object(obj)
+        payment = card_events.payment_for_stripe_object(obj)
         if payment is None:
             return "no matching payment"
         return effect(payment, obj, now)
@@ -49,25 +49,27 @@ def _checkout_completed(payment: Any, obj: Any, now: datetime) -> str:
     if intent and not payment.payment_intent_id:
         payment.payment_intent_id = intent
     if obj.get("payment_status") == "paid":
-        return services.card_succeeded(payment, intent, now=now)
+        return card_events.card_succeeded(payment, intent, now=now)
     return "session completed"
 
 
 HANDLERS: dict[str, Callable[[Any, datetime], str]] = {
     "checkout.session.completed": _with_payment(_checkout_completed),
-    "checkout.session.expired": _with_payment(lambda p, o, now: services.card_failed(p, now=now)),
+    "checkout.session.expired": _with_payment(
+        lambda p, o, now: card_events.card_failed(p, now=now)
+    ),
     "payment_intent.amount_capturable_updated": _with_payment(
-        lambda p, o, now: services.card_authorised(p, _intent_id(o), now=now)
+        lambda p, o, now: card_events.card_authorised(p, _intent_id(o), now=now)
     ),
     "payment_intent.succeeded": _with_payment(
-        lambda p, o, now: services.card_succeeded(p, _intent_id(o), now=now)
+        lambda p, o, now: card_events.card_succeeded(p, _intent_id(o), now=now)
     ),
     "payment_intent.payment_failed": _with_payment(
-        lambda p, o, now: services.card_failed(p, now=now)
+        lambda p, o, now: card_events.card_failed(p, now=now)
     ),
-    "payment_intent.canceled": _with_payment(lambda p, o, now: services.card_failed(p, now=now)),
-    "charge.refunded": _with_payment(lambda p, o, now: services.card_refunded(p, now=now)),
-    "account.updated": lambda obj, now: services.account_updated(obj, now=now),
+    "payment_intent.canceled": _with_payment(lambda p, o, now: card_events.card_failed(p, now=now)),
+    "charge.refunded": _with_payment(lambda p, o, now: card_events.card_refunded(p, now=now)),
+    "account.updated": lambda obj, now: payouts.account_updated(obj, now=now),
 }
 
 

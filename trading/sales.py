@@ -34,6 +34,7 @@ from deals.services import record_sale
 from listings import services as listings
 from listings.models import Listing
 from listings.rules import ListingStatus, SaleNotAllowed, SaleState
+from payments import deposit_settlement
 from trading import notices as publicity
 from trading import rules
 from trading.models import (
@@ -330,7 +331,7 @@ def cancel_sale(
         raise rules.SaleRuleBroken(N_("This listed sale has already closed."), code="sale_closed")
     sale.status = ListedSaleStatus.WITHDRAWN
     listings.set_sale_state(sale.listing_id, SaleState.AVAILABLE, now=now, actor_id=actor.id)
-    _deposits().release_all(
+    deposit_settlement.release_all(
         CONTEXT,
         sale.id,
         now=now,
@@ -460,13 +461,13 @@ def close_sale(
         # Sold offline (or otherwise taken off the sale) during the period.
         outcome = None
         sale.status = ListedSaleStatus.WITHDRAWN
-        deposits.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
+        deposit_settlement.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
     elif outcome == rules.ListedSaleOutcome.NO_BUYER:
         sale.status = ListedSaleStatus.NO_BUYER
         listings.set_sale_state(
             listing.id, SaleState.AVAILABLE, now=now, actor_id=None, reason="listed_sale.no_buyer"
         )
-        deposits.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
+        deposit_settlement.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
     elif outcome == rules.ListedSaleOutcome.SOLD:
         sale.status = ListedSaleStatus.SOLD
         deal = record_sale(
@@ -479,7 +480,7 @@ def close_sale(
             now=now,
         )
         deal_id = deal.id
-        deposits.settle(
+        deposit_settlement.settle(
             CONTEXT,
             sale.id,
             winner_org_id=buyers[0],
@@ -502,7 +503,7 @@ def close_sale(
             listings.set_sale_state(listing.id, SaleState.IN_AUCTION, now=now, actor_id=None)
         # Deposits of the parties moved to the auction; what is left (never paid,
         # or an intent withdrawn) is released.
-        deposits.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
+        deposit_settlement.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
     audit.record(
         action="listed_sale.close",
         object_type="listed_sale",

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from accounts.models import User
 from core.extensions import db
 from deals.models import Deal, DealStatus
-from payments import ledger, offline, services
+from payments import ledger, offline, payouts
 
 _PAID = (DealStatus.PAID, DealStatus.RIGHTS_REGISTERED, DealStatus.COMPLETED)
 
@@ -48,7 +48,7 @@ def load(*, reviewer: User, now: datetime, upload_folder: Path, pdf: bytes) -> d
             offline.confirm(reviewer, payment.id, now=when)
             paid += 1
         if deal.status == DealStatus.COMPLETED:
-            for payout in services.release_payouts(reviewer, deal.id, now=when):
+            for payout in payouts.release_payouts(reviewer, deal.id, now=when):
                 offline.record_bank_payout(
                     reviewer, payout.id, f"DEMO-OUT-{payout.id:05d}", now=when
                 )

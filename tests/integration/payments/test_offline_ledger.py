@@ -16,7 +16,7 @@ from core.storage import evidence_path
 from core.uow import unit_of_work
 from deals import services as deals
 from deals.models import Deal, DealStatus
-from payments import deposits, ledger, offline, services
+from payments import deposits, ledger, offline, payouts, queries
 from payments.models import DepositStatus, LedgerLeg, LedgerTransaction, Payout
 from payments.rules import Account, EntryKind, PaymentStatus, PayoutStatus
 from tests import factories
@@ -72,7 +72,7 @@ def test_an_auction_paid_by_bank_balances_at_every_step(auction_market, clock, a
     ]
     assert _kinds(deal.id) == ["deposit_held", "accrual", "deposit_applied"]
     fee = (PRICE * 100 + 5_000) // 10_000
-    flow = services.money_flow(m.seller, deal.id)
+    flow = queries.money_flow(m.seller, deal.id)
     deposit = START // 10
     assert (flow.due, flow.seller_payable, flow.platform_fee) == (
         PRICE - deposit,
@@ -85,18 +85,18 @@ def test_an_auction_paid_by_bank_balances_at_every_step(auction_market, clock, a
     payment = _pay_by_bank(m, winner, deal, PRICE - deposit, clock)
     assert payment.status == PaymentStatus.RECEIPT_SUBMITTED
     assert [p.id for p in offline.queue(m.reviewer)] == [payment.id]
-    assert services.money_flow(winner, deal.id).due == PRICE - deposit  # not yet confirmed
+    assert queries.money_flow(winner, deal.id).due == PRICE - deposit  # not yet confirmed
     offline.confirm(m.reviewer, payment.id, now=clock())
-    assert services.money_flow(winner, deal.id).due == 0
+    assert queries.money_flow(winner, deal.id).due == 0
     assert offline.queue(m.reviewer) == []
 
     # Payouts: by bank (the money came by bank); the reviewer records the transfer.
-    payouts = services.release_payouts(m.reviewer, deal.id, now=clock())
-    assert [(p.role, p.amount_minor, p.status) for p in payouts] == [
+    made = payouts.release_payouts(m.reviewer, deal.id, now=clock())
+    assert [(p.role, p.amount_minor, p.status) for p in made] == [
         ("seller", PRICE - fee, PayoutStatus.PENDING)
     ]
-    offline.record_bank_payout(m.reviewer, payouts[0].id, "PAYOUT-7", now=clock())
-    flow = services.money_flow(m.seller, deal.id)
+    offline.record_bank_payout(m.reviewer, made[0].id, "PAYOUT-7", now=clock())
+    flow = queries.money_flow(m.seller, deal.id)
     assert flow.seller_payable == 0 and flow.due == 0
     # Left on the platform: the fee in the bank, matched by fee income.
     legs = flow.legs
@@ -111,13 +111,13 @@ def test_the_price_cannot_be_overpaid_or_paid_by_the_seller(auction_market, cloc
     with unit_of_work():
         bidding.place_bid(winner, m.auction.id, START, now=clock())
         deal = _close(m, clock)
-    due = services.money_flow(winner, deal.id).due
+    due = queries.money_flow(winner, deal.id).due
     with pytest.raises(ValidationFailed) as too_much, unit_of_work():
         _pay_by_bank(m, winner, deal, due + 1, clock)
     assert too_much.value.field == "amount"
     with pytest.raises(PermissionDenied), unit_of_work():
         _pay_by_bank(m, m.seller, deal, due, clock)
-    assert services.money_flow(winner, deal.id).payments == []
+    assert queries.money_flow(winner, deal.id).payments == []
 
 
 def test_a_rejected_receipt_changes_no_balance(auction_market, clock) -> None:
@@ -127,14 +127,14 @@ def test_a_rejected_receipt_changes_no_balance(auction_market, clock) -> None:
     with unit_of_work():
         bidding.place_bid(winner, m.auction.id, START, now=clock())
         deal = _close(m, clock)
-    due = services.money_flow(winner, deal.id).due
+    due = queries.money_flow(winner, deal.id).due
     with unit_of_work():
         payment = _pay_by_bank(m, winner, deal, due, clock)
     with pytest.raises(ValidationFailed), unit_of_work():
         offline.reject(m.reviewer, payment.id, "  ", now=clock())
     with unit_of_work():
         offline.reject(m.reviewer, payment.id, "银行流水中没有这笔转账", now=clock())
-    assert services.money_flow(winner, deal.id).due == due
+    assert queries.money_flow(winner, deal.id).due == due
     with pytest.raises(DomainError), unit_of_work():
         offline.confirm(m.reviewer, payment.id, now=clock())
 
@@ -159,7 +159,7 @@ def test_a_winner_who_does_not_sign_forfeits_and_the_deal_ledger_still_balances(
             "deposit_forfeited",
         ]
     )
-    flow = services.money_flow(m.reviewer, deal.id)
+    flow = queries.money_flow(m.reviewer, deal.id)
     assert (flow.due, flow.seller_payable, flow.platform_fee, flow.forfeited) == (
         0,
         0,
@@ -182,7 +182,7 @@ def test_a_cancelled_deal_releases_the_deposit_and_refunds_a_bank_payment(
     deals.cancel(m.reviewer, deal.id, "双方协商解除", now=clock())
     assert m.deposit_of(winner).status == DepositStatus.RELEASED
     assert db.session.get(type(payment), payment.id).status == PaymentStatus.REFUNDED
-    flow = services.money_flow(m.reviewer, deal.id)
+    flow = queries.money_flow(m.reviewer, deal.id)
     bank = sum(leg.amount_minor for leg in flow.legs if leg.account == Account.BANK)
     assert bank == 0  # everything that came in by bank went back
     assert ledger.check_all() == []
@@ -215,7 +215,7 @@ def test_broker_commissions_are_accrued_and_paid_out(
     bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
     fee = (START * 100 + 5_000) // 10_000
-    flow = services.money_flow(m.reviewer, deal.id)
+    flow = queries.money_flow(m.reviewer, deal.id)
     deposit = START // 10
     if payer == settlement.Payer.BUYER:
         assert (flow.due, flow.seller_payable) == (START + commission - deposit, START - fee)
@@ -224,16 +224,16 @@ def test_broker_commissions_are_accrued_and_paid_out(
     assert flow.broker_payables == {broker.organisation_id: commission}
     assert ledger.check_all() == []
     # The broker's organisation sees the deal's money; a stranger does not.
-    assert services.money_flow(broker, deal.id).deal.id == deal.id
+    assert queries.money_flow(broker, deal.id).deal.id == deal.id
     payment = _pay_by_bank(m, winner, deal, flow.due, clock)
     offline.confirm(m.reviewer, payment.id, now=clock())
-    payouts = services.release_payouts(m.reviewer, deal.id, now=clock())
-    assert sorted((p.role, p.amount_minor) for p in payouts) == sorted(
+    made = payouts.release_payouts(m.reviewer, deal.id, now=clock())
+    assert sorted((p.role, p.amount_minor) for p in made) == sorted(
         [("seller", flow.seller_payable), ("broker", commission)]
     )
-    for payout in payouts:
+    for payout in made:
         offline.record_bank_payout(m.reviewer, payout.id, f"PO-{payout.id}", now=clock())
-    flow = services.money_flow(m.reviewer, deal.id)
+    flow = queries.money_flow(m.reviewer, deal.id)
     assert flow.seller_payable == 0 and flow.broker_payables == {broker.organisation_id: 0}
     assert ledger.check_all() == []
 
@@ -246,11 +246,11 @@ def test_payouts_wait_until_the_buyer_has_paid(auction_market, clock) -> None:
         bidding.place_bid(winner, m.auction.id, START, now=clock())
         deal = _close(m, clock)
     with pytest.raises(DomainError) as refused, unit_of_work():
-        services.release_payouts(m.reviewer, deal.id, now=clock())
+        payouts.release_payouts(m.reviewer, deal.id, now=clock())
     assert refused.value.code == "payment_outstanding"
     assert db.session.scalars(select(Payout)).all() == []
     with pytest.raises(PermissionDenied), unit_of_work():
-        services.release_payouts(m.seller, deal.id, now=clock())
+        payouts.release_payouts(m.seller, deal.id, now=clock())
 
 
 def test_check_ledger_reports_a_deal_that_does_not_balance(auction_market, clock, app) -> None:
@@ -294,7 +294,7 @@ def test_offline_deals_are_accrued_too(db_session, clock) -> None:
         ),
         now=now,
     )
-    flow = services.money_flow(reviewer, deal.id)
+    flow = queries.money_flow(reviewer, deal.id)
     assert flow.due == 8_000_000 and flow.platform_fee == 80_000
     assert (
         db.session.scalar(
@@ -318,7 +318,7 @@ def test_a_receipt_is_removed_when_its_payment_is_not_saved(auction_market, cloc
         assert stored is not None and evidence_path(folder, stored).exists()
         raise RuntimeError("the request fails after the upload")
     assert not evidence_path(folder, stored).exists()
-    assert services.money_flow(winner, deal.id).payments == []
+    assert queries.money_flow(winner, deal.id).payments == []
 
 
 def test_a_replaced_deposit_receipt_is_removed_once_the_new_one_is_saved(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from auctions import bidding, closing
 from core.extensions import db
 from deals.models import Deal
-from payments import services
+from payments import queries
 from payments.models import Payment
 from payments.rules import PaymentStatus
 from tests import factories
@@ -74,7 +74,7 @@ def test_the_buyer_sees_what_is_due_and_pays_by_bank(auction_market, clock, clie
     assert "ICBC-778" in queue
     assert client.get(f"/payments/receipts/{payment.id}").status_code == 200
     client.post(f"/payments/review/{payment.id}/confirm")
-    assert services.money_flow(m.reviewer, deal.id).due == 0
+    assert queries.money_flow(m.reviewer, deal.id).due == 0
     page = client.get(f"/payments/deals/{deal.id}").get_data(as_text=True)
     assert f'action="/payments/deals/{deal.id}/payouts"' in page  # nothing due: payouts may go
 

@@ -18,7 +18,7 @@ from auctions import bidding, closing
 from core.extensions import db
 from core.uow import unit_of_work
 from deals.models import Deal
-from payments import ledger, reconciliation, services, stripe_channel
+from payments import card, ledger, payouts, queries, reconciliation, stripe_channel
 from payments.models import DepositStatus, LedgerTransaction, Payment, StripeEvent, StripeOperation
 from payments.rules import Account, EntryKind, OperationStatus, PaymentStatus, PayoutStatus
 from tests.integration.payments.helpers import START, AuctionMarket, StripeTest, intent
@@ -33,17 +33,17 @@ def _form(request: dict) -> dict[str, list[str]]:
 def _pay_deposit_by_card(user, deposit_id: int, clock) -> Payment:
     """Both units of work of paying a deposit by card, as the page runs them."""
     with unit_of_work():
-        payment = services.start_card_deposit(user, deposit_id, now=clock())
+        payment = card.start_card_deposit(user, deposit_id, now=clock())
     with unit_of_work():
-        return services.open_checkout(user, payment.id, **URLS)
+        return card.open_checkout(user, payment.id, **URLS)
 
 
 def _pay_price_by_card(user, deal_id: int, clock) -> Payment:
     """Both units of work of paying the price by card, as the page runs them."""
     with unit_of_work():
-        payment = services.start_card_payment(user, deal_id, now=clock())
+        payment = card.start_card_payment(user, deal_id, now=clock())
     with unit_of_work():
-        return services.open_checkout(user, payment.id, **URLS)
+        return card.open_checkout(user, payment.id, **URLS)
 
 
 def _card_deposit(m: AuctionMarket, user, s: StripeTest, clock, pi: str) -> Payment:
@@ -116,7 +116,7 @@ def test_a_whole_auction_paid_online(auction_market, stripe_on, clock) -> None:
     # The buyer pays the rest by card: one charge on the platform, with the deal's transfer group.
     price = START + 50_000
     due = price - START // 10
-    assert services.money_flow(winner, deal.id).due == due
+    assert queries.money_flow(winner, deal.id).due == due
     payment = _pay_price_by_card(winner, deal.id, clock)
     body = _form(s.http.sent("v1/checkout/sessions")[-1])
     assert body["payment_intent_data[transfer_group]"] == [f"deal-{deal.id}"]
@@ -133,12 +133,12 @@ def test_a_whole_auction_paid_online(auction_market, stripe_on, clock) -> None:
             },
         )
     )
-    assert services.money_flow(winner, deal.id).due == 0
+    assert queries.money_flow(winner, deal.id).due == 0
 
     # Payouts: the seller has no ready payout account yet, so its transfer is blocked.
     with unit_of_work():
-        seller_account = services.open_connected_account(m.seller, now=clock())
-    link = services.onboarding_link(
+        seller_account = payouts.open_connected_account(m.seller, now=clock())
+    link = payouts.onboarding_link(
         seller_account,
         now=clock(),
         refresh_url="https://market.example/payouts",
@@ -148,10 +148,10 @@ def test_a_whole_auction_paid_online(auction_market, stripe_on, clock) -> None:
     assert s.http.sent("v1/accounts")[0]["idempotency_key"] == (
         f"org-{m.seller.organisation_id}-connected-account"
     )
-    (payout,) = services.release_payouts(m.reviewer, deal.id, now=clock())
+    (payout,) = payouts.release_payouts(m.reviewer, deal.id, now=clock())
     assert payout.status == PayoutStatus.BLOCKED
     assert stripe_channel.run_pending(now=clock()).done == []
-    account = services.connected_account_of(m.seller.organisation_id)
+    account = queries.connected_account_of(m.seller.organisation_id)
     assert account is not None
     s.deliver(
         s.event(
@@ -174,7 +174,7 @@ def test_a_whole_auction_paid_online(auction_market, stripe_on, clock) -> None:
     db.session.refresh(payout)
     assert payout.status == PayoutStatus.PAID
 
-    flow = services.money_flow(m.reviewer, deal.id)
+    flow = queries.money_flow(m.reviewer, deal.id)
     assert (flow.due, flow.seller_payable, flow.platform_fee) == (0, 0, fee)
     stripe_balance = sum(
         leg.amount_minor for leg in flow.legs if leg.account == Account.STRIPE_BALANCE
@@ -230,7 +230,7 @@ def test_a_webhook_delivered_three_times_and_out_of_order_counts_once(
     assert _postings(EntryKind.DEPOSIT_HELD) == 1 and _postings(EntryKind.DEPOSIT_CAPTURED) == 1
     db.session.refresh(win_pay)
     assert win_pay.status == PaymentStatus.SUCCEEDED  # not back to "held"
-    assert services.money_flow(winner, deal.id).due == 0
+    assert queries.money_flow(winner, deal.id).due == 0
     assert ledger.check_all() == []
 
 
@@ -350,7 +350,7 @@ def test_without_keys_the_card_channel_is_off_and_bank_transfer_still_works(
 ) -> None:
     m = auction_market
     user = m.bidder()
-    with pytest.raises(services.PaymentsOff):
+    with pytest.raises(card.PaymentsOff):
         _pay_deposit_by_card(user, m.deposit_of(user).id, clock)
     assert client.post("/payments/stripe/webhook", data=b"{}").status_code == 404
     m.pay_deposit_by_bank(user)
@@ -389,7 +389,7 @@ def test_when_stripe_cannot_be_reached_the_payer_is_told_and_the_retry_reuses_th
     mock = app.config["STRIPE_API_BASE"]
     app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"  # nothing listens there
     stripe_channel.reset_client()
-    with pytest.raises(services.PaymentsOff) as refused:
+    with pytest.raises(card.PaymentsOff) as refused:
         _pay_deposit_by_card(user, deposit.id, clock)
     assert refused.value.code == "stripe_unavailable"
     (pending,) = db.session.scalars(select(Payment)).all()

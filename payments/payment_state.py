@@ -1,0 +1,106 @@
+"""A payment's moves, shared by both channels and the accruals: its state, the price received, a refund.
+
+Every function flushes and never commits: the caller's unit of work commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from core.audit import services as audit
+from payments import ledger, rules, stripe_channel
+from payments.models import Payment
+from payments.rules import EntryKind, PaymentChannel, PaymentStatus
+
+
+def audit_change(
+    object_type: str,
+    object_id: int,
+    action: str,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    reason: str | None = None,
+) -> None:
+    """Audit a change of a payment, payout or connected account (action `<type>.<action>`)."""
+    audit.record(
+        actor_id=actor_id,
+        action=f"{object_type}.{action}",
+        object_type=object_type,
+        object_id=object_id,
+        now=now,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def move_payment(
+    payment: Payment, target: PaymentStatus, now: datetime, actor_id: int | None
+) -> bool:
+    """Move a payment if the move is allowed (stale webhooks are ignored); audited."""
+    if payment.status == target or not rules.may_move(payment.status, target):
+        return False
+    before = {"status": payment.status.value}
+    payment.status = target
+    payment.updated_at = now
+    if target == PaymentStatus.SUCCEEDED:
+        payment.succeeded_at = now
+    audit_change(
+        "payment",
+        payment.id,
+        target.value,
+        actor_id,
+        now,
+        before=before,
+        after={"status": target.value, "amount_minor": payment.amount_minor},
+    )
+    return True
+
+
+def refund(payment: Payment, *, now: datetime, actor_id: int | None) -> None:
+    """Give a price payment back: posted now; by card through Stripe, by bank by a reviewer."""
+    ledger.post(
+        f"payment-{payment.id}-refund",
+        EntryKind.REFUND,
+        rules.refund_legs(payment.org_id, payment.amount_minor, payment.currency, payment.channel),
+        now=now,
+        deal_id=payment.deal_id,
+        payment_id=payment.id,
+        channel=payment.channel,
+        memo="refund of a payment of the price",
+        actor_id=actor_id,
+    )
+    if payment.channel == PaymentChannel.STRIPE:
+        stripe_channel.enqueue(
+            "refund",
+            f"payment-{payment.id}-refund",
+            now=now,
+            payment_id=payment.id,
+            amount_minor=payment.amount_minor,
+        )
+    else:
+        move_payment(payment, PaymentStatus.REFUNDED, now, actor_id)
+
+
+def record_price_received(payment: Payment, *, now: datetime, actor_id: int | None) -> None:
+    """A payment of the price arrived (card or bank): posted once, payouts may follow (flushes)."""
+    move_payment(payment, PaymentStatus.SUCCEEDED, now, actor_id)
+    assert payment.deal_id is not None
+    ledger.post(
+        f"payment-{payment.id}-received",
+        EntryKind.PAYMENT_RECEIVED,
+        rules.payment_received_legs(
+            payment.org_id, payment.amount_minor, payment.currency, payment.channel
+        ),
+        now=now,
+        deal_id=payment.deal_id,
+        payment_id=payment.id,
+        channel=payment.channel,
+        memo="payment of the price",
+        external_ref=payment.payment_intent_id or payment.bank_reference,
+        actor_id=actor_id,
+    )

@@ -18,7 +18,7 @@ from core.i18n import current_locale
 from core.uow import unit_of_work
 from listings import services as listings
 from listings.models import Listing
-from valuation import charts, pdf, queries, requests, schemas, services, valuers
+from valuation import charts, form_schemas, pdf, queries, requests, services, valuers
 from valuation.income_rules import ROYALTY_BENCHMARKS, IndustryClass
 from valuation.models import Valuation, ValuationRequest
 from valuation.rules import Method, RequestStatus, bps_text
@@ -167,7 +167,7 @@ def _form_context(listing: Listing, form: dict[str, Any], errors: FieldErrors) -
         "listing": listing,
         "form": form,
         "errors": errors,
-        "years": range(1, schemas.FORM_YEARS + 1),
+        "years": range(1, form_schemas.FORM_YEARS + 1),
         "industries": [(c.value, INDUSTRY_LABEL[c], ROYALTY_BENCHMARKS[c]) for c in IndustryClass],
         "pct": lambda bps: bps_text(bps) + "%",
     }
@@ -191,7 +191,7 @@ def value_listing(listing_id: int) -> Any:
     context: dict[str, Any] = {"owner": owner}
     status = 200
     if request.method == "POST":
-        inputs, errors = schemas.form_to_inputs(request.form, _)
+        inputs, errors = form_schemas.form_to_inputs(request.form, _)
         form: dict[str, Any] = dict(request.form)
         if inputs is not None:
             try:
@@ -210,7 +210,7 @@ def value_listing(listing_id: int) -> Any:
                 errors = domain_errors(error)
         status = 422 if errors else 200
     else:
-        form = schemas.inputs_to_form(queries.latest_inputs(current_user, listing))
+        form = form_schemas.inputs_to_form(queries.latest_inputs(current_user, listing))
         errors = {}
     context.update(_form_context(listing, form, errors))
     return render_template("valuation/form.html", **context), status
@@ -296,7 +296,7 @@ def _request_page(
     }
     if may_issue:
         if form is None:
-            form = schemas.inputs_to_form(queries.latest_inputs(current_user, req.listing))
+            form = form_schemas.inputs_to_form(queries.latest_inputs(current_user, req.listing))
         context.update(_form_context(req.listing, form, errors or {}))
     if result is not None:
         context.update(_result_context(result))
@@ -315,7 +315,7 @@ def request_detail(request_id: int) -> Any:
 def issue(request_id: int) -> Any:
     """The assigned valuer previews, then issues, the signed report."""
     req = requests.visible_request(current_user, request_id, now=now())
-    inputs, errors = schemas.form_to_inputs(request.form, _)
+    inputs, errors = form_schemas.form_to_inputs(request.form, _)
     form = dict(request.form)
     opinion = request.form.get("opinion", "")
     if inputs is None:

@@ -14,7 +14,7 @@ from core.uow import unit_of_work
 from listings import evidence as listing_evidence
 from listings import review as listing_review
 from listings import services as listings
-from listings.ip_numbers import check_character_cn
+from listings.ip_number_cn import check_character_cn
 from listings.models import Listing, TechNeed
 from listings.need_rules import NeedInput
 from listings.needs import post_need

@@ -17,7 +17,7 @@ from core.extensions import db
 from listings import evidence as listing_evidence
 from listings import review as listing_review
 from listings import services as listings
-from listings.ip_numbers import check_character_cn
+from listings.ip_number_cn import check_character_cn
 from listings.models import Listing
 from listings.rules import FIELDS, IPKind, TransferMode
 from marketplace.demo import brokers as brokers_demo

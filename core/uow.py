@@ -4,7 +4,7 @@ Services flush and never commit. Whoever starts a use case (a view, an API
 endpoint, a CLI command, a job) opens one unit of work around it:
 
     with unit_of_work():
-        listing = services.publish(actor, listing_id, now=now())
+        listing = review.publish(actor, listing_id, now=now())
 
 It commits once when the block ends, or rolls back if it raises, and only then
 runs the steps the use case asked for after the commit (`after_commit`: drain

@@ -9,6 +9,7 @@ from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 from werkzeug.datastructures import MultiDict
 
 from core.domain import N_, ValidationFailed
+from core.i18n import current_locale
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
 from listings.rules import FIELDS, IPKind, TransferMode
@@ -180,8 +181,6 @@ class ListingOutSchema(Schema):
         return getattr(listing, "highlights", {})
 
     def context_locale(self) -> str:
-        from core.i18n import current_locale
-
         return current_locale()
 
 

@@ -1,4 +1,7 @@
-"""Listing use cases: drafting, evidence, submission, ownership review, publication.
+"""Listing use cases: reading, drafting, featuring, the sale state.
+
+Evidence is in `listings.evidence`; submission, ownership review and publication in
+`listings.review`.
 
 They flush and never commit: the caller's unit of work (`core.uow`) commits.
 """
@@ -7,31 +10,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import BinaryIO
 
 from sqlalchemy import func, select
 
 from accounts.models import User
 from accounts.services import require_reviewer
-from core import outbox, storage, uow
+from core import outbox
 from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from listings.ip_numbers import normalise_ip_number
-from listings.models import Evidence, IPAsset, Listing
+from listings.models import IPAsset, Listing
 from listings.rules import (
-    EVIDENCE_KINDS,
     FIELDS,
     IPKind,
-    ListingAction,
     ListingStatus,
     SaleState,
     TransferMode,
     check_has_title,
     check_sale_transition,
     check_trl,
-    next_status,
 )
 
 SEARCH_TOPIC = "search.listing"
@@ -178,7 +176,8 @@ def ownership_queue(actor: User) -> list[Listing]:
 # --- writing ---------------------------------------------------------------------------
 
 
-def _require_owner(actor: User, listing: Listing) -> None:
+def require_owner(actor: User, listing: Listing) -> None:
+    """PermissionDenied unless the actor's organisation owns the listing."""
     if not is_owner(actor, listing):
         raise PermissionDenied(N_("Only the organisation that owns this listing may change it."))
 
@@ -239,11 +238,12 @@ def _apply(listing: Listing, data: ListingInput, assets: list[IPAsset]) -> None:
     listing.ip_assets = assets
 
 
-def _snapshot(listing: Listing) -> dict:
+def snapshot(listing: Listing) -> dict:
+    """The state of a listing an audit record keeps before and after a change."""
     return {"status": listing.status.value}
 
 
-def _changed(
+def record_change(
     listing: Listing,
     actor: User,
     action: str,
@@ -263,7 +263,7 @@ def _changed(
         object_id=listing.id,
         now=now,
         before=before,
-        after=_snapshot(listing),
+        after=snapshot(listing),
         reason=reason,
         chained=chained,
     )
@@ -283,14 +283,14 @@ def create_listing(actor: User, data: ListingInput, *, now: datetime) -> Listing
     )
     _apply(listing, data, assets)
     db.session.add(listing)
-    _changed(listing, actor, "create", now=now, before=None)
+    record_change(listing, actor, "create", now=now, before=None)
     return listing
 
 
 def update_listing(actor: User, listing_id: int, data: ListingInput, *, now: datetime) -> Listing:
     """Edit a draft (a listing under review or published is frozen)."""
     listing = get_listing(listing_id)
-    _require_owner(actor, listing)
+    require_owner(actor, listing)
     if listing.status != ListingStatus.DRAFT:
         raise DomainError(
             N_("Only a draft can be edited; withdraw the listing and reopen it to change it."),
@@ -298,180 +298,7 @@ def update_listing(actor: User, listing_id: int, data: ListingInput, *, now: dat
         )
     assets = _validate(data)
     _apply(listing, data, assets)
-    _changed(listing, actor, "update", now=now, before=_snapshot(listing))
-    return listing
-
-
-def add_evidence(
-    actor: User,
-    listing_id: int,
-    *,
-    kind: str,
-    stream: BinaryIO,
-    filename: str,
-    folder: Path,
-    max_bytes: int,
-    now: datetime,
-) -> Evidence:
-    """Attach an ownership document to a draft.
-
-    The file is removed again if the unit of work rolls back (the row is never saved).
-    """
-    listing = get_listing(listing_id)
-    _require_owner(actor, listing)
-    if listing.status != ListingStatus.DRAFT:
-        raise DomainError(N_("Evidence can be added to drafts only."), code="not_editable")
-    if kind not in EVIDENCE_KINDS:
-        raise ValidationFailed(N_("Choose what kind of document this is."), field="kind")
-    stored = storage.save_evidence(folder, stream, filename, max_bytes)
-    uow.on_rollback(lambda: storage.discard(folder, stored.stored_name))
-    evidence = Evidence(
-        listing_id=listing.id,
-        kind=kind,
-        **stored.columns(),
-        uploaded_by_id=actor.id,
-        uploaded_at=now,
-    )
-    db.session.add(evidence)
-    db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action="listing.evidence_add",
-        object_type="listing",
-        object_id=listing.id,
-        now=now,
-        after={"evidence_id": evidence.id, "sha256": stored.sha256, "kind": kind},
-    )
-    return evidence
-
-
-def remove_evidence(actor: User, evidence_id: int, *, folder: Path, now: datetime) -> None:
-    """Remove a document from a draft (the file goes after the commit)."""
-    evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None:
-        raise NotFound(N_("No such document."))
-    _require_owner(actor, evidence.listing)
-    if evidence.listing.status != ListingStatus.DRAFT:
-        raise DomainError(N_("Evidence can be removed from drafts only."), code="not_editable")
-    audit.record(
-        actor_id=actor.id,
-        action="listing.evidence_remove",
-        object_type="listing",
-        object_id=evidence.listing_id,
-        now=now,
-        before={"evidence_id": evidence.id, "sha256": evidence.sha256},
-    )
-    stored_name = evidence.stored_name
-    db.session.delete(evidence)
-    db.session.flush()
-    uow.after_commit(lambda: storage.discard(folder, stored_name))
-
-
-def evidence_for_download(actor: User | None, evidence_id: int) -> Evidence:
-    """A document, for the owner organisation and reviewers only."""
-    evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None or actor is None or not actor.is_authenticated:
-        raise NotFound(N_("No such document."))
-    if not (is_owner(actor, evidence.listing) or actor.can_review):
-        raise NotFound(N_("No such document."))
-    return evidence
-
-
-def submit(actor: User, listing_id: int, *, now: datetime) -> Listing:
-    """Send a draft for ownership review: needs a verified organisation, an IP asset and evidence."""
-    listing = get_listing(listing_id)
-    _require_owner(actor, listing)
-    if not listing.organisation.is_verified:
-        raise DomainError(
-            N_("Your organisation must be verified by a reviewer before it can list."),
-            code="organisation_not_verified",
-        )
-    if not listing.ip_assets:
-        raise DomainError(N_("Add at least one IP asset before submitting."), code="no_ip_assets")
-    if not listing.evidence:
-        raise DomainError(
-            N_("Attach ownership evidence (e.g. the patent certificate) before submitting."),
-            code="no_evidence",
-        )
-    return _transition(actor, listing, ListingAction.SUBMIT, now=now)
-
-
-def confirm_ownership(actor: User, listing_id: int, *, now: datetime, note: str = "") -> Listing:
-    """A reviewer confirms the ownership (确权); recorded in the hash chain."""
-    require_reviewer(actor)
-    return _transition(
-        actor,
-        get_listing(listing_id),
-        ListingAction.CONFIRM,
-        now=now,
-        reason=note.strip() or None,
-        chained=True,
-    )
-
-
-def reject_ownership(actor: User, listing_id: int, reason: str, *, now: datetime) -> Listing:
-    """A reviewer sends the listing back to draft with the reason; recorded in the hash chain."""
-    require_reviewer(actor)
-    if not reason.strip():
-        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
-    listing = _transition(
-        actor,
-        get_listing(listing_id),
-        ListingAction.REJECT,
-        now=now,
-        reason=reason.strip(),
-        chained=True,
-    )
-    return listing
-
-
-def publish(actor: User, listing_id: int, *, now: datetime) -> Listing:
-    """The owner publishes a confirmed listing: it becomes public and searchable."""
-    listing = get_listing(listing_id)
-    _require_owner(actor, listing)
-    return _transition(actor, listing, ListingAction.PUBLISH, now=now)
-
-
-def withdraw(actor: User, listing_id: int, *, now: datetime, reason: str = "") -> Listing:
-    """The owner takes a listing off the market (not while it is being sold)."""
-    listing = get_listing(listing_id)
-    _require_owner(actor, listing)
-    if listing.sale_state not in (SaleState.AVAILABLE,):
-        raise DomainError(
-            N_("A listing cannot be withdrawn while it is on sale or sold."), code="on_sale"
-        )
-    return _transition(
-        actor, listing, ListingAction.WITHDRAW, now=now, reason=reason.strip() or None
-    )
-
-
-def reopen(actor: User, listing_id: int, *, now: datetime) -> Listing:
-    """Turn a withdrawn listing back into a draft (it must be reviewed again)."""
-    listing = get_listing(listing_id)
-    _require_owner(actor, listing)
-    return _transition(actor, listing, ListingAction.REOPEN, now=now)
-
-
-def _transition(
-    actor: User,
-    listing: Listing,
-    action: ListingAction,
-    *,
-    now: datetime,
-    reason: str | None = None,
-    chained: bool = False,
-) -> Listing:
-    before = _snapshot(listing)
-    listing.status = next_status(listing.status, action)
-    stamp = {
-        ListingAction.SUBMIT: "submitted_at",
-        ListingAction.CONFIRM: "confirmed_at",
-        ListingAction.PUBLISH: "published_at",
-    }.get(action)
-    if stamp:
-        setattr(listing, stamp, now)
-    listing.rejection_reason = reason if action == ListingAction.REJECT else None
-    _changed(listing, actor, action.value, now=now, before=before, reason=reason, chained=chained)
+    record_change(listing, actor, "update", now=now, before=snapshot(listing))
     return listing
 
 

@@ -27,6 +27,8 @@ from core.forms import FieldErrors, domain_errors
 from core.signals import merged_from_signal
 from core.storage import evidence_path
 from core.uow import unit_of_work, writes_on_get
+from listings import evidence as listing_evidence
+from listings import review as listing_review
 from listings import services
 from listings.rules import EVIDENCE_KINDS, FIELDS, IPKind, ListingStatus, TransferMode
 from listings.schemas import ListingInputSchema, editor_form_to_input
@@ -167,7 +169,7 @@ def upload_evidence(listing_id: int) -> Response:
         if upload is None or not upload.filename:
             raise ValidationFailed(_("Choose a file to upload."), field="file")
         with unit_of_work():
-            services.add_evidence(
+            listing_evidence.add_evidence(
                 current_user,
                 listing_id,
                 kind=request.form.get("kind", ""),
@@ -188,9 +190,11 @@ def upload_evidence(listing_id: int) -> Response:
 @login_required
 def delete_evidence(evidence_id: int) -> Response:
     """Remove a document from a draft."""
-    listing_id = services.evidence_for_download(current_user, evidence_id).listing_id
+    listing_id = listing_evidence.evidence_for_download(current_user, evidence_id).listing_id
     with unit_of_work():
-        services.remove_evidence(current_user, evidence_id, folder=_evidence_folder(), now=now())
+        listing_evidence.remove_evidence(
+            current_user, evidence_id, folder=_evidence_folder(), now=now()
+        )
     flash(_("Document removed."), "info")
     return redirect(url_for("listings.edit", listing_id=listing_id) + "#evidence")
 
@@ -199,7 +203,7 @@ def delete_evidence(evidence_id: int) -> Response:
 @login_required
 def evidence_file(evidence_id: int) -> Response:
     """Serve a document to its owner or a reviewer, never as active content."""
-    evidence = services.evidence_for_download(current_user, evidence_id)
+    evidence = listing_evidence.evidence_for_download(current_user, evidence_id)
     return send_document(
         evidence_path(_evidence_folder(), evidence.stored_name),
         content_type=evidence.content_type,
@@ -208,10 +212,10 @@ def evidence_file(evidence_id: int) -> Response:
 
 
 _ACTIONS = {
-    "submit": (services.submit, N_("Submitted for ownership review.")),
-    "publish": (services.publish, N_("Published: the listing is now public and searchable.")),
-    "withdraw": (services.withdraw, N_("Withdrawn from the market.")),
-    "reopen": (services.reopen, N_("Reopened as a draft.")),
+    "submit": (listing_review.submit, N_("Submitted for ownership review.")),
+    "publish": (listing_review.publish, N_("Published: the listing is now public and searchable.")),
+    "withdraw": (listing_review.withdraw, N_("Withdrawn from the market.")),
+    "reopen": (listing_review.reopen, N_("Reopened as a draft.")),
 }
 
 

@@ -11,8 +11,10 @@ from accounts import services as accounts
 from accounts.models import OrganisationKind, User
 from accounts.rules import make_credit_code
 from core.uow import unit_of_work
+from listings import evidence as listing_evidence
+from listings import review as listing_review
 from listings import services as listings
-from listings.ip_numbers import check_character_cn
+from listings.ip_number_cn import check_character_cn
 from listings.models import Listing, TechNeed
 from listings.need_rules import NeedInput
 from listings.needs import post_need
@@ -129,7 +131,7 @@ def _listing(
     if status == ListingStatus.DRAFT:
         return item
     assert folder is not None, "a listing past draft needs evidence: pass folder="
-    listings.add_evidence(
+    listing_evidence.add_evidence(
         owner,
         item.id,
         kind="certificate",
@@ -139,17 +141,17 @@ def _listing(
         max_bytes=1_000_000,
         now=now,
     )
-    listings.submit(owner, item.id, now=now)
+    listing_review.submit(owner, item.id, now=now)
     if status == ListingStatus.SUBMITTED:
         return item
     assert reviewer is not None
-    listings.confirm_ownership(reviewer, item.id, now=now)
+    listing_review.confirm_ownership(reviewer, item.id, now=now)
     if status == ListingStatus.CONFIRMED:
         return item
-    listings.publish(owner, item.id, now=now)
+    listing_review.publish(owner, item.id, now=now)
     if status == ListingStatus.PUBLISHED:
         return item
-    listings.withdraw(owner, item.id, now=now)
+    listing_review.withdraw(owner, item.id, now=now)
     return item
 
 

@@ -18,7 +18,7 @@ from core.domain import N_, NotFound
 from core.uow import unit_of_work
 from listings import services as listings
 from listings.schemas import DomainErrorSchema
-from valuation import services
+from valuation import queries, requests, services
 from valuation.models import Valuation, ValuationRequest
 from valuation.schemas import (
     ComputedSchema,
@@ -76,7 +76,7 @@ def compute(data: dict[str, Any]) -> dict[str, Any]:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def get(valuation_id: int) -> Valuation:
     """One valuation or formal report, as issued (buyer-side reports only to the buyer)."""
-    return services.visible_valuation(api_actor(), valuation_id)
+    return queries.visible_valuation(api_actor(), valuation_id)
 
 
 @blp.route("/listings/<int:listing_id>/latest")
@@ -85,7 +85,7 @@ def get(valuation_id: int) -> Valuation:
 def latest(listing_id: int) -> Valuation:
     """The valuation the listing page shows: the newest seller-side one, indicative or formal."""
     listings.visible_listing(api_actor(), listing_id)
-    valuation = services.latest_for_listing(listing_id)
+    valuation = queries.latest_for_listing(listing_id)
     if valuation is None:
         raise NotFound(N_("No such valuation."))
     return valuation
@@ -95,7 +95,7 @@ def latest(listing_id: int) -> Valuation:
 @blp.response(200, RequestPageSchema)
 def my_requests() -> dict[str, Any]:
     """The valuation requests of the caller's organisation, newest first."""
-    return {"items": services.requests_of(api_caller())}
+    return {"items": queries.requests_of(api_caller())}
 
 
 @blp.route("/requests", methods=["POST"])
@@ -108,7 +108,7 @@ def my_requests() -> dict[str, Any]:
 def create_request(data: dict[str, Any]) -> ValuationRequest:
     """Request a formal valuation report of a listing (as its seller or as a buyer)."""
     with unit_of_work():
-        return services.request_valuation(
+        return requests.request_valuation(
             api_caller(), data["listing_id"], data["purpose"], now=now()
         )
 
@@ -118,7 +118,7 @@ def create_request(data: dict[str, Any]) -> ValuationRequest:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def get_request(request_id: int) -> ValuationRequest:
     """A request the caller may see (its organisation's, or one open to valuers)."""
-    return services.visible_request(api_caller(), request_id, now=now())
+    return requests.visible_request(api_caller(), request_id, now=now())
 
 
 @blp.route("/requests/<int:request_id>/take", methods=["POST"])
@@ -129,7 +129,7 @@ def get_request(request_id: int) -> ValuationRequest:
 def take(request_id: int) -> ValuationRequest:
     """A valuer (reviewer or accredited broker) takes an open request."""
     with unit_of_work(writer=True):
-        return services.take_request(api_caller(), request_id, now=now())
+        return requests.take_request(api_caller(), request_id, now=now())
 
 
 @blp.route("/requests/<int:request_id>/decline", methods=["POST"])
@@ -141,7 +141,7 @@ def take(request_id: int) -> ValuationRequest:
 def decline(data: dict[str, Any], request_id: int) -> ValuationRequest:
     """A valuer declines a request, with a reason."""
     with unit_of_work(writer=True):
-        return services.decline_request(api_caller(), request_id, data["reason"], now=now())
+        return requests.decline_request(api_caller(), request_id, data["reason"], now=now())
 
 
 @blp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
@@ -152,7 +152,7 @@ def decline(data: dict[str, Any], request_id: int) -> ValuationRequest:
 def withdraw(request_id: int) -> ValuationRequest:
     """The requesting organisation withdraws its request."""
     with unit_of_work(writer=True):
-        return services.withdraw_request(api_caller(), request_id, now=now())
+        return requests.withdraw_request(api_caller(), request_id, now=now())
 
 
 @blp.route("/requests/<int:request_id>/report", methods=["POST"])
@@ -165,6 +165,6 @@ def withdraw(request_id: int) -> ValuationRequest:
 def issue(data: dict[str, Any], request_id: int) -> Valuation:
     """The assigned valuer issues the signed formal report."""
     with unit_of_work(writer=True):
-        return services.issue_report(
+        return requests.issue_report(
             api_caller(), request_id, data["inputs"], data["opinion"], now=now()
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 from listings.models import Listing
 from listings.signals import listing_page
-from valuation import services
+from valuation import queries, services
 
 _connected = False
 
@@ -15,10 +15,10 @@ _connected = False
 def on_listing_page(listing: Listing, *, viewer: Any, now: datetime, **_: Any) -> dict[str, Any]:
     """The valuation panel: the latest range and the reader's valuation actions."""
     return {
-        "valuation": services.latest_for_listing(listing.id),
+        "valuation": queries.latest_for_listing(listing.id),
         "valuation_may_compute": services.may_compute(viewer, listing, now=now),
-        "valuation_may_request": services.may_request(viewer, listing),
-        "valuation_open_request": services.open_request_of(viewer, listing.id),
+        "valuation_may_request": queries.may_request(viewer, listing),
+        "valuation_open_request": queries.open_request_of(viewer, listing.id),
     }
 
 

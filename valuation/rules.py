@@ -27,6 +27,9 @@ BPS = 10_000  # basis points in 100%
 MAX_LIFE_YEARS = 30
 MAX_DISCOUNT_BPS = 10_000  # a discount rate above 100% is a typing error, not a risk view
 
+# Whose valuation or request it is: the seller's (its listing page shows it) or a buyer's.
+SELLER, BUYER = "seller", "buyer"
+
 # Default steps of the income range and the sensitivity grid.
 ROYALTY_STEP_BPS = 50  # ± 0.5 percentage point of royalty
 DISCOUNT_STEP_BPS = 200  # ± 2 percentage points of discount rate

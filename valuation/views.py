@@ -18,7 +18,7 @@ from core.i18n import current_locale
 from core.uow import unit_of_work
 from listings import services as listings
 from listings.models import Listing
-from valuation import charts, pdf, schemas, services
+from valuation import charts, form_schemas, pdf, queries, requests, services, valuers
 from valuation.income_rules import ROYALTY_BENCHMARKS, IndustryClass
 from valuation.models import Valuation, ValuationRequest
 from valuation.rules import Method, RequestStatus, bps_text
@@ -167,7 +167,7 @@ def _form_context(listing: Listing, form: dict[str, Any], errors: FieldErrors) -
         "listing": listing,
         "form": form,
         "errors": errors,
-        "years": range(1, schemas.FORM_YEARS + 1),
+        "years": range(1, form_schemas.FORM_YEARS + 1),
         "industries": [(c.value, INDUSTRY_LABEL[c], ROYALTY_BENCHMARKS[c]) for c in IndustryClass],
         "pct": lambda bps: bps_text(bps) + "%",
     }
@@ -191,7 +191,7 @@ def value_listing(listing_id: int) -> Any:
     context: dict[str, Any] = {"owner": owner}
     status = 200
     if request.method == "POST":
-        inputs, errors = schemas.form_to_inputs(request.form, _)
+        inputs, errors = form_schemas.form_to_inputs(request.form, _)
         form: dict[str, Any] = dict(request.form)
         if inputs is not None:
             try:
@@ -210,7 +210,7 @@ def value_listing(listing_id: int) -> Any:
                 errors = domain_errors(error)
         status = 422 if errors else 200
     else:
-        form = schemas.inputs_to_form(services.latest_inputs(current_user, listing))
+        form = form_schemas.inputs_to_form(queries.latest_inputs(current_user, listing))
         errors = {}
     context.update(_form_context(listing, form, errors))
     return render_template("valuation/form.html", **context), status
@@ -218,13 +218,13 @@ def value_listing(listing_id: int) -> Any:
 
 def _may_see_request(valuation: Valuation) -> bool:
     req = valuation.request
-    return req is not None and services.can_view_request(current_user, req, now=now())
+    return req is not None and requests.can_view_request(current_user, req, now=now())
 
 
 @bp.route("/valuations/<int:valuation_id>")
 def detail(valuation_id: int) -> str:
     """A valuation as issued: inputs, each method, the range, sensitivity, the signature."""
-    valuation = services.visible_valuation(current_user, valuation_id)
+    valuation = queries.visible_valuation(current_user, valuation_id)
     return render_template(
         "valuation/detail.html",
         valuation=valuation,
@@ -238,7 +238,7 @@ def detail(valuation_id: int) -> str:
 @bp.route("/valuations/<int:valuation_id>/report.pdf")
 def report_pdf(valuation_id: int) -> Response:
     """The valuation (report) as a PDF, in the reader's language."""
-    valuation = services.visible_valuation(current_user, valuation_id)
+    valuation = queries.visible_valuation(current_user, valuation_id)
     body = pdf.render(valuation, locale=current_locale(), explain=explain)
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="valuation-{valuation.id}.pdf"'
@@ -255,7 +255,7 @@ def new_request(listing_id: int) -> Any:
     if request.method == "POST":
         try:
             with unit_of_work():
-                created = services.request_valuation(
+                created = requests.request_valuation(
                     current_user, listing.id, request.form.get("purpose", ""), now=now()
                 )
         except NotFound:
@@ -269,7 +269,7 @@ def new_request(listing_id: int) -> Any:
         "valuation/request_new.html",
         listing=listing,
         side="seller" if listings.is_owner(current_user, listing) else "buyer",
-        open_request=services.open_request_of(current_user, listing.id),
+        open_request=queries.open_request_of(current_user, listing.id),
         form=request.form,
         errors=errors,
     ), (422 if errors else 200)
@@ -289,14 +289,14 @@ def _request_page(
     context: dict[str, Any] = {
         "req": req,
         "is_requester": current_user.acting_org_id == req.requester_org_id,
-        "is_valuer": services.is_valuer(current_user, now=moment),
+        "is_valuer": valuers.is_valuer(current_user, now=moment),
         "is_assigned": is_assigned,
         "may_issue": may_issue,
         "STATUS": REQUEST_STATUS,
     }
     if may_issue:
         if form is None:
-            form = schemas.inputs_to_form(services.latest_inputs(current_user, req.listing))
+            form = form_schemas.inputs_to_form(queries.latest_inputs(current_user, req.listing))
         context.update(_form_context(req.listing, form, errors or {}))
     if result is not None:
         context.update(_result_context(result))
@@ -307,15 +307,15 @@ def _request_page(
 @login_required
 def request_detail(request_id: int) -> Any:
     """A request: who asked, what for, where it stands; the assigned valuer's report form."""
-    return _request_page(services.visible_request(current_user, request_id, now=now()))
+    return _request_page(requests.visible_request(current_user, request_id, now=now()))
 
 
 @bp.post("/valuation-requests/<int:request_id>/report")
 @login_required
 def issue(request_id: int) -> Any:
     """The assigned valuer previews, then issues, the signed report."""
-    req = services.visible_request(current_user, request_id, now=now())
-    inputs, errors = schemas.form_to_inputs(request.form, _)
+    req = requests.visible_request(current_user, request_id, now=now())
+    inputs, errors = form_schemas.form_to_inputs(request.form, _)
     form = dict(request.form)
     opinion = request.form.get("opinion", "")
     if inputs is None:
@@ -323,7 +323,7 @@ def issue(request_id: int) -> Any:
     try:
         if request.form.get("action") == "issue":
             with unit_of_work(writer=True):
-                report = services.issue_report(current_user, req.id, inputs, opinion, now=now())
+                report = requests.issue_report(current_user, req.id, inputs, opinion, now=now())
             flash(_("Report issued and signed."), "success")
             return redirect(url_for("valuation.detail", valuation_id=report.id))
         _listing, result = services.compute(current_user, req.listing_id, inputs, now=now())
@@ -338,19 +338,19 @@ def issue(request_id: int) -> Any:
 @login_required
 def act(request_id: int, action: str) -> Any:
     """Take, decline (with a reason) or withdraw a request."""
-    req = services.visible_request(current_user, request_id, now=now())
+    req = requests.visible_request(current_user, request_id, now=now())
     try:
         with unit_of_work(writer=True):
             if action == "take":
-                services.take_request(current_user, req.id, now=now())
+                requests.take_request(current_user, req.id, now=now())
                 message = N_("You took the request: prepare and issue the report.")
             elif action == "decline":
-                services.decline_request(
+                requests.decline_request(
                     current_user, req.id, request.form.get("reason", ""), now=now()
                 )
                 message = N_("Request declined.")
             else:
-                services.withdraw_request(current_user, req.id, now=now())
+                requests.withdraw_request(current_user, req.id, now=now())
                 message = N_("Request withdrawn.")
     except NotFound:
         raise
@@ -367,10 +367,10 @@ def mine() -> str:
     """The organisation's valuation requests and valuations."""
     return render_template(
         "valuation/mine.html",
-        requests=services.requests_of(current_user),
-        valuations=services.valuations_of_org(current_user),
+        requests=queries.requests_of(current_user),
+        valuations=queries.valuations_of_org(current_user),
         STATUS=REQUEST_STATUS,
-        is_valuer=services.is_valuer(current_user, now=now()),
+        is_valuer=valuers.is_valuer(current_user, now=now()),
     )
 
 
@@ -378,7 +378,7 @@ def mine() -> str:
 @login_required
 def queue() -> str:
     """The valuers' queue: open requests to take, and their own."""
-    lists = services.valuer_queue(current_user, now=now())
+    lists = requests.valuer_queue(current_user, now=now())
     return render_template(
         "valuation/queue.html", open=lists["open"], mine=lists["mine"], STATUS=REQUEST_STATUS
     )

@@ -14,8 +14,10 @@ from accounts import services as accounts
 from accounts.models import OrganisationKind, User
 from accounts.rules import make_credit_code
 from core.extensions import db
+from listings import evidence as listing_evidence
+from listings import review as listing_review
 from listings import services as listings
-from listings.ip_numbers import check_character_cn
+from listings.ip_number_cn import check_character_cn
 from listings.models import Listing
 from listings.rules import FIELDS, IPKind, TransferMode
 from marketplace.demo import brokers as brokers_demo
@@ -205,7 +207,7 @@ def _make_listing(
     if roll < 0.05:
         return "draft"
     step = created + timedelta(hours=2)
-    listings.add_evidence(
+    listing_evidence.add_evidence(
         seller,
         listing.id,
         kind="certificate",
@@ -215,23 +217,23 @@ def _make_listing(
         max_bytes=1_000_000,
         now=step,
     )
-    listings.submit(seller, listing.id, now=step)
+    listing_review.submit(seller, listing.id, now=step)
     if roll < 0.09:
         return "submitted"
     if roll < 0.11:
-        listings.reject_ownership(
+        listing_review.reject_ownership(
             reviewer,
             listing.id,
             "登记簿副本显示权利人与挂牌单位不一致，请补充转让记录。",
             now=step + timedelta(days=1),
         )
         return "draft"
-    listings.confirm_ownership(reviewer, listing.id, now=step + timedelta(days=1))
+    listing_review.confirm_ownership(reviewer, listing.id, now=step + timedelta(days=1))
     if roll < 0.14:
         return "confirmed"
-    listings.publish(seller, listing.id, now=step + timedelta(days=2))
+    listing_review.publish(seller, listing.id, now=step + timedelta(days=2))
     if roll > 0.97:
-        listings.withdraw(
+        listing_review.withdraw(
             seller, listing.id, now=step + timedelta(days=20), reason="已与企业达成线下合作"
         )
         return "withdrawn"

@@ -11,7 +11,7 @@ from accounts.models import User
 from core.extensions import db
 from listings.models import Listing
 from listings.rules import ListingStatus
-from valuation import income_rules, services
+from valuation import income_rules, requests, services
 from valuation.cost_rules import CostInputs
 from valuation.income_rules import DiscountRate, IncomeInputs
 from valuation.indicative_rules import IndicativeInputs
@@ -99,11 +99,11 @@ def load(*, sellers: list[User], buyers: list[User], now: datetime) -> dict[str,
     if targets:
         listing = targets[0]
         at = start + timedelta(days=10)
-        request = services.request_valuation(
+        request = requests.request_valuation(
             sellers[0], listing.id, "挂牌前确定底价，供学校成果转化领导小组决策参考。", now=at
         )
-        services.take_request(reviewer, request.id, now=at + timedelta(hours=2))
-        services.issue_report(
+        requests.take_request(reviewer, request.id, now=at + timedelta(hours=2))
+        requests.issue_report(
             reviewer,
             request.id,
             inputs_for(listing, with_cost=True),
@@ -115,7 +115,7 @@ def load(*, sellers: list[User], buyers: list[User], now: datetime) -> dict[str,
         formal += 1
     requested = 0
     if buyers and len(targets) > 4:
-        services.request_valuation(
+        requests.request_valuation(
             buyers[0],
             targets[4].id,
             "拟独占许可，需要第三方价值参考。",

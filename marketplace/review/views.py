@@ -12,6 +12,7 @@ from core.audit.services import history, verify_ownership_chain
 from core.clock import now
 from core.domain import DomainError
 from core.uow import unit_of_work
+from listings import review as listing_review
 from listings import services as listings
 from listings.rules import EVIDENCE_KINDS, FIELDS, ListingStatus
 from marketplace.review import services
@@ -58,9 +59,9 @@ def decide_listing(listing_id: int, decision: str) -> Response:
     try:
         with unit_of_work():
             if decision == "confirm":
-                listings.confirm_ownership(current_user, listing_id, now=now(), note=reason)
+                listing_review.confirm_ownership(current_user, listing_id, now=now(), note=reason)
             else:
-                listings.reject_ownership(current_user, listing_id, reason, now=now())
+                listing_review.reject_ownership(current_user, listing_id, reason, now=now())
     except DomainError as error:
         flash(error.text(_), "danger")
         return redirect(url_for("review.listing", listing_id=listing_id))

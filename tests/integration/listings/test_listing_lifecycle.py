@@ -12,6 +12,8 @@ from core.audit.services import verify_ownership_chain
 from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.outbox import OutboxEvent
+from listings import evidence as listing_evidence
+from listings import review as listing_review
 from listings import services as listings
 from listings.models import Evidence, Listing
 from listings.rules import IPKind, ListingStatus, TransitionNotAllowed
@@ -81,8 +83,8 @@ def test_tampering_with_a_decision_breaks_the_chain(db_session, clock, upload_fo
     second = factories.listing(
         seller, clock(), status=ListingStatus.SUBMITTED, folder=upload_folder
     )
-    listings.confirm_ownership(reviewer, first.id, now=clock())
-    listings.reject_ownership(reviewer, second.id, "证书与权利人不一致", now=clock())
+    listing_review.confirm_ownership(reviewer, first.id, now=clock())
+    listing_review.reject_ownership(reviewer, second.id, "证书与权利人不一致", now=clock())
     assert verify_ownership_chain() == (2, None)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.chain_seq == 1))
     entry.reason = "edited afterwards"
@@ -94,7 +96,7 @@ def test_tampering_with_a_decision_breaks_the_chain(db_session, clock, upload_fo
 def test_unverified_organisation_cannot_submit(db_session, clock, upload_folder) -> None:
     seller = factories.seller(clock(), verified=False)
     item = listings.create_listing(seller, factories.listing_input(), now=clock())
-    listings.add_evidence(
+    listing_evidence.add_evidence(
         seller,
         item.id,
         kind="certificate",
@@ -105,7 +107,7 @@ def test_unverified_organisation_cannot_submit(db_session, clock, upload_folder)
         now=clock(),
     )
     with pytest.raises(DomainError, match="verified"):
-        listings.submit(seller, item.id, now=clock())
+        listing_review.submit(seller, item.id, now=clock())
     assert item.status == ListingStatus.DRAFT
 
 
@@ -113,7 +115,7 @@ def test_submission_needs_evidence(db_session, clock) -> None:
     seller = factories.seller(clock())
     item = listings.create_listing(seller, factories.listing_input(), now=clock())
     with pytest.raises(DomainError, match="evidence"):
-        listings.submit(seller, item.id, now=clock())
+        listing_review.submit(seller, item.id, now=clock())
 
 
 def test_only_the_owner_edits_and_only_reviewers_confirm(db_session, clock, upload_folder) -> None:
@@ -123,7 +125,7 @@ def test_only_the_owner_edits_and_only_reviewers_confirm(db_session, clock, uplo
     with pytest.raises(PermissionDenied):
         listings.update_listing(other, item.id, factories.listing_input(), now=clock())
     with pytest.raises(PermissionDenied):
-        listings.confirm_ownership(seller, item.id, now=clock())
+        listing_review.confirm_ownership(seller, item.id, now=clock())
     with pytest.raises(DomainError):
         listings.update_listing(seller, item.id, factories.listing_input(), now=clock())
 
@@ -131,7 +133,7 @@ def test_only_the_owner_edits_and_only_reviewers_confirm(db_session, clock, uplo
 def test_rejection_returns_to_draft_with_the_reason(db_session, clock, upload_folder) -> None:
     seller = factories.seller(clock())
     item = factories.listing(seller, clock(), status=ListingStatus.SUBMITTED, folder=upload_folder)
-    listings.reject_ownership(
+    listing_review.reject_ownership(
         factories.platform_reviewer(clock()), item.id, "缺少转让记录", now=clock()
     )
     assert (item.status, item.rejection_reason) == (ListingStatus.DRAFT, "缺少转让记录")
@@ -141,7 +143,7 @@ def test_cannot_publish_before_ownership_is_confirmed(db_session, clock, upload_
     seller = factories.seller(clock())
     item = factories.listing(seller, clock(), status=ListingStatus.SUBMITTED, folder=upload_folder)
     with pytest.raises(TransitionNotAllowed):
-        listings.publish(seller, item.id, now=clock())
+        listing_review.publish(seller, item.id, now=clock())
 
 
 def test_unpublished_listing_is_hidden_from_strangers(db_session, clock, upload_folder) -> None:
@@ -160,7 +162,7 @@ def test_evidence_with_a_disguised_type_is_refused_and_no_file_is_left(
     item = listings.create_listing(seller, factories.listing_input(), now=clock())
     before = set(upload_folder.glob("*")) if upload_folder.exists() else set()
     with pytest.raises(ValidationFailed, match="PDF"):
-        listings.add_evidence(
+        listing_evidence.add_evidence(
             seller,
             item.id,
             kind="certificate",
@@ -177,7 +179,7 @@ def test_evidence_with_a_disguised_type_is_refused_and_no_file_is_left(
 def test_evidence_name_cannot_escape_the_folder(db_session, clock, upload_folder) -> None:
     seller = factories.seller(clock())
     item = listings.create_listing(seller, factories.listing_input(), now=clock())
-    evidence = listings.add_evidence(
+    evidence = listing_evidence.add_evidence(
         seller,
         item.id,
         kind="certificate",
@@ -195,7 +197,7 @@ def test_oversized_evidence_is_refused(db_session, clock, upload_folder) -> None
     seller = factories.seller(clock())
     item = listings.create_listing(seller, factories.listing_input(), now=clock())
     with pytest.raises(ValidationFailed, match="larger"):
-        listings.add_evidence(
+        listing_evidence.add_evidence(
             seller,
             item.id,
             kind="certificate",

@@ -14,6 +14,7 @@ from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.workdays import WorkCalendar
 from deals.models import Deal, SaleMethod
+from listings import review as listing_review
 from listings.rules import ListingStatus, SaleState
 from payments import deposits
 from payments.models import DepositStatus
@@ -147,13 +148,11 @@ def test_no_intent_ends_without_buyer_and_the_seller_relists(db_session, clock, 
 def test_seller_may_withdraw_the_listing_after_a_sale_without_buyer(
     db_session, clock, upload_folder
 ):
-    from listings import services as listings
-
     m = market(clock(), upload_folder)
     sale = listed_sale(m, clock(), working_days=5)
     clock.advance(days=7)
     sales.close_sale(sale.id, now=clock(), calendar=CALENDAR)
-    listings.withdraw(m.seller, m.listing.id, now=clock())
+    listing_review.withdraw(m.seller, m.listing.id, now=clock())
     assert m.listing.status == ListingStatus.WITHDRAWN
 
 

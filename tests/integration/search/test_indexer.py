@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.outbox import OutboxEvent
-from listings import services as listings
+from listings import review as listing_review
 from listings.rules import ListingStatus
 from search.backend import SearchQuery
 from search.embedded import EmbeddedSearchBackend
@@ -59,7 +59,7 @@ def test_drain_indexes_published_listings_and_removes_withdrawn_ones(
     assert [hit.id for hit in hits] == [published.id]
     assert draft.id not in [hit.id for hit in hits]
 
-    listings.withdraw(owner, published.id, now=clock.advance(hours=1))
+    listing_review.withdraw(owner, published.id, now=clock.advance(hours=1))
     drain(backend, now=clock())
     assert backend.search(SearchQuery(text="电解质")).total == 0
 

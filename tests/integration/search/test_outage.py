@@ -32,7 +32,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.outbox import OutboxEvent
 from core.uow import unit_of_work
-from listings import services as listings
+from listings import review as listing_review
 from listings.models import Listing
 from listings.rules import ListingStatus
 from search import EXTENSION_KEY, FALLBACK_KEY
@@ -244,8 +244,8 @@ def test_node_lost_mid_indexing_then_back_every_change_is_indexed(
         # Changes, then the node goes away in the middle of the bulk request that carries them.
         with unit_of_work():
             for item in new[:6]:
-                listings.publish(owner, item.id, now=clock())
-            listings.withdraw(owner, old[0].id, now=clock())
+                listing_review.publish(owner, item.id, now=clock())
+            listing_review.withdraw(owner, old[0].id, now=clock())
         relay.cut_after(3000)  # the request line, headers and part of the body get through
         report = drain()
         assert not relay.is_up, "the bulk request was smaller than the cut: nothing was cut"
@@ -257,9 +257,9 @@ def test_node_lost_mid_indexing_then_back_every_change_is_indexed(
         # More changes while the node is away.
         with unit_of_work():
             for item in new[6:]:
-                listings.publish(owner, item.id, now=clock())
-            listings.withdraw(owner, old[1].id, now=clock())
-            listings.withdraw(owner, new[0].id, now=clock())
+                listing_review.publish(owner, item.id, now=clock())
+            listing_review.withdraw(owner, old[1].id, now=clock())
+            listing_review.withdraw(owner, new[0].id, now=clock())
 
         # The app does not hammer the dead node: drains return at once, without connecting.
         connections = relay.connections

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.outbox import OutboxEvent
 from core.uow import unit_of_work
-from listings import services as listings
+from listings import review as listing_review
 from listings.rules import ListingStatus
 from search import EXTENSION_KEY, FALLBACK_KEY
 from search.backend import SearchBackend, SearchQuery
@@ -365,7 +365,7 @@ def test_similar_listings_on_the_detail_page(
 
     # A withdrawn listing shows no similar listings (it is off the market).
     with unit_of_work():
-        listings.withdraw(owner, base.id, now=clock())
+        listing_review.withdraw(owner, base.id, now=clock())
     page = client.get(f"/listings/{base.id}")
     assert 'id="similar-listings"' not in page.get_data(as_text=True)
 

@@ -10,7 +10,7 @@ from core.extensions import db
 from core.uow import unit_of_work
 from tests import factories
 from tests.integration.valuation.inputs import COST, income_inputs
-from valuation import services
+from valuation import requests, valuers
 from valuation.models import Valuation
 
 WORKED_FORM = {
@@ -97,7 +97,7 @@ def test_reviewer_takes_previews_and_issues_a_report_with_a_pdf(
     market, client, sign_in, clock
 ) -> None:
     with unit_of_work():
-        req = services.request_valuation(market.seller, market.listing.id, "挂牌定价", now=clock())
+        req = requests.request_valuation(market.seller, market.listing.id, "挂牌定价", now=clock())
     sign_in(market.reviewer)
     queue = client.get("/valuation-requests")
     assert f"/valuation-requests/{req.id}" in queue.text
@@ -120,7 +120,7 @@ def test_reviewer_takes_previews_and_issues_a_report_with_a_pdf(
     page = client.get(f"/valuations/{report.id}")
     assert page.status_code == 200
     assert market.reviewer.name in page.text and "以收益法为主。" in page.text
-    assert services.REVIEWER_CREDENTIAL in page.text
+    assert valuers.REVIEWER_CREDENTIAL in page.text
     listing_page = client.get(f"/listings/{market.listing.id}")
     assert f"/valuations/{report.id}" in listing_page.text
     assert "正式报告" in listing_page.text
@@ -136,9 +136,9 @@ def test_reviewer_takes_previews_and_issues_a_report_with_a_pdf(
 
 def test_buyer_report_is_private(market, client, sign_in, clock) -> None:
     with unit_of_work():
-        req = services.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
-        services.take_request(market.reviewer, req.id, now=clock())
-        report = services.issue_report(market.reviewer, req.id, income_inputs(), "x", now=clock())
+        req = requests.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
+        requests.take_request(market.reviewer, req.id, now=clock())
+        report = requests.issue_report(market.reviewer, req.id, income_inputs(), "x", now=clock())
     sign_in(market.seller)
     assert client.get(f"/valuations/{report.id}").status_code == 404
     assert client.get(f"/valuations/{report.id}/report.pdf").status_code == 404

@@ -9,7 +9,7 @@ from core.domain import DomainError, NotFound, PermissionDenied, ValidationFaile
 from core.extensions import db
 from tests import factories
 from tests.integration.valuation.inputs import COST, income_inputs
-from valuation import services
+from valuation import queries, requests, services, valuers
 from valuation.models import Valuation
 from valuation.rules import Kind, RequestStatus
 
@@ -21,7 +21,7 @@ def test_seller_saves_an_indicative_valuation_that_the_listing_shows(market, clo
     assert valuation.kind == Kind.INDICATIVE
     assert valuation.central_minor == 96_769_244  # the worked example, income only
     assert valuation.low_minor < valuation.central_minor < valuation.high_minor
-    assert services.latest_for_listing(market.listing.id).id == valuation.id
+    assert queries.latest_for_listing(market.listing.id).id == valuation.id
     assert [e.action for e in history("valuation", valuation.id)] == ["valuation.indicative"]
     # Stored as computed: the year table and the sensitivity grid are in the result.
     stored = db.session.get(Valuation, valuation.id)
@@ -78,20 +78,20 @@ def test_no_method_at_all_is_refused(market, clock) -> None:
 
 
 def test_buyer_requests_a_report_a_reviewer_issues_it_privately(market, clock) -> None:
-    request = services.request_valuation(
+    request = requests.request_valuation(
         market.buyer, market.listing.id, "收购前的价值参考", now=clock()
     )
     assert request.side == "buyer" and request.status == RequestStatus.REQUESTED
     with pytest.raises(DomainError) as caught:
-        services.request_valuation(market.buyer, market.listing.id, "再来一次", now=clock())
+        requests.request_valuation(market.buyer, market.listing.id, "再来一次", now=clock())
     assert caught.value.code == "valuation_request_open"
 
-    queue = services.valuer_queue(market.reviewer, now=clock())
+    queue = requests.valuer_queue(market.reviewer, now=clock())
     assert [r.id for r in queue["open"]] == [request.id]
-    services.take_request(market.reviewer, request.id, now=clock())
+    requests.take_request(market.reviewer, request.id, now=clock())
     assert request.status == RequestStatus.IN_PROGRESS and request.valuer_id == market.reviewer.id
 
-    report = services.issue_report(
+    report = requests.issue_report(
         market.reviewer,
         request.id,
         income_inputs(cost=COST),
@@ -100,7 +100,7 @@ def test_buyer_requests_a_report_a_reviewer_issues_it_privately(market, clock) -
     )
     assert report.kind == Kind.FORMAL and report.side == "buyer"
     assert report.signer_name == market.reviewer.name
-    assert report.signer_credential == services.REVIEWER_CREDENTIAL
+    assert report.signer_credential == valuers.REVIEWER_CREDENTIAL
     assert request.status == RequestStatus.ISSUED and request.report.id == report.id
     actions = [e.action for e in history("valuation_request", request.id)]
     assert actions == [
@@ -109,62 +109,62 @@ def test_buyer_requests_a_report_a_reviewer_issues_it_privately(market, clock) -
         "valuation_request.issue",
     ]
     # The buyer's report is the buyer's: not on the listing, not for the seller or others.
-    assert services.latest_for_listing(market.listing.id) is None
-    assert services.visible_valuation(market.buyer, report.id).id == report.id
+    assert queries.latest_for_listing(market.listing.id) is None
+    assert queries.visible_valuation(market.buyer, report.id).id == report.id
     for outsider in (market.seller, market.stranger, None):
         with pytest.raises(NotFound):
-            services.visible_valuation(outsider, report.id)
+            queries.visible_valuation(outsider, report.id)
 
 
 def test_seller_side_formal_report_is_shown_on_the_listing(market, clock) -> None:
     services.save_indicative(market.seller, market.listing.id, income_inputs(), now=clock())
-    request = services.request_valuation(
+    request = requests.request_valuation(
         market.seller, market.listing.id, "挂牌前评估", now=clock()
     )
     assert request.side == "seller"
-    services.take_request(market.reviewer, request.id, now=clock())
+    requests.take_request(market.reviewer, request.id, now=clock())
     clock.advance(hours=1)
-    report = services.issue_report(
+    report = requests.issue_report(
         market.reviewer, request.id, income_inputs(), "采用收益法。", now=clock()
     )
-    latest = services.latest_for_listing(market.listing.id)
+    latest = queries.latest_for_listing(market.listing.id)
     assert latest.id == report.id and latest.is_formal
-    assert services.visible_valuation(market.stranger, report.id).id == report.id
+    assert queries.visible_valuation(market.stranger, report.id).id == report.id
 
 
 def test_only_valuers_take_requests_and_never_for_their_own_side(market, clock) -> None:
-    request = services.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
+    request = requests.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
     with pytest.raises(PermissionDenied):
-        services.take_request(market.stranger, request.id, now=clock())
+        requests.take_request(market.stranger, request.id, now=clock())
     with pytest.raises(PermissionDenied):
-        services.issue_report(market.stranger, request.id, income_inputs(), "x", now=clock())
+        requests.issue_report(market.stranger, request.id, income_inputs(), "x", now=clock())
     # Issuing needs the request taken first.
     with pytest.raises(DomainError) as caught:
-        services.issue_report(market.reviewer, request.id, income_inputs(), "x", now=clock())
+        requests.issue_report(market.reviewer, request.id, income_inputs(), "x", now=clock())
     assert caught.value.code == "valuation_request_state"
     other = factories.platform_reviewer(clock())
-    services.take_request(market.reviewer, request.id, now=clock())
+    requests.take_request(market.reviewer, request.id, now=clock())
     with pytest.raises(PermissionDenied):
-        services.issue_report(other, request.id, income_inputs(), "x", now=clock())
+        requests.issue_report(other, request.id, income_inputs(), "x", now=clock())
 
 
 def test_valuer_declines_with_a_reason_and_requester_may_withdraw(market, clock) -> None:
-    request = services.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
+    request = requests.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
     with pytest.raises(ValidationFailed) as caught:
-        services.decline_request(market.reviewer, request.id, "  ", now=clock())
+        requests.decline_request(market.reviewer, request.id, "  ", now=clock())
     assert caught.value.field == "reason"
-    services.decline_request(market.reviewer, request.id, "资料不足", now=clock())
+    requests.decline_request(market.reviewer, request.id, "资料不足", now=clock())
     assert request.status == RequestStatus.DECLINED and request.decline_reason == "资料不足"
     entry = history("valuation_request", request.id)[-1]
     assert entry.action == "valuation_request.decline" and entry.reason == "资料不足"
 
-    again = services.request_valuation(market.buyer, market.listing.id, "补充资料后", now=clock())
+    again = requests.request_valuation(market.buyer, market.listing.id, "补充资料后", now=clock())
     with pytest.raises(PermissionDenied):
-        services.withdraw_request(market.stranger, again.id, now=clock())
-    services.withdraw_request(market.buyer, again.id, now=clock())
+        requests.withdraw_request(market.stranger, again.id, now=clock())
+    requests.withdraw_request(market.buyer, again.id, now=clock())
     assert again.status == RequestStatus.WITHDRAWN
     with pytest.raises(DomainError):
-        services.take_request(market.reviewer, again.id, now=clock())
+        requests.take_request(market.reviewer, again.id, now=clock())
 
 
 def test_requests_need_a_verified_organisation_and_a_visible_listing(
@@ -172,23 +172,23 @@ def test_requests_need_a_verified_organisation_and_a_visible_listing(
 ) -> None:
     unverified = factories.seller(clock(), verified=False)
     with pytest.raises(PermissionDenied):
-        services.request_valuation(unverified, market.listing.id, "参考", now=clock())
+        requests.request_valuation(unverified, market.listing.id, "参考", now=clock())
     draft = factories.listing(market.seller, clock())
     with pytest.raises(NotFound):
-        services.request_valuation(market.buyer, draft.id, "参考", now=clock())
+        requests.request_valuation(market.buyer, draft.id, "参考", now=clock())
     # The seller may ask for its own draft, but must say what for.
     with pytest.raises(ValidationFailed) as caught:
-        services.request_valuation(market.seller, draft.id, " ", now=clock())
+        requests.request_valuation(market.seller, draft.id, " ", now=clock())
     assert caught.value.field == "purpose"
-    assert services.request_valuation(market.seller, draft.id, "定价", now=clock()).side == "seller"
+    assert requests.request_valuation(market.seller, draft.id, "定价", now=clock()).side == "seller"
 
 
 def test_an_accredited_broker_may_issue_a_report_signed_with_the_certificate(market, clock) -> None:
     broker = factories.broker(clock(), reviewer=market.reviewer)
-    assert services.valuer_role(broker, now=clock()) == "broker"
-    request = services.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
-    services.take_request(broker, request.id, now=clock())
-    report = services.issue_report(broker, request.id, income_inputs(), "收益法。", now=clock())
+    assert valuers.valuer_role(broker, now=clock()) == "broker"
+    request = requests.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
+    requests.take_request(broker, request.id, now=clock())
+    report = requests.issue_report(broker, request.id, income_inputs(), "收益法。", now=clock())
     assert "高级技术经理人" in report.signer_credential
     assert f"JJR-{broker.id:06d}" in report.signer_credential
 
@@ -196,17 +196,17 @@ def test_an_accredited_broker_may_issue_a_report_signed_with_the_certificate(mar
 def test_an_expired_broker_is_not_a_valuer(market, clock) -> None:
     broker = factories.broker(clock(), reviewer=market.reviewer, expires_in_days=10)
     clock.advance(days=11)
-    assert services.valuer_role(broker, now=clock()) is None
-    request = services.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
+    assert valuers.valuer_role(broker, now=clock()) is None
+    request = requests.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
     with pytest.raises(PermissionDenied):
-        services.take_request(broker, request.id, now=clock())
+        requests.take_request(broker, request.id, now=clock())
 
 
 def test_a_request_is_taken_once(market, clock) -> None:
-    request = services.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
+    request = requests.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
     other = factories.platform_reviewer(clock())
-    services.take_request(market.reviewer, request.id, now=clock())
+    requests.take_request(market.reviewer, request.id, now=clock())
     with pytest.raises(DomainError) as caught:
-        services.take_request(other, request.id, now=clock())
+        requests.take_request(other, request.id, now=clock())
     assert caught.value.code == "valuation_request_state"
-    assert services.get_request(request.id).valuer_id == market.reviewer.id
+    assert requests.get_request(request.id).valuer_id == market.reviewer.id

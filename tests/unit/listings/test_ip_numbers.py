@@ -6,14 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from listings.ip_numbers import (
-    InvalidIPNumber,
-    check_character_cn,
-    check_digit_ep,
-    cn_patent_number,
-    detect_kind,
-    normalise_ip_number,
-)
+from listings.ip_number_base import InvalidIPNumber
+from listings.ip_number_cn import check_character_cn
+from listings.ip_number_intl import check_digit_ep
+from listings.ip_numbers import cn_patent_number, detect_kind, normalise_ip_number
 from listings.rules import IPKind
 
 CN = IPKind.CN_APPLICATION

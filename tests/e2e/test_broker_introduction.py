@@ -48,22 +48,25 @@ def test_broker_introduces_parties_and_the_deal_carries_the_commission(
 ) -> None:
     app, base = live_app
     start = market_clock()
-    with app.app_context(), unit_of_work():
-        reviewer = create_platform_user("brokers@e2e.test", "Broker reviewer", PASSWORD, now=start)
-        university = factories.seller(start, reviewer=reviewer, name=UNIVERSITY)
-        listing = factories.listing(
-            university,
-            start,
-            status=ListingStatus.PUBLISHED,
-            reviewer=reviewer,
-            folder=Path(app.config["UPLOAD_FOLDER"]) / "evidence",
-        )
-        enterprise = factories.enterprise(start, name=ENTERPRISE)
-        broker_user = factories.broker(start, reviewer=reviewer, name=AGENCY)
+    with app.app_context():
+        with unit_of_work():
+            reviewer = create_platform_user(
+                "brokers@e2e.test", "Broker reviewer", PASSWORD, now=start
+            )
+            university = factories.seller(start, reviewer=reviewer, name=UNIVERSITY)
+            listing = factories.listing(
+                university,
+                start,
+                status=ListingStatus.PUBLISHED,
+                reviewer=reviewer,
+                folder=Path(app.config["UPLOAD_FOLDER"]) / "evidence",
+            )
+            enterprise = factories.enterprise(start, name=ENTERPRISE)
+            broker_user = factories.broker(start, reviewer=reviewer, name=AGENCY)
         broker_id = shared.broker_of(broker_user).id  # type: ignore[union-attr]
         listing_id = listing.id
         emails = (university.email, enterprise.email, broker_user.email)
-    with app.app_context():
+        broker_name = broker_user.name
         db.session.remove()
     seller, buyer, broker = (new_page("en") for _ in range(3))
 
@@ -83,7 +86,7 @@ def test_broker_introduces_parties_and_the_deal_carries_the_commission(
 
     # It engages the broker for that need from the broker's public profile: 2 %, buyer pays.
     buyer.goto(f"{base}/brokers")
-    buyer.get_by_role("link", name=broker_user.name).click()
+    buyer.get_by_role("link", name=broker_name).click()
     buyer.get_by_role("link", name="Propose a mandate").click()
     buyer.get_by_label("For the buyer").check()
     buyer.locator("#f-need_id").select_option(str(need_id))

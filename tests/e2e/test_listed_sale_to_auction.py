@@ -89,8 +89,6 @@ def test_listed_sale_with_two_buyers_goes_to_auction_and_ends_in_a_deal(
         )
         listing_id = listing.id
         emails = (university.email, winner.email, runner_up.email)
-    with app.app_context():
-        db.session.remove()
     seller, buyer_a, buyer_b, reviewer = (new_page("en") for _ in range(4))
     receipt = tmp_path / "transfer-receipt.pdf"
     receipt.write_bytes(PDF_BYTES)

@@ -29,7 +29,7 @@ def _safe_next(target: str) -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-def sign_up() -> str | Response:
+def sign_up() -> str | Response | tuple[str, int]:
     """Register a person with a new organisation, or ask to join an existing one."""
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -74,7 +74,7 @@ def _sign_up_input(data: dict) -> services.SignUp:
 
 
 @bp.route("/signin", methods=["GET", "POST"])
-def sign_in() -> str | Response:
+def sign_in() -> str | Response | tuple[str, int]:
     """Sign in with email and password."""
     errors: dict[str, list[str]] = {}
     if request.method == "POST":

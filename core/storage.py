@@ -9,7 +9,7 @@ import secrets
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import filetype
 
@@ -46,7 +46,9 @@ def clean_display_name(name: str) -> str:
     return base[:200] or "document"
 
 
-def save_evidence(folder: Path, stream: BinaryIO, original_name: str, max_bytes: int) -> StoredFile:
+def save_evidence(
+    folder: Path, stream: IO[bytes], original_name: str, max_bytes: int
+) -> StoredFile:
     """Check and store an upload; raise ValidationFailed (nothing written) if it is refused."""
     data = stream.read(max_bytes + 1)
     if not data:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy import select
 
@@ -34,7 +34,7 @@ DOCUMENT_KINDS: tuple[str, ...] = ("contract", "payment_receipt", "rights_regist
 class Upload:
     """A file as it arrives: its content and the name the uploader gave it."""
 
-    stream: BinaryIO
+    stream: IO[bytes]
     filename: str
 
 

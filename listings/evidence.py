@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from accounts.models import User
 from core import storage, uow
@@ -25,7 +25,7 @@ def add_evidence(
     listing_id: int,
     *,
     kind: str,
-    stream: BinaryIO,
+    stream: IO[bytes],
     filename: str,
     folder: Path,
     max_bytes: int,

@@ -98,7 +98,7 @@ def _parse_editor() -> tuple[services.ListingInput | None, FieldErrors]:
     except ValidationFailed as error:
         return None, domain_errors(error)
     except ValidationError as error:
-        return None, _editor_errors(error.messages)
+        return None, _editor_errors(error.normalized_messages())
 
 
 def _editor_errors(messages: dict) -> FieldErrors:

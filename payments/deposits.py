@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -249,7 +249,7 @@ def submit_receipt(
     actor: User,
     deposit_id: int,
     *,
-    stream: BinaryIO,
+    stream: IO[bytes],
     filename: str,
     bank_reference: str,
     folder: Path,

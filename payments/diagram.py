@@ -76,9 +76,10 @@ def money_flow_svg(flow: MoneyFlow, *, labels: dict[str, str] | None = None) -> 
     amounts = flows(flow)
     paid_in = int(amounts["paid_in"])  # type: ignore[call-overload]
     paid_out: dict[tuple[str, int | None], int] = amounts["paid_out"]  # type: ignore[assignment]
-    payees: list[tuple[str, int | None, int]] = [
-        ("seller", deal.seller_org_id, flow.seller_payable)
-    ] + [("broker", org, owed) for org, owed in sorted(flow.broker_payables.items())]
+    brokers: list[tuple[str, int | None, int]] = [
+        ("broker", org, owed) for org, owed in sorted(flow.broker_payables.items())
+    ]
+    payees = [("seller", deal.seller_org_id, flow.seller_payable), *brokers]
     # Each payee's amounts go under its box: labels on converging arrows would collide.
     height = max(150, 30 + 90 * len(payees))
     parts = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy import select
 
@@ -51,7 +51,7 @@ def submit_receipt(
     deal_id: int,
     *,
     amount_minor: int,
-    stream: BinaryIO,
+    stream: IO[bytes],
     filename: str,
     bank_reference: str,
     folder: Path,

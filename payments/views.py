@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import IO, Any, cast
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -151,7 +150,7 @@ def pay_by_bank(deal_id: int) -> Any:
                 current_user,
                 deal_id,
                 amount_minor=amount,
-                stream=cast(BinaryIO, upload.stream),
+                stream=cast(IO[bytes], upload.stream),
                 filename=upload.filename,
                 bank_reference=request.form.get("bank_reference", ""),
                 folder=offline.receipt_folder(_upload_root()),
@@ -184,7 +183,7 @@ def release_payouts(deal_id: int) -> WerkzeugResponse:
 
 @bp.route("/receipts/<int:payment_id>")
 @login_required
-def receipt_file(payment_id: int) -> Response:
+def receipt_file(payment_id: int) -> WerkzeugResponse:
     """A payment's bank receipt, for the payer and the reviewers."""
     payment = offline.receipt_for_download(current_user, payment_id)
     assert payment.receipt_stored_name is not None
@@ -259,7 +258,7 @@ def deposit_by_bank(deposit_id: int) -> Any:
             deposits.submit_receipt(
                 current_user,
                 deposit_id,
-                stream=cast(BinaryIO, upload.stream),
+                stream=cast(IO[bytes], upload.stream),
                 filename=upload.filename,
                 bank_reference=request.form.get("bank_reference", ""),
                 folder=deposits.receipt_folder(_upload_root()),

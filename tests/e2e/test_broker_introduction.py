@@ -30,7 +30,7 @@ from tests import factories
 from tests.conftest import FrozenClock
 from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD
-from trading import notices as publicity
+from trading import notices
 
 pytestmark = pytest.mark.e2e
 
@@ -139,7 +139,7 @@ def test_broker_introduces_parties_and_the_deal_carries_the_commission(
     # After the publicity period the closer (cron) concludes the notice: a deal.
     market_clock.advance(days=16)
     with app.app_context():
-        assert publicity.close_due_notices(now=market_clock()) == 1
+        assert notices.close_due_notices(now=market_clock()) == 1
         db.session.remove()
 
     # The deal carries the broker's commission: on the deal, its ledger, the statement.

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
@@ -41,7 +42,7 @@ from core.sqlite import queue_as_writer
 log = logging.getLogger(__name__)
 
 Step = Callable[[], None]
-View = Callable[..., object]
+View = TypeVar("View", bound=Callable[..., Any])  # the decorated view keeps its type
 _AFTER_COMMIT = "uow_after_commit"
 _ON_ROLLBACK = "uow_on_rollback"
 _UNCOMMITTED = "uow_uncommitted"

@@ -42,7 +42,7 @@ blp = Blueprint(
     "sales_api", __name__, description="Listed sales (挂牌) and negotiations (协议定价)"
 )
 
-_TOKEN = {"security": [{"bearerAuth": []}]}
+_TOKEN: dict[str, list[dict[str, list[str]]]] = {"security": [{"bearerAuth": []}]}
 
 
 blp.before_request(require_token_for_writes)

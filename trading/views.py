@@ -5,7 +5,7 @@ The negotiation pages are in `trading.negotiation_views`, attached to this bluep
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from accounts.services import get_organisation
-from auctions import services as auctions
+from auctions.queries import auctions_of_listing
 from core.clock import now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.forms import FieldErrors, domain_errors, parse_form
@@ -198,7 +198,7 @@ def _sale_page(
     auction_id = None
     if sale.status == ListedSaleStatus.AUCTIONED:
         auction_id = next(
-            (a.id for a in auctions.auctions_of_listing(listing.id) if a.listed_sale_id == sale.id),
+            (a.id for a in auctions_of_listing(listing.id) if a.listed_sale_id == sale.id),
             None,
         )
     return render_template(
@@ -264,7 +264,7 @@ def upload_receipt(sale_id: int) -> Response | tuple[str, int]:
             deposits.submit_receipt(
                 current_user,
                 deposit.id,
-                stream=upload.stream,
+                stream=cast(BinaryIO, upload.stream),
                 filename=upload.filename,
                 bank_reference=request.form.get("bank_reference", ""),
                 folder=deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"]),

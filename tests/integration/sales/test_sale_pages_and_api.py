@@ -90,6 +90,17 @@ def test_viewing_a_due_sale_closes_it(client, clock, upload_folder):
     assert db.session.query(Deal).count() == 1
 
 
+def test_the_page_of_an_auctioned_sale_links_to_its_auction(client, clock, upload_folder):
+    m = market(clock(), upload_folder)
+    sale = listed_sale(m, clock(), working_days=5)
+    hold_deposit(m.buyer, sale, m, clock())
+    hold_deposit(m.other_buyer, sale, m, clock())
+    clock.advance(days=7)
+    page = client.get(f"/sales/{sale.id}", headers=EN)
+    assert page.status_code == 200 and "Go to the auction" in page.get_data(as_text=True)
+    assert sale.status == ListedSaleStatus.AUCTIONED
+
+
 def test_negotiation_pages_thread_offer_accept(client, clock, upload_folder):
     m = market(clock(), upload_folder)
     sign_in(client, m.buyer)

@@ -82,7 +82,8 @@ def _connect_handlers() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # Routes that higher domains attach to lower domains' blueprints (search pages and
-    # endpoints, need matches) must be imported before those blueprints are registered.
+    # endpoints, need matches), and the negotiation pages on the sales blueprint, must be
+    # imported before those blueprints are registered.
     from accounts.views import bp as accounts_views
     from auctions.api import blp as auctions_api
     from auctions.views import bp as auctions_views
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from search import api as search_api  # noqa: F401
     from search import need_pages  # noqa: F401
     from search.views import bp as search_views
+    from trading import negotiation_views  # noqa: F401
     from trading.api import blp as sales_api
     from trading.notice_views import bp as publicity_views
     from trading.views import bp as sales_views

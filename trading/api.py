@@ -17,8 +17,7 @@ from core.clock import now
 from core.domain import N_, PermissionDenied, ValidationFailed
 from core.uow import unit_of_work, writes_on_get
 from core.workdays import market_calendar
-from trading import notices as publicity
-from trading import sales
+from trading import closing, listed_sales, negotiations, notice_queries, notices, queries
 from trading.models import ListedSale, ListedSaleStatus, PublicityNotice
 from trading.schemas import (
     DecisionInputSchema,
@@ -43,7 +42,7 @@ blp = Blueprint(
     "sales_api", __name__, description="Listed sales (挂牌) and negotiations (协议定价)"
 )
 
-_TOKEN = {"security": [{"bearerAuth": []}]}
+_TOKEN: dict[str, list[dict[str, list[str]]]] = {"security": [{"bearerAuth": []}]}
 
 
 blp.before_request(require_token_for_writes)
@@ -56,22 +55,22 @@ def _close_sales_if_due(items: list[ListedSale]) -> list[ListedSale]:
     """Close the sales whose period is over, in one unit of work (a writer one only if due)."""
     moment = now()
     calendar = market_calendar(current_app.config)
-    with unit_of_work(writer=any(sales.closing_due(sale, moment) for sale in items)):
-        return [sales.close_if_due(sale, now=moment, calendar=calendar) for sale in items]
+    with unit_of_work(writer=any(closing.closing_due(sale, moment) for sale in items)):
+        return [closing.close_if_due(sale, now=moment, calendar=calendar) for sale in items]
 
 
-def _close_notices_if_due(notices: list[PublicityNotice]) -> None:
+def _close_notices_if_due(items: list[PublicityNotice]) -> None:
     """Close the notices that are due, in one unit of work (a writer one only if due)."""
     moment = now()
-    with unit_of_work(writer=any(publicity.closing_due(notice, moment) for notice in notices)):
-        for notice in notices:
-            publicity.close_if_due(notice, now=moment)
+    with unit_of_work(writer=any(notices.closing_due(notice, moment) for notice in items)):
+        for notice in items:
+            notices.close_if_due(notice, now=moment)
 
 
 def _intent_out(sale_id: int, actor: User) -> dict[str, Any]:
-    sale = sales.get_sale(sale_id)
-    intent = sales.intent_of(actor, sale)
-    deposit = sales.deposit_of(actor, sale)
+    sale = queries.get_sale(sale_id)
+    intent = queries.intent_of(actor, sale)
+    deposit = queries.deposit_of(actor, sale)
     assert intent is not None
     return {
         "id": intent.id,
@@ -95,7 +94,7 @@ def _intent_out(sale_id: int, actor: User) -> dict[str, Any]:
 def list_sales(args: dict[str, Any]) -> Any:
     """Listed sales (open ones by default; ?status=no_buyer|sold|auctioned|withdrawn|all)."""
     status = None if args["status"] == "all" else ListedSaleStatus(args["status"])
-    items = _close_sales_if_due(sales.sales(status=status))
+    items = _close_sales_if_due(queries.sales(status=status))
     return [sale for sale in items if status is None or sale.status == status]
 
 
@@ -111,7 +110,7 @@ def start_sale(data: dict[str, Any]) -> Any:
         raise ValidationFailed(N_("This field is required."), field="listing_id")
     config = current_app.config
     with unit_of_work(writer=True):
-        return sales.start_listed_sale(
+        return listed_sales.start_listed_sale(
             api_writer(),
             data["listing_id"],
             asking_price_minor=data["asking_price_minor"],
@@ -129,7 +128,7 @@ def start_sale(data: dict[str, Any]) -> Any:
 @writes_on_get(LAZY_SALES)
 def get_sale(sale_id: int) -> Any:
     """One listed sale (closed first if its period is over)."""
-    [sale] = _close_sales_if_due([sales.get_sale(sale_id)])
+    [sale] = _close_sales_if_due([queries.get_sale(sale_id)])
     return sale
 
 
@@ -142,7 +141,7 @@ def register_intent(sale_id: int) -> Any:
     """Register your organisation's intent to buy; the deposit then falls due."""
     actor = api_writer()
     with unit_of_work(writer=True):
-        sales.register_intent(actor, sale_id, now=now())
+        listed_sales.register_intent(actor, sale_id, now=now())
     return _intent_out(sale_id, actor)
 
 
@@ -154,7 +153,7 @@ def withdraw_intent(sale_id: int) -> Any:
     """Withdraw your organisation's intent during the listing period."""
     actor = api_writer()
     with unit_of_work(writer=True):
-        sales.withdraw_intent(actor, sale_id, now=now())
+        listed_sales.withdraw_intent(actor, sale_id, now=now())
     return _intent_out(sale_id, actor)
 
 
@@ -165,7 +164,7 @@ def withdraw_intent(sale_id: int) -> Any:
 @blp.response(200, NegotiationOutSchema(many=True))
 def my_negotiations() -> Any:
     """Your organisation's negotiations, as seller and as buyer."""
-    return sales.negotiations_of(api_reader())
+    return queries.negotiations_of(api_reader())
 
 
 @blp.route("/negotiations", methods=["POST"])
@@ -178,7 +177,7 @@ def my_negotiations() -> Any:
 def open_negotiation(data: dict[str, Any]) -> Any:
     """Open a negotiation on a listing with an offer (amount_minor), a message or both."""
     with unit_of_work():
-        return sales.open_negotiation(
+        return negotiations.open_negotiation(
             api_writer(),
             data["listing_id"],
             amount_minor=data.get("amount_minor"),
@@ -193,7 +192,7 @@ def open_negotiation(data: dict[str, Any]) -> Any:
 @blp.alt_response(404, schema=DomainErrorSchema)
 def get_negotiation(negotiation_id: int) -> Any:
     """One negotiation with its thread (for its parties and reviewers)."""
-    return sales.visible_negotiation(api_reader(), negotiation_id)
+    return queries.visible_negotiation(api_reader(), negotiation_id)
 
 
 @blp.route("/negotiations/<int:negotiation_id>/offers", methods=["POST"])
@@ -205,7 +204,7 @@ def get_negotiation(negotiation_id: int) -> Any:
 def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
     """Make an offer or a counter-offer (it replaces the offer on the table)."""
     with unit_of_work(writer=True):
-        return sales.make_offer(
+        return negotiations.make_offer(
             api_writer(),
             negotiation_id,
             data["amount_minor"],
@@ -222,7 +221,7 @@ def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
 def post_message(data: dict[str, Any], negotiation_id: int) -> Any:
     """Write in the negotiation's thread."""
     with unit_of_work(writer=True):
-        return sales.post_message(api_writer(), negotiation_id, data["body"], now=now())
+        return negotiations.post_message(api_writer(), negotiation_id, data["body"], now=now())
 
 
 @blp.route("/negotiations/<int:negotiation_id>/accept", methods=["POST"])
@@ -232,7 +231,7 @@ def post_message(data: dict[str, Any], negotiation_id: int) -> Any:
 def accept(negotiation_id: int) -> Any:
     """Accept the other side's open offer: the price is agreed and the public notice starts."""
     with unit_of_work(writer=True):
-        return sales.accept(
+        return negotiations.accept(
             api_writer(),
             negotiation_id,
             now=now(),
@@ -249,7 +248,7 @@ def accept(negotiation_id: int) -> Any:
 def withdraw(data: dict[str, Any], negotiation_id: int) -> Any:
     """Walk away from a negotiation before a price is agreed."""
     with unit_of_work(writer=True):
-        return sales.withdraw(
+        return negotiations.withdraw(
             api_writer(), negotiation_id, now=now(), message=data.get("message", "")
         )
 
@@ -262,8 +261,8 @@ def withdraw(data: dict[str, Any], negotiation_id: int) -> Any:
 @writes_on_get(LAZY_NOTICES)
 def list_notices() -> Any:
     """Public notices (公示) of negotiated prices: current and past."""
-    _close_notices_if_due(publicity.current_notices())
-    return {"current": publicity.current_notices(), "past": publicity.past_notices()}
+    _close_notices_if_due(notice_queries.current_notices())
+    return {"current": notice_queries.current_notices(), "past": notice_queries.past_notices()}
 
 
 @blp.route("/notices/<int:notice_id>")
@@ -272,7 +271,7 @@ def list_notices() -> Any:
 @writes_on_get(LAZY_NOTICES)
 def get_notice(notice_id: int) -> Any:
     """One public notice."""
-    notice = publicity.get_notice(notice_id)
+    notice = notice_queries.get_notice(notice_id)
     _close_notices_if_due([notice])
     return notice
 
@@ -286,7 +285,7 @@ def get_notice(notice_id: int) -> Any:
 def lodge_objection(data: dict[str, Any], notice_id: int) -> Any:
     """Lodge an objection (异议) with reasons; one per person and notice."""
     with unit_of_work(writer=True):
-        return publicity.lodge_objection(api_writer(), notice_id, data["reasons"], now=now())
+        return notices.lodge_objection(api_writer(), notice_id, data["reasons"], now=now())
 
 
 @blp.route("/notices/objections")
@@ -294,7 +293,7 @@ def lodge_objection(data: dict[str, Any], notice_id: int) -> Any:
 @blp.alt_response(403, schema=DomainErrorSchema)
 def objection_queue() -> Any:
     """Reviewers: objections waiting for a decision."""
-    return publicity.objection_queue(api_reader())
+    return notice_queries.objection_queue(api_reader())
 
 
 @blp.route("/notices/objections/<int:objection_id>/decision", methods=["POST"])
@@ -309,6 +308,6 @@ def decide_objection(data: dict[str, Any], objection_id: int) -> Any:
     if not actor.can_review:
         raise PermissionDenied(N_("Only reviewers of the market may do this."))
     with unit_of_work(writer=True):
-        return publicity.decide_objection(
+        return notices.decide_objection(
             actor, objection_id, uphold=data["uphold"], reason=data["reason"], now=now()
         )

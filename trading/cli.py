@@ -13,7 +13,7 @@ from flask import current_app
 from core.clock import now
 from core.uow import unit_of_work
 from core.workdays import market_calendar
-from trading import notices, sales
+from trading import closing, notices
 
 
 @click.command("close-sales")
@@ -21,7 +21,7 @@ def close_sales() -> None:
     """Close every listed sale whose listing period is over (safe to run from several hosts)."""
     config = current_app.config
     with unit_of_work(writer=True):
-        closed = sales.close_due_sales(
+        closed = closing.close_due_sales(
             now=now(),
             calendar=market_calendar(config),
             release_working_days=config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5),

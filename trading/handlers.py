@@ -15,7 +15,7 @@ from listings.models import Listing
 from listings.rules import ListingStatus
 from listings.signals import listing_page
 from payments.signals import deposit_period_end
-from trading import sales
+from trading import panel
 from trading.models import ListedSale
 
 _connected = False
@@ -30,13 +30,13 @@ def on_listing_page(listing: Listing, *, viewer: Any, now: datetime, **_: Any) -
     if listing.status != ListingStatus.PUBLISHED:
         return {"sale_panel": None}
     calendar = market_calendar(current_app.config)
-    due = sales.closing_due_on_listing(listing.id, now)
+    due = panel.closing_due_on_listing(listing.id, now)
     if due:
         permit_get_write(
             "lazy closing of due listed sales and notices until the job runner takes it over"
         )
     with unit_of_work(writer=due):
-        return {"sale_panel": sales.sale_panel_context(viewer, listing, now, calendar=calendar)}
+        return {"sale_panel": panel.sale_panel_context(viewer, listing, now, calendar=calendar)}
 
 
 def on_deposit_period_end(context_type: str, *, context_id: int, **_: Any) -> datetime | None:

@@ -13,7 +13,7 @@ from core.clock import now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors, parse_form
 from core.uow import unit_of_work, writes_on_get
-from trading import notices as publicity
+from trading import notice_queries, notices
 from trading.schemas import DecisionInputSchema, ObjectionInputSchema
 
 bp = Blueprint("publicity", __name__)
@@ -21,26 +21,26 @@ bp = Blueprint("publicity", __name__)
 LAZY_NOTICES = "lazy closing of due public notices until the job runner takes it over"
 
 
-def _close_due(notices: list[Any]) -> None:
+def _close_due(items: list[Any]) -> None:
     """Lazy closing: a notice whose clean period is over concludes when someone looks.
 
     One unit of work, a writer one only when a notice is due (SQLite's write lock).
     """
     moment = now()
-    with unit_of_work(writer=any(publicity.closing_due(notice, moment) for notice in notices)):
-        for notice in notices:
-            publicity.close_if_due(notice, now=moment)
+    with unit_of_work(writer=any(notices.closing_due(notice, moment) for notice in items)):
+        for notice in items:
+            notices.close_if_due(notice, now=moment)
 
 
 @bp.route("/notices")
 @writes_on_get(LAZY_NOTICES)
 def index() -> str:
     """Current and past public notices of negotiated prices."""
-    _close_due(publicity.current_notices())
+    _close_due(notice_queries.current_notices())
     return render_template(
         "publicity/index.html",
-        current=publicity.current_notices(),
-        past=publicity.past_notices(),
+        current=notice_queries.current_notices(),
+        past=notice_queries.past_notices(),
         moment=now(),
     )
 
@@ -48,14 +48,14 @@ def index() -> str:
 def _notice_page(
     notice_id: int, *, errors: FieldErrors | None = None, status: int = 200, form: Any = None
 ) -> tuple[str, int]:
-    notice = publicity.get_notice(notice_id)
+    notice = notice_queries.get_notice(notice_id)
     _close_due([notice])
     return render_template(
         "publicity/notice.html",
         notice=notice,
-        formation=publicity.formation_of(notice),
-        verdict=publicity.verdict(notice, now()).value,
-        mine=publicity.objection_of(current_user, notice),
+        formation=notice_queries.formation_of(notice),
+        verdict=notice_queries.verdict(notice, now()).value,
+        mine=notice_queries.objection_of(current_user, notice),
         errors=errors or {},
         form=form or {},
     ), status
@@ -77,7 +77,7 @@ def lodge(notice_id: int) -> Response | tuple[str, int]:
         return _notice_page(notice_id, errors=errors, status=422, form=request.form)
     try:
         with unit_of_work(writer=True):
-            publicity.lodge_objection(current_user, notice_id, data["reasons"], now=now())
+            notices.lodge_objection(current_user, notice_id, data["reasons"], now=now())
     except DomainError as error:
         return _notice_page(
             notice_id, errors=domain_errors(error), status=int(error.status), form=request.form
@@ -91,7 +91,7 @@ def lodge(notice_id: int) -> Response | tuple[str, int]:
 def queue() -> str:
     """Reviewers: objections waiting for a decision."""
     return render_template(
-        "publicity/queue.html", objections=publicity.objection_queue(current_user)
+        "publicity/queue.html", objections=notice_queries.objection_queue(current_user)
     )
 
 
@@ -108,7 +108,7 @@ def decide(objection_id: int) -> Response:
         return redirect(url_for("publicity.queue"))
     try:
         with unit_of_work(writer=True):
-            publicity.decide_objection(
+            notices.decide_objection(
                 current_user,
                 objection_id,
                 uphold=data["uphold"],

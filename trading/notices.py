@@ -2,7 +2,8 @@
 
 A negotiated price is published for the publicity period; anyone signed in may
 object with reasons; a reviewer upholds (the agreement falls) or dismisses an
-objection. Only a clean period concludes the deal, through the deal ledger.
+objection. Only a clean period concludes the deal, through the deal ledger. What
+pages read of notices is in `trading.notice_queries`.
 
 The use cases flush and never commit: the caller's unit of work commits. Those
 that lock the notice expect `unit_of_work(writer=True)` (SQLite's writers queue).
@@ -11,7 +12,7 @@ that lock the notice expect `unit_of_work(writer=True)` (SQLite's writers queue)
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import select, update
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from accounts.models import User
 from accounts.services import get_organisation, require_reviewer
 from core.audit import services as audit
+from core.clock import as_utc
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from deals.models import SaleMethod
@@ -29,28 +31,14 @@ from listings import services as listings
 from listings.rules import SaleState
 from trading import rules
 from trading.models import Negotiation, NegotiationStatus, Objection, PublicityNotice
+from trading.notice_queries import objection_of, verdict
 from trading.rules import NoticeStatus, ObjectionStatus
 
 log = logging.getLogger(__name__)
 
 
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; all we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-# --- reading ---------------------------------------------------------------------------
-
-
-def get_notice(notice_id: int) -> PublicityNotice:
-    """A public notice by id (notices are public), or NotFound."""
-    notice = db.session.get(PublicityNotice, notice_id)
-    if notice is None:
-        raise NotFound(N_("No such public notice."))
-    return notice
-
-
 def _lock_notice(notice_id: int) -> PublicityNotice:
+    """The notice, row-locked and freshly read, or NotFound."""
     notice = db.session.scalar(
         select(PublicityNotice)
         .where(PublicityNotice.id == notice_id)
@@ -60,99 +48,6 @@ def _lock_notice(notice_id: int) -> PublicityNotice:
     if notice is None:
         raise NotFound(N_("No such public notice."))
     return notice
-
-
-def current_notices() -> list[PublicityNotice]:
-    """Notices still running (including those waiting for a reviewer), ending soonest first."""
-    return list(
-        db.session.scalars(
-            select(PublicityNotice)
-            .where(PublicityNotice.status == NoticeStatus.RUNNING)
-            .order_by(PublicityNotice.ends_at, PublicityNotice.id)
-        )
-    )
-
-
-def past_notices(limit: int = 100) -> list[PublicityNotice]:
-    """Notices that ended, clean or fallen, most recent first."""
-    return list(
-        db.session.scalars(
-            select(PublicityNotice)
-            .where(PublicityNotice.status != NoticeStatus.RUNNING)
-            .order_by(PublicityNotice.closed_at.desc(), PublicityNotice.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def notice_for_listing(listing_id: int) -> PublicityNotice | None:
-    """The listing's latest notice, if any."""
-    return db.session.scalar(
-        select(PublicityNotice)
-        .where(PublicityNotice.listing_id == listing_id)
-        .order_by(PublicityNotice.id.desc())
-        .limit(1)
-    )
-
-
-def notice_for_negotiation(negotiation_id: int) -> PublicityNotice | None:
-    """The notice of an agreed negotiation, if any."""
-    return db.session.scalar(
-        select(PublicityNotice).where(PublicityNotice.negotiation_id == negotiation_id)
-    )
-
-
-def objection_of(actor: User | None, notice: PublicityNotice) -> Objection | None:
-    """The actor's own objection to this notice, if any."""
-    if actor is None or not actor.is_authenticated:
-        return None
-    return next((o for o in notice.objections if o.user_id == actor.id), None)
-
-
-def objection_queue(reviewer: User) -> list[Objection]:
-    """Objections waiting for a decision, oldest first (reviewers)."""
-    require_reviewer(reviewer)
-    return list(
-        db.session.scalars(
-            select(Objection)
-            .join(PublicityNotice)
-            .where(
-                Objection.status == ObjectionStatus.LODGED,
-                PublicityNotice.status == NoticeStatus.RUNNING,
-            )
-            .order_by(Objection.lodged_at, Objection.id)
-        )
-    )
-
-
-def verdict(notice: PublicityNotice, now: datetime) -> rules.NoticeVerdict:
-    """Where the notice stands at `now` (running, waiting for a reviewer, clean, fallen)."""
-    if notice.status == NoticeStatus.CLEAN:
-        return rules.NoticeVerdict.CLEAN
-    if notice.status == NoticeStatus.FALLEN:
-        return rules.NoticeVerdict.FALLEN
-    return rules.notice_verdict(
-        _utc(notice.ends_at), now, [o.status.value for o in notice.objections]
-    )
-
-
-def formation_of(notice: PublicityNotice) -> rules.PriceFormation:
-    """How the price was formed, from the negotiation's offers (shown in the reader's language)."""
-    negotiation = db.session.get(Negotiation, notice.negotiation_id)
-    offers = tuple(
-        m.amount_minor
-        for m in (negotiation.messages if negotiation else [])
-        if m.kind in ("offer", "counter") and m.amount_minor is not None
-    )
-    return rules.PriceFormation(
-        seller_name=notice.seller_name,
-        buyer_name=notice.buyer_name,
-        offers_minor=offers,
-        agreed_minor=notice.price_minor,
-    )
-
-
-# --- writing ---------------------------------------------------------------------------
 
 
 def publish_notice(negotiation: Negotiation, *, now: datetime, days: int) -> PublicityNotice:
@@ -217,7 +112,7 @@ def lodge_objection(actor: User, notice_id: int, reasons: str, *, now: datetime)
         raise PermissionDenied(N_("Please sign in to continue."))
     notice = _lock_notice(notice_id)
     text = rules.check_objection(
-        notice.status == NoticeStatus.RUNNING, _utc(notice.ends_at), now, reasons or ""
+        notice.status == NoticeStatus.RUNNING, as_utc(notice.ends_at), now, reasons or ""
     )
     double = DomainError(
         N_("You have already lodged an objection to this notice."), code="objection_exists"

@@ -1,18 +1,20 @@
-"""Listed sales (挂牌) and negotiations (协议定价): the pages."""
+"""Listed sales (挂牌): the pages, and the `sales` blueprint the negotiation pages join.
+
+The negotiation pages are in `trading.negotiation_views`, attached to this blueprint.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from accounts.services import get_organisation
 from auctions.queries import auctions_of_listing
-from core.clock import as_utc, now
+from core.clock import now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.forms import FieldErrors, domain_errors, parse_form
 from core.i18n import current_locale
@@ -20,21 +22,14 @@ from core.money import Money, to_yuan_text
 from core.uow import unit_of_work, writes_on_get
 from core.workdays import market_calendar
 from listings import services as listings
-from trading import notices as publicity
-from trading import sales
-from trading.models import ListedSale, ListedSaleStatus, NegotiationStatus, PublicityNotice
-from trading.schemas import (
-    ListedSaleFormSchema,
-    MessageInputSchema,
-    OfferFormSchema,
-    OpenNegotiationFormSchema,
-    WithdrawInputSchema,
-)
+from payments import deposits
+from trading import closing, listed_sales, queries
+from trading.models import ListedSale, ListedSaleStatus
+from trading.schemas import ListedSaleFormSchema
 
 bp = Blueprint("sales", __name__)
 
 LAZY_SALES = "lazy closing of due listed sales until the job runner takes it over"
-LAZY_NOTICES = "lazy closing of due public notices until the job runner takes it over"
 
 
 def _release_days() -> int:
@@ -45,15 +40,8 @@ def _close_sales_if_due(items: list[ListedSale]) -> list[ListedSale]:
     """Close the sales whose period is over, in one unit of work (a writer one only if due)."""
     moment = now()
     calendar = market_calendar(current_app.config)
-    with unit_of_work(writer=any(sales.closing_due(sale, moment) for sale in items)):
-        return [sales.close_if_due(sale, now=moment, calendar=calendar) for sale in items]
-
-
-def _close_notice_if_due(notice: PublicityNotice) -> PublicityNotice:
-    """Close the notice if it is due, in a unit of work (a writer one only if due)."""
-    moment = now()
-    with unit_of_work(writer=publicity.closing_due(notice, moment)):
-        return publicity.close_if_due(notice, now=moment)
+    with unit_of_work(writer=any(closing.closing_due(sale, moment) for sale in items)):
+        return [closing.close_if_due(sale, now=moment, calendar=calendar) for sale in items]
 
 
 @bp.app_template_global()
@@ -141,7 +129,7 @@ def deposit_status_label(status: Any) -> tuple[str, str]:
 @writes_on_get(LAZY_SALES)
 def index() -> str:
     """Listed sales in their listing period, ending soonest first."""
-    items = _close_sales_if_due(sales.sales(status=ListedSaleStatus.OPEN))
+    items = _close_sales_if_due(queries.sales(status=ListedSaleStatus.OPEN))
     return render_template(
         "sales/index.html", sales=[s for s in items if s.status == ListedSaleStatus.OPEN]
     )
@@ -161,7 +149,7 @@ def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
         if data is not None:
             try:
                 with unit_of_work(writer=True):
-                    sale = sales.start_listed_sale(
+                    sale = listed_sales.start_listed_sale(
                         current_user,
                         listing_id,
                         asking_price_minor=data["asking_price_minor"],
@@ -202,14 +190,14 @@ def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
 def _sale_page(
     sale_id: int, *, errors: FieldErrors | None = None, status: int = 200
 ) -> tuple[str, int]:
-    [sale] = _close_sales_if_due([sales.get_sale(sale_id)])
+    [sale] = _close_sales_if_due([queries.get_sale(sale_id)])
     listing = listings.get_listing(sale.listing_id)
     owner = listings.is_owner(current_user, listing)
-    intent = sales.intent_of(current_user, sale)
-    deposit = sales.deposit_of(current_user, sale)
+    intent = queries.intent_of(current_user, sale)
+    deposit = queries.deposit_of(current_user, sale)
     auction_id = None
     if sale.status == ListedSaleStatus.AUCTIONED:
-        auction_id = next(  # the auction this sale turned into
+        auction_id = next(
             (a.id for a in auctions_of_listing(listing.id) if a.listed_sale_id == sale.id),
             None,
         )
@@ -220,7 +208,7 @@ def _sale_page(
         owner=owner,
         intent=intent if intent and intent.withdrawn_at is None else None,
         deposit=deposit,
-        intents=sales.active_intents(sale),
+        intents=queries.active_intents(sale),
         auction_id=auction_id,
         errors=errors or {},
         is_open=sale.status == ListedSaleStatus.OPEN,
@@ -240,7 +228,7 @@ def register_intent(sale_id: int) -> Response | tuple[str, int]:
     """A buyer registers intent (意向受让); the deposit is then due."""
     try:
         with unit_of_work(writer=True):
-            sales.register_intent(current_user, sale_id, now=now())
+            listed_sales.register_intent(current_user, sale_id, now=now())
     except DomainError as error:
         return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
     flash(_("Intent registered. Transfer the deposit and upload the bank receipt."), "success")
@@ -253,7 +241,7 @@ def withdraw_intent(sale_id: int) -> Response | tuple[str, int]:
     """A buyer withdraws its intent; the deposit goes back after the period."""
     try:
         with unit_of_work(writer=True):
-            sales.withdraw_intent(current_user, sale_id, now=now())
+            listed_sales.withdraw_intent(current_user, sale_id, now=now())
     except DomainError as error:
         return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
     flash(_("Your intent is withdrawn. A paid deposit is released after the period."), "info")
@@ -264,10 +252,8 @@ def withdraw_intent(sale_id: int) -> Response | tuple[str, int]:
 @login_required
 def upload_receipt(sale_id: int) -> Response | tuple[str, int]:
     """Upload the bank-transfer receipt of the deposit; a reviewer confirms it."""
-    from payments import deposits  # the one deposit ledger of auctions and listed sales
-
-    sale_ = sales.get_sale(sale_id)
-    deposit = sales.deposit_of(current_user, sale_)
+    sale_ = queries.get_sale(sale_id)
+    deposit = queries.deposit_of(current_user, sale_)
     upload = request.files.get("file")
     try:
         if deposit is None:
@@ -278,7 +264,7 @@ def upload_receipt(sale_id: int) -> Response | tuple[str, int]:
             deposits.submit_receipt(
                 current_user,
                 deposit.id,
-                stream=upload.stream,
+                stream=cast(BinaryIO, upload.stream),
                 filename=upload.filename,
                 bank_reference=request.form.get("bank_reference", ""),
                 folder=deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"]),
@@ -297,7 +283,7 @@ def cancel(sale_id: int) -> Response | tuple[str, int]:
     """The seller withdraws a listed sale nobody has registered intent in."""
     try:
         with unit_of_work(writer=True):
-            sales.cancel_sale(
+            listed_sales.cancel_sale(
                 current_user,
                 sale_id,
                 now=now(),
@@ -316,7 +302,7 @@ def relist(sale_id: int) -> Response | tuple[str, int]:
     """After a sale without buyer, list again on the same terms."""
     try:
         with unit_of_work(writer=True):
-            new = sales.relist(
+            new = listed_sales.relist(
                 current_user,
                 sale_id,
                 now=now(),
@@ -327,178 +313,3 @@ def relist(sale_id: int) -> Response | tuple[str, int]:
         return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
     flash(_("Listed again: a new listing period has started."), "success")
     return redirect(url_for("sales.sale", sale_id=new.id))
-
-
-# --- negotiations ----------------------------------------------------------------------
-
-
-@bp.route("/listings/<int:listing_id>/negotiate", methods=["GET", "POST"])
-@login_required
-def start_negotiation(listing_id: int) -> str | Response | tuple[str, int]:
-    """A buyer opens a negotiation (or the seller, naming the buyer: ?buyer_org_id=)."""
-    listing = listings.visible_listing(current_user, listing_id)
-    existing = sales.negotiation_of(current_user, listing_id)
-    if existing is not None and request.method == "GET":
-        return redirect(url_for("sales.negotiation", negotiation_id=existing.id))
-    buyer_org_id = request.values.get("buyer_org_id", type=int)
-    errors: FieldErrors = {}
-    if request.method == "POST":
-        data, errors = parse_form(OpenNegotiationFormSchema())
-        if data is not None:
-            try:
-                with unit_of_work():
-                    negotiation = sales.open_negotiation(
-                        current_user,
-                        listing_id,
-                        amount_minor=data.get("amount_minor"),
-                        message=data.get("message", ""),
-                        buyer_org_id=data.get("buyer_org_id"),
-                        now=now(),
-                    )
-            except DomainError as error:
-                errors = domain_errors(error)
-            else:
-                flash(_("Negotiation opened. The other side has been told."), "success")
-                return redirect(url_for("sales.negotiation", negotiation_id=negotiation.id))
-    return render_template(
-        "sales/negotiate.html",
-        listing=listing,
-        form=request.form,
-        errors=errors,
-        buyer_org_id=buyer_org_id,
-        owner=listings.is_owner(current_user, listing),
-    ), (422 if errors else 200)
-
-
-def _negotiation_page(
-    negotiation_id: int,
-    *,
-    errors: FieldErrors | None = None,
-    status: int = 200,
-    form: Any = None,
-) -> tuple[str, int]:
-    negotiation = sales.visible_negotiation(current_user, negotiation_id)
-    notice = publicity.notice_for_negotiation(negotiation.id)
-    if notice is not None:
-        _close_notice_if_due(notice)
-        negotiation = sales.visible_negotiation(current_user, negotiation_id)
-    listing = listings.get_listing(negotiation.listing_id)
-    return render_template(
-        "sales/negotiation.html",
-        negotiation=negotiation,
-        listing=listing,
-        side=sales.side_of(current_user, negotiation),
-        can_accept=sales.can_accept(current_user, negotiation),
-        is_open=negotiation.status == NegotiationStatus.OPEN,
-        offers=sales.offers_of(negotiation),
-        notice=notice,
-        errors=errors or {},
-        form=form or {},
-    ), status
-
-
-@bp.route("/negotiations/<int:negotiation_id>")
-@writes_on_get(LAZY_NOTICES)
-@login_required
-def negotiation(negotiation_id: int) -> tuple[str, int]:
-    """The thread of a negotiation: messages, offers, counter-offers and the actions."""
-    return _negotiation_page(negotiation_id)
-
-
-@bp.post("/negotiations/<int:negotiation_id>/offer")
-@login_required
-def offer(negotiation_id: int) -> Response | tuple[str, int]:
-    """Make an offer or a counter-offer."""
-    data, errors = parse_form(OfferFormSchema())
-    if data is None:
-        return _negotiation_page(negotiation_id, errors=errors, status=422, form=request.form)
-    try:
-        with unit_of_work(writer=True):
-            sales.make_offer(
-                current_user,
-                negotiation_id,
-                data["amount_minor"],
-                message=data.get("message", ""),
-                now=now(),
-            )
-    except DomainError as error:
-        return _negotiation_page(
-            negotiation_id, errors=domain_errors(error), status=int(error.status), form=request.form
-        )
-    flash(_("Your offer is on the table."), "success")
-    return redirect(url_for("sales.negotiation", negotiation_id=negotiation_id) + "#thread-end")
-
-
-@bp.post("/negotiations/<int:negotiation_id>/message")
-@login_required
-def message(negotiation_id: int) -> Response | tuple[str, int]:
-    """Write in the thread."""
-    data, errors = parse_form(MessageInputSchema())
-    if data is None:
-        return _negotiation_page(negotiation_id, errors=errors, status=422, form=request.form)
-    try:
-        with unit_of_work(writer=True):
-            sales.post_message(current_user, negotiation_id, data["body"], now=now())
-    except DomainError as error:
-        return _negotiation_page(
-            negotiation_id, errors=domain_errors(error), status=int(error.status), form=request.form
-        )
-    return redirect(url_for("sales.negotiation", negotiation_id=negotiation_id) + "#thread-end")
-
-
-@bp.post("/negotiations/<int:negotiation_id>/accept")
-@login_required
-def accept(negotiation_id: int) -> Response | tuple[str, int]:
-    """Accept the other side's offer: the price is agreed and published for objections."""
-    try:
-        with unit_of_work(writer=True):
-            notice = sales.accept(
-                current_user,
-                negotiation_id,
-                now=now(),
-                calendar=market_calendar(current_app.config),
-                publicity_days=current_app.config["PUBLICITY_DAYS"],
-            )
-    except DomainError as error:
-        return _negotiation_page(
-            negotiation_id, errors=domain_errors(error), status=int(error.status)
-        )
-    flash(
-        _(
-            "Price agreed. The public notice runs until %(end)s; the deal concludes if it stays clean.",
-            end=format_datetime(as_utc(notice.ends_at), "short"),
-        ),
-        "success",
-    )
-    return redirect(url_for("publicity.notice", notice_id=notice.id))
-
-
-@bp.post("/negotiations/<int:negotiation_id>/withdraw")
-@login_required
-def withdraw(negotiation_id: int) -> Response | tuple[str, int]:
-    """Walk away from the negotiation before a price is agreed."""
-    data, errors = parse_form(WithdrawInputSchema())
-    if data is None:
-        return _negotiation_page(negotiation_id, errors=errors, status=422)
-    try:
-        with unit_of_work(writer=True):
-            sales.withdraw(current_user, negotiation_id, now=now(), message=data.get("message", ""))
-    except DomainError as error:
-        return _negotiation_page(
-            negotiation_id, errors=domain_errors(error), status=int(error.status)
-        )
-    flash(_("You have withdrawn from this negotiation."), "info")
-    return redirect(url_for("sales.negotiation", negotiation_id=negotiation_id))
-
-
-@bp.route("/my/negotiations")
-@login_required
-def my_negotiations() -> str:
-    """The organisation's negotiations, as seller and as buyer."""
-    items = sales.negotiations_of(current_user)
-    org_id = current_user.acting_org_id
-    return render_template(
-        "sales/mine.html",
-        selling=[n for n in items if n.seller_org_id == org_id],
-        buying=[n for n in items if n.buyer_org_id == org_id],
-    )

@@ -224,7 +224,7 @@ def respond_to_introduction(
 
 def _open_thread(actor: User, introduction: Introduction, *, now: datetime) -> None:
     """Link the parties' running negotiation on the listing, or open one (commits)."""
-    from trading import sales  # the negotiation thread of negotiated prices
+    from trading import negotiations  # the negotiation thread of negotiated prices
     from trading.models import Negotiation, NegotiationStatus
 
     running = db.session.scalar(
@@ -244,7 +244,7 @@ def _open_thread(actor: User, introduction: Introduction, *, now: datetime) -> N
             f"(introduction #{introduction.id})."
         )
         try:
-            running = sales.open_negotiation(
+            running = negotiations.open_negotiation(
                 actor,
                 introduction.listing_id,
                 message=message,

@@ -23,8 +23,7 @@ from listings.models import Listing, TechNeed
 from listings.need_rules import NeedInput, NeedStatus
 from listings.needs import post_need
 from listings.rules import ListingStatus, SaleState
-from trading import notices as publicity
-from trading import sales
+from trading import negotiations, notices
 
 PASSWORDS = {"broker@demo.market": "Broker-demo-2026"}
 BROKER_PASSWORD = "Broker-demo-2026"
@@ -213,11 +212,11 @@ def load(
     counts["introductions"] += 1
     if intro.negotiation_id is not None:
         price = int((deal_listing.asking_price_minor or 50_000_000) * 0.9) // 100 * 100
-        sales.make_offer(buyer, intro.negotiation_id, price, now=t + timedelta(days=5))
-        notice = sales.accept(
+        negotiations.make_offer(buyer, intro.negotiation_id, price, now=t + timedelta(days=5))
+        notice = negotiations.accept(
             seller, intro.negotiation_id, now=t + timedelta(days=6), publicity_days=15
         )
-        publicity.close_notice(notice.id, now=t + timedelta(days=22))
+        notices.close_notice(notice.id, now=t + timedelta(days=22))
         deal = deals.get_deal(notice_deal_id(notice.negotiation_id))
         counts["brokered_deals"] += 1
         for step in (

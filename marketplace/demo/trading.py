@@ -22,8 +22,7 @@ from deals.models import ContractType, Deal, DealStatus, SaleMethod
 from listings.models import Listing
 from listings.rules import ListingStatus, SaleState
 from payments import deposits
-from trading import notices as publicity
-from trading import sales
+from trading import listed_sales, negotiations, notices
 from trading.models import PublicityNotice
 
 RECEIPT_MAX_BYTES = 1_000_000
@@ -77,19 +76,19 @@ def load(
         _listed_sale(rng, available.pop(), buyers, now - timedelta(days=3 + i), calendar)
         for i in range(3)
     ]
-    notices = [
+    published = [
         _negotiated(
             rng, available.pop(), buyers, reviewer, now - timedelta(days=days), objection=objection
         )
         for days, objection in ((20, False), (4, True), (2, False))
     ]
-    publicity.close_due_notices(now=now)
+    notices.close_due_notices(now=now)
     return {
         "auctions_running": len(running),
         "auction_deals": len(finished),
         "offline_deals": offline,
         "listed_sales": len(listed),
-        "notices": len(notices),
+        "notices": len(published),
     }
 
 
@@ -103,7 +102,7 @@ def _listed_sale(
     """A listed sale (挂牌) in its period, with one or two intents registered."""
     seller = db.session.get(User, listing.created_by_id)
     assert seller is not None
-    sale = sales.start_listed_sale(
+    sale = listed_sales.start_listed_sale(
         seller,
         listing.id,
         asking_price_minor=listing.asking_price_minor or 500_000_00,
@@ -111,7 +110,7 @@ def _listed_sale(
         calendar=calendar,
     )
     for buyer in rng.sample(buyers, rng.randint(1, 2)):
-        sales.register_intent(buyer, sale.id, now=start + timedelta(hours=5))
+        listed_sales.register_intent(buyer, sale.id, now=start + timedelta(hours=5))
     return sale.id
 
 
@@ -129,24 +128,24 @@ def _negotiated(
     buyer = rng.choice(buyers)
     assert seller is not None
     asking = listing.asking_price_minor or 800_000_00
-    negotiation = sales.open_negotiation(
+    negotiation = negotiations.open_negotiation(
         buyer,
         listing.id,
         amount_minor=asking * 7 // 10 // 100 * 100,
         message="我司希望以独占许可方式实施该技术，可否就价格进一步沟通？",
         now=start,
     )
-    sales.make_offer(
+    negotiations.make_offer(
         seller,
         negotiation.id,
         asking * 9 // 10 // 100 * 100,
         message="考虑到中试数据完备，我方报价如下。",
         now=start + timedelta(hours=3),
     )
-    sales.accept(buyer, negotiation.id, now=start + timedelta(hours=6))
+    negotiations.accept(buyer, negotiation.id, now=start + timedelta(hours=6))
     notice = negotiation_notice(negotiation.id)
     if objection:
-        publicity.lodge_objection(
+        notices.lodge_objection(
             reviewer,
             notice,
             "该成果的发明人之一已调离，请核实职务成果奖励方案是否已公示。",

@@ -31,7 +31,7 @@ from tests import factories
 from tests.conftest import FrozenClock
 from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD
-from trading import notices as publicity
+from trading import notices
 
 pytestmark = pytest.mark.e2e
 
@@ -145,7 +145,7 @@ def test_broker_introduces_parties_and_the_deal_carries_the_commission(
     market_clock.advance(days=16)
     with app.app_context():
         with unit_of_work():
-            assert publicity.close_due_notices(now=market_clock()) == 1
+            assert notices.close_due_notices(now=market_clock()) == 1
         db.session.remove()
 
     # The deal carries the broker's commission: on the deal, its ledger, the statement.

@@ -18,8 +18,7 @@ from core.uow import unit_of_work
 from deals import services as deals
 from deals.models import ContractType, Deal, DealStatus, SaleMethod
 from listings import needs
-from trading import notices as publicity
-from trading import sales
+from trading import negotiations, notices, queries
 from trading.models import NegotiationStatus
 
 
@@ -40,17 +39,17 @@ def _introduce_and_accept(market, clock, buyer=None):
 def _negotiate_and_close(market, clock, buyer, price=60_000_000, *, days_later=16):
     """The buyer offers, the seller accepts, the 公示 runs clean and the deal is recorded."""
     with unit_of_work():
-        negotiation = sales.negotiation_of(buyer, market.listing.id)
+        negotiation = queries.negotiation_of(buyer, market.listing.id)
         if negotiation is None:
-            negotiation = sales.open_negotiation(
+            negotiation = negotiations.open_negotiation(
                 buyer, market.listing.id, amount_minor=price, now=clock()
             )
         else:
-            sales.make_offer(buyer, negotiation.id, price, now=clock())
-        notice = sales.accept(market.seller, negotiation.id, now=clock(), publicity_days=15)
+            negotiations.make_offer(buyer, negotiation.id, price, now=clock())
+        notice = negotiations.accept(market.seller, negotiation.id, now=clock(), publicity_days=15)
     clock.advance(days=days_later)
     with unit_of_work():
-        publicity.close_notice(notice.id, now=clock())
+        notices.close_notice(notice.id, now=clock())
     return db.session.scalar(select(Deal).where(Deal.listing_id == market.listing.id))
 
 
@@ -80,7 +79,7 @@ def test_introduction_binds_when_both_parties_accept_and_opens_the_thread(
     introductions.respond_to_introduction(market.seller, introduction.id, accept=True, now=clock())
     assert introduction.status == IntroductionStatus.ACCEPTED
     assert as_utc(introduction.accepted_at) == clock()
-    thread = sales.get_negotiation(introduction.negotiation_id)
+    thread = queries.get_negotiation(introduction.negotiation_id)
     assert thread.status == NegotiationStatus.OPEN
     assert (thread.seller_org_id, thread.buyer_org_id) == (
         market.seller.acting_org_id,

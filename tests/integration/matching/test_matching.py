@@ -10,7 +10,7 @@ from brokers import matching
 from core.domain import NotFound, PermissionDenied
 from listings.rules import ListingStatus
 from tests import factories
-from trading import sales
+from trading import negotiations
 
 pytestmark = pytest.mark.usefixtures("db_session", "fresh_search")
 
@@ -94,7 +94,9 @@ def test_a_listing_is_matched_with_enterprises_from_their_needs_and_their_negoti
     needy = factories.enterprise(now, name="示范电池有限公司")
     need = factories.need(needy, now)
     negotiator = factories.enterprise(now, name="示范材料有限公司")
-    sales.open_negotiation(negotiator, other.id, amount_minor=40_000_000, message="有意向", now=now)
+    negotiations.open_negotiation(
+        negotiator, other.id, amount_minor=40_000_000, message="有意向", now=now
+    )
     farmer = factories.enterprise(now, name="示范牧业有限公司")
     factories.need(farmer, now, title="寻求奶牛养殖环境监测系统", field="agriculture",
                    ipc_classes=("A01K 29/00",), problem="牧场需要实时监测牛舍温湿度和氨气浓度。")  # fmt: skip

@@ -12,7 +12,7 @@ from deals.models import Deal, SaleMethod
 from listings.rules import SaleState
 from tests import factories
 from tests.integration.sales.trading import agreed, market, sign_in, sign_out
-from trading import notices as publicity
+from trading import notice_queries, notices
 from trading.models import NegotiationStatus, Objection
 from trading.rules import NoticeStatus, ObjectionStatus
 
@@ -23,11 +23,11 @@ REASONS = "The agreed price is far below the valuation report of last year."
 def test_a_clean_period_concludes_the_deal_exactly_once(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
     negotiation, notice = agreed(m, clock())
-    assert publicity.close_due_notices(now=clock()) == 0  # still running
+    assert notices.close_due_notices(now=clock()) == 0  # still running
     clock.advance(days=15)
-    assert publicity.close_due_notices(now=clock()) == 1
-    assert publicity.close_due_notices(now=clock()) == 0
-    assert publicity.close_notice(notice.id, now=clock()) is None
+    assert notices.close_due_notices(now=clock()) == 1
+    assert notices.close_due_notices(now=clock()) == 0
+    assert notices.close_notice(notice.id, now=clock()) is None
     assert notice.status == NoticeStatus.CLEAN
     assert negotiation.status == NegotiationStatus.CONCLUDED
     deal = db.session.scalars(select(Deal)).one()
@@ -44,14 +44,14 @@ def test_anyone_signed_in_objects_once(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
     _, notice = agreed(m, clock())
     citizen = factories.seller(clock(), verified=False)
-    objection = publicity.lodge_objection(citizen, notice.id, REASONS, now=clock())
+    objection = notices.lodge_objection(citizen, notice.id, REASONS, now=clock())
     assert objection.status == ObjectionStatus.LODGED
     with pytest.raises(DomainError) as twice:
-        publicity.lodge_objection(citizen, notice.id, "Another reason, written again.", now=clock())
+        notices.lodge_objection(citizen, notice.id, "Another reason, written again.", now=clock())
     assert twice.value.code == "objection_exists"
     assert "already lodged" in str(twice.value)
     with pytest.raises(ValidationFailed):
-        publicity.lodge_objection(m.other_buyer, notice.id, "too low", now=clock())
+        notices.lodge_objection(m.other_buyer, notice.id, "too low", now=clock())
     assert db.session.query(Objection).count() == 1
 
 
@@ -60,19 +60,19 @@ def test_no_objection_after_the_period(db_session, clock, upload_folder):
     _, notice = agreed(m, clock())
     clock.advance(days=15, seconds=1)
     with pytest.raises(DomainError) as error:
-        publicity.lodge_objection(m.other_buyer, notice.id, REASONS, now=clock())
+        notices.lodge_objection(m.other_buyer, notice.id, REASONS, now=clock())
     assert error.value.code == "notice_closed"
 
 
 def test_an_upheld_objection_fells_the_agreement(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
     negotiation, notice = agreed(m, clock())
-    objection = publicity.lodge_objection(m.other_buyer, notice.id, REASONS, now=clock())
+    objection = notices.lodge_objection(m.other_buyer, notice.id, REASONS, now=clock())
     with pytest.raises(PermissionDenied):
-        publicity.decide_objection(m.buyer, objection.id, uphold=True, reason="x", now=clock())
+        notices.decide_objection(m.buyer, objection.id, uphold=True, reason="x", now=clock())
     with pytest.raises(ValidationFailed):
-        publicity.decide_objection(m.reviewer, objection.id, uphold=True, reason=" ", now=clock())
-    publicity.decide_objection(
+        notices.decide_objection(m.reviewer, objection.id, uphold=True, reason=" ", now=clock())
+    notices.decide_objection(
         m.reviewer, objection.id, uphold=True, reason="估值报告支持异议。", now=clock()
     )
     assert objection.status == ObjectionStatus.UPHELD
@@ -80,22 +80,22 @@ def test_an_upheld_objection_fells_the_agreement(db_session, clock, upload_folde
     assert negotiation.status == NegotiationStatus.FALLEN
     assert m.listing.sale_state == SaleState.AVAILABLE
     clock.advance(days=20)
-    assert publicity.close_due_notices(now=clock()) == 0
+    assert notices.close_due_notices(now=clock()) == 0
     assert db.session.query(Deal).count() == 0
     with pytest.raises(DomainError):
-        publicity.decide_objection(m.reviewer, objection.id, uphold=False, reason="x", now=clock())
+        notices.decide_objection(m.reviewer, objection.id, uphold=False, reason="x", now=clock())
 
 
 def test_a_dismissed_objection_lets_the_notice_run_to_a_clean_end(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
     _, notice = agreed(m, clock())
-    objection = publicity.lodge_objection(m.other_buyer, notice.id, REASONS, now=clock())
-    publicity.decide_objection(
+    objection = notices.lodge_objection(m.other_buyer, notice.id, REASONS, now=clock())
+    notices.decide_objection(
         m.reviewer, objection.id, uphold=False, reason="价格经评估合理。", now=clock()
     )
     assert notice.status == NoticeStatus.RUNNING
     clock.advance(days=15)
-    assert publicity.close_due_notices(now=clock()) == 1
+    assert notices.close_due_notices(now=clock()) == 1
     assert notice.status == NoticeStatus.CLEAN
     actions = db.session.scalars(
         select(AuditEntry.action)
@@ -115,12 +115,12 @@ def test_an_undecided_objection_makes_the_end_wait_for_the_reviewer(
 ):
     m = market(clock(), upload_folder)
     negotiation, notice = agreed(m, clock())
-    objection = publicity.lodge_objection(m.other_buyer, notice.id, REASONS, now=clock())
+    objection = notices.lodge_objection(m.other_buyer, notice.id, REASONS, now=clock())
     clock.advance(days=16)
-    assert publicity.close_due_notices(now=clock()) == 0
-    assert publicity.verdict(notice, clock()).value == "waiting"
+    assert notices.close_due_notices(now=clock()) == 0
+    assert notice_queries.verdict(notice, clock()).value == "waiting"
     assert notice.status == NoticeStatus.RUNNING
-    publicity.decide_objection(
+    notices.decide_objection(
         m.reviewer, objection.id, uphold=False, reason="No evidence given.", now=clock()
     )
     assert notice.status == NoticeStatus.CLEAN
@@ -131,10 +131,10 @@ def test_an_undecided_objection_makes_the_end_wait_for_the_reviewer(
 def test_the_queue_is_for_reviewers(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
     _, notice = agreed(m, clock())
-    objection = publicity.lodge_objection(m.other_buyer, notice.id, REASONS, now=clock())
-    assert publicity.objection_queue(m.reviewer) == [objection]
+    objection = notices.lodge_objection(m.other_buyer, notice.id, REASONS, now=clock())
+    assert notice_queries.objection_queue(m.reviewer) == [objection]
     with pytest.raises(PermissionDenied):
-        publicity.objection_queue(m.buyer)
+        notice_queries.objection_queue(m.buyer)
 
 
 # --- pages, API, command -------------------------------------------------------------------
@@ -169,7 +169,7 @@ def test_notice_pages_objection_and_double_objection(client, clock, upload_folde
 def test_reviewer_decides_in_the_queue(client, clock, upload_folder):
     m = market(clock(), upload_folder)
     _, notice = agreed(m, clock())
-    objection = publicity.lodge_objection(m.other_buyer, notice.id, REASONS, now=clock())
+    objection = notices.lodge_objection(m.other_buyer, notice.id, REASONS, now=clock())
     sign_in(client, m.buyer)
     assert client.get("/notices/objections/queue").status_code == 403
     sign_out(client)

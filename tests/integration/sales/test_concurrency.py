@@ -21,8 +21,7 @@ from core.extensions import db
 from core.uow import unit_of_work
 from deals.models import Deal
 from tests.integration.sales.trading import CALENDAR, hold_deposit, listed_sale, market
-from trading import notices as publicity
-from trading import sales
+from trading import closing, negotiations, notices
 from trading.models import (
     ListedSale,
     ListedSaleStatus,
@@ -86,8 +85,8 @@ def test_workers_closing_one_sale_make_one_deal(committing_app: Flask) -> None:
     def close(i: int) -> Any:
         with unit_of_work(writer=True):
             if i % 2:
-                return sales.close_due_sales(now=later, calendar=CALENDAR)
-            return 1 if sales.close_sale(sale_id, now=later, calendar=CALENDAR) else 0
+                return closing.close_due_sales(now=later, calendar=CALENDAR)
+            return 1 if closing.close_sale(sale_id, now=later, calendar=CALENDAR) else 0
 
     results = run_threads(app, 6, close)
     with app.app_context():
@@ -110,8 +109,10 @@ def test_two_acceptances_on_one_listing_leave_one_agreement(committing_app: Flas
     with app.app_context():
         with unit_of_work():
             m = market(NOW, _upload(app))
-            first = sales.open_negotiation(m.buyer, m.listing.id, amount_minor=40_000_000, now=NOW)
-            second = sales.open_negotiation(
+            first = negotiations.open_negotiation(
+                m.buyer, m.listing.id, amount_minor=40_000_000, now=NOW
+            )
+            second = negotiations.open_negotiation(
                 m.other_buyer, m.listing.id, amount_minor=42_000_000, now=NOW
             )
             ids, seller_id, listing_id = [first.id, second.id], m.seller.id, m.listing.id
@@ -120,7 +121,7 @@ def test_two_acceptances_on_one_listing_leave_one_agreement(committing_app: Flas
     def accept(i: int) -> Any:
         with unit_of_work(writer=True):
             seller = db.session.get(User, seller_id)
-            return sales.accept(seller, ids[i % 2], now=NOW).id
+            return negotiations.accept(seller, ids[i % 2], now=NOW).id
 
     results = run_threads(app, 4, accept)
     with app.app_context():
@@ -144,17 +145,17 @@ def test_a_double_objection_submitted_at_once_is_kept_once(committing_app: Flask
     with app.app_context():
         with unit_of_work():
             m = market(NOW, _upload(app))
-            negotiation = sales.open_negotiation(
+            negotiation = negotiations.open_negotiation(
                 m.buyer, m.listing.id, amount_minor=40_000_000, now=NOW
             )
-            notice = sales.accept(m.seller, negotiation.id, now=NOW)
+            notice = negotiations.accept(m.seller, negotiation.id, now=NOW)
             notice_id, objector_id = notice.id, m.other_buyer.id
         db.session.remove()
 
     def lodge(i: int) -> Any:
         with unit_of_work(writer=True):
             user = db.session.get(User, objector_id)
-            return publicity.lodge_objection(user, notice_id, REASONS, now=NOW).id
+            return notices.lodge_objection(user, notice_id, REASONS, now=NOW).id
 
     results = run_threads(app, 4, lodge)
     with app.app_context():

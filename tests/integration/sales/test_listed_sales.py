@@ -26,7 +26,7 @@ from tests.integration.sales.trading import (
     listed_sale,
     market,
 )
-from trading import sales
+from trading import closing, listed_sales, panel
 from trading.models import ListedSale, ListedSaleStatus, SaleIntent
 
 
@@ -49,7 +49,7 @@ def test_seller_starts_a_listed_sale_of_twenty_working_days(db_session, clock, u
 def test_listing_period_skips_the_markets_holidays(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
     calendar = WorkCalendar.from_text("2026-03-03,2026-03-04")
-    sale = sales.start_listed_sale(
+    sale = listed_sales.start_listed_sale(
         m.seller,
         m.listing.id,
         asking_price_minor=10_000_000,
@@ -65,12 +65,12 @@ def test_only_the_owner_of_a_published_available_listing_starts_a_sale(
 ):
     m = market(clock(), upload_folder)
     with pytest.raises(PermissionDenied):
-        sales.start_listed_sale(
+        listed_sales.start_listed_sale(
             m.buyer, m.listing.id, asking_price_minor=1_000, now=clock(), calendar=CALENDAR
         )
     draft = factories.listing(m.seller, clock())
     with pytest.raises(DomainError) as error:
-        sales.start_listed_sale(
+        listed_sales.start_listed_sale(
             m.seller, draft.id, asking_price_minor=1_000_000, now=clock(), calendar=CALENDAR
         )
     assert error.value.code == "not_published"
@@ -95,13 +95,13 @@ def test_bad_terms_change_nothing(db_session, clock, upload_folder):
 def test_buyer_registers_intent_and_owes_the_deposit(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
     sale = listed_sale(m, clock())
-    intent = sales.register_intent(m.buyer, sale.id, now=clock())
+    intent = listed_sales.register_intent(m.buyer, sale.id, now=clock())
     deposit = deposits.deposit_of("listed_sale", sale.id, m.buyer.acting_org_id)
     assert intent.buyer_org_id == m.buyer.acting_org_id
     assert deposit is not None and deposit.status == DepositStatus.REQUIRED
     assert deposit.amount_minor == sale.deposit_minor
     with pytest.raises(DomainError) as twice:
-        sales.register_intent(m.buyer, sale.id, now=clock())
+        listed_sales.register_intent(m.buyer, sale.id, now=clock())
     assert twice.value.code == "intent_exists"
 
 
@@ -111,11 +111,11 @@ def test_seller_and_unverified_organisations_cannot_register_intent(
     m = market(clock(), upload_folder)
     sale = listed_sale(m, clock())
     with pytest.raises(PermissionDenied) as seller:
-        sales.register_intent(m.seller, sale.id, now=clock())
+        listed_sales.register_intent(m.seller, sale.id, now=clock())
     assert seller.value.code == "seller_cannot_buy"
     unverified = factories.seller(clock(), verified=False, kind=OrganisationKind.ENTERPRISE)
     with pytest.raises(PermissionDenied) as pending:
-        sales.register_intent(unverified, sale.id, now=clock())
+        listed_sales.register_intent(unverified, sale.id, now=clock())
     assert pending.value.code == "organisation_not_verified"
     assert db.session.query(SaleIntent).count() == 0
 
@@ -125,24 +125,24 @@ def test_intent_after_the_period_is_refused(db_session, clock, upload_folder):
     sale = listed_sale(m, clock(), working_days=5)
     clock.advance(days=8)
     with pytest.raises(DomainError) as error:
-        sales.register_intent(m.buyer, sale.id, now=clock())
+        listed_sales.register_intent(m.buyer, sale.id, now=clock())
     assert error.value.code == "sale_closed"
 
 
 def test_no_intent_ends_without_buyer_and_the_seller_relists(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
     sale = listed_sale(m, clock(), working_days=5)
-    assert sales.close_sale(sale.id, now=clock(), calendar=CALENDAR) is None  # not due yet
+    assert closing.close_sale(sale.id, now=clock(), calendar=CALENDAR) is None  # not due yet
     clock.advance(days=7)
-    result = sales.close_sale(sale.id, now=clock(), calendar=CALENDAR)
+    result = closing.close_sale(sale.id, now=clock(), calendar=CALENDAR)
     assert result is not None and result.sale.status == ListedSaleStatus.NO_BUYER
     assert m.listing.sale_state == SaleState.AVAILABLE
-    again = sales.relist(m.seller, sale.id, now=clock(), calendar=CALENDAR)
+    again = listed_sales.relist(m.seller, sale.id, now=clock(), calendar=CALENDAR)
     assert again.id != sale.id and again.asking_price_minor == sale.asking_price_minor
     assert again.status == ListedSaleStatus.OPEN
     assert m.listing.sale_state == SaleState.LISTED_SALE
     with pytest.raises(DomainError):
-        sales.relist(m.seller, sale.id, now=clock(), calendar=CALENDAR)
+        listed_sales.relist(m.seller, sale.id, now=clock(), calendar=CALENDAR)
 
 
 def test_seller_may_withdraw_the_listing_after_a_sale_without_buyer(
@@ -151,7 +151,7 @@ def test_seller_may_withdraw_the_listing_after_a_sale_without_buyer(
     m = market(clock(), upload_folder)
     sale = listed_sale(m, clock(), working_days=5)
     clock.advance(days=7)
-    sales.close_sale(sale.id, now=clock(), calendar=CALENDAR)
+    closing.close_sale(sale.id, now=clock(), calendar=CALENDAR)
     listing_review.withdraw(m.seller, m.listing.id, now=clock())
     assert m.listing.status == ListingStatus.WITHDRAWN
 
@@ -159,9 +159,9 @@ def test_seller_may_withdraw_the_listing_after_a_sale_without_buyer(
 def test_an_intent_without_held_deposit_does_not_count(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
     sale = listed_sale(m, clock(), working_days=5)
-    sales.register_intent(m.buyer, sale.id, now=clock())
+    listed_sales.register_intent(m.buyer, sale.id, now=clock())
     clock.advance(days=7)
-    result = sales.close_sale(sale.id, now=clock(), calendar=CALENDAR)
+    result = closing.close_sale(sale.id, now=clock(), calendar=CALENDAR)
     assert result is not None and result.sale.status == ListedSaleStatus.NO_BUYER
     assert db.session.query(Deal).count() == 0
 
@@ -172,9 +172,9 @@ def test_one_buyer_buys_at_the_asking_price_and_the_deposit_is_applied(
     m = market(clock(), upload_folder)
     sale = listed_sale(m, clock(), working_days=5)
     hold_deposit(m.buyer, sale, m, clock())
-    sales.register_intent(m.other_buyer, sale.id, now=clock())  # never pays
+    listed_sales.register_intent(m.other_buyer, sale.id, now=clock())  # never pays
     clock.advance(days=7)
-    result = sales.close_sale(sale.id, now=clock(), calendar=CALENDAR)
+    result = closing.close_sale(sale.id, now=clock(), calendar=CALENDAR)
     assert result is not None and result.sale.status == ListedSaleStatus.SOLD
     deal = db.session.get(Deal, result.deal_id)
     assert deal is not None
@@ -196,9 +196,9 @@ def test_two_buyers_open_an_auction_among_exactly_them(db_session, clock, upload
     sale = listed_sale(m, clock(), working_days=5)
     hold_deposit(m.buyer, sale, m, clock())
     hold_deposit(m.other_buyer, sale, m, clock())
-    sales.register_intent(third, sale.id, now=clock())  # no deposit: not a party
+    listed_sales.register_intent(third, sale.id, now=clock())  # no deposit: not a party
     clock.advance(days=7)
-    result = sales.close_sale(sale.id, now=clock(), calendar=CALENDAR)
+    result = closing.close_sale(sale.id, now=clock(), calendar=CALENDAR)
     assert result is not None and result.sale.status == ListedSaleStatus.AUCTIONED
     auction = db.session.get(Auction, result.auction_id)
     assert auction is not None and auction.listed_sale_id == sale.id
@@ -221,9 +221,9 @@ def test_a_withdrawn_intent_does_not_count_and_its_deposit_is_released(
     sale = listed_sale(m, clock(), working_days=5)
     hold_deposit(m.buyer, sale, m, clock())
     hold_deposit(m.other_buyer, sale, m, clock())
-    sales.withdraw_intent(m.other_buyer, sale.id, now=clock())
+    listed_sales.withdraw_intent(m.other_buyer, sale.id, now=clock())
     clock.advance(days=7)
-    result = sales.close_sale(sale.id, now=clock(), calendar=CALENDAR)
+    result = closing.close_sale(sale.id, now=clock(), calendar=CALENDAR)
     assert result is not None and result.sale.status == ListedSaleStatus.SOLD
     released = deposits.deposit_of("listed_sale", sale.id, m.other_buyer.acting_org_id)
     assert released is not None and released.status == DepositStatus.RELEASED
@@ -235,9 +235,9 @@ def test_closing_happens_exactly_once(db_session, clock, upload_folder):
     sale = listed_sale(m, clock(), working_days=5)
     hold_deposit(m.buyer, sale, m, clock())
     clock.advance(days=7)
-    assert sales.close_due_sales(now=clock(), calendar=CALENDAR) == 1
-    assert sales.close_due_sales(now=clock(), calendar=CALENDAR) == 0
-    assert sales.close_sale(sale.id, now=clock(), calendar=CALENDAR) is None
+    assert closing.close_due_sales(now=clock(), calendar=CALENDAR) == 1
+    assert closing.close_due_sales(now=clock(), calendar=CALENDAR) == 0
+    assert closing.close_sale(sale.id, now=clock(), calendar=CALENDAR) is None
     assert db.session.query(Deal).count() == 1
     closes = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "listed_sale.close")
@@ -248,12 +248,12 @@ def test_closing_happens_exactly_once(db_session, clock, upload_folder):
 def test_seller_withdraws_a_sale_without_intents_only(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
     sale = listed_sale(m, clock())
-    sales.register_intent(m.buyer, sale.id, now=clock())
+    listed_sales.register_intent(m.buyer, sale.id, now=clock())
     with pytest.raises(DomainError) as error:
-        sales.cancel_sale(m.seller, sale.id, now=clock(), calendar=CALENDAR)
+        listed_sales.cancel_sale(m.seller, sale.id, now=clock(), calendar=CALENDAR)
     assert error.value.code == "has_intents"
-    sales.withdraw_intent(m.buyer, sale.id, now=clock())
-    sales.cancel_sale(m.seller, sale.id, now=clock(), calendar=CALENDAR)
+    listed_sales.withdraw_intent(m.buyer, sale.id, now=clock())
+    listed_sales.cancel_sale(m.seller, sale.id, now=clock(), calendar=CALENDAR)
     assert sale.status == ListedSaleStatus.WITHDRAWN
     assert m.listing.sale_state == SaleState.AVAILABLE
 
@@ -262,18 +262,18 @@ def test_viewing_the_listing_closes_a_due_sale(db_session, clock, upload_folder)
     m = market(clock(), upload_folder)
     sale = listed_sale(m, clock(), working_days=5)
     hold_deposit(m.buyer, sale, m, clock())
-    panel = sales.sale_panel_context(m.buyer, m.listing, clock(), calendar=CALENDAR)
-    assert panel["sale_open"] and panel["my_intent"] is not None
-    assert panel["my_deposit"].status == DepositStatus.HELD
+    shown = panel.sale_panel_context(m.buyer, m.listing, clock(), calendar=CALENDAR)
+    assert shown["sale_open"] and shown["my_intent"] is not None
+    assert shown["my_deposit"].status == DepositStatus.HELD
     clock.advance(days=7)
-    panel = sales.sale_panel_context(None, m.listing, clock(), calendar=CALENDAR)
-    assert panel["state"] == SaleState.SOLD
+    shown = panel.sale_panel_context(None, m.listing, clock(), calendar=CALENDAR)
+    assert shown["state"] == SaleState.SOLD
     assert sale.status == ListedSaleStatus.SOLD
 
 
 def test_panel_offers_the_seller_a_sale_and_buyers_an_offer(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
-    owner = sales.sale_panel_context(m.seller, m.listing, clock(), calendar=CALENDAR)
+    owner = panel.sale_panel_context(m.seller, m.listing, clock(), calendar=CALENDAR)
     assert owner["can_start_sale"] and not owner["can_negotiate"]
-    buyer = sales.sale_panel_context(m.buyer, m.listing, clock(), calendar=CALENDAR)
+    buyer = panel.sale_panel_context(m.buyer, m.listing, clock(), calendar=CALENDAR)
     assert buyer["can_negotiate"] and not buyer["can_start_sale"]

@@ -10,24 +10,24 @@ from core.extensions import db
 from listings.rules import SaleState
 from tests import factories
 from tests.integration.sales.trading import CALENDAR, agreed, hold_deposit, listed_sale, market
-from trading import sales
+from trading import closing, negotiations, queries
 from trading.models import Negotiation, NegotiationMessage, NegotiationStatus, PublicityNotice
 from trading.rules import NoticeStatus
 
 
 def test_offers_counter_offers_and_acceptance_publish_the_notice(db_session, clock, upload_folder):
     m = market(clock(), upload_folder, inventors=("王伟", "李娜"))
-    negotiation = sales.open_negotiation(
+    negotiation = negotiations.open_negotiation(
         m.buyer, m.listing.id, amount_minor=40_000_000, message="我们有意受让。", now=clock()
     )
     assert (negotiation.open_offer_minor, negotiation.open_offer_by_org_id) == (
         40_000_000,
         m.buyer.acting_org_id,
     )
-    sales.make_offer(m.seller, negotiation.id, 48_000_000, message="最低价", now=clock())
-    sales.make_offer(m.buyer, negotiation.id, 45_000_000, now=clock())
-    sales.post_message(m.seller, negotiation.id, "可以接受。", now=clock())
-    notice = sales.accept(m.seller, negotiation.id, now=clock(), publicity_days=15)
+    negotiations.make_offer(m.seller, negotiation.id, 48_000_000, message="最低价", now=clock())
+    negotiations.make_offer(m.buyer, negotiation.id, 45_000_000, now=clock())
+    negotiations.post_message(m.seller, negotiation.id, "可以接受。", now=clock())
+    notice = negotiations.accept(m.seller, negotiation.id, now=clock(), publicity_days=15)
     assert negotiation.status == NegotiationStatus.AGREED
     assert negotiation.agreed_price_minor == 45_000_000
     assert m.listing.sale_state == SaleState.UNDER_OFFER
@@ -43,14 +43,14 @@ def test_offers_counter_offers_and_acceptance_publish_the_notice(db_session, clo
 
 def test_only_the_other_side_accepts_the_open_offer(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
-    negotiation = sales.open_negotiation(
+    negotiation = negotiations.open_negotiation(
         m.buyer, m.listing.id, amount_minor=40_000_000, now=clock()
     )
     with pytest.raises(DomainError) as error:
-        sales.accept(m.buyer, negotiation.id, now=clock())
+        negotiations.accept(m.buyer, negotiation.id, now=clock())
     assert error.value.code == "own_offer"
     with pytest.raises(PermissionDenied):
-        sales.accept(m.other_buyer, negotiation.id, now=clock())
+        negotiations.accept(m.other_buyer, negotiation.id, now=clock())
     assert negotiation.status == NegotiationStatus.OPEN
     assert m.listing.sale_state == SaleState.AVAILABLE
 
@@ -59,17 +59,19 @@ def test_buyers_negotiate_in_parallel_but_only_one_agreement_stands(
     db_session, clock, upload_folder
 ):
     m = market(clock(), upload_folder)
-    first = sales.open_negotiation(m.buyer, m.listing.id, amount_minor=40_000_000, now=clock())
-    second = sales.open_negotiation(
+    first = negotiations.open_negotiation(
+        m.buyer, m.listing.id, amount_minor=40_000_000, now=clock()
+    )
+    second = negotiations.open_negotiation(
         m.other_buyer, m.listing.id, amount_minor=42_000_000, now=clock()
     )
-    sales.accept(m.seller, second.id, now=clock())
+    negotiations.accept(m.seller, second.id, now=clock())
     assert first.status == NegotiationStatus.WITHDRAWN
     assert first.messages[-1].kind == "closed"
     with pytest.raises(DomainError):
-        sales.accept(m.seller, first.id, now=clock())
+        negotiations.accept(m.seller, first.id, now=clock())
     with pytest.raises(DomainError) as late:
-        sales.open_negotiation(
+        negotiations.open_negotiation(
             factories.seller(clock(), kind=OrganisationKind.ENTERPRISE),
             m.listing.id,
             amount_minor=50_000_000,
@@ -83,20 +85,20 @@ def test_an_offer_on_a_sold_listing_is_refused_and_changes_nothing(
     db_session, clock, upload_folder
 ):
     m = market(clock(), upload_folder)
-    negotiation = sales.open_negotiation(
+    negotiation = negotiations.open_negotiation(
         m.other_buyer, m.listing.id, amount_minor=30_000_000, now=clock()
     )
     sale = listed_sale(m, clock(), working_days=5)
     hold_deposit(m.buyer, sale, m, clock())
     clock.advance(days=7)
-    sales.close_sale(sale.id, now=clock(), calendar=CALENDAR)
+    closing.close_sale(sale.id, now=clock(), calendar=CALENDAR)
     assert m.listing.sale_state == SaleState.SOLD
     entries = db.session.query(NegotiationMessage).count()
     with pytest.raises(DomainError) as error:
-        sales.make_offer(m.seller, negotiation.id, 35_000_000, now=clock())
+        negotiations.make_offer(m.seller, negotiation.id, 35_000_000, now=clock())
     assert error.value.code == "already_sold"
     with pytest.raises(DomainError) as opening:
-        sales.open_negotiation(m.buyer, m.listing.id, amount_minor=35_000_000, now=clock())
+        negotiations.open_negotiation(m.buyer, m.listing.id, amount_minor=35_000_000, now=clock())
     assert opening.value.code == "already_sold"
     assert negotiation.open_offer_minor == 30_000_000
     assert db.session.query(NegotiationMessage).count() == entries
@@ -107,27 +109,27 @@ def test_the_seller_cannot_negotiate_as_buyer_nor_an_unverified_enterprise(
 ):
     m = market(clock(), upload_folder)
     with pytest.raises(PermissionDenied) as seller:
-        sales.open_negotiation(m.seller, m.listing.id, amount_minor=1_000, now=clock())
+        negotiations.open_negotiation(m.seller, m.listing.id, amount_minor=1_000, now=clock())
     assert seller.value.code == "seller_cannot_buy"
     unverified = factories.seller(clock(), verified=False, kind=OrganisationKind.ENTERPRISE)
     with pytest.raises(PermissionDenied):
-        sales.open_negotiation(unverified, m.listing.id, amount_minor=1_000, now=clock())
+        negotiations.open_negotiation(unverified, m.listing.id, amount_minor=1_000, now=clock())
     assert db.session.query(Negotiation).count() == 0
 
 
 def test_opening_needs_an_offer_or_a_message_and_only_once(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
     with pytest.raises(ValidationFailed):
-        sales.open_negotiation(m.buyer, m.listing.id, now=clock())
-    sales.open_negotiation(m.buyer, m.listing.id, message="请问可否独占许可？", now=clock())
+        negotiations.open_negotiation(m.buyer, m.listing.id, now=clock())
+    negotiations.open_negotiation(m.buyer, m.listing.id, message="请问可否独占许可？", now=clock())
     with pytest.raises(DomainError) as twice:
-        sales.open_negotiation(m.buyer, m.listing.id, amount_minor=1_000, now=clock())
+        negotiations.open_negotiation(m.buyer, m.listing.id, amount_minor=1_000, now=clock())
     assert twice.value.code == "already_negotiating"
 
 
 def test_seller_opens_a_negotiation_with_a_named_buyer(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
-    negotiation = sales.open_negotiation(
+    negotiation = negotiations.open_negotiation(
         m.seller,
         m.listing.id,
         amount_minor=60_000_000,
@@ -136,32 +138,34 @@ def test_seller_opens_a_negotiation_with_a_named_buyer(db_session, clock, upload
     )
     assert negotiation.buyer_org_id == m.buyer.acting_org_id
     assert negotiation.open_offer_by_org_id == m.seller.acting_org_id
-    assert sales.can_accept(m.buyer, negotiation) and not sales.can_accept(m.seller, negotiation)
+    assert queries.can_accept(m.buyer, negotiation) and not queries.can_accept(
+        m.seller, negotiation
+    )
 
 
 def test_either_side_withdraws_before_agreement_only(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
-    negotiation = sales.open_negotiation(
+    negotiation = negotiations.open_negotiation(
         m.buyer, m.listing.id, amount_minor=40_000_000, now=clock()
     )
-    sales.withdraw(m.seller, negotiation.id, now=clock(), message="价格差距太大。")
+    negotiations.withdraw(m.seller, negotiation.id, now=clock(), message="价格差距太大。")
     assert negotiation.status == NegotiationStatus.WITHDRAWN
     with pytest.raises(DomainError):
-        sales.make_offer(m.buyer, negotiation.id, 41_000_000, now=clock())
+        negotiations.make_offer(m.buyer, negotiation.id, 41_000_000, now=clock())
     negotiation, _ = agreed(m, clock())
     with pytest.raises(DomainError) as error:
-        sales.withdraw(m.buyer, negotiation.id, now=clock())
+        negotiations.withdraw(m.buyer, negotiation.id, now=clock())
     assert error.value.code == "already_agreed"
 
 
 def test_negotiations_are_seen_by_both_sides_only(db_session, clock, upload_folder):
     m = market(clock(), upload_folder)
-    negotiation = sales.open_negotiation(
+    negotiation = negotiations.open_negotiation(
         m.buyer, m.listing.id, amount_minor=40_000_000, now=clock()
     )
-    assert sales.negotiations_of(m.seller) == [negotiation]
-    assert sales.negotiations_of(m.buyer) == [negotiation]
-    assert sales.negotiations_of(m.other_buyer) == []
+    assert queries.negotiations_of(m.seller) == [negotiation]
+    assert queries.negotiations_of(m.buyer) == [negotiation]
+    assert queries.negotiations_of(m.other_buyer) == []
     with pytest.raises(DomainError):
-        sales.visible_negotiation(m.other_buyer, negotiation.id)
-    assert sales.visible_negotiation(m.reviewer, negotiation.id) is negotiation
+        queries.visible_negotiation(m.other_buyer, negotiation.id)
+    assert queries.visible_negotiation(m.reviewer, negotiation.id) is negotiation

@@ -14,7 +14,7 @@ from tests.integration.sales.trading import (
     sign_in,
     sign_out,
 )
-from trading import sales
+from trading import closing, listed_sales, negotiations, panel
 from trading.models import ListedSale, ListedSaleStatus, Negotiation, NegotiationStatus
 
 EN = {"Accept-Language": "en"}
@@ -90,6 +90,17 @@ def test_viewing_a_due_sale_closes_it(client, clock, upload_folder):
     assert db.session.query(Deal).count() == 1
 
 
+def test_the_page_of_an_auctioned_sale_links_to_its_auction(client, clock, upload_folder):
+    m = market(clock(), upload_folder)
+    sale = listed_sale(m, clock(), working_days=5)
+    hold_deposit(m.buyer, sale, m, clock())
+    hold_deposit(m.other_buyer, sale, m, clock())
+    clock.advance(days=7)
+    page = client.get(f"/sales/{sale.id}", headers=EN)
+    assert page.status_code == 200 and "Go to the auction" in page.get_data(as_text=True)
+    assert sale.status == ListedSaleStatus.AUCTIONED
+
+
 def test_negotiation_pages_thread_offer_accept(client, clock, upload_folder):
     m = market(clock(), upload_folder)
     sign_in(client, m.buyer)
@@ -126,7 +137,9 @@ def test_negotiation_pages_thread_offer_accept(client, clock, upload_folder):
 
 def test_strangers_do_not_see_a_negotiation(client, clock, upload_folder):
     m = market(clock(), upload_folder)
-    negotiation = sales.open_negotiation(m.buyer, m.listing.id, amount_minor=1_000, now=clock())
+    negotiation = negotiations.open_negotiation(
+        m.buyer, m.listing.id, amount_minor=1_000, now=clock()
+    )
     sign_in(client, m.other_buyer)
     assert client.get(f"/negotiations/{negotiation.id}").status_code == 404
 
@@ -202,14 +215,14 @@ def test_cli_close_sales_prints_the_count(app, db_session, clock, upload_folder)
     assert "Closed 1 listed sale(s)." in result.output
     assert db.session.get(ListedSale, sale.id).status == ListedSaleStatus.NO_BUYER
     assert m.listing.sale_state == SaleState.AVAILABLE
-    assert sales.close_due_sales(now=clock(), calendar=CALENDAR) == 0
+    assert closing.close_due_sales(now=clock(), calendar=CALENDAR) == 0
 
 
 def _panel_html(app, actor, listing, now) -> str:
     from flask import render_template_string
 
     with app.test_request_context("/", headers=EN):
-        context = sales.sale_panel_context(actor, listing, now, calendar=CALENDAR)
+        context = panel.sale_panel_context(actor, listing, now, calendar=CALENDAR)
         return render_template_string(
             '{% include "listings/_sale_panel.html" %}', sale_panel=context
         )
@@ -224,7 +237,7 @@ def test_sale_panel_renders_for_owner_buyer_and_visitor(app, client, clock, uplo
     visitor = _panel_html(app, None, m.listing, clock())
     assert "Sign in to make an offer" in visitor
     sale = listed_sale(m, clock())
-    sales.register_intent(m.buyer, sale.id, now=clock())
+    listed_sales.register_intent(m.buyer, sale.id, now=clock())
     during = _panel_html(app, m.buyer, m.listing, clock())
     assert "Intent registered" in during and f"/sales/{sale.id}" in during
     clock.advance(days=40)

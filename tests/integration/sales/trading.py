@@ -16,7 +16,7 @@ from listings.models import Listing
 from listings.rules import ListingStatus
 from payments import deposits
 from tests import factories
-from trading import sales
+from trading import listed_sales, negotiations
 from trading.models import ListedSale, Negotiation, PublicityNotice
 
 CALENDAR = WorkCalendar()
@@ -60,7 +60,7 @@ def listed_sale(m: Market, now: datetime, **terms: object) -> ListedSale:
     """The seller starts a listed sale of the market's listing at ¥500,000 (deposit 10 %)."""
     values: dict[str, object] = {"asking_price_minor": 50_000_000, "working_days": 20}
     values.update(terms)
-    return sales.start_listed_sale(
+    return listed_sales.start_listed_sale(
         m.seller,
         m.listing.id,
         now=now,
@@ -71,7 +71,7 @@ def listed_sale(m: Market, now: datetime, **terms: object) -> ListedSale:
 
 def hold_deposit(buyer: User, sale: ListedSale, m: Market, now: datetime) -> None:
     """The buyer registers intent, uploads a receipt and a reviewer confirms it."""
-    sales.register_intent(buyer, sale.id, now=now)
+    listed_sales.register_intent(buyer, sale.id, now=now)
     deposit = deposits.deposit_of("listed_sale", sale.id, buyer.acting_org_id)
     assert deposit is not None
     with unit_of_work():
@@ -90,11 +90,11 @@ def hold_deposit(buyer: User, sale: ListedSale, m: Market, now: datetime) -> Non
 
 def agreed(m: Market, now: datetime, *, days: int = 15) -> tuple[Negotiation, PublicityNotice]:
     """Buyer offers ¥400,000, seller counters ¥450,000, buyer accepts: a notice runs."""
-    negotiation = sales.open_negotiation(
+    negotiation = negotiations.open_negotiation(
         m.buyer, m.listing.id, amount_minor=40_000_000, message="我们有意受让。", now=now
     )
-    sales.make_offer(m.seller, negotiation.id, 45_000_000, now=now)
-    notice = sales.accept(m.buyer, negotiation.id, now=now, publicity_days=days)
+    negotiations.make_offer(m.seller, negotiation.id, 45_000_000, now=now)
+    notice = negotiations.accept(m.buyer, negotiation.id, now=now, publicity_days=days)
     return negotiation, notice
 
 

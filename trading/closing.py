@@ -1,0 +1,238 @@
+"""Closing a listed sale (挂牌) at the end of its period, exactly once.
+
+At its end (on a schedule and lazily when anyone looks) a listed sale closes with
+no buyer, a deal at the asking price, or an auction among exactly the buyers whose
+deposit is held. The use cases flush and never commit; those that lock the sale
+expect `unit_of_work(writer=True)`, so that on SQLite writers queue for the lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from auctions import services as auctions
+from core.audit import services as audit
+from core.clock import as_utc
+from core.domain import N_, DomainError, NotFound
+from core.extensions import db
+from core.workdays import WorkCalendar
+from deals.models import SaleMethod
+from deals.services import record_sale
+from listings import services as listings
+from listings.rules import SaleState
+from payments import deposits
+from trading import rules
+from trading.models import ListedSale, ListedSaleStatus
+from trading.queries import CONTEXT
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RELEASE_WORKING_DAYS = 5  # config DEPOSIT_RELEASE_WORKING_DAYS
+
+
+def lock_sale(sale_id: int) -> ListedSale:
+    """The listed sale, row-locked and freshly read, or NotFound."""
+    sale = db.session.scalar(
+        select(ListedSale)
+        .where(ListedSale.id == sale_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if sale is None:
+        raise NotFound(N_("No such listed sale."))
+    return sale
+
+
+def claim_sale(sale: ListedSale, now: datetime) -> bool:
+    """Mark an open sale as closing; False when another worker got there first.
+
+    The conditional UPDATE is the guard that makes closing happen exactly once, on
+    PostgreSQL (row lock, re-checked after the other transaction commits) and on
+    SQLite (one writer at a time; a stale reader cannot write).
+    """
+    result = cast(
+        CursorResult[Any],  # an UPDATE: the driver reports the rows it matched
+        db.session.execute(
+            update(ListedSale)
+            .where(
+                ListedSale.id == sale.id,
+                ListedSale.status == ListedSaleStatus.OPEN,
+                ListedSale.closed_at.is_(None),
+            )
+            .values(closed_at=now)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        return False
+    sale.closed_at = now
+    return True
+
+
+@dataclass(frozen=True)
+class SaleClosing:
+    """What closing a listed sale did."""
+
+    sale: ListedSale
+    outcome: rules.ListedSaleOutcome | None  # None: the listing had left the sale meanwhile
+    buyer_org_ids: tuple[int, ...]
+    deal_id: int | None = None
+    auction_id: int | None = None
+
+
+def close_sale(
+    sale_id: int,
+    *,
+    now: datetime,
+    calendar: WorkCalendar,
+    release_working_days: int = DEFAULT_RELEASE_WORKING_DAYS,
+) -> SaleClosing | None:
+    """Close a listed sale at the end of its period, exactly once; None if not due or done."""
+    sale = lock_sale(sale_id)
+    if not rules.is_due(sale.status == ListedSaleStatus.OPEN, as_utc(sale.ends_at), now):
+        return None
+    if not claim_sale(sale, now):
+        return None
+    release_due_at = calendar.add_working_days(now, release_working_days)
+    listing = listings.lock_listing(sale.listing_id)
+    db.session.refresh(listing)
+    intents = [
+        rules.IntentView(
+            buyer_org_id=i.buyer_org_id,
+            created_at=i.created_at,
+            withdrawn=i.withdrawn_at is not None,
+        )
+        for i in sale.intents
+    ]
+    buyers = rules.qualifying_buyers(intents, deposits.held_org_ids(CONTEXT, sale.id))
+    outcome: rules.ListedSaleOutcome | None = rules.listed_sale_outcome(buyers)
+    deal_id = auction_id = None
+    if listing.sale_state != SaleState.LISTED_SALE:
+        # Sold offline (or otherwise taken off the sale) during the period.
+        outcome = None
+        sale.status = ListedSaleStatus.WITHDRAWN
+        deposits.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
+    elif outcome == rules.ListedSaleOutcome.NO_BUYER:
+        sale.status = ListedSaleStatus.NO_BUYER
+        listings.set_sale_state(
+            listing.id, SaleState.AVAILABLE, now=now, actor_id=None, reason="listed_sale.no_buyer"
+        )
+        deposits.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
+    elif outcome == rules.ListedSaleOutcome.SOLD:
+        sale.status = ListedSaleStatus.SOLD
+        deal = record_sale(
+            listing_id=listing.id,
+            buyer_org_id=buyers[0],
+            price_minor=sale.asking_price_minor,
+            method=SaleMethod.LISTED,
+            source_type=CONTEXT,
+            source_id=sale.id,
+            now=now,
+        )
+        deal_id = deal.id
+        deposits.settle(
+            CONTEXT,
+            sale.id,
+            winner_org_id=buyers[0],
+            deal_id=deal.id,
+            now=now,
+            release_due_at=release_due_at,
+        )
+    else:
+        sale.status = ListedSaleStatus.AUCTIONED
+        auction = auctions.open_auction_for_listed_sale(
+            listing_id=listing.id,
+            listed_sale_id=sale.id,
+            org_ids=list(buyers),
+            starting_price_minor=sale.asking_price_minor,
+            now=now,
+            calendar=calendar,
+        )
+        auction_id = auction.id
+        if listing.sale_state == SaleState.LISTED_SALE:
+            listings.set_sale_state(listing.id, SaleState.IN_AUCTION, now=now, actor_id=None)
+        # Deposits of the parties moved to the auction; what is left (never paid,
+        # or an intent withdrawn) is released.
+        deposits.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
+    audit.record(
+        action="listed_sale.close",
+        object_type="listed_sale",
+        object_id=sale.id,
+        actor_id=None,
+        now=now,
+        before={"status": ListedSaleStatus.OPEN.value},
+        after={
+            "status": sale.status.value,
+            "buyer_org_ids": list(buyers),
+            "deal_id": deal_id,
+            "auction_id": auction_id,
+        },
+    )
+    return SaleClosing(sale, outcome, buyers, deal_id, auction_id)
+
+
+def closing_due(sale: ListedSale, now: datetime) -> bool:
+    """Whether the sale's period is over and it still waits to be closed (as last read)."""
+    return rules.is_due(sale.status == ListedSaleStatus.OPEN, as_utc(sale.ends_at), now)
+
+
+def close_if_due(sale: ListedSale, *, now: datetime, calendar: WorkCalendar) -> ListedSale:
+    """Lazy closing when someone looks at a sale: close it if its period is over.
+
+    A closing that fails is logged and undone alone (a savepoint): the page still shows.
+    """
+    if closing_due(sale, now):
+        _try_close(sale.id, now=now, calendar=calendar)
+        db.session.refresh(sale)
+    return sale
+
+
+def _try_close(
+    sale_id: int,
+    *,
+    now: datetime,
+    calendar: WorkCalendar,
+    release_working_days: int = DEFAULT_RELEASE_WORKING_DAYS,
+) -> SaleClosing | None:
+    try:
+        with db.session.begin_nested():
+            return close_sale(
+                sale_id, now=now, calendar=calendar, release_working_days=release_working_days
+            )
+    except (OperationalError, IntegrityError):
+        # Another worker is closing the same sale right now; it wins.
+        log.info("listed sale %s: closing raced with another worker", sale_id)
+    except DomainError:
+        log.exception("listed sale %s could not be closed", sale_id)
+    return None
+
+
+def close_due_sales(
+    *,
+    now: datetime,
+    calendar: WorkCalendar,
+    release_working_days: int = DEFAULT_RELEASE_WORKING_DAYS,
+) -> int:
+    """Close every listed sale whose period is over (cron: `flask listings close-sales`).
+
+    Each closing runs in a savepoint: one that fails is logged and undone alone.
+    """
+    due = list(
+        db.session.scalars(
+            select(ListedSale.id)
+            .where(ListedSale.status == ListedSaleStatus.OPEN, ListedSale.ends_at <= now)
+            .order_by(ListedSale.ends_at)
+        )
+    )
+    return sum(
+        _try_close(sale_id, now=now, calendar=calendar, release_working_days=release_working_days)
+        is not None
+        for sale_id in due
+    )

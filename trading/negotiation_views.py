@@ -1,0 +1,214 @@
+"""Negotiations (协议定价): the pages, attached to the `sales` blueprint of `trading.views`.
+
+The shell imports this module before it registers the blueprint, so the endpoints
+keep their names (`sales.negotiation`, `sales.offer`, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from core.clock import as_utc, now
+from core.domain import DomainError
+from core.forms import FieldErrors, domain_errors, parse_form
+from core.uow import unit_of_work, writes_on_get
+from core.workdays import market_calendar
+from listings import services as listings
+from trading import negotiations, notice_queries, notices, queries
+from trading.models import NegotiationStatus, PublicityNotice
+from trading.schemas import (
+    MessageInputSchema,
+    OfferFormSchema,
+    OpenNegotiationFormSchema,
+    WithdrawInputSchema,
+)
+from trading.views import bp
+
+LAZY_NOTICES = "lazy closing of due public notices until the job runner takes it over"
+
+
+def _close_notice_if_due(notice: PublicityNotice) -> PublicityNotice:
+    """Close the notice if it is due, in a unit of work (a writer one only if due)."""
+    moment = now()
+    with unit_of_work(writer=notices.closing_due(notice, moment)):
+        return notices.close_if_due(notice, now=moment)
+
+
+@bp.route("/listings/<int:listing_id>/negotiate", methods=["GET", "POST"])
+@login_required
+def start_negotiation(listing_id: int) -> str | Response | tuple[str, int]:
+    """A buyer opens a negotiation (or the seller, naming the buyer: ?buyer_org_id=)."""
+    listing = listings.visible_listing(current_user, listing_id)
+    existing = queries.negotiation_of(current_user, listing_id)
+    if existing is not None and request.method == "GET":
+        return redirect(url_for("sales.negotiation", negotiation_id=existing.id))
+    buyer_org_id = request.values.get("buyer_org_id", type=int)
+    errors: FieldErrors = {}
+    if request.method == "POST":
+        data, errors = parse_form(OpenNegotiationFormSchema())
+        if data is not None:
+            try:
+                with unit_of_work():
+                    negotiation = negotiations.open_negotiation(
+                        current_user,
+                        listing_id,
+                        amount_minor=data.get("amount_minor"),
+                        message=data.get("message", ""),
+                        buyer_org_id=data.get("buyer_org_id"),
+                        now=now(),
+                    )
+            except DomainError as error:
+                errors = domain_errors(error)
+            else:
+                flash(_("Negotiation opened. The other side has been told."), "success")
+                return redirect(url_for("sales.negotiation", negotiation_id=negotiation.id))
+    return render_template(
+        "sales/negotiate.html",
+        listing=listing,
+        form=request.form,
+        errors=errors,
+        buyer_org_id=buyer_org_id,
+        owner=listings.is_owner(current_user, listing),
+    ), (422 if errors else 200)
+
+
+def _negotiation_page(
+    negotiation_id: int,
+    *,
+    errors: FieldErrors | None = None,
+    status: int = 200,
+    form: Any = None,
+) -> tuple[str, int]:
+    negotiation = queries.visible_negotiation(current_user, negotiation_id)
+    notice = notice_queries.notice_for_negotiation(negotiation.id)
+    if notice is not None:
+        _close_notice_if_due(notice)
+        negotiation = queries.visible_negotiation(current_user, negotiation_id)
+    listing = listings.get_listing(negotiation.listing_id)
+    return render_template(
+        "sales/negotiation.html",
+        negotiation=negotiation,
+        listing=listing,
+        side=queries.side_of(current_user, negotiation),
+        can_accept=queries.can_accept(current_user, negotiation),
+        is_open=negotiation.status == NegotiationStatus.OPEN,
+        offers=queries.offers_of(negotiation),
+        notice=notice,
+        errors=errors or {},
+        form=form or {},
+    ), status
+
+
+@bp.route("/negotiations/<int:negotiation_id>")
+@writes_on_get(LAZY_NOTICES)
+@login_required
+def negotiation(negotiation_id: int) -> tuple[str, int]:
+    """The thread of a negotiation: messages, offers, counter-offers and the actions."""
+    return _negotiation_page(negotiation_id)
+
+
+@bp.post("/negotiations/<int:negotiation_id>/offer")
+@login_required
+def offer(negotiation_id: int) -> Response | tuple[str, int]:
+    """Make an offer or a counter-offer."""
+    data, errors = parse_form(OfferFormSchema())
+    if data is None:
+        return _negotiation_page(negotiation_id, errors=errors, status=422, form=request.form)
+    try:
+        with unit_of_work(writer=True):
+            negotiations.make_offer(
+                current_user,
+                negotiation_id,
+                data["amount_minor"],
+                message=data.get("message", ""),
+                now=now(),
+            )
+    except DomainError as error:
+        return _negotiation_page(
+            negotiation_id, errors=domain_errors(error), status=int(error.status), form=request.form
+        )
+    flash(_("Your offer is on the table."), "success")
+    return redirect(url_for("sales.negotiation", negotiation_id=negotiation_id) + "#thread-end")
+
+
+@bp.post("/negotiations/<int:negotiation_id>/message")
+@login_required
+def message(negotiation_id: int) -> Response | tuple[str, int]:
+    """Write in the thread."""
+    data, errors = parse_form(MessageInputSchema())
+    if data is None:
+        return _negotiation_page(negotiation_id, errors=errors, status=422, form=request.form)
+    try:
+        with unit_of_work(writer=True):
+            negotiations.post_message(current_user, negotiation_id, data["body"], now=now())
+    except DomainError as error:
+        return _negotiation_page(
+            negotiation_id, errors=domain_errors(error), status=int(error.status), form=request.form
+        )
+    return redirect(url_for("sales.negotiation", negotiation_id=negotiation_id) + "#thread-end")
+
+
+@bp.post("/negotiations/<int:negotiation_id>/accept")
+@login_required
+def accept(negotiation_id: int) -> Response | tuple[str, int]:
+    """Accept the other side's offer: the price is agreed and published for objections."""
+    try:
+        with unit_of_work(writer=True):
+            notice = negotiations.accept(
+                current_user,
+                negotiation_id,
+                now=now(),
+                calendar=market_calendar(current_app.config),
+                publicity_days=current_app.config["PUBLICITY_DAYS"],
+            )
+    except DomainError as error:
+        return _negotiation_page(
+            negotiation_id, errors=domain_errors(error), status=int(error.status)
+        )
+    flash(
+        _(
+            "Price agreed. The public notice runs until %(end)s; the deal concludes if it stays clean.",
+            end=format_datetime(as_utc(notice.ends_at), "short"),
+        ),
+        "success",
+    )
+    return redirect(url_for("publicity.notice", notice_id=notice.id))
+
+
+@bp.post("/negotiations/<int:negotiation_id>/withdraw")
+@login_required
+def withdraw(negotiation_id: int) -> Response | tuple[str, int]:
+    """Walk away from the negotiation before a price is agreed."""
+    data, errors = parse_form(WithdrawInputSchema())
+    if data is None:
+        return _negotiation_page(negotiation_id, errors=errors, status=422)
+    try:
+        with unit_of_work(writer=True):
+            negotiations.withdraw(
+                current_user, negotiation_id, now=now(), message=data.get("message", "")
+            )
+    except DomainError as error:
+        return _negotiation_page(
+            negotiation_id, errors=domain_errors(error), status=int(error.status)
+        )
+    flash(_("You have withdrawn from this negotiation."), "info")
+    return redirect(url_for("sales.negotiation", negotiation_id=negotiation_id))
+
+
+@bp.route("/my/negotiations")
+@login_required
+def my_negotiations() -> str:
+    """The organisation's negotiations, as seller and as buyer."""
+    items = queries.negotiations_of(current_user)
+    org_id = current_user.acting_org_id
+    return render_template(
+        "sales/mine.html",
+        selling=[n for n in items if n.seller_org_id == org_id],
+        buying=[n for n in items if n.buyer_org_id == org_id],
+    )

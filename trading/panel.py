@@ -1,0 +1,86 @@
+"""The sale panel on a listing page: its listed sale, intents, negotiation and notice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from accounts.models import User
+from core.extensions import db
+from core.workdays import WorkCalendar
+from listings import services as listings
+from listings.models import Listing
+from listings.rules import ListingStatus, SaleState
+from trading import closing, notices
+from trading.models import ListedSaleStatus
+from trading.notice_queries import notice_for_listing
+from trading.queries import (
+    active_intents,
+    deposit_of,
+    intent_of,
+    latest_sale,
+    negotiation_of,
+    open_negotiations_for,
+)
+
+
+def closing_due_on_listing(listing_id: int, now: datetime) -> bool:
+    """Whether the listing's latest sale or notice is due to close (the panel would close it)."""
+    sale = latest_sale(listing_id)
+    notice = notice_for_listing(listing_id)
+    return (sale is not None and closing.closing_due(sale, now)) or (
+        notice is not None and notices.closing_due(notice, now)
+    )
+
+
+def sale_panel_context(
+    actor: User | None,
+    listing: Listing,
+    now: datetime,
+    *,
+    calendar: WorkCalendar | None = None,
+) -> dict[str, Any]:
+    """What the sale panel of a listing page shows, closing a due sale or notice first.
+
+    The closing flushes in the caller's unit of work (a writer one when
+    `closing_due_on_listing` says so). Pass the market's calendar
+    (`core.workdays.market_calendar(config)`); without it deposits are released on
+    weekdays only.
+    """
+    calendar = calendar or WorkCalendar()
+    sale = latest_sale(listing.id)
+    if sale is not None:
+        closing.close_if_due(sale, now=now, calendar=calendar)
+    notice = notice_for_listing(listing.id)
+    if notice is not None:
+        notices.close_if_due(notice, now=now)
+    db.session.refresh(listing)
+    owner = listings.is_owner(actor, listing)
+    signed_in = bool(actor and actor.is_authenticated)
+    published = listing.status == ListingStatus.PUBLISHED
+    available = published and listing.sale_state == SaleState.AVAILABLE
+    sale_open = sale is not None and sale.status == ListedSaleStatus.OPEN
+    my_intent = intent_of(actor, sale) if sale is not None else None
+    return {
+        "listing": listing,
+        "state": listing.sale_state,
+        "owner": owner,
+        "signed_in": signed_in,
+        "published": published,
+        "available": available,
+        "sale": sale,
+        "sale_open": sale_open,
+        "intents_count": len(active_intents(sale)) if sale is not None else 0,
+        "my_intent": my_intent if my_intent and my_intent.withdrawn_at is None else None,
+        "my_deposit": deposit_of(actor, sale) if sale is not None else None,
+        "can_start_sale": owner and available,
+        "can_relist": owner
+        and available
+        and sale is not None
+        and sale.status in (ListedSaleStatus.NO_BUYER, ListedSaleStatus.WITHDRAWN),
+        "can_register_intent": sale_open and not owner,
+        "my_negotiation": negotiation_of(actor, listing.id) if not owner else None,
+        "can_negotiate": available and not owner,
+        "open_negotiations": open_negotiations_for(listing.id) if owner else [],
+        "notice": notice,
+    }

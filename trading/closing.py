@@ -27,7 +27,7 @@ from deals.models import SaleMethod
 from deals.services import record_sale
 from listings import services as listings
 from listings.rules import SaleState
-from payments import deposits
+from payments import deposit_settlement, deposits
 from trading import rules
 from trading.models import ListedSale, ListedSaleStatus
 from trading.queries import CONTEXT
@@ -118,13 +118,13 @@ def close_sale(
         # Sold offline (or otherwise taken off the sale) during the period.
         outcome = None
         sale.status = ListedSaleStatus.WITHDRAWN
-        deposits.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
+        deposit_settlement.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
     elif outcome == rules.ListedSaleOutcome.NO_BUYER:
         sale.status = ListedSaleStatus.NO_BUYER
         listings.set_sale_state(
             listing.id, SaleState.AVAILABLE, now=now, actor_id=None, reason="listed_sale.no_buyer"
         )
-        deposits.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
+        deposit_settlement.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
     elif outcome == rules.ListedSaleOutcome.SOLD:
         sale.status = ListedSaleStatus.SOLD
         deal = record_sale(
@@ -137,7 +137,7 @@ def close_sale(
             now=now,
         )
         deal_id = deal.id
-        deposits.settle(
+        deposit_settlement.settle(
             CONTEXT,
             sale.id,
             winner_org_id=buyers[0],
@@ -160,7 +160,7 @@ def close_sale(
             listings.set_sale_state(listing.id, SaleState.IN_AUCTION, now=now, actor_id=None)
         # Deposits of the parties moved to the auction; what is left (never paid,
         # or an intent withdrawn) is released.
-        deposits.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
+        deposit_settlement.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
     audit.record(
         action="listed_sale.close",
         object_type="listed_sale",

@@ -19,7 +19,7 @@ from core.extensions import db
 from core.workdays import WorkCalendar
 from listings import services as listings
 from listings.rules import SaleState
-from payments import deposits
+from payments import deposit_settlement, deposits
 from trading import rules
 from trading.closing import DEFAULT_RELEASE_WORKING_DAYS, claim_sale, lock_sale
 from trading.guards import check_buyer, check_listing_available, require_signed_in
@@ -166,7 +166,7 @@ def cancel_sale(
         raise rules.SaleRuleBroken(N_("This listed sale has already closed."), code="sale_closed")
     sale.status = ListedSaleStatus.WITHDRAWN
     listings.set_sale_state(sale.listing_id, SaleState.AVAILABLE, now=now, actor_id=actor.id)
-    deposits.release_all(
+    deposit_settlement.release_all(
         CONTEXT,
         sale.id,
         now=now,

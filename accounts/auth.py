@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,9 @@ from core.uow import permit_get_write, unit_of_work
 # A token's last use is written at most this often: an API call then reads its token
 # and writes nothing but its own effect (a bid must not queue behind a token update).
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+# The OpenAPI security requirement of an endpoint that takes a bearer token:
+# `@blp.doc(**BEARER_TOKEN)`.
+BEARER_TOKEN: dict[str, Any] = {"security": [{"bearerAuth": []}]}
 
 
 def init_app(app: Flask) -> None:

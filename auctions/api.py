@@ -12,7 +12,7 @@ from flask import current_app, jsonify
 from flask_babel import gettext
 from flask_smorest import Blueprint
 
-from accounts.auth import api_writer, require_token_for_writes
+from accounts.auth import BEARER_TOKEN, api_writer, require_token_for_writes
 from auctions import bidding, closing, queries, rules
 from auctions.schemas import (
     AuctionListArgsSchema,
@@ -69,7 +69,7 @@ def get(auction_id: int) -> dict[str, Any]:
 @blp.alt_response(403, schema=DomainErrorSchema, description="Seller, not a party, no deposit")
 @blp.alt_response(409, schema=DomainErrorSchema, description="Below the increment, closed, ...")
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(**BEARER_TOKEN)
 def bid(data: dict[str, Any], auction_id: int) -> Any:
     """Place a bid, optionally with a maximum (proxy); a refused bid changes nothing.
 

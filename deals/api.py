@@ -22,7 +22,7 @@ from typing import Any
 from flask import current_app
 from flask_smorest import Blueprint
 
-from accounts.auth import api_actor, api_reader, api_writer, require_token_for_writes
+from accounts.auth import BEARER_TOKEN, api_actor, api_reader, api_writer, require_token_for_writes
 from core.clock import now
 from core.domain import N_, ValidationFailed
 from core.uow import unit_of_work
@@ -41,8 +41,6 @@ from deals.schemas import (
 from listings.schemas import DomainErrorSchema
 
 blp = Blueprint("deals_api", __name__, description="Deals of both channels")
-
-_TOKEN: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 blp.before_request(require_token_for_writes)
@@ -97,7 +95,7 @@ def get_registration(deal_id: int) -> Any:
 @blp.response(200, DealOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def advance(data: dict[str, Any], deal_id: int) -> Any:
     """Record the next milestone: signed → paid → rights_registered (with `reference`) → completed.
 
@@ -114,7 +112,7 @@ def advance(data: dict[str, Any], deal_id: int) -> Any:
 @blp.response(200, DealOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def cancel(data: dict[str, Any], deal_id: int) -> Any:
     """Cancel a deal with a reason; its listing is offered again."""
     with unit_of_work():
@@ -127,7 +125,7 @@ def cancel(data: dict[str, Any], deal_id: int) -> Any:
 @blp.response(201, DealDocumentOutSchema)
 @blp.alt_response(404, schema=DomainErrorSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def upload_document(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> Any:
     """Attach a document (multipart: `kind`, `file`; PDF, PNG, JPEG or WebP)."""
     upload = files["file"]
@@ -158,7 +156,7 @@ def _decode_contract(contract: dict[str, Any]) -> documents.Upload:
 @blp.response(201, DealOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def register_offline(data: dict[str, Any]) -> Any:
     """A reviewer registers a deal closed at the physical market, with its signed contract.
 

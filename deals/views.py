@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -202,7 +202,7 @@ def upload_document(deal_id: int) -> WerkzeugResponse:
                 current_user,
                 deal_id,
                 kind=request.form.get("kind", ""),
-                upload=documents.Upload(cast(IO[bytes], upload.stream), upload.filename),
+                upload=documents.Upload(upload.stream, upload.filename),
                 folder=_documents_folder(),
                 max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
                 now=now(),
@@ -334,7 +334,7 @@ def register_offline() -> Any:
                     deal = documents.register_offline_deal_with_contract(
                         current_user,
                         entry,
-                        documents.Upload(cast(IO[bytes], upload.stream), upload.filename or ""),
+                        documents.Upload(upload.stream, upload.filename or ""),
                         folder=_documents_folder(),
                         max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
                         now=now(),

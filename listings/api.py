@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from accounts.auth import api_actor, api_writer, require_token_for_writes
+from accounts.auth import BEARER_TOKEN, api_actor, api_writer, require_token_for_writes
 from core.clock import now
 from core.uow import unit_of_work
 from listings import services
@@ -37,7 +37,7 @@ def get(listing_id: int) -> Any:
 @blp.arguments(ListingInputSchema)
 @blp.response(201, ListingOutSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(**BEARER_TOKEN)
 def create(data: services.ListingInput) -> Any:
     """Create a draft listing for the caller's organisation (Authorization: Bearer <token>)."""
     actor = api_writer()

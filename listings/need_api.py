@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from accounts.auth import api_actor, api_reader, api_writer, require_token_for_writes
+from accounts.auth import BEARER_TOKEN, api_actor, api_reader, api_writer, require_token_for_writes
 from core.clock import now
 from core.uow import unit_of_work
 from listings import needs
@@ -25,7 +25,6 @@ from listings.need_schemas import (
 from listings.schemas import DomainErrorSchema
 
 blp = Blueprint("needs_api", __name__, description="Technology needs (技术需求) and matching")
-_TOKEN = {"security": [{"bearerAuth": []}]}
 
 
 blp.before_request(require_token_for_writes)
@@ -52,7 +51,7 @@ def get(need_id: int) -> Any:
 @blp.response(201, NeedOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def create(data: NeedInput) -> Any:
     """Post a need for the caller's enterprise (verified enterprises; Authorization: Bearer <token>)."""
     with unit_of_work():
@@ -65,7 +64,7 @@ def create(data: NeedInput) -> Any:
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def update(data: NeedInput, need_id: int) -> Any:
     """Replace an open need's content (its enterprise only)."""
     with unit_of_work():
@@ -77,7 +76,7 @@ def update(data: NeedInput, need_id: int) -> Any:
 @blp.response(200, NeedOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def close(data: dict[str, Any], need_id: int) -> Any:
     """Close an open need (met, or no longer needed), with an optional reason."""
     with unit_of_work():
@@ -89,7 +88,7 @@ def close(data: dict[str, Any], need_id: int) -> Any:
 @blp.response(200, NeedOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def withdraw(data: dict[str, Any], need_id: int) -> Any:
     """Withdraw an open need from the market, with an optional reason."""
     with unit_of_work():

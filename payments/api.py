@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_smorest import Blueprint
 
-from accounts.auth import api_reader, api_writer, require_token_for_writes
+from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
 from core.clock import now
 from core.uow import unit_of_work
 from listings.schemas import DomainErrorSchema
@@ -34,8 +34,6 @@ from payments.schemas import (
 
 blp = Blueprint("payments_api", __name__, description="Payments and the deal ledger")
 
-_TOKEN: list[dict[str, list[str]]] = [{"bearerAuth": []}]
-
 
 blp.before_request(require_token_for_writes)
 
@@ -52,7 +50,7 @@ def money_flow(deal_id: int) -> Any:
 @blp.arguments(CheckoutInSchema)
 @blp.response(201, PaymentOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def pay_by_card(data: dict[str, Any], deal_id: int) -> Any:
     """The buyer pays what is due by card: send the payer to `checkout_url` (Stripe's page)."""
     actor = api_writer()
@@ -68,7 +66,7 @@ def pay_by_card(data: dict[str, Any], deal_id: int) -> Any:
 @blp.arguments(ReceiptFileSchema, location="files")
 @blp.response(201, PaymentOutSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> Any:
     """The buyer reports a bank transfer of the price (multipart: amount_minor, bank_reference, receipt)."""
     upload = files["receipt"]
@@ -89,7 +87,7 @@ def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> An
 @blp.route("/deals/<int:deal_id>/payouts", methods=["POST"])
 @blp.response(201, PayoutOutSchema(many=True))
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def release_payouts(deal_id: int) -> Any:
     """A reviewer pays the seller and brokers once the buyer has paid everything due."""
     with unit_of_work():
@@ -100,7 +98,7 @@ def release_payouts(deal_id: int) -> Any:
 @blp.arguments(CheckoutInSchema)
 @blp.response(201, PaymentOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def deposit_by_card(data: dict[str, Any], deposit_id: int) -> Any:
     """Pay a deposit by card (held, or charged when the sale ends after the hold window)."""
     actor = api_writer()
@@ -123,7 +121,7 @@ def review_queue() -> Any:
 @blp.route("/payments/<int:payment_id>/confirm", methods=["POST"])
 @blp.response(200, PaymentOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def confirm(payment_id: int) -> Any:
     """A reviewer confirms a bank transfer found on the statement."""
     with unit_of_work():
@@ -134,7 +132,7 @@ def confirm(payment_id: int) -> Any:
 @blp.arguments(RejectReceiptInSchema)
 @blp.response(200, PaymentOutSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def reject(data: dict[str, Any], payment_id: int) -> Any:
     """A reviewer refuses a receipt, with the reason."""
     with unit_of_work():
@@ -145,7 +143,7 @@ def reject(data: dict[str, Any], payment_id: int) -> Any:
 @blp.arguments(PayoutPaidInSchema)
 @blp.response(200, PayoutOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def payout_paid(data: dict[str, Any], payout_id: int) -> Any:
     """A reviewer records the bank transfer of a payout."""
     with unit_of_work():
@@ -172,7 +170,7 @@ def my_payouts() -> Any:
 @blp.arguments(OnboardingInSchema)
 @blp.response(201, LinkOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def onboarding(data: dict[str, Any]) -> Any:
     """An organisation's administrator gets Stripe's onboarding link for its payout account."""
     actor, moment = api_writer(), now()

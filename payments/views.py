@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -150,7 +150,7 @@ def pay_by_bank(deal_id: int) -> Any:
                 current_user,
                 deal_id,
                 amount_minor=amount,
-                stream=cast(IO[bytes], upload.stream),
+                stream=upload.stream,
                 filename=upload.filename,
                 bank_reference=request.form.get("bank_reference", ""),
                 folder=offline.receipt_folder(_upload_root()),
@@ -258,7 +258,7 @@ def deposit_by_bank(deposit_id: int) -> Any:
             deposits.submit_receipt(
                 current_user,
                 deposit_id,
-                stream=cast(IO[bytes], upload.stream),
+                stream=upload.stream,
                 filename=upload.filename,
                 bank_reference=request.form.get("bank_reference", ""),
                 folder=deposits.receipt_folder(_upload_root()),

@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app
 from flask_smorest import Blueprint
 
-from accounts.auth import api_reader, api_writer, require_token_for_writes
+from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
 from accounts.models import User
 from core.clock import now
 from core.domain import N_, PermissionDenied, ValidationFailed
@@ -41,8 +41,6 @@ from trading.schemas import (
 blp = Blueprint(
     "sales_api", __name__, description="Listed sales (挂牌) and negotiations (协议定价)"
 )
-
-_TOKEN: dict[str, list[dict[str, list[str]]]] = {"security": [{"bearerAuth": []}]}
 
 
 blp.before_request(require_token_for_writes)
@@ -103,7 +101,7 @@ def list_sales(args: dict[str, Any]) -> Any:
 @blp.response(201, ListedSaleOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def start_sale(data: dict[str, Any]) -> Any:
     """Start a listed sale of one of your listings (listing_id, asking_price_minor, ...)."""
     if data.get("listing_id") is None:
@@ -136,7 +134,7 @@ def get_sale(sale_id: int) -> Any:
 @blp.response(201, IntentOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def register_intent(sale_id: int) -> Any:
     """Register your organisation's intent to buy; the deposit then falls due."""
     actor = api_writer()
@@ -148,7 +146,7 @@ def register_intent(sale_id: int) -> Any:
 @blp.route("/<int:sale_id>/intents", methods=["DELETE"])
 @blp.response(200, IntentOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def withdraw_intent(sale_id: int) -> Any:
     """Withdraw your organisation's intent during the listing period."""
     actor = api_writer()
@@ -173,7 +171,7 @@ def my_negotiations() -> Any:
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def open_negotiation(data: dict[str, Any]) -> Any:
     """Open a negotiation on a listing with an offer (amount_minor), a message or both."""
     with unit_of_work():
@@ -200,7 +198,7 @@ def get_negotiation(negotiation_id: int) -> Any:
 @blp.response(201, NegotiationOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
     """Make an offer or a counter-offer (it replaces the offer on the table)."""
     with unit_of_work(writer=True):
@@ -217,7 +215,7 @@ def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
 @blp.arguments(MessageInputSchema)
 @blp.response(201, NegotiationMessageOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def post_message(data: dict[str, Any], negotiation_id: int) -> Any:
     """Write in the negotiation's thread."""
     with unit_of_work(writer=True):
@@ -227,7 +225,7 @@ def post_message(data: dict[str, Any], negotiation_id: int) -> Any:
 @blp.route("/negotiations/<int:negotiation_id>/accept", methods=["POST"])
 @blp.response(201, NoticeOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def accept(negotiation_id: int) -> Any:
     """Accept the other side's open offer: the price is agreed and the public notice starts."""
     with unit_of_work(writer=True):
@@ -244,7 +242,7 @@ def accept(negotiation_id: int) -> Any:
 @blp.arguments(WithdrawInputSchema)
 @blp.response(200, NegotiationOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def withdraw(data: dict[str, Any], negotiation_id: int) -> Any:
     """Walk away from a negotiation before a price is agreed."""
     with unit_of_work(writer=True):
@@ -281,7 +279,7 @@ def get_notice(notice_id: int) -> Any:
 @blp.response(201, ObjectionOutSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def lodge_objection(data: dict[str, Any], notice_id: int) -> Any:
     """Lodge an objection (异议) with reasons; one per person and notice."""
     with unit_of_work(writer=True):
@@ -301,7 +299,7 @@ def objection_queue() -> Any:
 @blp.response(200, ObjectionOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def decide_objection(data: dict[str, Any], objection_id: int) -> Any:
     """Reviewers: uphold (the agreement falls) or dismiss an objection, with the reason."""
     actor = api_writer()

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from accounts.auth import api_actor, api_caller, require_token_for_writes
+from accounts.auth import BEARER_TOKEN, api_actor, api_caller, require_token_for_writes
 from core.clock import now
 from core.domain import N_, NotFound
 from core.uow import unit_of_work
@@ -44,7 +44,7 @@ blp.before_request(require_token_for_writes)
 @blp.response(200, ComputedSchema)
 @blp.alt_response(403, schema=DomainErrorSchema, description="Not the seller nor a valuer")
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(**BEARER_TOKEN)
 def compute(data: dict[str, Any]) -> dict[str, Any]:
     """Compute an indicative valuation of a listing (income, market, cost; reconciled range).
 
@@ -104,7 +104,7 @@ def my_requests() -> dict[str, Any]:
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema, description="An open request exists")
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(**BEARER_TOKEN)
 def create_request(data: dict[str, Any]) -> ValuationRequest:
     """Request a formal valuation report of a listing (as its seller or as a buyer)."""
     with unit_of_work():
@@ -125,7 +125,7 @@ def get_request(request_id: int) -> ValuationRequest:
 @blp.response(200, RequestOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(**BEARER_TOKEN)
 def take(request_id: int) -> ValuationRequest:
     """A valuer (reviewer or accredited broker) takes an open request."""
     with unit_of_work(writer=True):
@@ -137,7 +137,7 @@ def take(request_id: int) -> ValuationRequest:
 @blp.response(200, RequestOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(**BEARER_TOKEN)
 def decline(data: dict[str, Any], request_id: int) -> ValuationRequest:
     """A valuer declines a request, with a reason."""
     with unit_of_work(writer=True):
@@ -148,7 +148,7 @@ def decline(data: dict[str, Any], request_id: int) -> ValuationRequest:
 @blp.response(200, RequestOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(**BEARER_TOKEN)
 def withdraw(request_id: int) -> ValuationRequest:
     """The requesting organisation withdraws its request."""
     with unit_of_work(writer=True):
@@ -161,7 +161,7 @@ def withdraw(request_id: int) -> ValuationRequest:
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(**BEARER_TOKEN)
 def issue(data: dict[str, Any], request_id: int) -> Valuation:
     """The assigned valuer issues the signed formal report."""
     with unit_of_work(writer=True):

@@ -133,7 +133,6 @@ def introduce(
             "need_id": introduction.need_id,
         },
     )
-    db.session.commit()
     return introduction
 
 
@@ -218,12 +217,11 @@ def respond_to_introduction(
     db.session.flush()
     if introduction.status == IntroductionStatus.ACCEPTED:
         _open_thread(actor, introduction, now=now)
-    db.session.commit()
     return introduction
 
 
 def _open_thread(actor: User, introduction: Introduction, *, now: datetime) -> None:
-    """Link the parties' running negotiation on the listing, or open one (commits)."""
+    """Link the parties' running negotiation on the listing, or open one (flushes)."""
     from trading import sales  # the negotiation thread of negotiated prices
     from trading.models import Negotiation, NegotiationStatus
 

@@ -22,6 +22,7 @@ from core.files import send_document
 from core.forms import parse_form
 from core.i18n import current_locale
 from core.storage import evidence_path
+from core.uow import unit_of_work
 from listings import services as listings
 from payments import deposits
 
@@ -58,14 +59,16 @@ def decide_deposit(deposit_id: int, decision: str) -> Response:
     """Confirm a deposit (held) or reject its receipt with a reason."""
     try:
         if decision == "confirm":
-            deposits.confirm_deposit(current_user, deposit_id, now=now())
+            with unit_of_work():
+                deposits.confirm_deposit(current_user, deposit_id, now=now())
             flash(_("Deposit confirmed: the bidder may bid."), "success")
         else:
             data, errors = parse_form(RejectFormSchema())
             if data is None:
                 flash(" ".join(m for ms in errors.values() for m in ms), "danger")
             else:
-                deposits.reject_receipt(current_user, deposit_id, data["reason"], now=now())
+                with unit_of_work():
+                    deposits.reject_receipt(current_user, deposit_id, data["reason"], now=now())
                 flash(_("Receipt rejected; the bidder has been told why."), "info")
     except DomainError as error:
         flash(error.text(_), "danger")

@@ -115,6 +115,7 @@ def index() -> str:
     settings = _settings()
     jobs.close_due(now=moment, settings=settings, limit=20)  # lazy closing
     locale = current_locale()
+    # Rendered before the commit, which would expire the auctions the page shows.
     with unit_of_work(writer=True):
         rows = [
             (
@@ -125,7 +126,7 @@ def index() -> str:
             )
             for auction in queries.list_auctions(kind, now=moment)
         ]
-    return render_template("auctions/index.html", kind=kind, kinds=LIST_KINDS, rows=rows)
+        return render_template("auctions/index.html", kind=kind, kinds=LIST_KINDS, rows=rows)
 
 
 def _room(

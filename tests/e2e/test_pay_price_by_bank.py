@@ -22,6 +22,7 @@ from accounts.models import OrganisationKind
 from accounts.services import create_platform_user
 from auctions import bidding, closing, services
 from core.extensions import db
+from core.uow import unit_of_work
 from deals.models import Deal
 from listings.rules import ListingStatus
 from payments import deposits
@@ -37,50 +38,54 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
     """A university's auction won by an enterprise whose bank deposit is applied to the price."""
     start = clock()
     with app.app_context():
-        reviewer = create_platform_user(
-            "payments@e2e.test", "Payments reviewer", PASSWORD, now=start
-        )
-        seller = factories.seller(start, reviewer=reviewer, name="江城工业大学")
-        listing = factories.listing(
-            seller,
-            start,
-            status=ListingStatus.PUBLISHED,
-            reviewer=reviewer,
-            folder=Path(app.config["UPLOAD_FOLDER"]) / "evidence",
-        )
-        buyer = factories.seller(
-            start, reviewer=reviewer, kind=OrganisationKind.ENTERPRISE, name="Riverside Pumps Ltd."
-        )
-        auction = services.create_auction(
-            seller,
-            listing.id,
-            services.AuctionInput(
-                starting_price_minor=10_000_000,
-                increment_minor=100_000,
-                starts_at=start,
-                ends_at=start + timedelta(hours=30),
-                reserve_price_minor=None,
-                deposit_bps=1000,
-            ),
-            now=start,
-        )
-        deposit = services.join_auction(buyer, auction.id, now=start)
-        deposits.submit_receipt(
-            buyer,
-            deposit.id,
-            stream=io.BytesIO(PDF_BYTES),
-            filename="deposit.pdf",
-            bank_reference="DEP-1",
-            folder=Path(app.config["UPLOAD_FOLDER"]) / "deposits",
-            max_bytes=1_000_000,
-            now=start,
-        )
-        deposits.confirm_deposit(reviewer, deposit.id, now=start)
-        bidding.place_bid(buyer, auction.id, 10_000_000, now=start)
-        assert closing.close_auction(auction.id, now=clock.advance(hours=31))
-        deal_id = db.session.scalar(
-            select(Deal.id).where(Deal.source_type == "auction", Deal.source_id == auction.id)
-        )
+        with unit_of_work(writer=True):  # committed: the browser's server reads it
+            reviewer = create_platform_user(
+                "payments@e2e.test", "Payments reviewer", PASSWORD, now=start
+            )
+            seller = factories.seller(start, reviewer=reviewer, name="江城工业大学")
+            listing = factories.listing(
+                seller,
+                start,
+                status=ListingStatus.PUBLISHED,
+                reviewer=reviewer,
+                folder=Path(app.config["UPLOAD_FOLDER"]) / "evidence",
+            )
+            buyer = factories.seller(
+                start,
+                reviewer=reviewer,
+                kind=OrganisationKind.ENTERPRISE,
+                name="Riverside Pumps Ltd.",
+            )
+            auction = services.create_auction(
+                seller,
+                listing.id,
+                services.AuctionInput(
+                    starting_price_minor=10_000_000,
+                    increment_minor=100_000,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=30),
+                    reserve_price_minor=None,
+                    deposit_bps=1000,
+                ),
+                now=start,
+            )
+            deposit = services.join_auction(buyer, auction.id, now=start)
+            deposits.submit_receipt(
+                buyer,
+                deposit.id,
+                stream=io.BytesIO(PDF_BYTES),
+                filename="deposit.pdf",
+                bank_reference="DEP-1",
+                folder=Path(app.config["UPLOAD_FOLDER"]) / "deposits",
+                max_bytes=1_000_000,
+                now=start,
+            )
+            deposits.confirm_deposit(reviewer, deposit.id, now=start)
+            bidding.place_bid(buyer, auction.id, 10_000_000, now=start)
+            assert closing.close_auction(auction.id, now=clock.advance(hours=31))
+            deal_id = db.session.scalar(
+                select(Deal.id).where(Deal.source_type == "auction", Deal.source_id == auction.id)
+            )
         emails = (buyer.email, reviewer.email)
         db.session.remove()
     assert deal_id is not None

@@ -27,6 +27,7 @@ from flask.testing import FlaskClient
 from accounts.models import OrganisationKind, User
 from auctions import services
 from auctions.models import Auction
+from core.uow import unit_of_work
 from listings.models import Listing
 from listings.rules import ListingStatus
 from payments import deposits, stripe_channel
@@ -72,7 +73,8 @@ class AuctionMarket:
         user = factories.seller(
             self.now, reviewer=self.reviewer, kind=OrganisationKind.ENTERPRISE, name=name
         )
-        services.join_auction(user, self.auction.id, now=self.now)
+        with unit_of_work():
+            services.join_auction(user, self.auction.id, now=self.now)
         return user
 
     def deposit_of(self, user: User) -> Deposit:
@@ -103,19 +105,20 @@ def make_auction(now: datetime, upload_folder: Path, *, hours: float = 48) -> Au
     listing = factories.listing(
         seller, now, status=ListingStatus.PUBLISHED, folder=upload_folder, reviewer=reviewer
     )
-    auction = services.create_auction(
-        seller,
-        listing.id,
-        services.AuctionInput(
-            starting_price_minor=START,
-            increment_minor=INC,
-            starts_at=now,
-            ends_at=now + timedelta(hours=hours),
-            reserve_price_minor=None,
-            deposit_bps=1000,
-        ),
-        now=now,
-    )
+    with unit_of_work():
+        auction = services.create_auction(
+            seller,
+            listing.id,
+            services.AuctionInput(
+                starting_price_minor=START,
+                increment_minor=INC,
+                starts_at=now,
+                ends_at=now + timedelta(hours=hours),
+                reserve_price_minor=None,
+                deposit_bps=1000,
+            ),
+            now=now,
+        )
     return AuctionMarket(seller, reviewer, listing, auction, upload_folder.parent / "deposits", now)
 
 

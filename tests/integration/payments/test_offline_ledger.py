@@ -12,6 +12,7 @@ from auctions import bidding, closing
 from brokers import settlement
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.uow import unit_of_work
 from deals import services as deals
 from deals.models import Deal, DealStatus
 from payments import ledger, offline, services
@@ -24,7 +25,8 @@ PRICE = START + 2 * 50_000  # the winner's bid
 
 
 def _close(m: AuctionMarket, clock) -> Deal:
-    assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
+    with unit_of_work(writer=True):  # as the sweep closes it: committed
+        assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
     deal = db.session.scalar(
         select(Deal).where(Deal.source_type == "auction", Deal.source_id == m.auction.id)
     )

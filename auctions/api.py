@@ -13,7 +13,7 @@ from flask_babel import gettext
 from flask_smorest import Blueprint
 
 from accounts.auth import BEARER_TOKEN, api_writer, require_token_for_writes
-from auctions import bidding, closing, queries, rules
+from auctions import bidding, closing, jobs, queries, rules
 from auctions.schemas import (
     AuctionListArgsSchema,
     AuctionOutSchema,
@@ -24,12 +24,14 @@ from auctions.schemas import (
 from auctions.settings import AuctionSettings, settings_from_config
 from core.clock import now
 from core.i18n import current_locale
+from core.uow import unit_of_work, writes_on_get
 from listings.schemas import DomainErrorSchema
 
 blp = Blueprint("auctions_api", __name__, description="Auctions (拍卖) and bids")
 
 
 blp.before_request(require_token_for_writes)
+LAZY_CLOSING = "lazy closing of due auctions until the job runner takes it over"
 
 
 def _settings() -> AuctionSettings:
@@ -39,28 +41,32 @@ def _settings() -> AuctionSettings:
 @blp.route("/")
 @blp.arguments(AuctionListArgsSchema, location="query")
 @blp.response(200, AuctionPageSchema)
+@writes_on_get(LAZY_CLOSING)
 def index(args: dict[str, Any]) -> dict[str, Any]:
     """Running, upcoming or closed auctions (closed ones carry their published result)."""
     moment = now()
     settings = _settings()
-    closing.close_due(now=moment, settings=settings, limit=20)
-    items = [
-        closing.auction_snapshot(
-            auction.id, now=moment, locale=current_locale(), bids_limit=0, settings=settings
-        )
-        for auction in queries.list_auctions(args["status"], now=moment)
-    ]
+    jobs.close_due(now=moment, settings=settings, limit=20)
+    with unit_of_work(writer=True):
+        items = [
+            closing.auction_snapshot(
+                auction.id, now=moment, locale=current_locale(), bids_limit=0, settings=settings
+            )
+            for auction in queries.list_auctions(args["status"], now=moment)
+        ]
     return {"items": items}
 
 
 @blp.route("/<int:auction_id>")
 @blp.response(200, AuctionOutSchema)
 @blp.alt_response(404, schema=DomainErrorSchema)
+@writes_on_get(LAZY_CLOSING)
 def get(auction_id: int) -> dict[str, Any]:
     """One auction as the live feed shows it: price, leader, time left (server time), last bids."""
-    return closing.auction_snapshot(
-        auction_id, now=now(), locale=current_locale(), settings=_settings()
-    )
+    with unit_of_work(writer=True):
+        return closing.auction_snapshot(
+            auction_id, now=now(), locale=current_locale(), settings=_settings()
+        )
 
 
 @blp.route("/<int:auction_id>/bids", methods=["POST"])
@@ -76,15 +82,21 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
     A bid below the minimum answers 409 with `minimum_next_bid_minor` in the body.
     """
     actor = api_writer()
+    moment, settings = now(), _settings()
     try:
-        result = bidding.place_bid(
-            actor,
-            auction_id,
-            data["amount_minor"],
-            max_minor=data.get("max_minor"),
-            now=now(),
-            settings=_settings(),
-        )
+        with unit_of_work(writer=True):
+            result = bidding.place_bid(
+                actor,
+                auction_id,
+                data["amount_minor"],
+                max_minor=data.get("max_minor"),
+                now=moment,
+                settings=settings,
+            )
+    except bidding.AuctionDue:  # refused; the auction is closed in a unit of work of its own
+        with unit_of_work(writer=True):
+            closing.close_auction(auction_id, now=moment, settings=settings)
+        raise
     except rules.BidBelowMinimum as error:
         body = error.to_dict(gettext)
         body["minimum_next_bid_minor"] = error.minimum_minor

@@ -12,14 +12,26 @@ The hot path. One submission is one read and one write:
    concurrent bid changed it otherwise: PostgreSQL re-checks the condition on the
    newest row once the lock is free); the bids, the bidder's maximum and the audit
    entry are inserted by the same statement, so they exist iff the auction advanced.
-   Outside a caller's transaction both statements run in autocommit on a pooled
-   connection (no BEGIN/COMMIT round trips; the lock is held for the statement only,
-   never across a round trip), as plain SQL: SQLAlchemy's per-statement work costs
-   more CPU than the database's. A bid that lost the race is decided again on a fresh
-   read, finally under `SELECT … FOR UPDATE` in a transaction, so it is never lost
-   and never starved.
-   SQLite (no row locks): the write lock is taken first (`queue_as_writer`), then the
-   same read and the writes as separate statements, and one commit.
+   A bid that lost the race wrote nothing, so it is decided again on a fresh read (no
+   rollback, no savepoint needed), finally under `SELECT … FOR UPDATE`, so it is never
+   lost and never starved.
+   SQLite (no row locks): the caller's unit of work holds the write lock from its
+   start (`writer=True`), then the same read and the writes as separate statements.
+
+Transactions. `place_bid` never commits: the caller opens the unit of work
+(`unit_of_work(writer=True)`) and commits it. The one exception is by nature, not by
+choice, and is isolated in `auctions.store`: on PostgreSQL, when the bid is the first
+work of its unit of work (as at the bid endpoints), the read and the single writing
+statement run in autocommit on a pooled connection. That statement is atomic by
+itself; running it outside a BEGIN/COMMIT holds the hot row's lock for the statement
+only, never across a round trip, and spares SQLAlchemy's per-statement CPU, which is
+what the bid benchmark (bench/bids.py) measures. The unit of work then commits
+nothing. Anywhere else (after other work in the unit of work, in tests) the bid runs
+in the session's transaction and the unit of work commits it.
+
+A bid after the auction's end is refused (`AuctionDue`) with nothing written; the
+caller closes the auction in a unit of work of its own (`closing.close_auction`),
+since the refusal's rolls back.
 
 The statements are in `auctions.store`.
 """
@@ -35,12 +47,10 @@ from sqlalchemy import inspect
 from accounts.models import User
 from auctions import rules, store
 from auctions.audit import audited_fields_of_state
-from auctions.closing import close_auction
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from auctions.store import Advance, Execute, Standing
 from core.domain import N_, PermissionDenied
 from core.extensions import db
-from core.sqlite import queue_as_writer
 
 # Compare-and-set attempts before the bid is decided under the row lock.
 OPTIMISTIC_ATTEMPTS = 2
@@ -89,39 +99,41 @@ def place_bid(
     """Bid on an auction, optionally with a maximum the system bids up to (all or nothing).
 
     The leader may only raise its maximum. The module's docstring says how the row
-    lock is used. A due auction is closed first and the bid refused.
+    lock and the transaction are used. A bid on a due auction raises `AuctionDue`.
     """
     user_id = _user_id(actor)
     if user_id is None:
         raise PermissionDenied(
             N_("Join an organisation before taking part."), code="no_organisation"
         )
-    try:
-        if db.session.get_bind().dialect.name != "postgresql":
-            return _place_bid_locked(user_id, auction_id, amount_minor, max_minor, now, settings)
-        for attempt in range(OPTIMISTIC_ATTEMPTS + 1):
-            lock = attempt == OPTIMISTIC_ATTEMPTS
-            if not lock and store.may_autocommit():
-                result = _attempt_autocommit(
-                    user_id, auction_id, amount_minor, max_minor, now, settings
-                )
-            else:
-                result = _attempt_in_session(
-                    user_id, auction_id, amount_minor, max_minor, now, settings, lock=lock
-                )
-            if result is not None:
-                return result
-            # another bid came first: decide again on a fresh read
-    except _AuctionDue:
-        close_auction(auction_id, now=now, settings=settings)
-        raise rules.AuctionNotRunning(
-            N_("This auction has ended; no more bids are taken.")
-        ) from None
+    if db.session.get_bind().dialect.name != "postgresql":
+        return _place_bid_locked(user_id, auction_id, amount_minor, max_minor, now, settings)
+    for attempt in range(OPTIMISTIC_ATTEMPTS + 1):
+        lock = attempt == OPTIMISTIC_ATTEMPTS
+        if not lock and store.may_autocommit():
+            result = _attempt_autocommit(
+                user_id, auction_id, amount_minor, max_minor, now, settings
+            )
+        else:
+            result = _attempt_in_session(
+                user_id, auction_id, amount_minor, max_minor, now, settings, lock=lock
+            )
+        if result is not None:
+            return result
+        # another bid came first: decide again on a fresh read
     raise AssertionError("the locked attempt always writes or refuses")
 
 
-class _AuctionDue(Exception):
-    """The auction's end has passed: it is closed, and the bid refused."""
+class AuctionDue(rules.AuctionNotRunning):
+    """The bid came after the auction's end: refused, nothing written.
+
+    The caller closes the auction (`closing.close_auction`) in a unit of work of its
+    own: the bid's unit of work rolls back with the refusal.
+    """
+
+    def __init__(self, auction_id: int) -> None:
+        super().__init__(N_("This auction has ended; no more bids are taken."))
+        self.auction_id = auction_id
 
 
 def _attempt(
@@ -138,7 +150,7 @@ def _attempt(
     """PostgreSQL: read, decide, write as one compare-and-set; None when the row had changed."""
     standing = store.read_standing_postgresql(execute, auction_id, user_id, settings, lock=lock)
     if rules.is_due(standing.state, now):
-        raise _AuctionDue
+        raise AuctionDue(auction_id)
     advance = _decide(standing, user_id, amount_minor, max_minor, now)
     assert standing.org_id is not None
     written = store.advance_postgresql(execute, auction_id, standing.org_id, user_id, advance, now)
@@ -175,19 +187,20 @@ def _attempt_in_session(
     *,
     lock: bool,
 ) -> BidResult | None:
-    """An attempt in the session's transaction (a caller's, or the final locked attempt)."""
-    execute = store.session_execute()
-    try:
-        result = _attempt(
-            execute, user_id, auction_id, amount_minor, max_minor, now, settings, lock=lock
-        )
-    except BaseException:
-        db.session.rollback()  # nothing was written; the lock, if any, is released
-        raise
-    if result is None:
-        db.session.rollback()
-    else:
-        db.session.commit()
+    """An attempt in the session's transaction, which the caller's unit of work commits."""
+    db.session.flush()  # the plain SQL below sees what the unit of work wrote before
+    result = _attempt(
+        store.session_execute(),
+        user_id,
+        auction_id,
+        amount_minor,
+        max_minor,
+        now,
+        settings,
+        lock=lock,
+    )
+    if result is not None:
+        db.session.expire_all()  # what the session had read of this auction is old now
     return result
 
 
@@ -199,20 +212,16 @@ def _place_bid_locked(
     now: datetime,
     settings: AuctionSettings,
 ) -> BidResult:
-    """SQLite: the write lock first, then the same read and decision, the writes, one commit."""
-    queue_as_writer(db.session)
+    """SQLite: under the unit of work's write lock, the same read and decision, the writes."""
+    db.session.flush()  # the plain SQL below sees what the unit of work wrote before
     conn = db.session.connection()
-    try:
-        standing = store.read_standing(conn, auction_id, user_id, settings)
-        if rules.is_due(standing.state, now):
-            raise _AuctionDue
-        advance = _decide(standing, user_id, amount_minor, max_minor, now)
-        assert standing.org_id is not None
-        written = store.advance_locked(conn, auction_id, standing.org_id, user_id, advance, now)
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
+    standing = store.read_standing(conn, auction_id, user_id, settings)
+    if rules.is_due(standing.state, now):
+        raise AuctionDue(auction_id)
+    advance = _decide(standing, user_id, amount_minor, max_minor, now)
+    assert standing.org_id is not None
+    written = store.advance_locked(conn, auction_id, standing.org_id, user_id, advance, now)
+    db.session.expire_all()  # what the session had read of this auction is old now
     return _result(auction_id, standing.org_id, advance, written, now)
 
 

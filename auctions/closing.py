@@ -1,12 +1,15 @@
 """Closing auctions: exactly once, by the sweep or lazily, with the sale's deal and the deposits.
 
 Closing is exactly once: the row lock plus the status guard (only a scheduled
-or running auction is closed), whoever tries, the sweep or a lazy close.
+or running auction is closed), whoever tries, the sweep or a lazy close. These
+functions flush and never commit: the caller's unit of work commits, and the
+sweep (`auctions.jobs.close_due`) opens one per auction, so one that fails does
+not undo the others.
 """
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -19,20 +22,17 @@ from auctions.queries import CONTEXT, OPEN_STATUSES, get_auction, snapshot_of, s
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from auctions.store import is_sqlite, lock_auction
 from core.extensions import db
-from core.sqlite import queue_as_writer
 from deals import services as deals
 from deals.models import SaleMethod
 from listings import services as listings
 from listings.rules import SaleState
 from payments import deposit_settlement
 
-log = logging.getLogger(__name__)
 
-
-def _close_locked(
+def close_locked(
     auction: Auction, *, now: datetime, settings: AuctionSettings, actor_id: int | None = None
 ) -> bool:
-    """Close a row-locked auction if it is due and still open; flushes, the caller commits."""
+    """Close a row-locked auction if it is due and still open (flushes); True when it closed."""
     state = state_of(auction, settings)
     if not rules.is_due(state, now):
         return False
@@ -94,56 +94,29 @@ def _close_locked(
 def close_auction(
     auction_id: int, *, now: datetime, settings: AuctionSettings = DEFAULT_SETTINGS
 ) -> bool:
-    """Close the auction if its end has passed; True when this call closed it (exactly once)."""
-    auction = lock_auction(auction_id)
-    try:
-        closed = _close_locked(auction, now=now, settings=settings)
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return closed
+    """Close the auction if its end has passed (flushes); True when this call closed it.
 
-
-def close_due(
-    *, now: datetime, settings: AuctionSettings = DEFAULT_SETTINGS, limit: int | None = None
-) -> int:
-    """Close every auction whose end has passed, each in its own transaction; how many closed.
-
-    Safe to run from several workers at once: on PostgreSQL each takes the next due
-    auction nobody else holds (SKIP LOCKED); on SQLite the write lock serialises them.
-    One that cannot be closed is logged and skipped, not retried in this run.
+    Exactly once: the row lock plus the status guard. On SQLite the caller opens its
+    unit of work with `writer=True` (no row locks: the write lock first).
     """
-    closed = 0
-    skipped: set[int] = set()
-    sqlite = is_sqlite()
-    while limit is None or closed < limit:
-        if sqlite:
-            queue_as_writer(db.session)
-        query = select(Auction).where(Auction.status.in_(OPEN_STATUSES), Auction.ends_at <= now)
-        if skipped:
-            query = query.where(Auction.id.not_in(skipped))
-        query = query.order_by(Auction.ends_at, Auction.id).limit(1)
-        if not sqlite:
-            query = query.with_for_update(skip_locked=True)
-        auction = db.session.scalar(query.execution_options(populate_existing=True))
-        if auction is None:
-            db.session.rollback()
-            break
-        auction_id = auction.id
-        try:
-            done = _close_locked(auction, now=now, settings=settings)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("auction %s could not be closed", auction_id)
-            skipped.add(auction_id)
-            continue
-        if done:
-            closed += 1
-        else:
-            skipped.add(auction_id)
-    return closed
+    return close_locked(lock_auction(auction_id), now=now, settings=settings)
+
+
+def next_due(*, now: datetime, skipped: Collection[int] = ()) -> Auction | None:
+    """The next auction whose end has passed, row-locked, not in `skipped`; None when none is.
+
+    On PostgreSQL it is the next one nobody else holds (SKIP LOCKED), so several
+    workers sweeping at once split the work; on SQLite the caller's unit of work
+    (`writer=True`) holds the write lock instead. `auctions.jobs.close_due` sweeps
+    with it, one unit of work per auction.
+    """
+    query = select(Auction).where(Auction.status.in_(OPEN_STATUSES), Auction.ends_at <= now)
+    if skipped:
+        query = query.where(Auction.id.not_in(skipped))
+    query = query.order_by(Auction.ends_at, Auction.id).limit(1)
+    if not is_sqlite():
+        query = query.with_for_update(skip_locked=True)
+    return db.session.scalar(query.execution_options(populate_existing=True))
 
 
 def auction_snapshot(
@@ -154,7 +127,10 @@ def auction_snapshot(
     bids_limit: int = 20,
     settings: AuctionSettings = DEFAULT_SETTINGS,
 ) -> dict[str, Any]:
-    """The live feed's view of an auction (closing it first if its end has passed)."""
+    """The live feed's view of an auction, closing it first if its end has passed (flushes).
+
+    The pages call it in a unit of work (`writer=True`): it writes when it closes.
+    """
     auction = get_auction(auction_id)
     if rules.is_due(state_of(auction, settings), now):
         close_auction(auction_id, now=now, settings=settings)

@@ -1,7 +1,7 @@
 """Auction use cases before the bidding: create, open from a listed sale, take part (deposit).
 
-Bidding is in `auctions.bidding`, closing in `auctions.closing`, the pages' reads in
-`auctions.queries`.
+They flush and never commit: the caller's unit of work commits. Bidding is in
+`auctions.bidding`, closing in `auctions.closing`, the pages' reads in `auctions.queries`.
 """
 
 from __future__ import annotations
@@ -119,7 +119,6 @@ def create_auction(
         reserve_set=auction.reserve_price_minor is not None,
         deposit_bps=auction.deposit_bps,
     )
-    db.session.commit()
     return auction
 
 
@@ -139,7 +138,7 @@ def open_auction_for_listed_sale(
 
     Bidding runs until the same time on the next working day, and at least 24 hours.
     The parties' deposits move over from the listed sale, so they may bid at once.
-    The caller (the listed sale's closing) commits.
+    The caller's unit of work (the listed sale's closing) commits.
     """
     parties = sorted(set(org_ids))
     if not parties:
@@ -212,11 +211,7 @@ def join_auction(actor: User, auction_id: int, *, now: datetime) -> Deposit:
     org_id = _require_verified_org(actor)
     auction = get_auction(auction_id)
     _check_may_take_part(auction, org_id)
-    deposit = deposits.require_deposit(
-        actor, CONTEXT, auction.id, deposit_amount_of(auction), now=now
-    )
-    db.session.commit()
-    return deposit
+    return deposits.require_deposit(actor, CONTEXT, auction.id, deposit_amount_of(auction), now=now)
 
 
 def submit_deposit_receipt(

@@ -12,8 +12,19 @@ lock of its row, and re-reads the row once it holds the lock:
   takes the write lock only at the first write. Two transactions that both read
   and then write would collide on the lock upgrade (``SQLITE_BUSY_SNAPSHOT``,
   "database is locked", immediately, whatever the busy timeout). So a locking
-  use case starts a fresh transaction whose *first* statement is a write:
-  SQLite then queues it on the busy timeout and serialises the writers.
+  use case runs in a unit of work opened with ``writer=True``, whose *first*
+  statement is a write: SQLite then queues it on the busy timeout and
+  serialises the writers.
+
+Transactions. Everything here runs in the session's transaction, which the
+caller's unit of work commits, except the one place that is its own transaction
+by nature: a bid on PostgreSQL made first in its unit of work (`may_autocommit`)
+runs its read and its single writing statement on a pooled connection in
+autocommit (`autocommit_execute`). That statement writes the auction, the bids,
+the maximum and the audit entry at once or not at all, so it is atomic without a
+transaction around it; and the row lock lasts for that statement only, never
+across a BEGIN/COMMIT round trip, which is what lets a hot auction take the bids
+it does (bench/bids.py). The unit of work then has nothing left to commit.
 """
 
 from __future__ import annotations
@@ -36,7 +47,6 @@ from core.audit.models import AuditEntry
 from core.clock import as_utc
 from core.domain import N_, NotFound
 from core.extensions import db
-from core.sqlite import queue_as_writer
 from payments.models import Deposit, DepositStatus
 
 Execute = Callable[[str, dict[str, Any]], Sequence[Any]]  # plain SQL, parameters → rows
@@ -50,9 +60,11 @@ def is_sqlite() -> bool:
 
 
 def lock_auction(auction_id: int) -> Auction:
-    """The auction, row-locked and freshly read, for the rest of the transaction."""
-    if is_sqlite():
-        queue_as_writer(db.session)
+    """The auction, row-locked and freshly read, for the rest of the transaction.
+
+    SQLite has no row locks: there the caller's unit of work is opened with
+    `writer=True`, so it holds the write lock from its first statement.
+    """
     auction = db.session.scalar(
         select(Auction)
         .where(Auction.id == auction_id)
@@ -360,7 +372,11 @@ def advance_locked(
 
 
 def may_autocommit() -> bool:
-    """True when place_bid owns the session's transaction (not inside a caller's or a test's)."""
+    """True when the bid is the first work of its unit of work (nothing read or written yet).
+
+    Then the bid may be its own transaction (see the module's docstring); inside a
+    transaction already begun (a caller's earlier work, a test's) it joins that one.
+    """
     session = db.session()
     return (
         isinstance(session.get_bind(), Engine)
@@ -390,7 +406,7 @@ def autocommit_execute() -> Iterator[Execute]:
 
 
 def session_execute() -> Execute:
-    """Run plain SQL in the session's transaction (a caller's, or a locked attempt's)."""
+    """Run plain SQL in the session's transaction (the caller's unit of work commits it)."""
     conn = db.session.connection()
 
     def execute(sql: str, params: dict[str, Any]) -> Sequence[Any]:

@@ -40,7 +40,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.routing import BuildError
 
-from auctions import bidding, closing, queries, services, term_rules
+from auctions import bidding, closing, jobs, queries, services, term_rules
 from auctions.schemas import (
     AuctionFormSchema,
     BidFormSchema,
@@ -53,7 +53,7 @@ from core.domain import DomainError, ValidationFailed
 from core.forms import FieldErrors, domain_errors, flatten_errors, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
-from core.uow import unit_of_work
+from core.uow import unit_of_work, writes_on_get
 from listings import services as listings
 from payments import deposits
 from payments.models import DepositStatus
@@ -61,6 +61,7 @@ from payments.models import DepositStatus
 bp = Blueprint("auctions", __name__)
 
 LIST_KINDS = ("running", "upcoming", "closed")
+LAZY_CLOSING = "lazy closing of due auctions until the job runner takes it over"
 
 
 def _settings() -> AuctionSettings:
@@ -103,6 +104,7 @@ def auction_status_label(status: str) -> str:
 # --- lists and the room ------------------------------------------------------------------
 
 
+@writes_on_get(LAZY_CLOSING)
 @bp.route("/auctions")
 def index() -> str:
     """Running and upcoming auctions, and the published results of closed ones."""
@@ -111,18 +113,20 @@ def index() -> str:
         kind = "running"
     moment = now()
     settings = _settings()
-    closing.close_due(now=moment, settings=settings, limit=20)  # lazy closing
+    jobs.close_due(now=moment, settings=settings, limit=20)  # lazy closing
     locale = current_locale()
-    rows = [
-        (
-            auction,
-            closing.auction_snapshot(
-                auction.id, now=moment, locale=locale, bids_limit=0, settings=settings
-            ),
-        )
-        for auction in queries.list_auctions(kind, now=moment)
-    ]
-    return render_template("auctions/index.html", kind=kind, kinds=LIST_KINDS, rows=rows)
+    # Rendered before the commit, which would expire the auctions the page shows.
+    with unit_of_work(writer=True):
+        rows = [
+            (
+                auction,
+                closing.auction_snapshot(
+                    auction.id, now=moment, locale=locale, bids_limit=0, settings=settings
+                ),
+            )
+            for auction in queries.list_auctions(kind, now=moment)
+        ]
+        return render_template("auctions/index.html", kind=kind, kinds=LIST_KINDS, rows=rows)
 
 
 def _room(
@@ -135,9 +139,10 @@ def _room(
     moment = now()
     settings = _settings()
     locale = current_locale()
-    snapshot = closing.auction_snapshot(
-        auction_id, now=moment, locale=locale, bids_limit=1, settings=settings
-    )
+    with unit_of_work(writer=True):  # closes a due auction lazily (a late bid's, too)
+        snapshot = closing.auction_snapshot(
+            auction_id, now=moment, locale=locale, bids_limit=1, settings=settings
+        )
     auction = queries.get_auction(auction_id)
     listing = listings.get_listing(auction.listing_id)
     org_id = current_user.acting_org_id if current_user.is_authenticated else None
@@ -187,6 +192,7 @@ def _room(
     return render_template("auctions/room.html", **context), status
 
 
+@writes_on_get(LAZY_CLOSING)
 @bp.route("/auctions/<int:auction_id>")
 def room(auction_id: int) -> tuple[str, int]:
     """The auction room: price, time left (server time), your deposit, the bid form, the history."""
@@ -205,15 +211,16 @@ def bid(auction_id: int) -> Response | tuple[str, int]:
     if data is None:
         return _room(auction_id, errors=errors, form=form, status=422)
     try:
-        result = bidding.place_bid(
-            current_user,
-            auction_id,
-            data["amount_minor"],
-            max_minor=data["max_minor"],
-            now=now(),
-            settings=_settings(),
-        )
-    except DomainError as error:
+        with unit_of_work(writer=True):
+            result = bidding.place_bid(
+                current_user,
+                auction_id,
+                data["amount_minor"],
+                max_minor=data["max_minor"],
+                now=now(),
+                settings=_settings(),
+            )
+    except DomainError as error:  # `_room` closes the auction if the bid came after its end
         return _room(auction_id, errors=domain_errors(error), form=form, status=int(error.status))
     if result.raised_max:
         flash(_("Your maximum is raised. You still hold the highest bid."), "success")
@@ -234,7 +241,8 @@ def bid(auction_id: int) -> Response | tuple[str, int]:
 def join(auction_id: int) -> Response:
     """Take part: the deposit this organisation owes is put on the ledger."""
     try:
-        services.join_auction(current_user, auction_id, now=now())
+        with unit_of_work():
+            services.join_auction(current_user, auction_id, now=now())
     except DomainError as error:
         flash(error.text(_), "danger")
     else:
@@ -270,6 +278,7 @@ def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("auctions.room", auction_id=auction_id) + "#deposit")
 
 
+@writes_on_get(LAZY_CLOSING)
 @bp.route("/auctions/<int:auction_id>/events")
 def events(auction_id: int) -> Response:
     """Server-Sent Events: a snapshot whenever price, status or end change (see module docs)."""
@@ -293,9 +302,10 @@ def events(auction_id: int) -> Response:
                 due = due and version is not None and moment >= version[2]
                 snapshot = None
                 if version != last_version or due:
-                    snapshot = closing.auction_snapshot(
-                        auction_id, now=moment, locale=locale, bids_limit=10, settings=settings
-                    )
+                    with unit_of_work(writer=True):  # closes a due auction lazily
+                        snapshot = closing.auction_snapshot(
+                            auction_id, now=moment, locale=locale, bids_limit=10, settings=settings
+                        )
                     last_version = queries.auction_version(auction_id)
             if snapshot is not None:
                 last_sent = time.monotonic()
@@ -343,13 +353,14 @@ def create(listing_id: int) -> Response | tuple[str, int]:
             errors = domain_errors(error)
         else:
             try:
-                auction = services.create_auction(
-                    current_user,
-                    listing_id,
-                    services.AuctionInput(**data),
-                    now=moment,
-                    settings=_settings(),
-                )
+                with unit_of_work():
+                    auction = services.create_auction(
+                        current_user,
+                        listing_id,
+                        services.AuctionInput(**data),
+                        now=moment,
+                        settings=_settings(),
+                    )
             except DomainError as error:
                 errors = domain_errors(error)
             else:

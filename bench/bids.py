@@ -10,8 +10,9 @@ built, which takes seconds of CPU on a small machine):
 
 1. bare:    the database operation bidding rests on, straight through psycopg:
             BEGIN; SELECT … FOR UPDATE of one row; UPDATE it; COMMIT.
-2. service: `auctions.bidding.place_bid` (checks, lock, proxy rules, bid rows,
-            audit entry, commit), each bidder in its own process and app.
+2. service: `auctions.bidding.place_bid` in a unit of work, as the endpoints call it
+            (checks, lock, proxy rules, bid rows, audit entry, commit), each bidder
+            in its own process and app.
 3. HTTP:    POST /api/v1/auctions/<id>/bids with a bearer token, to gunicorn
             (gthread workers) serving wsgi:app, keep-alive connections.
 
@@ -143,32 +144,32 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
         with db.engine.begin() as conn:
             conn.exec_driver_sql("CREATE TABLE bench_counter (id integer PRIMARY KEY, n bigint)")
             conn.exec_driver_sql("INSERT INTO bench_counter VALUES (1, 0)")
-        reviewer = factories.platform_reviewer(now)
-        seller = factories.seller(now, reviewer=reviewer)
-        evidence = work / "uploads" / "evidence"
-        auctions = []
-        for _ in range(2):
-            listing = factories.listing(
-                seller, now, status=ListingStatus.PUBLISHED, folder=evidence, reviewer=reviewer
-            )
-            auction = services.create_auction(
-                seller,
-                listing.id,
-                services.AuctionInput(
-                    starting_price_minor=START,
-                    increment_minor=INC,
-                    starts_at=now,
-                    ends_at=now + timedelta(days=2),
-                ),
-                now=now,
-            )
-            auctions.append(auction.id)
-        people = []
-        for _ in range(bidders):
-            user = factories.seller(now, reviewer=reviewer, kind=OrganisationKind.ENTERPRISE)
-            for auction_id in auctions:
-                deposit = services.join_auction(user, auction_id, now=now)
-                with unit_of_work():
+        with unit_of_work():
+            reviewer = factories.platform_reviewer(now)
+            seller = factories.seller(now, reviewer=reviewer)
+            evidence = work / "uploads" / "evidence"
+            auctions = []
+            for _ in range(2):
+                listing = factories.listing(
+                    seller, now, status=ListingStatus.PUBLISHED, folder=evidence, reviewer=reviewer
+                )
+                auction = services.create_auction(
+                    seller,
+                    listing.id,
+                    services.AuctionInput(
+                        starting_price_minor=START,
+                        increment_minor=INC,
+                        starts_at=now,
+                        ends_at=now + timedelta(days=2),
+                    ),
+                    now=now,
+                )
+                auctions.append(auction.id)
+            people = []
+            for _ in range(bidders):
+                user = factories.seller(now, reviewer=reviewer, kind=OrganisationKind.ENTERPRISE)
+                for auction_id in auctions:
+                    deposit = services.join_auction(user, auction_id, now=now)
                     deposits.submit_receipt(
                         user,
                         deposit.id,
@@ -180,8 +181,8 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
                         now=now,
                     )
                     deposits.confirm_deposit(reviewer, deposit.id, now=now)
-            token = factories.api_token(user, "bench", now=now)
-            people.append((user.id, user.organisation_id, token))
+                token = factories.api_token(user, "bench", now=now)
+                people.append((user.id, user.organisation_id, token))
         db.session.remove()
         db.engine.dispose()  # nothing pooled survives into the forked bidders
     return {"service_auction": auctions[0], "http_auction": auctions[1], "people": people}
@@ -231,6 +232,7 @@ def service_worker(args: tuple[str, str, int, int, int, int, int]) -> Tally:
     from auctions import bidding, rules
     from core.domain import DomainError
     from core.extensions import db
+    from core.uow import unit_of_work
     from marketplace import create_app
 
     app = create_app(app_config(url, Path(work)))
@@ -255,13 +257,14 @@ def service_worker(args: tuple[str, str, int, int, int, int, int]) -> Tally:
             t0 = time.perf_counter()
             amount = minimum + rng.randrange(jump) * INC  # as the HTTP bidders do
             try:
-                result = bidding.place_bid(
-                    user,
-                    auction_id,
-                    amount,
-                    max_minor=amount + headroom * INC if headroom else None,
-                    now=datetime.now(UTC),
-                )
+                with unit_of_work(writer=True):  # as the bid endpoints open it
+                    result = bidding.place_bid(
+                        user,
+                        auction_id,
+                        amount,
+                        max_minor=amount + headroom * INC if headroom else None,
+                        now=datetime.now(UTC),
+                    )
             except rules.BidBelowMinimum as error:
                 tally.latencies.append(time.perf_counter() - t0)
                 tally.refused += 1

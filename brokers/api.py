@@ -29,6 +29,7 @@ from brokers.schemas import (
 )
 from brokers.services import accreditation, commissions, introductions, mandates, profiles, shared
 from core.clock import now
+from core.uow import unit_of_work
 from listings.schemas import DomainErrorSchema
 
 blp = Blueprint(
@@ -89,12 +90,13 @@ def profile(broker_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def apply(data: accreditation.Application) -> Any:
     """Apply (or apply again) for accreditation; a reviewer decides."""
-    broker = accreditation.apply(
-        api_writer(),
-        data,
-        now=now(),
-        warning_days=int(current_app.config.get("BROKER_EXPIRY_WARNING_DAYS", 60)),
-    )
+    with unit_of_work():
+        broker = accreditation.apply(
+            api_writer(),
+            data,
+            now=now(),
+            warning_days=int(current_app.config.get("BROKER_EXPIRY_WARNING_DAYS", 60)),
+        )
     return _broker_out(broker)
 
 
@@ -106,10 +108,11 @@ def apply(data: accreditation.Application) -> Any:
 @blp.doc(security=_TOKEN)
 def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
     """A reviewer accredits (with a note) or refuses (with a reason) an application."""
-    if decision == "accredit":
-        broker = accreditation.accredit(api_writer(), broker_id, now=now(), note=data["reason"])
-    else:
-        broker = accreditation.refuse(api_writer(), broker_id, data["reason"], now=now())
+    with unit_of_work():
+        if decision == "accredit":
+            broker = accreditation.accredit(api_writer(), broker_id, now=now(), note=data["reason"])
+        else:
+            broker = accreditation.refuse(api_writer(), broker_id, data["reason"], now=now())
     return _broker_out(broker)
 
 
@@ -126,7 +129,8 @@ def propose_mandate(data: mandates.MandateInput) -> Any:
     A rate above 500 bps (the Auction Law's 5 % reference) answers 422
     `above_statutory_cap` unless `above_cap_agreed` is true.
     """
-    return mandates.propose_mandate(api_writer(), data, now=now())
+    with unit_of_work():
+        return mandates.propose_mandate(api_writer(), data, now=now())
 
 
 @blp.route("/mandates/<int:mandate_id>")
@@ -146,11 +150,14 @@ def get_mandate(mandate_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
     """Accept or decline (withdraw) a proposal, or end a mandate by notice (reason required)."""
-    if action == "accept":
-        return mandates.accept_mandate(api_writer(), mandate_id, now=now())
-    if action == "decline":
-        return mandates.decline_mandate(api_writer(), mandate_id, now=now(), reason=data["reason"])
-    return mandates.terminate_mandate(api_writer(), mandate_id, data["reason"], now=now())
+    with unit_of_work():
+        if action == "accept":
+            return mandates.accept_mandate(api_writer(), mandate_id, now=now())
+        if action == "decline":
+            return mandates.decline_mandate(
+                api_writer(), mandate_id, now=now(), reason=data["reason"]
+            )
+        return mandates.terminate_mandate(api_writer(), mandate_id, data["reason"], now=now())
 
 
 @blp.route("/introductions", methods=["POST"])
@@ -161,7 +168,8 @@ def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
 @blp.doc(security=_TOKEN)
 def introduce(data: dict[str, Any]) -> Any:
     """Introduce a buyer (buyer_org_id) to a listing, or a listing's seller to a need (need_id)."""
-    return introductions.introduce(api_writer(), now=now(), **data)
+    with unit_of_work():
+        return introductions.introduce(api_writer(), now=now(), **data)
 
 
 @blp.route("/introductions/<int:introduction_id>")
@@ -179,9 +187,10 @@ def get_introduction(introduction_id: int) -> Any:
 @blp.doc(security=_TOKEN)
 def answer_introduction(introduction_id: int, answer: str) -> Any:
     """A party accepts or declines; when both accept, a negotiation opens (negotiation_id)."""
-    return introductions.respond_to_introduction(
-        api_writer(), introduction_id, accept=answer == "accept", now=now()
-    )
+    with unit_of_work():
+        return introductions.respond_to_introduction(
+            api_writer(), introduction_id, accept=answer == "accept", now=now()
+        )
 
 
 @blp.route("/statement")

@@ -196,24 +196,26 @@ def broker(
 
     from brokers.rules import BrokerLevel
     from brokers.services import accreditation, shared
+    from core.uow import unit_of_work
 
     reviewer = reviewer or platform_reviewer(now)
     user = seller(now, reviewer=reviewer, kind=OrganisationKind.BROKER_AGENCY, name=name)
-    accreditation.apply(
-        user,
-        accreditation.Application(
-            level=BrokerLevel(level),
-            certificate_number=f"JJR-{user.id:06d}",
-            issuing_body="上海市科学技术委员会",
-            expires_on=(now + timedelta(days=expires_in_days)).date(),
-            region="上海市",
-            expertise_fields=("energy",),
-            languages=("zh", "en"),
-        ),
-        now=now,
-    )
-    if accredited:
-        accreditation.accredit(reviewer, shared.broker_of(user).id, now=now)  # type: ignore[union-attr]
+    with unit_of_work():
+        accreditation.apply(
+            user,
+            accreditation.Application(
+                level=BrokerLevel(level),
+                certificate_number=f"JJR-{user.id:06d}",
+                issuing_body="上海市科学技术委员会",
+                expires_on=(now + timedelta(days=expires_in_days)).date(),
+                region="上海市",
+                expertise_fields=("energy",),
+                languages=("zh", "en"),
+            ),
+            now=now,
+        )
+        if accredited:
+            accreditation.accredit(reviewer, shared.broker_of(user).id, now=now)  # type: ignore[union-attr]
     return user
 
 

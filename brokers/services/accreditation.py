@@ -1,7 +1,8 @@
 """Accreditation of technology brokers (技术经纪人): applying, documents, the review.
 
 Every function takes the actor and `now`, checks permission, applies `brokers.rules`,
-writes with an audit entry and commits (reads never write).
+writes with an audit entry and flushes; the caller's unit of work commits (reads never
+write).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from core import storage
 from core.audit import services as audit
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.uow import on_rollback
 from listings.rules import FIELDS
 
 DOCUMENT_KINDS = ("certificate", "identity", "training", "other")
@@ -122,7 +124,6 @@ def apply(actor: User, data: Application, *, now: datetime, warning_days: int = 
         before=before,
         after=_snapshot_broker(broker),
     )
-    db.session.commit()
     return broker
 
 
@@ -153,7 +154,6 @@ def update_profile(
         now=now,
         after={"region": broker.region, "expertise_fields": broker.expertise_fields},
     )
-    db.session.commit()
     return broker
 
 
@@ -179,29 +179,24 @@ def add_document(
     if kind not in DOCUMENT_KINDS:
         raise ValidationFailed(N_("Choose what kind of document this is."), field="kind")
     stored = storage.save_evidence(folder, stream, filename, max_bytes)
-    try:
-        document = BrokerDocument(
-            broker_id=broker.id,
-            kind=kind,
-            **stored.columns(),
-            uploaded_by_id=actor.id,
-            uploaded_at=now,
-        )
-        db.session.add(document)
-        db.session.flush()
-        audit.record(
-            actor_id=actor.id,
-            action="broker.document_add",
-            object_type="broker",
-            object_id=broker.id,
-            now=now,
-            after={"document_id": document.id, "sha256": stored.sha256, "kind": kind},
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        storage.discard(folder, stored.stored_name)
-        raise
+    on_rollback(lambda: storage.discard(folder, stored.stored_name))
+    document = BrokerDocument(
+        broker_id=broker.id,
+        kind=kind,
+        **stored.columns(),
+        uploaded_by_id=actor.id,
+        uploaded_at=now,
+    )
+    db.session.add(document)
+    db.session.flush()
+    audit.record(
+        actor_id=actor.id,
+        action="broker.document_add",
+        object_type="broker",
+        object_id=broker.id,
+        now=now,
+        after={"document_id": document.id, "sha256": stored.sha256, "kind": kind},
+    )
     return document
 
 
@@ -258,7 +253,6 @@ def _decide(
         after=_snapshot_broker(broker),
         reason=broker.decision_reason,
     )
-    db.session.commit()
     return broker
 
 

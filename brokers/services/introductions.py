@@ -21,6 +21,8 @@ from core.extensions import db
 from listings.models import Listing, TechNeed
 from listings.need_rules import NeedStatus
 from listings.rules import ListingStatus
+from trading import negotiations
+from trading.models import Negotiation, NegotiationStatus
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +135,6 @@ def introduce(
             "need_id": introduction.need_id,
         },
     )
-    db.session.commit()
     return introduction
 
 
@@ -218,15 +219,11 @@ def respond_to_introduction(
     db.session.flush()
     if introduction.status == IntroductionStatus.ACCEPTED:
         _open_thread(actor, introduction, now=now)
-    db.session.commit()
     return introduction
 
 
 def _open_thread(actor: User, introduction: Introduction, *, now: datetime) -> None:
-    """Link the parties' running negotiation on the listing, or open one (commits)."""
-    from trading import negotiations  # the negotiation thread of negotiated prices
-    from trading.models import Negotiation, NegotiationStatus
-
+    """Link the parties' running negotiation on the listing, or open one (flushes)."""
     running = db.session.scalar(
         select(Negotiation)
         .where(

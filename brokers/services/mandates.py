@@ -1,7 +1,8 @@
 """Mandates (委托): a principal engages a broker for a listing or a need.
 
 Proposed by one side, binding when the other accepts, ended by notice. Every write
-checks permission, applies `brokers.rules`, records an audit entry and commits.
+checks permission, applies `brokers.rules`, records an audit entry and flushes; the
+caller's unit of work commits.
 """
 
 from __future__ import annotations
@@ -198,7 +199,6 @@ def propose_mandate(actor: User, data: MandateInput, *, now: datetime) -> Mandat
         now=now,
         after=_mandate_snapshot(mandate),
     )
-    db.session.commit()
     return mandate
 
 
@@ -273,7 +273,6 @@ def accept_mandate(actor: User, mandate_id: int, *, now: datetime) -> Mandate:
         before=before,
         after={"status": mandate.status.value, "by": "broker" if as_broker else "principal"},
     )
-    db.session.commit()
     return mandate
 
 
@@ -299,7 +298,6 @@ def decline_mandate(actor: User, mandate_id: int, *, now: datetime, reason: str 
         after={"status": mandate.status.value},
         reason=reason.strip() or None,
     )
-    db.session.commit()
     return mandate
 
 
@@ -327,7 +325,6 @@ def terminate_mandate(actor: User, mandate_id: int, reason: str, *, now: datetim
         after={"status": mandate.status.value, "terminates_at": mandate.terminates_at.isoformat()},
         reason=mandate.termination_reason,
     )
-    db.session.commit()
     return mandate
 
 

@@ -78,7 +78,6 @@ def rate_broker(
         now=now,
         after={"deal_id": deal.id, "score": score, "rating_id": rating.id},
     )
-    db.session.commit()
     return rating
 
 

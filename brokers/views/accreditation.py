@@ -18,6 +18,7 @@ from core.domain import DomainError
 from core.files import send_document
 from core.forms import FieldErrors, domain_errors, parse_form
 from core.storage import evidence_path
+from core.uow import unit_of_work
 from listings.rules import FIELDS
 
 
@@ -62,17 +63,19 @@ def apply() -> Any:
     if data is None:
         return _render_apply(form, errors, 422)
     try:
-        accreditation.apply(current_user, data, now=now(), warning_days=expiry_warning_days())
+        with unit_of_work():
+            accreditation.apply(current_user, data, now=now(), warning_days=expiry_warning_days())
         if upload is not None and upload.filename:
-            accreditation.add_document(
-                current_user,
-                kind=request.form.get("kind", "certificate"),
-                stream=upload.stream,
-                filename=upload.filename,
-                folder=upload_folder(),
-                max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-                now=now(),
-            )
+            with unit_of_work():  # the application stands even if its document is refused
+                accreditation.add_document(
+                    current_user,
+                    kind=request.form.get("kind", "certificate"),
+                    stream=upload.stream,
+                    filename=upload.filename,
+                    folder=upload_folder(),
+                    max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+                    now=now(),
+                )
     except DomainError as error:
         return _render_apply(form, domain_errors(error), int(error.status))
     flash(_("Application sent. A reviewer checks your certificate."), "success")
@@ -88,15 +91,16 @@ def upload_document() -> Response:
         flash(_("Choose a file to upload."), "danger")
         return redirect(url_for("brokers.dashboard"))
     try:
-        accreditation.add_document(
-            current_user,
-            kind=request.form.get("kind", "certificate"),
-            stream=upload.stream,
-            filename=upload.filename,
-            folder=upload_folder(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-            now=now(),
-        )
+        with unit_of_work():
+            accreditation.add_document(
+                current_user,
+                kind=request.form.get("kind", "certificate"),
+                stream=upload.stream,
+                filename=upload.filename,
+                folder=upload_folder(),
+                max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+                now=now(),
+            )
     except DomainError as error:
         flash(error.text(_), "danger")
     else:

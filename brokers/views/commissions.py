@@ -17,6 +17,7 @@ from brokers.views.blueprint import bp
 from core.clock import now
 from core.domain import DomainError
 from core.forms import parse_form
+from core.uow import unit_of_work
 from deals.models import Deal
 
 
@@ -60,14 +61,15 @@ def rate(deal_id: int) -> Response:
                 flash(message, "danger")
         return redirect(url_for("deals.detail", deal_id=deal_id) + "#brokers")
     try:
-        ratings.rate_broker(
-            current_user,
-            deal_id,
-            data["broker_id"],
-            data["score"],
-            data.get("comment", ""),
-            now=now(),
-        )
+        with unit_of_work():
+            ratings.rate_broker(
+                current_user,
+                deal_id,
+                data["broker_id"],
+                data["score"],
+                data.get("comment", ""),
+                now=now(),
+            )
     except DomainError as error:
         flash(error.text(_), "danger")
     else:

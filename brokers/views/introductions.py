@@ -17,6 +17,7 @@ from core.audit.services import history
 from core.clock import now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors
+from core.uow import unit_of_work
 from listings import needs as needs_service
 from listings import services as listings
 
@@ -69,14 +70,15 @@ def new_introduction() -> Any:
     except ValueError:
         abort(400)
     try:
-        introduction = introductions.introduce(
-            current_user,
-            listing_id=listing_id,
-            buyer_org_id=buyer_org_id,
-            need_id=need_id,
-            note=form.get("note", ""),
-            now=now(),
-        )
+        with unit_of_work():
+            introduction = introductions.introduce(
+                current_user,
+                listing_id=listing_id,
+                buyer_org_id=buyer_org_id,
+                need_id=need_id,
+                note=form.get("note", ""),
+                now=now(),
+            )
     except DomainError as error:
         return _render_introduction_form(form, domain_errors(error), int(error.status))
     flash(_("Introduction sent. Both parties are asked to accept it."), "success")
@@ -108,9 +110,10 @@ def introduction(introduction_id: int) -> str:
 def answer_introduction(introduction_id: int, answer: str) -> Response:
     """A party accepts or declines an introduction; both accepting opens the thread."""
     try:
-        item = introductions.respond_to_introduction(
-            current_user, introduction_id, accept=answer == "accept", now=now()
-        )
+        with unit_of_work():
+            item = introductions.respond_to_introduction(
+                current_user, introduction_id, accept=answer == "accept", now=now()
+            )
     except DomainError as error:
         flash(error.text(_), "danger")
         return redirect(url_for("brokers.introduction", introduction_id=introduction_id))

@@ -20,6 +20,7 @@ from core.clock import as_utc, now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors, parse_form
 from core.i18n import current_locale
+from core.uow import unit_of_work
 from listings import needs as needs_service
 from listings import services as listings
 from listings.need_rules import NeedStatus
@@ -102,7 +103,8 @@ def new_mandate() -> Any:
     if data is None:
         return _render_mandate_form(form, errors, 422)
     try:
-        mandate = mandates.propose_mandate(current_user, data, now=now())
+        with unit_of_work():
+            mandate = mandates.propose_mandate(current_user, data, now=now())
     except DomainError as error:
         return _render_mandate_form(form, _field_on_form(domain_errors(error)), int(error.status))
     flash(_("Mandate proposed. It binds when the other side accepts."), "success")
@@ -169,16 +171,19 @@ def mandate_action(mandate_id: int, action: str) -> Response:
     reason = request.form.get("reason", "")
     try:
         if action == "accept":
-            item = mandates.accept_mandate(current_user, mandate_id, now=now())
+            with unit_of_work():
+                item = mandates.accept_mandate(current_user, mandate_id, now=now())
             if item.status == MandateStatus.ACTIVE:
                 flash(_("Mandate accepted: it is now in force."), "success")
             else:
                 flash(_("Accepted. The mandate binds when the other side accepts."), "info")
         elif action == "decline":
-            mandates.decline_mandate(current_user, mandate_id, now=now(), reason=reason)
+            with unit_of_work():
+                mandates.decline_mandate(current_user, mandate_id, now=now(), reason=reason)
             flash(_("The proposal is closed."), "info")
         else:
-            item = mandates.terminate_mandate(current_user, mandate_id, reason, now=now())
+            with unit_of_work():
+                item = mandates.terminate_mandate(current_user, mandate_id, reason, now=now())
             flash(
                 _(
                     "Notice given: the mandate stays in force until %(day)s.",

@@ -145,10 +145,12 @@ def decide_broker(broker_id: int, decision: str) -> Response:
     reason = request.form.get("reason", "")
     try:
         if decision == "accredit":
-            broker_services.accredit(current_user, broker_id, now=now(), note=reason)
+            with unit_of_work():
+                broker_services.accredit(current_user, broker_id, now=now(), note=reason)
             flash(_("Broker accredited."), "success")
         else:
-            broker_services.refuse(current_user, broker_id, reason, now=now())
+            with unit_of_work():
+                broker_services.refuse(current_user, broker_id, reason, now=now())
             flash(_("Application refused; the applicant reads your reason."), "info")
     except DomainError as error:
         flash(error.text(_), "danger")

@@ -38,35 +38,38 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
     """A university's auction won by an enterprise whose bank deposit is applied to the price."""
     start = clock()
     with app.app_context():
-        reviewer = create_platform_user(
-            "payments@e2e.test", "Payments reviewer", PASSWORD, now=start
-        )
-        seller = factories.seller(start, reviewer=reviewer, name="江城工业大学")
-        listing = factories.listing(
-            seller,
-            start,
-            status=ListingStatus.PUBLISHED,
-            reviewer=reviewer,
-            folder=Path(app.config["UPLOAD_FOLDER"]) / "evidence",
-        )
-        buyer = factories.seller(
-            start, reviewer=reviewer, kind=OrganisationKind.ENTERPRISE, name="Riverside Pumps Ltd."
-        )
-        auction = services.create_auction(
-            seller,
-            listing.id,
-            services.AuctionInput(
-                starting_price_minor=10_000_000,
-                increment_minor=100_000,
-                starts_at=start,
-                ends_at=start + timedelta(hours=30),
-                reserve_price_minor=None,
-                deposit_bps=1000,
-            ),
-            now=start,
-        )
-        deposit = services.join_auction(buyer, auction.id, now=start)
-        with unit_of_work():
+        with unit_of_work(writer=True):  # committed: the browser's server reads it
+            reviewer = create_platform_user(
+                "payments@e2e.test", "Payments reviewer", PASSWORD, now=start
+            )
+            seller = factories.seller(start, reviewer=reviewer, name="江城工业大学")
+            listing = factories.listing(
+                seller,
+                start,
+                status=ListingStatus.PUBLISHED,
+                reviewer=reviewer,
+                folder=Path(app.config["UPLOAD_FOLDER"]) / "evidence",
+            )
+            buyer = factories.seller(
+                start,
+                reviewer=reviewer,
+                kind=OrganisationKind.ENTERPRISE,
+                name="Riverside Pumps Ltd.",
+            )
+            auction = services.create_auction(
+                seller,
+                listing.id,
+                services.AuctionInput(
+                    starting_price_minor=10_000_000,
+                    increment_minor=100_000,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=30),
+                    reserve_price_minor=None,
+                    deposit_bps=1000,
+                ),
+                now=start,
+            )
+            deposit = services.join_auction(buyer, auction.id, now=start)
             deposits.submit_receipt(
                 buyer,
                 deposit.id,
@@ -78,11 +81,11 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
                 now=start,
             )
             deposits.confirm_deposit(reviewer, deposit.id, now=start)
-        bidding.place_bid(buyer, auction.id, 10_000_000, now=start)
-        assert closing.close_auction(auction.id, now=clock.advance(hours=31))
-        deal_id = db.session.scalar(
-            select(Deal.id).where(Deal.source_type == "auction", Deal.source_id == auction.id)
-        )
+            bidding.place_bid(buyer, auction.id, 10_000_000, now=start)
+            assert closing.close_auction(auction.id, now=clock.advance(hours=31))
+            deal_id = db.session.scalar(
+                select(Deal.id).where(Deal.source_type == "auction", Deal.source_id == auction.id)
+            )
         emails = (buyer.email, reviewer.email)
         db.session.remove()
     assert deal_id is not None

@@ -49,9 +49,9 @@ class Market:
 
 
 def hold_deposit(user: User, auction_id: int, reviewer: User, folder: Path, now: datetime) -> None:
-    """Lodge, upload a receipt and have a reviewer confirm the deposit."""
-    deposit = services.join_auction(user, auction_id, now=now)
+    """Lodge, upload a receipt and have a reviewer confirm the deposit (committed)."""
     with unit_of_work():
+        deposit = services.join_auction(user, auction_id, now=now)
         deposits.submit_receipt(
             user,
             deposit.id,
@@ -73,25 +73,26 @@ def make_market(
     reserve: int | None = None,
     starts_in: timedelta = timedelta(0),
 ) -> Market:
-    """A published listing of a university, auctioned now for `hours`."""
+    """A published listing of a university, auctioned now for `hours` (committed)."""
     reviewer = factories.platform_reviewer(now)
     seller = factories.seller(now, reviewer=reviewer)
     listing = factories.listing(
         seller, now, status=ListingStatus.PUBLISHED, folder=upload_folder, reviewer=reviewer
     )
-    auction = services.create_auction(
-        seller,
-        listing.id,
-        services.AuctionInput(
-            starting_price_minor=START,
-            increment_minor=INC,
-            starts_at=now + starts_in,
-            ends_at=now + starts_in + timedelta(hours=hours),
-            reserve_price_minor=reserve,
-            deposit_bps=1000,
-        ),
-        now=now,
-    )
+    with unit_of_work():
+        auction = services.create_auction(
+            seller,
+            listing.id,
+            services.AuctionInput(
+                starting_price_minor=START,
+                increment_minor=INC,
+                starts_at=now + starts_in,
+                ends_at=now + starts_in + timedelta(hours=hours),
+                reserve_price_minor=reserve,
+                deposit_bps=1000,
+            ),
+            now=now,
+        )
     return Market(seller, reviewer, listing, auction, upload_folder.parent / "deposits", now)
 
 

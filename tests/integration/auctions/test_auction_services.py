@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts.models import OrganisationKind
-from auctions import bidding, closing, queries, services
+from auctions import bidding, closing, jobs, queries, services
 from auctions.models import Auction, AuctionStatus, Bid, ProxyBid
 from core.audit.models import AuditEntry
 from core.clock import as_utc
@@ -317,8 +317,8 @@ def test_close_sells_to_the_winner_and_settles_deposits(market: Market, clock) -
     bidding.place_bid(alpha, market.auction.id, START, now=clock())
     bidding.place_bid(beta, market.auction.id, START + INC, now=clock())
     clock.current = as_utc(market.auction.ends_at) + timedelta(seconds=1)
-    assert closing.close_due(now=clock()) == 1
-    assert closing.close_due(now=clock()) == 0
+    assert jobs.close_due(now=clock()) == 1
+    assert jobs.close_due(now=clock()) == 0
     auction = db.session.get(Auction, market.auction.id)
     assert auction.status == AuctionStatus.CLOSED and auction.closed_at is not None
     deal = db.session.scalars(select(Deal)).one()
@@ -365,19 +365,22 @@ def test_reserve_not_met_fails_and_names_the_highest_bidder(
 
 def test_no_bids_fails_and_frees_the_listing(market: Market, clock) -> None:
     clock.current = as_utc(market.auction.ends_at)
-    assert closing.close_due(now=clock()) == 1
+    assert jobs.close_due(now=clock()) == 1
     auction = db.session.get(Auction, market.auction.id)
     assert auction.status == AuctionStatus.FAILED and queries.highest_bidder_org_id(auction) is None
     assert listings.get_listing(market.listing.id).sale_state == SaleState.AVAILABLE
 
 
-def test_bid_on_an_ended_auction_closes_it_lazily_and_is_refused(market: Market, clock) -> None:
+def test_bid_on_an_ended_auction_is_refused_and_the_caller_closes_it(market: Market, clock) -> None:
     alpha, beta = market.bidder(), market.bidder()
     bidding.place_bid(alpha, market.auction.id, START, now=clock())
     clock.current = as_utc(market.auction.ends_at) + timedelta(minutes=1)
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(bidding.AuctionDue) as caught:
         bidding.place_bid(beta, market.auction.id, START + INC, now=clock())
     assert caught.value.code == "auction_not_running"
+    assert caught.value.auction_id == market.auction.id
+    assert db.session.get(Auction, market.auction.id).status == AuctionStatus.RUNNING
+    assert closing.close_auction(market.auction.id, now=clock())  # the caller's second step
     assert db.session.get(Auction, market.auction.id).status == AuctionStatus.CLOSED
     assert bid_rows(market.auction.id) == [(alpha.organisation_id, START, False)]
     with pytest.raises(DomainError) as closed:
@@ -389,7 +392,7 @@ def test_winner_who_does_not_sign_forfeits_the_deposit(market: Market, clock) ->
     alpha = market.bidder()
     bidding.place_bid(alpha, market.auction.id, START, now=clock())
     clock.current = as_utc(market.auction.ends_at)
-    closing.close_due(now=clock())
+    jobs.close_due(now=clock())
     deal = db.session.scalars(select(Deal)).one()
     deals.cancel(market.reviewer, deal.id, "买方未签约", now=clock(), winner_did_not_sign=True)
     deposit = deposits.deposit_of("auction", market.auction.id, alpha.organisation_id)
@@ -402,7 +405,7 @@ def test_deal_cancelled_otherwise_releases_the_applied_deposit(market: Market, c
     alpha = market.bidder()
     bidding.place_bid(alpha, market.auction.id, START, now=clock())
     clock.current = as_utc(market.auction.ends_at)
-    closing.close_due(now=clock())
+    jobs.close_due(now=clock())
     deal = db.session.scalars(select(Deal)).one()
     deals.cancel(market.seller, deal.id, "双方协商解除", now=clock())
     deposit = deposits.deposit_of("auction", market.auction.id, alpha.organisation_id)

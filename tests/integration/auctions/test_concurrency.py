@@ -18,11 +18,12 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from accounts.models import User
-from auctions import bidding, closing, queries
+from auctions import bidding, closing, jobs, queries
 from auctions.models import Auction, AuctionStatus, Bid
 from core.audit.models import AuditEntry
 from core.domain import DomainError
 from core.extensions import db
+from core.uow import unit_of_work
 from deals.models import Deal
 
 from .conftest import INC, START, make_market
@@ -60,9 +61,10 @@ def test_many_threads_bidding_lose_no_bid_and_pick_one_winner(committing_app: Fl
     app = committing_app
     upload = Path(app.config["UPLOAD_FOLDER"]) / "evidence"
     with app.app_context():
-        market = make_market(NOW, upload, hours=24)
-        bidders = [market.bidder().id for _ in range(10)]
-        auction_id = market.auction.id
+        with unit_of_work():
+            market = make_market(NOW, upload, hours=24)
+            bidders = [market.bidder().id for _ in range(10)]
+            auction_id = market.auction.id
         db.session.remove()
 
     rounds = 12
@@ -78,9 +80,9 @@ def test_many_threads_bidding_lose_no_bid_and_pick_one_winner(committing_app: Fl
             amount = snapshot["minimum_next_bid_minor"] + rng.randrange(2) * INC
             maximum = amount + rng.randrange(1, 8) * INC if rng.random() < 0.3 else None
             try:
-                result = bidding.place_bid(user, auction_id, amount, max_minor=maximum, now=at)
+                with unit_of_work(writer=True):
+                    result = bidding.place_bid(user, auction_id, amount, max_minor=maximum, now=at)
             except DomainError:
-                db.session.rollback()
                 continue
             written += [(b.id, b.bidder_org_id, b.amount_minor) for b in result.bids]
         return written
@@ -107,7 +109,7 @@ def test_many_threads_bidding_lose_no_bid_and_pick_one_winner(committing_app: Fl
         close_at = queries.state_of(auction).ends_at + timedelta(seconds=1)
         db.session.remove()
 
-    closed = run_threads(app, 4, lambda i: closing.close_due(now=close_at))
+    closed = run_threads(app, 4, lambda i: jobs.close_due(now=close_at))
     with app.app_context():
         assert sum(closed) == 1
         deals = db.session.scalars(
@@ -122,16 +124,17 @@ def test_two_workers_closing_at_once_close_each_auction_once(committing_app: Fla
     app = committing_app
     upload = Path(app.config["UPLOAD_FOLDER"]) / "evidence"
     with app.app_context():
-        ids = []
-        for n in range(5):
-            market = make_market(NOW, upload, hours=24)
-            if n % 2 == 0:
-                bidding.place_bid(market.bidder(), market.auction.id, START, now=NOW)
-            ids.append(market.auction.id)
+        with unit_of_work(writer=True):
+            ids = []
+            for n in range(5):
+                market = make_market(NOW, upload, hours=24)
+                if n % 2 == 0:
+                    bidding.place_bid(market.bidder(), market.auction.id, START, now=NOW)
+                ids.append(market.auction.id)
         db.session.remove()
     due = NOW + timedelta(hours=24, seconds=1)
 
-    closed = run_threads(app, 2, lambda i: closing.close_due(now=due))
+    closed = run_threads(app, 2, lambda i: jobs.close_due(now=due))
 
     with app.app_context():
         assert sum(closed) == 5

@@ -19,6 +19,7 @@ from auctions.models import Auction, Bid
 from core.audit.models import AuditEntry
 from core.clock import as_utc
 from core.extensions import db
+from core.uow import unit_of_work
 from tests import factories
 
 from .conftest import INC, START, Market, make_market
@@ -112,9 +113,10 @@ def race(committing_app: Flask) -> Iterator[tuple[Flask, int, list[int]]]:
         if not on_postgresql():
             pytest.skip("on SQLite the write lock is taken before the read: no race to lose")
         upload = Path(committing_app.config["UPLOAD_FOLDER"]) / "evidence"
-        market = make_market(NOW, upload, hours=24)
-        bidders = [market.bidder().id for _ in range(3)]
-        auction_id = market.auction.id
+        with unit_of_work():
+            market = make_market(NOW, upload, hours=24)
+            bidders = [market.bidder().id for _ in range(3)]
+            auction_id = market.auction.id
         db.session.remove()
     yield committing_app, auction_id, bidders
 
@@ -129,7 +131,8 @@ def slip_in_a_bid_before_the_write(
 
     def competitor() -> None:
         with app.app_context():
-            bidding.place_bid(db.session.get(User, user_id), auction_id, amount, now=NOW)
+            with unit_of_work(writer=True):
+                bidding.place_bid(db.session.get(User, user_id), auction_id, amount, now=NOW)
             db.session.remove()
 
     def decide_then_lose_the_race(*args: Any, **kwargs: Any) -> Any:
@@ -169,7 +172,7 @@ def test_a_plain_bid_that_lost_the_race_is_refused_on_the_fresh_price(
     calls = slip_in_a_bid_before_the_write(monkeypatch, app, auction_id, fast, START + INC)
     with app.app_context():
         user = db.session.get(User, slow)
-        with pytest.raises(rules.BidBelowMinimum) as refused:
+        with pytest.raises(rules.BidBelowMinimum) as refused, unit_of_work(writer=True):
             bidding.place_bid(user, auction_id, START, now=NOW)
         assert refused.value.minimum_minor == START + 2 * INC
         assert len(calls) == 2  # decided again on the fresh read, and refused
@@ -187,7 +190,8 @@ def test_a_bid_with_a_maximum_that_lost_the_race_is_lifted_and_kept(
     calls = slip_in_a_bid_before_the_write(monkeypatch, app, auction_id, fast, START + INC)
     with app.app_context():
         user = db.session.get(User, slow)
-        result = bidding.place_bid(user, auction_id, START, max_minor=START + 5 * INC, now=NOW)
+        with unit_of_work(writer=True):
+            result = bidding.place_bid(user, auction_id, START, max_minor=START + 5 * INC, now=NOW)
         assert len(calls) == 2  # decided again on the fresh read
         assert result.leading and [b.amount_minor for b in result.bids] == [START + 2 * INC]
         bids, auction, audits = ledger(auction_id)
@@ -221,7 +225,9 @@ def test_a_bid_that_keeps_losing_the_race_is_decided_under_the_row_lock(
 
             def rival() -> None:
                 with app.app_context():
-                    bidding.place_bid(db.session.get(User, user_id), auction_id, amount, now=NOW)
+                    with unit_of_work(writer=True):
+                        user = db.session.get(User, user_id)
+                        bidding.place_bid(user, auction_id, amount, now=NOW)
                     db.session.remove()
 
             thread = threading.Thread(target=rival)
@@ -232,7 +238,8 @@ def test_a_bid_that_keeps_losing_the_race_is_decided_under_the_row_lock(
     monkeypatch.setattr(bidding, "_decide", decide_and_lose_each_optimistic_race)
     with app.app_context():
         user = db.session.get(User, slow)
-        result = bidding.place_bid(user, auction_id, START, max_minor=START + 9 * INC, now=NOW)
+        with unit_of_work(writer=True):
+            result = bidding.place_bid(user, auction_id, START, max_minor=START + 9 * INC, now=NOW)
         assert len(calls) == bidding.OPTIMISTIC_ATTEMPTS + 1
         assert result.leading and result.current_price_minor == START + 2 * INC
         bids, auction, audits = ledger(auction_id)

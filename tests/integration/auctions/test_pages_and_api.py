@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from auctions import bidding, closing
+from auctions import bidding, jobs
 from auctions.models import Auction, AuctionStatus, Bid
 from core.clock import as_utc
 from core.extensions import db
@@ -164,6 +164,8 @@ def test_bid_form_errors_are_clear_and_change_nothing(
     assert closed.status_code == 409
     assert "This auction has ended; no more bids are taken." in closed.get_data(as_text=True)
     assert bid_count(market.auction.id) == 1
+    db.session.expire_all()
+    assert db.session.get(Auction, market.auction.id).status == AuctionStatus.CLOSED
 
 
 def test_bid_form_in_chinese(client: FlaskClient, market: Market) -> None:
@@ -231,7 +233,7 @@ def test_failed_auction_tells_the_seller_who_bid_highest(
     bidder = market.bidder(name="宁波某某科技有限公司")
     bidding.place_bid(bidder, market.auction.id, START, now=clock())
     clock.current = as_utc(market.auction.ends_at)
-    closing.close_due(now=clock())
+    jobs.close_due(now=clock())
     sign_in(client, market.seller.email)
     page = client.get(f"/auctions/{market.auction.id}", headers=EN).get_data(as_text=True)
     assert "The reserve price was not met." in page and "宁波某某科技有限公司" in page
@@ -300,6 +302,12 @@ def test_api_bid_with_a_token(client: FlaskClient, market: Market, clock) -> Non
     }
     seller = client.post(url, json={"amount_minor": START + 5 * INC}, headers=seller_token)
     assert seller.status_code == 403 and seller.get_json()["code"] == "seller_cannot_bid"
+    assert bid_count(market.auction.id) == 3
+    clock.current = as_utc(market.auction.ends_at)
+    late = client.post(url, json={"amount_minor": START + 5 * INC}, headers=token_b)
+    assert late.status_code == 409 and late.get_json()["code"] == "auction_not_running"
+    db.session.expire_all()
+    assert db.session.get(Auction, market.auction.id).status == AuctionStatus.CLOSED
     assert bid_count(market.auction.id) == 3
 
 

@@ -15,6 +15,7 @@ from accounts.models import User
 from brokers.models import Broker, Mandate
 from brokers.rules import CommissionKind, MandateSide, Payer
 from brokers.services import mandates, shared
+from core.uow import unit_of_work
 from listings.models import Listing, TechNeed
 from listings.rules import ListingStatus
 from tests import factories
@@ -72,14 +73,15 @@ def mandate_input(m: Market, now: datetime, **overrides: Any) -> mandates.Mandat
 
 @pytest.fixture
 def bound_mandate(market: Market, clock) -> Callable[..., Mandate]:
-    """The seller proposes and the broker accepts: a mandate in force."""
+    """The seller proposes and the broker accepts: a mandate in force (committed)."""
 
     def make(**overrides: Any) -> Mandate:
         proposer = market.buyer if overrides.get("side") == MandateSide.BUYER else market.seller
-        mandate = mandates.propose_mandate(
-            proposer, mandate_input(market, clock(), **overrides), now=clock()
-        )
-        return mandates.accept_mandate(market.broker_user, mandate.id, now=clock())
+        with unit_of_work():
+            mandate = mandates.propose_mandate(
+                proposer, mandate_input(market, clock(), **overrides), now=clock()
+            )
+            return mandates.accept_mandate(market.broker_user, mandate.id, now=clock())
 
     return make
 

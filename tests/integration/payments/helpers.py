@@ -70,10 +70,10 @@ class AuctionMarket:
 
     def bidder(self, *, name: str | None = None) -> User:
         """A verified enterprise that has joined the auction (deposit required, not paid)."""
+        user = factories.seller(
+            self.now, reviewer=self.reviewer, kind=OrganisationKind.ENTERPRISE, name=name
+        )
         with unit_of_work():
-            user = factories.seller(
-                self.now, reviewer=self.reviewer, kind=OrganisationKind.ENTERPRISE, name=name
-            )
             services.join_auction(user, self.auction.id, now=self.now)
         return user
 
@@ -101,13 +101,13 @@ class AuctionMarket:
 
 
 def make_auction(now: datetime, upload_folder: Path, *, hours: float = 48) -> AuctionMarket:
-    """A published listing of a university, auctioned now for `hours` (deposit 10 %; committed)."""
+    """A published listing of a university, auctioned now for `hours` (deposit 10 %)."""
+    reviewer = factories.platform_reviewer(now)
+    seller = factories.seller(now, reviewer=reviewer)
+    listing = factories.listing(
+        seller, now, status=ListingStatus.PUBLISHED, folder=upload_folder, reviewer=reviewer
+    )
     with unit_of_work():
-        reviewer = factories.platform_reviewer(now)
-        seller = factories.seller(now, reviewer=reviewer)
-        listing = factories.listing(
-            seller, now, status=ListingStatus.PUBLISHED, folder=upload_folder, reviewer=reviewer
-        )
         auction = services.create_auction(
             seller,
             listing.id,

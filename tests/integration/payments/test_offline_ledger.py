@@ -26,7 +26,8 @@ PRICE = START + 2 * 50_000  # the winner's bid
 
 
 def _close(m: AuctionMarket, clock) -> Deal:
-    assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
+    with unit_of_work(writer=True):  # as the sweep closes it: committed
+        assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
     deal = db.session.scalar(
         select(Deal).where(Deal.source_type == "auction", Deal.source_id == m.auction.id)
     )

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from auctions import bidding, closing
 from core.extensions import db
+from core.uow import unit_of_work
 from deals.models import Deal
 from payments import queries
 from payments.models import Payment
@@ -25,7 +26,8 @@ def _deal(m: AuctionMarket, clock):
     winner = m.bidder(name="页面测试买方公司")
     m.pay_deposit_by_bank(winner)
     bidding.place_bid(winner, m.auction.id, START, now=clock())
-    assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
+    with unit_of_work(writer=True):  # as the sweep closes it: committed
+        assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
     deal = db.session.scalar(
         select(Deal).where(Deal.source_type == "auction", Deal.source_id == m.auction.id)
     )

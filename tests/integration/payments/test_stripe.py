@@ -66,7 +66,8 @@ def _postings(kind: EntryKind) -> int:
 
 
 def _close(m: AuctionMarket, clock) -> Deal:
-    assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
+    with unit_of_work(writer=True):  # as the sweep closes it: committed
+        assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
     deal = db.session.scalar(
         select(Deal).where(Deal.source_type == "auction", Deal.source_id == m.auction.id)
     )
@@ -292,7 +293,8 @@ def test_a_deposit_for_a_long_sale_is_charged_and_refunded_to_a_loser(
         payments[user.id] = payment
         assert ledger.deposit_source(m.deposit_of(user).id) == Account.STRIPE_BALANCE
     bidding.place_bid(winner, m.auction.id, START, now=clock())
-    assert closing.close_auction(m.auction.id, now=clock.advance(days=11))
+    with unit_of_work(writer=True):  # as the sweep closes it: committed
+        assert closing.close_auction(m.auction.id, now=clock.advance(days=11))
     stripe_channel.run_pending(now=clock())
     (refund,) = s.http.sent("v1/refunds")
     assert _form(refund)["payment_intent"] == ["pi_b"]

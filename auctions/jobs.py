@@ -1,0 +1,50 @@
+"""Jobs of auctions: the sweep that closes due auctions, one unit of work per auction.
+
+A job is a boundary, like a view or a CLI command: it opens the units of work the
+services run in. The cron command (`flask auctions close-due`) runs the sweep, and
+the list pages run a bounded one to close lazily until the job runner takes it over.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from auctions import closing
+from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
+from core.uow import unit_of_work
+
+log = logging.getLogger(__name__)
+
+
+def close_due(
+    *, now: datetime, settings: AuctionSettings = DEFAULT_SETTINGS, limit: int | None = None
+) -> int:
+    """Close every auction whose end has passed, each in its own unit of work; how many closed.
+
+    Safe to run from several workers at once: on PostgreSQL each takes the next due
+    auction nobody else holds (SKIP LOCKED); on SQLite the write lock serialises them.
+    One that cannot be closed is logged and skipped, not retried in this run; its unit
+    of work rolls back and the others stand.
+    """
+    closed = 0
+    skipped: set[int] = set()
+    while limit is None or closed < limit:
+        auction_id: int | None = None
+        try:
+            with unit_of_work(writer=True):
+                auction = closing.next_due(now=now, skipped=skipped)
+                if auction is None:
+                    break
+                auction_id = auction.id
+                if not closing.close_locked(auction, now=now, settings=settings):
+                    skipped.add(auction_id)
+                    continue
+        except Exception:
+            if auction_id is None:
+                raise
+            log.exception("auction %s could not be closed", auction_id)
+            skipped.add(auction_id)
+            continue
+        closed += 1
+    return closed

@@ -45,6 +45,9 @@ class Config:
     ELASTICSEARCH_REPLICAS: int = _env_int("ELASTICSEARCH_REPLICAS", 0)
     ELASTICSEARCH_TIMEOUT: float = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
     ELASTICSEARCH_MAX_RETRIES: int = _env_int("ELASTICSEARCH_MAX_RETRIES", 1)
+    # GET and HEAD never write (core.uow): a request that does, outside the documented
+    # exceptions, fails under TESTING and is logged as an error otherwise.
+    CHECK_GET_WRITES: bool = os.environ.get("CHECK_GET_WRITES", "1") != "0"
     UPLOAD_FOLDER: str = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     # Evidence documents: PDF and images, 10 MiB each (a scanned certificate fits).
     MAX_EVIDENCE_BYTES: int = _env_int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)

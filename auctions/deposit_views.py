@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import mimetypes
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from accounts.services import get_organisation
 from auctions import queries

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from accounts.models import User
 from accounts.services import get_organisation
@@ -218,7 +218,7 @@ def submit_deposit_receipt(
     actor: User,
     auction_id: int,
     *,
-    stream: BinaryIO,
+    stream: IO[bytes],
     filename: str,
     bank_reference: str,
     folder: Path,

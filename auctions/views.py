@@ -26,7 +26,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -39,6 +38,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
 
 from auctions import bidding, closing, jobs, queries, services, term_rules
 from auctions.schemas import (
@@ -258,7 +258,7 @@ def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         errors["file"] = [_("Choose a file to upload.")]
-    if errors or data is None:
+    if errors or data is None or upload is None or not upload.filename:
         return _room(auction_id, errors=errors, status=422)
     try:
         with unit_of_work():

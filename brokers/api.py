@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_smorest import Blueprint
 
-from accounts.auth import api_reader, api_writer, require_token_for_writes
+from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
 from brokers.models import Broker
 from brokers.schemas import (
     ApplicationInSchema,
@@ -37,7 +37,6 @@ blp = Blueprint(
     __name__,
     description="Technology brokers (技术经纪人): accreditation, mandates, introductions",
 )
-_TOKEN = [{"bearerAuth": []}]
 
 
 blp.before_request(require_token_for_writes)
@@ -87,7 +86,7 @@ def profile(broker_id: int) -> Any:
 @blp.response(201, BrokerOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema, description="No verified organisation")
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def apply(data: accreditation.Application) -> Any:
     """Apply (or apply again) for accreditation; a reviewer decides."""
     with unit_of_work():
@@ -105,7 +104,7 @@ def apply(data: accreditation.Application) -> Any:
 @blp.response(200, BrokerOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema, description="Not a reviewer")
 @blp.alt_response(409, schema=DomainErrorSchema, description="Already decided")
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
     """A reviewer accredits (with a note) or refuses (with a reason) an application."""
     with unit_of_work():
@@ -122,7 +121,7 @@ def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
 @blp.alt_response(403, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema, description="Exclusivity, broker not accredited")
 @blp.alt_response(422, schema=DomainErrorSchema, description="Terms; above_statutory_cap")
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def propose_mandate(data: mandates.MandateInput) -> Any:
     """Propose a mandate (the principal or the broker); it binds when the other side accepts.
 
@@ -147,7 +146,7 @@ def get_mandate(mandate_id: int) -> Any:
 @blp.alt_response(404, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
 @blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
     """Accept or decline (withdraw) a proposal, or end a mandate by notice (reason required)."""
     with unit_of_work():
@@ -165,7 +164,7 @@ def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
 @blp.response(201, IntroductionOutSchema)
 @blp.alt_response(403, schema=DomainErrorSchema, description="No mandate in force")
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def introduce(data: dict[str, Any]) -> Any:
     """Introduce a buyer (buyer_org_id) to a listing, or a listing's seller to a need (need_id)."""
     with unit_of_work():
@@ -184,7 +183,7 @@ def get_introduction(introduction_id: int) -> Any:
 @blp.response(200, IntroductionOutSchema)
 @blp.alt_response(404, schema=DomainErrorSchema)
 @blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(security=_TOKEN)
+@blp.doc(**BEARER_TOKEN)
 def answer_introduction(introduction_id: int, answer: str) -> Any:
     """A party accepts or declines; when both accept, a negotiation opens (negotiation_id)."""
     with unit_of_work():

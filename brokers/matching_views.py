@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,7 +21,8 @@ def _introduction_url(**args: int) -> str | None:
     """The brokers' introduction form for these parties, once that page exists."""
     if INTRODUCTION_ENDPOINT not in current_app.view_functions:
         return None
-    return url_for(INTRODUCTION_ENDPOINT, **args)
+    values: dict[str, Any] = dict(args)
+    return url_for(INTRODUCTION_ENDPOINT, **values)
 
 
 @bp.get("/needs/<int:need_id>/matches")

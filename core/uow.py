@@ -172,7 +172,7 @@ def _check_request(response: Response) -> Response:
         problems.append("wrote outside a unit of work (the writes are rolled back)")
     view = current_app.view_functions.get(request.endpoint or "")
     if (
-        current_app.config.get("CHECK_GET_WRITES", False)
+        current_app.config.get("CHECK_GET_WRITES", True)
         and request.method in SAFE_METHODS
         and g.get("request_wrote")
         and not getattr(view, "writes_on_get", None)

@@ -5,7 +5,7 @@ The negotiation pages are in `trading.negotiation_views`, attached to this bluep
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO, cast
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -264,7 +264,7 @@ def upload_receipt(sale_id: int) -> Response | tuple[str, int]:
             deposits.submit_receipt(
                 current_user,
                 deposit.id,
-                stream=cast(BinaryIO, upload.stream),
+                stream=upload.stream,
                 filename=upload.filename,
                 bank_reference=request.form.get("bank_reference", ""),
                 folder=deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"]),

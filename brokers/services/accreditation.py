@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from sqlalchemy import select
 
@@ -161,7 +161,7 @@ def add_document(
     actor: User,
     *,
     kind: str,
-    stream: BinaryIO,
+    stream: IO[bytes],
     filename: str,
     folder: Path,
     max_bytes: int,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from brokers.rules import BrokerLevel
 from brokers.schemas import ApplicationFormSchema
 from brokers.services import accreditation, shared
+from brokers.services.accreditation import Application
 from brokers.views.blueprint import LANGUAGE, bp, expiry_warning_days, upload_folder
 from core.clock import now
 from core.domain import DomainError
@@ -55,7 +56,7 @@ def apply() -> Any:
                 "bio": broker.bio or "",
             }
         return _render_apply(form)
-    form = request.form.to_dict()
+    form = dict(request.form.to_dict())
     form["expertise_fields"] = request.form.getlist("expertise_fields")
     form["languages"] = request.form.getlist("languages")
     data, errors = parse_form(ApplicationFormSchema())
@@ -64,7 +65,9 @@ def apply() -> Any:
         return _render_apply(form, errors, 422)
     try:
         with unit_of_work():
-            accreditation.apply(current_user, data, now=now(), warning_days=expiry_warning_days())
+            accreditation.apply(
+                current_user, cast(Application, data), now=now(), warning_days=expiry_warning_days()
+            )
         if upload is not None and upload.filename:
             with unit_of_work():  # the application stands even if its document is refused
                 accreditation.add_document(

@@ -114,6 +114,7 @@ def matches_url(kind: str, object_id: int) -> str:
         else ("matching.need_matches", "need_id")
     )
     try:
-        return url_for(endpoint, **{arg: object_id})
+        values: dict[str, Any] = {arg: object_id}
+        return url_for(endpoint, **values)
     except BuildError:
         return f"/{'listings' if kind == 'listing' else 'needs'}/{object_id}/matches"

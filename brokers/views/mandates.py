@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +14,7 @@ from brokers.models import Mandate
 from brokers.rules import CommissionKind, MandateStatus
 from brokers.schemas import MandateFormSchema, last_day
 from brokers.services import introductions, mandates, profiles, shared
+from brokers.services.mandates import MandateInput
 from brokers.views.blueprint import bp, display_timezone, matches_url
 from core.audit.services import history
 from core.clock import as_utc, now
@@ -104,7 +105,7 @@ def new_mandate() -> Any:
         return _render_mandate_form(form, errors, 422)
     try:
         with unit_of_work():
-            mandate = mandates.propose_mandate(current_user, data, now=now())
+            mandate = mandates.propose_mandate(current_user, cast(MandateInput, data), now=now())
     except DomainError as error:
         return _render_mandate_form(form, _field_on_form(domain_errors(error)), int(error.status))
     flash(_("Mandate proposed. It binds when the other side accepts."), "success")

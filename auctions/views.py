@@ -50,7 +50,7 @@ from auctions.schemas import (
 from auctions.settings import AuctionSettings, settings_from_config
 from core.clock import now
 from core.domain import DomainError, ValidationFailed
-from core.forms import FieldErrors, domain_errors, flatten_errors, parse_form
+from core.forms import FieldErrors, attempt, domain_errors, flatten_errors, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
 from core.uow import unit_of_work, writes_on_get
@@ -240,13 +240,11 @@ def bid(auction_id: int) -> Response | tuple[str, int]:
 @login_required
 def join(auction_id: int) -> Response:
     """Take part: the deposit this organisation owes is put on the ledger."""
-    try:
-        with unit_of_work():
-            services.join_auction(current_user, auction_id, now=now())
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        flash(_("Transfer the deposit and upload the bank receipt below."), "info")
+    attempt(
+        lambda: services.join_auction(current_user, auction_id, now=now()),
+        success=_("Transfer the deposit and upload the bank receipt below."),
+        category="info",
+    )
     return redirect(url_for("auctions.room", auction_id=auction_id) + "#deposit")
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import request
+from flask import flash, request
 from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError
 
 from core.domain import DomainError
+from core.uow import unit_of_work
 
 FieldErrors = dict[str, list[str]]
+T = TypeVar("T")
 
 
 def parse_form(schema: Schema) -> tuple[dict[str, Any] | None, FieldErrors]:
@@ -39,3 +42,23 @@ def flatten_errors(messages: Any) -> FieldErrors:
 def domain_errors(error: DomainError) -> FieldErrors:
     """A refused use case as form errors: on its field when it names one, else on the form."""
     return {error.field or "_form": [error.text(gettext)]}
+
+
+def attempt(
+    use_case: Callable[[], T], *, success: str | None = None, category: str = "success"
+) -> T | None:
+    """Run a use case in its own unit of work, for a view that redirects afterwards.
+
+    A refusal (DomainError) rolls back and is flashed as an error, and None is
+    returned; otherwise the success message, if any, is flashed and the use case's
+    result returned.
+    """
+    try:
+        with unit_of_work():
+            result = use_case()
+    except DomainError as error:
+        flash(error.text(gettext), "danger")
+        return None
+    if success is not None:
+        flash(success, category)
+    return result

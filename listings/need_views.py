@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from core.audit.services import history
 from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
-from core.forms import FieldErrors, domain_errors, flatten_errors
+from core.forms import FieldErrors, attempt, domain_errors, flatten_errors
 from core.signals import merged_from_signal
 from core.uow import unit_of_work
 from listings import needs
@@ -144,11 +144,8 @@ _ACTIONS = {
 def act(need_id: int, action: str) -> Response:
     """The enterprise closes or withdraws its need."""
     service, message = _ACTIONS[action]
-    try:
-        with unit_of_work():
-            service(current_user, need_id, now=now(), reason=request.form.get("reason", ""))
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        flash(_(message), "success")
+    attempt(
+        lambda: service(current_user, need_id, now=now(), reason=request.form.get("reason", "")),
+        success=_(message),
+    )
     return redirect(url_for("needs.detail", need_id=need_id))

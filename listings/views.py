@@ -23,7 +23,7 @@ from core.audit.services import history
 from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.files import send_document
-from core.forms import FieldErrors, domain_errors
+from core.forms import FieldErrors, attempt, domain_errors
 from core.signals import merged_from_signal
 from core.storage import evidence_path
 from core.uow import unit_of_work, writes_on_get
@@ -224,11 +224,5 @@ _ACTIONS = {
 def act(listing_id: int, action: str) -> Response:
     """The owner moves the listing along its life: submit, publish, withdraw, reopen."""
     service, message = _ACTIONS[action]
-    try:
-        with unit_of_work():
-            service(current_user, listing_id, now=now())
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        flash(_(message), "success")
+    attempt(lambda: service(current_user, listing_id, now=now()), success=_(message))
     return redirect(url_for("listings.detail", listing_id=listing_id))

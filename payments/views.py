@@ -28,7 +28,7 @@ from core.clock import now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.extensions import csrf
 from core.files import send_document
-from core.forms import FieldErrors, domain_errors
+from core.forms import FieldErrors, attempt, domain_errors
 from core.money import from_yuan_text
 from core.storage import evidence_path
 from core.uow import unit_of_work
@@ -327,13 +327,10 @@ def review() -> str:
 @login_required
 def confirm(payment_id: int) -> WerkzeugResponse:
     """The transfer is on the bank statement: the payment is received."""
-    try:
-        with unit_of_work():
-            offline.confirm(current_user, payment_id, now=now())
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        flash(_("Payment confirmed."), "success")
+    attempt(
+        lambda: offline.confirm(current_user, payment_id, now=now()),
+        success=_("Payment confirmed."),
+    )
     return redirect(url_for("payments.review"))
 
 
@@ -341,13 +338,11 @@ def confirm(payment_id: int) -> WerkzeugResponse:
 @login_required
 def reject(payment_id: int) -> WerkzeugResponse:
     """The transfer is not on the statement: the buyer is told why."""
-    try:
-        with unit_of_work():
-            offline.reject(current_user, payment_id, request.form.get("reason", ""), now=now())
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        flash(_("Receipt rejected."), "info")
+    attempt(
+        lambda: offline.reject(current_user, payment_id, request.form.get("reason", ""), now=now()),
+        success=_("Receipt rejected."),
+        category="info",
+    )
     return redirect(url_for("payments.review"))
 
 
@@ -355,15 +350,12 @@ def reject(payment_id: int) -> WerkzeugResponse:
 @login_required
 def payout_paid(payout_id: int) -> WerkzeugResponse:
     """The reviewer made the bank transfer of a payout."""
-    try:
-        with unit_of_work():
-            offline.record_bank_payout(
-                current_user, payout_id, request.form.get("bank_reference", ""), now=now()
-            )
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        flash(_("Payout recorded."), "success")
+    attempt(
+        lambda: offline.record_bank_payout(
+            current_user, payout_id, request.form.get("bank_reference", ""), now=now()
+        ),
+        success=_("Payout recorded."),
+    )
     return redirect(url_for("payments.review"))
 
 

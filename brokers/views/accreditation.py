@@ -17,7 +17,7 @@ from brokers.views.blueprint import LANGUAGE, bp, expiry_warning_days, upload_fo
 from core.clock import now
 from core.domain import DomainError
 from core.files import send_document
-from core.forms import FieldErrors, domain_errors, parse_form
+from core.forms import FieldErrors, attempt, domain_errors, parse_form
 from core.storage import evidence_path
 from core.uow import unit_of_work
 from listings.rules import FIELDS
@@ -93,21 +93,19 @@ def upload_document() -> Response:
     if upload is None or not upload.filename:
         flash(_("Choose a file to upload."), "danger")
         return redirect(url_for("brokers.dashboard"))
-    try:
-        with unit_of_work():
-            accreditation.add_document(
-                current_user,
-                kind=request.form.get("kind", "certificate"),
-                stream=upload.stream,
-                filename=upload.filename,
-                folder=upload_folder(),
-                max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-                now=now(),
-            )
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        flash(_("Document attached."), "success")
+    stream, filename = upload.stream, upload.filename
+    attempt(
+        lambda: accreditation.add_document(
+            current_user,
+            kind=request.form.get("kind", "certificate"),
+            stream=stream,
+            filename=filename,
+            folder=upload_folder(),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
+        ),
+        success=_("Document attached."),
+    )
     return redirect(url_for("brokers.dashboard"))
 
 

@@ -15,9 +15,7 @@ from brokers.services import commissions, ratings, shared
 from brokers.services.commissions import commissions_on_deal
 from brokers.views.blueprint import bp
 from core.clock import now
-from core.domain import DomainError
-from core.forms import parse_form
-from core.uow import unit_of_work
+from core.forms import attempt, parse_form
 from deals.models import Deal
 
 
@@ -60,18 +58,15 @@ def rate(deal_id: int) -> Response:
             for message in messages:
                 flash(message, "danger")
         return redirect(url_for("deals.detail", deal_id=deal_id) + "#brokers")
-    try:
-        with unit_of_work():
-            ratings.rate_broker(
-                current_user,
-                deal_id,
-                data["broker_id"],
-                data["score"],
-                data.get("comment", ""),
-                now=now(),
-            )
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        flash(_("Thank you: your rating is on the broker's profile."), "success")
+    attempt(
+        lambda: ratings.rate_broker(
+            current_user,
+            deal_id,
+            data["broker_id"],
+            data["score"],
+            data.get("comment", ""),
+            now=now(),
+        ),
+        success=_("Thank you: your rating is on the broker's profile."),
+    )
     return redirect(url_for("deals.detail", deal_id=deal_id) + "#brokers")

@@ -13,8 +13,6 @@ from listings.models import Listing
 from listings.signals import listing_page
 from payments.signals import deposit_period_end
 
-_connected = False
-
 
 def on_listing_page(listing: Listing, **_: Any) -> dict[str, Any]:
     """The listing page links the listing's open auction, if any."""
@@ -31,11 +29,7 @@ def on_deposit_period_end(context_type: str, *, context_id: int, **_: Any) -> da
 
 
 def connect() -> None:
-    """Connect the receivers (idempotent)."""
-    global _connected
-    if _connected:
-        return
+    """Connect the receivers (blinker ignores a receiver connected twice)."""
     # weak=False: the module-level functions live as long as the process anyway.
     listing_page.connect(on_listing_page, weak=False)
     deposit_period_end.connect(on_deposit_period_end, weak=False)
-    _connected = True

@@ -13,8 +13,6 @@ from listings.signals import need_page
 from payments import signals as payment_signals
 from payments.rules import Commission, CommissionPayer
 
-_connected = False
-
 
 def on_deal_created(deal: Deal, *, now: datetime, actor_id: int | None = None, **_: Any) -> None:
     """A deal between parties a broker introduced carries the broker's commission.
@@ -43,11 +41,7 @@ def on_need_page(need: TechNeed, *, viewer: Any, now: datetime, **_: Any) -> dic
 
 
 def connect() -> None:
-    """Connect the signal handlers (idempotent)."""
-    global _connected
-    if _connected:
-        return
+    """Connect the receivers (blinker ignores a receiver connected twice)."""
     signals.deal_created.connect(on_deal_created, weak=False)
     payment_signals.deal_commissions.connect(on_deal_commissions, weak=False)
     need_page.connect(on_need_page, weak=False)
-    _connected = True

@@ -15,8 +15,6 @@ from deals import signals
 from deals.models import Deal
 from payments import accruals, deposit_settlement
 
-_connected = False
-
 
 def on_deal_created(deal: Deal, *, now: Any, actor_id: int | None = None, **_: Any) -> None:
     """Post the new deal's accrual (price, fee, commissions)."""
@@ -49,13 +47,9 @@ def on_deal_cancelled(deal: Deal, *, now: Any, actor_id: int | None = None, **_:
 
 
 def connect() -> None:
-    """Connect the receivers (idempotent)."""
-    global _connected
-    if _connected:
-        return
+    """Connect the receivers (blinker ignores a receiver connected twice)."""
     # weak=False: the module-level functions live as long as the process anyway.
     signals.deal_created.connect(on_deal_created, weak=False)
     # Deposits first, then the accrual's reversal: the order the ledger has always seen.
     signals.deal_cancelled.connect(on_deal_cancelled_deposits, weak=False)
     signals.deal_cancelled.connect(on_deal_cancelled, weak=False)
-    _connected = True

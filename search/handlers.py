@@ -9,8 +9,6 @@ from listings.rules import ListingStatus
 from listings.signals import listing_page
 from search.services import similar_listings
 
-_connected = False
-
 
 def on_listing_page(listing: Listing, **_: Any) -> dict[str, Any]:
     """A published listing's page shows the listings most like it."""
@@ -19,9 +17,5 @@ def on_listing_page(listing: Listing, **_: Any) -> dict[str, Any]:
 
 
 def connect() -> None:
-    """Connect the receivers (idempotent)."""
-    global _connected
-    if _connected:
-        return
+    """Connect the receivers (blinker ignores a receiver connected twice)."""
     listing_page.connect(on_listing_page, weak=False)
-    _connected = True

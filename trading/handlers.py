@@ -18,8 +18,6 @@ from payments.signals import deposit_period_end
 from trading import panel
 from trading.models import ListedSale
 
-_connected = False
-
 
 def on_listing_page(listing: Listing, *, viewer: Any, now: datetime, **_: Any) -> dict[str, Any]:
     """The sale panel of a published listing: its listed sale, intents, negotiation.
@@ -48,11 +46,7 @@ def on_deposit_period_end(context_type: str, *, context_id: int, **_: Any) -> da
 
 
 def connect() -> None:
-    """Connect the receivers (idempotent)."""
-    global _connected
-    if _connected:
-        return
+    """Connect the receivers (blinker ignores a receiver connected twice)."""
     # weak=False: the module-level functions live as long as the process anyway.
     listing_page.connect(on_listing_page, weak=False)
     deposit_period_end.connect(on_deposit_period_end, weak=False)
-    _connected = True

@@ -9,8 +9,6 @@ from listings.models import Listing
 from listings.signals import listing_page
 from valuation import queries, services
 
-_connected = False
-
 
 def on_listing_page(listing: Listing, *, viewer: Any, now: datetime, **_: Any) -> dict[str, Any]:
     """The valuation panel: the latest range and the reader's valuation actions."""
@@ -23,9 +21,5 @@ def on_listing_page(listing: Listing, *, viewer: Any, now: datetime, **_: Any) -
 
 
 def connect() -> None:
-    """Connect the receivers (idempotent)."""
-    global _connected
-    if _connected:
-        return
+    """Connect the receivers (blinker ignores a receiver connected twice)."""
     listing_page.connect(on_listing_page, weak=False)
-    _connected = True

@@ -13,10 +13,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
+from hypothesis import settings
 from sqlalchemy import text
 
 from core.extensions import db
 from marketplace import create_app
+
+# Property tests state what holds, not how fast: a per-example deadline only turns a
+# busy CI machine into a flaky failure (speed is measured by bench/, not by tests).
+settings.register_profile("market", deadline=None)
+settings.load_profile("market")
 
 
 @dataclass

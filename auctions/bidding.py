@@ -45,10 +45,11 @@ from typing import Any
 from sqlalchemy import inspect
 
 from accounts.models import User
-from auctions import rules, store
+from auctions import bid_reads, rules, store
 from auctions.audit import audited_fields_of_state
+from auctions.bid_reads import Execute, Standing
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
-from auctions.store import Advance, Execute, Standing
+from auctions.store import Advance
 from core.domain import N_, PermissionDenied
 from core.extensions import db
 
@@ -148,7 +149,7 @@ def _attempt(
     lock: bool,
 ) -> BidResult | None:
     """PostgreSQL: read, decide, write as one compare-and-set; None when the row had changed."""
-    standing = store.read_standing_postgresql(execute, auction_id, user_id, settings, lock=lock)
+    standing = bid_reads.read_standing_postgresql(execute, auction_id, user_id, settings, lock=lock)
     if rules.is_due(standing.state, now):
         raise AuctionDue(auction_id)
     advance = _decide(standing, user_id, amount_minor, max_minor, now)
@@ -215,7 +216,7 @@ def _place_bid_locked(
     """SQLite: under the unit of work's write lock, the same read and decision, the writes."""
     db.session.flush()  # the plain SQL below sees what the unit of work wrote before
     conn = db.session.connection()
-    standing = store.read_standing(conn, auction_id, user_id, settings)
+    standing = bid_reads.read_standing(conn, auction_id, user_id, settings)
     if rules.is_due(standing.state, now):
         raise AuctionDue(auction_id)
     advance = _decide(standing, user_id, amount_minor, max_minor, now)

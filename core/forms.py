@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import IO, Any, TypeVar
 
 from flask import flash, request
 from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError
 
-from core.domain import DomainError
+from core.domain import N_, DomainError, ValidationFailed
 from core.uow import unit_of_work
 
 FieldErrors = dict[str, list[str]]
@@ -62,3 +63,19 @@ def attempt(
     if success is not None:
         flash(success, category)
     return result
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file a form sent: its stream and the name it had on the sender's machine."""
+
+    stream: IO[bytes]
+    filename: str
+
+
+def uploaded_file(field: str = "file") -> UploadedFile:
+    """The file the form sent in `field`; ValidationFailed on that field if none was chosen."""
+    upload = request.files.get(field)
+    if upload is None or not upload.filename:
+        raise ValidationFailed(N_("Choose a file to upload."), field=field)
+    return UploadedFile(upload.stream, upload.filename)

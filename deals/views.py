@@ -27,7 +27,7 @@ from core.audit.services import history
 from core.clock import as_utc, now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.files import send_document
-from core.forms import FieldErrors, domain_errors, parse_form
+from core.forms import FieldErrors, domain_errors, parse_form, uploaded_file
 from core.money import Money
 from core.storage import evidence_path
 from core.uow import unit_of_work
@@ -193,10 +193,8 @@ def cancel(deal_id: int) -> Any:
 @login_required
 def upload_document(deal_id: int) -> WerkzeugResponse:
     """Attach the contract or another document."""
-    upload = request.files.get("file")
     try:
-        if upload is None or not upload.filename:
-            raise ValidationFailed(N_("Choose a file to upload."), field="file")
+        upload = uploaded_file("file")
         with unit_of_work():
             documents.attach_document(
                 current_user,

@@ -23,7 +23,7 @@ from core.audit.services import history
 from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.files import send_document
-from core.forms import FieldErrors, attempt, domain_errors
+from core.forms import FieldErrors, attempt, domain_errors, uploaded_file
 from core.signals import merged_from_signal
 from core.storage import evidence_path
 from core.uow import unit_of_work, writes_on_get
@@ -164,10 +164,8 @@ def edit(listing_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def upload_evidence(listing_id: int) -> Response:
     """Attach an ownership document."""
-    upload = request.files.get("file")
     try:
-        if upload is None or not upload.filename:
-            raise ValidationFailed(_("Choose a file to upload."), field="file")
+        upload = uploaded_file("file")
         with unit_of_work():
             listing_evidence.add_evidence(
                 current_user,

@@ -28,7 +28,7 @@ from core.clock import now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.extensions import csrf
 from core.files import send_document
-from core.forms import FieldErrors, attempt, domain_errors
+from core.forms import FieldErrors, attempt, domain_errors, uploaded_file
 from core.money import from_yuan_text
 from core.storage import evidence_path
 from core.uow import unit_of_work
@@ -140,11 +140,9 @@ def _amount(raw: str, field: str = "amount") -> int:
 @login_required
 def pay_by_bank(deal_id: int) -> Any:
     """The buyer uploads the receipt of its bank transfer; a reviewer will confirm it."""
-    upload = request.files.get("receipt")
     try:
         amount = _amount(request.form.get("amount", ""))
-        if upload is None or not upload.filename:
-            raise ValidationFailed(N_("Choose a file to upload."), field="receipt")
+        upload = uploaded_file("receipt")
         with unit_of_work():
             offline.submit_receipt(
                 current_user,
@@ -250,10 +248,8 @@ def deposit_by_card(deposit_id: int) -> WerkzeugResponse:
 def deposit_by_bank(deposit_id: int) -> Any:
     """Upload the receipt of the deposit's bank transfer."""
     queries.own_deposit(current_user, deposit_id)
-    upload = request.files.get("receipt")
     try:
-        if upload is None or not upload.filename:
-            raise ValidationFailed(N_("Choose a file to upload."), field="receipt")
+        upload = uploaded_file("receipt")
         with unit_of_work():
             deposits.submit_receipt(
                 current_user,

@@ -15,8 +15,8 @@ from werkzeug.wrappers import Response
 from accounts.services import get_organisation
 from auctions.queries import auctions_of_listing
 from core.clock import now
-from core.domain import N_, DomainError, NotFound, ValidationFailed
-from core.forms import FieldErrors, domain_errors, parse_form
+from core.domain import N_, DomainError, NotFound
+from core.forms import FieldErrors, domain_errors, parse_form, uploaded_file
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
 from core.uow import unit_of_work, writes_on_get
@@ -254,12 +254,10 @@ def upload_receipt(sale_id: int) -> Response | tuple[str, int]:
     """Upload the bank-transfer receipt of the deposit; a reviewer confirms it."""
     sale_ = queries.get_sale(sale_id)
     deposit = queries.deposit_of(current_user, sale_)
-    upload = request.files.get("file")
     try:
         if deposit is None:
             raise NotFound(N_("Register your intent first."))
-        if upload is None or not upload.filename:
-            raise ValidationFailed(N_("Choose a file to upload."), field="file")
+        upload = uploaded_file("file")
         with unit_of_work():
             deposits.submit_receipt(
                 current_user,

@@ -48,6 +48,13 @@ class Config:
     # GET and HEAD never write (core.uow): a request that does, outside the documented
     # exceptions, fails under TESTING and is logged as an error otherwise.
     CHECK_GET_WRITES: bool = os.environ.get("CHECK_GET_WRITES", "1") != "0"
+    # The job runner (core/jobs.py, `flask jobs worker`): its queue is Redis when
+    # REDIS_URL is set (several workers on several machines), else a SQLite file.
+    REDIS_URL: str | None = os.environ.get("REDIS_URL")
+    JOBS_QUEUE_NAME: str = os.environ.get("JOBS_QUEUE_NAME", "market")
+    JOBS_SQLITE_PATH: str = os.environ.get("JOBS_SQLITE_PATH", str(INSTANCE_DIR / "jobs.sqlite3"))
+    # Run each queued job at once in the caller's thread (tests; no worker needed).
+    JOBS_IMMEDIATE: bool = os.environ.get("JOBS_IMMEDIATE", "0") == "1"
     UPLOAD_FOLDER: str = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     # Evidence documents: PDF and images, 10 MiB each (a scanned certificate fits).
     MAX_EVIDENCE_BYTES: int = _env_int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
@@ -105,6 +112,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = False
+    JOBS_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from auctions import jobs
-from auctions.settings import settings_from_config
-from core.clock import now
 
 auctions_cli = AppGroup("auctions", help="Auction commands (close-due for cron).")
 
@@ -19,5 +16,5 @@ def close_due() -> None:
 
     Each auction is closed in its own unit of work (`auctions.jobs.close_due`).
     """
-    closed = jobs.close_due(now=now(), settings=settings_from_config(current_app.config))
+    closed = jobs.close_due_auctions()
     click.echo(f"{closed} auction(s) closed")

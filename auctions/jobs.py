@@ -1,8 +1,8 @@
 """Jobs of auctions: the sweep that closes due auctions, one unit of work per auction.
 
 A job is a boundary, like a view or a CLI command: it opens the units of work the
-services run in. The cron command (`flask auctions close-due`) runs the sweep, and
-the list pages run a bounded one to close lazily until the job runner takes it over.
+services run in. The job runner sweeps every minute (`close_due_auctions`); the
+cron command (`flask auctions close-due`) runs the same sweep for operators.
 """
 
 from __future__ import annotations
@@ -10,8 +10,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from flask import current_app
+
 from auctions import closing
-from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
+from auctions.settings import DEFAULT_SETTINGS, AuctionSettings, settings_from_config
+from core import clock
+from core.jobs import EVERY_MINUTE, job
 from core.uow import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -48,3 +52,9 @@ def close_due(
             continue
         closed += 1
     return closed
+
+
+@job("auctions.close_due", every=EVERY_MINUTE)
+def close_due_auctions() -> int:
+    """The job runner's sweep: close every due auction with the app's settings."""
+    return close_due(now=clock.now(), settings=settings_from_config(current_app.config))

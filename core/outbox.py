@@ -1,8 +1,9 @@
 """The outbox: derived writes (search index, live feeds, mail) recorded in the same transaction.
 
-A service calls `emit()` inside its transaction; consumers (`search.indexer`)
-drain pending rows after the commit. A crash or an outage of the consumer
-loses nothing: the rows stay pending until drained.
+A service calls `emit()` inside its transaction; the job that consumes the
+topic (`consumed_by`: search's indexer) is queued once the transaction commits
+and drains the pending rows. A crash or an outage of the consumer loses
+nothing: the rows stay pending until the job's next run or sweep drains them.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import g, has_app_context
+from flask import has_app_context
 from sqlalchemy import JSON, DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import jobs
 from core.extensions import Model, db
 
 
@@ -37,8 +39,17 @@ def emit(
 ) -> None:
     """Record a derived write in the current transaction."""
     db.session.add(OutboxEvent(topic=topic, key=str(key), payload=payload or {}, created_at=now))
-    if has_app_context():
-        g.outbox_dirty = True
+    consumer = _CONSUMERS.get(topic)
+    if consumer and has_app_context():
+        jobs.enqueue_after_commit(consumer)
+
+
+_CONSUMERS: dict[str, str] = {}  # topic -> the job that drains it
+
+
+def consumed_by(topic: str, job_name: str) -> None:
+    """Name the job that drains `topic`; `emit` queues it after each commit."""
+    _CONSUMERS[topic] = job_name
 
 
 def pending(topic: str, limit: int = 500) -> list[OutboxEvent]:

@@ -9,7 +9,8 @@
 # ELASTICSEARCH_URL points at it): the search contract suite and the outage
 # tests run against it. The tests use their own indices and aliases (test-*).
 # Both runs also talk to Stripe's own mock server (devservices/stripe-mock.sh;
-# STRIPE_MOCK_URL points at it) for the payments tests.
+# STRIPE_MOCK_URL points at it) for the payments tests, and to a real Redis
+# (devservices/redis.sh; REDIS_TEST_URL) for the job runner's tests.
 #
 # PostgreSQL, and Elasticsearch unless it was already running before, are
 # stopped on the way out, whatever happened. The exit status is non-zero when
@@ -58,7 +59,12 @@ fi
 pg_started=0
 es_started=0
 sm_started=0
+rd_started=0
 cleanup() {
+    if [ "$rd_started" -eq 1 ]; then
+        devservices/redis.sh stop >/dev/null 2>&1 || true
+        rd_started=0
+    fi
     if [ "$sm_started" -eq 1 ]; then
         devservices/stripe-mock.sh stop >/dev/null 2>&1 || true
         sm_started=0
@@ -142,6 +148,26 @@ else
      this is NOT the full check. Fix it, or run with CI=true to make this an error."
 fi
 
+# Redis for the job runner's Redis path: reused when already running, else started
+# here and stopped at the end.
+unset REDIS_TEST_URL
+if devservices/redis.sh status >/dev/null 2>&1; then
+    rd_started=0
+else
+    rd_started=1
+fi
+if rd_url="$(devservices/redis.sh start)" && [ -n "$rd_url" ]; then
+    export REDIS_TEST_URL="$rd_url"
+    echo "redis: $rd_url"
+else
+    rd_url=""
+    if [ "$in_ci" -eq 1 ]; then
+        fail_now "Redis could not start (devservices/redis.sh start); CI=true, so the run fails."
+    fi
+    warn "Redis could not start (see the messages above): the job runner's Redis tests are SKIPPED;
+     this is NOT the full check. Fix it, or run with CI=true to make this an error."
+fi
+
 # --- runs --------------------------------------------------------------------
 
 declare -a summaries=()
@@ -188,6 +214,7 @@ else
     [ "$in_ci" -eq 1 ] && status=1
 fi
 
+[ -n "$rd_url" ] || summaries+=("$(printf '%-34s %s' "Redis:" "NOT RUN (the server could not start; its tests skipped)")")
 [ -n "$sm_url" ] || summaries+=("$(printf '%-34s %s' "stripe-mock:" "NOT RUN (the server could not start; the Stripe tests skipped)")")
 [ -n "$es_url" ] || summaries+=("$(printf '%-34s %s' "Elasticsearch:" "NOT RUN (the node could not start; its tests skipped)")")
 

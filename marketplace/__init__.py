@@ -37,7 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from accounts import auth
-    from core import errors, i18n, uow
+    from core import errors, i18n, jobs, uow
     from core.extensions import api, csrf, db, migrate
     from core.sqlite import configure_sqlite
     from listings import labels
@@ -60,6 +60,16 @@ def _init_extensions(app: Flask) -> None:
     payments.init_app(app)
     search.init_app(app)
     _connect_handlers()
+    _declare_jobs()
+    jobs.init_app(app)
+
+
+def _declare_jobs() -> None:
+    """Each domain declares its jobs in its `jobs.py` (see core/jobs.py)."""
+    from auctions import jobs as auction_jobs  # noqa: F401
+    from payments import jobs as payment_jobs  # noqa: F401
+    from search import jobs as search_jobs  # noqa: F401
+    from trading import jobs as trading_jobs  # noqa: F401
 
 
 def _connect_handlers() -> None:
@@ -150,6 +160,7 @@ def _register_cli(app: Flask) -> None:
     from accounts.cli import accounts_cli
     from auctions.cli import auctions_cli
     from core.audit.cli import audit_cli
+    from core.jobs_cli import jobs_cli
     from deals.cli import deals_cli
     from listings.cli import listings_cli
     from marketplace.demo.cli import demo_cli
@@ -166,6 +177,7 @@ def _register_cli(app: Flask) -> None:
         auctions_cli,
         deals_cli,
         demo_cli,
+        jobs_cli,
         listings_cli,
         payments_cli,
         search_cli,

@@ -18,14 +18,12 @@ from sqlalchemy import select
 
 from core.clock import now as clock_now
 from core.extensions import db
-from core.uow import permit_get_write, unit_of_work
 from listings.models import Listing, TechNeed
 from search.backend import SearchBackend, SearchHit, SearchQuery, SearchResult
 from search.circuit import is_unavailable, record_failure, record_success, retry_at
 from search.documents import DocumentKind
 from search.documents.listings import LISTINGS
 from search.documents.needs import NEEDS
-from search.indexer import drain, has_pending
 
 log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100
@@ -110,31 +108,16 @@ def _routed(
 
 
 def run_search(query: SearchQuery) -> SearchOutcome:
-    """Search published listings with the app's backends; first applies pending index events.
+    """Search published listings with the app's backends.
 
-    A failing drain is logged and leaves its events pending: the search still
-    answers from the index as it is.
+    The index is as current as the search job (`search.jobs`) left it: the job is
+    queued after every commit that changes a searchable row.
     """
     return _run(LISTINGS, query)
 
 
-def _drain_first(kind: DocumentKind, backend: SearchBackend | None = None) -> None:
-    """Apply pending events of `kind`; a failure is logged and leaves them pending.
-
-    A documented write on GET (docs/architecture.md) until a job runner drains the outbox.
-    """
-    try:
-        if has_pending(kind):
-            permit_get_write("search applies pending index events before it answers")
-            with unit_of_work():
-                drain(backend, kind=kind)
-    except Exception:
-        log.exception("search: draining pending %s events failed", kind.name)
-
-
 def _run(kind: DocumentKind, query: SearchQuery) -> SearchOutcome:
     """Search the documents of `kind`, current and routed to whichever backend answers."""
-    _drain_first(kind)
     result, backend, degraded = _routed(lambda b: kind.index_of(b).search(query))
     return SearchOutcome(result=result, backend=backend.name, degraded=degraded)
 
@@ -150,16 +133,10 @@ def _rows_for(kind: DocumentKind, hits: Sequence[SearchHit]) -> dict[int, Any]:
     return {row.id: row for row in rows}
 
 
-def search_listings(query: SearchQuery, *, backend: SearchBackend | None = None) -> SearchResult:
-    """Search published listings; first applies pending index events, so results are current.
-
-    Without `backend`, the app's primary answers, or its fallback while the
-    primary is unreachable (see `run_search`, which also says which answered).
-    """
-    if backend is None:
-        return run_search(query).result
-    _drain_first(LISTINGS, backend)
-    return backend.search(query)
+def search_listings(query: SearchQuery) -> SearchResult:
+    """Search published listings: the app's primary answers, or its fallback while the
+    primary is unreachable (see `run_search`, which also says which answered)."""
+    return run_search(query).result
 
 
 def suggest(prefix: str | None, limit: int = 8) -> list[str]:
@@ -259,6 +236,5 @@ def related_needs(text: str, limit: int = 50) -> list[tuple[int, float]]:
 
 
 def _related(kind: DocumentKind, text: str, limit: int) -> list[tuple[int, float]]:
-    _drain_first(kind)
     value, _, _ = _routed(lambda b: kind.index_of(b).related(text, limit))
     return value

@@ -118,3 +118,15 @@ def client(app: Flask, db_session: object) -> FlaskClient:
 def upload_folder(app: Flask) -> Path:
     """Where evidence files go in this test session."""
     return Path(app.config["UPLOAD_FOLDER"]) / "evidence"
+
+
+@pytest.fixture
+def queued_jobs(app: Flask) -> Iterator[object]:
+    """Jobs wait in the queue instead of running at once: for tests of what is left pending."""
+    huey = app.extensions["jobs"].huey
+    huey.immediate = False
+    try:
+        yield huey
+    finally:
+        huey.flush()
+        huey.immediate = True

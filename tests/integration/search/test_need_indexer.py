@@ -17,6 +17,9 @@ from search.indexer import drain, searchable_count
 from search.rebuild import reindex
 from tests import factories
 
+# These tests drain the outbox by hand: jobs wait in the queue instead of draining it.
+pytestmark = pytest.mark.usefixtures("queued_jobs")
+
 
 class BrokenNeeds:
     """A needs index whose writes fail, as an unreachable Elasticsearch node would."""

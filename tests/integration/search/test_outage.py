@@ -41,6 +41,9 @@ from search.circuit import reset_backoff
 from search.indexer import TOPIC, drain, drain_all
 from tests import factories
 
+# These tests drain the outbox by hand: jobs wait in the queue instead of draining it.
+pytestmark = pytest.mark.usefixtures("queued_jobs")
+
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")

@@ -35,6 +35,9 @@ from search.indexer import TOPIC, drain, drain_all
 from search.rebuild import reindex
 from tests import factories
 
+# These tests drain the outbox by hand: jobs wait in the queue instead of draining it.
+pytestmark = pytest.mark.usefixtures("queued_jobs")
+
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")

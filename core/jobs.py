@@ -1,0 +1,158 @@
+"""The job runner: Huey tasks and periodic sweeps, run by `flask jobs worker`.
+
+A domain declares its jobs with `@job(...)` in its `jobs.py`; the shell imports
+those modules before `init_app`, which registers every declared job with the
+app's Huey:
+
+    @job("auctions.close_due", every=EVERY_MINUTE)
+    def close_due_auctions() -> None: ...
+
+Storage: Redis when `REDIS_URL` is set (several workers on several machines
+share one queue), else a SQLite file under `instance/` (`make run`, one
+machine). `JOBS_IMMEDIATE` runs a job at once in the caller's thread (tests).
+
+A job is a boundary like a view: it opens its own units of work and reads the
+clock itself. Jobs are triggers over state the database keeps (due auctions,
+pending outbox rows, queued Stripe calls), never the only record of work to
+do, so a worker killed mid-job loses nothing: the next run finds the same
+rows. A job declared with `every` runs on demand and as a periodic sweep; the
+sweep holds a lock with a time-to-live while it runs, so two workers never
+sweep at once, and a dead worker's lock expires. Jobs are idempotent (rows are
+locked and their state checked), so a job and a sweep may overlap.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey.api import TaskWrapper
+from huey.consumer import Consumer
+from huey.exceptions import TaskLockedException
+
+from core.extensions import db
+from core.uow import after_commit, on_rollback
+
+log = logging.getLogger(__name__)
+
+JobFunction = Callable[..., object]
+Schedule = Callable[[Any], bool]
+
+EVERY_MINUTE: Schedule = crontab(minute="*")
+SWEEP_LOCK_SECONDS = 300  # a sweep lock outlives no dead worker by more than this
+RETRIES = 3
+RETRY_DELAY_SECONDS = 10
+_QUEUED = "jobs_queued"  # session.info: jobs this transaction queues after its commit
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A declared job: its name, what it runs, and when (periodic) or on demand."""
+
+    name: str
+    func: JobFunction
+    every: Schedule | None = None
+
+
+_DECLARED: dict[str, JobSpec] = {}
+
+
+def job(name: str, *, every: Schedule | None = None) -> Callable[[JobFunction], JobFunction]:
+    """Declare a job; `every` (a Huey crontab) makes it a periodic sweep."""
+
+    def declare(func: JobFunction) -> JobFunction:
+        _DECLARED[name] = JobSpec(name=name, func=func, every=every)
+        return func
+
+    return declare
+
+
+class JobRunner:
+    """The app's Huey and its registered tasks (`app.extensions["jobs"]`)."""
+
+    def __init__(self, app: Flask, huey: Huey) -> None:
+        self.app = app
+        self.huey = huey
+        self.tasks: dict[str, TaskWrapper] = {}
+        for spec in _DECLARED.values():
+            self._register(spec)
+
+    def _register(self, spec: JobSpec) -> None:
+        app, huey = self.app, self.huey
+
+        def run(**kwargs: Any) -> None:
+            with app.app_context():
+                spec.func(**kwargs)
+
+        def sweep() -> None:
+            try:
+                with huey.lock_task(f"sweep:{spec.name}", ttl=SWEEP_LOCK_SECONDS):
+                    run()
+            except TaskLockedException:
+                log.info("job %s: another worker is running it", spec.name)
+
+        task = huey.task(retries=RETRIES, retry_delay=RETRY_DELAY_SECONDS, name=spec.name)
+        self.tasks[spec.name] = task(run)
+        if spec.every is not None:
+            huey.periodic_task(spec.every, name=f"{spec.name}:sweep")(sweep)
+
+    def enqueue(self, name: str, **kwargs: Any) -> None:
+        """Queue job `name` (run it now under `JOBS_IMMEDIATE`)."""
+        self.tasks[name](**kwargs)
+
+    def consumer(self, *, workers: int) -> Consumer:
+        """A consumer polling briskly, so a queued job starts within about a second."""
+        return self.huey.create_consumer(
+            workers=workers, worker_type="thread", periodic=True, max_delay=1.0
+        )
+
+    def pending_count(self) -> int:
+        return int(self.huey.pending_count())
+
+
+def make_huey(config: Mapping[str, Any]) -> Huey:
+    """Redis with `REDIS_URL`, else SQLite under the instance folder; memory when immediate."""
+    name = config.get("JOBS_QUEUE_NAME", "market")
+    if config.get("JOBS_IMMEDIATE"):
+        return MemoryHuey(name, immediate=True, results=False)
+    if config.get("REDIS_URL"):
+        return RedisHuey(name, url=config["REDIS_URL"], results=False, utc=True)
+    return SqliteHuey(name, filename=config["JOBS_SQLITE_PATH"], results=False, utc=True)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["jobs"] = JobRunner(app, make_huey(app.config))
+
+
+def runner() -> JobRunner:
+    """The current app's job runner."""
+    found: JobRunner = current_app.extensions["jobs"]
+    return found
+
+
+def enqueue_after_commit(name: str) -> None:
+    """Queue job `name` once the current unit of work has committed (never for a rollback).
+
+    Asked for several times in one transaction, it is queued once. A queue that
+    cannot be reached is logged, not raised: the work waits in the database for
+    the job's next periodic sweep.
+    """
+    queued: set[str] = db.session.info.setdefault(_QUEUED, set())
+    if name in queued:
+        return
+    queued.add(name)
+    jobs = runner()
+
+    def enqueue() -> None:
+        queued.discard(name)
+        try:
+            jobs.enqueue(name)
+        except Exception:
+            log.exception("job %s could not be queued; its sweep will pick the work up", name)
+
+    after_commit(enqueue)
+    on_rollback(lambda: queued.discard(name))

@@ -215,11 +215,3 @@ class SearchPageSchema(Schema):
     facets = fields.Dict(
         keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer())
     )
-
-
-class DomainErrorSchema(Schema):
-    """An error: stable code, message, field errors."""
-
-    code = fields.String()
-    message = fields.String()
-    errors = fields.Dict()

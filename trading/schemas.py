@@ -9,7 +9,6 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
-from listings.schemas import DomainErrorSchema
 from trading.rules import MAX_LISTING_WORKING_DAYS, MIN_LISTING_WORKING_DAYS
 
 _text_5000 = validate.Length(max=5000, error=N_("The text is too long (at most 5,000 characters)."))
@@ -273,9 +272,6 @@ class NoticeOutSchema(Schema):
     status = fields.Function(lambda n: n.status.value)
     closed_at = fields.DateTime(allow_none=True)
     objections_count = fields.Function(lambda n: len(n.objections))
-
-
-__all__ = ["DomainErrorSchema"]
 
 
 class NoticeListSchema(Schema):

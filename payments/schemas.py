@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from core.domain import N_
-
-_required: dict[str, Any] = {
-    "required": N_("This field is required."),
-    "null": N_("This field is required."),
-}
+from core.schema_kit import REQUIRED_NOT_NULL
 
 
 class LegOutSchema(Schema):
@@ -95,42 +88,42 @@ class MoneyFlowOutSchema(Schema):
 class CheckoutInSchema(Schema):
     """Where Stripe's Checkout page sends the payer back."""
 
-    success_url = fields.Url(required=True, error_messages=_required)
-    cancel_url = fields.Url(required=True, error_messages=_required)
+    success_url = fields.Url(required=True, error_messages=REQUIRED_NOT_NULL)
+    cancel_url = fields.Url(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class BankPaymentFormSchema(Schema):
     """A bank transfer of the price (multipart form fields)."""
 
     amount_minor = fields.Integer(
-        required=True, validate=validate.Range(min=1), error_messages=_required
+        required=True, validate=validate.Range(min=1), error_messages=REQUIRED_NOT_NULL
     )
-    bank_reference = fields.String(required=True, error_messages=_required)
+    bank_reference = fields.String(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class ReceiptFileSchema(Schema):
     """The bank receipt (multipart)."""
 
-    receipt = Upload(required=True, error_messages=_required)
+    receipt = Upload(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class RejectReceiptInSchema(Schema):
     """The reason of a refusal."""
 
-    reason = fields.String(required=True, error_messages=_required)
+    reason = fields.String(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class PayoutPaidInSchema(Schema):
     """The reference of a bank transfer the reviewer made."""
 
-    bank_reference = fields.String(required=True, error_messages=_required)
+    bank_reference = fields.String(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class OnboardingInSchema(Schema):
     """Where Stripe's onboarding sends the administrator back."""
 
-    refresh_url = fields.Url(required=True, error_messages=_required)
-    return_url = fields.Url(required=True, error_messages=_required)
+    refresh_url = fields.Url(required=True, error_messages=REQUIRED_NOT_NULL)
+    return_url = fields.Url(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class LinkOutSchema(Schema):

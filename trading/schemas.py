@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
+from core.schema_kit import InputSchema
 from trading.rules import MAX_LISTING_WORKING_DAYS, MIN_LISTING_WORKING_DAYS
 
 _text_5000 = validate.Length(max=5000, error=N_("The text is too long (at most 5,000 characters)."))
@@ -30,11 +31,8 @@ def _yuan_to_minor(data: dict[str, Any], text_field: str, minor_field: str) -> N
 # --- input -----------------------------------------------------------------------------
 
 
-class ListedSaleInputSchema(Schema):
+class ListedSaleInputSchema(InputSchema):
     """Start a listed sale: asking price, period in working days, deposit (API, minor units)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     listing_id = fields.Integer(load_default=None, metadata={"description": "API only."})
     asking_price_minor = fields.Integer(
@@ -72,11 +70,8 @@ class ListedSaleFormSchema(ListedSaleInputSchema):
         return data
 
 
-class OfferInputSchema(Schema):
+class OfferInputSchema(InputSchema):
     """An offer or counter-offer (API: minor units), with an optional message."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     amount_minor = fields.Integer(required=True, validate=_amount, error_messages=REQUIRED)
     message = fields.String(load_default="", validate=_text_5000)
@@ -92,11 +87,8 @@ class OfferFormSchema(OfferInputSchema):
         return data
 
 
-class OpenNegotiationInputSchema(Schema):
+class OpenNegotiationInputSchema(InputSchema):
     """Open a negotiation on a listing: an offer, a message or both."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     listing_id = fields.Integer(required=True, error_messages=REQUIRED)
     amount_minor = fields.Integer(load_default=None, allow_none=True, validate=_amount)
@@ -108,11 +100,8 @@ class OpenNegotiationInputSchema(Schema):
     )
 
 
-class OpenNegotiationFormSchema(Schema):
+class OpenNegotiationFormSchema(InputSchema):
     """The HTML form of opening a negotiation (the listing comes from the URL)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     amount_minor = fields.Integer(load_default=None, allow_none=True, validate=_amount)
     message = fields.String(load_default="", validate=_text_5000)
@@ -127,48 +116,33 @@ class OpenNegotiationFormSchema(Schema):
         return data
 
 
-class MessageInputSchema(Schema):
+class MessageInputSchema(InputSchema):
     """A message in a negotiation's thread."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     body = fields.String(required=True, validate=_text_5000, error_messages=REQUIRED)
 
 
-class WithdrawInputSchema(Schema):
+class WithdrawInputSchema(InputSchema):
     """Walking away from a negotiation, with an optional note."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     message = fields.String(load_default="", validate=_text_5000)
 
 
-class ObjectionInputSchema(Schema):
+class ObjectionInputSchema(InputSchema):
     """An objection (异议) with its reasons."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     reasons = fields.String(required=True, validate=_text_5000, error_messages=REQUIRED)
 
 
-class DecisionInputSchema(Schema):
+class DecisionInputSchema(InputSchema):
     """A reviewer's decision on an objection."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     uphold = fields.Boolean(required=True, error_messages=REQUIRED)
     reason = fields.String(required=True, validate=_text_2000, error_messages=REQUIRED)
 
 
-class SaleListArgsSchema(Schema):
+class SaleListArgsSchema(InputSchema):
     """Which listed sales to list."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     status = fields.String(
         load_default="open",

@@ -19,7 +19,7 @@ from brokers.services import accreditation, mandates
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
-from core.schema_kit import InputSchema
+from core.schema_kit import EnumValue, InputSchema
 
 _date = {**REQUIRED, "invalid": N_("Give a date, like 2027-06-30.")}
 
@@ -286,22 +286,22 @@ class MandateOutSchema(Schema):
     id = fields.Integer()
     broker_id = fields.Integer()
     principal_org_id = fields.Integer()
-    side = fields.Function(lambda m: m.side.value)
+    side = EnumValue()
     listing_id = fields.Integer(allow_none=True)
     need_id = fields.Integer(allow_none=True)
     exclusive = fields.Boolean()
-    status = fields.Function(lambda m: m.status.value)
+    status = EnumValue()
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
     terminates_at = fields.DateTime(allow_none=True)
     notice_days = fields.Integer()
-    commission_kind = fields.Function(lambda m: m.commission_kind.value)
+    commission_kind = EnumValue()
     rate_bps = fields.Integer(allow_none=True)
     min_minor = fields.Integer(allow_none=True)
     max_minor = fields.Integer(allow_none=True)
     fixed_minor = fields.Integer(allow_none=True)
     currency = fields.String()
-    payer = fields.Function(lambda m: m.payer.value)
+    payer = EnumValue()
     principal_accepted_at = fields.DateTime(allow_none=True)
     broker_accepted_at = fields.DateTime(allow_none=True)
 
@@ -327,12 +327,12 @@ class IntroductionOutSchema(Schema):
     id = fields.Integer()
     mandate_id = fields.Integer()
     broker_id = fields.Integer()
-    kind = fields.Function(lambda i: i.kind.value)
+    kind = EnumValue()
     listing_id = fields.Integer()
     need_id = fields.Integer(allow_none=True)
     seller_org_id = fields.Integer()
     buyer_org_id = fields.Integer()
-    status = fields.Function(lambda i: i.status.value)
+    status = EnumValue()
     created_at = fields.DateTime()
     seller_accepted_at = fields.DateTime(allow_none=True)
     buyer_accepted_at = fields.DateTime(allow_none=True)

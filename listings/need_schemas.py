@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
-from core.schema_kit import InputSchema
+from core.schema_kit import EnumValue, InputSchema
 from listings.need_rules import NeedInput, NeedStatus
 from listings.rules import FIELDS, TransferMode
 from listings.schemas import OrganisationRefSchema, split_list
@@ -106,7 +106,7 @@ class NeedOutSchema(Schema):
     """A need as the API returns it."""
 
     id = fields.Integer()
-    status = fields.Function(lambda need: need.status.value)
+    status = EnumValue()
     title = fields.String()
     problem = fields.String()
     field = fields.String()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from core.schema_kit import REQUIRED_NOT_NULL
+from core.schema_kit import REQUIRED_NOT_NULL, EnumValue
 
 
 class LegOutSchema(Schema):
     """One leg: + debit, − credit, on an account (of a party)."""
 
-    account = fields.Function(lambda leg: leg.account.value)
+    account = EnumValue()
     org_id = fields.Integer(allow_none=True)
     amount_minor = fields.Integer()
     currency = fields.String()
@@ -22,8 +22,8 @@ class PostingOutSchema(Schema):
 
     id = fields.Integer()
     key = fields.String()
-    kind = fields.Function(lambda t: t.kind.value)
-    channel = fields.Function(lambda t: t.channel.value if t.channel else None)
+    kind = EnumValue()
+    channel = EnumValue()
     deal_id = fields.Integer(allow_none=True)
     deposit_id = fields.Integer(allow_none=True)
     external_ref = fields.String(allow_none=True)
@@ -31,38 +31,36 @@ class PostingOutSchema(Schema):
     legs = fields.List(fields.Nested(LegOutSchema))
 
 
-class PaymentOutSchema(Schema):
-    """A payment (deposit by card, or the price by card or bank)."""
+class _MoneyMoveOutSchema(Schema):
+    """Money moved between an organisation and the market: how much, how, where it stands."""
 
     id = fields.Integer()
-    purpose = fields.String()
-    deal_id = fields.Integer(allow_none=True)
-    deposit_id = fields.Integer(allow_none=True)
     org_id = fields.Integer()
     amount_minor = fields.Integer()
     currency = fields.String()
-    channel = fields.Function(lambda p: p.channel.value)
-    status = fields.Function(lambda p: p.status.value)
+    channel = EnumValue()
+    status = EnumValue()
+    bank_reference = fields.String(allow_none=True)
+
+
+class PaymentOutSchema(_MoneyMoveOutSchema):
+    """A payment (deposit by card, or the price by card or bank)."""
+
+    purpose = fields.String()
+    deal_id = fields.Integer(allow_none=True)
+    deposit_id = fields.Integer(allow_none=True)
     capture_method = fields.String(allow_none=True)
     checkout_url = fields.String(allow_none=True)
-    bank_reference = fields.String(allow_none=True)
     decision_reason = fields.String(allow_none=True)
     created_at = fields.DateTime()
 
 
-class PayoutOutSchema(Schema):
+class PayoutOutSchema(_MoneyMoveOutSchema):
     """A payout to a seller or a broker organisation."""
 
-    id = fields.Integer()
     deal_id = fields.Integer()
-    org_id = fields.Integer()
     role = fields.String()
-    amount_minor = fields.Integer()
-    currency = fields.String()
-    channel = fields.Function(lambda p: p.channel.value)
-    status = fields.Function(lambda p: p.status.value)
     transfer_id = fields.String(allow_none=True)
-    bank_reference = fields.String(allow_none=True)
     paid_at = fields.DateTime(allow_none=True)
 
 

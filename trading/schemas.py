@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
-from core.schema_kit import InputSchema
+from core.schema_kit import EnumValue, InputSchema
 from trading.rules import MAX_LISTING_WORKING_DAYS, MIN_LISTING_WORKING_DAYS
 
 _text_5000 = validate.Length(max=5000, error=N_("The text is too long (at most 5,000 characters)."))
@@ -26,6 +26,26 @@ def _yuan_to_minor(data: dict[str, Any], text_field: str, minor_field: str) -> N
         data[minor_field] = Money.from_yuan_text(str(raw), field=text_field).minor
     except ValidationFailed as error:
         raise ValidationError({text_field: [error.text()]}) from None
+
+
+class _YuanForm(InputSchema):
+    """An HTML form: each field of `YUAN` is typed in yuan and loaded as its `_minor` field.
+
+    The fields of `BLANK_IS_ABSENT` are optional numbers: left blank, they are not given.
+    """
+
+    YUAN: ClassVar[tuple[str, ...]] = ()
+    BLANK_IS_ABSENT: ClassVar[tuple[str, ...]] = ()
+
+    @pre_load
+    def _amounts(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data = dict(data)
+        for name in self.YUAN:
+            _yuan_to_minor(data, name, f"{name}_minor")
+        for name in self.BLANK_IS_ABSENT:
+            if not str(data.get(name, "") or "").strip():
+                data.pop(name, None)
+        return data
 
 
 # --- input -----------------------------------------------------------------------------
@@ -57,17 +77,11 @@ class ListedSaleInputSchema(InputSchema):
     )
 
 
-class ListedSaleFormSchema(ListedSaleInputSchema):
+class ListedSaleFormSchema(_YuanForm, ListedSaleInputSchema):
     """The HTML form: amounts typed in yuan."""
 
-    @pre_load
-    def _amounts(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        data = dict(data)
-        _yuan_to_minor(data, "asking_price", "asking_price_minor")
-        _yuan_to_minor(data, "deposit", "deposit_minor")
-        if not str(data.get("working_days", "") or "").strip():
-            data.pop("working_days", None)
-        return data
+    YUAN = ("asking_price", "deposit")
+    BLANK_IS_ABSENT = ("working_days",)
 
 
 class OfferInputSchema(InputSchema):
@@ -77,14 +91,10 @@ class OfferInputSchema(InputSchema):
     message = fields.String(load_default="", validate=_text_5000)
 
 
-class OfferFormSchema(OfferInputSchema):
+class OfferFormSchema(_YuanForm, OfferInputSchema):
     """The HTML form: the amount typed in yuan."""
 
-    @pre_load
-    def _amounts(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        data = dict(data)
-        _yuan_to_minor(data, "amount", "amount_minor")
-        return data
+    YUAN = ("amount",)
 
 
 class OpenNegotiationInputSchema(InputSchema):
@@ -100,20 +110,15 @@ class OpenNegotiationInputSchema(InputSchema):
     )
 
 
-class OpenNegotiationFormSchema(InputSchema):
+class OpenNegotiationFormSchema(_YuanForm):
     """The HTML form of opening a negotiation (the listing comes from the URL)."""
+
+    YUAN = ("amount",)
+    BLANK_IS_ABSENT = ("buyer_org_id",)
 
     amount_minor = fields.Integer(load_default=None, allow_none=True, validate=_amount)
     message = fields.String(load_default="", validate=_text_5000)
     buyer_org_id = fields.Integer(load_default=None, allow_none=True)
-
-    @pre_load
-    def _amounts(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        data = dict(data)
-        _yuan_to_minor(data, "amount", "amount_minor")
-        if not str(data.get("buyer_org_id", "") or "").strip():
-            data.pop("buyer_org_id", None)
-        return data
 
 
 class MessageInputSchema(InputSchema):
@@ -162,7 +167,7 @@ class ListedSaleOutSchema(Schema):
     id = fields.Integer()
     listing_id = fields.Integer()
     seller_org_id = fields.Integer()
-    status = fields.Function(lambda sale: sale.status.value)
+    status = EnumValue()
     asking_price_minor = fields.Integer()
     deposit_minor = fields.Integer()
     currency = fields.String()
@@ -206,7 +211,7 @@ class NegotiationOutSchema(Schema):
     listing_id = fields.Integer()
     seller_org_id = fields.Integer()
     buyer_org_id = fields.Integer()
-    status = fields.Function(lambda n: n.status.value)
+    status = EnumValue()
     open_offer_minor = fields.Integer(allow_none=True)
     open_offer_by_org_id = fields.Integer(allow_none=True)
     agreed_price_minor = fields.Integer(allow_none=True)
@@ -221,7 +226,7 @@ class ObjectionOutSchema(Schema):
 
     id = fields.Integer()
     notice_id = fields.Integer()
-    status = fields.Function(lambda o: o.status.value)
+    status = EnumValue()
     lodged_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)
     decision_reason = fields.String(allow_none=True)
@@ -243,7 +248,7 @@ class NoticeOutSchema(Schema):
     price_formation = fields.String()
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
-    status = fields.Function(lambda n: n.status.value)
+    status = EnumValue()
     closed_at = fields.DateTime(allow_none=True)
     objections_count = fields.Function(lambda n: len(n.objections))
 

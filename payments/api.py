@@ -6,6 +6,7 @@ Card entry is never an API field: card payments return Stripe's Checkout URL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.uow import unit_of_work
 from payments import card, offline, payouts, queries, stripe_channel
+from payments.models import Payment
 from payments.schemas import (
     AccountOutSchema,
     BankPaymentFormSchema,
@@ -39,6 +41,18 @@ blp = ApiBlueprint(
 blp.before_request(require_token_for_writes)
 
 
+def _by_card(start: Callable[..., Payment], target_id: int, urls: dict[str, Any]) -> Payment:
+    """Start a card payment of the deal or deposit `target_id`, then open Stripe's Checkout.
+
+    Two units of work: the pending payment is kept even when Stripe cannot be reached.
+    """
+    actor = api_writer()
+    with unit_of_work():
+        payment = start(actor, target_id, now=now())
+    with unit_of_work():
+        return card.open_checkout(actor, payment.id, **urls)
+
+
 @blp.read("/deals/<int:deal_id>", MoneyFlowOutSchema, 404)
 def money_flow(deal_id: int) -> Any:
     """The deal's money flow: due, owed, kept, its postings, payments and payouts."""
@@ -48,12 +62,7 @@ def money_flow(deal_id: int) -> Any:
 @blp.write("/deals/<int:deal_id>/card", 201, PaymentOutSchema, 409, args=CheckoutInSchema)
 def pay_by_card(data: dict[str, Any], deal_id: int) -> Any:
     """The buyer pays what is due by card: send the payer to `checkout_url` (Stripe's page)."""
-    actor = api_writer()
-    # Two units of work: the pending payment is kept even when Stripe cannot be reached.
-    with unit_of_work():
-        payment = card.start_card_payment(actor, deal_id, now=now())
-    with unit_of_work():
-        return card.open_checkout(actor, payment.id, **data)
+    return _by_card(card.start_card_payment, deal_id, data)
 
 
 @blp.write(
@@ -91,12 +100,7 @@ def release_payouts(deal_id: int) -> Any:
 @blp.write("/deposits/<int:deposit_id>/card", 201, PaymentOutSchema, 409, args=CheckoutInSchema)
 def deposit_by_card(data: dict[str, Any], deposit_id: int) -> Any:
     """Pay a deposit by card (held, or charged when the sale ends after the hold window)."""
-    actor = api_writer()
-    # Two units of work: the pending payment is kept even when Stripe cannot be reached.
-    with unit_of_work():
-        payment = card.start_card_deposit(actor, deposit_id, now=now())
-    with unit_of_work():
-        return card.open_checkout(actor, payment.id, **data)
+    return _by_card(card.start_card_deposit, deposit_id, data)
 
 
 @blp.read("/review", ReviewQueueOutSchema, 403)

@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import current_app, jsonify
 from flask_babel import gettext
-from flask_smorest import Blueprint
 
 from accounts.auth import BEARER_TOKEN, api_writer, require_token_for_writes
 from auctions import bidding, closing, jobs, queries, rules
@@ -22,12 +21,14 @@ from auctions.schemas import (
     BidResultSchema,
 )
 from auctions.settings import AuctionSettings, settings_from_config
+from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.i18n import current_locale
 from core.uow import unit_of_work, writes_on_get
-from listings.schemas import DomainErrorSchema
 
-blp = Blueprint("auctions_api", __name__, description="Auctions (拍卖) and bids")
+blp = ApiBlueprint(
+    "auctions_api", __name__, description="Auctions (拍卖) and bids", write_doc=BEARER_TOKEN
+)
 
 
 blp.before_request(require_token_for_writes)
@@ -38,9 +39,7 @@ def _settings() -> AuctionSettings:
     return settings_from_config(current_app.config)
 
 
-@blp.route("/")
-@blp.arguments(AuctionListArgsSchema, location="query")
-@blp.response(200, AuctionPageSchema)
+@blp.read("/", AuctionPageSchema, args=AuctionListArgsSchema)
 @writes_on_get(LAZY_CLOSING)
 def index(args: dict[str, Any]) -> dict[str, Any]:
     """Running, upcoming or closed auctions (closed ones carry their published result)."""
@@ -57,9 +56,7 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
     return {"items": items}
 
 
-@blp.route("/<int:auction_id>")
-@blp.response(200, AuctionOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.read("/<int:auction_id>", AuctionOutSchema, 404)
 @writes_on_get(LAZY_CLOSING)
 def get(auction_id: int) -> dict[str, Any]:
     """One auction as the live feed shows it: price, leader, time left (server time), last bids."""
@@ -69,13 +66,15 @@ def get(auction_id: int) -> dict[str, Any]:
         )
 
 
-@blp.route("/<int:auction_id>/bids", methods=["POST"])
-@blp.arguments(BidInSchema)
-@blp.response(201, BidResultSchema)
-@blp.alt_response(403, schema=DomainErrorSchema, description="Seller, not a party, no deposit")
-@blp.alt_response(409, schema=DomainErrorSchema, description="Below the increment, closed, ...")
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/<int:auction_id>/bids",
+    201,
+    BidResultSchema,
+    (403, "Seller, not a party, no deposit"),
+    (409, "Below the increment, closed, ..."),
+    422,
+    args=BidInSchema,
+)
 def bid(data: dict[str, Any], auction_id: int) -> Any:
     """Place a bid, optionally with a maximum (proxy); a refused bid changes nothing.
 

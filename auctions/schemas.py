@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
 from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
+from core.schema_kit import InputSchema
 from payments.rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
 
 _whole = {**REQUIRED, "invalid": N_("Give a whole number of fen (minor units).")}
@@ -22,11 +23,8 @@ _whole = {**REQUIRED, "invalid": N_("Give a whole number of fen (minor units).")
 # --- API ---------------------------------------------------------------------------------
 
 
-class BidInSchema(Schema):
+class BidInSchema(InputSchema):
     """A bid: the amount, and optionally the maximum the system may bid up to (proxy)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     amount_minor = fields.Integer(
         required=True,
@@ -45,11 +43,8 @@ class BidInSchema(Schema):
     )
 
 
-class AuctionListArgsSchema(Schema):
+class AuctionListArgsSchema(InputSchema):
     """Which auctions to list."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     status = fields.String(
         load_default="running", validate=validate.OneOf(["running", "upcoming", "closed"])
@@ -136,11 +131,8 @@ def _yuan(field: str, value: str, *, required: bool) -> int | None:
     return Money.from_yuan_text(text, field=field).minor
 
 
-class BidFormSchema(Schema):
+class BidFormSchema(InputSchema):
     """The bid form of the auction room: yuan in, fen out (a bad amount raises ValidationFailed)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     amount = fields.String(required=True, error_messages=REQUIRED)
     max = fields.String(load_default="")
@@ -152,11 +144,8 @@ class BidFormSchema(Schema):
         return {"amount_minor": amount, "max_minor": maximum}
 
 
-class AuctionFormSchema(Schema):
+class AuctionFormSchema(InputSchema):
     """The seller's auction form: prices in yuan, local times, the deposit in percent."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     starting_price = fields.String(required=True, error_messages=REQUIRED)
     increment = fields.String(required=True, error_messages=REQUIRED)
@@ -214,11 +203,8 @@ def utc_to_local_input(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%dT%H:%M")
 
 
-class ReceiptFormSchema(Schema):
+class ReceiptFormSchema(InputSchema):
     """The bank transfer reference that goes with the uploaded receipt."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     bank_reference = fields.String(
         required=True,
@@ -227,11 +213,8 @@ class ReceiptFormSchema(Schema):
     )
 
 
-class RejectFormSchema(Schema):
+class RejectFormSchema(InputSchema):
     """A reviewer's reason for refusing a receipt."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     reason = fields.String(
         required=True,

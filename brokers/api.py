@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
 from brokers.models import Broker
@@ -28,14 +27,15 @@ from brokers.schemas import (
     StatementSchema,
 )
 from brokers.services import accreditation, commissions, introductions, mandates, profiles, shared
+from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.uow import unit_of_work
-from listings.schemas import DomainErrorSchema
 
-blp = Blueprint(
+blp = ApiBlueprint(
     "brokers_api",
     __name__,
     description="Technology brokers (技术经纪人): accreditation, mandates, introductions",
+    write_doc=BEARER_TOKEN,
 )
 
 
@@ -63,9 +63,7 @@ def _broker_out(broker: Broker, stats: profiles.BrokerStats | None = None) -> di
     }
 
 
-@blp.route("/")
-@blp.arguments(DirectoryArgsSchema, location="query")
-@blp.response(200, BrokerListSchema)
+@blp.read("/", BrokerListSchema, args=DirectoryArgsSchema)
 def directory(args: dict[str, Any]) -> dict[str, Any]:
     """Accredited brokers with a valid certificate, filtered by field and region."""
     brokers = profiles.directory(now=now(), field_code=args["field"], region=args["region"])
@@ -73,20 +71,20 @@ def directory(args: dict[str, Any]) -> dict[str, Any]:
     return {"items": [(_broker_out(b, stats[b.id])) for b in brokers]}
 
 
-@blp.route("/<int:broker_id>")
-@blp.response(200, BrokerOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.read("/<int:broker_id>", BrokerOutSchema, 404)
 def profile(broker_id: int) -> Any:
     """A broker's public profile."""
     return _broker_out(profiles.public_broker(broker_id))
 
 
-@blp.route("/applications", methods=["POST"])
-@blp.arguments(ApplicationInSchema)
-@blp.response(201, BrokerOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema, description="No verified organisation")
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/applications",
+    201,
+    BrokerOutSchema,
+    (403, "No verified organisation"),
+    422,
+    args=ApplicationInSchema,
+)
 def apply(data: accreditation.Application) -> Any:
     """Apply (or apply again) for accreditation; a reviewer decides."""
     with unit_of_work():
@@ -99,12 +97,14 @@ def apply(data: accreditation.Application) -> Any:
     return _broker_out(broker)
 
 
-@blp.route("/<int:broker_id>/<any(accredit, refuse):decision>", methods=["POST"])
-@blp.arguments(DecisionInSchema)
-@blp.response(200, BrokerOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema, description="Not a reviewer")
-@blp.alt_response(409, schema=DomainErrorSchema, description="Already decided")
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/<int:broker_id>/<any(accredit, refuse):decision>",
+    200,
+    BrokerOutSchema,
+    (403, "Not a reviewer"),
+    (409, "Already decided"),
+    args=DecisionInSchema,
+)
 def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
     """A reviewer accredits (with a note) or refuses (with a reason) an application."""
     with unit_of_work():
@@ -115,13 +115,15 @@ def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
     return _broker_out(broker)
 
 
-@blp.route("/mandates", methods=["POST"])
-@blp.arguments(MandateInSchema)
-@blp.response(201, MandateOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.alt_response(409, schema=DomainErrorSchema, description="Exclusivity, broker not accredited")
-@blp.alt_response(422, schema=DomainErrorSchema, description="Terms; above_statutory_cap")
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/mandates",
+    201,
+    MandateOutSchema,
+    403,
+    (409, "Exclusivity, broker not accredited"),
+    (422, "Terms; above_statutory_cap"),
+    args=MandateInSchema,
+)
 def propose_mandate(data: mandates.MandateInput) -> Any:
     """Propose a mandate (the principal or the broker); it binds when the other side accepts.
 
@@ -132,21 +134,21 @@ def propose_mandate(data: mandates.MandateInput) -> Any:
         return mandates.propose_mandate(api_writer(), data, now=now())
 
 
-@blp.route("/mandates/<int:mandate_id>")
-@blp.response(200, MandateOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.read("/mandates/<int:mandate_id>", MandateOutSchema, 404)
 def get_mandate(mandate_id: int) -> Any:
     """A mandate, for its broker, the principal and the reviewers."""
     return mandates.visible_mandate(api_reader(), mandate_id)
 
 
-@blp.route("/mandates/<int:mandate_id>/<any(accept, decline, terminate):action>", methods=["POST"])
-@blp.arguments(ReasonInSchema)
-@blp.response(200, MandateOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/mandates/<int:mandate_id>/<any(accept, decline, terminate):action>",
+    200,
+    MandateOutSchema,
+    404,
+    409,
+    422,
+    args=ReasonInSchema,
+)
 def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
     """Accept or decline (withdraw) a proposal, or end a mandate by notice (reason required)."""
     with unit_of_work():
@@ -159,31 +161,33 @@ def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
         return mandates.terminate_mandate(api_writer(), mandate_id, data["reason"], now=now())
 
 
-@blp.route("/introductions", methods=["POST"])
-@blp.arguments(IntroductionInSchema)
-@blp.response(201, IntroductionOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema, description="No mandate in force")
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/introductions",
+    201,
+    IntroductionOutSchema,
+    (403, "No mandate in force"),
+    409,
+    args=IntroductionInSchema,
+)
 def introduce(data: dict[str, Any]) -> Any:
     """Introduce a buyer (buyer_org_id) to a listing, or a listing's seller to a need (need_id)."""
     with unit_of_work():
         return introductions.introduce(api_writer(), now=now(), **data)
 
 
-@blp.route("/introductions/<int:introduction_id>")
-@blp.response(200, IntroductionOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.read("/introductions/<int:introduction_id>", IntroductionOutSchema, 404)
 def get_introduction(introduction_id: int) -> Any:
     """An introduction, for its parties, its broker and the reviewers."""
     return introductions.visible_introduction(api_reader(), introduction_id)
 
 
-@blp.route("/introductions/<int:introduction_id>/<any(accept, decline):answer>", methods=["POST"])
-@blp.response(200, IntroductionOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/introductions/<int:introduction_id>/<any(accept, decline):answer>",
+    200,
+    IntroductionOutSchema,
+    404,
+    409,
+)
 def answer_introduction(introduction_id: int, answer: str) -> Any:
     """A party accepts or declines; when both accept, a negotiation opens (negotiation_id)."""
     with unit_of_work():
@@ -192,9 +196,7 @@ def answer_introduction(introduction_id: int, answer: str) -> Any:
         )
 
 
-@blp.route("/statement")
-@blp.response(200, StatementSchema)
-@blp.alt_response(404, schema=DomainErrorSchema, description="The caller is not a broker")
+@blp.read("/statement", StatementSchema, (404, "The caller is not a broker"))
 def statement() -> dict[str, Any]:
     """The caller's commission statement: deals, amounts, paid as the payments ledger says."""
     result = commissions.statement(api_reader())

@@ -16,13 +16,9 @@ from core.clock import now
 from core.i18n import current_locale
 from listings.need_api import blp
 from listings.need_schemas import ListingMatchOutSchema
-from listings.schemas import DomainErrorSchema
 
 
-@blp.route("/<int:need_id>/matches")
-@blp.response(200, ListingMatchOutSchema(many=True))
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.read("/<int:need_id>/matches", ListingMatchOutSchema(many=True), 403, 404)
 def matches(need_id: int) -> Any:
     """Listings matching a need, best first, with a score (0–100) and the reasons."""
     locale = current_locale()

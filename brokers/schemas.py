@@ -6,18 +6,20 @@ the API takes minor units (分) and basis points.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
 from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
 from brokers.services import accreditation, mandates
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
+from core.schema_kit import EnumValue, InputSchema
 
 _date = {**REQUIRED, "invalid": N_("Give a date, like 2027-06-30.")}
 
@@ -65,14 +67,27 @@ def _split(value: Any) -> list[str]:
     return [part.strip() for part in str(value or "").split(",") if part.strip()]
 
 
+def _application(
+    data: dict[str, Any], *, split: Callable[[Any], list[str]]
+) -> accreditation.Application:
+    """The application an applicant sent; `split` reads its lists (the form's are typed "a, b")."""
+    return accreditation.Application(
+        level=BrokerLevel(data["level"]),
+        certificate_number=data["certificate_number"],
+        issuing_body=data["issuing_body"],
+        expires_on=data["expires_on"],
+        region=data["region"],
+        expertise_fields=tuple(split(data["expertise_fields"])),
+        languages=tuple(split(data["languages"])),
+        bio=data["bio"],
+    )
+
+
 # --- HTML forms ----------------------------------------------------------------------------
 
 
-class ApplicationFormSchema(Schema):
+class ApplicationFormSchema(InputSchema):
     """The application form: the certificate and the public profile."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     level = fields.String(required=True, validate=_choice(BrokerLevel), error_messages=REQUIRED)
     certificate_number = fields.String(
@@ -93,23 +108,11 @@ class ApplicationFormSchema(Schema):
 
     @post_load
     def _to_input(self, data: dict[str, Any], **_: Any) -> accreditation.Application:
-        return accreditation.Application(
-            level=BrokerLevel(data["level"]),
-            certificate_number=data["certificate_number"],
-            issuing_body=data["issuing_body"],
-            expires_on=data["expires_on"],
-            region=data["region"],
-            expertise_fields=tuple(_split(data.get("expertise_fields"))),
-            languages=tuple(_split(data.get("languages"))),
-            bio=data.get("bio", ""),
-        )
+        return _application(data, split=_split)
 
 
-class MandateFormSchema(Schema):
+class MandateFormSchema(InputSchema):
     """The mandate form: scope, term (dates of the market), commission in percent or yuan."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     broker_id = fields.Integer(
         required=True, error_messages={**REQUIRED, "invalid": N_("Choose a broker.")}
@@ -175,11 +178,8 @@ class MandateFormSchema(Schema):
         )
 
 
-class RatingFormSchema(Schema):
+class RatingFormSchema(InputSchema):
     """A rating of a broker: 1–5 and a comment."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     broker_id = fields.Integer(required=True, error_messages=REQUIRED)
     score = fields.Integer(
@@ -193,11 +193,8 @@ class RatingFormSchema(Schema):
 # --- API -----------------------------------------------------------------------------------
 
 
-class ApplicationInSchema(Schema):
+class ApplicationInSchema(InputSchema):
     """An application for accreditation."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     level = fields.String(required=True, validate=_choice(BrokerLevel))
     certificate_number = fields.String(required=True, validate=validate.Length(1, 64))
@@ -210,23 +207,11 @@ class ApplicationInSchema(Schema):
 
     @post_load
     def _to_input(self, data: dict[str, Any], **_: Any) -> accreditation.Application:
-        return accreditation.Application(
-            level=BrokerLevel(data["level"]),
-            certificate_number=data["certificate_number"],
-            issuing_body=data["issuing_body"],
-            expires_on=data["expires_on"],
-            region=data["region"],
-            expertise_fields=tuple(data["expertise_fields"]),
-            languages=tuple(data["languages"]),
-            bio=data["bio"],
-        )
+        return _application(data, split=list)
 
 
-class DecisionInSchema(Schema):
+class DecisionInSchema(InputSchema):
     """A reviewer's note (accredit) or reason (refuse)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     reason = fields.String(load_default="")
 
@@ -257,21 +242,15 @@ class BrokerListSchema(Schema):
     items = fields.List(fields.Nested(BrokerOutSchema))
 
 
-class DirectoryArgsSchema(Schema):
+class DirectoryArgsSchema(InputSchema):
     """Filters of the directory."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     field = fields.String(load_default=None)
     region = fields.String(load_default=None)
 
 
-class MandateInSchema(Schema):
+class MandateInSchema(InputSchema):
     """A mandate proposal: money in minor units, the rate in basis points."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     broker_id = fields.Integer(required=True, strict=True)
     side = fields.String(required=True, validate=_choice(MandateSide))
@@ -307,40 +286,34 @@ class MandateOutSchema(Schema):
     id = fields.Integer()
     broker_id = fields.Integer()
     principal_org_id = fields.Integer()
-    side = fields.Function(lambda m: m.side.value)
+    side = EnumValue()
     listing_id = fields.Integer(allow_none=True)
     need_id = fields.Integer(allow_none=True)
     exclusive = fields.Boolean()
-    status = fields.Function(lambda m: m.status.value)
+    status = EnumValue()
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
     terminates_at = fields.DateTime(allow_none=True)
     notice_days = fields.Integer()
-    commission_kind = fields.Function(lambda m: m.commission_kind.value)
+    commission_kind = EnumValue()
     rate_bps = fields.Integer(allow_none=True)
     min_minor = fields.Integer(allow_none=True)
     max_minor = fields.Integer(allow_none=True)
     fixed_minor = fields.Integer(allow_none=True)
     currency = fields.String()
-    payer = fields.Function(lambda m: m.payer.value)
+    payer = EnumValue()
     principal_accepted_at = fields.DateTime(allow_none=True)
     broker_accepted_at = fields.DateTime(allow_none=True)
 
 
-class ReasonInSchema(Schema):
+class ReasonInSchema(InputSchema):
     """A reason (required to end a mandate)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     reason = fields.String(load_default="")
 
 
-class IntroductionInSchema(Schema):
+class IntroductionInSchema(InputSchema):
     """An introduction: a listing and a buyer organisation, or a listing and a need."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     listing_id = fields.Integer(required=True, strict=True)
     buyer_org_id = fields.Integer(load_default=None, allow_none=True, strict=True)
@@ -354,12 +327,12 @@ class IntroductionOutSchema(Schema):
     id = fields.Integer()
     mandate_id = fields.Integer()
     broker_id = fields.Integer()
-    kind = fields.Function(lambda i: i.kind.value)
+    kind = EnumValue()
     listing_id = fields.Integer()
     need_id = fields.Integer(allow_none=True)
     seller_org_id = fields.Integer()
     buyer_org_id = fields.Integer()
-    status = fields.Function(lambda i: i.status.value)
+    status = EnumValue()
     created_at = fields.DateTime()
     seller_accepted_at = fields.DateTime(allow_none=True)
     buyer_accepted_at = fields.DateTime(allow_none=True)

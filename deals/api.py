@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from accounts.auth import BEARER_TOKEN, api_actor, api_reader, api_writer, require_token_for_writes
+from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, ValidationFailed
 from core.uow import unit_of_work
@@ -38,9 +38,10 @@ from deals.schemas import (
     OfflineDealInSchema,
     RegistrationOutSchema,
 )
-from listings.schemas import DomainErrorSchema
 
-blp = Blueprint("deals_api", __name__, description="Deals of both channels")
+blp = ApiBlueprint(
+    "deals_api", __name__, description="Deals of both channels", write_doc=BEARER_TOKEN
+)
 
 
 blp.before_request(require_token_for_writes)
@@ -56,10 +57,7 @@ def _market_tz() -> Any:
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
 
 
-@blp.route("/")
-@blp.arguments(DealListArgsSchema, location="query")
-@blp.response(200, DealOutSchema(many=True))
-@blp.alt_response(401, schema=DomainErrorSchema)
+@blp.read("/", DealOutSchema(many=True), 401, args=DealListArgsSchema)
 def list_deals(args: dict[str, Any]) -> Any:
     """The caller's deals (as seller or buyer); reviewers get every deal, filtered."""
     actor = api_reader()
@@ -73,29 +71,20 @@ def list_deals(args: dict[str, Any]) -> Any:
     ]
 
 
-@blp.route("/<int:deal_id>")
-@blp.response(200, DealOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.read("/<int:deal_id>", DealOutSchema, 404)
 def get_deal(deal_id: int) -> Any:
     """One deal, for its parties and the reviewers."""
     return services.visible_deal(api_actor(), deal_id)
 
 
-@blp.route("/<int:deal_id>/registration")
-@blp.response(200, RegistrationOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.read("/<int:deal_id>/registration", RegistrationOutSchema, 404)
 def get_registration(deal_id: int) -> Any:
     """The technology-contract registration record (技术合同认定登记) of a deal."""
     deal = services.visible_deal(api_actor(), deal_id)
     return registration.record_for(deal, tz=_market_tz())
 
 
-@blp.route("/<int:deal_id>/milestones", methods=["POST"])
-@blp.arguments(MilestoneInSchema)
-@blp.response(200, DealOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/<int:deal_id>/milestones", 200, DealOutSchema, 409, 422, args=MilestoneInSchema)
 def advance(data: dict[str, Any], deal_id: int) -> Any:
     """Record the next milestone: signed → paid → rights_registered (with `reference`) → completed.
 
@@ -107,25 +96,22 @@ def advance(data: dict[str, Any], deal_id: int) -> Any:
         )
 
 
-@blp.route("/<int:deal_id>/cancel", methods=["POST"])
-@blp.arguments(CancelInSchema)
-@blp.response(200, DealOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/<int:deal_id>/cancel", 200, DealOutSchema, 409, 422, args=CancelInSchema)
 def cancel(data: dict[str, Any], deal_id: int) -> Any:
     """Cancel a deal with a reason; its listing is offered again."""
     with unit_of_work():
         return services.cancel(api_writer(), deal_id, data["reason"], now=now())
 
 
-@blp.route("/<int:deal_id>/documents", methods=["POST"])
-@blp.arguments(DocumentFormSchema, location="form")
-@blp.arguments(DocumentFileSchema, location="files")
-@blp.response(201, DealDocumentOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/<int:deal_id>/documents",
+    201,
+    DealDocumentOutSchema,
+    404,
+    422,
+    args=DocumentFormSchema,
+    files=DocumentFileSchema,
+)
 def upload_document(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> Any:
     """Attach a document (multipart: `kind`, `file`; PDF, PNG, JPEG or WebP)."""
     upload = files["file"]
@@ -151,12 +137,7 @@ def _decode_contract(contract: dict[str, Any]) -> documents.Upload:
     return documents.Upload(io.BytesIO(content), contract["filename"])
 
 
-@blp.route("/offline", methods=["POST"])
-@blp.arguments(OfflineDealInSchema)
-@blp.response(201, DealOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/offline", 201, DealOutSchema, 403, 422, args=OfflineDealInSchema)
 def register_offline(data: dict[str, Any]) -> Any:
     """A reviewer registers a deal closed at the physical market, with its signed contract.
 

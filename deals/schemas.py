@@ -5,16 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest.fields import Upload
-from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+from marshmallow import Schema, fields, pre_load, validate
 
 from core.domain import N_
+from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
 from deals.documents import DOCUMENT_KINDS
 from deals.models import Channel, ContractType, DealStatus, SaleMethod
 
-_required: dict[str, Any] = {
-    "required": N_("This field is required."),
-    "null": N_("This field is required."),
-}
 _choose = N_("Choose one of the options.")
 
 
@@ -32,16 +29,13 @@ def _enum(enum: Any, **kwargs: Any) -> fields.Enum:
     return fields.Enum(
         enum,
         by_value=True,
-        error_messages={**_required, "unknown": _choose},
+        error_messages={**REQUIRED_NOT_NULL, "unknown": _choose},
         **kwargs,
     )
 
 
-class _OfflineCommon(Schema):
+class _OfflineCommon(InputSchema):
     """What the form and the API share for an offline deal."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     seller_name = fields.String(load_default="", validate=validate.Length(max=200))
     seller_credit_code = fields.String(load_default=None, allow_none=True)
@@ -52,7 +46,7 @@ class _OfflineCommon(Schema):
     contract_type = _enum(ContractType, required=True)
     signed_on = fields.Date(
         required=True,
-        error_messages={**_required, "invalid": N_("Give the date as YYYY-MM-DD.")},
+        error_messages={**REQUIRED_NOT_NULL, "invalid": N_("Give the date as YYYY-MM-DD.")},
     )
     listing_id = fields.Integer(
         load_default=None,
@@ -70,14 +64,14 @@ class _OfflineCommon(Schema):
 class OfflineDealFormSchema(_OfflineCommon):
     """The reviewer's offline-deal form; the price is typed in yuan and parsed by the view."""
 
-    price = fields.String(required=True, error_messages=_required)
+    price = fields.String(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class ContractFileSchema(Schema):
     """A contract sent inside JSON: its file name and its bytes in base64."""
 
     filename = fields.String(required=True, validate=validate.Length(1, 255))
-    content_base64 = fields.String(required=True, error_messages=_required)
+    content_base64 = fields.String(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class OfflineDealInSchema(_OfflineCommon):
@@ -87,10 +81,10 @@ class OfflineDealInSchema(_OfflineCommon):
         required=True,
         strict=True,
         validate=validate.Range(min=1, error=N_("The price must be more than zero.")),
-        error_messages=_required,
+        error_messages=REQUIRED_NOT_NULL,
         metadata={"description": "The contract amount in minor units (分)."},
     )
-    contract = fields.Nested(ContractFileSchema, required=True, error_messages=_required)
+    contract = fields.Nested(ContractFileSchema, required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class MilestoneInSchema(Schema):
@@ -108,7 +102,7 @@ class CancelInSchema(Schema):
     """Why the deal is cancelled."""
 
     reason = fields.String(
-        required=True, validate=validate.Length(max=2000), error_messages=_required
+        required=True, validate=validate.Length(max=2000), error_messages=REQUIRED_NOT_NULL
     )
 
 
@@ -123,14 +117,11 @@ class DocumentFormSchema(Schema):
 class DocumentFileSchema(Schema):
     """The uploaded file (multipart)."""
 
-    file = Upload(required=True, error_messages=_required)
+    file = Upload(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
-class DealListArgsSchema(Schema):
+class DealListArgsSchema(InputSchema):
     """Filters of GET /api/v1/deals (reviewers see every deal; others their own)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     channel = _enum(Channel, load_default=None)
     status = _enum(DealStatus, load_default=None)

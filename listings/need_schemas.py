@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, post_load, pre_load, validate
+from marshmallow import Schema, fields, post_load, pre_load, validate
 from werkzeug.datastructures import MultiDict
 
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
+from core.schema_kit import EnumValue, InputSchema
 from listings.need_rules import NeedInput, NeedStatus
 from listings.rules import FIELDS, TransferMode
 from listings.schemas import OrganisationRefSchema, split_list
 
 
-class NeedInputSchema(Schema):
+class NeedInputSchema(InputSchema):
     """A need as the API and the form send it (money in minor units, 分)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     title = fields.String(required=True, validate=validate.Length(max=300), error_messages=REQUIRED)
     problem = fields.String(
@@ -108,7 +106,7 @@ class NeedOutSchema(Schema):
     """A need as the API returns it."""
 
     id = fields.Integer()
-    status = fields.Function(lambda need: need.status.value)
+    status = EnumValue()
     title = fields.String()
     problem = fields.String()
     field = fields.String()
@@ -131,20 +129,14 @@ class NeedOutSchema(Schema):
         return getattr(need, "highlights", {})
 
 
-class NeedCloseSchema(Schema):
+class NeedCloseSchema(InputSchema):
     """Why a need is closed or withdrawn (optional)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
-class MyNeedsArgsSchema(Schema):
+class MyNeedsArgsSchema(InputSchema):
     """Query string of GET /api/v1/needs/mine."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     status = fields.Enum(NeedStatus, by_value=True, load_default=None)
 

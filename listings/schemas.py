@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, post_load, validate
+from marshmallow import Schema, fields, post_load, validate
 from werkzeug.datastructures import MultiDict
 
 from core.domain import N_, ValidationFailed
 from core.i18n import current_locale
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
+from core.schema_kit import InputSchema
 from listings.rules import FIELDS, IPKind, TransferMode
 from listings.services import IPAssetInput, ListingInput
 
@@ -27,11 +28,8 @@ class IPAssetSchema(Schema):
     legal_status = fields.String(dump_only=True)
 
 
-class ListingInputSchema(Schema):
+class ListingInputSchema(InputSchema):
     """A listing as the API and the editor send it."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     title_zh = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
     title_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
@@ -184,31 +182,39 @@ class ListingOutSchema(Schema):
         return current_locale()
 
 
-class SearchArgsSchema(Schema):
-    """Query string of GET /api/v1/listings."""
+def facet() -> fields.List:
+    """A facet filter of a search: any number of its values (?field=a&field=b)."""
+    return fields.List(fields.String(), load_default=list)
 
-    class Meta:
-        unknown = EXCLUDE
+
+class SearchQuerySchema(InputSchema):
+    """The query string of a search: text, order, page, and the facets every search has."""
 
     q = fields.String(load_default="")
+    # Each search narrows `sort` to its own orders; declared here to keep its place.
+    sort = fields.String(load_default="relevance")
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    field = facet()
+    ipc_section = facet()
+    transfer_mode = facet()
+
+
+class SearchArgsSchema(SearchQuerySchema):
+    """Query string of GET /api/v1/listings."""
+
     sort = fields.String(
         load_default="relevance",
         validate=validate.OneOf(["relevance", "newest", "price_asc", "price_desc", "trl_desc"]),
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    field = fields.List(fields.String(), load_default=list)
-    ipc_section = fields.List(fields.String(), load_default=list)
-    transfer_mode = fields.List(fields.String(), load_default=list)
-    trl = fields.List(fields.String(), load_default=list)
-    region = fields.List(fields.String(), load_default=list)
-    price_band = fields.List(fields.String(), load_default=list)
+    trl = facet()
+    region = facet()
+    price_band = facet()
 
 
-class SearchPageSchema(Schema):
-    """A page of search results with the facet counts of all matches."""
+class ResultPageSchema(Schema):
+    """A page of a search besides its `items` (each search names its kind): total, page, facets."""
 
-    items = fields.List(fields.Nested(ListingOutSchema))
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
@@ -217,9 +223,7 @@ class SearchPageSchema(Schema):
     )
 
 
-class DomainErrorSchema(Schema):
-    """An error: stable code, message, field errors."""
+class SearchPageSchema(ResultPageSchema):
+    """A page of search results with the facet counts of all matches."""
 
-    code = fields.String()
-    message = fields.String()
-    errors = fields.Dict()
+    items = fields.List(fields.Nested(ListingOutSchema))

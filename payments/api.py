@@ -6,17 +6,18 @@ Card entry is never an API field: card payments return Stripe's Checkout URL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
+from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.uow import unit_of_work
-from listings.schemas import DomainErrorSchema
 from payments import card, offline, payouts, queries, stripe_channel
+from payments.models import Payment
 from payments.schemas import (
     AccountOutSchema,
     BankPaymentFormSchema,
@@ -32,41 +33,46 @@ from payments.schemas import (
     ReviewQueueOutSchema,
 )
 
-blp = Blueprint("payments_api", __name__, description="Payments and the deal ledger")
+blp = ApiBlueprint(
+    "payments_api", __name__, description="Payments and the deal ledger", write_doc=BEARER_TOKEN
+)
 
 
 blp.before_request(require_token_for_writes)
 
 
-@blp.route("/deals/<int:deal_id>")
-@blp.response(200, MoneyFlowOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+def _by_card(start: Callable[..., Payment], target_id: int, urls: dict[str, Any]) -> Payment:
+    """Start a card payment of the deal or deposit `target_id`, then open Stripe's Checkout.
+
+    Two units of work: the pending payment is kept even when Stripe cannot be reached.
+    """
+    actor = api_writer()
+    with unit_of_work():
+        payment = start(actor, target_id, now=now())
+    with unit_of_work():
+        return card.open_checkout(actor, payment.id, **urls)
+
+
+@blp.read("/deals/<int:deal_id>", MoneyFlowOutSchema, 404)
 def money_flow(deal_id: int) -> Any:
     """The deal's money flow: due, owed, kept, its postings, payments and payouts."""
     return queries.money_flow(api_reader(), deal_id)
 
 
-@blp.route("/deals/<int:deal_id>/card", methods=["POST"])
-@blp.arguments(CheckoutInSchema)
-@blp.response(201, PaymentOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/deals/<int:deal_id>/card", 201, PaymentOutSchema, 409, args=CheckoutInSchema)
 def pay_by_card(data: dict[str, Any], deal_id: int) -> Any:
     """The buyer pays what is due by card: send the payer to `checkout_url` (Stripe's page)."""
-    actor = api_writer()
-    # Two units of work: the pending payment is kept even when Stripe cannot be reached.
-    with unit_of_work():
-        payment = card.start_card_payment(actor, deal_id, now=now())
-    with unit_of_work():
-        return card.open_checkout(actor, payment.id, **data)
+    return _by_card(card.start_card_payment, deal_id, data)
 
 
-@blp.route("/deals/<int:deal_id>/bank", methods=["POST"])
-@blp.arguments(BankPaymentFormSchema, location="form")
-@blp.arguments(ReceiptFileSchema, location="files")
-@blp.response(201, PaymentOutSchema)
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/deals/<int:deal_id>/bank",
+    201,
+    PaymentOutSchema,
+    422,
+    args=BankPaymentFormSchema,
+    files=ReceiptFileSchema,
+)
 def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> Any:
     """The buyer reports a bank transfer of the price (multipart: amount_minor, bank_reference, receipt)."""
     upload = files["receipt"]
@@ -84,66 +90,43 @@ def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> An
         )
 
 
-@blp.route("/deals/<int:deal_id>/payouts", methods=["POST"])
-@blp.response(201, PayoutOutSchema(many=True))
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/deals/<int:deal_id>/payouts", 201, PayoutOutSchema(many=True), 409)
 def release_payouts(deal_id: int) -> Any:
     """A reviewer pays the seller and brokers once the buyer has paid everything due."""
     with unit_of_work():
         return payouts.release_payouts(api_writer(), deal_id, now=now())
 
 
-@blp.route("/deposits/<int:deposit_id>/card", methods=["POST"])
-@blp.arguments(CheckoutInSchema)
-@blp.response(201, PaymentOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/deposits/<int:deposit_id>/card", 201, PaymentOutSchema, 409, args=CheckoutInSchema)
 def deposit_by_card(data: dict[str, Any], deposit_id: int) -> Any:
     """Pay a deposit by card (held, or charged when the sale ends after the hold window)."""
-    actor = api_writer()
-    # Two units of work: the pending payment is kept even when Stripe cannot be reached.
-    with unit_of_work():
-        payment = card.start_card_deposit(actor, deposit_id, now=now())
-    with unit_of_work():
-        return card.open_checkout(actor, payment.id, **data)
+    return _by_card(card.start_card_deposit, deposit_id, data)
 
 
-@blp.route("/review")
-@blp.response(200, ReviewQueueOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.read("/review", ReviewQueueOutSchema, 403)
 def review_queue() -> Any:
     """Reviewers: bank receipts of price payments to confirm, bank payouts to make."""
     actor = api_reader()
     return {"receipts": offline.queue(actor), "payouts": offline.payouts_to_make(actor)}
 
 
-@blp.route("/payments/<int:payment_id>/confirm", methods=["POST"])
-@blp.response(200, PaymentOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/payments/<int:payment_id>/confirm", 200, PaymentOutSchema, 409)
 def confirm(payment_id: int) -> Any:
     """A reviewer confirms a bank transfer found on the statement."""
     with unit_of_work():
         return offline.confirm(api_writer(), payment_id, now=now())
 
 
-@blp.route("/payments/<int:payment_id>/reject", methods=["POST"])
-@blp.arguments(RejectReceiptInSchema)
-@blp.response(200, PaymentOutSchema)
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/payments/<int:payment_id>/reject", 200, PaymentOutSchema, 422, args=RejectReceiptInSchema
+)
 def reject(data: dict[str, Any], payment_id: int) -> Any:
     """A reviewer refuses a receipt, with the reason."""
     with unit_of_work():
         return offline.reject(api_writer(), payment_id, data["reason"], now=now())
 
 
-@blp.route("/payouts/<int:payout_id>/paid", methods=["POST"])
-@blp.arguments(PayoutPaidInSchema)
-@blp.response(200, PayoutOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/payouts/<int:payout_id>/paid", 200, PayoutOutSchema, 409, args=PayoutPaidInSchema)
 def payout_paid(data: dict[str, Any], payout_id: int) -> Any:
     """A reviewer records the bank transfer of a payout."""
     with unit_of_work():
@@ -152,8 +135,7 @@ def payout_paid(data: dict[str, Any], payout_id: int) -> Any:
         )
 
 
-@blp.route("/payouts")
-@blp.response(200, AccountOutSchema)
+@blp.read("/payouts", AccountOutSchema)
 def my_payouts() -> Any:
     """The organisation's payout account (Stripe Connect) and its payouts."""
     actor = api_reader()
@@ -166,11 +148,7 @@ def my_payouts() -> Any:
     }
 
 
-@blp.route("/payouts/onboarding", methods=["POST"])
-@blp.arguments(OnboardingInSchema)
-@blp.response(201, LinkOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/payouts/onboarding", 201, LinkOutSchema, 403, args=OnboardingInSchema)
 def onboarding(data: dict[str, Any]) -> Any:
     """An organisation's administrator gets Stripe's onboarding link for its payout account."""
     actor, moment = api_writer(), now()

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from core.domain import N_
-
-_required: dict[str, Any] = {
-    "required": N_("This field is required."),
-    "null": N_("This field is required."),
-}
+from core.schema_kit import REQUIRED_NOT_NULL, EnumValue
 
 
 class LegOutSchema(Schema):
     """One leg: + debit, − credit, on an account (of a party)."""
 
-    account = fields.Function(lambda leg: leg.account.value)
+    account = EnumValue()
     org_id = fields.Integer(allow_none=True)
     amount_minor = fields.Integer()
     currency = fields.String()
@@ -29,8 +22,8 @@ class PostingOutSchema(Schema):
 
     id = fields.Integer()
     key = fields.String()
-    kind = fields.Function(lambda t: t.kind.value)
-    channel = fields.Function(lambda t: t.channel.value if t.channel else None)
+    kind = EnumValue()
+    channel = EnumValue()
     deal_id = fields.Integer(allow_none=True)
     deposit_id = fields.Integer(allow_none=True)
     external_ref = fields.String(allow_none=True)
@@ -38,38 +31,36 @@ class PostingOutSchema(Schema):
     legs = fields.List(fields.Nested(LegOutSchema))
 
 
-class PaymentOutSchema(Schema):
-    """A payment (deposit by card, or the price by card or bank)."""
+class _MoneyMoveOutSchema(Schema):
+    """Money moved between an organisation and the market: how much, how, where it stands."""
 
     id = fields.Integer()
-    purpose = fields.String()
-    deal_id = fields.Integer(allow_none=True)
-    deposit_id = fields.Integer(allow_none=True)
     org_id = fields.Integer()
     amount_minor = fields.Integer()
     currency = fields.String()
-    channel = fields.Function(lambda p: p.channel.value)
-    status = fields.Function(lambda p: p.status.value)
+    channel = EnumValue()
+    status = EnumValue()
+    bank_reference = fields.String(allow_none=True)
+
+
+class PaymentOutSchema(_MoneyMoveOutSchema):
+    """A payment (deposit by card, or the price by card or bank)."""
+
+    purpose = fields.String()
+    deal_id = fields.Integer(allow_none=True)
+    deposit_id = fields.Integer(allow_none=True)
     capture_method = fields.String(allow_none=True)
     checkout_url = fields.String(allow_none=True)
-    bank_reference = fields.String(allow_none=True)
     decision_reason = fields.String(allow_none=True)
     created_at = fields.DateTime()
 
 
-class PayoutOutSchema(Schema):
+class PayoutOutSchema(_MoneyMoveOutSchema):
     """A payout to a seller or a broker organisation."""
 
-    id = fields.Integer()
     deal_id = fields.Integer()
-    org_id = fields.Integer()
     role = fields.String()
-    amount_minor = fields.Integer()
-    currency = fields.String()
-    channel = fields.Function(lambda p: p.channel.value)
-    status = fields.Function(lambda p: p.status.value)
     transfer_id = fields.String(allow_none=True)
-    bank_reference = fields.String(allow_none=True)
     paid_at = fields.DateTime(allow_none=True)
 
 
@@ -95,42 +86,42 @@ class MoneyFlowOutSchema(Schema):
 class CheckoutInSchema(Schema):
     """Where Stripe's Checkout page sends the payer back."""
 
-    success_url = fields.Url(required=True, error_messages=_required)
-    cancel_url = fields.Url(required=True, error_messages=_required)
+    success_url = fields.Url(required=True, error_messages=REQUIRED_NOT_NULL)
+    cancel_url = fields.Url(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class BankPaymentFormSchema(Schema):
     """A bank transfer of the price (multipart form fields)."""
 
     amount_minor = fields.Integer(
-        required=True, validate=validate.Range(min=1), error_messages=_required
+        required=True, validate=validate.Range(min=1), error_messages=REQUIRED_NOT_NULL
     )
-    bank_reference = fields.String(required=True, error_messages=_required)
+    bank_reference = fields.String(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class ReceiptFileSchema(Schema):
     """The bank receipt (multipart)."""
 
-    receipt = Upload(required=True, error_messages=_required)
+    receipt = Upload(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class RejectReceiptInSchema(Schema):
     """The reason of a refusal."""
 
-    reason = fields.String(required=True, error_messages=_required)
+    reason = fields.String(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class PayoutPaidInSchema(Schema):
     """The reference of a bank transfer the reviewer made."""
 
-    bank_reference = fields.String(required=True, error_messages=_required)
+    bank_reference = fields.String(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class OnboardingInSchema(Schema):
     """Where Stripe's onboarding sends the administrator back."""
 
-    refresh_url = fields.Url(required=True, error_messages=_required)
-    return_url = fields.Url(required=True, error_messages=_required)
+    refresh_url = fields.Url(required=True, error_messages=REQUIRED_NOT_NULL)
+    return_url = fields.Url(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
 class LinkOutSchema(Schema):

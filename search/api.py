@@ -26,9 +26,7 @@ from search.services import (
 )
 
 
-@blp.route("/", endpoint="search")
-@blp.arguments(SearchArgsSchema, location="query")
-@blp.response(200, SearchPageSchema)
+@blp.read("/", SearchPageSchema, args=SearchArgsSchema, endpoint="search")
 def listing_search(args: dict[str, Any]) -> dict[str, Any]:
     """Search published listings: text, facet filters, sort and page, with facet counts."""
     query = SearchQuery(
@@ -58,9 +56,7 @@ def listing_search(args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@needs_blp.route("/", endpoint="search")
-@needs_blp.arguments(NeedSearchArgsSchema, location="query")
-@needs_blp.response(200, NeedSearchPageSchema)
+@needs_blp.read("/", NeedSearchPageSchema, args=NeedSearchArgsSchema, endpoint="search")
 def need_search(args: dict[str, Any]) -> dict[str, Any]:
     """Search open needs: text, facet filters (field, ipc_section, transfer_mode, region, budget_band), sort, page."""
     query = make_need_query(

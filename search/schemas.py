@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import fields, validate
 
 from listings.need_schemas import NeedOutSchema
+from listings.schemas import ResultPageSchema, SearchQuerySchema, facet
 from search.needs import NEED_SORTS
 
 
-class NeedSearchArgsSchema(Schema):
+class NeedSearchArgsSchema(SearchQuerySchema):
     """Query string of GET /api/v1/needs."""
 
-    class Meta:
-        unknown = EXCLUDE
-
-    q = fields.String(load_default="")
     sort = fields.String(load_default="relevance", validate=validate.OneOf(list(NEED_SORTS)))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    field = fields.List(fields.String(), load_default=list)
-    ipc_section = fields.List(fields.String(), load_default=list)
-    transfer_mode = fields.List(fields.String(), load_default=list)
-    region = fields.List(fields.String(), load_default=list)
-    budget_band = fields.List(fields.String(), load_default=list)
+    region = facet()
+    budget_band = facet()
 
 
-class NeedSearchPageSchema(Schema):
+class NeedSearchPageSchema(ResultPageSchema):
     """A page of open needs with the facet counts of all matches."""
 
     items = fields.List(fields.Nested(NeedOutSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    facets = fields.Dict(
-        keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer())
-    )

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
 from accounts.models import User
+from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, PermissionDenied, ValidationFailed
 from core.uow import unit_of_work, writes_on_get
@@ -21,7 +21,6 @@ from trading import closing, listed_sales, negotiations, notice_queries, notices
 from trading.models import ListedSale, ListedSaleStatus, PublicityNotice
 from trading.schemas import (
     DecisionInputSchema,
-    DomainErrorSchema,
     IntentOutSchema,
     ListedSaleInputSchema,
     ListedSaleOutSchema,
@@ -38,8 +37,11 @@ from trading.schemas import (
     WithdrawInputSchema,
 )
 
-blp = Blueprint(
-    "sales_api", __name__, description="Listed sales (挂牌) and negotiations (协议定价)"
+blp = ApiBlueprint(
+    "sales_api",
+    __name__,
+    description="Listed sales (挂牌) and negotiations (协议定价)",
+    write_doc=BEARER_TOKEN,
 )
 
 
@@ -85,9 +87,7 @@ def _intent_out(sale_id: int, actor: User) -> dict[str, Any]:
 # --- listed sales ----------------------------------------------------------------------
 
 
-@blp.route("/")
-@blp.arguments(SaleListArgsSchema, location="query")
-@blp.response(200, ListedSaleOutSchema(many=True))
+@blp.read("/", ListedSaleOutSchema(many=True), args=SaleListArgsSchema)
 @writes_on_get(LAZY_SALES)
 def list_sales(args: dict[str, Any]) -> Any:
     """Listed sales (open ones by default; ?status=no_buyer|sold|auctioned|withdrawn|all)."""
@@ -96,12 +96,7 @@ def list_sales(args: dict[str, Any]) -> Any:
     return [sale for sale in items if status is None or sale.status == status]
 
 
-@blp.route("/", methods=["POST"])
-@blp.arguments(ListedSaleInputSchema)
-@blp.response(201, ListedSaleOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/", 201, ListedSaleOutSchema, 409, 422, args=ListedSaleInputSchema)
 def start_sale(data: dict[str, Any]) -> Any:
     """Start a listed sale of one of your listings (listing_id, asking_price_minor, ...)."""
     if data.get("listing_id") is None:
@@ -120,9 +115,7 @@ def start_sale(data: dict[str, Any]) -> Any:
         )
 
 
-@blp.route("/<int:sale_id>")
-@blp.response(200, ListedSaleOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.read("/<int:sale_id>", ListedSaleOutSchema, 404)
 @writes_on_get(LAZY_SALES)
 def get_sale(sale_id: int) -> Any:
     """One listed sale (closed first if its period is over)."""
@@ -130,11 +123,7 @@ def get_sale(sale_id: int) -> Any:
     return sale
 
 
-@blp.route("/<int:sale_id>/intents", methods=["POST"])
-@blp.response(201, IntentOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/<int:sale_id>/intents", 201, IntentOutSchema, 403, 409)
 def register_intent(sale_id: int) -> Any:
     """Register your organisation's intent to buy; the deposit then falls due."""
     actor = api_writer()
@@ -143,10 +132,7 @@ def register_intent(sale_id: int) -> Any:
     return _intent_out(sale_id, actor)
 
 
-@blp.route("/<int:sale_id>/intents", methods=["DELETE"])
-@blp.response(200, IntentOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/<int:sale_id>/intents", 200, IntentOutSchema, 409, method="DELETE")
 def withdraw_intent(sale_id: int) -> Any:
     """Withdraw your organisation's intent during the listing period."""
     actor = api_writer()
@@ -158,20 +144,15 @@ def withdraw_intent(sale_id: int) -> Any:
 # --- negotiations ----------------------------------------------------------------------
 
 
-@blp.route("/negotiations")
-@blp.response(200, NegotiationOutSchema(many=True))
+@blp.read("/negotiations", NegotiationOutSchema(many=True))
 def my_negotiations() -> Any:
     """Your organisation's negotiations, as seller and as buyer."""
     return queries.negotiations_of(api_reader())
 
 
-@blp.route("/negotiations", methods=["POST"])
-@blp.arguments(OpenNegotiationInputSchema)
-@blp.response(201, NegotiationOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/negotiations", 201, NegotiationOutSchema, 403, 409, 422, args=OpenNegotiationInputSchema
+)
 def open_negotiation(data: dict[str, Any]) -> Any:
     """Open a negotiation on a listing with an offer (amount_minor), a message or both."""
     with unit_of_work():
@@ -185,20 +166,20 @@ def open_negotiation(data: dict[str, Any]) -> Any:
         )
 
 
-@blp.route("/negotiations/<int:negotiation_id>")
-@blp.response(200, NegotiationOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.read("/negotiations/<int:negotiation_id>", NegotiationOutSchema, 404)
 def get_negotiation(negotiation_id: int) -> Any:
     """One negotiation with its thread (for its parties and reviewers)."""
     return queries.visible_negotiation(api_reader(), negotiation_id)
 
 
-@blp.route("/negotiations/<int:negotiation_id>/offers", methods=["POST"])
-@blp.arguments(OfferInputSchema)
-@blp.response(201, NegotiationOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/negotiations/<int:negotiation_id>/offers",
+    201,
+    NegotiationOutSchema,
+    409,
+    422,
+    args=OfferInputSchema,
+)
 def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
     """Make an offer or a counter-offer (it replaces the offer on the table)."""
     with unit_of_work(writer=True):
@@ -211,21 +192,20 @@ def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
         )
 
 
-@blp.route("/negotiations/<int:negotiation_id>/messages", methods=["POST"])
-@blp.arguments(MessageInputSchema)
-@blp.response(201, NegotiationMessageOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/negotiations/<int:negotiation_id>/messages",
+    201,
+    NegotiationMessageOutSchema,
+    409,
+    args=MessageInputSchema,
+)
 def post_message(data: dict[str, Any], negotiation_id: int) -> Any:
     """Write in the negotiation's thread."""
     with unit_of_work(writer=True):
         return negotiations.post_message(api_writer(), negotiation_id, data["body"], now=now())
 
 
-@blp.route("/negotiations/<int:negotiation_id>/accept", methods=["POST"])
-@blp.response(201, NoticeOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/negotiations/<int:negotiation_id>/accept", 201, NoticeOutSchema, 409)
 def accept(negotiation_id: int) -> Any:
     """Accept the other side's open offer: the price is agreed and the public notice starts."""
     with unit_of_work(writer=True):
@@ -238,11 +218,13 @@ def accept(negotiation_id: int) -> Any:
         )
 
 
-@blp.route("/negotiations/<int:negotiation_id>/withdraw", methods=["POST"])
-@blp.arguments(WithdrawInputSchema)
-@blp.response(200, NegotiationOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/negotiations/<int:negotiation_id>/withdraw",
+    200,
+    NegotiationOutSchema,
+    409,
+    args=WithdrawInputSchema,
+)
 def withdraw(data: dict[str, Any], negotiation_id: int) -> Any:
     """Walk away from a negotiation before a price is agreed."""
     with unit_of_work(writer=True):
@@ -254,8 +236,7 @@ def withdraw(data: dict[str, Any], negotiation_id: int) -> Any:
 # --- public notices --------------------------------------------------------------------
 
 
-@blp.route("/notices")
-@blp.response(200, NoticeListSchema)
+@blp.read("/notices", NoticeListSchema)
 @writes_on_get(LAZY_NOTICES)
 def list_notices() -> Any:
     """Public notices (公示) of negotiated prices: current and past."""
@@ -263,9 +244,7 @@ def list_notices() -> Any:
     return {"current": notice_queries.current_notices(), "past": notice_queries.past_notices()}
 
 
-@blp.route("/notices/<int:notice_id>")
-@blp.response(200, NoticeOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.read("/notices/<int:notice_id>", NoticeOutSchema, 404)
 @writes_on_get(LAZY_NOTICES)
 def get_notice(notice_id: int) -> Any:
     """One public notice."""
@@ -274,32 +253,34 @@ def get_notice(notice_id: int) -> Any:
     return notice
 
 
-@blp.route("/notices/<int:notice_id>/objections", methods=["POST"])
-@blp.arguments(ObjectionInputSchema)
-@blp.response(201, ObjectionOutSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/notices/<int:notice_id>/objections",
+    201,
+    ObjectionOutSchema,
+    409,
+    422,
+    args=ObjectionInputSchema,
+)
 def lodge_objection(data: dict[str, Any], notice_id: int) -> Any:
     """Lodge an objection (异议) with reasons; one per person and notice."""
     with unit_of_work(writer=True):
         return notices.lodge_objection(api_writer(), notice_id, data["reasons"], now=now())
 
 
-@blp.route("/notices/objections")
-@blp.response(200, ObjectionOutSchema(many=True))
-@blp.alt_response(403, schema=DomainErrorSchema)
+@blp.read("/notices/objections", ObjectionOutSchema(many=True), 403)
 def objection_queue() -> Any:
     """Reviewers: objections waiting for a decision."""
     return notice_queries.objection_queue(api_reader())
 
 
-@blp.route("/notices/objections/<int:objection_id>/decision", methods=["POST"])
-@blp.arguments(DecisionInputSchema)
-@blp.response(200, ObjectionOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/notices/objections/<int:objection_id>/decision",
+    200,
+    ObjectionOutSchema,
+    403,
+    409,
+    args=DecisionInputSchema,
+)
 def decide_objection(data: dict[str, Any], objection_id: int) -> Any:
     """Reviewers: uphold (the agreement falls) or dismiss an objection, with the reason."""
     actor = api_writer()

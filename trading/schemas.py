@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
-from listings.schemas import DomainErrorSchema
+from core.schema_kit import EnumValue, InputSchema
 from trading.rules import MAX_LISTING_WORKING_DAYS, MIN_LISTING_WORKING_DAYS
 
 _text_5000 = validate.Length(max=5000, error=N_("The text is too long (at most 5,000 characters)."))
@@ -28,14 +28,31 @@ def _yuan_to_minor(data: dict[str, Any], text_field: str, minor_field: str) -> N
         raise ValidationError({text_field: [error.text()]}) from None
 
 
+class _YuanForm(InputSchema):
+    """An HTML form: each field of `YUAN` is typed in yuan and loaded as its `_minor` field.
+
+    The fields of `BLANK_IS_ABSENT` are optional numbers: left blank, they are not given.
+    """
+
+    YUAN: ClassVar[tuple[str, ...]] = ()
+    BLANK_IS_ABSENT: ClassVar[tuple[str, ...]] = ()
+
+    @pre_load
+    def _amounts(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data = dict(data)
+        for name in self.YUAN:
+            _yuan_to_minor(data, name, f"{name}_minor")
+        for name in self.BLANK_IS_ABSENT:
+            if not str(data.get(name, "") or "").strip():
+                data.pop(name, None)
+        return data
+
+
 # --- input -----------------------------------------------------------------------------
 
 
-class ListedSaleInputSchema(Schema):
+class ListedSaleInputSchema(InputSchema):
     """Start a listed sale: asking price, period in working days, deposit (API, minor units)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     listing_id = fields.Integer(load_default=None, metadata={"description": "API only."})
     asking_price_minor = fields.Integer(
@@ -60,44 +77,28 @@ class ListedSaleInputSchema(Schema):
     )
 
 
-class ListedSaleFormSchema(ListedSaleInputSchema):
+class ListedSaleFormSchema(_YuanForm, ListedSaleInputSchema):
     """The HTML form: amounts typed in yuan."""
 
-    @pre_load
-    def _amounts(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        data = dict(data)
-        _yuan_to_minor(data, "asking_price", "asking_price_minor")
-        _yuan_to_minor(data, "deposit", "deposit_minor")
-        if not str(data.get("working_days", "") or "").strip():
-            data.pop("working_days", None)
-        return data
+    YUAN = ("asking_price", "deposit")
+    BLANK_IS_ABSENT = ("working_days",)
 
 
-class OfferInputSchema(Schema):
+class OfferInputSchema(InputSchema):
     """An offer or counter-offer (API: minor units), with an optional message."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     amount_minor = fields.Integer(required=True, validate=_amount, error_messages=REQUIRED)
     message = fields.String(load_default="", validate=_text_5000)
 
 
-class OfferFormSchema(OfferInputSchema):
+class OfferFormSchema(_YuanForm, OfferInputSchema):
     """The HTML form: the amount typed in yuan."""
 
-    @pre_load
-    def _amounts(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        data = dict(data)
-        _yuan_to_minor(data, "amount", "amount_minor")
-        return data
+    YUAN = ("amount",)
 
 
-class OpenNegotiationInputSchema(Schema):
+class OpenNegotiationInputSchema(InputSchema):
     """Open a negotiation on a listing: an offer, a message or both."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     listing_id = fields.Integer(required=True, error_messages=REQUIRED)
     amount_minor = fields.Integer(load_default=None, allow_none=True, validate=_amount)
@@ -109,67 +110,44 @@ class OpenNegotiationInputSchema(Schema):
     )
 
 
-class OpenNegotiationFormSchema(Schema):
+class OpenNegotiationFormSchema(_YuanForm):
     """The HTML form of opening a negotiation (the listing comes from the URL)."""
 
-    class Meta:
-        unknown = EXCLUDE
+    YUAN = ("amount",)
+    BLANK_IS_ABSENT = ("buyer_org_id",)
 
     amount_minor = fields.Integer(load_default=None, allow_none=True, validate=_amount)
     message = fields.String(load_default="", validate=_text_5000)
     buyer_org_id = fields.Integer(load_default=None, allow_none=True)
 
-    @pre_load
-    def _amounts(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        data = dict(data)
-        _yuan_to_minor(data, "amount", "amount_minor")
-        if not str(data.get("buyer_org_id", "") or "").strip():
-            data.pop("buyer_org_id", None)
-        return data
 
-
-class MessageInputSchema(Schema):
+class MessageInputSchema(InputSchema):
     """A message in a negotiation's thread."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     body = fields.String(required=True, validate=_text_5000, error_messages=REQUIRED)
 
 
-class WithdrawInputSchema(Schema):
+class WithdrawInputSchema(InputSchema):
     """Walking away from a negotiation, with an optional note."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     message = fields.String(load_default="", validate=_text_5000)
 
 
-class ObjectionInputSchema(Schema):
+class ObjectionInputSchema(InputSchema):
     """An objection (异议) with its reasons."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     reasons = fields.String(required=True, validate=_text_5000, error_messages=REQUIRED)
 
 
-class DecisionInputSchema(Schema):
+class DecisionInputSchema(InputSchema):
     """A reviewer's decision on an objection."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     uphold = fields.Boolean(required=True, error_messages=REQUIRED)
     reason = fields.String(required=True, validate=_text_2000, error_messages=REQUIRED)
 
 
-class SaleListArgsSchema(Schema):
+class SaleListArgsSchema(InputSchema):
     """Which listed sales to list."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     status = fields.String(
         load_default="open",
@@ -189,7 +167,7 @@ class ListedSaleOutSchema(Schema):
     id = fields.Integer()
     listing_id = fields.Integer()
     seller_org_id = fields.Integer()
-    status = fields.Function(lambda sale: sale.status.value)
+    status = EnumValue()
     asking_price_minor = fields.Integer()
     deposit_minor = fields.Integer()
     currency = fields.String()
@@ -233,7 +211,7 @@ class NegotiationOutSchema(Schema):
     listing_id = fields.Integer()
     seller_org_id = fields.Integer()
     buyer_org_id = fields.Integer()
-    status = fields.Function(lambda n: n.status.value)
+    status = EnumValue()
     open_offer_minor = fields.Integer(allow_none=True)
     open_offer_by_org_id = fields.Integer(allow_none=True)
     agreed_price_minor = fields.Integer(allow_none=True)
@@ -248,7 +226,7 @@ class ObjectionOutSchema(Schema):
 
     id = fields.Integer()
     notice_id = fields.Integer()
-    status = fields.Function(lambda o: o.status.value)
+    status = EnumValue()
     lodged_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)
     decision_reason = fields.String(allow_none=True)
@@ -270,12 +248,9 @@ class NoticeOutSchema(Schema):
     price_formation = fields.String()
     starts_at = fields.DateTime()
     ends_at = fields.DateTime()
-    status = fields.Function(lambda n: n.status.value)
+    status = EnumValue()
     closed_at = fields.DateTime(allow_none=True)
     objections_count = fields.Function(lambda n: len(n.objections))
-
-
-__all__ = ["DomainErrorSchema"]
 
 
 class NoticeListSchema(Schema):

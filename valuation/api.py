@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from accounts.auth import BEARER_TOKEN, api_actor, api_caller, require_token_for_writes
+from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, NotFound
 from core.uow import unit_of_work
 from listings import services as listings
-from listings.schemas import DomainErrorSchema
 from valuation import queries, requests, services
 from valuation.models import Valuation, ValuationRequest
 from valuation.schemas import (
@@ -31,20 +29,25 @@ from valuation.schemas import (
     ValuationOutSchema,
 )
 
-blp = Blueprint(
-    "valuation_api", __name__, description="Valuation (评估): indicative valuations and reports"
+blp = ApiBlueprint(
+    "valuation_api",
+    __name__,
+    description="Valuation (评估): indicative valuations and reports",
+    write_doc=BEARER_TOKEN,
 )
 
 
 blp.before_request(require_token_for_writes)
 
 
-@blp.route("/indicative", methods=["POST"])
-@blp.arguments(ComputeInSchema)
-@blp.response(200, ComputedSchema)
-@blp.alt_response(403, schema=DomainErrorSchema, description="Not the seller nor a valuer")
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/indicative",
+    200,
+    ComputedSchema,
+    (403, "Not the seller nor a valuer"),
+    422,
+    args=ComputeInSchema,
+)
 def compute(data: dict[str, Any]) -> dict[str, Any]:
     """Compute an indicative valuation of a listing (income, market, cost; reconciled range).
 
@@ -71,17 +74,17 @@ def compute(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@blp.route("/<int:valuation_id>")
-@blp.response(200, ValuationOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.read("/<int:valuation_id>", ValuationOutSchema, 404)
 def get(valuation_id: int) -> Valuation:
     """One valuation or formal report, as issued (buyer-side reports only to the buyer)."""
     return queries.visible_valuation(api_actor(), valuation_id)
 
 
-@blp.route("/listings/<int:listing_id>/latest")
-@blp.response(200, ValuationOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema, description="No valuation shown on the listing")
+@blp.read(
+    "/listings/<int:listing_id>/latest",
+    ValuationOutSchema,
+    (404, "No valuation shown on the listing"),
+)
 def latest(listing_id: int) -> Valuation:
     """The valuation the listing page shows: the newest seller-side one, indicative or formal."""
     listings.visible_listing(api_actor(), listing_id)
@@ -91,20 +94,21 @@ def latest(listing_id: int) -> Valuation:
     return valuation
 
 
-@blp.route("/requests", methods=["GET"])
-@blp.response(200, RequestPageSchema)
+@blp.read("/requests", RequestPageSchema)
 def my_requests() -> dict[str, Any]:
     """The valuation requests of the caller's organisation, newest first."""
     return {"items": queries.requests_of(api_caller())}
 
 
-@blp.route("/requests", methods=["POST"])
-@blp.arguments(RequestInSchema)
-@blp.response(201, RequestOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.alt_response(409, schema=DomainErrorSchema, description="An open request exists")
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/requests",
+    201,
+    RequestOutSchema,
+    403,
+    (409, "An open request exists"),
+    422,
+    args=RequestInSchema,
+)
 def create_request(data: dict[str, Any]) -> ValuationRequest:
     """Request a formal valuation report of a listing (as its seller or as a buyer)."""
     with unit_of_work():
@@ -113,55 +117,38 @@ def create_request(data: dict[str, Any]) -> ValuationRequest:
         )
 
 
-@blp.route("/requests/<int:request_id>")
-@blp.response(200, RequestOutSchema)
-@blp.alt_response(404, schema=DomainErrorSchema)
+@blp.read("/requests/<int:request_id>", RequestOutSchema, 404)
 def get_request(request_id: int) -> ValuationRequest:
     """A request the caller may see (its organisation's, or one open to valuers)."""
     return requests.visible_request(api_caller(), request_id, now=now())
 
 
-@blp.route("/requests/<int:request_id>/take", methods=["POST"])
-@blp.response(200, RequestOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/requests/<int:request_id>/take", 200, RequestOutSchema, 403, 409)
 def take(request_id: int) -> ValuationRequest:
     """A valuer (reviewer or accredited broker) takes an open request."""
     with unit_of_work(writer=True):
         return requests.take_request(api_caller(), request_id, now=now())
 
 
-@blp.route("/requests/<int:request_id>/decline", methods=["POST"])
-@blp.arguments(DeclineInSchema)
-@blp.response(200, RequestOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/requests/<int:request_id>/decline", 200, RequestOutSchema, 403, 409, args=DeclineInSchema
+)
 def decline(data: dict[str, Any], request_id: int) -> ValuationRequest:
     """A valuer declines a request, with a reason."""
     with unit_of_work(writer=True):
         return requests.decline_request(api_caller(), request_id, data["reason"], now=now())
 
 
-@blp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
-@blp.response(200, RequestOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write("/requests/<int:request_id>/withdraw", 200, RequestOutSchema, 403, 409)
 def withdraw(request_id: int) -> ValuationRequest:
     """The requesting organisation withdraws its request."""
     with unit_of_work(writer=True):
         return requests.withdraw_request(api_caller(), request_id, now=now())
 
 
-@blp.route("/requests/<int:request_id>/report", methods=["POST"])
-@blp.arguments(ReportInSchema)
-@blp.response(201, ValuationOutSchema)
-@blp.alt_response(403, schema=DomainErrorSchema)
-@blp.alt_response(409, schema=DomainErrorSchema)
-@blp.alt_response(422, schema=DomainErrorSchema)
-@blp.doc(**BEARER_TOKEN)
+@blp.write(
+    "/requests/<int:request_id>/report", 201, ValuationOutSchema, 403, 409, 422, args=ReportInSchema
+)
 def issue(data: dict[str, Any], request_id: int) -> Valuation:
     """The assigned valuer issues the signed formal report."""
     with unit_of_work(writer=True):

@@ -4,48 +4,53 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, post_load, validate
+from marshmallow import Schema, fields, post_load, validate
 
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
+from core.schema_kit import InputSchema
 from valuation.cost_rules import CostInputs
 from valuation.income_rules import DiscountRate, IncomeInputs, IndustryClass
 from valuation.indicative_rules import IndicativeInputs
 from valuation.rules import BPS, MAX_LIFE_YEARS
 
-_bps = validate.Range(0, BPS, error=N_("Give basis points between 0 and 10000 (100%)."))
-_minor = validate.Range(0, 10**15, error=N_("Give a non-negative amount in minor units (分)."))
+_bps_range = validate.Range(0, BPS, error=N_("Give basis points between 0 and 10000 (100%)."))
+_minor_range = validate.Range(
+    0, 10**15, error=N_("Give a non-negative amount in minor units (分).")
+)
 
 
-class DiscountSchema(Schema):
+def _bps(**options: Any) -> fields.Integer:
+    """A rate in basis points (1% = 100), 0 to 100%."""
+    return fields.Integer(strict=True, validate=_bps_range, **options)
+
+
+def _minor(**options: Any) -> fields.Integer:
+    """A non-negative amount in minor units (分)."""
+    return fields.Integer(strict=True, validate=_minor_range, **options)
+
+
+class DiscountSchema(InputSchema):
     """r = risk-free rate + premiums, each in basis points (1% = 100)."""
 
-    class Meta:
-        unknown = EXCLUDE
-
-    risk_free_bps = fields.Integer(
-        required=True, strict=True, validate=_bps, error_messages=REQUIRED
-    )
-    technology_bps = fields.Integer(load_default=0, strict=True, validate=_bps)
-    market_bps = fields.Integer(load_default=0, strict=True, validate=_bps)
-    funding_bps = fields.Integer(load_default=0, strict=True, validate=_bps)
-    management_bps = fields.Integer(load_default=0, strict=True, validate=_bps)
+    risk_free_bps = _bps(required=True, error_messages=REQUIRED)
+    technology_bps = _bps(load_default=0)
+    market_bps = _bps(load_default=0)
+    funding_bps = _bps(load_default=0)
+    management_bps = _bps(load_default=0)
 
 
-class IncomeSchema(Schema):
+class IncomeSchema(InputSchema):
     """Relief from royalty: the revenue forecast (分 per year, year 1 first) and the rates."""
 
-    class Meta:
-        unknown = EXCLUDE
-
     revenues_minor = fields.List(
-        fields.Integer(strict=True, validate=_minor),
+        _minor(),
         required=True,
         validate=validate.Length(1, MAX_LIFE_YEARS),
         error_messages=REQUIRED,
     )
-    royalty_bps = fields.Integer(required=True, strict=True, validate=_bps, error_messages=REQUIRED)
-    tax_bps = fields.Integer(load_default=2500, strict=True, validate=_bps)
+    royalty_bps = _bps(required=True, error_messages=REQUIRED)
+    tax_bps = _bps(load_default=2500)
     discount = fields.Nested(DiscountSchema, required=True, error_messages=REQUIRED)
     legal_life_years = fields.Integer(
         required=True,
@@ -60,30 +65,22 @@ class IncomeSchema(Schema):
         error_messages=REQUIRED,
     )
     industry = fields.Enum(IndustryClass, by_value=True, load_default=None, allow_none=True)
-    operating_margin_bps = fields.Integer(
-        load_default=None, allow_none=True, strict=True, validate=_bps
-    )
+    operating_margin_bps = _bps(load_default=None, allow_none=True)
 
 
-class CostSchema(Schema):
+class CostSchema(InputSchema):
     """Reproduction cost in 分 and obsolescence in basis points."""
 
-    class Meta:
-        unknown = EXCLUDE
-
-    labour_minor = fields.Integer(load_default=0, strict=True, validate=_minor)
-    materials_minor = fields.Integer(load_default=0, strict=True, validate=_minor)
-    overhead_minor = fields.Integer(load_default=0, strict=True, validate=_minor)
-    opportunity_minor = fields.Integer(load_default=0, strict=True, validate=_minor)
-    functional_obsolescence_bps = fields.Integer(load_default=0, strict=True, validate=_bps)
-    economic_obsolescence_bps = fields.Integer(load_default=0, strict=True, validate=_bps)
+    labour_minor = _minor(load_default=0)
+    materials_minor = _minor(load_default=0)
+    overhead_minor = _minor(load_default=0)
+    opportunity_minor = _minor(load_default=0)
+    functional_obsolescence_bps = _bps(load_default=0)
+    economic_obsolescence_bps = _bps(load_default=0)
 
 
-class ValuationInSchema(Schema):
+class ValuationInSchema(InputSchema):
     """An indicative valuation's inputs: any of income and cost, and the market approach."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     income = fields.Nested(IncomeSchema, load_default=None, allow_none=True)
     cost = fields.Nested(CostSchema, load_default=None, allow_none=True)
@@ -129,11 +126,8 @@ class ComputeInSchema(ValuationInSchema):
         }
 
 
-class RequestInSchema(Schema):
+class RequestInSchema(InputSchema):
     """A request for a formal valuation report."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     listing_id = fields.Integer(required=True, strict=True, error_messages=REQUIRED)
     purpose = fields.String(

@@ -108,17 +108,10 @@ def result_to_dict(result: IndicativeResult, inputs: IndicativeInputs) -> dict[s
                 for a in result.market.comparables
             ],
         }
-    cost = None
-    if result.cost is not None:
-        cost = {
-            "reproduction_minor": result.cost.reproduction_minor,
-            "value_minor": result.cost.value_minor,
-            "range": _range(result.cost.range),
-        }
     return {
         "income": income,
         "market": market,
-        "cost": cost,
+        "cost": asdict(result.cost) if result.cost is not None else None,
         "reconciled": {
             "weights": {m.value: w for m, w in result.reconciled.weights.items()},
             "range": _range(result.reconciled.range),

@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from accounts.models import OrganisationKind, User
+from accounts.services import acts_for_org, can_review
 from core import outbox
-from core.audit import services as audit
 from core.domain import N_, NotFound, PermissionDenied
 from core.extensions import db
+from core.service_kit import audit_action, get_or_not_found
 from listings.models import TechNeed
 from listings.need_rules import (
     NeedAction,
@@ -33,24 +34,21 @@ SEARCH_TOPIC = "search.need"
 # --- reading ---------------------------------------------------------------------------
 
 
-def get_need(need_id: int) -> TechNeed:
-    """A need by id, or NotFound."""
-    need = db.session.get(TechNeed, need_id)
-    if need is None:
-        raise NotFound(N_("No such technology need."))
-    return need
+def get_need(need_id: int, *, lock: bool = False) -> TechNeed:
+    """A need by id (row-locked if asked), or NotFound."""
+    return get_or_not_found(TechNeed, need_id, N_("No such technology need."), lock=lock)
 
 
 def is_member(actor: User | None, need: TechNeed) -> bool:
     """Whether the actor acts for the enterprise that posted the need."""
-    return bool(actor and actor.is_authenticated and actor.acting_org_id == need.organisation_id)
+    return acts_for_org(actor, need.organisation_id)
 
 
 def can_view(actor: User | None, need: TechNeed) -> bool:
     """Open needs are public; closed and withdrawn ones only to the enterprise and reviewers."""
     if need.status == NeedStatus.OPEN:
         return True
-    return is_member(actor, need) or bool(actor and actor.is_authenticated and actor.can_review)
+    return is_member(actor, need) or can_review(actor)
 
 
 def visible_need(actor: User | None, need_id: int) -> TechNeed:
@@ -161,15 +159,9 @@ def _changed(
     """Audit a change and tell the search index, in the caller's transaction."""
     need.updated_at = now
     db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action=f"need.{action}",
-        object_type="need",
-        object_id=need.id,
-        now=now,
-        before=before,
-        after=_snapshot(need),
-        reason=reason,
+    after = _snapshot(need)
+    audit_action(
+        f"need.{action}", need.id, actor.id, now, before=before, after=after, reason=reason
     )
     outbox.emit(SEARCH_TOPIC, need.id, now=now)
 

@@ -14,11 +14,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from accounts.models import User
-from accounts.services import require_reviewer
+from accounts.services import acts_for_org, can_review, require_reviewer
 from core import outbox
-from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.service_kit import audit_action, get_or_not_found
 from listings.ip_numbers import normalise_ip_number
 from listings.models import IPAsset, Listing
 from listings.rules import (
@@ -71,22 +71,19 @@ class ListingInput:
 
 def get_listing(listing_id: int) -> Listing:
     """A listing by id, or NotFound."""
-    listing = db.session.get(Listing, listing_id)
-    if listing is None:
-        raise NotFound(N_("No such listing."))
-    return listing
+    return get_or_not_found(Listing, listing_id, N_("No such listing."))
 
 
 def is_owner(actor: User | None, listing: Listing) -> bool:
     """Whether the actor acts for the listing's organisation."""
-    return bool(actor and actor.is_authenticated and actor.acting_org_id == listing.organisation_id)
+    return acts_for_org(actor, listing.organisation_id)
 
 
 def can_view(actor: User | None, listing: Listing) -> bool:
     """Published listings are public; the rest only to the owner and reviewers."""
     if listing.status == ListingStatus.PUBLISHED:
         return True
-    return is_owner(actor, listing) or bool(actor and actor.is_authenticated and actor.can_review)
+    return is_owner(actor, listing) or can_review(actor)
 
 
 def visible_listing(actor: User | None, listing_id: int) -> Listing:
@@ -256,12 +253,11 @@ def record_change(
     """Audit a change and tell the search index, in the caller's transaction."""
     listing.updated_at = now
     db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action=f"listing.{action}",
-        object_type="listing",
-        object_id=listing.id,
-        now=now,
+    audit_action(
+        f"listing.{action}",
+        listing.id,
+        actor.id,
+        now,
         before=before,
         after=snapshot(listing),
         reason=reason,
@@ -308,24 +304,14 @@ def set_featured(actor: User, listing_id: int, featured_: bool, *, now: datetime
     listing = get_listing(listing_id)
     before = {"featured": listing.featured}
     listing.featured = featured_
-    audit.record(
-        actor_id=actor.id,
-        action="listing.feature",
-        object_type="listing",
-        object_id=listing.id,
-        now=now,
-        before=before,
-        after={"featured": featured_},
-    )
+    after = {"featured": featured_}
+    audit_action("listing.feature", listing.id, actor.id, now, before=before, after=after)
     return listing
 
 
 def lock_listing(listing_id: int) -> Listing:
     """The listing, row-locked until the end of the transaction (sales, deals)."""
-    listing = db.session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update())
-    if listing is None:
-        raise NotFound(N_("No such listing."))
-    return listing
+    return get_or_not_found(Listing, listing_id, N_("No such listing."), lock=True)
 
 
 def set_sale_state(
@@ -342,15 +328,9 @@ def set_sale_state(
     check_sale_transition(listing.status, listing.sale_state, target)
     listing.sale_state = target
     listing.updated_at = now
-    audit.record(
-        actor_id=actor_id,
-        action="listing.sale_state",
-        object_type="listing",
-        object_id=listing.id,
-        now=now,
-        before=before,
-        after={"sale_state": target.value},
-        reason=reason,
+    after = {"sale_state": target.value}
+    audit_action(
+        "listing.sale_state", listing.id, actor_id, now, before=before, after=after, reason=reason
     )
     outbox.emit(SEARCH_TOPIC, listing.id, now=now)
     db.session.flush()

@@ -155,6 +155,24 @@ def listing_text(listing: Listing) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _candidate_ids(
+    related: list[tuple[int, float]], model: type[Listing] | type[TechNeed], field_code: str
+) -> tuple[list[int], dict[int, float]]:
+    """The ids of the text matches and of the newest of the same field; the matches' shares.
+
+    The same field's are read by id only and filtered by the caller: so the database seeks
+    primary keys (a filter on the status could make it scan the status index instead).
+    """
+    shares = dict(zip([i for i, _ in related], relative([s for _, s in related]), strict=True))
+    same_field = db.session.scalars(
+        select(model.id)
+        .where(model.field == field_code)
+        .order_by(model.id.desc())
+        .limit(FIELD_CANDIDATES * 2)
+    ).all()
+    return list(dict.fromkeys([*shares, *same_field])), shares
+
+
 # -- a need's listings ---------------------------------------------------------------------
 
 
@@ -170,16 +188,7 @@ def matches_for_need(
             N_("Only the enterprise and its brokers may see the matches of this need.")
         )
     related = related_listings(need_text(need), CANDIDATES)
-    shares = dict(zip([i for i, _ in related], relative([s for _, s in related]), strict=True))
-    # By id only, filtered here: so the database seeks primary keys (a filter on the
-    # status could make it scan the status index instead).
-    same_field = db.session.scalars(
-        select(Listing.id)
-        .where(Listing.field == need.field)
-        .order_by(Listing.id.desc())
-        .limit(FIELD_CANDIDATES * 2)
-    ).all()
-    ids = list(dict.fromkeys([*shares, *same_field]))
+    ids, shares = _candidate_ids(related, Listing, need.field)
     if not ids:
         return []
     listings = [
@@ -207,14 +216,7 @@ def _candidate_needs(listing: Listing, now: datetime) -> tuple[list[TechNeed], d
     from search.services import related_needs
 
     related = related_needs(listing_text(listing), CANDIDATES)
-    shares = dict(zip([i for i, _ in related], relative([s for _, s in related]), strict=True))
-    same_field = db.session.scalars(
-        select(TechNeed.id)
-        .where(TechNeed.field == listing.field)
-        .order_by(TechNeed.id.desc())
-        .limit(FIELD_CANDIDATES * 2)
-    ).all()
-    ids = list(dict.fromkeys([*shares, *same_field]))
+    ids, shares = _candidate_ids(related, TechNeed, listing.field)
     if not ids:
         return [], shares
     today = market_today(now)

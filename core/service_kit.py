@@ -1,4 +1,4 @@
-"""What many use cases do alike: find a row or NotFound, add a row, audit an action, keep a document.
+"""What many use cases do alike: load a row or NotFound, add a row, audit, keep a document.
 
 Plain functions over the session, in the caller's unit of work: they flush, never commit.
 """

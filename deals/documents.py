@@ -26,7 +26,7 @@ from core.service_kit import (
     store_document,
 )
 from deals import services
-from deals.models import ContractType, Deal, DealDocument, DealStatus, SaleMethod
+from deals.models import Deal, DealDocument, DealStatus
 from deals.registration import SHANGHAI
 from listings import services as listings
 
@@ -93,15 +93,9 @@ def document_for_download(actor: User | None, document_id: int) -> DealDocument:
 
 
 @dataclass(frozen=True)
-class OfflineEntry:
+class OfflineEntry(services.OfflineTerms):
     """An offline deal as a reviewer types it: parties by name and, if registered, credit code."""
 
-    seller_name: str
-    buyer_name: str
-    title: str
-    method: SaleMethod
-    contract_type: ContractType
-    price_minor: int
     signed_on: date
     seller_credit_code: str | None = None
     buyer_credit_code: str | None = None

@@ -76,8 +76,8 @@ def record_sale(
 
 
 @dataclass(frozen=True)
-class OfflineDeal:
-    """A deal closed at the physical market, entered by a reviewer with its contract."""
+class OfflineTerms:
+    """What the parties of an offline deal agreed, as the contract names them."""
 
     seller_name: str
     buyer_name: str
@@ -85,6 +85,12 @@ class OfflineDeal:
     method: SaleMethod
     contract_type: ContractType
     price_minor: int
+
+
+@dataclass(frozen=True)
+class OfflineDeal(OfflineTerms):
+    """A deal closed at the physical market, entered by a reviewer with its contract."""
+
     signed_on: datetime
     seller_org_id: int | None = None
     buyer_org_id: int | None = None

@@ -9,11 +9,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeGuard
+from typing import TypeGuard, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from accounts.models import (
     ApiToken,
@@ -27,6 +27,8 @@ from accounts.rules import check_password_strength, normalise_credit_code
 from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found
+
+Row = TypeVar("Row")
 
 _hasher = PasswordHasher()  # Argon2id with the library's current parameters
 
@@ -149,6 +151,12 @@ def require_reviewer(actor: User | None) -> User:
     if actor is None or not actor.can_review:
         raise PermissionDenied(N_("Only reviewers of the market may do this."))
     return actor
+
+
+def rows_for_reviewer(actor: User, query: Select[Row]) -> list[Row]:
+    """The rows `query` finds (a review queue, the whole market), for reviewers only."""
+    require_reviewer(actor)
+    return list(db.session.scalars(query))
 
 
 def get_organisation(org_id: int) -> Organisation:

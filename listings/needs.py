@@ -27,6 +27,7 @@ from listings.need_rules import (
     market_today,
     next_need_status,
 )
+from listings.services import org_items, org_status_counts
 
 SEARCH_TOPIC = "search.need"
 
@@ -46,9 +47,7 @@ def is_member(actor: User | None, need: TechNeed) -> bool:
 
 def can_view(actor: User | None, need: TechNeed) -> bool:
     """Open needs are public; closed and withdrawn ones only to the enterprise and reviewers."""
-    if need.status == NeedStatus.OPEN:
-        return True
-    return is_member(actor, need) or can_review(actor)
+    return need.status == NeedStatus.OPEN or is_member(actor, need) or can_review(actor)
 
 
 def visible_need(actor: User | None, need_id: int) -> TechNeed:
@@ -61,24 +60,12 @@ def visible_need(actor: User | None, need_id: int) -> TechNeed:
 
 def needs_of(actor: User, status: NeedStatus | None = None) -> list[TechNeed]:
     """The needs of the actor's organisation, most recently changed first."""
-    if actor.acting_org_id is None:
-        return []
-    query = select(TechNeed).where(TechNeed.organisation_id == actor.acting_org_id)
-    if status is not None:
-        query = query.where(TechNeed.status == status)
-    return list(db.session.scalars(query.order_by(TechNeed.updated_at.desc(), TechNeed.id.desc())))
+    return org_items(TechNeed, actor, status, TechNeed.updated_at.desc(), TechNeed.id.desc())
 
 
 def count_by_status(actor: User) -> dict[str, int]:
     """How many of the organisation's needs are in each state."""
-    if actor.acting_org_id is None:
-        return {}
-    rows = db.session.execute(
-        select(TechNeed.status, func.count())
-        .where(TechNeed.organisation_id == actor.acting_org_id)
-        .group_by(TechNeed.status)
-    )
-    return {status.value: n for status, n in rows}
+    return org_status_counts(TechNeed, actor)
 
 
 def may_post(actor: User | None) -> bool:

@@ -8,19 +8,21 @@ They flush and never commit: the caller's unit of work (`core.uow`) commits.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
 from accounts.models import User
-from accounts.services import acts_for_org, can_review, require_reviewer
+from accounts.services import acts_for_org, can_review, require_reviewer, rows_for_reviewer
 from core import outbox
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, get_or_not_found
 from listings.ip_numbers import normalise_ip_number
-from listings.models import IPAsset, Listing
+from listings.models import IPAsset, Listing, TechNeed
 from listings.rules import (
     FIELDS,
     IPKind,
@@ -33,6 +35,7 @@ from listings.rules import (
 )
 
 SEARCH_TOPIC = "search.listing"
+OrgItem = TypeVar("OrgItem", Listing, TechNeed)
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,9 @@ def is_owner(actor: User | None, listing: Listing) -> bool:
 
 def can_view(actor: User | None, listing: Listing) -> bool:
     """Published listings are public; the rest only to the owner and reviewers."""
-    if listing.status == ListingStatus.PUBLISHED:
-        return True
-    return is_owner(actor, listing) or can_review(actor)
+    return (
+        listing.status == ListingStatus.PUBLISHED or is_owner(actor, listing) or can_review(actor)
+    )
 
 
 def visible_listing(actor: User | None, listing_id: int) -> Listing:
@@ -94,26 +97,38 @@ def visible_listing(actor: User | None, listing_id: int) -> Listing:
     return listing
 
 
-def listings_of(actor: User, status: ListingStatus | None = None) -> list[Listing]:
-    """The listings of the actor's organisation, newest first."""
+def org_items(
+    model: type[OrgItem], actor: User, status: enum.Enum | None, *order: Any
+) -> list[OrgItem]:
+    """The listings or needs of the actor's organisation (in `status` if given), in `order`."""
     if actor.acting_org_id is None:
         return []
-    query = select(Listing).where(Listing.organisation_id == actor.acting_org_id)
+    query = select(model).where(model.organisation_id == actor.acting_org_id)
     if status is not None:
-        query = query.where(Listing.status == status)
-    return list(db.session.scalars(query.order_by(Listing.updated_at.desc())))
+        query = query.where(model.status == status)
+    return list(db.session.scalars(query.order_by(*order)))
+
+
+def org_status_counts(model: type[Listing] | type[TechNeed], actor: User) -> dict[str, int]:
+    """How many of the organisation's listings or needs are in each state (dashboard badges)."""
+    if actor.acting_org_id is None:
+        return {}
+    rows = db.session.execute(
+        select(model.status, func.count())
+        .where(model.organisation_id == actor.acting_org_id)
+        .group_by(model.status)
+    )
+    return {status.value: n for status, n in rows}
+
+
+def listings_of(actor: User, status: ListingStatus | None = None) -> list[Listing]:
+    """The listings of the actor's organisation, newest first."""
+    return org_items(Listing, actor, status, Listing.updated_at.desc())
 
 
 def count_by_status(actor: User) -> dict[str, int]:
     """How many of the organisation's listings are in each state (dashboard badges)."""
-    if actor.acting_org_id is None:
-        return {}
-    rows = db.session.execute(
-        select(Listing.status, func.count())
-        .where(Listing.organisation_id == actor.acting_org_id)
-        .group_by(Listing.status)
-    )
-    return {status.value: n for status, n in rows}
+    return org_status_counts(Listing, actor)
 
 
 def latest_published(limit: int = 8) -> list[Listing]:
@@ -160,14 +175,8 @@ def market_figures() -> dict[str, int]:
 
 def ownership_queue(actor: User) -> list[Listing]:
     """Listings waiting for an ownership decision, oldest first (reviewers)."""
-    require_reviewer(actor)
-    return list(
-        db.session.scalars(
-            select(Listing)
-            .where(Listing.status == ListingStatus.SUBMITTED)
-            .order_by(Listing.submitted_at)
-        )
-    )
+    submitted = select(Listing).where(Listing.status == ListingStatus.SUBMITTED)
+    return rows_for_reviewer(actor, submitted.order_by(Listing.submitted_at))
 
 
 # --- writing ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import IO, Any
 from sqlalchemy import select
 
 from accounts.models import User
-from accounts.services import is_signed_in, require_reviewer
+from accounts.services import is_signed_in, require_reviewer, rows_for_reviewer
 from brokers import rules
 from brokers.models import Broker, BrokerDocument
 from brokers.rules import AccreditationStatus, BrokerLevel, BrokerRuleBroken
@@ -187,14 +187,8 @@ def document_for_download(actor: User | None, document_id: int) -> BrokerDocumen
 
 def broker_queue(actor: User) -> list[Broker]:
     """Applications waiting for a reviewer, oldest first."""
-    require_reviewer(actor)
-    return list(
-        db.session.scalars(
-            select(Broker)
-            .where(Broker.status == AccreditationStatus.PENDING)
-            .order_by(Broker.applied_at, Broker.id)
-        )
-    )
+    pending = select(Broker).where(Broker.status == AccreditationStatus.PENDING)
+    return rows_for_reviewer(actor, pending.order_by(Broker.applied_at, Broker.id))
 
 
 def _decide(

@@ -220,7 +220,7 @@ def all_deals(
 
 def may_advance(actor: User | None, deal: Deal, target: DealStatus) -> bool:
     """The seller or a reviewer records each milestone; the buyer may also record its payment."""
-    if actor is None or not actor.is_authenticated:
+    if not is_signed_in(actor):
         return False
     if actor.can_review:
         return True
@@ -269,8 +269,8 @@ def cancel(
     `winner_did_not_sign` (a reviewer's finding) forfeits the buyer's deposit.
     """
     deal = _locked_deal(actor, deal_id)
-    if winner_did_not_sign and not actor.can_review:
-        raise PermissionDenied(N_("Only reviewers of the market may do this."))
+    if winner_did_not_sign:
+        require_reviewer(actor)
     if not reason.strip():
         raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
     rules.check_cancellable(deal.status)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from accounts.models import OrganisationKind, User
-from accounts.services import acts_for_org, can_review
+from accounts.services import acts_for_org, can_review, is_signed_in
 from core import outbox
 from core.domain import N_, NotFound, PermissionDenied
 from core.extensions import db
@@ -70,13 +70,11 @@ def count_by_status(actor: User) -> dict[str, int]:
 
 def may_post(actor: User | None) -> bool:
     """Whether the actor may post needs (to show or hide the button; services still check)."""
-    org = actor.organisation if actor and actor.is_authenticated else None
+    if not is_signed_in(actor):
+        return False
+    org = actor.organisation
     return bool(
-        org
-        and actor
-        and actor.acting_org_id
-        and org.kind == OrganisationKind.ENTERPRISE
-        and org.is_verified
+        org and actor.acting_org_id and org.kind == OrganisationKind.ENTERPRISE and org.is_verified
     )
 
 

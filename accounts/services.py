@@ -9,10 +9,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeGuard, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from accounts.models import (
     ApiToken,
@@ -23,9 +24,11 @@ from accounts.models import (
     VerificationStatus,
 )
 from accounts.rules import check_password_strength, normalise_credit_code
-from core.audit import services as audit
-from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.service_kit import audit_action, flush_new, get_or_not_found
+
+Row = TypeVar("Row")
 
 _hasher = PasswordHasher()  # Argon2id with the library's current parameters
 
@@ -82,16 +85,9 @@ def sign_up(data: SignUp, *, now: datetime) -> User:
             )
         user.organisation = org
         user.membership_approved = False
-    db.session.add(user)
-    db.session.flush()
-    audit.record(
-        actor_id=user.id,
-        action="user.sign_up",
-        object_type="user",
-        object_id=user.id,
-        now=now,
-        after={"email": email, "organisation_id": user.organisation_id},
-    )
+    flush_new(user)
+    after = {"email": email, "organisation_id": user.organisation_id}
+    audit_action("user.sign_up", user.id, user.id, now, after=after)
     return user
 
 
@@ -104,25 +100,18 @@ def _register_organisation(data: NewOrganisation, *, now: datetime) -> Organisat
         )
     if not data.name.strip():
         raise ValidationFailed(N_("Give the organisation's registered name."), field="name")
-    org = Organisation(
-        name=data.name.strip(),
-        name_en=(data.name_en or "").strip() or None,
-        kind=data.kind,
-        credit_code=code,
-        region=data.region.strip(),
-        status=VerificationStatus.PENDING,
-        created_at=now,
+    org = flush_new(
+        Organisation(
+            name=data.name.strip(),
+            name_en=(data.name_en or "").strip() or None,
+            kind=data.kind,
+            credit_code=code,
+            region=data.region.strip(),
+            status=VerificationStatus.PENDING,
+            created_at=now,
+        )
     )
-    db.session.add(org)
-    db.session.flush()
-    audit.record(
-        actor_id=None,
-        action="organisation.register",
-        object_type="organisation",
-        object_id=org.id,
-        now=now,
-        after=_snapshot_org(org),
-    )
+    audit_action("organisation.register", org.id, None, now, after=_snapshot_org(org))
     return org
 
 
@@ -142,6 +131,21 @@ def authenticate(email: str, password: str, *, now: datetime) -> User:
     return user
 
 
+def is_signed_in(actor: User | None) -> TypeGuard[User]:
+    """Whether someone is signed in (an anonymous visitor is not)."""
+    return actor is not None and actor.is_authenticated
+
+
+def can_review(actor: User | None) -> bool:
+    """Whether the actor is signed in as a reviewer or an administrator of the market."""
+    return is_signed_in(actor) and actor.can_review
+
+
+def acts_for_org(actor: User | None, org_id: int) -> bool:
+    """Whether the actor is signed in and acts for the organisation."""
+    return is_signed_in(actor) and actor.acting_org_id == org_id
+
+
 def require_reviewer(actor: User | None) -> User:
     """Only reviewers and administrators pass."""
     if actor is None or not actor.can_review:
@@ -149,12 +153,15 @@ def require_reviewer(actor: User | None) -> User:
     return actor
 
 
+def rows_for_reviewer(actor: User, query: Select[Row]) -> list[Row]:
+    """The rows `query` finds (a review queue, the whole market), for reviewers only."""
+    require_reviewer(actor)
+    return list(db.session.scalars(query))
+
+
 def get_organisation(org_id: int) -> Organisation:
     """An organisation by id, or NotFound."""
-    org = db.session.get(Organisation, org_id)
-    if org is None:
-        raise NotFound(N_("No such organisation."))
-    return org
+    return get_or_not_found(Organisation, org_id, N_("No such organisation."))
 
 
 def verify_organisation(actor: User, org_id: int, *, now: datetime) -> Organisation:
@@ -180,17 +187,17 @@ def _decide_organisation(
     org.status = outcome
     org.rejection_reason = reason
     org.verified_at = now if outcome == VerificationStatus.VERIFIED else None
-    audit.record(
-        actor_id=actor.id,
-        action=f"organisation.{outcome.value}",
-        object_type="organisation",
-        object_id=org.id,
-        now=now,
-        before=before,
-        after=_snapshot_org(org),
-        reason=reason,
-    )
+    _audit_decision(actor, org, before, now=now, reason=reason)
     return org
+
+
+def _audit_decision(
+    actor: User, org: Organisation, before: dict, *, now: datetime, reason: str | None = None
+) -> None:
+    """Audit a verification decision: `organisation.verified` or `organisation.rejected`."""
+    after = _snapshot_org(org)
+    action = f"organisation.{org.status.value}"
+    audit_action(action, org.id, actor.id, now, before=before, after=after, reason=reason)
 
 
 def pending_members(actor: User) -> list[User]:
@@ -212,12 +219,12 @@ def approve_member(actor: User, user_id: int, *, now: datetime) -> User:
     if member is None or member.organisation_id != actor.acting_org_id or not actor.is_org_admin:
         raise PermissionDenied(N_("Only your organisation's administrator may approve members."))
     member.membership_approved = True
-    audit.record(
-        actor_id=actor.id,
-        action="membership.approve",
+    audit_action(
+        "membership.approve",
+        member.id,
+        actor.id,
+        now,
         object_type="user",
-        object_id=member.id,
-        now=now,
         before={"approved": False},
         after={"approved": True},
     )
@@ -238,46 +245,33 @@ def create_platform_user(
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise ValidationFailed(N_("An account with this email already exists."), field="email")
-    user = User(
-        email=email,
-        name=name,
-        password_hash=hash_password(password),
-        is_admin=admin,
-        is_reviewer=reviewer or admin,
-        created_at=now,
+    user = flush_new(
+        User(
+            email=email,
+            name=name,
+            password_hash=hash_password(password),
+            is_admin=admin,
+            is_reviewer=reviewer or admin,
+            created_at=now,
+        )
     )
-    db.session.add(user)
-    db.session.flush()
-    audit.record(
-        actor_id=None,
-        action="user.create_platform",
-        object_type="user",
-        object_id=user.id,
-        now=now,
-        after={"email": email, "admin": admin, "reviewer": user.is_reviewer},
-    )
+    after = {"email": email, "admin": admin, "reviewer": user.is_reviewer}
+    audit_action("user.create_platform", user.id, None, now, after=after)
     return user
 
 
 def issue_api_token(actor: User, name: str, *, now: datetime) -> str:
     """A new personal API token; the plain token is returned once and never stored."""
     plain = "tt_" + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user_id=actor.id,
-        name=name.strip()[:100] or "API",
-        created_at=now,
-        token_hash=hashlib.sha256(plain.encode()).hexdigest(),
+    token = flush_new(
+        ApiToken(
+            user_id=actor.id,
+            name=name.strip()[:100] or "API",
+            created_at=now,
+            token_hash=hashlib.sha256(plain.encode()).hexdigest(),
+        )
     )
-    db.session.add(token)
-    db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action="api_token.issue",
-        object_type="api_token",
-        object_id=token.id,
-        now=now,
-        after={"name": token.name},
-    )
+    audit_action("api_token.issue", token.id, actor.id, now, after={"name": token.name})
     return plain
 
 
@@ -299,13 +293,5 @@ def register_operator(
     before = _snapshot_org(org)
     org.status = VerificationStatus.VERIFIED
     org.verified_at = now
-    audit.record(
-        actor_id=actor.id,
-        action="organisation.verified",
-        object_type="organisation",
-        object_id=org.id,
-        now=now,
-        before=before,
-        after=_snapshot_org(org),
-    )
+    _audit_decision(actor, org, before, now=now)
     return org

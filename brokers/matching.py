@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from accounts.models import Organisation, User
+from accounts.services import acts_for_org, is_signed_in
 from brokers.matching_rules import (
     Interest,
     ListingProfile,
@@ -34,11 +35,13 @@ from brokers.matching_rules import (
     score_need_for_listing,
 )
 from brokers.services.shared import acts_for
-from core.domain import N_, NotFound, PermissionDenied
+from core.domain import N_, PermissionDenied
 from core.extensions import db
 from listings.models import Listing, TechNeed
 from listings.need_rules import is_current, market_today
+from listings.needs import get_need
 from listings.rules import ListingStatus, SaleState
+from listings.services import get_listing
 from trading.models import ListedSale, Negotiation, SaleIntent
 
 CANDIDATES = 60  # text matches taken from the search backend
@@ -97,38 +100,23 @@ class EnterpriseMatch:
     needs: tuple[TechNeed, ...] = field(default_factory=tuple)
 
 
-def _acts_for(actor: User | None, *, now: datetime, **target: int) -> bool:
-    """Whether the actor is a broker acting for the need's or the listing's organisation."""
-    return bool(acts_for(actor, now=now, **target))
-
-
-def _signed_in(actor: User | None) -> bool:
-    return bool(actor is not None and actor.is_authenticated)
-
-
 def may_match_need(actor: User | None, need: TechNeed, *, now: datetime) -> bool:
     """Members of the need's enterprise, and brokers acting for it."""
-    if not _signed_in(actor):
-        return False
-    assert actor is not None
-    if actor.acting_org_id == need.organisation_id:
-        return True
-    return _acts_for(actor, need_id=need.id, now=now)
+    return acts_for_org(actor, need.organisation_id) or is_broker_for(
+        actor, need_id=need.id, now=now
+    )
 
 
 def may_match_listing(actor: User | None, listing: Listing, *, now: datetime) -> bool:
     """Members of the listing's organisation, and brokers acting for it."""
-    if not _signed_in(actor):
-        return False
-    assert actor is not None
-    if actor.acting_org_id == listing.organisation_id:
-        return True
-    return _acts_for(actor, listing_id=listing.id, now=now)
+    return acts_for_org(actor, listing.organisation_id) or is_broker_for(
+        actor, listing_id=listing.id, now=now
+    )
 
 
 def is_broker_for(actor: User | None, *, now: datetime, **target: int) -> bool:
     """Whether the actor sees the matches as a broker (the pages then offer introductions)."""
-    return _signed_in(actor) and _acts_for(actor, now=now, **target)
+    return is_signed_in(actor) and acts_for(actor, now=now, **target)
 
 
 def need_profile(need: TechNeed) -> NeedProfile:
@@ -167,6 +155,24 @@ def listing_text(listing: Listing) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _candidate_ids(
+    related: list[tuple[int, float]], model: type[Listing] | type[TechNeed], field_code: str
+) -> tuple[list[int], dict[int, float]]:
+    """The ids of the text matches and of the newest of the same field; the matches' shares.
+
+    The same field's are read by id only and filtered by the caller: so the database seeks
+    primary keys (a filter on the status could make it scan the status index instead).
+    """
+    shares = dict(zip([i for i, _ in related], relative([s for _, s in related]), strict=True))
+    same_field = db.session.scalars(
+        select(model.id)
+        .where(model.field == field_code)
+        .order_by(model.id.desc())
+        .limit(FIELD_CANDIDATES * 2)
+    ).all()
+    return list(dict.fromkeys([*shares, *same_field])), shares
+
+
 # -- a need's listings ---------------------------------------------------------------------
 
 
@@ -176,24 +182,13 @@ def matches_for_need(
     """Published, available listings for a need, best first, each with its reasons."""
     from search.services import related_listings
 
-    need = db.session.get(TechNeed, need_id)
-    if need is None:
-        raise NotFound(N_("No such technology need."))
+    need = get_need(need_id)
     if not may_match_need(actor, need, now=now):
         raise PermissionDenied(
             N_("Only the enterprise and its brokers may see the matches of this need.")
         )
     related = related_listings(need_text(need), CANDIDATES)
-    shares = dict(zip([i for i, _ in related], relative([s for _, s in related]), strict=True))
-    # By id only, filtered here: so the database seeks primary keys (a filter on the
-    # status could make it scan the status index instead).
-    same_field = db.session.scalars(
-        select(Listing.id)
-        .where(Listing.field == need.field)
-        .order_by(Listing.id.desc())
-        .limit(FIELD_CANDIDATES * 2)
-    ).all()
-    ids = list(dict.fromkeys([*shares, *same_field]))
+    ids, shares = _candidate_ids(related, Listing, need.field)
     if not ids:
         return []
     listings = [
@@ -221,14 +216,7 @@ def _candidate_needs(listing: Listing, now: datetime) -> tuple[list[TechNeed], d
     from search.services import related_needs
 
     related = related_needs(listing_text(listing), CANDIDATES)
-    shares = dict(zip([i for i, _ in related], relative([s for _, s in related]), strict=True))
-    same_field = db.session.scalars(
-        select(TechNeed.id)
-        .where(TechNeed.field == listing.field)
-        .order_by(TechNeed.id.desc())
-        .limit(FIELD_CANDIDATES * 2)
-    ).all()
-    ids = list(dict.fromkeys([*shares, *same_field]))
+    ids, shares = _candidate_ids(related, TechNeed, listing.field)
     if not ids:
         return [], shares
     today = market_today(now)
@@ -320,9 +308,7 @@ def matches_for_listing(
     actor: User | None, listing_id: int, *, now: datetime, limit: int = 20
 ) -> list[EnterpriseMatch]:
     """Enterprises for a listing, best first: from their open needs and their past interest."""
-    listing = db.session.get(Listing, listing_id)
-    if listing is None:
-        raise NotFound(N_("No such listing."))
+    listing = get_listing(listing_id)
     if not may_match_listing(actor, listing, now=now):
         raise PermissionDenied(
             N_("Only the listing's organisation and its brokers may see its matches.")

@@ -24,9 +24,9 @@ from sqlalchemy import select
 from brokers import rules
 from brokers.models import DealCommission, Introduction, Mandate
 from brokers.rules import CommissionKind, IntroductionStatus, Payer
-from core.audit import services as audit
 from core.clock import as_utc
 from core.extensions import db
+from core.service_kit import audit_action, flush_new
 from deals.models import Deal
 
 __all__ = ["CommissionDue", "Payer", "commissions_due", "record_attribution"]
@@ -137,21 +137,14 @@ def record_attribution(
             },
             created_at=now,
         )
-        db.session.add(row)
-        db.session.flush()
-        audit.record(
-            actor_id=actor_id,
-            action="deal.broker_commission",
-            object_type="deal",
-            object_id=deal.id,
-            now=now,
-            after={
-                "mandate_id": mandate.id,
-                "introduction_id": introduction.id,
-                "broker_id": mandate.broker_id,
-                "amount_minor": amount,
-                "payer": mandate.payer.value,
-            },
-        )
+        flush_new(row)
+        after = {
+            "mandate_id": mandate.id,
+            "introduction_id": introduction.id,
+            "broker_id": mandate.broker_id,
+            "amount_minor": amount,
+            "payer": mandate.payer.value,
+        }
+        audit_action("deal.broker_commission", deal.id, actor_id, now, after=after)
         rows.append(row)
     return rows

@@ -10,32 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
-from typing import IO
 
 from sqlalchemy import select
 
 from accounts.models import Organisation, User
 from accounts.rules import normalise_credit_code
-from accounts.services import require_reviewer
-from core import storage, uow
-from core.audit import services as audit
+from accounts.services import is_signed_in, require_reviewer
 from core.clock import as_utc
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.extensions import db
+from core.service_kit import (
+    Upload,
+    audit_action,
+    check_document_kind,
+    store_document,
+)
 from deals import services
-from deals.models import ContractType, Deal, DealDocument, DealStatus, SaleMethod
+from deals.models import Deal, DealDocument, DealStatus
 from deals.registration import SHANGHAI
 from listings import services as listings
 
 DOCUMENT_KINDS: tuple[str, ...] = ("contract", "payment_receipt", "rights_registration", "other")
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file as it arrives: its content and the name the uploader gave it."""
-
-    stream: IO[bytes]
-    filename: str
 
 
 def _store(
@@ -52,29 +47,19 @@ def _store(
 
     The file is removed again if the unit of work rolls back.
     """
-    if kind not in DOCUMENT_KINDS:
-        raise ValidationFailed(N_("Choose what kind of document this is."), field="kind")
+    check_document_kind(kind, DOCUMENT_KINDS)
     if not upload.filename:
         raise ValidationFailed(N_("Choose a file to upload."), field="file")
-    stored = storage.save_evidence(folder, upload.stream, upload.filename, max_bytes)
-    uow.on_rollback(lambda: storage.discard(folder, stored.stored_name))
-    document = DealDocument(
-        deal_id=deal.id,
-        kind=kind,
-        **stored.columns(),
-        uploaded_by_id=actor.id,
-        uploaded_at=now,
-    )
-    db.session.add(document)
-    db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action="deal.document_add",
-        object_type="deal",
-        object_id=deal.id,
+    document = store_document(
+        DealDocument(deal_id=deal.id, kind=kind),
+        upload,
+        by=actor.id,
         now=now,
-        after={"document_id": document.id, "kind": kind, "sha256": stored.sha256},
+        folder=folder,
+        max_bytes=max_bytes,
     )
+    after = {"document_id": document.id, "kind": kind, "sha256": document.sha256}
+    audit_action("deal.document_add", deal.id, actor.id, now, after=after)
     return document
 
 
@@ -98,7 +83,7 @@ def attach_document(
 def document_for_download(actor: User | None, document_id: int) -> DealDocument:
     """A deal's document, for the parties and the reviewers only."""
     document = db.session.get(DealDocument, document_id)
-    if document is None or actor is None or not actor.is_authenticated:
+    if document is None or not is_signed_in(actor):
         raise NotFound(N_("No such document."))
     services.visible_deal(actor, document.deal_id)  # NotFound for everyone else
     return document
@@ -108,15 +93,9 @@ def document_for_download(actor: User | None, document_id: int) -> DealDocument:
 
 
 @dataclass(frozen=True)
-class OfflineEntry:
+class OfflineEntry(services.OfflineTerms):
     """An offline deal as a reviewer types it: parties by name and, if registered, credit code."""
 
-    seller_name: str
-    buyer_name: str
-    title: str
-    method: SaleMethod
-    contract_type: ContractType
-    price_minor: int
     signed_on: date
     seller_credit_code: str | None = None
     buyer_credit_code: str | None = None

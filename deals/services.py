@@ -8,10 +8,16 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from accounts.models import Organisation, OrganisationKind, User
-from accounts.services import get_organisation, require_reviewer
-from core.audit import services as audit
+from accounts.services import (
+    can_review,
+    get_organisation,
+    is_signed_in,
+    require_reviewer,
+    rows_for_reviewer,
+)
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.service_kit import audit_action, flush_new, get_or_not_found
 from deals import rules, signals
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
 from listings import services as listings
@@ -69,16 +75,15 @@ def record_sale(
         source_id=source_id,
         created_at=now,
     )
-    db.session.add(deal)
-    db.session.flush()
+    flush_new(deal)
     _audit(deal, "deal.create", actor_id, now, before=None)
     signals.deal_created.send(deal, now=now, actor_id=actor_id)
     return deal
 
 
 @dataclass(frozen=True)
-class OfflineDeal:
-    """A deal closed at the physical market, entered by a reviewer with its contract."""
+class OfflineTerms:
+    """What the parties of an offline deal agreed, as the contract names them."""
 
     seller_name: str
     buyer_name: str
@@ -86,6 +91,12 @@ class OfflineDeal:
     method: SaleMethod
     contract_type: ContractType
     price_minor: int
+
+
+@dataclass(frozen=True)
+class OfflineDeal(OfflineTerms):
+    """A deal closed at the physical market, entered by a reviewer with its contract."""
+
     signed_on: datetime
     seller_org_id: int | None = None
     buyer_org_id: int | None = None
@@ -142,8 +153,7 @@ def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> D
         signed_at=data.signed_on,
         registered_by_id=actor.id,
     )
-    db.session.add(deal)
-    db.session.flush()
+    flush_new(deal)
     _audit(deal, "deal.register_offline", actor.id, now, before=None)
     signals.deal_created.send(deal, now=now, actor_id=actor.id)
     return deal
@@ -151,22 +161,27 @@ def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> D
 
 def get_deal(deal_id: int) -> Deal:
     """A deal by id, or NotFound."""
-    deal = db.session.get(Deal, deal_id)
-    if deal is None:
-        raise NotFound(N_("No such deal."))
-    return deal
+    return get_or_not_found(Deal, deal_id, N_("No such deal."))
 
 
 def is_party(actor: User | None, deal: Deal) -> bool:
     """Whether the actor acts for the seller or the buyer of the deal."""
-    org_id = actor.acting_org_id if actor and actor.is_authenticated else None
+    org_id = actor.acting_org_id if is_signed_in(actor) else None
     return org_id is not None and org_id in (deal.seller_org_id, deal.buyer_org_id)
 
 
 def visible_deal(actor: User | None, deal_id: int) -> Deal:
     """A deal for its parties and the reviewers."""
     deal = get_deal(deal_id)
-    if not (is_party(actor, deal) or (actor and actor.is_authenticated and actor.can_review)):
+    if not (is_party(actor, deal) or can_review(actor)):
+        raise NotFound(N_("No such deal."))
+    return deal
+
+
+def _locked_deal(actor: User, deal_id: int) -> Deal:
+    """The deal, row-locked, for its parties and the reviewers (NotFound for anyone else)."""
+    deal = get_or_not_found(Deal, deal_id, N_("No such deal."), lock=True)
+    if not (is_party(actor, deal) or actor.can_review):
         raise NotFound(N_("No such deal."))
     return deal
 
@@ -193,7 +208,6 @@ def all_deals(
     method: SaleMethod | None = None,
 ) -> list[Deal]:
     """Every deal of the market, for reviewers (statistics, registration records), filtered."""
-    require_reviewer(actor)
     query = select(Deal).order_by(Deal.created_at.desc(), Deal.id.desc())
     if channel is not None:
         query = query.where(Deal.channel == channel)
@@ -201,12 +215,12 @@ def all_deals(
         query = query.where(Deal.status == status)
     if method is not None:
         query = query.where(Deal.method == method)
-    return list(db.session.scalars(query))
+    return rows_for_reviewer(actor, query)
 
 
 def may_advance(actor: User | None, deal: Deal, target: DealStatus) -> bool:
     """The seller or a reviewer records each milestone; the buyer may also record its payment."""
-    if actor is None or not actor.is_authenticated:
+    if not is_signed_in(actor):
         return False
     if actor.can_review:
         return True
@@ -225,9 +239,7 @@ def advance(
 
     Rights registration records the CNIPA registration reference.
     """
-    deal = db.session.scalar(select(Deal).where(Deal.id == deal_id).with_for_update())
-    if deal is None or not (is_party(actor, deal) or actor.can_review):
-        raise NotFound(N_("No such deal."))
+    deal = _locked_deal(actor, deal_id)
     rules.next_milestone(deal.status, target)
     if not may_advance(actor, deal, target):
         raise PermissionDenied(
@@ -256,11 +268,9 @@ def cancel(
 
     `winner_did_not_sign` (a reviewer's finding) forfeits the buyer's deposit.
     """
-    deal = db.session.scalar(select(Deal).where(Deal.id == deal_id).with_for_update())
-    if deal is None or not (is_party(actor, deal) or actor.can_review):
-        raise NotFound(N_("No such deal."))
-    if winner_did_not_sign and not actor.can_review:
-        raise PermissionDenied(N_("Only reviewers of the market may do this."))
+    deal = _locked_deal(actor, deal_id)
+    if winner_did_not_sign:
+        require_reviewer(actor)
     if not reason.strip():
         raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
     rules.check_cancellable(deal.status)
@@ -286,13 +296,5 @@ def _audit(
     before: dict | None,
     reason: str | None = None,
 ) -> None:
-    audit.record(
-        actor_id=actor_id,
-        action=action,
-        object_type="deal",
-        object_id=deal.id,
-        now=now,
-        before=before,
-        after={"status": deal.status.value, "price_minor": deal.price_minor},
-        reason=reason,
-    )
+    after = {"status": deal.status.value, "price_minor": deal.price_minor}
+    audit_action(action, deal.id, actor_id, now, before=before, after=after, reason=reason)

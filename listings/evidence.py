@@ -11,10 +11,17 @@ from pathlib import Path
 from typing import IO
 
 from accounts.models import User
+from accounts.services import can_review
 from core import storage, uow
-from core.audit import services as audit
-from core.domain import N_, DomainError, NotFound, ValidationFailed
+from core.domain import N_, DomainError, NotFound
 from core.extensions import db
+from core.service_kit import (
+    Upload,
+    audit_action,
+    check_document_kind,
+    get_or_not_found,
+    store_document,
+)
 from listings.models import Evidence
 from listings.rules import EVIDENCE_KINDS, ListingStatus
 from listings.services import get_listing, is_owner, require_owner
@@ -39,46 +46,28 @@ def add_evidence(
     require_owner(actor, listing)
     if listing.status != ListingStatus.DRAFT:
         raise DomainError(N_("Evidence can be added to drafts only."), code="not_editable")
-    if kind not in EVIDENCE_KINDS:
-        raise ValidationFailed(N_("Choose what kind of document this is."), field="kind")
-    stored = storage.save_evidence(folder, stream, filename, max_bytes)
-    uow.on_rollback(lambda: storage.discard(folder, stored.stored_name))
-    evidence = Evidence(
-        listing_id=listing.id,
-        kind=kind,
-        **stored.columns(),
-        uploaded_by_id=actor.id,
-        uploaded_at=now,
-    )
-    db.session.add(evidence)
-    db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action="listing.evidence_add",
-        object_type="listing",
-        object_id=listing.id,
+    check_document_kind(kind, EVIDENCE_KINDS)
+    evidence = store_document(
+        Evidence(listing_id=listing.id, kind=kind),
+        Upload(stream, filename),
+        by=actor.id,
         now=now,
-        after={"evidence_id": evidence.id, "sha256": stored.sha256, "kind": kind},
+        folder=folder,
+        max_bytes=max_bytes,
     )
+    after = {"evidence_id": evidence.id, "sha256": evidence.sha256, "kind": kind}
+    audit_action("listing.evidence_add", listing.id, actor.id, now, after=after)
     return evidence
 
 
 def remove_evidence(actor: User, evidence_id: int, *, folder: Path, now: datetime) -> None:
     """Remove a document from a draft (the file goes after the commit)."""
-    evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None:
-        raise NotFound(N_("No such document."))
+    evidence = get_or_not_found(Evidence, evidence_id, N_("No such document."))
     require_owner(actor, evidence.listing)
     if evidence.listing.status != ListingStatus.DRAFT:
         raise DomainError(N_("Evidence can be removed from drafts only."), code="not_editable")
-    audit.record(
-        actor_id=actor.id,
-        action="listing.evidence_remove",
-        object_type="listing",
-        object_id=evidence.listing_id,
-        now=now,
-        before={"evidence_id": evidence.id, "sha256": evidence.sha256},
-    )
+    before = {"evidence_id": evidence.id, "sha256": evidence.sha256}
+    audit_action("listing.evidence_remove", evidence.listing_id, actor.id, now, before=before)
     stored_name = evidence.stored_name
     db.session.delete(evidence)
     db.session.flush()
@@ -87,9 +76,7 @@ def remove_evidence(actor: User, evidence_id: int, *, folder: Path, now: datetim
 
 def evidence_for_download(actor: User | None, evidence_id: int) -> Evidence:
     """A document, for the owner organisation and reviewers only."""
-    evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None or actor is None or not actor.is_authenticated:
-        raise NotFound(N_("No such document."))
-    if not (is_owner(actor, evidence.listing) or actor.can_review):
+    evidence = get_or_not_found(Evidence, evidence_id, N_("No such document."))
+    if not (is_owner(actor, evidence.listing) or can_review(actor)):
         raise NotFound(N_("No such document."))
     return evidence

@@ -5,6 +5,7 @@ Pure: no database, no Flask.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -31,6 +32,14 @@ def invalid(message: str, number: str, **params: Any) -> InvalidIPNumber:
 def wrong_shape(message: str, number: str, **params: Any) -> WrongShape:
     """The text does not look like the kind chosen: `message` says what it should look like."""
     return WrongShape(message, field=FIELD, number=number, **params)
+
+
+def full_match(pattern: re.Pattern[str], body: str, number: str, shape: str) -> re.Match[str]:
+    """`body` matched in full by `pattern`, or WrongShape: `shape` says what it should look like."""
+    match = pattern.fullmatch(body)
+    if match is None:
+        raise wrong_shape(shape, number)
+    return match
 
 
 def clean(text: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from core.domain import N_
-from listings.ip_number_base import invalid, wrong_shape
+from listings.ip_number_base import full_match, invalid, wrong_shape
 
 CN_APPLICATION_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 # The type digit of a CN application number.
@@ -44,6 +44,9 @@ def check_character_cn(digits: str) -> str:
 # --- CN application ------------------------------------------------------------------
 
 _CN_APP_SHAPE = re.compile(r"(?P<body>[0-9]{12}|[0-9]{8})(?:\.?(?P<check>[0-9X]))?\.?")
+_CN_APP_LOOKS = N_(
+    "A CN application number has 12 digits, a dot and a check character, like 201510123456.1."
+)
 
 
 def normalise_cn_application(text: str, cleaned: str) -> str:
@@ -52,15 +55,7 @@ def normalise_cn_application(text: str, cleaned: str) -> str:
     `cleaned` is `text` as `ip_number_base.clean` leaves it.
     """
     body_text = cleaned.removeprefix("ZL").removeprefix("CN")
-    match = _CN_APP_SHAPE.fullmatch(body_text)
-    if match is None:
-        raise wrong_shape(
-            N_(
-                "A CN application number has 12 digits, a dot and a check character, "
-                "like 201510123456.1."
-            ),
-            text,
-        )
+    match = full_match(_CN_APP_SHAPE, body_text, text, _CN_APP_LOOKS)
     body, check = match["body"], match["check"]
     if len(body) == 12:
         year, type_digit = int(body[:4]), body[4]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from core.domain import N_
-from listings.ip_number_base import invalid, wrong_shape
+from listings.ip_number_base import full_match, invalid, wrong_shape
 
 US_KINDS: dict[str, frozenset[str]] = {
     "": frozenset({"A", "B1", "B2"}),  # utility grants (A before 2001)
@@ -42,6 +42,10 @@ def check_digit_ep(digits: str) -> int:
 
 _US_PUBLICATION = re.compile(r"(?P<year>[0-9]{4})[/-]?(?P<serial>[0-9]{7})(?P<kind>[A-Z][0-9]?)?")
 _US_GRANT = re.compile(r"(?P<series>D|PP|RE)?(?P<digits>[0-9,]+)(?P<kind>[A-Z][0-9]?)?")
+_US_GRANT_LOOKS = N_(
+    "A US patent number has up to 8 digits, perhaps with a D, PP or RE prefix and a "
+    "kind code, like US 10,123,456 B2; a publication looks like US 2019/0123456 A1."
+)
 _US_SERIAL = re.compile(r"[0-9]{2}/[0-9]{3},?[0-9]{3}")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+")
 
@@ -86,15 +90,7 @@ def normalise_us(text: str, cleaned: str) -> str:
             )
         _check_us_kind(number, match["kind"], US_KINDS["publication"], N_("publication"))
         return number + (match["kind"] or "")
-    match = _US_GRANT.fullmatch(body)
-    if match is None:
-        raise wrong_shape(
-            N_(
-                "A US patent number has up to 8 digits, perhaps with a D, PP or RE prefix and a "
-                "kind code, like US 10,123,456 B2; a publication looks like US 2019/0123456 A1."
-            ),
-            text,
-        )
+    match = full_match(_US_GRANT, body, text, _US_GRANT_LOOKS)
     series, grouped, kind = match["series"] or "", match["digits"], match["kind"]
     if not _GROUPED.fullmatch(grouped):
         raise invalid(
@@ -106,13 +102,7 @@ def normalise_us(text: str, cleaned: str) -> str:
         )
     digits = grouped.replace(",", "").lstrip("0")
     if not digits or len(digits) > 8:
-        raise wrong_shape(
-            N_(
-                "A US patent number has up to 8 digits, perhaps with a D, PP or RE prefix and a "
-                "kind code, like US 10,123,456 B2; a publication looks like US 2019/0123456 A1."
-            ),
-            text,
-        )
+        raise wrong_shape(_US_GRANT_LOOKS, text)
     number = f"US{series}{digits}"
     what = {"": N_("utility patent"), "D": N_("design patent"), "PP": N_("plant patent")}.get(
         series, N_("reissue")
@@ -125,6 +115,10 @@ def normalise_us(text: str, cleaned: str) -> str:
 
 _EP_APPLICATION = re.compile(r"(?P<body>[0-9]{8})(?:\.?(?P<check>[0-9]))?\.?")
 _EP_PUBLICATION = re.compile(r"(?P<digits>[0-9]{7})(?P<kind>[A-Z][0-9]?)?")
+_EP_LOOKS = N_(
+    "An EP application number has 8 digits, a dot and a check digit, like "
+    "99403122.7; a publication has 7 digits and a kind code, like EP 1234567 A1."
+)
 
 
 def normalise_ep(text: str, cleaned: str) -> str:
@@ -153,15 +147,7 @@ def normalise_ep(text: str, cleaned: str) -> str:
                 expected=expected,
             )
         return f"{digits}.{check}"
-    match = _EP_PUBLICATION.fullmatch(body)
-    if match is None:
-        raise wrong_shape(
-            N_(
-                "An EP application number has 8 digits, a dot and a check digit, like "
-                "99403122.7; a publication has 7 digits and a kind code, like EP 1234567 A1."
-            ),
-            text,
-        )
+    match = full_match(_EP_PUBLICATION, body, text, _EP_LOOKS)
     number, kind = f"EP{match['digits']}", match["kind"]
     if kind is not None and kind not in EP_PUBLICATION_KINDS:
         raise invalid(
@@ -176,7 +162,15 @@ def normalise_ep(text: str, cleaned: str) -> str:
 # --- PCT and WO ----------------------------------------------------------------------
 
 PCT_SHAPE = re.compile(r"(?:PCT/?)?(?P<office>[A-Z]{2})/?(?P<year>[0-9]{4})/?(?P<serial>[0-9]{6})")
+_PCT_LOOKS = N_(
+    "A PCT application number looks like PCT/CN2019/123456: PCT, the receiving "
+    "office's two letters with the year in four digits, and 6 digits."
+)
 _WO = re.compile(r"(?:WO/?)?(?P<year>[0-9]{4})/?(?P<serial>[0-9]{6})(?P<kind>[A-Z][0-9]?)?")
+_WO_LOOKS = N_(
+    "A WO publication number looks like WO 2019/123456: WO, the year in four "
+    "digits and 6 digits, perhaps with a kind code such as A1."
+)
 
 
 def normalise_pct(text: str, cleaned: str) -> str:
@@ -184,15 +178,7 @@ def normalise_pct(text: str, cleaned: str) -> str:
 
     `cleaned` is `text` as `ip_number_base.clean` leaves it.
     """
-    match = PCT_SHAPE.fullmatch(cleaned)
-    if match is None:
-        raise wrong_shape(
-            N_(
-                "A PCT application number looks like PCT/CN2019/123456: PCT, the receiving "
-                "office's two letters with the year in four digits, and 6 digits."
-            ),
-            text,
-        )
+    match = full_match(PCT_SHAPE, cleaned, text, _PCT_LOOKS)
     number = f"PCT/{match['office']}{match['year']}/{match['serial']}"
     if int(match["year"]) < PCT_FIRST_YEAR:
         raise invalid(
@@ -208,15 +194,7 @@ def normalise_wo(text: str, cleaned: str) -> str:
 
     `cleaned` is `text` as `ip_number_base.clean` leaves it.
     """
-    match = _WO.fullmatch(cleaned)
-    if match is None:
-        raise wrong_shape(
-            N_(
-                "A WO publication number looks like WO 2019/123456: WO, the year in four "
-                "digits and 6 digits, perhaps with a kind code such as A1."
-            ),
-            text,
-        )
+    match = full_match(_WO, cleaned, text, _WO_LOOKS)
     number, kind = f"WO{match['year']}/{match['serial']}", match["kind"]
     if int(match["year"]) < PCT_FIRST_YEAR:
         raise invalid(

@@ -104,6 +104,23 @@ _US_PUB_LIKE = re.compile(r"20[0-9]{9}(?:[A-Z][0-9]?)?")
 _US_PLAIN = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:[A-Z][0-9]?)?|[0-9]{1,8}(?:[A-Z][0-9]?)?")
 _CN_APP_LIKE = re.compile(r"[0-9]{12}\.?[0-9X]?")
 _SHORT_APP_LIKE = re.compile(r"[0-9]{8}(?:\.?[0-9X])")
+# What a number's prefix says it is ("CN" may be either CN kind: see detect_kind).
+_PREFIXES = (
+    ("PCT", IPKind.PCT),
+    ("WO", IPKind.WO),
+    ("ZL", IPKind.CN_APPLICATION),
+    ("US", IPKind.US),
+    ("EP", IPKind.EP),
+)
+# Without a prefix, the first of these shapes that fits, in this order.
+_SHAPES = (
+    (_US_PREFIXED, IPKind.US),
+    (_CN_APP_LIKE, IPKind.CN_APPLICATION),
+    (PCT_SHAPE, IPKind.PCT),
+    (_CN_PUB_LIKE, IPKind.CN_PUBLICATION),
+    (_US_PUB_LIKE, IPKind.US),
+    (_US_PLAIN, IPKind.US),
+)
 
 
 def detect_kind(text: str) -> IPKind | None:
@@ -117,32 +134,16 @@ def detect_kind(text: str) -> IPKind | None:
     cleaned = clean(text)
     if not cleaned:
         return None
-    for prefix, kind in (("PCT", IPKind.PCT), ("WO", IPKind.WO), ("ZL", IPKind.CN_APPLICATION)):
+    for prefix, kind in _PREFIXES:
         if cleaned.startswith(prefix):
             return kind
     if cleaned.startswith("CN"):
         if re.fullmatch(r"[0-9]{9}(?:[A-Z][0-9]?)?", cleaned[2:]):
             return IPKind.CN_PUBLICATION
         return IPKind.CN_APPLICATION
-    if cleaned.startswith("US"):
-        return IPKind.US
-    if cleaned.startswith("EP"):
-        return IPKind.EP
-    if _US_PREFIXED.fullmatch(cleaned):
-        return IPKind.US
-    if _CN_APP_LIKE.fullmatch(cleaned):
-        return IPKind.CN_APPLICATION
-    if _SHORT_APP_LIKE.fullmatch(cleaned):
+    if _SHORT_APP_LIKE.fullmatch(cleaned):  # no other shape has 8 digits and a check character
         cn_ok, ep_ok = _is_valid(IPKind.CN_APPLICATION, text), _is_valid(IPKind.EP, text)
         if cn_ok != ep_ok:
             return IPKind.CN_APPLICATION if cn_ok else IPKind.EP
         return IPKind.CN_APPLICATION if cleaned[2] in CN_PATENT_TYPES else IPKind.EP
-    if PCT_SHAPE.fullmatch(cleaned):
-        return IPKind.PCT
-    if _CN_PUB_LIKE.fullmatch(cleaned):
-        return IPKind.CN_PUBLICATION
-    if _US_PUB_LIKE.fullmatch(cleaned):
-        return IPKind.US
-    if _US_PLAIN.fullmatch(cleaned):
-        return IPKind.US
-    return None
+    return next((kind for shape, kind in _SHAPES if shape.fullmatch(cleaned)), None)

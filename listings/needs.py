@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from accounts.models import OrganisationKind, User
+from accounts.services import acts_for_org, can_review, is_signed_in
 from core import outbox
-from core.audit import services as audit
 from core.domain import N_, NotFound, PermissionDenied
 from core.extensions import db
+from core.service_kit import audit_action, get_or_not_found
 from listings.models import TechNeed
 from listings.need_rules import (
     NeedAction,
@@ -26,6 +27,7 @@ from listings.need_rules import (
     market_today,
     next_need_status,
 )
+from listings.services import org_items, org_status_counts
 
 SEARCH_TOPIC = "search.need"
 
@@ -33,24 +35,19 @@ SEARCH_TOPIC = "search.need"
 # --- reading ---------------------------------------------------------------------------
 
 
-def get_need(need_id: int) -> TechNeed:
-    """A need by id, or NotFound."""
-    need = db.session.get(TechNeed, need_id)
-    if need is None:
-        raise NotFound(N_("No such technology need."))
-    return need
+def get_need(need_id: int, *, lock: bool = False) -> TechNeed:
+    """A need by id (row-locked if asked), or NotFound."""
+    return get_or_not_found(TechNeed, need_id, N_("No such technology need."), lock=lock)
 
 
 def is_member(actor: User | None, need: TechNeed) -> bool:
     """Whether the actor acts for the enterprise that posted the need."""
-    return bool(actor and actor.is_authenticated and actor.acting_org_id == need.organisation_id)
+    return acts_for_org(actor, need.organisation_id)
 
 
 def can_view(actor: User | None, need: TechNeed) -> bool:
     """Open needs are public; closed and withdrawn ones only to the enterprise and reviewers."""
-    if need.status == NeedStatus.OPEN:
-        return True
-    return is_member(actor, need) or bool(actor and actor.is_authenticated and actor.can_review)
+    return need.status == NeedStatus.OPEN or is_member(actor, need) or can_review(actor)
 
 
 def visible_need(actor: User | None, need_id: int) -> TechNeed:
@@ -63,35 +60,21 @@ def visible_need(actor: User | None, need_id: int) -> TechNeed:
 
 def needs_of(actor: User, status: NeedStatus | None = None) -> list[TechNeed]:
     """The needs of the actor's organisation, most recently changed first."""
-    if actor.acting_org_id is None:
-        return []
-    query = select(TechNeed).where(TechNeed.organisation_id == actor.acting_org_id)
-    if status is not None:
-        query = query.where(TechNeed.status == status)
-    return list(db.session.scalars(query.order_by(TechNeed.updated_at.desc(), TechNeed.id.desc())))
+    return org_items(TechNeed, actor, status, TechNeed.updated_at.desc(), TechNeed.id.desc())
 
 
 def count_by_status(actor: User) -> dict[str, int]:
     """How many of the organisation's needs are in each state."""
-    if actor.acting_org_id is None:
-        return {}
-    rows = db.session.execute(
-        select(TechNeed.status, func.count())
-        .where(TechNeed.organisation_id == actor.acting_org_id)
-        .group_by(TechNeed.status)
-    )
-    return {status.value: n for status, n in rows}
+    return org_status_counts(TechNeed, actor)
 
 
 def may_post(actor: User | None) -> bool:
     """Whether the actor may post needs (to show or hide the button; services still check)."""
-    org = actor.organisation if actor and actor.is_authenticated else None
+    if not is_signed_in(actor):
+        return False
+    org = actor.organisation
     return bool(
-        org
-        and actor
-        and actor.acting_org_id
-        and org.kind == OrganisationKind.ENTERPRISE
-        and org.is_verified
+        org and actor.acting_org_id and org.kind == OrganisationKind.ENTERPRISE and org.is_verified
     )
 
 
@@ -161,15 +144,9 @@ def _changed(
     """Audit a change and tell the search index, in the caller's transaction."""
     need.updated_at = now
     db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action=f"need.{action}",
-        object_type="need",
-        object_id=need.id,
-        now=now,
-        before=before,
-        after=_snapshot(need),
-        reason=reason,
+    after = _snapshot(need)
+    audit_action(
+        f"need.{action}", need.id, actor.id, now, before=before, after=after, reason=reason
     )
     outbox.emit(SEARCH_TOPIC, need.id, now=now)
 

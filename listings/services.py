@@ -8,19 +8,21 @@ They flush and never commit: the caller's unit of work (`core.uow`) commits.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
 from accounts.models import User
-from accounts.services import require_reviewer
+from accounts.services import acts_for_org, can_review, require_reviewer, rows_for_reviewer
 from core import outbox
-from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.service_kit import audit_action, get_or_not_found
 from listings.ip_numbers import normalise_ip_number
-from listings.models import IPAsset, Listing
+from listings.models import IPAsset, Listing, TechNeed
 from listings.rules import (
     FIELDS,
     IPKind,
@@ -33,6 +35,7 @@ from listings.rules import (
 )
 
 SEARCH_TOPIC = "search.listing"
+OrgItem = TypeVar("OrgItem", Listing, TechNeed)
 
 
 @dataclass(frozen=True)
@@ -71,22 +74,19 @@ class ListingInput:
 
 def get_listing(listing_id: int) -> Listing:
     """A listing by id, or NotFound."""
-    listing = db.session.get(Listing, listing_id)
-    if listing is None:
-        raise NotFound(N_("No such listing."))
-    return listing
+    return get_or_not_found(Listing, listing_id, N_("No such listing."))
 
 
 def is_owner(actor: User | None, listing: Listing) -> bool:
     """Whether the actor acts for the listing's organisation."""
-    return bool(actor and actor.is_authenticated and actor.acting_org_id == listing.organisation_id)
+    return acts_for_org(actor, listing.organisation_id)
 
 
 def can_view(actor: User | None, listing: Listing) -> bool:
     """Published listings are public; the rest only to the owner and reviewers."""
-    if listing.status == ListingStatus.PUBLISHED:
-        return True
-    return is_owner(actor, listing) or bool(actor and actor.is_authenticated and actor.can_review)
+    return (
+        listing.status == ListingStatus.PUBLISHED or is_owner(actor, listing) or can_review(actor)
+    )
 
 
 def visible_listing(actor: User | None, listing_id: int) -> Listing:
@@ -97,26 +97,38 @@ def visible_listing(actor: User | None, listing_id: int) -> Listing:
     return listing
 
 
-def listings_of(actor: User, status: ListingStatus | None = None) -> list[Listing]:
-    """The listings of the actor's organisation, newest first."""
+def org_items(
+    model: type[OrgItem], actor: User, status: enum.Enum | None, *order: Any
+) -> list[OrgItem]:
+    """The listings or needs of the actor's organisation (in `status` if given), in `order`."""
     if actor.acting_org_id is None:
         return []
-    query = select(Listing).where(Listing.organisation_id == actor.acting_org_id)
+    query = select(model).where(model.organisation_id == actor.acting_org_id)
     if status is not None:
-        query = query.where(Listing.status == status)
-    return list(db.session.scalars(query.order_by(Listing.updated_at.desc())))
+        query = query.where(model.status == status)
+    return list(db.session.scalars(query.order_by(*order)))
+
+
+def org_status_counts(model: type[Listing] | type[TechNeed], actor: User) -> dict[str, int]:
+    """How many of the organisation's listings or needs are in each state (dashboard badges)."""
+    if actor.acting_org_id is None:
+        return {}
+    rows = db.session.execute(
+        select(model.status, func.count())
+        .where(model.organisation_id == actor.acting_org_id)
+        .group_by(model.status)
+    )
+    return {status.value: n for status, n in rows}
+
+
+def listings_of(actor: User, status: ListingStatus | None = None) -> list[Listing]:
+    """The listings of the actor's organisation, newest first."""
+    return org_items(Listing, actor, status, Listing.updated_at.desc())
 
 
 def count_by_status(actor: User) -> dict[str, int]:
     """How many of the organisation's listings are in each state (dashboard badges)."""
-    if actor.acting_org_id is None:
-        return {}
-    rows = db.session.execute(
-        select(Listing.status, func.count())
-        .where(Listing.organisation_id == actor.acting_org_id)
-        .group_by(Listing.status)
-    )
-    return {status.value: n for status, n in rows}
+    return org_status_counts(Listing, actor)
 
 
 def latest_published(limit: int = 8) -> list[Listing]:
@@ -163,14 +175,8 @@ def market_figures() -> dict[str, int]:
 
 def ownership_queue(actor: User) -> list[Listing]:
     """Listings waiting for an ownership decision, oldest first (reviewers)."""
-    require_reviewer(actor)
-    return list(
-        db.session.scalars(
-            select(Listing)
-            .where(Listing.status == ListingStatus.SUBMITTED)
-            .order_by(Listing.submitted_at)
-        )
-    )
+    submitted = select(Listing).where(Listing.status == ListingStatus.SUBMITTED)
+    return rows_for_reviewer(actor, submitted.order_by(Listing.submitted_at))
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -256,12 +262,11 @@ def record_change(
     """Audit a change and tell the search index, in the caller's transaction."""
     listing.updated_at = now
     db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action=f"listing.{action}",
-        object_type="listing",
-        object_id=listing.id,
-        now=now,
+    audit_action(
+        f"listing.{action}",
+        listing.id,
+        actor.id,
+        now,
         before=before,
         after=snapshot(listing),
         reason=reason,
@@ -308,24 +313,14 @@ def set_featured(actor: User, listing_id: int, featured_: bool, *, now: datetime
     listing = get_listing(listing_id)
     before = {"featured": listing.featured}
     listing.featured = featured_
-    audit.record(
-        actor_id=actor.id,
-        action="listing.feature",
-        object_type="listing",
-        object_id=listing.id,
-        now=now,
-        before=before,
-        after={"featured": featured_},
-    )
+    after = {"featured": featured_}
+    audit_action("listing.feature", listing.id, actor.id, now, before=before, after=after)
     return listing
 
 
 def lock_listing(listing_id: int) -> Listing:
     """The listing, row-locked until the end of the transaction (sales, deals)."""
-    listing = db.session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update())
-    if listing is None:
-        raise NotFound(N_("No such listing."))
-    return listing
+    return get_or_not_found(Listing, listing_id, N_("No such listing."), lock=True)
 
 
 def set_sale_state(
@@ -342,15 +337,9 @@ def set_sale_state(
     check_sale_transition(listing.status, listing.sale_state, target)
     listing.sale_state = target
     listing.updated_at = now
-    audit.record(
-        actor_id=actor_id,
-        action="listing.sale_state",
-        object_type="listing",
-        object_id=listing.id,
-        now=now,
-        before=before,
-        after={"sale_state": target.value},
-        reason=reason,
+    after = {"sale_state": target.value}
+    audit_action(
+        "listing.sale_state", listing.id, actor_id, now, before=before, after=after, reason=reason
     )
     outbox.emit(SEARCH_TOPIC, listing.id, now=now)
     db.session.flush()

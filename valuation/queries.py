@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 
 from accounts.models import User
+from accounts.services import is_signed_in
 from core.clock import as_utc
 from core.domain import N_, NotFound
 from core.extensions import db
+from core.service_kit import get_or_not_found
 from deals.models import Deal, DealStatus
 from listings import services as listings
 from listings.models import IPAsset, Listing
@@ -118,17 +120,14 @@ def latest_for_listing(listing_id: int) -> Valuation | None:
 
 def get_valuation(valuation_id: int) -> Valuation:
     """A valuation by id, or NotFound."""
-    valuation = db.session.get(Valuation, valuation_id)
-    if valuation is None:
-        raise NotFound(N_("No such valuation."))
-    return valuation
+    return get_or_not_found(Valuation, valuation_id, N_("No such valuation."))
 
 
 def can_view_valuation(actor: User | None, valuation: Valuation) -> bool:
     """Seller-side: whoever may see the listing; buyer-side: the buyer, the signer, reviewers."""
     if valuation.side == SELLER:
         return listings.can_view(actor, valuation.listing)
-    if actor is None or not actor.is_authenticated:
+    if not is_signed_in(actor):
         return False
     return (
         actor.can_review
@@ -220,7 +219,7 @@ def requests_of(actor: User) -> list[ValuationRequest]:
 
 def open_request_of(actor: User | None, listing_id: int) -> ValuationRequest | None:
     """The actor's organisation's open request for this listing, if any."""
-    if actor is None or not actor.is_authenticated or actor.acting_org_id is None:
+    if not is_signed_in(actor) or actor.acting_org_id is None:
         return None
     return db.session.scalar(
         select(ValuationRequest).where(
@@ -233,7 +232,7 @@ def open_request_of(actor: User | None, listing_id: int) -> ValuationRequest | N
 
 def may_request(actor: User | None, listing: Listing) -> bool:
     """Whether the listing page offers the actor a "request a formal valuation" button."""
-    if actor is None or not actor.is_authenticated or actor.acting_org_id is None:
+    if not is_signed_in(actor) or actor.acting_org_id is None:
         return False
     if actor.organisation is None or not actor.organisation.is_verified:
         return False

@@ -20,9 +20,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from accounts.models import User
-from core.audit import services as audit
+from accounts.services import is_signed_in
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.service_kit import audit_action, flush_new, get_or_not_found
 from listings import services as listings
 from listings.rules import ListingStatus
 from valuation import indicative_rules, rules
@@ -75,40 +76,32 @@ def request_valuation(
             N_("Your organisation already has an open valuation request for this listing."),
             code="valuation_request_open",
         )
-    request = ValuationRequest(
-        listing_id=listing.id,
-        requester_org_id=org_id,
-        requested_by_id=actor.id,
-        side=side,
-        purpose=purpose,
-        status=RequestStatus.REQUESTED,
-        created_at=now,
-        updated_at=now,
+    request = flush_new(
+        ValuationRequest(
+            listing_id=listing.id,
+            requester_org_id=org_id,
+            requested_by_id=actor.id,
+            side=side,
+            purpose=purpose,
+            status=RequestStatus.REQUESTED,
+            created_at=now,
+            updated_at=now,
+        )
     )
-    db.session.add(request)
-    db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action="valuation_request.request",
-        object_type="valuation_request",
-        object_id=request.id,
-        now=now,
-        after={"status": request.status.value, "listing_id": listing.id, "side": side},
-    )
+    after = {"status": request.status.value, "listing_id": listing.id, "side": side}
+    audit_action("valuation_request.request", request.id, actor.id, now, after=after)
     return request
 
 
 def get_request(request_id: int, *, lock: bool = False) -> ValuationRequest:
-    """A valuation request by id (locked for update when `lock`), or NotFound."""
-    query = select(ValuationRequest).where(ValuationRequest.id == request_id)
-    if lock:
-        # Two valuers racing for one request: one wins, the other sees it in progress.
-        # On SQLite the caller's `unit_of_work(writer=True)` took the write lock first.
-        query = query.with_for_update().execution_options(populate_existing=True)
-    request = db.session.scalar(query)
-    if request is None:
-        raise NotFound(N_("No such valuation request."))
-    return request
+    """A valuation request by id (locked for update when `lock`), or NotFound.
+
+    With `lock`, of two valuers racing for one request one wins, the other sees it in
+    progress (on SQLite the caller's `unit_of_work(writer=True)` took the write lock first).
+    """
+    return get_or_not_found(
+        ValuationRequest, request_id, N_("No such valuation request."), lock=lock
+    )
 
 
 def _conflicted(actor: User, request: ValuationRequest) -> bool:
@@ -119,7 +112,7 @@ def _conflicted(actor: User, request: ValuationRequest) -> bool:
 
 def can_view_request(actor: User | None, request: ValuationRequest, *, now: datetime) -> bool:
     """The requesting organisation, reviewers, the assigned valuer, and valuers while it is open."""
-    if actor is None or not actor.is_authenticated:
+    if not is_signed_in(actor):
         return False
     if actor.can_review or actor.acting_org_id == request.requester_org_id:
         return True
@@ -151,12 +144,11 @@ def _move(
     before = request.status
     request.status = rules.next_request_status(request.status, action)
     request.updated_at = now
-    audit.record(
-        actor_id=actor.id,
-        action=f"valuation_request.{action.value}",
-        object_type="valuation_request",
-        object_id=request.id,
-        now=now,
+    audit_action(
+        f"valuation_request.{action.value}",
+        request.id,
+        actor.id,
+        now,
         before={"status": before.value},
         after={"status": request.status.value, "valuer_id": request.valuer_id},
         reason=reason,

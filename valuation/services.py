@@ -15,9 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from accounts.models import User
-from core.audit import services as audit
 from core.domain import N_, PermissionDenied
-from core.extensions import db
+from core.service_kit import audit_action, flush_new
 from listings import services as listings
 from listings.models import Listing
 from valuation import indicative_rules
@@ -62,42 +61,36 @@ def record_valuation(
 ) -> Valuation:
     """Store a valuation (indicative, or a formal report signed by the actor), and audit it."""
     reconciled = result["reconciled"]["range"]
-    valuation = Valuation(
-        listing_id=listing.id,
-        organisation_id=organisation_id,
-        side=side,
-        kind=kind,
-        request_id=request.id if request else None,
-        created_by_id=actor.id,
-        valuation_date=valuation_date(now),
-        currency=listing.currency,
-        low_minor=reconciled["low_minor"],
-        central_minor=reconciled["central_minor"],
-        high_minor=reconciled["high_minor"],
-        inputs=inputs_to_dict(inputs),
-        result=result,
-        opinion=opinion,
-        signer_name=actor.name if kind == Kind.FORMAL else None,
-        signer_credential=credential_of(actor, now=now) if kind == Kind.FORMAL else None,
-        created_at=now,
+    valuation = flush_new(
+        Valuation(
+            listing_id=listing.id,
+            organisation_id=organisation_id,
+            side=side,
+            kind=kind,
+            request_id=request.id if request else None,
+            created_by_id=actor.id,
+            valuation_date=valuation_date(now),
+            currency=listing.currency,
+            low_minor=reconciled["low_minor"],
+            central_minor=reconciled["central_minor"],
+            high_minor=reconciled["high_minor"],
+            inputs=inputs_to_dict(inputs),
+            result=result,
+            opinion=opinion,
+            signer_name=actor.name if kind == Kind.FORMAL else None,
+            signer_credential=credential_of(actor, now=now) if kind == Kind.FORMAL else None,
+            created_at=now,
+        )
     )
-    db.session.add(valuation)
-    db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action=f"valuation.{kind.value}",
-        object_type="valuation",
-        object_id=valuation.id,
-        now=now,
-        after={
-            "listing_id": listing.id,
-            "kind": kind.value,
-            "low_minor": valuation.low_minor,
-            "central_minor": valuation.central_minor,
-            "high_minor": valuation.high_minor,
-            "request_id": valuation.request_id,
-        },
-    )
+    after = {
+        "listing_id": listing.id,
+        "kind": kind.value,
+        "low_minor": valuation.low_minor,
+        "central_minor": valuation.central_minor,
+        "high_minor": valuation.high_minor,
+        "request_id": valuation.request_id,
+    }
+    audit_action(f"valuation.{kind.value}", valuation.id, actor.id, now, after=after)
     return valuation
 
 

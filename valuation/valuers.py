@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from accounts.models import User
+from accounts.services import is_signed_in
 from brokers.services.shared import broker_of, is_accredited
 from core.domain import N_, PermissionDenied
 
@@ -28,7 +29,7 @@ def _broker_accredited(user: User, now: datetime) -> bool:
 
 def valuer_role(user: User | None, *, now: datetime) -> str | None:
     """'reviewer' or 'broker' when the user may issue formal reports, else None."""
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(user):
         return None
     if user.can_review:
         return "reviewer"

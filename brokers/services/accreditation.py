@@ -16,16 +16,20 @@ from typing import IO, Any
 from sqlalchemy import select
 
 from accounts.models import User
-from accounts.services import require_reviewer
+from accounts.services import is_signed_in, require_reviewer, rows_for_reviewer
 from brokers import rules
 from brokers.models import Broker, BrokerDocument
 from brokers.rules import AccreditationStatus, BrokerLevel, BrokerRuleBroken
-from brokers.services.shared import broker_of, signed_in, today_in_market
-from core import storage
-from core.audit import services as audit
+from brokers.services.shared import broker_of, own_broker, signed_in, today_in_market
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
-from core.uow import on_rollback
+from core.service_kit import (
+    Upload,
+    audit_action,
+    check_document_kind,
+    get_or_not_found,
+    store_document,
+)
 from listings.rules import FIELDS
 
 DOCUMENT_KINDS = ("certificate", "identity", "training", "other")
@@ -115,15 +119,8 @@ def apply(actor: User, data: Application, *, now: datetime, warning_days: int = 
     broker.decided_by_id = None
     broker.decision_reason = None
     db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action="broker.apply",
-        object_type="broker",
-        object_id=broker.id,
-        now=now,
-        before=before,
-        after=_snapshot_broker(broker),
-    )
+    after = _snapshot_broker(broker)
+    audit_action("broker.apply", broker.id, actor.id, now, before=before, after=after)
     return broker
 
 
@@ -137,23 +134,15 @@ def update_profile(
     now: datetime,
 ) -> Broker:
     """A broker edits the public part of the profile (not the accreditation)."""
-    broker = broker_of(signed_in(actor))
-    if broker is None:
-        raise NotFound(N_("No such broker."))
+    broker = own_broker(actor, N_("No such broker."))
     if not region.strip():
         raise ValidationFailed(N_("This field is required."), field="region")
     broker.region = region.strip()
     broker.expertise_fields = _clean_list(expertise_fields, list(FIELDS), "expertise_fields")
     broker.languages = _clean_list(languages, LANGUAGES, "languages") or ["zh"]
     broker.bio = bio.strip() or None
-    audit.record(
-        actor_id=actor.id,
-        action="broker.profile",
-        object_type="broker",
-        object_id=broker.id,
-        now=now,
-        after={"region": broker.region, "expertise_fields": broker.expertise_fields},
-    )
+    after = {"region": broker.region, "expertise_fields": broker.expertise_fields}
+    audit_action("broker.profile", broker.id, actor.id, now, after=after)
     return broker
 
 
@@ -168,67 +157,45 @@ def add_document(
     now: datetime,
 ) -> BrokerDocument:
     """Attach a document to one's own application (while it waits or was refused)."""
-    broker = broker_of(signed_in(actor))
-    if broker is None:
-        raise NotFound(N_("Apply first, then attach your documents."))
+    broker = own_broker(actor, N_("Apply first, then attach your documents."))
     if broker.status == AccreditationStatus.ACCREDITED:
         raise BrokerRuleBroken(
             N_("Documents are added to an application, not to a decided accreditation."),
             code="not_editable",
         )
-    if kind not in DOCUMENT_KINDS:
-        raise ValidationFailed(N_("Choose what kind of document this is."), field="kind")
-    stored = storage.save_evidence(folder, stream, filename, max_bytes)
-    on_rollback(lambda: storage.discard(folder, stored.stored_name))
-    document = BrokerDocument(
-        broker_id=broker.id,
-        kind=kind,
-        **stored.columns(),
-        uploaded_by_id=actor.id,
-        uploaded_at=now,
-    )
-    db.session.add(document)
-    db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action="broker.document_add",
-        object_type="broker",
-        object_id=broker.id,
+    check_document_kind(kind, DOCUMENT_KINDS)
+    document = store_document(
+        BrokerDocument(broker_id=broker.id, kind=kind),
+        Upload(stream, filename),
+        by=actor.id,
         now=now,
-        after={"document_id": document.id, "sha256": stored.sha256, "kind": kind},
+        folder=folder,
+        max_bytes=max_bytes,
     )
+    after = {"document_id": document.id, "sha256": document.sha256, "kind": kind}
+    audit_action("broker.document_add", broker.id, actor.id, now, after=after)
     return document
 
 
 def document_for_download(actor: User | None, document_id: int) -> BrokerDocument:
     """An application document, for the applicant and the reviewers only."""
-    document = db.session.get(BrokerDocument, document_id)
-    if document is None or actor is None or not actor.is_authenticated:
-        raise NotFound(N_("No such document."))
-    if not (document.broker.user_id == actor.id or actor.can_review):
+    document = get_or_not_found(BrokerDocument, document_id, N_("No such document."))
+    if not (is_signed_in(actor) and (document.broker.user_id == actor.id or actor.can_review)):
         raise NotFound(N_("No such document."))
     return document
 
 
 def broker_queue(actor: User) -> list[Broker]:
     """Applications waiting for a reviewer, oldest first."""
-    require_reviewer(actor)
-    return list(
-        db.session.scalars(
-            select(Broker)
-            .where(Broker.status == AccreditationStatus.PENDING)
-            .order_by(Broker.applied_at, Broker.id)
-        )
-    )
+    pending = select(Broker).where(Broker.status == AccreditationStatus.PENDING)
+    return rows_for_reviewer(actor, pending.order_by(Broker.applied_at, Broker.id))
 
 
 def _decide(
     actor: User, broker_id: int, target: AccreditationStatus, reason: str, *, now: datetime
 ) -> Broker:
     require_reviewer(actor)
-    broker = db.session.scalar(select(Broker).where(Broker.id == broker_id).with_for_update())
-    if broker is None:
-        raise NotFound(N_("No such broker."))
+    broker = get_or_not_found(Broker, broker_id, N_("No such broker."), lock=True)
     rules.check_decision(broker.status)
     if target == AccreditationStatus.REFUSED and not reason.strip():
         raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
@@ -243,12 +210,11 @@ def _decide(
     broker.decided_at = now
     broker.decided_by_id = actor.id
     broker.decision_reason = reason.strip() or None
-    audit.record(
-        actor_id=actor.id,
-        action=f"broker.{target.value}",
-        object_type="broker",
-        object_id=broker.id,
-        now=now,
+    audit_action(
+        f"broker.{target.value}",
+        broker.id,
+        actor.id,
+        now,
         before=before,
         after=_snapshot_broker(broker),
         reason=broker.decision_reason,

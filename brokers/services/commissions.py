@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from accounts.models import User
 from brokers.models import DealCommission
-from brokers.services.shared import broker_of, signed_in
-from core.domain import N_, NotFound
+from brokers.services.shared import own_broker
+from core.domain import N_
 from core.extensions import db
 from deals.models import Deal, DealStatus
 from payments import ledger
@@ -73,9 +73,7 @@ def _paid_state(commission: DealCommission) -> bool | None:
 
 def statement(actor: User) -> Statement:
     """The signed-in broker's statement: every deal that carries their commission."""
-    broker = broker_of(signed_in(actor))
-    if broker is None:
-        raise NotFound(N_("No such broker."))
+    broker = own_broker(actor, N_("No such broker."))
     result = Statement()
     rows = db.session.execute(
         select(DealCommission, Deal)

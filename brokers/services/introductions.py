@@ -11,15 +11,17 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
-from accounts.models import Organisation, User
+from accounts.models import User
+from accounts.services import can_review, get_organisation, is_signed_in
 from brokers.models import Broker, Introduction, Mandate
 from brokers.rules import BrokerRuleBroken, IntroductionKind, IntroductionStatus, MandateSide
-from brokers.services.shared import get_need, mandates_in_force, require_accredited, signed_in
-from core.audit import services as audit
+from brokers.services.shared import mandates_in_force, require_accredited, signed_in
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.service_kit import audit_action, flush_new, get_or_not_found
 from listings.models import Listing, TechNeed
 from listings.need_rules import NeedStatus
+from listings.needs import get_need
 from listings.rules import ListingStatus
 from trading import negotiations
 from trading.models import Negotiation, NegotiationStatus
@@ -72,9 +74,7 @@ def introduce(
         kind = IntroductionKind.BUYER_TO_LISTING
     if buyer_org_id is None:
         raise ValidationFailed(N_("Choose the buyer to introduce."), field="buyer_org_id")
-    buyer = db.session.get(Organisation, buyer_org_id)
-    if buyer is None:
-        raise NotFound(N_("No such organisation."))
+    buyer = get_organisation(buyer_org_id)
     if buyer.id == listing.organisation_id:
         raise ValidationFailed(
             N_("The buyer and the seller are the same organisation."), field="buyer_org_id"
@@ -105,50 +105,41 @@ def introduce(
         raise BrokerRuleBroken(
             N_("You have already introduced these parties for this listing."), code="duplicate"
         )
-    introduction = Introduction(
-        mandate_id=mandate.id,
-        broker_id=broker.id,
-        kind=kind,
-        listing_id=listing.id,
-        need_id=need.id if need is not None else None,
-        seller_org_id=listing.organisation_id,
-        buyer_org_id=buyer.id,
-        note=note.strip() or None,
-        status=IntroductionStatus.PROPOSED,
-        created_at=now,
-        created_by_id=actor.id,
+    introduction = flush_new(
+        Introduction(
+            mandate_id=mandate.id,
+            broker_id=broker.id,
+            kind=kind,
+            listing_id=listing.id,
+            need_id=need.id if need is not None else None,
+            seller_org_id=listing.organisation_id,
+            buyer_org_id=buyer.id,
+            note=note.strip() or None,
+            status=IntroductionStatus.PROPOSED,
+            created_at=now,
+            created_by_id=actor.id,
+        )
     )
-    db.session.add(introduction)
-    db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action="introduction.propose",
-        object_type="introduction",
-        object_id=introduction.id,
-        now=now,
-        after={
-            "status": introduction.status.value,
-            "mandate_id": mandate.id,
-            "listing_id": listing.id,
-            "seller_org_id": listing.organisation_id,
-            "buyer_org_id": buyer.id,
-            "need_id": introduction.need_id,
-        },
-    )
+    after = {
+        "status": introduction.status.value,
+        "mandate_id": mandate.id,
+        "listing_id": listing.id,
+        "seller_org_id": listing.organisation_id,
+        "buyer_org_id": buyer.id,
+        "need_id": introduction.need_id,
+    }
+    audit_action("introduction.propose", introduction.id, actor.id, now, after=after)
     return introduction
 
 
 def get_introduction(introduction_id: int) -> Introduction:
     """An introduction by id, or NotFound."""
-    introduction = db.session.get(Introduction, introduction_id)
-    if introduction is None:
-        raise NotFound(N_("No such introduction."))
-    return introduction
+    return get_or_not_found(Introduction, introduction_id, N_("No such introduction."))
 
 
 def side_in(actor: User | None, introduction: Introduction) -> str | None:
     """'seller', 'buyer', 'broker' or None for the actor in an introduction."""
-    if actor is None or not actor.is_authenticated:
+    if not is_signed_in(actor):
         return None
     if actor.acting_org_id == introduction.seller_org_id:
         return "seller"
@@ -162,8 +153,7 @@ def side_in(actor: User | None, introduction: Introduction) -> str | None:
 def visible_introduction(actor: User | None, introduction_id: int) -> Introduction:
     """An introduction for its two parties, its broker and the reviewers."""
     introduction = get_introduction(introduction_id)
-    reviewer = bool(actor and actor.is_authenticated and actor.can_review)
-    if side_in(actor, introduction) is None and not reviewer:
+    if side_in(actor, introduction) is None and not can_review(actor):
         raise NotFound(N_("No such introduction."))
     return introduction
 
@@ -177,14 +167,9 @@ def respond_to_introduction(
     and the deal that follows carries the broker's commission.
     """
     signed_in(actor)
-    introduction = db.session.scalar(
-        select(Introduction)
-        .where(Introduction.id == introduction_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    introduction = get_or_not_found(
+        Introduction, introduction_id, N_("No such introduction."), lock=True
     )
-    if introduction is None:
-        raise NotFound(N_("No such introduction."))
     side = side_in(actor, introduction)
     if side not in ("seller", "buyer"):
         if side == "broker":
@@ -207,15 +192,9 @@ def respond_to_introduction(
         if introduction.seller_accepted_at and introduction.buyer_accepted_at:
             introduction.status = IntroductionStatus.ACCEPTED
             introduction.accepted_at = now
-    audit.record(
-        actor_id=actor.id,
-        action=f"introduction.{'accept' if accept else 'decline'}",
-        object_type="introduction",
-        object_id=introduction.id,
-        now=now,
-        before=before,
-        after={"status": introduction.status.value, "by": side},
-    )
+    action = f"introduction.{'accept' if accept else 'decline'}"
+    after = {"status": introduction.status.value, "by": side}
+    audit_action(action, introduction.id, actor.id, now, before=before, after=after)
     db.session.flush()
     if introduction.status == IntroductionStatus.ACCEPTED:
         _open_thread(actor, introduction, now=now)

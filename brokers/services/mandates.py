@@ -14,14 +14,16 @@ from typing import Any
 from sqlalchemy import select
 
 from accounts.models import Organisation, User
+from accounts.services import acts_for_org, can_review, is_signed_in
 from brokers import rules
 from brokers.models import Broker, Mandate
 from brokers.rules import BrokerRuleBroken, CommissionKind, MandateSide, MandateStatus, Payer
-from brokers.services.shared import broker_accredited, get_broker, get_need, signed_in
-from core.audit import services as audit
+from brokers.services.shared import broker_accredited, get_broker, signed_in
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
-from listings.models import Listing
+from core.service_kit import audit_action, flush_new, get_or_not_found
+from listings.needs import get_need
+from listings.services import get_listing, lock_listing
 
 
 @dataclass(frozen=True)
@@ -53,23 +55,18 @@ def _scope_owner(side: MandateSide, listing_id: int | None, need_id: int | None)
             raise ValidationFailed(
                 N_("A seller's mandate covers one of its listings."), field="listing_id"
             )
-        listing = db.session.get(Listing, listing_id)
-        if listing is None:
-            raise NotFound(N_("No such listing."))
-        return listing.organisation_id
+        return get_listing(listing_id).organisation_id
     if need_id is None or listing_id is not None:
         raise ValidationFailed(N_("A buyer's mandate covers one of its needs."), field="need_id")
     return get_need(need_id).organisation_id
 
 
 def _is_principal(actor: User | None, mandate: Mandate) -> bool:
-    return bool(
-        actor and actor.is_authenticated and actor.acting_org_id == mandate.principal_org_id
-    )
+    return acts_for_org(actor, mandate.principal_org_id)
 
 
 def _is_broker(actor: User | None, mandate: Mandate) -> bool:
-    return bool(actor and actor.is_authenticated and mandate.broker.user_id == actor.id)
+    return is_signed_in(actor) and mandate.broker.user_id == actor.id
 
 
 def _scope_claims(mandate_or_data: Mandate | MandateInput) -> list[rules.ScopeClaim]:
@@ -93,7 +90,7 @@ def _scope_claims(mandate_or_data: Mandate | MandateInput) -> list[rules.ScopeCl
 def _lock_scope(listing_id: int | None, need_id: int | None) -> None:
     """Serialise bindings on one scope, so two exclusive mandates cannot both bind."""
     if listing_id is not None:
-        db.session.scalar(select(Listing.id).where(Listing.id == listing_id).with_for_update())
+        lock_listing(listing_id)
     elif need_id is not None:
         get_need(need_id, lock=True)
 
@@ -164,71 +161,52 @@ def propose_mandate(actor: User, data: MandateInput, *, now: datetime) -> Mandat
         ),
         _scope_claims(data),
     )
-    mandate = Mandate(
-        broker_id=broker.id,
-        principal_org_id=principal_org_id,
-        side=data.side,
-        listing_id=data.listing_id,
-        need_id=data.need_id,
-        scope_note=data.scope_note.strip() or None,
-        exclusive=data.exclusive,
-        starts_at=data.starts_at,
-        ends_at=data.ends_at,
-        notice_days=data.notice_days,
-        commission_kind=terms.kind,
-        rate_bps=terms.rate_bps,
-        min_minor=terms.min_minor,
-        max_minor=terms.max_minor,
-        fixed_minor=terms.fixed_minor,
-        currency="CNY",
-        payer=data.payer,
-        above_cap_agreed=data.above_cap_agreed,
-        status=MandateStatus.PROPOSED,
-        proposed_by_id=actor.id,
-        created_at=now,
-        broker_accepted_at=now if by_broker else None,
-        principal_accepted_at=None if by_broker else now,
+    mandate = flush_new(
+        Mandate(
+            broker_id=broker.id,
+            principal_org_id=principal_org_id,
+            side=data.side,
+            listing_id=data.listing_id,
+            need_id=data.need_id,
+            scope_note=data.scope_note.strip() or None,
+            exclusive=data.exclusive,
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            notice_days=data.notice_days,
+            commission_kind=terms.kind,
+            rate_bps=terms.rate_bps,
+            min_minor=terms.min_minor,
+            max_minor=terms.max_minor,
+            fixed_minor=terms.fixed_minor,
+            currency="CNY",
+            payer=data.payer,
+            above_cap_agreed=data.above_cap_agreed,
+            status=MandateStatus.PROPOSED,
+            proposed_by_id=actor.id,
+            created_at=now,
+            broker_accepted_at=now if by_broker else None,
+            principal_accepted_at=None if by_broker else now,
+        )
     )
-    db.session.add(mandate)
-    db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action="mandate.propose",
-        object_type="mandate",
-        object_id=mandate.id,
-        now=now,
-        after=_mandate_snapshot(mandate),
-    )
+    audit_action("mandate.propose", mandate.id, actor.id, now, after=_mandate_snapshot(mandate))
     return mandate
 
 
 def get_mandate(mandate_id: int) -> Mandate:
     """A mandate by id, or NotFound."""
-    mandate = db.session.get(Mandate, mandate_id)
-    if mandate is None:
-        raise NotFound(N_("No such mandate."))
-    return mandate
+    return get_or_not_found(Mandate, mandate_id, N_("No such mandate."))
 
 
 def visible_mandate(actor: User | None, mandate_id: int) -> Mandate:
     """A mandate for its broker, the principal's members and the reviewers."""
     mandate = get_mandate(mandate_id)
-    reviewer = bool(actor and actor.is_authenticated and actor.can_review)
-    if not (_is_broker(actor, mandate) or _is_principal(actor, mandate) or reviewer):
+    if not (_is_broker(actor, mandate) or _is_principal(actor, mandate) or can_review(actor)):
         raise NotFound(N_("No such mandate."))
     return mandate
 
 
 def _lock_mandate(mandate_id: int) -> Mandate:
-    mandate = db.session.scalar(
-        select(Mandate)
-        .where(Mandate.id == mandate_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if mandate is None:
-        raise NotFound(N_("No such mandate."))
-    return mandate
+    return get_or_not_found(Mandate, mandate_id, N_("No such mandate."), lock=True)
 
 
 def accept_mandate(actor: User, mandate_id: int, *, now: datetime) -> Mandate:
@@ -264,15 +242,8 @@ def accept_mandate(actor: User, mandate_id: int, *, now: datetime) -> Mandate:
         mandate.principal_accepted_at = now
     if mandate.broker_accepted_at and mandate.principal_accepted_at:
         mandate.status = MandateStatus.ACTIVE
-    audit.record(
-        actor_id=actor.id,
-        action="mandate.accept",
-        object_type="mandate",
-        object_id=mandate.id,
-        now=now,
-        before=before,
-        after={"status": mandate.status.value, "by": "broker" if as_broker else "principal"},
-    )
+    after = {"status": mandate.status.value, "by": "broker" if as_broker else "principal"}
+    audit_action("mandate.accept", mandate.id, actor.id, now, before=before, after=after)
     return mandate
 
 
@@ -288,14 +259,12 @@ def decline_mandate(actor: User, mandate_id: int, *, now: datetime, reason: str 
     proposer_side_broker = mandate.proposed_by_id == mandate.broker.user_id
     withdrawing = as_broker == proposer_side_broker
     mandate.status = MandateStatus.WITHDRAWN if withdrawing else MandateStatus.DECLINED
-    audit.record(
-        actor_id=actor.id,
-        action="mandate.withdraw" if withdrawing else "mandate.decline",
-        object_type="mandate",
-        object_id=mandate.id,
-        now=now,
-        before={"status": MandateStatus.PROPOSED.value},
-        after={"status": mandate.status.value},
+    _audit_status(
+        mandate,
+        "withdraw" if withdrawing else "decline",
+        actor,
+        now,
+        before=MandateStatus.PROPOSED,
         reason=reason.strip() or None,
     )
     return mandate
@@ -315,17 +284,38 @@ def terminate_mandate(actor: User, mandate_id: int, reason: str, *, now: datetim
     mandate.status = MandateStatus.TERMINATED
     mandate.terminated_by_id = actor.id
     mandate.termination_reason = reason.strip()[:2000]
-    audit.record(
-        actor_id=actor.id,
-        action="mandate.terminate",
-        object_type="mandate",
-        object_id=mandate.id,
-        now=now,
-        before={"status": MandateStatus.ACTIVE.value},
-        after={"status": mandate.status.value, "terminates_at": mandate.terminates_at.isoformat()},
+    _audit_status(
+        mandate,
+        "terminate",
+        actor,
+        now,
+        before=MandateStatus.ACTIVE,
         reason=mandate.termination_reason,
+        terminates_at=mandate.terminates_at.isoformat(),
     )
     return mandate
+
+
+def _audit_status(
+    mandate: Mandate,
+    verb: str,
+    actor: User,
+    now: datetime,
+    *,
+    before: MandateStatus,
+    reason: str | None,
+    **after: Any,
+) -> None:
+    """Audit `mandate.<verb>`: the status before, the status after (and `after`'s details)."""
+    audit_action(
+        f"mandate.{verb}",
+        mandate.id,
+        actor.id,
+        now,
+        before={"status": before.value},
+        after={"status": mandate.status.value, **after},
+        reason=reason,
+    )
 
 
 def mandates_of_broker(broker: Broker) -> list[Mandate]:

@@ -7,14 +7,15 @@ from datetime import datetime
 from sqlalchemy import select
 
 from accounts.models import User
+from accounts.services import is_signed_in
 from brokers import rules
 from brokers.models import DealCommission, Rating
 from brokers.rules import BrokerRuleBroken
 from brokers.services.commissions import commissions_on_deal
 from brokers.services.shared import signed_in
-from core.audit import services as audit
 from core.domain import N_, NotFound
 from core.extensions import db
+from core.service_kit import audit_action, flush_new
 from deals.models import Deal, DealStatus
 
 
@@ -59,31 +60,25 @@ def rate_broker(
             N_("Your organisation has already rated this broker for this deal."),
             code="already_rated",
         )
-    rating = Rating(
-        deal_id=deal.id,
-        broker_id=broker_id,
-        rater_org_id=org_id,
-        rater_user_id=actor.id,
-        score=score,
-        comment=text or None,
-        created_at=now,
+    rating = flush_new(
+        Rating(
+            deal_id=deal.id,
+            broker_id=broker_id,
+            rater_org_id=org_id,
+            rater_user_id=actor.id,
+            score=score,
+            comment=text or None,
+            created_at=now,
+        )
     )
-    db.session.add(rating)
-    db.session.flush()
-    audit.record(
-        actor_id=actor.id,
-        action="broker.rate",
-        object_type="broker",
-        object_id=broker_id,
-        now=now,
-        after={"deal_id": deal.id, "score": score, "rating_id": rating.id},
-    )
+    after = {"deal_id": deal.id, "score": score, "rating_id": rating.id}
+    audit_action("broker.rate", broker_id, actor.id, now, after=after)
     return rating
 
 
 def rateable(actor: User | None, deal: Deal) -> list[DealCommission]:
     """The deal's brokers the actor's organisation may still rate (completed deals only)."""
-    if actor is None or not actor.is_authenticated or deal.status != DealStatus.COMPLETED:
+    if not is_signed_in(actor) or deal.status != DealStatus.COMPLETED:
         return []
     org_id = actor.acting_org_id
     if org_id is None or org_id not in (deal.seller_org_id, deal.buyer_org_id):

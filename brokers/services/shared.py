@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from accounts.models import User
+from accounts.services import is_signed_in
 from brokers import rules
 from brokers.models import Broker, Mandate
 from brokers.rules import AccreditationStatus, MandateStatus
 from core.domain import N_, NotFound, PermissionDenied
 from core.extensions import db
-from listings.models import TechNeed
+from core.service_kit import get_or_not_found
 
 MARKET_TZ = ZoneInfo("Asia/Shanghai")  # certificates expire at the end of a Shanghai day
 
@@ -30,24 +31,29 @@ def today_in_market(now: datetime, tz: ZoneInfo = MARKET_TZ) -> date:
 
 def signed_in(actor: User | None) -> User:
     """The actor, or PermissionDenied unless signed in."""
-    if actor is None or not actor.is_authenticated:
+    if not is_signed_in(actor):
         raise PermissionDenied(N_("Please sign in to continue."))
     return actor
 
 
 def broker_of(user: User | None) -> Broker | None:
     """The user's broker record (any state), if they ever applied."""
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(user):
         return None
     return db.session.scalar(select(Broker).where(Broker.user_id == user.id))
 
 
+def own_broker(actor: User | None, missing: str) -> Broker:
+    """The signed-in actor's broker record (any state), or NotFound(`missing`)."""
+    broker = broker_of(signed_in(actor))
+    if broker is None:
+        raise NotFound(missing)
+    return broker
+
+
 def get_broker(broker_id: int) -> Broker:
     """A broker by id, or NotFound."""
-    broker = db.session.get(Broker, broker_id)
-    if broker is None:
-        raise NotFound(N_("No such broker."))
-    return broker
+    return get_or_not_found(Broker, broker_id, N_("No such broker."))
 
 
 def broker_accredited(broker: Broker, *, now: datetime) -> bool:
@@ -72,15 +78,6 @@ def require_accredited(actor: User | None, *, now: datetime) -> Broker:
             code="accreditation_expired",
         )
     return broker
-
-
-def get_need(need_id: int, *, lock: bool = False) -> TechNeed:
-    """A technology need by id (row-locked if asked), or NotFound."""
-    query = select(TechNeed).where(TechNeed.id == need_id)
-    need = db.session.scalar(query.with_for_update() if lock else query)
-    if need is None:
-        raise NotFound(N_("No such technology need."))
-    return need
 
 
 def mandates_in_force(

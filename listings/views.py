@@ -22,11 +22,10 @@ from werkzeug.wrappers import Response
 from core.audit.services import history
 from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
-from core.files import send_document
 from core.forms import FieldErrors, attempt, domain_errors, uploaded_file
 from core.signals import merged_from_signal
-from core.storage import evidence_path
 from core.uow import unit_of_work, writes_on_get
+from core.views_kit import send_stored
 from listings import evidence as listing_evidence
 from listings import review as listing_review
 from listings import services
@@ -202,11 +201,7 @@ def delete_evidence(evidence_id: int) -> Response:
 def evidence_file(evidence_id: int) -> Response:
     """Serve a document to its owner or a reviewer, never as active content."""
     evidence = listing_evidence.evidence_for_download(current_user, evidence_id)
-    return send_document(
-        evidence_path(_evidence_folder(), evidence.stored_name),
-        content_type=evidence.content_type,
-        download_name=evidence.original_name,
-    )
+    return send_stored(_evidence_folder(), evidence)
 
 
 _ACTIONS = {

@@ -17,7 +17,7 @@ from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.forms import FieldErrors, attempt, domain_errors, flatten_errors
 from core.signals import merged_from_signal
-from core.uow import unit_of_work
+from core.views_kit import save_form
 from listings import needs
 from listings.need_rules import NeedInput, NeedStatus
 from listings.need_schemas import NeedInputSchema, form_field, need_form_to_input
@@ -83,16 +83,12 @@ def create() -> str | Response | tuple[str, int]:
     """Post a technology need (verified enterprises)."""
     errors: FieldErrors = {}
     if request.method == "POST":
-        data, errors = _parse_form()
-        if data is not None:
-            try:
-                with unit_of_work():
-                    need = needs.post_need(current_user, data, now=now())
-            except DomainError as error:
-                errors = _save_errors(error)
-            else:
-                flash(_("Your need is posted: it is public and searchable."), "success")
-                return redirect(url_for("needs.detail", need_id=need.id))
+        need, errors = save_form(
+            _parse_form(), lambda data: needs.post_need(current_user, data, now=now()), _save_errors
+        )
+        if need is not None:
+            flash(_("Your need is posted: it is public and searchable."), "success")
+            return redirect(url_for("needs.detail", need_id=need.id))
     region = current_user.organisation.region if current_user.organisation else ""
     context = _form_context(
         need=None,
@@ -113,16 +109,14 @@ def edit(need_id: int) -> str | Response | tuple[str, int]:
         abort(404)
     errors: FieldErrors = {}
     if request.method == "POST":
-        data, errors = _parse_form()
-        if data is not None:
-            try:
-                with unit_of_work():
-                    needs.update_need(current_user, need_id, data, now=now())
-            except DomainError as error:
-                errors = _save_errors(error)
-            else:
-                flash(_("Changes saved."), "success")
-                return redirect(url_for("needs.detail", need_id=need_id))
+        saved, errors = save_form(
+            _parse_form(),
+            lambda data: needs.update_need(current_user, need_id, data, now=now()),
+            _save_errors,
+        )
+        if saved is not None:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("needs.detail", need_id=need_id))
     context = _form_context(
         need=need,
         form=request.form if errors else None,

@@ -25,7 +25,7 @@ from core.domain import N_, DomainError, ValidationFailed
 from core.forms import FieldErrors, attempt, domain_errors, uploaded_file
 from core.signals import merged_from_signal
 from core.uow import unit_of_work, writes_on_get
-from core.views_kit import send_stored
+from core.views_kit import save_form, send_stored
 from listings import evidence as listing_evidence
 from listings import review as listing_review
 from listings import services
@@ -121,16 +121,12 @@ def create() -> str | Response | tuple[str, int]:
     """Create a draft listing; evidence is attached on the next page."""
     errors: FieldErrors = {}
     if request.method == "POST":
-        data, errors = _parse_editor()
-        if data is not None:
-            try:
-                with unit_of_work():
-                    listing = services.create_listing(current_user, data, now=now())
-            except DomainError as error:
-                errors = domain_errors(error)
-            else:
-                flash(_("Draft saved. Now attach the ownership evidence."), "success")
-                return redirect(url_for("listings.edit", listing_id=listing.id) + "#evidence")
+        listing, errors = save_form(
+            _parse_editor(), lambda data: services.create_listing(current_user, data, now=now())
+        )
+        if listing is not None:
+            flash(_("Draft saved. Now attach the ownership evidence."), "success")
+            return redirect(url_for("listings.edit", listing_id=listing.id) + "#evidence")
     holder = current_user.organisation.name if current_user.organisation else ""
     context = _editor_context(listing=None, form=request.form, errors=errors, default_holder=holder)
     return render_template("listings/edit.html", **context), (422 if errors else 200)
@@ -145,16 +141,13 @@ def edit(listing_id: int) -> str | Response | tuple[str, int]:
         abort(404)
     errors: FieldErrors = {}
     if request.method == "POST":
-        data, errors = _parse_editor()
-        if data is not None:
-            try:
-                with unit_of_work():
-                    services.update_listing(current_user, listing_id, data, now=now())
-            except DomainError as error:
-                errors = domain_errors(error)
-            else:
-                flash(_("Changes saved."), "success")
-                return redirect(url_for("listings.edit", listing_id=listing_id))
+        saved, errors = save_form(
+            _parse_editor(),
+            lambda data: services.update_listing(current_user, listing_id, data, now=now()),
+        )
+        if saved is not None:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("listings.edit", listing_id=listing_id))
     context = _editor_context(listing=listing, form=request.form if errors else None, errors=errors)
     return render_template("listings/edit.html", **context), (422 if errors else 200)
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from flask import request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from core.audit.models import AuditEntry
+from core.audit.services import history
 from core.db_types import StoredFileMixin
 from core.domain import DomainError
 from core.files import send_document
@@ -17,6 +22,20 @@ from core.uow import unit_of_work
 
 T = TypeVar("T")
 R = TypeVar("R")
+E = TypeVar("E", bound=enum.Enum)
+
+
+def enum_arg(enum_class: type[E], name: str) -> E | None:
+    """The query string's `name` as a member of `enum_class`; None when absent or unknown."""
+    raw = request.args.get(name, "")
+    return enum_class(raw) if raw in enum_class._value2member_map_ else None
+
+
+def history_for(is_party: bool, object_type: str, object_id: int) -> list[AuditEntry]:
+    """An object's audit history for its own people and reviewers; nothing for anyone else."""
+    if is_party or (current_user.is_authenticated and current_user.can_review):
+        return history(object_type, object_id)
+    return []
 
 
 def send_stored(folder: Path, stored: StoredFileMixin) -> Response:

@@ -29,7 +29,7 @@ from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.forms import FieldErrors, domain_errors, parse_form, uploaded_file
 from core.money import Money
 from core.uow import unit_of_work
-from core.views_kit import send_stored
+from core.views_kit import enum_arg, send_stored
 from deals import documents, registration, services
 from deals.labels import template_globals
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
@@ -54,11 +54,6 @@ def _documents_folder() -> Path:
 
 def _market_tz() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
-def _enum_arg(enum: Any, name: str) -> Any:
-    raw = request.args.get(name, "")
-    return enum(raw) if raw in enum._value2member_map_ else None
 
 
 def next_step(deal: Deal) -> DealStatus | None:
@@ -239,9 +234,9 @@ def registration_record(deal_id: int) -> str:
 
 def _ledger_filters() -> dict[str, Any]:
     return {
-        "channel": _enum_arg(Channel, "channel"),
-        "status": _enum_arg(DealStatus, "status"),
-        "method": _enum_arg(SaleMethod, "method"),
+        "channel": enum_arg(Channel, "channel"),
+        "status": enum_arg(DealStatus, "status"),
+        "method": enum_arg(SaleMethod, "method"),
     }
 
 

@@ -12,12 +12,11 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
-from core.audit.services import history
 from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.forms import FieldErrors, attempt, domain_errors, flatten_errors
 from core.signals import merged_from_signal
-from core.views_kit import save_form
+from core.views_kit import enum_arg, history_for, save_form
 from listings import needs
 from listings.need_rules import NeedInput, NeedStatus
 from listings.need_schemas import NeedInputSchema, form_field, need_form_to_input
@@ -32,12 +31,11 @@ def detail(need_id: int) -> str:
     """A need as the market sees it; its enterprise also sees its history and actions."""
     need = needs.visible_need(current_user, need_id)
     member = needs.is_member(current_user, need)
-    show_history = member or (current_user.is_authenticated and current_user.can_review)
     return render_template(
         "needs/detail.html",
         need=need,
         member=member,
-        history=history("need", need.id) if show_history else [],
+        history=history_for(member, "need", need.id),
         **merged_from_signal(need_page, need, viewer=current_user, now=now()),
     )
 
@@ -46,8 +44,7 @@ def detail(need_id: int) -> str:
 @login_required
 def mine() -> str:
     """The enterprise's needs by state."""
-    raw = request.args.get("status", "")
-    status = NeedStatus(raw) if raw in NeedStatus._value2member_map_ else None
+    status = enum_arg(NeedStatus, "status")
     return render_template(
         "needs/mine.html",
         needs=needs.needs_of(current_user, status),

@@ -19,13 +19,12 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
-from core.audit.services import history
 from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.forms import FieldErrors, attempt, domain_errors, uploaded_file
 from core.signals import merged_from_signal
 from core.uow import unit_of_work, writes_on_get
-from core.views_kit import save_form, send_stored
+from core.views_kit import enum_arg, history_for, save_form, send_stored
 from listings import evidence as listing_evidence
 from listings import review as listing_review
 from listings import services
@@ -63,13 +62,12 @@ def detail(listing_id: int) -> str:
     with unit_of_work():
         panels = merged_from_signal(listing_page, listing, viewer=current_user, now=now())
     owner = services.is_owner(current_user, listing)
-    show_history = owner or (current_user.is_authenticated and current_user.can_review)
     return render_template(
         "listings/detail.html",
         listing=listing,
         owner=owner,
         fields=FIELDS,
-        history=history("listing", listing.id) if show_history else [],
+        history=history_for(owner, "listing", listing.id),
         **panels,
     )
 
@@ -78,8 +76,7 @@ def detail(listing_id: int) -> str:
 @login_required
 def mine() -> str:
     """The seller's dashboard: the organisation's listings by state."""
-    raw_status = request.args.get("status", "")
-    status = ListingStatus(raw_status) if raw_status in ListingStatus._value2member_map_ else None
+    status = enum_arg(ListingStatus, "status")
     return render_template(
         "listings/mine.html",
         listings=services.listings_of(current_user, status),

@@ -16,6 +16,7 @@ from core.clock import now
 from core.domain import DomainError
 from core.forms import domain_errors, parse_form
 from core.uow import unit_of_work
+from core.views_kit import save_form
 
 bp = Blueprint("accounts", __name__)
 
@@ -33,22 +34,17 @@ def sign_up() -> str | Response | tuple[str, int]:
     """Register a person with a new organisation, or ask to join an existing one."""
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        data, errors = parse_form(SignUpSchema())
-        if data is not None:
-            try:
-                with unit_of_work():
-                    user = services.sign_up(_sign_up_input(data), now=now())
-            except DomainError as error:
-                errors = domain_errors(error)
-            else:
-                login_user(user)
-                flash(
-                    _(
-                        "Welcome! Your organisation will be verified by a reviewer before it can list."
-                    ),
-                    "success",
-                )
-                return redirect(url_for("accounts.organisation"))
+        user, errors = save_form(
+            parse_form(SignUpSchema()),
+            lambda data: services.sign_up(_sign_up_input(data), now=now()),
+        )
+        if user is not None:
+            login_user(user)
+            flash(
+                _("Welcome! Your organisation will be verified by a reviewer before it can list."),
+                "success",
+            )
+            return redirect(url_for("accounts.organisation"))
     return render_template(
         "accounts/sign_up.html", form=request.form, errors=errors, kinds=list(OrganisationKind)[:-1]
     ), (422 if errors else 200)

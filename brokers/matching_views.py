@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, url_for
@@ -25,6 +26,20 @@ def _introduction_url(**args: int) -> str | None:
     return url_for(INTRODUCTION_ENDPOINT, **values)
 
 
+def _rows(
+    found: Iterable[Any], broker: bool, parties: Callable[[Any], dict[str, int]]
+) -> list[dict[str, Any]]:
+    """A card per match: the match, why it is suggested, and a broker's introduction link."""
+    return [
+        {
+            "match": match,
+            "reasons": [reason.text(_) for reason in match.reasons],
+            "introduce": _introduction_url(**parties(match)) if broker else None,
+        }
+        for match in found
+    ]
+
+
 @bp.get("/needs/<int:need_id>/matches")
 @login_required
 def need_matches(need_id: int) -> str:
@@ -33,16 +48,7 @@ def need_matches(need_id: int) -> str:
     found = matching.matches_for_need(current_user, need_id, now=moment)
     need = needs.get_need(need_id)
     broker = matching.is_broker_for(current_user, need_id=need_id, now=moment)
-    rows = [
-        {
-            "match": match,
-            "reasons": [reason.text(_) for reason in match.reasons],
-            "introduce": _introduction_url(need_id=need_id, listing_id=match.listing.id)
-            if broker
-            else None,
-        }
-        for match in found
-    ]
+    rows = _rows(found, broker, lambda match: {"need_id": need_id, "listing_id": match.listing.id})
     return render_template("brokers/matches_need.html", need=need, rows=rows, broker=broker)
 
 
@@ -54,18 +60,11 @@ def listing_matches(listing_id: int) -> str:
     found = matching.matches_for_listing(current_user, listing_id, now=moment)
     listing = listings.get_listing(listing_id)
     broker = matching.is_broker_for(current_user, listing_id=listing_id, now=moment)
-    rows = [
-        {
-            "match": match,
-            "reasons": [reason.text(_) for reason in match.reasons],
-            "introduce": _introduction_url(
-                listing_id=listing_id, buyer_org_id=match.organisation.id
-            )
-            if broker
-            else None,
-        }
-        for match in found
-    ]
+    rows = _rows(
+        found,
+        broker,
+        lambda match: {"listing_id": listing_id, "buyer_org_id": match.organisation.id},
+    )
     return render_template(
         "brokers/matches_listing.html", listing=listing, rows=rows, broker=broker
     )

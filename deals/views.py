@@ -26,11 +26,10 @@ from accounts.services import require_reviewer
 from core.audit.services import history
 from core.clock import as_utc, now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
-from core.files import send_document
 from core.forms import FieldErrors, domain_errors, parse_form, uploaded_file
 from core.money import Money
-from core.storage import evidence_path
 from core.uow import unit_of_work
+from core.views_kit import enum_arg, send_stored
 from deals import documents, registration, services
 from deals.labels import template_globals
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
@@ -55,11 +54,6 @@ def _documents_folder() -> Path:
 
 def _market_tz() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
-def _enum_arg(enum: Any, name: str) -> Any:
-    raw = request.args.get(name, "")
-    return enum(raw) if raw in enum._value2member_map_ else None
 
 
 def next_step(deal: Deal) -> DealStatus | None:
@@ -219,11 +213,7 @@ def upload_document(deal_id: int) -> WerkzeugResponse:
 def document_file(document_id: int) -> WerkzeugResponse:
     """Serve a deal's document to its parties and reviewers, never as active content."""
     document = documents.document_for_download(current_user, document_id)
-    return send_document(
-        evidence_path(_documents_folder(), document.stored_name),
-        content_type=document.content_type,
-        download_name=document.original_name,
-    )
+    return send_stored(_documents_folder(), document)
 
 
 @bp.route("/deals/<int:deal_id>/registration")
@@ -244,9 +234,9 @@ def registration_record(deal_id: int) -> str:
 
 def _ledger_filters() -> dict[str, Any]:
     return {
-        "channel": _enum_arg(Channel, "channel"),
-        "status": _enum_arg(DealStatus, "status"),
-        "method": _enum_arg(SaleMethod, "method"),
+        "channel": enum_arg(Channel, "channel"),
+        "status": enum_arg(DealStatus, "status"),
+        "method": enum_arg(SaleMethod, "method"),
     }
 
 

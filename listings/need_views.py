@@ -12,12 +12,11 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
-from core.audit.services import history
 from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.forms import FieldErrors, attempt, domain_errors, flatten_errors
 from core.signals import merged_from_signal
-from core.uow import unit_of_work
+from core.views_kit import enum_arg, history_for, save_form
 from listings import needs
 from listings.need_rules import NeedInput, NeedStatus
 from listings.need_schemas import NeedInputSchema, form_field, need_form_to_input
@@ -32,12 +31,11 @@ def detail(need_id: int) -> str:
     """A need as the market sees it; its enterprise also sees its history and actions."""
     need = needs.visible_need(current_user, need_id)
     member = needs.is_member(current_user, need)
-    show_history = member or (current_user.is_authenticated and current_user.can_review)
     return render_template(
         "needs/detail.html",
         need=need,
         member=member,
-        history=history("need", need.id) if show_history else [],
+        history=history_for(member, "need", need.id),
         **merged_from_signal(need_page, need, viewer=current_user, now=now()),
     )
 
@@ -46,8 +44,7 @@ def detail(need_id: int) -> str:
 @login_required
 def mine() -> str:
     """The enterprise's needs by state."""
-    raw = request.args.get("status", "")
-    status = NeedStatus(raw) if raw in NeedStatus._value2member_map_ else None
+    status = enum_arg(NeedStatus, "status")
     return render_template(
         "needs/mine.html",
         needs=needs.needs_of(current_user, status),
@@ -83,16 +80,12 @@ def create() -> str | Response | tuple[str, int]:
     """Post a technology need (verified enterprises)."""
     errors: FieldErrors = {}
     if request.method == "POST":
-        data, errors = _parse_form()
-        if data is not None:
-            try:
-                with unit_of_work():
-                    need = needs.post_need(current_user, data, now=now())
-            except DomainError as error:
-                errors = _save_errors(error)
-            else:
-                flash(_("Your need is posted: it is public and searchable."), "success")
-                return redirect(url_for("needs.detail", need_id=need.id))
+        need, errors = save_form(
+            _parse_form(), lambda data: needs.post_need(current_user, data, now=now()), _save_errors
+        )
+        if need is not None:
+            flash(_("Your need is posted: it is public and searchable."), "success")
+            return redirect(url_for("needs.detail", need_id=need.id))
     region = current_user.organisation.region if current_user.organisation else ""
     context = _form_context(
         need=None,
@@ -113,16 +106,14 @@ def edit(need_id: int) -> str | Response | tuple[str, int]:
         abort(404)
     errors: FieldErrors = {}
     if request.method == "POST":
-        data, errors = _parse_form()
-        if data is not None:
-            try:
-                with unit_of_work():
-                    needs.update_need(current_user, need_id, data, now=now())
-            except DomainError as error:
-                errors = _save_errors(error)
-            else:
-                flash(_("Changes saved."), "success")
-                return redirect(url_for("needs.detail", need_id=need_id))
+        saved, errors = save_form(
+            _parse_form(),
+            lambda data: needs.update_need(current_user, need_id, data, now=now()),
+            _save_errors,
+        )
+        if saved is not None:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("needs.detail", need_id=need_id))
     context = _form_context(
         need=need,
         form=request.form if errors else None,

@@ -19,14 +19,12 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
-from core.audit.services import history
 from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
-from core.files import send_document
 from core.forms import FieldErrors, attempt, domain_errors, uploaded_file
 from core.signals import merged_from_signal
-from core.storage import evidence_path
 from core.uow import unit_of_work, writes_on_get
+from core.views_kit import enum_arg, history_for, save_form, send_stored
 from listings import evidence as listing_evidence
 from listings import review as listing_review
 from listings import services
@@ -64,13 +62,12 @@ def detail(listing_id: int) -> str:
     with unit_of_work():
         panels = merged_from_signal(listing_page, listing, viewer=current_user, now=now())
     owner = services.is_owner(current_user, listing)
-    show_history = owner or (current_user.is_authenticated and current_user.can_review)
     return render_template(
         "listings/detail.html",
         listing=listing,
         owner=owner,
         fields=FIELDS,
-        history=history("listing", listing.id) if show_history else [],
+        history=history_for(owner, "listing", listing.id),
         **panels,
     )
 
@@ -79,8 +76,7 @@ def detail(listing_id: int) -> str:
 @login_required
 def mine() -> str:
     """The seller's dashboard: the organisation's listings by state."""
-    raw_status = request.args.get("status", "")
-    status = ListingStatus(raw_status) if raw_status in ListingStatus._value2member_map_ else None
+    status = enum_arg(ListingStatus, "status")
     return render_template(
         "listings/mine.html",
         listings=services.listings_of(current_user, status),
@@ -122,16 +118,12 @@ def create() -> str | Response | tuple[str, int]:
     """Create a draft listing; evidence is attached on the next page."""
     errors: FieldErrors = {}
     if request.method == "POST":
-        data, errors = _parse_editor()
-        if data is not None:
-            try:
-                with unit_of_work():
-                    listing = services.create_listing(current_user, data, now=now())
-            except DomainError as error:
-                errors = domain_errors(error)
-            else:
-                flash(_("Draft saved. Now attach the ownership evidence."), "success")
-                return redirect(url_for("listings.edit", listing_id=listing.id) + "#evidence")
+        listing, errors = save_form(
+            _parse_editor(), lambda data: services.create_listing(current_user, data, now=now())
+        )
+        if listing is not None:
+            flash(_("Draft saved. Now attach the ownership evidence."), "success")
+            return redirect(url_for("listings.edit", listing_id=listing.id) + "#evidence")
     holder = current_user.organisation.name if current_user.organisation else ""
     context = _editor_context(listing=None, form=request.form, errors=errors, default_holder=holder)
     return render_template("listings/edit.html", **context), (422 if errors else 200)
@@ -146,16 +138,13 @@ def edit(listing_id: int) -> str | Response | tuple[str, int]:
         abort(404)
     errors: FieldErrors = {}
     if request.method == "POST":
-        data, errors = _parse_editor()
-        if data is not None:
-            try:
-                with unit_of_work():
-                    services.update_listing(current_user, listing_id, data, now=now())
-            except DomainError as error:
-                errors = domain_errors(error)
-            else:
-                flash(_("Changes saved."), "success")
-                return redirect(url_for("listings.edit", listing_id=listing_id))
+        saved, errors = save_form(
+            _parse_editor(),
+            lambda data: services.update_listing(current_user, listing_id, data, now=now()),
+        )
+        if saved is not None:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("listings.edit", listing_id=listing_id))
     context = _editor_context(listing=listing, form=request.form if errors else None, errors=errors)
     return render_template("listings/edit.html", **context), (422 if errors else 200)
 
@@ -202,11 +191,7 @@ def delete_evidence(evidence_id: int) -> Response:
 def evidence_file(evidence_id: int) -> Response:
     """Serve a document to its owner or a reviewer, never as active content."""
     evidence = listing_evidence.evidence_for_download(current_user, evidence_id)
-    return send_document(
-        evidence_path(_evidence_folder(), evidence.stored_name),
-        content_type=evidence.content_type,
-        download_name=evidence.original_name,
-    )
+    return send_stored(_evidence_folder(), evidence)
 
 
 _ACTIONS = {

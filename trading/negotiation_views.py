@@ -18,6 +18,7 @@ from core.clock import as_utc, now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors, parse_form
 from core.uow import unit_of_work, writes_on_get
+from core.views_kit import save_form
 from core.workdays import market_calendar
 from listings import services as listings
 from trading import negotiations, notice_queries, notices, queries
@@ -51,23 +52,20 @@ def start_negotiation(listing_id: int) -> str | Response | tuple[str, int]:
     buyer_org_id = request.values.get("buyer_org_id", type=int)
     errors: FieldErrors = {}
     if request.method == "POST":
-        data, errors = parse_form(OpenNegotiationFormSchema())
-        if data is not None:
-            try:
-                with unit_of_work():
-                    negotiation = negotiations.open_negotiation(
-                        current_user,
-                        listing_id,
-                        amount_minor=data.get("amount_minor"),
-                        message=data.get("message", ""),
-                        buyer_org_id=data.get("buyer_org_id"),
-                        now=now(),
-                    )
-            except DomainError as error:
-                errors = domain_errors(error)
-            else:
-                flash(_("Negotiation opened. The other side has been told."), "success")
-                return redirect(url_for("sales.negotiation", negotiation_id=negotiation.id))
+        negotiation, errors = save_form(
+            parse_form(OpenNegotiationFormSchema()),
+            lambda data: negotiations.open_negotiation(
+                current_user,
+                listing_id,
+                amount_minor=data.get("amount_minor"),
+                message=data.get("message", ""),
+                buyer_org_id=data.get("buyer_org_id"),
+                now=now(),
+            ),
+        )
+        if negotiation is not None:
+            flash(_("Negotiation opened. The other side has been told."), "success")
+            return redirect(url_for("sales.negotiation", negotiation_id=negotiation.id))
     return render_template(
         "sales/negotiate.html",
         listing=listing,

@@ -20,6 +20,7 @@ from core.forms import FieldErrors, domain_errors, parse_form, uploaded_file
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
 from core.uow import unit_of_work, writes_on_get
+from core.views_kit import save_form
 from core.workdays import market_calendar
 from listings import services as listings
 from payments import deposits
@@ -145,28 +146,23 @@ def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
     config = current_app.config
     errors: FieldErrors = {}
     if request.method == "POST":
-        data, errors = parse_form(ListedSaleFormSchema())
-        if data is not None:
-            try:
-                with unit_of_work(writer=True):
-                    sale = listed_sales.start_listed_sale(
-                        current_user,
-                        listing_id,
-                        asking_price_minor=data["asking_price_minor"],
-                        working_days=data.get("working_days")
-                        or config["LISTING_PERIOD_WORKING_DAYS"],
-                        deposit_minor=data.get("deposit_minor"),
-                        now=now(),
-                        calendar=market_calendar(current_app.config),
-                        deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
-                    )
-            except DomainError as error:
-                errors = domain_errors(error)
-            else:
-                flash(
-                    _("The listed sale is open: buyers may now register their intent."), "success"
-                )
-                return redirect(url_for("sales.sale", sale_id=sale.id))
+        sale, errors = save_form(
+            parse_form(ListedSaleFormSchema()),
+            lambda data: listed_sales.start_listed_sale(
+                current_user,
+                listing_id,
+                asking_price_minor=data["asking_price_minor"],
+                working_days=data.get("working_days") or config["LISTING_PERIOD_WORKING_DAYS"],
+                deposit_minor=data.get("deposit_minor"),
+                now=now(),
+                calendar=market_calendar(current_app.config),
+                deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
+            ),
+            writer=True,
+        )
+        if sale is not None:
+            flash(_("The listed sale is open: buyers may now register their intent."), "success")
+            return redirect(url_for("sales.sale", sale_id=sale.id))
     form = (
         request.form
         if request.method == "POST"

@@ -16,10 +16,9 @@ from brokers.services.accreditation import Application
 from brokers.views.blueprint import LANGUAGE, bp, expiry_warning_days, upload_folder
 from core.clock import now
 from core.domain import DomainError
-from core.files import send_document
 from core.forms import FieldErrors, attempt, domain_errors, parse_form
-from core.storage import evidence_path
 from core.uow import unit_of_work
+from core.views_kit import send_stored
 from listings.rules import FIELDS
 
 
@@ -114,8 +113,4 @@ def upload_document() -> Response:
 def document_file(document_id: int) -> Response:
     """An application document, for the applicant and the reviewers."""
     document = accreditation.document_for_download(current_user, document_id)
-    return send_document(
-        evidence_path(upload_folder(), document.stored_name),
-        content_type=document.content_type,
-        download_name=document.original_name,
-    )
+    return send_stored(upload_folder(), document)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -26,6 +28,17 @@ def _signed_in() -> None:
     """Every page here needs a signed-in reviewer (the services check the role)."""
 
 
+def _review_page(object_type: str, item: Any, **context: Any) -> str:
+    """One item to decide on (review/<object_type>.html), with its audit history."""
+    return render_template(
+        f"review/{object_type}.html",
+        history=history(object_type, item.id),
+        fields=FIELDS,
+        **{object_type: item},
+        **context,
+    )
+
+
 @bp.route("/")
 def queues() -> str:
     """Both queues: organisations to verify and listings whose ownership awaits a decision."""
@@ -42,14 +55,8 @@ def listing(listing_id: int) -> str:
     """A submitted listing with its evidence side by side, and the decision buttons."""
     accounts.require_reviewer(current_user)
     item = listings.get_listing(listing_id)
-    return render_template(
-        "review/listing.html",
-        listing=item,
-        fields=FIELDS,
-        evidence_kinds=EVIDENCE_KINDS,
-        history=history("listing", item.id),
-        decidable=item.status == ListingStatus.SUBMITTED,
-    )
+    decidable = item.status == ListingStatus.SUBMITTED
+    return _review_page("listing", item, decidable=decidable, evidence_kinds=EVIDENCE_KINDS)
 
 
 @bp.post("/listings/<int:listing_id>/<any(confirm, reject):decision>")
@@ -127,14 +134,8 @@ def broker(broker_id: int) -> str:
 
     accounts.require_reviewer(current_user)
     item = broker_services.get_broker(broker_id)
-    return render_template(
-        "review/broker.html",
-        broker=item,
-        history=history("broker", item.id),
-        decidable=item.status.value == "pending",
-        expired=item.expires_on < broker_services.today_in_market(now()),
-        fields=FIELDS,
-    )
+    expired = item.expires_on < broker_services.today_in_market(now())
+    return _review_page("broker", item, decidable=item.status.value == "pending", expired=expired)
 
 
 @bp.post("/brokers/<int:broker_id>/<any(accredit, refuse):decision>")

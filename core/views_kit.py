@@ -1,0 +1,69 @@
+"""Small pieces shared by the HTML views of every domain (Flask only, no domain import)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from flask import request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from core.audit.models import AuditEntry
+from core.audit.services import history
+from core.db_types import StoredFileMixin
+from core.domain import DomainError
+from core.files import send_document
+from core.forms import FieldErrors, domain_errors
+from core.storage import evidence_path
+from core.uow import unit_of_work
+
+T = TypeVar("T")
+R = TypeVar("R")
+E = TypeVar("E", bound=enum.Enum)
+
+
+def enum_arg(enum_class: type[E], name: str) -> E | None:
+    """The query string's `name` as a member of `enum_class`; None when absent or unknown."""
+    raw = request.args.get(name, "")
+    return enum_class(raw) if raw in enum_class._value2member_map_ else None
+
+
+def history_for(is_party: bool, object_type: str, object_id: int) -> list[AuditEntry]:
+    """An object's audit history for its own people and reviewers; nothing for anyone else."""
+    if is_party or (current_user.is_authenticated and current_user.can_review):
+        return history(object_type, object_id)
+    return []
+
+
+def send_stored(folder: Path, stored: StoredFileMixin) -> Response:
+    """An uploaded document from `folder` under the name and type it was uploaded with."""
+    return send_document(
+        evidence_path(folder, stored.stored_name),
+        content_type=stored.content_type,
+        download_name=stored.original_name,
+    )
+
+
+def save_form(
+    parsed: tuple[T | None, FieldErrors],
+    save: Callable[[T], R],
+    refusal_errors: Callable[[DomainError], FieldErrors] = domain_errors,
+    *,
+    writer: bool = False,
+) -> tuple[R | None, FieldErrors]:
+    """Save an editor's parsed form in one unit of work.
+
+    Returns what `save` returned and no errors, or None and the errors to show on
+    the form again: the form's own, or the refusal's (a rolled-back DomainError).
+    """
+    data, errors = parsed
+    if data is None:
+        return None, errors
+    try:
+        with unit_of_work(writer=writer):
+            return save(data), {}
+    except DomainError as error:
+        return None, refusal_errors(error)

@@ -12,7 +12,7 @@ from flask import current_app, jsonify
 from flask_babel import gettext
 
 from accounts.auth import BEARER_TOKEN, api_writer, require_token_for_writes
-from auctions import bidding, closing, jobs, queries, rules
+from auctions import bidding, closing, queries, rules
 from auctions.schemas import (
     AuctionListArgsSchema,
     AuctionOutSchema,
@@ -24,7 +24,7 @@ from auctions.settings import AuctionSettings, settings_from_config
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.i18n import current_locale
-from core.uow import unit_of_work, writes_on_get
+from core.uow import unit_of_work
 
 blp = ApiBlueprint(
     "auctions_api", __name__, description="Auctions (拍卖) and bids", write_doc=BEARER_TOKEN
@@ -32,7 +32,6 @@ blp = ApiBlueprint(
 
 
 blp.before_request(require_token_for_writes)
-LAZY_CLOSING = "lazy closing of due auctions until the job runner takes it over"
 
 
 def _settings() -> AuctionSettings:
@@ -40,30 +39,25 @@ def _settings() -> AuctionSettings:
 
 
 @blp.read("/", AuctionPageSchema, args=AuctionListArgsSchema)
-@writes_on_get(LAZY_CLOSING)
 def index(args: dict[str, Any]) -> dict[str, Any]:
     """Running, upcoming or closed auctions (closed ones carry their published result)."""
     moment = now()
     settings = _settings()
-    jobs.close_due(now=moment, settings=settings, limit=20)
-    with unit_of_work(writer=True):
-        items = [
-            closing.auction_snapshot(
-                auction.id, now=moment, locale=current_locale(), bids_limit=0, settings=settings
-            )
-            for auction in queries.list_auctions(args["status"], now=moment)
-        ]
+    items = [
+        closing.auction_snapshot(
+            auction.id, now=moment, locale=current_locale(), bids_limit=0, settings=settings
+        )
+        for auction in queries.list_auctions(args["status"], now=moment)
+    ]
     return {"items": items}
 
 
 @blp.read("/<int:auction_id>", AuctionOutSchema, 404)
-@writes_on_get(LAZY_CLOSING)
 def get(auction_id: int) -> dict[str, Any]:
     """One auction as the live feed shows it: price, leader, time left (server time), last bids."""
-    with unit_of_work(writer=True):
-        return closing.auction_snapshot(
-            auction_id, now=now(), locale=current_locale(), settings=_settings()
-        )
+    return closing.auction_snapshot(
+        auction_id, now=now(), locale=current_locale(), settings=_settings()
+    )
 
 
 @blp.write(

@@ -9,6 +9,7 @@ not undo the others.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -18,15 +19,19 @@ from sqlalchemy import select
 from auctions import rules
 from auctions.audit import audited_fields, record_audit
 from auctions.models import Auction, AuctionStatus
-from auctions.queries import CONTEXT, OPEN_STATUSES, get_auction, snapshot_of, state_of
+from auctions.queries import CLOSING, CONTEXT, OPEN_STATUSES, get_auction, snapshot_of, state_of
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from auctions.store import is_sqlite, lock_auction
+from core import jobs
 from core.extensions import db
 from deals import services as deals
 from deals.models import SaleMethod
 from listings import services as listings
 from listings.rules import SaleState
 from payments import deposit_settlement
+
+log = logging.getLogger(__name__)
+CLOSE_DUE_JOB = "auctions.close_due"
 
 
 def close_locked(
@@ -127,12 +132,28 @@ def auction_snapshot(
     bids_limit: int = 20,
     settings: AuctionSettings = DEFAULT_SETTINGS,
 ) -> dict[str, Any]:
-    """The live feed's view of an auction, closing it first if its end has passed (flushes).
+    """The live feed's view of an auction; reading never closes it.
 
-    The pages call it in a unit of work (`writer=True`): it writes when it closes.
+    One whose end has passed but that the job runner has not closed yet shows as
+    "closing", and the close job is queued now rather than at the next sweep (a
+    worker closes it; run immediately, as in the tests, it is closed on return).
     """
     auction = get_auction(auction_id)
-    if rules.is_due(state_of(auction, settings), now):
-        close_auction(auction_id, now=now, settings=settings)
-        auction = get_auction(auction_id)
-    return snapshot_of(auction, now=now, locale=locale, bids_limit=bids_limit, settings=settings)
+    snapshot = snapshot_of(
+        auction, now=now, locale=locale, bids_limit=bids_limit, settings=settings
+    )
+    if snapshot["status"] == CLOSING:
+        request_closing()
+        db.session.expire(auction)
+        snapshot = snapshot_of(
+            auction, now=now, locale=locale, bids_limit=bids_limit, settings=settings
+        )
+    return snapshot
+
+
+def request_closing() -> None:
+    """Ask the job runner to close due auctions now; an unreachable queue waits for the sweep."""
+    try:
+        jobs.runner().enqueue(CLOSE_DUE_JOB)
+    except Exception:
+        log.exception("auctions: the close job could not be queued; the sweep will close them")

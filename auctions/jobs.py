@@ -54,7 +54,7 @@ def close_due(
     return closed
 
 
-@job("auctions.close_due", every=EVERY_MINUTE)
+@job(closing.CLOSE_DUE_JOB, every=EVERY_MINUTE)
 def close_due_auctions() -> int:
     """The job runner's sweep: close every due auction with the app's settings."""
     return close_due(now=clock.now(), settings=settings_from_config(current_app.config))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from accounts.models import Organisation, User
 from auctions import rules, term_rules
@@ -20,6 +20,7 @@ from payments.models import Deposit
 
 CONTEXT = "auction"  # the deposit ledger's context type
 OPEN_STATUSES = (AuctionStatus.SCHEDULED, AuctionStatus.RUNNING)
+CLOSING = "closing"  # the phase of an open auction whose end has passed
 RESULT_STATUSES = (AuctionStatus.CLOSED, AuctionStatus.FAILED)
 
 
@@ -69,8 +70,9 @@ def list_auctions(kind: str, *, now: datetime, limit: int = 100) -> list[Auction
     if kind == "upcoming":
         query = query.where(Auction.status.in_(OPEN_STATUSES), Auction.starts_at > now)
         query = query.order_by(Auction.starts_at, Auction.id)
-    elif kind == "closed":
-        query = query.where(Auction.status.in_(RESULT_STATUSES))
+    elif kind == "closed":  # with those ended that the job runner is closing
+        ended = and_(Auction.status.in_(OPEN_STATUSES), Auction.ends_at <= now)
+        query = query.where(or_(Auction.status.in_(RESULT_STATUSES), ended))
         query = query.order_by(Auction.closed_at.desc(), Auction.id.desc())
     else:
         query = query.where(
@@ -138,6 +140,8 @@ def snapshot_of(
     state = state_of(auction, settings)
     if auction.status in OPEN_STATUSES:
         phase = "upcoming" if now < state.starts_at else "running"
+        if rules.is_due(state, now):
+            phase = CLOSING  # ended; the job runner has yet to close it
     else:
         phase = auction.status.value
     listing = listings.get_listing(auction.listing_id)

@@ -68,7 +68,10 @@ class AuctionOutSchema(Schema):
     listing_id = fields.Integer()
     title = fields.String()
     status = fields.String(
-        metadata={"description": "upcoming, running, closed (sold) or failed (no sale)"}
+        metadata={
+            "description": "upcoming, running, closing (ended, the job runner is closing it), "
+            "closed (sold) or failed (no sale)"
+        }
     )
     currency = fields.String()
     starting_price_minor = fields.Integer()

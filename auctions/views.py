@@ -40,7 +40,8 @@ from marshmallow import ValidationError
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from auctions import bidding, closing, jobs, queries, services, term_rules
+from auctions import bidding, closing, queries, services, term_rules
+from auctions.queries import CLOSING
 from auctions.schemas import (
     AuctionFormSchema,
     BidFormSchema,
@@ -53,7 +54,7 @@ from core.domain import DomainError, ValidationFailed
 from core.forms import FieldErrors, attempt, domain_errors, flatten_errors, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
-from core.uow import unit_of_work, writes_on_get
+from core.uow import unit_of_work
 from listings import services as listings
 from payments import deposits
 from payments.models import DepositStatus
@@ -61,7 +62,6 @@ from payments.models import DepositStatus
 bp = Blueprint("auctions", __name__)
 
 LIST_KINDS = ("running", "upcoming", "closed")
-LAZY_CLOSING = "lazy closing of due auctions until the job runner takes it over"
 
 
 def _settings() -> AuctionSettings:
@@ -94,6 +94,7 @@ def auction_status_label(status: str) -> str:
         "upcoming": _("Upcoming"),
         "scheduled": _("Upcoming"),
         "running": _("Bidding open"),
+        CLOSING: _("Ended, closing"),
         "closed": _("Sold"),
         "failed": _("No sale"),
         "cancelled": _("Cancelled"),
@@ -104,7 +105,6 @@ def auction_status_label(status: str) -> str:
 # --- lists and the room ------------------------------------------------------------------
 
 
-@writes_on_get(LAZY_CLOSING)
 @bp.route("/auctions")
 def index() -> str:
     """Running and upcoming auctions, and the published results of closed ones."""
@@ -113,20 +113,17 @@ def index() -> str:
         kind = "running"
     moment = now()
     settings = _settings()
-    jobs.close_due(now=moment, settings=settings, limit=20)  # lazy closing
     locale = current_locale()
-    # Rendered before the commit, which would expire the auctions the page shows.
-    with unit_of_work(writer=True):
-        rows = [
-            (
-                auction,
-                closing.auction_snapshot(
-                    auction.id, now=moment, locale=locale, bids_limit=0, settings=settings
-                ),
-            )
-            for auction in queries.list_auctions(kind, now=moment)
-        ]
-        return render_template("auctions/index.html", kind=kind, kinds=LIST_KINDS, rows=rows)
+    rows = [
+        (
+            auction,
+            closing.auction_snapshot(
+                auction.id, now=moment, locale=locale, bids_limit=0, settings=settings
+            ),
+        )
+        for auction in queries.list_auctions(kind, now=moment)
+    ]
+    return render_template("auctions/index.html", kind=kind, kinds=LIST_KINDS, rows=rows)
 
 
 def _room(
@@ -139,10 +136,9 @@ def _room(
     moment = now()
     settings = _settings()
     locale = current_locale()
-    with unit_of_work(writer=True):  # closes a due auction lazily (a late bid's, too)
-        snapshot = closing.auction_snapshot(
-            auction_id, now=moment, locale=locale, bids_limit=1, settings=settings
-        )
+    snapshot = closing.auction_snapshot(
+        auction_id, now=moment, locale=locale, bids_limit=1, settings=settings
+    )
     auction = queries.get_auction(auction_id)
     listing = listings.get_listing(auction.listing_id)
     org_id = current_user.acting_org_id if current_user.is_authenticated else None
@@ -192,7 +188,6 @@ def _room(
     return render_template("auctions/room.html", **context), status
 
 
-@writes_on_get(LAZY_CLOSING)
 @bp.route("/auctions/<int:auction_id>")
 def room(auction_id: int) -> tuple[str, int]:
     """The auction room: price, time left (server time), your deposit, the bid form, the history."""
@@ -276,7 +271,6 @@ def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("auctions.room", auction_id=auction_id) + "#deposit")
 
 
-@writes_on_get(LAZY_CLOSING)
 @bp.route("/auctions/<int:auction_id>/events")
 def events(auction_id: int) -> Response:
     """Server-Sent Events: a snapshot whenever price, status or end change (see module docs)."""
@@ -292,18 +286,18 @@ def events(auction_id: int) -> Response:
         yield "retry: 2000\n\n"
         started = last_sent = time.monotonic()
         last_version = None
+        ended_sent = False  # the "closing" snapshot went out; the closed one follows
         while True:
             with app.app_context():  # a short session per poll
                 moment = now()
                 version = queries.auction_version(auction_id)
                 due = version is not None and version[0] in ("scheduled", "running")
-                due = due and version is not None and moment >= version[2]
+                due = due and version is not None and moment >= version[2] and not ended_sent
                 snapshot = None
                 if version != last_version or due:
-                    with unit_of_work(writer=True):  # closes a due auction lazily
-                        snapshot = closing.auction_snapshot(
-                            auction_id, now=moment, locale=locale, bids_limit=10, settings=settings
-                        )
+                    snapshot = closing.auction_snapshot(
+                        auction_id, now=moment, locale=locale, bids_limit=10, settings=settings
+                    )
                     last_version = queries.auction_version(auction_id)
             if snapshot is not None:
                 last_sent = time.monotonic()
@@ -311,7 +305,8 @@ def events(auction_id: int) -> Response:
                     f"id: {snapshot['bid_count']}\nevent: snapshot\n"
                     f"data: {json.dumps(snapshot)}\n\n"
                 )
-                if snapshot["status"] not in ("running", "upcoming"):
+                ended_sent = snapshot["status"] == CLOSING
+                if snapshot["status"] not in ("running", "upcoming", CLOSING):
                     yield "event: end\ndata: {}\n\n"
                     return
             elif time.monotonic() - last_sent >= keepalive:

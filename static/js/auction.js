@@ -152,7 +152,8 @@
   tick();
   setInterval(tick, 1000);
 
-  if (!window.EventSource || (status !== "running" && status !== "upcoming")) return;
+  var live = status === "running" || status === "upcoming" || status === "closing";
+  if (!window.EventSource || !live) return;
   var source = new EventSource(data.eventsUrl);
   source.addEventListener("snapshot", function (event) {
     apply(JSON.parse(event.data));

@@ -48,9 +48,31 @@ def test_auction_list_shows_running_and_results_with_empty_states(
     bidder = market.bidder()
     bidding.place_bid(bidder, market.auction.id, START, now=clock())
     clock.current = as_utc(market.auction.ends_at)
-    results = client.get("/auctions?status=closed", headers=EN).get_data(as_text=True)  # lazy close
+    results = client.get("/auctions?status=closed", headers=EN).get_data(as_text=True)  # close job
     assert market.listing.title() in results and bidder.organisation.name in results
     assert "Sold" in results
+
+
+def test_reading_an_ended_auction_never_closes_it_the_job_does(
+    client: FlaskClient, market: Market, clock, queued_jobs
+) -> None:
+    bidder = market.bidder()
+    bidding.place_bid(bidder, market.auction.id, START, now=clock())
+    clock.current = as_utc(market.auction.ends_at) + timedelta(seconds=1)
+
+    page = client.get(f"/auctions/{market.auction.id}", headers=EN).get_data(as_text=True)
+    api = client.get(f"/api/v1/auctions/{market.auction.id}").get_json()
+    results = client.get("/auctions?status=closed", headers=EN).get_data(as_text=True)
+
+    status_badge = 'data-field="status">{}</span>'
+    assert status_badge.format("Ended, closing") in page and api["status"] == "closing"
+    assert market.listing.title() in results and "Ended, closing" in results
+    assert db.session.get(Auction, market.auction.id).status == AuctionStatus.RUNNING
+    assert queued_jobs.pending_count() >= 1, "the pages asked the job runner to close it"
+
+    assert jobs.close_due(now=clock()) == 1  # what the worker runs
+    page = client.get(f"/auctions/{market.auction.id}", headers=EN).get_data(as_text=True)
+    assert status_badge.format("Sold") in page
 
 
 def test_room_for_visitor_seller_and_bidders_in_each_deposit_state(

@@ -9,7 +9,6 @@ not undo the others.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -30,7 +29,6 @@ from listings import services as listings
 from listings.rules import SaleState
 from payments import deposit_settlement
 
-log = logging.getLogger(__name__)
 CLOSE_DUE_JOB = "auctions.close_due"
 
 
@@ -143,17 +141,9 @@ def auction_snapshot(
         auction, now=now, locale=locale, bids_limit=bids_limit, settings=settings
     )
     if snapshot["status"] == CLOSING:
-        request_closing()
+        jobs.request(CLOSE_DUE_JOB)
         db.session.expire(auction)
         snapshot = snapshot_of(
             auction, now=now, locale=locale, bids_limit=bids_limit, settings=settings
         )
     return snapshot
-
-
-def request_closing() -> None:
-    """Ask the job runner to close due auctions now; an unreachable queue waits for the sweep."""
-    try:
-        jobs.runner().enqueue(CLOSE_DUE_JOB)
-    except Exception:
-        log.exception("auctions: the close job could not be queued; the sweep will close them")

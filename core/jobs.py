@@ -134,6 +134,15 @@ def runner() -> JobRunner:
     return found
 
 
+def request(name: str) -> None:
+    """Queue job `name` now, e.g. when a page finds due work; an unreachable queue is logged,
+    and the work waits in the database for the job's next sweep."""
+    try:
+        runner().enqueue(name)
+    except Exception:
+        log.exception("job %s could not be queued; its sweep will pick the work up", name)
+
+
 def enqueue_after_commit(name: str) -> None:
     """Queue job `name` once the current unit of work has committed (never for a rollback).
 

@@ -19,9 +19,8 @@ cases lock their rows with FOR UPDATE instead).
 `init_app` adds two checks to every request: a request that wrote but did not
 commit (a use case run outside a unit of work: its writes are lost) and a GET or
 HEAD request that wrote at all. Both raise under TESTING and are logged
-otherwise. The few GET views that may write (lazy closing of what is due, until
-the job runner takes it over) say so with `@writes_on_get(reason)`, and the
-places that write on any request say so with `permit_get_write(reason)`.
+otherwise. The one place that may write on any request (an API token's last
+use) says so with `permit_get_write(reason)`.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
@@ -42,7 +40,6 @@ from core.sqlite import queue_as_writer
 log = logging.getLogger(__name__)
 
 Step = Callable[[], None]
-View = TypeVar("View", bound=Callable[..., Any])
 _AFTER_COMMIT = "uow_after_commit"
 _ON_ROLLBACK = "uow_on_rollback"
 _UNCOMMITTED = "uow_uncommitted"
@@ -97,16 +94,6 @@ def _run(steps: list[Step], moment: str) -> None:
             step()
         except Exception:
             log.exception("unit of work: a step %s failed: %r", moment, step)
-
-
-def writes_on_get(reason: str) -> Callable[[View], View]:
-    """Mark a GET view that may write, with the reason (kept short: see docs/architecture.md)."""
-
-    def mark(view: View) -> View:
-        view.writes_on_get = reason  # type: ignore[attr-defined]
-        return view
-
-    return mark
 
 
 def permit_get_write(reason: str) -> None:
@@ -170,12 +157,10 @@ def _check_request(response: Response) -> Response:
     problems = []
     if db.session.info.get(_UNCOMMITTED):
         problems.append("wrote outside a unit of work (the writes are rolled back)")
-    view = current_app.view_functions.get(request.endpoint or "")
     if (
         current_app.config.get("CHECK_GET_WRITES", True)
         and request.method in SAFE_METHODS
         and g.get("request_wrote")
-        and not getattr(view, "writes_on_get", None)
         and not g.get("get_write_permitted")
     ):
         problems.append(f"{request.method} request wrote to the database")

@@ -23,7 +23,7 @@ from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.forms import FieldErrors, attempt, domain_errors, uploaded_file
 from core.signals import merged_from_signal
-from core.uow import unit_of_work, writes_on_get
+from core.uow import unit_of_work
 from core.views_kit import enum_arg, history_for, save_form, send_stored
 from listings import evidence as listing_evidence
 from listings import review as listing_review
@@ -50,13 +50,11 @@ def _editor_context(**extra: object) -> dict:
 
 
 @bp.route("/listings/<int:listing_id>")
-@writes_on_get("lazy closing of due listed sales and notices until the job runner takes it over")
 def detail(listing_id: int) -> str:
     """A listing as buyers see it; owners and reviewers also see its state and history.
 
     The panels (sale, auction, valuation, similar listings) come from their domains,
-    which answer the `listing_page` signal; the sale panel closes a sale or notice that
-    is due, in the unit of work around it.
+    which answer the `listing_page` signal.
     """
     listing = services.visible_listing(current_user, listing_id)
     with unit_of_work():

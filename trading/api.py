@@ -15,10 +15,10 @@ from accounts.models import User
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, PermissionDenied, ValidationFailed
-from core.uow import unit_of_work, writes_on_get
+from core.uow import unit_of_work
 from core.workdays import market_calendar
 from trading import closing, listed_sales, negotiations, notice_queries, notices, queries
-from trading.models import ListedSale, ListedSaleStatus, PublicityNotice
+from trading.models import ListedSaleStatus
 from trading.schemas import (
     DecisionInputSchema,
     IntentOutSchema,
@@ -47,25 +47,6 @@ blp = ApiBlueprint(
 
 blp.before_request(require_token_for_writes)
 
-LAZY_SALES = "lazy closing of due listed sales until the job runner takes it over"
-LAZY_NOTICES = "lazy closing of due public notices until the job runner takes it over"
-
-
-def _close_sales_if_due(items: list[ListedSale]) -> list[ListedSale]:
-    """Close the sales whose period is over, in one unit of work (a writer one only if due)."""
-    moment = now()
-    calendar = market_calendar(current_app.config)
-    with unit_of_work(writer=any(closing.closing_due(sale, moment) for sale in items)):
-        return [closing.close_if_due(sale, now=moment, calendar=calendar) for sale in items]
-
-
-def _close_notices_if_due(items: list[PublicityNotice]) -> None:
-    """Close the notices that are due, in one unit of work (a writer one only if due)."""
-    moment = now()
-    with unit_of_work(writer=any(notices.closing_due(notice, moment) for notice in items)):
-        for notice in items:
-            notices.close_if_due(notice, now=moment)
-
 
 def _intent_out(sale_id: int, actor: User) -> dict[str, Any]:
     sale = queries.get_sale(sale_id)
@@ -88,11 +69,10 @@ def _intent_out(sale_id: int, actor: User) -> dict[str, Any]:
 
 
 @blp.read("/", ListedSaleOutSchema(many=True), args=SaleListArgsSchema)
-@writes_on_get(LAZY_SALES)
 def list_sales(args: dict[str, Any]) -> Any:
     """Listed sales (open ones by default; ?status=no_buyer|sold|auctioned|withdrawn|all)."""
     status = None if args["status"] == "all" else ListedSaleStatus(args["status"])
-    items = _close_sales_if_due(queries.sales(status=status))
+    items = closing.request_if_due(queries.sales(status=status), now=now())
     return [sale for sale in items if status is None or sale.status == status]
 
 
@@ -116,10 +96,9 @@ def start_sale(data: dict[str, Any]) -> Any:
 
 
 @blp.read("/<int:sale_id>", ListedSaleOutSchema, 404)
-@writes_on_get(LAZY_SALES)
 def get_sale(sale_id: int) -> Any:
-    """One listed sale (closed first if its period is over)."""
-    [sale] = _close_sales_if_due([queries.get_sale(sale_id)])
+    """One listed sale (one whose period is over is being closed by the job runner)."""
+    [sale] = closing.request_if_due([queries.get_sale(sale_id)], now=now())
     return sale
 
 
@@ -237,19 +216,16 @@ def withdraw(data: dict[str, Any], negotiation_id: int) -> Any:
 
 
 @blp.read("/notices", NoticeListSchema)
-@writes_on_get(LAZY_NOTICES)
 def list_notices() -> Any:
     """Public notices (公示) of negotiated prices: current and past."""
-    _close_notices_if_due(notice_queries.current_notices())
+    notices.request_if_due(notice_queries.current_notices(), now=now())
     return {"current": notice_queries.current_notices(), "past": notice_queries.past_notices()}
 
 
 @blp.read("/notices/<int:notice_id>", NoticeOutSchema, 404)
-@writes_on_get(LAZY_NOTICES)
 def get_notice(notice_id: int) -> Any:
     """One public notice."""
-    notice = notice_queries.get_notice(notice_id)
-    _close_notices_if_due([notice])
+    [notice] = notices.request_if_due([notice_queries.get_notice(notice_id)], now=now())
     return notice
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from auctions import services as auctions
+from core import jobs
 from core.audit import services as audit
 from core.clock import as_utc
 from core.domain import N_, DomainError, NotFound
@@ -33,6 +34,7 @@ from trading.models import ListedSale, ListedSaleStatus
 from trading.queries import CONTEXT
 
 log = logging.getLogger(__name__)
+CLOSE_SALES_JOB = "trading.close_sales"  # the job runner's sweep (trading.jobs)
 
 DEFAULT_RELEASE_WORKING_DAYS = 5  # config DEPOSIT_RELEASE_WORKING_DAYS
 
@@ -183,15 +185,15 @@ def closing_due(sale: ListedSale, now: datetime) -> bool:
     return rules.is_due(sale.status == ListedSaleStatus.OPEN, as_utc(sale.ends_at), now)
 
 
-def close_if_due(sale: ListedSale, *, now: datetime, calendar: WorkCalendar) -> ListedSale:
-    """Lazy closing when someone looks at a sale: close it if its period is over.
-
-    A closing that fails is logged and undone alone (a savepoint): the page still shows.
-    """
-    if closing_due(sale, now):
-        _try_close(sale.id, now=now, calendar=calendar)
-        db.session.refresh(sale)
-    return sale
+def request_if_due(sales: list[ListedSale], *, now: datetime) -> list[ListedSale]:
+    """Reading sales never closes them: if a period is over, the job runner is asked to close
+    them now (the minute sweep would anyway) and they are read again (closed once it ran)."""
+    due = [sale for sale in sales if closing_due(sale, now)]
+    if due:
+        jobs.request(CLOSE_SALES_JOB)
+        for sale in due:
+            db.session.refresh(sale)
+    return sales
 
 
 def _try_close(

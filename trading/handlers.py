@@ -9,7 +9,6 @@ from flask import current_app
 
 from core.clock import as_utc
 from core.extensions import db
-from core.uow import permit_get_write, unit_of_work
 from core.workdays import market_calendar
 from listings.models import Listing
 from listings.rules import ListingStatus
@@ -20,21 +19,11 @@ from trading.models import ListedSale
 
 
 def on_listing_page(listing: Listing, *, viewer: Any, now: datetime, **_: Any) -> dict[str, Any]:
-    """The sale panel of a published listing: its listed sale, intents, negotiation.
-
-    The panel closes a due sale or notice first, so it runs in a unit of work of its
-    own (the listing page is a GET that opens none), a writer one only when one is due.
-    """
+    """The sale panel of a published listing: its listed sale, intents, negotiation."""
     if listing.status != ListingStatus.PUBLISHED:
         return {"sale_panel": None}
     calendar = market_calendar(current_app.config)
-    due = panel.closing_due_on_listing(listing.id, now)
-    if due:
-        permit_get_write(
-            "lazy closing of due listed sales and notices until the job runner takes it over"
-        )
-    with unit_of_work(writer=due):
-        return {"sale_panel": panel.sale_panel_context(viewer, listing, now, calendar=calendar)}
+    return {"sale_panel": panel.sale_panel_context(viewer, listing, now, calendar=calendar)}
 
 
 def on_deposit_period_end(context_type: str, *, context_id: int, **_: Any) -> datetime | None:

@@ -16,7 +16,7 @@ from core.workdays import market_calendar
 from trading import closing, notices
 
 
-@job("trading.close_sales", every=EVERY_MINUTE)
+@job(closing.CLOSE_SALES_JOB, every=EVERY_MINUTE)
 def close_sales() -> int:
     """Close every listed sale whose listing period is over; how many closed."""
     config = current_app.config
@@ -28,7 +28,7 @@ def close_sales() -> int:
         )
 
 
-@job("trading.close_notices", every=EVERY_MINUTE)
+@job(notices.CLOSE_NOTICES_JOB, every=EVERY_MINUTE)
 def close_notices() -> int:
     """Conclude every public notice whose period ended clean; how many closed."""
     with unit_of_work(writer=True):

@@ -17,12 +17,12 @@ from werkzeug.wrappers import Response
 from core.clock import as_utc, now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors, parse_form
-from core.uow import unit_of_work, writes_on_get
+from core.uow import unit_of_work
 from core.views_kit import save_form
 from core.workdays import market_calendar
 from listings import services as listings
 from trading import negotiations, notice_queries, notices, queries
-from trading.models import NegotiationStatus, PublicityNotice
+from trading.models import NegotiationStatus
 from trading.schemas import (
     MessageInputSchema,
     OfferFormSchema,
@@ -30,15 +30,6 @@ from trading.schemas import (
     WithdrawInputSchema,
 )
 from trading.views import bp
-
-LAZY_NOTICES = "lazy closing of due public notices until the job runner takes it over"
-
-
-def _close_notice_if_due(notice: PublicityNotice) -> PublicityNotice:
-    """Close the notice if it is due, in a unit of work (a writer one only if due)."""
-    moment = now()
-    with unit_of_work(writer=notices.closing_due(notice, moment)):
-        return notices.close_if_due(notice, now=moment)
 
 
 @bp.route("/listings/<int:listing_id>/negotiate", methods=["GET", "POST"])
@@ -86,7 +77,7 @@ def _negotiation_page(
     negotiation = queries.visible_negotiation(current_user, negotiation_id)
     notice = notice_queries.notice_for_negotiation(negotiation.id)
     if notice is not None:
-        _close_notice_if_due(notice)
+        notices.request_if_due([notice], now=now())
         negotiation = queries.visible_negotiation(current_user, negotiation_id)
     listing = listings.get_listing(negotiation.listing_id)
     return render_template(
@@ -104,7 +95,6 @@ def _negotiation_page(
 
 
 @bp.route("/negotiations/<int:negotiation_id>")
-@writes_on_get(LAZY_NOTICES)
 @login_required
 def negotiation(negotiation_id: int) -> tuple[str, int]:
     """The thread of a negotiation: messages, offers, counter-offers and the actions."""

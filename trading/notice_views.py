@@ -12,31 +12,17 @@ from werkzeug.wrappers import Response
 from core.clock import now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors, parse_form
-from core.uow import unit_of_work, writes_on_get
+from core.uow import unit_of_work
 from trading import notice_queries, notices
 from trading.schemas import DecisionInputSchema, ObjectionInputSchema
 
 bp = Blueprint("publicity", __name__)
 
-LAZY_NOTICES = "lazy closing of due public notices until the job runner takes it over"
-
-
-def _close_due(items: list[Any]) -> None:
-    """Lazy closing: a notice whose clean period is over concludes when someone looks.
-
-    One unit of work, a writer one only when a notice is due (SQLite's write lock).
-    """
-    moment = now()
-    with unit_of_work(writer=any(notices.closing_due(notice, moment) for notice in items)):
-        for notice in items:
-            notices.close_if_due(notice, now=moment)
-
 
 @bp.route("/notices")
-@writes_on_get(LAZY_NOTICES)
 def index() -> str:
     """Current and past public notices of negotiated prices."""
-    _close_due(notice_queries.current_notices())
+    notices.request_if_due(notice_queries.current_notices(), now=now())
     return render_template(
         "publicity/index.html",
         current=notice_queries.current_notices(),
@@ -48,8 +34,7 @@ def index() -> str:
 def _notice_page(
     notice_id: int, *, errors: FieldErrors | None = None, status: int = 200, form: Any = None
 ) -> tuple[str, int]:
-    notice = notice_queries.get_notice(notice_id)
-    _close_due([notice])
+    [notice] = notices.request_if_due([notice_queries.get_notice(notice_id)], now=now())
     return render_template(
         "publicity/notice.html",
         notice=notice,
@@ -62,7 +47,6 @@ def _notice_page(
 
 
 @bp.route("/notices/<int:notice_id>")
-@writes_on_get(LAZY_NOTICES)
 def notice(notice_id: int) -> tuple[str, int]:
     """One public notice, with the objection form for signed-in readers."""
     return _notice_page(notice_id)

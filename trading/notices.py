@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from accounts.models import User
 from accounts.services import get_organisation, require_reviewer
+from core import jobs
 from core.audit import services as audit
 from core.clock import as_utc
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -35,6 +36,7 @@ from trading.notice_queries import objection_of, verdict
 from trading.rules import NoticeStatus, ObjectionStatus
 
 log = logging.getLogger(__name__)
+CLOSE_NOTICES_JOB = "trading.close_notices"  # the job runner's sweep (trading.jobs)
 
 
 def _lock_notice(notice_id: int) -> PublicityNotice:
@@ -271,15 +273,15 @@ def closing_due(notice: PublicityNotice, now: datetime) -> bool:
     )
 
 
-def close_if_due(notice: PublicityNotice, *, now: datetime) -> PublicityNotice:
-    """Lazy closing when someone looks at a notice or its listing.
-
-    A closing that fails is logged and undone alone (a savepoint): the page still shows.
-    """
-    if closing_due(notice, now):
-        _try_close(notice.id, now=now)
-        db.session.refresh(notice)
-    return notice
+def request_if_due(items: list[PublicityNotice], *, now: datetime) -> list[PublicityNotice]:
+    """Reading notices never closes them: if a period ended, the job runner is asked to close
+    them now (the minute sweep would anyway) and they are read again (closed once it ran)."""
+    due = [notice for notice in items if closing_due(notice, now)]
+    if due:
+        jobs.request(CLOSE_NOTICES_JOB)
+        for notice in due:
+            db.session.refresh(notice)
+    return items
 
 
 def _try_close(notice_id: int, *, now: datetime) -> NoticeStatus | None:

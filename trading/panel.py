@@ -24,15 +24,6 @@ from trading.queries import (
 )
 
 
-def closing_due_on_listing(listing_id: int, now: datetime) -> bool:
-    """Whether the listing's latest sale or notice is due to close (the panel would close it)."""
-    sale = latest_sale(listing_id)
-    notice = notice_for_listing(listing_id)
-    return (sale is not None and closing.closing_due(sale, now)) or (
-        notice is not None and notices.closing_due(notice, now)
-    )
-
-
 def sale_panel_context(
     actor: User | None,
     listing: Listing,
@@ -40,20 +31,18 @@ def sale_panel_context(
     *,
     calendar: WorkCalendar | None = None,
 ) -> dict[str, Any]:
-    """What the sale panel of a listing page shows, closing a due sale or notice first.
-
-    The closing flushes in the caller's unit of work (a writer one when
-    `closing_due_on_listing` says so). Pass the market's calendar
+    """What the sale panel of a listing page shows; a due sale or notice is left to the job
+    runner, which is asked to close it now. Pass the market's calendar
     (`core.workdays.market_calendar(config)`); without it deposits are released on
     weekdays only.
     """
     calendar = calendar or WorkCalendar()
     sale = latest_sale(listing.id)
     if sale is not None:
-        closing.close_if_due(sale, now=now, calendar=calendar)
+        closing.request_if_due([sale], now=now)
     notice = notice_for_listing(listing.id)
     if notice is not None:
-        notices.close_if_due(notice, now=now)
+        notices.request_if_due([notice], now=now)
     db.session.refresh(listing)
     owner = listings.is_owner(actor, listing)
     signed_in = bool(actor and actor.is_authenticated)

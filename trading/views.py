@@ -19,30 +19,20 @@ from core.domain import N_, DomainError, NotFound
 from core.forms import FieldErrors, domain_errors, parse_form, uploaded_file
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
-from core.uow import unit_of_work, writes_on_get
+from core.uow import unit_of_work
 from core.views_kit import save_form
 from core.workdays import market_calendar
 from listings import services as listings
 from payments import deposits
 from trading import closing, listed_sales, queries
-from trading.models import ListedSale, ListedSaleStatus
+from trading.models import ListedSaleStatus
 from trading.schemas import ListedSaleFormSchema
 
 bp = Blueprint("sales", __name__)
 
-LAZY_SALES = "lazy closing of due listed sales until the job runner takes it over"
-
 
 def _release_days() -> int:
     return int(current_app.config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5))
-
-
-def _close_sales_if_due(items: list[ListedSale]) -> list[ListedSale]:
-    """Close the sales whose period is over, in one unit of work (a writer one only if due)."""
-    moment = now()
-    calendar = market_calendar(current_app.config)
-    with unit_of_work(writer=any(closing.closing_due(sale, moment) for sale in items)):
-        return [closing.close_if_due(sale, now=moment, calendar=calendar) for sale in items]
 
 
 @bp.app_template_global()
@@ -127,10 +117,9 @@ def deposit_status_label(status: Any) -> tuple[str, str]:
 
 
 @bp.route("/sales")
-@writes_on_get(LAZY_SALES)
 def index() -> str:
     """Listed sales in their listing period, ending soonest first."""
-    items = _close_sales_if_due(queries.sales(status=ListedSaleStatus.OPEN))
+    items = closing.request_if_due(queries.sales(status=ListedSaleStatus.OPEN), now=now())
     return render_template(
         "sales/index.html", sales=[s for s in items if s.status == ListedSaleStatus.OPEN]
     )
@@ -186,7 +175,7 @@ def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
 def _sale_page(
     sale_id: int, *, errors: FieldErrors | None = None, status: int = 200
 ) -> tuple[str, int]:
-    [sale] = _close_sales_if_due([queries.get_sale(sale_id)])
+    [sale] = closing.request_if_due([queries.get_sale(sale_id)], now=now())
     listing = listings.get_listing(sale.listing_id)
     owner = listings.is_owner(current_user, listing)
     intent = queries.intent_of(current_user, sale)
@@ -212,7 +201,6 @@ def _sale_page(
 
 
 @bp.route("/sales/<int:sale_id>")
-@writes_on_get(LAZY_SALES)
 def sale(sale_id: int) -> tuple[str, int]:
     """A listed sale: price, end of the period, intents, and the buyer's deposit."""
     return _sale_page(sale_id)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from core import outbox
 from core.extensions import db
 from core.outbox import OutboxEvent
-from core.uow import after_commit, on_rollback, permit_get_write, unit_of_work, writes_on_get
+from core.uow import after_commit, on_rollback, permit_get_write, unit_of_work
 from marketplace import create_app
 
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
@@ -82,12 +82,6 @@ def probe_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         with unit_of_work():
             return write()
 
-    @app.get("/probe/lazy-close")
-    @writes_on_get("lazy closing, in this test")
-    def lazy_close() -> str:
-        with unit_of_work():
-            return write()
-
     @app.get("/probe/permitted")
     def permitted() -> str:
         permit_get_write("a token's last use, in this test")
@@ -111,7 +105,6 @@ def test_a_get_request_that_writes_fails_under_test(probe_app: Flask) -> None:
 
 def test_documented_get_writes_are_allowed(probe_app: Flask) -> None:
     client = probe_app.test_client()
-    assert client.get("/probe/lazy-close").status_code == 200
     assert client.get("/probe/permitted").status_code == 200
 
 

@@ -189,7 +189,9 @@ def test_reviewer_decides_in_the_queue(client, clock, upload_folder):
     assert m.listing.sale_state == SaleState.AVAILABLE
 
 
-def test_viewing_a_notice_after_a_clean_period_concludes_the_deal(client, clock, upload_folder):
+def test_viewing_a_notice_after_a_clean_period_has_the_job_runner_conclude_the_deal(
+    client, clock, upload_folder
+):
     m = market(clock(), upload_folder)
     _, notice = agreed(m, clock())
     clock.advance(days=15)

@@ -80,7 +80,7 @@ def test_intent_by_the_seller_gets_a_clear_message(client, clock, upload_folder)
     assert sale.intents == []
 
 
-def test_viewing_a_due_sale_closes_it(client, clock, upload_folder):
+def test_viewing_a_due_sale_has_the_job_runner_close_it(client, clock, upload_folder):
     m = market(clock(), upload_folder)
     sale = listed_sale(m, clock(), working_days=5)
     hold_deposit(m.buyer, sale, m, clock())

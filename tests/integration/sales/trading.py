@@ -60,21 +60,22 @@ def listed_sale(m: Market, now: datetime, **terms: object) -> ListedSale:
     """The seller starts a listed sale of the market's listing at ¥500,000 (deposit 10 %)."""
     values: dict[str, object] = {"asking_price_minor": 50_000_000, "working_days": 20}
     values.update(terms)
-    return listed_sales.start_listed_sale(
-        m.seller,
-        m.listing.id,
-        now=now,
-        calendar=CALENDAR,
-        **values,  # type: ignore[arg-type]
-    )
+    with unit_of_work():
+        return listed_sales.start_listed_sale(
+            m.seller,
+            m.listing.id,
+            now=now,
+            calendar=CALENDAR,
+            **values,  # type: ignore[arg-type]
+        )
 
 
 def hold_deposit(buyer: User, sale: ListedSale, m: Market, now: datetime) -> None:
-    """The buyer registers intent, uploads a receipt and a reviewer confirms it."""
-    listed_sales.register_intent(buyer, sale.id, now=now)
-    deposit = deposits.deposit_of("listed_sale", sale.id, buyer.acting_org_id)
-    assert deposit is not None
+    """The buyer registers intent, uploads a receipt and a reviewer confirms it (committed)."""
     with unit_of_work():
+        listed_sales.register_intent(buyer, sale.id, now=now)
+        deposit = deposits.deposit_of("listed_sale", sale.id, buyer.acting_org_id)
+        assert deposit is not None
         deposits.submit_receipt(
             buyer,
             deposit.id,
@@ -89,12 +90,13 @@ def hold_deposit(buyer: User, sale: ListedSale, m: Market, now: datetime) -> Non
 
 
 def agreed(m: Market, now: datetime, *, days: int = 15) -> tuple[Negotiation, PublicityNotice]:
-    """Buyer offers ¥400,000, seller counters ¥450,000, buyer accepts: a notice runs."""
-    negotiation = negotiations.open_negotiation(
-        m.buyer, m.listing.id, amount_minor=40_000_000, message="我们有意受让。", now=now
-    )
-    negotiations.make_offer(m.seller, negotiation.id, 45_000_000, now=now)
-    notice = negotiations.accept(m.buyer, negotiation.id, now=now, publicity_days=days)
+    """Buyer offers ¥400,000, seller counters ¥450,000, buyer accepts: a notice runs (committed)."""
+    with unit_of_work():
+        negotiation = negotiations.open_negotiation(
+            m.buyer, m.listing.id, amount_minor=40_000_000, message="我们有意受让。", now=now
+        )
+        negotiations.make_offer(m.seller, negotiation.id, 45_000_000, now=now)
+        notice = negotiations.accept(m.buyer, negotiation.id, now=now, publicity_days=days)
     return negotiation, notice
 
 

@@ -33,8 +33,9 @@ from core import storage
 from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
-from core.uow import after_commit, on_rollback
-from payments import deposit_ledger
+from core.rows import get_row
+from core.uow import after_commit
+from payments import deposit_ledger, receipts
 from payments.models import Deposit, DepositStatus
 from payments.rules import Account
 
@@ -99,10 +100,7 @@ def audit_deposit(
 
 def get_deposit(deposit_id: int) -> Deposit:
     """A deposit by id, or NotFound."""
-    deposit = db.session.get(Deposit, deposit_id)
-    if deposit is None:
-        raise NotFound(N_("No such deposit."))
-    return deposit
+    return get_row(Deposit, deposit_id, N_("No such deposit."))
 
 
 def deposit_of(context_type: str, context_id: int, org_id: int | None) -> Deposit | None:
@@ -174,14 +172,7 @@ def last_rejection_reason(deposit: Deposit) -> str | None:
 
 def receipt_for_download(actor: User | None, deposit_id: int) -> Deposit:
     """A receipt, for the depositing organisation and reviewers only."""
-    deposit = db.session.get(Deposit, deposit_id)
-    if deposit is None or deposit.receipt_stored_name is None or actor is None:
-        raise NotFound(N_("No such document."))
-    if not actor.is_authenticated or not (
-        actor.acting_org_id == deposit.org_id or actor.can_review
-    ):
-        raise NotFound(N_("No such document."))
-    return deposit
+    return receipts.for_download(actor, db.session.get(Deposit, deposit_id))
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -234,15 +225,7 @@ def require_deposit(
 
 
 def _lock(deposit_id: int) -> Deposit:
-    deposit = db.session.scalar(
-        select(Deposit)
-        .where(Deposit.id == deposit_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if deposit is None:
-        raise NotFound(N_("No such deposit."))
-    return deposit
+    return get_row(Deposit, deposit_id, N_("No such deposit."), lock=True)
 
 
 def submit_receipt(
@@ -261,13 +244,7 @@ def submit_receipt(
     A new receipt replaces one still waiting for the reviewer; the old file goes after the
     caller's unit of work commits, the new one if it rolls back.
     """
-    reference = (bank_reference or "").strip()
-    if not reference:
-        raise ValidationFailed(
-            N_("Give the reference of the bank transfer."), field="bank_reference"
-        )
-    if len(reference) > 100:
-        raise ValidationFailed(N_("The reference is too long."), field="bank_reference")
+    reference = receipts.bank_reference(bank_reference)
     deposit = _lock(deposit_id)
     if actor.acting_org_id != deposit.org_id:
         raise NotFound(N_("No such deposit."))
@@ -277,16 +254,13 @@ def submit_receipt(
             code="receipt_not_expected",
             status=deposit.status.value,
         )
-    stored = storage.save_evidence(folder, stream, filename, max_bytes)
-    on_rollback(lambda: storage.discard(folder, stored.stored_name))
-    if deposit.status == DepositStatus.RECEIPT_SUBMITTED and deposit.receipt_stored_name:
-        replaced = deposit.receipt_stored_name
+    replaced = deposit.receipt_stored_name
+    stored = receipts.attach(
+        deposit, reference, stream=stream, filename=filename, folder=folder, max_bytes=max_bytes
+    )
+    if deposit.status == DepositStatus.RECEIPT_SUBMITTED and replaced:
         after_commit(lambda: storage.discard(folder, replaced))
     before = snapshot(deposit)
-    deposit.receipt_name = stored.original_name
-    deposit.receipt_stored_name = stored.stored_name
-    deposit.receipt_sha256 = stored.sha256
-    deposit.bank_reference = reference
     deposit.status = DepositStatus.RECEIPT_SUBMITTED
     deposit.user_id = actor.id
     audit_deposit(

@@ -20,8 +20,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from auctions import services as auctions
 from core.audit import services as audit
 from core.clock import as_utc
-from core.domain import N_, DomainError, NotFound
+from core.domain import N_, DomainError
 from core.extensions import db
+from core.rows import get_row
 from core.workdays import WorkCalendar
 from deals.models import SaleMethod
 from deals.services import record_sale
@@ -39,15 +40,7 @@ DEFAULT_RELEASE_WORKING_DAYS = 5  # config DEPOSIT_RELEASE_WORKING_DAYS
 
 def lock_sale(sale_id: int) -> ListedSale:
     """The listed sale, row-locked and freshly read, or NotFound."""
-    sale = db.session.scalar(
-        select(ListedSale)
-        .where(ListedSale.id == sale_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if sale is None:
-        raise NotFound(N_("No such listed sale."))
-    return sale
+    return get_row(ListedSale, sale_id, N_("No such listed sale."), lock=True)
 
 
 def claim_sale(sale: ListedSale, now: datetime) -> bool:

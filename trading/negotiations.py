@@ -19,6 +19,7 @@ from accounts.models import Organisation, User
 from core.audit import services as audit
 from core.domain import N_, NotFound, ValidationFailed
 from core.extensions import db
+from core.rows import get_row
 from core.workdays import WorkCalendar
 from listings import services as listings
 from listings.rules import SaleState
@@ -37,15 +38,7 @@ DEFAULT_PUBLICITY_DAYS = rules.MIN_PUBLICITY_DAYS  # config PUBLICITY_DAYS
 
 def _lock_negotiation(negotiation_id: int) -> Negotiation:
     """The negotiation, row-locked and freshly read."""
-    negotiation = db.session.scalar(
-        select(Negotiation)
-        .where(Negotiation.id == negotiation_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if negotiation is None:
-        raise NotFound(N_("No such negotiation."))
-    return negotiation
+    return get_row(Negotiation, negotiation_id, N_("No such negotiation."), lock=True)
 
 
 def _add_entry(

@@ -25,6 +25,7 @@ from core.audit import services as audit
 from core.clock import as_utc
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.rows import get_row
 from deals.models import SaleMethod
 from deals.services import record_sale
 from listings import services as listings
@@ -39,15 +40,7 @@ log = logging.getLogger(__name__)
 
 def _lock_notice(notice_id: int) -> PublicityNotice:
     """The notice, row-locked and freshly read, or NotFound."""
-    notice = db.session.scalar(
-        select(PublicityNotice)
-        .where(PublicityNotice.id == notice_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if notice is None:
-        raise NotFound(N_("No such public notice."))
-    return notice
+    return get_row(PublicityNotice, notice_id, N_("No such public notice."), lock=True)
 
 
 def publish_notice(negotiation: Negotiation, *, now: datetime, days: int) -> PublicityNotice:

@@ -66,33 +66,17 @@ def snapshot(deposit: Deposit) -> dict[str, Any]:
     return {"status": deposit.status.value, "amount_minor": deposit.amount_minor}
 
 
-def audit_deposit(
-    deposit: Deposit,
-    action: str,
-    actor_id: int | None,
-    now: datetime,
-    *,
-    before: dict[str, Any] | None,
-    reason: str | None = None,
-    **extra: Any,
-) -> None:
-    """Audit a change of the deposit (action `deposit.<action>`), with its context."""
-    audit.record(
-        actor_id=actor_id,
-        action=f"deposit.{action}",
-        object_type="deposit",
-        object_id=deposit.id,
-        now=now,
-        before=before,
-        after={
-            **snapshot(deposit),
-            "context": f"{deposit.context_type}:{deposit.context_id}",
-            "org_id": deposit.org_id,
-            "channel": deposit.channel,
-            **extra,
-        },
-        reason=reason,
-    )
+def _audited_fields(deposit: Deposit) -> dict[str, Any]:
+    return {
+        **snapshot(deposit),
+        "context": f"{deposit.context_type}:{deposit.context_id}",
+        "org_id": deposit.org_id,
+        "channel": deposit.channel,
+    }
+
+
+# Audits a change of the deposit (action `deposit.<action>`), with its context.
+audit_deposit = audit.ChangeRecorder("deposit", _audited_fields)
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -16,12 +16,13 @@ from sqlalchemy import select
 
 from accounts.models import User
 from accounts.services import require_reviewer
+from core.audit import services as audit
 from core.domain import N_, NotFound, ValidationFailed
 from core.extensions import db
 from core.rows import get_row
 from payments import ledger, receipts, rules
 from payments.models import Payment, Payout
-from payments.payment_state import audit_change, record_price_received
+from payments.payment_state import record_price_received
 from payments.payouts import payout_paid
 from payments.queries import buyer_deal
 from payments.rules import PaymentChannel, PaymentStatus, PayoutStatus
@@ -70,7 +71,7 @@ def submit_receipt(
     )
     db.session.add(payment)
     db.session.flush()
-    audit_change(
+    audit.record_change(
         "payment",
         payment.id,
         "submit_receipt",
@@ -118,7 +119,7 @@ def reject(reviewer: User, payment_id: int, reason: str, *, now: datetime) -> Pa
     payment.decided_by_id = reviewer.id
     payment.decision_reason = reason.strip()
     payment.updated_at = now
-    audit_change(
+    audit.record_change(
         "payment",
         payment.id,
         "reject",

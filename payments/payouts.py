@@ -17,13 +17,13 @@ from sqlalchemy import select
 
 from accounts.models import User
 from accounts.services import require_reviewer
+from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied
 from core.extensions import db
 from deals.models import Deal, DealStatus
 from payments import ledger, rules, stripe_channel
 from payments.card import require_stripe, stripe_unavailable
 from payments.models import ConnectedAccount, Payment, Payout
-from payments.payment_state import audit_change
 from payments.queries import acting_org_id, connected_account_of
 from payments.rules import Account, EntryKind, PaymentChannel, PaymentStatus, PayoutStatus
 
@@ -69,7 +69,7 @@ def open_connected_account(actor: User, *, now: datetime) -> ConnectedAccount:
     )
     db.session.add(account)
     db.session.flush()
-    audit_change(
+    audit.record_change(
         "connected_account",
         account.id,
         "create",
@@ -116,7 +116,7 @@ def account_updated(obj: Any, *, now: datetime) -> str:
     account.charges_enabled = bool(obj.get("charges_enabled"))
     account.payouts_enabled = bool(obj.get("payouts_enabled"))
     account.updated_at = now
-    audit_change(
+    audit.record_change(
         "connected_account",
         account.id,
         "update",
@@ -212,7 +212,7 @@ def release_payouts(actor: User, deal_id: int, *, now: datetime) -> list[Payout]
         )
         db.session.add(payout)
         db.session.flush()
-        audit_change(
+        audit.record_change(
             "payout",
             payout.id,
             "create",
@@ -261,6 +261,6 @@ def payout_paid(
         payout.transfer_id = transfer_id or payout.transfer_id
         payout.bank_reference = bank_reference or payout.bank_reference
         payout.recorded_by_id = actor_id
-        audit_change(
+        audit.record_change(
             "payout", payout.id, "paid", actor_id, now, before=before, after={"status": "paid"}
         )

@@ -1,9 +1,14 @@
-"""Loading one row that a use case needs, by id, or refusing with NotFound."""
+"""One row a use case needs: loading it by id (or NotFound), closing its period exactly once."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+import enum
+from datetime import datetime
+from typing import Any, TypeVar, cast
 
+from sqlalchemy import CursorResult, update
+
+from core.db_types import ClosingPeriodMixin
 from core.domain import NotFound
 from core.extensions import db
 
@@ -24,3 +29,38 @@ def get_row(model: type[T], row_id: int, missing: str, *, lock: bool = False) ->
     if row is None:
         raise NotFound(missing)
     return row
+
+
+def claim_closing(
+    row: ClosingPeriodMixin,
+    open_status: enum.Enum,
+    now: datetime,
+    *,
+    status: enum.Enum | None = None,
+) -> bool:
+    """Stamp `closed_at` on a row still in `open_status` (moving it to `status`, if given).
+
+    False when another worker got there first. The conditional UPDATE is the guard
+    that makes closing happen exactly once, on PostgreSQL (row lock, re-checked after
+    the other transaction commits) and on SQLite (one writer at a time; a stale reader
+    cannot write).
+    """
+    model_row: Any = row  # a model with the mixin: `id` and `status` as well
+    model = type(model_row)
+    values: dict[str, Any] = {"closed_at": now}
+    if status is not None:
+        values["status"] = status
+    result = cast(
+        CursorResult[Any],  # an UPDATE: the driver reports the rows it matched
+        db.session.execute(
+            update(model)
+            .where(model.id == model_row.id, model.status == open_status, model.closed_at.is_(None))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        return False
+    for name, value in values.items():
+        setattr(row, name, value)
+    return True

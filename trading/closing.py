@@ -11,10 +11,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import CursorResult
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from auctions import services as auctions
@@ -22,7 +20,7 @@ from core.audit import services as audit
 from core.clock import as_utc
 from core.domain import N_, DomainError
 from core.extensions import db
-from core.rows import get_row
+from core.rows import claim_closing, get_row
 from core.workdays import WorkCalendar
 from deals.models import SaleMethod
 from deals.services import record_sale
@@ -44,29 +42,8 @@ def lock_sale(sale_id: int) -> ListedSale:
 
 
 def claim_sale(sale: ListedSale, now: datetime) -> bool:
-    """Mark an open sale as closing; False when another worker got there first.
-
-    The conditional UPDATE is the guard that makes closing happen exactly once, on
-    PostgreSQL (row lock, re-checked after the other transaction commits) and on
-    SQLite (one writer at a time; a stale reader cannot write).
-    """
-    result = cast(
-        CursorResult[Any],  # an UPDATE: the driver reports the rows it matched
-        db.session.execute(
-            update(ListedSale)
-            .where(
-                ListedSale.id == sale.id,
-                ListedSale.status == ListedSaleStatus.OPEN,
-                ListedSale.closed_at.is_(None),
-            )
-            .values(closed_at=now)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
-        return False
-    sale.closed_at = now
-    return True
+    """Mark an open sale as closing; False when another worker got there first."""
+    return claim_closing(sale, ListedSaleStatus.OPEN, now)
 
 
 @dataclass(frozen=True)

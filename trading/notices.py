@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, cast
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import CursorResult
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from accounts.models import User
@@ -25,7 +23,7 @@ from core.audit import services as audit
 from core.clock import as_utc
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
-from core.rows import get_row
+from core.rows import claim_closing, get_row
 from deals.models import SaleMethod
 from deals.services import record_sale
 from listings import services as listings
@@ -176,24 +174,7 @@ def decide_objection(
 
 def _claim(notice: PublicityNotice, target: NoticeStatus, now: datetime) -> bool:
     """Move a running notice to its end state exactly once, even with two workers racing."""
-    result = cast(
-        CursorResult[Any],  # an UPDATE: the driver reports the rows it matched
-        db.session.execute(
-            update(PublicityNotice)
-            .where(
-                PublicityNotice.id == notice.id,
-                PublicityNotice.status == NoticeStatus.RUNNING,
-                PublicityNotice.closed_at.is_(None),
-            )
-            .values(status=target, closed_at=now)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
-        return False
-    notice.status = target
-    notice.closed_at = now
-    return True
+    return claim_closing(notice, NoticeStatus.RUNNING, now, status=target)
 
 
 def _settle(notice: PublicityNotice, *, now: datetime, actor_id: int | None) -> NoticeStatus | None:

@@ -52,6 +52,7 @@ from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from auctions.store import Advance
 from core.domain import N_, PermissionDenied
 from core.extensions import db
+from payments.deposits import NoOrganisation, OrganisationNotVerified
 
 # Compare-and-set attempts before the bid is decided under the row lock.
 OPTIMISTIC_ATTEMPTS = 2
@@ -104,9 +105,7 @@ def place_bid(
     """
     user_id = _user_id(actor)
     if user_id is None:
-        raise PermissionDenied(
-            N_("Join an organisation before taking part."), code="no_organisation"
-        )
+        raise NoOrganisation()
     bid = _Submission(user_id, auction_id, amount_minor, max_minor, now, settings)
     if db.session.get_bind().dialect.name != "postgresql":
         return _place_bid_locked(bid)
@@ -225,10 +224,7 @@ def _result(
 
 def _check_standing(standing: Standing) -> None:
     if not standing.org_verified:
-        raise PermissionDenied(
-            N_("Your organisation must be verified by a reviewer before it can take part."),
-            code="organisation_not_verified",
-        )
+        raise OrganisationNotVerified()
     if not standing.deposit_held:
         raise PermissionDenied(
             N_("Your deposit must be held before you can bid: lodge it and wait for confirmation."),
@@ -256,9 +252,7 @@ def _decide(
     """Apply the rules to one read: refuse (DomainError) or say exactly what to write."""
     state, org_id = standing.state, standing.org_id
     if org_id is None:
-        raise PermissionDenied(
-            N_("Join an organisation before taking part."), code="no_organisation"
-        )
+        raise NoOrganisation()
     rules.check_bidder(state, org_id, now)
     _check_standing(standing)
     rules.check_bid(state, amount_minor, org_id, now, max_amount=max_minor)

@@ -34,6 +34,7 @@ from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.rows import get_row
+from core.rules_kit import decision_reason
 from core.uow import after_commit
 from payments import deposit_ledger, receipts
 from payments.models import Deposit, DepositStatus
@@ -53,6 +54,36 @@ class DepositError(DomainError):
     """A deposit cannot move that way."""
 
     code = "deposit_state"
+
+
+class NoOrganisation(PermissionDenied):
+    """Only organisations take part (bid, lodge deposits): the actor acts for none."""
+
+    code = "no_organisation"
+
+    def __init__(self) -> None:
+        super().__init__(N_("Join an organisation before taking part."))
+
+
+class OrganisationNotVerified(PermissionDenied):
+    """Only organisations a reviewer has verified take part."""
+
+    code = "organisation_not_verified"
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_("Your organisation must be verified by a reviewer before it can take part.")
+        )
+
+
+def verified_org_id(actor: User | None) -> int:
+    """The verified organisation the signed-in actor takes part for, or PermissionDenied."""
+    org_id = actor.acting_org_id if actor is not None and actor.is_authenticated else None
+    if org_id is None:
+        raise NoOrganisation()
+    if not get_organisation(org_id).is_verified:
+        raise OrganisationNotVerified()
+    return org_id
 
 
 def check_context(context_type: str) -> None:
@@ -170,16 +201,7 @@ def require_deposit(
     A second call, even a concurrent one, returns the same row.
     """
     check_context(context_type)
-    org_id = actor.acting_org_id
-    if org_id is None:
-        raise PermissionDenied(
-            N_("Join an organisation before taking part."), code="no_organisation"
-        )
-    if not get_organisation(org_id).is_verified:
-        raise PermissionDenied(
-            N_("Your organisation must be verified by a reviewer before it can take part."),
-            code="organisation_not_verified",
-        )
+    org_id = verified_org_id(actor)
     if amount_minor <= 0:
         raise ValidationFailed(N_("The deposit must be more than zero."), field="amount")
     existing = deposit_of(context_type, context_id, org_id)
@@ -311,8 +333,7 @@ def hold_by_card(
 def reject_receipt(reviewer: User, deposit_id: int, reason: str, *, now: datetime) -> Deposit:
     """A reviewer refuses a receipt with the reason; the bidder may upload another (flushes)."""
     require_reviewer(reviewer)
-    if not (reason or "").strip():
-        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+    reason = decision_reason(reason)
     deposit = _lock(deposit_id)
     if deposit.status != DepositStatus.RECEIPT_SUBMITTED:
         raise DepositError(
@@ -320,5 +341,5 @@ def reject_receipt(reviewer: User, deposit_id: int, reason: str, *, now: datetim
         )
     before = snapshot(deposit)
     deposit.status = DepositStatus.REQUIRED
-    audit_deposit(deposit, "reject_receipt", reviewer.id, now, before=before, reason=reason.strip())
+    audit_deposit(deposit, "reject_receipt", reviewer.id, now, before=before, reason=reason)
     return deposit

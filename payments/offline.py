@@ -17,9 +17,10 @@ from sqlalchemy import select
 from accounts.models import User
 from accounts.services import require_reviewer
 from core.audit import services as audit
-from core.domain import N_, NotFound, ValidationFailed
+from core.domain import N_, NotFound
 from core.extensions import db
 from core.rows import get_row
+from core.rules_kit import decision_reason
 from payments import ledger, receipts, rules
 from payments.models import Payment, Payout
 from payments.payment_state import record_price_received
@@ -108,8 +109,7 @@ def confirm(reviewer: User, payment_id: int, *, now: datetime) -> Payment:
 def reject(reviewer: User, payment_id: int, reason: str, *, now: datetime) -> Payment:
     """A reviewer refuses a receipt with the reason; the buyer may upload another (flushes)."""
     require_reviewer(reviewer)
-    if not (reason or "").strip():
-        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+    reason = decision_reason(reason)
     payment = _lock(payment_id)
     if payment.channel != PaymentChannel.OFFLINE:
         raise NotFound(N_("No such payment."))
@@ -117,7 +117,7 @@ def reject(reviewer: User, payment_id: int, reason: str, *, now: datetime) -> Pa
     before = {"status": payment.status.value}
     payment.status = PaymentStatus.REJECTED
     payment.decided_by_id = reviewer.id
-    payment.decision_reason = reason.strip()
+    payment.decision_reason = reason
     payment.updated_at = now
     audit.record_change(
         "payment",

@@ -21,9 +21,10 @@ from accounts.models import User
 from accounts.services import get_organisation, require_reviewer
 from core.audit import services as audit
 from core.clock import as_utc
-from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.domain import N_, DomainError, NotFound, PermissionDenied
 from core.extensions import db
 from core.rows import claim_closing, get_row
+from core.rules_kit import decision_reason
 from deals.models import SaleMethod
 from deals.services import record_sale
 from listings import services as listings
@@ -150,9 +151,7 @@ def decide_objection(
         raise DomainError(N_("This objection has already been decided."), code="decided")
     if notice.status != NoticeStatus.RUNNING:
         raise DomainError(N_("This public notice has already ended."), code="notice_closed")
-    text = (reason or "").strip()
-    if not text:
-        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+    text = decision_reason(reason)
     objection.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
     objection.decided_by_id = reviewer.id
     objection.decided_at = now

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import enum
+import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.db_types import ClosingPeriodMixin
-from core.domain import NotFound
+from core.domain import DomainError, NotFound
 from core.extensions import db
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -64,3 +69,28 @@ def claim_closing(
     for name, value in values.items():
         setattr(row, name, value)
     return True
+
+
+def due_ids(model: type[ClosingPeriodMixin], open_status: enum.Enum, now: datetime) -> list[int]:
+    """The ids of the rows still in `open_status` whose period is over, the earliest end first."""
+    table: Any = model  # a model with the mixin: `id` and `status` as well
+    return list(
+        db.session.scalars(
+            select(table.id)
+            .where(table.status == open_status, table.ends_at <= now)
+            .order_by(table.ends_at)
+        )
+    )
+
+
+def close_in_savepoint(close: Callable[[], T], what: str) -> T | None:
+    """Close one row in a savepoint: one that fails is logged and undone alone (None)."""
+    try:
+        with db.session.begin_nested():
+            return close()
+    except (OperationalError, IntegrityError):
+        # Another worker is closing the same row right now; it wins.
+        log.info("%s: closing raced with another worker", what)
+    except DomainError:
+        log.exception("%s could not be closed", what)
+    return None

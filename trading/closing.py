@@ -8,19 +8,15 @@ expect `unit_of_work(writer=True)`, so that on SQLite writers queue for the lock
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
-
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from auctions import services as auctions
 from core.audit import services as audit
 from core.clock import as_utc
-from core.domain import N_, DomainError
+from core.domain import N_
 from core.extensions import db
-from core.rows import claim_closing, get_row
+from core.rows import claim_closing, close_in_savepoint, due_ids, get_row
 from core.workdays import WorkCalendar
 from deals.models import SaleMethod
 from deals.services import record_sale
@@ -30,8 +26,6 @@ from payments import deposit_settlement, deposits
 from trading import rules
 from trading.models import ListedSale, ListedSaleStatus
 from trading.queries import CONTEXT
-
-log = logging.getLogger(__name__)
 
 DEFAULT_RELEASE_WORKING_DAYS = 5  # config DEPOSIT_RELEASE_WORKING_DAYS
 
@@ -171,17 +165,12 @@ def _try_close(
     calendar: WorkCalendar,
     release_working_days: int = DEFAULT_RELEASE_WORKING_DAYS,
 ) -> SaleClosing | None:
-    try:
-        with db.session.begin_nested():
-            return close_sale(
-                sale_id, now=now, calendar=calendar, release_working_days=release_working_days
-            )
-    except (OperationalError, IntegrityError):
-        # Another worker is closing the same sale right now; it wins.
-        log.info("listed sale %s: closing raced with another worker", sale_id)
-    except DomainError:
-        log.exception("listed sale %s could not be closed", sale_id)
-    return None
+    return close_in_savepoint(
+        lambda: close_sale(
+            sale_id, now=now, calendar=calendar, release_working_days=release_working_days
+        ),
+        f"listed sale {sale_id}",
+    )
 
 
 def close_due_sales(
@@ -194,15 +183,8 @@ def close_due_sales(
 
     Each closing runs in a savepoint: one that fails is logged and undone alone.
     """
-    due = list(
-        db.session.scalars(
-            select(ListedSale.id)
-            .where(ListedSale.status == ListedSaleStatus.OPEN, ListedSale.ends_at <= now)
-            .order_by(ListedSale.ends_at)
-        )
-    )
     return sum(
         _try_close(sale_id, now=now, calendar=calendar, release_working_days=release_working_days)
         is not None
-        for sale_id in due
+        for sale_id in due_ids(ListedSale, ListedSaleStatus.OPEN, now)
     )

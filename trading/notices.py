@@ -11,11 +11,9 @@ that lock the notice expect `unit_of_work(writer=True)` (SQLite's writers queue)
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
 from accounts.services import get_organisation, require_reviewer
@@ -23,7 +21,7 @@ from core.audit import services as audit
 from core.clock import as_utc
 from core.domain import N_, DomainError, NotFound, PermissionDenied
 from core.extensions import db
-from core.rows import claim_closing, get_row
+from core.rows import claim_closing, close_in_savepoint, due_ids, get_row
 from core.rules_kit import decision_reason
 from deals.models import SaleMethod
 from deals.services import record_sale
@@ -33,8 +31,6 @@ from trading import rules
 from trading.models import Negotiation, NegotiationStatus, Objection, PublicityNotice
 from trading.notice_queries import objection_of, verdict
 from trading.rules import NoticeStatus, ObjectionStatus
-
-log = logging.getLogger(__name__)
 
 
 def _lock_notice(notice_id: int) -> PublicityNotice:
@@ -256,14 +252,7 @@ def close_if_due(notice: PublicityNotice, *, now: datetime) -> PublicityNotice:
 
 
 def _try_close(notice_id: int, *, now: datetime) -> NoticeStatus | None:
-    try:
-        with db.session.begin_nested():
-            return close_notice(notice_id, now=now)
-    except (OperationalError, IntegrityError):
-        log.info("notice %s: closing raced with another worker", notice_id)
-    except DomainError:
-        log.exception("notice %s could not be closed", notice_id)
-    return None
+    return close_in_savepoint(lambda: close_notice(notice_id, now=now), f"notice {notice_id}")
 
 
 def close_due_notices(*, now: datetime) -> int:
@@ -271,11 +260,5 @@ def close_due_notices(*, now: datetime) -> int:
 
     Each closing runs in a savepoint: one that fails is logged and undone alone.
     """
-    due = list(
-        db.session.scalars(
-            select(PublicityNotice.id)
-            .where(PublicityNotice.status == NoticeStatus.RUNNING, PublicityNotice.ends_at <= now)
-            .order_by(PublicityNotice.ends_at)
-        )
-    )
+    due = due_ids(PublicityNotice, NoticeStatus.RUNNING, now)
     return sum(_try_close(notice_id, now=now) is not None for notice_id in due)

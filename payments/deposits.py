@@ -131,15 +131,16 @@ def deposit_of(context_type: str, context_id: int, org_id: int | None) -> Deposi
     )
 
 
-def deposits_of_context(context_type: str, context_id: int) -> list[Deposit]:
-    """Every deposit of a context, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Deposit)
-            .where(Deposit.context_type == context_type, Deposit.context_id == context_id)
-            .order_by(Deposit.id)
-        )
+def deposits_of_context(context_type: str, context_id: int, *, lock: bool = False) -> list[Deposit]:
+    """Every deposit of a context, oldest first; with `lock`, row-locked and freshly read."""
+    query = (
+        select(Deposit)
+        .where(Deposit.context_type == context_type, Deposit.context_id == context_id)
+        .order_by(Deposit.id)
     )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return list(db.session.scalars(query))
 
 
 def held_org_ids(context_type: str, context_id: int) -> set[int]:
@@ -281,14 +282,18 @@ def submit_receipt(
     return deposit
 
 
+def _submitted_receipt(deposit_id: int, refusal: str) -> Deposit:
+    """The deposit whose receipt a reviewer decides on, locked; `refusal` if none is waiting."""
+    deposit = _lock(deposit_id)
+    if deposit.status != DepositStatus.RECEIPT_SUBMITTED:
+        raise DepositError(refusal, code="receipt_not_submitted")
+    return deposit
+
+
 def confirm_deposit(reviewer: User, deposit_id: int, *, now: datetime) -> Deposit:
     """A reviewer found the transfer on the bank statement: the deposit is held (flushes)."""
     require_reviewer(reviewer)
-    deposit = _lock(deposit_id)
-    if deposit.status != DepositStatus.RECEIPT_SUBMITTED:
-        raise DepositError(
-            N_("Only a submitted receipt can be confirmed."), code="receipt_not_submitted"
-        )
+    deposit = _submitted_receipt(deposit_id, N_("Only a submitted receipt can be confirmed."))
     before = snapshot(deposit)
     deposit.status = DepositStatus.HELD
     deposit.held_at = now
@@ -334,11 +339,7 @@ def reject_receipt(reviewer: User, deposit_id: int, reason: str, *, now: datetim
     """A reviewer refuses a receipt with the reason; the bidder may upload another (flushes)."""
     require_reviewer(reviewer)
     reason = decision_reason(reason)
-    deposit = _lock(deposit_id)
-    if deposit.status != DepositStatus.RECEIPT_SUBMITTED:
-        raise DepositError(
-            N_("Only a submitted receipt can be rejected."), code="receipt_not_submitted"
-        )
+    deposit = _submitted_receipt(deposit_id, N_("Only a submitted receipt can be rejected."))
     before = snapshot(deposit)
     deposit.status = DepositStatus.REQUIRED
     audit_deposit(deposit, "reject_receipt", reviewer.id, now, before=before, reason=reason)

@@ -101,15 +101,12 @@ def start_card_deposit(actor: User, deposit_id: int, *, now: datetime) -> Paymen
         created_at=now,
         updated_at=now,
     )
-    db.session.add(payment)
-    db.session.flush()
-    audit.record_change(
+    audit.add_audited(
         "payment",
-        payment.id,
+        payment,
         "start",
         actor.id,
         now,
-        before=None,
         after={"deposit_id": deposit.id, "capture_method": payment.capture_method},
     )
     return payment
@@ -150,11 +147,7 @@ def start_card_payment(actor: User, deal_id: int, *, now: datetime) -> Payment:
         created_at=now,
         updated_at=now,
     )
-    db.session.add(payment)
-    db.session.flush()
-    audit.record_change(
-        "payment", payment.id, "start", actor.id, now, before=None, after={"deal_id": deal.id}
-    )
+    audit.add_audited("payment", payment, "start", actor.id, now, after={"deal_id": deal.id})
     return payment
 
 

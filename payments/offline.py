@@ -70,15 +70,12 @@ def submit_receipt(
     stored = receipts.attach(
         payment, reference, stream=stream, filename=filename, folder=folder, max_bytes=max_bytes
     )
-    db.session.add(payment)
-    db.session.flush()
-    audit.record_change(
+    audit.add_audited(
         "payment",
-        payment.id,
+        payment,
         "submit_receipt",
         actor.id,
         now,
-        before=None,
         after={
             "status": payment.status.value,
             "amount_minor": amount_minor,

@@ -67,15 +67,12 @@ def open_connected_account(actor: User, *, now: datetime) -> ConnectedAccount:
         created_at=now,
         updated_at=now,
     )
-    db.session.add(account)
-    db.session.flush()
-    audit.record_change(
+    audit.add_audited(
         "connected_account",
-        account.id,
+        account,
         "create",
         actor.id,
         now,
-        before=None,
         after={"org_id": org_id, "stripe_account_id": account.stripe_account_id},
     )
     return account
@@ -210,15 +207,12 @@ def release_payouts(actor: User, deal_id: int, *, now: datetime) -> list[Payout]
             status=status,
             created_at=now,
         )
-        db.session.add(payout)
-        db.session.flush()
-        audit.record_change(
+        audit.add_audited(
             "payout",
-            payout.id,
+            payout,
             "create",
             actor.id,
             now,
-            before=None,
             after={"status": status.value, "amount_minor": amount, "role": role},
         )
         if by_card and status == PayoutStatus.PENDING:

@@ -80,6 +80,21 @@ def record_change(
     )
 
 
+def add_audited(
+    object_type: str,
+    row: _Row,
+    action: str,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    after: dict[str, Any],
+) -> None:
+    """Add a new row to the session and audit its creation (`<object_type>.<action>`; flushes)."""
+    db.session.add(row)
+    db.session.flush()  # the entry names the row by its id
+    record_change(object_type, row.id, action, actor_id, now, after=after)
+
+
 class _Row(Protocol):
     id: int
 

@@ -111,21 +111,12 @@ def reject(reviewer: User, payment_id: int, reason: str, *, now: datetime) -> Pa
     if payment.channel != PaymentChannel.OFFLINE:
         raise NotFound(N_("No such payment."))
     rules.check_move(payment.status, PaymentStatus.REJECTED)
-    before = {"status": payment.status.value}
+    was = payment.status
     payment.status = PaymentStatus.REJECTED
     payment.decided_by_id = reviewer.id
     payment.decision_reason = reason
     payment.updated_at = now
-    audit.record_change(
-        "payment",
-        payment.id,
-        "reject",
-        reviewer.id,
-        now,
-        before=before,
-        after={"status": payment.status.value},
-        reason=payment.decision_reason,
-    )
+    audit.record_status("payment", payment, "reject", reviewer.id, now, was=was, reason=reason)
     return payment
 
 

@@ -19,19 +19,13 @@ def move_payment(
     """Move a payment if the move is allowed (stale webhooks are ignored); audited."""
     if payment.status == target or not rules.may_move(payment.status, target):
         return False
-    before = {"status": payment.status.value}
+    was = payment.status
     payment.status = target
     payment.updated_at = now
     if target == PaymentStatus.SUCCEEDED:
         payment.succeeded_at = now
-    audit.record_change(
-        "payment",
-        payment.id,
-        target.value,
-        actor_id,
-        now,
-        before=before,
-        after={"status": target.value, "amount_minor": payment.amount_minor},
+    audit.record_status(
+        "payment", payment, target.value, actor_id, now, was=was, amount_minor=payment.amount_minor
     )
     return True
 

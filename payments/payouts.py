@@ -249,12 +249,10 @@ def payout_paid(
         actor_id=actor_id,
     )
     if payout.status != PayoutStatus.PAID:
-        before = {"status": payout.status.value}
+        was = payout.status
         payout.status = PayoutStatus.PAID
         payout.paid_at = now
         payout.transfer_id = transfer_id or payout.transfer_id
         payout.bank_reference = bank_reference or payout.bank_reference
         payout.recorded_by_id = actor_id
-        audit.record_change(
-            "payout", payout.id, "paid", actor_id, now, before=before, after={"status": "paid"}
-        )
+        audit.record_status("payout", payout, "paid", actor_id, now, was=was)

@@ -125,19 +125,16 @@ def close_sale(
         # Deposits of the parties moved to the auction; what is left (never paid,
         # or an intent withdrawn) is released.
         deposit_settlement.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
-    audit.record(
-        action="listed_sale.close",
-        object_type="listed_sale",
-        object_id=sale.id,
-        actor_id=None,
-        now=now,
-        before={"status": ListedSaleStatus.OPEN.value},
-        after={
-            "status": sale.status.value,
-            "buyer_org_ids": list(buyers),
-            "deal_id": deal_id,
-            "auction_id": auction_id,
-        },
+    audit.record_status(
+        "listed_sale",
+        sale,
+        "close",
+        None,
+        now,
+        was=ListedSaleStatus.OPEN,
+        buyer_org_ids=list(buyers),
+        deal_id=deal_id,
+        auction_id=auction_id,
     )
     return SaleClosing(sale, outcome, buyers, deal_id, auction_id)
 

@@ -219,14 +219,14 @@ def accept(
     negotiation.status = NegotiationStatus.AGREED
     negotiation.agreed_price_minor = price
     _add_entry(negotiation, actor, "accept", now=now, amount_minor=price)
-    audit.record(
-        action="negotiation.accept",
-        object_type="negotiation",
-        object_id=negotiation.id,
-        actor_id=actor.id,
-        now=now,
-        before={"status": NegotiationStatus.OPEN.value},
-        after={"status": negotiation.status.value, "agreed_price_minor": price},
+    audit.record_status(
+        "negotiation",
+        negotiation,
+        "accept",
+        actor.id,
+        now,
+        was=NegotiationStatus.OPEN,
+        agreed_price_minor=price,
     )
     others = db.session.scalars(
         select(Negotiation)
@@ -242,14 +242,13 @@ def accept(
     for other in others:
         other.status = NegotiationStatus.WITHDRAWN
         _add_entry(other, actor, "closed", now=now, author_org_id=other.seller_org_id)
-        audit.record(
-            action="negotiation.close",
-            object_type="negotiation",
-            object_id=other.id,
-            actor_id=actor.id,
-            now=now,
-            before={"status": NegotiationStatus.OPEN.value},
-            after={"status": other.status.value},
+        audit.record_status(
+            "negotiation",
+            other,
+            "close",
+            actor.id,
+            now,
+            was=NegotiationStatus.OPEN,
             reason=f"agreed in negotiation {negotiation.id}",
         )
     db.session.flush()
@@ -263,13 +262,7 @@ def withdraw(actor: User, negotiation_id: int, *, now: datetime, message: str = 
     rules.check_withdraw(negotiation_state(negotiation), org_of(actor))
     negotiation.status = NegotiationStatus.WITHDRAWN
     _add_entry(negotiation, actor, "withdraw", now=now, body=_check_body(message))
-    audit.record(
-        action="negotiation.withdraw",
-        object_type="negotiation",
-        object_id=negotiation.id,
-        actor_id=actor.id,
-        now=now,
-        before={"status": NegotiationStatus.OPEN.value},
-        after={"status": negotiation.status.value},
+    audit.record_status(
+        "negotiation", negotiation, "withdraw", actor.id, now, was=NegotiationStatus.OPEN
     )
     return negotiation

@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.services import get_organisation, require_reviewer
 from core.audit import services as audit
 from core.clock import as_utc
-from core.domain import N_, DomainError, NotFound, PermissionDenied
+from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
 from core.rows import claim_closing, close_in_savepoint, due_ids, get_row
 from core.rules_kit import decision_reason
@@ -138,9 +138,7 @@ def decide_objection(
     Dismissing the last open objection of a notice whose period is over concludes the deal.
     """
     require_reviewer(reviewer)
-    objection = db.session.get(Objection, objection_id)
-    if objection is None:
-        raise NotFound(N_("No such objection."))
+    objection = get_row(Objection, objection_id, N_("No such objection."))
     notice = _lock_notice(objection.notice_id)
     db.session.refresh(objection)
     if objection.status != ObjectionStatus.LODGED:

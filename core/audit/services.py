@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -80,6 +81,39 @@ def record_change(
     )
 
 
+class _Row(Protocol):
+    id: int
+
+
+class _RowWithStatus(_Row, Protocol):
+    @property
+    def status(self) -> enum.Enum: ...
+
+
+def record_status(
+    object_type: str,
+    row: _RowWithStatus,
+    action: str,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    was: enum.Enum,
+    reason: str | None = None,
+    **after: Any,
+) -> None:
+    """Audit a move of the row from status `was` to the one it has now, `after` fields beside it."""
+    record_change(
+        object_type,
+        row.id,
+        action,
+        actor_id,
+        now,
+        before={"status": was.value},
+        after={"status": row.status.value, **after},
+        reason=reason,
+    )
+
+
 def add_audited(
     object_type: str,
     row: _Row,
@@ -93,10 +127,6 @@ def add_audited(
     db.session.add(row)
     db.session.flush()  # the entry names the row by its id
     record_change(object_type, row.id, action, actor_id, now, after=after)
-
-
-class _Row(Protocol):
-    id: int
 
 
 R = TypeVar("R", bound=_Row)

@@ -1,4 +1,4 @@
-"""One row a use case needs: loading it by id (or NotFound), closing its period exactly once."""
+"""One row a use case needs: loading it by id (or NotFound); its closing period, closed once."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from core.clock import as_utc
 from core.db_types import ClosingPeriodMixin
 from core.domain import DomainError, NotFound
 from core.extensions import db
@@ -69,6 +70,12 @@ def claim_closing(
     for name, value in values.items():
         setattr(row, name, value)
     return True
+
+
+def period_end(model: type[ClosingPeriodMixin], row_id: int) -> datetime | None:
+    """When the period of the row with this id ends (None when there is no such row)."""
+    row = db.session.get(model, row_id)
+    return None if row is None else as_utc(row.ends_at)
 
 
 def due_ids(model: type[ClosingPeriodMixin], open_status: enum.Enum, now: datetime) -> list[int]:

@@ -18,8 +18,9 @@ from sqlalchemy import select
 from accounts.models import User
 from accounts.services import require_reviewer
 from core.audit import services as audit
-from core.domain import N_, DomainError, NotFound, PermissionDenied
+from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
+from core.rows import get_row
 from deals.models import Deal, DealStatus
 from payments import ledger, rules, stripe_channel
 from payments.card import require_stripe, stripe_unavailable
@@ -158,9 +159,7 @@ def release_payouts(actor: User, deal_id: int, *, now: datetime) -> list[Payout]
     transfer, which the reviewer records when made.
     """
     require_reviewer(actor)
-    deal = db.session.scalar(select(Deal).where(Deal.id == deal_id).with_for_update())
-    if deal is None:
-        raise NotFound(N_("No such deal."))
+    deal = get_row(Deal, deal_id, N_("No such deal."), lock=True)
     if deal.status == DealStatus.CANCELLED:
         raise DomainError(N_("This deal is closed."), code="deal_closed")
     legs = ledger.deal_legs(deal.id)

@@ -2,36 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from auctions import rules
 from auctions.models import Auction
 from core.audit import services as audit
 from core.clock import as_utc
-
-
-def record_audit(
-    auction: Auction,
-    action: str,
-    actor_id: int | None,
-    now: datetime,
-    *,
-    before: dict[str, Any] | None,
-    reason: str | None = None,
-    **extra: Any,
-) -> None:
-    """Write the audit entry `auction.<action>` with the auction's audited fields after it."""
-    audit.record(
-        actor_id=actor_id,
-        action=f"auction.{action}",
-        object_type="auction",
-        object_id=auction.id,
-        now=now,
-        before=before,
-        after={**audited_fields(auction), **extra},
-        reason=reason,
-    )
 
 
 def audited_fields(auction: Auction) -> dict[str, Any]:
@@ -43,6 +19,10 @@ def audited_fields(auction: Auction) -> dict[str, Any]:
         "bid_count": auction.bid_count,
         "ends_at": as_utc(auction.ends_at).isoformat(),
     }
+
+
+# Writes the audit entry `auction.<action>` with the auction's audited fields after it.
+record_audit = audit.ChangeRecorder("auction", audited_fields)
 
 
 def audited_fields_of_state(state: rules.AuctionState) -> dict[str, Any]:

@@ -52,6 +52,7 @@ from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from auctions.store import Advance
 from core.domain import N_, PermissionDenied
 from core.extensions import db
+from payments.deposits import NoOrganisation, OrganisationNotVerified
 
 # Compare-and-set attempts before the bid is decided under the row lock.
 OPTIMISTIC_ATTEMPTS = 2
@@ -104,21 +105,16 @@ def place_bid(
     """
     user_id = _user_id(actor)
     if user_id is None:
-        raise PermissionDenied(
-            N_("Join an organisation before taking part."), code="no_organisation"
-        )
+        raise NoOrganisation()
+    bid = _Submission(user_id, auction_id, amount_minor, max_minor, now, settings)
     if db.session.get_bind().dialect.name != "postgresql":
-        return _place_bid_locked(user_id, auction_id, amount_minor, max_minor, now, settings)
+        return _place_bid_locked(bid)
     for attempt in range(OPTIMISTIC_ATTEMPTS + 1):
         lock = attempt == OPTIMISTIC_ATTEMPTS
         if not lock and store.may_autocommit():
-            result = _attempt_autocommit(
-                user_id, auction_id, amount_minor, max_minor, now, settings
-            )
+            result = _attempt_autocommit(bid)
         else:
-            result = _attempt_in_session(
-                user_id, auction_id, amount_minor, max_minor, now, settings, lock=lock
-            )
+            result = _attempt_in_session(bid, lock=lock)
         if result is not None:
             return result
         # another bid came first: decide again on a fresh read
@@ -137,108 +133,86 @@ class AuctionDue(rules.AuctionNotRunning):
         self.auction_id = auction_id
 
 
-def _attempt(
-    execute: Execute,
-    user_id: int,
-    auction_id: int,
-    amount_minor: int,
-    max_minor: int | None,
-    now: datetime,
-    settings: AuctionSettings,
-    *,
-    lock: bool,
-) -> BidResult | None:
+@dataclass(frozen=True)
+class _Submission:
+    """One submitted bid, and the settings it is decided by."""
+
+    user_id: int
+    auction_id: int
+    amount_minor: int
+    max_minor: int | None
+    now: datetime
+    settings: AuctionSettings
+
+    def decide(self, standing: Standing) -> Advance:
+        """The decision on one read; a bid on a due auction raises `AuctionDue`."""
+        if rules.is_due(standing.state, self.now):
+            raise AuctionDue(self.auction_id)
+        return _decide(standing, self.user_id, self.amount_minor, self.max_minor, self.now)
+
+
+def _attempt(execute: Execute, bid: _Submission, *, lock: bool) -> BidResult | None:
     """PostgreSQL: read, decide, write as one compare-and-set; None when the row had changed."""
-    standing = bid_reads.read_standing_postgresql(execute, auction_id, user_id, settings, lock=lock)
-    if rules.is_due(standing.state, now):
-        raise AuctionDue(auction_id)
-    advance = _decide(standing, user_id, amount_minor, max_minor, now)
+    standing = bid_reads.read_standing_postgresql(
+        execute, bid.auction_id, bid.user_id, bid.settings, lock=lock
+    )
+    advance = bid.decide(standing)
     assert standing.org_id is not None
-    written = store.advance_postgresql(execute, auction_id, standing.org_id, user_id, advance, now)
+    written = store.advance_postgresql(
+        execute, bid.auction_id, standing.org_id, bid.user_id, advance, bid.now
+    )
     if written is None:
         return None
-    return _result(auction_id, standing.org_id, advance, written, now)
+    return _result(bid, standing.org_id, advance, written)
 
 
-def _attempt_autocommit(
-    user_id: int,
-    auction_id: int,
-    amount_minor: int,
-    max_minor: int | None,
-    now: datetime,
-    settings: AuctionSettings,
-) -> BidResult | None:
+def _attempt_autocommit(bid: _Submission) -> BidResult | None:
     """An attempt on a pooled connection in autocommit: each statement is its own transaction."""
     with store.autocommit_execute() as execute:
-        result = _attempt(
-            execute, user_id, auction_id, amount_minor, max_minor, now, settings, lock=False
-        )
-    if result is not None:
-        db.session.expire_all()  # what the session had read of this auction is old now
-    return result
+        result = _attempt(execute, bid, lock=False)
+    return _forget_reads(result)
 
 
-def _attempt_in_session(
-    user_id: int,
-    auction_id: int,
-    amount_minor: int,
-    max_minor: int | None,
-    now: datetime,
-    settings: AuctionSettings,
-    *,
-    lock: bool,
-) -> BidResult | None:
+def _attempt_in_session(bid: _Submission, *, lock: bool) -> BidResult | None:
     """An attempt in the session's transaction, which the caller's unit of work commits."""
     db.session.flush()  # the plain SQL below sees what the unit of work wrote before
-    result = _attempt(
-        store.session_execute(),
-        user_id,
-        auction_id,
-        amount_minor,
-        max_minor,
-        now,
-        settings,
-        lock=lock,
-    )
-    if result is not None:
-        db.session.expire_all()  # what the session had read of this auction is old now
-    return result
+    return _forget_reads(_attempt(store.session_execute(), bid, lock=lock))
 
 
-def _place_bid_locked(
-    user_id: int,
-    auction_id: int,
-    amount_minor: int,
-    max_minor: int | None,
-    now: datetime,
-    settings: AuctionSettings,
-) -> BidResult:
+def _place_bid_locked(bid: _Submission) -> BidResult:
     """SQLite: under the unit of work's write lock, the same read and decision, the writes."""
     db.session.flush()  # the plain SQL below sees what the unit of work wrote before
     conn = db.session.connection()
-    standing = bid_reads.read_standing(conn, auction_id, user_id, settings)
-    if rules.is_due(standing.state, now):
-        raise AuctionDue(auction_id)
-    advance = _decide(standing, user_id, amount_minor, max_minor, now)
+    standing = bid_reads.read_standing(conn, bid.auction_id, bid.user_id, bid.settings)
+    advance = bid.decide(standing)
     assert standing.org_id is not None
-    written = store.advance_locked(conn, auction_id, standing.org_id, user_id, advance, now)
+    written = store.advance_locked(
+        conn, bid.auction_id, standing.org_id, bid.user_id, advance, bid.now
+    )
     db.session.expire_all()  # what the session had read of this auction is old now
-    return _result(auction_id, standing.org_id, advance, written, now)
+    return _result(bid, standing.org_id, advance, written)
+
+
+def _forget_reads(result: BidResult | None) -> BidResult | None:
+    if result is not None:
+        db.session.expire_all()  # what the session had read of this auction is old now
+    return result
 
 
 def _result(
-    auction_id: int,
+    bid: _Submission,
     org_id: int,
     advance: Advance,
     written: list[tuple[int, int, int, bool]],
-    now: datetime,
 ) -> BidResult:
     after = advance.after
     price = after.current_price if after.current_price is not None else after.starting_price
     return BidResult(
-        auction_id=auction_id,
+        auction_id=bid.auction_id,
         bidder_org_id=org_id,
-        bids=tuple(PlacedBidRow(i, org, amount, proxy, now) for i, org, amount, proxy in written),
+        bids=tuple(
+            PlacedBidRow(i, org, amount, proxy, bid.now) for i, org, amount, proxy in written
+        ),
         leading=after.leader_org_id == org_id,
         extended=after.ends_at > advance.state.ends_at,
         current_price_minor=price,
@@ -250,10 +224,7 @@ def _result(
 
 def _check_standing(standing: Standing) -> None:
     if not standing.org_verified:
-        raise PermissionDenied(
-            N_("Your organisation must be verified by a reviewer before it can take part."),
-            code="organisation_not_verified",
-        )
+        raise OrganisationNotVerified()
     if not standing.deposit_held:
         raise PermissionDenied(
             N_("Your deposit must be held before you can bid: lodge it and wait for confirmation."),
@@ -281,9 +252,7 @@ def _decide(
     """Apply the rules to one read: refuse (DomainError) or say exactly what to write."""
     state, org_id = standing.state, standing.org_id
     if org_id is None:
-        raise PermissionDenied(
-            N_("Join an organisation before taking part."), code="no_organisation"
-        )
+        raise NoOrganisation()
     rules.check_bidder(state, org_id, now)
     _check_standing(standing)
     rules.check_bid(state, amount_minor, org_id, now, max_amount=max_minor)

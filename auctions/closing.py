@@ -1,7 +1,7 @@
-"""Closing auctions: exactly once, by the sweep or lazily, with the sale's deal and the deposits.
+"""Closing auctions: exactly once, by the job runner's sweep, with the sale's deal and the deposits.
 
 Closing is exactly once: the row lock plus the status guard (only a scheduled
-or running auction is closed), whoever tries, the sweep or a lazy close. These
+or running auction is closed), whoever tries: two workers, a late bid, the cron command. These
 functions flush and never commit: the caller's unit of work commits, and the
 sweep (`auctions.jobs.close_due`) opens one per auction, so one that fails does
 not undo the others.

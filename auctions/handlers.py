@@ -7,8 +7,7 @@ from typing import Any
 
 from auctions.models import Auction
 from auctions.queries import OPEN_STATUSES, auctions_of_listing
-from core.clock import as_utc
-from core.extensions import db
+from core.rows import period_end
 from listings.models import Listing
 from listings.signals import listing_page
 from payments.signals import deposit_period_end
@@ -22,10 +21,7 @@ def on_listing_page(listing: Listing, **_: Any) -> dict[str, Any]:
 
 def on_deposit_period_end(context_type: str, *, context_id: int, **_: Any) -> datetime | None:
     """When the auction a deposit is owed for ends."""
-    if context_type != "auction":
-        return None
-    auction = db.session.get(Auction, context_id)
-    return None if auction is None else as_utc(auction.ends_at)
+    return period_end(Auction, context_id) if context_type == "auction" else None
 
 
 def connect() -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db_types import enum_column
+from core.db_types import ClosingPeriodMixin, enum_column
 from core.extensions import Model, db
 
 
@@ -22,7 +22,7 @@ class AuctionStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class Auction(Model):
+class Auction(ClosingPeriodMixin, Model):
     """An English ascending auction of one listing."""
 
     __tablename__ = "auctions"
@@ -36,8 +36,6 @@ class Auction(Model):
     reserve_price_minor: Mapped[int | None] = mapped_column(BigInteger)  # hidden from bidders
     increment_minor: Mapped[int] = mapped_column(BigInteger)
     deposit_bps: Mapped[int] = mapped_column(Integer)  # of the starting price, 500–2000
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     original_ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     current_price_minor: Mapped[int | None] = mapped_column(BigInteger)
     leader_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
@@ -50,7 +48,6 @@ class Auction(Model):
     # A listed sale with several intents opens an auction among exactly those parties.
     restricted_to_org_ids: Mapped[list[int] | None] = mapped_column(JSON)
     listed_sale_id: Mapped[int | None] = mapped_column(ForeignKey("listed_sales.id"))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     bids: Mapped[list[Bid]] = relationship(back_populates="auction", order_by="Bid.id")

@@ -12,8 +12,9 @@ from auctions import rules, term_rules
 from auctions.models import Auction, AuctionStatus, Bid, ProxyBid
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from core.clock import as_utc
-from core.domain import N_, NotFound
+from core.domain import N_
 from core.extensions import db
+from core.rows import get_row
 from listings import services as listings
 from payments import deposits
 from payments.models import Deposit
@@ -47,10 +48,7 @@ def state_of(auction: Auction, settings: AuctionSettings = DEFAULT_SETTINGS) -> 
 
 def get_auction(auction_id: int) -> Auction:
     """An auction by id, or NotFound (auctions and their results are public)."""
-    auction = db.session.get(Auction, auction_id)
-    if auction is None:
-        raise NotFound(N_("No such auction."))
-    return auction
+    return get_row(Auction, auction_id, N_("No such auction."))
 
 
 def deposit_amount_of(auction: Auction) -> int:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import IO
 
 from accounts.models import User
-from accounts.services import get_organisation
 from auctions import rules, term_rules
 from auctions.audit import record_audit
 from auctions.models import Auction, AuctionStatus
@@ -44,20 +43,6 @@ class AuctionInput:
 # --- creating ----------------------------------------------------------------------------
 
 
-def _require_verified_org(actor: User | None) -> int:
-    org_id = actor.acting_org_id if actor is not None and actor.is_authenticated else None
-    if org_id is None:
-        raise PermissionDenied(
-            N_("Join an organisation before taking part."), code="no_organisation"
-        )
-    if not get_organisation(org_id).is_verified:
-        raise PermissionDenied(
-            N_("Your organisation must be verified by a reviewer before it can take part."),
-            code="organisation_not_verified",
-        )
-    return org_id
-
-
 def create_auction(
     actor: User,
     listing_id: int,
@@ -70,7 +55,7 @@ def create_auction(
     listing = listings.get_listing(listing_id)
     if not listings.is_owner(actor, listing):
         raise PermissionDenied(N_("Only the seller may auction this listing."))
-    _require_verified_org(actor)
+    deposits.verified_org_id(actor)
     starts_at = max(as_utc(data.starts_at), now)
     term_rules.check_terms(
         starting_price=data.starting_price_minor,
@@ -208,7 +193,7 @@ def _check_may_take_part(auction: Auction, org_id: int) -> None:
 
 def join_auction(actor: User, auction_id: int, *, now: datetime) -> Deposit:
     """A bidder asks to take part: the deposit it owes is put on the ledger (idempotent)."""
-    org_id = _require_verified_org(actor)
+    org_id = deposits.verified_org_id(actor)
     auction = get_auction(auction_id)
     _check_may_take_part(auction, org_id)
     return deposits.require_deposit(actor, CONTEXT, auction.id, deposit_amount_of(auction), now=now)
@@ -226,7 +211,7 @@ def submit_deposit_receipt(
     now: datetime,
 ) -> Deposit:
     """The bidder uploads the receipt of its bank transfer; a reviewer will confirm it."""
-    org_id = _require_verified_org(actor)
+    org_id = deposits.verified_org_id(actor)
     auction = get_auction(auction_id)
     _check_may_take_part(auction, org_id)
     deposit = deposits.require_deposit(

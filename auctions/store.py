@@ -36,13 +36,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, select
+from sqlalchemy import Connection, Engine, and_
 
 from auctions import rules
 from auctions.bid_reads import AUCTIONS, AUDIT, BIDS, PROXIES, Execute
 from auctions.models import Auction, AuctionStatus
-from core.domain import N_, NotFound
+from core.domain import N_
 from core.extensions import db
+from core.rows import get_row
 
 # --- locking -----------------------------------------------------------------------------
 
@@ -58,15 +59,7 @@ def lock_auction(auction_id: int) -> Auction:
     SQLite has no row locks: there the caller's unit of work is opened with
     `writer=True`, so it holds the write lock from its first statement.
     """
-    auction = db.session.scalar(
-        select(Auction)
-        .where(Auction.id == auction_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if auction is None:
-        raise NotFound(N_("No such auction."))
-    return auction
+    return get_row(Auction, auction_id, N_("No such auction."), lock=True)
 
 
 # --- the bid's write ---------------------------------------------------------------------

@@ -26,3 +26,14 @@ class StoredFileMixin:
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ClosingPeriodMixin:
+    """A period from `starts_at` to `ends_at` that is closed once, at `closed_at`.
+
+    `ends_at` is indexed: the sweeps look for the periods that are due.
+    """
+
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -15,13 +15,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from accounts.models import User
+from core.audit import services as audit
 from core.clock import as_utc
 from core.domain import N_, DomainError, NotFound
 from core.extensions import db
 from deals.models import Deal
 from payments import ledger, rules, stripe_channel
 from payments.models import DepositStatus, Payment
-from payments.payment_state import audit_change
 from payments.queries import acting_org_id, buyer_deal, own_deposit, period_end_of
 from payments.rules import PaymentChannel, PaymentStatus
 
@@ -101,15 +101,12 @@ def start_card_deposit(actor: User, deposit_id: int, *, now: datetime) -> Paymen
         created_at=now,
         updated_at=now,
     )
-    db.session.add(payment)
-    db.session.flush()
-    audit_change(
+    audit.add_audited(
         "payment",
-        payment.id,
+        payment,
         "start",
         actor.id,
         now,
-        before=None,
         after={"deposit_id": deposit.id, "capture_method": payment.capture_method},
     )
     return payment
@@ -150,11 +147,7 @@ def start_card_payment(actor: User, deal_id: int, *, now: datetime) -> Payment:
         created_at=now,
         updated_at=now,
     )
-    db.session.add(payment)
-    db.session.flush()
-    audit_change(
-        "payment", payment.id, "start", actor.id, now, before=None, after={"deal_id": deal.id}
-    )
+    audit.add_audited("payment", payment, "start", actor.id, now, after={"deal_id": deal.id})
     return payment
 
 

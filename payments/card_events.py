@@ -38,27 +38,36 @@ def payment_for_stripe_object(obj: dict[str, Any]) -> Payment | None:
     return payment
 
 
-def card_authorised(payment: Payment, intent_id: str | None, *, now: datetime) -> str:
-    """The card is held (manual capture): the deposit is held."""
+def _note_intent(payment: Payment, intent_id: str | None) -> None:
+    """Keep the PaymentIntent Stripe reports if the payment did not know it yet."""
     if intent_id and not payment.payment_intent_id:
         payment.payment_intent_id = intent_id
+
+
+def _hold_deposit(payment: Payment, deposit_id: int, *, captured: bool, now: datetime) -> None:
+    """The payment holds its deposit by card: charged if `captured`, else an authorised hold."""
+    deposits.hold_by_card(
+        deposit_id,
+        captured=captured,
+        now=now,
+        payment_id=payment.id,
+        external_ref=payment.payment_intent_id,
+    )
+
+
+def card_authorised(payment: Payment, intent_id: str | None, *, now: datetime) -> str:
+    """The card is held (manual capture): the deposit is held."""
+    _note_intent(payment, intent_id)
     if not move_payment(payment, PaymentStatus.REQUIRES_CAPTURE, now, None):
         return "stale"
     if payment.purpose == "deposit" and payment.deposit_id is not None:
-        deposits.hold_by_card(
-            payment.deposit_id,
-            captured=False,
-            now=now,
-            payment_id=payment.id,
-            external_ref=payment.payment_intent_id,
-        )
+        _hold_deposit(payment, payment.deposit_id, captured=False, now=now)
     return "held"
 
 
 def card_succeeded(payment: Payment, intent_id: str | None, *, now: datetime) -> str:
     """The card money arrived on Stripe: a deposit held (or its hold captured), or the price paid."""
-    if intent_id and not payment.payment_intent_id:
-        payment.payment_intent_id = intent_id
+    _note_intent(payment, intent_id)
     was = payment.status
     if payment.status == PaymentStatus.SUCCEEDED or not rules.may_move(
         payment.status, PaymentStatus.SUCCEEDED
@@ -72,24 +81,12 @@ def card_succeeded(payment: Payment, intent_id: str | None, *, now: datetime) ->
             return "no deposit"
         if payment.capture_method == "manual":
             if was == PaymentStatus.PENDING or deposit.status == DepositStatus.REQUIRED:
-                deposits.hold_by_card(
-                    deposit.id,
-                    captured=False,
-                    now=now,
-                    payment_id=payment.id,
-                    external_ref=payment.payment_intent_id,
-                )
+                _hold_deposit(payment, deposit.id, captured=False, now=now)
             deposit_ledger.captured(
                 deposit, now=now, payment_id=payment.id, external_ref=payment.payment_intent_id
             )
             return "captured"
-        deposits.hold_by_card(
-            deposit.id,
-            captured=True,
-            now=now,
-            payment_id=payment.id,
-            external_ref=payment.payment_intent_id,
-        )
+        _hold_deposit(payment, deposit.id, captured=True, now=now)
         return "held (charged)"
     if payment.purpose == "price":
         record_price_received(payment, now=now, actor_id=None)

@@ -54,7 +54,7 @@ def held(
 ) -> None:
     """The deposit's money arrived: on the bank, on Stripe, or as a card hold."""
     ledger.post(
-        f"deposit-{deposit.id}-held",
+        _key(deposit, "held"),
         EntryKind.DEPOSIT_HELD,
         rules.deposit_held_legs(deposit.org_id, deposit.amount_minor, deposit.currency, source),
         now=now,
@@ -71,7 +71,7 @@ def captured(
     deposit: Deposit, *, now: datetime, payment_id: int | None, external_ref: str | None
 ) -> None:
     """A card hold was captured (idempotent: our call and Stripe's webhook both report it)."""
-    if ledger.find(f"deposit-{deposit.id}-held") is None:
+    if not _posted(deposit, "held"):
         # The capture was reported before the hold (webhooks out of order): post the hold first.
         held(
             deposit,
@@ -81,7 +81,7 @@ def captured(
             external_ref=external_ref,
         )
     ledger.post(
-        f"deposit-{deposit.id}-captured",
+        _key(deposit, "captured"),
         EntryKind.DEPOSIT_CAPTURED,
         rules.deposit_captured_legs(deposit.amount_minor, deposit.currency),
         now=now,
@@ -92,48 +92,81 @@ def captured(
     )
 
 
-def applied(deposit: Deposit, *, now: datetime, actor_id: int | None = None) -> None:
-    """The winner's deposit pays part of the price; a card hold is queued for capture."""
-    if ledger.find(f"deposit-{deposit.id}-held") is None:
-        return  # never recorded as money (deposits from before the ledger existed)
+def _key(deposit: Deposit, step: str) -> str:
+    return f"deposit-{deposit.id}-{step}"
+
+
+def _posted(deposit: Deposit, step: str) -> bool:
+    return ledger.find(_key(deposit, step)) is not None
+
+
+def _post_step(
+    deposit: Deposit,
+    step: str,
+    kind: EntryKind,
+    legs: list[rules.Leg],
+    *,
+    now: datetime,
+    memo: str,
+    actor_id: int | None,
+) -> None:
+    """Post one step of the deposit's settlement (on its deal, if any)."""
     ledger.post(
-        f"deposit-{deposit.id}-applied",
-        EntryKind.DEPOSIT_APPLIED,
-        rules.deposit_applied_legs(deposit.org_id, deposit.amount_minor, deposit.currency),
+        _key(deposit, step),
+        kind,
+        legs,
         now=now,
         deal_id=deposit.deal_id,
         deposit_id=deposit.id,
         channel=_channel(deposit),
+        memo=memo,
+        actor_id=actor_id,
+    )
+
+
+def _queue_card_call(deposit: Deposit, kind: str, *, now: datetime) -> None:
+    """Queue the Stripe call (capture, cancel, refund) on the card payment holding the deposit."""
+    from payments import stripe_channel
+
+    payment = card_payment_of(deposit)
+    if payment is not None:
+        stripe_channel.enqueue(
+            kind,
+            _key(deposit, kind),
+            now=now,
+            payment_id=payment.id,
+            amount_minor=deposit.amount_minor,
+        )
+
+
+def applied(deposit: Deposit, *, now: datetime, actor_id: int | None = None) -> None:
+    """The winner's deposit pays part of the price; a card hold is queued for capture."""
+    if not _posted(deposit, "held"):
+        return  # never recorded as money (deposits from before the ledger existed)
+    _post_step(
+        deposit,
+        "applied",
+        EntryKind.DEPOSIT_APPLIED,
+        rules.deposit_applied_legs(deposit.org_id, deposit.amount_minor, deposit.currency),
+        now=now,
         memo="deposit applied to the price",
         actor_id=actor_id,
     )
     if deposit.channel == "stripe" and ledger.deposit_source(deposit.id) == Account.CARD_HOLDS:
-        from payments import stripe_channel
-
-        payment = card_payment_of(deposit)
-        if payment is not None:
-            stripe_channel.enqueue(
-                "capture",
-                f"deposit-{deposit.id}-capture",
-                now=now,
-                payment_id=payment.id,
-                amount_minor=deposit.amount_minor,
-            )
+        _queue_card_call(deposit, "capture", now=now)
 
 
 def _unapply(deposit: Deposit, *, now: datetime, actor_id: int | None) -> None:
-    if ledger.find(f"deposit-{deposit.id}-applied") is None:
+    if not _posted(deposit, "applied"):
         return
-    ledger.post(
-        f"deposit-{deposit.id}-unapplied",
+    _post_step(
+        deposit,
+        "unapplied",
         EntryKind.DEPOSIT_UNAPPLIED,
         rules.reversed_legs(
             rules.deposit_applied_legs(deposit.org_id, deposit.amount_minor, deposit.currency)
         ),
         now=now,
-        deal_id=deposit.deal_id,
-        deposit_id=deposit.id,
-        channel=_channel(deposit),
         memo="the deal fell: the deposit is a deposit again",
         actor_id=actor_id,
     )
@@ -142,55 +175,40 @@ def _unapply(deposit: Deposit, *, now: datetime, actor_id: int | None) -> None:
 def released(deposit: Deposit, *, now: datetime, actor_id: int | None = None) -> None:
     """The deposit goes back: bank transfer (a reviewer makes it), card refund or hold cancelled."""
     _unapply(deposit, now=now, actor_id=actor_id)
-    if ledger.find(f"deposit-{deposit.id}-released") is not None:
+    if _posted(deposit, "released"):
         return
     if deposit.channel == "stripe":
         from payments import stripe_channel
 
         # A capture queued but not made yet is superseded: the hold is simply cancelled.
-        stripe_channel.supersede(f"deposit-{deposit.id}-capture", now=now)
+        stripe_channel.supersede(_key(deposit, "capture"), now=now)
     source = ledger.deposit_source(deposit.id)
     if source is None:
         return  # the money was never recorded as arrived (a receipt nobody confirmed)
-    ledger.post(
-        f"deposit-{deposit.id}-released",
+    _post_step(
+        deposit,
+        "released",
         EntryKind.DEPOSIT_RELEASED,
         rules.deposit_released_legs(deposit.org_id, deposit.amount_minor, deposit.currency, source),
         now=now,
-        deal_id=deposit.deal_id,
-        deposit_id=deposit.id,
-        channel=_channel(deposit),
         memo="deposit released",
         actor_id=actor_id,
     )
     if deposit.channel == "stripe":
-        from payments import stripe_channel
-
-        payment = card_payment_of(deposit)
-        if payment is not None:
-            kind = "cancel" if source == Account.CARD_HOLDS else "refund"
-            stripe_channel.enqueue(
-                kind,
-                f"deposit-{deposit.id}-{kind}",
-                now=now,
-                payment_id=payment.id,
-                amount_minor=deposit.amount_minor,
-            )
+        _queue_card_call(deposit, "cancel" if source == Account.CARD_HOLDS else "refund", now=now)
 
 
 def forfeited(deposit: Deposit, *, now: datetime, actor_id: int | None = None) -> None:
     """A winner who did not sign loses the deposit (a card hold is still captured)."""
     _unapply(deposit, now=now, actor_id=actor_id)
-    if ledger.find(f"deposit-{deposit.id}-held") is None:
+    if not _posted(deposit, "held"):
         return
-    ledger.post(
-        f"deposit-{deposit.id}-forfeited",
+    _post_step(
+        deposit,
+        "forfeited",
         EntryKind.DEPOSIT_FORFEITED,
         rules.deposit_forfeited_legs(deposit.org_id, deposit.amount_minor, deposit.currency),
         now=now,
-        deal_id=deposit.deal_id,
-        deposit_id=deposit.id,
-        channel=_channel(deposit),
         memo="deposit forfeited: the winner did not sign",
         actor_id=actor_id,
     )

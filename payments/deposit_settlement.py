@@ -17,21 +17,14 @@ from core.domain import N_
 from core.extensions import db
 from deals.models import Deal
 from payments import deposit_ledger
-from payments.deposits import DepositError, audit_deposit, check_context, snapshot
+from payments.deposits import (
+    DepositError,
+    audit_deposit,
+    check_context,
+    deposits_of_context,
+    snapshot,
+)
 from payments.models import Deposit, DepositStatus
-
-
-def _lock_context(context_type: str, context_id: int) -> list[Deposit]:
-    return list(
-        db.session.scalars(
-            select(Deposit)
-            .where(Deposit.context_type == context_type, Deposit.context_id == context_id)
-            .order_by(Deposit.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    )
-
 
 _REFUNDABLE = (DepositStatus.HELD, DepositStatus.RECEIPT_SUBMITTED)
 
@@ -67,7 +60,7 @@ def settle(
     check_context(context_type)
     changed: list[Deposit] = []
     winner_found = False
-    for deposit in _lock_context(context_type, context_id):
+    for deposit in deposits_of_context(context_type, context_id, lock=True):
         if deposit.org_id == winner_org_id:
             if deposit.status != DepositStatus.HELD:
                 raise DepositError(N_("The buyer's deposit is not held."), code="deposit_not_held")
@@ -100,7 +93,7 @@ def release_all(
     """No sale (or the context ended): every held or submitted deposit is released (flushes)."""
     check_context(context_type)
     changed = []
-    for deposit in _lock_context(context_type, context_id):
+    for deposit in deposits_of_context(context_type, context_id, lock=True):
         if deposit.status in _REFUNDABLE and deposit.org_id not in except_org_ids:
             _release(deposit, now=now, release_due_at=release_due_at, actor_id=actor_id)
             changed.append(deposit)
@@ -125,7 +118,7 @@ def move_context(
     check_context(from_type)
     check_context(to_type)
     moved = []
-    for deposit in _lock_context(from_type, from_id):
+    for deposit in deposits_of_context(from_type, from_id, lock=True):
         if org_ids is not None and deposit.org_id not in org_ids:
             continue
         if deposit.status not in (*_REFUNDABLE, DepositStatus.REQUIRED):

@@ -33,8 +33,10 @@ from core import storage
 from core.audit import services as audit
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
-from core.uow import after_commit, on_rollback
-from payments import deposit_ledger
+from core.rows import get_row
+from core.rules_kit import decision_reason
+from core.uow import after_commit
+from payments import deposit_ledger, receipts
 from payments.models import Deposit, DepositStatus
 from payments.rules import Account
 
@@ -54,6 +56,36 @@ class DepositError(DomainError):
     code = "deposit_state"
 
 
+class NoOrganisation(PermissionDenied):
+    """Only organisations take part (bid, lodge deposits): the actor acts for none."""
+
+    code = "no_organisation"
+
+    def __init__(self) -> None:
+        super().__init__(N_("Join an organisation before taking part."))
+
+
+class OrganisationNotVerified(PermissionDenied):
+    """Only organisations a reviewer has verified take part."""
+
+    code = "organisation_not_verified"
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_("Your organisation must be verified by a reviewer before it can take part.")
+        )
+
+
+def verified_org_id(actor: User | None) -> int:
+    """The verified organisation the signed-in actor takes part for, or PermissionDenied."""
+    org_id = actor.acting_org_id if actor is not None and actor.is_authenticated else None
+    if org_id is None:
+        raise NoOrganisation()
+    if not get_organisation(org_id).is_verified:
+        raise OrganisationNotVerified()
+    return org_id
+
+
 def check_context(context_type: str) -> None:
     """Refuse a context other than an auction or a listed sale (a programming error)."""
     if context_type not in CONTEXT_TYPES:
@@ -65,33 +97,17 @@ def snapshot(deposit: Deposit) -> dict[str, Any]:
     return {"status": deposit.status.value, "amount_minor": deposit.amount_minor}
 
 
-def audit_deposit(
-    deposit: Deposit,
-    action: str,
-    actor_id: int | None,
-    now: datetime,
-    *,
-    before: dict[str, Any] | None,
-    reason: str | None = None,
-    **extra: Any,
-) -> None:
-    """Audit a change of the deposit (action `deposit.<action>`), with its context."""
-    audit.record(
-        actor_id=actor_id,
-        action=f"deposit.{action}",
-        object_type="deposit",
-        object_id=deposit.id,
-        now=now,
-        before=before,
-        after={
-            **snapshot(deposit),
-            "context": f"{deposit.context_type}:{deposit.context_id}",
-            "org_id": deposit.org_id,
-            "channel": deposit.channel,
-            **extra,
-        },
-        reason=reason,
-    )
+def _audited_fields(deposit: Deposit) -> dict[str, Any]:
+    return {
+        **snapshot(deposit),
+        "context": f"{deposit.context_type}:{deposit.context_id}",
+        "org_id": deposit.org_id,
+        "channel": deposit.channel,
+    }
+
+
+# Audits a change of the deposit (action `deposit.<action>`), with its context.
+audit_deposit = audit.ChangeRecorder("deposit", _audited_fields)
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -99,10 +115,7 @@ def audit_deposit(
 
 def get_deposit(deposit_id: int) -> Deposit:
     """A deposit by id, or NotFound."""
-    deposit = db.session.get(Deposit, deposit_id)
-    if deposit is None:
-        raise NotFound(N_("No such deposit."))
-    return deposit
+    return get_row(Deposit, deposit_id, N_("No such deposit."))
 
 
 def deposit_of(context_type: str, context_id: int, org_id: int | None) -> Deposit | None:
@@ -118,15 +131,16 @@ def deposit_of(context_type: str, context_id: int, org_id: int | None) -> Deposi
     )
 
 
-def deposits_of_context(context_type: str, context_id: int) -> list[Deposit]:
-    """Every deposit of a context, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Deposit)
-            .where(Deposit.context_type == context_type, Deposit.context_id == context_id)
-            .order_by(Deposit.id)
-        )
+def deposits_of_context(context_type: str, context_id: int, *, lock: bool = False) -> list[Deposit]:
+    """Every deposit of a context, oldest first; with `lock`, row-locked and freshly read."""
+    query = (
+        select(Deposit)
+        .where(Deposit.context_type == context_type, Deposit.context_id == context_id)
+        .order_by(Deposit.id)
     )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return list(db.session.scalars(query))
 
 
 def held_org_ids(context_type: str, context_id: int) -> set[int]:
@@ -174,14 +188,7 @@ def last_rejection_reason(deposit: Deposit) -> str | None:
 
 def receipt_for_download(actor: User | None, deposit_id: int) -> Deposit:
     """A receipt, for the depositing organisation and reviewers only."""
-    deposit = db.session.get(Deposit, deposit_id)
-    if deposit is None or deposit.receipt_stored_name is None or actor is None:
-        raise NotFound(N_("No such document."))
-    if not actor.is_authenticated or not (
-        actor.acting_org_id == deposit.org_id or actor.can_review
-    ):
-        raise NotFound(N_("No such document."))
-    return deposit
+    return receipts.for_download(actor, db.session.get(Deposit, deposit_id))
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -195,16 +202,7 @@ def require_deposit(
     A second call, even a concurrent one, returns the same row.
     """
     check_context(context_type)
-    org_id = actor.acting_org_id
-    if org_id is None:
-        raise PermissionDenied(
-            N_("Join an organisation before taking part."), code="no_organisation"
-        )
-    if not get_organisation(org_id).is_verified:
-        raise PermissionDenied(
-            N_("Your organisation must be verified by a reviewer before it can take part."),
-            code="organisation_not_verified",
-        )
+    org_id = verified_org_id(actor)
     if amount_minor <= 0:
         raise ValidationFailed(N_("The deposit must be more than zero."), field="amount")
     existing = deposit_of(context_type, context_id, org_id)
@@ -234,15 +232,7 @@ def require_deposit(
 
 
 def _lock(deposit_id: int) -> Deposit:
-    deposit = db.session.scalar(
-        select(Deposit)
-        .where(Deposit.id == deposit_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if deposit is None:
-        raise NotFound(N_("No such deposit."))
-    return deposit
+    return get_row(Deposit, deposit_id, N_("No such deposit."), lock=True)
 
 
 def submit_receipt(
@@ -261,13 +251,7 @@ def submit_receipt(
     A new receipt replaces one still waiting for the reviewer; the old file goes after the
     caller's unit of work commits, the new one if it rolls back.
     """
-    reference = (bank_reference or "").strip()
-    if not reference:
-        raise ValidationFailed(
-            N_("Give the reference of the bank transfer."), field="bank_reference"
-        )
-    if len(reference) > 100:
-        raise ValidationFailed(N_("The reference is too long."), field="bank_reference")
+    reference = receipts.bank_reference(bank_reference)
     deposit = _lock(deposit_id)
     if actor.acting_org_id != deposit.org_id:
         raise NotFound(N_("No such deposit."))
@@ -277,16 +261,13 @@ def submit_receipt(
             code="receipt_not_expected",
             status=deposit.status.value,
         )
-    stored = storage.save_evidence(folder, stream, filename, max_bytes)
-    on_rollback(lambda: storage.discard(folder, stored.stored_name))
-    if deposit.status == DepositStatus.RECEIPT_SUBMITTED and deposit.receipt_stored_name:
-        replaced = deposit.receipt_stored_name
+    replaced = deposit.receipt_stored_name
+    stored = receipts.attach(
+        deposit, reference, stream=stream, filename=filename, folder=folder, max_bytes=max_bytes
+    )
+    if deposit.status == DepositStatus.RECEIPT_SUBMITTED and replaced:
         after_commit(lambda: storage.discard(folder, replaced))
     before = snapshot(deposit)
-    deposit.receipt_name = stored.original_name
-    deposit.receipt_stored_name = stored.stored_name
-    deposit.receipt_sha256 = stored.sha256
-    deposit.bank_reference = reference
     deposit.status = DepositStatus.RECEIPT_SUBMITTED
     deposit.user_id = actor.id
     audit_deposit(
@@ -301,14 +282,18 @@ def submit_receipt(
     return deposit
 
 
+def _submitted_receipt(deposit_id: int, refusal: str) -> Deposit:
+    """The deposit whose receipt a reviewer decides on, locked; `refusal` if none is waiting."""
+    deposit = _lock(deposit_id)
+    if deposit.status != DepositStatus.RECEIPT_SUBMITTED:
+        raise DepositError(refusal, code="receipt_not_submitted")
+    return deposit
+
+
 def confirm_deposit(reviewer: User, deposit_id: int, *, now: datetime) -> Deposit:
     """A reviewer found the transfer on the bank statement: the deposit is held (flushes)."""
     require_reviewer(reviewer)
-    deposit = _lock(deposit_id)
-    if deposit.status != DepositStatus.RECEIPT_SUBMITTED:
-        raise DepositError(
-            N_("Only a submitted receipt can be confirmed."), code="receipt_not_submitted"
-        )
+    deposit = _submitted_receipt(deposit_id, N_("Only a submitted receipt can be confirmed."))
     before = snapshot(deposit)
     deposit.status = DepositStatus.HELD
     deposit.held_at = now
@@ -353,14 +338,9 @@ def hold_by_card(
 def reject_receipt(reviewer: User, deposit_id: int, reason: str, *, now: datetime) -> Deposit:
     """A reviewer refuses a receipt with the reason; the bidder may upload another (flushes)."""
     require_reviewer(reviewer)
-    if not (reason or "").strip():
-        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
-    deposit = _lock(deposit_id)
-    if deposit.status != DepositStatus.RECEIPT_SUBMITTED:
-        raise DepositError(
-            N_("Only a submitted receipt can be rejected."), code="receipt_not_submitted"
-        )
+    reason = decision_reason(reason)
+    deposit = _submitted_receipt(deposit_id, N_("Only a submitted receipt can be rejected."))
     before = snapshot(deposit)
     deposit.status = DepositStatus.REQUIRED
-    audit_deposit(deposit, "reject_receipt", reviewer.id, now, before=before, reason=reason.strip())
+    audit_deposit(deposit, "reject_receipt", reviewer.id, now, before=before, reason=reason)
     return deposit

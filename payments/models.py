@@ -66,7 +66,16 @@ class LedgerLeg(Model):
     __table_args__ = (db.Index("ix_ledger_legs_account_org", "account", "org_id"),)
 
 
-class Payment(Model):
+class ReceiptMixin:
+    """The receipt of a bank transfer, as the payer uploaded it (see `payments.receipts`)."""
+
+    receipt_name: Mapped[str | None] = mapped_column(String(255))
+    receipt_stored_name: Mapped[str | None] = mapped_column(String(80))
+    receipt_sha256: Mapped[str | None] = mapped_column(String(64))
+    bank_reference: Mapped[str | None] = mapped_column(String(100))
+
+
+class Payment(ReceiptMixin, Model):
     """Money a party sends: a deposit by card, or (part of) a deal's price by card or bank."""
 
     __tablename__ = "payments"
@@ -86,10 +95,6 @@ class Payment(Model):
     checkout_url: Mapped[str | None] = mapped_column(String(2000))
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
     capture_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    receipt_name: Mapped[str | None] = mapped_column(String(255))
-    receipt_stored_name: Mapped[str | None] = mapped_column(String(80))
-    receipt_sha256: Mapped[str | None] = mapped_column(String(64))
-    bank_reference: Mapped[str | None] = mapped_column(String(100))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision_reason: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -187,7 +192,7 @@ class DepositStatus(enum.StrEnum):
     FORFEITED = "forfeited"
 
 
-class Deposit(Model):
+class Deposit(ReceiptMixin, Model):
     """The deposit (保证金) one bidder owes for one auction or listed sale.
 
     The ledger of a context is the set of its deposits with their states; the
@@ -205,10 +210,6 @@ class Deposit(Model):
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     status: Mapped[DepositStatus] = mapped_column(enum_column(DepositStatus), index=True)
     channel: Mapped[str] = mapped_column(String(16), default="offline")
-    receipt_name: Mapped[str | None] = mapped_column(String(255))
-    receipt_stored_name: Mapped[str | None] = mapped_column(String(80))
-    receipt_sha256: Mapped[str | None] = mapped_column(String(64))
-    bank_reference: Mapped[str | None] = mapped_column(String(100))
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -16,13 +16,14 @@ from sqlalchemy import select
 
 from accounts.models import User
 from accounts.services import require_reviewer
-from core import storage
-from core.domain import N_, NotFound, ValidationFailed
+from core.audit import services as audit
+from core.domain import N_, NotFound
 from core.extensions import db
-from core.uow import on_rollback
-from payments import ledger, rules
+from core.rows import get_row
+from core.rules_kit import decision_reason
+from payments import ledger, receipts, rules
 from payments.models import Payment, Payout
-from payments.payment_state import audit_change, record_price_received
+from payments.payment_state import record_price_received
 from payments.payouts import payout_paid
 from payments.queries import buyer_deal
 from payments.rules import PaymentChannel, PaymentStatus, PayoutStatus
@@ -33,17 +34,6 @@ RECEIPT_SUBFOLDER = "payments"  # under UPLOAD_FOLDER
 def receipt_folder(upload_folder: str | Path) -> Path:
     """Where receipts of price payments are stored."""
     return Path(upload_folder) / RECEIPT_SUBFOLDER
-
-
-def _reference(bank_reference: str) -> str:
-    reference = (bank_reference or "").strip()
-    if not reference:
-        raise ValidationFailed(
-            N_("Give the reference of the bank transfer."), field="bank_reference"
-        )
-    if len(reference) > 100:
-        raise ValidationFailed(N_("The reference is too long."), field="bank_reference")
-    return reference
 
 
 def submit_receipt(
@@ -62,11 +52,9 @@ def submit_receipt(
 
     The stored file is removed if the caller's unit of work rolls back.
     """
-    reference = _reference(bank_reference)
+    reference = receipts.bank_reference(bank_reference)
     deal = buyer_deal(actor, deal_id)
     rules.check_payment_amount(amount_minor, ledger.amount_due(deal))
-    stored = storage.save_evidence(folder, stream, filename, max_bytes)
-    on_rollback(lambda: storage.discard(folder, stored.stored_name))
     payment = Payment(
         purpose="price",
         deal_id=deal.id,
@@ -76,22 +64,18 @@ def submit_receipt(
         currency=deal.currency,
         channel=PaymentChannel.OFFLINE,
         status=PaymentStatus.RECEIPT_SUBMITTED,
-        receipt_name=stored.original_name,
-        receipt_stored_name=stored.stored_name,
-        receipt_sha256=stored.sha256,
-        bank_reference=reference,
         created_at=now,
         updated_at=now,
     )
-    db.session.add(payment)
-    db.session.flush()
-    audit_change(
+    stored = receipts.attach(
+        payment, reference, stream=stream, filename=filename, folder=folder, max_bytes=max_bytes
+    )
+    audit.add_audited(
         "payment",
-        payment.id,
+        payment,
         "submit_receipt",
         actor.id,
         now,
-        before=None,
         after={
             "status": payment.status.value,
             "amount_minor": amount_minor,
@@ -104,15 +88,7 @@ def submit_receipt(
 
 
 def _lock(payment_id: int) -> Payment:
-    payment = db.session.scalar(
-        select(Payment)
-        .where(Payment.id == payment_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if payment is None:
-        raise NotFound(N_("No such payment."))
-    return payment
+    return get_row(Payment, payment_id, N_("No such payment."), lock=True)
 
 
 def confirm(reviewer: User, payment_id: int, *, now: datetime) -> Payment:
@@ -130,27 +106,17 @@ def confirm(reviewer: User, payment_id: int, *, now: datetime) -> Payment:
 def reject(reviewer: User, payment_id: int, reason: str, *, now: datetime) -> Payment:
     """A reviewer refuses a receipt with the reason; the buyer may upload another (flushes)."""
     require_reviewer(reviewer)
-    if not (reason or "").strip():
-        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+    reason = decision_reason(reason)
     payment = _lock(payment_id)
     if payment.channel != PaymentChannel.OFFLINE:
         raise NotFound(N_("No such payment."))
     rules.check_move(payment.status, PaymentStatus.REJECTED)
-    before = {"status": payment.status.value}
+    was = payment.status
     payment.status = PaymentStatus.REJECTED
     payment.decided_by_id = reviewer.id
-    payment.decision_reason = reason.strip()
+    payment.decision_reason = reason
     payment.updated_at = now
-    audit_change(
-        "payment",
-        payment.id,
-        "reject",
-        reviewer.id,
-        now,
-        before=before,
-        after={"status": payment.status.value},
-        reason=payment.decision_reason,
-    )
+    audit.record_status("payment", payment, "reject", reviewer.id, now, was=was, reason=reason)
     return payment
 
 
@@ -186,7 +152,7 @@ def record_bank_payout(
 ) -> Payout:
     """A reviewer made the bank transfer of a payout and records its reference (flushes)."""
     require_reviewer(reviewer)
-    reference = _reference(bank_reference)
+    reference = receipts.bank_reference(bank_reference)
     payout = db.session.scalar(select(Payout).where(Payout.id == payout_id).with_for_update())
     if payout is None or payout.channel != PaymentChannel.OFFLINE:
         raise NotFound(N_("No such payout."))
@@ -198,11 +164,4 @@ def record_bank_payout(
 
 def receipt_for_download(actor: User | None, payment_id: int) -> Payment:
     """A payment's receipt, for the paying organisation and reviewers only."""
-    payment = db.session.get(Payment, payment_id)
-    if payment is None or payment.receipt_stored_name is None or actor is None:
-        raise NotFound(N_("No such document."))
-    if not actor.is_authenticated or not (
-        actor.acting_org_id == payment.org_id or actor.can_review
-    ):
-        raise NotFound(N_("No such document."))
-    return payment
+    return receipts.for_download(actor, db.session.get(Payment, payment_id))

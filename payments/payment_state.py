@@ -6,36 +6,11 @@ Every function flushes and never commits: the caller's unit of work commits.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from core.audit import services as audit
 from payments import ledger, rules, stripe_channel
 from payments.models import Payment
 from payments.rules import EntryKind, PaymentChannel, PaymentStatus
-
-
-def audit_change(
-    object_type: str,
-    object_id: int,
-    action: str,
-    actor_id: int | None,
-    now: datetime,
-    *,
-    before: dict[str, Any] | None,
-    after: dict[str, Any],
-    reason: str | None = None,
-) -> None:
-    """Audit a change of a payment, payout or connected account (action `<type>.<action>`)."""
-    audit.record(
-        actor_id=actor_id,
-        action=f"{object_type}.{action}",
-        object_type=object_type,
-        object_id=object_id,
-        now=now,
-        before=before,
-        after=after,
-        reason=reason,
-    )
 
 
 def move_payment(
@@ -44,19 +19,13 @@ def move_payment(
     """Move a payment if the move is allowed (stale webhooks are ignored); audited."""
     if payment.status == target or not rules.may_move(payment.status, target):
         return False
-    before = {"status": payment.status.value}
+    was = payment.status
     payment.status = target
     payment.updated_at = now
     if target == PaymentStatus.SUCCEEDED:
         payment.succeeded_at = now
-    audit_change(
-        "payment",
-        payment.id,
-        target.value,
-        actor_id,
-        now,
-        before=before,
-        after={"status": target.value, "amount_minor": payment.amount_minor},
+    audit.record_status(
+        "payment", payment, target.value, actor_id, now, was=was, amount_minor=payment.amount_minor
     )
     return True
 

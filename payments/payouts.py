@@ -17,13 +17,14 @@ from sqlalchemy import select
 
 from accounts.models import User
 from accounts.services import require_reviewer
-from core.domain import N_, DomainError, NotFound, PermissionDenied
+from core.audit import services as audit
+from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
+from core.rows import get_row
 from deals.models import Deal, DealStatus
 from payments import ledger, rules, stripe_channel
 from payments.card import require_stripe, stripe_unavailable
 from payments.models import ConnectedAccount, Payment, Payout
-from payments.payment_state import audit_change
 from payments.queries import acting_org_id, connected_account_of
 from payments.rules import Account, EntryKind, PaymentChannel, PaymentStatus, PayoutStatus
 
@@ -67,15 +68,12 @@ def open_connected_account(actor: User, *, now: datetime) -> ConnectedAccount:
         created_at=now,
         updated_at=now,
     )
-    db.session.add(account)
-    db.session.flush()
-    audit_change(
+    audit.add_audited(
         "connected_account",
-        account.id,
+        account,
         "create",
         actor.id,
         now,
-        before=None,
         after={"org_id": org_id, "stripe_account_id": account.stripe_account_id},
     )
     return account
@@ -116,7 +114,7 @@ def account_updated(obj: Any, *, now: datetime) -> str:
     account.charges_enabled = bool(obj.get("charges_enabled"))
     account.payouts_enabled = bool(obj.get("payouts_enabled"))
     account.updated_at = now
-    audit_change(
+    audit.record_change(
         "connected_account",
         account.id,
         "update",
@@ -161,9 +159,7 @@ def release_payouts(actor: User, deal_id: int, *, now: datetime) -> list[Payout]
     transfer, which the reviewer records when made.
     """
     require_reviewer(actor)
-    deal = db.session.scalar(select(Deal).where(Deal.id == deal_id).with_for_update())
-    if deal is None:
-        raise NotFound(N_("No such deal."))
+    deal = get_row(Deal, deal_id, N_("No such deal."), lock=True)
     if deal.status == DealStatus.CANCELLED:
         raise DomainError(N_("This deal is closed."), code="deal_closed")
     legs = ledger.deal_legs(deal.id)
@@ -210,15 +206,12 @@ def release_payouts(actor: User, deal_id: int, *, now: datetime) -> list[Payout]
             status=status,
             created_at=now,
         )
-        db.session.add(payout)
-        db.session.flush()
-        audit_change(
+        audit.add_audited(
             "payout",
-            payout.id,
+            payout,
             "create",
             actor.id,
             now,
-            before=None,
             after={"status": status.value, "amount_minor": amount, "role": role},
         )
         if by_card and status == PayoutStatus.PENDING:
@@ -255,12 +248,10 @@ def payout_paid(
         actor_id=actor_id,
     )
     if payout.status != PayoutStatus.PAID:
-        before = {"status": payout.status.value}
+        was = payout.status
         payout.status = PayoutStatus.PAID
         payout.paid_at = now
         payout.transfer_id = transfer_id or payout.transfer_id
         payout.bank_reference = bank_reference or payout.bank_reference
         payout.recorded_by_id = actor_id
-        audit_change(
-            "payout", payout.id, "paid", actor_id, now, before=before, after={"status": "paid"}
-        )
+        audit.record_status("payout", payout, "paid", actor_id, now, was=was)

@@ -1,6 +1,6 @@
 """Closing a listed sale (挂牌) at the end of its period, exactly once.
 
-At its end (on a schedule and lazily when anyone looks) a listed sale closes with
+At its end (the job runner's sweep, `trading.jobs`) a listed sale closes with
 no buyer, a deal at the asking price, or an auction among exactly the buyers whose
 deposit is held. The use cases flush and never commit; those that lock the sale
 expect `unit_of_work(writer=True)`, so that on SQLite writers queue for the lock.
@@ -8,21 +8,16 @@ expect `unit_of_work(writer=True)`, so that on SQLite writers queue for the lock
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
-
-from sqlalchemy import select, update
-from sqlalchemy.engine import CursorResult
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from auctions import services as auctions
 from core import jobs
 from core.audit import services as audit
 from core.clock import as_utc
-from core.domain import N_, DomainError, NotFound
+from core.domain import N_
 from core.extensions import db
+from core.rows import claim_closing, close_in_savepoint, due_ids, get_row
 from core.workdays import WorkCalendar
 from deals.models import SaleMethod
 from deals.services import record_sale
@@ -33,49 +28,18 @@ from trading import rules
 from trading.models import ListedSale, ListedSaleStatus
 from trading.queries import CONTEXT
 
-log = logging.getLogger(__name__)
 CLOSE_SALES_JOB = "trading.close_sales"  # the job runner's sweep (trading.jobs)
-
 DEFAULT_RELEASE_WORKING_DAYS = 5  # config DEPOSIT_RELEASE_WORKING_DAYS
 
 
 def lock_sale(sale_id: int) -> ListedSale:
     """The listed sale, row-locked and freshly read, or NotFound."""
-    sale = db.session.scalar(
-        select(ListedSale)
-        .where(ListedSale.id == sale_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if sale is None:
-        raise NotFound(N_("No such listed sale."))
-    return sale
+    return get_row(ListedSale, sale_id, N_("No such listed sale."), lock=True)
 
 
 def claim_sale(sale: ListedSale, now: datetime) -> bool:
-    """Mark an open sale as closing; False when another worker got there first.
-
-    The conditional UPDATE is the guard that makes closing happen exactly once, on
-    PostgreSQL (row lock, re-checked after the other transaction commits) and on
-    SQLite (one writer at a time; a stale reader cannot write).
-    """
-    result = cast(
-        CursorResult[Any],  # an UPDATE: the driver reports the rows it matched
-        db.session.execute(
-            update(ListedSale)
-            .where(
-                ListedSale.id == sale.id,
-                ListedSale.status == ListedSaleStatus.OPEN,
-                ListedSale.closed_at.is_(None),
-            )
-            .values(closed_at=now)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
-        return False
-    sale.closed_at = now
-    return True
+    """Mark an open sale as closing; False when another worker got there first."""
+    return claim_closing(sale, ListedSaleStatus.OPEN, now)
 
 
 @dataclass(frozen=True)
@@ -163,19 +127,16 @@ def close_sale(
         # Deposits of the parties moved to the auction; what is left (never paid,
         # or an intent withdrawn) is released.
         deposit_settlement.release_all(CONTEXT, sale.id, now=now, release_due_at=release_due_at)
-    audit.record(
-        action="listed_sale.close",
-        object_type="listed_sale",
-        object_id=sale.id,
-        actor_id=None,
-        now=now,
-        before={"status": ListedSaleStatus.OPEN.value},
-        after={
-            "status": sale.status.value,
-            "buyer_org_ids": list(buyers),
-            "deal_id": deal_id,
-            "auction_id": auction_id,
-        },
+    audit.record_status(
+        "listed_sale",
+        sale,
+        "close",
+        None,
+        now,
+        was=ListedSaleStatus.OPEN,
+        buyer_org_ids=list(buyers),
+        deal_id=deal_id,
+        auction_id=auction_id,
     )
     return SaleClosing(sale, outcome, buyers, deal_id, auction_id)
 
@@ -203,17 +164,12 @@ def _try_close(
     calendar: WorkCalendar,
     release_working_days: int = DEFAULT_RELEASE_WORKING_DAYS,
 ) -> SaleClosing | None:
-    try:
-        with db.session.begin_nested():
-            return close_sale(
-                sale_id, now=now, calendar=calendar, release_working_days=release_working_days
-            )
-    except (OperationalError, IntegrityError):
-        # Another worker is closing the same sale right now; it wins.
-        log.info("listed sale %s: closing raced with another worker", sale_id)
-    except DomainError:
-        log.exception("listed sale %s could not be closed", sale_id)
-    return None
+    return close_in_savepoint(
+        lambda: close_sale(
+            sale_id, now=now, calendar=calendar, release_working_days=release_working_days
+        ),
+        f"listed sale {sale_id}",
+    )
 
 
 def close_due_sales(
@@ -226,15 +182,8 @@ def close_due_sales(
 
     Each closing runs in a savepoint: one that fails is logged and undone alone.
     """
-    due = list(
-        db.session.scalars(
-            select(ListedSale.id)
-            .where(ListedSale.status == ListedSaleStatus.OPEN, ListedSale.ends_at <= now)
-            .order_by(ListedSale.ends_at)
-        )
-    )
     return sum(
         _try_close(sale_id, now=now, calendar=calendar, release_working_days=release_working_days)
         is not None
-        for sale_id in due
+        for sale_id in due_ids(ListedSale, ListedSaleStatus.OPEN, now)
     )

@@ -7,8 +7,7 @@ from typing import Any
 
 from flask import current_app
 
-from core.clock import as_utc
-from core.extensions import db
+from core.rows import period_end
 from core.workdays import market_calendar
 from listings.models import Listing
 from listings.rules import ListingStatus
@@ -28,10 +27,7 @@ def on_listing_page(listing: Listing, *, viewer: Any, now: datetime, **_: Any) -
 
 def on_deposit_period_end(context_type: str, *, context_id: int, **_: Any) -> datetime | None:
     """When the listed sale a deposit is owed for ends."""
-    if context_type != "listed_sale":
-        return None
-    sale = db.session.get(ListedSale, context_id)
-    return None if sale is None else as_utc(sale.ends_at)
+    return period_end(ListedSale, context_id) if context_type == "listed_sale" else None
 
 
 def connect() -> None:

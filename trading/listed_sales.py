@@ -67,14 +67,12 @@ def start_listed_sale(
         status=ListedSaleStatus.OPEN,
         created_at=now,
     )
-    db.session.add(sale)
-    db.session.flush()
-    audit.record(
-        action="listed_sale.start",
-        object_type="listed_sale",
-        object_id=sale.id,
-        actor_id=actor.id,
-        now=now,
+    audit.add_audited(
+        "listed_sale",
+        sale,
+        "start",
+        actor.id,
+        now,
         after={
             "status": sale.status.value,
             "listing_id": listing.id,
@@ -172,15 +170,7 @@ def cancel_sale(
         now=now,
         release_due_at=calendar.add_working_days(now, release_working_days),
     )
-    audit.record(
-        action="listed_sale.withdraw",
-        object_type="listed_sale",
-        object_id=sale.id,
-        actor_id=actor.id,
-        now=now,
-        before={"status": ListedSaleStatus.OPEN.value},
-        after={"status": sale.status.value},
-    )
+    audit.record_status("listed_sale", sale, "withdraw", actor.id, now, was=ListedSaleStatus.OPEN)
     return sale
 
 

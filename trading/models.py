@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db_types import enum_column
+from core.db_types import ClosingPeriodMixin, enum_column
 from core.extensions import Model, db
 from listings.models import Listing
 from trading.rules import NoticeStatus, ObjectionStatus
@@ -24,7 +24,7 @@ class ListedSaleStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class ListedSale(Model):
+class ListedSale(ClosingPeriodMixin, Model):
     """A listed sale (挂牌) at an asking price for a listing period of working days."""
 
     __tablename__ = "listed_sales"
@@ -36,10 +36,7 @@ class ListedSale(Model):
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     deposit_minor: Mapped[int] = mapped_column(BigInteger)
     working_days: Mapped[int] = mapped_column(Integer)
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     status: Mapped[ListedSaleStatus] = mapped_column(enum_column(ListedSaleStatus), index=True)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     listing: Mapped[Listing] = relationship()
@@ -118,7 +115,7 @@ class NegotiationMessage(Model):
     negotiation: Mapped[Negotiation] = relationship(back_populates="messages")
 
 
-class PublicityNotice(Model):
+class PublicityNotice(ClosingPeriodMixin, Model):
     """Public notice (公示) of a negotiated price, for at least the publicity period."""
 
     __tablename__ = "publicity_notices"
@@ -134,10 +131,7 @@ class PublicityNotice(Model):
     price_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     price_formation: Mapped[str] = mapped_column(Text)  # how the price was formed
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     status: Mapped[NoticeStatus] = mapped_column(enum_column(NoticeStatus), index=True)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     objections: Mapped[list[Objection]] = relationship(
         back_populates="notice", order_by="Objection.id"

@@ -19,6 +19,7 @@ from accounts.models import Organisation, User
 from core.audit import services as audit
 from core.domain import N_, NotFound, ValidationFailed
 from core.extensions import db
+from core.rows import get_row
 from core.workdays import WorkCalendar
 from listings import services as listings
 from listings.rules import SaleState
@@ -37,15 +38,7 @@ DEFAULT_PUBLICITY_DAYS = rules.MIN_PUBLICITY_DAYS  # config PUBLICITY_DAYS
 
 def _lock_negotiation(negotiation_id: int) -> Negotiation:
     """The negotiation, row-locked and freshly read."""
-    negotiation = db.session.scalar(
-        select(Negotiation)
-        .where(Negotiation.id == negotiation_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if negotiation is None:
-        raise NotFound(N_("No such negotiation."))
-    return negotiation
+    return get_row(Negotiation, negotiation_id, N_("No such negotiation."), lock=True)
 
 
 def _add_entry(
@@ -226,14 +219,14 @@ def accept(
     negotiation.status = NegotiationStatus.AGREED
     negotiation.agreed_price_minor = price
     _add_entry(negotiation, actor, "accept", now=now, amount_minor=price)
-    audit.record(
-        action="negotiation.accept",
-        object_type="negotiation",
-        object_id=negotiation.id,
-        actor_id=actor.id,
-        now=now,
-        before={"status": NegotiationStatus.OPEN.value},
-        after={"status": negotiation.status.value, "agreed_price_minor": price},
+    audit.record_status(
+        "negotiation",
+        negotiation,
+        "accept",
+        actor.id,
+        now,
+        was=NegotiationStatus.OPEN,
+        agreed_price_minor=price,
     )
     others = db.session.scalars(
         select(Negotiation)
@@ -249,14 +242,13 @@ def accept(
     for other in others:
         other.status = NegotiationStatus.WITHDRAWN
         _add_entry(other, actor, "closed", now=now, author_org_id=other.seller_org_id)
-        audit.record(
-            action="negotiation.close",
-            object_type="negotiation",
-            object_id=other.id,
-            actor_id=actor.id,
-            now=now,
-            before={"status": NegotiationStatus.OPEN.value},
-            after={"status": other.status.value},
+        audit.record_status(
+            "negotiation",
+            other,
+            "close",
+            actor.id,
+            now,
+            was=NegotiationStatus.OPEN,
             reason=f"agreed in negotiation {negotiation.id}",
         )
     db.session.flush()
@@ -270,13 +262,7 @@ def withdraw(actor: User, negotiation_id: int, *, now: datetime, message: str = 
     rules.check_withdraw(negotiation_state(negotiation), org_of(actor))
     negotiation.status = NegotiationStatus.WITHDRAWN
     _add_entry(negotiation, actor, "withdraw", now=now, body=_check_body(message))
-    audit.record(
-        action="negotiation.withdraw",
-        object_type="negotiation",
-        object_id=negotiation.id,
-        actor_id=actor.id,
-        now=now,
-        before={"status": NegotiationStatus.OPEN.value},
-        after={"status": negotiation.status.value},
+    audit.record_status(
+        "negotiation", negotiation, "withdraw", actor.id, now, was=NegotiationStatus.OPEN
     )
     return negotiation

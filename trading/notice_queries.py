@@ -9,8 +9,9 @@ from sqlalchemy import select
 from accounts.models import User
 from accounts.services import require_reviewer
 from core.clock import as_utc
-from core.domain import N_, NotFound
+from core.domain import N_
 from core.extensions import db
+from core.rows import get_row
 from trading import rules
 from trading.models import Negotiation, Objection, PublicityNotice
 from trading.rules import NoticeStatus, ObjectionStatus
@@ -18,10 +19,7 @@ from trading.rules import NoticeStatus, ObjectionStatus
 
 def get_notice(notice_id: int) -> PublicityNotice:
     """A public notice by id (notices are public), or NotFound."""
-    notice = db.session.get(PublicityNotice, notice_id)
-    if notice is None:
-        raise NotFound(N_("No such public notice."))
-    return notice
+    return get_row(PublicityNotice, notice_id, N_("No such public notice."))
 
 
 def current_notices() -> list[PublicityNotice]:

@@ -11,21 +11,19 @@ that lock the notice expect `unit_of_work(writer=True)` (SQLite's writers queue)
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
-from typing import Any, cast
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import CursorResult
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
 from accounts.services import get_organisation, require_reviewer
 from core import jobs
 from core.audit import services as audit
 from core.clock import as_utc
-from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
+from core.rows import claim_closing, close_in_savepoint, due_ids, get_row
+from core.rules_kit import decision_reason
 from deals.models import SaleMethod
 from deals.services import record_sale
 from listings import services as listings
@@ -35,21 +33,12 @@ from trading.models import Negotiation, NegotiationStatus, Objection, PublicityN
 from trading.notice_queries import objection_of, verdict
 from trading.rules import NoticeStatus, ObjectionStatus
 
-log = logging.getLogger(__name__)
 CLOSE_NOTICES_JOB = "trading.close_notices"  # the job runner's sweep (trading.jobs)
 
 
 def _lock_notice(notice_id: int) -> PublicityNotice:
     """The notice, row-locked and freshly read, or NotFound."""
-    notice = db.session.scalar(
-        select(PublicityNotice)
-        .where(PublicityNotice.id == notice_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if notice is None:
-        raise NotFound(N_("No such public notice."))
-    return notice
+    return get_row(PublicityNotice, notice_id, N_("No such public notice."), lock=True)
 
 
 def publish_notice(negotiation: Negotiation, *, now: datetime, days: int) -> PublicityNotice:
@@ -152,18 +141,14 @@ def decide_objection(
     Dismissing the last open objection of a notice whose period is over concludes the deal.
     """
     require_reviewer(reviewer)
-    objection = db.session.get(Objection, objection_id)
-    if objection is None:
-        raise NotFound(N_("No such objection."))
+    objection = get_row(Objection, objection_id, N_("No such objection."))
     notice = _lock_notice(objection.notice_id)
     db.session.refresh(objection)
     if objection.status != ObjectionStatus.LODGED:
         raise DomainError(N_("This objection has already been decided."), code="decided")
     if notice.status != NoticeStatus.RUNNING:
         raise DomainError(N_("This public notice has already ended."), code="notice_closed")
-    text = (reason or "").strip()
-    if not text:
-        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+    text = decision_reason(reason)
     objection.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
     objection.decided_by_id = reviewer.id
     objection.decided_at = now
@@ -185,24 +170,7 @@ def decide_objection(
 
 def _claim(notice: PublicityNotice, target: NoticeStatus, now: datetime) -> bool:
     """Move a running notice to its end state exactly once, even with two workers racing."""
-    result = cast(
-        CursorResult[Any],  # an UPDATE: the driver reports the rows it matched
-        db.session.execute(
-            update(PublicityNotice)
-            .where(
-                PublicityNotice.id == notice.id,
-                PublicityNotice.status == NoticeStatus.RUNNING,
-                PublicityNotice.closed_at.is_(None),
-            )
-            .values(status=target, closed_at=now)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
-        return False
-    notice.status = target
-    notice.closed_at = now
-    return True
+    return claim_closing(notice, NoticeStatus.RUNNING, now, status=target)
 
 
 def _settle(notice: PublicityNotice, *, now: datetime, actor_id: int | None) -> NoticeStatus | None:
@@ -285,14 +253,7 @@ def request_if_due(items: list[PublicityNotice], *, now: datetime) -> list[Publi
 
 
 def _try_close(notice_id: int, *, now: datetime) -> NoticeStatus | None:
-    try:
-        with db.session.begin_nested():
-            return close_notice(notice_id, now=now)
-    except (OperationalError, IntegrityError):
-        log.info("notice %s: closing raced with another worker", notice_id)
-    except DomainError:
-        log.exception("notice %s could not be closed", notice_id)
-    return None
+    return close_in_savepoint(lambda: close_notice(notice_id, now=now), f"notice {notice_id}")
 
 
 def close_due_notices(*, now: datetime) -> int:
@@ -300,11 +261,5 @@ def close_due_notices(*, now: datetime) -> int:
 
     Each closing runs in a savepoint: one that fails is logged and undone alone.
     """
-    due = list(
-        db.session.scalars(
-            select(PublicityNotice.id)
-            .where(PublicityNotice.status == NoticeStatus.RUNNING, PublicityNotice.ends_at <= now)
-            .order_by(PublicityNotice.ends_at)
-        )
-    )
+    due = due_ids(PublicityNotice, NoticeStatus.RUNNING, now)
     return sum(_try_close(notice_id, now=now) is not None for notice_id in due)

@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from accounts.models import User
 from core.domain import N_, DomainError, NotFound
 from core.extensions import db
+from core.rows import get_row
 from payments.models import Deposit
 from trading import rules
 from trading.guards import org_of
@@ -30,10 +31,7 @@ OFFER_KINDS = ("offer", "counter")
 
 def get_sale(sale_id: int) -> ListedSale:
     """A listed sale by id, or NotFound."""
-    sale = db.session.get(ListedSale, sale_id)
-    if sale is None:
-        raise NotFound(N_("No such listed sale."))
-    return sale
+    return get_row(ListedSale, sale_id, N_("No such listed sale."))
 
 
 def latest_sale(listing_id: int) -> ListedSale | None:
@@ -88,10 +86,7 @@ def deposit_of(actor: User | None, sale: ListedSale) -> Deposit | None:
 
 def get_negotiation(negotiation_id: int) -> Negotiation:
     """A negotiation by id, or NotFound."""
-    negotiation = db.session.get(Negotiation, negotiation_id)
-    if negotiation is None:
-        raise NotFound(N_("No such negotiation."))
-    return negotiation
+    return get_row(Negotiation, negotiation_id, N_("No such negotiation."))
 
 
 def is_party(actor: User | None, negotiation: Negotiation) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import select
 
@@ -52,6 +55,112 @@ def record(
         entry.entry_hash = link_hash(_link(entry))
     db.session.add(entry)
     return entry
+
+
+def record_change(
+    object_type: str,
+    object_id: int,
+    action: str,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> AuditEntry:
+    """Audit a change of one object, under the action `<object_type>.<action>`."""
+    return record(
+        actor_id=actor_id,
+        action=f"{object_type}.{action}",
+        object_type=object_type,
+        object_id=object_id,
+        now=now,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+class _Row(Protocol):
+    id: int
+
+
+class _RowWithStatus(_Row, Protocol):
+    @property
+    def status(self) -> enum.Enum: ...
+
+
+def record_status(
+    object_type: str,
+    row: _RowWithStatus,
+    action: str,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    was: enum.Enum,
+    reason: str | None = None,
+    **after: Any,
+) -> None:
+    """Audit a move of the row from status `was` to the one it has now, `after` fields beside it."""
+    record_change(
+        object_type,
+        row.id,
+        action,
+        actor_id,
+        now,
+        before={"status": was.value},
+        after={"status": row.status.value, **after},
+        reason=reason,
+    )
+
+
+def add_audited(
+    object_type: str,
+    row: _Row,
+    action: str,
+    actor_id: int | None,
+    now: datetime,
+    *,
+    after: dict[str, Any],
+) -> None:
+    """Add a new row to the session and audit its creation (`<object_type>.<action>`; flushes)."""
+    db.session.add(row)
+    db.session.flush()  # the entry names the row by its id
+    record_change(object_type, row.id, action, actor_id, now, after=after)
+
+
+R = TypeVar("R", bound=_Row)
+
+
+@dataclass(frozen=True)
+class ChangeRecorder(Generic[R]):
+    """Audits the changes of one kind of object, with its audited `fields` after each change."""
+
+    object_type: str
+    fields: Callable[[R], dict[str, Any]]
+
+    def __call__(
+        self,
+        row: R,
+        action: str,
+        actor_id: int | None,
+        now: datetime,
+        *,
+        before: dict[str, Any] | None,
+        reason: str | None = None,
+        **extra: Any,
+    ) -> None:
+        """Write the entry `<object_type>.<action>`: the row's fields and `extra` after it."""
+        record_change(
+            self.object_type,
+            row.id,
+            action,
+            actor_id,
+            now,
+            before=before,
+            after={**self.fields(row), **extra},
+            reason=reason,
+        )
 
 
 def _link(entry: AuditEntry) -> ChainLink:

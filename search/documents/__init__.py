@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sqlalchemy.orm import selectinload
+
 if TYPE_CHECKING:
     from sqlalchemy.orm.interfaces import LoaderOption
     from sqlalchemy.sql.elements import ColumnElement
@@ -48,6 +50,43 @@ class DocumentIndex(Protocol):
     def count(self) -> int:
         """How many documents the index holds."""
         ...
+
+
+# Mapping types every kind's Elasticsearch index uses. Facet fields load their global
+# ordinals at refresh, not on the first search after it; analysed fields hold tokens made by
+# search.text.tokens.analyse (the whitespace analyzer only splits them); stored ones are
+# originals for snippets, kept but never searched.
+KEYWORD: dict[str, Any] = {"type": "keyword", "eager_global_ordinals": True}
+ANALYSED: dict[str, Any] = {"type": "text", "analyzer": "whitespace"}
+STORED: dict[str, Any] = {"type": "text", "index": False}
+
+
+def strict_mappings(properties: dict[str, Any]) -> dict[str, Any]:
+    """A kind's Elasticsearch mappings: `properties` and the fields every kind has.
+
+    Those are the id, the facets of the shared vocabulary and the sort keys of
+    when and by whom a document was published.
+    """
+    return {
+        "dynamic": "strict",
+        "properties": {
+            "id": {"type": "long"},
+            **properties,
+            "field": KEYWORD,
+            "ipc_section": KEYWORD,
+            "transfer_mode": KEYWORD,
+            "region": KEYWORD,
+            "published_at": {"type": "date"},
+            "organisation_id": {"type": "long"},
+        },
+    }
+
+
+# The Elasticsearch sorts every kind has: by score, and newest first.
+COMMON_SORTS: dict[str, list[dict[str, Any]]] = {
+    "relevance": [{"_score": "desc"}, {"id": "desc"}],
+    "newest": [{"published_at": "desc"}, {"id": "desc"}],
+}
 
 
 @dataclass(frozen=True)
@@ -150,9 +189,11 @@ class EmbeddedSpec:
 class DocumentKind:
     """The definition of one kind of search document (see the module docstring).
 
-    `searchable_clause` selects the rows a full reindex writes and
-    `is_searchable` says the same of one loaded row (None when it is gone);
-    `to_document` turns a loaded row into what the index holds.
+    The rows whose `status` is `searchable_status` are searchable: a full
+    reindex writes them (`searchable_clause`), one loaded row is checked with
+    `is_searchable` (None when it is gone); `preload` names the relationships
+    loaded with the rows; `to_document` turns a loaded row into what the index
+    holds.
     """
 
     name: str
@@ -162,10 +203,22 @@ class DocumentKind:
     model: type[Any]
     facets: tuple[str, ...]  # facet names a query may filter on and counts
     sorts: tuple[str, ...]  # sort names a query may ask for, "relevance" first
-    searchable_clause: Callable[[], ColumnElement[bool]]
-    is_searchable: Callable[[Any], bool]
+    searchable_status: str
     to_document: Callable[[Any], Any]
     index_of: Callable[[SearchBackend], DocumentIndex]
     elasticsearch: ElasticsearchSpec
     embedded: EmbeddedSpec
-    load_options: Callable[[], Sequence[LoaderOption]] = tuple
+    preload: tuple[str, ...] = ()
+
+    def searchable_clause(self) -> ColumnElement[bool]:
+        """The rows a full reindex writes."""
+        clause: ColumnElement[bool] = self.model.status == self.searchable_status
+        return clause
+
+    def is_searchable(self, row: Any) -> bool:
+        """Whether one loaded row (None when it is gone) belongs in the index."""
+        return row is not None and bool(row.status == self.searchable_status)
+
+    def load_options(self) -> Sequence[LoaderOption]:
+        """What loads the `preload` relationships with the rows."""
+        return tuple(selectinload(getattr(self.model, name)) for name in self.preload)

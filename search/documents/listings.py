@@ -4,35 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy.orm import selectinload
+from typing import Any
 
 from core.clock import as_utc
 from listings.models import Listing
 from listings.rules import ListingStatus, ipc_section, price_band
-from search.backend import FACETS, SORTS, SearchBackend, SearchDocument
+from search.backend import FACETS, SORTS, SearchDocument
 from search.documents import (
-    DocumentIndex,
+    ANALYSED,
+    COMMON_SORTS,
+    KEYWORD,
+    STORED,
     DocumentKind,
     ElasticsearchSpec,
     EmbeddedSpec,
     FacetColumns,
     SideTable,
+    strict_mappings,
 )
 from search.text.clauses import Clause, clause_words
 from search.text.highlighting import highlight, marks_nothing
 from search.text.suggestions import suggestion_keys, suggestion_weight
 from search.text.tokens import analyse
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm.interfaces import LoaderOption
-    from sqlalchemy.sql.elements import ColumnElement
-
-
-def is_searchable(listing: Listing | None) -> bool:
-    """Only published listings appear in search."""
-    return listing is not None and listing.status == ListingStatus.PUBLISHED
 
 
 def document_for(listing: Listing) -> SearchDocument:
@@ -104,37 +97,25 @@ def highlights_for(
 
 # -- on Elasticsearch --------------------------------------------------------------------------
 
-# Facet fields load their global ordinals at refresh, not on the first search after it.
-_KEYWORD = {"type": "keyword", "eager_global_ordinals": True}
-_ANALYSED = {"type": "text", "analyzer": "whitespace"}
-_STORED = {"type": "text", "index": False}
-MAPPINGS: dict[str, Any] = {
-    "dynamic": "strict",
-    "properties": {
-        "id": {"type": "long"},
-        # Tokens made by search.text.tokens.analyse: the whitespace analyzer only splits them.
-        "title": _ANALYSED,
-        "summary": _ANALYSED,
-        "body": _ANALYSED,
-        "inventors": _ANALYSED,
-        "holder": _ANALYSED,
+MAPPINGS = strict_mappings(
+    {
+        # Tokens made by search.text.tokens.analyse.
+        "title": ANALYSED,
+        "summary": ANALYSED,
+        "body": ANALYSED,
+        "inventors": ANALYSED,
+        "holder": ANALYSED,
         # The originals, for snippets: kept, never searched.
-        "title_zh": _STORED,
-        "title_en": _STORED,
-        "summary_zh": _STORED,
-        "summary_en": _STORED,
-        # Facets (keyword: terms aggregations keyed by the same strings as the embedded backend).
-        "field": _KEYWORD,
-        "ipc_section": _KEYWORD,
-        "transfer_mode": _KEYWORD,
-        "trl": _KEYWORD,
-        "region": _KEYWORD,
-        "price_band": _KEYWORD,
+        "title_zh": STORED,
+        "title_en": STORED,
+        "summary_zh": STORED,
+        "summary_en": STORED,
+        # Facets of listings only (keyword: terms aggregations keyed as on the embedded backend).
+        "trl": KEYWORD,
+        "price_band": KEYWORD,
         # Sort keys.
         "trl_level": {"type": "integer"},
         "asking_price_minor": {"type": "long"},
-        "published_at": {"type": "date"},
-        "organisation_id": {"type": "long"},
         # Suggestions as you type: normalised titles and their later words (suggestion_keys).
         "suggest": {
             "type": "completion",
@@ -143,8 +124,8 @@ MAPPINGS: dict[str, Any] = {
             "preserve_position_increments": True,
             "max_input_length": 60,
         },
-    },
-}
+    }
+)
 # bm25 field weights, as the embedded backend's column weights (title > summary > the rest).
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 10.0,
@@ -157,9 +138,7 @@ FIELD_WEIGHTS: dict[str, float] = {
 
 def to_source(doc: SearchDocument) -> dict[str, Any]:
     """The indexed form of a document: analysed tokens, facet keywords, sort keys, originals."""
-    published = doc.published_at
-    if published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
+    published = as_utc(doc.published_at)
     days = (published - _EPOCH_2000).days
     suggest = [
         {"input": key, "weight": suggestion_weight(position == 0, days)}
@@ -199,8 +178,7 @@ ELASTICSEARCH = ElasticsearchSpec(
     related_fields=("title", "summary"),
     facets=FACETS,
     sorts={
-        "relevance": [{"_score": "desc"}, {"id": "desc"}],
-        "newest": [{"published_at": "desc"}, {"id": "desc"}],
+        **COMMON_SORTS,
         "price_asc": [{"asking_price_minor": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
         "price_desc": [
             {"asking_price_minor": {"order": "desc", "missing": "_last"}},
@@ -220,10 +198,6 @@ _NO_PRICE_ASC = 2**62  # negotiable listings sort after every price, both ways
 _NO_PRICE_DESC = -1
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def docs_row(doc: SearchDocument) -> tuple[object, ...]:
     """A listing's `docs` row: original titles and summaries, facet values, sort keys."""
     price = doc.asking_price_minor
@@ -241,7 +215,7 @@ def docs_row(doc: SearchDocument) -> tuple[object, ...]:
         doc.price_band,
         _NO_PRICE_ASC if price is None else price,
         _NO_PRICE_DESC if price is None else price,
-        _utc(doc.published_at).timestamp(),
+        as_utc(doc.published_at).timestamp(),
     )
 
 
@@ -270,7 +244,7 @@ def facet_entries(row: Sequence[Any]) -> Iterator[tuple[str, str]]:
 
 def suggestion_rows(doc: SearchDocument) -> Iterator[tuple[str, int, int, int]]:
     """(key, id, language, weight) of a listing's titles: language 0 Chinese, 1 English."""
-    days = (_utc(doc.published_at) - _EPOCH_2000).days
+    days = (as_utc(doc.published_at) - _EPOCH_2000).days
     for lang, title in enumerate((doc.title_zh or "", doc.title_en or "")):
         for position, key in enumerate(suggestion_keys(title)):
             yield key, int(doc.id), lang, suggestion_weight(position == 0, days)
@@ -336,32 +310,18 @@ EMBEDDED = EmbeddedSpec(
 
 # -- the kind ----------------------------------------------------------------------------------
 
-
-def _published() -> ColumnElement[bool]:
-    return Listing.status == ListingStatus.PUBLISHED
-
-
-def _load_options() -> Sequence[LoaderOption]:
-    return (selectinload(Listing.ip_assets),)
-
-
-def _index_of(backend: SearchBackend) -> DocumentIndex:
-    return backend
-
-
 LISTINGS = DocumentKind(
     name="listings",
     label="listings",
-    searchable_label="published listings",
+    searchable_label="published listings",  # only published listings appear in search
     topic="search.listing",
     model=Listing,
     facets=FACETS,
     sorts=SORTS,
-    searchable_clause=_published,
-    is_searchable=is_searchable,
+    searchable_status=ListingStatus.PUBLISHED,
     to_document=document_for,
-    index_of=_index_of,
-    load_options=_load_options,
+    index_of=lambda backend: backend,
+    preload=("ip_assets",),
     elasticsearch=ELASTICSEARCH,
     embedded=EMBEDDED,
 )

@@ -3,36 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, date
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy.orm import selectinload
+from datetime import date
+from typing import Any
 
 from core.clock import as_utc
 from listings.models import TechNeed
 from listings.need_rules import NeedStatus
 from listings.rules import ipc_section, price_band
-from search.backend import SearchBackend
 from search.documents import (
-    DocumentIndex,
+    ANALYSED,
+    COMMON_SORTS,
+    KEYWORD,
+    STORED,
     DocumentKind,
     ElasticsearchSpec,
     EmbeddedSpec,
     FacetTable,
+    strict_mappings,
 )
 from search.needs import NEED_FACETS, NEED_SORTS, RELATED_MAX_DOC_SHARE, NeedDocument
 from search.text.clauses import Clause, clause_words
 from search.text.highlighting import highlight
 from search.text.tokens import analyse
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm.interfaces import LoaderOption
-    from sqlalchemy.sql.elements import ColumnElement
-
-
-def is_searchable(need: TechNeed | None) -> bool:
-    """Only open needs appear in search (and in matching)."""
-    return need is not None and need.status == NeedStatus.OPEN
 
 
 def need_document(need: TechNeed) -> NeedDocument:
@@ -73,36 +65,23 @@ def highlights_for(
 
 # -- on Elasticsearch: own versioned index behind `<listings alias>-needs` ---------------------
 
-_KEYWORD = {"type": "keyword", "eager_global_ordinals": True}
-_ANALYSED = {"type": "text", "analyzer": "whitespace"}
-_STORED = {"type": "text", "index": False}
-NEED_MAPPINGS: dict[str, Any] = {
-    "dynamic": "strict",
-    "properties": {
-        "id": {"type": "long"},
-        "title": _ANALYSED,
-        "problem": _ANALYSED,
-        "extra": _ANALYSED,
-        "title_text": _STORED,
-        "problem_text": _STORED,
-        "field": _KEYWORD,
-        "ipc_section": _KEYWORD,
-        "transfer_mode": _KEYWORD,
-        "region": _KEYWORD,
-        "budget_band": _KEYWORD,
+NEED_MAPPINGS = strict_mappings(
+    {
+        "title": ANALYSED,
+        "problem": ANALYSED,
+        "extra": ANALYSED,
+        "title_text": STORED,
+        "problem_text": STORED,
+        "budget_band": KEYWORD,
         "budget_max_minor": {"type": "long"},
         "deadline": {"type": "date"},
-        "published_at": {"type": "date"},
-        "organisation_id": {"type": "long"},
-    },
-}
+    }
+)
 
 
 def need_source(doc: NeedDocument) -> dict[str, Any]:
     """The indexed form of a need: analysed tokens, facet keywords, sort keys, originals."""
-    published = (
-        doc.published_at if doc.published_at.tzinfo else doc.published_at.replace(tzinfo=UTC)
-    )
+    published = as_utc(doc.published_at)
     return {
         "id": int(doc.id),
         "title": analyse(doc.title),
@@ -130,8 +109,7 @@ ELASTICSEARCH = ElasticsearchSpec(
     related_fields=("title", "problem", "extra"),
     facets=NEED_FACETS,
     sorts={
-        "relevance": [{"_score": "desc"}, {"id": "desc"}],
-        "newest": [{"published_at": "desc"}, {"id": "desc"}],
+        **COMMON_SORTS,
         "deadline": [{"deadline": {"order": "asc", "missing": "_last"}}, {"id": "desc"}],
         "budget_desc": [
             {"budget_max_minor": {"order": "desc", "missing": "_last"}},
@@ -154,16 +132,13 @@ def _day_number(day: date | None) -> int:
 
 def docs_row(doc: NeedDocument) -> tuple[object, ...]:
     """A need's `need_docs` row: title and problem, sort keys."""
-    published = (
-        doc.published_at if doc.published_at.tzinfo else doc.published_at.replace(tzinfo=UTC)
-    )
     return (
         int(doc.id),
         doc.title,
         doc.problem,
         -1 if doc.budget_max_minor is None else int(doc.budget_max_minor),
         _day_number(doc.deadline),
-        published.timestamp(),
+        as_utc(doc.published_at).timestamp(),
     )
 
 
@@ -210,32 +185,18 @@ EMBEDDED = EmbeddedSpec(
 
 # -- the kind ----------------------------------------------------------------------------------
 
-
-def _open() -> ColumnElement[bool]:
-    return TechNeed.status == NeedStatus.OPEN
-
-
-def _load_options() -> Sequence[LoaderOption]:
-    return (selectinload(TechNeed.organisation),)
-
-
-def _index_of(backend: SearchBackend) -> DocumentIndex:
-    return backend.needs
-
-
 NEEDS = DocumentKind(
     name="needs",
     label="technology needs",
-    searchable_label="open technology needs",
+    searchable_label="open technology needs",  # only open needs appear in search (and matching)
     topic="search.need",
     model=TechNeed,
     facets=NEED_FACETS,
     sorts=NEED_SORTS,
-    searchable_clause=_open,
-    is_searchable=is_searchable,
+    searchable_status=NeedStatus.OPEN,
     to_document=need_document,
-    index_of=_index_of,
-    load_options=_load_options,
+    index_of=lambda backend: backend.needs,
+    preload=("organisation",),
     elasticsearch=ELASTICSEARCH,
     embedded=EMBEDDED,
 )

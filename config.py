@@ -55,6 +55,16 @@ class Config:
     JOBS_SQLITE_PATH: str = os.environ.get("JOBS_SQLITE_PATH", str(INSTANCE_DIR / "jobs.sqlite3"))
     # Run each queued job at once in the caller's thread (tests; no worker needed).
     JOBS_IMMEDIATE: bool = os.environ.get("JOBS_IMMEDIATE", "0") == "1"
+    # Email (notifications): any SMTP server; `make run` and `make test` use Mailpit.
+    MAIL_SERVER: str = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT: int = _env_int("MAIL_PORT", 1025)
+    MAIL_USE_TLS: bool = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME: str | None = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD: str | None = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM: str = os.environ.get("MAIL_FROM", "noreply@market.example.org")
+    MAIL_FROM_NAME: str = os.environ.get("MAIL_FROM_NAME", "技术交易市场 Technology Market")
+    # The address links in emails point to.
+    SITE_URL: str = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
     UPLOAD_FOLDER: str = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     # Evidence documents: PDF and images, 10 MiB each (a scanned certificate fits).
     MAX_EVIDENCE_BYTES: int = _env_int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)

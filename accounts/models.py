@@ -89,6 +89,8 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language of the mail the market sends them (set at sign-up, changed in preferences).
+    locale: Mapped[str] = mapped_column(String(8), default="zh_CN", server_default="zh_CN")
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
 

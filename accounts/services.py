@@ -53,6 +53,7 @@ class SignUp:
     password: str
     organisation: NewOrganisation | None = None
     join_credit_code: str | None = None
+    locale: str = "zh_CN"  # the language the market writes to them in (emails)
 
 
 def hash_password(password: str) -> str:
@@ -70,7 +71,12 @@ def sign_up(data: SignUp, *, now: datetime) -> User:
     check_password_strength(data.password)
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise ValidationFailed(N_("An account with this email already exists."), field="email")
-    user = User(email=email, name=data.name.strip(), password_hash=hash_password(data.password))
+    user = User(
+        email=email,
+        name=data.name.strip(),
+        password_hash=hash_password(data.password),
+        locale=data.locale,
+    )
     user.created_at = now
     if data.organisation is not None:
         user.organisation = _register_organisation(data.organisation, now=now)

@@ -15,6 +15,7 @@ from accounts.schemas import SignInSchema, SignUpSchema
 from core.clock import now
 from core.domain import DomainError
 from core.forms import domain_errors, parse_form
+from core.i18n import current_locale
 from core.uow import unit_of_work
 from core.views_kit import save_form
 
@@ -66,6 +67,7 @@ def _sign_up_input(data: dict) -> services.SignUp:
         password=data["password"],
         organisation=organisation,
         join_credit_code=data["join_credit_code"] if data["organisation_mode"] == "join" else None,
+        locale=current_locale(),
     )
 
 

@@ -45,7 +45,7 @@ from typing import Any
 from sqlalchemy import inspect
 
 from accounts.models import User
-from auctions import bid_reads, rules, store
+from auctions import bid_reads, rules, store, telling
 from auctions.audit import audited_fields_of_state
 from auctions.bid_reads import Execute, Standing
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
@@ -82,6 +82,7 @@ class BidResult:
     minimum_next_bid_minor: int
     ends_at: datetime
     raised_max: bool = False
+    outbid_org_id: int | None = None  # who led before this submission and leads no more
 
     @property
     def own_bids(self) -> tuple[PlacedBidRow, ...]:
@@ -107,6 +108,13 @@ def place_bid(
     if user_id is None:
         raise NoOrganisation()
     bid = _Submission(user_id, auction_id, amount_minor, max_minor, now, settings)
+    result = _place(bid)
+    if result.outbid_org_id is not None:
+        telling.outbid(auction_id, result.outbid_org_id, result.current_price_minor, now=now)
+    return result
+
+
+def _place(bid: _Submission) -> BidResult:
     if db.session.get_bind().dialect.name != "postgresql":
         return _place_bid_locked(bid)
     for attempt in range(OPTIMISTIC_ATTEMPTS + 1):
@@ -219,7 +227,12 @@ def _result(
         minimum_next_bid_minor=rules.minimum_next_bid(after),
         ends_at=after.ends_at,
         raised_max=not advance.bids,
+        outbid_org_id=_lost_lead(advance.state.leader_org_id, after.leader_org_id),
     )
+
+
+def _lost_lead(before: int | None, after: int | None) -> int | None:
+    return before if before is not None and before != after else None
 
 
 def _check_standing(standing: Standing) -> None:

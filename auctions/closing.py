@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from auctions import rules
+from auctions import rules, telling
 from auctions.audit import audited_fields, record_audit
 from auctions.models import Auction, AuctionStatus
 from auctions.queries import CLOSING, CONTEXT, OPEN_STATUSES, get_auction, snapshot_of, state_of
@@ -90,6 +90,7 @@ def close_locked(
         deal_id=deal_id,
         highest_bidder_org_id=result.highest_bidder_org_id,
     )
+    telling.closed(auction, sold=result.sold, now=now)
     db.session.flush()
     return True
 

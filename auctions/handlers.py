@@ -7,10 +7,11 @@ from typing import Any
 
 from auctions.models import Auction
 from auctions.queries import OPEN_STATUSES, auctions_of_listing
+from core.extensions import db
 from core.rows import period_end
 from listings.models import Listing
 from listings.signals import listing_page
-from payments.signals import deposit_period_end
+from payments.signals import deposit_period_end, deposit_subject
 
 
 def on_listing_page(listing: Listing, **_: Any) -> dict[str, Any]:
@@ -24,8 +25,21 @@ def on_deposit_period_end(context_type: str, *, context_id: int, **_: Any) -> da
     return period_end(Auction, context_id) if context_type == "auction" else None
 
 
+def on_deposit_subject(context_type: str, *, context_id: int, **_: Any) -> dict[str, Any] | None:
+    """The listing a deposit for one of our auctions is about, and its page."""
+    if context_type != "auction":
+        return None
+    found = db.session.get(Auction, context_id)
+    return (
+        None
+        if found is None
+        else {"listing_id": found.listing_id, "link": f"/auctions/{context_id}"}
+    )
+
+
 def connect() -> None:
     """Connect the receivers (blinker ignores a receiver connected twice)."""
     # weak=False: the module-level functions live as long as the process anyway.
     listing_page.connect(on_listing_page, weak=False)
     deposit_period_end.connect(on_deposit_period_end, weak=False)
+    deposit_subject.connect(on_deposit_subject, weak=False)

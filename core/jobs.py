@@ -35,7 +35,7 @@ from huey.consumer import Consumer
 from huey.exceptions import TaskLockedException
 
 from core.extensions import db
-from core.uow import after_commit, on_rollback
+from core.uow import after_commit, end_read_transaction, on_rollback
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ EVERY_MINUTE: Schedule = crontab(minute="*")
 SWEEP_LOCK_SECONDS = 300  # a sweep lock outlives no dead worker by more than this
 RETRIES = 3
 RETRY_DELAY_SECONDS = 10
+SQLITE_QUEUE_TIMEOUT_SECONDS = 30  # workers and the web server share the queue's file
 _QUEUED = "jobs_queued"  # session.info: jobs this transaction queues after its commit
 
 
@@ -103,6 +104,8 @@ class JobRunner:
     def enqueue(self, name: str, **kwargs: Any) -> None:
         """Queue job `name` (run it now under `JOBS_IMMEDIATE`)."""
         self.tasks[name](**kwargs)
+        if self.huey.immediate:
+            end_read_transaction()  # the caller reads what the job committed
 
     def consumer(self, *, workers: int) -> Consumer:
         """A consumer polling briskly, so a queued job starts within about a second."""
@@ -121,7 +124,13 @@ def make_huey(config: Mapping[str, Any]) -> Huey:
         return MemoryHuey(name, immediate=True, results=False)
     if config.get("REDIS_URL"):
         return RedisHuey(name, url=config["REDIS_URL"], results=False, utc=True)
-    return SqliteHuey(name, filename=config["JOBS_SQLITE_PATH"], results=False, utc=True)
+    return SqliteHuey(
+        name,
+        filename=config["JOBS_SQLITE_PATH"],
+        results=False,
+        utc=True,
+        timeout=SQLITE_QUEUE_TIMEOUT_SECONDS,
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -96,6 +96,16 @@ def _run(steps: list[Step], moment: str) -> None:
             log.exception("unit of work: a step %s failed: %r", moment, step)
 
 
+def end_read_transaction() -> None:
+    """Let the next reads see what other connections committed since this session's first
+    read (SQLite keeps one snapshot per transaction). Only outside a unit of work and with
+    nothing pending, so it never commits a write."""
+    session = db.session
+    if session.info.get(_DEPTH) or session.new or session.dirty or session.deleted:
+        return
+    session.commit()
+
+
 def permit_get_write(reason: str) -> None:
     """Allow the current request to write although it is a GET (e.g. a token's last use)."""
     if has_request_context():

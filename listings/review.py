@@ -13,6 +13,7 @@ from core.domain import N_, DomainError, ValidationFailed
 from listings.models import Listing
 from listings.rules import ListingAction, SaleState, next_status
 from listings.services import get_listing, record_change, require_owner, snapshot
+from notifications.services import notify_org
 
 
 def submit(actor: User, listing_id: int, *, now: datetime) -> Listing:
@@ -37,7 +38,7 @@ def submit(actor: User, listing_id: int, *, now: datetime) -> Listing:
 def confirm_ownership(actor: User, listing_id: int, *, now: datetime, note: str = "") -> Listing:
     """A reviewer confirms the ownership (确权); recorded in the hash chain."""
     require_reviewer(actor)
-    return _transition(
+    listing = _transition(
         actor,
         get_listing(listing_id),
         ListingAction.CONFIRM,
@@ -45,6 +46,8 @@ def confirm_ownership(actor: User, listing_id: int, *, now: datetime, note: str 
         reason=note.strip() or None,
         chained=True,
     )
+    _tell_owner(listing, "listing.ownership_confirmed", now=now)
+    return listing
 
 
 def reject_ownership(actor: User, listing_id: int, reason: str, *, now: datetime) -> Listing:
@@ -60,7 +63,19 @@ def reject_ownership(actor: User, listing_id: int, reason: str, *, now: datetime
         reason=reason.strip(),
         chained=True,
     )
+    _tell_owner(listing, "listing.ownership_refused", now=now, reason=reason.strip())
     return listing
+
+
+def _tell_owner(listing: Listing, event: str, *, now: datetime, **params: str) -> None:
+    """The owning organisation learns the reviewer's decision (notifications)."""
+    notify_org(
+        listing.organisation_id,
+        event,
+        params={"title": listing.title("zh_CN"), "title_en": listing.title("en"), **params},
+        link=f"/listings/{listing.id}",
+        now=now,
+    )
 
 
 def publish(actor: User, listing_id: int, *, now: datetime) -> Listing:

@@ -67,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
 def _declare_jobs() -> None:
     """Each domain declares its jobs in its `jobs.py` (see core/jobs.py)."""
     from auctions import jobs as auction_jobs  # noqa: F401
+    from notifications import jobs as notification_jobs  # noqa: F401
     from payments import jobs as payment_jobs  # noqa: F401
     from search import jobs as search_jobs  # noqa: F401
     from trading import jobs as trading_jobs  # noqa: F401
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from listings.views import bp as listings_views
     from marketplace.main import bp as main_views
     from marketplace.review.views import bp as review_views
+    from notifications.views import bp as notification_views
     from payments.api import blp as payments_api
     from payments.views import bp as payments_views
     from search import api as search_api  # noqa: F401
@@ -137,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
         matching_views,
         brokers_views,
         payments_views,
+        notification_views,
     ):
         app.register_blueprint(blueprint)
     from core.extensions import csrf

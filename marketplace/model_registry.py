@@ -7,5 +7,6 @@ from core import outbox  # noqa: F401
 from core.audit import models as audit_models  # noqa: F401
 from deals import models as deals_models  # noqa: F401
 from listings import models as listings_models  # noqa: F401
+from notifications import models as notifications_models  # noqa: F401
 from payments import models as payments_models  # noqa: F401
 from valuation import models as valuation_models  # noqa: F401

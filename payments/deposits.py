@@ -36,7 +36,7 @@ from core.extensions import db
 from core.rows import get_row
 from core.rules_kit import decision_reason
 from core.uow import after_commit
-from payments import deposit_ledger, receipts
+from payments import deposit_ledger, receipts, telling
 from payments.models import Deposit, DepositStatus
 from payments.rules import Account
 
@@ -300,6 +300,7 @@ def confirm_deposit(reviewer: User, deposit_id: int, *, now: datetime) -> Deposi
     deposit.confirmed_by_id = reviewer.id
     audit_deposit(deposit, "confirm", reviewer.id, now, before=before)
     deposit_ledger.held(deposit, now=now, actor_id=reviewer.id, source=Account.BANK)
+    telling.deposit_confirmed(deposit, now=now)
     return deposit
 
 
@@ -343,4 +344,5 @@ def reject_receipt(reviewer: User, deposit_id: int, reason: str, *, now: datetim
     before = snapshot(deposit)
     deposit.status = DepositStatus.REQUIRED
     audit_deposit(deposit, "reject_receipt", reviewer.id, now, before=before, reason=reason)
+    telling.deposit_rejected(deposit, reason, now=now)
     return deposit

@@ -12,3 +12,8 @@ deal_commissions = _signals.signal("deal-commissions")
 # sender: a deposit's context_type ("auction", "listed_sale"); kwargs: context_id.
 # The receiver that owns that context returns when its period ends (UTC), else None.
 deposit_period_end = _signals.signal("deposit-period-end")
+
+# sender: a deposit's context_type; kwargs: context_id. The receiver that owns that
+# context returns {"listing_id": ..., "link": "/path"}: what the deposit's notifications
+# name and link to.
+deposit_subject = _signals.signal("deposit-subject")

@@ -7,12 +7,13 @@ from typing import Any
 
 from flask import current_app
 
+from core.extensions import db
 from core.rows import period_end
 from core.workdays import market_calendar
 from listings.models import Listing
 from listings.rules import ListingStatus
 from listings.signals import listing_page
-from payments.signals import deposit_period_end
+from payments.signals import deposit_period_end, deposit_subject
 from trading import panel
 from trading.models import ListedSale
 
@@ -30,8 +31,19 @@ def on_deposit_period_end(context_type: str, *, context_id: int, **_: Any) -> da
     return period_end(ListedSale, context_id) if context_type == "listed_sale" else None
 
 
+def on_deposit_subject(context_type: str, *, context_id: int, **_: Any) -> dict[str, Any] | None:
+    """The listing a deposit for one of our listed sales is about, and its page."""
+    if context_type != "listed_sale":
+        return None
+    found = db.session.get(ListedSale, context_id)
+    return (
+        None if found is None else {"listing_id": found.listing_id, "link": f"/sales/{context_id}"}
+    )
+
+
 def connect() -> None:
     """Connect the receivers (blinker ignores a receiver connected twice)."""
     # weak=False: the module-level functions live as long as the process anyway.
     listing_page.connect(on_listing_page, weak=False)
     deposit_period_end.connect(on_deposit_period_end, weak=False)
+    deposit_subject.connect(on_deposit_subject, weak=False)

@@ -20,7 +20,7 @@ from core.workdays import WorkCalendar
 from listings import services as listings
 from listings.rules import SaleState
 from payments import deposit_settlement, deposits
-from trading import rules
+from trading import rules, telling
 from trading.closing import DEFAULT_RELEASE_WORKING_DAYS, claim_sale, lock_sale
 from trading.guards import check_buyer, check_listing_available, require_signed_in
 from trading.models import ListedSale, ListedSaleStatus, SaleIntent
@@ -117,6 +117,7 @@ def register_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
         now=now,
         after={"buyer_org_id": buyer_org_id, "intent_id": intent.id},
     )
+    telling.intent(sale, buyer_org_id, now=now)
     return intent
 
 

@@ -23,7 +23,7 @@ from core.rows import get_row
 from core.workdays import WorkCalendar
 from listings import services as listings
 from listings.rules import SaleState
-from trading import notices, rules
+from trading import notices, rules, telling
 from trading.guards import check_buyer, check_listing_available, org_of, require_signed_in
 from trading.models import (
     Negotiation,
@@ -176,6 +176,7 @@ def make_offer(
         before=before,
         after={"open_offer_minor": amount_minor, "open_offer_by_org_id": actor.acting_org_id},
     )
+    telling.offer(negotiation, actor.acting_org_id, amount_minor, now=now)
     return negotiation
 
 
@@ -252,6 +253,7 @@ def accept(
             reason=f"agreed in negotiation {negotiation.id}",
         )
     db.session.flush()
+    telling.agreed(negotiation, price, now=now)
     return notices.publish_notice(negotiation, now=now, days=publicity_days)
 
 

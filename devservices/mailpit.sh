@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Mailpit: a real SMTP server with a web UI and an API, for the mail the market sends.
+#
+#   devservices/mailpit.sh start    start (or reuse) it, print its web/API URL
+#   devservices/mailpit.sh url      print the web/API URL of the running server
+#   devservices/mailpit.sh smtp     print host:port of its SMTP server
+#   devservices/mailpit.sh status   exit 0 and print the URLs if running, 1 if not
+#   devservices/mailpit.sh stop     stop it (safe to repeat)
+#
+# The binary is built once with `go install github.com/axllent/mailpit@<version>`
+# (Go module proxy; about a minute) into .devservices/mailpit/bin/. It listens on
+# 127.0.0.1 on two free ports (web + API, SMTP) and keeps its messages in memory.
+# The tests read MAILPIT_URL (the API) and MAILPIT_SMTP (host:port); `make run`
+# points the app's MAIL_SERVER/MAIL_PORT at it and prints where to read the mail.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE_DIR="${MAILPIT_STATE_DIR:-$ROOT/.devservices/mailpit}"
+VERSION="${MAILPIT_VERSION:-v1.33.1}"
+BIN_DIR="$STATE_DIR/bin/$VERSION"
+BIN="$BIN_DIR/mailpit"
+SMTP_FILE="$STATE_DIR/smtp"
+PID_FILE="$STATE_DIR/pid"
+URL_FILE="$STATE_DIR/url"
+LOG_FILE="$STATE_DIR/server.log"
+START_TIMEOUT="${MAILPIT_START_TIMEOUT:-30}"
+
+log() { printf 'mailpit.sh: %s\n' "$*" >&2; }
+die() {
+    printf '\nmailpit.sh: ERROR: %s\n\n' "$*" >&2
+    exit 1
+}
+
+find_go() {
+    local candidate
+    for candidate in "${GO:-}" go /usr/local/go/bin/go /usr/lib/go/bin/go; do
+        if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1; then
+            printf '%s' "$(command -v "$candidate")"
+            return 0
+        fi
+    done
+    return 1
+}
+
+install_binary() {
+    [ -x "$BIN" ] && return 0
+    local go
+    go="$(find_go)" || die "Go is needed to build mailpit (go install github.com/axllent/mailpit@$VERSION); install Go >= 1.21."
+    log "building mailpit $VERSION with $go ($("$go" version 2>/dev/null || echo '?'))"
+    mkdir -p "$BIN_DIR" "$STATE_DIR/gopath"
+    GOBIN="$BIN_DIR" GOPATH="$STATE_DIR/gopath" GOFLAGS="-modcacherw" \
+        "$go" install "github.com/axllent/mailpit@$VERSION" >&2 ||
+        die "go install github.com/axllent/mailpit@$VERSION failed."
+    [ -x "$BIN" ] || die "go install finished but $BIN is missing."
+}
+
+free_port() {
+    local py
+    for py in python3 python "$ROOT/.venv/bin/python"; do
+        if command -v "$py" >/dev/null 2>&1 || [ -x "$py" ]; then
+            "$py" - <<'PY'
+import socket
+
+with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+    s.bind(("127.0.0.1", 0))
+    print(s.getsockname()[1])
+PY
+            return
+        fi
+    done
+    die "python3 is needed to find a free port."
+}
+
+answers() {
+    curl -fsS -o /dev/null "$1/api/v1/info" 2>/dev/null
+}
+
+is_running() {
+    [ -f "$PID_FILE" ] && [ -f "$URL_FILE" ] || return 1
+    kill -0 "$(cat "$PID_FILE")" 2>/dev/null || return 1
+    answers "$(cat "$URL_FILE")"
+}
+
+cmd_start() {
+    mkdir -p "$STATE_DIR"
+    exec 9>"$STATE_DIR/lock"
+    if command -v flock >/dev/null 2>&1; then flock 9; fi
+    if is_running; then
+        log "reusing the running server"
+        cat "$URL_FILE"
+        return 0
+    fi
+    if [ -f "$PID_FILE" ]; then
+        kill "$(cat "$PID_FILE")" 2>/dev/null || true
+    fi
+    rm -f "$PID_FILE" "$URL_FILE"
+    install_binary
+    local attempt port url waited
+    for attempt in 1 2 3; do
+        port="$(free_port)"
+        smtp_port="$(free_port)"
+        log "starting on 127.0.0.1:$port, SMTP 127.0.0.1:$smtp_port (attempt $attempt)"
+        nohup "$BIN" --listen "127.0.0.1:$port" --smtp "127.0.0.1:$smtp_port" \
+            >"$LOG_FILE" 2>&1 9>&- &
+        echo $! >"$PID_FILE"
+        url="http://127.0.0.1:$port"
+        waited=0
+        while [ "$waited" -lt "$START_TIMEOUT" ]; do
+            if answers "$url"; then
+                printf '%s\n' "$url" >"$URL_FILE"
+                printf '127.0.0.1:%s\n' "$smtp_port" >"$SMTP_FILE"
+                log "ready: $url"
+                printf '%s\n' "$url"
+                return 0
+            fi
+            kill -0 "$(cat "$PID_FILE")" 2>/dev/null || break
+            sleep 0.5
+            waited=$((waited + 1))
+        done
+        kill "$(cat "$PID_FILE")" 2>/dev/null || true
+        rm -f "$PID_FILE"
+    done
+    tail -n 20 "$LOG_FILE" >&2 || true
+    die "mailpit did not start (log: $LOG_FILE)."
+}
+
+cmd_stop() {
+    if [ -f "$PID_FILE" ]; then
+        local pid
+        pid="$(cat "$PID_FILE")"
+        if kill "$pid" 2>/dev/null; then
+            for _ in 1 2 3 4 5 6 7 8 9 10; do
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.2
+            done
+            kill -9 "$pid" 2>/dev/null || true
+        fi
+    fi
+    rm -f "$PID_FILE" "$URL_FILE" "$SMTP_FILE"
+    log "stopped"
+}
+
+cmd_url() {
+    if is_running; then
+        cat "$URL_FILE"
+    else
+        die "mailpit is not running; run: devservices/mailpit.sh start"
+    fi
+}
+
+cmd_smtp() {
+    is_running || die "mailpit is not running; run: devservices/mailpit.sh start"
+    cat "$SMTP_FILE"
+}
+
+cmd_status() {
+    if is_running; then
+        printf 'running: %s, SMTP %s (mailpit %s)\n' "$(cat "$URL_FILE")" "$(cat "$SMTP_FILE")" "$VERSION"
+    else
+        echo "not running"
+        return 1
+    fi
+}
+
+case "${1:-}" in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    url) cmd_url ;;
+    smtp) cmd_smtp ;;
+    status) cmd_status ;;
+    *)
+        echo "usage: $0 start|stop|url|smtp|status" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,1 @@
+"""Notifications: an inbox per user, email in the recipient's language, preferences per event."""

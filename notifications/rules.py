@@ -1,0 +1,118 @@
+"""What the market tells people: the event types, their default delivery, retry back-off.
+
+Pure: no database, no Flask. The texts are message ids (`N_`) translated when a
+notification is shown or mailed, in the reader's language, with its `params`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.domain import N_
+
+
+class EmailMode(enum.StrEnum):
+    """How a user wants an event type by email."""
+
+    INSTANT = "instant"
+    DAILY = "daily"
+    OFF = "off"
+
+
+class EmailState(enum.StrEnum):
+    """Where a notification's email stands; the row is the record, so nothing is lost."""
+
+    PENDING = "pending"  # to send as soon as the delivery job runs
+    DIGEST = "digest"  # waits for the recipient's daily digest
+    SENT = "sent"
+    FAILED = "failed"  # gave up after MAX_ATTEMPTS (the inbox still has it)
+    NONE = "none"  # email off for this event
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One kind of event: its label for the preferences page and its message."""
+
+    key: str
+    label: str
+    subject: str  # message id with %(name)s parameters
+    email: EmailMode = EmailMode.INSTANT
+
+
+EVENTS: dict[str, EventType] = {
+    event.key: event
+    for event in (
+        EventType(
+            "auction.outbid",
+            N_("Outbid in an auction"),
+            N_("You have been outbid on “%(title)s”: the price is now %(price)s."),
+        ),
+        EventType(
+            "auction.won", N_("Auction won"), N_("You won the auction of “%(title)s” at %(price)s.")
+        ),
+        EventType(
+            "auction.result",
+            N_("Result of my auction"),
+            N_("The auction of “%(title)s” has closed: %(outcome)s."),
+        ),
+        EventType(
+            "deposit.confirmed",
+            N_("Deposit confirmed"),
+            N_("Your deposit of %(amount)s for “%(title)s” is confirmed: you may bid or buy."),
+        ),
+        EventType(
+            "deposit.rejected",
+            N_("Deposit receipt refused"),
+            N_("Your deposit receipt for “%(title)s” was refused: %(reason)s"),
+        ),
+        EventType(
+            "listing.ownership_confirmed",
+            N_("Ownership confirmed"),
+            N_("Ownership of “%(title)s” is confirmed: you can publish it."),
+        ),
+        EventType(
+            "listing.ownership_refused",
+            N_("Ownership refused"),
+            N_("Ownership of “%(title)s” was not confirmed: %(reason)s"),
+        ),
+        EventType(
+            "sale.intent",
+            N_("Intent registered on my listed sale"),
+            N_("%(organisation)s registered intent to buy “%(title)s”."),
+        ),
+        EventType(
+            "negotiation.offer",
+            N_("Offer or counter-offer"),
+            N_("New offer of %(price)s on “%(title)s”."),
+        ),
+        EventType(
+            "negotiation.agreed",
+            N_("Price agreed"),
+            N_("The price of “%(title)s” is agreed at %(price)s; the public notice runs now."),
+        ),
+    )
+}
+
+MAX_ATTEMPTS = 8
+DIGEST_HOUR = 8  # local market time: the daily digest goes out at 08:00
+
+
+def event_type(key: str) -> EventType:
+    """The event type `key` (KeyError for an unknown one: a programming error)."""
+    return EVENTS[key]
+
+
+def retry_at(attempts: int, now: datetime) -> datetime:
+    """When to try a failed email again: 1, 2, 4 … minutes, at most an hour apart."""
+    return now + timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
+def email_state(mode: EmailMode) -> EmailState:
+    """The state a new notification's email starts in, for the recipient's mode."""
+    return {
+        EmailMode.INSTANT: EmailState.PENDING,
+        EmailMode.DAILY: EmailState.DIGEST,
+        EmailMode.OFF: EmailState.NONE,
+    }[mode]

@@ -1,0 +1,38 @@
+"""What payments tell people: a deposit confirmed or its receipt refused (notifications)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from core.extensions import db
+from core.signals import merged_from_signal
+from listings.models import Listing
+from notifications.services import notify_org
+from payments import signals
+from payments.models import Deposit
+
+
+def _about(deposit: Deposit) -> tuple[dict[str, Any], str | None]:
+    subject = merged_from_signal(
+        signals.deposit_subject, deposit.context_type, context_id=deposit.context_id
+    )
+    listing = db.session.get(Listing, subject.get("listing_id") or 0)
+    params = {
+        "title": listing.title("zh_CN") if listing else "",
+        "title_en": listing.title("en") if listing else "",
+        "amount_minor": deposit.amount_minor,
+        "currency": deposit.currency,
+    }
+    return params, subject.get("link")
+
+
+def deposit_confirmed(deposit: Deposit, *, now: datetime) -> None:
+    params, link = _about(deposit)
+    notify_org(deposit.org_id, "deposit.confirmed", params=params, link=link, now=now)
+
+
+def deposit_rejected(deposit: Deposit, reason: str, *, now: datetime) -> None:
+    params, link = _about(deposit)
+    params = {**params, "reason": reason}
+    notify_org(deposit.org_id, "deposit.rejected", params=params, link=link, now=now)

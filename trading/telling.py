@@ -1,0 +1,65 @@
+"""What trading tells people: intents on a listed sale, offers, an agreed price."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from accounts.models import Organisation
+from core.extensions import db
+from listings.models import Listing
+from notifications.services import notify_org
+from trading.models import ListedSale, Negotiation
+
+
+def _title(listing_id: int) -> dict[str, Any]:
+    listing = db.session.get(Listing, listing_id)
+    if listing is None:
+        return {"title": "", "title_en": ""}
+    return {"title": listing.title("zh_CN"), "title_en": listing.title("en")}
+
+
+def intent(sale: ListedSale, buyer_org_id: int, *, now: datetime) -> None:
+    """The seller learns who registered intent to buy (flushes)."""
+    buyer = db.session.get(Organisation, buyer_org_id)
+    params = {
+        **_title(sale.listing_id),
+        "organisation": buyer.display_name("zh_CN") if buyer else "",
+        "organisation_en": buyer.display_name("en") if buyer else "",
+    }
+    notify_org(sale.seller_org_id, "sale.intent", params=params, link=f"/sales/{sale.id}", now=now)
+
+
+def _other_side(negotiation: Negotiation, org_id: int | None) -> int:
+    return (
+        negotiation.buyer_org_id
+        if org_id == negotiation.seller_org_id
+        else negotiation.seller_org_id
+    )
+
+
+def offer(
+    negotiation: Negotiation, by_org_id: int | None, amount_minor: int, *, now: datetime
+) -> None:
+    """The other side learns of an offer or counter-offer (flushes)."""
+    params = {
+        **_title(negotiation.listing_id),
+        "price_minor": amount_minor,
+        "currency": negotiation.currency,
+    }
+    link = f"/negotiations/{negotiation.id}"
+    notify_org(
+        _other_side(negotiation, by_org_id), "negotiation.offer", params=params, link=link, now=now
+    )
+
+
+def agreed(negotiation: Negotiation, price_minor: int, *, now: datetime) -> None:
+    """Both sides learn the price is agreed and the public notice runs (flushes)."""
+    params = {
+        **_title(negotiation.listing_id),
+        "price_minor": price_minor,
+        "currency": negotiation.currency,
+    }
+    link = f"/negotiations/{negotiation.id}"
+    for org_id in (negotiation.seller_org_id, negotiation.buyer_org_id):
+        notify_org(org_id, "negotiation.agreed", params=params, link=link, now=now)

@@ -84,22 +84,26 @@ run: translations
 	$(FLASK) db upgrade; \
 	$(FLASK) demo load; \
 	$(FLASK) search reindex --if-empty; \
-	exec $(FLASK) run --host $(HOST) --port $(PORT)
+	exec devservices/serve.sh $(HOST) $(PORT)
 else
-run: translations demo ## set up and serve on http://127.0.0.1:5000 (SEARCH_BACKEND=elasticsearch: with a local node)
-	$(FLASK) run --host $(HOST) --port $(PORT)
+run: translations demo ## set up and serve on http://127.0.0.1:5000 with the job worker and Mailpit (SEARCH_BACKEND=elasticsearch: with a local node)
+	devservices/serve.sh $(HOST) $(PORT)
 endif
 
-services: ## start PostgreSQL, Elasticsearch and stripe-mock and check Chromium for tests (devservices/)
+services: ## start PostgreSQL, Elasticsearch, stripe-mock, Redis and Mailpit and check Chromium for tests (devservices/)
 	devservices/browser.sh
 	devservices/postgres.sh start
 	devservices/elasticsearch.sh start
 	devservices/stripe-mock.sh start
+	devservices/redis.sh start
+	devservices/mailpit.sh start
 
-services-stop: ## stop the PostgreSQL, Elasticsearch and stripe-mock started by `make services` / `make run`
+services-stop: ## stop the services started by `make services` / `make run`
 	devservices/postgres.sh stop
 	devservices/elasticsearch.sh stop
 	devservices/stripe-mock.sh stop
+	devservices/redis.sh stop
+	devservices/mailpit.sh stop
 
 test: venv translations ## the whole suite on SQLite, then the integration tests on PostgreSQL (with Elasticsearch)
 	devservices/run-tests.sh

@@ -10,7 +10,8 @@
 # tests run against it. The tests use their own indices and aliases (test-*).
 # Both runs also talk to Stripe's own mock server (devservices/stripe-mock.sh;
 # STRIPE_MOCK_URL points at it) for the payments tests, and to a real Redis
-# (devservices/redis.sh; REDIS_TEST_URL) for the job runner's tests.
+# (devservices/redis.sh; REDIS_TEST_URL) for the job runner's tests, and to Mailpit
+# (devservices/mailpit.sh; MAILPIT_URL, MAILPIT_SMTP) for the notification emails.
 #
 # PostgreSQL, and Elasticsearch unless it was already running before, are
 # stopped on the way out, whatever happened. The exit status is non-zero when
@@ -60,7 +61,12 @@ pg_started=0
 es_started=0
 sm_started=0
 rd_started=0
+mp_started=0
 cleanup() {
+    if [ "$mp_started" -eq 1 ]; then
+        devservices/mailpit.sh stop >/dev/null 2>&1 || true
+        mp_started=0
+    fi
     if [ "$rd_started" -eq 1 ]; then
         devservices/redis.sh stop >/dev/null 2>&1 || true
         rd_started=0
@@ -168,6 +174,25 @@ else
      this is NOT the full check. Fix it, or run with CI=true to make this an error."
 fi
 
+# Mailpit, the SMTP server the notification tests mail through and read back.
+unset MAILPIT_URL MAILPIT_SMTP
+if devservices/mailpit.sh status >/dev/null 2>&1; then
+    mp_started=0
+else
+    mp_started=1
+fi
+if mp_url="$(devservices/mailpit.sh start)" && [ -n "$mp_url" ]; then
+    export MAILPIT_URL="$mp_url" MAILPIT_SMTP="$(devservices/mailpit.sh smtp)"
+    echo "mailpit: $mp_url (SMTP $MAILPIT_SMTP)"
+else
+    mp_url=""
+    if [ "$in_ci" -eq 1 ]; then
+        fail_now "Mailpit could not start (devservices/mailpit.sh start); CI=true, so the run fails."
+    fi
+    warn "Mailpit could not start (see the messages above): the mail tests are SKIPPED;
+     this is NOT the full check. Fix it, or run with CI=true to make this an error."
+fi
+
 # --- runs --------------------------------------------------------------------
 
 declare -a summaries=()
@@ -214,6 +239,7 @@ else
     [ "$in_ci" -eq 1 ] && status=1
 fi
 
+[ -n "$mp_url" ] || summaries+=("$(printf '%-34s %s' "Mailpit:" "NOT RUN (the server could not start; the mail tests skipped)")")
 [ -n "$rd_url" ] || summaries+=("$(printf '%-34s %s' "Redis:" "NOT RUN (the server could not start; its tests skipped)")")
 [ -n "$sm_url" ] || summaries+=("$(printf '%-34s %s' "stripe-mock:" "NOT RUN (the server could not start; the Stripe tests skipped)")")
 [ -n "$es_url" ] || summaries+=("$(printf '%-34s %s' "Elasticsearch:" "NOT RUN (the node could not start; its tests skipped)")")

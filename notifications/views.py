@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -22,8 +31,8 @@ MAX_PAGE = 1000
 @bp.app_context_processor
 def inbox_badge() -> dict[str, object]:
     """The unread count in the navigation bar of every page (one COUNT for a signed-in user)."""
-    if not current_user.is_authenticated:
-        return {"inbox_unread": 0}
+    if not has_request_context() or not current_user.is_authenticated:
+        return {"inbox_unread": 0}  # an email rendered by a job has no reader signed in
     return {"inbox_unread": services.unread_count(current_user)}
 
 

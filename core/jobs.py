@@ -17,25 +17,32 @@ pending outbox rows, queued Stripe calls), never the only record of work to
 do, so a worker killed mid-job loses nothing: the next run finds the same
 rows. A job declared with `every` runs on demand and as a periodic sweep; the
 sweep holds a lock with a time-to-live while it runs, so two workers never
-sweep at once, and a dead worker's lock expires. Jobs are idempotent (rows are
+sweep at once; the lock is a lease in the database (`job_leases`), so a dead
+worker's lease simply expires, whatever the queue. Jobs are idempotent (rows are
 locked and their state checked), so a job and a sweep may overlap.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 from huey.consumer import Consumer
-from huey.exceptions import TaskLockedException
+from sqlalchemy import DateTime, String, delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
 
-from core.extensions import db
-from core.uow import after_commit, end_read_transaction, on_rollback
+from core import clock
+from core.extensions import Model, db
+from core.uow import after_commit, end_read_transaction, on_rollback, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +86,7 @@ class JobRunner:
         self.app = app
         self.huey = huey
         self.tasks: dict[str, TaskWrapper] = {}
+        self.sweeps: dict[str, TaskWrapper] = {}  # the periodic ones, by job name
         for spec in _DECLARED.values():
             self._register(spec)
 
@@ -90,16 +98,17 @@ class JobRunner:
                 spec.func(**kwargs)
 
         def sweep() -> None:
-            try:
-                with huey.lock_task(f"sweep:{spec.name}", ttl=SWEEP_LOCK_SECONDS):
-                    run()
-            except TaskLockedException:
-                log.info("job %s: another worker is running it", spec.name)
+            with app.app_context(), lease(f"sweep:{spec.name}", SWEEP_LOCK_SECONDS) as held:
+                if held:
+                    spec.func()
+                else:
+                    log.info("job %s: another worker is sweeping", spec.name)
 
         task = huey.task(retries=RETRIES, retry_delay=RETRY_DELAY_SECONDS, name=spec.name)
         self.tasks[spec.name] = task(run)
         if spec.every is not None:
-            huey.periodic_task(spec.every, name=f"{spec.name}:sweep")(sweep)
+            periodic = huey.periodic_task(spec.every, name=f"{spec.name}:sweep")
+            self.sweeps[spec.name] = periodic(sweep)
 
     def enqueue(self, name: str, **kwargs: Any) -> None:
         """Queue job `name` (run it now under `JOBS_IMMEDIATE`)."""
@@ -115,6 +124,52 @@ class JobRunner:
 
     def pending_count(self) -> int:
         return int(self.huey.pending_count())
+
+
+class JobLease(Model):
+    """Who holds a sweep, until when: a lock that outlives no dead worker."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+@contextmanager
+def lease(name: str, seconds: int) -> Iterator[bool]:
+    """Hold the lease `name` for at most `seconds` while the block runs; yields whether
+    it was taken (False: another holder's lease has not expired)."""
+    holder = uuid.uuid4().hex
+    with unit_of_work(writer=True):
+        held = _take(name, holder, clock.now(), seconds)
+    try:
+        yield held
+    finally:
+        if held:
+            with unit_of_work(writer=True):
+                db.session.execute(
+                    delete(JobLease).where(JobLease.name == name, JobLease.holder == holder)
+                )
+
+
+def _take(name: str, holder: str, now: datetime, seconds: int) -> bool:
+    until = now + timedelta(seconds=seconds)
+    taken = db.session.execute(
+        update(JobLease)
+        .where(JobLease.name == name, JobLease.expires_at <= now)
+        .values(holder=holder, expires_at=until)
+    )
+    if taken.rowcount:  # type: ignore[attr-defined]
+        return True
+    if db.session.get(JobLease, name) is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(JobLease(name=name, holder=holder, expires_at=until))
+    except IntegrityError:  # another worker inserted it first
+        return False
+    return True
 
 
 def make_huey(config: Mapping[str, Any]) -> Huey:

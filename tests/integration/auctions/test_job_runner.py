@@ -20,14 +20,14 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from auctions import bidding
 from auctions.models import Auction, AuctionStatus
 from config import BASE_DIR
 from core.audit.models import AuditEntry
 from core.extensions import db
-from core.jobs import JobRunner, make_huey
+from core.jobs import JobLease, JobRunner, lease, make_huey
 from core.outbox import OutboxEvent
 from core.uow import unit_of_work
 from deals.models import Deal
@@ -199,3 +199,37 @@ def test_a_worker_killed_mid_run_loses_nothing(queued_app: Flask, queue: dict[st
             select(func.count()).where(Deal.source_type == "auction", Deal.source_id.in_(ids))
         )
         assert deals == len(ids[0::2])
+
+
+def test_a_sweep_runs_under_its_lock_and_skips_while_another_holds_it(
+    queued_app: Flask, queue: dict[str, str]
+) -> None:
+    app = queued_app
+    make_due_auctions(app, 1)
+    runner = app.extensions["jobs"]
+    with app.app_context():
+        assert pending_events() > 0
+        with lease("sweep:search.drain", 60) as held:  # another worker is sweeping
+            assert held
+            runner.sweeps["search.drain"].call_local()
+            assert pending_events() > 0, "the sweep stood aside"
+        runner.sweeps["search.drain"].call_local()
+        db.session.remove()
+    with app.app_context():
+        assert pending_events() == 0
+
+
+def test_a_dead_workers_lease_expires(committing_app: Flask) -> None:
+    with committing_app.app_context():
+        with lease("sweep:test", 60) as first:
+            with lease("sweep:test", 60) as second:
+                assert first and not second, "one holder at a time"
+        db.session.execute(
+            update(JobLease).values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        db.session.add(JobLease(name="sweep:dead", holder="gone", expires_at=datetime.now(UTC)))
+        db.session.commit()
+        with lease("sweep:dead", 60) as taken:
+            assert taken, "an expired lease is taken over"
+        db.session.execute(delete(JobLease))
+        db.session.commit()

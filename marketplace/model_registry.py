@@ -3,8 +3,10 @@
 from accounts import models as accounts_models  # noqa: F401
 from auctions import models as auctions_models  # noqa: F401
 from brokers import models as brokers_models  # noqa: F401
-from core import outbox  # noqa: F401
-from core.audit import models as audit_models  # noqa: F401
+from core import (
+    audit_models,  # noqa: F401
+    outbox,  # noqa: F401
+)
 from deals import models as deals_models  # noqa: F401
 from listings import models as listings_models  # noqa: F401
 from payments import models as payments_models  # noqa: F401

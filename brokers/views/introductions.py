@@ -14,7 +14,7 @@ from brokers import broker_access as shared
 from brokers import introductions
 from brokers.rules import IntroductionStatus
 from brokers.views.blueprint import bp
-from core.audit.services import history
+from core.audit import history
 from core.clock import now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors

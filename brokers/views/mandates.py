@@ -17,7 +17,7 @@ from brokers.models import Mandate
 from brokers.rules import CommissionKind, MandateStatus
 from brokers.schemas import MandateFormSchema, last_day
 from brokers.views.blueprint import bp, display_timezone, matches_url
-from core.audit.services import history
+from core.audit import history
 from core.clock import as_utc, now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors, parse_form

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from accounts import services as accounts
-from core.audit.services import history, verify_ownership_chain
+from core.audit import history, verify_ownership_chain
 from core.clock import now
 from core.domain import DomainError
 from core.uow import unit_of_work

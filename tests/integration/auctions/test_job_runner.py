@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from auctions import bidding
 from auctions.models import Auction, AuctionStatus
 from config import BASE_DIR
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.extensions import db
 from core.jobs import JobRunner, make_huey
 from core.outbox import OutboxEvent

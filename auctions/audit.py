@@ -6,7 +6,7 @@ from typing import Any
 
 from auctions import rules
 from auctions.models import Auction
-from core.audit import services as audit
+from core import audit
 from core.clock import as_utc
 
 

@@ -14,7 +14,7 @@ from auctions import rules
 from auctions.models import Auction, Bid, ProxyBid
 from auctions.queries import CONTEXT
 from auctions.settings import AuctionSettings
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.clock import as_utc
 from core.domain import N_, NotFound
 from payments.models import Deposit, DepositStatus

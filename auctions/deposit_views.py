@@ -1,7 +1,7 @@
 """Reviewers' pages of auction deposits: the queue of receipts, the decision, the receipt file.
 
-The routes belong to the `auctions` blueprint of `auctions.views` (endpoint names
-`auctions.deposit_queue`, ...), which imports this module to attach them.
+The routes belong to the `auctions` blueprint (`auctions.blueprint`; endpoint names
+`auctions.deposit_queue`, ...); `auctions.views` imports this module to attach them.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from werkzeug.wrappers import Response
 
 from accounts.services import get_organisation
 from auctions import queries
+from auctions.blueprint import bp, receipts_folder
 from auctions.schemas import RejectFormSchema
-from auctions.views import bp, receipts_folder
 from core.clock import now
 from core.domain import DomainError
 from core.files import send_document

@@ -21,11 +21,9 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -41,6 +39,7 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from auctions import bidding, closing, queries, services, term_rules
+from auctions.blueprint import bp, receipts_folder
 from auctions.queries import CLOSING
 from auctions.schemas import (
     AuctionFormSchema,
@@ -59,18 +58,11 @@ from listings import services as listings
 from payments import deposits
 from payments.models import DepositStatus
 
-bp = Blueprint("auctions", __name__)
-
 LIST_KINDS = ("running", "upcoming", "closed")
 
 
 def _settings() -> AuctionSettings:
     return settings_from_config(current_app.config)
-
-
-def receipts_folder() -> Path:
-    """Where the receipts of deposits are stored."""
-    return deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"])
 
 
 def _timezone() -> str:

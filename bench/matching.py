@@ -38,8 +38,7 @@ from sqlalchemy import insert
 from bench.corpus import IPC_BY_FIELD, REGIONS, CorpusGenerator, ZipfSampler
 from listings.need_rules import NeedStatus
 from listings.rules import FIELDS, ListingStatus, SaleState, TransferMode, price_band
-from search.backend import SearchDocument
-from search.needs import NeedDocument
+from search.backend import NeedDocument, SearchDocument
 
 BATCH = 2000
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)

@@ -12,6 +12,8 @@ from typing import Any
 from flask import current_app
 
 from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
+from brokers import accreditation, commissions, introductions, mandates, profiles
+from brokers import broker_access as shared
 from brokers.models import Broker
 from brokers.schemas import (
     ApplicationInSchema,
@@ -26,7 +28,6 @@ from brokers.schemas import (
     ReasonInSchema,
     StatementSchema,
 )
-from brokers.services import accreditation, commissions, introductions, mandates, profiles, shared
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.uow import unit_of_work

@@ -7,7 +7,7 @@ scored by `brokers.matching_rules` (pure), so the work per request is bounded
 by the number of candidates (CANDIDATES), not by the size of the market.
 
 Who may look: members of the need's or listing's organisation, and accredited
-brokers with a mandate in force on it (`brokers.services.shared.acts_for`).
+brokers with a mandate in force on it (`brokers.broker_access.acts_for`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy.orm import load_only
 
 from accounts.models import Organisation, User
 from accounts.services import acts_for_org, is_signed_in
+from brokers.broker_access import acts_for
 from brokers.matching_rules import (
     Interest,
     ListingProfile,
@@ -34,7 +35,6 @@ from brokers.matching_rules import (
     score_listing_for_need,
     score_need_for_listing,
 )
-from brokers.services.shared import acts_for
 from core.domain import N_, PermissionDenied
 from core.extensions import db
 from listings.models import Listing, TechNeed

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
+from brokers import accreditation, mandates
 from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
-from brokers.services import accreditation, mandates
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.money import Money

@@ -11,8 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from core import storage, uow
-from core.audit import services as audit
+from core import audit, storage, uow
 from core.domain import N_, NotFound, ValidationFailed
 from core.extensions import db
 

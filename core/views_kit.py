@@ -11,8 +11,8 @@ from flask import request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from core.audit.models import AuditEntry
-from core.audit.services import history
+from core.audit import history
+from core.audit_models import AuditEntry
 from core.db_types import StoredFileMixin
 from core.domain import DomainError
 from core.files import send_document

@@ -23,7 +23,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from accounts.services import require_reviewer
-from core.audit.services import history
+from core.audit import history
 from core.clock import as_utc, now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.forms import FieldErrors, domain_errors, parse_form, uploaded_file

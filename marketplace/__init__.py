@@ -162,7 +162,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from accounts.cli import accounts_cli
     from auctions.cli import auctions_cli
-    from core.audit.cli import audit_cli
+    from core.audit_cli import audit_cli
     from core.jobs_cli import jobs_cli
     from deals.cli import deals_cli
     from listings.cli import listings_cli

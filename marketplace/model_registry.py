@@ -3,8 +3,11 @@
 from accounts import models as accounts_models  # noqa: F401
 from auctions import models as auctions_models  # noqa: F401
 from brokers import models as brokers_models  # noqa: F401
-from core import jobs, outbox  # noqa: F401
-from core.audit import models as audit_models  # noqa: F401
+from core import (
+    audit_models,  # noqa: F401
+    jobs,  # noqa: F401
+    outbox,  # noqa: F401
+)
 from deals import models as deals_models  # noqa: F401
 from listings import models as listings_models  # noqa: F401
 from notifications import models as notifications_models  # noqa: F401

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from accounts.models import User
-from core.audit import services as audit
+from core import audit
 from core.extensions import db
 from core.jobs import enqueue_after_commit
 from notifications import rules

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from accounts.models import User
-from core.audit import services as audit
+from core import audit
 from core.clock import as_utc
 from core.domain import N_, DomainError, NotFound
 from core.extensions import db

@@ -29,8 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
 from accounts.services import get_organisation, require_reviewer
-from core import storage
-from core.audit import services as audit
+from core import audit, storage
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.rows import get_row

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.audit import services as audit
+from core import audit
 from payments import ledger, rules, stripe_channel
 from payments.models import Payment
 from payments.rules import EntryKind, PaymentChannel, PaymentStatus

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from accounts.models import User
 from accounts.services import require_reviewer
-from core.audit import services as audit
+from core import audit
 from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
 from core.rows import get_row

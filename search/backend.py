@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from search.needs import NeedIndex
+from datetime import date, datetime
+from typing import Protocol
 
 # Facets every backend counts; the values are the document's keyword fields.
 FACETS: tuple[str, ...] = ("field", "ipc_section", "transfer_mode", "trl", "region", "price_band")
@@ -35,6 +32,26 @@ class SearchDocument:
     region: str
     price_band: str
     asking_price_minor: int | None
+    published_at: datetime
+    organisation_id: int
+
+
+@dataclass(frozen=True)
+class NeedDocument:
+    """What the index knows of one open need."""
+
+    id: int
+    title: str
+    problem: str
+    ipc_classes: tuple[str, ...]
+    enterprise: str  # the posting enterprise's names: searchable
+    field: str
+    ipc_section: str | None
+    transfer_modes: tuple[str, ...]
+    region: str
+    budget_band: str
+    budget_max_minor: int | None
+    deadline: date | None
     published_at: datetime
     organisation_id: int
 
@@ -75,6 +92,34 @@ class SearchResult:
 
 class SearchUnavailable(Exception):
     """The backend cannot be reached or refused the request; callers fall back or retry."""
+
+
+class NeedIndex(Protocol):
+    """The needs of one backend: the same operations as listings, with need facets."""
+
+    def index(self, documents: Iterable[NeedDocument]) -> int:
+        """Add or replace documents; return how many were written."""
+        ...
+
+    def delete(self, ids: Iterable[int]) -> None:
+        """Remove documents; unknown ids are ignored."""
+        ...
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Every word required, need facets (OR within, AND across), a sorted page."""
+        ...
+
+    def related(self, text: str, limit: int = 50) -> list[tuple[int, float]]:
+        """(id, score) of the needs sharing most words with `text`, best first."""
+        ...
+
+    def clear(self) -> None:
+        """Remove every document (before a full reindex)."""
+        ...
+
+    def count(self) -> int:
+        """How many documents the index holds."""
+        ...
 
 
 class SearchBackend(Protocol):

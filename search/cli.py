@@ -10,8 +10,8 @@ from flask.cli import AppGroup
 from core.uow import unit_of_work
 from search.backend import SearchBackend, SearchUnavailable
 from search.circuit import last_failure
+from search.document_registry import KINDS
 from search.documents import DocumentKind
-from search.documents.registry import KINDS
 from search.indexer import drain_all, has_pending, searchable_count
 from search.rebuild import is_versioned, reindex
 

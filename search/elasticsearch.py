@@ -15,9 +15,9 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError
 
 from search.documents import ElasticsearchSpec
-from search.documents.listings import ELASTICSEARCH as LISTINGS_SPEC
-from search.documents.needs import ELASTICSEARCH as NEEDS_SPEC
 from search.es_index import ElasticsearchIndex, make_client, unavailable_on_failure
+from search.listing_documents import ELASTICSEARCH as LISTINGS_SPEC
+from search.need_documents import ELASTICSEARCH as NEEDS_SPEC
 from search.text.suggestions import suggestion_prefix
 from search.text.tokens import STOPWORDS, index_token, is_single_han, normalise, query_terms
 

@@ -18,10 +18,10 @@ import sqlite3
 from pathlib import Path
 
 from search.documents import EmbeddedSpec
-from search.documents.listings import EMBEDDED as LISTINGS_SPEC
-from search.documents.needs import EMBEDDED as NEEDS_SPEC
 from search.embedded_file import IndexFile
 from search.embedded_index import EmbeddedIndex
+from search.listing_documents import EMBEDDED as LISTINGS_SPEC
+from search.need_documents import EMBEDDED as NEEDS_SPEC
 from search.text.fts5 import fts5_term
 from search.text.suggestions import suggestion_prefix
 from search.text.tokens import is_single_han, query_terms

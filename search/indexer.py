@@ -43,7 +43,7 @@ from search.circuit import (
     retry_at,
 )
 from search.documents import DocumentIndex, DocumentKind
-from search.documents.listings import LISTINGS
+from search.listing_documents import LISTINGS
 
 TOPIC = LISTINGS.topic
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from core import outbox
 from core.jobs import EVERY_MINUTE, job
-from search.documents.registry import KINDS
+from search.document_registry import KINDS
 from search.indexer import drain_all
 
 DRAIN_JOB = "search.drain"

@@ -15,8 +15,8 @@ from core.outbox import OutboxEvent
 from search.backend import SearchBackend
 from search.circuit import record_success
 from search.documents import DocumentIndex, DocumentKind
-from search.documents.listings import LISTINGS
 from search.indexer import apply_changes, pending_clause, row_ids
+from search.listing_documents import LISTINGS
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from listings.models import Listing, TechNeed
 from search.backend import SearchBackend, SearchHit, SearchQuery, SearchResult
 from search.circuit import is_unavailable, record_failure, record_success, retry_at
 from search.documents import DocumentKind
-from search.documents.listings import LISTINGS
-from search.documents.needs import NEEDS
+from search.listing_documents import LISTINGS
+from search.need_documents import NEEDS
 
 log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100

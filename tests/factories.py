@@ -194,8 +194,9 @@ def broker(
     """A user of a verified broker agency who applied as a broker (accredited unless told)."""
     from datetime import timedelta
 
+    from brokers import accreditation
+    from brokers import broker_access as shared
     from brokers.rules import BrokerLevel
-    from brokers.services import accreditation, shared
     from core.uow import unit_of_work
 
     reviewer = reviewer or platform_reviewer(now)

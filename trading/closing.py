@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from auctions import services as auctions
-from core import jobs
-from core.audit import services as audit
+from core import audit, jobs
 from core.clock import as_utc
 from core.domain import N_
 from core.extensions import db

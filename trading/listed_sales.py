@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from accounts.models import User
-from core.audit import services as audit
+from core import audit
 from core.clock import as_utc
 from core.domain import N_, PermissionDenied
 from core.extensions import db

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from accounts.models import Organisation, User
-from core.audit import services as audit
+from core import audit
 from core.domain import N_, NotFound, ValidationFailed
 from core.extensions import db
 from core.rows import get_row

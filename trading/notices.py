@@ -17,8 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
 from accounts.services import get_organisation, require_reviewer
-from core import jobs
-from core.audit import services as audit
+from core import audit, jobs
 from core.clock import as_utc
 from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db

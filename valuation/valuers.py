@@ -1,6 +1,6 @@
 """Who is a valuer: platform reviewers and accredited brokers, and what a report's signature says.
 
-A valuer (a platform reviewer, or a broker for whom `brokers.services.shared.is_accredited`
+A valuer (a platform reviewer, or a broker for whom `brokers.broker_access.is_accredited`
 is true) takes requests for formal reports and issues them (`valuation.requests`).
 """
 
@@ -10,7 +10,7 @@ from datetime import datetime
 
 from accounts.models import User
 from accounts.services import is_signed_in
-from brokers.services.shared import broker_of, is_accredited
+from brokers.broker_access import broker_of, is_accredited
 from core.domain import N_, PermissionDenied
 
 # Broker levels as they are written on a certificate.

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from brokers import accreditation
+from brokers import broker_access as shared
+from brokers.accreditation import Application
 from brokers.rules import BrokerLevel
 from brokers.schemas import ApplicationFormSchema
-from brokers.services import accreditation, shared
-from brokers.services.accreditation import Application
 from brokers.views.blueprint import LANGUAGE, bp, expiry_warning_days, upload_folder
 from core.clock import now
 from core.domain import DomainError

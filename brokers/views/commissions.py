@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from brokers import broker_access as shared
+from brokers import commissions, ratings
+from brokers.commissions import commissions_on_deal
 from brokers.rules import above_statutory_cap, share_bps
 from brokers.schemas import RatingFormSchema
-from brokers.services import commissions, ratings, shared
-from brokers.services.commissions import commissions_on_deal
 from brokers.views.blueprint import bp
 from core.clock import now
 from core.forms import attempt, parse_form

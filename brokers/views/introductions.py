@@ -10,10 +10,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from accounts.services import get_organisation
+from brokers import broker_access as shared
+from brokers import introductions
 from brokers.rules import IntroductionStatus
-from brokers.services import introductions, shared
 from brokers.views.blueprint import bp
-from core.audit.services import history
+from core.audit import history
 from core.clock import now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors

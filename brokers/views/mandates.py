@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from brokers import broker_access as shared
+from brokers import introductions, mandates, profiles
+from brokers.mandates import MandateInput
 from brokers.models import Mandate
 from brokers.rules import CommissionKind, MandateStatus
 from brokers.schemas import MandateFormSchema, last_day
-from brokers.services import introductions, mandates, profiles, shared
-from brokers.services.mandates import MandateInput
 from brokers.views.blueprint import bp, display_timezone, matches_url
-from core.audit.services import history
+from core.audit import history
 from core.clock import as_utc, now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors, parse_form

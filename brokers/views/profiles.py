@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from brokers.services import profiles, ratings, shared
+from brokers import broker_access as shared
+from brokers import profiles, ratings
 from brokers.views.blueprint import bp
 from core.clock import now
 from listings.rules import FIELDS

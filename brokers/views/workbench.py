@@ -7,11 +7,12 @@ from typing import Any
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from brokers import accreditation, commissions, introductions
+from brokers import broker_access as shared
+from brokers.mandates import mandates_of_broker, mandates_of_org
 from brokers.models import Mandate
 from brokers.rules import AccreditationStatus, days_to_expiry, expiry_warning
 from brokers.schemas import last_day
-from brokers.services import accreditation, commissions, introductions, shared
-from brokers.services.mandates import mandates_of_broker, mandates_of_org
 from brokers.views.blueprint import bp, display_timezone, expiry_warning_days, matches_url
 from core.clock import now
 from core.i18n import current_locale

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from accounts import services as accounts
 from accounts.models import OrganisationKind, User
 from accounts.rules import make_credit_code
+from brokers import accreditation, introductions, mandates, ratings
 from brokers.models import Broker
 from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
-from brokers.services import accreditation, introductions, mandates, ratings
 from core.extensions import db
 from deals import services as deals
 from deals.models import DealStatus

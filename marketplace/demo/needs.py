@@ -165,8 +165,8 @@ def load(*, buyers: list[User], now: datetime) -> dict[str, int]:
     needs.withdraw_need(
         buyers[(len(posted) - 2) % len(buyers)], withdrawn.id, now=now - timedelta(days=1)
     )
-    from search.documents.needs import NEEDS as NEED_DOCUMENTS
     from search.indexer import drain_all
+    from search.need_documents import NEEDS as NEED_DOCUMENTS
 
     drain_all(kind=NEED_DOCUMENTS)  # searchable at once, not on the first search
     return {"needs": len(posted), "needs_open": len(posted) - 2}

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from accounts.models import Organisation, User, VerificationStatus
 from accounts.services import require_reviewer
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.extensions import db
 
 

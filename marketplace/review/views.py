@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from accounts import services as accounts
-from core.audit.services import history, verify_ownership_chain
+from core.audit import history, verify_ownership_chain
 from core.clock import now
 from core.domain import DomainError
 from core.uow import unit_of_work
@@ -120,7 +120,7 @@ def audit() -> str:
 @bp.route("/brokers")
 def brokers() -> str:
     """Broker applications waiting for accreditation, oldest first."""
-    from brokers.services import accreditation as broker_services
+    from brokers import accreditation as broker_services
 
     return render_template(
         "review/brokers.html", applications=broker_services.broker_queue(current_user)
@@ -130,7 +130,7 @@ def brokers() -> str:
 @bp.route("/brokers/<int:broker_id>")
 def broker(broker_id: int) -> str:
     """An application with its documents side by side, and the decision buttons."""
-    from brokers.services import shared as broker_services
+    from brokers import broker_access as broker_services
 
     accounts.require_reviewer(current_user)
     item = broker_services.get_broker(broker_id)
@@ -141,7 +141,7 @@ def broker(broker_id: int) -> str:
 @bp.post("/brokers/<int:broker_id>/<any(accredit, refuse):decision>")
 def decide_broker(broker_id: int, decision: str) -> Response:
     """Accredit a broker, or refuse with a reason the applicant reads."""
-    from brokers.services import accreditation as broker_services
+    from brokers import accreditation as broker_services
 
     reason = request.form.get("reason", "")
     try:

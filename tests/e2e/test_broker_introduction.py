@@ -21,8 +21,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from accounts.services import create_platform_user
+from brokers import broker_access as shared
 from brokers.models import DealCommission
-from brokers.services import shared
 from core.extensions import db
 from core.uow import unit_of_work
 from deals.models import Deal

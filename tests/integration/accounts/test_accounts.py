@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from accounts import services as accounts
 from accounts.models import MemberRole, User, VerificationStatus
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
 from tests import factories

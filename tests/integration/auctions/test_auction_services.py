@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from accounts.models import OrganisationKind
 from auctions import bidding, closing, jobs, queries, services
 from auctions.models import Auction, AuctionStatus, Bid, ProxyBid
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.clock import as_utc
 from core.domain import DomainError, PermissionDenied
 from core.extensions import db

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from accounts.models import User
 from auctions import bidding, closing, jobs, queries
 from auctions.models import Auction, AuctionStatus, Bid
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.domain import DomainError
 from core.extensions import db
 from core.uow import unit_of_work

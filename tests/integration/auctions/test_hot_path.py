@@ -16,7 +16,7 @@ from sqlalchemy import event, func, select
 from accounts.models import ApiToken, User
 from auctions import bidding, rules
 from auctions.models import Auction, Bid
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.clock import as_utc
 from core.extensions import db
 from core.uow import unit_of_work

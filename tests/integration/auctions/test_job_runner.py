@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, select, update
 from auctions import bidding
 from auctions.models import Auction, AuctionStatus
 from config import BASE_DIR
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.extensions import db
 from core.jobs import JobLease, JobRunner, lease, make_huey
 from core.outbox import OutboxEvent

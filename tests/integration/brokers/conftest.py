@@ -12,9 +12,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from accounts.models import User
+from brokers import broker_access as shared
+from brokers import mandates
 from brokers.models import Broker, Mandate
 from brokers.rules import CommissionKind, MandateSide, Payer
-from brokers.services import mandates, shared
 from core.uow import unit_of_work
 from listings.models import Listing, TechNeed
 from listings.rules import ListingStatus

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from accounts.models import OrganisationKind
+from brokers import accreditation, mandates, profiles
+from brokers import broker_access as shared
 from brokers.rules import AccreditationStatus, BrokerLevel, MandateSide, MandateStatus
-from brokers.services import accreditation, mandates, profiles, shared
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from tests import factories

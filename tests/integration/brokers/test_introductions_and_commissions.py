@@ -7,10 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from brokers import settlement
+from brokers import commissions, introductions, profiles, ratings, settlement
 from brokers.models import DealCommission
 from brokers.rules import CommissionKind, IntroductionKind, IntroductionStatus, MandateSide, Payer
-from brokers.services import commissions, introductions, profiles, ratings
 from core.clock import as_utc
 from core.domain import DomainError, NotFound, PermissionDenied
 from core.extensions import db

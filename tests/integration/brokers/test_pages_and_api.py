@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from brokers import broker_access as shared
+from brokers import introductions, mandates, ratings
 from brokers.rules import AccreditationStatus, IntroductionStatus, MandateStatus
-from brokers.services import introductions, mandates, ratings, shared
 from core.uow import unit_of_work
 from tests import factories
 from tests.integration.brokers.conftest import mandate_input

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core.audit.services import history
+from core.audit import history
 from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.uow import unit_of_work

@@ -7,8 +7,8 @@ import io
 import pytest
 from sqlalchemy import select
 
-from core.audit.models import AuditEntry
-from core.audit.services import verify_ownership_chain
+from core.audit import verify_ownership_chain
+from core.audit_models import AuditEntry
 from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.outbox import OutboxEvent

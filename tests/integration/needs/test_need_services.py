@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.domain import NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.outbox import OutboxEvent

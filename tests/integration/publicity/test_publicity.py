@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
 from deals.models import Deal, SaleMethod

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from accounts.models import User
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.domain import DomainError
 from core.extensions import db
 from core.uow import unit_of_work

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from accounts.models import OrganisationKind
 from auctions.models import Auction
-from core.audit.models import AuditEntry
+from core.audit_models import AuditEntry
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.workdays import WorkCalendar

@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from listings.rules import price_band
-from search.backend import SearchBackend, SearchQuery
-from search.needs import NEED_FACETS, NeedDocument
+from search.backend import NeedDocument, SearchBackend, SearchQuery
+from search.needs import NEED_FACETS
 from tests.integration.search.test_contract import doc as listing_doc
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)

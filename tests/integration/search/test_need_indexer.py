@@ -11,9 +11,9 @@ from core.extensions import db
 from core.outbox import OutboxEvent
 from listings import needs
 from search.backend import SearchQuery
-from search.documents.needs import NEEDS
 from search.embedded import EmbeddedSearchBackend
 from search.indexer import drain, searchable_count
+from search.need_documents import NEEDS
 from search.rebuild import reindex
 from tests import factories
 

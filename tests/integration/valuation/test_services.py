@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.audit.services import history
+from core.audit import history
 from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from tests import factories

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from search.backend import FACETS, SearchQuery
-from search.documents.listings import ELASTICSEARCH as LISTINGS
-from search.documents.listings import FIELD_WEIGHTS, MAPPINGS, to_source
 from search.es_query import fuzzy_applies, search_bodies, text_query
+from search.listing_documents import ELASTICSEARCH as LISTINGS
+from search.listing_documents import FIELD_WEIGHTS, MAPPINGS, to_source
 from search.text.tokens import query_terms
 from tests.integration.search.test_contract import doc
 

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from brokers.broker_access import today_in_market
 from brokers.models import Broker, DealCommission, Rating
 from brokers.rules import AccreditationStatus, BrokerLevel
-from brokers.services.shared import today_in_market
 from core.domain import N_, NotFound
 from core.extensions import db
 from deals.models import Deal, DealStatus

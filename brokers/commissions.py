@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from accounts.models import User
+from brokers.broker_access import own_broker
 from brokers.models import DealCommission
-from brokers.services.shared import own_broker
 from core.domain import N_
 from core.extensions import db
 from deals.models import Deal, DealStatus

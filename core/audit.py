@@ -10,8 +10,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import select
 
-from core.audit.models import AuditEntry
-from core.audit.rules import GENESIS_HASH, ChainBreak, ChainLink, link_hash, verify_chain
+from core.audit_models import AuditEntry
+from core.audit_rules import GENESIS_HASH, ChainBreak, ChainLink, link_hash, verify_chain
 from core.extensions import db
 
 

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from accounts.models import Organisation, User
 from accounts.services import acts_for_org, can_review, is_signed_in
 from brokers import rules
+from brokers.broker_access import broker_accredited, get_broker, signed_in
 from brokers.models import Broker, Mandate
 from brokers.rules import BrokerRuleBroken, CommissionKind, MandateSide, MandateStatus, Payer
-from brokers.services.shared import broker_accredited, get_broker, signed_in
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found

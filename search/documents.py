@@ -4,7 +4,7 @@ A kind says where its rows come from (the model, which of them are
 searchable, how to load them), how a row becomes a document, which outbox
 topic announces its changes and how to reach its index on a backend. The one
 indexer (search.indexer) and the CLI work on any kind; listings and needs
-register theirs in `search.documents.listings` and `search.documents.needs`.
+register theirs in `search.listing_documents` and `search.need_documents`.
 How a kind is stored and ranked on each backend is part of its definition
 (ElasticsearchSpec, EmbeddedSpec): the engines themselves know no kind.
 """

@@ -13,9 +13,9 @@ from sqlalchemy import or_, select
 
 from accounts.models import User
 from accounts.services import can_review, get_organisation, is_signed_in
+from brokers.broker_access import mandates_in_force, require_accredited, signed_in
 from brokers.models import Broker, Introduction, Mandate
 from brokers.rules import BrokerRuleBroken, IntroductionKind, IntroductionStatus, MandateSide
-from brokers.services.shared import mandates_in_force, require_accredited, signed_in
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found

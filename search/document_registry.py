@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.documents import DocumentKind
-from search.documents.listings import LISTINGS
-from search.documents.needs import NEEDS
+from search.listing_documents import LISTINGS
+from search.need_documents import NEEDS
 
 KINDS: tuple[DocumentKind, ...] = (LISTINGS, NEEDS)

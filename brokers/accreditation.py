@@ -18,9 +18,9 @@ from sqlalchemy import select
 from accounts.models import User
 from accounts.services import is_signed_in, require_reviewer, rows_for_reviewer
 from brokers import rules
+from brokers.broker_access import broker_of, own_broker, signed_in, today_in_market
 from brokers.models import Broker, BrokerDocument
 from brokers.rules import AccreditationStatus, BrokerLevel, BrokerRuleBroken
-from brokers.services.shared import broker_of, own_broker, signed_in, today_in_market
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import (

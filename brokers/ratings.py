@@ -9,10 +9,10 @@ from sqlalchemy import select
 from accounts.models import User
 from accounts.services import is_signed_in
 from brokers import rules
+from brokers.broker_access import signed_in
+from brokers.commissions import commissions_on_deal
 from brokers.models import DealCommission, Rating
 from brokers.rules import BrokerRuleBroken
-from brokers.services.commissions import commissions_on_deal
-from brokers.services.shared import signed_in
 from core.domain import N_, NotFound
 from core.extensions import db
 from core.service_kit import audit_action, flush_new

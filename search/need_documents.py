@@ -10,6 +10,7 @@ from core.clock import as_utc
 from listings.models import TechNeed
 from listings.need_rules import NeedStatus
 from listings.rules import ipc_section, price_band
+from search.backend import NeedDocument
 from search.documents import (
     ANALYSED,
     COMMON_SORTS,
@@ -21,7 +22,7 @@ from search.documents import (
     FacetTable,
     strict_mappings,
 )
-from search.needs import NEED_FACETS, NEED_SORTS, RELATED_MAX_DOC_SHARE, NeedDocument
+from search.needs import NEED_FACETS, NEED_SORTS, RELATED_MAX_DOC_SHARE
 from search.text.clauses import Clause, clause_words
 from search.text.highlighting import highlight
 from search.text.tokens import analyse

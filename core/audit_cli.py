@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from core.audit.services import verify_ownership_chain
+from core.audit import verify_ownership_chain
 
 audit_cli = AppGroup("audit", help="Audit trail commands.")
 

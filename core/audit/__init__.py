@@ -1,1 +1,0 @@
-"""The audit trail: who changed what, when, from which state to which."""

@@ -9,11 +9,14 @@ from datetime import datetime
 
 from accounts.models import User
 from accounts.services import require_reviewer
+from core import outbox
 from core.domain import N_, DomainError, ValidationFailed
 from listings.models import Listing
 from listings.rules import ListingAction, SaleState, next_status
 from listings.services import get_listing, record_change, require_owner, snapshot
 from notifications.services import notify_org
+
+PUBLISHED_TOPIC = "listing.published"  # consumed by search's saved-search alerts
 
 
 def submit(actor: User, listing_id: int, *, now: datetime) -> Listing:
@@ -82,7 +85,9 @@ def publish(actor: User, listing_id: int, *, now: datetime) -> Listing:
     """The owner publishes a confirmed listing: it becomes public and searchable."""
     listing = get_listing(listing_id)
     require_owner(actor, listing)
-    return _transition(actor, listing, ListingAction.PUBLISH, now=now)
+    listing = _transition(actor, listing, ListingAction.PUBLISH, now=now)
+    outbox.emit(PUBLISHED_TOPIC, listing.id, now=now)  # saved searches are matched once
+    return listing
 
 
 def withdraw(actor: User, listing_id: int, *, now: datetime, reason: str = "") -> Listing:

@@ -92,6 +92,11 @@ EVENTS: dict[str, EventType] = {
             N_("Price agreed"),
             N_("The price of “%(title)s” is agreed at %(price)s; the public notice runs now."),
         ),
+        EventType(
+            "search.alert",
+            N_("A new result matches my saved search"),
+            N_("New on the market for your search “%(name)s”: “%(title)s”."),
+        ),
     )
 }
 

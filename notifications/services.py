@@ -33,8 +33,12 @@ def notify(
     params: Mapping[str, Any],
     link: str | None,
     now: datetime,
+    email: EmailMode | None = None,
 ) -> list[Notification]:
-    """Tell each user about `event`, per their preferences (flushes; mail after the commit)."""
+    """Tell each user about `event`, per their preferences (flushes; mail after the commit).
+
+    `email` overrides the users' email choice (a saved search carries its own).
+    """
     kind = rules.event_type(event)
     ids = sorted(set(user_ids))
     if not ids:
@@ -42,8 +46,9 @@ def notify(
     chosen = _preferences_of(ids, event)
     created = []
     for user_id in ids:
-        in_app, email = chosen.get(user_id, (True, kind.email))
-        if not in_app and email == EmailMode.OFF:
+        in_app, mode = chosen.get(user_id, (True, kind.email))
+        mode = email or mode
+        if not in_app and mode == EmailMode.OFF:
             continue
         created.append(
             Notification(
@@ -53,7 +58,7 @@ def notify(
                 link=link,
                 created_at=now,
                 read_at=None if in_app else now,
-                email_state=rules.email_state(email),
+                email_state=rules.email_state(mode),
                 email_attempts=0,
             )
         )

@@ -1,4 +1,4 @@
-"""Search's job: drain the outbox of every document kind into the index.
+"""Search's jobs: drain the outbox into the index, and match new listings to saved searches.
 
 Queued after each commit that emits an index event (`core.outbox.consumed_by`),
 and swept every minute for events a failed or unreachable run left pending.
@@ -7,7 +7,12 @@ and swept every minute for events a failed or unreachable run left pending.
 from __future__ import annotations
 
 from core import outbox
+from core.clock import now
+from core.extensions import db
 from core.jobs import EVERY_MINUTE, job
+from core.uow import unit_of_work
+from listings.review import PUBLISHED_TOPIC
+from search.alerts import alert_for_listing
 from search.document_registry import KINDS
 from search.indexer import drain_all
 
@@ -23,3 +28,25 @@ def drain() -> None:
 
 for _kind in KINDS:
     outbox.consumed_by(_kind.topic, DRAIN_JOB)
+
+
+ALERTS_JOB = "search.alerts"
+
+
+@job(ALERTS_JOB, every=EVERY_MINUTE)
+def alerts() -> int:
+    """Match each newly published listing against the saved searches, once; how many listings."""
+    done = 0
+    while True:
+        with unit_of_work(writer=True):
+            events = outbox.pending(PUBLISHED_TOPIC, limit=50)
+            for event in events:
+                alert_for_listing(int(event.key), now=now())
+                event.processed_at = now()
+            db.session.flush()
+        if not events:
+            return done
+        done += len(events)
+
+
+outbox.consumed_by(PUBLISHED_TOPIC, ALERTS_JOB)

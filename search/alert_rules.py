@@ -1,0 +1,58 @@
+"""When a published listing matches a saved search: pure rules, no database.
+
+A saved search matches a listing when every facet it filters on has one of its
+values in the listing (OR within a facet, AND across, as on the search page) and
+every word of its text, analysed as the index analyses it, is among the listing's
+words. A search is filed under one key: its longest word (long words are rare),
+else one of its facet values, else "*" (everything new).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+EVERYTHING = "*"
+
+
+@dataclass(frozen=True)
+class ListingTerms:
+    """What a listing offers to saved searches: its words and its facet values."""
+
+    words: frozenset[str]
+    facets: Mapping[str, frozenset[str]]
+
+    def keys(self) -> set[str]:
+        """Every key a search matching this listing may be filed under."""
+        found = {f"w:{word}" for word in self.words}
+        found.update(
+            f"f:{facet}={value}" for facet, values in self.facets.items() for value in values
+        )
+        found.add(EVERYTHING)
+        return found
+
+
+def words_of(analysed: str) -> frozenset[str]:
+    return frozenset(analysed.split())
+
+
+def key_of(words: Iterable[str], filters: Mapping[str, Sequence[str]]) -> str:
+    """The one key a saved search is filed under (see the module doc)."""
+    chosen = sorted(words, key=lambda w: (-len(w), w))
+    if chosen:
+        return f"w:{chosen[0]}"
+    for facet in sorted(filters):
+        values = sorted(filters[facet])
+        if len(values) == 1:  # one required value: every match carries it
+            return f"f:{facet}={values[0]}"
+    return EVERYTHING
+
+
+def matches(
+    words: Iterable[str], filters: Mapping[str, Sequence[str]], listing: ListingTerms
+) -> bool:
+    """Whether a saved search (its analysed words and its filters) matches the listing."""
+    for facet, values in filters.items():
+        if not set(values) & listing.facets.get(facet, frozenset()):
+            return False
+    return all(word in listing.words for word in words)

@@ -1,0 +1,203 @@
+"""Saved searches and their alerts: each newly published listing is matched once.
+
+A user saves a search (words and facets) from the search page with how often to
+hear of new results: at once, in the daily digest, or in the inbox only. When a
+listing is published, the alerts job (`search.jobs`) looks up the saved searches
+filed under the keys the listing carries (`alert_rules`) and checks only those,
+so the cost grows with the candidates, not with the number of saved searches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+
+from accounts.models import User
+from core import audit
+from core.domain import N_, NotFound, ValidationFailed
+from core.extensions import db
+from listings.models import Listing
+from listings.rules import ListingStatus
+from notifications.rules import EmailMode
+from notifications.services import notify
+from search.alert_rules import ListingTerms, key_of, matches, words_of
+from search.backend import FACETS
+from search.listing_documents import document_for
+from search.models import SavedSearch, SavedSearchKey
+from search.services import make_query
+from search.text.tokens import analyse
+
+FREQUENCIES: Mapping[str, EmailMode] = {
+    "instant": EmailMode.INSTANT,
+    "daily": EmailMode.DAILY,
+    "off": EmailMode.OFF,  # the inbox only
+}
+MAX_SAVED_PER_USER = 50
+NAME_CHARS = 120
+
+
+def save_search(
+    user: User,
+    *,
+    name: str,
+    text: str,
+    filters: Mapping[str, Sequence[str]],
+    frequency: str,
+    now: datetime,
+) -> SavedSearch:
+    """Save a search for alerts (flushes; audited)."""
+    if frequency not in FREQUENCIES:
+        raise ValidationFailed(N_("Choose how often to be told."), field="frequency")
+    query = make_query(text=text, filters=dict(filters))
+    count = db.session.scalar(select(func.count()).where(SavedSearch.user_id == user.id))
+    if (count or 0) >= MAX_SAVED_PER_USER:
+        raise ValidationFailed(
+            N_("You have %(count)s saved searches, the most there may be: delete one first."),
+            field="name",
+            count=MAX_SAVED_PER_USER,
+        )
+    label = " ".join(name.split())[:NAME_CHARS] or query.text or "—"
+    saved = SavedSearch(
+        user_id=user.id,
+        name=label,
+        text=query.text,
+        filters={facet: list(values) for facet, values in query.filters.items()},
+        frequency=frequency,
+        created_at=now,
+    )
+    db.session.add(saved)
+    db.session.flush()
+    key = key_of(words_of(analyse(saved.text)), saved.filters)
+    db.session.add(SavedSearchKey(saved_search_id=saved.id, key=key[:80]))
+    audit.record(
+        actor_id=user.id,
+        action="saved_search.create",
+        object_type="saved_search",
+        object_id=saved.id,
+        now=now,
+        before=None,
+        after={
+            "name": saved.name,
+            "text": saved.text,
+            "filters": saved.filters,
+            "frequency": frequency,
+        },
+    )
+    db.session.flush()
+    return saved
+
+
+def _own(user: User, saved_search_id: int) -> SavedSearch:
+    saved = db.session.get(SavedSearch, saved_search_id)
+    if saved is None or saved.user_id != user.id:
+        raise NotFound(N_("No such saved search."))
+    return saved
+
+
+def set_frequency(
+    user: User, saved_search_id: int, frequency: str, *, now: datetime
+) -> SavedSearch:
+    if frequency not in FREQUENCIES:
+        raise ValidationFailed(N_("Choose how often to be told."), field="frequency")
+    saved = _own(user, saved_search_id)
+    before = {"frequency": saved.frequency}
+    saved.frequency = frequency
+    audit.record(
+        actor_id=user.id,
+        action="saved_search.frequency",
+        object_type="saved_search",
+        object_id=saved.id,
+        now=now,
+        before=before,
+        after={"frequency": frequency},
+    )
+    db.session.flush()
+    return saved
+
+
+def delete_search(user: User, saved_search_id: int, *, now: datetime) -> None:
+    saved = _own(user, saved_search_id)
+    db.session.execute(delete(SavedSearchKey).where(SavedSearchKey.saved_search_id == saved.id))
+    audit.record(
+        actor_id=user.id,
+        action="saved_search.delete",
+        object_type="saved_search",
+        object_id=saved.id,
+        now=now,
+        before={"name": saved.name},
+        after=None,
+    )
+    db.session.delete(saved)
+    db.session.flush()
+
+
+def saved_searches_of(user: User) -> list[SavedSearch]:
+    return list(
+        db.session.scalars(
+            select(SavedSearch)
+            .where(SavedSearch.user_id == user.id)
+            .order_by(SavedSearch.id.desc())
+        )
+    )
+
+
+def listing_terms(listing: Listing) -> ListingTerms:
+    """A listing's words (analysed as the index analyses them) and facet values."""
+    doc = document_for(listing)
+    text = " ".join((doc.title_zh, doc.title_en, doc.summary_zh, doc.summary_en, doc.body))
+    facets = {
+        "field": {doc.field},
+        "ipc_section": {doc.ipc_section} if doc.ipc_section else set(),
+        "transfer_mode": set(doc.transfer_modes),
+        "trl": {str(doc.trl)},
+        "region": {doc.region},
+        "price_band": {doc.price_band},
+    }
+    return ListingTerms(
+        words=words_of(analyse(text)),
+        facets={facet: frozenset(facets.get(facet, set())) for facet in FACETS},
+    )
+
+
+def matching_searches(terms: ListingTerms) -> list[SavedSearch]:
+    """The saved searches the listing matches: candidates by key, then each checked."""
+    candidates = db.session.scalars(
+        select(SavedSearch)
+        .join(SavedSearchKey, SavedSearchKey.saved_search_id == SavedSearch.id)
+        .where(SavedSearchKey.key.in_(sorted(terms.keys())))
+    )
+    return [
+        saved
+        for saved in candidates
+        if matches(words_of(analyse(saved.text)), saved.filters, terms)
+    ]
+
+
+def alert_for_listing(listing_id: int, *, now: datetime) -> int:
+    """Tell the owners of the saved searches a newly published listing matches; how many told.
+
+    A user with several matching searches hears once, named after the first.
+    """
+    listing = db.session.get(Listing, listing_id)
+    if listing is None or listing.status != ListingStatus.PUBLISHED:
+        return 0
+    told: set[int] = set()
+    for saved in matching_searches(listing_terms(listing)):
+        if saved.user_id in told:
+            continue
+        told.add(saved.user_id)
+        notify(
+            [saved.user_id],
+            "search.alert",
+            params={
+                "name": saved.name,
+                "title": listing.title("zh_CN"),
+                "title_en": listing.title("en"),
+            },
+            link=f"/listings/{listing.id}",
+            now=now,
+            email=FREQUENCIES[saved.frequency],
+        )
+    return len(told)

@@ -197,14 +197,11 @@ def pay_by_bank(deal_id: int) -> Any:
 @login_required
 def release_payouts(deal_id: int) -> WerkzeugResponse:
     """A reviewer pays the seller and the brokers what the ledger owes them."""
-    try:
-        with unit_of_work():
-            made = payout_services.release_payouts(current_user, deal_id, now=now())
-    except NotFound:
-        raise
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
+    made = attempt(
+        lambda: payout_services.release_payouts(current_user, deal_id, now=now()),
+        raise_not_found=True,
+    )
+    if made is not None:
         flash(_("%(count)d payout(s) released.", count=len(made)), "success")
     return redirect(url_for("payments.deal", deal_id=deal_id))
 

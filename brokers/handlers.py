@@ -11,7 +11,7 @@ from deals.models import Deal
 from listings.models import TechNeed
 from listings.signals import need_page
 from payments import signals as payment_signals
-from payments.rules import Commission, CommissionPayer
+from payments.rules import Commission
 
 
 def on_deal_created(deal: Deal, *, now: datetime, actor_id: int | None = None, **_: Any) -> None:
@@ -28,7 +28,7 @@ def on_deal_commissions(deal: Deal, **_: Any) -> list[Commission]:
     return [
         Commission(
             broker_org_id=item.broker_org_id,
-            payer=CommissionPayer(item.payer.value),
+            payer=item.payer,
             amount_minor=item.amount_minor,
         )
         for item in settlement.commissions_due(deal)

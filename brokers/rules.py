@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
+from payments.rules import CommissionPayer
 
 BPS = 10_000  # basis points in 100 %
 # Auction Law (拍卖法) Art. 56: an auctioneer's fee is at most 5 % from each side unless the
@@ -60,11 +61,8 @@ class MandateStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Payer(enum.StrEnum):
-    """Who pays a broker's commission, as the mandate says."""
-
-    SELLER = "seller"
-    BUYER = "buyer"
+# Who pays a broker's commission, as the mandate says: the enum of the ledger that posts it.
+Payer = CommissionPayer
 
 
 class CommissionKind(enum.StrEnum):

@@ -10,7 +10,7 @@ from flask import flash, request
 from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError
 
-from core.domain import N_, DomainError, ValidationFailed
+from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.uow import unit_of_work
 
 FieldErrors = dict[str, list[str]]
@@ -46,18 +46,25 @@ def domain_errors(error: DomainError) -> FieldErrors:
 
 
 def attempt(
-    use_case: Callable[[], T], *, success: str | None = None, category: str = "success"
+    use_case: Callable[[], T],
+    *,
+    success: str | None = None,
+    category: str = "success",
+    raise_not_found: bool = False,
 ) -> T | None:
     """Run a use case in its own unit of work, for a view that redirects afterwards.
 
     A refusal (DomainError) rolls back and is flashed as an error, and None is
     returned; otherwise the success message, if any, is flashed and the use case's
-    result returned.
+    result returned. With `raise_not_found`, NotFound is raised (a 404) instead of
+    flashed: strangers learn nothing, not even through a flashed message.
     """
     try:
         with unit_of_work():
             result = use_case()
     except DomainError as error:
+        if raise_not_found and isinstance(error, NotFound):
+            raise
         flash(error.text(gettext), "danger")
         return None
     if success is not None:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 JobFunction = Callable[..., object]
 Schedule = Callable[[Any], bool]
+T = TypeVar("T")
 
 EVERY_MINUTE: Schedule = crontab(minute="*")
 SWEEP_LOCK_SECONDS = 300  # a sweep lock outlives no dead worker by more than this
@@ -205,6 +206,17 @@ def request(name: str) -> None:
         runner().enqueue(name)
     except Exception:
         log.exception("job %s could not be queued; its sweep will pick the work up", name)
+
+
+def request_if_due(rows: list[T], is_due: Callable[[T], bool], name: str) -> list[T]:
+    """Reading rows never closes them: if some are due, job `name` is asked to close them now
+    (its sweep would anyway) and those are read again (closed once it ran)."""
+    due = [row for row in rows if is_due(row)]
+    if due:
+        request(name)
+        for row in due:
+            db.session.refresh(row)
+    return rows
 
 
 def enqueue_after_commit(name: str) -> None:

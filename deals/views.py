@@ -26,7 +26,7 @@ from accounts.services import require_reviewer
 from core.audit import history
 from core.clock import as_utc, now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
-from core.forms import FieldErrors, domain_errors, parse_form, uploaded_file
+from core.forms import FieldErrors, attempt, domain_errors, parse_form, uploaded_file
 from core.money import Money
 from core.uow import unit_of_work
 from core.views_kit import enum_arg, send_stored
@@ -187,24 +187,20 @@ def cancel(deal_id: int) -> Any:
 @login_required
 def upload_document(deal_id: int) -> WerkzeugResponse:
     """Attach the contract or another document."""
-    try:
+
+    def attach() -> None:
         upload = uploaded_file("file")
-        with unit_of_work():
-            documents.attach_document(
-                current_user,
-                deal_id,
-                kind=request.form.get("kind", ""),
-                upload=documents.Upload(upload.stream, upload.filename),
-                folder=_documents_folder(),
-                max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-                now=now(),
-            )
-    except NotFound:
-        raise
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        flash(_("Document attached."), "success")
+        documents.attach_document(
+            current_user,
+            deal_id,
+            kind=request.form.get("kind", ""),
+            upload=documents.Upload(upload.stream, upload.filename),
+            folder=_documents_folder(),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
+        )
+
+    attempt(attach, success=_("Document attached."), raise_not_found=True)
     return redirect(url_for("deals.detail", deal_id=deal_id) + "#documents")
 
 

@@ -20,7 +20,7 @@ from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
 from core.clock import now
-from core.domain import N_, DomainError, ValidationFailed
+from core.domain import N_, ValidationFailed
 from core.forms import FieldErrors, attempt, domain_errors, uploaded_file
 from core.signals import merged_from_signal
 from core.uow import unit_of_work
@@ -151,23 +151,21 @@ def edit(listing_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def upload_evidence(listing_id: int) -> Response:
     """Attach an ownership document."""
-    try:
+
+    def attach() -> None:
         upload = uploaded_file("file")
-        with unit_of_work():
-            listing_evidence.add_evidence(
-                current_user,
-                listing_id,
-                kind=request.form.get("kind", ""),
-                stream=upload.stream,
-                filename=upload.filename,
-                folder=_evidence_folder(),
-                max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-                now=now(),
-            )
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        flash(_("Document attached."), "success")
+        listing_evidence.add_evidence(
+            current_user,
+            listing_id,
+            kind=request.form.get("kind", ""),
+            stream=upload.stream,
+            filename=upload.filename,
+            folder=_evidence_folder(),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
+        )
+
+    attempt(attach, success=_("Document attached."))
     return redirect(url_for("listings.edit", listing_id=listing_id) + "#evidence")
 
 

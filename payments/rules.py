@@ -73,7 +73,7 @@ class PaymentChannel(enum.StrEnum):
 
 
 class CommissionPayer(enum.StrEnum):
-    """Who pays a broker's commission (mirrors brokers.settlement.Payer)."""
+    """Who pays a broker's commission, as the mandate says (brokers.rules.Payer)."""
 
     SELLER = "seller"
     BUYER = "buyer"

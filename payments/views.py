@@ -7,6 +7,7 @@ card number. The Stripe webhook endpoint is here too (CSRF-exempt, verified by s
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ from payments import (
     webhooks,
 )
 from payments import payouts as payout_services  # `payouts` is a view here
+from payments.models import Payment
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 
@@ -107,27 +109,55 @@ def deal(deal_id: int) -> Any:
     return _render_flow(deal_id)
 
 
-@bp.post("/deals/<int:deal_id>/card")
-@login_required
-def pay_by_card(deal_id: int) -> WerkzeugResponse:
-    """The buyer goes to Stripe's Checkout page to pay what is due."""
+def _to_checkout(start: Callable[[], Payment], page: str, **values: Any) -> WerkzeugResponse:
+    """Stripe's Checkout page for the card payment `start` creates, coming back to `page`.
+
+    A refusal is flashed on `page`; a stranger learns nothing (404).
+    """
     try:
         # Two units of work: the pending payment is kept even when Stripe cannot be reached.
         with unit_of_work():
-            payment = card.start_card_payment(current_user, deal_id, now=now())
+            payment = start()
         with unit_of_work():
             payment = card.open_checkout(
                 current_user,
                 payment.id,
-                success_url=url_for("payments.deal", deal_id=deal_id, paid="card", _external=True),
-                cancel_url=url_for("payments.deal", deal_id=deal_id, _external=True),
+                success_url=url_for(page, **values, paid="card", _external=True),
+                cancel_url=url_for(page, **values, _external=True),
             )
     except NotFound:
         raise
     except DomainError as error:
         flash(error.text(_), "danger")
-        return redirect(url_for("payments.deal", deal_id=deal_id))
-    return redirect(payment.checkout_url or url_for("payments.deal", deal_id=deal_id), code=303)
+        return redirect(url_for(page, **values))
+    return redirect(payment.checkout_url or url_for(page, **values), code=303)
+
+
+def _send_receipt(
+    submit: Callable[[], object], page_again: Callable[[FieldErrors, int], Any], back: str
+) -> Any:
+    """Send a bank-transfer receipt for a reviewer to confirm, then go `back`; a refusal
+    shows the page again with it, and a stranger learns nothing (404)."""
+    try:
+        with unit_of_work():
+            submit()
+    except NotFound:
+        raise
+    except DomainError as error:
+        return page_again(domain_errors(error), 422)
+    flash(_("Receipt sent. A reviewer will confirm the transfer."), "success")
+    return redirect(back)
+
+
+@bp.post("/deals/<int:deal_id>/card")
+@login_required
+def pay_by_card(deal_id: int) -> WerkzeugResponse:
+    """The buyer goes to Stripe's Checkout page to pay what is due."""
+    return _to_checkout(
+        lambda: card.start_card_payment(current_user, deal_id, now=now()),
+        "payments.deal",
+        deal_id=deal_id,
+    )
 
 
 def _amount(raw: str, field: str = "amount") -> int:
@@ -140,41 +170,38 @@ def _amount(raw: str, field: str = "amount") -> int:
 @login_required
 def pay_by_bank(deal_id: int) -> Any:
     """The buyer uploads the receipt of its bank transfer; a reviewer will confirm it."""
-    try:
+
+    def submit() -> None:
         amount = _amount(request.form.get("amount", ""))
         upload = uploaded_file("receipt")
-        with unit_of_work():
-            offline.submit_receipt(
-                current_user,
-                deal_id,
-                amount_minor=amount,
-                stream=upload.stream,
-                filename=upload.filename,
-                bank_reference=request.form.get("bank_reference", ""),
-                folder=offline.receipt_folder(_upload_root()),
-                max_bytes=_max_bytes(),
-                now=now(),
-            )
-    except NotFound:
-        raise
-    except DomainError as error:
-        return _render_flow(deal_id, domain_errors(error), 422)
-    flash(_("Receipt sent. A reviewer will confirm the transfer."), "success")
-    return redirect(url_for("payments.deal", deal_id=deal_id))
+        offline.submit_receipt(
+            current_user,
+            deal_id,
+            amount_minor=amount,
+            stream=upload.stream,
+            filename=upload.filename,
+            bank_reference=request.form.get("bank_reference", ""),
+            folder=offline.receipt_folder(_upload_root()),
+            max_bytes=_max_bytes(),
+            now=now(),
+        )
+
+    return _send_receipt(
+        submit,
+        lambda errors, status: _render_flow(deal_id, errors, status),
+        url_for("payments.deal", deal_id=deal_id),
+    )
 
 
 @bp.post("/deals/<int:deal_id>/payouts")
 @login_required
 def release_payouts(deal_id: int) -> WerkzeugResponse:
     """A reviewer pays the seller and the brokers what the ledger owes them."""
-    try:
-        with unit_of_work():
-            made = payout_services.release_payouts(current_user, deal_id, now=now())
-    except NotFound:
-        raise
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
+    made = attempt(
+        lambda: payout_services.release_payouts(current_user, deal_id, now=now()),
+        raise_not_found=True,
+    )
+    if made is not None:
         flash(_("%(count)d payout(s) released.", count=len(made)), "success")
     return redirect(url_for("payments.deal", deal_id=deal_id))
 
@@ -220,26 +247,10 @@ def deposit(deposit_id: int) -> Any:
 @login_required
 def deposit_by_card(deposit_id: int) -> WerkzeugResponse:
     """Go to Stripe's Checkout page to pay (or have held) the deposit."""
-    try:
-        # Two units of work: the pending payment is kept even when Stripe cannot be reached.
-        with unit_of_work():
-            payment = card.start_card_deposit(current_user, deposit_id, now=now())
-        with unit_of_work():
-            payment = card.open_checkout(
-                current_user,
-                payment.id,
-                success_url=url_for(
-                    "payments.deposit", deposit_id=deposit_id, paid="card", _external=True
-                ),
-                cancel_url=url_for("payments.deposit", deposit_id=deposit_id, _external=True),
-            )
-    except NotFound:
-        raise
-    except DomainError as error:
-        flash(error.text(_), "danger")
-        return redirect(url_for("payments.deposit", deposit_id=deposit_id))
-    return redirect(
-        payment.checkout_url or url_for("payments.deposit", deposit_id=deposit_id), code=303
+    return _to_checkout(
+        lambda: card.start_card_deposit(current_user, deposit_id, now=now()),
+        "payments.deposit",
+        deposit_id=deposit_id,
     )
 
 
@@ -248,25 +259,25 @@ def deposit_by_card(deposit_id: int) -> WerkzeugResponse:
 def deposit_by_bank(deposit_id: int) -> Any:
     """Upload the receipt of the deposit's bank transfer."""
     queries.own_deposit(current_user, deposit_id)
-    try:
+
+    def submit() -> None:
         upload = uploaded_file("receipt")
-        with unit_of_work():
-            deposits.submit_receipt(
-                current_user,
-                deposit_id,
-                stream=upload.stream,
-                filename=upload.filename,
-                bank_reference=request.form.get("bank_reference", ""),
-                folder=deposits.receipt_folder(_upload_root()),
-                max_bytes=_max_bytes(),
-                now=now(),
-            )
-    except NotFound:
-        raise
-    except DomainError as error:
-        return _render_deposit(deposit_id, domain_errors(error), 422)
-    flash(_("Receipt sent. A reviewer will confirm the transfer."), "success")
-    return redirect(url_for("payments.deposit", deposit_id=deposit_id))
+        deposits.submit_receipt(
+            current_user,
+            deposit_id,
+            stream=upload.stream,
+            filename=upload.filename,
+            bank_reference=request.form.get("bank_reference", ""),
+            folder=deposits.receipt_folder(_upload_root()),
+            max_bytes=_max_bytes(),
+            now=now(),
+        )
+
+    return _send_receipt(
+        submit,
+        lambda errors, status: _render_deposit(deposit_id, errors, status),
+        url_for("payments.deposit", deposit_id=deposit_id),
+    )
 
 
 # --- payouts and onboarding ---------------------------------------------------------------------

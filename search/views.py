@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import format_currency, get_locale
@@ -12,7 +11,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from listings.rules import FIELDS, NEGOTIABLE, TransferMode
-from search.backend import FACETS, SORTS, SearchResult
+from search.backend import FACETS, SORTS
+from search.page_kit import SearchPage
 from search.services import listings_for, make_query, pick_highlight, run_search, suggest
 
 bp = Blueprint("search", __name__)
@@ -127,42 +127,7 @@ def sort_label(sort: str) -> str:
     return labels.get(sort, sort)
 
 
-def _url(args: dict[str, list[str]], **changes: Any) -> str:
-    """The search URL with `args` changed (a None value removes the argument)."""
-    merged = {key: list(values) for key, values in args.items()}
-    for key, value in changes.items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[key] = value if isinstance(value, list) else [str(value)]
-    params: dict[str, Any] = {k: v for k, v in merged.items() if v}
-    return url_for("search.search", **params)
-
-
-def _sidebar(result: SearchResult, args: dict[str, list[str]]) -> list[dict[str, Any]]:
-    """Facets as the template draws them: title, and values with count, tick and toggle link."""
-    sidebar = []
-    for facet in FACETS:
-        counts = dict(result.facets.get(facet, {}))
-        chosen = args.get(facet, [])
-        for value in chosen:  # a ticked value stays visible to be unticked, even at 0
-            counts.setdefault(value, 0)
-        values = []
-        for value, count in _ordered(facet, counts):
-            ticked = value in chosen
-            toggled = [v for v in chosen if v != value] if ticked else [*chosen, value]
-            values.append(
-                {
-                    "value": value,
-                    "label": value_label(facet, value),
-                    "count": count,
-                    "checked": ticked,
-                    "url": _url(args, **{facet: toggled or None, "page": None}),
-                }
-            )
-        if values:
-            sidebar.append({"name": facet, "title": facet_title(facet), "values": values})
-    return sidebar
+PAGE = SearchPage("search.search", FACETS, facet_title, value_label, _ordered)
 
 
 def _pages(page: int, last: int) -> list[int | None]:
@@ -179,18 +144,7 @@ def _pages(page: int, last: int) -> list[int | None]:
 @bp.get("/search")
 def search() -> str:
     """Search published listings: text, facet filters, sort and page from the query string."""
-    args = {key: [v for v in request.args.getlist(key) if v] for key in request.args}
-    try:
-        page = int(request.args.get("page", "1"))
-    except ValueError:
-        page = 1
-    query = make_query(
-        text=request.args.get("q", ""),
-        filters={facet: args.get(facet, []) for facet in FACETS},
-        sort=request.args.get("sort", "relevance"),
-        page=page,
-        per_page=PER_PAGE,
-    )
+    query, args = PAGE.read_query(make_query, PER_PAGE)
     outcome = run_search(query)
     result = outcome.result
     listings = listings_for(result.hits)
@@ -206,22 +160,18 @@ def search() -> str:
         for hit in result.hits
         if hit.id in listings
     ]
-    last_page = max(1, -(-result.total // query.per_page))
+    links = PAGE.links(query, result, args)
     return render_template(
         "search/index.html",
         query=query,
         result=result,
         cards=cards,
-        sidebar=_sidebar(result, args),
         sorts=[(sort, sort_label(sort)) for sort in SORTS],
-        has_filters=bool(query.filters),
-        clear_url=_url(args, **{facet: None for facet in FACETS}, page=None),
         browse_url=url_for("search.search"),
-        page_url=lambda number: _url(args, page=number),
-        pages=_pages(min(query.page, last_page), last_page),
-        last_page=last_page,
+        pages=_pages(min(query.page, links["last_page"]), links["last_page"]),
         locale=locale,
         degraded=outcome.degraded,
+        **links,
     )
 
 

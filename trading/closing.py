@@ -146,14 +146,9 @@ def closing_due(sale: ListedSale, now: datetime) -> bool:
 
 
 def request_if_due(sales: list[ListedSale], *, now: datetime) -> list[ListedSale]:
-    """Reading sales never closes them: if a period is over, the job runner is asked to close
-    them now (the minute sweep would anyway) and they are read again (closed once it ran)."""
-    due = [sale for sale in sales if closing_due(sale, now)]
-    if due:
-        jobs.request(CLOSE_SALES_JOB)
-        for sale in due:
-            db.session.refresh(sale)
-    return sales
+    """Reading sales never closes them: the job runner is asked to close those whose period
+    is over, and they are read again."""
+    return jobs.request_if_due(sales, lambda sale: closing_due(sale, now), CLOSE_SALES_JOB)
 
 
 def _try_close(

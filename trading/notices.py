@@ -241,14 +241,9 @@ def closing_due(notice: PublicityNotice, now: datetime) -> bool:
 
 
 def request_if_due(items: list[PublicityNotice], *, now: datetime) -> list[PublicityNotice]:
-    """Reading notices never closes them: if a period ended, the job runner is asked to close
-    them now (the minute sweep would anyway) and they are read again (closed once it ran)."""
-    due = [notice for notice in items if closing_due(notice, now)]
-    if due:
-        jobs.request(CLOSE_NOTICES_JOB)
-        for notice in due:
-            db.session.refresh(notice)
-    return items
+    """Reading notices never closes them: the job runner is asked to close those whose period
+    ended, and they are read again."""
+    return jobs.request_if_due(items, lambda notice: closing_due(notice, now), CLOSE_NOTICES_JOB)
 
 
 def _try_close(notice_id: int, *, now: datetime) -> NoticeStatus | None:

@@ -5,6 +5,7 @@ The negotiation pages are in `trading.negotiation_views`, attached to this bluep
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -206,76 +207,96 @@ def sale(sale_id: int) -> tuple[str, int]:
     return _sale_page(sale_id)
 
 
+def _sale_action(
+    sale_id: int,
+    use_case: Callable[[], object],
+    success: str,
+    category: str = "success",
+    *,
+    anchor: str = "",
+    writer: bool = True,
+) -> Response | tuple[str, int]:
+    """Run an action on the sale in its own unit of work, flash `success` and go back to the
+    sale; a refusal shows the sale page with it, at the refusal's status."""
+    try:
+        with unit_of_work(writer=writer):
+            use_case()
+    except DomainError as error:
+        return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
+    flash(success, category)
+    return redirect(url_for("sales.sale", sale_id=sale_id) + anchor)
+
+
 @bp.post("/sales/<int:sale_id>/intent")
 @login_required
 def register_intent(sale_id: int) -> Response | tuple[str, int]:
     """A buyer registers intent (意向受让); the deposit is then due."""
-    try:
-        with unit_of_work(writer=True):
-            listed_sales.register_intent(current_user, sale_id, now=now())
-    except DomainError as error:
-        return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
-    flash(_("Intent registered. Transfer the deposit and upload the bank receipt."), "success")
-    return redirect(url_for("sales.sale", sale_id=sale_id) + "#deposit")
+    return _sale_action(
+        sale_id,
+        lambda: listed_sales.register_intent(current_user, sale_id, now=now()),
+        _("Intent registered. Transfer the deposit and upload the bank receipt."),
+        anchor="#deposit",
+    )
 
 
 @bp.post("/sales/<int:sale_id>/intent/withdraw")
 @login_required
 def withdraw_intent(sale_id: int) -> Response | tuple[str, int]:
     """A buyer withdraws its intent; the deposit goes back after the period."""
-    try:
-        with unit_of_work(writer=True):
-            listed_sales.withdraw_intent(current_user, sale_id, now=now())
-    except DomainError as error:
-        return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
-    flash(_("Your intent is withdrawn. A paid deposit is released after the period."), "info")
-    return redirect(url_for("sales.sale", sale_id=sale_id))
+    return _sale_action(
+        sale_id,
+        lambda: listed_sales.withdraw_intent(current_user, sale_id, now=now()),
+        _("Your intent is withdrawn. A paid deposit is released after the period."),
+        "info",
+    )
 
 
 @bp.post("/sales/<int:sale_id>/deposit")
 @login_required
 def upload_receipt(sale_id: int) -> Response | tuple[str, int]:
     """Upload the bank-transfer receipt of the deposit; a reviewer confirms it."""
-    sale_ = queries.get_sale(sale_id)
-    deposit = queries.deposit_of(current_user, sale_)
-    try:
+    deposit = queries.deposit_of(current_user, queries.get_sale(sale_id))
+
+    def submit() -> None:
         if deposit is None:
             raise NotFound(N_("Register your intent first."))
         upload = uploaded_file("file")
-        with unit_of_work():
-            deposits.submit_receipt(
-                current_user,
-                deposit.id,
-                stream=upload.stream,
-                filename=upload.filename,
-                bank_reference=request.form.get("bank_reference", ""),
-                folder=deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"]),
-                max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-                now=now(),
-            )
-    except DomainError as error:
-        return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
-    flash(_("Receipt received. A reviewer will confirm the deposit."), "success")
-    return redirect(url_for("sales.sale", sale_id=sale_id) + "#deposit")
+        deposits.submit_receipt(
+            current_user,
+            deposit.id,
+            stream=upload.stream,
+            filename=upload.filename,
+            bank_reference=request.form.get("bank_reference", ""),
+            folder=deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"]),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
+        )
+
+    return _sale_action(
+        sale_id,
+        submit,
+        _("Receipt received. A reviewer will confirm the deposit."),
+        anchor="#deposit",
+        writer=False,
+    )
 
 
 @bp.post("/sales/<int:sale_id>/withdraw")
 @login_required
 def cancel(sale_id: int) -> Response | tuple[str, int]:
     """The seller withdraws a listed sale nobody has registered intent in."""
-    try:
-        with unit_of_work(writer=True):
-            listed_sales.cancel_sale(
-                current_user,
-                sale_id,
-                now=now(),
-                calendar=market_calendar(current_app.config),
-                release_working_days=_release_days(),
-            )
-    except DomainError as error:
-        return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
-    flash(_("The listed sale is withdrawn."), "info")
-    return redirect(url_for("sales.sale", sale_id=sale_id))
+    return _sale_action(
+        sale_id,
+        lambda: listed_sales.cancel_sale(
+            current_user,
+            sale_id,
+            now=now(),
+            calendar=market_calendar(current_app.config),
+            release_working_days=_release_days(),
+        ),
+        _("The listed sale is withdrawn."),
+        "info",
+    )
 
 
 @bp.post("/sales/<int:sale_id>/relist")

@@ -22,7 +22,7 @@ class ListingTerms:
     words: frozenset[str]
     facets: Mapping[str, frozenset[str]]
 
-    def keys(self) -> set[str]:
+    def lookup_keys(self) -> set[str]:
         """Every key a search matching this listing may be filed under."""
         found = {f"w:{word}" for word in self.words}
         found.update(

@@ -166,7 +166,8 @@ def matching_searches(terms: ListingTerms) -> list[SavedSearch]:
     candidates = db.session.scalars(
         select(SavedSearch)
         .join(SavedSearchKey, SavedSearchKey.saved_search_id == SavedSearch.id)
-        .where(SavedSearchKey.key.in_(sorted(terms.keys())))
+        .where(SavedSearchKey.key.in_(sorted(terms.lookup_keys())))
+        .order_by(SavedSearch.id)
     )
     return [
         saved
@@ -178,7 +179,7 @@ def matching_searches(terms: ListingTerms) -> list[SavedSearch]:
 def alert_for_listing(listing_id: int, *, now: datetime) -> int:
     """Tell the owners of the saved searches a newly published listing matches; how many told.
 
-    A user with several matching searches hears once, named after the first.
+    A user with several matching searches hears once, named after the oldest.
     """
     listing = db.session.get(Listing, listing_id)
     if listing is None or listing.status != ListingStatus.PUBLISHED:

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_currency, get_locale
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from core.clock import now
+from core.forms import attempt
 from listings.rules import FIELDS, NEGOTIABLE, TransferMode
+from search import alerts
 from search.backend import FACETS, SORTS
 from search.page_kit import SearchPage
 from search.services import listings_for, make_query, pick_highlight, run_search, suggest
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 20
+MAX_VALUES = 20  # values of one facet a saved search keeps
 
 
 def _locale() -> str:
@@ -195,3 +201,53 @@ def suggestions() -> Response:
 def api_suggestions() -> Response:
     """The same for API clients: GET /api/v1/search/suggest?q=锂电&limit=8."""
     return _suggestions()
+
+
+# --- saved searches ------------------------------------------------------------------------
+
+
+@bp.post("/search/save")
+@login_required
+def save_search() -> Response:
+    """Save the search on the page: new results are told as the user chose."""
+    filters = {facet: request.form.getlist(facet)[:MAX_VALUES] for facet in FACETS}
+    text = request.form.get("q", "")
+    values: dict[str, Any] = {facet: chosen for facet, chosen in filters.items() if chosen}
+    back = url_for("search.search", q=text or None, **values)
+    attempt(
+        lambda: alerts.save_search(
+            current_user,
+            name=request.form.get("name", ""),
+            text=text,
+            filters=filters,
+            frequency=request.form.get("frequency", ""),
+            now=now(),
+        ),
+        success=_("Search saved: we will tell you of new results."),
+    )
+    return redirect(back)
+
+
+@bp.route("/searches", methods=["GET", "POST"])
+@login_required
+def saved() -> str | Response:
+    """My saved searches: how often each tells me, and delete."""
+    if request.method == "POST":
+        search_id = request.form.get("id", type=int) or 0
+        if request.form.get("action") == "delete":
+            attempt(
+                lambda: alerts.delete_search(current_user, search_id, now=now()),
+                success=_("Saved search deleted."),
+            )
+        else:
+            frequency = request.form.get("frequency", "")
+            attempt(
+                lambda: alerts.set_frequency(current_user, search_id, frequency, now=now()),
+                success=_("Saved."),
+            )
+        return redirect(url_for("search.saved"))
+    return render_template(
+        "search/saved.html",
+        searches=alerts.saved_searches_of(current_user),
+        facet_labels={facet: facet_title(facet) for facet in FACETS},
+    )

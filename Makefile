@@ -4,7 +4,7 @@
 #                (make run SEARCH_BACKEND=elasticsearch: with a local Elasticsearch node)
 #   make test    set up, start the real services, run the suite on SQLite and PostgreSQL
 #   make lint    ruff, ruff format --check, import-linter contracts, mypy
-#   make bench   search and matching benchmarks (bench/search.py, bench/matching.py)
+#   make bench   search, matching and alert benchmarks (bench/search.py, matching.py, alerts.py)
 #
 # Configuration comes from the environment (see config.py and README.md);
 # variables given on the command line are passed through as well, e.g.
@@ -121,9 +121,10 @@ format: venv ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: venv ## search and matching benchmarks: latency p50/p95 and indexing throughput
+bench: venv ## search, matching and alert benchmarks: latency p50/p95 and indexing throughput
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/alerts.py
 
 clean: ## remove caches, compiled translations and the test services' state (keeps .venv and instance/)
 	-devservices/postgres.sh stop 2>/dev/null

@@ -9,7 +9,7 @@ else one of its facet values, else "*" (everything new).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 EVERYTHING = "*"
@@ -46,6 +46,25 @@ def key_of(words: Iterable[str], filters: Mapping[str, Sequence[str]]) -> str:
         if len(values) == 1:  # one required value: every match carries it
             return f"f:{facet}={values[0]}"
     return EVERYTHING
+
+
+def key_decides(
+    words: Sequence[str],
+    filters: Mapping[str, Sequence[str]],
+    expand: Callable[[str], Iterable[str]],
+) -> bool:
+    """Whether carrying the key alone means a listing matches, so no check is needed.
+
+    So it is for no filter and words that all come from the key word (`expand` gives
+    what the analyser makes of a word: 锂电池 also yields 锂电 and 电池, and a listing
+    that has the one has the others), and for no word and one filter of one value.
+    """
+    if filters:
+        return not words and len(filters) == 1 and all(len(v) == 1 for v in filters.values())
+    if not words:
+        return True
+    longest = sorted(words, key=lambda w: (-len(w), w))[0]
+    return set(words) <= {longest, *expand(longest)}
 
 
 def matches(

@@ -10,6 +10,7 @@ so the cost grows with the candidates, not with the number of saved searches.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -22,8 +23,8 @@ from listings.models import Listing
 from listings.rules import ListingStatus
 from notifications.rules import EmailMode
 from notifications.services import notify
-from search.alert_rules import ListingTerms, key_of, matches, words_of
-from search.backend import FACETS
+from search.alert_rules import ListingTerms, key_decides, key_of, matches, words_of
+from search.backend import FACETS, SearchDocument
 from search.listing_documents import document_for
 from search.models import SavedSearch, SavedSearchKey
 from search.services import make_query
@@ -59,18 +60,26 @@ def save_search(
             count=MAX_SAVED_PER_USER,
         )
     label = " ".join(name.split())[:NAME_CHARS] or query.text or "—"
+    terms = analyse(query.text)[:1000]
     saved = SavedSearch(
         user_id=user.id,
         name=label,
         text=query.text,
+        terms=terms,
         filters={facet: list(values) for facet, values in query.filters.items()},
         frequency=frequency,
         created_at=now,
     )
     db.session.add(saved)
     db.session.flush()
-    key = key_of(words_of(analyse(saved.text)), saved.filters)
-    db.session.add(SavedSearchKey(saved_search_id=saved.id, key=key[:80]))
+    words = sorted(words_of(terms))
+    db.session.add(
+        SavedSearchKey(
+            saved_search_id=saved.id,
+            key=key_of(words, saved.filters)[:80],
+            decides=key_decides(words, saved.filters, expand),
+        )
+    )
     audit.record(
         actor_id=user.id,
         action="saved_search.create",
@@ -143,9 +152,18 @@ def saved_searches_of(user: User) -> list[SavedSearch]:
     )
 
 
+def expand(word: str) -> list[str]:
+    """What the analyser makes of one word (the word and its sub-words)."""
+    return analyse(word).split()
+
+
 def listing_terms(listing: Listing) -> ListingTerms:
     """A listing's words (analysed as the index analyses them) and facet values."""
-    doc = document_for(listing)
+    return document_terms(document_for(listing))
+
+
+def document_terms(doc: SearchDocument) -> ListingTerms:
+    """What a listing's search document offers to saved searches."""
     text = " ".join((doc.title_zh, doc.title_en, doc.summary_zh, doc.summary_en, doc.body))
     facets = {
         "field": {doc.field},
@@ -161,19 +179,41 @@ def listing_terms(listing: Listing) -> ListingTerms:
     )
 
 
-def matching_searches(terms: ListingTerms) -> list[SavedSearch]:
-    """The saved searches the listing matches: candidates by key, then each checked."""
-    candidates = db.session.scalars(
-        select(SavedSearch)
-        .join(SavedSearchKey, SavedSearchKey.saved_search_id == SavedSearch.id)
-        .where(SavedSearchKey.key.in_(sorted(terms.lookup_keys())))
-        .order_by(SavedSearch.id)
+@dataclass(frozen=True)
+class Match:
+    """A saved search a listing matches: who saved it, its name and how often to tell."""
+
+    saved_search_id: int
+    user_id: int
+    name: str
+    frequency: str
+
+
+def matching_searches(terms: ListingTerms) -> list[Match]:
+    """The saved searches the listing matches, oldest first.
+
+    Those whose key decides are matched by the key alone; the others are candidates
+    whose words and filters are checked. Rows, not objects: a popular word matches
+    thousands of searches.
+    """
+    keys = sorted(terms.lookup_keys())
+    shown = (SavedSearch.id, SavedSearch.user_id, SavedSearch.name, SavedSearch.frequency)
+    by_key = select(*shown).join(SavedSearchKey, SavedSearchKey.saved_search_id == SavedSearch.id)
+    decided = db.session.execute(
+        by_key.where(SavedSearchKey.key.in_(keys), SavedSearchKey.decides.is_(True))
     )
-    return [
-        saved
-        for saved in candidates
-        if matches(words_of(analyse(saved.text)), saved.filters, terms)
+    found = [Match(*row) for row in decided]
+    checked = db.session.execute(
+        by_key.add_columns(SavedSearch.terms, SavedSearch.filters).where(
+            SavedSearchKey.key.in_(keys), SavedSearchKey.decides.is_(False)
+        )
+    )
+    found += [
+        Match(row.id, row.user_id, row.name, row.frequency)
+        for row in checked
+        if matches(row.terms.split(), row.filters, terms)
     ]
+    return sorted(found, key=lambda match: match.saved_search_id)
 
 
 def alert_for_listing(listing_id: int, *, now: datetime) -> int:

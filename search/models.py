@@ -20,6 +20,7 @@ class SavedSearch(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(String(200), default="")
+    terms: Mapped[str] = mapped_column(String(1000), default="")  # the text, analysed
     filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     frequency: Mapped[str] = mapped_column(String(8))  # instant, daily, off
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -32,10 +33,12 @@ class SavedSearchKey(Model):
     """
 
     __tablename__ = "saved_search_keys"
-    __table_args__ = (db.Index("ix_saved_search_keys_key", "key"),)
+    __table_args__ = (db.Index("ix_saved_search_keys_key", "key", "decides"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     saved_search_id: Mapped[int] = mapped_column(
         ForeignKey("saved_searches.id", ondelete="CASCADE"), index=True
     )
     key: Mapped[str] = mapped_column(String(80))
+    # The key alone decides (alert_rules.key_decides): matched without reading the search.
+    decides: Mapped[bool] = mapped_column(default=False)

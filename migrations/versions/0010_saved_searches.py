@@ -23,6 +23,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('text', sa.String(length=200), nullable=False),
+    sa.Column('terms', sa.String(length=1000), nullable=False),
     sa.Column('filters', sa.JSON(), nullable=False),
     sa.Column('frequency', sa.String(length=8), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -36,11 +37,12 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('saved_search_id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('decides', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['saved_search_id'], ['saved_searches.id'], name=op.f('fk_saved_search_keys_saved_search_id_saved_searches'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_search_keys'))
     )
     with op.batch_alter_table('saved_search_keys', schema=None) as batch_op:
-        batch_op.create_index('ix_saved_search_keys_key', ['key'], unique=False)
+        batch_op.create_index('ix_saved_search_keys_key', ['key', 'decides'], unique=False)
         batch_op.create_index(batch_op.f('ix_saved_search_keys_saved_search_id'), ['saved_search_id'], unique=False)
 
     # ### end Alembic commands ###

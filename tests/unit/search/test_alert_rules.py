@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.alert_rules import EVERYTHING, ListingTerms, key_of, matches
+from search.alert_rules import EVERYTHING, ListingTerms, key_decides, key_of, matches
 
 LISTING = ListingTerms(
     words=frozenset({"锂电池", "电池", "电解质", "solid", "state"}),
@@ -40,3 +40,14 @@ def test_a_matching_search_is_always_found_through_its_key(
     filters = {facet: values for facet, values in filters.items() if values}
     if matches(search_words, filters, LISTING):
         assert key_of(search_words, filters) in LISTING.lookup_keys()
+
+
+def test_the_key_alone_decides_only_when_nothing_else_could_fail() -> None:
+    def expand(word: str) -> list[str]:
+        return {"锂电池": ["锂电", "电池", "锂电池"]}.get(word, [word])
+
+    assert key_decides(["锂电池", "锂电", "电池"], {}, expand), "sub-words come with the word"
+    assert not key_decides(["锂电池", "光伏"], {}, expand)
+    assert not key_decides(["锂电池"], {"field": ["energy"]}, expand)
+    assert key_decides([], {"field": ["energy"]}, expand)
+    assert not key_decides([], {"field": ["energy", "bio"]}, expand)

@@ -250,4 +250,5 @@ def saved() -> str | Response:
         "search/saved.html",
         searches=alerts.saved_searches_of(current_user),
         facet_labels={facet: facet_title(facet) for facet in FACETS},
+        value_label=value_label,
     )

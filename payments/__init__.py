@@ -5,7 +5,7 @@ reading); use cases: `accruals` (a deal's settlement and its reversal), `payment
 (a payment's moves), `card` (paying by card through Checkout), `card_events` (what
 Stripe reports), `payouts` (connected accounts, payouts), `offline` (bank transfers
 confirmed by a reviewer), `deposits` and `deposit_settlement` (保证金); `queries` (read
-models), `stripe_channel` (the Stripe client and its queued operations), `webhooks`,
+models), `stripe_channel` (the Stripe client and its queued operations), `stripe_queue` (the queue's runner), `webhooks`,
 `reconciliation`, `handlers` (reactions to deals' signals), `cli`, `views`, `api`.
 """
 
@@ -17,11 +17,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Connect the deal receivers and make the Stripe calls a request queued after it."""
     from core.clock import now
-    from payments import handlers, stripe_channel
+    from payments import handlers, stripe_queue
 
     handlers.connect()
 
     @app.after_request
     def _run_queued_stripe_calls(response):  # type: ignore[no-untyped-def]
-        stripe_channel.run_after_request(now())
+        stripe_queue.run_after_request(now())
         return response

@@ -12,7 +12,7 @@ from core.clock import now
 from core.extensions import db
 from core.uow import unit_of_work
 from deals.models import Deal
-from payments import accruals, ledger, reconciliation, stripe_channel
+from payments import accruals, ledger, reconciliation, stripe_channel, stripe_queue
 
 payments_cli = AppGroup(
     "payments", help="Deal ledger and Stripe: check-ledger, retry, reconcile, accrue-missing."
@@ -41,7 +41,7 @@ def retry(limit: int) -> None:
     if not stripe_channel.enabled():
         click.echo("Stripe is off (no keys): nothing to do.")
         return
-    report = stripe_channel.run_pending(now=now(), limit=limit)
+    report = stripe_queue.run_pending(now=now(), limit=limit)
     click.echo(
         f"done {len(report.done)}, failed {len(report.failed)}, "
         f"left for later {len(report.retry_later)}"

@@ -3,7 +3,7 @@
 Each function posts once per deposit (keys `deposit-<id>-<step>`), flushes and leaves the
 commit to the deposit use case. For a card deposit it also queues the Stripe call the
 step needs (capture on apply, cancel or refund on release) in the same transaction;
-`stripe_channel.run_pending()` makes the call after the commit, with an idempotency key.
+`stripe_queue.run_pending()` makes the call after the commit, with an idempotency key.
 """
 
 from __future__ import annotations

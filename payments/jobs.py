@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from core.clock import now
 from core.jobs import EVERY_MINUTE, job
-from payments import stripe_channel
+from payments import stripe_queue
 
 
 @job("payments.stripe_retry", every=EVERY_MINUTE)
 def retry_stripe_calls() -> None:
     """Make every queued Stripe call that is due (nothing when Stripe is off)."""
-    stripe_channel.run_pending(now=now())
+    stripe_queue.run_pending(now=now())

@@ -18,7 +18,7 @@ from auctions import bidding, closing
 from core.extensions import db
 from core.uow import unit_of_work
 from deals.models import Deal
-from payments import card, ledger, payouts, queries, reconciliation, stripe_channel
+from payments import card, ledger, payouts, queries, reconciliation, stripe_channel, stripe_queue
 from payments.models import DepositStatus, LedgerTransaction, Payment, StripeEvent, StripeOperation
 from payments.rules import Account, EntryKind, OperationStatus, PaymentStatus, PayoutStatus
 from tests.integration.payments.helpers import START, AuctionMarket, StripeTest, intent
@@ -98,7 +98,7 @@ def test_a_whole_auction_paid_online(auction_market, stripe_on, clock) -> None:
     deal = _close(m, clock)
 
     # After the commit the queued calls are made: the winner captured, the loser released.
-    report = stripe_channel.run_pending(now=clock())
+    report = stripe_queue.run_pending(now=clock())
     assert sorted(report.done) == sorted(
         [f"deposit-{m.deposit_of(winner).id}-capture", f"deposit-{m.deposit_of(loser).id}-cancel"]
     )
@@ -151,7 +151,7 @@ def test_a_whole_auction_paid_online(auction_market, stripe_on, clock) -> None:
     )
     (payout,) = payouts.release_payouts(m.reviewer, deal.id, now=clock())
     assert payout.status == PayoutStatus.BLOCKED
-    assert stripe_channel.run_pending(now=clock()).done == []
+    assert stripe_queue.run_pending(now=clock()).done == []
     account = queries.connected_account_of(m.seller.organisation_id)
     assert account is not None
     s.deliver(
@@ -192,7 +192,7 @@ def test_a_webhook_delivered_three_times_and_out_of_order_counts_once(
     win_pay = _card_deposit(m, winner, s, clock, "pi_w")
     bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
-    stripe_channel.run_pending(now=clock())  # the capture
+    stripe_queue.run_pending(now=clock())  # the capture
     payment = _pay_price_by_card(winner, deal.id, clock)
 
     succeeded = s.event(
@@ -256,12 +256,12 @@ def test_a_crash_between_our_write_and_stripes_answer_then_a_retry_charges_once(
 
     # The retry (cron: flask payments retry) sends the same request with the same key:
     # Stripe answers with the first capture instead of capturing again.
-    assert stripe_channel.run_pending(now=clock()).done == [operation.key]
+    assert stripe_queue.run_pending(now=clock()).done == [operation.key]
     first, second = s.http.sent("/capture")
     assert first["idempotency_key"] == second["idempotency_key"] == operation.key
     assert first["body"] == second["body"]
     assert _postings(EntryKind.DEPOSIT_CAPTURED) == 1
-    assert stripe_channel.run_pending(now=clock()).done == []  # nothing left, nothing resent
+    assert stripe_queue.run_pending(now=clock()).done == []  # nothing left, nothing resent
     assert len(s.http.sent("/capture")) == 2
     assert ledger.check_all() == []
 
@@ -295,7 +295,7 @@ def test_a_deposit_for_a_long_sale_is_charged_and_refunded_to_a_loser(
     bidding.place_bid(winner, m.auction.id, START, now=clock())
     with unit_of_work(writer=True):  # as the sweep closes it: committed
         assert closing.close_auction(m.auction.id, now=clock.advance(days=11))
-    stripe_channel.run_pending(now=clock())
+    stripe_queue.run_pending(now=clock())
     (refund,) = s.http.sent("v1/refunds")
     assert _form(refund)["payment_intent"] == ["pi_b"]
     assert refund["idempotency_key"] == f"deposit-{m.deposit_of(loser).id}-refund"
@@ -375,7 +375,7 @@ def test_a_capture_overtaken_by_a_cancellation_is_not_made(
     bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
     deals.cancel(m.reviewer, deal.id, "卖方撤回", now=clock() + timedelta(minutes=1))
-    stripe_channel.run_pending(now=clock())
+    stripe_queue.run_pending(now=clock())
     assert s.http.sent("/capture") == []
     (cancel,) = s.http.sent("/cancel")
     assert cancel["path"] == "v1/payment_intents/pi_fall/cancel"

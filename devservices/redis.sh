@@ -19,11 +19,9 @@ URL_FILE="$STATE_DIR/url"
 LOG_FILE="$STATE_DIR/server.log"
 START_TIMEOUT="${REDIS_START_TIMEOUT:-20}"
 
-log() { printf 'redis.sh: %s\n' "$*" >&2; }
-die() {
-    printf '\nredis.sh: ERROR: %s\n\n' "$*" >&2
-    exit 1
-}
+SERVICE="redis.sh"
+# shellcheck source=devservices/lib.sh
+. "$ROOT/devservices/lib.sh"
 
 install_server() {
     command -v redis-server >/dev/null 2>&1 && return 0
@@ -40,16 +38,6 @@ install_server() {
         die "apt-get update failed; cannot install redis-server."
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
         redis-server >&2 || die "apt-get install redis-server failed."
-}
-
-free_port() {
-    "${PYTHON:-python3}" - <<'PY'
-import socket
-
-with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-    s.bind(("127.0.0.1", 0))
-    print(s.getsockname()[1])
-PY
 }
 
 port_of() { sed -E 's|.*:([0-9]+)/.*|\1|' "$URL_FILE"; }
@@ -98,21 +86,7 @@ cmd_start() {
     die "redis-server did not start (log: $LOG_FILE)."
 }
 
-cmd_stop() {
-    if [ -f "$PID_FILE" ]; then
-        local pid
-        pid="$(cat "$PID_FILE")"
-        if kill "$pid" 2>/dev/null; then
-            for _ in 1 2 3 4 5 6 7 8 9 10; do
-                kill -0 "$pid" 2>/dev/null || break
-                sleep 0.2
-            done
-            kill -9 "$pid" 2>/dev/null || true
-        fi
-    fi
-    rm -f "$PID_FILE" "$URL_FILE"
-    log "stopped"
-}
+cmd_stop() { stop_pid_file "$PID_FILE" "$URL_FILE"; }
 
 cmd_url() {
     is_running || die "Redis is not running; run: devservices/redis.sh start"

@@ -24,50 +24,14 @@ URL_FILE="$STATE_DIR/url"
 LOG_FILE="$STATE_DIR/server.log"
 START_TIMEOUT="${STRIPE_MOCK_START_TIMEOUT:-30}"
 
-log() { printf 'stripe-mock.sh: %s\n' "$*" >&2; }
-die() {
-    printf '\nstripe-mock.sh: ERROR: %s\n\n' "$*" >&2
-    exit 1
-}
-
-find_go() {
-    local candidate
-    for candidate in "${GO:-}" go /usr/local/go/bin/go /usr/lib/go/bin/go; do
-        if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1; then
-            printf '%s' "$(command -v "$candidate")"
-            return 0
-        fi
-    done
-    return 1
-}
+SERVICE="stripe-mock.sh"
+# shellcheck source=devservices/lib.sh
+. "$ROOT/devservices/lib.sh"
 
 install_binary() {
     [ -x "$BIN" ] && return 0
-    local go
-    go="$(find_go)" || die "Go is needed to build stripe-mock (go install github.com/stripe/stripe-mock@$VERSION); install Go >= 1.21."
-    log "building stripe-mock $VERSION with $go ($("$go" version 2>/dev/null || echo '?'))"
-    mkdir -p "$BIN_DIR" "$STATE_DIR/gopath"
-    GOBIN="$BIN_DIR" GOPATH="$STATE_DIR/gopath" GOFLAGS="-modcacherw" \
-        "$go" install "github.com/stripe/stripe-mock@$VERSION" >&2 ||
-        die "go install github.com/stripe/stripe-mock@$VERSION failed."
+    go_install "github.com/stripe/stripe-mock@$VERSION" "$BIN_DIR"
     [ -x "$BIN" ] || die "go install finished but $BIN is missing."
-}
-
-free_port() {
-    local py
-    for py in python3 python "$ROOT/.venv/bin/python"; do
-        if command -v "$py" >/dev/null 2>&1 || [ -x "$py" ]; then
-            "$py" - <<'PY'
-import socket
-
-with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-    s.bind(("127.0.0.1", 0))
-    print(s.getsockname()[1])
-PY
-            return
-        fi
-    done
-    die "python3 is needed to find a free port."
 }
 
 answers() {
@@ -123,21 +87,7 @@ cmd_start() {
     die "stripe-mock did not start (log: $LOG_FILE)."
 }
 
-cmd_stop() {
-    if [ -f "$PID_FILE" ]; then
-        local pid
-        pid="$(cat "$PID_FILE")"
-        if kill "$pid" 2>/dev/null; then
-            for _ in 1 2 3 4 5 6 7 8 9 10; do
-                kill -0 "$pid" 2>/dev/null || break
-                sleep 0.2
-            done
-            kill -9 "$pid" 2>/dev/null || true
-        fi
-    fi
-    rm -f "$PID_FILE" "$URL_FILE"
-    log "stopped"
-}
+cmd_stop() { stop_pid_file "$PID_FILE" "$URL_FILE"; }
 
 cmd_url() {
     if is_running; then

@@ -80,13 +80,12 @@ def save_search(
             decides=key_decides(words, saved.filters, expand),
         )
     )
-    audit.record(
-        actor_id=user.id,
-        action="saved_search.create",
-        object_type="saved_search",
-        object_id=saved.id,
-        now=now,
-        before=None,
+    audit.record_change(
+        "saved_search",
+        saved.id,
+        "create",
+        user.id,
+        now,
         after={
             "name": saved.name,
             "text": saved.text,
@@ -113,12 +112,12 @@ def set_frequency(
     saved = _own(user, saved_search_id)
     before = {"frequency": saved.frequency}
     saved.frequency = frequency
-    audit.record(
-        actor_id=user.id,
-        action="saved_search.frequency",
-        object_type="saved_search",
-        object_id=saved.id,
-        now=now,
+    audit.record_change(
+        "saved_search",
+        saved.id,
+        "frequency",
+        user.id,
+        now,
         before=before,
         after={"frequency": frequency},
     )
@@ -129,14 +128,8 @@ def set_frequency(
 def delete_search(user: User, saved_search_id: int, *, now: datetime) -> None:
     saved = _own(user, saved_search_id)
     db.session.execute(delete(SavedSearchKey).where(SavedSearchKey.saved_search_id == saved.id))
-    audit.record(
-        actor_id=user.id,
-        action="saved_search.delete",
-        object_type="saved_search",
-        object_id=saved.id,
-        now=now,
-        before={"name": saved.name},
-        after=None,
+    audit.record_change(
+        "saved_search", saved.id, "delete", user.id, now, before={"name": saved.name}
     )
     db.session.delete(saved)
     db.session.flush()

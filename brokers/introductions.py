@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 
 from accounts.models import User
 from accounts.services import can_review, get_organisation, is_signed_in
+from brokers import telling
 from brokers.broker_access import mandates_in_force, require_accredited, signed_in
 from brokers.models import Broker, Introduction, Mandate
 from brokers.rules import BrokerRuleBroken, IntroductionKind, IntroductionStatus, MandateSide
@@ -129,6 +130,7 @@ def introduce(
         "need_id": introduction.need_id,
     }
     audit_action("introduction.propose", introduction.id, actor.id, now, after=after)
+    telling.introduction_proposed(introduction, now=now)
     return introduction
 
 

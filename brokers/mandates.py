@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from accounts.models import Organisation, User
 from accounts.services import acts_for_org, can_review, is_signed_in
-from brokers import rules
+from brokers import rules, telling
 from brokers.broker_access import broker_accredited, get_broker, signed_in
 from brokers.models import Broker, Mandate
 from brokers.rules import BrokerRuleBroken, CommissionKind, MandateSide, MandateStatus, Payer
@@ -189,6 +189,7 @@ def propose_mandate(actor: User, data: MandateInput, *, now: datetime) -> Mandat
         )
     )
     audit_action("mandate.propose", mandate.id, actor.id, now, after=_mandate_snapshot(mandate))
+    telling.mandate_proposed(mandate, by_broker=by_broker, now=now)
     return mandate
 
 
@@ -244,6 +245,8 @@ def accept_mandate(actor: User, mandate_id: int, *, now: datetime) -> Mandate:
         mandate.status = MandateStatus.ACTIVE
     after = {"status": mandate.status.value, "by": "broker" if as_broker else "principal"}
     audit_action("mandate.accept", mandate.id, actor.id, now, before=before, after=after)
+    if mandate.status == MandateStatus.ACTIVE:
+        telling.mandate_active(mandate, now=now)
     return mandate
 
 

@@ -93,6 +93,36 @@ EVENTS: dict[str, EventType] = {
             N_("The price of “%(title)s” is agreed at %(price)s; the public notice runs now."),
         ),
         EventType(
+            "deposit.released",
+            N_("Deposit released"),
+            N_("Your deposit of %(amount)s for “%(title)s” is released and will be refunded."),
+        ),
+        EventType(
+            "deposit.forfeited",
+            N_("Deposit forfeited"),
+            N_("Your deposit of %(amount)s for “%(title)s” is forfeited under the market's rules."),
+        ),
+        EventType(
+            "mandate.proposed",
+            N_("Mandate proposed"),
+            N_("A broker mandate for “%(title)s” awaits your acceptance."),
+        ),
+        EventType(
+            "mandate.active",
+            N_("Mandate in force"),
+            N_("The broker mandate for “%(title)s” is accepted by both sides and in force."),
+        ),
+        EventType(
+            "introduction.proposed",
+            N_("Introduction by a broker"),
+            N_("A broker introduced the parties for “%(title)s”: please accept or decline."),
+        ),
+        EventType(
+            "valuation.issued",
+            N_("Valuation report issued"),
+            N_("The valuation report for “%(title)s” is issued."),
+        ),
+        EventType(
             "search.alert",
             N_("A new result matches my saved search"),
             N_("New on the market for your search “%(name)s”: “%(title)s”."),

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.domain import N_
 from core.extensions import db
 from deals.models import Deal
-from payments import deposit_ledger
+from payments import deposit_ledger, telling
 from payments.deposits import (
     DepositError,
     audit_deposit,
@@ -40,6 +40,7 @@ def _release(
         deposit, "release", actor_id, now, before=before, release_due_at=release_due_at.isoformat()
     )
     deposit_ledger.released(deposit, now=now, actor_id=actor_id)
+    telling.deposit_settled(deposit, "deposit.released", now=now)
 
 
 def settle(
@@ -152,6 +153,7 @@ def forfeit_for_deal(deal: Deal, *, now: datetime, actor_id: int | None = None) 
         deposit.settled_at = now
         audit_deposit(deposit, "forfeit", actor_id, now, before=before, deal_id=deal.id)
         deposit_ledger.forfeited(deposit, now=now, actor_id=actor_id)
+        telling.deposit_settled(deposit, "deposit.forfeited", now=now)
         changed.append(deposit)
     db.session.flush()
     return changed

@@ -36,3 +36,9 @@ def deposit_rejected(deposit: Deposit, reason: str, *, now: datetime) -> None:
     params, link = _about(deposit)
     params = {**params, "reason": reason}
     notify_org(deposit.org_id, "deposit.rejected", params=params, link=link, now=now)
+
+
+def deposit_settled(deposit: Deposit, event: str, *, now: datetime) -> None:
+    """Released (refund due) or forfeited: the depositor learns it (flushes)."""
+    params, link = _about(deposit)
+    notify_org(deposit.org_id, event, params=params, link=link, now=now)

@@ -26,6 +26,7 @@ from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from listings import services as listings
 from listings.rules import ListingStatus
+from notifications.services import notify_org
 from valuation import indicative_rules, rules
 from valuation.indicative_rules import IndicativeInputs
 from valuation.models import Valuation, ValuationRequest
@@ -242,6 +243,13 @@ def issue_report(
         opinion=opinion[:10_000],
     )
     _move(actor, request, RequestAction.ISSUE, now=now)
+    notify_org(
+        request.requester_org_id,
+        "valuation.issued",
+        params={"title": listing.title("zh_CN"), "title_en": listing.title("en")},
+        link=f"/valuations/{valuation.id}",
+        now=now,
+    )
     return valuation
 
 

@@ -12,6 +12,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from sqlalchemy import select
 
 from accounts.models import User
 from auctions import bidding
+from auctions import jobs as auction_jobs
+from core.clock import as_utc
 from core.extensions import db
 from core.uow import unit_of_work
 from notifications import jobs, mail, services
@@ -237,3 +240,23 @@ def test_one_click_unsubscribe_turns_that_email_off_and_refuses_forged_tokens(
     assert done.status_code == 200 and "no more emails" in done.get_data(as_text=True)
     assert services.preferences(first)["auction.outbid"] == (True, EmailMode.OFF)
     assert client.post(f"/unsubscribe/{token[:-2]}xx").status_code == 404
+
+
+@pytest.mark.usefixtures("db_session")
+def test_closing_tells_the_winner_the_seller_and_the_loser_whose_deposit_is_released(
+    clock: Any, upload_folder: Path
+) -> None:
+    market, loser, winner = outbid_market(clock, upload_folder)
+    clock.current = as_utc(market.auction.ends_at) + timedelta(seconds=1)
+    assert auction_jobs.close_due(now=clock()) == 1
+
+    def events_of(user: User) -> list[str]:
+        return sorted(
+            db.session.scalars(
+                select(Notification.event).where(Notification.user_id == user.id)
+            ).all()
+        )
+
+    assert "auction.won" in events_of(winner) and "deposit.released" not in events_of(winner)
+    assert "deposit.released" in events_of(loser) and "auction.won" not in events_of(loser)
+    assert events_of(market.seller).count("auction.result") == 1

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from core.audit import history
 from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from notifications.models import Notification
 from tests import factories
 from tests.integration.valuation.inputs import COST, income_inputs
 from valuation import queries, requests, services, valuers
@@ -98,6 +100,12 @@ def test_buyer_requests_a_report_a_reviewer_issues_it_privately(market, clock) -
         "收益法为主，成本法为辅。",
         now=clock(),
     )
+    told = db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == market.buyer.id, Notification.event == "valuation.issued"
+        )
+    ).all()
+    assert [n.link for n in told] == [f"/valuations/{report.id}"], "the requester is told once"
     assert report.kind == Kind.FORMAL and report.side == "buyer"
     assert report.signer_name == market.reviewer.name
     assert report.signer_credential == valuers.REVIEWER_CREDENTIAL

@@ -1,0 +1,49 @@
+"""What brokers' work tells people: mandates proposed and in force, introductions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from brokers.models import Broker, Introduction, Mandate
+from core.extensions import db
+from listings.models import Listing, TechNeed
+from notifications.services import notify, notify_org
+
+
+def _title(listing_id: int | None, need_id: int | None) -> dict[str, str]:
+    if listing_id is not None and (listing := db.session.get(Listing, listing_id)) is not None:
+        return {"title": listing.title("zh_CN"), "title_en": listing.title("en")}
+    need = db.session.get(TechNeed, need_id) if need_id is not None else None
+    return {"title": need.title if need else ""}
+
+
+def _parties(
+    mandate: Mandate, *, to_broker: bool, to_principal: bool, event: str, now: datetime
+) -> None:
+    params = _title(mandate.listing_id, mandate.need_id)
+    link = f"/brokers/mandates/{mandate.id}"
+    broker = db.session.get(Broker, mandate.broker_id)
+    if to_broker and broker is not None:
+        notify([broker.user_id], event, params=params, link=link, now=now)
+    if to_principal:
+        notify_org(mandate.principal_org_id, event, params=params, link=link, now=now)
+
+
+def mandate_proposed(mandate: Mandate, *, by_broker: bool, now: datetime) -> None:
+    """The side that did not propose is asked to accept (flushes)."""
+    _parties(
+        mandate, to_broker=not by_broker, to_principal=by_broker, event="mandate.proposed", now=now
+    )
+
+
+def mandate_active(mandate: Mandate, *, now: datetime) -> None:
+    """Both sides learn the mandate binds (flushes)."""
+    _parties(mandate, to_broker=True, to_principal=True, event="mandate.active", now=now)
+
+
+def introduction_proposed(introduction: Introduction, *, now: datetime) -> None:
+    """Both introduced parties are asked to answer (flushes)."""
+    params = _title(introduction.listing_id, introduction.need_id)
+    link = f"/brokers/introductions/{introduction.id}"
+    for org_id in (introduction.seller_org_id, introduction.buyer_org_id):
+        notify_org(org_id, "introduction.proposed", params=params, link=link, now=now)

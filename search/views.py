@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from core.clock import now
+from core.clock import as_utc, now
 from core.forms import attempt
 from listings.rules import FIELDS, NEGOTIABLE, TransferMode
 from search import alerts
@@ -177,8 +178,14 @@ def search() -> str:
         pages=_pages(min(query.page, links["last_page"]), links["last_page"]),
         locale=locale,
         degraded=outcome.degraded,
+        feed_url=url_for("search.feed", **args_of_request()),
         **links,
     )
+
+
+def args_of_request() -> dict[str, Any]:
+    """The query string as url_for takes it (repeated parameters kept)."""
+    return request.args.to_dict(flat=False)
 
 
 def _suggestions() -> Response:
@@ -252,3 +259,34 @@ def saved() -> str | Response:
         facet_labels={facet: facet_title(facet) for facet in FACETS},
         value_label=value_label,
     )
+
+
+# --- feeds ---------------------------------------------------------------------------------
+
+FEED_ENTRIES = 50
+
+
+@bp.get("/search/feed.atom")
+def feed() -> Response:
+    """The newest published results of any search, as an Atom feed (e.g. a field's new listings)."""
+    args = {key: [v for v in request.args.getlist(key) if v] for key in request.args}
+    query = make_query(
+        text=request.args.get("q", ""),
+        filters={facet: args.get(facet, [])[:MAX_VALUES] for facet in FACETS},
+        sort="newest",
+        per_page=FEED_ENTRIES,
+    )
+    hits = run_search(replace(query, with_facets=False)).result.hits
+    listings = listings_for(hits)
+    entries = [listings[hit.id] for hit in hits if hit.id in listings]
+    locale = _locale()
+    body = render_template(
+        "search/feed.atom",
+        entries=entries,
+        locale=locale,
+        title=query.text or _("New results on the technology market"),
+        self_url=request.url,
+        page_url=url_for("search.search", _external=True, **args_of_request()),
+        updated=max((as_utc(e.published_at) for e in entries if e.published_at), default=now()),
+    )
+    return Response(body, mimetype="application/atom+xml")

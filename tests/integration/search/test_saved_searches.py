@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -92,3 +93,21 @@ def test_saved_searches_are_the_owners_to_change_and_delete(
     assert db.session.get(SavedSearch, saved.id).frequency == "off", "unknown choice refused"
     client.post("/searches", data={"id": saved.id, "action": "delete"})
     assert db.session.get(SavedSearch, saved.id) is None
+
+
+def test_every_search_has_an_atom_feed_of_its_newest_results(
+    client: FlaskClient, clock: Any, upload_folder: Path
+) -> None:
+    matching = publish(clock, upload_folder, title_zh="一种钠离子电池负极材料", field="energy")
+    publish(clock, upload_folder, title_zh="一种基因编辑方法", field="biomed")
+    page = client.get("/search?field=energy", headers=EN).get_data(as_text=True)
+    assert 'type="application/atom+xml"' in page and "/search/feed.atom?field=energy" in page
+
+    response = client.get("/search/feed.atom?field=energy", headers=EN)
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.fromstring(response.data)
+    entries = feed.findall(f"{atom}entry")
+    links = [e.find(f"{atom}link").get("href") for e in entries]
+    assert any(link.endswith(f"/listings/{matching}") for link in links)
+    assert all("基因" not in e.find(f"{atom}title").text for e in entries)

@@ -109,8 +109,8 @@ def place_bid(
         raise NoOrganisation()
     bid = _Submission(user_id, auction_id, amount_minor, max_minor, now, settings)
     result = _place(bid)
-    if result.outbid_org_id is not None:
-        telling.outbid(auction_id, result.outbid_org_id, result.current_price_minor, now=now)
+    if not result.raised_max:
+        telling.bid_placed(auction_id, result.outbid_org_id, result.current_price_minor, now=now)
     return result
 
 

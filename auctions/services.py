@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from accounts.models import User
-from auctions import rules, term_rules
+from auctions import rules, telling, term_rules
 from auctions.audit import record_audit
 from auctions.models import Auction, AuctionStatus
 from auctions.queries import CONTEXT, OPEN_STATUSES, deposit_amount_of, get_auction
@@ -104,6 +104,7 @@ def create_auction(
         reserve_set=auction.reserve_price_minor is not None,
         deposit_bps=auction.deposit_bps,
     )
+    telling.announced(auction, now=now)
     return auction
 
 

@@ -8,6 +8,7 @@ from auctions.models import Auction
 from core.extensions import db
 from listings.models import Listing
 from notifications.services import notify_org
+from notifications.watches import notify_watchers
 
 
 def _about(auction: Auction) -> dict[str, object]:
@@ -21,13 +22,20 @@ def _link(auction_id: int) -> str:
     return f"/auctions/{auction_id}"
 
 
-def outbid(auction_id: int, org_id: int, price_minor: int, *, now: datetime) -> None:
-    """The organisation that led lost the lead at `price_minor` (flushes)."""
+def bid_placed(
+    auction_id: int, outbid_org_id: int | None, price_minor: int, *, now: datetime
+) -> None:
+    """A bid stands: the organisation that lost the lead, and the watchers, learn it (flushes)."""
     auction = db.session.get(Auction, auction_id)
     if auction is None:
         return
     params = {**_about(auction), "price_minor": price_minor}
-    notify_org(org_id, "auction.outbid", params=params, link=_link(auction_id), now=now)
+    link = _link(auction_id)
+    told = notify_org(outbid_org_id, "auction.outbid", params=params, link=link, now=now)
+    notify_watchers(
+        "auction", auction_id, "watch.auction_bid", params=params, link=link, now=now,
+        told=[n.user_id for n in told],
+    )  # fmt: skip
 
 
 def closed(auction: Auction, *, sold: bool, now: datetime) -> None:
@@ -41,3 +49,15 @@ def closed(auction: Auction, *, sold: bool, now: datetime) -> None:
     outcome_zh, outcome_en = ("成交", "sold") if sold else ("流拍", "no sale")
     result = {**about, "outcome": outcome_zh, "outcome_en": outcome_en}
     notify_org(auction.seller_org_id, "auction.result", params=result, link=link, now=now)
+    notify_watchers(
+        "auction", auction.id, "watch.auction_closed", params=result, link=link, now=now
+    )
+
+
+def announced(auction: Auction, *, now: datetime) -> None:
+    """Those watching the listing learn it is to be auctioned (flushes)."""
+    params = {**_about(auction), "how": "拍卖", "how_en": "by auction"}
+    notify_watchers(
+        "listing", auction.listing_id, "watch.listing_for_sale",
+        params=params, link=_link(auction.id), now=now,
+    )  # fmt: skip

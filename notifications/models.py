@@ -44,3 +44,19 @@ class NotificationPreference(Model):
     event: Mapped[str] = mapped_column(String(48))
     in_app: Mapped[bool] = mapped_column(default=True)
     email: Mapped[EmailMode] = mapped_column(enum_column(EmailMode, length=8))
+
+
+class Watch(Model):
+    """A user follows a listing or an auction: its changes reach them."""
+
+    __tablename__ = "watches"
+    __table_args__ = (
+        UniqueConstraint("user_id", "object_type", "object_id"),
+        db.Index("ix_watches_object", "object_type", "object_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    object_type: Mapped[str] = mapped_column(String(16))  # listing, auction
+    object_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -123,6 +123,22 @@ EVENTS: dict[str, EventType] = {
             N_("The valuation report for “%(title)s” is issued."),
         ),
         EventType(
+            "watch.auction_bid",
+            N_("New bid in an auction I watch"),
+            N_("New bid in the auction of “%(title)s”: the price is now %(price)s."),
+            EmailMode.DAILY,
+        ),
+        EventType(
+            "watch.auction_closed",
+            N_("An auction I watch has closed"),
+            N_("The auction of “%(title)s” has closed: %(outcome)s."),
+        ),
+        EventType(
+            "watch.listing_for_sale",
+            N_("A listing I watch goes on sale"),
+            N_("“%(title)s” is now for sale: %(how)s."),
+        ),
+        EventType(
             "search.alert",
             N_("A new result matches my saved search"),
             N_("New on the market for your search “%(name)s”: “%(title)s”."),

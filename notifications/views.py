@@ -18,9 +18,10 @@ from werkzeug.wrappers import Response
 
 from core.clock import now
 from core.extensions import csrf
+from core.forms import attempt
 from core.i18n import SUPPORTED, current_locale
 from core.uow import unit_of_work
-from notifications import mail, rules, services
+from notifications import mail, rules, services, watches
 from notifications.rules import EmailMode
 
 bp = Blueprint("notifications", __name__)
@@ -121,3 +122,48 @@ def unsubscribe(token: str) -> str | Response:
             abort(404)
         return render_template("notifications/unsubscribe.html", done=True, label=label)
     return render_template("notifications/unsubscribe.html", done=False, label=label, token=token)
+
+
+# --- watching ------------------------------------------------------------------------------
+
+
+@bp.app_template_global()
+def watching(object_type: str, object_id: int) -> bool:
+    """Whether the signed-in reader watches the object (for the Watch button)."""
+    return watches.is_watching(current_user, object_type, object_id)
+
+
+def _back(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+@bp.post("/watch")
+@login_required
+def watch() -> Response:
+    """Watch or stop watching a listing or an auction, then go back to it."""
+    object_type = request.form.get("object_type", "")
+    object_id = request.form.get("object_id", type=int) or 0
+    if request.form.get("action") == "unwatch":
+        attempt(
+            lambda: watches.unwatch(current_user, object_type, object_id),
+            success=_("You no longer watch this."),
+        )
+    else:
+        attempt(
+            lambda: watches.watch(current_user, object_type, object_id, now=now()),
+            success=_("Watching: its changes will reach your inbox."),
+        )
+    return redirect(_back(url_for("notifications.watching_page")))
+
+
+@bp.route("/inbox/watching")
+@login_required
+def watching_page() -> str:
+    """What I watch, with a way to stop."""
+    items = watches.watched_by(current_user)
+    links = {"listing": "/listings/{}", "auction": "/auctions/{}"}
+    return render_template(
+        "notifications/watching.html",
+        items=[(w, links[w.object_type].format(w.object_id)) for w in items],
+    )

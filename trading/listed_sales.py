@@ -81,6 +81,7 @@ def start_listed_sale(
             "working_days": days,
         },
     )
+    telling.on_sale(sale, now=now)
     return sale
 
 

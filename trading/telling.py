@@ -9,6 +9,7 @@ from accounts.models import Organisation
 from core.extensions import db
 from listings.models import Listing
 from notifications.services import notify_org
+from notifications.watches import notify_watchers
 from trading.models import ListedSale, Negotiation
 
 
@@ -28,6 +29,18 @@ def intent(sale: ListedSale, buyer_org_id: int, *, now: datetime) -> None:
         "organisation_en": buyer.display_name("en") if buyer else "",
     }
     notify_org(sale.seller_org_id, "sale.intent", params=params, link=f"/sales/{sale.id}", now=now)
+
+
+def on_sale(sale: ListedSale, *, now: datetime) -> None:
+    """Those watching the listing learn it is listed for sale (flushes)."""
+    params = {
+        **_title(sale.listing_id),
+        "how": "挂牌", "how_en": "listed at a fixed price",
+    }  # fmt: skip
+    notify_watchers(
+        "listing", sale.listing_id, "watch.listing_for_sale",
+        params=params, link=f"/sales/{sale.id}", now=now,
+    )  # fmt: skip
 
 
 def _other_side(negotiation: Negotiation, org_id: int | None) -> int:

@@ -260,3 +260,50 @@ def test_closing_tells_the_winner_the_seller_and_the_loser_whose_deposit_is_rele
     assert "auction.won" in events_of(winner) and "deposit.released" not in events_of(winner)
     assert "deposit.released" in events_of(loser) and "auction.won" not in events_of(loser)
     assert events_of(market.seller).count("auction.result") == 1
+
+
+def test_watchers_hear_of_bids_the_result_and_a_sale_starting(
+    client: FlaskClient, clock: Any, upload_folder: Path
+) -> None:
+    market = make_market(clock(), upload_folder)
+    watcher = factories.enterprise(clock())
+    client.post("/signin", data={"email": watcher.email, "password": factories.PASSWORD})
+    room = f"/auctions/{market.auction.id}"
+    assert "Watch" in client.get(room, headers=EN).get_data(as_text=True)
+    answer = client.post(
+        "/watch",
+        data={"object_type": "auction", "object_id": market.auction.id, "next": room},
+    )
+    assert answer.status_code == 302 and answer.location.endswith(room)
+    assert "Watching" in client.get(room, headers=EN).get_data(as_text=True)
+
+    bidder = market.bidder(name="甲公司")
+    with unit_of_work(writer=True):
+        bidding.place_bid(bidder, market.auction.id, START, now=clock())
+    [bid] = db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == watcher.id, Notification.event == "watch.auction_bid"
+        )
+    ).all()
+    assert bid.email_state == EmailState.DIGEST, "bids of a watched auction: the daily digest"
+    clock.current = as_utc(market.auction.ends_at) + timedelta(seconds=1)
+    auction_jobs.close_due(now=clock())
+    assert db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == watcher.id, Notification.event == "watch.auction_closed"
+        )
+    ).all()
+
+    evil = client.post(
+        "/watch",
+        data={
+            "object_type": "auction",
+            "object_id": 1,
+            "action": "unwatch",
+            "next": "//evil.example",
+        },
+    )
+    assert not evil.location.startswith("//evil")
+    refused = client.post("/watch", data={"object_type": "user", "object_id": 1}, headers=EN)
+    assert refused.status_code == 302  # flashed "This cannot be watched.", nothing stored
+    assert "Auction #" not in client.get("/inbox/watching", headers=EN).get_data(as_text=True)

@@ -67,7 +67,7 @@ def _sign_up_input(data: dict) -> services.SignUp:
         password=data["password"],
         organisation=organisation,
         join_credit_code=data["join_credit_code"] if data["organisation_mode"] == "join" else None,
-        locale=current_locale(),
+        locale="en" if current_locale().startswith("en") else "zh_CN",  # Babel says zh_Hans_CN
     )
 
 

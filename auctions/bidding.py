@@ -45,11 +45,13 @@ from typing import Any
 from sqlalchemy import inspect
 
 from accounts.models import User
-from auctions import bid_reads, rules, store, telling
+from auctions import bid_reads, rules, store
 from auctions.audit import audited_fields_of_state
 from auctions.bid_reads import Execute, Standing
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from auctions.store import Advance
+from auctions.telling import TELL_BIDS_JOB
+from core import jobs
 from core.domain import N_, PermissionDenied
 from core.extensions import db
 from payments.deposits import NoOrganisation, OrganisationNotVerified
@@ -82,7 +84,6 @@ class BidResult:
     minimum_next_bid_minor: int
     ends_at: datetime
     raised_max: bool = False
-    outbid_org_id: int | None = None  # who led before this submission and leads no more
 
     @property
     def own_bids(self) -> tuple[PlacedBidRow, ...]:
@@ -110,7 +111,7 @@ def place_bid(
     bid = _Submission(user_id, auction_id, amount_minor, max_minor, now, settings)
     result = _place(bid)
     if not result.raised_max:
-        telling.bid_placed(auction_id, result.outbid_org_id, result.current_price_minor, now=now)
+        jobs.enqueue_after_commit(TELL_BIDS_JOB)  # no statement here: the hot path stays lean
     return result
 
 
@@ -227,12 +228,7 @@ def _result(
         minimum_next_bid_minor=rules.minimum_next_bid(after),
         ends_at=after.ends_at,
         raised_max=not advance.bids,
-        outbid_org_id=_lost_lead(advance.state.leader_org_id, after.leader_org_id),
     )
-
-
-def _lost_lead(before: int | None, after: int | None) -> int | None:
-    return before if before is not None and before != after else None
 
 
 def _check_standing(standing: Standing) -> None:

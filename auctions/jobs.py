@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 
-from auctions import closing
+from auctions import closing, telling
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings, settings_from_config
 from core import clock
 from core.jobs import EVERY_MINUTE, job
@@ -58,3 +58,15 @@ def close_due(
 def close_due_auctions() -> int:
     """The job runner's sweep: close every due auction with the app's settings."""
     return close_due(now=clock.now(), settings=settings_from_config(current_app.config))
+
+
+@job(telling.TELL_BIDS_JOB, every=EVERY_MINUTE)
+def tell_bids() -> int:
+    """Tell the bids placed since the last run, batch after batch; how many bids."""
+    told = 0
+    while True:
+        with unit_of_work(writer=True):
+            count = telling.tell_bids(now=clock.now())
+        told += count
+        if count < telling.UNTOLD_BATCH:
+            return told

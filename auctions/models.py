@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import ClosingPeriodMixin, enum_column
@@ -65,12 +65,16 @@ class Bid(Model):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     placed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     is_proxy: Mapped[bool] = mapped_column(default=False)
+    # Told to the bidder it displaced and to the watchers (auctions.jobs.tell_bids): the
+    # hot path writes the bid only; the telling follows after the commit.
+    told: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     auction: Mapped[Auction] = relationship(back_populates="bids")
 
     __table_args__ = (
         # Two bids can never win the same price.
         db.UniqueConstraint("auction_id", "amount_minor", name="uq_bids_auction_amount"),
+        db.Index("ix_bids_untold", "told", "id"),
     )
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 
-from auctions.models import Auction
+from sqlalchemy import select
+
+from auctions.models import Auction, Bid
 from core.extensions import db
 from listings.models import Listing
 from notifications.services import notify_org
@@ -22,16 +25,51 @@ def _link(auction_id: int) -> str:
     return f"/auctions/{auction_id}"
 
 
-def bid_placed(
-    auction_id: int, outbid_org_id: int | None, price_minor: int, *, now: datetime
-) -> None:
-    """A bid stands: the organisation that lost the lead, and the watchers, learn it (flushes)."""
+TELL_BIDS_JOB = "auctions.tell_bids"
+UNTOLD_BATCH = 500
+
+
+def tell_bids(*, now: datetime) -> int:
+    """Tell what the bids placed since the last run changed; how many bids (flushes).
+
+    Per auction in the batch: each organisation that lost the lead hears once, at the
+    price the auction has now, and the watchers hear once. Bids are marked told in the
+    same transaction, so each is told once whichever worker runs this.
+    """
+    query = select(Bid).where(Bid.told.is_(False)).order_by(Bid.id).limit(UNTOLD_BATCH)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    bids = list(db.session.scalars(query))
+    by_auction: dict[int, list[Bid]] = {}
+    for bid in bids:
+        by_auction.setdefault(bid.auction_id, []).append(bid)
+    for auction_id, new in by_auction.items():
+        _tell_auction(auction_id, new, now=now)
+    for bid in bids:
+        bid.told = True
+    db.session.flush()
+    return len(bids)
+
+
+def _tell_auction(auction_id: int, new: list[Bid], *, now: datetime) -> None:
     auction = db.session.get(Auction, auction_id)
     if auction is None:
         return
-    params = {**_about(auction), "price_minor": price_minor}
+    before = db.session.scalar(
+        select(Bid.bidder_org_id)
+        .where(Bid.auction_id == auction_id, Bid.id < new[0].id)
+        .order_by(Bid.id.desc())
+        .limit(1)
+    )
+    leaders = [before, *(bid.bidder_org_id for bid in new)]
+    displaced = {
+        earlier for earlier, later in pairwise(leaders) if earlier is not None and earlier != later
+    } - {auction.leader_org_id}
+    params = {**_about(auction), "price_minor": auction.current_price_minor or 0}
     link = _link(auction_id)
-    told = notify_org(outbid_org_id, "auction.outbid", params=params, link=link, now=now)
+    told = []
+    for org_id in sorted(displaced):
+        told += notify_org(org_id, "auction.outbid", params=params, link=link, now=now)
     notify_watchers(
         "auction", auction_id, "watch.auction_bid", params=params, link=link, now=now,
         told=[n.user_id for n in told],

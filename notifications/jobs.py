@@ -17,6 +17,7 @@ from core.extensions import db
 from core.jobs import EVERY_MINUTE, job
 from core.uow import unit_of_work
 from notifications import mail, services
+from notifications.models import Notification
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def deliver() -> int:
 
 
 def _send_one(notification_id: int, user_id: int) -> int:
-    notification = db.session.get(services.Notification, notification_id)
+    notification = db.session.get(Notification, notification_id)
     user = db.session.get(User, user_id)
     if notification is None or user is None:
         return 0

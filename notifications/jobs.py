@@ -49,10 +49,10 @@ def _send_one(notification_id: int, user_id: int) -> int:
         mail.send(mail.compose(user, [notification]))
     except Exception as error:  # the server is down, refuses, times out: try again later
         log.warning("notification %s: email not sent: %s", notification_id, error)
-        with unit_of_work():
+        with unit_of_work(writer=True):
             services.record_failure(notification_id, f"{type(error).__name__}: {error}", now=now())
         return 0
-    with unit_of_work():
+    with unit_of_work(writer=True):
         services.record_sent([notification_id], now=now())
     return 1
 
@@ -72,7 +72,7 @@ def send_digests() -> int:
         except Exception as error:
             log.warning("digest for user %s not sent (kept for the next run): %s", user_id, error)
             continue
-        with unit_of_work():
+        with unit_of_work(writer=True):
             services.record_sent([n.id for n in notifications], now=now())
         sent += 1
     return sent

@@ -79,7 +79,7 @@ def run_pending(*, now: datetime, limit: int = 100) -> RunReport:
     for operation in pending_operations(limit):
         key = operation.key
         try:
-            with unit_of_work():
+            with unit_of_work(writer=True):
                 outcome = execute(operation.id, now=now)
         except Exception:  # one broken row must not stop the others
             log.exception("Stripe operation %s crashed", key)

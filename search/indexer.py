@@ -292,7 +292,7 @@ def drain_all(
     total = DrainReport()
     batches = 0
     while max_batches is None or batches < max_batches:
-        with unit_of_work():
+        with unit_of_work(writer=True):
             report = drain(backend, limit, now=now, kind=kind)
         total += report
         batches += 1

@@ -298,7 +298,7 @@ def test_watchers_hear_of_bids_the_result_and_a_sale_starting(
         "/watch",
         data={
             "object_type": "auction",
-            "object_id": 1,
+            "object_id": market.auction.id,
             "action": "unwatch",
             "next": "//evil.example",
         },

@@ -24,6 +24,7 @@ from accounts.models import (
     VerificationStatus,
 )
 from accounts.rules import check_password_strength, normalise_credit_code
+from accounts.signals import organisation_decided
 from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found
@@ -194,6 +195,7 @@ def _decide_organisation(
     org.rejection_reason = reason
     org.verified_at = now if outcome == VerificationStatus.VERIFIED else None
     _audit_decision(actor, org, before, now=now, reason=reason)
+    organisation_decided.send(org, now=now)
     return org
 
 

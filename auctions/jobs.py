@@ -70,3 +70,10 @@ def tell_bids() -> int:
         told += count
         if count < telling.UNTOLD_BATCH:
             return told
+
+
+@job("auctions.ending_soon", every=EVERY_MINUTE)
+def tell_ending_soon() -> int:
+    """Tell bidders and watchers of the auctions ending within the hour, once each."""
+    with unit_of_work(writer=True):
+        return telling.tell_ending_soon(now=clock.now())

@@ -49,6 +49,8 @@ class Auction(ClosingPeriodMixin, Model):
     restricted_to_org_ids: Mapped[list[int] | None] = mapped_column(JSON)
     listed_sale_id: Mapped[int | None] = mapped_column(ForeignKey("listed_sales.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # When bidders and watchers were told it ends within the hour (auctions.jobs).
+    ending_told_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     bids: Mapped[list[Bid]] = relationship(back_populates="auction", order_by="Bid.id")
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import pairwise
 
 from sqlalchemy import select
 
-from auctions.models import Auction, Bid
+from auctions.models import Auction, AuctionStatus, Bid
 from core.extensions import db
 from listings.models import Listing
 from notifications.services import notify_org
 from notifications.watches import notify_watchers
+from payments.deposits import held_org_ids
 
 
 def _about(auction: Auction) -> dict[str, object]:
@@ -99,3 +100,37 @@ def announced(auction: Auction, *, now: datetime) -> None:
         "listing", auction.listing_id, "watch.listing_for_sale",
         params=params, link=_link(auction.id), now=now,
     )  # fmt: skip
+
+
+ENDING_SOON = timedelta(hours=1)
+
+
+def tell_ending_soon(*, now: datetime) -> int:
+    """Bidders (deposit held) and watchers of auctions ending within the hour hear it once."""
+    query = (
+        select(Auction)
+        .where(
+            Auction.status == AuctionStatus.RUNNING,
+            Auction.ending_told_at.is_(None),
+            Auction.ends_at <= now + ENDING_SOON,
+            Auction.ends_at > now,
+        )
+        .order_by(Auction.ends_at)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    auctions = list(db.session.scalars(query))
+    for auction in auctions:
+        price = auction.current_price_minor or auction.starting_price_minor
+        params = {**_about(auction), "price_minor": price}
+        link = _link(auction.id)
+        told = []
+        for org_id in sorted(held_org_ids("auction", auction.id)):
+            told += notify_org(org_id, "auction.ending", params=params, link=link, now=now)
+        notify_watchers(
+            "auction", auction.id, "auction.ending", params=params, link=link, now=now,
+            told=[n.user_id for n in told],
+        )  # fmt: skip
+        auction.ending_told_at = now
+    db.session.flush()
+    return len(auctions)

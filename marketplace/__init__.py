@@ -77,6 +77,7 @@ def _connect_handlers() -> None:
     """Each domain answers the signals of the domains below it (see docs/architecture.md)."""
     from auctions import handlers as auction_handlers
     from brokers import handlers as broker_handlers
+    from notifications import handlers as notification_handlers
     from search import handlers as search_handlers
     from trading import handlers as trading_handlers
     from valuation import handlers as valuation_handlers
@@ -87,6 +88,7 @@ def _connect_handlers() -> None:
         valuation_handlers,
         search_handlers,
         broker_handlers,
+        notification_handlers,
     ):
         handlers.connect()
 

@@ -50,6 +50,11 @@ EVENTS: dict[str, EventType] = {
             N_("You have been outbid on “%(title)s”: the price is now %(price)s."),
         ),
         EventType(
+            "auction.ending",
+            N_("An auction ends within the hour"),
+            N_("The auction of “%(title)s” ends within the hour; the price is %(price)s."),
+        ),
+        EventType(
             "auction.won", N_("Auction won"), N_("You won the auction of “%(title)s” at %(price)s.")
         ),
         EventType(
@@ -137,6 +142,21 @@ EVENTS: dict[str, EventType] = {
             "watch.listing_for_sale",
             N_("A listing I watch goes on sale"),
             N_("“%(title)s” is now for sale: %(how)s."),
+        ),
+        EventType(
+            "notice.objection",
+            N_("Objection to a public notice"),
+            N_("An objection was lodged against the public notice of “%(title)s”."),
+        ),
+        EventType(
+            "notice.objection_decided",
+            N_("Objection decided"),
+            N_("The objection to the public notice of “%(title)s” was %(outcome)s."),
+        ),
+        EventType(
+            "organisation.verified",
+            N_("Organisation verified or refused"),
+            N_("%(organisation)s: verification %(outcome)s."),
         ),
         EventType(
             "search.alert",

@@ -27,7 +27,7 @@ from deals.models import SaleMethod
 from deals.services import record_sale
 from listings import services as listings
 from listings.rules import SaleState
-from trading import rules
+from trading import rules, telling
 from trading.models import Negotiation, NegotiationStatus, Objection, PublicityNotice
 from trading.notice_queries import objection_of, verdict
 from trading.rules import NoticeStatus, ObjectionStatus
@@ -129,6 +129,7 @@ def lodge_objection(actor: User, notice_id: int, reasons: str, *, now: datetime)
         now=now,
         after={"objection_id": objection.id, "status": objection.status.value},
     )
+    telling.objection_lodged(notice, now=now)
     return objection
 
 
@@ -163,6 +164,7 @@ def decide_objection(
         reason=objection.decision_reason,
     )
     db.session.flush()
+    telling.objection_decided(notice, objection, upheld=uphold, now=now)
     _settle(notice, now=now, actor_id=reviewer.id)
     return objection
 

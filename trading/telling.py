@@ -8,9 +8,9 @@ from typing import Any
 from accounts.models import Organisation
 from core.extensions import db
 from listings.models import Listing
-from notifications.services import notify_org
+from notifications.services import notify, notify_org
 from notifications.watches import notify_watchers
-from trading.models import ListedSale, Negotiation
+from trading.models import ListedSale, Negotiation, Objection, PublicityNotice
 
 
 def _title(listing_id: int) -> dict[str, Any]:
@@ -76,3 +76,32 @@ def agreed(negotiation: Negotiation, price_minor: int, *, now: datetime) -> None
     link = f"/negotiations/{negotiation.id}"
     for org_id in (negotiation.seller_org_id, negotiation.buyer_org_id):
         notify_org(org_id, "negotiation.agreed", params=params, link=link, now=now)
+
+
+def objection_lodged(notice: PublicityNotice, *, now: datetime) -> None:
+    """Both parties of the agreement learn someone objected (flushes)."""
+    negotiation = db.session.get(Negotiation, notice.negotiation_id)
+    if negotiation is None:
+        return
+    link = f"/notices/{notice.id}"
+    for org_id in (negotiation.seller_org_id, negotiation.buyer_org_id):
+        notify_org(org_id, "notice.objection", params=_title(notice.listing_id), link=link, now=now)
+
+
+def objection_decided(
+    notice: PublicityNotice, objection: Objection, *, upheld: bool, now: datetime
+) -> None:
+    """The objector and both parties learn the reviewer's ruling (flushes)."""
+    negotiation = db.session.get(Negotiation, notice.negotiation_id)
+    outcome = ("成立", "upheld") if upheld else ("被驳回", "dismissed")
+    params = {**_title(notice.listing_id), "outcome": outcome[0], "outcome_en": outcome[1]}
+    link = f"/notices/{notice.id}"
+    told = notify(
+        [objection.user_id], "notice.objection_decided", params=params, link=link, now=now
+    )
+    if negotiation is not None:
+        for org_id in (negotiation.seller_org_id, negotiation.buyer_org_id):
+            notify_org(
+                org_id, "notice.objection_decided", params=params, link=link, now=now,
+                except_user_id=told[0].user_id if told else None,
+            )  # fmt: skip

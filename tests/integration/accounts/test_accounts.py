@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from accounts import services as accounts
 from accounts.models import MemberRole, User, VerificationStatus
 from core.audit_models import AuditEntry
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
+from notifications.models import Notification
 from tests import factories
 from tests.conftest import FrozenClock
 
@@ -72,6 +74,8 @@ def test_only_reviewers_verify_and_every_decision_is_audited(db_session, clock) 
     reviewer = factories.platform_reviewer(clock())
     accounts.verify_organisation(reviewer, user.organisation_id, now=clock())
     assert user.organisation.is_verified
+    [told] = db.session.scalars(select(Notification).where(Notification.user_id == user.id)).all()
+    assert told.event == "organisation.verified" and told.link == "/organisation"
     entry = db.session.query(AuditEntry).filter_by(action="organisation.verified").one()
     assert (entry.before["status"], entry.after["status"], entry.actor_id) == (
         "pending",

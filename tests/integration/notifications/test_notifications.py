@@ -307,3 +307,21 @@ def test_watchers_hear_of_bids_the_result_and_a_sale_starting(
     refused = client.post("/watch", data={"object_type": "user", "object_id": 1}, headers=EN)
     assert refused.status_code == 302  # flashed "This cannot be watched.", nothing stored
     assert "Auction #" not in client.get("/inbox/watching", headers=EN).get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("db_session")
+def test_bidders_hear_once_that_an_auction_ends_within_the_hour(
+    clock: Any, upload_folder: Path
+) -> None:
+    market, first, second = outbid_market(clock, upload_folder)
+    clock.current = as_utc(market.auction.ends_at) - timedelta(minutes=90)
+    assert auction_jobs.tell_ending_soon() == 0, "not yet"
+    clock.advance(minutes=40)
+    assert auction_jobs.tell_ending_soon() == 1
+    assert auction_jobs.tell_ending_soon() == 0, "told once"
+    for bidder in (first, second):
+        assert db.session.scalars(
+            select(Notification).where(
+                Notification.user_id == bidder.id, Notification.event == "auction.ending"
+            )
+        ).all()

@@ -34,14 +34,9 @@ from bench.corpus import CorpusGenerator
 from core.extensions import db
 from listings.rules import FIELDS, TransferMode
 from search.alert_rules import key_decides, key_of, words_of
-from search.alerts import document_terms, matching_searches
+from search.alerts import document_terms, expand, matching_searches
 from search.models import SavedSearch, SavedSearchKey
 from search.text.tokens import analyse
-
-
-def expand(word: str) -> list[str]:
-    return analyse(word).split()
-
 
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 USERS = 1000

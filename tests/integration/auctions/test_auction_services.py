@@ -20,6 +20,7 @@ from deals import services as deals
 from deals.models import Deal, DealStatus, SaleMethod
 from listings import services as listings
 from listings.rules import ListingStatus, SaleState
+from notifications.models import Notification
 from payments import deposits
 from payments.models import Deposit, DepositStatus
 from tests import factories
@@ -399,6 +400,10 @@ def test_winner_who_does_not_sign_forfeits_the_deposit(market: Market, clock) ->
     assert deposit.status == DepositStatus.FORFEITED
     assert "deposit.forfeit" in audit_actions("deposit", deposit.id)
     assert db.session.get(Deal, deal.id).status == DealStatus.CANCELLED
+    told = db.session.scalars(
+        select(Notification.event).where(Notification.user_id == alpha.id)
+    ).all()
+    assert told.count("deposit.forfeited") == 1, "the winner learns it forfeited the deposit"
 
 
 def test_deal_cancelled_otherwise_releases_the_applied_deposit(market: Market, clock) -> None:

@@ -25,6 +25,19 @@ R = TypeVar("R")
 E = TypeVar("E", bound=enum.Enum)
 
 
+MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: a larger number names no row
+
+
+def form_id(name: str) -> int:
+    """A row id posted in form field `name`; 0 (which names no row) when it is missing,
+    not a whole number, or beyond any id, so the use case answers "not found"."""
+    value = request.form.get(name, "")
+    if not value.isdigit() or len(value) > 10:
+        return 0
+    number = int(value)
+    return number if number <= MAX_ROW_ID else 0
+
+
 def enum_arg(enum_class: type[E], name: str) -> E | None:
     """The query string's `name` as a member of `enum_class`; None when absent or unknown."""
     raw = request.args.get(name, "")

@@ -21,6 +21,7 @@ from core.extensions import csrf
 from core.forms import attempt
 from core.i18n import SUPPORTED, current_locale
 from core.uow import unit_of_work
+from core.views_kit import MAX_ROW_ID, form_id
 from notifications import mail, rules, services, watches
 from notifications.rules import EmailMode
 
@@ -57,6 +58,8 @@ def inbox() -> str:
 @login_required
 def open_notification(notification_id: int) -> Response:
     """Mark a notification read and go to what it is about."""
+    if notification_id > MAX_ROW_ID:
+        abort(404)
     with unit_of_work():
         notification = services.open_notification(current_user, notification_id, now=now())
     if notification is None:
@@ -143,7 +146,7 @@ def _back(default: str) -> str:
 def watch() -> Response:
     """Watch or stop watching a listing or an auction, then go back to it."""
     object_type = request.form.get("object_type", "")
-    object_id = request.form.get("object_id", type=int) or 0
+    object_id = form_id("object_id")
     if request.form.get("action") == "unwatch":
         attempt(
             lambda: watches.unwatch(current_user, object_type, object_id),

@@ -24,14 +24,14 @@ WATCHABLE = ("listing", "auction")
 MAX_WATCHES_PER_USER = 500
 
 
-def _check(object_type: str) -> None:
-    if object_type not in WATCHABLE:
+def _check(object_type: str, object_id: int) -> None:
+    if object_type not in WATCHABLE or object_id < 1:
         raise ValidationFailed(N_("This cannot be watched."), field="object_type")
 
 
 def watch(user: User, object_type: str, object_id: int, *, now: datetime) -> None:
     """Follow an object (idempotent; flushes)."""
-    _check(object_type)
+    _check(object_type, object_id)
     if is_watching(user, object_type, object_id):
         return
     if len(watched_by(user)) >= MAX_WATCHES_PER_USER:
@@ -46,7 +46,7 @@ def watch(user: User, object_type: str, object_id: int, *, now: datetime) -> Non
 
 
 def unwatch(user: User, object_type: str, object_id: int) -> None:
-    _check(object_type)
+    _check(object_type, object_id)
     db.session.execute(
         delete(Watch).where(
             Watch.user_id == user.id,

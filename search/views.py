@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from core.clock import as_utc, now
 from core.forms import attempt
+from core.views_kit import form_id
 from listings.rules import FIELDS, NEGOTIABLE, TransferMode
 from search import alerts
 from search.backend import FACETS, SORTS
@@ -240,7 +241,7 @@ def save_search() -> Response:
 def saved() -> str | Response:
     """My saved searches: how often each tells me, and delete."""
     if request.method == "POST":
-        search_id = request.form.get("id", type=int) or 0
+        search_id = form_id("id")
         if request.form.get("action") == "delete":
             attempt(
                 lambda: alerts.delete_search(current_user, search_id, now=now()),

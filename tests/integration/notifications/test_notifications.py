@@ -325,3 +325,16 @@ def test_bidders_hear_once_that_an_auction_ends_within_the_hour(
                 Notification.user_id == bidder.id, Notification.event == "auction.ending"
             )
         ).all()
+
+
+def test_ids_beyond_any_row_are_refused_not_crashed_on(
+    client: FlaskClient, clock: Any, upload_folder: Path
+) -> None:
+    user = factories.enterprise(clock())
+    client.post("/signin", data={"email": user.email, "password": factories.PASSWORD})
+    huge = str(2**63 + 5)
+    assert client.post(f"/inbox/{huge}/open").status_code == 404
+    for form in ({"object_type": "auction", "object_id": huge}, {"object_type": "auction"}):
+        assert client.post("/watch", data=form).status_code == 302  # "This cannot be watched."
+    assert client.post("/searches", data={"id": huge, "action": "delete"}).status_code == 302
+    assert "Auction #" not in client.get("/inbox/watching", headers=EN).get_data(as_text=True)

@@ -59,3 +59,59 @@ go_install() {
     GOBIN="$bin_dir" GOPATH="$STATE_DIR/gopath" GOFLAGS="-modcacherw" \
         "$go" install "$module" >&2 || die "go install $module failed."
 }
+
+# The HTTP services (stripe-mock, Mailpit) define STATE_DIR, PID_FILE, URL_FILE,
+# LOG_FILE, START_TIMEOUT and: install_binary, answers URL, launch PORT (starts the
+# server in the background and writes PID_FILE), on_ready (after it answers).
+
+is_running() {
+    [ -f "$PID_FILE" ] && [ -f "$URL_FILE" ] || return 1
+    kill -0 "$(cat "$PID_FILE")" 2>/dev/null || return 1
+    answers "$(cat "$URL_FILE")"
+}
+
+# Start (or reuse) the server on a free port, three attempts; print its URL.
+start_http_service() {
+    mkdir -p "$STATE_DIR"
+    exec 9>"$STATE_DIR/lock"
+    if command -v flock >/dev/null 2>&1; then flock 9; fi
+    if is_running; then
+        log "reusing the running server"
+        cat "$URL_FILE"
+        return 0
+    fi
+    if [ -f "$PID_FILE" ]; then
+        kill "$(cat "$PID_FILE")" 2>/dev/null || true
+    fi
+    rm -f "$PID_FILE" "$URL_FILE"
+    install_binary
+    local attempt port url waited
+    for attempt in 1 2 3; do
+        port="$(free_port)"
+        log "starting on 127.0.0.1:$port (attempt $attempt)"
+        launch "$port"
+        url="http://127.0.0.1:$port"
+        waited=0
+        while [ "$waited" -lt "$START_TIMEOUT" ]; do
+            if answers "$url"; then
+                printf '%s\n' "$url" >"$URL_FILE"
+                on_ready
+                log "ready: $url"
+                printf '%s\n' "$url"
+                return 0
+            fi
+            kill -0 "$(cat "$PID_FILE")" 2>/dev/null || break
+            sleep 0.5
+            waited=$((waited + 1))
+        done
+        kill "$(cat "$PID_FILE")" 2>/dev/null || true
+        rm -f "$PID_FILE"
+    done
+    tail -n 20 "$LOG_FILE" >&2 || true
+    die "the server did not start (log: $LOG_FILE)."
+}
+
+cmd_url() {
+    is_running || die "not running; run: devservices/$SERVICE start"
+    cat "$URL_FILE"
+}

@@ -39,67 +39,20 @@ answers() {
     curl -fsS -o /dev/null "$1/api/v1/info" 2>/dev/null
 }
 
-is_running() {
-    [ -f "$PID_FILE" ] && [ -f "$URL_FILE" ] || return 1
-    kill -0 "$(cat "$PID_FILE")" 2>/dev/null || return 1
-    answers "$(cat "$URL_FILE")"
+launch() {
+    SMTP_PORT="$(free_port)"
+    nohup "$BIN" --listen "127.0.0.1:$1" --smtp "127.0.0.1:$SMTP_PORT" >"$LOG_FILE" 2>&1 9>&- &
+    echo $! >"$PID_FILE"
 }
 
-cmd_start() {
-    mkdir -p "$STATE_DIR"
-    exec 9>"$STATE_DIR/lock"
-    if command -v flock >/dev/null 2>&1; then flock 9; fi
-    if is_running; then
-        log "reusing the running server"
-        cat "$URL_FILE"
-        return 0
-    fi
-    if [ -f "$PID_FILE" ]; then
-        kill "$(cat "$PID_FILE")" 2>/dev/null || true
-    fi
-    rm -f "$PID_FILE" "$URL_FILE"
-    install_binary
-    local attempt port url waited
-    for attempt in 1 2 3; do
-        port="$(free_port)"
-        smtp_port="$(free_port)"
-        log "starting on 127.0.0.1:$port, SMTP 127.0.0.1:$smtp_port (attempt $attempt)"
-        nohup "$BIN" --listen "127.0.0.1:$port" --smtp "127.0.0.1:$smtp_port" \
-            >"$LOG_FILE" 2>&1 9>&- &
-        echo $! >"$PID_FILE"
-        url="http://127.0.0.1:$port"
-        waited=0
-        while [ "$waited" -lt "$START_TIMEOUT" ]; do
-            if answers "$url"; then
-                printf '%s\n' "$url" >"$URL_FILE"
-                printf '127.0.0.1:%s\n' "$smtp_port" >"$SMTP_FILE"
-                log "ready: $url"
-                printf '%s\n' "$url"
-                return 0
-            fi
-            kill -0 "$(cat "$PID_FILE")" 2>/dev/null || break
-            sleep 0.5
-            waited=$((waited + 1))
-        done
-        kill "$(cat "$PID_FILE")" 2>/dev/null || true
-        rm -f "$PID_FILE"
-    done
-    tail -n 20 "$LOG_FILE" >&2 || true
-    die "mailpit did not start (log: $LOG_FILE)."
-}
+on_ready() { printf '127.0.0.1:%s\n' "$SMTP_PORT" >"$SMTP_FILE"; }
+
+cmd_start() { start_http_service; }
 
 cmd_stop() { stop_pid_file "$PID_FILE" "$URL_FILE" "$SMTP_FILE"; }
 
-cmd_url() {
-    if is_running; then
-        cat "$URL_FILE"
-    else
-        die "mailpit is not running; run: devservices/mailpit.sh start"
-    fi
-}
-
 cmd_smtp() {
-    is_running || die "mailpit is not running; run: devservices/mailpit.sh start"
+    is_running || die "not running; run: devservices/mailpit.sh start"
     cat "$SMTP_FILE"
 }
 

@@ -39,63 +39,17 @@ answers() {
     curl -fsS -o /dev/null -H "Authorization: Bearer sk_test_123" "$1/v1/balance" 2>/dev/null
 }
 
-is_running() {
-    [ -f "$PID_FILE" ] && [ -f "$URL_FILE" ] || return 1
-    kill -0 "$(cat "$PID_FILE")" 2>/dev/null || return 1
-    answers "$(cat "$URL_FILE")"
+launch() {
+    nohup "$BIN" -http-addr "127.0.0.1:$1" -https-addr "127.0.0.1:$(free_port)" \
+        >"$LOG_FILE" 2>&1 9>&- &
+    echo $! >"$PID_FILE"
 }
 
-cmd_start() {
-    mkdir -p "$STATE_DIR"
-    exec 9>"$STATE_DIR/lock"
-    if command -v flock >/dev/null 2>&1; then flock 9; fi
-    if is_running; then
-        log "reusing the running server"
-        cat "$URL_FILE"
-        return 0
-    fi
-    if [ -f "$PID_FILE" ]; then
-        kill "$(cat "$PID_FILE")" 2>/dev/null || true
-    fi
-    rm -f "$PID_FILE" "$URL_FILE"
-    install_binary
-    local attempt port url waited
-    for attempt in 1 2 3; do
-        port="$(free_port)"
-        https_port="$(free_port)"
-        log "starting on 127.0.0.1:$port (attempt $attempt)"
-        nohup "$BIN" -http-addr "127.0.0.1:$port" -https-addr "127.0.0.1:$https_port" \
-            >"$LOG_FILE" 2>&1 9>&- &
-        echo $! >"$PID_FILE"
-        url="http://127.0.0.1:$port"
-        waited=0
-        while [ "$waited" -lt "$START_TIMEOUT" ]; do
-            if answers "$url"; then
-                printf '%s\n' "$url" >"$URL_FILE"
-                log "ready: $url"
-                printf '%s\n' "$url"
-                return 0
-            fi
-            kill -0 "$(cat "$PID_FILE")" 2>/dev/null || break
-            sleep 0.5
-            waited=$((waited + 1))
-        done
-        kill "$(cat "$PID_FILE")" 2>/dev/null || true
-        rm -f "$PID_FILE"
-    done
-    tail -n 20 "$LOG_FILE" >&2 || true
-    die "stripe-mock did not start (log: $LOG_FILE)."
-}
+on_ready() { :; }
+
+cmd_start() { start_http_service; }
 
 cmd_stop() { stop_pid_file "$PID_FILE" "$URL_FILE"; }
-
-cmd_url() {
-    if is_running; then
-        cat "$URL_FILE"
-    else
-        die "stripe-mock is not running; run: devservices/stripe-mock.sh start"
-    fi
-}
 
 cmd_status() {
     if is_running; then

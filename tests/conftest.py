@@ -25,6 +25,18 @@ settings.register_profile("market", deadline=None)
 settings.load_profile("market")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last, after the (shuffled) rest.
+
+    Their live server runs in threads of this process and shares `db` with the
+    other tests: an auction room's event stream still open when a browser test
+    ends would otherwise run its polls through the next test's `db_session` (the
+    fixture swaps the global `db.session`). A stable sort keeps pytest-randomly's
+    order within each group.
+    """
+    items.sort(key=lambda item: item.nodeid.startswith("tests/e2e/"))
+
+
 @dataclass
 class FrozenClock:
     """A clock the test moves by hand."""

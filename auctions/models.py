@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, false
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db_types import ClosingPeriodMixin, enum_column
+from core.db_types import ClosingPeriodMixin, UTCDateTime, enum_column
 from core.extensions import Model, db
 
 
@@ -36,7 +36,7 @@ class Auction(ClosingPeriodMixin, Model):
     reserve_price_minor: Mapped[int | None] = mapped_column(BigInteger)  # hidden from bidders
     increment_minor: Mapped[int] = mapped_column(BigInteger)
     deposit_bps: Mapped[int] = mapped_column(Integer)  # of the starting price, 500–2000
-    original_ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    original_ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     current_price_minor: Mapped[int | None] = mapped_column(BigInteger)
     leader_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     bid_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -48,9 +48,9 @@ class Auction(ClosingPeriodMixin, Model):
     # A listed sale with several intents opens an auction among exactly those parties.
     restricted_to_org_ids: Mapped[list[int] | None] = mapped_column(JSON)
     listed_sale_id: Mapped[int | None] = mapped_column(ForeignKey("listed_sales.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # When bidders and watchers were told it ends within the hour (auctions.jobs).
-    ending_told_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ending_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     bids: Mapped[list[Bid]] = relationship(back_populates="auction", order_by="Bid.id")
 
@@ -65,7 +65,7 @@ class Bid(Model):
     bidder_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
-    placed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     is_proxy: Mapped[bool] = mapped_column(default=False)
     # Told to the bidder it displaced and to the watchers (auctions.jobs.tell_bids): the
     # hot path writes the bid only; the telling follows after the commit.
@@ -90,8 +90,8 @@ class ProxyBid(Model):
     bidder_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     max_minor: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         db.UniqueConstraint("auction_id", "bidder_org_id", name="uq_proxy_bids_auction_bidder"),

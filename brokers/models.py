@@ -10,7 +10,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     SmallInteger,
@@ -34,7 +33,7 @@ from brokers.rules import (
     Payer,
 )
 from core.clock import as_utc
-from core.db_types import StoredFileMixin, enum_column
+from core.db_types import StoredFileMixin, UTCDateTime, enum_column
 from core.extensions import Model
 
 
@@ -58,8 +57,8 @@ class Broker(Model):
     region: Mapped[str] = mapped_column(String(64))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     bio: Mapped[str | None] = mapped_column(Text)
-    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision_reason: Mapped[str | None] = mapped_column(String(2000))
 
@@ -95,8 +94,8 @@ class Mandate(Model):
     need_id: Mapped[int | None] = mapped_column(ForeignKey("tech_needs.id"), index=True)
     scope_note: Mapped[str | None] = mapped_column(Text)
     exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     notice_days: Mapped[int] = mapped_column(Integer, default=30)
     commission_kind: Mapped[CommissionKind] = mapped_column(enum_column(CommissionKind))
     rate_bps: Mapped[int | None] = mapped_column(Integer)
@@ -108,10 +107,10 @@ class Mandate(Model):
     above_cap_agreed: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[MandateStatus] = mapped_column(enum_column(MandateStatus), index=True)
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    principal_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    broker_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    terminates_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    principal_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    broker_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    terminates_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     terminated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     termination_reason: Mapped[str | None] = mapped_column(String(2000))
 
@@ -158,12 +157,12 @@ class Introduction(Model):
     buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[IntroductionStatus] = mapped_column(enum_column(IntroductionStatus))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    seller_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    buyer_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    declined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    seller_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    buyer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     declined_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     negotiation_id: Mapped[int | None] = mapped_column(ForeignKey("negotiations.id"))
 
@@ -190,7 +189,7 @@ class DealCommission(Model):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     terms: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # as applied
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     mandate: Mapped[Mandate] = relationship()
     introduction: Mapped[Introduction] = relationship()
@@ -211,7 +210,7 @@ class Rating(Model):
     rater_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     score: Mapped[int] = mapped_column(SmallInteger)
     comment: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     rater: Mapped[Organisation] = relationship()
 

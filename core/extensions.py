@@ -13,6 +13,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from core.api_kit import DomainErrorSchema
+
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -41,4 +43,12 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-api = Api()
+
+
+class MarketApi(Api):
+    """The API whose documented `default` error is the one shape every refusal has."""
+
+    ERROR_SCHEMA = DomainErrorSchema
+
+
+api = MarketApi()

@@ -36,11 +36,12 @@ from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 from huey.consumer import Consumer
-from sqlalchemy import DateTime, String, delete, update
+from sqlalchemy import String, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import clock
+from core.db_types import UTCDateTime
 from core.extensions import Model, db
 from core.uow import after_commit, end_read_transaction, on_rollback, unit_of_work
 
@@ -134,7 +135,7 @@ class JobLease(Model):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(32))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 @contextmanager

@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from flask import has_app_context
-from sqlalchemy import JSON, DateTime, Integer, String, select
+from sqlalchemy import JSON, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import jobs
+from core.db_types import UTCDateTime
 from core.extensions import Model, db
 
 
@@ -28,8 +29,8 @@ class OutboxEvent(Model):
     topic: Mapped[str] = mapped_column(String(64), index=True)
     key: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(2000))
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db_types import StoredFileMixin, enum_column
+from core.db_types import StoredFileMixin, UTCDateTime, enum_column
 from core.extensions import Model
 from deals.rules import Channel, ContractType, DealStatus, SaleMethod
 
@@ -33,13 +33,13 @@ class Deal(Model):
     status: Mapped[DealStatus] = mapped_column(enum_column(DealStatus), index=True)
     source_type: Mapped[str | None] = mapped_column(String(24))  # auction, listed_sale, negotiation
     source_id: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    rights_registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rights_registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rights_registration_ref: Mapped[str | None] = mapped_column(String(100))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(String(2000))
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

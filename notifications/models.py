@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db_types import enum_column
+from core.db_types import UTCDateTime, enum_column
 from core.extensions import Model, db
 from notifications.rules import EmailMode, EmailState
 
@@ -24,12 +24,12 @@ class Notification(Model):
     event: Mapped[str] = mapped_column(String(48))
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     link: Mapped[str | None] = mapped_column(String(300))  # a path on this site
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email_state: Mapped[EmailState] = mapped_column(enum_column(EmailState, length=12), index=True)
     email_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    email_next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    email_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email_error: Mapped[str | None] = mapped_column(String(500))
 
 
@@ -59,4 +59,4 @@ class Watch(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     object_type: Mapped[str] = mapped_column(String(16))  # listing, auction
     object_id: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db_types import enum_column
+from core.db_types import UTCDateTime, enum_column
 from core.extensions import Model, db
 from payments.rules import (
     Account,
@@ -40,7 +40,7 @@ class LedgerTransaction(Model):
     memo: Mapped[str] = mapped_column(String(300), default="")
     external_ref: Mapped[str | None] = mapped_column(String(255))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     legs: Mapped[list[LedgerLeg]] = relationship(
         back_populates="transaction", cascade="all, delete-orphan", order_by="LedgerLeg.id"
@@ -94,12 +94,12 @@ class Payment(ReceiptMixin, Model):
     checkout_session_id: Mapped[str | None] = mapped_column(String(255), index=True)
     checkout_url: Mapped[str | None] = mapped_column(String(2000))
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
-    capture_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    capture_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision_reason: Mapped[str | None] = mapped_column(String(2000))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    succeeded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Payout(Model):
@@ -118,8 +118,8 @@ class Payout(Model):
     transfer_id: Mapped[str | None] = mapped_column(String(255))
     bank_reference: Mapped[str | None] = mapped_column(String(100))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         db.UniqueConstraint("deal_id", "org_id", "role", name="uq_payouts_deal_org_role"),
@@ -145,8 +145,8 @@ class StripeOperation(Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(2000))
     stripe_object_id: Mapped[str | None] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class StripeEvent(Model):
@@ -158,7 +158,7 @@ class StripeEvent(Model):
     event_id: Mapped[str] = mapped_column(String(255), unique=True)
     type: Mapped[str] = mapped_column(String(100))
     outcome: Mapped[str] = mapped_column(String(200))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ConnectedAccount(Model):
@@ -172,8 +172,8 @@ class ConnectedAccount(Model):
     details_submitted: Mapped[bool] = mapped_column(Boolean, default=False)
     charges_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     payouts_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     @property
     def ready(self) -> bool:
@@ -211,10 +211,10 @@ class Deposit(ReceiptMixin, Model):
     status: Mapped[DepositStatus] = mapped_column(enum_column(DepositStatus), index=True)
     channel: Mapped[str] = mapped_column(String(16), default="offline")
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    release_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    release_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"))
 
     __table_args__ = (

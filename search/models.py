@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.db_types import UTCDateTime
 from core.extensions import Model, db
 
 
@@ -23,7 +24,7 @@ class SavedSearch(Model):
     terms: Mapped[str] = mapped_column(String(1000), default="")  # the text, analysed
     filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     frequency: Mapped[str] = mapped_column(String(8))  # instant, daily, off
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class SavedSearchKey(Model):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db_types import ClosingPeriodMixin, enum_column
+from core.db_types import ClosingPeriodMixin, UTCDateTime, enum_column
 from core.extensions import Model, db
 from listings.models import Listing
 from trading.rules import NoticeStatus, ObjectionStatus
@@ -37,7 +37,7 @@ class ListedSale(ClosingPeriodMixin, Model):
     deposit_minor: Mapped[int] = mapped_column(BigInteger)
     working_days: Mapped[int] = mapped_column(Integer)
     status: Mapped[ListedSaleStatus] = mapped_column(enum_column(ListedSaleStatus), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     listing: Mapped[Listing] = relationship()
     intents: Mapped[list[SaleIntent]] = relationship(
@@ -54,8 +54,8 @@ class SaleIntent(Model):
     sale_id: Mapped[int] = mapped_column(ForeignKey("listed_sales.id"), index=True)
     buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     sale: Mapped[ListedSale] = relationship(back_populates="intents")
 
@@ -89,8 +89,8 @@ class Negotiation(Model):
     open_offer_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     agreed_price_minor: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     listing: Mapped[Listing] = relationship()
     messages: Mapped[list[NegotiationMessage]] = relationship(
@@ -110,7 +110,7 @@ class NegotiationMessage(Model):
     kind: Mapped[str] = mapped_column(String(16))  # message, offer, counter, accept, withdraw
     amount_minor: Mapped[int | None] = mapped_column(BigInteger)
     body: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     negotiation: Mapped[Negotiation] = relationship(back_populates="messages")
 
@@ -148,9 +148,9 @@ class Objection(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reasons: Mapped[str] = mapped_column(Text)
     status: Mapped[ObjectionStatus] = mapped_column(enum_column(ObjectionStatus))
-    lodged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lodged_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_reason: Mapped[str | None] = mapped_column(String(2000))
 
     notice: Mapped[PublicityNotice] = relationship(back_populates="objections")

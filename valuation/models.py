@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Organisation, User
-from core.db_types import enum_column
+from core.db_types import UTCDateTime, enum_column
 from core.extensions import Model
 from listings.models import Listing
 from valuation.rules import Kind, RequestStatus
@@ -29,8 +29,8 @@ class ValuationRequest(Model):
     status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus), index=True)
     valuer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     decline_reason: Mapped[str | None] = mapped_column(String(2000))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     listing: Mapped[Listing] = relationship()
     requester: Mapped[Organisation] = relationship()
@@ -66,7 +66,7 @@ class Valuation(Model):
     opinion: Mapped[str | None] = mapped_column(Text)  # the valuer's remarks (formal only)
     signer_name: Mapped[str | None] = mapped_column(String(100))
     signer_credential: Mapped[str | None] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
     listing: Mapped[Listing] = relationship()
     organisation: Mapped[Organisation] = relationship()

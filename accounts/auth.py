@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, after_this_request, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.exc import OperationalError
+from werkzeug.wrappers import Response
 
 from accounts.models import ApiToken, User
 from core.clock import as_utc
 from core.extensions import db, login_manager
-from core.uow import permit_get_write, unit_of_work
+from core.sqlite import brief_lock_wait
+from core.uow import end_read_transaction, permit_get_write, unit_of_work
+
+log = logging.getLogger(__name__)
 
 # A token's last use is written at most this often: an API call then reads its token
 # and writes nothing but its own effect (a bid must not queue behind a token update).
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+# How long noting a token's use may wait for the write lock before it is skipped.
+TOKEN_TOUCH_WAIT_MS = 200
 # The OpenAPI security requirement of an endpoint that takes a bearer token:
 # `@blp.doc(**BEARER_TOKEN)`.
 BEARER_TOKEN: dict[str, Any] = {"security": [{"bearerAuth": []}]}
@@ -94,8 +103,7 @@ def user_for_token(plain: str, *, now: datetime) -> User | None:
 
     One read of token and user, in a small unit of work of its own (call it before the
     endpoint opens its own). Outside a caller's transaction it runs in autocommit (no
-    BEGIN/COMMIT round trips), and `last_used_at` is written only when it is more than
-    TOKEN_TOUCH_INTERVAL old: the one write a GET request of the API may make.
+    BEGIN/COMMIT round trips). The use is noted after the endpoint (`note_token_use`).
     """
     digest = hashlib.sha256(plain.encode()).hexdigest()
     with unit_of_work():
@@ -111,12 +119,49 @@ def user_for_token(plain: str, *, now: datetime) -> User | None:
             .join(ApiToken, ApiToken.user_id == User.id)
             .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
         ).first()
-        if row is None or not row[0].active:
-            return None
-        user, token_id, last_used_at = row
-        if last_used_at is None or as_utc(last_used_at) <= now - TOKEN_TOUCH_INTERVAL:
-            permit_get_write("api token last use, throttled")
-            session.execute(
-                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
-            )
+    if row is None or not row[0].active:
+        return None
+    user, token_id, last_used_at = row
+    if last_used_at is None or as_utc(last_used_at) <= now - TOKEN_TOUCH_INTERVAL:
+        _after_the_endpoint(lambda: note_token_use(token_id, now=now))
     return user
+
+
+def _after_the_endpoint(step: Callable[[], object]) -> None:
+    if not has_request_context():
+        step()
+        return
+    permit_get_write("api token last use, throttled")
+
+    @after_this_request
+    def run(response: Response) -> Response:
+        step()
+        return response
+
+
+def note_token_use(token_id: int, *, now: datetime) -> bool:
+    """Write the token's last use, unless it is recent; False if that had to be skipped.
+
+    Bookkeeping never fails a request: it runs after the endpoint, in a short
+    transaction of its own that writes first (on SQLite a write after a read fails at
+    once when another writer committed in between), waits at most TOKEN_TOUCH_WAIT_MS
+    for the write lock, and is skipped (noted next time) if the database stays busy.
+    """
+    end_read_transaction()
+    session = db.session
+    recent = now - TOKEN_TOUCH_INTERVAL
+    try:
+        with unit_of_work(), brief_lock_wait(session, TOKEN_TOUCH_WAIT_MS):
+            with session.begin_nested():
+                session.execute(
+                    update(ApiToken)
+                    .where(
+                        ApiToken.id == token_id,
+                        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= recent),
+                    )
+                    .values(last_used_at=now)
+                )
+    except OperationalError:
+        log.info("api token %s: last use not noted, the database is busy", token_id)
+        return False
+    return True

@@ -106,6 +106,8 @@ class Config:
     # Country of new Connect (Express) accounts, e.g. HK; empty lets Stripe decide.
     STRIPE_CONNECT_COUNTRY: str | None = os.environ.get("STRIPE_CONNECT_COUNTRY") or None
     LISTINGS_PER_PAGE: int = 20
+    # Personal API tokens expire after at most this many days (the owner picks, up to it).
+    API_TOKEN_MAX_DAYS: int = _env_int("API_TOKEN_MAX_DAYS", 365)
     # Brokers: the dashboard warns this many days before a broker's certificate expires.
     BROKER_EXPIRY_WARNING_DAYS: int = _env_int("BROKER_EXPIRY_WARNING_DAYS", 60)
 

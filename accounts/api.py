@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, request
+from flask import after_this_request, current_app, g, request
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from accounts import tokens
 from accounts.auth import BEARER_TOKEN, api_caller, require_token_for_writes
@@ -57,7 +58,13 @@ def issue(data: dict[str, Any]) -> dict[str, Any]:
         issued = tokens.issue_token(
             api_caller(), new, now=moment, max_days=current_app.config["API_TOKEN_MAX_DAYS"]
         )
+    after_this_request(_not_stored)
     return {**tokens.describe(issued.token, moment), "secret": issued.secret}
+
+
+def _not_stored(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"  # the secret stays in no cache
+    return response
 
 
 @blp.write("/<int:token_id>", 200, TokenOutSchema, 401, 403, 404, method="DELETE")

@@ -122,7 +122,7 @@ def approve_member(user_id: int) -> Response:
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
 @login_required
-def api_tokens() -> tuple[str, int]:
+def api_tokens() -> tuple[str, int, dict[str, str]]:
     """Your API tokens: issue one (its secret is shown once, here), see and revoke them."""
     errors: dict[str, list[str]] = {}
     secret = None
@@ -131,7 +131,7 @@ def api_tokens() -> tuple[str, int]:
         if issued is not None:
             secret = issued.secret
     moment = now()
-    return render_template(
+    page = render_template(
         "accounts/tokens.html",
         tokens=[tokens.describe(t, moment) for t in tokens.tokens_of(current_user)],
         secret=secret,
@@ -139,7 +139,9 @@ def api_tokens() -> tuple[str, int]:
         errors=errors,
         max_days=current_app.config["API_TOKEN_MAX_DAYS"],
         default_days=tokens.DEFAULT_DAYS,
-    ), (422 if errors else 200)
+    )
+    # The page may show a secret: no cache keeps it (nor the list of tokens).
+    return page, (422 if errors else 200), {"Cache-Control": "no-store"}
 
 
 def _issue_token(data: dict) -> tokens.IssuedToken:

@@ -90,6 +90,7 @@ def test_api_issues_lists_and_revokes_with_a_write_token(client: FlaskClient, cl
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
     assert body["secret"].startswith("tt_") and body["scope"] == "read"
+    assert created.headers["Cache-Control"] == "no-store"
     listed = client.get("/api/v1/tokens/", headers=_bearer(writer)).get_json()
     assert sorted(t["name"] for t in listed["items"]) == ["bot", "main"]
     assert all("secret" not in t and "token_hash" not in t for t in listed["items"])
@@ -170,7 +171,7 @@ def test_settings_page_issues_shows_once_lists_and_revokes(client: FlaskClient, 
     assert 'href="/account/tokens"' in client.get("/").get_data(as_text=True)
     assert "form" in home
     created = client.post("/account/tokens", data={"name": "报表", "scope": "read", "days": "30"})
-    assert created.status_code == 200
+    assert created.status_code == 200 and created.headers["Cache-Control"] == "no-store"
     page = created.get_data(as_text=True)
     [secret] = re.findall(r"tt_[A-Za-z0-9_-]{40,}", page)
     row = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one()
@@ -196,3 +197,25 @@ def test_settings_page_refuses_bad_expiry_and_anothers_token(client: FlaskClient
     assert client.get("/account/tokens").status_code == 200
     client.post("/signout")
     assert client.get("/account/tokens").status_code == 302  # to sign-in
+
+
+def _example_path(rule: str) -> str:
+    """A concrete path of a URL rule: ids are 1, `any(...)` its first choice."""
+    path = re.sub(r"<int:[^>]+>", "1", rule)
+    return re.sub(r"<any\(([^,)]+)[^>]*>", lambda m: m.group(1).strip(), path)
+
+
+def test_a_read_token_is_refused_every_write_of_the_api(app, client: FlaskClient, clock) -> None:
+    user = factories.seller(clock())
+    reader = factories.api_token(user, "reader", now=clock(), scope=TokenScope.READ)
+    writes = [
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in sorted((rule.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"})
+    ]
+    assert len(writes) > 30
+    for method, rule in writes:
+        response = client.open(_example_path(rule), method=method, json={}, headers=_bearer(reader))
+        assert response.status_code == 403, (method, rule, response.status_code)
+        assert set(response.get_json()) >= {"code", "message"}

@@ -161,6 +161,17 @@ def test_a_signed_in_session_may_issue_a_token_by_api(client: FlaskClient, clock
     assert created.status_code == 201 and created.get_json()["scope"] == "write"
 
 
+def test_a_session_write_by_api_needs_the_csrf_token(
+    app, client: FlaskClient, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = factories.seller(clock())
+    _sign_in(client, user)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    forged = client.post("/api/v1/tokens/", json={"name": "from another site"})
+    assert forged.status_code == 400 and forged.get_json()["code"] == "bad_request"
+    assert db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == user.id)) is None
+
+
 # --- the page ------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
@@ -82,6 +83,31 @@ class Config:
     OPENAPI_VERSION: str = "3.0.3"
     OPENAPI_URL_PREFIX: str = "/api/v1"
     OPENAPI_JSON_PATH: str = "openapi.json"
+    # What every client needs to know: how to authenticate, which language messages are in.
+    API_SPEC_OPTIONS: dict[str, Any] = {
+        "info": {
+            "description": (
+                "The REST API of the technology transfer market. Writes take a personal API "
+                "token (`Authorization: Bearer <token>`, issued on the account's API tokens "
+                "page or by `POST /api/v1/tokens/`); a read-scoped token may only read. "
+                "Error bodies are `{code, message, errors}`: `code` is stable, `message` and "
+                "`errors` follow the `Accept-Language` header: Chinese (`zh`, the default) "
+                "or English (`en`)."
+            )
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": (
+                        "A personal API token (tt_...): read or write scope, expires; "
+                        "401 when unknown, revoked or expired, 403 for a read token's write."
+                    ),
+                }
+            }
+        },
+    }
     CURRENCY: str = os.environ.get("CURRENCY", "CNY")
     # The market's calendar: public holidays and weekend make-up working days (调休),
     # comma-separated ISO dates, e.g. MARKET_HOLIDAYS=2027-01-01,2027-02-05
@@ -106,6 +132,8 @@ class Config:
     # Country of new Connect (Express) accounts, e.g. HK; empty lets Stripe decide.
     STRIPE_CONNECT_COUNTRY: str | None = os.environ.get("STRIPE_CONNECT_COUNTRY") or None
     LISTINGS_PER_PAGE: int = 20
+    # Personal API tokens expire after at most this many days (the owner picks, up to it).
+    API_TOKEN_MAX_DAYS: int = _env_int("API_TOKEN_MAX_DAYS", 365)
     # Brokers: the dashboard warns this many days before a broker's certificate expires.
     BROKER_EXPIRY_WARNING_DAYS: int = _env_int("BROKER_EXPIRY_WARNING_DAYS", 60)
 

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, after_this_request, g, has_request_context, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.exc import OperationalError
+from werkzeug.wrappers import Response
 
-from accounts.models import ApiToken, User
-from core.clock import as_utc
+from accounts.models import ApiToken, TokenScope, User
+from accounts.token_rules import TokenState, token_state
+from accounts.tokens import digest
+from core.clock import as_utc, now
 from core.extensions import db, login_manager
-from core.uow import permit_get_write, unit_of_work
+from core.sqlite import brief_lock_wait
+from core.uow import end_read_transaction, permit_get_write, unit_of_work
+
+log = logging.getLogger(__name__)
 
 # A token's last use is written at most this often: an API call then reads its token
 # and writes nothing but its own effect (a bid must not queue behind a token update).
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+# How long noting a token's use may wait for the write lock before it is skipped.
+TOKEN_TOUCH_WAIT_MS = 200
 # The OpenAPI security requirement of an endpoint that takes a bearer token:
 # `@blp.doc(**BEARER_TOKEN)`.
 BEARER_TOKEN: dict[str, Any] = {"security": [{"bearerAuth": []}]}
@@ -31,6 +43,11 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    @app.before_request
+    def _forget_the_last_caller() -> None:  # (tests share one app context, hence `g`)
+        g.pop("api_token_user", None)
+        g.pop("api_writer", None)
+
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         return db.session.get(User, int(user_id))
@@ -40,34 +57,48 @@ def api_actor(*, allow_session: bool = True) -> User | None:
     """The caller of an API endpoint: a bearer token, else (for reads) the browser session.
 
     Writes take tokens only: the API is exempt from CSRF, so a cookie must not suffice.
+    A bearer token that is unknown, revoked or expired is a 401, even on a public read.
     """
-    from flask import request
     from flask_login import current_user
 
-    from core.clock import now
-
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        return user_for_token(header.removeprefix("Bearer ").strip(), now=now())
+    if "api_token_user" in g:
+        token_user: User = g.api_token_user
+        return token_user
+    plain = _bearer_token()
+    if plain is not None:
+        g.api_token_user = token_caller(plain, now=now()).user
+        return api_actor()
     return current_user if allow_session and current_user.is_authenticated else None
 
 
-_SEND_A_TOKEN = "Send an API token: Authorization: Bearer <token>."
 _READS = ("GET", "HEAD", "OPTIONS")
 
 
-def require_token_for_writes() -> None:
-    """`before_request` of every API blueprint: a write without a bearer token is a 401.
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
 
-    Checked before the body is read (a 401, not a 422 about the body); the writer is kept
-    for the endpoint (`api_writer`), so the token is looked up once per request.
+
+def require_token_for_writes() -> None:
+    """`before_request` of every API blueprint: checks the bearer token of any request.
+
+    A write without a token is a 401; a token that is unknown, revoked or expired is a
+    401 on any request; a read-scoped token is a 403 on a write. Checked before the body
+    is read (a 401, not a 422 about the body); the writer is kept for the endpoint
+    (`api_writer`), so the token is looked up once per request.
     """
+    plain = _bearer_token()
+    if plain is None:
+        if request.method not in _READS:
+            abort(401, description=gettext("Send an API token: Authorization: Bearer <token>."))
+        return
+    caller = token_caller(plain, now=now())
+    g.api_token_user = caller.user
     if request.method in _READS:
         return
-    writer = api_actor(allow_session=False)
-    if writer is None:
-        abort(401, description=_SEND_A_TOKEN)
-    g.api_writer = writer
+    if caller.scope != TokenScope.WRITE:
+        abort(403, description=gettext("This API token may only read: use a write token."))
+    g.api_writer = caller.user
 
 
 def api_writer() -> User:
@@ -80,7 +111,10 @@ def api_reader() -> User:
     """The caller of a read that needs one: a bearer token or the browser session, else 401."""
     reader = api_actor()
     if reader is None:
-        abort(401, description="Sign in or send an API token: Authorization: Bearer <token>.")
+        abort(
+            401,
+            description=gettext("Sign in or send an API token: Authorization: Bearer <token>."),
+        )
     return reader
 
 
@@ -89,15 +123,21 @@ def api_caller() -> User:
     return api_writer() if request.method not in _READS else api_reader()
 
 
-def user_for_token(plain: str, *, now: datetime) -> User | None:
-    """The active user a bearer token belongs to, or None; notes the token's use (throttled).
+@dataclass(frozen=True)
+class TokenCaller:
+    """Who a valid bearer token speaks for, and what it may do."""
+
+    user: User
+    scope: TokenScope
+
+
+def token_caller(plain: str, *, now: datetime) -> TokenCaller:
+    """The active user a bearer token belongs to and its scope, else a 401 saying why.
 
     One read of token and user, in a small unit of work of its own (call it before the
     endpoint opens its own). Outside a caller's transaction it runs in autocommit (no
-    BEGIN/COMMIT round trips), and `last_used_at` is written only when it is more than
-    TOKEN_TOUCH_INTERVAL old: the one write a GET request of the API may make.
+    BEGIN/COMMIT round trips). The use is noted after the endpoint (`note_token_use`).
     """
-    digest = hashlib.sha256(plain.encode()).hexdigest()
     with unit_of_work():
         session = db.session()
         if (
@@ -107,16 +147,59 @@ def user_for_token(plain: str, *, now: datetime) -> User | None:
         ):
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         row = session.execute(
-            select(User, ApiToken.id, ApiToken.last_used_at)
+            select(User, ApiToken.id, ApiToken.last_used_at, ApiToken.scope)
+            .add_columns(ApiToken.revoked_at, ApiToken.expires_at)
             .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+            .where(ApiToken.token_hash == digest(plain))
         ).first()
-        if row is None or not row[0].active:
-            return None
-        user, token_id, last_used_at = row
-        if last_used_at is None or as_utc(last_used_at) <= now - TOKEN_TOUCH_INTERVAL:
-            permit_get_write("api token last use, throttled")
-            session.execute(
-                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
-            )
-    return user
+    if row is None or not row[0].active:
+        abort(401, description=gettext("This API token is not valid."))
+    user, token_id, last_used_at, scope, revoked_at, expires_at = row
+    state = token_state(revoked_at, as_utc(expires_at), now)
+    if state == TokenState.REVOKED:
+        abort(401, description=gettext("This API token has been revoked."))
+    if state == TokenState.EXPIRED:
+        abort(401, description=gettext("This API token has expired: issue a new one."))
+    if last_used_at is None or as_utc(last_used_at) <= now - TOKEN_TOUCH_INTERVAL:
+        _after_the_endpoint(lambda: note_token_use(token_id, now=now))
+    return TokenCaller(user, scope)
+
+
+def _after_the_endpoint(step: Callable[[], object]) -> None:
+    if not has_request_context():
+        step()
+        return
+    permit_get_write("api token last use, throttled")
+
+    @after_this_request
+    def run(response: Response) -> Response:
+        step()
+        return response
+
+
+def note_token_use(token_id: int, *, now: datetime) -> bool:
+    """Write the token's last use, unless it is recent; False if that had to be skipped.
+
+    Bookkeeping never fails a request: it runs after the endpoint, in a short
+    transaction of its own that writes first (on SQLite a write after a read fails at
+    once when another writer committed in between), waits at most TOKEN_TOUCH_WAIT_MS
+    for the write lock, and is skipped (noted next time) if the database stays busy.
+    """
+    end_read_transaction()
+    session = db.session
+    recent = now - TOKEN_TOUCH_INTERVAL
+    try:
+        with unit_of_work(), brief_lock_wait(session, TOKEN_TOUCH_WAIT_MS):
+            with session.begin_nested():
+                session.execute(
+                    update(ApiToken)
+                    .where(
+                        ApiToken.id == token_id,
+                        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= recent),
+                    )
+                    .values(last_used_at=now)
+                )
+    except OperationalError:
+        log.info("api token %s: last use not noted, the database is busy", token_id)
+        return False
+    return True

@@ -112,8 +112,15 @@ class User(UserMixin, Model):
         return self.acting_org_id is not None and self.org_role == MemberRole.ADMIN
 
 
+class TokenScope(enum.StrEnum):
+    """What an API token may do: only read, or also write (POST, PUT, PATCH, DELETE)."""
+
+    READ = "read"
+    WRITE = "write"
+
+
 class ApiToken(Model):
-    """A personal API token; only its SHA-256 is stored."""
+    """A personal API token; only its SHA-256 is stored. It expires, and its owner may revoke it."""
 
     __tablename__ = "api_tokens"
 
@@ -124,5 +131,9 @@ class ApiToken(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    scope: Mapped[TokenScope] = mapped_column(
+        enum_column(TokenScope, length=10), default=TokenScope.WRITE, server_default="write"
+    )
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()

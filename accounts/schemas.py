@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from accounts.models import OrganisationKind
+from accounts.models import OrganisationKind, TokenScope
+from accounts.tokens import DEFAULT_DAYS
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
+from core.schema_kit import InputSchema
 
 
 class SignUpSchema(Schema):
@@ -54,3 +56,43 @@ class ReasonSchema(Schema):
     """A decision's reason."""
 
     reason = fields.String(load_default="")
+
+
+class TokenInSchema(InputSchema):
+    """A personal API token to issue: a name, read or write, and days until it expires."""
+
+    name = fields.String(load_default="", validate=validate.Length(max=100))
+    scope = fields.String(
+        load_default=TokenScope.WRITE.value,
+        validate=validate.OneOf([s.value for s in TokenScope]),
+        metadata={"description": "read: GET only; write: every method"},
+    )
+    days = fields.Integer(
+        load_default=DEFAULT_DAYS,
+        metadata={"description": "Days until it expires: 1 to API_TOKEN_MAX_DAYS (365)"},
+    )
+
+
+class TokenOutSchema(Schema):
+    """A personal API token as its owner sees it (never its secret, which only issue shows)."""
+
+    id = fields.Integer()
+    name = fields.String()
+    scope = fields.String()
+    state = fields.String(metadata={"description": "active, expired or revoked"})
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class TokenIssuedSchema(TokenOutSchema):
+    """A token just issued, with its secret: shown this once, never stored."""
+
+    secret = fields.String()
+
+
+class TokenPageSchema(Schema):
+    """The caller's tokens, newest first."""
+
+    items = fields.List(fields.Nested(TokenOutSchema))

@@ -5,8 +5,6 @@ They flush and never commit: the caller's unit of work (`core.uow`) commits.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeGuard, TypeVar
@@ -16,7 +14,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, func, select
 
 from accounts.models import (
-    ApiToken,
     MemberRole,
     Organisation,
     OrganisationKind,
@@ -266,21 +263,6 @@ def create_platform_user(
     after = {"email": email, "admin": admin, "reviewer": user.is_reviewer}
     audit_action("user.create_platform", user.id, None, now, after=after)
     return user
-
-
-def issue_api_token(actor: User, name: str, *, now: datetime) -> str:
-    """A new personal API token; the plain token is returned once and never stored."""
-    plain = "tt_" + secrets.token_urlsafe(32)
-    token = flush_new(
-        ApiToken(
-            user_id=actor.id,
-            name=name.strip()[:100] or "API",
-            created_at=now,
-            token_hash=hashlib.sha256(plain.encode()).hexdigest(),
-        )
-    )
-    audit_action("api_token.issue", token.id, actor.id, now, after={"name": token.name})
-    return plain
 
 
 def register_operator(

@@ -1,17 +1,17 @@
-"""Sign-up, sign-in, sign-out and the organisation page."""
+"""Sign-up, sign-in, sign-out, the organisation page and the API tokens page."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from accounts import services
-from accounts.models import OrganisationKind
-from accounts.schemas import SignInSchema, SignUpSchema
+from accounts import services, tokens
+from accounts.models import OrganisationKind, TokenScope
+from accounts.schemas import SignInSchema, SignUpSchema, TokenInSchema
 from core.clock import now
 from core.domain import DomainError
 from core.forms import domain_errors, parse_form
@@ -118,3 +118,44 @@ def approve_member(user_id: int) -> Response:
         member = services.approve_member(current_user, user_id, now=now())
     flash(_("%(name)s is now a member of your organisation.", name=member.name), "success")
     return redirect(url_for("accounts.organisation"))
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens() -> tuple[str, int, dict[str, str]]:
+    """Your API tokens: issue one (its secret is shown once, here), see and revoke them."""
+    errors: dict[str, list[str]] = {}
+    secret = None
+    if request.method == "POST":
+        issued, errors = save_form(parse_form(TokenInSchema()), _issue_token)
+        if issued is not None:
+            secret = issued.secret
+    moment = now()
+    page = render_template(
+        "accounts/tokens.html",
+        tokens=[tokens.describe(t, moment) for t in tokens.tokens_of(current_user)],
+        secret=secret,
+        form=request.form if errors else {},
+        errors=errors,
+        max_days=current_app.config["API_TOKEN_MAX_DAYS"],
+        default_days=tokens.DEFAULT_DAYS,
+    )
+    # The page may show a secret: no cache keeps it (nor the list of tokens).
+    return page, (422 if errors else 200), {"Cache-Control": "no-store"}
+
+
+def _issue_token(data: dict) -> tokens.IssuedToken:
+    new = tokens.NewToken(data["name"], TokenScope(data["scope"]), data["days"])
+    return tokens.issue_token(
+        current_user, new, now=now(), max_days=current_app.config["API_TOKEN_MAX_DAYS"]
+    )
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int) -> Response:
+    """Revoke one of your tokens: from now on it opens nothing."""
+    with unit_of_work():
+        token = tokens.revoke_token(current_user, token_id, now=now())
+    flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
+    return redirect(url_for("accounts.api_tokens"))

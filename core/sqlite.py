@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, event, text
@@ -45,3 +47,29 @@ def queue_as_writer(session: Any) -> None:
     if session().in_transaction():
         session.commit()
     session.execute(text("UPDATE outbox_events SET id = id WHERE id = -1"))
+
+
+@contextmanager
+def brief_lock_wait(session: Any, milliseconds: int) -> Iterator[None]:
+    """Within the block, a write waits at most `milliseconds` for a lock, then fails.
+
+    For bookkeeping that may be skipped (a token's last use): it must not queue behind
+    the market's writers for the whole busy timeout. SQLite: the connection's busy
+    timeout; PostgreSQL: the transaction's lock timeout; both restored afterwards. Put
+    the writes in a savepoint inside the block, so a failed one can be rolled back.
+    """
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        read, write = "PRAGMA busy_timeout", "PRAGMA busy_timeout={}"
+    elif dialect == "postgresql":
+        read, write = "SHOW lock_timeout", "SET LOCAL lock_timeout = '{}'"
+    else:
+        yield
+        return
+    previous = str(connection.exec_driver_sql(read).scalar())
+    connection.exec_driver_sql(write.format(int(milliseconds)))
+    try:
+        yield
+    finally:  # (the caller rolls its savepoint back first if a statement failed)
+        connection.exec_driver_sql(write.format(previous.replace("'", "")))

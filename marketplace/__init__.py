@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     # Routes that higher domains attach to lower domains' blueprints (search pages and
     # endpoints, need matches), and the negotiation pages on the sales blueprint, must be
     # imported before those blueprints are registered.
+    from accounts.api import blp as tokens_api
     from accounts.views import bp as accounts_views
     from auctions.api import blp as auctions_api
     from auctions.views import bp as auctions_views
@@ -156,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
         (needs_api, "/api/v1/needs"),
         (payments_api, "/api/v1/payments"),
         (brokers_api, "/api/v1/brokers"),
+        (tokens_api, "/api/v1/tokens"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from accounts import services as accounts
-from accounts.models import OrganisationKind, User
+from accounts import tokens
+from accounts.models import OrganisationKind, TokenScope, User
 from accounts.rules import make_credit_code
 from core.uow import unit_of_work
 from listings import evidence as listing_evidence
@@ -220,7 +221,10 @@ def broker(
     return user
 
 
-def api_token(user: User, name: str, *, now: datetime) -> str:
+def api_token(
+    user: User, name: str, *, now: datetime, scope: TokenScope = TokenScope.WRITE, days: int = 365
+) -> str:
     """A personal API token of `user` (the plain token), committed for the test client."""
     with unit_of_work():
-        return accounts.issue_api_token(user, name, now=now)
+        new = tokens.NewToken(name, scope, days)
+        return tokens.issue_token(user, new, now=now, max_days=days).secret

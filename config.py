@@ -108,6 +108,26 @@ class Config:
     LISTINGS_PER_PAGE: int = 20
     # Brokers: the dashboard warns this many days before a broker's certificate expires.
     BROKER_EXPIRY_WARNING_DAYS: int = _env_int("BROKER_EXPIRY_WARNING_DAYS", 60)
+    # Sign-in protection (accounts/throttle.py). Flask-Limiter counts in memory (one
+    # process: `make run`) or, when REDIS_URL is set, in Redis (shared by every worker).
+    RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI") or (
+        os.environ.get("REDIS_URL") or "memory://"
+    )
+    RATELIMIT_STRATEGY: str = "moving-window"
+    # The sign-in page sets its own Retry-After (the limiter's would rewrite the lockout's).
+    RATELIMIT_HEADERS_ENABLED: bool = False
+    RATELIMIT_KEY_PREFIX: str = os.environ.get("RATELIMIT_KEY_PREFIX", "market")
+    # Sign-in attempts (right or wrong) one client address may make.
+    SIGNIN_RATE_LIMIT: str = os.environ.get("SIGNIN_RATE_LIMIT", "30 per minute")
+    # Progressive lockout: after this many failed sign-ins an account (or, with the
+    # second number, a client address) is locked for SIGNIN_LOCK_FIRST_SECONDS; each
+    # further failure doubles the lock, up to SIGNIN_LOCK_MAX_SECONDS.
+    SIGNIN_ACCOUNT_FREE_FAILURES: int = _env_int("SIGNIN_ACCOUNT_FREE_FAILURES", 5)
+    SIGNIN_ADDRESS_FREE_FAILURES: int = _env_int("SIGNIN_ADDRESS_FREE_FAILURES", 20)
+    SIGNIN_LOCK_FIRST_SECONDS: int = _env_int("SIGNIN_LOCK_FIRST_SECONDS", 60)
+    SIGNIN_LOCK_MAX_SECONDS: int = _env_int("SIGNIN_LOCK_MAX_SECONDS", 3600)
+    # Failures are forgotten this long after the first one of a series.
+    SIGNIN_FAILURE_MEMORY_SECONDS: int = _env_int("SIGNIN_FAILURE_MEMORY_SECONDS", 86400)
 
 
 class DevelopmentConfig(Config):
@@ -123,6 +143,9 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = False
     JOBS_IMMEDIATE = True
+    # Sign-in protection stays on, counted in this process only (never a shared Redis);
+    # tests/conftest.py empties the counters before each test.
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 class ProductionConfig(Config):

@@ -6,13 +6,14 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Engine, select, update
 
 from accounts.models import ApiToken, User
+from accounts.throttle import SignInThrottle
 from core.clock import as_utc
-from core.extensions import db, login_manager
+from core.extensions import db, limiter, login_manager
 from core.uow import permit_get_write, unit_of_work
 
 # A token's last use is written at most this often: an API call then reads its token
@@ -31,9 +32,22 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    limiter.init_app(app)
+
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         return db.session.get(User, int(user_id))
+
+
+def sign_in_throttle() -> SignInThrottle:
+    """The lockout state of sign-ins, kept in the rate limiter's storage (config SIGNIN_*)."""
+    return SignInThrottle.from_config(limiter.storage, current_app.config)
+
+
+def sign_in_rate_limit() -> str:
+    """How many sign-in attempts one client address may make (config SIGNIN_RATE_LIMIT)."""
+    limit: str = current_app.config["SIGNIN_RATE_LIMIT"]
+    return limit
 
 
 def api_actor(*, allow_session: bool = True) -> User | None:

@@ -72,6 +72,13 @@ class Config:
     BABEL_DEFAULT_LOCALE: str = "zh_CN"
     BABEL_DEFAULT_TIMEZONE: str = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
     LANGUAGES: tuple[str, ...] = ("zh_CN", "en")
+    # A session ends this many hours after sign-in, however active (accounts/auth.py).
+    SESSION_ABSOLUTE_LIFETIME_HOURS: int = _env_int("SESSION_ABSOLUTE_LIFETIME_HOURS", 12)
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host. 0 (the
+    # default): those headers are ignored, so a client cannot choose its address.
+    TRUSTED_PROXY_COUNT: int = _env_int("TRUSTED_PROXY_COUNT", 0)
+    # Strict-Transport-Security, sent only when set (production: the site is HTTPS only).
+    HSTS: str | None = os.environ.get("HSTS") or None
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
     REMEMBER_COOKIE_HTTPONLY: bool = True
@@ -153,6 +160,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS = os.environ.get("HSTS", "max-age=31536000; includeSubDomains")
 
 
 CONFIGS: dict[str, type[Config]] = {

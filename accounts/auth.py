@@ -6,13 +6,15 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
+from flask_login import user_logged_in
 from sqlalchemy import Engine, select, update
 
+from accounts import sessions
 from accounts.models import ApiToken, User
 from accounts.throttle import SignInThrottle
-from core.clock import as_utc
+from core.clock import as_utc, now
 from core.extensions import db, limiter, login_manager
 from core.uow import permit_get_write, unit_of_work
 
@@ -36,7 +38,30 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        """The session's user, unless the session was ended or has outlived its lifetime."""
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        lifetime = timedelta(hours=app.config["SESSION_ABSOLUTE_LIFETIME_HOURS"])
+        if user is None or not sessions.is_current(session, user, now=now(), lifetime=lifetime):
+            sessions.forget_sign_in(session)
+            return None
+        return user
+
+    user_logged_in.connect(_remember_sign_in, app)
+    app.before_request(_load_user_per_request)
+
+
+def _remember_sign_in(sender: Flask, user: User, **_: object) -> None:
+    """Every sign-in (Flask-Login's login_user) notes its session version and time."""
+    sessions.remember_sign_in(session, user, now=now())
+
+
+def _load_user_per_request() -> None:
+    """Each request reads its user from its own session cookie.
+
+    `g` lives in the app context, which a test (or a CLI command) may keep across
+    requests: a user loaded for one client must not be reused for the next.
+    """
+    g.pop("_login_user", None)
 
 
 def sign_in_throttle() -> SignInThrottle:
@@ -57,8 +82,6 @@ def api_actor(*, allow_session: bool = True) -> User | None:
     """
     from flask import request
     from flask_login import current_user
-
-    from core.clock import now
 
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):

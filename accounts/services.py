@@ -130,6 +130,13 @@ def _unknown_account_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(32))
 
 
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(
     email: str, password: str, *, now: datetime, throttle: SignInThrottle, address: str
 ) -> User:
@@ -142,11 +149,7 @@ def authenticate(
     email = email.strip().lower()
     throttle.check(email, address, now=now)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    matches: bool
-    try:
-        matches = _hasher.verify(user.password_hash if user else _unknown_account_hash(), password)
-    except (VerificationError, InvalidHashError):
-        matches = False
+    matches = _password_matches(user.password_hash if user else _unknown_account_hash(), password)
     if user is None or not matches:
         throttle.failed(email, address, now=now)
         raise DomainError(N_("Wrong email or password."), code="bad_credentials")
@@ -157,6 +160,27 @@ def authenticate(
         user.password_hash = hash_password(password)
     user.last_sign_in_at = now
     return user
+
+
+def end_sessions(actor: User, *, now: datetime, action: str = "user.sign_out") -> None:
+    """End every session of the actor: a copy of any of their session cookies stops working."""
+    before = {"session_version": actor.session_version}
+    actor.session_version += 1
+    after = {"session_version": actor.session_version}
+    audit_action(action, actor.id, actor.id, now, object_type="user", before=before, after=after)
+
+
+def change_password(actor: User, current: str, new: str, *, now: datetime) -> User:
+    """Replace the actor's password, proven by the current one; every session ends.
+
+    The caller signs the actor in again in the session that asked for the change.
+    """
+    if not _password_matches(actor.password_hash, current):
+        raise ValidationFailed(N_("Your current password is wrong."), field="current_password")
+    check_password_strength(new)
+    actor.password_hash = hash_password(new)
+    end_sessions(actor, now=now, action="user.password_change")
+    return actor
 
 
 def is_signed_in(actor: User | None) -> TypeGuard[User]:

@@ -17,7 +17,7 @@ from accounts import services
 from accounts.auth import sign_in_rate_limit, sign_in_throttle
 from accounts.lockout_rules import SignInLocked
 from accounts.models import OrganisationKind
-from accounts.schemas import SignInSchema, SignUpSchema
+from accounts.schemas import PasswordChangeSchema, SignInSchema, SignUpSchema
 from core.clock import now
 from core.domain import DomainError
 from core.extensions import limiter
@@ -126,10 +126,39 @@ def sign_in() -> FlaskResponse | Response:
 
 @bp.post("/signout")
 def sign_out() -> Response:
-    """Sign out (POST only, so a link elsewhere cannot sign you out)."""
+    """Sign out (POST only, so a link elsewhere cannot sign you out): every session ends."""
+    if current_user.is_authenticated:
+        with unit_of_work():
+            services.end_sessions(current_user, now=now())
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(sign_in_rate_limit, methods=["POST"])
+def change_password() -> str | Response | tuple[str, int]:
+    """Change your password; your other sessions end, this one goes on."""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data, errors = parse_form(PasswordChangeSchema())
+        if data is not None:
+            try:
+                with unit_of_work():
+                    user = services.change_password(
+                        current_user._get_current_object(),
+                        data["current_password"],
+                        data["password"],
+                        now=now(),
+                    )
+            except DomainError as error:
+                errors = domain_errors(error)
+            else:
+                login_user(user)  # this session carries the new session version
+                flash(_("Your password is changed; your other sessions are signed out."), "success")
+                return redirect(url_for("accounts.organisation"))
+    return render_template("accounts/password.html", errors=errors), (422 if errors else 200)
 
 
 @bp.route("/organisation")

@@ -50,7 +50,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from accounts import auth
-    from core import errors, i18n, jobs, uow
+    from core import errors, i18n, jobs, security_headers, uow
     from core.extensions import api, csrf, db, migrate
     from core.sqlite import configure_sqlite
     from listings import labels
@@ -66,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
     auth.init_app(app)
     api.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)
     uow.init_app(app)
     import payments
     import search

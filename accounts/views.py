@@ -99,7 +99,8 @@ def _too_many_attempts(limit: RequestLimit) -> FlaskResponse:
 def sign_in() -> FlaskResponse | Response:
     """Sign in with email and password; repeated failures lock the account and the address."""
     errors: dict[str, list[str]] = {}
-    status, headers = 200, {}  # type: tuple[int, dict[str, str]]
+    status: int = 200
+    headers: dict[str, str] = {}
     if request.method == "POST":
         data, errors = parse_form(SignInSchema())
         status = 422
@@ -129,7 +130,7 @@ def sign_out() -> Response:
     """Sign out (POST only, so a link elsewhere cannot sign you out): every session ends."""
     if current_user.is_authenticated:
         with unit_of_work():
-            services.end_sessions(current_user, now=now())
+            services.end_sessions(current_user._get_current_object(), now=now())
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))

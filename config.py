@@ -73,6 +73,13 @@ class Config:
     BABEL_DEFAULT_LOCALE: str = "zh_CN"
     BABEL_DEFAULT_TIMEZONE: str = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
     LANGUAGES: tuple[str, ...] = ("zh_CN", "en")
+    # A session ends this many hours after sign-in, however active (accounts/auth.py).
+    SESSION_ABSOLUTE_LIFETIME_HOURS: int = _env_int("SESSION_ABSOLUTE_LIFETIME_HOURS", 12)
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host. 0 (the
+    # default): those headers are ignored, so a client cannot choose its address.
+    TRUSTED_PROXY_COUNT: int = _env_int("TRUSTED_PROXY_COUNT", 0)
+    # Strict-Transport-Security, sent only when set (production: the site is HTTPS only).
+    HSTS: str | None = os.environ.get("HSTS") or None
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
     REMEMBER_COOKIE_HTTPONLY: bool = True
@@ -136,6 +143,26 @@ class Config:
     API_TOKEN_MAX_DAYS: int = _env_int("API_TOKEN_MAX_DAYS", 365)
     # Brokers: the dashboard warns this many days before a broker's certificate expires.
     BROKER_EXPIRY_WARNING_DAYS: int = _env_int("BROKER_EXPIRY_WARNING_DAYS", 60)
+    # Sign-in protection (accounts/throttle.py). Flask-Limiter counts in memory (one
+    # process: `make run`) or, when REDIS_URL is set, in Redis (shared by every worker).
+    RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI") or (
+        os.environ.get("REDIS_URL") or "memory://"
+    )
+    RATELIMIT_STRATEGY: str = "moving-window"
+    # The sign-in page sets its own Retry-After (the limiter's would rewrite the lockout's).
+    RATELIMIT_HEADERS_ENABLED: bool = False
+    RATELIMIT_KEY_PREFIX: str = os.environ.get("RATELIMIT_KEY_PREFIX", "market")
+    # Sign-in attempts (right or wrong) one client address may make.
+    SIGNIN_RATE_LIMIT: str = os.environ.get("SIGNIN_RATE_LIMIT", "30 per minute")
+    # Progressive lockout: after this many failed sign-ins an account (or, with the
+    # second number, a client address) is locked for SIGNIN_LOCK_FIRST_SECONDS; each
+    # further failure doubles the lock, up to SIGNIN_LOCK_MAX_SECONDS.
+    SIGNIN_ACCOUNT_FREE_FAILURES: int = _env_int("SIGNIN_ACCOUNT_FREE_FAILURES", 5)
+    SIGNIN_ADDRESS_FREE_FAILURES: int = _env_int("SIGNIN_ADDRESS_FREE_FAILURES", 20)
+    SIGNIN_LOCK_FIRST_SECONDS: int = _env_int("SIGNIN_LOCK_FIRST_SECONDS", 60)
+    SIGNIN_LOCK_MAX_SECONDS: int = _env_int("SIGNIN_LOCK_MAX_SECONDS", 3600)
+    # Failures are forgotten this long after the first one of a series.
+    SIGNIN_FAILURE_MEMORY_SECONDS: int = _env_int("SIGNIN_FAILURE_MEMORY_SECONDS", 86400)
 
 
 class DevelopmentConfig(Config):
@@ -151,6 +178,9 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = False
     JOBS_IMMEDIATE = True
+    # Sign-in protection stays on, counted in this process only (never a shared Redis);
+    # tests/conftest.py empties the counters before each test.
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 class ProductionConfig(Config):
@@ -158,6 +188,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS = os.environ.get("HSTS", "max-age=31536000; includeSubDomains")
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -8,18 +8,30 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, abort, after_this_request, g, has_request_context, request
+from flask import (
+    Flask,
+    abort,
+    after_this_request,
+    current_app,
+    g,
+    has_request_context,
+    request,
+    session,
+)
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import user_logged_in
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
+from accounts import sessions
 from accounts.models import ApiToken, TokenScope, User
+from accounts.throttle import SignInThrottle
 from accounts.token_rules import TokenState, token_state
 from accounts.tokens import digest
 from core.clock import as_utc, now
-from core.extensions import db, login_manager
+from core.extensions import db, limiter, login_manager
 from core.sqlite import brief_lock_wait
 from core.uow import end_read_transaction, permit_get_write, unit_of_work
 
@@ -48,9 +60,45 @@ def init_app(app: Flask) -> None:
         g.pop("api_token_user", None)
         g.pop("api_writer", None)
 
+    limiter.init_app(app)
+
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        """The session's user, unless the session was ended or has outlived its lifetime."""
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        lifetime = timedelta(hours=app.config["SESSION_ABSOLUTE_LIFETIME_HOURS"])
+        if user is None or not sessions.is_current(session, user, now=now(), lifetime=lifetime):
+            sessions.forget_sign_in(session)
+            return None
+        return user
+
+    user_logged_in.connect(_remember_sign_in, app)
+    app.before_request(_load_user_per_request)
+
+
+def _remember_sign_in(sender: Flask, user: User, **_: object) -> None:
+    """Every sign-in (Flask-Login's login_user) notes its session version and time."""
+    sessions.remember_sign_in(session, user, now=now())
+
+
+def _load_user_per_request() -> None:
+    """Each request reads its user from its own session cookie.
+
+    `g` lives in the app context, which a test (or a CLI command) may keep across
+    requests: a user loaded for one client must not be reused for the next.
+    """
+    g.pop("_login_user", None)
+
+
+def sign_in_throttle() -> SignInThrottle:
+    """The lockout state of sign-ins, kept in the rate limiter's storage (config SIGNIN_*)."""
+    return SignInThrottle.from_config(limiter.storage, current_app.config)
+
+
+def sign_in_rate_limit() -> str:
+    """How many sign-in attempts one client address may make (config SIGNIN_RATE_LIMIT)."""
+    limit: str = current_app.config["SIGNIN_RATE_LIMIT"]
+    return limit
 
 
 def api_actor(*, allow_session: bool = True) -> User | None:

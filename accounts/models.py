@@ -91,6 +91,9 @@ class User(UserMixin, Model):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The language of the mail the market sends them (set at sign-up, changed in preferences).
     locale: Mapped[str] = mapped_column(String(8), default="zh_CN", server_default="zh_CN")
+    # Stored in the session at sign-in and compared on every request: signing out or
+    # changing the password raises it, and every session (even a copied cookie) ends.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 from core.domain import N_, ValidationFailed
@@ -151,6 +152,8 @@ def normalise_credit_code(text: str) -> str:
 
 
 MIN_PASSWORD_LENGTH = 10
+# Long enough for any passphrase or manager-made password; bounds the hashing work.
+MAX_PASSWORD_LENGTH = 128
 
 # The most used passwords worldwide and in China, compared without case and without the
 # digits and symbols people add at either end ("Password123!" is "password").
@@ -164,7 +167,12 @@ _COMMON_PASSWORDS_TEXT = """
     admin123 root123 test123 a123456 a1234567 aa123456 abc123 abcd1234 1234qwer 123qwe
     qwe123 zaq12wsx
 """
-COMMON_PASSWORDS = frozenset(_COMMON_PASSWORDS_TEXT.split())
+# Plus the most used passwords of Daniel Miessler's SecLists (MIT licence, see NOTICE):
+# Passwords/Common-Credentials/10-million-password-list-top-1000.txt.
+_BUNDLED_LIST = Path(__file__).parent / "data" / "common-passwords.txt"
+COMMON_PASSWORDS = frozenset(_COMMON_PASSWORDS_TEXT.split()) | frozenset(
+    line.strip().casefold() for line in _BUNDLED_LIST.read_text("utf-8").splitlines()
+)
 # Strings of one kind that people pad to length ("1234567890", "aaaaaaaaaa") are caught by
 # the character-class rule, so the list needs no purely numeric entries.
 
@@ -190,7 +198,7 @@ def _is_common(password: str) -> bool:
 def check_password_strength(password: str) -> None:
     """Raise WeakPassword (field "password") unless the password is long, mixed and uncommon.
 
-    At least 10 characters; at least two kinds among lower-case letters, capitals, digits
+    At least 10 characters and at most 128; at least two kinds among lower-case letters, capitals, digits
     and other characters; not a well-known password with a few digits or symbols added.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -198,6 +206,12 @@ def check_password_strength(password: str) -> None:
             N_("Use at least %(minimum)s characters for your password."),
             field="password",
             minimum=MIN_PASSWORD_LENGTH,
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise WeakPassword(
+            N_("Use at most %(maximum)s characters for your password."),
+            field="password",
+            maximum=MAX_PASSWORD_LENGTH,
         )
     if _character_classes(password) < 2:
         raise WeakPassword(

@@ -52,6 +52,13 @@ class SignInSchema(Schema):
     next = fields.String(load_default="")
 
 
+class PasswordChangeSchema(Schema):
+    """The current password, and the new one."""
+
+    current_password = fields.String(required=True, error_messages=REQUIRED)
+    password = fields.String(required=True, error_messages=REQUIRED)
+
+
 class ReasonSchema(Schema):
     """A decision's reason."""
 

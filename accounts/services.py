@@ -5,8 +5,10 @@ They flush and never commit: the caller's unit of work (`core.uow`) commits.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import TypeGuard, TypeVar
 
 from argon2 import PasswordHasher
@@ -22,6 +24,7 @@ from accounts.models import (
 )
 from accounts.rules import check_password_strength, normalise_credit_code
 from accounts.signals import organisation_decided
+from accounts.throttle import SignInThrottle
 from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found
@@ -119,20 +122,63 @@ def _register_organisation(data: NewOrganisation, *, now: datetime) -> Organisat
     return org
 
 
-def authenticate(email: str, password: str, *, now: datetime) -> User:
-    """The user with these credentials, or one vague error (no hint which part was wrong)."""
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+@cache
+def _unknown_account_hash() -> str:
+    """A hash no password matches, verified for unknown emails: they take as long as known ones."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
     try:
-        if user is None or not _hasher.verify(user.password_hash, password):
-            raise VerificationError
+        return bool(_hasher.verify(password_hash, password))
     except (VerificationError, InvalidHashError):
-        raise DomainError(N_("Wrong email or password."), code="bad_credentials") from None
+        return False
+
+
+def authenticate(
+    email: str, password: str, *, now: datetime, throttle: SignInThrottle, address: str
+) -> User:
+    """The user with these credentials, or one vague error (no hint which part was wrong).
+
+    Known and unknown emails take the same path: the lock is checked and the failure
+    counted by email and by client `address`, and a password is verified against a hash
+    even when no account has that email. Raises SignInLocked while either is locked.
+    """
+    email = email.strip().lower()
+    throttle.check(email, address, now=now)
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    matches = _password_matches(user.password_hash if user else _unknown_account_hash(), password)
+    if user is None or not matches:
+        throttle.failed(email, address, now=now)
+        raise DomainError(N_("Wrong email or password."), code="bad_credentials")
     if not user.active:
         raise PermissionDenied(N_("This account is deactivated."))
+    throttle.succeeded(email)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_sign_in_at = now
     return user
+
+
+def end_sessions(actor: User, *, now: datetime, action: str = "user.sign_out") -> None:
+    """End every session of the actor: a copy of any of their session cookies stops working."""
+    before = {"session_version": actor.session_version}
+    actor.session_version += 1
+    after = {"session_version": actor.session_version}
+    audit_action(action, actor.id, actor.id, now, object_type="user", before=before, after=after)
+
+
+def change_password(actor: User, current: str, new: str, *, now: datetime) -> User:
+    """Replace the actor's password, proven by the current one; every session ends.
+
+    The caller signs the actor in again in the session that asked for the change.
+    """
+    if not _password_matches(actor.password_hash, current):
+        raise ValidationFailed(N_("Your current password is wrong."), field="current_password")
+    check_password_strength(new)
+    actor.password_hash = hash_password(new)
+    end_sessions(actor, now=now, action="user.password_change")
+    return actor
 
 
 def is_signed_in(actor: User | None) -> TypeGuard[User]:

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import math
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.wrappers import Response as FlaskResponse
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from accounts import services, tokens
+from accounts.auth import sign_in_rate_limit, sign_in_throttle
+from accounts.lockout_rules import SignInLocked
 from accounts.models import OrganisationKind, TokenScope
-from accounts.schemas import SignInSchema, SignUpSchema, TokenInSchema
+from accounts.schemas import PasswordChangeSchema, SignInSchema, SignUpSchema, TokenInSchema
 from core.clock import now
 from core.domain import DomainError
+from core.extensions import limiter
 from core.forms import domain_errors, parse_form
 from core.i18n import current_locale
 from core.uow import unit_of_work
@@ -71,32 +87,88 @@ def _sign_up_input(data: dict) -> services.SignUp:
     )
 
 
+def _sign_in_page(
+    errors: dict[str, list[str]], status: int, headers: dict[str, str]
+) -> FlaskResponse:
+    page = render_template(
+        "accounts/sign_in.html", form=request.form, errors=errors, next=request.args.get("next", "")
+    )
+    return make_response(page, status, headers)
+
+
+def _too_many_attempts(limit: RequestLimit) -> FlaskResponse:
+    """The sign-in page again, when one address has tried too often (Flask-Limiter's breach)."""
+    seconds = max(1, math.ceil(limit.reset_at - time.time()))  # the limiter counts in real time
+    message = _("Too many sign-in attempts from your address. Wait a minute and try again.")
+    return _sign_in_page({"_form": [message]}, 429, {"Retry-After": str(seconds)})
+
+
 @bp.route("/signin", methods=["GET", "POST"])
-def sign_in() -> str | Response | tuple[str, int]:
-    """Sign in with email and password."""
+@limiter.limit(sign_in_rate_limit, methods=["POST"], on_breach=_too_many_attempts)
+def sign_in() -> FlaskResponse | Response:
+    """Sign in with email and password; repeated failures lock the account and the address."""
     errors: dict[str, list[str]] = {}
+    status: int = 200
+    headers: dict[str, str] = {}
     if request.method == "POST":
         data, errors = parse_form(SignInSchema())
+        status = 422
         if data is not None:
             try:
                 with unit_of_work():
-                    user = services.authenticate(data["email"], data["password"], now=now())
+                    user = services.authenticate(
+                        data["email"],
+                        data["password"],
+                        now=now(),
+                        throttle=sign_in_throttle(),
+                        address=request.remote_addr or "",
+                    )
+            except SignInLocked as error:
+                errors = domain_errors(error)
+                status, headers = 429, {"Retry-After": str(error.retry_after)}
             except DomainError as error:
                 errors = domain_errors(error)
             else:
                 login_user(user)
                 return redirect(_safe_next(data["next"] or request.args.get("next", "")))
-    return render_template(
-        "accounts/sign_in.html", form=request.form, errors=errors, next=request.args.get("next", "")
-    ), (422 if errors else 200)
+    return _sign_in_page(errors, status, headers)
 
 
 @bp.post("/signout")
 def sign_out() -> Response:
-    """Sign out (POST only, so a link elsewhere cannot sign you out)."""
+    """Sign out (POST only, so a link elsewhere cannot sign you out): every session ends."""
+    if current_user.is_authenticated:
+        with unit_of_work():
+            services.end_sessions(current_user._get_current_object(), now=now())
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(sign_in_rate_limit, methods=["POST"])
+def change_password() -> str | Response | tuple[str, int]:
+    """Change your password; your other sessions end, this one goes on."""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data, errors = parse_form(PasswordChangeSchema())
+        if data is not None:
+            try:
+                with unit_of_work():
+                    user = services.change_password(
+                        current_user._get_current_object(),
+                        data["current_password"],
+                        data["password"],
+                        now=now(),
+                    )
+            except DomainError as error:
+                errors = domain_errors(error)
+            else:
+                login_user(user)  # this session carries the new session version
+                flash(_("Your password is changed; your other sessions are signed out."), "success")
+                return redirect(url_for("accounts.organisation"))
+    return render_template("accounts/password.html", errors=errors), (422 if errors else 200)
 
 
 @bp.route("/organisation")

@@ -22,7 +22,10 @@ def _domain_error(error: DomainError) -> tuple[Response | str, int]:
     ), int(error.status)
 
 
-def _http_error(error: Any) -> tuple[Response | str, int]:
+def _http_error(error: Any) -> Response | tuple[Response | str, int]:
+    if getattr(error, "response", None) is not None:  # the raiser built the page already
+        response: Response = error.response
+        return response
     status = getattr(error, "code", 500) or 500
     if _wants_json():
         body = {"code": getattr(error, "name", "error").lower().replace(" ", "_")}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -52,3 +54,7 @@ class MarketApi(Api):
 
 
 api = MarketApi()
+api = Api()
+# Rate limits by client address (request.remote_addr: the proxy's view only when
+# TRUSTED_PROXY_COUNT says so); its storage also keeps the sign-in lockouts.
+limiter = Limiter(key_func=get_remote_address)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS
 
@@ -28,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "SECRET_KEY is not set: a production server refuses to start without one."
         )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _trust_proxies(app)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -35,9 +37,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_COUNT reverse proxies, take the client's address, scheme and host
+    from their X-Forwarded-* headers; with none (the default) those headers are ignored, so a
+    client cannot pick the address that rate limits and lockouts count by."""
+    count = int(app.config.get("TRUSTED_PROXY_COUNT", 0))
+    if count > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
+
+
 def _init_extensions(app: Flask) -> None:
     from accounts import auth
-    from core import errors, i18n, jobs, uow
+    from core import errors, i18n, jobs, security_headers, uow
     from core.extensions import api, csrf, db, migrate
     from core.sqlite import configure_sqlite
     from listings import labels
@@ -53,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
     auth.init_app(app)
     api.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)
     uow.init_app(app)
     import payments
     import search

@@ -16,7 +16,7 @@ from flask_sqlalchemy.session import Session
 from hypothesis import settings
 from sqlalchemy import text
 
-from core.extensions import db
+from core.extensions import db, limiter
 from marketplace import create_app
 
 # Property tests state what holds, not how fast: a per-example deadline only turns a
@@ -99,7 +99,11 @@ def clock(app: Flask) -> Iterator[FrozenClock]:
 
 @pytest.fixture
 def db_session(app: Flask, clock: FrozenClock) -> Iterator[object]:
-    """A test inside one outer transaction, rolled back at the end; commits become savepoints."""
+    """A test inside one outer transaction, rolled back at the end; commits become savepoints.
+
+    Sign-in counters (rate limits, lockouts) start empty: every test signs in from 127.0.0.1.
+    """
+    limiter.reset()
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

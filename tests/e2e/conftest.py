@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from core.extensions import db
@@ -48,6 +48,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, 
             "SEARCH_INDEX_PATH": str(work / "search.db"),
             "UPLOAD_FOLDER": str(work / "uploads"),
             "WTF_CSRF_ENABLED": True,
+            # The walks move the market's clock by weeks while people stay signed in; the
+            # sessions' absolute lifetime is checked in tests/integration/accounts.
+            "SESSION_ABSOLUTE_LIFETIME_HOURS": 24 * 365,
         }
     )
     with app.app_context():
@@ -75,17 +78,29 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def new_page(browser: Browser) -> Iterator:
-    """Pages in fresh contexts (one per person), Chinese first like our users."""
+    """Pages in fresh contexts (one per person), Chinese first like our users.
+
+    Every walk is also a check of the Content-Security-Policy: a script or style the
+    policy blocked (Chromium reports it on the console) fails the test.
+    """
     contexts = []
+    violations: list[str] = []
 
     def make(locale: str = "zh-CN") -> Page:
         context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+        context.on("console", lambda message: _note_violation(message, violations))
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+    assert violations == [], "blocked by the Content-Security-Policy"
+
+
+def _note_violation(message: ConsoleMessage, violations: list[str]) -> None:
+    if "Content Security Policy" in message.text:
+        violations.append(f"{message.page.url if message.page else ''}: {message.text}")
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from accounts import services as accounts
 from accounts.models import MemberRole, User, VerificationStatus
+from accounts.throttle import SignInThrottle
 from core.audit_models import AuditEntry
 from core.domain import DomainError, PermissionDenied, ValidationFailed
-from core.extensions import db
+from core.extensions import db, limiter
 from notifications.models import Notification
 from tests import factories
 from tests.conftest import FrozenClock
@@ -95,14 +96,16 @@ def test_rejection_needs_a_reason(db_session, clock) -> None:
     assert user.organisation.status == VerificationStatus.PENDING
 
 
-def test_sign_in_with_wrong_password_gives_one_vague_error(db_session, clock) -> None:
+def test_sign_in_with_wrong_password_gives_one_vague_error(app, db_session, clock) -> None:
+    throttle = SignInThrottle.from_config(limiter.storage, app.config)
     accounts.sign_up(_sign_up(factories.credit_code()), now=clock())
-    with pytest.raises(DomainError, match="Wrong email or password"):
-        accounts.authenticate("tto@example.edu.cn", "nope-nope-nope", now=clock())
-    with pytest.raises(DomainError, match="Wrong email or password"):
-        accounts.authenticate("nobody@example.edu.cn", "nope-nope-nope", now=clock())
+    for email in ("tto@example.edu.cn", "nobody@example.edu.cn"):
+        with pytest.raises(DomainError, match="Wrong email or password"):
+            accounts.authenticate(
+                email, "nope-nope-nope", now=clock(), throttle=throttle, address="192.0.2.1"
+            )
     assert accounts.authenticate(
-        "TTO@example.edu.cn", factories.PASSWORD, now=clock()
+        "TTO@example.edu.cn", factories.PASSWORD, now=clock(), throttle=throttle, address="x"
     ).last_sign_in_at
 
 

@@ -166,3 +166,15 @@ def test_one_kind_of_character_is_rejected(password: str) -> None:
 )
 def test_common_passwords_with_padding_are_rejected(password: str) -> None:
     assert "most common" in password_message(password)
+
+
+@pytest.mark.parametrize(
+    "password", ["Liverpool2024!", "Starwars1977", "Michelle-1990", "Q1w2e3r4t5"]
+)
+def test_passwords_of_the_bundled_common_list_are_rejected(password: str) -> None:
+    assert "most common" in password_message(password)
+
+
+def test_a_password_over_128_characters_is_rejected_and_128_pass() -> None:
+    check_password_strength("Ab3-" + "x" * 124)
+    assert password_message("Ab3-" + "x" * 125) == ("Use at most 128 characters for your password.")

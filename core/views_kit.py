@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from core.audit import history
 from core.audit_models import AuditEntry
+from core.bounds import MAX_ROW_ID
 from core.db_types import StoredFileMixin
 from core.domain import DomainError
 from core.files import send_document
@@ -23,9 +24,6 @@ from core.uow import unit_of_work
 T = TypeVar("T")
 R = TypeVar("R")
 E = TypeVar("E", bound=enum.Enum)
-
-
-MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: a larger number names no row
 
 
 def form_id(name: str) -> int:

@@ -9,12 +9,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context, request
+from flask_babel import gettext
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import Map, ValidationError
 from werkzeug.routing.converters import IntegerConverter
 
+from core.domain import N_
+
 MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: a larger number names no row
 _MAX_ROW_ID_DIGITS = len(str(MAX_ROW_ID))
+
+# The defaults of the settings of the same name (config.py lets the environment change them).
+DEFAULTS: dict[str, int] = {
+    "MAX_AMOUNT_MINOR": 10**14,  # ¥1,000,000,000,000.00: beyond any deal, far inside 2**63
+    "MIN_INPUT_YEAR": 1900,  # dates people type: filings, contracts, deadlines, auctions
+    "MAX_INPUT_YEAR": 2100,
+    "MAX_QUERY_VALUES": 20,  # values of one name in a query string (?field=a&field=b...)
+    "MAX_FORM_VALUES": 100,  # values of one name in a posted form
+    "MAX_LIST_ITEMS": 100,  # items of a list in a form or JSON body
+    "MAX_JSON_DEPTH": 32,  # nesting of a JSON body
+}
+
+TOO_MANY_VALUES = N_("Too many values for %(field)s: at most %(max)s.")
+NUL_IN_TEXT = N_("%(field)s holds a character that is not allowed (NUL).")
+
+
+def setting(name: str) -> int:
+    """The bound `name` of the running app, or its default outside one."""
+    default = DEFAULTS[name]
+    return int(current_app.config.get(name, default)) if has_app_context() else default
 
 
 class BoundedIntegerConverter(IntegerConverter):
@@ -31,6 +56,39 @@ class BoundedIntegerConverter(IntegerConverter):
         return super().to_python(value)
 
 
+class BadField(BadRequest):
+    """A 400 about one field of the query string or form, in the API's error shape."""
+
+    def __init__(self, message: str, field: str, **params: Any) -> None:
+        text = gettext(message, field=field, **params)
+        super().__init__(description=text)
+        self.data = {"messages": {field: [text]}}
+
+
+def _check_values(values: MultiDict[str, str], limit: int) -> None:
+    for name in values:
+        items = values.getlist(name)
+        if len(items) > limit:
+            raise BadField(TOO_MANY_VALUES, name, max=limit)
+        if "\x00" in name or any("\x00" in item for item in items):
+            raise BadField(NUL_IN_TEXT, name.replace("\x00", ""))
+
+
+def check_request() -> None:
+    """Refuse a query string or form that repeats a name too often or holds a NUL (400).
+
+    A repeated parameter costs work per value (facets, filters) and a NUL is stored by
+    no database: both are refused before any view runs, for every route.
+    """
+    _check_values(request.args, setting("MAX_QUERY_VALUES"))
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.form:
+        _check_values(request.form, setting("MAX_FORM_VALUES"))
+
+
 def init_app(app: Flask) -> None:
-    """Make every `<int:...>` of the app bounded; call before any route is registered."""
+    """Make every `<int:...>` of the app bounded and check every request's parameters.
+
+    Call before any route is registered (the converter is looked up when a rule is added).
+    """
     app.url_map.converters["int"] = BoundedIntegerConverter
+    app.before_request(check_request)

@@ -7,6 +7,7 @@ at 2**63, INTEGER columns at 2**31): it is refused at the edge, once for all rou
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Flask, current_app, has_app_context, request
@@ -40,6 +41,11 @@ def setting(name: str) -> int:
     """The bound `name` of the running app, or its default outside one."""
     default = DEFAULTS[name]
     return int(current_app.config.get(name, default)) if has_app_context() else default
+
+
+def in_year_window(moment: date) -> bool:
+    """True when `moment` (a date or datetime) falls within MIN_INPUT_YEAR..MAX_INPUT_YEAR."""
+    return setting("MIN_INPUT_YEAR") <= moment.year <= setting("MAX_INPUT_YEAR")
 
 
 class BoundedIntegerConverter(IntegerConverter):

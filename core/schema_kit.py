@@ -11,7 +11,7 @@ from flask import has_request_context
 from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
-from core.bounds import MAX_ROW_ID, setting
+from core.bounds import MAX_ROW_ID, in_year_window, setting
 from core.domain import N_
 from core.json_body import BAD_TEXT, is_clean_text
 from core.marshmallow_messages import REQUIRED
@@ -60,8 +60,8 @@ class _IntegerBound:
 
 
 def _year_bound(value: date | None) -> None:
-    low, high = setting("MIN_INPUT_YEAR"), setting("MAX_INPUT_YEAR")
-    if value is not None and not low <= value.year <= high:
+    if value is not None and not in_year_window(value):
+        low, high = setting("MIN_INPUT_YEAR"), setting("MAX_INPUT_YEAR")
         raise ValidationError(_text(YEAR_OUT_OF_RANGE, min=low, max=high))
 
 

@@ -267,3 +267,20 @@ def test_validation_errors_are_not_nested_under_the_location(
     response = client.post("/api/v1/listings/", json=listing_body(trl="x"), headers=auth)
     assert_refused(response, "trl")
     assert "json" not in response.get_json()["errors"]
+
+
+def test_the_largest_amount_is_a_setting(app: Any, client: FlaskClient, clock: Any) -> None:
+    auth = bearer(factories.enterprise(clock()), clock)
+    app.config["MAX_AMOUNT_MINOR"] = 1_000_000
+    try:
+        refused = client.post(
+            "/api/v1/needs/", json=need_body(budget_max_minor=1_000_001), headers=auth
+        )
+        accepted = client.post(
+            "/api/v1/needs/", json=need_body(budget_max_minor=1_000_000), headers=auth
+        )
+    finally:
+        app.config["MAX_AMOUNT_MINOR"] = 10**14
+    assert_refused(refused, "budget_max_minor")
+    assert accepted.status_code == 201
+    assert count(TechNeed) == 1

@@ -55,3 +55,43 @@ def test_every_route_with_an_id_answers_not_found_for_an_id_beyond_any_row(
             if status not in (404, 405):
                 failures.append(f"{method} {url}: {status}")
     assert failures == []
+
+
+HOSTILE_QUERY = {
+    "page": str(10**30),
+    "per_page": str(2**63),
+    "limit": str(2**64),
+    "listing_id": str(2**63),
+    "need_id": str(10**30),
+    "buyer_org_id": str(2**64),
+    "broker_id": str(2**63),
+    "auction_id": str(2**63),
+    "starts_at": "0001-01-01",
+    "ends_at": "9999-12-31T23:59",
+    "since": "0001-01-01",
+    "min_price": str(10**30),
+    "max_price": "1e400",
+    "trl": str(2**63),
+    "q": "电池",
+}
+
+
+def test_every_page_without_an_id_survives_a_hostile_query_string(
+    app: Flask, client: FlaskClient, clock
+) -> None:
+    user = factories.seller(clock())
+    client.post("/signin", data={"email": user.email, "password": factories.PASSWORD})
+    token = {"Authorization": f"Bearer {factories.api_token(user, 'probe', now=clock())}"}
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if rule.arguments or "GET" not in (rule.methods or set()) or rule.rule == "/signout":
+            continue
+        try:
+            status = client.get(rule.rule, query_string=HOSTILE_QUERY, headers=token).status_code
+        except Exception as error:  # a 500: TESTING propagates it
+            status = 500
+            failures.append(f"GET {rule.rule}: {type(error).__name__}: {error}"[:200])
+            continue
+        if status >= 500:
+            failures.append(f"GET {rule.rule}: {status}")
+    assert failures == []

@@ -284,3 +284,33 @@ def test_the_largest_amount_is_a_setting(app: Any, client: FlaskClient, clock: A
     assert_refused(refused, "budget_max_minor")
     assert accepted.status_code == 201
     assert count(TechNeed) == 1
+
+
+@pytest.mark.parametrize(
+    "moments, field",
+    [
+        ({"starts_at": "0001-01-01"}, "starts_at"),
+        ({"starts_at": "0001-01-01T00:00:00+08:00"}, "starts_at"),
+        ({"ends_at": "9999-12-31T23:59:59+00:00"}, "ends_at"),
+        ({"notice_days": 2**63}, "notice_days"),
+        ({"rate_bps": 10**30}, "rate_bps"),
+        ({"fixed_minor": 1.5}, "fixed_minor"),
+    ],
+)
+def test_a_mandate_with_an_insane_moment_or_number_is_refused(
+    client: FlaskClient, clock: Any, moments: dict[str, Any], field: str
+) -> None:
+    body = {
+        "broker_id": 1,
+        "side": "seller",
+        "listing_id": 1,
+        "starts_at": "2026-03-03T00:00:00+00:00",
+        "ends_at": "2026-09-03T00:00:00+00:00",
+        "commission_kind": "percentage",
+        "rate_bps": 200,
+        "payer": "seller",
+        **moments,
+    }
+    auth = bearer(factories.seller(clock()), clock)
+    response = client.post("/api/v1/brokers/mandates", json=body, headers=auth)
+    assert_refused(response, field)

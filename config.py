@@ -70,6 +70,16 @@ class Config:
     # Evidence documents: PDF and images, 10 MiB each (a scanned certificate fits).
     MAX_EVIDENCE_BYTES: int = _env_int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
     MAX_CONTENT_LENGTH: int = _env_int("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)
+    # Bounds of input (core/bounds.py; beyond them a 4xx): amounts in minor units (10**14
+    # is ¥1,000,000,000,000.00), the years of dates people type, values of one name in a
+    # query string or form, items of a list, nesting of a JSON body.
+    MAX_AMOUNT_MINOR: int = _env_int("MAX_AMOUNT_MINOR", 10**14)
+    MIN_INPUT_YEAR: int = _env_int("MIN_INPUT_YEAR", 1900)
+    MAX_INPUT_YEAR: int = _env_int("MAX_INPUT_YEAR", 2100)
+    MAX_QUERY_VALUES: int = _env_int("MAX_QUERY_VALUES", 20)
+    MAX_FORM_VALUES: int = _env_int("MAX_FORM_VALUES", 100)
+    MAX_LIST_ITEMS: int = _env_int("MAX_LIST_ITEMS", 100)
+    MAX_JSON_DEPTH: int = _env_int("MAX_JSON_DEPTH", 32)
     BABEL_DEFAULT_LOCALE: str = "zh_CN"
     BABEL_DEFAULT_TIMEZONE: str = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
     LANGUAGES: tuple[str, ...] = ("zh_CN", "en")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, jsonify
-from flask_babel import gettext
 
 from accounts.auth import BEARER_TOKEN, api_writer, require_token_for_writes
 from auctions import bidding, closing, queries, rules
@@ -23,6 +22,7 @@ from auctions.schemas import (
 from auctions.settings import AuctionSettings, settings_from_config
 from core.api_kit import ApiBlueprint
 from core.clock import now
+from core.errors import api_error_body
 from core.i18n import current_locale
 from core.uow import unit_of_work
 
@@ -91,7 +91,7 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
             closing.close_auction(auction_id, now=moment, settings=settings)
         raise
     except rules.BidBelowMinimum as error:
-        body = error.to_dict(gettext)
+        body = api_error_body(error)
         body["minimum_next_bid_minor"] = error.minimum_minor
         response = jsonify(body)
         response.status_code = int(error.status)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
+from core.bounds import in_year_window
 from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
@@ -186,7 +187,7 @@ class AuctionFormSchema(InputSchema):
         for name in ("starts_at", "ends_at"):
             try:
                 out[name] = local_to_utc(data[name], self.timezone)
-            except ValueError:
+            except (ValueError, OverflowError):  # year 1 in Shanghai is before year 1 in UTC
                 errors[name] = [N_("Give a date and time, like 2026-03-02 09:30.")]
         if errors:
             raise ValidationError(errors)
@@ -194,8 +195,13 @@ class AuctionFormSchema(InputSchema):
 
 
 def local_to_utc(text: str, timezone: str) -> datetime:
-    """'2026-03-02T09:30' in the market's time zone → an aware UTC datetime."""
+    """'2026-03-02T09:30' in the market's time zone → an aware UTC datetime.
+
+    ValueError unless it is a date and time within the years people type (`in_year_window`).
+    """
     moment = datetime.fromisoformat(text.replace(" ", "T"))
+    if not in_year_window(moment):
+        raise ValueError(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(timezone))
     return moment.astimezone(UTC)

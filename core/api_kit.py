@@ -12,8 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+import flask
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from core import json_body
+from core.schema_kit import bound_fields
 
 View = TypeVar("View", bound=Callable[..., Any])
 SchemaLike = type[Schema] | Schema
@@ -29,12 +35,29 @@ class DomainErrorSchema(Schema):
     errors = fields.Dict()
 
 
+class SafeParser(FlaskParser):
+    """webargs' parser with the body read by `core.json_body` (bad JSON is a 400, never a 500)."""
+
+    def _raw_load_json(self, req: flask.Request) -> Any:
+        if not is_json_request(req):
+            return webargs_core.missing
+        return json_body.loads(req.get_data(cache=True))
+
+
+def _bounded(schema: SchemaLike, *, strict: bool = False) -> Schema:
+    """An instance of `schema` whose fields have the market's bounds (`bound_fields`)."""
+    return bound_fields(schema() if isinstance(schema, type) else schema, strict=strict)
+
+
 class ApiBlueprint(Blueprint):
     """A flask-smorest blueprint whose endpoints are declared by `read` and `write`.
 
     `write_doc` is the OpenAPI security of the endpoints that write (every write
-    takes a bearer token: `accounts.auth.BEARER_TOKEN`).
+    takes a bearer token: `accounts.auth.BEARER_TOKEN`). Every input is bounded
+    (`core.schema_kit.bound_fields`); a JSON body's integers are strict.
     """
+
+    ARGUMENTS_PARSER = SafeParser()
 
     def __init__(
         self, name: str, import_name: str, *, description: str, write_doc: Mapping[str, Any]
@@ -51,7 +74,7 @@ class ApiBlueprint(Blueprint):
         **options: Any,
     ) -> Callable[[View], View]:
         """A GET endpoint: `args` from the query string, 200 with `out`, or one of `refusals`."""
-        inputs = [] if args is None else [self.arguments(args, location="query")]
+        inputs = [] if args is None else [self.arguments(_bounded(args), location="query")]
         return self._endpoint(self.route(rule, **options), inputs, 200, out, refusals, {})
 
     def write(
@@ -70,9 +93,11 @@ class ApiBlueprint(Blueprint):
         """
         inputs = []
         if args is not None:
-            inputs.append(self.arguments(args, location="json" if files is None else "form"))
+            location = "json" if files is None else "form"
+            bounded = _bounded(args, strict=location == "json")
+            inputs.append(self.arguments(bounded, location=location))
         if files is not None:
-            inputs.append(self.arguments(files, location="files"))
+            inputs.append(self.arguments(_bounded(files), location="files"))
         route = self.route(rule, methods=[method])
         return self._endpoint(route, inputs, status, out, refusals, self.write_doc)
 

@@ -31,10 +31,11 @@ class DomainError(Exception):
     def to_dict(self, translate: Callable[[str], str] = lambda s: s) -> dict[str, Any]:
         """The API body: stable code, translated message, field errors when a field is at fault."""
         text = self.text(translate)
-        body: dict[str, Any] = {"code": self.code, "message": text}
-        if self.field:
-            body["errors"] = {self.field: [text]}
-        return body
+        return {
+            "code": self.code,
+            "message": text,
+            "errors": {self.field: [text]} if self.field else {},
+        }
 
     def text(self, translate: Callable[[str], str] = lambda s: s) -> str:
         """The message in the reader's language, with its parameters filled in."""

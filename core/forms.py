@@ -11,6 +11,7 @@ from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError
 
 from core.domain import N_, DomainError, NotFound, ValidationFailed
+from core.schema_kit import bound_fields
 from core.uow import unit_of_work
 
 FieldErrors = dict[str, list[str]]
@@ -21,7 +22,7 @@ def parse_form(schema: Schema) -> tuple[dict[str, Any] | None, FieldErrors]:
     """Load request.form with `schema`; return (data, {}) or (None, field errors)."""
     raw = {key: _value(key) for key in request.form}
     try:
-        return schema.load(raw, unknown=EXCLUDE), {}
+        return bound_fields(schema).load(raw, unknown=EXCLUDE), {}
     except ValidationError as error:
         return None, flatten_errors(error.messages)
 

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from core.audit import history
 from core.audit_models import AuditEntry
+from core.bounds import MAX_ROW_ID
 from core.db_types import StoredFileMixin
 from core.domain import DomainError
 from core.files import send_document
@@ -25,17 +26,19 @@ R = TypeVar("R")
 E = TypeVar("E", bound=enum.Enum)
 
 
-MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: a larger number names no row
+def row_id(value: str | None) -> int:
+    """`value` as a row id; 0 (which names no row) when it is missing, not a whole number,
+    or beyond any id, so the use case answers "not found" (never an overflow)."""
+    text = (value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return 0
+    number = int(text)
+    return number if number <= MAX_ROW_ID else 0
 
 
 def form_id(name: str) -> int:
-    """A row id posted in form field `name`; 0 (which names no row) when it is missing,
-    not a whole number, or beyond any id, so the use case answers "not found"."""
-    value = request.form.get(name, "")
-    if not value.isdigit() or len(value) > 10:
-        return 0
-    number = int(value)
-    return number if number <= MAX_ROW_ID else 0
+    """A row id posted in form field `name` (see `row_id`)."""
+    return row_id(request.form.get(name, ""))
 
 
 def enum_arg(enum_class: type[E], name: str) -> E | None:

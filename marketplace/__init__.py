@@ -31,6 +31,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _trust_proxies(app)
 
+    from core import bounds
+
+    bounds.init_app(app)  # before any route: every <int:...> is bounded
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

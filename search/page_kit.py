@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import request, url_for
 
 from search.backend import SearchQuery, SearchResult
 
+_SAFE = "!$'()*,/:;?@"  # what url_for leaves unquoted in a query string, so links look alike
 FacetCounts = Callable[[str, dict[str, int]], list[tuple[str, int]]]
 
 
@@ -61,16 +63,22 @@ class SearchPage:
         return url_for(self.endpoint, **params)
 
     def sidebar(self, result: SearchResult, args: dict[str, list[str]]) -> list[dict[str, Any]]:
-        """Facets as the templates draw them: title, and values with count, tick and toggle link."""
+        """Facets as the templates draw them: title, and values with count, tick and toggle link.
+
+        The rest of the query is encoded once per facet, not once per value: each link
+        costs only its own facet's values (a page of many values stays linear).
+        """
         sidebar = []
         for facet in self.facets:
             counts = dict(result.facets.get(facet, {}))
             chosen = args.get(facet, [])
             for value in chosen:  # a ticked value stays visible to be unticked, even at 0
                 counts.setdefault(value, 0)
+            ticked_values = set(chosen)
+            toggle = self._toggle_url(args, facet)
             values = []
             for value, count in self.ordered(facet, counts):
-                ticked = value in chosen
+                ticked = value in ticked_values
                 toggled = [v for v in chosen if v != value] if ticked else [*chosen, value]
                 values.append(
                     {
@@ -78,12 +86,26 @@ class SearchPage:
                         "label": self.label(facet, value),
                         "count": count,
                         "checked": ticked,
-                        "url": self.url(args, **{facet: toggled or None, "page": None}),
+                        "url": toggle(toggled),
                     }
                 )
             if values:
                 sidebar.append({"name": facet, "title": self.title(facet), "values": values})
         return sidebar
+
+    def _toggle_url(self, args: dict[str, list[str]], facet: str) -> Callable[[list[str]], str]:
+        """This page on its first page with `facet`'s values replaced: the rest built once."""
+        base = self.url(args, **{facet: None, "page": None})
+        joiner = "&" if "?" in base else "?"
+
+        def toggle(values: list[str]) -> str:
+            return (
+                f"{base}{joiner}{urlencode([(facet, v) for v in values], safe=_SAFE)}"
+                if values
+                else base
+            )
+
+        return toggle
 
     def links(
         self, query: SearchQuery, result: SearchResult, args: dict[str, list[str]]

@@ -19,6 +19,7 @@ from core.clock import now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors
 from core.uow import unit_of_work
+from core.views_kit import row_id
 from listings import needs as needs_service
 from listings import services as listings
 
@@ -27,16 +28,13 @@ def _render_introduction_form(
     form: dict[str, Any], errors: FieldErrors | None = None, status: int = 200
 ) -> tuple[str, int]:
     listing = buyer = need = None
-    try:
-        if form.get("listing_id"):
-            listing = listings.visible_listing(current_user, int(form["listing_id"]))
-        if form.get("need_id"):
-            need = needs_service.visible_need(current_user, int(form["need_id"]))
-            buyer = need.organisation
-        elif form.get("buyer_org_id"):
-            buyer = get_organisation(int(form["buyer_org_id"]))
-    except ValueError:
-        abort(404)
+    if form.get("listing_id"):
+        listing = listings.visible_listing(current_user, row_id(form["listing_id"]))
+    if form.get("need_id"):
+        need = needs_service.visible_need(current_user, row_id(form["need_id"]))
+        buyer = need.organisation
+    elif form.get("buyer_org_id"):
+        buyer = get_organisation(row_id(form["buyer_org_id"]))
     if listing is None or buyer is None:
         abort(404)
     moment = now()
@@ -64,12 +62,9 @@ def new_introduction() -> Any:
         form["note"] = ""
         return _render_introduction_form(form)
     form = request.form.to_dict()
-    try:
-        listing_id = int(form.get("listing_id") or 0)
-        buyer_org_id = int(form["buyer_org_id"]) if form.get("buyer_org_id") else None
-        need_id = int(form["need_id"]) if form.get("need_id") else None
-    except ValueError:
-        abort(400)
+    listing_id = row_id(form.get("listing_id"))
+    buyer_org_id = row_id(form["buyer_org_id"]) if form.get("buyer_org_id") else None
+    need_id = row_id(form["need_id"]) if form.get("need_id") else None
     try:
         with unit_of_work():
             introduction = introductions.introduce(

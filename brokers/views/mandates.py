@@ -23,6 +23,7 @@ from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors, parse_form
 from core.i18n import current_locale
 from core.uow import unit_of_work
+from core.views_kit import row_id
 from listings import needs as needs_service
 from listings import services as listings
 from listings.need_rules import NeedStatus
@@ -51,12 +52,12 @@ def _render_mandate_form(
     listing = need = None
     if form.get("listing_id"):
         try:
-            listing = listings.visible_listing(current_user, int(form["listing_id"]))
+            listing = listings.visible_listing(current_user, row_id(form["listing_id"]))
         except (DomainError, ValueError):
             listing = None
     if form.get("need_id"):
         try:
-            need = needs_service.visible_need(current_user, int(form["need_id"]))
+            need = needs_service.visible_need(current_user, row_id(form["need_id"]))
         except (DomainError, ValueError):
             need = None
     return render_template(

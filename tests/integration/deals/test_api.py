@@ -103,7 +103,7 @@ def test_offline_deal_through_the_api_needs_a_reviewer_and_its_contract(
     no_contract = _offline_body(market)
     del no_contract["contract"]
     response = client.post("/api/v1/deals/offline", json=no_contract, headers=reviewer)
-    assert response.status_code == 422 and "contract" in response.get_json()["errors"]["json"]
+    assert response.status_code == 422 and "contract" in response.get_json()["errors"]
     garbled = _offline_body(market, contract={"filename": "a.pdf", "content_base64": "%%%"})
     response = client.post("/api/v1/deals/offline", json=garbled, headers=reviewer)
     assert response.status_code == 422 and response.get_json()["errors"] == {

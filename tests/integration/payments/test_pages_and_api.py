@@ -143,7 +143,7 @@ def test_the_api_shows_the_money_flow_and_takes_a_bank_payment(
         },
         content_type="multipart/form-data",
     )
-    assert response.status_code == 422 and "amount" in response.get_json()["errors"]
+    assert response.status_code == 422 and "amount_minor" in response.get_json()["errors"]
     response = client.post(
         f"/api/v1/payments/deals/{deal.id}/bank",
         headers=auth,

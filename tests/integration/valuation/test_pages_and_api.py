@@ -192,7 +192,7 @@ def test_api_computes_saves_and_follows_requests(market, client, clock) -> None:
         headers=seller,
     )
     assert bad.status_code == 422
-    assert "royalty_bps" in bad.json["errors"]["json"]["income"]
+    assert "income.royalty_bps" in bad.json["errors"]
 
     saved = client.post(
         "/api/v1/valuations/indicative",

@@ -100,6 +100,9 @@ class Config:
     STRIPE_PUBLISHABLE_KEY: str | None = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     STRIPE_WEBHOOK_SECRET: str | None = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE: str | None = os.environ.get("STRIPE_API_BASE")
+    # A webhook event stamped (`created`) later than now plus this many seconds is refused.
+    # Only events of the configured key's mode are accepted (sk_live_… live, else test).
+    STRIPE_EVENT_CLOCK_SKEW_SECONDS: int = _env_int("STRIPE_EVENT_CLOCK_SKEW_SECONDS", 300)
     # A card deposit is only authorised (captured later) when the sale ends within this
     # many hours; card holds last about 7 days. Otherwise it is charged and refunded.
     STRIPE_CAPTURE_WINDOW_HOURS: int = _env_int("STRIPE_CAPTURE_WINDOW_HOURS", 144)

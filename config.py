@@ -108,6 +108,20 @@ class Config:
     STRIPE_CAPTURE_WINDOW_HOURS: int = _env_int("STRIPE_CAPTURE_WINDOW_HOURS", 144)
     # Country of new Connect (Express) accounts, e.g. HK; empty lets Stripe decide.
     STRIPE_CONNECT_COUNTRY: str | None = os.environ.get("STRIPE_CONNECT_COUNTRY") or None
+    # The market's bank accounts (收款账户) that payers transfer to; pages asking for a
+    # transfer show them with the reference and a QR code. MARKET_BANK_*: the settlement
+    # account (deal payments, and deposits unless MARKET_DEPOSIT_BANK_* names another).
+    # Payee, bank and account number are required for an account to be shown.
+    MARKET_BANK_PAYEE: str = os.environ.get("MARKET_BANK_PAYEE", "")
+    MARKET_BANK_NAME: str = os.environ.get("MARKET_BANK_NAME", "")
+    MARKET_BANK_BRANCH: str = os.environ.get("MARKET_BANK_BRANCH", "")
+    MARKET_BANK_ACCOUNT: str = os.environ.get("MARKET_BANK_ACCOUNT", "")
+    MARKET_BANK_SWIFT: str = os.environ.get("MARKET_BANK_SWIFT", "")
+    MARKET_DEPOSIT_BANK_PAYEE: str = os.environ.get("MARKET_DEPOSIT_BANK_PAYEE", "")
+    MARKET_DEPOSIT_BANK_NAME: str = os.environ.get("MARKET_DEPOSIT_BANK_NAME", "")
+    MARKET_DEPOSIT_BANK_BRANCH: str = os.environ.get("MARKET_DEPOSIT_BANK_BRANCH", "")
+    MARKET_DEPOSIT_BANK_ACCOUNT: str = os.environ.get("MARKET_DEPOSIT_BANK_ACCOUNT", "")
+    MARKET_DEPOSIT_BANK_SWIFT: str = os.environ.get("MARKET_DEPOSIT_BANK_SWIFT", "")
     LISTINGS_PER_PAGE: int = 20
     # Brokers: the dashboard warns this many days before a broker's certificate expires.
     BROKER_EXPIRY_WARNING_DAYS: int = _env_int("BROKER_EXPIRY_WARNING_DAYS", 60)
@@ -117,6 +131,10 @@ class DevelopmentConfig(Config):
     """`make run`: SQLite under instance/, embedded search, a local-only secret."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    MARKET_BANK_PAYEE = os.environ.get("MARKET_BANK_PAYEE", "技术交易市场（演示）Demo Market Ltd")
+    MARKET_BANK_NAME = os.environ.get("MARKET_BANK_NAME", "中国工商银行 ICBC")
+    MARKET_BANK_BRANCH = os.environ.get("MARKET_BANK_BRANCH", "演示支行 Demo Branch")
+    MARKET_BANK_ACCOUNT = os.environ.get("MARKET_BANK_ACCOUNT", "6222 0000 0000 0000 000")
 
 
 class TestingConfig(Config):
@@ -126,6 +144,11 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = False
     JOBS_IMMEDIATE = True
+    MARKET_BANK_PAYEE = "威海技术交易市场有限公司"
+    MARKET_BANK_NAME = "中国工商银行"
+    MARKET_BANK_BRANCH = "威海分行营业部"
+    MARKET_BANK_ACCOUNT = "1614 0200 0920 0123 456"
+    MARKET_BANK_SWIFT = "ICBKCNBJSDG"
 
 
 class ProductionConfig(Config):

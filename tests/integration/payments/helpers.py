@@ -31,6 +31,7 @@ from core.uow import unit_of_work
 from listings.models import Listing
 from listings.rules import ListingStatus
 from payments import deposits, stripe_channel
+from payments.bank_transfer import deposit_reference
 from payments.models import Deposit
 from tests import factories
 
@@ -91,7 +92,7 @@ class AuctionMarket:
                 deposit.id,
                 stream=io.BytesIO(factories.PDF_BYTES),
                 filename="回单.pdf",
-                bank_reference=f"BANK-{user.id}",
+                bank_reference=deposit_reference(deposit),
                 folder=self.folder,
                 max_bytes=1_000_000,
                 now=self.now,

@@ -17,6 +17,7 @@ from core.uow import unit_of_work
 from deals import services as deals
 from deals.models import Deal, DealStatus
 from payments import deposits, ledger, offline, payouts, queries
+from payments.bank_transfer import deposit_reference
 from payments.models import DepositStatus, LedgerLeg, LedgerTransaction, Payout
 from payments.rules import Account, EntryKind, PaymentStatus, PayoutStatus
 from tests import factories
@@ -46,7 +47,7 @@ def _pay_by_bank(m: AuctionMarket, buyer, deal: Deal, amount: int, clock):
         amount_minor=amount,
         stream=io.BytesIO(factories.PDF_BYTES),
         filename="付款回单.pdf",
-        bank_reference="HX-2026-0001",
+        bank_reference=f"DEAL-{deal.id}",
         folder=offline.receipt_folder(m.folder.parent),
         max_bytes=1_000_000,
         now=clock(),
@@ -344,9 +345,9 @@ def test_a_replaced_deposit_receipt_is_removed_once_the_new_one_is_saved(
         return deposit.receipt_stored_name
 
     with unit_of_work():
-        first = upload("BANK-1")
+        first = upload(deposit_reference(m.deposit_of(bidder)))
     with unit_of_work():
-        second = upload("BANK-2")
+        second = upload(deposit_reference(m.deposit_of(bidder)).lower())
         assert evidence_path(m.folder, first).exists()  # until the new one is committed
     assert not evidence_path(m.folder, first).exists()
     assert evidence_path(m.folder, second).exists()

@@ -106,6 +106,9 @@ class Config:
     # A card deposit is only authorised (captured later) when the sale ends within this
     # many hours; card holds last about 7 days. Otherwise it is charged and refunded.
     STRIPE_CAPTURE_WINDOW_HOURS: int = _env_int("STRIPE_CAPTURE_WINDOW_HOURS", 144)
+    # A card hold whose deadline (Stripe's capture_before) comes within this many hours
+    # while its deposit is still held is captured by the payments.card_holds job.
+    STRIPE_HOLD_CAPTURE_MARGIN_HOURS: int = _env_int("STRIPE_HOLD_CAPTURE_MARGIN_HOURS", 24)
     # Country of new Connect (Express) accounts, e.g. HK; empty lets Stripe decide.
     STRIPE_CONNECT_COUNTRY: str | None = os.environ.get("STRIPE_CONNECT_COUNTRY") or None
     # The market's bank accounts (收款账户) that payers transfer to; pages asking for a

@@ -93,6 +93,8 @@ class Config:
     DEFAULT_DEPOSIT_BPS: int = _env_int("DEFAULT_DEPOSIT_BPS", 1000)  # 10 %
     # Payments. The platform's fee on every deal, in basis points of the price (100 = 1 %).
     PLATFORM_FEE_BPS: int = _env_int("PLATFORM_FEE_BPS", 100)
+    # A forfeited deposit (the winner did not sign) goes to the seller, less this fee.
+    FORFEIT_FEE_BPS: int = _env_int("FORFEIT_FEE_BPS", PLATFORM_FEE_BPS)
     # Stripe (test mode keys in development): the card channel is on only when all three
     # are set; bank transfer is always available. STRIPE_API_BASE points the client at
     # another server (stripe-mock: devservices/stripe-mock.sh).

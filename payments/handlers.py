@@ -30,10 +30,11 @@ def on_deal_cancelled_deposits(
     Works for every deal a deposit was applied to (auctions and listed sales alike)
     and is idempotent.
     """
-    if forfeit_deposits:
-        deposit_settlement.forfeit_for_deal(deal, now=now, actor_id=actor_id)
-        return
     config = current_app.config
+    if forfeit_deposits:
+        fee_bps = int(config.get("FORFEIT_FEE_BPS", accruals.fee_bps()))
+        deposit_settlement.forfeit_for_deal(deal, fee_bps=fee_bps, now=now, actor_id=actor_id)
+        return
     release_due_at = market_calendar(config).add_working_days(
         now, int(config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5))
     )

@@ -131,6 +131,7 @@ def test_the_api_shows_the_money_flow_and_takes_a_bank_payment(
     auth = {"Authorization": f"Bearer {token}"}
     body = client.get(f"/api/v1/payments/deals/{deal.id}", headers=auth).get_json()
     assert body["due_minor"] == START - START // 10 and body["balanced"] is True
+    assert body["transfer_reference"] == f"DEAL-{deal.id}"
     assert {p["kind"] for p in body["postings"]} == {"deposit_held", "accrual", "deposit_applied"}
     assert client.post(f"/api/v1/payments/deals/{deal.id}/bank").status_code == 401
     response = client.post(

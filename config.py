@@ -136,6 +136,8 @@ class Config:
     DEFAULT_DEPOSIT_BPS: int = _env_int("DEFAULT_DEPOSIT_BPS", 1000)  # 10 %
     # Payments. The platform's fee on every deal, in basis points of the price (100 = 1 %).
     PLATFORM_FEE_BPS: int = _env_int("PLATFORM_FEE_BPS", 100)
+    # A forfeited deposit (the winner did not sign) goes to the seller, less this fee.
+    FORFEIT_FEE_BPS: int = _env_int("FORFEIT_FEE_BPS", PLATFORM_FEE_BPS)
     # Stripe (test mode keys in development): the card channel is on only when all three
     # are set; bank transfer is always available. STRIPE_API_BASE points the client at
     # another server (stripe-mock: devservices/stripe-mock.sh).
@@ -143,11 +145,31 @@ class Config:
     STRIPE_PUBLISHABLE_KEY: str | None = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     STRIPE_WEBHOOK_SECRET: str | None = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE: str | None = os.environ.get("STRIPE_API_BASE")
+    # A webhook event stamped (`created`) later than now plus this many seconds is refused.
+    # Only events of the configured key's mode are accepted (sk_live_… live, else test).
+    STRIPE_EVENT_CLOCK_SKEW_SECONDS: int = _env_int("STRIPE_EVENT_CLOCK_SKEW_SECONDS", 300)
     # A card deposit is only authorised (captured later) when the sale ends within this
     # many hours; card holds last about 7 days. Otherwise it is charged and refunded.
     STRIPE_CAPTURE_WINDOW_HOURS: int = _env_int("STRIPE_CAPTURE_WINDOW_HOURS", 144)
+    # A card hold whose deadline (Stripe's capture_before) comes within this many hours
+    # while its deposit is still held is captured by the payments.card_holds job.
+    STRIPE_HOLD_CAPTURE_MARGIN_HOURS: int = _env_int("STRIPE_HOLD_CAPTURE_MARGIN_HOURS", 24)
     # Country of new Connect (Express) accounts, e.g. HK; empty lets Stripe decide.
     STRIPE_CONNECT_COUNTRY: str | None = os.environ.get("STRIPE_CONNECT_COUNTRY") or None
+    # The market's bank accounts (收款账户) that payers transfer to; pages asking for a
+    # transfer show them with the reference and a QR code. MARKET_BANK_*: the settlement
+    # account (deal payments, and deposits unless MARKET_DEPOSIT_BANK_* names another).
+    # Payee, bank and account number are required for an account to be shown.
+    MARKET_BANK_PAYEE: str = os.environ.get("MARKET_BANK_PAYEE", "")
+    MARKET_BANK_NAME: str = os.environ.get("MARKET_BANK_NAME", "")
+    MARKET_BANK_BRANCH: str = os.environ.get("MARKET_BANK_BRANCH", "")
+    MARKET_BANK_ACCOUNT: str = os.environ.get("MARKET_BANK_ACCOUNT", "")
+    MARKET_BANK_SWIFT: str = os.environ.get("MARKET_BANK_SWIFT", "")
+    MARKET_DEPOSIT_BANK_PAYEE: str = os.environ.get("MARKET_DEPOSIT_BANK_PAYEE", "")
+    MARKET_DEPOSIT_BANK_NAME: str = os.environ.get("MARKET_DEPOSIT_BANK_NAME", "")
+    MARKET_DEPOSIT_BANK_BRANCH: str = os.environ.get("MARKET_DEPOSIT_BANK_BRANCH", "")
+    MARKET_DEPOSIT_BANK_ACCOUNT: str = os.environ.get("MARKET_DEPOSIT_BANK_ACCOUNT", "")
+    MARKET_DEPOSIT_BANK_SWIFT: str = os.environ.get("MARKET_DEPOSIT_BANK_SWIFT", "")
     LISTINGS_PER_PAGE: int = 20
     # Personal API tokens expire after at most this many days (the owner picks, up to it).
     API_TOKEN_MAX_DAYS: int = _env_int("API_TOKEN_MAX_DAYS", 365)
@@ -179,6 +201,10 @@ class DevelopmentConfig(Config):
     """`make run`: SQLite under instance/, embedded search, a local-only secret."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    MARKET_BANK_PAYEE = os.environ.get("MARKET_BANK_PAYEE", "技术交易市场（演示）Demo Market Ltd")
+    MARKET_BANK_NAME = os.environ.get("MARKET_BANK_NAME", "中国工商银行 ICBC")
+    MARKET_BANK_BRANCH = os.environ.get("MARKET_BANK_BRANCH", "演示支行 Demo Branch")
+    MARKET_BANK_ACCOUNT = os.environ.get("MARKET_BANK_ACCOUNT", "6222 0000 0000 0000 000")
 
 
 class TestingConfig(Config):
@@ -191,6 +217,11 @@ class TestingConfig(Config):
     # Sign-in protection stays on, counted in this process only (never a shared Redis);
     # tests/conftest.py empties the counters before each test.
     RATELIMIT_STORAGE_URI = "memory://"
+    MARKET_BANK_PAYEE = "威海技术交易市场有限公司"
+    MARKET_BANK_NAME = "中国工商银行"
+    MARKET_BANK_BRANCH = "威海分行营业部"
+    MARKET_BANK_ACCOUNT = "1614 0200 0920 0123 456"
+    MARKET_BANK_SWIFT = "ICBKCNBJSDG"
 
 
 class ProductionConfig(Config):

@@ -134,7 +134,7 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
     from core.uow import unit_of_work
     from listings.rules import ListingStatus
     from marketplace import create_app
-    from payments import deposits
+    from payments import bank_rules, deposits
     from tests import factories
 
     app = create_app(app_config(url, work))
@@ -175,7 +175,9 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
                         deposit.id,
                         stream=io.BytesIO(factories.PDF_BYTES),
                         filename="receipt.pdf",
-                        bank_reference=f"BENCH-{user.id}",
+                        bank_reference=bank_rules.deposit_reference(
+                            "auction", auction_id, user.acting_org_id
+                        ),
                         folder=deposits.receipt_folder(work / "uploads"),
                         max_bytes=1_000_000,
                         now=now,

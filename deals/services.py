@@ -261,6 +261,23 @@ def advance(
     return deal
 
 
+def record_paid_in_full(deal_id: int, *, now: datetime, actor_id: int | None) -> Deal | None:
+    """The ledger says nothing is due: a signed deal moves to paid (flushes; audited).
+
+    Called by payments in the transaction that brought the last money (or signed a deal
+    already paid). A deal not signed yet, or already past paid, stays as it is (None).
+    """
+    deal = get_or_not_found(Deal, deal_id, N_("No such deal."), lock=True)
+    if deal.status != DealStatus.SIGNED:
+        return None
+    rules.next_milestone(deal.status, DealStatus.PAID)
+    before = {"status": deal.status.value}
+    deal.status = DealStatus.PAID
+    deal.paid_at = now
+    _audit(deal, "deal.paid", actor_id, now, before=before, reason="paid in full")
+    return deal
+
+
 def cancel(
     actor: User, deal_id: int, reason: str, *, now: datetime, winner_did_not_sign: bool = False
 ) -> Deal:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.extensions import db
-from payments import deposit_ledger, deposits, rules
+from payments import deposit_ledger, deposits, rules, webhook_rules
 from payments.models import Deposit, DepositStatus, Payment, Payout, StripeOperation
 from payments.payment_state import move_payment, record_price_received
 from payments.payouts import payout_paid
@@ -36,6 +36,31 @@ def payment_for_stripe_object(obj: dict[str, Any]) -> Payment | None:
     if payment is not None:
         db.session.refresh(payment, with_for_update=True)
     return payment
+
+
+def check_against_stored(payment: Payment, obj: dict[str, Any]) -> None:
+    """Refuse (EventRefused) a Stripe object that is not about the money we stored.
+
+    Its amount and currency must be the payment's (and the deposit's it pays), and its
+    PaymentIntent the payment's, once we know it.
+    """
+    expected = webhook_rules.Expected(
+        amount_minor=payment.amount_minor,
+        currency=payment.currency,
+        intent_id=payment.payment_intent_id,
+    )
+    webhook_rules.check_payment_object(obj, expected)
+    if payment.purpose == "deposit" and payment.deposit_id is not None:
+        deposit = db.session.get(Deposit, payment.deposit_id)
+        if deposit is not None and (
+            deposit.amount_minor != payment.amount_minor
+            or deposit.currency.upper() != payment.currency.upper()
+        ):
+            raise webhook_rules.EventRefused(
+                "payment %(payment)d does not match its deposit",
+                code="stripe_event_amount",
+                payment=payment.id,
+            )
 
 
 def _note_intent(payment: Payment, intent_id: str | None) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from payments import ledger, rules
+from payments.forfeit_rules import deposit_forfeited_legs, forfeit_split
 from payments.models import Deposit, Payment
 from payments.rules import Account, EntryKind, PaymentChannel, PaymentStatus
 
@@ -198,17 +199,35 @@ def released(deposit: Deposit, *, now: datetime, actor_id: int | None = None) ->
         _queue_card_call(deposit, "cancel" if source == Account.CARD_HOLDS else "refund", now=now)
 
 
-def forfeited(deposit: Deposit, *, now: datetime, actor_id: int | None = None) -> None:
-    """A winner who did not sign loses the deposit (a card hold is still captured)."""
+def forfeited(
+    deposit: Deposit,
+    *,
+    seller_org_id: int,
+    fee_bps: int,
+    now: datetime,
+    actor_id: int | None = None,
+) -> int:
+    """A winner who did not sign loses the deposit to the seller, less the market's fee.
+
+    A card hold is still captured. Returns what the seller is owed (0 when the deposit's
+    money was never recorded as arrived).
+    """
     _unapply(deposit, now=now, actor_id=actor_id)
     if not _posted(deposit, "held"):
-        return
+        return 0
     _post_step(
         deposit,
         "forfeited",
         EntryKind.DEPOSIT_FORFEITED,
-        rules.deposit_forfeited_legs(deposit.org_id, deposit.amount_minor, deposit.currency),
+        deposit_forfeited_legs(
+            deposit.org_id,
+            deposit.amount_minor,
+            deposit.currency,
+            seller_org_id=seller_org_id,
+            fee_bps=fee_bps,
+        ),
         now=now,
-        memo="deposit forfeited: the winner did not sign",
+        memo="deposit forfeited: the winner did not sign; owed to the seller less the fee",
         actor_id=actor_id,
     )
+    return forfeit_split(deposit.amount_minor, fee_bps).seller

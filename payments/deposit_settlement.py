@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.domain import N_
 from core.extensions import db
 from deals.models import Deal
-from payments import deposit_ledger, telling
+from payments import deposit_ledger, payouts, telling
 from payments.deposits import (
     DepositError,
     audit_deposit,
@@ -144,15 +144,26 @@ def _deal_deposits(deal: Deal) -> list[Deposit]:
     )
 
 
-def forfeit_for_deal(deal: Deal, *, now: datetime, actor_id: int | None = None) -> list[Deposit]:
-    """A winner who does not sign forfeits the deposit applied to the deal (idempotent; flushes)."""
+def forfeit_for_deal(
+    deal: Deal, *, fee_bps: int, now: datetime, actor_id: int | None = None
+) -> list[Deposit]:
+    """A winner who does not sign forfeits the deposit applied to the deal (idempotent; flushes).
+
+    The seller is compensated with it, less the market's fee (`fee_bps`): posted as owed
+    to the seller, and a payout the seller is owed.
+    """
     changed = []
     for deposit in _deal_deposits(deal):
         before = snapshot(deposit)
         deposit.status = DepositStatus.FORFEITED
         deposit.settled_at = now
         audit_deposit(deposit, "forfeit", actor_id, now, before=before, deal_id=deal.id)
-        deposit_ledger.forfeited(deposit, now=now, actor_id=actor_id)
+        owed = deposit_ledger.forfeited(
+            deposit, seller_org_id=deal.seller_org_id, fee_bps=fee_bps, now=now, actor_id=actor_id
+        )
+        payouts.owe_forfeit_to_seller(
+            deal, owed, by_card=deposit.channel == "stripe", now=now, actor_id=actor_id
+        )
         telling.deposit_settled(deposit, "deposit.forfeited", now=now)
         changed.append(deposit)
     db.session.flush()

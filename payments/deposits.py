@@ -35,7 +35,7 @@ from core.extensions import db
 from core.rows import get_row
 from core.rules_kit import decision_reason
 from core.uow import after_commit
-from payments import deposit_ledger, receipts, telling
+from payments import bank_rules, deposit_ledger, receipts, telling
 from payments.models import Deposit, DepositStatus
 from payments.rules import Account
 
@@ -247,13 +247,18 @@ def submit_receipt(
 ) -> Deposit:
     """The bidder uploads the bank-transfer receipt (stored like evidence) and waits (flushes).
 
+    The receipt must state the deposit's reference (e.g. AUC-5-5), else ValidationFailed.
+
     A new receipt replaces one still waiting for the reviewer; the old file goes after the
     caller's unit of work commits, the new one if it rolls back.
     """
-    reference = receipts.bank_reference(bank_reference)
     deposit = _lock(deposit_id)
     if actor.acting_org_id != deposit.org_id:
         raise NotFound(N_("No such deposit."))
+    expected = bank_rules.deposit_reference(
+        deposit.context_type, deposit.context_id, deposit.org_id
+    )
+    reference = bank_rules.check_reference(bank_reference, expected)
     if deposit.status not in (DepositStatus.REQUIRED, DepositStatus.RECEIPT_SUBMITTED):
         raise DepositError(
             N_("This deposit no longer takes a receipt (it is %(status)s)."),

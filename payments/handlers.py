@@ -14,6 +14,7 @@ from core.workdays import market_calendar
 from deals import signals
 from deals.models import Deal
 from payments import accruals, deposit_settlement
+from payments.payment_state import mark_paid_if_settled
 
 
 def on_deal_created(deal: Deal, *, now: Any, actor_id: int | None = None, **_: Any) -> None:
@@ -29,10 +30,11 @@ def on_deal_cancelled_deposits(
     Works for every deal a deposit was applied to (auctions and listed sales alike)
     and is idempotent.
     """
-    if forfeit_deposits:
-        deposit_settlement.forfeit_for_deal(deal, now=now, actor_id=actor_id)
-        return
     config = current_app.config
+    if forfeit_deposits:
+        fee_bps = int(config.get("FORFEIT_FEE_BPS", accruals.fee_bps()))
+        deposit_settlement.forfeit_for_deal(deal, fee_bps=fee_bps, now=now, actor_id=actor_id)
+        return
     release_due_at = market_calendar(config).add_working_days(
         now, int(config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5))
     )
@@ -46,6 +48,11 @@ def on_deal_cancelled(deal: Deal, *, now: Any, actor_id: int | None = None, **_:
     accruals.reverse(deal, now=now, actor_id=actor_id)
 
 
+def on_deal_signed(deal: Deal, *, now: Any, actor_id: int | None = None, **_: Any) -> None:
+    """A deal signed when nothing is due any more (paid before signing) is paid at once."""
+    mark_paid_if_settled(deal, now=now, actor_id=actor_id)
+
+
 def connect() -> None:
     """Connect the receivers (blinker ignores a receiver connected twice)."""
     # weak=False: the module-level functions live as long as the process anyway.
@@ -53,3 +60,4 @@ def connect() -> None:
     # Deposits first, then the accrual's reversal: the order the ledger has always seen.
     signals.deal_cancelled.connect(on_deal_cancelled_deposits, weak=False)
     signals.deal_cancelled.connect(on_deal_cancelled, weak=False)
+    signals.deal_signed.connect(on_deal_signed, weak=False)

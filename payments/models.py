@@ -216,6 +216,10 @@ class Deposit(ReceiptMixin, Model):
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     release_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"))
+    # A released deposit paid by bank goes back by a reviewer's transfer, recorded here.
+    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    refund_reference: Mapped[str | None] = mapped_column(String(100))
+    refund_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     __table_args__ = (
         db.UniqueConstraint("context_type", "context_id", "org_id", name="uq_deposits_context_org"),

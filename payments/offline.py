@@ -21,7 +21,7 @@ from core.domain import N_, NotFound
 from core.extensions import db
 from core.rows import get_row
 from core.rules_kit import decision_reason
-from payments import ledger, receipts, rules
+from payments import bank_rules, ledger, receipts, rules
 from payments.models import Payment, Payout
 from payments.payment_state import record_price_received
 from payments.payouts import payout_paid
@@ -50,10 +50,12 @@ def submit_receipt(
 ) -> Payment:
     """The buyer transferred (part of) what is due and uploads the receipt (flushes).
 
+    The receipt must state the deal's reference (DEAL-<id>), else ValidationFailed.
+
     The stored file is removed if the caller's unit of work rolls back.
     """
-    reference = receipts.bank_reference(bank_reference)
     deal = buyer_deal(actor, deal_id)
+    reference = bank_rules.check_reference(bank_reference, bank_rules.deal_reference(deal.id))
     rules.check_payment_amount(amount_minor, ledger.amount_due(deal))
     payment = Payment(
         purpose="price",

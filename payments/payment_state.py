@@ -1,5 +1,8 @@
 """A payment's moves, shared by both channels and the accruals: its state, the price received, a refund.
 
+A signed deal on which the last money arrived moves to paid in the same transaction
+(`mark_paid_if_settled`; and `handlers.on_deal_signed` for a deal paid before it was signed).
+
 Every function flushes and never commits: the caller's unit of work commits.
 """
 
@@ -8,6 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from core import audit
+from core.extensions import db
+from deals import services as deals
+from deals.models import Deal, DealStatus
 from payments import ledger, rules, stripe_channel
 from payments.models import Payment
 from payments.rules import EntryKind, PaymentChannel, PaymentStatus
@@ -73,3 +79,13 @@ def record_price_received(payment: Payment, *, now: datetime, actor_id: int | No
         external_ref=payment.payment_intent_id or payment.bank_reference,
         actor_id=actor_id,
     )
+    deal = db.session.get(Deal, payment.deal_id)
+    if deal is not None:
+        mark_paid_if_settled(deal, now=now, actor_id=actor_id)
+
+
+def mark_paid_if_settled(deal: Deal, *, now: datetime, actor_id: int | None) -> bool:
+    """A signed deal on which nothing is due any more moves to paid by itself (flushes)."""
+    if deal.status != DealStatus.SIGNED or ledger.amount_due(deal) > 0:
+        return False
+    return deals.record_paid_in_full(deal.id, now=now, actor_id=actor_id) is not None

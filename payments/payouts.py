@@ -222,6 +222,58 @@ def release_payouts(actor: User, deal_id: int, *, now: datetime) -> list[Payout]
     return made
 
 
+def owe_forfeit_to_seller(
+    deal: Deal, amount_minor: int, *, by_card: bool, now: datetime, actor_id: int | None
+) -> Payout | None:
+    """The seller's compensation from a forfeited deposit becomes a payout it is owed (flushes).
+
+    Card money goes by Stripe transfer (blocked until the seller's payout account is
+    ready), bank money by a reviewer's bank transfer. Once per deal: a second forfeiture
+    of the same deal (a replay) finds the payout there.
+    """
+    if amount_minor <= 0:
+        return None
+    existing = db.session.scalar(
+        select(Payout).where(
+            Payout.deal_id == deal.id, Payout.org_id == deal.seller_org_id, Payout.role == "seller"
+        )
+    )
+    if existing is not None:
+        return existing
+    by_card = by_card and stripe_channel.enabled()
+    account = connected_account_of(deal.seller_org_id)
+    ready = account is not None and account.ready
+    status = PayoutStatus.BLOCKED if by_card and not ready else PayoutStatus.PENDING
+    payout = Payout(
+        deal_id=deal.id,
+        org_id=deal.seller_org_id,
+        role="seller",
+        amount_minor=amount_minor,
+        currency=deal.currency,
+        channel=PaymentChannel.STRIPE if by_card else PaymentChannel.OFFLINE,
+        status=status,
+        created_at=now,
+    )
+    audit.add_audited(
+        "payout",
+        payout,
+        "create",
+        actor_id,
+        now,
+        after={
+            "status": status.value,
+            "amount_minor": amount_minor,
+            "role": "seller",
+            "reason": "forfeited deposit",
+        },
+    )
+    if by_card and status == PayoutStatus.PENDING:
+        stripe_channel.enqueue(
+            "transfer", f"payout-{payout.id}-transfer", now=now, payout_id=payout.id
+        )
+    return payout
+
+
 def payout_paid(
     payout: Payout,
     *,

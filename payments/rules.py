@@ -32,7 +32,7 @@ class Account(enum.StrEnum):
     BROKER_PAYABLE = "broker_payable"  # liability: what it owes a broker organisation
     PLATFORM_FEE = "platform_fee"  # income: the platform's fee
     DEPOSITS_HELD = "deposits_held"  # liability: deposits held for their payer
-    FORFEITED_DEPOSITS = "forfeited_deposits"  # income: deposits of winners who did not sign
+    FORFEITED_DEPOSITS = "forfeited_deposits"  # income: the market's fee on forfeited deposits
     BANK = "bank"  # asset: the platform's bank account (offline channel)
     STRIPE_BALANCE = "stripe_balance"  # asset: captured card money on Stripe
     CARD_HOLDS = "card_holds"  # asset: card authorisations not captured yet
@@ -227,16 +227,6 @@ def deposit_released_legs(org_id: int, amount: int, currency: str, source: Accou
     """A deposit goes back where it came from (bank transfer, refund, or a cancelled hold)."""
     return _clean(
         [Leg(Account.DEPOSITS_HELD, amount, currency, org_id), Leg(source, -amount, currency)]
-    )
-
-
-def deposit_forfeited_legs(org_id: int, amount: int, currency: str) -> list[Leg]:
-    """A winner who did not sign loses the deposit to the market."""
-    return _clean(
-        [
-            Leg(Account.DEPOSITS_HELD, amount, currency, org_id),
-            Leg(Account.FORFEITED_DEPOSITS, -amount, currency),
-        ]
     )
 
 

@@ -6,6 +6,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from core.schema_kit import REQUIRED_NOT_NULL, EnumValue
+from payments import bank_rules
 
 
 class LegOutSchema(Schema):
@@ -77,6 +78,8 @@ class MoneyFlowOutSchema(Schema):
     )
     platform_fee_minor = fields.Integer(attribute="platform_fee")
     forfeited_minor = fields.Integer(attribute="forfeited")
+    # What a bank transfer of the price quotes; a receipt stating another is refused.
+    transfer_reference = fields.Function(lambda f: bank_rules.deal_reference(f.deal.id))
     balanced = fields.Boolean()
     postings = fields.List(fields.Nested(PostingOutSchema), attribute="transactions")
     payments = fields.List(fields.Nested(PaymentOutSchema))

@@ -277,3 +277,14 @@ def retrieve_payment_intent(intent_id: str) -> Any:
 def retrieve_transfer(transfer_id: str) -> Any:
     """Stripe's view of a transfer (reconciliation)."""
     return client().v1.transfers.retrieve(transfer_id)
+
+
+def retrieve_latest_charge(intent_id: str) -> dict[str, Any]:
+    """The PaymentIntent's latest charge as a plain dict (empty if it has none): card holds."""
+    found = client().v1.payment_intents.retrieve(intent_id, {"expand": ["latest_charge"]})
+    charge: Any = getattr(found, "latest_charge", None)
+    if isinstance(charge, str):
+        charge = client().v1.charges.retrieve(charge)
+    if charge is None:
+        return {}
+    return dict(charge.to_dict())

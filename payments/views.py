@@ -372,11 +372,11 @@ def payout_paid(payout_id: int) -> WerkzeugResponse:
 @bp.post("/stripe/webhook")
 @csrf.exempt  # Stripe signs the body instead; see webhooks.verify
 def stripe_webhook() -> tuple[dict[str, str], int]:
-    """Stripe's events: verified on the raw body, applied once, unknown ones acknowledged."""
+    """Stripe's events: verified on the raw body, checked, applied once, unknown ones acknowledged."""
     if not stripe_channel.enabled():
         return {"error": "stripe is off"}, 404
     try:
-        with unit_of_work():
+        with unit_of_work():  # a refused event's record is kept: it says why
             outcome = webhooks.receive(
                 request.get_data(cache=False),
                 request.headers.get("Stripe-Signature"),
@@ -384,4 +384,6 @@ def stripe_webhook() -> tuple[dict[str, str], int]:
             )
     except webhooks.BadSignature:
         return {"error": "bad signature"}, 400
-    return {"outcome": outcome}, 200
+    if outcome.refused_code:
+        return {"error": "refused", "code": outcome.refused_code, "outcome": outcome.text}, 400
+    return {"outcome": outcome.text}, 200

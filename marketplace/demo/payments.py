@@ -15,7 +15,7 @@ from sqlalchemy import select
 from accounts.models import User
 from core.extensions import db
 from deals.models import Deal, DealStatus
-from payments import ledger, offline, payouts
+from payments import bank_rules, ledger, offline, payouts
 
 _PAID = (DealStatus.PAID, DealStatus.RIGHTS_REGISTERED, DealStatus.COMPLETED)
 
@@ -40,7 +40,7 @@ def load(*, reviewer: User, now: datetime, upload_folder: Path, pdf: bytes) -> d
                 amount_minor=due,
                 stream=io.BytesIO(pdf),
                 filename="付款回单.pdf",
-                bank_reference=f"DEMO-PAY-{deal.id:05d}",
+                bank_reference=bank_rules.deal_reference(deal.id),
                 folder=offline.receipt_folder(upload_folder),
                 max_bytes=2_000_000,
                 now=when,

@@ -21,7 +21,7 @@ from deals.documents import OfflineEntry, Upload, register_offline_deal_with_con
 from deals.models import ContractType, Deal, DealStatus, SaleMethod
 from listings.models import Listing
 from listings.rules import ListingStatus, SaleState
-from payments import deposits
+from payments import bank_rules, deposits
 from trading import listed_sales, negotiations, notices
 from trading.models import PublicityNotice
 
@@ -204,12 +204,15 @@ def _auction(
     bidders = rng.sample(buyers, 2)
     folder = deposits.receipt_folder(upload_folder)
     for bidder in bidders:
+        rng.randrange(10**10)  # the bank's serial number once drawn here: the same demo data
         deposit = auctions.submit_deposit_receipt(
             bidder,
             auction.id,
             stream=io.BytesIO(pdf),
             filename="保证金汇款回单.pdf",
-            bank_reference=f"HX{rng.randrange(10**10):010d}",
+            bank_reference=bank_rules.deposit_reference(
+                "auction", auction.id, bidder.acting_org_id or 0
+            ),
             folder=folder,
             max_bytes=RECEIPT_MAX_BYTES,
             now=start + timedelta(minutes=30),

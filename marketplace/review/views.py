@@ -18,6 +18,7 @@ from listings import review as listing_review
 from listings import services as listings
 from listings.rules import EVIDENCE_KINDS, FIELDS, ListingStatus
 from marketplace.review import services
+from payments import bank_refunds
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -41,13 +42,32 @@ def _review_page(object_type: str, item: Any, **context: Any) -> str:
 
 @bp.route("/")
 def queues() -> str:
-    """Both queues: organisations to verify and listings whose ownership awaits a decision."""
+    """The queues: organisations to verify, listings whose ownership awaits a decision, and
+    bank refunds of released deposits still to make."""
+    refunds = bank_refunds.refunds_owed(current_user)
     return render_template(
         "review/queues.html",
         organisations=services.organisation_queue(current_user),
         listings=listings.ownership_queue(current_user),
+        refunds=refunds,
+        refund_payers={d.org_id: accounts.get_organisation(d.org_id).name for d in refunds},
         fields=FIELDS,
     )
+
+
+@bp.post("/refunds/<int:deposit_id>/made")
+def refund_made(deposit_id: int) -> Response:
+    """A reviewer made the bank transfer refunding a released deposit, and records it."""
+    try:
+        with unit_of_work():
+            bank_refunds.record_refund(
+                current_user, deposit_id, request.form.get("bank_reference", ""), now=now()
+            )
+    except DomainError as error:
+        flash(error.text(_), "danger")
+    else:
+        flash(_("Refund recorded."), "success")
+    return redirect(url_for("review.queues") + "#refunds")
 
 
 @bp.route("/listings/<int:listing_id>")

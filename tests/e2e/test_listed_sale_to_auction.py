@@ -38,15 +38,20 @@ WINNER = "Eastriver Robotics Co., Ltd."
 RUNNER_UP = "Northgate Battery Works Co., Ltd."
 
 
-def _register_intent_and_pay(page: Page, sale_url: str, receipt: Path, reference: str) -> None:
+def _register_intent_and_pay(page: Page, sale_url: str, receipt: Path) -> str:
+    """Register intent, transfer the deposit quoting the reference shown, upload the receipt."""
     page.goto(sale_url)
     page.get_by_role("button", name="Register intent to buy").click()
     expect(page.get_by_text("Intent registered").first).to_be_visible()
     expect(page.locator("#deposit-status")).to_have_text("Deposit to pay")
-    page.get_by_label("Bank transfer reference").fill(reference)
+    expect(page.locator("#transfer-details svg")).to_be_visible()  # the QR code of the details
+    reference = page.locator("#transfer-reference").inner_text()
+    assert re.fullmatch(r"LS-\d+-\d+", reference), reference
+    page.get_by_label("Reference quoted on the transfer").fill(reference)
     page.get_by_label("Receipt (PDF or image)").set_input_files(str(receipt))
     page.get_by_role("button", name="Upload receipt").click()
     expect(page.locator("#deposit-status")).to_have_text("Receipt awaiting confirmation")
+    return reference
 
 
 def _bid(page: Page, amount: str) -> None:
@@ -109,16 +114,16 @@ def test_listed_sale_with_two_buyers_goes_to_auction_and_ends_in_a_deal(
 
     # Both enterprises register intent and upload the receipt of their deposit transfer.
     sign_in(buyer_a, base, emails[1])
-    _register_intent_and_pay(buyer_a, sale_url, receipt, "EAST-0001")
+    east = _register_intent_and_pay(buyer_a, sale_url, receipt)
     sign_in(buyer_b, base, emails[2])
-    _register_intent_and_pay(buyer_b, sale_url, receipt, "NORTH-0001")
+    north = _register_intent_and_pay(buyer_b, sale_url, receipt)
     seller.goto(sale_url)
     expect(seller.locator("#intents-count")).to_have_text("2")
 
     # A reviewer checks both transfers and confirms the deposits.
     sign_in(reviewer, base, "deposits@e2e.test")
     reviewer.goto(f"{base}/auctions/deposits/queue")
-    for org, reference in ((WINNER, "EAST-0001"), (RUNNER_UP, "NORTH-0001")):
+    for org, reference in ((WINNER, east), (RUNNER_UP, north)):
         item = reviewer.locator(".list-group-item", has_text=reference)
         expect(item).to_contain_text(org)
         expect(item).to_contain_text("¥50,000.00")

@@ -26,6 +26,7 @@ from core.uow import unit_of_work
 from deals.models import Deal
 from listings.rules import ListingStatus
 from payments import deposits
+from payments.bank_transfer import deposit_reference
 from tests import factories
 from tests.conftest import FrozenClock
 from tests.e2e.helpers import sign_in
@@ -75,7 +76,7 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
                 deposit.id,
                 stream=io.BytesIO(PDF_BYTES),
                 filename="deposit.pdf",
-                bank_reference="DEP-1",
+                bank_reference=deposit_reference(deposit),
                 folder=Path(app.config["UPLOAD_FOLDER"]) / "deposits",
                 max_bytes=1_000_000,
                 now=start,
@@ -112,7 +113,10 @@ def test_the_buyer_pays_the_price_by_bank_and_a_reviewer_confirms(
     # ¥100,000 price, less the ¥10,000 deposit applied to it.
     expect(buyer.locator("#amount-due")).to_have_text("¥90,000.00")
     expect(buyer.locator("svg.money-flow")).to_be_visible()
-    buyer.get_by_label("Bank reference of the transfer").fill("ICBC-20260303-01")
+    # Where to transfer, and the reference to quote, which the receipt then states.
+    expect(buyer.locator("#transfer-details")).to_contain_text("1614 0200 0920 0123 456")
+    expect(buyer.locator("#transfer-reference")).to_have_text(f"DEAL-{deal_id}")
+    buyer.get_by_label("Reference quoted on the transfer").fill(f"DEAL-{deal_id}")
     buyer.get_by_label("Receipt (PDF or image)").set_input_files(str(receipt))
     buyer.get_by_role("button", name="Send the receipt").click()
     expect(buyer.get_by_text("Receipt sent").first).to_be_visible()
@@ -120,7 +124,7 @@ def test_the_buyer_pays_the_price_by_bank_and_a_reviewer_confirms(
 
     sign_in(reviewer, base, reviewer_email)
     reviewer.goto(f"{base}/payments/review")
-    row = reviewer.get_by_role("row").filter(has_text="ICBC-20260303-01")
+    row = reviewer.get_by_role("row").filter(has_text=f"DEAL-{deal_id}")
     expect(row).to_contain_text("¥90,000.00")
     row.get_by_role("button", name="Confirm").click()
     expect(reviewer.get_by_text("Payment confirmed").first).to_be_visible()

@@ -21,6 +21,7 @@ from listings.models import Listing
 from listings.rules import ListingStatus
 from marketplace import create_app
 from payments import deposits
+from payments.bank_transfer import deposit_reference
 from tests import factories
 
 START = 1_000_000  # ¥10,000.00
@@ -57,7 +58,7 @@ def hold_deposit(user: User, auction_id: int, reviewer: User, folder: Path, now:
             deposit.id,
             stream=io.BytesIO(factories.PDF_BYTES),
             filename="回单.pdf",
-            bank_reference=f"BANK-{user.id}",
+            bank_reference=deposit_reference(deposit),
             folder=folder,
             max_bytes=1_000_000,
             now=now,

@@ -22,6 +22,7 @@ from listings import services as listings
 from listings.rules import ListingStatus, SaleState
 from notifications.models import Notification
 from payments import deposits
+from payments.bank_transfer import deposit_reference
 from payments.models import Deposit, DepositStatus
 from tests import factories
 from trading.models import ListedSale, ListedSaleStatus
@@ -143,7 +144,7 @@ def test_deposit_ledger_required_receipt_rejected_resubmitted_held(market: Marke
             now=clock(),
         )
 
-    upload("REF-1")
+    upload(deposit_reference(deposit))
     assert deposit.status == DepositStatus.RECEIPT_SUBMITTED
     assert [d.id for d in deposits.reviewer_queue(market.reviewer)] == [deposit.id]
     with pytest.raises(PermissionDenied):
@@ -151,7 +152,7 @@ def test_deposit_ledger_required_receipt_rejected_resubmitted_held(market: Marke
     deposits.reject_receipt(market.reviewer, deposit.id, "金额不符", now=clock())
     assert deposit.status == DepositStatus.REQUIRED
     assert deposits.last_rejection_reason(deposit) == "金额不符"
-    upload("REF-2")
+    upload(deposit_reference(deposit).lower())
     assert deposits.last_rejection_reason(deposit) is None
     deposits.confirm_deposit(market.reviewer, deposit.id, now=clock())
     assert deposit.status == DepositStatus.HELD and deposit.confirmed_by_id == market.reviewer.id
@@ -189,7 +190,7 @@ def test_receipt_needs_a_reference_and_a_document(market: Market, clock) -> None
             deposit.id,
             stream=io.BytesIO(b"not a receipt"),
             filename="r.exe",
-            bank_reference="REF",
+            bank_reference=deposit_reference(deposit),
             folder=market.folder,
             max_bytes=100_000,
             now=clock(),
@@ -455,7 +456,7 @@ def test_listed_sale_with_several_buyers_opens_a_restricted_auction(
             deposit.id,
             stream=io.BytesIO(factories.PDF_BYTES),
             filename="r.pdf",
-            bank_reference="REF",
+            bank_reference=deposit_reference(deposit),
             folder=folder,
             max_bytes=100_000,
             now=now,

@@ -95,9 +95,10 @@ def test_room_for_visitor_seller_and_bidders_in_each_deposit_state(
     assert missing.status_code == 422 and "Choose a file to upload." in missing.get_data(
         as_text=True
     )
+    reference = f"AUC-{market.auction.id}-{bidder.organisation_id}"  # as the page says
     uploaded = client.post(
         f"{url}/deposit",
-        data={"bank_reference": "工行 0001", "file": (io.BytesIO(factories.PDF_BYTES), "回单.pdf")},
+        data={"bank_reference": reference, "file": (io.BytesIO(factories.PDF_BYTES), "回单.pdf")},
         content_type="multipart/form-data",
     )
     assert uploaded.status_code == 302
@@ -116,7 +117,7 @@ def test_room_for_visitor_seller_and_bidders_in_each_deposit_state(
 
     sign_in(client, market.reviewer.email)
     queue = client.get("/auctions/deposits/queue", headers=EN).get_data(as_text=True)
-    assert "工行 0001" in queue and market.listing.title() in queue
+    assert reference in queue and market.listing.title() in queue
     assert client.get(f"/auctions/deposits/{deposit.id}/receipt").status_code == 200
     client.post(f"/auctions/deposits/{deposit.id}/confirm")
     assert db.session.get(Deposit, deposit.id).status == DepositStatus.HELD
@@ -134,7 +135,10 @@ def test_reviewer_rejects_a_receipt_with_a_reason_the_bidder_sees(
     sign_in(client, bidder.email)
     client.post(
         f"/auctions/{market.auction.id}/deposit",
-        data={"bank_reference": "R1", "file": (io.BytesIO(factories.PDF_BYTES), "r.pdf")},
+        data={
+            "bank_reference": f"AUC-{market.auction.id}-{bidder.organisation_id}",
+            "file": (io.BytesIO(factories.PDF_BYTES), "r.pdf"),
+        },
         content_type="multipart/form-data",
     )
     client.post("/signout")

@@ -31,6 +31,7 @@ from core.uow import unit_of_work
 from listings.models import Listing
 from listings.rules import ListingStatus
 from payments import deposits, stripe_channel
+from payments.bank_transfer import deposit_reference
 from payments.models import Deposit
 from tests import factories
 
@@ -91,7 +92,7 @@ class AuctionMarket:
                 deposit.id,
                 stream=io.BytesIO(factories.PDF_BYTES),
                 filename="回单.pdf",
-                bank_reference=f"BANK-{user.id}",
+                bank_reference=deposit_reference(deposit),
                 folder=self.folder,
                 max_bytes=1_000_000,
                 now=self.now,
@@ -164,8 +165,10 @@ class StripeTest:
     client: FlaskClient
     delivered: list[str] = field(default_factory=list)
 
-    def event(self, type_: str, obj: dict[str, Any], *, event_id: str | None = None) -> bytes:
-        """A Stripe event as Stripe sends it (JSON bytes)."""
+    def event(
+        self, type_: str, obj: dict[str, Any], *, event_id: str | None = None, **top: Any
+    ) -> bytes:
+        """A Stripe event as Stripe sends it (JSON bytes); `top` overrides its own fields."""
         return json.dumps(
             {
                 "id": event_id or f"evt_{uuid.uuid4().hex[:24]}",
@@ -177,6 +180,7 @@ class StripeTest:
                 "request": {"id": None, "idempotency_key": None},
                 "type": type_,
                 "data": {"object": obj},
+                **top,
             }
         ).encode()
 
@@ -208,6 +212,22 @@ def intent(
         "currency": "cny",
         "capture_method": capture_method,
         "status": status,
+        "metadata": {"payment_id": str(payment_id)},
+    }
+
+
+def session(
+    payment_id: int, amount: int, *, intent_id: str, session_id: str = "cs_test_1"
+) -> dict[str, Any]:
+    """A paid Checkout Session object as a webhook carries it."""
+    return {
+        "id": session_id,
+        "object": "checkout.session",
+        "payment_status": "paid",
+        "payment_intent": intent_id,
+        "amount_total": amount,
+        "currency": "cny",
+        "client_reference_id": str(payment_id),
         "metadata": {"payment_id": str(payment_id)},
     }
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from auctions import bidding, closing
 from brokers import settlement
+from core import audit
 from core.domain import DomainError, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.storage import evidence_path
@@ -17,6 +18,7 @@ from core.uow import unit_of_work
 from deals import services as deals
 from deals.models import Deal, DealStatus
 from payments import deposits, ledger, offline, payouts, queries
+from payments.bank_transfer import deposit_reference
 from payments.models import DepositStatus, LedgerLeg, LedgerTransaction, Payout
 from payments.rules import Account, EntryKind, PaymentStatus, PayoutStatus
 from tests import factories
@@ -46,7 +48,7 @@ def _pay_by_bank(m: AuctionMarket, buyer, deal: Deal, amount: int, clock):
         amount_minor=amount,
         stream=io.BytesIO(factories.PDF_BYTES),
         filename="付款回单.pdf",
-        bank_reference="HX-2026-0001",
+        bank_reference=f"DEAL-{deal.id}",
         folder=offline.receipt_folder(m.folder.parent),
         max_bytes=1_000_000,
         now=clock(),
@@ -160,13 +162,30 @@ def test_a_winner_who_does_not_sign_forfeits_and_the_deal_ledger_still_balances(
             "deposit_forfeited",
         ]
     )
+    # The seller is compensated with the deposit, less the market's fee on it.
+    deposit = START // 10
+    fee = (deposit * 100 + 5_000) // 10_000
     flow = queries.money_flow(m.reviewer, deal.id)
     assert (flow.due, flow.seller_payable, flow.platform_fee, flow.forfeited) == (
         0,
+        deposit - fee,
         0,
-        0,
-        START // 10,
+        fee,
     )
+    (payout,) = offline.payouts_to_make(m.reviewer)
+    assert (payout.deal_id, payout.org_id, payout.role, payout.amount_minor) == (
+        deal.id,
+        m.seller.organisation_id,
+        "seller",
+        deposit - fee,
+    )
+    assert [e.action for e in audit.history("payout", payout.id)] == ["payout.create"]
+    assert ledger.check_all() == []
+    # The reviewer pays it by bank: nothing is owed any more, the fee stays with the market.
+    offline.record_bank_payout(m.reviewer, payout.id, "PAYOUT-F1", now=clock())
+    flow = queries.money_flow(m.reviewer, deal.id)
+    assert flow.seller_payable == 0 and flow.forfeited == fee
+    assert sum(leg.amount_minor for leg in flow.legs if leg.account == Account.BANK) == fee
     assert ledger.check_all() == []
 
 
@@ -344,9 +363,9 @@ def test_a_replaced_deposit_receipt_is_removed_once_the_new_one_is_saved(
         return deposit.receipt_stored_name
 
     with unit_of_work():
-        first = upload("BANK-1")
+        first = upload(deposit_reference(m.deposit_of(bidder)))
     with unit_of_work():
-        second = upload("BANK-2")
+        second = upload(deposit_reference(m.deposit_of(bidder)).lower())
         assert evidence_path(m.folder, first).exists()  # until the new one is committed
     assert not evidence_path(m.folder, first).exists()
     assert evidence_path(m.folder, second).exists()

@@ -61,7 +61,7 @@ def test_the_buyer_sees_what_is_due_and_pays_by_bank(auction_market, clock, clie
         f"/payments/deals/{deal.id}/bank",
         data={
             "amount": "9,000.00",
-            "bank_reference": "ICBC-778",
+            "bank_reference": f"DEAL-{deal.id}",
             "receipt": (io.BytesIO(factories.PDF_BYTES), "回单.pdf"),
         },
         content_type="multipart/form-data",
@@ -73,7 +73,7 @@ def test_the_buyer_sees_what_is_due_and_pays_by_bank(auction_market, clock, clie
 
     _sign_in(client, m.reviewer)
     queue = client.get("/payments/review").get_data(as_text=True)
-    assert "ICBC-778" in queue
+    assert f"DEAL-{deal.id}" in queue
     assert client.get(f"/payments/receipts/{payment.id}").status_code == 200
     client.post(f"/payments/review/{payment.id}/confirm")
     assert queries.money_flow(m.reviewer, deal.id).due == 0
@@ -131,6 +131,7 @@ def test_the_api_shows_the_money_flow_and_takes_a_bank_payment(
     auth = {"Authorization": f"Bearer {token}"}
     body = client.get(f"/api/v1/payments/deals/{deal.id}", headers=auth).get_json()
     assert body["due_minor"] == START - START // 10 and body["balanced"] is True
+    assert body["transfer_reference"] == f"DEAL-{deal.id}"
     assert {p["kind"] for p in body["postings"]} == {"deposit_held", "accrual", "deposit_applied"}
     assert client.post(f"/api/v1/payments/deals/{deal.id}/bank").status_code == 401
     response = client.post(
@@ -138,7 +139,7 @@ def test_the_api_shows_the_money_flow_and_takes_a_bank_payment(
         headers=auth,
         data={
             "amount_minor": str(body["due_minor"] + 1),
-            "bank_reference": "X",
+            "bank_reference": f"DEAL-{deal.id}",
             "receipt": (io.BytesIO(factories.PDF_BYTES), "r.pdf"),
         },
         content_type="multipart/form-data",
@@ -149,7 +150,7 @@ def test_the_api_shows_the_money_flow_and_takes_a_bank_payment(
         headers=auth,
         data={
             "amount_minor": str(body["due_minor"]),
-            "bank_reference": "X-1",
+            "bank_reference": f"deal-{deal.id}",
             "receipt": (io.BytesIO(factories.PDF_BYTES), "r.pdf"),
         },
         content_type="multipart/form-data",

@@ -21,7 +21,7 @@ from deals.models import Deal
 from payments import card, ledger, payouts, queries, reconciliation, stripe_channel, stripe_queue
 from payments.models import DepositStatus, LedgerTransaction, Payment, StripeEvent, StripeOperation
 from payments.rules import Account, EntryKind, OperationStatus, PaymentStatus, PayoutStatus
-from tests.integration.payments.helpers import START, AuctionMarket, StripeTest, intent
+from tests.integration.payments.helpers import START, AuctionMarket, StripeTest, intent, session
 
 URLS = {"success_url": "https://market.example/ok", "cancel_url": "https://market.example/no"}
 
@@ -125,13 +125,7 @@ def test_a_whole_auction_paid_online(auction_market, stripe_on, clock) -> None:
     s.deliver(
         s.event(
             "checkout.session.completed",
-            {
-                "id": "cs_test_price",
-                "object": "checkout.session",
-                "payment_status": "paid",
-                "payment_intent": "pi_price",
-                "metadata": {"payment_id": str(payment.id)},
-            },
+            session(payment.id, due, intent_id="pi_price", session_id="cs_test_price"),
         )
     )
     assert queries.money_flow(winner, deal.id).due == 0
@@ -207,13 +201,7 @@ def test_a_webhook_delivered_three_times_and_out_of_order_counts_once(
     )
     completed = s.event(
         "checkout.session.completed",
-        {
-            "id": "cs_p",
-            "object": "checkout.session",
-            "payment_status": "paid",
-            "payment_intent": "pi_p",
-            "metadata": {"payment_id": str(payment.id)},
-        },
+        session(payment.id, payment.amount_minor, intent_id="pi_p", session_id="cs_p"),
     )
     # Stripe's "authorised" event for the deposit arrives late, after the capture.
     stale_hold = s.event(

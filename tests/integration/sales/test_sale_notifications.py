@@ -13,6 +13,7 @@ from listings.rules import ListingStatus
 from notifications import watches
 from notifications.models import Notification
 from payments import deposits
+from payments.bank_transfer import deposit_reference
 from tests import factories
 from tests.integration.sales.trading import agreed, listed_sale, market
 from trading import listed_sales
@@ -56,7 +57,7 @@ def test_a_listed_sale_tells_watchers_the_seller_of_intents_and_a_refused_receip
     with unit_of_work():
         deposits.submit_receipt(
             m.buyer, deposit.id, stream=io.BytesIO(factories.PDF_BYTES), filename="回单.pdf",
-            bank_reference=f"TX-{sale.id}-{m.buyer.acting_org_id}",
+            bank_reference=deposit_reference(deposit),
             folder=deposits.receipt_folder(m.folder.parent), max_bytes=1_000_000, now=clock(),
         )  # fmt: skip
         deposits.reject_receipt(m.reviewer, deposit.id, "金额不符", now=clock())

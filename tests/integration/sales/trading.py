@@ -15,6 +15,7 @@ from core.workdays import WorkCalendar
 from listings.models import Listing
 from listings.rules import ListingStatus
 from payments import deposits
+from payments.bank_transfer import deposit_reference
 from tests import factories
 from trading import listed_sales, negotiations
 from trading.models import ListedSale, Negotiation, PublicityNotice
@@ -81,7 +82,7 @@ def hold_deposit(buyer: User, sale: ListedSale, m: Market, now: datetime) -> Non
             deposit.id,
             stream=io.BytesIO(factories.PDF_BYTES),
             filename="回单.pdf",
-            bank_reference=f"TX-{sale.id}-{buyer.acting_org_id}",
+            bank_reference=deposit_reference(deposit),
             folder=deposits.receipt_folder(m.folder.parent),
             max_bytes=1_000_000,
             now=now,

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from core.domain import ValidationFailed
 from payments import rules
+from payments.forfeit_rules import deposit_forfeited_legs
 from payments.reconciliation import compare_intent, compare_transfer
 from payments.rules import Account, Commission, CommissionPayer, Leg, PaymentChannel, PaymentStatus
 
@@ -78,7 +79,9 @@ def test_any_sequence_of_postings_keeps_the_ledger_balanced(amount, channel, hel
             "captured": lambda: rules.deposit_captured_legs(amount, "CNY"),
             "applied": lambda: rules.deposit_applied_legs(7, amount, "CNY"),
             "released": lambda: rules.deposit_released_legs(7, amount, "CNY", source),
-            "forfeited": lambda: rules.deposit_forfeited_legs(7, amount, "CNY"),
+            "forfeited": lambda: deposit_forfeited_legs(
+                7, amount, "CNY", seller_org_id=2, fee_bps=100
+            ),
             "paid": lambda: rules.payment_received_legs(7, amount, "CNY", channel),
             "payout": lambda: rules.payout_legs(Account.SELLER_PAYABLE, 2, amount, "CNY", channel),
             "refund": lambda: rules.refund_legs(7, amount, "CNY", channel),

@@ -199,7 +199,7 @@ def released(deposit: Deposit, *, now: datetime, actor_id: int | None = None) ->
 
 
 def forfeited(deposit: Deposit, *, now: datetime, actor_id: int | None = None) -> None:
-    """A winner who did not sign loses the deposit (a card hold is still captured)."""
+    """The party at fault in a cancelled deal loses the deposit (a card hold is still captured)."""
     _unapply(deposit, now=now, actor_id=actor_id)
     if not _posted(deposit, "held"):
         return
@@ -209,6 +209,6 @@ def forfeited(deposit: Deposit, *, now: datetime, actor_id: int | None = None) -
         EntryKind.DEPOSIT_FORFEITED,
         rules.deposit_forfeited_legs(deposit.org_id, deposit.amount_minor, deposit.currency),
         now=now,
-        memo="deposit forfeited: the winner did not sign",
+        memo="deposit forfeited: its party was at fault in a cancelled deal",
         actor_id=actor_id,
     )

@@ -17,6 +17,7 @@ from core.domain import DomainError, NotFound, PermissionDenied
 from core.extensions import db
 from core.workdays import WorkCalendar
 from deals import cancellation
+from deals import jobs as deal_jobs
 from deals.cancellation_rules import Answer, CancellationKind, CancellationStatus, Grounds, Side
 from deals.models import Deal, DealCancellation, DealStatus
 from listings import services as listings
@@ -270,3 +271,11 @@ def test_a_blank_reason_is_refused_and_writes_nothing(won: Won, clock) -> None:
         cancellation.request_ruling(won.winner, won.deal.id, Grounds.BREACH, "", now=clock())
     assert statement.value.field == "statement"
     assert db.session.scalars(select(DealCancellation)).all() == []
+
+
+def test_the_minute_sweep_applies_the_rules_with_the_markets_settings(won: Won, clock) -> None:
+    assert deal_jobs.lapse_unsigned() == 0
+    clock.current = CALENDAR.add_working_days(as_utc(won.deal.created_at), 5)
+    assert deal_jobs.lapse_unsigned() == 1
+    assert won.status() == DealStatus.CANCELLED
+    assert won.deposit().status == DepositStatus.FORFEITED

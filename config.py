@@ -133,6 +133,9 @@ class Config:
     LISTING_PERIOD_WORKING_DAYS: int = _env_int("LISTING_PERIOD_WORKING_DAYS", 20)
     PUBLICITY_DAYS: int = _env_int("PUBLICITY_DAYS", 15)
     DEPOSIT_RELEASE_WORKING_DAYS: int = _env_int("DEPOSIT_RELEASE_WORKING_DAYS", 5)
+    # The winner of an online sale signs the contract within this many working days, or
+    # the rules cancel the deal and its deposit is forfeited (deals.lapse_unsigned).
+    SIGNING_WORKING_DAYS: int = _env_int("SIGNING_WORKING_DAYS", 5)
     DEFAULT_DEPOSIT_BPS: int = _env_int("DEFAULT_DEPOSIT_BPS", 1000)  # 10 %
     # Payments. The platform's fee on every deal, in basis points of the price (100 = 1 %).
     PLATFORM_FEE_BPS: int = _env_int("PLATFORM_FEE_BPS", 100)

@@ -1,5 +1,8 @@
 """REST endpoints of deals (flask-smorest, in the OpenAPI document): the services the pages use.
 
+A deal is never cancelled by one party alone: see `/<id>/cancellations` (a proposal the
+other party confirms, or a request a reviewer rules on; `confirm: true` on every step).
+
 Reads accept a bearer token or the browser session; writes take a token only
 (`Authorization: Bearer <token>`), since the API is exempt from CSRF.
 
@@ -26,9 +29,15 @@ from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, ValidationFailed
 from core.uow import unit_of_work
-from deals import documents, registration, services
+from deals import cancellation, documents, registration, services
+from deals.cancel_schemas import (
+    AnswerInSchema,
+    CancellationInSchema,
+    CancellationOutSchema,
+    RulingInSchema,
+)
+from deals.cancellation_rules import CancellationKind
 from deals.schemas import (
-    CancelInSchema,
     DealDocumentOutSchema,
     DealListArgsSchema,
     DealOutSchema,
@@ -96,11 +105,80 @@ def advance(data: dict[str, Any], deal_id: int) -> Any:
         )
 
 
-@blp.write("/<int:deal_id>/cancel", 200, DealOutSchema, 409, 422, args=CancelInSchema)
-def cancel(data: dict[str, Any], deal_id: int) -> Any:
-    """Cancel a deal with a reason; its listing is offered again."""
+@blp.read("/<int:deal_id>/cancellations", CancellationOutSchema(many=True), 404)
+def list_cancellations(deal_id: int) -> Any:
+    """Every proposal, request and ruling to cancel the deal, newest first."""
+    deal = services.visible_deal(api_actor(), deal_id)
+    return cancellation.history_of(deal.id)
+
+
+@blp.write(
+    "/<int:deal_id>/cancellations",
+    201,
+    CancellationOutSchema,
+    403,
+    404,
+    409,
+    422,
+    args=CancellationInSchema,
+)
+def open_cancellation(data: dict[str, Any], deal_id: int) -> Any:
+    """A party proposes to cancel by agreement (`kind: agreement`, `reason`) or asks a reviewer
+    to rule (`kind: ruling`, `grounds`, `statement`); `confirm: true` is required.
+
+    Nothing is cancelled yet: the other party confirms a proposal; a reviewer rules on a
+    request and the party at fault forfeits its deposit.
+    """
     with unit_of_work():
-        return services.cancel(api_writer(), deal_id, data["reason"], now=now())
+        if data["kind"] == CancellationKind.AGREEMENT:
+            return cancellation.propose(api_writer(), deal_id, data["reason"], now=now())
+        return cancellation.request_ruling(
+            api_writer(), deal_id, data["grounds"], data["statement"], now=now()
+        )
+
+
+@blp.write(
+    "/<int:deal_id>/cancellations/<int:cancellation_id>/answer",
+    200,
+    CancellationOutSchema,
+    403,
+    404,
+    409,
+    422,
+    args=AnswerInSchema,
+)
+def answer_cancellation(data: dict[str, Any], deal_id: int, cancellation_id: int) -> Any:
+    """The other party agrees (the deal is cancelled, deposits released) or declines a
+    proposal; the party that asked withdraws. `confirm: true` is required."""
+    with unit_of_work():
+        return cancellation.answer(
+            api_writer(), deal_id, cancellation_id, data["answer"], now=now(), note=data["note"]
+        )
+
+
+@blp.write(
+    "/<int:deal_id>/cancellations/<int:cancellation_id>/ruling",
+    200,
+    CancellationOutSchema,
+    403,
+    404,
+    409,
+    422,
+    args=RulingInSchema,
+)
+def rule_cancellation(data: dict[str, Any], deal_id: int, cancellation_id: int) -> Any:
+    """A reviewer upholds a request (`at_fault`: `buyer` or `seller` forfeits its deposit,
+    the deal is cancelled) or dismisses it (nothing changes). `confirm: true` is required."""
+    with unit_of_work():
+        return cancellation.rule(
+            api_writer(),
+            deal_id,
+            cancellation_id,
+            upheld=data["outcome"] == "upheld",
+            at_fault=data["at_fault"],
+            reason=data["reason"],
+            now=now(),
+        )
 
 
 @blp.write(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import StoredFileMixin, UTCDateTime, enum_column
 from core.extensions import Model
+from deals.cancellation_rules import CancellationKind, CancellationStatus, Grounds, Side
 from deals.rules import Channel, ContractType, DealStatus, SaleMethod
 
 
@@ -69,3 +70,40 @@ class DealDocument(StoredFileMixin, Model):
     kind: Mapped[str] = mapped_column(String(32))
 
     deal: Mapped[Deal] = relationship(back_populates="documents")
+
+
+class DealCancellation(Model):
+    """A way out of a binding sale: a proposal by agreement, a request for a ruling, the rules.
+
+    The deal is cancelled only when a row reaches agreed, upheld or applied; at most one
+    row of a deal is pending at a time.
+    """
+
+    __tablename__ = "deal_cancellations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[CancellationKind] = mapped_column(enum_column(CancellationKind))
+    status: Mapped[CancellationStatus] = mapped_column(enum_column(CancellationStatus), index=True)
+    grounds: Mapped[Grounds | None] = mapped_column(enum_column(Grounds))
+    # The proposer's reason or the requester's statement (the rules: none).
+    statement: Mapped[str | None] = mapped_column(String(2000))
+    requested_by_side: Mapped[Side | None] = mapped_column(enum_column(Side))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at_fault: Mapped[Side | None] = mapped_column(enum_column(Side))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    deal: Mapped[Deal] = relationship()
+
+    __table_args__ = (
+        Index(
+            "uq_deal_cancellations_pending",
+            "deal_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )

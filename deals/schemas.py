@@ -98,14 +98,6 @@ class MilestoneInSchema(Schema):
     reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
-class CancelInSchema(Schema):
-    """Why the deal is cancelled."""
-
-    reason = fields.String(
-        required=True, validate=validate.Length(max=2000), error_messages=REQUIRED_NOT_NULL
-    )
-
-
 class DocumentFormSchema(Schema):
     """The kind of document uploaded (multipart form field)."""
 

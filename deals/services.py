@@ -178,7 +178,7 @@ def visible_deal(actor: User | None, deal_id: int) -> Deal:
     return deal
 
 
-def _locked_deal(actor: User, deal_id: int) -> Deal:
+def locked_deal(actor: User, deal_id: int) -> Deal:
     """The deal, row-locked, for its parties and the reviewers (NotFound for anyone else)."""
     deal = get_or_not_found(Deal, deal_id, N_("No such deal."), lock=True)
     if not (is_party(actor, deal) or actor.can_review):
@@ -239,7 +239,7 @@ def advance(
 
     Rights registration records the CNIPA registration reference.
     """
-    deal = _locked_deal(actor, deal_id)
+    deal = locked_deal(actor, deal_id)
     rules.next_milestone(deal.status, target)
     if not may_advance(actor, deal, target):
         raise PermissionDenied(
@@ -278,29 +278,25 @@ def record_paid_in_full(deal_id: int, *, now: datetime, actor_id: int | None) ->
     return deal
 
 
-def cancel(
-    actor: User, deal_id: int, reason: str, *, now: datetime, winner_did_not_sign: bool = False
+def end_deal(
+    deal: Deal, reason: str, *, at_fault_org_id: int | None, now: datetime, actor_id: int | None
 ) -> Deal:
-    """Cancel a deal with a reason; the listing is available again.
+    """The deal is really cancelled: its listing returns to the market, payments settle.
 
-    `winner_did_not_sign` (a reviewer's finding) forfeits the buyer's deposit.
+    Only `deals.cancellation` calls this, once the parties agreed, a reviewer upheld a
+    request or the rules apply: no party cancels alone. The deposit of the party at
+    fault (`at_fault_org_id`) is forfeited, the others released (payments answers
+    `deal_cancelled`). The deal is locked by the caller.
     """
-    deal = _locked_deal(actor, deal_id)
-    if winner_did_not_sign:
-        require_reviewer(actor)
-    if not reason.strip():
-        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
     rules.check_cancellable(deal.status)
     before = {"status": deal.status.value}
     deal.status = DealStatus.CANCELLED
     deal.cancelled_at = now
     deal.cancel_reason = reason.strip()
     if deal.listing_id is not None:
-        listings.set_sale_state(deal.listing_id, SaleState.AVAILABLE, now=now, actor_id=actor.id)
-    _audit(deal, "deal.cancel", actor.id, now, before=before, reason=deal.cancel_reason)
-    signals.deal_cancelled.send(
-        deal, now=now, forfeit_deposits=winner_did_not_sign, actor_id=actor.id
-    )
+        listings.set_sale_state(deal.listing_id, SaleState.AVAILABLE, now=now, actor_id=actor_id)
+    _audit(deal, "deal.cancel", actor_id, now, before=before, reason=deal.cancel_reason)
+    signals.deal_cancelled.send(deal, now=now, at_fault_org_id=at_fault_org_id, actor_id=actor_id)
     return deal
 
 

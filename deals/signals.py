@@ -7,7 +7,8 @@ _signals = Namespace()
 # sender: the Deal, just flushed in the creating transaction (online sale or offline
 # registration); kwargs: now, actor_id. Receivers write in that transaction, never commit.
 deal_created = _signals.signal("deal-created")
-# sender: the Deal; kwargs: now, forfeit_deposits (bool), actor_id
+# sender: the Deal; kwargs: now, at_fault_org_id (its deposit is forfeited, the others
+# released; None: no fault), actor_id
 deal_cancelled = _signals.signal("deal-cancelled")
 # sender: the Deal; kwargs: now, actor_id
 deal_signed = _signals.signal("deal-signed")

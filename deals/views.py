@@ -87,7 +87,8 @@ def _role(deal: Deal) -> str | None:
     return None
 
 
-def _render_detail(deal: Deal, errors: FieldErrors | None = None, status: int = 200) -> Any:
+def render_detail(deal: Deal, errors: FieldErrors | None = None, status: int = 200) -> Any:
+    """The deal page, with the form's errors and input when a step was refused."""
     upcoming = next_step(deal)
     return render_template(
         "deals/detail.html",
@@ -96,7 +97,6 @@ def _render_detail(deal: Deal, errors: FieldErrors | None = None, status: int = 
         timeline=_timeline(deal),
         upcoming=upcoming,
         can_advance=upcoming is not None and services.may_advance(current_user, deal, upcoming),
-        can_cancel=deal.status not in (DealStatus.COMPLETED, DealStatus.CANCELLED),
         record=registration.record_for(deal, tz=_market_tz()),
         history=history("deal", deal.id),
         document_kinds=documents.DOCUMENT_KINDS,
@@ -126,7 +126,7 @@ def mine() -> str:
 @login_required
 def detail(deal_id: int) -> Any:
     """A deal for its parties and the reviewers: milestones, documents, history."""
-    return _render_detail(services.visible_deal(current_user, deal_id))
+    return render_detail(services.visible_deal(current_user, deal_id))
 
 
 @bp.post("/deals/<int:deal_id>/milestones")
@@ -149,37 +149,12 @@ def advance(deal_id: int) -> Any:
         raise  # strangers learn nothing, not even through a flashed message
     except DomainError as error:
         if error.field:
-            return _render_detail(
+            return render_detail(
                 services.visible_deal(current_user, deal_id), domain_errors(error), 422
             )
         flash(error.text(_), "danger")
     else:
         flash(_("Step recorded."), "success")
-    return redirect(url_for("deals.detail", deal_id=deal_id))
-
-
-@bp.post("/deals/<int:deal_id>/cancel")
-@login_required
-def cancel(deal_id: int) -> Any:
-    """Cancel the deal with a reason; the listing is offered again."""
-    try:
-        with unit_of_work():
-            services.cancel(
-                current_user,
-                deal_id,
-                request.form.get("reason", ""),
-                now=now(),
-                winner_did_not_sign=request.form.get("winner_did_not_sign") == "1",
-            )
-    except NotFound:
-        raise  # strangers learn nothing, not even through a flashed message
-    except DomainError as error:
-        if error.field:
-            errors = {f"cancel_{error.field}": [error.text(_)]}
-            return _render_detail(services.visible_deal(current_user, deal_id), errors, 422)
-        flash(error.text(_), "danger")
-    else:
-        flash(_("Deal cancelled."), "info")
     return redirect(url_for("deals.detail", deal_id=deal_id))
 
 

@@ -84,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
 def _declare_jobs() -> None:
     """Each domain declares its jobs in its `jobs.py` (see core/jobs.py)."""
     from auctions import jobs as auction_jobs  # noqa: F401
+    from deals import jobs as deal_jobs  # noqa: F401
     from notifications import jobs as notification_jobs  # noqa: F401
     from payments import jobs as payment_jobs  # noqa: F401
     from search import jobs as search_jobs  # noqa: F401
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from brokers.matching_views import bp as matching_views
     from brokers.views import bp as brokers_views
     from core.extensions import api
+    from deals import cancel_views  # noqa: F401
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views
     from listings.api import blp as listings_api
@@ -130,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from listings.need_views import bp as needs_views
     from listings.views import bp as listings_views
     from marketplace.main import bp as main_views
+    from marketplace.review import deal_views  # noqa: F401
     from marketplace.review.views import bp as review_views
     from notifications.views import bp as notification_views
     from payments.api import blp as payments_api

@@ -108,6 +108,37 @@ EVENTS: dict[str, EventType] = {
             N_("Your deposit of %(amount)s for “%(title)s” is forfeited under the market's rules."),
         ),
         EventType(
+            "deal.cancel_proposed",
+            N_("A party proposes to cancel a deal"),
+            N_(
+                "%(organisation)s proposes to cancel the deal for “%(title)s”: %(reason)s. "
+                "Nothing changes unless you confirm."
+            ),
+        ),
+        EventType(
+            "deal.cancel_requested",
+            N_("A party asks the market to cancel a deal"),
+            N_(
+                "%(organisation)s asked the market to cancel the deal for “%(title)s”: "
+                "%(reason)s. A reviewer will rule."
+            ),
+        ),
+        EventType(
+            "deal.cancel_answered",
+            N_("A proposal to cancel a deal answered"),
+            N_("The proposal to cancel the deal for “%(title)s” was %(outcome)s."),
+        ),
+        EventType(
+            "deal.cancel_ruled",
+            N_("Ruling on a request to cancel a deal"),
+            N_("The request to cancel the deal for “%(title)s” was %(outcome)s."),
+        ),
+        EventType(
+            "deal.cancelled",
+            N_("Deal cancelled"),
+            N_("The deal for “%(title)s” is cancelled %(how)s."),
+        ),
+        EventType(
             "mandate.proposed",
             N_("Mandate proposed"),
             N_("A broker mandate for “%(title)s” awaits your acceptance."),

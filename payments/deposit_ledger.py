@@ -207,7 +207,7 @@ def forfeited(
     now: datetime,
     actor_id: int | None = None,
 ) -> int:
-    """A winner who did not sign loses the deposit to the seller, less the market's fee.
+    """The party at fault in a cancelled deal loses the deposit to the seller, less the market's fee.
 
     A card hold is still captured. Returns what the seller is owed (0 when the deposit's
     money was never recorded as arrived).
@@ -227,7 +227,7 @@ def forfeited(
             fee_bps=fee_bps,
         ),
         now=now,
-        memo="deposit forfeited: the winner did not sign; owed to the seller less the fee",
+        memo="deposit forfeited: its party was at fault in a cancelled deal; owed to the seller less the fee",
         actor_id=actor_id,
     )
     return forfeit_split(deposit.amount_minor, fee_bps).seller

@@ -145,15 +145,18 @@ def _deal_deposits(deal: Deal) -> list[Deposit]:
 
 
 def forfeit_for_deal(
-    deal: Deal, *, fee_bps: int, now: datetime, actor_id: int | None = None
+    deal: Deal, *, fee_bps: int, now: datetime, org_id: int, actor_id: int | None = None
 ) -> list[Deposit]:
-    """A winner who does not sign forfeits the deposit applied to the deal (idempotent; flushes).
+    """The party at fault (`org_id`) forfeits its deposit applied to the deal (idempotent; flushes).
 
-    The seller is compensated with it, less the market's fee (`fee_bps`): posted as owed
-    to the seller, and a payout the seller is owed.
+    A winner who does not sign, or a party a reviewer found at fault. The seller is
+    compensated with it, less the market's fee (`fee_bps`): posted as owed to the seller,
+    and a payout the seller is owed.
     """
     changed = []
     for deposit in _deal_deposits(deal):
+        if deposit.org_id != org_id:
+            continue
         before = snapshot(deposit)
         deposit.status = DepositStatus.FORFEITED
         deposit.settled_at = now
@@ -173,7 +176,7 @@ def forfeit_for_deal(
 def release_for_deal(
     deal: Deal, *, now: datetime, release_due_at: datetime, actor_id: int | None = None
 ) -> list[Deposit]:
-    """A deal cancelled for another reason: the deposit applied to it goes back (flushes)."""
+    """A deal cancelled: the deposits still applied to it (no party at fault) go back (flushes)."""
     changed = []
     for deposit in _deal_deposits(deal):
         _release(deposit, now=now, release_due_at=release_due_at, actor_id=actor_id)

@@ -23,18 +23,24 @@ def on_deal_created(deal: Deal, *, now: Any, actor_id: int | None = None, **_: A
 
 
 def on_deal_cancelled_deposits(
-    deal: Deal, *, now: Any, forfeit_deposits: bool = False, actor_id: int | None = None, **_: Any
+    deal: Deal,
+    *,
+    now: Any,
+    at_fault_org_id: int | None = None,
+    actor_id: int | None = None,
+    **_: Any,
 ) -> None:
-    """The deposit applied to a cancelled deal is forfeited (winner did not sign) or released.
+    """The party at fault forfeits the deposit applied to a cancelled deal; the rest is released.
 
     Works for every deal a deposit was applied to (auctions and listed sales alike)
     and is idempotent.
     """
     config = current_app.config
-    if forfeit_deposits:
+    if at_fault_org_id is not None:
         fee_bps = int(config.get("FORFEIT_FEE_BPS", accruals.fee_bps()))
-        deposit_settlement.forfeit_for_deal(deal, fee_bps=fee_bps, now=now, actor_id=actor_id)
-        return
+        deposit_settlement.forfeit_for_deal(
+            deal, fee_bps=fee_bps, now=now, org_id=at_fault_org_id, actor_id=actor_id
+        )
     release_due_at = market_calendar(config).add_working_days(
         now, int(config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5))
     )

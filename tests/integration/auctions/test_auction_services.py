@@ -16,7 +16,7 @@ from core.clock import as_utc
 from core.domain import DomainError, PermissionDenied
 from core.extensions import db
 from core.workdays import WorkCalendar
-from deals import services as deals
+from deals.cancellation_rules import Side
 from deals.models import Deal, DealStatus, SaleMethod
 from listings import services as listings
 from listings.rules import ListingStatus, SaleState
@@ -24,7 +24,7 @@ from notifications.models import Notification
 from payments import deposits
 from payments.bank_transfer import deposit_reference
 from payments.models import Deposit, DepositStatus
-from tests import factories
+from tests import cancelling, factories
 from trading.models import ListedSale, ListedSaleStatus
 
 from .conftest import INC, START, Market, make_market
@@ -396,7 +396,9 @@ def test_winner_who_does_not_sign_forfeits_the_deposit(market: Market, clock) ->
     clock.current = as_utc(market.auction.ends_at)
     jobs.close_due(now=clock())
     deal = db.session.scalars(select(Deal)).one()
-    deals.cancel(market.reviewer, deal.id, "买方未签约", now=clock(), winner_did_not_sign=True)
+    cancelling.by_ruling(
+        market.seller, market.reviewer, deal.id, "买方未签约", at_fault=Side.BUYER, now=clock()
+    )
     deposit = deposits.deposit_of("auction", market.auction.id, alpha.organisation_id)
     assert deposit.status == DepositStatus.FORFEITED
     assert "deposit.forfeit" in audit_actions("deposit", deposit.id)
@@ -413,7 +415,7 @@ def test_deal_cancelled_otherwise_releases_the_applied_deposit(market: Market, c
     clock.current = as_utc(market.auction.ends_at)
     jobs.close_due(now=clock())
     deal = db.session.scalars(select(Deal)).one()
-    deals.cancel(market.seller, deal.id, "双方协商解除", now=clock())
+    cancelling.by_agreement(market.seller, alpha, deal.id, "双方协商解除", now=clock())
     deposit = deposits.deposit_of("auction", market.auction.id, alpha.organisation_id)
     assert deposit.status == DepositStatus.RELEASED and deposit.release_due_at is not None
 

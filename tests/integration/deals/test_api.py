@@ -78,17 +78,64 @@ def test_milestones_through_the_api(client, market, sell, clock) -> None:
     assert record["seller"]["credit_code"] == market.seller.organisation.credit_code
 
 
-def test_cancel_through_the_api(client, market, sell, clock) -> None:
+def test_no_one_cancels_alone_through_the_api_and_every_step_is_confirmed(
+    client, market, sell, clock
+) -> None:
     deal = sell()
-    url = f"/api/v1/deals/{deal.id}/cancel"
-    stranger = client.post(url, json={"reason": "x"}, headers=_auth(market.stranger, clock))
+    url = f"/api/v1/deals/{deal.id}/cancellations"
+    seller, buyer = _auth(market.seller, clock), _auth(market.buyer, clock)
+    old = client.post(f"/api/v1/deals/{deal.id}/cancel", json={"reason": "x"}, headers=seller)
+    assert old.status_code in (404, 405), "the one-sided cancel is gone"
+    proposal = {"kind": "agreement", "reason": "Buyer withdrew."}
+    stranger = client.post(
+        url, json={**proposal, "confirm": True}, headers=_auth(market.stranger, clock)
+    )
     assert stranger.status_code == 404
-    seller = _auth(market.seller, clock)
-    assert client.post(url, json={}, headers=seller).status_code == 422
-    cancelled = client.post(url, json={"reason": "Buyer withdrew."}, headers=seller)
-    assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "cancelled"
-    again = client.post(url, json={"reason": "again"}, headers=seller)
+    unconfirmed = client.post(url, json=proposal, headers=seller)
+    assert unconfirmed.status_code == 422 and "confirm" in unconfirmed.get_json()["errors"]["json"]
+    assert client.post(url, json={**proposal, "confirm": False}, headers=seller).status_code == 422
+    assert client.get(url, headers=seller).get_json() == []
+    made = client.post(url, json={**proposal, "confirm": True}, headers=seller)
+    assert made.status_code == 201 and made.get_json()["status"] == "pending"
+    assert client.get(f"/api/v1/deals/{deal.id}", headers=seller).get_json()["status"] == (
+        "awaiting_signature"
+    )
+    answer = f"{url}/{made.get_json()['id']}/answer"
+    alone = client.post(answer, json={"answer": "agree", "confirm": True}, headers=seller)
+    assert alone.status_code == 403
+    assert client.post(answer, json={"answer": "agree"}, headers=buyer).status_code == 422
+    agreed = client.post(answer, json={"answer": "agree", "confirm": True}, headers=buyer)
+    assert agreed.status_code == 200 and agreed.get_json()["status"] == "agreed"
+    done = client.get(f"/api/v1/deals/{deal.id}", headers=seller).get_json()
+    assert done["status"] == "cancelled" and done["cancel_reason"] == "Buyer withdrew."
+    again = client.post(url, json={**proposal, "confirm": True}, headers=seller)
     assert again.status_code == 409 and again.get_json()["code"] == "deal_closed"
+
+
+def test_a_reviewer_rules_through_the_api(client, market, sell, clock) -> None:
+    deal = sell()
+    url = f"/api/v1/deals/{deal.id}/cancellations"
+    buyer, reviewer = _auth(market.buyer, clock), _auth(market.reviewer, clock)
+    request = {
+        "kind": "ruling",
+        "grounds": "breach",
+        "statement": "No certificate.",
+        "confirm": True,
+    }
+    assert client.post(url, json={**request, "grounds": "whim"}, headers=buyer).status_code == 422
+    made = client.post(url, json=request, headers=buyer).get_json()
+    ruling = f"{url}/{made['id']}/ruling"
+    body = {"outcome": "upheld", "at_fault": "seller", "reason": "Seller in breach."}
+    assert client.post(ruling, json={**body, "confirm": True}, headers=buyer).status_code == 403
+    assert client.post(ruling, json=body, headers=reviewer).status_code == 422
+    unnamed = {**body, "at_fault": None, "confirm": True}
+    refused = client.post(ruling, json=unnamed, headers=reviewer)
+    assert refused.status_code == 422 and "at_fault" in refused.get_json()["errors"]
+    ruled = client.post(ruling, json={**body, "confirm": True}, headers=reviewer)
+    assert ruled.status_code == 200 and ruled.get_json()["at_fault"] == "seller"
+    assert client.get(f"/api/v1/deals/{deal.id}", headers=buyer).get_json()["status"] == (
+        "cancelled"
+    )
 
 
 def test_offline_deal_through_the_api_needs_a_reviewer_and_its_contract(
@@ -154,7 +201,9 @@ def test_deal_endpoints_are_in_the_openapi_document(client) -> None:
         "/api/v1/deals/",
         "/api/v1/deals/{deal_id}",
         "/api/v1/deals/{deal_id}/milestones",
-        "/api/v1/deals/{deal_id}/cancel",
+        "/api/v1/deals/{deal_id}/cancellations",
+        "/api/v1/deals/{deal_id}/cancellations/{cancellation_id}/answer",
+        "/api/v1/deals/{deal_id}/cancellations/{cancellation_id}/ruling",
         "/api/v1/deals/{deal_id}/documents",
         "/api/v1/deals/{deal_id}/registration",
         "/api/v1/deals/offline",

@@ -9,10 +9,11 @@ from core.audit import history
 from core.domain import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.uow import unit_of_work
-from deals import services
+from deals import cancellation, services
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
 from deals.rules import MilestoneOutOfOrder
 from listings.rules import SaleNotAllowed, SaleState
+from tests import cancelling
 
 
 def _deal_count() -> int:
@@ -101,7 +102,7 @@ def test_only_parties_and_reviewers_see_a_deal(market, sell, clock) -> None:
         services.advance(market.stranger, deal.id, DealStatus.SIGNED, now=clock())
     db.session.rollback()
     with pytest.raises(NotFound):
-        services.cancel(market.stranger, deal.id, "mine now", now=clock())
+        cancellation.propose(market.stranger, deal.id, "mine now", now=clock())
     db.session.rollback()
     assert services.deals_of(market.stranger) == []
     assert [d.id for d in services.deals_of(market.buyer)] == [deal.id]
@@ -132,9 +133,11 @@ def test_a_listing_cannot_be_sold_twice_and_the_second_sale_saves_nothing(
 def test_cancelling_a_deal_offers_the_listing_again(market, sell, clock) -> None:
     deal = sell()
     with pytest.raises(ValidationFailed):
-        services.cancel(market.seller, deal.id, "   ", now=clock())
+        cancellation.propose(market.seller, deal.id, "   ", now=clock())
     db.session.rollback()
-    services.cancel(market.buyer, deal.id, "Board did not approve the budget.", now=clock())
+    cancelling.by_agreement(
+        market.buyer, market.seller, deal.id, "Board did not approve the budget.", now=clock()
+    )
     deal = services.get_deal(deal.id)
     assert (deal.status, deal.cancel_reason) == (
         DealStatus.CANCELLED,
@@ -145,7 +148,7 @@ def test_cancelling_a_deal_offers_the_listing_again(market, sell, clock) -> None
     again = sell(price_minor=45_000_000)  # the cancelled deal does not block a new sale
     assert again.id != deal.id and _deal_count() == 2
     with pytest.raises(DomainError):
-        services.cancel(market.seller, deal.id, "twice", now=clock())
+        cancellation.propose(market.seller, deal.id, "twice", now=clock())
 
 
 def test_a_completed_deal_cannot_be_cancelled(market, sell, clock) -> None:
@@ -157,16 +160,22 @@ def test_a_completed_deal_cannot_be_cancelled(market, sell, clock) -> None:
     )
     services.advance(market.seller, deal.id, DealStatus.COMPLETED, now=clock())
     with pytest.raises(DomainError) as refused:
-        services.cancel(market.reviewer, deal.id, "too late", now=clock())
+        cancellation.propose(market.buyer, deal.id, "too late", now=clock())
     assert refused.value.code == "deal_closed"
 
 
 def test_every_change_of_a_deal_is_audited(market, sell, clock) -> None:
     deal = sell()
     services.advance(market.seller, deal.id, DealStatus.SIGNED, now=clock())
-    services.cancel(market.reviewer, deal.id, "Buyer withdrew.", now=clock())
+    cancelling.by_agreement(market.buyer, market.seller, deal.id, "Buyer withdrew.", now=clock())
     actions = [entry.action for entry in history("deal", deal.id)]
-    assert actions == ["deal.create", "deal.signed", "deal.cancel"]
+    assert actions == [
+        "deal.create",
+        "deal.signed",
+        "deal.cancellation_proposed",
+        "deal.cancellation_agreed",
+        "deal.cancel",
+    ]
 
 
 def test_reviewers_filter_the_ledger(market, sell, clock) -> None:

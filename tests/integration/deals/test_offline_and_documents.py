@@ -15,7 +15,7 @@ from core.uow import unit_of_work
 from deals import documents, registration
 from deals.models import Channel, ContractType, Deal, DealDocument, DealStatus, SaleMethod
 from listings.rules import SaleState
-from tests import factories
+from tests import cancelling, factories
 
 MAX_BYTES = 200_000
 
@@ -222,7 +222,6 @@ def test_parties_and_reviewers_attach_documents_strangers_cannot(
 def test_unknown_document_kind_and_cancelled_deal_are_refused(
     market, sell, deals_folder, clock
 ) -> None:
-    from deals import services
 
     deal = sell()
     before = _files(deals_folder)
@@ -237,7 +236,7 @@ def test_unknown_document_kind_and_cancelled_deal_are_refused(
             now=clock(),
         )
     assert refused.value.field == "kind"
-    services.cancel(market.seller, deal.id, "No budget.", now=clock())
+    cancelling.by_agreement(market.seller, market.buyer, deal.id, "No budget.", now=clock())
     with pytest.raises(DomainError) as refused:
         documents.attach_document(
             market.seller,

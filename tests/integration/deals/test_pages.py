@@ -8,7 +8,7 @@ import io
 from sqlalchemy import func, select
 
 from core.extensions import db
-from deals import services
+from deals import cancellation, services
 from deals.models import Channel, Deal, DealDocument, DealStatus
 from tests import factories
 
@@ -57,7 +57,8 @@ def test_deal_page_for_parties_and_reviewers_only(client, market, sell, sign_in)
     assert client.get(f"/deals/{deal.id}").status_code == 404
     assert client.get(f"/deals/{deal.id}/registration").status_code == 404
     assert client.post(f"/deals/{deal.id}/milestones", data={"status": "signed"}).status_code == 404
-    assert client.post(f"/deals/{deal.id}/cancel", data={"reason": "mine"}).status_code == 404
+    proposal = {"kind": "agreement", "reason": "mine", "confirmed": "1"}
+    assert client.post(f"/deals/{deal.id}/cancellations", data=proposal).status_code == 404
     assert services.get_deal(deal.id).status == DealStatus.AWAITING_SIGNATURE
     for viewer in (market.buyer, market.reviewer):
         sign_in(viewer)
@@ -95,14 +96,70 @@ def test_seller_walks_the_milestones_on_the_page(client, market, sell, sign_in) 
     assert "2026-ZL-0042" in page and "Mark the deal completed" in page
 
 
-def test_cancel_on_the_page_needs_a_reason_and_shows_it(client, market, sell, sign_in) -> None:
+def test_a_party_proposes_on_the_page_the_other_confirms_each_step_confirmed_first(
+    client, market, sell, sign_in
+) -> None:
+    deal = sell()
+    url = f"/deals/{deal.id}/cancellations"
+    sign_in(market.buyer)
+    assert client.post(f"/deals/{deal.id}/cancel", data={"reason": "x"}).status_code in (404, 405)
+    page = client.get(f"/deals/{deal.id}", headers=EN).get_data(as_text=True)
+    assert "neither party can cancel it alone" in page and "Propose cancellation" in page
+    blank = client.post(url, data={"kind": "agreement", "reason": " "}, headers=EN)
+    assert blank.status_code == 422 and "Give the reason" in blank.get_data(as_text=True)
+    asked = client.post(url, data={"kind": "agreement", "reason": "Budget withdrawn."}, headers=EN)
+    confirmation = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Nothing is cancelled yet" in confirmation
+    assert 'name="confirmed" value="1"' in confirmation and "Budget withdrawn." in confirmation
+    assert cancellation.pending_of(deal.id) is None, "the confirmation page changes nothing"
+    data = {"kind": "agreement", "reason": "Budget withdrawn.", "confirmed": "1"}
+    assert client.post(url, data=data).status_code == 302
+    pending = cancellation.pending_of(deal.id)
+    assert (
+        pending is not None and services.get_deal(deal.id).status == DealStatus.AWAITING_SIGNATURE
+    )
+    page = client.get(f"/deals/{deal.id}", headers=EN).get_data(as_text=True)
+    assert "Nothing is cancelled unless the other party confirms" in page
+    assert "Agree to cancel" not in page and "Withdraw" in page
+    sign_in(market.seller)
+    agree = f"{url}/{pending.id}/agree"
+    assert "Agree to cancel" in client.get(f"/deals/{deal.id}", headers=EN).get_data(as_text=True)
+    shown = client.post(agree, headers=EN).get_data(as_text=True)
+    assert "This cannot be undone" in shown
+    assert services.get_deal(deal.id).status == DealStatus.AWAITING_SIGNATURE
+    assert client.post(agree, data={"confirmed": "1"}).status_code == 302
+    assert services.get_deal(deal.id).status == DealStatus.CANCELLED
+    page = client.get(f"/deals/{deal.id}", headers=EN).get_data(as_text=True)
+    assert "Budget withdrawn." in page and "Agreed: deal cancelled" in page
+
+
+def test_a_reviewer_rules_on_a_request_from_the_queue_after_confirming(
+    client, market, sell, sign_in
+) -> None:
     deal = sell()
     sign_in(market.buyer)
-    assert client.post(f"/deals/{deal.id}/cancel", data={"reason": " "}).status_code == 422
-    response = client.post(f"/deals/{deal.id}/cancel", data={"reason": "Budget withdrawn."})
-    assert response.status_code == 302
-    page = client.get(f"/deals/{deal.id}", headers=EN).get_data(as_text=True)
-    assert "Budget withdrawn." in page and "Cancelled" in page
+    request = {"kind": "ruling", "grounds": "breach", "statement": "No certificate."}
+    client.post(f"/deals/{deal.id}/cancellations", data={**request, "confirmed": "1"})
+    pending = cancellation.pending_of(deal.id)
+    assert pending is not None
+    assert client.get("/review/cancellations").status_code == 403
+    sign_in(market.reviewer)
+    queue = client.get("/review/cancellations", headers=EN).get_data(as_text=True)
+    assert deal.title in queue and "Breach of a term of the contract" in queue
+    assert "No certificate." in client.get(f"/review/cancellations/{pending.id}").get_data(
+        as_text=True
+    )
+    ruling = {"outcome": "upheld", "at_fault": "seller", "reason": "Seller in breach."}
+    url = f"/review/cancellations/{pending.id}/rule"
+    unnamed = client.post(url, data={**ruling, "at_fault": ""}, headers=EN)
+    assert unnamed.status_code == 422 and "Name the party at fault" in unnamed.get_data(
+        as_text=True
+    )
+    shown = client.post(url, data=ruling, headers=EN).get_data(as_text=True)
+    assert "The party at fault, the seller, forfeits its deposit" in shown
+    assert services.get_deal(deal.id).status == DealStatus.AWAITING_SIGNATURE
+    assert client.post(url, data={**ruling, "confirmed": "1"}).status_code == 302
+    assert services.get_deal(deal.id).status == DealStatus.CANCELLED
 
 
 def test_documents_are_uploaded_and_served_to_parties_only(client, market, sell, sign_in) -> None:

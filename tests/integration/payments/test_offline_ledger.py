@@ -16,12 +16,13 @@ from core.extensions import db
 from core.storage import evidence_path
 from core.uow import unit_of_work
 from deals import services as deals
+from deals.cancellation_rules import Side
 from deals.models import Deal, DealStatus
 from payments import deposits, ledger, offline, payouts, queries
 from payments.bank_transfer import deposit_reference
 from payments.models import DepositStatus, LedgerLeg, LedgerTransaction, Payout
 from payments.rules import Account, EntryKind, PaymentStatus, PayoutStatus
-from tests import factories
+from tests import cancelling, factories
 from tests.integration.payments.helpers import START, AuctionMarket
 
 PRICE = START + 2 * 50_000  # the winner's bid
@@ -150,7 +151,9 @@ def test_a_winner_who_does_not_sign_forfeits_and_the_deal_ledger_still_balances(
     m.pay_deposit_by_bank(winner)
     bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
-    deals.cancel(m.reviewer, deal.id, "中标人未签约", now=clock(), winner_did_not_sign=True)
+    cancelling.by_ruling(
+        m.seller, m.reviewer, deal.id, "中标人未签约", at_fault=Side.BUYER, now=clock()
+    )
     assert m.deposit_of(winner).status == DepositStatus.FORFEITED
     assert sorted(_kinds(deal.id)) == sorted(
         [
@@ -199,7 +202,7 @@ def test_a_cancelled_deal_releases_the_deposit_and_refunds_a_bank_payment(
     deal = _close(m, clock)
     payment = _pay_by_bank(m, winner, deal, 100_000, clock)
     offline.confirm(m.reviewer, payment.id, now=clock())
-    deals.cancel(m.reviewer, deal.id, "双方协商解除", now=clock())
+    cancelling.by_agreement(winner, m.seller, deal.id, "双方协商解除", now=clock())
     assert m.deposit_of(winner).status == DepositStatus.RELEASED
     assert db.session.get(type(payment), payment.id).status == PaymentStatus.REFUNDED
     flow = queries.money_flow(m.reviewer, deal.id)

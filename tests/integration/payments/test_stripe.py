@@ -21,6 +21,7 @@ from deals.models import Deal
 from payments import card, ledger, payouts, queries, reconciliation, stripe_channel, stripe_queue
 from payments.models import DepositStatus, LedgerTransaction, Payment, StripeEvent, StripeOperation
 from payments.rules import Account, EntryKind, OperationStatus, PaymentStatus, PayoutStatus
+from tests import cancelling
 from tests.integration.payments.helpers import START, AuctionMarket, StripeTest, intent, session
 
 URLS = {"success_url": "https://market.example/ok", "cancel_url": "https://market.example/no"}
@@ -355,14 +356,13 @@ def test_a_capture_overtaken_by_a_cancellation_is_not_made(
     auction_market, stripe_on, clock
 ) -> None:
     """The winner's hold is queued for capture, then the deal falls before the worker ran."""
-    from deals import services as deals
-
     m, s = auction_market, stripe_on
     winner = m.bidder()
     _card_deposit(m, winner, s, clock, "pi_fall")
     bidding.place_bid(winner, m.auction.id, START, now=clock())
     deal = _close(m, clock)
-    deals.cancel(m.reviewer, deal.id, "卖方撤回", now=clock() + timedelta(minutes=1))
+    later = clock() + timedelta(minutes=1)
+    cancelling.by_agreement(m.seller, winner, deal.id, "卖方撤回", now=later)
     stripe_queue.run_pending(now=clock())
     assert s.http.sent("/capture") == []
     (cancel,) = s.http.sent("/cancel")

@@ -1,0 +1,96 @@
+"""The API keeps the promises of its OpenAPI document (schemathesis, a few examples each).
+
+Every operation is called with generated input by a university's seller and by an
+enterprise buyer, on a demo market of its own: no response is a 5xx, and every
+response's status and body are the ones the document gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import schemathesis
+from flask import Flask
+from flask_migrate import upgrade
+from hypothesis import HealthCheck, given, settings
+from schemathesis import checks
+from sqlalchemy import select
+
+from accounts.models import User
+from core.clock import now
+from core.extensions import db
+from marketplace import create_app
+from tests import factories
+
+ROLES = ("seller@demo.market", "buyer@demo.market")
+# What the issue asks: no 5xx; a documented status, content type and body. (Whether
+# schema-valid data is accepted is not asked: some rules span fields, e.g. a title in
+# either language, which the document states in words, not in JSON Schema.)
+PROMISES = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+]
+EXAMPLES = settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app on a database of its own holding the demo market (writes stay there)."""
+    work = tmp_path_factory.mktemp("contract")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(work) / 'contract.db'}",
+            "SEARCH_INDEX_PATH": str(work / "search.db"),
+            "UPLOAD_FOLDER": str(work / "uploads"),
+        }
+    )
+    with app.app_context():
+        upgrade()
+        result = app.test_cli_runner().invoke(args=["demo", "load", "--listings", "40"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def tokens(demo_app: Flask) -> dict[str, str]:
+    """A bearer token for each role."""
+    with demo_app.app_context():
+        users = db.session.scalars(select(User).where(User.email.in_(ROLES))).all()
+        issued = {u.email: factories.api_token(u, "contract", now=now()) for u in users}
+        db.session.remove()
+    return issued
+
+
+def broken_promises(app: Flask, token: str) -> list[str]:
+    """Each operation's first failure (a 5xx, or a status or body the document does not give)."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    failures = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @EXAMPLES
+        def check(case: schemathesis.Case) -> None:
+            case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=PROMISES)
+
+        try:
+            with app.app_context():
+                check()
+        except (Exception, BaseExceptionGroup) as error:
+            failures.append(f"{operation.label}: {str(error).strip()[:1500]}")
+    return failures
+
+
+@pytest.mark.parametrize("email", ROLES)
+def test_every_operation_keeps_the_documents_promises(
+    email: str, tokens: dict[str, str], demo_app: Flask
+) -> None:
+    failures = broken_promises(demo_app, tokens[email])
+    assert not failures, f"{len(failures)} operations:\n\n" + "\n\n".join(failures)

@@ -137,6 +137,20 @@ class Config:
     # the rules cancel the deal and its deposit is forfeited (deals.lapse_unsigned).
     SIGNING_WORKING_DAYS: int = _env_int("SIGNING_WORKING_DAYS", 5)
     DEFAULT_DEPOSIT_BPS: int = _env_int("DEFAULT_DEPOSIT_BPS", 1000)  # 10 %
+    # Auctions: the announcement (拍卖公告) is published at least this many calendar days
+    # before bidding starts (拍卖法 Art. 45: 7).
+    AUCTION_ANNOUNCEMENT_DAYS: int = _env_int("AUCTION_ANNOUNCEMENT_DAYS", 7)
+    # Bounds on what a seller sets (the form states them; the rules refuse beyond them):
+    # bidding from 24 hours to 30 days, starting at most 180 days ahead; a starting price
+    # of at most ¥10 billion; an increment of at least ¥1 and at most 10 % of the start.
+    AUCTION_MIN_HOURS: int = _env_int("AUCTION_MIN_HOURS", 24)
+    AUCTION_MAX_DAYS: int = _env_int("AUCTION_MAX_DAYS", 30)
+    AUCTION_MAX_START_DAYS_AHEAD: int = _env_int("AUCTION_MAX_START_DAYS_AHEAD", 180)
+    AUCTION_MAX_STARTING_PRICE_MINOR: int = _env_int(
+        "AUCTION_MAX_STARTING_PRICE_MINOR", 10_000_000_000 * 100
+    )
+    AUCTION_MIN_INCREMENT_MINOR: int = _env_int("AUCTION_MIN_INCREMENT_MINOR", 100)
+    AUCTION_MAX_INCREMENT_BPS: int = _env_int("AUCTION_MAX_INCREMENT_BPS", 1000)
     # Payments. The platform's fee on every deal, in basis points of the price (100 = 1 %).
     PLATFORM_FEE_BPS: int = _env_int("PLATFORM_FEE_BPS", 100)
     # A forfeited deposit (the winner did not sign) goes to the seller, less this fee.

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import current_app, jsonify
 
-from accounts.auth import BEARER_TOKEN, api_writer, require_token_for_writes
-from auctions import bidding, closing, queries, rules
+from accounts.auth import BEARER_TOKEN, api_actor, api_writer, require_token_for_writes
+from auctions import bidders, bidding, closing, queries, rules
 from auctions.schemas import (
     AuctionListArgsSchema,
     AuctionOutSchema,
@@ -54,9 +54,19 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.read("/<int:auction_id>", AuctionOutSchema, 404)
 def get(auction_id: int) -> dict[str, Any]:
-    """One auction as the live feed shows it: price, leader, time left (server time), last bids."""
+    """One auction as the live feed shows it: price, leader, time left (server time), last bids.
+
+    Bidders appear by number (竞买号), the caller's own bids as `mine`; names only to
+    reviewers, and to the seller once the auction has closed.
+    """
+    caller = api_actor()
+    auction = queries.visible_auction(caller, auction_id)  # a draft is not published
     return closing.auction_snapshot(
-        auction_id, now=now(), locale=current_locale(), settings=_settings()
+        auction_id,
+        now=now(),
+        locale=current_locale(),
+        settings=_settings(),
+        viewer=bidders.viewer_of(caller, auction),
     )
 
 
@@ -96,6 +106,7 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
         response = jsonify(body)
         response.status_code = int(error.status)
         return response
+    numbers = bidders.numbers_of(auction_id)
     return {
         "leading": result.leading,
         "extended": result.extended,
@@ -103,7 +114,8 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
         "bids": [
             {
                 "id": b.id,
-                "bidder_org_id": b.bidder_org_id,
+                "bidder_number": numbers.get(b.bidder_org_id),
+                "mine": b.bidder_org_id == actor.acting_org_id,
                 "amount_minor": b.amount_minor,
                 "is_proxy": b.is_proxy,
             }

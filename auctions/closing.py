@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from auctions import rules, telling
 from auctions.audit import audited_fields, record_audit
+from auctions.bidder_rules import ANONYMOUS, Viewer
 from auctions.models import Auction, AuctionStatus
 from auctions.queries import CLOSING, CONTEXT, OPEN_STATUSES, get_auction, snapshot_of, state_of
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
@@ -130,8 +131,9 @@ def auction_snapshot(
     locale: str = "zh_CN",
     bids_limit: int = 20,
     settings: AuctionSettings = DEFAULT_SETTINGS,
+    viewer: Viewer = ANONYMOUS,
 ) -> dict[str, Any]:
-    """The live feed's view of an auction; reading never closes it.
+    """The live feed's view of an auction for `viewer`; reading never closes it.
 
     One whose end has passed but that the job runner has not closed yet shows as
     "closing", and the close job is queued now rather than at the next sweep (a
@@ -139,12 +141,17 @@ def auction_snapshot(
     """
     auction = get_auction(auction_id)
     snapshot = snapshot_of(
-        auction, now=now, locale=locale, bids_limit=bids_limit, settings=settings
+        auction, now=now, locale=locale, bids_limit=bids_limit, settings=settings, viewer=viewer
     )
     if snapshot["status"] == CLOSING:
         jobs.request(CLOSE_DUE_JOB)
         db.session.expire(auction)
         snapshot = snapshot_of(
-            auction, now=now, locale=locale, bids_limit=bids_limit, settings=settings
+            auction,
+            now=now,
+            locale=locale,
+            bids_limit=bids_limit,
+            settings=settings,
+            viewer=viewer,
         )
     return snapshot

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from auctions import bidders
 from auctions.models import Auction
 from auctions.queries import OPEN_STATUSES, auctions_of_listing
 from core.extensions import db
 from core.rows import period_end
 from listings.models import Listing
 from listings.signals import listing_page
-from payments.signals import deposit_period_end, deposit_subject
+from payments.signals import deposit_held, deposit_period_end, deposit_subject
 
 
 def on_listing_page(listing: Listing, **_: Any) -> dict[str, Any]:
@@ -37,9 +38,19 @@ def on_deposit_subject(context_type: str, *, context_id: int, **_: Any) -> dict[
     )
 
 
+def on_deposit_held(
+    context_type: str, *, context_id: int, org_id: int, now: datetime, **_: Any
+) -> int | None:
+    """A bidder's deposit is held: it gets its bidder number (竞买号) in that auction."""
+    if context_type != "auction":
+        return None
+    return bidders.assign(context_id, org_id, now=now)
+
+
 def connect() -> None:
     """Connect the receivers (blinker ignores a receiver connected twice)."""
     # weak=False: the module-level functions live as long as the process anyway.
     listing_page.connect(on_listing_page, weak=False)
     deposit_period_end.connect(on_deposit_period_end, weak=False)
     deposit_subject.connect(on_deposit_subject, weak=False)
+    deposit_held.connect(on_deposit_held, weak=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, false
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import ClosingPeriodMixin, UTCDateTime, enum_column
@@ -13,8 +13,14 @@ from core.extensions import Model, db
 
 
 class AuctionStatus(enum.StrEnum):
-    """scheduled → running → closed (sold) / failed (no bid or reserve not met); or cancelled."""
+    """pending_review → scheduled → running → closed (sold) / failed; or refused, cancelled.
 
+    A new auction is a draft announcement (拍卖公告) a reviewer approves (scheduled:
+    published, bidding to start) or refuses (back to the seller with the reason).
+    """
+
+    PENDING_REVIEW = "pending_review"
+    REFUSED = "refused"
     SCHEDULED = "scheduled"
     RUNNING = "running"
     CLOSED = "closed"
@@ -51,6 +57,12 @@ class Auction(ClosingPeriodMixin, Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # When bidders and watchers were told it ends within the hour (auctions.jobs).
     ending_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The announcement (拍卖公告): published when a reviewer approves it; deposits are
+    # lodged from then until the deadline (None: until bidding ends).
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deposit_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    announcement_reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
 
     bids: Mapped[list[Bid]] = relationship(back_populates="auction", order_by="Bid.id")
 
@@ -95,4 +107,25 @@ class ProxyBid(Model):
 
     __table_args__ = (
         db.UniqueConstraint("auction_id", "bidder_org_id", name="uq_proxy_bids_auction_bidder"),
+    )
+
+
+class AuctionBidder(Model):
+    """A bidder's number (竞买号) in one auction, drawn when its deposit is held.
+
+    Pages and the API name bidders by this number; only reviewers (and the seller,
+    after the close) see which organisation holds it.
+    """
+
+    __tablename__ = "auction_bidders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    auction_id: Mapped[int] = mapped_column(ForeignKey("auctions.id"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        db.UniqueConstraint("auction_id", "org_id", name="uq_auction_bidders_auction_org"),
+        db.UniqueConstraint("auction_id", "number", name="uq_auction_bidders_auction_number"),
     )

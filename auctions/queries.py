@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from accounts.models import Organisation, User
-from auctions import rules, term_rules
+from auctions import bidder_rules, bidders, rules, term_rules
+from auctions.bidder_rules import Viewer
 from auctions.models import Auction, AuctionStatus, Bid, ProxyBid
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from core.clock import as_utc
-from core.domain import N_
+from core.domain import N_, NotFound
 from core.extensions import db
 from core.rows import get_row
 from listings import services as listings
@@ -23,6 +24,8 @@ CONTEXT = "auction"  # the deposit ledger's context type
 OPEN_STATUSES = (AuctionStatus.SCHEDULED, AuctionStatus.RUNNING)
 CLOSING = "closing"  # the phase of an open auction whose end has passed
 RESULT_STATUSES = (AuctionStatus.CLOSED, AuctionStatus.FAILED)
+# A draft announcement and a refused one: seen by the seller and reviewers only.
+UNPUBLISHED_STATUSES = (AuctionStatus.PENDING_REVIEW, AuctionStatus.REFUSED)
 
 
 def state_of(auction: Auction, settings: AuctionSettings = DEFAULT_SETTINGS) -> rules.AuctionState:
@@ -49,6 +52,21 @@ def state_of(auction: Auction, settings: AuctionSettings = DEFAULT_SETTINGS) -> 
 def get_auction(auction_id: int) -> Auction:
     """An auction by id, or NotFound (auctions and their results are public)."""
     return get_row(Auction, auction_id, N_("No such auction."))
+
+
+def may_see_unpublished(actor: User | None, auction: Auction) -> bool:
+    """The seller and reviewers see a draft or refused announcement; nobody else does."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    return bool(actor.can_review) or actor.acting_org_id == auction.seller_org_id
+
+
+def visible_auction(actor: User | None, auction_id: int) -> Auction:
+    """An auction the actor may see, or NotFound (an unpublished one stays hidden)."""
+    auction = get_auction(auction_id)
+    if auction.status in UNPUBLISHED_STATUSES and not may_see_unpublished(actor, auction):
+        raise NotFound(N_("No such auction."))
+    return auction
 
 
 def deposit_amount_of(auction: Auction) -> int:
@@ -126,6 +144,27 @@ def org_name(org_id: int | None, locale: str) -> str | None:
     return org.display_name(locale) if org else None
 
 
+def bid_rows(
+    auction: Auction, viewer: Viewer, *, locale: str, limit: int | None
+) -> list[dict[str, Any]]:
+    """The bid history as `viewer` may see it, newest first: bidder numbers (竞买号), "mine",
+    and the names only for reviewers and, after the close, the seller."""
+    named = bidder_rules.names_visible(viewer, closed=auction.status in RESULT_STATUSES)
+    numbers = bidders.numbers_of(auction.id)
+    return [
+        {
+            "amount_minor": bid.amount_minor,
+            "bidder_number": numbers.get(bid.bidder_org_id),
+            "mine": bidder_rules.is_mine(viewer, bid.bidder_org_id),
+            "bidder_org_id": bid.bidder_org_id if named else None,
+            "bidder_name": org.display_name(locale) if named else None,
+            "placed_at": as_utc(bid.placed_at),
+            "is_proxy": bid.is_proxy,
+        }
+        for bid, org in bid_history(auction.id, limit=limit)
+    ]
+
+
 def snapshot_of(
     auction: Auction,
     *,
@@ -133,8 +172,14 @@ def snapshot_of(
     locale: str = "zh_CN",
     bids_limit: int = 20,
     settings: AuctionSettings = DEFAULT_SETTINGS,
+    viewer: Viewer = bidder_rules.ANONYMOUS,
 ) -> dict[str, Any]:
-    """The live feed's view of an auction as it stands (`closing.auction_snapshot` closes first)."""
+    """The live feed's view of an auction as it stands, for `viewer` (who sees which names).
+
+    `closing.auction_snapshot` closes first. Bidders appear by number; the names of the
+    leader and of each bid are given to reviewers, and to the seller after the close;
+    the buyer of a sold auction is part of its published result.
+    """
     state = state_of(auction, settings)
     if auction.status in OPEN_STATUSES:
         phase = "upcoming" if now < state.starts_at else "running"
@@ -143,6 +188,8 @@ def snapshot_of(
     else:
         phase = auction.status.value
     listing = listings.get_listing(auction.listing_id)
+    named = bidder_rules.names_visible(viewer, closed=auction.status in RESULT_STATUSES)
+    leader = auction.leader_org_id
     return {
         "id": auction.id,
         "listing_id": auction.listing_id,
@@ -155,8 +202,10 @@ def snapshot_of(
         "increment_minor": auction.increment_minor,
         "current_price_minor": auction.current_price_minor,
         "minimum_next_bid_minor": rules.minimum_next_bid(state),
-        "leader_org_id": auction.leader_org_id,
-        "leader_name": org_name(auction.leader_org_id, locale),
+        "leader_org_id": leader if named else None,
+        "leader_name": org_name(leader, locale) if named else None,
+        "leader_number": bidders.number_of(auction.id, leader) if leader else None,
+        "leader_mine": bidder_rules.is_mine(viewer, leader),
         "bid_count": auction.bid_count,
         "reserve_met": rules.reserve_met(state),
         "starts_at": state.starts_at.isoformat(),
@@ -169,16 +218,10 @@ def snapshot_of(
             if auction.status == AuctionStatus.CLOSED
             else None
         ),
-        "highest_bidder_org_id": highest_bidder_org_id(auction),
+        "highest_bidder_org_id": highest_bidder_org_id(auction) if named else None,
         "bids": [
-            {
-                "amount_minor": bid.amount_minor,
-                "bidder_org_id": bid.bidder_org_id,
-                "bidder_name": org.display_name(locale),
-                "placed_at": as_utc(bid.placed_at).isoformat(),
-                "is_proxy": bid.is_proxy,
-            }
-            for bid, org in bid_history(auction.id, limit=bids_limit)
+            {**row, "placed_at": row["placed_at"].isoformat()}
+            for row in bid_rows(auction, viewer, locale=locale, limit=bids_limit)
         ],
     }
 

@@ -34,6 +34,8 @@ EXTENSION = timedelta(minutes=5)  # ... moves the end to this long after the bid
 class Phase(enum.StrEnum):
     """The stored status of an auction (the values of auctions.models.AuctionStatus)."""
 
+    PENDING_REVIEW = "pending_review"
+    REFUSED = "refused"
     SCHEDULED = "scheduled"
     RUNNING = "running"
     CLOSED = "closed"

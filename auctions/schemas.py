@@ -14,11 +14,14 @@ from marshmallow import Schema, ValidationError, fields, post_load, pre_load, va
 from core.bounds import in_year_window
 from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
-from core.money import Money
+from core.money import MAX_YUAN_DIGITS, Money
 from core.schema_kit import InputSchema
 from payments.rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
 
 _whole = {**REQUIRED, "invalid": N_("Give a whole number of fen (minor units).")}
+# No bid beyond what a price column holds (and far beyond any starting price allowed).
+MAX_BID_MINOR = 10**MAX_YUAN_DIGITS * 100 - 1
+_AMOUNT_RANGE = N_("Give an amount of at least 1 fen and fewer than 16 digits of yuan.")
 
 
 # --- API ---------------------------------------------------------------------------------
@@ -30,7 +33,7 @@ class BidInSchema(InputSchema):
     amount_minor = fields.Integer(
         required=True,
         strict=True,
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=MAX_BID_MINOR, error=_AMOUNT_RANGE),
         error_messages=_whole,
         metadata={"description": "The bid in minor units (分), e.g. 1050000 for ¥10,500.00."},
     )
@@ -38,7 +41,7 @@ class BidInSchema(InputSchema):
         load_default=None,
         allow_none=True,
         strict=True,
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=MAX_BID_MINOR, error=_AMOUNT_RANGE),
         error_messages=_whole,
         metadata={"description": "Optional maximum (proxy bid) in minor units."},
     )
@@ -53,11 +56,21 @@ class AuctionListArgsSchema(InputSchema):
 
 
 class BidOutSchema(Schema):
-    """One bid of the history."""
+    """One bid of the history: the bidder by number (竞买号); its name for reviewers only."""
 
     amount_minor = fields.Integer()
-    bidder_org_id = fields.Integer()
-    bidder_name = fields.String()
+    bidder_number = fields.Integer(
+        allow_none=True, metadata={"description": "The bidder's number (竞买号) in this auction"}
+    )
+    mine = fields.Boolean(metadata={"description": "The caller's organisation's own bid"})
+    bidder_org_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Only for reviewers, and for the seller after the close"},
+    )
+    bidder_name = fields.String(
+        allow_none=True,
+        metadata={"description": "Only for reviewers, and for the seller after the close"},
+    )
     placed_at = fields.String(metadata={"description": "ISO 8601, UTC"})
     is_proxy = fields.Boolean()
 
@@ -80,8 +93,13 @@ class AuctionOutSchema(Schema):
     current_price_minor = fields.Integer(allow_none=True)
     minimum_next_bid_minor = fields.Integer()
     deposit_minor = fields.Integer()
-    leader_org_id = fields.Integer(allow_none=True)
+    leader_org_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Only for reviewers, and for the seller after the close"},
+    )
     leader_name = fields.String(allow_none=True)
+    leader_number = fields.Integer(allow_none=True, metadata={"description": "竞买号"})
+    leader_mine = fields.Boolean()
     bid_count = fields.Integer()
     reserve_met = fields.Boolean(allow_none=True)
     starts_at = fields.String()
@@ -102,10 +120,11 @@ class AuctionPageSchema(Schema):
 
 
 class PlacedBidOutSchema(Schema):
-    """A bid written by one submission."""
+    """A bid written by one submission: the caller's own, or one placed for another's maximum."""
 
     id = fields.Integer()
-    bidder_org_id = fields.Integer()
+    bidder_number = fields.Integer(allow_none=True, metadata={"description": "竞买号"})
+    mine = fields.Boolean()
     amount_minor = fields.Integer()
     is_proxy = fields.Boolean()
 
@@ -156,6 +175,7 @@ class AuctionFormSchema(InputSchema):
     reserve_price = fields.String(load_default="")
     starts_at = fields.String(required=True, error_messages=REQUIRED)
     ends_at = fields.String(required=True, error_messages=REQUIRED)
+    deposit_deadline = fields.String(load_default="")
     deposit_percent = fields.Integer(
         required=True,
         validate=validate.Range(
@@ -184,7 +204,10 @@ class AuctionFormSchema(InputSchema):
             ("reserve_price", False),
         ):
             out[f"{name}_minor"] = _yuan(name, data.get(name, ""), required=required)
-        for name in ("starts_at", "ends_at"):
+        for name in ("starts_at", "ends_at", "deposit_deadline"):
+            if name == "deposit_deadline" and not data.get(name):
+                out[name] = None  # optional: deposits are taken until bidding ends
+                continue
             try:
                 out[name] = local_to_utc(data[name], self.timezone)
             except (ValueError, OverflowError):  # year 1 in Shanghai is before year 1 in UTC

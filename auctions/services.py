@@ -13,10 +13,16 @@ from pathlib import Path
 from typing import IO
 
 from accounts.models import User
-from auctions import rules, telling, term_rules
+from auctions import bidders, rules, term_rules
 from auctions.audit import record_audit
 from auctions.models import Auction, AuctionStatus
-from auctions.queries import CONTEXT, OPEN_STATUSES, deposit_amount_of, get_auction
+from auctions.queries import (
+    CONTEXT,
+    OPEN_STATUSES,
+    UNPUBLISHED_STATUSES,
+    deposit_amount_of,
+    get_auction,
+)
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from core.clock import as_utc
 from core.domain import N_, PermissionDenied
@@ -25,7 +31,7 @@ from core.workdays import WorkCalendar
 from listings import services as listings
 from listings.rules import SaleState
 from payments import deposit_settlement, deposits
-from payments.models import Deposit
+from payments.models import Deposit, DepositStatus
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ class AuctionInput:
     ends_at: datetime
     reserve_price_minor: int | None = None
     deposit_bps: int = term_rules.DEFAULT_DEPOSIT_BPS
+    deposit_deadline: datetime | None = None  # None: deposits are taken until bidding ends
 
 
 # --- creating ----------------------------------------------------------------------------
@@ -51,42 +58,46 @@ def create_auction(
     now: datetime,
     settings: AuctionSettings = DEFAULT_SETTINGS,
 ) -> Auction:
-    """The seller auctions a published, available listing; the listing goes into auction."""
+    """The seller announces an auction of a published, available listing (a draft, flushes).
+
+    The announcement (拍卖公告) waits for a reviewer (`auctions.announcements`); bidding
+    starts no sooner than the announcement period after its publication, so a start
+    sooner than that after now is refused here already. The listing goes into auction.
+    """
     listing = listings.get_listing(listing_id)
     if not listings.is_owner(actor, listing):
         raise PermissionDenied(N_("Only the seller may auction this listing."))
     deposits.verified_org_id(actor)
-    starts_at = max(as_utc(data.starts_at), now)
+    starts_at, ends_at = as_utc(data.starts_at), as_utc(data.ends_at)
+    deadline = as_utc(data.deposit_deadline) if data.deposit_deadline else None
     term_rules.check_terms(
         starting_price=data.starting_price_minor,
         increment=data.increment_minor,
         reserve_price=data.reserve_price_minor,
-        starts_at=as_utc(data.starts_at),
-        ends_at=as_utc(data.ends_at),
+        starts_at=starts_at,
+        ends_at=ends_at,
         deposit_bps=data.deposit_bps,
         now=now,
-        min_duration=settings.min_duration,
+        limits=settings.limits,
     )
-    if as_utc(data.ends_at) - starts_at < settings.min_duration:
-        raise term_rules.InvalidTerms(
-            N_("Bidding must last at least %(hours)s hours."),
-            field="ends_at",
-            code="auction_too_short",
-            hours=int(settings.min_duration.total_seconds() // 3600),
-        )
+    term_rules.check_announcement_period(
+        starts_at, published_at=now, period=settings.announcement_period
+    )
+    term_rules.check_deposit_deadline(deadline, published_at=now, ends_at=ends_at)
     listings.set_sale_state(listing.id, SaleState.IN_AUCTION, now=now, actor_id=actor.id)
     auction = Auction(
         listing_id=listing.id,
         seller_org_id=listing.organisation_id,
-        status=AuctionStatus.RUNNING if starts_at <= now else AuctionStatus.SCHEDULED,
+        status=AuctionStatus.PENDING_REVIEW,
         currency=listing.currency,
         starting_price_minor=data.starting_price_minor,
         reserve_price_minor=data.reserve_price_minor,
         increment_minor=data.increment_minor,
         deposit_bps=data.deposit_bps,
         starts_at=starts_at,
-        ends_at=as_utc(data.ends_at),
-        original_ends_at=as_utc(data.ends_at),
+        ends_at=ends_at,
+        original_ends_at=ends_at,
+        deposit_deadline=deadline,
         bid_count=0,
         created_at=now,
     )
@@ -103,8 +114,9 @@ def create_auction(
         increment_minor=auction.increment_minor,
         reserve_set=auction.reserve_price_minor is not None,
         deposit_bps=auction.deposit_bps,
+        starts_at=starts_at.isoformat(),
+        deposit_deadline=deadline.isoformat() if deadline else None,
     )
-    telling.announced(auction, now=now)
     return auction
 
 
@@ -149,10 +161,12 @@ def open_auction_for_listed_sale(
         restricted_to_org_ids=parties,
         listed_sale_id=listed_sale_id,
         created_at=now,
+        # Among the listed sale's parties only: its public listing period announced it.
+        announced_at=now,
     )
     db.session.add(auction)
     db.session.flush()
-    deposit_settlement.move_context(
+    moved = deposit_settlement.move_context(
         "listed_sale",
         listed_sale_id,
         CONTEXT,
@@ -161,6 +175,8 @@ def open_auction_for_listed_sale(
         org_ids=frozenset(parties),
         actor_id=actor_id,
     )
+    held = [d.org_id for d in moved if d.status == DepositStatus.HELD]
+    bidders.assign_all(auction.id, held, now=now)  # their deposits are held already
     record_audit(
         auction,
         "create",
@@ -180,9 +196,23 @@ def open_auction_for_listed_sale(
 # --- taking part -------------------------------------------------------------------------
 
 
-def _check_may_take_part(auction: Auction, org_id: int) -> None:
+def _check_may_take_part(auction: Auction, org_id: int, now: datetime) -> None:
+    if auction.status in UNPUBLISHED_STATUSES:
+        raise rules.AuctionNotRunning(
+            N_("This auction's announcement is not published yet."), code="not_published"
+        )
     if auction.status not in OPEN_STATUSES:
         raise rules.AuctionNotRunning(N_("This auction has ended; no more bids are taken."))
+    if not term_rules.deposits_open(
+        published_at=as_utc(auction.announced_at) if auction.announced_at else None,
+        deadline=as_utc(auction.deposit_deadline) if auction.deposit_deadline else None,
+        ends_at=as_utc(auction.ends_at),
+        now=now,
+    ):
+        raise rules.AuctionNotRunning(
+            N_("The deadline to lodge deposits for this auction has passed."),
+            code="deposit_deadline_passed",
+        )
     if org_id == auction.seller_org_id:
         raise rules.SellerCannotBid(N_("The seller cannot bid on its own auction."))
     restricted = auction.restricted_to_org_ids
@@ -196,7 +226,7 @@ def join_auction(actor: User, auction_id: int, *, now: datetime) -> Deposit:
     """A bidder asks to take part: the deposit it owes is put on the ledger (idempotent)."""
     org_id = deposits.verified_org_id(actor)
     auction = get_auction(auction_id)
-    _check_may_take_part(auction, org_id)
+    _check_may_take_part(auction, org_id, now)
     return deposits.require_deposit(actor, CONTEXT, auction.id, deposit_amount_of(auction), now=now)
 
 
@@ -214,7 +244,7 @@ def submit_deposit_receipt(
     """The bidder uploads the receipt of its bank transfer; a reviewer will confirm it."""
     org_id = deposits.verified_org_id(actor)
     auction = get_auction(auction_id)
-    _check_may_take_part(auction, org_id)
+    _check_may_take_part(auction, org_id, now)
     deposit = deposits.require_deposit(
         actor, CONTEXT, auction.id, deposit_amount_of(auction), now=now
     )

@@ -93,11 +93,24 @@ def closed(auction: Auction, *, sold: bool, now: datetime) -> None:
     )
 
 
-def announced(auction: Auction, *, now: datetime) -> None:
-    """Those watching the listing learn it is to be auctioned (flushes)."""
+def announcement_published(auction: Auction, *, now: datetime) -> None:
+    """The seller learns its announcement is published; the listing's watchers learn of the sale."""
+    link = _link(auction.id)
+    notify_org(
+        auction.seller_org_id, "auction.announcement_published",
+        params=_about(auction), link=link, now=now,
+    )  # fmt: skip
     params = {**_about(auction), "how": "拍卖", "how_en": "by auction"}
     notify_watchers(
-        "listing", auction.listing_id, "watch.listing_for_sale",
+        "listing", auction.listing_id, "watch.listing_for_sale", params=params, link=link, now=now
+    )
+
+
+def announcement_refused(auction: Auction, *, now: datetime) -> None:
+    """The seller learns its announcement was refused, and why."""
+    params = {**_about(auction), "reason": auction.refusal_reason or ""}
+    notify_org(
+        auction.seller_org_id, "auction.announcement_refused",
         params=params, link=_link(auction.id), now=now,
     )  # fmt: skip
 

@@ -20,11 +20,9 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 from flask import (
-    abort,
     current_app,
     flash,
     redirect,
@@ -34,23 +32,20 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from auctions import bidding, closing, queries, services, term_rules
+from auctions import bidders, bidding, closing, queries, services, term_rules
 from auctions.blueprint import bp, receipts_folder
 from auctions.queries import CLOSING
 from auctions.schemas import (
-    AuctionFormSchema,
     BidFormSchema,
     ReceiptFormSchema,
-    utc_to_local_input,
 )
 from auctions.settings import AuctionSettings, settings_from_config
-from core.clock import now
+from core.clock import as_utc, now
 from core.domain import DomainError, ValidationFailed
-from core.forms import FieldErrors, attempt, domain_errors, flatten_errors, parse_form
+from core.forms import FieldErrors, attempt, domain_errors, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
 from core.uow import unit_of_work
@@ -63,10 +58,6 @@ LIST_KINDS = ("running", "upcoming", "closed")
 
 def _settings() -> AuctionSettings:
     return settings_from_config(current_app.config)
-
-
-def _timezone() -> str:
-    return str(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
 
 
 def negotiation_url(listing_id: int, buyer_org_id: int | None) -> str | None:
@@ -90,8 +81,22 @@ def auction_status_label(status: str) -> str:
         "closed": _("Sold"),
         "failed": _("No sale"),
         "cancelled": _("Cancelled"),
+        "pending_review": _("Announcement awaiting review"),
+        "refused": _("Announcement refused"),
     }
     return labels.get(status, status)
+
+
+@bp.app_template_global()
+def bidder_label(number: int | None, *, mine: bool = False, name: str | None = None) -> str:
+    """How a page names a bidder: its name where the reader may see it, else "you" for the
+    reader's own organisation, else its bidder number (竞买号)."""
+    shown = _("No. %(number)s", number=number) if number is not None else ""
+    if name:
+        return f"{name} ({shown})" if shown else name
+    if mine:
+        return f"{_('you')} ({shown})" if shown else _("you")
+    return _("Bidder %(number)s", number=number if number is not None else "—")
 
 
 # --- lists and the room ------------------------------------------------------------------
@@ -128,10 +133,11 @@ def _room(
     moment = now()
     settings = _settings()
     locale = current_locale()
+    auction = queries.visible_auction(current_user, auction_id)
+    viewer = bidders.viewer_of(current_user, auction)
     snapshot = closing.auction_snapshot(
-        auction_id, now=moment, locale=locale, bids_limit=1, settings=settings
+        auction_id, now=moment, locale=locale, bids_limit=1, settings=settings, viewer=viewer
     )
-    auction = queries.get_auction(auction_id)
     listing = listings.get_listing(auction.listing_id)
     org_id = current_user.acting_org_id if current_user.is_authenticated else None
     deposit = queries.deposit_for(current_user, auction)
@@ -152,6 +158,13 @@ def _room(
         "is_seller": is_seller,
         "is_party": is_party,
         "is_open": open_,
+        "unpublished": auction.status in queries.UNPUBLISHED_STATUSES,
+        "deposits_open": term_rules.deposits_open(
+            published_at=as_utc(auction.announced_at) if auction.announced_at else None,
+            deadline=as_utc(auction.deposit_deadline) if auction.deposit_deadline else None,
+            ends_at=as_utc(auction.ends_at),
+            now=moment,
+        ),
         "can_bid": bool(
             open_
             and snapshot["status"] == "running"
@@ -161,7 +174,8 @@ def _room(
             and is_party
         ),
         "series_json": json.dumps(series),
-        "history": queries.bid_history(auction.id, limit=50),
+        "history": queries.bid_rows(auction, viewer, locale=locale, limit=50),
+        "my_number": bidders.number_of(auction.id, org_id) if org_id else None,
         "snapshot_json": json.dumps(snapshot),
         "errors": errors or {},
         "form": form or {"amount": to_yuan_text(Money(minimum, auction.currency)), "max": ""},
@@ -266,7 +280,8 @@ def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
 @bp.route("/auctions/<int:auction_id>/events")
 def events(auction_id: int) -> Response:
     """Server-Sent Events: a snapshot whenever price, status or end change (see module docs)."""
-    queries.get_auction(auction_id)  # 404 before the stream starts
+    # 404 before the stream starts; who watches decides which names it carries
+    viewer = bidders.viewer_of(current_user, queries.visible_auction(current_user, auction_id))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     locale = current_locale()
     poll = float(app.config.get("AUCTION_SSE_POLL_SECONDS", 1.0))
@@ -288,7 +303,12 @@ def events(auction_id: int) -> Response:
                 snapshot = None
                 if version != last_version or due:
                     snapshot = closing.auction_snapshot(
-                        auction_id, now=moment, locale=locale, bids_limit=10, settings=settings
+                        auction_id,
+                        now=moment,
+                        locale=locale,
+                        bids_limit=10,
+                        settings=settings,
+                        viewer=viewer,
                     )
                     last_version = queries.auction_version(auction_id)
             if snapshot is not None:
@@ -315,56 +335,6 @@ def events(auction_id: int) -> Response:
     )
 
 
-# --- the seller's form -------------------------------------------------------------------
-
-
-@bp.route("/listings/<int:listing_id>/auction/new", methods=["GET", "POST"])
-@login_required
-def create(listing_id: int) -> Response | tuple[str, int]:
-    """The seller puts a published listing up for auction."""
-    listing = listings.get_listing(listing_id)
-    if not listings.is_owner(current_user, listing):
-        abort(404)
-    errors: FieldErrors = {}
-    moment = now()
-    zone = _timezone()
-    if request.method == "POST":
-        form: dict[str, Any] = dict(request.form)
-        try:
-            data = AuctionFormSchema(timezone=zone).load(form)
-        except ValidationError as error:
-            errors = flatten_errors(error.messages)
-        except ValidationFailed as error:
-            errors = domain_errors(error)
-        else:
-            try:
-                with unit_of_work():
-                    auction = services.create_auction(
-                        current_user,
-                        listing_id,
-                        services.AuctionInput(**data),
-                        now=moment,
-                        settings=_settings(),
-                    )
-            except DomainError as error:
-                errors = domain_errors(error)
-            else:
-                flash(_("The auction is announced."), "success")
-                return redirect(url_for("auctions.room", auction_id=auction.id))
-    else:
-        start = listing.asking_price_minor or 0
-        form = {
-            "starting_price": to_yuan_text(Money(start)) if start else "",
-            "increment": to_yuan_text(Money(term_rules.default_increment(start))) if start else "",
-            "reserve_price": "",
-            "starts_at": utc_to_local_input(moment, zone),
-            "ends_at": utc_to_local_input(moment + timedelta(days=3), zone),
-            "deposit_percent": str(_settings().default_deposit_bps // 100),
-        }
-    return render_template(
-        "auctions/new.html", listing=listing, form=form, errors=errors, timezone=zone
-    ), (422 if errors else 200)
-
-
-# The deposit reviewers' routes are on this blueprint too (imported last: they need `bp`).
-from auctions import deposit_views  # noqa: E402, F401
+# The seller's form and the deposit reviewers' routes are on this blueprint too
+# (imported last: they need `bp`).
+from auctions import deposit_views, seller_views  # noqa: E402, F401

@@ -76,7 +76,7 @@ class Tally:
     refused: int = 0
     codes: dict[str, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
-    told: list[tuple[int, int, int]] = field(default_factory=list)  # (bid id, org, amount)
+    told: list[tuple[int, int]] = field(default_factory=list)  # (bid id, amount)
 
 
 # --- the database -----------------------------------------------------------------------------
@@ -129,7 +129,7 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
     from flask_migrate import upgrade
 
     from accounts.models import OrganisationKind
-    from auctions import services
+    from auctions import announcements, services
     from core.extensions import db
     from core.uow import unit_of_work
     from listings.rules import ListingStatus
@@ -153,6 +153,7 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
                 listing = factories.listing(
                     seller, now, status=ListingStatus.PUBLISHED, folder=evidence, reviewer=reviewer
                 )
+                announced = now - timedelta(days=8)  # 拍卖公告: published before bidding
                 auction = services.create_auction(
                     seller,
                     listing.id,
@@ -162,8 +163,9 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
                         starts_at=now,
                         ends_at=now + timedelta(days=2),
                     ),
-                    now=now,
+                    now=announced,
                 )
+                announcements.approve(reviewer, auction.id, now=announced)
                 auctions.append(auction.id)
             people = []
             for _ in range(bidders):
@@ -280,7 +282,7 @@ def service_worker(args: tuple[str, str, int, int, int, int, int]) -> Tally:
                 leading = True  # re-read before trying again
                 continue
             tally.latencies.append(time.perf_counter() - t0)
-            tally.told += [(b.id, b.bidder_org_id, b.amount_minor) for b in result.bids]
+            tally.told += [(b.id, b.amount_minor) for b in result.bids]
             if result.raised_max:
                 tally.raised += 1
             elif result.own_bids:
@@ -304,7 +306,7 @@ def http_worker(args: tuple[str, str, int, int, int, int]) -> Tally:
     while time.time() < stop:
         if leading:
             state = session.get(f"{base}/api/v1/auctions/{auction_id}").json()
-            if state["leader_org_id"] == org_id:
+            if state["leader_mine"]:  # bidders are named by number (竞买号), never by id
                 time.sleep(0.002)
                 continue
             minimum, leading = state["minimum_next_bid_minor"], False
@@ -328,10 +330,10 @@ def http_worker(args: tuple[str, str, int, int, int, int]) -> Tally:
             else:
                 leading = True
             continue
-        tally.told += [(b["id"], b["bidder_org_id"], b["amount_minor"]) for b in body["bids"]]
+        tally.told += [(b["id"], b["amount_minor"]) for b in body["bids"]]
         if body["raised_max"]:
             tally.raised += 1
-        elif any(b["bidder_org_id"] == org_id for b in body["bids"]):
+        elif any(b["mine"] for b in body["bids"]):
             tally.accepted += 1
         leading = body["leading"]
         minimum = body["minimum_next_bid_minor"]
@@ -426,7 +428,7 @@ def check_ledger(conninfo: str, auction_id: int, tallies: list[Tally]) -> tuple[
     """(lost, phantom, prices rise strictly by whole increments and match the auction row)."""
     with psycopg.connect(conninfo) as conn:
         stored = conn.execute(
-            "SELECT id, bidder_org_id, amount_minor FROM bids WHERE auction_id = %s ORDER BY id",
+            "SELECT id, amount_minor FROM bids WHERE auction_id = %s ORDER BY id",
             (auction_id,),
         ).fetchall()
         row = conn.execute(
@@ -434,7 +436,7 @@ def check_ledger(conninfo: str, auction_id: int, tallies: list[Tally]) -> tuple[
         ).fetchone()
     told = {t for tally in tallies for t in tally.told}
     stored_set = {tuple(r) for r in stored}
-    amounts = [r[2] for r in stored]
+    amounts = [r[1] for r in stored]
     ordered = amounts == sorted(set(amounts)) and all((a - START) % INC == 0 for a in amounts)
     consistent = (
         row is not None and row[0] == len(stored) and (not amounts or row[1] == amounts[-1])

@@ -63,6 +63,16 @@ EVENTS: dict[str, EventType] = {
             N_("The auction of “%(title)s” has closed: %(outcome)s."),
         ),
         EventType(
+            "auction.announcement_published",
+            N_("Auction announcement published"),
+            N_("The announcement of the auction of “%(title)s” is published."),
+        ),
+        EventType(
+            "auction.announcement_refused",
+            N_("Auction announcement refused"),
+            N_("The announcement of the auction of “%(title)s” was refused: %(reason)s"),
+        ),
+        EventType(
             "deposit.confirmed",
             N_("Deposit confirmed"),
             N_("Your deposit of %(amount)s for “%(title)s” is confirmed: you may bid or buy."),

@@ -38,6 +38,7 @@ from core.uow import after_commit
 from payments import bank_rules, deposit_ledger, receipts, telling
 from payments.models import Deposit, DepositStatus
 from payments.rules import Account
+from payments.signals import deposit_held
 
 CONTEXT_TYPES = frozenset({"auction", "listed_sale"})
 OFFLINE = "offline"
@@ -304,6 +305,7 @@ def confirm_deposit(reviewer: User, deposit_id: int, *, now: datetime) -> Deposi
     deposit.confirmed_by_id = reviewer.id
     audit_deposit(deposit, "confirm", reviewer.id, now, before=before)
     deposit_ledger.held(deposit, now=now, actor_id=reviewer.id, source=Account.BANK)
+    _tell_held(deposit, now=now)
     telling.deposit_confirmed(deposit, now=now)
     return deposit
 
@@ -328,6 +330,7 @@ def hold_by_card(
         deposit.channel = "stripe"
         deposit.held_at = now
         audit_deposit(deposit, "hold_by_card", None, now, before=before, captured=captured)
+        _tell_held(deposit, now=now)
     if deposit.channel == "stripe":
         deposit_ledger.held(
             deposit,
@@ -338,6 +341,13 @@ def hold_by_card(
         )
     db.session.flush()
     return deposit
+
+
+def _tell_held(deposit: Deposit, *, now: datetime) -> None:
+    """Tell the deposit's context (its owner answers `deposit_held`) that it is held."""
+    deposit_held.send(
+        deposit.context_type, context_id=deposit.context_id, org_id=deposit.org_id, now=now
+    )
 
 
 def reject_receipt(reviewer: User, deposit_id: int, reason: str, *, now: datetime) -> Deposit:

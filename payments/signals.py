@@ -17,3 +17,8 @@ deposit_period_end = _signals.signal("deposit-period-end")
 # context returns {"listing_id": ..., "link": "/path"}: what the deposit's notifications
 # name and link to.
 deposit_subject = _signals.signal("deposit-subject")
+
+# sender: a deposit's context_type; kwargs: context_id, org_id, now. Sent when a deposit
+# becomes held (a reviewer confirmed the transfer, or the card was authorised): the
+# context's owner may act on it in the same transaction (auctions draw a bidder number).
+deposit_held = _signals.signal("deposit-held")

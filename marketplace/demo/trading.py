@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from accounts.models import User
-from auctions import bidding, closing
+from auctions import announcements, bidding, closing
 from auctions import services as auctions
 from core.extensions import db
 from core.workdays import WorkCalendar
@@ -70,6 +70,9 @@ def load(
         )
         for i in range(3)
     ]
+    # Two announcements (拍卖公告) of auctions ten days ahead: one published, one for review.
+    for publish in (True, False):
+        _announce(available.pop(), reviewer, now, publish=publish)
     offline = _offline_deals(rng, sellers, buyers, reviewer, now, upload_folder, pdf)
     calendar = WorkCalendar()
     listed = [
@@ -189,6 +192,7 @@ def _auction(
     assert seller is not None
     price = listing.asking_price_minor or 100_000_00
     increment = max(price // 50 // 100_00 * 100_00, 1_000_00)
+    announced = start - timedelta(days=8)  # the announcement ran its 7 days and more
     auction = auctions.create_auction(
         seller,
         listing.id,
@@ -199,8 +203,9 @@ def _auction(
             ends_at=start + timedelta(hours=26),
             reserve_price_minor=price + increment,
         ),
-        now=start,
+        now=announced - timedelta(hours=3),
     )
+    announcements.approve(reviewer, auction.id, now=announced)
     bidders = rng.sample(buyers, 2)
     folder = deposits.receipt_folder(upload_folder)
     for bidder in bidders:
@@ -229,6 +234,28 @@ def _auction(
     return (
         db.session.query(Deal).filter_by(source_type="auction", source_id=auction.id).one_or_none()
     )
+
+
+def _announce(listing: Listing, reviewer: User, now: datetime, *, publish: bool) -> None:
+    """An auction announced for ten days ahead: published, or waiting for the reviewer."""
+    seller = db.session.get(User, listing.created_by_id)
+    assert seller is not None
+    price = listing.asking_price_minor or 100_000_00
+    starts_at = (now + timedelta(days=10)).replace(hour=1, minute=30, second=0, microsecond=0)
+    auction = auctions.create_auction(
+        seller,
+        listing.id,
+        auctions.AuctionInput(
+            starting_price_minor=price,
+            increment_minor=max(price // 50 // 100_00 * 100_00, 1_000_00),
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(days=2),
+            deposit_deadline=starts_at - timedelta(days=1),
+        ),
+        now=now - timedelta(days=1),
+    )
+    if publish:
+        announcements.approve(reviewer, auction.id, now=now - timedelta(hours=20))
 
 
 def _advance(deal: Deal | None, reviewer: User, target: DealStatus, when: datetime) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from accounts import services as accounts
+from auctions import announcements as auction_announcements
+from auctions.settings import settings_from_config
 from core.audit import history, verify_ownership_chain
 from core.clock import now
 from core.domain import DomainError
@@ -51,6 +53,7 @@ def queues() -> str:
         listings=listings.ownership_queue(current_user),
         refunds=refunds,
         refund_payers={d.org_id: accounts.get_organisation(d.org_id).name for d in refunds},
+        auctions=auction_announcements.review_queue(current_user),
         fields=FIELDS,
     )
 
@@ -94,6 +97,32 @@ def decide_listing(listing_id: int, decision: str) -> Response:
         return redirect(url_for("review.listing", listing_id=listing_id))
     if decision == "confirm":
         flash(_("Ownership confirmed. The seller can now publish the listing."), "success")
+    else:
+        flash(_("Sent back to the seller with your reason."), "info")
+    return redirect(url_for("review.queues"))
+
+
+@bp.post("/auctions/<int:auction_id>/<any(publish, refuse):decision>")
+def decide_auction(auction_id: int, decision: str) -> Response:
+    """Publish an auction's announcement (拍卖公告), or send it back with a reason."""
+    try:
+        with unit_of_work():
+            if decision == "publish":
+                auction_announcements.approve(
+                    current_user,
+                    auction_id,
+                    now=now(),
+                    settings=settings_from_config(current_app.config),
+                )
+            else:
+                auction_announcements.refuse(
+                    current_user, auction_id, request.form.get("reason", ""), now=now()
+                )
+    except DomainError as error:
+        flash(error.text(_), "danger")
+        return redirect(url_for("auctions.room", auction_id=auction_id))
+    if decision == "publish":
+        flash(_("Announcement published. Bidders may lodge deposits now."), "success")
     else:
         flash(_("Sent back to the seller with your reason."), "info")
     return redirect(url_for("review.queues"))

@@ -92,6 +92,14 @@
     svg.appendChild(title);
   }
 
+  // Bidders by number (竞买号); "you" for the reader's own; names only where the server sent them.
+  function bidderLabel(number, mine, name) {
+    var shown = number == null ? "" : data.labelNumber.replace("{n}", number);
+    if (name) return shown ? name + " (" + shown + ")" : name;
+    if (mine) return shown ? data.labelYou.replace("{n}", number) : data.labelYouPlain;
+    return data.labelBidder.replace("{n}", number == null ? "—" : number);
+  }
+
   function addHistory(bids) {
     var body = field("history");
     if (!body) return;
@@ -106,7 +114,7 @@
       amount.className = "text-end text-nowrap";
       amount.textContent = money(b.amount_minor, snap.currency);
       var who = document.createElement("td");
-      who.textContent = b.bidder_name;
+      who.textContent = bidderLabel(b.bidder_number, b.mine, b.bidder_name);
       if (b.is_proxy) {
         var badge = document.createElement("span");
         badge.className = "badge text-bg-light border ms-1";
@@ -134,7 +142,10 @@
     field("status").textContent = label;
     field("price").textContent = money(next.current_price_minor || next.starting_price_minor, next.currency);
     field("bid-count").textContent = next.bid_count;
-    if (field("leader")) field("leader").textContent = next.leader_name ? "★ " + next.leader_name : "";
+    if (field("leader")) {
+      var leads = next.leader_number != null || next.leader_name;
+      field("leader").textContent = leads ? data.labelLeading + " " + bidderLabel(next.leader_number, next.leader_mine, next.leader_name) : "";
+    }
     if (field("extended")) field("extended").classList.toggle("d-none", !next.extended);
     if (field("ends-at")) field("ends-at").textContent = new Date(endsAt).toLocaleString();
     if (field("minimum")) field("minimum").textContent = money(next.minimum_next_bid_minor, next.currency);

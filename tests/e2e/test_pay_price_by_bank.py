@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from accounts.models import OrganisationKind
 from accounts.services import create_platform_user
-from auctions import bidding, closing, services
+from auctions import announcements, bidding, closing, services
 from core.extensions import db
 from core.uow import unit_of_work
 from deals.models import Deal
@@ -68,8 +68,9 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
                     reserve_price_minor=None,
                     deposit_bps=1000,
                 ),
-                now=start,
+                now=start - timedelta(days=8),  # announced (拍卖公告) over a week before
             )
+            announcements.approve(reviewer, auction.id, now=start - timedelta(days=8))
             deposit = services.join_auction(buyer, auction.id, now=start)
             deposits.submit_receipt(
                 buyer,

@@ -22,6 +22,8 @@ def test_demo_market_has_every_kind_of_trade_and_loads_only_once(app, db_session
     count = lambda q: db.session.scalar(select(func.count()).select_from(q))  # noqa: E731
     assert count(select(Listing).subquery()) == 80
     assert count(select(Auction).where(Auction.status == AuctionStatus.RUNNING).subquery()) == 3
+    for announced in (AuctionStatus.SCHEDULED, AuctionStatus.PENDING_REVIEW):  # 拍卖公告
+        assert count(select(Auction).where(Auction.status == announced).subquery()) == 1
     assert count(select(ListedSale).subquery()) == 3
     # three from the trading demo, one from the brokered negotiation
     assert count(select(PublicityNotice).subquery()) == 4

@@ -13,8 +13,9 @@ from flask import Flask
 from sqlalchemy import func, inspect, select, text
 
 from accounts.models import OrganisationKind, User
-from auctions import services
+from auctions import announcements, services
 from auctions.models import Auction
+from auctions.settings import DEFAULT_SETTINGS
 from core.extensions import db
 from core.uow import unit_of_work
 from listings.models import Listing
@@ -66,6 +67,23 @@ def hold_deposit(user: User, auction_id: int, reviewer: User, folder: Path, now:
         deposits.confirm_deposit(reviewer, deposit.id, now=now)
 
 
+def announce(seller: User, reviewer: User, listing_id: int, data: services.AuctionInput) -> Auction:
+    """Create the auction and publish its announcement just over the period before it starts.
+
+    As if the seller had announced it on time: bidding opens at `data.starts_at` (committed).
+    """
+    at = announced_at(data.starts_at)
+    with unit_of_work():
+        auction = services.create_auction(seller, listing_id, data, now=at)
+        announcements.approve(reviewer, auction.id, now=at)
+    return auction
+
+
+def announced_at(starts_at: datetime) -> datetime:
+    """When an auction starting at `starts_at` was announced (the period and a minute before)."""
+    return starts_at - DEFAULT_SETTINGS.announcement_period - timedelta(minutes=1)
+
+
 def make_market(
     now: datetime,
     upload_folder: Path,
@@ -74,26 +92,27 @@ def make_market(
     reserve: int | None = None,
     starts_in: timedelta = timedelta(0),
 ) -> Market:
-    """A published listing of a university, auctioned now for `hours` (committed)."""
-    reviewer = factories.platform_reviewer(now)
-    seller = factories.seller(now, reviewer=reviewer)
+    """A published listing of a university, whose auction (announced in time) starts at
+    `now + starts_in` and runs for `hours` (committed)."""
+    then = announced_at(now + starts_in)
+    reviewer = factories.platform_reviewer(then)
+    seller = factories.seller(then, reviewer=reviewer)
     listing = factories.listing(
-        seller, now, status=ListingStatus.PUBLISHED, folder=upload_folder, reviewer=reviewer
+        seller, then, status=ListingStatus.PUBLISHED, folder=upload_folder, reviewer=reviewer
     )
-    with unit_of_work():
-        auction = services.create_auction(
-            seller,
-            listing.id,
-            services.AuctionInput(
-                starting_price_minor=START,
-                increment_minor=INC,
-                starts_at=now + starts_in,
-                ends_at=now + starts_in + timedelta(hours=hours),
-                reserve_price_minor=reserve,
-                deposit_bps=1000,
-            ),
-            now=now,
-        )
+    auction = announce(
+        seller,
+        reviewer,
+        listing.id,
+        services.AuctionInput(
+            starting_price_minor=START,
+            increment_minor=INC,
+            starts_at=now + starts_in,
+            ends_at=now + starts_in + timedelta(hours=hours),
+            reserve_price_minor=reserve,
+            deposit_bps=1000,
+        ),
+    )
     return Market(seller, reviewer, listing, auction, upload_folder.parent / "deposits", now)
 
 

@@ -55,9 +55,12 @@ def audit_actions(object_type: str, object_id: int) -> list[str]:
 
 def test_create_auction_puts_the_listing_in_auction_and_audits(market: Market) -> None:
     auction = market.auction
-    assert auction.status == AuctionStatus.RUNNING
+    assert auction.status == AuctionStatus.SCHEDULED  # published; bidding is open from the start
     assert listings.get_listing(market.listing.id).sale_state == SaleState.IN_AUCTION
-    assert audit_actions("auction", auction.id) == ["auction.create"]
+    assert audit_actions("auction", auction.id) == [
+        "auction.create",
+        "auction.publish_announcement",
+    ]
     assert queries.deposit_amount_of(auction) == START // 10
 
 
@@ -95,8 +98,8 @@ def test_create_auction_refuses_bad_terms_and_changes_nothing(
     data = {
         "starting_price_minor": START,
         "increment_minor": INC,
-        "starts_at": clock(),
-        "ends_at": clock() + timedelta(hours=hours),
+        "starts_at": clock() + timedelta(days=8),
+        "ends_at": clock() + timedelta(days=8, hours=hours),
         "deposit_bps": 1000,
         **overrides,
     }
@@ -112,8 +115,8 @@ def test_only_the_owner_auctions_and_not_twice(market: Market, clock) -> None:
     data = services.AuctionInput(
         starting_price_minor=START,
         increment_minor=INC,
-        starts_at=clock(),
-        ends_at=clock() + timedelta(days=2),
+        starts_at=clock() + timedelta(days=8),
+        ends_at=clock() + timedelta(days=10),
     )
     with pytest.raises(PermissionDenied):
         services.create_auction(stranger, market.listing.id, data, now=clock())

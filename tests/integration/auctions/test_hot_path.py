@@ -66,6 +66,7 @@ def test_leader_maximum_is_kept_on_the_auction_row(market: Market, clock) -> Non
     ).all()
     assert actions == [
         "auction.create",
+        "auction.publish_announcement",
         "auction.bid",
         "auction.raise_max",
         "auction.bid",

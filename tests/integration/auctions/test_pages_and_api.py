@@ -217,25 +217,33 @@ def test_seller_form_creates_an_auction(
     sign_in(client, seller.email)
     url = f"/listings/{listing.id}/auction/new"
     form_page = client.get(url, headers=EN).get_data(as_text=True)
-    assert "Announce the auction" in form_page and 'value="500000.00"' in form_page
+    assert "Submit the announcement" in form_page and 'value="500000.00"' in form_page
     data = {
         "starting_price": "500,000",
         "increment": "5,000",
         "reserve_price": "",
-        "starts_at": "2026-03-02T09:30",
-        "ends_at": "2026-03-03T09:00",
+        "starts_at": "2026-03-10T09:30",
+        "ends_at": "2026-03-11T09:00",
         "deposit_percent": "10",
     }
+    # Now is 2026-03-02 09:30 in Shanghai: the announcement runs 7 days before bidding.
+    soon = client.post(
+        url,
+        data={**data, "starts_at": "2026-03-09T09:29", "ends_at": "2026-03-12T09:30"},
+        headers=EN,
+    )
+    assert soon.status_code == 422
+    assert "no sooner than 7 days after the announcement" in soon.get_data(as_text=True)
     short = client.post(url, data=data, headers=EN)
     assert short.status_code == 422 and "at least 24 hours" in short.get_data(as_text=True)
     wrong_rate = client.post(
-        url, data={**data, "ends_at": "2026-03-05T09:30", "deposit_percent": "30"}, headers=EN
+        url, data={**data, "ends_at": "2026-03-12T09:30", "deposit_percent": "30"}, headers=EN
     )
     assert wrong_rate.status_code == 422 and "between 5 and 20 percent" in wrong_rate.get_data(
         as_text=True
     )
     assert db.session.scalar(select(func.count()).select_from(Auction)) == 0
-    created = client.post(url, data={**data, "ends_at": "2026-03-05T09:30"})
+    created = client.post(url, data={**data, "ends_at": "2026-03-12T09:30"})
     assert created.status_code == 302
     auction = db.session.scalars(select(Auction)).one()
     assert (auction.starting_price_minor, auction.increment_minor, auction.deposit_bps) == (
@@ -243,7 +251,8 @@ def test_seller_form_creates_an_auction(
         500_000,
         1000,
     )
-    assert as_utc(auction.ends_at).isoformat() == "2026-03-05T01:30:00+00:00"  # Asia/Shanghai
+    assert as_utc(auction.ends_at).isoformat() == "2026-03-12T01:30:00+00:00"  # Asia/Shanghai
+    assert auction.status == AuctionStatus.PENDING_REVIEW  # a draft announcement
     stranger = factories.seller(clock())
     client.post("/signout")
     sign_in(client, stranger.email)
@@ -277,7 +286,9 @@ def test_live_feed_sends_a_snapshot_then_ends_when_closed(
         body = response.get_data(as_text=True)
         data = json.loads(body.split("event: snapshot\ndata: ", 1)[1].split("\n\n", 1)[0])
         assert data["current_price_minor"] == START and data["bid_count"] == 1
-        assert data["leader_name"] == bidder.organisation.name and data["seconds_left"] > 0
+        assert data["seconds_left"] > 0
+        assert data["leader_name"] is None and data["leader_number"] is not None  # 竞买号
+        assert bidder.organisation.name not in body
         clock.current = as_utc(market.auction.ends_at)
         body = client.get(f"/auctions/{market.auction.id}/events").get_data(as_text=True)
         assert '"status": "closed"' in body and "event: end" in body
@@ -317,6 +328,8 @@ def test_api_bid_with_a_token(client: FlaskClient, market: Market, clock) -> Non
     body = outbid.get_json()
     assert outbid.status_code == 201 and body["leading"] is False
     assert [b["amount_minor"] for b in body["bids"]] == [START + INC, START + 2 * INC]
+    assert [b["mine"] for b in body["bids"]] == [True, False]  # alpha's proxy answered
+    assert "bidder_org_id" not in body["bids"][1]
     low = client.post(url, json={"amount_minor": START + INC}, headers={**token_b, **EN})
     assert low.status_code == 409
     assert low.get_json()["code"] == "bid_below_increment"

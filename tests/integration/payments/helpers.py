@@ -34,6 +34,7 @@ from payments import deposits, stripe_channel
 from payments.bank_transfer import deposit_reference
 from payments.models import Deposit
 from tests import factories
+from tests.integration.auctions.conftest import announce, announced_at
 
 START = 1_000_000  # ¥10,000.00
 INC = 50_000  # ¥500.00
@@ -103,25 +104,25 @@ class AuctionMarket:
 
 def make_auction(now: datetime, upload_folder: Path, *, hours: float = 48) -> AuctionMarket:
     """A published listing of a university, auctioned now for `hours` (deposit 10 %)."""
-    reviewer = factories.platform_reviewer(now)
-    seller = factories.seller(now, reviewer=reviewer)
+    then = announced_at(now)
+    reviewer = factories.platform_reviewer(then)
+    seller = factories.seller(then, reviewer=reviewer)
     listing = factories.listing(
-        seller, now, status=ListingStatus.PUBLISHED, folder=upload_folder, reviewer=reviewer
+        seller, then, status=ListingStatus.PUBLISHED, folder=upload_folder, reviewer=reviewer
     )
-    with unit_of_work():
-        auction = services.create_auction(
-            seller,
-            listing.id,
-            services.AuctionInput(
-                starting_price_minor=START,
-                increment_minor=INC,
-                starts_at=now,
-                ends_at=now + timedelta(hours=hours),
-                reserve_price_minor=None,
-                deposit_bps=1000,
-            ),
-            now=now,
-        )
+    auction = announce(
+        seller,
+        reviewer,
+        listing.id,
+        services.AuctionInput(
+            starting_price_minor=START,
+            increment_minor=INC,
+            starts_at=now,
+            ends_at=now + timedelta(hours=hours),
+            reserve_price_minor=None,
+            deposit_bps=1000,
+        ),
+    )
     return AuctionMarket(seller, reviewer, listing, auction, upload_folder.parent / "deposits", now)
 
 

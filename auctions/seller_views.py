@@ -1,0 +1,93 @@
+"""The seller's auction form: the draft announcement (拍卖公告) of an auction.
+
+The route belongs to the `auctions` blueprint (endpoint `auctions.create`);
+`auctions.views` imports this module to attach it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from werkzeug.wrappers import Response
+
+from auctions import services, term_rules
+from auctions.blueprint import bp
+from auctions.schemas import AuctionFormSchema, utc_to_local_input
+from auctions.settings import AuctionSettings, settings_from_config
+from core.clock import now
+from core.domain import DomainError, ValidationFailed
+from core.forms import FieldErrors, domain_errors, flatten_errors
+from core.money import Money, to_yuan_text
+from core.uow import unit_of_work
+from listings import services as listings
+
+
+def _settings() -> AuctionSettings:
+    return settings_from_config(current_app.config)
+
+
+def _timezone() -> str:
+    return str(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+
+
+@bp.route("/listings/<int:listing_id>/auction/new", methods=["GET", "POST"])
+@login_required
+def create(listing_id: int) -> Response | tuple[str, int]:
+    """The seller puts a published listing up for auction."""
+    listing = listings.get_listing(listing_id)
+    if not listings.is_owner(current_user, listing):
+        abort(404)
+    errors: FieldErrors = {}
+    moment = now()
+    zone = _timezone()
+    if request.method == "POST":
+        form: dict[str, Any] = dict(request.form)
+        try:
+            data = AuctionFormSchema(timezone=zone).load(form)
+        except ValidationError as error:
+            errors = flatten_errors(error.messages)
+        except ValidationFailed as error:
+            errors = domain_errors(error)
+        else:
+            try:
+                with unit_of_work():
+                    auction = services.create_auction(
+                        current_user,
+                        listing_id,
+                        services.AuctionInput(**data),
+                        now=moment,
+                        settings=_settings(),
+                    )
+            except DomainError as error:
+                errors = domain_errors(error)
+            else:
+                flash(_("The announcement is submitted. A reviewer will publish it."), "success")
+                return redirect(url_for("auctions.room", auction_id=auction.id))
+    else:
+        start = listing.asking_price_minor or 0
+        opens = (moment + _settings().announcement_period + timedelta(days=1)).replace(
+            minute=0, second=0, microsecond=0
+        )
+        form = {
+            "starting_price": to_yuan_text(Money(start)) if start else "",
+            "increment": to_yuan_text(Money(term_rules.default_increment(start))) if start else "",
+            "reserve_price": "",
+            "starts_at": utc_to_local_input(opens, zone),
+            "ends_at": utc_to_local_input(opens + timedelta(days=3), zone),
+            "deposit_deadline": "",
+            "deposit_percent": str(_settings().default_deposit_bps // 100),
+        }
+    return render_template(
+        "auctions/new.html",
+        listing=listing,
+        form=form,
+        errors=errors,
+        timezone=zone,
+        announcement_days=_settings().announcement_period.days,
+        limits=_settings().limits,
+    ), (422 if errors else 200)

@@ -122,7 +122,13 @@ def answer_introduction(introduction_id: int, answer: str) -> Response:
         flash(_("Both parties accepted. The negotiation is open: agree a price here."), "success")
         return redirect(url_for("sales.negotiation", negotiation_id=item.negotiation_id))
     if item.status == IntroductionStatus.DECLINED:
-        flash(_("Introduction declined."), "info")
+        flash(
+            _(
+                "Introduction declined. A deal between these parties within the mandate's "
+                "term still carries the broker's commission."
+            ),
+            "info",
+        )
     else:
         flash(_("Accepted. Waiting for the other party."), "info")
     return redirect(url_for("brokers.introduction", introduction_id=introduction_id))

@@ -277,7 +277,8 @@ def terminate_mandate(actor: User, mandate_id: int, reason: str, *, now: datetim
     """Either side ends a mandate in force by notice: it stays in force for the notice period."""
     signed_in(actor)
     mandate = _lock_mandate(mandate_id)
-    if not (_is_broker(actor, mandate) or _is_principal(actor, mandate)):
+    as_broker = _is_broker(actor, mandate)
+    if not (as_broker or _is_principal(actor, mandate)):
         raise NotFound(N_("No such mandate."))
     if not reason.strip():
         raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
@@ -296,6 +297,7 @@ def terminate_mandate(actor: User, mandate_id: int, reason: str, *, now: datetim
         reason=mandate.termination_reason,
         terminates_at=mandate.terminates_at.isoformat(),
     )
+    telling.mandate_terminated(mandate, by_broker=as_broker, now=now)
     return mandate
 
 

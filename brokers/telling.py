@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from brokers.models import Broker, Introduction, Mandate
+from brokers.schemas import last_day
+from core.clock import as_utc
 from core.extensions import db
 from listings.models import Listing, TechNeed
 from notifications.services import notify, notify_org
@@ -18,9 +20,15 @@ def _title(listing_id: int | None, need_id: int | None) -> dict[str, str]:
 
 
 def _parties(
-    mandate: Mandate, *, to_broker: bool, to_principal: bool, event: str, now: datetime
+    mandate: Mandate,
+    *,
+    to_broker: bool,
+    to_principal: bool,
+    event: str,
+    now: datetime,
+    **extra: str,
 ) -> None:
-    params = _title(mandate.listing_id, mandate.need_id)
+    params = {**_title(mandate.listing_id, mandate.need_id), **extra}
     link = f"/brokers/mandates/{mandate.id}"
     broker = db.session.get(Broker, mandate.broker_id)
     if to_broker and broker is not None:
@@ -39,6 +47,19 @@ def mandate_proposed(mandate: Mandate, *, by_broker: bool, now: datetime) -> Non
 def mandate_active(mandate: Mandate, *, now: datetime) -> None:
     """Both sides learn the mandate binds (flushes)."""
     _parties(mandate, to_broker=True, to_principal=True, event="mandate.active", now=now)
+
+
+def mandate_terminated(mandate: Mandate, *, by_broker: bool, now: datetime) -> None:
+    """The side that did not give notice learns the mandate's last day (flushes)."""
+    end = mandate.terminates_at or mandate.ends_at
+    _parties(
+        mandate,
+        to_broker=not by_broker,
+        to_principal=by_broker,
+        event="mandate.terminated",
+        now=now,
+        day=last_day(as_utc(end)).isoformat(),
+    )
 
 
 def introduction_proposed(introduction: Introduction, *, now: datetime) -> None:

@@ -88,6 +88,11 @@ EVENTS: dict[str, EventType] = {
             N_("%(organisation)s registered intent to buy “%(title)s”."),
         ),
         EventType(
+            "negotiation.opened",
+            N_("A negotiation opened with me"),
+            N_("%(organisation)s opened a negotiation with you on “%(title)s”."),
+        ),
+        EventType(
             "negotiation.offer",
             N_("Offer or counter-offer"),
             N_("New offer of %(price)s on “%(title)s”."),
@@ -116,6 +121,14 @@ EVENTS: dict[str, EventType] = {
             "mandate.active",
             N_("Mandate in force"),
             N_("The broker mandate for “%(title)s” is accepted by both sides and in force."),
+        ),
+        EventType(
+            "mandate.terminated",
+            N_("Notice to end a mandate"),
+            N_(
+                "Notice was given to end the broker mandate for “%(title)s”: it stays in "
+                "force until %(day)s."
+            ),
         ),
         EventType(
             "introduction.proposed",

@@ -121,7 +121,15 @@ def answer_introduction(introduction_id: int, answer: str) -> Response:
     if item.status == IntroductionStatus.ACCEPTED and item.negotiation_id:
         flash(_("Both parties accepted. The negotiation is open: agree a price here."), "success")
         return redirect(url_for("sales.negotiation", negotiation_id=item.negotiation_id))
-    if item.status == IntroductionStatus.DECLINED:
+    if item.status == IntroductionStatus.ACCEPTED:
+        flash(
+            _(
+                "Both parties accepted. The result cannot be negotiated now (it is in a listed "
+                "sale or an auction, or under offer), so no negotiation opened."
+            ),
+            "success",
+        )
+    elif item.status == IntroductionStatus.DECLINED:
         flash(
             _(
                 "Introduction declined. A deal between these parties within the mandate's "

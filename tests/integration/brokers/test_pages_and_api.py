@@ -293,3 +293,29 @@ def test_a_party_declining_on_the_page_is_told_the_commission_stands_and_the_dea
     deal_page = client.get(f"/deals/{deal.id}")
     assert "¥12,000.00" in deal_page.text and market.broker_user.name in deal_page.text
     assert "the introduction was not accepted; the commission stands" in deal_page.text
+
+
+def test_both_accepting_an_introduction_to_a_result_in_a_sale_are_not_told_to_wait(
+    client, clock, market, bound_mandate, sign_in
+):
+    from listings import services as listings
+    from listings.rules import SaleState
+
+    bound_mandate()
+    with unit_of_work():
+        introduction = introductions.introduce(
+            market.broker_user,
+            listing_id=market.listing.id,
+            buyer_org_id=market.buyer.acting_org_id,
+            now=clock(),
+        )
+        introductions.respond_to_introduction(
+            market.buyer, introduction.id, accept=True, now=clock()
+        )
+        listings.set_sale_state(market.listing.id, SaleState.IN_AUCTION, now=clock(), actor_id=None)
+    sign_in(market.seller)
+    last = client.post(f"/brokers/introductions/{introduction.id}/accept", follow_redirects=True)
+    assert introduction.status == IntroductionStatus.ACCEPTED
+    assert introduction.negotiation_id is None
+    assert "Waiting for the other party" not in last.text
+    assert "Both parties accepted" in last.text and "auction" in last.text

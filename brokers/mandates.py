@@ -275,6 +275,7 @@ def decline_mandate(actor: User, mandate_id: int, *, now: datetime, reason: str 
         before=MandateStatus.PROPOSED,
         reason=reason.strip() or None,
     )
+    telling.mandate_closed(mandate, by_broker=as_broker, withdrawn=withdrawing, now=now)
     return mandate
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from accounts.models import Organisation
 from brokers.models import Broker, Introduction, Mandate
 from brokers.schemas import last_day
 from core.clock import as_utc
@@ -49,6 +50,19 @@ def mandate_active(mandate: Mandate, *, now: datetime) -> None:
     _parties(mandate, to_broker=True, to_principal=True, event="mandate.active", now=now)
 
 
+def mandate_closed(mandate: Mandate, *, by_broker: bool, withdrawn: bool, now: datetime) -> None:
+    """The other side learns a proposal was declined, or withdrawn by its proposer (flushes)."""
+    _parties(
+        mandate,
+        to_broker=not by_broker,
+        to_principal=by_broker,
+        event="mandate.closed",
+        now=now,
+        outcome="撤回" if withdrawn else "被拒绝",
+        outcome_en="withdrawn" if withdrawn else "declined",
+    )
+
+
 def mandate_terminated(mandate: Mandate, *, by_broker: bool, now: datetime) -> None:
     """The side that did not give notice learns the mandate's last day (flushes)."""
     end = mandate.terminates_at or mandate.ends_at
@@ -68,3 +82,20 @@ def introduction_proposed(introduction: Introduction, *, now: datetime) -> None:
     link = f"/brokers/introductions/{introduction.id}"
     for org_id in (introduction.seller_org_id, introduction.buyer_org_id):
         notify_org(org_id, "introduction.proposed", params=params, link=link, now=now)
+
+
+def introduction_declined(introduction: Introduction, *, now: datetime) -> None:
+    """The broker learns which party declined (flushes): the introduction still protects them."""
+    by = db.session.get(Organisation, introduction.declined_by_org_id)
+    params = {
+        **_title(introduction.listing_id, introduction.need_id),
+        "organisation": by.display_name("zh_CN") if by else "",
+        "organisation_en": by.display_name("en") if by else "",
+    }
+    notify(
+        [introduction.broker.user_id],
+        "introduction.declined",
+        params=params,
+        link=f"/brokers/introductions/{introduction.id}",
+        now=now,
+    )

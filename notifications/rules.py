@@ -123,6 +123,11 @@ EVENTS: dict[str, EventType] = {
             N_("The broker mandate for “%(title)s” is accepted by both sides and in force."),
         ),
         EventType(
+            "mandate.closed",
+            N_("Mandate proposal declined or withdrawn"),
+            N_("The proposed broker mandate for “%(title)s” was %(outcome)s."),
+        ),
+        EventType(
             "mandate.terminated",
             N_("Notice to end a mandate"),
             N_(
@@ -134,6 +139,19 @@ EVENTS: dict[str, EventType] = {
             "introduction.proposed",
             N_("Introduction by a broker"),
             N_("A broker introduced the parties for “%(title)s”: please accept or decline."),
+        ),
+        EventType(
+            "introduction.declined",
+            N_("My introduction declined"),
+            N_(
+                "%(organisation)s declined your introduction for “%(title)s”; it stays on "
+                "record within the mandate's term."
+            ),
+        ),
+        EventType(
+            "valuation.declined",
+            N_("Valuation request declined"),
+            N_("The valuer declined your valuation request for “%(title)s”: %(reason)s"),
         ),
         EventType(
             "valuation.issued",

@@ -206,6 +206,18 @@ def decline_request(
     rules.next_request_status(request.status, RequestAction.DECLINE)  # refuse before any change
     request.decline_reason = reason[:2000]
     _move(actor, request, RequestAction.DECLINE, now=now, reason=request.decline_reason)
+    listing = request.listing
+    notify_org(
+        request.requester_org_id,
+        "valuation.declined",
+        params={
+            "title": listing.title("zh_CN"),
+            "title_en": listing.title("en"),
+            "reason": request.decline_reason,
+        },
+        link=f"/valuation-requests/{request.id}",
+        now=now,
+    )
     return request
 
 

@@ -243,3 +243,8 @@ def test_a_broker_declines_only_a_request_it_has_taken(market, clock) -> None:
 
     requests.decline_request(taker, request.id, "资料不足", now=clock())
     assert (request.status, request.decline_reason) == (RequestStatus.DECLINED, "资料不足")
+    [told] = db.session.scalars(
+        select(Notification).where(Notification.event == "valuation.declined")
+    ).all()
+    assert told.user_id == market.buyer.id and told.params["reason"] == "资料不足"
+    assert told.link == f"/valuation-requests/{request.id}"

@@ -22,8 +22,8 @@ from brokers.rules import BrokerRuleBroken, CommissionKind, MandateSide, Mandate
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found
-from listings.needs import get_need
-from listings.services import get_listing, lock_listing
+from listings.needs import get_need, visible_need
+from listings.services import lock_listing, visible_listing
 
 
 @dataclass(frozen=True)
@@ -48,17 +48,22 @@ class MandateInput:
     scope_note: str = ""
 
 
-def _scope_owner(side: MandateSide, listing_id: int | None, need_id: int | None) -> int:
-    """The organisation a mandate on this scope must come from (listing seller / need buyer)."""
+def _scope_owner(
+    actor: User, side: MandateSide, listing_id: int | None, need_id: int | None
+) -> int:
+    """The organisation a mandate on this scope must come from (listing seller / need buyer).
+
+    A scope the actor may not see (another organisation's draft) looks like it does not exist.
+    """
     if side == MandateSide.SELLER:
         if listing_id is None or need_id is not None:
             raise ValidationFailed(
                 N_("A seller's mandate covers one of its listings."), field="listing_id"
             )
-        return get_listing(listing_id).organisation_id
+        return visible_listing(actor, listing_id).organisation_id
     if need_id is None or listing_id is not None:
         raise ValidationFailed(N_("A buyer's mandate covers one of its needs."), field="need_id")
-    return get_need(need_id).organisation_id
+    return visible_need(actor, need_id).organisation_id
 
 
 def _is_principal(actor: User | None, mandate: Mandate) -> bool:
@@ -121,7 +126,7 @@ def propose_mandate(actor: User, data: MandateInput, *, now: datetime) -> Mandat
     """
     signed_in(actor)
     broker = get_broker(data.broker_id)
-    principal_org_id = _scope_owner(data.side, data.listing_id, data.need_id)
+    principal_org_id = _scope_owner(actor, data.side, data.listing_id, data.need_id)
     by_broker = broker.user_id == actor.id
     if not by_broker and actor.acting_org_id != principal_org_id:
         raise PermissionDenied(
@@ -270,6 +275,7 @@ def decline_mandate(actor: User, mandate_id: int, *, now: datetime, reason: str 
         before=MandateStatus.PROPOSED,
         reason=reason.strip() or None,
     )
+    telling.mandate_closed(mandate, by_broker=as_broker, withdrawn=withdrawing, now=now)
     return mandate
 
 
@@ -277,7 +283,8 @@ def terminate_mandate(actor: User, mandate_id: int, reason: str, *, now: datetim
     """Either side ends a mandate in force by notice: it stays in force for the notice period."""
     signed_in(actor)
     mandate = _lock_mandate(mandate_id)
-    if not (_is_broker(actor, mandate) or _is_principal(actor, mandate)):
+    as_broker = _is_broker(actor, mandate)
+    if not (as_broker or _is_principal(actor, mandate)):
         raise NotFound(N_("No such mandate."))
     if not reason.strip():
         raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
@@ -296,6 +303,7 @@ def terminate_mandate(actor: User, mandate_id: int, reason: str, *, now: datetim
         reason=mandate.termination_reason,
         terminates_at=mandate.terminates_at.isoformat(),
     )
+    telling.mandate_terminated(mandate, by_broker=as_broker, now=now)
     return mandate
 
 

@@ -35,12 +35,14 @@ from brokers.matching_rules import (
     score_listing_for_need,
     score_need_for_listing,
 )
-from core.domain import N_, PermissionDenied
+from core.domain import N_, NotFound, PermissionDenied
 from core.extensions import db
 from listings.models import Listing, TechNeed
 from listings.need_rules import is_current, market_today
+from listings.needs import can_view as can_view_need
 from listings.needs import get_need
 from listings.rules import ListingStatus, SaleState
+from listings.services import can_view as can_view_listing
 from listings.services import get_listing
 from trading.models import ListedSale, Negotiation, SaleIntent
 
@@ -184,6 +186,8 @@ def matches_for_need(
 
     need = get_need(need_id)
     if not may_match_need(actor, need, now=now):
+        if not can_view_need(actor, need):  # another's closed need looks like it does not exist
+            raise NotFound(N_("No such technology need."))
         raise PermissionDenied(
             N_("Only the enterprise and its brokers may see the matches of this need.")
         )
@@ -310,6 +314,8 @@ def matches_for_listing(
     """Enterprises for a listing, best first: from their open needs and their past interest."""
     listing = get_listing(listing_id)
     if not may_match_listing(actor, listing, now=now):
+        if not can_view_listing(actor, listing):  # another's draft looks like it does not exist
+            raise NotFound(N_("No such listing."))
         raise PermissionDenied(
             N_("Only the listing's organisation and its brokers may see its matches.")
         )

@@ -317,6 +317,20 @@ def check_termination(status: MandateStatus, term: MandateTerm, now: datetime) -
 # --- introductions and attribution --------------------------------------------------------
 
 
+def protects_broker(status: IntroductionStatus) -> bool:
+    """Whether an introduction on record protects its broker's commission.
+
+    Every introduction does, from the moment it was made: the parties learned who
+    introduced them, and neither declining nor leaving it unanswered lets them deal
+    around the broker within the mandate's term (a broker cannot be bypassed).
+    """
+    return status in (
+        IntroductionStatus.PROPOSED,
+        IntroductionStatus.ACCEPTED,
+        IntroductionStatus.DECLINED,
+    )
+
+
 def attributable(
     *,
     term: MandateTerm,

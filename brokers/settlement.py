@@ -8,9 +8,11 @@ for a deal records the attribution (which mandate, which introduction), later ca
 return the same items, whatever order the deal_created receivers run in.
 
 Attribution: a deal carries a mandate's commission when its two parties were
-introduced (both accepted the introduction) by the mandate's broker before the deal,
-and the deal falls within the mandate's term; a mandate on one listing covers deals
-of that listing only. One commission per mandate per deal.
+introduced by the mandate's broker before the deal (the introduction's record time,
+whether they accepted it, declined it or never answered: declining does not let them
+bypass the broker), and the deal falls within the mandate's term; a mandate on one
+listing covers deals of that listing only. One commission per mandate per deal; an
+accepted introduction is named in preference to a declined one.
 """
 
 from __future__ import annotations
@@ -85,24 +87,24 @@ def record_attribution(
     if deal.buyer_org_id is None:
         return []
     deal_at = as_utc(deal.created_at)
-    introductions = db.session.scalars(
-        select(Introduction)
-        .where(
-            Introduction.seller_org_id == deal.seller_org_id,
-            Introduction.buyer_org_id == deal.buyer_org_id,
-            Introduction.status == IntroductionStatus.ACCEPTED,
-        )
-        .order_by(Introduction.accepted_at, Introduction.id)
-    ).all()
+    introductions = sorted(
+        db.session.scalars(
+            select(Introduction).where(
+                Introduction.seller_org_id == deal.seller_org_id,
+                Introduction.buyer_org_id == deal.buyer_org_id,
+            )
+        ),
+        key=lambda i: (i.status != IntroductionStatus.ACCEPTED, as_utc(i.created_at), i.id),
+    )
     rows: list[DealCommission] = []
     seen: set[int] = set()
     for introduction in introductions:
         mandate: Mandate = introduction.mandate
-        if mandate.id in seen or introduction.accepted_at is None:
+        if mandate.id in seen or not rules.protects_broker(introduction.status):
             continue
         if not rules.attributable(
             term=mandate.term(),
-            introduced_at=as_utc(introduction.accepted_at),
+            introduced_at=as_utc(introduction.created_at),
             deal_at=deal_at,
             mandate_listing_id=mandate.listing_id,
             deal_listing_id=deal.listing_id,
@@ -144,6 +146,7 @@ def record_attribution(
             "broker_id": mandate.broker_id,
             "amount_minor": amount,
             "payer": mandate.payer.value,
+            "introduction_status": introduction.status.value,
         }
         audit_action("deal.broker_commission", deal.id, actor_id, now, after=after)
         rows.append(row)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from accounts.models import Organisation
 from brokers.models import Broker, Introduction, Mandate
+from brokers.schemas import last_day
+from core.clock import as_utc
 from core.extensions import db
 from listings.models import Listing, TechNeed
 from notifications.services import notify, notify_org
@@ -18,9 +21,15 @@ def _title(listing_id: int | None, need_id: int | None) -> dict[str, str]:
 
 
 def _parties(
-    mandate: Mandate, *, to_broker: bool, to_principal: bool, event: str, now: datetime
+    mandate: Mandate,
+    *,
+    to_broker: bool,
+    to_principal: bool,
+    event: str,
+    now: datetime,
+    **extra: str,
 ) -> None:
-    params = _title(mandate.listing_id, mandate.need_id)
+    params = {**_title(mandate.listing_id, mandate.need_id), **extra}
     link = f"/brokers/mandates/{mandate.id}"
     broker = db.session.get(Broker, mandate.broker_id)
     if to_broker and broker is not None:
@@ -41,9 +50,52 @@ def mandate_active(mandate: Mandate, *, now: datetime) -> None:
     _parties(mandate, to_broker=True, to_principal=True, event="mandate.active", now=now)
 
 
+def mandate_closed(mandate: Mandate, *, by_broker: bool, withdrawn: bool, now: datetime) -> None:
+    """The other side learns a proposal was declined, or withdrawn by its proposer (flushes)."""
+    _parties(
+        mandate,
+        to_broker=not by_broker,
+        to_principal=by_broker,
+        event="mandate.closed",
+        now=now,
+        outcome="撤回" if withdrawn else "被拒绝",
+        outcome_en="withdrawn" if withdrawn else "declined",
+    )
+
+
+def mandate_terminated(mandate: Mandate, *, by_broker: bool, now: datetime) -> None:
+    """The side that did not give notice learns the mandate's last day (flushes)."""
+    end = mandate.terminates_at or mandate.ends_at
+    _parties(
+        mandate,
+        to_broker=not by_broker,
+        to_principal=by_broker,
+        event="mandate.terminated",
+        now=now,
+        day=last_day(as_utc(end)).isoformat(),
+    )
+
+
 def introduction_proposed(introduction: Introduction, *, now: datetime) -> None:
     """Both introduced parties are asked to answer (flushes)."""
     params = _title(introduction.listing_id, introduction.need_id)
     link = f"/brokers/introductions/{introduction.id}"
     for org_id in (introduction.seller_org_id, introduction.buyer_org_id):
         notify_org(org_id, "introduction.proposed", params=params, link=link, now=now)
+
+
+def introduction_declined(introduction: Introduction, *, now: datetime) -> None:
+    """The broker learns which party declined (flushes): the introduction still protects them."""
+    by = db.session.get(Organisation, introduction.declined_by_org_id)
+    params = {
+        **_title(introduction.listing_id, introduction.need_id),
+        "organisation": by.display_name("zh_CN") if by else "",
+        "organisation_en": by.display_name("en") if by else "",
+    }
+    notify(
+        [introduction.broker.user_id],
+        "introduction.declined",
+        params=params,
+        link=f"/brokers/introductions/{introduction.id}",
+        now=now,
+    )

@@ -98,6 +98,11 @@ EVENTS: dict[str, EventType] = {
             N_("%(organisation)s registered intent to buy “%(title)s”."),
         ),
         EventType(
+            "negotiation.opened",
+            N_("A negotiation opened with me"),
+            N_("%(organisation)s opened a negotiation with you on “%(title)s”."),
+        ),
+        EventType(
             "negotiation.offer",
             N_("Offer or counter-offer"),
             N_("New offer of %(price)s on “%(title)s”."),
@@ -159,9 +164,35 @@ EVENTS: dict[str, EventType] = {
             N_("The broker mandate for “%(title)s” is accepted by both sides and in force."),
         ),
         EventType(
+            "mandate.closed",
+            N_("Mandate proposal declined or withdrawn"),
+            N_("The proposed broker mandate for “%(title)s” was %(outcome)s."),
+        ),
+        EventType(
+            "mandate.terminated",
+            N_("Notice to end a mandate"),
+            N_(
+                "Notice was given to end the broker mandate for “%(title)s”: it stays in "
+                "force until %(day)s."
+            ),
+        ),
+        EventType(
             "introduction.proposed",
             N_("Introduction by a broker"),
             N_("A broker introduced the parties for “%(title)s”: please accept or decline."),
+        ),
+        EventType(
+            "introduction.declined",
+            N_("My introduction declined"),
+            N_(
+                "%(organisation)s declined your introduction for “%(title)s”; it stays on "
+                "record within the mandate's term."
+            ),
+        ),
+        EventType(
+            "valuation.declined",
+            N_("Valuation request declined"),
+            N_("The valuer declined your valuation request for “%(title)s”: %(reason)s"),
         ),
         EventType(
             "valuation.issued",

@@ -148,6 +148,7 @@ def open_negotiation(
             "open_offer_minor": amount_minor,
         },
     )
+    telling.opened(negotiation, actor.acting_org_id, now=now)
     return negotiation
 
 

@@ -51,6 +51,23 @@ def _other_side(negotiation: Negotiation, org_id: int | None) -> int:
     )
 
 
+def opened(negotiation: Negotiation, by_org_id: int | None, *, now: datetime) -> None:
+    """The other side learns a negotiation was opened with it (flushes)."""
+    opener = db.session.get(Organisation, by_org_id) if by_org_id is not None else None
+    params = {
+        **_title(negotiation.listing_id),
+        "organisation": opener.display_name("zh_CN") if opener else "",
+        "organisation_en": opener.display_name("en") if opener else "",
+    }
+    notify_org(
+        _other_side(negotiation, by_org_id),
+        "negotiation.opened",
+        params=params,
+        link=f"/negotiations/{negotiation.id}",
+        now=now,
+    )
+
+
 def offer(
     negotiation: Negotiation, by_org_id: int | None, amount_minor: int, *, now: datetime
 ) -> None:

@@ -134,7 +134,7 @@ def take(request_id: int) -> ValuationRequest:
     "/requests/<int:request_id>/decline", 200, RequestOutSchema, 403, 409, args=DeclineInSchema
 )
 def decline(data: dict[str, Any], request_id: int) -> ValuationRequest:
-    """A valuer declines a request, with a reason."""
+    """The valuer who took a request declines it, with a reason (403/409 for anyone else)."""
     with unit_of_work(writer=True):
         return requests.decline_request(api_caller(), request_id, data["reason"], now=now())
 

@@ -180,22 +180,44 @@ def _require_assigned(actor: User, request: ValuationRequest, *, now: datetime) 
 def decline_request(
     actor: User, request_id: int, reason: str, *, now: datetime
 ) -> ValuationRequest:
-    """A valuer declines a request (an open one, or one they took), with a reason."""
+    """The valuer who took a request declines it, with a reason.
+
+    An open request is not any one valuer's to decline: whoever does not want it leaves
+    it for another valuer, and a request another valuer took is theirs alone.
+    """
     request = get_request(request_id, lock=True)
-    _require_assigned(actor, request, now=now)
-    if request.valuer_id is None and _conflicted(actor, request):
+    require_valuer(actor, now=now)
+    if request.valuer_id is None and request.status == RequestStatus.REQUESTED:
+        raise rules.RequestNotAllowed(
+            N_(
+                "You have not taken this request: only the valuer who took it may decline "
+                "it. Leave it open for another valuer."
+            ),
+            code="valuation_not_taken",
+        )
+    if request.valuer_id != actor.id:
         raise PermissionDenied(
-            N_("You may not value a listing of, or for, your own organisation."),
-            code="valuer_conflict",
+            N_("Another valuer is working on this request: only they may decline it."),
+            code="valuation_not_yours",
         )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(N_("Give the reason for declining."), field="reason")
     rules.next_request_status(request.status, RequestAction.DECLINE)  # refuse before any change
     request.decline_reason = reason[:2000]
-    if request.valuer_id is None:
-        request.valuer_id = actor.id
     _move(actor, request, RequestAction.DECLINE, now=now, reason=request.decline_reason)
+    listing = request.listing
+    notify_org(
+        request.requester_org_id,
+        "valuation.declined",
+        params={
+            "title": listing.title("zh_CN"),
+            "title_en": listing.title("en"),
+            "reason": request.decline_reason,
+        },
+        link=f"/valuation-requests/{request.id}",
+        now=now,
+    )
     return request
 
 

@@ -109,7 +109,10 @@ class ValueRange:
 
 
 class RequestStatus(enum.StrEnum):
-    """requested → in progress (a valuer took it) → issued, or declined / withdrawn."""
+    """requested → in progress (a valuer took it) → issued, or declined / withdrawn.
+
+    Only a request in progress is declined: by the valuer who took it.
+    """
 
     REQUESTED = "requested"
     IN_PROGRESS = "in_progress"
@@ -130,7 +133,6 @@ class RequestAction(enum.StrEnum):
 _R, _RA = RequestStatus, RequestAction
 REQUEST_TRANSITIONS: dict[tuple[RequestStatus, RequestAction], RequestStatus] = {
     (_R.REQUESTED, _RA.TAKE): _R.IN_PROGRESS,
-    (_R.REQUESTED, _RA.DECLINE): _R.DECLINED,
     (_R.REQUESTED, _RA.WITHDRAW): _R.WITHDRAWN,
     (_R.IN_PROGRESS, _RA.ISSUE): _R.ISSUED,
     (_R.IN_PROGRESS, _RA.DECLINE): _R.DECLINED,

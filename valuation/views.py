@@ -263,7 +263,13 @@ def new_request(listing_id: int) -> Any:
         except DomainError as error:
             errors = domain_errors(error)
         else:
-            flash(_("Request sent: an accredited valuer will take it up."), "success")
+            flash(
+                _(
+                    "Request sent. It waits in the valuers' queue until a platform reviewer "
+                    "or an accredited broker takes it."
+                ),
+                "success",
+            )
             return redirect(url_for("valuation.request_detail", request_id=created.id))
     return render_template(
         "valuation/request_new.html",

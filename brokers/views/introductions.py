@@ -116,8 +116,22 @@ def answer_introduction(introduction_id: int, answer: str) -> Response:
     if item.status == IntroductionStatus.ACCEPTED and item.negotiation_id:
         flash(_("Both parties accepted. The negotiation is open: agree a price here."), "success")
         return redirect(url_for("sales.negotiation", negotiation_id=item.negotiation_id))
-    if item.status == IntroductionStatus.DECLINED:
-        flash(_("Introduction declined."), "info")
+    if item.status == IntroductionStatus.ACCEPTED:
+        flash(
+            _(
+                "Both parties accepted. The result cannot be negotiated now (it is in a listed "
+                "sale or an auction, or under offer), so no negotiation opened."
+            ),
+            "success",
+        )
+    elif item.status == IntroductionStatus.DECLINED:
+        flash(
+            _(
+                "Introduction declined. A deal between these parties within the mandate's "
+                "term still carries the broker's commission."
+            ),
+            "info",
+        )
     else:
         flash(_("Accepted. Waiting for the other party."), "info")
     return redirect(url_for("brokers.introduction", introduction_id=introduction_id))

@@ -183,6 +183,21 @@ def test_only_the_owner_of_the_scope_or_the_broker_proposes(db_session, clock, m
         )
 
 
+def test_a_broker_cannot_propose_a_mandate_on_a_listing_it_cannot_see(
+    db_session, clock, market, upload_folder
+):
+    draft = factories.listing(market.seller, clock(), folder=upload_folder)
+    with pytest.raises(NotFound):
+        mandates.propose_mandate(
+            market.broker_user, mandate_input(market, clock(), listing_id=draft.id), now=clock()
+        )
+    # its owner may still give a mandate on it
+    mandate = mandates.propose_mandate(
+        market.seller, mandate_input(market, clock(), listing_id=draft.id), now=clock()
+    )
+    assert mandate.listing_id == draft.id
+
+
 def test_a_rate_above_five_percent_needs_the_agreement_box(db_session, clock, market):
     with pytest.raises(ValidationFailed) as error:
         mandates.propose_mandate(

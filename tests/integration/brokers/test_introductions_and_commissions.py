@@ -127,17 +127,64 @@ def test_a_buyer_side_broker_introduces_a_listings_seller_to_the_need(
     assert error.value.code == "need_closed"
 
 
-def test_a_declined_introduction_carries_no_commission(db_session, clock, market, bound_mandate):
-    bound_mandate()
+def _introduce_and_decline(market, clock, decliner):
     introduction = introductions.introduce(
         market.broker_user,
         listing_id=market.listing.id,
         buyer_org_id=market.buyer.acting_org_id,
         now=clock(),
     )
-    introductions.respond_to_introduction(market.buyer, introduction.id, accept=False, now=clock())
+    introductions.respond_to_introduction(decliner, introduction.id, accept=False, now=clock())
     assert introduction.status == IntroductionStatus.DECLINED
-    deal = _negotiate_and_close(market, clock, market.buyer)
+    return introduction
+
+
+@pytest.mark.parametrize("decliner", ["buyer", "seller"])
+def test_declining_then_dealing_directly_within_the_term_still_owes_the_commission(
+    db_session, clock, market, bound_mandate, decliner
+):
+    mandate = bound_mandate()  # 2 %, min ¥10,000, max ¥100,000, 180 days
+    introduction = _introduce_and_decline(market, clock, getattr(market, decliner))
+    clock.advance(days=30)
+    deal = _negotiate_and_close(market, clock, market.buyer, price=60_000_000)
+    assert [(d.mandate_id, d.amount_minor) for d in settlement.commissions_due(deal)] == [
+        (mandate.id, 1_200_000)
+    ]
+    [row] = commissions.commissions_on_deal(deal.id)
+    assert row.introduction_id == introduction.id
+
+
+def test_an_unanswered_introduction_protects_the_broker_too(
+    db_session, clock, market, bound_mandate
+):
+    bound_mandate()
+    introductions.introduce(
+        market.broker_user,
+        listing_id=market.listing.id,
+        buyer_org_id=market.buyer.acting_org_id,
+        now=clock(),
+    )
+    deal = _negotiate_and_close(market, clock, market.buyer, price=60_000_000)
+    assert [d.amount_minor for d in settlement.commissions_due(deal)] == [1_200_000]
+
+
+def test_a_declined_introduction_owes_nothing_on_a_deal_after_the_term(
+    db_session, clock, market, bound_mandate
+):
+    bound_mandate(ends_at=clock() + timedelta(days=10))
+    _introduce_and_decline(market, clock, market.buyer)
+    deal = _negotiate_and_close(market, clock, market.buyer, days_later=16)  # deal on day 16
+    assert deal is not None
+    assert settlement.commissions_due(deal) == []
+
+
+def test_a_declined_introduction_owes_nothing_on_a_deal_with_someone_else(
+    db_session, clock, market, bound_mandate
+):
+    bound_mandate()
+    _introduce_and_decline(market, clock, market.buyer)  # the buyer, not the stranger
+    deal = _negotiate_and_close(market, clock, market.stranger)
+    assert deal.buyer_org_id == market.stranger.acting_org_id
     assert settlement.commissions_due(deal) == []
 
 

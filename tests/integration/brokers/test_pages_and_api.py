@@ -264,3 +264,58 @@ def test_deal_page_shows_the_broker_and_parties_rate_after_completion(
     sign_in(market.broker_user)
     statement = client.get("/brokers/statement")
     assert "¥12,000.00" in statement.text
+
+
+def test_a_party_declining_on_the_page_is_told_the_commission_stands_and_the_deal_shows_it(
+    client, clock, market, bound_mandate, sign_in
+):
+    from tests.integration.brokers.test_introductions_and_commissions import (
+        _negotiate_and_close,
+    )
+
+    bound_mandate()
+    with unit_of_work():
+        introduction = introductions.introduce(
+            market.broker_user,
+            listing_id=market.listing.id,
+            buyer_org_id=market.buyer.acting_org_id,
+            now=clock(),
+        )
+    sign_in(market.buyer)
+    page = client.get(f"/brokers/introductions/{introduction.id}")
+    assert "Declining does not take the broker out of a deal" in page.text
+    declined = client.post(
+        f"/brokers/introductions/{introduction.id}/decline", follow_redirects=True
+    )
+    assert introduction.status == IntroductionStatus.DECLINED
+    assert "still carries the broker&#39;s commission" in declined.text
+    deal = _negotiate_and_close(market, clock, market.buyer, price=60_000_000)
+    deal_page = client.get(f"/deals/{deal.id}")
+    assert "¥12,000.00" in deal_page.text and market.broker_user.name in deal_page.text
+    assert "the introduction was not accepted; the commission stands" in deal_page.text
+
+
+def test_both_accepting_an_introduction_to_a_result_in_a_sale_are_not_told_to_wait(
+    client, clock, market, bound_mandate, sign_in
+):
+    from listings import services as listings
+    from listings.rules import SaleState
+
+    bound_mandate()
+    with unit_of_work():
+        introduction = introductions.introduce(
+            market.broker_user,
+            listing_id=market.listing.id,
+            buyer_org_id=market.buyer.acting_org_id,
+            now=clock(),
+        )
+        introductions.respond_to_introduction(
+            market.buyer, introduction.id, accept=True, now=clock()
+        )
+        listings.set_sale_state(market.listing.id, SaleState.IN_AUCTION, now=clock(), actor_id=None)
+    sign_in(market.seller)
+    last = client.post(f"/brokers/introductions/{introduction.id}/accept", follow_redirects=True)
+    assert introduction.status == IntroductionStatus.ACCEPTED
+    assert introduction.negotiation_id is None
+    assert "Waiting for the other party" not in last.text
+    assert "Both parties accepted" in last.text and "auction" in last.text

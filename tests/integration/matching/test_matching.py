@@ -8,6 +8,7 @@ import pytest
 
 from brokers import matching
 from core.domain import NotFound, PermissionDenied
+from listings import needs
 from listings.rules import ListingStatus
 from tests import factories
 from trading import negotiations
@@ -120,6 +121,25 @@ def test_only_the_listing_organisation_sees_its_matches(clock, upload_folder: Pa
         matching.matches_for_listing(factories.enterprise(clock()), listing.id, now=clock())
     with pytest.raises(NotFound):
         matching.matches_for_listing(university, 999_999, now=clock())
+
+
+def test_matches_of_a_draft_listing_look_like_it_does_not_exist_to_others(
+    clock, upload_folder: Path
+) -> None:
+    university = factories.seller(clock())
+    draft = factories.listing(university, clock(), folder=upload_folder)
+    with pytest.raises(NotFound):
+        matching.matches_for_listing(factories.enterprise(clock()), draft.id, now=clock())
+    assert isinstance(matching.matches_for_listing(university, draft.id, now=clock()), list)
+
+
+def test_matches_of_a_closed_need_look_like_it_does_not_exist_to_others(clock) -> None:
+    buyer = factories.enterprise(clock())
+    need = factories.need(buyer, clock())
+    needs.close_need(buyer, need.id, now=clock(), reason="已找到方案")
+    with pytest.raises(NotFound):
+        matching.matches_for_need(factories.enterprise(clock()), need.id, now=clock())
+    assert matching.matches_for_need(buyer, need.id, now=clock()) is not None
 
 
 def test_expired_and_closed_needs_are_not_suggested(clock, upload_folder: Path) -> None:

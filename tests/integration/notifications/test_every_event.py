@@ -15,7 +15,7 @@ PARAMS = {
     "title": "一种固态电解质", "title_en": "A solid electrolyte", "price_minor": 1_050_000,
     "amount_minor": 100_000, "currency": "CNY", "reason": "回单金额不符", "outcome": "成交",
     "outcome_en": "sold", "organisation": "江城理工大学", "organisation_en": "Jiangcheng Tech",
-    "name": "SSB-2026", "how": "挂牌", "how_en": "listed at a fixed price",
+    "name": "SSB-2026", "how": "挂牌", "how_en": "listed at a fixed price", "day": "2026-04-01",
 }  # fmt: skip
 
 

@@ -15,8 +15,8 @@ from notifications.models import Notification
 from payments import deposits
 from payments.bank_transfer import deposit_reference
 from tests import factories
-from tests.integration.sales.trading import agreed, listed_sale, market
-from trading import listed_sales
+from tests.integration.sales.trading import agreed, listed_sale, market, sign_in
+from trading import listed_sales, negotiations
 from trading.queries import CONTEXT
 
 
@@ -24,6 +24,10 @@ def events_of(user_id: int) -> list[str]:
     return list(
         db.session.scalars(select(Notification.event).where(Notification.user_id == user_id))
     )
+
+
+def inbox_of(user_id: int) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user_id)))
 
 
 def test_ownership_decisions_reach_the_owner(db_session, clock, upload_folder):
@@ -70,3 +74,27 @@ def test_offers_and_the_agreed_price_reach_the_other_side(db_session, clock, upl
     assert "negotiation.offer" in events_of(m.buyer.id), "the seller's counter-offer"
     assert events_of(m.seller.id).count("negotiation.agreed") == 1
     assert events_of(m.buyer.id).count("negotiation.agreed") == 1
+
+
+def test_the_other_side_is_told_a_negotiation_was_opened_with_it(
+    db_session, clock, upload_folder, client
+):
+    m = market(clock(), upload_folder)
+    sign_in(client, m.buyer)
+    opened = client.post(
+        f"/listings/{m.listing.id}/negotiate", data={"amount": "400000", "message": "有意受让"}
+    )
+    assert opened.status_code == 302
+    [told] = [n for n in inbox_of(m.seller.id) if n.event == "negotiation.opened"]
+    assert told.link == opened.headers["Location"]
+    assert told.params["organisation"] == m.buyer.organisation.display_name("zh_CN")
+    assert "negotiation.opened" not in events_of(m.buyer.id), "not the side that opened it"
+
+    other = factories.enterprise(clock())  # the seller opens one, naming the buyer
+    with unit_of_work():
+        negotiations.open_negotiation(
+            m.seller, m.listing.id, message="欢迎洽谈", buyer_org_id=other.acting_org_id,
+            now=clock(),
+        )  # fmt: skip
+    assert events_of(other.id).count("negotiation.opened") == 1
+    assert events_of(m.seller.id).count("negotiation.opened") == 1

@@ -245,3 +245,47 @@ def test_openapi_document_lists_the_valuation_endpoints(client) -> None:
     paths = spec.json["paths"]
     assert "/api/v1/valuations/indicative" in paths
     assert "/api/v1/valuations/requests/{request_id}/report" in paths
+
+
+def test_declining_a_request_not_taken_or_taken_by_another_is_refused_on_page_and_api(
+    market, client, sign_in, clock
+) -> None:
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    taker = factories.broker(clock(), reviewer=market.reviewer)
+    other = factories.broker(clock(), reviewer=market.reviewer)
+    with unit_of_work():
+        req = requests.request_valuation(market.buyer, market.listing.id, "收购参考", now=clock())
+    url = f"/valuation-requests/{req.id}"
+
+    sign_in(other)
+    assert f"{url}/decline" not in client.get(url).text  # no form to decline an open request
+    refused = client.post(f"{url}/decline", data={"reason": "不做"}, follow_redirects=True)
+    assert "You have not taken this request" in refused.text
+    headers = {"Authorization": f"Bearer {factories.api_token(other, 'test', now=clock())}"}
+    api = client.post(
+        f"/api/v1/valuations/requests/{req.id}/decline", json={"reason": "不做"}, headers=headers
+    )
+    assert api.status_code == 409 and api.json["code"] == "valuation_not_taken"
+    db.session.refresh(req)
+    assert req.status.value == "requested" and req.valuer_id is None
+
+    with unit_of_work(writer=True):
+        requests.take_request(taker, req.id, now=clock())
+    api = client.post(
+        f"/api/v1/valuations/requests/{req.id}/decline", json={"reason": "不做"}, headers=headers
+    )
+    assert api.status_code == 403 and api.json["code"] == "valuation_not_yours"
+    assert "Another valuer" in api.json["message"]
+    sign_in(market.reviewer)  # a reviewer sees the request, but it is not theirs to decline
+    assert f"{url}/decline" not in client.get(url).text
+    refused = client.post(f"{url}/decline", data={"reason": "不做"}, follow_redirects=True)
+    assert "Another valuer is working on this request" in refused.text
+    db.session.refresh(req)
+    assert req.status.value == "in_progress" and req.valuer_id == taker.id
+
+    sign_in(taker)
+    assert f"{url}/decline" in client.get(url).text
+    declined = client.post(f"{url}/decline", data={"reason": "资料不足"})
+    assert declined.status_code == 302
+    db.session.refresh(req)
+    assert req.status.value == "declined" and req.decline_reason == "资料不足"

@@ -158,6 +158,7 @@ def test_only_valuers_take_requests_and_never_for_their_own_side(market, clock) 
 
 def test_valuer_declines_with_a_reason_and_requester_may_withdraw(market, clock) -> None:
     request = requests.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
+    requests.take_request(market.reviewer, request.id, now=clock())
     with pytest.raises(ValidationFailed) as caught:
         requests.decline_request(market.reviewer, request.id, "  ", now=clock())
     assert caught.value.field == "reason"
@@ -218,3 +219,32 @@ def test_a_request_is_taken_once(market, clock) -> None:
         requests.take_request(other, request.id, now=clock())
     assert caught.value.code == "valuation_request_state"
     assert requests.get_request(request.id).valuer_id == market.reviewer.id
+
+
+def test_a_broker_declines_only_a_request_it_has_taken(market, clock) -> None:
+    taker = factories.broker(clock(), reviewer=market.reviewer)
+    other = factories.broker(clock(), reviewer=market.reviewer)
+    request = requests.request_valuation(market.buyer, market.listing.id, "参考", now=clock())
+    with pytest.raises(DomainError) as caught:  # open: nobody has taken it
+        requests.decline_request(other, request.id, "不感兴趣", now=clock())
+    assert caught.value.code == "valuation_not_taken" and caught.value.status == 409
+    assert (request.status, request.valuer_id) == (RequestStatus.REQUESTED, None)
+
+    requests.take_request(taker, request.id, now=clock())
+    for outsider in (other, market.reviewer):  # taken by another valuer
+        with pytest.raises(PermissionDenied) as denied:
+            requests.decline_request(outsider, request.id, "不感兴趣", now=clock())
+        assert denied.value.code == "valuation_not_yours"
+    assert (request.status, request.valuer_id) == (RequestStatus.IN_PROGRESS, taker.id)
+    assert [e.action for e in history("valuation_request", request.id)] == [
+        "valuation_request.request",
+        "valuation_request.take",
+    ]
+
+    requests.decline_request(taker, request.id, "资料不足", now=clock())
+    assert (request.status, request.decline_reason) == (RequestStatus.DECLINED, "资料不足")
+    [told] = db.session.scalars(
+        select(Notification).where(Notification.event == "valuation.declined")
+    ).all()
+    assert told.user_id == market.buyer.id and told.params["reason"] == "资料不足"
+    assert told.link == f"/valuation-requests/{request.id}"

@@ -243,6 +243,11 @@ def test_a_deal_within_the_term_after_the_introduction_is_attributed():
     )
 
 
+def test_every_introduction_on_record_protects_the_broker_whatever_the_answer():
+    for status in rules.IntroductionStatus:
+        assert rules.protects_broker(status), status
+
+
 def test_a_listing_mandate_covers_deals_of_that_listing_only():
     kwargs = {"term": term(0, 90), "introduced_at": T0, "deal_at": T0 + timedelta(days=5)}
     assert rules.attributable(mandate_listing_id=7, deal_listing_id=7, **kwargs)

@@ -487,6 +487,11 @@ def test_request_state_machine() -> None:
     with pytest.raises(DomainError) as caught:
         rules.next_request_status(RequestStatus.REQUESTED, RequestAction.ISSUE)
     assert caught.value.code == "valuation_request_state"
+    with pytest.raises(DomainError):  # only the valuer who took a request declines it
+        rules.next_request_status(RequestStatus.REQUESTED, RequestAction.DECLINE)
+    assert rules.next_request_status(RequestStatus.IN_PROGRESS, RequestAction.DECLINE) == (
+        RequestStatus.DECLINED
+    )
     for final in (RequestStatus.ISSUED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN):
         for action in RequestAction:
             with pytest.raises(DomainError):

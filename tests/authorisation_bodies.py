@@ -10,8 +10,9 @@ from typing import Any
 
 # Bodies that get a request past input validation to the authorisation check (the
 # default body is empty, which most forms refuse with a 422 before asking who is asking):
-# `case key` -> form fields (HTML) or JSON (API). "<name>" is replaced by the world's
-# value of that name; a `PDF` value is sent as an uploaded file (multipart).
+# `case key` (or `endpoint:METHOD` for every any() option) -> form fields (HTML) or JSON
+# (API). "<name>" is replaced by the world's value of that name; a `PDF` value is sent
+# as an uploaded file (multipart).
 PDF = ("file", "document.pdf")
 BUYER_ORG = "<buyer_org_id>"
 OTHER_ORG = "<other_org_id>"
@@ -39,7 +40,25 @@ _INCOME = {
     "economic_life_years": 1,
 }
 _MANDATE_TERM = {"starts_at": "2026-03-02T02:00:00+00:00", "ends_at": "2026-08-30T00:00:00+00:00"}
+_REASON = {"reason": "矩阵测试：理由。"}
 BODIES: dict[str, dict[str, Any]] = {
+    # A reason is all a decision lacks: whoever may not decide is refused for who they are.
+    "auctions.decide_deposit:POST": _REASON,
+    "review.decide_broker:POST": _REASON,
+    "review.decide_listing:POST": _REASON,
+    "review.decide_organisation:POST": _REASON,
+    "brokers_api.decide:POST": _REASON,
+    "brokers.mandate_action:POST": _REASON,
+    "brokers_api.mandate_action:POST": _REASON,
+    "deals.cancel:POST": _REASON,
+    "payments.reject:POST": _REASON,
+    "payments.payout_paid:POST": {"bank_reference": "MATRIX-OUT"},
+    "valuation.act:POST": _REASON,
+    "publicity.decide:POST": {"uphold": "false", "reason": "异议不成立。"},
+    "publicity.lodge:POST": {"reasons": "发明人奖励方案未公示。"},
+    "sales_api.lodge_objection:POST": {"reasons": "发明人奖励方案未公示。"},
+    "notifications.watch:POST": {"object_type": "listing", "object_id": "<listing_id>"},
+    "search.save_search:POST": {"q": "电池", "name": "电池", "frequency": "daily"},
     "auctions.bid:POST": {"amount": "10000"},
     "auctions.upload_receipt:POST": {"bank_reference": "MATRIX-R", "file": PDF},
     "auctions_api.bid:POST": {"amount_minor": 1_000_000},

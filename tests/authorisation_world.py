@@ -151,6 +151,18 @@ def build(now: datetime, upload_folder: Path) -> World:
             now=now,
         )
     deposit_id = _held_deposit(buyer, "auction", auction.id, reviewer, upload_folder, now)
+    # A third party's deposit whose receipt waits for a reviewer (to confirm or reject).
+    with unit_of_work():
+        waiting = auctions.submit_deposit_receipt(
+            objector,
+            auction.id,
+            stream=io.BytesIO(factories.PDF_BYTES),
+            filename="回单.pdf",
+            bank_reference="MATRIX-WAITING",
+            folder=deposits.receipt_folder(upload_folder.parent),
+            max_bytes=1_000_000,
+            now=now,
+        )
 
     # A listed sale in its period; the buyer registered intent and its deposit is held.
     with unit_of_work():
@@ -232,6 +244,18 @@ def build(now: datetime, upload_folder: Path) -> World:
         offline.confirm(reviewer, payment.id, now=now)
     with unit_of_work():
         payout = payouts.release_payouts(reviewer, paid_deal.id, now=now)[0]
+    with unit_of_work():  # part of the unpaid deal's price, waiting for a reviewer
+        waiting_payment = offline.submit_receipt(
+            buyer,
+            deal.id,
+            amount_minor=PRICE // 10,
+            stream=io.BytesIO(factories.PDF_BYTES),
+            filename="回单.pdf",
+            bank_reference="MATRIX-PAY-2",
+            folder=offline.receipt_folder(upload_folder.parent),
+            max_bytes=1_000_000,
+            now=now,
+        )
 
     # Valuations: the seller's indicative one; the buyer's formal report issued by the
     # broker; a request waiting for a valuer; a request the broker has taken.
@@ -276,7 +300,7 @@ def build(now: datetime, upload_folder: Path) -> World:
             "introduction_id": introduction.id,
             "broker_id": broker.id,
             "deal_id": deal.id,
-            "payment_id": payment.id,
+            "payment_id": waiting_payment.id,
             "payout_id": payout.id,
             "need_id": need.id,
             "notification_id": notification_id,
@@ -292,6 +316,8 @@ def build(now: datetime, upload_folder: Path) -> World:
             "brokers.document_file": {"document_id": document.id},
             "deals.document_file": {"document_id": deal_document.id},
             # a listing waiting for the reviewers' decision; an application waiting too
+            "auctions.decide_deposit": {"deposit_id": waiting.id},
+            "payments.receipt_file": {"payment_id": payment.id},
             "payments.deal": {"deal_id": paid_deal.id},
             "payments.release_payouts": {"deal_id": paid_deal.id},
             "payments_api.money_flow": {"deal_id": paid_deal.id},

@@ -14,7 +14,6 @@ from typing import Any
 # (API). "<name>" is replaced by the world's value of that name; a `PDF` value is sent
 # as an uploaded file (multipart).
 PDF = ("file", "document.pdf")
-BUYER_ORG = "<buyer_org_id>"
 OTHER_ORG = "<other_org_id>"
 _LISTING = {
     "title_zh": "一种矩阵测试成果",

@@ -3,7 +3,9 @@
 The roles are those of tests/authorisation_world.py. An entry names the roles the product
 SHOULD let through (PRODUCT.md, DOMAIN.md, the services' own checks); every other role
 must be refused. A new route fails tests/integration/test_authorisation_matrix.py until
-it has an entry here: add one line.
+it has an entry here: add one line. A route with a new parameter name needs its value in
+tests/authorisation_world.py; a form that refuses an empty body before the service asks
+who is asking needs a valid body in tests/authorisation_bodies.py.
 """
 
 from __future__ import annotations
@@ -265,8 +267,8 @@ POLICY: dict[str, frozenset[str]] = {
     "valuation_api.withdraw:POST": BUYER,
 }
 
-# Known defects: `case key` (or `case key@role`) -> why it is not fixed yet. A listed case
-# that stops failing fails the test, so the entry is removed once the defect is fixed.
+# Known defects, expected to fail: `case key@role` (or a whole `case key`) -> why it is
+# not fixed yet. A `case key@role` that stops failing fails the test: remove it then.
 _OFFLINE_BY_BROKERS = (
     "DOMAIN.md: offline deals are registered by a reviewer or an accredited broker; "
     "deals.services.register_offline_deal admits reviewers only (deals sits below brokers: "

@@ -6,7 +6,21 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from core.domain import N_, ValidationFailed
+from core.domain import N_, PermissionDenied, ValidationFailed
+
+# The kinds of organisation that may buy on the market, in every channel (listed sale,
+# negotiation, auction): a broker agency acts for others, the operator runs the market.
+BUYER_KINDS = frozenset({"enterprise", "university", "institute"})
+
+
+def check_may_buy(kind: str | None) -> None:
+    """PermissionDenied unless an organisation of this kind may buy on the market."""
+    if kind not in BUYER_KINDS:
+        raise PermissionDenied(
+            N_("Only enterprises, universities and institutes can buy on the market."),
+            code="not_a_buyer",
+        )
+
 
 # GB 32100-2015: 31 characters, without I, O, Z, S and V (easily mistaken for 1, 0, 2, 5, U).
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from accounts.models import User
+from accounts.rules import check_may_buy
 from auctions import bidders, rules, term_rules
 from auctions.audit import record_audit
 from auctions.models import Auction, AuctionStatus
@@ -222,9 +223,16 @@ def _check_may_take_part(auction: Auction, org_id: int, now: datetime) -> None:
         )
 
 
+def _bidder_org_id(actor: User) -> int:
+    """The verified organisation the actor takes part for, if its kind may buy at all."""
+    org_id = deposits.verified_org_id(actor)
+    check_may_buy(actor.organisation.kind.value if actor.organisation else None)
+    return org_id
+
+
 def join_auction(actor: User, auction_id: int, *, now: datetime) -> Deposit:
     """A bidder asks to take part: the deposit it owes is put on the ledger (idempotent)."""
-    org_id = deposits.verified_org_id(actor)
+    org_id = _bidder_org_id(actor)
     auction = get_auction(auction_id)
     _check_may_take_part(auction, org_id, now)
     return deposits.require_deposit(actor, CONTEXT, auction.id, deposit_amount_of(auction), now=now)
@@ -242,7 +250,7 @@ def submit_deposit_receipt(
     now: datetime,
 ) -> Deposit:
     """The bidder uploads the receipt of its bank transfer; a reviewer will confirm it."""
-    org_id = deposits.verified_org_id(actor)
+    org_id = _bidder_org_id(actor)
     auction = get_auction(auction_id)
     _check_may_take_part(auction, org_id, now)
     deposit = deposits.require_deposit(

@@ -69,8 +69,8 @@ def start_card_deposit(actor: User, deposit_id: int, *, now: datetime) -> Paymen
     Stripe's page with `open_checkout` in a second unit of work, so a payment Stripe
     could not take stays pending and the next click asks again with the same key.
     """
+    deposit = own_deposit(actor, deposit_id)  # who asks first: a stranger learns nothing
     require_stripe()
-    deposit = own_deposit(actor, deposit_id)
     if deposit.status != DepositStatus.REQUIRED:
         raise DomainError(
             N_("This deposit does not wait for a payment (it is %(status)s)."),
@@ -118,8 +118,8 @@ def start_card_payment(actor: User, deal_id: int, *, now: datetime) -> Payment:
     As with `start_card_deposit`, the caller commits it, then opens Stripe's page with
     `open_checkout` in a second unit of work.
     """
+    deal = buyer_deal(actor, deal_id)  # who asks first: a stranger learns nothing
     require_stripe()
-    deal = buyer_deal(actor, deal_id)
     due = ledger.amount_due(deal)
     rules.check_payment_amount(due, due)
     existing = db.session.scalar(

@@ -47,8 +47,8 @@ def open_connected_account(actor: User, *, now: datetime) -> ConnectedAccount:
     its row here. The caller commits it before asking for `onboarding_link`, so an
     account Stripe made is kept even when the link cannot be had just then.
     """
+    org_id = _payout_admin_org(actor)  # who asks first, then whether Stripe is on
     require_stripe()
-    org_id = _payout_admin_org(actor)
     account = connected_account_of(org_id)
     if account is not None:
         return account

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from accounts.rules import check_may_buy
 from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
 from payments.rules import BPS, MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS  # the auction's deposit rule
 
@@ -39,7 +40,6 @@ MAX_LISTING_WORKING_DAYS = 60
 
 # Who may buy: a broker agency acts for others and the operator runs the market,
 # so neither buys in its own name.
-BUYER_KINDS = frozenset({"enterprise", "university", "institute"})
 
 
 class SaleRuleBroken(DomainError):
@@ -111,11 +111,7 @@ def check_buyer(
             N_("Your organisation must be verified by a reviewer before it can buy."),
             code="organisation_not_verified",
         )
-    if kind not in BUYER_KINDS:
-        raise PermissionDenied(
-            N_("Only enterprises, universities and institutes can buy on the market."),
-            code="not_a_buyer",
-        )
+    check_may_buy(kind)
     return buyer_org_id
 
 

@@ -49,7 +49,16 @@ BODIES: dict[str, dict[str, Any]] = {
     "brokers_api.decide:POST": _REASON,
     "brokers.mandate_action:POST": _REASON,
     "brokers_api.mandate_action:POST": _REASON,
-    "deals.cancel:POST": _REASON,
+    "deals.open_cancellation:POST": {
+        "kind": "agreement",
+        "reason": "双方协商一致解除。",
+        "confirmed": "1",
+    },
+    "deals.answer_cancellation:POST": {"confirmed": "1"},
+    "review.rule:POST": {"outcome": "dismissed", "reason": "理由不足。", "confirmed": "1"},
+    "review.decide_auction:POST": {"reason": "公告内容不完整。"},
+    "review.refund_made:POST": {"bank_reference": "MATRIX-REFUND"},
+    "accounts.api_tokens:POST": {"name": "matrix", "scope": "read", "days": "30"},
     "payments.reject:POST": _REASON,
     "payments.payout_paid:POST": {"bank_reference": "MATRIX-OUT"},
     "valuation.act:POST": _REASON,
@@ -84,7 +93,18 @@ BODIES: dict[str, dict[str, Any]] = {
     "deals.advance:POST": {"status": "signed"},
     "deals_api.advance:POST": {"status": "signed"},
     "brokers.new_introduction:POST": {"listing_id": "<listing_id>", "buyer_org_id": OTHER_ORG},
-    "deals_api.cancel:POST": {"reason": "双方协商一致解除。"},
+    "deals_api.open_cancellation:POST": {
+        "kind": "agreement",
+        "reason": "双方协商一致解除。",
+        "confirm": True,
+    },
+    "deals_api.answer_cancellation:POST": {"answer": "agree", "confirm": True},
+    "deals_api.rule_cancellation:POST": {
+        "outcome": "dismissed",
+        "reason": "理由不足。",
+        "confirm": True,
+    },
+    "tokens_api.issue:POST": {"name": "matrix", "scope": "read", "days": 30},
     "deals_api.register_offline:POST": {
         "seller_name": "线下测试大学",
         "buyer_name": "线下测试公司",
@@ -101,7 +121,11 @@ BODIES: dict[str, dict[str, Any]] = {
     "needs.create:POST": _NEED,
     "needs_api.create:POST": {**_NEED, "transfer_modes": ["assignment"]},
     "needs_api.update:PUT": {**_NEED, "transfer_modes": ["assignment"]},
-    "payments.pay_by_bank:POST": {"amount": "1", "bank_reference": "MATRIX-P", "receipt": PDF},
+    "payments.pay_by_bank:POST": {
+        "amount": "1",
+        "bank_reference": "<deal_reference>",
+        "receipt": PDF,
+    },
     "payments_api.deposit_by_card:POST": {
         "success_url": "https://example.com/ok",
         "cancel_url": "https://example.com/cancel",
@@ -112,7 +136,7 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "payments_api.pay_by_bank:POST": {
         "amount_minor": 100,
-        "bank_reference": "MATRIX-P",
+        "bank_reference": "<deal_reference>",
         "receipt": PDF,
     },
     "payments_api.pay_by_card:POST": {

@@ -30,7 +30,21 @@ VALUERS = BROKER | REVIEWERS  # valuation.valuers: reviewers and accredited brok
 NOBODY: frozenset[str] = frozenset()  # machines only (Stripe's signed webhook)
 
 POLICY: dict[str, frozenset[str]] = {
+    "tokens_api.index:GET": SIGNED_IN,
+    "tokens_api.issue:POST": SIGNED_IN,
+    "tokens_api.revoke:DELETE": SELLER,  # its owner
+    "review.cancellations:GET": REVIEWERS,
+    "review.cancellation_request:GET": REVIEWERS,
+    "review.rule:POST": REVIEWERS,
+    "review.decide_auction:POST:publish": REVIEWERS,
+    "review.decide_auction:POST:refuse": REVIEWERS,
+    "review.refund_made:POST": REVIEWERS,
     "accounts.approve_member:POST": SELLER,  # the organisation's admin
+    "accounts.api_tokens:GET": SIGNED_IN,
+    "accounts.api_tokens:POST": SIGNED_IN,
+    "accounts.revoke_api_token:POST": SELLER,  # its owner
+    "accounts.change_password:GET": SIGNED_IN,
+    "accounts.change_password:POST": SIGNED_IN,
     "accounts.organisation:GET": SIGNED_IN,
     "accounts.sign_in:GET": PUBLIC,
     "accounts.sign_in:POST": PUBLIC,
@@ -90,7 +104,11 @@ POLICY: dict[str, frozenset[str]] = {
     "brokers_api.propose_mandate:POST": SELLER | BROKER,
     "brokers_api.statement:GET": BROKER,
     "deals.advance:POST": SELLER | REVIEWERS,  # signed: the seller; the buyer records its payment
-    "deals.cancel:POST": PARTIES_AND_REVIEWERS,
+    # A proposal of the buyer waits on the unpaid deal; a request for a ruling on another.
+    "deals.open_cancellation:POST": PARTIES,
+    "deals.answer_cancellation:POST:agree": SELLER,  # the other party answers
+    "deals.answer_cancellation:POST:decline": SELLER,
+    "deals.answer_cancellation:POST:withdraw": BUYER,  # the party that proposed
     "deals.detail:GET": PARTIES_AND_REVIEWERS,
     "deals.document_file:GET": PARTIES_AND_REVIEWERS,
     "deals.ledger:GET": REVIEWERS,
@@ -103,7 +121,10 @@ POLICY: dict[str, frozenset[str]] = {
     "deals.registrations_csv:GET": REVIEWERS,
     "deals.upload_document:POST": PARTIES_AND_REVIEWERS,
     "deals_api.advance:POST": SELLER | REVIEWERS,
-    "deals_api.cancel:POST": PARTIES_AND_REVIEWERS,
+    "deals_api.list_cancellations:GET": PARTIES_AND_REVIEWERS,
+    "deals_api.open_cancellation:POST": PARTIES,
+    "deals_api.answer_cancellation:POST": SELLER,  # agrees to the buyer's proposal
+    "deals_api.rule_cancellation:POST": REVIEWERS,
     "deals_api.get_deal:GET": PARTIES_AND_REVIEWERS,
     "deals_api.get_registration:GET": PARTIES_AND_REVIEWERS,
     "deals_api.list_deals:GET": SIGNED_IN,

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from accounts import services as accounts
-from accounts.models import User
+from accounts.models import ApiToken, User
 from auctions import services as auctions
 from brokers import accreditation, introductions, mandates
 from brokers import broker_access as shared
@@ -31,7 +31,9 @@ from brokers.rules import CommissionKind, MandateSide, Payer
 from core.extensions import db
 from core.uow import unit_of_work
 from core.workdays import WorkCalendar
+from deals import cancellation
 from deals import services as deals
+from deals.cancellation_rules import Grounds
 from deals.documents import Upload, attach_document
 from deals.models import Deal, SaleMethod
 from listings import services as listings
@@ -40,7 +42,10 @@ from listings.rules import ListingStatus, SaleState
 from notifications.mail import unsubscribe_token
 from notifications.models import Notification
 from payments import deposits, offline, payouts
+from payments.bank_rules import deal_reference, deposit_reference
+from payments.bank_transfer import deposit_reference as reference_of
 from tests import factories
+from tests.integration.auctions.conftest import announce
 from tests.integration.valuation.inputs import income_inputs
 from trading import listed_sales, negotiations, notices
 from valuation import requests as valuation_requests
@@ -136,20 +141,19 @@ def build(now: datetime, upload_folder: Path) -> World:
     need = factories.need(buyer, now)
 
     # An auction running now; the buyer's deposit is held.
-    with unit_of_work():
-        auction = auctions.create_auction(
-            seller,
-            auctioned_id,
-            auctions.AuctionInput(
-                starting_price_minor=1_000_000,
-                increment_minor=50_000,
-                starts_at=now,
-                ends_at=now + timedelta(hours=48),
-                reserve_price_minor=None,
-                deposit_bps=1000,
-            ),
-            now=now,
-        )
+    auction = announce(  # announced in time, published by the reviewer
+        seller,
+        reviewer,
+        auctioned_id,
+        auctions.AuctionInput(
+            starting_price_minor=1_000_000,
+            increment_minor=50_000,
+            starts_at=now,
+            ends_at=now + timedelta(hours=48),
+            reserve_price_minor=None,
+            deposit_bps=1000,
+        ),
+    )
     deposit_id = _held_deposit(buyer, "auction", auction.id, reviewer, upload_folder, now)
     # A third party's deposit whose receipt waits for a reviewer (to confirm or reject).
     with unit_of_work():
@@ -158,7 +162,7 @@ def build(now: datetime, upload_folder: Path) -> World:
             auction.id,
             stream=io.BytesIO(factories.PDF_BYTES),
             filename="回单.pdf",
-            bank_reference="MATRIX-WAITING",
+            bank_reference=deposit_reference("auction", auction.id, objector.acting_org_id or 0),
             folder=deposits.receipt_folder(upload_folder.parent),
             max_bytes=1_000_000,
             now=now,
@@ -236,7 +240,7 @@ def build(now: datetime, upload_folder: Path) -> World:
             amount_minor=PRICE,
             stream=io.BytesIO(factories.PDF_BYTES),
             filename="回单.pdf",
-            bank_reference="MATRIX-PAY-1",
+            bank_reference=deal_reference(paid_deal.id),
             folder=offline.receipt_folder(upload_folder.parent),
             max_bytes=1_000_000,
             now=now,
@@ -251,11 +255,21 @@ def build(now: datetime, upload_folder: Path) -> World:
             amount_minor=PRICE // 10,
             stream=io.BytesIO(factories.PDF_BYTES),
             filename="回单.pdf",
-            bank_reference="MATRIX-PAY-2",
+            bank_reference=deal_reference(deal.id),
             folder=offline.receipt_folder(upload_folder.parent),
             max_bytes=1_000_000,
             now=now,
         )
+
+    # The buyer proposes to end the unpaid deal; on a third deal it asks for a ruling.
+    ruled_deal = _sale(published("矩阵测试成果：待裁决"), buyer, auction.id, now)
+    with unit_of_work():
+        proposal = cancellation.propose(buyer, deal.id, "双方协商解除。", now=now)
+        ruling = cancellation.request_ruling(
+            buyer, ruled_deal.id, Grounds.DEFAULT, "卖方未履行。", now=now
+        )
+    factories.api_token(seller, "matrix-revocable", now=now)
+    revocable = db.session.scalar(select(ApiToken.id).where(ApiToken.name == "matrix-revocable"))
 
     # Valuations: the seller's indicative one; the buyer's formal report issued by the
     # broker; a request waiting for a valuer; a request the broker has taken.
@@ -306,6 +320,9 @@ def build(now: datetime, upload_folder: Path) -> World:
             "notification_id": notification_id,
             "request_id": request.id,
             "valuation_id": report.id,
+            "cancellation_id": proposal.id,
+            "deal_reference": deal_reference(deal.id),
+            "token_id": revocable,  # type: ignore[dict-item]
             "code": "en",
             "buyer_org_id": buyer.acting_org_id,  # type: ignore[dict-item]
             "other_org_id": other.acting_org_id,  # type: ignore[dict-item]
@@ -313,6 +330,9 @@ def build(now: datetime, upload_folder: Path) -> World:
             "token": unsubscribe_token(buyer.id, "auction.outbid"),
         },
         by_endpoint={
+            "review.cancellation_request": {"cancellation_id": ruling.id},
+            "review.rule": {"cancellation_id": ruling.id},
+            "deals_api.rule_cancellation": {"deal_id": ruled_deal.id, "cancellation_id": ruling.id},
             "brokers.document_file": {"document_id": document.id},
             "deals.document_file": {"document_id": deal_document.id},
             # a listing waiting for the reviewers' decision; an application waiting too
@@ -371,7 +391,7 @@ def _held_deposit(
             deposit.id,
             stream=io.BytesIO(factories.PDF_BYTES),
             filename="回单.pdf",
-            bank_reference=f"MATRIX-{context}-{context_id}",
+            bank_reference=reference_of(deposit),
             folder=deposits.receipt_folder(folder.parent),
             max_bytes=1_000_000,
             now=now,

@@ -290,6 +290,7 @@ def test_a_party_declining_on_the_page_is_told_the_commission_stands_and_the_dea
     assert introduction.status == IntroductionStatus.DECLINED
     assert "still carries the broker&#39;s commission" in declined.text
     deal = _negotiate_and_close(market, clock, market.buyer, price=60_000_000)
+    sign_in(market.buyer)  # the public notice ran for weeks: the session has ended
     deal_page = client.get(f"/deals/{deal.id}")
     assert "¥12,000.00" in deal_page.text and market.broker_user.name in deal_page.text
     assert "the introduction was not accepted; the commission stands" in deal_page.text

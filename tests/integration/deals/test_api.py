@@ -92,7 +92,7 @@ def test_no_one_cancels_alone_through_the_api_and_every_step_is_confirmed(
     )
     assert stranger.status_code == 404
     unconfirmed = client.post(url, json=proposal, headers=seller)
-    assert unconfirmed.status_code == 422 and "confirm" in unconfirmed.get_json()["errors"]["json"]
+    assert unconfirmed.status_code == 422 and "confirm" in unconfirmed.get_json()["errors"]
     assert client.post(url, json={**proposal, "confirm": False}, headers=seller).status_code == 422
     assert client.get(url, headers=seller).get_json() == []
     made = client.post(url, json={**proposal, "confirm": True}, headers=seller)

@@ -54,7 +54,6 @@ class MarketApi(Api):
 
 
 api = MarketApi()
-api = Api()
 # Rate limits by client address (request.remote_addr: the proxy's view only when
 # TRUSTED_PROXY_COUNT says so); its storage also keeps the sign-in lockouts.
 limiter = Limiter(key_func=get_remote_address)

@@ -25,7 +25,7 @@ class IPAssetSchema(Schema):
     kind = fields.Enum(IPKind, by_value=True, required=True, error_messages=REQUIRED)
     number = fields.String(required=True, validate=validate.Length(1, 60), error_messages=REQUIRED)
     title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    legal_status = fields.String(dump_only=True)
+    legal_status = fields.String(dump_only=True, allow_none=True)
 
 
 class ListingInputSchema(InputSchema):

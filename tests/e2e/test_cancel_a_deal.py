@@ -21,12 +21,13 @@ from sqlalchemy import select
 
 from accounts.models import OrganisationKind
 from accounts.services import create_platform_user
-from auctions import bidding, closing, services
+from auctions import announcements, bidding, closing, services
 from core.extensions import db
 from core.uow import unit_of_work
 from deals.models import Deal
 from listings.rules import ListingStatus
 from payments import deposits
+from payments.bank_transfer import deposit_reference
 from tests import factories
 from tests.conftest import FrozenClock
 from tests.e2e.helpers import sign_in
@@ -38,6 +39,7 @@ pytestmark = pytest.mark.e2e
 def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str]:
     """An auction won by an enterprise whose bank deposit is applied to the price."""
     start = clock()
+    announced = start - timedelta(days=7, minutes=1)  # announced in time to open now
     uploads = Path(app.config["UPLOAD_FOLDER"])
     with app.app_context():
         with unit_of_work(writer=True):  # committed: the browser's server reads it
@@ -61,12 +63,13 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str]:
                     reserve_price_minor=None,
                     deposit_bps=1000,
                 ),
-                now=start,
+                now=announced,
             )
+            announcements.approve(reviewer, auction.id, now=announced)
             deposit = services.join_auction(buyer, auction.id, now=start)
             deposits.submit_receipt(
                 buyer, deposit.id, stream=io.BytesIO(PDF_BYTES), filename="deposit.pdf",
-                bank_reference="DEP-9", folder=uploads / "deposits", max_bytes=1_000_000,
+                bank_reference=deposit_reference(deposit), folder=uploads / "deposits", max_bytes=1_000_000,
                 now=start,
             )  # fmt: skip
             deposits.confirm_deposit(reviewer, deposit.id, now=start)

@@ -54,7 +54,8 @@ STATUSES = {
 }
 SIDES = {Side.SELLER: lazy_gettext("the seller"), Side.BUYER: lazy_gettext("the buyer")}
 FORFEIT_MEANS = lazy_gettext(
-    "Forfeiting a deposit means it is not refunded: the market keeps it under its rules."
+    "Forfeiting a deposit means it is not refunded: it goes to the seller as compensation, "
+    "less the market's fee."
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from brokers import matching, settlement
+from brokers import broker_access, matching, settlement
 from deals import signals
 from deals.models import Deal
 from listings.models import TechNeed
@@ -40,8 +40,14 @@ def on_need_page(need: TechNeed, *, viewer: Any, now: datetime, **_: Any) -> dic
     return {"may_match": matching.may_match_need(viewer, need, now=now)}
 
 
+def on_may_register_offline(actor: Any, *, now: datetime, **_: Any) -> bool:
+    """An accredited broker registers deals closed at the physical market (DOMAIN.md)."""
+    return broker_access.is_accredited(actor, now=now)
+
+
 def connect() -> None:
     """Connect the receivers (blinker ignores a receiver connected twice)."""
     signals.deal_created.connect(on_deal_created, weak=False)
     payment_signals.deal_commissions.connect(on_deal_commissions, weak=False)
     need_page.connect(on_need_page, weak=False)
+    signals.may_register_offline.connect(on_may_register_offline, weak=False)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from accounts.models import Organisation, User
 from accounts.rules import normalise_credit_code
-from accounts.services import is_signed_in, require_reviewer
+from accounts.services import is_signed_in
 from core.clock import as_utc
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.extensions import db
@@ -125,12 +125,13 @@ def _organisation_by_code(code: str | None, field: str) -> Organisation | None:
 def offline_deal_from(
     actor: User, entry: OfflineEntry, *, now: datetime, tz: tzinfo = SHANGHAI
 ) -> services.OfflineDeal:
-    """Resolve credit codes and the listing into the ledger's OfflineDeal (reviewers only).
+    """Resolve credit codes and the listing into the ledger's OfflineDeal (reviewers and
+    accredited brokers).
 
     A party matched by credit code is linked to its organisation (it then sees the deal),
     and its registered name fills an empty name field; a listing names its seller.
     """
-    require_reviewer(actor)
+    services.require_offline_registrar(actor, now=now)
     if entry.signed_on > as_utc(now).astimezone(tz).date():
         raise ValidationFailed(N_("The signing date cannot be in the future."), field="signed_on")
     seller = _organisation_by_code(entry.seller_credit_code, "seller_credit_code")
@@ -179,7 +180,8 @@ def register_offline_deal_with_contract(
     max_bytes: int,
     now: datetime,
 ) -> Deal:
-    """A reviewer registers an offline deal with its signed contract, in one unit of work.
+    """A reviewer or an accredited broker registers an offline deal with its signed
+    contract, in one unit of work.
 
     If the entry or the contract is refused, the caller's unit of work rolls back and
     nothing is saved: no deal, no listing change, no file.

@@ -12,12 +12,12 @@ from accounts.services import (
     can_review,
     get_organisation,
     is_signed_in,
-    require_reviewer,
     rows_for_reviewer,
 )
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found
+from core.signals import values_from_signal
 from deals import rules, signals
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
 from listings import services as listings
@@ -103,15 +103,27 @@ class OfflineDeal(OfflineTerms):
     listing_id: int | None = None
 
 
+def require_offline_registrar(actor: User, *, now: datetime) -> None:
+    """Deals closed at the physical market are registered by a reviewer or, per DOMAIN.md,
+    an accredited broker (brokers answers `may_register_offline`)."""
+    if actor.is_authenticated and actor.can_review:
+        return
+    if not any(values_from_signal(signals.may_register_offline, actor, now=now)):
+        raise PermissionDenied(
+            N_("Only reviewers and accredited brokers register deals closed offline.")
+        )
+
+
 def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> Deal:
-    """A reviewer registers an offline deal on the same ledger (flushes; the caller commits).
+    """A reviewer or an accredited broker registers an offline deal on the same ledger
+    (flushes; the caller commits).
 
     The contract is the evidence of an offline deal, so the caller attaches it in the
     same transaction (`deals.documents.register_offline_deal_with_contract`): a deal
     whose contract failed to upload is never saved. A seller that is not on the platform
     is recorded under the market operator's organisation.
     """
-    require_reviewer(actor)
+    require_offline_registrar(actor, now=now)
     if data.price_minor <= 0:
         raise ValidationFailed(N_("The price must be more than zero."), field="price")
     for name in ("seller_name", "buyer_name", "title"):

@@ -12,3 +12,6 @@ deal_created = _signals.signal("deal-created")
 deal_cancelled = _signals.signal("deal-cancelled")
 # sender: the Deal; kwargs: now, actor_id
 deal_signed = _signals.signal("deal-signed")
+# sender: the acting User; kwargs: now. A receiver returns True when the actor may
+# register deals closed at the physical market (brokers: an accredited broker).
+may_register_offline = _signals.signal("may-register-offline")

@@ -22,7 +22,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from accounts.services import require_reviewer
 from core.audit import history
 from core.clock import as_utc, now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
@@ -278,8 +277,9 @@ def _parse_offline_form() -> tuple[documents.OfflineEntry | None, FieldErrors]:
 @bp.route("/review/deals/offline", methods=["GET", "POST"])
 @login_required
 def register_offline() -> Any:
-    """A reviewer registers a deal closed at the physical market, with its signed contract."""
-    require_reviewer(current_user)
+    """A reviewer or an accredited broker registers a deal closed at the physical market,
+    with its signed contract."""
+    services.require_offline_registrar(current_user, now=now())
     errors: FieldErrors = {}
     if request.method == "POST":
         entry, errors = _parse_offline_form()
@@ -304,6 +304,8 @@ def register_offline() -> Any:
                 errors = {field: [error.text(_)]}
             else:
                 flash(_("Offline deal registered with its contract."), "success")
+                if not current_user.can_review:  # a broker: not a party, so no deal page
+                    return redirect(url_for("deals.register_offline"))
                 return redirect(url_for("deals.detail", deal_id=deal.id))
         if errors and "contract" not in errors and upload is not None and upload.filename:
             errors["_contract_again"] = [_("Choose the contract file again.")]

@@ -290,13 +290,4 @@ POLICY: dict[str, frozenset[str]] = {
 
 # Known defects, expected to fail: `case key@role` (or a whole `case key`) -> why it is
 # not fixed yet. A `case key@role` that stops failing fails the test: remove it then.
-_OFFLINE_BY_BROKERS = (
-    "DOMAIN.md: offline deals are registered by a reviewer or an accredited broker; "
-    "deals.services.register_offline_deal admits reviewers only (deals sits below brokers: "
-    "it needs a signal to ask whether the actor is accredited) and the form lives under /review/"
-)
-KNOWN_DEFECTS: dict[str, str] = {
-    "deals.register_offline:GET@broker": _OFFLINE_BY_BROKERS,
-    "deals.register_offline:POST@broker": _OFFLINE_BY_BROKERS,
-    "deals_api.register_offline:POST@broker": _OFFLINE_BY_BROKERS,
-}
+KNOWN_DEFECTS: dict[str, str] = {}

@@ -104,11 +104,19 @@ def test_offline_deal_without_a_valid_contract_saves_nothing(market, deals_folde
     assert _files(deals_folder) == before
 
 
-def test_offline_deal_is_for_reviewers_only(market, deals_folder, clock) -> None:
-    with pytest.raises(PermissionDenied):
-        _register(market.seller, _entry(), _pdf(), deals_folder, clock)
-    db.session.rollback()
+def test_offline_deal_is_for_reviewers_and_accredited_brokers_only(
+    market, deals_folder, clock
+) -> None:
+    unaccredited = factories.broker(clock(), reviewer=market.reviewer, accredited=False)
+    for outsider in (market.seller, unaccredited):
+        with pytest.raises(PermissionDenied):
+            _register(outsider, _entry(), _pdf(), deals_folder, clock)
+        db.session.rollback()
     assert _deal_count() == 0
+    broker = factories.broker(clock(), reviewer=market.reviewer, name="线下撮合经纪事务所")
+    seller_code = market.seller.organisation.credit_code
+    deal = _register(broker, _entry(seller_credit_code=seller_code), _pdf(), deals_folder, clock)
+    assert deal.channel == Channel.OFFLINE and _deal_count() == 1
 
 
 def test_unknown_or_invalid_credit_code_is_refused_on_its_field(

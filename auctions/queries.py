@@ -178,7 +178,7 @@ def snapshot_of(
 
     `closing.auction_snapshot` closes first. Bidders appear by number; the names of the
     leader and of each bid are given to reviewers, and to the seller after the close;
-    the buyer of a sold auction is part of its published result.
+    the buyer of a sold auction is published by its bidder number.
     """
     state = state_of(auction, settings)
     if auction.status in OPEN_STATUSES:
@@ -190,6 +190,7 @@ def snapshot_of(
     listing = listings.get_listing(auction.listing_id)
     named = bidder_rules.names_visible(viewer, closed=auction.status in RESULT_STATUSES)
     leader = auction.leader_org_id
+    sold = auction.status == AuctionStatus.CLOSED
     return {
         "id": auction.id,
         "listing_id": auction.listing_id,
@@ -213,11 +214,10 @@ def snapshot_of(
         "extended": state.ends_at > as_utc(auction.original_ends_at),
         "server_time": now.isoformat(),
         "seconds_left": rules.seconds_left(state, now),
-        "winner_name": (
-            org_name(auction.leader_org_id, locale)
-            if auction.status == AuctionStatus.CLOSED
-            else None
-        ),
+        # The buyer of a sold auction, by name to those who may see names, else by number.
+        "winner_name": org_name(leader, locale) if sold and named else None,
+        "winner_number": bidders.number_of(auction.id, leader) if sold and leader else None,
+        "winner_mine": sold and bidder_rules.is_mine(viewer, leader),
         "highest_bidder_org_id": highest_bidder_org_id(auction) if named else None,
         "bids": [
             {**row, "placed_at": row["placed_at"].isoformat()}

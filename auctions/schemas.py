@@ -109,6 +109,8 @@ class AuctionOutSchema(Schema):
     seconds_left = fields.Integer()
     restricted = fields.Boolean()
     winner_name = fields.String(allow_none=True)
+    winner_number = fields.Integer(allow_none=True)
+    winner_mine = fields.Boolean()
     highest_bidder_org_id = fields.Integer(allow_none=True)
     bids = fields.List(fields.Nested(BidOutSchema))
 

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts.models import OrganisationKind
-from auctions import bidding, closing, jobs, queries, services
+from auctions import bidders, bidding, closing, jobs, queries, services
+from auctions.bidder_rules import Viewer
 from auctions.models import Auction, AuctionStatus, Bid, ProxyBid
 from core.audit_models import AuditEntry
 from core.clock import as_utc
@@ -343,8 +344,18 @@ def test_close_sells_to_the_winner_and_settles_deposits(market: Market, clock) -
         assert released.status == DepositStatus.RELEASED
         assert as_utc(released.release_due_at) == calendar.add_working_days(clock(), 5)
     assert "auction.close" in audit_actions("auction", auction.id)
-    snapshot = closing.auction_snapshot(auction.id, now=clock())
-    assert snapshot["status"] == "closed" and snapshot["winner_name"] == beta.organisation.name
+    public = closing.auction_snapshot(auction.id, now=clock())
+    assert public["status"] == "closed" and public["winner_name"] is None, (
+        "the public sees a number"
+    )
+    assert public["winner_number"] == bidders.number_of(auction.id, beta.organisation_id)
+    seller_view = Viewer(org_id=market.seller.organisation_id, is_seller=True)
+    to_seller = closing.auction_snapshot(auction.id, now=clock(), viewer=seller_view)
+    assert to_seller["winner_name"] == beta.organisation.name
+    to_winner = closing.auction_snapshot(
+        auction.id, now=clock(), viewer=Viewer(beta.organisation_id)
+    )
+    assert to_winner["winner_mine"] and not public["winner_mine"]
     assert [a.id for a in queries.list_auctions("closed", now=clock())] == [auction.id]
 
 

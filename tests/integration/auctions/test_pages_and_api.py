@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from auctions import bidding, jobs
+from auctions import bidders, bidding, jobs
 from auctions.models import Auction, AuctionStatus, Bid
 from core.clock import as_utc
 from core.extensions import db
@@ -49,7 +49,9 @@ def test_auction_list_shows_running_and_results_with_empty_states(
     bidding.place_bid(bidder, market.auction.id, START, now=clock())
     clock.current = as_utc(market.auction.ends_at)
     results = client.get("/auctions?status=closed", headers=EN).get_data(as_text=True)  # close job
-    assert market.listing.title() in results and bidder.organisation.name in results
+    number = bidders.number_of(market.auction.id, bidder.organisation_id)
+    assert market.listing.title() in results and f"Bidder {number}" in results
+    assert bidder.organisation.name not in results, "the public sees the buyer's number"
     assert "Sold" in results
 
 

@@ -182,44 +182,54 @@ def release_payouts(actor: User, deal_id: int, *, now: datetime) -> list[Payout]
                 payees.append(("broker", leg.org_id, amount))
     made: list[Payout] = []
     for role, org_id, amount in payees:
-        if amount <= 0:
-            continue
-        existing = db.session.scalar(
-            select(Payout).where(
-                Payout.deal_id == deal.id, Payout.org_id == org_id, Payout.role == role
+        if amount > 0 and _payout_of(deal, org_id, role) is None:
+            made.append(
+                _owe(deal, org_id, role, amount, by_card=by_card, now=now, actor_id=actor.id)
             )
-        )
-        if existing is not None:
-            continue
-        account = connected_account_of(org_id)
-        if by_card:
-            status = PayoutStatus.PENDING if account and account.ready else PayoutStatus.BLOCKED
-        else:
-            status = PayoutStatus.PENDING
-        payout = Payout(
-            deal_id=deal.id,
-            org_id=org_id,
-            role=role,
-            amount_minor=amount,
-            currency=deal.currency,
-            channel=PaymentChannel.STRIPE if by_card else PaymentChannel.OFFLINE,
-            status=status,
-            created_at=now,
-        )
-        audit.add_audited(
-            "payout",
-            payout,
-            "create",
-            actor.id,
-            now,
-            after={"status": status.value, "amount_minor": amount, "role": role},
-        )
-        if by_card and status == PayoutStatus.PENDING:
-            stripe_channel.enqueue(
-                "transfer", f"payout-{payout.id}-transfer", now=now, payout_id=payout.id
-            )
-        made.append(payout)
     return made
+
+
+def _payout_of(deal: Deal, org_id: int, role: str) -> Payout | None:
+    return db.session.scalar(
+        select(Payout).where(
+            Payout.deal_id == deal.id, Payout.org_id == org_id, Payout.role == role
+        )
+    )
+
+
+def _owe(
+    deal: Deal,
+    org_id: int,
+    role: str,
+    amount_minor: int,
+    *,
+    by_card: bool,
+    now: datetime,
+    actor_id: int | None,
+    **why: str,
+) -> Payout:
+    """A payout owed to `org_id` (flushes at the caller's flush): audited; by card, its
+    Stripe transfer queued, or blocked until the payee's payout account is ready."""
+    account = connected_account_of(org_id)
+    ready = account is not None and account.ready
+    status = PayoutStatus.BLOCKED if by_card and not ready else PayoutStatus.PENDING
+    payout = Payout(
+        deal_id=deal.id,
+        org_id=org_id,
+        role=role,
+        amount_minor=amount_minor,
+        currency=deal.currency,
+        channel=PaymentChannel.STRIPE if by_card else PaymentChannel.OFFLINE,
+        status=status,
+        created_at=now,
+    )
+    after = {"status": status.value, "amount_minor": amount_minor, "role": role, **why}
+    audit.add_audited("payout", payout, "create", actor_id, now, after=after)
+    if by_card and status == PayoutStatus.PENDING:
+        stripe_channel.enqueue(
+            "transfer", f"payout-{payout.id}-transfer", now=now, payout_id=payout.id
+        )
+    return payout
 
 
 def owe_forfeit_to_seller(
@@ -233,45 +243,20 @@ def owe_forfeit_to_seller(
     """
     if amount_minor <= 0:
         return None
-    existing = db.session.scalar(
-        select(Payout).where(
-            Payout.deal_id == deal.id, Payout.org_id == deal.seller_org_id, Payout.role == "seller"
-        )
-    )
+    existing = _payout_of(deal, deal.seller_org_id, "seller")
     if existing is not None:
         return existing
     by_card = by_card and stripe_channel.enabled()
-    account = connected_account_of(deal.seller_org_id)
-    ready = account is not None and account.ready
-    status = PayoutStatus.BLOCKED if by_card and not ready else PayoutStatus.PENDING
-    payout = Payout(
-        deal_id=deal.id,
-        org_id=deal.seller_org_id,
-        role="seller",
-        amount_minor=amount_minor,
-        currency=deal.currency,
-        channel=PaymentChannel.STRIPE if by_card else PaymentChannel.OFFLINE,
-        status=status,
-        created_at=now,
+    return _owe(
+        deal,
+        deal.seller_org_id,
+        "seller",
+        amount_minor,
+        by_card=by_card,
+        now=now,
+        actor_id=actor_id,
+        reason="forfeited deposit",
     )
-    audit.add_audited(
-        "payout",
-        payout,
-        "create",
-        actor_id,
-        now,
-        after={
-            "status": status.value,
-            "amount_minor": amount_minor,
-            "role": "seller",
-            "reason": "forfeited deposit",
-        },
-    )
-    if by_card and status == PayoutStatus.PENDING:
-        stripe_channel.enqueue(
-            "transfer", f"payout-{payout.id}-transfer", now=now, payout_id=payout.id
-        )
-    return payout
 
 
 def payout_paid(

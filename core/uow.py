@@ -59,12 +59,15 @@ def on_rollback(step: Step) -> None:
 
 
 @contextmanager
-def unit_of_work(*, writer: bool = False) -> Iterator[None]:
+def unit_of_work(*, writer: bool | None = None) -> Iterator[None]:
     """Open a unit of work: commit once at the end, roll back on an exception.
 
     The after-commit steps run once `commit()` has returned, so they may use the
     session (in a transaction of their own). Inside another unit of work this one
     joins it: the outer one commits, or rolls back if the exception reaches it.
+    `writer` defaults to true in a request that may write (not GET, HEAD or OPTIONS):
+    a use case a person starts then queues behind SQLite's other writers instead of
+    failing with "database is locked" (a sign-up did, beside another writer).
     """
     session = db.session
     if session.info.get(_DEPTH):
@@ -74,6 +77,8 @@ def unit_of_work(*, writer: bool = False) -> Iterator[None]:
         finally:
             session.info[_DEPTH] -= 1
         return
+    if writer is None:
+        writer = has_request_context() and request.method not in SAFE_METHODS
     if writer:
         queue_as_writer(session)
     session.info[_DEPTH] = 1

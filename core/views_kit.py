@@ -68,7 +68,7 @@ def save_form(
     save: Callable[[T], R],
     refusal_errors: Callable[[DomainError], FieldErrors] = domain_errors,
     *,
-    writer: bool = False,
+    writer: bool | None = None,
 ) -> tuple[R | None, FieldErrors]:
     """Save an editor's parsed form in one unit of work.
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from accounts.models import OrganisationKind
 from accounts.services import create_platform_user
-from auctions import announcements, bidding, closing, services
+from auctions import bidding, closing, services
 from core.extensions import db
 from core.uow import unit_of_work
 from deals.models import Deal
@@ -32,6 +32,7 @@ from tests import factories
 from tests.conftest import FrozenClock
 from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD, PDF_BYTES
+from tests.integration.auctions.conftest import announce
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +40,6 @@ pytestmark = pytest.mark.e2e
 def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str]:
     """An auction won by an enterprise whose bank deposit is applied to the price."""
     start = clock()
-    announced = start - timedelta(days=7, minutes=1)  # announced in time to open now
     uploads = Path(app.config["UPLOAD_FOLDER"])
     with app.app_context():
         with unit_of_work(writer=True):  # committed: the browser's server reads it
@@ -52,8 +52,9 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str]:
             buyer = factories.seller(
                 start, reviewer=reviewer, kind=OrganisationKind.ENTERPRISE, name="Hill Seeds Ltd."
             )
-            auction = services.create_auction(
+            auction = announce(  # announced (拍卖公告) in time to open now
                 seller,
+                reviewer,
                 listing.id,
                 services.AuctionInput(
                     starting_price_minor=10_000_000,
@@ -63,9 +64,7 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str]:
                     reserve_price_minor=None,
                     deposit_bps=1000,
                 ),
-                now=announced,
             )
-            announcements.approve(reviewer, auction.id, now=announced)
             deposit = services.join_auction(buyer, auction.id, now=start)
             deposits.submit_receipt(
                 buyer, deposit.id, stream=io.BytesIO(PDF_BYTES), filename="deposit.pdf",

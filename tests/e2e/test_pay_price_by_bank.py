@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from accounts.models import OrganisationKind
 from accounts.services import create_platform_user
-from auctions import announcements, bidding, closing, services
+from auctions import bidding, closing, services
 from core.extensions import db
 from core.uow import unit_of_work
 from deals.models import Deal
@@ -31,6 +31,7 @@ from tests import factories
 from tests.conftest import FrozenClock
 from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD, PDF_BYTES
+from tests.integration.auctions.conftest import announce
 
 pytestmark = pytest.mark.e2e
 
@@ -57,8 +58,9 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
                 kind=OrganisationKind.ENTERPRISE,
                 name="Riverside Pumps Ltd.",
             )
-            auction = services.create_auction(
+            auction = announce(  # announced (拍卖公告) in time to open now
                 seller,
+                reviewer,
                 listing.id,
                 services.AuctionInput(
                     starting_price_minor=10_000_000,
@@ -68,9 +70,7 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str, str]:
                     reserve_price_minor=None,
                     deposit_bps=1000,
                 ),
-                now=start - timedelta(days=8),  # announced (拍卖公告) over a week before
             )
-            announcements.approve(reviewer, auction.id, now=start - timedelta(days=8))
             deposit = services.join_auction(buyer, auction.id, now=start)
             deposits.submit_receipt(
                 buyer,

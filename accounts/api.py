@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import after_this_request, current_app, g, request
+from flask import after_this_request, current_app, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from accounts import tokens
-from accounts.auth import BEARER_TOKEN, api_caller, require_token_for_writes
+from accounts.auth import (
+    BEARER_TOKEN,
+    accept_session_writer,
+    api_caller,
+    require_token_for_writes,
+)
 from accounts.models import TokenScope
 from accounts.schemas import TokenInSchema, TokenIssuedSchema, TokenOutSchema, TokenPageSchema
 from core.api_kit import ApiBlueprint
@@ -39,7 +44,7 @@ def _token_or_session() -> None:
         return
     if current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
-    g.api_writer = current_user._get_current_object()
+    accept_session_writer(current_user._get_current_object())
 
 
 @blp.read("/", TokenPageSchema, 401)

@@ -55,11 +55,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    @app.before_request
-    def _forget_the_last_caller() -> None:  # (tests share one app context, hence `g`)
-        g.pop("api_token_user", None)
-        g.pop("api_writer", None)
-
     limiter.init_app(app)
 
     @login_manager.user_loader
@@ -109,17 +104,20 @@ def api_actor(*, allow_session: bool = True) -> User | None:
     """
     from flask_login import current_user
 
-    if "api_token_user" in g:
-        token_user: User = g.api_token_user
+    if _CALLER in request.environ:
+        token_user: User = request.environ[_CALLER]
         return token_user
     plain = _bearer_token()
     if plain is not None:
-        g.api_token_user = token_caller(plain, now=now()).user
+        request.environ[_CALLER] = token_caller(plain, now=now()).user
         return api_actor()
     return current_user if allow_session and current_user.is_authenticated else None
 
 
 _READS = ("GET", "HEAD", "OPTIONS")
+# The token's caller, looked up once per request, kept in the request's own environ
+# (not `g`, which lives as long as the app context: tests keep one across requests).
+_CALLER, _WRITER = "market.api_caller", "market.api_writer"
 
 
 def _bearer_token() -> str | None:
@@ -141,17 +139,22 @@ def require_token_for_writes() -> None:
             abort(401, description=gettext("Send an API token: Authorization: Bearer <token>."))
         return
     caller = token_caller(plain, now=now())
-    g.api_token_user = caller.user
+    request.environ[_CALLER] = caller.user
     if request.method in _READS:
         return
     if caller.scope != TokenScope.WRITE:
         abort(403, description=gettext("This API token may only read: use a write token."))
-    g.api_writer = caller.user
+    request.environ[_WRITER] = caller.user
+
+
+def accept_session_writer(user: User) -> None:
+    """Let the signed-in session write this request (its CSRF token checked by the caller)."""
+    request.environ[_WRITER] = user
 
 
 def api_writer() -> User:
     """The token holder of the current write (checked by `require_token_for_writes`)."""
-    writer: User = g.api_writer
+    writer: User = request.environ[_WRITER]
     return writer
 
 

@@ -4,7 +4,7 @@
 #                (make run SEARCH_BACKEND=elasticsearch: with a local Elasticsearch node)
 #   make test    set up, start the real services, run the suite on SQLite and PostgreSQL
 #   make lint    ruff, ruff format --check, import-linter contracts, mypy
-#   make bench   search, matching and alert benchmarks (bench/search.py, matching.py, alerts.py)
+#   make bench   search, relevance, matching and alert benchmarks (bench/search.py, relevance.py, matching.py, alerts.py)
 #
 # Configuration comes from the environment (see config.py and README.md);
 # variables given on the command line are passed through as well, e.g.
@@ -123,6 +123,7 @@ format: venv ## apply ruff's fixes and formatting
 
 bench: venv ## search, matching and alert benchmarks: latency p50/p95 and indexing throughput
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/relevance.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/alerts.py
 

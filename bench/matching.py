@@ -14,6 +14,10 @@ and stopped afterwards, as bench/search.py does). Then, on each backend in turn,
 `matches_for_listing` (brokers/matching.py: the real service, with its
 database queries and access check) run for --samples random needs and
 listings, and the script prints p50/p95/max in milliseconds. Target: p95 < 100 ms.
+
+First, relevance (bench/matching_judged.py): on the judged needs of bench/judged/needs.txt,
+nDCG@10 of the listings matched to each need, held-out and tuning halves, on each backend
+(`--judged-only`: just that; `--verbose`: one line per need).
 """
 
 from __future__ import annotations
@@ -436,14 +440,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--es-url", default=os.environ.get("ELASTICSEARCH_URL"))
     parser.add_argument("--no-es", action="store_true", help="embedded backend only")
     parser.add_argument("--database-url", default=None, help="emptied first! default: SQLite")
+    parser.add_argument("--judged-only", action="store_true", help="relevance on judged needs")
+    parser.add_argument("--verbose", action="store_true", help="one line per judged need")
     args = parser.parse_args(argv)
+    from bench.matching_judged import run_judged
+
     if args.no_es:
-        run(args, None)
+        run_judged(None, args.verbose)
+        if not args.judged_only:
+            run(args, None)
         return
     from bench.search import elasticsearch_node
 
     with elasticsearch_node(args.es_url) as node:  # without a URL: started for the run
-        run(args, node)
+        run_judged(node, args.verbose)
+        if not args.judged_only:
+            run(args, node)
 
 
 def run(args: argparse.Namespace, es_url: str | None) -> None:

@@ -4,7 +4,9 @@ The data lives beside this module, readable and editable as text:
 
 - listings.txt: listings 101-344, written as technology-transfer offices write them
   (with listings 1-60 of bench/judgements.py they form the judged corpus);
-- queries.txt: queries as buyers and brokers type them, one failure class each, graded 0-3.
+- queries.txt: queries as buyers and brokers type them, one failure class each, graded 0-3;
+- needs.txt: technology needs (技术需求) with the listings a broker would match them with,
+  graded 0-3 (bench/matching.py); ON_SALE: the judged listings in an active sale there.
 
 The split is computed, not stored: within each class the queries are ordered by a hash of
 their text and dealt alternately to the tuning and the held-out half, so both halves hold
@@ -167,5 +169,54 @@ def demo_distractors(
     return docs
 
 
+@dataclass(frozen=True)
+class JudgedNeed:
+    """One technology need as an enterprise posts it, the grade of every matching listing, its half."""
+
+    id: int
+    field: str
+    ipc: str
+    budget_min_minor: int | None
+    budget_max_minor: int | None
+    min_trl: int | None
+    region: str
+    title: str
+    problem: str
+    grades: dict[int, int]
+    split: str
+
+
+def _wan(text: str) -> int | None:
+    return None if text == "-" else int(text) * 10_000_00
+
+
+def load_needs() -> list[JudgedNeed]:
+    """The judged needs with their half (dealt as the queries are, by a hash of the title)."""
+    rows = list(_rows("needs.txt"))
+    halves = {q.text: q.split for q in split_queries([("need", r[6], {}) for r in rows])}
+    ids = {doc.id for doc in LISTINGS}
+    needs = []
+    for need_id, field, ipc, budget, min_trl, region, title, problem, grades in rows:
+        low, _, high = budget.partition("-") if budget != "-" else ("-", "", "-")
+        need = JudgedNeed(int(need_id), field, ipc, _wan(low), _wan(high),
+                          None if min_trl == "-" else int(min_trl), region, title, problem,
+                          _grades(grades), halves[title])  # fmt: skip
+        if set(need.grades) - ids or 3 not in need.grades.values():
+            raise ValueError(f"bad judged need {need.id}")
+        needs.append(need)
+    return needs
+
+
+# Judged listings in an active sale when the matching bench runs: a listed sale (挂牌), a
+# negotiated price in public notice (公示), an auction announced or bidding. Matching must show
+# them (with the sale and its deadline); before issue 13 it left them out.
+ON_SALE: dict[int, str] = {
+    **dict.fromkeys((101, 110, 125, 147, 213, 233, 327), "listed_sale"),
+    **dict.fromkeys((120, 258), "public_notice"),
+    **dict.fromkeys((115, 193, 244), "auction_scheduled"),
+    **dict.fromkeys((136, 171, 252, 298), "auction_running"),
+}
+
 LISTINGS: list[SearchDocument] = load_listings()
 QUERIES: list[JudgedQuery] = load_queries()
+NEEDS: list[JudgedNeed] = load_needs()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import load_only
 
 from accounts.models import Organisation, User
 from accounts.services import acts_for_org, is_signed_in
+from brokers.active_sales import ActiveSale, active_sales
 from brokers.broker_access import acts_for
 from brokers.matching_rules import (
     Interest,
@@ -46,6 +47,10 @@ from listings.services import can_view as can_view_listing
 from listings.services import get_listing
 from trading.models import ListedSale, Negotiation, SaleIntent
 
+# Sale states of a listing a need may be matched with (the sale must be running: active_sales).
+_MATCHABLE = frozenset(
+    (SaleState.AVAILABLE, SaleState.LISTED_SALE, SaleState.UNDER_OFFER, SaleState.IN_AUCTION)
+)
 CANDIDATES = 60  # text matches taken from the search backend
 FIELD_CANDIDATES = 30  # newest of the same field, however they are worded
 INTEREST_ORGS = 100  # organisations scored for their interest, the closest first
@@ -90,6 +95,7 @@ class ListingMatch:
     listing: Listing
     score: float
     reasons: tuple[Reason, ...]
+    sale: ActiveSale | None = None  # the sale it is in right now, if any
 
 
 @dataclass(frozen=True)
@@ -181,7 +187,11 @@ def _candidate_ids(
 def matches_for_need(
     actor: User | None, need_id: int, *, now: datetime, limit: int = 20
 ) -> list[ListingMatch]:
-    """Published, available listings for a need, best first, each with its reasons."""
+    """Published listings for a need, best first, each with its reasons.
+
+    Available ones, and those in a running sale the need's enterprise may join (a listed
+    sale, a price in public notice, an auction announced or bidding), with that sale.
+    """
     from search.services import related_listings
 
     need = get_need(need_id)
@@ -201,16 +211,21 @@ def matches_for_need(
             select(Listing).where(Listing.id.in_(ids)).options(load_only(*_LISTING_COLUMNS))
         )
         if item.status == ListingStatus.PUBLISHED
-        and item.sale_state == SaleState.AVAILABLE
+        and item.sale_state in _MATCHABLE
         and item.organisation_id != need.organisation_id
     ]
+    on_sale = [item.id for item in listings if item.sale_state != SaleState.AVAILABLE]
+    sales = active_sales(on_sale, now=now, for_org_id=need.organisation_id)
+    listings = [i for i in listings if i.sale_state == SaleState.AVAILABLE or i.id in sales]
     profile = need_profile(need)
     scored = [
         (score_listing_for_need(profile, listing_profile(item), shares.get(item.id, 0.0)), item)
         for item in listings
     ]
     scored.sort(key=lambda pair: (-pair[0].score, -pair[1].id))
-    return [ListingMatch(item, s.score, s.reasons) for s, item in scored[:limit]]
+    return [
+        ListingMatch(item, s.score, s.reasons, sales.get(item.id)) for s, item in scored[:limit]
+    ]
 
 
 # -- a listing's enterprises ---------------------------------------------------------------

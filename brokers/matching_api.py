@@ -12,6 +12,7 @@ from flask_babel import gettext
 
 from accounts.auth import api_reader
 from brokers import matching
+from brokers.matching_views import sale_view
 from core.clock import now
 from core.i18n import current_locale
 from listings.need_api import blp
@@ -20,7 +21,11 @@ from listings.need_schemas import ListingMatchOutSchema
 
 @blp.read("/<int:need_id>/matches", ListingMatchOutSchema(many=True), 403, 404)
 def matches(need_id: int) -> Any:
-    """Listings matching a need, best first, with a score (0–100) and the reasons."""
+    """Listings matching a need, best first, with a score (0–100) and the reasons.
+
+    A listing in a running sale (listed sale, public notice, announced or open auction)
+    carries `sale`: its kind, the deadline to act by, the price and the sale's page.
+    """
     locale = current_locale()
     found = matching.matches_for_need(api_reader(), need_id, now=now())
     return [
@@ -29,6 +34,7 @@ def matches(need_id: int) -> Any:
             "title": m.listing.title(locale),
             "score": m.score,
             "reasons": [{"code": r.code, "text": r.text(gettext)} for r in m.reasons],
+            "sale": sale_view(m.sale),
         }
         for m in found
     ]

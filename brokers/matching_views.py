@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from brokers import matching
-from core.clock import now
+from brokers.active_sales import (
+    AUCTION_RUNNING,
+    AUCTION_SCHEDULED,
+    LISTED_SALE,
+    PUBLIC_NOTICE,
+    ActiveSale,
+)
+from core.clock import as_utc, now
 from listings import needs
 from listings import services as listings
 
@@ -26,6 +35,36 @@ def _introduction_url(**args: int) -> str | None:
     return url_for(INTRODUCTION_ENDPOINT, **values)
 
 
+_SALE_PAGES = {
+    LISTED_SALE: ("sales.sale", "sale_id"),
+    PUBLIC_NOTICE: ("publicity.notice", "notice_id"),
+    AUCTION_SCHEDULED: ("auctions.room", "auction_id"),
+    AUCTION_RUNNING: ("auctions.room", "auction_id"),
+}
+
+
+def _short(moment: datetime | None) -> str:
+    return "" if moment is None else format_datetime(as_utc(moment), "short")
+
+
+def sale_view(sale: ActiveSale | None) -> dict[str, Any] | None:
+    """What the match page and the API show of a listing's running sale: words, deadline, link."""
+    if sale is None:
+        return None
+    endpoint, arg = _SALE_PAGES[sale.kind]
+    target: dict[str, Any] = {arg: sale.sale_id}
+    return {
+        "kind": sale.kind,
+        "sale_id": sale.sale_id,
+        "deadline": sale.deadline,
+        "starts_at": sale.starts_at,
+        "price_minor": sale.price_minor,
+        "currency": sale.currency,
+        "text": sale.text(_, _short),
+        "url": url_for(endpoint, **target),
+    }
+
+
 def _rows(
     found: Iterable[Any], broker: bool, parties: Callable[[Any], dict[str, int]]
 ) -> list[dict[str, Any]]:
@@ -34,6 +73,7 @@ def _rows(
         {
             "match": match,
             "reasons": [reason.text(_) for reason in match.reasons],
+            "sale": sale_view(getattr(match, "sale", None)),
             "introduce": _introduction_url(**parties(match)) if broker else None,
         }
         for match in found

@@ -148,6 +148,21 @@ class ReasonOutSchema(Schema):
     text = fields.String()
 
 
+class MatchSaleOutSchema(Schema):
+    """The sale a suggested listing is in right now, and the deadline a buyer has to act by."""
+
+    kind = fields.String(
+        metadata={"enum": ["listed_sale", "public_notice", "auction_scheduled", "auction_running"]}
+    )
+    sale_id = fields.Integer(metadata={"description": "the listed sale's, notice's or auction's"})
+    deadline = fields.DateTime()
+    starts_at = fields.DateTime(allow_none=True)
+    price_minor = fields.Integer(allow_none=True)
+    currency = fields.String()
+    text = fields.String()
+    url = fields.String()
+
+
 class ListingMatchOutSchema(Schema):
     """A listing suggested for a need."""
 
@@ -155,3 +170,4 @@ class ListingMatchOutSchema(Schema):
     title = fields.String()
     score = fields.Float()
     reasons = fields.List(fields.Nested(ReasonOutSchema))
+    sale = fields.Nested(MatchSaleOutSchema, allow_none=True)

@@ -24,6 +24,7 @@ from accounts.services import acts_for_org, is_signed_in
 from brokers.active_sales import ActiveSale, active_sales
 from brokers.broker_access import acts_for
 from brokers.matching_rules import (
+    NEED_LISTING_WEIGHTS,
     Interest,
     ListingProfile,
     MatchScore,
@@ -219,7 +220,12 @@ def matches_for_need(
     listings = [i for i in listings if i.sale_state == SaleState.AVAILABLE or i.id in sales]
     profile = need_profile(need)
     scored = [
-        (score_listing_for_need(profile, listing_profile(item), shares.get(item.id, 0.0)), item)
+        (
+            score_listing_for_need(
+                profile, listing_profile(item), shares.get(item.id, 0.0), NEED_LISTING_WEIGHTS
+            ),
+            item,
+        )
         for item in listings
     ]
     scored.sort(key=lambda pair: (-pair[0].score, -pair[1].id))

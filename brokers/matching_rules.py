@@ -12,6 +12,7 @@ A match score is 0–100, a weighted sum of components each in [0, 1]:
 | region        | 5      | the same region (上海 = 上海市)                                |
 | transfer_mode | 5      | a transfer mode the need prefers is offered                   |
 
+The listings of one need are ranked with NEED_LISTING_WEIGHTS (the text weighs more).
 Every component that counts comes with a Reason (a translatable message and
 its parameters), so each suggestion can say why it was made.
 """
@@ -33,6 +34,18 @@ WEIGHTS: dict[str, float] = {
     "maturity": 10.0,
     "region": 5.0,
     "transfer_mode": 5.0,
+}
+# Ranking the listings of one need (brokers.matching.matches_for_need): the wording says most
+# about whether a listing answers the need; region and transfer mode least. Tuned on the tuning
+# half of the judged needs (bench/judged/needs.txt, bench/matching.py --judged-only).
+NEED_LISTING_WEIGHTS: dict[str, float] = {
+    "relevance": 46.0,
+    "ipc": 20.0,
+    "field": 15.0,
+    "price": 10.0,
+    "maturity": 5.0,
+    "region": 2.0,
+    "transfer_mode": 2.0,
 }
 NEUTRAL = 0.5  # a component the data cannot judge (no budget, no price) counts half
 INTEREST_WEIGHTS: dict[str, float] = {"negotiation": 1.0, "bid": 0.9, "intent": 0.8}
@@ -176,8 +189,8 @@ def _region_key(region: str) -> str:
     return key.lower()
 
 
-def _total(components: dict[str, float]) -> float:
-    return round(sum(WEIGHTS[name] * value for name, value in components.items()), 2)
+def _total(components: dict[str, float], weights: dict[str, float] = WEIGHTS) -> float:
+    return round(sum(weights[name] * value for name, value in components.items()), 2)
 
 
 def _strongest(reasons: list[Reason]) -> tuple[Reason, ...]:
@@ -188,9 +201,15 @@ def _strongest(reasons: list[Reason]) -> tuple[Reason, ...]:
 
 
 def score_listing_for_need(
-    need: NeedProfile, listing: ListingProfile, relevance: float
+    need: NeedProfile,
+    listing: ListingProfile,
+    relevance: float,
+    weights: dict[str, float] = WEIGHTS,
 ) -> MatchScore:
-    """How well a listing answers a need; `relevance` is the text score relative to the best (0–1)."""
+    """How well a listing answers a need; `relevance` is the text score relative to the best (0–1).
+
+    `weights`: WEIGHTS, or NEED_LISTING_WEIGHTS to rank the listings of one need.
+    """
     relevance = max(0.0, min(1.0, relevance))
     reasons: list[Reason] = []
     components: dict[str, float] = {"relevance": relevance}
@@ -200,7 +219,7 @@ def score_listing_for_need(
                 "text",
                 N_("Similar wording (%(percent)d%% of the best text match)"),
                 {"percent": round(relevance * 100)},
-                WEIGHTS["relevance"] * relevance,
+                weights["relevance"] * relevance,
             )
         )
     overlap, code, level = ipc_overlap(need.ipc_classes, listing.ipc_classes)
@@ -211,19 +230,19 @@ def score_listing_for_need(
             "class": N_("Same IPC class %(code)s"),
             "section": N_("Same IPC section %(code)s"),
         }[level]
-        reasons.append(Reason(f"ipc_{level}", message, {"code": code}, WEIGHTS["ipc"] * overlap))
+        reasons.append(Reason(f"ipc_{level}", message, {"code": code}, weights["ipc"] * overlap))
     components["field"] = 1.0 if need.field == listing.field else 0.0
     if components["field"]:
-        reasons.append(Reason("field", N_("Same technology field"), {}, WEIGHTS["field"]))
+        reasons.append(Reason("field", N_("Same technology field"), {}, weights["field"]))
     fit, verdict = price_fit(
         listing.asking_price_minor, need.budget_min_minor, need.budget_max_minor
     )
     components["price"] = fit
     if verdict == "within":
-        reasons.append(Reason("price_within", N_("Price within budget"), {}, WEIGHTS["price"]))
+        reasons.append(Reason("price_within", N_("Price within budget"), {}, weights["price"]))
     elif verdict == "below":
         reasons.append(
-            Reason("price_below", N_("Price below the budget"), {}, WEIGHTS["price"] * fit)
+            Reason("price_below", N_("Price below the budget"), {}, weights["price"] * fit)
         )
     elif verdict == "above" and fit > 0:
         reasons.append(
@@ -231,7 +250,7 @@ def score_listing_for_need(
                 "price_above",
                 N_("Price %(percent)d%% above the budget"),
                 {"percent": round((1 - fit) * 100)},
-                WEIGHTS["price"] * fit,
+                weights["price"] * fit,
             )
         )
     maturity = maturity_fit(listing.trl, need.min_trl)
@@ -242,7 +261,7 @@ def score_listing_for_need(
                 "maturity",
                 N_("Mature enough: TRL %(trl)d (at least %(wanted)d wanted)"),
                 {"trl": listing.trl, "wanted": need.min_trl},
-                WEIGHTS["maturity"],
+                weights["maturity"],
             )
         )
     elif need.min_trl is None and listing.trl >= 7:
@@ -251,14 +270,14 @@ def score_listing_for_need(
                 "maturity",
                 N_("Mature: TRL %(trl)d"),
                 {"trl": listing.trl},
-                WEIGHTS["maturity"] * maturity,
+                weights["maturity"] * maturity,
             )
         )
     components["region"] = 1.0 if same_region(need.region, listing.region) else 0.0
     if components["region"]:
         reasons.append(
             Reason(
-                "region", N_("Same region: %(region)s"), {"region": need.region}, WEIGHTS["region"]
+                "region", N_("Same region: %(region)s"), {"region": need.region}, weights["region"]
             )
         )
     modes = [m for m in listing.transfer_modes if m in need.transfer_modes]
@@ -269,10 +288,12 @@ def score_listing_for_need(
                 "transfer_mode",
                 N_("Offers a transfer mode the need prefers"),
                 {},
-                WEIGHTS["transfer_mode"],
+                weights["transfer_mode"],
             )
         )
-    return MatchScore(score=_total(components), reasons=_strongest(reasons), components=components)
+    return MatchScore(
+        score=_total(components, weights), reasons=_strongest(reasons), components=components
+    )
 
 
 def score_need_for_listing(

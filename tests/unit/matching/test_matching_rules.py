@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 from brokers.matching_rules import (
     EXTRA_SIGNAL_CAP,
     MAX_REASONS,
+    NEED_LISTING_WEIGHTS,
+    WEIGHTS,
     Interest,
     ListingProfile,
     MatchScore,
@@ -54,6 +56,20 @@ def test_a_listing_that_fits_every_way_scores_high_and_says_why() -> None:
     assert "Same region: 上海" in texts
     assert "Same technology field" in texts
     assert "Mature enough: TRL 6 (at least 5 wanted)" in texts
+
+
+def test_ranked_for_a_need_a_full_fit_still_scores_100_and_the_wording_outweighs_the_place() -> (
+    None
+):
+    assert score_listing_for_need(NEED, GOOD, 1.0, NEED_LISTING_WEIGHTS).score == 100.0
+    elsewhere = ListingProfile(**{**GOOD.__dict__, "region": "北京", "transfer_modes": ("equity",)})
+    well_worded = score_listing_for_need(NEED, elsewhere, 1.0, NEED_LISTING_WEIGHTS)
+    loosely_worded = score_listing_for_need(NEED, GOOD, 0.7, NEED_LISTING_WEIGHTS)
+    assert well_worded.score > loosely_worded.score
+    assert (
+        score_listing_for_need(NEED, elsewhere, 1.0).score
+        < score_listing_for_need(NEED, GOOD, 0.7).score
+    )
 
 
 def test_a_listing_of_another_field_class_and_place_scores_low_without_false_reasons() -> None:
@@ -135,9 +151,12 @@ needs = st.builds(
 )
 
 
-@given(needs, profiles, st.floats(-1, 2, allow_nan=False))
-def test_scores_stay_between_0_and_100_with_a_few_reasons(need, listing, relevance) -> None:
-    score = score_listing_for_need(need, listing, relevance)
+@given(needs, profiles, st.floats(-1, 2, allow_nan=False), st.booleans())
+def test_scores_stay_between_0_and_100_with_a_few_reasons(
+    need, listing, relevance, for_need
+) -> None:
+    weights = NEED_LISTING_WEIGHTS if for_need else WEIGHTS
+    score = score_listing_for_need(need, listing, relevance, weights)
     assert 0.0 <= score.score <= 100.0
     assert len(score.reasons) <= MAX_REASONS
     assert all(reason.text() for reason in score.reasons)

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this file's folder comes first on sys.path and `search` would be us.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from bench.corpus import IPC_BY_FIELD, REGIONS, CorpusGenerator, ZipfSampler
 from listings.need_rules import NeedStatus
@@ -321,6 +321,15 @@ def build_market(
     ]
     _bulk(Negotiation.__table__, negotiations)
     _bulk(ListedSale.__table__, sales)
+    # Their listings are in the listed sale: matching looks their sales up (brokers.active_sales).
+    from core.extensions import db
+
+    db.session.execute(
+        update(Listing)
+        .where(Listing.id.in_([sale["listing_id"] for sale in sales]))
+        .values(sale_state=SaleState.LISTED_SALE)
+    )
+    db.session.commit()
     _bulk(SaleIntent.__table__, intents)
     _bulk(Auction.__table__, auctions)
     _bulk(Bid.__table__, bids)

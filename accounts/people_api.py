@@ -39,11 +39,11 @@ def _token_unless_signing_up() -> None:
 
 
 @blp.route("/", methods=["POST"])
+@limiter.limit(sign_in_rate_limit, methods=["POST"])  # before the body is read: all count
 @blp.arguments(SignUpInSchema, location="json")
 @blp.response(201, CallerOutSchema)
 @blp.alt_response(422, schema=DomainErrorSchema, description=_INVALID)
 @blp.alt_response(429, schema=DomainErrorSchema, description="Too many attempts from this address")
-@limiter.limit(sign_in_rate_limit, methods=["POST"])
 def sign_up(data: dict[str, Any]) -> User:
     """Register a person with a new organisation (as its admin; a reviewer verifies it
     before it may list or buy) or as a member waiting for an organisation's admin.

@@ -8,6 +8,7 @@ from typing import Any
 from auctions import bidders
 from auctions.models import Auction
 from auctions.queries import CLOSING, OPEN_STATUSES, auctions_of_listing
+from core.clock import as_utc
 from core.extensions import db
 from core.rows import period_end
 from listings.models import Listing
@@ -27,7 +28,9 @@ def on_listing_sale(listing: Listing, *, now: datetime, **_: Any) -> dict[str, A
     if not running:
         return None
     auction = running[0]
-    state = CLOSING if auction.ends_at <= now else auction.status.value
+    # the phases of the live feed (auctions.queries.snapshot): upcoming, running, closing
+    starts_at, ends_at = as_utc(auction.starts_at), as_utc(auction.ends_at)
+    state = "upcoming" if now < starts_at else CLOSING if ends_at <= now else "running"
     channel = {
         "channel": "auction",
         "id": auction.id,

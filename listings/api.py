@@ -10,6 +10,7 @@ caller may take now. The search endpoint (GET /) is attached to this blueprint b
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
@@ -162,7 +163,9 @@ def remove_evidence(listing_id: int, evidence_id: int) -> Any:
         found = listing_evidence.evidence_for_download(actor, evidence_id)
         if found.listing_id != listing_id:
             raise NotFound(N_("No such document."))
-        gone = EvidenceOutSchema().dump(found)
+        gone = SimpleNamespace(
+            **{name: getattr(found, name) for name in EvidenceOutSchema().fields}
+        )
         listing_evidence.remove_evidence(actor, evidence_id, folder=_evidence_folder(), now=now())
     return gone
 

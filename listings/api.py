@@ -204,6 +204,7 @@ def act(listing_id: int, action: str) -> Any:
     _NOT_OWNER,
     404,
     (409, "Not possible now (codes transition_not_allowed, on_sale)"),
+    (422, "A reason longer than 2,000 characters"),
     args=DecisionReasonSchema,
 )
 def withdraw(data: dict[str, Any], listing_id: int) -> Any:

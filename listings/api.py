@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
+from werkzeug.wrappers import Response
 
 from accounts.auth import (
     BEARER_TOKEN,
@@ -24,11 +25,13 @@ from accounts.auth import (
 )
 from accounts.models import User
 from accounts.schemas import DecisionReasonSchema
-from core.api_kit import ApiBlueprint
+from core.api_kit import ApiBlueprint, DomainErrorSchema
 from core.clock import now
 from core.domain import N_, NotFound
 from core.signals import values_from_signal
+from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
+from core.views_kit import send_stored
 from listings import evidence as listing_evidence
 from listings import review, services
 from listings.api_schemas import (
@@ -145,6 +148,28 @@ def add_evidence(form: dict[str, Any], files: dict[str, Any], listing_id: int) -
             max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
         )
+
+
+_DOCUMENT = {"schema": {"type": "string", "format": "binary"}}
+
+
+@blp.route("/<int:listing_id>/evidence/<int:evidence_id>/file")
+@blp.alt_response(401, schema=DomainErrorSchema, description="Not signed in, no token")
+@blp.alt_response(404, schema=DomainErrorSchema, description="No such document, or not yours")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The document as uploaded (never served as active content)",
+            "content": {mime: _DOCUMENT for mime in ALLOWED_TYPES},
+        }
+    }
+)
+def evidence_file(listing_id: int, evidence_id: int) -> Response:
+    """Download an ownership document (the owner organisation and reviewers)."""
+    found = listing_evidence.evidence_for_download(api_reader(), evidence_id)
+    if found.listing_id != listing_id:
+        raise NotFound(N_("No such document."))
+    return send_stored(_evidence_folder(), found)
 
 
 @blp.write(

@@ -42,6 +42,7 @@ POLICY: dict[str, frozenset[str]] = {
     "listings_api.submitted:GET": REVIEWERS,
     "listings_api.update:PUT": SELLER,  # the owner (refused for the state, not the person)
     "listings_api.evidence:GET": SELLER | REVIEWERS,
+    "listings_api.evidence_file:GET": SELLER | REVIEWERS,
     "listings_api.add_evidence:POST": SELLER,
     "listings_api.remove_evidence:DELETE": SELLER,
     "listings_api.act:POST:submit": SELLER,

@@ -96,6 +96,12 @@ def test_the_owner_uploads_lists_and_removes_evidence_of_a_draft(
     )
     listed = client.get(f"/api/v1/listings/{draft.id}/evidence", headers=_bearer(token))
     assert [e["id"] for e in listed.get_json()] == [body["id"]]
+    file = client.get(
+        f"/api/v1/listings/{draft.id}/evidence/{body['id']}/file", headers=_bearer(token)
+    )
+    assert file.status_code == 200 and file.data == factories.PDF_BYTES
+    assert file.headers["Content-Type"] == "application/pdf"
+    assert file.headers["X-Content-Type-Options"] == "nosniff"
     gone = client.delete(
         f"/api/v1/listings/{draft.id}/evidence/{body['id']}", headers=_bearer(token)
     )
@@ -127,6 +133,10 @@ def test_strangers_neither_upload_nor_see_nor_remove_evidence(
     seen = client.get(f"/api/v1/listings/{published.id}/evidence", headers=_bearer(theirs))
     assert seen.status_code == 404
     evidence_id = published.evidence[0].id
+    file = client.get(
+        f"/api/v1/listings/{published.id}/evidence/{evidence_id}/file", headers=_bearer(theirs)
+    )
+    assert file.status_code == 404 and file.get_json()["code"] == "not_found"
     refused = client.delete(
         f"/api/v1/listings/{published.id}/evidence/{evidence_id}", headers=_bearer(theirs)
     )

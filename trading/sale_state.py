@@ -34,7 +34,10 @@ def sale_of(viewer: User | None, listing: Listing) -> dict[str, Any] | None:
     if notice is not None and notice.status == NoticeStatus.RUNNING:
         channels.append(
             _channel("public_notice", notice.id, notice.status.value, notice.price_minor)
-            | {"deadline": notice.ends_at, "allowed_actions": [] if owner else ["object"]}
+            | {
+                "deadline": notice.ends_at,
+                "allowed_actions": ["object"] if member and not owner else [],
+            }
         )
     negotiation = negotiation_of(viewer, listing.id) if not owner else None
     if negotiation is not None:

@@ -16,7 +16,7 @@ from listings.rules import ListingStatus
 from tests import factories
 from tests.conftest import FrozenClock
 from tests.integration.auctions.conftest import make_market
-from trading import listed_sales
+from trading import listed_sales, negotiations
 
 EN = {"Accept-Language": "en"}
 DRAFT = {
@@ -282,3 +282,33 @@ def test_an_auction_shows_its_state_current_price_and_end(
     assert (channel["channel"], channel["id"]) == ("auction", market.auction.id)
     assert channel["state"] == "running" and channel["price_minor"] == 1_000_000
     assert channel["deadline"].startswith(market.auction.ends_at.strftime("%Y-%m-%dT%H:%M"))
+
+
+def test_a_negotiation_shows_to_its_buyer_only(
+    client: FlaskClient, clock: FrozenClock, upload_folder: Path
+) -> None:
+    seller = factories.seller(clock())
+    listing = factories.listing(
+        seller, clock(), status=ListingStatus.PUBLISHED, folder=upload_folder
+    )
+    buyer, rival = factories.enterprise(clock()), factories.enterprise(clock())
+    with unit_of_work():
+        negotiation = negotiations.open_negotiation(
+            buyer, listing.id, amount_minor=30_000_000, message="可否议价？", now=clock()
+        )
+    mine = client.get(
+        f"/api/v1/listings/{listing.id}",
+        headers=_bearer(factories.api_token(buyer, "b", now=clock())),
+    ).get_json()
+    [channel] = mine["sale"]["channels"]
+    assert (channel["channel"], channel["id"], channel["price_minor"]) == (
+        "negotiation",
+        negotiation.id,
+        30_000_000,
+    )
+    assert mine["sale"]["allowed_actions"] == []  # it negotiates already
+    theirs = client.get(
+        f"/api/v1/listings/{listing.id}",
+        headers=_bearer(factories.api_token(rival, "r", now=clock())),
+    ).get_json()
+    assert theirs["sale"]["channels"] == [] and theirs["sale"]["allowed_actions"] == ["negotiate"]

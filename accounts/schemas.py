@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from accounts import services
 from accounts.models import OrganisationKind, TokenScope
 from accounts.tokens import DEFAULT_DAYS
 from core.domain import N_
@@ -44,6 +45,27 @@ class SignUpSchema(Schema):
             raise ValidationError({f: [N_("This field is required.")] for f in missing})
 
 
+def sign_up_input(data: dict, locale: str) -> services.SignUp:
+    """A loaded SignUpSchema as the sign-up use case's input; `locale` is the request's."""
+    organisation = None
+    if data["organisation_mode"] == "create":
+        organisation = services.NewOrganisation(
+            name=data["org_name"],
+            name_en=data["org_name_en"],
+            kind=OrganisationKind(data["kind"]),
+            credit_code=data["credit_code"],
+            region=data["region"],
+        )
+    return services.SignUp(
+        email=data["email"],
+        name=data["name"],
+        password=data["password"],
+        organisation=organisation,
+        join_credit_code=data["join_credit_code"] if data["organisation_mode"] == "join" else None,
+        locale="en" if locale.startswith("en") else "zh_CN",  # Babel says zh_Hans_CN
+    )
+
+
 class SignInSchema(Schema):
     """Email and password."""
 
@@ -65,6 +87,15 @@ class ReasonSchema(Schema):
     reason = fields.String(load_default="")
 
 
+_CREDS = "Only without a bearer token: the first token is issued for these credentials."
+
+
+class DecisionReasonSchema(InputSchema):
+    """A decision's reason (API): required to refuse, an optional note otherwise."""
+
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
 class TokenInSchema(InputSchema):
     """A personal API token to issue: a name, read or write, and days until it expires."""
 
@@ -77,6 +108,17 @@ class TokenInSchema(InputSchema):
     days = fields.Integer(
         load_default=DEFAULT_DAYS,
         metadata={"description": "Days until it expires: 1 to API_TOKEN_MAX_DAYS (365)"},
+    )
+
+
+class TokenRequestSchema(TokenInSchema):
+    """A token to issue; without a bearer token, the email and password of its owner."""
+
+    email = fields.String(
+        load_default=None, validate=validate.Length(max=254), metadata={"description": _CREDS}
+    )
+    password = fields.String(
+        load_default=None, validate=validate.Length(max=200), metadata={"description": _CREDS}
     )
 
 
@@ -103,3 +145,51 @@ class TokenPageSchema(Schema):
     """The caller's tokens, newest first."""
 
     items = fields.List(fields.Nested(TokenOutSchema))
+
+
+class OrganisationOutSchema(Schema):
+    """An organisation and its verification."""
+
+    id = fields.Integer()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    kind = fields.String(attribute="kind.value")
+    credit_code = fields.String()
+    region = fields.String()
+    status = fields.String(
+        attribute="status.value", metadata={"enum": ["pending", "verified", "rejected"]}
+    )
+    rejection_reason = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    verified_at = fields.DateTime(allow_none=True)
+
+
+class UserOutSchema(Schema):
+    """A person of the market as the API shows them to themselves and their organisation."""
+
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    org_role = fields.String(attribute="org_role.value")
+    membership_approved = fields.Boolean()
+    organisation_id = fields.Integer(allow_none=True)
+
+
+class CallerOutSchema(UserOutSchema):
+    """The caller: their account, roles and organisation."""
+
+    reviewer = fields.Boolean(attribute="can_review")
+    locale = fields.String()
+    organisation = fields.Nested(OrganisationOutSchema, allow_none=True)
+
+
+class SignUpInSchema(SignUpSchema, InputSchema):
+    """A sign-up by API: the person, and the organisation they register (`organisation_mode`
+    create) or ask to join (join, with `join_credit_code`)."""
+
+
+class MembersOutSchema(Schema):
+    """The members of the caller's organisation; those waiting to join (its admin only)."""
+
+    members = fields.List(fields.Nested(UserOutSchema))
+    pending = fields.List(fields.Nested(UserOutSchema))

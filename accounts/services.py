@@ -25,7 +25,7 @@ from accounts.models import (
 from accounts.rules import check_password_strength, normalise_credit_code
 from accounts.signals import organisation_decided
 from accounts.throttle import SignInThrottle
-from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
+from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found
 
@@ -262,6 +262,24 @@ def pending_members(actor: User) -> list[User]:
             )
         )
     )
+
+
+def members_of(actor: User) -> dict[str, list[User]]:
+    """The approved members of the actor's organisation, and (for its admin) who waits to join."""
+    org_id = actor.acting_org_id
+    if org_id is None:
+        raise NotFound(N_("No such organisation."))
+    query = select(User).where(User.organisation_id == org_id, User.membership_approved.is_(True))
+    return {
+        "members": list(db.session.scalars(query.order_by(User.id))),
+        "pending": pending_members(actor),
+    }
+
+
+def organisation_queue(actor: User) -> list[Organisation]:
+    """Organisations waiting for verification, oldest first (reviewers)."""
+    pending = select(Organisation).where(Organisation.status == VerificationStatus.PENDING)
+    return rows_for_reviewer(actor, pending.order_by(Organisation.created_at, Organisation.id))
 
 
 def approve_member(actor: User, user_id: int, *, now: datetime) -> User:

@@ -26,7 +26,13 @@ from accounts import services, tokens
 from accounts.auth import sign_in_rate_limit, sign_in_throttle
 from accounts.lockout_rules import SignInLocked
 from accounts.models import OrganisationKind, TokenScope
-from accounts.schemas import PasswordChangeSchema, SignInSchema, SignUpSchema, TokenInSchema
+from accounts.schemas import (
+    PasswordChangeSchema,
+    SignInSchema,
+    SignUpSchema,
+    TokenInSchema,
+    sign_up_input,
+)
 from core.clock import now
 from core.domain import DomainError
 from core.extensions import limiter
@@ -53,7 +59,7 @@ def sign_up() -> str | Response | tuple[str, int]:
     if request.method == "POST":
         user, errors = save_form(
             parse_form(SignUpSchema()),
-            lambda data: services.sign_up(_sign_up_input(data), now=now()),
+            lambda data: services.sign_up(sign_up_input(data, current_locale()), now=now()),
         )
         if user is not None:
             login_user(user)
@@ -65,26 +71,6 @@ def sign_up() -> str | Response | tuple[str, int]:
     return render_template(
         "accounts/sign_up.html", form=request.form, errors=errors, kinds=list(OrganisationKind)[:-1]
     ), (422 if errors else 200)
-
-
-def _sign_up_input(data: dict) -> services.SignUp:
-    organisation = None
-    if data["organisation_mode"] == "create":
-        organisation = services.NewOrganisation(
-            name=data["org_name"],
-            name_en=data["org_name_en"],
-            kind=OrganisationKind(data["kind"]),
-            credit_code=data["credit_code"],
-            region=data["region"],
-        )
-    return services.SignUp(
-        email=data["email"],
-        name=data["name"],
-        password=data["password"],
-        organisation=organisation,
-        join_credit_code=data["join_credit_code"] if data["organisation_mode"] == "join" else None,
-        locale="en" if current_locale().startswith("en") else "zh_CN",  # Babel says zh_Hans_CN
-    )
 
 
 def _sign_in_page(

@@ -7,11 +7,12 @@ from typing import Any
 
 from auctions import bidders
 from auctions.models import Auction
-from auctions.queries import OPEN_STATUSES, auctions_of_listing
+from auctions.queries import CLOSING, OPEN_STATUSES, auctions_of_listing
+from core.clock import as_utc
 from core.extensions import db
 from core.rows import period_end
 from listings.models import Listing
-from listings.signals import listing_page
+from listings.signals import listing_page, listing_sale
 from payments.signals import deposit_held, deposit_period_end, deposit_subject
 
 
@@ -19,6 +20,27 @@ def on_listing_page(listing: Listing, **_: Any) -> dict[str, Any]:
     """The listing page links the listing's open auction, if any."""
     running = [a for a in auctions_of_listing(listing.id) if a.status in OPEN_STATUSES]
     return {"open_auction": running[0] if running else None}
+
+
+def on_listing_sale(listing: Listing, *, now: datetime, **_: Any) -> dict[str, Any] | None:
+    """The listing's published, open auction: its state, price and end (the API)."""
+    running = [a for a in auctions_of_listing(listing.id) if a.status in OPEN_STATUSES]
+    if not running:
+        return None
+    auction = running[0]
+    # the phases of the live feed (auctions.queries.snapshot): upcoming, running, closing
+    starts_at, ends_at = as_utc(auction.starts_at), as_utc(auction.ends_at)
+    state = "upcoming" if now < starts_at else CLOSING if ends_at <= now else "running"
+    channel = {
+        "channel": "auction",
+        "id": auction.id,
+        "state": state,
+        "price_minor": auction.current_price_minor or auction.starting_price_minor,
+        "currency": auction.currency,
+        "deadline": auction.ends_at,
+        "allowed_actions": [],
+    }
+    return {"channels": [channel], "actions": []}
 
 
 def on_deposit_period_end(context_type: str, *, context_id: int, **_: Any) -> datetime | None:
@@ -51,6 +73,7 @@ def connect() -> None:
     """Connect the receivers (blinker ignores a receiver connected twice)."""
     # weak=False: the module-level functions live as long as the process anyway.
     listing_page.connect(on_listing_page, weak=False)
+    listing_sale.connect(on_listing_sale, weak=False)
     deposit_period_end.connect(on_deposit_period_end, weak=False)
     deposit_subject.connect(on_deposit_subject, weak=False)
     deposit_held.connect(on_deposit_held, weak=False)

@@ -1,18 +1,48 @@
 """REST endpoints of listings (flask-smorest, in the OpenAPI document): the same services as the pages.
 
-The search endpoint (GET /) is attached to this blueprint by `search.api`.
+The owner drafts, attaches evidence, submits, publishes, withdraws and reopens; a
+reviewer confirms or refuses the ownership (确权). A listing shows its sale (collected
+from trading and auctions through `listings.signals.listing_sale`) and the actions the
+caller may take now. The search endpoint (GET /) is attached to this blueprint by
+`search.api`.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
-from accounts.auth import BEARER_TOKEN, api_actor, api_writer, require_token_for_writes
-from core.api_kit import ApiBlueprint
+from flask import current_app
+from werkzeug.wrappers import Response
+
+from accounts.auth import (
+    BEARER_TOKEN,
+    api_actor,
+    api_reader,
+    api_writer,
+    require_token_for_writes,
+)
+from accounts.models import User
+from accounts.schemas import DecisionReasonSchema
+from core.api_kit import ApiBlueprint, DomainErrorSchema
 from core.clock import now
+from core.domain import N_, NotFound
+from core.signals import values_from_signal
+from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
-from listings import services
+from core.views_kit import send_stored
+from listings import evidence as listing_evidence
+from listings import review, services
+from listings.api_schemas import (
+    EvidenceFileSchema,
+    EvidenceFormSchema,
+    EvidenceOutSchema,
+    ListingDetailSchema,
+)
+from listings.models import Listing
 from listings.schemas import ListingInputSchema, ListingOutSchema
+from listings.signals import listing_sale
 
 blp = ApiBlueprint(
     "listings_api", __name__, description="Listings of results (科技成果)", write_doc=BEARER_TOKEN
@@ -21,16 +51,212 @@ blp = ApiBlueprint(
 
 blp.before_request(require_token_for_writes)
 
+_NOT_OWNER = (403, "Not the owner organisation")
+_STATE = (409, "Not possible in the listing's state (code transition_not_allowed, not_editable)")
 
-@blp.read("/<int:listing_id>", ListingOutSchema, 404)
+
+def _detail(listing: Listing, viewer: User | None) -> Listing:
+    """The listing with its sale, as trading and auctions see it for `viewer`."""
+    answers = values_from_signal(listing_sale, listing, viewer=viewer, now=now())
+    listing.sale = {  # type: ignore[attr-defined]  # for ListingDetailSchema
+        "state": listing.sale_state.value,
+        "channels": [channel for answer in answers for channel in answer["channels"]],
+        "allowed_actions": [action for answer in answers for action in answer["actions"]],
+    }
+    return listing
+
+
+@blp.read("/mine", ListingOutSchema(many=True), 401)
+def mine() -> Any:
+    """The listings of the caller's organisation, newest first (every state)."""
+    return services.listings_of(api_reader())
+
+
+@blp.read("/submitted", ListingOutSchema(many=True), 401, (403, "Not a reviewer"))
+def submitted() -> Any:
+    """Listings waiting for the ownership decision, oldest first (reviewers)."""
+    return services.ownership_queue(api_reader())
+
+
+@blp.read("/<int:listing_id>", ListingDetailSchema, 404)
 def get(listing_id: int) -> Any:
-    """One listing (published ones for everyone; others for the owner and reviewers)."""
-    return services.visible_listing(api_actor(), listing_id)
+    """One listing (published ones for everyone; others for the owner and reviewers), with
+    its sale (listed sale, public notice, the caller's negotiation, auction) and the
+    actions the caller may take now."""
+    viewer = api_actor()
+    return _detail(services.visible_listing(viewer, listing_id), viewer)
 
 
-@blp.write("/", 201, ListingOutSchema, 422, args=ListingInputSchema)
+@blp.write("/", 201, ListingOutSchema, 403, 422, args=ListingInputSchema)
 def create(data: services.ListingInput) -> Any:
     """Create a draft listing for the caller's organisation (Authorization: Bearer <token>)."""
     actor = api_writer()
     with unit_of_work():
         return services.create_listing(actor, data, now=now())
+
+
+@blp.write(
+    "/<int:listing_id>",
+    200,
+    ListingOutSchema,
+    _NOT_OWNER,
+    404,
+    (409, "Not a draft (code not_editable)"),
+    422,
+    args=ListingInputSchema,
+    method="PUT",
+)
+def update(data: services.ListingInput, listing_id: int) -> Any:
+    """Replace a draft's content (the whole listing, as the editor saves it)."""
+    with unit_of_work():
+        return services.update_listing(api_writer(), listing_id, data, now=now())
+
+
+def _evidence_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "evidence"
+
+
+@blp.read("/<int:listing_id>/evidence", EvidenceOutSchema(many=True), 401, 404)
+def evidence(listing_id: int) -> Any:
+    """The listing's ownership documents (the owner organisation and reviewers)."""
+    return listing_evidence.evidence_of(api_reader(), listing_id)
+
+
+@blp.write(
+    "/<int:listing_id>/evidence",
+    201,
+    EvidenceOutSchema,
+    _NOT_OWNER,
+    404,
+    (409, "Not a draft (code not_editable)"),
+    (413, "Larger than MAX_EVIDENCE_BYTES"),
+    (422, "Not a PDF, PNG, JPEG or WebP file; no kind"),
+    args=EvidenceFormSchema,
+    files=EvidenceFileSchema,
+)
+def add_evidence(form: dict[str, Any], files: dict[str, Any], listing_id: int) -> Any:
+    """Attach an ownership document to a draft (multipart: `kind`, `file`)."""
+    upload = files["file"]
+    with unit_of_work():
+        return listing_evidence.add_evidence(
+            api_writer(),
+            listing_id,
+            kind=form["kind"],
+            stream=upload.stream,
+            filename=upload.filename or "",
+            folder=_evidence_folder(),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
+        )
+
+
+_DOCUMENT = {"schema": {"type": "string", "format": "binary"}}
+
+
+@blp.route("/<int:listing_id>/evidence/<int:evidence_id>/file")
+@blp.alt_response(401, schema=DomainErrorSchema, description="Not signed in, no token")
+@blp.alt_response(404, schema=DomainErrorSchema, description="No such document, or not yours")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The document as uploaded (never served as active content)",
+            "content": {mime: _DOCUMENT for mime in ALLOWED_TYPES},
+        }
+    }
+)
+def evidence_file(listing_id: int, evidence_id: int) -> Response:
+    """Download an ownership document (the owner organisation and reviewers)."""
+    found = listing_evidence.evidence_for_download(api_reader(), evidence_id)
+    if found.listing_id != listing_id:
+        raise NotFound(N_("No such document."))
+    return send_stored(_evidence_folder(), found)
+
+
+@blp.write(
+    "/<int:listing_id>/evidence/<int:evidence_id>",
+    200,
+    EvidenceOutSchema,
+    _NOT_OWNER,
+    404,
+    (409, "Not a draft (code not_editable)"),
+    method="DELETE",
+)
+def remove_evidence(listing_id: int, evidence_id: int) -> Any:
+    """Remove a document from a draft; the removed document is returned."""
+    actor = api_writer()
+    with unit_of_work():
+        found = listing_evidence.evidence_for_download(actor, evidence_id)
+        if found.listing_id != listing_id:
+            raise NotFound(N_("No such document."))
+        gone = SimpleNamespace(
+            **{name: getattr(found, name) for name in EvidenceOutSchema().fields}
+        )
+        listing_evidence.remove_evidence(actor, evidence_id, folder=_evidence_folder(), now=now())
+    return gone
+
+
+_OWNER_ACTIONS = {
+    "submit": review.submit,
+    "publish": review.publish,
+    "reopen": review.reopen,
+}
+
+
+@blp.write(
+    "/<int:listing_id>/<any(submit, publish, reopen):action>",
+    200,
+    ListingDetailSchema,
+    _NOT_OWNER,
+    404,
+    (
+        409,
+        "Not possible now (codes transition_not_allowed, organisation_not_verified, "
+        "no_ip_assets, no_evidence)",
+    ),
+)
+def act(listing_id: int, action: str) -> Any:
+    """The owner submits a draft for review, publishes a confirmed listing, reopens a withdrawn one."""
+    actor = api_writer()
+    with unit_of_work():
+        listing = _OWNER_ACTIONS[action](actor, listing_id, now=now())
+        return _detail(listing, actor)
+
+
+@blp.write(
+    "/<int:listing_id>/withdraw",
+    200,
+    ListingDetailSchema,
+    _NOT_OWNER,
+    404,
+    (409, "Not possible now (codes transition_not_allowed, on_sale)"),
+    (422, "A reason longer than 2,000 characters"),
+    args=DecisionReasonSchema,
+)
+def withdraw(data: dict[str, Any], listing_id: int) -> Any:
+    """The owner takes the listing off the market (not while it is on sale), with a reason."""
+    actor = api_writer()
+    with unit_of_work():
+        listing = review.withdraw(actor, listing_id, now=now(), reason=data["reason"])
+        return _detail(listing, actor)
+
+
+@blp.write(
+    "/<int:listing_id>/ownership/<any(confirm, reject):decision>",
+    200,
+    ListingDetailSchema,
+    (403, "Not a reviewer"),
+    404,
+    (409, "Not submitted (code transition_not_allowed)"),
+    (422, "A refusal without a reason"),
+    args=DecisionReasonSchema,
+)
+def decide(data: dict[str, Any], listing_id: int, decision: str) -> Any:
+    """A reviewer confirms the ownership (确权, with an optional note) or refuses it with a
+    reason the owner reads; the listing goes to `confirmed` or back to `draft`."""
+    actor = api_writer()
+    with unit_of_work():
+        if decision == "confirm":
+            listing = review.confirm_ownership(actor, listing_id, now=now(), note=data["reason"])
+        else:
+            listing = review.reject_ownership(actor, listing_id, data["reason"], now=now())
+        return _detail(listing, actor)

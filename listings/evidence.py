@@ -80,3 +80,11 @@ def evidence_for_download(actor: User | None, evidence_id: int) -> Evidence:
     if not (is_owner(actor, evidence.listing) or can_review(actor)):
         raise NotFound(N_("No such document."))
     return evidence
+
+
+def evidence_of(actor: User | None, listing_id: int) -> list[Evidence]:
+    """A listing's documents, for the owner organisation and reviewers only (others: NotFound)."""
+    listing = get_listing(listing_id)
+    if not (is_owner(actor, listing) or can_review(actor)):
+        raise NotFound(N_("No such document."))
+    return list(listing.evidence)

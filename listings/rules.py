@@ -88,6 +88,28 @@ REVIEWER_ACTIONS = frozenset({_A.CONFIRM, _A.REJECT})
 EDITABLE_STATES = frozenset({_S.DRAFT})
 
 
+# What the owner may do to a draft besides moving it on (the API's `allowed_actions`).
+DRAFT_ACTIONS = ("update", "add_evidence", "remove_evidence")
+
+
+def listing_actions(
+    status: ListingStatus, sale_state: SaleState, *, owner: bool, reviewer: bool
+) -> list[str]:
+    """What the caller may do to a listing now, by its state and their role (not its content:
+    a draft without evidence still offers `submit`, whose refusal then says what is missing)."""
+    actions = list(DRAFT_ACTIONS) if owner and status in EDITABLE_STATES else []
+    for (state, action), _target in TRANSITIONS.items():
+        if state != status:
+            continue
+        if action in REVIEWER_ACTIONS:
+            allowed = reviewer
+        else:  # a listing being sold (or sold) cannot be withdrawn
+            allowed = owner and (action != _A.WITHDRAW or sale_state == SaleState.AVAILABLE)
+        if allowed:
+            actions.append(action.value)
+    return actions
+
+
 class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"
 

@@ -12,3 +12,10 @@ listing_page = _signals.signal("listing-page")
 # sender: the TechNeed shown on its page; kwargs: viewer, now. Receivers return a dict
 # of template context (e.g. brokers: may_match) or None.
 need_page = _signals.signal("need-page")
+
+# sender: a Listing (the API's GET /api/v1/listings/<id>); kwargs: viewer (a User or None),
+# now. Receivers return None or {"channels": [...], "actions": [...]}: each channel a dict
+# with channel (listed_sale, negotiation, public_notice, auction), id, state, price_minor,
+# currency, deadline and allowed_actions; `actions` are what the viewer may start on the
+# listing (e.g. start_listed_sale, negotiate). They only read.
+listing_sale = _signals.signal("listing-sale")

@@ -116,6 +116,8 @@ def _register_blueprints(app: Flask) -> None:
     # endpoints, need matches), and the negotiation pages on the sales blueprint, must be
     # imported before those blueprints are registered.
     from accounts.api import blp as tokens_api
+    from accounts.org_api import blp as organisations_api
+    from accounts.people_api import blp as accounts_api
     from accounts.views import bp as accounts_views
     from auctions.api import blp as auctions_api
     from auctions.views import bp as auctions_views
@@ -178,6 +180,8 @@ def _register_blueprints(app: Flask) -> None:
         (payments_api, "/api/v1/payments"),
         (brokers_api, "/api/v1/brokers"),
         (tokens_api, "/api/v1/tokens"),
+        (accounts_api, "/api/v1/accounts"),
+        (organisations_api, "/api/v1/organisations"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

@@ -30,6 +30,27 @@ VALUERS = BROKER | REVIEWERS  # valuation.valuers: reviewers and accredited brok
 NOBODY: frozenset[str] = frozenset()  # machines only (Stripe's signed webhook)
 
 POLICY: dict[str, frozenset[str]] = {
+    "accounts_api.sign_up:POST": PUBLIC,  # a person without an account
+    "accounts_api.me:GET": SIGNED_IN,
+    "organisations_api.mine:GET": MEMBERS,
+    "organisations_api.members:GET": MEMBERS,
+    "organisations_api.approve_member:POST": SELLER,  # the organisation's admin
+    "organisations_api.pending:GET": REVIEWERS,
+    "organisations_api.decide:POST:verify": REVIEWERS,
+    "organisations_api.decide:POST:reject": REVIEWERS,
+    "listings_api.mine:GET": SIGNED_IN,  # a reviewer's organisation has none: an empty list
+    "listings_api.submitted:GET": REVIEWERS,
+    "listings_api.update:PUT": SELLER,  # the owner (refused for the state, not the person)
+    "listings_api.evidence:GET": SELLER | REVIEWERS,
+    "listings_api.evidence_file:GET": SELLER | REVIEWERS,
+    "listings_api.add_evidence:POST": SELLER,
+    "listings_api.remove_evidence:DELETE": SELLER,
+    "listings_api.act:POST:submit": SELLER,
+    "listings_api.act:POST:publish": SELLER,
+    "listings_api.act:POST:reopen": SELLER,
+    "listings_api.withdraw:POST": SELLER,
+    "listings_api.decide:POST:confirm": REVIEWERS,
+    "listings_api.decide:POST:reject": REVIEWERS,
     "tokens_api.index:GET": SIGNED_IN,
     "tokens_api.issue:POST": SIGNED_IN,
     "tokens_api.revoke:DELETE": SELLER,  # its owner

@@ -349,6 +349,7 @@ def build(now: datetime, upload_folder: Path) -> World:
             "valuation_api.issue": {"request_id": taken.id},
             "review.listing": {"listing_id": submitted.id},
             "review.decide_listing": {"listing_id": submitted.id},
+            "listings_api.decide": {"listing_id": submitted.id},
             "review.broker": {"broker_id": pending_broker.id},
             "review.decide_broker": {"broker_id": pending_broker.id},
             "brokers_api.decide": {"broker_id": pending_broker.id},

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from accounts.models import Organisation, User, VerificationStatus
-from accounts.services import require_reviewer
+from accounts.models import User
+from accounts.services import organisation_queue, require_reviewer
 from core.audit_models import AuditEntry
 from core.extensions import db
 
-
-def organisation_queue(actor: User) -> list[Organisation]:
-    """Organisations waiting for verification, oldest first."""
-    require_reviewer(actor)
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.status == VerificationStatus.PENDING)
-            .order_by(Organisation.created_at)
-        )
-    )
+__all__ = ["audit_trail", "organisation_queue"]  # the organisations' queue is accounts'
 
 
 def audit_trail(

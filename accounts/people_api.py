@@ -1,0 +1,60 @@
+"""REST endpoints of people (`/api/v1/accounts`): sign-up without a browser, and who I am.
+
+Sign-up is the one write that takes no token (the person has none yet): it is limited per
+client address like sign-in (SIGNIN_RATE_LIMIT). Its first token comes from
+POST /api/v1/tokens/ with the email and password (`accounts.api`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from accounts import services
+from accounts.auth import BEARER_TOKEN, api_reader, require_token_for_writes, sign_in_rate_limit
+from accounts.models import User
+from accounts.schemas import CallerOutSchema, SignUpInSchema, sign_up_input
+from core.api_kit import ApiBlueprint, DomainErrorSchema
+from core.clock import now
+from core.extensions import limiter
+from core.i18n import current_locale
+from core.uow import unit_of_work
+
+blp = ApiBlueprint(
+    "accounts_api",
+    __name__,
+    description="People: sign-up (no token needed) and the caller's account",
+    write_doc=BEARER_TOKEN,
+)
+
+_INVALID = "Invalid input, a weak password, a bad credit code; email or organisation taken"
+
+
+@blp.before_request
+def _token_unless_signing_up() -> None:
+    """Every request checks its bearer token; a sign-up needs none, but one that is sent is
+    checked as everywhere (a read token may write nothing)."""
+    bearer = request.headers.get("Authorization", "").startswith("Bearer ")
+    if bearer or request.endpoint != "accounts_api.sign_up":
+        require_token_for_writes()
+
+
+@blp.route("/", methods=["POST"])
+@limiter.limit(sign_in_rate_limit, methods=["POST"])  # before the body is read: all count
+@blp.arguments(SignUpInSchema, location="json")
+@blp.response(201, CallerOutSchema)
+@blp.alt_response(422, schema=DomainErrorSchema, description=_INVALID)
+@blp.alt_response(429, schema=DomainErrorSchema, description="Too many attempts from this address")
+def sign_up(data: dict[str, Any]) -> User:
+    """Register a person with a new organisation (as its admin; a reviewer verifies it
+    before it may list or buy) or as a member waiting for an organisation's admin.
+    No token needed; then POST /api/v1/tokens/ with the email and password."""
+    with unit_of_work():
+        return services.sign_up(sign_up_input(data, current_locale()), now=now())
+
+
+@blp.read("/me", CallerOutSchema, 401)
+def me() -> User:
+    """The caller: account, roles, organisation and its verification."""
+    return api_reader()

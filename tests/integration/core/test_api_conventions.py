@@ -202,3 +202,43 @@ def test_a_write_with_a_stale_if_match_is_a_412(client, clock, upload_folder):
     fresh = client.get(url, headers=buyer).headers["ETag"]
     accepted = client.post(f"{url}/accept", headers={**buyer, "If-Match": fresh})
     assert accepted.status_code == 201
+
+
+# --- allowed actions -------------------------------------------------------------------
+
+
+def test_a_negotiation_names_what_each_party_may_do_now(client, clock, upload_folder):
+    m = market(clock(), upload_folder)
+    seller, buyer = _tokens(m, clock)
+    negotiation_id = _open(client, m, buyer).get_json()["id"]
+    url = f"/api/v1/sales/negotiations/{negotiation_id}"
+    assert client.get(url, headers=seller).get_json()["allowed_actions"] == [
+        "offer",
+        "message",
+        "accept",
+        "withdraw",
+    ]
+    # The buyer made the offer on the table: only the other side may accept it.
+    assert client.get(url, headers=buyer).get_json()["allowed_actions"] == [
+        "offer",
+        "message",
+        "withdraw",
+    ]
+    assert client.post(f"{url}/withdraw", json={}, headers=buyer).status_code == 200
+    assert client.get(url, headers=seller).get_json()["allowed_actions"] == []
+
+
+def test_a_sale_offers_the_intent_to_a_buyer_and_not_to_its_seller(client, clock, upload_folder):
+    m = market(clock(), upload_folder)
+    seller, buyer = _tokens(m, clock)
+    sale = client.post(
+        "/api/v1/sales/",
+        json={"listing_id": m.listing.id, "asking_price_minor": 50_000_000},
+        headers=seller,
+    ).get_json()
+    url = f"/api/v1/sales/{sale['id']}"
+    assert sale["allowed_actions"] == []
+    assert client.get(url).get_json()["allowed_actions"] == []  # anonymous
+    assert client.get(url, headers=buyer).get_json()["allowed_actions"] == ["register_intent"]
+    assert client.post(f"{url}/intents", headers=buyer).status_code == 201
+    assert client.get(url, headers=buyer).get_json()["allowed_actions"] == ["withdraw_intent"]

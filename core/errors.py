@@ -130,6 +130,33 @@ HTTP_ERRORS: dict[int, tuple[str, str]] = {
 }
 
 
+# Codes of the API's own refusals beyond the status's code (idempotency keys, bad JSON).
+EXTRA_CODES: dict[int, tuple[str, ...]] = {
+    400: ("invalid_json",),
+    409: ("idempotency_request_in_flight",),
+    422: ("idempotency_key_reused", "invalid_idempotency_key"),
+}
+
+
+def error_code_table() -> list[tuple[int, list[str]]]:
+    """(status, codes) of every HTTP-level refusal, for the API's docs page."""
+    return [
+        (status, [code, *EXTRA_CODES.get(status, ())])
+        for status, (code, _message) in sorted(HTTP_ERRORS.items())
+    ]
+
+
+def domain_codes() -> list[str]:
+    """The stable codes the rules' error classes declare (each refusal may name its own)."""
+    found: set[str] = set()
+    stack: list[type[DomainError]] = [DomainError]
+    while stack:
+        cls = stack.pop()
+        found.add(cls.code)
+        stack.extend(cls.__subclasses__())
+    return sorted(found)
+
+
 def _message(error: Any, status: int) -> str:
     """The raiser's own (translated) description, else ours for the status."""
     description = getattr(error, "description", None)

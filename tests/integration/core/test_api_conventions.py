@@ -242,3 +242,11 @@ def test_a_sale_offers_the_intent_to_a_buyer_and_not_to_its_seller(client, clock
     assert client.get(url, headers=buyer).get_json()["allowed_actions"] == ["register_intent"]
     assert client.post(f"{url}/intents", headers=buyer).status_code == 201
     assert client.get(url, headers=buyer).get_json()["allowed_actions"] == ["withdraw_intent"]
+
+
+def test_the_docs_page_shows_how_to_get_a_token_and_make_a_first_call(client, db_session):
+    page = client.get("/api/v1/docs", headers=EN).get_data(as_text=True)
+    assert "/account/tokens" in page and "POST /api/v1/tokens/" in page
+    assert "curl -X POST" in page and "import uuid, requests" in page
+    assert "Idempotency-Key" in page
+    assert "If-None-Match" in page and "invalid_json" in page and "Accept-Language: en" in page

@@ -250,3 +250,19 @@ def test_the_docs_page_shows_how_to_get_a_token_and_make_a_first_call(client, db
     assert "curl -X POST" in page and "import uuid, requests" in page
     assert "Idempotency-Key" in page
     assert "If-None-Match" in page and "invalid_json" in page and "Accept-Language: en" in page
+
+
+def test_a_crash_under_the_api_answers_in_the_error_shape_without_details(app, db_session):
+    from werkzeug.exceptions import InternalServerError
+
+    from core import errors
+
+    crash = InternalServerError(original_exception=ValueError("secret detail"))
+    with app.test_request_context("/api/v1/sales/1", headers=EN):
+        answer = app.make_response(errors._http_error(crash))
+    assert answer.status_code == 500
+    assert answer.get_json() == {
+        "code": "server_error",
+        "message": "Something went wrong on our side. Please try again later.",
+        "errors": {},
+    }

@@ -110,16 +110,19 @@ class ApiBlueprint(Blueprint):
         args: SchemaLike | None = None,
         files: SchemaLike | None = None,
         method: str = "POST",
+        example: Mapping[str, Any] | None = None,
     ) -> Callable[[View], View]:
         """An endpoint that writes (bearer token): JSON `args`, `status` with `out`, or a refusal.
 
-        With `files` the request is multipart: `args` are its form fields.
+        With `files` the request is multipart: `args` are its form fields. `example` is
+        a request body shown in the OpenAPI document.
         """
         inputs = []
         if args is not None:
             location = "json" if files is None else "form"
             bounded = _bounded(args, strict=location == "json")
-            inputs.append(self.arguments(bounded, location=location))
+            shown = {"example": dict(example)} if example is not None else {}
+            inputs.append(self.arguments(bounded, location=location, **shown))
         if files is not None:
             inputs.append(self.arguments(_bounded(files), location="files"))
         route = self.route(rule, methods=[method])

@@ -73,3 +73,9 @@ def test_writes_document_if_match_and_idempotency_keys(client: FlaskClient) -> N
     assert "ETag" in read["responses"]["200"]["headers"] and "304" in read["responses"]
     assert {"If-None-Match"} <= {p["name"] for p in read["parameters"]}
     assert {} in read["security"] and {"bearerAuth": []} in read["security"]
+
+
+def test_the_main_creating_writes_show_an_example_body(client: FlaskClient) -> None:
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    body = paths["/api/v1/sales/negotiations"]["post"]["requestBody"]["content"]
+    assert body["application/json"]["example"]["amount_minor"] == 40_000_000

@@ -160,18 +160,9 @@ def visible_introduction(actor: User | None, introduction_id: int) -> Introducti
     return introduction
 
 
-def respond_to_introduction(
-    actor: User, introduction_id: int, *, accept: bool, now: datetime
-) -> Introduction:
-    """A party accepts or declines; once both accept, a negotiation thread opens between them.
-
-    The thread is the listing's negotiation (协议定价): the parties agree a price there,
-    and the deal that follows carries the broker's commission.
-    """
+def check_answer(actor: User | None, introduction: Introduction) -> str:
+    """Whether the actor may accept or decline `introduction` now; the stamp it would set."""
     signed_in(actor)
-    introduction = get_or_not_found(
-        Introduction, introduction_id, N_("No such introduction."), lock=True
-    )
     side = side_in(actor, introduction)
     if side not in ("seller", "buyer"):
         if side == "broker":
@@ -184,6 +175,23 @@ def respond_to_introduction(
     stamp = "seller_accepted_at" if side == "seller" else "buyer_accepted_at"
     if getattr(introduction, stamp) is not None:
         raise BrokerRuleBroken(N_("You have already accepted this introduction."), code="state")
+    return stamp
+
+
+def respond_to_introduction(
+    actor: User, introduction_id: int, *, accept: bool, now: datetime
+) -> Introduction:
+    """A party accepts or declines; once both accept, a negotiation thread opens between them.
+
+    The thread is the listing's negotiation (协议定价): the parties agree a price there,
+    and the deal that follows carries the broker's commission.
+    """
+    signed_in(actor)
+    introduction = get_or_not_found(
+        Introduction, introduction_id, N_("No such introduction."), lock=True
+    )
+    stamp = check_answer(actor, introduction)
+    side = side_in(actor, introduction)
     before = {"status": introduction.status.value}
     if not accept:
         introduction.status = IntroductionStatus.DECLINED

@@ -215,16 +215,18 @@ def _lock_mandate(mandate_id: int) -> Mandate:
     return get_or_not_found(Mandate, mandate_id, N_("No such mandate."), lock=True)
 
 
-def accept_mandate(actor: User, mandate_id: int, *, now: datetime) -> Mandate:
-    """The side that did not propose accepts: the mandate binds (status active)."""
-    signed_in(actor)
-    mandate = get_mandate(mandate_id)
-    _lock_scope(mandate.listing_id, mandate.need_id)
-    mandate = _lock_mandate(mandate_id)
+def _party_side(actor: User | None, mandate: Mandate) -> bool:
+    """True for the broker, False for the principal; NotFound for anyone else."""
     as_broker = _is_broker(actor, mandate)
-    as_principal = _is_principal(actor, mandate)
-    if not (as_broker or as_principal):
+    if not (as_broker or _is_principal(actor, mandate)):
         raise NotFound(N_("No such mandate."))
+    return as_broker
+
+
+def check_accept(actor: User | None, mandate: Mandate, *, now: datetime) -> bool:
+    """Whether the actor may accept `mandate` now (writes nothing); True for its broker."""
+    signed_in(actor)
+    as_broker = _party_side(actor, mandate)
     already = mandate.broker_accepted_at if as_broker else mandate.principal_accepted_at
     rules.check_acceptance(
         mandate.status,
@@ -237,6 +239,32 @@ def accept_mandate(actor: User, mandate_id: int, *, now: datetime) -> Mandate:
             N_("This broker's accreditation is not valid: no new mandates."),
             code="not_accredited",
         )
+    return as_broker
+
+
+def check_decline(actor: User | None, mandate: Mandate) -> bool:
+    """Whether the actor may decline (or withdraw) `mandate` now; True for its broker."""
+    signed_in(actor)
+    as_broker = _party_side(actor, mandate)
+    if mandate.status != MandateStatus.PROPOSED:
+        raise BrokerRuleBroken(N_("This mandate is no longer awaiting acceptance."), code="state")
+    return as_broker
+
+
+def check_terminate(actor: User | None, mandate: Mandate, *, now: datetime) -> None:
+    """Whether the actor may end `mandate` by notice now (writes nothing)."""
+    signed_in(actor)
+    _party_side(actor, mandate)
+    rules.check_termination(mandate.status, mandate.term(), now)
+
+
+def accept_mandate(actor: User, mandate_id: int, *, now: datetime) -> Mandate:
+    """The side that did not propose accepts: the mandate binds (status active)."""
+    signed_in(actor)
+    mandate = get_mandate(mandate_id)
+    _lock_scope(mandate.listing_id, mandate.need_id)
+    mandate = _lock_mandate(mandate_id)
+    as_broker = check_accept(actor, mandate, now=now)
     rules.check_exclusivity(
         rules.ScopeClaim(mandate.id, mandate.broker_id, mandate.exclusive, mandate.term()),
         _scope_claims(mandate),
@@ -259,11 +287,7 @@ def decline_mandate(actor: User, mandate_id: int, *, now: datetime, reason: str 
     """Before it binds: the other side declines a proposal, or the proposer withdraws it."""
     signed_in(actor)
     mandate = _lock_mandate(mandate_id)
-    as_broker = _is_broker(actor, mandate)
-    if not (as_broker or _is_principal(actor, mandate)):
-        raise NotFound(N_("No such mandate."))
-    if mandate.status != MandateStatus.PROPOSED:
-        raise BrokerRuleBroken(N_("This mandate is no longer awaiting acceptance."), code="state")
+    as_broker = check_decline(actor, mandate)
     proposer_side_broker = mandate.proposed_by_id == mandate.broker.user_id
     withdrawing = as_broker == proposer_side_broker
     mandate.status = MandateStatus.WITHDRAWN if withdrawing else MandateStatus.DECLINED
@@ -283,13 +307,11 @@ def terminate_mandate(actor: User, mandate_id: int, reason: str, *, now: datetim
     """Either side ends a mandate in force by notice: it stays in force for the notice period."""
     signed_in(actor)
     mandate = _lock_mandate(mandate_id)
-    as_broker = _is_broker(actor, mandate)
-    if not (as_broker or _is_principal(actor, mandate)):
-        raise NotFound(N_("No such mandate."))
+    as_broker = _party_side(actor, mandate)
     if not reason.strip():
         raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+    check_terminate(actor, mandate, now=now)
     term = mandate.term()
-    rules.check_termination(mandate.status, term, now)
     mandate.terminates_at = rules.termination_date(now, mandate.notice_days, term)
     mandate.status = MandateStatus.TERMINATED
     mandate.terminated_by_id = actor.id

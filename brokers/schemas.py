@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
 from brokers import accreditation, mandates
+from brokers.actions import INTRODUCTION_ACTIONS, MANDATE_ACTIONS
 from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
+from core.api_actions import AllowedActions
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
@@ -304,6 +306,7 @@ class MandateOutSchema(Schema):
     payer = EnumValue()
     principal_accepted_at = fields.DateTime(allow_none=True)
     broker_accepted_at = fields.DateTime(allow_none=True)
+    allowed_actions = AllowedActions(MANDATE_ACTIONS)
 
 
 class ReasonInSchema(InputSchema):
@@ -338,6 +341,7 @@ class IntroductionOutSchema(Schema):
     buyer_accepted_at = fields.DateTime(allow_none=True)
     accepted_at = fields.DateTime(allow_none=True)
     negotiation_id = fields.Integer(allow_none=True)
+    allowed_actions = AllowedActions(INTRODUCTION_ACTIONS)
 
 
 class StatementLineSchema(Schema):

@@ -14,25 +14,35 @@ from typing import Any, TypeVar
 
 import flask
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from core import json_body
+from core import conditional, idempotency, json_body
+from core.error_schema import DomainErrorSchema
 from core.schema_kit import bound_fields
 
 View = TypeVar("View", bound=Callable[..., Any])
 SchemaLike = type[Schema] | Schema
 # A DomainError an endpoint may answer with: its status, or its status and when it happens.
 Refusal = int | tuple[int, str]
+# What wraps a view's finished answer (idempotency keys, ETags).
+Wrapper = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
-class DomainErrorSchema(Schema):
-    """An error: stable code, message, field errors."""
-
-    code = fields.String()
-    message = fields.String()
-    errors = fields.Dict()
+# What an API client meets on any endpoint, whatever the endpoint declares itself.
+GENERIC_REFUSALS: dict[int, str] = {
+    400: "The body is not readable JSON (`invalid_json`) or the request is malformed.",
+    401: "The bearer token is missing (writes), unknown, revoked or expired.",
+    403: "The caller may not do this (or the token may only read).",
+    404: "No such resource, or not one the caller may see.",
+    409: "A rule refuses the action in the resource's present state, or a request with "
+    "this Idempotency-Key is still running (`idempotency_request_in_flight`).",
+    412: "If-Match names an ETag that is no longer current (`precondition_failed`).",
+    422: "A field is not valid (`invalid`; `errors` names it as sent), or the "
+    "Idempotency-Key was used with another body (`idempotency_key_reused`).",
+}
+OPTIONAL_TOKEN: dict[str, Any] = {"security": [{}, {"bearerAuth": []}]}
 
 
 class SafeParser(FlaskParser):
@@ -73,9 +83,23 @@ class ApiBlueprint(Blueprint):
         args: SchemaLike | None = None,
         **options: Any,
     ) -> Callable[[View], View]:
-        """A GET endpoint: `args` from the query string, 200 with `out`, or one of `refusals`."""
+        """A GET endpoint: `args` from the query string, 200 with `out`, or one of `refusals`.
+
+        The answer has an ETag (304 on If-None-Match); a bearer token is optional and
+        the answer may depend on it (`allowed_actions`).
+        """
         inputs = [] if args is None else [self.arguments(_bounded(args), location="query")]
-        return self._endpoint(self.route(rule, **options), inputs, 200, out, refusals, {})
+        generic = [401] + ([404] if "<" in rule else []) + ([422] if args is not None else [])
+        doc = {**OPTIONAL_TOKEN, "parameters": [conditional.IF_NONE_MATCH_DOC]}
+        extra = [self.alt_response(304, description="Not modified (If-None-Match).", success=True)]
+        return self._endpoint(
+            self.route(rule, **options),
+            [conditional.tagged],
+            inputs,
+            (200, out, conditional.ETAG_HEADER_DOC),
+            self._refusals(refusals, generic) + extra,
+            doc,
+        )
 
     def write(
         self,
@@ -86,41 +110,82 @@ class ApiBlueprint(Blueprint):
         args: SchemaLike | None = None,
         files: SchemaLike | None = None,
         method: str = "POST",
+        example: Mapping[str, Any] | None = None,
     ) -> Callable[[View], View]:
         """An endpoint that writes (bearer token): JSON `args`, `status` with `out`, or a refusal.
 
-        With `files` the request is multipart: `args` are its form fields.
+        With `files` the request is multipart: `args` are its form fields. `example` is
+        a request body shown in the OpenAPI document.
         """
         inputs = []
         if args is not None:
             location = "json" if files is None else "form"
             bounded = _bounded(args, strict=location == "json")
-            inputs.append(self.arguments(bounded, location=location))
+            shown = {"example": dict(example)} if example is not None else {}
+            inputs.append(self.arguments(bounded, location=location, **shown))
         if files is not None:
             inputs.append(self.arguments(_bounded(files), location="files"))
         route = self.route(rule, methods=[method])
-        return self._endpoint(route, inputs, status, out, refusals, self.write_doc)
+        wrappers, parameters, generic = self._write_extras(rule, status, method, args, files)
+        return self._endpoint(
+            route,
+            wrappers,
+            inputs,
+            (status, out, None),
+            self._refusals(refusals, generic),
+            {**self.write_doc, "parameters": parameters},
+        )
+
+    @staticmethod
+    def _write_extras(
+        rule: str, status: int, method: str, args: SchemaLike | None, files: SchemaLike | None
+    ) -> tuple[list[Wrapper], list[dict[str, Any]], list[int]]:
+        """The wrappers, header parameters and generic refusals of a write."""
+        wrappers: list[Wrapper] = []
+        parameters: list[dict[str, Any]] = []
+        generic = [401, 403]
+        if args is not None or files is not None:
+            generic += [400, 422]
+        if method == "POST" and status == 201:
+            wrappers.append(idempotency.idempotent)
+            parameters.append(idempotency.HEADER_DOC)
+            generic += [409, 422]
+        if "<" in rule:
+            wrappers.append(conditional.checked)
+            parameters.append(conditional.IF_MATCH_DOC)
+            generic += [404, 412]
+        return wrappers, parameters, generic
+
+    def _refusals(
+        self, refusals: tuple[Refusal, ...], generic: list[int]
+    ) -> list[Callable[[View], View]]:
+        """One documented error answer per status: the endpoint's own words, else ours."""
+        described: dict[int, str | None] = {code: GENERIC_REFUSALS[code] for code in generic}
+        for refusal in refusals:
+            code, description = refusal if isinstance(refusal, tuple) else (refusal, None)
+            described[code] = description or described.get(code) or GENERIC_REFUSALS.get(code)
+        return [
+            self.alt_response(code, schema=DomainErrorSchema, description=text)
+            for code, text in sorted(described.items())
+        ]
 
     def _endpoint(
         self,
         route: Callable[[View], View],
+        wrappers: list[Wrapper],
         inputs: list[Callable[[View], View]],
-        status: int,
-        out: SchemaLike,
-        refusals: tuple[Refusal, ...],
+        answer: tuple[int, SchemaLike, Mapping[str, Any] | None],
+        refusals: list[Callable[[View], View]],
         doc: Mapping[str, Any],
     ) -> Callable[[View], View]:
-        answers = [self.response(status, out)]
-        for refusal in refusals:
-            code, description = refusal if isinstance(refusal, tuple) else (refusal, None)
-            answers.append(
-                self.alt_response(code, schema=DomainErrorSchema, description=description)
-            )
+        """Stack the decorators: route, then wrappers over the finished answer, then smorest's."""
+        status, out, headers = answer
+        answers = [self.response(status, out, headers=headers), *refusals]
         if doc:
             answers.append(self.doc(**doc))
 
         def declare(view: View) -> View:
-            for decorator in reversed([route, *inputs, *answers]):
+            for decorator in reversed([route, *wrappers, *inputs, *answers]):
                 view = decorator(view)
             return view
 

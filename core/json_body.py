@@ -27,6 +27,8 @@ BAD_TEXT = N_("The text holds a character that is not allowed (NUL or a lone sur
 class BadBody(BadRequest):
     """A 400 with the uniform error body: `messages` maps fields to their errors."""
 
+    api_code = "invalid_json"
+
     def __init__(self, message: str, field: str | None = None) -> None:
         text = gettext(message)
         super().__init__(description=text)

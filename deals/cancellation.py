@@ -117,8 +117,15 @@ def check_open(
     if kind == CancellationKind.RULING and not isinstance(grounds, Grounds):
         raise ValidationFailed(N_("Choose the grounds of the request."), field="grounds")
     text = _text(statement, "reason" if kind == CancellationKind.AGREEMENT else "statement")
-    rules.check_open(deal.status, pending=pending_of(deal.id) is not None)
+    check_may_open(actor, deal)
     return deal, side, text
+
+
+def check_may_open(actor: User, deal: Deal) -> Side:
+    """Whether the actor may ask to cancel `deal` now, by agreement or a ruling; its side."""
+    side = _party_side(actor, deal)
+    rules.check_open(deal.status, pending=pending_of(deal.id) is not None)
+    return side
 
 
 def _open(

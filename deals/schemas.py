@@ -7,8 +7,10 @@ from typing import Any
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, pre_load, validate
 
+from core.api_actions import AllowedActions
 from core.domain import N_
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
+from deals.actions import DEAL_ACTIONS
 from deals.documents import DOCUMENT_KINDS
 from deals.models import Channel, ContractType, DealStatus, SaleMethod
 
@@ -164,6 +166,7 @@ class DealOutSchema(Schema):
     cancelled_at = fields.DateTime(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
     documents = fields.List(fields.Nested(DealDocumentOutSchema))
+    allowed_actions = AllowedActions(DEAL_ACTIONS)
 
     def _seller(self, deal: Any) -> dict[str, Any]:
         return {"organisation_id": deal.seller_org_id, "name": deal.seller_name}

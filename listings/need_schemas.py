@@ -7,10 +7,12 @@ from typing import Any
 from marshmallow import Schema, fields, post_load, pre_load, validate
 from werkzeug.datastructures import MultiDict
 
+from core.api_actions import AllowedActions
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
 from core.schema_kit import EnumValue, InputSchema
+from listings.need_actions import NEED_ACTIONS
 from listings.need_rules import NeedInput, NeedStatus
 from listings.rules import FIELDS, TransferMode
 from listings.schemas import OrganisationRefSchema, split_list
@@ -124,6 +126,7 @@ class NeedOutSchema(Schema):
     closed_at = fields.DateTime(allow_none=True)
     close_reason = fields.String(allow_none=True)
     highlights = fields.Method("_highlights")
+    allowed_actions = AllowedActions(NEED_ACTIONS)
 
     def _highlights(self, need: Any) -> dict[str, str]:
         return getattr(need, "highlights", {})

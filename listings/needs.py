@@ -168,12 +168,23 @@ def post_need(actor: User, data: NeedInput, *, now: datetime) -> TechNeed:
     return need
 
 
-def update_need(actor: User, need_id: int, data: NeedInput, *, now: datetime) -> TechNeed:
-    """Edit an open need (a closed or withdrawn need is kept as it was)."""
-    need = get_need(need_id)
+def check_edit(actor: User, need: TechNeed) -> None:
+    """Whether the actor may edit `need` now (writes nothing)."""
     _require_member(actor, need)
     if need.status != NeedStatus.OPEN:
         raise NeedNotAllowed(N_("Only an open need can be edited."), code="need_not_open")
+
+
+def check_transition(actor: User, need: TechNeed, action: NeedAction) -> NeedStatus:
+    """Whether the actor may close or withdraw `need` now (writes nothing); its next status."""
+    _require_member(actor, need)
+    return next_need_status(need.status, action)
+
+
+def update_need(actor: User, need_id: int, data: NeedInput, *, now: datetime) -> TechNeed:
+    """Edit an open need (a closed or withdrawn need is kept as it was)."""
+    need = get_need(need_id)
+    check_edit(actor, need)
     clean = clean_need(data, market_today(now))
     before = _snapshot(need)
     _apply(need, clean)
@@ -185,9 +196,9 @@ def _transition(
     actor: User, need_id: int, action: NeedAction, *, now: datetime, reason: str = ""
 ) -> TechNeed:
     need = get_need(need_id)
-    _require_member(actor, need)
+    target = check_transition(actor, need, action)
     before = _snapshot(need)
-    need.status = next_need_status(need.status, action)
+    need.status = target
     need.closed_at = now
     need.close_reason = reason.strip()[:2000] or None
     _changed(need, actor, action.value, now=now, before=before, reason=need.close_reason)

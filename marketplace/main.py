@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
+from core import errors
 from core.extensions import api, db
 from core.i18n import SUPPORTED
 from listings import services as listings
@@ -68,4 +69,10 @@ def switch_language(code: str) -> Response:
 @bp.route("/api/v1/docs")
 def api_docs() -> str:
     """The OpenAPI document rendered as a page (no CDN-hosted viewer)."""
-    return render_template("api_docs.html", spec=api.spec.to_dict(), user=current_user)
+    return render_template(
+        "api_docs.html",
+        spec=api.spec.to_dict(),
+        user=current_user,
+        error_codes=errors.error_code_table(),
+        domain_codes=errors.domain_codes(),
+    )

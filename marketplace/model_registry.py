@@ -5,6 +5,7 @@ from auctions import models as auctions_models  # noqa: F401
 from brokers import models as brokers_models  # noqa: F401
 from core import (
     audit_models,  # noqa: F401
+    idempotency,  # noqa: F401
     jobs,  # noqa: F401
     outbox,  # noqa: F401
 )

@@ -76,7 +76,15 @@ def list_sales(args: dict[str, Any]) -> Any:
     return [sale for sale in items if status is None or sale.status == status]
 
 
-@blp.write("/", 201, ListedSaleOutSchema, 409, 422, args=ListedSaleInputSchema)
+@blp.write(
+    "/",
+    201,
+    ListedSaleOutSchema,
+    409,
+    422,
+    args=ListedSaleInputSchema,
+    example={"listing_id": 12, "asking_price_minor": 50_000_000, "working_days": 20},
+)
 def start_sale(data: dict[str, Any]) -> Any:
     """Start a listed sale of one of your listings (listing_id, asking_price_minor, ...)."""
     if data.get("listing_id") is None:
@@ -130,7 +138,14 @@ def my_negotiations() -> Any:
 
 
 @blp.write(
-    "/negotiations", 201, NegotiationOutSchema, 403, 409, 422, args=OpenNegotiationInputSchema
+    "/negotiations",
+    201,
+    NegotiationOutSchema,
+    403,
+    409,
+    422,
+    args=OpenNegotiationInputSchema,
+    example={"listing_id": 12, "amount_minor": 40_000_000, "message": "We are interested."},
 )
 def open_negotiation(data: dict[str, Any]) -> Any:
     """Open a negotiation on a listing with an offer (amount_minor), a message or both."""
@@ -158,6 +173,7 @@ def get_negotiation(negotiation_id: int) -> Any:
     409,
     422,
     args=OfferInputSchema,
+    example={"amount_minor": 45_000_000, "message": "Our best offer."},
 )
 def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
     """Make an offer or a counter-offer (it replaces the offer on the table)."""

@@ -85,13 +85,10 @@ def start_listed_sale(
     return sale
 
 
-def register_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
-    """A verified buyer registers intent (意向受让) and owes the deposit.
-
-    The intent counts at the end of the period only if the deposit is then held.
-    """
+def check_intent(actor: User | None, sale: ListedSale, now: datetime) -> int:
+    """Whether the actor may register intent in `sale` now (writes nothing); its organisation."""
     require_signed_in(actor)
-    sale = lock_sale(sale_id)
+    assert actor is not None
     buyer_org_id = check_buyer(actor, sale.seller_org_id)
     rules.check_sale_open(sale.status == ListedSaleStatus.OPEN, as_utc(sale.ends_at), now)
     intent = next((i for i in sale.intents if i.buyer_org_id == buyer_org_id), None)
@@ -100,6 +97,30 @@ def register_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
             N_("Your organisation has already registered its intent in this sale."),
             code="intent_exists",
         )
+    return buyer_org_id
+
+
+def check_withdrawal(actor: User | None, sale: ListedSale, now: datetime) -> SaleIntent:
+    """Whether the actor may withdraw its intent in `sale` now (writes nothing); the intent."""
+    require_signed_in(actor)
+    rules.check_sale_open(sale.status == ListedSaleStatus.OPEN, as_utc(sale.ends_at), now)
+    intent = intent_of(actor, sale)
+    if intent is None or intent.withdrawn_at is not None:
+        raise rules.SaleRuleBroken(
+            N_("Your organisation has no intent to withdraw in this sale."), code="no_intent"
+        )
+    return intent
+
+
+def register_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
+    """A verified buyer registers intent (意向受让) and owes the deposit.
+
+    The intent counts at the end of the period only if the deposit is then held.
+    """
+    require_signed_in(actor)
+    sale = lock_sale(sale_id)
+    buyer_org_id = check_intent(actor, sale, now)
+    intent = next((i for i in sale.intents if i.buyer_org_id == buyer_org_id), None)
     if intent is None:
         # Through the relationship, so `sale.intents` shows it before the commit.
         intent = SaleIntent(sale=sale, buyer_org_id=buyer_org_id, user_id=actor.id, created_at=now)
@@ -126,12 +147,7 @@ def withdraw_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
     """A buyer withdraws its intent during the period; its deposit is released at the end."""
     require_signed_in(actor)
     sale = lock_sale(sale_id)
-    rules.check_sale_open(sale.status == ListedSaleStatus.OPEN, as_utc(sale.ends_at), now)
-    intent = intent_of(actor, sale)
-    if intent is None or intent.withdrawn_at is not None:
-        raise rules.SaleRuleBroken(
-            N_("Your organisation has no intent to withdraw in this sale."), code="no_intent"
-        )
+    intent = check_withdrawal(actor, sale, now)
     intent.withdrawn_at = now
     audit.record(
         action="listed_sale.intent_withdraw",

@@ -6,10 +6,12 @@ from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
+from core.api_actions import AllowedActions
 from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
 from core.schema_kit import EnumValue, InputSchema
+from trading.actions import NEGOTIATION_ACTIONS, NOTICE_ACTIONS, SALE_ACTIONS
 from trading.rules import MAX_LISTING_WORKING_DAYS, MIN_LISTING_WORKING_DAYS
 
 _text_5000 = validate.Length(max=5000, error=N_("The text is too long (at most 5,000 characters)."))
@@ -178,6 +180,7 @@ class ListedSaleOutSchema(Schema):
     intents_count = fields.Function(
         lambda sale: sum(1 for i in sale.intents if i.withdrawn_at is None)
     )
+    allowed_actions = AllowedActions(SALE_ACTIONS)
 
 
 class IntentOutSchema(Schema):
@@ -219,6 +222,7 @@ class NegotiationOutSchema(Schema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     messages = fields.List(fields.Nested(NegotiationMessageOutSchema))
+    allowed_actions = AllowedActions(NEGOTIATION_ACTIONS)
 
 
 class ObjectionOutSchema(Schema):
@@ -251,6 +255,7 @@ class NoticeOutSchema(Schema):
     status = EnumValue()
     closed_at = fields.DateTime(allow_none=True)
     objections_count = fields.Function(lambda n: len(n.objections))
+    allowed_actions = AllowedActions(NOTICE_ACTIONS)
 
 
 class NoticeListSchema(Schema):

@@ -156,16 +156,55 @@ def _move(
     )
 
 
-def take_request(actor: User, request_id: int, *, now: datetime) -> ValuationRequest:
-    """A valuer takes an open request: it is in progress, and theirs."""
+def check_take(actor: User, request: ValuationRequest, *, now: datetime) -> None:
+    """Whether the actor (a valuer) may take `request` now (writes nothing)."""
     require_valuer(actor, now=now)
-    request = get_request(request_id, lock=True)
     if _conflicted(actor, request):
         raise PermissionDenied(
             N_("You may not value a listing of, or for, your own organisation."),
             code="valuer_conflict",
         )
-    rules.next_request_status(request.status, RequestAction.TAKE)  # refuse before any change
+    rules.next_request_status(request.status, RequestAction.TAKE)
+
+
+def check_decline(actor: User, request: ValuationRequest, *, now: datetime) -> None:
+    """Whether the actor may decline `request` now: only the valuer who took it."""
+    require_valuer(actor, now=now)
+    if request.valuer_id is None and request.status == RequestStatus.REQUESTED:
+        raise rules.RequestNotAllowed(
+            N_(
+                "You have not taken this request: only the valuer who took it may decline "
+                "it. Leave it open for another valuer."
+            ),
+            code="valuation_not_taken",
+        )
+    if request.valuer_id != actor.id:
+        raise PermissionDenied(
+            N_("Another valuer is working on this request: only they may decline it."),
+            code="valuation_not_yours",
+        )
+    rules.next_request_status(request.status, RequestAction.DECLINE)
+
+
+def check_withdraw(actor: User, request: ValuationRequest) -> None:
+    """Whether the actor may withdraw `request` now: the organisation that asked."""
+    if actor.acting_org_id != request.requester_org_id:
+        raise PermissionDenied(N_("Only the organisation that asked may withdraw the request."))
+    rules.next_request_status(request.status, RequestAction.WITHDRAW)
+
+
+def check_report(actor: User, request: ValuationRequest, *, now: datetime) -> None:
+    """Whether the actor may issue the report of `request` now: its valuer, while in progress."""
+    _require_assigned(actor, request, now=now)
+    if request.status != RequestStatus.IN_PROGRESS:
+        rules.next_request_status(request.status, RequestAction.ISSUE)  # raises
+
+
+def take_request(actor: User, request_id: int, *, now: datetime) -> ValuationRequest:
+    """A valuer takes an open request: it is in progress, and theirs."""
+    require_valuer(actor, now=now)
+    request = get_request(request_id, lock=True)
+    check_take(actor, request, now=now)
     request.valuer_id = actor.id
     _move(actor, request, RequestAction.TAKE, now=now)
     return request
@@ -186,24 +225,10 @@ def decline_request(
     it for another valuer, and a request another valuer took is theirs alone.
     """
     request = get_request(request_id, lock=True)
-    require_valuer(actor, now=now)
-    if request.valuer_id is None and request.status == RequestStatus.REQUESTED:
-        raise rules.RequestNotAllowed(
-            N_(
-                "You have not taken this request: only the valuer who took it may decline "
-                "it. Leave it open for another valuer."
-            ),
-            code="valuation_not_taken",
-        )
-    if request.valuer_id != actor.id:
-        raise PermissionDenied(
-            N_("Another valuer is working on this request: only they may decline it."),
-            code="valuation_not_yours",
-        )
+    check_decline(actor, request, now=now)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(N_("Give the reason for declining."), field="reason")
-    rules.next_request_status(request.status, RequestAction.DECLINE)  # refuse before any change
     request.decline_reason = reason[:2000]
     _move(actor, request, RequestAction.DECLINE, now=now, reason=request.decline_reason)
     listing = request.listing
@@ -224,8 +249,7 @@ def decline_request(
 def withdraw_request(actor: User, request_id: int, *, now: datetime) -> ValuationRequest:
     """The requesting organisation withdraws its request before the report is issued."""
     request = get_request(request_id, lock=True)
-    if actor.acting_org_id != request.requester_org_id:
-        raise PermissionDenied(N_("Only the organisation that asked may withdraw the request."))
+    check_withdraw(actor, request)
     _move(actor, request, RequestAction.WITHDRAW, now=now)
     return request
 
@@ -240,9 +264,7 @@ def issue_report(
 ) -> Valuation:
     """The assigned valuer issues the signed formal report; the request is issued."""
     request = get_request(request_id, lock=True)
-    _require_assigned(actor, request, now=now)
-    if request.status != RequestStatus.IN_PROGRESS:
-        rules.next_request_status(request.status, RequestAction.ISSUE)  # raises
+    check_report(actor, request, now=now)
     opinion = (opinion or "").strip()
     if not opinion:
         raise ValidationFailed(

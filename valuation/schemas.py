@@ -6,9 +6,11 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
+from core.api_actions import AllowedActions
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
+from valuation.actions import REQUEST_ACTIONS
 from valuation.cost_rules import CostInputs
 from valuation.income_rules import DiscountRate, IncomeInputs, IndustryClass
 from valuation.indicative_rules import IndicativeInputs
@@ -218,6 +220,7 @@ class RequestOutSchema(Schema):
     report_id = fields.Function(lambda r: r.report.id if r.report else None)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    allowed_actions = AllowedActions(REQUEST_ACTIONS)
 
 
 class RequestPageSchema(Schema):

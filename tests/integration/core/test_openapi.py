@@ -34,3 +34,48 @@ def test_the_document_says_messages_follow_accept_language(client: FlaskClient) 
     info = client.get("/api/v1/openapi.json").get_json()["info"]
     assert "Accept-Language" in info["description"]
     assert "zh" in info["description"] and "en" in info["description"]
+
+
+def test_the_document_is_a_valid_openapi_document(client: FlaskClient) -> None:
+    from openapi_spec_validator import validate
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    validate(spec)  # raises, naming the first thing wrong
+
+
+def test_every_operation_documents_its_refusals_in_the_error_shape(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    error = {"$ref": "#/components/schemas/DomainError"}
+    checked = 0
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method not in METHODS or path.endswith("openapi.json"):
+                continue
+            responses = operation["responses"]
+            assert "401" in responses, (method, path)
+            if "{" in path:
+                assert "404" in responses, (method, path)
+            for status, answer in responses.items():
+                if status.startswith(("4", "5")) and "content" in answer:
+                    schema = answer["content"]["application/json"]["schema"]
+                    assert schema == error, (method, path, status, schema)
+            checked += 1
+    assert checked > 40
+
+
+def test_writes_document_if_match_and_idempotency_keys(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    offers = spec["paths"]["/api/v1/sales/negotiations/{negotiation_id}/offers"]["post"]
+    names = {p["name"] for p in offers["parameters"]}
+    assert {"If-Match", "Idempotency-Key"} <= names
+    assert {"400", "401", "403", "404", "409", "412", "422"} <= set(offers["responses"])
+    read = spec["paths"]["/api/v1/sales/negotiations/{negotiation_id}"]["get"]
+    assert "ETag" in read["responses"]["200"]["headers"] and "304" in read["responses"]
+    assert {"If-None-Match"} <= {p["name"] for p in read["parameters"]}
+    assert {} in read["security"] and {"bearerAuth": []} in read["security"]
+
+
+def test_the_main_creating_writes_show_an_example_body(client: FlaskClient) -> None:
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    body = paths["/api/v1/sales/negotiations"]["post"]["requestBody"]["content"]
+    assert body["application/json"]["example"]["amount_minor"] == 40_000_000

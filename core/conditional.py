@@ -1,0 +1,101 @@
+"""Conditional requests: an ETag on every read, 304 on If-None-Match, 412 on a stale If-Match.
+
+The ETag is a strong hash of the JSON answer, so it changes whenever anything the
+caller sees changes (its `allowed_actions` too). A write to a resource URL (an
+update, a delete, an action such as `/negotiations/7/accept`) that sends
+`If-Match` is checked against the ETag of the resource as it is now: the write's
+URL, or the nearest URL above it, read by its own GET endpoint within this request.
+No write names its resource by hand, so a new endpoint is covered without code.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, current_app, request
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException, PreconditionFailed
+from werkzeug.http import unquote_etag
+
+from core.domain import N_
+
+STALE = N_("The resource has changed since you read it: read it again, then retry.")
+_READS = "market.conditional_reads"  # app.extensions: the endpoints that answer with ETags
+_API_PREFIX_SEGMENTS = 3  # /api/v1/<collection>: never a single resource
+
+IF_NONE_MATCH_DOC: dict[str, Any] = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag you hold: a 304 without a body when it is still current.",
+    "schema": {"type": "string"},
+}
+IF_MATCH_DOC: dict[str, Any] = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": (
+        "The ETag of the resource as you read it (GET): the write is refused with a 412 "
+        "(`precondition_failed`) if the resource has changed since."
+    ),
+    "schema": {"type": "string"},
+}
+ETAG_HEADER_DOC: dict[str, Any] = {
+    "ETag": {
+        "description": "A strong validator of this answer (send it as If-None-Match or If-Match).",
+        "schema": {"type": "string"},
+    }
+}
+
+
+def tagged(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a read (its answer already a Response): ETag, and 304 when If-None-Match holds."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        answer = view(*args, **kwargs)
+        if isinstance(answer, Response) and answer.status_code == 200:
+            answer.add_etag()
+            answer.vary.update(("Authorization", "Cookie", "Accept-Language"))
+            if request.method in ("GET", "HEAD"):
+                answer.make_conditional(request)
+        return answer
+
+    wrapper._conditional_read = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _resource_etag() -> str | None:
+    """The current ETag of the resource this request writes to, if a read answers for it."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    path = request.path.rstrip("/")
+    while path.count("/") > _API_PREFIX_SEGMENTS:
+        try:
+            endpoint, view_args = adapter.match(path, method="GET")
+        except HTTPException:
+            endpoint = None
+        view = current_app.view_functions.get(endpoint or "")
+        if view is not None and getattr(view, "_conditional_read", False):
+            answer = view(**view_args)
+            etag = answer.headers.get("ETag") if isinstance(answer, Response) else None
+            return unquote_etag(etag)[0] if etag else None
+        path = path.rsplit("/", 1)[0]
+    return None
+
+
+def checked(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a write to a resource URL: 412 when its If-Match names no current ETag."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if "If-Match" in request.headers and not request.if_match.star_tag:
+            current = _resource_etag()
+            if current is not None and not request.if_match.contains(current):
+                refusal = PreconditionFailed(description=gettext(STALE))
+                refusal.api_code = "precondition_failed"  # type: ignore[attr-defined]
+                raise refusal
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,186 @@
+"""Idempotency keys: a client that retries a creating POST after a timeout never creates twice.
+
+A POST that creates (`ApiBlueprint.write` with status 201) may carry an
+`Idempotency-Key` header. The first request with a key runs and its answer
+(status, body, Location/ETag/Content-Type) is kept for the caller for 24 hours; the
+same key with the same request is answered from that record with
+`Idempotent-Replayed: true`, without running again. The same key with another
+request (method, path or body) is a 422; while the first is still running, a 409.
+Only successful answers are kept: a refused request may be retried as it is.
+
+The record is claimed (committed, answer empty) before the endpoint runs, so a
+concurrent duplicate finds it in flight. Records older than 24 hours are ignored,
+replaced on reuse and removed by the `core.idempotency_keys.purge` job.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Response, request
+from flask_babel import gettext
+from huey import crontab
+from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.exceptions import Conflict, UnprocessableEntity
+
+from core.api_actions import current_caller
+from core.clock import now
+from core.db_types import UTCDateTime
+from core.domain import N_
+from core.extensions import Model, db
+from core.jobs import job
+from core.uow import unit_of_work
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+LIFETIME = timedelta(hours=24)
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:\-]{1,128}$")
+KEPT_HEADERS = ("Content-Type", "Location", "ETag")
+
+BAD_KEY = N_("Idempotency-Key: 1 to 128 letters, digits or - _ . :")
+KEY_REUSED = N_("This Idempotency-Key was used for another request.")
+IN_FLIGHT = N_("A request with this Idempotency-Key is still being processed.")
+
+# How an API endpoint's OpenAPI document describes the header.
+HEADER_DOC: dict[str, Any] = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": (
+        "A key of your choosing (1-128 characters: letters, digits, - _ . :). Retrying "
+        "with the same key and body within 24 hours returns the first answer "
+        f"(with `{REPLAYED}: true`) instead of creating again; the same key with "
+        "another body is a 422 (`idempotency_key_reused`), and while the first request "
+        "runs, a 409 (`idempotency_request_in_flight`)."
+    ),
+    "schema": {"type": "string", "pattern": KEY_PATTERN.pattern, "maxLength": 128},
+}
+
+
+class IdempotencyKey(Model):
+    """A caller's creating request, by the key it sent, and the answer it got (24 h)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    key: Mapped[str] = mapped_column(String(128))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: in flight
+    body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    headers: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+def _error(error: type[Conflict | UnprocessableEntity], message: str, code: str) -> Exception:
+    refusal = error(description=gettext(message))
+    setattr(refusal, "api_code", code)  # noqa: B010  (read by core.errors)
+    return refusal
+
+
+def _fingerprint() -> str:
+    raw = request.method.encode() + b" " + request.full_path.encode() + b"\n"
+    return hashlib.sha256(raw + request.get_data(cache=True)).hexdigest()
+
+
+def _claim(user_id: int, key: str, fingerprint: str, moment: datetime) -> IdempotencyKey | None:
+    """The finished record to replay, or None once this request holds the key."""
+    with unit_of_work(writer=True):
+        found = db.session.scalar(
+            select(IdempotencyKey).where(
+                IdempotencyKey.user_id == user_id, IdempotencyKey.key == key
+            )
+        )
+        if found is not None and found.created_at <= moment - LIFETIME:
+            db.session.delete(found)
+            db.session.flush()
+            found = None
+        if found is None:
+            db.session.add(
+                IdempotencyKey(user_id=user_id, key=key, fingerprint=fingerprint, created_at=moment)
+            )
+            return None
+        if found.fingerprint != fingerprint:
+            raise _error(UnprocessableEntity, KEY_REUSED, "idempotency_key_reused")
+        if found.status is None:
+            raise _error(Conflict, IN_FLIGHT, "idempotency_request_in_flight")
+        return found
+
+
+def _replay(record: IdempotencyKey) -> Response:
+    headers = json.loads(record.headers or "{}")
+    answer = Response(record.body or "", status=record.status or 200, headers=headers)
+    answer.headers[REPLAYED] = "true"
+    return answer
+
+
+def _settle(user_id: int, key: str, answer: Response | None) -> None:
+    """Keep a successful answer for replay; forget the key otherwise (the retry runs)."""
+    with unit_of_work(writer=True):
+        record = db.session.scalar(
+            select(IdempotencyKey).where(
+                IdempotencyKey.user_id == user_id, IdempotencyKey.key == key
+            )
+        )
+        if record is None:
+            return
+        if answer is None or not 200 <= answer.status_code < 300:
+            db.session.delete(record)
+            return
+        record.status = answer.status_code
+        record.body = answer.get_data(as_text=True)
+        kept = {name: answer.headers[name] for name in KEPT_HEADERS if name in answer.headers}
+        record.headers = json.dumps(kept)
+
+
+def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a creating endpoint (its answer already a Response) with `Idempotency-Key`."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get(HEADER)
+        caller = current_caller() if key is not None else None
+        if key is None or caller is None:
+            return view(*args, **kwargs)
+        if not KEY_PATTERN.match(key):
+            refusal = _error(UnprocessableEntity, BAD_KEY, "invalid_idempotency_key")
+            refusal.data = {"messages": {HEADER: [refusal.description]}}  # type: ignore[attr-defined]
+            raise refusal
+        try:
+            record = _claim(caller.id, key, _fingerprint(), now())
+        except IntegrityError:  # a duplicate claimed it between our read and our insert
+            raise _error(Conflict, IN_FLIGHT, "idempotency_request_in_flight") from None
+        if record is not None:
+            return _replay(record)
+        answer = None
+        try:
+            answer = view(*args, **kwargs)
+            return answer
+        finally:
+            _settle(caller.id, key, answer if isinstance(answer, Response) else None)
+
+    return wrapper
+
+
+def purge(moment: datetime) -> int:
+    """Remove the records older than 24 hours at `moment`; how many went."""
+    result = db.session.execute(
+        delete(IdempotencyKey).where(IdempotencyKey.created_at <= moment - LIFETIME)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+@job("core.idempotency_keys.purge", every=crontab(minute="17"))
+def purge_expired_keys() -> None:
+    """The job: forget idempotency records older than 24 hours."""
+    with unit_of_work():
+        purge(now())

@@ -1,0 +1,56 @@
+"""What the caller may do now to a listed sale, a negotiation or a public notice (API).
+
+Each check is the one the use case itself runs before it writes (`core.api_actions`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from accounts.models import User
+from core.clock import as_utc
+from trading import listed_sales, rules
+from trading.guards import org_of
+from trading.models import ListedSale, Negotiation, NoticeStatus, PublicityNotice
+from trading.notice_queries import objection_of
+from trading.queries import can_accept, negotiation_state
+
+
+def _offer(actor: User, negotiation: Negotiation, now: datetime) -> None:
+    rules.check_offer(negotiation_state(negotiation), org_of(actor), 1)
+
+
+def _message(actor: User, negotiation: Negotiation, now: datetime) -> None:
+    rules.check_message(negotiation_state(negotiation), org_of(actor), "-")
+
+
+def _accept(actor: User, negotiation: Negotiation, now: datetime) -> bool:
+    return can_accept(actor, negotiation)
+
+
+def _withdraw(actor: User, negotiation: Negotiation, now: datetime) -> None:
+    rules.check_withdraw(negotiation_state(negotiation), org_of(actor))
+
+
+def _object(actor: User, notice: PublicityNotice, now: datetime) -> bool:
+    running = notice.status == NoticeStatus.RUNNING
+    rules.check_objection(running, as_utc(notice.ends_at), now, "-" * 10)  # any valid reasons
+    return objection_of(actor, notice) is None  # one objection each
+
+
+def _register_intent(actor: User, sale: ListedSale, now: datetime) -> None:
+    listed_sales.check_intent(actor, sale, now)
+
+
+def _withdraw_intent(actor: User, sale: ListedSale, now: datetime) -> None:
+    listed_sales.check_withdrawal(actor, sale, now)
+
+
+SALE_ACTIONS = {"register_intent": _register_intent, "withdraw_intent": _withdraw_intent}
+NEGOTIATION_ACTIONS = {
+    "offer": _offer,
+    "message": _message,
+    "accept": _accept,
+    "withdraw": _withdraw,
+}
+NOTICE_ACTIONS = {"object": _object}

@@ -15,7 +15,7 @@ from accounts import services
 from accounts.auth import BEARER_TOKEN, api_reader, require_token_for_writes, sign_in_rate_limit
 from accounts.models import User
 from accounts.schemas import CallerOutSchema, SignUpInSchema, sign_up_input
-from core.api_kit import ApiBlueprint, DomainErrorSchema
+from core.api_kit import GENERIC_REFUSALS, OPTIONAL_TOKEN, ApiBlueprint, DomainErrorSchema
 from core.clock import now
 from core.extensions import limiter
 from core.i18n import current_locale
@@ -44,8 +44,16 @@ def _token_unless_signing_up() -> None:
 @limiter.limit(sign_in_rate_limit, methods=["POST"])  # before the body is read: all count
 @blp.arguments(SignUpInSchema, location="json")
 @blp.response(201, CallerOutSchema)
+@blp.alt_response(400, schema=DomainErrorSchema, description=GENERIC_REFUSALS[400])
+@blp.alt_response(
+    401, schema=DomainErrorSchema, description="A bearer token was sent and is not valid"
+)
+@blp.alt_response(
+    403, schema=DomainErrorSchema, description="A bearer token was sent that may only read"
+)
 @blp.alt_response(422, schema=DomainErrorSchema, description=_INVALID)
 @blp.alt_response(429, schema=DomainErrorSchema, description="Too many attempts from this address")
+@blp.doc(**OPTIONAL_TOKEN)
 def sign_up(data: dict[str, Any]) -> User:
     """Register a person with a new organisation (as its admin; a reviewer verifies it
     before it may list or buy) or as a member waiting for an organisation's admin.

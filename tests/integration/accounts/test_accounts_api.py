@@ -83,7 +83,7 @@ def test_sign_up_by_api_is_limited_per_address_like_sign_in(
         response = client.post("/api/v1/accounts/", json={}, headers=EN, environ_base=address)
         assert response.status_code == 422
     refused = client.post("/api/v1/accounts/", json=_sign_up_body(3), environ_base=address)
-    assert refused.status_code == 429 and refused.get_json()["code"] == "too_many_requests"
+    assert refused.status_code == 429 and refused.get_json()["code"] == "rate_limited"
     assert (
         client.post(
             "/api/v1/accounts/", json={}, environ_base={"REMOTE_ADDR": "192.0.2.32"}

@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.review.views import bp as review_views
     from notifications.views import bp as notification_views
     from payments.api import blp as payments_api
+    from payments.deposit_api import blp as deposits_api
     from payments.views import bp as payments_views
     from search import api as search_api  # noqa: F401
     from search import need_pages  # noqa: F401
@@ -176,6 +177,7 @@ def _register_blueprints(app: Flask) -> None:
         (valuation_api, "/api/v1/valuations"),
         (needs_api, "/api/v1/needs"),
         (payments_api, "/api/v1/payments"),
+        (deposits_api, "/api/v1/deposits"),
         (brokers_api, "/api/v1/brokers"),
         (tokens_api, "/api/v1/tokens"),
     ):

@@ -17,16 +17,11 @@ from auctions import bidders, queries, services
 from auctions.bidder_rules import Viewer
 from auctions.models import Auction, AuctionStatus
 from auctions.views import bidder_label
-from core import cursor
+from core import api_actions, cursor
 from payments.models import Deposit, DepositStatus
 
 BIDS = "bids"  # the cursor kind of a bid history
 RECEIPT_TAKEN = (DepositStatus.REQUIRED, DepositStatus.RECEIPT_SUBMITTED)
-
-
-def allowed_actions(checks: Mapping[str, bool]) -> list[str]:
-    """The names of the actions whose check holds, in the order given."""
-    return [name for name, allowed in checks.items() if allowed]
 
 
 def standing_of(snapshot: Mapping[str, Any], org_id: int | None, has_bid: bool) -> str | None:
@@ -48,24 +43,25 @@ def _actions(
     *,
     now: datetime,
 ) -> list[str]:
-    signed_in = actor is not None and actor.is_authenticated
-    reviewer = signed_in and bool(actor.can_review)  # type: ignore[union-attr]
+    """What the caller may do now, by the services' own checks (`core.api_actions`)."""
     pending = auction.status == AuctionStatus.PENDING_REVIEW
-    taking_part = services.may_take_part(actor, auction, now=now)
-    held = deposit is not None and deposit.status == DepositStatus.HELD
-    return allowed_actions(
-        {
-            "join": taking_part and deposit is None,
-            "upload_receipt": taking_part
-            and deposit is not None
-            and deposit.status in RECEIPT_TAKEN,
-            # The room's bid form: running, the deposit held (the seller and strangers have none).
-            "bid": snapshot["status"] == "running" and held,
-            "approve_announcement": reviewer and pending,
-            "refuse_announcement": reviewer and pending,
-            "watch": signed_in,
-        }
-    )
+    status = None if deposit is None else deposit.status
+
+    def reviewing(caller: User, _: Auction, __: datetime) -> bool:
+        return pending and bool(caller.can_review)
+
+    checks: dict[str, api_actions.Check] = {
+        "join": lambda caller, a, at: deposit is None and services.may_take_part(caller, a, now=at),
+        "upload_receipt": lambda caller, a, at: (
+            status in RECEIPT_TAKEN and services.may_take_part(caller, a, now=at)
+        ),
+        # The room's bid form: running, the deposit held (the seller and strangers have none).
+        "bid": lambda *_: snapshot["status"] == "running" and status == DepositStatus.HELD,
+        "approve_announcement": reviewing,
+        "refuse_announcement": reviewing,
+        "watch": lambda *_: True,
+    }
+    return api_actions.allowed_actions(actor, auction, checks, now=now)
 
 
 def auction_out(

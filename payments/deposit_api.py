@@ -9,12 +9,14 @@ refuse the receipt. Reads take a token or the browser session; writes a token on
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
 
 from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
 from accounts.models import User
+from core import api_actions
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.uow import unit_of_work
@@ -41,20 +43,30 @@ blp.before_request(require_token_for_writes)
 _PAYABLE = (DepositStatus.REQUIRED, DepositStatus.RECEIPT_SUBMITTED)
 
 
+def _deciding(caller: User, deposit: Deposit, _: datetime) -> bool:
+    return bool(caller.can_review) and deposit.status == DepositStatus.RECEIPT_SUBMITTED
+
+
+def _paying(caller: User, deposit: Deposit, _: datetime) -> bool:
+    return caller.acting_org_id == deposit.org_id and deposit.status in _PAYABLE
+
+
+# What a caller may do with a deposit now (`core.api_actions`): the services' conditions.
+ACTIONS: dict[str, api_actions.Check] = {
+    "upload_receipt": _paying,
+    "pay_by_card": lambda caller, deposit, at: (
+        _paying(caller, deposit, at)
+        and deposit.status == DepositStatus.REQUIRED
+        and stripe_channel.enabled()
+    ),
+    "confirm": _deciding,
+    "reject": _deciding,
+}
+
+
 def deposit_out(actor: User, deposit: Deposit) -> dict[str, Any]:
     """A deposit with its transfer instructions and what `actor` may do with it now."""
-    own = actor.acting_org_id == deposit.org_id
-    reviewer = bool(actor.can_review)
-    waiting = deposit.status == DepositStatus.RECEIPT_SUBMITTED
     transfer = bank_transfer.deposit_transfer(deposit)
-    checks = {
-        "upload_receipt": own and deposit.status in _PAYABLE,
-        "pay_by_card": own
-        and deposit.status == DepositStatus.REQUIRED
-        and stripe_channel.enabled(),
-        "confirm": reviewer and waiting,
-        "reject": reviewer and waiting,
-    }
     return {
         **{column: getattr(deposit, column) for column in _COLUMNS},
         "rejection_reason": deposits.last_rejection_reason(deposit),
@@ -65,7 +77,7 @@ def deposit_out(actor: User, deposit: Deposit) -> dict[str, Any]:
             "amount_minor": transfer.amount_minor,
             "currency": transfer.currency,
         },
-        "allowed_actions": [name for name, allowed in checks.items() if allowed],
+        "allowed_actions": api_actions.allowed_actions(actor, deposit, ACTIONS, now=now()),
     }
 
 

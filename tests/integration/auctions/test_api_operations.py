@@ -195,4 +195,6 @@ def test_bid_history_refuses_a_cursor_of_another_list_and_a_huge_limit(
         "cursor": ["This cursor is not one of this list."]
     }
     assert client.get(f"{url}?limit=1000", headers=EN).status_code == 422
+    chinese = client.get(f"{url}?cursor={inbox_cursor}").json
+    assert chinese["errors"]["cursor"] == ["此游标不属于该列表，请使用上一页返回的 next_cursor。"]
     assert client.get("/api/v1/auctions/999999/bids").status_code == 404

@@ -9,16 +9,20 @@ refuse the receipt. Reads take a token or the browser session; writes a token on
 
 from __future__ import annotations
 
+import mimetypes
 from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from werkzeug.wrappers import Response
 
 from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
 from accounts.models import User
 from core import api_actions
 from core.api_kit import ApiBlueprint
 from core.clock import now
+from core.files import send_document
+from core.storage import ALLOWED_TYPES, evidence_path
 from core.uow import unit_of_work
 from payments import bank_transfer, deposits, queries, stripe_channel
 from payments.models import Deposit, DepositStatus
@@ -120,6 +124,34 @@ def get(deposit_id: int) -> dict[str, Any]:
     """One deposit: its state, the bank transfer to make, why a receipt was refused, what next."""
     actor = api_reader()
     return deposit_out(actor, queries.visible_deposit(actor, deposit_id))
+
+
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+_RECEIPT_DOC = {
+    "responses": {
+        "200": {
+            "description": "The receipt as uploaded (PDF or image), never as active content",
+            "content": {mime: _FILE for mime in (*ALLOWED_TYPES, "application/octet-stream")},
+        },
+        "401": {"description": "Neither a token nor a session"},
+        "404": {"description": "No receipt, or not the caller's deposit (reviewers see every one)"},
+    }
+}
+
+
+@blp.route("/<int:deposit_id>/receipt", methods=["GET"])
+@blp.doc(**_RECEIPT_DOC)
+def receipt(deposit_id: int) -> Response:
+    """The receipt of the deposit's bank transfer, for its organisation and the reviewers."""
+    deposit = deposits.receipt_for_download(api_reader(), deposit_id)
+    assert deposit.receipt_stored_name is not None
+    folder = deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"])
+    return send_document(
+        evidence_path(folder, deposit.receipt_stored_name),
+        content_type=mimetypes.guess_type(deposit.receipt_stored_name)[0]
+        or "application/octet-stream",
+        download_name=deposit.receipt_name or "receipt",
+    )
 
 
 @blp.write(

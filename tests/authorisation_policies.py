@@ -113,6 +113,7 @@ POLICY: dict[str, frozenset[str]] = {
     "deposits_api.get:GET": BUYER | REVIEWERS,  # its organisation, the reviewers who confirm it
     "deposits_api.mine:GET": SIGNED_IN,
     "deposits_api.queue:GET": REVIEWERS,
+    "deposits_api.receipt:GET": BUYER | REVIEWERS,
     "deposits_api.reject:POST": REVIEWERS,
     "deposits_api.upload_receipt:POST": BUYER,
     "deals.advance:POST": SELLER | REVIEWERS,  # signed: the seller; the buyer records its payment

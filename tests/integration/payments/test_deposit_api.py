@@ -85,6 +85,12 @@ def test_receipt_upload_checks_the_reference_and_the_owner(
     sent = upload(client, deposit["id"], token, reference, factories.PDF_BYTES)
     assert sent.status_code == 200 and sent.json["status"] == "receipt_submitted"
     assert sent.json["receipt_name"] == "回单.pdf"
+    file_url = f"/api/v1/deposits/{deposit['id']}/receipt"
+    mine = client.get(file_url, headers=token)
+    assert mine.status_code == 200 and mine.data == factories.PDF_BYTES
+    assert mine.headers["Content-Type"] == "application/pdf"
+    assert client.get(file_url, headers=bearer(market.reviewer, clock())).status_code == 200
+    assert client.get(file_url, headers=stranger).status_code == 404
     missing = client.post(
         f"/api/v1/deposits/{deposit['id']}/receipt",
         headers=token,

@@ -66,6 +66,13 @@ class AuctionInSchema(InputSchema):
 class AuctionDetailSchema(AuctionOutSchema):
     """An auction as its caller sees it: the live feed, its own place in it, what it may do now."""
 
+    status = fields.String(
+        metadata={
+            "description": "pending_review (the announcement awaits a reviewer), refused, "
+            "upcoming, running, closing (ended, the job runner is closing it), closed (sold) "
+            "or failed (no sale)"
+        }
+    )
     announced_at = fields.String(
         allow_none=True, metadata={"description": "When a reviewer published the announcement"}
     )

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from auctions import bidders, bidding
 from auctions.models import Auction, AuctionStatus
@@ -198,3 +199,35 @@ def test_bid_history_refuses_a_cursor_of_another_list_and_a_huge_limit(
     chinese = client.get(f"{url}?cursor={inbox_cursor}").json
     assert chinese["errors"]["cursor"] == ["此游标不属于该列表，请使用上一页返回的 next_cursor。"]
     assert client.get("/api/v1/auctions/999999/bids").status_code == 404
+
+
+def test_a_page_of_bids_costs_the_same_statements_whatever_its_length(
+    client: FlaskClient, market: Market, clock, capsys
+) -> None:
+    alpha, beta = market.bidder(), market.bidder()
+    for step in range(60):
+        bidder = alpha if step % 2 == 0 else beta
+        bidding.place_bid(bidder, market.auction.id, START + step * INC, now=clock())
+    url = f"/api/v1/auctions/{market.auction.id}/bids"
+    token = bearer(alpha, clock())
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.split(None, 1)[0].upper() == "SELECT":
+            statements.append(statement)
+
+    connection = db.session.connection()
+    costs = {}
+    for limit in (2, 50):
+        client.get(f"{url}?limit={limit}", headers=token)  # the token's lookup, once
+        statements.clear()
+        event.listen(connection, "before_cursor_execute", count)
+        try:
+            page = client.get(f"{url}?limit={limit}", headers=token).json
+        finally:
+            event.remove(connection, "before_cursor_execute", count)
+        assert len(page["items"]) == limit
+        costs[limit] = len(statements)
+    with capsys.disabled():
+        print(f"\nSELECTs per bid page: limit 2 → {costs[2]}, limit 50 → {costs[50]}")
+    assert costs[2] == costs[50], "no statement per bid (names, numbers, labels)"

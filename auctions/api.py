@@ -1,7 +1,9 @@
 """REST endpoints of auctions (flask-smorest, in the OpenAPI document): the services the pages use.
 
-Reads are public (auctions and their results are published); a bid takes a bearer
-token (`Authorization: Bearer <token>`), since the API is exempt from CSRF.
+Reads are public (auctions and their results are published; a draft announcement only
+to its seller and reviewers); every write takes a bearer token
+(`Authorization: Bearer <token>`), since the API is exempt from CSRF. The announcement's
+review is in `auctions.announcement_api`, on this blueprint.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from typing import Any
 from flask import current_app, jsonify
 
 from accounts.auth import BEARER_TOKEN, api_actor, api_writer, require_token_for_writes
-from auctions import bidders, bidding, closing, queries, rules
+from auctions import api_state, bidders, bidding, closing, queries, rules, services
+from auctions.api_schemas import AuctionDetailSchema, AuctionInSchema, BidPageSchema
 from auctions.schemas import (
     AuctionListArgsSchema,
-    AuctionOutSchema,
     AuctionPageSchema,
     BidInSchema,
     BidResultSchema,
@@ -22,9 +24,12 @@ from auctions.schemas import (
 from auctions.settings import AuctionSettings, settings_from_config
 from core.api_kit import ApiBlueprint
 from core.clock import now
+from core.cursor import PageArgsSchema
 from core.errors import api_error_body
 from core.i18n import current_locale
 from core.uow import unit_of_work
+from payments.deposit_api import deposit_out
+from payments.schemas import DepositOutSchema
 
 blp = ApiBlueprint(
     "auctions_api", __name__, description="Auctions (拍卖) and bids", write_doc=BEARER_TOKEN
@@ -52,22 +57,89 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
     return {"items": items}
 
 
-@blp.read("/<int:auction_id>", AuctionOutSchema, 404)
-def get(auction_id: int) -> dict[str, Any]:
-    """One auction as the live feed shows it: price, leader, time left (server time), last bids.
-
-    Bidders appear by number (竞买号), the caller's own bids as `mine`; names only to
-    reviewers, and to the seller once the auction has closed.
-    """
-    caller = api_actor()
+def auction_detail(auction_id: int) -> dict[str, Any]:
+    caller, moment = api_actor(), now()
     auction = queries.visible_auction(caller, auction_id)  # a draft is not published
-    return closing.auction_snapshot(
+    snapshot = closing.auction_snapshot(
         auction_id,
-        now=now(),
+        now=moment,
         locale=current_locale(),
         settings=_settings(),
         viewer=bidders.viewer_of(caller, auction),
     )
+    return api_state.auction_out(caller, queries.get_auction(auction_id), snapshot, now=moment)
+
+
+@blp.read("/<int:auction_id>", AuctionDetailSchema, 404)
+def get(auction_id: int) -> dict[str, Any]:
+    """One auction as the live feed shows it, with the caller's place and `allowed_actions`.
+
+    Price, leader, time left (server time), last bids; the caller's bidder number (竞买号),
+    deposit, maximum and standing. Bidders appear by number, the caller's own bids as
+    `mine`; names only to reviewers, and to the seller once the auction has closed.
+    """
+    return auction_detail(auction_id)
+
+
+@blp.write(
+    "/",
+    201,
+    AuctionDetailSchema,
+    (403, "Not the listing's seller, or its organisation is not verified"),
+    (404, "No such listing"),
+    (409, "The listing is not available for auction"),
+    (422, "Terms out of bounds, starts within the announcement period"),
+    args=AuctionInSchema,
+)
+def create(data: dict[str, Any]) -> Any:
+    """The seller announces an auction of its published listing (the auction form's terms).
+
+    The announcement (拍卖公告) waits for a reviewer (`allowed_actions` of a reviewer:
+    approve_announcement, refuse_announcement); the listing goes into auction.
+    """
+    listing_id = data.pop("listing_id")
+    with unit_of_work():
+        auction = services.create_auction(
+            api_writer(),
+            listing_id,
+            services.AuctionInput(**data),
+            now=now(),
+            settings=_settings(),
+        )
+    return auction_detail(auction.id)
+
+
+@blp.read("/<int:auction_id>/bids", BidPageSchema, 404, 422, args=PageArgsSchema)
+def bids(args: dict[str, Any], auction_id: int) -> dict[str, Any]:
+    """The whole bid history, newest first, a page at a time (`?cursor=…&limit=…`, at most 100).
+
+    Follow `next_cursor` to older bids; bids placed meanwhile never shift the pages.
+    Bidders are labelled as the auction room labels them for the caller.
+    """
+    caller = api_actor()
+    auction = queries.visible_auction(caller, auction_id)
+    viewer = bidders.viewer_of(caller, auction)
+    return api_state.bid_page(auction, viewer, args, locale=current_locale())
+
+
+@blp.write(
+    "/<int:auction_id>/join",
+    201,
+    DepositOutSchema,
+    (403, "The seller, not a party, not a verified buying organisation"),
+    (404, "No such auction"),
+    (409, "Not published, ended, the deposit deadline passed"),
+)
+def join(auction_id: int) -> Any:
+    """Take part: the deposit the caller's organisation owes falls due (idempotent).
+
+    Pay it by bank: transfer `transfer.amount_minor` quoting `transfer.reference`, then
+    upload the receipt (`POST /api/v1/deposits/<id>/receipt`).
+    """
+    actor = api_writer()
+    with unit_of_work():
+        deposit = services.join_auction(actor, auction_id, now=now())
+    return deposit_out(actor, deposit)
 
 
 @blp.write(
@@ -125,3 +197,7 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
         "minimum_next_bid_minor": result.minimum_next_bid_minor,
         "ends_at": result.ends_at.isoformat(),
     }
+
+
+# The announcement's review is on this blueprint too (imported last: it needs `blp`).
+from auctions import announcement_api  # noqa: E402, F401

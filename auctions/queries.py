@@ -107,14 +107,18 @@ def auctions_of_listing(listing_id: int) -> list[Auction]:
     )
 
 
-def bid_history(auction_id: int, *, limit: int | None = None) -> list[tuple[Bid, Organisation]]:
-    """Bids with their bidders, newest first (`limit` of them)."""
+def bid_history(
+    auction_id: int, *, limit: int | None = None, before: int | None = None
+) -> list[tuple[Bid, Organisation]]:
+    """Bids with their bidders, newest first (`limit` of them; with `before`, older than that id)."""
     query = (
         select(Bid, Organisation)
         .join(Organisation, Organisation.id == Bid.bidder_org_id)
         .where(Bid.auction_id == auction_id)
         .order_by(Bid.id.desc())
     )
+    if before is not None:
+        query = query.where(Bid.id < before)
     if limit is not None:
         query = query.limit(limit)
     return [(bid, org) for bid, org in db.session.execute(query)]
@@ -145,7 +149,12 @@ def org_name(org_id: int | None, locale: str) -> str | None:
 
 
 def bid_rows(
-    auction: Auction, viewer: Viewer, *, locale: str, limit: int | None
+    auction: Auction,
+    viewer: Viewer,
+    *,
+    locale: str,
+    limit: int | None,
+    before: int | None = None,
 ) -> list[dict[str, Any]]:
     """The bid history as `viewer` may see it, newest first: bidder numbers (竞买号), "mine",
     and the names only for reviewers and, after the close, the seller."""
@@ -153,6 +162,7 @@ def bid_rows(
     numbers = bidders.numbers_of(auction.id)
     return [
         {
+            "id": bid.id,
             "amount_minor": bid.amount_minor,
             "bidder_number": numbers.get(bid.bidder_org_id),
             "mine": bidder_rules.is_mine(viewer, bid.bidder_org_id),
@@ -161,7 +171,7 @@ def bid_rows(
             "placed_at": as_utc(bid.placed_at),
             "is_proxy": bid.is_proxy,
         }
-        for bid, org in bid_history(auction.id, limit=limit)
+        for bid, org in bid_history(auction.id, limit=limit, before=before)
     ]
 
 
@@ -240,4 +250,14 @@ def my_maximum(actor: User | None, auction: Auction) -> int | None:
         select(ProxyBid.max_minor).where(
             ProxyBid.auction_id == auction.id, ProxyBid.bidder_org_id == org_id
         )
+    )
+
+
+def has_bid(auction_id: int, org_id: int) -> bool:
+    """Whether the organisation has placed any bid in the auction."""
+    return (
+        db.session.scalar(
+            select(Bid.id).where(Bid.auction_id == auction_id, Bid.bidder_org_id == org_id).limit(1)
+        )
+        is not None
     )

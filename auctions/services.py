@@ -26,7 +26,7 @@ from auctions.queries import (
 )
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from core.clock import as_utc
-from core.domain import N_, PermissionDenied
+from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
 from core.workdays import WorkCalendar
 from listings import services as listings
@@ -228,6 +228,17 @@ def _bidder_org_id(actor: User) -> int:
     org_id = deposits.verified_org_id(actor)
     check_may_buy(actor.organisation.kind.value if actor.organisation else None)
     return org_id
+
+
+def may_take_part(actor: User | None, auction: Auction, *, now: datetime) -> bool:
+    """Whether `join_auction` would let the actor's organisation take part now (reads only)."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    try:
+        _check_may_take_part(auction, _bidder_org_id(actor), now)
+    except DomainError:
+        return False
+    return True
 
 
 def join_auction(actor: User, auction_id: int, *, now: datetime) -> Deposit:

@@ -136,11 +136,14 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.main import bp as main_views
     from marketplace.review import deal_views  # noqa: F401
     from marketplace.review.views import bp as review_views
+    from notifications.api import blp as notifications_api
     from notifications.views import bp as notification_views
     from payments.api import blp as payments_api
+    from payments.deposit_api import blp as deposits_api
     from payments.views import bp as payments_views
     from search import api as search_api  # noqa: F401
     from search import need_pages  # noqa: F401
+    from search.saved_api import blp as saved_searches_api
     from search.views import bp as search_views
     from trading import negotiation_views  # noqa: F401
     from trading.api import blp as sales_api
@@ -178,6 +181,9 @@ def _register_blueprints(app: Flask) -> None:
         (valuation_api, "/api/v1/valuations"),
         (needs_api, "/api/v1/needs"),
         (payments_api, "/api/v1/payments"),
+        (deposits_api, "/api/v1/deposits"),
+        (notifications_api, "/api/v1/notifications"),
+        (saved_searches_api, "/api/v1/saved-searches"),
         (brokers_api, "/api/v1/brokers"),
         (tokens_api, "/api/v1/tokens"),
         (accounts_api, "/api/v1/accounts"),

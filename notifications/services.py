@@ -129,6 +129,14 @@ def inbox(user: User, *, page: int = 1) -> list[Notification]:
     )
 
 
+def inbox_page(user: User, *, before: int | None, limit: int) -> list[Notification]:
+    """The user's notifications, newest first: `limit` of them, older than id `before`."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if before is not None:
+        query = query.where(Notification.id < before)
+    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+
+
 def open_notification(user: User, notification_id: int, *, now: datetime) -> Notification | None:
     """Mark one of the user's notifications read (flushes); None if it is not theirs."""
     notification = db.session.get(Notification, notification_id)

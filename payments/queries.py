@@ -140,6 +140,14 @@ def own_deposit(actor: User | None, deposit_id: int) -> Deposit:
     return deposit
 
 
+def visible_deposit(actor: User | None, deposit_id: int) -> Deposit:
+    """A deposit for its organisation and the reviewers who confirm it (NotFound for others)."""
+    deposit = db.session.get(Deposit, deposit_id)
+    if deposit is not None and actor is not None and actor.is_authenticated and actor.can_review:
+        return deposit
+    return own_deposit(actor, deposit_id)
+
+
 def period_end_of(deposit: Deposit) -> datetime | None:
     """When the auction or listed sale of a deposit ends (its owner answers the signal)."""
     ends = values_from_signal(

@@ -147,3 +147,83 @@ class ReviewQueueOutSchema(Schema):
 
     receipts = fields.List(fields.Nested(PaymentOutSchema))
     payouts = fields.List(fields.Nested(PayoutOutSchema))
+
+
+# --- deposits (保证金) --------------------------------------------------------------------
+
+
+class BankAccountOutSchema(Schema):
+    """The market's account a payer transfers to (收款账户)."""
+
+    payee = fields.String()
+    bank = fields.String()
+    branch = fields.String()
+    number = fields.String()
+    swift = fields.String(allow_none=True)
+
+
+class TransferOutSchema(Schema):
+    """How to pay by bank: to which account, how much, quoting which reference."""
+
+    account = fields.Nested(
+        BankAccountOutSchema,
+        allow_none=True,
+        metadata={"description": "None while the market has not configured its account"},
+    )
+    reference = fields.String(metadata={"description": "The transfer must quote it, e.g. AUC-5-5"})
+    amount_minor = fields.Integer(allow_none=True)
+    currency = fields.String()
+
+
+class DepositOutSchema(Schema):
+    """A deposit of an auction or a listed sale: its state, how to pay it, what the caller may do."""
+
+    id = fields.Integer()
+    context_type = fields.String(metadata={"description": "auction or listed_sale"})
+    context_id = fields.Integer()
+    org_id = fields.Integer()
+    amount_minor = fields.Integer()
+    currency = fields.String()
+    channel = fields.String(metadata={"description": "offline (bank) or stripe (card)"})
+    status = EnumValue(
+        metadata={
+            "description": "required, receipt_submitted, held, applied (to the price), "
+            "released or forfeited"
+        }
+    )
+    bank_reference = fields.String(allow_none=True)
+    receipt_name = fields.String(allow_none=True)
+    rejection_reason = fields.String(
+        allow_none=True, metadata={"description": "Why the last receipt was refused"}
+    )
+    created_at = fields.DateTime()
+    held_at = fields.DateTime(allow_none=True)
+    settled_at = fields.DateTime(allow_none=True)
+    release_due_at = fields.DateTime(allow_none=True)
+    refunded_at = fields.DateTime(allow_none=True)
+    deal_id = fields.Integer(allow_none=True)
+    period_ends_at = fields.DateTime(
+        allow_none=True, metadata={"description": "When its auction or listed sale ends"}
+    )
+    transfer = fields.Nested(TransferOutSchema)
+    allowed_actions = fields.List(
+        fields.String(),
+        metadata={"description": "upload_receipt, pay_by_card, confirm, reject (reviewers)"},
+    )
+
+
+class DepositListSchema(Schema):
+    """Deposits, newest first."""
+
+    items = fields.List(fields.Nested(DepositOutSchema))
+
+
+class DepositReceiptFormSchema(Schema):
+    """The reference quoted on the transfer (multipart form field)."""
+
+    bank_reference = fields.String(
+        required=True,
+        validate=validate.Length(max=100),
+        error_messages=REQUIRED_NOT_NULL,
+        metadata={"description": "The reference the transfer quoted (see transfer.reference)"},
+    )

@@ -85,9 +85,15 @@ POLICY: dict[str, frozenset[str]] = {
     "auctions.receipt:GET": BUYER | REVIEWERS,
     "auctions.room:GET": PUBLIC,
     "auctions.upload_receipt:POST": BUYERS,
+    "auctions_api.announcements_queue:GET": REVIEWERS,
+    "auctions_api.approve_announcement:POST": REVIEWERS,
     "auctions_api.bid:POST": BUYER,
+    "auctions_api.bids:GET": PUBLIC,
+    "auctions_api.create:POST": SELLER,
     "auctions_api.get:GET": PUBLIC,
     "auctions_api.index:GET": PUBLIC,
+    "auctions_api.join:POST": BUYERS,  # the buyer has joined already: the same deposit again
+    "auctions_api.refuse_announcement:POST": REVIEWERS,
     "brokers.answer_introduction:POST:accept": PARTIES,
     "brokers.answer_introduction:POST:decline": PARTIES,
     "brokers.apply:GET": SIGNED_IN,
@@ -124,6 +130,13 @@ POLICY: dict[str, frozenset[str]] = {
     "brokers_api.profile:GET": PUBLIC,
     "brokers_api.propose_mandate:POST": SELLER | BROKER,
     "brokers_api.statement:GET": BROKER,
+    "deposits_api.confirm:POST": REVIEWERS,
+    "deposits_api.get:GET": BUYER | REVIEWERS,  # its organisation, the reviewers who confirm it
+    "deposits_api.mine:GET": SIGNED_IN,
+    "deposits_api.queue:GET": REVIEWERS,
+    "deposits_api.receipt:GET": BUYER | REVIEWERS,
+    "deposits_api.reject:POST": REVIEWERS,
+    "deposits_api.upload_receipt:POST": BUYER,
     "deals.advance:POST": SELLER | REVIEWERS,  # signed: the seller; the buyer records its payment
     # A proposal of the buyer waits on the unpaid deal; a request for a ruling on another.
     "deals.open_cancellation:POST": PARTIES,
@@ -192,6 +205,15 @@ POLICY: dict[str, frozenset[str]] = {
     "needs_api.update:PUT": BUYER,
     "needs_api.withdraw:POST": BUYER,
     "notifications.inbox:GET": SIGNED_IN,
+    "notifications_api.inbox:GET": SIGNED_IN,
+    "notifications_api.mark_all_read:POST": SIGNED_IN,
+    "notifications_api.mark_read:POST": BUYER,  # the buyer's own notification
+    "notifications_api.preferences:GET": SIGNED_IN,
+    "notifications_api.set_preferences:PUT": SIGNED_IN,
+    "notifications_api.unread:GET": SIGNED_IN,
+    "notifications_api.unwatch:DELETE": SIGNED_IN,
+    "notifications_api.watch:POST": SIGNED_IN,
+    "notifications_api.watching:GET": SIGNED_IN,
     "notifications.open_notification:POST": BUYER,  # the buyer's own notification
     "notifications.preferences:GET": SIGNED_IN,
     "notifications.preferences:POST": SIGNED_IN,
@@ -277,6 +299,10 @@ POLICY: dict[str, frozenset[str]] = {
     "sales_api.start_sale:POST": SELLER,
     "sales_api.withdraw:POST": PARTIES,
     "sales_api.withdraw_intent:DELETE": SIGNED_IN,
+    "saved_searches_api.create:POST": SIGNED_IN,
+    "saved_searches_api.delete:DELETE": BUYER,  # the buyer's own saved search
+    "saved_searches_api.index:GET": SIGNED_IN,
+    "saved_searches_api.update:PATCH": BUYER,
     "search.api_suggestions:GET": PUBLIC,
     "search.feed:GET": PUBLIC,
     "search.save_search:POST": SIGNED_IN,

@@ -22,6 +22,7 @@ from tests.authorisation_bodies import BODIES
 from tests.authorisation_matrix import Case, Visitors, cases, rows, url_of
 from tests.authorisation_policies import KNOWN_DEFECTS, POLICY
 from tests.authorisation_world import ROLES, build
+from tests.authorisation_world_api import extend
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def test_every_role_gets_what_the_policy_table_says(
     quick_passwords: None,
     queued_jobs: object,  # the jobs a request queues are not the matrix's business
 ) -> None:
-    world = build(clock(), upload_folder)
+    world = extend(build(clock(), upload_folder), clock(), upload_folder)
     visitors = Visitors(app, world, clock())
     failures: list[tuple[str, str, str, str, str]] = []
     fixed: list[str] = []

@@ -1,0 +1,222 @@
+"""REST endpoints of deposits (保证金, `/api/v1/deposits`): the services the deposit pages use.
+
+A deposit falls due when an organisation joins an auction (`POST /api/v1/auctions/<id>/join`)
+or registers intent in a listed sale (`POST /api/v1/sales/<id>/intents`). Here its
+organisation reads it with the bank transfer's instructions and uploads the receipt
+(multipart, the checks of the deposit page); reviewers read the queue and confirm or
+refuse the receipt. Reads take a token or the browser session; writes a token only.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from werkzeug.wrappers import Response
+
+from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
+from accounts.models import User
+from core import api_actions
+from core.api_kit import ApiBlueprint
+from core.clock import now
+from core.files import send_document
+from core.storage import ALLOWED_TYPES, evidence_path
+from core.uow import unit_of_work
+from payments import bank_transfer, deposits, queries, stripe_channel
+from payments.models import Deposit, DepositStatus
+from payments.schemas import (
+    DepositListSchema,
+    DepositOutSchema,
+    DepositReceiptFormSchema,
+    ReceiptFileSchema,
+    RejectReceiptInSchema,
+)
+
+blp = ApiBlueprint(
+    "deposits_api",
+    __name__,
+    description="Deposits (保证金) of auctions and listed sales: pay by bank, confirm",
+    write_doc=BEARER_TOKEN,
+)
+
+
+blp.before_request(require_token_for_writes)
+
+_PAYABLE = (DepositStatus.REQUIRED, DepositStatus.RECEIPT_SUBMITTED)
+
+
+def _deciding(caller: User, deposit: Deposit, _: datetime) -> bool:
+    return bool(caller.can_review) and deposit.status == DepositStatus.RECEIPT_SUBMITTED
+
+
+def _paying(caller: User, deposit: Deposit, _: datetime) -> bool:
+    return caller.acting_org_id == deposit.org_id and deposit.status in _PAYABLE
+
+
+# What a caller may do with a deposit now (`core.api_actions`): the services' conditions.
+ACTIONS: dict[str, api_actions.Check] = {
+    "upload_receipt": _paying,
+    "pay_by_card": lambda caller, deposit, at: (
+        _paying(caller, deposit, at)
+        and deposit.status == DepositStatus.REQUIRED
+        and stripe_channel.enabled()
+    ),
+    "confirm": _deciding,
+    "reject": _deciding,
+}
+
+
+def deposit_out(actor: User, deposit: Deposit) -> dict[str, Any]:
+    """A deposit with its transfer instructions and what `actor` may do with it now."""
+    transfer = bank_transfer.deposit_transfer(deposit)
+    return {
+        **{column: getattr(deposit, column) for column in _COLUMNS},
+        "rejection_reason": deposits.last_rejection_reason(deposit),
+        "period_ends_at": queries.period_end_of(deposit),
+        "transfer": {
+            "account": transfer.account,
+            "reference": transfer.reference,
+            "amount_minor": transfer.amount_minor,
+            "currency": transfer.currency,
+        },
+        "allowed_actions": api_actions.allowed_actions(actor, deposit, ACTIONS, now=now()),
+    }
+
+
+_COLUMNS = (
+    "id",
+    "context_type",
+    "context_id",
+    "org_id",
+    "amount_minor",
+    "currency",
+    "channel",
+    "status",
+    "bank_reference",
+    "receipt_name",
+    "created_at",
+    "held_at",
+    "settled_at",
+    "release_due_at",
+    "refunded_at",
+    "deal_id",
+)
+
+
+@blp.read("/", DepositListSchema, 401)
+def mine() -> dict[str, Any]:
+    """The deposits the caller's organisation owes or has paid, newest first, each with its state."""
+    actor = api_reader()
+    return {"items": [deposit_out(actor, d) for d in queries.my_deposits(actor)]}
+
+
+@blp.read("/queue", DepositListSchema, 401, (403, "Not a reviewer"))
+def queue() -> dict[str, Any]:
+    """Reviewers: receipts of deposits to check against the bank statement, oldest first."""
+    actor = api_reader()
+    return {"items": [deposit_out(actor, d) for d in deposits.reviewer_queue(actor)]}
+
+
+@blp.read("/<int:deposit_id>", DepositOutSchema, 401, (404, "Not the caller's deposit"))
+def get(deposit_id: int) -> dict[str, Any]:
+    """One deposit: its state, the bank transfer to make, why a receipt was refused, what next."""
+    actor = api_reader()
+    return deposit_out(actor, queries.visible_deposit(actor, deposit_id))
+
+
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+_RECEIPT_DOC = {
+    "responses": {
+        "200": {
+            "description": "The receipt as uploaded (PDF or image), never as active content",
+            "content": {mime: _FILE for mime in (*ALLOWED_TYPES, "application/octet-stream")},
+        },
+        "401": {"description": "Neither a token nor a session"},
+        "404": {"description": "No receipt, or not the caller's deposit (reviewers see every one)"},
+    }
+}
+
+
+@blp.route("/<int:deposit_id>/receipt", methods=["GET"])
+@blp.doc(**_RECEIPT_DOC)
+def receipt(deposit_id: int) -> Response:
+    """The receipt of the deposit's bank transfer, for its organisation and the reviewers."""
+    deposit = deposits.receipt_for_download(api_reader(), deposit_id)
+    assert deposit.receipt_stored_name is not None
+    folder = deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"])
+    return send_document(
+        evidence_path(folder, deposit.receipt_stored_name),
+        content_type=mimetypes.guess_type(deposit.receipt_stored_name)[0]
+        or "application/octet-stream",
+        download_name=deposit.receipt_name or "receipt",
+    )
+
+
+@blp.write(
+    "/<int:deposit_id>/receipt",
+    200,
+    DepositOutSchema,
+    (404, "Not the caller's deposit"),
+    (409, "The deposit no longer takes a receipt"),
+    (413, "The file is too large"),
+    (422, "Wrong reference, not a document"),
+    args=DepositReceiptFormSchema,
+    files=ReceiptFileSchema,
+)
+def upload_receipt(form: dict[str, Any], files: dict[str, Any], deposit_id: int) -> Any:
+    """Upload the bank receipt (multipart: bank_reference, receipt); a reviewer confirms it.
+
+    The reference must be the deposit's own (`transfer.reference`); a new receipt replaces
+    one still waiting for the reviewer.
+    """
+    actor = api_writer()
+    queries.own_deposit(actor, deposit_id)  # a stranger learns nothing
+    upload = files["receipt"]
+    with unit_of_work(writer=False):  # the upload is stored before the lock is needed
+        deposit = deposits.submit_receipt(
+            actor,
+            deposit_id,
+            stream=upload.stream,
+            filename=upload.filename or "",
+            bank_reference=form["bank_reference"],
+            folder=deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"]),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
+            now=now(),
+        )
+    return deposit_out(actor, deposit)
+
+
+@blp.write(
+    "/<int:deposit_id>/confirm",
+    200,
+    DepositOutSchema,
+    (403, "Not a reviewer"),
+    (404, "No such deposit"),
+    (409, "No receipt waits for a decision"),
+)
+def confirm(deposit_id: int) -> Any:
+    """A reviewer found the transfer on the bank statement: the deposit is held (bidder number)."""
+    actor = api_writer()
+    with unit_of_work():
+        deposit = deposits.confirm_deposit(actor, deposit_id, now=now())
+    return deposit_out(actor, deposit)
+
+
+@blp.write(
+    "/<int:deposit_id>/reject",
+    200,
+    DepositOutSchema,
+    (403, "Not a reviewer"),
+    (404, "No such deposit"),
+    (409, "No receipt waits for a decision"),
+    (422, "No reason given"),
+    args=RejectReceiptInSchema,
+)
+def reject(data: dict[str, Any], deposit_id: int) -> Any:
+    """A reviewer refuses the receipt with the reason; the depositor may upload another."""
+    actor = api_writer()
+    with unit_of_work():
+        deposit = deposits.reject_receipt(actor, deposit_id, data["reason"], now=now())
+    return deposit_out(actor, deposit)

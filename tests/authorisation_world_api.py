@@ -1,0 +1,69 @@
+"""What the authorisation matrix's world adds for the API of auctions, deposits and the inbox:
+an announcement awaiting review, a listing free to auction, the buyer's saved search."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from accounts.models import User
+from auctions import services as auctions
+from core.uow import unit_of_work
+from listings.rules import ListingStatus
+from search import alerts
+from tests import factories
+
+if TYPE_CHECKING:
+    from tests.authorisation_world import World
+
+PRICE = 1_000_000
+
+
+def extend(world: World, now: datetime, upload_folder: Path) -> World:
+    """The world with the objects and values the API routes need (committed)."""
+    seller, buyer = world.users["seller"], world.users["buyer"]
+    reviewer = world.users["reviewer"]
+    assert isinstance(seller, User) and isinstance(buyer, User) and isinstance(reviewer, User)
+
+    def published(title: str) -> int:
+        return factories.listing(
+            seller,
+            now,
+            status=ListingStatus.PUBLISHED,
+            reviewer=reviewer,
+            folder=upload_folder,
+            title_zh=title,
+        ).id
+
+    starts = now + timedelta(days=8)
+    terms = auctions.AuctionInput(
+        starting_price_minor=PRICE,
+        increment_minor=50_000,
+        starts_at=starts,
+        ends_at=starts + timedelta(days=2),
+    )
+    with unit_of_work():
+        pending = auctions.create_auction(
+            seller, published("矩阵测试成果：公告待审"), terms, now=now
+        )
+        saved = alerts.save_search(
+            buyer, name="电池", text="电池", filters={}, frequency="daily", now=now
+        )
+    world.ids.update(
+        {
+            "free_listing_id": published("矩阵测试成果：可拍卖"),
+            "auction_starts_at": starts.isoformat(),
+            "auction_ends_at": (starts + timedelta(days=2)).isoformat(),
+            "object_type": "auction",
+            "object_id": int(world.ids["auction_id"]),
+        }
+    )
+    waiting = world.by_endpoint["auctions.decide_deposit"]
+    for endpoint in ("approve_announcement", "refuse_announcement"):
+        world.by_endpoint[f"auctions_api.{endpoint}"] = {"auction_id": pending.id}
+    for endpoint in ("confirm", "reject"):
+        world.by_endpoint[f"deposits_api.{endpoint}"] = dict(waiting)
+    for endpoint in ("update", "delete"):
+        world.by_endpoint[f"saved_searches_api.{endpoint}"] = {"saved_search_id": saved.id}
+    return world

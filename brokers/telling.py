@@ -11,6 +11,7 @@ from core.clock import as_utc
 from core.extensions import db
 from listings.models import Listing, TechNeed
 from notifications.services import notify, notify_org
+from notifications.watches import notify_watchers
 
 
 def _title(listing_id: int | None, need_id: int | None) -> dict[str, str]:
@@ -48,6 +49,7 @@ def mandate_proposed(mandate: Mandate, *, by_broker: bool, now: datetime) -> Non
 def mandate_active(mandate: Mandate, *, now: datetime) -> None:
     """Both sides learn the mandate binds (flushes)."""
     _parties(mandate, to_broker=True, to_principal=True, event="mandate.active", now=now)
+    mandate_news_for_watchers(mandate, now=now)
 
 
 def mandate_closed(mandate: Mandate, *, by_broker: bool, withdrawn: bool, now: datetime) -> None:
@@ -97,5 +99,71 @@ def introduction_declined(introduction: Introduction, *, now: datetime) -> None:
         "introduction.declined",
         params=params,
         link=f"/brokers/introductions/{introduction.id}",
+        now=now,
+    )
+
+
+def introduction_accepted(introduction: Introduction, *, now: datetime) -> None:
+    """Both parties and the broker learn the introduction binds (flushes)."""
+    params = _title(introduction.listing_id, introduction.need_id)
+    link = f"/brokers/introductions/{introduction.id}"
+    told = notify(
+        [introduction.broker.user_id], "introduction.accepted", params=params, link=link, now=now
+    )
+    for org_id in (introduction.seller_org_id, introduction.buyer_org_id):
+        told += notify_org(
+            org_id, "introduction.accepted", params=params, link=link, now=now,
+            except_user_id=told[0].user_id if told else None,
+        )  # fmt: skip
+
+
+def _broker_news(broker: Broker, how: tuple[str, str], *, now: datetime) -> None:
+    """Those watching the broker learn the news (flushes)."""
+    notify_watchers(
+        "broker", broker.id, "watch.broker_changed",
+        params={"name": broker.user.name, "how": how[0], "how_en": how[1]},
+        link=f"/brokers/{broker.id}", now=now, told=[broker.user_id],
+    )  # fmt: skip
+
+
+def broker_decided(broker: Broker, *, accredited: bool, now: datetime) -> None:
+    """The applicant learns the reviewer's decision; the broker's watchers learn an accreditation."""
+    reason = broker.decision_reason or ""
+    outcome = (
+        ("已获批准", "granted") if accredited else ("未获批准：" + reason, "refused: " + reason)
+    )
+    notify(
+        [broker.user_id], "broker.decided",
+        params={"outcome": outcome[0], "outcome_en": outcome[1]},
+        link="/brokers/workbench", now=now,
+    )  # fmt: skip
+    if accredited:
+        day = broker.expires_on.isoformat()
+        _broker_news(broker, (f"获得认证，有效期至 {day}", f"accredited until {day}"), now=now)
+
+
+def broker_expiring(broker: Broker, *, now: datetime) -> None:
+    """The broker is warned its accreditation expires soon; its watchers learn it too."""
+    day = broker.expires_on.isoformat()
+    notify(
+        [broker.user_id], "broker.expiring", params={"day": day}, link="/brokers/workbench", now=now
+    )
+    _broker_news(broker, (f"认证将于 {day} 到期", f"accreditation expires on {day}"), now=now)
+
+
+def mandate_news_for_watchers(mandate: Mandate, *, now: datetime) -> None:
+    """A broker's watchers learn it now brokers a listing or a need (flushes)."""
+    broker = db.session.get(Broker, mandate.broker_id)
+    if broker is None:
+        return
+    title = _title(mandate.listing_id, mandate.need_id)
+    what = (
+        ("受托推介", "now brokers")
+        if mandate.listing_id
+        else ("受托寻找技术", "now brokers the need")
+    )
+    _broker_news(
+        broker,
+        (f"{what[0]}“{title['title']}”", f"{what[1]} “{title.get('title_en') or title['title']}”"),
         now=now,
     )

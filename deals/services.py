@@ -288,7 +288,7 @@ def record_paid_in_full(deal_id: int, *, now: datetime, actor_id: int | None) ->
     deal.status = DealStatus.PAID
     deal.paid_at = now
     _audit(deal, "deal.paid", actor_id, now, before=before, reason="paid in full")
-    telling.milestone(deal, now=now, actor_id=actor_id)
+    telling.milestone(deal, now=now, actor_id=None)  # the market's doing, news to everyone
     return deal
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
+from accounts.models import User
 from brokers import telling
 from brokers.broker_access import today_in_market
 from brokers.matching import needs_answered_by
@@ -19,6 +20,7 @@ from brokers.rules import AccreditationStatus
 from core.extensions import db
 from listings.models import Listing
 from listings.rules import ListingStatus
+from notifications.models import Notification
 from notifications.services import notify_org
 
 EXPIRY_WARNING_DAYS = 30
@@ -49,7 +51,9 @@ def tell_needs_answered(listing_id: int, *, now: datetime) -> int:
     listing = db.session.get(Listing, listing_id)
     if listing is None or listing.status != ListingStatus.PUBLISHED:
         return 0
-    told: set[int] = set()
+    link = f"/listings/{listing.id}"
+    before = _told_before(link)  # a listing withdrawn and published again is not news twice
+    told = set(before)
     for need, _ in needs_answered_by(listing, now=now):
         if need.organisation_id in told:
             continue
@@ -60,6 +64,17 @@ def tell_needs_answered(listing_id: int, *, now: datetime) -> int:
                 "name": need.title, "title": listing.title("zh_CN"),
                 "title_en": listing.title("en"),
             },
-            link=f"/listings/{listing.id}", now=now,
+            link=link, now=now,
         )  # fmt: skip
-    return len(told)
+    return len(told - before)
+
+
+def _told_before(link: str) -> set[int]:
+    """The organisations already told of the listing at `link` answering one of their needs."""
+    orgs = db.session.scalars(
+        select(User.organisation_id)
+        .join(Notification, Notification.user_id == User.id)
+        .where(Notification.event == "need.match", Notification.link == link)
+        .distinct()
+    )
+    return {org for org in orgs if org is not None}

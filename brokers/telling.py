@@ -49,7 +49,6 @@ def mandate_proposed(mandate: Mandate, *, by_broker: bool, now: datetime) -> Non
 def mandate_active(mandate: Mandate, *, now: datetime) -> None:
     """Both sides learn the mandate binds (flushes)."""
     _parties(mandate, to_broker=True, to_principal=True, event="mandate.active", now=now)
-    mandate_news_for_watchers(mandate, now=now)
 
 
 def mandate_closed(mandate: Mandate, *, by_broker: bool, withdrawn: bool, now: datetime) -> None:
@@ -149,21 +148,3 @@ def broker_expiring(broker: Broker, *, now: datetime) -> None:
         [broker.user_id], "broker.expiring", params={"day": day}, link="/brokers/workbench", now=now
     )
     _broker_news(broker, (f"认证将于 {day} 到期", f"accreditation expires on {day}"), now=now)
-
-
-def mandate_news_for_watchers(mandate: Mandate, *, now: datetime) -> None:
-    """A broker's watchers learn it now brokers a listing or a need (flushes)."""
-    broker = db.session.get(Broker, mandate.broker_id)
-    if broker is None:
-        return
-    title = _title(mandate.listing_id, mandate.need_id)
-    what = (
-        ("受托推介", "now brokers")
-        if mandate.listing_id
-        else ("受托寻找技术", "now brokers the need")
-    )
-    _broker_news(
-        broker,
-        (f"{what[0]}“{title['title']}”", f"{what[1]} “{title.get('title_en') or title['title']}”"),
-        now=now,
-    )

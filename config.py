@@ -136,6 +136,9 @@ class Config:
     # The winner of an online sale signs the contract within this many working days, or
     # the rules cancel the deal and its deposit is forfeited (deals.lapse_unsigned).
     SIGNING_WORKING_DAYS: int = _env_int("SIGNING_WORKING_DAYS", 5)
+    # A signed deal waiting longer than this many days for its next milestone: both
+    # parties are told once (deals.overdue).
+    DEAL_STEP_DAYS: int = _env_int("DEAL_STEP_DAYS", 30)
     DEFAULT_DEPOSIT_BPS: int = _env_int("DEFAULT_DEPOSIT_BPS", 1000)  # 10 %
     # Auctions: the announcement (拍卖公告) is published at least this many calendar days
     # before bidding starts (拍卖法 Art. 45: 7).

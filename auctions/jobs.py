@@ -77,3 +77,10 @@ def tell_ending_soon() -> int:
     """Tell bidders and watchers of the auctions ending within the hour, once each."""
     with unit_of_work(writer=True):
         return telling.tell_ending_soon(now=clock.now())
+
+
+@job("auctions.starting", every=EVERY_MINUTE)
+def tell_starting() -> int:
+    """Tell bidders and watchers of the auctions that have opened for bids, once each."""
+    with unit_of_work(writer=True):
+        return telling.tell_starting(now=clock.now())

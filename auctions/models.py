@@ -57,6 +57,8 @@ class Auction(ClosingPeriodMixin, Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # When bidders and watchers were told it ends within the hour (auctions.jobs).
     ending_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When bidders and watchers were told it opens for bids (auctions.jobs).
+    start_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The announcement (拍卖公告): published when a reviewer approves it; deposits are
     # lodged from then until the deadline (None: until bidding ends).
     announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,4 +1,4 @@
-"""What auctions tell people: outbid, won, and the seller's result (notifications)."""
+"""What auctions tell people: opening, outbid, ending, won, and the seller's result."""
 
 from __future__ import annotations
 
@@ -145,5 +145,40 @@ def tell_ending_soon(*, now: datetime) -> int:
             told=[n.user_id for n in told],
         )  # fmt: skip
         auction.ending_told_at = now
+    db.session.flush()
+    return len(auctions)
+
+
+STARTING_LATE = timedelta(hours=1)  # an opening older than this is not news any more
+
+
+def tell_starting(*, now: datetime) -> int:
+    """Bidders (deposit held) and watchers of auctions that have opened hear it once."""
+    query = (
+        select(Auction)
+        .where(
+            Auction.status.in_((AuctionStatus.SCHEDULED, AuctionStatus.RUNNING)),
+            Auction.start_told_at.is_(None),
+            Auction.starts_at <= now,
+            Auction.starts_at > now - STARTING_LATE,
+            Auction.ends_at > now,
+        )
+        .order_by(Auction.starts_at)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    auctions = list(db.session.scalars(query))
+    for auction in auctions:
+        price = auction.current_price_minor or auction.starting_price_minor
+        params = {**_about(auction), "price_minor": price}
+        link = _link(auction.id)
+        told = []
+        for org_id in sorted(held_org_ids("auction", auction.id)):
+            told += notify_org(org_id, "auction.starting", params=params, link=link, now=now)
+        notify_watchers(
+            "auction", auction.id, "auction.starting", params=params, link=link, now=now,
+            told=[n.user_id for n in told],
+        )  # fmt: skip
+        auction.start_told_at = now
     db.session.flush()
     return len(auctions)

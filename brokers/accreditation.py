@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from accounts.models import User
 from accounts.services import is_signed_in, require_reviewer, rows_for_reviewer
-from brokers import rules
+from brokers import rules, telling
 from brokers.broker_access import broker_of, own_broker, signed_in, today_in_market
 from brokers.models import Broker, BrokerDocument
 from brokers.rules import AccreditationStatus, BrokerLevel, BrokerRuleBroken
@@ -219,6 +219,7 @@ def _decide(
         after=_snapshot_broker(broker),
         reason=broker.decision_reason,
     )
+    telling.broker_decided(broker, accredited=target == AccreditationStatus.ACCREDITED, now=now)
     return broker
 
 

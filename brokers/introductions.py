@@ -208,6 +208,7 @@ def respond_to_introduction(
     db.session.flush()
     if introduction.status == IntroductionStatus.ACCEPTED:
         _open_thread(actor, introduction, now=now)
+        telling.introduction_accepted(introduction, now=now)
     elif introduction.status == IntroductionStatus.DECLINED:
         telling.introduction_declined(introduction, now=now)
     return introduction

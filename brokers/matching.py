@@ -255,6 +255,25 @@ def _candidate_needs(listing: Listing, now: datetime) -> tuple[list[TechNeed], d
     ], shares
 
 
+NEED_ALERT_MIN_SCORE = 55.0  # out of 100: worded alike and more than the field in common
+
+
+def needs_answered_by(listing: Listing, *, now: datetime) -> list[tuple[TechNeed, float]]:
+    """Open needs of other enterprises a listing answers well (its text matches and the score
+    reaches NEED_ALERT_MIN_SCORE), best first: whom to tell of a newly published listing."""
+    candidates, shares = _candidate_needs(listing, now)
+    profile = listing_profile(listing)
+    scored = [
+        (need, score_need_for_listing(profile, need_profile(need), shares[need.id]).score)
+        for need in candidates
+        if need.id in shares
+    ]
+    return sorted(
+        ((need, score) for need, score in scored if score >= NEED_ALERT_MIN_SCORE),
+        key=lambda pair: (-pair[1], pair[0].id),
+    )
+
+
 def _interests(listing: Listing) -> dict[int, list[Interest]]:
     """Recent bids, intents and negotiations of other organisations on listings of the same field.
 

@@ -50,6 +50,8 @@ class Broker(Model):
     certificate_number: Mapped[str] = mapped_column(String(64))
     issuing_body: Mapped[str] = mapped_column(String(200))
     expires_on: Mapped[date] = mapped_column(Date)
+    # The expiry the broker was warned of (brokers.jobs): a renewal warns again.
+    expiry_told_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[AccreditationStatus] = mapped_column(
         enum_column(AccreditationStatus), index=True
     )

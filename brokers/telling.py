@@ -11,6 +11,7 @@ from core.clock import as_utc
 from core.extensions import db
 from listings.models import Listing, TechNeed
 from notifications.services import notify, notify_org
+from notifications.watches import notify_watchers
 
 
 def _title(listing_id: int | None, need_id: int | None) -> dict[str, str]:
@@ -99,3 +100,51 @@ def introduction_declined(introduction: Introduction, *, now: datetime) -> None:
         link=f"/brokers/introductions/{introduction.id}",
         now=now,
     )
+
+
+def introduction_accepted(introduction: Introduction, *, now: datetime) -> None:
+    """Both parties and the broker learn the introduction binds (flushes)."""
+    params = _title(introduction.listing_id, introduction.need_id)
+    link = f"/brokers/introductions/{introduction.id}"
+    told = notify(
+        [introduction.broker.user_id], "introduction.accepted", params=params, link=link, now=now
+    )
+    for org_id in (introduction.seller_org_id, introduction.buyer_org_id):
+        told += notify_org(
+            org_id, "introduction.accepted", params=params, link=link, now=now,
+            except_user_id=told[0].user_id if told else None,
+        )  # fmt: skip
+
+
+def _broker_news(broker: Broker, how: tuple[str, str], *, now: datetime) -> None:
+    """Those watching the broker learn the news (flushes)."""
+    notify_watchers(
+        "broker", broker.id, "watch.broker_changed",
+        params={"name": broker.user.name, "how": how[0], "how_en": how[1]},
+        link=f"/brokers/{broker.id}", now=now, told=[broker.user_id],
+    )  # fmt: skip
+
+
+def broker_decided(broker: Broker, *, accredited: bool, now: datetime) -> None:
+    """The applicant learns the reviewer's decision; the broker's watchers learn an accreditation."""
+    reason = broker.decision_reason or ""
+    outcome = (
+        ("已获批准", "granted") if accredited else ("未获批准：" + reason, "refused: " + reason)
+    )
+    notify(
+        [broker.user_id], "broker.decided",
+        params={"outcome": outcome[0], "outcome_en": outcome[1]},
+        link="/brokers/workbench", now=now,
+    )  # fmt: skip
+    if accredited:
+        day = broker.expires_on.isoformat()
+        _broker_news(broker, (f"获得认证，有效期至 {day}", f"accredited until {day}"), now=now)
+
+
+def broker_expiring(broker: Broker, *, now: datetime) -> None:
+    """The broker is warned its accreditation expires soon; its watchers learn it too."""
+    day = broker.expires_on.isoformat()
+    notify(
+        [broker.user_id], "broker.expiring", params={"day": day}, link="/brokers/workbench", now=now
+    )
+    _broker_news(broker, (f"认证将于 {day} 到期", f"accreditation expires on {day}"), now=now)

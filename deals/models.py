@@ -40,6 +40,8 @@ class Deal(Model):
     rights_registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rights_registration_ref: Mapped[str | None] = mapped_column(String(100))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The status whose next step the parties were told is overdue (deals.jobs): once each.
+    overdue_told_for: Mapped[str | None] = mapped_column(String(24))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(String(2000))
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

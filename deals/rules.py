@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime, timedelta
 
 from core.domain import N_, DomainError
 
@@ -74,3 +75,15 @@ def check_cancellable(current: DealStatus) -> None:
     """A deal can be cancelled until it is completed."""
     if current in (DealStatus.CANCELLED, DealStatus.COMPLETED):
         raise DomainError(N_("This deal is closed."), code="deal_closed")
+
+
+def overdue_step(
+    status: DealStatus, reached_at: datetime | None, now: datetime, days: int
+) -> DealStatus | None:
+    """The milestone a signed deal has waited more than `days` days for since its last one,
+    or None (not late; not signed yet: the signing deadline's rules apply; closed)."""
+    if status not in (DealStatus.SIGNED, DealStatus.PAID, DealStatus.RIGHTS_REGISTERED):
+        return None
+    if reached_at is None or now - reached_at <= timedelta(days=days):
+        return None
+    return MILESTONES[MILESTONES.index(status) + 1]

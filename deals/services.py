@@ -18,7 +18,7 @@ from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from core.signals import values_from_signal
-from deals import rules, signals
+from deals import rules, signals, telling
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
 from listings import services as listings
 from listings.rules import SaleState
@@ -268,6 +268,7 @@ def advance(
     if target == DealStatus.RIGHTS_REGISTERED:
         deal.rights_registration_ref = (reference or "").strip()
     _audit(deal, f"deal.{target.value}", actor.id, now, before=before)
+    telling.milestone(deal, now=now, actor_id=actor.id)
     if target == DealStatus.SIGNED:
         signals.deal_signed.send(deal, now=now, actor_id=actor.id)
     return deal
@@ -287,6 +288,7 @@ def record_paid_in_full(deal_id: int, *, now: datetime, actor_id: int | None) ->
     deal.status = DealStatus.PAID
     deal.paid_at = now
     _audit(deal, "deal.paid", actor_id, now, before=before, reason="paid in full")
+    telling.milestone(deal, now=now, actor_id=None)  # the market's doing, news to everyone
     return deal
 
 

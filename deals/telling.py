@@ -1,14 +1,19 @@
-"""What deals tell people: a cancellation proposed, asked for, answered, ruled; a deal cancelled."""
+"""What deals tell people: a milestone reached or overdue; a cancellation proposed, asked for,
+answered, ruled; a deal cancelled."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import or_, select
+
 from accounts.models import Organisation, User
+from core.clock import as_utc
 from core.extensions import db
 from deals.cancellation_rules import CancellationKind, CancellationStatus, Side, other
 from deals.models import Deal, DealCancellation
+from deals.rules import DealStatus, overdue_step
 from listings.models import Listing
 from notifications.services import notify_org
 
@@ -113,3 +118,52 @@ def cancelled(deal: Deal, row: DealCancellation, *, now: datetime) -> None:
             org_id, "deal.cancelled", params=params, link=_link(deal), now=now,
             except_user_id=row.decided_by_id,
         )  # fmt: skip
+
+
+_MILESTONES: dict[DealStatus, tuple[str, str]] = {
+    DealStatus.SIGNED: ("合同已签订", "contract signed"),
+    DealStatus.PAID: ("价款已付清", "paid in full"),
+    DealStatus.RIGHTS_REGISTERED: ("权属变更已登记", "transfer of rights registered"),
+    DealStatus.COMPLETED: ("交易完成", "completed"),
+}
+STEP_DAYS = 30  # a signed deal's next milestone is overdue after this (DEAL_STEP_DAYS)
+_REACHED_AT = {
+    DealStatus.SIGNED: "signed_at",
+    DealStatus.PAID: "paid_at",
+    DealStatus.RIGHTS_REGISTERED: "rights_registered_at",
+}
+
+
+def milestone(deal: Deal, *, now: datetime, actor_id: int | None) -> None:
+    """Both parties learn the deal reached its new milestone (not the one who recorded it)."""
+    zh, en = _MILESTONES[deal.status]
+    params = {**_about(deal), "milestone": zh, "milestone_en": en}
+    for org_id in (deal.seller_org_id, deal.buyer_org_id):
+        notify_org(
+            org_id, "deal.milestone", params=params, link=_link(deal), now=now,
+            except_user_id=actor_id,
+        )  # fmt: skip
+
+
+def tell_overdue(*, now: datetime, days: int) -> int:
+    """Both parties of each deal late for its next milestone hear it once per milestone."""
+    query = select(Deal).where(
+        Deal.status.in_(tuple(_REACHED_AT)),
+        or_(Deal.overdue_told_for.is_(None), Deal.overdue_told_for != Deal.status),
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    told = 0
+    for deal in db.session.scalars(query.order_by(Deal.id)):
+        reached = getattr(deal, _REACHED_AT[deal.status])
+        late = overdue_step(deal.status, as_utc(reached) if reached else None, now, days)
+        if late is None:
+            continue
+        zh, en = _MILESTONES[late]
+        params = {**_about(deal), "milestone": zh, "milestone_en": en, "days": str(days)}
+        for org_id in (deal.seller_org_id, deal.buyer_org_id):
+            notify_org(org_id, "deal.overdue", params=params, link=_link(deal), now=now)
+        deal.overdue_told_for = deal.status.value
+        told += 1
+    db.session.flush()
+    return told

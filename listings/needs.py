@@ -28,6 +28,7 @@ from listings.need_rules import (
     next_need_status,
 )
 from listings.services import org_items, org_status_counts
+from notifications.watches import notify_watchers
 
 SEARCH_TOPIC = "search.need"
 
@@ -189,6 +190,7 @@ def update_need(actor: User, need_id: int, data: NeedInput, *, now: datetime) ->
     before = _snapshot(need)
     _apply(need, clean)
     _changed(need, actor, "update", now=now, before=before)
+    _tell_watchers(need, ("已更新", "was updated"), now=now)
     return need
 
 
@@ -202,7 +204,23 @@ def _transition(
     need.closed_at = now
     need.close_reason = reason.strip()[:2000] or None
     _changed(need, actor, action.value, now=now, before=before, reason=need.close_reason)
+    _tell_watchers(need, _HOW[action], now=now)
     return need
+
+
+_HOW = {
+    NeedAction.CLOSE: ("已关闭", "was closed"),
+    NeedAction.WITHDRAW: ("已撤回", "was withdrawn"),
+}
+
+
+def _tell_watchers(need: TechNeed, how: tuple[str, str], *, now: datetime) -> None:
+    """Those watching the need learn it changed (flushes)."""
+    notify_watchers(
+        "need", need.id, "watch.need_changed",
+        params={"title": need.title, "how": how[0], "how_en": how[1]},
+        link=f"/needs/{need.id}", now=now,
+    )  # fmt: skip
 
 
 def close_need(actor: User, need_id: int, *, now: datetime, reason: str = "") -> TechNeed:

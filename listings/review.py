@@ -17,6 +17,7 @@ from listings.services import get_listing, record_change, require_owner, snapsho
 from notifications.services import notify_org
 
 PUBLISHED_TOPIC = "listing.published"  # consumed by search's saved-search alerts
+NEEDS_TOPIC = "listing.published.needs"  # consumed by brokers: the open needs it answers
 
 
 def submit(actor: User, listing_id: int, *, now: datetime) -> Listing:
@@ -87,6 +88,7 @@ def publish(actor: User, listing_id: int, *, now: datetime) -> Listing:
     require_owner(actor, listing)
     listing = _transition(actor, listing, ListingAction.PUBLISH, now=now)
     outbox.emit(PUBLISHED_TOPIC, listing.id, now=now)  # saved searches are matched once
+    outbox.emit(NEEDS_TOPIC, listing.id, now=now)  # and open needs, once
     return listing
 
 

@@ -84,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
 def _declare_jobs() -> None:
     """Each domain declares its jobs in its `jobs.py` (see core/jobs.py)."""
     from auctions import jobs as auction_jobs  # noqa: F401
+    from brokers import jobs as broker_jobs  # noqa: F401
     from deals import jobs as deal_jobs  # noqa: F401
     from notifications import jobs as notification_jobs  # noqa: F401
     from payments import jobs as payment_jobs  # noqa: F401

@@ -1,4 +1,4 @@
-"""Notification jobs: send the pending emails, and the daily digests.
+"""Notification jobs: send the pending emails, and the daily and weekly digests.
 
 Queued after each commit that writes a pending email, and swept every minute for
 what an outage left: an SMTP server that is down delays mail, never loses it.
@@ -18,6 +18,7 @@ from core.jobs import EVERY_MINUTE, job
 from core.uow import unit_of_work
 from notifications import mail, services
 from notifications.models import Notification
+from notifications.rules import WEEKLY_DIGEST_DAY, EmailState
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +61,28 @@ def _send_one(notification_id: int, user_id: int) -> int:
 @job("notifications.digest", every=crontab(minute="0", hour="0"))  # 08:00 in Shanghai
 def send_digests() -> int:
     """One email per user with the notifications they chose to get daily; how many sent."""
+    return _send_batches(EmailState.DIGEST)
+
+
+# Monday 00:00 UTC is Monday 08:00 in Shanghai, beside the daily digest.
+@job(
+    "notifications.weekly", every=crontab(minute="0", hour="0", day_of_week=str(WEEKLY_DIGEST_DAY))
+)
+def send_weekly_digests() -> int:
+    """One email per user with the notifications they chose to get weekly; how many sent."""
+    return _send_batches(EmailState.WEEKLY)
+
+
+def _send_batches(state: EmailState) -> int:
     sent = 0
     with unit_of_work():
-        batches = services.digest_batches()
+        batches = services.digest_batches(state)
     for user_id, notifications in batches.items():
         user = db.session.get(User, user_id)
         if user is None:
             continue
         try:
-            mail.send(mail.compose(user, notifications))
+            mail.send(mail.compose(user, notifications, weekly=state == EmailState.WEEKLY))
         except Exception as error:
             log.warning("digest for user %s not sent (kept for the next run): %s", user_id, error)
             continue

@@ -82,8 +82,10 @@ def _url(endpoint: str, **values: Any) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def compose(user: User, notifications: Sequence[Notification]) -> EmailMessage:
-    """One email to `user`: a single notification, or a digest of several."""
+def compose(
+    user: User, notifications: Sequence[Notification], *, weekly: bool = False
+) -> EmailMessage:
+    """One email to `user`: a single notification, or a (daily or weekly) digest of several."""
     config = current_app.config
     locale = user.locale or "zh_CN"
     with force_locale(locale):
@@ -96,7 +98,12 @@ def compose(user: User, notifications: Sequence[Notification]) -> EmailMessage:
             for n in notifications
         ]
         single = len(notifications) == 1
-        subject = items[0]["text"] if single else gettext("Your day on the technology market")
+        digest = (
+            gettext("Your week on the technology market")
+            if weekly
+            else gettext("Your day on the technology market")
+        )
+        subject = items[0]["text"] if single and not weekly else digest
         events = sorted({n.event for n in notifications})
         unsubscribe = [
             {
@@ -120,9 +127,11 @@ def compose(user: User, notifications: Sequence[Notification]) -> EmailMessage:
     message["To"] = formataddr((user.name, user.email))
     domain = config["MAIL_FROM"].rpartition("@")[2] or "localhost"
     message["Message-ID"] = (
-        f"<notification-{notifications[0].id}@{domain}>" if single else make_msgid("digest", domain)
+        f"<notification-{notifications[0].id}@{domain}>"
+        if single and not weekly
+        else make_msgid("digest", domain)
     )
-    if single:
+    if single and not weekly:
         message["List-Unsubscribe"] = f"<{unsubscribe[0]['url']}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)

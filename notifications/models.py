@@ -47,7 +47,7 @@ class NotificationPreference(Model):
 
 
 class Watch(Model):
-    """A user follows a listing or an auction: its changes reach them."""
+    """A user follows a listing, an auction, a need or a broker: its changes reach them."""
 
     __tablename__ = "watches"
     __table_args__ = (
@@ -57,6 +57,6 @@ class Watch(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    object_type: Mapped[str] = mapped_column(String(16))  # listing, auction
+    object_type: Mapped[str] = mapped_column(String(16))  # listing, auction, need, broker
     object_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -18,6 +18,7 @@ class EmailMode(enum.StrEnum):
 
     INSTANT = "instant"
     DAILY = "daily"
+    WEEKLY = "weekly"
     OFF = "off"
 
 
@@ -26,6 +27,7 @@ class EmailState(enum.StrEnum):
 
     PENDING = "pending"  # to send as soon as the delivery job runs
     DIGEST = "digest"  # waits for the recipient's daily digest
+    WEEKLY = "weekly"  # waits for the recipient's weekly digest
     SENT = "sent"
     FAILED = "failed"  # gave up after MAX_ATTEMPTS (the inbox still has it)
     NONE = "none"  # email off for this event
@@ -231,6 +233,64 @@ EVENTS: dict[str, EventType] = {
             N_("%(organisation)s: verification %(outcome)s."),
         ),
         EventType(
+            "auction.starting",
+            N_("An auction I may bid in opens"),
+            N_("The auction of “%(title)s” is open for bids from %(price)s."),
+        ),
+        EventType(
+            "broker.decided",
+            N_("My broker accreditation decided"),
+            N_("Your accreditation as a technology broker was %(outcome)s."),
+        ),
+        EventType(
+            "broker.expiring",
+            N_("My broker accreditation expires soon"),
+            N_("Your accreditation as a technology broker expires on %(day)s: renew it in time."),
+        ),
+        EventType(
+            "introduction.accepted",
+            N_("Introduction accepted by both parties"),
+            N_("Both parties accepted the introduction for “%(title)s”: it now binds."),
+        ),
+        EventType(
+            "deal.milestone",
+            N_("A deal reached a milestone"),
+            N_("The deal for “%(title)s” reached a milestone: %(milestone)s."),
+        ),
+        EventType(
+            "deal.overdue",
+            N_("A deal's next milestone is overdue"),
+            N_(
+                "The deal for “%(title)s” has waited %(days)s days for its next step: "
+                "%(milestone)s."
+            ),
+        ),
+        EventType(
+            "payment.received",
+            N_("Payment received on a deal"),
+            N_("A payment of %(amount)s for “%(title)s” was received by the market."),
+        ),
+        EventType(
+            "payout.paid",
+            N_("Payout made"),
+            N_("The market paid out %(amount)s to you for “%(title)s”."),
+        ),
+        EventType(
+            "need.match",
+            N_("A new listing matches my open need"),
+            N_("New on the market for your need “%(name)s”: “%(title)s”."),
+        ),
+        EventType(
+            "watch.need_changed",
+            N_("A need I watch changed"),
+            N_("The technology need “%(title)s” %(how)s."),
+        ),
+        EventType(
+            "watch.broker_changed",
+            N_("News of a broker I watch"),
+            N_("Broker %(name)s: %(how)s."),
+        ),
+        EventType(
             "search.alert",
             N_("A new result matches my saved search"),
             N_("New on the market for your search “%(name)s”: “%(title)s”."),
@@ -240,6 +300,7 @@ EVENTS: dict[str, EventType] = {
 
 MAX_ATTEMPTS = 8
 DIGEST_HOUR = 8  # local market time: the daily digest goes out at 08:00
+WEEKLY_DIGEST_DAY = 1  # Monday (crontab's day of the week): the weekly digest, 08:00 too
 
 
 def event_type(key: str) -> EventType:
@@ -257,5 +318,6 @@ def email_state(mode: EmailMode) -> EmailState:
     return {
         EmailMode.INSTANT: EmailState.PENDING,
         EmailMode.DAILY: EmailState.DIGEST,
+        EmailMode.WEEKLY: EmailState.WEEKLY,
         EmailMode.OFF: EmailState.NONE,
     }[mode]

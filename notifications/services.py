@@ -262,13 +262,11 @@ def record_failure(notification_id: int, error: str, *, now: datetime) -> None:
     db.session.flush()
 
 
-def digest_batches() -> dict[int, list[Notification]]:
-    """The notifications waiting for each user's daily digest, oldest first."""
+def digest_batches(state: EmailState = EmailState.DIGEST) -> dict[int, list[Notification]]:
+    """The notifications waiting for each user's daily (or weekly) digest, oldest first."""
     batches: dict[int, list[Notification]] = {}
     for notification in db.session.scalars(
-        select(Notification)
-        .where(Notification.email_state == EmailState.DIGEST)
-        .order_by(Notification.id)
+        select(Notification).where(Notification.email_state == state).order_by(Notification.id)
     ):
         batches.setdefault(notification.user_id, []).append(notification)
     return batches

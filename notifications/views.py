@@ -144,7 +144,7 @@ def _back(default: str) -> str:
 @bp.post("/watch")
 @login_required
 def watch() -> Response:
-    """Watch or stop watching a listing or an auction, then go back to it."""
+    """Watch or stop watching a listing, an auction, a need or a broker, then go back to it."""
     object_type = request.form.get("object_type", "")
     object_id = form_id("object_id")
     if request.form.get("action") == "unwatch":
@@ -165,8 +165,7 @@ def watch() -> Response:
 def watching_page() -> str:
     """What I watch, with a way to stop."""
     items = watches.watched_by(current_user)
-    links = {"listing": "/listings/{}", "auction": "/auctions/{}"}
     return render_template(
         "notifications/watching.html",
-        items=[(w, links[w.object_type].format(w.object_id)) for w in items],
+        items=[(w, watches.PAGES[w.object_type].format(w.object_id)) for w in items],
     )

@@ -1,4 +1,4 @@
-"""Watching a listing or an auction: its changes reach the watchers' inboxes.
+"""Watching a listing, an auction, a need or a broker: its changes reach the watchers' inboxes.
 
 The domain that owns the object tells its watchers (`notify_watchers`) in the same
 transaction as the change; the watchers are not told twice when they are also
@@ -20,7 +20,14 @@ from core.extensions import db
 from notifications.models import Watch
 from notifications.services import notify
 
-WATCHABLE = ("listing", "auction")
+WATCHABLE = ("listing", "auction", "need", "broker")
+# Where each watched thing is shown (the watching page links there).
+PAGES = {
+    "listing": "/listings/{}",
+    "auction": "/auctions/{}",
+    "need": "/needs/{}",
+    "broker": "/brokers/{}",
+}
 MAX_WATCHES_PER_USER = 500
 
 

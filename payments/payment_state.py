@@ -14,7 +14,7 @@ from core import audit
 from core.extensions import db
 from deals import services as deals
 from deals.models import Deal, DealStatus
-from payments import ledger, rules, stripe_channel
+from payments import ledger, rules, stripe_channel, telling
 from payments.models import Payment
 from payments.rules import EntryKind, PaymentChannel, PaymentStatus
 
@@ -63,7 +63,8 @@ def refund(payment: Payment, *, now: datetime, actor_id: int | None) -> None:
 
 def record_price_received(payment: Payment, *, now: datetime, actor_id: int | None) -> None:
     """A payment of the price arrived (card or bank): posted once, payouts may follow (flushes)."""
-    move_payment(payment, PaymentStatus.SUCCEEDED, now, actor_id)
+    if move_payment(payment, PaymentStatus.SUCCEEDED, now, actor_id):
+        telling.price_received(payment, now=now)
     assert payment.deal_id is not None
     ledger.post(
         f"payment-{payment.id}-received",

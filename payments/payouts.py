@@ -22,7 +22,7 @@ from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
 from core.rows import get_row
 from deals.models import Deal, DealStatus
-from payments import ledger, rules, stripe_channel
+from payments import ledger, rules, stripe_channel, telling
 from payments.card import require_stripe, stripe_unavailable
 from payments.models import ConnectedAccount, Payment, Payout
 from payments.queries import acting_org_id, connected_account_of
@@ -292,3 +292,4 @@ def payout_paid(
         payout.bank_reference = bank_reference or payout.bank_reference
         payout.recorded_by_id = actor_id
         audit.record_status("payout", payout, "paid", actor_id, now, was=was)
+        telling.payout_paid(payout, now=now)

@@ -1,4 +1,5 @@
-"""What payments tell people: a deposit confirmed or its receipt refused (notifications)."""
+"""What payments tell people: deposits confirmed, refused, settled; a deal's price received;
+a payout made (notifications)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import Any
 
 from core.extensions import db
 from core.signals import merged_from_signal
+from deals.models import Deal
 from listings.models import Listing
 from notifications.services import notify_org
 from payments import signals
-from payments.models import Deposit
+from payments.models import Deposit, Payment, Payout
 
 
 def _about(deposit: Deposit) -> tuple[dict[str, Any], str | None]:
@@ -42,3 +44,34 @@ def deposit_settled(deposit: Deposit, event: str, *, now: datetime) -> None:
     """Released (refund due) or forfeited: the depositor learns it (flushes)."""
     params, link = _about(deposit)
     notify_org(deposit.org_id, event, params=params, link=link, now=now)
+
+
+def _about_deal(deal_id: int, amount_minor: int, currency: str) -> dict[str, Any]:
+    deal = db.session.get(Deal, deal_id)
+    listing = db.session.get(Listing, deal.listing_id or 0) if deal else None
+    title = deal.title if deal else ""
+    return {
+        "title": listing.title("zh_CN") if listing else title,
+        "title_en": listing.title("en") if listing else title,
+        "amount_minor": amount_minor,
+        "currency": currency,
+    }
+
+
+def price_received(payment: Payment, *, now: datetime) -> None:
+    """The payer and the seller learn a payment of the price reached the market (flushes)."""
+    if payment.deal_id is None:
+        return
+    deal = db.session.get(Deal, payment.deal_id)
+    params = _about_deal(payment.deal_id, payment.amount_minor, payment.currency)
+    link = f"/deals/{payment.deal_id}"
+    for org_id in dict.fromkeys((payment.org_id, deal.seller_org_id if deal else None)):
+        notify_org(org_id, "payment.received", params=params, link=link, now=now)
+
+
+def payout_paid(payout: Payout, *, now: datetime) -> None:
+    """The payee (the seller or a broker's organisation) learns its payout left (flushes)."""
+    params = _about_deal(payout.deal_id, payout.amount_minor, payout.currency)
+    notify_org(
+        payout.org_id, "payout.paid", params=params, link=f"/deals/{payout.deal_id}", now=now
+    )

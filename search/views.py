@@ -23,6 +23,14 @@ from search.page_kit import SearchPage
 from search.services import listings_for, make_query, pick_highlight, run_search, suggest
 
 bp = Blueprint("search", __name__)
+
+
+@bp.app_context_processor
+def alert_frequencies() -> dict[str, object]:
+    """How often a saved search may tell (the forms offer only what alerts accepts)."""
+    return {"alert_frequencies": tuple(alerts.FREQUENCIES)}
+
+
 PER_PAGE = 20
 MAX_VALUES = 20  # values of one facet a saved search keeps
 

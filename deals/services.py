@@ -18,7 +18,7 @@ from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from core.signals import values_from_signal
-from deals import rules, signals
+from deals import rules, signals, telling
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
 from listings import services as listings
 from listings.rules import SaleState
@@ -78,6 +78,7 @@ def record_sale(
     flush_new(deal)
     _audit(deal, "deal.create", actor_id, now, before=None)
     signals.deal_created.send(deal, now=now, actor_id=actor_id)
+    telling.to_integrators(deal, "deal.created", now=now)
     return deal
 
 
@@ -168,6 +169,7 @@ def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> D
     flush_new(deal)
     _audit(deal, "deal.register_offline", actor.id, now, before=None)
     signals.deal_created.send(deal, now=now, actor_id=actor.id)
+    telling.to_integrators(deal, "deal.created", now=now)
     return deal
 
 
@@ -270,6 +272,7 @@ def advance(
     _audit(deal, f"deal.{target.value}", actor.id, now, before=before)
     if target == DealStatus.SIGNED:
         signals.deal_signed.send(deal, now=now, actor_id=actor.id)
+    telling.to_integrators(deal, f"deal.{target.value}", now=now)
     return deal
 
 
@@ -287,6 +290,7 @@ def record_paid_in_full(deal_id: int, *, now: datetime, actor_id: int | None) ->
     deal.status = DealStatus.PAID
     deal.paid_at = now
     _audit(deal, "deal.paid", actor_id, now, before=before, reason="paid in full")
+    telling.to_integrators(deal, "deal.paid", now=now)
     return deal
 
 

@@ -1,4 +1,7 @@
-"""What deals tell people: a cancellation proposed, asked for, answered, ruled; a deal cancelled."""
+"""What deals tell people: a cancellation proposed, asked for, answered, ruled; a deal cancelled.
+
+The parties' webhook endpoints also learn of each step of a deal (`to_integrators`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from deals.cancellation_rules import CancellationKind, CancellationStatus, Side,
 from deals.models import Deal, DealCancellation
 from listings.models import Listing
 from notifications.services import notify_org
+from webhooks.events import publish
 
 # What a reader is told of an outcome, in Chinese and in English (`x_en` parameters).
 _OUTCOMES: dict[tuple[CancellationStatus, Side | None], tuple[str, str]] = {
@@ -113,3 +117,15 @@ def cancelled(deal: Deal, row: DealCancellation, *, now: datetime) -> None:
             org_id, "deal.cancelled", params=params, link=_link(deal), now=now,
             except_user_id=row.decided_by_id,
         )  # fmt: skip
+
+
+def to_integrators(deal: Deal, event: str, *, now: datetime) -> None:
+    """Both parties' webhook endpoints learn of a deal's step: created, signed, paid... (flushes)."""
+    data = {
+        **_about(deal),
+        "status": deal.status.value,
+        "price_minor": deal.price_minor,
+        "currency": deal.currency,
+    }
+    for org_id in sorted({deal.seller_org_id, deal.buyer_org_id or deal.seller_org_id}):
+        publish(org_id, event, data=data, link=_link(deal), now=now)

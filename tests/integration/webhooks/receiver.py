@@ -56,7 +56,9 @@ class Receiver:
 
     def verify(self, name: str, header: str, body: bytes) -> bool:
         """The integrator's check, as docs/webhooks.md gives it."""
-        parts = dict(item.split("=", 1) for item in header.split(","))
+        parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)
+        if name not in self.secrets or not parts.get("t", "").isdigit():
+            return False
         timestamp = int(parts["t"])
         signed = f"{timestamp}.".encode() + body
         expected = hmac.new(self.secrets[name].encode(), signed, hashlib.sha256).hexdigest()

@@ -101,7 +101,9 @@ def delete(actor: User, endpoint_id: int, *, now: datetime) -> WebhookEndpoint:
     endpoint = _endpoint_of(_admin_org(actor), endpoint_id)
     endpoint.deleted_at = now
     db.session.flush()
-    audit_action("webhook_endpoint.delete", endpoint.id, actor.id, now, before={"url": endpoint.url})
+    audit_action(
+        "webhook_endpoint.delete", endpoint.id, actor.id, now, before={"url": endpoint.url}
+    )
     return endpoint
 
 

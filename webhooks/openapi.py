@@ -10,7 +10,7 @@ from webhooks.rules import EVENT_TYPES, SIGNATURE_HEADER
 from webhooks.schemas import WebhookEventSchema
 
 _SIGNED = (
-    f"Signed: `{SIGNATURE_HEADER}: t=<unix time>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" "
+    f'Signed: `{SIGNATURE_HEADER}: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" '
     "with the endpoint's secret>`. Answer 2xx within 5 s; anything else is retried with "
     "back-off (8 attempts over about a day). `id` is the same on every retry and resend."
 )

@@ -116,7 +116,9 @@ def check_event_types(chosen: Collection[str]) -> list[str]:
     """The chosen event types, in the catalogue's order; ValidationFailed if none or unknown."""
     unknown = set(chosen) - set(EVENT_TYPES)
     if unknown or not chosen:
-        raise ValidationFailed(N_("Choose at least one of the event types offered."), field="events")
+        raise ValidationFailed(
+            N_("Choose at least one of the event types offered."), field="events"
+        )
     return [event for event in EVENT_TYPES if event in chosen]
 
 

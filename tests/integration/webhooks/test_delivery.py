@@ -202,7 +202,9 @@ def test_an_event_of_one_organisation_never_reaches_another(
 
     assert [r.path for r in receiver.received] == ["a"]
     b_deliveries = db.session.scalars(
-        select(WebhookDelivery).join(WebhookEvent).where(WebhookEvent.org_id != seller_a.organisation_id)
+        select(WebhookDelivery)
+        .join(WebhookEvent)
+        .where(WebhookEvent.org_id != seller_a.organisation_id)
     ).all()
     assert b_deliveries == []
 

@@ -52,7 +52,10 @@ def test_development_may_send_to_a_local_receiver_over_http() -> None:
 
 
 def test_event_types_are_kept_in_the_catalogues_order_and_unknown_ones_refused() -> None:
-    assert rules.check_event_types(["deal.created", "auction.won"]) == ["auction.won", "deal.created"]
+    assert rules.check_event_types(["deal.created", "auction.won"]) == [
+        "auction.won",
+        "deal.created",
+    ]
     for chosen in ([], ["deal.created", "deal.stolen"]):
         with pytest.raises(ValidationFailed):
             rules.check_event_types(chosen)

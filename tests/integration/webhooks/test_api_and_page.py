@@ -15,6 +15,7 @@ from tests import factories
 from tests.conftest import FrozenClock
 from tests.integration.webhooks.conftest import confirm_ownership
 from tests.integration.webhooks.receiver import Receiver
+from webhooks import endpoints, rules
 
 EN = {"Accept-Language": "en"}
 
@@ -172,3 +173,28 @@ def test_the_page_refuses_a_plain_http_url_with_the_form_again(
 
     assert page.status_code == 422
     assert "https://" in page.get_data(as_text=True)
+
+
+def test_the_openapi_document_describes_every_event_and_its_payload(
+    client: FlaskClient, clock: FrozenClock, receiver: Receiver, upload_folder: Path
+) -> None:
+    document = client.get("/api/v1/openapi.json").json
+    section = document["webhooks" if document["openapi"].startswith("3.1") else "x-webhooks"]
+    schema = document["components"]["schemas"]["WebhookEvent"]
+    seller = factories.seller(clock.current)
+    with unit_of_work():
+        issued = endpoints.register(
+            seller,
+            endpoints.NewEndpoint(receiver.url("doc"), ["listing.ownership_confirmed"]),
+            now=clock.current,
+            allow_local_http=True,
+        )
+    receiver.secrets["doc"] = issued.secret
+    confirm_ownership(seller, clock.current, upload_folder)
+
+    assert set(section) == set(rules.EVENT_TYPES)
+    body = section["deal.created"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/WebhookEvent"}
+    (got,) = receiver.received
+    assert set(got.event) == set(schema["properties"])
+    assert got.event["type"] in schema["properties"]["type"]["enum"]

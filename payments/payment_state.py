@@ -14,7 +14,7 @@ from core import audit
 from core.extensions import db
 from deals import services as deals
 from deals.models import Deal, DealStatus
-from payments import ledger, rules, stripe_channel
+from payments import ledger, rules, stripe_channel, telling
 from payments.models import Payment
 from payments.rules import EntryKind, PaymentChannel, PaymentStatus
 
@@ -80,6 +80,7 @@ def record_price_received(payment: Payment, *, now: datetime, actor_id: int | No
         actor_id=actor_id,
     )
     deal = db.session.get(Deal, payment.deal_id)
+    telling.payment_received(payment, deal.seller_org_id if deal else None, now=now)
     if deal is not None:
         mark_paid_if_settled(deal, now=now, actor_id=actor_id)
 

@@ -22,7 +22,7 @@ from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
 from core.rows import get_row
 from deals.models import Deal, DealStatus
-from payments import ledger, rules, stripe_channel
+from payments import ledger, rules, stripe_channel, telling
 from payments.card import require_stripe, stripe_unavailable
 from payments.models import ConnectedAccount, Payment, Payout
 from payments.queries import acting_org_id, connected_account_of
@@ -225,6 +225,7 @@ def _owe(
     )
     after = {"status": status.value, "amount_minor": amount_minor, "role": role, **why}
     audit.add_audited("payout", payout, "create", actor_id, now, after=after)
+    telling.payout_moved(payout, "payout.created", now=now)
     if by_card and status == PayoutStatus.PENDING:
         stripe_channel.enqueue(
             "transfer", f"payout-{payout.id}-transfer", now=now, payout_id=payout.id
@@ -292,3 +293,4 @@ def payout_paid(
         payout.bank_reference = bank_reference or payout.bank_reference
         payout.recorded_by_id = actor_id
         audit.record_status("payout", payout, "paid", actor_id, now, was=was)
+        telling.payout_moved(payout, "payout.paid", now=now)

@@ -1,4 +1,5 @@
-"""What payments tell people: a deposit confirmed or its receipt refused (notifications)."""
+"""What payments tell people: a deposit confirmed or its receipt refused (notifications);
+what they tell integrators: a price payment received, a payout owed or paid (webhooks)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from core.signals import merged_from_signal
 from listings.models import Listing
 from notifications.services import notify_org
 from payments import signals
-from payments.models import Deposit
+from payments.models import Deposit, Payment, Payout
+from webhooks.events import publish
 
 
 def _about(deposit: Deposit) -> tuple[dict[str, Any], str | None]:
@@ -42,3 +44,28 @@ def deposit_settled(deposit: Deposit, event: str, *, now: datetime) -> None:
     """Released (refund due) or forfeited: the depositor learns it (flushes)."""
     params, link = _about(deposit)
     notify_org(deposit.org_id, event, params=params, link=link, now=now)
+
+
+def payment_received(payment: Payment, seller_org_id: int | None, *, now: datetime) -> None:
+    """The payer's and the seller's webhook endpoints learn a price payment arrived (flushes)."""
+    data = {
+        "payment_id": payment.id,
+        "amount_minor": payment.amount_minor,
+        "currency": payment.currency,
+        "channel": payment.channel.value,
+    }
+    link = f"/deals/{payment.deal_id}"
+    for org_id in sorted({payment.org_id, seller_org_id or payment.org_id}):
+        publish(org_id, "payment.received", data=data, link=link, now=now)
+
+
+def payout_moved(payout: Payout, event: str, *, now: datetime) -> None:
+    """The payee's webhook endpoints learn a payout is owed to it, or was paid (flushes)."""
+    data = {
+        "payout_id": payout.id,
+        "role": payout.role,
+        "amount_minor": payout.amount_minor,
+        "currency": payout.currency,
+        "status": payout.status.value,
+    }
+    publish(payout.org_id, event, data=data, link=f"/deals/{payout.deal_id}", now=now)

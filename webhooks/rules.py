@@ -17,7 +17,8 @@ from core.domain import N_, ValidationFailed
 # What an organisation may subscribe to. The notifications told to an organisation's
 # members (`notify_org`) keep their names; the rest are published by the domains
 # themselves (a listing published: listings.review; a deal's steps:
-# deals.telling.to_integrators).
+# deals.telling.to_integrators; bids on the seller's auction: auctions.telling; a price
+# payment received, a payout owed or paid: payments.telling).
 EVENT_TYPES: tuple[str, ...] = (
     "organisation.verified",
     "listing.ownership_confirmed",
@@ -25,6 +26,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "listing.published",
     "auction.announcement_published",
     "auction.announcement_refused",
+    "auction.bid",
     "auction.outbid",
     "auction.ending",
     "auction.won",
@@ -49,6 +51,9 @@ EVENT_TYPES: tuple[str, ...] = (
     "deal.cancel_answered",
     "deal.cancel_ruled",
     "deal.cancelled",
+    "payment.received",
+    "payout.created",
+    "payout.paid",
     "mandate.proposed",
     "mandate.active",
     "mandate.closed",

@@ -1,7 +1,7 @@
 """Delivering webhooks (the job's side): claim what is due, POST it signed, log the attempt.
 
 A delivery is claimed by a short writer transaction that leases it (its `next_at`
-moves past the POST's timeout), so two workers, or a job and its sweep, never POST
+moves past the time its batch's POSTs can take), so two workers, or a job and its sweep, never POST
 the same delivery at once; on PostgreSQL rows another worker holds are skipped. The
 POST runs outside any transaction; its outcome is written in another. A delivery
 answered 2xx is never claimed again. A worker that dies between the POST and the
@@ -36,8 +36,9 @@ from webhooks.models import (
 
 log = logging.getLogger(__name__)
 
-BATCH = 50
-LEASE = timedelta(minutes=5)  # far beyond the POST's timeout
+BATCH = 20
+# A claimed batch is POSTed one by one: its lease outlasts every POST timing out, twice.
+LEASE = timedelta(seconds=2 * BATCH * rules.TIMEOUT_SECONDS)
 USER_AGENT = "TechMarket-Webhooks/1"
 
 

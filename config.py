@@ -125,6 +125,9 @@ class Config:
             }
         },
     }
+    # Outbound webhooks go to https URLs of public hosts; development and tests may also
+    # send to a receiver on http://localhost or http://127.0.0.1.
+    WEBHOOKS_ALLOW_LOCAL_HTTP: bool = False
     CURRENCY: str = os.environ.get("CURRENCY", "CNY")
     # The market's calendar: public holidays and weekend make-up working days (调休),
     # comma-separated ISO dates, e.g. MARKET_HOLIDAYS=2027-01-01,2027-02-05
@@ -221,6 +224,7 @@ class DevelopmentConfig(Config):
     """`make run`: SQLite under instance/, embedded search, a local-only secret."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    WEBHOOKS_ALLOW_LOCAL_HTTP = True
     MARKET_BANK_PAYEE = os.environ.get("MARKET_BANK_PAYEE", "技术交易市场（演示）Demo Market Ltd")
     MARKET_BANK_NAME = os.environ.get("MARKET_BANK_NAME", "中国工商银行 ICBC")
     MARKET_BANK_BRANCH = os.environ.get("MARKET_BANK_BRANCH", "演示支行 Demo Branch")
@@ -234,6 +238,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = False
     JOBS_IMMEDIATE = True
+    WEBHOOKS_ALLOW_LOCAL_HTTP = True
     # Sign-in protection stays on, counted in this process only (never a shared Redis);
     # tests/conftest.py empties the counters before each test.
     RATELIMIT_STORAGE_URI = "memory://"

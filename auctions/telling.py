@@ -13,6 +13,7 @@ from listings.models import Listing
 from notifications.services import notify_org
 from notifications.watches import notify_watchers
 from payments.deposits import held_org_ids
+from webhooks.events import publish
 
 
 def _about(auction: Auction) -> dict[str, object]:
@@ -71,6 +72,8 @@ def _tell_auction(auction_id: int, new: list[Bid], *, now: datetime) -> None:
     told = []
     for org_id in sorted(displaced):
         told += notify_org(org_id, "auction.outbid", params=params, link=link, now=now)
+    bids = {**params, "bids": len(new)}  # the seller's systems follow its auction
+    publish(auction.seller_org_id, "auction.bid", data=bids, link=link, now=now)
     notify_watchers(
         "auction", auction_id, "watch.auction_bid", params=params, link=link, now=now,
         told=[n.user_id for n in told],

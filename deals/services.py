@@ -78,6 +78,7 @@ def record_sale(
     flush_new(deal)
     _audit(deal, "deal.create", actor_id, now, before=None)
     signals.deal_created.send(deal, now=now, actor_id=actor_id)
+    telling.to_integrators(deal, "deal.created", now=now)
     return deal
 
 
@@ -168,6 +169,7 @@ def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> D
     flush_new(deal)
     _audit(deal, "deal.register_offline", actor.id, now, before=None)
     signals.deal_created.send(deal, now=now, actor_id=actor.id)
+    telling.to_integrators(deal, "deal.created", now=now)
     return deal
 
 
@@ -271,6 +273,7 @@ def advance(
     telling.milestone(deal, now=now, actor_id=actor.id)
     if target == DealStatus.SIGNED:
         signals.deal_signed.send(deal, now=now, actor_id=actor.id)
+    telling.to_integrators(deal, f"deal.{target.value}", now=now)
     return deal
 
 
@@ -289,6 +292,7 @@ def record_paid_in_full(deal_id: int, *, now: datetime, actor_id: int | None) ->
     deal.paid_at = now
     _audit(deal, "deal.paid", actor_id, now, before=before, reason="paid in full")
     telling.milestone(deal, now=now, actor_id=None)  # the market's doing, news to everyone
+    telling.to_integrators(deal, "deal.paid", now=now)
     return deal
 
 

@@ -1,5 +1,8 @@
 """What deals tell people: a milestone reached or overdue; a cancellation proposed, asked for,
-answered, ruled; a deal cancelled."""
+answered, ruled; a deal cancelled.
+
+The parties' webhook endpoints also learn of each step of a deal (`to_integrators`).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from deals.models import Deal, DealCancellation
 from deals.rules import DealStatus, overdue_step
 from listings.models import Listing
 from notifications.services import notify_org
+from webhooks.events import publish
 
 # What a reader is told of an outcome, in Chinese and in English (`x_en` parameters).
 _OUTCOMES: dict[tuple[CancellationStatus, Side | None], tuple[str, str]] = {
@@ -167,3 +171,13 @@ def tell_overdue(*, now: datetime, days: int) -> int:
         told += 1
     db.session.flush()
     return told
+def to_integrators(deal: Deal, event: str, *, now: datetime) -> None:
+    """Both parties' webhook endpoints learn of a deal's step: created, signed, paid... (flushes)."""
+    data = {
+        **_about(deal),
+        "status": deal.status.value,
+        "price_minor": deal.price_minor,
+        "currency": deal.currency,
+    }
+    for org_id in sorted({deal.seller_org_id, deal.buyer_org_id or deal.seller_org_id}):
+        publish(org_id, event, data=data, link=_link(deal), now=now)

@@ -15,6 +15,7 @@ from listings.models import Listing
 from listings.rules import ListingAction, SaleState, next_status
 from listings.services import get_listing, record_change, require_owner, snapshot
 from notifications.services import notify_org
+from webhooks import events as webhook_events
 
 PUBLISHED_TOPIC = "listing.published"  # consumed by search's saved-search alerts
 NEEDS_TOPIC = "listing.published.needs"  # consumed by brokers: the open needs it answers
@@ -89,6 +90,13 @@ def publish(actor: User, listing_id: int, *, now: datetime) -> Listing:
     listing = _transition(actor, listing, ListingAction.PUBLISH, now=now)
     outbox.emit(PUBLISHED_TOPIC, listing.id, now=now)  # saved searches are matched once
     outbox.emit(NEEDS_TOPIC, listing.id, now=now)  # and open needs, once
+    webhook_events.publish(
+        listing.organisation_id,
+        "listing.published",
+        data={"title": listing.title("zh_CN"), "title_en": listing.title("en")},
+        link=f"/listings/{listing.id}",
+        now=now,
+    )
     return listing
 
 

@@ -90,6 +90,7 @@ def _declare_jobs() -> None:
     from payments import jobs as payment_jobs  # noqa: F401
     from search import jobs as search_jobs  # noqa: F401
     from trading import jobs as trading_jobs  # noqa: F401
+    from webhooks import jobs as webhook_jobs  # noqa: F401
 
 
 def _connect_handlers() -> None:
@@ -152,6 +153,9 @@ def _register_blueprints(app: Flask) -> None:
     from trading.views import bp as sales_views
     from valuation.api import blp as valuation_api
     from valuation.views import bp as valuation_views
+    from webhooks import openapi as webhooks_openapi
+    from webhooks.api import blp as webhooks_api
+    from webhooks.views import bp as webhooks_views
 
     for blueprint in (
         main_views,
@@ -169,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
         brokers_views,
         payments_views,
         notification_views,
+        webhooks_views,
     ):
         app.register_blueprint(blueprint)
     from core.extensions import csrf
@@ -189,9 +194,11 @@ def _register_blueprints(app: Flask) -> None:
         (tokens_api, "/api/v1/tokens"),
         (accounts_api, "/api/v1/accounts"),
         (organisations_api, "/api/v1/organisations"),
+        (webhooks_api, "/api/v1/webhooks"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)
+    webhooks_openapi.describe(api.spec)  # what receivers get: x-webhooks (webhooks in 3.1)
 
 
 def _register_cli(app: Flask) -> None:

@@ -15,3 +15,4 @@ from notifications import models as notifications_models  # noqa: F401
 from payments import models as payments_models  # noqa: F401
 from search import models as search_models  # noqa: F401
 from valuation import models as valuation_models  # noqa: F401
+from webhooks import models as webhooks_models  # noqa: F401

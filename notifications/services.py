@@ -21,6 +21,7 @@ from core.jobs import enqueue_after_commit
 from notifications import rules
 from notifications.models import Notification, NotificationPreference
 from notifications.rules import EmailMode, EmailState
+from webhooks.events import publish
 
 DELIVER_JOB = "notifications.deliver"
 INBOX_PAGE = 50
@@ -78,9 +79,11 @@ def notify_org(
     now: datetime,
     except_user_id: int | None = None,
 ) -> list[Notification]:
-    """Tell every active, approved member of an organisation (but the one who acted)."""
+    """Tell every active, approved member of an organisation (but the one who acted),
+    and its webhook endpoints that chose this event (the same transaction)."""
     if org_id is None:
         return []
+    publish(org_id, event, data=params, link=link, now=now)
     members = db.session.scalars(
         select(User.id).where(
             User.organisation_id == org_id,

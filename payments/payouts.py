@@ -225,6 +225,7 @@ def _owe(
     )
     after = {"status": status.value, "amount_minor": amount_minor, "role": role, **why}
     audit.add_audited("payout", payout, "create", actor_id, now, after=after)
+    telling.payout_moved(payout, "payout.created", now=now)
     if by_card and status == PayoutStatus.PENDING:
         stripe_channel.enqueue(
             "transfer", f"payout-{payout.id}-transfer", now=now, payout_id=payout.id

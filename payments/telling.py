@@ -1,5 +1,6 @@
 """What payments tell people: deposits confirmed, refused, settled; a deal's price received;
-a payout made (notifications)."""
+a payout made (notifications, which reach the organisations' webhook endpoints too); and
+what only integrators hear: a payout owed (webhooks)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from listings.models import Listing
 from notifications.services import notify_org
 from payments import signals
 from payments.models import Deposit, Payment, Payout
+from webhooks.events import publish
 
 
 def _about(deposit: Deposit) -> tuple[dict[str, Any], str | None]:
@@ -75,3 +77,14 @@ def payout_paid(payout: Payout, *, now: datetime) -> None:
     notify_org(
         payout.org_id, "payout.paid", params=params, link=f"/deals/{payout.deal_id}", now=now
     )
+def payout_moved(payout: Payout, event: str, *, now: datetime) -> None:
+    """The payee's webhook endpoints learn a payout is owed to it (flushes; its payment is
+    told by `payout_paid`, a notification that reaches them too)."""
+    data = {
+        "payout_id": payout.id,
+        "role": payout.role,
+        "amount_minor": payout.amount_minor,
+        "currency": payout.currency,
+        "status": payout.status.value,
+    }
+    publish(payout.org_id, event, data=data, link=f"/deals/{payout.deal_id}", now=now)

@@ -118,6 +118,8 @@ BODIES: dict[str, dict[str, Any]] = {
         "confirm": True,
     },
     "tokens_api.issue:POST": {"name": "matrix", "scope": "read", "days": 30},
+    "webhooks.index:POST": {"url": "http://127.0.0.1:9/hook", "events": "listing.published"},
+    "webhooks_api.register:POST": {"url": "http://127.0.0.1:9/hook", "events": ["deal.created"]},
     "deals_api.register_offline:POST": {
         "seller_name": "线下测试大学",
         "buyer_name": "线下测试公司",

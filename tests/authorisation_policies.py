@@ -54,6 +54,19 @@ POLICY: dict[str, frozenset[str]] = {
     "tokens_api.index:GET": SIGNED_IN,
     "tokens_api.issue:POST": SIGNED_IN,
     "tokens_api.revoke:DELETE": SELLER,  # its owner
+    # Webhooks: members see their organisation's; its administrator changes them (the
+    # seller's organisation holds the endpoint and the delivery of the world).
+    "webhooks.index:GET": MEMBERS,
+    "webhooks.index:POST": MEMBERS,  # each an administrator of its own organisation
+    "webhooks.delete:POST": SELLER,
+    "webhooks.rotate:POST": SELLER,
+    "webhooks.resend:POST": SELLER,
+    "webhooks_api.index:GET": MEMBERS,
+    "webhooks_api.register:POST": MEMBERS,
+    "webhooks_api.delete:DELETE": SELLER,
+    "webhooks_api.rotate:POST": SELLER,
+    "webhooks_api.deliveries:GET": MEMBERS,
+    "webhooks_api.resend:POST": SELLER,
     "review.cancellations:GET": REVIEWERS,
     "review.cancellation_request:GET": REVIEWERS,
     "review.rule:POST": REVIEWERS,

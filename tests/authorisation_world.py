@@ -50,6 +50,9 @@ from tests.integration.valuation.inputs import income_inputs
 from trading import listed_sales, negotiations, notices
 from valuation import requests as valuation_requests
 from valuation import services as valuation_services
+from webhooks import endpoints as webhook_endpoints
+from webhooks import events as webhook_events
+from webhooks.models import WebhookDelivery
 
 ROLES = ("anonymous", "other", "seller", "buyer", "broker", "reviewer", "admin")
 PRICE = 50_000_000
@@ -284,6 +287,22 @@ def build(now: datetime, upload_folder: Path) -> World:
         taken = valuation_requests.request_valuation(buyer, auctioned_id, "竞买前评估", now=now)
         valuation_requests.take_request(broker_user, taken.id, now=now)
 
+    # The seller's webhook endpoint (nothing listens on port 9) and one delivery to it.
+    with unit_of_work():
+        hook = webhook_endpoints.register(
+            seller,
+            webhook_endpoints.NewEndpoint("http://127.0.0.1:9/matrix", ["listing.published"]),
+            now=now,
+            allow_local_http=True,
+        ).endpoint
+        event = webhook_events.publish(
+            seller.acting_org_id, "listing.published", data={}, link=None, now=now
+        )
+    assert event is not None
+    delivery_id = db.session.scalar(
+        select(WebhookDelivery.id).where(WebhookDelivery.event_id == event.id)
+    )
+
     notification_id = db.session.scalar(
         select(Notification.id).where(Notification.user_id == buyer.id).limit(1)
     )
@@ -323,6 +342,8 @@ def build(now: datetime, upload_folder: Path) -> World:
             "cancellation_id": proposal.id,
             "deal_reference": deal_reference(deal.id),
             "token_id": revocable,  # type: ignore[dict-item]
+            "endpoint_id": hook.id,
+            "delivery_id": delivery_id,  # type: ignore[dict-item]
             "code": "en",
             "buyer_org_id": buyer.acting_org_id,  # type: ignore[dict-item]
             "other_org_id": other.acting_org_id,  # type: ignore[dict-item]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019_notify_events'
-down_revision = '0014_auction_trust'
+down_revision = '0019_idempotency_keys'
 branch_labels = None
 depends_on = None
 

@@ -111,7 +111,7 @@ def test_preferences_are_read_and_changed_one_event_at_a_time(
     assert client.get(url, headers=token).json == changed.json
     wrong = client.put(
         url,
-        json={"items": [{"event": "no.such", "in_app": True, "email": "weekly"}]},
+        json={"items": [{"event": "no.such", "in_app": True, "email": "hourly"}]},
         headers=token,
     )
     assert wrong.status_code == 422

@@ -1,0 +1,1 @@
+"""Outbound webhooks: what concerns an organisation, POSTed signed to the endpoints it registered."""

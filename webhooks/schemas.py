@@ -1,0 +1,110 @@
+"""Webhook endpoints and deliveries in the API, and the payload a receiver gets (OpenAPI)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from core.marshmallow_messages import REQUIRED
+from core.schema_kit import InputSchema
+from webhooks.rules import EVENT_TYPES, MAX_URL_LENGTH
+
+
+class EndpointInSchema(InputSchema):
+    """An endpoint to register: its https URL and the event types it wants."""
+
+    url = fields.String(
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.Length(max=MAX_URL_LENGTH),
+        metadata={"description": "https:// (http://localhost or 127.0.0.1 in development)"},
+    )
+    events = fields.List(
+        fields.String(validate=validate.OneOf(EVENT_TYPES)),
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.Length(min=1, max=len(EVENT_TYPES)),
+        metadata={"description": "Event types, see the `x-webhooks` section"},
+    )
+
+
+class EndpointOutSchema(Schema):
+    """An endpoint as its organisation sees it (never its secret, but when issued)."""
+
+    id = fields.Integer()
+    url = fields.String()
+    events = fields.List(fields.String())
+    created_at = fields.DateTime()
+    secret_rotated_at = fields.DateTime(allow_none=True)
+
+
+class EndpointIssuedSchema(EndpointOutSchema):
+    """An endpoint with its signing secret: shown when registered or rotated, never again."""
+
+    secret = fields.String(metadata={"description": "whsec_...: verify X-Market-Signature"})
+
+
+class EndpointPageSchema(Schema):
+    """The organisation's endpoints."""
+
+    items = fields.List(fields.Nested(EndpointOutSchema))
+
+
+class AttemptOutSchema(Schema):
+    """One POST of a delivery."""
+
+    at = fields.DateTime()
+    status_code = fields.Integer(allow_none=True, metadata={"description": "None: no answer"})
+    duration_ms = fields.Integer()
+    error = fields.String(allow_none=True)
+
+
+class DeliveryOutSchema(Schema):
+    """One event to one endpoint: its state and every attempt."""
+
+    id = fields.Integer()
+    endpoint_id = fields.Integer()
+    event_id = fields.String(metadata={"description": "The payload's `id`: the same on resends"})
+    event_type = fields.String()
+    event_created_at = fields.DateTime()
+    state = fields.String(metadata={"description": "pending, delivered or failed"})
+    attempts = fields.Integer()
+    next_at = fields.DateTime(allow_none=True)
+    delivered_at = fields.DateTime(allow_none=True)
+    log = fields.List(fields.Nested(AttemptOutSchema))
+
+
+class DeliveryPageSchema(Schema):
+    """The organisation's delivery log, newest first (the last 100)."""
+
+    items = fields.List(fields.Nested(DeliveryOutSchema))
+
+
+class DeliveryArgsSchema(InputSchema):
+    """Only one endpoint's deliveries."""
+
+    endpoint_id = fields.Integer(load_default=None)
+
+
+class EventObjectSchema(Schema):
+    """What the event is about: a kind of object and its id (its page is `link`)."""
+
+    type = fields.String(metadata={"example": "auction"})
+    id = fields.Integer(metadata={"example": 42})
+
+
+class EventDataSchema(Schema):
+    """The event's details: the organisation, the object, and the event's own parameters
+    (e.g. `title`, `title_en`, `price_minor`, `amount_minor`, `currency`, `reason`)."""
+
+    organisation_id = fields.Integer()
+    link = fields.String(metadata={"description": "Path of the object's page on the market"})
+    object = fields.Nested(EventObjectSchema)
+
+
+class WebhookEventSchema(Schema):
+    """The body POSTed to an endpoint; signed in the X-Market-Signature header."""
+
+    id = fields.String(metadata={"description": "Stable across retries: deduplicate on it"})
+    type = fields.String(validate=validate.OneOf(EVENT_TYPES))
+    created_at = fields.DateTime()
+    data = fields.Nested(EventDataSchema)

@@ -171,6 +171,8 @@ def tell_overdue(*, now: datetime, days: int) -> int:
         told += 1
     db.session.flush()
     return told
+
+
 def to_integrators(deal: Deal, event: str, *, now: datetime) -> None:
     """Both parties' webhook endpoints learn of a deal's step: created, signed, paid... (flushes)."""
     data = {

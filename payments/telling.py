@@ -77,6 +77,8 @@ def payout_paid(payout: Payout, *, now: datetime) -> None:
     notify_org(
         payout.org_id, "payout.paid", params=params, link=f"/deals/{payout.deal_id}", now=now
     )
+
+
 def payout_moved(payout: Payout, event: str, *, now: datetime) -> None:
     """The payee's webhook endpoints learn a payout is owed to it (flushes; its payment is
     told by `payout_paid`, a notification that reaches them too)."""

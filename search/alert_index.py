@@ -176,9 +176,8 @@ class AlertIndex:
 
     def _add(self, row: Any) -> None:
         needed = requirement(row.terms.split(), row.filters or {})
-        group_key = self._share(
-            (self._share(needed.rest), tuple(self._share(one) for one in needed.any_of))
-        )
+        any_of = tuple(self._share(one) for one in needed.any_of) if needed.any_of else ()
+        group_key = self._share((self._share(needed.rest), any_of))
         filed = self._share((needed.key, group_key))
         group = self._postings.setdefault(needed.key, {}).setdefault(group_key, {})
         group[row.id] = Match(row.id, row.user_id, row.name, sys.intern(row.frequency))

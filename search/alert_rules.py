@@ -54,6 +54,10 @@ class Requirement:
         )
 
 
+def _longest_first(word: str) -> tuple[int, str]:
+    return (-len(word), word)
+
+
 def word_token(word: str) -> str:
     return f"w:{word}"
 
@@ -68,9 +72,9 @@ def words_of(analysed: str) -> frozenset[str]:
 
 def key_of(words: Iterable[str], filters: Mapping[str, Sequence[str]]) -> str:
     """The one key a saved search is filed under (see the module doc)."""
-    chosen = sorted(words, key=lambda w: (-len(w), w))
-    if chosen:
-        return word_token(chosen[0])
+    longest = min(words, key=_longest_first, default=None)
+    if longest is not None:
+        return word_token(longest)
     for facet in sorted(filters):
         values = sorted(filters[facet])
         if len(values) == 1:  # one required value: every match carries it

@@ -23,10 +23,11 @@ Figures (2 shared cores, load average in brackets; `--samples 300`, SQLite):
     100 000    alert index [5], 2 runs     4-5 ms    11-13 ms   7 923
     100 000    alert index [17-18], 3 runs 16-20 ms  29-40 ms  7 923
     300 000    alert index [15-17]          42 ms     83 ms   24 132
+    1 000 000  alert index [5-6]            66 ms    138 ms   78 254
     1 000 000  alert index [10-15]         117 ms    266 ms   78 254
 
 The index loaded in 7 s at 100 000 (+57 MB resident; 14-17 s at load 17), 52 s at 300 000
-(+145 MB), 108 s at 1 000 000 (+447 MB), all on the loaded machine. A listing
+(+145 MB), 77 s at 1 000 000 (+447 MB; 108 s at load 10-15). A listing
 costs its ~70 look-ups, a subset test per group of searches under those keys, and
 the searches it matches: each listing matches ~8 % of these searches, so the time grows
 with the matches, linearly, as the memory and the first load do (see

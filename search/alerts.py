@@ -2,18 +2,18 @@
 
 A user saves a search (words and facets) from the search page with how often to
 hear of new results: at once, in the daily digest, or in the inbox only. When a
-listing is published, the alerts job (`search.jobs`) looks up the saved searches
-filed under the keys the listing carries (`alert_rules`) and checks only those,
-so the cost grows with the candidates, not with the number of saved searches.
+listing is published, the alerts job (`search.jobs`) matches it against the alert
+index (`search.alert_index`): every saved search, in the job process's memory,
+filed by key and kept fresh by a change log, so the cost grows with the listing's
+tokens and the searches it matches, not with the number of saved searches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from accounts.models import User
 from core import audit
@@ -23,16 +23,18 @@ from listings.models import Listing
 from listings.rules import ListingStatus
 from notifications.rules import EmailMode
 from notifications.services import notify
-from search.alert_rules import ListingTerms, key_decides, key_of, matches, words_of
+from search.alert_index import Match, matching, record_change
+from search.alert_rules import ListingTerms, words_of
 from search.backend import FACETS, SearchDocument
 from search.listing_documents import document_for
-from search.models import SavedSearch, SavedSearchKey
+from search.models import SavedSearch
 from search.services import make_query
 from search.text.tokens import analyse
 
 FREQUENCIES: Mapping[str, EmailMode] = {
     "instant": EmailMode.INSTANT,
     "daily": EmailMode.DAILY,
+    "weekly": EmailMode.WEEKLY,
     "off": EmailMode.OFF,  # the inbox only
 }
 MAX_SAVED_PER_USER = 50
@@ -72,14 +74,7 @@ def save_search(
     )
     db.session.add(saved)
     db.session.flush()
-    words = sorted(words_of(terms))
-    db.session.add(
-        SavedSearchKey(
-            saved_search_id=saved.id,
-            key=key_of(words, saved.filters)[:80],
-            decides=key_decides(words, saved.filters, expand),
-        )
-    )
+    record_change(db.session, saved.id)
     audit.record_change(
         "saved_search",
         saved.id,
@@ -112,6 +107,7 @@ def set_frequency(
     saved = _own(user, saved_search_id)
     before = {"frequency": saved.frequency}
     saved.frequency = frequency
+    record_change(db.session, saved.id)
     audit.record_change(
         "saved_search",
         saved.id,
@@ -127,7 +123,7 @@ def set_frequency(
 
 def delete_search(user: User, saved_search_id: int, *, now: datetime) -> None:
     saved = _own(user, saved_search_id)
-    db.session.execute(delete(SavedSearchKey).where(SavedSearchKey.saved_search_id == saved.id))
+    record_change(db.session, saved.id)
     audit.record_change(
         "saved_search", saved.id, "delete", user.id, now, before={"name": saved.name}
     )
@@ -143,11 +139,6 @@ def saved_searches_of(user: User) -> list[SavedSearch]:
             .order_by(SavedSearch.id.desc())
         )
     )
-
-
-def expand(word: str) -> list[str]:
-    """What the analyser makes of one word (the word and its sub-words)."""
-    return analyse(word).split()
 
 
 def listing_terms(listing: Listing) -> ListingTerms:
@@ -172,41 +163,9 @@ def document_terms(doc: SearchDocument) -> ListingTerms:
     )
 
 
-@dataclass(frozen=True)
-class Match:
-    """A saved search a listing matches: who saved it, its name and how often to tell."""
-
-    saved_search_id: int
-    user_id: int
-    name: str
-    frequency: str
-
-
 def matching_searches(terms: ListingTerms) -> list[Match]:
-    """The saved searches the listing matches, oldest first.
-
-    Those whose key decides are matched by the key alone; the others are candidates
-    whose words and filters are checked. Rows, not objects: a popular word matches
-    thousands of searches.
-    """
-    keys = sorted(terms.lookup_keys())
-    shown = (SavedSearch.id, SavedSearch.user_id, SavedSearch.name, SavedSearch.frequency)
-    by_key = select(*shown).join(SavedSearchKey, SavedSearchKey.saved_search_id == SavedSearch.id)
-    decided = db.session.execute(
-        by_key.where(SavedSearchKey.key.in_(keys), SavedSearchKey.decides.is_(True))
-    )
-    found = [Match(*row) for row in decided]
-    checked = db.session.execute(
-        by_key.add_columns(SavedSearch.terms, SavedSearch.filters).where(
-            SavedSearchKey.key.in_(keys), SavedSearchKey.decides.is_(False)
-        )
-    )
-    found += [
-        Match(row.id, row.user_id, row.name, row.frequency)
-        for row in checked
-        if matches(row.terms.split(), row.filters, terms)
-    ]
-    return sorted(found, key=lambda match: match.saved_search_id)
+    """The saved searches the listing matches, oldest first."""
+    return matching(terms.lookup_keys())
 
 
 def alert_for_listing(listing_id: int, *, now: datetime) -> int:

@@ -1,4 +1,4 @@
-"""Saved searches (alerts) and the keys that find them fast when a listing is published."""
+"""Saved searches (alerts) and the change log that keeps the alert index of each worker fresh."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db_types import UTCDateTime
-from core.extensions import Model, db
+from core.extensions import Model
 
 
 class SavedSearch(Model):
@@ -27,19 +27,27 @@ class SavedSearch(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class SavedSearchKey(Model):
-    """One key a saved search is filed under: its most selective word or facet value.
+class SavedSearchGeneration(Model):
+    """One row: the number of the latest change to the saved searches, and its random token.
 
-    A new listing looks up the keys it carries and checks only those searches.
+    Each change takes this row's lock (PostgreSQL) or the write lock (SQLite) to number
+    itself, so changes commit in the order of their numbers (see `search.alert_index`).
     """
 
-    __tablename__ = "saved_search_keys"
-    __table_args__ = (db.Index("ix_saved_search_keys_key", "key", "decides"),)
+    __tablename__ = "saved_search_generation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    saved_search_id: Mapped[int] = mapped_column(
-        ForeignKey("saved_searches.id", ondelete="CASCADE"), index=True
-    )
-    key: Mapped[str] = mapped_column(String(80))
-    # The key alone decides (alert_rules.key_decides): matched without reading the search.
-    decides: Mapped[bool] = mapped_column(default=False)
+    generation: Mapped[int] = mapped_column(default=0)
+    token: Mapped[str] = mapped_column(String(32))
+
+
+class SavedSearchChange(Model):
+    """Change `generation` touched this saved search (created, changed or deleted)."""
+
+    __tablename__ = "saved_search_changes"
+
+    generation: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    saved_search_id: Mapped[int]  # no foreign key: the search may be gone
+    # The generation row's token of this change: a rolled-back number reused by another
+    # change carries another token, so an index that saw the first knows it must reload.
+    token: Mapped[str] = mapped_column(String(32))

@@ -25,12 +25,6 @@ from search.services import listings_for, make_query, pick_highlight, run_search
 bp = Blueprint("search", __name__)
 
 
-@bp.app_context_processor
-def alert_frequencies() -> dict[str, object]:
-    """How often a saved search may tell (the forms offer only what alerts accepts)."""
-    return {"alert_frequencies": tuple(alerts.FREQUENCIES)}
-
-
 PER_PAGE = 20
 MAX_VALUES = 20  # values of one facet a saved search keeps
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.alert_rules import EVERYTHING, ListingTerms, key_decides, key_of, matches
+from search.alert_rules import EVERYTHING, ListingTerms, key_of, matches, requirement
 
 LISTING = ListingTerms(
     words=frozenset({"锂电池", "电池", "电解质", "solid", "state"}),
@@ -42,12 +42,37 @@ def test_a_matching_search_is_always_found_through_its_key(
         assert key_of(search_words, filters) in LISTING.lookup_keys()
 
 
-def test_the_key_alone_decides_only_when_nothing_else_could_fail() -> None:
-    def expand(word: str) -> list[str]:
-        return {"锂电池": ["锂电", "电池", "锂电池"]}.get(word, [word])
+def test_a_search_as_tokens_needs_its_key_the_rest_and_one_of_each_several_valued_facet() -> None:
+    needed = requirement(["锂电池", "电池"], {"field": ["energy"], "region": ["上海", "江苏"]})
+    assert needed.key == "w:锂电池"
+    assert needed.rest == {"w:电池", "f:field=energy"}
+    assert needed.any_of == (frozenset({"f:region=上海", "f:region=江苏"}),)
+    assert requirement([], {"field": []}).met_by(LISTING.lookup_keys()) is False
 
-    assert key_decides(["锂电池", "锂电", "电池"], {}, expand), "sub-words come with the word"
-    assert not key_decides(["锂电池", "光伏"], {}, expand)
-    assert not key_decides(["锂电池"], {"field": ["energy"]}, expand)
-    assert key_decides([], {"field": ["energy"]}, expand)
-    assert not key_decides([], {"field": ["energy", "bio"]}, expand)
+
+listings = st.builds(
+    ListingTerms,
+    words=st.frozensets(st.sampled_from(["电池", "锂电池", "solid", "state", "光伏"]), max_size=4),
+    facets=st.fixed_dictionaries(
+        {
+            "field": st.frozensets(st.sampled_from(["energy", "materials", "bio"]), max_size=1),
+            "region": st.frozensets(st.sampled_from(["energy", "上海"]), max_size=2),
+        }
+    ),
+)
+
+
+@given(
+    words,
+    st.dictionaries(
+        st.sampled_from(["field", "region", "trl"]),
+        st.lists(st.sampled_from(["energy", "materials", "上海"]), max_size=3),
+        max_size=3,
+    ),
+    listings,
+)
+def test_the_tokens_of_a_search_match_exactly_the_listings_the_search_matches(
+    search_words: list[str], filters: dict[str, list[str]], listing: ListingTerms
+) -> None:
+    expected = matches(search_words, filters, listing)
+    assert requirement(search_words, filters).met_by(listing.lookup_keys()) is expected

@@ -19,6 +19,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from types import ModuleType
+from typing import Any
 
 from search.text.porter import porter_stem
 
@@ -73,6 +74,37 @@ STOPWORDS = frozenset(
 )
 
 
+# English words the Porter stemmer would merge across senses (separation, separator -> separ):
+# both the index and queries hold them as unstemmable tokens of their own sense.
+SENSES: dict[str, str] = {
+    **dict.fromkeys(("separator", "separators"), "separator0"),
+    **dict.fromkeys(
+        ("separation", "separations", "separating", "separated", "separate"), "separation0"
+    ),
+}
+_SENSE_WORD = re.compile(r"\b(" + "|".join(SENSES) + r")\b", re.IGNORECASE)
+
+
+def protect_senses(text: str) -> str:
+    """Text with the words of SENSES replaced by their sense tokens."""
+    return _SENSE_WORD.sub(lambda m: SENSES[m.group().lower()], text)
+
+
+@functools.lru_cache(maxsize=4096)
+def fold_traditional(text: str) -> str:
+    """Traditional Chinese folded to simplified (OpenCC t2s); other text unchanged."""
+    if not has_cjk(text):
+        return text
+    return str(_opencc().convert(text))
+
+
+@functools.cache
+def _opencc() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def jieba() -> ModuleType:
     """jieba, initialised once per process and quietly (it logs its dictionary load)."""
     global _jieba_ready
@@ -103,7 +135,7 @@ def segment_for_index(text: str) -> str:
     The index tokenizer (unicode61 + porter) then splits on the spaces, lowercases
     and stems; only Chinese needs our help.
     """
-    text = unicodedata.normalize("NFKC", text or "")
+    text = protect_senses(unicodedata.normalize("NFKC", text or ""))
     if not has_cjk(text):
         return text
     tokens = jieba().cut_for_search(text, HMM=False)
@@ -118,7 +150,7 @@ def query_terms(text: str) -> list[str]:
     """
     terms: list[str] = []
     seen: set[str] = set()
-    for run in WORD.findall(normalise(text)):
+    for run in WORD.findall(protect_senses(normalise(text))):
         pieces: Iterable[str] = jieba().cut(run, HMM=False) if has_cjk(run) else (run,)
         for piece in pieces:
             for word in WORD.findall(piece):

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from search.text.porter import porter_stem
-from search.text.tokens import LATIN_WORD, index_token, is_latin, normalise
+from search.text.tokens import LATIN_WORD, index_token, is_latin, normalise, protect_senses
 from search.text.typos import auto_fuzziness
 
 VOCABULARY_TTL = 600.0  # seconds a vocabulary is reused before it is read again
@@ -102,3 +102,9 @@ def did_you_mean(text: str, fixed: Mapping[str, str], texts: Sequence[str]) -> s
             rf"\b{re.escape(word)}\b", surface_form(token, texts), result, flags=re.IGNORECASE
         )
     return result
+
+
+def vocabulary_tokens(text: str) -> list[str]:
+    """The distinct English tokens of a text as indexed (an Elasticsearch keyword field)."""
+    tokens = (index_token(w) for w in LATIN_WORD.findall(normalise(protect_senses(text))))
+    return sorted({t for t in tokens if _TOKEN.fullmatch(t)})

@@ -34,6 +34,7 @@ class SearchDocument:
     asking_price_minor: int | None
     published_at: datetime
     organisation_id: int
+    keywords: tuple[str, ...] = ()  # 关键词: searched as the title is
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class NeedDocument:
     deadline: date | None
     published_at: datetime
     organisation_id: int
+    keywords: tuple[str, ...] = ()  # 关键词: searched as the title is
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ def document_for(listing: Listing) -> SearchDocument:
         asking_price_minor=listing.asking_price_minor,
         published_at=as_utc(published),
         organisation_id=listing.organisation_id,
+        keywords=tuple(listing.keywords or ()),
     )
 
 
@@ -155,7 +156,7 @@ def to_source(doc: SearchDocument) -> dict[str, Any]:
     ]
     return {
         "id": int(doc.id),
-        "title": analyse(f"{doc.title_zh or ''}\n{doc.title_en or ''}"),
+        "title": analyse(f"{doc.title_zh or ''}\n{doc.title_en or ''}\n{' '.join(doc.keywords)}"),
         "summary": analyse(f"{doc.summary_zh or ''}\n{doc.summary_en or ''}"),
         "body": analyse(
             f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}\n{pinyin_tokens(doc.title_zh)}"
@@ -233,7 +234,7 @@ def docs_row(doc: SearchDocument) -> tuple[object, ...]:
 def fts_texts(doc: SearchDocument) -> tuple[str, ...]:
     """The text of fts(title, summary, body, people), before segmentation."""
     return (
-        f"{doc.title_zh or ''}\n{doc.title_en or ''}",
+        f"{doc.title_zh or ''}\n{doc.title_en or ''}\n{' '.join(doc.keywords)}",
         f"{doc.summary_zh or ''}\n{doc.summary_en or ''}",
         f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}\n{pinyin_tokens(doc.title_zh)}",
         f"{' '.join(doc.inventors)}\n{doc.holder}",

@@ -68,3 +68,14 @@ def test_separation_is_not_a_separator(search_backend: SearchBackend) -> None:
     assert ids(search_backend, text="separation") == [6]
     found = ids(search_backend, text="separators")
     assert found[0] == 7 and 6 not in found  # 隔膜 (a separator) may follow, brine may not
+
+
+def test_keywords_are_searched_with_the_weight_of_the_title(search_backend: SearchBackend) -> None:
+    search_backend.index(
+        [
+            doc(1, title_zh="一种储能装置", keywords=("飞轮",)),
+            doc(2, title_zh="一种储能装置", summary_zh="飞轮的另一种用法。"),
+            doc(3),
+        ]
+    )
+    assert ids(search_backend, text="飞轮") == [1, 2]

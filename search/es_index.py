@@ -41,9 +41,9 @@ from search.es_query import (
 from search.needs import related_terms
 from search.text.clauses import Clause
 from search.text.spelling import SpellerCache
-from search.widening import min_matches, search_widening
 from search.text.tokens import index_token
 from search.text.typos import fuzzy_words
+from search.widening import min_matches, search_widening
 
 BULK_TIMEOUT = 120.0
 VOCABULARY_SIZE = 50_000

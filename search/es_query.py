@@ -188,9 +188,9 @@ def search_bodies(
         "track_total_hits": not query.with_facets,
         "_source": list(spec.stored.values()),
     }
-    if min_match is not None and page["sort"][0] == {"_score": "desc"}:
-        if offset + per_page <= WIDE_WINDOW:  # re-ranked by coverage: from the first hit
-            page["from"], page["size"] = 0, offset + per_page
+    by_score = page["sort"][0] == {"_score": "desc"}
+    if min_match is not None and by_score and offset + per_page <= WIDE_WINDOW:
+        page["from"], page["size"] = 0, offset + per_page  # re-ranked by coverage in the app
     if not query.with_facets:
         return [page]
     aggs: dict[str, Any] = {}

@@ -24,10 +24,10 @@ from search.documents import (
 )
 from search.text.clauses import Clause, clause_words
 from search.text.highlighting import highlight, marks_nothing
-from search.text.suggestions import suggestion_keys, suggestion_weight
 from search.text.numbers import number_variants
 from search.text.pinyin import pinyin_tokens
 from search.text.spelling import vocabulary_tokens
+from search.text.suggestions import suggestion_keys, suggestion_weight
 from search.text.tokens import analyse
 
 

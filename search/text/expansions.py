@@ -14,10 +14,45 @@ a query word (as `query_terms` yields it) to the words it also matches:
 from __future__ import annotations
 
 FILLER = frozenset(
-    "一种 一类 一个 种 方法 用于 基于 及其 以及 利用 采用 通过 具有 进行 一体 相关 技术 "
-    "所述 其中 应用 新型 "
-    "method methods use using used based way new novel technique approach "
-    "how keep keeping make making".split()
+    [
+        "一种",
+        "一类",
+        "一个",
+        "种",
+        "方法",
+        "用于",
+        "基于",
+        "及其",
+        "以及",
+        "利用",
+        "采用",
+        "通过",
+        "具有",
+        "进行",
+        "一体",
+        "相关",
+        "技术",
+        "所述",
+        "其中",
+        "应用",
+        "新型",
+        "method",
+        "methods",
+        "use",
+        "using",
+        "used",
+        "based",
+        "way",
+        "new",
+        "novel",
+        "technique",
+        "approach",
+        "how",
+        "keep",
+        "keeping",
+        "make",
+        "making",
+    ]
 )
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {

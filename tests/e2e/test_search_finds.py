@@ -5,6 +5,7 @@ on a phone the results come before the filters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,9 @@ pytestmark = pytest.mark.e2e
 
 
 def test_what_people_type_finds_the_listing_they_mean(
-    live_app: tuple[Flask, str], new_page, market_clock: FrozenClock
+    live_app: tuple[Flask, str],
+    new_page: Callable[..., Page],
+    market_clock: FrozenClock,
 ) -> None:
     app, base = live_app
     now = market_clock()
@@ -36,11 +39,10 @@ def test_what_people_type_finds_the_listing_they_mean(
             ("bms", "", "Battery management system with active balancing", None),
             ("solar", "钙钛矿太阳能电池组件", "", None),
         ):
-            assets = (IPAssetInput(IPKind.CN_APPLICATION, number),) if number else None
-            extra = {"ip_assets": assets} if assets else {}
+            asset = IPAssetInput(IPKind.CN_APPLICATION, number or factories.cn_application())
             listing = factories.listing(
                 owner, now, status=ListingStatus.CONFIRMED, folder=upload,
-                title_zh=title_zh, title_en=title_en, summary_zh="", **extra,
+                title_zh=title_zh, title_en=title_en, summary_zh="", ip_assets=(asset,),
             )  # fmt: skip
             with unit_of_work():
                 review.publish(owner, listing.id, now=now)

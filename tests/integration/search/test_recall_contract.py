@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from search.backend import SearchBackend, SearchQuery
+from search.backend import SearchBackend, SearchDocument, SearchQuery
 from tests.integration.search.test_contract import doc, ids
 
 
-def _corpus() -> list:  # type: ignore[type-arg]
+def _corpus() -> list[SearchDocument]:
     return [
         doc(1, title_zh="一种锂离子电池隔膜及其制备方法", summary_zh="提高锂离子电池安全性。"),
         doc(2, title_zh="光伏组件清洗机器人"),

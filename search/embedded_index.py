@@ -190,9 +190,14 @@ class EmbeddedIndex:
             conn.execute("COMMIT")
 
     def _vocabulary(self) -> dict[str, int]:
-        """The index's English tokens and their document counts (for spelling corrections)."""
+        """The English tokens of the index's first two columns (titles, summaries: not the
+        pinyin of the body) and their document counts, for spelling corrections."""
+        columns = list(self.spec.fts_columns)[:2]
         rows = self._conn().execute(
-            f"SELECT term, doc FROM {self.tables.vocab} WHERE term GLOB '[a-z][a-z][a-z]*'"
+            f"SELECT term, sum(doc) FROM {self.tables.vocab}_col "
+            "WHERE col IN (SELECT value FROM json_each(?)) AND term GLOB '[a-z][a-z][a-z]*' "
+            "GROUP BY term",
+            (json.dumps(columns),),
         )
         return {str(term): int(doc) for term, doc in rows}
 

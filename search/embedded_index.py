@@ -30,19 +30,19 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from search.backend import SearchHit, SearchQuery, SearchResult
-from search.bitmaps import at_least, bits_of, ids_of, top_threshold
+from search.bitmaps import at_least, bits_of, ids_of
 from search.documents import EmbeddedSpec
 from search.embedded_facets import Bitmaps, load_bitmaps, refresh_bitmaps
 from search.embedded_file import EVERYTHING, IndexFile
+from search.embedded_ranking import Ranker
 from search.embedded_tables import KindTables
 from search.needs import RELATED_MIN_DOCS, related_terms
-from search.text.clauses import Clause, weighted_words
-from search.text.fts5 import fts5_any, fts5_either, fts5_match, fts5_term
+from search.text.clauses import Clause
+from search.text.fts5 import fts5_term
 from search.text.spelling import SpellerCache
 from search.text.tokens import index_token
 from search.widening import min_matches, search_widening
 
-RANK_TIER = 2000
 # Candidate sets up to this size are passed to SQL as an id list; larger ones as a bitmap test.
 SMALL_SET = 4000
 # Word bitmaps are cached when the word matches at least this many documents.
@@ -58,6 +58,7 @@ class EmbeddedIndex:
         self.spec = spec
         self.tables = KindTables(spec)
         self.docs, self.fts, self.bm25 = self.tables.docs, self.tables.fts, self.tables.bm25
+        self.ranker = Ranker(self.tables, spec)
         self._lock = threading.Lock()
         self._ready = False
         self._cache: Bitmaps | None = None
@@ -240,9 +241,9 @@ class EmbeddedIndex:
         if offset < total:
             sort = query.sort if query.sort in self.spec.order_by else "relevance"
             if sort == "relevance" and clauses and widen:
-                page = self._by_coverage(conn, clauses, levels, candidates, per_page, offset)
+                page = self.ranker.by_coverage(conn, clauses, levels, candidates, per_page, offset)
             elif sort == "relevance" and clauses:
-                page = self._ranked(conn, clauses, candidates, per_page, offset)
+                page = self.ranker.ranked(conn, clauses, candidates, per_page, offset)
             else:
                 if sort == "relevance":
                     sort = "newest"  # nothing to rank by: the newest documents first
@@ -250,29 +251,6 @@ class EmbeddedIndex:
             hits = self._hits(conn, page, clauses)
         complete = (levels[len(clauses)] & candidates).bit_count() if clauses else total
         return SearchResult(hits=hits, total=total, facets=facets, widened=complete < total)
-
-    def _by_coverage(
-        self,
-        conn: sqlite3.Connection,
-        clauses: Sequence[Clause],
-        levels: Sequence[int],
-        candidates: int,
-        limit: int,
-        offset: int,
-    ) -> list[tuple[int, float]]:
-        """One page of a widened query: documents matching more clauses first, then by bm25."""
-        page: list[tuple[int, float]] = []
-        for k in range(len(clauses), min_matches(clauses) - 1, -1):
-            level = levels[k] & ~levels[k + 1] & candidates
-            size = level.bit_count()
-            if offset >= size:
-                offset -= size
-                continue
-            page += self._ranked(conn, clauses, level, limit - len(page), offset, any_clause=True)
-            offset = 0
-            if len(page) >= limit:
-                break
-        return page
 
     def _filter_bitmaps(
         self, filters: Mapping[str, tuple[str, ...] | str], cache: Bitmaps
@@ -287,70 +265,6 @@ class EmbeddedIndex:
                 bits |= cache.values[facet].get(str(value), 0)
             selected[facet] = bits
         return selected
-
-    def _ranking_sql(
-        self, clauses: Sequence[Clause], any_clause: bool = False
-    ) -> tuple[str, list[str]]:
-        """The SQL ranking a tier, and its MATCH expressions (bind each before the tier's ids).
-
-        bm25 adds up what each word scores, so with `scale_translations` words of
-        lower weight (translations) are ranked by a second MATCH whose bm25 is
-        scaled down, summed per document.
-        """
-        fts, bm25 = self.fts, self.bm25
-        weighted = weighted_words(clauses) if self.spec.scale_translations else {}
-        in_tier = (
-            f"FROM {fts} WHERE {fts} MATCH ? "
-            "AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?))"
-        )
-        if len(weighted) <= 1:
-            return (
-                f"SELECT rowid, -{bm25} {in_tier} ORDER BY {bm25}, rowid DESC LIMIT ? OFFSET ?",
-                [(fts5_either(clauses) if any_clause else fts5_match(clauses)) or ""],
-            )
-        parts = [f"SELECT rowid, -{bm25} * {weight!r} AS score {in_tier}" for weight in weighted]
-        return (
-            "SELECT rowid, sum(score) AS total FROM ("
-            + " UNION ALL ".join(parts)
-            + ") GROUP BY rowid ORDER BY total DESC, rowid DESC LIMIT ? OFFSET ?",
-            [fts5_any(words) for words in weighted.values()],
-        )
-
-    def _ranked(
-        self,
-        conn: sqlite3.Connection,
-        clauses: Sequence[Clause],
-        candidates: int,
-        limit: int,
-        offset: int,
-        any_clause: bool = False,
-    ) -> list[tuple[int, float]]:
-        """One page by bm25: over all candidates, or within tiers of the newest (see the module).
-
-        `any_clause`: the candidates match some clauses only (a widened query).
-        """
-        sql, expressions = self._ranking_sql(clauses, any_clause)
-        page: list[tuple[int, float]] = []
-        remaining = candidates
-        while remaining and len(page) < limit:
-            count = remaining.bit_count()
-            tiered = self.spec.rank_in_tiers and count > RANK_TIER
-            low = top_threshold(remaining, RANK_TIER) if tiered else 0
-            tier = remaining >> low << low
-            tier_size = min(count, RANK_TIER) if low else count
-            if offset >= tier_size:
-                offset -= tier_size
-            else:
-                ids = ids_of(tier)
-                id_list = json.dumps(ids)
-                params: list[object] = []
-                for expression in expressions:
-                    params += [expression, ids[0], ids[-1], id_list]
-                rows = conn.execute(sql, [*params, limit - len(page), offset]).fetchall()
-                page.extend(rows)
-                offset = 0
-            remaining ^= tier
-        return page
 
     def _sorted(
         self,

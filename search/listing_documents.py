@@ -24,9 +24,8 @@ from search.documents import (
 )
 from search.text.clauses import Clause, clause_words
 from search.text.highlighting import highlight, marks_nothing
-from search.text.numbers import number_variants
 from search.text.pinyin import pinyin_tokens
-from search.text.spelling import vocabulary_tokens
+from search.text.spelling import vocabulary_words
 from search.text.suggestions import suggestion_keys, suggestion_weight
 from search.text.tokens import analyse
 
@@ -34,10 +33,7 @@ from search.text.tokens import analyse
 def document_for(listing: Listing) -> SearchDocument:
     """What the index holds of a listing: searchable text, facet values, sort keys."""
     assets = " ".join(
-        part
-        for asset in listing.ip_assets
-        for part in (asset.number, number_variants(asset.number), asset.title or "")
-        if part
+        part for asset in listing.ip_assets for part in (asset.number, asset.title or "") if part
     )
     body = "\n".join(
         part for part in (listing.problem, listing.advantage, listing.economics, assets) if part
@@ -112,7 +108,7 @@ MAPPINGS = strict_mappings(
         "body": ANALYSED,
         "inventors": ANALYSED,
         "holder": ANALYSED,
-        # The English tokens of titles and summaries: the vocabulary of spelling corrections.
+        # The English words of titles and summaries: the vocabulary of spelling corrections.
         "words": {"type": "keyword"},
         # The originals, for snippets: kept, never searched.
         "title_zh": STORED,
@@ -161,7 +157,7 @@ def to_source(doc: SearchDocument) -> dict[str, Any]:
         "body": analyse(
             f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}\n{pinyin_tokens(doc.title_zh)}"
         ),
-        "words": vocabulary_tokens(f"{doc.title_en or ''} {doc.summary_en or ''}"),
+        "words": sorted(vocabulary_words([f"{doc.title_en or ''} {doc.summary_en or ''}"])),
         "inventors": analyse(" ".join(doc.inventors)),
         "holder": analyse(doc.holder or ""),
         "title_zh": doc.title_zh or "",

@@ -24,7 +24,7 @@ from search.text.tokens import CJK
 
 MAX_GLOSS_WORDS = 3  # longer glosses explain rather than translate
 MAX_TRANSLATIONS = 3
-CACHE_VERSION = "2023-11-07.1"  # CC-CEDICT's release, and the version of how tables are made
+CACHE_VERSION = "2023-11-07.3"  # CC-CEDICT's release, and the version of how tables are made
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP = re.compile(r"^(surname|variant of|old variant|see |cl:|abbr\. for|also written|used in)")
 _ENGLISH = re.compile(r"[a-z][a-z -]*[a-z]")
@@ -102,6 +102,8 @@ def _build() -> Tables:
             continue
         known = zh_en.setdefault(word, [])
         known.extend(g for g in glosses if g not in known)
+        if len(word) < 2 and len(glosses) > 1:
+            continue  # a lone 汉字 of many senses cannot stand for an English word (镉 can)
         for rank, gloss in enumerate(glosses[:2]):  # a word's main senses only
             en_zh.setdefault(gloss, []).append((rank, word))
     to_en = {w: tuple(g[:MAX_TRANSLATIONS]) for w, g in zh_en.items()}

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from search.text import cedict
 from search.text.expansions import ABBREVIATIONS, ACRONYMS, FILLER, NARROWER
@@ -157,6 +156,18 @@ def _stand_ins(word: str, wide: bool) -> list[Alternative]:
     return found
 
 
+def _members(translated: Alternative) -> list[Alternative]:
+    """The narrower terms of a translation (heavy metal -> 重金属 -> 镉, 铅), weighed less."""
+    if len(translated.words) != 1:
+        return []
+    weight = translated.weight * NARROWER_WEIGHT
+    return [
+        Alternative(words, weight)
+        for member in NARROWER.get(translated.words[0], ())
+        if (words := tuple(query_terms(member)))
+    ]
+
+
 def _dictionary(word: str) -> list[Alternative]:
     """CC-CEDICT's translations of one word, as alternatives of low weight."""
     if has_cjk(word):  # a lone 汉字 has too many senses to translate
@@ -170,6 +181,30 @@ def _dictionary(word: str) -> list[Alternative]:
         for target in targets
         if (words := tuple(query_terms(target)))
     ]
+
+
+def _longest_translated(terms: Sequence[str], i: int) -> tuple[int, list[Alternative]]:
+    """The longest run of words from terms[i] with a translation, and its translations.
+
+    Our glossary first; a run of English words CC-CEDICT translates next (heavy metal
+    -> 重金属); a single word's dictionary translations are left to `_dictionary`.
+    """
+    ends = range(min(len(terms), i + _GLOSSARY_SPAN), i, -1)
+    for end in ends:
+        if found := translations(terms[i:end]):
+            return end - i, [Alternative(words, TRANSLATION_WEIGHT) for words in found]
+    for end in ends:
+        run = terms[i:end]
+        if len(run) > 1 and all(LATIN_WORD.fullmatch(w) for w in run):
+            targets = cedict.to_chinese(" ".join(run))
+            alternatives = [
+                Alternative(words, DICTIONARY_WEIGHT)
+                for target in targets
+                if (words := tuple(query_terms(target)))
+            ]
+            if alternatives:
+                return end - i, alternatives
+    return 1, []
 
 
 def required_terms(text: str) -> tuple[list[str], list[str]]:
@@ -199,21 +234,19 @@ def query_clauses(
     clauses: list[Clause] = []
     i = 0
     while i < len(terms):
-        span, found = 1, cast(tuple[tuple[str, ...], ...], ())
-        for end in range(min(len(terms), i + _GLOSSARY_SPAN), i, -1):
-            if found := translations(terms[i:end]):
-                span = end - i
-                break
+        span, found = _longest_translated(terms, i)
         alternatives = _alternatives(terms[i : i + span], 1.0)
         if span == 1:
             word = terms[i]
             if corrections and word in corrections:
-                alternatives.append(Alternative((corrections[word],), CORRECTION_WEIGHT))
+                fixed = tuple(query_terms(corrections[word]))  # separator -> its sense token
+                alternatives.append(Alternative(fixed, CORRECTION_WEIGHT))
             alternatives += _stand_ins(word, wide)
             if not found:
                 alternatives += _dictionary(corrections.get(word, word) if corrections else word)
-        for words in found:
-            alternatives += _alternatives(words, TRANSLATION_WEIGHT)
+        for translated in found:
+            alternatives += _alternatives(translated.words, translated.weight)
+            alternatives += _members(translated)
         unique: dict[tuple[str, ...], Alternative] = {}
         for alternative in alternatives:
             unique.setdefault(alternative.words, alternative)

@@ -14,46 +14,19 @@ a query word (as `query_terms` yields it) to the words it also matches:
 from __future__ import annotations
 
 FILLER = frozenset(
-    [
-        "一种",
-        "一类",
-        "一个",
-        "种",
-        "方法",
-        "用于",
-        "基于",
-        "及其",
-        "以及",
-        "利用",
-        "采用",
-        "通过",
-        "具有",
-        "进行",
-        "一体",
-        "相关",
-        "技术",
-        "所述",
-        "其中",
-        "应用",
-        "新型",
-        "method",
-        "methods",
-        "use",
-        "using",
-        "used",
-        "based",
-        "way",
-        "new",
-        "novel",
-        "technique",
-        "approach",
-        "how",
-        "keep",
-        "keeping",
-        "make",
-        "making",
-    ]
+    (
+        *("一种", "一类", "一个", "种", "方法", "用于", "基于", "及其", "以及", "利用", "采用"),
+        *("通过", "具有", "进行", "一体", "相关", "技术", "所述", "其中", "应用", "新型"),
+        *("method", "methods", "use", "using", "used", "based", "way", "new", "novel"),
+        *("technique", "approach", "how", "keep", "keeping", "make", "making", "during"),
+        *("while", "into", "via", "through", "its", "their", "this", "that", "which", "can"),
+        *("when", "what", "where", "need", "seeking", "looking", "寻求", "需要", "求购"),
+        *("希望", "征集", "寻找"),
+    )
 )
+
+# Technical words jieba's dictionary lacks, kept whole when text is cut into words.
+DOMAIN_WORDS = ("冷链", "吹膜", "新冠", "浒苔", "石墨烯", "气凝胶", "钙钛矿", "固态电池", "储能")
 
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "锂电池": ("锂离子电池", "锂电"),
@@ -72,6 +45,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "电车": ("电动汽车",),
     "无人车": ("自动驾驶",),
     "单抗": ("单克隆抗体",),
+    "新冠": ("新型冠状病毒", "新冠病毒", "covid"),
+    "禽流感": ("禽流感病毒", "h5n1"),
     "双抗": ("双特异性抗体",),
     "疫苗佐剂": ("佐剂",),
     "中药": ("中医药",),
@@ -140,6 +115,11 @@ ACRONYMS: dict[str, tuple[str, ...]] = {
     "gan": ("氮化镓", "gallium nitride"),
     "igbt": ("绝缘栅双极型晶体管", "功率半导体"),
     "3d": ("三维",),
+    "pla": ("聚乳酸", "polylactic acid"),
+    "pet": ("聚对苯二甲酸乙二醇酯", "polyethylene terephthalate"),
+    "pbat": ("可降解塑料",),
+    "pvdf": ("聚偏氟乙烯", "polyvinylidene fluoride"),
+    "covid": ("新冠", "新型冠状病毒"),
     "ipc": ("国际专利分类",),
 }
 
@@ -161,6 +141,9 @@ NARROWER: dict[str, tuple[str, ...]] = {
     "水果": ("苹果", "柑橘", "草莓", "葡萄", "果品"),
     "水产品": ("鱼", "虾", "贝类", "海参"),
     "畜禽": ("猪", "牛", "羊", "鸡", "禽"),
+    "家禽": ("鸡", "鸭", "鹅", "禽", "蛋鸡", "肉鸡"),
+    "poultry": ("chicken", "duck", "家禽", "鸡"),
+    "贵金属": ("铂", "钯", "铑", "铱", "金", "银"),
     "中药材": ("人参", "黄芪", "当归", "中药"),
     "生物医药": ("疫苗", "抗体", "药物", "细胞治疗"),
     "医疗器械": ("支架", "导管", "植入物", "诊断设备"),

@@ -165,4 +165,9 @@ PAIRS += (
     ("冷链", "cold chain"),
     ("均衡", "balancing|equalization"),
     ("主动均衡", "active balancing"),
+    ("吸附", "adsorption|adsorb"),
+    ("回收", "recovery|recycling"),
+    ("重金属", "heavy metal"),
+    ("贵金属", "precious metal|noble metal"),
+    ("铂族金属", "platinum group metal"),
 )

@@ -1,8 +1,8 @@
 """Chinese patent numbers as people type them, reduced to the digits the index holds.
 
 A listing's IP numbers are indexed as text, so `201510123456.1` becomes the
-tokens 201510123456 and 1, and `CN105123456A` the token cn105123456a (plus its
-digits: `number_variants`). A query may write the same number with or without
+tokens 201510123456 and 1, and `CN105123456A` the token cn105123456a (and, search.text.tokens.segment_for_index,
+its digits 105123456). A query may write the same number with or without
 CN / ZL, dots, spaces or the check character (ZL 2015 1012 3456.1,
 CN201510123456.1, 2015101234561), or a publication number with its kind code
 (CN 105123456 A): `extract_numbers` finds each and gives its digits.
@@ -49,9 +49,3 @@ def extract_numbers(text: str) -> tuple[str, list[str]]:
 
     rest = _CANDIDATE.sub(replace, text)
     return rest, list(dict.fromkeys(found))
-
-
-def number_variants(number: str) -> str:
-    """Extra index text for one IP number: its digits, so every typed form finds it."""
-    digits = _digits_of(number)
-    return digits or ""

@@ -1,11 +1,10 @@
 """Spelling corrections from the index's own vocabulary (SymSpell), on both backends.
 
-A backend hands over its vocabulary of English tokens (as indexed: Porter stems)
-with their document counts; a query word whose token the index does not hold is
-corrected to the most frequent token within the edit budget of Elasticsearch's
-fuzziness AUTO (1 edit up to 5 letters, else 2), the first letter right.
-The page then says "did you mean": the correction written as the listing found
-writes it (`surface_form`), not as a stem.
+A backend hands over its vocabulary: the English words of its titles and summaries
+with their document counts; a query word the index does not hold (nor any word of
+the same stem) is corrected to the most frequent word within the edit budget of
+Elasticsearch's fuzziness AUTO (1 edit up to 5 letters, else 2), the first letter
+right. The page then says "did you mean" with the query so corrected.
 """
 
 from __future__ import annotations
@@ -13,49 +12,48 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from search.text.porter import porter_stem
-from search.text.tokens import LATIN_WORD, index_token, is_latin, normalise, protect_senses
+from search.text.tokens import LATIN_WORD, index_token, is_latin, normalise
 from search.text.typos import auto_fuzziness
 
 VOCABULARY_TTL = 600.0  # seconds a vocabulary is reused before it is read again
 MIN_LETTERS = 3
-_TOKEN = re.compile(r"[a-z]{3,40}0?")  # 0: a sense token (search.text.tokens.SENSES)
+_WORD = re.compile(r"[a-z]{3,40}")
 
 
 class Speller:
-    """SymSpell over one vocabulary of indexed tokens."""
+    """SymSpell over one vocabulary: the English words of the index's titles and summaries."""
 
     def __init__(self, vocabulary: Mapping[str, int]) -> None:
         from symspellpy import SymSpell
 
-        self.counts = {
-            token: count
-            for token, count in vocabulary.items()
-            if _TOKEN.fullmatch(token) and porter_stem(token) == token
-        }
+        self.counts = {word: n for word, n in vocabulary.items() if _WORD.fullmatch(word)}
+        self.tokens = {index_token(word) for word in self.counts}
         self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
-        for token, count in self.counts.items():
-            self._symspell.create_dictionary_entry(token, count)
+        for word, count in self.counts.items():
+            self._symspell.create_dictionary_entry(word, count)
 
     def correct(self, word: str) -> str | None:
-        """The token a misspelt query word stands for; None when it is known or unknown."""
+        """The word a misspelt query word stands for; None when it is known or unknown.
+
+        Words, not stems, are compared: desalinaton is one letter from desalination,
+        though four from its stem desalin.
+        """
         from symspellpy import Verbosity
 
-        token = index_token(word)
-        if not is_latin(word) or len(token) < MIN_LETTERS or token in self.counts:
+        if not is_latin(word) or len(word) < MIN_LETTERS:
             return None
-        best: tuple[int, int, str] | None = None
-        for typed in dict.fromkeys((token, word)):  # the stem, and the word (sense tokens)
-            budget = auto_fuzziness(typed)
-            if not budget:
-                continue
-            for found in self._symspell.lookup(typed, Verbosity.CLOSEST, max_edit_distance=budget):
-                candidate = (found.distance, -found.count, str(found.term))
-                if found.term[0] == typed[0] and (best is None or candidate < best):
-                    best = candidate
-        return best[2] if best else None
+        if word in self.counts or index_token(word) in self.tokens:
+            return None
+        budget = auto_fuzziness(word)
+        if not budget:
+            return None
+        for found in self._symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=budget):
+            if found.term[0] == word[0]:
+                return str(found.term)
+        return None
 
 
 class SpellerCache:
@@ -104,7 +102,9 @@ def did_you_mean(text: str, fixed: Mapping[str, str], texts: Sequence[str]) -> s
     return result
 
 
-def vocabulary_tokens(text: str) -> list[str]:
-    """The distinct English tokens of a text as indexed (an Elasticsearch keyword field)."""
-    tokens = (index_token(w) for w in LATIN_WORD.findall(normalise(protect_senses(text))))
-    return sorted({t for t in tokens if _TOKEN.fullmatch(t)})
+def vocabulary_words(texts: Iterable[str]) -> Counter[str]:
+    """The English words of texts (lowercase, three letters or more), by how many texts hold them."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update({w for w in LATIN_WORD.findall(normalise(text)) if _WORD.fullmatch(w)})
+    return counts

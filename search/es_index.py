@@ -155,7 +155,14 @@ class ElasticsearchIndex:
         """Create a versioned index behind the alias unless the alias exists."""
         if self._ready:
             return
-        if not self._aliased_indices():
+        if self._aliased_indices():
+            # Fields added since the index was made (e.g. `words`): new fields may be added to
+            # a live mapping; their values appear as documents are written again (reindex).
+            with unavailable_on_failure("update mapping"):
+                self.client.indices.put_mapping(
+                    index=self.alias, properties=self.spec.mappings["properties"]
+                )
+        else:
             self._create(self._versioned_name(), aliased=True)
             # Two processes starting together may each create one: the oldest stays.
             indices = self._aliased_indices()

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from search.text import cedict
-from search.text.expansions import ABBREVIATIONS, ACRONYMS, FILLER, NARROWER
+from search.text.expansions import ABBREVIATIONS, ACRONYMS, FILLER, NARROWER, SPELLED_OUT
 from search.text.glossary import PAIRS
 from search.text.numbers import extract_numbers
 from search.text.tokens import CJK, LATIN_WORD, fold_traditional, has_cjk, jieba, query_terms
@@ -146,6 +146,7 @@ def _stand_ins(word: str, wide: bool) -> list[Alternative]:
     for weight, expansions in (
         (ABBREVIATION_WEIGHT, ABBREVIATIONS.get(word, ())),
         (ABBREVIATION_WEIGHT, ACRONYMS.get(word, ())),
+        (ABBREVIATION_WEIGHT, SPELLED_OUT.get(word, ()) if has_cjk(word) else ()),
         (NARROWER_WEIGHT, NARROWER.get(word, ())),
     ):
         for expansion in expansions:
@@ -181,6 +182,19 @@ def _dictionary(word: str) -> list[Alternative]:
         for target in targets
         if (words := tuple(query_terms(target)))
     ]
+
+
+def _table_span(terms: Sequence[str], i: int) -> tuple[str, ...]:
+    """The longest run of Chinese words from terms[i] that our tables know as one word
+    (质子 交换 膜 -> 质子交换膜, spelled out as PEM); () if none."""
+    for end in range(min(len(terms), i + _GLOSSARY_SPAN), i + 1, -1):
+        run = terms[i:end]
+        if all(has_cjk(w) for w in run) and "".join(run) in _TABLE_WORDS:
+            return tuple(run)
+    return ()
+
+
+_TABLE_WORDS = frozenset((*ABBREVIATIONS, *SPELLED_OUT, *NARROWER))
 
 
 def _longest_translated(terms: Sequence[str], i: int) -> tuple[int, list[Alternative]]:
@@ -235,7 +249,15 @@ def query_clauses(
     i = 0
     while i < len(terms):
         span, found = _longest_translated(terms, i)
-        alternatives = _alternatives(terms[i : i + span], 1.0)
+        if span == 1 and (joined := _table_span(terms, i)):
+            span, word = len(joined), "".join(joined)
+            alternatives = [
+                *_alternatives(joined, 1.0),
+                *_stand_ins(word, wide),
+                *_dictionary(word),
+            ]
+        else:
+            alternatives = _alternatives(terms[i : i + span], 1.0)
         if span == 1:
             word = terms[i]
             if corrections and word in corrections:

@@ -37,6 +37,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "固态电池": ("全固态电池", "固态锂电池"),
     "可降解": ("可生物降解", "生物降解"),
     "生物降解": ("可生物降解",),
+    "光伏": ("太阳能电池", "太阳能"),
     "光伏电池": ("太阳能电池",),
     "太阳能电池": ("光伏电池",),
     "燃料电池": ("氢燃料电池",),
@@ -155,3 +156,9 @@ NARROWER: dict[str, tuple[str, ...]] = {
     "固废": ("垃圾", "废渣", "污泥", "尾矿"),
     "机器人": ("机械臂", "机械手"),
 }
+
+# A Chinese term to the acronyms that stand for it (质子交换膜 -> pem).
+SPELLED_OUT: dict[str, tuple[str, ...]] = {}
+for _acronym, _terms in ACRONYMS.items():
+    for _term in _terms:
+        SPELLED_OUT[_term] = (*SPELLED_OUT.get(_term, ()), _acronym)

@@ -41,6 +41,9 @@ class Listing(Model):
     economics: Mapped[str | None] = mapped_column(Text)
     field: Mapped[str] = mapped_column(String(32), index=True)
     ipc_classes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    keywords: Mapped[list[str] | None] = mapped_column(
+        JSON, default=list
+    )  # 关键词: searched with weight
     trl: Mapped[int] = mapped_column(Integer)
     inventors: Mapped[list[str]] = mapped_column(JSON, default=list)
     holder: Mapped[str] = mapped_column(String(200))
@@ -123,6 +126,9 @@ class TechNeed(Model):
     problem: Mapped[str] = mapped_column(Text)
     field: Mapped[str] = mapped_column(String(32), index=True)
     ipc_classes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    keywords: Mapped[list[str] | None] = mapped_column(
+        JSON, default=list
+    )  # 关键词: searched with weight
     budget_min_minor: Mapped[int | None] = mapped_column(BigInteger)
     budget_max_minor: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")

@@ -56,6 +56,7 @@ class NeedInput:
     deadline: date | None = None
     min_trl: int | None = None
     transfer_modes: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
 
 
 def next_need_status(current: NeedStatus, action: NeedAction) -> NeedStatus:
@@ -161,6 +162,7 @@ def clean_need(data: NeedInput, today: date) -> NeedInput:
         deadline=data.deadline,
         min_trl=data.min_trl,
         transfer_modes=modes,
+        keywords=tuple(dict.fromkeys(k.strip() for k in data.keywords if k.strip())),
     )
 
 

@@ -14,7 +14,7 @@ from core.money import Money
 from core.schema_kit import EnumValue, InputSchema
 from listings.need_actions import NEED_ACTIONS
 from listings.need_rules import NeedInput, NeedStatus
-from listings.rules import FIELDS, TransferMode
+from listings.rules import FIELDS, MAX_KEYWORD_CHARS, MAX_KEYWORDS, TransferMode
 from listings.schemas import OrganisationRefSchema, split_list
 
 
@@ -32,6 +32,12 @@ class NeedInputSchema(InputSchema):
     )
     region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=REQUIRED)
     ipc_classes = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
+    keywords = fields.List(
+        fields.String(validate=validate.Length(max=MAX_KEYWORD_CHARS)),
+        load_default=list,
+        validate=validate.Length(max=MAX_KEYWORDS),
+        metadata={"description": "Keywords (关键词) searched with weight, at most 20."},
+    )
     budget_min_minor = fields.Integer(
         load_default=None,
         allow_none=True,
@@ -71,7 +77,7 @@ class NeedInputSchema(InputSchema):
 
     @post_load
     def _to_input(self, data: dict[str, Any], **_: Any) -> NeedInput:
-        for name in ("ipc_classes", "transfer_modes"):
+        for name in ("ipc_classes", "transfer_modes", "keywords"):
             data[name] = tuple(data[name])
         return NeedInput(**data)
 
@@ -87,6 +93,7 @@ def need_form_to_input(form: MultiDict) -> dict[str, Any]:
         "field": form.get("field", ""),
         "region": form.get("region", "").strip(),
         "ipc_classes": split_list(form.get("ipc_classes", "")),
+        "keywords": split_list(form.get("keywords", "")),
         "transfer_modes": form.getlist("transfer_modes"),
         "deadline": form.get("deadline", "").strip() or None,
         "min_trl": form.get("min_trl", "").strip() or None,
@@ -114,6 +121,7 @@ class NeedOutSchema(Schema):
     field = fields.String()
     region = fields.String()
     ipc_classes = fields.List(fields.String())
+    keywords = fields.List(fields.String())
     budget_min_minor = fields.Integer(allow_none=True)
     budget_max_minor = fields.Integer(allow_none=True)
     currency = fields.String()

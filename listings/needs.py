@@ -115,6 +115,7 @@ def _apply(need: TechNeed, data: NeedInput) -> None:
     need.field = data.field
     need.region = data.region
     need.ipc_classes = list(data.ipc_classes)
+    need.keywords = list(data.keywords)
     need.budget_min_minor = data.budget_min_minor
     need.budget_max_minor = data.budget_max_minor
     need.deadline = data.deadline
@@ -246,4 +247,5 @@ def need_input_of(need: TechNeed) -> NeedInput:
         deadline=need.deadline,
         min_trl=need.min_trl,
         transfer_modes=tuple(need.transfer_modes or ()),
+        keywords=tuple(need.keywords or ()),
     )

@@ -212,3 +212,8 @@ def check_has_title(title_zh: str | None, title_en: str | None) -> None:
     """A listing needs a title in Chinese, English or both."""
     if not (title_zh or "").strip() and not (title_en or "").strip():
         raise ValidationFailed(N_("Give a title in Chinese or English."), field="title_zh")
+
+
+# Keywords (关键词) of a listing or need: searched with the weight of its title.
+MAX_KEYWORDS = 20
+MAX_KEYWORD_CHARS = 40

@@ -13,7 +13,7 @@ from core.i18n import current_locale
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
 from core.schema_kit import InputSchema
-from listings.rules import FIELDS, IPKind, TransferMode
+from listings.rules import FIELDS, MAX_KEYWORD_CHARS, MAX_KEYWORDS, IPKind, TransferMode
 from listings.services import IPAssetInput, ListingInput
 
 _LIST_SPLIT = re.compile(r"[;,，；、\n]+")
@@ -60,6 +60,12 @@ class ListingInputSchema(InputSchema):
     region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=REQUIRED)
     ipc_classes = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
     inventors = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
+    keywords = fields.List(
+        fields.String(validate=validate.Length(max=MAX_KEYWORD_CHARS)),
+        load_default=list,
+        validate=validate.Length(max=MAX_KEYWORDS),
+        metadata={"description": "Keywords (关键词) searched with weight, at most 20."},
+    )
     transfer_modes = fields.List(
         fields.String(validate=validate.OneOf([m.value for m in TransferMode])),
         required=True,
@@ -77,7 +83,7 @@ class ListingInputSchema(InputSchema):
     @post_load
     def _to_input(self, data: dict[str, Any], **_: Any) -> ListingInput:
         assets = tuple(IPAssetInput(**asset) for asset in data.pop("ip_assets"))
-        for name in ("ipc_classes", "inventors", "transfer_modes"):
+        for name in ("ipc_classes", "inventors", "transfer_modes", "keywords"):
             data[name] = tuple(data[name])
         return ListingInput(ip_assets=assets, **data)
 
@@ -111,6 +117,7 @@ def editor_form_to_input(form: MultiDict) -> dict[str, Any]:
         region=form.get("region", "").strip(),
         ipc_classes=split_list(form.get("ipc_classes", "")),
         inventors=split_list(form.get("inventors", "")),
+        keywords=split_list(form.get("keywords", "")),
         transfer_modes=form.getlist("transfer_modes"),
         asking_price_minor=price,
         ip_assets=[
@@ -159,6 +166,7 @@ class ListingOutSchema(Schema):
     trl = fields.Integer()
     ipc_classes = fields.List(fields.String())
     inventors = fields.List(fields.String())
+    keywords = fields.List(fields.String())
     holder = fields.String()
     organisation = fields.Nested(OrganisationRefSchema)
     transfer_modes = fields.List(fields.String())

@@ -64,6 +64,7 @@ class ListingInput:
     economics: str | None = None
     ipc_classes: tuple[str, ...] = ()
     inventors: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
     transfer_modes: tuple[str, ...] = ()
     asking_price_minor: int | None = None
     ip_assets: tuple[IPAssetInput, ...] = ()
@@ -239,6 +240,7 @@ def _apply(listing: Listing, data: ListingInput, assets: list[IPAsset]) -> None:
     listing.region = data.region.strip()
     listing.ipc_classes = [c.strip().upper() for c in data.ipc_classes if c.strip()]
     listing.inventors = [i.strip() for i in data.inventors if i.strip()]
+    listing.keywords = list(dict.fromkeys(k.strip() for k in data.keywords if k.strip()))
     listing.transfer_modes = list(dict.fromkeys(data.transfer_modes))
     listing.asking_price_minor = data.asking_price_minor
     listing.ip_assets = assets

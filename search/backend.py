@@ -34,6 +34,7 @@ class SearchDocument:
     asking_price_minor: int | None
     published_at: datetime
     organisation_id: int
+    keywords: tuple[str, ...] = ()  # 关键词: searched as the title is
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class NeedDocument:
     deadline: date | None
     published_at: datetime
     organisation_id: int
+    keywords: tuple[str, ...] = ()  # 关键词: searched as the title is
 
 
 @dataclass(frozen=True)
@@ -83,11 +85,17 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """A page of hits, the total number of matches and the facet counts of all matches."""
+    """A page of hits, the total number of matches and the facet counts of all matches.
+
+    A query matching fewer than a page with every word is widened: documents with
+    a minimum share of its words count, those with more words ranked first.
+    """
 
     hits: Sequence[SearchHit]
     total: int
     facets: dict[str, dict[str, int]]
+    widened: bool = False  # the query matched too little with every word: some may be missing
+    suggestion: str | None = None  # "did you mean": the query with its typos corrected
 
 
 class SearchUnavailable(Exception):

@@ -6,7 +6,7 @@ run at C speed: counting over 50,000 matches costs well under a millisecond.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 # Bit positions set in each byte value, for turning bitmaps back into ids quickly.
 _BYTE_BITS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
@@ -44,3 +44,18 @@ def top_threshold(bits: int, count: int) -> int:
         else:
             high = mid - 1
     return low
+
+
+def at_least(clause_bits: Sequence[int]) -> list[int]:
+    """`levels[k]`: the documents in at least k of the clause bitmaps (k = 0 .. n + 1).
+
+    levels[0] is every document any clause names; levels[n + 1] is empty.
+    """
+    n = len(clause_bits)
+    levels = [0] * (n + 2)
+    for bits in clause_bits:
+        levels[0] |= bits
+    for bits in clause_bits:
+        for k in range(n, 0, -1):  # downwards: levels[k - 1] still counts earlier clauses only
+            levels[k] |= levels[k - 1] & bits
+    return levels

@@ -30,22 +30,25 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from search.backend import SearchHit, SearchQuery, SearchResult
-from search.bitmaps import bits_of, ids_of, top_threshold
+from search.bitmaps import at_least, bits_of, ids_of
 from search.documents import EmbeddedSpec
 from search.embedded_facets import Bitmaps, load_bitmaps, refresh_bitmaps
 from search.embedded_file import EVERYTHING, IndexFile
+from search.embedded_ranking import Ranker
 from search.embedded_tables import KindTables
 from search.needs import RELATED_MIN_DOCS, related_terms
-from search.text.clauses import Clause, query_clauses, weighted_words
-from search.text.fts5 import fts5_any, fts5_match, fts5_term
+from search.text.clauses import Clause
+from search.text.fts5 import fts5_term
+from search.text.spelling import SpellerCache, vocabulary_words
 from search.text.tokens import index_token
+from search.widening import min_matches, search_widening
 
-RANK_TIER = 2000
 # Candidate sets up to this size are passed to SQL as an id list; larger ones as a bitmap test.
 SMALL_SET = 4000
 # Word bitmaps are cached when the word matches at least this many documents.
 CACHE_MIN_DOCS = 1000
 CACHE_MAX_TERMS = 1024
+VOCABULARY_DOCS = 20_000  # the newest documents give the words of spelling corrections
 
 
 class EmbeddedIndex:
@@ -56,6 +59,7 @@ class EmbeddedIndex:
         self.spec = spec
         self.tables = KindTables(spec)
         self.docs, self.fts, self.bm25 = self.tables.docs, self.tables.fts, self.tables.bm25
+        self.ranker = Ranker(self.tables, spec)
         self._lock = threading.Lock()
         self._ready = False
         self._cache: Bitmaps | None = None
@@ -63,6 +67,7 @@ class EmbeddedIndex:
         # and pruning common words needs only a recent estimate.
         self._doc_freqs: dict[str, int] = {}
         self._doc_freqs_since = 0.0
+        self._speller = SpellerCache(self._vocabulary)
 
     def _conn(self) -> sqlite3.Connection:
         """This thread's connection to the file, this kind's tables created on first use."""
@@ -143,40 +148,69 @@ class EmbeddedIndex:
                     cache.terms[term] = term_bits
         return term_bits
 
-    def _match_bits(
-        self, conn: sqlite3.Connection, cache: Bitmaps, clauses: Sequence[Clause]
-    ) -> int:
-        """Documents matching every clause (any alternative of it: all of its words)."""
+    def _clause_bits(self, conn: sqlite3.Connection, cache: Bitmaps, clause: Clause) -> int:
+        """Documents matching a clause: any alternative of it (all of its words)."""
+        clause_bits = 0
+        for alternative in clause.alternatives:
+            alternative_bits = cache.all
+            for word in alternative.words:
+                alternative_bits &= self._word_bits(conn, cache, word)
+                if not alternative_bits:
+                    break
+            clause_bits |= alternative_bits
+        return clause_bits & cache.all
+
+    def _match_levels(
+        self, conn: sqlite3.Connection, cache: Bitmaps, clauses: Sequence[Clause], widen: bool
+    ) -> list[int]:
+        """Documents by how many clauses they match: levels[k] match at least k of them.
+
+        Without `widen` only levels[n] (every clause) is computed; the others are 0.
+        """
+        if not clauses:
+            return [cache.all]
+        if widen:
+            return at_least([self._clause_bits(conn, cache, c) for c in clauses])
         bits = cache.all
         for clause in clauses:
-            clause_bits = 0
-            for alternative in clause.alternatives:
-                alternative_bits = cache.all
-                for word in alternative.words:
-                    alternative_bits &= self._word_bits(conn, cache, word)
-                    if not alternative_bits:
-                        break
-                clause_bits |= alternative_bits
-            bits &= clause_bits
+            bits &= self._clause_bits(conn, cache, clause)
             if not bits:
                 break
-        return bits & cache.all
+        return [0] * len(clauses) + [bits, 0]
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Full-text match, filters, facet counts of all matches, one sorted page of hits."""
-        clauses = query_clauses(query.text)
         conn = self._conn()
         conn.execute("BEGIN")  # one snapshot: bitmaps, matches and rows of one generation
         try:
-            return self._search(conn, query, clauses)
+            return search_widening(
+                query.text,
+                lambda clauses, widen: self._search(conn, query, clauses, widen),
+                self._speller.get,
+            )
         finally:
             conn.execute("COMMIT")
 
+    def _vocabulary(self) -> dict[str, int]:
+        """The English words of the newest documents' texts and how many hold each
+        (for spelling corrections)."""
+        rows = self._conn().execute(
+            f"SELECT {', '.join(self.spec.texts)} FROM {self.docs} ORDER BY id DESC LIMIT ?",
+            (VOCABULARY_DOCS,),
+        )
+        return dict(vocabulary_words(" ".join(map(str, row)) for row in rows))
+
     def _search(
-        self, conn: sqlite3.Connection, query: SearchQuery, clauses: Sequence[Clause]
+        self,
+        conn: sqlite3.Connection,
+        query: SearchQuery,
+        clauses: Sequence[Clause],
+        widen: bool = False,
     ) -> SearchResult:
         cache = self._bitmaps(conn)
-        matches = self._match_bits(conn, cache, clauses) if clauses else cache.all
+        levels = self._match_levels(conn, cache, clauses, widen)
+        lowest = min_matches(clauses) if widen else len(clauses)
+        matches = levels[lowest] if clauses else cache.all
         selected = self._filter_bitmaps(query.filters, cache)
         candidates = matches
         for bits in selected.values():
@@ -204,14 +238,17 @@ class EmbeddedIndex:
         hits: list[SearchHit] = []
         if offset < total:
             sort = query.sort if query.sort in self.spec.order_by else "relevance"
-            if sort == "relevance" and clauses:
-                page = self._ranked(conn, clauses, candidates, per_page, offset)
+            if sort == "relevance" and clauses and widen:
+                page = self.ranker.by_coverage(conn, clauses, levels, candidates, per_page, offset)
+            elif sort == "relevance" and clauses:
+                page = self.ranker.ranked(conn, clauses, candidates, per_page, offset)
             else:
                 if sort == "relevance":
                     sort = "newest"  # nothing to rank by: the newest documents first
                 page = self._sorted(conn, sort, candidates, total, cache, per_page, offset)
             hits = self._hits(conn, page, clauses)
-        return SearchResult(hits=hits, total=total, facets=facets)
+        complete = (levels[len(clauses)] & candidates).bit_count() if clauses else total
+        return SearchResult(hits=hits, total=total, facets=facets, widened=complete < total)
 
     def _filter_bitmaps(
         self, filters: Mapping[str, tuple[str, ...] | str], cache: Bitmaps
@@ -226,64 +263,6 @@ class EmbeddedIndex:
                 bits |= cache.values[facet].get(str(value), 0)
             selected[facet] = bits
         return selected
-
-    def _ranking_sql(self, clauses: Sequence[Clause]) -> tuple[str, list[str]]:
-        """The SQL ranking a tier, and its MATCH expressions (bind each before the tier's ids).
-
-        bm25 adds up what each word scores, so with `scale_translations` words of
-        lower weight (translations) are ranked by a second MATCH whose bm25 is
-        scaled down, summed per document.
-        """
-        fts, bm25 = self.fts, self.bm25
-        weighted = weighted_words(clauses) if self.spec.scale_translations else {}
-        in_tier = (
-            f"FROM {fts} WHERE {fts} MATCH ? "
-            "AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?))"
-        )
-        if len(weighted) <= 1:
-            return (
-                f"SELECT rowid, -{bm25} {in_tier} ORDER BY {bm25}, rowid DESC LIMIT ? OFFSET ?",
-                [fts5_match(clauses) or ""],
-            )
-        parts = [f"SELECT rowid, -{bm25} * {weight!r} AS score {in_tier}" for weight in weighted]
-        return (
-            "SELECT rowid, sum(score) AS total FROM ("
-            + " UNION ALL ".join(parts)
-            + ") GROUP BY rowid ORDER BY total DESC, rowid DESC LIMIT ? OFFSET ?",
-            [fts5_any(words) for words in weighted.values()],
-        )
-
-    def _ranked(
-        self,
-        conn: sqlite3.Connection,
-        clauses: Sequence[Clause],
-        candidates: int,
-        limit: int,
-        offset: int,
-    ) -> list[tuple[int, float]]:
-        """One page by bm25: over all candidates, or within tiers of the newest (see the module)."""
-        sql, expressions = self._ranking_sql(clauses)
-        page: list[tuple[int, float]] = []
-        remaining = candidates
-        while remaining and len(page) < limit:
-            count = remaining.bit_count()
-            tiered = self.spec.rank_in_tiers and count > RANK_TIER
-            low = top_threshold(remaining, RANK_TIER) if tiered else 0
-            tier = remaining >> low << low
-            tier_size = min(count, RANK_TIER) if low else count
-            if offset >= tier_size:
-                offset -= tier_size
-            else:
-                ids = ids_of(tier)
-                id_list = json.dumps(ids)
-                params: list[object] = []
-                for expression in expressions:
-                    params += [expression, ids[0], ids[-1], id_list]
-                rows = conn.execute(sql, [*params, limit - len(page), offset]).fetchall()
-                page.extend(rows)
-                offset = 0
-            remaining ^= tier
-        return page
 
     def _sorted(
         self,

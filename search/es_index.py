@@ -31,17 +31,22 @@ from search.documents import ElasticsearchSpec
 from search.es_query import (
     FUZZY_PREFIX,
     RESULT_WINDOW,
+    WIDE_WINDOW,
+    coverage,
     facet_counts,
     fuzzy_applies,
     search_bodies,
     typed_words,
 )
 from search.needs import related_terms
-from search.text.clauses import query_clauses
+from search.text.clauses import Clause
+from search.text.spelling import SpellerCache
 from search.text.tokens import index_token
 from search.text.typos import fuzzy_words
+from search.widening import min_matches, search_widening
 
 BULK_TIMEOUT = 120.0
+VOCABULARY_SIZE = 50_000
 DEFAULT_SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
     "number_of_replicas": 0,
@@ -119,6 +124,7 @@ class ElasticsearchIndex:
         self.settings = {**DEFAULT_SETTINGS, **(settings or {})}
         self.refresh_on_write = refresh_on_write
         self._ready = False  # the alias is known to exist (checked on the first write)
+        self._speller = SpellerCache(self._vocabulary)
 
     # -- index management ------------------------------------------------------------------
 
@@ -149,7 +155,14 @@ class ElasticsearchIndex:
         """Create a versioned index behind the alias unless the alias exists."""
         if self._ready:
             return
-        if not self._aliased_indices():
+        if self._aliased_indices():
+            # Fields added since the index was made (e.g. `words`): new fields may be added to
+            # a live mapping; their values appear as documents are written again (reindex).
+            with unavailable_on_failure("update mapping"):
+                self.client.indices.put_mapping(
+                    index=self.alias, properties=self.spec.mappings["properties"]
+                )
+        else:
             self._create(self._versioned_name(), aliased=True)
             # Two processes starting together may each create one: the oldest stays.
             indices = self._aliased_indices()
@@ -294,26 +307,52 @@ class ElasticsearchIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Full-text match, filters, facet counts of all matches, one sorted page of hits."""
+        return search_widening(
+            query.text,
+            lambda clauses, widen: self._search_once(query, clauses, widen),
+            self._speller.get,
+        )
+
+    def _vocabulary(self) -> dict[str, int]:
+        """The index's English tokens and their document counts (spelling corrections)."""
+        if "words" not in self.spec.mappings["properties"]:
+            return {}
+        aggs = {"words": {"terms": {"field": "words", "size": VOCABULARY_SIZE}}}
+        response = self._search(size=0, aggs=aggs) or {}
+        buckets = response.get("aggregations", {}).get("words", {}).get("buckets", [])
+        return {str(b["key"]): int(b["doc_count"]) for b in buckets}
+
+    def _search_once(
+        self, query: SearchQuery, terms: Sequence[Clause], widen: bool
+    ) -> SearchResult:
         spec = self.spec
-        terms = query_clauses(query.text)
         fuzzy = False
-        responses = self._msearch(search_bodies(spec, query, terms))
+        wide = min_matches(terms) if widen and terms else None
+        responses = self._msearch(search_bodies(spec, query, terms, min_match=wide))
         if (
             spec.fuzzy
+            and widen
             and responses
             and not responses[-1]["hits"]["total"]["value"]
             and fuzzy_applies(terms)
         ):
-            fuzzy = True  # nothing as typed: allow typos in the English words
-            responses = self._msearch(search_bodies(spec, query, terms, fuzzy=True))
+            fuzzy = True  # nothing even widened: allow typos in the English words
+            responses = self._msearch(search_bodies(spec, query, terms, True, wide))
         if responses is None:
             empty: dict[str, dict[str, int]] = (
                 {facet: {} for facet in spec.facets} if query.with_facets else {}
             )
             return SearchResult(hits=[], total=0, facets=empty)
         page, counts = responses[0], responses[-1]
+        found = list(page["hits"]["hits"])
+        per_page = max(1, min(int(query.per_page), 100))
+        offset = (max(1, int(query.page)) - 1) * per_page
+        by_score = query.sort == "relevance" or query.sort not in spec.sorts
+        if wide is not None and by_score and offset + per_page <= WIDE_WINDOW:
+            found.sort(key=lambda hit: (-coverage(hit), -float(hit.get("_score") or 0.0)))
+            found = found[offset : offset + per_page]
         hits = []
-        for hit in page["hits"]["hits"]:
+        for hit in found:
             source = hit.get("_source", {})
             texts = {name: str(source.get(field) or "") for name, field in spec.stored.items()}
             typos = (
@@ -331,7 +370,9 @@ class ElasticsearchIndex:
         facets = (
             facet_counts(counts.get("aggregations", {}), spec.facets) if query.with_facets else {}
         )
-        return SearchResult(hits=hits, total=int(counts["hits"]["total"]["value"]), facets=facets)
+        partial = wide is not None and any(coverage(hit) < len(terms) for hit in found)
+        total = int(counts["hits"]["total"]["value"])
+        return SearchResult(hits=hits, total=total, facets=facets, widened=partial)
 
     def related(self, text: str, limit: int = 50) -> list[tuple[int, float]]:
         """(id, score) of the documents sharing most words with `text`, by bm25 (matching).

@@ -101,12 +101,33 @@ def _clause(clause: Clause | str, fuzzy: bool, weights: Mapping[str, float]) -> 
 
 
 def text_query(
-    terms: Sequence[Clause | str], weights: Mapping[str, float], fuzzy: bool = False
+    terms: Sequence[Clause | str],
+    weights: Mapping[str, float],
+    fuzzy: bool = False,
+    min_match: int | None = None,
 ) -> dict[str, Any]:
-    """Every term or clause required (AND), each in any field; everything without terms."""
+    """Every term or clause required (AND), each in any field; everything without terms.
+
+    With `min_match` (a widened query) at least that many clauses, each named
+    c<i> so a hit says which it matched (`coverage`).
+    """
     if not terms:
         return {"match_all": {}}
+    if min_match is not None:
+        named = [
+            {"bool": {"must": [_clause(term, fuzzy, weights)], "_name": f"c{i}"}}
+            for i, term in enumerate(terms)
+        ]
+        return {"bool": {"should": named, "minimum_should_match": min_match}}
     return {"bool": {"must": [_clause(term, fuzzy, weights) for term in terms]}}
+
+
+WIDE_WINDOW = 100  # a widened query's hits re-ranked by coverage (deeper pages: by score)
+
+
+def coverage(hit: Mapping[str, Any]) -> int:
+    """How many clauses of a widened query a hit matched."""
+    return len(hit.get("matched_queries") or ())
 
 
 def _filter_clauses(
@@ -139,6 +160,7 @@ def search_bodies(
     query: SearchQuery,
     terms: Sequence[Clause | str],
     fuzzy: bool = False,
+    min_match: int | None = None,
 ) -> list[dict[str, Any]]:
     """The requests of a query, sent together in one `_msearch`: the page, then the counts.
 
@@ -154,7 +176,7 @@ def search_bodies(
     per_page = max(1, min(int(query.per_page), 100))
     offset = (max(1, int(query.page)) - 1) * per_page
     filters = _filter_clauses(query.filters, spec.facets)
-    matched = text_query(terms, spec.field_weights, fuzzy)
+    matched = text_query(terms, spec.field_weights, fuzzy, min_match)
     page_query = (
         {"bool": {"must": matched, "filter": list(filters.values())}} if filters else matched
     )
@@ -166,6 +188,9 @@ def search_bodies(
         "track_total_hits": not query.with_facets,
         "_source": list(spec.stored.values()),
     }
+    by_score = page["sort"][0] == {"_score": "desc"}
+    if min_match is not None and by_score and offset + per_page <= WIDE_WINDOW:
+        page["from"], page["size"] = 0, offset + per_page  # re-ranked by coverage in the app
     if not query.with_facets:
         return [page]
     aggs: dict[str, Any] = {}

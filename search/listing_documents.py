@@ -24,6 +24,8 @@ from search.documents import (
 )
 from search.text.clauses import Clause, clause_words
 from search.text.highlighting import highlight, marks_nothing
+from search.text.pinyin import pinyin_tokens
+from search.text.spelling import vocabulary_words
 from search.text.suggestions import suggestion_keys, suggestion_weight
 from search.text.tokens import analyse
 
@@ -57,6 +59,7 @@ def document_for(listing: Listing) -> SearchDocument:
         asking_price_minor=listing.asking_price_minor,
         published_at=as_utc(published),
         organisation_id=listing.organisation_id,
+        keywords=tuple(listing.keywords or ()),
     )
 
 
@@ -105,6 +108,8 @@ MAPPINGS = strict_mappings(
         "body": ANALYSED,
         "inventors": ANALYSED,
         "holder": ANALYSED,
+        # The English words of titles and summaries: the vocabulary of spelling corrections.
+        "words": {"type": "keyword"},
         # The originals, for snippets: kept, never searched.
         "title_zh": STORED,
         "title_en": STORED,
@@ -147,9 +152,12 @@ def to_source(doc: SearchDocument) -> dict[str, Any]:
     ]
     return {
         "id": int(doc.id),
-        "title": analyse(f"{doc.title_zh or ''}\n{doc.title_en or ''}"),
+        "title": analyse(f"{doc.title_zh or ''}\n{doc.title_en or ''}\n{' '.join(doc.keywords)}"),
         "summary": analyse(f"{doc.summary_zh or ''}\n{doc.summary_en or ''}"),
-        "body": analyse(f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}"),
+        "body": analyse(
+            f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}\n{pinyin_tokens(doc.title_zh)}"
+        ),
+        "words": sorted(vocabulary_words([f"{doc.title_en or ''} {doc.summary_en or ''}"])),
         "inventors": analyse(" ".join(doc.inventors)),
         "holder": analyse(doc.holder or ""),
         "title_zh": doc.title_zh or "",
@@ -222,9 +230,9 @@ def docs_row(doc: SearchDocument) -> tuple[object, ...]:
 def fts_texts(doc: SearchDocument) -> tuple[str, ...]:
     """The text of fts(title, summary, body, people), before segmentation."""
     return (
-        f"{doc.title_zh or ''}\n{doc.title_en or ''}",
+        f"{doc.title_zh or ''}\n{doc.title_en or ''}\n{' '.join(doc.keywords)}",
         f"{doc.summary_zh or ''}\n{doc.summary_en or ''}",
-        f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}",
+        f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}\n{pinyin_tokens(doc.title_zh)}",
         f"{' '.join(doc.inventors)}\n{doc.holder}",
     )
 

@@ -47,6 +47,7 @@ def need_document(need: TechNeed) -> NeedDocument:
         deadline=need.deadline,
         published_at=as_utc(need.created_at),
         organisation_id=need.organisation_id,
+        keywords=tuple(need.keywords or ()),
     )
 
 
@@ -85,7 +86,7 @@ def need_source(doc: NeedDocument) -> dict[str, Any]:
     published = as_utc(doc.published_at)
     return {
         "id": int(doc.id),
-        "title": analyse(doc.title),
+        "title": analyse(f"{doc.title}\n{' '.join(doc.keywords)}"),
         "problem": analyse(doc.problem),
         "extra": analyse(f"{' '.join(doc.ipc_classes)}\n{doc.enterprise}"),
         "title_text": doc.title,
@@ -145,7 +146,11 @@ def docs_row(doc: NeedDocument) -> tuple[object, ...]:
 
 def fts_texts(doc: NeedDocument) -> tuple[str, ...]:
     """The text of need_fts(title, problem, extra), before segmentation."""
-    return (doc.title, doc.problem, f"{' '.join(doc.ipc_classes)}\n{doc.enterprise}")
+    return (
+        f"{doc.title}\n{' '.join(doc.keywords)}",
+        doc.problem,
+        f"{' '.join(doc.ipc_classes)}\n{doc.enterprise}",
+    )
 
 
 def facet_values(doc: NeedDocument) -> Iterator[tuple[str, str]]:

@@ -13,14 +13,21 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 
+from search.text import cedict
+from search.text.expansions import ABBREVIATIONS, ACRONYMS, FILLER, NARROWER, SPELLED_OUT
 from search.text.glossary import PAIRS
-from search.text.tokens import CJK, LATIN_WORD, has_cjk, index_token, jieba, query_terms
+from search.text.numbers import extract_numbers
+from search.text.tokens import CJK, LATIN_WORD, fold_traditional, has_cjk, jieba, query_terms
 
 TRANSLATION_WEIGHT = 0.3
+DICTIONARY_WEIGHT = 0.25  # CC-CEDICT's translations: below our own glossary's
+ABBREVIATION_WEIGHT = 0.9
+CORRECTION_WEIGHT = 0.8  # a typo's correction: below the word as typed would score
+LOOSE_WEIGHT = 0.6  # a Chinese word as its sub-words and leading characters (widened only)
+NARROWER_WEIGHT = 0.5
 _GLOSSARY_SPAN = 4  # the longest run of query words looked up in the glossary
-_MAX_ALTERNATIVES = 8  # per clause, so a long phrase cannot blow up the query
+_MAX_ALTERNATIVES = 16  # per clause, so a long phrase cannot blow up the query
 
 
 @dataclass(frozen=True)
@@ -77,12 +84,35 @@ def _alternatives(words: Sequence[str], weight: float) -> list[Alternative]:
     return [Alternative(tuple(dict.fromkeys(c)), weight) for c in combos]
 
 
+def loose_parts(word: str) -> tuple[str, ...]:
+    """A Chinese word as its dictionary sub-words and the characters they leave out.
+
+    锂电池 -> (锂, 电池): a lone character matches as the start of an indexed word, so
+    this finds 锂离子电池; 可降解 -> (可, 降解) finds 可生物降解. Looser than
+    `compound_parts`, hence only when a query is widened.
+    """
+    if len(word) < 3 or not all(CJK.match(c) for c in word):
+        return ()
+    parts = [p for p in jieba().cut_for_search(word, HMM=False) if p != word and len(p) >= 2]
+    covered = [False] * len(word)
+    for part in parts:
+        start = word.find(part)
+        covered[start : start + len(part)] = [True] * len(part)
+    if not parts or all(covered):
+        return ()
+    singles = [c for c, seen in zip(word, covered, strict=True) if not seen]
+    return tuple(dict.fromkeys([*singles, *parts]))
+
+
 def _glossary_key(words: Sequence[str]) -> str | None:
-    """How a run of query words is looked up: Chinese joined, English stemmed and spaced."""
+    """How a run of query words is looked up: Chinese joined, English singular and spaced.
+
+    Not stemmed: separation and separator are different words with different translations.
+    """
     if all(has_cjk(w) for w in words):
         return "".join(words)
     if all(LATIN_WORD.fullmatch(w) for w in words):
-        return " ".join(index_token(w) for w in words)
+        return " ".join(cedict.singular(w) for w in words)
     return None
 
 
@@ -110,29 +140,141 @@ def translations(words: Sequence[str]) -> tuple[tuple[str, ...], ...]:
     return _glossary().get(key, ()) if key else ()
 
 
-def query_clauses(text: str) -> list[Clause]:
+def _stand_ins(word: str, wide: bool) -> list[Alternative]:
+    """What else one query word matches: abbreviations, acronyms, narrower terms, loose parts."""
+    found: list[Alternative] = []
+    for weight, expansions in (
+        (ABBREVIATION_WEIGHT, ABBREVIATIONS.get(word, ())),
+        (ABBREVIATION_WEIGHT, ACRONYMS.get(word, ())),
+        (ABBREVIATION_WEIGHT, SPELLED_OUT.get(word, ()) if has_cjk(word) else ()),
+        (NARROWER_WEIGHT, NARROWER.get(word, ())),
+    ):
+        for expansion in expansions:
+            if words := tuple(query_terms(expansion)):
+                found += _alternatives(words, weight)
+    if wide and (parts := loose_parts(word)):
+        found.append(Alternative(parts, LOOSE_WEIGHT))
+    return found
+
+
+def _members(translated: Alternative) -> list[Alternative]:
+    """The narrower terms of a translation (heavy metal -> 重金属 -> 镉, 铅), weighed less."""
+    if len(translated.words) != 1:
+        return []
+    weight = translated.weight * NARROWER_WEIGHT
+    return [
+        Alternative(words, weight)
+        for member in NARROWER.get(translated.words[0], ())
+        if (words := tuple(query_terms(member)))
+    ]
+
+
+def _dictionary(word: str) -> list[Alternative]:
+    """CC-CEDICT's translations of one word, as alternatives of low weight."""
+    if has_cjk(word):  # a lone 汉字 has too many senses to translate
+        targets: tuple[str, ...] = cedict.to_english(word) if len(word) > 1 else ()
+    elif LATIN_WORD.fullmatch(word):
+        targets = cedict.to_chinese(word)
+    else:
+        targets = ()
+    return [
+        Alternative(words, DICTIONARY_WEIGHT)
+        for target in targets
+        if (words := tuple(query_terms(target)))
+    ]
+
+
+def _table_span(terms: Sequence[str], i: int) -> tuple[str, ...]:
+    """The longest run of Chinese words from terms[i] that our tables know as one word
+    (质子 交换 膜 -> 质子交换膜, spelled out as PEM); () if none."""
+    for end in range(min(len(terms), i + _GLOSSARY_SPAN), i + 1, -1):
+        run = terms[i:end]
+        if all(has_cjk(w) for w in run) and "".join(run) in _TABLE_WORDS:
+            return tuple(run)
+    return ()
+
+
+_TABLE_WORDS = frozenset((*ABBREVIATIONS, *SPELLED_OUT, *NARROWER))
+
+
+def _longest_translated(terms: Sequence[str], i: int) -> tuple[int, list[Alternative]]:
+    """The longest run of words from terms[i] with a translation, and its translations.
+
+    Our glossary first; a run of English words CC-CEDICT translates next (heavy metal
+    -> 重金属); a single word's dictionary translations are left to `_dictionary`.
+    """
+    ends = range(min(len(terms), i + _GLOSSARY_SPAN), i, -1)
+    for end in ends:
+        if found := translations(terms[i:end]):
+            return end - i, [Alternative(words, TRANSLATION_WEIGHT) for words in found]
+    for end in ends:
+        run = terms[i:end]
+        if len(run) > 1 and all(LATIN_WORD.fullmatch(w) for w in run):
+            targets = cedict.to_chinese(" ".join(run))
+            alternatives = [
+                Alternative(words, DICTIONARY_WEIGHT)
+                for target in targets
+                if (words := tuple(query_terms(target)))
+            ]
+            if alternatives:
+                return end - i, alternatives
+    return 1, []
+
+
+def required_terms(text: str) -> tuple[list[str], list[str]]:
+    """(the words a query requires, the digits of its patent numbers).
+
+    Traditional Chinese is folded to simplified; filler words (一种, 方法, "method
+    for") are dropped unless the query has nothing else.
+    """
+    rest, numbers = extract_numbers(fold_traditional(text))
+    terms = query_terms(rest)
+    required = [t for t in terms if t not in FILLER]
+    return (required if required or numbers else terms), numbers
+
+
+def query_clauses(
+    text: str, *, wide: bool = False, corrections: dict[str, str] | None = None
+) -> list[Clause]:
     """A user query as required clauses, with compound fallbacks and translations.
 
     The longest run of words found in the glossary becomes one clause (固态 电池
-    -> also "solid state battery"); other words are clauses of their own.
+    -> also "solid state battery"); other words are clauses of their own, with
+    their stand-ins (search.text.expansions) and, failing the glossary, CC-CEDICT's
+    translations. `wide` adds looser stand-ins (the query is being widened);
+    `corrections` maps a word as typed to its spelling correction.
     """
-    terms = query_terms(text)
+    terms, numbers = required_terms(text)
     clauses: list[Clause] = []
     i = 0
     while i < len(terms):
-        span, found = 1, cast(tuple[tuple[str, ...], ...], ())
-        for end in range(min(len(terms), i + _GLOSSARY_SPAN), i, -1):
-            if found := translations(terms[i:end]):
-                span = end - i
-                break
-        alternatives = _alternatives(terms[i : i + span], 1.0)
-        for words in found:
-            alternatives += _alternatives(words, TRANSLATION_WEIGHT)
+        span, found = _longest_translated(terms, i)
+        if span == 1 and (joined := _table_span(terms, i)):
+            span, word = len(joined), "".join(joined)
+            alternatives = [
+                *_alternatives(joined, 1.0),
+                *_stand_ins(word, wide),
+                *_dictionary(word),
+            ]
+        else:
+            alternatives = _alternatives(terms[i : i + span], 1.0)
+        if span == 1:
+            word = terms[i]
+            if corrections and word in corrections:
+                fixed = tuple(query_terms(corrections[word]))  # separator -> its sense token
+                alternatives.append(Alternative(fixed, CORRECTION_WEIGHT))
+            alternatives += _stand_ins(word, wide)
+            if not found:
+                alternatives += _dictionary(corrections.get(word, word) if corrections else word)
+        for translated in found:
+            alternatives += _alternatives(translated.words, translated.weight)
+            alternatives += _members(translated)
         unique: dict[tuple[str, ...], Alternative] = {}
         for alternative in alternatives:
             unique.setdefault(alternative.words, alternative)
-        clauses.append(Clause(tuple(unique.values())))
+        clauses.append(Clause(tuple(unique.values())[:_MAX_ALTERNATIVES]))
         i += span
+    clauses += [Clause((Alternative((digits,)),)) for digits in numbers]
     return clauses
 
 

@@ -42,3 +42,10 @@ def fts5_match(terms: Sequence[Clause | str]) -> str | None:
 def fts5_any(words: Sequence[str]) -> str:
     """An FTS5 expression matching any of the words."""
     return " OR ".join(fts5_term(word) for word in words)
+
+
+def fts5_either(terms: Sequence[Clause | str]) -> str | None:
+    """An FTS5 MATCH expression matching any of the terms or clauses; None if none."""
+    if not terms:
+        return None
+    return " OR ".join(_fts5_clause(term) for term in terms)

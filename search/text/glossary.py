@@ -148,3 +148,26 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("食品加工", "food processing"),
     ("发酵", "fermentation"),
 )
+
+# Single words the phrases above leave out.
+PAIRS += (
+    ("锂", "lithium"),
+    ("钠", "sodium"),
+    ("海藻", "seaweed|algae"),
+    ("海带", "kelp"),
+    ("藻类", "algae"),
+    ("可降解", "degradable|biodegradable"),
+    ("可生物降解", "biodegradable"),
+    ("降解", "degradation"),
+    ("分离", "separation"),
+    ("膜分离", "membrane separation"),
+    ("保鲜", "fresh-keeping|freshness|keep fresh"),
+    ("冷链", "cold chain"),
+    ("均衡", "balancing|equalization"),
+    ("主动均衡", "active balancing"),
+    ("吸附", "adsorption|adsorb"),
+    ("回收", "recovery|recycling"),
+    ("重金属", "heavy metal"),
+    ("贵金属", "precious metal|noble metal"),
+    ("铂族金属", "platinum group metal"),
+)

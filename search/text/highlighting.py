@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from search.text.tokens import LATIN_WORD, normalise
+from search.text.tokens import LATIN_WORD, SENSES, normalise
 
+_SURFACES: dict[str, tuple[str, ...]] = {}
+for _word, _token in SENSES.items():
+    _SURFACES[_token] = (*_SURFACES.get(_token, ()), _word)
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s", "y", "e")
 
 
@@ -20,6 +23,7 @@ def crude_stem(word: str) -> str:
 
 def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Character spans of `text` matching any term, merged and sorted."""
+    terms = [t for term in terms for t in _SURFACES.get(term, (term,))]
     lowered = normalise(text)
     if len(lowered) != len(text):  # NFKC changed the length: match on the text itself
         lowered = text.lower()

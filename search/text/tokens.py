@@ -19,7 +19,9 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from types import ModuleType
+from typing import Any
 
+from search.text.numbers import extract_numbers
 from search.text.porter import porter_stem
 
 _jieba_lock = threading.Lock()
@@ -30,6 +32,7 @@ WORD = re.compile(r"[^\W_]+", re.UNICODE)
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 LATIN_WORD = re.compile(r"[a-z0-9]+")
 _ASCII_WORD = re.compile(r"[a-z]+")
+_DIGITS = re.compile(r"[0-9]{8}")
 
 # Dropped from queries (never from documents): they match almost everything or are
 # query operators of some engine; a user typing "battery AND cathode" means both words.
@@ -73,6 +76,37 @@ STOPWORDS = frozenset(
 )
 
 
+# English words the Porter stemmer would merge across senses (separation, separator -> separ):
+# both the index and queries hold them as unstemmable tokens of their own sense.
+SENSES: dict[str, str] = {
+    **dict.fromkeys(("separator", "separators"), "separator0"),
+    **dict.fromkeys(
+        ("separation", "separations", "separating", "separated", "separate"), "separation0"
+    ),
+}
+_SENSE_WORD = re.compile(r"(?<![a-z0-9])(" + "|".join(SENSES) + r")(?![a-z0-9])", re.IGNORECASE)
+
+
+def protect_senses(text: str) -> str:
+    """Text with the words of SENSES replaced by their sense tokens."""
+    return _SENSE_WORD.sub(lambda m: SENSES[m.group().lower()], text)
+
+
+@functools.lru_cache(maxsize=4096)
+def fold_traditional(text: str) -> str:
+    """Traditional Chinese folded to simplified (OpenCC t2s); other text unchanged."""
+    if not has_cjk(text):
+        return text
+    return str(_opencc().convert(text))
+
+
+@functools.cache
+def _opencc() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def jieba() -> ModuleType:
     """jieba, initialised once per process and quietly (it logs its dictionary load)."""
     global _jieba_ready
@@ -83,8 +117,30 @@ def jieba() -> ModuleType:
             if not _jieba_ready:
                 module.setLogLevel(logging.WARNING)
                 module.initialize()
+                # Only words jieba breaks into lone characters: joining two words it knows
+                # (三元 正极) would hide them from queries for either.
+                missing = [
+                    word
+                    for word in _domain_words()
+                    if all(len(piece) == 1 for piece in module.cut(word, HMM=False))
+                ]
+                for word in missing:
+                    module.add_word(word)
                 _jieba_ready = True
     return module
+
+
+def _domain_words() -> list[str]:
+    """The Chinese words of our glossary and expansion tables, so jieba keeps them whole
+    (新冠, 冷链, 吹膜 are not in its dictionary)."""
+    from search.text.expansions import ABBREVIATIONS, ACRONYMS, DOMAIN_WORDS, NARROWER
+    from search.text.glossary import PAIRS
+
+    words = [zh for zh, _ in PAIRS] + list(DOMAIN_WORDS)
+    for table in (ABBREVIATIONS, ACRONYMS, NARROWER):
+        for key, values in table.items():
+            words += [key, *values]
+    return [w for w in dict.fromkeys(words) if len(w) > 1 and all(CJK.match(c) for c in w)]
 
 
 def normalise(text: str) -> str:
@@ -103,7 +159,11 @@ def segment_for_index(text: str) -> str:
     The index tokenizer (unicode61 + porter) then splits on the spaces, lowercases
     and stems; only Chinese needs our help.
     """
-    text = unicodedata.normalize("NFKC", text or "")
+    text = protect_senses(unicodedata.normalize("NFKC", text or ""))
+    if _DIGITS.search(text):  # CN105123456A also as 105123456, as queries ask for it
+        words = set(WORD.findall(text))
+        extra = [digits for digits in extract_numbers(text)[1] if digits not in words]
+        text = " ".join((text, *extra))
     if not has_cjk(text):
         return text
     tokens = jieba().cut_for_search(text, HMM=False)
@@ -118,7 +178,7 @@ def query_terms(text: str) -> list[str]:
     """
     terms: list[str] = []
     seen: set[str] = set()
-    for run in WORD.findall(normalise(text)):
+    for run in WORD.findall(protect_senses(normalise(text))):
         pieces: Iterable[str] = jieba().cut(run, HMM=False) if has_cjk(run) else (run,)
         for piece in pieces:
             for word in WORD.findall(piece):

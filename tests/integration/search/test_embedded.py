@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from search import embedded_index
+from search import embedded_index, embedded_ranking
 from search.backend import SearchQuery
 from search.embedded import EmbeddedSearchBackend
 from tests.integration.search.test_contract import doc
@@ -34,7 +34,7 @@ def test_another_process_sees_writes_through_the_change_log(
 
 def test_rank_tiers_page_through_every_match_once(monkeypatch: pytest.MonkeyPatch,
                                                   tmp_path: Path) -> None:  # fmt: skip
-    monkeypatch.setattr(embedded_index, "RANK_TIER", 7)
+    monkeypatch.setattr(embedded_ranking, "RANK_TIER", 7)
     backend = EmbeddedSearchBackend(tmp_path / "search.db")
     backend.index([doc(i) for i in range(1, 31)])
     seen = []

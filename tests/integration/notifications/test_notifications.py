@@ -259,6 +259,7 @@ def test_closing_tells_the_winner_the_seller_and_the_loser_whose_deposit_is_rele
 
     assert "auction.won" in events_of(winner) and "deposit.released" not in events_of(winner)
     assert "deposit.released" in events_of(loser) and "auction.won" not in events_of(loser)
+    assert events_of(loser).count("auction.lost") == 1 and "auction.lost" not in events_of(winner)
     assert events_of(market.seller).count("auction.result") == 1
 
 

@@ -22,7 +22,9 @@ def test_an_auction_tells_seller_bidders_and_winner_what_concerns_each(
     seller_events = ["auction.bid", "auction.result", "deal.created"]
     register(market.seller, receiver, "seller", clock(), events=seller_events)
     first, second = market.bidder(held=False), market.bidder(held=False)
-    bidder_events = ["deposit.confirmed", "auction.outbid", "auction.won", "deal.created"]
+    bidder_events = [
+        "deposit.confirmed", "auction.outbid", "auction.won", "auction.lost", "deal.created"
+    ]  # fmt: skip
     register(first, receiver, "first", clock(), events=bidder_events)
     register(second, receiver, "second", clock(), events=bidder_events)
     for bidder in (first, second):
@@ -38,7 +40,7 @@ def test_an_auction_tells_seller_bidders_and_winner_what_concerns_each(
     def types(name: str) -> list[str]:
         return [r.event["type"] for r in receiver.received if r.path == name]
 
-    assert types("first") == ["deposit.confirmed", "auction.outbid"]
+    assert types("first") == ["deposit.confirmed", "auction.outbid", "auction.lost"]
     assert sorted(types("second")) == ["auction.won", "deal.created", "deposit.confirmed"]
     assert sorted(types("seller")) == [
         "auction.bid",

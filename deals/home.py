@@ -53,7 +53,7 @@ def party_panel(org_id: int, role: str) -> HomePanel:
     return HomePanel(
         key="deals",
         role=role,
-        title=_("Deals"),
+        title=_("Your deals"),
         items=items,
         empty=_("No deals yet: a deal is made when a sale, a negotiation or an auction concludes."),
         empty_url=url_for("sales.index"),
@@ -106,7 +106,7 @@ def on_home(
             HomePanel(
                 key="review_deals",
                 role=REVIEWER,
-                title=_("Deals"),
+                title=_("Deals to look after"),
                 items=reviewer_items(now),
                 order=50,
             )

@@ -128,7 +128,7 @@ def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel]
             HomePanel(
                 key="review_listings",
                 role=REVIEWER,
-                title=_("Results"),
+                title=_("Ownership of results"),
                 items=[ownership_queue()],
                 order=20,
             )

@@ -21,6 +21,11 @@ TOPICS = {
 CONTACT_KEYS = ("NAME", "PHONE", "EMAIL", "ADDRESS", "HOURS")
 
 
+def _percent(bps: int) -> str:
+    """Basis points as a percentage without a needless decimal: 1000 → "10", 250 → "2.5"."""
+    return f"{bps / 100:g}"
+
+
 def figures() -> dict[str, Any]:
     """The market's rules in numbers, as configured."""
     config = current_app.config
@@ -29,12 +34,12 @@ def figures() -> dict[str, Any]:
         "publicity_days": config["PUBLICITY_DAYS"],
         "release_days": config["DEPOSIT_RELEASE_WORKING_DAYS"],
         "signing_days": config["SIGNING_WORKING_DAYS"],
-        "deposit_percent": config["DEFAULT_DEPOSIT_BPS"] / 100,
+        "deposit_percent": _percent(config["DEFAULT_DEPOSIT_BPS"]),
         "announcement_days": config["AUCTION_ANNOUNCEMENT_DAYS"],
         "auction_min_hours": config["AUCTION_MIN_HOURS"],
         "auction_max_days": config["AUCTION_MAX_DAYS"],
-        "max_increment_percent": config["AUCTION_MAX_INCREMENT_BPS"] / 100,
-        "platform_fee_percent": config["PLATFORM_FEE_BPS"] / 100,
+        "max_increment_percent": _percent(config["AUCTION_MAX_INCREMENT_BPS"]),
+        "platform_fee_percent": _percent(config["PLATFORM_FEE_BPS"]),
     }
 
 

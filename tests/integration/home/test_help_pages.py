@@ -28,7 +28,7 @@ def test_the_help_names_the_configured_rules(client: FlaskClient, app: Flask) ->
     assert f"{app.config['LISTING_PERIOD_WORKING_DAYS']} working days" in listed
     auction = client.get("/help/auction", headers=headers).get_data(as_text=True)
     assert f"at least {app.config['AUCTION_ANNOUNCEMENT_DAYS']} days before" in auction
-    assert f"{app.config['DEFAULT_DEPOSIT_BPS'] / 100}% of the starting price" in auction
+    assert f"{app.config['DEFAULT_DEPOSIT_BPS'] / 100:g}% of the starting price" in auction
     notice = client.get("/help/negotiation", headers=headers).get_data(as_text=True)
     assert f"for {app.config['PUBLICITY_DAYS']} days" in notice
 

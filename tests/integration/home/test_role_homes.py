@@ -206,3 +206,13 @@ def test_the_home_costs_the_same_few_queries_however_much_there_is(
     assert len(more) == len(few), "no query per row"
     assert len(few) <= 25
     print(f"\nSELECTs of the {kind}'s home: {len(few)} (1 row), {len(more)} (5 rows)")
+
+
+def test_a_person_of_an_unverified_organisation_is_told_why_the_home_is_empty(
+    client: FlaskClient, clock: FrozenClock, sign_in: Callable[[User], Any]
+) -> None:
+    waiting = factories.seller(clock(), verified=False)
+    sign_in(waiting)
+    page = client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "awaiting verification" in page
+    assert 'id="panel-' not in page

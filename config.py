@@ -198,6 +198,12 @@ class Config:
     API_TOKEN_MAX_DAYS: int = _env_int("API_TOKEN_MAX_DAYS", 365)
     # Brokers: the dashboard warns this many days before a broker's certificate expires.
     BROKER_EXPIRY_WARNING_DAYS: int = _env_int("BROKER_EXPIRY_WARNING_DAYS", 60)
+    # The market's contacts shown on the help pages (/help); an empty one is not shown.
+    MARKET_CONTACT_NAME: str = os.environ.get("MARKET_CONTACT_NAME", "")
+    MARKET_CONTACT_PHONE: str = os.environ.get("MARKET_CONTACT_PHONE", "")
+    MARKET_CONTACT_EMAIL: str = os.environ.get("MARKET_CONTACT_EMAIL", "")
+    MARKET_CONTACT_ADDRESS: str = os.environ.get("MARKET_CONTACT_ADDRESS", "")
+    MARKET_CONTACT_HOURS: str = os.environ.get("MARKET_CONTACT_HOURS", "")
     # Sign-in protection (accounts/throttle.py). Flask-Limiter counts in memory (one
     # process: `make run`) or, when REDIS_URL is set, in Redis (shared by every worker).
     RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI") or (

@@ -49,7 +49,7 @@ def _safe_next(target: str) -> str:
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
         return target
-    return url_for("listings.mine")
+    return url_for("home.index")  # the person's home (marketplace.home_page)
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -111,6 +111,33 @@ def _connect_handlers() -> None:
         notification_handlers,
     ):
         handlers.connect()
+    _connect_home_panels()
+
+
+def _connect_home_panels() -> None:
+    """Each domain's `home.py` answers core.home.home_panels with its panels of the home."""
+    from accounts import home as account_home
+    from auctions import home as auction_home
+    from brokers import home as broker_home
+    from deals import home as deal_home
+    from listings import home as listing_home
+    from notifications import home as notification_home
+    from payments import home as payment_home
+    from trading import home as trading_home
+    from valuation import home as valuation_home
+
+    for home in (
+        account_home,
+        listing_home,
+        notification_home,
+        trading_home,
+        auction_home,
+        payment_home,
+        deal_home,
+        valuation_home,
+        broker_home,
+    ):
+        home.connect()
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -135,6 +162,8 @@ def _register_blueprints(app: Flask) -> None:
     from listings.need_api import blp as needs_api
     from listings.need_views import bp as needs_views
     from listings.views import bp as listings_views
+    from marketplace.help_pages import bp as help_views
+    from marketplace.home_page import bp as home_views
     from marketplace.main import bp as main_views
     from marketplace.review import deal_views  # noqa: F401
     from marketplace.review.views import bp as review_views
@@ -159,6 +188,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         main_views,
+        home_views,
+        help_views,
         accounts_views,
         listings_views,
         review_views,

@@ -198,6 +198,9 @@ POLICY: dict[str, frozenset[str]] = {
     "main.healthz:GET": PUBLIC,
     "main.home:GET": PUBLIC,
     "main.switch_language:GET": PUBLIC,
+    "home.index:GET": SIGNED_IN,  # each person's own home (its panels are their own)
+    "help.index:GET": PUBLIC,
+    "help.page:GET": PUBLIC,
     "matching.listing_matches:GET": SELLER | BROKER,  # the owner, a broker with a mandate
     "matching.need_matches:GET": BUYER,
     "needs.act:POST:close": BUYER,

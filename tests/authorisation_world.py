@@ -345,6 +345,7 @@ def build(now: datetime, upload_folder: Path) -> World:
             "endpoint_id": hook.id,
             "delivery_id": delivery_id,  # type: ignore[dict-item]
             "code": "en",
+            "topic": "auction",  # a help page
             "buyer_org_id": buyer.acting_org_id,  # type: ignore[dict-item]
             "other_org_id": other.acting_org_id,  # type: ignore[dict-item]
             "pdf_base64": base64.b64encode(factories.PDF_BYTES).decode(),

@@ -1,0 +1,118 @@
+"""Deals' panels of the home: a party's deals by milestone, and the reviewers' cancellation
+rulings and offline deals (core.home)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from accounts.models import User
+from core.extensions import db
+from core.home import BUYER, REVIEWER, SELLER, HomeItem, HomePanel, counted, home_panels
+from deals.cancellation_rules import CancellationKind, CancellationStatus
+from deals.models import Deal, DealCancellation
+from deals.rules import MILESTONES, Channel, DealStatus
+
+RECENT_DAYS = 30
+
+
+def milestone_labels() -> dict[DealStatus, str]:
+    return {
+        DealStatus.AWAITING_SIGNATURE: _("Awaiting signature"),
+        DealStatus.SIGNED: _("Signed, awaiting payment"),
+        DealStatus.PAID: _("Paid, awaiting rights registration"),
+        DealStatus.RIGHTS_REGISTERED: _("Rights registered, to complete"),
+        DealStatus.COMPLETED: _("Completed"),
+    }
+
+
+def party_panel(org_id: int, role: str) -> HomePanel:
+    """The organisation's deals (either side) counted by milestone."""
+    by_status = counted(
+        db.session.execute(
+            select(Deal.status, func.count())
+            .where(or_(Deal.seller_org_id == org_id, Deal.buyer_org_id == org_id))
+            .group_by(Deal.status)
+        ).all()
+    )
+    labels = milestone_labels()
+    items = [
+        HomeItem(
+            labels[status],
+            url_for("deals.mine"),
+            by_status[status],
+            urgent=status == DealStatus.AWAITING_SIGNATURE,
+        )
+        for status in MILESTONES
+        if by_status.get(status)
+    ]
+    return HomePanel(
+        key="deals",
+        role=role,
+        title=_("Your deals"),
+        items=items,
+        empty=_("No deals yet: a deal is made when a sale, a negotiation or an auction concludes."),
+        empty_url=url_for("sales.index"),
+        empty_action=_("Listed sales"),
+        order=50,
+    )
+
+
+def reviewer_items(now: datetime) -> list[HomeItem]:
+    """Cancellation requests waiting for a ruling; offline deals registered lately."""
+    rulings, oldest = db.session.execute(
+        select(func.count(), func.min(DealCancellation.created_at)).where(
+            DealCancellation.kind == CancellationKind.RULING,
+            DealCancellation.status == CancellationStatus.PENDING,
+        )
+    ).one()
+    offline = db.session.scalar(
+        select(func.count()).where(
+            Deal.channel == Channel.OFFLINE,
+            Deal.created_at >= now - timedelta(days=RECENT_DAYS),
+        )
+    )
+    return [
+        HomeItem(
+            _("Cancellation requests to rule on"),
+            url_for("review.cancellations"),
+            rulings,
+            oldest,
+            urgent=True,
+        ),
+        HomeItem(
+            _("Offline deals registered in the last 30 days"),
+            url_for("deals.register_offline"),
+            offline or 0,
+            note=_("register a deal closed at the physical market"),
+        ),
+    ]
+
+
+def on_home(
+    user: User, *, roles: frozenset[str], now: datetime, **_kw: Any
+) -> list[HomePanel] | None:
+    panels = []
+    org_id = user.acting_org_id
+    party = next((role for role in (SELLER, BUYER) if role in roles), None)
+    if party is not None and org_id is not None:
+        panels.append(party_panel(org_id, party))
+    if REVIEWER in roles:
+        panels.append(
+            HomePanel(
+                key="review_deals",
+                role=REVIEWER,
+                title=_("Deals to look after"),
+                items=reviewer_items(now),
+                order=50,
+            )
+        )
+    return panels or None
+
+
+def connect() -> None:
+    home_panels.connect(on_home, weak=False)

@@ -1,0 +1,159 @@
+"""Trading's panels of the home: listed sales and their intents, negotiations with an offer
+waiting, public notices running, and the reviewers' objections (core.home)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, select
+
+from accounts.models import User
+from core.extensions import db
+from core.home import BUYER, REVIEWER, SELLER, HomeItem, HomePanel, home_panels
+from trading.models import (
+    ListedSale,
+    ListedSaleStatus,
+    Negotiation,
+    NegotiationStatus,
+    Objection,
+    PublicityNotice,
+    SaleIntent,
+)
+from trading.rules import NoticeStatus, ObjectionStatus
+
+
+def _negotiations(org_id: int, party: Any) -> tuple[int, int]:
+    """(open negotiations of the organisation on this side, those whose offer waits for it)."""
+    waiting = and_(
+        Negotiation.open_offer_by_org_id.is_not(None),
+        Negotiation.open_offer_by_org_id != org_id,
+    )
+    total, mine = db.session.execute(
+        select(func.count(), func.count().filter(waiting)).where(
+            party == org_id, Negotiation.status == NegotiationStatus.OPEN
+        )
+    ).one()
+    return int(total), int(mine)
+
+
+def seller_panel(org_id: int) -> HomePanel:
+    """Listed sales running with the intents registered, offers to answer, notices running."""
+    sales, intents = db.session.execute(
+        select(func.count(func.distinct(ListedSale.id)), func.count(SaleIntent.id))
+        .select_from(ListedSale)
+        .outerjoin(
+            SaleIntent,
+            and_(SaleIntent.sale_id == ListedSale.id, SaleIntent.withdrawn_at.is_(None)),
+        )
+        .where(ListedSale.seller_org_id == org_id, ListedSale.status == ListedSaleStatus.OPEN)
+    ).one()
+    negotiating, to_answer = _negotiations(org_id, Negotiation.seller_org_id)
+    notices = db.session.scalar(
+        select(func.count())
+        .select_from(PublicityNotice)
+        .join(Negotiation, Negotiation.id == PublicityNotice.negotiation_id)
+        .where(Negotiation.seller_org_id == org_id, PublicityNotice.status == NoticeStatus.RUNNING)
+    )
+    return _panel(
+        SELLER,
+        [
+            HomeItem(_("Listed sales running"), url_for("sales.index"), sales),
+            HomeItem(_("Buyers' intents registered"), url_for("sales.index"), intents),
+            HomeItem(
+                _("Offers waiting for your answer"),
+                url_for("sales.my_negotiations"),
+                to_answer,
+                urgent=True,
+            ),
+            HomeItem(_("Negotiations open"), url_for("sales.my_negotiations"), negotiating),
+            HomeItem(_("Public notices running"), url_for("publicity.index"), notices or 0),
+        ],
+        _(
+            "Nothing on sale: publish a result, then start a listed sale, a negotiation or an "
+            "auction from its page."
+        ),
+        url_for("listings.mine"),
+        _("Your results"),
+    )
+
+
+def buyer_panel(org_id: int) -> HomePanel:
+    """The enterprise's intents in running sales and its negotiations."""
+    intents = db.session.scalar(
+        select(func.count())
+        .select_from(SaleIntent)
+        .join(ListedSale, ListedSale.id == SaleIntent.sale_id)
+        .where(
+            SaleIntent.buyer_org_id == org_id,
+            SaleIntent.withdrawn_at.is_(None),
+            ListedSale.status == ListedSaleStatus.OPEN,
+        )
+    )
+    negotiating, to_answer = _negotiations(org_id, Negotiation.buyer_org_id)
+    return _panel(
+        BUYER,
+        [
+            HomeItem(_("Your intents in running sales"), url_for("sales.index"), intents or 0),
+            HomeItem(
+                _("Offers waiting for your answer"),
+                url_for("sales.my_negotiations"),
+                to_answer,
+                urgent=True,
+            ),
+            HomeItem(_("Negotiations open"), url_for("sales.my_negotiations"), negotiating),
+        ],
+        _("No intents or offers: find a result and register your intent or make an offer."),
+        url_for("search.search"),
+        _("Search results"),
+    )
+
+
+def _panel(role: str, items: list[HomeItem], empty: str, empty_url: str, action: str) -> HomePanel:
+    return HomePanel(
+        key=f"trading_{role}",
+        role=role,
+        title=_("Sales and negotiations"),
+        items=[item for item in items if item.count],
+        empty=empty,
+        empty_url=empty_url,
+        empty_action=action,
+        order=20,
+    )
+
+
+def objection_queue() -> HomeItem:
+    """Objections lodged against public notices, waiting for a reviewer."""
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(Objection.lodged_at)).where(
+            Objection.status == ObjectionStatus.LODGED
+        )
+    ).one()
+    return HomeItem(
+        _("Objections to decide"), url_for("publicity.queue"), count, oldest, urgent=True
+    )
+
+
+def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
+    panels = []
+    org_id = user.acting_org_id
+    if SELLER in roles and org_id is not None:
+        panels.append(seller_panel(org_id))
+    if BUYER in roles and org_id is not None:
+        panels.append(buyer_panel(org_id))
+    if REVIEWER in roles:
+        panels.append(
+            HomePanel(
+                key="review_objections",
+                role=REVIEWER,
+                title=_("Public notices"),
+                items=[objection_queue()],
+                order=60,
+            )
+        )
+    return panels or None
+
+
+def connect() -> None:
+    home_panels.connect(on_home, weak=False)

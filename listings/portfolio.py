@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from accounts.models import MemberRole, Organisation, User
 from accounts.services import acts_for_org
-from core import jobs
+from core import jobs, outbox
 from core.domain import N_, NotFound, PermissionDenied
 from core.extensions import db
 from core.service_kit import audit_action
@@ -33,7 +33,7 @@ from listings.models import IPAsset, Listing, PortfolioImport
 from listings.portfolio_files import read_rows
 from listings.portfolio_rules import PortfolioRow, validate_rows
 from listings.rules import ListingStatus, TransferMode
-from listings.services import record_change
+from listings.services import SEARCH_TOPIC, snapshot
 
 log = logging.getLogger(__name__)
 
@@ -220,16 +220,20 @@ def import_batch(import_id: int, *, now: datetime, size: int = BATCH_SIZE) -> bo
     batch = [PortfolioRow.from_json(r) for r in item.rows[item.processed : item.processed + size]]
     existing = _listed(item.organisation_id, [row.number for row in batch])
     skipped = list(item.skipped or [])
+    changed: list[tuple[Listing, str]] = []
     for row in batch:
         found = existing.get(row.number)
         if found is None:
             existing[row.number] = _create(row, actor, org, now=now)
-            item.created_count += 1
+            changed.append((existing[row.number][0], "create"))
         elif found[0].status == ListingStatus.DRAFT:
-            _update(found[0], found[1], row, actor, now=now)
-            item.updated_count += 1
+            _fill(found[0], found[1], row)
+            changed.append((found[0], "update"))
         else:
             skipped.append({"row": row.row, "number": row.number, "listing_id": found[0].id})
+    _record(changed, actor, now=now)
+    item.created_count += sum(1 for _, action in changed if action == "create")
+    item.updated_count += sum(1 for _, action in changed if action == "update")
     item.skipped = skipped
     item.processed += len(batch)
     item.updated_at = now
@@ -313,13 +317,22 @@ def _create(
     _fill(listing, asset, row)
     listing.ip_assets = [asset]
     db.session.add(listing)
-    record_change(listing, actor, "import", now=now, before=None)
     return listing, asset
 
 
-def _update(
-    listing: Listing, asset: IPAsset, row: PortfolioRow, actor: User, *, now: datetime
-) -> None:
-    before = {"status": listing.status.value}
-    _fill(listing, asset, row)
-    record_change(listing, actor, "import", now=now, before=before)
+def _record(changed: list[tuple[Listing, str]], actor: User, *, now: datetime) -> None:
+    """Audit each draft made or updated and tell the search index: `services.record_change`
+    for a whole batch, flushed once (a flush per row made 5,000 rows take minutes)."""
+    for listing, _ in changed:
+        listing.updated_at = now
+    db.session.flush()
+    for listing, action in changed:
+        audit_action(
+            f"listing.import_{action}",
+            listing.id,
+            actor.id,
+            now,
+            before=None if action == "create" else snapshot(listing),
+            after=snapshot(listing),
+        )
+        outbox.emit(SEARCH_TOPIC, listing.id, now=now)

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from core.clock import now
-from core.domain import DomainError
+from core.domain import ValidationFailed
 from core.forms import uploaded_file
 from core.uow import unit_of_work
 from listings import portfolio
@@ -36,7 +36,7 @@ def portfolio_import() -> str | Response | tuple[str, int]:
                     current_user, upload.filename, data, now=moment, today=market_today(moment)
                 )
             return redirect(url_for("listings.portfolio_import_status", import_id=item.id))
-        except DomainError as refusal:
+        except ValidationFailed as refusal:  # who may import is the service's 403
             error = refusal.text(_)
     with unit_of_work():
         imports = portfolio.imports_of(current_user)

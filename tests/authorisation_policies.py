@@ -190,6 +190,12 @@ POLICY: dict[str, frozenset[str]] = {
     "listings.edit:POST": SELLER,
     "listings.evidence_file:GET": SELLER | REVIEWERS,
     "listings.mine:GET": SIGNED_IN,
+    "listings.portfolio_import:GET": SIGNED_IN,
+    "listings.portfolio_import:POST": MEMBERS,  # a university's or institute's patents
+    "listings.portfolio_import_status:GET": SELLER,  # the organisation that imported
+    "listings.portfolio_import_progress:GET": SELLER,
+    "listings.portfolio_template:GET:csv": SIGNED_IN,
+    "listings.portfolio_template:GET:xlsx": SIGNED_IN,
     "listings.upload_evidence:POST": SELLER,
     "listings_api.create:POST": MEMBERS,
     "listings_api.get:GET": PUBLIC,

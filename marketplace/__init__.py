@@ -129,7 +129,10 @@ def _register_blueprints(app: Flask) -> None:
     from brokers.matching_views import bp as matching_views
     from brokers.views import bp as brokers_views
     from core.extensions import api
-    from deals import cancel_views  # noqa: F401
+    from deals import (
+        cancel_views,  # noqa: F401
+        registration_views,  # noqa: F401
+    )
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views
     from listings import portfolio_views  # noqa: F401

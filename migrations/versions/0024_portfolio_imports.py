@@ -1,4 +1,4 @@
-"""Portfolio imports (a university's patent list as draft listings); filing and grant dates of IP assets
+"""Portfolio imports (a university's patent list as draft listings); filing and grant dates of IP assets; the registration form's fields of deals
 
 Revision ID: 0024_portfolio_imports
 Revises: 0019_keywords
@@ -43,9 +43,31 @@ def upgrade():
     with op.batch_alter_table('ip_assets', schema=None) as batch_op:
         batch_op.add_column(sa.Column('filed_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('granted_on', sa.Date(), nullable=True))
+    op.create_table(
+        'deal_registrations',
+        sa.Column('deal_id', sa.Integer(), nullable=False),
+        sa.Column('contract_number', sa.String(length=64), nullable=False),
+        sa.Column('project_name', sa.String(length=300), nullable=False),
+        sa.Column('contract_subtype', sa.String(length=32), nullable=False),
+        sa.Column('technology_field', sa.String(length=32), nullable=False),
+        sa.Column('seller_region_code', sa.String(length=6), nullable=False),
+        sa.Column('buyer_region_code', sa.String(length=6), nullable=False),
+        sa.Column('term_start', sa.Date(), nullable=False),
+        sa.Column('term_end', sa.Date(), nullable=False),
+        sa.Column('transaction_amount_minor', sa.BigInteger(), nullable=False),
+        sa.Column('payment_method', sa.String(length=32), nullable=False),
+        sa.Column('certificate_number', sa.String(length=64), nullable=True),
+        sa.Column('certified_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('certified_by_id', sa.Integer(), nullable=True),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], name=op.f('fk_deal_registrations_deal_id_deals')),
+        sa.ForeignKeyConstraint(['certified_by_id'], ['users.id'], name=op.f('fk_deal_registrations_certified_by_id_users')),
+        sa.PrimaryKeyConstraint('deal_id', name=op.f('pk_deal_registrations')),
+    )
 
 
 def downgrade():
+    op.drop_table('deal_registrations')
     with op.batch_alter_table('ip_assets', schema=None) as batch_op:
         batch_op.drop_column('granted_on')
         batch_op.drop_column('filed_on')

@@ -30,12 +30,12 @@ from core.money import Money
 from core.uow import unit_of_work
 from core.views_kit import enum_arg, send_stored
 from deals import documents, registration, registration_details, services
-from deals.registration_rules import PAYMENT_METHODS, SUBTYPES
-from listings.rules import FIELDS
 from deals.labels import template_globals
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
+from deals.registration_rules import PAYMENT_METHODS, SUBTYPES
 from deals.rules import MILESTONES
 from deals.schemas import OfflineDealFormSchema
+from listings.rules import FIELDS
 
 bp = Blueprint("deals", __name__)
 

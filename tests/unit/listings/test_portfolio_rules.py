@@ -130,7 +130,9 @@ def test_ipc_symbols_are_normalised_or_refused() -> None:
     assert normalise_ipc("H01M 4") is None
 
 
-@given(st.integers(min_value=1985, max_value=2025), st.integers(0, 9_999_999), st.sampled_from("123"))
+@given(
+    st.integers(min_value=1985, max_value=2025), st.integers(0, 9_999_999), st.sampled_from("123")
+)
 def test_every_number_with_its_check_character_is_accepted_and_a_wrong_one_refused(
     year: int, serial: int, kind: str
 ) -> None:
@@ -167,10 +169,12 @@ def test_english_headings_a_gbk_csv_and_blank_rows_are_read() -> None:
 def test_a_file_missing_a_required_column_or_too_long_is_refused_whole() -> None:
     with pytest.raises(ValidationFailed, match="Title"):
         read_rows("p.csv", "专利号,申请日,技术领域\r\n".encode())
-    too_many = _csv([[_number(1), "t", "", "", "2020-01-01", "", "", "ict", "", ""]] * (MAX_ROWS + 1))
+    too_many = _csv(
+        [[_number(1), "t", "", "", "2020-01-01", "", "", "ict", "", ""]] * (MAX_ROWS + 1)
+    )
     with pytest.raises(ValidationFailed, match="more than"):
         read_rows("p.csv", too_many)
-    with pytest.raises(ValidationFailed, match=".csv or .xlsx"):
+    with pytest.raises(ValidationFailed, match=r"\.csv or \.xlsx"):
         read_rows("p.pdf", b"%PDF")
     with pytest.raises(ValidationFailed, match="XLSX"):
         read_rows("p.xlsx", b"not a zip")

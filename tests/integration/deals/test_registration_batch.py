@@ -212,3 +212,31 @@ def test_a_reviewer_records_the_number_on_the_page_and_downloads_the_xlsx_batch(
         client.get("/review/deals/registration-batch.csv?from=2026-02-01&to=2026-02-28").status_code
         == 403
     )
+
+
+def test_the_seller_completes_the_form_on_the_registration_page(
+    client, sign_in, market, contracts
+) -> None:
+    deal_id = contracts[1].id
+    form = {
+        "contract_number": "FW-2026-07",
+        "project_name": "电池检测服务",
+        "contract_subtype": "service",
+        "technology_field": "energy",
+        "seller_region_code": "310104",
+        "buyer_region_code": "350902",
+        "term_start": "2026-03-01",
+        "term_end": "2026-12-31",
+        "transaction_amount": "12,000.00",
+        "payment_method": "lump_sum",
+    }
+    sign_in(market.buyer)
+    client.post(f"/deals/{deal_id}/registration/details", data=form)
+    assert registration_details.details_of([deal_id]) == {}
+    sign_in(market.seller)
+    response = client.post(f"/deals/{deal_id}/registration/details", data=form)
+    assert response.status_code == 302
+    saved = registration_details.details_of([deal_id])[deal_id]
+    assert (saved.contract_number, saved.transaction_amount_minor) == ("FW-2026-07", 1_200_000)
+    page = client.get(f"/deals/{deal_id}/registration").get_data(as_text=True)
+    assert "FW-2026-07" in page and "技术服务" in page

@@ -80,7 +80,9 @@ def test_bad_rows_are_named_and_the_good_ones_become_drafts(client, clock) -> No
     drafts = _imported(seller.organisation_id)
     assert set(drafts) == {good[0], good[2]}
     listing = drafts[good[0]]
-    assert listing.status == ListingStatus.DRAFT and listing.title_zh == "一种石墨烯导热膜的制备方法"
+    assert (
+        listing.status == ListingStatus.DRAFT and listing.title_zh == "一种石墨烯导热膜的制备方法"
+    )
     assert (listing.field, listing.trl, listing.ipc_classes) == ("materials", 5, ["C01B 32/184"])
     assert listing.holder == seller.organisation.name
     assert listing.ip_assets[0].granted_on.isoformat() == "2021-01-08"
@@ -164,7 +166,9 @@ def test_the_templates_download_with_bilingual_headings(client, clock) -> None:
     assert book.active["A1"].value == "专利号 / Patent number"
 
 
-def test_the_command_line_imports_for_an_organisation(app: Flask, db_session, clock, tmp_path) -> None:
+def test_the_command_line_imports_for_an_organisation(
+    app: Flask, db_session, clock, tmp_path
+) -> None:
     seller = factories.seller(clock())
     numbers = [factories.cn_application() for _ in range(2)]
     path = tmp_path / "portfolio.csv"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import StoredFileMixin, UTCDateTime, enum_column
@@ -109,3 +109,26 @@ class DealCancellation(Model):
             sqlite_where=text("status = 'pending'"),
         ),
     )
+
+
+class DealRegistration(Model):
+    """The technology-contract registration form's fields (技术合同认定登记) of a deal,
+    and the certificate number once the office registered it."""
+
+    __tablename__ = "deal_registrations"
+
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), primary_key=True)
+    contract_number: Mapped[str] = mapped_column(String(64))
+    project_name: Mapped[str] = mapped_column(String(300))
+    contract_subtype: Mapped[str] = mapped_column(String(32))
+    technology_field: Mapped[str] = mapped_column(String(32))
+    seller_region_code: Mapped[str] = mapped_column(String(6))
+    buyer_region_code: Mapped[str] = mapped_column(String(6))
+    term_start: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date] = mapped_column(Date)
+    transaction_amount_minor: Mapped[int] = mapped_column(BigInteger)  # 技术交易额
+    payment_method: Mapped[str] = mapped_column(String(32))
+    certificate_number: Mapped[str | None] = mapped_column(String(64))  # 登记证明编号
+    certified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    certified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

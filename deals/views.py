@@ -29,11 +29,13 @@ from core.forms import FieldErrors, attempt, domain_errors, parse_form, uploaded
 from core.money import Money
 from core.uow import unit_of_work
 from core.views_kit import enum_arg, send_stored
-from deals import documents, registration, services
+from deals import documents, registration, registration_details, services
 from deals.labels import template_globals
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
+from deals.registration_rules import PAYMENT_METHODS, SUBTYPES
 from deals.rules import MILESTONES
 from deals.schemas import OfflineDealFormSchema
+from listings.rules import FIELDS
 
 bp = Blueprint("deals", __name__)
 
@@ -195,6 +197,11 @@ def registration_record(deal_id: int) -> str:
         "deals/registration.html",
         deal=deal,
         record=registration.record_for(deal, tz=_market_tz()),
+        form=registration_details.details_of([deal.id]).get(deal.id),
+        may_complete=current_user.can_review or current_user.acting_org_id == deal.seller_org_id,
+        subtypes=SUBTYPES[deal.contract_type],
+        payment_methods=PAYMENT_METHODS,
+        fields=FIELDS,
         printed_at=now(),
     )
 

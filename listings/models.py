@@ -96,6 +96,8 @@ class IPAsset(Model):
     number: Mapped[str] = mapped_column(String(40), index=True)
     title: Mapped[str | None] = mapped_column(String(300))
     legal_status: Mapped[str | None] = mapped_column(String(40))
+    filed_on: Mapped[date | None] = mapped_column(Date)  # 申请日
+    granted_on: Mapped[date | None] = mapped_column(Date)  # 授权公告日
 
     listing: Mapped[Listing] = relationship(back_populates="ip_assets")
 
@@ -143,3 +145,30 @@ class TechNeed(Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship()
+
+
+class PortfolioImport(Model):
+    """A patent portfolio file an organisation uploaded, and the progress of its one job.
+
+    The valid rows wait here (`rows`) until the job has made them draft listings;
+    `processed` moves on batch by batch, so the page shows a progress bar and a job
+    that died resumes where the last committed batch ended.
+    """
+
+    __tablename__ = "portfolio_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # queued, running, done
+    rows: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    errors: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    skipped: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    processed: Mapped[int] = mapped_column(Integer, default=0)
+    created_count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

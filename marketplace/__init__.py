@@ -86,6 +86,7 @@ def _declare_jobs() -> None:
     from auctions import jobs as auction_jobs  # noqa: F401
     from brokers import jobs as broker_jobs  # noqa: F401
     from deals import jobs as deal_jobs  # noqa: F401
+    from listings import jobs as listing_jobs  # noqa: F401
     from notifications import jobs as notification_jobs  # noqa: F401
     from payments import jobs as payment_jobs  # noqa: F401
     from search import jobs as search_jobs  # noqa: F401
@@ -155,9 +156,13 @@ def _register_blueprints(app: Flask) -> None:
     from brokers.matching_views import bp as matching_views
     from brokers.views import bp as brokers_views
     from core.extensions import api
-    from deals import cancel_views  # noqa: F401
+    from deals import (
+        cancel_views,  # noqa: F401
+        registration_views,  # noqa: F401
+    )
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views
+    from listings import portfolio_views  # noqa: F401
     from listings.api import blp as listings_api
     from listings.need_api import blp as needs_api
     from listings.need_views import bp as needs_views

@@ -132,6 +132,7 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "deals_api.upload_document:POST": {"kind": "other", "file": PDF},
     "listings.create:POST": _LISTING,
+    "listings.portfolio_import:POST": {"file": ("file", "portfolio.csv")},
     "listings_api.create:POST": {**_LISTING, "trl": 5, "transfer_modes": ["assignment"]},
     "listings_api.update:PUT": {**_LISTING, "trl": 5, "transfer_modes": ["assignment"]},
     "listings_api.add_evidence:POST": {"kind": "certificate", "file": PDF},

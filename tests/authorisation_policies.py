@@ -190,6 +190,16 @@ POLICY: dict[str, frozenset[str]] = {
     "listings.edit:POST": SELLER,
     "listings.evidence_file:GET": SELLER | REVIEWERS,
     "listings.mine:GET": SIGNED_IN,
+    "deals.registration_details_form:POST": SELLER | REVIEWERS,  # the side that registers
+    "deals.registration_certificate:POST": REVIEWERS,
+    "deals.registration_batch:GET:csv": REVIEWERS,
+    "deals.registration_batch:GET:xlsx": REVIEWERS,
+    "listings.portfolio_import:GET": SIGNED_IN,
+    "listings.portfolio_import:POST": MEMBERS,  # a university's or institute's patents
+    "listings.portfolio_import_status:GET": SELLER,  # the organisation that imported
+    "listings.portfolio_import_progress:GET": SELLER,
+    "listings.portfolio_template:GET:csv": SIGNED_IN,
+    "listings.portfolio_template:GET:xlsx": SIGNED_IN,
     "listings.upload_evidence:POST": SELLER,
     "listings_api.create:POST": MEMBERS,
     "listings_api.get:GET": PUBLIC,

@@ -36,8 +36,10 @@ from deals import services as deals
 from deals.cancellation_rules import Grounds
 from deals.documents import Upload, attach_document
 from deals.models import Deal, SaleMethod
+from listings import portfolio
 from listings import services as listings
 from listings.models import Evidence
+from listings.portfolio_files import template_csv
 from listings.rules import ListingStatus, SaleState
 from notifications.mail import unsubscribe_token
 from notifications.models import Notification
@@ -303,6 +305,10 @@ def build(now: datetime, upload_folder: Path) -> World:
         select(WebhookDelivery.id).where(WebhookDelivery.event_id == event.id)
     )
 
+    with unit_of_work():  # an import of the seller's, left queued
+        portfolio_import = portfolio.start_import(
+            seller, "portfolio.csv", template_csv(), now=now, today=now.date(), queue=False
+        )
     notification_id = db.session.scalar(
         select(Notification.id).where(Notification.user_id == buyer.id).limit(1)
     )
@@ -344,6 +350,7 @@ def build(now: datetime, upload_folder: Path) -> World:
             "token_id": revocable,  # type: ignore[dict-item]
             "endpoint_id": hook.id,
             "delivery_id": delivery_id,  # type: ignore[dict-item]
+            "import_id": portfolio_import.id,
             "code": "en",
             "topic": "auction",  # a help page
             "buyer_org_id": buyer.acting_org_id,  # type: ignore[dict-item]
@@ -377,6 +384,7 @@ def build(now: datetime, upload_folder: Path) -> World:
             "brokers_api.decide": {"broker_id": pending_broker.id},
         },
         query={
+            "deals.registration_batch": {"from": "2026-01-01", "to": "2026-12-31"},
             "brokers.new_introduction": {
                 "listing_id": listing_id,
                 "buyer_org_id": buyer.acting_org_id,  # type: ignore[dict-item]

@@ -1,7 +1,9 @@
 """Elasticsearch request bodies of a query, for any kind of document (see ElasticsearchSpec).
 
 Queries mirror the embedded backend: every query term must match (in any
-field), ranked by bm25 with the kind's field weights, facet filters OR within
+field), ranked by bm25 with the kind's field weights over the fields taken as one
+(combined_fields, BM25F: FTS5 also normalises by the length of the whole row, so a
+short title does not outrank a fuller listing here alone), facet filters OR within
 a facet and AND across facets, and facet counts over all matches where a
 facet's own selection does not narrow its counts. Only the words as typed may
 match with typos (fuzziness AUTO, exact matches ranked higher), and only in a
@@ -42,9 +44,7 @@ def _term_clause(term: str, fuzzy: bool, weights: Mapping[str, float]) -> dict[s
             }
         }
     token = index_token(term)
-    exact = {
-        "multi_match": {"query": token, "fields": fields, "type": "most_fields", "operator": "and"}
-    }
+    exact = {"combined_fields": {"query": token, "fields": fields, "operator": "and"}}
     if not (fuzzy and is_latin(term) and auto_fuzziness(token) and len(token) <= FUZZY_MAX_CHARS):
         return exact
     typo = {

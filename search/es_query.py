@@ -28,6 +28,7 @@ FUZZY_PREFIX = 1  # the first letter must be right: fewer, better expansions
 FUZZY_EXPANSIONS = 20
 FACET_SIZE = 500  # more than any facet has values: counts are complete
 RESULT_WINDOW = 10_000  # index.max_result_window: deeper pages return no hits
+COVERAGE_SCORE = 1000.0  # above any clause's bm25: coverage first, as the embedded backend ranks
 
 
 def _term_clause(term: str, fuzzy: bool, weights: Mapping[str, float]) -> dict[str, Any]:
@@ -109,13 +110,21 @@ def text_query(
     """Every term or clause required (AND), each in any field; everything without terms.
 
     With `min_match` (a widened query) at least that many clauses, each named
-    c<i> so a hit says which it matched (`coverage`).
+    c<i> so a hit says which it matched (`coverage`); each matched clause adds
+    COVERAGE_SCORE, so Elasticsearch itself ranks by coverage, then bm25 (the
+    top hits by bm25 alone could leave out a document matching more clauses).
     """
     if not terms:
         return {"match_all": {}}
     if min_match is not None:
         named = [
-            {"bool": {"must": [_clause(term, fuzzy, weights)], "_name": f"c{i}"}}
+            {
+                "function_score": {
+                    "query": {"bool": {"must": [_clause(term, fuzzy, weights)], "_name": f"c{i}"}},
+                    "functions": [{"weight": COVERAGE_SCORE}],
+                    "boost_mode": "sum",
+                }
+            }
             for i, term in enumerate(terms)
         ]
         return {"bool": {"should": named, "minimum_should_match": min_match}}

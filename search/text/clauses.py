@@ -18,6 +18,7 @@ from search.text import cedict
 from search.text.expansions import ABBREVIATIONS, ACRONYMS, FILLER, NARROWER, SPELLED_OUT
 from search.text.glossary import PAIRS
 from search.text.numbers import extract_numbers
+from search.text.pinyin_words import hanzi_of
 from search.text.tokens import CJK, LATIN_WORD, fold_traditional, has_cjk, jieba, query_terms
 
 TRANSLATION_WEIGHT = 0.3
@@ -26,6 +27,7 @@ ABBREVIATION_WEIGHT = 0.9
 CORRECTION_WEIGHT = 0.8  # a typo's correction: below the word as typed would score
 LOOSE_WEIGHT = 0.6  # a Chinese word as its sub-words and leading characters (widened only)
 NARROWER_WEIGHT = 0.5
+PINYIN_WEIGHT = 0.8  # the Chinese word a pinyin word spells (it may mean another)
 _GLOSSARY_SPAN = 4  # the longest run of query words looked up in the glossary
 _MAX_ALTERNATIVES = 16  # per clause, so a long phrase cannot blow up the query
 
@@ -157,6 +159,17 @@ def _stand_ins(word: str, wide: bool) -> list[Alternative]:
     return found
 
 
+def _pinyin(word: str, wide: bool) -> list[Alternative]:
+    """The Chinese words a pinyin word spells, and their stand-ins, weighed less."""
+    found: list[Alternative] = []
+    for zh in hanzi_of(word):
+        found.append(Alternative((zh,), PINYIN_WEIGHT))
+        found += [
+            Alternative(alt.words, alt.weight * PINYIN_WEIGHT) for alt in _stand_ins(zh, wide)
+        ]
+    return found
+
+
 def _members(translated: Alternative) -> list[Alternative]:
     """The narrower terms of a translation (heavy metal -> 重金属 -> 镉, 铅), weighed less."""
     if len(translated.words) != 1:
@@ -264,6 +277,8 @@ def query_clauses(
                 fixed = tuple(query_terms(corrections[word]))  # separator -> its sense token
                 alternatives.append(Alternative(fixed, CORRECTION_WEIGHT))
             alternatives += _stand_ins(word, wide)
+            if not has_cjk(word):
+                alternatives += _pinyin(word, wide)
             if not found:
                 alternatives += _dictionary(corrections.get(word, word) if corrections else word)
         for translated in found:

@@ -11,6 +11,7 @@ TRANSLATION_WEIGHT: a listing in the language of the query ranks first.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,7 +20,15 @@ from search.text.expansions import ABBREVIATIONS, ACRONYMS, FILLER, NARROWER, SP
 from search.text.glossary import PAIRS
 from search.text.numbers import extract_numbers
 from search.text.pinyin_words import hanzi_of
-from search.text.tokens import CJK, LATIN_WORD, fold_traditional, has_cjk, jieba, query_terms
+from search.text.tokens import (
+    CJK,
+    LATIN_WORD,
+    fold_traditional,
+    has_cjk,
+    jieba,
+    normalise,
+    query_terms,
+)
 
 TRANSLATION_WEIGHT = 0.3
 DICTIONARY_WEIGHT = 0.25  # CC-CEDICT's translations: below our own glossary's
@@ -234,6 +243,26 @@ def _longest_translated(terms: Sequence[str], i: int) -> tuple[int, list[Alterna
     return 1, []
 
 
+_CODE = re.compile(r"(?<![\w-])([a-z]+)-([a-z0-9]{1,2})(?![\w-])")
+
+
+def _codes(text: str) -> set[tuple[str, str]]:
+    """The hyphenated codes of a query (CAR-T, PD-1, IL-6): one term, never two words."""
+    return {(m[1], m[2]) for m in _CODE.finditer(normalise(text))}
+
+
+def _code_clause(pair: tuple[str, str], wide: bool) -> Clause:
+    """A code as one clause: both its parts, or what our tables expand it to; its
+    parts are not translated on their own (CAR in CAR-T is no 汽车)."""
+    alternatives = [Alternative(pair)]
+    for key in dict.fromkeys(("-".join(pair), "".join(pair))):
+        alternatives += _stand_ins(key, wide)
+    unique: dict[tuple[str, ...], Alternative] = {}
+    for alternative in alternatives:
+        unique.setdefault(alternative.words, alternative)
+    return Clause(tuple(unique.values())[:_MAX_ALTERNATIVES])
+
+
 def required_terms(text: str) -> tuple[list[str], list[str]]:
     """(the words a query requires, the digits of its patent numbers).
 
@@ -258,9 +287,14 @@ def query_clauses(
     `corrections` maps a word as typed to its spelling correction.
     """
     terms, numbers = required_terms(text)
+    codes = _codes(text)
     clauses: list[Clause] = []
     i = 0
     while i < len(terms):
+        if (pair := tuple(terms[i : i + 2])) in codes:
+            clauses.append(_code_clause(pair, wide))
+            i += 2
+            continue
         span, found = _longest_translated(terms, i)
         if span == 1 and (joined := _table_span(terms, i)):
             span, word = len(joined), "".join(joined)

@@ -69,12 +69,13 @@ _EPOCH_2000 = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _bridge(doc: SearchDocument) -> str:
-    """English glosses of the Chinese title and summary a listing gives in no English."""
+    """English glosses of the Chinese title and summary a listing gives in no English,
+    and of its keywords (as a listing's title, they hold no English of their own)."""
     zh = [
         text
         for text, english in ((doc.title_zh, doc.title_en), (doc.summary_zh, doc.summary_en))
         if text and not english
-    ]
+    ] + list(doc.keywords)
     return english_bridge("\n".join(zh)) if zh else ""
 
 

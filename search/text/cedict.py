@@ -142,8 +142,9 @@ def english_bridge(text: str) -> str:
     if not has_cjk(text):
         return ""
     tables = _tables()[0]
-    glosses: dict[str, None] = {}
+    words: dict[str, None] = {}  # each English word once: a bridge never outweighs a title
     for word in jieba().cut_for_search(fold_traditional(text), HMM=False):
         if len(word) >= 2 and all(CJK.match(c) for c in word):
-            glosses.update(dict.fromkeys(tables.get(word, ())[:BRIDGE_GLOSSES]))
-    return " ".join(glosses)
+            for gloss in tables.get(word, ())[:BRIDGE_GLOSSES]:
+                words.update(dict.fromkeys(gloss.split()))
+    return " ".join(words)

@@ -1,6 +1,6 @@
 """Relevance on the judged set of issue 13 (bench/judged): nDCG@10, tuning and held-out halves.
 
-    .venv/bin/python bench/relevance.py [--es-url URL | --no-es] [--verbose] [--class CLASS]
+    .venv/bin/python bench/relevance.py [--es-url URL | --no-es] [--verbose] [--half tuning]
 
 Every backend indexes the judged corpus (304 listings) and answers the 122 judged queries;
 then again with the demo market's listings added as distractors. The report gives, per
@@ -47,7 +47,7 @@ class Run:
         values = [
             self.scores[q.text]
             for q in QUERIES
-            if q.split == split and (cls is None or q.cls == cls)
+            if q.split == split and (cls is None or q.cls == cls) and q.text in self.scores
         ]
         return sum(values) / len(values) if values else 0.0
 
@@ -56,7 +56,7 @@ class Run:
         return f"{'es' if self.backend == 'elasticsearch' else 'emb'}/{self.corpus}"
 
     def empty(self, split: str) -> int:
-        return sum(1 for q in QUERIES if q.split == split and self.totals[q.text] == 0)
+        return sum(1 for q in QUERIES if q.split == split and self.totals.get(q.text, 1) == 0)
 
 
 def evaluate(backend: SearchBackend, name: str, corpus: str, docs: Sequence[SearchDocument],
@@ -73,31 +73,37 @@ def evaluate(backend: SearchBackend, name: str, corpus: str, docs: Sequence[Sear
     return run
 
 
-def report(runs: Sequence[Run], verbose: bool) -> None:
-    """The table: held-out and tuning nDCG@10 and zero-result queries per backend and corpus."""
-    halves = {s: sum(1 for q in QUERIES if q.split == s) for s in (TUNING, HELD_OUT)}
+def report(runs: Sequence[Run], verbose: bool, half: str | None = None) -> None:
+    """The table: held-out and tuning nDCG@10 and zero-result queries per backend and corpus.
+
+    With `half`, only that half's queries were run, so only that half is reported."""
+    shown = [h for h in (HELD_OUT, TUNING) if half is None or h == half]
+    counts = {s: sum(1 for q in QUERIES if q.split == s) for s in (TUNING, HELD_OUT)}
     print(
         f"\nrelevance on the judged set: {len(LISTINGS)} listings, {len(QUERIES)} queries "
-        f"({halves[TUNING]} tuning, {halves[HELD_OUT]} held-out), nDCG@10"
+        f"({counts[TUNING]} tuning, {counts[HELD_OUT]} held-out), nDCG@10"
     )
-    header = f"  {'backend':<13} {'corpus':<18} {'held-out':>8} {'tuning':>8} {'no result (held-out / tuning)':>30}"
-    print(header)
+    print(f"  {'backend':<13} {'corpus':<18} " + " ".join(f"{h:>8}" for h in shown)
+          + f"   no result ({' / '.join(shown)})")  # fmt: skip
     for run in runs:
-        print(
-            f"  {run.backend:<13} {run.corpus:<18} {run.mean(HELD_OUT):>8.3f} "
-            f"{run.mean(TUNING):>8.3f} {run.empty(HELD_OUT):>16} / {run.empty(TUNING)}"
-        )
-    print("\n  held-out nDCG@10 by failure class:")
-    print(f"  {'class':<12} " + " ".join(f"{r.label:>16}" for r in runs))
-    for cls in CLASSES:
-        print(f"  {cls:<12} " + " ".join(f"{r.mean(HELD_OUT, cls):>16.3f}" for r in runs))
-    for run in runs:
-        verdict = "met" if run.mean(HELD_OUT) >= TARGET else "MISSED"
-        print(f"  target held-out >= {TARGET} ({run.backend}, {run.corpus}): {verdict}")
+        means = " ".join(f"{run.mean(h):>8.3f}" for h in shown)
+        empties = " / ".join(str(run.empty(h)) for h in shown)
+        print(f"  {run.backend:<13} {run.corpus:<18} {means}   {empties}")
+    for h in shown:
+        print(f"\n  {h} nDCG@10 by failure class:")
+        print(f"  {'class':<12} " + " ".join(f"{r.label:>16}" for r in runs))
+        for cls in CLASSES:
+            print(f"  {cls:<12} " + " ".join(f"{r.mean(h, cls):>16.3f}" for r in runs))
+    if HELD_OUT in shown:
+        for run in runs:
+            verdict = "met" if run.mean(HELD_OUT) >= TARGET else "MISSED"
+            print(f"  target held-out >= {TARGET} ({run.backend}, {run.corpus}): {verdict}")
     if verbose:
         print(f"\n  {'half':<8} {'class':<12} {'query':<44} " + " ".join(
             f"{r.label + ' (n)':>16}" for r in runs))  # fmt: skip
         for q in sorted(QUERIES, key=lambda q: (q.split, q.cls)):
+            if q.split not in shown:
+                continue
             cells = " ".join(f"{r.scores[q.text]:>9.3f} {r.totals[q.text]:>6}" for r in runs)
             print(f"  {q.split:<8} {q.cls:<12} {q.text[:44]:<44} {cells}")
 
@@ -107,7 +113,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--es-url", default=os.environ.get("ELASTICSEARCH_URL"), help="node URL")
     parser.add_argument("--no-es", action="store_true", help="embedded backend only")
     parser.add_argument("--verbose", action="store_true", help="one line per query")
+    parser.add_argument(
+        "--half", choices=(TUNING, HELD_OUT), help="run and report only this half's queries"
+    )
     args = parser.parse_args(argv)
+    queries = [q for q in QUERIES if args.half is None or q.split == args.half]
     corpora = {
         "judged": list(LISTINGS),
         "judged+demo": [*LISTINGS, *demo_distractors()],
@@ -116,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="relevance-bench-") as tmp:
         for corpus, docs in corpora.items():
             embedded = EmbeddedSearchBackend(Path(tmp) / f"{corpus}.db")
-            runs.append(evaluate(embedded, "embedded", corpus, docs, QUERIES))
+            runs.append(evaluate(embedded, "embedded", corpus, docs, queries))
             embedded.close()
         if args.es_url and not args.no_es:
             client = make_client(args.es_url.split(","), request_timeout=30)
@@ -127,12 +137,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                         client, alias=f"bench-relevance-{run_id}-{corpus.replace('+', '-')}"
                     )
                     try:
-                        runs.append(evaluate(es, "elasticsearch", corpus, docs, QUERIES))
+                        runs.append(evaluate(es, "elasticsearch", corpus, docs, queries))
                     finally:
                         es.drop()
             finally:
                 client.close()
-    report(runs, args.verbose)
+    report(runs, args.verbose, args.half)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from elasticsearch.helpers import BulkIndexError, streaming_bulk
 from search.backend import SearchHit, SearchQuery, SearchResult, SearchUnavailable
 from search.documents import ElasticsearchSpec
 from search.es_query import (
+    COVERAGE_SCORE,
     FUZZY_PREFIX,
     RESULT_WINDOW,
     WIDE_WINDOW,
@@ -363,7 +364,8 @@ class ElasticsearchIndex:
             hits.append(
                 SearchHit(
                     id=int(hit["_id"]),
-                    score=float(hit.get("_score") or 0.0),
+                    score=float(hit.get("_score") or 0.0)
+                    - (coverage(hit) * COVERAGE_SCORE if wide is not None else 0.0),
                     highlights=spec.highlights(texts, terms, typos),
                 )
             )

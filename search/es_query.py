@@ -1,7 +1,9 @@
 """Elasticsearch request bodies of a query, for any kind of document (see ElasticsearchSpec).
 
 Queries mirror the embedded backend: every query term must match (in any
-field), ranked by bm25 with the kind's field weights, facet filters OR within
+field), ranked by bm25 with the kind's field weights over the fields taken as one
+(combined_fields, BM25F: FTS5 also normalises by the length of the whole row, so a
+short title does not outrank a fuller listing here alone), facet filters OR within
 a facet and AND across facets, and facet counts over all matches where a
 facet's own selection does not narrow its counts. Only the words as typed may
 match with typos (fuzziness AUTO, exact matches ranked higher), and only in a
@@ -26,6 +28,7 @@ FUZZY_PREFIX = 1  # the first letter must be right: fewer, better expansions
 FUZZY_EXPANSIONS = 20
 FACET_SIZE = 500  # more than any facet has values: counts are complete
 RESULT_WINDOW = 10_000  # index.max_result_window: deeper pages return no hits
+COVERAGE_SCORE = 1000.0  # above any clause's bm25: coverage first, as the embedded backend ranks
 
 
 def _term_clause(term: str, fuzzy: bool, weights: Mapping[str, float]) -> dict[str, Any]:
@@ -42,9 +45,7 @@ def _term_clause(term: str, fuzzy: bool, weights: Mapping[str, float]) -> dict[s
             }
         }
     token = index_token(term)
-    exact = {
-        "multi_match": {"query": token, "fields": fields, "type": "most_fields", "operator": "and"}
-    }
+    exact = {"combined_fields": {"query": token, "fields": fields, "operator": "and"}}
     if not (fuzzy and is_latin(term) and auto_fuzziness(token) and len(token) <= FUZZY_MAX_CHARS):
         return exact
     typo = {
@@ -109,13 +110,21 @@ def text_query(
     """Every term or clause required (AND), each in any field; everything without terms.
 
     With `min_match` (a widened query) at least that many clauses, each named
-    c<i> so a hit says which it matched (`coverage`).
+    c<i> so a hit says which it matched (`coverage`); each matched clause adds
+    COVERAGE_SCORE, so Elasticsearch itself ranks by coverage, then bm25 (the
+    top hits by bm25 alone could leave out a document matching more clauses).
     """
     if not terms:
         return {"match_all": {}}
     if min_match is not None:
         named = [
-            {"bool": {"must": [_clause(term, fuzzy, weights)], "_name": f"c{i}"}}
+            {
+                "function_score": {
+                    "query": {"bool": {"must": [_clause(term, fuzzy, weights)], "_name": f"c{i}"}},
+                    "functions": [{"weight": COVERAGE_SCORE}],
+                    "boost_mode": "sum",
+                }
+            }
             for i, term in enumerate(terms)
         ]
         return {"bool": {"should": named, "minimum_should_match": min_match}}

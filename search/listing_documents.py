@@ -22,6 +22,7 @@ from search.documents import (
     SideTable,
     strict_mappings,
 )
+from search.text.cedict import english_bridge
 from search.text.clauses import Clause, clause_words
 from search.text.highlighting import highlight, marks_nothing
 from search.text.pinyin import pinyin_tokens
@@ -65,6 +66,25 @@ def document_for(listing: Listing) -> SearchDocument:
 
 SUMMARY_CHARS = 160
 _EPOCH_2000 = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _bridge(doc: SearchDocument) -> str:
+    """English glosses of the Chinese title and summary a listing gives in no English,
+    and of its keywords (as a listing's title, they hold no English of their own)."""
+    zh = [
+        text
+        for text, english in ((doc.title_zh, doc.title_en), (doc.summary_zh, doc.summary_en))
+        if text and not english
+    ] + list(doc.keywords)
+    return english_bridge("\n".join(zh)) if zh else ""
+
+
+def _body_text(doc: SearchDocument) -> str:
+    """The low-weight text: details, IPC classes, pinyin of the title, the English bridge."""
+    return (
+        f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}\n{pinyin_tokens(doc.title_zh)}"
+        f"\n{_bridge(doc)}"
+    )
 
 
 def _best(zh: str, en: str) -> str:
@@ -154,9 +174,7 @@ def to_source(doc: SearchDocument) -> dict[str, Any]:
         "id": int(doc.id),
         "title": analyse(f"{doc.title_zh or ''}\n{doc.title_en or ''}\n{' '.join(doc.keywords)}"),
         "summary": analyse(f"{doc.summary_zh or ''}\n{doc.summary_en or ''}"),
-        "body": analyse(
-            f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}\n{pinyin_tokens(doc.title_zh)}"
-        ),
+        "body": analyse(_body_text(doc)),
         "words": sorted(vocabulary_words([f"{doc.title_en or ''} {doc.summary_en or ''}"])),
         "inventors": analyse(" ".join(doc.inventors)),
         "holder": analyse(doc.holder or ""),
@@ -232,7 +250,7 @@ def fts_texts(doc: SearchDocument) -> tuple[str, ...]:
     return (
         f"{doc.title_zh or ''}\n{doc.title_en or ''}\n{' '.join(doc.keywords)}",
         f"{doc.summary_zh or ''}\n{doc.summary_en or ''}",
-        f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}\n{pinyin_tokens(doc.title_zh)}",
+        _body_text(doc),
         f"{' '.join(doc.inventors)}\n{doc.holder}",
     )
 

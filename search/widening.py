@@ -20,7 +20,7 @@ from search.text.spelling import Speller, corrections, did_you_mean
 from search.text.tokens import is_latin, is_single_han
 
 WIDEN_BELOW = 10  # one page of the judged top ten
-MIN_SHARE = 0.4  # of a query's clauses a widened match needs
+MIN_SHARE = 0.2  # of a query's clauses a widened match needs (one of up to five)
 
 
 def min_matches(clauses: Sequence[Clause]) -> int:

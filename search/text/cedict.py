@@ -125,3 +125,26 @@ def to_chinese(phrase: str) -> tuple[str, ...]:
     """The Chinese words CC-CEDICT glosses with exactly this English word or phrase first."""
     key = " ".join(singular(w) for w in phrase.lower().split())
     return _tables()[1].get(key, ())
+
+
+BRIDGE_GLOSSES = 2  # of each Chinese word of a listing, its main senses only
+
+
+def english_bridge(text: str) -> str:
+    """CC-CEDICT's English glosses of the Chinese words of `text`, for the index.
+
+    A listing written only in Chinese also holds these (in a field of low weight),
+    so an English query finds it although no glossary lists the pair; a word of
+    the query's own language in a title still ranks above them.
+    """
+    from search.text.tokens import fold_traditional, has_cjk, jieba
+
+    if not has_cjk(text):
+        return ""
+    tables = _tables()[0]
+    words: dict[str, None] = {}  # each English word once: a bridge never outweighs a title
+    for word in jieba().cut_for_search(fold_traditional(text), HMM=False):
+        if len(word) >= 2 and all(CJK.match(c) for c in word):
+            for gloss in tables.get(word, ())[:BRIDGE_GLOSSES]:
+                words.update(dict.fromkeys(gloss.split()))
+    return " ".join(words)

@@ -11,6 +11,7 @@ TRANSLATION_WEIGHT: a listing in the language of the query ranks first.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +19,16 @@ from search.text import cedict
 from search.text.expansions import ABBREVIATIONS, ACRONYMS, FILLER, NARROWER, SPELLED_OUT
 from search.text.glossary import PAIRS
 from search.text.numbers import extract_numbers
-from search.text.tokens import CJK, LATIN_WORD, fold_traditional, has_cjk, jieba, query_terms
+from search.text.pinyin_words import hanzi_of
+from search.text.tokens import (
+    CJK,
+    LATIN_WORD,
+    fold_traditional,
+    has_cjk,
+    jieba,
+    normalise,
+    query_terms,
+)
 
 TRANSLATION_WEIGHT = 0.3
 DICTIONARY_WEIGHT = 0.25  # CC-CEDICT's translations: below our own glossary's
@@ -26,6 +36,7 @@ ABBREVIATION_WEIGHT = 0.9
 CORRECTION_WEIGHT = 0.8  # a typo's correction: below the word as typed would score
 LOOSE_WEIGHT = 0.6  # a Chinese word as its sub-words and leading characters (widened only)
 NARROWER_WEIGHT = 0.5
+PINYIN_WEIGHT = 0.8  # the Chinese word a pinyin word spells (it may mean another)
 _GLOSSARY_SPAN = 4  # the longest run of query words looked up in the glossary
 _MAX_ALTERNATIVES = 16  # per clause, so a long phrase cannot blow up the query
 
@@ -157,6 +168,17 @@ def _stand_ins(word: str, wide: bool) -> list[Alternative]:
     return found
 
 
+def _pinyin(word: str, wide: bool) -> list[Alternative]:
+    """The Chinese words a pinyin word spells, and their stand-ins, weighed less."""
+    found: list[Alternative] = []
+    for zh in hanzi_of(word):
+        found.append(Alternative((zh,), PINYIN_WEIGHT))
+        found += [
+            Alternative(alt.words, alt.weight * PINYIN_WEIGHT) for alt in _stand_ins(zh, wide)
+        ]
+    return found
+
+
 def _members(translated: Alternative) -> list[Alternative]:
     """The narrower terms of a translation (heavy metal -> 重金属 -> 镉, 铅), weighed less."""
     if len(translated.words) != 1:
@@ -221,6 +243,26 @@ def _longest_translated(terms: Sequence[str], i: int) -> tuple[int, list[Alterna
     return 1, []
 
 
+_CODE = re.compile(r"(?<![\w-])([a-z]+)-([a-z0-9]{1,2})(?![\w-])")
+
+
+def _codes(text: str) -> set[tuple[str, str]]:
+    """The hyphenated codes of a query (CAR-T, PD-1, IL-6): one term, never two words."""
+    return {(m[1], m[2]) for m in _CODE.finditer(normalise(text))}
+
+
+def _code_clause(pair: tuple[str, str], wide: bool) -> Clause:
+    """A code as one clause: both its parts, or what our tables expand it to; its
+    parts are not translated on their own (CAR in CAR-T is no 汽车)."""
+    alternatives = [Alternative(pair)]
+    for key in dict.fromkeys(("-".join(pair), "".join(pair))):
+        alternatives += _stand_ins(key, wide)
+    unique: dict[tuple[str, ...], Alternative] = {}
+    for alternative in alternatives:
+        unique.setdefault(alternative.words, alternative)
+    return Clause(tuple(unique.values())[:_MAX_ALTERNATIVES])
+
+
 def required_terms(text: str) -> tuple[list[str], list[str]]:
     """(the words a query requires, the digits of its patent numbers).
 
@@ -245,9 +287,14 @@ def query_clauses(
     `corrections` maps a word as typed to its spelling correction.
     """
     terms, numbers = required_terms(text)
+    codes = _codes(text)
     clauses: list[Clause] = []
     i = 0
     while i < len(terms):
+        if (pair := tuple(terms[i : i + 2])) in codes:
+            clauses.append(_code_clause(pair, wide))
+            i += 2
+            continue
         span, found = _longest_translated(terms, i)
         if span == 1 and (joined := _table_span(terms, i)):
             span, word = len(joined), "".join(joined)
@@ -264,6 +311,8 @@ def query_clauses(
                 fixed = tuple(query_terms(corrections[word]))  # separator -> its sense token
                 alternatives.append(Alternative(fixed, CORRECTION_WEIGHT))
             alternatives += _stand_ins(word, wide)
+            if not has_cjk(word):
+                alternatives += _pinyin(word, wide)
             if not found:
                 alternatives += _dictionary(corrections.get(word, word) if corrections else word)
         for translated in found:

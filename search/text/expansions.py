@@ -22,6 +22,19 @@ FILLER = frozenset(
         *("while", "into", "via", "through", "its", "their", "this", "that", "which", "can"),
         *("when", "what", "where", "need", "seeking", "looking", "寻求", "需要", "求购"),
         *("希望", "征集", "寻找"),
+        # Questions and requests: how a buyer asks, not what for.
+        *("如何", "怎样", "怎么", "怎么样", "有没有", "有无", "是否", "能否", "能够", "能"),
+        *("可以", "哪些", "什么", "哪种", "哪个", "我们", "我", "我司", "想", "想要", "要"),
+        *("找", "求", "提供", "实现", "帮助", "有关", "关于", "针对", "面向", "适用于"),
+        *("适合", "可用于", "用来", "产品", "方案", "解决方案", "一些", "这种", "各种"),
+        *("从", "中", "里", "内", "把", "将", "被", "让", "使", "使得", "为", "为了", "以"),
+        *("来", "到", "由", "于", "该", "此", "上", "有"),
+        *("i", "we", "our", "my", "me", "you", "your", "any", "some", "there", "do", "does"),
+        *("who", "want", "wants", "find", "finding", "seek", "product", "products"),
+        *("solution", "solutions", "able", "allow", "allows", "help", "helps", "about"),
+        *("related", "suitable", "should", "would", "could", "will", "has", "have"),
+        *("having", "also", "more", "most", "very", "such", "than", "these", "those", "they"),
+        *("get", "getting", "provide", "providing", "offer", "anyone", "something"),
     )
 )
 

@@ -79,3 +79,34 @@ def test_keywords_are_searched_with_the_weight_of_the_title(search_backend: Sear
         ]
     )
     assert ids(search_backend, text="飞轮") == [1, 2]
+
+
+def test_english_finds_a_chinese_word_only_its_own_gloss_names(
+    search_backend: SearchBackend,
+) -> None:
+    # CC-CEDICT glosses 稻米 as rice, but gives rice as 大米, 水稻, 白米: only the
+    # listing's own bridge (its words' English glosses) finds it.
+    search_backend.index([doc(1, title_zh="稻米降镉加工工艺"), doc(2, title_zh="小麦面粉加工工艺")])
+    assert ids(search_backend, text="rice") == [1]
+
+
+def test_pinyin_finds_a_word_said_only_in_the_summary(search_backend: SearchBackend) -> None:
+    search_backend.index(
+        [
+            doc(1, title_zh="一种生物处理工艺", summary_zh="适用于城镇污水。"),
+            doc(2, title_zh="一种生物处理工艺", summary_zh="适用于土壤修复。"),
+        ]
+    )
+    assert ids(search_backend, text="wushui") == [1]
+
+
+def test_a_widened_query_ranks_by_how_many_words_match(search_backend: SearchBackend) -> None:
+    search_backend.index(
+        [
+            doc(1, title_zh="石墨烯石墨烯石墨烯导热膜"),  # one word, many times
+            doc(2, title_zh="石墨烯柔性散热涂层", summary_zh="用于手机散热。"),  # two words
+            doc(3, title_zh="陶瓷基板"),
+        ]
+    )
+    found = ids(search_backend, text="石墨烯 散热 晶圆")
+    assert found[:2] == [2, 1] and 3 not in found

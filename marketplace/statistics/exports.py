@@ -22,7 +22,7 @@ Label = Callable[[str, str], str]  # (table, key) → the key's label
 
 
 def _yuan(minor: int) -> Decimal:
-    return Decimal(minor) / 100
+    return (Decimal(minor) / 100).quantize(Decimal("0.01"))
 
 
 def _summary(report: Report, heading: Translate) -> list[tuple[str, object]]:

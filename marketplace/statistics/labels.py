@@ -10,8 +10,7 @@ from accounts.models import OrganisationKind
 from deals.labels import CHANNEL, SALE_METHOD
 from deals.rules import Channel, SaleMethod
 from listings.labels import IPC_SECTION, ORG_KIND, field_label
-from marketplace.statistics.queries import UNKNOWN
-from marketplace.statistics.rules import OTHER_KEY
+from marketplace.statistics.rules import OTHER_KEY, UNKNOWN
 
 SPECIAL: dict[str, Any] = {
     OTHER_KEY: _l("Others (small groups combined)"),

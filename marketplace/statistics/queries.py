@@ -8,7 +8,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, cast, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, cast, func, select
 from sqlalchemy import String as SqlString
 from sqlalchemy.orm import aliased
 
@@ -17,10 +17,8 @@ from brokers.models import Broker, DealCommission, Introduction
 from core.extensions import db
 from deals.models import Deal, DealStatus
 from listings.models import Listing, TechNeed
-from marketplace.statistics.rules import Period, Row
+from marketplace.statistics.rules import Period
 from payments.models import Deposit, DepositStatus
-
-UNKNOWN = "unknown"
 
 
 def bounds(period: Period, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -55,55 +53,39 @@ def _live_deals(start: datetime, end: datetime) -> ColumnElement[bool]:
     )
 
 
-def _grouped(key: Any, where: ColumnElement[bool], *joins: tuple[Any, Any]) -> list[Row]:
-    label = func.coalesce(cast(key, SqlString), literal(UNKNOWN)).label("key")
+Cube = list[tuple[tuple[str | None, ...], int, int]]  # (keys, deals, value) per combination
+
+
+def _cube(keys: list[Any], where: ColumnElement[bool], *joins: tuple[Any, Any]) -> Cube:
+    """Deals and their value per combination of `keys`: one scan serves several tables."""
+    labels = [cast(key, SqlString).label(f"k{i}") for i, key in enumerate(keys)]
     query: Select[Any] = select(
-        label, func.count(Deal.id), func.coalesce(func.sum(Deal.price_minor), 0)
-    )
-    query = query.select_from(Deal)
+        *labels, func.count(Deal.id), func.coalesce(func.sum(Deal.price_minor), 0)
+    ).select_from(Deal)
     for target, on in joins:
         query = query.outerjoin(target, on)
-    rows = db.session.execute(query.where(where).group_by(label).order_by(label))
-    return [Row(str(k), int(n), int(v)) for k, n, v in rows]
+    rows = db.session.execute(query.where(where).group_by(*labels))
+    return [(tuple(row[:-2]), int(row[-2]), int(row[-1])) for row in rows]
 
 
-def deal_tables(period: Period, tz: ZoneInfo) -> dict[str, list[Row]]:
-    """Deals and their value by channel, method, field, IPC section, region, kind, month."""
+def deal_cubes(period: Period, tz: ZoneInfo) -> dict[str, Cube]:
+    """Three scans of the period's deals: (channel, method, month), (field, IPC section) of
+    their listings, (region, kind) of their sellers with their buyers' regions."""
     start, end = bounds(period, tz)
     where = _live_deals(start, end)
-    seller = (Organisation, Organisation.id == Deal.seller_org_id)
-    listing = (Listing, Listing.id == Deal.listing_id)
+    seller, buyer = aliased(Organisation), aliased(Organisation)
     # The first IPC class's section: the JSON text is '["H01M 10/05", ...]' on both databases.
     section = func.nullif(func.upper(func.substr(cast(Listing.ipc_classes, SqlString), 3, 1)), "]")
     return {
-        "channel": _grouped(Deal.channel, where),
-        "method": _grouped(Deal.method, where),
-        "field": _grouped(Listing.field, where, listing),
-        "ipc_section": _grouped(section, where, listing),
-        "region": _grouped(Organisation.region, where, seller),
-        "organisation_kind": _grouped(Organisation.kind, where, seller),
-        "month": _grouped(_month(Deal.created_at, tz, start), where),
+        "deal": _cube([Deal.channel, Deal.method, _month(Deal.created_at, tz, start)], where),
+        "listing": _cube([Listing.field, section], where, (Listing, Listing.id == Deal.listing_id)),
+        "parties": _cube(
+            [seller.region, seller.kind, buyer.region],
+            where,
+            (seller, seller.id == Deal.seller_org_id),
+            (buyer, buyer.id == Deal.buyer_org_id),
+        ),
     }
-
-
-def region_pairs(period: Period, tz: ZoneInfo) -> list[tuple[str | None, str | None, int, int]]:
-    """Deals grouped by (seller's region, buyer's region): the international split."""
-    start, end = bounds(period, tz)
-    seller, buyer = aliased(Organisation), aliased(Organisation)
-    query = (
-        select(
-            seller.region,
-            buyer.region,
-            func.count(Deal.id),
-            func.coalesce(func.sum(Deal.price_minor), 0),
-        )
-        .select_from(Deal)
-        .join(seller, seller.id == Deal.seller_org_id)
-        .outerjoin(buyer, buyer.id == Deal.buyer_org_id)
-        .where(_live_deals(start, end))
-        .group_by(seller.region, buyer.region)
-    )
-    return [(s, b, int(n), int(v)) for s, b, n, v in db.session.execute(query)]
 
 
 def market_figures(period: Period, tz: ZoneInfo) -> dict[str, Any]:

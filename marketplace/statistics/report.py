@@ -42,18 +42,21 @@ class Report:
 
 
 def _tables(period: Period, tz: ZoneInfo) -> dict[str, list[Row]]:
-    raw = queries.deal_tables(period, tz)
+    cubes = queries.deal_cubes(period, tz)
+    deal, listing, parties = cubes["deal"], cubes["listing"], cubes["parties"]
+    region = rules.rollup(parties, 0)
+    month = rules.rollup(deal, 2)
     return {
-        "channel": raw["channel"],
-        "method": raw["method"],
-        "field": raw["field"],
-        "ipc_section": raw["ipc_section"],
-        "province": rules.by_province(raw["region"]),
-        "city": rules.by_city(raw["region"]),
-        "organisation_kind": raw["organisation_kind"],
-        "international": rules.international(queries.region_pairs(period, tz)),
-        "year": rules.by_year(raw["month"]),
-        "month": raw["month"],
+        "channel": rules.rollup(deal, 0),
+        "method": rules.rollup(deal, 1),
+        "field": rules.rollup(listing, 0),
+        "ipc_section": rules.rollup(listing, 1),
+        "province": rules.by_province(region),
+        "city": rules.by_city(region),
+        "organisation_kind": rules.rollup(parties, 1),
+        "international": rules.international((k[0], k[2], n, v) for k, n, v in parties),
+        "year": rules.by_year(month),
+        "month": month,
     }
 
 

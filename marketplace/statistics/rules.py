@@ -17,6 +17,7 @@ PUBLIC_THRESHOLD = 3
 # A period is at most this long: the page answers quickly and exports stay small.
 MAX_PERIOD_DAYS = 3660
 OTHER_KEY = "other"
+UNKNOWN = "unknown"
 
 # Provincial-level divisions of mainland China (GB/T 2260). A region that begins with none
 # of them is abroad; Hong Kong, Macao and Taiwan count as abroad, as in the
@@ -94,6 +95,12 @@ def merge(rows: Iterable[Row]) -> list[Row]:
         deals, value = totals.get(row.key, (0, 0))
         totals[row.key] = (deals + row.deals, value + row.value_minor)
     return [Row(key, d, v) for key, (d, v) in sorted(totals.items())]
+
+
+def rollup(cube: Iterable[tuple[tuple[str | None, ...], int, int]], index: int) -> list[Row]:
+    """One table of a cube (rows of several keys): its `index`-th key, added up; a missing
+    key (a deal without a listing, a party off the market) is 'unknown'."""
+    return merge(Row(keys[index] or UNKNOWN, n, v) for keys, n, v in cube)
 
 
 def by_province(rows: Iterable[Row]) -> list[Row]:

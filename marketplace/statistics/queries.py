@@ -41,7 +41,7 @@ def _month(column: Any, tz: ZoneInfo, at: datetime) -> ColumnElement[str]:
     return func.strftime("%Y-%m", column, f"{minutes:+d} minutes")
 
 
-def _seconds(later: Any, earlier: Any) -> ColumnElement[float]:
+def _seconds(later: Any, earlier: Any) -> ColumnElement[Any]:
     if _dialect() == "postgresql":
         return func.extract("epoch", later - earlier)
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
@@ -59,7 +59,7 @@ Cube = list[tuple[tuple[str | None, ...], int, int]]  # (keys, deals, value) per
 def _cube(keys: list[Any], where: ColumnElement[bool], *joins: tuple[Any, Any]) -> Cube:
     """Deals and their value per combination of `keys`: one scan serves several tables."""
     labels = [cast(key, SqlString).label(f"k{i}") for i, key in enumerate(keys)]
-    query: Select[Any] = select(
+    query: Select[Any] = select(  # type: ignore[assignment]
         *labels, func.count(Deal.id), func.coalesce(func.sum(Deal.price_minor), 0)
     ).select_from(Deal)
     for target, on in joins:

@@ -8,6 +8,7 @@ inclusive, bounded: see rules.period).
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -68,7 +69,7 @@ def _page(result: report.Report, export_endpoint: str) -> str:
     chart_svgs = {
         name: Markup(
             charts.bar_chart(
-                charts.bars_of(rows, lambda key, name=name: key_label(name, key), _amount),
+                charts.bars_of(rows, partial(key_label, name), _amount),
                 chart_id=f"chart-{name}",
                 title=_(TABLE_TITLES[name]),
                 desc=_("Deals' value per row; the table beside it holds the same figures."),

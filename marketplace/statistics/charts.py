@@ -18,7 +18,7 @@ def bar_chart(
     bars: Sequence[Bar], *, chart_id: str, title: str, desc: str, width: int = 560
 ) -> str:
     """Horizontal bars, longest = full width; a suppressed or empty bar draws nothing."""
-    label_w, row_h, top, pad = 150, 26, 6, 70
+    label_w, row_h, top, pad = 170, 26, 6, 150
     height = top * 2 + row_h * max(len(bars), 1)
     longest = max((length for _, length, _ in bars), default=0) or 1
     plot_w = width - label_w - pad
@@ -48,7 +48,7 @@ def bar_chart(
     return "\n".join(parts)
 
 
-def _clip(label: str, limit: int = 18) -> str:
+def _clip(label: str, limit: int = 22) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 

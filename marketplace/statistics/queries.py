@@ -68,17 +68,49 @@ def _cube(keys: list[Any], where: ColumnElement[bool], *joins: tuple[Any, Any]) 
     return [(tuple(row[:-2]), int(row[-2]), int(row[-1])) for row in rows]
 
 
-def deal_cubes(period: Period, tz: ZoneInfo) -> dict[str, Cube]:
+def _listing_cube(where: ColumnElement[bool]) -> tuple[Cube, int, float | None]:
+    """(field, IPC section of the first class) of the deals' listings, and in the same scan
+    the deals with a published listing and the seconds from publication to deal."""
+    # The JSON text is '["H01M 10/05", ...]' on both databases: its third character.
+    section = func.nullif(func.upper(func.substr(cast(Listing.ipc_classes, SqlString), 3, 1)), "]")
+    labels = [cast(Listing.field, SqlString).label("k0"), section.label("k1")]
+    query = (
+        select(
+            *labels,
+            func.count(Deal.id),
+            func.coalesce(func.sum(Deal.price_minor), 0),
+            func.count(Listing.published_at),
+            func.sum(_seconds(Deal.created_at, Listing.published_at)),
+        )
+        .select_from(Deal)
+        .outerjoin(Listing, Listing.id == Deal.listing_id)
+        .where(where)
+        .group_by(*labels)
+    )
+    cube: Cube = []
+    timed, seconds = 0, None
+    for row in db.session.execute(query):
+        field, letter, n, value, with_listing, spent = tuple(row)
+        cube.append(((field, letter), int(n), int(value)))
+        timed += int(with_listing or 0)
+        if spent is not None:
+            seconds = (seconds or 0.0) + float(spent)
+    return cube, timed, seconds
+
+
+def deal_cubes(period: Period, tz: ZoneInfo) -> dict[str, Any]:
     """Three scans of the period's deals: (channel, method, month), (field, IPC section) of
-    their listings, (region, kind) of their sellers with their buyers' regions."""
+    their listings with the time to deal, (region, kind) of their sellers with their
+    buyers' regions."""
     start, end = bounds(period, tz)
     where = _live_deals(start, end)
     seller, buyer = aliased(Organisation), aliased(Organisation)
-    # The first IPC class's section: the JSON text is '["H01M 10/05", ...]' on both databases.
-    section = func.nullif(func.upper(func.substr(cast(Listing.ipc_classes, SqlString), 3, 1)), "]")
+    listing, timed, seconds = _listing_cube(where)
     return {
         "deal": _cube([Deal.channel, Deal.method, _month(Deal.created_at, tz, start)], where),
-        "listing": _cube([Listing.field, section], where, (Listing, Listing.id == Deal.listing_id)),
+        "listing": listing,
+        "timed_deals": timed,
+        "seconds_to_deal": seconds,
         "parties": _cube(
             [seller.region, seller.kind, buyer.region],
             where,
@@ -89,7 +121,7 @@ def deal_cubes(period: Period, tz: ZoneInfo) -> dict[str, Cube]:
 
 
 def market_figures(period: Period, tz: ZoneInfo) -> dict[str, Any]:
-    """Listings and needs published, conversion, time to deal, deposits held now."""
+    """Listings and needs published, listings of the period sold, deposits held now."""
     start, end = bounds(period, tz)
     in_period = and_(Listing.published_at >= start, Listing.published_at < end)
     published = db.session.scalar(select(func.count(Listing.id)).where(in_period)) or 0
@@ -98,11 +130,6 @@ def market_figures(period: Period, tz: ZoneInfo) -> dict[str, Any]:
         .join(Listing, Listing.id == Deal.listing_id)
         .where(in_period, Deal.status != DealStatus.CANCELLED)
     )
-    timed = db.session.execute(
-        select(func.count(Deal.id), func.sum(_seconds(Deal.created_at, Listing.published_at)))
-        .join(Listing, Listing.id == Deal.listing_id)
-        .where(_live_deals(start, end), Listing.published_at.is_not(None))
-    ).one()
     needs = db.session.scalar(
         select(func.count(TechNeed.id)).where(
             TechNeed.created_at >= start, TechNeed.created_at < end
@@ -116,8 +143,6 @@ def market_figures(period: Period, tz: ZoneInfo) -> dict[str, Any]:
     return {
         "listings_published": int(published),
         "listings_sold": int(sold or 0),
-        "timed_deals": int(timed[0] or 0),
-        "seconds_to_deal": float(timed[1]) if timed[1] is not None else None,
         "needs_published": int(needs or 0),
         "deposits_held": int(held[0]),
         "deposits_held_minor": int(held[1]),

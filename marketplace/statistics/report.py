@@ -41,12 +41,13 @@ class Report:
     brokers: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _tables(period: Period, tz: ZoneInfo) -> dict[str, list[Row]]:
+def _collect(period: Period, tz: ZoneInfo) -> tuple[dict[str, list[Row]], dict[str, Any]]:
+    """Every table and figure of the period, from the three deal scans and a few counts."""
     cubes = queries.deal_cubes(period, tz)
     deal, listing, parties = cubes["deal"], cubes["listing"], cubes["parties"]
     region = rules.rollup(parties, 0)
     month = rules.rollup(deal, 2)
-    return {
+    tables = {
         "channel": rules.rollup(deal, 0),
         "method": rules.rollup(deal, 1),
         "field": rules.rollup(listing, 0),
@@ -58,23 +59,20 @@ def _tables(period: Period, tz: ZoneInfo) -> dict[str, list[Row]]:
         "year": rules.by_year(month),
         "month": month,
     }
-
-
-def _figures(period: Period, tz: ZoneInfo) -> dict[str, Any]:
     figures = queries.market_figures(period, tz)
+    figures["timed_deals"] = cubes["timed_deals"]
     figures["conversion"] = rules.conversion(
         figures["listings_published"], figures["listings_sold"]
     )
-    figures["days_to_deal"] = rules.mean_days(figures["seconds_to_deal"], figures["timed_deals"])
-    return figures
+    figures["days_to_deal"] = rules.mean_days(cubes["seconds_to_deal"], cubes["timed_deals"])
+    return tables, figures
 
 
 def full_report(actor: User | None, period: Period, tz: ZoneInfo) -> Report:
     """Everything, broker by broker (reviewers and administrators only)."""
     accounts.require_reviewer(actor)
-    tables = _tables(period, tz)
+    tables, figures = _collect(period, tz)
     brokers = queries.broker_rows(period, tz)
-    figures = _figures(period, tz)
     figures["introductions"] = sum(b["introductions"] for b in brokers)
     figures["commission_deals"] = sum(b["deals"] for b in brokers)
     figures["commission_minor"] = sum(b["commission_minor"] for b in brokers)
@@ -84,9 +82,8 @@ def full_report(actor: User | None, period: Period, tz: ZoneInfo) -> Report:
 def public_report(period: Period, tz: ZoneInfo) -> Report:
     """The anonymised version: small cells folded and hidden, no broker named, no deposits
     or commissions that could point at one bidder or one broker."""
-    raw = _tables(period, tz)
+    raw, full = _collect(period, tz)
     tables = {name: rules.suppress(rows) for name, rows in raw.items()}
-    full = _figures(period, tz)
     true_total = rules.total(raw["channel"])
     totals = rules.public_figure(true_total.deals, true_total.value_minor)
     small_sample = full["timed_deals"] < rules.PUBLIC_THRESHOLD

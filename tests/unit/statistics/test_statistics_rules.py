@@ -122,3 +122,12 @@ def test_periods_are_inclusive_and_bounded() -> None:
         period(date(2025, 2, 1), date(2025, 1, 1))
     with pytest.raises(PeriodError):
         period(date(2000, 1, 1), date(2025, 1, 1))
+
+
+def test_charts_escape_labels_and_draw_no_bar_for_a_hidden_row() -> None:
+    from marketplace.statistics.charts import bar_chart, bars_of
+
+    rows = [Row("<script>", 3, 300), Row(OTHER_KEY, 0, 0, suppressed=True)]
+    svg = bar_chart(bars_of(rows, str, str), chart_id="c", title="t", desc="d")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert 'width="0.0"' in svg and "—" in svg

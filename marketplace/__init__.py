@@ -172,6 +172,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.main import bp as main_views
     from marketplace.review import deal_views  # noqa: F401
     from marketplace.review.views import bp as review_views
+    from marketplace.statistics.views import bp as statistics_views
     from notifications.api import blp as notifications_api
     from notifications.views import bp as notification_views
     from payments.api import blp as payments_api
@@ -210,6 +211,7 @@ def _register_blueprints(app: Flask) -> None:
         payments_views,
         notification_views,
         webhooks_views,
+        statistics_views,
     ):
         app.register_blueprint(blueprint)
     from core.extensions import csrf

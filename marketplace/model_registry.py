@@ -11,6 +11,7 @@ from core import (
 )
 from deals import models as deals_models  # noqa: F401
 from listings import models as listings_models  # noqa: F401
+from marketplace.statistics import indexes as statistics_indexes  # noqa: F401
 from notifications import models as notifications_models  # noqa: F401
 from payments import models as payments_models  # noqa: F401
 from search import models as search_models  # noqa: F401

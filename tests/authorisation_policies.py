@@ -30,6 +30,12 @@ VALUERS = BROKER | REVIEWERS  # valuation.valuers: reviewers and accredited brok
 NOBODY: frozenset[str] = frozenset()  # machines only (Stripe's signed webhook)
 
 POLICY: dict[str, frozenset[str]] = {
+    "statistics.public:GET": PUBLIC,  # the anonymised market statistics
+    "statistics.public_export:GET:csv": PUBLIC,
+    "statistics.public_export:GET:xlsx": PUBLIC,
+    "statistics.full:GET": REVIEWERS,  # the full city statistics
+    "statistics.full_export:GET:csv": REVIEWERS,
+    "statistics.full_export:GET:xlsx": REVIEWERS,
     "accounts_api.sign_up:POST": PUBLIC,  # a person without an account
     "accounts_api.me:GET": SIGNED_IN,
     "organisations_api.mine:GET": MEMBERS,

@@ -1,0 +1,136 @@
+"""The city statistics pages and their CSV / XLSX exports.
+
+`/review/statistics` is the full version (reviewers and administrators: the report refuses
+anyone else); `/statistics` is the public, anonymised one. Both take ?from=&to= (dates,
+inclusive, bounded: see rules.period).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from core.bounds import BadField, in_year_window
+from core.clock import as_utc, now
+from core.domain import N_
+from core.money import Money, format_wan
+from marketplace.statistics import charts, exports, report
+from marketplace.statistics.exports import FIGURE_NAMES, TABLE_TITLES
+from marketplace.statistics.labels import key_label
+from marketplace.statistics.rules import Period, PeriodError, default_period, period
+
+bp = Blueprint("statistics", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BAD_DATE = N_("%(field)s must be a date (YYYY-MM-DD).")
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+
+
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = date.fromisoformat(raw[:10]) if len(raw) <= 10 else None
+    except ValueError:
+        value = None
+    if value is None or not in_year_window(value):
+        raise BadField(BAD_DATE, name)
+    return value
+
+
+def _period() -> Period:
+    """The period asked for (?from=&to=), or this year so far."""
+    today = as_utc(now()).astimezone(_tz()).date()
+    fallback = default_period(today)
+    start = _date_arg("from") or fallback.start
+    last = _date_arg("to") or max(today, start)
+    try:
+        return period(start, last)
+    except PeriodError as error:
+        raise BadField(str(error), "to") from error
+
+
+def _amount(minor: int) -> str:
+    return format_wan(Money(minor, "CNY"))
+
+
+def _page(result: report.Report, export_endpoint: str) -> str:
+    chart_svgs = {
+        name: Markup(
+            charts.bar_chart(
+                charts.bars_of(rows, partial(key_label, name), _amount),
+                chart_id=f"chart-{name}",
+                title=_(TABLE_TITLES[name]),
+                desc=_("Deals' value per row; the table beside it holds the same figures."),
+            )
+        )
+        for name, rows in result.tables.items()
+    }
+    return render_template(
+        "statistics/page.html",
+        report=result,
+        charts=chart_svgs,
+        tables=report.TABLES,
+        titles=TABLE_TITLES,
+        figure_names=FIGURE_NAMES,
+        key_label=key_label,
+        amount=_amount,
+        export_endpoint=export_endpoint,
+        last_day=date.fromordinal(result.period.end.toordinal() - 1),
+    )
+
+
+def _download(result: report.Report, kind: str, stem: str) -> Response:
+    def heading(text: str) -> str:
+        return _(text)
+
+    stamp = (
+        f"{result.period.start:%Y%m%d}-{date.fromordinal(result.period.end.toordinal() - 1):%Y%m%d}"
+    )
+    headers: dict[str, Any] = {"Cache-Control": "private, no-store"}
+    if kind == "csv":
+        body = exports.to_csv(result, heading, key_label).encode("utf-8-sig")
+        mimetype = "text/csv"
+        headers["Content-Type"] = "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(result, heading, key_label)
+        mimetype = XLSX
+    headers["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.{kind}"'
+    return Response(body, mimetype=mimetype, headers=headers)
+
+
+@bp.route("/statistics")
+def public() -> str:
+    """The market in figures, anonymised: small groups are combined and hidden."""
+    return _page(report.public_report(_period(), _tz()), "statistics.public_export")
+
+
+@bp.route("/statistics/export.<any(csv, xlsx):kind>")
+def public_export(kind: str) -> Response:
+    """The public statistics as CSV or XLSX."""
+    return _download(report.public_report(_period(), _tz()), kind, "market-statistics")
+
+
+@bp.route("/review/statistics")
+@login_required
+def full() -> str:
+    """Every figure of the market, broker by broker (reviewers and administrators)."""
+    return _page(report.full_report(current_user, _period(), _tz()), "statistics.full_export")
+
+
+@bp.route("/review/statistics/export.<any(csv, xlsx):kind>")
+@login_required
+def full_export(kind: str) -> Response:
+    """The full statistics as CSV or XLSX (reviewers and administrators)."""
+    return _download(report.full_report(current_user, _period(), _tz()), kind, "city-statistics")

@@ -40,10 +40,14 @@ def organisations(org_ids: Iterable[int]) -> dict[int, Organisation]:
     ids = set(org_ids)
     if not ids:
         return {}
-    return {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    return {
+        o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
+    }
 
 
-def line_view(line: EligibilityLine, org: Organisation | None, locale: str = "zh") -> dict[str, Any]:
+def line_view(
+    line: EligibilityLine, org: Organisation | None, locale: str = "zh"
+) -> dict[str, Any]:
     """A line with its organisation, policy and deals, as pages and the API show it."""
     run: PolicyRun = line.run
     policy: Policy = run.policy
@@ -72,6 +76,21 @@ def line_view(line: EligibilityLine, org: Organisation | None, locale: str = "zh
             }
             for d in line.deals
         ],
+    }
+
+
+def run_view(run: PolicyRun, locale: str = "zh") -> dict[str, Any]:
+    """A computed period with its lines, as pages and the API show it."""
+    orgs = organisations(line.org_id for line in run.lines)
+    return {
+        "id": run.id,
+        "policy_id": run.policy_id,
+        "policy": run.policy.name(locale),
+        "period_start": run.period_start,
+        "period_end": run.period_end,
+        "status": str(run.status),
+        "total_minor": sum(line.amount_minor for line in run.lines),
+        "lines": [line_view(line, orgs.get(line.org_id), locale) for line in run.lines],
     }
 
 

@@ -119,9 +119,7 @@ def check_terms(terms: PolicyTerms) -> None:
             N_("Give either a rate or a fixed amount, not both."), field="rate_bp"
         )
     if terms.rate_bp is not None and not 0 < terms.rate_bp <= MAX_RATE_BP:
-        raise ValidationFailed(
-            N_("The rate is between 1 and 10000 basis points."), field="rate_bp"
-        )
+        raise ValidationFailed(N_("The rate is between 1 and 10000 basis points."), field="rate_bp")
     for name in ("fixed_minor", "cap_per_deal_minor", "cap_per_org_year_minor"):
         value = getattr(terms, name)
         if value is not None and not 0 < value <= MAX_AMOUNT_MINOR:
@@ -198,9 +196,7 @@ def eligibility(
             room = terms.cap_per_org_year_minor - used.get((org_id, year), 0)
             award = max(min(award, room), 0)
         used[(org_id, year)] = used.get((org_id, year), 0) + award
-        by_org.setdefault(org_id, []).append(
-            DealAward(deal.deal_id, year, deal.basis_minor, award)
-        )
+        by_org.setdefault(org_id, []).append(DealAward(deal.deal_id, year, deal.basis_minor, award))
     return [
         Line(org_id, sum(a.award_minor for a in awards), tuple(awards))
         for org_id, awards in sorted(by_org.items())

@@ -152,7 +152,9 @@ def _run_for(policy: Policy, first: date, last: date, actor: User, now: datetime
     return run
 
 
-def adjust(actor: User, line_id: int, amount_minor: int, reason: str, *, now: datetime):
+def adjust(
+    actor: User, line_id: int, amount_minor: int, reason: str, *, now: datetime
+) -> EligibilityLine:
     """Lower a line before its period is approved, saying why."""
     _admin(actor)
     line = get_or_not_found(EligibilityLine, line_id, N_("No such line."), lock=True)
@@ -170,12 +172,19 @@ def adjust(actor: User, line_id: int, amount_minor: int, reason: str, *, now: da
     return line
 
 
+def check_approvable(actor: User, run: PolicyRun | dict, now: datetime | None = None) -> None:
+    """Refuses unless `actor` is an administrator and the period is not yet approved."""
+    _admin(actor)
+    status = run["status"] if isinstance(run, dict) else run.status
+    if status == RunStatus.APPROVED:
+        raise ValidationFailed(N_("This period is already approved."))
+
+
 def approve(actor: User, run_id: int, *, now: datetime) -> PolicyRun:
     """Approve a period's lines as they stand: final, exported, shown as approved."""
     _admin(actor)
     run = get_or_not_found(PolicyRun, run_id, N_("No such computation."), lock=True)
-    if run.status is RunStatus.APPROVED:
-        raise ValidationFailed(N_("This period is already approved."))
+    check_approvable(actor, run)
     run.status, run.approved_at, run.approved_by_id = RunStatus.APPROVED, now, actor.id
     db.session.flush()
     audit_action(
@@ -190,6 +199,18 @@ def policies_for(actor: User) -> list[Policy]:
     """Every policy, newest first (administrators)."""
     _admin(actor)
     return list(db.session.scalars(select(Policy).order_by(Policy.id.desc())))
+
+
+def policy_for(actor: User, policy_id: int) -> Policy:
+    """One policy (administrators)."""
+    _admin(actor)
+    return get_or_not_found(Policy, policy_id, N_("No such policy."))
+
+
+def line_for(actor: User, line_id: int) -> EligibilityLine:
+    """One line (administrators)."""
+    _admin(actor)
+    return get_or_not_found(EligibilityLine, line_id, N_("No such line."))
 
 
 def runs_of(actor: User, policy_id: int) -> list[PolicyRun]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -66,7 +67,7 @@ def _periods(all_deals: list[DealFacts], cuts: list[int]) -> list[list[DealFacts
     bounds = [0, *sorted(cuts), 10_000]
     return [
         [d for d in all_deals if lo <= (d.completed_on - START).days < hi]
-        for lo, hi in zip(bounds, bounds[1:], strict=False)
+        for lo, hi in pairwise(bounds)
     ]
 
 

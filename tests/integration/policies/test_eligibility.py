@@ -156,7 +156,9 @@ def test_adjusting_and_approving_are_audited_and_final(market, clock) -> None:
         select(AuditEntry.action).where(AuditEntry.action.like("policy%")).order_by(AuditEntry.id)
     ).all()
     assert actions == ["policy.define", "policy_run.compute", "policy_line.adjust", "policy_run.approve"]  # fmt: skip
-    adjusted = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "policy_line.adjust"))
+    adjusted = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "policy_line.adjust")
+    )
     assert adjusted.reason == "d2 付款凭证未提交" and adjusted.before["amount_minor"] == 3_000_000
     assert "15000.00,d2 付款凭证未提交" in run_csv(run)
 

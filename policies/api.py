@@ -21,7 +21,6 @@ from policies import export, services
 from policies.schemas import (
     LinePageSchema,
     PeriodInSchema,
-    PolicyOutSchema,
     PolicyPageSchema,
     RunOutSchema,
 )
@@ -52,7 +51,7 @@ def eligibility() -> dict[str, Any]:
 @blp.read("/", PolicyPageSchema, 401, 403)
 def index() -> dict[str, Any]:
     """Every policy, newest first (administrators of the market)."""
-    return {"items": [PolicyOutSchema().dump(p) for p in services.policies_for(api_reader())]}
+    return {"items": services.policies_for(api_reader())}
 
 
 @blp.write("/<int:policy_id>/runs", 201, RunOutSchema, 401, 403, 404, 409, 422, args=PeriodInSchema)  # fmt: skip

@@ -132,3 +132,13 @@ def test_an_organisation_sees_its_own_eligibility_only_by_page_and_api(
 
     _sign_in(client, people["uni"])
     assert client.get("/api/v1/policies/eligibility", headers=EN).json["items"] == []
+
+
+def test_administrators_list_the_policies_by_api(
+    client: FlaskClient, people: dict[str, User], clock: FrozenClock
+) -> None:
+    _sign_in(client, people["admin"])
+    _define(client)
+    (policy,) = client.get("/api/v1/policies/", headers=EN).json["items"]
+    assert policy["beneficiary"] == "buyer" and policy["rate_bp"] == 300
+    assert policy["cap_per_deal_minor"] == 1_000_000 and policy["valid_from"] == "2026-01-01"

@@ -178,6 +178,8 @@ def _register_blueprints(app: Flask) -> None:
     from payments.api import blp as payments_api
     from payments.deposit_api import blp as deposits_api
     from payments.views import bp as payments_views
+    from policies.api import blp as policies_api
+    from policies.views import bp as policies_views
     from search import api as search_api  # noqa: F401
     from search import need_pages  # noqa: F401
     from search.saved_api import blp as saved_searches_api
@@ -212,6 +214,7 @@ def _register_blueprints(app: Flask) -> None:
         notification_views,
         webhooks_views,
         statistics_views,
+        policies_views,
     ):
         app.register_blueprint(blueprint)
     from core.extensions import csrf
@@ -233,6 +236,7 @@ def _register_blueprints(app: Flask) -> None:
         (accounts_api, "/api/v1/accounts"),
         (organisations_api, "/api/v1/organisations"),
         (webhooks_api, "/api/v1/webhooks"),
+        (policies_api, "/api/v1/policies"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

@@ -14,6 +14,7 @@ from listings import models as listings_models  # noqa: F401
 from marketplace.statistics import indexes as statistics_indexes  # noqa: F401
 from notifications import models as notifications_models  # noqa: F401
 from payments import models as payments_models  # noqa: F401
+from policies import models as policies_models  # noqa: F401
 from search import models as search_models  # noqa: F401
 from valuation import models as valuation_models  # noqa: F401
 from webhooks import models as webhooks_models  # noqa: F401

@@ -120,6 +120,15 @@ BODIES: dict[str, dict[str, Any]] = {
     "tokens_api.issue:POST": {"name": "matrix", "scope": "read", "days": 30},
     "webhooks.index:POST": {"url": "http://127.0.0.1:9/hook", "events": "listing.published"},
     "webhooks_api.register:POST": {"url": "http://127.0.0.1:9/hook", "events": ["deal.created"]},
+    "policies.index:POST": {
+        "name_zh": "矩阵测试政策",
+        "beneficiary": "seller",
+        "fixed_yuan": "10000",
+        "valid_from": "2026-01-01",
+    },
+    "policies.policy:POST": {"period_start": "2026-01-01", "period_end": "2026-01-31"},
+    "policies.adjust:POST": {"amount_yuan": "1", "reason": "矩阵测试"},
+    "policies_api.compute:POST": {"period_start": "2026-01-01", "period_end": "2026-01-31"},
     "deals_api.register_offline:POST": {
         "seller_name": "线下测试大学",
         "buyer_name": "线下测试公司",

@@ -16,6 +16,7 @@ SELLER = frozenset({"seller"})
 BUYER = frozenset({"buyer"})
 BROKER = frozenset({"broker"})
 REVIEWERS = frozenset({"reviewer", "admin"})
+ADMIN = frozenset({"admin"})  # an administrator of the market (User.is_admin)
 PUBLIC = frozenset({ANONYMOUS, OTHER, "seller", "buyer", "broker", "reviewer", "admin"})
 SIGNED_IN = PUBLIC - {ANONYMOUS}
 # Members of a verified organisation (reviewers and admins belong to none).
@@ -73,6 +74,22 @@ POLICY: dict[str, frozenset[str]] = {
     "webhooks_api.rotate:POST": SELLER,
     "webhooks_api.deliveries:GET": MEMBERS,
     "webhooks_api.resend:POST": SELLER,
+    # Support policies: administrators of the market define, compute, adjust, approve and
+    # export; members of an organisation read their own eligibility.
+    "policies.index:GET": ADMIN,
+    "policies.index:POST": ADMIN,
+    "policies.policy:GET": ADMIN,
+    "policies.policy:POST": ADMIN,
+    "policies.run:GET": ADMIN,
+    "policies.adjust:POST": ADMIN,
+    "policies.approve:POST": ADMIN,
+    "policies.export_csv:GET": ADMIN,
+    "policies.mine:GET": MEMBERS,
+    "policies_api.eligibility:GET": MEMBERS,
+    "policies_api.index:GET": ADMIN,
+    "policies_api.compute:POST": ADMIN,
+    "policies_api.run:GET": ADMIN,
+    "policies_api.approve:POST": ADMIN,
     "review.cancellations:GET": REVIEWERS,
     "review.cancellation_request:GET": REVIEWERS,
     "review.rule:POST": REVIEWERS,

@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0024_statistics_indexes'
-down_revision = '0019_keywords'
+down_revision = '0024_portfolio_imports'
 branch_labels = None
 depends_on = None
 

@@ -36,7 +36,7 @@ from notifications.schemas import (
 blp = ApiBlueprint(
     "notifications_api",
     __name__,
-    description="The inbox: notifications, preferences, watched listings and auctions",
+    description="The inbox: notifications, preferences, watched listings, auctions, needs and brokers",
     write_doc=BEARER_TOKEN,
 )
 
@@ -44,7 +44,6 @@ blp = ApiBlueprint(
 blp.before_request(require_token_for_writes)
 
 INBOX = "inbox"  # the cursor kind of the inbox
-LINKS = {"listing": "/listings/{}", "auction": "/auctions/{}"}
 
 
 def _notification_out(notification: Notification, locale: str) -> dict[str, Any]:
@@ -63,7 +62,7 @@ def _watch_out(watch: Watch) -> dict[str, Any]:
     return {
         "object_type": watch.object_type,
         "object_id": watch.object_id,
-        "link": LINKS[watch.object_type].format(watch.object_id),
+        "link": watches.PAGES[watch.object_type].format(watch.object_id),
         "created_at": watch.created_at,
     }
 

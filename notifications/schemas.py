@@ -75,7 +75,7 @@ class PreferencesInSchema(InputSchema):
 
 
 class WatchInSchema(InputSchema):
-    """A listing or an auction to watch."""
+    """A listing, an auction, a need or a broker to watch."""
 
     object_type = fields.String(
         required=True, validate=validate.OneOf(WATCHABLE), error_messages=REQUIRED_NOT_NULL

@@ -131,6 +131,10 @@ def test_watch_list_and_unwatch(client: FlaskClient, db_session, clock) -> None:
     assert [(w["object_type"], w["object_id"]) for w in listed] == [("listing", 3), ("auction", 7)]
     left = client.delete(f"{url}/auction/7", headers=token)
     assert left.status_code == 200 and [w["object_id"] for w in left.json["items"]] == [3]
+    need = client.post(url, json={"object_type": "need", "object_id": 5}, headers=token)
+    assert need.status_code == 201 and need.json["link"] == "/needs/5"
+    broker = client.post(url, json={"object_type": "broker", "object_id": 2}, headers=token)
+    assert broker.status_code == 201 and broker.json["link"] == "/brokers/2"
     bad = client.post(url, json={"object_type": "deal", "object_id": 1}, headers=token)
     assert bad.status_code == 422 and "object_type" in bad.json["errors"]
     assert client.post(url, json={"object_type": "auction", "object_id": 7}).status_code == 401

@@ -107,7 +107,11 @@ def _commission_items(broker: Broker) -> list[HomeItem]:
     )
     statement = url_for("brokers.statement")
     return [
-        HomeItem(_("Commissions owed to you"), statement, amount_minor=max((earned or 0) - (paid or 0), 0)),
+        HomeItem(
+            _("Commissions owed to you"),
+            statement,
+            amount_minor=max((earned or 0) - (paid or 0), 0),
+        ),
         HomeItem(_("Commissions paid"), statement, amount_minor=paid or 0),
     ]
 

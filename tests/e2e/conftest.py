@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from core.extensions import db
+from core.uow import unit_of_work
 from marketplace import create_app
 from tests.conftest import FrozenClock
 
@@ -63,6 +64,24 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, 
     server.shutdown()
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _server_settled(request: pytest.FixtureRequest) -> None:
+    """A walk starts once the shared server's writers of the walk before have finished.
+
+    The walks write set-up rows from the test's own thread; SQLite refuses at once (no
+    busy wait) a transaction that read and then writes while another connection holds
+    the write lock, e.g. the server's job thread still telling the last walk's bids.
+    A unit of work that takes the write lock first waits (busy timeout) for them.
+    """
+    if "live_app" not in request.fixturenames:
+        return
+    app, _ = request.getfixturevalue("live_app")
+    with app.app_context():
+        with unit_of_work(writer=True):
+            pass
+        db.session.remove()
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,7 @@ from brokers.matching_rules import (
     combine_signals,
     ipc_overlap,
     relative,
+    same_subject,
     score_interest,
     score_listing_for_need,
     score_need_for_listing,
@@ -259,14 +260,15 @@ NEED_ALERT_MIN_SCORE = 55.0  # out of 100: worded alike and more than the field 
 
 
 def needs_answered_by(listing: Listing, *, now: datetime) -> list[tuple[TechNeed, float]]:
-    """Open needs of other enterprises a listing answers well (its text matches and the score
-    reaches NEED_ALERT_MIN_SCORE), best first: whom to tell of a newly published listing."""
+    """Open needs of other enterprises a listing answers well (its text matches, it shares the
+    need's field or an IPC subclass, and the score reaches NEED_ALERT_MIN_SCORE), best first:
+    whom to tell of a newly published listing (a push, so a wording alike is not enough)."""
     candidates, shares = _candidate_needs(listing, now)
     profile = listing_profile(listing)
     scored = [
-        (need, score_need_for_listing(profile, need_profile(need), shares[need.id]).score)
-        for need in candidates
-        if need.id in shares
+        (need, score_need_for_listing(profile, wanted, shares[need.id]).score)
+        for need, wanted in ((need, need_profile(need)) for need in candidates)
+        if need.id in shares and same_subject(profile, wanted)
     ]
     return sorted(
         ((need, score) for need, score in scored if score >= NEED_ALERT_MIN_SCORE),

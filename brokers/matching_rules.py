@@ -372,3 +372,12 @@ def relative(scores: Sequence[float]) -> list[float]:
     """Text scores as shares of the best one (0–1); all zero when nothing scored."""
     top = max(scores, default=0.0)
     return [max(0.0, s / top) if top > 0 else 0.0 for s in scores]
+
+
+def same_subject(listing: ListingProfile, need: NeedProfile) -> bool:
+    """Whether a listing and a need are about the same subject: one field, or an IPC subclass
+    (its first four characters, e.g. H01M) in common."""
+    subclasses = {code.replace(" ", "")[:4] for code in listing.ipc_classes}
+    return listing.field == need.field or any(
+        code.replace(" ", "")[:4] in subclasses for code in need.ipc_classes
+    )

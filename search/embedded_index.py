@@ -104,6 +104,7 @@ class EmbeddedIndex:
         """Remove every document (before a full reindex)."""
         with self._write([EVERYTHING]) as conn:
             self.tables.clear(conn)
+        self._speller.forget()
 
     def optimize(self) -> None:
         """Merge the full-text index into one segment (after a bulk load: faster queries)."""

@@ -269,6 +269,7 @@ class ElasticsearchIndex:
     def clear(self) -> None:
         """Remove every document: an empty new index behind the alias (no delete_by_query)."""
         self.switch_alias(self.new_index())
+        self._speller.forget()
 
     # -- reads -----------------------------------------------------------------------------
 

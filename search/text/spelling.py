@@ -65,6 +65,11 @@ class SpellerCache:
         self._since = 0.0
         self._lock = threading.Lock()
 
+    def forget(self) -> None:
+        """Read the vocabulary again at the next query (the index was emptied or rebuilt)."""
+        with self._lock:
+            self._speller = None
+
     def get(self) -> Speller:
         with self._lock:
             moment = time.monotonic()

@@ -1,18 +1,11 @@
 """One Elasticsearch index of one kind of document, behind a versioned-index alias.
 
-Text analysis happens in the app (search.text.tokens.analyse): Chinese cut by jieba,
-English lowercased, folded and Porter-stemmed, so the index only needs the
-built-in `whitespace` analyzer and works on any cluster, without plugins
-(the bare server has no stemmer, no Chinese analysis, no `_reindex`, no
-painless). The original texts are kept as stored, unindexed fields, and
-snippets are highlighted in Python exactly as the embedded backend does, so
-both show the same text without segmentation spaces.
-
-Indices are versioned behind an alias (`<alias>-v<UTC timestamp>`): a full
-rebuild writes a new index (`new_index`, `index_into`) and swaps the alias
-atomically (`switch_alias`), so search never goes dark; single writes go
-through the alias. Every transport failure and every 5xx becomes
-SearchUnavailable, so callers can fall back to the embedded index.
+Text is analysed in the app (search.text.tokens.analyse), so the index needs only the
+built-in `whitespace` analyzer and works on any cluster without plugins; original texts
+are stored unindexed and highlighted in Python as the embedded backend does. A full
+rebuild writes a new index `<alias>-v<UTC timestamp>` and swaps the alias atomically;
+single writes go through the alias. Transport failures and 5xx become SearchUnavailable,
+so callers can fall back to the embedded index.
 """
 
 from __future__ import annotations

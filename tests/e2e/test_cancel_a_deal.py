@@ -74,7 +74,9 @@ def _won_deal(app: Flask, clock: FrozenClock) -> tuple[int, str]:
             deposits.confirm_deposit(reviewer, deposit.id, now=start)
             bidding.place_bid(buyer, auction.id, 10_000_000, now=start)
             assert closing.close_auction(auction.id, now=clock.advance(hours=31))
-            deal_id = db.session.scalar(select(Deal.id).where(Deal.source_id == auction.id))
+            deal_id = db.session.scalar(
+                select(Deal.id).where(Deal.source_type == "auction", Deal.source_id == auction.id)
+            )
         email = buyer.email
         db.session.remove()
     assert deal_id is not None

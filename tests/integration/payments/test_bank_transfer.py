@@ -76,7 +76,9 @@ def _deal(m: AuctionMarket, clock):
     bidding.place_bid(winner, m.auction.id, START, now=clock())
     with unit_of_work(writer=True):
         assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
-    deal = db.session.scalar(select(Deal).where(Deal.source_id == m.auction.id))
+    deal = db.session.scalar(
+        select(Deal).where(Deal.source_type == "auction", Deal.source_id == m.auction.id)
+    )
     assert deal is not None
     return winner, deal
 

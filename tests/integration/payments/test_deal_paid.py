@@ -23,7 +23,9 @@ def _deal(m: AuctionMarket, clock) -> tuple[object, Deal]:
     bidding.place_bid(winner, m.auction.id, START, now=clock())
     with unit_of_work(writer=True):
         assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
-    deal = db.session.scalar(select(Deal).where(Deal.source_id == m.auction.id))
+    deal = db.session.scalar(
+        select(Deal).where(Deal.source_type == "auction", Deal.source_id == m.auction.id)
+    )
     assert deal is not None and deal.status == DealStatus.AWAITING_SIGNATURE
     return winner, deal
 

@@ -50,7 +50,9 @@ def _price_payment(m: AuctionMarket, s: StripeTest, clock) -> tuple[object, Deal
     with unit_of_work(writer=True):
         assert closing.close_auction(m.auction.id, now=clock.advance(hours=49))
     stripe_queue.run_pending(now=clock())
-    deal = db.session.scalar(select(Deal).where(Deal.source_id == m.auction.id))
+    deal = db.session.scalar(
+        select(Deal).where(Deal.source_type == "auction", Deal.source_id == m.auction.id)
+    )
     assert deal is not None
     with unit_of_work():
         payment = card.start_card_payment(winner, deal.id, now=clock())

@@ -10,6 +10,7 @@
 # The binary is built once with `go install github.com/axllent/mailpit@<version>`
 # (Go module proxy; about a minute) into .devservices/mailpit/bin/. It listens on
 # 127.0.0.1 on two free ports (web + API, SMTP) and keeps its messages in memory.
+# MAILPIT_STATE_DIR starts another instance beside the first (its own ports and pid).
 # The tests read MAILPIT_URL (the API) and MAILPIT_SMTP (host:port); `make run`
 # points the app's MAIL_SERVER/MAIL_PORT at it and prints where to read the mail.
 set -euo pipefail
@@ -17,7 +18,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE_DIR="${MAILPIT_STATE_DIR:-$ROOT/.devservices/mailpit}"
 VERSION="${MAILPIT_VERSION:-v1.33.1}"
-BIN_DIR="$STATE_DIR/bin/$VERSION"
+# One build serves every instance (make test runs a second one, with its own state dir).
+BIN_DIR="${MAILPIT_BIN_DIR:-$ROOT/.devservices/mailpit/bin/$VERSION}"
 BIN="$BIN_DIR/mailpit"
 SMTP_FILE="$STATE_DIR/smtp"
 PID_FILE="$STATE_DIR/pid"

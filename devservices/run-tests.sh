@@ -5,6 +5,11 @@
 #   2. the integration tests again on a throwaway PostgreSQL
 #      (TEST_DATABASE_URL and DATABASE_URL point at it).
 #
+# The two runs go side by side (one per core): the PostgreSQL run in the background
+# into its log, printed when both are done. They share Elasticsearch (each test uses
+# its own indices) and stripe-mock; the PostgreSQL run gets its own Mailpit (the mail
+# tests empty the mailbox) and its own Redis database. PG_SERIAL=1 runs them in turn.
+#
 # Both runs talk to a real single-node Elasticsearch (devservices/elasticsearch.sh;
 # ELASTICSEARCH_URL points at it): the search contract suite and the outage
 # tests run against it. The tests use their own indices and aliases (test-*).
@@ -23,6 +28,7 @@
 # Environment:
 #   PYTEST_ARGS     extra pytest arguments for both runs (e.g. "-x -k search")
 #   PG_TEST_PATHS   what the PostgreSQL run covers (default: tests/integration)
+#   PG_SERIAL       1: run the PostgreSQL run after the SQLite one, not beside it
 #   PYTHON          the interpreter (default: .venv/bin/python)
 set -uo pipefail
 
@@ -62,7 +68,14 @@ es_started=0
 sm_started=0
 rd_started=0
 mp_started=0
+PG_MAILPIT_DIR="$ROOT/.devservices/mailpit-pg"
+pg_pid=""
 cleanup() {
+    if [ -n "$pg_pid" ]; then
+        kill -- "$pg_pid" 2>/dev/null || true
+        pg_pid=""
+    fi
+    MAILPIT_STATE_DIR="$PG_MAILPIT_DIR" devservices/mailpit.sh stop >/dev/null 2>&1 || true
     if [ "$mp_started" -eq 1 ]; then
         devservices/mailpit.sh stop >/dev/null 2>&1 || true
         mp_started=0
@@ -198,9 +211,11 @@ fi
 declare -a summaries=()
 status=0
 
-# run_pytest LABEL LOGNAME [env assignments...] -- pytest args...
+# run_pytest LOGNAME SHOW [env assignments...] -- pytest args...
+# Runs pytest into LOG_DIR/LOGNAME.log (and the terminal when SHOW is 1); its exit
+# code goes to LOG_DIR/LOGNAME.rc.
 run_pytest() {
-    local label="$1" logname="$2"
+    local logname="$1" show="$2"
     shift 2
     local -a envs=()
     while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
@@ -208,13 +223,23 @@ run_pytest() {
         shift
     done
     shift # --
-    local log="$LOG_DIR/$logname.log"
-    banner "$label"
-    local started=$SECONDS
-    env -u TEST_DATABASE_URL -u DATABASE_URL "${envs[@]}" \
-        "$PYTHON" -m pytest "$@" ${extra_args[@]+"${extra_args[@]}"} 2>&1 | tee "$log"
-    local rc=${PIPESTATUS[0]}
-    local result
+    local log="$LOG_DIR/$logname.log" rc
+    if [ "$show" -eq 1 ]; then
+        env -u TEST_DATABASE_URL -u DATABASE_URL "${envs[@]}" \
+            "$PYTHON" -m pytest "$@" ${extra_args[@]+"${extra_args[@]}"} 2>&1 | tee "$log"
+        rc=${PIPESTATUS[0]}
+    else
+        env -u TEST_DATABASE_URL -u DATABASE_URL "${envs[@]}" \
+            "$PYTHON" -m pytest "$@" ${extra_args[@]+"${extra_args[@]}"} >"$log" 2>&1
+        rc=$?
+    fi
+    echo "$rc" >"$LOG_DIR/$logname.rc"
+}
+
+# summarise LABEL LOGNAME STARTED: one line of the summary from a finished run.
+summarise() {
+    local label="$1" log="$LOG_DIR/$2.log" started="$3" rc result
+    rc="$(cat "$LOG_DIR/$2.rc" 2>/dev/null || echo 1)"
     # pytest's last "==== 12 passed, 1 skipped in 3.4s ====" line (without the rules under -q).
     result="$(grep -E '(passed|failed|errors?|skipped|deselected|xfailed|xpassed|no tests ran).* in [0-9.]+s' "$log" |
         tail -n 1 | sed -E 's/^=+ //; s/ =+$//')"
@@ -228,12 +253,49 @@ run_pytest() {
     summaries+=("$(printf '%-34s %s  %s  [%ss]' "$label:" "$verdict" "$result" "$((SECONDS - started))")")
 }
 
-run_pytest "SQLite (whole suite)" sqlite -- tests
+# The PostgreSQL run's own Mailpit and Redis database, so that the two runs' mail
+# tests never read (or delete) each other's messages.
+pg_envs=()
+if [ -n "$pg_url" ]; then
+    pg_envs=("TEST_DATABASE_URL=$pg_url" "DATABASE_URL=$pg_url")
+    [ -n "$rd_url" ] && pg_envs+=("REDIS_TEST_URL=${rd_url%/*}/1")
+    if [ -n "$mp_url" ]; then
+        if pg_mp_url="$(MAILPIT_STATE_DIR="$PG_MAILPIT_DIR" devservices/mailpit.sh start)"; then
+            pg_envs+=("MAILPIT_URL=$pg_mp_url" "MAILPIT_SMTP=$(MAILPIT_STATE_DIR="$PG_MAILPIT_DIR" devservices/mailpit.sh smtp)")
+        else
+            fail_now "the PostgreSQL run's Mailpit could not start (MAILPIT_STATE_DIR=$PG_MAILPIT_DIR devservices/mailpit.sh start)."
+        fi
+    fi
+fi
+pg_label="PostgreSQL (${PG_TEST_PATHS})"
+read -r -a pg_paths <<<"$PG_TEST_PATHS"
+pg_started_at=$SECONDS
+
+if [ -n "$pg_url" ] && [ "${PG_SERIAL:-0}" != 1 ]; then
+    banner "$pg_label: in the background, into $LOG_DIR/postgresql.log"
+    run_pytest postgresql 0 "${pg_envs[@]}" -- "${pg_paths[@]}" &
+    pg_pid=$!
+fi
+
+banner "SQLite (whole suite)"
+sqlite_started_at=$SECONDS
+run_pytest sqlite 1 -- tests
+summarise "SQLite (whole suite)" sqlite "$sqlite_started_at"
 
 if [ -n "$pg_url" ]; then
-    read -r -a pg_paths <<<"$PG_TEST_PATHS"
-    run_pytest "PostgreSQL (${PG_TEST_PATHS})" postgresql \
-        "TEST_DATABASE_URL=$pg_url" "DATABASE_URL=$pg_url" -- "${pg_paths[@]}"
+    if [ -n "$pg_pid" ]; then
+        wait "$pg_pid"
+        pg_pid=""
+        banner "$pg_label (from $LOG_DIR/postgresql.log)"
+        # The failures and pytest's closing lines; the whole log stays in the file.
+        failures="$(sed -n '/^=* FAILURES =*$/,$p' "$LOG_DIR/postgresql.log" | tail -n 400)"
+        if [ -n "$failures" ]; then echo "$failures"; else tail -n 3 "$LOG_DIR/postgresql.log"; fi
+    else
+        banner "$pg_label"
+        pg_started_at=$SECONDS
+        run_pytest postgresql 1 "${pg_envs[@]}" -- "${pg_paths[@]}"
+    fi
+    summarise "$pg_label" postgresql "$pg_started_at"
 else
     summaries+=("$(printf '%-34s %s' "PostgreSQL:" "NOT RUN (PostgreSQL could not start)")")
     [ "$in_ci" -eq 1 ] && status=1

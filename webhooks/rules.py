@@ -18,7 +18,9 @@ from core.domain import N_, ValidationFailed
 # members (`notify_org`) keep their names; the rest are published by the domains
 # themselves (a listing published: listings.review; a deal's steps:
 # deals.telling.to_integrators; bids on the seller's auction: auctions.telling; a price
-# payment received, a payout owed or paid: payments.telling).
+# payment received, a payout owed or paid: payments.telling). A notification whose
+# event is not listed here reaches people only: `deal.milestone` tells people of the
+# step whose own event (deal.signed, deal.paid...) integrators already receive.
 EVENT_TYPES: tuple[str, ...] = (
     "organisation.verified",
     "listing.ownership_confirmed",
@@ -48,7 +50,6 @@ EVENT_TYPES: tuple[str, ...] = (
     "deal.paid",
     "deal.rights_registered",
     "deal.completed",
-    "deal.milestone",
     "deal.overdue",
     "deal.cancel_proposed",
     "deal.cancel_requested",

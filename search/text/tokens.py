@@ -94,17 +94,21 @@ def protect_senses(text: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def fold_traditional(text: str) -> str:
-    """Traditional Chinese folded to simplified (OpenCC t2s); other text unchanged."""
-    if not has_cjk(text):
+    """Traditional Chinese folded to simplified, other text unchanged.
+
+    Text written in traditional characters is taken as Taiwan's usage and gets its
+    mainland words too (OpenCC tw2sp: 塑膠→塑料, 奈米→纳米, 軟體→软件); text already in
+    simplified characters is left alone, where 晶片 means a wafer, not a chip."""
+    if not has_cjk(text) or _opencc("t2s").convert(text) == text:
         return text
-    return str(_opencc().convert(text))
+    return str(_opencc("tw2sp").convert(text))
 
 
 @functools.cache
-def _opencc() -> Any:
+def _opencc(config: str) -> Any:
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(config)
 
 
 def jieba() -> ModuleType:

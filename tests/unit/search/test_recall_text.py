@@ -7,6 +7,7 @@ from search.text.clauses import query_clauses, required_terms
 from search.text.numbers import extract_numbers
 from search.text.pinyin import pinyin_tokens
 from search.text.spelling import Speller
+from search.text.tokens import fold_traditional
 
 
 def test_patent_numbers_in_every_form_reduce_to_their_digits() -> None:
@@ -45,3 +46,10 @@ def test_spelling_corrects_from_the_vocabulary_only() -> None:
 def test_coverage_levels_count_clauses_per_document() -> None:
     levels = at_least([0b0111, 0b0110, 0b1100])
     assert levels[1] == 0b1111 and levels[2] == 0b0110 and levels[3] == 0b0100 and levels[4] == 0
+
+
+def test_taiwan_words_in_traditional_characters_find_their_mainland_words() -> None:
+    assert fold_traditional("可生物降解塑膠") == "可生物降解塑料"
+    assert fold_traditional("奈米軟體") == "纳米软件"
+    assert fold_traditional("晶片切割") == "晶片切割"  # simplified text: a wafer stays a wafer
+    assert fold_traditional("wafer") == "wafer"

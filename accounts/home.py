@@ -6,41 +6,29 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from accounts.models import Organisation, User, VerificationStatus
-from core.extensions import db
-from core.home import REVIEWER, HomeItem, HomePanel, home_panels
+from core.home import HomeItem, HomePanel, home_panels, queue_item, review_panel, role_panels
 
 
 def organisation_queue() -> HomeItem:
     """Organisations awaiting verification, with the oldest's registration."""
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(Organisation.created_at)).where(
-            Organisation.status == VerificationStatus.PENDING
-        )
-    ).one()
-    return HomeItem(
-        label=_("Organisations to verify"),
-        url=url_for("review.queues") + "#organisations",
-        count=count,
-        oldest=oldest,
-        urgent=True,
+    return queue_item(
+        _("Organisations to verify"),
+        url_for("review.queues") + "#organisations",
+        Organisation.created_at,
+        Organisation.status == VerificationStatus.PENDING,
     )
 
 
 def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
-    if REVIEWER not in roles:
-        return None
-    return [
-        HomePanel(
-            key="review_organisations",
-            role=REVIEWER,
-            title=_("Organisations"),
-            items=[organisation_queue()],
-            order=10,
-        )
-    ]
+    return role_panels(
+        user.acting_org_id,
+        roles,
+        reviewer=lambda: review_panel(
+            "review_organisations", _("Organisations"), [organisation_queue()], order=10
+        ),
+    )
 
 
 def connect() -> None:

@@ -7,12 +7,23 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from accounts.models import User
 from auctions.models import Auction, AuctionStatus, Bid
 from core.extensions import db
-from core.home import BUYER, REVIEWER, SELLER, HomeItem, HomePanel, counted, home_panels
+from core.home import (
+    BUYER,
+    SELLER,
+    HomeItem,
+    HomePanel,
+    count_by,
+    counted_items,
+    home_panels,
+    queue_item,
+    review_panel,
+    role_panels,
+)
 
 BIDS_SHOWN = 8
 _LIVE = (AuctionStatus.SCHEDULED, AuctionStatus.RUNNING)
@@ -20,31 +31,21 @@ _LIVE = (AuctionStatus.SCHEDULED, AuctionStatus.RUNNING)
 
 def seller_panel(org_id: int) -> HomePanel:
     """The seller's auctions waiting for review, announced or running."""
-    by_status = counted(
-        db.session.execute(
-            select(Auction.status, func.count())
-            .where(
-                Auction.seller_org_id == org_id,
-                Auction.status.in_((AuctionStatus.PENDING_REVIEW, *_LIVE)),
-            )
-            .group_by(Auction.status)
-        ).all()
+    by_status = count_by(
+        Auction.status,
+        Auction.seller_org_id == org_id,
+        Auction.status.in_((AuctionStatus.PENDING_REVIEW, *_LIVE)),
     )
     labels = {
         AuctionStatus.PENDING_REVIEW: _("Announcements awaiting review"),
         AuctionStatus.SCHEDULED: _("Auctions announced"),
         AuctionStatus.RUNNING: _("Auctions running"),
     }
-    items = [
-        HomeItem(str(label), url_for("auctions.index"), by_status[status])
-        for status, label in labels.items()
-        if by_status.get(status)
-    ]
     return HomePanel(
         key="auctions_seller",
         role=SELLER,
         title=_("Auctions"),
-        items=items,
+        items=counted_items(by_status, labels, url_for("auctions.index")),
         empty=_("No auction running: an auction starts from a published result's page."),
         empty_url=url_for("listings.mine"),
         empty_action=_("Your results"),
@@ -87,38 +88,24 @@ def bidder_panel(org_id: int) -> HomePanel:
 
 def announcement_queue() -> HomeItem:
     """Auction announcements waiting for a reviewer."""
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(Auction.created_at)).where(
-            Auction.status == AuctionStatus.PENDING_REVIEW
-        )
-    ).one()
-    return HomeItem(
+    return queue_item(
         _("Auction announcements to publish"),
         url_for("review.queues") + "#announcements",
-        count,
-        oldest,
-        urgent=True,
+        Auction.created_at,
+        Auction.status == AuctionStatus.PENDING_REVIEW,
     )
 
 
 def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
-    panels = []
-    org_id = user.acting_org_id
-    if SELLER in roles and org_id is not None:
-        panels.append(seller_panel(org_id))
-    if BUYER in roles and org_id is not None:
-        panels.append(bidder_panel(org_id))
-    if REVIEWER in roles:
-        panels.append(
-            HomePanel(
-                key="review_auctions",
-                role=REVIEWER,
-                title=_("Auctions"),
-                items=[announcement_queue()],
-                order=70,
-            )
-        )
-    return panels or None
+    return role_panels(
+        user.acting_org_id,
+        roles,
+        seller=seller_panel,
+        buyer=bidder_panel,
+        reviewer=lambda: review_panel(
+            "review_auctions", _("Auctions"), [announcement_queue()], order=70
+        ),
+    )
 
 
 def connect() -> None:

@@ -15,7 +15,16 @@ from accounts.models import User
 from brokers.models import Broker, DealCommission, Introduction, Mandate
 from brokers.rules import AccreditationStatus, IntroductionStatus, MandateStatus
 from core.extensions import db
-from core.home import BROKER, REVIEWER, HomeItem, HomePanel, counted, home_panels
+from core.home import (
+    BROKER,
+    REVIEWER,
+    HomeItem,
+    HomePanel,
+    count_by,
+    home_panels,
+    queue_item,
+    review_panel,
+)
 from deals.models import Deal
 from deals.rules import DealStatus
 from listings.models import Listing, TechNeed
@@ -27,13 +36,7 @@ from payments.rules import Account
 
 def _work_items(broker: Broker) -> list[HomeItem]:
     """Mandates by state and introductions still waiting for a party's answer."""
-    mandates = counted(
-        db.session.execute(
-            select(Mandate.status, func.count())
-            .where(Mandate.broker_id == broker.id)
-            .group_by(Mandate.status)
-        ).all()
-    )
+    mandates = count_by(Mandate.status, Mandate.broker_id == broker.id)
     waiting, oldest = db.session.execute(
         select(func.count(), func.min(Introduction.created_at)).where(
             Introduction.broker_id == broker.id,
@@ -148,12 +151,12 @@ def broker_panel(broker: Broker, *, now: datetime, since: datetime | None) -> Ho
 
 
 def accreditation_queue() -> HomeItem:
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(Broker.applied_at)).where(
-            Broker.status == AccreditationStatus.PENDING
-        )
-    ).one()
-    return HomeItem(_("Brokers to accredit"), url_for("review.brokers"), count, oldest, urgent=True)
+    return queue_item(
+        _("Brokers to accredit"),
+        url_for("review.brokers"),
+        Broker.applied_at,
+        Broker.status == AccreditationStatus.PENDING,
+    )
 
 
 def on_home(
@@ -169,15 +172,7 @@ def on_home(
     if broker is not None:
         panels.append(broker_panel(broker, now=now, since=since))
     if REVIEWER in roles:
-        panels.append(
-            HomePanel(
-                key="review_brokers",
-                role=REVIEWER,
-                title=_("Brokers"),
-                items=[accreditation_queue()],
-                order=30,
-            )
-        )
+        panels.append(review_panel("review_brokers", _("Brokers"), [accreditation_queue()], 30))
     return panels or None
 
 

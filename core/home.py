@@ -8,11 +8,15 @@ each runs a few aggregate queries (no query per row).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from blinker import Namespace
+from sqlalchemy import ColumnElement, func, select
+
+from core.extensions import db
 
 _signals = Namespace()
 
@@ -60,3 +64,55 @@ class HomePanel:
 def counted(rows: Iterable[tuple[object, int]]) -> dict[object, int]:
     """{key: count} from the rows of a GROUP BY query."""
     return {key: int(count) for key, count in rows}
+
+
+def count_by(column: Any, *where: ColumnElement[bool]) -> dict[Any, int]:
+    """{value of `column`: rows} of the rows matching `where` (one GROUP BY)."""
+    return counted(
+        db.session.execute(select(column, func.count()).where(*where).group_by(column)).all()
+    )
+
+
+def counted_items(
+    counts: Mapping[Any, int], labels: Mapping[Any, str], url: str, *, urgent: Container[Any] = ()
+) -> list[HomeItem]:
+    """An item per label whose key has rows, in the labels' order."""
+    return [
+        HomeItem(str(label), url, counts[key], urgent=key in urgent)
+        for key, label in labels.items()
+        if counts.get(key)
+    ]
+
+
+def queue_item(label: str, url: str, since: Any, *where: ColumnElement[bool]) -> HomeItem:
+    """A reviewers' queue: the rows matching `where`, and the oldest of their `since`."""
+    count, oldest = db.session.execute(select(func.count(), func.min(since)).where(*where)).one()
+    return HomeItem(label, url, count, oldest, urgent=True)
+
+
+def review_panel(key: str, title: str, items: Sequence[HomeItem], order: int) -> HomePanel:
+    """The reviewers' card of one domain's queues."""
+    return HomePanel(key=key, role=REVIEWER, title=title, items=items, order=order)
+
+
+OrgPanel = Callable[[int], HomePanel]
+
+
+def role_panels(
+    org_id: int | None,
+    roles: frozenset[str],
+    *,
+    seller: OrgPanel | None = None,
+    buyer: OrgPanel | None = None,
+    reviewer: Callable[[], HomePanel] | None = None,
+) -> list[HomePanel] | None:
+    """The panels of the roles a person holds: a seller's and a buyer's for the organisation
+    they act for, the reviewers' for the market."""
+    panels = []
+    if seller is not None and SELLER in roles and org_id is not None:
+        panels.append(seller(org_id))
+    if buyer is not None and BUYER in roles and org_id is not None:
+        panels.append(buyer(org_id))
+    if reviewer is not None and REVIEWER in roles:
+        panels.append(reviewer())
+    return panels or None

@@ -12,7 +12,17 @@ from sqlalchemy import func, or_, select
 
 from accounts.models import User
 from core.extensions import db
-from core.home import BUYER, REVIEWER, SELLER, HomeItem, HomePanel, counted, home_panels
+from core.home import (
+    BUYER,
+    REVIEWER,
+    SELLER,
+    HomeItem,
+    HomePanel,
+    count_by,
+    home_panels,
+    queue_item,
+    review_panel,
+)
 from deals.cancellation_rules import CancellationKind, CancellationStatus
 from deals.models import Deal, DealCancellation
 from deals.rules import MILESTONES, Channel, DealStatus
@@ -32,12 +42,8 @@ def milestone_labels() -> dict[DealStatus, str]:
 
 def party_panel(org_id: int, role: str) -> HomePanel:
     """The organisation's deals (either side) counted by milestone."""
-    by_status = counted(
-        db.session.execute(
-            select(Deal.status, func.count())
-            .where(or_(Deal.seller_org_id == org_id, Deal.buyer_org_id == org_id))
-            .group_by(Deal.status)
-        ).all()
+    by_status = count_by(
+        Deal.status, or_(Deal.seller_org_id == org_id, Deal.buyer_org_id == org_id)
     )
     labels = milestone_labels()
     items = [
@@ -64,12 +70,6 @@ def party_panel(org_id: int, role: str) -> HomePanel:
 
 def reviewer_items(now: datetime) -> list[HomeItem]:
     """Cancellation requests waiting for a ruling; offline deals registered lately."""
-    rulings, oldest = db.session.execute(
-        select(func.count(), func.min(DealCancellation.created_at)).where(
-            DealCancellation.kind == CancellationKind.RULING,
-            DealCancellation.status == CancellationStatus.PENDING,
-        )
-    ).one()
     offline = db.session.scalar(
         select(func.count()).where(
             Deal.channel == Channel.OFFLINE,
@@ -77,12 +77,12 @@ def reviewer_items(now: datetime) -> list[HomeItem]:
         )
     )
     return [
-        HomeItem(
+        queue_item(
             _("Cancellation requests to rule on"),
             url_for("review.cancellations"),
-            rulings,
-            oldest,
-            urgent=True,
+            DealCancellation.created_at,
+            DealCancellation.kind == CancellationKind.RULING,
+            DealCancellation.status == CancellationStatus.PENDING,
         ),
         HomeItem(
             _("Offline deals registered in the last 30 days"),
@@ -103,13 +103,7 @@ def on_home(
         panels.append(party_panel(org_id, party))
     if REVIEWER in roles:
         panels.append(
-            HomePanel(
-                key="review_deals",
-                role=REVIEWER,
-                title=_("Deals to look after"),
-                items=reviewer_items(now),
-                order=50,
-            )
+            review_panel("review_deals", _("Deals to look after"), reviewer_items(now), order=50)
         )
     return panels or None
 

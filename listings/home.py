@@ -11,7 +11,18 @@ from sqlalchemy import func, select
 
 from accounts.models import User
 from core.extensions import db
-from core.home import BUYER, REVIEWER, SELLER, HomeItem, HomePanel, counted, home_panels
+from core.home import (
+    BUYER,
+    SELLER,
+    HomeItem,
+    HomePanel,
+    count_by,
+    counted,
+    home_panels,
+    queue_item,
+    review_panel,
+    role_panels,
+)
 from listings.labels import LISTING_STATUS
 from listings.models import Listing, TechNeed
 from listings.need_rules import NeedStatus
@@ -22,13 +33,7 @@ NEEDS_SHOWN = 5
 
 def seller_listings(org_id: int) -> HomePanel:
     """The organisation's listings counted by state; drafts and refusals wait for the seller."""
-    by_status = counted(
-        db.session.execute(
-            select(Listing.status, func.count())
-            .where(Listing.organisation_id == org_id)
-            .group_by(Listing.status)
-        ).all()
-    )
+    by_status = count_by(Listing.status, Listing.organisation_id == org_id)
     items = [
         HomeItem(
             label=str(LISTING_STATUS[status][0]),
@@ -102,38 +107,24 @@ def buyer_needs(org_id: int) -> HomePanel:
 
 def ownership_queue() -> HomeItem:
     """Listings whose ownership evidence awaits a reviewer, with the oldest's submission."""
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(Listing.submitted_at)).where(
-            Listing.status == ListingStatus.SUBMITTED
-        )
-    ).one()
-    return HomeItem(
-        label=_("Ownership to confirm"),
-        url=url_for("review.queues") + "#listings",
-        count=count,
-        oldest=oldest,
-        urgent=True,
+    return queue_item(
+        _("Ownership to confirm"),
+        url_for("review.queues") + "#listings",
+        Listing.submitted_at,
+        Listing.status == ListingStatus.SUBMITTED,
     )
 
 
 def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
-    panels = []
-    org_id = user.acting_org_id
-    if SELLER in roles and org_id is not None:
-        panels.append(seller_listings(org_id))
-    if BUYER in roles and org_id is not None:
-        panels.append(buyer_needs(org_id))
-    if REVIEWER in roles:
-        panels.append(
-            HomePanel(
-                key="review_listings",
-                role=REVIEWER,
-                title=_("Ownership of results"),
-                items=[ownership_queue()],
-                order=20,
-            )
-        )
-    return panels or None
+    return role_panels(
+        user.acting_org_id,
+        roles,
+        seller=seller_listings,
+        buyer=buyer_needs,
+        reviewer=lambda: review_panel(
+            "review_listings", _("Ownership of results"), [ownership_queue()], order=20
+        ),
+    )
 
 
 def connect() -> None:

@@ -6,11 +6,9 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from accounts.models import User
-from core.extensions import db
-from core.home import BUYER, HomeItem, HomePanel, counted, home_panels
+from core.home import BUYER, HomePanel, count_by, counted_items, home_panels
 from notifications.models import Watch
 
 
@@ -24,24 +22,13 @@ def watch_labels() -> dict[str, str]:
 
 
 def watched_panel(user: User) -> HomePanel:
-    by_type = counted(
-        db.session.execute(
-            select(Watch.object_type, func.count())
-            .where(Watch.user_id == user.id)
-            .group_by(Watch.object_type)
-        ).all()
-    )
+    by_type = count_by(Watch.object_type, Watch.user_id == user.id)
     page = url_for("notifications.watching_page")
-    items = [
-        HomeItem(label, page, by_type[kind])
-        for kind, label in watch_labels().items()
-        if by_type.get(kind)
-    ]
     return HomePanel(
         key="watching",
         role=BUYER,
         title=_("Watching"),
-        items=items,
+        items=counted_items(by_type, watch_labels(), page),
         empty=_("You watch nothing yet: press Watch on a result or an auction to follow it."),
         empty_url=url_for("search.search"),
         empty_action=_("Search results"),

@@ -7,11 +7,19 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from accounts.models import User
-from core.extensions import db
-from core.home import BUYER, REVIEWER, HomeItem, HomePanel, counted, home_panels
+from core.home import (
+    BUYER,
+    HomeItem,
+    HomePanel,
+    count_by,
+    counted_items,
+    home_panels,
+    queue_item,
+    review_panel,
+    role_panels,
+)
 from payments.deposits import OFFLINE
 from payments.models import Deposit, DepositStatus, Payment
 from payments.rules import PaymentStatus
@@ -30,28 +38,17 @@ def deposit_labels() -> dict[DepositStatus, str]:
 
 def buyer_panel(org_id: int) -> HomePanel:
     """The organisation's deposits counted by state; a deposit to pay waits for it."""
-    by_status = counted(
-        db.session.execute(
-            select(Deposit.status, func.count())
-            .where(Deposit.org_id == org_id)
-            .group_by(Deposit.status)
-        ).all()
-    )
-    items = [
-        HomeItem(
-            label,
-            url_for("payments.index"),
-            by_status[status],
-            urgent=status == DepositStatus.REQUIRED,
-        )
-        for status, label in deposit_labels().items()
-        if by_status.get(status)
-    ]
+    by_status = count_by(Deposit.status, Deposit.org_id == org_id)
     return HomePanel(
         key="deposits",
         role=BUYER,
         title=_("Deposits"),
-        items=items,
+        items=counted_items(
+            by_status,
+            deposit_labels(),
+            url_for("payments.index"),
+            urgent={DepositStatus.REQUIRED},
+        ),
         empty=_("No deposits: a deposit is paid when you register an intent or join an auction."),
         empty_url=url_for("auctions.index"),
         empty_action=_("Auctions"),
@@ -61,64 +58,40 @@ def buyer_panel(org_id: int) -> HomePanel:
 
 def reviewer_items() -> list[HomeItem]:
     """Deposit receipts to check, price receipts to confirm and bank refunds owed."""
-    receipts, oldest_receipt = db.session.execute(
-        select(func.count(), func.min(Deposit.created_at)).where(
-            Deposit.status == DepositStatus.RECEIPT_SUBMITTED
-        )
-    ).one()
-    refunds, oldest_refund = db.session.execute(
-        select(func.count(), func.min(Deposit.release_due_at)).where(
+    return [
+        queue_item(
+            _("Deposit receipts to check"),
+            url_for("auctions.deposit_queue"),
+            Deposit.created_at,
+            Deposit.status == DepositStatus.RECEIPT_SUBMITTED,
+        ),
+        queue_item(
+            _("Bank refunds owed"),
+            url_for("review.queues") + "#refunds",
+            Deposit.release_due_at,
             Deposit.status == DepositStatus.RELEASED,
             Deposit.channel == OFFLINE,
             Deposit.receipt_stored_name.is_not(None),
             Deposit.refunded_at.is_(None),
-        )
-    ).one()
-    payments, oldest_payment = db.session.execute(
-        select(func.count(), func.min(Payment.updated_at)).where(
-            Payment.status == PaymentStatus.RECEIPT_SUBMITTED
-        )
-    ).one()
-    return [
-        HomeItem(
-            _("Deposit receipts to check"),
-            url_for("auctions.deposit_queue"),
-            receipts,
-            oldest_receipt,
-            urgent=True,
         ),
-        HomeItem(
-            _("Bank refunds owed"),
-            url_for("review.queues") + "#refunds",
-            refunds,
-            oldest_refund,
-            urgent=True,
-        ),
-        HomeItem(
+        queue_item(
             _("Price payments to confirm"),
             url_for("payments.review"),
-            payments,
-            oldest_payment,
-            urgent=True,
+            Payment.updated_at,
+            Payment.status == PaymentStatus.RECEIPT_SUBMITTED,
         ),
     ]
 
 
 def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
-    panels = []
-    if BUYER in roles and user.acting_org_id is not None:
-        panels.append(buyer_panel(user.acting_org_id))
-    if REVIEWER in roles:
-        panels.append(
-            HomePanel(
-                key="review_payments",
-                role=REVIEWER,
-                title=_("Deposits and payments"),
-                items=reviewer_items(),
-                order=40,
-            )
-        )
-    return panels or None
+    return role_panels(
+        user.acting_org_id,
+        roles,
+        buyer=buyer_panel,
+        reviewer=lambda: review_panel(
+            "review_payments", _("Deposits and payments"), reviewer_items(), order=40
+        ),
+    )
 
 
 def connect() -> None:

@@ -11,7 +11,16 @@ from sqlalchemy import and_, func, select
 
 from accounts.models import User
 from core.extensions import db
-from core.home import BUYER, REVIEWER, SELLER, HomeItem, HomePanel, home_panels
+from core.home import (
+    BUYER,
+    SELLER,
+    HomeItem,
+    HomePanel,
+    home_panels,
+    queue_item,
+    review_panel,
+    role_panels,
+)
 from trading.models import (
     ListedSale,
     ListedSaleStatus,
@@ -125,34 +134,24 @@ def _panel(role: str, items: list[HomeItem], empty: str, empty_url: str, action:
 
 def objection_queue() -> HomeItem:
     """Objections lodged against public notices, waiting for a reviewer."""
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(Objection.lodged_at)).where(
-            Objection.status == ObjectionStatus.LODGED
-        )
-    ).one()
-    return HomeItem(
-        _("Objections to decide"), url_for("publicity.queue"), count, oldest, urgent=True
+    return queue_item(
+        _("Objections to decide"),
+        url_for("publicity.queue"),
+        Objection.lodged_at,
+        Objection.status == ObjectionStatus.LODGED,
     )
 
 
 def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
-    panels = []
-    org_id = user.acting_org_id
-    if SELLER in roles and org_id is not None:
-        panels.append(seller_panel(org_id))
-    if BUYER in roles and org_id is not None:
-        panels.append(buyer_panel(org_id))
-    if REVIEWER in roles:
-        panels.append(
-            HomePanel(
-                key="review_objections",
-                role=REVIEWER,
-                title=_("Public notices"),
-                items=[objection_queue()],
-                order=60,
-            )
-        )
-    return panels or None
+    return role_panels(
+        user.acting_org_id,
+        roles,
+        seller=seller_panel,
+        buyer=buyer_panel,
+        reviewer=lambda: review_panel(
+            "review_objections", _("Public notices"), [objection_queue()], order=60
+        ),
+    )
 
 
 def connect() -> None:

@@ -6,26 +6,19 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from accounts.models import User
-from core.extensions import db
-from core.home import SELLER, HomeItem, HomePanel, counted, home_panels
+from core.home import SELLER, HomeItem, HomePanel, count_by, home_panels, role_panels
 from valuation.models import ValuationRequest
 from valuation.rules import RequestStatus
 
 
 def reports_panel(org_id: int) -> HomePanel:
     """Valuation reports the organisation asked for that are not issued yet."""
-    by_status = counted(
-        db.session.execute(
-            select(ValuationRequest.status, func.count())
-            .where(
-                ValuationRequest.requester_org_id == org_id,
-                ValuationRequest.status.in_((RequestStatus.REQUESTED, RequestStatus.IN_PROGRESS)),
-            )
-            .group_by(ValuationRequest.status)
-        ).all()
+    by_status = count_by(
+        ValuationRequest.status,
+        ValuationRequest.requester_org_id == org_id,
+        ValuationRequest.status.in_((RequestStatus.REQUESTED, RequestStatus.IN_PROGRESS)),
     )
     page = url_for("valuation.mine")
     items = [
@@ -53,9 +46,7 @@ def reports_panel(org_id: int) -> HomePanel:
 
 
 def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
-    if SELLER not in roles or user.acting_org_id is None:
-        return None
-    return [reports_panel(user.acting_org_id)]
+    return role_panels(user.acting_org_id, roles, seller=reports_panel)
 
 
 def connect() -> None:

@@ -73,7 +73,7 @@ Cube = list[tuple[tuple[str | None, ...], int, int]]  # (keys, deals, value) per
 def _cube(keys: list[Any], where: ColumnElement[bool], *joins: tuple[Any, Any]) -> Cube:
     """Deals and their value per combination of `keys`: one scan serves several tables."""
     labels = [key.label(f"k{i}") for i, key in enumerate(keys)]
-    query: Select[Any] = select(  # type: ignore[assignment]
+    query: Select[Any] = select(
         *labels, func.count(Deal.id), func.coalesce(func.sum(Deal.price_minor), 0)
     ).select_from(Deal)
     for target, on in joins:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from itertools import pairwise
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from auctions.models import Auction, AuctionBidder, AuctionStatus, Bid
 from core.extensions import db
@@ -124,69 +125,59 @@ def announcement_refused(auction: Auction, *, now: datetime) -> None:
 
 
 ENDING_SOON = timedelta(hours=1)
+STARTING_LATE = timedelta(hours=1)  # an opening older than this is not news any more
 
 
 def tell_ending_soon(*, now: datetime) -> int:
     """Bidders (deposit held) and watchers of auctions ending within the hour hear it once."""
-    query = (
-        select(Auction)
-        .where(
-            Auction.status == AuctionStatus.RUNNING,
-            Auction.ending_told_at.is_(None),
-            Auction.ends_at <= now + ENDING_SOON,
-            Auction.ends_at > now,
-        )
-        .order_by(Auction.ends_at)
+    due = (
+        Auction.status == AuctionStatus.RUNNING,
+        Auction.ending_told_at.is_(None),
+        Auction.ends_at <= now + ENDING_SOON,
+        Auction.ends_at > now,
     )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    auctions = list(db.session.scalars(query))
+    auctions = _sweep(due, Auction.ends_at)
     for auction in auctions:
-        price = auction.current_price_minor or auction.starting_price_minor
-        params = {**_about(auction), "price_minor": price}
-        link = _link(auction.id)
-        told = []
-        for org_id in sorted(held_org_ids("auction", auction.id)):
-            told += notify_org(org_id, "auction.ending", params=params, link=link, now=now)
-        notify_watchers(
-            "auction", auction.id, "auction.ending", params=params, link=link, now=now,
-            told=[n.user_id for n in told],
-        )  # fmt: skip
+        _tell_bidders_and_watchers(auction, "auction.ending", now=now)
         auction.ending_told_at = now
     db.session.flush()
     return len(auctions)
 
 
-STARTING_LATE = timedelta(hours=1)  # an opening older than this is not news any more
-
-
 def tell_starting(*, now: datetime) -> int:
     """Bidders (deposit held) and watchers of auctions that have opened hear it once."""
-    query = (
-        select(Auction)
-        .where(
-            Auction.status.in_((AuctionStatus.SCHEDULED, AuctionStatus.RUNNING)),
-            Auction.start_told_at.is_(None),
-            Auction.starts_at <= now,
-            Auction.starts_at > now - STARTING_LATE,
-            Auction.ends_at > now,
-        )
-        .order_by(Auction.starts_at)
+    due = (
+        Auction.status.in_((AuctionStatus.SCHEDULED, AuctionStatus.RUNNING)),
+        Auction.start_told_at.is_(None),
+        Auction.starts_at <= now,
+        Auction.starts_at > now - STARTING_LATE,
+        Auction.ends_at > now,
     )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    auctions = list(db.session.scalars(query))
+    auctions = _sweep(due, Auction.starts_at)
     for auction in auctions:
-        price = auction.current_price_minor or auction.starting_price_minor
-        params = {**_about(auction), "price_minor": price}
-        link = _link(auction.id)
-        told = []
-        for org_id in sorted(held_org_ids("auction", auction.id)):
-            told += notify_org(org_id, "auction.starting", params=params, link=link, now=now)
-        notify_watchers(
-            "auction", auction.id, "auction.starting", params=params, link=link, now=now,
-            told=[n.user_id for n in told],
-        )  # fmt: skip
+        _tell_bidders_and_watchers(auction, "auction.starting", now=now)
         auction.start_told_at = now
     db.session.flush()
     return len(auctions)
+
+
+def _sweep(due: tuple[ColumnElement[bool], ...], order: Any) -> list[Auction]:
+    """The auctions a sweep tells, row-locked on PostgreSQL (a second worker skips them)."""
+    query = select(Auction).where(*due).order_by(order)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(db.session.scalars(query))
+
+
+def _tell_bidders_and_watchers(auction: Auction, event: str, *, now: datetime) -> None:
+    """The organisations holding a deposit, then the watchers not told through them."""
+    price = auction.current_price_minor or auction.starting_price_minor
+    params = {**_about(auction), "price_minor": price}
+    link = _link(auction.id)
+    told = []
+    for org_id in sorted(held_org_ids("auction", auction.id)):
+        told += notify_org(org_id, event, params=params, link=link, now=now)
+    notify_watchers(
+        "auction", auction.id, event, params=params, link=link, now=now,
+        told=[n.user_id for n in told],
+    )  # fmt: skip

@@ -20,6 +20,7 @@ from deals import services as deals
 from deals.documents import OfflineEntry, Upload, register_offline_deal_with_contract
 from deals.models import ContractType, Deal, DealStatus, SaleMethod
 from listings.models import Listing
+from listings.need_rules import MARKET_TIMEZONE
 from listings.rules import ListingStatus, SaleState
 from payments import bank_rules, deposits
 from trading import listed_sales, negotiations, notices
@@ -28,7 +29,8 @@ from trading.models import PublicityNotice
 RECEIPT_MAX_BYTES = 1_000_000
 AUCTION_DAY = timedelta(hours=26)  # the finished auctions ran a day and a bit
 # Running auctions: how long ago bidding started, how long it still runs (from the load).
-# Hours to days left, so the demo still has three running when a person opens it.
+# Hours to days left (then on to the next business hour), so the demo still has three
+# running when a person opens it.
 RUNNING = (
     (timedelta(hours=22), timedelta(hours=5)),
     (timedelta(hours=9), timedelta(days=1, hours=15)),
@@ -66,10 +68,13 @@ def load(
         finished, (DealStatus.COMPLETED, DealStatus.PAID, DealStatus.SIGNED), strict=False
     ):
         _advance(deal, reviewer, target, now - timedelta(days=10))
-    running = [
-        _auction(rng, available.pop(), buyers, reviewer, now - ago, ago + left, upload_folder, pdf, now=now)
-        for ago, left in RUNNING
-    ]  # fmt: skip
+    running = []
+    for ago, left in RUNNING:
+        start = now - ago
+        ends = _business_hour(now + left)
+        running.append(
+            _auction(rng, available.pop(), buyers, reviewer, start, ends - start, upload_folder, pdf, now=now)
+        )  # fmt: skip
     # Announcements (拍卖公告): two published, bidding in two and ten days; one for review.
     for days, publish in ((2, True), (10, True), (10, False)):
         _announce(available.pop(), reviewer, now, days=days, publish=publish)
@@ -270,6 +275,15 @@ def _announce(listing: Listing, reviewer: User, now: datetime, *, days: int, pub
         announcements.approve(
             reviewer, auction.id, now=min(created + timedelta(hours=4), now - timedelta(hours=20))
         )
+
+
+def _business_hour(moment: datetime) -> datetime:
+    """The first whole hour from `moment` between 09:00 and 17:00 market time: auctions
+    end when people are at their desks."""
+    rounded = moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    while not 9 <= rounded.astimezone(MARKET_TIMEZONE).hour <= 17:
+        rounded += timedelta(hours=1)
+    return rounded
 
 
 def _advance(deal: Deal | None, reviewer: User, target: DealStatus, when: datetime) -> None:

@@ -13,11 +13,11 @@ _U, _I, _E = OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE, Organisati
 ORGANISATIONS: tuple[Org, ...] = (
     Org("江城理工大学", "Jiangcheng University of Technology", _U, "湖北省武汉市",
         ("energy", "vehicles", "materials")),
-    Org("东海大学", "Donghai University", _U, "上海市", ("ict", "biomed", "electronics")),
+    Org("东海大学", "Donghai University", _U, "上海市", ("ict", "electronics", "biomed")),
     Org("西湖生物医药研究院", "Xihu Institute of Biomedicine", _I, "浙江省杭州市",
         ("biomed", "food")),
     Org("南岭农业大学", "Nanling Agricultural University", _U, "广东省广州市",
-        ("agriculture", "food", "environment")),
+        ("agriculture", "food")),
     Org("北辰航空航天大学", "Beichen University of Aeronautics and Astronautics", _U, "北京市",
         ("aerospace", "equipment", "electronics")),
     Org("锦江化工研究院", "Jinjiang Research Institute of Chemical Engineering", _I, "四川省成都市",

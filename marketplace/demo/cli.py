@@ -1,4 +1,4 @@
-"""`flask demo load`: fill an empty market with generated demo data, once."""
+"""`flask demo load`: fill an empty market with the demo data, once."""
 
 from __future__ import annotations
 

@@ -211,9 +211,14 @@ def _org_email(org: Org, serial: int) -> str:
 
 
 def _holder(result: Result, sellers: list[tuple[User, Org]], load_by_org: dict[int, int]) -> User:
-    """The verified organisation working in the result's field that has listed least so far."""
-    eligible = [user for user, org in sellers if result.field in org.fields] or [sellers[0][0]]
-    user = min(eligible, key=lambda u: load_by_org.get(u.id, 0))
+    """The verified organisation for whom the result's field counts most (its first field
+    before its second), spreading the results of a field over its organisations."""
+    ranked = [
+        (2 * org.fields.index(result.field) + load_by_org.get(user.id, 0), n, user)
+        for n, (user, org) in enumerate(sellers)
+        if result.field in org.fields
+    ]
+    user = min(ranked, key=lambda item: item[:2])[2] if ranked else sellers[0][0]
     load_by_org[user.id] = load_by_org.get(user.id, 0) + 1
     return user
 

@@ -27,8 +27,8 @@ from trading import listed_sales, negotiations, notices
 from trading.models import PublicityNotice
 
 RECEIPT_MAX_BYTES = 1_000_000
-AUCTION_DAY = timedelta(hours=26)  # the finished auctions ran a day and a bit
-# Running auctions: how long ago bidding started, how long it still runs (from the load).
+AUCTION_DAY = timedelta(hours=30)  # the finished auctions ran a day and six hours
+# Running auctions: about how long ago bidding started, how long it still runs (from the load).
 # Hours to days left (then on to the next business hour), so the demo still has three
 # running when a person opens it.
 RUNNING = (
@@ -56,7 +56,7 @@ def load(
             available.pop(),
             buyers,
             reviewer,
-            now - timedelta(days=40 - 6 * i),
+            _business_hour(now - timedelta(days=40 - 6 * i), back=True),
             AUCTION_DAY,
             upload_folder,
             pdf,
@@ -70,7 +70,7 @@ def load(
         _advance(deal, reviewer, target, now - timedelta(days=10))
     running = []
     for ago, left in RUNNING:
-        start = now - ago
+        start = _business_hour(now - ago, back=True)
         ends = _business_hour(now + left)
         running.append(
             _auction(rng, available.pop(), buyers, reviewer, start, ends - start, upload_folder, pdf, now=now)
@@ -277,13 +277,14 @@ def _announce(listing: Listing, reviewer: User, now: datetime, *, days: int, pub
         )
 
 
-def _business_hour(moment: datetime) -> datetime:
-    """The first whole hour from `moment` between 09:00 and 17:00 market time: auctions
-    end when people are at their desks."""
-    rounded = moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    while not 9 <= rounded.astimezone(MARKET_TIMEZONE).hour <= 17:
-        rounded += timedelta(hours=1)
-    return rounded
+def _business_hour(moment: datetime, *, back: bool = False) -> datetime:
+    """The nearest whole hour between 09:00 and 17:00 market time after `moment` (before it,
+    with `back`): auctions open and close when people are at their desks."""
+    step = timedelta(hours=-1 if back else 1)
+    hour = moment.replace(minute=0, second=0, microsecond=0) + (timedelta(0) if back else step)
+    while not 9 <= hour.astimezone(MARKET_TIMEZONE).hour <= 17:
+        hour += step
+    return hour
 
 
 def _advance(deal: Deal | None, reviewer: User, target: DealStatus, when: datetime) -> None:

@@ -27,7 +27,6 @@ from trading import listed_sales, negotiations, notices
 from trading.models import PublicityNotice
 
 RECEIPT_MAX_BYTES = 1_000_000
-AUCTION_DAY = timedelta(hours=30)  # the finished auctions ran a day and six hours
 # Running auctions: about how long ago bidding started, how long it still runs (from the load).
 # Hours to days left (then on to the next business hour), so the demo still has three
 # running when a person opens it.
@@ -50,20 +49,13 @@ def load(
 ) -> dict[str, int]:
     """Auctions (finished and running), deals along their milestones, offline deals."""
     available = _available_listings(sellers)
-    finished = [
-        _auction(
-            rng,
-            available.pop(),
-            buyers,
-            reviewer,
-            _business_hour(now - timedelta(days=40 - 6 * i), back=True),
-            AUCTION_DAY,
-            upload_folder,
-            pdf,
-            now=now,
-        )
-        for i in range(4)
-    ]
+    finished = []
+    for i in range(4):
+        start = _business_hour(now - timedelta(days=40 - 6 * i), back=True)
+        ends = _business_hour(start + timedelta(days=1))  # a day and the night, or a day and a bit
+        finished.append(
+            _auction(rng, available.pop(), buyers, reviewer, start, ends - start, upload_folder, pdf, now=now)
+        )  # fmt: skip
     for deal, target in zip(
         finished, (DealStatus.COMPLETED, DealStatus.PAID, DealStatus.SIGNED), strict=False
     ):

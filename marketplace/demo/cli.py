@@ -1,4 +1,4 @@
-"""`flask demo load`: fill an empty market with generated demo data, once."""
+"""`flask demo load`: fill an empty market with the demo data, once."""
 
 from __future__ import annotations
 
@@ -12,14 +12,21 @@ from flask.cli import AppGroup
 from core.clock import now
 from core.uow import unit_of_work
 from marketplace.demo import loader
+from marketplace.demo.catalogue import CATALOGUE
 from search.indexer import drain_all
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
 
 @demo_cli.command("load")
-@click.option("--listings", "listing_count", default=320, show_default=True)
-def load_command(listing_count: int) -> None:
+@click.option(
+    "--listings",
+    "listing_count",
+    type=click.IntRange(1, len(CATALOGUE)),
+    default=None,
+    help=f"Load only the first N of the {len(CATALOGUE)} demo results (default: all).",
+)
+def load_command(listing_count: int | None) -> None:
     """Load the demo market unless the database already has listings; print the sign-ins."""
     if loader.already_loaded():
         click.echo("Demo data already loaded; nothing to do.")
@@ -41,4 +48,8 @@ def load_command(listing_count: int) -> None:
     click.echo("Sign in with (email / password):")
     for email, password in loader.PASSWORDS.items():
         click.echo(f"  {email:24} {password}")
-    click.echo(f"  org01..org40@demo.market {loader.MEMBER_PASSWORD}  (one per organisation)")
+    members = loader.member_emails()
+    click.echo(
+        f"  {members[0].split('@')[0]}..{members[-1]} {loader.MEMBER_PASSWORD}"
+        "  (one per other organisation)"
+    )

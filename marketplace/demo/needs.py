@@ -1,8 +1,9 @@
 """Demo technology needs (技术需求) of the demo enterprises, posted through the services.
 
 Runs after the trading demo and before the brokers demo (which puts mandates
-on some of these needs). Needs are written in the vocabulary of the demo
-listings (marketplace.demo.catalogue), so their match pages have something to say.
+on some of these needs). Each need asks for what one of the demo's
+results (marketplace.demo.catalogue) offers, so their match pages have something to say;
+the enterprise in the need's field posts it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from accounts.models import User
 from listings import needs
 from listings.need_rules import NeedInput, market_today
+from marketplace.demo.catalogue import ORGANISATIONS
 
 # (title, problem, field, IPC classes, budget in yuan (low, high) or None, min TRL, modes)
 NEEDS: tuple[
@@ -129,13 +131,22 @@ NEEDS: tuple[
 )
 
 
+def _poster(buyers: list[User], field: str, n: int) -> User:
+    """The enterprise working in the need's field (the demo's organisations say which)."""
+    fields = {org.name: org.fields for org in ORGANISATIONS}
+    for buyer in buyers:
+        if buyer.organisation is not None and field in fields.get(buyer.organisation.name, ()):
+            return buyer
+    return buyers[n % len(buyers)]
+
+
 def load(*, buyers: list[User], now: datetime) -> dict[str, int]:
     """Post the demo needs across the verified demo enterprises; close one and withdraw one."""
     if not buyers:
         return {"needs": 0}
     posted = []
     for n, (title, problem, field, ipc, budget, min_trl, modes) in enumerate(NEEDS):
-        buyer = buyers[n % len(buyers)]
+        buyer = _poster(buyers, field, n)
         when = now - timedelta(days=60 - 4 * n)
         deadline = market_today(now) + timedelta(days=45 + 20 * n) if n % 3 else None
         low, high = budget if budget else (None, None)
@@ -158,13 +169,12 @@ def load(*, buyers: list[User], now: datetime) -> dict[str, int]:
             )
         )
     closed, withdrawn = posted[-1], posted[-2]
+    poster = {need.id: _poster(buyers, need.field, n) for n, need in enumerate(posted)}
     needs.close_need(
-        buyers[(len(posted) - 1) % len(buyers)], closed.id, now=now - timedelta(days=2),
+        poster[closed.id], closed.id, now=now - timedelta(days=2),
         reason="已与高校签订技术许可合同",
     )  # fmt: skip
-    needs.withdraw_need(
-        buyers[(len(posted) - 2) % len(buyers)], withdrawn.id, now=now - timedelta(days=1)
-    )
+    needs.withdraw_need(poster[withdrawn.id], withdrawn.id, now=now - timedelta(days=1))
     from search.indexer import drain_all
     from search.need_documents import NEEDS as NEED_DOCUMENTS
 

@@ -20,12 +20,21 @@ from deals import services as deals
 from deals.documents import OfflineEntry, Upload, register_offline_deal_with_contract
 from deals.models import ContractType, Deal, DealStatus, SaleMethod
 from listings.models import Listing
+from listings.need_rules import MARKET_TIMEZONE
 from listings.rules import ListingStatus, SaleState
 from payments import bank_rules, deposits
 from trading import listed_sales, negotiations, notices
 from trading.models import PublicityNotice
 
 RECEIPT_MAX_BYTES = 1_000_000
+# Running auctions: about how long ago bidding started, how long it still runs (from the load).
+# Hours to days left (then on to the next business hour), so the demo still has three
+# running when a person opens it.
+RUNNING = (
+    (timedelta(hours=22), timedelta(hours=5)),
+    (timedelta(hours=9), timedelta(days=1, hours=15)),
+    (timedelta(hours=3), timedelta(days=3)),
+)
 
 
 def load(
@@ -40,39 +49,27 @@ def load(
 ) -> dict[str, int]:
     """Auctions (finished and running), deals along their milestones, offline deals."""
     available = _available_listings(sellers)
-    finished = [
-        _auction(
-            rng,
-            available.pop(),
-            buyers,
-            reviewer,
-            now - timedelta(days=40 - 6 * i),
-            upload_folder,
-            pdf,
-            close=True,
-        )
-        for i in range(4)
-    ]
+    finished = []
+    for i in range(4):
+        start = _business_hour(now - timedelta(days=40 - 6 * i), back=True)
+        ends = _business_hour(start + timedelta(days=1))  # a day and the night, or a day and a bit
+        finished.append(
+            _auction(rng, available.pop(), buyers, reviewer, start, ends - start, upload_folder, pdf, now=now)
+        )  # fmt: skip
     for deal, target in zip(
         finished, (DealStatus.COMPLETED, DealStatus.PAID, DealStatus.SIGNED), strict=False
     ):
         _advance(deal, reviewer, target, now - timedelta(days=10))
-    running = [
-        _auction(
-            rng,
-            available.pop(),
-            buyers,
-            reviewer,
-            now - timedelta(hours=20 + 8 * i),
-            upload_folder,
-            pdf,
-            close=False,
-        )
-        for i in range(3)
-    ]
-    # Two announcements (拍卖公告) of auctions ten days ahead: one published, one for review.
-    for publish in (True, False):
-        _announce(available.pop(), reviewer, now, publish=publish)
+    running = []
+    for ago, left in RUNNING:
+        start = _business_hour(now - ago, back=True)
+        ends = _business_hour(now + left)
+        running.append(
+            _auction(rng, available.pop(), buyers, reviewer, start, ends - start, upload_folder, pdf, now=now)
+        )  # fmt: skip
+    # Announcements (拍卖公告): two published, bidding in two and ten days; one for review.
+    for days, publish in ((2, True), (10, True), (10, False)):
+        _announce(available.pop(), reviewer, now, days=days, publish=publish)
     offline = _offline_deals(rng, sellers, buyers, reviewer, now, upload_folder, pdf)
     calendar = WorkCalendar()
     listed = [
@@ -183,11 +180,14 @@ def _auction(
     buyers: list[User],
     reviewer: User,
     start: datetime,
+    duration: timedelta,
     upload_folder: Path,
     pdf: bytes,
     *,
-    close: bool,
+    now: datetime,
 ) -> Deal | None:
+    """An auction announced, deposits confirmed and bids placed; closed (with its deal)
+    if it ended before `now`, still running otherwise."""
     seller = db.session.get(User, listing.created_by_id)
     assert seller is not None
     price = listing.asking_price_minor or 100_000_00
@@ -200,7 +200,7 @@ def _auction(
             starting_price_minor=price,
             increment_minor=increment,
             starts_at=start,
-            ends_at=start + timedelta(hours=26),
+            ends_at=start + duration,
             reserve_price_minor=price + increment,
         ),
         now=announced - timedelta(hours=3),
@@ -220,28 +220,37 @@ def _auction(
             ),
             folder=folder,
             max_bytes=RECEIPT_MAX_BYTES,
-            now=start + timedelta(minutes=30),
+            now=start + timedelta(minutes=20),
         )
-        deposits.confirm_deposit(reviewer, deposit.id, now=start + timedelta(hours=1))
+        deposits.confirm_deposit(reviewer, deposit.id, now=start + timedelta(minutes=40))
+    # Bids from an hour in until ten minutes ago (or an hour before the end), evenly spread.
+    first, last = (
+        start + timedelta(hours=1),
+        min(now - timedelta(minutes=10), start + duration - timedelta(hours=1)),
+    )
+    count = rng.randint(3, 6)
     amount = price
-    for step in range(rng.randint(3, 6)):
-        bidder = bidders[step % 2]
-        bidding.place_bid(bidder, auction.id, amount, now=start + timedelta(hours=2 + step))
+    for step in range(count):
+        bidding.place_bid(
+            bidders[step % 2], auction.id, amount, now=first + (last - first) * step / count
+        )
         amount += increment * rng.randint(1, 3)
-    if not close:
+    if start + duration > now:
         return None
-    closing.close_auction(auction.id, now=start + timedelta(hours=27))
+    closing.close_auction(auction.id, now=start + duration + timedelta(minutes=1))
     return (
         db.session.query(Deal).filter_by(source_type="auction", source_id=auction.id).one_or_none()
     )
 
 
-def _announce(listing: Listing, reviewer: User, now: datetime, *, publish: bool) -> None:
-    """An auction announced for ten days ahead: published, or waiting for the reviewer."""
+def _announce(listing: Listing, reviewer: User, now: datetime, *, days: int, publish: bool) -> None:
+    """An auction announced for `days` ahead, at 09:30 market time: published, or waiting
+    for the reviewer."""
     seller = db.session.get(User, listing.created_by_id)
     assert seller is not None
     price = listing.asking_price_minor or 100_000_00
-    starts_at = (now + timedelta(days=10)).replace(hour=1, minute=30, second=0, microsecond=0)
+    starts_at = (now + timedelta(days=days)).replace(hour=1, minute=30, second=0, microsecond=0)
+    created = starts_at - timedelta(days=8)  # the announcement period (7 days) and a day
     auction = auctions.create_auction(
         seller,
         listing.id,
@@ -252,10 +261,22 @@ def _announce(listing: Listing, reviewer: User, now: datetime, *, publish: bool)
             ends_at=starts_at + timedelta(days=2),
             deposit_deadline=starts_at - timedelta(days=1),
         ),
-        now=now - timedelta(days=1),
+        now=min(created, now - timedelta(days=1)),
     )
     if publish:
-        announcements.approve(reviewer, auction.id, now=now - timedelta(hours=20))
+        announcements.approve(
+            reviewer, auction.id, now=min(created + timedelta(hours=4), now - timedelta(hours=20))
+        )
+
+
+def _business_hour(moment: datetime, *, back: bool = False) -> datetime:
+    """The nearest whole hour between 09:00 and 17:00 market time after `moment` (before it,
+    with `back`): auctions open and close when people are at their desks."""
+    step = timedelta(hours=-1 if back else 1)
+    hour = moment.replace(minute=0, second=0, microsecond=0) + (timedelta(0) if back else step)
+    while not 9 <= hour.astimezone(MARKET_TIMEZONE).hour <= 17:
+        hour += step
+    return hour
 
 
 def _advance(deal: Deal | None, reviewer: User, target: DealStatus, when: datetime) -> None:

@@ -1,39 +1,77 @@
-"""`flask demo load` builds a whole market, through the services, once."""
+"""`flask demo load` builds a whole market, through the services, once, timed from its load."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import Select, func, select
 
 from auctions.models import Auction, AuctionStatus
 from brokers.models import DealCommission, Introduction, Mandate
+from core.clock import as_utc
 from core.extensions import db
 from deals.models import Channel, Deal
 from listings.models import Listing, TechNeed
+from marketplace.demo.catalogue import CATALOGUE
 from payments import ledger
+from tests.conftest import FrozenClock
 from trading.models import ListedSale, PublicityNotice
 from valuation.models import Kind, Valuation
 
 
-def test_demo_market_has_every_kind_of_trade_and_loads_only_once(app, db_session) -> None:
+def _count(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def test_demo_market_has_every_kind_of_trade_and_loads_only_once(
+    app: Flask, db_session: object, clock: FrozenClock
+) -> None:
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["demo", "load", "--listings", "80"])
+    loaded_at = clock()
+    result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     assert "seller@demo.market" in result.output
-    count = lambda q: db.session.scalar(select(func.count()).select_from(q))  # noqa: E731
-    assert count(select(Listing).subquery()) == 80
-    assert count(select(Auction).where(Auction.status == AuctionStatus.RUNNING).subquery()) == 3
-    for announced in (AuctionStatus.SCHEDULED, AuctionStatus.PENDING_REVIEW):  # 拍卖公告
-        assert count(select(Auction).where(Auction.status == announced).subquery()) == 1
-    assert count(select(ListedSale).subquery()) == 3
+    assert _count(select(Listing)) == len(CATALOGUE)
+    assert _count(select(Auction).where(Auction.status == AuctionStatus.RUNNING)) == 3
+    assert _count(select(Auction).where(Auction.status == AuctionStatus.SCHEDULED)) == 2
+    assert _count(select(Auction).where(Auction.status == AuctionStatus.PENDING_REVIEW)) == 1
+    assert _count(select(Auction).where(Auction.status == AuctionStatus.CLOSED)) == 4
+    assert _count(select(ListedSale)) == 3
     # three from the trading demo, one from the brokered negotiation
-    assert count(select(PublicityNotice).subquery()) == 4
-    assert count(select(Deal).where(Deal.channel == Channel.OFFLINE).subquery()) == 3
-    assert count(select(Deal).where(Deal.channel == Channel.ONLINE).subquery()) >= 4
-    assert count(select(TechNeed).subquery()) == 12
-    assert count(select(Mandate).subquery()) >= 2
-    assert count(select(Introduction).subquery()) >= 1
-    assert count(select(DealCommission).subquery()) >= 1
-    assert count(select(Valuation).where(Valuation.kind == Kind.FORMAL).subquery()) >= 1
+    assert _count(select(PublicityNotice)) == 4
+    assert _count(select(Deal).where(Deal.channel == Channel.OFFLINE)) == 3
+    assert _count(select(Deal).where(Deal.channel == Channel.ONLINE)) >= 4
+    assert _count(select(TechNeed)) == 12
+    assert _count(select(Mandate)) >= 2
+    assert _count(select(Introduction)) >= 1
+    assert _count(select(DealCommission)) >= 1
+    assert _count(select(Valuation).where(Valuation.kind == Kind.FORMAL)) >= 1
     assert ledger.check_all() == []
+    _auctions_are_timed_from_the_load(loaded_at)
+    summaries = [s or "" for s in db.session.scalars(select(Listing.summary_zh))]
+    assert len({s[:12] for s in summaries}) == len(summaries), "each result is written for itself"
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0 and "already loaded" in again.output
+    assert _count(select(Listing)) == len(CATALOGUE)
+
+
+def _auctions_are_timed_from_the_load(loaded_at: datetime) -> None:
+    """Three running (hours to days left, bids only in the past), the announced ones ahead."""
+    running = [
+        auction
+        for auction in db.session.scalars(select(Auction))
+        if as_utc(auction.starts_at) <= loaded_at < as_utc(auction.ends_at)
+    ]
+    assert len(running) == 3
+    left = sorted(as_utc(a.ends_at) - loaded_at for a in running)
+    assert left[0] >= timedelta(hours=4), "a person opening the demo finds them still running"
+    assert left[-1] >= timedelta(days=2), "one runs for days"
+    assert all(a.status == AuctionStatus.RUNNING and a.bid_count >= 3 for a in running)
+    assert all(as_utc(bid.placed_at) <= loaded_at for a in running for bid in a.bids), (
+        "no bid placed after the load"
+    )
+    upcoming = db.session.scalars(
+        select(Auction).where(Auction.status == AuctionStatus.SCHEDULED)
+    ).all()
+    assert upcoming and all(as_utc(a.starts_at) > loaded_at for a in upcoming)

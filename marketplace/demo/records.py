@@ -1,0 +1,46 @@
+"""The shapes of the demo's hand-written data: a research result, an organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounts.models import OrganisationKind
+
+
+@dataclass(frozen=True)
+class Result:
+    """One research result as its holder would list it, in both languages.
+
+    `problem`, `advantage` and `economics` are one text each in the listing model
+    (Chinese, as a Chinese holder types them); titles and summaries are bilingual.
+    `stage` is how far the demo takes it: draft, submitted, rejected, confirmed,
+    published or withdrawn.
+    """
+
+    field: str
+    title_zh: str
+    title_en: str
+    summary_zh: str
+    summary_en: str
+    problem: str
+    advantage: str
+    economics: str
+    keywords: tuple[str, ...]
+    ipc: tuple[str, ...]
+    trl: int
+    price_wan: int | None  # asking price in 万元 (10,000 yuan); None = negotiable
+    modes: tuple[str, ...]
+    patents: tuple[str, ...]  # CN application numbers with their check character, PCT numbers
+    stage: str = "published"
+
+
+@dataclass(frozen=True)
+class Org:
+    """A fictional organisation of the demo market, named in both scripts."""
+
+    name: str
+    name_en: str
+    kind: OrganisationKind
+    region: str
+    fields: tuple[str, ...]  # what it lists (universities, institutes) or looks for (enterprises)
+    verified: bool = True

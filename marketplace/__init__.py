@@ -162,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views
+    from licences.views import bp as licences_views
     from listings import portfolio_views  # noqa: F401
     from listings.api import blp as listings_api
     from listings.need_api import blp as needs_api
@@ -215,6 +216,7 @@ def _register_blueprints(app: Flask) -> None:
         webhooks_views,
         statistics_views,
         policies_views,
+        licences_views,
     ):
         app.register_blueprint(blueprint)
     from core.extensions import csrf

@@ -151,4 +151,3 @@ def check_licence_allowed(patent_number: str, kind: LicenceKind) -> None:
     above this package and may call it); ordinary licences pass.
     """
     rules.check_licence_kind(kind, open_licence_standing(patent_number))
-

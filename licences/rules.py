@@ -85,7 +85,15 @@ def patent_type(application_number: str) -> str:
     8-digit format used before 2003 (98212345.6).
     """
     body = application_number.split(".")[0]
-    digit = "" if not (body.isascii() and body.isdigit()) else body[4] if len(body) == 12 else body[2] if len(body) == 8 else ""
+    digit = (
+        ""
+        if not (body.isascii() and body.isdigit())
+        else body[4]
+        if len(body) == 12
+        else body[2]
+        if len(body) == 8
+        else ""
+    )
     if digit not in _TYPES_BY_DIGIT:
         raise ValidationFailed(
             N_("An open licence needs a Chinese patent application number."), field="patent"

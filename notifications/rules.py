@@ -229,7 +229,9 @@ EVENTS: dict[str, EventType] = {
         EventType(
             "open_licence.withdrawn",
             N_("Open licence withdrawn"),
-            N_("The open licence of patent %(name)s is withdrawn as of %(day)s; your licence stays in force."),
+            N_(
+                "The open licence of patent %(name)s is withdrawn as of %(day)s; your licence stays in force."
+            ),
         ),
         EventType(
             "watch.auction_bid",

@@ -54,7 +54,11 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         declaration = declarations.approve(reviewer, published, now=now)
         licence = grants.give_notice(buyer, published, "我方通知：按公布条件实施。", now=now)
     world.ids.update(
-        {"declaration_id": published, "licence_id": licence.id, "report_id": declaration.reports[0].id}
+        {
+            "declaration_id": published,
+            "licence_id": licence.id,
+            "report_id": declaration.reports[0].id,
+        }
     )
     for endpoint in ("approve", "refuse"):
         world.by_endpoint[f"open_licences.{endpoint}"] = {"declaration_id": submitted}
@@ -64,7 +68,8 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         "payment_method": "bank_transfer", "term_years": "5",
     }  # fmt: skip
     BODIES["open_licences.payment:POST"] = {
-        "amount_yuan": "20000", "bank_reference": grants.transfer_reference(licence.id)
+        "amount_yuan": "20000",
+        "bank_reference": grants.transfer_reference(licence.id),
     }
     BODIES["open_licences.notice:POST"] = {"notice": "我方通知：按公布条件实施该专利。"}
     BODIES["open_licences.refuse:POST"] = {"reason": "矩阵测试：理由。"}

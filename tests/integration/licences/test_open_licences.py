@@ -22,7 +22,14 @@ from core.service_kit import Upload
 from core.uow import unit_of_work
 from licences import declarations, grants
 from licences.models import OpenLicenceDeclaration
-from licences.rules import FeeKind, FeeTerms, LicenceKind, LicenceStatus, OpenLicenceError, PaymentMethod
+from licences.rules import (
+    FeeKind,
+    FeeTerms,
+    LicenceKind,
+    LicenceStatus,
+    OpenLicenceError,
+    PaymentMethod,
+)
 from listings import services as listings
 from listings.ip_number_cn import check_character_cn
 from listings.rules import IPKind, ListingStatus
@@ -82,7 +89,9 @@ def _published(app: Flask, people: dict, now, **kw) -> OpenLicenceDeclaration:
 
 
 def _events(user: User) -> list[str]:
-    return list(db.session.scalars(select(Notification.event).where(Notification.user_id == user.id)))
+    return list(
+        db.session.scalars(select(Notification.event).where(Notification.user_id == user.id))
+    )
 
 
 def test_a_published_open_licence_is_taken_by_notice_and_payment(app: Flask, people: dict, clock: FrozenClock) -> None:  # fmt: skip
@@ -92,27 +101,39 @@ def test_a_published_open_licence_is_taken_by_notice_and_payment(app: Flask, peo
     assert "open_licence.published" in _events(people["patentee"])
     with unit_of_work():
         licence = grants.give_notice(people["enterprise"], declaration.id, "我方通知：按公布条件实施。", now=now)  # fmt: skip
-    assert licence.status == LicenceStatus.AWAITING_PAYMENT and licence.amount_due_minor == 2_000_000
+    assert (
+        licence.status == LicenceStatus.AWAITING_PAYMENT and licence.amount_due_minor == 2_000_000
+    )
     assert "open_licence.notice" in _events(people["patentee"])
     with pytest.raises(ValidationFailed), unit_of_work():  # another transfer's reference
         grants.record_payment(people["reviewer"], licence.id, 2_000_000, "DEAL-1", now=now)
     with pytest.raises(ValidationFailed), unit_of_work():  # not the published fee: no negotiation
-        grants.record_payment(people["reviewer"], licence.id, 1_500_000, f"OL-{licence.id}", now=now)
+        grants.record_payment(
+            people["reviewer"], licence.id, 1_500_000, f"OL-{licence.id}", now=now
+        )
     later = now + timedelta(days=2)
     with unit_of_work():
-        grants.record_payment(people["reviewer"], licence.id, 2_000_000, f"ol-{licence.id}", now=later)
+        grants.record_payment(
+            people["reviewer"], licence.id, 2_000_000, f"ol-{licence.id}", now=later
+        )
     assert licence.status == LicenceStatus.GRANTED
     assert licence.number == f"OL-2026-{licence.id:06d}"
     assert (licence.starts_on, licence.ends_on) == (date(2026, 3, 4), date(2031, 3, 3))
     assert "open_licence.granted" in _events(people["enterprise"])
-    actions = set(db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("open_licence%"))))
+    actions = set(
+        db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("open_licence%")))
+    )
     assert {"open_licence.declare", "open_licence.publish", "open_licence_grant.notice", "open_licence_grant.paid", "open_licence_grant.grant"} <= actions  # fmt: skip
 
 
 def test_a_royalty_only_licence_is_granted_with_the_notice(app: Flask, people: dict, clock: FrozenClock) -> None:  # fmt: skip
-    declaration = _published(app, people, clock.current, terms=FeeTerms(FeeKind.ROYALTY, royalty_bp=350))
+    declaration = _published(
+        app, people, clock.current, terms=FeeTerms(FeeKind.ROYALTY, royalty_bp=350)
+    )
     with unit_of_work():
-        licence = grants.give_notice(people["enterprise"], declaration.id, "通知", now=clock.current)
+        licence = grants.give_notice(
+            people["enterprise"], declaration.id, "通知", now=clock.current
+        )
     assert licence.status == LicenceStatus.GRANTED and licence.amount_due_minor == 0
 
 
@@ -134,9 +155,13 @@ def test_a_declaration_waits_for_review_and_a_refusal_says_why(app: Flask, peopl
     with pytest.raises(PermissionDenied), unit_of_work():
         declarations.approve(people["patentee"], declaration.id, now=clock.current)
     with unit_of_work():
-        declarations.refuse(people["reviewer"], declaration.id, "许可使用费条款不明确", now=clock.current)
+        declarations.refuse(
+            people["reviewer"], declaration.id, "许可使用费条款不明确", now=clock.current
+        )
     assert declaration.status == "refused" and "open_licence.refused" in _events(people["patentee"])
-    again = _declare(app, people["patentee"], people["invention"], clock.current)  # may declare anew
+    again = _declare(
+        app, people["patentee"], people["invention"], clock.current
+    )  # may declare anew
     assert again.status == "submitted"
 
 
@@ -188,7 +213,9 @@ def test_no_exclusive_or_sole_licence_while_an_open_licence_stands(app: Flask, p
     for kind in (LicenceKind.EXCLUSIVE, LicenceKind.SOLE):
         with pytest.raises(OpenLicenceError):
             grants.check_licence_allowed(number, kind)
-    grants.check_licence_allowed(number, LicenceKind.ORDINARY)  # negotiated ordinary licences remain
+    grants.check_licence_allowed(
+        number, LicenceKind.ORDINARY
+    )  # negotiated ordinary licences remain
     with unit_of_work():
         declarations.withdraw(people["patentee"], declaration.id, now=clock.current)
     grants.check_licence_allowed(number, LicenceKind.EXCLUSIVE)

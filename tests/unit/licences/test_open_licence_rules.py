@@ -46,11 +46,18 @@ def test_negative_net_sales_are_refused() -> None:
 
 
 @given(fees, royalty_rates)
-def test_the_notice_pays_the_lump_sum_or_the_entry_fee_and_never_a_royalty(fee: int, rate: int) -> None:
-    assert rules.due_on_notice(rules.check_fee_terms(FeeTerms(FeeKind.LUMP_SUM, lump_sum_minor=fee))) == fee
+def test_the_notice_pays_the_lump_sum_or_the_entry_fee_and_never_a_royalty(
+    fee: int, rate: int
+) -> None:
+    assert (
+        rules.due_on_notice(rules.check_fee_terms(FeeTerms(FeeKind.LUMP_SUM, lump_sum_minor=fee)))
+        == fee
+    )
     entry = FeeTerms(FeeKind.ENTRY_PLUS_ROYALTY, entry_fee_minor=fee, royalty_bp=rate)
     assert rules.due_on_notice(rules.check_fee_terms(entry)) == fee
-    assert rules.due_on_notice(rules.check_fee_terms(FeeTerms(FeeKind.ROYALTY, royalty_bp=rate))) == 0
+    assert (
+        rules.due_on_notice(rules.check_fee_terms(FeeTerms(FeeKind.ROYALTY, royalty_bp=rate))) == 0
+    )
 
 
 def test_the_terms_keep_only_the_amounts_their_kind_uses() -> None:
@@ -69,7 +76,9 @@ def test_the_terms_keep_only_the_amounts_their_kind_uses() -> None:
         (FeeTerms(FeeKind.ENTRY_PLUS_ROYALTY, royalty_bp=300), "entry_fee"),
     ],
 )
-def test_incomplete_or_excessive_terms_are_refused_on_their_field(terms: FeeTerms, field: str) -> None:
+def test_incomplete_or_excessive_terms_are_refused_on_their_field(
+    terms: FeeTerms, field: str
+) -> None:
     with pytest.raises(ValidationFailed) as refused:
         rules.check_fee_terms(terms)
     assert refused.value.field == field
@@ -89,7 +98,9 @@ def test_a_licence_ends_the_day_before_its_anniversary(start: date, years: int) 
     anniversary = rules.licence_end(start, years) + timedelta(days=1)
     assert anniversary.year == start.year + years
     same_day = (anniversary.month, anniversary.day) == (start.month, start.day)
-    assert same_day or ((start.month, start.day) == (2, 29) and anniversary == date(anniversary.year, 2, 28))
+    assert same_day or (
+        (start.month, start.day) == (2, 29) and anniversary == date(anniversary.year, 2, 28)
+    )
 
 
 @pytest.mark.parametrize(
@@ -107,7 +118,9 @@ def test_a_number_that_is_not_a_cn_application_is_refused() -> None:
 
 
 @given(st.sampled_from(list(LicenceKind)), st.booleans())
-def test_only_ordinary_licences_while_an_open_licence_stands(kind: LicenceKind, standing: bool) -> None:
+def test_only_ordinary_licences_while_an_open_licence_stands(
+    kind: LicenceKind, standing: bool
+) -> None:
     if standing and kind != LicenceKind.ORDINARY:
         with pytest.raises(OpenLicenceError) as refused:
             rules.check_licence_kind(kind, standing)

@@ -20,6 +20,8 @@ from core.service_kit import Upload, audit_action, flush_new, get_or_not_found, 
 from licences import rules
 from licences.models import EvaluationReport, OpenLicenceDeclaration
 from licences.rules import DeclarationStatus, FeeTerms, PaymentMethod
+from listings import legal_status
+from listings.legal_rules import Purpose
 from listings.models import IPAsset, Listing
 from listings.rules import IPKind, ListingStatus
 from notifications.services import notify_org
@@ -98,6 +100,7 @@ def declare(
     terms = rules.check_fee_terms(data.terms)
     rules.check_term_years(data.term_years, kind)
     rules.check_may_declare(_live_status(asset.number))
+    legal_status.check_may_dispose(asset.number, Purpose.LICENCE)  # not lapsed; a pledgee consents
     if rules.needs_evaluation_report(kind) and data.report is None:
         raise ValidationFailed(
             N_("A utility model or design needs its patent evaluation report attached."),

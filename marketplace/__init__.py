@@ -163,7 +163,10 @@ def _register_blueprints(app: Flask) -> None:
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views
     from licences.views import bp as licences_views
-    from listings import portfolio_views  # noqa: F401
+    from listings import (
+        legal_views,  # noqa: F401
+        portfolio_views,  # noqa: F401
+    )
     from listings.api import blp as listings_api
     from listings.need_api import blp as needs_api
     from listings.need_views import bp as needs_views

@@ -85,6 +85,9 @@ POLICY: dict[str, frozenset[str]] = {
     "policies.approve:POST": ADMIN,
     "policies.export_csv:GET": ADMIN,
     "policies.mine:GET": MEMBERS,
+    "listings.legal_status_page:GET": REVIEWERS,  # patents' legal status, pledges, consents
+    "listings.record_legal_status:POST": REVIEWERS,
+    "listings.record_pledgee_consent:POST": REVIEWERS,
     "open_licences.catalogue:GET": PUBLIC,  # the open-licence catalogue
     "open_licences.declaration:GET": PUBLIC,  # a published declaration and its licences
     "open_licences.report:GET": PUBLIC,  # its evaluation report, public with it

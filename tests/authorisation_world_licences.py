@@ -1,6 +1,7 @@
-"""What the authorisation matrix's world adds for open licences: a published declaration
-(with an evaluation report and the buyer's notice awaiting payment), a submitted one, and a
-published listing of the seller's that has none yet (for the declaration form)."""
+"""What the authorisation matrix's world adds for open licences and legal status: a published
+declaration (with an evaluation report and the buyer's notice awaiting payment), a submitted
+one, a published listing of the seller's that has none yet (for the declaration form), and a
+pledged patent (for its legal-status page)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from accounts.models import User
+from core.extensions import db
 from core.service_kit import Upload
 from core.uow import unit_of_work
 from licences import declarations, grants
 from licences.rules import FeeKind, FeeTerms, PaymentMethod
+from listings import legal_status
+from listings.legal_rules import LegalStatus
+from listings.models import IPAsset
 from listings.rules import ListingStatus
 from tests import factories
 from tests.authorisation_bodies import BODIES
@@ -50,6 +55,22 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
     published = declare(_asset(seller, reviewer, now, upload_folder, "矩阵测试：开放许可"), report)
     submitted = declare(_asset(seller, reviewer, now, upload_folder, "矩阵测试：开放许可待审"))
     free_asset = _asset(seller, reviewer, now, upload_folder, "矩阵测试：可声明开放许可")
+    pledged_asset = _asset(seller, reviewer, now, upload_folder, "矩阵测试：已质押专利")
+    with unit_of_work():
+        pledge = legal_status.NewStatus(LegalStatus.PLEDGED, now.date(), "国家知识产权局专利登记簿", "矩阵测试银行")  # fmt: skip
+        legal_status.record_status(reviewer, pledged_asset, pledge, now=now)
+    pledged_listing = db.session.get(IPAsset, pledged_asset).listing_id  # type: ignore[union-attr]
+    for endpoint in ("legal_status_page", "record_legal_status", "record_pledgee_consent"):
+        world.by_endpoint[f"listings.{endpoint}"] = {"listing_id": pledged_listing}
+    BODIES["listings.record_legal_status:POST"] = {
+        "ip_asset_id": str(pledged_asset), "status": "lapsed", "effective_on": "2026-02-01",
+        "source": "国家知识产权局专利登记簿",
+    }  # fmt: skip
+    BODIES["listings.record_pledgee_consent:POST"] = {
+        "ip_asset_id": str(pledged_asset),
+        "purpose": "licence",
+        "reference": "质权人同意函",
+    }
     with unit_of_work():
         declaration = declarations.approve(reviewer, published, now=now)
         licence = grants.give_notice(buyer, published, "我方通知：按公布条件实施。", now=now)

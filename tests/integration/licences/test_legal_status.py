@@ -100,3 +100,19 @@ def test_an_open_licence_of_a_pledged_patent_needs_the_pledgees_consent_to_licen
         legal_status.record_consent(market["reviewer"], asset, Purpose.LICENCE, "质权人同意许可函", now=market["now"] + timedelta(hours=1))  # fmt: skip
         declared = declarations.declare(market["seller"], data, storage=storage, now=market["now"])
     assert declared.status == "submitted"
+
+
+def test_a_reviewer_records_a_pledge_and_the_consent_on_the_page(client, market: dict) -> None:  # type: ignore[no-untyped-def]
+    listing = factories.listing(market["seller"], market["now"], status=ListingStatus.PUBLISHED, reviewer=market["reviewer"], folder=market["folder"])  # fmt: skip
+    asset = listing.ip_assets[0]
+    client.post("/signin", data={"email": market["reviewer"].email, "password": factories.PASSWORD})
+    page = f"/review/listings/{listing.id}/legal-status"
+    client.post(page, data={"ip_asset_id": asset.id, "status": "pledged", "effective_on": "2026-01-05", "source": SOURCE})  # fmt: skip
+    assert legal_status.status_of(asset.number) is None  # a pledge without its pledgee is refused
+    client.post(page, data={"ip_asset_id": asset.id, "status": "pledged", "effective_on": "2026-01-05", "source": SOURCE, "pledgee": "江城银行"})  # fmt: skip
+    shown = client.get(page).get_data(as_text=True)
+    assert "质押" in shown and "江城银行" in shown and "登记质权人同意" in shown
+    client.post(f"/review/listings/{listing.id}/pledgee-consent", data={"ip_asset_id": asset.id, "purpose": "transfer", "reference": "质权人同意转让函"})  # fmt: skip
+    assert "质权人同意转让函" in client.get(page).get_data(as_text=True)
+    with unit_of_work():
+        listings.set_sale_state(listing.id, SaleState.LISTED_SALE, now=market["now"], actor_id=None)

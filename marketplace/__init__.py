@@ -162,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views
+    from licences.api import blp as licences_api
     from licences.views import bp as licences_views
     from listings import (
         legal_views,  # noqa: F401
@@ -242,6 +243,7 @@ def _register_blueprints(app: Flask) -> None:
         (organisations_api, "/api/v1/organisations"),
         (webhooks_api, "/api/v1/webhooks"),
         (policies_api, "/api/v1/policies"),
+        (licences_api, "/api/v1/open-licences"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

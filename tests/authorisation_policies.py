@@ -88,6 +88,10 @@ POLICY: dict[str, frozenset[str]] = {
     "listings.legal_status_page:GET": REVIEWERS,  # patents' legal status, pledges, consents
     "listings.record_legal_status:POST": REVIEWERS,
     "listings.record_pledgee_consent:POST": REVIEWERS,
+    "open_licences_api.catalogue:GET": PUBLIC,
+    "open_licences_api.declaration:GET": PUBLIC,
+    "open_licences_api.notice:POST": MEMBERS - SELLER,
+    "open_licences_api.licence:GET": PARTIES_AND_REVIEWERS,
     "open_licences.catalogue:GET": PUBLIC,  # the open-licence catalogue
     "open_licences.declaration:GET": PUBLIC,  # a published declaration and its licences
     "open_licences.report:GET": PUBLIC,  # its evaluation report, public with it

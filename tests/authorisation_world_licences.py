@@ -93,5 +93,6 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         "bank_reference": grants.transfer_reference(licence.id),
     }
     BODIES["open_licences.notice:POST"] = {"notice": "我方通知：按公布条件实施该专利。"}
+    BODIES["open_licences_api.notice:POST"] = {"notice": "我方通知：按公布条件实施该专利。"}
     BODIES["open_licences.refuse:POST"] = {"reason": "矩阵测试：理由。"}
     return world

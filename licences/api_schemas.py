@@ -72,6 +72,9 @@ class DeclarationOutSchema(Schema):
     term_years = fields.Integer()
     published_at = fields.DateTime(allow_none=True)
     withdrawn_at = fields.DateTime(allow_none=True)
+    withdrawn_on = fields.Date(
+        allow_none=True, metadata={"description": "The market day of the withdrawal"}
+    )
     licences = fields.Method("_granted")
     allowed_actions = AllowedActions({"give_notice": _may_take, "withdraw": _may_withdraw})
 

@@ -23,6 +23,7 @@ from licences.rules import DeclarationStatus, FeeTerms, PaymentMethod
 from listings import legal_status
 from listings.legal_rules import Purpose
 from listings.models import IPAsset, Listing
+from listings.need_rules import market_today
 from listings.rules import IPKind, ListingStatus
 from notifications.services import notify_org
 
@@ -180,7 +181,7 @@ def withdraw(actor: User, declaration_id: int, *, now: datetime) -> OpenLicenceD
     declaration.status = DeclarationStatus.WITHDRAWN
     declaration.withdrawn_at = now
     audit_action("open_licence.withdraw", declaration.id, actor.id, now, before={"status": "published"}, after={"status": "withdrawn"})  # fmt: skip
-    day = now.date().isoformat()
+    day = market_today(now).isoformat()
     for org_id in sorted({x.licensee_org_id for x in declaration.licences}):
         notify_org(org_id, "open_licence.withdrawn", params=_params(declaration, day=day), link=_link(declaration), now=now)  # fmt: skip
     return declaration
@@ -236,12 +237,12 @@ def catalogue(text: str = "", field: str = "") -> list[OpenLicenceDeclaration]:
     if field:
         query = query.where(Listing.field == field)
     for word in text.split()[:8]:
-        like = f"%{word}%"
+        like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(
             or_(
-                Listing.title_zh.ilike(like), Listing.title_en.ilike(like),
-                Listing.summary_zh.ilike(like), Listing.summary_en.ilike(like),
-                OpenLicenceDeclaration.patent_number.ilike(like),
+                Listing.title_zh.ilike(like, escape="\\"), Listing.title_en.ilike(like, escape="\\"),
+                Listing.summary_zh.ilike(like, escape="\\"), Listing.summary_en.ilike(like, escape="\\"),
+                OpenLicenceDeclaration.patent_number.ilike(like, escape="\\"),
             )
         )  # fmt: skip
     return list(db.session.scalars(query.order_by(OpenLicenceDeclaration.published_at.desc()).limit(200)))  # fmt: skip

@@ -12,6 +12,7 @@ from core.db_types import StoredFileMixin, UTCDateTime, enum_column
 from core.extensions import Model
 from licences.rules import DeclarationStatus, FeeKind, FeeTerms, LicenceStatus, PaymentMethod
 from listings.models import IPAsset, Listing
+from listings.need_rules import market_today
 
 
 class OpenLicenceDeclaration(Model):
@@ -61,6 +62,16 @@ class OpenLicenceDeclaration(Model):
             sqlite_where=text("status IN ('submitted', 'published')"),
         ),
     )
+
+    @property
+    def published_on(self) -> date | None:
+        """The market day (Asia/Shanghai) the declaration was published."""
+        return None if self.published_at is None else market_today(self.published_at)
+
+    @property
+    def withdrawn_on(self) -> date | None:
+        """The market day (Asia/Shanghai) the withdrawal was published."""
+        return None if self.withdrawn_at is None else market_today(self.withdrawn_at)
 
     @property
     def terms(self) -> FeeTerms:

@@ -227,3 +227,4 @@ def test_the_catalogue_finds_by_words_and_field(app: Flask, people: dict, clock:
     assert declarations.catalogue(declaration.patent_number[:8]) == [declaration]
     assert declarations.catalogue("", "agriculture") == []
     assert declarations.catalogue("量子") == []
+    assert declarations.catalogue("%") == []  # a wildcard is a character like any other

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from core.domain import N_, DomainError, ValidationFailed
+from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
 
 MAX_FEE_MINOR = 100_000_000_000  # 10 亿元: above any licence fee the market sees
 MAX_ROYALTY_BP = 5_000  # 50 % of net sales: beyond that it is no longer a royalty
@@ -197,7 +197,7 @@ def check_may_take(status: DeclarationStatus, licensee_org_id: int, patentee_org
     if status != DeclarationStatus.PUBLISHED:
         raise OpenLicenceError(N_("This open licence is not available."), code="not_available")
     if licensee_org_id == patentee_org_id:
-        raise OpenLicenceError(N_("The patentee cannot take its own open licence."), code="own_patent")  # fmt: skip
+        raise PermissionDenied(N_("The patentee cannot take its own open licence."), code="own_patent")  # fmt: skip
 
 
 def check_licence_kind(kind: LicenceKind, open_licence_standing: bool) -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.domain import ValidationFailed
+from core.domain import PermissionDenied, ValidationFailed
 from licences import rules
 from licences.rules import FeeKind, FeeTerms, LicenceKind, OpenLicenceError
 
@@ -130,7 +130,7 @@ def test_only_ordinary_licences_while_an_open_licence_stands(
 
 
 def test_the_patentee_cannot_take_its_own_open_licence_nor_an_unpublished_one() -> None:
-    with pytest.raises(OpenLicenceError):
+    with pytest.raises(PermissionDenied):
         rules.check_may_take(rules.DeclarationStatus.PUBLISHED, 3, 3)
     with pytest.raises(OpenLicenceError):
         rules.check_may_take(rules.DeclarationStatus.WITHDRAWN, 4, 3)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import Organisation
 from core.db_types import StoredFileMixin, UTCDateTime, enum_column
 from core.extensions import Model
+from listings.legal_rules import LegalStatus, Purpose
 from listings.need_rules import NeedStatus
 from listings.rules import IPKind, ListingStatus, SaleState
 
@@ -172,3 +173,32 @@ class PortfolioImport(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PatentStatusRecord(Model):
+    """A patent's legal status (法律状态) as of a date, with its source (pledgee if pledged)."""
+
+    __tablename__ = "patent_status_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patent_number: Mapped[str] = mapped_column(String(40), index=True)
+    status: Mapped[LegalStatus] = mapped_column(enum_column(LegalStatus))
+    effective_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300))
+    pledgee: Mapped[str | None] = mapped_column(String(200))  # 质权人
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PledgeeConsent(Model):
+    """A pledgee's recorded consent to transfer or license a pledged patent (民法典 Art. 444)."""
+
+    __tablename__ = "pledgee_consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patent_number: Mapped[str] = mapped_column(String(40), index=True)
+    pledgee: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[Purpose] = mapped_column(enum_column(Purpose))
+    reference: Mapped[str] = mapped_column(String(300))  # the consent letter or its filing
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.services import require_reviewer
 from core import outbox
 from core.domain import N_, DomainError, ValidationFailed
+from listings import legal_status
 from listings.models import Listing
 from listings.rules import ListingAction, SaleState, next_status
 from listings.services import get_listing, record_change, require_owner, snapshot
@@ -87,6 +88,7 @@ def publish(actor: User, listing_id: int, *, now: datetime) -> Listing:
     """The owner publishes a confirmed listing: it becomes public and searchable."""
     listing = get_listing(listing_id)
     require_owner(actor, listing)
+    legal_status.check_may_publish(listing)
     listing = _transition(actor, listing, ListingAction.PUBLISH, now=now)
     outbox.emit(PUBLISHED_TOPIC, listing.id, now=now)  # saved searches are matched once
     outbox.emit(NEEDS_TOPIC, listing.id, now=now)  # and open needs, once

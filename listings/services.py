@@ -21,6 +21,7 @@ from core import outbox
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, get_or_not_found
+from listings import legal_status
 from listings.ip_numbers import normalise_ip_number
 from listings.models import IPAsset, Listing, TechNeed
 from listings.rules import (
@@ -337,6 +338,8 @@ def set_sale_state(
     listing = lock_listing(listing_id)
     before = {"sale_state": listing.sale_state.value}
     check_sale_transition(listing.status, listing.sale_state, target)
+    if target != SaleState.AVAILABLE:  # going on sale or sold; closing unsold never is refused
+        legal_status.check_listing_may_be_sold(listing)
     listing.sale_state = target
     listing.updated_at = now
     after = {"sale_state": target.value}

@@ -162,7 +162,12 @@ def _register_blueprints(app: Flask) -> None:
     )
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views
-    from listings import portfolio_views  # noqa: F401
+    from licences.api import blp as licences_api
+    from licences.views import bp as licences_views
+    from listings import (
+        legal_views,  # noqa: F401
+        portfolio_views,  # noqa: F401
+    )
     from listings.api import blp as listings_api
     from listings.need_api import blp as needs_api
     from listings.need_views import bp as needs_views
@@ -215,6 +220,7 @@ def _register_blueprints(app: Flask) -> None:
         webhooks_views,
         statistics_views,
         policies_views,
+        licences_views,
     ):
         app.register_blueprint(blueprint)
     from core.extensions import csrf
@@ -237,6 +243,7 @@ def _register_blueprints(app: Flask) -> None:
         (organisations_api, "/api/v1/organisations"),
         (webhooks_api, "/api/v1/webhooks"),
         (policies_api, "/api/v1/policies"),
+        (licences_api, "/api/v1/open-licences"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

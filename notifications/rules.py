@@ -207,6 +207,33 @@ EVENTS: dict[str, EventType] = {
             N_("The valuation report for “%(title)s” is issued."),
         ),
         EventType(
+            "open_licence.published",
+            N_("Open licence published"),
+            N_("Your open licence of patent %(name)s (“%(title)s”) is published."),
+        ),
+        EventType(
+            "open_licence.refused",
+            N_("Open licence refused"),
+            N_("Your open-licence declaration of patent %(name)s is refused: %(reason)s"),
+        ),
+        EventType(
+            "open_licence.notice",
+            N_("Notice of taking an open licence"),
+            N_("%(organisation)s gave notice that it takes the open licence of “%(title)s”."),
+        ),
+        EventType(
+            "open_licence.granted",
+            N_("Open licence granted"),
+            N_("Licence %(name)s of “%(title)s” is granted to %(organisation)s."),
+        ),
+        EventType(
+            "open_licence.withdrawn",
+            N_("Open licence withdrawn"),
+            N_(
+                "The open licence of patent %(name)s is withdrawn as of %(day)s; your licence stays in force."
+            ),
+        ),
+        EventType(
             "watch.auction_bid",
             N_("New bid in an auction I watch"),
             N_("New bid in the auction of “%(title)s”: the price is now %(price)s."),

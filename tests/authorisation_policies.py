@@ -85,6 +85,25 @@ POLICY: dict[str, frozenset[str]] = {
     "policies.approve:POST": ADMIN,
     "policies.export_csv:GET": ADMIN,
     "policies.mine:GET": MEMBERS,
+    "listings.legal_status_page:GET": REVIEWERS,  # patents' legal status, pledges, consents
+    "listings.record_legal_status:POST": REVIEWERS,
+    "listings.record_pledgee_consent:POST": REVIEWERS,
+    "open_licences_api.catalogue:GET": PUBLIC,
+    "open_licences_api.declaration:GET": PUBLIC,
+    "open_licences_api.notice:POST": MEMBERS - SELLER,
+    "open_licences_api.licence:GET": PARTIES_AND_REVIEWERS,
+    "open_licences.catalogue:GET": PUBLIC,  # the open-licence catalogue
+    "open_licences.declaration:GET": PUBLIC,  # a published declaration and its licences
+    "open_licences.report:GET": PUBLIC,  # its evaluation report, public with it
+    "open_licences.declare:GET": SIGNED_IN,  # the form (only the holder has patents in it)
+    "open_licences.declare:POST": SELLER,  # the patentee of a published listing
+    "open_licences.withdraw:POST": SELLER,
+    "open_licences.notice:POST": MEMBERS - SELLER,  # any verified organisation but the patentee
+    "open_licences.licence:GET": PARTIES_AND_REVIEWERS,  # licensor, licensee, reviewers
+    "open_licences.queue:GET": REVIEWERS,
+    "open_licences.approve:POST": REVIEWERS,
+    "open_licences.refuse:POST": REVIEWERS,
+    "open_licences.payment:POST": REVIEWERS,
     "policies_api.eligibility:GET": MEMBERS,
     "policies_api.index:GET": ADMIN,
     "policies_api.compute:POST": ADMIN,

@@ -12,6 +12,7 @@ from auctions import services as auctions
 from core.uow import unit_of_work
 from listings.rules import ListingStatus
 from search import alerts
+from tests import authorisation_world_licences as licences_world
 from tests import authorisation_world_policies as policies_world
 from tests import factories
 
@@ -67,4 +68,4 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         world.by_endpoint[f"deposits_api.{endpoint}"] = dict(waiting)
     for endpoint in ("update", "delete"):
         world.by_endpoint[f"saved_searches_api.{endpoint}"] = {"saved_search_id": saved.id}
-    return policies_world.extend(world, now)
+    return licences_world.extend(policies_world.extend(world, now), now, upload_folder)

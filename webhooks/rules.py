@@ -71,6 +71,11 @@ EVENT_TYPES: tuple[str, ...] = (
     "need.match",
     "valuation.declined",
     "valuation.issued",
+    "open_licence.published",
+    "open_licence.refused",
+    "open_licence.notice",
+    "open_licence.granted",
+    "open_licence.withdrawn",
 )
 
 MAX_URL_LENGTH = 500

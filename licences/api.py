@@ -1,0 +1,55 @@
+"""REST endpoints of open licences (`/api/v1/open-licences`): the catalogue and a declaration
+for anyone; a verified organisation's written notice; a licence's record for its parties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.auth import BEARER_TOKEN, api_actor, api_reader, api_writer, require_token_for_writes
+from core.api_kit import ApiBlueprint
+from core.clock import now
+from core.uow import unit_of_work
+from licences import declarations, grants
+from licences.api_schemas import (
+    CatalogueArgsSchema,
+    CataloguePageSchema,
+    DeclarationOutSchema,
+    LicenceOutSchema,
+    NoticeInSchema,
+)
+from licences.models import OpenLicence, OpenLicenceDeclaration
+from listings.rules import FIELDS
+
+blp = ApiBlueprint(
+    "open_licences_api",
+    __name__,
+    description="Open licences of patents (专利开放许可, 专利法 Art. 50–52)",
+    write_doc=BEARER_TOKEN,
+)
+blp.before_request(require_token_for_writes)
+
+
+@blp.read("/", CataloguePageSchema, args=CatalogueArgsSchema)
+def catalogue(args: dict[str, Any]) -> dict[str, Any]:
+    """Open licences published (and withdrawn, with the date), by words and field."""
+    field = args["field"] if args["field"] in FIELDS else ""
+    return {"items": declarations.catalogue(args["q"], field)}
+
+
+@blp.read("/<int:declaration_id>", DeclarationOutSchema)
+def declaration(declaration_id: int) -> OpenLicenceDeclaration:
+    """A declaration's terms and the licences granted under it."""
+    return declarations.visible_declaration(api_actor(), declaration_id)
+
+
+@blp.write("/<int:declaration_id>/notice", 201, LicenceOutSchema, 401, 403, 404, 409, 422, args=NoticeInSchema, example={"notice": "我方按公布的条件实施该专利。"})  # fmt: skip
+def notice(data: dict[str, Any], declaration_id: int) -> OpenLicence:
+    """Take the licence by written notice on the published terms (no negotiation)."""
+    with unit_of_work():
+        return grants.give_notice(api_writer(), declaration_id, data["notice"], now=now())
+
+
+@blp.read("/licences/<int:licence_id>", LicenceOutSchema, 401)
+def licence(licence_id: int) -> OpenLicence:
+    """A licence's record, for its licensor, its licensee and reviewers."""
+    return grants.visible_licence(api_reader(), licence_id)

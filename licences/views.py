@@ -1,0 +1,203 @@
+"""Open-licence pages: the catalogue, a declaration and its licences, declaring, taking a
+licence by notice, the licence's record, and the reviewers' queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from core.clock import now
+from core.domain import DomainError
+from core.forms import FieldErrors, attempt, domain_errors, parse_form
+from core.money import from_yuan_text
+from core.service_kit import Upload
+from core.views_kit import history_for, save_form, send_stored
+from licences import declarations, grants, rules
+from licences.models import OpenLicence, OpenLicenceDeclaration
+from licences.schemas import DeclarationFormSchema, declaration_input
+from listings.rules import FIELDS
+
+bp = Blueprint("open_licences", __name__)
+
+Page = tuple[str, int]
+
+
+def _folder() -> Path:
+    return declarations.report_folder(current_app.config["UPLOAD_FOLDER"])
+
+
+@bp.get("/open-licences")
+def catalogue() -> str:
+    """The open licences published (and withdrawn), searchable by words and field."""
+    text = request.args.get("q", "")[:200]
+    field = request.args.get("field", "")
+    field = field if field in FIELDS else ""
+    return render_template(
+        "licences/catalogue.html",
+        declarations=declarations.catalogue(text, field),
+        q=text, field=field, fields=FIELDS,
+        reduction=rules.ANNUAL_FEE_REDUCTION_PERCENT,
+    )  # fmt: skip
+
+
+@bp.get("/open-licences/<int:declaration_id>")
+def declaration(declaration_id: int) -> str:
+    """A declaration's terms and the licences granted; the notice form for verified members."""
+    found = declarations.visible_declaration(current_user, declaration_id)
+    patentee = current_user.is_authenticated and current_user.acting_org_id == found.org_id
+    return render_template(
+        "licences/declaration.html",
+        declaration=found, patentee=patentee,
+        due=rules.due_on_notice(found.terms),
+        reduction=rules.ANNUAL_FEE_REDUCTION_PERCENT,
+        history=history_for(patentee, "open_licence", found.id),
+    )  # fmt: skip
+
+
+@bp.route("/open-licences/declare", methods=["GET", "POST"])
+@login_required
+def declare() -> Page | Response:
+    """The patentee declares an open licence of a patent of its published listings."""
+    errors: FieldErrors = {}
+    if request.method == "POST":
+        found, errors = save_form(parse_form(DeclarationFormSchema()), _declare, _form_errors)
+        if found is not None:
+            flash(_("Your declaration is submitted: a reviewer checks it before it is published."), "success")  # fmt: skip
+            return redirect(url_for("open_licences.declaration", declaration_id=found.id))
+    page = render_template(
+        "licences/declare.html",
+        assets=declarations.declarable_assets(current_user),
+        mine=declarations.declarations_of(current_user) if current_user.acting_org_id else [],
+        licences=grants.licences_of(current_user) if current_user.acting_org_id else [],
+        errors=errors, form=request.form if errors else {},
+        fee_kinds=list(rules.FeeKind), methods=list(rules.PaymentMethod),
+    )  # fmt: skip
+    return page, 422 if errors else 200
+
+
+# The use case names its fields as the rules do; the form as people type them.
+_FORM_FIELDS = {"lump_sum": "lump_sum_yuan", "entry_fee": "entry_fee_yuan", "royalty": "royalty_percent", "file": "report", "patent": "ip_asset_id"}  # fmt: skip
+
+
+def _form_errors(error: DomainError) -> FieldErrors:
+    return {_FORM_FIELDS.get(k, k): v for k, v in domain_errors(error).items()}
+
+
+def _declare(data: dict[str, Any]) -> OpenLicenceDeclaration:
+    file = request.files.get("report")
+    report = Upload(file.stream, file.filename) if file is not None and file.filename else None
+    storage = declarations.Storage(_folder(), current_app.config["MAX_EVIDENCE_BYTES"])
+    return declarations.declare(
+        current_user, declaration_input(data, report), storage=storage, now=now()
+    )
+
+
+@bp.post("/open-licences/<int:declaration_id>/withdraw")
+@login_required
+def withdraw(declaration_id: int) -> Response:
+    """The patentee withdraws its open licence (published; licences granted stay)."""
+    attempt(
+        lambda: declarations.withdraw(current_user, declaration_id, now=now()),
+        success=_("The open licence is withdrawn."),
+    )
+    return redirect(url_for("open_licences.declaration", declaration_id=declaration_id))
+
+
+@bp.post("/open-licences/<int:declaration_id>/notice")
+@login_required
+def notice(declaration_id: int) -> Response:
+    """A verified organisation gives written notice that it takes the licence on its terms."""
+    licence = attempt(
+        lambda: grants.give_notice(
+            current_user, declaration_id, request.form.get("notice", "")[:4000], now=now()
+        )
+    )
+    if licence is None:
+        return redirect(url_for("open_licences.declaration", declaration_id=declaration_id))
+    flash(_("Your notice is given to the patentee."), "success")
+    return redirect(url_for("open_licences.licence", licence_id=licence.id))
+
+
+@bp.get("/open-licences/licences/<int:licence_id>")
+@login_required
+def licence(licence_id: int) -> str:
+    """A licence's record: number, parties, terms, dates; how to pay while it waits."""
+    found: OpenLicence = grants.visible_licence(current_user, licence_id)
+    return render_template(
+        "licences/licence.html",
+        licence=found, declaration=found.declaration,
+        reference=grants.transfer_reference(found.id),
+        history=history_for(True, "open_licence_grant", found.id),
+    )  # fmt: skip
+
+
+@bp.get("/open-licences/reports/<int:report_id>")
+def report(report_id: int) -> Response:
+    """The patent evaluation report (专利权评价报告) behind a published declaration."""
+    return send_stored(_folder(), declarations.report_for_download(current_user, report_id))
+
+
+@bp.get("/review/open-licences")
+@login_required
+def queue() -> str:
+    """Declarations to check and licence fees to find on the bank statement."""
+    return render_template(
+        "licences/review.html",
+        declarations=declarations.review_queue(current_user),
+        licences=grants.awaiting_payment(current_user),
+        reference=grants.transfer_reference,
+    )
+
+
+@bp.post("/review/open-licences/<int:declaration_id>/approve")
+@login_required
+def approve(declaration_id: int) -> Response:
+    """Publish the declaration in the catalogue."""
+    attempt(
+        lambda: declarations.approve(current_user, declaration_id, now=now()),
+        success=_("The open licence is published."),
+        raise_not_found=True,
+    )
+    return redirect(url_for("open_licences.queue"))
+
+
+@bp.post("/review/open-licences/<int:declaration_id>/refuse")
+@login_required
+def refuse(declaration_id: int) -> Response:
+    """Refuse the declaration with a reason."""
+    reason = request.form.get("reason", "")[:2000]
+    attempt(
+        lambda: declarations.refuse(current_user, declaration_id, reason, now=now()),
+        success=_("The declaration is refused."),
+        raise_not_found=True,
+    )
+    return redirect(url_for("open_licences.queue"))
+
+
+@bp.post("/review/open-licences/licences/<int:licence_id>/payment")
+@login_required
+def payment(licence_id: int) -> Response:
+    """Record the licensee's bank transfer: the licence is granted."""
+    amount = _yuan_minor(request.form.get("amount_yuan", ""))
+    attempt(
+        lambda: grants.record_payment(
+            current_user, licence_id, amount, request.form.get("bank_reference", "")[:100],
+            now=now(),
+        ),
+        success=_("The payment is recorded and the licence granted."),
+        raise_not_found=True,
+    )  # fmt: skip
+    return redirect(url_for("open_licences.queue"))
+
+
+def _yuan_minor(text: str) -> int:
+    """The amount typed in yuan, in 分; -1 (never the fee, so refused) when unreadable."""
+    try:
+        return from_yuan_text(text.strip()[:32], field="amount").minor
+    except DomainError:
+        return -1

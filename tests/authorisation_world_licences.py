@@ -1,0 +1,98 @@
+"""What the authorisation matrix's world adds for open licences and legal status: a published
+declaration (with an evaluation report and the buyer's notice awaiting payment), a submitted
+one, a published listing of the seller's that has none yet (for the declaration form), and a
+pledged patent (for its legal-status page)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from accounts.models import User
+from core.extensions import db
+from core.service_kit import Upload
+from core.uow import unit_of_work
+from licences import declarations, grants
+from licences.rules import FeeKind, FeeTerms, PaymentMethod
+from listings import legal_status
+from listings.legal_rules import LegalStatus
+from listings.models import IPAsset
+from listings.rules import ListingStatus
+from tests import factories
+from tests.authorisation_bodies import BODIES
+
+if TYPE_CHECKING:
+    from tests.authorisation_world import World
+
+FEE_MINOR = 2_000_000
+
+
+def _asset(seller: User, reviewer: User, now: datetime, upload_folder: Path, title: str) -> int:
+    listing = factories.listing(
+        seller, now, status=ListingStatus.PUBLISHED, reviewer=reviewer, folder=upload_folder,
+        title_zh=title,
+    )  # fmt: skip
+    return listing.ip_assets[0].id
+
+
+def extend(world: World, now: datetime, upload_folder: Path) -> World:
+    """The world with `declaration_id`, `licence_id` and `report_id` (committed)."""
+    seller, buyer, reviewer = (world.users[r] for r in ("seller", "buyer", "reviewer"))
+    assert isinstance(seller, User) and isinstance(buyer, User) and isinstance(reviewer, User)
+    storage = declarations.Storage(declarations.report_folder(upload_folder.parent), 1_000_000)
+
+    def declare(asset_id: int, report: Upload | None = None) -> int:
+        data = declarations.Declaration(
+            asset_id, FeeTerms(FeeKind.LUMP_SUM, lump_sum_minor=FEE_MINOR),
+            PaymentMethod.BANK_TRANSFER, 5, report,
+        )  # fmt: skip
+        with unit_of_work():
+            return declarations.declare(seller, data, storage=storage, now=now).id
+
+    report = Upload(io.BytesIO(factories.PDF_BYTES), "评价报告.pdf")
+    published = declare(_asset(seller, reviewer, now, upload_folder, "矩阵测试：开放许可"), report)
+    submitted = declare(_asset(seller, reviewer, now, upload_folder, "矩阵测试：开放许可待审"))
+    free_asset = _asset(seller, reviewer, now, upload_folder, "矩阵测试：可声明开放许可")
+    pledged_asset = _asset(seller, reviewer, now, upload_folder, "矩阵测试：已质押专利")
+    with unit_of_work():
+        pledge = legal_status.NewStatus(LegalStatus.PLEDGED, now.date(), "国家知识产权局专利登记簿", "矩阵测试银行")  # fmt: skip
+        legal_status.record_status(reviewer, pledged_asset, pledge, now=now)
+    pledged_listing = db.session.get(IPAsset, pledged_asset).listing_id  # type: ignore[union-attr]
+    for endpoint in ("legal_status_page", "record_legal_status", "record_pledgee_consent"):
+        world.by_endpoint[f"listings.{endpoint}"] = {"listing_id": pledged_listing}
+    BODIES["listings.record_legal_status:POST"] = {
+        "ip_asset_id": str(pledged_asset), "status": "lapsed", "effective_on": "2026-02-01",
+        "source": "国家知识产权局专利登记簿",
+    }  # fmt: skip
+    BODIES["listings.record_pledgee_consent:POST"] = {
+        "ip_asset_id": str(pledged_asset),
+        "purpose": "licence",
+        "reference": "质权人同意函",
+    }
+    with unit_of_work():
+        declaration = declarations.approve(reviewer, published, now=now)
+        licence = grants.give_notice(buyer, published, "我方通知：按公布条件实施。", now=now)
+    world.ids.update(
+        {
+            "declaration_id": published,
+            "licence_id": licence.id,
+            "report_id": declaration.reports[0].id,
+        }
+    )
+    for endpoint in ("approve", "refuse"):
+        world.by_endpoint[f"open_licences.{endpoint}"] = {"declaration_id": submitted}
+    # Bodies that name this world's rows: the seller's free patent, the transfer's reference.
+    BODIES["open_licences.declare:POST"] = {
+        "ip_asset_id": str(free_asset), "fee_kind": "lump_sum", "lump_sum_yuan": "20000",
+        "payment_method": "bank_transfer", "term_years": "5",
+    }  # fmt: skip
+    BODIES["open_licences.payment:POST"] = {
+        "amount_yuan": "20000",
+        "bank_reference": grants.transfer_reference(licence.id),
+    }
+    BODIES["open_licences.notice:POST"] = {"notice": "我方通知：按公布条件实施该专利。"}
+    BODIES["open_licences_api.notice:POST"] = {"notice": "我方通知：按公布条件实施该专利。"}
+    BODIES["open_licences.refuse:POST"] = {"reason": "矩阵测试：理由。"}
+    return world

@@ -74,5 +74,6 @@ def app_config(name: str, **more: Any) -> dict[str, Any]:
         "S3_ENDPOINT_URL": endpoint(),
         "S3_REGION": "us-east-1",
         "S3_SERVER_SIDE_ENCRYPTION": False,
+        "S3_DOWNLOADS": "stream",
         **more,
     }

@@ -25,6 +25,7 @@ def make_client(*, endpoint_url: str | None, region: str | None) -> Any:
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
         s3={"addressing_style": "path"} if endpoint_url else {},
+        signature_version="s3v4",  # presigned URLs too (botocore signs them v2 elsewhere)
         retries={"max_attempts": 3, "mode": "standard"},
         connect_timeout=5,
         read_timeout=30,

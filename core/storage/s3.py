@@ -34,6 +34,16 @@ def make_client(*, endpoint_url: str | None, region: str | None) -> Any:
     return boto3.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
 
 
+def _remaining(body: IO[bytes]) -> int | None:
+    """How many bytes are left to read in `body`, where it can tell (a file, a spool)."""
+    if not body.seekable():
+        return None
+    here = body.tell()
+    end = body.seek(0, 2)
+    body.seek(here)
+    return end - here
+
+
 def _missing(error: ClientError) -> bool:
     return str(error.response.get("Error", {}).get("Code")) in _MISSING
 
@@ -65,9 +75,14 @@ class S3Store:
         extra: dict[str, Any] = {"ContentType": content_type, "Metadata": {"sha256": sha256}}
         if self.encrypt:
             extra["ServerSideEncryption"] = "AES256"
-        self.client.upload_fileobj(
-            body, self.bucket, self._name(key), ExtraArgs=extra, Config=TRANSFER
-        )
+        size = _remaining(body)
+        if size is not None and size < TRANSFER.multipart_threshold:
+            # one request; upload_fileobj would start a transfer manager and its threads
+            self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=body, **extra)
+        else:
+            self.client.upload_fileobj(
+                body, self.bucket, self._name(key), ExtraArgs=extra, Config=TRANSFER
+            )
 
     def open(self, key: str) -> IO[bytes]:
         try:

@@ -90,13 +90,14 @@ run: translations demo ## set up and serve on http://127.0.0.1:5000 with the job
 	devservices/serve.sh $(HOST) $(PORT)
 endif
 
-services: ## start PostgreSQL, Elasticsearch, stripe-mock, Redis and Mailpit and check Chromium for tests (devservices/)
+services: ## start PostgreSQL, Elasticsearch, stripe-mock, Redis, Mailpit and S3Proxy and check Chromium for tests (devservices/)
 	devservices/browser.sh
 	devservices/postgres.sh start
 	devservices/elasticsearch.sh start
 	devservices/stripe-mock.sh start
 	devservices/redis.sh start
 	devservices/mailpit.sh start
+	devservices/s3.sh start
 
 services-stop: ## stop the services started by `make services` / `make run`
 	devservices/postgres.sh stop
@@ -104,6 +105,7 @@ services-stop: ## stop the services started by `make services` / `make run`
 	devservices/stripe-mock.sh stop
 	devservices/redis.sh stop
 	devservices/mailpit.sh stop
+	devservices/s3.sh stop
 
 test: venv translations ## the whole suite on SQLite, then the integration tests on PostgreSQL (with Elasticsearch)
 	devservices/run-tests.sh

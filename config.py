@@ -67,6 +67,19 @@ class Config:
     # The address links in emails point to.
     SITE_URL: str = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
     UPLOAD_FOLDER: str = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    # Where uploaded documents live (core/storage): "local" (UPLOAD_FOLDER) or "s3" (a
+    # bucket; the default once S3_BUCKET is set). Credentials come from boto3's own chain
+    # (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, an instance role).
+    S3_BUCKET: str | None = os.environ.get("S3_BUCKET") or None
+    STORAGE_BACKEND: str = os.environ.get("STORAGE_BACKEND") or ("s3" if S3_BUCKET else "local")
+    S3_PREFIX: str = os.environ.get("S3_PREFIX", "")
+    S3_ENDPOINT_URL: str | None = os.environ.get("S3_ENDPOINT_URL") or None
+    S3_REGION: str | None = os.environ.get("S3_REGION") or None
+    S3_SERVER_SIDE_ENCRYPTION: bool = os.environ.get("S3_SERVER_SIDE_ENCRYPTION", "1") != "0"
+    # "stream": downloads pass through the app; "redirect": to a presigned URL of the bucket
+    # that expires after S3_PRESIGNED_SECONDS (the app still decides who may have it).
+    S3_DOWNLOADS: str = os.environ.get("S3_DOWNLOADS", "stream")
+    S3_PRESIGNED_SECONDS: int = _env_int("S3_PRESIGNED_SECONDS", 60)
     # Evidence documents: PDF and images, 10 MiB each (a scanned certificate fits).
     MAX_EVIDENCE_BYTES: int = _env_int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
     MAX_CONTENT_LENGTH: int = _env_int("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)
@@ -248,6 +261,10 @@ class TestingConfig(Config):
     # Sign-in protection stays on, counted in this process only (never a shared Redis);
     # tests/conftest.py empties the counters before each test.
     RATELIMIT_STORAGE_URI = "memory://"
+    # Documents on disk unless a test configures S3 itself; the test S3 server (S3Proxy)
+    # does not implement server-side encryption headers.
+    STORAGE_BACKEND = "local"
+    S3_SERVER_SIDE_ENCRYPTION = False
     MARKET_BANK_PAYEE = "威海技术交易市场有限公司"
     MARKET_BANK_NAME = "中国工商银行"
     MARKET_BANK_BRANCH = "威海分行营业部"

@@ -22,7 +22,6 @@ from core.domain import DomainError
 from core.files import send_document
 from core.forms import parse_form
 from core.i18n import current_locale
-from core.storage import evidence_path
 from core.uow import unit_of_work
 from listings import services as listings
 from payments import deposits
@@ -83,7 +82,8 @@ def receipt(deposit_id: int) -> Response:
     deposit = deposits.receipt_for_download(current_user, deposit_id)
     assert deposit.receipt_stored_name is not None
     return send_document(
-        evidence_path(receipts_folder(), deposit.receipt_stored_name),
+        receipts_folder(),
+        deposit.receipt_stored_name,
         content_type=mimetypes.guess_type(deposit.receipt_stored_name)[0]
         or "application/octet-stream",
         download_name=deposit.receipt_name or "receipt",

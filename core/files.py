@@ -2,25 +2,78 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
-from flask import request, send_file
+from flask import abort, redirect, request, send_file
+from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response
+
+from core.storage import DocumentStore, LocalStore, locate
 
 # No CSP 'sandbox': Chrome's PDF viewer refuses sandboxed documents. Only PDFs and
 # images whose type was sniffed on upload are stored, and they go out with nosniff.
 _CSP = "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'"
 
 
-def send_document(path: Path, *, content_type: str, download_name: str) -> Response:
-    """The file inline (or as a download with ?download=1), never cached, never active content."""
-    response = send_file(
-        path,
-        mimetype=content_type,
-        download_name=download_name,
-        as_attachment=request.args.get("download") == "1",
-    )
+def send_document(
+    folder: Path, stored_name: str, *, content_type: str, download_name: str
+) -> Response:
+    """The document inline (or as a download with ?download=1), never cached, never active.
+
+    The caller has decided that the person may have it. From a bucket it is streamed
+    through, or (S3_DOWNLOADS=redirect) a redirect to a URL that expires within a minute.
+    """
+    as_attachment = request.args.get("download") == "1"
+    store, key = locate(folder, stored_name)
+    response: Response
+    if isinstance(store, LocalStore):
+        response = send_file(
+            store.path(key),
+            mimetype=content_type,
+            download_name=download_name,
+            as_attachment=as_attachment,
+        )
+    else:
+        response = _from_bucket(store, key, content_type, download_name, as_attachment)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = _CSP
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _disposition(download_name: str, as_attachment: bool) -> str:
+    """Content-Disposition as Werkzeug's send_file writes it (an ASCII name and a UTF-8 one)."""
+    names: dict[str, str] = {"filename": download_name}
+    try:
+        download_name.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", download_name).encode("ascii", "ignore")
+        names = {
+            "filename": simple.decode("ascii"),
+            "filename*": "UTF-8''" + quote(download_name, safe="!#$&+^`|~"),
+        }
+    headers = Headers()
+    headers.set("Content-Disposition", "attachment" if as_attachment else "inline", **names)
+    return headers["Content-Disposition"]
+
+
+def _from_bucket(
+    store: DocumentStore, key: str, content_type: str, download_name: str, as_attachment: bool
+) -> Response:
+    disposition = _disposition(download_name, as_attachment)
+    url = store.download_url(key, content_type=content_type, disposition=disposition)
+    if url is not None:
+        return redirect(url, code=303)
+    info = store.info(key)
+    if info is None:
+        abort(404)
+    try:
+        body = store.open(key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(body, mimetype=content_type, conditional=False, etag=False)
+    response.headers["Content-Disposition"] = disposition
+    response.content_length = info.size
     return response

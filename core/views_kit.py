@@ -18,7 +18,6 @@ from core.db_types import StoredFileMixin
 from core.domain import DomainError
 from core.files import send_document
 from core.forms import FieldErrors, domain_errors
-from core.storage import evidence_path
 from core.uow import unit_of_work
 
 T = TypeVar("T")
@@ -57,7 +56,8 @@ def history_for(is_party: bool, object_type: str, object_id: int) -> list[AuditE
 def send_stored(folder: Path, stored: StoredFileMixin) -> Response:
     """An uploaded document from `folder` under the name and type it was uploaded with."""
     return send_document(
-        evidence_path(folder, stored.stored_name),
+        folder,
+        stored.stored_name,
         content_type=stored.content_type,
         download_name=stored.original_name,
     )

@@ -16,7 +16,8 @@
 # Both runs also talk to Stripe's own mock server (devservices/stripe-mock.sh;
 # STRIPE_MOCK_URL points at it) for the payments tests, and to a real Redis
 # (devservices/redis.sh; REDIS_TEST_URL) for the job runner's tests, and to Mailpit
-# (devservices/mailpit.sh; MAILPIT_URL, MAILPIT_SMTP) for the notification emails.
+# (devservices/mailpit.sh; MAILPIT_URL, MAILPIT_SMTP) for the notification emails,
+# and to S3Proxy (devservices/s3.sh; S3_TEST_URL) for the documents in object storage.
 #
 # PostgreSQL, and Elasticsearch unless it was already running before, are
 # stopped on the way out, whatever happened. The exit status is non-zero when
@@ -68,6 +69,7 @@ es_started=0
 sm_started=0
 rd_started=0
 mp_started=0
+s3_started=0
 PG_MAILPIT_DIR="$ROOT/.devservices/mailpit-pg"
 pg_pid=""
 cleanup() {
@@ -76,6 +78,10 @@ cleanup() {
         pg_pid=""
     fi
     MAILPIT_STATE_DIR="$PG_MAILPIT_DIR" devservices/mailpit.sh stop >/dev/null 2>&1 || true
+    if [ "$s3_started" -eq 1 ]; then
+        devservices/s3.sh stop >/dev/null 2>&1 || true
+        s3_started=0
+    fi
     if [ "$mp_started" -eq 1 ]; then
         devservices/mailpit.sh stop >/dev/null 2>&1 || true
         mp_started=0
@@ -206,6 +212,25 @@ else
      this is NOT the full check. Fix it, or run with CI=true to make this an error."
 fi
 
+# S3Proxy, the S3 server the object-storage tests keep documents in.
+unset S3_TEST_URL
+if devservices/s3.sh status >/dev/null 2>&1; then
+    s3_started=0
+else
+    s3_started=1
+fi
+if s3_url="$(devservices/s3.sh start)" && [ -n "$s3_url" ]; then
+    export S3_TEST_URL="$s3_url"
+    echo "s3: $s3_url"
+else
+    s3_url=""
+    if [ "$in_ci" -eq 1 ]; then
+        fail_now "S3Proxy could not start (devservices/s3.sh start); CI=true, so the run fails."
+    fi
+    warn "S3Proxy could not start (see the messages above): the object-storage tests are SKIPPED;
+     this is NOT the full check. Fix it, or run with CI=true to make this an error."
+fi
+
 # --- runs --------------------------------------------------------------------
 
 declare -a summaries=()
@@ -302,6 +327,7 @@ else
 fi
 
 [ -n "$mp_url" ] || summaries+=("$(printf '%-34s %s' "Mailpit:" "NOT RUN (the server could not start; the mail tests skipped)")")
+[ -n "$s3_url" ] || summaries+=("$(printf '%-34s %s' "S3Proxy:" "NOT RUN (the server could not start; the object-storage tests skipped)")")
 [ -n "$rd_url" ] || summaries+=("$(printf '%-34s %s' "Redis:" "NOT RUN (the server could not start; its tests skipped)")")
 [ -n "$sm_url" ] || summaries+=("$(printf '%-34s %s' "stripe-mock:" "NOT RUN (the server could not start; the Stripe tests skipped)")")
 [ -n "$es_url" ] || summaries+=("$(printf '%-34s %s' "Elasticsearch:" "NOT RUN (the node could not start; its tests skipped)")")

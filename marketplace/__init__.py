@@ -254,6 +254,7 @@ def _register_cli(app: Flask) -> None:
     from accounts.cli import accounts_cli
     from auctions.cli import auctions_cli
     from core.audit_cli import audit_cli
+    from core.files_cli import files_cli
     from core.jobs_cli import jobs_cli
     from deals.cli import deals_cli
     from listings.cli import listings_cli
@@ -271,6 +272,7 @@ def _register_cli(app: Flask) -> None:
         auctions_cli,
         deals_cli,
         demo_cli,
+        files_cli,
         jobs_cli,
         listings_cli,
         payments_cli,

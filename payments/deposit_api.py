@@ -22,7 +22,7 @@ from core import api_actions
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.files import send_document
-from core.storage import ALLOWED_TYPES, evidence_path
+from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from payments import bank_transfer, deposits, queries, stripe_channel
 from payments.models import Deposit, DepositStatus
@@ -147,7 +147,8 @@ def receipt(deposit_id: int) -> Response:
     assert deposit.receipt_stored_name is not None
     folder = deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"])
     return send_document(
-        evidence_path(folder, deposit.receipt_stored_name),
+        folder,
+        deposit.receipt_stored_name,
         content_type=mimetypes.guess_type(deposit.receipt_stored_name)[0]
         or "application/octet-stream",
         download_name=deposit.receipt_name or "receipt",

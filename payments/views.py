@@ -31,7 +31,6 @@ from core.extensions import csrf
 from core.files import send_document
 from core.forms import FieldErrors, attempt, domain_errors, uploaded_file
 from core.money import from_yuan_text
-from core.storage import evidence_path
 from core.uow import unit_of_work
 from payments import (
     card,
@@ -214,7 +213,8 @@ def receipt_file(payment_id: int) -> WerkzeugResponse:
     assert payment.receipt_stored_name is not None
     name = payment.receipt_name or "receipt"
     return send_document(
-        evidence_path(offline.receipt_folder(_upload_root()), payment.receipt_stored_name),
+        offline.receipt_folder(_upload_root()),
+        payment.receipt_stored_name,
         content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
         download_name=name,
     )

@@ -114,9 +114,7 @@
       amount.className = "text-end text-nowrap";
       amount.textContent = money(b.amount_minor, snap.currency);
       var who = document.createElement("td");
-      who.className = "name-cell";
       who.textContent = bidderLabel(b.bidder_number, b.mine, b.bidder_name);
-      who.title = who.textContent;
       if (b.is_proxy) {
         var badge = document.createElement("span");
         badge.className = "badge text-bg-light border ms-1";

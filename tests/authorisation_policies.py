@@ -304,6 +304,7 @@ POLICY: dict[str, frozenset[str]] = {
     "publicity.notice:GET": PUBLIC,
     "publicity.queue:GET": REVIEWERS,
     "review.audit:GET": REVIEWERS,
+    "review.audit_csv:GET": REVIEWERS,
     "review.broker:GET": REVIEWERS,
     "review.brokers:GET": REVIEWERS,
     "review.decide_broker:POST:accredit": REVIEWERS,

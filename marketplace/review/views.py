@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
+import json
+from collections.abc import Iterator
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask.wrappers import Response as FlaskResponse
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -13,16 +30,21 @@ from accounts import services as accounts
 from auctions import announcements as auction_announcements
 from auctions.settings import settings_from_config
 from core.audit import history, verify_ownership_chain
+from core.bounds import MAX_ROW_ID, BadField, in_year_window
 from core.clock import now
-from core.domain import DomainError
+from core.domain import N_, DomainError
 from core.uow import unit_of_work
 from listings import review as listing_review
 from listings import services as listings
 from listings.rules import EVIDENCE_KINDS, FIELDS, ListingStatus
-from marketplace.review import services
+from marketplace.review import audit_labels, audit_trail, services
 from payments import bank_refunds
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+
+BAD_DATE = N_("%(field)s must be a date (YYYY-MM-DD).")
+BAD_ID = N_("%(field)s must be a record number.")
+TOO_LONG = N_("%(field)s may have at most %(max)s characters.")
 
 
 @bp.before_request
@@ -149,18 +171,120 @@ def decide_organisation(org_id: int, decision: str) -> Response:
     return redirect(url_for("review.queues"))
 
 
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        value = None
+    if value is None or not in_year_window(value):
+        raise BadField(BAD_DATE, name)
+    return value
+
+
+def _text_arg(name: str, longest: int) -> str | None:
+    value = request.args.get(name, "").strip()
+    if len(value) > longest:
+        raise BadField(TOO_LONG, name, max=longest)
+    return value or None
+
+
+def _id_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 10 or int(raw) > MAX_ROW_ID:
+        raise BadField(BAD_ID, name)
+    return int(raw)
+
+
+def _audit_filter() -> audit_trail.AuditFilter:
+    """The audit page's filters from the query string, each bounded."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    return audit_trail.AuditFilter(
+        object_type=_text_arg("type", 32),
+        object_id=_id_arg("object"),
+        actor=_text_arg("actor", 100),
+        action=_text_arg("action", 64),
+        start=_date_arg("from"),
+        end=_date_arg("to"),
+        zone=zone,
+    )
+
+
 @bp.route("/audit")
 def audit() -> str:
-    """The audit trail, and whether the ownership chain is intact."""
-    object_type = request.args.get("type") or None
+    """The audit trail a page at a time, filtered, and whether the ownership chain is intact."""
+    wanted = _audit_filter()
+    page = audit_trail.audit_page(current_user, wanted, before=_id_arg("before"))
+    types, actions = audit_trail.audit_choices(current_user)
     checked, broken = verify_ownership_chain()
+    args = {k: v for k, v in request.args.items() if k != "before" and v}
     return render_template(
         "review/audit.html",
-        entries=services.audit_trail(current_user, object_type=object_type),
+        page=page,
+        types=types,
+        actions=actions,
+        args=args,
+        tab_base={k: v for k, v in args.items() if k not in ("type", "object")},
         checked=checked,
         broken=broken,
-        object_type=object_type,
+        object_type_label=audit_labels.object_type_label,
+        local_action_label=audit_labels.action_label,
     )
+
+
+@bp.route("/audit.csv")
+def audit_csv() -> FlaskResponse:
+    """The filtered audit trail as CSV (UTF-8 with a BOM, so spreadsheets read the Chinese)."""
+    wanted = _audit_filter()
+    rows = audit_trail.audit_export(current_user, wanted)  # raises before the first byte
+    first = next(rows, None)
+    zone = wanted.zone
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff" + _csv_line(
+            [_("When"), _("Who"), _("Email"), _("Action code"), _("Action"), _("Object"),
+             _("Object id"), _("Before"), _("After"), _("Reason"), _("Chain")]
+        )  # fmt: skip
+        for entry, person in itertools.chain([first] if first else [], rows):
+            yield _csv_line(
+                [
+                    entry.at.astimezone(zone).isoformat(timespec="seconds"),
+                    person.name if person else "",
+                    person.email if person else "",
+                    entry.action,
+                    audit_labels.action_label(entry.action),
+                    audit_labels.object_type_label(entry.object_type),
+                    str(entry.object_id),
+                    json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
+                    json.dumps(entry.after, ensure_ascii=False) if entry.after else "",
+                    entry.reason or "",
+                    str(entry.chain_seq or ""),
+                ]
+            )
+
+    stamp = now().astimezone(zone).strftime("%Y%m%d-%H%M")
+    headers = {
+        "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
+        "Cache-Control": "private, no-store",
+    }
+    return FlaskResponse(
+        stream_with_context(lines()), mimetype="text/csv; charset=utf-8", headers=headers
+    )
+
+
+def _csv_line(cells: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([_spreadsheet_safe(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+def _spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 # --- technology brokers' accreditation (issue 6) -------------------------------------------

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from accounts import documents as organisation_documents
 from accounts import services as accounts
 from auctions import announcements as auction_announcements
 from auctions.settings import settings_from_config
@@ -69,9 +70,11 @@ def queues() -> str:
     """The queues: organisations to verify, listings whose ownership awaits a decision, and
     bank refunds of released deposits still to make."""
     refunds = bank_refunds.refunds_owed(current_user)
+    organisations = services.organisation_queue(current_user)
     return render_template(
         "review/queues.html",
-        organisations=services.organisation_queue(current_user),
+        organisations=organisations,
+        licences=organisation_documents.licences_of(current_user, [o.id for o in organisations]),
         listings=listings.ownership_queue(current_user),
         refunds=refunds,
         refund_payers={d.org_id: accounts.get_organisation(d.org_id).name for d in refunds},

@@ -6,7 +6,6 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,19 +17,19 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
-from flask.wrappers import Response as FlaskResponse
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from accounts import documents as organisation_documents
 from accounts import services as accounts
+from accounts.models import User
 from auctions import announcements as auction_announcements
 from auctions.settings import settings_from_config
 from core.audit import history, verify_ownership_chain
+from core.audit_models import AuditEntry
 from core.bounds import MAX_ROW_ID, BadField, in_year_window
 from core.clock import now
 from core.domain import N_, DomainError
@@ -46,6 +45,7 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 BAD_DATE = N_("%(field)s must be a date (YYYY-MM-DD).")
 BAD_ID = N_("%(field)s must be a record number.")
 TOO_LONG = N_("%(field)s may have at most %(max)s characters.")
+EXPORT_LIMIT = 100_000  # audit entries in one CSV
 
 
 @bp.before_request
@@ -240,43 +240,61 @@ def audit() -> str:
 
 
 @bp.route("/audit.csv")
-def audit_csv() -> FlaskResponse:
-    """The filtered audit trail as CSV (UTF-8 with a BOM, so spreadsheets read the Chinese)."""
+def audit_csv() -> Response:
+    """The filtered audit trail as CSV (UTF-8 with a BOM, so spreadsheets read the Chinese).
+
+    Built whole before it is sent (a stream would read the database after the request's
+    session has gone), so at most EXPORT_LIMIT entries, newest first; a last line says
+    when more matched.
+    """
     wanted = _audit_filter()
-    rows = audit_trail.audit_export(current_user, wanted)  # raises before the first byte
-    first = next(rows, None)
-    zone = wanted.zone
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + _csv_line(
-            [_("When"), _("Who"), _("Email"), _("Action code"), _("Action"), _("Object"),
-             _("Object id"), _("Before"), _("After"), _("Reason"), _("Chain")]
-        )  # fmt: skip
-        for entry, person in itertools.chain([first] if first else [], rows):
-            yield _csv_line(
-                [
-                    entry.at.astimezone(zone).isoformat(timespec="seconds"),
-                    person.name if person else "",
-                    person.email if person else "",
-                    entry.action,
-                    audit_labels.action_label(entry.action),
-                    audit_labels.object_type_label(entry.object_type),
-                    str(entry.object_id),
-                    json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
-                    json.dumps(entry.after, ensure_ascii=False) if entry.after else "",
-                    entry.reason or "",
-                    str(entry.chain_seq or ""),
-                ]
+    lines = [_csv_line(_audit_csv_heading())]
+    for entry, person in itertools.islice(
+        audit_trail.audit_export(current_user, wanted), EXPORT_LIMIT + 1
+    ):
+        if len(lines) > EXPORT_LIMIT:
+            lines.append(
+                _csv_line(
+                    [
+                        _(
+                            "Only the newest %(n)s entries: narrow the filters for the others.",
+                            n=EXPORT_LIMIT,
+                        )
+                    ]
+                )
             )
-
-    stamp = now().astimezone(zone).strftime("%Y%m%d-%H%M")
+            break
+        lines.append(_csv_line(_audit_row(entry, person, wanted.zone)))
+    stamp = now().astimezone(wanted.zone).strftime("%Y%m%d-%H%M")
     headers = {
         "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
         "Cache-Control": "private, no-store",
     }
-    return FlaskResponse(
-        stream_with_context(lines()), mimetype="text/csv; charset=utf-8", headers=headers
-    )
+    body = ("\ufeff" + "".join(lines)).encode("utf-8")
+    return Response(body, headers=headers, content_type="text/csv; charset=utf-8")
+
+
+def _audit_csv_heading() -> list[str]:
+    return [
+        _("When"), _("Who"), _("Email"), _("Action code"), _("Action"), _("Object"),
+        _("Object id"), _("Before"), _("After"), _("Reason"), _("Chain"),
+    ]  # fmt: skip
+
+
+def _audit_row(entry: AuditEntry, person: User | None, zone: ZoneInfo) -> list[str]:
+    return [
+        entry.at.astimezone(zone).isoformat(timespec="seconds"),
+        person.name if person else "",
+        person.email if person else "",
+        entry.action,
+        audit_labels.action_label(entry.action),
+        audit_labels.object_type_label(entry.object_type),
+        str(entry.object_id),
+        json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
+        json.dumps(entry.after, ensure_ascii=False) if entry.after else "",
+        entry.reason or "",
+        str(entry.chain_seq or ""),
+    ]
 
 
 def _csv_line(cells: list[str]) -> str:

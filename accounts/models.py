@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db_types import UTCDateTime, enum_column
+from core.db_types import StoredFileMixin, UTCDateTime, enum_column
 from core.extensions import Model
 
 
@@ -94,6 +94,9 @@ class User(UserMixin, Model):
     # Stored in the session at sign-in and compared on every request: signing out or
     # changing the password raises it, and every session (even a copied cookie) ends.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The terms of use and privacy notice (个人信息保护法) they accepted, and when.
+    terms_version: Mapped[str | None] = mapped_column(String(20))
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
 
@@ -113,6 +116,18 @@ class User(UserMixin, Model):
     @property
     def is_org_admin(self) -> bool:
         return self.acting_org_id is not None and self.org_role == MemberRole.ADMIN
+
+
+class OrganisationDocument(StoredFileMixin, Model):
+    """A document of an organisation: its business licence (营业执照), seen by reviewers."""
+
+    __tablename__ = "organisation_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32), default="business_licence")
 
 
 class TokenScope(enum.StrEnum):

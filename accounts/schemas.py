@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from accounts import services
+from accounts import services, signup_checks
 from accounts.models import OrganisationKind, TokenScope
 from accounts.tokens import DEFAULT_DAYS
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
+from core.service_kit import Upload
 
 
 class SignUpSchema(Schema):
@@ -34,18 +36,31 @@ class SignUpSchema(Schema):
     credit_code = fields.String(load_default="")
     region = fields.String(load_default="")
     join_credit_code = fields.String(load_default="")
+    consent = fields.String(load_default="")  # the version of the terms accepted
+    asks_consent = True  # the form's checkbox; the API records a consent sent, if any
 
-    @validates_schema
-    def _organisation_given(self, data: dict, **_: object) -> None:
-        if data["organisation_mode"] == "create":
-            missing = [f for f in ("org_name", "credit_code", "region") if not data[f].strip()]
-        else:
-            missing = [] if data["join_credit_code"].strip() else ["join_credit_code"]
-        if missing:
-            raise ValidationError({f: [N_("This field is required.")] for f in missing})
+    @validates_schema(skip_on_field_errors=False)
+    def _whole_form(self, data: dict, **_: object) -> None:
+        """Every field's problem at once: what is missing, and what the rules refuse."""
+        joining = data.get("organisation_mode") == "join"
+        needed = ("join_credit_code",) if joining else ("org_name", "credit_code", "region")
+        errors = {f: [N_("This field is required.")] for f in needed if not data[f].strip()}
+        credit_code = None if joining or "credit_code" in errors else data["credit_code"]
+        join_code = (
+            data["join_credit_code"] if joining and "join_credit_code" not in errors else None
+        )
+        problems = signup_checks.rule_problems(data.get("password", ""), credit_code, join_code)
+        if "password" not in data:
+            problems = [p for p in problems if p.field != "password"]
+        if self.asks_consent:
+            problems += signup_checks.consent_problems(data["consent"] or None)
+        for field, messages in signup_checks.field_errors(problems, gettext).items():
+            errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
 
-def sign_up_input(data: dict, locale: str) -> services.SignUp:
+def sign_up_input(data: dict, locale: str, licence: Upload | None = None) -> services.SignUp:
     """A loaded SignUpSchema as the sign-up use case's input; `locale` is the request's."""
     organisation = None
     if data["organisation_mode"] == "create":
@@ -55,6 +70,7 @@ def sign_up_input(data: dict, locale: str) -> services.SignUp:
             kind=OrganisationKind(data["kind"]),
             credit_code=data["credit_code"],
             region=data["region"],
+            licence=licence,
         )
     return services.SignUp(
         email=data["email"],
@@ -63,6 +79,7 @@ def sign_up_input(data: dict, locale: str) -> services.SignUp:
         organisation=organisation,
         join_credit_code=data["join_credit_code"] if data["organisation_mode"] == "join" else None,
         locale="en" if locale.startswith("en") else "zh_CN",  # Babel says zh_Hans_CN
+        terms_version=data.get("consent") or None,
     )
 
 
@@ -185,7 +202,10 @@ class CallerOutSchema(UserOutSchema):
 
 class SignUpInSchema(SignUpSchema, InputSchema):
     """A sign-up by API: the person, and the organisation they register (`organisation_mode`
-    create) or ask to join (join, with `join_credit_code`)."""
+    create) or ask to join (join, with `join_credit_code`); `consent`, the version of the
+    terms and privacy notice the person accepted, is recorded when sent."""
+
+    asks_consent = False
 
 
 class MembersOutSchema(Schema):

@@ -9,15 +9,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import TypeGuard, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, func, select
 
+from accounts import signup_checks
 from accounts.models import (
     MemberRole,
     Organisation,
+    OrganisationDocument,
     OrganisationKind,
     User,
     VerificationStatus,
@@ -27,7 +30,7 @@ from accounts.signals import organisation_decided
 from accounts.throttle import SignInThrottle
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
-from core.service_kit import audit_action, flush_new, get_or_not_found
+from core.service_kit import Upload, audit_action, flush_new, get_or_not_found, store_document
 
 Row = TypeVar("Row")
 
@@ -43,6 +46,15 @@ class NewOrganisation:
     credit_code: str
     region: str
     name_en: str | None = None
+    licence: Upload | None = None  # the business licence (营业执照), optional
+
+
+@dataclass(frozen=True)
+class DocumentStore:
+    """Where uploaded documents are kept, and how large one may be."""
+
+    folder: Path
+    max_bytes: int
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,7 @@ class SignUp:
     organisation: NewOrganisation | None = None
     join_credit_code: str | None = None
     locale: str = "zh_CN"  # the language the market writes to them in (emails)
+    terms_version: str | None = None  # the terms and privacy notice accepted (the form asks)
 
 
 def hash_password(password: str) -> str:
@@ -66,53 +79,71 @@ def _snapshot_org(org: Organisation) -> dict:
     return {"status": org.status.value, "name": org.name, "credit_code": org.credit_code}
 
 
-def sign_up(data: SignUp, *, now: datetime) -> User:
-    """Create a user with a new organisation (as its admin) or as a pending member of one."""
+def sign_up(data: SignUp, *, now: datetime, documents: DocumentStore | None = None) -> User:
+    """Create a user with a new organisation (as its admin) or as a pending member of one.
+
+    Every problem is found before anything is written and refused at once (see
+    `signup_checks`). A business licence, when given, is kept in `documents`.
+    """
     email = data.email.strip().lower()
-    check_password_strength(data.password)
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise ValidationFailed(N_("An account with this email already exists."), field="email")
+    org = data.organisation
+    problems = signup_checks.rule_problems(
+        data.password, org.credit_code if org else None, data.join_credit_code
+    )
+    if org is not None and not org.name.strip():
+        problems.append(
+            ValidationFailed(N_("Give the organisation's registered name."), field="org_name")
+        )
+    problems += signup_checks.conflicts(
+        email, org.credit_code if org else None, None if org else data.join_credit_code
+    )
+    signup_checks.refuse(problems)
     user = User(
         email=email,
         name=data.name.strip(),
         password_hash=hash_password(data.password),
         locale=data.locale,
+        terms_version=data.terms_version,
+        terms_accepted_at=now if data.terms_version else None,
     )
     user.created_at = now
-    if data.organisation is not None:
-        user.organisation = _register_organisation(data.organisation, now=now)
+    if org is not None:
+        user.organisation = _register_organisation(org, now=now)
         user.org_role = MemberRole.ADMIN
     elif data.join_credit_code:
         code = normalise_credit_code(data.join_credit_code)
-        org = db.session.scalar(select(Organisation).where(Organisation.credit_code == code))
-        if org is None:
-            raise ValidationFailed(
-                N_("No organisation with this credit code is registered yet."),
-                field="join_credit_code",
-            )
-        user.organisation = org
+        user.organisation = db.session.scalar(
+            select(Organisation).where(Organisation.credit_code == code)
+        )
         user.membership_approved = False
     flush_new(user)
-    after = {"email": email, "organisation_id": user.organisation_id}
+    if org is not None and org.licence is not None and documents is not None:
+        _keep_licence(user, org.licence, documents, now=now)
+    after = {"email": email, "organisation_id": user.organisation_id, "terms": data.terms_version}
     audit_action("user.sign_up", user.id, user.id, now, after=after)
     return user
 
 
+def _keep_licence(user: User, licence: Upload, documents: DocumentStore, *, now: datetime) -> None:
+    assert user.organisation_id is not None
+    document = OrganisationDocument(organisation_id=user.organisation_id, kind="business_licence")
+    try:
+        store_document(
+            document, licence, by=user.id, now=now, folder=documents.folder,
+            max_bytes=documents.max_bytes,
+        )  # fmt: skip
+    except ValidationFailed as refused:
+        refused.field = "licence"
+        raise
+
+
 def _register_organisation(data: NewOrganisation, *, now: datetime) -> Organisation:
-    code = normalise_credit_code(data.credit_code)
-    if db.session.scalar(select(Organisation.id).where(Organisation.credit_code == code)):
-        raise ValidationFailed(
-            N_("This organisation is already registered: ask its administrator to add you."),
-            field="credit_code",
-        )
-    if not data.name.strip():
-        raise ValidationFailed(N_("Give the organisation's registered name."), field="name")
     org = flush_new(
         Organisation(
             name=data.name.strip(),
             name_en=(data.name_en or "").strip() or None,
             kind=data.kind,
-            credit_code=code,
+            credit_code=normalise_credit_code(data.credit_code),
             region=data.region.strip(),
             status=VerificationStatus.PENDING,
             created_at=now,

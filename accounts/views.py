@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import (
@@ -22,10 +23,10 @@ from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from accounts import services, tokens
+from accounts import documents, services, signup_checks, tokens
 from accounts.auth import sign_in_rate_limit, sign_in_throttle
 from accounts.lockout_rules import SignInLocked
-from accounts.models import OrganisationKind, TokenScope
+from accounts.models import OrganisationKind, TokenScope, User
 from accounts.schemas import (
     PasswordChangeSchema,
     SignInSchema,
@@ -38,8 +39,9 @@ from core.domain import DomainError
 from core.extensions import limiter
 from core.forms import domain_errors, parse_form
 from core.i18n import current_locale
+from core.service_kit import Upload
 from core.uow import unit_of_work
-from core.views_kit import save_form
+from core.views_kit import save_form, send_stored
 
 bp = Blueprint("accounts", __name__)
 
@@ -54,23 +56,66 @@ def _safe_next(target: str) -> str:
 
 @bp.route("/signup", methods=["GET", "POST"])
 def sign_up() -> str | Response | tuple[str, int]:
-    """Register a person with a new organisation, or ask to join an existing one."""
+    """Register a person with a new organisation, or ask to join an existing one.
+
+    Every problem of the form is shown at once: the form's own, the rules' and who is
+    registered already, in one round trip.
+    """
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        user, errors = save_form(
-            parse_form(SignUpSchema()),
-            lambda data: services.sign_up(sign_up_input(data, current_locale()), now=now()),
-        )
-        if user is not None:
-            login_user(user)
-            flash(
-                _("Welcome! Your organisation will be verified by a reviewer before it can list."),
-                "success",
-            )
-            return redirect(url_for("accounts.organisation"))
+        parsed = parse_form(SignUpSchema())
+        if parsed[0] is None:
+            errors = _with_conflicts(parsed[1])
+        else:
+            user, errors = save_form(parsed, _sign_up, _sign_up_refusal)
+            if user is not None:
+                login_user(user)
+                flash(
+                    _(
+                        "Welcome! Your organisation will be verified by a reviewer before it can list."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("accounts.organisation"))
     return render_template(
-        "accounts/sign_up.html", form=request.form, errors=errors, kinds=list(OrganisationKind)[:-1]
+        "accounts/sign_up.html",
+        form=request.form,
+        errors=errors,
+        kinds=list(OrganisationKind)[:-1],
+        terms_version=signup_checks.TERMS_VERSION,
     ), (422 if errors else 200)
+
+
+def _sign_up(data: dict) -> User:
+    upload = request.files.get("licence")
+    licence = Upload(upload.stream, upload.filename) if upload and upload.filename else None
+    documents = services.DocumentStore(
+        Path(current_app.config["UPLOAD_FOLDER"]) / "organisations",
+        current_app.config["MAX_EVIDENCE_BYTES"],
+    )
+    return services.sign_up(
+        sign_up_input(data, current_locale(), licence), now=now(), documents=documents
+    )
+
+
+def _sign_up_refusal(error: DomainError) -> dict[str, list[str]]:
+    if isinstance(error, signup_checks.SignUpRefused):
+        return signup_checks.field_errors(error.problems, _)
+    return domain_errors(error)
+
+
+def _with_conflicts(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The form's errors, and what the registered accounts and organisations add."""
+    form = request.form
+    joining = form.get("organisation_mode") == "join"
+    found = signup_checks.conflicts(
+        form.get("email", ""),
+        None if joining else form.get("credit_code"),
+        form.get("join_credit_code") if joining else None,
+    )
+    for field, messages in signup_checks.field_errors(found, _).items():
+        errors.setdefault(field, []).extend(messages)
+    return errors
 
 
 def _sign_in_page(
@@ -217,3 +262,11 @@ def revoke_api_token(token_id: int) -> Response:
         token = tokens.revoke_token(current_user, token_id, now=now())
     flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("accounts.api_tokens"))
+
+
+@bp.route("/organisation/documents/<int:document_id>")
+@login_required
+def organisation_document(document_id: int) -> Response:
+    """An organisation's document (its business licence) for reviewers and its members."""
+    document = documents.document_for_download(current_user, document_id)
+    return send_stored(Path(current_app.config["UPLOAD_FOLDER"]) / "organisations", document)

@@ -173,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
     from listings.need_views import bp as needs_views
     from listings.views import bp as listings_views
     from marketplace.help_pages import bp as help_views
+    from marketplace.help_pages import legal as legal_views
     from marketplace.home_page import bp as home_views
     from marketplace.main import bp as main_views
     from marketplace.review import deal_views  # noqa: F401
@@ -203,6 +204,7 @@ def _register_blueprints(app: Flask) -> None:
         main_views,
         home_views,
         help_views,
+        legal_views,
         accounts_views,
         listings_views,
         review_views,

@@ -8,7 +8,10 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template
 from flask_babel import lazy_gettext as _l
 
+from accounts.signup_checks import TERMS_VERSION
+
 bp = Blueprint("help", __name__, url_prefix="/help")
+legal = Blueprint("legal", __name__)
 
 TOPICS = {
     "listed-sale": _l("Listed sale (挂牌)"),
@@ -68,3 +71,15 @@ def page(topic: str) -> str:
         f=figures(),
         contacts=contacts(),
     )
+
+
+@legal.route("/terms")
+def terms() -> str:
+    """The terms of use everyone accepts at sign-up (this version is recorded on the user)."""
+    return render_template("legal/terms.html", version=TERMS_VERSION, contacts=contacts())
+
+
+@legal.route("/privacy")
+def privacy() -> str:
+    """The privacy notice (个人信息保护法): what is collected, why, for how long, rights."""
+    return render_template("legal/privacy.html", version=TERMS_VERSION, contacts=contacts())

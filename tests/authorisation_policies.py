@@ -253,6 +253,9 @@ POLICY: dict[str, frozenset[str]] = {
     "home.index:GET": SIGNED_IN,  # each person's own home (its panels are their own)
     "help.index:GET": PUBLIC,
     "help.page:GET": PUBLIC,
+    "legal.terms:GET": PUBLIC,
+    "legal.privacy:GET": PUBLIC,
+    "accounts.organisation_document:GET": SELLER | REVIEWERS,  # its members and reviewers
     "matching.listing_matches:GET": SELLER | BROKER,  # the owner, a broker with a mandate
     "matching.need_matches:GET": BUYER,
     "needs.act:POST:close": BUYER,
@@ -323,6 +326,7 @@ POLICY: dict[str, frozenset[str]] = {
     "publicity.notice:GET": PUBLIC,
     "publicity.queue:GET": REVIEWERS,
     "review.audit:GET": REVIEWERS,
+    "review.audit_csv:GET": REVIEWERS,
     "review.broker:GET": REVIEWERS,
     "review.brokers:GET": REVIEWERS,
     "review.decide_broker:POST:accredit": REVIEWERS,

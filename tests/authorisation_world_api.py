@@ -1,14 +1,17 @@
 """What the authorisation matrix's world adds for the API of auctions, deposits and the inbox:
-an announcement awaiting review, a listing free to auction, the buyer's saved search."""
+an announcement awaiting review, a listing free to auction, the buyer's saved search; and
+the seller organisation's business licence."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accounts.models import User
+from accounts.models import OrganisationDocument, User
 from auctions import services as auctions
+from core.service_kit import Upload, store_document
 from core.uow import unit_of_work
 from listings.rules import ListingStatus
 from search import alerts
@@ -68,4 +71,19 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         world.by_endpoint[f"deposits_api.{endpoint}"] = dict(waiting)
     for endpoint in ("update", "delete"):
         world.by_endpoint[f"saved_searches_api.{endpoint}"] = {"saved_search_id": saved.id}
+    world.by_endpoint["accounts.organisation_document"] = {
+        "document_id": _licence(seller, now, upload_folder.parent / "organisations")
+    }
     return licences_world.extend(policies_world.extend(world, now), now, upload_folder)
+
+
+def _licence(member: User, now: datetime, folder: Path) -> int:
+    """The business licence of `member`'s organisation (as given at sign-up)."""
+    assert member.organisation_id is not None
+    with unit_of_work():
+        document = store_document(
+            OrganisationDocument(organisation_id=member.organisation_id, kind="business_licence"),
+            Upload(io.BytesIO(factories.PDF_BYTES), "营业执照.pdf"),
+            by=member.id, now=now, folder=folder, max_bytes=1_000_000,
+        )  # fmt: skip
+        return document.id

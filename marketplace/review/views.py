@@ -2,27 +2,50 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
+import json
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from accounts import documents as organisation_documents
 from accounts import services as accounts
+from accounts.models import User
 from auctions import announcements as auction_announcements
 from auctions.settings import settings_from_config
 from core.audit import history, verify_ownership_chain
+from core.audit_models import AuditEntry
+from core.bounds import MAX_ROW_ID, BadField, in_year_window
 from core.clock import now
-from core.domain import DomainError
+from core.domain import N_, DomainError
 from core.uow import unit_of_work
 from listings import review as listing_review
 from listings import services as listings
 from listings.rules import EVIDENCE_KINDS, FIELDS, ListingStatus
-from marketplace.review import services
+from marketplace.review import audit_labels, audit_trail, services
 from payments import bank_refunds
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+
+BAD_DATE = N_("%(field)s must be a date (YYYY-MM-DD).")
+BAD_ID = N_("%(field)s must be a record number.")
+TOO_LONG = N_("%(field)s may have at most %(max)s characters.")
+EXPORT_LIMIT = 100_000  # audit entries in one CSV
 
 
 @bp.before_request
@@ -47,9 +70,11 @@ def queues() -> str:
     """The queues: organisations to verify, listings whose ownership awaits a decision, and
     bank refunds of released deposits still to make."""
     refunds = bank_refunds.refunds_owed(current_user)
+    organisations = services.organisation_queue(current_user)
     return render_template(
         "review/queues.html",
-        organisations=services.organisation_queue(current_user),
+        organisations=organisations,
+        licences=organisation_documents.licences_of(current_user, [o.id for o in organisations]),
         listings=listings.ownership_queue(current_user),
         refunds=refunds,
         refund_payers={d.org_id: accounts.get_organisation(d.org_id).name for d in refunds},
@@ -149,18 +174,138 @@ def decide_organisation(org_id: int, decision: str) -> Response:
     return redirect(url_for("review.queues"))
 
 
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        value = None
+    if value is None or not in_year_window(value):
+        raise BadField(BAD_DATE, name)
+    return value
+
+
+def _text_arg(name: str, longest: int) -> str | None:
+    value = request.args.get(name, "").strip()
+    if len(value) > longest:
+        raise BadField(TOO_LONG, name, max=longest)
+    return value or None
+
+
+def _id_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 10 or int(raw) > MAX_ROW_ID:
+        raise BadField(BAD_ID, name)
+    return int(raw)
+
+
+def _audit_filter() -> audit_trail.AuditFilter:
+    """The audit page's filters from the query string, each bounded."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    return audit_trail.AuditFilter(
+        object_type=_text_arg("type", 32),
+        object_id=_id_arg("object"),
+        actor=_text_arg("actor", 100),
+        action=_text_arg("action", 64),
+        start=_date_arg("from"),
+        end=_date_arg("to"),
+        zone=zone,
+    )
+
+
 @bp.route("/audit")
 def audit() -> str:
-    """The audit trail, and whether the ownership chain is intact."""
-    object_type = request.args.get("type") or None
+    """The audit trail a page at a time, filtered, and whether the ownership chain is intact."""
+    wanted = _audit_filter()
+    page = audit_trail.audit_page(current_user, wanted, before=_id_arg("before"))
+    types, actions = audit_trail.audit_choices(current_user)
     checked, broken = verify_ownership_chain()
+    args = {k: v for k, v in request.args.items() if k != "before" and v}
     return render_template(
         "review/audit.html",
-        entries=services.audit_trail(current_user, object_type=object_type),
+        page=page,
+        types=types,
+        actions=actions,
+        args=args,
+        tab_base={k: v for k, v in args.items() if k not in ("type", "object")},
         checked=checked,
         broken=broken,
-        object_type=object_type,
+        object_type_label=audit_labels.object_type_label,
+        local_action_label=audit_labels.action_label,
     )
+
+
+@bp.route("/audit.csv")
+def audit_csv() -> Response:
+    """The filtered audit trail as CSV (UTF-8 with a BOM, so spreadsheets read the Chinese).
+
+    Built whole before it is sent (a stream would read the database after the request's
+    session has gone), so at most EXPORT_LIMIT entries, newest first; a last line says
+    when more matched.
+    """
+    wanted = _audit_filter()
+    lines = [_csv_line(_audit_csv_heading())]
+    for entry, person in itertools.islice(
+        audit_trail.audit_export(current_user, wanted), EXPORT_LIMIT + 1
+    ):
+        if len(lines) > EXPORT_LIMIT:
+            lines.append(
+                _csv_line(
+                    [
+                        _(
+                            "Only the newest %(n)s entries: narrow the filters for the others.",
+                            n=EXPORT_LIMIT,
+                        )
+                    ]
+                )
+            )
+            break
+        lines.append(_csv_line(_audit_row(entry, person, wanted.zone)))
+    stamp = now().astimezone(wanted.zone).strftime("%Y%m%d-%H%M")
+    headers = {
+        "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
+        "Cache-Control": "private, no-store",
+    }
+    body = ("\ufeff" + "".join(lines)).encode("utf-8")
+    return Response(body, headers=headers, content_type="text/csv; charset=utf-8")
+
+
+def _audit_csv_heading() -> list[str]:
+    return [
+        _("When"), _("Who"), _("Email"), _("Action code"), _("Action"), _("Object"),
+        _("Object id"), _("Before"), _("After"), _("Reason"), _("Chain"),
+    ]  # fmt: skip
+
+
+def _audit_row(entry: AuditEntry, person: User | None, zone: ZoneInfo) -> list[str]:
+    return [
+        entry.at.astimezone(zone).isoformat(timespec="seconds"),
+        person.name if person else "",
+        person.email if person else "",
+        entry.action,
+        audit_labels.action_label(entry.action),
+        audit_labels.object_type_label(entry.object_type),
+        str(entry.object_id),
+        json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
+        json.dumps(entry.after, ensure_ascii=False) if entry.after else "",
+        entry.reason or "",
+        str(entry.chain_seq or ""),
+    ]
+
+
+def _csv_line(cells: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([_spreadsheet_safe(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+def _spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 # --- technology brokers' accreditation (issue 6) -------------------------------------------

@@ -44,12 +44,23 @@ def test_university_lists_patent_reviewer_confirms_and_search_finds_it(
     seller.get_by_label("单位注册名称").fill("江城理工大学")
     seller.get_by_label("统一社会信用代码").fill(make_credit_code("12420100123456789"))
     seller.get_by_label("所在地区").fill("湖北省武汉市")
+    seller.get_by_label("营业执照（选填）").set_input_files(
+        files=[{"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+    )
+    seller.get_by_role("button", name="创建账户").click()
+    expect(seller.locator("#consent-error")).to_contain_text("请阅读并同意用户协议和隐私政策")
+    seller.get_by_label("密码").fill(PASSWORD)  # a refused form never sends the password back
+    seller.get_by_label("营业执照（选填）").set_input_files(
+        files=[{"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+    )
+    seller.get_by_label("我已阅读并同意").check()
     seller.get_by_role("button", name="创建账户").click()
     expect(seller.get_by_text("待审核").first).to_be_visible()
 
-    # A reviewer verifies the organisation.
+    # A reviewer verifies the organisation, its business licence at hand.
     _sign_in(reviewer, base, "reviewer@e2e.test")
     reviewer.goto(f"{base}/review/")
+    expect(reviewer.locator('[data-field="licence"]')).to_contain_text("营业执照.pdf")
     reviewer.get_by_role("button", name="通过认证").click()
     expect(reviewer.get_by_text("单位已通过认证").first).to_be_visible()
 

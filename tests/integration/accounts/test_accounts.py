@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from accounts import services as accounts
 from accounts.models import MemberRole, User, VerificationStatus
+from accounts.signup_checks import TERMS_VERSION
 from accounts.throttle import SignInThrottle
 from core.audit_models import AuditEntry
 from core.domain import DomainError, PermissionDenied, ValidationFailed
@@ -121,6 +122,7 @@ def test_sign_up_page_keeps_input_and_shows_field_error(client: FlaskClient) -> 
             "kind": "university",
             "credit_code": "91350100M000100Y44",
             "region": "武汉",
+            "consent": TERMS_VERSION,
         },
         headers={"Accept-Language": "en"},
     )
@@ -144,6 +146,7 @@ def test_sign_up_then_sign_in_through_the_pages(client: FlaskClient) -> None:
             "kind": "university",
             "credit_code": code,
             "region": "武汉",
+            "consent": TERMS_VERSION,
         },
     )
     assert response.status_code == 302

@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from accounts.models import User
+from accounts.signup_checks import TERMS_VERSION
 from core.extensions import db
 from tests import factories
 from tests.integration.auctions.test_concurrency import run_threads
@@ -37,6 +38,7 @@ def test_concurrent_sign_ups_all_succeed(committing_app: Flask) -> None:  # noqa
                     "kind": "university",
                     "credit_code": factories.credit_code(700_000 + i * 10 + n),
                     "region": "武汉",
+                    "consent": TERMS_VERSION,
                 },
             )
             statuses.append(response.status_code)

@@ -7,6 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from accounts import services as accounts
+from accounts.signup_checks import TERMS_VERSION
 from tests import factories
 from tests.conftest import FrozenClock
 
@@ -135,6 +136,7 @@ def test_sign_up_refuses_a_common_or_too_long_password(
             "kind": "university",
             "credit_code": factories.credit_code(),
             "region": "武汉",
+            "consent": TERMS_VERSION,
         },
         headers={"Accept-Language": "en"},
     )

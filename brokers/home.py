@@ -16,6 +16,7 @@ from brokers.models import Broker, DealCommission, Introduction, Mandate
 from brokers.rules import AccreditationStatus, IntroductionStatus, MandateStatus
 from core.extensions import db
 from core.home import BROKER, REVIEWER, HomeItem, HomePanel, counted, home_panels
+from core.i18n import day
 from deals.models import Deal
 from deals.rules import DealStatus
 from listings.models import Listing, TechNeed
@@ -120,7 +121,7 @@ def _accreditation_item(broker: Broker, now: datetime) -> HomeItem:
     days = (broker.expires_on - now.date()).days
     warn = current_app.config["BROKER_EXPIRY_WARNING_DAYS"]
     return HomeItem(
-        _("Accreditation expires on %(date)s", date=broker.expires_on.isoformat()),
+        _("Accreditation expires on %(date)s", date=day(broker.expires_on)),
         url_for("brokers.profile", broker_id=broker.id),
         note=_("%(days)s days left: renew it", days=days) if days <= warn else "",
         urgent=days <= warn,

@@ -22,6 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.i18n import day
 from core.money import Money, format_money
 from listings.rules import FIELDS
 from valuation.models import Valuation
@@ -150,7 +151,7 @@ def render(
             P(_("Kind")),
             P(_("Formal report") if valuation.is_formal else _("Indicative (not a formal report)")),
         ],
-        [P(_("Valuation date")), P(valuation.valuation_date.isoformat())],
+        [P(_("Valuation date")), P(day(valuation.valuation_date))],
         [P(_("Holder")), P(listing.holder)],
         [P(_("Field")), P(field_text)],
         [P(_("IPC classes")), P("; ".join(listing.ipc_classes or []) or "—")],
@@ -278,7 +279,7 @@ def render(
             for item in market["comparables"]:
                 comp.append(
                     [
-                        P(f"#{item['deal_id']} {item['title']} ({item['deal_date']})", "cell"),
+                        P(f"#{item['deal_id']} {item['title']} ({day(item['deal_date'])})", "cell"),
                         _money(item["price_minor"], currency),
                         P("; ".join(explain(a) for a in item["adjustments"]), "cell"),
                         _money(item["adjusted_minor"], currency),
@@ -318,7 +319,7 @@ def render(
                 [
                     [P(_("Valuer")), P(valuation.signer_name or "")],
                     [P(_("Accreditation")), P(valuation.signer_credential or "")],
-                    [P(_("Signed on")), P(valuation.valuation_date.isoformat())],
+                    [P(_("Signed on")), P(day(valuation.valuation_date))],
                 ],
                 [0.25 * width, 0.75 * width],
                 header=False,

@@ -12,6 +12,7 @@ from core.audit_labels import action_label
 from core.dates import DEFAULT_ZONE, format_day, format_when, zone_label
 from core.extensions import babel
 from core.money import Money, format_money, format_wan
+from core.regions import region_label
 
 SUPPORTED = ("zh_CN", "en")
 
@@ -89,5 +90,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["market_zone"] = market_zone
     app.jinja_env.globals["market_zone_label"] = market_zone_label
     app.jinja_env.globals["action_label"] = action_label
+    app.jinja_env.filters["region"] = lambda text: region_label(text, current_locale())
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.filters["zip"] = lambda first, *rest: zip(first, *rest, strict=False)

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from core.clock import as_utc, now
 from core.forms import attempt
 from core.money import Money, format_money
+from core.regions import region_label
 from core.views_kit import form_id
 from listings.rules import FIELDS, NEGOTIABLE, TransferMode
 from search import alerts
@@ -98,6 +99,7 @@ def value_label(facet: str, value: str) -> str:
         "ipc_section": _ipc_label,
         "transfer_mode": _mode_label,
         "trl": lambda v: _("TRL %(level)s", level=v),
+        "region": lambda v: region_label(v, _locale()),
         "price_band": _band_label,
     }
     return labels.get(facet, str)(value)

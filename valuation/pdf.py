@@ -27,6 +27,7 @@ from core.money import Money, format_money
 from listings.rules import FIELDS
 from valuation.models import Valuation
 from valuation.rules import Method, bps_text
+from valuation.valuers import credential_label
 
 FONT = "STSong-Light"
 _registered = False
@@ -148,7 +149,7 @@ def render(
     facts = [
         [P(_("Report number")), P(f"V-{valuation.id:06d}")],
         [
-            P(_("Kind")),
+            P(_("Kind of report")),
             P(_("Formal report") if valuation.is_formal else _("Indicative (not a formal report)")),
         ],
         [P(_("Valuation date")), P(day(valuation.valuation_date))],
@@ -318,7 +319,7 @@ def render(
             _table(
                 [
                     [P(_("Valuer")), P(valuation.signer_name or "")],
-                    [P(_("Accreditation")), P(valuation.signer_credential or "")],
+                    [P(_("Accreditation")), P(credential_label(valuation.signer_credential))],
                     [P(_("Signed on")), P(day(valuation.valuation_date))],
                 ],
                 [0.25 * width, 0.75 * width],

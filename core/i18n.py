@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import flask_babel
 from flask import Flask, current_app, has_app_context, request, session
@@ -68,6 +68,13 @@ def day(value: date | datetime | str | None) -> str:
     return format_day(value, current_locale(), market_zone())
 
 
+def clock_time(hour: int, minute: int = 0) -> str:
+    """A time of day on the market's clock, the zone named: '08:00（北京时间）', '08:00 (UTC+8)'."""
+    label = market_zone_label(datetime.now(UTC))
+    text = f"{hour:02d}:{minute:02d}"
+    return f"{text}（{label}）" if current_locale().startswith("zh") else f"{text} ({label})"
+
+
 def market_zone_label(at: datetime) -> str:
     """The market's zone as the reader knows it (北京时间, UTC+8)."""
     return zone_label(current_locale(), market_zone(), at)
@@ -90,6 +97,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["market_zone"] = market_zone
     app.jinja_env.globals["market_zone_label"] = market_zone_label
     app.jinja_env.globals["action_label"] = action_label
+    app.jinja_env.globals["clock_time"] = clock_time
     app.jinja_env.filters["region"] = lambda text: region_label(text, current_locale())
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.filters["zip"] = lambda first, *rest: zip(first, *rest, strict=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
 
 from flask import Flask
@@ -49,35 +49,15 @@ class Page:
         return f"{self.url} as {self.role} ({self.lang})"
 
 
-class _Text(HTMLParser):
-    """Visible text nodes: not in <script>, <style>, <code>, <pre> or <template>."""
-
-    _HIDDEN = frozenset({"script", "style", "code", "pre", "template", "svg"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.nodes: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._HIDDEN:
-            self._hidden += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._HIDDEN and self._hidden:
-            self._hidden -= 1
-
-    def handle_data(self, data: str) -> None:
-        text = re.sub(r"\s+", " ", data).strip()
-        if text and not self._hidden:
-            self.nodes.append(text)
+_HIDDEN = re.compile(r"<(script|style|code|pre|template|svg)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def visible_nodes(html: str) -> tuple[str, ...]:
-    """The text a reader sees, node by node."""
-    parser = _Text()
-    parser.feed(html)
-    return tuple(parser.nodes)
+    """The text a reader sees, node by node: not in <script>, <style>, <code>, <pre>."""
+    shown = _HIDDEN.sub("<>", html)
+    nodes = (re.sub(r"\s+", " ", unescape(part)).strip() for part in _TAG.split(shown))
+    return tuple(node for node in nodes if node)
 
 
 def _is_page(case: Case) -> bool:

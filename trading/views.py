@@ -100,7 +100,6 @@ def sale_state_label(state: Any) -> tuple[str, str]:
     return _label(_SALE_STATE, state)
 
 
-
 # --- listed sales ----------------------------------------------------------------------
 
 

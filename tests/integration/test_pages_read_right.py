@@ -29,6 +29,7 @@ from accounts import services as accounts
 from core.audit_labels import action_source
 from core.audit_models import AuditEntry
 from core.extensions import db
+from tests.conftest import FrozenClock
 from tests.page_walk import Page, walk
 
 PACKAGES = (
@@ -49,7 +50,7 @@ _pages: list[Page] = []
 def pages(
     app: Flask,
     db_session: object,
-    clock,
+    clock: FrozenClock,
     upload_folder: Path,
     monkeypatch: pytest.MonkeyPatch,
     queued_jobs: object,
@@ -96,9 +97,10 @@ def _translated_ids() -> set[str]:
         catalogue = read_po(handle)
     ids: set[str] = set()
     for message in catalogue:
-        for msgid in message.id if isinstance(message.id, tuple) else (message.id,):
-            if msgid and " " in msgid and re.search(r"[a-z]{3}", msgid) and "%(" not in msgid:
-                ids.add(msgid)
+        for msgid in message.id if isinstance(message.id, tuple | list) else (message.id,):
+            text = str(msgid)
+            if " " in text and re.search(r"[a-z]{3}", text) and "%(" not in text:
+                ids.add(text)
     return ids
 
 

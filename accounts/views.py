@@ -46,6 +46,19 @@ from core.views_kit import save_form, send_stored
 bp = Blueprint("accounts", __name__)
 
 
+@bp.app_template_global()
+def party_name(name: str | None, org_id: int | None) -> str:
+    """A name recorded for an organisation (a deal's party), in English for English readers
+    when it is the organisation's registered name and the organisation has an English one."""
+    if not org_id or not name:
+        return name or ""
+    try:
+        org = services.get_organisation(org_id)
+    except DomainError:
+        return name
+    return org.display_name(current_locale()) if name == org.name else name
+
+
 def _safe_next(target: str) -> str:
     """Only same-site paths: never redirect a user off the market after sign-in."""
     parts = urlsplit(target)

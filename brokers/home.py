@@ -25,6 +25,7 @@ from core.home import (
     queue_item,
     review_panel,
 )
+from core.i18n import day
 from deals.models import Deal
 from deals.rules import DealStatus
 from listings.models import Listing, TechNeed
@@ -123,7 +124,7 @@ def _accreditation_item(broker: Broker, now: datetime) -> HomeItem:
     days = (broker.expires_on - now.date()).days
     warn = current_app.config["BROKER_EXPIRY_WARNING_DAYS"]
     return HomeItem(
-        _("Accreditation expires on %(date)s", date=broker.expires_on.isoformat()),
+        _("Accreditation expires on %(date)s", date=day(broker.expires_on)),
         url_for("brokers.profile", broker_id=broker.id),
         note=_("%(days)s days left: renew it", days=days) if days <= warn else "",
         urgent=days <= warn,

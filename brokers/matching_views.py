@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,7 +18,8 @@ from brokers.active_sales import (
     PUBLIC_NOTICE,
     ActiveSale,
 )
-from core.clock import as_utc, now
+from core.clock import now
+from core.i18n import when
 from listings import needs
 from listings import services as listings
 
@@ -44,7 +44,7 @@ _SALE_PAGES = {
 
 
 def _short(moment: datetime | None) -> str:
-    return "" if moment is None else format_datetime(as_utc(moment), "short")
+    return when(moment)
 
 
 def sale_view(sale: ActiveSale | None) -> dict[str, Any] | None:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 import flask_babel
-from flask import Flask, request, session
-from flask_babel import format_datetime, get_locale
+from flask import Flask, current_app, has_app_context, request, session
+from flask_babel import get_locale
 
-from core.clock import as_utc
+from core.audit_labels import action_label
+from core.dates import DEFAULT_ZONE, format_day, format_when, zone_label
 from core.extensions import babel
 from core.money import Money, format_money, format_wan
+from core.regions import region_label
 
 SUPPORTED = ("zh_CN", "en")
 
@@ -42,8 +44,40 @@ def _money_wan(minor: int | None, currency: str = "CNY") -> str:
     return _money(minor, currency)
 
 
-def _when(moment: datetime | None, fmt: str = "medium") -> str:
-    return "" if moment is None else format_datetime(as_utc(moment), fmt)
+def market_zone() -> str:
+    """The market's time zone (config `BABEL_DEFAULT_TIMEZONE`): every time is shown in it."""
+    if not has_app_context():
+        return DEFAULT_ZONE
+    return str(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_ZONE)
+
+
+def when(moment: datetime | None, _style: str | None = None) -> str:
+    """A moment for the reader: one format per language, the market's zone, named.
+
+    `_style` (the old 'short' / 'medium') is accepted and ignored: there is one format.
+    """
+    return "" if moment is None else format_when(moment, current_locale(), market_zone())
+
+
+def day(value: date | datetime | str | None) -> str:
+    """A calendar day for the reader ('2026年12月2日' / '2 Dec 2026'); ISO text is read first."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return format_day(value, current_locale(), market_zone())
+
+
+def clock_time(hour: int, minute: int = 0) -> str:
+    """A time of day on the market's clock, the zone named: '08:00（北京时间）', '08:00 (UTC+8)'."""
+    label = market_zone_label(datetime.now(UTC))
+    text = f"{hour:02d}:{minute:02d}"
+    return f"{text}（{label}）" if current_locale().startswith("zh") else f"{text} ({label})"
+
+
+def market_zone_label(at: datetime) -> str:
+    """The market's zone as the reader knows it (北京时间, UTC+8)."""
+    return zone_label(current_locale(), market_zone(), at)
 
 
 def init_app(app: Flask) -> None:
@@ -58,6 +92,12 @@ def init_app(app: Flask) -> None:
     app.before_request(flask_babel.refresh)
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["money_wan"] = _money_wan
-    app.jinja_env.filters["when"] = _when
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.globals["market_zone"] = market_zone
+    app.jinja_env.globals["market_zone_label"] = market_zone_label
+    app.jinja_env.globals["action_label"] = action_label
+    app.jinja_env.globals["clock_time"] = clock_time
+    app.jinja_env.filters["region"] = lambda text: region_label(text, current_locale())
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.filters["zip"] = lambda first, *rest: zip(first, *rest, strict=False)

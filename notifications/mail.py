@@ -7,8 +7,10 @@ drop a repeat), and a signed one-click unsubscribe for the event type (RFC 8058:
 
 from __future__ import annotations
 
+import re
 import smtplib
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Any
@@ -19,6 +21,8 @@ from flask_babel import force_locale, gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from accounts.models import User
+from core.dates import format_day, format_when
+from core.i18n import market_zone
 from core.money import Money, format_money
 from notifications import rules
 from notifications.models import Notification
@@ -27,9 +31,23 @@ UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 SMTP_TIMEOUT_SECONDS = 10
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*")
+
+
+def _readable(value: Any, locale: str) -> Any:
+    """An ISO day or moment kept in the params as the reader's date (market zone, named)."""
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return format_day(date.fromisoformat(value), locale, market_zone())
+    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+        return format_when(datetime.fromisoformat(value), locale, market_zone())
+    return value
+
+
 def localised_params(params: Mapping[str, Any], locale: str) -> dict[str, Any]:
-    """The message's parameters for one reader: `x_en` stands for `x` in English, and
-    `x_minor` (with `currency`) becomes money `x` in the reader's format."""
+    """The message's parameters for one reader: `x_en` stands for `x` in English,
+    `x_minor` (with `currency`) becomes money `x` in the reader's format, and an ISO
+    day or moment the reader's date."""
     english = locale.startswith("en")
     values: dict[str, Any] = {}
     for key, value in params.items():
@@ -39,7 +57,7 @@ def localised_params(params: Mapping[str, Any], locale: str) -> dict[str, Any]:
             currency = str(params.get("currency", "CNY"))
             values[key.removesuffix("_minor")] = format_money(Money(value, currency), locale)
             continue
-        values[key] = (params.get(f"{key}_en") or value) if english else value
+        values[key] = _readable((params.get(f"{key}_en") or value) if english else value, locale)
     return values
 
 

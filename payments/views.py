@@ -43,6 +43,7 @@ from payments import (
     webhooks,
 )
 from payments import payouts as payout_services  # `payouts` is a view here
+from payments.labels import deposit_status_label
 from payments.models import Payment
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
@@ -54,6 +55,9 @@ def _upload_root() -> Path:
 
 def _max_bytes() -> int:
     return int(current_app.config["MAX_EVIDENCE_BYTES"])
+
+
+bp.add_app_template_global(deposit_status_label)
 
 
 @bp.app_context_processor

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_currency, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from core.clock import as_utc, now
 from core.forms import attempt
+from core.money import Money, format_money
+from core.regions import region_label
 from core.views_kit import form_id
 from listings.rules import FIELDS, NEGOTIABLE, TransferMode
 from search import alerts
@@ -98,6 +99,7 @@ def value_label(facet: str, value: str) -> str:
         "ipc_section": _ipc_label,
         "transfer_mode": _mode_label,
         "trl": lambda v: _("TRL %(level)s", level=v),
+        "region": lambda v: region_label(v, _locale()),
         "price_band": _band_label,
     }
     return labels.get(facet, str)(value)
@@ -107,7 +109,7 @@ def price_label(asking_price_minor: int | None, currency: str = "CNY") -> str:
     """An asking price in the reader's format, or 'Negotiable'."""
     if asking_price_minor is None:
         return _("Negotiable")
-    return format_currency(Decimal(asking_price_minor) / 100, currency or "CNY")
+    return format_money(Money(asking_price_minor, currency or "CNY"), str(get_locale() or "zh_CN"))
 
 
 # Display order of values where counts should not reorder them.

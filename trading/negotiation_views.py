@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from core.clock import as_utc, now
+from core.clock import now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors, parse_form
+from core.i18n import when
 from core.uow import unit_of_work
 from core.views_kit import save_form
 from core.workdays import market_calendar
@@ -162,7 +162,7 @@ def accept(negotiation_id: int) -> Response | tuple[str, int]:
     flash(
         _(
             "Price agreed. The public notice runs until %(end)s; the deal concludes if it stays clean.",
-            end=format_datetime(as_utc(notice.ends_at), "short"),
+            end=when(notice.ends_at),
         ),
         "success",
     )

@@ -74,14 +74,6 @@ _SALE_STATE = {
     "in_auction": (N_("In auction"), "info"),
     "sold": (N_("Sold"), "dark"),
 }
-_DEPOSIT_STATUS = {
-    "required": (N_("Deposit to pay"), "warning"),
-    "receipt_submitted": (N_("Receipt awaiting confirmation"), "info"),
-    "held": (N_("Deposit held"), "success"),
-    "applied": (N_("Applied to the price"), "success"),
-    "released": (N_("Released"), "secondary"),
-    "forfeited": (N_("Forfeited"), "danger"),
-}
 
 
 def _label(table: dict[str, tuple[str, str]], value: Any) -> tuple[str, str]:
@@ -106,12 +98,6 @@ def negotiation_status_label(status: Any) -> tuple[str, str]:
 def sale_state_label(state: Any) -> tuple[str, str]:
     """(label, colour) of where a listing is in its sale."""
     return _label(_SALE_STATE, state)
-
-
-@bp.app_template_global()
-def deposit_status_label(status: Any) -> tuple[str, str]:
-    """(label, colour) of a deposit's state."""
-    return _label(_DEPOSIT_STATUS, status)
 
 
 # --- listed sales ----------------------------------------------------------------------

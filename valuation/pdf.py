@@ -22,10 +22,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.i18n import day
 from core.money import Money, format_money
 from listings.rules import FIELDS
 from valuation.models import Valuation
 from valuation.rules import Method, bps_text
+from valuation.valuers import credential_label
 
 FONT = "STSong-Light"
 _registered = False
@@ -147,10 +149,10 @@ def render(
     facts = [
         [P(_("Report number")), P(f"V-{valuation.id:06d}")],
         [
-            P(_("Kind")),
+            P(_("Kind of report")),
             P(_("Formal report") if valuation.is_formal else _("Indicative (not a formal report)")),
         ],
-        [P(_("Valuation date")), P(valuation.valuation_date.isoformat())],
+        [P(_("Valuation date")), P(day(valuation.valuation_date))],
         [P(_("Holder")), P(listing.holder)],
         [P(_("Field")), P(field_text)],
         [P(_("IPC classes")), P("; ".join(listing.ipc_classes or []) or "—")],
@@ -278,7 +280,7 @@ def render(
             for item in market["comparables"]:
                 comp.append(
                     [
-                        P(f"#{item['deal_id']} {item['title']} ({item['deal_date']})", "cell"),
+                        P(f"#{item['deal_id']} {item['title']} ({day(item['deal_date'])})", "cell"),
                         _money(item["price_minor"], currency),
                         P("; ".join(explain(a) for a in item["adjustments"]), "cell"),
                         _money(item["adjusted_minor"], currency),
@@ -317,8 +319,8 @@ def render(
             _table(
                 [
                     [P(_("Valuer")), P(valuation.signer_name or "")],
-                    [P(_("Accreditation")), P(valuation.signer_credential or "")],
-                    [P(_("Signed on")), P(valuation.valuation_date.isoformat())],
+                    [P(_("Accreditation")), P(credential_label(valuation.signer_credential))],
+                    [P(_("Signed on")), P(day(valuation.valuation_date))],
                 ],
                 [0.25 * width, 0.75 * width],
                 header=False,

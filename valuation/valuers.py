@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext
+
 from accounts.models import User
 from accounts.services import is_signed_in
 from brokers.broker_access import broker_of, is_accredited
@@ -20,6 +22,14 @@ _BROKER_LEVELS = {
     "senior": "高级技术经理人",
 }
 REVIEWER_CREDENTIAL = "平台评估审核员 · Platform reviewer"
+# What the stored credential's words say, in the reader's language (reports keep what was signed).
+_CREDENTIAL_WORDS = {
+    REVIEWER_CREDENTIAL: N_("Platform valuation reviewer"),
+    "初级技术经纪人": N_("Junior technology broker"),
+    "中级技术经纪人": N_("Intermediate technology broker"),
+    "高级技术经理人": N_("Senior technology manager"),
+    "技术经纪人": N_("Technology broker"),
+}
 
 
 def _broker_accredited(user: User, now: datetime) -> bool:
@@ -59,3 +69,15 @@ def credential_of(user: User, *, now: datetime) -> str:
         return ""
     level = _BROKER_LEVELS.get(str(getattr(broker.level, "value", broker.level)), "技术经纪人")
     return f"{level} · {broker.certificate_number} · {broker.issuing_body}"
+
+
+def credential_label(stored: str | None) -> str:
+    """A report's stored credential in the reader's language, one language only."""
+    if not stored:
+        return ""
+    if stored in _CREDENTIAL_WORDS:
+        return gettext(_CREDENTIAL_WORDS[stored])
+    level, sep, rest = stored.partition(" · ")
+    if level in _CREDENTIAL_WORDS:
+        return gettext(_CREDENTIAL_WORDS[level]) + sep + rest
+    return stored

@@ -176,7 +176,10 @@ def _form_context(listing: Listing, form: dict[str, Any], errors: FieldErrors) -
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
     """Valuation labels the listing page's panel uses."""
-    return {"VALUATION_REQUEST_STATUS": REQUEST_STATUS}
+    return {
+        "VALUATION_REQUEST_STATUS": REQUEST_STATUS,
+        "credential_label": valuers.credential_label,
+    }
 
 
 @bp.route("/listings/<int:listing_id>/valuation", methods=["GET", "POST"])

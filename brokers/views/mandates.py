@@ -22,6 +22,7 @@ from core.clock import as_utc, now
 from core.domain import DomainError
 from core.forms import FieldErrors, domain_errors, parse_form
 from core.i18n import current_locale
+from core.i18n import day as day_text
 from core.uow import unit_of_work
 from core.views_kit import row_id
 from listings import needs as needs_service
@@ -190,7 +191,7 @@ def mandate_action(mandate_id: int, action: str) -> Response:
             flash(
                 _(
                     "Notice given: the mandate stays in force until %(day)s.",
-                    day=last_day(as_utc(item.terminates_at), display_timezone()).isoformat()
+                    day=day_text(last_day(as_utc(item.terminates_at), display_timezone()))
                     if item.terminates_at
                     else "",
                 ),

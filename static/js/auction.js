@@ -28,6 +28,22 @@
     return sign + symbol + yuan + "." + fen;
   }
 
+  // A moment as the server writes it (core/dates.py): the market's zone, one format per
+  // language, the zone named; never the browser's own zone or order.
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var zoneParts = new Intl.DateTimeFormat("en-US", {
+    timeZone: data.marketZone || "Asia/Shanghai", hourCycle: "h23",
+    year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit"
+  });
+
+  function marketTime(iso) {
+    var p = {};
+    zoneParts.formatToParts(new Date(iso)).forEach(function (part) { p[part.type] = part.value; });
+    var clock = two(parseInt(p.hour, 10) % 24) + ":" + two(parseInt(p.minute, 10));
+    if (data.locale === "zh") return p.year + "年" + p.month + "月" + p.day + "日 " + clock + "（" + data.zoneLabel + "）";
+    return p.day + " " + MONTHS[parseInt(p.month, 10) - 1] + " " + p.year + ", " + clock + " (" + data.zoneLabel + ")";
+  }
+
   function plainYuan(minor) {
     return Math.floor(minor / 100) + "." + ("0" + (minor % 100)).slice(-2);
   }
@@ -123,7 +139,7 @@
       }
       var when = document.createElement("td");
       when.className = "small text-nowrap";
-      when.textContent = new Date(b.placed_at).toLocaleString();
+      when.textContent = marketTime(b.placed_at);
       row.appendChild(amount);
       row.appendChild(who);
       row.appendChild(when);
@@ -147,7 +163,7 @@
       field("leader").textContent = leads ? data.labelLeading + " " + bidderLabel(next.leader_number, next.leader_mine, next.leader_name) : "";
     }
     if (field("extended")) field("extended").classList.toggle("d-none", !next.extended);
-    if (field("ends-at")) field("ends-at").textContent = new Date(endsAt).toLocaleString();
+    if (field("ends-at")) field("ends-at").textContent = marketTime(next.ends_at);
     if (field("minimum")) field("minimum").textContent = money(next.minimum_next_bid_minor, next.currency);
     var amount = document.getElementById("f-amount");
     if (amount && !amountEdited && document.activeElement !== amount) amount.value = plainYuan(next.minimum_next_bid_minor);

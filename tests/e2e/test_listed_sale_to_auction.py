@@ -23,6 +23,7 @@ from accounts.models import OrganisationKind
 from accounts.services import create_platform_user
 from auctions.models import Auction
 from core.clock import as_utc
+from core.dates import format_when
 from core.extensions import db
 from core.uow import unit_of_work
 from listings.rules import ListingStatus
@@ -169,6 +170,7 @@ def test_listed_sale_with_two_buyers_goes_to_auction_and_ends_in_a_deal(
     # Two minutes before the end, A bids again: the end moves to five minutes after the bid.
     first_end = _auction_end(app, auction_id)
     market_clock.current = first_end - timedelta(minutes=2)
+    late_bid_at = market_clock()
     buyer_a.goto(room_url)
     ends_text = buyer_a.locator('[data-field="ends-at"]').inner_text()
     expect(buyer_a.locator('[data-field="extended"]')).to_be_hidden()
@@ -181,6 +183,11 @@ def test_listed_sale_with_two_buyers_goes_to_auction_and_ends_in_a_deal(
     expect(buyer_a.locator('[data-field="price"]')).to_have_text("¥515,000.00")
     new_end = _auction_end(app, auction_id)
     assert new_end == market_clock() + timedelta(minutes=5)
+    # The room's script writes times as the server does: the market's zone, named, not the
+    # browser's (B's page got A's bid live; A's page moved the end).
+    expect(buyer_a.locator('[data-field="ends-at"]')).to_have_text(format_when(new_end, "en"))
+    live_row = buyer_b.locator('[data-field="history"] tr[data-amount="51500000"]')
+    expect(live_row).to_contain_text(format_when(late_bid_at, "en"))
 
     # Past the first end the auction still runs; past the new end it closes when looked at.
     market_clock.current = first_end + timedelta(seconds=30)

@@ -37,3 +37,11 @@ def test_the_event_is_written_in_the_readers_language(app: Flask, event: str) ->
         message["List-Unsubscribe"]
         and message["Message-ID"] == "<notification-7@market.example.org>"
     )
+
+
+def test_a_day_in_the_params_reads_as_the_readers_date(app: Flask) -> None:
+    with app.test_request_context():
+        assert mail.localised_params({"day": "2026-04-01"}, "en") == {"day": "1 Apr 2026"}
+        assert mail.localised_params({"day": "2026-04-01"}, "zh_CN") == {"day": "2026年4月1日"}
+        moment = mail.localised_params({"at": "2026-04-01T01:30:00+00:00"}, "en")
+        assert moment == {"at": "1 Apr 2026, 09:30 (UTC+8)"}

@@ -14,6 +14,15 @@ from flask_babel import gettext
 from core.domain import N_
 
 ACTIONS: dict[str, str] = {
+    "open_licence.declare": N_("Open licence declared"),
+    "open_licence.publish": N_("Open licence published"),
+    "open_licence.refuse": N_("Open licence declaration refused"),
+    "open_licence.withdraw": N_("Open licence withdrawn"),
+    "open_licence_grant.notice": N_("Notice of taking an open licence"),
+    "open_licence_grant.paid": N_("Licence fee received"),
+    "open_licence_grant.grant": N_("Open licence granted"),
+    "patent_status.record": N_("Legal status recorded"),
+    "pledgee_consent.record": N_("Pledgee's consent recorded"),
     "broker.apply": N_("Applied for accreditation"),
     "broker.accredited": N_("Accreditation granted"),
     "broker.refused": N_("Accreditation refused"),

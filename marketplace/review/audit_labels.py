@@ -1,9 +1,5 @@
-"""Words for the audit page: what kind of record an entry is about, and what was done.
-
-The action words are a stop-gap, local to this page: a market-wide table of audit action
-labels (`core.audit_labels.action_label`) replaces `action_label` here once it exists;
-the page already prefers it when the template finds it.
-"""
+"""Words for the audit page: what kind of record an entry is about (what was done reads
+from the market-wide table, `core.audit_labels.action_label`)."""
 
 from __future__ import annotations
 
@@ -33,36 +29,6 @@ OBJECT_TYPES: dict[str, str] = {
     "webhook_endpoint": N_("Webhooks"),
 }
 
-# The verb after the dot of `<object>.<verb>`, where it means the same for any object.
-VERBS: dict[str, str] = {
-    "create": N_("Created"),
-    "update": N_("Updated"),
-    "submit": N_("Submitted for review"),
-    "publish": N_("Published"),
-    "withdraw": N_("Withdrawn"),
-    "confirm": N_("Confirmed"),
-    "confirm_ownership": N_("Ownership confirmed"),
-    "reject": N_("Rejected"),
-    "refuse": N_("Refused"),
-    "verify": N_("Verified"),
-    "verified": N_("Verified"),
-    "register": N_("Registered"),
-    "sign_up": N_("Signed up"),
-    "cancel": N_("Cancelled"),
-    "close": N_("Closed"),
-    "bid": N_("Bid placed"),
-    "release": N_("Released"),
-    "forfeit": N_("Forfeited"),
-    "apply": N_("Applied"),
-    "approve": N_("Approved"),
-    "issue": N_("Issued"),
-    "revoke": N_("Revoked"),
-    "evidence_add": N_("Document added"),
-    "evidence_remove": N_("Document removed"),
-    "document_add": N_("Document added"),
-    "password_change": N_("Password changed"),
-}
-
 
 def object_type_label(code: str) -> str:
     """A kind of record in the reader's language; an unknown one as "Other records"."""
@@ -70,7 +36,70 @@ def object_type_label(code: str) -> str:
     return gettext(source) if source else gettext("Other records")
 
 
-def action_label(code: str) -> str:
-    """An action code in the reader's language; an unknown verb reads as a plain change."""
-    source = VERBS.get(code.partition(".")[2])
-    return gettext(source) if source else gettext("Changed")
+# A record's state in the before/after of an entry, in words that fit any kind of record
+# (the listing's and the organisation's own labels come first, on the page).
+STATE_WORDS: dict[str, str] = {
+    "accepted": N_("Accepted"),
+    "accredited": N_("Accredited"),
+    "active": N_("In force"),
+    "agreed": N_("Agreed"),
+    "applied": N_("Applied"),
+    "approved": N_("Approved"),
+    "auctioned": N_("Sent to auction"),
+    "awaiting_payment": N_("Awaiting payment"),
+    "awaiting_signature": N_("Awaiting signature"),
+    "blocked": N_("Blocked"),
+    "cancelled": N_("Cancelled"),
+    "closed": N_("Closed"),
+    "completed": N_("Completed"),
+    "computed": N_("Computed"),
+    "concluded": N_("Concluded"),
+    "confirmed": N_("Confirmed"),
+    "declined": N_("Declined"),
+    "dismissed": N_("Dismissed"),
+    "draft": N_("Draft"),
+    "failed": N_("Failed"),
+    "fallen": N_("Fallen"),
+    "forfeited": N_("Forfeited"),
+    "granted": N_("Granted"),
+    "held": N_("Held"),
+    "in_invalidation": N_("In an invalidation procedure"),
+    "in_progress": N_("In progress"),
+    "invalidated": N_("Invalidated"),
+    "issued": N_("Issued"),
+    "lapsed": N_("Lapsed"),
+    "licensed": N_("Licensed"),
+    "lodged": N_("Lodged"),
+    "no_buyer": N_("Ended without a buyer"),
+    "open": N_("Open"),
+    "paid": N_("Paid"),
+    "pending": N_("Pending"),
+    "pending_review": N_("Awaiting review"),
+    "pledged": N_("Pledged"),
+    "proposed": N_("Proposed"),
+    "published": N_("Published"),
+    "receipt_submitted": N_("Receipt submitted"),
+    "refunded": N_("Refunded"),
+    "refused": N_("Refused"),
+    "rejected": N_("Rejected"),
+    "released": N_("Released"),
+    "requested": N_("Requested"),
+    "required": N_("Required"),
+    "rights_registered": N_("Rights registered"),
+    "running": N_("Running"),
+    "scheduled": N_("Scheduled"),
+    "signed": N_("Signed"),
+    "sold": N_("Sold"),
+    "submitted": N_("Submitted"),
+    "superseded": N_("Superseded"),
+    "terminated": N_("Terminated"),
+    "upheld": N_("Upheld"),
+    "verified": N_("Verified"),
+    "withdrawn": N_("Withdrawn"),
+}
+
+
+def state_label(value: str) -> str:
+    """A record's state in the reader's language; an unknown one as it is stored."""
+    source = STATE_WORDS.get(value)
+    return gettext(source) if source else value

@@ -29,6 +29,7 @@ from accounts.models import User
 from auctions import announcements as auction_announcements
 from auctions.settings import settings_from_config
 from core.audit import history, verify_ownership_chain
+from core.audit_labels import action_label
 from core.audit_models import AuditEntry
 from core.bounds import MAX_ROW_ID, BadField, in_year_window
 from core.clock import now
@@ -235,7 +236,7 @@ def audit() -> str:
         checked=checked,
         broken=broken,
         object_type_label=audit_labels.object_type_label,
-        local_action_label=audit_labels.action_label,
+        state_label=audit_labels.state_label,
     )
 
 
@@ -287,7 +288,7 @@ def _audit_row(entry: AuditEntry, person: User | None, zone: ZoneInfo) -> list[s
         person.name if person else "",
         person.email if person else "",
         entry.action,
-        audit_labels.action_label(entry.action),
+        action_label(entry.action),
         audit_labels.object_type_label(entry.object_type),
         str(entry.object_id),
         json.dumps(entry.before, ensure_ascii=False) if entry.before else "",

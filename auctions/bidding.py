@@ -116,8 +116,8 @@ def place_bid(
         metrics.BIDS.labels(outcome="refused").inc()
         raise
     if not result.raised_max:
+        live.announce_bid(auction_id)  # the open rooms, first once committed
         jobs.enqueue_after_commit(TELL_BIDS_JOB)  # no statement here: the hot path stays lean
-        live.announce_bid(auction_id)  # the open rooms, after the commit
     after_commit(metrics.BIDS.labels(outcome="accepted").inc)
     return result
 

@@ -26,14 +26,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# bench/statistics.py would shadow the standard library's statistics: bench/ off the path.
+# bench/statistics.py would shadow the standard library's: bench/ off the path.
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 import argparse
 import io
 import json
-import statistics
 import tempfile
 import threading
 import time
@@ -129,7 +128,7 @@ def build(work: Path, auctions: int, redis: str | None) -> tuple[Flask, list[int
                         stream=io.BytesIO(factories.PDF_BYTES),
                         filename="receipt.pdf",
                         bank_reference=bank_rules.deposit_reference(
-                            "auction", auction.id, user.acting_org_id
+                            "auction", auction.id, deposit.org_id
                         ),
                         folder=deposits.receipt_folder(work / "uploads"),
                         max_bytes=1_000_000,
@@ -246,7 +245,7 @@ def bidder(
                 counts.committed[key] = time.monotonic()
 
         with app.app_context():
-            user = db.session.get(User, user_ids[k % 2])
+            user = db.session.get_one(User, user_ids[k % 2])
             with unit_of_work(writer=True):
                 after_commit(committed)
                 result = bidding.place_bid(user, auction_id, START + k * INC, now=now())
@@ -322,7 +321,7 @@ def measure(
         "bids": bids,
         "per_bid": bid_queries / max(1, bids),
         "events": events,
-        "p50_ms": 1000 * statistics.median(delays) if delays else float("nan"),
+        "p50_ms": 1000 * delays[len(delays) // 2] if delays else float("nan"),
         "p95_ms": 1000 * delays[int(0.95 * (len(delays) - 1))] if delays else float("nan"),
     }
 
@@ -337,7 +336,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         app, auction_ids, user_ids = build(Path(folder), args.auctions, args.redis)
-        results, placed = {}, {}
+        results: dict[str, dict[str, float]] = {}
+        placed: dict[int, int] = {}
         for mode in ("polling", "notification"):
             print(f"{mode}: opening {args.rooms} rooms ...", file=sys.stderr, flush=True)
             results[mode] = measure(

@@ -128,7 +128,7 @@ def metrics_page() -> Response:
     registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        MultiProcessCollector(registry)
     backlogs = CollectorRegistry(auto_describe=False)
     backlogs.register(Backlogs())
     body = generate_latest(registry) + generate_latest(backlogs)

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 RESYNC: dict[str, Any] = {"resync": True}  # "you may have missed messages: read the database"
 QUEUE_SIZE = 64  # a stream that falls this far behind resynchronises instead
 RECONNECT_SECONDS = 1.0
+READY_WAIT_SECONDS = 2.0
 
 
 class Subscription:
@@ -141,13 +142,18 @@ class RedisHub(Hub):
     def _started(self) -> None:
         with self._lock:
             alive = self._thread is not None and self._thread.is_alive()
-            if alive and self._pid == os.getpid():
-                return
-            # first subscription in this process (or a forked child: threads do not follow)
-            self._pid = os.getpid()
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._listen, name="live-listener", daemon=True)
-            self._thread.start()
+            if not alive or self._pid != os.getpid():
+                # first subscription in this process (or a forked child: threads do not follow)
+                self._pid = os.getpid()
+                self._stop.clear()
+                self.ready.clear()
+                self._thread = threading.Thread(
+                    target=self._listen, name="live-listener", daemon=True
+                )
+                self._thread.start()
+        # A stream subscribes, then reads the database: a bid published in between reaches
+        # it only if the listener is subscribed by then (a Redis down: it resyncs later).
+        self.ready.wait(READY_WAIT_SECONDS)
 
     def _listen(self) -> None:
         first = True

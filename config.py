@@ -53,6 +53,19 @@ class Config:
     # REDIS_URL is set (several workers on several machines), else a SQLite file.
     REDIS_URL: str | None = os.environ.get("REDIS_URL")
     JOBS_QUEUE_NAME: str = os.environ.get("JOBS_QUEUE_NAME", "market")
+    # Live auction rooms (core/live.py): Redis pub/sub between nodes when set (REDIS_URL by
+    # default), else an in-process broadcaster (one process: `make run`).
+    LIVE_REDIS_URL: str | None = os.environ.get("LIVE_REDIS_URL") or os.environ.get("REDIS_URL")
+    # Observability (marketplace/observability.py). LOG_FORMAT=json: one JSON object per
+    # line with the request id; /metrics answers only these networks (comma-separated
+    # CIDRs) or a request bearing METRICS_BEARER_TOKEN. With gunicorn's several workers set
+    # PROMETHEUS_MULTIPROC_DIR (an empty folder) in the environment (README, production).
+    LOG_FORMAT: str = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL: str = os.environ.get("LOG_LEVEL", "INFO")
+    METRICS_ALLOWED_NETWORKS: str = os.environ.get(
+        "METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"
+    )
+    METRICS_BEARER_TOKEN: str | None = os.environ.get("METRICS_BEARER_TOKEN")
     JOBS_SQLITE_PATH: str = os.environ.get("JOBS_SQLITE_PATH", str(INSTANCE_DIR / "jobs.sqlite3"))
     # Run each queued job at once in the caller's thread (tests; no worker needed).
     JOBS_IMMEDIATE: bool = os.environ.get("JOBS_IMMEDIATE", "0") == "1"
@@ -265,6 +278,7 @@ class TestingConfig(Config):
     # does not implement server-side encryption headers.
     STORAGE_BACKEND = "local"
     S3_SERVER_SIDE_ENCRYPTION = False
+    LIVE_REDIS_URL = None  # live rooms in process; tests of Redis make their own hub
     MARKET_BANK_PAYEE = "威海技术交易市场有限公司"
     MARKET_BANK_NAME = "中国工商银行"
     MARKET_BANK_BRANCH = "威海分行营业部"

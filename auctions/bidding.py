@@ -45,15 +45,16 @@ from typing import Any
 from sqlalchemy import inspect
 
 from accounts.models import User
-from auctions import bid_reads, rules, store
+from auctions import bid_reads, live, rules, store
 from auctions.audit import audited_fields_of_state
 from auctions.bid_reads import Execute, Standing
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from auctions.store import Advance
 from auctions.telling import TELL_BIDS_JOB
-from core import jobs
-from core.domain import N_, PermissionDenied
+from core import jobs, metrics
+from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
+from core.uow import after_commit
 from payments.deposits import NoOrganisation, OrganisationNotVerified
 
 # Compare-and-set attempts before the bid is decided under the row lock.
@@ -109,9 +110,15 @@ def place_bid(
     if user_id is None:
         raise NoOrganisation()
     bid = _Submission(user_id, auction_id, amount_minor, max_minor, now, settings)
-    result = _place(bid)
+    try:
+        result = _place(bid)
+    except DomainError:
+        metrics.BIDS.labels(outcome="refused").inc()
+        raise
     if not result.raised_max:
+        live.announce_bid(auction_id)  # the open rooms, first once committed
         jobs.enqueue_after_commit(TELL_BIDS_JOB)  # no statement here: the hot path stays lean
+    after_commit(metrics.BIDS.labels(outcome="accepted").inc)
     return result
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from auctions import rules, telling
+from auctions import live, rules, telling
 from auctions.audit import audited_fields, record_audit
 from auctions.bidder_rules import ANONYMOUS, Viewer
 from auctions.models import Auction, AuctionStatus
@@ -92,6 +92,7 @@ def close_locked(
         highest_bidder_org_id=result.highest_bidder_org_id,
     )
     telling.closed(auction, sold=result.sold, now=now)
+    live.announce_close(auction.id)
     db.session.flush()
     return True
 

@@ -133,7 +133,7 @@ def price_series(auction_id: int) -> list[tuple[datetime, int]]:
 
 
 def auction_version(auction_id: int) -> tuple[str, int, datetime] | None:
-    """(status, bid count, end): what the live feed polls to see whether anything changed."""
+    """(status, bid count, end): what the former polling feed read each second (bench/live.py)."""
     row = db.session.execute(
         select(Auction.status, Auction.bid_count, Auction.ends_at).where(Auction.id == auction_id)
     ).first()

@@ -1,25 +1,18 @@
 """Auction pages: the list and results, the live auction room, the seller's form, deposits.
 
-Live updates use Server-Sent Events at /auctions/<id>/events. The stream polls
-the database about once a second, each poll in its own short app context (so a
-short session and a pooled connection held only for the few queries of that
-poll), and sends a snapshot only when the auction's (status, bid count, end)
-changed, with a keep-alive comment in between. We chose polling over
-PostgreSQL LISTEN/NOTIFY because the database is the source of truth and every
-gunicorn worker reads it the same way: a bid accepted by any worker, or a close
-by cron, is seen by every stream within a poll, on SQLite as on PostgreSQL, with
-no fan-out process to run and nothing lost if a worker restarts. The cost is one
-indexed primary-key read per open stream per second. A stream ends after
-AUCTION_SSE_MAX_SECONDS (5 minutes) and the browser's EventSource reconnects
-by itself, so no worker is held for long; run gunicorn with threads
-(``-k gthread --threads 32``) so open streams do not starve other requests.
+Live updates use Server-Sent Events at /auctions/<id>/events (`auctions.live`): an
+accepted bid is published after its commit (Redis pub/sub between nodes when REDIS_URL is
+set, else in process) and each open room renders it without reading the database; a room
+reads the database when it opens (once: the browser reconnects with Last-Event-ID), at
+the auction's start and end, and while it waits for the close. A stream ends after
+AUCTION_SSE_MAX_SECONDS (5 minutes) and the browser's EventSource reconnects by itself,
+so no worker is held for long; run gunicorn with threads (``-k gthread --threads 32``)
+so open streams do not starve other requests.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
 from typing import Any
 
 from flask import (
@@ -35,7 +28,7 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from auctions import bidders, bidding, closing, queries, services, term_rules
+from auctions import bidders, bidding, closing, live_room, queries, services, term_rules
 from auctions.blueprint import bp, receipts_folder
 from auctions.queries import CLOSING
 from auctions.schemas import (
@@ -282,54 +275,15 @@ def events(auction_id: int) -> Response:
     """Server-Sent Events: a snapshot whenever price, status or end change (see module docs)."""
     # 404 before the stream starts; who watches decides which names it carries
     viewer = bidders.viewer_of(current_user, queries.visible_auction(current_user, auction_id))
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    locale = current_locale()
-    poll = float(app.config.get("AUCTION_SSE_POLL_SECONDS", 1.0))
-    max_seconds = float(app.config.get("AUCTION_SSE_MAX_SECONDS", 300))
-    keepalive = float(app.config.get("AUCTION_SSE_KEEPALIVE_SECONDS", 15))
-    settings = _settings()
-
-    def stream() -> Iterator[str]:
-        yield "retry: 2000\n\n"
-        started = last_sent = time.monotonic()
-        last_version = None
-        ended_sent = False  # the "closing" snapshot went out; the closed one follows
-        while True:
-            with app.app_context():  # a short session per poll
-                moment = now()
-                version = queries.auction_version(auction_id)
-                due = version is not None and version[0] in ("scheduled", "running")
-                due = due and version is not None and moment >= version[2] and not ended_sent
-                snapshot = None
-                if version != last_version or due:
-                    snapshot = closing.auction_snapshot(
-                        auction_id,
-                        now=moment,
-                        locale=locale,
-                        bids_limit=10,
-                        settings=settings,
-                        viewer=viewer,
-                    )
-                    last_version = queries.auction_version(auction_id)
-            if snapshot is not None:
-                last_sent = time.monotonic()
-                yield (
-                    f"id: {snapshot['bid_count']}\nevent: snapshot\n"
-                    f"data: {json.dumps(snapshot)}\n\n"
-                )
-                ended_sent = snapshot["status"] == CLOSING
-                if snapshot["status"] not in ("running", "upcoming", CLOSING):
-                    yield "event: end\ndata: {}\n\n"
-                    return
-            elif time.monotonic() - last_sent >= keepalive:
-                last_sent = time.monotonic()
-                yield ": keep-alive\n\n"
-            if time.monotonic() - started >= max_seconds:
-                return  # EventSource reconnects; no worker is held for long
-            time.sleep(poll)
-
+    events = live_room.room_events(
+        auction_id,
+        viewer,
+        locale=current_locale(),
+        settings=_settings(),
+        last_event_id=request.headers.get("Last-Event-ID"),
+    )
     return Response(
-        stream(),
+        events,
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

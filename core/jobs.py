@@ -40,7 +40,7 @@ from sqlalchemy import String, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core import clock
+from core import clock, log_context, metrics
 from core.db_types import UTCDateTime
 from core.extensions import Model, db
 from core.uow import after_commit, end_read_transaction, on_rollback, unit_of_work
@@ -57,6 +57,7 @@ RETRIES = 3
 RETRY_DELAY_SECONDS = 10
 SQLITE_QUEUE_TIMEOUT_SECONDS = 30  # workers and the web server share the queue's file
 _QUEUED = "jobs_queued"  # session.info: jobs this transaction queues after its commit
+CONTEXT_KWARG = "_context"  # a queued job's context (the request id), not the job's argument
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,14 @@ class JobRunner:
         app, huey = self.app, self.huey
 
         def run(**kwargs: Any) -> None:
-            with app.app_context():
-                spec.func(**kwargs)
+            context = kwargs.pop(CONTEXT_KWARG, None) or {}
+            with app.app_context(), log_context.bound(request_id=context.get("request_id")):
+                _counted(spec)(**kwargs)
 
         def sweep() -> None:
             with app.app_context(), lease(f"sweep:{spec.name}", SWEEP_LOCK_SECONDS) as held:
                 if held:
-                    spec.func()
+                    _counted(spec)()
                 else:
                     log.info("job %s: another worker is sweeping", spec.name)
 
@@ -113,7 +115,11 @@ class JobRunner:
             self.sweeps[spec.name] = periodic(sweep)
 
     def enqueue(self, name: str, **kwargs: Any) -> None:
-        """Queue job `name` (run it now under `JOBS_IMMEDIATE`)."""
+        """Queue job `name` (run it now under `JOBS_IMMEDIATE`); the job logs under the
+        id of the request that queued it."""
+        request_id = log_context.request_id()
+        if request_id is not None:
+            kwargs[CONTEXT_KWARG] = {"request_id": request_id}
         self.tasks[name](**kwargs)
         if self.huey.immediate:
             end_read_transaction()  # the caller reads what the job committed
@@ -126,6 +132,19 @@ class JobRunner:
 
     def pending_count(self) -> int:
         return int(self.huey.pending_count())
+
+
+def _counted(spec: JobSpec) -> JobFunction:
+    def counted(**kwargs: Any) -> object:
+        try:
+            result = spec.func(**kwargs)
+        except Exception:
+            metrics.JOBS.labels(job=spec.name, outcome="failed").inc()
+            raise
+        metrics.JOBS.labels(job=spec.name, outcome="ok").inc()
+        return result
+
+    return counted
 
 
 class JobLease(Model):

@@ -53,7 +53,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from accounts import auth
-    from core import errors, i18n, jobs, security_headers, uow
+    from core import errors, i18n, jobs, live, security_headers, uow
     from core.extensions import api, csrf, db, migrate
     from core.sqlite import configure_sqlite
     from listings import labels
@@ -79,6 +79,10 @@ def _init_extensions(app: Flask) -> None:
     _connect_handlers()
     _declare_jobs()
     jobs.init_app(app)
+    live.init_app(app)
+    from marketplace import observability
+
+    observability.init_app(app)
 
 
 def _declare_jobs() -> None:

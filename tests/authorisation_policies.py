@@ -249,6 +249,9 @@ POLICY: dict[str, frozenset[str]] = {
     "main.api_docs:GET": PUBLIC,
     "main.healthz:GET": PUBLIC,
     "main.home:GET": PUBLIC,
+    # Prometheus' scrape: by network (default: this machine, as the matrix's client is) or
+    # bearer token, whoever is signed in (tests/integration/core/test_observability.py).
+    "metrics.metrics_page:GET": PUBLIC,
     "main.switch_language:GET": PUBLIC,
     "home.index:GET": SIGNED_IN,  # each person's own home (its panels are their own)
     "help.index:GET": PUBLIC,

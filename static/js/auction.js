@@ -182,8 +182,12 @@
   var live = status === "running" || status === "upcoming" || status === "closing";
   if (!window.EventSource || !live) return;
   var source = new EventSource(data.eventsUrl);
+  // A bid sends only what it changed: merged into what the room shows.
   source.addEventListener("snapshot", function (event) {
-    apply(JSON.parse(event.data));
+    apply(Object.assign({}, snap, JSON.parse(event.data)));
+  });
+  source.addEventListener("heartbeat", function (event) {
+    offset = Date.parse(JSON.parse(event.data).server_time) - Date.now();
   });
   source.addEventListener("end", function () {
     source.close();

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make test`: start the services the suite needs, run it twice, stop them.
 #
-#   1. the whole suite (unit, integration, e2e) on SQLite;
+#   1. the whole suite (unit, integration, e2e, faults) on SQLite;
 #   2. the integration tests again on a throwaway PostgreSQL
-#      (TEST_DATABASE_URL and DATABASE_URL point at it).
+#      (TEST_DATABASE_URL and DATABASE_URL point at it), and the cluster test
+#      (two gunicorn nodes and a worker on that PostgreSQL and Redis).
 #
 # The two runs go side by side (one per core): the PostgreSQL run in the background
 # into its log, printed when both are done. They share Elasticsearch (each test uses
@@ -28,7 +29,7 @@
 #
 # Environment:
 #   PYTEST_ARGS     extra pytest arguments for both runs (e.g. "-x -k search")
-#   PG_TEST_PATHS   what the PostgreSQL run covers (default: tests/integration)
+#   PG_TEST_PATHS   what the PostgreSQL run covers (default: tests/integration tests/cluster)
 #   PG_SERIAL       1: run the PostgreSQL run after the SQLite one, not beside it
 #   PYTHON          the interpreter (default: .venv/bin/python)
 set -uo pipefail
@@ -37,7 +38,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
-PG_TEST_PATHS="${PG_TEST_PATHS:-tests/integration}"
+PG_TEST_PATHS="${PG_TEST_PATHS:-tests/integration tests/cluster}"
 LOG_DIR="$ROOT/.devservices/test-logs"
 mkdir -p "$LOG_DIR"
 
@@ -304,7 +305,7 @@ fi
 
 banner "SQLite (whole suite)"
 sqlite_started_at=$SECONDS
-run_pytest sqlite 1 -- tests
+run_pytest sqlite 1 -- tests --ignore=tests/cluster
 summarise "SQLite (whole suite)" sqlite "$sqlite_started_at"
 
 if [ -n "$pg_url" ]; then

@@ -53,7 +53,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from accounts import auth
-    from core import errors, i18n, jobs, security_headers, uow
+    from core import breaker, errors, i18n, jobs, security_headers, uow
     from core.extensions import api, csrf, db, migrate
     from core.sqlite import configure_sqlite
     from listings import labels
@@ -76,6 +76,7 @@ def _init_extensions(app: Flask) -> None:
 
     payments.init_app(app)
     search.init_app(app)
+    breaker.init_app(app)
     _connect_handlers()
     _declare_jobs()
     jobs.init_app(app)

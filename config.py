@@ -233,8 +233,12 @@ class Config:
     # Redis unreachable: limits fail open (the request goes on, logged), while sign-in,
     # whose lockouts live there too, fails closed (accounts.services.sign_in).
     RATELIMIT_SWALLOW_ERRORS: bool = True
-    # A Redis call (limiter, lockouts) waits at most this long.
+    # A Redis call (limiter, lockouts, job queue) waits at most this long.
     REDIS_TIMEOUT_SECONDS: float = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+    RATELIMIT_STORAGE_OPTIONS: dict[str, Any] = {
+        "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+    }
     # The sign-in page sets its own Retry-After (the limiter's would rewrite the lockout's).
     RATELIMIT_HEADERS_ENABLED: bool = False
     RATELIMIT_KEY_PREFIX: str = os.environ.get("RATELIMIT_KEY_PREFIX", "market")

@@ -79,6 +79,12 @@ class Breaker:
             return State.OPEN
         return State.HALF_OPEN
 
+    @property
+    def recent_failures(self) -> int:
+        """Failures counted towards opening (since the last success, within the window)."""
+        with self._lock:
+            return len(self._failures)
+
     def allow(self) -> bool:
         """Whether to call the dependency now: always when closed, never when open;
         half-open, only the one trial call (another once a trial has gone unanswered

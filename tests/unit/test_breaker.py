@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from hypothesis import given, settings
@@ -45,7 +46,10 @@ def test_a_success_forgets_the_failures() -> None:
     assert gate.state is State.CLOSED
 
 
-def test_one_trial_after_the_cooldown_decides(caplog) -> None:
+def test_one_trial_after_the_cooldown_decides(caplog, monkeypatch) -> None:
+    logger = logging.getLogger("core.breaker")
+    monkeypatch.setattr(logger, "disabled", False)  # alembic's fileConfig disables it in tests
+    caplog.set_level(logging.WARNING, logger="core.breaker")
     gate, clock = make(failures=1)
     gate.failure()
     assert "breaker dep opened" in caplog.text

@@ -229,6 +229,7 @@ POLICY: dict[str, frozenset[str]] = {
     "listings_api.search:GET": PUBLIC,
     "main.api_docs:GET": PUBLIC,
     "main.healthz:GET": PUBLIC,
+    "main.readyz:GET": PUBLIC,
     "main.home:GET": PUBLIC,
     "main.switch_language:GET": PUBLIC,
     "home.index:GET": SIGNED_IN,  # each person's own home (its panels are their own)

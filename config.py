@@ -235,9 +235,11 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS: bool = True
     # A Redis call (limiter, lockouts, job queue) waits at most this long.
     REDIS_TIMEOUT_SECONDS: float = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+    # No CLIENT SETINFO on connecting: against a hung Redis each would cost a timeout more.
     RATELIMIT_STORAGE_OPTIONS: dict[str, Any] = {
         "socket_timeout": REDIS_TIMEOUT_SECONDS,
         "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        "driver_info": None,
     }
     # The sign-in page sets its own Retry-After (the limiter's would rewrite the lockout's).
     RATELIMIT_HEADERS_ENABLED: bool = False

@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 
 
 def queue_state() -> str:
-    """"ok" when the job queue answers (Redis or the SQLite file), else "error".
+    """The job queue's state: "ok" when it answers (Redis or the SQLite file), else "error".
 
     Redis waits are bounded by the client's timeouts (core.jobs.make_huey).
     """
@@ -25,7 +25,8 @@ def queue_state() -> str:
 
 
 def storage_state() -> str:
-    """"ok" when the upload folder exists (or can be made) and is writable, else "error"."""
+    """The storage's state: "ok" when the upload folder exists (or can be made) and is
+    writable, else "error"."""
     folder = Path(current_app.config["UPLOAD_FOLDER"])
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -44,8 +44,22 @@ class Config:
     )
     # Replicas of each new index: 0 for one node, 1 on a three-node cluster.
     ELASTICSEARCH_REPLICAS: int = _env_int("ELASTICSEARCH_REPLICAS", 0)
+    # The client's own timeout (jobs, CLI); requests wait at most their budget (below).
+    # A timed-out request is not retried: a hung node would cost it twice.
     ELASTICSEARCH_TIMEOUT: float = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
     ELASTICSEARCH_MAX_RETRIES: int = _env_int("ELASTICSEARCH_MAX_RETRIES", 1)
+    # Time budgets (milliseconds) a request gives a dependency it can do without, before
+    # its fallback answers (core/breaker.py): search on a page, in the API, /healthz probes.
+    SEARCH_BUDGET_PAGE_MS: int = _env_int("SEARCH_BUDGET_PAGE_MS", 300)
+    SEARCH_BUDGET_API_MS: int = _env_int("SEARCH_BUDGET_API_MS", 1000)
+    HEALTH_BUDGET_MS: int = _env_int("HEALTH_BUDGET_MS", 1000)
+    # Circuit breakers (per worker): after BREAKER_FAILURES failures or timeouts of one
+    # dependency within BREAKER_WINDOW_SECONDS, calls skip it for BREAKER_COOLDOWN_SECONDS,
+    # then one trial call decides. BREAKER_<NAME>_* (SEARCH, STRIPE, SMTP, REDIS, STORAGE)
+    # overrides one dependency's.
+    BREAKER_FAILURES: int = _env_int("BREAKER_FAILURES", 3)
+    BREAKER_WINDOW_SECONDS: float = float(os.environ.get("BREAKER_WINDOW_SECONDS", "30"))
+    BREAKER_COOLDOWN_SECONDS: float = float(os.environ.get("BREAKER_COOLDOWN_SECONDS", "30"))
     # GET and HEAD never write (core.uow): a request that does, outside the documented
     # exceptions, fails under TESTING and is logged as an error otherwise.
     CHECK_GET_WRITES: bool = os.environ.get("CHECK_GET_WRITES", "1") != "0"
@@ -76,6 +90,8 @@ class Config:
     MAIL_USERNAME: str | None = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD: str | None = os.environ.get("MAIL_PASSWORD")
     MAIL_FROM: str = os.environ.get("MAIL_FROM", "noreply@market.example.org")
+    # Email is sent by jobs only (retried with back-off); one SMTP exchange may take this long.
+    MAIL_TIMEOUT_SECONDS: float = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
     MAIL_FROM_NAME: str = os.environ.get("MAIL_FROM_NAME", "技术交易市场 Technology Market")
     # The address links in emails point to.
     SITE_URL: str = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
@@ -194,6 +210,10 @@ class Config:
     STRIPE_PUBLISHABLE_KEY: str | None = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     STRIPE_WEBHOOK_SECRET: str | None = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE: str | None = os.environ.get("STRIPE_API_BASE")
+    # How long one call to Stripe may take (a payment page waits at most this), and how
+    # often the client itself retries a failed call (the queue retries later anyway).
+    STRIPE_TIMEOUT_SECONDS: float = float(os.environ.get("STRIPE_TIMEOUT_SECONDS", "3"))
+    STRIPE_MAX_NETWORK_RETRIES: int = _env_int("STRIPE_MAX_NETWORK_RETRIES", 0)
     # A webhook event stamped (`created`) later than now plus this many seconds is refused.
     # Only events of the configured key's mode are accepted (sk_live_… live, else test).
     STRIPE_EVENT_CLOCK_SKEW_SECONDS: int = _env_int("STRIPE_EVENT_CLOCK_SKEW_SECONDS", 300)
@@ -236,6 +256,17 @@ class Config:
         os.environ.get("REDIS_URL") or "memory://"
     )
     RATELIMIT_STRATEGY: str = "moving-window"
+    # Redis unreachable: limits fail open (the request goes on, logged), while sign-in,
+    # whose lockouts live there too, fails closed (accounts.services.sign_in).
+    RATELIMIT_SWALLOW_ERRORS: bool = True
+    # A Redis call (limiter, lockouts, job queue) waits at most this long.
+    REDIS_TIMEOUT_SECONDS: float = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+    # No CLIENT SETINFO on connecting: against a hung Redis each would cost a timeout more.
+    RATELIMIT_STORAGE_OPTIONS: dict[str, Any] = {
+        "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        "driver_info": None,
+    }
     # The sign-in page sets its own Retry-After (the limiter's would rewrite the lockout's).
     RATELIMIT_HEADERS_ENABLED: bool = False
     RATELIMIT_KEY_PREFIX: str = os.environ.get("RATELIMIT_KEY_PREFIX", "market")
@@ -279,6 +310,9 @@ class TestingConfig(Config):
     STORAGE_BACKEND = "local"
     S3_SERVER_SIDE_ENCRYPTION = False
     LIVE_REDIS_URL = None  # live rooms in process; tests of Redis make their own hub
+    # Budgets roomy enough for a busy CI machine; tests/faults sets production-like ones.
+    SEARCH_BUDGET_PAGE_MS = 5000
+    SEARCH_BUDGET_API_MS = 5000
     MARKET_BANK_PAYEE = "威海技术交易市场有限公司"
     MARKET_BANK_NAME = "中国工商银行"
     MARKET_BANK_BRANCH = "威海分行营业部"

@@ -34,6 +34,7 @@ from accounts.schemas import (
     TokenInSchema,
     sign_up_input,
 )
+from accounts.throttle import SignInUnavailable
 from core.clock import now
 from core.domain import DomainError
 from core.extensions import limiter
@@ -172,6 +173,7 @@ def sign_in() -> FlaskResponse | Response:
                 status, headers = 429, {"Retry-After": str(error.retry_after)}
             except DomainError as error:
                 errors = domain_errors(error)
+                status = 503 if isinstance(error, SignInUnavailable) else status
             else:
                 login_user(user)
                 return redirect(_safe_next(data["next"] or request.args.get("next", "")))

@@ -199,7 +199,17 @@ def make_huey(config: Mapping[str, Any]) -> Huey:
     if config.get("JOBS_IMMEDIATE"):
         return MemoryHuey(name, immediate=True, results=False)
     if config.get("REDIS_URL"):
-        return RedisHuey(name, url=config["REDIS_URL"], results=False, utc=True)
+        # Bounded waits: a hung Redis costs an enqueueing request REDIS_TIMEOUT_SECONDS (to
+        # connect) and a worker's blocking read its 1 s plus that, never forever.
+        wait = float(config.get("REDIS_TIMEOUT_SECONDS", 0.5))
+        return RedisHuey(
+            name,
+            url=config["REDIS_URL"],
+            results=False,
+            utc=True,
+            socket_connect_timeout=wait,
+            socket_timeout=1.0 + wait,
+        )
     return SqliteHuey(
         name,
         filename=config["JOBS_SQLITE_PATH"],

@@ -53,7 +53,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from accounts import auth
-    from core import errors, i18n, jobs, live, security_headers, uow
+    from core import breaker, errors, i18n, jobs, live, security_headers, uow
     from core.extensions import api, csrf, db, migrate
     from core.sqlite import configure_sqlite
     from listings import labels
@@ -76,6 +76,7 @@ def _init_extensions(app: Flask) -> None:
 
     payments.init_app(app)
     search.init_app(app)
+    breaker.init_app(app)
     _connect_handlers()
     _declare_jobs()
     jobs.init_app(app)
@@ -177,7 +178,7 @@ def _register_blueprints(app: Flask) -> None:
     from listings.need_views import bp as needs_views
     from listings.views import bp as listings_views
     from marketplace.help_pages import bp as help_views
-    from marketplace.help_pages import legal as legal_views
+    from marketplace.help_pages import legal as legal_pages
     from marketplace.home_page import bp as home_views
     from marketplace.main import bp as main_views
     from marketplace.review import deal_views  # noqa: F401
@@ -208,7 +209,7 @@ def _register_blueprints(app: Flask) -> None:
         main_views,
         home_views,
         help_views,
-        legal_views,
+        legal_pages,
         accounts_views,
         listings_views,
         review_views,

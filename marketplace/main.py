@@ -16,7 +16,8 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from core import errors
+from core import errors, readiness
+from core.breaker import breakers
 from core.extensions import api, db
 from core.i18n import SUPPORTED
 from listings import services as listings
@@ -37,23 +38,47 @@ def home() -> str:
 
 @bp.route("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Readiness of the database and the search backend (503 when a part fails).
+    """Health of the database and the search backend (503 when a part fails), and the
+    state of each dependency's circuit breaker (closed, open, half-open).
 
     "search" is "degraded" while the primary search backend (Elasticsearch) is
-    unreachable and the embedded fallback answers: still ready (200).
+    unreachable and the embedded fallback answers: still healthy (200).
     """
     from search.services import search_health
 
-    body = {"status": "ok", "database": "ok"}
+    body: dict[str, object] = {"status": "ok", "database": _database()}
+    body.update(search_health())
+    if body["database"] != "ok" or body["search"] == "error":
+        body["status"] = "error"
+    body["breakers"] = breakers().states()
+    return jsonify(body), 200 if body["status"] == "ok" else 503
+
+
+@bp.route("/readyz")
+def readyz() -> tuple[Response, int]:
+    """Whether this worker can serve: database, search, job queue and file storage reachable
+    (503 when one fails; search served by its fallback is ready), with the breakers' states."""
+    from search.services import search_health
+
+    search = search_health()["search"]
+    checks = {
+        "database": _database(),
+        "search": search,
+        "queue": readiness.queue_state(),
+        "storage": readiness.storage_state(),
+    }
+    ready = all(value in ("ok", "degraded") for value in checks.values())
+    body = {"status": "ok" if ready else "error", **checks, "breakers": breakers().states()}
+    return jsonify(body), 200 if ready else 503
+
+
+def _database() -> str:
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # any failure means "not ready"; the log has the details
         current_app.logger.exception("health check: database")
-        body["database"] = "error"
-    body.update(search_health())
-    if body["database"] != "ok" or body["search"] == "error":
-        body["status"] = "error"
-    return jsonify(body), 200 if body["status"] == "ok" else 503
+        return "error"
+    return "ok"
 
 
 @bp.route("/lang/<code>")

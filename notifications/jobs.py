@@ -30,7 +30,7 @@ LEASE = timedelta(minutes=10)  # a worker that died mid-send frees its emails af
 def deliver() -> int:
     """Send every pending email that is due, batch after batch; how many were sent."""
     sent = 0
-    while True:
+    while not mail.paused():  # while SMTP is failing, mail waits (the next sweep tries)
         moment = now()
         with unit_of_work(writer=True):
             batch = services.claim_due_emails(now=moment, lease_until=moment + LEASE, limit=BATCH)
@@ -39,6 +39,7 @@ def deliver() -> int:
             return sent
         for notification_id, user_id in claimed:
             sent += _send_one(notification_id, user_id)
+    return sent
 
 
 def _send_one(notification_id: int, user_id: int) -> int:
@@ -48,6 +49,10 @@ def _send_one(notification_id: int, user_id: int) -> int:
         return 0
     try:
         mail.send(mail.compose(user, [notification]))
+    except mail.MailPaused:  # not tried: no attempt spent, the next sweep sends it
+        with unit_of_work(writer=True):
+            services.postpone(notification_id, until=now())
+        return 0
     except Exception as error:  # the server is down, refuses, times out: try again later
         log.warning("notification %s: email not sent: %s", notification_id, error)
         with unit_of_work(writer=True):

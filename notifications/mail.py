@@ -21,6 +21,7 @@ from flask_babel import force_locale, gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from accounts.models import User
+from core.breaker import State, breaker
 from core.dates import format_day, format_when
 from core.i18n import market_zone
 from core.money import Money, format_money
@@ -157,12 +158,39 @@ def compose(
     return message
 
 
+class MailPaused(OSError):
+    """Not tried: the SMTP server failed just now (its breaker is open); try again later."""
+
+
+def paused() -> bool:
+    """Whether sending is briefly off (the "smtp" breaker is open): jobs leave mail queued."""
+    return breaker("smtp").state is State.OPEN
+
+
 def send(message: EmailMessage) -> None:
-    """Hand one message to the SMTP server of the configuration (raises on failure)."""
+    """Hand one message to the SMTP server of the configuration (raises on failure).
+
+    Only jobs send (a request never waits for SMTP). Behind the "smtp" breaker: while it
+    is open, MailPaused at once; an answer, even a refusal, means the server is there.
+    """
+    gate = breaker("smtp")
+    if not gate.allow():
+        raise MailPaused("the SMTP server failed just now; not tried")
+    try:
+        _deliver(message)
+    except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused):
+        gate.success()
+        raise
+    except OSError:  # refused, cut, timed out (smtplib's errors are OSErrors too)
+        gate.failure()
+        raise
+    gate.success()
+
+
+def _deliver(message: EmailMessage) -> None:
     config = current_app.config
-    with smtplib.SMTP(
-        config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=SMTP_TIMEOUT_SECONDS
-    ) as smtp:
+    timeout = float(config.get("MAIL_TIMEOUT_SECONDS", SMTP_TIMEOUT_SECONDS))
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=timeout) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):

@@ -265,6 +265,17 @@ def record_failure(notification_id: int, error: str, *, now: datetime) -> None:
     db.session.flush()
 
 
+def postpone(notification_id: int, *, until: datetime) -> None:
+    """Give back a claimed email that was not tried (SMTP paused): due again at `until`,
+    the claim's attempt not counted (flushes)."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None:
+        return
+    notification.email_attempts = max(0, notification.email_attempts - 1)
+    notification.email_next_at = until
+    db.session.flush()
+
+
 def digest_batches(state: EmailState = EmailState.DIGEST) -> dict[int, list[Notification]]:
     """The notifications waiting for each user's daily (or weekly) digest, oldest first."""
     batches: dict[int, list[Notification]] = {}

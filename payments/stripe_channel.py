@@ -20,14 +20,15 @@ the same thing changes nothing twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import stripe
 from flask import current_app, g, has_app_context
 from sqlalchemy import select
 
+from core.breaker import State, breaker
 from core.extensions import db
 from core.uow import after_commit
 from payments.models import Payment, Payout, StripeOperation
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 REQUIRED_SETTINGS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
 CLIENT_KEY = "stripe.client"
 HTTP_CLIENT_KEY = "stripe.http_client"  # tests put a recording client here
+T = TypeVar("T")
 
 
 def enabled(config: Mapping[str, Any] | None = None) -> bool:
@@ -56,12 +58,15 @@ def client() -> stripe.StripeClient:
         raise RuntimeError(
             "Stripe is off: set STRIPE_SECRET_KEY, _PUBLISHABLE_KEY, _WEBHOOK_SECRET"
         )
-    kwargs: dict[str, Any] = {"max_network_retries": 2}
+    # Bounded: a hung Stripe costs a payment page STRIPE_TIMEOUT_SECONDS, not 80 s per try.
+    kwargs: dict[str, Any] = {
+        "max_network_retries": int(app.config.get("STRIPE_MAX_NETWORK_RETRIES", 0)),
+        "http_client": app.extensions.get(HTTP_CLIENT_KEY)
+        or stripe.RequestsClient(timeout=float(app.config.get("STRIPE_TIMEOUT_SECONDS", 3))),
+    }
     base = app.config.get("STRIPE_API_BASE")
     if base:
         kwargs["base_addresses"] = {"api": base.rstrip("/")}
-    if app.extensions.get(HTTP_CLIENT_KEY) is not None:
-        kwargs["http_client"] = app.extensions[HTTP_CLIENT_KEY]
     made = stripe.StripeClient(app.config["STRIPE_SECRET_KEY"], **kwargs)
     app.extensions[CLIENT_KEY] = made
     return made
@@ -74,6 +79,30 @@ def reset_client() -> None:
 
 def _options(key: str) -> dict[str, Any]:
     return {"idempotency_key": key}
+
+
+def paused() -> bool:
+    """Whether card payments are briefly off: Stripe failed often just now (its breaker is
+    open); pages offer bank transfer only, queued calls wait for the next pass."""
+    return breaker("stripe").state is State.OPEN
+
+
+def guarded(make: Callable[[], T]) -> T:
+    """Make one call to Stripe behind its breaker: while the breaker is open, fail at once
+    with a connection error (callers already treat that as "try again later")."""
+    gate = breaker("stripe")
+    if not gate.allow():
+        raise stripe.APIConnectionError("Stripe is not called for a moment: it failed just now")
+    try:
+        result = make()
+    except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError):
+        gate.failure()
+        raise
+    except stripe.StripeError:
+        gate.success()  # a refusal is an answer: Stripe is there
+        raise
+    gate.success()
+    return result
 
 
 # --- queued operations -------------------------------------------------------------------
@@ -141,6 +170,10 @@ def pending_operations(limit: int = 100) -> list[StripeOperation]:
 
 def call(operation: StripeOperation) -> Any:
     """Make the operation's call to Stripe with its idempotency key; return Stripe's object."""
+    return guarded(lambda: _call(operation))
+
+
+def _call(operation: StripeOperation) -> Any:
     stripe_client = client()
     options = _options(operation.key)
     if operation.kind in ("capture", "cancel", "refund"):
@@ -235,9 +268,11 @@ def create_checkout_session(
         "success_url": success_url,
         "cancel_url": cancel_url,
     }
-    return client().v1.checkout.sessions.create(
-        params,  # type: ignore[arg-type]
-        _options(f"payment-{payment.id}-checkout"),  # type: ignore[arg-type]
+    return guarded(
+        lambda: client().v1.checkout.sessions.create(
+            params,  # type: ignore[arg-type]
+            _options(f"payment-{payment.id}-checkout"),  # type: ignore[arg-type]
+        )
     )
 
 
@@ -248,9 +283,11 @@ def create_connected_account(org_id: int, *, email: str | None, country: str | N
         params["email"] = email
     if country:
         params["country"] = country
-    return client().v1.accounts.create(
-        params,  # type: ignore[arg-type]
-        _options(f"org-{org_id}-connected-account"),  # type: ignore[arg-type]
+    return guarded(
+        lambda: client().v1.accounts.create(
+            params,  # type: ignore[arg-type]
+            _options(f"org-{org_id}-connected-account"),  # type: ignore[arg-type]
+        )
     )
 
 
@@ -258,33 +295,38 @@ def create_account_link(
     stripe_account_id: str, *, refresh_url: str, return_url: str, key: str
 ) -> Any:
     """A one-time onboarding link on Stripe for the connected account."""
-    return client().v1.account_links.create(
-        {
-            "account": stripe_account_id,
-            "refresh_url": refresh_url,
-            "return_url": return_url,
-            "type": "account_onboarding",
-        },
-        _options(key),  # type: ignore[arg-type]
+    return guarded(
+        lambda: client().v1.account_links.create(
+            {
+                "account": stripe_account_id,
+                "refresh_url": refresh_url,
+                "return_url": return_url,
+                "type": "account_onboarding",
+            },
+            _options(key),  # type: ignore[arg-type]
+        )
     )
 
 
 def retrieve_payment_intent(intent_id: str) -> Any:
     """Stripe's view of a PaymentIntent (reconciliation)."""
-    return client().v1.payment_intents.retrieve(intent_id)
+    return guarded(lambda: client().v1.payment_intents.retrieve(intent_id))
 
 
 def retrieve_transfer(transfer_id: str) -> Any:
     """Stripe's view of a transfer (reconciliation)."""
-    return client().v1.transfers.retrieve(transfer_id)
+    return guarded(lambda: client().v1.transfers.retrieve(transfer_id))
 
 
 def retrieve_latest_charge(intent_id: str) -> dict[str, Any]:
     """The PaymentIntent's latest charge as a plain dict (empty if it has none): card holds."""
-    found = client().v1.payment_intents.retrieve(intent_id, {"expand": ["latest_charge"]})
+    found = guarded(
+        lambda: client().v1.payment_intents.retrieve(intent_id, {"expand": ["latest_charge"]})
+    )
     charge: Any = getattr(found, "latest_charge", None)
     if isinstance(charge, str):
-        charge = client().v1.charges.retrieve(charge)
+        charge_id = charge
+        charge = guarded(lambda: client().v1.charges.retrieve(charge_id))
     if charge is None:
         return {}
     return dict(charge.to_dict())

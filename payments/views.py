@@ -62,8 +62,10 @@ bp.add_app_template_global(deposit_status_label)
 
 @bp.app_context_processor
 def _stripe_flag() -> dict[str, Any]:
-    """Whether card payments are on (pages offer the card button only then)."""
-    return {"stripe_enabled": stripe_channel.enabled()}
+    """Whether card payments are on (pages offer the card button only then), and whether
+    they are briefly off because Stripe failed just now (pages offer bank transfer)."""
+    enabled = stripe_channel.enabled()
+    return {"stripe_enabled": enabled, "stripe_paused": enabled and stripe_channel.paused()}
 
 
 @bp.route("/")

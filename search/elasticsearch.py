@@ -14,8 +14,10 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
+from core.breaker import remaining
 from search.documents import ElasticsearchSpec
-from search.es_index import ElasticsearchIndex, make_client, unavailable_on_failure
+from search.es_client import make_client, unavailable_on_failure
+from search.es_index import ElasticsearchIndex
 from search.listing_documents import ELASTICSEARCH as LISTINGS_SPEC
 from search.need_documents import ELASTICSEARCH as NEEDS_SPEC
 from search.text.suggestions import suggestion_prefix
@@ -78,9 +80,11 @@ class ElasticsearchBackend(ElasticsearchIndex):
     def healthy(self) -> bool:
         """Whether the cluster answers (not red), asked with a short timeout; never raises."""
         try:
+            left = remaining()
+            wait = HEALTH_TIMEOUT if left is None else min(HEALTH_TIMEOUT, left)
             health = self.client.options(
-                request_timeout=HEALTH_TIMEOUT, max_retries=0
-            ).cluster.health(timeout=f"{HEALTH_TIMEOUT:g}s")
+                request_timeout=max(wait, 0.01), max_retries=0
+            ).cluster.health(timeout=f"{max(int(wait * 1000), 10)}ms")
             return health.get("status") in ("green", "yellow")
         except Exception:  # a health probe reports, it does not fail
             log.debug("elasticsearch health check failed", exc_info=True)
@@ -127,7 +131,7 @@ class ElasticsearchBackend(ElasticsearchIndex):
         those of the same field first; topped up with the newest of the same field."""
         with unavailable_on_failure("get"):
             try:
-                source = self.client.get(
+                source = self.budgeted().get(
                     index=self.alias,
                     id=str(int(listing_id)),
                     source=["title_zh", "title_en", "field"],

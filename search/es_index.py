@@ -10,17 +10,16 @@ so callers can fall back to the embedded index.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from elastic_transport import TransportError
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, UnsupportedProductError
-from elasticsearch.helpers import BulkIndexError, streaming_bulk
+from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch.helpers import streaming_bulk
 
 from search.backend import SearchHit, SearchQuery, SearchResult, SearchUnavailable
 from search.documents import ElasticsearchSpec
+from search.es_client import budgeted, unavailable_on_failure
 from search.es_query import (
     COVERAGE_SCORE,
     FUZZY_PREFIX,
@@ -46,53 +45,6 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "number_of_replicas": 0,
     "max_result_window": RESULT_WINDOW,
 }
-
-
-def make_client(
-    urls: Sequence[str],
-    *,
-    api_key: str | None = None,
-    basic_auth: tuple[str, str] | None = None,
-    ca_certs: str | None = None,
-    request_timeout: float = 5.0,
-    max_retries: int = 1,
-) -> Elasticsearch:
-    """A client for one or several nodes (ELASTICSEARCH_URL), with API key or basic auth.
-
-    Retries once on another node by default: a dead node costs one timeout, then the
-    caller falls back (SearchUnavailable) rather than waiting on retries.
-    """
-    options: dict[str, Any] = {
-        "request_timeout": request_timeout,
-        "max_retries": max_retries,
-        "retry_on_timeout": max_retries > 0,
-    }
-    if api_key:
-        options["api_key"] = api_key
-    if basic_auth:
-        options["basic_auth"] = basic_auth
-    if ca_certs:
-        options["ca_certs"] = ca_certs
-    return Elasticsearch(list(urls), **options)
-
-
-@contextmanager
-def unavailable_on_failure(action: str) -> Iterator[None]:
-    """Turn transport failures, 5xx, 429 and bulk failures into SearchUnavailable."""
-    try:
-        yield
-    except SearchUnavailable:
-        raise
-    except (TransportError, UnsupportedProductError) as error:
-        raise SearchUnavailable(f"Elasticsearch {action}: {error}") from error
-    except BulkIndexError as error:
-        raise SearchUnavailable(
-            f"Elasticsearch {action}: {len(error.errors)} documents failed: {error.errors[:3]}"
-        ) from error
-    except ApiError as error:
-        if error.status_code >= 500 or error.status_code in (408, 429):
-            raise SearchUnavailable(f"Elasticsearch {action}: {error}") from error
-        raise
 
 
 class ElasticsearchIndex:
@@ -270,15 +222,19 @@ class ElasticsearchIndex:
         """How many documents the index holds."""
         with unavailable_on_failure("count"):
             try:
-                return int(self.client.count(index=self.alias)["count"])
+                return int(self.budgeted().count(index=self.alias)["count"])
             except NotFoundError:
                 return 0
+
+    def budgeted(self) -> Elasticsearch:
+        """The client for a query, bounded by the request's budget (search.es_client)."""
+        return budgeted(self.client)
 
     def _search(self, **body: Any) -> Mapping[str, Any] | None:
         """One search request through the alias; None when the index does not exist yet."""
         with unavailable_on_failure("search"):
             try:
-                return self.client.search(index=self.alias, **body).body
+                return self.budgeted().search(index=self.alias, **body).body
             except NotFoundError:
                 return None
 
@@ -288,7 +244,7 @@ class ElasticsearchIndex:
         for body in bodies:
             searches += [{}, body]
         with unavailable_on_failure("search"):
-            responses = self.client.msearch(index=self.alias, searches=searches)["responses"]
+            responses = self.budgeted().msearch(index=self.alias, searches=searches)["responses"]
         for response in responses:
             if "error" not in response:
                 continue

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from flask import has_request_context, request
 from sqlalchemy import select
 
+from core.breaker import breaker, budget_seconds, within
 from core.clock import now as clock_now
 from core.extensions import db
 from listings.models import Listing, TechNeed
 from search.backend import SearchBackend, SearchHit, SearchQuery, SearchResult
-from search.circuit import is_unavailable, record_failure, record_success, retry_at
+from search.circuit import is_unavailable, record_success, retry_at
 from search.documents import DocumentKind
 from search.listing_documents import LISTINGS
 from search.need_documents import NEEDS
@@ -79,32 +81,46 @@ def _routed(
     """Run `operation` on the primary, or on the fallback while the primary is unreachable.
 
     Returns (value, the backend that answered, whether that was the fallback).
-    An unreachable primary starts (or extends) its back-off, during which it is
-    not even tried; any other error of the primary is logged and only that call
-    goes to the fallback. Without a fallback, errors propagate.
+    The primary is skipped while the indexer backs off from it (search.circuit) or
+    the "search" breaker is open (core.breaker); in a request it gets the request's
+    budget (`request_budget`). Its failures and timeouts count towards opening the
+    breaker; any other error is logged and only that call goes to the fallback.
+    Without a fallback, errors propagate.
     """
     primary, fallback = _backends()
     if fallback is None:
         return operation(primary), primary, False
-    moment = now or clock_now()
-    if retry_at(primary, moment) is None:
+    gate = breaker("search")
+    if retry_at(primary, now or clock_now()) is None and gate.allow():
         try:
-            value = operation(primary)
+            with within(request_budget()):
+                value = operation(primary)
         except Exception as exc:
             if is_unavailable(exc):
-                until = record_failure(primary, exc, moment)
+                gate.failure()
                 log.warning(
-                    "search: %s unreachable (%s); the %s fallback answers until %s",
-                    primary.name, exc, fallback.name, until.isoformat(),
+                    "search: %s unreachable (%s); the %s fallback answers",
+                    primary.name, exc, fallback.name,
                 )  # fmt: skip
             else:
                 log.exception(
                     "search: %s failed; the %s fallback answers", primary.name, fallback.name
                 )
         else:
+            gate.success()
             record_success(primary)
             return value, primary, False
     return operation(fallback), fallback, True
+
+
+def request_budget() -> float | None:
+    """How long a search may wait for the primary in this request (SEARCH_BUDGET_*_MS):
+    the API's budget under /api/, a page's elsewhere; None outside a request (jobs)."""
+    if not has_request_context():
+        return None
+    if request.path.startswith("/api/"):
+        return budget_seconds("SEARCH_BUDGET_API_MS", 1000)
+    return budget_seconds("SEARCH_BUDGET_PAGE_MS", 300)
 
 
 def run_search(query: SearchQuery) -> SearchOutcome:
@@ -166,12 +182,16 @@ def similar_listings(listing_id: int, limit: int = 4) -> list[Listing]:
 
 
 def search_health() -> dict[str, str]:
-    """For /healthz: "search" is ok, degraded (the fallback serves) or error; and the backends."""
+    """For /healthz: "search" is ok, degraded (the fallback serves) or error; and the backends.
+
+    The primary is probed within HEALTH_BUDGET_MS, and not at all while its breaker is
+    open; a probe after the cool-down is the breaker's trial.
+    """
     primary, fallback = _backends()
     body = {"search_backend": primary.name}
     if fallback is not None:
         body["search_fallback"] = fallback.name
-    if primary.healthy():
+    if _primary_answers(primary, fallback is not None):
         if retry_at(primary, clock_now()) is not None:
             record_success(primary)  # it is back: queries need not wait for the back-off
         body["search"] = "ok"
@@ -180,6 +200,22 @@ def search_health() -> dict[str, str]:
     else:
         body["search"] = "error"
     return body
+
+
+def _primary_answers(primary: SearchBackend, guarded: bool) -> bool:
+    """Whether the primary is healthy; with a fallback, behind the breaker and the budget."""
+    if not guarded:
+        return primary.healthy()
+    gate = breaker("search")
+    if not gate.allow():
+        return False
+    with within(budget_seconds("HEALTH_BUDGET_MS", 1000)):
+        healthy = primary.healthy()
+    if healthy:
+        gate.success()
+    else:
+        gate.failure()
+    return healthy
 
 
 def listings_for(hits: Sequence[SearchHit]) -> dict[int, Listing]:

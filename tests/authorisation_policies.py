@@ -248,6 +248,7 @@ POLICY: dict[str, frozenset[str]] = {
     "listings_api.search:GET": PUBLIC,
     "main.api_docs:GET": PUBLIC,
     "main.healthz:GET": PUBLIC,
+    "main.readyz:GET": PUBLIC,
     "main.home:GET": PUBLIC,
     # Prometheus' scrape: by network (default: this machine, as the matrix's client is) or
     # bearer token, whoever is signed in (tests/integration/core/test_observability.py).

@@ -16,6 +16,8 @@ from flask_sqlalchemy.session import Session
 from hypothesis import settings
 from sqlalchemy import text
 
+from core.breaker import EXTENSION_KEY as BREAKERS
+from core.breaker import Breakers
 from core.extensions import db, limiter
 from marketplace import create_app
 
@@ -97,6 +99,12 @@ def clock(app: Flask) -> Iterator[FrozenClock]:
     app.extensions.pop("clock", None)
 
 
+def breakers_of(app: Flask) -> Breakers:
+    """The app's circuit breakers (every test starts with them closed)."""
+    found: Breakers = app.extensions[BREAKERS]
+    return found
+
+
 @pytest.fixture
 def db_session(app: Flask, clock: FrozenClock) -> Iterator[object]:
     """A test inside one outer transaction, rolled back at the end; commits become savepoints.
@@ -104,6 +112,7 @@ def db_session(app: Flask, clock: FrozenClock) -> Iterator[object]:
     Sign-in counters (rate limits, lockouts) start empty: every test signs in from 127.0.0.1.
     """
     limiter.reset()
+    breakers_of(app).reset()
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

@@ -152,7 +152,30 @@ def test_healthz_reports_database_and_search(client) -> None:
         "database": "ok",
         "search": "ok",
         "search_backend": "embedded",
+        "breakers": {name: "closed" for name in ("search", "stripe", "smtp", "redis", "storage")},
     }
+
+
+def test_readyz_names_each_part_and_fails_when_one_does(app, client) -> None:
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    body = ready.get_json()
+    assert {k: body[k] for k in ("status", "database", "search", "queue", "storage")} == {
+        "status": "ok",
+        "database": "ok",
+        "search": "ok",
+        "queue": "ok",
+        "storage": "ok",
+    }
+    assert body["breakers"]["stripe"] == "closed"
+    folder = app.config["UPLOAD_FOLDER"]
+    app.config["UPLOAD_FOLDER"] = "/proc/no-uploads-here"
+    try:
+        broken = client.get("/readyz")
+    finally:
+        app.config["UPLOAD_FOLDER"] = folder
+    assert broken.status_code == 503
+    assert broken.get_json()["storage"] == "error" and broken.get_json()["status"] == "error"
 
 
 def test_language_follows_the_browser_and_the_switch(client) -> None:

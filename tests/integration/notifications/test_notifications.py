@@ -12,6 +12,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from notifications import jobs, mail, services
 from notifications.models import Notification
 from notifications.rules import EmailMode, EmailState
 from tests import factories
+from tests.conftest import breakers_of
 from tests.integration.auctions.conftest import INC, START, Market, make_market
 
 EN = {"Accept-Language": "en"}
@@ -138,13 +140,17 @@ def test_an_outbid_bidder_is_told_in_the_inbox_and_by_email_in_its_language(
 
 @pytest.mark.usefixtures("db_session")
 def test_an_smtp_outage_delays_mail_and_loses_or_repeats_none(
-    app: Flask, mailpit: str, clock: Any, upload_folder: Path
+    app: Flask, mailpit: str, clock: Any, upload_folder: Path, request: pytest.FixtureRequest
 ) -> None:
     with socket.socket() as probe:  # a port nobody listens on: the SMTP server is "down"
         probe.bind(("127.0.0.1", 0))
         dead_port = probe.getsockname()[1]
     live_port = app.config["MAIL_PORT"]
     app.config["MAIL_PORT"] = dead_port
+    # Every email is tried here: the SMTP breaker (test below) stays out of the way.
+    app.config["BREAKER_SMTP_FAILURES"] = 10_000
+    breakers_of(app).reset()
+    request.addfinalizer(lambda: app.config.pop("BREAKER_SMTP_FAILURES", None))
     _, first, _ = outbid_market(clock, upload_folder)
     [waiting] = db.session.scalars(
         select(Notification).where(
@@ -165,6 +171,45 @@ def test_an_smtp_outage_delays_mail_and_loses_or_repeats_none(
     assert not db.session.scalars(
         select(Notification).where(Notification.email_state == EmailState.PENDING)
     ).all(), "nothing left behind"
+
+
+@pytest.mark.usefixtures("db_session")
+def test_while_smtp_fails_its_breaker_keeps_mail_queued_untried_then_sends_it_once(
+    app: Flask, mailpit: str, clock: Any, upload_folder: Path, request: pytest.FixtureRequest
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    live_port = app.config["MAIL_PORT"]
+    app.config.update(
+        MAIL_PORT=dead_port, BREAKER_SMTP_FAILURES=1, BREAKER_SMTP_COOLDOWN_SECONDS=600
+    )
+    breakers_of(app).reset()
+
+    def restore() -> None:
+        app.config["MAIL_PORT"] = live_port
+        for name in ("BREAKER_SMTP_FAILURES", "BREAKER_SMTP_COOLDOWN_SECONDS"):
+            app.config.pop(name, None)
+        breakers_of(app).reset()
+
+    request.addfinalizer(restore)
+    outbid_market(clock, upload_folder)  # the first email fails and opens the breaker
+    held = db.session.scalars(
+        select(Notification).where(Notification.email_state == EmailState.PENDING)
+    ).all()
+    tried = [n for n in held if n.email_attempts]
+    assert len(tried) == 1 and len(held) > 1, "only the first email knocked"
+    assert all(n.email_attempts == 0 and n.email_error is None for n in held if n not in tried)
+    assert breakers_of(app).get("smtp").trips == 1
+    assert jobs.deliver() == 0, "nothing is tried while the breaker is open"
+
+    app.config["MAIL_PORT"] = live_port
+    gate = breakers_of(app).get("smtp")
+    gate.policy = replace(gate.policy, cooldown=0.0)  # the cool-down is over: a trial
+    clock.advance(minutes=2)  # the tried one's back-off
+    assert jobs.deliver() == len(held)
+    assert jobs.deliver() == 0, "each sent once"
+    assert breakers_of(app).get("smtp").state.value == "closed"
 
 
 @pytest.mark.usefixtures("db_session")

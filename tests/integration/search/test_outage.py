@@ -1,7 +1,7 @@
 """An Elasticsearch outage in the middle of indexing loses nothing (a real node).
 
 The app's Elasticsearch client reaches the node of ELASTICSEARCH_URL through
-`NodeRelay`, a TCP relay in this process. Taking the relay down is what the
+`NodeRelay` (tests/faults/relay.py), a TCP relay in this process. Taking the relay down is what the
 app sees when its node dies: the port refuses connections and the open ones
 are cut, here in the middle of a bulk request. Bringing it up again is the
 node coming back on the same address, to the same client object (so the
@@ -16,13 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -40,6 +37,7 @@ from search.backend import SearchBackend, SearchQuery
 from search.circuit import reset_backoff
 from search.indexer import TOPIC, drain, drain_all
 from tests import factories
+from tests.faults.relay import NodeRelay
 
 # These tests drain the outbox by hand: jobs wait in the queue instead of draining it.
 pytestmark = pytest.mark.usefixtures("queued_jobs")
@@ -61,106 +59,9 @@ def es_url() -> str:
     return url
 
 
-class NodeRelay:
-    """A TCP relay to a real node, which the test can cut and restore.
-
-    `down()`: the port refuses connections and every open connection is closed,
-    as when the node dies. `up()`: it listens again, on the same port.
-    `cut_after(n)`: go down once `n` more bytes have gone towards the node (the
-    middle of a request). `connections` counts the connections the app opened.
-    """
-
-    def __init__(self, target_url: str) -> None:
-        target = urlsplit(target_url)
-        self.target = (target.hostname or "127.0.0.1", target.port or 9200)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.connections = 0
-        self._listener: socket.socket | None = None
-        self._open: set[socket.socket] = set()
-        self._lock = threading.Lock()
-        self._cut_after: int | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def is_up(self) -> bool:
-        return self._listener is not None
-
-    def up(self) -> None:
-        with self._lock:
-            if self._listener is not None:
-                return
-            listener = socket.create_server(("127.0.0.1", self.port))  # SO_REUSEADDR
-            listener.settimeout(0.05)
-            self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-
-    def down(self) -> None:
-        with self._lock:
-            listener, self._listener = self._listener, None
-            if listener is not None:
-                listener.close()
-            for sock in self._open:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-            self._open.clear()
-
-    def cut_after(self, nbytes: int) -> None:
-        self._cut_after = nbytes
-
-    def _accept(self, listener: socket.socket) -> None:
-        while self._listener is listener:
-            try:
-                client, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            client.settimeout(None)
-            upstream.settimeout(None)
-            with self._lock:
-                self._open.update((client, upstream))
-            for source, sink, towards in ((client, upstream, True), (upstream, client, False)):
-                threading.Thread(
-                    target=self._pump, args=(source, sink, towards), daemon=True
-                ).start()
-
-    def _pump(self, source: socket.socket, sink: socket.socket, towards_node: bool) -> None:
-        try:
-            while True:
-                data = source.recv(65536)
-                if not data:
-                    break
-                if towards_node and self._cut_after is not None:
-                    if len(data) >= self._cut_after:
-                        sink.sendall(data[: self._cut_after])
-                        self._cut_after = None
-                        self.down()
-                        return
-                    self._cut_after -= len(data)
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-
 @pytest.fixture
 def relay(es_url: str) -> Iterator[NodeRelay]:
-    link = NodeRelay(es_url)
+    link = NodeRelay(es_url, default_port=9200)
     link.up()
     yield link
     link.down()
@@ -292,6 +193,9 @@ def test_node_lost_mid_indexing_then_back_every_change_is_indexed(
             "search": "degraded",
             "search_backend": "elasticsearch",
             "search_fallback": "embedded",
+            "breakers": {
+                name: "closed" for name in ("search", "stripe", "smtp", "redis", "storage")
+            },
         }
 
         # The node comes back; once the back-off has passed, the backlog drains in batches.

@@ -48,12 +48,8 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
     """Running, upcoming or closed auctions (closed ones carry their published result)."""
     moment = now()
     settings = _settings()
-    items = [
-        closing.auction_snapshot(
-            auction.id, now=moment, locale=current_locale(), bids_limit=0, settings=settings
-        )
-        for auction in queries.list_auctions(args["status"], now=moment)
-    ]
+    auctions = queries.list_auctions(args["status"], now=moment)
+    items = closing.list_snapshots(auctions, now=moment, locale=current_locale(), settings=settings)
     return {"items": items}
 
 

@@ -59,7 +59,8 @@ API_LISTS = (
 
 
 def _add(model: Any, **values: Any) -> int:
-    return int(db.session.execute(insert(model).values(**values)).inserted_primary_key[0])
+    result: Any = db.session.execute(insert(model).values(**values))
+    return int(result.inserted_primary_key[0])
 
 
 def _items(serial: int, viewer: User) -> None:
@@ -76,7 +77,9 @@ def _items(serial: int, viewer: User) -> None:
             trl=5, holder="计数大学", region="上海市", transfer_modes=["assignment"],
             asking_price_minor=50_000_000, created_at=AT, updated_at=AT, published_at=AT,
         )  # fmt: skip
-        _add(IPAsset, listing_id=listing, kind="cn_application", number=f"ZL2019{serial:07d}.{owner}")
+        _add(
+            IPAsset, listing_id=listing, kind="cn_application", number=f"ZL2019{serial:07d}.{owner}"
+        )
     _add(TechNeed, organisation_id=org, created_by_id=user, title=f"寻求电池技术{serial}",
          problem="电池循环寿命", field="energy", region="上海市", status="open",
          created_at=AT, updated_at=AT)  # fmt: skip

@@ -25,7 +25,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No ping before each checkout (a round trip on every request): a connection the
+    # server dropped fails one statement, after which SQLAlchemy discards the whole pool
+    # (it recognises the disconnect), and connections are renewed every 30 minutes anyway.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": False, "pool_recycle": 1800}
     SEARCH_BACKEND: str = os.environ.get("SEARCH_BACKEND", "embedded")
     SEARCH_INDEX_PATH: str = os.environ.get("SEARCH_INDEX_PATH", str(INSTANCE_DIR / "search.db"))
     # SEARCH_BACKEND=elasticsearch: the cluster is the primary index and the embedded

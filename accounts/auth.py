@@ -196,18 +196,25 @@ def token_caller(plain: str, *, now: datetime) -> TokenCaller:
     token_hash = digest(plain)
     known = token_cache.recall(token_hash)
     user: User | None
-    with unit_of_work():
-        session = db.session()
-        if (
-            isinstance(session.get_bind(), Engine)
-            and not session.in_transaction()
-            and not (session.new or session.dirty or session.deleted)
-        ):
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        if known is None:
-            user, known = _read_token(token_hash, now)
-        else:
-            user = session.get(User, known.user_id)
+    session = db.session()
+    alone = (
+        isinstance(session.get_bind(), Engine)
+        and not session.in_transaction()
+        and not (session.new or session.dirty or session.deleted)
+    )
+    # Alone, the read is in autocommit and its end expires nothing: the user just read
+    # stays loaded for the endpoint (else its first attribute would read it again).
+    session.expire_on_commit = not alone
+    try:
+        with unit_of_work():
+            if alone:
+                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            if known is None:
+                user, known = _read_token(token_hash, now)
+            else:
+                user = session.get(User, known.user_id)
+    finally:
+        session.expire_on_commit = True
     if user is None or not user.active:
         abort(401, description=gettext("This API token is not valid."))
     if token_state(None, as_utc(known.expires_at), now) == TokenState.EXPIRED:

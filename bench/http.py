@@ -109,11 +109,14 @@ def app_env(url: str, work: Path) -> dict[str, str]:
     }
 
 
-def load_market(env: dict[str, str]) -> dict[str, object]:
+def load_market(env: dict[str, str], listings: int) -> dict[str, object]:
     """Migrate, load the demo market, issue a token; the token and the ids to visit."""
     flask = [str(ROOT / ".venv/bin/flask"), "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "demo", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*flask, "demo", "load", "--listings", str(listings)],
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )  # fmt: skip
     out = subprocess.run(
         [str(ROOT / ".venv/bin/python"), "-c", _SETUP],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
@@ -167,7 +170,7 @@ def with_wrk(url: str, *, token: str | None, method: str, seconds: float, connec
         )
     try:
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds:.0f}s", "-s", script.name, url],
+            ["wrk", "-t2", f"-c{connections}", "--timeout", "10s", f"-d{seconds:.0f}s", "-s", script.name, url],
             check=True, capture_output=True, text=True,
         ).stdout  # fmt: skip
     finally:
@@ -286,11 +289,13 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database-url")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--listings", type=int, default=320, help="of the demo market")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument(
         "--python", action="store_true", help="the Python load generator even with wrk"
     )
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up (finally) when stopped
     drive = with_wrk if shutil.which("wrk") and not args.python else with_python
 
     server = server_url(args.database_url)
@@ -303,7 +308,7 @@ def main() -> int:
             f"PostgreSQL {make_url(url).host}:{make_url(url).port}/{BENCH_DB}: loading the demo market…",
             flush=True,
         )
-        found = load_market(env)
+        found = load_market(env, args.listings)
         token = str(found["token"])
         gunicorn, base = start_gunicorn(env, args.workers, args.threads)
         started_load = os.getloadavg()

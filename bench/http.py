@@ -34,6 +34,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -175,7 +176,7 @@ def with_wrk(url: str, *, token: str | None, method: str, seconds: float, connec
         ).stdout  # fmt: skip
     finally:
         os.unlink(script.name)
-    total, errors, p50, p99 = re.search(r"BENCH (\d+) (\d+) ([\d.]+) ([\d.]+)", out).groups()  # type: ignore[union-attr]
+    _total, errors, p50, p99 = re.search(r"BENCH (\d+) (\d+) ([\d.]+) ([\d.]+)", out).groups()  # type: ignore[union-attr]
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     return Row("", "", rate, float(p50), float(p99), int(errors))
 

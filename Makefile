@@ -19,6 +19,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -26,14 +27,18 @@ PORT ?= 5000
 # Variables given in the environment or on the command line (SEARCH_BACKEND,
 # DATABASE_URL, PYTEST_ARGS, ...) reach the commands' environment unchanged.
 
-.PHONY: help venv translations messages db demo run services services-stop test lint format bench clean
+.PHONY: help venv run-venv translations messages db demo run services services-stop test lint format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 venv: $(STAMP) ## create .venv and install requirements-dev.txt (again only when requirements change)
 
-$(STAMP): requirements.txt requirements-dev.txt
+# What running needs (make run, db, demo): requirements.txt only. The tests, lint and
+# benchmarks install requirements-dev.txt on top ($(STAMP)).
+run-venv: $(RUN_STAMP)
+
+$(RUN_STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "make: Python 3.11 or newer is needed ($(PYTHON) is $$($(PYTHON) -V 2>&1)); try: make PYTHON=python3.11 ..." >&2; exit 1; }
 	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c '' 2>/dev/null; then \
@@ -51,11 +56,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 			fi; \
 		fi; \
 	fi
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+	@echo "make: $(VENV) is ready to run"
+
+$(STAMP): requirements.txt requirements-dev.txt $(RUN_STAMP)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	@touch $@
 	@echo "make: $(VENV) is ready"
 
-translations: venv ## compile translations/<locale>/LC_MESSAGES/messages.po into .mo files
+translations: run-venv ## compile translations/<locale>/LC_MESSAGES/messages.po into .mo files
 	@if compgen -G 'translations/*/LC_MESSAGES/messages.po' >/dev/null; then \
 		$(BIN)/pybabel -q compile -d translations -f; \
 	else \
@@ -65,7 +75,7 @@ translations: venv ## compile translations/<locale>/LC_MESSAGES/messages.po into
 messages: venv ## re-extract strings into translations/messages.pot, update and compile the catalogues
 	translations/update.sh
 
-db: venv ## apply the migrations (SQLite under instance/ unless DATABASE_URL says otherwise)
+db: run-venv ## apply the migrations (SQLite under instance/ unless DATABASE_URL says otherwise)
 	$(FLASK) db upgrade
 
 demo: db ## load the demo market (only when the database has no listings yet)

@@ -25,7 +25,13 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No ping before each checkout (a round trip on every request): a connection the
+    # server dropped fails one statement, after which SQLAlchemy discards the whole pool
+    # (it recognises the disconnect), and connections are renewed every 30 minutes anyway.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": False, "pool_recycle": 1800}
+    # The home page's market figures are counted at most this often per worker (they
+    # move by a listing at a time; every visitor of the front page would count them).
+    HOME_FIGURES_SECONDS: float = float(os.environ.get("HOME_FIGURES_SECONDS", "60"))
     SEARCH_BACKEND: str = os.environ.get("SEARCH_BACKEND", "embedded")
     SEARCH_INDEX_PATH: str = os.environ.get("SEARCH_INDEX_PATH", str(INSTANCE_DIR / "search.db"))
     # SEARCH_BACKEND=elasticsearch: the cluster is the primary index and the embedded
@@ -299,6 +305,7 @@ class TestingConfig(Config):
 
     TESTING = True
     SECRET_KEY = "testing"
+    HOME_FIGURES_SECONDS = 0.0  # a test sees the figures of its own market
     WTF_CSRF_ENABLED = False
     JOBS_IMMEDIATE = True
     WEBHOOKS_ALLOW_LOCAL_HTTP = True

@@ -27,7 +27,13 @@ from accounts.auth import (
 )
 from accounts.lockout_rules import SignInLocked
 from accounts.models import TokenScope, User
-from accounts.schemas import TokenIssuedSchema, TokenOutSchema, TokenPageSchema, TokenRequestSchema
+from accounts.schemas import (
+    PingSchema,
+    TokenIssuedSchema,
+    TokenOutSchema,
+    TokenPageSchema,
+    TokenRequestSchema,
+)
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import DomainError
@@ -137,3 +143,15 @@ def revoke(token_id: int) -> dict[str, Any]:
     with unit_of_work():
         token = tokens.revoke_token(api_caller(), token_id, now=moment)
     return tokens.describe(token, moment)
+
+
+@blp.read("/ping", PingSchema, 401)
+def ping() -> dict[str, Any]:
+    """Check a token: whom it speaks for (a client's health check; the benchmarks' ceiling)."""
+    return {"user_id": api_caller().id}
+
+
+@blp.write("/ping", 200, PingSchema, method="POST")
+def ping_write() -> dict[str, Any]:
+    """Check a write token, writing nothing: whom it speaks for."""
+    return {"user_id": api_caller().id}

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
-from accounts import sessions
+from accounts import sessions, token_cache
 from accounts.models import ApiToken, TokenScope, User
 from accounts.throttle import SignInThrottle
 from accounts.token_rules import TokenState, token_state
@@ -187,35 +187,65 @@ class TokenCaller:
 def token_caller(plain: str, *, now: datetime) -> TokenCaller:
     """The active user a bearer token belongs to and its scope, else a 401 saying why.
 
-    One read of token and user, in a small unit of work of its own (call it before the
-    endpoint opens its own). Outside a caller's transaction it runs in autocommit (no
-    BEGIN/COMMIT round trips). The use is noted after the endpoint (`note_token_use`).
+    A token this worker checked within `token_cache.TTL_SECONDS` costs one read of its
+    user by primary key; otherwise one indexed read of the token's columns and its user.
+    Either runs in autocommit in a small unit of work of its own (call it before the
+    endpoint opens its own): no BEGIN/COMMIT round trips. The use is noted after the
+    endpoint, at most once per TOKEN_TOUCH_INTERVAL (`note_token_use`).
     """
-    with unit_of_work():
-        session = db.session()
-        if (
-            isinstance(session.get_bind(), Engine)
-            and not session.in_transaction()
-            and not (session.new or session.dirty or session.deleted)
-        ):
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        row = session.execute(
-            select(User, ApiToken.id, ApiToken.last_used_at, ApiToken.scope)
-            .add_columns(ApiToken.revoked_at, ApiToken.expires_at)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == digest(plain))
-        ).first()
+    token_hash = digest(plain)
+    known = token_cache.recall(token_hash)
+    user: User | None
+    session = db.session()
+    alone = (
+        isinstance(session.get_bind(), Engine)
+        and not session.in_transaction()
+        and not (session.new or session.dirty or session.deleted)
+    )
+    # Alone, the read is in autocommit and its end expires nothing: the user just read
+    # stays loaded for the endpoint (else its first attribute would read it again).
+    session.expire_on_commit = not alone
+    try:
+        with unit_of_work():
+            if alone:
+                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            if known is None:
+                user, known = _read_token(token_hash, now)
+            else:
+                user = session.get(User, known.user_id)
+    finally:
+        session.expire_on_commit = True
+    if user is None or not user.active:
+        abort(401, description=gettext("This API token is not valid."))
+    if token_state(None, as_utc(known.expires_at), now) == TokenState.EXPIRED:
+        abort(401, description=gettext("This API token has expired: issue a new one."))
+    last_used_at = known.last_used_at
+    if last_used_at is None or as_utc(last_used_at) <= now - TOKEN_TOUCH_INTERVAL:
+        token_id = known.token_id
+        _after_the_endpoint(lambda: note_token_use(token_id, now=now, token_hash=token_hash))
+    return TokenCaller(user, known.scope)
+
+
+def _read_token(token_hash: str, now: datetime) -> tuple[User, token_cache.KnownToken]:
+    """The token's user and facts by its digest (unique index); a 401 if unknown or revoked.
+
+    A token that is not revoked is remembered (`token_cache`) for the next calls.
+    """
+    row = db.session.execute(
+        select(User, ApiToken.id, ApiToken.last_used_at, ApiToken.scope)
+        .add_columns(ApiToken.revoked_at, ApiToken.expires_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash)
+    ).first()
     if row is None or not row[0].active:
         abort(401, description=gettext("This API token is not valid."))
     user, token_id, last_used_at, scope, revoked_at, expires_at = row
-    state = token_state(revoked_at, as_utc(expires_at), now)
-    if state == TokenState.REVOKED:
+    if token_state(revoked_at, as_utc(expires_at), now) == TokenState.REVOKED:
         abort(401, description=gettext("This API token has been revoked."))
-    if state == TokenState.EXPIRED:
-        abort(401, description=gettext("This API token has expired: issue a new one."))
-    if last_used_at is None or as_utc(last_used_at) <= now - TOKEN_TOUCH_INTERVAL:
-        _after_the_endpoint(lambda: note_token_use(token_id, now=now))
-    return TokenCaller(user, scope)
+    known = token_cache.KnownToken(token_id, user.id, scope, expires_at, last_used_at)
+    if revoked_at is None:
+        token_cache.remember(token_hash, known)
+    return user, known
 
 
 def _after_the_endpoint(step: Callable[[], object]) -> None:
@@ -230,7 +260,7 @@ def _after_the_endpoint(step: Callable[[], object]) -> None:
         return response
 
 
-def note_token_use(token_id: int, *, now: datetime) -> bool:
+def note_token_use(token_id: int, *, now: datetime, token_hash: str | None = None) -> bool:
     """Write the token's last use, unless it is recent; False if that had to be skipped.
 
     Bookkeeping never fails a request: it runs after the endpoint, in a short
@@ -255,4 +285,6 @@ def note_token_use(token_id: int, *, now: datetime) -> bool:
     except OperationalError:
         log.info("api token %s: last use not noted, the database is busy", token_id)
         return False
+    if token_hash is not None:
+        token_cache.noted_use(token_hash, now)
     return True

@@ -213,3 +213,9 @@ class MembersOutSchema(Schema):
 
     members = fields.List(fields.Nested(UserOutSchema))
     pending = fields.List(fields.Nested(UserOutSchema))
+
+
+class PingSchema(Schema):
+    """Who the bearer token (or session) speaks for: a check that costs nothing else."""
+
+    user_id = fields.Integer()

@@ -6,6 +6,7 @@ commit: the caller's unit of work commits.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -14,12 +15,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from accounts import token_cache
 from accounts.models import ApiToken, TokenScope, User
 from accounts.token_rules import check_token_days, token_state
 from core.clock import as_utc
 from core.domain import N_, NotFound
 from core.extensions import db
 from core.service_kit import audit_action, flush_new
+from core.uow import after_commit
 
 DEFAULT_DAYS = 90
 SECRET_PREFIX = "tt_"  # so a leaked token is recognisable (secret scanners, logs)
@@ -105,6 +108,9 @@ def revoke_token(actor: User, token_id: int, *, now: datetime) -> ApiToken:
         raise NotFound(N_("No such API token."))
     if token.revoked_at is None:
         token.revoked_at = now
+        forget = functools.partial(token_cache.forget, token.token_hash)
+        forget()  # and again once committed: a call meanwhile may have remembered it
+        after_commit(forget)
         audit_action(
             "api_token.revoke",
             token.id,

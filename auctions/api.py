@@ -22,6 +22,8 @@ from auctions.schemas import (
     BidResultSchema,
 )
 from auctions.settings import AuctionSettings, settings_from_config
+from auctions.state_tag import state_tag
+from core import conditional
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.cursor import PageArgsSchema
@@ -48,12 +50,8 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
     """Running, upcoming or closed auctions (closed ones carry their published result)."""
     moment = now()
     settings = _settings()
-    items = [
-        closing.auction_snapshot(
-            auction.id, now=moment, locale=current_locale(), bids_limit=0, settings=settings
-        )
-        for auction in queries.list_auctions(args["status"], now=moment)
-    ]
+    auctions = queries.list_auctions(args["status"], now=moment)
+    items = closing.list_snapshots(auctions, now=moment, locale=current_locale(), settings=settings)
     return {"items": items}
 
 
@@ -77,7 +75,12 @@ def get(auction_id: int) -> dict[str, Any]:
     Price, leader, time left (server time), last bids; the caller's bidder number (竞买号),
     deposit, maximum and standing. Bidders appear by number, the caller's own bids as
     `mine`; names only to reviewers, and to the seller once the auction has closed.
+    The ETag covers all but `server_time` and `seconds_left`: a poll that sends it back
+    gets a 304 after one small read while nothing has changed.
     """
+    tag = state_tag(api_actor(), auction_id, now=now(), locale=str(current_locale()))
+    if tag is not None and (unchanged := conditional.unchanged_since(tag)) is not None:
+        return unchanged  # type: ignore[return-value]
     return auction_detail(auction_id)
 
 

@@ -8,7 +8,7 @@ sale's auction.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -40,6 +40,21 @@ def numbers_of(auction_id: int) -> dict[int, int]:
         )
     )
     return {org_id: number for org_id, number in rows}
+
+
+def numbers_in(auction_ids: Sequence[int]) -> dict[int, dict[int, int]]:
+    """The bidder numbers of several auctions: auction id → organisation → number."""
+    found: dict[int, dict[int, int]] = {auction_id: {} for auction_id in auction_ids}
+    if not auction_ids:
+        return found
+    rows = db.session.execute(
+        select(AuctionBidder.auction_id, AuctionBidder.org_id, AuctionBidder.number).where(
+            AuctionBidder.auction_id.in_(auction_ids)
+        )
+    )
+    for auction_id, org_id, number in rows:
+        found[auction_id][org_id] = number
+    return found
 
 
 def assign(auction_id: int, org_id: int, *, now: datetime) -> int:

@@ -104,15 +104,9 @@ def index() -> str:
     moment = now()
     settings = _settings()
     locale = current_locale()
-    rows = [
-        (
-            auction,
-            closing.auction_snapshot(
-                auction.id, now=moment, locale=locale, bids_limit=0, settings=settings
-            ),
-        )
-        for auction in queries.list_auctions(kind, now=moment)
-    ]
+    auctions = queries.list_auctions(kind, now=moment)
+    snapshots = closing.list_snapshots(auctions, now=moment, locale=locale, settings=settings)
+    rows = list(zip(auctions, snapshots, strict=True))
     return render_template("auctions/index.html", kind=kind, kinds=LIST_KINDS, rows=rows)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from brokers.broker_access import today_in_market
 from brokers.models import Broker, DealCommission, Rating
@@ -63,9 +65,10 @@ def directory(
     *, now: datetime, field_code: str | None = None, region: str | None = None
 ) -> list[Broker]:
     """Accredited brokers with a valid certificate, senior first, for the public directory."""
-    query = select(Broker).where(
-        Broker.status == AccreditationStatus.ACCREDITED,
-        Broker.expires_on >= today_in_market(now),
+    query = (
+        select(Broker)
+        .where(*_listed(now))
+        .options(selectinload(Broker.user), selectinload(Broker.organisation))
     )
     if region:
         query = query.where(Broker.region == region)
@@ -74,3 +77,17 @@ def directory(
         brokers = [b for b in brokers if field_code in (b.expertise_fields or [])]
     order = {BrokerLevel.SENIOR: 0, BrokerLevel.INTERMEDIATE: 1, BrokerLevel.JUNIOR: 2}
     return sorted(brokers, key=lambda b: (order[b.level], b.id))
+
+
+def directory_regions(*, now: datetime) -> list[str]:
+    """The regions of the brokers in the directory (its filter's choices), sorted."""
+    rows = db.session.scalars(select(Broker.region).where(*_listed(now)).distinct())
+    return sorted(rows)
+
+
+def _listed(now: datetime) -> tuple[Any, ...]:
+    """Who the directory lists: accredited brokers with a valid certificate."""
+    return (
+        Broker.status == AccreditationStatus.ACCREDITED,
+        Broker.expires_on >= today_in_market(now),
+    )

@@ -50,13 +50,31 @@ ETAG_HEADER_DOC: dict[str, Any] = {
 }
 
 
+_STATE_ETAG = "market.state_etag"  # request.environ: the ETag a read computed itself
+
+
+def unchanged_since(tag: str) -> Response | None:
+    """A read that computes its ETag cheaply, before its answer: an empty answer when the
+    caller holds `tag` (If-None-Match), which `tagged` turns into the 304; else None.
+    Either way `tag` becomes the answer's ETag."""
+    request.environ[_STATE_ETAG] = tag
+    if request.method in ("GET", "HEAD") and request.if_none_match.contains(tag):
+        return Response()  # flask-smorest sets a returned Response's status to the read's 200
+    return None
+
+
 def tagged(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a read (its answer already a Response): ETag, and 304 when If-None-Match holds."""
+    """Wrap a read (its answer already a Response): ETag, and 304 when If-None-Match holds.
+
+    The ETag is a hash of the answer, or the one the read computed (`unchanged_since`).
+    """
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         answer = view(*args, **kwargs)
         if isinstance(answer, Response) and answer.status_code == 200:
+            if _STATE_ETAG in request.environ:
+                answer.set_etag(request.environ.pop(_STATE_ETAG))
             answer.add_etag()
             answer.vary.update(("Authorization", "Cookie", "Accept-Language"))
             if request.method in ("GET", "HEAD"):

@@ -72,7 +72,7 @@ def list_deals(args: dict[str, Any]) -> Any:
     actor = api_reader()
     if actor.can_review:
         return services.all_deals(actor, **args)
-    deals = services.deals_of(actor)
+    deals = services.deals_of(actor, whole=True)
     return [
         d
         for d in deals

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from accounts.models import User
 from accounts.services import is_signed_in, require_reviewer
@@ -124,8 +124,15 @@ def check_open(
 def check_may_open(actor: User, deal: Deal) -> Side:
     """Whether the actor may ask to cancel `deal` now, by agreement or a ruling; its side."""
     side = _party_side(actor, deal)
-    rules.check_open(deal.status, pending=pending_of(deal.id) is not None)
+    rules.check_open(deal.status, pending=_pending(deal) is not None)
     return side
+
+
+def _pending(deal: Deal) -> DealCancellation | None:
+    """The deal's pending cancellation: as loaded with a list of deals, else read now."""
+    if "pending_cancellation" not in inspect(deal).unloaded:
+        return deal.pending_cancellation
+    return pending_of(deal.id)
 
 
 def _open(

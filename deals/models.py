@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, and_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import StoredFileMixin, UTCDateTime, enum_column
@@ -48,6 +48,15 @@ class Deal(Model):
 
     documents: Mapped[list[DealDocument]] = relationship(
         back_populates="deal", cascade="all, delete-orphan", order_by="DealDocument.id"
+    )
+    # Read only, for lists (selectinload): `cancellation.pending_of` reads it when loaded.
+    pending_cancellation: Mapped[DealCancellation | None] = relationship(
+        primaryjoin=lambda: and_(
+            DealCancellation.deal_id == Deal.id,
+            DealCancellation.status == CancellationStatus.PENDING,
+        ),
+        viewonly=True,
+        uselist=False,
     )
 
     __table_args__ = (

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import (
@@ -200,8 +201,13 @@ def locked_deal(actor: User, deal_id: int) -> Deal:
     return deal
 
 
-def deals_of(actor: User) -> list[Deal]:
-    """The deals the actor's organisation is a party to, newest first."""
+# What a deal shown whole (the API's DealOutSchema, its allowed actions) needs loaded.
+DEAL_SHOWN = (selectinload(Deal.documents), selectinload(Deal.pending_cancellation))
+
+
+def deals_of(actor: User, *, whole: bool = False) -> list[Deal]:
+    """The deals the actor's organisation is a party to, newest first (`whole`: with their
+    documents and pending cancellation, as the API shows them)."""
     if actor.acting_org_id is None:
         return []
     org = actor.acting_org_id
@@ -210,6 +216,7 @@ def deals_of(actor: User) -> list[Deal]:
             select(Deal)
             .where(or_(Deal.seller_org_id == org, Deal.buyer_org_id == org))
             .order_by(Deal.created_at.desc())
+            .options(*(DEAL_SHOWN if whole else ()))
         )
     )
 
@@ -222,7 +229,7 @@ def all_deals(
     method: SaleMethod | None = None,
 ) -> list[Deal]:
     """Every deal of the market, for reviewers (statistics, registration records), filtered."""
-    query = select(Deal).order_by(Deal.created_at.desc(), Deal.id.desc())
+    query = select(Deal).order_by(Deal.created_at.desc(), Deal.id.desc()).options(*DEAL_SHOWN)
     if channel is not None:
         query = query.where(Deal.channel == channel)
     if status is not None:

@@ -69,7 +69,7 @@ def _detail(listing: Listing, viewer: User | None) -> Listing:
 @blp.read("/mine", ListingOutSchema(many=True), 401)
 def mine() -> Any:
     """The listings of the caller's organisation, newest first (every state)."""
-    return services.listings_of(api_reader())
+    return services.listings_of(api_reader(), whole=True)
 
 
 @blp.read("/submitted", ListingOutSchema(many=True), 401, (403, "Not a reviewer"))

@@ -9,11 +9,14 @@ They flush and never commit: the caller's unit of work (`core.uow`) commits.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from accounts.models import User
 from accounts.services import acts_for_org, can_review, require_reviewer, rows_for_reviewer
@@ -37,6 +40,11 @@ from listings.rules import (
 
 SEARCH_TOPIC = "search.listing"
 OrgItem = TypeVar("OrgItem", Listing, TechNeed)
+# What a listing shown whole (the API's ListingOutSchema) needs loaded with it.
+LISTING_SHOWN: tuple[LoaderOption, ...] = (
+    selectinload(Listing.ip_assets),
+    selectinload(Listing.organisation),
+)
 
 
 @dataclass(frozen=True)
@@ -100,12 +108,19 @@ def visible_listing(actor: User | None, listing_id: int) -> Listing:
 
 
 def org_items(
-    model: type[OrgItem], actor: User, status: enum.Enum | None, *order: Any
+    model: type[OrgItem],
+    actor: User,
+    status: enum.Enum | None,
+    *order: Any,
+    loads: Sequence[LoaderOption] = (),
 ) -> list[OrgItem]:
-    """The listings or needs of the actor's organisation (in `status` if given), in `order`."""
+    """The listings or needs of the actor's organisation (in `status` if given), in `order`.
+
+    `loads` are loader options for what the caller shows of each (no load per item).
+    """
     if actor.acting_org_id is None:
         return []
-    query = select(model).where(model.organisation_id == actor.acting_org_id)
+    query = select(model).where(model.organisation_id == actor.acting_org_id).options(*loads)
     if status is not None:
         query = query.where(model.status == status)
     return list(db.session.scalars(query.order_by(*order)))
@@ -123,9 +138,13 @@ def org_status_counts(model: type[Listing] | type[TechNeed], actor: User) -> dic
     return {status.value: n for status, n in rows}
 
 
-def listings_of(actor: User, status: ListingStatus | None = None) -> list[Listing]:
-    """The listings of the actor's organisation, newest first."""
-    return org_items(Listing, actor, status, Listing.updated_at.desc())
+def listings_of(
+    actor: User, status: ListingStatus | None = None, *, whole: bool = False
+) -> list[Listing]:
+    """The listings of the actor's organisation, newest first (`whole`: with their IP
+    assets and organisation, as the API shows them)."""
+    loads = LISTING_SHOWN if whole else ()
+    return org_items(Listing, actor, status, Listing.updated_at.desc(), loads=loads)
 
 
 def count_by_status(actor: User) -> dict[str, int]:
@@ -158,26 +177,25 @@ def featured(limit: int = 4) -> list[Listing]:
 
 
 def market_figures() -> dict[str, int]:
-    """Headline figures for the home page."""
-    published = db.session.scalar(
-        select(func.count()).where(Listing.status == ListingStatus.PUBLISHED)
-    )
-    holders = db.session.scalar(
-        select(func.count(func.distinct(Listing.organisation_id))).where(
-            Listing.status == ListingStatus.PUBLISHED
+    """Headline figures for the home page, in one statement."""
+    published = Listing.status == ListingStatus.PUBLISHED
+    row = db.session.execute(
+        select(
+            select(func.count()).where(published).scalar_subquery(),
+            select(func.count(func.distinct(Listing.organisation_id)))
+            .where(published)
+            .scalar_subquery(),
+            select(func.count(IPAsset.id)).join(Listing).where(published).scalar_subquery(),
         )
-    )
-    assets = db.session.scalar(
-        select(func.count(IPAsset.id))
-        .join(Listing)
-        .where(Listing.status == ListingStatus.PUBLISHED)
-    )
-    return {"published": published or 0, "holders": holders or 0, "ip_assets": assets or 0}
+    ).one()
+    return {"published": row[0] or 0, "holders": row[1] or 0, "ip_assets": row[2] or 0}
 
 
 def ownership_queue(actor: User) -> list[Listing]:
     """Listings waiting for an ownership decision, oldest first (reviewers)."""
-    submitted = select(Listing).where(Listing.status == ListingStatus.SUBMITTED)
+    submitted = (
+        select(Listing).where(Listing.status == ListingStatus.SUBMITTED).options(*LISTING_SHOWN)
+    )
     return rows_for_reviewer(actor, submitted.order_by(Listing.submitted_at))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     current_app,
@@ -32,8 +34,21 @@ def home() -> str:
         "home.html",
         featured=listings.featured(4),
         latest=listings.latest_published(8),
-        figures=listings.market_figures(),
+        figures=_market_figures(),
     )
+
+
+_FIGURES = "market.home_figures"  # app.extensions: (counted at, figures)
+
+
+def _market_figures() -> dict[str, int]:
+    """The home page's figures, counted again once HOME_FIGURES_SECONDS have passed."""
+    ttl = current_app.config["HOME_FIGURES_SECONDS"]
+    counted_at, figures = current_app.extensions.get(_FIGURES, (float("-inf"), {}))
+    if time.monotonic() - counted_at >= ttl:
+        figures = listings.market_figures()
+        current_app.extensions[_FIGURES] = (time.monotonic(), figures)
+    return figures
 
 
 @bp.route("/healthz")

@@ -347,7 +347,7 @@ LISTINGS = DocumentKind(
     searchable_status=ListingStatus.PUBLISHED,
     to_document=document_for,
     index_of=lambda backend: backend,
-    preload=("ip_assets",),
+    preload=("ip_assets", "organisation"),
     elasticsearch=ELASTICSEARCH,
     embedded=EMBEDDED,
 )

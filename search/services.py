@@ -144,7 +144,9 @@ def _rows_for(kind: DocumentKind, hits: Sequence[SearchHit]) -> dict[int, Any]:
     if not ids:
         return {}
     rows = db.session.scalars(
-        select(kind.model).where(kind.model.id.in_(ids), kind.searchable_clause())
+        select(kind.model)
+        .where(kind.model.id.in_(ids), kind.searchable_clause())
+        .options(*kind.load_options())
     )
     return {row.id: row for row in rows}
 

@@ -61,6 +61,8 @@ POLICY: dict[str, frozenset[str]] = {
     "tokens_api.index:GET": SIGNED_IN,
     "tokens_api.issue:POST": SIGNED_IN,
     "tokens_api.revoke:DELETE": SELLER,  # its owner
+    "tokens_api.ping:GET": SIGNED_IN,
+    "tokens_api.ping_write:POST": SIGNED_IN,
     # Webhooks: members see their organisation's; its administrator changes them (the
     # seller's organisation holds the endpoint and the delivery of the world).
     "webhooks.index:GET": MEMBERS,

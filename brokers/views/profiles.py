@@ -18,13 +18,12 @@ def directory() -> str:
     field_code = request.args.get("field") or None
     region = request.args.get("region") or None
     brokers = profiles.directory(now=now(), field_code=field_code, region=region)
-    all_brokers = profiles.directory(now=now())
     return render_template(
         "brokers/directory.html",
         brokers=brokers,
         stats=profiles.stats_for([b.id for b in brokers]),
         fields=FIELDS,
-        regions=sorted({b.region for b in all_brokers}),
+        regions=profiles.directory_regions(now=now()),
         field_code=field_code,
         region=region,
     )

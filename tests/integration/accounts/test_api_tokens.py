@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from accounts import tokens
 from accounts.models import ApiToken, TokenScope, User
@@ -230,3 +230,35 @@ def test_a_read_token_is_refused_every_write_of_the_api(app, client: FlaskClient
         response = client.open(_example_path(rule), method=method, json={}, headers=_bearer(reader))
         assert response.status_code == 403, (method, rule, response.status_code)
         assert set(response.get_json()) >= {"code", "message"}
+
+
+def test_a_token_checked_recently_costs_one_read_and_is_refused_once_revoked(
+    client: FlaskClient, clock: FrozenClock
+) -> None:
+    """The worker remembers a valid token for a while: a call reads only its user by id,
+    writes nothing and commits nothing; revoking it is refused from the next call."""
+    user = factories.seller(clock())
+    secret = factories.api_token(user, "cached", now=clock())
+    first = client.get("/api/v1/accounts/me", headers=_bearer(secret))
+    assert first.status_code == 200  # its last use is noted now, once a minute at most
+    statements: list[str] = []
+
+    def note(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert client.get("/api/v1/accounts/me", headers=_bearer(secret)).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    writes = [sql for sql in statements if sql.split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == []  # its last use was noted under a minute ago
+    assert not any("api_tokens" in sql for sql in statements)  # the token: remembered
+    token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == user.id))
+    assert client.delete(f"/api/v1/tokens/{token_id}", headers=_bearer(secret)).status_code in (
+        200,
+        204,
+    )
+    again = client.get("/api/v1/accounts/me", headers=_bearer(secret, **{"Accept-Language": "en"}))
+    assert again.status_code == 401
+    assert "revoked" in again.get_json()["message"]

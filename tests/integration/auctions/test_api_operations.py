@@ -213,7 +213,8 @@ def test_a_page_of_bids_costs_the_same_statements_whatever_its_length(
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.split(None, 1)[0].upper() == "SELECT":
+        caller = "FROM users" in statement or "FROM api_tokens" in statement  # token check
+        if statement.split(None, 1)[0].upper() == "SELECT" and not caller:
             statements.append(statement)
 
     connection = db.session.connection()
@@ -231,3 +232,36 @@ def test_a_page_of_bids_costs_the_same_statements_whatever_its_length(
     with capsys.disabled():
         print(f"\nSELECTs per bid page: limit 2 → {costs[2]}, limit 50 → {costs[50]}")
     assert costs[2] == costs[50], "no statement per bid (names, numbers, labels)"
+
+
+def test_a_poll_of_an_unchanged_auction_gets_304_after_one_statement(
+    client: FlaskClient, market: Market, clock
+) -> None:
+    """A leader watching the price: 304 while nothing changed, the new state once outbid."""
+    alpha, beta = market.bidder(), market.bidder()
+    bidding.place_bid(alpha, market.auction.id, START, now=clock())
+    url = f"/api/v1/auctions/{market.auction.id}"
+    headers = bearer(alpha, clock())
+    first = client.get(url, headers=headers)
+    etag = first.headers["ETag"]
+    statements: list[str] = []
+
+    def note(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    clock.advance(seconds=5)
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        again = client.get(url, headers={**headers, "If-None-Match": etag})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert again.status_code == 304 and again.headers["ETag"] == etag
+    state_reads = [sql for sql in statements if "FROM auctions" in sql]
+    assert len(state_reads) == 1  # one small read of the state; no bids, listing, deposit
+    assert not any("FROM bids" in sql or "FROM api_tokens" in sql for sql in statements)
+    bidding.place_bid(beta, market.auction.id, START + INC, now=clock())
+    outbid = client.get(url, headers={**headers, "If-None-Match": etag})
+    assert outbid.status_code == 200 and outbid.headers["ETag"] != etag
+    assert outbid.json["standing"] == "outbid"
+    as_beta = client.get(url, headers={**bearer(beta, clock()), "If-None-Match": etag})
+    assert as_beta.status_code == 200  # another caller's tag never stands for this one's

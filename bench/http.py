@@ -1,0 +1,353 @@
+"""Throughput of the main pages and API lists over HTTP, beside the stack's own ceiling.
+
+    .venv/bin/python bench/http.py [--seconds 10] [--connections 16] [--database-url URL]
+                                   [--workers 2] [--threads 8] [--keep]
+
+One run: a PostgreSQL database of its own (`marketplace_bench_http`, dropped first and
+at the end) on the server of --database-url / BENCH_DATABASE_URL / `devservices/postgres.sh
+start`, migrated and filled with the demo market (`flask demo load`); gunicorn serving
+wsgi:app as in production (gunicorn.conf.py: preloaded app, `-w 2 -k gthread --threads 8`);
+then each URL in turn driven by wrk (or, without wrk, a Python load generator: one
+thread per connection, keep-alive) for --seconds, at --connections.
+
+The ceiling is the same gunicorn answering the most trivial token-authenticated
+request of the app (GET /api/v1/tokens/ping: the token checked, nothing else read);
+a trivial token POST (POST /api/v1/tokens/ping) is the ceiling of writes. Each row
+prints requests/s, p50 and p99 and its ratio to the ceiling; the targets are 0.4 for
+pages and 0.5 for API lists (issue 19). The load average is printed with the table:
+on a shared machine the figures move with it, the ratios much less.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this file's folder would come first on sys.path and `http` (the
+# standard library's, which requests needs) would be this file: the root goes first.
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import psycopg
+import requests
+from sqlalchemy.engine import make_url
+
+from bench.bids import free_port, libpq, server_url, stop_gunicorn
+
+BENCH_DB = "marketplace_bench_http"
+PAGE_TARGET, API_TARGET = 0.4, 0.5
+
+# Run in the app (subprocess): a write token of the demo buyer, and ids to visit.
+_SETUP = """
+import json
+from sqlalchemy import select
+from accounts import tokens
+from accounts.models import User
+from auctions.models import Auction
+from core.clock import now
+from core.uow import unit_of_work
+from listings.models import Listing
+from wsgi import app
+with app.app_context(), unit_of_work(writer=True):
+    user = User.query.filter_by(email="buyer@demo.market").one()
+    secret = tokens.issue_token(user, tokens.NewToken("bench"), now=now(), max_days=365).secret
+    listing = min(Listing.query.filter_by(status="published").with_entities(Listing.id))[0]
+    auction = Auction.query.order_by(Auction.id).first()
+    print(json.dumps({"token": secret, "listing": listing, "auction": auction.id if auction else None}))
+"""
+
+
+@dataclass
+class Row:
+    kind: str  # ceiling, page, api, write
+    label: str
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def recreate_database(server: str) -> str:
+    """Drop and create the bench database on the server; its SQLAlchemy URL."""
+    admin = libpq(str(make_url(server).set(database="postgres")))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    return make_url(server).set(database=BENCH_DB).render_as_string(hide_password=False)
+
+
+def drop_database(server: str) -> None:
+    admin = libpq(str(make_url(server).set(database="postgres")))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+def app_env(url: str, work: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "bench",
+        "DATABASE_URL": url,
+        "INSTANCE_PATH": str(work / "instance"),
+        "SEARCH_INDEX_PATH": str(work / "search.db"),
+        "UPLOAD_FOLDER": str(work / "uploads"),
+        "SEARCH_BACKEND": "embedded",
+    }
+
+
+def load_market(env: dict[str, str], listings: int) -> dict[str, object]:
+    """Migrate, load the demo market, issue a token; the token and the ids to visit."""
+    flask = [str(ROOT / ".venv/bin/flask"), "--app", "wsgi"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*flask, "demo", "load", "--listings", str(listings)],
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    out = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-c", _SETUP],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    found: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return found
+
+
+def start_gunicorn(env: dict[str, str], workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+         "--workers", str(workers), "--threads", str(threads),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            if requests.get(f"{base}/healthz", timeout=10).status_code < 500:
+                return process, base
+        except requests.RequestException:
+            time.sleep(0.3)
+    stop_gunicorn(process)
+    raise RuntimeError("gunicorn did not start")
+
+
+# --- load -----------------------------------------------------------------------------------
+
+
+_WRK_SCRIPT = """
+wrk.method = "{method}"
+wrk.body = '{body}'
+wrk.headers["Content-Type"] = "application/json"
+{auth}
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH %d %d %f %f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def with_wrk(url: str, *, token: str | None, method: str, seconds: float, connections: int) -> Row:
+    auth = f'wrk.headers["Authorization"] = "Bearer {token}"' if token else ""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            _WRK_SCRIPT.format(method=method, body="{}" if method == "POST" else "", auth=auth)
+        )
+    try:
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", "--timeout", "10s", f"-d{seconds:.0f}s", "-s", script.name, url],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(script.name)
+    _total, errors, p50, p99 = re.search(r"BENCH (\d+) (\d+) ([\d.]+) ([\d.]+)", out).groups()  # type: ignore[union-attr]
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return Row("", "", rate, float(p50), float(p99), int(errors))
+
+
+def with_python(
+    url: str, *, token: str | None, method: str, seconds: float, connections: int
+) -> Row:
+    """Without wrk: a thread per keep-alive connection, each request timed."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    headers = {"Content-Type": "application/json"} | (
+        {"Authorization": f"Bearer {token}"} if token else {}
+    )
+    body = b"{}" if method == "POST" else None
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    errors = [0] * connections
+    stop = time.perf_counter() + seconds
+
+    def drive(i: int) -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        while (start := time.perf_counter()) < stop:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            latencies[i].append(time.perf_counter() - start)
+            errors[i] += response.status >= 400
+
+    threads = [threading.Thread(target=drive, args=(i,)) for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    every = sorted(x for batch in latencies for x in batch)
+    p99 = every[min(len(every) - 1, int(len(every) * 0.99))] if every else 0.0
+    median = statistics.median(every) if every else 0.0
+    return Row("", "", len(every) / seconds, median * 1000, p99 * 1000, sum(errors))
+
+
+def measure(
+    drive, base: str, kind: str, label: str, path: str, token: str | None, args, method: str = "GET"
+) -> Row:  # type: ignore[no-untyped-def]
+    drive(
+        base + path,
+        token=token,
+        method=method,
+        seconds=min(2.0, args.seconds),
+        connections=args.connections,
+    )  # warm
+    row = drive(
+        base + path, token=token, method=method, seconds=args.seconds, connections=args.connections
+    )
+    row.kind, row.label = kind, label
+    print(f"  {label:44} {row.rate:8.0f} req/s", flush=True)
+    return row
+
+
+def targets(found: dict[str, object]) -> list[tuple[str, str, str, bool]]:
+    """(kind, label, path, with the token) of every row after the ceiling."""
+    rows = [
+        ("page", "/ (home)", "/", False),
+        ("page", "/search?q=电池", "/search?q=%E7%94%B5%E6%B1%A0", False),
+        ("page", f"/listings/{found['listing']}", f"/listings/{found['listing']}", False),
+        ("page", "/needs", "/needs", False),
+        ("page", "/brokers", "/brokers", False),
+    ]
+    if found.get("auction"):
+        rows.insert(
+            3, ("page", f"/auctions/{found['auction']}", f"/auctions/{found['auction']}", False)
+        )
+        rows.append(
+            (
+                "api",
+                f"GET /api/v1/auctions/{found['auction']}",
+                f"/api/v1/auctions/{found['auction']}",
+                True,
+            )
+        )
+    rows += [
+        ("api", "/api/v1/listings/?q=battery", "/api/v1/listings/?q=battery", True),
+        ("api", "/api/v1/needs/", "/api/v1/needs/", True),
+        ("api", "/api/v1/auctions/", "/api/v1/auctions/", True),
+        ("api", "/api/v1/brokers/", "/api/v1/brokers/", True),
+    ]
+    return rows
+
+
+def report(rows: list[Row], ceiling: Row, started_load: tuple[float, ...], args) -> bool:  # type: ignore[no-untyped-def]
+    ended = os.getloadavg()
+    print(f"\nLoad average {started_load[0]:.1f} at the start, {ended[0]:.1f} at the end "
+          f"({os.cpu_count()} CPUs); {args.connections} connections, {args.seconds:.0f} s a row, "
+          f"{args.workers} workers x {args.threads} threads; {'wrk' if shutil.which('wrk') else 'Python load generator'}")  # fmt: skip
+    print(f"\n| {'URL':44} | req/s | / ceiling | p50 ms | p99 ms | errors |")
+    print(f"|{'-' * 46}|-------|-----------|--------|--------|--------|")
+    good = True
+    for row in rows:
+        ratio = row.rate / ceiling.rate if ceiling.rate else 0.0
+        target = {"page": PAGE_TARGET, "api": API_TARGET}.get(row.kind)
+        mark = "" if target is None else (" ok" if ratio >= target else " LOW")
+        good &= target is None or ratio >= target
+        print(f"| {row.label:44} | {row.rate:5.0f} | {ratio:6.2f}{mark:3} | {row.p50_ms:6.1f} | {row.p99_ms:6.1f} | {row.errors:6d} |")  # fmt: skip
+    print(f"\nTargets: pages >= {PAGE_TARGET} of the ceiling, API lists >= {API_TARGET}: "
+          f"{'all met' if good else 'not all met'}")  # fmt: skip
+    return good
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--database-url")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--listings", type=int, default=320, help="of the demo market")
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--python", action="store_true", help="the Python load generator even with wrk"
+    )
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up (finally) when stopped
+    drive = with_wrk if shutil.which("wrk") and not args.python else with_python
+
+    server = server_url(args.database_url)
+    url = recreate_database(server)
+    work = Path(tempfile.mkdtemp(prefix="bench-http-"))
+    env = app_env(url, work)
+    gunicorn = None
+    try:
+        print(
+            f"PostgreSQL {make_url(url).host}:{make_url(url).port}/{BENCH_DB}: loading the demo market…",
+            flush=True,
+        )
+        found = load_market(env, args.listings)
+        token = str(found["token"])
+        gunicorn, base = start_gunicorn(env, args.workers, args.threads)
+        started_load = os.getloadavg()
+        ceiling = measure(
+            drive,
+            base,
+            "ceiling",
+            "ceiling: GET /api/v1/tokens/ping",
+            "/api/v1/tokens/ping",
+            token,
+            args,
+        )
+        rows = [ceiling]
+        for kind, label, path, with_token in targets(found):
+            rows.append(
+                measure(drive, base, kind, label, path, token if with_token else None, args)
+            )
+        rows.append(
+            measure(
+                drive,
+                base,
+                "write",
+                "write ceiling: POST /api/v1/tokens/ping",
+                "/api/v1/tokens/ping",
+                token,
+                args,
+                "POST",
+            )
+        )
+        report(rows, ceiling, started_load, args)
+        print("(bid decisions against the token POST ceiling: bench/bids.py)")
+    finally:
+        if gunicorn is not None:
+            stop_gunicorn(gunicorn)
+        drop_database(server)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

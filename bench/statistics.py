@@ -97,7 +97,9 @@ def build(deals: int, rng: random.Random) -> None:
                  "method": ("listed", "negotiated", "auction")[i % 3],
                  "channel": "offline" if i % 5 == 0 else "online", "contract_type": "transfer",
                  "price_minor": rng.randrange(10_000_00, 5_000_000_00),
-                 "status": "cancelled" if i % 20 == 0 else "signed", "created_at": created}
+                 "status": "cancelled" if i % 20 == 0 else "signed", "created_at": created,
+                 "field": FIELDS[i % len(FIELDS)], "ipc_section": IPC[i % len(IPC)][0],
+                 "listed_at": published}
             )  # fmt: skip
     _bulk(Listing, listing_rows)
     _bulk(Deal, deal_rows)

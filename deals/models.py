@@ -45,6 +45,12 @@ class Deal(Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(String(2000))
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What was sold, as it stood when the deal was made (the city statistics group by
+    # these without reading the listings): its field, the section letter of its first
+    # IPC class, and when it was published.
+    field: Mapped[str | None] = mapped_column(String(32))
+    ipc_section: Mapped[str | None] = mapped_column(String(1))
+    listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     documents: Mapped[list[DealDocument]] = relationship(
         back_populates="deal", cascade="all, delete-orphan", order_by="DealDocument.id"

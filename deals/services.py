@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -22,6 +23,7 @@ from core.signals import values_from_signal
 from deals import rules, signals, telling
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
 from listings import services as listings
+from listings.models import Listing
 from listings.rules import SaleState
 
 _STAMPS = {
@@ -75,6 +77,7 @@ def record_sale(
         source_type=source_type,
         source_id=source_id,
         created_at=now,
+        **what_was_sold(listing),
     )
     flush_new(deal)
     _audit(deal, "deal.create", actor_id, now, before=None)
@@ -93,6 +96,17 @@ class OfflineTerms:
     method: SaleMethod
     contract_type: ContractType
     price_minor: int
+
+
+def what_was_sold(listing: Listing) -> dict[str, Any]:
+    """The listing's field, IPC section and publication, kept on its deal."""
+    first = next(iter(listing.ipc_classes or ()), "")
+    section = first[:1].upper()
+    return {
+        "field": listing.field,
+        "ipc_section": section if "A" <= section <= "H" else None,
+        "listed_at": listing.published_at,
+    }
 
 
 @dataclass(frozen=True)
@@ -131,8 +145,11 @@ def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> D
     for name in ("seller_name", "buyer_name", "title"):
         if not getattr(data, name).strip():
             raise ValidationFailed(N_("This field is required."), field=name)
+    listing = None
     if data.listing_id is not None:
-        listings.set_sale_state(data.listing_id, SaleState.SOLD, now=now, actor_id=actor.id)
+        listing = listings.set_sale_state(
+            data.listing_id, SaleState.SOLD, now=now, actor_id=actor.id
+        )
     seller_org_id = data.seller_org_id
     if seller_org_id is None:
         # Never some other organisation: its members would become a party to the deal.
@@ -166,6 +183,7 @@ def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> D
         created_at=now,
         signed_at=data.signed_on,
         registered_by_id=actor.id,
+        **(what_was_sold(listing) if listing is not None else {}),
     )
     flush_new(deal)
     _audit(deal, "deal.register_offline", actor.id, now, before=None)

@@ -33,6 +33,7 @@ from accounts.models import Organisation, User
 from brokers.models import Broker, DealCommission, Introduction, Mandate
 from core.extensions import db
 from deals.models import Deal
+from deals.services import what_was_sold
 from listings.models import Listing, TechNeed
 from payments.models import Deposit
 
@@ -69,10 +70,11 @@ def _listing(org: int, user: int, field: str, ipc: str, published: datetime) -> 
 
 def _deal(seller: int, buyer: int | None, listing: int | None, channel: str, method: str,
           yuan: int, created: datetime, status: str = "signed") -> int:  # fmt: skip
+    sold = what_was_sold(db.session.get_one(Listing, listing)) if listing else {}
     return _add(
         Deal, listing_id=listing, seller_org_id=seller, buyer_org_id=buyer, seller_name="s",
         buyer_name="b", title="t", method=method, channel=channel, contract_type="transfer",
-        price_minor=yuan * 100, status=status, created_at=created,
+        price_minor=yuan * 100, status=status, created_at=created, **sold,
     )  # fmt: skip
 
 

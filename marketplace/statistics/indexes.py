@@ -1,6 +1,7 @@
 """The indexes the city statistics need, declared by the statistics (which own the queries)
 on the domains' tables, so the domains' models stay as they are. Migration
-0024_statistics_indexes creates them; importing this module (the model registry does)
+0024_statistics_indexes creates them (0030_deal_snapshot widens the deals' one); importing
+this module (the model registry does)
 puts them in the metadata, so the models and the migrations agree."""
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ DEALS = Index(
     Deal.listing_id,
     Deal.seller_org_id,
     Deal.buyer_org_id,
+    Deal.field,
+    Deal.ipc_section,
+    Deal.listed_at,
 )
 NEEDS = Index("ix_tech_needs_created_at", TechNeed.created_at)
 INTRODUCTIONS = Index("ix_introductions_created_at", Introduction.created_at)

@@ -42,16 +42,16 @@ class Report:
 
 
 def _collect(period: Period, tz: ZoneInfo) -> tuple[dict[str, list[Row]], dict[str, Any]]:
-    """Every table and figure of the period, from the three deal scans and a few counts."""
+    """Every table and figure of the period, from the two deal scans and a few counts."""
     cubes = queries.deal_cubes(period, tz)
-    deal, listing, parties = cubes["deal"], cubes["listing"], cubes["parties"]
+    deal, parties = cubes["deal"], cubes["parties"]
     region = rules.rollup(parties, 0)
     month = rules.rollup(deal, 2)
     tables = {
         "channel": rules.rollup(deal, 0),
         "method": rules.rollup(deal, 1),
-        "field": rules.rollup(listing, 0),
-        "ipc_section": rules.rollup(listing, 1),
+        "field": rules.rollup(deal, 3),
+        "ipc_section": rules.rollup(deal, 4),
         "province": rules.by_province(region),
         "city": rules.by_city(region),
         "organisation_kind": rules.rollup(parties, 1),

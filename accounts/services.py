@@ -245,6 +245,16 @@ def get_organisation(org_id: int) -> Organisation:
     return get_or_not_found(Organisation, org_id, N_("No such organisation."))
 
 
+def english_names() -> dict[int, tuple[str, str]]:
+    """{id: (name, English name)} of the organisations that gave an English name."""
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.name_en).where(
+            Organisation.name_en.is_not(None), Organisation.name_en != ""
+        )
+    )
+    return {org_id: (name, english or "") for org_id, name, english in rows}
+
+
 def verify_organisation(actor: User, org_id: int, *, now: datetime) -> Organisation:
     """A reviewer verifies an organisation: from now on it may list, offer and bid."""
     return _decide_organisation(actor, org_id, VerificationStatus.VERIFIED, None, now=now)

@@ -11,6 +11,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -51,13 +52,19 @@ bp = Blueprint("accounts", __name__)
 def party_name(name: str | None, org_id: int | None) -> str:
     """A name recorded for an organisation (a deal's party), in English for English readers
     when it is the organisation's registered name and the organisation has an English one."""
-    if not org_id or not name:
+    if not org_id or not name or not current_locale().startswith("en"):
         return name or ""
-    try:
-        org = services.get_organisation(org_id)
-    except DomainError:
-        return name
-    return org.display_name(current_locale()) if name == org.name else name
+    registered, english = _english_names().get(org_id, (None, None))
+    return english if english and name == registered else name
+
+
+def _english_names() -> dict[int, tuple[str, str]]:
+    """{organisation id: (name, English name)}, read once a request: a page naming fifty
+    parties costs one statement."""
+    if "english_names" not in g:
+        g.english_names = services.english_names()
+    names: dict[int, tuple[str, str]] = g.english_names
+    return names
 
 
 def _safe_next(target: str) -> str:

@@ -36,6 +36,7 @@ from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 from huey.consumer import Consumer
+from redis import ConnectionPool
 from sqlalchemy import String, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -202,14 +203,10 @@ def make_huey(config: Mapping[str, Any]) -> Huey:
         # Bounded waits: a hung Redis costs an enqueueing request REDIS_TIMEOUT_SECONDS (to
         # connect) and a worker's blocking read its 1 s plus that, never forever.
         wait = float(config.get("REDIS_TIMEOUT_SECONDS", 0.5))
-        return RedisHuey(
-            name,
-            url=config["REDIS_URL"],
-            results=False,
-            utc=True,
-            socket_connect_timeout=wait,
-            socket_timeout=1.0 + wait,
+        pool = ConnectionPool.from_url(
+            config["REDIS_URL"], socket_connect_timeout=wait, socket_timeout=1.0 + wait
         )
+        return RedisHuey(name, connection_pool=pool, results=False, utc=True)
     return SqliteHuey(
         name,
         filename=config["JOBS_SQLITE_PATH"],

@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from core.extensions import db
 from core.uow import unit_of_work
 from marketplace import create_app
-from tests.conftest import FrozenClock
+from tests.conftest import FrozenClock, breakers_of
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -78,6 +78,7 @@ def _server_settled(request: pytest.FixtureRequest) -> None:
     if "live_app" not in request.fixturenames:
         return
     app, _ = request.getfixturevalue("live_app")
+    breakers_of(app).reset()  # a walk starts with every dependency trusted again
     with app.app_context():
         with unit_of_work(writer=True):
             pass

@@ -94,7 +94,7 @@ def test_an_open_licence_from_declaration_to_withdrawal(
     client.post("/signout")
     public = client.get(page, headers=EN).get_data(as_text=True)
     assert (
-        "Withdrawn on 2026-03-02" in public and "江城新能源有限公司" in public
+        "Withdrawn on 2 Mar 2026" in public and "江城新能源有限公司" in public
     )  # the licence stays
     listed = client.get("/open-licences", headers=EN).get_data(as_text=True)
-    assert "Withdrawn on 2026-03-02" in listed
+    assert "Withdrawn on 2 Mar 2026" in listed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from difflib import SequenceMatcher
 
 from listings.ip_numbers import normalise_ip_number
 from listings.rules import FIELDS, IPKind
@@ -25,6 +26,18 @@ def test_no_two_results_share_a_sentence_pattern() -> None:
         openings = Counter(getattr(result, text)[:12] for result in CATALOGUE)
         repeated = [opening for opening, n in openings.items() if n > 1]
         assert not repeated, f"{text} starts alike: {repeated}"
+
+
+def test_no_two_summaries_share_half_their_text() -> None:
+    """Blocks the summaries have in common (difflib's matching blocks) stay under half of
+    the shorter one, in each language: no template with the field swapped."""
+    for language in ("summary_zh", "summary_en"):
+        texts = [getattr(result, language) for result in CATALOGUE]
+        for i, first in enumerate(texts):
+            for second in texts[i + 1 :]:
+                blocks = SequenceMatcher(None, first, second, autojunk=False)
+                shared = sum(block.size for block in blocks.get_matching_blocks())
+                assert shared <= min(len(first), len(second)) / 2, (first, second)
 
 
 def test_patent_numbers_are_valid_and_unique() -> None:

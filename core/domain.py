@@ -12,6 +12,13 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Mark a message for translation in a context (shown with `pgettext(context, …)`): the
+    same English word may need other Chinese ones ("Submitted" as a state, 已提交, and as a
+    column of times, 提交时间)."""
+    return message
+
+
 class DomainError(Exception):
     """A rule refused an action. `code` is stable; `message` is shown to the user."""
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
 PYTHON=${PYTHON:-.venv/bin/python}
 
-"$PYBABEL" -q extract -F babel.cfg -k N_ -k _l -k lazy_gettext -k gettext -k ngettext:1,2 \
+"$PYBABEL" -q extract -F babel.cfg -k N_ -k NP_:1c,2 -k _l -k lazy_gettext -k gettext -k ngettext:1,2 \
     -o translations/messages.pot --no-wrap --sort-by-file \
     --project "Technology Market" --copyright-holder "Technology Market" .
 "$PYBABEL" -q update -i translations/messages.pot -d translations --no-wrap \

@@ -3,9 +3,9 @@ from the market-wide table, `core.audit_labels.action_label`)."""
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 
-from core.domain import N_
+from core.domain import N_, NP_
 
 OBJECT_TYPES: dict[str, str] = {
     "listing": N_("Listings"),
@@ -36,70 +36,72 @@ def object_type_label(code: str) -> str:
     return gettext(source) if source else gettext("Other records")
 
 
+STATE = "record state"  # the words' msgctxt, written out in each NP_: extraction reads literals
+
 # A record's state in the before/after of an entry, in words that fit any kind of record
 # (the listing's and the organisation's own labels come first, on the page).
 STATE_WORDS: dict[str, str] = {
-    "accepted": N_("Accepted"),
-    "accredited": N_("Accredited"),
-    "active": N_("In force"),
-    "agreed": N_("Agreed"),
-    "applied": N_("Applied"),
-    "approved": N_("Approved"),
-    "auctioned": N_("Sent to auction"),
-    "awaiting_payment": N_("Awaiting payment"),
-    "awaiting_signature": N_("Awaiting signature"),
-    "blocked": N_("Blocked"),
-    "cancelled": N_("Cancelled"),
-    "closed": N_("Closed"),
-    "completed": N_("Completed"),
-    "computed": N_("Computed"),
-    "concluded": N_("Concluded"),
-    "confirmed": N_("Confirmed"),
-    "declined": N_("Declined"),
-    "dismissed": N_("Dismissed"),
-    "draft": N_("Draft"),
-    "failed": N_("Failed"),
-    "fallen": N_("Fallen"),
-    "forfeited": N_("Forfeited"),
-    "granted": N_("Granted"),
-    "held": N_("Held"),
-    "in_invalidation": N_("In an invalidation procedure"),
-    "in_progress": N_("In progress"),
-    "invalidated": N_("Invalidated"),
-    "issued": N_("Issued"),
-    "lapsed": N_("Lapsed"),
-    "licensed": N_("Licensed"),
-    "lodged": N_("Lodged"),
-    "no_buyer": N_("Ended without a buyer"),
-    "open": N_("Open"),
-    "paid": N_("Paid"),
-    "pending": N_("Pending"),
-    "pending_review": N_("Awaiting review"),
-    "pledged": N_("Pledged"),
-    "proposed": N_("Proposed"),
-    "published": N_("Published"),
-    "receipt_submitted": N_("Receipt submitted"),
-    "refunded": N_("Refunded"),
-    "refused": N_("Refused"),
-    "rejected": N_("Rejected"),
-    "released": N_("Released"),
-    "requested": N_("Requested"),
-    "required": N_("Required"),
-    "rights_registered": N_("Rights registered"),
-    "running": N_("Running"),
-    "scheduled": N_("Scheduled"),
-    "signed": N_("Signed"),
-    "sold": N_("Sold"),
-    "submitted": N_("Submitted"),
-    "superseded": N_("Superseded"),
-    "terminated": N_("Terminated"),
-    "upheld": N_("Upheld"),
-    "verified": N_("Verified"),
-    "withdrawn": N_("Withdrawn"),
+    "accepted": NP_("record state", "Accepted"),
+    "accredited": NP_("record state", "Accredited"),
+    "active": NP_("record state", "In force"),
+    "agreed": NP_("record state", "Agreed"),
+    "applied": NP_("record state", "Applied"),
+    "approved": NP_("record state", "Approved"),
+    "auctioned": NP_("record state", "Sent to auction"),
+    "awaiting_payment": NP_("record state", "Awaiting payment"),
+    "awaiting_signature": NP_("record state", "Awaiting signature"),
+    "blocked": NP_("record state", "Blocked"),
+    "cancelled": NP_("record state", "Cancelled"),
+    "closed": NP_("record state", "Closed"),
+    "completed": NP_("record state", "Completed"),
+    "computed": NP_("record state", "Computed"),
+    "concluded": NP_("record state", "Concluded"),
+    "confirmed": NP_("record state", "Confirmed"),
+    "declined": NP_("record state", "Declined"),
+    "dismissed": NP_("record state", "Dismissed"),
+    "draft": NP_("record state", "Draft"),
+    "failed": NP_("record state", "Failed"),
+    "fallen": NP_("record state", "Fallen"),
+    "forfeited": NP_("record state", "Forfeited"),
+    "granted": NP_("record state", "Granted"),
+    "held": NP_("record state", "Held"),
+    "in_invalidation": NP_("record state", "In an invalidation procedure"),
+    "in_progress": NP_("record state", "In progress"),
+    "invalidated": NP_("record state", "Invalidated"),
+    "issued": NP_("record state", "Issued"),
+    "lapsed": NP_("record state", "Lapsed"),
+    "licensed": NP_("record state", "Licensed"),
+    "lodged": NP_("record state", "Lodged"),
+    "no_buyer": NP_("record state", "Ended without a buyer"),
+    "open": NP_("record state", "Open"),
+    "paid": NP_("record state", "Paid"),
+    "pending": NP_("record state", "Pending"),
+    "pending_review": NP_("record state", "Awaiting review"),
+    "pledged": NP_("record state", "Pledged"),
+    "proposed": NP_("record state", "Proposed"),
+    "published": NP_("record state", "Published"),
+    "receipt_submitted": NP_("record state", "Receipt submitted"),
+    "refunded": NP_("record state", "Refunded"),
+    "refused": NP_("record state", "Refused"),
+    "rejected": NP_("record state", "Rejected"),
+    "released": NP_("record state", "Released"),
+    "requested": NP_("record state", "Requested"),
+    "required": NP_("record state", "Required"),
+    "rights_registered": NP_("record state", "Rights registered"),
+    "running": NP_("record state", "Running"),
+    "scheduled": NP_("record state", "Scheduled"),
+    "signed": NP_("record state", "Signed"),
+    "sold": NP_("record state", "Sold"),
+    "submitted": NP_("record state", "Submitted"),
+    "superseded": NP_("record state", "Superseded"),
+    "terminated": NP_("record state", "Terminated"),
+    "upheld": NP_("record state", "Upheld"),
+    "verified": NP_("record state", "Verified"),
+    "withdrawn": NP_("record state", "Withdrawn"),
 }
 
 
 def state_label(value: str) -> str:
     """A record's state in the reader's language; an unknown one as it is stored."""
     source = STATE_WORDS.get(value)
-    return gettext(source) if source else value
+    return pgettext(STATE, source) if source else value

@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
 from accounts.models import User
 from core.audit import record
+from core.audit_labels import ACTIONS, VERBS, action_label
 from core.uow import unit_of_work
+from marketplace.review.audit_labels import STATE_WORDS, state_label
 from tests import factories
 from tests.conftest import FrozenClock
 
@@ -107,3 +110,14 @@ def test_people_who_do_not_review_cannot_read_or_export_the_trail(
     _sign_in(client, factories.seller(clock()))
     assert client.get("/review/audit").status_code == 403
     assert client.get("/review/audit.csv").status_code == 403
+
+
+def test_states_and_actions_read_as_what_happened_not_as_a_column_of_times(app) -> None:
+    """'Submitted' is 已提交 as a record's state but 提交时间 as a column heading: the audit
+    words have their own context in the catalogue, so Chinese never reads a time column."""
+    with app.test_request_context(), force_locale("zh_CN"):
+        words = [state_label(value) for value in STATE_WORDS]
+        words += [action_label(f"any.{verb}") for verb in VERBS]
+        words += [action_label(code) for code in ACTIONS if "." in code]
+        assert state_label("submitted") == "已提交" and action_label("report.issue") == "已签发"
+    assert [word for word in words if word.endswith("时间") or not word.strip()] == []

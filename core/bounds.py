@@ -71,6 +71,43 @@ class BadField(BadRequest):
         self.data = {"messages": {field: [text]}}
 
 
+BAD_DATE = N_("%(field)s must be a date (YYYY-MM-DD).")
+BAD_ID = N_("%(field)s must be a record number.")
+TOO_LONG = N_("%(field)s may have at most %(max)s characters.")
+
+
+def query_date(name: str) -> date | None:
+    """A day of the query string (?from=2026-01-31), inside the input years, or BadField."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        value = None
+    if value is None or not in_year_window(value):
+        raise BadField(BAD_DATE, name)
+    return value
+
+
+def query_id(name: str) -> int | None:
+    """A row id of the query string, or BadField beyond what an id column holds."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > _MAX_ROW_ID_DIGITS or int(raw) > MAX_ROW_ID:
+        raise BadField(BAD_ID, name)
+    return int(raw)
+
+
+def query_text(name: str, longest: int) -> str | None:
+    """A short text of the query string, or BadField when longer than `longest`."""
+    value = request.args.get(name, "").strip()
+    if len(value) > longest:
+        raise BadField(TOO_LONG, name, max=longest)
+    return value or None
+
+
 def _check_values(values: MultiDict[str, str], limit: int) -> None:
     for name in values:
         items = values.getlist(name)

@@ -6,7 +6,6 @@ import csv
 import io
 import itertools
 import json
-from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,9 +30,9 @@ from auctions.settings import settings_from_config
 from core.audit import history, verify_ownership_chain
 from core.audit_labels import action_label
 from core.audit_models import AuditEntry
-from core.bounds import MAX_ROW_ID, BadField, in_year_window
+from core.bounds import query_date, query_id, query_text
 from core.clock import now
-from core.domain import N_, DomainError
+from core.domain import DomainError
 from core.uow import unit_of_work
 from listings import review as listing_review
 from listings import services as listings
@@ -43,9 +42,6 @@ from payments import bank_refunds
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-BAD_DATE = N_("%(field)s must be a date (YYYY-MM-DD).")
-BAD_ID = N_("%(field)s must be a record number.")
-TOO_LONG = N_("%(field)s may have at most %(max)s characters.")
 EXPORT_LIMIT = 100_000  # audit entries in one CSV
 
 
@@ -175,45 +171,16 @@ def decide_organisation(org_id: int, decision: str) -> Response:
     return redirect(url_for("review.queues"))
 
 
-def _date_arg(name: str) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        value = date.fromisoformat(raw) if len(raw) == 10 else None
-    except ValueError:
-        value = None
-    if value is None or not in_year_window(value):
-        raise BadField(BAD_DATE, name)
-    return value
-
-
-def _text_arg(name: str, longest: int) -> str | None:
-    value = request.args.get(name, "").strip()
-    if len(value) > longest:
-        raise BadField(TOO_LONG, name, max=longest)
-    return value or None
-
-
-def _id_arg(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 10 or int(raw) > MAX_ROW_ID:
-        raise BadField(BAD_ID, name)
-    return int(raw)
-
-
 def _audit_filter() -> audit_trail.AuditFilter:
     """The audit page's filters from the query string, each bounded."""
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
     return audit_trail.AuditFilter(
-        object_type=_text_arg("type", 32),
-        object_id=_id_arg("object"),
-        actor=_text_arg("actor", 100),
-        action=_text_arg("action", 64),
-        start=_date_arg("from"),
-        end=_date_arg("to"),
+        object_type=query_text("type", 32),
+        object_id=query_id("object"),
+        actor=query_text("actor", 100),
+        action=query_text("action", 64),
+        start=query_date("from"),
+        end=query_date("to"),
         zone=zone,
     )
 
@@ -222,7 +189,7 @@ def _audit_filter() -> audit_trail.AuditFilter:
 def audit() -> str:
     """The audit trail a page at a time, filtered, and whether the ownership chain is intact."""
     wanted = _audit_filter()
-    page = audit_trail.audit_page(current_user, wanted, before=_id_arg("before"))
+    page = audit_trail.audit_page(current_user, wanted, before=query_id("before"))
     types, actions = audit_trail.audit_choices(current_user)
     checked, broken = verify_ownership_chain()
     args = {k: v for k, v in request.args.items() if k != "before" and v}

@@ -12,14 +12,13 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from core.bounds import BadField, in_year_window
+from core.bounds import BadField, query_date
 from core.clock import as_utc, now
-from core.domain import N_
 from core.money import Money, format_wan
 from marketplace.statistics import charts, exports, report
 from marketplace.statistics.exports import FIGURE_NAMES, TABLE_TITLES
@@ -29,32 +28,18 @@ from marketplace.statistics.rules import Period, PeriodError, default_period, pe
 bp = Blueprint("statistics", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BAD_DATE = N_("%(field)s must be a date (YYYY-MM-DD).")
 
 
 def _tz() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
 
 
-def _date_arg(name: str) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        value = date.fromisoformat(raw[:10]) if len(raw) <= 10 else None
-    except ValueError:
-        value = None
-    if value is None or not in_year_window(value):
-        raise BadField(BAD_DATE, name)
-    return value
-
-
 def _period() -> Period:
     """The period asked for (?from=&to=), or this year so far."""
     today = as_utc(now()).astimezone(_tz()).date()
     fallback = default_period(today)
-    start = _date_arg("from") or fallback.start
-    last = _date_arg("to") or max(today, start)
+    start = query_date("from") or fallback.start
+    last = query_date("to") or max(today, start)
     try:
         return period(start, last)
     except PeriodError as error:

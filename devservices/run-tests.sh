@@ -65,12 +65,10 @@ if [ ! -x "$PYTHON" ]; then
     fail_now "$PYTHON not found: run 'make venv' first."
 fi
 
-pg_started=0
-es_started=0
-sm_started=0
-rd_started=0
-mp_started=0
-s3_started=0
+# The services this script started (1) or found running and leaves running (0), by the
+# name of their devservices/ script, in the order they started.
+declare -A started=()
+declare -a start_order=()
 PG_MAILPIT_DIR="$ROOT/.devservices/mailpit-pg"
 pg_pid=""
 cleanup() {
@@ -79,30 +77,14 @@ cleanup() {
         pg_pid=""
     fi
     MAILPIT_STATE_DIR="$PG_MAILPIT_DIR" devservices/mailpit.sh stop >/dev/null 2>&1 || true
-    if [ "$s3_started" -eq 1 ]; then
-        devservices/s3.sh stop >/dev/null 2>&1 || true
-        s3_started=0
-    fi
-    if [ "$mp_started" -eq 1 ]; then
-        devservices/mailpit.sh stop >/dev/null 2>&1 || true
-        mp_started=0
-    fi
-    if [ "$rd_started" -eq 1 ]; then
-        devservices/redis.sh stop >/dev/null 2>&1 || true
-        rd_started=0
-    fi
-    if [ "$sm_started" -eq 1 ]; then
-        devservices/stripe-mock.sh stop >/dev/null 2>&1 || true
-        sm_started=0
-    fi
-    if [ "$pg_started" -eq 1 ]; then
-        devservices/postgres.sh stop >/dev/null 2>&1 || true
-        pg_started=0
-    fi
-    if [ "$es_started" -eq 1 ]; then
-        devservices/elasticsearch.sh stop >/dev/null 2>&1 || true
-        es_started=0
-    fi
+    local i script
+    for ((i = ${#start_order[@]} - 1; i >= 0; i--)); do
+        script="${start_order[$i]}"
+        if [ "${started[$script]}" = 1 ]; then
+            devservices/"$script".sh stop >/dev/null 2>&1 || true
+            started[$script]=0
+        fi
+    done
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -121,116 +103,65 @@ else
     warn "Chromium could not be installed (devservices/browser.sh): the e2e tests will fail."
 fi
 
-pg_url=""
-pg_started=1 # stop whatever part of it started, even if `start` fails half-way
-if pg_url="$(devservices/postgres.sh start)" && [ -n "$pg_url" ]; then
-    echo "postgresql: $pg_url"
-else
-    pg_url=""
-    if [ "$in_ci" -eq 1 ]; then
-        fail_now "PostgreSQL could not start (devservices/postgres.sh start); CI=true, so the run fails."
+# start_service SCRIPT LABEL SKIPPED [reuse]: start devservices/SCRIPT.sh and set
+# `service_url`. With `reuse`, one already running (make run, another session) is used
+# and left running; otherwise, and for one started here, it is stopped at the end (even
+# if `start` failed half-way). A service that cannot start fails the run in CI, and is
+# a loud warning otherwise (service_url empty; SKIPPED says what is then not tested).
+start_service() {
+    local script="$1" label="$2" skipped="$3" reuse="${4:-}"
+    start_order+=("$script")
+    if [ "$reuse" = reuse ] && devservices/"$script".sh status >/dev/null 2>&1; then
+        started[$script]=0
+    else
+        started[$script]=1
     fi
-    warn "PostgreSQL could not start (see the messages above). Only the SQLite run will happen;
+    if service_url="$(devservices/"$script".sh start)" && [ -n "$service_url" ]; then
+        return 0
+    fi
+    service_url=""
+    if [ "$in_ci" -eq 1 ]; then
+        fail_now "$label could not start (devservices/$script.sh start); CI=true, so the run fails."
+    fi
+    warn "$label could not start (see the messages above): $skipped;
      this is NOT the full check. Fix it, or run with CI=true to make this an error."
-fi
+}
 
-# A node that was running before `make test` (make run, another session) is used
-# and left running; one started here is stopped at the end.
-unset ELASTICSEARCH_URL
-if devservices/elasticsearch.sh status >/dev/null 2>&1; then
-    es_started=0
-else
-    es_started=1 # stop whatever part of it started, even if `start` fails half-way
-fi
-if es_url="$(devservices/elasticsearch.sh start)" && [ -n "$es_url" ]; then
+unset ELASTICSEARCH_URL STRIPE_MOCK_URL REDIS_TEST_URL MAILPIT_URL MAILPIT_SMTP S3_TEST_URL
+
+start_service postgres PostgreSQL "only the SQLite run will happen"
+pg_url="$service_url"
+[ -z "$pg_url" ] || echo "postgresql: $pg_url"
+
+start_service elasticsearch Elasticsearch "its tests are SKIPPED" reuse
+es_url="$service_url"
+if [ -n "$es_url" ]; then
     export ELASTICSEARCH_URL="$es_url"
     echo "elasticsearch: $es_url (version $(cat "${ES_STATE_DIR:-.devservices/elasticsearch}/version" 2>/dev/null || echo '?'))"
-else
-    es_url=""
-    if [ "$in_ci" -eq 1 ]; then
-        fail_now "Elasticsearch could not start (devservices/elasticsearch.sh start); CI=true, so the run fails."
-    fi
-    warn "Elasticsearch could not start (see the messages above): its tests are SKIPPED;
-     this is NOT the full check. Fix it, or run with CI=true to make this an error."
 fi
 
-# stripe-mock: reused when already running (and then left running), else started here
-# and stopped at the end.
-unset STRIPE_MOCK_URL
-if devservices/stripe-mock.sh status >/dev/null 2>&1; then
-    sm_started=0
-else
-    sm_started=1
-fi
-if sm_url="$(devservices/stripe-mock.sh start)" && [ -n "$sm_url" ]; then
-    export STRIPE_MOCK_URL="$sm_url"
-    echo "stripe-mock: $sm_url"
-else
-    sm_url=""
-    if [ "$in_ci" -eq 1 ]; then
-        fail_now "stripe-mock could not start (devservices/stripe-mock.sh start); CI=true, so the run fails."
-    fi
-    warn "stripe-mock could not start (see the messages above): the Stripe tests are SKIPPED;
-     this is NOT the full check. Fix it, or run with CI=true to make this an error."
-fi
+# Stripe's own mock server, for the payments tests.
+start_service stripe-mock stripe-mock "the Stripe tests are SKIPPED" reuse
+sm_url="$service_url"
+[ -z "$sm_url" ] || { export STRIPE_MOCK_URL="$sm_url"; echo "stripe-mock: $sm_url"; }
 
-# Redis for the job runner's Redis path: reused when already running, else started
-# here and stopped at the end.
-unset REDIS_TEST_URL
-if devservices/redis.sh status >/dev/null 2>&1; then
-    rd_started=0
-else
-    rd_started=1
-fi
-if rd_url="$(devservices/redis.sh start)" && [ -n "$rd_url" ]; then
-    export REDIS_TEST_URL="$rd_url"
-    echo "redis: $rd_url"
-else
-    rd_url=""
-    if [ "$in_ci" -eq 1 ]; then
-        fail_now "Redis could not start (devservices/redis.sh start); CI=true, so the run fails."
-    fi
-    warn "Redis could not start (see the messages above): the job runner's Redis tests are SKIPPED;
-     this is NOT the full check. Fix it, or run with CI=true to make this an error."
-fi
+# Redis, for the job runner's Redis path, the live rooms' fan-out and the cluster test.
+start_service redis Redis "the job runner's Redis tests are SKIPPED" reuse
+rd_url="$service_url"
+[ -z "$rd_url" ] || { export REDIS_TEST_URL="$rd_url"; echo "redis: $rd_url"; }
 
 # Mailpit, the SMTP server the notification tests mail through and read back.
-unset MAILPIT_URL MAILPIT_SMTP
-if devservices/mailpit.sh status >/dev/null 2>&1; then
-    mp_started=0
-else
-    mp_started=1
-fi
-if mp_url="$(devservices/mailpit.sh start)" && [ -n "$mp_url" ]; then
+start_service mailpit Mailpit "the mail tests are SKIPPED" reuse
+mp_url="$service_url"
+if [ -n "$mp_url" ]; then
     export MAILPIT_URL="$mp_url" MAILPIT_SMTP="$(devservices/mailpit.sh smtp)"
     echo "mailpit: $mp_url (SMTP $MAILPIT_SMTP)"
-else
-    mp_url=""
-    if [ "$in_ci" -eq 1 ]; then
-        fail_now "Mailpit could not start (devservices/mailpit.sh start); CI=true, so the run fails."
-    fi
-    warn "Mailpit could not start (see the messages above): the mail tests are SKIPPED;
-     this is NOT the full check. Fix it, or run with CI=true to make this an error."
 fi
 
 # S3Proxy, the S3 server the object-storage tests keep documents in.
-unset S3_TEST_URL
-if devservices/s3.sh status >/dev/null 2>&1; then
-    s3_started=0
-else
-    s3_started=1
-fi
-if s3_url="$(devservices/s3.sh start)" && [ -n "$s3_url" ]; then
-    export S3_TEST_URL="$s3_url"
-    echo "s3: $s3_url"
-else
-    s3_url=""
-    if [ "$in_ci" -eq 1 ]; then
-        fail_now "S3Proxy could not start (devservices/s3.sh start); CI=true, so the run fails."
-    fi
-    warn "S3Proxy could not start (see the messages above): the object-storage tests are SKIPPED;
-     this is NOT the full check. Fix it, or run with CI=true to make this an error."
-fi
+start_service s3 S3Proxy "the object-storage tests are SKIPPED" reuse
+s3_url="$service_url"
+[ -z "$s3_url" ] || { export S3_TEST_URL="$s3_url"; echo "s3: $s3_url"; }
 
 # --- runs --------------------------------------------------------------------
 

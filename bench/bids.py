@@ -100,19 +100,21 @@ def libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def recreate_database(url: str) -> str:
-    """Drop and create the bench database on the server of `url`; its SQLAlchemy URL."""
-    admin = libpq(str(make_url(url).set(database="postgres")))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return make_url(url).set(database=BENCH_DB).render_as_string(hide_password=False)
+def recreate_database(url: str, name: str = BENCH_DB) -> str:
+    """Drop and create the database `name` on the server of `url`; its SQLAlchemy URL."""
+    drop_database(url, name)
+    with psycopg.connect(_admin(url), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
-def drop_database(url: str) -> None:
-    admin = libpq(str(make_url(url).set(database="postgres")))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+def drop_database(url: str, name: str = BENCH_DB) -> None:
+    with psycopg.connect(_admin(url), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _admin(url: str) -> str:
+    return libpq(str(make_url(url).set(database="postgres")))
 
 
 def app_config(url: str, work: Path) -> dict[str, Any]:

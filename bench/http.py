@@ -43,11 +43,10 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import psycopg
 import requests
 from sqlalchemy.engine import make_url
 
-from bench.bids import free_port, libpq, server_url, stop_gunicorn
+from bench.bids import drop_database, free_port, recreate_database, server_url, stop_gunicorn
 
 BENCH_DB = "marketplace_bench_http"
 PAGE_TARGET, API_TARGET = 0.4, 0.5
@@ -80,21 +79,6 @@ class Row:
     p50_ms: float
     p99_ms: float
     errors: int
-
-
-def recreate_database(server: str) -> str:
-    """Drop and create the bench database on the server; its SQLAlchemy URL."""
-    admin = libpq(str(make_url(server).set(database="postgres")))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return make_url(server).set(database=BENCH_DB).render_as_string(hide_password=False)
-
-
-def drop_database(server: str) -> None:
-    admin = libpq(str(make_url(server).set(database="postgres")))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def app_env(url: str, work: Path) -> dict[str, str]:
@@ -300,7 +284,7 @@ def main() -> int:
     drive = with_wrk if shutil.which("wrk") and not args.python else with_python
 
     server = server_url(args.database_url)
-    url = recreate_database(server)
+    url = recreate_database(server, BENCH_DB)
     work = Path(tempfile.mkdtemp(prefix="bench-http-"))
     env = app_env(url, work)
     gunicorn = None
@@ -344,7 +328,7 @@ def main() -> int:
     finally:
         if gunicorn is not None:
             stop_gunicorn(gunicorn)
-        drop_database(server)
+        drop_database(server, BENCH_DB)
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

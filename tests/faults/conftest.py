@@ -7,10 +7,8 @@ recovery fit in a test of a few seconds.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +16,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from search import EXTENSION_KEY, FALLBACK_KEY
 from search.backend import SearchBackend
-from search.circuit import reset_backoff
 from tests.conftest import breakers_of
 from tests.faults.relay import NodeRelay
+from tests.search_primary import elasticsearch_primary
 
 COOLDOWN = 1.0
 SETTINGS = {
@@ -74,28 +71,13 @@ def es_relay() -> Iterator[NodeRelay]:
 def search_behind(
     app: Flask, es_relay: NodeRelay, tmp_path: Path, fault_settings: object
 ) -> Iterator[tuple[SearchBackend, SearchBackend]]:
-    """The app as with SEARCH_BACKEND=elasticsearch, its node behind `es_relay`."""
-    from search.elasticsearch import ElasticsearchBackend, make_client
-    from search.embedded import EmbeddedSearchBackend
-
-    primary = ElasticsearchBackend(
-        make_client([es_relay.url]),  # production's client: 5 s timeout, budgets per request
-        alias=f"test-faults-{uuid.uuid4().hex[:10]}",
-        refresh_on_write=True,
-    )
-    fallback = EmbeddedSearchBackend(tmp_path / "fallback.db")
-    saved = app.extensions[EXTENSION_KEY], app.extensions.get(FALLBACK_KEY)
-    app.extensions[EXTENSION_KEY], app.extensions[FALLBACK_KEY] = primary, fallback
-    reset_backoff()
-    try:
-        yield primary, fallback
-    finally:
-        app.extensions[EXTENSION_KEY], app.extensions[FALLBACK_KEY] = saved
-        reset_backoff()
-        fallback.close()
-        es_relay.heal()
-        with contextlib.suppress(Exception):
-            primary.drop()
+    """The app as with SEARCH_BACKEND=elasticsearch, its node behind `es_relay` (production's
+    client: 5 s timeout, budgets per request)."""
+    with elasticsearch_primary(app, es_relay.url, tmp_path) as backends:
+        try:
+            yield backends
+        finally:
+            es_relay.heal()
 
 
 def timed(call: Callable[[], Any]) -> tuple[Any, float]:

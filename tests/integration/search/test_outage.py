@@ -14,10 +14,8 @@ the script, not the app.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,12 +30,11 @@ from core.uow import unit_of_work
 from listings import review as listing_review
 from listings.models import Listing
 from listings.rules import ListingStatus
-from search import EXTENSION_KEY, FALLBACK_KEY
 from search.backend import SearchBackend, SearchQuery
-from search.circuit import reset_backoff
 from search.indexer import TOPIC, drain, drain_all
 from tests import factories
 from tests.faults.relay import NodeRelay
+from tests.search_primary import elasticsearch_primary
 
 # These tests drain the outbox by hand: jobs wait in the queue instead of draining it.
 pytestmark = pytest.mark.usefixtures("queued_jobs")
@@ -65,33 +62,6 @@ def relay(es_url: str) -> Iterator[NodeRelay]:
     link.up()
     yield link
     link.down()
-
-
-@contextlib.contextmanager
-def elasticsearch_primary(
-    app: Flask, url: str, tmp_path: Path
-) -> Iterator[tuple[SearchBackend, SearchBackend]]:
-    """The app as with SEARCH_BACKEND=elasticsearch: a fresh alias on `url`, an embedded fallback."""
-    from search.elasticsearch import ElasticsearchBackend, make_client
-    from search.embedded import EmbeddedSearchBackend
-
-    primary = ElasticsearchBackend(
-        make_client([url]),  # the production defaults: 5 s timeout, one retry
-        alias=f"test-outage-{uuid.uuid4().hex[:10]}",
-        refresh_on_write=True,
-    )
-    fallback = EmbeddedSearchBackend(tmp_path / "fallback.db")
-    saved = app.extensions[EXTENSION_KEY], app.extensions.get(FALLBACK_KEY)
-    app.extensions[EXTENSION_KEY], app.extensions[FALLBACK_KEY] = primary, fallback
-    reset_backoff()
-    try:
-        yield primary, fallback
-    finally:
-        app.extensions[EXTENSION_KEY], app.extensions[FALLBACK_KEY] = saved
-        reset_backoff()
-        fallback.close()
-        with contextlib.suppress(Exception):
-            primary.drop()
 
 
 def _indexed(backend: SearchBackend) -> set[int]:
@@ -125,7 +95,10 @@ def test_node_lost_mid_indexing_then_back_every_change_is_indexed(
     tmp_path: Path,
     relay: NodeRelay,
 ) -> None:
-    with elasticsearch_primary(app, relay.url, tmp_path) as (primary, fallback):
+    with elasticsearch_primary(app, relay.url, tmp_path) as (
+        primary,
+        fallback,
+    ):
         owner = factories.seller(clock())
         reviewer = factories.platform_reviewer(clock())
 

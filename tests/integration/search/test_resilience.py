@@ -13,7 +13,6 @@ import os
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -30,10 +29,11 @@ from listings import review as listing_review
 from listings.rules import ListingStatus
 from search import EXTENSION_KEY, FALLBACK_KEY
 from search.backend import SearchBackend, SearchQuery
-from search.circuit import backoff_seconds, reset_backoff, retry_at
+from search.circuit import backoff_seconds, retry_at
 from search.indexer import TOPIC, drain, drain_all
 from search.rebuild import reindex
 from tests import factories
+from tests.search_primary import elasticsearch_primary
 
 # These tests drain the outbox by hand: jobs wait in the queue instead of draining it.
 pytestmark = pytest.mark.usefixtures("queued_jobs")
@@ -112,33 +112,6 @@ class CountingBackend:
 
 
 @contextlib.contextmanager
-def elasticsearch_primary(
-    app: Flask, url: str, tmp_path: Path, *, timeout: float = 5.0
-) -> Iterator[tuple[SearchBackend, SearchBackend]]:
-    """The app as with SEARCH_BACKEND=elasticsearch: a fresh alias on `url`, an embedded fallback."""
-    from search.elasticsearch import ElasticsearchBackend, make_client
-    from search.embedded import EmbeddedSearchBackend
-
-    primary = ElasticsearchBackend(
-        make_client([url], request_timeout=timeout),
-        alias=f"test-resilience-{uuid.uuid4().hex[:10]}",
-        refresh_on_write=True,
-    )
-    fallback = EmbeddedSearchBackend(tmp_path / "fallback.db")
-    saved = app.extensions[EXTENSION_KEY], app.extensions.get(FALLBACK_KEY)
-    app.extensions[EXTENSION_KEY], app.extensions[FALLBACK_KEY] = primary, fallback
-    reset_backoff()
-    try:
-        yield primary, fallback
-    finally:
-        app.extensions[EXTENSION_KEY], app.extensions[FALLBACK_KEY] = saved
-        reset_backoff()
-        fallback.close()
-        with contextlib.suppress(Exception):
-            primary.drop()
-
-
-@contextlib.contextmanager
 def embedded_primary(app: Flask, tmp_path: Path) -> Iterator[SearchBackend]:
     """The app as with SEARCH_BACKEND=embedded, on an index of its own (not the session's)."""
     from search.embedded import EmbeddedSearchBackend
@@ -183,7 +156,10 @@ def test_backoff_doubles_up_to_five_minutes() -> None:
 def test_a_dead_node_is_not_hammered_and_no_event_is_lost(
     app: Flask, client: FlaskClient, clock, upload_folder: Path, tmp_path: Path, dead_node: DeadNode
 ) -> None:
-    with elasticsearch_primary(app, dead_node.url, tmp_path) as (primary, fallback):
+    with elasticsearch_primary(app, dead_node.url, tmp_path) as (
+        primary,
+        fallback,
+    ):
         owner = factories.seller(clock())
         made = [
             factories.listing(owner, clock(), status=ListingStatus.PUBLISHED, folder=upload_folder,
@@ -234,7 +210,10 @@ def test_a_dead_node_is_not_hammered_and_no_event_is_lost(
 def test_the_backlog_drains_in_bulk_batches(
     app: Flask, clock, upload_folder: Path, tmp_path: Path, es_url: str
 ) -> None:
-    with elasticsearch_primary(app, es_url, tmp_path) as (primary, fallback):
+    with elasticsearch_primary(app, es_url, tmp_path) as (
+        primary,
+        fallback,
+    ):
         owner = factories.seller(clock())
         reviewer = factories.platform_reviewer(clock())
         made = [
@@ -266,7 +245,10 @@ def test_the_backlog_drains_in_bulk_batches(
 def test_reindex_builds_a_new_index_and_search_never_goes_dark(
     app: Flask, clock, upload_folder: Path, tmp_path: Path, es_url: str
 ) -> None:
-    with elasticsearch_primary(app, es_url, tmp_path) as (primary, fallback):
+    with elasticsearch_primary(app, es_url, tmp_path) as (
+        primary,
+        fallback,
+    ):
         owner = factories.seller(clock())
         reviewer = factories.platform_reviewer(clock())
         made = [

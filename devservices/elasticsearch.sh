@@ -58,11 +58,9 @@ GROUP_PATH="org/elasticsearch/distribution/integ-test-zip"
 ARTIFACT="elasticsearch"
 CENTRAL="${ES_MAVEN_REPO:-https://repo.maven.apache.org/maven2}"
 
-log() { printf 'elasticsearch.sh: %s\n' "$*" >&2; }
-die() {
-    printf '\nelasticsearch.sh: ERROR: %s\n\n' "$*" >&2
-    exit 1
-}
+SERVICE="elasticsearch.sh"
+# shellcheck source=devservices/lib.sh
+. "$ROOT/devservices/lib.sh"
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
@@ -105,6 +103,7 @@ need() {
     command -v "$1" >/dev/null 2>&1 || die "'$1' is needed (apt-get install -y $2)."
 }
 
+# A free port, other than the ports given (the node takes two).
 free_port() {
     local py
     for py in python3 python "$ROOT/.venv/bin/python"; do
@@ -530,22 +529,6 @@ cmd_url() {
     fi
 }
 
-cmd_status() {
-    if is_running; then
-        printf 'running: %s (Elasticsearch %s)\n' "$(cat "$URL_FILE")" "$(cat "$VERSION_FILE")"
-    else
-        echo "not running"
-        return 1
-    fi
-}
+describe() { printf ' (Elasticsearch %s)' "$(cat "$VERSION_FILE")"; }
 
-case "${1:-}" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    url) cmd_url ;;
-    status) cmd_status ;;
-    *)
-        echo "usage: $0 start|stop|url|status" >&2
-        exit 2
-        ;;
-esac
+dispatch "$@"

@@ -115,3 +115,25 @@ cmd_url() {
     is_running || die "not running; run: devservices/$SERVICE start"
     cat "$URL_FILE"
 }
+
+# `status`: the URL and what the script's `describe` (if any) adds, e.g. " (Redis 7.0.15)".
+cmd_status() {
+    if is_running; then
+        printf 'running: %s%s\n' "$(cat "$URL_FILE")" "$(describe 2>/dev/null || true)"
+    else
+        echo "not running"
+        return 1
+    fi
+}
+
+# dispatch "$@": run the script's cmd_<command>, or print the commands it has.
+dispatch() {
+    local command="${1:-}" commands
+    if [ -n "$command" ] && declare -F "cmd_$command" >/dev/null; then
+        "cmd_$command"
+        return
+    fi
+    commands="$(declare -F | awk '$3 ~ /^cmd_/ { sub(/^cmd_/, "", $3); print $3 }' | paste -sd'|')"
+    echo "usage: $0 $commands" >&2
+    exit 2
+}

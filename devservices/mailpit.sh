@@ -58,23 +58,6 @@ cmd_smtp() {
     cat "$SMTP_FILE"
 }
 
-cmd_status() {
-    if is_running; then
-        printf 'running: %s, SMTP %s (mailpit %s)\n' "$(cat "$URL_FILE")" "$(cat "$SMTP_FILE")" "$VERSION"
-    else
-        echo "not running"
-        return 1
-    fi
-}
+describe() { printf ', SMTP %s (mailpit %s)' "$(cat "$SMTP_FILE")" "$VERSION"; }
 
-case "${1:-}" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    url) cmd_url ;;
-    smtp) cmd_smtp ;;
-    status) cmd_status ;;
-    *)
-        echo "usage: $0 start|stop|url|smtp|status" >&2
-        exit 2
-        ;;
-esac
+dispatch "$@"

@@ -27,11 +27,9 @@ DB_SUPERUSER="postgres"
 RUN_AS="${PG_RUN_AS:-postgres}"   # OS user that owns the cluster when we are root
 START_TIMEOUT="${PG_START_TIMEOUT:-60}"
 
-log() { printf 'postgres.sh: %s\n' "$*" >&2; }
-die() {
-    printf '\npostgres.sh: ERROR: %s\n\n' "$*" >&2
-    exit 1
-}
+SERVICE="postgres.sh"
+# shellcheck source=devservices/lib.sh
+. "$ROOT/devservices/lib.sh"
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
@@ -95,23 +93,6 @@ ensure_owner_user() {
         useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$RUN_AS" ||
             die "could not create the system user '$RUN_AS'."
     fi
-}
-
-free_port() {
-    local py
-    for py in python3 python "$ROOT/.venv/bin/python"; do
-        if command -v "$py" >/dev/null 2>&1 || [ -x "$py" ]; then
-            "$py" - <<'PY'
-import socket
-
-with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-    s.bind(("127.0.0.1", 0))
-    print(s.getsockname()[1])
-PY
-            return
-        fi
-    done
-    die "python3 is needed to find a free port."
 }
 
 # Where the data directory and the server log go: inside the repository when the
@@ -284,22 +265,4 @@ cmd_url() {
     fi
 }
 
-cmd_status() {
-    if is_running; then
-        printf 'running: %s\n' "$(cat "$URL_FILE")"
-    else
-        echo "not running"
-        return 1
-    fi
-}
-
-case "${1:-}" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    url) cmd_url ;;
-    status) cmd_status ;;
-    *)
-        echo "usage: $0 start|stop|url|status" >&2
-        exit 2
-        ;;
-esac
+dispatch "$@"

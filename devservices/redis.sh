@@ -93,22 +93,6 @@ cmd_url() {
     cat "$URL_FILE"
 }
 
-cmd_status() {
-    if is_running; then
-        printf 'running: %s (%s)\n' "$(cat "$URL_FILE")" "$(redis-server --version | cut -d' ' -f3)"
-    else
-        echo "not running"
-        return 1
-    fi
-}
+describe() { printf ' (%s)' "$(redis-server --version | cut -d' ' -f3)"; }
 
-case "${1:-}" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    url) cmd_url ;;
-    status) cmd_status ;;
-    *)
-        echo "usage: $0 start|stop|url|status" >&2
-        exit 2
-        ;;
-esac
+dispatch "$@"

@@ -74,22 +74,6 @@ cmd_start() { start_http_service; }
 
 cmd_stop() { stop_pid_file "$PID_FILE" "$URL_FILE"; }
 
-cmd_status() {
-    if is_running; then
-        printf 'running: %s (S3Proxy %s, key %s)\n' "$(cat "$URL_FILE")" "$VERSION" "$ACCESS_KEY"
-    else
-        echo "not running"
-        return 1
-    fi
-}
+describe() { printf ' (S3Proxy %s, key %s)' "$VERSION" "$ACCESS_KEY"; }
 
-case "${1:-}" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    url) cmd_url ;;
-    status) cmd_status ;;
-    *)
-        echo "usage: $0 start|stop|url|status" >&2
-        exit 2
-        ;;
-esac
+dispatch "$@"

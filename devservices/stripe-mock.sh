@@ -51,22 +51,6 @@ cmd_start() { start_http_service; }
 
 cmd_stop() { stop_pid_file "$PID_FILE" "$URL_FILE"; }
 
-cmd_status() {
-    if is_running; then
-        printf 'running: %s (stripe-mock %s)\n' "$(cat "$URL_FILE")" "$VERSION"
-    else
-        echo "not running"
-        return 1
-    fi
-}
+describe() { printf ' (stripe-mock %s)' "$VERSION"; }
 
-case "${1:-}" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    url) cmd_url ;;
-    status) cmd_status ;;
-    *)
-        echo "usage: $0 start|stop|url|status" >&2
-        exit 2
-        ;;
-esac
+dispatch "$@"

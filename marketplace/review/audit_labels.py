@@ -5,35 +5,37 @@ from __future__ import annotations
 
 from flask_babel import gettext, pgettext
 
-from core.domain import N_, NP_
+from core.domain import NP_
+
+KIND = "record kind"  # the words' msgctxt, written out in each NP_: extraction reads literals
 
 OBJECT_TYPES: dict[str, str] = {
-    "listing": N_("Listings"),
-    "organisation": N_("Organisations"),
-    "user": N_("People"),
-    "deal": N_("Deals"),
-    "auction": N_("Auctions"),
-    "deposit": N_("Deposits"),
-    "listed_sale": N_("Listed sales"),
-    "negotiation": N_("Negotiations"),
-    "notice": N_("Public notices"),
-    "broker": N_("Brokers"),
-    "mandate": N_("Mandates"),
-    "introduction": N_("Introductions"),
-    "need": N_("Technology needs"),
-    "valuation_request": N_("Valuation requests"),
-    "payment": N_("Payments"),
-    "payout": N_("Payouts"),
-    "policy": N_("Support policies"),
-    "api_token": N_("API tokens"),
-    "webhook_endpoint": N_("Webhooks"),
+    "listing": NP_("record kind", "Listings"),
+    "organisation": NP_("record kind", "Organisations"),
+    "user": NP_("record kind", "People"),
+    "deal": NP_("record kind", "Deals"),
+    "auction": NP_("record kind", "Auctions"),
+    "deposit": NP_("record kind", "Deposits"),
+    "listed_sale": NP_("record kind", "Listed sales"),
+    "negotiation": NP_("record kind", "Negotiations"),
+    "notice": NP_("record kind", "Public notices"),
+    "broker": NP_("record kind", "Brokers"),
+    "mandate": NP_("record kind", "Mandates"),
+    "introduction": NP_("record kind", "Introductions"),
+    "need": NP_("record kind", "Technology needs"),
+    "valuation_request": NP_("record kind", "Valuation requests"),
+    "payment": NP_("record kind", "Payments"),
+    "payout": NP_("record kind", "Payouts"),
+    "policy": NP_("record kind", "Support policies"),
+    "api_token": NP_("record kind", "API tokens"),
+    "webhook_endpoint": NP_("record kind", "Webhooks"),
 }
 
 
 def object_type_label(code: str) -> str:
     """A kind of record in the reader's language; an unknown one as "Other records"."""
     source = OBJECT_TYPES.get(code)
-    return gettext(source) if source else gettext("Other records")
+    return pgettext(KIND, source) if source else gettext("Other records")
 
 
 STATE = "record state"  # the words' msgctxt, written out in each NP_: extraction reads literals
@@ -52,6 +54,7 @@ STATE_WORDS: dict[str, str] = {
     "awaiting_signature": NP_("record state", "Awaiting signature"),
     "blocked": NP_("record state", "Blocked"),
     "cancelled": NP_("record state", "Cancelled"),
+    "clean": NP_("record state", "No objection"),
     "closed": NP_("record state", "Closed"),
     "completed": NP_("record state", "Completed"),
     "computed": NP_("record state", "Computed"),
@@ -59,6 +62,7 @@ STATE_WORDS: dict[str, str] = {
     "confirmed": NP_("record state", "Confirmed"),
     "declined": NP_("record state", "Declined"),
     "dismissed": NP_("record state", "Dismissed"),
+    "done": NP_("record state", "Done"),
     "draft": NP_("record state", "Draft"),
     "failed": NP_("record state", "Failed"),
     "fallen": NP_("record state", "Fallen"),
@@ -83,6 +87,7 @@ STATE_WORDS: dict[str, str] = {
     "receipt_submitted": NP_("record state", "Receipt submitted"),
     "refunded": NP_("record state", "Refunded"),
     "refused": NP_("record state", "Refused"),
+    "requires_capture": NP_("record state", "Card held, to be captured"),
     "rejected": NP_("record state", "Rejected"),
     "released": NP_("record state", "Released"),
     "requested": NP_("record state", "Requested"),
@@ -93,6 +98,7 @@ STATE_WORDS: dict[str, str] = {
     "signed": NP_("record state", "Signed"),
     "sold": NP_("record state", "Sold"),
     "submitted": NP_("record state", "Submitted"),
+    "succeeded": NP_("record state", "Succeeded"),
     "superseded": NP_("record state", "Superseded"),
     "terminated": NP_("record state", "Terminated"),
     "upheld": NP_("record state", "Upheld"),

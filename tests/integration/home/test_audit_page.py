@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 from datetime import timedelta
+from enum import Enum
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +17,7 @@ from accounts.models import User
 from core.audit import record
 from core.audit_labels import ACTIONS, VERBS, action_label
 from core.uow import unit_of_work
-from marketplace.review.audit_labels import STATE_WORDS, state_label
+from marketplace.review.audit_labels import STATE_WORDS, object_type_label, state_label
 from tests import factories
 from tests.conftest import FrozenClock
 
@@ -121,3 +123,24 @@ def test_states_and_actions_read_as_what_happened_not_as_a_column_of_times(app) 
         words += [action_label(code) for code in ACTIONS if "." in code]
         assert state_label("submitted") == "已提交" and action_label("report.issue") == "已签发"
     assert [word for word in words if word.endswith("时间") or not word.strip()] == []
+
+
+def test_every_state_a_record_can_be_in_has_words(app) -> None:
+    """The audit page shows a record's state before and after: none may show as a code."""
+    states = set()
+    for package in ("accounts", "listings", "auctions", "trading", "brokers", "deals",
+                    "payments", "valuation", "licences", "policies"):  # fmt: skip
+        for module in ("rules", "models", "legal_rules", "need_rules", "cancellation_rules"):
+            try:
+                found = importlib.import_module(f"{package}.{module}")
+            except ModuleNotFoundError:
+                continue
+            states |= {
+                str(member.value)
+                for kind in vars(found).values()
+                if isinstance(kind, type) and issubclass(kind, Enum) and "Status" in kind.__name__
+                for member in kind
+            }
+    assert states - set(STATE_WORDS) == set()
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert object_type_label("deal") == "交易"  # a kind of record, not a count of deals

@@ -35,7 +35,7 @@ def _money(minor: int | None, currency: str = "CNY") -> str:
     return "" if minor is None else format_money(Money(minor, currency), current_locale())
 
 
-def _money_wan(minor: int | None, currency: str = "CNY") -> str:
+def money_wan(minor: int | None, currency: str = "CNY") -> str:
     """万元 for Chinese readers, the full amount for everyone else."""
     if minor is None:
         return ""
@@ -91,7 +91,7 @@ def init_app(app: Flask) -> None:
     # (tests, CLI) would otherwise keep the first reader's language.
     app.before_request(flask_babel.refresh)
     app.jinja_env.filters["money"] = _money
-    app.jinja_env.filters["money_wan"] = _money_wan
+    app.jinja_env.filters["money_wan"] = money_wan
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["day"] = day
     app.jinja_env.globals["market_zone"] = market_zone

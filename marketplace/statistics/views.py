@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from core.bounds import BadField, query_date
 from core.clock import as_utc, now
-from core.money import Money, format_wan
+from core.i18n import money_wan
 from marketplace.statistics import charts, exports, report
 from marketplace.statistics.exports import FIGURE_NAMES, TABLE_TITLES
 from marketplace.statistics.labels import key_label
@@ -46,15 +46,11 @@ def _period() -> Period:
         raise BadField(str(error), "to") from error
 
 
-def _amount(minor: int) -> str:
-    return format_wan(Money(minor, "CNY"))
-
-
 def _page(result: report.Report, export_endpoint: str) -> str:
     chart_svgs = {
         name: Markup(
             charts.bar_chart(
-                charts.bars_of(rows, partial(key_label, name), _amount),
+                charts.bars_of(rows, partial(key_label, name), money_wan),
                 chart_id=f"chart-{name}",
                 title=_(TABLE_TITLES[name]),
                 desc=_("Deals' value per row; the table beside it holds the same figures."),
@@ -70,7 +66,7 @@ def _page(result: report.Report, export_endpoint: str) -> str:
         titles=TABLE_TITLES,
         figure_names=FIGURE_NAMES,
         key_label=key_label,
-        amount=_amount,
+        amount=money_wan,
         export_endpoint=export_endpoint,
         last_day=date.fromordinal(result.period.end.toordinal() - 1),
     )

@@ -101,18 +101,20 @@ def test_a_period_of_one_deal_shows_nothing_publicly_but_everything_to_reviewers
 ) -> None:
     june = "?from=2025-06-01&to=2025-06-30"
     page = client.get("/statistics" + june, headers=EN).get_data(as_text=True)
-    assert 'data-figure="deals">—<' in page and "600,000" not in page and "60.00万元" not in page
+    assert 'data-figure="deals">—<' in page and "600,000" not in page
     reviewer = factories.platform_reviewer(clock())
     _sign_in(client, reviewer)
     page = client.get("/review/statistics" + june, headers=EN).get_data(as_text=True)
-    assert 'data-figure="deals">1<' in page and "60.00万元" in page
+    assert 'data-figure="deals">1<' in page and "¥600,000.00" in page
 
 
 def test_public_page_shows_the_year_with_charts_and_tables(client, world) -> None:
     page = client.get("/statistics?from=2025-01-01&to=2025-12-31", headers=EN).get_data(
         as_text=True
     )
-    assert 'data-figure="deals">7<' in page and "170.00万元" in page
+    assert 'data-figure="deals">7<' in page and "¥1,700,000.00" in page and "万" not in page
+    chinese = client.get("/statistics?from=2025-01-01&to=2025-12-31").get_data(as_text=True)
+    assert "170.00万元" in chinese  # the unit Chinese readers count in
     assert page.count('class="statistics-chart"') == len(report.TABLES)
     assert 'data-figure="conversion">66.7%<' in page
     assert "经纪人王" not in page and "Munich" not in page  # nobody named

@@ -115,6 +115,11 @@ EVENTS: dict[str, EventType] = {
             N_("New offer of %(price)s on “%(title)s”."),
         ),
         EventType(
+            "negotiation.message",
+            N_("A message in a negotiation"),
+            N_("%(organisation)s wrote to you in the negotiation on “%(title)s”."),
+        ),
+        EventType(
             "negotiation.agreed",
             N_("Price agreed"),
             N_("The price of “%(title)s” is agreed at %(price)s; the public notice runs now."),

@@ -189,6 +189,7 @@ def post_message(
     negotiation = _lock_negotiation(negotiation_id)
     rules.check_message(negotiation_state(negotiation), org_of(actor), body or "")
     entry = _add_entry(negotiation, actor, "message", now=now, body=_check_body(body))
+    telling.message(negotiation, actor.acting_org_id, now=now)
     db.session.flush()  # the caller shows the entry with its id
     return entry
 

@@ -83,6 +83,23 @@ def offer(
     )
 
 
+def message(negotiation: Negotiation, by_org_id: int | None, *, now: datetime) -> None:
+    """The other side learns a message was written to it (flushes); the text stays in the thread."""
+    writer = db.session.get(Organisation, by_org_id) if by_org_id is not None else None
+    params = {
+        **_title(negotiation.listing_id),
+        "organisation": writer.display_name("zh_CN") if writer else "",
+        "organisation_en": writer.display_name("en") if writer else "",
+    }
+    notify_org(
+        _other_side(negotiation, by_org_id),
+        "negotiation.message",
+        params=params,
+        link=f"/negotiations/{negotiation.id}",
+        now=now,
+    )
+
+
 def agreed(negotiation: Negotiation, price_minor: int, *, now: datetime) -> None:
     """Both sides learn the price is agreed and the public notice runs (flushes)."""
     params = {

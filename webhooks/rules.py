@@ -42,6 +42,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "sale.intent",
     "negotiation.opened",
     "negotiation.offer",
+    "negotiation.message",
     "negotiation.agreed",
     "notice.objection",
     "notice.objection_decided",

@@ -40,6 +40,8 @@ from tests.integration.notifications.test_notifications import (
     member,
     messages_to,
 )
+from tests.integration.sales.trading import market as trading_market
+from trading import negotiations
 
 EN = {"Accept-Language": "en"}
 
@@ -277,3 +279,23 @@ def test_the_broker_page_has_a_watch_button(client: FlaskClient, clock: Any) -> 
     client.post("/watch", data={"object_type": "broker", "object_id": broker.id, "next": page})
     assert ">Watching<" in client.get(page, headers=EN).get_data(as_text=True)
     assert watches.is_watching(watcher, "broker", broker.id)
+
+
+@pytest.mark.usefixtures("db_session")
+def test_a_message_in_a_negotiation_reaches_the_other_side_once_not_the_writer(
+    mailpit: str, clock: Any, upload_folder: Path
+) -> None:
+    m = trading_market(clock(), upload_folder)
+    with unit_of_work():
+        english = member(m.buyer.acting_org_id, locale="en", now=clock())
+    with unit_of_work():
+        negotiation = negotiations.open_negotiation(
+            m.buyer, m.listing.id, amount_minor=400_000, now=clock()
+        )
+    with unit_of_work():
+        negotiations.post_message(m.seller, negotiation.id, "可以面谈", now=clock())
+
+    notification = told_once(mailpit, m.buyer, "negotiation.message", "给您留言")
+    assert notification.link == f"/negotiations/{negotiation.id}"
+    told_once(mailpit, english, "negotiation.message", "wrote to you in the negotiation")
+    assert told(m.seller, "negotiation.message") == [], "not the side that wrote"

@@ -1,15 +1,24 @@
-"""Every kind of event reads well in both languages, in the inbox and in its email."""
+"""Every kind of event reads well in both languages, in the inbox and in its email, and
+reaches a real SMTP server (Mailpit) once per reader."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+import requests
 from flask import Flask
+from sqlalchemy import select
 
 from accounts.models import User
-from notifications import mail, rules
+from core.extensions import db
+from core.uow import unit_of_work
+from notifications import jobs, mail, rules, services
 from notifications.models import Notification
+from notifications.rules import EmailState
+from tests import factories
+from tests.integration.notifications.test_notifications import member
 
 PARAMS = {
     "title": "一种固态电解质", "title_en": "A solid electrolyte", "price_minor": 1_050_000,
@@ -45,3 +54,44 @@ def test_a_day_in_the_params_reads_as_the_readers_date(app: Flask) -> None:
         assert mail.localised_params({"day": "2026-04-01"}, "zh_CN") == {"day": "2026年4月1日"}
         moment = mail.localised_params({"at": "2026-04-01T01:30:00+00:00"}, "en")
         assert moment == {"at": "1 Apr 2026, 09:30 (UTC+8)"}
+
+
+def mail_to(mailpit: str, email: str) -> list[dict[str, Any]]:
+    found = requests.get(
+        f"{mailpit}/api/v1/search", params={"query": f"to:{email}", "limit": 500}, timeout=10
+    ).json()
+    return list(found["messages"])
+
+
+@pytest.mark.usefixtures("db_session")
+def test_every_event_type_reaches_the_inbox_and_mailpit_once_in_the_readers_language(
+    mailpit: str, clock: Any
+) -> None:
+    """The delivery half of every event (the domains' tests show each use case tells it):
+    the instant ones mailed one by one, the others in the daily digest, none twice."""
+    org_id = factories.enterprise(clock()).acting_org_id
+    with unit_of_work():
+        chinese = member(org_id, locale="zh_CN", now=clock())
+        english = member(org_id, locale="en", now=clock())
+    with unit_of_work():
+        for event in sorted(rules.EVENTS):
+            services.notify([chinese.id, english.id], event, params=PARAMS, link="/x", now=clock())
+    instant = [e for e, kind in rules.EVENTS.items() if kind.email == rules.EmailMode.INSTANT]
+    daily = [e for e, kind in rules.EVENTS.items() if kind.email == rules.EmailMode.DAILY]
+    assert len(instant) + len(daily) == len(rules.EVENTS) and daily, "instant or daily by default"
+    jobs.send_digests()
+    jobs.send_digests()  # a second run finds nothing left to send
+
+    for user, language in ((chinese, "zh_CN"), (english, "en")):
+        inbox = list(
+            db.session.scalars(select(Notification).where(Notification.user_id == user.id))
+        )
+        assert sorted(n.event for n in inbox) == sorted(rules.EVENTS)
+        assert [n.event for n in inbox if n.email_state != EmailState.SENT] == []
+        received = mail_to(mailpit, user.email)
+        assert len(received) == len(instant) + 1, "each instant event once, and one digest"
+        assert len({m["MessageID"] for m in received}) == len(received)
+        for message in received:
+            subject = message["Subject"].replace(PARAMS["title"], "").replace(PARAMS["reason"], "")
+            cjk = re.search(r"[\u4e00-\u9fff]", subject)
+            assert bool(cjk) == (language == "zh_CN"), (language, message["Subject"])

@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -150,8 +149,17 @@ def main() -> None:
     print(
         f"alerts ({url.split(':')[0]}, "
         f"{args.saved} saved searches, {args.samples} new listings): "
-        f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms; "
-        f"matched per listing: median {statistics.median(matched):.0f}, max {max(matched)}"
+        f"p50 {_median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms; "
+        f"matched per listing: median {_median(matched):.0f}, max {max(matched)}"
+    )
+
+
+def _median(values: list[float] | list[int]) -> float:
+    """The median (not `statistics.median`: run as a script, bench/statistics.py shadows it)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return (
+        float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
     )
 
 

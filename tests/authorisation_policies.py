@@ -374,9 +374,11 @@ POLICY: dict[str, frozenset[str]] = {
     "sales_api.open_negotiation:POST": BUYERS,
     "sales_api.post_message:POST": PARTIES,
     "sales_api.register_intent:POST": BUYERS,
+    "sales_api.relist:POST": SELLER,
     "sales_api.start_sale:POST": SELLER,
     "sales_api.withdraw:POST": PARTIES,
     "sales_api.withdraw_intent:DELETE": SIGNED_IN,
+    "sales_api.withdraw_sale:POST": SELLER,
     "saved_searches_api.create:POST": SIGNED_IN,
     "saved_searches_api.delete:DELETE": BUYER,  # the buyer's own saved search
     "saved_searches_api.index:GET": SIGNED_IN,

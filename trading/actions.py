@@ -46,7 +46,12 @@ def _withdraw_intent(actor: User, sale: ListedSale, now: datetime) -> None:
     listed_sales.check_withdrawal(actor, sale, now)
 
 
-SALE_ACTIONS = {"register_intent": _register_intent, "withdraw_intent": _withdraw_intent}
+SALE_ACTIONS = {
+    "register_intent": _register_intent,
+    "withdraw_intent": _withdraw_intent,
+    "withdraw": listed_sales.check_cancel,
+    "relist": listed_sales.check_relist,
+}
 NEGOTIATION_ACTIONS = {
     "offer": _offer,
     "message": _message,

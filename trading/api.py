@@ -128,6 +128,32 @@ def withdraw_intent(sale_id: int) -> Any:
     return _intent_out(sale_id, actor)
 
 
+@blp.write("/<int:sale_id>/withdraw", 200, ListedSaleOutSchema, 403, 409)
+def withdraw_sale(sale_id: int) -> Any:
+    """The seller withdraws its listed sale while nobody has registered intent in it."""
+    with unit_of_work(writer=True):
+        return listed_sales.cancel_sale(
+            api_writer(),
+            sale_id,
+            now=now(),
+            calendar=market_calendar(current_app.config),
+            release_working_days=current_app.config["DEPOSIT_RELEASE_WORKING_DAYS"],
+        )
+
+
+@blp.write("/<int:sale_id>/relist", 201, ListedSaleOutSchema, 403, 409)
+def relist(sale_id: int) -> Any:
+    """After a sale without a buyer (or withdrawn), list again on the same terms: a new sale."""
+    with unit_of_work(writer=True):
+        return listed_sales.relist(
+            api_writer(),
+            sale_id,
+            now=now(),
+            calendar=market_calendar(current_app.config),
+            deposit_bps=current_app.config["DEFAULT_DEPOSIT_BPS"],
+        )
+
+
 # --- negotiations ----------------------------------------------------------------------
 
 

@@ -160,6 +160,39 @@ def withdraw_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
     return intent
 
 
+def _check_seller(actor: User | None, sale: ListedSale) -> None:
+    require_signed_in(actor)
+    assert actor is not None
+    if not listings.is_owner(actor, sale.listing):
+        raise PermissionDenied(N_("Only the organisation that owns this listing may sell it."))
+
+
+def check_cancel(actor: User | None, sale: ListedSale, now: datetime) -> None:
+    """Whether the actor may withdraw `sale` now: its seller, open, nobody's intent in it."""
+    _check_seller(actor, sale)
+    rules.check_sale_open(sale.status == ListedSaleStatus.OPEN, as_utc(sale.ends_at), now)
+    if active_intents(sale):
+        raise rules.SaleRuleBroken(
+            N_("Buyers have registered their intent: the sale runs to the end of its period."),
+            code="has_intents",
+        )
+
+
+def check_relist(actor: User | None, sale: ListedSale, now: datetime) -> None:
+    """Whether the actor may list again after `sale`: its seller, ended without a buyer, the latest."""
+    _check_seller(actor, sale)
+    if sale.status not in (ListedSaleStatus.NO_BUYER, ListedSaleStatus.WITHDRAWN):
+        raise rules.SaleRuleBroken(
+            N_("Only a listed sale that ended without a buyer can be listed again."),
+            code="not_relistable",
+        )
+    latest = latest_sale(sale.listing_id)
+    if latest is not None and latest.id != sale.id:
+        raise rules.SaleRuleBroken(
+            N_("This result has been listed again already."), code="not_relistable"
+        )
+
+
 def cancel_sale(
     actor: User,
     sale_id: int,
@@ -170,14 +203,7 @@ def cancel_sale(
 ) -> ListedSale:
     """The seller withdraws a running listed sale, only while nobody has registered intent."""
     sale = lock_sale(sale_id)
-    if not listings.is_owner(actor, sale.listing):
-        raise PermissionDenied(N_("Only the organisation that owns this listing may sell it."))
-    rules.check_sale_open(sale.status == ListedSaleStatus.OPEN, as_utc(sale.ends_at), now)
-    if active_intents(sale):
-        raise rules.SaleRuleBroken(
-            N_("Buyers have registered their intent: the sale runs to the end of its period."),
-            code="has_intents",
-        )
+    check_cancel(actor, sale, now)
     if not claim_sale(sale, now):
         raise rules.SaleRuleBroken(N_("This listed sale has already closed."), code="sale_closed")
     sale.status = ListedSaleStatus.WITHDRAWN
@@ -205,18 +231,7 @@ def relist(
 ) -> ListedSale:
     """After a sale without buyer, the seller lists again (same terms unless told otherwise)."""
     sale = get_sale(sale_id)
-    if not listings.is_owner(actor, sale.listing):
-        raise PermissionDenied(N_("Only the organisation that owns this listing may sell it."))
-    if sale.status not in (ListedSaleStatus.NO_BUYER, ListedSaleStatus.WITHDRAWN):
-        raise rules.SaleRuleBroken(
-            N_("Only a listed sale that ended without a buyer can be listed again."),
-            code="not_relistable",
-        )
-    latest = latest_sale(sale.listing_id)
-    if latest is not None and latest.id != sale.id:
-        raise rules.SaleRuleBroken(
-            N_("This result has been listed again already."), code="not_relistable"
-        )
+    check_relist(actor, sale, now)
     price = sale.asking_price_minor if asking_price_minor is None else asking_price_minor
     same_price = price == sale.asking_price_minor
     return start_listed_sale(

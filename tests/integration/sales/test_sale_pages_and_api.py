@@ -243,3 +243,36 @@ def test_sale_panel_renders_for_owner_buyer_and_visitor(app, client, clock, uplo
     clock.advance(days=40)
     after = _panel_html(app, m.seller, m.listing, clock())
     assert "ended without a buyer" in after and "List again on the same terms" in after
+
+
+def test_api_seller_withdraws_a_sale_nobody_wants_and_lists_it_again_once(
+    client, clock, upload_folder
+):
+    m = market(clock(), upload_folder)
+    seller = {"Authorization": f"Bearer {factories.api_token(m.seller, 'ci', now=clock())}"}
+    buyer = {"Authorization": f"Bearer {factories.api_token(m.buyer, 'ci', now=clock())}"}
+    sale_id = listed_sale(m, clock()).id
+    client.post(f"/api/v1/sales/{sale_id}/intents", headers=buyer)
+    assert (
+        "withdraw"
+        not in client.get(f"/api/v1/sales/{sale_id}", headers=seller).get_json()["allowed_actions"]
+    )
+    busy = client.post(f"/api/v1/sales/{sale_id}/withdraw", headers={**seller, **EN})
+    assert busy.status_code == 409 and busy.get_json()["code"] == "has_intents"
+    client.delete(f"/api/v1/sales/{sale_id}/intents", headers=buyer)
+    shown = client.get(f"/api/v1/sales/{sale_id}", headers=seller).get_json()
+    assert shown["allowed_actions"] == ["withdraw"]
+    assert client.post(f"/api/v1/sales/{sale_id}/withdraw", headers=buyer).status_code == 403
+
+    withdrawn = client.post(f"/api/v1/sales/{sale_id}/withdraw", headers=seller)
+    assert withdrawn.status_code == 200, withdrawn.get_json()
+    assert withdrawn.get_json()["status"] == "withdrawn"
+    assert withdrawn.get_json()["allowed_actions"] == ["relist"]
+    key = {**seller, "Idempotency-Key": "relist-1"}
+    again = client.post(f"/api/v1/sales/{sale_id}/relist", headers=key)
+    assert again.status_code == 201 and again.get_json()["status"] == "open"
+    replay = client.post(f"/api/v1/sales/{sale_id}/relist", headers=key)
+    assert replay.status_code == 201 and replay.get_json()["id"] == again.get_json()["id"]
+    twice = client.post(f"/api/v1/sales/{sale_id}/relist", headers={**seller, **EN})
+    assert twice.status_code == 409 and twice.get_json()["code"] == "not_relistable"
+    assert db.session.query(ListedSale).filter_by(listing_id=m.listing.id).count() == 2

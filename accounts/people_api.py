@@ -7,6 +7,7 @@ POST /api/v1/tokens/ with the email and password (`accounts.api`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
@@ -19,6 +20,7 @@ from core.api_kit import GENERIC_REFUSALS, OPTIONAL_TOKEN, ApiBlueprint, DomainE
 from core.clock import now
 from core.extensions import limiter
 from core.i18n import current_locale
+from core.openapi_examples import error_example
 from core.uow import unit_of_work
 
 blp = ApiBlueprint(
@@ -29,6 +31,23 @@ blp = ApiBlueprint(
 )
 
 _INVALID = "Invalid input, a weak password, a bad credit code; email or organisation taken"
+_EXAMPLE = {
+    "email": "tto@jiangcheng-tech.edu.cn",
+    "name": "王老师",
+    "password": "Correct-horse-9",
+    "organisation_mode": "create",
+    "org_name": "江城理工大学",
+    "org_name_en": "Jiangcheng University of Technology",
+    "kind": "university",
+    "credit_code": "12310000000000007N",
+    "region": "上海市",
+}
+
+
+def _refusal(status: int, description: str) -> Callable[[Any], Any]:
+    return blp.alt_response(
+        status, schema=DomainErrorSchema, description=description, example=error_example(status)
+    )
 
 
 @blp.before_request
@@ -42,17 +61,13 @@ def _token_unless_signing_up() -> None:
 
 @blp.route("/", methods=["POST"])
 @limiter.limit(sign_in_rate_limit, methods=["POST"])  # before the body is read: all count
-@blp.arguments(SignUpInSchema, location="json")
+@blp.arguments(SignUpInSchema, location="json", example=_EXAMPLE)
 @blp.response(201, CallerOutSchema)
-@blp.alt_response(400, schema=DomainErrorSchema, description=GENERIC_REFUSALS[400])
-@blp.alt_response(
-    401, schema=DomainErrorSchema, description="A bearer token was sent and is not valid"
-)
-@blp.alt_response(
-    403, schema=DomainErrorSchema, description="A bearer token was sent that may only read"
-)
-@blp.alt_response(422, schema=DomainErrorSchema, description=_INVALID)
-@blp.alt_response(429, schema=DomainErrorSchema, description="Too many attempts from this address")
+@_refusal(400, GENERIC_REFUSALS[400])
+@_refusal(401, "A bearer token was sent and is not valid")
+@_refusal(403, "A bearer token was sent that may only read")
+@_refusal(422, _INVALID)
+@_refusal(429, "Too many attempts from this address")
 @blp.doc(**OPTIONAL_TOKEN)
 def sign_up(data: dict[str, Any]) -> User:
     """Register a person with a new organisation (as its admin; a reviewer verifies it

@@ -20,6 +20,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 
 from core import conditional, idempotency, json_body
 from core.error_schema import DomainErrorSchema
+from core.openapi_examples import body_example, error_example
 from core.schema_kit import bound_fields
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -121,7 +122,10 @@ class ApiBlueprint(Blueprint):
         if args is not None:
             location = "json" if files is None else "form"
             bounded = _bounded(args, strict=location == "json")
-            shown = {"example": dict(example)} if example is not None else {}
+            if example is not None:
+                shown = {"example": dict(example)}
+            else:
+                shown = {"example": body_example(bounded)} if files is None else {}
             inputs.append(self.arguments(bounded, location=location, **shown))
         if files is not None:
             inputs.append(self.arguments(_bounded(files), location="files"))
@@ -165,7 +169,9 @@ class ApiBlueprint(Blueprint):
             code, description = refusal if isinstance(refusal, tuple) else (refusal, None)
             described[code] = description or described.get(code) or GENERIC_REFUSALS.get(code)
         return [
-            self.alt_response(code, schema=DomainErrorSchema, description=text)
+            self.alt_response(
+                code, schema=DomainErrorSchema, description=text, example=error_example(code)
+            )
             for code, text in sorted(described.items())
         ]
 

@@ -28,6 +28,7 @@ from accounts.schemas import DecisionReasonSchema
 from core.api_kit import ApiBlueprint, DomainErrorSchema
 from core.clock import now
 from core.domain import N_, NotFound
+from core.openapi_examples import error_example
 from core.signals import values_from_signal
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
@@ -154,8 +155,15 @@ _DOCUMENT = {"schema": {"type": "string", "format": "binary"}}
 
 
 @blp.route("/<int:listing_id>/evidence/<int:evidence_id>/file")
-@blp.alt_response(401, schema=DomainErrorSchema, description="Not signed in, no token")
-@blp.alt_response(404, schema=DomainErrorSchema, description="No such document, or not yours")
+@blp.alt_response(
+    401, schema=DomainErrorSchema, description="Not signed in, no token", example=error_example(401)
+)
+@blp.alt_response(
+    404,
+    schema=DomainErrorSchema,
+    description="No such document, or not yours",
+    example=error_example(404),
+)
 @blp.doc(
     responses={
         "200": {

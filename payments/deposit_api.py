@@ -21,7 +21,9 @@ from accounts.models import User
 from core import api_actions
 from core.api_kit import ApiBlueprint
 from core.clock import now
+from core.error_schema import DomainErrorSchema
 from core.files import send_document
+from core.openapi_examples import error_example
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from payments import bank_transfer, deposits, queries, stripe_channel
@@ -127,14 +129,21 @@ def get(deposit_id: int) -> dict[str, Any]:
 
 
 _FILE = {"schema": {"type": "string", "format": "binary"}}
+
+
+def _refusal(status: int, description: str) -> dict[str, Any]:
+    error = {"schema": DomainErrorSchema, "example": error_example(status)}
+    return {"description": description, "content": {"application/json": error}}
+
+
 _RECEIPT_DOC = {
     "responses": {
         "200": {
             "description": "The receipt as uploaded (PDF or image), never as active content",
             "content": {mime: _FILE for mime in (*ALLOWED_TYPES, "application/octet-stream")},
         },
-        "401": {"description": "Neither a token nor a session"},
-        "404": {"description": "No receipt, or not the caller's deposit (reviewers see every one)"},
+        "401": _refusal(401, "Neither a token nor a session"),
+        "404": _refusal(404, "No receipt, or not the caller's deposit (reviewers see every one)"),
     }
 }
 

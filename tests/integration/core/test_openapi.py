@@ -79,3 +79,26 @@ def test_the_main_creating_writes_show_an_example_body(client: FlaskClient) -> N
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     body = paths["/api/v1/sales/negotiations"]["post"]["requestBody"]["content"]
     assert body["application/json"]["example"]["amount_minor"] == 40_000_000
+
+
+def test_every_json_body_and_every_refusal_shows_an_example(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    bodies = refusals = 0
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method not in METHODS:
+                continue
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                assert isinstance(content["application/json"].get("example"), dict), (method, path)
+                bodies += 1
+            for status, answer in operation["responses"].items():
+                if status[0] not in "45":
+                    continue
+                example = answer["content"]["application/json"]["example"]
+                assert set(example) == {"code", "message", "errors"}, (method, path, status)
+                assert example["code"] and example["message"], (method, path, status)
+                refusals += 1
+    assert bodies > 40 and refusals > 300
+    signup = spec["paths"]["/api/v1/accounts/"]["post"]["requestBody"]["content"]
+    assert signup["application/json"]["example"]["kind"] == "university"

@@ -40,6 +40,16 @@ def refunds_owed(reviewer: User) -> list[Deposit]:
     )
 
 
+def refund_owed(deposit: Deposit) -> bool:
+    """Whether a bank refund of `deposit` is still to be made: released, paid by bank."""
+    return (
+        deposit.status == DepositStatus.RELEASED
+        and deposit.channel == OFFLINE
+        and deposit.receipt_stored_name is not None
+        and deposit.refunded_at is None
+    )
+
+
 def record_refund(
     reviewer: User, deposit_id: int, bank_reference: str, *, now: datetime
 ) -> Deposit:
@@ -47,13 +57,7 @@ def record_refund(
     require_reviewer(reviewer)
     reference = receipts.bank_reference(bank_reference)
     deposit = get_row(Deposit, deposit_id, N_("No such deposit."), lock=True)
-    owed = (
-        deposit.status == DepositStatus.RELEASED
-        and deposit.channel == OFFLINE
-        and deposit.receipt_stored_name is not None
-        and deposit.refunded_at is None
-    )
-    if not owed:
+    if not refund_owed(deposit):
         raise DomainError(N_("No bank refund is owed on this deposit."), code="refund_not_owed")
     before = {**snapshot(deposit), "refunded_at": None}
     deposit.refunded_at = now

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
 from accounts.models import User
+from accounts.services import require_reviewer
 from core import api_actions
 from core.api_kit import ApiBlueprint
 from core.clock import now
@@ -26,12 +27,13 @@ from core.files import send_document
 from core.openapi_examples import error_example
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
-from payments import bank_transfer, deposits, queries, stripe_channel
+from payments import bank_refunds, bank_transfer, deposits, queries, stripe_channel
 from payments.models import Deposit, DepositStatus
 from payments.schemas import (
     DepositListSchema,
     DepositOutSchema,
     DepositReceiptFormSchema,
+    PayoutPaidInSchema,
     ReceiptFileSchema,
     RejectReceiptInSchema,
 )
@@ -57,6 +59,11 @@ def _paying(caller: User, deposit: Deposit, _: datetime) -> bool:
     return caller.acting_org_id == deposit.org_id and deposit.status in _PAYABLE
 
 
+def _refunding(caller: User, deposit: Deposit, _: datetime) -> bool:
+    require_reviewer(caller)
+    return bank_refunds.refund_owed(deposit)
+
+
 # What a caller may do with a deposit now (`core.api_actions`): the services' conditions.
 ACTIONS: dict[str, api_actions.Check] = {
     "upload_receipt": _paying,
@@ -67,6 +74,7 @@ ACTIONS: dict[str, api_actions.Check] = {
     ),
     "confirm": _deciding,
     "reject": _deciding,
+    "record_refund": _refunding,
 }
 
 
@@ -229,4 +237,30 @@ def reject(data: dict[str, Any], deposit_id: int) -> Any:
     actor = api_writer()
     with unit_of_work():
         deposit = deposits.reject_receipt(actor, deposit_id, data["reason"], now=now())
+    return deposit_out(actor, deposit)
+
+
+@blp.read("/refunds", DepositListSchema, 401, (403, "Not a reviewer"))
+def refunds() -> dict[str, Any]:
+    """Reviewers: released deposits paid by bank whose refund is still to be made, due first."""
+    actor = api_reader()
+    return {"items": [deposit_out(actor, d) for d in bank_refunds.refunds_owed(actor)]}
+
+
+@blp.write(
+    "/<int:deposit_id>/refund",
+    200,
+    DepositOutSchema,
+    (403, "Not a reviewer"),
+    (404, "No such deposit"),
+    (409, "No bank refund is owed on this deposit (`refund_not_owed`)"),
+    (422, "No bank reference given"),
+    args=PayoutPaidInSchema,
+    example={"bank_reference": "ICBC-REFUND-77"},
+)
+def record_refund(data: dict[str, Any], deposit_id: int) -> Any:
+    """A reviewer made the bank transfer refunding a released deposit and records its reference."""
+    actor = api_writer()
+    with unit_of_work():
+        deposit = bank_refunds.record_refund(actor, deposit_id, data["bank_reference"], now=now())
     return deposit_out(actor, deposit)

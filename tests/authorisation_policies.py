@@ -192,6 +192,8 @@ POLICY: dict[str, frozenset[str]] = {
     "deposits_api.mine:GET": SIGNED_IN,
     "deposits_api.queue:GET": REVIEWERS,
     "deposits_api.receipt:GET": BUYER | REVIEWERS,
+    "deposits_api.record_refund:POST": REVIEWERS,
+    "deposits_api.refunds:GET": REVIEWERS,
     "deposits_api.reject:POST": REVIEWERS,
     "deposits_api.upload_receipt:POST": BUYER,
     "deals.advance:POST": SELLER | REVIEWERS,  # signed: the seller; the buyer records its payment

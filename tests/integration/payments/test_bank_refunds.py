@@ -86,3 +86,34 @@ def test_a_refund_is_recorded_once_by_a_reviewer_only(auction_market, clock) -> 
     # The winner's deposit was applied to the price: no refund is owed on it.
     with pytest.raises(DomainError), unit_of_work():
         bank_refunds.record_refund(m.reviewer, m.deposit_of(winner).id, "R-3", now=clock())
+
+
+def test_by_api_a_reviewer_lists_the_refunds_owed_and_records_one_once(
+    auction_market, clock, client
+) -> None:
+    m = auction_market
+    winner, loser, deposit = _closed_with_a_loser(m, clock)
+    reviewer = {"Authorization": f"Bearer {factories.api_token(m.reviewer, 'ci', now=clock())}"}
+    bidder = {"Authorization": f"Bearer {factories.api_token(winner, 'ci', now=clock())}"}
+    owed = client.get("/api/v1/deposits/refunds", headers=reviewer).get_json()["items"]
+    assert [(d["id"], d["allowed_actions"]) for d in owed] == [(deposit.id, ["record_refund"])]
+    assert client.get("/api/v1/deposits/refunds", headers=bidder).status_code == 403
+    refused = client.post(
+        f"/api/v1/deposits/{deposit.id}/refund", json={"bank_reference": "X"}, headers=bidder
+    )
+    assert refused.status_code == 403 and refused.get_json()["code"]
+    made = client.post(
+        f"/api/v1/deposits/{deposit.id}/refund",
+        json={"bank_reference": "ICBC-REFUND-78"},
+        headers=reviewer,
+    )
+    assert made.status_code == 200, made.get_json()
+    assert made.get_json()["refunded_at"] and made.get_json()["allowed_actions"] == []
+    again = client.post(
+        f"/api/v1/deposits/{deposit.id}/refund",
+        json={"bank_reference": "ICBC-REFUND-79"},
+        headers={**reviewer, **EN},
+    )
+    assert again.status_code == 409 and again.get_json()["code"] == "refund_not_owed"
+    assert client.get("/api/v1/deposits/refunds", headers=reviewer).get_json()["items"] == []
+    assert m.deposit_of(loser).refund_reference == "ICBC-REFUND-78"

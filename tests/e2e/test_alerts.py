@@ -1,6 +1,6 @@
 """Journey: an enterprise saves a search, a university publishes a matching result, the
-enterprise finds the alert in its inbox and in its mail (Mailpit), bids in an auction,
-is outbid, and is told.
+enterprise finds the alert in its inbox and in its mail (Mailpit), watches an auction and
+bids in it, is outbid, and is told.
 """
 
 from __future__ import annotations
@@ -96,6 +96,8 @@ def test_a_saved_search_alerts_and_an_outbid_is_told(
         auction_id = market.auction.id
         db.session.remove()
     page.goto(f"{base}/auctions/{auction_id}")
+    page.get_by_role("button", name="Watch", exact=True).click()
+    expect(page.get_by_role("button", name="Watching")).to_have_attribute("aria-pressed", "true")
     page.get_by_label("Your bid (yuan)").fill(str(START // 100))
     page.get_by_role("button", name="Place bid").click()
     expect(page.locator('[data-field="leader"]').first).to_be_visible()

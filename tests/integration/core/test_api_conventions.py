@@ -237,11 +237,12 @@ def test_a_sale_offers_the_intent_to_a_buyer_and_not_to_its_seller(client, clock
         headers=seller,
     ).get_json()
     url = f"/api/v1/sales/{sale['id']}"
-    assert sale["allowed_actions"] == []
+    assert sale["allowed_actions"] == ["withdraw"], "not register_intent: it is the seller's"
     assert client.get(url).get_json()["allowed_actions"] == []  # anonymous
     assert client.get(url, headers=buyer).get_json()["allowed_actions"] == ["register_intent"]
     assert client.post(f"{url}/intents", headers=buyer).status_code == 201
     assert client.get(url, headers=buyer).get_json()["allowed_actions"] == ["withdraw_intent"]
+    assert client.get(url, headers=seller).get_json()["allowed_actions"] == [], "a buyer waits"
 
 
 def test_the_docs_page_shows_how_to_get_a_token_and_make_a_first_call(client, db_session):

@@ -145,7 +145,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT: int | None = None
     API_TITLE: str = "Technology Transfer Marketplace API"
     API_VERSION: str = "v1"
-    OPENAPI_VERSION: str = "3.0.3"
+    OPENAPI_VERSION: str = "3.1.0"  # 3.1: the webhooks' payloads under `webhooks`
     OPENAPI_URL_PREFIX: str = "/api/v1"
     OPENAPI_JSON_PATH: str = "openapi.json"
     # What every client needs to know: how to authenticate, which language messages are in.

@@ -78,6 +78,7 @@ BODIES: dict[str, dict[str, Any]] = {
         "ends_at": "<auction_ends_at>",
     },
     "auctions_api.refuse_announcement:POST": _REASON,
+    "deposits_api.record_refund:POST": {"bank_reference": "MATRIX-REFUND"},
     "deposits_api.reject:POST": _REASON,
     "deposits_api.upload_receipt:POST": {"bank_reference": "MATRIX-R", "receipt": PDF},
     "notifications_api.watch:POST": {"object_type": "listing", "object_id": "<listing_id>"},

@@ -2,7 +2,7 @@
 
 Reads take a token or the browser session; writes a write-scoped token. Members of the
 organisation read; its administrator registers, deletes, rotates and sends again.
-The payloads themselves are in the document's `x-webhooks` (`webhooks` in 3.1).
+The payloads themselves are in the document's `webhooks` (`x-webhooks` in 3.0).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ class EndpointInSchema(InputSchema):
         required=True,
         error_messages=REQUIRED,
         validate=validate.Length(min=1, max=len(EVENT_TYPES)),
-        metadata={"description": "Event types, see the `x-webhooks` section"},
+        metadata={"description": "Event types, see the `webhooks` section"},
     )
 
 

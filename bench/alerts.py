@@ -22,6 +22,7 @@ Figures (2 shared cores, load average in brackets; `--samples 300`, SQLite):
     100 000    before (SQL keys) [16]     1157 ms   2058 ms    7 923
     100 000    alert index [5], 2 runs     4-5 ms    11-13 ms   7 923
     100 000    alert index [17-18], 3 runs 16-20 ms  29-40 ms  7 923
+    100 000    alert index [9-15], 3 runs  8-39 ms   16-85 ms  7 923  (2026-12-02)
     300 000    alert index [15-17]          42 ms     83 ms   24 132
     1 000 000  alert index [5-6]            66 ms    138 ms   78 254
     1 000 000  alert index [10-15]         117 ms    266 ms   78 254

@@ -48,7 +48,7 @@ from sqlalchemy.engine import make_url
 
 from bench.bids import drop_database, free_port, recreate_database, server_url, stop_gunicorn
 
-BENCH_DB = "marketplace_bench_http"
+BENCH_DB = f"marketplace_bench_http_{os.getpid()}"  # per run: others may bench at once
 PAGE_TARGET, API_TARGET = 0.4, 0.5
 
 # Run in the app (subprocess): a write token of the demo buyer, and ids to visit.
@@ -94,14 +94,15 @@ def app_env(url: str, work: Path) -> dict[str, str]:
     }
 
 
-def load_market(env: dict[str, str], listings: int) -> dict[str, object]:
-    """Migrate, load the demo market, issue a token; the token and the ids to visit."""
+def load_market(env: dict[str, str], listings: int | None = None) -> dict[str, object]:
+    """Migrate, load the demo market (all of it, or its first `listings` results), issue a
+    token; the token and the ids to visit."""
     flask = [str(ROOT / ".venv/bin/flask"), "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    only = ["--listings", str(listings)] if listings else []
     subprocess.run(
-        [*flask, "demo", "load", "--listings", str(listings)],
-        cwd=ROOT, env=env, check=True, capture_output=True,
-    )  # fmt: skip
+        [*flask, "demo", "load", *only], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     out = subprocess.run(
         [str(ROOT / ".venv/bin/python"), "-c", _SETUP],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
@@ -274,7 +275,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database-url")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--listings", type=int, default=320, help="of the demo market")
+    parser.add_argument(
+        "--listings", type=int, help="only the first N results of the demo market (default: all)"
+    )
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument(
         "--python", action="store_true", help="the Python load generator even with wrk"

@@ -85,12 +85,37 @@ def unit_of_work(*, writer: bool | None = None) -> Iterator[None]:
     try:
         yield
         session.info[_DEPTH] = 0
-        session.commit()
+        _commit(session())
     except BaseException:
         session.info[_DEPTH] = 0
         session.rollback()
         raise
     _run(session.info.pop(_COMMITTED, []), "after the commit")
+
+
+def _commit(session: Session) -> None:
+    """Commit; a read-only unit of work of a GET keeps what it read loaded.
+
+    Committing expires every object, so the template a GET renders afterwards would
+    read each one again, one statement per object (a listing page's similar listings:
+    13 statements). Nothing was written, and the request ends soon after: what it read
+    is still what it shows.
+    """
+    keep = (
+        has_request_context()
+        and request.method in SAFE_METHODS
+        and not session.info.get(_UNCOMMITTED)
+        and not (session.new or session.dirty or session.deleted)
+    )
+    if not keep:
+        session.commit()
+        return
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
 
 
 def _run(steps: list[Step], moment: str) -> None:

@@ -50,16 +50,22 @@ def _count_statements(app, shown: list[str]) -> list[int]:  # type: ignore[no-un
 def profile(paths: list[str], found: dict[str, object], args) -> None:  # type: ignore[no-untyped-def]
     from wsgi import app, warm
 
-    warm()
+    if not args.cold:
+        warm()
     shown: list[str] = []
     counter = _count_statements(app, shown)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {found['token']}"} if args.token else {}
     for raw in paths:
         path = raw.format(**found)
-        for _ in range(2):
+        for attempt in range(2):
             shown.clear()
+            started = time.perf_counter()
             status = client.get(path, headers=headers).status_code
+            if attempt == 0:
+                print(
+                    f"\n{path}: the first request {(time.perf_counter() - started) * 1000:.0f} ms"
+                )
         if args.sql:
             print(f"\n--- {path}: the statements of one request", *shown, sep="\n  ")
         wall, cpu = time.perf_counter(), time.process_time()
@@ -94,6 +100,9 @@ def main() -> int:
     parser.add_argument("--listings", type=int)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--cold", action="store_true", help="without wsgi.warm() (what gunicorn's master loads)"
+    )
     parser.add_argument("--only", help="a regular expression: only functions whose file matches")
     parser.add_argument("--sql", action="store_true", help="print one request's statements")
     args = parser.parse_args()

@@ -1,7 +1,8 @@
 """gunicorn's settings: `gunicorn wsgi:app` (or `-c gunicorn.conf.py`, the default file name).
 
-The app and the search text tools (jieba's 60 MB dictionary, OpenCC) are loaded once,
-in the master, before it forks the workers (`preload_app`): the workers share those
+The app, the search text tools (jieba's 60 MB dictionary, OpenCC, CC-CEDICT, pinyin),
+the compiled templates and the message catalogues are loaded once, in the master, before
+it forks the workers (`preload_app`, `marketplace.warming`): the workers share those
 pages and start ready, so a worker's first search is as fast as its tenth. What must
 not be shared across a fork (database connections) is renewed in each worker.
 """
@@ -19,7 +20,7 @@ preload_app = True
 
 
 def when_ready(server: Any) -> None:
-    """In the master, after the app is loaded and before the fork: warm the text tools."""
+    """In the master, after the app is loaded and before the fork: load what requests use."""
     from wsgi import warm
 
     warm()

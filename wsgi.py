@@ -6,13 +6,11 @@ app = create_app()
 
 
 def warm() -> None:
-    """Load what the first search would otherwise load: jieba's dictionary and OpenCC.
+    """Load what first requests would otherwise load (`marketplace.warming`).
 
     gunicorn calls it in the master before forking (gunicorn.conf.py), so the workers
     share the memory and none pays the load on a visitor's request.
     """
-    from search.text.tokens import fold_traditional, jieba, segment_for_index
+    from marketplace.warming import warm as warm_app
 
-    jieba()
-    fold_traditional("電池")
-    segment_for_index("锂电池正极材料")
+    warm_app(app)

@@ -30,6 +30,7 @@ from core.cursor import PageArgsSchema
 from core.errors import api_error_body
 from core.i18n import current_locale
 from core.uow import unit_of_work
+from listings import services as listings
 from payments.deposit_api import deposit_out
 from payments.schemas import DepositOutSchema
 
@@ -58,14 +59,18 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
 def auction_detail(auction_id: int) -> dict[str, Any]:
     caller, moment = api_actor(), now()
     auction = queries.visible_auction(caller, auction_id)  # a draft is not published
+    _listing = listings.get_listing(auction.listing_id)  # held: the snapshot finds it loaded
+    numbers = bidders.numbers_of(auction.id)  # read once for the snapshot and the caller's
     snapshot = closing.auction_snapshot(
         auction_id,
         now=moment,
         locale=current_locale(),
         settings=_settings(),
         viewer=bidders.viewer_of(caller, auction),
+        numbers=numbers,
     )
-    return api_state.auction_out(caller, queries.get_auction(auction_id), snapshot, now=moment)
+    auction = queries.get_auction(auction_id)  # read again if the snapshot closed it
+    return api_state.auction_out(caller, auction, snapshot, now=moment, numbers=numbers)
 
 
 @blp.read("/<int:auction_id>", AuctionDetailSchema, 404)

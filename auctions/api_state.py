@@ -65,9 +65,15 @@ def _actions(
 
 
 def auction_out(
-    actor: User | None, auction: Auction, snapshot: dict[str, Any], *, now: datetime
+    actor: User | None,
+    auction: Auction,
+    snapshot: dict[str, Any],
+    *,
+    now: datetime,
+    numbers: Mapping[int, int] | None = None,
 ) -> dict[str, Any]:
-    """The snapshot with the caller's bidder number, deposit, maximum, standing and actions."""
+    """The snapshot with the caller's bidder number, deposit, maximum, standing and actions
+    (`numbers`: the auction's bidder numbers, when they were read already)."""
     org_id = actor.acting_org_id if actor is not None and actor.is_authenticated else None
     deposit = queries.deposit_for(actor, auction)
     has_bid = org_id is not None and queries.has_bid(auction.id, org_id)
@@ -79,13 +85,21 @@ def auction_out(
             auction.deposit_deadline.isoformat() if auction.deposit_deadline else None
         ),
         "refusal_reason": auction.refusal_reason if seller_or_reviewer else None,
-        "my_bidder_number": bidders.number_of(auction.id, org_id) if org_id else None,
+        "my_bidder_number": _my_number(auction.id, org_id, numbers),
         "my_deposit_id": deposit.id if deposit else None,
         "my_deposit_status": deposit.status.value if deposit else None,
         "my_max_minor": queries.my_maximum(actor, auction),
         "standing": standing_of(snapshot, org_id, has_bid),
         "allowed_actions": _actions(actor, auction, snapshot, deposit, now=now),
     }
+
+
+def _my_number(
+    auction_id: int, org_id: int | None, numbers: Mapping[int, int] | None
+) -> int | None:
+    if org_id is None:
+        return None
+    return bidders.number_of(auction_id, org_id) if numbers is None else numbers.get(org_id)
 
 
 def bid_page(

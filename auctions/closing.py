@@ -9,7 +9,7 @@ not undo the others.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -141,6 +141,7 @@ def auction_snapshot(
     bids_limit: int = 20,
     settings: AuctionSettings = DEFAULT_SETTINGS,
     viewer: Viewer = ANONYMOUS,
+    numbers: Mapping[int, int] | None = None,
 ) -> dict[str, Any]:
     """The live feed's view of an auction for `viewer`; reading never closes it.
 
@@ -150,7 +151,13 @@ def auction_snapshot(
     """
     auction = get_auction(auction_id)
     snapshot = snapshot_of(
-        auction, now=now, locale=locale, bids_limit=bids_limit, settings=settings, viewer=viewer
+        auction,
+        now=now,
+        locale=locale,
+        bids_limit=bids_limit,
+        settings=settings,
+        viewer=viewer,
+        numbers=numbers,
     )
     if snapshot["status"] == CLOSING:
         jobs.request(CLOSE_DUE_JOB)

@@ -157,11 +157,13 @@ def bid_rows(
     locale: str,
     limit: int | None,
     before: int | None = None,
+    numbers: Mapping[int, int] | None = None,
 ) -> list[dict[str, Any]]:
     """The bid history as `viewer` may see it, newest first: bidder numbers (竞买号), "mine",
-    and the names only for reviewers and, after the close, the seller."""
+    and the names only for reviewers and, after the close, the seller. Pass the auction's
+    `numbers` (`bidders.numbers_of`) when they were read already."""
     named = bidder_rules.names_visible(viewer, closed=auction.status in RESULT_STATUSES)
-    numbers = bidders.numbers_of(auction.id)
+    numbers = bidders.numbers_of(auction.id) if numbers is None else numbers
     return [
         {
             "id": bid.id,
@@ -234,13 +236,17 @@ def snapshot_of(
         "winner_number": _number(auction.id, leader, numbers) if sold and leader else None,
         "winner_mine": sold and bidder_rules.is_mine(viewer, leader),
         "highest_bidder_org_id": highest_bidder_org_id(auction) if named else None,
-        "bids": [
-            {**row, "placed_at": row["placed_at"].isoformat()}
-            for row in bid_rows(auction, viewer, locale=locale, limit=bids_limit)
-        ]
+        "bids": feed_bids(
+            bid_rows(auction, viewer, locale=locale, limit=bids_limit, numbers=numbers)
+        )
         if bids_limit != 0
         else [],
     }
+
+
+def feed_bids(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of `bid_rows` as the live feed's snapshot carries them (times as ISO text)."""
+    return [{**row, "placed_at": row["placed_at"].isoformat()} for row in rows]
 
 
 def _number(auction_id: int, org_id: int, numbers: Mapping[int, int] | None) -> int | None:

@@ -122,10 +122,19 @@ def _room(
     locale = current_locale()
     auction = queries.visible_auction(current_user, auction_id)
     viewer = bidders.viewer_of(current_user, auction)
+    listing = listings.get_listing(auction.listing_id)  # held: the snapshot finds it loaded
+    numbers = bidders.numbers_of(auction.id)  # read once for the snapshot and the history
     snapshot = closing.auction_snapshot(
-        auction_id, now=moment, locale=locale, bids_limit=1, settings=settings, viewer=viewer
+        auction_id,
+        now=moment,
+        locale=locale,
+        bids_limit=0,
+        settings=settings,
+        viewer=viewer,
+        numbers=numbers,
     )
-    listing = listings.get_listing(auction.listing_id)
+    history = queries.bid_rows(auction, viewer, locale=locale, limit=50, numbers=numbers)
+    snapshot["bids"] = queries.feed_bids(history[:1])  # the feed's last bid, as the feed has it
     org_id = current_user.acting_org_id if current_user.is_authenticated else None
     deposit = queries.deposit_for(current_user, auction)
     is_seller = org_id is not None and org_id == auction.seller_org_id
@@ -161,8 +170,8 @@ def _room(
             and is_party
         ),
         "series_json": json.dumps(series),
-        "history": queries.bid_rows(auction, viewer, locale=locale, limit=50),
-        "my_number": bidders.number_of(auction.id, org_id) if org_id else None,
+        "history": history,
+        "my_number": numbers.get(org_id) if org_id else None,
         "snapshot_json": json.dumps(snapshot),
         "errors": errors or {},
         "form": form or {"amount": to_yuan_text(Money(minimum, auction.currency)), "max": ""},

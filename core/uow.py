@@ -45,6 +45,7 @@ _ON_ROLLBACK = "uow_on_rollback"
 _UNCOMMITTED = "uow_uncommitted"
 _DEPTH = "uow_depth"
 _COMMITTED = "uow_committed"  # after-commit steps whose commit has happened
+_KEPT = "uow_kept"  # a GET's read-only commit left its objects loaded (see _commit)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -85,12 +86,39 @@ def unit_of_work(*, writer: bool | None = None) -> Iterator[None]:
     try:
         yield
         session.info[_DEPTH] = 0
-        session.commit()
+        _commit(session())
     except BaseException:
         session.info[_DEPTH] = 0
         session.rollback()
         raise
     _run(session.info.pop(_COMMITTED, []), "after the commit")
+
+
+def _commit(session: Session) -> None:
+    """Commit; a read-only unit of work of a GET keeps what it read loaded.
+
+    Committing expires every object, so the template a GET renders afterwards would
+    read each one again, one statement per object (a listing page's similar listings:
+    13 statements). Nothing was written, and the request ends soon after: what it read
+    is still what it shows. They are expired when the request ends (`_expire_kept`), for
+    a session that outlives it (a test's app context).
+    """
+    keep = (
+        has_request_context()
+        and request.method in SAFE_METHODS
+        and not session.info.get(_UNCOMMITTED)
+        and not (session.new or session.dirty or session.deleted)
+    )
+    if not keep:
+        session.commit()
+        return
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
+    session.info[_KEPT] = True
 
 
 def _run(steps: list[Step], moment: str) -> None:
@@ -159,6 +187,7 @@ def init_app(app: Flask) -> None:
     """Check every request: no writes left uncommitted, no writes on GET (see the module doc)."""
     app.before_request(_start_request)
     app.after_request(_check_request)
+    app.teardown_request(_expire_kept)
 
 
 def _start_request() -> None:
@@ -185,3 +214,9 @@ def _check_request(response: Response) -> Response:
             raise RuntimeError(message)
         log.error(message)
     return response
+
+
+def _expire_kept(_error: BaseException | None) -> None:
+    session = db.session()
+    if session.info.pop(_KEPT, None):
+        session.expire_all()

@@ -81,7 +81,12 @@ def verified_org_id(actor: User | None) -> int:
     org_id = actor.acting_org_id if actor is not None and actor.is_authenticated else None
     if org_id is None:
         raise NoOrganisation()
-    if not get_organisation(org_id).is_verified:
+    # The user's own organisation (acting_org_id is its id): loaded through the user, it
+    # stays loaded for the next check of the request instead of being read once a check.
+    organisation = actor.organisation if actor is not None else None
+    if organisation is None or organisation.id != org_id:
+        organisation = get_organisation(org_id)
+    if not organisation.is_verified:
         raise OrganisationNotVerified()
     return org_id
 

@@ -38,12 +38,11 @@ def sale_panel_context(
     """
     calendar = calendar or WorkCalendar()
     sale = latest_sale(listing.id)
-    if sale is not None:
-        closing.request_if_due([sale], now=now)
+    changed = sale is not None and _closed_now(sale, closing.request_if_due, now)
     notice = notice_for_listing(listing.id)
-    if notice is not None:
-        notices.request_if_due([notice], now=now)
-    db.session.refresh(listing)
+    changed |= notice is not None and _closed_now(notice, notices.request_if_due, now)
+    if changed:  # a job closed it at once (JOBS_IMMEDIATE): the listing's state moved too
+        db.session.refresh(listing)
     owner = listings.is_owner(actor, listing)
     signed_in = bool(actor and actor.is_authenticated)
     published = listing.status == ListingStatus.PUBLISHED
@@ -73,3 +72,10 @@ def sale_panel_context(
         "open_negotiations": open_negotiations_for(listing.id) if owner else [],
         "notice": notice,
     }
+
+
+def _closed_now(row: Any, request_if_due: Any, now: datetime) -> bool:
+    """Ask the job runner to close `row` if due; whether its status changed meanwhile."""
+    status = row.status
+    request_if_due([row], now=now)
+    return bool(row.status != status)

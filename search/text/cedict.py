@@ -10,7 +10,6 @@ Entries that are names, variants or measure words are left out.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import os
@@ -20,6 +19,7 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
+from search.text.once import once
 from search.text.tokens import CJK
 
 MAX_GLOSS_WORDS = 3  # longer glosses explain rather than translate
@@ -68,7 +68,7 @@ Tables = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
 _CACHE = Path(tempfile.gettempdir()) / f"marketplace-cedict-{CACHE_VERSION}.json"
 
 
-@functools.cache
+@once
 def _tables() -> Tables:
     """The tables of `_build`, kept in a file of the temporary folder between processes
     (building them reads 122,000 entries: seconds; loading the file: a fraction of one)."""

@@ -19,6 +19,7 @@ from search.text import cedict
 from search.text.expansions import ABBREVIATIONS, ACRONYMS, FILLER, NARROWER, SPELLED_OUT
 from search.text.glossary import PAIRS
 from search.text.numbers import extract_numbers
+from search.text.once import once
 from search.text.pinyin_words import hanzi_of
 from search.text.tokens import (
     CJK,
@@ -127,7 +128,7 @@ def _glossary_key(words: Sequence[str]) -> str | None:
     return None
 
 
-@functools.cache
+@once
 def _glossary() -> dict[str, tuple[tuple[str, ...], ...]]:
     """Glossary keys to the query words of their translations (both directions)."""
     table: dict[str, list[tuple[str, ...]]] = {}

@@ -10,7 +10,6 @@ jieba finds most frequent come first.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import os
@@ -21,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from search.text import cedict
+from search.text.once import once
 from search.text.tokens import CJK, jieba
 
 MAX_WORDS = 2  # the most frequent readings of one pinyin word
@@ -70,7 +70,7 @@ def _build() -> dict[str, list[str]]:
     return table
 
 
-@functools.cache
+@once
 def _table() -> dict[str, list[str]]:
     """`_build`'s table, kept in a file of the temporary folder between processes."""
     try:

@@ -9,6 +9,7 @@ right. The page then says "did you mean" with the query so corrected.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -17,6 +18,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from search.text.tokens import LATIN_WORD, index_token, is_latin, normalise
 from search.text.typos import auto_fuzziness
+
+log = logging.getLogger(__name__)
 
 VOCABULARY_TTL = 600.0  # seconds a vocabulary is reused before it is read again
 MIN_LETTERS = 3
@@ -57,26 +60,62 @@ class Speller:
 
 
 class SpellerCache:
-    """A backend's Speller, rebuilt from its vocabulary at most every VOCABULARY_TTL seconds."""
+    """A backend's Speller, read again from its vocabulary every VOCABULARY_TTL seconds.
+
+    Only the first build makes queries wait (one thread builds, the others wait for it).
+    A stale speller keeps answering while one background thread builds its successor:
+    a build takes seconds on a large index, and every English query with few results
+    waited for it behind the lock, ten minutes after ten minutes.
+    """
 
     def __init__(self, load: Callable[[], Mapping[str, int]]) -> None:
         self._load = load
         self._speller: Speller | None = None
         self._since = 0.0
         self._lock = threading.Lock()
+        self._refreshing = False
+        self._generation = 0  # bumped by forget(): a refresh begun before is thrown away
 
     def forget(self) -> None:
         """Read the vocabulary again at the next query (the index was emptied or rebuilt)."""
         with self._lock:
             self._speller = None
+            self._generation += 1
 
     def get(self) -> Speller:
+        speller = self._speller
+        if speller is None:
+            with self._lock:
+                if self._speller is None:
+                    self._speller, self._since = Speller(self._load()), time.monotonic()
+                return self._speller
+        if time.monotonic() - self._since > VOCABULARY_TTL:
+            self._refresh_in_background()
+        return speller
+
+    def _refresh_in_background(self) -> None:
         with self._lock:
-            moment = time.monotonic()
-            if self._speller is None or moment - self._since > VOCABULARY_TTL:
-                self._speller = Speller(self._load())
-                self._since = moment
-            return self._speller
+            if self._refreshing:
+                return
+            self._refreshing = True
+            generation = self._generation
+        threading.Thread(
+            target=self._refresh, args=(generation,), name="speller-refresh", daemon=True
+        ).start()
+
+    def _refresh(self, generation: int) -> None:
+        try:
+            fresh = Speller(self._load())
+            with self._lock:
+                if generation == self._generation:
+                    self._speller, self._since = fresh, time.monotonic()
+        except Exception:
+            log.exception("spelling: the vocabulary could not be read again; the old one stays")
+            with self._lock:
+                self._since = time.monotonic()  # try again after another TTL, not at once
+        finally:
+            with self._lock:
+                self._refreshing = False
 
 
 def corrections(speller: Speller, words: Iterable[str]) -> dict[str, str]:

@@ -36,7 +36,7 @@ def _room_events(base: str, auction_id: int, seen: list[tuple[float, dict]]) -> 
         buffer = ""
         try:
             for chunk in response.iter_content(chunk_size=None, decode_unicode=True):
-                buffer += chunk
+                buffer += chunk if isinstance(chunk, str) else chunk.decode()
                 while "\n\n" in buffer:
                     block, buffer = buffer.split("\n\n", 1)
                     if "event: snapshot" in block:

@@ -58,7 +58,7 @@ def _seed(cluster: Cluster) -> tuple[int, list[tuple[int, str]]]:
         market = make_market(now, cluster.work / "seed-uploads" / "evidence")
         bidders = [market.bidder() for _ in range(BIDDERS)]
         tokens = [
-            (user.acting_org_id, factories.api_token(user, "cluster-kill", now=now))
+            (int(user.acting_org_id or 0), factories.api_token(user, "cluster-kill", now=now))
             for user in bidders
         ]
         return market.auction.id, tokens

@@ -157,9 +157,11 @@ def cluster(cluster_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture
 def workers(cluster: Cluster) -> Iterator[list[Worker]]:
-    """A job worker beside each node (same settings), not started yet (the test starts them
-    once its data is in place), stopped after the test."""
+    """A job worker beside each node (same settings), its app imported but its consumer
+    not started (the test starts them once its data is in place), stopped after the test."""
     started = [Worker(name, worker_env(cluster.env, cluster.work, name)) for name in "ab"]
+    for worker in started:
+        worker.prepare()
     try:
         yield started
     finally:

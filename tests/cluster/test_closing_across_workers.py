@@ -72,9 +72,10 @@ def _read_everywhere(cluster: Cluster, ids: list[int], token: str) -> None:
     assert all(answer.status_code == 200 for answer in answers), [a.text for a in answers]
 
 
-def _wait_closed(cluster: Cluster, ids: list[int], seconds: float) -> None:
+def _wait_closed(cluster: Cluster, workers: list[Worker], ids: list[int], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        assert all(worker.running for worker in workers), f"a worker died: see {workers[0].log}"
         with cluster.database():
             statuses = db.session.scalars(select(Auction.status).where(Auction.id.in_(ids)))
             if all(status is AuctionStatus.CLOSED for status in statuses):
@@ -101,7 +102,7 @@ def test_due_auctions_close_once_with_a_worker_on_each_node(
     _read_everywhere(cluster, ids, token)
     for worker in workers:
         worker.start()
-    _wait_closed(cluster, ids, seconds=60)
+    _wait_closed(cluster, workers, ids, seconds=60)
     _wait_queue_empty(cluster, seconds=30)
 
     with cluster.database():

@@ -153,6 +153,7 @@ def test_node_a_killed_mid_bid_loses_and_doubles_no_bid(cluster: Cluster) -> Non
         _stream_through_the_kill(cluster, stream)
     finally:
         stream.stopped.set()
+        cluster.a.start()  # up again for the other tests, while this one checks
     attempts = stream.attempts
     cut = [a for a in attempts if a.status is None]
     assert cut, "the kill cut no request: it did not happen mid-bid"

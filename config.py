@@ -59,6 +59,10 @@ class Config:
     SEARCH_BUDGET_PAGE_MS: int = _env_int("SEARCH_BUDGET_PAGE_MS", 300)
     SEARCH_BUDGET_API_MS: int = _env_int("SEARCH_BUDGET_API_MS", 1000)
     HEALTH_BUDGET_MS: int = _env_int("HEALTH_BUDGET_MS", 1000)
+    # In a request, the longest the S3 bucket may keep one call waiting (connecting, an
+    # answer), one attempt: then "documents are briefly unavailable" (503). Jobs and
+    # commands keep boto3's patient client (core/storage/guard.py).
+    STORAGE_BUDGET_MS: int = _env_int("STORAGE_BUDGET_MS", 3000)
     # Circuit breakers (per worker): after BREAKER_FAILURES failures or timeouts of one
     # dependency within BREAKER_WINDOW_SECONDS, calls skip it for BREAKER_COOLDOWN_SECONDS,
     # then one trial call decides. BREAKER_<NAME>_* (SEARCH, STRIPE, SMTP, REDIS, STORAGE)

@@ -26,7 +26,14 @@ def queue_state() -> str:
 
 def storage_state() -> str:
     """The storage's state: "ok" when the upload folder exists (or can be made) and is
-    writable, else "error"."""
+    writable, or the bucket answers (within STORAGE_BUDGET_MS, behind the "storage"
+    breaker: while it is open, "error" at once), else "error"."""
+    from core.storage import document_store
+    from core.storage.guard import GuardedStore
+
+    store = document_store()
+    if isinstance(store, GuardedStore):
+        return "ok" if store.reachable() else "error"
     folder = Path(current_app.config["UPLOAD_FOLDER"])
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,9 @@
 #
 #   1. the whole suite (unit, integration, e2e, faults) on SQLite;
 #   2. the integration tests again on a throwaway PostgreSQL
-#      (TEST_DATABASE_URL and DATABASE_URL point at it), and the cluster test
-#      (two gunicorn nodes and a worker on that PostgreSQL and Redis).
+#      (TEST_DATABASE_URL and DATABASE_URL point at it), and the cluster tests
+#      (two gunicorn nodes, a job worker beside each, on that PostgreSQL, Redis,
+#      Elasticsearch and S3 server).
 #
 # The two runs go side by side (one per core): the PostgreSQL run in the background
 # into its log, printed when both are done. They share Elasticsearch (each test uses

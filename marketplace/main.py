@@ -57,7 +57,10 @@ def healthz() -> tuple[Response, int]:
     state of each dependency's circuit breaker (closed, open, half-open).
 
     "search" is "degraded" while the primary search backend (Elasticsearch) is
-    unreachable and the embedded fallback answers: still healthy (200).
+    unreachable and the embedded fallback answers: still healthy (200). "storage" is
+    "unavailable" while the documents' bucket does not answer: still healthy (the
+    market works without documents; every node shares the bucket, so restarting one
+    would not help), documents answer 503 meanwhile.
     """
     from search.services import search_health
 
@@ -65,6 +68,7 @@ def healthz() -> tuple[Response, int]:
     body.update(search_health())
     if body["database"] != "ok" or body["search"] == "error":
         body["status"] = "error"
+    body["storage"] = "ok" if readiness.storage_state() == "ok" else "unavailable"
     body["breakers"] = breakers().states()
     return jsonify(body), 200 if body["status"] == "ok" else 503
 

@@ -3,7 +3,8 @@
 The use cases name a document by its area folder (UPLOAD_FOLDER/evidence, …/deposits)
 and its random stored name; `document_store()` decides where that lives: files under
 UPLOAD_FOLDER (STORAGE_BACKEND=local, the default) or objects in an S3 bucket
-(STORAGE_BACKEND=s3, S3_BUCKET, S3_PREFIX, S3_ENDPOINT_URL, S3_REGION).
+(STORAGE_BACKEND=s3, S3_BUCKET, S3_PREFIX, S3_ENDPOINT_URL, S3_REGION), behind the
+"storage" breaker with a request's budget STORAGE_BUDGET_MS (core.storage.guard).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import IO, Any
 from flask import current_app
 
 from core.domain import N_, ValidationFailed
-from core.storage.backends import DocumentStore, LocalStore, ObjectInfo
+from core.storage.backends import DocumentStore, DocumentsUnavailable, LocalStore, ObjectInfo
 from core.storage.upload import (
     ALLOWED_TYPES,
     StoredFile,
@@ -28,6 +29,7 @@ from core.storage.upload import (
 __all__ = [
     "ALLOWED_TYPES",
     "DocumentStore",
+    "DocumentsUnavailable",
     "LocalStore",
     "ObjectInfo",
     "StoredFile",
@@ -48,19 +50,30 @@ def build_store(config: Mapping[str, Any]) -> DocumentStore:
     """The store the configuration names (see config.py: STORAGE_BACKEND, S3_*)."""
     if config.get("STORAGE_BACKEND", "local") != "s3":
         return LocalStore(Path(config["UPLOAD_FOLDER"]))
-    from core.storage.s3 import S3Store, make_client  # boto3 only where S3 is used
+    # boto3 only where S3 is used
+    from core.storage.guard import GuardedStore
+    from core.storage.s3 import S3Store, make_client
 
     if not config.get("S3_BUCKET"):
         raise RuntimeError("STORAGE_BACKEND=s3 needs S3_BUCKET")
-    client = make_client(endpoint_url=config.get("S3_ENDPOINT_URL"), region=config.get("S3_REGION"))
-    return S3Store(
-        client,
-        config["S3_BUCKET"],
-        prefix=config.get("S3_PREFIX", ""),
-        encrypt=bool(config.get("S3_SERVER_SIDE_ENCRYPTION", True)),
-        presigned_seconds=int(config.get("S3_PRESIGNED_SECONDS", 60)),
-        redirect=config.get("S3_DOWNLOADS", "stream") == "redirect",
-    )
+
+    def store(timeout: float | None) -> S3Store:
+        client = make_client(
+            endpoint_url=config.get("S3_ENDPOINT_URL"),
+            region=config.get("S3_REGION"),
+            timeout=timeout,
+        )
+        return S3Store(
+            client,
+            config["S3_BUCKET"],
+            prefix=config.get("S3_PREFIX", ""),
+            encrypt=bool(config.get("S3_SERVER_SIDE_ENCRYPTION", True)),
+            presigned_seconds=int(config.get("S3_PRESIGNED_SECONDS", 60)),
+            redirect=config.get("S3_DOWNLOADS", "stream") == "redirect",
+        )
+
+    budget = int(config.get("STORAGE_BUDGET_MS", 3000)) / 1000.0
+    return GuardedStore(quick=store(budget), patient=store(None), config=config)
 
 
 def document_store() -> DocumentStore:

@@ -12,10 +12,26 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from typing import IO, Protocol
 
+from core.domain import N_, DomainError
+
 CHUNK_BYTES = 1024 * 1024
+
+
+class DocumentsUnavailable(DomainError):
+    """The document storage did not answer in time, or failed just now (503)."""
+
+    code = "documents_unavailable"
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+
+
+def unavailable() -> DocumentsUnavailable:
+    return DocumentsUnavailable(
+        N_("Documents are briefly unavailable. Please try again in a minute.")
+    )
 
 
 @dataclass(frozen=True)

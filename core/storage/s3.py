@@ -9,6 +9,7 @@ import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
+from botocore.handlers import add_expect_header
 
 from core.storage.backends import ObjectInfo
 
@@ -17,8 +18,19 @@ TRANSFER = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksi
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 
 
-def make_client(*, endpoint_url: str | None, region: str | None) -> Any:
-    """A boto3 S3 client; credentials come from boto3's chain (environment, profile, role)."""
+def make_client(
+    *,
+    endpoint_url: str | None,
+    region: str | None,
+    timeout: float | None = None,
+) -> Any:
+    """A boto3 S3 client; credentials come from boto3's chain (environment, profile, role).
+
+    Patient by default (jobs, commands: 5 s to connect, 30 s for an answer, 3 attempts).
+    With `timeout` (a request's budget, core.storage.guard) every wait is bounded by it
+    and there is one attempt, without `Expect: 100-continue` (whose wait for the server's
+    go-ahead would come on top).
+    """
     config = BotoConfig(
         # botocore's default CRC checksum headers are refused by several S3-compatible
         # servers; send them only where the operation requires one.
@@ -26,12 +38,15 @@ def make_client(*, endpoint_url: str | None, region: str | None) -> Any:
         response_checksum_validation="when_required",
         s3={"addressing_style": "path"} if endpoint_url else {},
         signature_version="s3v4",  # presigned URLs too (botocore signs them v2 elsewhere)
-        retries={"max_attempts": 3, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=30,
+        retries={"total_max_attempts": 1 if timeout else 3, "mode": "standard"},
+        connect_timeout=timeout or 5,
+        read_timeout=timeout or 30,
         max_pool_connections=16,
     )
-    return boto3.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
+    client = boto3.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
+    if timeout:
+        client.meta.events.unregister("before-call.s3", add_expect_header)
+    return client
 
 
 def _remaining(body: IO[bytes]) -> int | None:
@@ -101,6 +116,10 @@ class S3Store:
                 return None
             raise
         return ObjectInfo(key, int(head["ContentLength"]), head.get("Metadata", {}).get("sha256"))
+
+    def check(self) -> None:
+        """Raise unless the bucket answers (a health probe)."""
+        self.client.head_bucket(Bucket=self.bucket)
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))

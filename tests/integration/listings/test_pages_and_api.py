@@ -144,7 +144,7 @@ def test_openapi_document_lists_the_listing_endpoints(client) -> None:
     assert client.get("/api/v1/docs").status_code == 200
 
 
-def test_healthz_reports_database_and_search(client) -> None:
+def test_healthz_reports_database_search_and_storage(client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {
@@ -152,6 +152,7 @@ def test_healthz_reports_database_and_search(client) -> None:
         "database": "ok",
         "search": "ok",
         "search_backend": "embedded",
+        "storage": "ok",
         "breakers": {name: "closed" for name in ("search", "stripe", "smtp", "redis", "storage")},
     }
 

@@ -166,6 +166,7 @@ def test_node_lost_mid_indexing_then_back_every_change_is_indexed(
             "search": "degraded",
             "search_backend": "elasticsearch",
             "search_fallback": "embedded",
+            "storage": "ok",
             "breakers": {
                 name: "closed" for name in ("search", "stripe", "smtp", "redis", "storage")
             },

@@ -115,5 +115,5 @@ def _thumbnail(image: Image.Image) -> Thumbnail:
     if small.mode not in ("RGB", "RGBA"):
         small = small.convert("RGBA" if "A" in small.getbands() or "transparency" in small.info else "RGB")
     out = io.BytesIO()
-    small.save(out, "WEBP", quality=80, method=4)
+    small.save(out, "WEBP", quality=80, method=2)
     return Thumbnail(out.getvalue(), small.width, small.height)

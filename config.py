@@ -262,6 +262,13 @@ class Config:
     MARKET_CONTACT_EMAIL: str = os.environ.get("MARKET_CONTACT_EMAIL", "")
     MARKET_CONTACT_ADDRESS: str = os.environ.get("MARKET_CONTACT_ADDRESS", "")
     MARKET_CONTACT_HOURS: str = os.environ.get("MARKET_CONTACT_HOURS", "")
+    # Who runs the market, as the terms and privacy notice name it (the personal-information
+    # handler of 个人信息保护法); empty: the pages say "the operator of this market".
+    MARKET_OPERATOR_NAME: str = os.environ.get("MARKET_OPERATOR_NAME", "")
+    MARKET_OPERATOR_CREDIT_CODE: str = os.environ.get("MARKET_OPERATOR_CREDIT_CODE", "")
+    # The person responsible for personal information (个人信息保护负责人) and their address.
+    MARKET_PRIVACY_OFFICER: str = os.environ.get("MARKET_PRIVACY_OFFICER", "")
+    MARKET_PRIVACY_EMAIL: str = os.environ.get("MARKET_PRIVACY_EMAIL", "")
     # Sign-in protection (accounts/throttle.py). Flask-Limiter counts in memory (one
     # process: `make run`) or, when REDIS_URL is set, in Redis (shared by every worker).
     RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI") or (

@@ -144,7 +144,6 @@ class EvidenceFileSchema(Schema):
     file = Upload(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
-
 class ImageFileSchema(Schema):
     """The uploaded picture (multipart): PNG, JPEG or WebP."""
 

@@ -69,9 +69,7 @@ def _file_route(suffix: str, types: list[str], what: str):  # type: ignore[no-un
 
     def decorate(view):  # type: ignore[no-untyped-def]
         view = blp.doc(
-            responses={
-                "200": {"description": what, "content": {mime: _PICTURE for mime in types}}
-            }
+            responses={"200": {"description": what, "content": {mime: _PICTURE for mime in types}}}
         )(view)
         view = blp.alt_response(404, schema=DomainErrorSchema, description="No such image")(view)
         return blp.route(f"/<int:listing_id>/images/<int:image_id>{suffix}")(view)
@@ -109,11 +107,8 @@ def remove_image(listing_id: int, image_id: int) -> Any:
         gone = SimpleNamespace(
             **{name: getattr(found, name) for name in (*columns, "size", "width", "height")},
             alt=lambda locale, zh=found.alt_zh, en=found.alt_en: (
-                en if locale.startswith("en") else zh
-            )
-            or zh
-            or en
-            or "",
+                (en if locale.startswith("en") else zh) or zh or en or ""
+            ),
         )
         images.remove_image(actor, image_id, folder=image_folder(), now=now())
     return gone

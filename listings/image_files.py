@@ -53,7 +53,9 @@ def check_alt_texts(alt_zh: str | None, alt_en: str | None, *, zh: bool, en: boo
     for text, wanted, name in ((alt_zh, zh, "alt_zh"), (alt_en, en, "alt_en")):
         if wanted and not (text or "").strip():
             raise ValidationFailed(
-                N_("Describe the image for people who cannot see it, in each language of the listing."),
+                N_(
+                    "Describe the image for people who cannot see it, in each language of the listing."
+                ),
                 field=name,
             )
         if text and len(text) > MAX_ALT_CHARS:
@@ -84,7 +86,9 @@ def _unreadable() -> ValidationFailed:
     return ValidationFailed(N_("The image cannot be read; is the file damaged?"), field="file")
 
 
-def read_image(body: IO[bytes], content_type: str, limits: ImageLimits) -> tuple[int, int, Thumbnail]:
+def read_image(
+    body: IO[bytes], content_type: str, limits: ImageLimits
+) -> tuple[int, int, Thumbnail]:
     """The image's width and height and its thumbnail; ValidationFailed if it is not acceptable.
 
     `body` is rewound afterwards, to be stored as uploaded.
@@ -113,7 +117,9 @@ def _thumbnail(image: Image.Image) -> Thumbnail:
     small = ImageOps.exif_transpose(image)
     small.thumbnail(THUMB_BOX)
     if small.mode not in ("RGB", "RGBA"):
-        small = small.convert("RGBA" if "A" in small.getbands() or "transparency" in small.info else "RGB")
+        small = small.convert(
+            "RGBA" if "A" in small.getbands() or "transparency" in small.info else "RGB"
+        )
     out = io.BytesIO()
     small.save(out, "WEBP", quality=80, method=2)
     return Thumbnail(out.getvalue(), small.width, small.height)

@@ -7,6 +7,7 @@ Whoever may see the listing may see its images.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from pathlib import Path
 from typing import IO
@@ -101,7 +102,8 @@ def remove_image(actor: User, image_id: int, *, folder: Path, now: datetime) -> 
     names = (image.stored_name, image.thumb_name)
     db.session.delete(image)
     db.session.flush()
-    uow.after_commit(lambda: [storage.discard(folder, name) for name in names])
+    for name in names:
+        uow.after_commit(functools.partial(storage.discard, folder, name))
     return image
 
 

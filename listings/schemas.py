@@ -105,10 +105,7 @@ def editor_form_to_input(form: MultiDict) -> dict[str, Any]:
     )
     price_text = form.get("asking_price", "").strip()
     price = Money.from_yuan_text(price_text, field="asking_price").minor if price_text else None
-    data: dict[str, Any] = {
-        key: form.get(key, "").strip() or None
-        for key in TEXTS
-    }
+    data: dict[str, Any] = {key: form.get(key, "").strip() or None for key in TEXTS}
     data.update(
         field=form.get("field", ""),
         trl=form.get("trl", ""),

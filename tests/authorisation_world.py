@@ -144,7 +144,9 @@ def build(now: datetime, upload_folder: Path) -> World:
         asking_price_minor=PRICE,
         pictures=upload_folder.parent / "images",
     ).id
-    image_id = db.session.scalar(select(ListingImage.id).where(ListingImage.listing_id == listing_id))
+    image_id = db.session.scalar(
+        select(ListingImage.id).where(ListingImage.listing_id == listing_id)
+    )
     auctioned_id = published("矩阵测试成果：拍卖中")
     listed_id = published("矩阵测试成果：挂牌中")
     negotiated_id = published("矩阵测试成果：协议定价")

@@ -18,8 +18,8 @@ from listings import evidence as listing_evidence
 from listings import images as listing_images
 from listings import review as listing_review
 from listings import services as listings
-from listings.ip_number_cn import check_character_cn
 from listings.image_files import ImageLimits
+from listings.ip_number_cn import check_character_cn
 from listings.models import Listing, ListingImage, TechNeed
 from listings.need_rules import NeedInput
 from listings.needs import post_need
@@ -133,9 +133,10 @@ def _listing(
     **overrides: object,
 ) -> Listing:
     pictures = overrides.pop("pictures", None)
+    body = overrides.pop("picture_body", None)
     item = listings.create_listing(owner, listing_input(**overrides), now=now)
     if pictures is not None:
-        picture(owner, item, now, pictures)  # type: ignore[arg-type]
+        picture(owner, item, now, pictures, body)  # type: ignore[arg-type]
     if status == ListingStatus.DRAFT:
         return item
     assert folder is not None, "a listing past draft needs evidence: pass folder="
@@ -170,12 +171,15 @@ def png(size: tuple[int, int] = (640, 400)) -> bytes:
     return out.getvalue()
 
 
-def picture(owner: User, listing: Listing, now: datetime, folder: Path) -> ListingImage:
-    """A described picture attached to a draft (`folder`: the images area)."""
+def picture(
+    owner: User, listing: Listing, now: datetime, folder: Path, body: bytes | None = None
+) -> ListingImage:
+    """A described picture (`body`, else a plain PNG) attached to a draft (`folder`: the
+    images area)."""
     return listing_images.add_image(
         owner,
         listing.id,
-        stream=io.BytesIO(png()),
+        stream=io.BytesIO(body or png()),
         filename="picture.png",
         alt_zh="示意图" if listing.title_zh else None,
         alt_en="Diagram" if listing.title_en else None,

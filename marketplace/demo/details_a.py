@@ -47,7 +47,13 @@ DETAILS: dict[str, Details] = {
             "组件截面示意图：自上而下为玻璃、氧化铝阻水层、钙钛矿电池层、丁基胶边封和背板",
             "Cross-section of the module: glass, alumina barrier, perovskite cell, butyl edge "
             "seal and back sheet, top to bottom",
-            labels=("Glass", "ALD Al2O3 barrier", "Perovskite cell", "Butyl edge seal", "Back sheet"),
+            labels=(
+                "Glass",
+                "ALD Al2O3 barrier",
+                "Perovskite cell",
+                "Butyl edge seal",
+                "Back sheet",
+            ),
         ),
     ),
     "Hard carbon anode for sodium-ion batteries made from bamboo waste": Details(
@@ -80,7 +86,9 @@ DETAILS: dict[str, Details] = {
         "and the slot-wedge material change.",
         "At 100,000 motors a year each saves about ¥150 of copper and cooling, and the car "
         "gains about 2% of range.",
-        chart("18000 rpm交流铜耗（相对值）", "AC copper loss at 18,000 rpm (relative)", "", 100, 69),
+        chart(
+            "18000 rpm交流铜耗（相对值）", "AC copper loss at 18,000 rpm (relative)", "", 100, 69
+        ),
     ),
     "Fault-tolerant control of a dual-redundant electro-mechanical brake-by-wire system": Details(
         "L3级及以上自动驾驶乘用车、无人配送车和线控底盘平台。",

@@ -116,7 +116,9 @@ DETAILS: dict[str, Details] = {
         "Tooth-profile corrections are optimised in software for each duty, and key parts can "
         "be ground on domestic machines.",
         "Volume cost is about 60% of a comparable import; China needs over 500,000 a year.",
-        chart("额定载荷6000小时后精度保持率", "accuracy kept after 6,000 h at rated load", "%", 70, 90),
+        chart(
+            "额定载荷6000小时后精度保持率", "accuracy kept after 6,000 h at rated load", "%", 70, 90
+        ),
     ),
     "Ultra-high-speed laser cladding to repair hydraulic props in coal mines": Details(
         "煤矿液压支架立柱、工程机械油缸和冶金轧辊的修复与强化。",

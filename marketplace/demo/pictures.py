@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import math
 import random
 from collections.abc import Callable
@@ -37,7 +38,9 @@ def _number(value: float, unit: str) -> str:
     return f"{text}{unit}"
 
 
-def _centred(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font: Font, fill: str = INK) -> None:
+def _centred(
+    draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font: Font, fill: str = INK
+) -> None:
     draw.text(xy, text, font=font, fill=fill, anchor="mm")
 
 
@@ -100,15 +103,21 @@ def _blocks(draw: ImageDraw.ImageDraw, picture: Picture, rng: random.Random) -> 
         left = gap_x + column * (width + gap_x)
         top = gap_y + row * (height + gap_y)
         colour = PALETTE[n % len(PALETTE)]
-        draw.rounded_rectangle((left, top, left + width, top + height), 14, outline=colour, width=4, fill="#f8fafc")
+        draw.rounded_rectangle(
+            (left, top, left + width, top + height), 14, outline=colour, width=4, fill="#f8fafc"
+        )
         _centred(draw, (left + width / 2, top + height / 2), label, _font(22))
         centres.append((left + width / 2, top + height / 2))
-    for (x1, y1), (x2, y2) in zip(centres, centres[1:], strict=False):
+    for (x1, y1), (x2, y2) in itertools.pairwise(centres):
         _arrow(draw, (x1, y1), (x2, y2), width / 2 + 6, height / 2 + 6)
 
 
 def _arrow(
-    draw: ImageDraw.ImageDraw, start: tuple[float, float], end: tuple[float, float], half_w: float, half_h: float
+    draw: ImageDraw.ImageDraw,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    half_w: float,
+    half_h: float,
 ) -> None:
     (x1, y1), (x2, y2) = start, end
     if abs(y2 - y1) < 1:  # side by side
@@ -129,10 +138,13 @@ def _arrow(
 def _molecule(draw: ImageDraw.ImageDraw, picture: Picture, rng: random.Random) -> None:
     rings = max(2, len(picture.labels))
     centres = [(200 + n * (560 / (rings - 1)), 300 + rng.randint(-60, 60)) for n in range(rings)]
-    for (x1, y1), (x2, y2) in zip(centres, centres[1:], strict=False):
+    for (x1, y1), (x2, y2) in itertools.pairwise(centres):
         draw.line((x1, y1, x2, y2), fill=INK, width=5)
     for n, (x, y) in enumerate(centres):
-        points = [(x + 70 * math.cos(math.pi / 3 * k), y + 70 * math.sin(math.pi / 3 * k)) for k in range(6)]
+        points = [
+            (x + 70 * math.cos(math.pi / 3 * k), y + 70 * math.sin(math.pi / 3 * k))
+            for k in range(6)
+        ]
         draw.polygon(points, outline=PALETTE[n % len(PALETTE)], width=6, fill="#f8fafc")
         for px, py in points[::2]:
             draw.ellipse((px - 9, py - 9, px + 9, py + 9), fill=PALETTE[(n + 1) % len(PALETTE)])
@@ -157,7 +169,13 @@ def _plots(draw: ImageDraw.ImageDraw, picture: Picture, rng: random.Random) -> N
     for n, (label, value) in enumerate(zip(picture.labels, picture.values, strict=False)):
         swatch = (40, 140, 70) if n == 0 else (150, 150, 75)
         draw.rectangle((150 + n * 360, 500, 180 + n * 360, 530), fill=swatch)
-        draw.text((195 + n * 360, 515), f"{label}: {_number(value, picture.unit)}", font=_font(22), fill=INK, anchor="lm")
+        draw.text(
+            (195 + n * 360, 515),
+            f"{label}: {_number(value, picture.unit)}",
+            font=_font(22),
+            fill=INK,
+            anchor="lm",
+        )
 
 
 _DRAW: dict[str, Callable[[ImageDraw.ImageDraw, Picture, random.Random], None]] = {

@@ -75,9 +75,7 @@ class Details:
     picture: Picture | None = None
 
 
-def chart(
-    measure_zh: str, measure_en: str, unit: str, before: float, after: float
-) -> Picture:
+def chart(measure_zh: str, measure_en: str, unit: str, before: float, after: float) -> Picture:
     """A bar chart of one measure: the state of the art, then this result."""
     number = f"{{:g}}{unit}"
     return Picture(

@@ -98,9 +98,7 @@ def _publish(seller: Any, reviewer: Any, listing_id: int, clock: Any, folder: Pa
         review.publish(seller, listing_id, now=clock())
 
 
-def test_refused_pictures_leave_nothing_behind(
-    app: Flask, client: FlaskClient, clock: Any
-) -> None:
+def test_refused_pictures_leave_nothing_behind(app: Flask, client: FlaskClient, clock: Any) -> None:
     seller, listing = _draft(clock)
     _sign_in(client, seller.email)
     folder = Path(app.config["UPLOAD_FOLDER"]) / "images"

@@ -36,7 +36,9 @@ def test_a_photo_is_measured_and_gets_a_small_webp_thumbnail() -> None:
     assert body.tell() == 0  # rewound: stored as uploaded
 
 
-@pytest.mark.parametrize("fmt,mime,mode", [("PNG", "image/png", "P"), ("WEBP", "image/webp", "RGBA")])
+@pytest.mark.parametrize(
+    "fmt,mime,mode", [("PNG", "image/png", "P"), ("WEBP", "image/webp", "RGBA")]
+)
 def test_png_with_a_palette_and_webp_with_transparency_are_accepted(
     fmt: str, mime: str, mode: str
 ) -> None:
@@ -64,7 +66,9 @@ def test_a_truncated_picture_is_refused() -> None:
     "size,message",
     [((100, 400), "too small"), ((2001, 300), "too large"), ((1900, 1900), "too large")],
 )
-def test_dimensions_are_bounded_on_each_side_and_in_area(size: tuple[int, int], message: str) -> None:
+def test_dimensions_are_bounded_on_each_side_and_in_area(
+    size: tuple[int, int], message: str
+) -> None:
     with pytest.raises(ValidationFailed, match=message):
         check_dimensions(*size, LIMITS)
 

@@ -45,9 +45,9 @@ def _centred(
 
 
 def _nice_step(rough: float) -> float:
-    """The gridline step a person would choose: 1, 2, 2.5 or 5 times a power of ten."""
+    """The gridline step a person would choose: 1, 2, 2.5, 3, 4 or 5 times a power of ten."""
     power = 10 ** math.floor(math.log10(rough)) if rough > 0 else 1
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough)
+    return next(m * power for m in (1, 2, 2.5, 3, 4, 5, 10) if m * power >= rough)
 
 
 def _chart(draw: ImageDraw.ImageDraw, picture: Picture, rng: random.Random) -> None:

@@ -72,6 +72,9 @@ def _file_route(suffix: str, types: list[str], what: str):  # type: ignore[no-un
             responses={"200": {"description": what, "content": {mime: _PICTURE for mime in types}}}
         )(view)
         view = blp.alt_response(404, schema=DomainErrorSchema, description="No such image")(view)
+        view = blp.alt_response(
+            401, schema=DomainErrorSchema, description="A token that is not valid"
+        )(view)
         return blp.route(f"/<int:listing_id>/images/<int:image_id>{suffix}")(view)
 
     return decorate

@@ -11,8 +11,9 @@ from accounts.models import OrganisationKind
 class Result:
     """One research result as its holder would list it, in both languages.
 
-    `problem`, `advantage` and `economics` are one text each in the listing model
-    (Chinese, as a Chinese holder types them); titles and summaries are bilingual.
+    `problem`, `advantage` and `economics` are the holder's originals (Chinese, as a
+    Chinese holder types them); their English, the application and the figure are in
+    `Details` (marketplace.demo.details_a, details_b), by the English title.
     `stage` is how far the demo takes it: draft, submitted, rejected, confirmed,
     published or withdrawn.
     """

@@ -20,6 +20,8 @@ IMAGE_TYPES: dict[str, str] = {"image/png": "PNG", "image/jpeg": "JPEG", "image/
 THUMB_BOX = (480, 360)
 THUMB_TYPE = "image/webp"
 MAX_ALT_CHARS = 300
+_ORIENTATION = 0x0112  # the EXIF tag; 5 to 8 turn the picture a quarter
+_QUARTER_TURNS = frozenset({5, 6, 7, 8})
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ def read_image(
                     raise _unreadable()
                 width, height = image.size
                 check_dimensions(width, height, limits)
+                if image.getexif().get(_ORIENTATION, 1) in _QUARTER_TURNS:
+                    width, height = height, width  # as browsers show it, upright
                 thumbnail = _thumbnail(image)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
         raise _unreadable() from error
@@ -113,7 +117,12 @@ def read_image(
 
 
 def _thumbnail(image: Image.Image) -> Thumbnail:
-    """Upright (EXIF orientation applied), within THUMB_BOX, as WebP without metadata."""
+    """Upright (EXIF orientation applied), within THUMB_BOX, as WebP without metadata.
+
+    The opened image is shrunk in place (no full-size copy); the box is applied again
+    after turning, as a quarter turn swaps width and height.
+    """
+    image.thumbnail(THUMB_BOX)
     small = ImageOps.exif_transpose(image)
     small.thumbnail(THUMB_BOX)
     if small.mode not in ("RGB", "RGBA"):

@@ -89,3 +89,15 @@ def test_the_description_is_required_in_each_language_of_the_listing() -> None:
     with pytest.raises(ValidationFailed) as long:
         check_alt_texts("图" * 301, None, zh=True, en=False)
     assert long.value.field == "alt_zh"
+
+
+def test_a_photo_turned_by_its_exif_orientation_is_measured_and_thumbnailed_upright() -> None:
+    photo = Image.new("RGB", (800, 400), "#a33")
+    exif = photo.getexif()
+    exif[0x0112] = 6  # the camera was held upright: turn 90° clockwise to show it
+    body = io.BytesIO()
+    photo.save(body, "JPEG", exif=exif)
+    body.seek(0)
+    width, height, thumb = read_image(body, "image/jpeg", LIMITS)
+    assert (width, height) == (400, 800)
+    assert (thumb.width, thumb.height) == (180, 360)

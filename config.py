@@ -121,6 +121,12 @@ class Config:
     S3_PRESIGNED_SECONDS: int = _env_int("S3_PRESIGNED_SECONDS", 60)
     # Evidence documents: PDF and images, 10 MiB each (a scanned certificate fits).
     MAX_EVIDENCE_BYTES: int = _env_int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
+    # Pictures of a listing (listings/image_files.py): PNG, JPEG or WebP of at most 5 MiB,
+    # each side between IMAGE_MIN_EDGE and IMAGE_MAX_EDGE pixels, IMAGES_PER_LISTING each.
+    MAX_IMAGE_BYTES: int = _env_int("MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+    IMAGE_MIN_EDGE: int = _env_int("IMAGE_MIN_EDGE", 120)
+    IMAGE_MAX_EDGE: int = _env_int("IMAGE_MAX_EDGE", 6000)
+    IMAGES_PER_LISTING: int = _env_int("IMAGES_PER_LISTING", 8)
     MAX_CONTENT_LENGTH: int = _env_int("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)
     # Bounds of input (core/bounds.py; beyond them a 4xx): amounts in minor units (10**14
     # is ¥1,000,000,000,000.00), the years of dates people type, values of one name in a
@@ -260,6 +266,13 @@ class Config:
     MARKET_CONTACT_EMAIL: str = os.environ.get("MARKET_CONTACT_EMAIL", "")
     MARKET_CONTACT_ADDRESS: str = os.environ.get("MARKET_CONTACT_ADDRESS", "")
     MARKET_CONTACT_HOURS: str = os.environ.get("MARKET_CONTACT_HOURS", "")
+    # Who runs the market, as the terms and privacy notice name it (the personal-information
+    # handler of 个人信息保护法); empty: the pages say "the operator of this market".
+    MARKET_OPERATOR_NAME: str = os.environ.get("MARKET_OPERATOR_NAME", "")
+    MARKET_OPERATOR_CREDIT_CODE: str = os.environ.get("MARKET_OPERATOR_CREDIT_CODE", "")
+    # The person responsible for personal information (个人信息保护负责人) and their address.
+    MARKET_PRIVACY_OFFICER: str = os.environ.get("MARKET_PRIVACY_OFFICER", "")
+    MARKET_PRIVACY_EMAIL: str = os.environ.get("MARKET_PRIVACY_EMAIL", "")
     # Sign-in protection (accounts/throttle.py). Flask-Limiter counts in memory (one
     # process: `make run`) or, when REDIS_URL is set, in Redis (shared by every worker).
     RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI") or (

@@ -18,7 +18,7 @@ from core.domain import N_, DomainError, ValidationFailed
 from core.extensions import db
 
 # The version of the terms of use and privacy notice (/terms, /privacy) people accept.
-TERMS_VERSION = "2026-12"
+TERMS_VERSION = "2026-12.2"  # the complete texts; "2026-12" was the placeholders
 
 NO_CONSENT = N_("Accept the terms of use and the privacy notice to register.")
 EMAIL_TAKEN = N_("An account with this email already exists.")

@@ -113,6 +113,8 @@ VERBS: dict[str, str] = {
     "finish": NP_("audit action", "Finished"),
     "frequency": NP_("audit action", "Alert frequency changed"),
     "hold_lapsed": NP_("audit action", "Card hold lapsed"),
+    "image_add": NP_("audit action", "Image added"),
+    "image_remove": NP_("audit action", "Image removed"),
     "intent": NP_("audit action", "Intention to buy registered"),
     "intent_withdraw": NP_("audit action", "Intention to buy withdrawn"),
     "issue": NP_("audit action", "Issued"),

@@ -18,11 +18,17 @@ _CSP = "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe
 
 
 def send_document(
-    folder: Path, stored_name: str, *, content_type: str, download_name: str
+    folder: Path,
+    stored_name: str,
+    *,
+    content_type: str,
+    download_name: str,
+    cache: str = "private, no-store",
 ) -> Response:
     """The document inline (or as a download with ?download=1), never cached, never active.
 
-    The caller has decided that the person may have it. From a bucket it is streamed
+    The caller has decided that the person may have it; `cache` loosens Cache-Control for
+    what is public and never changes under its name (a published listing's pictures). From a bucket it is streamed
     through, or (S3_DOWNLOADS=redirect) a redirect to a URL that expires within a minute.
     """
     as_attachment = request.args.get("download") == "1"
@@ -39,7 +45,7 @@ def send_document(
         response = _from_bucket(store, key, content_type, download_name, as_attachment)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = _CSP
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cache-Control"] = cache
     return response
 
 

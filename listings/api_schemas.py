@@ -3,6 +3,7 @@ actions), evidence, and the bodies of the owner's and the reviewer's decisions."
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
@@ -10,9 +11,11 @@ from accounts.models import User
 from accounts.services import can_review
 from core.api_actions import AllowedActions, Check
 from core.domain import N_
+from core.i18n import current_locale
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL
-from listings.models import Listing
+from listings.image_files import MAX_ALT_CHARS
+from listings.models import Listing, ListingImage
 from listings.rules import DRAFT_ACTIONS, EVIDENCE_KINDS, ListingAction, listing_actions
 from listings.schemas import ListingOutSchema
 from listings.services import is_owner
@@ -64,10 +67,48 @@ class SaleSchema(Schema):
     )
 
 
+class ImageOutSchema(Schema):
+    """A picture of a listing: its description in both languages and where to fetch it."""
+
+    id = fields.Integer()
+    listing_id = fields.Integer()
+    position = fields.Integer()
+    alt = fields.Method("_alt", metadata={"description": "in the caller's language"})
+    alt_zh = fields.String(allow_none=True)
+    alt_en = fields.String(allow_none=True)
+    content_type = fields.String()
+    size = fields.Integer()
+    width = fields.Integer()
+    height = fields.Integer()
+    url = fields.Function(
+        lambda image: url_for(
+            "listings_api.image_file", listing_id=image.listing_id, image_id=image.id
+        )
+    )
+    thumbnail_url = fields.Function(
+        lambda image: url_for(
+            "listings_api.image_thumbnail", listing_id=image.listing_id, image_id=image.id
+        ),
+        metadata={"description": "a WebP of at most 480 × 360 pixels"},
+    )
+
+    def _alt(self, image: ListingImage) -> str:
+        return image.alt(current_locale())
+
+
+class ImageFormSchema(Schema):
+    """The descriptions of an uploaded picture (multipart form fields); each language the
+    listing is written in needs one."""
+
+    alt_zh = fields.String(load_default=None, validate=validate.Length(max=MAX_ALT_CHARS))
+    alt_en = fields.String(load_default=None, validate=validate.Length(max=MAX_ALT_CHARS))
+
+
 class ListingDetailSchema(ListingOutSchema):
     """One listing with its sale and what the caller may do with it now."""
 
     rejection_reason = fields.String(allow_none=True)
+    images = fields.List(fields.Nested(ImageOutSchema))
     sale = fields.Nested(SaleSchema, metadata={"description": "set by the endpoint"})
     allowed_actions = AllowedActions(LISTING_ACTIONS)
 
@@ -99,5 +140,11 @@ class EvidenceFormSchema(Schema):
 
 class EvidenceFileSchema(Schema):
     """The uploaded file (multipart): PDF, PNG, JPEG or WebP."""
+
+    file = Upload(required=True, error_messages=REQUIRED_NOT_NULL)
+
+
+class ImageFileSchema(Schema):
+    """The uploaded picture (multipart): PNG, JPEG or WebP."""
 
     file = Upload(required=True, error_messages=REQUIRED_NOT_NULL)

@@ -19,6 +19,13 @@ LISTING_STATUS = {
     ListingStatus.PUBLISHED: (_l("Published"), "success"),
     ListingStatus.WITHDRAWN: (_l("Withdrawn"), "dark"),
 }
+# The details of a listing as the page heads them, in the order it shows them.
+DETAIL_HEADINGS = (
+    ("problem", _l("The problem it solves")),
+    ("application", _l("Where it applies")),
+    ("advantage", _l("Advantage over what exists")),
+    ("economics", _l("Economics")),
+)
 VERIFICATION = {
     VerificationStatus.PENDING: (_l("Awaiting verification"), "warning"),
     VerificationStatus.VERIFIED: (_l("Verified"), "success"),
@@ -102,6 +109,7 @@ def init_app(app: Flask) -> None:
     """Make the labels available to every template."""
     app.jinja_env.globals.update(
         LISTING_STATUS=LISTING_STATUS,
+        detail_headings=DETAIL_HEADINGS,
         VERIFICATION=VERIFICATION,
         ORG_KIND=ORG_KIND,
         TRANSFER_MODE=TRANSFER_MODE,

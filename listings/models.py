@@ -21,7 +21,7 @@ from core.db_types import StoredFileMixin, UTCDateTime, enum_column
 from core.extensions import Model
 from listings.legal_rules import LegalStatus, Purpose
 from listings.need_rules import NeedStatus
-from listings.rules import IPKind, ListingStatus, SaleState
+from listings.rules import IPKind, ListingStatus, LocalisedText, SaleState, text_lang
 
 
 class Listing(Model):
@@ -37,9 +37,15 @@ class Listing(Model):
     title_en: Mapped[str | None] = mapped_column(String(300))
     summary_zh: Mapped[str | None] = mapped_column(Text)
     summary_en: Mapped[str | None] = mapped_column(Text)
+    # The details as the holder wrote them (usually Chinese), and their English versions.
     problem: Mapped[str | None] = mapped_column(Text)
     advantage: Mapped[str | None] = mapped_column(Text)
+    application: Mapped[str | None] = mapped_column(Text)
     economics: Mapped[str | None] = mapped_column(Text)
+    problem_en: Mapped[str | None] = mapped_column(Text)
+    advantage_en: Mapped[str | None] = mapped_column(Text)
+    application_en: Mapped[str | None] = mapped_column(Text)
+    economics_en: Mapped[str | None] = mapped_column(Text)
     field: Mapped[str] = mapped_column(String(32), index=True)
     ipc_classes: Mapped[list[str]] = mapped_column(JSON, default=list)
     keywords: Mapped[list[str] | None] = mapped_column(
@@ -72,6 +78,11 @@ class Listing(Model):
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="listing", cascade="all, delete-orphan", order_by="Evidence.id"
     )
+    images: Mapped[list[ListingImage]] = relationship(
+        back_populates="listing",
+        cascade="all, delete-orphan",
+        order_by=lambda: [ListingImage.position, ListingImage.id],
+    )
 
     def title(self, locale: str = "zh_CN") -> str:
         """The title in the reader's language, falling back to the other one."""
@@ -82,6 +93,57 @@ class Listing(Model):
         """The plain-language summary in the reader's language, falling back to the other."""
         preferred = self.summary_en if locale.startswith("en") else self.summary_zh
         return preferred or self.summary_zh or self.summary_en or ""
+
+    def detail(self, name: str, locale: str = "zh_CN") -> LocalisedText | None:
+        """One of DETAILS in the reader's language, else the other one, with its language.
+
+        The original (`problem`) is what the holder typed, Chinese or English: its
+        language is read from its script, so a page can mark a fallback with `lang`.
+        """
+        original, english = getattr(self, name), getattr(self, f"{name}_en")
+        if locale.startswith("en"):
+            text = english or original
+        else:
+            text = original if original and text_lang(original) != "en" else english or original
+        return LocalisedText(text, text_lang(text)) if text else None
+
+    @property
+    def cover(self) -> ListingImage | None:
+        """The first image, shown on cards and search results."""
+        return self.images[0] if self.images else None
+
+
+class ListingImage(StoredFileMixin, Model):
+    """A picture of a result (a device, a diagram, a field trial), with its thumbnail.
+
+    Alt text is required in each language the listing is written in (`alt_zh`, `alt_en`).
+    """
+
+    __tablename__ = "listing_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("listings.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    alt_zh: Mapped[str | None] = mapped_column(String(300))
+    alt_en: Mapped[str | None] = mapped_column(String(300))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    thumb_name: Mapped[str] = mapped_column(String(80), unique=True)
+    thumb_width: Mapped[int] = mapped_column(Integer)
+    thumb_height: Mapped[int] = mapped_column(Integer)
+
+    listing: Mapped[Listing] = relationship(back_populates="images")
+
+    def alt(self, locale: str = "zh_CN") -> str:
+        """The text alternative in the reader's language, falling back to the other."""
+        preferred = self.alt_en if locale.startswith("en") else self.alt_zh
+        return preferred or self.alt_zh or self.alt_en or ""
+
+    def alt_lang(self, locale: str = "zh_CN") -> str:
+        """The language of `alt(locale)`, for the `lang` attribute of a fallback."""
+        return text_lang(self.alt(locale))
 
 
 class IPAsset(Model):

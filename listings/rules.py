@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import re
+from typing import NamedTuple
 
 from core.domain import N_, DomainError, ValidationFailed
 
@@ -89,7 +91,13 @@ EDITABLE_STATES = frozenset({_S.DRAFT})
 
 
 # What the owner may do to a draft besides moving it on (the API's `allowed_actions`).
-DRAFT_ACTIONS = ("update", "add_evidence", "remove_evidence")
+DRAFT_ACTIONS = (
+    "update",
+    "add_evidence",
+    "remove_evidence",
+    "add_image",
+    "remove_image",
+)
 
 
 def listing_actions(
@@ -217,3 +225,20 @@ def check_has_title(title_zh: str | None, title_en: str | None) -> None:
 # Keywords (关键词) of a listing or need: searched with the weight of its title.
 MAX_KEYWORDS = 20
 MAX_KEYWORD_CHARS = 40
+
+
+# The details a listing gives besides its summary, each an original and an English text.
+DETAILS = ("problem", "application", "advantage", "economics")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+class LocalisedText(NamedTuple):
+    """A text and its language as a BCP 47 tag for the `lang` attribute."""
+
+    text: str
+    lang: str
+
+
+def text_lang(text: str) -> str:
+    """'zh-CN' when the text has Chinese characters, else 'en' (the market's two languages)."""
+    return "zh-CN" if _HAN.search(text) else "en"

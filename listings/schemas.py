@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import url_for
 from marshmallow import Schema, fields, post_load, validate
 from werkzeug.datastructures import MultiDict
 
@@ -14,7 +15,7 @@ from core.marshmallow_messages import REQUIRED
 from core.money import Money
 from core.schema_kit import InputSchema
 from listings.rules import FIELDS, MAX_KEYWORD_CHARS, MAX_KEYWORDS, IPKind, TransferMode
-from listings.services import IPAssetInput, ListingInput
+from listings.services import TEXTS, IPAssetInput, ListingInput
 
 _LIST_SPLIT = re.compile(r"[;,，；、\n]+")
 
@@ -28,6 +29,11 @@ class IPAssetSchema(Schema):
     legal_status = fields.String(dump_only=True, allow_none=True)
 
 
+def _detail() -> fields.String:
+    """A detail of a listing (the problem, application, advantage, economics), one language."""
+    return fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+
+
 class ListingInputSchema(InputSchema):
     """A listing as the API and the editor send it."""
 
@@ -39,13 +45,14 @@ class ListingInputSchema(InputSchema):
     summary_en = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=5000)
     )
-    problem = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
-    advantage = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=5000)
-    )
-    economics = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=5000)
-    )
+    problem = _detail()
+    advantage = _detail()
+    application = _detail()
+    economics = _detail()
+    problem_en = _detail()
+    advantage_en = _detail()
+    application_en = _detail()
+    economics_en = _detail()
     field = fields.String(
         required=True,
         validate=validate.OneOf(list(FIELDS), error=N_("Choose a technology field.")),
@@ -98,18 +105,7 @@ def editor_form_to_input(form: MultiDict) -> dict[str, Any]:
     )
     price_text = form.get("asking_price", "").strip()
     price = Money.from_yuan_text(price_text, field="asking_price").minor if price_text else None
-    data: dict[str, Any] = {
-        key: form.get(key, "").strip() or None
-        for key in (
-            "title_zh",
-            "title_en",
-            "summary_zh",
-            "summary_en",
-            "problem",
-            "advantage",
-            "economics",
-        )
-    }
+    data: dict[str, Any] = {key: form.get(key, "").strip() or None for key in TEXTS}
     data.update(
         field=form.get("field", ""),
         trl=form.get("trl", ""),
@@ -161,7 +157,12 @@ class ListingOutSchema(Schema):
     summary_en = fields.String(allow_none=True)
     problem = fields.String(allow_none=True)
     advantage = fields.String(allow_none=True)
+    application = fields.String(allow_none=True)
     economics = fields.String(allow_none=True)
+    problem_en = fields.String(allow_none=True)
+    advantage_en = fields.String(allow_none=True)
+    application_en = fields.String(allow_none=True)
+    economics_en = fields.String(allow_none=True)
     field = fields.String()
     trl = fields.Integer()
     ipc_classes = fields.List(fields.String())
@@ -175,6 +176,11 @@ class ListingOutSchema(Schema):
     currency = fields.String()
     published_at = fields.DateTime(allow_none=True)
     ip_assets = fields.List(fields.Nested(IPAssetSchema))
+    thumbnail_url = fields.Method(
+        "_thumbnail_url",
+        allow_none=True,
+        metadata={"description": "the first image, small (its `images` on the listing itself)"},
+    )
     highlights = fields.Method("_highlights")
 
     def _title(self, listing: Any) -> str:
@@ -182,6 +188,12 @@ class ListingOutSchema(Schema):
 
     def _summary(self, listing: Any) -> str:
         return listing.summary(self.context_locale())
+
+    def _thumbnail_url(self, listing: Any) -> str | None:
+        cover = listing.cover
+        if cover is None:
+            return None
+        return url_for("listings_api.image_thumbnail", listing_id=listing.id, image_id=cover.id)
 
     def _highlights(self, listing: Any) -> dict[str, str]:
         return getattr(listing, "highlights", {})

@@ -28,6 +28,7 @@ from listings import legal_status
 from listings.ip_numbers import normalise_ip_number
 from listings.models import IPAsset, Listing, TechNeed
 from listings.rules import (
+    DETAILS,
     FIELDS,
     IPKind,
     ListingStatus,
@@ -44,6 +45,16 @@ OrgItem = TypeVar("OrgItem", Listing, TechNeed)
 LISTING_SHOWN: tuple[LoaderOption, ...] = (
     selectinload(Listing.ip_assets),
     selectinload(Listing.organisation),
+    selectinload(Listing.images),
+)
+# The free texts of a listing, kept stripped (empty: None).
+TEXTS = (
+    "title_zh",
+    "title_en",
+    "summary_zh",
+    "summary_en",
+    *DETAILS,
+    *(f"{name}_en" for name in DETAILS),
 )
 
 
@@ -70,7 +81,12 @@ class ListingInput:
     summary_en: str | None = None
     problem: str | None = None
     advantage: str | None = None
+    application: str | None = None
     economics: str | None = None
+    problem_en: str | None = None
+    advantage_en: str | None = None
+    application_en: str | None = None
+    economics_en: str | None = None
     ipc_classes: tuple[str, ...] = ()
     inventors: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
@@ -158,6 +174,7 @@ def latest_published(limit: int = 8) -> list[Listing]:
         db.session.scalars(
             select(Listing)
             .where(Listing.status == ListingStatus.PUBLISHED)
+            .options(selectinload(Listing.images))
             .order_by(Listing.published_at.desc(), Listing.id.desc())
             .limit(limit)
         )
@@ -170,6 +187,7 @@ def featured(limit: int = 4) -> list[Listing]:
         db.session.scalars(
             select(Listing)
             .where(Listing.status == ListingStatus.PUBLISHED, Listing.featured.is_(True))
+            .options(selectinload(Listing.images))
             .order_by(Listing.published_at.desc())
             .limit(limit)
         )
@@ -242,15 +260,7 @@ def _validate(data: ListingInput) -> list[IPAsset]:
 
 
 def _apply(listing: Listing, data: ListingInput, assets: list[IPAsset]) -> None:
-    for name in (
-        "title_zh",
-        "title_en",
-        "summary_zh",
-        "summary_en",
-        "problem",
-        "advantage",
-        "economics",
-    ):
+    for name in TEXTS:
         value = getattr(data, name)
         setattr(listing, name, value.strip() if value and value.strip() else None)
     listing.field = data.field

@@ -28,6 +28,7 @@ from core.views_kit import enum_arg, history_for, save_form, send_stored
 from listings import evidence as listing_evidence
 from listings import review as listing_review
 from listings import services
+from listings.image_files import ImageLimits
 from listings.rules import EVIDENCE_KINDS, FIELDS, IPKind, ListingStatus, TransferMode
 from listings.schemas import ListingInputSchema, editor_form_to_input
 from listings.signals import listing_page
@@ -39,12 +40,24 @@ def _evidence_folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / "evidence"
 
 
+def image_limits() -> ImageLimits:
+    """The configured bounds of a picture (MAX_IMAGE_BYTES, IMAGE_MIN_EDGE…)."""
+    config = current_app.config
+    return ImageLimits(
+        max_bytes=config["MAX_IMAGE_BYTES"],
+        min_edge=config["IMAGE_MIN_EDGE"],
+        max_edge=config["IMAGE_MAX_EDGE"],
+        per_listing=config["IMAGES_PER_LISTING"],
+    )
+
+
 def _editor_context(**extra: object) -> dict:
     return {
         "fields": FIELDS,
         "ip_kinds": list(IPKind),
         "transfer_modes": list(TransferMode),
         "evidence_kinds": EVIDENCE_KINDS,
+        "image_limits": image_limits(),
         **extra,
     }
 

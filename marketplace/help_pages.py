@@ -73,13 +73,31 @@ def page(topic: str) -> str:
     )
 
 
+def operator() -> dict[str, str]:
+    """Who runs the market (MARKET_OPERATOR_*, MARKET_PRIVACY_*), the empty ones left out."""
+    config = current_app.config
+    names = ("OPERATOR_NAME", "OPERATOR_CREDIT_CODE", "PRIVACY_OFFICER", "PRIVACY_EMAIL")
+    values = {name.lower(): config.get(f"MARKET_{name}", "") for name in names}
+    return {key: value for key, value in values.items() if value}
+
+
+def _legal_page(template: str) -> str:
+    return render_template(
+        template,
+        version=TERMS_VERSION,
+        contacts=contacts(),
+        operator=operator(),
+        f=figures(),
+    )
+
+
 @legal.route("/terms")
 def terms() -> str:
     """The terms of use everyone accepts at sign-up (this version is recorded on the user)."""
-    return render_template("legal/terms.html", version=TERMS_VERSION, contacts=contacts())
+    return _legal_page("legal/terms.html")
 
 
 @legal.route("/privacy")
 def privacy() -> str:
     """The privacy notice (个人信息保护法): what is collected, why, for how long, rights."""
-    return render_template("legal/privacy.html", version=TERMS_VERSION, contacts=contacts())
+    return _legal_page("legal/privacy.html")

@@ -8,7 +8,7 @@ from typing import Any
 
 from core.clock import as_utc
 from listings.models import Listing
-from listings.rules import ListingStatus, ipc_section, price_band
+from listings.rules import DETAILS, ListingStatus, ipc_section, price_band
 from search.backend import FACETS, SORTS, SearchDocument
 from search.documents import (
     ANALYSED,
@@ -36,9 +36,8 @@ def document_for(listing: Listing) -> SearchDocument:
     assets = " ".join(
         part for asset in listing.ip_assets for part in (asset.number, asset.title or "") if part
     )
-    body = "\n".join(
-        part for part in (listing.problem, listing.advantage, listing.economics, assets) if part
-    )
+    details = [getattr(listing, f"{name}{suffix}") for name in DETAILS for suffix in ("", "_en")]
+    body = "\n".join(part for part in (*details, assets) if part)
     ipc_classes = tuple(listing.ipc_classes or ())
     published = listing.published_at or listing.updated_at or listing.created_at
     return SearchDocument(
@@ -347,7 +346,7 @@ LISTINGS = DocumentKind(
     searchable_status=ListingStatus.PUBLISHED,
     to_document=document_for,
     index_of=lambda backend: backend,
-    preload=("ip_assets", "organisation"),
+    preload=("ip_assets", "organisation", "images"),
     elasticsearch=ELASTICSEARCH,
     embedded=EMBEDDED,
 )

@@ -146,6 +146,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "listings_api.create:POST": {**_LISTING, "trl": 5, "transfer_modes": ["assignment"]},
     "listings_api.update:PUT": {**_LISTING, "trl": 5, "transfer_modes": ["assignment"]},
     "listings_api.add_evidence:POST": {"kind": "certificate", "file": PDF},
+    "listings_api.add_image:POST": {"alt_zh": "示意图", "file": PDF},
     "listings_api.decide:POST": _REASON,
     "organisations_api.decide:POST": _REASON,
     "needs.create:POST": _NEED,

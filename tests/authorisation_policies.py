@@ -52,6 +52,11 @@ POLICY: dict[str, frozenset[str]] = {
     "listings_api.evidence_file:GET": SELLER | REVIEWERS,
     "listings_api.add_evidence:POST": SELLER,
     "listings_api.remove_evidence:DELETE": SELLER,
+    "listings_api.list_images:GET": PUBLIC,  # a published listing's pictures
+    "listings_api.image_file:GET": PUBLIC,
+    "listings_api.image_thumbnail:GET": PUBLIC,
+    "listings_api.add_image:POST": SELLER,  # the owner (refused for the state, not the person)
+    "listings_api.remove_image:DELETE": SELLER,
     "listings_api.act:POST:submit": SELLER,
     "listings_api.act:POST:publish": SELLER,
     "listings_api.act:POST:reopen": SELLER,
@@ -231,6 +236,10 @@ POLICY: dict[str, frozenset[str]] = {
     "listings.create:GET": SIGNED_IN,
     "listings.create:POST": MEMBERS,
     "listings.delete_evidence:POST": SELLER,
+    "listings.delete_image:POST": SELLER,
+    "listings.image_file:GET": PUBLIC,
+    "listings.image_thumbnail:GET": PUBLIC,
+    "listings.upload_image:POST": SELLER,
     "listings.detail:GET": PUBLIC,
     "listings.edit:GET": SELLER,
     "listings.edit:POST": SELLER,

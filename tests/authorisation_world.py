@@ -38,7 +38,7 @@ from deals.documents import Upload, attach_document
 from deals.models import Deal, SaleMethod
 from listings import portfolio
 from listings import services as listings
-from listings.models import Evidence
+from listings.models import Evidence, ListingImage
 from listings.portfolio_files import template_csv
 from listings.rules import ListingStatus, SaleState
 from notifications.mail import unsubscribe_token
@@ -134,7 +134,19 @@ def build(now: datetime, upload_folder: Path) -> World:
             asking_price_minor=PRICE,
         ).id
 
-    listing_id = published("矩阵测试成果：挂在市场上")
+    listing_id = factories.listing(  # with a picture, attached while it was a draft
+        seller,
+        now,
+        status=ListingStatus.PUBLISHED,
+        reviewer=reviewer,
+        folder=upload_folder,
+        title_zh="矩阵测试成果：挂在市场上",
+        asking_price_minor=PRICE,
+        pictures=upload_folder.parent / "images",
+    ).id
+    image_id = db.session.scalar(
+        select(ListingImage.id).where(ListingImage.listing_id == listing_id)
+    )
     auctioned_id = published("矩阵测试成果：拍卖中")
     listed_id = published("矩阵测试成果：挂牌中")
     negotiated_id = published("矩阵测试成果：协议定价")
@@ -329,6 +341,7 @@ def build(now: datetime, upload_folder: Path) -> World:
             "org_id": pending_org.organisation_id,  # type: ignore[dict-item]
             "listing_id": listing_id,
             "evidence_id": evidence_id,  # type: ignore[dict-item]
+            "image_id": image_id,  # type: ignore[dict-item]
             "auction_id": auction.id,
             "deposit_id": deposit_id,
             "sale_id": sale.id,

@@ -7,16 +7,20 @@ import itertools
 from datetime import datetime
 from pathlib import Path
 
+from PIL import Image
+
 from accounts import services as accounts
 from accounts import tokens
 from accounts.models import OrganisationKind, TokenScope, User
 from accounts.rules import make_credit_code
 from core.uow import unit_of_work
 from listings import evidence as listing_evidence
+from listings import images as listing_images
 from listings import review as listing_review
 from listings import services as listings
+from listings.image_files import ImageLimits
 from listings.ip_number_cn import check_character_cn
-from listings.models import Listing, TechNeed
+from listings.models import Listing, ListingImage, TechNeed
 from listings.need_rules import NeedInput
 from listings.needs import post_need
 from listings.rules import IPKind, ListingStatus
@@ -128,7 +132,11 @@ def _listing(
     folder: Path | None,
     **overrides: object,
 ) -> Listing:
+    pictures = overrides.pop("pictures", None)
+    body = overrides.pop("picture_body", None)
     item = listings.create_listing(owner, listing_input(**overrides), now=now)
+    if pictures is not None:
+        picture(owner, item, now, pictures, body)  # type: ignore[arg-type]
     if status == ListingStatus.DRAFT:
         return item
     assert folder is not None, "a listing past draft needs evidence: pass folder="
@@ -154,6 +162,31 @@ def _listing(
         return item
     listing_review.withdraw(owner, item.id, now=now)
     return item
+
+
+def png(size: tuple[int, int] = (640, 400)) -> bytes:
+    """A plain PNG picture of `size` pixels."""
+    out = io.BytesIO()
+    Image.new("RGB", size, "#2b6cb0").save(out, "PNG")
+    return out.getvalue()
+
+
+def picture(
+    owner: User, listing: Listing, now: datetime, folder: Path, body: bytes | None = None
+) -> ListingImage:
+    """A described picture (`body`, else a plain PNG) attached to a draft (`folder`: the
+    images area)."""
+    return listing_images.add_image(
+        owner,
+        listing.id,
+        stream=io.BytesIO(body or png()),
+        filename="picture.png",
+        alt_zh="示意图" if listing.title_zh else None,
+        alt_en="Diagram" if listing.title_en else None,
+        folder=folder,
+        limits=ImageLimits(),
+        now=now,
+    )
 
 
 def enterprise(now: datetime, *, verified: bool = True, name: str | None = None) -> User:

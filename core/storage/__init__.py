@@ -10,6 +10,8 @@ UPLOAD_FOLDER (STORAGE_BACKEND=local, the default) or objects in an S3 bucket
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,6 +23,7 @@ from core.domain import N_, ValidationFailed
 from core.storage.backends import DocumentStore, DocumentsUnavailable, LocalStore, ObjectInfo
 from core.storage.upload import (
     ALLOWED_TYPES,
+    Received,
     StoredFile,
     clean_display_name,
     receive,
@@ -32,6 +35,7 @@ __all__ = [
     "DocumentsUnavailable",
     "LocalStore",
     "ObjectInfo",
+    "Received",
     "StoredFile",
     "build_store",
     "clean_display_name",
@@ -40,7 +44,10 @@ __all__ = [
     "document_store",
     "evidence_path",
     "locate",
+    "receive",
     "save_evidence",
+    "store_bytes",
+    "store_received",
 ]
 
 _EXTENSION = "document_store"
@@ -99,10 +106,15 @@ def save_evidence(
 ) -> StoredFile:
     """Check and store an upload; raise ValidationFailed (nothing written) if it is refused."""
     received = receive(stream, max_bytes)
+    with received.body:
+        return store_received(folder, received, original_name)
+
+
+def store_received(folder: Path, received: Received, original_name: str) -> StoredFile:
+    """Keep an upload already checked (`receive` and the caller's own checks) under a new name."""
     stored_name = f"{secrets.token_hex(16)}.{received.extension}"
     store, key = locate(folder, stored_name)
-    with received.body:
-        store.put(key, received.body, content_type=received.content_type, sha256=received.sha256)
+    store.put(key, received.body, content_type=received.content_type, sha256=received.sha256)
     return StoredFile(
         stored_name=stored_name,
         original_name=clean_display_name(original_name),
@@ -110,6 +122,15 @@ def save_evidence(
         size=received.size,
         sha256=received.sha256,
     )
+
+
+def store_bytes(folder: Path, body: bytes, *, content_type: str) -> str:
+    """Keep a file the market made itself (a thumbnail) under a new name; returns the name."""
+    stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[content_type]}"
+    store, key = locate(folder, stored_name)
+    digest = hashlib.sha256(body).hexdigest()
+    store.put(key, io.BytesIO(body), content_type=content_type, sha256=digest)
+    return stored_name
 
 
 def document_exists(folder: Path, stored_name: str) -> bool:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from accounts.models import OrganisationKind
 from listings.rules import FIELDS
-from marketplace.demo import results_energy, results_industry, results_life, results_tech
+from marketplace.demo import (
+    details_a,
+    details_b,
+    results_energy,
+    results_industry,
+    results_life,
+    results_tech,
+)
 from marketplace.demo.records import Org, Result
 
 _U, _I, _E = OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE, OrganisationKind.ENTERPRISE
@@ -82,3 +89,6 @@ def _interleaved(results: tuple[Result, ...]) -> tuple[Result, ...]:
 
 
 CATALOGUE: tuple[Result, ...] = _interleaved(_ALL)
+
+# The English details, the application and the figure of each result, by its English title.
+DETAILS = {**details_a.DETAILS, **details_b.DETAILS}

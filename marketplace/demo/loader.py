@@ -23,18 +23,21 @@ from accounts.models import OrganisationKind, User
 from accounts.rules import make_credit_code
 from core.extensions import db
 from listings import evidence as listing_evidence
+from listings import images as listing_images
 from listings import review as listing_review
 from listings import services as listings
+from listings.image_files import ImageLimits
 from listings.models import Listing
 from listings.rules import IPKind
 from marketplace.demo import brokers as brokers_demo
 from marketplace.demo import needs as needs_demo
 from marketplace.demo import payments as payments_demo
 from marketplace.demo import trading, valuation
-from marketplace.demo.catalogue import CATALOGUE, DIVISION_CODES, ORGANISATIONS
+from marketplace.demo.catalogue import CATALOGUE, DETAILS, DIVISION_CODES, ORGANISATIONS
 from marketplace.demo.distractors import listing_input as _listing_input  # noqa: F401  (bench/judged)
 from marketplace.demo.distractors import person
-from marketplace.demo.records import Org, Result
+from marketplace.demo.pictures import draw_png
+from marketplace.demo.records import Org, Picture, Result
 
 PASSWORDS = {
     "admin@demo.market": "Admin-demo-2026",
@@ -234,6 +237,7 @@ def _make_listing(
 ) -> str:
     """The result listed and taken as far as its stage; returns the listing's status."""
     listing = listings.create_listing(seller, _listing_input_of(rng, result, seller), now=created)
+    _add_picture(seller, listing, DETAILS[result.title_en].picture, evidence_folder, created)
     if result.stage == "draft":
         return "draft"
     step = created + timedelta(hours=2)
@@ -271,6 +275,7 @@ def _make_listing(
 
 def _listing_input_of(rng: random.Random, result: Result, seller: User) -> listings.ListingInput:
     organisation = seller.organisation
+    details = DETAILS[result.title_en]
     return listings.ListingInput(
         title_zh=result.title_zh,
         title_en=result.title_en,
@@ -278,7 +283,12 @@ def _listing_input_of(rng: random.Random, result: Result, seller: User) -> listi
         summary_en=result.summary_en,
         problem=result.problem,
         advantage=result.advantage,
+        application=details.application,
         economics=result.economics,
+        problem_en=details.problem_en,
+        advantage_en=details.advantage_en,
+        application_en=details.application_en,
+        economics_en=details.economics_en,
         field=result.field,
         trl=result.trl,
         holder=organisation.name if organisation else "",
@@ -294,6 +304,26 @@ def _listing_input_of(rng: random.Random, result: Result, seller: User) -> listi
             )
             for number in result.patents
         ),
+    )
+
+
+def _add_picture(
+    seller: User, listing: Listing, picture: Picture | None, evidence_folder: Path, when: datetime
+) -> None:
+    """The result's figure, drawn now (the listing's id seeds its details), as its seller
+    would upload it in the editor."""
+    if picture is None:
+        return
+    listing_images.add_image(
+        seller,
+        listing.id,
+        stream=io.BytesIO(draw_png(picture, seed=listing.id)),
+        filename=f"figure-{listing.id}.png",
+        alt_zh=picture.alt_zh,
+        alt_en=picture.alt_en,
+        folder=evidence_folder.parent / "images",
+        limits=ImageLimits(),
+        now=when,
     )
 
 

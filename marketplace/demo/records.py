@@ -11,8 +11,9 @@ from accounts.models import OrganisationKind
 class Result:
     """One research result as its holder would list it, in both languages.
 
-    `problem`, `advantage` and `economics` are one text each in the listing model
-    (Chinese, as a Chinese holder types them); titles and summaries are bilingual.
+    `problem`, `advantage` and `economics` are the holder's originals (Chinese, as a
+    Chinese holder types them); their English, the application and the figure are in
+    `Details` (marketplace.demo.details_a, details_b), by the English title.
     `stage` is how far the demo takes it: draft, submitted, rejected, confirmed,
     published or withdrawn.
     """
@@ -44,3 +45,46 @@ class Org:
     region: str
     fields: tuple[str, ...]  # what it lists (universities, institutes) or looks for (enterprises)
     verified: bool = True
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A figure the demo draws for a result (marketplace.demo.pictures), with its alt texts.
+
+    `kind`: "chart" (state of the art against this result, `values` from the listing's
+    own numbers, `labels[0]` the measure), "layers" (a cross-section, top layer first),
+    "blocks" (a block diagram, in signal order), "molecule" or "plots" (a field trial).
+    """
+
+    kind: str
+    alt_zh: str
+    alt_en: str
+    labels: tuple[str, ...] = ()
+    values: tuple[float, ...] = ()
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Details:
+    """What a result's listing says beyond its title and summary, in English too."""
+
+    application: str
+    application_en: str
+    problem_en: str
+    advantage_en: str
+    economics_en: str
+    picture: Picture | None = None
+
+
+def chart(measure_zh: str, measure_en: str, unit: str, before: float, after: float) -> Picture:
+    """A bar chart of one measure: the state of the art, then this result."""
+    number = f"{{:g}}{unit}"
+    return Picture(
+        "chart",
+        f"柱状图：{measure_zh}，现有技术{number.format(before)}，本成果{number.format(after)}",
+        f"Bar chart of {measure_en}: state of the art {number.format(before)}, "
+        f"this result {number.format(after)}",
+        labels=(measure_en,),
+        values=(before, after),
+        unit=unit,
+    )

@@ -12,7 +12,7 @@ from brokers.models import DealCommission, Introduction, Mandate
 from core.clock import as_utc
 from core.extensions import db
 from deals.models import Channel, Deal
-from listings.models import Listing, TechNeed
+from listings.models import Listing, ListingImage, TechNeed
 from marketplace.demo.catalogue import CATALOGUE
 from payments import ledger
 from tests.conftest import FrozenClock
@@ -51,9 +51,23 @@ def test_demo_market_has_every_kind_of_trade_and_loads_only_once(
     _auctions_are_timed_from_the_load(loaded_at)
     summaries = [s or "" for s in db.session.scalars(select(Listing.summary_zh))]
     assert len({s[:12] for s in summaries}) == len(summaries), "each result is written for itself"
+    _results_read_in_both_languages_with_figures()
+    images = _count(select(ListingImage))
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0 and "already loaded" in again.output
     assert _count(select(Listing)) == len(CATALOGUE)
+    assert _count(select(ListingImage)) == images
+
+
+def _results_read_in_both_languages_with_figures() -> None:
+    """Each result says where it applies and gives its details in English; most have a
+    figure, described in both languages, its thumbnail beside it."""
+    for listing in db.session.scalars(select(Listing)):
+        assert listing.application and listing.application_en, listing.title_en
+        assert listing.problem_en and listing.advantage_en and listing.economics_en
+    figures = db.session.scalars(select(ListingImage)).all()
+    assert len(figures) >= len(CATALOGUE) * 3 // 4
+    assert all(f.alt_zh and f.alt_en and f.thumb_width <= 480 for f in figures)
 
 
 def _auctions_are_timed_from_the_load(loaded_at: datetime) -> None:

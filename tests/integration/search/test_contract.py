@@ -468,3 +468,21 @@ def test_glossary_terms_find_listings_in_the_other_language_ranked_after(
     )
     (hit,) = [h for h in search_backend.search(SearchQuery(text="固态电池")).hits if h.id == 2]
     assert hit.highlights["title_zh"] == "一种<mark>固态电池</mark>及其制备方法"
+
+
+def test_a_listings_details_are_found_in_either_language(search_backend: SearchBackend) -> None:
+    from listings.models import Listing
+    from search.listing_documents import document_for
+
+    listing = Listing(
+        id=7, title_zh="一种储能电站安全监测方法", field="energy", trl=6, holder="测试大学",
+        region="上海", transfer_modes=["assignment"], ipc_classes=[], inventors=[],
+        problem="储能电站起火前报警太晚。", application_en="Backup batteries of data centres",
+        economics_en="Retrofitting costs about a hundredth of one fire's losses.",
+        organisation_id=1, created_at=T0, published_at=T0,
+    )  # fmt: skip
+    listing.ip_assets = []
+    search_backend.index([document_for(listing), doc(2)])
+    assert ids(search_backend, text="data centres") == [7]
+    assert ids(search_backend, text="retrofitting") == [7]
+    assert ids(search_backend, text="起火") == [7]

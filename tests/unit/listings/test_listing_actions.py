@@ -9,7 +9,14 @@ S = ListingStatus
 
 def test_the_owner_edits_and_submits_a_draft_and_a_reviewer_does_nothing_to_it() -> None:
     owner = listing_actions(S.DRAFT, SaleState.AVAILABLE, owner=True, reviewer=False)
-    assert owner == ["update", "add_evidence", "remove_evidence", "submit"]
+    assert owner == [
+        "update",
+        "add_evidence",
+        "remove_evidence",
+        "add_image",
+        "remove_image",
+        "submit",
+    ]
     assert listing_actions(S.DRAFT, SaleState.AVAILABLE, owner=False, reviewer=True) == []
 
 

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime
 import flask_babel
 from flask import Flask, current_app, has_app_context, request, session
 from flask_babel import get_locale
+from flask_login import current_user
 
 from core.audit_labels import action_label
+from core.countries import country_name
 from core.dates import DEFAULT_ZONE, format_day, format_when, zone_label
 from core.extensions import babel
 from core.money import Money, format_money, format_wan
@@ -18,10 +20,14 @@ SUPPORTED = ("zh_CN", "en")
 
 
 def select_locale() -> str:
-    """The reader's own choice first, then the browser's Accept-Language, then Chinese."""
+    """The reader's own choice first, then a signed-in person's English (set at sign-up,
+    for people of an organisation abroad: English throughout, even on a Chinese browser),
+    then the browser's Accept-Language, then Chinese."""
     chosen = session.get("lang")
     if chosen in SUPPORTED:
         return chosen
+    if current_user and current_user.is_authenticated and current_user.locale == "en":
+        return "en"
     best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
     return "en" if best == "en" else "zh_CN"
 
@@ -98,6 +104,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["market_zone_label"] = market_zone_label
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals["clock_time"] = clock_time
+    app.jinja_env.filters["country"] = lambda code: country_name(code or "", current_locale())
     app.jinja_env.filters["region"] = lambda text: region_label(text, current_locale())
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.filters["zip"] = lambda first, *rest: zip(first, *rest, strict=False)

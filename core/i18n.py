@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import flask_babel
+from babel.numbers import get_currency_name
 from flask import Flask, current_app, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -104,6 +105,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["market_zone_label"] = market_zone_label
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals["clock_time"] = clock_time
+    app.jinja_env.globals["currency_name"] = lambda code: get_currency_name(
+        code, locale="zh_Hans_CN" if current_locale().startswith("zh") else "en"
+    )
     app.jinja_env.filters["country"] = lambda code: country_name(code or "", current_locale())
     app.jinja_env.filters["region"] = lambda text: region_label(text, current_locale())
     app.jinja_env.globals["current_locale"] = current_locale

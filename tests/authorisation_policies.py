@@ -36,6 +36,7 @@ POLICY: dict[str, frozenset[str]] = {
     "statistics.public_export:GET:xlsx": PUBLIC,
     "statistics.full:GET": REVIEWERS,  # the full city statistics
     "rates.public:GET": PUBLIC,  # the reference exchange rates
+    "rates.choose_currency:GET": PUBLIC,  # the reader's currency of converted figures
     "rates.admin:GET": ADMIN,  # administrators keep them
     "rates.set_rate:POST": ADMIN,
     "rates.import_file:POST": ADMIN,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import fields, validate
@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from core import rates
 from core.clock import now
+from core.currencies import EXPONENTS
 from core.domain import N_, ValidationFailed
 from core.forms import domain_errors, parse_form
 from core.i18n import market_zone
@@ -41,7 +42,19 @@ def market_today() -> date:
 @bp.get("/rates")
 def public() -> str:
     """The reference rates in force today, each with the day it was set for."""
-    return render_template("rates/public.html", rates=rates.latest(market_today()))
+    return render_template(
+        "rates/public.html", rates=rates.latest(market_today()), currencies=tuple(EXPONENTS)
+    )
+
+
+@bp.get("/currency/<code>")
+def choose_currency(code: str) -> Response:
+    """Remember the currency the reader sees converted figures in, and go back."""
+    if code in EXPONENTS:
+        session["currency"] = code
+    target = request.referrer or ""
+    same_site = target.startswith(request.host_url)
+    return redirect(target if same_site else url_for("rates.public"))
 
 
 def _admin_page(errors: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:

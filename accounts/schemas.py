@@ -35,7 +35,15 @@ class SignUpSchema(Schema):
     )
     credit_code = fields.String(load_default="")
     # Abroad: ISO 3166 country and the national registration number instead of a credit code.
-    country = fields.String(load_default="CN", validate=validate.Regexp(r"^[A-Za-z]{2}$"))
+    country = fields.String(
+        load_default="CN",
+        validate=validate.Regexp(
+            r"^[A-Za-z]{2}$",
+            error=N_(
+                "Choose the country of registration (a Chinese organisation gives its credit code)."
+            ),
+        ),
+    )
     registration_number = fields.String(load_default="", validate=validate.Length(max=40))
     region = fields.String(load_default="")
     join_credit_code = fields.String(load_default="")
@@ -188,7 +196,13 @@ class OrganisationOutSchema(Schema):
     name = fields.String()
     name_en = fields.String(allow_none=True)
     kind = fields.String(attribute="kind.value")
-    credit_code = fields.String()
+    credit_code = fields.String(
+        allow_none=True, metadata={"description": "Unified social credit code; null abroad"}
+    )
+    country = fields.String(metadata={"description": "ISO 3166 country of registration"})
+    registration_number = fields.String(
+        allow_none=True, metadata={"description": "National registration number abroad"}
+    )
     region = fields.String()
     status = fields.String(
         attribute="status.value", metadata={"enum": ["pending", "verified", "rejected"]}

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, literal_column, select
 
 from core import rates
 from core.currencies import REFERENCE, NoRate
@@ -39,16 +39,20 @@ def _as_date(value: Any) -> date:
 
 
 def in_yuan(
-    cube: Cube,
-    keys: list[Any],
+    views: list[tuple[Cube, list[Any]]],
     key_of: Any,
     where: ColumnElement[bool],
     joins: tuple[tuple[Any, Any], ...],
     period: tuple[datetime, datetime, ZoneInfo],
-) -> tuple[Cube, dict[str, int]]:
-    """`cube` with the value of its deals abroad in yuan, and what found no rate (by currency,
-    left out of the values)."""
+) -> tuple[list[Cube], dict[str, int]]:
+    """Each cube of `views` (a cube and the keys it was grouped by) with the value of its
+    deals abroad in yuan, and what found no rate (by currency, left out of the values).
+
+    One query serves every cube: the deals abroad grouped by all the cubes' keys, their
+    currency and day; each group converted once, its difference added to a cell of each.
+    """
     start, end, tz = period
+    keys = [key for _, cube_keys in views for key in cube_keys]
     labels = [key.label(f"k{i}") for i, key in enumerate(keys)]
     day = _day(Deal.created_at, tz, start).label("day")
     query: Select[Any] = select(
@@ -56,24 +60,31 @@ def in_yuan(
     ).select_from(Deal)
     for target, on in joins:
         query = query.outerjoin(target, on)
-    query = query.where(and_(where, Deal.currency != REFERENCE)).group_by(
-        *labels, Deal.currency, day
-    )
-    rows = db.session.execute(query).all()
+    # The literal (not a bound parameter) lets PostgreSQL match the partial index even
+    # in a prepared statement's generic plan.
+    abroad = Deal.currency != literal_column(f"'{REFERENCE}'")
+    rows = db.session.execute(
+        query.where(and_(where, abroad)).group_by(*labels, Deal.currency, day)
+    ).all()
     if not rows:
-        return cube, {}
+        return [cube for cube, _ in views], {}
     table = rates.between(start.astimezone(tz).date(), end.astimezone(tz).date())
-    delta: dict[tuple[str | None, ...], int] = defaultdict(int)
+    deltas: list[dict[tuple[str | None, ...], int]] = [defaultdict(int) for _ in views]
     unconverted: dict[str, int] = defaultdict(int)
     for row in rows:
         *grouped, currency, on, raw = tuple(row)
-        cell = tuple(key_of(k) for k in grouped)
-        delta[cell] -= int(raw)
         try:
-            converted = table.convert(int(raw), currency, REFERENCE, _as_date(on))
+            change = table.convert(int(raw), currency, REFERENCE, _as_date(on)).amount_minor
         except NoRate:
             unconverted[currency] += int(raw)
-            continue
-        delta[cell] += converted.amount_minor
-    corrected = [(cell, n, value + delta.get(cell, 0)) for cell, n, value in cube]
+            change = 0
+        offset = 0
+        for delta, (_, cube_keys) in zip(deltas, views, strict=True):
+            cell = tuple(key_of(k) for k in grouped[offset : offset + len(cube_keys)])
+            delta[cell] += change - int(raw)
+            offset += len(cube_keys)
+    corrected = [
+        [(cell, n, value + delta.get(cell, 0)) for cell, n, value in cube]
+        for delta, (cube, _) in zip(deltas, views, strict=True)
+    ]
     return corrected, dict(unconverted)

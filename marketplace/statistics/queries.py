@@ -143,11 +143,9 @@ def deal_cubes(period: Period, tz: ZoneInfo) -> dict[str, Any]:
     party_keys = [seller.region, seller.kind, buyer.region]
     joins = ((seller, seller.id == Deal.seller_org_id), (buyer, buyer.id == Deal.buyer_org_id))
     deal, timed, seconds = _deal_cube(tz, start, where)
-    span = (start, end, tz)
-    deal, unconverted = currency.in_yuan(deal, _deal_keys(tz, start), _key, where, (), span)
-    parties, _ = currency.in_yuan(
-        _cube(party_keys, where, *joins), party_keys, _key, where, joins, span
-    )
+    parties = _cube(party_keys, where, *joins)
+    views = [(deal, _deal_keys(tz, start)), (parties, party_keys)]
+    (deal, parties), unconverted = currency.in_yuan(views, _key, where, joins, (start, end, tz))
     return {
         "deal": deal,
         "timed_deals": timed,

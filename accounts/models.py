@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import StoredFileMixin, UTCDateTime, enum_column
@@ -42,12 +42,20 @@ class Organisation(Model):
     """A university, institute, enterprise or broker agency on the market."""
 
     __tablename__ = "organisations"
+    __table_args__ = (
+        UniqueConstraint("country", "registration_number", name="uq_organisations_registration"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))  # as registered, in its own script
+    # The English name; for an organisation abroad, its name in Latin script (required).
     name_en: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind, length=20))
-    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    # A Chinese organisation's unified social credit code; None for one abroad.
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    # ISO 3166 country of registration; abroad, the national number (foreign_registration).
+    country: Mapped[str] = mapped_column(String(2), default="CN", server_default="CN")
+    registration_number: Mapped[str | None] = mapped_column(String(32))
     region: Mapped[str] = mapped_column(String(64))
     status: Mapped[VerificationStatus] = mapped_column(
         enum_column(VerificationStatus, length=20),
@@ -62,6 +70,16 @@ class Organisation(Model):
     @property
     def is_verified(self) -> bool:
         return self.status == VerificationStatus.VERIFIED
+
+    @property
+    def is_abroad(self) -> bool:
+        """Registered outside mainland China (a foreign party)."""
+        return self.country != "CN"
+
+    @property
+    def identifier(self) -> str:
+        """The credit code at home, the national registration number abroad."""
+        return (self.credit_code if self.country == "CN" else self.registration_number) or ""
 
     def display_name(self, locale: str = "zh_CN") -> str:
         """The English name for English readers when there is one."""

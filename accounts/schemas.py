@@ -34,6 +34,17 @@ class SignUpSchema(Schema):
         ),
     )
     credit_code = fields.String(load_default="")
+    # Abroad: ISO 3166 country and the national registration number instead of a credit code.
+    country = fields.String(
+        load_default="CN",
+        validate=validate.Regexp(
+            r"^[A-Za-z]{2}$",
+            error=N_(
+                "Choose the country of registration (a Chinese organisation gives its credit code)."
+            ),
+        ),
+    )
+    registration_number = fields.String(load_default="", validate=validate.Length(max=40))
     region = fields.String(load_default="")
     join_credit_code = fields.String(load_default="")
     consent = fields.String(load_default="")  # the version of the terms accepted
@@ -43,13 +54,18 @@ class SignUpSchema(Schema):
     def _whole_form(self, data: dict, **_: object) -> None:
         """Every field's problem at once: what is missing, and what the rules refuse."""
         joining = data.get("organisation_mode") == "join"
-        needed = ("join_credit_code",) if joining else ("org_name", "credit_code", "region")
+        abroad = not joining and data.get("country", "CN").upper() != "CN"
+        identity = ("org_name_en", "registration_number") if abroad else ("credit_code",)
+        needed = ("join_credit_code",) if joining else ("org_name", *identity, "region")
         errors = {f: [N_("This field is required.")] for f in needed if not data[f].strip()}
-        credit_code = None if joining or "credit_code" in errors else data["credit_code"]
+        checks_code = not (joining or abroad or "credit_code" in errors)
+        credit_code = data["credit_code"] if checks_code else None
         join_code = (
             data["join_credit_code"] if joining and "join_credit_code" not in errors else None
         )
         problems = signup_checks.rule_problems(data.get("password", ""), credit_code, join_code)
+        if abroad and "registration_number" not in errors:
+            problems += signup_checks.foreign_problems(data["country"], data["registration_number"])
         if "password" not in data:
             problems = [p for p in problems if p.field != "password"]
         if self.asks_consent:
@@ -71,6 +87,8 @@ def sign_up_input(data: dict, locale: str, licence: Upload | None = None) -> ser
             credit_code=data["credit_code"],
             region=data["region"],
             licence=licence,
+            country=data["country"].upper(),
+            registration_number=data["registration_number"],
         )
     return services.SignUp(
         email=data["email"],
@@ -78,9 +96,16 @@ def sign_up_input(data: dict, locale: str, licence: Upload | None = None) -> ser
         password=data["password"],
         organisation=organisation,
         join_credit_code=data["join_credit_code"] if data["organisation_mode"] == "join" else None,
-        locale="en" if locale.startswith("en") else "zh_CN",  # Babel says zh_Hans_CN
+        locale=_language(data, locale),
         terms_version=data.get("consent") or None,
     )
+
+
+def _language(data: dict, locale: str) -> str:
+    """English for a reader in English and for an organisation registered abroad (its
+    people may switch later); Chinese otherwise (Babel says zh_Hans_CN)."""
+    abroad = data["organisation_mode"] == "create" and data["country"].upper() != "CN"
+    return "en" if locale.startswith("en") or abroad else "zh_CN"
 
 
 class SignInSchema(Schema):
@@ -171,7 +196,13 @@ class OrganisationOutSchema(Schema):
     name = fields.String()
     name_en = fields.String(allow_none=True)
     kind = fields.String(attribute="kind.value")
-    credit_code = fields.String()
+    credit_code = fields.String(
+        allow_none=True, metadata={"description": "Unified social credit code; null abroad"}
+    )
+    country = fields.String(metadata={"description": "ISO 3166 country of registration"})
+    registration_number = fields.String(
+        allow_none=True, metadata={"description": "National registration number abroad"}
+    )
     region = fields.String()
     status = fields.String(
         attribute="status.value", metadata={"enum": ["pending", "verified", "rejected"]}

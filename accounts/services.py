@@ -6,17 +6,15 @@ They flush and never commit: the caller's unit of work (`core.uow`) commits.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import TypeGuard, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, func, select
 
-from accounts import signup_checks
+from accounts import foreign_registration, signup_checks
 from accounts.models import (
     MemberRole,
     Organisation,
@@ -27,6 +25,9 @@ from accounts.models import (
 )
 from accounts.rules import check_password_strength, normalise_credit_code
 from accounts.signals import organisation_decided
+from accounts.signup_input import DocumentStore as DocumentStore  # re-exported: the input
+from accounts.signup_input import NewOrganisation as NewOrganisation
+from accounts.signup_input import SignUp as SignUp
 from accounts.throttle import SignInThrottle
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
@@ -37,46 +38,16 @@ Row = TypeVar("Row")
 _hasher = PasswordHasher()  # Argon2id with the library's current parameters
 
 
-@dataclass(frozen=True)
-class NewOrganisation:
-    """An organisation registered together with its first user."""
-
-    name: str
-    kind: OrganisationKind
-    credit_code: str
-    region: str
-    name_en: str | None = None
-    licence: Upload | None = None  # the business licence (营业执照), optional
-
-
-@dataclass(frozen=True)
-class DocumentStore:
-    """Where uploaded documents are kept, and how large one may be."""
-
-    folder: Path
-    max_bytes: int
-
-
-@dataclass(frozen=True)
-class SignUp:
-    """A sign-up: the person, and the organisation they create or ask to join."""
-
-    email: str
-    name: str
-    password: str
-    organisation: NewOrganisation | None = None
-    join_credit_code: str | None = None
-    locale: str = "zh_CN"  # the language the market writes to them in (emails)
-    terms_version: str | None = None  # the terms and privacy notice accepted (the form asks)
-
-
 def hash_password(password: str) -> str:
     """Argon2id hash of a password."""
     return _hasher.hash(password)
 
 
 def _snapshot_org(org: Organisation) -> dict:
-    return {"status": org.status.value, "name": org.name, "credit_code": org.credit_code}
+    snapshot = {"status": org.status.value, "name": org.name, "credit_code": org.credit_code}
+    if org.is_abroad:
+        snapshot |= {"country": org.country, "registration_number": org.registration_number}
+    return snapshot
 
 
 def sign_up(data: SignUp, *, now: datetime, documents: DocumentStore | None = None) -> User:
@@ -88,14 +59,21 @@ def sign_up(data: SignUp, *, now: datetime, documents: DocumentStore | None = No
     email = data.email.strip().lower()
     org = data.organisation
     problems = signup_checks.rule_problems(
-        data.password, org.credit_code if org else None, data.join_credit_code
+        data.password, org.home_code if org else None, data.join_credit_code
     )
+    if org is not None and org.abroad:
+        problems += signup_checks.foreign_problems(
+            org.country, org.registration_number, org.name_en or ""
+        )
     if org is not None and not org.name.strip():
         problems.append(
             ValidationFailed(N_("Give the organisation's registered name."), field="org_name")
         )
     problems += signup_checks.conflicts(
-        email, org.credit_code if org else None, None if org else data.join_credit_code
+        email,
+        org.home_code if org else None,
+        None if org else data.join_credit_code,
+        org.registration if org else None,
     )
     signup_checks.refuse(problems)
     user = User(
@@ -126,7 +104,9 @@ def sign_up(data: SignUp, *, now: datetime, documents: DocumentStore | None = No
 
 def _keep_licence(user: User, licence: Upload, documents: DocumentStore, *, now: datetime) -> None:
     assert user.organisation_id is not None
-    document = OrganisationDocument(organisation_id=user.organisation_id, kind="business_licence")
+    abroad = user.organisation is not None and user.organisation.is_abroad
+    kind = "registration_document" if abroad else "business_licence"
+    document = OrganisationDocument(organisation_id=user.organisation_id, kind=kind)
     try:
         store_document(
             document, licence, by=user.id, now=now, folder=documents.folder,
@@ -143,7 +123,13 @@ def _register_organisation(data: NewOrganisation, *, now: datetime) -> Organisat
             name=data.name.strip(),
             name_en=(data.name_en or "").strip() or None,
             kind=data.kind,
-            credit_code=normalise_credit_code(data.credit_code),
+            credit_code=None if data.abroad else normalise_credit_code(data.credit_code),
+            country=data.country.upper(),
+            registration_number=(
+                foreign_registration.check(data.country, data.registration_number)
+                if data.abroad
+                else None
+            ),
             region=data.region.strip(),
             status=VerificationStatus.PENDING,
             created_at=now,

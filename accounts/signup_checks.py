@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from accounts import foreign_registration
 from accounts.models import Organisation, User
 from accounts.rules import check_password_strength, normalise_credit_code
 from core.domain import N_, DomainError, ValidationFailed
@@ -24,6 +25,7 @@ NO_CONSENT = N_("Accept the terms of use and the privacy notice to register.")
 EMAIL_TAKEN = N_("An account with this email already exists.")
 ORG_TAKEN = N_("This organisation is already registered: ask its administrator to add you.")
 ORG_UNKNOWN = N_("No organisation with this credit code is registered yet.")
+LATIN_NAME = N_("Give the organisation's name in Latin script, as on its registration.")
 
 
 class SignUpRefused(ValidationFailed):
@@ -73,6 +75,15 @@ def rule_problems(
     return problems
 
 
+def foreign_problems(country: str, number: str, latin_name: str | None = None) -> list[DomainError]:
+    """What the rules say of an organisation abroad: its national number and (unless None,
+    a form that requires it already) its name in Latin script."""
+    problems = _refusal(foreign_registration.check, country, number)
+    if latin_name is not None and not latin_name.strip():
+        problems.append(ValidationFailed(LATIN_NAME, field="org_name_en"))
+    return problems
+
+
 def consent_problems(terms_version: str | None) -> list[DomainError]:
     """The consent asked by the sign-up form: the terms and privacy notice of this version."""
     if terms_version == TERMS_VERSION:
@@ -96,10 +107,16 @@ def _code(text: str | None) -> str | None:
 
 
 def conflicts(
-    email: str, credit_code: str | None, join_credit_code: str | None
+    email: str,
+    credit_code: str | None,
+    join_credit_code: str | None,
+    registration: tuple[str, str] | None = None,
 ) -> list[DomainError]:
-    """What is registered already: the email, the new organisation, the one to join."""
+    """What is registered already: the email, the new organisation (by its credit code or,
+    abroad, its `registration` (country, number)), the one to join."""
     problems: list[DomainError] = []
+    if registration is not None and _registered_abroad(*registration):
+        problems.append(ValidationFailed(ORG_TAKEN, field="registration_number"))
     address = email.strip().lower()
     if address and db.session.scalar(select(User.id).where(func.lower(User.email) == address)):
         problems.append(ValidationFailed(EMAIL_TAKEN, field="email"))
@@ -114,3 +131,14 @@ def conflicts(
 
 def _organisation_with(code: str) -> int | None:
     return db.session.scalar(select(Organisation.id).where(Organisation.credit_code == code))
+
+
+def _registered_abroad(country: str, number: str) -> bool:
+    try:
+        stored = foreign_registration.check(country, number)
+    except DomainError:
+        return False  # the rules report a malformed number
+    found = select(Organisation.id).where(
+        Organisation.country == country.upper(), Organisation.registration_number == stored
+    )
+    return db.session.scalar(found) is not None

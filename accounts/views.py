@@ -37,6 +37,7 @@ from accounts.schemas import (
 )
 from accounts.throttle import SignInUnavailable
 from core.clock import now
+from core.countries import countries
 from core.domain import DomainError
 from core.extensions import limiter
 from core.forms import domain_errors, parse_form
@@ -103,6 +104,7 @@ def sign_up() -> str | Response | tuple[str, int]:
         form=request.form,
         errors=errors,
         kinds=list(OrganisationKind)[:-1],
+        countries=countries(current_locale()),
         terms_version=signup_checks.TERMS_VERSION,
     ), (422 if errors else 200)
 
@@ -129,10 +131,13 @@ def _with_conflicts(errors: dict[str, list[str]]) -> dict[str, list[str]]:
     """The form's errors, and what the registered accounts and organisations add."""
     form = request.form
     joining = form.get("organisation_mode") == "join"
+    country = (form.get("country") or "CN").upper()
+    abroad = not joining and country != "CN"
     found = signup_checks.conflicts(
         form.get("email", ""),
-        None if joining else form.get("credit_code"),
+        None if joining or abroad else form.get("credit_code"),
         form.get("join_credit_code") if joining else None,
+        (country, form.get("registration_number", "")) if abroad else None,
     )
     for field, messages in signup_checks.field_errors(found, _).items():
         errors.setdefault(field, []).extend(messages)

@@ -146,14 +146,15 @@ class BidResultSchema(Schema):
 # --- HTML forms --------------------------------------------------------------------------
 
 
-def _yuan(field: str, value: str, *, required: bool) -> int | None:
-    """Yuan as typed → fen; raises ValidationFailed on `field` (views translate it there)."""
+def _yuan(field: str, value: str, *, required: bool, currency: str = "CNY") -> int | None:
+    """An amount as typed → minor units of `currency` (fen, or whole yen); raises
+    ValidationFailed on `field` (views translate it there)."""
     text = (value or "").strip()
     if not text:
         if required:
             raise ValidationFailed(N_("This field is required."), field=field)
         return None
-    return Money.from_yuan_text(text, field=field).minor
+    return Money.from_yuan_text(text, currency, field=field).minor
 
 
 class BidFormSchema(InputSchema):
@@ -162,10 +163,14 @@ class BidFormSchema(InputSchema):
     amount = fields.String(required=True, error_messages=REQUIRED)
     max = fields.String(load_default="")
 
+    def __init__(self, *args: Any, currency: str = "CNY", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency  # the auction's: yen are typed without decimals
+
     @post_load
     def _to_minor(self, data: dict[str, Any], **_: Any) -> dict[str, int | None]:
-        amount = _yuan("amount", data["amount"], required=True)
-        maximum = _yuan("max", data.get("max", ""), required=False)
+        amount = _yuan("amount", data["amount"], required=True, currency=self.currency)
+        maximum = _yuan("max", data.get("max", ""), required=False, currency=self.currency)
         return {"amount_minor": amount, "max_minor": maximum}
 
 
@@ -188,9 +193,12 @@ class AuctionFormSchema(InputSchema):
         error_messages={**REQUIRED, "invalid": N_("Give the deposit as a whole percentage.")},
     )
 
-    def __init__(self, *args: Any, timezone: str = "Asia/Shanghai", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, timezone: str = "Asia/Shanghai", currency: str = "CNY", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.timezone = timezone
+        self.currency = currency  # the listing's, which the auction keeps
 
     @pre_load
     def _strip(self, data: Any, **_: Any) -> Any:
@@ -205,7 +213,9 @@ class AuctionFormSchema(InputSchema):
             ("increment", True),
             ("reserve_price", False),
         ):
-            out[f"{name}_minor"] = _yuan(name, data.get(name, ""), required=required)
+            out[f"{name}_minor"] = _yuan(
+                name, data.get(name, ""), required=required, currency=self.currency
+            )
         for name in ("starts_at", "ends_at", "deposit_deadline"):
             if name == "deposit_deadline" and not data.get(name):
                 out[name] = None  # optional: deposits are taken until bidding ends

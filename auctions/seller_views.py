@@ -48,7 +48,7 @@ def create(listing_id: int) -> Response | tuple[str, int]:
     if request.method == "POST":
         form: dict[str, Any] = dict(request.form)
         try:
-            data = AuctionFormSchema(timezone=zone).load(form)
+            data = AuctionFormSchema(timezone=zone, currency=listing.currency).load(form)
         except ValidationError as error:
             errors = flatten_errors(error.messages)
         except ValidationFailed as error:
@@ -74,8 +74,12 @@ def create(listing_id: int) -> Response | tuple[str, int]:
             minute=0, second=0, microsecond=0
         )
         form = {
-            "starting_price": to_yuan_text(Money(start)) if start else "",
-            "increment": to_yuan_text(Money(term_rules.default_increment(start))) if start else "",
+            "starting_price": to_yuan_text(Money(start, listing.currency)) if start else "",
+            "increment": (
+                to_yuan_text(Money(term_rules.default_increment(start), listing.currency))
+                if start
+                else ""
+            ),
             "reserve_price": "",
             "starts_at": utc_to_local_input(opens, zone),
             "ends_at": utc_to_local_input(opens + timedelta(days=3), zone),

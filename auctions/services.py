@@ -246,7 +246,9 @@ def join_auction(actor: User, auction_id: int, *, now: datetime) -> Deposit:
     org_id = _bidder_org_id(actor)
     auction = get_auction(auction_id)
     _check_may_take_part(auction, org_id, now)
-    return deposits.require_deposit(actor, CONTEXT, auction.id, deposit_amount_of(auction), now=now)
+    return deposits.require_deposit(
+        actor, CONTEXT, auction.id, deposit_amount_of(auction), now=now, currency=auction.currency
+    )
 
 
 def submit_deposit_receipt(
@@ -265,7 +267,7 @@ def submit_deposit_receipt(
     auction = get_auction(auction_id)
     _check_may_take_part(auction, org_id, now)
     deposit = deposits.require_deposit(
-        actor, CONTEXT, auction.id, deposit_amount_of(auction), now=now
+        actor, CONTEXT, auction.id, deposit_amount_of(auction), now=now, currency=auction.currency
     )
     return deposits.submit_receipt(
         actor,

@@ -201,7 +201,8 @@ def room(auction_id: int) -> tuple[str, int]:
 def bid(auction_id: int) -> Response | tuple[str, int]:
     """Place a bid (optionally with a maximum); a refused bid shows the form again with why."""
     try:
-        data, errors = parse_form(BidFormSchema())
+        currency = queries.get_auction(auction_id).currency
+        data, errors = parse_form(BidFormSchema(currency=currency))
     except ValidationFailed as error:  # an amount that is not money
         data, errors = None, domain_errors(error)
     form = {"amount": request.form.get("amount", ""), "max": request.form.get("max", "")}

@@ -67,6 +67,8 @@ ACTIONS: dict[str, str] = {
     "payout.failed": NP_("audit action", "Payout failed"),
     "payout.blocked": NP_("audit action", "Payout blocked"),
     "payout.pending": NP_("audit action", "Payout waiting"),
+    "reference_rate.admin": NP_("audit action", "Reference rate set"),
+    "reference_rate.import": NP_("audit action", "Reference rate imported"),
     "user.sign_up": NP_("audit action", "Signed up"),
     "user.sign_out": NP_("audit action", "Signed out"),
     "user.create_platform": NP_("audit action", "Platform account created"),

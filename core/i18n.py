@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import flask_babel
-from flask import Flask, current_app, has_app_context, request, session
+from babel.numbers import get_currency_name
+from flask import Flask, current_app, has_app_context, has_request_context, request, session
 from flask_babel import get_locale
+from flask_login import current_user
 
 from core.audit_labels import action_label
+from core.clock import as_utc, now
+from core.countries import country_name
+from core.currencies import EXPONENTS, NoRate
 from core.dates import DEFAULT_ZONE, format_day, format_when, zone_label
 from core.extensions import babel
-from core.money import Money, format_money, format_wan
+from core.money import Money, format_money, format_wan, to_yuan_text
+from core.rates import table as rate_table
 from core.regions import region_label
 
 SUPPORTED = ("zh_CN", "en")
 
 
 def select_locale() -> str:
-    """The reader's own choice first, then the browser's Accept-Language, then Chinese."""
+    """The reader's own choice first, then a signed-in person's English (set at sign-up,
+    for people of an organisation abroad: English throughout, even on a Chinese browser),
+    then the browser's Accept-Language, then Chinese."""
     chosen = session.get("lang")
     if chosen in SUPPORTED:
         return chosen
+    if current_user and current_user.is_authenticated and current_user.locale == "en":
+        return "en"
     best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
     return "en" if best == "en" else "zh_CN"
 
@@ -33,6 +44,41 @@ def current_locale() -> str:
 
 def _money(minor: int | None, currency: str = "CNY") -> str:
     return "" if minor is None else format_money(Money(minor, currency), current_locale())
+
+
+def reader_currency() -> str:
+    """The currency a reader sees converted figures in: their choice (`/currency/<code>`),
+    else the US dollar for English readers and the yuan for Chinese ones."""
+    chosen = session.get("currency") if has_request_context() else None
+    if chosen in EXPONENTS:
+        return str(chosen)
+    return "USD" if current_locale().startswith("en") else "CNY"
+
+
+def money_ref(minor: int | None, currency: str = "CNY", on: date | datetime | None = None) -> str:
+    """The amount in the reader's currency at the reference rate of `on` (today when None),
+    naming the rate's day: "≈ ¥7,123.40 (reference rate of 2 Dec 2026)". Empty when the
+    reader's currency is the amount's own, or no rate is known."""
+    target = reader_currency()
+    if minor is None or currency == target or currency not in EXPONENTS:
+        return ""
+    day_ = _market_day(on)
+    try:
+        converted = rate_table(day_).convert(minor, currency, target, day_)
+    except NoRate:
+        return ""
+    return flask_babel.gettext(
+        "≈ %(amount)s (reference rate of %(day)s)",
+        amount=format_money(Money(converted.amount_minor, target), current_locale()),
+        day=day(converted.as_of),
+    )
+
+
+def _market_day(on: date | datetime | None) -> date:
+    moment = (now() if has_app_context() else datetime.now(UTC)) if on is None else on
+    if isinstance(moment, datetime):
+        return as_utc(moment).astimezone(ZoneInfo(market_zone())).date()
+    return moment
 
 
 def money_wan(minor: int | None, currency: str = "CNY") -> str:
@@ -92,12 +138,22 @@ def init_app(app: Flask) -> None:
     app.before_request(flask_babel.refresh)
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["money_wan"] = money_wan
+    app.jinja_env.filters["money_ref"] = money_ref
+    app.jinja_env.filters["amount_text"] = lambda minor, currency="CNY": to_yuan_text(
+        Money(minor, currency)
+    )
+    app.jinja_env.globals["price_currencies"] = tuple(EXPONENTS)
+    app.jinja_env.globals["reader_currency"] = reader_currency
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["day"] = day
     app.jinja_env.globals["market_zone"] = market_zone
     app.jinja_env.globals["market_zone_label"] = market_zone_label
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals["clock_time"] = clock_time
+    app.jinja_env.globals["currency_name"] = lambda code: get_currency_name(
+        code, locale="zh_Hans_CN" if current_locale().startswith("zh") else "en"
+    )
+    app.jinja_env.filters["country"] = lambda code: country_name(code or "", current_locale())
     app.jinja_env.filters["region"] = lambda text: region_label(text, current_locale())
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.filters["zip"] = lambda first, *rest: zip(first, *rest, strict=False)

@@ -1,7 +1,9 @@
 """Money as whole minor units (分): exact parsing, arithmetic and display, never floats.
 
-Every currency the market uses (CNY, USD, EUR, HKD, GBP) has two decimal places, so one
-minor unit is always a hundredth of the major unit.
+Each currency has its own minor unit (`core.currencies.EXPONENTS`, ISO 4217): a hundredth
+for the yuan, the dollar, the euro, the pound and the Hong Kong dollar; the yen and the won
+have none, so their minor unit is the major one. A currency the table does not know is
+taken to have two decimals.
 
 Rounding, where a shorter display must drop precision (`format_wan`, `Money.scaled`), is
 half-up away from zero: 1,234,550.00 yuan is 123.46万元 and -0.005 yuan would be -0.01.
@@ -15,13 +17,27 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.currencies import EXPONENTS
 from core.domain import N_, DomainError, ValidationFailed
 
-MINOR_PER_MAJOR = 100
-MINOR_PER_WAN_HUNDREDTH = 10_000  # 0.01万元 = 100 yuan = 10,000 分
+MINOR_PER_MAJOR = 100  # of the yuan (分); other currencies: `decimals`
 MAX_YUAN_DIGITS = 15  # keeps every parsed amount well inside a signed 64-bit column
 
-SYMBOLS: dict[str, str] = {"CNY": "¥", "USD": "US$", "EUR": "€", "HKD": "HK$", "GBP": "£"}
+SYMBOLS: dict[str, str] = {
+    "CNY": "¥",
+    "USD": "US$",
+    "EUR": "€",
+    "HKD": "HK$",
+    "GBP": "£",
+    "JPY": "JP¥",  # not ¥, which is the yuan here
+    "KRW": "₩",
+}
+
+
+def decimals(currency: str) -> int:
+    """Decimal places of the currency's minor unit: 2 for the yuan, 0 for the yen."""
+    return EXPONENTS.get(currency, 2)
+
 
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
 _AMOUNT_RE = re.compile(r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.(?P<frac>[0-9]*))?")
@@ -55,7 +71,7 @@ class Money:
     @classmethod
     def of_yuan(cls, yuan: int, currency: str = "CNY") -> Money:
         """A whole number of major units (元), e.g. ``Money.of_yuan(500_000)``."""
-        return cls(yuan * MINOR_PER_MAJOR, currency)
+        return cls(yuan * 10 ** decimals(currency), currency)
 
     @classmethod
     def from_yuan_text(cls, text: str, currency: str = "CNY", *, field: str = "amount") -> Money:
@@ -192,7 +208,12 @@ def from_yuan_text(text: str, currency: str = "CNY", *, field: str = "amount") -
     frac = match["frac"] or ""
     if not whole and not frac:
         raise _amount_error(N_("Give an amount in yuan, like 1,234.56."), field, raw)
-    if len(frac) > 2:
+    places = decimals(currency)
+    if len(frac) > places and places == 0 and not frac.strip("0"):
+        frac = ""  # "1000.00" yen is 1000 yen
+    if len(frac) > places:
+        if places == 0:
+            raise _amount_error(N_("%(text)s: this currency has no decimals."), field, raw)
         raise ValidationFailed(
             N_("Give at most two decimals (分): %(text)s has %(decimals)s."),
             field=field,
@@ -201,13 +222,17 @@ def from_yuan_text(text: str, currency: str = "CNY", *, field: str = "amount") -
         )
     if len(whole.lstrip("0")) > MAX_YUAN_DIGITS:
         raise _amount_error(N_("The amount %(text)s is too large."), field, raw)
-    return Money(int(whole or "0") * MINOR_PER_MAJOR + int(frac.ljust(2, "0")), currency)
+    fraction = int(frac.ljust(places, "0")) if places else 0
+    return Money(int(whole or "0") * 10**places + fraction, currency)
 
 
-def _major_text(minor: int) -> str:
-    """'1,234,567.00' for 123456700 (sign not included)."""
-    yuan, fen = divmod(abs(minor), MINOR_PER_MAJOR)
-    return f"{yuan:,}.{fen:02d}"
+def _major_text(minor: int, currency: str = "CNY") -> str:
+    """'1,234,567.00' for 123456700 fen, '1,234,567' for as many yen (sign not included)."""
+    places = decimals(currency)
+    if places == 0:
+        return f"{abs(minor):,}"
+    major, rest = divmod(abs(minor), 10**places)
+    return f"{major:,}.{rest:0{places}d}"
 
 
 def format_money(money: Money, locale: str = "zh_CN") -> str:
@@ -221,7 +246,7 @@ def format_money(money: Money, locale: str = "zh_CN") -> str:
     sign = "-" if money.minor < 0 else ""
     symbol = SYMBOLS.get(money.currency)
     prefix = symbol if symbol else f"{money.currency} "
-    return f"{sign}{prefix}{_major_text(money.minor)}"
+    return f"{sign}{prefix}{_major_text(money.minor, money.currency)}"
 
 
 def format_wan(money: Money) -> str:
@@ -231,7 +256,7 @@ def format_wan(money: Money) -> str:
     ¥1,234,549.99 → "123.45万元". Thousands of 万 are grouped with commas. Another
     currency keeps its code after 万 ("12.00万 USD").
     """
-    hundredths = _div_half_up(money.minor, MINOR_PER_WAN_HUNDREDTH)
+    hundredths = _div_half_up(money.minor, 100 * 10 ** decimals(money.currency))
     sign = "-" if hundredths < 0 else ""
     wan, rest = divmod(abs(hundredths), 100)
     unit = "万元" if money.currency == "CNY" else f"万 {money.currency}"
@@ -239,7 +264,7 @@ def format_wan(money: Money) -> str:
 
 
 def to_yuan_text(money: Money) -> str:
-    """The plain amount a form field shows and `from_yuan_text` reads back: "1234.56"."""
+    """The plain amount a form field shows and `from_yuan_text` reads back: "1234.56"
+    (yen and won without decimals: "1234")."""
     sign = "-" if money.minor < 0 else ""
-    yuan, fen = divmod(abs(money.minor), MINOR_PER_MAJOR)
-    return f"{sign}{yuan}.{fen:02d}"
+    return sign + _major_text(money.minor, money.currency).replace(",", "")

@@ -47,7 +47,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 class _Organisation(Protocol):
     name: str
-    credit_code: str
+    credit_code: str | None
     kind: Any
 
 

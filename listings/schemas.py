@@ -9,6 +9,7 @@ from flask import url_for
 from marshmallow import Schema, fields, post_load, validate
 from werkzeug.datastructures import MultiDict
 
+from core.currencies import EXPONENTS
 from core.domain import N_, ValidationFailed
 from core.i18n import current_locale
 from core.marshmallow_messages import REQUIRED
@@ -85,6 +86,16 @@ class ListingInputSchema(InputSchema):
         validate=validate.Range(min=1),
         metadata={"description": "Asking price in minor units (分); null for negotiable."},
     )
+    currency = fields.String(
+        load_default="CNY",
+        validate=validate.OneOf(
+            list(EXPONENTS), error=N_("Prices are in CNY, USD, EUR, JPY, KRW, GBP or HKD.")
+        ),
+        metadata={
+            "description": "ISO 4217 code of the price: its minor units are those of the "
+            "currency (JPY and KRW have none)."
+        },
+    )
     ip_assets = fields.List(fields.Nested(IPAssetSchema), load_default=list)
 
     @post_load
@@ -104,7 +115,13 @@ def editor_form_to_input(form: MultiDict) -> dict[str, Any]:
         form.getlist("ip_kind"), form.getlist("ip_number"), form.getlist("ip_title"), strict=False
     )
     price_text = form.get("asking_price", "").strip()
-    price = Money.from_yuan_text(price_text, field="asking_price").minor if price_text else None
+    currency = form.get("currency", "CNY")
+    currency = currency if currency in EXPONENTS else "CNY"  # the select offers no other
+    price = (
+        Money.from_yuan_text(price_text, currency, field="asking_price").minor
+        if price_text
+        else None
+    )
     data: dict[str, Any] = {key: form.get(key, "").strip() or None for key in TEXTS}
     data.update(
         field=form.get("field", ""),
@@ -116,6 +133,7 @@ def editor_form_to_input(form: MultiDict) -> dict[str, Any]:
         keywords=split_list(form.get("keywords", "")),
         transfer_modes=form.getlist("transfer_modes"),
         asking_price_minor=price,
+        currency=currency,
         ip_assets=[
             {"kind": kind, "number": number, "title": title or None}
             for kind, number, title in rows

@@ -93,6 +93,7 @@ class ListingInput:
     transfer_modes: tuple[str, ...] = ()
     asking_price_minor: int | None = None
     ip_assets: tuple[IPAssetInput, ...] = ()
+    currency: str = "CNY"  # of the asking price, and of the sales and deals made from it
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -272,6 +273,7 @@ def _apply(listing: Listing, data: ListingInput, assets: list[IPAsset]) -> None:
     listing.keywords = list(dict.fromkeys(k.strip() for k in data.keywords if k.strip()))
     listing.transfer_modes = list(dict.fromkeys(data.transfer_modes))
     listing.asking_price_minor = data.asking_price_minor
+    listing.currency = data.currency
     listing.ip_assets = assets
 
 
@@ -315,7 +317,6 @@ def create_listing(actor: User, data: ListingInput, *, now: datetime) -> Listing
         created_by_id=actor.id,
         status=ListingStatus.DRAFT,
         created_at=now,
-        currency="CNY",
     )
     _apply(listing, data, assets)
     db.session.add(listing)

@@ -183,6 +183,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.help_pages import legal as legal_pages
     from marketplace.home_page import bp as home_views
     from marketplace.main import bp as main_views
+    from marketplace.rates.api import blp as rates_api
+    from marketplace.rates.views import bp as rates_views
     from marketplace.review import deal_views  # noqa: F401
     from marketplace.review.views import bp as review_views
     from marketplace.statistics.views import bp as statistics_views
@@ -230,6 +232,7 @@ def _register_blueprints(app: Flask) -> None:
         statistics_views,
         policies_views,
         licences_views,
+        rates_views,
     ):
         app.register_blueprint(blueprint)
     from core.extensions import csrf
@@ -253,6 +256,7 @@ def _register_blueprints(app: Flask) -> None:
         (webhooks_api, "/api/v1/webhooks"),
         (policies_api, "/api/v1/policies"),
         (licences_api, "/api/v1/open-licences"),
+        (rates_api, "/api/v1/rates"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

@@ -8,6 +8,7 @@ from core import (
     idempotency,  # noqa: F401
     jobs,  # noqa: F401
     outbox,  # noqa: F401
+    rates,  # noqa: F401
 )
 from deals import models as deals_models  # noqa: F401
 from licences import models as licences_models  # noqa: F401

@@ -200,9 +200,17 @@ def receipt_for_download(actor: User | None, deposit_id: int) -> Deposit:
 
 
 def require_deposit(
-    actor: User, context_type: str, context_id: int, amount_minor: int, *, now: datetime
+    actor: User,
+    context_type: str,
+    context_id: int,
+    amount_minor: int,
+    *,
+    now: datetime,
+    currency: str = "CNY",
 ) -> Deposit:
-    """The actor's organisation owes a deposit in this context (idempotent; flushes).
+    """The actor's organisation owes a deposit in this context, in its currency (the
+    auction's or the sale's, so the deal it is applied to balances in one currency;
+    idempotent; flushes).
 
     A second call, even a concurrent one, returns the same row.
     """
@@ -219,6 +227,7 @@ def require_deposit(
         org_id=org_id,
         user_id=actor.id,
         amount_minor=amount_minor,
+        currency=currency,
         status=DepositStatus.REQUIRED,
         channel=OFFLINE,
         created_at=now,

@@ -35,6 +35,12 @@ POLICY: dict[str, frozenset[str]] = {
     "statistics.public_export:GET:csv": PUBLIC,
     "statistics.public_export:GET:xlsx": PUBLIC,
     "statistics.full:GET": REVIEWERS,  # the full city statistics
+    "rates.public:GET": PUBLIC,  # the reference exchange rates
+    "rates.choose_currency:GET": PUBLIC,  # the reader's currency of converted figures
+    "rates.admin:GET": ADMIN,  # administrators keep them
+    "rates.set_rate:POST": ADMIN,
+    "rates.import_file:POST": ADMIN,
+    "rates_api.current:GET": PUBLIC,
     "statistics.full_export:GET:csv": REVIEWERS,
     "statistics.full_export:GET:xlsx": REVIEWERS,
     "accounts_api.sign_up:POST": PUBLIC,  # a person without an account

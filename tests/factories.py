@@ -85,6 +85,15 @@ def platform_reviewer(now: datetime) -> User:
         )
 
 
+def platform_admin(now: datetime) -> User:
+    """An administrator of the market."""
+    n = next(_serial)
+    with unit_of_work():
+        return accounts.create_platform_user(
+            f"admin{n}@market.example", f"管理员{n}", PASSWORD, now=now, admin=True
+        )
+
+
 def listing_input(**overrides: object) -> listings.ListingInput:
     """A complete, valid listing as a seller would type it."""
     values: dict[str, object] = {

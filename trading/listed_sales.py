@@ -130,7 +130,9 @@ def register_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
         intent.user_id = actor.id
         intent.created_at = now
     db.session.flush()
-    deposits.require_deposit(actor, CONTEXT, sale.id, sale.deposit_minor, now=now)
+    deposits.require_deposit(
+        actor, CONTEXT, sale.id, sale.deposit_minor, now=now, currency=sale.currency
+    )
     audit.record(
         action="listed_sale.intent",
         object_type="listed_sale",

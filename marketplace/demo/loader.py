@@ -29,10 +29,10 @@ from listings import services as listings
 from listings.image_files import ImageLimits
 from listings.models import Listing
 from listings.rules import IPKind
+from marketplace.demo import abroad, trading, valuation
 from marketplace.demo import brokers as brokers_demo
 from marketplace.demo import needs as needs_demo
 from marketplace.demo import payments as payments_demo
-from marketplace.demo import trading, valuation
 from marketplace.demo.catalogue import CATALOGUE, DETAILS, DIVISION_CODES, ORGANISATIONS
 from marketplace.demo.distractors import listing_input as _listing_input  # noqa: F401  (bench/judged)
 from marketplace.demo.distractors import person
@@ -155,6 +155,13 @@ def _load(
     summary.trading.update(
         brokers_demo.load(sellers=seller_users, buyers=buyers, reviewer=admin, now=now)
     )
+    summary.trading.update(
+        abroad.load(
+            reviewer=admin, now=now, evidence_folder=evidence_folder, pdf=_certificate_pdf_text
+        )
+    )
+    summary.organisations += 2
+    summary.listings += 2
     # Last: it pays (by bank) the deals every other part of the demo made.
     summary.trading.update(
         payments_demo.load(

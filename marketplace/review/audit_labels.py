@@ -29,6 +29,7 @@ OBJECT_TYPES: dict[str, str] = {
     "policy": NP_("record kind", "Support policies"),
     "api_token": NP_("record kind", "API tokens"),
     "webhook_endpoint": NP_("record kind", "Webhooks"),
+    "reference_rate": NP_("record kind", "Reference rates"),
 }
 
 

@@ -28,5 +28,13 @@ DEALS = Index(
     Deal.ipc_section,
     Deal.listed_at,
 )
+# The few deals not priced in yuan, read again to convert them (statistics/currency.py).
+DEALS_ABROAD = Index(
+    "ix_deals_statistics_currency",
+    Deal.created_at,
+    Deal.currency,
+    postgresql_where=Deal.currency != "CNY",
+    sqlite_where=Deal.currency != "CNY",
+)
 NEEDS = Index("ix_tech_needs_created_at", TechNeed.created_at)
 INTRODUCTIONS = Index("ix_introductions_created_at", Introduction.created_at)

@@ -17,6 +17,7 @@ from brokers.models import Broker, DealCommission, Introduction
 from core.extensions import db
 from deals.models import Deal, DealStatus
 from listings.models import Listing, TechNeed
+from marketplace.statistics import currency
 from marketplace.statistics.rules import Period
 from payments.models import Deposit, DepositStatus
 
@@ -93,15 +94,19 @@ def _cube(keys: list[Any], where: ColumnElement[bool], *joins: tuple[Any, Any]) 
     return [(tuple(_key(k) for k in row[:-2]), int(row[-2]), int(row[-1])) for row in rows]
 
 
+def _deal_keys(tz: ZoneInfo, start: datetime) -> list[Any]:
+    return [
+        Deal.channel, Deal.method, _month(Deal.created_at, tz, start), Deal.field, Deal.ipc_section
+    ]  # fmt: skip
+
+
 def _deal_cube(
     tz: ZoneInfo, start: datetime, where: ColumnElement[bool]
 ) -> tuple[Cube, int, float | None]:
     """(channel, method, month, field, IPC section) of the deals, read from the deals alone
     (what was sold is kept on each deal), and in the same scan the deals whose listing was
     published and the seconds from publication to deal."""
-    keys: list[Any] = [
-        Deal.channel, Deal.method, _month(Deal.created_at, tz, start), Deal.field, Deal.ipc_section
-    ]  # fmt: skip
+    keys = _deal_keys(tz, start)
     labels = [key.label(f"k{i}") for i, key in enumerate(keys)]
     query = (
         select(
@@ -135,17 +140,18 @@ def deal_cubes(period: Period, tz: ZoneInfo) -> dict[str, Any]:
         # and sorts them on disk; memory for this transaction lets it hash them.
         db.session.execute(text(f"SET LOCAL work_mem = '{GROUPING_MEMORY}'"))
     seller, buyer = aliased(Organisation), aliased(Organisation)
+    party_keys = [seller.region, seller.kind, buyer.region]
+    joins = ((seller, seller.id == Deal.seller_org_id), (buyer, buyer.id == Deal.buyer_org_id))
     deal, timed, seconds = _deal_cube(tz, start, where)
+    parties = _cube(party_keys, where, *joins)
+    views = [(deal, _deal_keys(tz, start)), (parties, party_keys)]
+    (deal, parties), unconverted = currency.in_yuan(views, _key, where, joins, (start, end, tz))
     return {
         "deal": deal,
         "timed_deals": timed,
         "seconds_to_deal": seconds,
-        "parties": _cube(
-            [seller.region, seller.kind, buyer.region],
-            where,
-            (seller, seller.id == Deal.seller_org_id),
-            (buyer, buyer.id == Deal.buyer_org_id),
-        ),
+        "parties": parties,
+        "unconverted": unconverted,  # by currency: amounts of days without a reference rate
     }
 
 

@@ -61,6 +61,7 @@ def _collect(period: Period, tz: ZoneInfo) -> tuple[dict[str, list[Row]], dict[s
     }
     figures = queries.market_figures(period, tz)
     figures["timed_deals"] = cubes["timed_deals"]
+    figures["unconverted"] = cubes["unconverted"]
     figures["conversion"] = rules.conversion(
         figures["listings_published"], figures["listings_sold"]
     )

@@ -94,6 +94,22 @@ def test_other_currency_is_kept() -> None:
     assert from_yuan_text("US$12.50", "USD") == Money(1250, "USD")
 
 
+def test_yen_and_won_have_no_minor_unit_below_the_major_one() -> None:
+    assert from_yuan_text("1,500,000", "JPY") == Money(1_500_000, "JPY")
+    assert from_yuan_text("1500000.00", "KRW") == Money(1_500_000, "KRW")
+    assert "no decimals" in parse_message_in("1500.5", "JPY")
+    assert format_money(Money(1_500_000, "JPY")) == "JP¥1,500,000"
+    assert format_money(Money(-2_000, "KRW")) == "-₩2,000"
+    assert to_yuan_text(Money(1_500_000, "JPY")) == "1500000"
+    assert format_wan(Money(1_234_550, "JPY")) == "123.46万 JPY"
+
+
+def parse_message_in(text: str, currency: str) -> str:
+    with pytest.raises(ValidationFailed) as caught:
+        from_yuan_text(text, currency)
+    return caught.value.text()
+
+
 # --- arithmetic ---------------------------------------------------------------------
 
 

@@ -49,6 +49,8 @@ class Organisation(Model):
     kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind, length=20))
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
     region: Mapped[str] = mapped_column(String(64))
+    # ISO 3166-1 alpha-2; None for organisations of China (the market's own country).
+    country: Mapped[str | None] = mapped_column(String(2))
     status: Mapped[VerificationStatus] = mapped_column(
         enum_column(VerificationStatus, length=20),
         default=VerificationStatus.PENDING,

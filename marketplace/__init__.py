@@ -165,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     from deals import (
         cancel_views,  # noqa: F401
         registration_views,  # noqa: F401
+        trade_views,  # noqa: F401
     )
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views

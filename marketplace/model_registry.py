@@ -10,6 +10,7 @@ from core import (
     outbox,  # noqa: F401
 )
 from deals import models as deals_models  # noqa: F401
+from deals import trade_models  # noqa: F401
 from events import models as events_models  # noqa: F401
 from licences import models as licences_models  # noqa: F401
 from listings import models as listings_models  # noqa: F401

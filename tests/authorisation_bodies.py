@@ -141,6 +141,12 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "deals_api.upload_document:POST": {"kind": "other", "file": PDF},
     "events.add_material:POST": {"title": "资料", "file": PDF},
+    "deals.save_trade_record:POST": {
+        "category": "free",
+        "usd_amount": "7000",
+        "payment_terms": "30% on signing",
+    },
+    "deals.certify_trade_record:POST": {"certificate_number": "TIE-2026-0001"},
     "events.show_interest:POST": {"listing_id": "<listing_id>", "kind": "introduction"},
     "events_api.show_interest:POST": {"listing_id": "<listing_id>", "kind": "introduction"},
     "listings.create:POST": _LISTING,

@@ -106,6 +106,12 @@ POLICY: dict[str, frozenset[str]] = {
     "events_api.register:POST": MEMBERS,
     "events_api.cancel_registration:POST": BUYER,
     "events_api.show_interest:POST": BUYER,
+    # Technology import/export records (技术进出口合同登记) of the world's export deal.
+    "deals.trade_record:GET": PARTIES_AND_REVIEWERS,
+    "deals.trade_record_csv:GET": PARTIES_AND_REVIEWERS,
+    "deals.save_trade_record:POST": SELLER | REVIEWERS,
+    "deals.check_trade_record:POST": REVIEWERS,
+    "deals.certify_trade_record:POST": REVIEWERS,
     "listings.legal_status_page:GET": REVIEWERS,  # patents' legal status, pledges, consents
     "listings.record_legal_status:POST": REVIEWERS,
     "listings.record_pledgee_consent:POST": REVIEWERS,

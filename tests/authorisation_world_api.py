@@ -18,6 +18,7 @@ from search import alerts
 from tests import authorisation_world_events as events_world
 from tests import authorisation_world_licences as licences_world
 from tests import authorisation_world_policies as policies_world
+from tests import authorisation_world_trade as trade_world
 from tests import factories
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         "document_id": _licence(seller, now, upload_folder.parent / "organisations")
     }
     world = licences_world.extend(policies_world.extend(world, now), now, upload_folder)
-    return events_world.extend(world, now, upload_folder)
+    return trade_world.extend(events_world.extend(world, now, upload_folder), now)
 
 
 def _licence(member: User, now: datetime, folder: Path) -> int:

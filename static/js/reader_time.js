@@ -27,5 +27,10 @@
     } else {
       el.textContent = date.getDate() + " " + MONTHS[date.getMonth()] + " " + date.getFullYear() + ", " + clock + " (" + label + ")";
     }
+    var line = el.closest("[data-reader-line]");
+    if (line) {
+      line.classList.remove("d-none");
+      line.classList.add("d-block");
+    }
   });
 })();

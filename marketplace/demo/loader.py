@@ -28,6 +28,7 @@ from listings import services as listings
 from listings.models import Listing
 from listings.rules import IPKind
 from marketplace.demo import brokers as brokers_demo
+from marketplace.demo import events as events_demo
 from marketplace.demo import needs as needs_demo
 from marketplace.demo import payments as payments_demo
 from marketplace.demo import trading, valuation
@@ -152,6 +153,18 @@ def _load(
     summary.trading.update(
         brokers_demo.load(sellers=seller_users, buyers=buyers, reviewer=admin, now=now)
     )
+    broker = db.session.scalar(select(User).where(User.email == "broker@demo.market"))
+    if broker is not None:
+        summary.trading.update(
+            events_demo.load(
+                admin=admin,
+                broker=broker,
+                buyers=buyers,
+                now=now,
+                upload_folder=evidence_folder.parent,
+                pdf=_certificate_pdf_text("Roadshow slides"),
+            )
+        )
     # Last: it pays (by bank) the deals every other part of the demo made.
     summary.trading.update(
         payments_demo.load(

@@ -128,7 +128,9 @@ def test_pages_calendar_feed_and_api(app: Flask, client: FlaskClient, market: di
         as_text=True
     )
     assert "New energy roadshow" in page
-    assert "Nothing" not in client.get("/events/?q=nothing-like-it").get_data(as_text=True)[:0]
+    assert "New energy roadshow" not in client.get(
+        "/events/?q=nothing-like-it", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
     assert "新能源成果路演" not in client.get("/events/?format=online").get_data(as_text=True)
     event_page = client.get(f"/events/{market['event_id']}", headers={"Accept-Language": "en"}).get_data(as_text=True)  # fmt: skip
     assert "1 Jun 2026, 10:00 (UTC+8)" in event_page and STREAM not in event_page
@@ -150,3 +152,29 @@ def test_pages_calendar_feed_and_api(app: Flask, client: FlaskClient, market: di
         api["stream_url"] == STREAM and api["taken"] == 1 and api["allowed_actions"] == ["cancel"]
     )
     assert client.get("/api/v1/events/?when=past").get_json()["items"] == []
+
+
+def test_the_organiser_form_takes_the_market_time_and_refuses_unknown_listings(client: FlaskClient, market: dict) -> None:  # fmt: skip
+    with unit_of_work():
+        admin = accounts.create_platform_user("events-admin@market.example", "管理员", factories.PASSWORD, now=market["now"], admin=True)  # fmt: skip
+    _sign_in(client, admin)
+    form = {
+        "title": "生物医药成果路演", "format": "offline", "venue": "二号厅", "capacity": "80",
+        "starts_at": "2026-06-02T14:00", "ends_at": "2026-06-02T16:30",
+        "listing_ids": f"{market['listing'].id}, 999999",
+    }  # fmt: skip
+    refused = client.post("/events/new", data=form)
+    assert refused.status_code == 422 and "只有已发布的成果可以参加路演" in refused.get_data(
+        as_text=True
+    )
+    form["listing_ids"] = str(market["listing"].id)
+    made = client.post("/events/new", data=form)
+    assert made.status_code == 302
+    event = services.get_event(int(made.headers["Location"].rsplit("/", 1)[1]))
+    assert event.starts_at.astimezone(UTC) == datetime(
+        2026, 6, 2, 6, 0, tzinfo=UTC
+    )  # 14:00 in Shanghai
+    assert event.organiser_org_id is None and event.stream_url is None
+    assert client.get("/events/new").status_code == 200
+    _sign_in(client, market["buyers"][0])
+    assert client.get("/events/new").status_code == 403

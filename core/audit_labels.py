@@ -16,6 +16,17 @@ from core.domain import NP_
 ACTION = "audit action"  # the words' msgctxt, written out in each NP_: extraction reads literals
 
 ACTIONS: dict[str, str] = {
+    "event.schedule": NP_("audit action", "Event scheduled"),
+    "event.cancel": NP_("audit action", "Event cancelled"),
+    "event.register": NP_("audit action", "Registered for the event"),
+    "event.unregister": NP_("audit action", "Registration for the event cancelled"),
+    "event.interest": NP_("audit action", "Interest shown in a pitched listing"),
+    "event.material_add": NP_("audit action", "Event material added"),
+    "deal.trade_record": NP_("audit action", "Import/export record completed"),
+    "deal.trade_check": NP_("audit action", "Import/export record checked"),
+    "deal.trade_certificate": NP_(
+        "audit action", "Import/export registration certificate recorded"
+    ),
     "open_licence.declare": NP_("audit action", "Open licence declared"),
     "open_licence.publish": NP_("audit action", "Open licence published"),
     "open_licence.refuse": NP_("audit action", "Open licence declaration refused"),

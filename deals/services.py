@@ -20,7 +20,7 @@ from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from core.signals import values_from_signal
-from deals import rules, signals, telling
+from deals import rules, signals, telling, trade_records
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
 from listings import services as listings
 from listings.models import Listing
@@ -289,6 +289,8 @@ def advance(
             N_("Give the registration number of the transfer with the patent office."),
             field="reference",
         )
+    if target == DealStatus.SIGNED:
+        trade_records.check_signing(deal)
     before = {"status": deal.status.value}
     deal.status = target
     setattr(deal, _STAMPS[target], now)

@@ -29,7 +29,7 @@ from core.forms import FieldErrors, attempt, domain_errors, parse_form, uploaded
 from core.money import Money
 from core.uow import unit_of_work
 from core.views_kit import enum_arg, send_stored
-from deals import documents, registration, registration_details, services
+from deals import documents, registration, registration_details, services, trade_records
 from deals.labels import template_globals
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
 from deals.registration_rules import PAYMENT_METHODS, SUBTYPES
@@ -100,6 +100,7 @@ def render_detail(deal: Deal, errors: FieldErrors | None = None, status: int = 2
         can_advance=upcoming is not None and services.may_advance(current_user, deal, upcoming),
         record=registration.record_for(deal, tz=_market_tz()),
         history=history("deal", deal.id),
+        trade_direction=trade_records.direction_of(deal),
         document_kinds=documents.DOCUMENT_KINDS,
         errors=errors or {},
         form=request.form if errors else {},

@@ -91,6 +91,7 @@ def _declare_jobs() -> None:
     from auctions import jobs as auction_jobs  # noqa: F401
     from brokers import jobs as broker_jobs  # noqa: F401
     from deals import jobs as deal_jobs  # noqa: F401
+    from events import jobs as event_jobs  # noqa: F401
     from listings import jobs as listing_jobs  # noqa: F401
     from notifications import jobs as notification_jobs  # noqa: F401
     from payments import jobs as payment_jobs  # noqa: F401
@@ -164,9 +165,12 @@ def _register_blueprints(app: Flask) -> None:
     from deals import (
         cancel_views,  # noqa: F401
         registration_views,  # noqa: F401
+        trade_views,  # noqa: F401
     )
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views
+    from events.api import blp as events_api
+    from events.views import bp as events_views
     from licences.api import blp as licences_api
     from licences.views import bp as licences_views
     from listings import (
@@ -233,6 +237,7 @@ def _register_blueprints(app: Flask) -> None:
         policies_views,
         licences_views,
         rates_views,
+        events_views,
     ):
         app.register_blueprint(blueprint)
     from core.extensions import csrf
@@ -257,6 +262,7 @@ def _register_blueprints(app: Flask) -> None:
         (policies_api, "/api/v1/policies"),
         (licences_api, "/api/v1/open-licences"),
         (rates_api, "/api/v1/rates"),
+        (events_api, "/api/v1/events"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

@@ -11,6 +11,8 @@ from core import (
     rates,  # noqa: F401
 )
 from deals import models as deals_models  # noqa: F401
+from deals import trade_models  # noqa: F401
+from events import models as events_models  # noqa: F401
 from licences import models as licences_models  # noqa: F401
 from listings import models as listings_models  # noqa: F401
 from marketplace.statistics import indexes as statistics_indexes  # noqa: F401

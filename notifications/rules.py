@@ -328,6 +328,24 @@ EVENTS: dict[str, EventType] = {
             N_("Broker %(name)s: %(how)s."),
         ),
         EventType(
+            "event.reminder",
+            N_("An event I registered for starts soon"),
+            N_("The event “%(event)s” starts at %(starts_at)s."),
+        ),
+        EventType(
+            "event.contact",
+            N_("Contact asked for at an event"),
+            N_("At the event “%(event)s”, %(org)s (%(email)s) asked for contact about “%(title)s”."),
+        ),
+        EventType(
+            "event.introduction",
+            N_("Introduction asked for at an event"),
+            N_(
+                "At the event “%(event)s”, %(org)s (%(email)s) asked for an introduction "
+                "to “%(title)s”."
+            ),
+        ),
+        EventType(
             "search.alert",
             N_("A new result matches my saved search"),
             N_("New on the market for your search “%(name)s”: “%(title)s”."),

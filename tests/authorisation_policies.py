@@ -98,6 +98,31 @@ POLICY: dict[str, frozenset[str]] = {
     "policies.approve:POST": ADMIN,
     "policies.export_csv:GET": ADMIN,
     "policies.mine:GET": MEMBERS,
+    # Roadshows (路演): public pages; the market's administrators and accredited brokers
+    # schedule; the organiser (here the broker's agency) manages; verified members register.
+    "events.index:GET": PUBLIC,
+    "events.feed:GET": PUBLIC,
+    "events.detail:GET": PUBLIC,
+    "events.ics:GET": PUBLIC,
+    "events.material_file:GET": PUBLIC,
+    "events.new:GET": ADMIN | BROKER,
+    "events.new:POST": ADMIN | BROKER,
+    "events.cancel:POST": ADMIN | BROKER,
+    "events.add_material:POST": ADMIN | BROKER,
+    "events.register:POST": MEMBERS,
+    "events.unregister:POST": BUYER,  # the one registered
+    "events.show_interest:POST": BUYER,  # a participant, once the event has started
+    "events_api.index:GET": PUBLIC,
+    "events_api.event:GET": PUBLIC,
+    "events_api.register:POST": MEMBERS,
+    "events_api.cancel_registration:POST": BUYER,
+    "events_api.show_interest:POST": BUYER,
+    # Technology import/export records (技术进出口合同登记) of the world's export deal.
+    "deals.trade_record:GET": PARTIES_AND_REVIEWERS,
+    "deals.trade_record_csv:GET": PARTIES_AND_REVIEWERS,
+    "deals.save_trade_record:POST": SELLER | REVIEWERS,
+    "deals.check_trade_record:POST": REVIEWERS,
+    "deals.certify_trade_record:POST": REVIEWERS,
     "listings.legal_status_page:GET": REVIEWERS,  # patents' legal status, pledges, consents
     "listings.record_legal_status:POST": REVIEWERS,
     "listings.record_pledgee_consent:POST": REVIEWERS,

@@ -15,8 +15,10 @@ from core.service_kit import Upload, store_document
 from core.uow import unit_of_work
 from listings.rules import ListingStatus
 from search import alerts
+from tests import authorisation_world_events as events_world
 from tests import authorisation_world_licences as licences_world
 from tests import authorisation_world_policies as policies_world
+from tests import authorisation_world_trade as trade_world
 from tests import factories
 
 if TYPE_CHECKING:
@@ -74,7 +76,8 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
     world.by_endpoint["accounts.organisation_document"] = {
         "document_id": _licence(seller, now, upload_folder.parent / "organisations")
     }
-    return licences_world.extend(policies_world.extend(world, now), now, upload_folder)
+    world = licences_world.extend(policies_world.extend(world, now), now, upload_folder)
+    return trade_world.extend(events_world.extend(world, now, upload_folder), now)
 
 
 def _licence(member: User, now: datetime, folder: Path) -> int:

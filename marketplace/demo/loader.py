@@ -31,6 +31,7 @@ from listings.models import Listing
 from listings.rules import IPKind
 from marketplace.demo import abroad, trading, valuation
 from marketplace.demo import brokers as brokers_demo
+from marketplace.demo import events as events_demo
 from marketplace.demo import needs as needs_demo
 from marketplace.demo import payments as payments_demo
 from marketplace.demo.catalogue import CATALOGUE, DETAILS, DIVISION_CODES, ORGANISATIONS
@@ -162,6 +163,18 @@ def _load(
     )
     summary.organisations += 2
     summary.listings += 2
+    broker = db.session.scalar(select(User).where(User.email == "broker@demo.market"))
+    if broker is not None:
+        summary.trading.update(
+            events_demo.load(
+                admin=admin,
+                broker=broker,
+                buyers=buyers,
+                now=now,
+                upload_folder=evidence_folder.parent,
+                pdf=_certificate_pdf_text("Roadshow slides"),
+            )
+        )
     # Last: it pays (by bank) the deals every other part of the demo made.
     summary.trading.update(
         payments_demo.load(

@@ -13,6 +13,7 @@ from brokers.models import DealCommission, Introduction, Mandate
 from core.clock import as_utc
 from core.extensions import db
 from deals.models import Channel, Deal
+from events.models import Event, Interest
 from listings.models import Listing, ListingImage, TechNeed
 from marketplace.demo.catalogue import CATALOGUE
 from payments import ledger
@@ -57,6 +58,7 @@ def test_demo_market_has_every_kind_of_trade_and_loads_only_once(
     assert _count(select(DealCommission)) >= 1
     assert _count(select(Valuation).where(Valuation.kind == Kind.FORMAL)) >= 1
     assert ledger.check_all() == []
+    _a_past_and_an_upcoming_roadshow(loaded_at)
     _auctions_are_timed_from_the_load(loaded_at)
     catalogue = select(Listing.summary_zh).where(Listing.summary_zh.is_not(None))
     summaries = list(db.session.scalars(catalogue))  # the two listed from abroad are English
@@ -67,6 +69,7 @@ def test_demo_market_has_every_kind_of_trade_and_loads_only_once(
     assert again.exit_code == 0 and "already loaded" in again.output
     assert _count(select(Listing)) == len(CATALOGUE) + 2  # two listed from abroad
     assert _count(select(ListingImage)) == images
+    assert _count(select(Event)) == 2
 
 
 def _results_read_in_both_languages_with_figures() -> None:
@@ -78,6 +81,14 @@ def _results_read_in_both_languages_with_figures() -> None:
     figures = db.session.scalars(select(ListingImage)).all()
     assert len(figures) >= len(CATALOGUE) * 3 // 4
     assert all(f.alt_zh and f.alt_en and f.thumb_width <= 480 for f in figures)
+
+
+def _a_past_and_an_upcoming_roadshow(loaded_at: datetime) -> None:
+    """One held two weeks ago, with interest and materials kept; one ahead, with a stream."""
+    past, upcoming = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
+    assert as_utc(past.ends_at) < loaded_at < as_utc(upcoming.starts_at)
+    assert past.materials and _count(select(Interest).where(Interest.event_id == past.id)) == 3
+    assert upcoming.agenda and upcoming.stream_url
 
 
 def _auctions_are_timed_from_the_load(loaded_at: datetime) -> None:

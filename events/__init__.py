@@ -1,0 +1,1 @@
+"""Roadshows and events (路演): online, at the physical market, or both; agenda, registration, interest."""

@@ -1,0 +1,228 @@
+"""Event pages (`/events`): the list with its search, an event, its calendar file and feed;
+registration, interest in a pitched listing, materials; the organiser's form."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from core.clock import now
+from core.dates import as_utc
+from core.forms import FieldErrors, attempt, parse_form, uploaded_file
+from core.i18n import current_locale, market_zone
+from core.service_kit import Upload
+from core.views_kit import save_form, send_stored
+from events import calendar, interest, services
+from events.models import Event
+from events.rules import EventFormat, InterestKind
+from events.schemas import EventArgsSchema, EventFormSchema
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+FEED_ENTRIES = 50
+
+
+def _materials_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "events"
+
+
+def _args() -> dict[str, str]:
+    raw = {k: request.args.get(k, "") for k in ("q", "when", "format")}
+    errors = EventArgsSchema().validate(raw)
+    return {k: ("" if k in errors else v) for k, v in raw.items()}
+
+
+def _find(args: dict[str, str], moment: datetime) -> list[Event]:
+    return services.find_events(
+        text=args["q"], when=args["when"], format=args["format"], now=moment
+    )
+
+
+@bp.get("/")
+def index() -> str:
+    """Events by words, upcoming or past, online or at the market."""
+    args = _args()
+    moment = now()
+    events = _find(args, moment)
+    return render_template(
+        "events/index.html", events=events, args=args, formats=list(EventFormat),
+        past={e.id for e in events if as_utc(e.ends_at) < as_utc(moment)},
+    )  # fmt: skip
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> Any:
+    """The market's administrators and accredited brokers schedule an event."""
+    errors: FieldErrors = {}
+    services.check_may_schedule(current_user, now=now())
+    if request.method == "POST":
+        event, errors = save_form(
+            parse_form(EventFormSchema(market_zone())),
+            lambda data: services.schedule(current_user, cast(services.NewEvent, data), now=now()),
+        )
+        if event is not None:
+            flash(_("The event is scheduled."), "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    page = render_template(
+        "events/new.html", errors=errors, form=request.form, formats=list(EventFormat),
+        zone=market_zone(),
+    )  # fmt: skip
+    return page, 422 if errors else 200
+
+
+@bp.get("/<int:event_id>")
+def detail(event_id: int) -> str:
+    """An event: when (market's and reader's zone), where, the agenda, materials, registration."""
+    event = services.get_event(event_id)
+    manager = services.may_manage(current_user, event)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        listings=services.pitched_listings(event),
+        taken=services.taken(event.id),
+        registration=services.registration_of(current_user, event.id),
+        stream_url=services.stream_for(current_user, event),
+        manager=manager,
+        counts=interest.interest_counts(event.id),
+        asked=interest.interests_of(current_user, event.id),
+        now=as_utc(now()),
+        starts_at=as_utc(event.starts_at),
+        ends_at=as_utc(event.ends_at),
+    )
+
+
+@bp.post("/<int:event_id>/register")
+@login_required
+def register(event_id: int) -> WerkzeugResponse:
+    """Take a place at the event."""
+    attempt(
+        lambda: services.register(current_user, event_id, now=now()),
+        success=_("You are registered. Download the calendar file to keep the date."),
+        raise_not_found=True,
+    )
+    return redirect(url_for("events.detail", event_id=event_id))
+
+
+@bp.post("/<int:event_id>/unregister")
+@login_required
+def unregister(event_id: int) -> WerkzeugResponse:
+    """Give one's place back."""
+    attempt(
+        lambda: services.cancel_registration(current_user, event_id, now=now()),
+        success=_("Your registration is cancelled."),
+        raise_not_found=True,
+    )
+    return redirect(url_for("events.detail", event_id=event_id))
+
+
+@bp.post("/<int:event_id>/cancel")
+@login_required
+def cancel(event_id: int) -> WerkzeugResponse:
+    """The organiser calls the event off."""
+    attempt(
+        lambda: services.cancel_event(current_user, event_id, now=now()),
+        success=_("The event is cancelled."),
+        raise_not_found=True,
+    )
+    return redirect(url_for("events.detail", event_id=event_id))
+
+
+@bp.post("/<int:event_id>/interest")
+@login_required
+def show_interest(event_id: int) -> WerkzeugResponse:
+    """Ask for contact with, or an introduction to, a pitched listing's holder."""
+    raw_kind = request.form.get("kind", "")
+    kind = InterestKind(raw_kind) if raw_kind in InterestKind._value2member_map_ else None
+    listing_id = request.form.get("listing_id", "")
+    success = (
+        _("Your request for an introduction is sent to the holder and its brokers.")
+        if kind == InterestKind.INTRODUCTION
+        else _("Your request for contact is sent to the holder.")
+    )
+    attempt(
+        lambda: interest.record_interest(
+            current_user, event_id,
+            int(listing_id) if listing_id.isdigit() and len(listing_id) < 10 else 0,
+            kind or InterestKind.CONTACT, (request.form.get("note") or "")[:2001], now=now(),
+        ),
+        success=success,
+    )  # fmt: skip
+    return redirect(url_for("events.detail", event_id=event_id) + "#agenda")
+
+
+@bp.post("/<int:event_id>/materials")
+@login_required
+def add_material(event_id: int) -> WerkzeugResponse:
+    """The organiser keeps a document with the event."""
+
+    def add() -> None:
+        upload = uploaded_file("file")
+        interest.add_material(
+            current_user, event_id, (request.form.get("title") or "")[:200],
+            Upload(upload.stream, upload.filename), folder=_materials_folder(),
+            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now(),
+        )  # fmt: skip
+
+    attempt(add, success=_("The document is kept with the event."), raise_not_found=True)
+    return redirect(url_for("events.detail", event_id=event_id) + "#materials")
+
+
+@bp.get("/materials/<int:material_id>")
+def material_file(material_id: int) -> WerkzeugResponse:
+    """An event's document, for anyone (never as active content)."""
+    return send_stored(_materials_folder(), interest.material(material_id))
+
+
+@bp.get("/<int:event_id>.ics")
+def ics(event_id: int) -> Response:
+    """The event as an iCalendar file (UTC times); with the stream's link for participants."""
+    event = services.get_event(event_id)
+    body = calendar.ics(
+        event,
+        url=url_for("events.detail", event_id=event.id, _external=True),
+        host=urlsplit(request.host_url).hostname or "market",
+        now=now(),
+        locale=current_locale(),
+        stream_url=services.stream_for(current_user, event),
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'attachment; filename="event-{event.id}.ics"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.get("/feed.atom")
+def feed() -> Response:
+    """The events found by the same arguments as the list, as an Atom feed."""
+    args = _args()
+    events: list[Event] = _find(args, now())[:FEED_ENTRIES]
+    body = render_template(
+        "events/feed.atom",
+        events=events,
+        locale=current_locale(),
+        self_url=request.url,
+        page_url=url_for("events.index", _external=True, **{k: v for k, v in args.items() if v}),
+        updated=max((as_utc(e.created_at) for e in events), default=as_utc(now())),
+    )
+    return Response(body, mimetype="application/atom+xml")

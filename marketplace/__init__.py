@@ -168,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views
     from licences.api import blp as licences_api
+    from licences.deal_api import blp as licensing_api
     from licences.views import bp as licences_views
     from listings import (
         legal_views,  # noqa: F401
@@ -251,6 +252,7 @@ def _register_blueprints(app: Flask) -> None:
         (webhooks_api, "/api/v1/webhooks"),
         (policies_api, "/api/v1/policies"),
         (licences_api, "/api/v1/open-licences"),
+        (licensing_api, "/api/v1/licensing"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

@@ -10,6 +10,7 @@ from core import (
     outbox,  # noqa: F401
 )
 from deals import models as deals_models  # noqa: F401
+from licences import deal_models as licence_deal_models  # noqa: F401
 from licences import models as licences_models  # noqa: F401
 from listings import models as listings_models  # noqa: F401
 from marketplace.statistics import indexes as statistics_indexes  # noqa: F401

@@ -94,6 +94,10 @@ POLICY: dict[str, frozenset[str]] = {
     "open_licences_api.declaration:GET": PUBLIC,
     "open_licences_api.notice:POST": MEMBERS - SELLER,
     "open_licences_api.licence:GET": PARTIES_AND_REVIEWERS,
+    "licensing_api.listing_offers:GET": PUBLIC,  # a published listing's offers
+    "licensing_api.set_listing_offers:PUT": SELLER,  # the listing's owner
+    "licensing_api.grant_licence:POST": SELLER,  # the licensor (licensee: the buyer)
+    "licensing_api.licence:GET": PARTIES_AND_REVIEWERS,
     "open_licences.catalogue:GET": PUBLIC,  # the open-licence catalogue
     "open_licences.declaration:GET": PUBLIC,  # a published declaration and its licences
     "open_licences.report:GET": PUBLIC,  # its evaluation report, public with it

@@ -6,7 +6,7 @@ pledged patent (for its legal-status page)."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,8 +14,9 @@ from accounts.models import User
 from core.extensions import db
 from core.service_kit import Upload
 from core.uow import unit_of_work
-from licences import declarations, grants
-from licences.rules import FeeKind, FeeTerms, PaymentMethod
+from licences import declarations, grants, licence_deals, offers
+from licences.deal_rules import OfferKind
+from licences.rules import FeeKind, FeeTerms, LicenceKind, PaymentMethod
 from listings import legal_status
 from listings.legal_rules import LegalStatus
 from listings.models import IPAsset
@@ -95,4 +96,22 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
     BODIES["open_licences.notice:POST"] = {"notice": "我方通知：按公布条件实施该专利。"}
     BODIES["open_licences_api.notice:POST"] = {"notice": "我方通知：按公布条件实施该专利。"}
     BODIES["open_licences.refuse:POST"] = {"reason": "矩阵测试：理由。"}
+    return _licensing(world, seller, buyer, reviewer, now, upload_folder)
+
+
+def _licensing(world: World, seller: User, buyer: User, reviewer: User, now: datetime, upload_folder: Path) -> World:  # fmt: skip
+    """A listing offering ordinary licences, one granted to the buyer (a licence deal)."""
+    listing = factories.listing(seller, now, status=ListingStatus.PUBLISHED, reviewer=reviewer, folder=upload_folder, title_zh="矩阵测试：许可交易")  # fmt: skip
+    offer = offers.OfferInput(OfferKind.ORDINARY, term_years=5, rate_bp=300, period_months=3)
+    terms = licence_deals.LicenceInput(buyer.acting_org_id or 0, LicenceKind.ORDINARY, date(2026, 1, 1), 5, 1_000_000, 300, 0, 1)  # fmt: skip
+    with unit_of_work():
+        offers.set_offers(seller, listing.id, [offer], now=now)
+        licence = licence_deals.grant(seller, listing.id, terms, now=now)
+    for endpoint in ("listing_offers", "set_listing_offers", "grant_licence"):
+        world.by_endpoint[f"licensing_api.{endpoint}"] = {"listing_id": listing.id}
+    for endpoint in ("licence", "report_royalty"):
+        world.by_endpoint[f"licensing_api.{endpoint}"] = {"deal_id": licence.deal_id}
+    BODIES["licensing_api.set_listing_offers:PUT"] = {"offers": [{"kind": "ordinary", "term_years": 5, "rate_bp": 300, "period_months": 3}]}  # fmt: skip
+    BODIES["licensing_api.grant_licence:POST"] = {"licensee_org_id": buyer.acting_org_id, "kind": "ordinary", "starts_on": "2026-01-01", "term_years": 1, "price_minor": 100_000, "rate_bp": 300, "period_months": 3}  # fmt: skip
+    BODIES["licensing_api.report_royalty:POST"] = {"period": 0, "net_sales_minor": 1_000_000}
     return world

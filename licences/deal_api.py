@@ -9,12 +9,13 @@ from accounts.auth import BEARER_TOKEN, api_actor, api_reader, api_writer, requi
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.uow import unit_of_work
-from licences import licence_deals, offers
-from licences.deal_api_schemas import (  # fmt: skip
+from licences import licence_deals, offers, royalties
+from licences.deal_api_schemas import (
     LicenceDealInSchema,
     LicenceDealOutSchema,
     OffersInSchema,
     OffersOutSchema,
+    RoyaltyReportInSchema,
 )
 from licences.deal_models import LicenceDeal
 from licences.deal_rules import OfferKind
@@ -78,3 +79,12 @@ def grant_licence(data: dict[str, Any], listing_id: int) -> LicenceDeal:
 def licence(deal_id: int) -> LicenceDeal:
     """A licence deal and its royalty history, for its parties and reviewers."""
     return licence_deals.visible_licence(api_reader(), deal_id)
+
+
+@blp.write("/licences/<int:deal_id>/royalty-reports", 201, LicenceDealOutSchema, 401, 403, 404, 409, 422, args=RoyaltyReportInSchema, example={"period": 0, "net_sales_minor": 12_000_000})  # fmt: skip
+def report_royalty(data: dict[str, Any], deal_id: int) -> LicenceDeal:
+    """The licensee reports a period's net sales: the royalty is computed and posted."""
+    with unit_of_work():
+        licence_deals.visible_licence(api_writer(), deal_id)
+        royalties.report(api_writer(), deal_id, data["period"], data["net_sales_minor"], now=now())
+        return licence_deals.visible_licence(api_writer(), deal_id)

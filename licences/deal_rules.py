@@ -133,10 +133,10 @@ def check_no_conflict(new: Scope, existing: Iterable[Scope]) -> None:
         if conflicts(new, other):
             raise LicenceConflict(
                 N_(
-                    "This licence overlaps a %(kind)s licence in force from %(start)s to "
-                    "%(end)s in its fields, territory and term."
+                    "This licence overlaps a licence in force from %(start)s to %(end)s in its "
+                    "fields, territory and term: an exclusive or sole licence admits no other "
+                    "in its scope."
                 ),
-                kind=other.kind.value,
                 start=other.starts_on.isoformat(),
                 end=other.ends_on.isoformat(),
             )

@@ -91,6 +91,7 @@ def _declare_jobs() -> None:
     from auctions import jobs as auction_jobs  # noqa: F401
     from brokers import jobs as broker_jobs  # noqa: F401
     from deals import jobs as deal_jobs  # noqa: F401
+    from licences import jobs as licence_jobs  # noqa: F401
     from listings import jobs as listing_jobs  # noqa: F401
     from notifications import jobs as notification_jobs  # noqa: F401
     from payments import jobs as payment_jobs  # noqa: F401
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views
+    from licences import deal_views as licence_deal_views  # noqa: F401
     from licences.api import blp as licences_api
     from licences.deal_api import blp as licensing_api
     from licences.views import bp as licences_views

@@ -63,6 +63,8 @@ class EntryKind(enum.StrEnum):
     SELLER_PAYOUT = "seller_payout"
     BROKER_PAYOUT = "broker_payout"
     REFUND = "refund"
+    ROYALTY = "royalty"  # a licence's royalty for a period: licensee owes, licensor is owed
+    PROCEEDS_SPLIT = "proceeds_split"  # the seller's proceeds shared with its co-owners
 
 
 class PaymentChannel(enum.StrEnum):

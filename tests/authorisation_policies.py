@@ -98,6 +98,8 @@ POLICY: dict[str, frozenset[str]] = {
     "licensing_api.set_listing_offers:PUT": SELLER,  # the listing's owner
     "licensing_api.grant_licence:POST": SELLER,  # the licensor (licensee: the buyer)
     "licensing_api.licence:GET": PARTIES_AND_REVIEWERS,
+    "licensing_api.report_royalty:POST": BUYER,  # the licensee
+    "open_licences.report_royalty:POST": BUYER,  # the licensee, on the deal page
     "open_licences.catalogue:GET": PUBLIC,  # the open-licence catalogue
     "open_licences.declaration:GET": PUBLIC,  # a published declaration and its licences
     "open_licences.report:GET": PUBLIC,  # its evaluation report, public with it

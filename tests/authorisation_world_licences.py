@@ -109,9 +109,10 @@ def _licensing(world: World, seller: User, buyer: User, reviewer: User, now: dat
         licence = licence_deals.grant(seller, listing.id, terms, now=now)
     for endpoint in ("listing_offers", "set_listing_offers", "grant_licence"):
         world.by_endpoint[f"licensing_api.{endpoint}"] = {"listing_id": listing.id}
-    for endpoint in ("licence", "report_royalty"):
-        world.by_endpoint[f"licensing_api.{endpoint}"] = {"deal_id": licence.deal_id}
+    for endpoint in ("licensing_api.licence", "licensing_api.report_royalty", "open_licences.report_royalty"):  # fmt: skip
+        world.by_endpoint[endpoint] = {"deal_id": licence.deal_id}
     BODIES["licensing_api.set_listing_offers:PUT"] = {"offers": [{"kind": "ordinary", "term_years": 5, "rate_bp": 300, "period_months": 3}]}  # fmt: skip
     BODIES["licensing_api.grant_licence:POST"] = {"licensee_org_id": buyer.acting_org_id, "kind": "ordinary", "starts_on": "2026-01-01", "term_years": 1, "price_minor": 100_000, "rate_bp": 300, "period_months": 3}  # fmt: skip
     BODIES["licensing_api.report_royalty:POST"] = {"period": 0, "net_sales_minor": 1_000_000}
+    BODIES["open_licences.report_royalty:POST"] = {"period": "0", "net_sales_yuan": "100"}
     return world

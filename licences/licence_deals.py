@@ -27,7 +27,7 @@ from licences.deal_models import LicenceDeal
 from licences.deal_rules import OfferKind, RoyaltyTerms, Scope
 from licences.grants import check_licence_allowed
 from licences.rules import LicenceKind
-from listings import legal_status
+from listings import co_owners, legal_status
 from listings import services as listings
 from listings.legal_rules import Purpose
 from listings.models import IPAsset
@@ -99,6 +99,7 @@ def grant(actor: User, listing_id: int, data: LicenceInput, *, now: datetime) ->
         check_licence_allowed(number, data.kind)
     for number in numbers:
         legal_status.check_may_dispose(number, Purpose.LICENCE)
+    co_owners.check_consents(listing, Purpose.LICENCE)
     deal_rules.check_no_conflict(scope, [x.scope for x in licences_in_force(numbers)])
     deal = licensing.record_licence(listing, licensee_org_id=data.licensee_org_id, price_minor=data.price_minor, now=now, actor_id=actor.id)  # fmt: skip
     licence = flush_new(

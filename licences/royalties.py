@@ -22,7 +22,7 @@ from licences.deal_models import LicenceDeal, RoyaltyReport
 from licences.deal_rules import Period
 from listings.need_rules import market_today
 from notifications.services import notify_org
-from payments import accruals, ledger, rules
+from payments import accruals, ledger, proceeds, rules
 from payments.rules import EntryKind
 
 IN_FORCE = (DealStatus.SIGNED, DealStatus.PAID, DealStatus.RIGHTS_REGISTERED, DealStatus.COMPLETED)
@@ -96,7 +96,9 @@ def _post(licence: LicenceDeal, row: RoyaltyReport, *, now: datetime, actor_id: 
     settlement = rules.settlement(row.royalty_minor, accruals.fee_bps(), [])
     legs = rules.accrual_legs(settlement, currency=deal.currency, buyer_org_id=deal.buyer_org_id, seller_org_id=deal.seller_org_id)  # fmt: skip
     memo = f"royalty of period {row.period_index + 1} (net sales {row.net_sales_minor})"
-    ledger.post(royalty_key(deal.id, row.period_index), EntryKind.ROYALTY, legs, now=now, deal_id=deal.id, memo=memo, actor_id=actor_id)  # fmt: skip
+    key = royalty_key(deal.id, row.period_index)
+    ledger.post(key, EntryKind.ROYALTY, legs, now=now, deal_id=deal.id, memo=memo, actor_id=actor_id)  # fmt: skip
+    proceeds.split_proceeds(deal, key, now=now, actor_id=actor_id)
 
 
 def _about(licence: LicenceDeal, period: Period) -> dict[str, str]:

@@ -177,6 +177,7 @@ def _register_blueprints(app: Flask) -> None:
         portfolio_views,  # noqa: F401
     )
     from listings.api import blp as listings_api
+    from listings.co_owner_api import blp as rights_api
     from listings.need_api import blp as needs_api
     from listings.need_views import bp as needs_views
     from listings.views import bp as listings_views
@@ -255,6 +256,7 @@ def _register_blueprints(app: Flask) -> None:
         (policies_api, "/api/v1/policies"),
         (licences_api, "/api/v1/open-licences"),
         (licensing_api, "/api/v1/licensing"),
+        (rights_api, "/api/v1/rights"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

@@ -17,12 +17,13 @@ from core.uow import unit_of_work
 from licences import declarations, grants, licence_deals, offers
 from licences.deal_rules import OfferKind
 from licences.rules import FeeKind, FeeTerms, LicenceKind, PaymentMethod
-from listings import legal_status
+from listings import co_owners, legal_status
+from listings.co_owner_rules import HolderBasis
 from listings.legal_rules import LegalStatus
 from listings.models import IPAsset
 from listings.rules import ListingStatus
 from tests import factories
-from tests.authorisation_bodies import BODIES
+from tests.authorisation_bodies import BODIES, PDF
 
 if TYPE_CHECKING:
     from tests.authorisation_world import World
@@ -115,4 +116,23 @@ def _licensing(world: World, seller: User, buyer: User, reviewer: User, now: dat
     BODIES["licensing_api.grant_licence:POST"] = {"licensee_org_id": buyer.acting_org_id, "kind": "ordinary", "starts_on": "2026-01-01", "term_years": 1, "price_minor": 100_000, "rate_bp": 300, "period_months": 3}  # fmt: skip
     BODIES["licensing_api.report_royalty:POST"] = {"period": 0, "net_sales_minor": 1_000_000}
     BODIES["open_licences.report_royalty:POST"] = {"period": "0", "net_sales_yuan": "100"}
+    return _co_owned(world, seller, buyer, reviewer, now, upload_folder)
+
+
+def _co_owned(world: World, seller: User, buyer: User, reviewer: User, now: datetime, upload_folder: Path) -> World:  # fmt: skip
+    """A listing the seller holds 70 % of and the buyer's organisation 30 %, its agreement attached."""
+    listing = factories.listing(seller, now, status=ListingStatus.PUBLISHED, reviewer=reviewer, folder=upload_folder, title_zh="矩阵测试：共有成果")  # fmt: skip
+    holders = [
+        co_owners.HolderInput(7_000, HolderBasis.OWNERSHIP, org_id=seller.acting_org_id),
+        co_owners.HolderInput(3_000, HolderBasis.OWNERSHIP, org_id=buyer.acting_org_id),
+    ]
+    folder = co_owners.agreement_folder(upload_folder.parent)
+    with unit_of_work():
+        rows = co_owners.set_holders(seller, listing.id, holders, now=now)
+        co_owners.attach_agreement(seller, listing.id, Upload(io.BytesIO(factories.PDF_BYTES), "赋权协议.pdf"), folder=folder, max_bytes=1_000_000, now=now)  # fmt: skip
+    for endpoint in ("rights", "set_holders", "attach_agreement", "sign_off", "consent"):
+        world.by_endpoint[f"rights_api.{endpoint}"] = {"listing_id": listing.id}
+    BODIES["rights_api.set_holders:PUT"] = {"holders": [{"org_id": seller.acting_org_id, "share_bp": 7_000, "basis": "ownership"}, {"org_id": buyer.acting_org_id, "share_bp": 3_000, "basis": "ownership"}]}  # fmt: skip
+    BODIES["rights_api.attach_agreement:POST"] = {"file": PDF}
+    BODIES["rights_api.consent:POST"] = {"holder_id": rows[1].id, "purpose": "licence", "reference": "矩阵测试：同意书"}  # fmt: skip
     return world

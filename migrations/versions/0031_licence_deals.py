@@ -30,7 +30,7 @@ def _live_index(where: str) -> None:
     )  # fmt: skip
 
 
-def upgrade():
+def upgrade() -> None:
     _live_index(NEW_LIVE)
     op.create_table(
         "listing_offers",
@@ -107,9 +107,69 @@ def upgrade():
         sa.UniqueConstraint("deal_id", "period_index", name="uq_royalty_reports_period"),
     )
     op.create_index("ix_royalty_reports_deal_id", "royalty_reports", ["deal_id"])
+    _co_owners()
 
 
-def downgrade():
+def _co_owners() -> None:
+    op.create_table(
+        "rights_holders",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("listing_id", sa.Integer(), sa.ForeignKey("listings.id"), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("org_id", sa.Integer(), sa.ForeignKey("organisations.id"), nullable=True),
+        sa.Column("share_bp", sa.Integer(), nullable=False),
+        sa.Column(
+            "basis",
+            sa.Enum("ownership", "right_of_use", name="holderbasis", native_enum=False, length=24),
+            nullable=False,
+        ),
+        sa.Column("use_until", sa.Date(), nullable=True),
+        sa.Column("created_at", MOMENT, nullable=False),
+    )
+    op.create_index("ix_rights_holders_listing_id", "rights_holders", ["listing_id"])
+    op.create_index("ix_rights_holders_org_id", "rights_holders", ["org_id"])
+    op.create_table(
+        "rights_agreements",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("listing_id", sa.Integer(), sa.ForeignKey("listings.id"), nullable=False),
+        sa.Column("signed_off_by_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=True),
+        sa.Column("signed_off_at", MOMENT, nullable=True),
+        sa.Column("original_name", sa.String(255), nullable=False),
+        sa.Column("stored_name", sa.String(80), nullable=False),
+        sa.Column("content_type", sa.String(100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("uploaded_at", MOMENT, nullable=False),
+        sa.UniqueConstraint("stored_name", name="uq_rights_agreements_stored_name"),
+    )
+    op.create_index("ix_rights_agreements_listing_id", "rights_agreements", ["listing_id"])
+    op.create_table(
+        "co_owner_consents",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "holder_id",
+            sa.Integer(),
+            sa.ForeignKey("rights_holders.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column(
+            "purpose",
+            sa.Enum("transfer", "licence", name="purpose", native_enum=False, length=24),
+            nullable=False,
+        ),
+        sa.Column("reference", sa.String(300), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("recorded_at", MOMENT, nullable=False),
+    )
+    op.create_index("ix_co_owner_consents_holder_id", "co_owner_consents", ["holder_id"])
+
+
+def downgrade() -> None:
+    op.drop_table("co_owner_consents")
+    op.drop_table("rights_agreements")
+    op.drop_table("rights_holders")
     op.drop_table("royalty_reports")
     op.drop_table("licence_deals")
     op.drop_table("listing_offers")

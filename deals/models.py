@@ -12,6 +12,8 @@ from core.extensions import Model
 from deals.cancellation_rules import CancellationKind, CancellationStatus, Grounds, Side
 from deals.rules import Channel, ContractType, DealStatus, SaleMethod
 
+LIVE_SALE = "status <> 'cancelled' AND (source_type IS NULL OR source_type <> 'licence')"
+
 
 class Deal(Model):
     """One sale, from any method and either channel; a listing is sold at most once."""
@@ -66,13 +68,14 @@ class Deal(Model):
     )
 
     __table_args__ = (
-        # A listing is sold at most once: only one deal per listing that is not cancelled.
+        # A listing is sold at most once: only one deal per listing that is not cancelled,
+        # licences aside (deals.licensing: a listing may be licensed many times).
         Index(
             "uq_deals_listing_live",
             "listing_id",
             unique=True,
-            postgresql_where=text("status <> 'cancelled'"),
-            sqlite_where=text("status <> 'cancelled'"),
+            postgresql_where=text(LIVE_SALE),
+            sqlite_where=text(LIVE_SALE),
         ),
     )
 

@@ -338,7 +338,7 @@ def end_deal(
     deal.status = DealStatus.CANCELLED
     deal.cancelled_at = now
     deal.cancel_reason = reason.strip()
-    if deal.listing_id is not None:
+    if deal.listing_id is not None and deal.source_type != "licence":  # a licence never sold it
         listings.set_sale_state(deal.listing_id, SaleState.AVAILABLE, now=now, actor_id=actor_id)
     _audit(deal, "deal.cancel", actor_id, now, before=before, reason=deal.cancel_reason)
     signals.deal_cancelled.send(deal, now=now, at_fault_org_id=at_fault_org_id, actor_id=actor_id)

@@ -24,7 +24,7 @@ from core import outbox
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, get_or_not_found
-from listings import legal_status
+from listings import co_owners, legal_status
 from listings.ip_numbers import normalise_ip_number
 from listings.models import IPAsset, Listing, TechNeed
 from listings.rules import (
@@ -369,6 +369,9 @@ def set_sale_state(
     check_sale_transition(listing.status, listing.sale_state, target)
     if target != SaleState.AVAILABLE:  # going on sale or sold; closing unsold never is refused
         legal_status.check_listing_may_be_sold(listing)
+    if target != SaleState.AVAILABLE and listing.sale_state == SaleState.AVAILABLE:
+        # going on sale: every co-owner consented (holders are fixed while it is on sale)
+        co_owners.check_consents(listing, legal_status.purpose_of(listing.transfer_modes or []))
     listing.sale_state = target
     listing.updated_at = now
     after = {"sale_state": target.value}

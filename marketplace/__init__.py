@@ -92,6 +92,7 @@ def _declare_jobs() -> None:
     from brokers import jobs as broker_jobs  # noqa: F401
     from deals import jobs as deal_jobs  # noqa: F401
     from events import jobs as event_jobs  # noqa: F401
+    from licences import jobs as licence_jobs  # noqa: F401
     from listings import jobs as listing_jobs  # noqa: F401
     from notifications import jobs as notification_jobs  # noqa: F401
     from payments import jobs as payment_jobs  # noqa: F401
@@ -171,7 +172,9 @@ def _register_blueprints(app: Flask) -> None:
     from deals.views import bp as deals_views
     from events.api import blp as events_api
     from events.views import bp as events_views
+    from licences import deal_views as licence_deal_views  # noqa: F401
     from licences.api import blp as licences_api
+    from licences.deal_api import blp as licensing_api
     from licences.views import bp as licences_views
     from listings import (
         image_api,  # noqa: F401
@@ -180,6 +183,7 @@ def _register_blueprints(app: Flask) -> None:
         portfolio_views,  # noqa: F401
     )
     from listings.api import blp as listings_api
+    from listings.co_owner_api import blp as rights_api
     from listings.need_api import blp as needs_api
     from listings.need_views import bp as needs_views
     from listings.views import bp as listings_views
@@ -263,6 +267,8 @@ def _register_blueprints(app: Flask) -> None:
         (licences_api, "/api/v1/open-licences"),
         (rates_api, "/api/v1/rates"),
         (events_api, "/api/v1/events"),
+        (licensing_api, "/api/v1/licensing"),
+        (rights_api, "/api/v1/rights"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

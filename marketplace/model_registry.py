@@ -13,7 +13,9 @@ from core import (
 from deals import models as deals_models  # noqa: F401
 from deals import trade_models  # noqa: F401
 from events import models as events_models  # noqa: F401
+from licences import deal_models as licence_deal_models  # noqa: F401
 from licences import models as licences_models  # noqa: F401
+from listings import co_owner_models  # noqa: F401
 from listings import models as listings_models  # noqa: F401
 from marketplace.statistics import indexes as statistics_indexes  # noqa: F401
 from notifications import models as notifications_models  # noqa: F401

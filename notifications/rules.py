@@ -239,6 +239,30 @@ EVENTS: dict[str, EventType] = {
             ),
         ),
         EventType(
+            "licence.proposed",
+            N_("Licence offered to you"),
+            N_(
+                "%(organisation)s grants you a licence of “%(title)s” (deal %(name)s): sign it on the deal page."
+            ),
+        ),
+        EventType(
+            "royalty.reported",
+            N_("Royalty reported"),
+            N_("Royalty of %(amount)s reported for “%(title)s”, period %(period)s."),
+        ),
+        EventType(
+            "royalty.reminder",
+            N_("Royalty report due soon"),
+            N_("The royalty report of “%(title)s” for period %(period)s is due on %(day)s."),
+        ),
+        EventType(
+            "royalty.late",
+            N_("Royalty report late"),
+            N_(
+                "The royalty report of “%(title)s” for period %(period)s was due on %(day)s and is late."
+            ),
+        ),
+        EventType(
             "watch.auction_bid",
             N_("New bid in an auction I watch"),
             N_("New bid in the auction of “%(title)s”: the price is now %(price)s."),

@@ -13,7 +13,7 @@ from flask import current_app
 from core.workdays import market_calendar
 from deals import signals
 from deals.models import Deal
-from payments import accruals, deposit_settlement
+from payments import accruals, deposit_settlement, proceeds
 from payments.payment_state import mark_paid_if_settled
 
 
@@ -51,12 +51,18 @@ def on_deal_cancelled_deposits(
 
 def on_deal_cancelled(deal: Deal, *, now: Any, actor_id: int | None = None, **_: Any) -> None:
     """Reverse the cancelled deal's accrual and refund what the buyer paid of the price."""
+    proceeds.reverse_splits(deal, now=now, actor_id=actor_id)
     accruals.reverse(deal, now=now, actor_id=actor_id)
 
 
 def on_deal_signed(deal: Deal, *, now: Any, actor_id: int | None = None, **_: Any) -> None:
     """A deal signed when nothing is due any more (paid before signing) is paid at once."""
     mark_paid_if_settled(deal, now=now, actor_id=actor_id)
+
+
+def on_deal_signed_split(deal: Deal, *, now: Any, actor_id: int | None = None, **_: Any) -> None:
+    """A co-owned listing's proceeds are shared by the co-owners once the deal binds."""
+    proceeds.split_proceeds(deal, f"deal-{deal.id}-accrual", now=now, actor_id=actor_id)
 
 
 def connect() -> None:
@@ -67,3 +73,4 @@ def connect() -> None:
     signals.deal_cancelled.connect(on_deal_cancelled_deposits, weak=False)
     signals.deal_cancelled.connect(on_deal_cancelled, weak=False)
     signals.deal_signed.connect(on_deal_signed, weak=False)
+    signals.deal_signed.connect(on_deal_signed_split, weak=False)

@@ -30,6 +30,7 @@ class Account(enum.StrEnum):
     BUYER_RECEIVABLE = "buyer_receivable"  # asset: what the buyer owes on a deal
     SELLER_PAYABLE = "seller_payable"  # liability: what the platform owes the seller
     BROKER_PAYABLE = "broker_payable"  # liability: what it owes a broker organisation
+    CO_OWNER_PAYABLE = "co_owner_payable"  # liability: a co-owner's share of the proceeds
     PLATFORM_FEE = "platform_fee"  # income: the platform's fee
     DEPOSITS_HELD = "deposits_held"  # liability: deposits held for their payer
     FORFEITED_DEPOSITS = "forfeited_deposits"  # income: the market's fee on forfeited deposits
@@ -63,6 +64,8 @@ class EntryKind(enum.StrEnum):
     SELLER_PAYOUT = "seller_payout"
     BROKER_PAYOUT = "broker_payout"
     REFUND = "refund"
+    ROYALTY = "royalty"  # a licence's royalty for a period: licensee owes, licensor is owed
+    PROCEEDS_SPLIT = "proceeds_split"  # the seller's proceeds shared with its co-owners
 
 
 class PaymentChannel(enum.StrEnum):

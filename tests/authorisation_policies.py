@@ -130,6 +130,17 @@ POLICY: dict[str, frozenset[str]] = {
     "open_licences_api.declaration:GET": PUBLIC,
     "open_licences_api.notice:POST": MEMBERS - SELLER,
     "open_licences_api.licence:GET": PARTIES_AND_REVIEWERS,
+    "licensing_api.listing_offers:GET": PUBLIC,  # a published listing's offers
+    "licensing_api.set_listing_offers:PUT": SELLER,  # the listing's owner
+    "licensing_api.grant_licence:POST": SELLER,  # the licensor (licensee: the buyer)
+    "licensing_api.licence:GET": PARTIES_AND_REVIEWERS,
+    "licensing_api.report_royalty:POST": BUYER,  # the licensee
+    "open_licences.report_royalty:POST": BUYER,  # the licensee, on the deal page
+    "rights_api.rights:GET": SELLER | BUYER | REVIEWERS,  # the owner, a co-owner (the buyer's org)
+    "rights_api.set_holders:PUT": SELLER,  # the listing's owner
+    "rights_api.attach_agreement:POST": SELLER,
+    "rights_api.sign_off:POST": REVIEWERS,
+    "rights_api.consent:POST": BUYER,  # the co-owner itself (a reviewer only for a person)
     "open_licences.catalogue:GET": PUBLIC,  # the open-licence catalogue
     "open_licences.declaration:GET": PUBLIC,  # a published declaration and its licences
     "open_licences.report:GET": PUBLIC,  # its evaluation report, public with it

@@ -80,6 +80,10 @@ EVENT_TYPES: tuple[str, ...] = (
     "open_licence.notice",
     "open_licence.granted",
     "open_licence.withdrawn",
+    "licence.proposed",
+    "royalty.reported",
+    "royalty.reminder",
+    "royalty.late",
 )
 
 MAX_URL_LENGTH = 500

@@ -25,7 +25,7 @@ PARAMS = {
     "amount_minor": 100_000, "currency": "CNY", "reason": "回单金额不符", "outcome": "成交",
     "outcome_en": "sold", "organisation": "江城理工大学", "organisation_en": "Jiangcheng Tech",
     "name": "SSB-2026", "how": "挂牌", "how_en": "listed at a fixed price", "day": "2026-04-01",
-    "milestone": "合同已签订", "milestone_en": "contract signed", "days": "30",
+    "milestone": "合同已签订", "milestone_en": "contract signed", "days": "30", "period": "2",
     "event": "新能源成果路演", "event_en": "New energy roadshow", "org": "北河机器人有限公司",
     "org_en": "Nordwind Robotik GmbH", "email": "buyer@nordwind.example",
     "starts_at": "2026-06-01T02:00:00+00:00",

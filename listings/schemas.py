@@ -218,6 +218,7 @@ class SearchArgsSchema(SearchQuerySchema):
     trl = facet()
     region = facet()
     price_band = facet()
+    advancement = facet()
 
 
 class ResultPageSchema(Schema):

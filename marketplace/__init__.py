@@ -170,6 +170,8 @@ def _register_blueprints(app: Flask) -> None:
     from licences.api import blp as licences_api
     from licences.views import bp as licences_views
     from listings import (
+        evaluation_api,  # noqa: F401
+        evaluation_views,  # noqa: F401
         legal_views,  # noqa: F401
         portfolio_views,  # noqa: F401
     )

@@ -87,6 +87,12 @@ POLICY: dict[str, frozenset[str]] = {
     "policies.approve:POST": ADMIN,
     "policies.export_csv:GET": ADMIN,
     "policies.mine:GET": MEMBERS,
+    # 科技成果评价: an accredited broker agency or expert without a mandate on the listing
+    "listings.evaluation_form:GET": BROKER,
+    "listings.record_evaluation:POST": BROKER,
+    "listings.evaluation_evidence:GET": PUBLIC,  # with its published listing
+    "listings_api.listing_evaluations:GET": PUBLIC,
+    "listings_api.evaluate:POST": BROKER,
     "listings.legal_status_page:GET": REVIEWERS,  # patents' legal status, pledges, consents
     "listings.record_legal_status:POST": REVIEWERS,
     "listings.record_pledgee_consent:POST": REVIEWERS,

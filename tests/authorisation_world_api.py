@@ -15,6 +15,7 @@ from core.service_kit import Upload, store_document
 from core.uow import unit_of_work
 from listings.rules import ListingStatus
 from search import alerts
+from tests import authorisation_world_evaluations as evaluations_world
 from tests import authorisation_world_licences as licences_world
 from tests import authorisation_world_policies as policies_world
 from tests import factories
@@ -74,7 +75,8 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
     world.by_endpoint["accounts.organisation_document"] = {
         "document_id": _licence(seller, now, upload_folder.parent / "organisations")
     }
-    return licences_world.extend(policies_world.extend(world, now), now, upload_folder)
+    world = licences_world.extend(policies_world.extend(world, now), now, upload_folder)
+    return evaluations_world.extend(world, now, upload_folder)
 
 
 def _licence(member: User, now: datetime, folder: Path) -> int:

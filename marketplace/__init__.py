@@ -193,6 +193,8 @@ def _register_blueprints(app: Flask) -> None:
     from payments.views import bp as payments_views
     from policies.api import blp as policies_api
     from policies.views import bp as policies_views
+    from rewards.api import blp as rewards_api
+    from rewards.views import bp as rewards_views
     from search import api as search_api  # noqa: F401
     from search import need_pages  # noqa: F401
     from search.saved_api import blp as saved_searches_api
@@ -230,6 +232,7 @@ def _register_blueprints(app: Flask) -> None:
         statistics_views,
         policies_views,
         licences_views,
+        rewards_views,
     ):
         app.register_blueprint(blueprint)
     from core.extensions import csrf
@@ -253,6 +256,7 @@ def _register_blueprints(app: Flask) -> None:
         (webhooks_api, "/api/v1/webhooks"),
         (policies_api, "/api/v1/policies"),
         (licences_api, "/api/v1/open-licences"),
+        (rewards_api, "/api/v1/rewards"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

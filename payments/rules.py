@@ -36,6 +36,10 @@ class Account(enum.StrEnum):
     BANK = "bank"  # asset: the platform's bank account (offline channel)
     STRIPE_BALANCE = "stripe_balance"  # asset: captured card money on Stripe
     CARD_HOLDS = "card_holds"  # asset: card authorisations not captured yet
+    # The selling institution's own books (rewards/): its inventors' reward (促进科技成果转化法
+    # Art. 45) set aside from its proceeds; no money moves through the market.
+    REWARD_POOL = "reward_pool"  # expense of the institution
+    INVENTOR_REWARDS = "inventor_rewards"  # liability: owed by the institution to inventors
 
 
 PARTY_ACCOUNTS = frozenset(
@@ -63,6 +67,7 @@ class EntryKind(enum.StrEnum):
     SELLER_PAYOUT = "seller_payout"
     BROKER_PAYOUT = "broker_payout"
     REFUND = "refund"
+    INVENTOR_REWARD = "inventor_reward"  # an institution's reward pool for its inventors
 
 
 class PaymentChannel(enum.StrEnum):

@@ -93,6 +93,18 @@ POLICY: dict[str, frozenset[str]] = {
     "listings.evaluation_evidence:GET": PUBLIC,  # with its published listing
     "listings_api.listing_evaluations:GET": PUBLIC,
     "listings_api.evaluate:POST": BROKER,
+    # Inventors' rewards: the university's administrators; a statement also to its inventor
+    # (the world names the buyer's user as one)
+    "rewards.index:GET": SELLER,
+    "rewards.set_policy:POST": SELLER,
+    "rewards.award:POST": SELLER,
+    "rewards.inventors:GET": SELLER,
+    "rewards.set_inventors:POST": SELLER,
+    "rewards.statement:GET": SELLER | BUYER,
+    "rewards.statement_csv:GET": SELLER | BUYER,
+    "rewards.mine:GET": SIGNED_IN,
+    "rewards_api.statement:GET": SELLER | BUYER,
+    "rewards_api.award:POST": SELLER,
     "listings.legal_status_page:GET": REVIEWERS,  # patents' legal status, pledges, consents
     "listings.record_legal_status:POST": REVIEWERS,
     "listings.record_pledgee_consent:POST": REVIEWERS,

@@ -18,6 +18,7 @@ from search import alerts
 from tests import authorisation_world_evaluations as evaluations_world
 from tests import authorisation_world_licences as licences_world
 from tests import authorisation_world_policies as policies_world
+from tests import authorisation_world_rewards as rewards_world
 from tests import factories
 
 if TYPE_CHECKING:
@@ -76,7 +77,8 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         "document_id": _licence(seller, now, upload_folder.parent / "organisations")
     }
     world = licences_world.extend(policies_world.extend(world, now), now, upload_folder)
-    return evaluations_world.extend(world, now, upload_folder)
+    world = evaluations_world.extend(world, now, upload_folder)
+    return rewards_world.extend(world, now, upload_folder)
 
 
 def _licence(member: User, now: datetime, folder: Path) -> int:

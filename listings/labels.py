@@ -31,6 +31,7 @@ ORG_KIND = {
     OrganisationKind.ENTERPRISE: _l("Enterprise"),
     OrganisationKind.BROKER_AGENCY: _l("Broker agency"),
     OrganisationKind.OPERATOR: _l("Market operator"),
+    OrganisationKind.BANK: _l("Partner bank"),
 }
 TRANSFER_MODE = {
     TransferMode.ASSIGNMENT: _l("Assignment"),

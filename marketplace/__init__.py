@@ -203,6 +203,7 @@ def _register_blueprints(app: Flask) -> None:
     from trading.api import blp as sales_api
     from trading.notice_views import bp as publicity_views
     from trading.views import bp as sales_views
+    from valuation import share_views  # noqa: F401
     from valuation.api import blp as valuation_api
     from valuation.views import bp as valuation_views
     from webhooks import openapi as webhooks_openapi

@@ -410,6 +410,12 @@ POLICY: dict[str, frozenset[str]] = {
     "valuation.act:POST:take": VALUERS,
     "valuation.act:POST:withdraw": BUYER,  # the requesting organisation
     "valuation.detail:GET": BUYER | VALUERS,  # a buyer's report: the buyer, its signer, reviewers
+    # (and a partner bank it is shared with: no role of the matrix is a bank)
+    "valuation.share_report:POST": BUYER,  # the report's owner
+    "valuation.unshare_report:POST": BUYER,
+    "valuation_api.share:POST": BUYER,
+    "valuation_api.unshare:POST": BUYER,
+    "valuation.shared_with_bank:GET": NOBODY,  # members of a partner bank only
     "valuation.issue:POST": BROKER,
     "valuation.mine:GET": SIGNED_IN,
     "valuation.new_request:GET": SIGNED_IN,

@@ -1,5 +1,6 @@
-"""What the authorisation matrix's world adds for inventors' rewards: a listing of the seller's
-(a university) with two inventors, the first of them the buyer's user (their statement)."""
+"""What the authorisation matrix's world adds for inventors' rewards and pledge-loan reports: a
+listing of the seller's (a university) with two inventors, the first of them the buyer's user
+(their statement); a partner bank with which the buyer shares its formal report."""
 
 from __future__ import annotations
 
@@ -7,19 +8,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from accounts.models import User
+from accounts.models import OrganisationKind, User
 from core.uow import unit_of_work
 from listings.rules import ListingStatus
 from rewards import services
 from tests import factories
 from tests.authorisation_bodies import BODIES
+from valuation import sharing
 
 if TYPE_CHECKING:
     from tests.authorisation_world import World
 
 
 def extend(world: World, now: datetime, upload_folder: Path) -> World:
-    """The world with `inventor_id` (committed)."""
+    """The world with `inventor_id` and `bank_org_id` (committed)."""
     seller, buyer, reviewer = (world.users[r] for r in ("seller", "buyer", "reviewer"))
     assert isinstance(seller, User) and isinstance(buyer, User) and isinstance(reviewer, User)
     listing = factories.listing(
@@ -33,6 +35,12 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
     with unit_of_work():
         inventor = services.set_inventors(seller, listing.id, named, now=now)[0]
     world.ids["inventor_id"] = inventor.id
+    bank = factories.seller(now, reviewer=reviewer, kind=OrganisationKind.BANK, name="矩阵测试银行")
+    with unit_of_work():
+        sharing.share(buyer, int(world.ids["valuation_id"]), bank.organisation_id, now=now)  # type: ignore[arg-type]
+    world.ids["bank_org_id"] = bank.organisation_id  # type: ignore[assignment]
+    BODIES["valuation.share_report:POST"] = {"bank_org_id": str(bank.organisation_id)}
+    BODIES["valuation_api.share:POST"] = {"bank_org_id": bank.organisation_id}
     for endpoint in ("rewards.inventors", "rewards.set_inventors"):
         world.by_endpoint[endpoint] = {"listing_id": listing.id}
     BODIES["rewards.set_policy:POST"] = {"share": "60", "allow_fees": "1"}

@@ -103,6 +103,7 @@ def _connect_handlers() -> None:
     """Each domain answers the signals of the domains below it (see docs/architecture.md)."""
     from auctions import handlers as auction_handlers
     from brokers import handlers as broker_handlers
+    from licences import handlers as licence_handlers
     from notifications import handlers as notification_handlers
     from search import handlers as search_handlers
     from trading import handlers as trading_handlers
@@ -115,6 +116,7 @@ def _connect_handlers() -> None:
         search_handlers,
         broker_handlers,
         notification_handlers,
+        licence_handlers,
     ):
         handlers.connect()
     _connect_home_panels()

@@ -57,7 +57,7 @@ class RewardOutSchema(Schema):
     lines = fields.List(fields.Nested(RewardLineOutSchema))
 
 
-class StatementLineSchema(Schema):
+class RewardStatementLineSchema(Schema):
     """One deal of the statement."""
 
     deal_id = fields.Integer()
@@ -68,17 +68,17 @@ class StatementLineSchema(Schema):
     amount_minor = fields.Integer()
 
 
-class StatementOutSchema(Schema):
+class RewardStatementOutSchema(Schema):
     """An inventor's statement: each deal rewarded and the total."""
 
     inventor_id = fields.Integer()
     name = fields.String()
     listing_id = fields.Integer()
-    items = fields.List(fields.Nested(StatementLineSchema))
+    items = fields.List(fields.Nested(RewardStatementLineSchema))
     total_minor = fields.Integer()
 
 
-@blp.read("/inventors/<int:inventor_id>", StatementOutSchema, 401, 404)
+@blp.read("/inventors/<int:inventor_id>", RewardStatementOutSchema, 401, 404)
 def statement(inventor_id: int) -> dict[str, Any]:
     """An inventor's statement (the institution's administrators and the inventor)."""
     inventor, rows = services.statement(api_reader(), inventor_id)

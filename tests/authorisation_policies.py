@@ -112,6 +112,8 @@ POLICY: dict[str, frozenset[str]] = {
     "open_licences_api.declaration:GET": PUBLIC,
     "open_licences_api.notice:POST": MEMBERS - SELLER,
     "open_licences_api.licence:GET": PARTIES_AND_REVIEWERS,
+    "open_licences_api.pay_by_card:POST": BUYER,  # the licensee (by notice) pays its fee
+    "open_licences.pay_by_card:POST": BUYER,
     "open_licences.catalogue:GET": PUBLIC,  # the open-licence catalogue
     "open_licences.declaration:GET": PUBLIC,  # a published declaration and its licences
     "open_licences.report:GET": PUBLIC,  # its evaluation report, public with it

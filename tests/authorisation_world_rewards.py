@@ -41,6 +41,11 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
     world.ids["bank_org_id"] = bank.organisation_id  # type: ignore[assignment]
     BODIES["valuation.share_report:POST"] = {"bank_org_id": str(bank.organisation_id)}
     BODIES["valuation_api.share:POST"] = {"bank_org_id": bank.organisation_id}
+    # The open licence's card payment: where Stripe's page sends the payer back.
+    BODIES["open_licences_api.pay_by_card:POST"] = {
+        "success_url": "https://market.example/ok",
+        "cancel_url": "https://market.example/no",
+    }
     for endpoint in ("rewards.inventors", "rewards.set_inventors"):
         world.by_endpoint[endpoint] = {"listing_id": listing.id}
     BODIES["rewards.set_policy:POST"] = {"share": "60", "allow_fees": "1"}

@@ -21,6 +21,7 @@ class OrganisationKind(enum.StrEnum):
     ENTERPRISE = "enterprise"
     BROKER_AGENCY = "broker_agency"
     OPERATOR = "operator"
+    BANK = "bank"  # a partner bank: reads valuation reports shared with it (质押融资)
 
 
 class VerificationStatus(enum.StrEnum):

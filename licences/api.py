@@ -9,6 +9,7 @@ from accounts.auth import BEARER_TOKEN, api_actor, api_reader, api_writer, requi
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.uow import unit_of_work
+from licences import card as licence_card
 from licences import declarations, grants
 from licences.api_schemas import (
     CatalogueArgsSchema,
@@ -19,6 +20,9 @@ from licences.api_schemas import (
 )
 from licences.models import OpenLicence, OpenLicenceDeclaration
 from listings.rules import FIELDS
+from payments import card
+from payments.models import Payment
+from payments.schemas import CheckoutInSchema, PaymentOutSchema
 
 blp = ApiBlueprint(
     "open_licences_api",
@@ -53,3 +57,19 @@ def notice(data: dict[str, Any], declaration_id: int) -> OpenLicence:
 def licence(licence_id: int) -> OpenLicence:
     """A licence's record, for its licensor, its licensee and reviewers."""
     return grants.visible_licence(api_reader(), licence_id)
+
+
+@blp.write(
+    "/licences/<int:licence_id>/card", 201, PaymentOutSchema, 404, 409, args=CheckoutInSchema
+)
+def pay_by_card(data: dict[str, Any], licence_id: int) -> Payment:
+    """The licensee pays the fee due with its notice by card: send the payer to `checkout_url`.
+
+    Two units of work, as for a deal's price: the pending payment is kept even when Stripe
+    cannot be reached; the licence is granted when Stripe reports the money arrived.
+    """
+    actor = api_writer()
+    with unit_of_work():
+        payment = licence_card.start_card_payment(actor, licence_id, now=now())
+    with unit_of_work():
+        return card.open_checkout(actor, payment.id, **data)

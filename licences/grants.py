@@ -25,6 +25,7 @@ from licences.rules import DeclarationStatus, LicenceKind, LicenceStatus
 from listings.need_rules import market_today
 from notifications.services import notify_org
 from payments import bank_rules
+from payments.models import Payment
 
 MAX_NOTICE = 2000
 
@@ -78,6 +79,19 @@ def record_payment(
     licence.paid_at = now
     audit_action("open_licence_grant.paid", licence.id, reviewer.id, now, after={"amount_minor": amount_minor, "bank_reference": reference})  # fmt: skip
     _grant(licence, reviewer.id, now)
+    return licence
+
+
+def record_card_payment(payment: Payment, *, now: datetime) -> OpenLicence | None:
+    """Stripe reported the fee paid by card: the licence is granted (once; a replay is a no-op)."""
+    licence = db.session.get(OpenLicence, payment.open_licence_id, with_for_update=True)
+    if licence is None or licence.status != LicenceStatus.AWAITING_PAYMENT:
+        return licence
+    if payment.amount_minor != licence.amount_due_minor:
+        return None  # not the published fee: left for a reviewer (reconciliation shows it)
+    licence.paid_at = now
+    audit_action("open_licence_grant.paid", licence.id, payment.user_id, now, after={"amount_minor": payment.amount_minor, "channel": "stripe", "payment_id": payment.id})  # fmt: skip
+    _grant(licence, payment.user_id, now)
     return licence
 
 

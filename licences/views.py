@@ -17,10 +17,12 @@ from core.forms import FieldErrors, attempt, domain_errors, parse_form
 from core.money import from_yuan_text
 from core.service_kit import Upload
 from core.views_kit import history_for, save_form, send_stored
+from licences import card as licence_card
 from licences import declarations, grants, rules
 from licences.models import OpenLicence, OpenLicenceDeclaration
 from licences.schemas import DeclarationFormSchema, declaration_input
 from listings.rules import FIELDS
+from payments import card, stripe_channel
 
 bp = Blueprint("open_licences", __name__)
 
@@ -132,8 +134,24 @@ def licence(licence_id: int) -> str:
         "licences/licence.html",
         licence=found, declaration=found.declaration,
         reference=grants.transfer_reference(found.id),
+        card_on=stripe_channel.enabled() and current_user.acting_org_id == found.licensee_org_id,
         history=history_for(True, "open_licence_grant", found.id),
     )  # fmt: skip
+
+
+@bp.post("/open-licences/licences/<int:licence_id>/card")
+@login_required
+def pay_by_card(licence_id: int) -> Response:
+    """The licensee pays the fee by card: Stripe's Checkout page, back to the licence."""
+    back = url_for("open_licences.licence", licence_id=licence_id, _external=True)
+    started = attempt(
+        lambda: licence_card.start_card_payment(current_user, licence_id, now=now()),
+        raise_not_found=True,
+    )
+    if started is None:
+        return redirect(back)
+    opened = attempt(lambda: card.open_checkout(current_user, started.id, success_url=back, cancel_url=back))  # fmt: skip
+    return redirect(opened.checkout_url if opened is not None and opened.checkout_url else back)
 
 
 @bp.get("/open-licences/reports/<int:report_id>")

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from accounts.models import OrganisationKind, VerificationStatus
 from core.i18n import current_locale
+from listings.evaluation_rules import Advancement, Novelty
 from listings.rules import EVIDENCE_KINDS, FIELDS, PRICE_BANDS, IPKind, ListingStatus, TransferMode
 
 LISTING_STATUS = {
@@ -37,6 +38,7 @@ ORG_KIND = {
     OrganisationKind.ENTERPRISE: _l("Enterprise"),
     OrganisationKind.BROKER_AGENCY: _l("Broker agency"),
     OrganisationKind.OPERATOR: _l("Market operator"),
+    OrganisationKind.BANK: _l("Partner bank"),
 }
 TRANSFER_MODE = {
     TransferMode.ASSIGNMENT: _l("Assignment"),
@@ -60,6 +62,17 @@ PRICE_BAND = {
     "1m_5m": _l("¥1M – 5M"),
     "gte_5m": _l("¥5M and more"),
     "negotiable": _l("Price negotiable"),
+}
+ADVANCEMENT = {
+    Advancement.INTERNATIONAL_LEADING: _l("Internationally leading"),
+    Advancement.INTERNATIONAL_ADVANCED: _l("Internationally advanced"),
+    Advancement.DOMESTIC_LEADING: _l("Leading in China"),
+    Advancement.DOMESTIC_ADVANCED: _l("Advanced in China"),
+}
+NOVELTY = {
+    Novelty.NEW_WORLDWIDE: _l("No identical report in China or abroad"),
+    Novelty.NEW_IN_CHINA: _l("No identical report in China"),
+    Novelty.KNOWN: _l("Identical reports exist"),
 }
 IPC_SECTION = {
     "A": _l("A · Human necessities"),
@@ -96,6 +109,7 @@ def facet_label(facet: str, value: str) -> str:
         "transfer_mode": TRANSFER_MODE,
         "price_band": PRICE_BAND,
         "ipc_section": IPC_SECTION,
+        "advancement": ADVANCEMENT,
     }
     table = tables.get(facet)
     if table is not None:
@@ -113,6 +127,8 @@ def init_app(app: Flask) -> None:
         VERIFICATION=VERIFICATION,
         ORG_KIND=ORG_KIND,
         TRANSFER_MODE=TRANSFER_MODE,
+        ADVANCEMENT=ADVANCEMENT,
+        NOVELTY=NOVELTY,
         IP_KIND=IP_KIND,
         field_label=field_label,
         evidence_label=evidence_label,

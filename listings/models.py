@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import Organisation
 from core.db_types import StoredFileMixin, UTCDateTime, enum_column
 from core.extensions import Model
+from listings.evaluation_models import ResultEvaluation
 from listings.legal_rules import LegalStatus, Purpose
 from listings.need_rules import NeedStatus
 from listings.rules import IPKind, ListingStatus, LocalisedText, SaleState, text_lang
@@ -82,6 +83,10 @@ class Listing(Model):
         back_populates="listing",
         cascade="all, delete-orphan",
         order_by=lambda: [ListingImage.position, ListingImage.id],
+    )
+    # 科技成果评价, oldest first: the last one stands (search facet, listing page).
+    evaluations: Mapped[list[ResultEvaluation]] = relationship(
+        order_by=ResultEvaluation.id, viewonly=True
     )
 
     def title(self, locale: str = "zh_CN") -> str:

@@ -248,6 +248,7 @@ class SearchArgsSchema(SearchQuerySchema):
     trl = facet()
     region = facet()
     price_band = facet()
+    advancement = facet()
 
 
 class ResultPageSchema(Schema):

@@ -19,3 +19,8 @@ need_page = _signals.signal("need-page")
 # currency, deadline and allowed_actions; `actions` are what the viewer may start on the
 # listing (e.g. start_listed_sale, negotiate). They only read.
 listing_sale = _signals.signal("listing-sale")
+
+# sender: the User who offers to evaluate a listing (科技成果评价); kwargs: listing_id, now.
+# Receivers return a listings.evaluation_rules.Evaluator (brokers: the actor's accreditation,
+# agency, grade and mandates on the listing) or None.
+evaluator_of = _signals.signal("evaluator-of")

@@ -25,9 +25,9 @@ from core.forms import FieldErrors, attempt, domain_errors, uploaded_file
 from core.signals import merged_from_signal
 from core.uow import unit_of_work
 from core.views_kit import enum_arg, history_for, save_form, send_stored
+from listings import evaluations, services
 from listings import evidence as listing_evidence
 from listings import review as listing_review
-from listings import services
 from listings.image_files import ImageLimits
 from listings.rules import EVIDENCE_KINDS, FIELDS, IPKind, ListingStatus, TransferMode
 from listings.schemas import ListingInputSchema, editor_form_to_input
@@ -77,6 +77,9 @@ def detail(listing_id: int) -> str:
         "listings/detail.html",
         listing=listing,
         owner=owner,
+        evaluation=evaluations.latest_of(listing),
+        evaluation_count=len(listing.evaluations),
+        may_evaluate=evaluations.may_evaluate(current_user, listing, now=now()),
         fields=FIELDS,
         history=history_for(owner, "listing", listing.id),
         **panels,

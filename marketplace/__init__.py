@@ -105,6 +105,7 @@ def _connect_handlers() -> None:
     """Each domain answers the signals of the domains below it (see docs/architecture.md)."""
     from auctions import handlers as auction_handlers
     from brokers import handlers as broker_handlers
+    from licences import handlers as licence_handlers
     from notifications import handlers as notification_handlers
     from search import handlers as search_handlers
     from trading import handlers as trading_handlers
@@ -117,6 +118,7 @@ def _connect_handlers() -> None:
         search_handlers,
         broker_handlers,
         notification_handlers,
+        licence_handlers,
     ):
         handlers.connect()
     _connect_home_panels()
@@ -179,6 +181,8 @@ def _register_blueprints(app: Flask) -> None:
     from listings import (
         image_api,  # noqa: F401
         image_views,  # noqa: F401
+        evaluation_api,  # noqa: F401
+        evaluation_views,  # noqa: F401
         legal_views,  # noqa: F401
         portfolio_views,  # noqa: F401
     )
@@ -203,6 +207,8 @@ def _register_blueprints(app: Flask) -> None:
     from payments.views import bp as payments_views
     from policies.api import blp as policies_api
     from policies.views import bp as policies_views
+    from rewards.api import blp as rewards_api
+    from rewards.views import bp as rewards_views
     from search import api as search_api  # noqa: F401
     from search import need_pages  # noqa: F401
     from search.saved_api import blp as saved_searches_api
@@ -211,6 +217,7 @@ def _register_blueprints(app: Flask) -> None:
     from trading.api import blp as sales_api
     from trading.notice_views import bp as publicity_views
     from trading.views import bp as sales_views
+    from valuation import share_views  # noqa: F401
     from valuation.api import blp as valuation_api
     from valuation.views import bp as valuation_views
     from webhooks import openapi as webhooks_openapi
@@ -242,6 +249,7 @@ def _register_blueprints(app: Flask) -> None:
         licences_views,
         rates_views,
         events_views,
+        rewards_views,
     ):
         app.register_blueprint(blueprint)
     from core.extensions import csrf
@@ -269,6 +277,7 @@ def _register_blueprints(app: Flask) -> None:
         (events_api, "/api/v1/events"),
         (licensing_api, "/api/v1/licensing"),
         (rights_api, "/api/v1/rights"),
+        (rewards_api, "/api/v1/rewards"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

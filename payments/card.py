@@ -52,7 +52,8 @@ def require_stripe() -> None:
         )
 
 
-def _reusable(payment: Payment | None, now: datetime) -> bool:
+def reusable(payment: Payment | None, now: datetime) -> bool:
+    """A pending card payment of the last 23 hours: its Checkout page may be used again."""
     return (
         payment is not None
         and payment.status == PaymentStatus.PENDING
@@ -83,7 +84,7 @@ def start_card_deposit(actor: User, deposit_id: int, *, now: datetime) -> Paymen
         .order_by(Payment.id.desc())
         .limit(1)
     )
-    if existing is not None and _reusable(existing, now):
+    if existing is not None and reusable(existing, now):
         return existing
     ends_at = period_end_of(deposit) or now
     window = timedelta(hours=int(current_app.config.get("STRIPE_CAPTURE_WINDOW_HOURS", 144)))
@@ -132,7 +133,7 @@ def start_card_payment(actor: User, deal_id: int, *, now: datetime) -> Payment:
         .order_by(Payment.id.desc())
         .limit(1)
     )
-    if existing is not None and _reusable(existing, now):
+    if existing is not None and reusable(existing, now):
         return existing
     payment = Payment(
         purpose="price",
@@ -170,6 +171,8 @@ def open_checkout(actor: User, payment_id: int, *, success_url: str, cancel_url:
         return payment
     if payment.purpose == "deposit":
         title, deal_id = f"保证金 Deposit #{payment.deposit_id}", None
+    elif payment.purpose == "open_licence":
+        title, deal_id = f"专利开放许可 Open licence OL-{payment.open_licence_id}", None
     else:
         deal = db.session.get(Deal, payment.deal_id)
         if deal is None:

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import select
 
 from core.extensions import db
-from payments import deposit_ledger, deposits, rules, webhook_rules
+from core.signals import values_from_signal
+from payments import deposit_ledger, deposits, rules, signals, webhook_rules
 from payments.models import Deposit, DepositStatus, Payment, Payout, StripeOperation
 from payments.payment_state import move_payment, record_price_received
 from payments.payouts import payout_paid
@@ -116,6 +117,9 @@ def card_succeeded(payment: Payment, intent_id: str | None, *, now: datetime) ->
     if payment.purpose == "price":
         record_price_received(payment, now=now, actor_id=None)
         return "price received" if moved else "price already received"
+    if payment.purpose == "open_licence":
+        values_from_signal(signals.open_licence_paid, payment, now=now)
+        return "open licence paid"
     return "ignored"
 
 

@@ -81,8 +81,10 @@ class Payment(ReceiptMixin, Model):
     __tablename__ = "payments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(16))  # deposit, price
+    purpose: Mapped[str] = mapped_column(String(16))  # deposit, price, open_licence
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True)
+    # The open licence (专利开放许可) whose fee this pays (licences/ sits above payments).
+    open_licence_id: Mapped[int | None] = mapped_column(ForeignKey("open_licences.id"), index=True)
     deposit_id: Mapped[int | None] = mapped_column(ForeignKey("deposits.id"), index=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

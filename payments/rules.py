@@ -37,6 +37,10 @@ class Account(enum.StrEnum):
     BANK = "bank"  # asset: the platform's bank account (offline channel)
     STRIPE_BALANCE = "stripe_balance"  # asset: captured card money on Stripe
     CARD_HOLDS = "card_holds"  # asset: card authorisations not captured yet
+    # The selling institution's own books (rewards/): its inventors' reward (促进科技成果转化法
+    # Art. 45) set aside from its proceeds; no money moves through the market.
+    REWARD_POOL = "reward_pool"  # expense of the institution
+    INVENTOR_REWARDS = "inventor_rewards"  # liability: owed by the institution to inventors
 
 
 PARTY_ACCOUNTS = frozenset(
@@ -66,6 +70,7 @@ class EntryKind(enum.StrEnum):
     REFUND = "refund"
     ROYALTY = "royalty"  # a licence's royalty for a period: licensee owes, licensor is owed
     PROCEEDS_SPLIT = "proceeds_split"  # the seller's proceeds shared with its co-owners
+    INVENTOR_REWARD = "inventor_reward"  # an institution's reward pool for its inventors
 
 
 class PaymentChannel(enum.StrEnum):

@@ -22,3 +22,7 @@ deposit_subject = _signals.signal("deposit-subject")
 # becomes held (a reviewer confirmed the transfer, or the card was authorised): the
 # context's owner may act on it in the same transaction (auctions draw a bidder number).
 deposit_held = _signals.signal("deposit-held")
+
+# sender: a Payment of purpose "open_licence" whose card money arrived on Stripe; kwargs: now.
+# licences grants the licence (once: a replayed event finds it granted).
+open_licence_paid = _signals.signal("open-licence-paid")

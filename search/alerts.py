@@ -156,6 +156,7 @@ def document_terms(doc: SearchDocument) -> ListingTerms:
         "trl": {str(doc.trl)},
         "region": {doc.region},
         "price_band": {doc.price_band},
+        "advancement": {doc.advancement} if doc.advancement else set(),
     }
     return ListingTerms(
         words=words_of(analyse(text)),

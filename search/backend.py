@@ -8,7 +8,10 @@ from datetime import date, datetime
 from typing import Protocol
 
 # Facets every backend counts; the values are the document's keyword fields.
-FACETS: tuple[str, ...] = ("field", "ipc_section", "transfer_mode", "trl", "region", "price_band")
+# `advancement` is the grade of the latest evaluation (科技成果评价), none when unevaluated.
+FACETS: tuple[str, ...] = (
+    "field", "ipc_section", "transfer_mode", "trl", "region", "price_band", "advancement",
+)  # fmt: skip
 SORTS: tuple[str, ...] = ("relevance", "newest", "price_asc", "price_desc", "trl_desc")
 
 
@@ -35,6 +38,7 @@ class SearchDocument:
     published_at: datetime
     organisation_id: int
     keywords: tuple[str, ...] = ()  # 关键词: searched as the title is
+    advancement: str = ""  # the latest evaluation's grade (科技成果评价); "" when none
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,10 @@ class EmbeddedIndex:
         conn = self.file.connection()
         if not self._ready:
             self.file.create(conn, self.tables.schema())
+            missing = self.tables.missing_columns(conn)
+            if missing:
+                with self.file.write(None) as writing:
+                    self.tables.add_columns(writing, missing)
             self._ready = True
         return conn
 

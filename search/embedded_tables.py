@@ -81,6 +81,19 @@ class KindTables:
         )
         return "\n".join(parts) + "\n"
 
+    def missing_columns(self, conn: sqlite3.Connection) -> list[str]:
+        """The `docs` columns a file made before them lacks (each declared with a DEFAULT, last):
+        added by `add_columns`, their values arrive as documents are written again (reindex)."""
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({self.docs})")}
+        return [column for column in self.spec.docs_columns if column.split()[0] not in present]
+
+    def add_columns(self, conn: sqlite3.Connection, columns: Sequence[str]) -> None:
+        """Add `missing_columns` (inside the caller's write transaction); a racing process's
+        addition is seen again under the lock."""
+        for column in columns:
+            if column in self.missing_columns(conn):
+                conn.execute(f"ALTER TABLE {self.docs} ADD COLUMN {column}")
+
     def rows(self, doc: Any) -> DocumentRows:
         """A document's rows, its text segmented (do it before taking the write lock)."""
         return DocumentRows(

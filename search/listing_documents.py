@@ -60,6 +60,7 @@ def document_for(listing: Listing) -> SearchDocument:
         published_at=as_utc(published),
         organisation_id=listing.organisation_id,
         keywords=tuple(listing.keywords or ()),
+        advancement=listing.evaluations[-1].advancement.value if listing.evaluations else "",
     )
 
 
@@ -137,6 +138,7 @@ MAPPINGS = strict_mappings(
         # Facets of listings only (keyword: terms aggregations keyed as on the embedded backend).
         "trl": KEYWORD,
         "price_band": KEYWORD,
+        "advancement": KEYWORD,
         # Sort keys.
         "trl_level": {"type": "integer"},
         "asking_price_minor": {"type": "long"},
@@ -188,6 +190,7 @@ def to_source(doc: SearchDocument) -> dict[str, Any]:
         "trl_level": int(doc.trl),
         "region": doc.region,
         "price_band": doc.price_band,
+        "advancement": [doc.advancement] if doc.advancement else [],
         "asking_price_minor": doc.asking_price_minor,
         "published_at": published.isoformat(),
         "organisation_id": doc.organisation_id,
@@ -241,6 +244,7 @@ def docs_row(doc: SearchDocument) -> tuple[object, ...]:
         _NO_PRICE_ASC if price is None else price,
         _NO_PRICE_DESC if price is None else price,
         as_utc(doc.published_at).timestamp(),
+        doc.advancement,
     )
 
 
@@ -256,7 +260,7 @@ def fts_texts(doc: SearchDocument) -> tuple[str, ...]:
 
 def facet_entries(row: Sequence[Any]) -> Iterator[tuple[str, str]]:
     """(facet, value) pairs of a `docs` facet row (transfer modes are several)."""
-    _, field_, section, modes, trl, region, band = row
+    _, field_, section, modes, trl, region, band, advancement = row
     yield "field", str(field_)
     if section:
         yield "ipc_section", str(section)
@@ -265,6 +269,8 @@ def facet_entries(row: Sequence[Any]) -> Iterator[tuple[str, str]]:
     yield "trl", str(trl)
     yield "region", str(region)
     yield "price_band", str(band)
+    if advancement:
+        yield "advancement", str(advancement)
 
 
 def suggestion_rows(doc: SearchDocument) -> Iterator[tuple[str, int, int, int]]:
@@ -302,6 +308,8 @@ EMBEDDED = EmbeddedSpec(
         "price_asc INTEGER NOT NULL",
         "price_desc INTEGER NOT NULL",
         "published_at REAL NOT NULL",
+        # Added after files existed: last, with a default (search.embedded_tables adds it).
+        "advancement TEXT NOT NULL DEFAULT ''",
     ),
     docs_row=docs_row,
     docs_indexes={
@@ -346,7 +354,7 @@ LISTINGS = DocumentKind(
     searchable_status=ListingStatus.PUBLISHED,
     to_document=document_for,
     index_of=lambda backend: backend,
-    preload=("ip_assets", "organisation", "images"),
+    preload=("ip_assets", "organisation", "images", "evaluations"),
     elasticsearch=ELASTICSEARCH,
     embedded=EMBEDDED,
 )

@@ -17,6 +17,8 @@ from core.forms import attempt
 from core.money import Money, format_money
 from core.regions import region_label
 from core.views_kit import form_id
+from listings.evaluation_rules import Advancement
+from listings.labels import ADVANCEMENT
 from listings.rules import FIELDS, NEGOTIABLE, TransferMode
 from search import alerts
 from search.backend import FACETS, SORTS
@@ -43,6 +45,7 @@ def facet_title(facet: str) -> str:
         "trl": _("Maturity (TRL)"),
         "region": _("Region"),
         "price_band": _("Asking price"),
+        "advancement": _("Evaluated advancement"),
     }
     return titles.get(facet, facet)
 
@@ -101,6 +104,7 @@ def value_label(facet: str, value: str) -> str:
         "trl": lambda v: _("TRL %(level)s", level=v),
         "region": lambda v: region_label(v, _locale()),
         "price_band": _band_label,
+        "advancement": lambda v: str(ADVANCEMENT.get(v, v)),  # type: ignore[call-overload]
     }
     return labels.get(facet, str)(value)
 
@@ -124,6 +128,9 @@ def _ordered(facet: str, counts: dict[str, int]) -> list[tuple[str, int]]:
         return sorted(counts.items(), key=lambda kv: rank.get(kv[0], len(rank)))
     if facet == "ipc_section":
         return sorted(counts.items())
+    if facet == "advancement":  # highest grade first
+        grades = {grade.value: i for i, grade in enumerate(Advancement)}
+        return sorted(counts.items(), key=lambda kv: grades.get(kv[0], len(grades)))
     return list(counts.items())  # most listings first, as the backend counts them
 
 

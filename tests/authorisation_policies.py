@@ -123,6 +123,24 @@ POLICY: dict[str, frozenset[str]] = {
     "deals.save_trade_record:POST": SELLER | REVIEWERS,
     "deals.check_trade_record:POST": REVIEWERS,
     "deals.certify_trade_record:POST": REVIEWERS,
+    # 科技成果评价: an accredited broker agency or expert without a mandate on the listing
+    "listings.evaluation_form:GET": BROKER,
+    "listings.record_evaluation:POST": BROKER,
+    "listings.evaluation_evidence:GET": PUBLIC,  # with its published listing
+    "listings_api.listing_evaluations:GET": PUBLIC,
+    "listings_api.evaluate:POST": BROKER,
+    # Inventors' rewards: the university's administrators; a statement also to its inventor
+    # (the world names the buyer's user as one)
+    "rewards.index:GET": SELLER,
+    "rewards.set_policy:POST": SELLER,
+    "rewards.award:POST": SELLER,
+    "rewards.inventors:GET": SELLER,
+    "rewards.set_inventors:POST": SELLER,
+    "rewards.statement:GET": SELLER | BUYER,
+    "rewards.statement_csv:GET": SELLER | BUYER,
+    "rewards.mine:GET": SIGNED_IN,
+    "rewards_api.statement:GET": SELLER | BUYER,
+    "rewards_api.award:POST": SELLER,
     "listings.legal_status_page:GET": REVIEWERS,  # patents' legal status, pledges, consents
     "listings.record_legal_status:POST": REVIEWERS,
     "listings.record_pledgee_consent:POST": REVIEWERS,
@@ -141,6 +159,8 @@ POLICY: dict[str, frozenset[str]] = {
     "rights_api.attach_agreement:POST": SELLER,
     "rights_api.sign_off:POST": REVIEWERS,
     "rights_api.consent:POST": BUYER,  # the co-owner itself (a reviewer only for a person)
+    "open_licences_api.pay_by_card:POST": BUYER,  # the licensee (by notice) pays its fee
+    "open_licences.pay_by_card:POST": BUYER,
     "open_licences.catalogue:GET": PUBLIC,  # the open-licence catalogue
     "open_licences.declaration:GET": PUBLIC,  # a published declaration and its licences
     "open_licences.report:GET": PUBLIC,  # its evaluation report, public with it
@@ -447,6 +467,12 @@ POLICY: dict[str, frozenset[str]] = {
     "valuation.act:POST:take": VALUERS,
     "valuation.act:POST:withdraw": BUYER,  # the requesting organisation
     "valuation.detail:GET": BUYER | VALUERS,  # a buyer's report: the buyer, its signer, reviewers
+    # (and a partner bank it is shared with: no role of the matrix is a bank)
+    "valuation.share_report:POST": BUYER,  # the report's owner
+    "valuation.unshare_report:POST": BUYER,
+    "valuation_api.share:POST": BUYER,
+    "valuation_api.unshare:POST": BUYER,
+    "valuation.shared_with_bank:GET": NOBODY,  # members of a partner bank only
     "valuation.issue:POST": BROKER,
     "valuation.mine:GET": SIGNED_IN,
     "valuation.new_request:GET": SIGNED_IN,

@@ -15,9 +15,11 @@ from core.service_kit import Upload, store_document
 from core.uow import unit_of_work
 from listings.rules import ListingStatus
 from search import alerts
+from tests import authorisation_world_evaluations as evaluations_world
 from tests import authorisation_world_events as events_world
 from tests import authorisation_world_licences as licences_world
 from tests import authorisation_world_policies as policies_world
+from tests import authorisation_world_rewards as rewards_world
 from tests import authorisation_world_trade as trade_world
 from tests import factories
 
@@ -77,7 +79,9 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         "document_id": _licence(seller, now, upload_folder.parent / "organisations")
     }
     world = licences_world.extend(policies_world.extend(world, now), now, upload_folder)
-    return trade_world.extend(events_world.extend(world, now, upload_folder), now)
+    world = trade_world.extend(events_world.extend(world, now, upload_folder), now)
+    world = evaluations_world.extend(world, now, upload_folder)
+    return rewards_world.extend(world, now, upload_folder)
 
 
 def _licence(member: User, now: datetime, folder: Path) -> int:

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from marshmallow import Schema, fields, validate
+
 from accounts.auth import BEARER_TOKEN, api_actor, api_caller, require_token_for_writes
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, NotFound
+from core.schema_kit import InputSchema
 from core.uow import unit_of_work
 from listings import services as listings
-from valuation import queries, requests, services
-from valuation.models import Valuation, ValuationRequest
+from valuation import queries, requests, services, sharing
+from valuation.models import ReportShare, Valuation, ValuationRequest
+from valuation.rules import Purpose
 from valuation.schemas import (
     ComputedSchema,
     ComputeInSchema,
@@ -113,8 +117,9 @@ def create_request(data: dict[str, Any]) -> ValuationRequest:
     """Request a formal valuation report of a listing (as its seller or as a buyer)."""
     with unit_of_work():
         return requests.request_valuation(
-            api_caller(), data["listing_id"], data["purpose"], now=now()
-        )
+            api_caller(), data["listing_id"], data["purpose"], now=now(),
+            purpose_kind=Purpose(data["purpose_kind"]),
+        )  # fmt: skip
 
 
 @blp.read("/requests/<int:request_id>", RequestOutSchema, 404)
@@ -155,3 +160,33 @@ def issue(data: dict[str, Any], request_id: int) -> Valuation:
         return requests.issue_report(
             api_caller(), request_id, data["inputs"], data["opinion"], now=now()
         )
+
+
+class ShareInSchema(InputSchema):
+    """The partner bank (an organisation of kind `bank`) to share the report with."""
+
+    bank_org_id = fields.Integer(required=True, strict=True, validate=validate.Range(1, 2**31 - 1))
+
+
+class ShareOutSchema(Schema):
+    """A report shared with a bank: since when, and when taken back (if it was)."""
+
+    valuation_id = fields.Integer()
+    bank_org_id = fields.Integer()
+    bank = fields.Function(lambda s: s.bank.name)
+    shared_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+@blp.write("/<int:valuation_id>/shares", 201, ShareOutSchema, 403, 404, 422, args=ShareInSchema)
+def share(data: dict[str, Any], valuation_id: int) -> ReportShare:
+    """The owner shares a formal report with a partner bank (知识产权质押融资)."""
+    with unit_of_work():
+        return sharing.share(api_caller(), valuation_id, data["bank_org_id"], now=now())
+
+
+@blp.write("/<int:valuation_id>/shares/<int:bank_org_id>/revoke", 200, ShareOutSchema, 403, 404)
+def unshare(valuation_id: int, bank_org_id: int) -> ReportShare:
+    """The owner takes the report back: the bank no longer reads it."""
+    with unit_of_work():
+        return sharing.unshare(api_caller(), valuation_id, bank_org_id, now=now())

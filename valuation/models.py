@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Organisation, User
 from core.db_types import UTCDateTime, enum_column
 from core.extensions import Model
 from listings.models import Listing
-from valuation.rules import Kind, RequestStatus
+from valuation.rules import Kind, Purpose, RequestStatus
 
 
 class ValuationRequest(Model):
@@ -26,6 +26,9 @@ class ValuationRequest(Model):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     side: Mapped[str] = mapped_column(String(8))  # "seller" or "buyer"
     purpose: Mapped[str] = mapped_column(Text)
+    purpose_kind: Mapped[Purpose] = mapped_column(
+        enum_column(Purpose), default=Purpose.OTHER, server_default=Purpose.OTHER.value
+    )
     status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus), index=True)
     valuer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     decline_reason: Mapped[str | None] = mapped_column(String(2000))
@@ -76,3 +79,19 @@ class Valuation(Model):
     @property
     def is_formal(self) -> bool:
         return self.kind == Kind.FORMAL
+
+
+class ReportShare(Model):
+    """A formal report shared by its owner with a partner bank (质押融资); revoked, it is kept."""
+
+    __tablename__ = "valuation_report_shares"
+    __table_args__ = (UniqueConstraint("valuation_id", "bank_org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    valuation_id: Mapped[int] = mapped_column(ForeignKey("valuations.id"), index=True)
+    bank_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    shared_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    shared_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    bank: Mapped[Organisation] = relationship()

@@ -25,6 +25,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from core.i18n import day
 from core.money import Money, format_money
 from listings.rules import FIELDS
+from valuation.labels import purpose_label
 from valuation.models import Valuation
 from valuation.rules import Method, bps_text
 from valuation.valuers import credential_label
@@ -159,6 +160,7 @@ def render(
         [P(_("Maturity")), P(f"TRL {listing.trl}")],
     ]
     if valuation.request is not None:
+        facts.append([P(_("Purpose of the valuation")), P(purpose_label(valuation.request.purpose_kind))])  # fmt: skip
         facts.append([P(_("Purpose")), P(valuation.request.purpose)])
         facts.append([P(_("Requested by")), P(valuation.request.requester.name)])
     story.append(_table(facts, [0.25 * width, 0.75 * width], header=False))

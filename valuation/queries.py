@@ -20,12 +20,12 @@ from deals.models import Deal, DealStatus
 from listings import services as listings
 from listings.models import IPAsset, Listing
 from listings.rules import ListingStatus
-from valuation import income_rules, market_rules, rules
+from valuation import income_rules, market_rules, rules, sharing
 from valuation.income_rules import DiscountRate, IncomeInputs
 from valuation.indicative_rules import IndicativeInputs
 from valuation.market_rules import Comparable, MarketSubject
 from valuation.models import Valuation, ValuationRequest
-from valuation.rules import SELLER
+from valuation.rules import SELLER, Purpose
 from valuation.serialisation import inputs_from_dict
 
 MARKET_TZ = ZoneInfo("Asia/Shanghai")
@@ -109,10 +109,18 @@ def comparable_candidates(listing: Listing, *, now: datetime) -> list[Comparable
 
 
 def latest_for_listing(listing_id: int) -> Valuation | None:
-    """The newest seller-side valuation of a listing (indicative or formal), if any."""
+    """The newest seller-side valuation of a listing (indicative or formal), if any; a pledge
+    loan's report is the owner's and its banks', never the listing's."""
+    pledges = select(ValuationRequest.id).where(
+        ValuationRequest.purpose_kind == Purpose.PLEDGE_LOAN
+    )
     return db.session.scalar(
         select(Valuation)
-        .where(Valuation.listing_id == listing_id, Valuation.side == SELLER)
+        .where(
+            Valuation.listing_id == listing_id,
+            Valuation.side == SELLER,
+            or_(Valuation.request_id.is_(None), Valuation.request_id.not_in(pledges)),
+        )
         .order_by(Valuation.created_at.desc(), Valuation.id.desc())
         .limit(1)
     )
@@ -124,15 +132,22 @@ def get_valuation(valuation_id: int) -> Valuation:
 
 
 def can_view_valuation(actor: User | None, valuation: Valuation) -> bool:
-    """Seller-side: whoever may see the listing; buyer-side: the buyer, the signer, reviewers."""
-    if valuation.side == SELLER:
-        return listings.can_view(actor, valuation.listing)
+    """Seller-side: whoever may see the listing; buyer-side and pledge loans' reports: the
+    owner, the signer, reviewers. A partner bank reads a report while it is shared with it."""
+    private = (
+        valuation.request is not None and valuation.request.purpose_kind == Purpose.PLEDGE_LOAN
+    )
+    if valuation.side == SELLER and not private and listings.can_view(actor, valuation.listing):
+        return True
     if not is_signed_in(actor):
         return False
     return (
         actor.can_review
         or actor.acting_org_id == valuation.organisation_id
         or actor.id == valuation.created_by_id
+        or (
+            sharing.is_bank_member(actor) and sharing.shared_with(valuation.id, actor.acting_org_id)
+        )
     )
 
 

@@ -31,7 +31,7 @@ from valuation import indicative_rules, rules
 from valuation.indicative_rules import IndicativeInputs
 from valuation.models import Valuation, ValuationRequest
 from valuation.queries import comparable_candidates, market_subject
-from valuation.rules import BUYER, SELLER, Kind, RequestAction, RequestStatus
+from valuation.rules import BUYER, SELLER, Kind, Purpose, RequestAction, RequestStatus
 from valuation.serialisation import result_to_dict
 from valuation.services import record_valuation
 from valuation.valuers import is_valuer, require_valuer
@@ -47,7 +47,12 @@ def _member_org(actor: User) -> int:
 
 
 def request_valuation(
-    actor: User, listing_id: int, purpose: str, *, now: datetime
+    actor: User,
+    listing_id: int,
+    purpose: str,
+    *,
+    now: datetime,
+    purpose_kind: Purpose = Purpose.OTHER,
 ) -> ValuationRequest:
     """A seller (its listing) or a buyer (a published listing) asks for a formal report."""
     org_id = _member_org(actor)
@@ -84,12 +89,13 @@ def request_valuation(
             requested_by_id=actor.id,
             side=side,
             purpose=purpose,
+            purpose_kind=purpose_kind,
             status=RequestStatus.REQUESTED,
             created_at=now,
             updated_at=now,
         )
     )
-    after = {"status": request.status.value, "listing_id": listing.id, "side": side}
+    after = {"status": request.status.value, "listing_id": listing.id, "side": side, "purpose_kind": purpose_kind.value}  # fmt: skip
     audit_action("valuation_request.request", request.id, actor.id, now, after=after)
     return request
 

@@ -36,6 +36,16 @@ DISCOUNT_STEP_BPS = 200  # ± 2 percentage points of discount rate
 SENSITIVITY_STEPS = 2  # the grid spans ± 2 steps around the central inputs: 5 × 5
 
 
+class Purpose(enum.StrEnum):
+    """What a formal valuation is for; a pledge loan's report is never public."""
+
+    TRANSFER = "transfer"  # 转让
+    LICENCE = "licence"  # 许可
+    PLEDGE_LOAN = "pledge_loan"  # 知识产权质押融资
+    INVESTMENT = "investment"  # 作价投资
+    OTHER = "other"
+
+
 class Method(enum.StrEnum):
     """The three approaches of DOMAIN.md."""
 

@@ -14,7 +14,7 @@ from valuation.actions import REQUEST_ACTIONS
 from valuation.cost_rules import CostInputs
 from valuation.income_rules import DiscountRate, IncomeInputs, IndustryClass
 from valuation.indicative_rules import IndicativeInputs
-from valuation.rules import BPS, MAX_LIFE_YEARS
+from valuation.rules import BPS, MAX_LIFE_YEARS, Purpose
 
 _bps_range = validate.Range(0, BPS, error=N_("Give basis points between 0 and 10000 (100%)."))
 _minor_range = validate.Range(
@@ -135,6 +135,11 @@ class RequestInSchema(InputSchema):
     purpose = fields.String(
         required=True, validate=validate.Length(1, 2000), error_messages=REQUIRED
     )
+    purpose_kind = fields.String(
+        load_default=Purpose.OTHER.value,
+        validate=validate.OneOf([p.value for p in Purpose]),
+        metadata={"description": "transfer, licence, pledge_loan (质押融资), investment or other"},
+    )
 
 
 class DeclineInSchema(Schema):
@@ -214,6 +219,7 @@ class RequestOutSchema(Schema):
     requester_org_id = fields.Integer()
     side = fields.String()
     purpose = fields.String()
+    purpose_kind = fields.String(attribute="purpose_kind.value")
     status = fields.String(attribute="status.value")
     valuer_id = fields.Integer(allow_none=True)
     decline_reason = fields.String(allow_none=True)

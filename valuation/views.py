@@ -18,10 +18,10 @@ from core.i18n import current_locale
 from core.uow import unit_of_work
 from listings import services as listings
 from listings.models import Listing
-from valuation import charts, form_schemas, pdf, queries, requests, services, valuers
+from valuation import charts, form_schemas, pdf, queries, requests, services, sharing, valuers
 from valuation.income_rules import ROYALTY_BENCHMARKS, IndustryClass
 from valuation.models import Valuation, ValuationRequest
-from valuation.rules import Method, RequestStatus, bps_text
+from valuation.rules import Method, Purpose, RequestStatus, bps_text
 
 bp = Blueprint("valuation", __name__)
 
@@ -234,6 +234,7 @@ def detail(valuation_id: int) -> str:
         listing=valuation.listing,
         inputs=valuation.inputs,
         show_request=_may_see_request(valuation),
+        **sharing.owner_panel(current_user, valuation),
         **_result_context(valuation.result),
     )
 
@@ -259,8 +260,9 @@ def new_request(listing_id: int) -> Any:
         try:
             with unit_of_work():
                 created = requests.request_valuation(
-                    current_user, listing.id, request.form.get("purpose", ""), now=now()
-                )
+                    current_user, listing.id, request.form.get("purpose", ""), now=now(),
+                    purpose_kind=Purpose._value2member_map_.get(request.form.get("purpose_kind", ""), Purpose.OTHER),  # type: ignore[arg-type]
+                )  # fmt: skip
         except NotFound:
             raise
         except DomainError as error:

@@ -1,0 +1,101 @@
+"""REST endpoints of inventors' rewards (`/api/v1/rewards`): an inventor's statement for the
+institution's administrators and the inventor; setting a completed deal's reward."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
+from core.api_kit import ApiBlueprint
+from core.clock import now
+from core.uow import unit_of_work
+from rewards import services
+from rewards.models import DealReward
+from rewards.rules import CostCategory
+
+blp = ApiBlueprint(
+    "rewards_api",
+    __name__,
+    description="Inventors' rewards (促进科技成果转化法 Art. 45)",
+    write_doc=BEARER_TOKEN,
+)
+blp.before_request(require_token_for_writes)
+
+_AMOUNT = validate.Range(0, 10**14)
+
+
+class AwardInSchema(Schema):
+    """The deal's costs in 分, by category; those the policy does not allow are ignored."""
+
+    fees_minor = fields.Integer(load_default=0, validate=_AMOUNT)
+    commissions_minor = fields.Integer(load_default=0, validate=_AMOUNT)
+    maintenance_minor = fields.Integer(load_default=0, validate=_AMOUNT)
+    valuation_minor = fields.Integer(load_default=0, validate=_AMOUNT)
+
+
+class RewardLineOutSchema(Schema):
+    """An inventor's part of the pool."""
+
+    inventor_id = fields.Integer()
+    name = fields.Function(lambda line: line.inventor.name)
+    share_bp = fields.Integer()
+    amount_minor = fields.Integer()
+
+
+class RewardOutSchema(Schema):
+    """A deal's reward: price, costs, net income, share, pool and the inventors' parts."""
+
+    deal_id = fields.Integer()
+    price_minor = fields.Integer()
+    costs = fields.Dict(keys=fields.String(), values=fields.Integer())
+    net_minor = fields.Integer()
+    share_bp = fields.Integer(metadata={"description": "The pool's share of net income, basis points"})  # fmt: skip
+    pool_minor = fields.Integer()
+    currency = fields.String()
+    lines = fields.List(fields.Nested(RewardLineOutSchema))
+
+
+class RewardStatementLineSchema(Schema):
+    """One deal of the statement."""
+
+    deal_id = fields.Integer()
+    title = fields.String()
+    net_minor = fields.Integer()
+    pool_minor = fields.Integer()
+    share_bp = fields.Integer()
+    amount_minor = fields.Integer()
+
+
+class RewardStatementOutSchema(Schema):
+    """An inventor's statement: each deal rewarded and the total."""
+
+    inventor_id = fields.Integer()
+    name = fields.String()
+    listing_id = fields.Integer()
+    items = fields.List(fields.Nested(RewardStatementLineSchema))
+    total_minor = fields.Integer()
+
+
+@blp.read("/inventors/<int:inventor_id>", RewardStatementOutSchema, 401, 404)
+def statement(inventor_id: int) -> dict[str, Any]:
+    """An inventor's statement (the institution's administrators and the inventor)."""
+    inventor, rows = services.statement(api_reader(), inventor_id)
+    items = [
+        {"deal_id": deal.id, "title": deal.title, "net_minor": reward.net_minor,
+         "pool_minor": reward.pool_minor, "share_bp": line.share_bp, "amount_minor": line.amount_minor}
+        for line, reward, deal in rows
+    ]  # fmt: skip
+    return {
+        "inventor_id": inventor.id, "name": inventor.name, "listing_id": inventor.listing_id,
+        "items": items, "total_minor": sum(i["amount_minor"] for i in items),
+    }  # fmt: skip
+
+
+@blp.write("/deals/<int:deal_id>", 201, RewardOutSchema, 401, 403, 404, 409, 422, args=AwardInSchema, example={"fees_minor": 500000, "maintenance_minor": 120000})  # fmt: skip
+def award(data: dict[str, Any], deal_id: int) -> DealReward:
+    """Set a completed transfer's or licence's reward: net income, pool, split, ledger (once)."""
+    costs = {c: data[f"{c.value}_minor"] for c in CostCategory}
+    with unit_of_work():
+        return services.award(api_writer(), deal_id, costs, now=now())

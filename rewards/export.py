@@ -1,0 +1,47 @@
+"""An inventor's statement as CSV (UTF-8 with BOM, so spreadsheets read the Chinese)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from core.money import Money, to_yuan_text
+from deals.models import Deal
+from rewards.models import DealReward, ListingInventor, RewardLine
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEADER = (
+    "inventor", "deal", "title", "completed_on", "price_yuan", "net_income_yuan", "reward_share",
+    "pool_yuan", "inventor_share", "amount_yuan",
+)  # fmt: skip
+
+
+def _cell(value: object) -> str:
+    """A cell a spreadsheet will not read as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _yuan(minor: int, currency: str) -> str:
+    return to_yuan_text(Money(minor, currency))
+
+
+def statement_csv(inventor: ListingInventor, rows: list[tuple[RewardLine, DealReward, Deal]]) -> str:  # fmt: skip
+    """One line per deal rewarded, then the total."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for line, reward, deal in rows:
+        cur = reward.currency
+        writer.writerow([_cell(v) for v in (
+            inventor.name, deal.id, deal.title,
+            deal.completed_at.date().isoformat() if deal.completed_at else "",
+            _yuan(reward.price_minor, cur), _yuan(reward.net_minor, cur), f"{reward.share_bp / 100:g}%",
+            _yuan(reward.pool_minor, cur), f"{line.share_bp / 100:g}%", _yuan(line.amount_minor, cur),
+        )])  # fmt: skip
+    total = sum(line.amount_minor for line, _, _ in rows)
+    writer.writerow(
+        [_cell(inventor.name), "total", "", "", "", "", "", "", "", _yuan(total, "CNY")]
+    )
+    return out.getvalue()

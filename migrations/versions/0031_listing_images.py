@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0031_listing_images'
-down_revision = '0030_deal_snapshot'
+revision = "0031_listing_images"
+down_revision = "0030_deal_snapshot"
 branch_labels = None
 depends_on = None
 

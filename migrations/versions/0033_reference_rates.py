@@ -2,8 +2,8 @@
 
 Kept as an integer of 1e-10 yuan (exact on both databases); one rate per currency and day.
 
-Revision ID: 0032_reference_rates
-Revises: 0031_foreign_parties
+Revision ID: 0033_reference_rates
+Revises: 0032_foreign_parties
 Create Date: 2026-12-02 22:00:00
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0032_reference_rates"
-down_revision = "0031_foreign_parties"
+revision = "0033_reference_rates"
+down_revision = "0032_foreign_parties"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Inventors' rewards (促进科技成果转化法 Art. 45): listings' inventors and shares, institutions' policies, deals' rewards and their lines
 
-Revision ID: 0032_inventor_rewards
-Revises: 0031_evaluations
+Revision ID: 0039_inventor_rewards
+Revises: 0038_evaluations
 Create Date: 2026-12-02 21:46:49.870121
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0032_inventor_rewards"
-down_revision = "0031_evaluations"
+revision = "0039_inventor_rewards"
+down_revision = "0038_evaluations"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Valuations for pledge loans (知识产权质押融资): the purpose of a request, reports shared with partner banks
 
-Revision ID: 0033_pledge_valuations
-Revises: 0032_inventor_rewards
+Revision ID: 0040_pledge_valuations
+Revises: 0039_inventor_rewards
 Create Date: 2026-12-02 21:57:40.252253
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0033_pledge_valuations"
-down_revision = "0032_inventor_rewards"
+revision = "0040_pledge_valuations"
+down_revision = "0039_inventor_rewards"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Evaluations of results (科技成果评价) and their evidence
 
-Revision ID: 0031_evaluations
-Revises: 0030_deal_snapshot
+Revision ID: 0038_evaluations
+Revises: 0037_licence_deals
 Create Date: 2026-12-02 21:27:07.145672
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0031_evaluations"
-down_revision = "0030_deal_snapshot"
+revision = "0038_evaluations"
+down_revision = "0037_licence_deals"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Deals not priced in yuan: a small partial index the statistics read them through, to
 convert them at the rate of each deal's day
 
-Revision ID: 0033_deal_currency_index
-Revises: 0032_reference_rates
+Revision ID: 0034_deal_currency_index
+Revises: 0033_reference_rates
 Create Date: 2026-12-02 22:10:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0033_deal_currency_index"
-down_revision = "0032_reference_rates"
+revision = "0034_deal_currency_index"
+down_revision = "0033_reference_rates"
 branch_labels = None
 depends_on = None
 

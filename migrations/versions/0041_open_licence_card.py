@@ -1,7 +1,7 @@
 """Card payments of open licences: a payment may pay an open licence's fee (Stripe Checkout)
 
-Revision ID: 0034_open_licence_card
-Revises: 0033_pledge_valuations
+Revision ID: 0041_open_licence_card
+Revises: 0040_pledge_valuations
 Create Date: 2026-12-02 22:11:17.697009
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0034_open_licence_card"
-down_revision = "0033_pledge_valuations"
+revision = "0041_open_licence_card"
+down_revision = "0040_pledge_valuations"
 branch_labels = None
 depends_on = None
 

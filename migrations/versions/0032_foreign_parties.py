@@ -4,8 +4,8 @@ A foreign organisation has no unified social credit code, so the code becomes op
 the pair (country, registration number) is unique like the code. Every existing
 organisation is Chinese.
 
-Revision ID: 0031_foreign_parties
-Revises: 0030_deal_snapshot
+Revision ID: 0032_foreign_parties
+Revises: 0031_listing_images
 Create Date: 2026-12-02 21:40:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0031_foreign_parties"
-down_revision = "0030_deal_snapshot"
+revision = "0032_foreign_parties"
+down_revision = "0031_listing_images"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Technology import/export contract records (技术进出口合同登记) of cross-border deals.
 
-Revision ID: 0032_trade_records
-Revises: 0031_events
+Revision ID: 0036_trade_records
+Revises: 0035_events
 Create Date: 2026-12-02 21:50:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-02 21:50:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0032_trade_records"
-down_revision = "0031_events"
+revision = "0036_trade_records"
+down_revision = "0035_events"
 branch_labels = None
 depends_on = None
 

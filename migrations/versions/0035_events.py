@@ -2,8 +2,8 @@
 
 An organisation's country comes from the foreign parties' revision before this one.
 
-Revision ID: 0031_events
-Revises: 0030_deal_snapshot
+Revision ID: 0035_events
+Revises: 0034_deal_currency_index
 Create Date: 2026-12-02 21:29:37
 
 """
@@ -11,8 +11,8 @@ Create Date: 2026-12-02 21:29:37
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0031_events"
-down_revision = "0030_deal_snapshot"
+revision = "0035_events"
+down_revision = "0034_deal_currency_index"
 branch_labels = None
 depends_on = None
 

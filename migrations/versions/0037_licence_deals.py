@@ -3,8 +3,8 @@
 A listing may be licensed many times: the one-live-deal-per-listing index leaves out
 licence deals (source_type 'licence').
 
-Revision ID: 0031_licence_deals
-Revises: 0030_deal_snapshot
+Revision ID: 0037_licence_deals
+Revises: 0036_trade_records
 Create Date: 2026-12-02 21:45:00
 
 """
@@ -12,8 +12,8 @@ Create Date: 2026-12-02 21:45:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0031_licence_deals"
-down_revision = "0030_deal_snapshot"
+revision = "0037_licence_deals"
+down_revision = "0036_trade_records"
 branch_labels = None
 depends_on = None
 

@@ -179,10 +179,10 @@ def _register_blueprints(app: Flask) -> None:
     from licences.deal_api import blp as licensing_api
     from licences.views import bp as licences_views
     from listings import (
-        image_api,  # noqa: F401
-        image_views,  # noqa: F401
         evaluation_api,  # noqa: F401
         evaluation_views,  # noqa: F401
+        image_api,  # noqa: F401
+        image_views,  # noqa: F401
         legal_views,  # noqa: F401
         portfolio_views,  # noqa: F401
     )

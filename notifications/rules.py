@@ -359,7 +359,9 @@ EVENTS: dict[str, EventType] = {
         EventType(
             "event.contact",
             N_("Contact asked for at an event"),
-            N_("At the event “%(event)s”, %(org)s (%(email)s) asked for contact about “%(title)s”."),
+            N_(
+                "At the event “%(event)s”, %(org)s (%(email)s) asked for contact about “%(title)s”."
+            ),
         ),
         EventType(
             "event.introduction",

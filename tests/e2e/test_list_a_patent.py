@@ -44,13 +44,13 @@ def test_university_lists_patent_reviewer_confirms_and_search_finds_it(
     seller.get_by_label("单位注册名称").fill("江城理工大学")
     seller.get_by_label("统一社会信用代码").fill(make_credit_code("12420100123456789"))
     seller.get_by_label("所在地区").fill("湖北省武汉市")
-    seller.get_by_label("营业执照（选填）").set_input_files(
+    seller.get_by_label("营业执照或注册证明文件（选填）").set_input_files(
         files=[{"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
     )
     seller.get_by_role("button", name="创建账户").click()
     expect(seller.locator("#consent-error")).to_contain_text("请阅读并同意用户协议和隐私政策")
     seller.get_by_label("密码").fill(PASSWORD)  # a refused form never sends the password back
-    seller.get_by_label("营业执照（选填）").set_input_files(
+    seller.get_by_label("营业执照或注册证明文件（选填）").set_input_files(
         files=[{"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
     )
     seller.get_by_label("我已阅读并同意").check()

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 from sqlalchemy import select
 
 from accounts.models import Organisation, OrganisationKind, User
+from accounts.signup_checks import TERMS_VERSION
 from auctions import bidding, closing, services
 from core import rates
 from core.currencies import Rate
@@ -39,7 +40,7 @@ def _sign_up_abroad(client, reviewer: User) -> User:
         "name": "Jane Doe", "email": "tlo@example.edu", "password": factories.PASSWORD,
         "organisation_mode": "create", "country": "US", "org_name": "Lakeside University",
         "org_name_en": "Lakeside University", "kind": "university",
-        "registration_number": EIN, "region": "Boston, MA", "consent": "2026-12",
+        "registration_number": EIN, "region": "Boston, MA", "consent": TERMS_VERSION,
         "licence": (io.BytesIO(factories.PDF_BYTES), "articles.pdf"),
     }  # fmt: skip
     assert client.post("/signup", data=form).status_code == 302

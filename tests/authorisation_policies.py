@@ -148,6 +148,12 @@ POLICY: dict[str, frozenset[str]] = {
     "open_licences_api.declaration:GET": PUBLIC,
     "open_licences_api.notice:POST": MEMBERS - SELLER,
     "open_licences_api.licence:GET": PARTIES_AND_REVIEWERS,
+    "open_licences_api.declare:POST": SELLER,  # the patentee of a published listing
+    "open_licences_api.withdraw:POST": SELLER,
+    "open_licences_api.review_queue:GET": REVIEWERS,
+    "open_licences_api.approve:POST": REVIEWERS,
+    "open_licences_api.refuse:POST": REVIEWERS,
+    "open_licences_api.record_payment:POST": REVIEWERS,
     "licensing_api.listing_offers:GET": PUBLIC,  # a published listing's offers
     "licensing_api.set_listing_offers:PUT": SELLER,  # the listing's owner
     "licensing_api.grant_licence:POST": SELLER,  # the licensor (licensee: the buyer)

@@ -83,8 +83,8 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
             "report_id": declaration.reports[0].id,
         }
     )
-    for endpoint in ("approve", "refuse"):
-        world.by_endpoint[f"open_licences.{endpoint}"] = {"declaration_id": submitted}
+    for endpoint in ("open_licences.approve", "open_licences.refuse", "open_licences_api.approve", "open_licences_api.refuse"):  # fmt: skip
+        world.by_endpoint[endpoint] = {"declaration_id": submitted}
     # Bodies that name this world's rows: the seller's free patent, the transfer's reference.
     BODIES["open_licences.declare:POST"] = {
         "ip_asset_id": str(free_asset), "fee_kind": "lump_sum", "lump_sum_yuan": "20000",
@@ -94,6 +94,15 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         "amount_yuan": "20000",
         "bank_reference": grants.transfer_reference(licence.id),
     }
+    BODIES["open_licences_api.declare:POST"] = {
+        "ip_asset_id": str(free_asset), "fee_kind": "lump_sum", "lump_sum_minor": "2000000",
+        "payment_method": "bank_transfer", "term_years": "5", "report": PDF,
+    }  # fmt: skip
+    BODIES["open_licences_api.record_payment:POST"] = {
+        "amount_minor": FEE_MINOR,
+        "bank_reference": grants.transfer_reference(licence.id),
+    }
+    BODIES["open_licences_api.refuse:POST"] = {"reason": "矩阵测试：理由。"}
     BODIES["open_licences.notice:POST"] = {"notice": "我方通知：按公布条件实施该专利。"}
     BODIES["open_licences_api.notice:POST"] = {"notice": "我方通知：按公布条件实施该专利。"}
     BODIES["open_licences.refuse:POST"] = {"reason": "矩阵测试：理由。"}

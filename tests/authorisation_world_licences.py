@@ -62,8 +62,10 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         pledge = legal_status.NewStatus(LegalStatus.PLEDGED, now.date(), "国家知识产权局专利登记簿", "矩阵测试银行")  # fmt: skip
         legal_status.record_status(reviewer, pledged_asset, pledge, now=now)
     pledged_listing = db.session.get(IPAsset, pledged_asset).listing_id  # type: ignore[union-attr]
-    for endpoint in ("legal_status_page", "record_legal_status", "record_pledgee_consent"):
-        world.by_endpoint[f"listings.{endpoint}"] = {"listing_id": pledged_listing}
+    for endpoint in ("listings.legal_status_page", "listings.record_legal_status", "listings.record_pledgee_consent", "listings_api.legal_status_of", "listings_api.record_legal_status", "listings_api.record_pledgee_consent"):  # fmt: skip
+        world.by_endpoint[endpoint] = {"listing_id": pledged_listing}
+    BODIES["listings_api.record_legal_status:POST"] = {"ip_asset_id": pledged_asset, "status": "lapsed", "effective_on": "2026-02-01", "source": "国家知识产权局专利登记簿"}  # fmt: skip
+    BODIES["listings_api.record_pledgee_consent:POST"] = {"ip_asset_id": pledged_asset, "purpose": "licence", "reference": "质权人同意函"}  # fmt: skip
     BODIES["listings.record_legal_status:POST"] = {
         "ip_asset_id": str(pledged_asset), "status": "lapsed", "effective_on": "2026-02-01",
         "source": "国家知识产权局专利登记簿",

@@ -160,13 +160,17 @@ def _register_blueprints(app: Flask) -> None:
     from accounts.views import bp as accounts_views
     from auctions.api import blp as auctions_api
     from auctions.views import bp as auctions_views
-    from brokers import matching_api  # noqa: F401
+    from brokers import (
+        document_api,  # noqa: F401
+        matching_api,  # noqa: F401
+    )
     from brokers.api import blp as brokers_api
     from brokers.matching_views import bp as matching_views
     from brokers.views import bp as brokers_views
     from core.extensions import api
     from deals import (
         cancel_views,  # noqa: F401
+        registration_api,  # noqa: F401
         registration_views,  # noqa: F401
         trade_views,  # noqa: F401
     )
@@ -184,7 +188,9 @@ def _register_blueprints(app: Flask) -> None:
         evaluation_views,  # noqa: F401
         image_api,  # noqa: F401
         image_views,  # noqa: F401
+        legal_api,  # noqa: F401
         legal_views,  # noqa: F401
+        portfolio_api,  # noqa: F401
         portfolio_views,  # noqa: F401
     )
     from listings.api import blp as listings_api

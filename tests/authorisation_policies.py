@@ -45,6 +45,7 @@ POLICY: dict[str, frozenset[str]] = {
     "statistics.full_export:GET:xlsx": REVIEWERS,
     "accounts_api.sign_up:POST": PUBLIC,  # a person without an account
     "accounts_api.me:GET": SIGNED_IN,
+    "accounts_api.change_password:POST": SIGNED_IN,  # one's own (the body's current password)
     "organisations_api.mine:GET": MEMBERS,
     "organisations_api.members:GET": MEMBERS,
     "organisations_api.approve_member:POST": SELLER,  # the organisation's admin
@@ -181,6 +182,8 @@ POLICY: dict[str, frozenset[str]] = {
     "open_licences.payment:POST": REVIEWERS,
     "policies_api.eligibility:GET": MEMBERS,
     "policies_api.index:GET": ADMIN,
+    "policies_api.define:POST": ADMIN,
+    "policies_api.adjust:POST": ADMIN,
     "policies_api.compute:POST": ADMIN,
     "policies_api.run:GET": ADMIN,
     "policies_api.approve:POST": ADMIN,
@@ -260,6 +263,9 @@ POLICY: dict[str, frozenset[str]] = {
     "brokers_api.profile:GET": PUBLIC,
     "brokers_api.propose_mandate:POST": SELLER | BROKER,
     "brokers_api.statement:GET": BROKER,
+    "brokers_api.upload_document:POST": BROKER,  # to its own application
+    "brokers_api.document_file:GET": BROKER | REVIEWERS,
+    "brokers_api.rate:POST": PARTIES,  # of a deal the broker earned a commission on
     "deposits_api.confirm:POST": REVIEWERS,
     "deposits_api.get:GET": BUYER | REVIEWERS,  # its organisation, the reviewers who confirm it
     "deposits_api.mine:GET": SIGNED_IN,
@@ -293,6 +299,12 @@ POLICY: dict[str, frozenset[str]] = {
     "deals_api.rule_cancellation:POST": REVIEWERS,
     "deals_api.get_deal:GET": PARTIES_AND_REVIEWERS,
     "deals_api.get_registration:GET": PARTIES_AND_REVIEWERS,
+    "deals_api.registration_form:GET": PARTIES_AND_REVIEWERS,
+    "deals_api.save_registration_form:PUT": SELLER | REVIEWERS,  # the side that registers
+    "deals_api.record_registration_certificate:POST": REVIEWERS,
+    "listings_api.legal_status_of:GET": REVIEWERS,  # patents' legal status, from the register
+    "listings_api.record_legal_status:POST": REVIEWERS,
+    "listings_api.record_pledgee_consent:POST": REVIEWERS,
     "deals_api.list_deals:GET": SIGNED_IN,
     "deals_api.register_offline:POST": REVIEWERS
     | BROKER,  # DOMAIN.md: a reviewer or an accredited broker
@@ -321,6 +333,9 @@ POLICY: dict[str, frozenset[str]] = {
     "listings.portfolio_import:POST": MEMBERS,  # a university's or institute's patents
     "listings.portfolio_import_status:GET": SELLER,  # the organisation that imported
     "listings.portfolio_import_progress:GET": SELLER,
+    "listings_api.portfolio_import:POST": MEMBERS,
+    "listings_api.portfolio_imports:GET": SIGNED_IN,  # a reviewer's organisation has none
+    "listings_api.portfolio_import_status:GET": SELLER,  # the organisation that imported
     "listings.portfolio_template:GET:csv": SIGNED_IN,
     "listings.portfolio_template:GET:xlsx": SIGNED_IN,
     "listings.upload_evidence:POST": SELLER,

@@ -101,7 +101,7 @@ class PasswordChangeInSchema(InputSchema):
     password = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, MAX_PASSWORD_LENGTH))  # fmt: skip
 
 
-@blp.write("/me/password", 200, CallerOutSchema, 401, 403, (422, "The current password is wrong, or the new one is weak."), (429, "Too many attempts from this address"), args=PasswordChangeInSchema, example={"current_password": "Correct-horse-9", "password": "Battery-staple-27"})  # fmt: skip
+@blp.write("/me/password", 200, CallerOutSchema, 401, 403, (422, "The current password is wrong, or the new one is weak."), (429, "Too many attempts from this address"), args=PasswordChangeInSchema, example={"current_password": "Old-password-42", "password": "Battery-staple-27"})  # fmt: skip
 @limiter.limit(sign_in_rate_limit, methods=["POST"])
 def change_password(data: dict[str, Any]) -> User:
     """Change the caller's password, proven by the current one: every browser session of

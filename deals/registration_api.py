@@ -115,7 +115,7 @@ def save_registration_form(data: dict[str, Any], deal_id: int) -> dict[str, Any]
         return _form(deal_id, row)
 
 
-@blp.write("/<int:deal_id>/registration/certificate", 200, RegistrationFormOutSchema, 401, 403, 404, (409, "The form is not completed yet (`registration_incomplete`)."), 422, args=CertificateInSchema, example={"certificate_number": "3101042026000123"})  # fmt: skip
+@blp.write("/<int:deal_id>/registration/form/certificate", 200, RegistrationFormOutSchema, 401, 403, 404, (409, "The form is not completed yet (`registration_incomplete`)."), 422, args=CertificateInSchema, example={"certificate_number": "3101042026000123"})  # fmt: skip
 def record_registration_certificate(data: dict[str, Any], deal_id: int) -> dict[str, Any]:
     """A reviewer records the certificate number the registration office issued."""
     with unit_of_work():

@@ -24,6 +24,7 @@ from policies.schemas import (
     LineOutSchema,
     LinePageSchema,
     PeriodInSchema,
+    PolicyDetailOutSchema,
     PolicyInSchema,
     PolicyOutSchema,
     PolicyPageSchema,
@@ -68,6 +69,19 @@ def define(data: dict[str, Any]) -> Policy:
     """Define a policy: who benefits, the rate or fixed sum, the caps, which deals count."""
     with unit_of_work():
         return services.define(api_writer(), policy_input(data), now=now())
+
+
+_TERMS = PolicyOutSchema().fields
+
+
+@blp.read("/<int:policy_id>", PolicyDetailOutSchema, 401, 403)
+def policy(policy_id: int) -> dict[str, Any]:
+    """A policy's terms and its computed periods (administrators)."""
+    caller, locale = api_reader(), str(current_locale())
+    found = services.policy_for(caller, policy_id)
+    terms = {f.attribute or n: getattr(found, f.attribute or n) for n, f in _TERMS.items()}
+    runs = [export.run_view(run, locale) for run in services.runs_of(caller, policy_id)]
+    return {**terms, "runs": runs}
 
 
 @blp.write("/<int:policy_id>/runs", 201, RunOutSchema, 401, 403, 404, 409, 422, args=PeriodInSchema)  # fmt: skip

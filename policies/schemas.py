@@ -187,3 +187,9 @@ class RunOutSchema(Schema):
     total_minor = fields.Integer()
     lines = fields.List(fields.Nested(LineOutSchema))
     allowed_actions = AllowedActions({"approve": services.check_approvable})
+
+
+class PolicyDetailOutSchema(PolicyOutSchema):
+    """A policy's terms and its computed periods, latest period first."""
+
+    runs = fields.List(fields.Nested(RunOutSchema))

@@ -183,6 +183,7 @@ POLICY: dict[str, frozenset[str]] = {
     "policies_api.eligibility:GET": MEMBERS,
     "policies_api.index:GET": ADMIN,
     "policies_api.define:POST": ADMIN,
+    "policies_api.policy:GET": ADMIN,
     "policies_api.adjust:POST": ADMIN,
     "policies_api.compute:POST": ADMIN,
     "policies_api.run:GET": ADMIN,
@@ -336,6 +337,8 @@ POLICY: dict[str, frozenset[str]] = {
     "listings_api.portfolio_import:POST": MEMBERS,
     "listings_api.portfolio_imports:GET": SIGNED_IN,  # a reviewer's organisation has none
     "listings_api.portfolio_import_status:GET": SELLER,  # the organisation that imported
+    "listings_api.portfolio_template:GET:csv": SIGNED_IN,
+    "listings_api.portfolio_template:GET:xlsx": SIGNED_IN,
     "listings.portfolio_template:GET:csv": SIGNED_IN,
     "listings.portfolio_template:GET:xlsx": SIGNED_IN,
     "listings.upload_evidence:POST": SELLER,

@@ -33,5 +33,8 @@ def test_a_patent_list_is_imported_by_api(client: FlaskClient, clock) -> None:  
     assert (shown["status"], shown["created"], shown["percent"]) == ("done", 1, 100)
     assert [i["id"] for i in client.get("/api/v1/listings/imports", headers=own).get_json()["items"]] == [body["id"]]  # fmt: skip
     assert client.get(url, headers=stranger).status_code == 404
+    template = client.get("/api/v1/listings/imports/template.csv", headers=own)
+    assert template.status_code == 200 and template.mimetype == "text/csv"
+    assert client.get("/api/v1/listings/imports/template.xlsx").status_code == 401
     unreadable = client.post("/api/v1/listings/imports", data={"file": (io.BytesIO(factories.PDF_BYTES), "清单.pdf")}, headers=own)  # fmt: skip
     assert unreadable.status_code == 422 and unreadable.get_json()["code"] == "invalid"

@@ -40,5 +40,8 @@ def test_an_administrator_defines_a_policy_and_lowers_a_line_by_api(client: Flas
     client.post(f"/api/v1/policies/runs/{run['id']}/approve", headers=admin)
     final = client.post(url, json={**body, "amount_minor": 100_000}, headers=admin)
     assert final.status_code == 422
-    shown = client.get(f"/api/v1/policies/runs/{run['id']}", headers=admin).get_json()
-    assert next(x for x in shown["lines"] if x["id"] == line["id"])["amount_minor"] == 300_000
+    shown = client.get(f"/api/v1/policies/{policy_id}", headers=admin).get_json()
+    assert [(r["id"], r["status"]) for r in shown["runs"]] == [(run["id"], "approved")]
+    lines = shown["runs"][0]["lines"]
+    assert next(x for x in lines if x["id"] == line["id"])["amount_minor"] == 300_000
+    assert client.get(f"/api/v1/policies/{policy_id}", headers=member).status_code == 403

@@ -172,6 +172,7 @@ def _register_blueprints(app: Flask) -> None:
         cancel_views,  # noqa: F401
         registration_api,  # noqa: F401
         registration_views,  # noqa: F401
+        trade_api,  # noqa: F401
         trade_views,  # noqa: F401
     )
     from deals.api import blp as deals_api

@@ -124,6 +124,10 @@ POLICY: dict[str, frozenset[str]] = {
     "deals.save_trade_record:POST": SELLER | REVIEWERS,
     "deals.check_trade_record:POST": REVIEWERS,
     "deals.certify_trade_record:POST": REVIEWERS,
+    "deals_api.trade_record:GET": PARTIES_AND_REVIEWERS,
+    "deals_api.save_trade_record:PUT": SELLER | REVIEWERS,
+    "deals_api.check_trade_record:POST": REVIEWERS,
+    "deals_api.certify_trade_record:POST": REVIEWERS,
     # 科技成果评价: an accredited broker agency or expert without a mandate on the listing
     "listings.evaluation_form:GET": BROKER,
     "listings.record_evaluation:POST": BROKER,

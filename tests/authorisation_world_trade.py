@@ -37,5 +37,7 @@ def extend(world: World, now: datetime) -> World:
         form = RegistrationDetails("HT-MATRIX-1", "矩阵测试项目", next(iter(SUBTYPES[deal.contract_type])), "energy", "310104", "370102", date(2026, 1, 1), date(2026, 12, 31), 1, "lump_sum")  # fmt: skip
         registration_details.save_details(seller, deal_id, form, now=now)
     BODIES["deals_api.save_registration_form:PUT"] = {**form.__dict__, "term_start": "2026-01-01", "term_end": "2026-12-31"}  # fmt: skip
+    BODIES["deals_api.save_trade_record:PUT"] = {"category": "free", "usd_minor": 700_000, "payment_terms": "30% on signing, 70% on delivery"}  # fmt: skip
+    BODIES["deals_api.certify_trade_record:POST"] = {"certificate_number": "2026310000EXP000123"}  # fmt: skip
     BODIES["deals_api.record_registration_certificate:POST"] = {"certificate_number": "3101042026000123"}  # fmt: skip
     return world

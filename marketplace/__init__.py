@@ -177,6 +177,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views
+    from events import organiser_api  # noqa: F401
     from events.api import blp as events_api
     from events.views import bp as events_views
     from licences import deal_views as licence_deal_views  # noqa: F401

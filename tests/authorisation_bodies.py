@@ -156,6 +156,15 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "deals_api.upload_document:POST": {"kind": "other", "file": PDF},
     "events.add_material:POST": {"title": "资料", "file": PDF},
+    "events_api.add_material:POST": {"title": "资料", "file": PDF},
+    "events_api.schedule:POST": {
+        "title": "矩阵路演",
+        "format": "online",
+        "stream_url": "https://live.example.org/matrix",
+        "starts_at": "2027-01-10T02:00:00Z",
+        "ends_at": "2027-01-10T06:00:00Z",
+        "capacity": 50,
+    },
     "deals.save_trade_record:POST": {
         "category": "free",
         "usd_amount": "7000",

@@ -116,6 +116,9 @@ POLICY: dict[str, frozenset[str]] = {
     "events_api.index:GET": PUBLIC,
     "events_api.event:GET": PUBLIC,
     "events_api.register:POST": MEMBERS,
+    "events_api.schedule:POST": ADMIN | BROKER,  # the market's, or an accredited broker's agency
+    "events_api.cancel_event:POST": ADMIN | BROKER,  # its organiser
+    "events_api.add_material:POST": ADMIN | BROKER,
     "events_api.cancel_registration:POST": BUYER,
     "events_api.show_interest:POST": BUYER,
     # Technology import/export records (技术进出口合同登记) of the world's export deal.

@@ -216,6 +216,7 @@ def _register_blueprints(app: Flask) -> None:
     from payments.views import bp as payments_views
     from policies.api import blp as policies_api
     from policies.views import bp as policies_views
+    from rewards import institution_api  # noqa: F401
     from rewards.api import blp as rewards_api
     from rewards.views import bp as rewards_views
     from search import api as search_api  # noqa: F401

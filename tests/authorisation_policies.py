@@ -149,6 +149,10 @@ POLICY: dict[str, frozenset[str]] = {
     "rewards.mine:GET": SIGNED_IN,
     "rewards_api.statement:GET": SELLER | BUYER,
     "rewards_api.award:POST": SELLER,
+    "rewards_api.reward_policy:GET": SIGNED_IN,  # the terms that apply to one's institution
+    "rewards_api.set_reward_policy:PUT": SELLER,  # the institution's administrators
+    "rewards_api.inventors:GET": SELLER,
+    "rewards_api.set_inventors:PUT": SELLER,
     "listings.legal_status_page:GET": REVIEWERS,  # patents' legal status, pledges, consents
     "listings.record_legal_status:POST": REVIEWERS,
     "listings.record_pledgee_consent:POST": REVIEWERS,

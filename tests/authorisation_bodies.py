@@ -156,6 +156,8 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "deals_api.upload_document:POST": {"kind": "other", "file": PDF},
     "events.add_material:POST": {"title": "资料", "file": PDF},
+    "rates_api.set_rate:POST": {"currency": "USD", "yuan": "7.1234", "on": "2026-02-27"},
+    "rates_api.import_file:POST": {"file": ("file", "rates.csv")},
     "events_api.add_material:POST": {"title": "资料", "file": PDF},
     "events_api.schedule:POST": {
         "title": "矩阵路演",

@@ -41,6 +41,8 @@ POLICY: dict[str, frozenset[str]] = {
     "rates.set_rate:POST": ADMIN,
     "rates.import_file:POST": ADMIN,
     "rates_api.current:GET": PUBLIC,
+    "rates_api.set_rate:POST": ADMIN,
+    "rates_api.import_file:POST": ADMIN,
     "statistics.full_export:GET:csv": REVIEWERS,
     "statistics.full_export:GET:xlsx": REVIEWERS,
     "accounts_api.sign_up:POST": PUBLIC,  # a person without an account

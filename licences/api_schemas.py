@@ -47,7 +47,7 @@ class DeclarationInSchema(InputSchema):
 class ReportFileSchema(Schema):
     """The patent evaluation report (专利权评价报告), PDF: needed for a utility model or design."""
 
-    report = UploadField(load_default=None)
+    report = UploadField()
 
 
 class DeclarationRefusalInSchema(InputSchema):

@@ -122,6 +122,7 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 @blp.route("/imports/template.<any(csv, xlsx):fmt>")
 @blp.alt_response(401, schema=DomainErrorSchema, description="Not signed in, no token", example=error_example(401))  # fmt: skip
+@blp.alt_response(404, schema=DomainErrorSchema, description="No such format", example=error_example(404))  # fmt: skip
 @blp.doc(
     responses={
         "200": {

@@ -1,4 +1,5 @@
-"""REST endpoints of people (`/api/v1/accounts`): sign-up without a browser, and who I am.
+"""REST endpoints of people (`/api/v1/accounts`): sign-up without a browser, who I am, and
+changing one's password.
 
 Sign-up is the one write that takes no token (the person has none yet): it is limited per
 client address like sign-in (SIGNIN_RATE_LIMIT). Its first token comes from
@@ -11,16 +12,26 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import request
+from marshmallow import fields, validate
 
 from accounts import services
-from accounts.auth import BEARER_TOKEN, api_reader, require_token_for_writes, sign_in_rate_limit
+from accounts.auth import (
+    BEARER_TOKEN,
+    api_reader,
+    api_writer,
+    require_token_for_writes,
+    sign_in_rate_limit,
+)
 from accounts.models import User
+from accounts.rules import MAX_PASSWORD_LENGTH
 from accounts.schemas import CallerOutSchema, SignUpInSchema, sign_up_input
 from core.api_kit import GENERIC_REFUSALS, OPTIONAL_TOKEN, ApiBlueprint, DomainErrorSchema
 from core.clock import now
 from core.extensions import limiter
 from core.i18n import current_locale
+from core.marshmallow_messages import REQUIRED
 from core.openapi_examples import error_example
+from core.schema_kit import InputSchema
 from core.uow import unit_of_work
 
 blp = ApiBlueprint(
@@ -81,3 +92,21 @@ def sign_up(data: dict[str, Any]) -> User:
 def me() -> User:
     """The caller: account, roles, organisation and its verification."""
     return api_reader()
+
+
+class PasswordChangeInSchema(InputSchema):
+    """The current password, and the new one (at least 10 characters of two kinds)."""
+
+    current_password = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, MAX_PASSWORD_LENGTH))  # fmt: skip
+    password = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, MAX_PASSWORD_LENGTH))  # fmt: skip
+
+
+@blp.write("/me/password", 200, CallerOutSchema, 401, 403, (422, "The current password is wrong, or the new one is weak."), (429, "Too many attempts from this address"), args=PasswordChangeInSchema, example={"current_password": "Old-password-42", "password": "Battery-staple-27"})  # fmt: skip
+@limiter.limit(sign_in_rate_limit, methods=["POST"])
+def change_password(data: dict[str, Any]) -> User:
+    """Change the caller's password, proven by the current one: every browser session of
+    the account ends (API tokens stay valid: revoke them at /api/v1/tokens)."""
+    with unit_of_work():
+        return services.change_password(
+            api_writer(), data["current_password"], data["password"], now=now()
+        )

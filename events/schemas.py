@@ -96,6 +96,14 @@ def _may_cancel(caller: User, event: Event, now: datetime) -> bool:
     return now < event.starts_at and services.registration_of(caller, event.id) is not None
 
 
+def _may_call_off(caller: User, event: Event, now: datetime) -> bool:
+    return services.may_manage(caller, event) and event.cancelled_at is None and now < event.starts_at  # fmt: skip
+
+
+def _may_add_material(caller: User, event: Event, now: datetime) -> bool:
+    return services.may_manage(caller, event)
+
+
 class EventAgendaOutSchema(Schema):
     """A listing pitched at the event."""
 
@@ -120,7 +128,14 @@ class EventOutSchema(Schema):
     organiser_org_id = fields.Integer(allow_none=True)
     agenda = fields.List(fields.Nested(EventAgendaOutSchema))
     stream_url = fields.Method("_stream", allow_none=True)
-    allowed_actions = AllowedActions({"register": _may_register, "cancel": _may_cancel})
+    allowed_actions = AllowedActions(
+        {
+            "register": _may_register,
+            "cancel": _may_cancel,  # the caller's registration
+            "cancel_event": _may_call_off,  # the organiser's
+            "add_material": _may_add_material,
+        }
+    )
 
     def _stream(self, event: Event) -> str | None:
         return services.stream_for(current_caller(), event)

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_smorest.fields import Upload as UploadField
 from marshmallow import Schema, fields, validate
 
 from accounts.models import User
+from accounts.services import require_reviewer
 from core.api_actions import AllowedActions
 from core.domain import N_, PermissionDenied
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import EnumValue, InputSchema
 from licences import grants, rules
-from licences.models import OpenLicenceDeclaration
+from licences.models import OpenLicence, OpenLicenceDeclaration
 
 
 class CatalogueArgsSchema(InputSchema):
@@ -27,6 +29,48 @@ class NoticeInSchema(InputSchema):
     """The written notice (书面通知) that accepts the published terms."""
 
     notice = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, grants.MAX_NOTICE))  # fmt: skip
+
+
+class DeclarationInSchema(InputSchema):
+    """The patentee's declaration (multipart form fields; `report` is the file, if any)."""
+
+    ip_asset_id = fields.Integer(required=True, error_messages=REQUIRED, metadata={"description": "A Chinese patent of one of your published listings"})  # fmt: skip
+    fee_kind = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf([k.value for k in rules.FeeKind]))  # fmt: skip
+    lump_sum_minor = fields.Integer(load_default=None, allow_none=True, attribute="lump_sum")
+    entry_fee_minor = fields.Integer(load_default=None, allow_none=True, attribute="entry_fee")
+    # The rules speak of the `royalty`: named so that their refusals name this field.
+    royalty_bp = fields.Integer(load_default=None, allow_none=True, attribute="royalty", metadata={"description": "Basis points of net sales"})  # fmt: skip
+    payment_method = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf([m.value for m in rules.PaymentMethod]))  # fmt: skip
+    term_years = fields.Integer(required=True, error_messages=REQUIRED, validate=validate.Range(1, max(rules.MAX_TERM_YEARS.values())))  # fmt: skip
+
+
+class ReportFileSchema(Schema):
+    """The patent evaluation report (专利权评价报告), PDF: needed for a utility model or design."""
+
+    report = UploadField()
+
+
+class DeclarationRefusalInSchema(InputSchema):
+    """The reason the patentee reads."""
+
+    reason = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, 2000))  # fmt: skip
+
+
+class BankPaymentInSchema(InputSchema):
+    """The licensee's transfer as found on the bank statement."""
+
+    amount_minor = fields.Integer(required=True, error_messages=REQUIRED, validate=validate.Range(0, 10**11))  # fmt: skip
+    bank_reference = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, 100), metadata={"description": "The reference quoted on the transfer (`transfer_reference`)"})  # fmt: skip
+
+
+def _may_decide(caller: User, declaration: OpenLicenceDeclaration, now: datetime) -> None:
+    require_reviewer(caller)
+    rules.check_may_decide(declaration.status)
+
+
+def _may_record_payment(caller: User, licence: OpenLicence, now: datetime) -> bool:
+    require_reviewer(caller)
+    return licence.status == rules.LicenceStatus.AWAITING_PAYMENT
 
 
 def _may_take(caller: User, declaration: OpenLicenceDeclaration, now: datetime) -> None:
@@ -76,7 +120,15 @@ class DeclarationOutSchema(Schema):
         allow_none=True, metadata={"description": "The market day of the withdrawal"}
     )
     licences = fields.Method("_granted")
-    allowed_actions = AllowedActions({"give_notice": _may_take, "withdraw": _may_withdraw})
+    refusal_reason = fields.String(allow_none=True)
+    allowed_actions = AllowedActions(
+        {
+            "give_notice": _may_take,
+            "withdraw": _may_withdraw,
+            "approve": _may_decide,
+            "refuse": _may_decide,
+        }
+    )
 
     def _granted(self, declaration: OpenLicenceDeclaration) -> list[dict[str, Any]]:
         granted = [x for x in declaration.licences if x.status == rules.LicenceStatus.GRANTED]
@@ -104,3 +156,11 @@ class LicenceOutSchema(Schema):
     granted_at = fields.DateTime(allow_none=True)
     starts_on = fields.Date(allow_none=True)
     ends_on = fields.Date(allow_none=True)
+    allowed_actions = AllowedActions({"record_payment": _may_record_payment})
+
+
+class ReviewQueueSchema(Schema):
+    """What waits for reviewers: declarations to check, licence fees to find on the statement."""
+
+    declarations = fields.List(fields.Nested(DeclarationOutSchema))
+    licences = fields.List(fields.Nested(LicenceOutSchema))

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from accounts.auth import api_actor, api_writer
 from core.api_kit import DomainErrorSchema
 from core.clock import now
+from core.openapi_examples import error_example
 from core.uow import unit_of_work
 from listings import images
 from listings.api import blp
@@ -71,10 +72,10 @@ def _file_route(suffix: str, types: list[str], what: str):  # type: ignore[no-un
         view = blp.doc(
             responses={"200": {"description": what, "content": {mime: _PICTURE for mime in types}}}
         )(view)
-        view = blp.alt_response(404, schema=DomainErrorSchema, description="No such image")(view)
+        view = blp.alt_response(404, schema=DomainErrorSchema, description="No such image", example=error_example(404))(view)  # fmt: skip
         view = blp.alt_response(
-            401, schema=DomainErrorSchema, description="A token that is not valid"
-        )(view)
+            401, schema=DomainErrorSchema, description="A token that is not valid", example=error_example(401)
+        )(view)  # fmt: skip
         return blp.route(f"/<int:listing_id>/images/<int:image_id>{suffix}")(view)
 
     return decorate

@@ -160,21 +160,28 @@ def _register_blueprints(app: Flask) -> None:
     from accounts.views import bp as accounts_views
     from auctions.api import blp as auctions_api
     from auctions.views import bp as auctions_views
-    from brokers import matching_api  # noqa: F401
+    from brokers import (
+        document_api,  # noqa: F401
+        matching_api,  # noqa: F401
+    )
     from brokers.api import blp as brokers_api
     from brokers.matching_views import bp as matching_views
     from brokers.views import bp as brokers_views
     from core.extensions import api
     from deals import (
         cancel_views,  # noqa: F401
+        registration_api,  # noqa: F401
         registration_views,  # noqa: F401
+        trade_api,  # noqa: F401
         trade_views,  # noqa: F401
     )
     from deals.api import blp as deals_api
     from deals.views import bp as deals_views
+    from events import organiser_api  # noqa: F401
     from events.api import blp as events_api
     from events.views import bp as events_views
     from licences import deal_views as licence_deal_views  # noqa: F401
+    from licences import declaration_api  # noqa: F401
     from licences.api import blp as licences_api
     from licences.deal_api import blp as licensing_api
     from licences.views import bp as licences_views
@@ -183,7 +190,9 @@ def _register_blueprints(app: Flask) -> None:
         evaluation_views,  # noqa: F401
         image_api,  # noqa: F401
         image_views,  # noqa: F401
+        legal_api,  # noqa: F401
         legal_views,  # noqa: F401
+        portfolio_api,  # noqa: F401
         portfolio_views,  # noqa: F401
     )
     from listings.api import blp as listings_api
@@ -207,6 +216,7 @@ def _register_blueprints(app: Flask) -> None:
     from payments.views import bp as payments_views
     from policies.api import blp as policies_api
     from policies.views import bp as policies_views
+    from rewards import institution_api  # noqa: F401
     from rewards.api import blp as rewards_api
     from rewards.views import bp as rewards_views
     from search import api as search_api  # noqa: F401

@@ -1,7 +1,7 @@
 """REST endpoints of support policies (`/api/v1/policies`).
 
-A member reads their own organisation's eligibility; administrators of the market list
-the policies, compute a period, read it and approve it. Reads take a token or the
+A member reads their own organisation's eligibility; administrators of the market define
+and list the policies, compute a period, read it, lower a line and approve it. Reads take a token or the
 browser session; writes a write-scoped token.
 """
 
@@ -18,11 +18,18 @@ from core.clock import now
 from core.i18n import current_locale
 from core.uow import unit_of_work
 from policies import export, services
+from policies.models import Policy
 from policies.schemas import (
+    LineAdjustInSchema,
+    LineOutSchema,
     LinePageSchema,
     PeriodInSchema,
+    PolicyDetailOutSchema,
+    PolicyInSchema,
+    PolicyOutSchema,
     PolicyPageSchema,
     RunOutSchema,
+    policy_input,
 )
 
 blp = ApiBlueprint(
@@ -54,6 +61,29 @@ def index() -> dict[str, Any]:
     return {"items": services.policies_for(api_reader())}
 
 
+_POLICY_EXAMPLE = {"name_zh": "技术合同登记奖补", "name_en": "Registered technology contracts grant", "beneficiary": "buyer", "rate_bp": 300, "cap_per_deal_minor": 50_000_000, "cap_per_org_year_minor": 200_000_000, "min_basis_minor": 10_000_000, "contract_types": ["transfer", "licence"], "fields": ["energy"], "region": "上海市", "evidence": "技术合同登记证明", "valid_from": "2026-01-01", "valid_to": "2026-12-31"}  # fmt: skip
+
+
+@blp.write("/", 201, PolicyOutSchema, 401, 403, 422, args=PolicyInSchema, example=_POLICY_EXAMPLE)
+def define(data: dict[str, Any]) -> Policy:
+    """Define a policy: who benefits, the rate or fixed sum, the caps, which deals count."""
+    with unit_of_work():
+        return services.define(api_writer(), policy_input(data), now=now())
+
+
+_TERMS = PolicyOutSchema().fields
+
+
+@blp.read("/<int:policy_id>", PolicyDetailOutSchema, 401, 403)
+def policy(policy_id: int) -> dict[str, Any]:
+    """A policy's terms and its computed periods (administrators)."""
+    caller, locale = api_reader(), str(current_locale())
+    found = services.policy_for(caller, policy_id)
+    terms = {f.attribute or n: getattr(found, f.attribute or n) for n, f in _TERMS.items()}
+    runs = [export.run_view(run, locale) for run in services.runs_of(caller, policy_id)]
+    return {**terms, "runs": runs}
+
+
 @blp.write("/<int:policy_id>/runs", 201, RunOutSchema, 401, 403, 404, 409, 422, args=PeriodInSchema)  # fmt: skip
 def compute(data: dict[str, Any], policy_id: int) -> dict[str, Any]:
     """Compute who is owed what for a period (again, until it is approved)."""
@@ -77,3 +107,12 @@ def approve(run_id: int) -> dict[str, Any]:
     with unit_of_work():
         approved = services.approve(api_writer(), run_id, now=now())
         return export.run_view(approved, str(current_locale()))
+
+
+@blp.write("/lines/<int:line_id>/adjust", 200, LineOutSchema, 401, 403, 404, (422, "A field is not valid, or the period is approved: its lines are final."), args=LineAdjustInSchema, example={"amount_minor": 800_000, "reason": "一笔合同已获其他财政资助，按规定扣减。"})  # fmt: skip
+def adjust(data: dict[str, Any], line_id: int) -> dict[str, Any]:
+    """Lower a line before its period is approved, saying why."""
+    with unit_of_work():
+        line = services.adjust(api_writer(), line_id, data["amount_minor"], data["reason"], now=now())  # fmt: skip
+        org = export.organisations([line.org_id]).get(line.org_id)
+        return export.line_view(line, org, str(current_locale()))

@@ -109,6 +109,13 @@ class AdjustInSchema(InputSchema):
     reason = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, 2000))  # fmt: skip
 
 
+class LineAdjustInSchema(InputSchema):
+    """A lower amount for a line, in minor units, and why (the API's body)."""
+
+    amount_minor = fields.Integer(required=True, error_messages=REQUIRED, validate=validate.Range(0, 10**13))  # fmt: skip
+    reason = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, 2000))  # fmt: skip
+
+
 class PolicyOutSchema(Schema):
     """A policy's terms."""
 
@@ -180,3 +187,9 @@ class RunOutSchema(Schema):
     total_minor = fields.Integer()
     lines = fields.List(fields.Nested(LineOutSchema))
     allowed_actions = AllowedActions({"approve": services.check_approvable})
+
+
+class PolicyDetailOutSchema(PolicyOutSchema):
+    """A policy's terms and its computed periods, latest period first."""
+
+    runs = fields.List(fields.Nested(RunOutSchema))

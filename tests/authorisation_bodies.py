@@ -94,6 +94,20 @@ BODIES: dict[str, dict[str, Any]] = {
         "rate": "2",
         "payer": "seller",
     },
+    # The world's people share factories.PASSWORD (each visit is rolled back).
+    "accounts_api.change_password:POST": {
+        "current_password": "Correct-horse-9",
+        "password": "Matrix-strong-77",
+    },
+    "policies_api.define:POST": {
+        "name_zh": "矩阵测试补贴",
+        "beneficiary": "buyer",
+        "rate_bp": 300,
+        "valid_from": "2026-01-01",
+    },
+    "policies_api.adjust:POST": {"amount_minor": 500, "reason": "矩阵测试：扣减。"},
+    "brokers_api.upload_document:POST": {"kind": "certificate", "file": PDF},
+    "brokers_api.rate:POST": {"broker_id": "<broker_id>", "score": 5, "comment": "矩阵测试"},
     "brokers_api.introduce:POST": {"listing_id": "<listing_id>", "buyer_org_id": OTHER_ORG},
     "brokers_api.propose_mandate:POST": {
         "broker_id": "<broker_id>",
@@ -142,6 +156,17 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "deals_api.upload_document:POST": {"kind": "other", "file": PDF},
     "events.add_material:POST": {"title": "资料", "file": PDF},
+    "rates_api.set_rate:POST": {"currency": "USD", "yuan": "7.1234", "on": "2026-02-27"},
+    "rates_api.import_file:POST": {"file": ("file", "rates.csv")},
+    "events_api.add_material:POST": {"title": "资料", "file": PDF},
+    "events_api.schedule:POST": {
+        "title": "矩阵路演",
+        "format": "online",
+        "stream_url": "https://live.example.org/matrix",
+        "starts_at": "2027-01-10T02:00:00Z",
+        "ends_at": "2027-01-10T06:00:00Z",
+        "capacity": 50,
+    },
     "deals.save_trade_record:POST": {
         "category": "free",
         "usd_amount": "7000",
@@ -152,6 +177,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "events_api.show_interest:POST": {"listing_id": "<listing_id>", "kind": "introduction"},
     "listings.create:POST": _LISTING,
     "listings.portfolio_import:POST": {"file": ("file", "portfolio.csv")},
+    "listings_api.portfolio_import:POST": {"file": ("file", "portfolio.csv")},
     "listings_api.create:POST": {**_LISTING, "trl": 5, "transfer_modes": ["assignment"]},
     "listings_api.update:PUT": {**_LISTING, "trl": 5, "transfer_modes": ["assignment"]},
     "listings_api.add_evidence:POST": {"kind": "certificate", "file": PDF},

@@ -41,10 +41,13 @@ POLICY: dict[str, frozenset[str]] = {
     "rates.set_rate:POST": ADMIN,
     "rates.import_file:POST": ADMIN,
     "rates_api.current:GET": PUBLIC,
+    "rates_api.set_rate:POST": ADMIN,
+    "rates_api.import_file:POST": ADMIN,
     "statistics.full_export:GET:csv": REVIEWERS,
     "statistics.full_export:GET:xlsx": REVIEWERS,
     "accounts_api.sign_up:POST": PUBLIC,  # a person without an account
     "accounts_api.me:GET": SIGNED_IN,
+    "accounts_api.change_password:POST": SIGNED_IN,  # one's own (the body's current password)
     "organisations_api.mine:GET": MEMBERS,
     "organisations_api.members:GET": MEMBERS,
     "organisations_api.approve_member:POST": SELLER,  # the organisation's admin
@@ -115,6 +118,9 @@ POLICY: dict[str, frozenset[str]] = {
     "events_api.index:GET": PUBLIC,
     "events_api.event:GET": PUBLIC,
     "events_api.register:POST": MEMBERS,
+    "events_api.schedule:POST": ADMIN | BROKER,  # the market's, or an accredited broker's agency
+    "events_api.cancel_event:POST": ADMIN | BROKER,  # its organiser
+    "events_api.add_material:POST": ADMIN | BROKER,
     "events_api.cancel_registration:POST": BUYER,
     "events_api.show_interest:POST": BUYER,
     # Technology import/export records (技术进出口合同登记) of the world's export deal.
@@ -123,6 +129,10 @@ POLICY: dict[str, frozenset[str]] = {
     "deals.save_trade_record:POST": SELLER | REVIEWERS,
     "deals.check_trade_record:POST": REVIEWERS,
     "deals.certify_trade_record:POST": REVIEWERS,
+    "deals_api.trade_record:GET": PARTIES_AND_REVIEWERS,
+    "deals_api.save_trade_record:PUT": SELLER | REVIEWERS,
+    "deals_api.check_trade_record:POST": REVIEWERS,
+    "deals_api.certify_trade_record:POST": REVIEWERS,
     # 科技成果评价: an accredited broker agency or expert without a mandate on the listing
     "listings.evaluation_form:GET": BROKER,
     "listings.record_evaluation:POST": BROKER,
@@ -141,6 +151,10 @@ POLICY: dict[str, frozenset[str]] = {
     "rewards.mine:GET": SIGNED_IN,
     "rewards_api.statement:GET": SELLER | BUYER,
     "rewards_api.award:POST": SELLER,
+    "rewards_api.reward_policy:GET": SIGNED_IN,  # the terms that apply to one's institution
+    "rewards_api.set_reward_policy:PUT": SELLER,  # the institution's administrators
+    "rewards_api.inventors:GET": SELLER,
+    "rewards_api.set_inventors:PUT": SELLER,
     "listings.legal_status_page:GET": REVIEWERS,  # patents' legal status, pledges, consents
     "listings.record_legal_status:POST": REVIEWERS,
     "listings.record_pledgee_consent:POST": REVIEWERS,
@@ -148,6 +162,12 @@ POLICY: dict[str, frozenset[str]] = {
     "open_licences_api.declaration:GET": PUBLIC,
     "open_licences_api.notice:POST": MEMBERS - SELLER,
     "open_licences_api.licence:GET": PARTIES_AND_REVIEWERS,
+    "open_licences_api.declare:POST": SELLER,  # the patentee of a published listing
+    "open_licences_api.withdraw:POST": SELLER,
+    "open_licences_api.review_queue:GET": REVIEWERS,
+    "open_licences_api.approve:POST": REVIEWERS,
+    "open_licences_api.refuse:POST": REVIEWERS,
+    "open_licences_api.record_payment:POST": REVIEWERS,
     "licensing_api.listing_offers:GET": PUBLIC,  # a published listing's offers
     "licensing_api.set_listing_offers:PUT": SELLER,  # the listing's owner
     "licensing_api.grant_licence:POST": SELLER,  # the licensor (licensee: the buyer)
@@ -175,6 +195,9 @@ POLICY: dict[str, frozenset[str]] = {
     "open_licences.payment:POST": REVIEWERS,
     "policies_api.eligibility:GET": MEMBERS,
     "policies_api.index:GET": ADMIN,
+    "policies_api.define:POST": ADMIN,
+    "policies_api.policy:GET": ADMIN,
+    "policies_api.adjust:POST": ADMIN,
     "policies_api.compute:POST": ADMIN,
     "policies_api.run:GET": ADMIN,
     "policies_api.approve:POST": ADMIN,
@@ -254,6 +277,9 @@ POLICY: dict[str, frozenset[str]] = {
     "brokers_api.profile:GET": PUBLIC,
     "brokers_api.propose_mandate:POST": SELLER | BROKER,
     "brokers_api.statement:GET": BROKER,
+    "brokers_api.upload_document:POST": BROKER,  # to its own application
+    "brokers_api.document_file:GET": BROKER | REVIEWERS,
+    "brokers_api.rate:POST": PARTIES,  # of a deal the broker earned a commission on
     "deposits_api.confirm:POST": REVIEWERS,
     "deposits_api.get:GET": BUYER | REVIEWERS,  # its organisation, the reviewers who confirm it
     "deposits_api.mine:GET": SIGNED_IN,
@@ -287,6 +313,12 @@ POLICY: dict[str, frozenset[str]] = {
     "deals_api.rule_cancellation:POST": REVIEWERS,
     "deals_api.get_deal:GET": PARTIES_AND_REVIEWERS,
     "deals_api.get_registration:GET": PARTIES_AND_REVIEWERS,
+    "deals_api.registration_form:GET": PARTIES_AND_REVIEWERS,
+    "deals_api.save_registration_form:PUT": SELLER | REVIEWERS,  # the side that registers
+    "deals_api.record_registration_certificate:POST": REVIEWERS,
+    "listings_api.legal_status_of:GET": REVIEWERS,  # patents' legal status, from the register
+    "listings_api.record_legal_status:POST": REVIEWERS,
+    "listings_api.record_pledgee_consent:POST": REVIEWERS,
     "deals_api.list_deals:GET": SIGNED_IN,
     "deals_api.register_offline:POST": REVIEWERS
     | BROKER,  # DOMAIN.md: a reviewer or an accredited broker
@@ -315,6 +347,11 @@ POLICY: dict[str, frozenset[str]] = {
     "listings.portfolio_import:POST": MEMBERS,  # a university's or institute's patents
     "listings.portfolio_import_status:GET": SELLER,  # the organisation that imported
     "listings.portfolio_import_progress:GET": SELLER,
+    "listings_api.portfolio_import:POST": MEMBERS,
+    "listings_api.portfolio_imports:GET": SIGNED_IN,  # a reviewer's organisation has none
+    "listings_api.portfolio_import_status:GET": SELLER,  # the organisation that imported
+    "listings_api.portfolio_template:GET:csv": SIGNED_IN,
+    "listings_api.portfolio_template:GET:xlsx": SIGNED_IN,
     "listings.portfolio_template:GET:csv": SIGNED_IN,
     "listings.portfolio_template:GET:xlsx": SIGNED_IN,
     "listings.upload_evidence:POST": SELLER,

@@ -15,6 +15,7 @@ from core.service_kit import Upload, store_document
 from core.uow import unit_of_work
 from listings.rules import ListingStatus
 from search import alerts
+from tests import authorisation_world_brokers as brokers_world
 from tests import authorisation_world_evaluations as evaluations_world
 from tests import authorisation_world_events as events_world
 from tests import authorisation_world_licences as licences_world
@@ -81,6 +82,7 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
     world = licences_world.extend(policies_world.extend(world, now), now, upload_folder)
     world = trade_world.extend(events_world.extend(world, now, upload_folder), now)
     world = evaluations_world.extend(world, now, upload_folder)
+    world = brokers_world.extend(world, now, upload_folder)
     return rewards_world.extend(world, now, upload_folder)
 
 

@@ -62,8 +62,10 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         pledge = legal_status.NewStatus(LegalStatus.PLEDGED, now.date(), "国家知识产权局专利登记簿", "矩阵测试银行")  # fmt: skip
         legal_status.record_status(reviewer, pledged_asset, pledge, now=now)
     pledged_listing = db.session.get(IPAsset, pledged_asset).listing_id  # type: ignore[union-attr]
-    for endpoint in ("legal_status_page", "record_legal_status", "record_pledgee_consent"):
-        world.by_endpoint[f"listings.{endpoint}"] = {"listing_id": pledged_listing}
+    for endpoint in ("listings.legal_status_page", "listings.record_legal_status", "listings.record_pledgee_consent", "listings_api.legal_status_of", "listings_api.record_legal_status", "listings_api.record_pledgee_consent"):  # fmt: skip
+        world.by_endpoint[endpoint] = {"listing_id": pledged_listing}
+    BODIES["listings_api.record_legal_status:POST"] = {"ip_asset_id": pledged_asset, "status": "lapsed", "effective_on": "2026-02-01", "source": "国家知识产权局专利登记簿"}  # fmt: skip
+    BODIES["listings_api.record_pledgee_consent:POST"] = {"ip_asset_id": pledged_asset, "purpose": "licence", "reference": "质权人同意函"}  # fmt: skip
     BODIES["listings.record_legal_status:POST"] = {
         "ip_asset_id": str(pledged_asset), "status": "lapsed", "effective_on": "2026-02-01",
         "source": "国家知识产权局专利登记簿",
@@ -83,8 +85,8 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
             "report_id": declaration.reports[0].id,
         }
     )
-    for endpoint in ("approve", "refuse"):
-        world.by_endpoint[f"open_licences.{endpoint}"] = {"declaration_id": submitted}
+    for endpoint in ("open_licences.approve", "open_licences.refuse", "open_licences_api.approve", "open_licences_api.refuse"):  # fmt: skip
+        world.by_endpoint[endpoint] = {"declaration_id": submitted}
     # Bodies that name this world's rows: the seller's free patent, the transfer's reference.
     BODIES["open_licences.declare:POST"] = {
         "ip_asset_id": str(free_asset), "fee_kind": "lump_sum", "lump_sum_yuan": "20000",
@@ -94,6 +96,15 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         "amount_yuan": "20000",
         "bank_reference": grants.transfer_reference(licence.id),
     }
+    BODIES["open_licences_api.declare:POST"] = {
+        "ip_asset_id": str(free_asset), "fee_kind": "lump_sum", "lump_sum_minor": "2000000",
+        "payment_method": "bank_transfer", "term_years": "5", "report": PDF,
+    }  # fmt: skip
+    BODIES["open_licences_api.record_payment:POST"] = {
+        "amount_minor": FEE_MINOR,
+        "bank_reference": grants.transfer_reference(licence.id),
+    }
+    BODIES["open_licences_api.refuse:POST"] = {"reason": "矩阵测试：理由。"}
     BODIES["open_licences.notice:POST"] = {"notice": "我方通知：按公布条件实施该专利。"}
     BODIES["open_licences_api.notice:POST"] = {"notice": "我方通知：按公布条件实施该专利。"}
     BODIES["open_licences.refuse:POST"] = {"reason": "矩阵测试：理由。"}

@@ -46,8 +46,10 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         "success_url": "https://market.example/ok",
         "cancel_url": "https://market.example/no",
     }
-    for endpoint in ("rewards.inventors", "rewards.set_inventors"):
+    for endpoint in ("rewards.inventors", "rewards.set_inventors", "rewards_api.inventors", "rewards_api.set_inventors"):  # fmt: skip
         world.by_endpoint[endpoint] = {"listing_id": listing.id}
+    BODIES["rewards_api.set_reward_policy:PUT"] = {"share_bp": 6_000, "allowed_costs": ["fees"]}
+    BODIES["rewards_api.set_inventors:PUT"] = {"inventors": [{"name": "王伟", "share_bp": 10_000}]}
     BODIES["rewards.set_policy:POST"] = {"share": "60", "allow_fees": "1"}
     BODIES["rewards.set_inventors:POST"] = {"inventors": "王伟, 100"}
     return world

@@ -1,0 +1,114 @@
+"""REST endpoints of a broker's application documents and of rating a deal's broker,
+attached to the brokers API blueprint: the applicant attaches a document (multipart) and
+downloads it, as reviewers do; a party of a completed deal rates its broker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_smorest.fields import Upload as UploadField
+from marshmallow import Schema, fields, validate
+from werkzeug.wrappers import Response
+
+from accounts.auth import api_reader, api_writer
+from brokers import accreditation, ratings
+from brokers.api import blp
+from brokers.models import BrokerDocument, Rating
+from brokers.rules import MAX_COMMENT
+from core.api_kit import DomainErrorSchema
+from core.clock import now
+from core.marshmallow_messages import REQUIRED
+from core.openapi_examples import error_example
+from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
+from core.storage import ALLOWED_TYPES
+from core.uow import unit_of_work
+from core.views_kit import send_stored
+
+
+class DocumentKindInSchema(InputSchema):
+    """What the document is (multipart form field)."""
+
+    kind = fields.String(load_default="certificate", validate=validate.OneOf(accreditation.DOCUMENT_KINDS))  # fmt: skip
+
+
+class DocumentFileInSchema(Schema):
+    """The document (multipart): PDF, PNG, JPEG or WebP."""
+
+    file = UploadField(required=True, error_messages=REQUIRED_NOT_NULL)
+
+
+class BrokerDocumentOutSchema(Schema):
+    """A document of the application; its file at `/documents/<id>/file`."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    original_name = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = fields.DateTime()
+
+
+class RatingInSchema(InputSchema):
+    """A rating of the deal's broker: 1–5 and a comment."""
+
+    broker_id = fields.Integer(required=True, error_messages=REQUIRED)
+    score = fields.Integer(required=True, error_messages=REQUIRED, validate=validate.Range(1, 5))
+    comment = fields.String(load_default="", validate=validate.Length(max=MAX_COMMENT))
+
+
+class RatingOutSchema(Schema):
+    """A rating, as the broker's profile shows it."""
+
+    id = fields.Integer()
+    deal_id = fields.Integer()
+    broker_id = fields.Integer()
+    score = fields.Integer()
+    comment = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+def _folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "brokers"
+
+
+@blp.write("/documents", 201, BrokerDocumentOutSchema, 401, (404, "The caller has not applied as a broker."), (409, "The accreditation is decided (`not_editable`)."), 413, 422, args=DocumentKindInSchema, files=DocumentFileInSchema, example={"kind": "certificate"})  # fmt: skip
+def upload_document(form: dict[str, Any], files: dict[str, Any]) -> BrokerDocument:
+    """Attach a document to one's own application while it waits or after a refusal."""
+    upload = files["file"]
+    with unit_of_work():
+        return accreditation.add_document(
+            api_writer(), kind=form["kind"], stream=upload.stream, filename=upload.filename or "",
+            folder=_folder(), max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now(),
+        )  # fmt: skip
+
+
+@blp.route("/documents/<int:document_id>/file")
+@blp.alt_response(401, schema=DomainErrorSchema, description="Not signed in, no token", example=error_example(401))  # fmt: skip
+@blp.alt_response(404, schema=DomainErrorSchema, description="No such document, or not yours", example=error_example(404))  # fmt: skip
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The document as uploaded (never served as active content)",
+            "content": {mime: _BINARY for mime in ALLOWED_TYPES},
+        }
+    }
+)
+def document_file(document_id: int) -> Response:
+    """Download an application document (the applicant and reviewers)."""
+    found = accreditation.document_for_download(api_reader(), document_id)
+    return send_stored(_folder(), found)
+
+
+@blp.write("/deals/<int:deal_id>/ratings", 201, RatingOutSchema, 401, 404, (409, "The deal is not completed (`not_completed`) or already rated (`already_rated`)."), 422, args=RatingInSchema, example={"broker_id": 3, "score": 5, "comment": "撮合高效，材料准备专业。"})  # fmt: skip
+def rate(data: dict[str, Any], deal_id: int) -> Rating:
+    """A party of a completed deal rates its broker, once per deal (it shows on the profile)."""
+    with unit_of_work():
+        return ratings.rate_broker(
+            api_writer(), deal_id, data["broker_id"], data["score"], data["comment"], now=now()
+        )

@@ -1,0 +1,139 @@
+"""REST endpoints of portfolio imports, attached to the listings API blueprint: a member
+uploads a patent list (CSV or XLSX, multipart); its valid rows become draft listings in one
+job; the import shows its progress, its bad rows by number and the rows skipped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from flask_babel import gettext
+from flask_smorest.fields import Upload as UploadField
+from marshmallow import Schema, fields
+
+from accounts.auth import api_reader, api_writer
+from core.api_kit import DomainErrorSchema
+from core.clock import now
+from core.openapi_examples import error_example
+from core.schema_kit import REQUIRED_NOT_NULL
+from core.uow import unit_of_work
+from listings import portfolio
+from listings.api import blp
+from listings.models import PortfolioImport
+from listings.need_rules import market_today
+from listings.portfolio_files import CSV_TYPE, XLSX_TYPE, template_csv, template_xlsx
+from listings.portfolio_rules import MAX_FILE_BYTES
+
+
+class PortfolioFileSchema(Schema):
+    """The patent list (multipart): CSV or XLSX with the template's headings, up to 5 MB."""
+
+    file = UploadField(required=True, error_messages=REQUIRED_NOT_NULL)
+
+
+class ImportRowErrorOutSchema(Schema):
+    """Why a row was not imported."""
+
+    row = fields.Integer(metadata={"description": "The row in the sheet (the heading is row 1)"})
+    column = fields.String(allow_none=True)
+    message = fields.String(metadata={"description": "In the request's language"})
+
+
+class PortfolioImportSummaryOutSchema(Schema):
+    """A portfolio import: its job's progress."""
+
+    id = fields.Integer()
+    filename = fields.String()
+    status = fields.String(metadata={"description": "queued, running or done"})
+    total = fields.Integer(metadata={"description": "Valid rows to import"})
+    processed = fields.Integer()
+    created = fields.Integer()
+    updated = fields.Integer()
+    skipped = fields.Integer()
+    errors = fields.Integer(metadata={"description": "Rows refused (see `row_errors`)"})
+    percent = fields.Integer()
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class PortfolioImportOutSchema(PortfolioImportSummaryOutSchema):
+    """A portfolio import: its job's progress, the bad rows by number, the rows skipped."""
+
+    row_errors = fields.List(fields.Nested(ImportRowErrorOutSchema))
+    skipped_rows = fields.List(fields.Dict())
+
+
+class PortfolioImportListSchema(Schema):
+    """The organisation's latest imports, newest first."""
+
+    items = fields.List(fields.Nested(PortfolioImportSummaryOutSchema))
+
+
+def _message(error: dict[str, Any]) -> str:
+    template = gettext(error["message"])
+    return template % error["params"] if error.get("params") else template
+
+
+def _shown(item: PortfolioImport, *, rows: bool = True) -> dict[str, Any]:
+    shown = {
+        **portfolio.progress(item).to_json(),
+        "filename": item.filename,
+        "created_at": item.created_at,
+        "finished_at": item.finished_at,
+    }
+    if rows:
+        errors = sorted(item.errors or [], key=lambda e: (e["row"], e["column"] or ""))
+        shown["row_errors"] = [{**e, "message": _message(e)} for e in errors]
+        shown["skipped_rows"] = item.skipped or []
+    return shown
+
+
+@blp.write("/imports", 201, PortfolioImportOutSchema, 401, 403, 413, 422, files=PortfolioFileSchema)
+def portfolio_import(files: dict[str, Any]) -> dict[str, Any]:
+    """Import a patent list: the file is checked at once (`row_errors`), its valid rows
+    become draft listings in a job; read the import again for its progress."""
+    upload = files["file"]
+    data = upload.stream.read(MAX_FILE_BYTES + 1)
+    moment = now()
+    with unit_of_work():
+        item = portfolio.start_import(
+            api_writer(), upload.filename or "", data, now=moment, today=market_today(moment)
+        )
+        return _shown(item)
+
+
+@blp.read("/imports", PortfolioImportListSchema, 401)
+def portfolio_imports() -> dict[str, Any]:
+    """The caller's organisation's latest imports, newest first."""
+    with unit_of_work():
+        imports = portfolio.imports_of(api_reader())
+        return {"items": [_shown(item, rows=False) for item in imports]}
+
+
+@blp.read("/imports/<int:import_id>", PortfolioImportOutSchema, 401)
+def portfolio_import_status(import_id: int) -> dict[str, Any]:
+    """One import: its progress, the bad rows by number, the rows skipped."""
+    with unit_of_work():
+        return _shown(portfolio.import_for(api_reader(), import_id))
+
+
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+@blp.route("/imports/template.<any(csv, xlsx):fmt>")
+@blp.alt_response(401, schema=DomainErrorSchema, description="Not signed in, no token", example=error_example(401))  # fmt: skip
+@blp.alt_response(404, schema=DomainErrorSchema, description="No such format", example=error_example(404))  # fmt: skip
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The template: bilingual headings and one example row",
+            "content": {kind: _BINARY for kind in ("text/csv", XLSX_TYPE)},
+        }
+    }
+)
+def portfolio_template(fmt: str) -> Response:
+    """The template to fill in (CSV or XLSX)."""
+    api_reader()
+    body, mimetype = (template_csv(), CSV_TYPE) if fmt == "csv" else (template_xlsx(), XLSX_TYPE)
+    disposition = f'attachment; filename="portfolio-template.{fmt}"'
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})

@@ -1,0 +1,58 @@
+"""Broker documents and ratings by API: an applicant attaches its certificate and reads it
+back (reviewers too, strangers not); a party of a completed deal rates its broker once."""
+
+from __future__ import annotations
+
+import io
+
+from flask.testing import FlaskClient
+
+from deals import services as deals
+from deals.models import DealStatus
+from tests import factories
+from tests.integration.brokers.test_introductions_and_commissions import (
+    _introduce_and_accept,
+    _negotiate_and_close,
+)
+
+
+def _auth(user: object, clock) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {"Authorization": f"Bearer {factories.api_token(user, '经纪', now=clock())}"}  # type: ignore[arg-type]
+
+
+def test_an_applicant_attaches_a_document_by_api(client: FlaskClient, market, clock) -> None:  # type: ignore[no-untyped-def]
+    applicant = factories.broker(clock(), reviewer=market.reviewer, accredited=False, name="申请中经纪事务所")  # fmt: skip
+    own = _auth(applicant, clock)
+    pdf = (io.BytesIO(factories.PDF_BYTES), "证书.pdf")
+    wrong = client.post("/api/v1/brokers/documents", data={"kind": "diploma", "file": pdf}, headers=own)  # fmt: skip
+    assert wrong.status_code == 422 and list(wrong.get_json()["errors"]) == ["kind"]
+    pdf = (io.BytesIO(factories.PDF_BYTES), "证书.pdf")
+    sent = client.post("/api/v1/brokers/documents", data={"kind": "certificate", "file": pdf}, headers=own)  # fmt: skip
+    assert sent.status_code == 201 and sent.get_json()["original_name"] == "证书.pdf"
+    url = f"/api/v1/brokers/documents/{sent.get_json()['id']}/file"
+    assert client.get(url, headers=own).data == factories.PDF_BYTES
+    assert client.get(url, headers=_auth(market.reviewer, clock)).status_code == 200
+    assert client.get(url, headers=_auth(market.buyer, clock)).status_code == 404
+    pdf = (io.BytesIO(factories.PDF_BYTES), "证书.pdf")
+    decided = client.post("/api/v1/brokers/documents", data={"file": pdf}, headers=_auth(market.broker_user, clock))  # fmt: skip
+    assert decided.status_code == 409 and decided.get_json()["code"] == "not_editable"
+
+
+def test_a_party_rates_the_broker_of_a_completed_deal_by_api(client: FlaskClient, market, clock, bound_mandate) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    bound_mandate()
+    _introduce_and_accept(market, clock)
+    deal = _negotiate_and_close(market, clock, market.buyer, price=60_000_000)
+    url, buyer = f"/api/v1/brokers/deals/{deal.id}/ratings", _auth(market.buyer, clock)
+    rating = {"broker_id": market.broker.id, "score": 5, "comment": "撮合高效"}
+    early = client.post(url, json=rating, headers=buyer)
+    assert early.status_code == 409 and early.get_json()["code"] == "not_completed"
+    for status, reference in ((DealStatus.SIGNED, None), (DealStatus.PAID, None), (DealStatus.RIGHTS_REGISTERED, "ZL-2026-000123"), (DealStatus.COMPLETED, None)):  # fmt: skip
+        deals.advance(market.seller, deal.id, status, now=clock(), reference=reference)
+    assert client.post(url, json={**rating, "score": 6}, headers=buyer).status_code == 422
+    assert client.post(url, json=rating, headers=_auth(market.stranger, clock)).status_code == 404
+    rated = client.post(url, json=rating, headers=buyer)
+    assert rated.status_code == 201 and rated.get_json()["score"] == 5
+    again = client.post(url, json=rating, headers=buyer)
+    assert again.status_code == 409 and again.get_json()["code"] == "already_rated"
+    profile = client.get(f"/api/v1/brokers/{market.broker.id}").get_json()
+    assert (profile["rating_count"], profile["rating_average"]) == (1, 5.0)

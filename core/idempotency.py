@@ -18,8 +18,10 @@ the second insert of the key wait for the first transaction, then it is replayed
 (or runs, if the first failed). An endpoint that commits in two steps (a card
 payment: the pending payment, then Stripe's Checkout) runs both in this one
 transaction when a key is sent: if the second step fails, the first is not kept
-either, and the retry under the key does both again (Stripe's own idempotency keys
-return what Stripe already made). A record without an answer can only be one
+either, and the retry under the key does both again (a payout account Stripe made
+is found again by Stripe's idempotency key, for its 24 hours; a Checkout session
+whose payment was rolled back is never shown to the payer and expires). A record
+without an answer can only be one
 written by an earlier version (claimed and committed before the endpoint ran):
 it is a 409 until it expires. Records older than 24 hours are ignored, replaced
 on reuse and removed by the `core.idempotency_keys.purge` job.

@@ -37,8 +37,9 @@ GENERIC_REFUSALS: dict[int, str] = {
     401: "The bearer token is missing (writes), unknown, revoked or expired.",
     403: "The caller may not do this (or the token may only read).",
     404: "No such resource, or not one the caller may see.",
-    409: "A rule refuses the action in the resource's present state, or a request with "
-    "this Idempotency-Key is still running (`idempotency_request_in_flight`).",
+    409: "A rule refuses the action in the resource's present state, or the "
+    "Idempotency-Key was claimed by a request that never answered "
+    "(`idempotency_request_in_flight`).",
     412: "If-Match names an ETag that is no longer current (`precondition_failed`).",
     422: "A field is not valid (`invalid`; `errors` names it as sent), or the "
     "Idempotency-Key was used with another body (`idempotency_key_reused`).",

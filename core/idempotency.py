@@ -5,12 +5,26 @@ A POST that creates (`ApiBlueprint.write` with status 201) may carry an
 (status, body, Location/ETag/Content-Type) is kept for the caller for 24 hours; the
 same key with the same request is answered from that record with
 `Idempotent-Replayed: true`, without running again. The same key with another
-request (method, path or body) is a 422; while the first is still running, a 409.
-Only successful answers are kept: a refused request may be retried as it is.
+request (method, path or body) is a 422. Only successful answers are kept: a
+refused request may be retried as it is.
 
-The record is claimed (committed, answer empty) before the endpoint runs, so a
-concurrent duplicate finds it in flight. Records older than 24 hours are ignored,
-replaced on reuse and removed by the `core.idempotency_keys.purge` job.
+The record is written in the endpoint's own transaction: one unit of work holds
+the claim of the key, the use case's effects and the answer, and commits them
+together. So there is no "in flight" state a dead node could leave behind: a
+node killed before the commit leaves neither the effect nor the key (the retry
+runs), one killed after it leaves both (the retry is replayed). A duplicate sent
+while the first still runs waits for it: SQLite queues writers, PostgreSQL makes
+the second insert of the key wait for the first transaction, then it is replayed
+(or runs, if the first failed). An endpoint that commits in two steps (a card
+payment: the pending payment, then Stripe's Checkout) runs both in this one
+transaction when a key is sent: if the second step fails, the first is not kept
+either, and the retry under the key does both again (a payout account Stripe made
+is found again by Stripe's idempotency key, for its 24 hours; a Checkout session
+whose payment was rolled back is never shown to the payer and expires). A record
+without an answer can only be one
+written by an earlier version (claimed and committed before the endpoint ran):
+it is a 409 until it expires. Records older than 24 hours are ignored, replaced
+on reuse and removed by the `core.idempotency_keys.purge` job.
 """
 
 from __future__ import annotations
@@ -58,8 +72,10 @@ HEADER_DOC: dict[str, Any] = {
         "A key of your choosing (1-128 characters: letters, digits, - _ . :). Retrying "
         "with the same key and body within 24 hours returns the first answer "
         f"(with `{REPLAYED}: true`) instead of creating again; the same key with "
-        "another body is a 422 (`idempotency_key_reused`), and while the first request "
-        "runs, a 409 (`idempotency_request_in_flight`)."
+        "another body is a 422 (`idempotency_key_reused`). A retry sent while the first "
+        "request runs waits for it and gets its answer. The key is kept with the "
+        "request's effects, in one transaction: if the server fails before that "
+        "commits, neither is kept and the retry runs."
     ),
     "schema": {"type": "string", "pattern": KEY_PATTERN.pattern, "maxLength": 128},
 }
@@ -92,28 +108,35 @@ def _fingerprint() -> str:
     return hashlib.sha256(raw + request.get_data(cache=True)).hexdigest()
 
 
-def _claim(user_id: int, key: str, fingerprint: str, moment: datetime) -> IdempotencyKey | None:
-    """The finished record to replay, or None once this request holds the key."""
-    with unit_of_work(writer=True):
-        found = db.session.scalar(
-            select(IdempotencyKey).where(
-                IdempotencyKey.user_id == user_id, IdempotencyKey.key == key
-            )
-        )
-        if found is not None and found.created_at <= moment - LIFETIME:
-            db.session.delete(found)
-            db.session.flush()
-            found = None
-        if found is None:
-            db.session.add(
-                IdempotencyKey(user_id=user_id, key=key, fingerprint=fingerprint, created_at=moment)
-            )
-            return None
-        if found.fingerprint != fingerprint:
-            raise _error(UnprocessableEntity, KEY_REUSED, "idempotency_key_reused")
-        if found.status is None:
-            raise _error(Conflict, IN_FLIGHT, "idempotency_request_in_flight")
-        return found
+class _ClaimedMeanwhile(Exception):
+    """Another request inserted the key between our read and our insert (and committed)."""
+
+
+def _claim(user_id: int, key: str, fingerprint: str, moment: datetime) -> IdempotencyKey:
+    """The record of the key: a finished one to replay, or this request's claim (no status).
+
+    Runs inside the endpoint's unit of work: the claim commits with the use case.
+    """
+    found = db.session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+    )
+    if found is not None and found.created_at <= moment - LIFETIME:
+        db.session.delete(found)
+        db.session.flush()
+        found = None
+    if found is None:
+        claim = IdempotencyKey(user_id=user_id, key=key, fingerprint=fingerprint, created_at=moment)
+        try:
+            with db.session.begin_nested():
+                db.session.add(claim)
+        except IntegrityError:  # PostgreSQL: waited for the other's commit
+            raise _ClaimedMeanwhile from None
+        return claim
+    if found.fingerprint != fingerprint:
+        raise _error(UnprocessableEntity, KEY_REUSED, "idempotency_key_reused")
+    if found.status is None:  # claimed by an earlier version, never answered
+        raise _error(Conflict, IN_FLIGHT, "idempotency_request_in_flight")
+    return found
 
 
 def _replay(record: IdempotencyKey) -> Response:
@@ -123,23 +146,27 @@ def _replay(record: IdempotencyKey) -> Response:
     return answer
 
 
-def _settle(user_id: int, key: str, answer: Response | None) -> None:
-    """Keep a successful answer for replay; forget the key otherwise (the retry runs)."""
+def _keep(claim: IdempotencyKey, answer: Any) -> None:
+    """Put a successful answer on the claim, for replay; drop the claim otherwise."""
+    if not isinstance(answer, Response) or not 200 <= answer.status_code < 300:
+        db.session.delete(claim)
+        return
+    claim.status = answer.status_code
+    claim.body = answer.get_data(as_text=True)
+    kept = {name: answer.headers[name] for name in KEPT_HEADERS if name in answer.headers}
+    claim.headers = json.dumps(kept)
+    db.session.flush()
+
+
+def _run_once(view: Callable[..., Any], args: Any, kwargs: Any, user_id: int, key: str) -> Any:
+    """One unit of work: claim the key, run the endpoint, keep its answer; or replay."""
     with unit_of_work(writer=True):
-        record = db.session.scalar(
-            select(IdempotencyKey).where(
-                IdempotencyKey.user_id == user_id, IdempotencyKey.key == key
-            )
-        )
-        if record is None:
-            return
-        if answer is None or not 200 <= answer.status_code < 300:
-            db.session.delete(record)
-            return
-        record.status = answer.status_code
-        record.body = answer.get_data(as_text=True)
-        kept = {name: answer.headers[name] for name in KEPT_HEADERS if name in answer.headers}
-        record.headers = json.dumps(kept)
+        record = _claim(user_id, key, _fingerprint(), now())
+        if record.status is not None:
+            return _replay(record)
+        answer = view(*args, **kwargs)  # its own unit of work joins this one
+        _keep(record, answer)
+        return answer
 
 
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -156,17 +183,12 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             refusal.data = {"messages": {HEADER: [refusal.description]}}  # type: ignore[attr-defined]
             raise refusal
         try:
-            record = _claim(caller.id, key, _fingerprint(), now())
-        except IntegrityError:  # a duplicate claimed it between our read and our insert
-            raise _error(Conflict, IN_FLIGHT, "idempotency_request_in_flight") from None
-        if record is not None:
-            return _replay(record)
-        answer = None
-        try:
-            answer = view(*args, **kwargs)
-            return answer
-        finally:
-            _settle(caller.id, key, answer if isinstance(answer, Response) else None)
+            return _run_once(view, args, kwargs, caller.id, key)
+        except _ClaimedMeanwhile:  # the first committed while we waited: answer as it did
+            try:
+                return _run_once(view, args, kwargs, caller.id, key)
+            except _ClaimedMeanwhile:
+                raise _error(Conflict, IN_FLIGHT, "idempotency_request_in_flight") from None
 
     return wrapper
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db_types import UTCDateTime, enum_column
@@ -27,6 +27,10 @@ class TradeRecord(Model):
     amount_minor: Mapped[int] = mapped_column(BigInteger)  # in the deal's currency
     currency: Mapped[str] = mapped_column(String(3))
     usd_minor: Mapped[int] = mapped_column(BigInteger)  # the contract amount in US cents
+    # The day of the reference rate usd_minor was converted at (None: a dollar deal, or by hand).
+    usd_rate_on: Mapped[date | None] = mapped_column(Date)
+    # Entered by hand because no reference rate covered the deal's day.
+    usd_manual: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     payment_terms: Mapped[str] = mapped_column(String(500))
     licence_number: Mapped[str | None] = mapped_column(String(64))  # 技术进出口许可证
     check_outcome: Mapped[CheckOutcome | None] = mapped_column(enum_column(CheckOutcome))

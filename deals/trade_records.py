@@ -11,12 +11,18 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from accounts.models import Organisation, User
 from accounts.services import can_review, is_signed_in, require_reviewer
+from core import rates
+from core.currencies import exponent
+from core.dates import as_utc
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.i18n import market_zone
 from core.service_kit import audit_action, get_or_not_found
 from deals.models import Deal, DealStatus
 from deals.trade_models import TradeRecord
@@ -25,16 +31,19 @@ from deals.trade_rules import (
     TradeDetails,
     TradeDirection,
     TradeRuleBroken,
+    UsdFigure,
     check_details,
     check_may_sign,
     check_outcome,
     country_of,
     direction,
+    usd_figure,
 )
 
 CSV_FIELDS = (
     "deal_id", "direction", "seller", "seller_country", "buyer", "buyer_country", "title",
-    "category", "catalogue_ref", "amount", "currency", "usd_amount", "payment_terms",
+    "category", "catalogue_ref", "amount", "currency", "usd_amount", "usd_basis", "usd_rate_day",
+    "payment_terms",
     "licence_number", "check_outcome", "checked_at", "certificate_number",
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -70,6 +79,26 @@ def direction_of(deal: Deal) -> TradeDirection | None:
     return direction(*_countries(deal))
 
 
+def deal_day(deal: Deal) -> date:
+    """The deal's day in the market's zone: its amount is converted at that day's rate."""
+    return as_utc(deal.created_at).astimezone(ZoneInfo(market_zone())).date()
+
+
+def usd_of(deal: Deal, manual: int | None = None) -> UsdFigure:
+    """The deal's amount in US dollars at the reference rate of its day (`manual` only
+    when no rate covers the day; ValidationFailed when neither is there)."""
+    day = deal_day(deal)
+    return usd_figure(deal.price_minor, deal.currency, rates.table(day), day, manual)
+
+
+def usd_preview(deal: Deal) -> UsdFigure | None:
+    """What the record's dollar figure would be now; None when it must be entered by hand."""
+    try:
+        return usd_of(deal)
+    except ValidationFailed:
+        return None
+
+
 def view_for(actor: User | None, deal_id: int) -> TradeView:
     """The deal's record for its parties and the reviewers (NotFound for anyone else)."""
     deal = _deal_for(actor, deal_id)
@@ -90,6 +119,7 @@ def save(actor: User, deal_id: int, details: TradeDetails, *, now: datetime) -> 
     if deal.status == DealStatus.CANCELLED:
         raise TradeRuleBroken(N_("This deal was cancelled."), code="deal_closed")
     check_details(details)
+    usd = usd_of(deal, details.usd_minor)
     record = view.record or TradeRecord(deal_id=deal.id)
     changed = (
         record.category != details.category
@@ -99,7 +129,8 @@ def save(actor: User, deal_id: int, details: TradeDetails, *, now: datetime) -> 
         "direction": view.direction, "seller_country": view.seller_country,
         "buyer_country": view.buyer_country, "category": details.category,
         "catalogue_ref": details.catalogue_ref.strip() or None, "amount_minor": deal.price_minor,
-        "currency": deal.currency, "usd_minor": details.usd_minor,
+        "currency": deal.currency, "usd_minor": usd.minor, "usd_rate_on": usd.rate_on,
+        "usd_manual": usd.manual,
         "payment_terms": details.payment_terms.strip(),
         "licence_number": details.licence_number.strip() or None, "updated_at": now,
     }  # fmt: skip
@@ -167,6 +198,19 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _major(minor: int, currency: str) -> str:
+    """An amount in major units with its currency's decimals (the yen has none)."""
+    places = exponent(currency)
+    return str(Decimal(minor).scaleb(-places))
+
+
+def _basis(record: TradeRecord) -> str:
+    """How the dollar figure was found: "reference_rate", "manual" or "usd" (not converted)."""
+    if record.usd_manual:
+        return "manual"
+    return "reference_rate" if record.usd_rate_on else "usd"
+
+
 def record_csv(view: TradeView) -> str:
     """The record as one CSV row under its header (formula-looking cells neutralised)."""
     deal, record = view.deal, view.record
@@ -174,12 +218,14 @@ def record_csv(view: TradeView) -> str:
         "deal_id": deal.id, "direction": view.direction, "seller": deal.seller_name,
         "seller_country": view.seller_country, "buyer": deal.buyer_name,
         "buyer_country": view.buyer_country, "title": deal.title,
-        "amount": f"{deal.price_minor / 100:.2f}", "currency": deal.currency,
+        "amount": _major(deal.price_minor, deal.currency), "currency": deal.currency,
     }  # fmt: skip
     if record is not None:
         row |= {
             "category": record.category, "catalogue_ref": record.catalogue_ref,
-            "usd_amount": f"{record.usd_minor / 100:.2f}", "payment_terms": record.payment_terms,
+            "usd_amount": f"{record.usd_minor / 100:.2f}", "usd_basis": _basis(record),
+            "usd_rate_day": record.usd_rate_on.isoformat() if record.usd_rate_on else None,
+            "payment_terms": record.payment_terms,
             "licence_number": record.licence_number, "check_outcome": record.check_outcome,
             "checked_at": record.checked_at.isoformat() if record.checked_at else None,
             "certificate_number": record.certificate_number,

@@ -15,7 +15,9 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from datetime import date
 
+from core.currencies import NoRate, RateTable
 from core.domain import N_, DomainError, ValidationFailed
 
 HOME = "CN"
@@ -70,9 +72,42 @@ class TradeDetails:
 
     category: TechCategory
     catalogue_ref: str
-    usd_minor: int
+    usd_minor: int | None  # by hand: only used when no reference rate covers the deal's day
     payment_terms: str
     licence_number: str = ""
+
+
+@dataclass(frozen=True)
+class UsdFigure:
+    """The contract amount in US cents, and how it was found."""
+
+    minor: int
+    rate_on: date | None  # the day of the reference rate used (None: not converted)
+    manual: bool = False  # entered by hand, because no rate covered the deal's day
+
+
+def usd_figure(
+    amount_minor: int, currency: str, table: RateTable, on: date, manual: int | None
+) -> UsdFigure:
+    """The amount in US dollars at the reference rate of the deal's day `on`.
+
+    The hand-entered `manual` figure stands only when no rate covers that day; without
+    one either, the record cannot be completed (ValidationFailed on `usd_amount`).
+    """
+    try:
+        conversion = table.convert(amount_minor, currency, "USD", on)
+    except NoRate:
+        if manual is None:
+            raise ValidationFailed(
+                N_(
+                    "There is no reference rate for the deal's day (%(day)s): "
+                    "give the amount in US dollars."
+                ),
+                field="usd_amount",
+                day=on.isoformat(),
+            ) from None
+        return UsdFigure(manual, None, manual=True)
+    return UsdFigure(conversion.amount_minor, conversion.as_of)
 
 
 def check_details(details: TradeDetails) -> None:
@@ -82,7 +117,7 @@ def check_details(details: TradeDetails) -> None:
             N_("Give the catalogue reference of a restricted or prohibited technology."),
             field="catalogue_ref",
         )
-    if details.usd_minor < 0:
+    if details.usd_minor is not None and details.usd_minor < 0:
         raise ValidationFailed(N_("Give the amount in US dollars."), field="usd_amount")
     if not details.payment_terms.strip() or len(details.payment_terms) > MAX_TERMS:
         raise ValidationFailed(N_("Give the payment terms."), field="payment_terms")

@@ -24,6 +24,12 @@ def _text(name: str, limit: int) -> str:
     return (request.form.get(name) or "").strip()[: limit + 1]
 
 
+def _usd_by_hand() -> int | None:
+    """The dollar amount typed in (used only when no reference rate covers the deal's day)."""
+    typed = _text("usd_amount", 30)
+    return from_yuan_text(typed, "USD", field="usd_amount").minor if typed else None
+
+
 def _details() -> TradeDetails:
     raw = request.form.get("category", "")
     if raw not in TechCategory._value2member_map_:
@@ -31,7 +37,7 @@ def _details() -> TradeDetails:
     return TradeDetails(
         category=TechCategory(raw),
         catalogue_ref=_text("catalogue_ref", 64),
-        usd_minor=from_yuan_text(_text("usd_amount", 30), "USD", field="usd_amount").minor,
+        usd_minor=_usd_by_hand(),
         payment_terms=_text("payment_terms", MAX_TERMS),
         licence_number=_text("licence_number", 64),
     )
@@ -47,6 +53,8 @@ def trade_record(deal_id: int) -> str:
         view=view,
         deal=view.deal,
         record=view.record,
+        deal_day=trade_records.deal_day(view.deal),
+        usd_now=trade_records.usd_preview(view.deal),
         may_complete=current_user.can_review or current_user.acting_org_id == view.deal.seller_org_id,
         categories=list(TechCategory),
         printed_at=now(),

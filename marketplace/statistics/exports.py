@@ -51,6 +51,10 @@ FIGURE_NAMES: dict[str, str] = {
     "introductions": N_("Broker introductions"),
     "commission_deals": N_("Deals with a broker's commission"),
     "commission_minor": N_("Commissions (yuan)"),
+    "events_held": N_("Roadshows and events held"),
+    "event_registrations": N_("Event registrations"),
+    "event_contact_requests": N_("Contact requests at events"),
+    "event_introduction_requests": N_("Introduction requests at events"),
 }
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from accounts import services as accounts
 from accounts.models import User
+from events.figures import period_figures
 from marketplace.statistics import queries, rules
 from marketplace.statistics.rules import Period, Row
 
@@ -26,6 +27,14 @@ TABLES: tuple[str, ...] = (
     "international",
     "year",
     "month",
+)
+
+
+EVENT_FIGURES = (
+    "events_held",
+    "event_registrations",
+    "event_contact_requests",
+    "event_introduction_requests",
 )
 
 
@@ -66,6 +75,7 @@ def _collect(period: Period, tz: ZoneInfo) -> tuple[dict[str, list[Row]], dict[s
         figures["listings_published"], figures["listings_sold"]
     )
     figures["days_to_deal"] = rules.mean_days(cubes["seconds_to_deal"], cubes["timed_deals"])
+    figures |= period_figures(*queries.bounds(period, tz))
     return tables, figures
 
 
@@ -93,5 +103,7 @@ def public_report(period: Period, tz: ZoneInfo) -> Report:
         "needs_published": full["needs_published"],
         "conversion": None if totals.suppressed else full["conversion"],
         "days_to_deal": None if small_sample else full["days_to_deal"],
+        # Events are public and counted whole: no figure here rests on one deal's parties.
+        **{name: full[name] for name in EVENT_FIGURES},
     }
     return Report(period, True, tables, totals, figures)

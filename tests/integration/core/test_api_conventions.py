@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from core import idempotency
 from core.extensions import db
 from core.idempotency import IdempotencyKey, purge
 from tests import factories
@@ -169,6 +171,35 @@ def test_a_duplicate_while_the_first_runs_is_a_409(client, clock, upload_folder)
     assert busy.status_code == 409
     assert busy.get_json()["code"] == "idempotency_request_in_flight"
     assert clock() - timedelta(hours=1) < record.created_at
+
+
+class NodeDied(BaseException):
+    """The process killed mid-request: no handler of the app catches it."""
+
+
+def test_a_retry_after_a_crash_between_effect_and_answer_runs_once(
+    client, clock, upload_folder, monkeypatch
+):
+    m = market(clock(), upload_folder)
+    _, buyer = _tokens(m, clock)
+
+    def die(*_args: object) -> None:
+        raise NodeDied
+
+    # The negotiation is opened (flushed), then the node dies before the answer is kept.
+    monkeypatch.setattr(idempotency, "_keep", die)
+    with pytest.raises(NodeDied):
+        _open(client, m, buyer, **{"Idempotency-Key": "crash"})
+    monkeypatch.undo()
+    db.session.rollback()
+    assert _negotiations() == 0  # the effect went with the answer: neither was kept
+    retried = _open(client, m, buyer, **{"Idempotency-Key": "crash"})
+    assert retried.status_code == 201, retried.get_json()
+    assert "Idempotent-Replayed" not in retried.headers
+    again = _open(client, m, buyer, **{"Idempotency-Key": "crash"})
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == retried.get_json()
+    assert _negotiations() == 1
 
 
 # --- conditional requests --------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from argon2 import PasswordHasher
@@ -15,12 +17,16 @@ from sqlalchemy import select
 
 from accounts import services as accounts
 from accounts.models import Organisation
+from core import rates
 from core.audit_models import AuditEntry
+from core.currencies import Rate
+from core.dates import format_day
 from core.domain import PermissionDenied
 from core.extensions import db
 from core.uow import unit_of_work
 from deals import services, trade_records
 from deals.models import Deal, DealStatus
+from deals.trade_models import TradeRecord
 from deals.trade_rules import (
     CheckOutcome,
     TechCategory,
@@ -108,3 +114,50 @@ def test_the_record_prints_and_exports(client: FlaskClient, market: Market, sell
     client.post("/signout")
     client.post("/signin", data={"email": market.stranger.email, "password": factories.PASSWORD})
     assert client.get(f"/deals/{deal.id}/trade-record").status_code == 404
+
+
+def test_the_dollar_amount_is_converted_at_the_rate_of_the_deals_day(client: FlaskClient, market: Market, sell: Callable[..., Deal], clock) -> None:  # fmt: skip
+    _abroad(market, "JP")
+    deal = sell()  # ¥500,000.00
+    day = trade_records.deal_day(deal)
+    with unit_of_work():
+        rates.keep(Rate("USD", Decimal("7.2"), day - timedelta(days=3)), by=None, now=clock(), source="import")  # fmt: skip
+        rates.keep(Rate("USD", Decimal("7.0"), day + timedelta(days=5)), by=None, now=clock(), source="import")  # fmt: skip
+    clock.advance(days=10)  # today's rate (7.0) is not the deal's day's (7.2)
+    client.post("/signin", data={"email": market.seller.email, "password": factories.PASSWORD})
+    en = {"Accept-Language": "en"}
+    form = client.get(f"/deals/{deal.id}/trade-record", headers=en).get_data(as_text=True)
+    assert 'name="usd_amount"' not in form and "US$69,444.44" in form
+    # A figure typed by hand does not stand against the rate.
+    typed = {"category": "free", "usd_amount": "1.00", "payment_terms": TERMS}
+    assert client.post(f"/deals/{deal.id}/trade-record", data=typed).status_code == 302
+    record = db.session.get(TradeRecord, deal.id)
+    assert record is not None and record.usd_minor == 6_944_444 and not record.usd_manual
+    rate_day = day - timedelta(days=3)
+    assert record.usd_rate_on == rate_day
+    page = client.get(f"/deals/{deal.id}/trade-record", headers=en).get_data(as_text=True)
+    assert (
+        "US$69,444.44" in page and f"at the reference rate of {format_day(rate_day, 'en')}" in page
+    )
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/deals/{deal.id}/trade-record.csv").get_data(as_text=True))))  # fmt: skip
+    assert (rows[0]["usd_amount"], rows[0]["usd_basis"], rows[0]["usd_rate_day"]) == ("69444.44", "reference_rate", rate_day.isoformat())  # fmt: skip
+
+
+def test_without_a_rate_the_dollar_amount_is_entered_by_hand_and_says_so(client: FlaskClient, market: Market, sell: Callable[..., Deal], clock) -> None:  # fmt: skip
+    _abroad(market, "JP")
+    deal = sell()
+    client.post("/signin", data={"email": market.seller.email, "password": factories.PASSWORD})
+    en = {"Accept-Language": "en"}
+    form = client.get(f"/deals/{deal.id}/trade-record", headers=en).get_data(as_text=True)
+    assert 'name="usd_amount"' in form and "There is no reference rate for the deal" in form
+    blank = {"category": "free", "usd_amount": "", "payment_terms": TERMS}
+    client.post(f"/deals/{deal.id}/trade-record", data=blank, headers=en)
+    assert db.session.get(TradeRecord, deal.id) is None  # refused: neither a rate nor a figure
+    typed = {**blank, "usd_amount": "70,000.00"}
+    assert client.post(f"/deals/{deal.id}/trade-record", data=typed).status_code == 302
+    page = client.get(f"/deals/{deal.id}/trade-record", headers=en).get_data(as_text=True)
+    assert "US$70,000.00" in page and "entered by hand: there was no reference rate" in page
+    zh = client.get(f"/deals/{deal.id}/trade-record", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)  # fmt: skip
+    assert "手工填写" in zh
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/deals/{deal.id}/trade-record.csv").get_data(as_text=True))))  # fmt: skip
+    assert (rows[0]["usd_basis"], rows[0]["usd_rate_day"]) == ("manual", "")

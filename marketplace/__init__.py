@@ -107,6 +107,7 @@ def _connect_handlers() -> None:
     from brokers import handlers as broker_handlers
     from licences import handlers as licence_handlers
     from notifications import handlers as notification_handlers
+    from rewards import royalties as reward_handlers
     from search import handlers as search_handlers
     from trading import handlers as trading_handlers
     from valuation import handlers as valuation_handlers
@@ -119,6 +120,7 @@ def _connect_handlers() -> None:
         broker_handlers,
         notification_handlers,
         licence_handlers,
+        reward_handlers,
     ):
         handlers.connect()
     _connect_home_panels()

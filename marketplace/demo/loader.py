@@ -187,9 +187,13 @@ def _load(
     )
     summary.trading.update(
         rights_demo.load(
-            sellers=seller_users, buyers=buyers, reviewer=admin, now=now,
-            upload_folder=evidence_folder.parent, pdf=_certificate_pdf_text,
-        )  # fmt: skip
+            sellers=seller_users,
+            buyers=buyers,
+            reviewer=admin,
+            now=now,
+            upload_folder=evidence_folder.parent,
+            pdf=_certificate_pdf_text,
+        )
     )
     return summary
 

@@ -18,7 +18,7 @@ from core.extensions import db
 from core.service_kit import Upload
 from deals import services as deals
 from deals.models import ContractType, Deal, DealStatus
-from licences import declarations, grants, licence_deals, offers, rules, royalties
+from licences import declarations, grants, licence_deals, offers, royalties, rules
 from licences.deal_rules import OfferKind
 from licences.rules import FeeKind, FeeTerms, LicenceKind, PaymentMethod
 from listings import co_owners, evaluations, legal_status
@@ -179,7 +179,12 @@ def _co_owned(sellers: list[User], reviewer: User, now: datetime, upload_folder:
     holders = [
         co_owners.HolderInput(5000, HolderBasis.OWNERSHIP, org_id=owner.organisation_id),
         co_owners.HolderInput(3000, HolderBasis.OWNERSHIP, org_id=partner.organisation_id),
-        co_owners.HolderInput(2000, HolderBasis.RIGHT_OF_USE, name="刘志强（成果完成人）", use_until=market_today(at).replace(year=market_today(at).year + 12)),  # fmt: skip
+        co_owners.HolderInput(
+            2000,
+            HolderBasis.RIGHT_OF_USE,
+            name="刘志强（成果完成人）",
+            use_until=market_today(at).replace(year=market_today(at).year + 12),
+        ),
     ]
     rows = co_owners.set_holders(owner, listing.id, holders, now=at)
     upload = _upload(pdf, "Rights agreement (fuquan) signed by the university", "职务科技成果赋权协议.pdf")  # fmt: skip
@@ -211,9 +216,24 @@ def _evaluations(sellers: list[User], now: datetime, upload_folder: Path, pdf: P
     if evaluator is None:
         return 0
     findings = (
-        evaluations.Findings(6, Novelty.NEW_IN_CHINA, Advancement.DOMESTIC_LEADING, "中试样机连续运行 1,000 小时，关键指标优于国内同类产品；查新未见相同报道。"),  # fmt: skip
-        evaluations.Findings(4, Novelty.NEW_WORLDWIDE, Advancement.INTERNATIONAL_ADVANCED, "实验室验证完成，核心性能达到国际先进水平，尚需工程化放大。"),  # fmt: skip
-        evaluations.Findings(7, Novelty.NEW_IN_CHINA, Advancement.DOMESTIC_ADVANCED, "已在示范线应用，稳定性经第三方检测确认。"),  # fmt: skip
+        evaluations.Findings(
+            6,
+            Novelty.NEW_IN_CHINA,
+            Advancement.DOMESTIC_LEADING,
+            "中试样机连续运行 1,000 小时，关键指标优于国内同类产品；查新未见相同报道。",
+        ),
+        evaluations.Findings(
+            4,
+            Novelty.NEW_WORLDWIDE,
+            Advancement.INTERNATIONAL_ADVANCED,
+            "实验室验证完成，核心性能达到国际先进水平，尚需工程化放大。",
+        ),
+        evaluations.Findings(
+            7,
+            Novelty.NEW_IN_CHINA,
+            Advancement.DOMESTIC_ADVANCED,
+            "已在示范线应用，稳定性经第三方检测确认。",
+        ),
     )
     done = 0
     at = now - timedelta(days=12)
@@ -231,7 +251,11 @@ def _transfer_reward(now: datetime) -> int:
     """The first completed transfer of a university: inventors named, costs recorded, pool set."""
     query = (
         select(Deal)
-        .where(Deal.status == DealStatus.COMPLETED, Deal.contract_type == ContractType.TRANSFER, Deal.listing_id.is_not(None))  # fmt: skip
+        .where(
+            Deal.status == DealStatus.COMPLETED,
+            Deal.contract_type == ContractType.TRANSFER,
+            Deal.listing_id.is_not(None),
+        )
         .order_by(Deal.id)
     )
     for deal in db.session.scalars(query):

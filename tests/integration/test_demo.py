@@ -22,9 +22,9 @@ from listings.co_owner_rules import HolderBasis
 from listings.evaluation_models import ResultEvaluation
 from listings.legal_rules import LegalStatus
 from listings.models import Listing, ListingImage, PatentStatusRecord, PledgeeConsent, TechNeed
-from rewards.models import DealReward, RewardLine
 from marketplace.demo.catalogue import CATALOGUE
 from payments import ledger
+from rewards.models import DealReward, RewardLine
 from tests.conftest import FrozenClock
 from trading.models import ListedSale, PublicityNotice
 from valuation.models import Kind, Valuation

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import User
 from core.db_types import UTCDateTime
 from core.extensions import Model
+from deals.models import Deal
 from licences.deal_models import RoyaltyReport
 
 
@@ -72,6 +73,7 @@ class DealReward(Model):
     awarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     awarded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    deal: Mapped[Deal] = relationship()
     royalty_report: Mapped[RoyaltyReport | None] = relationship()
     lines: Mapped[list[RewardLine]] = relationship(
         back_populates="reward", cascade="all, delete-orphan", order_by="RewardLine.id"

@@ -40,7 +40,13 @@ def _people(app: Flask, clock: FrozenClock) -> tuple[str, str, str, int]:
             folder=Path(app.config["UPLOAD_FOLDER"]) / "evidence", title_zh="一种钠离子电池正极材料",
         )  # fmt: skip
         licensee = factories.seller(now, reviewer=reviewer, kind=OrganisationKind.ENTERPRISE, name="Lakeside Batteries Ltd.")  # fmt: skip
-        found = (licensor.email, licensee.email, licensee.organisation.credit_code, listing.id)
+        assert licensee.organisation is not None
+        found = (
+            licensor.email,
+            licensee.email,
+            licensee.organisation.credit_code or "",
+            listing.id,
+        )
         db.session.remove()
     return found
 

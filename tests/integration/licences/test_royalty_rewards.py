@@ -35,10 +35,13 @@ def test_each_royalty_sets_and_posts_the_inventors_pool(world: dict, clock: Froz
         with unit_of_work():
             royalties.report(world["a"], licence.deal_id, index, sales, now=at(day))
     rewards = sorted(royalty_rewards.royalty_rewards(patentee.acting_org_id), key=lambda r: r.id)
-    assert [r.royalty_report.period_index for r in rewards] == [0, 1]
-    for reward in rewards:
-        royalty = reward.royalty_report.royalty_minor
-        entry = ledger.find(royalties.royalty_key(licence.deal_id, reward.royalty_report.period_index))  # fmt: skip
+    reports = [r.royalty_report for r in rewards]
+    assert [r.period_index for r in reports if r is not None] == [0, 1]
+    for reward, report in zip(rewards, reports, strict=True):
+        assert report is not None
+        royalty = report.royalty_minor
+        entry = ledger.find(royalties.royalty_key(licence.deal_id, report.period_index))
+        assert entry is not None
         fee = -sum(leg.amount_minor for leg in entry.legs if leg.account == Account.PLATFORM_FEE)  # fmt: skip
         assert fee > 0 and reward.price_minor == royalty and reward.net_minor == royalty - fee
         assert (
@@ -57,5 +60,6 @@ def test_each_royalty_sets_and_posts_the_inventors_pool(world: dict, clock: Froz
     text = page.get_data(as_text=True)
     assert "royalty of period 1" in text and "royalty of period 2" in text
     with unit_of_work():  # a replayed signal sets nothing twice
-        again = royalty_rewards.reward_royalty(rewards[0].royalty_report, licence.deal, fee_minor=1, co_owners_minor=0, now=clock.current)  # fmt: skip
+        assert reports[0] is not None
+        again = royalty_rewards.reward_royalty(reports[0], licence.deal, fee_minor=1, co_owners_minor=0, now=clock.current)  # fmt: skip
     assert again is not None and again.id == rewards[0].id

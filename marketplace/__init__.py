@@ -135,6 +135,7 @@ def _connect_home_panels() -> None:
     from listings import home as listing_home
     from notifications import home as notification_home
     from payments import home as payment_home
+    from rewards import home as reward_home
     from trading import home as trading_home
     from valuation import home as valuation_home
 
@@ -148,6 +149,7 @@ def _connect_home_panels() -> None:
         deal_home,
         valuation_home,
         broker_home,
+        reward_home,
     ):
         home.connect()
 

@@ -52,6 +52,9 @@ def test_each_royalty_sets_and_posts_the_inventors_pool(world: dict, clock: Froz
     posted = [t for t in ledger.deal_transactions(licence.deal_id) if t.kind == EntryKind.INVENTOR_REWARD]  # fmt: skip
     assert sum(leg.amount_minor for t in posted for leg in t.legs if leg.account == Account.REWARD_POOL) == sum(r.pool_minor for r in rewards)  # fmt: skip
     assert ledger.check_deal(licence.deal) == []
+    _sign_in(client, patentee)  # the institution's home counts the pools, the nav links them
+    home = client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Reward pools set (prices and royalties)" in home and 'href="/rewards"' in home
     # the inventor with an account reads both royalties on their statement
     first = rewards[0].lines[0]
     _sign_in(client, world["b"])

@@ -17,13 +17,13 @@ from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from deals.models import Deal, DealStatus
-from licences import deal_rules
+from licences import deal_rules, signals
 from licences.deal_models import LicenceDeal, RoyaltyReport
 from licences.deal_rules import Period
 from listings.need_rules import market_today
 from notifications.services import notify_org
 from payments import accruals, ledger, proceeds, rules
-from payments.rules import EntryKind
+from payments.rules import Account, EntryKind
 
 IN_FORCE = (DealStatus.SIGNED, DealStatus.PAID, DealStatus.RIGHTS_REGISTERED, DealStatus.COMPLETED)
 
@@ -98,7 +98,9 @@ def _post(licence: LicenceDeal, row: RoyaltyReport, *, now: datetime, actor_id: 
     memo = f"royalty of period {row.period_index + 1} (net sales {row.net_sales_minor})"
     key = royalty_key(deal.id, row.period_index)
     ledger.post(key, EntryKind.ROYALTY, legs, now=now, deal_id=deal.id, memo=memo, actor_id=actor_id)  # fmt: skip
-    proceeds.split_proceeds(deal, key, now=now, actor_id=actor_id)
+    shares = proceeds.split_proceeds(deal, key, now=now, actor_id=actor_id)
+    co_owners = -sum(leg.amount_minor for t in shares for leg in t.legs if leg.account == Account.CO_OWNER_PAYABLE)  # fmt: skip
+    signals.royalty_posted.send(row, deal=deal, fee_minor=settlement.platform_fee, co_owners_minor=co_owners, now=now, actor_id=actor_id)  # fmt: skip
 
 
 def _about(licence: LicenceDeal, period: Period) -> dict[str, str]:

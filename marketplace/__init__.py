@@ -107,6 +107,7 @@ def _connect_handlers() -> None:
     from brokers import handlers as broker_handlers
     from licences import handlers as licence_handlers
     from notifications import handlers as notification_handlers
+    from rewards import royalties as reward_handlers
     from search import handlers as search_handlers
     from trading import handlers as trading_handlers
     from valuation import handlers as valuation_handlers
@@ -119,6 +120,7 @@ def _connect_handlers() -> None:
         broker_handlers,
         notification_handlers,
         licence_handlers,
+        reward_handlers,
     ):
         handlers.connect()
     _connect_home_panels()
@@ -133,6 +135,7 @@ def _connect_home_panels() -> None:
     from listings import home as listing_home
     from notifications import home as notification_home
     from payments import home as payment_home
+    from rewards import home as reward_home
     from trading import home as trading_home
     from valuation import home as valuation_home
 
@@ -146,6 +149,7 @@ def _connect_home_panels() -> None:
         deal_home,
         valuation_home,
         broker_home,
+        reward_home,
     ):
         home.connect()
 
@@ -182,6 +186,7 @@ def _register_blueprints(app: Flask) -> None:
     from events.views import bp as events_views
     from licences import deal_views as licence_deal_views  # noqa: F401
     from licences import declaration_api  # noqa: F401
+    from licences import holder_views, rights_views  # noqa: F401
     from licences.api import blp as licences_api
     from licences.deal_api import blp as licensing_api
     from licences.views import bp as licences_views

@@ -62,6 +62,9 @@ class RewardStatementLineSchema(Schema):
 
     deal_id = fields.Integer()
     title = fields.String()
+    royalty_period = fields.Integer(
+        allow_none=True, metadata={"description": "The royalty's period (1, 2, …); null: the price"}
+    )
     net_minor = fields.Integer()
     pool_minor = fields.Integer()
     share_bp = fields.Integer()
@@ -84,6 +87,7 @@ def statement(inventor_id: int) -> dict[str, Any]:
     inventor, rows = services.statement(api_reader(), inventor_id)
     items = [
         {"deal_id": deal.id, "title": deal.title, "net_minor": reward.net_minor,
+         "royalty_period": reward.royalty_report.period_index + 1 if reward.royalty_report else None,
          "pool_minor": reward.pool_minor, "share_bp": line.share_bp, "amount_minor": line.amount_minor}
         for line, reward, deal in rows
     ]  # fmt: skip

@@ -22,6 +22,17 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _title(deal: Deal, reward: DealReward) -> str:
+    report = reward.royalty_report
+    return deal.title if report is None else f"{deal.title} (royalty {report.period_index + 1})"
+
+
+def _day(deal: Deal, reward: DealReward) -> str:
+    if reward.royalty_report is not None:
+        return reward.awarded_at.date().isoformat()
+    return deal.completed_at.date().isoformat() if deal.completed_at else ""
+
+
 def _yuan(minor: int, currency: str) -> str:
     return to_yuan_text(Money(minor, currency))
 
@@ -35,8 +46,7 @@ def statement_csv(inventor: ListingInventor, rows: list[tuple[RewardLine, DealRe
     for line, reward, deal in rows:
         cur = reward.currency
         writer.writerow([_cell(v) for v in (
-            inventor.name, deal.id, deal.title,
-            deal.completed_at.date().isoformat() if deal.completed_at else "",
+            inventor.name, deal.id, _title(deal, reward), _day(deal, reward),
             _yuan(reward.price_minor, cur), _yuan(reward.net_minor, cur), f"{reward.share_bp / 100:g}%",
             _yuan(reward.pool_minor, cur), f"{line.share_bp / 100:g}%", _yuan(line.amount_minor, cur),
         )])  # fmt: skip

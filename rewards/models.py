@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import User
 from core.db_types import UTCDateTime
 from core.extensions import Model
+from deals.models import Deal
+from licences.deal_models import RoyaltyReport
 
 
 class ListingInventor(Model):
@@ -47,12 +49,20 @@ class RewardPolicy(Model):
 
 
 class DealReward(Model):
-    """A completed deal's net income and reward pool under the institution's policy (once)."""
+    """A deal's net income and reward pool under the institution's policy.
+
+    Once for a completed deal's price (`royalty_report_id` None, set by an administrator),
+    and once for each royalty of a licence (the market sets it as the royalty is posted:
+    `awarded_by_id` None).
+    """
 
     __tablename__ = "deal_rewards"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), unique=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    royalty_report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("royalty_reports.id"), unique=True
+    )
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     price_minor: Mapped[int] = mapped_column(BigInteger)
     costs: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # category -> 分
@@ -60,9 +70,11 @@ class DealReward(Model):
     share_bp: Mapped[int] = mapped_column(Integer)
     pool_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    awarded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    awarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     awarded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    deal: Mapped[Deal] = relationship()
+    royalty_report: Mapped[RoyaltyReport | None] = relationship()
     lines: Mapped[list[RewardLine]] = relationship(
         back_populates="reward", cascade="all, delete-orphan", order_by="RewardLine.id"
     )

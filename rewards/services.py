@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from accounts.models import OrganisationKind, User
 from accounts.services import is_signed_in
@@ -29,6 +29,7 @@ from rewards import rules
 from rewards.models import DealReward, ListingInventor, RewardLine, RewardPolicy
 from rewards.rules import CostCategory, InventorShare, RewardRefused
 
+_PRICE_REWARD = DealReward.royalty_report_id.is_(None)  # not a royalty's
 REWARDED_CONTRACTS = (ContractType.TRANSFER, ContractType.LICENCE)
 # Art. 45 binds the state's research institutes and universities (研究开发机构、高等院校).
 REWARDING_KINDS = (OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE)
@@ -147,7 +148,7 @@ def award(actor: User, deal_id: int, costs: Mapping[CostCategory, int], *, now: 
         raise RewardRefused(
             N_("Rewards are set for completed transfers and licences."), code="not_rewardable"
         )
-    if db.session.scalar(select(DealReward.id).where(DealReward.deal_id == deal.id)):
+    if db.session.scalar(select(DealReward.id).where(DealReward.deal_id == deal.id, DealReward.royalty_report_id.is_(None))):  # fmt: skip
         raise RewardRefused(N_("This deal's reward is already set."), code="already_awarded")
     inventors = inventors_of(deal.listing_id) if deal.listing_id else []
     if not inventors:
@@ -168,23 +169,22 @@ def award(actor: User, deal_id: int, costs: Mapping[CostCategory, int], *, now: 
             ],
         )
     )  # fmt: skip
-    _post(reward, deal, actor, now)
+    memo = f"促进科技成果转化法第四十五条 inventors' reward of deal {deal.id}"
+    post(reward, deal, f"inventor_reward:{deal.id}", memo, actor.id, now)
     after = {"deal_id": deal.id, "net_minor": net, "share_bp": share_bp, "pool_minor": pool, "costs": reward.costs, "lines": amounts}  # fmt: skip
     audit_action("deal_reward.award", reward.id, actor.id, now, after=after)
     return reward
 
 
-def _post(reward: DealReward, deal: Deal, actor: User, now: datetime) -> None:
+def post(reward: DealReward, deal: Deal, key: str, memo: str, actor_id: int | None, now: datetime) -> None:  # fmt: skip
+    """The pool on the deal's ledger: set aside from the institution's inventors' rewards."""
     if reward.pool_minor == 0:
         return  # nothing to set aside: a zero posting says nothing
     legs = [
         Leg(Account.REWARD_POOL, reward.pool_minor, reward.currency, deal.seller_org_id),
         Leg(Account.INVENTOR_REWARDS, -reward.pool_minor, reward.currency, deal.seller_org_id),
     ]
-    ledger.post(
-        f"inventor_reward:{deal.id}", EntryKind.INVENTOR_REWARD, legs, now=now, deal_id=deal.id,
-        memo=f"促进科技成果转化法第四十五条 inventors' reward of deal {deal.id}", actor_id=actor.id,
-    )  # fmt: skip
+    ledger.post(key, EntryKind.INVENTOR_REWARD, legs, now=now, deal_id=deal.id, memo=memo, actor_id=actor_id)  # fmt: skip
 
 
 def completed_deals(actor: User) -> list[tuple[Deal, DealReward | None]]:
@@ -193,7 +193,7 @@ def completed_deals(actor: User) -> list[tuple[Deal, DealReward | None]]:
     require_institution_admin(actor, org_id or 0)
     query = (
         select(Deal, DealReward)
-        .outerjoin(DealReward, DealReward.deal_id == Deal.id)
+        .outerjoin(DealReward, and_(DealReward.deal_id == Deal.id, _PRICE_REWARD))
         .where(
             Deal.seller_org_id == org_id,
             Deal.status == DealStatus.COMPLETED,

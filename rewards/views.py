@@ -13,7 +13,7 @@ from core.domain import N_, ValidationFailed
 from core.forms import attempt
 from core.money import from_yuan_text
 from listings.services import visible_listing
-from rewards import export, services
+from rewards import export, royalties, services
 from rewards.rules import WHOLE_BP, CostCategory
 
 bp = Blueprint("rewards", __name__)
@@ -40,6 +40,7 @@ def index() -> str:
     return render_template(
         "rewards/index.html", deals=deals, share_bp=share_bp, allowed=allowed,
         own_policy=services.policy_of(current_user.acting_org_id), categories=list(CostCategory),
+        royalty_rewards=royalties.royalty_rewards(current_user.acting_org_id),
     )  # fmt: skip
 
 

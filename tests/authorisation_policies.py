@@ -174,6 +174,13 @@ POLICY: dict[str, frozenset[str]] = {
     "licensing_api.licence:GET": PARTIES_AND_REVIEWERS,
     "licensing_api.report_royalty:POST": BUYER,  # the licensee
     "open_licences.report_royalty:POST": BUYER,  # the licensee, on the deal page
+    "open_licences.rights:GET": SELLER | REVIEWERS,  # the owner, its co-owners, reviewers
+    "open_licences.set_offers:POST": SELLER,  # the listing's owner
+    "open_licences.grant:POST": SELLER,  # the licensor grants a licence it offers
+    "open_licences.set_holders:POST": SELLER,
+    "open_licences.attach_agreement:POST": SELLER,
+    "open_licences.sign_off:POST": REVIEWERS,  # signs off the 赋权 agreement
+    "open_licences.consent:POST": NOBODY,  # a co-owner (or a reviewer, for a person): none in the world
     "rights_api.rights:GET": SELLER | BUYER | REVIEWERS,  # the owner, a co-owner (the buyer's org)
     "rights_api.set_holders:PUT": SELLER,  # the listing's owner
     "rights_api.attach_agreement:POST": SELLER,

@@ -34,6 +34,7 @@ from marketplace.demo import brokers as brokers_demo
 from marketplace.demo import events as events_demo
 from marketplace.demo import needs as needs_demo
 from marketplace.demo import payments as payments_demo
+from marketplace.demo import rights as rights_demo
 from marketplace.demo.catalogue import CATALOGUE, DETAILS, DIVISION_CODES, ORGANISATIONS
 from marketplace.demo.distractors import listing_input as _listing_input  # noqa: F401  (bench/judged)
 from marketplace.demo.distractors import person
@@ -182,6 +183,16 @@ def _load(
             now=now,
             upload_folder=evidence_folder.parent,
             pdf=_certificate_pdf_text("Bank transfer receipt"),
+        )
+    )
+    summary.trading.update(
+        rights_demo.load(
+            sellers=seller_users,
+            buyers=buyers,
+            reviewer=admin,
+            now=now,
+            upload_folder=evidence_folder.parent,
+            pdf=_certificate_pdf_text,
         )
     )
     return summary

@@ -263,7 +263,8 @@ def test_a_bidders_pages_pass_axe(walk, a11y_market: A11yMarket) -> None:
 def test_a_sellers_pages_pass_axe(walk, a11y_market: A11yMarket) -> None:
     m = a11y_market
     editor = f"/listings/{m.listing_id}/edit"  # its pictures, described, in the editor
-    problems = walk(["/home", "/my/listings", editor, f"/deals/{m.deal_id}"], m.seller)
+    rights = f"/listings/{m.listing_id}/rights"  # offers, licences, rights holders
+    problems = walk(["/home", "/my/listings", editor, f"/deals/{m.deal_id}", rights, "/rewards"], m.seller)  # fmt: skip
     assert not problems, "\n".join(problems)
 
 

@@ -14,9 +14,17 @@ from core.clock import as_utc
 from core.extensions import db
 from deals.models import Channel, Deal
 from events.models import Event, Interest
-from listings.models import Listing, ListingImage, TechNeed
+from licences.deal_models import RoyaltyReport
+from licences.models import OpenLicence, OpenLicenceDeclaration
+from licences.rules import DeclarationStatus, LicenceStatus
+from listings.co_owner_models import CoOwnerConsent, RightsAgreement, RightsHolder
+from listings.co_owner_rules import HolderBasis
+from listings.evaluation_models import ResultEvaluation
+from listings.legal_rules import LegalStatus
+from listings.models import Listing, ListingImage, PatentStatusRecord, PledgeeConsent, TechNeed
 from marketplace.demo.catalogue import CATALOGUE
 from payments import ledger
+from rewards.models import DealReward, RewardLine
 from tests.conftest import FrozenClock
 from trading.models import ListedSale, PublicityNotice
 from valuation.models import Kind, Valuation
@@ -64,12 +72,41 @@ def test_demo_market_has_every_kind_of_trade_and_loads_only_once(
     summaries = list(db.session.scalars(catalogue))  # the two listed from abroad are English
     assert len({s[:12] for s in summaries}) == len(summaries), "each result is written for itself"
     _results_read_in_both_languages_with_figures()
+    _every_right_the_market_handles()
     images = _count(select(ListingImage))
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0 and "already loaded" in again.output
     assert _count(select(Listing)) == len(CATALOGUE) + 2  # two listed from abroad
     assert _count(select(ListingImage)) == images
     assert _count(select(Event)) == 2
+
+
+def _every_right_the_market_handles() -> None:
+    """Open licences (one withdrawn, its licence granted before still in force), a licence
+    with two royalty reports (one late) and an inventors' pool for each, a co-owned result
+    signed off with its consents, a pledged patent, evaluations, inventors' statements."""
+    declared = db.session.execute(select(OpenLicenceDeclaration.id, OpenLicenceDeclaration.status)).all()  # fmt: skip
+    assert sorted(s for _, s in declared) == [DeclarationStatus.PUBLISHED, DeclarationStatus.WITHDRAWN]  # fmt: skip
+    withdrawn = next(i for i, s in declared if s == DeclarationStatus.WITHDRAWN)
+    granted = db.session.scalars(select(OpenLicence).where(OpenLicence.declaration_id == withdrawn)).all()  # fmt: skip
+    assert [g.status for g in granted] == [LicenceStatus.GRANTED]
+    reports = db.session.scalars(select(RoyaltyReport).order_by(RoyaltyReport.period_index)).all()
+    assert [(r.period_index, r.late) for r in reports] == [(0, False), (1, True)]
+    pools = db.session.scalars(select(DealReward).where(DealReward.royalty_report_id.is_not(None))).all()  # fmt: skip
+    assert len(pools) == 2 and all(p.pool_minor > 0 and p.lines for p in pools)
+    assert _count(select(DealReward).where(DealReward.royalty_report_id.is_(None))) == 1
+    assert _count(select(RewardLine)) >= 8  # three inventors twice, two once: their statements
+    holders = db.session.scalars(select(RightsHolder)).all()
+    assert len(holders) == 3 and sum(h.share_bp for h in holders) == 10_000
+    assert {h.basis for h in holders} == {HolderBasis.OWNERSHIP, HolderBasis.RIGHT_OF_USE}
+    listing = holders[0].listing_id
+    agreement = db.session.scalar(select(RightsAgreement).where(RightsAgreement.listing_id == listing))  # fmt: skip
+    assert agreement is not None and agreement.signed_off_at is not None
+    assert _count(select(CoOwnerConsent)) == 2
+    pledged = db.session.scalar(select(PatentStatusRecord).where(PatentStatusRecord.status == LegalStatus.PLEDGED))  # fmt: skip
+    assert pledged is not None and pledged.pledgee
+    assert _count(select(PledgeeConsent)) == 1
+    assert _count(select(ResultEvaluation)) >= 2
 
 
 def _results_read_in_both_languages_with_figures() -> None:

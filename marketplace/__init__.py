@@ -185,8 +185,11 @@ def _register_blueprints(app: Flask) -> None:
     from events.api import blp as events_api
     from events.views import bp as events_views
     from licences import deal_views as licence_deal_views  # noqa: F401
-    from licences import declaration_api  # noqa: F401
-    from licences import holder_views, rights_views  # noqa: F401
+    from licences import (  # noqa: F401
+        declaration_api,
+        holder_views,
+        rights_views,
+    )
     from licences.api import blp as licences_api
     from licences.deal_api import blp as licensing_api
     from licences.views import bp as licences_views

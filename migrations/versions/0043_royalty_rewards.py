@@ -1,8 +1,8 @@
 """Inventors' rewards recur with each royalty of a licence: a deal has many rewards, one per
 royalty report (and one for its price); the market sets a royalty's reward (no one awards it)
 
-Revision ID: 0042_royalty_rewards
-Revises: 0041_open_licence_card
+Revision ID: 0043_royalty_rewards
+Revises: 0042_trade_record_rate
 Create Date: 2026-12-03 03:10:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0042_royalty_rewards"
-down_revision = "0041_open_licence_card"
+revision = "0043_royalty_rewards"
+down_revision = "0042_trade_record_rate"
 branch_labels = None
 depends_on = None
 

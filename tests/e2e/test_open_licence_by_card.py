@@ -25,7 +25,9 @@ from accounts.models import OrganisationKind
 from accounts.services import create_platform_user
 from core.extensions import db
 from core.uow import unit_of_work
+from licences.deal_models import LicenceDeal
 from licences.models import OpenLicenceDeclaration
+from listings.models import Listing
 from listings.rules import ListingStatus
 from payments import stripe_channel
 from payments.models import Payment
@@ -134,3 +136,24 @@ def test_an_enterprise_takes_an_open_licence_by_notice_and_pays_by_card(
     enterprise.goto(licence_url)
     expect(enterprise.get_by_text(re.compile(r"OL-\d{4}-\d{6}")).first).to_be_visible()
     expect(enterprise.locator("#pay-licence-by-card")).to_have_count(0)
+    _an_exclusive_licence_is_then_refused(app, base, patentee)
+
+
+def _an_exclusive_licence_is_then_refused(app: Flask, base: str, patentee: Page) -> None:
+    """专利法 Art. 51: while the open licence stands, the patentee cannot offer (so cannot
+    grant) an exclusive licence of the same patent."""
+    with app.app_context():
+        listing_id = db.session.scalar(select(Listing.id))
+        db.session.remove()
+    patentee.goto(f"{base}/listings/{listing_id}/rights")
+    patentee.locator("#exclusive-on").check()
+    for field, value in (("price", "50000"), ("term", "5"), ("rate", "3")):
+        patentee.locator(f"#exclusive-{field}").fill(value)
+    patentee.get_by_role("button", name="Save the offers").click()
+    expect(
+        patentee.get_by_text(re.compile("only ordinary licences may be granted"))
+    ).to_be_visible()
+    expect(patentee.locator("#g-kind option[value=exclusive]")).to_have_count(0)
+    with app.app_context():
+        assert db.session.scalar(select(LicenceDeal.deal_id)) is None  # nothing was granted
+        db.session.remove()

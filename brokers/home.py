@@ -109,14 +109,16 @@ def _commission_items(broker: Broker) -> list[HomeItem]:
             LedgerLeg.org_id == broker.organisation_id,
         )
     )
+    # PostgreSQL sums BIGINT as NUMERIC; money is integer minor units.
+    earned, paid = int(earned or 0), int(paid or 0)
     statement = url_for("brokers.statement")
     return [
         HomeItem(
             _("Commissions owed to you"),
             statement,
-            amount_minor=max((earned or 0) - (paid or 0), 0),
+            amount_minor=max(earned - paid, 0),
         ),
-        HomeItem(_("Commissions paid"), statement, amount_minor=paid or 0),
+        HomeItem(_("Commissions paid"), statement, amount_minor=paid),
     ]
 
 

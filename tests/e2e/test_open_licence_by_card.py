@@ -27,7 +27,6 @@ from core.extensions import db
 from core.uow import unit_of_work
 from licences.deal_models import LicenceDeal
 from licences.models import OpenLicenceDeclaration
-from listings.models import Listing
 from listings.rules import ListingStatus
 from payments import stripe_channel
 from payments.models import Payment
@@ -136,14 +135,19 @@ def test_an_enterprise_takes_an_open_licence_by_notice_and_pays_by_card(
     enterprise.goto(licence_url)
     expect(enterprise.get_by_text(re.compile(r"OL-\d{4}-\d{6}")).first).to_be_visible()
     expect(enterprise.locator("#pay-licence-by-card")).to_have_count(0)
-    _an_exclusive_licence_is_then_refused(app, base, patentee)
+    assert declaration_id is not None
+    _an_exclusive_licence_is_then_refused(app, base, patentee, declaration_id)
 
 
-def _an_exclusive_licence_is_then_refused(app: Flask, base: str, patentee: Page) -> None:
+def _an_exclusive_licence_is_then_refused(
+    app: Flask, base: str, patentee: Page, declaration_id: int
+) -> None:
     """专利法 Art. 51: while the open licence stands, the patentee cannot offer (so cannot
     grant) an exclusive licence of the same patent."""
     with app.app_context():
-        listing_id = db.session.scalar(select(Listing.id))
+        declaration = db.session.get(OpenLicenceDeclaration, declaration_id)
+        assert declaration is not None
+        listing_id = declaration.listing_id
         db.session.remove()
     patentee.goto(f"{base}/listings/{listing_id}/rights")
     patentee.locator("#exclusive-on").check()
@@ -155,5 +159,6 @@ def _an_exclusive_licence_is_then_refused(app: Flask, base: str, patentee: Page)
     ).to_be_visible()
     expect(patentee.locator("#g-kind option[value=exclusive]")).to_have_count(0)
     with app.app_context():
-        assert db.session.scalar(select(LicenceDeal.deal_id)) is None  # nothing was granted
+        granted = select(LicenceDeal.deal_id).where(LicenceDeal.listing_id == listing_id)
+        assert db.session.scalar(granted) is None
         db.session.remove()

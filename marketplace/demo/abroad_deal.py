@@ -36,11 +36,11 @@ PAYMENT_TERMS = (
     "within 30 days of the registration certificate's issue; the market pays the seller "
     "once the transfer is recorded in the European Patent Register."
 )
-CHECK_NOTE = (
-    "Not in the Catalogue of Technologies Prohibited or Restricted from Import "
-    "(中国禁止进口限制进口技术目录): freely importable, registered online."
+CHECK_NOTE = (  # the reviewer writes for both parties
+    "不属于《中国禁止进口限制进口技术目录》所列技术，属自由进口技术。"
+    " Not in the catalogue of technologies prohibited or restricted from import: freely importable."
 )
-RIGHTS_REFERENCE = "EP 99403122.7: transfer recorded in the European Patent Register"
+RIGHTS_REFERENCE = "European Patent Register, EP 99403122.7"
 
 
 def certificate_number(deal: Deal, issued: datetime) -> str:

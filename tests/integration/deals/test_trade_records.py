@@ -77,6 +77,9 @@ def test_a_restricted_export_is_signed_once_its_licence_is_recorded(market: Mark
         trade_records.check(market.reviewer, deal.id, "许可证已核对", now=clock())
         services.advance(market.seller, deal.id, DealStatus.SIGNED, now=clock())
         trade_records.certify(market.reviewer, deal.id, "TIE-2026-0042", now=clock())
+    with pytest.raises(TradeRuleBroken) as registered, unit_of_work():  # what was registered stands
+        trade_records.save(market.seller, deal.id, TradeDetails(TechCategory.FREE, "", 1, TERMS), now=clock())  # fmt: skip
+    assert registered.value.code == "registered"
     checks = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action == "deal.trade_check")).all()  # fmt: skip
     assert len(checks) == 2
     assert db.session.get(Deal, deal.id).status == DealStatus.SIGNED  # type: ignore[union-attr]

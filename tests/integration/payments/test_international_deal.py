@@ -166,6 +166,7 @@ def _the_import_is_recorded_and_registered(client: FlaskClient, seller: User, re
     assert "Technology import" in page and "Lakeside University (US)" in page and "(CN)" in page
     assert CERTIFICATE in page and TERMS in page and "US$10,500.00" in page
     assert "@media print" in page and "data-print" in page
+    assert "Save the record" not in page  # registered: no longer changed
     exported = client.get(f"/deals/{deal.id}/trade-record.csv")
     assert exported.mimetype == "text/csv"
     row = next(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))

@@ -118,6 +118,14 @@ def save(actor: User, deal_id: int, details: TradeDetails, *, now: datetime) -> 
         raise TradeRuleBroken(N_("This deal has no party abroad."), code="domestic")
     if deal.status == DealStatus.CANCELLED:
         raise TradeRuleBroken(N_("This deal was cancelled."), code="deal_closed")
+    if view.record is not None and view.record.certificate_number:
+        # The office registered what the record says: a change is a new registration.
+        raise TradeRuleBroken(
+            N_(
+                "The record is registered (its certificate is issued): it can no longer be changed."
+            ),
+            code="registered",
+        )
     check_details(details)
     usd = usd_of(deal, details.usd_minor)
     record = view.record or TradeRecord(deal_id=deal.id)

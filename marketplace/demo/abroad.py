@@ -1,6 +1,7 @@
 """The market abroad in the demo: two foreign organisations, verified like domestic ones,
-each with a published listing priced in its own currency (US dollars, euros), and the
-reference rates of the last weeks that convert them."""
+each with a published listing priced in its own currency (US dollars, euros), the
+reference rates of the last weeks that convert them, and the euro listing sold to a
+Chinese enterprise (marketplace.demo.abroad_deal: a technology import)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,12 @@ from core.currencies import Rate
 from listings import evidence as listing_evidence
 from listings import review as listing_review
 from listings import services as listings
+from listings.models import Listing
 from listings.rules import IPKind
+from marketplace.demo import abroad_deal
 
 PASSWORD = "Abroad-demo-2026"
+PASSWORDS = {"tlo@demo-abroad.example": PASSWORD, "transfer@demo-abroad.example": PASSWORD}
 _JP_BASE = "700150007291"
 
 # Yuan per unit, about the level of late 2026; the demo keeps one a week for ten weeks.
@@ -80,9 +84,15 @@ def _organisations() -> list[dict]:
 
 
 def load(
-    *, reviewer: User, now: datetime, evidence_folder: Path, pdf: Callable[[str], bytes]
+    *,
+    reviewer: User,
+    buyers: list[User],
+    now: datetime,
+    evidence_folder: Path,
+    pdf: Callable[[str], bytes],
 ) -> dict[str, int]:
-    """Sign up, verify, list and publish; keep the reference rates (returns what it made)."""
+    """Sign up, verify, list and publish; keep the reference rates; sell the euro listing
+    to a Chinese enterprise (returns what it made)."""
     start = now - timedelta(days=70)
     for week in range(10):
         on = (start + timedelta(weeks=week)).date()
@@ -94,14 +104,25 @@ def load(
                 now=start,
                 source="import",
             )
-    for n, org in enumerate(_organisations()):
+    listed = [
         _one(org, reviewer, start + timedelta(days=n), evidence_folder, pdf)
-    return {"organisations_abroad": 2, "listings_abroad": 2, "reference_rates": 10 * len(RATES)}
+        for n, org in enumerate(_organisations())
+    ]
+    sold = abroad_deal.load(
+        listing=next(item for item in listed if item.currency == "EUR"),
+        buyers=buyers,
+        reviewer=reviewer,
+        now=now,
+        upload_folder=evidence_folder.parent,
+        pdf=pdf,
+    )
+    made = {"organisations_abroad": 2, "listings_abroad": 2, "reference_rates": 10 * len(RATES)}
+    return made | sold
 
 
 def _one(
     org: dict, reviewer: User, when: datetime, folder: Path, pdf: Callable[[str], bytes]
-) -> None:
+) -> Listing:
     user = accounts.sign_up(
         accounts.SignUp(
             email=org["email"],
@@ -158,3 +179,4 @@ def _one(
     listing_review.submit(user, listing.id, now=step)
     listing_review.confirm_ownership(reviewer, listing.id, now=step + timedelta(days=1))
     listing_review.publish(user, listing.id, now=step + timedelta(days=2))
+    return listing

@@ -47,7 +47,7 @@ def load_command(listing_count: int | None) -> None:
     )
     click.echo("Sign in with (email / password):")
     for email, password in loader.PASSWORDS.items():
-        click.echo(f"  {email:24} {password}")
+        click.echo(f"  {email:29} {password}")
     members = loader.member_emails()
     click.echo(
         f"  {members[0].split('@')[0]}..{members[-1]} {loader.MEMBER_PASSWORD}"

@@ -48,6 +48,7 @@ PASSWORDS = {
     "buyer@demo.market": "Buyer-demo-2026",
 }
 PASSWORDS.update(brokers_demo.PASSWORDS)
+PASSWORDS.update(abroad.PASSWORDS)  # the Japanese and the German transfer offices
 MEMBER_PASSWORD = "Member-demo-2026"
 
 WITHDRAWN_REASON = "已与企业达成线下合作"
@@ -159,7 +160,11 @@ def _load(
     )
     summary.trading.update(
         abroad.load(
-            reviewer=admin, now=now, evidence_folder=evidence_folder, pdf=_certificate_pdf_text
+            reviewer=admin,
+            buyers=buyers,
+            now=now,
+            evidence_folder=evidence_folder,
+            pdf=_certificate_pdf_text,
         )
     )
     summary.organisations += 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import Select, func, select
 
 from accounts.models import Organisation
@@ -12,7 +13,10 @@ from auctions.models import Auction, AuctionStatus
 from brokers.models import DealCommission, Introduction, Mandate
 from core.clock import as_utc
 from core.extensions import db
-from deals.models import Channel, Deal
+from deals import trade_records
+from deals.models import Channel, Deal, DealStatus
+from deals.trade_models import TradeRecord
+from deals.trade_rules import CheckOutcome, TechCategory, TradeDirection
 from events.models import Event, Interest
 from licences.deal_models import RoyaltyReport
 from licences.models import OpenLicence, OpenLicenceDeclaration
@@ -22,8 +26,10 @@ from listings.co_owner_rules import HolderBasis
 from listings.evaluation_models import ResultEvaluation
 from listings.legal_rules import LegalStatus
 from listings.models import Listing, ListingImage, PatentStatusRecord, PledgeeConsent, TechNeed
+from marketplace.demo import abroad
 from marketplace.demo.catalogue import CATALOGUE
 from payments import ledger
+from payments.rules import totals_by_currency
 from rewards.models import DealReward, RewardLine
 from tests.conftest import FrozenClock
 from trading.models import ListedSale, PublicityNotice
@@ -35,7 +41,7 @@ def _count(query: Select) -> int:
 
 
 def test_demo_market_has_every_kind_of_trade_and_loads_only_once(
-    app: Flask, db_session: object, clock: FrozenClock
+    app: Flask, client: FlaskClient, clock: FrozenClock
 ) -> None:
     runner = app.test_cli_runner()
     loaded_at = clock()
@@ -56,8 +62,8 @@ def test_demo_market_has_every_kind_of_trade_and_loads_only_once(
     assert _count(select(Auction).where(Auction.status == AuctionStatus.PENDING_REVIEW)) == 1
     assert _count(select(Auction).where(Auction.status == AuctionStatus.CLOSED)) == 4
     assert _count(select(ListedSale)) == 3
-    # three from the trading demo, one from the brokered negotiation
-    assert _count(select(PublicityNotice)) == 4
+    # three from the trading demo, one from the brokered negotiation, one from abroad
+    assert _count(select(PublicityNotice)) == 5
     assert _count(select(Deal).where(Deal.channel == Channel.OFFLINE)) == 3
     assert _count(select(Deal).where(Deal.channel == Channel.ONLINE)) >= 4
     assert _count(select(TechNeed)) == 12
@@ -67,9 +73,10 @@ def test_demo_market_has_every_kind_of_trade_and_loads_only_once(
     assert _count(select(Valuation).where(Valuation.kind == Kind.FORMAL)) >= 1
     assert ledger.check_all() == []
     _a_past_and_an_upcoming_roadshow(loaded_at)
+    _an_international_deal(client)
     _auctions_are_timed_from_the_load(loaded_at)
     catalogue = select(Listing.summary_zh).where(Listing.summary_zh.is_not(None))
-    summaries = list(db.session.scalars(catalogue))  # the two listed from abroad are English
+    summaries = [s for s in db.session.scalars(catalogue) if s]  # those from abroad are English
     assert len({s[:12] for s in summaries}) == len(summaries), "each result is written for itself"
     _results_read_in_both_languages_with_figures()
     _every_right_the_market_handles()
@@ -79,6 +86,33 @@ def test_demo_market_has_every_kind_of_trade_and_loads_only_once(
     assert _count(select(Listing)) == len(CATALOGUE) + 2  # two listed from abroad
     assert _count(select(ListingImage)) == images
     assert _count(select(Event)) == 2
+
+
+def _an_international_deal(client: FlaskClient) -> None:
+    """The German institute's euro listing sold to a Chinese enterprise: a technology import,
+    its record complete, checked and registered, its ledger in euros; the pages show it."""
+    record = db.session.scalars(select(TradeRecord)).one()
+    deal = db.session.get(Deal, record.deal_id)
+    assert deal is not None and deal.status == DealStatus.COMPLETED
+    assert (record.direction, record.seller_country, record.buyer_country) == (TradeDirection.IMPORT, "DE", "CN")  # fmt: skip
+    assert (record.currency, record.amount_minor) == ("EUR", deal.price_minor) == ("EUR", 262_000_00)  # fmt: skip
+    assert record.usd_rate_on is not None and record.usd_rate_on <= trade_records.deal_day(deal)
+    assert 250_000_00 < record.usd_minor < 320_000_00 and not record.usd_manual  # at ~1.08 $/€
+    assert record.category == TechCategory.FREE and record.check_outcome == CheckOutcome.CLEARED
+    assert record.payment_terms and record.certificate_number
+    legs = ledger.deal_legs(deal.id)
+    assert legs and {leg.currency for leg in legs} == {"EUR"}
+    assert totals_by_currency(legs) == {"EUR": 0}
+    client.post("/signin", data={"email": "transfer@demo-abroad.example", "password": abroad.PASSWORD})  # fmt: skip
+    english = {"Accept-Language": "en"}
+    page = client.get(f"/deals/{deal.id}", headers=english).get_data(as_text=True)
+    assert "€262,000.00" in page and f"/deals/{deal.id}/trade-record" in page
+    page = client.get(f"/deals/{deal.id}/trade-record", headers=english).get_data(as_text=True)
+    assert "Technology import" in page and "(DE)" in page and "(CN)" in page
+    assert record.certificate_number in page and "Free (not restricted)" in page
+    csv = client.get(f"/deals/{deal.id}/trade-record.csv").get_data(as_text=True)
+    assert f"{record.usd_minor / 100:.2f}" in csv and record.certificate_number in csv
+    client.post("/signout")
 
 
 def _every_right_the_market_handles() -> None:

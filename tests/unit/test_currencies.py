@@ -96,3 +96,30 @@ def test_more_never_converts_to_less(a: int, b: int, source: str, target: str) -
         TABLE.convert(low, source, target, DAY).amount_minor
         <= TABLE.convert(high, source, target, DAY).amount_minor
     )
+
+
+@given(
+    st.dictionaries(
+        st.integers(0, 60),
+        st.decimals(min_value=Decimal("0.0001"), max_value=Decimal(100), places=4),
+        max_size=8,
+    ),
+    st.integers(-5, 90),
+    amounts,
+)
+def test_a_conversion_uses_the_latest_rate_dated_on_or_before_its_day(
+    rates: dict[int, Decimal], offset: int, amount: int
+) -> None:
+    """Never a later rate, never a guess: the day printed beside the figure is the rate's."""
+    table = RateTable([Rate("USD", yuan, DAY + timedelta(days=k)) for k, yuan in rates.items()])
+    on = DAY + timedelta(days=offset)
+    earlier = [k for k in rates if k <= offset]
+    if not earlier:
+        with pytest.raises(NoRate):
+            table.convert(amount, "USD", "CNY", on)
+        return
+    used = max(earlier)
+    converted = table.convert(amount, "USD", "CNY", on)
+    assert converted.as_of == DAY + timedelta(days=used)
+    exact = convert_exactly(amount, "USD", "CNY", rates[used], Decimal(1))
+    assert abs(Decimal(converted.amount_minor) - exact) <= Decimal("0.5")

@@ -35,6 +35,7 @@ from deals.trade_rules import (
     TradeRuleBroken,
 )
 from tests import factories
+from tests.conftest import FrozenClock
 from tests.integration.deals.conftest import Market
 
 
@@ -54,7 +55,7 @@ def _abroad(market: Market, country: str = "US") -> None:
     db.session.commit()
 
 
-def test_a_restricted_export_is_signed_once_its_licence_is_recorded(market: Market, sell: Callable[..., Deal], clock) -> None:  # fmt: skip
+def test_a_restricted_export_is_signed_once_its_licence_is_recorded(market: Market, sell: Callable[..., Deal], clock: FrozenClock) -> None:  # fmt: skip
     _abroad(market)
     deal = sell()
     assert trade_records.direction_of(deal) == TradeDirection.EXPORT
@@ -77,12 +78,15 @@ def test_a_restricted_export_is_signed_once_its_licence_is_recorded(market: Mark
         trade_records.check(market.reviewer, deal.id, "许可证已核对", now=clock())
         services.advance(market.seller, deal.id, DealStatus.SIGNED, now=clock())
         trade_records.certify(market.reviewer, deal.id, "TIE-2026-0042", now=clock())
+    with pytest.raises(TradeRuleBroken) as registered, unit_of_work():  # what was registered stands
+        trade_records.save(market.seller, deal.id, TradeDetails(TechCategory.FREE, "", 1, TERMS), now=clock())  # fmt: skip
+    assert registered.value.code == "registered"
     checks = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action == "deal.trade_check")).all()  # fmt: skip
     assert len(checks) == 2
     assert db.session.get(Deal, deal.id).status == DealStatus.SIGNED  # type: ignore[union-attr]
 
 
-def test_a_prohibited_technology_is_not_exported(market: Market, sell: Callable[..., Deal], clock) -> None:  # fmt: skip
+def test_a_prohibited_technology_is_not_exported(market: Market, sell: Callable[..., Deal], clock: FrozenClock) -> None:  # fmt: skip
     _abroad(market, "DE")
     deal = sell()
     with unit_of_work():
@@ -92,14 +96,16 @@ def test_a_prohibited_technology_is_not_exported(market: Market, sell: Callable[
         services.advance(market.seller, deal.id, DealStatus.SIGNED, now=clock())
 
 
-def test_a_domestic_deal_has_no_record(market: Market, sell: Callable[..., Deal], clock) -> None:
+def test_a_domestic_deal_has_no_record(
+    market: Market, sell: Callable[..., Deal], clock: FrozenClock
+) -> None:
     deal = sell()
     with pytest.raises(TradeRuleBroken) as refused, unit_of_work():
         trade_records.save(market.seller, deal.id, TradeDetails(TechCategory.FREE, "", 1, TERMS), now=clock())  # fmt: skip
     assert refused.value.code == "domestic"
 
 
-def test_the_record_prints_and_exports(client: FlaskClient, market: Market, sell: Callable[..., Deal], clock) -> None:  # fmt: skip
+def test_the_record_prints_and_exports(client: FlaskClient, market: Market, sell: Callable[..., Deal], clock: FrozenClock) -> None:  # fmt: skip
     _abroad(market, "JP")
     deal = sell()
     client.post("/signin", data={"email": market.seller.email, "password": factories.PASSWORD})
@@ -116,7 +122,7 @@ def test_the_record_prints_and_exports(client: FlaskClient, market: Market, sell
     assert client.get(f"/deals/{deal.id}/trade-record").status_code == 404
 
 
-def test_the_dollar_amount_is_converted_at_the_rate_of_the_deals_day(client: FlaskClient, market: Market, sell: Callable[..., Deal], clock) -> None:  # fmt: skip
+def test_the_dollar_amount_is_converted_at_the_rate_of_the_deals_day(client: FlaskClient, market: Market, sell: Callable[..., Deal], clock: FrozenClock) -> None:  # fmt: skip
     _abroad(market, "JP")
     deal = sell()  # ¥500,000.00
     day = trade_records.deal_day(deal)
@@ -143,7 +149,7 @@ def test_the_dollar_amount_is_converted_at_the_rate_of_the_deals_day(client: Fla
     assert (rows[0]["usd_amount"], rows[0]["usd_basis"], rows[0]["usd_rate_day"]) == ("69444.44", "reference_rate", rate_day.isoformat())  # fmt: skip
 
 
-def test_without_a_rate_the_dollar_amount_is_entered_by_hand_and_says_so(client: FlaskClient, market: Market, sell: Callable[..., Deal], clock) -> None:  # fmt: skip
+def test_without_a_rate_the_dollar_amount_is_entered_by_hand_and_says_so(client: FlaskClient, market: Market, sell: Callable[..., Deal], clock: FrozenClock) -> None:  # fmt: skip
     _abroad(market, "JP")
     deal = sell()
     client.post("/signin", data={"email": market.seller.email, "password": factories.PASSWORD})

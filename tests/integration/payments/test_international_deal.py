@@ -1,15 +1,21 @@
 """An international sale end to end: a foreign university signs up and is verified, lists
-in US dollars, and sells at auction to a Chinese enterprise; the deposit, the price paid
-by card (Stripe charges dollars) and the payout leave the ledger balanced in USD, and the
-deal shows its reference value in yuan with the rate's day."""
+in US dollars, and sells at auction to a Chinese enterprise. For the market (in China) the
+deal is a technology import: the seller completes its import/export contract record
+(技术进出口合同登记), a reviewer checks it and records the certificate number once issued,
+and the record prints and exports. The deposit and the price paid by card (Stripe charges
+dollars) leave the ledger balanced in USD, and the deal and its money flow show the
+reference value in yuan with the rate's day."""
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import parse_qs
 
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from accounts.models import Organisation, OrganisationKind, User
@@ -20,21 +26,26 @@ from core.currencies import Rate
 from core.extensions import db
 from core.uow import unit_of_work
 from deals.models import Deal
+from deals.trade_models import TradeRecord
+from deals.trade_rules import CheckOutcome, TechCategory, TradeDirection
 from listings.rules import IPKind, ListingStatus
 from payments import card, deposits, ledger, queries
 from payments.bank_transfer import deposit_reference
 from payments.rules import totals_by_currency
 from tests import factories
+from tests.conftest import FrozenClock
 from tests.integration.auctions.conftest import announce, announced_at
-from tests.integration.payments.helpers import session
+from tests.integration.payments.helpers import StripeTest, session
 
 START = 10_000_00  # US$10,000.00
 INC = 500_00
 URLS = {"success_url": "https://market.example/ok", "cancel_url": "https://market.example/no"}
 EIN = "12-3456789"
+TERMS = "In one sum in US dollars through the market within 10 days of signing"
+CERTIFICATE = "2026310000000417"
 
 
-def _sign_up_abroad(client, reviewer: User) -> User:
+def _sign_up_abroad(client: FlaskClient, reviewer: User) -> User:
     """Through the pages: the form in English, then the reviewer's queue."""
     form = {
         "name": "Jane Doe", "email": "tlo@example.edu", "password": factories.PASSWORD,
@@ -56,7 +67,7 @@ def _sign_up_abroad(client, reviewer: User) -> User:
 
 
 def test_a_foreign_university_sells_in_dollars_to_a_chinese_enterprise(
-    client, stripe_on, clock, upload_folder
+    client: FlaskClient, stripe_on: StripeTest, clock: FrozenClock, upload_folder: Path
 ) -> None:
     now = clock()
     then = announced_at(now)
@@ -97,6 +108,7 @@ def test_a_foreign_university_sells_in_dollars_to_a_chinese_enterprise(
         assert closing.close_auction(auction.id, now=clock.advance(hours=49))
     deal = db.session.scalar(select(Deal).where(Deal.source_id == auction.id))
     assert deal is not None and (deal.currency, deal.price_minor) == ("USD", START + INC)
+    _the_import_is_recorded_and_registered(client, seller, reviewer, deal)
 
     due = START + INC - START // 10
     with unit_of_work():
@@ -121,3 +133,44 @@ def test_a_foreign_university_sells_in_dollars_to_a_chinese_enterprise(
     text = client.get(f"/deals/{deal.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "US$10,500.00" in text
     assert f"≈ ¥74,550.00 (reference rate of {then.day} Feb 2026)" in text
+    flow_page = client.get(f"/payments/deals/{deal.id}", headers={"Accept-Language": "en"})
+    text = flow_page.get_data(as_text=True)  # the ledger's page: dollars, the yuan beside
+    assert "US$10,500.00" in text and "≈ ¥74,550.00" in text and "does not balance" not in text
+
+
+def _the_import_is_recorded_and_registered(client: FlaskClient, seller: User, reviewer: User, deal: Deal) -> None:  # fmt: skip
+    """The seller completes the record through its page; a reviewer checks it and records the
+    certificate number once issued; the record prints and exports with every field."""
+    english = {"Accept-Language": "en"}
+    client.post("/signin", data={"email": seller.email, "password": factories.PASSWORD})
+    assert f"/deals/{deal.id}/trade-record" in client.get(f"/deals/{deal.id}", headers=english).get_data(as_text=True)  # fmt: skip
+    form = {"category": "free", "catalogue_ref": "", "payment_terms": TERMS}
+    assert client.post(f"/deals/{deal.id}/trade-record", data=form).status_code == 302
+    client.post("/signout")
+    record = db.session.get(TradeRecord, deal.id)
+    assert record is not None and record.direction == TradeDirection.IMPORT
+    assert (record.seller_country, record.buyer_country) == ("US", "CN")
+    assert (record.category, record.payment_terms) == (TechCategory.FREE, TERMS)
+    assert (record.amount_minor, record.currency, record.usd_minor) == (START + INC, "USD", START + INC)  # fmt: skip
+    assert record.certificate_number is None
+
+    client.post("/signin", data={"email": reviewer.email, "password": factories.PASSWORD})
+    review = f"/review/deals/{deal.id}/trade-record"
+    assert client.post(f"{review}/check", data={"note": "Not in the import catalogue"}).status_code == 302  # fmt: skip
+    assert client.post(f"{review}/certificate", data={"certificate_number": CERTIFICATE}).status_code == 302  # fmt: skip
+    db.session.expire(record)
+    issued = db.session.get(TradeRecord, deal.id)
+    assert issued is not None
+    assert (issued.check_outcome, issued.certificate_number) == (CheckOutcome.CLEARED, CERTIFICATE)
+    page = client.get(f"/deals/{deal.id}/trade-record", headers=english).get_data(as_text=True)
+    assert "Technology import" in page and "Lakeside University (US)" in page and "(CN)" in page
+    assert CERTIFICATE in page and TERMS in page and "US$10,500.00" in page
+    assert "@media print" in page and "data-print" in page
+    assert "Save the record" not in page  # registered: no longer changed
+    exported = client.get(f"/deals/{deal.id}/trade-record.csv")
+    assert exported.mimetype == "text/csv"
+    row = next(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    assert (row["direction"], row["seller_country"], row["buyer_country"]) == ("import", "US", "CN")
+    assert (row["amount"], row["currency"], row["usd_amount"]) == ("10500.00", "USD", "10500.00")
+    assert (row["category"], row["payment_terms"], row["certificate_number"]) == ("free", TERMS, CERTIFICATE)  # fmt: skip
+    client.post("/signout")

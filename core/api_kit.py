@@ -9,7 +9,7 @@ the same everywhere but for its values, so `ApiBlueprint.read` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import flask
@@ -45,6 +45,7 @@ GENERIC_REFUSALS: dict[int, str] = {
     "Idempotency-Key was used with another body (`idempotency_key_reused`).",
 }
 OPTIONAL_TOKEN: dict[str, Any] = {"security": [{}, {"bearerAuth": []}]}
+BINARY: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
 
 
 class SafeParser(FlaskParser):
@@ -102,6 +103,33 @@ class ApiBlueprint(Blueprint):
             self._refusals(refusals, generic) + extra,
             doc,
         )
+
+    def download(
+        self,
+        rule: str,
+        media_types: Iterable[str],
+        description: str,
+        *refusals: Refusal,
+        args: SchemaLike | None = None,
+    ) -> Callable[[View], View]:
+        """A GET endpoint whose answer is a file, not JSON: 200 in one of `media_types`
+        (documented as binary), or one of `refusals` in the one error shape.
+
+        The view returns the finished `Response`; a bearer token is optional (the browser
+        session works too). No ETag: a file is built afresh and is not cached.
+        """
+        inputs = [] if args is None else [self.arguments(_bounded(args), location="query")]
+        generic = [401] + ([404] if "<" in rule else []) + ([422] if args is not None else [])
+        answer = {"description": description, "content": {kind: BINARY for kind in media_types}}
+        doc = self.doc(**OPTIONAL_TOKEN, responses={"200": answer})
+        decorators = [self.route(rule, methods=["GET"]), *inputs, *self._refusals(refusals, generic), doc]  # fmt: skip
+
+        def declare(view: View) -> View:
+            for decorator in reversed(decorators):
+                view = decorator(view)
+            return view
+
+        return declare
 
     def write(
         self,

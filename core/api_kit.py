@@ -9,6 +9,7 @@ the same everywhere but for its values, so `ApiBlueprint.read` and
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -57,6 +58,22 @@ class SafeParser(FlaskParser):
         return json_body.loads(req.get_data(cache=True))
 
 
+def _beside_arguments(parameter: Mapping[str, Any]) -> Callable[[View], View]:
+    """Document a header `parameter` beside the operation's query arguments.
+
+    `doc(parameters=[...])` would replace them: flask-smorest merges the manual document
+    into the generated one list by list, so a read's `?cursor=…&limit=…` went missing.
+    """
+
+    def document(view: View) -> View:
+        apidoc = copy.deepcopy(getattr(view, "_apidoc", {}))
+        apidoc.setdefault("arguments", {}).setdefault("parameters", []).append(dict(parameter))
+        view._apidoc = apidoc  # type: ignore[attr-defined]
+        return view
+
+    return document
+
+
 def _bounded(schema: SchemaLike, *, strict: bool = False) -> Schema:
     """An instance of `schema` whose fields have the market's bounds (`bound_fields`)."""
     return bound_fields(schema() if isinstance(schema, type) else schema, strict=strict)
@@ -93,15 +110,17 @@ class ApiBlueprint(Blueprint):
         """
         inputs = [] if args is None else [self.arguments(_bounded(args), location="query")]
         generic = [401] + ([404] if "<" in rule else []) + ([422] if args is not None else [])
-        doc = {**OPTIONAL_TOKEN, "parameters": [conditional.IF_NONE_MATCH_DOC]}
-        extra = [self.alt_response(304, description="Not modified (If-None-Match).", success=True)]
+        extra = [
+            self.alt_response(304, description="Not modified (If-None-Match).", success=True),
+            _beside_arguments(conditional.IF_NONE_MATCH_DOC),
+        ]
         return self._endpoint(
             self.route(rule, **options),
             [conditional.tagged],
             inputs,
             (200, out, conditional.ETAG_HEADER_DOC),
             self._refusals(refusals, generic) + extra,
-            doc,
+            OPTIONAL_TOKEN,
         )
 
     def download(

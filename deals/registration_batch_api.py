@@ -59,11 +59,11 @@ class BatchFormOutSchema(Schema):
 class BatchRowOutSchema(Schema):
     """A contract of the batch: the deal's record, the form (null until completed)."""
 
-    deal_id = fields.Function(lambda row: row.record.deal_id)
+    deal_id = fields.Integer(attribute="record.deal_id")
     state = fields.Function(
         registration_export.state,
-        metadata={"description": "incomplete (no form yet), to_register or registered"},
-    )
+        metadata={"type": "string", "enum": ["incomplete", "to_register", "registered"], "description": "incomplete: the form is not completed yet"},
+    )  # fmt: skip
     record = fields.Nested(RegistrationOutSchema)
     form = fields.Nested(BatchFormOutSchema, allow_none=True)
 

@@ -9,7 +9,8 @@ the same everywhere but for its values, so `ApiBlueprint.read` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import copy
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import flask
@@ -45,6 +46,7 @@ GENERIC_REFUSALS: dict[int, str] = {
     "Idempotency-Key was used with another body (`idempotency_key_reused`).",
 }
 OPTIONAL_TOKEN: dict[str, Any] = {"security": [{}, {"bearerAuth": []}]}
+BINARY: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
 
 
 class SafeParser(FlaskParser):
@@ -54,6 +56,22 @@ class SafeParser(FlaskParser):
         if not is_json_request(req):
             return webargs_core.missing
         return json_body.loads(req.get_data(cache=True))
+
+
+def _beside_arguments(parameter: Mapping[str, Any]) -> Callable[[View], View]:
+    """Document a header `parameter` beside the operation's query arguments.
+
+    `doc(parameters=[...])` would replace them: flask-smorest merges the manual document
+    into the generated one list by list, so a read's `?cursor=…&limit=…` went missing.
+    """
+
+    def document(view: View) -> View:
+        apidoc = copy.deepcopy(getattr(view, "_apidoc", {}))
+        apidoc.setdefault("arguments", {}).setdefault("parameters", []).append(dict(parameter))
+        view._apidoc = apidoc  # type: ignore[attr-defined]
+        return view
+
+    return document
 
 
 def _bounded(schema: SchemaLike, *, strict: bool = False) -> Schema:
@@ -92,16 +110,45 @@ class ApiBlueprint(Blueprint):
         """
         inputs = [] if args is None else [self.arguments(_bounded(args), location="query")]
         generic = [401] + ([404] if "<" in rule else []) + ([422] if args is not None else [])
-        doc = {**OPTIONAL_TOKEN, "parameters": [conditional.IF_NONE_MATCH_DOC]}
-        extra = [self.alt_response(304, description="Not modified (If-None-Match).", success=True)]
+        extra = [
+            self.alt_response(304, description="Not modified (If-None-Match).", success=True),
+            _beside_arguments(conditional.IF_NONE_MATCH_DOC),
+        ]
         return self._endpoint(
             self.route(rule, **options),
             [conditional.tagged],
             inputs,
             (200, out, conditional.ETAG_HEADER_DOC),
             self._refusals(refusals, generic) + extra,
-            doc,
+            OPTIONAL_TOKEN,
         )
+
+    def download(
+        self,
+        rule: str,
+        media_types: Iterable[str],
+        description: str,
+        *refusals: Refusal,
+        args: SchemaLike | None = None,
+    ) -> Callable[[View], View]:
+        """A GET endpoint whose answer is a file, not JSON: 200 in one of `media_types`
+        (documented as binary), or one of `refusals` in the one error shape.
+
+        The view returns the finished `Response`; a bearer token is optional (the browser
+        session works too). No ETag: a file is built afresh and is not cached.
+        """
+        inputs = [] if args is None else [self.arguments(_bounded(args), location="query")]
+        generic = [401] + ([404] if "<" in rule else []) + ([422] if args is not None else [])
+        answer = {"description": description, "content": {kind: BINARY for kind in media_types}}
+        doc = self.doc(**OPTIONAL_TOKEN, responses={"200": answer})
+        decorators = [self.route(rule, methods=["GET"]), *inputs, *self._refusals(refusals, generic), doc]  # fmt: skip
+
+        def declare(view: View) -> View:
+            for decorator in reversed(decorators):
+                view = decorator(view)
+            return view
+
+        return declare
 
     def write(
         self,

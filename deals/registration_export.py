@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
+from accounts.models import User
+from accounts.services import require_reviewer
 from core.domain import N_, ValidationFailed
 from core.extensions import db
 from core.money import Money, to_yuan_text
@@ -28,7 +30,10 @@ from deals.rules import DealStatus
 from listings.rules import FIELDS
 
 MAX_PERIOD_DAYS = 366
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_STATE_LABELS = {"incomplete": "待补全", "to_register": "待登记", "registered": "已登记"}
 
 
 @dataclass(frozen=True)
@@ -77,12 +82,7 @@ COLUMNS: tuple[tuple[str, Callable[[ExportRow], str]], ...] = (
     ("支付方式", _form(lambda f: PAYMENT_METHODS.get(f.payment_method, ""))),
     ("登记证明编号", _form(lambda f: f.certificate_number or "")),
     ("平台成交编号", lambda r: str(r.record.deal_id)),
-    (
-        "状态",
-        lambda r: (
-            "待补全" if r.form is None else ("已登记" if r.form.certificate_number else "待登记")
-        ),
-    ),
+    ("状态", lambda r: _STATE_LABELS[state(r)]),
 )
 
 
@@ -96,29 +96,54 @@ def check_period(start: date, end: date) -> None:
     if end < start or (end - start).days >= MAX_PERIOD_DAYS:
         raise ValidationFailed(
             N_("Choose a period of at most %(days)d days, its end after its start."),
-            field="period",
+            field="to",
             days=MAX_PERIOD_DAYS,
         )
 
 
-def rows_for_period(start: date, end: date, *, tz: tzinfo = SHANGHAI) -> list[ExportRow]:
-    """The contracts signed from `start` to `end` (market dates, inclusive), not cancelled."""
+def _signed_in_period(start: date, end: date, tz: tzinfo) -> Select[Deal]:
+    """The deals signed from `start` to `end` (market dates, inclusive), not cancelled."""
     check_period(start, end)
     since = datetime.combine(start, time.min, tz)
     until = datetime.combine(end + timedelta(days=1), time.min, tz)
-    deals: Sequence[Deal] = list(
-        db.session.scalars(
-            select(Deal)
-            .where(
-                Deal.signed_at >= since,
-                Deal.signed_at < until,
-                Deal.status != DealStatus.CANCELLED,
-            )
-            .order_by(Deal.signed_at, Deal.id)
-        )
+    return select(Deal).where(
+        Deal.signed_at >= since, Deal.signed_at < until, Deal.status != DealStatus.CANCELLED
     )
+
+
+def _rows(deals: Sequence[Deal], tz: tzinfo) -> list[ExportRow]:
     forms = details_of(d.id for d in deals)
     return [ExportRow(record, forms.get(record.deal_id)) for record in records_for(deals, tz=tz)]
+
+
+def rows_for_period(start: date, end: date, *, tz: tzinfo = SHANGHAI) -> list[ExportRow]:
+    """The contracts signed from `start` to `end` (market dates, inclusive), not cancelled."""
+    query = _signed_in_period(start, end, tz).order_by(Deal.signed_at, Deal.id)
+    return _rows(list(db.session.scalars(query)), tz)
+
+
+def batch(actor: User, start: date, end: date, *, tz: tzinfo = SHANGHAI) -> list[ExportRow]:
+    """The whole batch of a period, as the office imports it (the market's reviewers)."""
+    require_reviewer(actor)
+    return rows_for_period(start, end, tz=tz)
+
+
+def batch_page(
+    actor: User, start: date, end: date, *, tz: tzinfo, before: int | None, limit: int
+) -> list[ExportRow]:
+    """A page of the batch (reviewers): the contracts below deal `before`, highest id first."""
+    require_reviewer(actor)
+    query = _signed_in_period(start, end, tz)
+    if before is not None:
+        query = query.where(Deal.id < before)
+    return _rows(list(db.session.scalars(query.order_by(Deal.id.desc()).limit(limit))), tz)
+
+
+def state(row: ExportRow) -> str:
+    """Where the contract stands: `incomplete` (form missing), `to_register`, `registered`."""
+    if row.form is None:
+        return "incomplete"
+    return "registered" if row.form.certificate_number else "to_register"
 
 
 def _cell(value: str) -> str:
@@ -133,6 +158,18 @@ def export_csv(rows: Sequence[ExportRow]) -> bytes:
     for row in rows:
         writer.writerow([_cell(v) for v in values(row)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def export_file(rows: Sequence[ExportRow], fmt: str) -> tuple[bytes, str]:
+    """The batch as `fmt` (csv or xlsx) and its media type."""
+    if fmt == "csv":
+        return export_csv(rows), CSV_TYPE
+    return export_xlsx(rows), XLSX_TYPE
+
+
+def file_name(start: date, end: date, fmt: str) -> str:
+    """The file's name: the period it covers."""
+    return f"technology-contracts-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
 
 
 def export_xlsx(rows: Sequence[ExportRow]) -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask import Response
 from marshmallow import Schema, fields, validate
 
 from accounts.auth import api_actor, api_writer
@@ -98,6 +99,20 @@ def _shown(deal_id: int) -> dict[str, Any]:
 def trade_record(deal_id: int) -> dict[str, Any]:
     """The import/export record of a deal, for its parties and the reviewers."""
     return _shown(deal_id)
+
+
+@blp.download("/<int:deal_id>/trade-record.csv", ("text/csv",), "The record as one CSV row under its header (UTF-8), the same as the record's page gives")  # fmt: skip
+def trade_record_file(deal_id: int) -> Response:
+    """The import/export record as CSV, for the deal's parties and the reviewers."""
+    view = trade_records.view_for(api_actor(), deal_id)
+    return Response(
+        trade_records.record_csv(view),
+        mimetype="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{trade_records.csv_name(deal_id)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @blp.write("/<int:deal_id>/trade-record", 200, TradeRecordOutSchema, 401, 403, 404, _STATE, 422, args=TradeRecordInSchema, method="PUT", example={"category": "free", "catalogue_ref": "", "usd_minor": 7_000_000, "payment_terms": "签约付30%，交付后付70%", "licence_number": ""})  # fmt: skip

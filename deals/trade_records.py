@@ -219,6 +219,11 @@ def _basis(record: TradeRecord) -> str:
     return "reference_rate" if record.usd_rate_on else "usd"
 
 
+def csv_name(deal_id: int) -> str:
+    """The name of a deal's record as a CSV file."""
+    return f"tech-trade-record-{deal_id}.csv"
+
+
 def record_csv(view: TradeView) -> str:
     """The record as one CSV row under its header (formula-looking cells neutralised)."""
     deal, record = view.deal, view.record

@@ -108,7 +108,7 @@ def trade_record_csv(deal_id: int) -> Response:
         trade_records.record_csv(view),
         mimetype="text/csv; charset=utf-8",
         headers={
-            "Content-Disposition": f'attachment; filename="tech-trade-record-{deal_id}.csv"',
+            "Content-Disposition": f'attachment; filename="{trade_records.csv_name(deal_id)}"',
             "Cache-Control": "private, no-store",
         },
     )

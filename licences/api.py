@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+from werkzeug.wrappers import Response
+
 from accounts.auth import BEARER_TOKEN, api_actor, api_reader, api_writer, require_token_for_writes
 from core.api_kit import ApiBlueprint
 from core.clock import now
+from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
+from core.views_kit import send_stored
 from licences import card as licence_card
 from licences import declarations, grants
 from licences.api_schemas import (
@@ -44,6 +49,13 @@ def catalogue(args: dict[str, Any]) -> dict[str, Any]:
 def declaration(declaration_id: int) -> OpenLicenceDeclaration:
     """A declaration's terms and the licences granted under it."""
     return declarations.visible_declaration(api_actor(), declaration_id)
+
+
+@blp.download("/reports/<int:report_id>", ALLOWED_TYPES, "The report as the patentee uploaded it (never served as active content)", (404, "No such report, or its declaration is not published and the caller is neither the patentee nor a reviewer."))  # fmt: skip
+def report(report_id: int) -> Response:
+    """A patent evaluation report: public with its published declaration, like the terms."""
+    found = declarations.report_for_download(api_actor(), report_id)
+    return send_stored(declarations.report_folder(current_app.config["UPLOAD_FOLDER"]), found)
 
 
 @blp.write("/<int:declaration_id>/notice", 201, LicenceOutSchema, 401, 403, 404, 409, 422, args=NoticeInSchema, example={"notice": "我方按公布的条件实施该专利。"})  # fmt: skip

@@ -94,6 +94,18 @@ class GrantedOutSchema(Schema):
     ends_on = fields.Date()
 
 
+class ReportOutSchema(Schema):
+    """A patent evaluation report (专利权评价报告) behind a declaration; its file is at
+    `/api/v1/open-licences/reports/{id}`."""
+
+    id = fields.Integer()
+    original_name = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = fields.DateTime()
+
+
 class DeclarationOutSchema(Schema):
     """An open-licence declaration: the patent, the published terms, the licences granted."""
 
@@ -120,6 +132,7 @@ class DeclarationOutSchema(Schema):
         allow_none=True, metadata={"description": "The market day of the withdrawal"}
     )
     licences = fields.Method("_granted")
+    reports = fields.List(fields.Nested(ReportOutSchema))
     refusal_reason = fields.String(allow_none=True)
     allowed_actions = AllowedActions(
         {

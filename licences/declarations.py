@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from accounts.models import User
 from accounts.services import require_reviewer
@@ -245,6 +246,7 @@ def catalogue(text: str = "", field: str = "") -> list[OpenLicenceDeclaration]:
                 OpenLicenceDeclaration.patent_number.ilike(like, escape="\\"),
             )
         )  # fmt: skip
+    query = query.options(selectinload(OpenLicenceDeclaration.reports))  # the API lists them
     return list(db.session.scalars(query.order_by(OpenLicenceDeclaration.published_at.desc()).limit(200)))  # fmt: skip
 
 

@@ -175,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     from deals import (
         cancel_views,  # noqa: F401
         registration_api,  # noqa: F401
+        registration_batch_api,  # noqa: F401
         registration_views,  # noqa: F401
         trade_api,  # noqa: F401
         trade_views,  # noqa: F401

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import Response, current_app
 
 from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
+from core import cursor
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.i18n import current_locale
@@ -28,6 +29,7 @@ from policies.schemas import (
     PolicyInSchema,
     PolicyOutSchema,
     PolicyPageSchema,
+    RunLinePageSchema,
     RunOutSchema,
     policy_input,
 )
@@ -99,6 +101,31 @@ def compute(data: dict[str, Any], policy_id: int) -> dict[str, Any]:
 def run(run_id: int) -> dict[str, Any]:
     """A computed period: its lines and the deals behind each."""
     return export.run_view(services.run_for(api_reader(), run_id), str(current_locale()))
+
+
+LINES = "policy-lines"  # the cursor kind of a period's lines
+
+
+@blp.read("/runs/<int:run_id>/lines", RunLinePageSchema, 401, 403, args=cursor.PageArgsSchema)
+def run_lines(args: dict[str, Any], run_id: int) -> dict[str, Any]:
+    """A computed period's lines (who is owed what, the deals behind it), highest id first, a
+    page at a time (`?cursor=…&limit=…`)."""
+    page = cursor.page_of(LINES, args)
+    lines = services.lines_of_run(api_reader(), run_id, before=page.before, limit=page.limit + 1)
+    orgs, locale = export.organisations(x.org_id for x in lines), str(current_locale())
+    return {
+        "items": [export.line_view(x, orgs.get(x.org_id), locale) for x in lines[: page.limit]],
+        "next_cursor": cursor.next_cursor(LINES, [x.id for x in lines], page.limit),
+    }
+
+
+@blp.download("/runs/<int:run_id>.csv", ("text/csv",), "The period's lines as the page exports them: one row per organisation (UTF-8 with a BOM), its deals as `id:award` in yuan", 403)  # fmt: skip
+def run_file(run_id: int) -> Response:
+    """A computed period as CSV (administrators)."""
+    found = services.run_for(api_reader(), run_id)
+    disposition = f"attachment; filename={export.file_name(found)}"
+    headers = {"Content-Disposition": disposition, "Cache-Control": "private, no-store"}
+    return Response(export.run_csv(found), mimetype="text/csv", headers=headers)
 
 
 @blp.write("/runs/<int:run_id>/approve", 200, RunOutSchema, 401, 403, 404, 409, 422)

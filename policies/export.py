@@ -94,6 +94,11 @@ def run_view(run: PolicyRun, locale: str = "zh") -> dict[str, Any]:
     }
 
 
+def file_name(run: PolicyRun) -> str:
+    """The name of a period's CSV file: the policy and the period."""
+    return f"policy-{run.policy_id}-{run.period_start}-{run.period_end}.csv"
+
+
 def run_csv(run: PolicyRun) -> str:
     """The period's lines, one row per organisation, its deals as `id:award` in yuan."""
     orgs = organisations(line.org_id for line in run.lines)

@@ -176,6 +176,13 @@ class LinePageSchema(Schema):
     items = fields.List(fields.Nested(LineOutSchema))
 
 
+class RunLinePageSchema(Schema):
+    """A page of a period's lines, highest id first; `next_cursor` is None on the last page."""
+
+    items = fields.List(fields.Nested(LineOutSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
 class RunOutSchema(Schema):
     """A computed period with its lines and what the caller may do to it."""
 

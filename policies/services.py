@@ -231,6 +231,17 @@ def run_for(actor: User, run_id: int) -> PolicyRun:
     return get_or_not_found(PolicyRun, run_id, N_("No such computation."))
 
 
+def lines_of_run(
+    actor: User, run_id: int, *, before: int | None, limit: int
+) -> list[EligibilityLine]:
+    """A page of a computed period's lines below line `before`, highest id first (administrators)."""
+    run = run_for(actor, run_id)
+    query = select(EligibilityLine).where(EligibilityLine.run_id == run.id)
+    if before is not None:
+        query = query.where(EligibilityLine.id < before)
+    return list(db.session.scalars(query.order_by(EligibilityLine.id.desc()).limit(limit)))
+
+
 def lines_of_my_organisation(actor: User) -> list[EligibilityLine]:
     """The actor's organisation's lines under every policy, latest period first."""
     org_id = actor.acting_org_id

@@ -120,11 +120,10 @@ def approve(run_id: int) -> Response:
 def export_csv(run_id: int) -> Response:
     """The period's lines as CSV."""
     found = services.run_for(current_user, run_id)
-    name = f"policy-{found.policy_id}-{found.period_start}-{found.period_end}.csv"
     return Response(
         export.run_csv(found),
         mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={name}"},
+        headers={"Content-Disposition": f"attachment; filename={export.file_name(found)}"},
     )
 
 

@@ -130,6 +130,7 @@ POLICY: dict[str, frozenset[str]] = {
     "deals.check_trade_record:POST": REVIEWERS,
     "deals.certify_trade_record:POST": REVIEWERS,
     "deals_api.trade_record:GET": PARTIES_AND_REVIEWERS,
+    "deals_api.trade_record_file:GET": PARTIES_AND_REVIEWERS,  # the record as CSV
     "deals_api.save_trade_record:PUT": SELLER | REVIEWERS,
     "deals_api.check_trade_record:POST": REVIEWERS,
     "deals_api.certify_trade_record:POST": REVIEWERS,
@@ -160,6 +161,7 @@ POLICY: dict[str, frozenset[str]] = {
     "listings.record_pledgee_consent:POST": REVIEWERS,
     "open_licences_api.catalogue:GET": PUBLIC,
     "open_licences_api.declaration:GET": PUBLIC,
+    "open_licences_api.report:GET": PUBLIC,  # its evaluation report, public with it
     "open_licences_api.notice:POST": MEMBERS - SELLER,
     "open_licences_api.licence:GET": PARTIES_AND_REVIEWERS,
     "open_licences_api.declare:POST": SELLER,  # the patentee of a published listing
@@ -207,6 +209,8 @@ POLICY: dict[str, frozenset[str]] = {
     "policies_api.adjust:POST": ADMIN,
     "policies_api.compute:POST": ADMIN,
     "policies_api.run:GET": ADMIN,
+    "policies_api.run_lines:GET": ADMIN,
+    "policies_api.run_file:GET": ADMIN,  # the period as CSV
     "policies_api.approve:POST": ADMIN,
     "review.cancellations:GET": REVIEWERS,
     "review.cancellation_request:GET": REVIEWERS,
@@ -350,6 +354,8 @@ POLICY: dict[str, frozenset[str]] = {
     "deals.registration_certificate:POST": REVIEWERS,
     "deals.registration_batch:GET:csv": REVIEWERS,
     "deals.registration_batch:GET:xlsx": REVIEWERS,
+    "deals_api.registration_batch:GET": REVIEWERS,  # the batch as JSON, paged
+    "deals_api.registration_batch_file:GET": REVIEWERS,  # as CSV or XLSX
     "listings.portfolio_import:GET": SIGNED_IN,
     "listings.portfolio_import:POST": MEMBERS,  # a university's or institute's patents
     "listings.portfolio_import_status:GET": SELLER,  # the organisation that imported

@@ -398,6 +398,8 @@ def build(now: datetime, upload_folder: Path) -> World:
         },
         query={
             "deals.registration_batch": {"from": "2026-01-01", "to": "2026-12-31"},
+            "deals_api.registration_batch": {"from": "2026-01-01", "to": "2026-12-31"},
+            "deals_api.registration_batch_file": {"from": "2026-01-01", "to": "2026-12-31"},
             "brokers.new_introduction": {
                 "listing_id": listing_id,
                 "buyer_org_id": buyer.acting_org_id,  # type: ignore[dict-item]

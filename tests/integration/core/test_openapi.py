@@ -102,3 +102,16 @@ def test_every_json_body_and_every_refusal_shows_an_example(client: FlaskClient)
     assert bodies > 40 and refusals > 300
     signup = spec["paths"]["/api/v1/accounts/"]["post"]["requestBody"]["content"]
     assert signup["application/json"]["example"]["kind"] == "university"
+
+
+def test_a_reads_query_arguments_are_documented_beside_if_none_match(client: FlaskClient) -> None:
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    bids = paths["/api/v1/auctions/{auction_id}/bids"]["get"]["parameters"]
+    assert {(p["name"], p["in"]) for p in bids} >= {
+        ("If-None-Match", "header"), ("cursor", "query"), ("limit", "query"),
+    }  # fmt: skip
+    batch = paths["/api/v1/deals/registration-batch.{fmt}"]["get"]
+    assert {p["name"] for p in batch["parameters"]} >= {"from", "to"}
+    files = batch["responses"]["200"]["content"]
+    assert set(files) == {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip
+    assert files["text/csv"]["schema"] == {"type": "string", "format": "binary"}

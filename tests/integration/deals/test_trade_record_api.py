@@ -3,6 +3,9 @@ checks it and records the certificate; a restricted technology needs its licence
 
 from __future__ import annotations
 
+import csv
+import io
+
 from flask.testing import FlaskClient
 
 from tests import factories
@@ -48,3 +51,20 @@ def test_a_domestic_deal_has_no_record_to_complete_by_api(client: FlaskClient, m
     assert client.get(url, headers=seller).get_json()["allowed_actions"] == []
     refused = client.put(url, json={"category": "free", "usd_minor": 1, "payment_terms": TERMS}, headers=seller)  # fmt: skip
     assert refused.status_code == 409 and refused.get_json()["code"] == "domestic"
+
+
+def test_the_parties_download_the_record_as_csv_by_api_and_others_are_refused(client: FlaskClient, market, sell, clock) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    _abroad(market)
+    deal = sell(50_000_000)
+    url = f"/api/v1/deals/{deal.id}/trade-record"
+    saved = client.put(url, json={"category": "free", "usd_minor": 7_000_000, "payment_terms": TERMS}, headers=_auth(market.seller, clock))  # fmt: skip
+    assert saved.status_code == 200
+    answer = client.get(f"{url}.csv", headers=_auth(market.buyer, clock))
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert f"tech-trade-record-{deal.id}.csv" in answer.headers["Content-Disposition"]
+    (row,) = csv.DictReader(io.StringIO(answer.get_data(as_text=True)))
+    assert (row["direction"], row["buyer_country"], row["category"]) == ("export", "US", "free")
+    assert (row["usd_amount"], row["payment_terms"]) == ("70000.00", TERMS)
+    stranger = client.get(f"{url}.csv", headers=_auth(market.stranger, clock))
+    assert stranger.status_code == 404 and set(stranger.get_json()) == {"code", "message", "errors"}
+    assert client.get(f"{url}.csv").status_code == 404  # nobody signed in: no such record

@@ -84,3 +84,22 @@ def test_a_reviewer_refuses_a_declaration_with_its_reason(app: Flask, client: Fl
     assert (refused.get_json()["status"], refused.get_json()["refusal_reason"]) == ("refused", "报告与专利不符。")  # fmt: skip
     seen = client.get(f"{BASE}/{ident}", headers=patentee).get_json()
     assert seen["status"] == "refused" and seen["allowed_actions"] == []
+
+
+def test_the_evaluation_report_is_listed_and_downloaded_once_published(client: FlaskClient, people: dict, clock: FrozenClock) -> None:  # noqa: F811  # fmt: skip
+    patentee, reviewer = _auth(people["patentee"], clock), _auth(people["reviewer"], clock)
+    report = (io.BytesIO(factories.PDF_BYTES), "评价报告.pdf")
+    declared = client.post(f"{BASE}/", data={**_terms(people["utility"]), "report": report}, headers=patentee).get_json()  # fmt: skip
+    (listed,) = declared["reports"]
+    assert (listed["original_name"], listed["content_type"]) == ("评价报告.pdf", "application/pdf")
+    url = f"{BASE}/reports/{listed['id']}"
+    hidden = client.get(url, headers=_auth(people["enterprise"], clock))
+    assert hidden.status_code == 404 and set(hidden.get_json()) == {"code", "message", "errors"}
+    own = client.get(url, headers=patentee)
+    assert own.status_code == 200 and own.get_data() == factories.PDF_BYTES
+    client.post(f"{BASE}/{declared['id']}/approve", headers=reviewer)
+    public = client.get(url)  # published: public with the terms it supports
+    assert public.status_code == 200 and public.mimetype == "application/pdf"
+    assert public.get_data() == factories.PDF_BYTES
+    assert client.get(f"{BASE}/{declared['id']}").get_json()["reports"] == [listed]
+    assert client.get(f"{BASE}/reports/999999").status_code == 404

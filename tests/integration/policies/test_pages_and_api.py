@@ -142,3 +142,35 @@ def test_administrators_list_the_policies_by_api(
     (policy,) = client.get("/api/v1/policies/", headers=EN).json["items"]
     assert policy["beneficiary"] == "buyer" and policy["rate_bp"] == 300
     assert policy["cap_per_deal_minor"] == 1_000_000 and policy["valid_from"] == "2026-01-01"
+
+
+def test_an_administrator_pages_a_periods_lines_and_downloads_its_csv_by_api(
+    client: FlaskClient, people: dict[str, User], clock: FrozenClock
+) -> None:
+    _sign_in(client, people["admin"])
+    _define(client)
+    client.post("/signout")
+    from policies.models import Policy
+
+    policy_id = db.session.query(Policy.id).scalar()
+    admin = {"Authorization": f"Bearer {factories.api_token(people['admin'], 'p', now=clock.current)}", **EN}  # fmt: skip
+    run = client.post(f"/api/v1/policies/{policy_id}/runs", json={"period_start": "2026-01-01", "period_end": "2026-03-31"}, headers=admin).json  # fmt: skip
+    lines = f"/api/v1/policies/runs/{run['id']}/lines"
+    first = client.get(f"{lines}?limit=1", headers=admin).json
+    second = client.get(f"{lines}?limit=1&cursor={first['next_cursor']}", headers=admin).json
+    assert second["next_cursor"] is None
+    paged = sorted(x["amount_minor"] for x in first["items"] + second["items"])
+    assert paged == sorted(x["amount_minor"] for x in run["lines"]) == [370_370, 1_000_000]
+    answer = client.get(f"/api/v1/policies/runs/{run['id']}.csv", headers=admin)
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert f"policy-{policy_id}-2026-01-01-2026-03-31.csv" in answer.headers["Content-Disposition"]
+    assert "3703.70,3703.70" in answer.get_data(as_text=True)
+    _sign_in(client, people["admin"])
+    assert client.get(f"/policies/runs/{run['id']}.csv").get_data() == answer.get_data()
+
+    member = {"Authorization": f"Bearer {factories.api_token(people['ent'], 'p', now=clock.current)}", **EN}  # fmt: skip
+    for url in (lines, f"/api/v1/policies/runs/{run['id']}.csv"):
+        refused = client.get(url, headers=member)
+        assert refused.status_code == 403 and set(refused.json) == {"code", "message", "errors"}
+    assert client.get("/api/v1/policies/runs/999999.csv", headers=admin).status_code == 404
+    assert client.get("/api/v1/policies/runs/999999/lines", headers=admin).status_code == 404

@@ -1,0 +1,101 @@
+"""REST endpoints of the registration batch (技术合同认定登记), attached to the deals API
+blueprint: the contracts signed in a period, for the market's reviewers, as JSON a page at
+a time or as the file the registration office imports (CSV or XLSX, as on the page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from marshmallow import Schema, fields
+
+from accounts.auth import api_reader
+from core import cursor
+from core.marshmallow_messages import REQUIRED
+from core.schema_kit import InputSchema
+from core.uow import unit_of_work
+from deals import registration_export
+from deals.api import _market_tz, blp
+from deals.registration_export import XLSX_TYPE, ExportRow
+from deals.schemas import RegistrationOutSchema
+
+BATCH = "registration-batch"  # the cursor kind of the batch
+_PERIOD = (422, "`from` or `to` is missing or not a date, or the period ends before it starts or is longer than a year.")  # fmt: skip
+_REVIEWERS = (403, "Only the market's reviewers export the batch.")
+
+
+def _day(key: str, description: str) -> fields.Date:
+    return fields.Date(required=True, data_key=key, error_messages=REQUIRED, metadata={"description": description})  # fmt: skip
+
+
+class PeriodArgsSchema(InputSchema):
+    """`?from=…&to=…`: market days of signing, both included, at most a year."""
+
+    start = _day("from", "The first day of signing (market time), e.g. 2026-02-01")
+    end = _day("to", "The last day of signing (market time), e.g. 2026-02-28")
+
+
+class BatchPageArgsSchema(PeriodArgsSchema, cursor.PageArgsSchema):
+    """The period and the page."""
+
+
+class BatchFormOutSchema(Schema):
+    """The registration form's fields as completed, and the certificate number once issued."""
+
+    contract_number = fields.String()
+    project_name = fields.String()
+    contract_subtype = fields.String()
+    technology_field = fields.String()
+    seller_region_code = fields.String()
+    buyer_region_code = fields.String()
+    term_start = fields.Date()
+    term_end = fields.Date()
+    transaction_amount_minor = fields.Integer()
+    payment_method = fields.String()
+    certificate_number = fields.String(allow_none=True)
+    certified_at = fields.DateTime(allow_none=True)
+
+
+class BatchRowOutSchema(Schema):
+    """A contract of the batch: the deal's record, the form (null until completed)."""
+
+    deal_id = fields.Integer(attribute="record.deal_id")
+    state = fields.Function(
+        registration_export.state,
+        metadata={"type": "string", "enum": ["incomplete", "to_register", "registered"], "description": "incomplete: the form is not completed yet"},
+    )  # fmt: skip
+    record = fields.Nested(RegistrationOutSchema)
+    form = fields.Nested(BatchFormOutSchema, allow_none=True)
+
+
+class BatchPageSchema(Schema):
+    """A page of the batch, highest deal id first; `next_cursor` is None on the last page."""
+
+    items = fields.List(fields.Nested(BatchRowOutSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+@blp.read("/registration-batch", BatchPageSchema, _REVIEWERS, _PERIOD, args=BatchPageArgsSchema)
+def registration_batch(args: dict[str, Any]) -> dict[str, Any]:
+    """The contracts signed in a period and not cancelled, with their registration state,
+    a page at a time (`?from=…&to=…&cursor=…&limit=…`; the file has them all)."""
+    page = cursor.page_of(BATCH, args)
+    with unit_of_work():
+        rows: list[ExportRow] = registration_export.batch_page(
+            api_reader(), args["start"], args["end"],
+            tz=_market_tz(), before=page.before, limit=page.limit + 1,
+        )  # fmt: skip
+    ids = [row.record.deal_id for row in rows]
+    return {"items": rows[: page.limit], "next_cursor": cursor.next_cursor(BATCH, ids, page.limit)}
+
+
+@blp.download("/registration-batch.<any(csv, xlsx):fmt>", ("text/csv", XLSX_TYPE), "The batch as the registration office imports it: its Chinese headings, one row per contract (CSV in UTF-8 with a BOM)", _REVIEWERS, _PERIOD, args=PeriodArgsSchema)  # fmt: skip
+def registration_batch_file(args: dict[str, Any], fmt: str) -> Response:
+    """The whole batch of a period as a file, the same as the reviewers' page gives."""
+    start, end = args["start"], args["end"]
+    with unit_of_work():
+        rows = registration_export.batch(api_reader(), start, end, tz=_market_tz())
+    body, mimetype = registration_export.export_file(rows, fmt)
+    disposition = f'attachment; filename="{registration_export.file_name(start, end, fmt)}"'
+    headers = {"Content-Disposition": disposition, "Cache-Control": "private, no-store"}
+    return Response(body, mimetype=mimetype, headers=headers)

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
-from accounts import sessions, terms_gate, token_cache
+from accounts import sessions, token_cache
 from accounts.models import ApiToken, TokenScope, User
 from accounts.throttle import SignInThrottle
 from accounts.token_rules import TokenState, token_state
@@ -71,7 +71,6 @@ def init_app(app: Flask) -> None:
 
     user_logged_in.connect(_remember_sign_in, app)
     app.before_request(_load_user_per_request)
-    terms_gate.init_app(app)  # after the user is read from this request's session
 
 
 def _remember_sign_in(sender: Flask, user: User, **_: object) -> None:

@@ -9,11 +9,11 @@ well as the pages' own background requests that ask for JSON or an event stream.
 
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from accounts import terms
+from accounts import sessions, terms
 
 EXEMPT_ENDPOINTS = frozenset(
     {
@@ -40,6 +40,8 @@ def ask_for_new_terms() -> Response | None:
         return None
     if request.path.startswith("/api/") or not _opens_a_page():
         return None
+    if not sessions.has_sign_in(session):
+        return None  # a visitor: no user to load (nor Flask-Login's session check to run)
     if not current_user.is_authenticated or not terms.must_accept(current_user):
         return None
     back = request.full_path.rstrip("?") if request.method in _READS else None

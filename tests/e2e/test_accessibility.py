@@ -285,5 +285,11 @@ def test_the_page_asking_to_accept_new_terms_passes_axe(walk, live_app) -> None:
             member.terms_version = "2026-12"  # the placeholders of the first sign-ups
         email = member.email
         db.session.remove()
-    problems = walk(["/terms/accept"], email)
+    problems = walk(["/terms/accept"], email, checks={"/terms/accept": _asks_to_accept})
     assert not problems, "\n".join(problems)
+
+
+def _asks_to_accept(page: Page, width: int) -> None:
+    """The page itself (not the home it would pass on to), whole at a phone's width."""
+    expect(page.locator("#f-consent")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

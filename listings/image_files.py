@@ -21,6 +21,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from core.domain import N_, ValidationFailed
 
 IMAGE_TYPES: dict[str, str] = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP"}
+# Pillow's name for a JPEG a phone wrote with more pictures after the first (MPF: a depth
+# map, a gain map): it is a JPEG; its first picture is kept.
+_READ_AS: dict[str, frozenset[str]] = {
+    **{mime: frozenset({name}) for mime, name in IMAGE_TYPES.items()},
+    "image/jpeg": frozenset({"JPEG", "MPO"}),
+}
 THUMB_BOX = (480, 360)
 THUMB_TYPE = "image/webp"
 MAX_ALT_CHARS = 300
@@ -117,7 +123,7 @@ def read_image(body: IO[bytes], content_type: str, limits: ImageLimits) -> Pictu
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(body) as image:
-                if image.format != IMAGE_TYPES[content_type]:
+                if image.format not in _READ_AS[content_type]:
                     raise _unreadable()
                 check_dimensions(*image.size, limits)
                 ImageOps.exif_transpose(image, in_place=True)

@@ -159,3 +159,17 @@ def test_a_photo_turned_by_its_exif_orientation_is_measured_and_thumbnailed_upri
     picture = read_image(body, "image/jpeg", LIMITS)
     assert (picture.width, picture.height) == (400, 800)
     assert (picture.thumbnail.width, picture.thumbnail.height) == (180, 360)
+
+
+def test_a_phone_jpeg_with_a_second_picture_is_kept_as_its_first_picture_without_metadata() -> None:
+    first, depth_map = Image.new("RGB", (800, 400), "#a33"), Image.new("L", (800, 400), 90)
+    exif = first.getexif()
+    exif[0x0112], exif[0x013B] = 6, "Wang Wei"
+    body = io.BytesIO()
+    first.save(body, "MPO", save_all=True, append_images=[depth_map.convert("RGB")], exif=exif)
+    body.seek(0)
+    assert Image.open(body).format == "MPO"
+    picture = read_image(body, "image/jpeg", LIMITS)
+    kept = Image.open(io.BytesIO(picture.body))
+    assert (kept.format, kept.size, getattr(kept, "n_frames", 1)) == ("JPEG", (400, 800), 1)
+    assert not kept.getexif() and b"Wang Wei" not in picture.body

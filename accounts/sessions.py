@@ -36,6 +36,11 @@ def is_current(
     return now < datetime.fromtimestamp(signed_in_at, UTC) + lifetime
 
 
+def has_sign_in(stored: Mapping[str, Any]) -> bool:
+    """Whether the session claims a signed-in user (still to be checked by `is_current`)."""
+    return "_user_id" in stored
+
+
 def forget_sign_in(stored: MutableMapping[str, Any]) -> None:
     """Drop what signs the session in; its CSRF token and flashed messages stay."""
     for key in (*_LOGIN_KEYS, SESSION_VERSION, SIGNED_IN_AT):

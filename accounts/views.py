@@ -24,7 +24,7 @@ from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from accounts import documents, services, signup_checks, tokens
+from accounts import documents, services, signup_checks, terms, tokens
 from accounts.auth import sign_in_rate_limit, sign_in_throttle
 from accounts.lockout_rules import SignInLocked
 from accounts.models import OrganisationKind, TokenScope, User
@@ -201,6 +201,34 @@ def sign_out() -> Response:
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/terms/accept", methods=["GET", "POST"])
+@login_required
+def accept_terms() -> FlaskResponse | Response:
+    """What changed in the terms since the person accepted them; accept, or sign out."""
+    user: User = current_user._get_current_object()
+    target = _safe_next(request.values.get("next", ""))
+    if not terms.must_accept(user):
+        return redirect(target)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            with unit_of_work():
+                terms.accept_terms(user, request.form.get("consent", "")[:20], now=now())
+        except DomainError as error:
+            errors = domain_errors(error)
+        else:
+            flash(_("Thank you: you accepted the current terms and privacy notice."), "success")
+            return redirect(target)
+    page = render_template(
+        "accounts/accept_terms.html",
+        errors=errors,
+        changes=terms.changes_since(user.terms_version),
+        terms_version=signup_checks.TERMS_VERSION,
+        next=target,
+    )
+    return make_response(page, 422 if errors else 200, {"Cache-Control": "no-store"})
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

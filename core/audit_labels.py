@@ -96,6 +96,7 @@ ACTIONS: dict[str, str] = {
     "reference_rate.admin": NP_("audit action", "Reference rate set"),
     "reference_rate.import": NP_("audit action", "Reference rate imported"),
     "user.sign_up": NP_("audit action", "Signed up"),
+    "user.accept_terms": NP_("audit action", "Accepted the new terms"),
     "user.sign_out": NP_("audit action", "Signed out"),
     "user.create_platform": NP_("audit action", "Platform account created"),
     "user.password_change": NP_("audit action", "Password changed"),

@@ -3,6 +3,10 @@
 The type was sniffed from the first bytes by `core.storage.upload.receive`; here Pillow
 reads the header and must agree, the dimensions are bounded before any pixel is decoded
 (a small file may claim a huge canvas), and the thumbnail is drawn from the decoded image.
+
+What is kept is not the file as uploaded but the picture drawn again, upright: a phone's
+photo carries EXIF (where it was taken, the camera's serial number, the author), XMP and
+comments that a published listing must not give away. Only the colour profile stays.
 """
 
 from __future__ import annotations
@@ -10,18 +14,28 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.domain import N_, ValidationFailed
 
 IMAGE_TYPES: dict[str, str] = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP"}
+# Pillow's name for a JPEG a phone wrote with more pictures after the first (MPF: a depth
+# map, a gain map): it is a JPEG; its first picture is kept.
+_READ_AS: dict[str, frozenset[str]] = {
+    **{mime: frozenset({name}) for mime, name in IMAGE_TYPES.items()},
+    "image/jpeg": frozenset({"JPEG", "MPO"}),
+}
 THUMB_BOX = (480, 360)
 THUMB_TYPE = "image/webp"
 MAX_ALT_CHARS = 300
-_ORIENTATION = 0x0112  # the EXIF tag; 5 to 8 turn the picture a quarter
-_QUARTER_TURNS = frozenset({5, 6, 7, 8})
+# How the picture is written again, by format: good enough not to be seen, no metadata.
+_SAVE_OPTIONS: dict[str, dict[str, object]] = {
+    "JPEG": {"quality": 90},
+    "PNG": {},
+    "WEBP": {"quality": 90, "method": 4},
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,16 @@ class Thumbnail:
     body: bytes
     width: int
     height: int
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An accepted upload: the file to keep (upright, no metadata), its size, its thumbnail."""
+
+    body: bytes
+    width: int
+    height: int
+    thumbnail: Thumbnail
 
 
 def check_image_type(content_type: str) -> None:
@@ -88,43 +112,51 @@ def _unreadable() -> ValidationFailed:
     return ValidationFailed(N_("The image cannot be read; is the file damaged?"), field="file")
 
 
-def read_image(
-    body: IO[bytes], content_type: str, limits: ImageLimits
-) -> tuple[int, int, Thumbnail]:
-    """The image's width and height and its thumbnail; ValidationFailed if it is not acceptable.
+def read_image(body: IO[bytes], content_type: str, limits: ImageLimits) -> Picture:
+    """The picture to keep and its thumbnail; ValidationFailed if it is not acceptable.
 
-    `body` is rewound afterwards, to be stored as uploaded.
+    The EXIF orientation is applied before the metadata goes, so a photo taken with the
+    phone held upright is kept upright (its width and height as a browser shows them).
     """
     check_image_type(content_type)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(body) as image:
-                if image.format != IMAGE_TYPES[content_type]:
+                if image.format not in _READ_AS[content_type]:
                     raise _unreadable()
+                check_dimensions(*image.size, limits)
+                ImageOps.exif_transpose(image, in_place=True)
                 width, height = image.size
-                check_dimensions(width, height, limits)
-                if image.getexif().get(_ORIENTATION, 1) in _QUARTER_TURNS:
-                    width, height = height, width  # as browsers show it, upright
+                clean = _without_metadata(image, IMAGE_TYPES[content_type])
                 thumbnail = _thumbnail(image)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
         raise _unreadable() from error
     except Image.DecompressionBombWarning as error:
         raise _unreadable() from error
-    finally:
-        body.seek(0)
-    return width, height, thumbnail
+    return Picture(clean, width, height, thumbnail)
+
+
+def _without_metadata(image: Image.Image, image_format: str) -> bytes:
+    """The decoded picture written again in its format: pixels, colour profile and (for a
+    palette) its transparent colour only; no EXIF, XMP, comments or text chunks."""
+    kept: dict[str | tuple[int, int], Any] = {
+        key: image.info[key] for key in ("icc_profile", "transparency") if key in image.info
+    }
+    image.info = kept  # some writers copy what the image read (a JPEG's comment, a PNG's profile)
+    options = dict(_SAVE_OPTIONS[image_format])
+    if "icc_profile" in kept:
+        options["icc_profile"] = kept["icc_profile"]
+    out = io.BytesIO()
+    image.save(out, image_format, **options)
+    return out.getvalue()
 
 
 def _thumbnail(image: Image.Image) -> Thumbnail:
-    """Upright (EXIF orientation applied), within THUMB_BOX, as WebP without metadata.
-
-    The opened image is shrunk in place (no full-size copy); the box is applied again
-    after turning, as a quarter turn swaps width and height.
-    """
+    """Within THUMB_BOX, as WebP without metadata; the image (upright already) is shrunk
+    in place, after its full-size copy was written."""
     image.thumbnail(THUMB_BOX)
-    small = ImageOps.exif_transpose(image)
-    small.thumbnail(THUMB_BOX)
+    small = image
     if small.mode not in ("RGB", "RGBA"):
         small = small.convert(
             "RGBA" if "A" in small.getbands() or "transparency" in small.info else "RGB"

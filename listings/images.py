@@ -2,12 +2,16 @@
 
 An image and its thumbnail are kept in the document store's `images` area; both go
 again if the unit of work rolls back, and after the commit when the image is removed.
+What is kept is the picture drawn again without its metadata (listings.image_files):
+the uploaded file, with the place a photo was taken, is never stored.
 Whoever may see the listing may see its images.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 from datetime import datetime
 from pathlib import Path
 from typing import IO
@@ -66,9 +70,10 @@ def add_image(
     position = _check_room(listing, limits)
     received = storage.receive(stream, limits.max_bytes)
     with received.body:
-        width, height, thumb = read_image(received.body, received.content_type, limits)
-        stored = storage.store_received(folder, received, filename)
+        picture = read_image(received.body, received.content_type, limits)
+    stored = storage.store_received(folder, _cleaned(picture.body, received), filename)
     uow.on_rollback(lambda: storage.discard(folder, stored.stored_name))
+    width, height, thumb = picture.width, picture.height, picture.thumbnail
     thumb_name = storage.store_bytes(folder, thumb.body, content_type=THUMB_TYPE)
     uow.on_rollback(lambda: storage.discard(folder, thumb_name))
     image = ListingImage(
@@ -90,6 +95,12 @@ def add_image(
     audit_action("listing.image_add", listing.id, actor.id, now, after=after)
     db.session.expire(listing, ["images"])
     return image
+
+
+def _cleaned(body: bytes, received: storage.Received) -> storage.Received:
+    """The picture without its metadata, in place of the file as it was uploaded."""
+    digest = hashlib.sha256(body).hexdigest()
+    return storage.Received(io.BytesIO(body), received.content_type, len(body), digest)
 
 
 def remove_image(actor: User, image_id: int, *, folder: Path, now: datetime) -> ListingImage:

@@ -52,7 +52,7 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from accounts import auth
+    from accounts import auth, terms_gate
     from core import breaker, errors, i18n, jobs, live, security_headers, uow
     from core.extensions import api, csrf, db, migrate
     from core.sqlite import configure_sqlite
@@ -84,6 +84,8 @@ def _init_extensions(app: Flask) -> None:
     from marketplace import observability
 
     observability.init_app(app)
+    # Last: the hooks before it set up every request, the new terms' redirect among them.
+    terms_gate.init_app(app)
 
 
 def _declare_jobs() -> None:

@@ -223,6 +223,8 @@ POLICY: dict[str, frozenset[str]] = {
     "accounts.api_tokens:POST": SIGNED_IN,
     "accounts.revoke_api_token:POST": SELLER,  # its owner
     "accounts.change_password:GET": SIGNED_IN,
+    "accounts.accept_terms:GET": SIGNED_IN,  # new terms to accept (or on to the next page)
+    "accounts.accept_terms:POST": SIGNED_IN,
     "accounts.change_password:POST": SIGNED_IN,
     "accounts.organisation:GET": SIGNED_IN,
     "accounts.sign_in:GET": PUBLIC,

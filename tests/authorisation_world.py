@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from accounts import services as accounts
 from accounts.models import ApiToken, User
+from accounts.signup_checks import TERMS_VERSION
 from auctions import services as auctions
 from brokers import accreditation, introductions, mandates
 from brokers import broker_access as shared
@@ -102,6 +103,7 @@ def build(now: datetime, upload_folder: Path) -> World:
                 name="待批准成员",
                 password=factories.PASSWORD,
                 join_credit_code=seller.organisation.credit_code,  # type: ignore[union-attr]
+                terms_version=TERMS_VERSION,
             ),
             now=now,
         )

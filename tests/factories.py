@@ -13,6 +13,7 @@ from accounts import services as accounts
 from accounts import tokens
 from accounts.models import OrganisationKind, TokenScope, User
 from accounts.rules import make_credit_code
+from accounts.signup_checks import TERMS_VERSION
 from core.uow import unit_of_work
 from listings import evidence as listing_evidence
 from listings import images as listing_images
@@ -68,6 +69,7 @@ def seller(
                     credit_code=credit_code(n),
                     region="上海市",
                 ),
+                terms_version=TERMS_VERSION,  # the sign-up form's consent
             ),
             now=now,
         )

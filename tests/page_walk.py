@@ -15,8 +15,12 @@ from pathlib import Path
 
 from flask import Flask
 
+from accounts.models import User
+from accounts.signup_checks import TERMS_VERSION
+from core.extensions import db
+from core.uow import unit_of_work
 from tests.authorisation_matrix import Case, Visitors, cases, url_of
-from tests.authorisation_world import ROLES, build
+from tests.authorisation_world import ROLES, World, build
 from tests.authorisation_world_api import extend
 
 # Chinese as every role; English as every role but the two that read as another does
@@ -29,6 +33,7 @@ ROLES_BY_LANGUAGE = {
 # Not pages a person reads as text: the API (and its docs, whose examples are ISO dates
 # for programs), static files, the language switch.
 _SKIPPED_PREFIXES = ("/api/", "/static/", "/lang/")
+EARLIER_TERMS = "2026-12"  # the version of the first sign-ups (accounts.terms.TERMS_CHANGES)
 
 
 @dataclass(frozen=True)
@@ -98,4 +103,33 @@ def walk(app: Flask, now: object, upload_folder: Path) -> list[Page]:
                     continue
                 html = response.get_data(as_text=True)
                 pages.append(Page(url, role, lang, visible_nodes(html), html))
+    return pages + _accept_terms_pages(app, visitors, world)
+
+
+def _accept_terms_pages(app: Flask, visitors: Visitors, world: World) -> list[Page]:
+    """The page asking to accept new terms, which everyone of the world (on the current
+    terms) is sent past: as the seller would read it after accepting an earlier version."""
+    seller = world.users["seller"]
+    assert seller is not None
+    pages: list[Page] = []
+    with app.app_context():
+        _set_terms(seller.id, EARLIER_TERMS)
+        try:
+            for lang in ROLES_BY_LANGUAGE:
+                browser = visitors.browsers["seller"]
+                with browser.session_transaction() as session:
+                    session["lang"] = lang
+                response = browser.get("/terms/accept")
+                assert response.status_code == 200, response.status_code
+                html = response.get_data(as_text=True)
+                pages.append(Page("/terms/accept", "seller", lang, visible_nodes(html), html))
+        finally:
+            _set_terms(seller.id, TERMS_VERSION)
     return pages
+
+
+def _set_terms(user_id: int, version: str) -> None:
+    with unit_of_work():
+        user = db.session.get(User, user_id)
+        assert user is not None
+        user.terms_version = version

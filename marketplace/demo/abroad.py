@@ -14,6 +14,7 @@ from pathlib import Path
 from accounts import services as accounts
 from accounts.foreign_registration import japan_check_digit
 from accounts.models import OrganisationKind, User
+from accounts.signup_checks import TERMS_VERSION
 from core import rates
 from core.currencies import Rate
 from listings import evidence as listing_evidence
@@ -138,6 +139,7 @@ def _one(
                 registration_number=org["number"],
             ),
             locale="en",
+            terms_version=TERMS_VERSION,
         ),
         now=when,
     )

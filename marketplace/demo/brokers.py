@@ -13,6 +13,7 @@ from sqlalchemy import select
 from accounts import services as accounts
 from accounts.models import OrganisationKind, User
 from accounts.rules import make_credit_code
+from accounts.signup_checks import TERMS_VERSION
 from brokers import accreditation, introductions, mandates, ratings
 from brokers.models import Broker
 from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
@@ -75,6 +76,7 @@ def _agency(name: str, name_en: str, serial: int, reviewer: User, when: datetime
                 credit_code=make_credit_code(f"91310000MA{serial:07d}"),
                 region=BROKERS[serial][4],
             ),
+            terms_version=TERMS_VERSION,
         ),
         now=when,
     )

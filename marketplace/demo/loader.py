@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from accounts import services as accounts
 from accounts.models import OrganisationKind, User
 from accounts.rules import make_credit_code
+from accounts.signup_checks import TERMS_VERSION
 from core.extensions import db
 from listings import evidence as listing_evidence
 from listings import images as listing_images
@@ -225,6 +226,7 @@ def _organisations(
                     credit_code=code,
                     region=org.region,
                 ),
+                terms_version=TERMS_VERSION,  # as the sign-up form records it
             ),
             now=when + timedelta(hours=serial),
         )

@@ -273,3 +273,23 @@ def test_a_reviewers_pages_pass_axe(walk, a11y_market: A11yMarket) -> None:
     paths = ["/review/", f"/review/listings/{m.listing_id}", "/review/audit"]
     problems = walk(paths, m.reviewer, checks={"/review/": _search_box_usable})
     assert not problems, "\n".join(problems)
+
+
+def test_the_page_asking_to_accept_new_terms_passes_axe(walk, live_app) -> None:
+    """A member who accepted an earlier version of the terms is sent to it on signing in."""
+    app, _ = live_app
+    now = datetime.now(UTC).replace(microsecond=0)
+    with app.app_context():
+        with unit_of_work(writer=True):
+            member = factories.seller(now, verified=False)
+            member.terms_version = "2026-12"  # the placeholders of the first sign-ups
+        email = member.email
+        db.session.remove()
+    problems = walk(["/terms/accept"], email, checks={"/terms/accept": _asks_to_accept})
+    assert not problems, "\n".join(problems)
+
+
+def _asks_to_accept(page: Page, width: int) -> None:
+    """The page itself (not the home it would pass on to), whole at a phone's width."""
+    expect(page.locator("#f-consent")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

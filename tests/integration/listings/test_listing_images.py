@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
+from core import storage
 from core.extensions import db
 from core.uow import unit_of_work
 from listings import review
@@ -77,6 +78,43 @@ def test_owner_adds_a_described_picture_and_buyers_see_it_once_published(
     full = stranger.get(f"/listings/{listing.id}/images/{image.id}")
     assert full.get_data() == _png() and full.headers["X-Content-Type-Options"] == "nosniff"
     assert stranger.get(f"/listings/{listing.id + 1}/images/{image.id}").status_code == 404
+
+
+def _phone_photo() -> bytes:
+    """A JPEG as a phone writes it: held upright (EXIF orientation 6), with its position."""
+    photo = Image.new("RGB", (800, 400), "#1040c0")
+    exif = photo.getexif()
+    exif[0x0112] = 6
+    exif[0x013B] = "Wang Wei"
+    exif.get_ifd(0x8825).update({1: "N", 2: (31.0, 13.0, 5.5), 3: "E", 4: (121.0, 28.0, 1.2)})
+    out = io.BytesIO()
+    photo.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def _stored(app: Flask, name: str) -> Image.Image:
+    store, key = storage.locate(Path(app.config["UPLOAD_FOLDER"]) / "images", name)
+    with store.open(key) as kept:
+        return Image.open(io.BytesIO(kept.read()))
+
+
+def test_a_phone_photo_is_kept_upright_and_without_where_it_was_taken(
+    app: Flask, client: FlaskClient, clock: Any
+) -> None:
+    seller, listing = _draft(clock)
+    _sign_in(client, seller.email)
+    photo = _phone_photo()
+    assert Image.open(io.BytesIO(photo)).getexif().get_ifd(0x8825)
+    page = _upload(client, listing.id, photo, alt_zh="样机照片", alt_en="The prototype")
+    assert "Image added." in page.get_data(as_text=True)
+    image = db.session.query(ListingImage).one()
+    assert (image.width, image.height) == (400, 800)
+    for name in (image.stored_name, image.thumb_name):
+        kept = _stored(app, name)
+        assert not kept.getexif() and "exif" not in kept.info
+        assert kept.height > kept.width  # turned upright, not merely told to turn
+    served = client.get(f"/listings/{listing.id}/images/{image.id}").get_data()
+    assert b"Wang Wei" not in served and Image.open(io.BytesIO(served)).size == (400, 800)
 
 
 def _publish(seller: Any, reviewer: Any, listing_id: int, clock: Any, folder: Path) -> None:

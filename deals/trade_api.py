@@ -1,5 +1,5 @@
 """REST endpoints of a cross-border deal's technology import/export record (技术进出口合同登记),
-attached to the deals API blueprint: the record for its parties and reviewers, the seller's
+attached to the deals API blueprint: the record for its parties and reviewers, the Chinese party's
 (or a reviewer's) details, a reviewer's check against the catalogues and certificate number."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from accounts.auth import api_actor, api_writer
 from accounts.models import User
-from accounts.services import can_review, require_reviewer
+from accounts.services import require_reviewer
 from core.api_actions import AllowedActions
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
@@ -27,7 +27,7 @@ _STATE = (409, "A domestic or cancelled deal (`domestic`, `deal_closed`), or a r
 
 
 class TradeRecordInSchema(InputSchema):
-    """What the seller (or a reviewer) gives for the record."""
+    """What the party in China (or a reviewer) gives for the record."""
 
     category = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf([c.value for c in TechCategory]))  # fmt: skip
     catalogue_ref = fields.String(load_default="", validate=validate.Length(max=64), metadata={"description": "Required for a restricted or prohibited technology"})  # fmt: skip
@@ -50,8 +50,7 @@ class TradeCertificateInSchema(InputSchema):
 
 
 def _may_save(caller: User, view: dict[str, Any], now: datetime) -> bool:
-    seller = caller.acting_org_id == view["deal"].seller_org_id
-    return view["direction"] is not None and (can_review(caller) or seller)
+    return trade_records.may_complete(caller, view["view"])
 
 
 def _may_check(caller: User, view: dict[str, Any], now: datetime) -> bool:
@@ -89,7 +88,7 @@ def _shown(deal_id: int) -> dict[str, Any]:
     view = trade_records.view_for(api_actor(), deal_id)
     record = {name: getattr(view.record, name, None) for name in _RECORD}
     return {
-        "deal_id": deal_id, "deal": view.deal, "direction": view.direction,
+        "deal_id": deal_id, "deal": view.deal, "view": view, "direction": view.direction,
         "seller_country": view.seller_country, "buyer_country": view.buyer_country,
         "completed": view.record is not None, **record,
     }  # fmt: skip
@@ -117,7 +116,7 @@ def trade_record_file(deal_id: int) -> Response:
 
 @blp.write("/<int:deal_id>/trade-record", 200, TradeRecordOutSchema, 401, 403, 404, _STATE, 422, args=TradeRecordInSchema, method="PUT", example={"category": "free", "catalogue_ref": "", "usd_minor": 7_000_000, "payment_terms": "签约付30%，交付后付70%", "licence_number": ""})  # fmt: skip
 def save_trade_record(data: dict[str, Any], deal_id: int) -> dict[str, Any]:
-    """The seller (or a reviewer) completes or corrects the record; a changed category or
+    """The party in China (or a reviewer) completes or corrects the record; a changed category or
     licence sets the check aside."""
     details = TradeDetails(
         TechCategory(data["category"]), data["catalogue_ref"], data["usd_amount"],

@@ -1,6 +1,7 @@
 """Technology import/export contract records (技术进出口合同登记): prepare, check, certify, export.
 
-The seller (or a reviewer) fills the record of a deal whose parties are in different
+The party in China (the seller of an export, the buyer of an import: the one who registers
+the contract) or a reviewer fills the record of a deal whose parties are in different
 countries; a reviewer checks the technology's category against the catalogues (the
 outcome is audited: cleared, licence required, prohibited) and records the registration
 certificate number once issued. They flush; the caller's unit of work commits.
@@ -108,14 +109,35 @@ def view_for(actor: User | None, deal_id: int) -> TradeView:
     )
 
 
+def registrant_org_id(view: TradeView) -> int | None:
+    """The party in China, who registers the contract: the exporter, or the importer."""
+    if view.direction is None:
+        return None
+    deal = view.deal
+    return deal.seller_org_id if view.direction == TradeDirection.EXPORT else deal.buyer_org_id
+
+
+def may_complete(actor: User, view: TradeView) -> bool:
+    """A reviewer, or the party in China acting for its organisation."""
+    if view.direction is None:
+        return False
+    return can_review(actor) or (
+        actor.acting_org_id is not None and actor.acting_org_id == registrant_org_id(view)
+    )
+
+
 def save(actor: User, deal_id: int, details: TradeDetails, *, now: datetime) -> TradeRecord:
-    """The seller (or a reviewer) completes or corrects the record of a cross-border deal."""
+    """The party in China (or a reviewer) completes or corrects the record of a cross-border deal."""
     view = view_for(actor, deal_id)
     deal = view.deal
-    if not (can_review(actor) or actor.acting_org_id == deal.seller_org_id):
-        raise PermissionDenied(N_("Only the seller or a reviewer may complete the record."))
     if view.direction is None:
         raise TradeRuleBroken(N_("This deal has no party abroad."), code="domestic")
+    if not may_complete(actor, view):
+        raise PermissionDenied(
+            N_(
+                "Only the party in China, who registers the contract, or a reviewer may complete the record."
+            )
+        )
     if deal.status == DealStatus.CANCELLED:
         raise TradeRuleBroken(N_("This deal was cancelled."), code="deal_closed")
     if view.record is not None and view.record.certificate_number:

@@ -46,7 +46,7 @@ def _details() -> TradeDetails:
 @bp.route("/deals/<int:deal_id>/trade-record")
 @login_required
 def trade_record(deal_id: int) -> str:
-    """The printable import/export contract record, and its form for the seller."""
+    """The printable import/export contract record, and its form for the party in China."""
     view = trade_records.view_for(current_user, deal_id)
     return render_template(
         "deals/trade_record.html",
@@ -55,7 +55,7 @@ def trade_record(deal_id: int) -> str:
         record=view.record,
         deal_day=trade_records.deal_day(view.deal),
         usd_now=trade_records.usd_preview(view.deal),
-        may_complete=current_user.can_review or current_user.acting_org_id == view.deal.seller_org_id,
+        may_complete=trade_records.may_complete(current_user, view),
         categories=list(TechCategory),
         printed_at=now(),
     )  # fmt: skip
@@ -64,7 +64,7 @@ def trade_record(deal_id: int) -> str:
 @bp.post("/deals/<int:deal_id>/trade-record")
 @login_required
 def save_trade_record(deal_id: int) -> WerkzeugResponse:
-    """The seller (or a reviewer) completes the record."""
+    """The party in China (or a reviewer) completes the record."""
     attempt(
         lambda: trade_records.save(current_user, deal_id, _details(), now=now()),
         success=_("The import/export record is saved."),

@@ -1,7 +1,7 @@
 """The demo's international deal: the German institute's euro listing, negotiated by a
 Chinese materials enterprise, agreed and publicly noticed, is a technology import (技术进口).
 
-The seller completes its import/export contract record (技术进出口合同登记: parties and
+The buyer, the party in China, completes the import/export contract record (技术进出口合同登记: parties and
 countries, a freely importable technology, the amount in euros and in US dollars at the
 reference rate of the deal's day, the payment terms); a reviewer checks it, the contract
 is signed, the registration certificate number is recorded once issued, the buyer pays
@@ -65,7 +65,7 @@ def load(
     deal = _agreed(listing, seller, buyer, now - timedelta(days=45))
     day = as_utc(deal.created_at)
     details = TradeDetails(TechCategory.FREE, "", None, PAYMENT_TERMS)
-    trade_records.save(seller, deal.id, details, now=day + timedelta(days=1))
+    trade_records.save(buyer, deal.id, details, now=day + timedelta(days=1))
     trade_records.check(reviewer, deal.id, CHECK_NOTE, now=day + timedelta(days=2))
     deals.advance(seller, deal.id, DealStatus.SIGNED, now=day + timedelta(days=4))
     issued = day + timedelta(days=7)

@@ -1,4 +1,4 @@
-"""A cross-border deal's import/export record by API: the seller completes it, a reviewer
+"""A cross-border deal's import/export record by API: the party in China completes it, a reviewer
 checks it and records the certificate; a restricted technology needs its licence first."""
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ import io
 
 from flask.testing import FlaskClient
 
+from accounts.models import Organisation
+from core.extensions import db
 from tests import factories
 from tests.integration.deals.test_trade_records import TERMS, _abroad, quick_passwords  # noqa: F401
 
@@ -68,3 +70,21 @@ def test_the_parties_download_the_record_as_csv_by_api_and_others_are_refused(cl
     stranger = client.get(f"{url}.csv", headers=_auth(market.stranger, clock))
     assert stranger.status_code == 404 and set(stranger.get_json()) == {"code", "message", "errors"}
     assert client.get(f"{url}.csv").status_code == 404  # nobody signed in: no such record
+
+
+def test_an_import_is_completed_by_the_buyer_in_china_not_the_seller_abroad(client: FlaskClient, market, sell, clock) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    seller_org = db.session.get(Organisation, market.seller.organisation_id)
+    assert seller_org is not None
+    seller_org.country = "DE"
+    db.session.commit()
+    deal = sell(50_000_000)
+    url = f"/api/v1/deals/{deal.id}/trade-record"
+    seller, buyer = _auth(market.seller, clock), _auth(market.buyer, clock)
+    assert client.get(url, headers=seller).get_json()["allowed_actions"] == []
+    assert client.get(url, headers=buyer).get_json()["allowed_actions"] == ["save"]
+    body = {"category": "free", "usd_minor": 7_000_000, "payment_terms": TERMS}
+    assert client.put(url, json=body, headers=seller).status_code == 403
+    saved = client.put(url, json=body, headers=buyer)
+    assert saved.status_code == 200
+    shown = saved.get_json()
+    assert (shown["direction"], shown["seller_country"], shown["buyer_country"]) == ("import", "DE", "CN")  # fmt: skip

@@ -1,6 +1,6 @@
 """An international sale end to end: a foreign university signs up and is verified, lists
 in US dollars, and sells at auction to a Chinese enterprise. For the market (in China) the
-deal is a technology import: the seller completes its import/export contract record
+deal is a technology import: the buyer, the party in China, completes the import/export contract record
 (技术进出口合同登记), a reviewer checks it and records the certificate number once issued,
 and the record prints and exports. The deposit and the price paid by card (Stripe charges
 dollars) leave the ledger balanced in USD, and the deal and its money flow show the
@@ -108,7 +108,7 @@ def test_a_foreign_university_sells_in_dollars_to_a_chinese_enterprise(
         assert closing.close_auction(auction.id, now=clock.advance(hours=49))
     deal = db.session.scalar(select(Deal).where(Deal.source_id == auction.id))
     assert deal is not None and (deal.currency, deal.price_minor) == ("USD", START + INC)
-    _the_import_is_recorded_and_registered(client, seller, reviewer, deal)
+    _the_import_is_recorded_and_registered(client, (seller, buyer, reviewer), deal)
 
     due = START + INC - START // 10
     with unit_of_work():
@@ -138,14 +138,25 @@ def test_a_foreign_university_sells_in_dollars_to_a_chinese_enterprise(
     assert "US$10,500.00" in text and "≈ ¥74,550.00" in text and "does not balance" not in text
 
 
-def _the_import_is_recorded_and_registered(client: FlaskClient, seller: User, reviewer: User, deal: Deal) -> None:  # fmt: skip
-    """The seller completes the record through its page; a reviewer checks it and records the
-    certificate number once issued; the record prints and exports with every field."""
+def _the_import_is_recorded_and_registered(client: FlaskClient, people: tuple[User, User, User], deal: Deal) -> None:  # fmt: skip
+    """The buyer, the party in China, completes the record (the seller abroad reads who does and
+    cannot); a reviewer checks it and records the certificate number once issued; the record
+    prints and exports with every field."""
+    seller, buyer, reviewer = people
     english = {"Accept-Language": "en"}
-    client.post("/signin", data={"email": seller.email, "password": factories.PASSWORD})
-    assert f"/deals/{deal.id}/trade-record" in client.get(f"/deals/{deal.id}", headers=english).get_data(as_text=True)  # fmt: skip
+    page = f"/deals/{deal.id}/trade-record"
     form = {"category": "free", "catalogue_ref": "", "payment_terms": TERMS}
-    assert client.post(f"/deals/{deal.id}/trade-record", data=form).status_code == 302
+    client.post("/signin", data={"email": seller.email, "password": factories.PASSWORD})
+    assert page in client.get(f"/deals/{deal.id}", headers=english).get_data(as_text=True)
+    seen = client.get(page, headers=english).get_data(as_text=True)
+    assert "The party in China registers" in seen and 'id="f-category"' not in seen
+    client.post(page, data=form)
+    client.post("/signout")
+    assert db.session.get(TradeRecord, deal.id) is None  # the seller abroad may not fill it
+
+    client.post("/signin", data={"email": buyer.email, "password": factories.PASSWORD})
+    assert 'id="f-category"' in client.get(page, headers=english).get_data(as_text=True)
+    assert client.post(page, data=form).status_code == 302
     client.post("/signout")
     record = db.session.get(TradeRecord, deal.id)
     assert record is not None and record.direction == TradeDirection.IMPORT

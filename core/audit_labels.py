@@ -9,9 +9,11 @@ at display time.
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext, pgettext
 
-from core.domain import NP_
+from core.domain import N_, NP_
 
 ACTION = "audit action"  # the words' msgctxt, written out in each NP_: extraction reads literals
 
@@ -197,3 +199,29 @@ def action_label(code: str) -> str:
     """An action code in the reader's language; an unknown one reads as a plain change."""
     source = action_source(code)
     return pgettext(ACTION, source) if source else gettext("Changed")
+
+
+# Reasons the market itself writes (a person's reason is their own words, shown as written).
+REASONS: dict[str, str] = {
+    "paid in full": N_("paid in full"),
+    "forfeited deposit": N_("the deposit was forfeited"),
+    "listed_sale": N_("turned from a listed sale into an auction"),
+    "listed_sale.no_buyer": N_("the listed sale ended without a buyer"),
+    "auction.sold": N_("sold at auction"),
+    "auction.no_bids": N_("the auction ended without bids"),
+    "auction.reserve_not_met": N_("the auction ended below the reserve price"),
+    "auction.announcement_refused": N_("the auction's announcement was refused"),
+    "notice.fallen": N_("the sale did not stand its public notice"),
+}
+_NEGOTIATED = re.compile(r"agreed in negotiation (\d+)")
+
+
+def reason_label(reason: str | None) -> str:
+    """An audit entry's reason in the reader's language when the market wrote it."""
+    if not reason:
+        return ""
+    if reason in REASONS:
+        return gettext(REASONS[reason])
+    if negotiated := _NEGOTIATED.fullmatch(reason):
+        return gettext("agreed in negotiation %(number)s", number=negotiated.group(1))
+    return reason

@@ -11,7 +11,7 @@ from flask import Flask, current_app, has_app_context, has_request_context, requ
 from flask_babel import get_locale
 from flask_login import current_user
 
-from core.audit_labels import action_label
+from core.audit_labels import action_label, reason_label
 from core.clock import as_utc, now
 from core.countries import country_name
 from core.currencies import EXPONENTS, NoRate
@@ -149,6 +149,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["market_zone"] = market_zone
     app.jinja_env.globals["market_zone_label"] = market_zone_label
     app.jinja_env.globals["action_label"] = action_label
+    app.jinja_env.globals["reason_label"] = reason_label
     app.jinja_env.globals["clock_time"] = clock_time
     app.jinja_env.globals["currency_name"] = lambda code: get_currency_name(
         code, locale="zh_Hans_CN" if current_locale().startswith("zh") else "en"

@@ -15,7 +15,7 @@ from flask_babel import force_locale
 
 from accounts.models import User
 from core.audit import record
-from core.audit_labels import ACTIONS, VERBS, action_label
+from core.audit_labels import ACTIONS, REASONS, VERBS, action_label, reason_label
 from core.uow import unit_of_work
 from marketplace.review.audit_labels import STATE_WORDS, object_type_label, state_label
 from tests import factories
@@ -123,6 +123,16 @@ def test_states_and_actions_read_as_what_happened_not_as_a_column_of_times(app) 
         words += [action_label(code) for code in ACTIONS if "." in code]
         assert state_label("submitted") == "已提交" and action_label("report.issue") == "已签发"
     assert [word for word in words if word.endswith("时间") or not word.strip()] == []
+
+
+def test_reasons_the_market_writes_read_in_chinese_and_a_persons_own_stay_as_written(app) -> None:
+    with app.test_request_context(), force_locale("zh_CN"):
+        words = [reason_label(reason) for reason in REASONS]
+        assert reason_label("paid in full") == "价款已付清"
+        assert reason_label("agreed in negotiation 12") == "经第 12 号协商达成"
+        assert reason_label("对方未按期付款") == "对方未按期付款"
+        assert reason_label(None) == ""
+    assert [word for word in words if word.isascii()] == []  # none left in English
 
 
 def test_every_state_a_record_can_be_in_has_words(app) -> None:

@@ -109,6 +109,7 @@ def _an_international_deal(client: FlaskClient) -> None:
     assert "€262,000.00" in page and f"/deals/{deal.id}/trade-record" in page
     page = client.get(f"/deals/{deal.id}/trade-record", headers=english).get_data(as_text=True)
     assert "Technology import" in page and "(DE)" in page and "(CN)" in page
+    assert "Jinling Advanced Materials Co., Ltd." in page and "金陵新材料股份有限公司" in page
     assert record.certificate_number in page and "Free (not restricted)" in page
     csv = client.get(f"/deals/{deal.id}/trade-record.csv").get_data(as_text=True)
     assert f"{record.usd_minor / 100:.2f}" in csv and record.certificate_number in csv

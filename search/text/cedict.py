@@ -121,6 +121,11 @@ def to_english(word: str) -> tuple[str, ...]:
     return _tables()[0].get(word, ())
 
 
+def chinese_words() -> frozenset[str]:
+    """The Chinese words CC-CEDICT glosses in short English (for cutting queries again)."""
+    return frozenset(_tables()[0])
+
+
 def to_chinese(phrase: str) -> tuple[str, ...]:
     """The Chinese words CC-CEDICT glosses with exactly this English word or phrase first."""
     key = " ".join(singular(w) for w in phrase.lower().split())

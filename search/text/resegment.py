@@ -50,7 +50,8 @@ def resegment(run: str, pieces: Sequence[str]) -> list[str]:
     jieba_words = set(pieces)
     n = len(run)
     # best[i]: (cost, pieces) of the cheapest cut of run[:i]
-    best: list[tuple[int, list[str]]] = [(0, [])] + [(1 << 30, [])] * n
+    nothing: list[str] = []
+    best: list[tuple[int, list[str]]] = [(0, nothing)] + [(1 << 30, nothing)] * n
     for end in range(1, n + 1):
         for start in range(max(0, end - MAX_WORD), end):
             word = run[start:end]

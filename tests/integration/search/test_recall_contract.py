@@ -142,3 +142,17 @@ def test_a_one_word_query_widens_to_its_parts(search_backend: SearchBackend) -> 
     )
     result = search_backend.search(SearchQuery(text="知识图谱"))
     assert [hit.id for hit in result.hits] == [1, 2] and result.widened
+
+
+def test_chinese_finds_an_english_only_listing_by_its_own_words(
+    search_backend: SearchBackend,
+) -> None:
+    # CC-CEDICT gives 泵 alone no English here (a lone 汉字 of many senses), but it
+    # glosses pump first with 泵: the listing's own Chinese bridge finds it.
+    search_backend.index(
+        [
+            doc(1, title_zh="", title_en="Magnetic drive pump for corrosive liquids"),
+            doc(2, title_zh="", title_en="Corrosion-resistant valve lining"),
+        ]
+    )
+    assert ids(search_backend, text="泵") == [1]

@@ -98,7 +98,7 @@ BASELINE_SCHEMA = """
 CREATE TABLE listings (
     id INTEGER PRIMARY KEY, title_zh TEXT, title_en TEXT, summary_zh TEXT, summary_en TEXT,
     body TEXT, people TEXT, field TEXT, ipc_section TEXT, transfer_modes TEXT, trl INTEGER,
-    region TEXT, price_band TEXT, price INTEGER, published_at REAL
+    region TEXT, price_band TEXT, price INTEGER, published_at REAL, advancement TEXT
 );
 CREATE INDEX listings_field ON listings (field);
 CREATE INDEX listings_published ON listings (published_at);
@@ -132,6 +132,7 @@ def baseline_row(doc: SearchDocument) -> tuple[object, ...]:
         doc.price_band,
         doc.asking_price_minor,
         doc.published_at.timestamp(),
+        doc.advancement,
     )
 
 
@@ -240,7 +241,7 @@ def run_size(
             ms, _ = timed(lambda b=batch: es.index_into(es_index, b, chunk_size=1000))
             report.es_index_seconds += ms / 1000
         plain.execute("BEGIN")
-        plain.executemany(f"INSERT INTO listings VALUES ({','.join('?' * 15)})",
+        plain.executemany(f"INSERT INTO listings VALUES ({','.join('?' * 16)})",
                           [baseline_row(d) for d in batch])  # fmt: skip
         plain.execute("COMMIT")
         done += len(batch)

@@ -22,7 +22,7 @@ from search.documents import (
     SideTable,
     strict_mappings,
 )
-from search.text.cedict import english_bridge
+from search.text.cedict import chinese_bridge, english_bridge
 from search.text.clauses import Clause, clause_words
 from search.text.highlighting import highlight, marks_nothing
 from search.text.pinyin import pinyin_tokens
@@ -70,13 +70,21 @@ _EPOCH_2000 = datetime(2000, 1, 1, tzinfo=UTC)
 
 def _bridge(doc: SearchDocument) -> str:
     """English glosses of the Chinese title and summary a listing gives in no English,
-    and of its keywords (as a listing's title, they hold no English of their own)."""
+    and of its keywords (as a listing's title, they hold no English of their own); the
+    Chinese words of an English title and summary a listing gives in no Chinese."""
     zh = [
         text
         for text, english in ((doc.title_zh, doc.title_en), (doc.summary_zh, doc.summary_en))
         if text and not english
     ] + list(doc.keywords)
-    return english_bridge("\n".join(zh)) if zh else ""
+    en = [
+        text
+        for text, chinese in ((doc.title_en, doc.title_zh), (doc.summary_en, doc.summary_zh))
+        if text and not chinese
+    ]
+    return " ".join(
+        (english_bridge("\n".join(zh)) if zh else "", chinese_bridge("\n".join(en)) if en else "")
+    )
 
 
 def _body_text(doc: SearchDocument) -> str:

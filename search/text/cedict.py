@@ -121,6 +121,11 @@ def to_english(word: str) -> tuple[str, ...]:
     return _tables()[0].get(word, ())
 
 
+def chinese_words() -> frozenset[str]:
+    """The Chinese words CC-CEDICT glosses in short English (for cutting queries again)."""
+    return frozenset(_tables()[0])
+
+
 def to_chinese(phrase: str) -> tuple[str, ...]:
     """The Chinese words CC-CEDICT glosses with exactly this English word or phrase first."""
     key = " ".join(singular(w) for w in phrase.lower().split())
@@ -148,3 +153,35 @@ def english_bridge(text: str) -> str:
             for gloss in tables.get(word, ())[:BRIDGE_GLOSSES]:
                 words.update(dict.fromkeys(gloss.split()))
     return " ".join(words)
+
+
+BRIDGE_SPAN = 3  # the longest run of English words looked up (heavy metal, rare earth)
+
+
+def chinese_bridge(text: str) -> str:
+    """The Chinese words CC-CEDICT glosses with runs of the English words of `text`.
+
+    An English-only listing also holds these (in a field of low weight), so a Chinese
+    query finds it through the listing's own wording (heavy metal -> 重金属), not only
+    through the glosses of the query's words. The longest run found wins; filler
+    and stop words alone are not looked up.
+    """
+    from search.text.expansions import FILLER
+    from search.text.tokens import STOPWORDS, normalise
+
+    words = [singular(w) for w in re.findall(r"[a-z]+", normalise(text))]
+    found: dict[str, None] = {}
+    i = 0
+    while i < len(words):
+        for span in range(min(BRIDGE_SPAN, len(words) - i), 0, -1):
+            run = words[i : i + span]
+            if span == 1 and (run[0] in STOPWORDS or run[0] in FILLER or len(run[0]) < 3):
+                continue
+            targets = _tables()[1].get(" ".join(run), ())
+            if targets:
+                found.update(dict.fromkeys(targets[:BRIDGE_GLOSSES]))
+                i += span
+                break
+        else:
+            i += 1
+    return " ".join(found)

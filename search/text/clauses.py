@@ -83,8 +83,18 @@ def compound_parts(word: str) -> tuple[str, ...]:
 
 
 def _word_options(word: str) -> list[tuple[str, ...]]:
-    parts = compound_parts(word)
+    parts = compound_parts(word) or _jieba_pieces(word)
     return [(word,), parts] if parts else [(word,)]
+
+
+@functools.lru_cache(maxsize=65536)
+def _jieba_pieces(word: str) -> tuple[str, ...]:
+    """jieba's own cut of a word it would not make (可生物降解, joined again by
+    search.text.resegment): what the index holds of it, lone characters and all."""
+    if len(word) < 3 or not all(CJK.match(c) for c in word):
+        return ()
+    pieces = tuple(jieba().cut(word, HMM=False))
+    return pieces if len(pieces) > 1 else ()
 
 
 def _alternatives(words: Sequence[str], weight: float) -> list[Alternative]:
@@ -152,18 +162,33 @@ def translations(words: Sequence[str]) -> tuple[tuple[str, ...], ...]:
     return _glossary().get(key, ()) if key else ()
 
 
+def _narrower(word: str) -> list[tuple[str, float]]:
+    """A class word's members, and their members one level down (藻类 -> 海藻 -> 海带)."""
+    found: dict[str, float] = {}
+    for member in NARROWER.get(word, ()):
+        found.setdefault(member, NARROWER_WEIGHT)
+    for member in list(found):
+        for grandchild in NARROWER.get(member, ()):
+            if grandchild != word:
+                found.setdefault(grandchild, NARROWER_WEIGHT * NARROWER_WEIGHT)
+    return list(found.items())
+
+
 def _stand_ins(word: str, wide: bool) -> list[Alternative]:
-    """What else one query word matches: abbreviations, acronyms, narrower terms, loose parts."""
+    """What else one query word matches: abbreviations, acronyms, narrower terms, loose parts;
+    and the glossary's translations of those (光伏 -> 太阳能电池 -> solar cell), weighed less."""
     found: list[Alternative] = []
-    for weight, expansions in (
-        (ABBREVIATION_WEIGHT, ABBREVIATIONS.get(word, ())),
-        (ABBREVIATION_WEIGHT, ACRONYMS.get(word, ())),
-        (ABBREVIATION_WEIGHT, SPELLED_OUT.get(word, ()) if has_cjk(word) else ()),
-        (NARROWER_WEIGHT, NARROWER.get(word, ())),
-    ):
-        for expansion in expansions:
-            if words := tuple(query_terms(expansion)):
-                found += _alternatives(words, weight)
+    expansions = [
+        *((e, ABBREVIATION_WEIGHT) for e in ABBREVIATIONS.get(word, ())),
+        *((e, ABBREVIATION_WEIGHT) for e in ACRONYMS.get(word, ())),
+        *((e, ABBREVIATION_WEIGHT) for e in (SPELLED_OUT.get(word, ()) if has_cjk(word) else ())),
+        *_narrower(word),
+    ]
+    for expansion, weight in expansions:
+        if words := tuple(query_terms(expansion)):
+            found += _alternatives(words, weight)
+            for translated in translations(words):
+                found += _alternatives(translated, weight * TRANSLATION_WEIGHT)
     if wide and (parts := loose_parts(word)):
         found.append(Alternative(parts, LOOSE_WEIGHT))
     return found
@@ -174,6 +199,10 @@ def _pinyin(word: str, wide: bool) -> list[Alternative]:
     found: list[Alternative] = []
     for zh in hanzi_of(word):
         found.append(Alternative((zh,), PINYIN_WEIGHT))
+        found += [
+            Alternative(words, PINYIN_WEIGHT * TRANSLATION_WEIGHT)
+            for words in translations(query_terms(zh))
+        ]
         found += [
             Alternative(alt.words, alt.weight * PINYIN_WEIGHT) for alt in _stand_ins(zh, wide)
         ]
@@ -319,13 +348,35 @@ def query_clauses(
         for translated in found:
             alternatives += _alternatives(translated.words, translated.weight)
             alternatives += _members(translated)
-        unique: dict[tuple[str, ...], Alternative] = {}
-        for alternative in alternatives:
-            unique.setdefault(alternative.words, alternative)
-        clauses.append(Clause(tuple(unique.values())[:_MAX_ALTERNATIVES]))
+        clauses.append(_clause_of(alternatives))
         i += span
+    if wide and len(clauses) == 1:
+        clauses += _pieces_of(clauses[0])
     clauses += [Clause((Alternative((digits,)),)) for digits in numbers]
     return clauses
+
+
+def _pieces_of(clause: Clause) -> list[Clause]:
+    """A one-clause query widened: also each word of it as jieba cuts it (知识 and 图谱 of
+    知识图谱, 凝胶 of 水凝胶), so documents holding part of it follow those holding all."""
+    typed = clause.alternatives[0].words
+    pieces = typed if len(typed) > 1 else _jieba_pieces(typed[0])
+    if not all(has_cjk(piece) for piece in pieces):  # CAR-T is no car
+        return []
+    return [Clause((Alternative((piece,), LOOSE_WEIGHT),)) for piece in pieces]
+
+
+def _clause_of(alternatives: Sequence[Alternative]) -> Clause:
+    """A clause of the alternatives: each set of words once, at its highest weight; the
+    words as typed first, then the heaviest stand-ins, up to _MAX_ALTERNATIVES."""
+    unique: dict[tuple[str, ...], Alternative] = {}
+    for alternative in alternatives:
+        known = unique.get(alternative.words)
+        if known is None or (known.weight < alternative.weight and known is not alternatives[0]):
+            unique[alternative.words] = alternative
+    typed, *rest = unique.values()
+    rest.sort(key=lambda alternative: -alternative.weight)
+    return Clause((typed, *rest)[:_MAX_ALTERNATIVES])
 
 
 def clause_words(clauses: Sequence[Clause | str], translated: bool = True) -> list[str]:

@@ -23,6 +23,7 @@ from typing import Any
 
 from search.text.numbers import extract_numbers
 from search.text.porter import porter_stem
+from search.text.resegment import resegment
 
 _jieba_lock = threading.Lock()
 _jieba_ready = False
@@ -183,7 +184,9 @@ def query_terms(text: str) -> list[str]:
     terms: list[str] = []
     seen: set[str] = set()
     for run in WORD.findall(protect_senses(normalise(text))):
-        pieces: Iterable[str] = jieba().cut(run, HMM=False) if has_cjk(run) else (run,)
+        pieces: Iterable[str] = (
+            resegment(run, list(jieba().cut(run, HMM=False))) if has_cjk(run) else (run,)
+        )
         for piece in pieces:
             for word in WORD.findall(piece):
                 if word not in STOPWORDS and word not in seen:

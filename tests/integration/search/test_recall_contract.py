@@ -110,3 +110,49 @@ def test_a_widened_query_ranks_by_how_many_words_match(search_backend: SearchBac
     )
     found = ids(search_backend, text="石墨烯 散热 晶圆")
     assert found[:2] == [2, 1] and 3 not in found
+
+
+def test_lone_characters_are_joined_into_the_word_they_spell(
+    search_backend: SearchBackend,
+) -> None:
+    # jieba cuts 可生物降解塑料 as 可 / 生物 / 降解塑料: joined again, 可生物降解 is
+    # the glossary's biodegradable, so an English-only listing is found too.
+    search_backend.index(
+        [
+            doc(1, title_zh="", title_en="Biodegradable plastic film for packaging"),
+            doc(2, title_zh="", title_en="Plastic pipe extrusion die"),
+            doc(3, title_zh="可生物降解塑料及其制备方法"),
+        ]
+    )
+    assert ids(search_backend, text="可生物降解塑料")[:2] == [3, 1]  # plastic alone follows
+
+
+def test_a_class_word_finds_the_members_of_its_members(search_backend: SearchBackend) -> None:
+    search_backend.index([doc(1, title_zh="紫菜工厂化育苗技术"), doc(2, title_zh="水稻育苗技术")])
+    assert ids(search_backend, text="藻类") == [1]  # 藻类 -> 海藻 -> 紫菜
+
+
+def test_a_one_word_query_widens_to_its_parts(search_backend: SearchBackend) -> None:
+    search_backend.index(
+        [
+            doc(1, title_zh="基于知识图谱的智能问答"),
+            doc(2, title_zh="电力设备知识库构建方法"),
+            doc(3, title_zh="水稻育苗技术"),
+        ]
+    )
+    result = search_backend.search(SearchQuery(text="知识图谱"))
+    assert [hit.id for hit in result.hits] == [1, 2] and result.widened
+
+
+def test_chinese_finds_an_english_only_listing_by_its_own_words(
+    search_backend: SearchBackend,
+) -> None:
+    # CC-CEDICT gives 泵 alone no English here (a lone 汉字 of many senses), but it
+    # glosses pump first with 泵: the listing's own Chinese bridge finds it.
+    search_backend.index(
+        [
+            doc(1, title_zh="", title_en="Magnetic drive pump for corrosive liquids"),
+            doc(2, title_zh="", title_en="Corrosion-resistant valve lining"),
+        ]
+    )
+    assert ids(search_backend, text="泵") == [1]

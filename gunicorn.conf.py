@@ -20,10 +20,17 @@ preload_app = True
 
 
 def when_ready(server: Any) -> None:
-    """In the master, after the app is loaded and before the fork: load what requests use."""
+    """In the master, after the app is loaded and before the fork: load what requests use.
+
+    Then the objects loaded so far are frozen out of the collector: a worker's collections
+    would otherwise write to every one of them and so copy every page they are on."""
+    import gc
+
     from wsgi import warm
 
     warm()
+    gc.collect()
+    gc.freeze()
 
 
 def post_fork(server: Any, worker: Any) -> None:

@@ -1,6 +1,6 @@
 """gunicorn's settings: `gunicorn wsgi:app` (or `-c gunicorn.conf.py`, the default file name).
 
-The app, the search text tools (jieba's 60 MB dictionary, OpenCC, CC-CEDICT, pinyin),
+The app, the search text tools (jieba's dictionary, CC-CEDICT and pinyin as mapped tries, OpenCC),
 the compiled templates and the message catalogues are loaded once, in the master, before
 it forks the workers (`preload_app`, `marketplace.warming`): the workers share those
 pages and start ready, so a worker's first search is as fast as its tenth. What must

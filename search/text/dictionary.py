@@ -51,7 +51,7 @@ class Frequencies:
         self._trie = trie
         self._counts = counts
 
-    def get(self, word: str, default: int | None = None) -> int | None:
+    def get(self, word: str, default: int = 0) -> int:
         found = self._trie.get(word)
         if found is not None:
             return int(self._counts[found + 2])
@@ -61,10 +61,9 @@ class Frequencies:
         return isinstance(word, str) and next(self._trie.iterkeys(word), None) is not None
 
     def __getitem__(self, word: str) -> int:
-        found = self.get(word)
-        if found is None:
+        if word not in self:
             raise KeyError(word)
-        return found
+        return self.get(word)
 
     def __len__(self) -> int:
         return len(self._trie)

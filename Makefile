@@ -56,7 +56,9 @@ $(RUN_STAMP): requirements.txt
 			fi; \
 		fi; \
 	fi
-	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	@# --no-compile: Python compiles a module when it is first imported; compiling every
+	@# module of every package here (botocore, stripe: thousands never imported) took seconds.
+	$(BIN)/python -m pip install --disable-pip-version-check --no-compile -q -r requirements.txt
 	@touch $@
 	@echo "make: $(VENV) is ready to run"
 
@@ -65,12 +67,18 @@ $(STAMP): requirements.txt requirements-dev.txt $(RUN_STAMP)
 	@touch $@
 	@echo "make: $(VENV) is ready"
 
-translations: run-venv ## compile translations/<locale>/LC_MESSAGES/messages.po into .mo files
-	@if compgen -G 'translations/*/LC_MESSAGES/messages.po' >/dev/null; then \
-		$(BIN)/pybabel -q compile -d translations -f; \
-	else \
-		echo "make: no translations/*/LC_MESSAGES/messages.po yet; skipping"; \
-	fi
+# Each catalogue is compiled again only when its .po changed (a warm `make run` starts no
+# Python for it).
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+translations: $(MO_FILES) ## compile translations/<locale>/LC_MESSAGES/messages.po into .mo files
+	@[ -n "$(PO_FILES)" ] || echo "make: no translations/*/LC_MESSAGES/messages.po yet; skipping"
+
+ifneq ($(MO_FILES),)
+$(MO_FILES): %.mo: %.po | run-venv
+	$(BIN)/pybabel -q compile -f -i $< -o $@
+endif
 
 messages: venv ## re-extract strings into translations/messages.pot, update and compile the catalogues
 	translations/update.sh
@@ -81,22 +89,21 @@ db: run-venv ## apply the migrations (SQLite under instance/ unless DATABASE_URL
 demo: db ## load the demo market (only when the database has no listings yet)
 	$(FLASK) demo load
 
+# `make run` starts Python once: `flask serve` (marketplace/devserver.py) migrates when a
+# migration is pending, loads the demo into an empty market, forks the job worker, serves.
 ifeq ($(SEARCH_BACKEND),elasticsearch)
 # Elasticsearch: start a local node (devservices/elasticsearch.sh; it keeps running
 # for the next `make run`, stop it with `make services-stop`) unless ELASTICSEARCH_URL
 # names one, load the demo once, build the index when it is empty, serve.
-run: translations
+run: run-venv translations
 	@if [ -z "$${ELASTICSEARCH_URL:-}" ]; then \
 		ELASTICSEARCH_URL="$$(devservices/elasticsearch.sh start)"; \
 		echo "make: Elasticsearch at $$ELASTICSEARCH_URL (stop it with: make services-stop)"; \
 	fi; \
 	export ELASTICSEARCH_URL; \
-	$(FLASK) db upgrade; \
-	$(FLASK) demo load; \
-	$(FLASK) search reindex --if-empty; \
-	exec devservices/serve.sh $(HOST) $(PORT)
+	exec devservices/serve.sh $(HOST) $(PORT) --reindex-if-empty
 else
-run: translations demo ## set up and serve on http://127.0.0.1:5000 with the job worker and Mailpit (SEARCH_BACKEND=elasticsearch: with a local node)
+run: run-venv translations ## set up and serve on http://127.0.0.1:5000 with the job worker and Mailpit (SEARCH_BACKEND=elasticsearch: with a local node)
 	devservices/serve.sh $(HOST) $(PORT)
 endif
 

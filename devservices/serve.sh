@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# `make run`'s last step: Mailpit for the mail the market sends, the job worker beside
-# the web server, then the server itself. Ctrl-C stops the server and the worker
-# (Mailpit keeps running for the next `make run`; `make services-stop` stops it).
+# `make run`'s last step: Mailpit for the mail the market sends, then one Python process
+# (`flask serve`, marketplace/devserver.py) that migrates when a migration is pending,
+# loads the demo market into an empty one, forks the job worker and serves. Ctrl-C stops
+# the server and the worker (Mailpit keeps running for the next `make run`; `make
+# services-stop` stops it).
 #
-#   devservices/serve.sh HOST PORT
+#   devservices/serve.sh HOST PORT [flask serve's options, e.g. --reindex-if-empty]
 #
 # MAIL_SERVER in the environment: that SMTP server is used and Mailpit is not started.
 set -uo pipefail
@@ -12,6 +14,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 HOST="${1:-127.0.0.1}"
 PORT="${2:-5000}"
+shift $(($# < 2 ? $# : 2))
 FLASK=(.venv/bin/flask --app wsgi)
 
 if [ -z "${MAIL_SERVER:-}" ]; then
@@ -26,10 +29,4 @@ else
 fi
 export SITE_URL="${SITE_URL:-http://$HOST:$PORT}"
 
-"${FLASK[@]}" jobs worker --workers 2 &
-worker=$!
-trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
-
-printf '\n  The market:  http://%s:%s\n  Job worker:  running (pid %s)\n  Email:       %s\n\n' \
-    "$HOST" "$PORT" "$worker" "$mail_banner"
-"${FLASK[@]}" run --host "$HOST" --port "$PORT"
+exec "${FLASK[@]}" serve --host "$HOST" --port "$PORT" --mail-banner "$mail_banner" "$@"

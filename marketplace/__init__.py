@@ -314,6 +314,7 @@ def _register_cli(app: Flask) -> None:
     from deals.cli import deals_cli
     from listings.cli import listings_cli
     from marketplace.demo.cli import demo_cli
+    from marketplace.devserver import serve_command
     from payments.cli import payments_cli
     from search.cli import search_cli
     from trading.cli import close_notices, close_sales
@@ -334,3 +335,4 @@ def _register_cli(app: Flask) -> None:
         search_cli,
     ):
         app.cli.add_command(group)
+    app.cli.add_command(serve_command)

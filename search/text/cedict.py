@@ -11,8 +11,6 @@ Entries that are names, variants or measure words are left out.
 from __future__ import annotations
 
 import gzip
-import json
-import os
 import re
 import tempfile
 from collections.abc import Iterator
@@ -20,11 +18,12 @@ from importlib import resources
 from pathlib import Path
 
 from search.text.once import once
+from search.text.tables import WordTable, cached
 from search.text.tokens import CJK
 
 MAX_GLOSS_WORDS = 3  # longer glosses explain rather than translate
 MAX_TRANSLATIONS = 3
-CACHE_VERSION = "2023-11-07.3"  # CC-CEDICT's release, and the version of how tables are made
+CACHE_VERSION = "2023-11-07.4"  # CC-CEDICT's release, and the version of how tables are made
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP = re.compile(r"^(surname|variant of|old variant|see |cl:|abbr\. for|also written|used in)")
 _ENGLISH = re.compile(r"[a-z][a-z -]*[a-z]")
@@ -65,29 +64,25 @@ def _entries() -> Iterator[tuple[str, list[str]]]:
 
 
 Tables = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
-_CACHE = Path(tempfile.gettempdir()) / f"marketplace-cedict-{CACHE_VERSION}.json"
+_CACHE = Path(tempfile.gettempdir()) / f"marketplace-cedict-{CACHE_VERSION}"
 
 
 @once
-def _tables() -> Tables:
-    """The tables of `_build`, kept in a file of the temporary folder between processes
-    (building them reads 122,000 entries: seconds; loading the file: a fraction of one)."""
-    try:
-        to_en, to_zh = json.loads(_CACHE.read_text(encoding="utf-8"))
-        return (
-            {k: tuple(v) for k, v in to_en.items()},
-            {k: tuple(v) for k, v in to_zh.items()},
-        )
-    except (OSError, ValueError):
-        pass
-    tables = _build()
-    partial = _CACHE.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        partial.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
-        partial.replace(_CACHE)  # atomic: another process never reads half a file
-    except OSError:
-        partial.unlink(missing_ok=True)
-    return tables
+def _tables() -> tuple[WordTable, WordTable]:
+    """The tables of `_build`, kept in files of the temporary folder between processes
+    (building them reads 122,000 entries: seconds; mapping the files: nothing), compact
+    (search.text.tables)."""
+    built: list[Tables] = []
+
+    def table(side: int) -> dict[str, tuple[str, ...]]:
+        if not built:
+            built.append(_build())
+        return built[0][side]
+
+    return (
+        cached(_CACHE.with_name(_CACHE.name + "-en.marisa"), lambda: table(0)),
+        cached(_CACHE.with_name(_CACHE.name + "-zh.marisa"), lambda: table(1)),
+    )
 
 
 def _build() -> Tables:

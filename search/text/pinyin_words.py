@@ -11,8 +11,6 @@ jieba finds most frequent come first.
 from __future__ import annotations
 
 import gzip
-import json
-import os
 import re
 import tempfile
 from collections.abc import Iterator
@@ -21,13 +19,14 @@ from pathlib import Path
 
 from search.text import cedict
 from search.text.once import once
+from search.text.tables import WordTable, cached
 from search.text.tokens import CJK, jieba
 
 MAX_WORDS = 2  # the most frequent readings of one pinyin word
 RARE_SHARE = 0.2  # a reading less frequent than this share of the first is left out
 MIN_CHARS = 4  # shorter pinyin (an, li, mo) is too often something else
-CACHE_VERSION = "2023-11-07.2"
-_CACHE = Path(tempfile.gettempdir()) / f"marketplace-pinyin-words-{CACHE_VERSION}.json"
+CACHE_VERSION = "2023-11-07.3"
+_CACHE = Path(tempfile.gettempdir()) / f"marketplace-pinyin-words-{CACHE_VERSION}.marisa"
 _TONE = re.compile(r"[1-5]")
 _PINYIN = re.compile(r"[a-z]+")
 
@@ -59,7 +58,7 @@ def _build() -> dict[str, list[str]]:
     for key, word in _readings():
         if word not in words.setdefault(key, []):
             words[key].append(word)
-    freq = jieba().dt.FREQ
+    freq = jieba().FREQ
     table: dict[str, list[str]] = {}
     for key, found in words.items():
         if len(key) < MIN_CHARS:
@@ -71,21 +70,10 @@ def _build() -> dict[str, list[str]]:
 
 
 @once
-def _table() -> dict[str, list[str]]:
-    """`_build`'s table, kept in a file of the temporary folder between processes."""
-    try:
-        table: dict[str, list[str]] = json.loads(_CACHE.read_text(encoding="utf-8"))
-        return table
-    except (OSError, ValueError):
-        pass
-    table = _build()
-    partial = _CACHE.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        partial.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
-        partial.replace(_CACHE)
-    except OSError:
-        partial.unlink(missing_ok=True)
-    return table
+def _table() -> WordTable:
+    """`_build`'s table, kept in a file of the temporary folder between processes, compact
+    (search.text.tables)."""
+    return cached(_CACHE, _build)
 
 
 def hanzi_of(word: str) -> tuple[str, ...]:

@@ -13,20 +13,21 @@ words and quoted, so quotes, `*`, `AND`, `-` or parentheses are only text.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from search.text.numbers import extract_numbers
 from search.text.porter import porter_stem
 from search.text.resegment import resegment
 
+if TYPE_CHECKING:
+    from search.text.dictionary import Segmenter
+
 _jieba_lock = threading.Lock()
-_jieba_ready = False
+_segmenter: Segmenter | None = None
 
 # A run of word characters: CJK ideographs, letters, digits (underscore excluded).
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -112,30 +113,30 @@ def _opencc(config: str) -> Any:
     return opencc.OpenCC(config)
 
 
-def jieba() -> ModuleType:
-    """jieba, initialised once per process and quietly (it logs its dictionary load)."""
-    global _jieba_ready
-    import jieba as module
-
-    if not _jieba_ready:
+def jieba() -> Segmenter:
+    """jieba's segmentation over its dictionary and our domain words, loaded once per process
+    (a compact, shared form of the dictionary: search.text.dictionary)."""
+    global _segmenter
+    if _segmenter is None:
         with _jieba_lock:
-            if not _jieba_ready:
-                module.setLogLevel(logging.WARNING)
-                module.initialize()
-                # Only words jieba breaks into lone characters: joining two words it knows
-                # (三元 正极) would hide them from queries for either.
-                missing = [
-                    word
-                    for word in _domain_words()
-                    if all(len(piece) == 1 for piece in module.cut(word, HMM=False))
-                ]
-                for word in missing:
-                    module.add_word(word)
-                _jieba_ready = True
-    return module
+            if _segmenter is None:
+                from search.text.dictionary import load
+
+                _segmenter = load(domain_words())
+    return _segmenter
 
 
-def _domain_words() -> list[str]:
+def add_domain_words(tokenizer: Any, words: list[str]) -> None:
+    """Add to a jieba Tokenizer the words it would break into lone characters only: joining
+    two words it knows (三元 正极) would hide them from queries for either."""
+    missing = [
+        word for word in words if all(len(piece) == 1 for piece in tokenizer.cut(word, HMM=False))
+    ]
+    for word in missing:
+        tokenizer.add_word(word)
+
+
+def domain_words() -> list[str]:
     """The Chinese words of our glossary and expansion tables, so jieba keeps them whole
     (新冠, 冷链, 吹膜 are not in its dictionary)."""
     from search.text.expansions import ABBREVIATIONS, ACRONYMS, DOMAIN_WORDS, NARROWER

@@ -1,0 +1,196 @@
+"""`flask serve`: `make run`'s one Python process. It sets up, starts the job worker and serves.
+
+`make run` used to start Python four times before the first page (`pybabel compile`,
+`flask db upgrade`, `flask demo load`, then `flask jobs worker` beside `flask run`),
+each importing the whole app: about 6 s on a warm start. Here the app is imported
+once; the job worker is this process forked right after the import (it shares the
+imported code and waits until the set-up is done, as the worker started after
+`make demo` did); the database is migrated only when a migration is pending (by a
+forked child too), the demo market only into an empty market (`flask demo load`);
+`make translations` compiles a catalogue only when its .po changed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+import traceback
+
+import click
+from flask import Flask, current_app
+from werkzeug.serving import run_simple
+
+STOP_WAIT_SECONDS = 10.0
+
+
+class ForkedJobWorker:
+    """`flask jobs worker`, as a child forked from this process before it opens anything.
+
+    The child waits on a pipe: one byte once the set-up is done (it then runs the
+    queue's consumer until stopped), end of file if the parent gave up.
+    """
+
+    def __init__(self, app: Flask, workers: int) -> None:
+        read, self._write = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns
+            os.close(self._write)
+            status = 1
+            try:
+                if os.read(read, 1):
+                    _run_jobs(app, workers)
+                status = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(status)  # never the parent's clean-up (its connections, its server)
+        os.close(read)
+
+    def start(self) -> None:
+        os.write(self._write, b"1")
+        os.close(self._write)
+        self._write = -1
+
+    def stop(self) -> None:
+        """Ctrl-C reaches the worker too (same process group); a worker still running
+        after the server stopped is asked to stop, then killed."""
+        if self._write != -1:
+            os.close(self._write)  # the child, still waiting, exits
+        deadline = time.monotonic() + STOP_WAIT_SECONDS
+        signalled = False
+        while time.monotonic() < deadline:
+            if os.waitpid(self.pid, os.WNOHANG) != (0, 0):
+                return
+            if not signalled:
+                os.kill(self.pid, signal.SIGTERM)
+                signalled = True
+            time.sleep(0.05)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+
+_INHERITED: list[object] = []  # the parent's open handles: kept, never closed by the child
+
+
+def _run_jobs(app: Flask, workers: int) -> None:
+    """In the forked child: connections of its own, then the consumer (core.jobs_cli.worker)."""
+    import search
+    from core import jobs
+    from core.extensions import db
+
+    with app.app_context():
+        _INHERITED.append(dict(app.extensions))
+        db.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+        jobs.init_app(app)  # a queue connection of the child's own
+        search.init_app(app)  # and search indices opened by the child
+        runner = jobs.runner()
+        click.echo(f"jobs: {workers} worker(s) on {type(runner.huey.storage).__name__}")
+        runner.consumer(workers=workers).run()
+
+
+def migrations_pending(app: Flask) -> bool:
+    """Whether the database is behind the migrations' head (alembic, without its env.py)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from core.extensions import db
+
+    config = app.extensions["migrate"].migrate.get_config()
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    with db.engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current != heads
+
+
+def migrate(app: Flask) -> None:
+    """`flask db upgrade`, in a child forked from this process: alembic's env.py configures
+    logging from alembic.ini (it would silence this server's loggers); the child has the
+    app imported already (a new `flask db upgrade` would import it again)."""
+    import flask_migrate
+
+    from core.extensions import db
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            with app.app_context():
+                db.engine.dispose(close=False)  # the parent's connections stay the parent's
+                flask_migrate.upgrade()
+            status = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    _, status = os.waitpid(pid, 0)
+    db.engine.dispose()  # read the migrated schema afresh
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise click.ClickException("the migrations failed (see above)")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--job-workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(0, 32),
+    help="Threads of the job worker beside the server (0: no job worker).",
+)
+@click.option("--demo/--no-demo", default=True, help="Load the demo market into an empty one.")
+@click.option("--mail-banner", default="", help="Where the mail goes, for the banner.")
+@click.option(
+    "--reindex-if-empty",
+    is_flag=True,
+    help="Build the search index when it is empty (Elasticsearch).",
+)
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    job_workers: int,
+    demo: bool,
+    mail_banner: str,
+    reindex_if_empty: bool,
+) -> None:
+    """Migrate when needed, load the demo once, start the job worker, serve (make run)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    worker = ForkedJobWorker(app, job_workers) if job_workers else None
+    try:
+        if migrations_pending(app):
+            migrate(app)
+        if demo:
+            from marketplace.demo.cli import load_command
+
+            ctx.invoke(load_command, listing_count=None)
+        if reindex_if_empty:
+            from search.cli import reindex_command
+
+            ctx.invoke(reindex_command, batch_size=500, if_empty=True)
+        from core.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()  # the set-up's connections: the server's threads open their own
+        if worker is not None:
+            worker.start()
+        click.echo(f"\n  The market:  http://{host}:{port}")
+        if worker is not None:
+            click.echo(f"  Job worker:  running (pid {worker.pid})")
+        if mail_banner:
+            click.echo(f"  Email:       {mail_banner}")
+        click.echo()
+        # What `flask run` does without --debug: threads, no reloader, no debugger.
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=app.debug)
+    finally:
+        if worker is not None:
+            worker.stop()

@@ -1,0 +1,227 @@
+"""jieba's segmentation over a compact dictionary: a MARISA trie in a file, mapped, not parsed.
+
+jieba keeps its dictionary as a dict of every word and every prefix of a word: 580,000
+str keys, about 60 MB in every process that cuts Chinese. `Segmenter` cuts as jieba
+does without its HMM (`cut(HMM=False)`, `cut_for_search`, `tokenize`, the only modes
+the search uses), over the same dictionary, with our domain words added as
+`search.text.tokens` adds them, held as:
+
+- a MARISA trie of the words whose frequency is not zero (what jieba's DAG keeps;
+  jieba's prefix entries are the trie's own paths), and
+- their frequencies, an array indexed by the trie's key ids,
+
+both files of the temporary folder, mapped read-only: a few MB shared by every
+process of the machine. Each (word, frequency) and the total are jieba's own, and
+the route is computed with the same arithmetic, so every cut is jieba's (checked in
+tests/unit/search/test_dictionary.py). The files are built once, by jieba itself, in
+a process of their own (`python -m search.text.dictionary PATH`), so a server never
+holds jieba's dict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mmap
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from array import array
+from collections.abc import Iterator, Sequence
+from importlib.metadata import version
+from math import log
+from pathlib import Path
+
+import marisa_trie
+
+FORMAT_VERSION = "1"
+ROOT = Path(__file__).resolve().parents[2]
+
+# jieba 0.42's own patterns (jieba/__init__.py): what is cut, what is a space, what is Latin.
+_RE_HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
+_RE_SKIP = re.compile("(\r\n|\\s)", re.U)
+_RE_ENG = re.compile("[a-zA-Z0-9]", re.U)
+
+
+class Frequencies:
+    """The dictionary read as jieba's `FREQ`: a word's frequency, 0 for a prefix of a word."""
+
+    def __init__(self, trie: marisa_trie.Trie, counts: memoryview) -> None:
+        self._trie = trie
+        self._counts = counts
+
+    def get(self, word: str, default: int = 0) -> int:
+        found = self._trie.get(word)
+        if found is not None:
+            return int(self._counts[found + 2])
+        return 0 if word in self else default
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and next(self._trie.iterkeys(word), None) is not None
+
+    def __getitem__(self, word: str) -> int:
+        if word not in self:
+            raise KeyError(word)
+        return self.get(word)
+
+    def __len__(self) -> int:
+        return len(self._trie)
+
+
+class Segmenter:
+    """jieba's `Tokenizer` without HMM, over the trie and frequencies of `load`."""
+
+    def __init__(self, trie: marisa_trie.Trie, counts: memoryview) -> None:
+        self._trie = trie
+        self._counts = counts  # [total, longest word, frequency of key id 0, of id 1, ...]
+        self.total = int(counts[0])
+        self._longest = int(counts[1])
+        self._logtotal = log(self.total)
+        self.FREQ = Frequencies(trie, counts)
+
+    def _route(self, sentence: str) -> list[tuple[float, int]]:
+        """jieba's get_DAG and calc in one: for each start, the best (log probability, end).
+
+        The same sums in the same order as jieba's calc, so the same floats and the same
+        ties (broken by the longer word)."""
+        size = len(sentence)
+        route: list[tuple[float, int]] = [(0.0, 0)] * (size + 1)
+        counts, logtotal, longest = self._counts, self._logtotal, self._longest
+        words_at = self._trie.iter_prefixes_with_ids
+        for idx in range(size - 1, -1, -1):
+            best = None
+            for word, key in words_at(sentence[idx : idx + longest]):
+                end = idx + len(word)
+                found = (log(counts[key + 2]) - logtotal + route[end][0], end - 1)
+                if best is None or found > best:
+                    best = found
+            # No word starts here: the character alone, at jieba's frequency 1 (log 1 = 0).
+            route[idx] = best or (log(1) - logtotal + route[idx + 1][0], idx)
+        return route
+
+    def _cut_block(self, sentence: str) -> Iterator[str]:
+        """jieba's __cut_DAG_NO_HMM: the best route, single Latin characters joined."""
+        route = self._route(sentence)
+        x, size, buf = 0, len(sentence), ""
+        while x < size:
+            y = route[x][1] + 1
+            word = sentence[x:y]
+            if _RE_ENG.match(word) and len(word) == 1:
+                buf += word
+            else:
+                if buf:
+                    yield buf
+                    buf = ""
+                yield word
+            x = y
+        if buf:
+            yield buf
+
+    def cut(self, sentence: str, HMM: bool = False) -> Iterator[str]:
+        """jieba's precise mode (`cut(sentence, HMM=False)`)."""
+        if HMM:
+            raise ValueError("Segmenter cuts without jieba's HMM only")
+        for block in _RE_HAN.split(sentence):
+            if not block:
+                continue
+            if _RE_HAN.match(block):
+                yield from self._cut_block(block)
+            else:
+                for part in _RE_SKIP.split(block):
+                    if _RE_SKIP.match(part):
+                        yield part
+                    else:
+                        yield from part
+
+    def cut_for_search(self, sentence: str, HMM: bool = False) -> Iterator[str]:
+        """jieba's search mode: each word's dictionary bigrams and trigrams, then the word."""
+        for word, _, _ in self.tokenize(sentence, mode="search", HMM=HMM):
+            yield word
+
+    def tokenize(
+        self,
+        sentence: str,
+        mode: str = "default",
+        HMM: bool = False,
+    ) -> Iterator[tuple[str, int, int]]:
+        """jieba's tokenize: (word, start, end); mode "search" adds the sub-words first."""
+        trie = self._trie
+        start = 0
+        for word in self.cut(sentence, HMM=HMM):
+            width = len(word)
+            if mode != "default":
+                if width > 2:
+                    for i in range(width - 1):
+                        if word[i : i + 2] in trie:
+                            yield word[i : i + 2], start + i, start + i + 2
+                if width > 3:
+                    for i in range(width - 2):
+                        if word[i : i + 3] in trie:
+                            yield word[i : i + 3], start + i, start + i + 3
+            yield word, start, start + width
+            start += width
+
+    def lcut(self, sentence: str, HMM: bool = False) -> list[str]:
+        return list(self.cut(sentence, HMM=HMM))
+
+
+# --- the files ---------------------------------------------------------------------------------
+
+
+def cache_path(domain_words: Sequence[str]) -> Path:
+    """Where the files of this jieba dictionary plus these domain words are kept."""
+    digest = hashlib.sha256(
+        "\n".join([FORMAT_VERSION, version("jieba"), *domain_words]).encode()
+    ).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"marketplace-jieba-{digest}"
+
+
+def load(domain_words: Sequence[str]) -> Segmenter:
+    """The Segmenter of jieba's dictionary with `domain_words` added; built the first time."""
+    path = cache_path(domain_words)
+    trie_file, counts_file = path.with_suffix(".marisa"), path.with_suffix(".counts")
+    if not (trie_file.exists() and counts_file.exists()):
+        build_in_subprocess(path)
+    trie = marisa_trie.Trie()
+    trie.mmap(str(trie_file))
+    with counts_file.open("rb") as handle:
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    return Segmenter(trie, memoryview(mapped).cast("q"))
+
+
+def build_in_subprocess(path: Path) -> None:
+    """Run `build` in a Python of its own: jieba's 60 MB dict never enters this process."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
+    subprocess.run(
+        [sys.executable, "-m", "search.text.dictionary", str(path)], cwd=ROOT, env=env, check=True
+    )
+
+
+def build(path: Path) -> None:
+    """jieba's dictionary with our domain words added (as tokens.add_domain_words adds them),
+    written as `path`.marisa and `path`.counts (atomically: readers never see half a file)."""
+    import jieba
+
+    from search.text.tokens import add_domain_words, domain_words
+
+    jieba.setLogLevel(60)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    add_domain_words(tokenizer, domain_words())
+    words = [word for word, count in tokenizer.FREQ.items() if count]
+    trie = marisa_trie.Trie(words)
+    counts = array("q", [0]) * (len(trie) + 2)
+    counts[0], counts[1] = tokenizer.total, max(len(word) for word in words)
+    for word in words:
+        counts[trie[word] + 2] = tokenizer.FREQ[word]
+    suffix = f".{os.getpid()}.tmp"
+    trie.save(str(path) + ".marisa" + suffix)
+    with open(str(path) + ".counts" + suffix, "wb") as out:
+        counts.tofile(out)
+    for kind in (".marisa", ".counts"):
+        os.replace(str(path) + kind + suffix, str(path) + kind)
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1]))

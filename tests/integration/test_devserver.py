@@ -1,0 +1,48 @@
+"""`flask serve` (make run): migrates only when a migration is pending; its job worker
+runs nothing until the set-up is done."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from flask import Flask
+
+from marketplace import create_app
+from marketplace.devserver import ForkedJobWorker, migrate, migrations_pending
+
+
+def _fresh_app(folder: Path) -> Flask:
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'market.db'}",
+            "SEARCH_INDEX_PATH": str(folder / "search.db"),
+            "UPLOAD_FOLDER": str(folder / "uploads"),
+            "JOBS_SQLITE_PATH": str(folder / "jobs.sqlite3"),
+            "JOBS_IMMEDIATE": False,
+        }
+    )
+
+
+def test_an_empty_database_is_migrated_then_left_alone(tmp_path: Path) -> None:
+    app = _fresh_app(tmp_path)
+    with app.app_context():
+        assert migrations_pending(app)
+        migrate(app)  # in a forked child
+        assert not migrations_pending(app)
+        from sqlalchemy import inspect
+
+        from core.extensions import db
+
+        assert "listings" in inspect(db.engine).get_table_names()
+
+
+def test_the_job_worker_waits_for_the_set_up_and_ends_with_the_server(tmp_path: Path) -> None:
+    app = _fresh_app(tmp_path)
+    worker = ForkedJobWorker(app, workers=1)
+    time.sleep(0.3)
+    assert os.waitpid(worker.pid, os.WNOHANG) == (0, 0)  # alive, waiting for the set-up
+    started = time.monotonic()
+    worker.stop()  # the set-up failed: the worker never starts and exits
+    assert time.monotonic() - started < 5

@@ -116,9 +116,9 @@ def to_english(word: str) -> tuple[str, ...]:
     return _tables()[0].get(word, ())
 
 
-def chinese_words() -> frozenset[str]:
-    """The Chinese words CC-CEDICT glosses in short English (for cutting queries again)."""
-    return frozenset(_tables()[0])
+def is_chinese_word(word: str) -> bool:
+    """Whether CC-CEDICT glosses `word` (all Chinese) in short English (for cutting queries again)."""
+    return word in _tables()[0]
 
 
 def to_chinese(phrase: str) -> tuple[str, ...]:

@@ -24,14 +24,18 @@ MAX_WORD = 8  # the longest word looked up
 
 
 @once
-def _known() -> frozenset[str]:
-    """Multi-character Chinese words of our tables and CC-CEDICT."""
-    from search.text import cedict
-    from search.text.tokens import CJK, _domain_words
+def _domain() -> frozenset[str]:
+    """Multi-character Chinese words of our tables."""
+    from search.text.tokens import CJK, domain_words
 
-    words = set(_domain_words())
-    words.update(w for w in cedict.chinese_words() if len(w) > 1 and all(CJK.match(c) for c in w))
-    return frozenset(words)
+    return frozenset(w for w in domain_words() if len(w) > 1 and all(CJK.match(c) for c in w))
+
+
+def _known(word: str) -> bool:
+    """A word of our tables or of CC-CEDICT (`word` is two or more Chinese characters)."""
+    from search.text import cedict
+
+    return word in _domain() or cedict.is_chinese_word(word)
 
 
 def _lone(piece: str, filler: frozenset[str]) -> bool:
@@ -46,7 +50,6 @@ def resegment(run: str, pieces: Sequence[str]) -> list[str]:
 
     if not any(_lone(p, FILLER) for p in pieces) or "".join(pieces) != run:
         return list(pieces)
-    known = _known()
     jieba_words = set(pieces)
     n = len(run)
     # best[i]: (cost, pieces) of the cheapest cut of run[:i]
@@ -59,7 +62,7 @@ def resegment(run: str, pieces: Sequence[str]) -> list[str]:
                 cost = LONE_COST if _lone(word, FILLER) else 1
             elif word in jieba_words:
                 cost = 1
-            elif word in known:
+            elif _known(word):
                 cost = OTHER_COST
             else:
                 continue

@@ -336,6 +336,7 @@ POLICY: dict[str, frozenset[str]] = {
     "deals_api.register_offline:POST": REVIEWERS
     | BROKER,  # DOMAIN.md: a reviewer or an accredited broker
     "deals_api.upload_document:POST": PARTIES_AND_REVIEWERS,
+    "deals_api.document_file:GET": PARTIES_AND_REVIEWERS,  # as deals.document_file
     "listings.act:POST:publish": SELLER,
     "listings.act:POST:reopen": SELLER,
     "listings.act:POST:submit": SELLER,
@@ -387,6 +388,7 @@ POLICY: dict[str, frozenset[str]] = {
     "legal.terms:GET": PUBLIC,
     "legal.privacy:GET": PUBLIC,
     "accounts.organisation_document:GET": SELLER | REVIEWERS,  # its members and reviewers
+    "organisations_api.document_file:GET": SELLER | REVIEWERS,  # the same document
     "matching.listing_matches:GET": SELLER | BROKER,  # the owner, a broker with a mandate
     "matching.need_matches:GET": BUYER,
     "needs.act:POST:close": BUYER,
@@ -446,6 +448,7 @@ POLICY: dict[str, frozenset[str]] = {
     "payments_api.my_payouts:GET": SIGNED_IN,
     "payments_api.onboarding:POST": MEMBERS,
     "payments_api.pay_by_bank:POST": BUYER,
+    "payments_api.receipt_file:GET": BUYER | REVIEWERS,  # as payments.receipt_file
     "payments_api.pay_by_card:POST": BUYER,
     "payments_api.payout_paid:POST": REVIEWERS,
     "payments_api.reject:POST": REVIEWERS,

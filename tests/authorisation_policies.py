@@ -107,7 +107,9 @@ POLICY: dict[str, frozenset[str]] = {
     "events.feed:GET": PUBLIC,
     "events.detail:GET": PUBLIC,
     "events.ics:GET": PUBLIC,
+    "events_api.ics:GET": PUBLIC,  # as events.ics
     "events.material_file:GET": PUBLIC,
+    "events_api.material_file:GET": PUBLIC,  # as events.material_file
     "events.new:GET": ADMIN | BROKER,
     "events.new:POST": ADMIN | BROKER,
     "events.cancel:POST": ADMIN | BROKER,
@@ -151,6 +153,7 @@ POLICY: dict[str, frozenset[str]] = {
     "rewards.statement_csv:GET": SELLER | BUYER,
     "rewards.mine:GET": SIGNED_IN,
     "rewards_api.statement:GET": SELLER | BUYER,
+    "rewards_api.statement_csv:GET": SELLER | BUYER,  # as rewards.statement_csv
     "rewards_api.award:POST": SELLER,
     "rewards_api.reward_policy:GET": SIGNED_IN,  # the terms that apply to one's institution
     "rewards_api.set_reward_policy:PUT": SELLER,  # the institution's administrators
@@ -541,6 +544,7 @@ POLICY: dict[str, frozenset[str]] = {
     "valuation_api.create_request:POST": MEMBERS,
     "valuation_api.decline:POST": BROKER,
     "valuation_api.get:GET": BUYER | VALUERS,
+    "valuation_api.report_pdf:GET": BUYER | VALUERS,  # as valuation.report_pdf
     "valuation_api.get_request:GET": BUYER | VALUERS,
     "valuation_api.issue:POST": BROKER,
     "valuation_api.latest:GET": PUBLIC,  # the seller's indicative valuation of a public listing

@@ -140,6 +140,7 @@ POLICY: dict[str, frozenset[str]] = {
     "listings.evaluation_form:GET": BROKER,
     "listings.record_evaluation:POST": BROKER,
     "listings.evaluation_evidence:GET": PUBLIC,  # with its published listing
+    "listings_api.evaluation_evidence:GET": PUBLIC,  # as listings.evaluation_evidence
     "listings_api.listing_evaluations:GET": PUBLIC,
     "listings_api.evaluate:POST": BROKER,
     # Inventors' rewards: the university's administrators; a statement also to its inventor

@@ -36,3 +36,13 @@ def document_for_download(actor: User, document_id: int) -> OrganisationDocument
     if document is None or not allowed:
         raise NotFound(N_("No such document."))
     return document
+
+
+def documents_of(organisation_id: int) -> list[OrganisationDocument]:
+    """An organisation's documents, oldest first, for whoever may already read the organisation."""
+    query = (
+        select(OrganisationDocument)
+        .where(OrganisationDocument.organisation_id == organisation_id)
+        .order_by(OrganisationDocument.id)
+    )
+    return list(db.session.scalars(query))

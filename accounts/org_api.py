@@ -8,9 +8,13 @@ reviewer: there is no separate "submit for verification" step.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from accounts import services
+from flask import current_app
+from werkzeug.wrappers import Response
+
+from accounts import documents, services
 from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
 from accounts.models import Organisation, User
 from accounts.schemas import (
@@ -22,7 +26,9 @@ from accounts.schemas import (
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, NotFound
+from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
+from core.views_kit import send_stored
 
 blp = ApiBlueprint(
     "organisations_api",
@@ -87,3 +93,10 @@ def decide(data: dict[str, Any], org_id: int, decision: str) -> Organisation:
         if decision == "verify":
             return services.verify_organisation(actor, org_id, now=now())
         return services.reject_organisation(actor, org_id, data["reason"], now=now())
+
+
+@blp.download("/documents/<int:document_id>/file", ALLOWED_TYPES, "The document as uploaded at sign-up (never served as active content)")  # fmt: skip
+def document_file(document_id: int) -> Response:
+    """An organisation's document (its business licence) for its members and the reviewers."""
+    document = documents.document_for_download(api_reader(), document_id)
+    return send_stored(Path(current_app.config["UPLOAD_FOLDER"]) / "organisations", document)

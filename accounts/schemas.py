@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from accounts import services, signup_checks
-from accounts.models import OrganisationKind, TokenScope
+from accounts import documents, services, signup_checks
+from accounts.models import Organisation, OrganisationKind, TokenScope
 from accounts.tokens import DEFAULT_DAYS
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
@@ -189,6 +190,21 @@ class TokenPageSchema(Schema):
     items = fields.List(fields.Nested(TokenOutSchema))
 
 
+class OrganisationDocumentOutSchema(Schema):
+    """A document the organisation gave (its business licence, or registration abroad)."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    original_name = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    file_url = fields.Function(
+        lambda document: url_for("organisations_api.document_file", document_id=document.id),
+        metadata={"description": "GET it with the token (or the session) to download the file"},
+    )
+
+
 class OrganisationOutSchema(Schema):
     """An organisation and its verification."""
 
@@ -210,6 +226,13 @@ class OrganisationOutSchema(Schema):
     rejection_reason = fields.String(allow_none=True)
     created_at = fields.DateTime()
     verified_at = fields.DateTime(allow_none=True)
+    documents = fields.Method(
+        "_documents", metadata={"type": "array", "items": {"type": "object"}, "description": "the documents it gave at sign-up, each with its `file_url`"}
+    )  # fmt: skip
+
+    def _documents(self, organisation: Organisation) -> list[dict[str, object]]:
+        found = documents.documents_of(organisation.id)
+        return OrganisationDocumentOutSchema(many=True).dump(found)
 
 
 class UserOutSchema(Schema):

@@ -23,12 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from werkzeug.wrappers import Response
 
 from accounts.auth import BEARER_TOKEN, api_actor, api_reader, api_writer, require_token_for_writes
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, ValidationFailed
+from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
+from core.views_kit import send_stored
 from deals import cancellation, documents, registration, services
 from deals.cancel_schemas import (
     AnswerInSchema,
@@ -203,6 +206,13 @@ def upload_document(form: dict[str, Any], files: dict[str, Any], deal_id: int) -
             max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
         )
+
+
+@blp.download("/documents/<int:document_id>/file", ALLOWED_TYPES, "The document as uploaded (never served as active content); `?download=1` asks for it as an attachment")  # fmt: skip
+def document_file(document_id: int) -> Response:
+    """Download a deal's document (its parties and the reviewers), as its page does."""
+    found = documents.document_for_download(api_reader(), document_id)
+    return send_stored(_folder(), found)
 
 
 def _decode_contract(contract: dict[str, Any]) -> documents.Upload:

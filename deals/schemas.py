@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, pre_load, validate
 
@@ -130,9 +131,13 @@ class PartySchema(Schema):
 
 
 class DealDocumentOutSchema(Schema):
-    """A document of a deal (download it from the page, signed in)."""
+    """A document of a deal; its file at `file_url`."""
 
     id = fields.Integer()
+    file_url = fields.Function(
+        lambda document: url_for("deals_api.document_file", document_id=document.id),
+        metadata={"description": "GET it with the token (or the session) to download the file"},
+    )
     kind = fields.String()
     original_name = fields.String()
     content_type = fields.String()

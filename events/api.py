@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.auth import BEARER_TOKEN, api_writer, require_token_for_writes
+from werkzeug.wrappers import Response
+
+from accounts.auth import BEARER_TOKEN, api_actor, api_writer, require_token_for_writes
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.uow import unit_of_work
-from events import interest, services
+from events import ics_file, interest, services
 from events.models import Event, Interest, Registration
 from events.rules import InterestKind
 from events.schemas import (
@@ -40,6 +42,12 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
 def event(event_id: int) -> Event:
     """An event; its stream's link only for its participants and organisers."""
     return services.get_event(event_id)
+
+
+@blp.download("/<int:event_id>.ics", ("text/calendar",), "The event as an iCalendar file (UTC times), as its page gives; the stream's link only for its participants")  # fmt: skip
+def ics(event_id: int) -> Response:
+    """The event for one's calendar; anyone may have it, a token adds the stream's link."""
+    return ics_file.ics_response(services.get_event(event_id), api_actor())
 
 
 @blp.write("/<int:event_id>/registration", 201, EventRegistrationOutSchema, 401, 403, 404, 409)

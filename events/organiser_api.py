@@ -11,18 +11,21 @@ from typing import Any
 from flask import current_app
 from flask_smorest.fields import Upload as UploadField
 from marshmallow import Schema, fields, validate
+from werkzeug.wrappers import Response
 
 from accounts.auth import api_writer
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
 from core.service_kit import Upload
+from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
+from core.views_kit import send_stored
 from events import interest, services
 from events.api import blp
 from events.models import Event, EventMaterial
 from events.rules import MAX_AGENDA, MAX_CAPACITY, EventFormat, Schedule
-from events.schemas import FORMATS, EventOutSchema
+from events.schemas import FORMATS, EventOutSchema, MaterialOutSchema
 
 _EXAMPLE = {"title": "新能源专场路演", "title_en": "New energy roadshow", "description": "十项固态电池成果现场推介。", "format": "hybrid", "venue": "上海技术交易所路演厅", "stream_url": "https://live.example.org/roadshow", "starts_at": "2027-01-10T02:00:00Z", "ends_at": "2027-01-10T06:00:00Z", "capacity": 200, "listing_ids": [12, 15]}  # fmt: skip
 
@@ -52,18 +55,6 @@ class MaterialFileSchema(Schema):
     """The document (multipart): PDF, PNG, JPEG or WebP."""
 
     file = UploadField(required=True, error_messages=REQUIRED_NOT_NULL)
-
-
-class MaterialOutSchema(Schema):
-    """A document kept with the event; anyone downloads it at `/events/materials/<id>`."""
-
-    id = fields.Integer()
-    event_id = fields.Integer()
-    title = fields.String()
-    original_name = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    uploaded_at = fields.DateTime()
 
 
 def _utc(moment: datetime) -> datetime:
@@ -103,3 +94,9 @@ def add_material(form: dict[str, Any], files: dict[str, Any], event_id: int) -> 
             api_writer(), event_id, form["title"], Upload(upload.stream, upload.filename or ""),
             folder=_folder(), max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now(),
         )  # fmt: skip
+
+
+@blp.download("/materials/<int:material_id>", ALLOWED_TYPES, "The document as kept with the event (never served as active content), as its page gives")  # fmt: skip
+def material_file(material_id: int) -> Response:
+    """An event's document, for anyone (every event's materials are public)."""
+    return send_stored(_folder(), interest.material(material_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask import url_for
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from accounts.models import User
@@ -111,6 +112,21 @@ class EventAgendaOutSchema(Schema):
     listing_id = fields.Integer()
 
 
+class MaterialOutSchema(Schema):
+    """A document kept with the event; anyone downloads it at its `file_url`."""
+
+    id = fields.Integer()
+    event_id = fields.Integer()
+    title = fields.String()
+    original_name = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = fields.DateTime()
+    file_url = fields.Function(
+        lambda material: url_for("events_api.material_file", material_id=material.id)
+    )
+
+
 class EventOutSchema(Schema):
     """An event: time (UTC), place, agenda; the stream's link for its participants only."""
 
@@ -127,6 +143,7 @@ class EventOutSchema(Schema):
     cancelled_at = fields.DateTime(allow_none=True)
     organiser_org_id = fields.Integer(allow_none=True)
     agenda = fields.List(fields.Nested(EventAgendaOutSchema))
+    materials = fields.List(fields.Nested(MaterialOutSchema))
     stream_url = fields.Method("_stream", allow_none=True)
     allowed_actions = AllowedActions(
         {

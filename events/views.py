@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -28,7 +27,7 @@ from core.forms import FieldErrors, attempt, parse_form, uploaded_file
 from core.i18n import current_locale, market_zone
 from core.service_kit import Upload
 from core.views_kit import save_form, send_stored
-from events import calendar, interest, services
+from events import ics_file, interest, services
 from events.models import Event
 from events.rules import EventFormat, InterestKind
 from events.schemas import EventArgsSchema, EventFormSchema
@@ -193,23 +192,7 @@ def material_file(material_id: int) -> WerkzeugResponse:
 @bp.get("/<int:event_id>.ics")
 def ics(event_id: int) -> Response:
     """The event as an iCalendar file (UTC times); with the stream's link for participants."""
-    event = services.get_event(event_id)
-    body = calendar.ics(
-        event,
-        url=url_for("events.detail", event_id=event.id, _external=True),
-        host=urlsplit(request.host_url).hostname or "market",
-        now=now(),
-        locale=current_locale(),
-        stream_url=services.stream_for(current_user, event),
-    )
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={
-            "Content-Disposition": f'attachment; filename="event-{event.id}.ics"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return ics_file.ics_response(services.get_event(event_id), current_user)
 
 
 @bp.get("/feed.atom")

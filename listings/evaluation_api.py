@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_smorest.fields import Upload as UploadField
 from marshmallow import Schema, fields, validate
+from werkzeug.wrappers import Response
 
 from accounts.auth import api_actor, api_writer
 from accounts.models import User
@@ -17,7 +18,9 @@ from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL, EnumValue
 from core.service_kit import Upload
+from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
+from core.views_kit import send_stored
 from listings import evaluations
 from listings.api import blp
 from listings.evaluation_models import ResultEvaluation
@@ -41,11 +44,14 @@ class EvaluationFileSchema(Schema):
 
 
 class EvaluationEvidenceOutSchema(Schema):
-    """A document of the evaluation; its file at `/evaluation-evidence/<id>`."""
+    """A document of the evaluation; its file at `file_url`."""
 
     id = fields.Integer()
     original_name = fields.String()
     sha256 = fields.String()
+    file_url = fields.Function(
+        lambda document: url_for("listings_api.evaluation_evidence", evidence_id=document.id)
+    )
 
 
 class EvaluationOutSchema(Schema):
@@ -104,3 +110,10 @@ def evaluate(form: dict[str, Any], files: dict[str, Any], listing_id: int) -> Re
             folder=evaluations.evaluation_folder(current_app.config["UPLOAD_FOLDER"]), max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
         )  # fmt: skip
+
+
+@blp.download("/evaluation-evidence/<int:evidence_id>", ALLOWED_TYPES, "The document as uploaded (never served as active content), as the listing's page gives")  # fmt: skip
+def evaluation_evidence(evidence_id: int) -> Response:
+    """A document an evaluation rests on: public with its published listing, else its owner and reviewers."""
+    found = evaluations.evidence_for_download(api_actor(), evidence_id)
+    return send_stored(evaluations.evaluation_folder(current_app.config["UPLOAD_FOLDER"]), found)

@@ -6,15 +6,19 @@ Card entry is never an API field: card payments return Stripe's Checkout URL.
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from werkzeug.wrappers import Response
 
 from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
 from core.api_kit import ApiBlueprint
 from core.clock import now
+from core.files import send_document
+from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from payments import card, offline, payouts, queries, stripe_channel
 from payments.models import Payment
@@ -88,6 +92,20 @@ def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> An
             max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
         )
+
+
+@blp.download("/receipts/<int:payment_id>", (*ALLOWED_TYPES, "application/octet-stream"), "The bank transfer's receipt as uploaded (never served as active content)")  # fmt: skip
+def receipt_file(payment_id: int) -> Response:
+    """A payment's bank receipt, for the paying organisation and the reviewers, as its page gives."""
+    payment = offline.receipt_for_download(api_reader(), payment_id)
+    assert payment.receipt_stored_name is not None
+    name = payment.receipt_name or "receipt"
+    return send_document(
+        offline.receipt_folder(Path(current_app.config["UPLOAD_FOLDER"])),
+        payment.receipt_stored_name,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        download_name=name,
+    )
 
 
 @blp.write("/deals/<int:deal_id>/payouts", 201, PayoutOutSchema(many=True), 409)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
@@ -54,6 +55,15 @@ class PaymentOutSchema(_MoneyMoveOutSchema):
     checkout_url = fields.String(allow_none=True)
     decision_reason = fields.String(allow_none=True)
     created_at = fields.DateTime()
+    receipt_url = fields.Function(
+        lambda payment: (
+            url_for("payments_api.receipt_file", payment_id=payment.id)
+            if payment.receipt_stored_name
+            else None
+        ),
+        allow_none=True,
+        metadata={"description": "the bank transfer's receipt, null when none was sent"},
+    )
 
 
 class PayoutOutSchema(_MoneyMoveOutSchema):

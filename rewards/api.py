@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import Schema, fields, validate
+from werkzeug.wrappers import Response
 
 from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.uow import unit_of_work
-from rewards import services
+from rewards import export, services
 from rewards.models import DealReward
 from rewards.rules import CostCategory
 
@@ -95,6 +96,20 @@ def statement(inventor_id: int) -> dict[str, Any]:
         "inventor_id": inventor.id, "name": inventor.name, "listing_id": inventor.listing_id,
         "items": items, "total_minor": sum(i["amount_minor"] for i in items),
     }  # fmt: skip
+
+
+@blp.download("/inventors/<int:inventor_id>.csv", ("text/csv",), "The statement as CSV, the same as the statement's page gives")  # fmt: skip
+def statement_csv(inventor_id: int) -> Response:
+    """An inventor's statement as CSV (the institution's administrators and the inventor)."""
+    inventor, rows = services.statement(api_reader(), inventor_id)
+    return Response(
+        export.statement_csv(inventor, rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename=reward-statement-{inventor.id}.csv",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @blp.write("/deals/<int:deal_id>", 201, RewardOutSchema, 401, 403, 404, 409, 422, args=AwardInSchema, example={"fees_minor": 500000, "maintenance_minor": 120000})  # fmt: skip

@@ -107,7 +107,9 @@ POLICY: dict[str, frozenset[str]] = {
     "events.feed:GET": PUBLIC,
     "events.detail:GET": PUBLIC,
     "events.ics:GET": PUBLIC,
+    "events_api.ics:GET": PUBLIC,  # as events.ics
     "events.material_file:GET": PUBLIC,
+    "events_api.material_file:GET": PUBLIC,  # as events.material_file
     "events.new:GET": ADMIN | BROKER,
     "events.new:POST": ADMIN | BROKER,
     "events.cancel:POST": ADMIN | BROKER,
@@ -138,6 +140,7 @@ POLICY: dict[str, frozenset[str]] = {
     "listings.evaluation_form:GET": BROKER,
     "listings.record_evaluation:POST": BROKER,
     "listings.evaluation_evidence:GET": PUBLIC,  # with its published listing
+    "listings_api.evaluation_evidence:GET": PUBLIC,  # as listings.evaluation_evidence
     "listings_api.listing_evaluations:GET": PUBLIC,
     "listings_api.evaluate:POST": BROKER,
     # Inventors' rewards: the university's administrators; a statement also to its inventor
@@ -151,6 +154,7 @@ POLICY: dict[str, frozenset[str]] = {
     "rewards.statement_csv:GET": SELLER | BUYER,
     "rewards.mine:GET": SIGNED_IN,
     "rewards_api.statement:GET": SELLER | BUYER,
+    "rewards_api.statement_csv:GET": SELLER | BUYER,  # as rewards.statement_csv
     "rewards_api.award:POST": SELLER,
     "rewards_api.reward_policy:GET": SIGNED_IN,  # the terms that apply to one's institution
     "rewards_api.set_reward_policy:PUT": SELLER,  # the institution's administrators
@@ -336,6 +340,7 @@ POLICY: dict[str, frozenset[str]] = {
     "deals_api.register_offline:POST": REVIEWERS
     | BROKER,  # DOMAIN.md: a reviewer or an accredited broker
     "deals_api.upload_document:POST": PARTIES_AND_REVIEWERS,
+    "deals_api.document_file:GET": PARTIES_AND_REVIEWERS,  # as deals.document_file
     "listings.act:POST:publish": SELLER,
     "listings.act:POST:reopen": SELLER,
     "listings.act:POST:submit": SELLER,
@@ -387,6 +392,7 @@ POLICY: dict[str, frozenset[str]] = {
     "legal.terms:GET": PUBLIC,
     "legal.privacy:GET": PUBLIC,
     "accounts.organisation_document:GET": SELLER | REVIEWERS,  # its members and reviewers
+    "organisations_api.document_file:GET": SELLER | REVIEWERS,  # the same document
     "matching.listing_matches:GET": SELLER | BROKER,  # the owner, a broker with a mandate
     "matching.need_matches:GET": BUYER,
     "needs.act:POST:close": BUYER,
@@ -446,6 +452,7 @@ POLICY: dict[str, frozenset[str]] = {
     "payments_api.my_payouts:GET": SIGNED_IN,
     "payments_api.onboarding:POST": MEMBERS,
     "payments_api.pay_by_bank:POST": BUYER,
+    "payments_api.receipt_file:GET": BUYER | REVIEWERS,  # as payments.receipt_file
     "payments_api.pay_by_card:POST": BUYER,
     "payments_api.payout_paid:POST": REVIEWERS,
     "payments_api.reject:POST": REVIEWERS,
@@ -538,6 +545,7 @@ POLICY: dict[str, frozenset[str]] = {
     "valuation_api.create_request:POST": MEMBERS,
     "valuation_api.decline:POST": BROKER,
     "valuation_api.get:GET": BUYER | VALUERS,
+    "valuation_api.report_pdf:GET": BUYER | VALUERS,  # as valuation.report_pdf
     "valuation_api.get_request:GET": BUYER | VALUERS,
     "valuation_api.issue:POST": BROKER,
     "valuation_api.latest:GET": PUBLIC,  # the seller's indicative valuation of a public listing

@@ -379,9 +379,11 @@ def build(now: datetime, upload_folder: Path) -> World:
             "deals_api.rule_cancellation": {"deal_id": ruled_deal.id, "cancellation_id": ruling.id},
             "brokers.document_file": {"document_id": document.id},
             "deals.document_file": {"document_id": deal_document.id},
+            "deals_api.document_file": {"document_id": deal_document.id},
             # a listing waiting for the reviewers' decision; an application waiting too
             "auctions.decide_deposit": {"deposit_id": waiting.id},
             "payments.receipt_file": {"payment_id": payment.id},
+            "payments_api.receipt_file": {"payment_id": payment.id},
             "payments.deal": {"deal_id": paid_deal.id},
             "payments.release_payouts": {"deal_id": paid_deal.id},
             "payments_api.money_flow": {"deal_id": paid_deal.id},

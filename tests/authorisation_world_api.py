@@ -76,9 +76,9 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
         world.by_endpoint[f"deposits_api.{endpoint}"] = dict(waiting)
     for endpoint in ("update", "delete"):
         world.by_endpoint[f"saved_searches_api.{endpoint}"] = {"saved_search_id": saved.id}
-    world.by_endpoint["accounts.organisation_document"] = {
-        "document_id": _licence(seller, now, upload_folder.parent / "organisations")
-    }
+    licence = {"document_id": _licence(seller, now, upload_folder.parent / "organisations")}
+    world.by_endpoint["accounts.organisation_document"] = licence
+    world.by_endpoint["organisations_api.document_file"] = licence
     world = licences_world.extend(policies_world.extend(world, now), now, upload_folder)
     world = trade_world.extend(events_world.extend(world, now, upload_folder), now)
     world = evaluations_world.extend(world, now, upload_folder)

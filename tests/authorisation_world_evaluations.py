@@ -43,6 +43,7 @@ def extend(world: World, now: datetime, upload_folder: Path) -> World:
     for endpoint in ("listings.evaluation_form", "listings.record_evaluation", "listings_api.evaluate"):  # fmt: skip
         world.by_endpoint[endpoint] = {"listing_id": listing.id}
     world.by_endpoint["listings.evaluation_evidence"] = {"evidence_id": evidence_id}
+    world.by_endpoint["listings_api.evaluation_evidence"] = {"evidence_id": evidence_id}
     body = {"trl": "6", "novelty": "new_worldwide", "advancement": "domestic_leading", "reasoning": "矩阵测试：复评。"}  # fmt: skip
     BODIES["listings.record_evaluation:POST"] = {**body, "evidence": PDF}
     BODIES["listings_api.evaluate:POST"] = {**body, "evidence": PDF}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import Schema, fields, validate
+from werkzeug.wrappers import Response
 
 from accounts.auth import BEARER_TOKEN, api_actor, api_caller, require_token_for_writes
 from core.api_kit import ApiBlueprint
@@ -19,7 +20,7 @@ from core.domain import N_, NotFound
 from core.schema_kit import InputSchema
 from core.uow import unit_of_work
 from listings import services as listings
-from valuation import queries, requests, services, sharing
+from valuation import queries, report_file, requests, services, sharing
 from valuation.models import ReportShare, Valuation, ValuationRequest
 from valuation.rules import Purpose
 from valuation.schemas import (
@@ -82,6 +83,12 @@ def compute(data: dict[str, Any]) -> dict[str, Any]:
 def get(valuation_id: int) -> Valuation:
     """One valuation or formal report, as issued (buyer-side reports only to the buyer)."""
     return queries.visible_valuation(api_actor(), valuation_id)
+
+
+@blp.download("/<int:valuation_id>/report.pdf", ("application/pdf",), "The valuation (report) as a PDF in the caller's language (Accept-Language), as its page gives")  # fmt: skip
+def report_pdf(valuation_id: int) -> Response:
+    """The valuation as a PDF, for whoever may read the valuation itself."""
+    return report_file.pdf_response(queries.visible_valuation(api_actor(), valuation_id))
 
 
 @blp.read(

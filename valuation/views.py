@@ -18,7 +18,16 @@ from core.i18n import current_locale
 from core.uow import unit_of_work
 from listings import services as listings
 from listings.models import Listing
-from valuation import charts, form_schemas, pdf, queries, requests, services, sharing, valuers
+from valuation import (
+    charts,
+    form_schemas,
+    queries,
+    report_file,
+    requests,
+    services,
+    sharing,
+    valuers,
+)
 from valuation.income_rules import ROYALTY_BENCHMARKS, IndustryClass
 from valuation.models import Valuation, ValuationRequest
 from valuation.rules import Method, Purpose, RequestStatus, bps_text
@@ -53,37 +62,6 @@ THUMB_TEXT = {
     "high": _l("higher than the 25 percent rule suggests"),
     "low": _l("lower than the 25 percent rule suggests"),
 }
-
-
-def _signed_percent(bps: int) -> str:
-    return ("+" if bps > 0 else "") + bps_text(bps) + "%"
-
-
-def explain(adjustment: dict[str, Any]) -> str:
-    """One adjustment of a comparable in words, e.g. 'Maturity TRL 5 vs 4: +10%'."""
-    change = _signed_percent(adjustment["bps"])
-    kind = adjustment["kind"]
-    if kind == "maturity":
-        return _(
-            "Maturity TRL %(subject)s vs %(comparable)s: %(change)s",
-            subject=adjustment["subject_value"],
-            comparable=adjustment["comparable_value"],
-            change=change,
-        )
-    if kind == "age" and adjustment["comparable_value"] == 0:
-        return _("Deal less than a year ago: %(change)s", change=change)
-    if kind == "age":
-        return _(
-            "Deal %(years)s full years ago (prices +3%% a year): %(change)s",
-            years=adjustment["comparable_value"],
-            change=change,
-        )
-    return _(
-        "Portfolio of %(subject)s vs %(comparable)s IP assets: %(change)s",
-        subject=adjustment["subject_value"],
-        comparable=adjustment["comparable_value"],
-        change=change,
-    )
 
 
 def chart_svgs(result: dict[str, Any], prefix: str = "v") -> dict[str, Markup]:
@@ -157,7 +135,7 @@ def _result_context(result: dict[str, Any], prefix: str = "v") -> dict[str, Any]
         "INDUSTRY_LABEL": INDUSTRY_LABEL,
         "BENCHMARK_TEXT": BENCHMARK_TEXT,
         "THUMB_TEXT": THUMB_TEXT,
-        "explain": explain,
+        "explain": report_file.explain,
         "pct": lambda bps: bps_text(bps) + "%",
     }
 
@@ -242,12 +220,7 @@ def detail(valuation_id: int) -> str:
 @bp.route("/valuations/<int:valuation_id>/report.pdf")
 def report_pdf(valuation_id: int) -> Response:
     """The valuation (report) as a PDF, in the reader's language."""
-    valuation = queries.visible_valuation(current_user, valuation_id)
-    body = pdf.render(valuation, locale=current_locale(), explain=explain)
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="valuation-{valuation.id}.pdf"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return report_file.pdf_response(queries.visible_valuation(current_user, valuation_id))
 
 
 @bp.route("/listings/<int:listing_id>/valuation-requests/new", methods=["GET", "POST"])

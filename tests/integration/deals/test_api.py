@@ -195,6 +195,32 @@ def test_documents_upload_through_the_api(client, market, sell, clock) -> None:
     assert missing.status_code == 422
 
 
+def test_a_deal_document_downloads_through_the_api_for_its_parties_only(
+    client, market, sell, clock
+) -> None:
+    deal = sell()
+    attached = client.post(
+        f"/api/v1/deals/{deal.id}/documents",
+        data={"kind": "contract", "file": (io.BytesIO(factories.PDF_BYTES), "合同.pdf")},
+        content_type="multipart/form-data",
+        headers=_auth(market.seller, clock),
+    ).get_json()
+    listed = client.get(f"/api/v1/deals/{deal.id}", headers=_auth(market.buyer, clock))
+    [document] = listed.get_json()["documents"]
+    assert document["file_url"] == attached["file_url"]
+    assert document["file_url"] == f"/api/v1/deals/documents/{attached['id']}/file"
+    for party in (market.buyer, market.seller, market.reviewer):
+        got = client.get(document["file_url"], headers=_auth(party, clock))
+        assert got.status_code == 200 and got.data == factories.PDF_BYTES
+        assert got.headers["Content-Type"] == "application/pdf"
+        assert "filename*=UTF-8''%E5%90%88%E5%90%8C.pdf" in got.headers["Content-Disposition"]
+    stranger = client.get(document["file_url"], headers=_auth(market.stranger, clock))
+    assert stranger.status_code == 404 and stranger.get_json()["code"] == "not_found"
+    assert stranger.data != factories.PDF_BYTES
+    anonymous = client.get(document["file_url"])
+    assert anonymous.status_code == 401 and anonymous.get_json()["code"] == "unauthorized"
+
+
 def test_deal_endpoints_are_in_the_openapi_document(client) -> None:
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     for path in (
@@ -205,6 +231,7 @@ def test_deal_endpoints_are_in_the_openapi_document(client) -> None:
         "/api/v1/deals/{deal_id}/cancellations/{cancellation_id}/answer",
         "/api/v1/deals/{deal_id}/cancellations/{cancellation_id}/ruling",
         "/api/v1/deals/{deal_id}/documents",
+        "/api/v1/deals/documents/{document_id}/file",
         "/api/v1/deals/{deal_id}/registration",
         "/api/v1/deals/offline",
     ):

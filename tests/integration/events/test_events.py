@@ -152,6 +152,17 @@ def test_pages_calendar_feed_and_api(app: Flask, client: FlaskClient, market: di
         api["stream_url"] == STREAM and api["taken"] == 1 and api["allowed_actions"] == ["cancel"]
     )
     assert client.get("/api/v1/events/?when=past").get_json()["items"] == []
+    client.post("/signout")
+    ics_url = f"/api/v1/events/{market['event_id']}.ics"
+    anonymous = client.get(ics_url)  # public, as the page's file; the stream's link needs a party
+    assert anonymous.mimetype == "text/calendar" and STREAM not in anonymous.get_data(as_text=True)
+    token = factories.api_token(buyer, "calendar", now=market["now"])
+    mine = client.get(ics_url, headers={"Authorization": f"Bearer {token}"})
+    assert mine.headers["Content-Disposition"] == f'attachment; filename="event-{market["event_id"]}.ics"'  # fmt: skip
+    entry = next(iter(Calendar.from_ical(mine.data).walk("VEVENT")))
+    assert entry.decoded("dtstart") == market["starts"] and STREAM in str(entry.get("description"))
+    missing = client.get("/api/v1/events/999999.ics")
+    assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
 
 
 def test_the_organiser_form_takes_the_market_time_and_refuses_unknown_listings(client: FlaskClient, market: dict) -> None:  # fmt: skip

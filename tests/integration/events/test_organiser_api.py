@@ -40,6 +40,13 @@ def test_a_broker_schedules_documents_and_calls_off_an_event_by_api(client: Flas
     kept = client.post(f"{url}/materials", data={"title": "路演资料", "file": pdf}, headers=broker)
     assert kept.status_code == 201 and kept.get_json()["title"] == "路演资料"
     assert client.get(f"/events/materials/{kept.get_json()['id']}").data == factories.PDF_BYTES
+    [listed] = client.get(url).get_json()["materials"]  # anyone reads it with the event
+    assert listed["file_url"] == kept.get_json()["file_url"] == f"/api/v1/events/materials/{listed['id']}"  # fmt: skip
+    got = client.get(listed["file_url"])
+    assert got.data == factories.PDF_BYTES and got.headers["Content-Type"] == "application/pdf"
+    assert got.headers["Content-Disposition"] == "inline; filename=slides.pdf"
+    missing = client.get("/api/v1/events/materials/999999")
+    assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
     assert client.post(f"{url}/cancel", headers=enterprise).status_code == 403
     off = client.post(f"{url}/cancel", headers=broker)
     assert off.status_code == 200 and off.get_json()["cancelled_at"] is not None

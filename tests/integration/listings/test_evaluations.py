@@ -120,6 +120,13 @@ def test_the_listing_page_and_api_show_the_evaluation(app: Flask, client: FlaskC
     )
     evidence_id = api["items"][0]["evidence"][0]["id"]
     assert client.get(f"/evaluation-evidence/{evidence_id}").data == factories.PDF_BYTES
+    file_url = api["items"][0]["evidence"][0]["file_url"]
+    assert file_url == f"/api/v1/listings/evaluation-evidence/{evidence_id}"
+    got = client.get(file_url)  # public with its published listing, as the page's link
+    assert got.data == factories.PDF_BYTES and got.headers["Content-Type"] == "application/pdf"
+    assert "filename*=UTF-8''%E6%9F%A5%E6%96%B0" in got.headers["Content-Disposition"]
+    missing = client.get("/api/v1/listings/evaluation-evidence/999999")
+    assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
     token = factories.api_token(broker, "evaluator", now=market["now"])
     auth = {"Authorization": f"Bearer {token}"}
     assert client.get(f"/api/v1/listings/{listing_id}/evaluations", headers=auth).get_json()["allowed_actions"] == ["evaluate"]  # fmt: skip

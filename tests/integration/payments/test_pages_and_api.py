@@ -157,6 +157,17 @@ def test_the_api_shows_the_money_flow_and_takes_a_bank_payment(
     )
     assert response.status_code == 201
     payment_id = response.get_json()["id"]
+    receipt_url = response.get_json()["receipt_url"]
+    assert receipt_url == f"/api/v1/payments/receipts/{payment_id}"
+    for who in (token, reviewer_token):
+        got = client.get(receipt_url, headers={"Authorization": f"Bearer {who}"})
+        assert got.status_code == 200 and got.data == factories.PDF_BYTES
+        assert got.headers["Content-Type"] == "application/pdf"
+        assert got.headers["Content-Disposition"] == "inline; filename=r.pdf"
+    other = factories.api_token(factories.enterprise(clock()), "erp", now=clock())
+    refused = client.get(receipt_url, headers={"Authorization": f"Bearer {other}"})
+    assert refused.status_code == 404 and refused.get_json()["code"] == "not_found"
+    assert client.get(receipt_url).get_json()["code"] == "unauthorized"
     queue = client.get(
         "/api/v1/payments/review", headers={"Authorization": f"Bearer {reviewer_token}"}
     )

@@ -145,3 +145,13 @@ def test_pages_csv_and_api_of_the_statement(client: FlaskClient, market: dict) -
     body = client.get(f"/api/v1/rewards/inventors/{first}", headers={"Authorization": f"Bearer {token}"}).get_json()  # fmt: skip
     assert body["total_minor"] == 299_700_00
     assert body["items"][0]["deal_id"] == market["deal"].id
+    auth = {"Authorization": f"Bearer {token}"}
+    csv_file = client.get(f"/api/v1/rewards/inventors/{first}.csv", headers=auth)
+    assert csv_file.status_code == 200 and csv_file.mimetype == "text/csv"
+    assert csv_file.headers["Content-Disposition"] == f"attachment; filename=reward-statement-{first}.csv"  # fmt: skip
+    rows = csv_file.data.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("inventor,deal") and "299700.00" in csv_file.data.decode()
+    not_theirs = client.get(f"/api/v1/rewards/inventors/{statement_id}.csv", headers=auth)
+    assert not_theirs.status_code == 404 and not_theirs.get_json()["code"] == "not_found"
+    client.post("/signout")
+    assert client.get(f"/api/v1/rewards/inventors/{first}.csv").status_code == 401

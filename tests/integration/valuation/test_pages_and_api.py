@@ -146,6 +146,18 @@ def test_buyer_report_is_private(market, client, sign_in, clock) -> None:
     sign_in(market.buyer)
     assert client.get(f"/valuations/{report.id}").status_code == 200
     assert f"/valuations/{report.id}" in client.get("/my/valuations").text
+    client.post("/signout")
+    pdf_url = f"/api/v1/valuations/{report.id}/report.pdf"
+    for reader in (market.buyer, market.reviewer):  # who asked for it, the valuer who issued it
+        token = factories.api_token(reader, "erp", now=clock())
+        got = client.get(pdf_url, headers={"Authorization": f"Bearer {token}"})
+        assert got.status_code == 200 and got.mimetype == "application/pdf"
+        assert got.data.startswith(b"%PDF")
+        assert got.headers["Content-Disposition"] == f'inline; filename="valuation-{report.id}.pdf"'
+    seller = factories.api_token(market.seller, "erp", now=clock())
+    refused = client.get(pdf_url, headers={"Authorization": f"Bearer {seller}"})
+    assert refused.status_code == 404 and refused.get_json()["code"] == "not_found"
+    assert client.get(pdf_url).status_code == 404  # as GET /api/v1/valuations/<id> without a token
 
 
 def _token(user, clock) -> dict[str, str]:

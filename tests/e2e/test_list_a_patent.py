@@ -60,8 +60,10 @@ def test_university_lists_patent_reviewer_confirms_and_search_finds_it(
     # A reviewer verifies the organisation, its business licence at hand.
     _sign_in(reviewer, base, "reviewer@e2e.test")
     reviewer.goto(f"{base}/review/")
-    expect(reviewer.locator('[data-field="licence"]')).to_contain_text("营业执照.pdf")
-    reviewer.get_by_role("button", name="通过认证").click()
+    # The browser suite shares one market: other walks may leave organisations waiting too.
+    row = reviewer.locator("#organisations .list-group-item").filter(has_text="江城理工大学")
+    expect(row.locator('[data-field="licence"]')).to_contain_text("营业执照.pdf")
+    row.get_by_role("button", name="通过认证").click()
     expect(reviewer.get_by_text("单位已通过认证").first).to_be_visible()
 
     # The TTO creates the listing with a patent, with a wrong check character first.
@@ -90,7 +92,10 @@ def test_university_lists_patent_reviewer_confirms_and_search_finds_it(
 
     # The reviewer sees the evidence beside the claim and confirms ownership.
     reviewer.goto(f"{base}/review/")
-    reviewer.locator("main table").get_by_role("link", name="审核").first.click()
+    claim = reviewer.locator("main table tr").filter(
+        has_text="一种钠离子电池硬碳负极材料的制备方法"
+    )
+    claim.get_by_role("link", name="审核").click()
     expect(reviewer.locator("#evidence-viewer")).to_be_visible()
     _shot(reviewer, screenshot_dir, "review-evidence")
     reviewer.get_by_role("button", name="确认权属").click()

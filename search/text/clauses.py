@@ -10,23 +10,21 @@ TRANSLATION_WEIGHT: a listing in the language of the query ranks first.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from search.text import cedict
+from search.text.compounds import compound_parts, jieba_pieces, loose_parts
 from search.text.expansions import ABBREVIATIONS, ACRONYMS, FILLER, NARROWER, SPELLED_OUT
 from search.text.glossary import PAIRS
 from search.text.numbers import extract_numbers
 from search.text.once import once
 from search.text.pinyin_words import hanzi_of
 from search.text.tokens import (
-    CJK,
     LATIN_WORD,
     fold_traditional,
     has_cjk,
-    jieba,
     normalise,
     query_terms,
 )
@@ -62,39 +60,9 @@ class Clause:
         return tuple(dict.fromkeys(w for alt in self.alternatives for w in alt.words))
 
 
-@functools.lru_cache(maxsize=65536)
-def compound_parts(word: str) -> tuple[str, ...]:
-    """The dictionary sub-words of a Chinese word that together cover it; () if none.
-
-    图像识别 -> (图像, 识别). Sub-words come from `cut_for_search` (as the index
-    holds them), single characters left out; a word they do not cover entirely
-    (锂离子: only 离子) has no fallback, since matching part of it would be looser.
-    """
-    if len(word) < 3 or not has_cjk(word) or not all(CJK.match(c) for c in word):
-        return ()
-    parts = [p for p in jieba().cut_for_search(word, HMM=False) if p != word and len(p) >= 2]
-    covered = [False] * len(word)
-    for part in parts:
-        start = word.find(part)
-        while start != -1:
-            covered[start : start + len(part)] = [True] * len(part)
-            start = word.find(part, start + 1)
-    return tuple(dict.fromkeys(parts)) if parts and all(covered) else ()
-
-
 def _word_options(word: str) -> list[tuple[str, ...]]:
-    parts = compound_parts(word) or _jieba_pieces(word)
+    parts = compound_parts(word) or jieba_pieces(word)
     return [(word,), parts] if parts else [(word,)]
-
-
-@functools.lru_cache(maxsize=65536)
-def _jieba_pieces(word: str) -> tuple[str, ...]:
-    """jieba's own cut of a word it would not make (可生物降解, joined again by
-    search.text.resegment): what the index holds of it, lone characters and all."""
-    if len(word) < 3 or not all(CJK.match(c) for c in word):
-        return ()
-    pieces = tuple(jieba().cut(word, HMM=False))
-    return pieces if len(pieces) > 1 else ()
 
 
 def _alternatives(words: Sequence[str], weight: float) -> list[Alternative]:
@@ -104,26 +72,6 @@ def _alternatives(words: Sequence[str], weight: float) -> list[Alternative]:
         combos = [c + option for c in combos for option in _word_options(word)]
         combos = combos[:_MAX_ALTERNATIVES]
     return [Alternative(tuple(dict.fromkeys(c)), weight) for c in combos]
-
-
-def loose_parts(word: str) -> tuple[str, ...]:
-    """A Chinese word as its dictionary sub-words and the characters they leave out.
-
-    锂电池 -> (锂, 电池): a lone character matches as the start of an indexed word, so
-    this finds 锂离子电池; 可降解 -> (可, 降解) finds 可生物降解. Looser than
-    `compound_parts`, hence only when a query is widened.
-    """
-    if len(word) < 3 or not all(CJK.match(c) for c in word):
-        return ()
-    parts = [p for p in jieba().cut_for_search(word, HMM=False) if p != word and len(p) >= 2]
-    covered = [False] * len(word)
-    for part in parts:
-        start = word.find(part)
-        covered[start : start + len(part)] = [True] * len(part)
-    if not parts or all(covered):
-        return ()
-    singles = [c for c, seen in zip(word, covered, strict=True) if not seen]
-    return tuple(dict.fromkeys([*singles, *parts]))
 
 
 def _glossary_key(words: Sequence[str]) -> str | None:
@@ -360,7 +308,7 @@ def _pieces_of(clause: Clause) -> list[Clause]:
     """A one-clause query widened: also each word of it as jieba cuts it (知识 and 图谱 of
     知识图谱, 凝胶 of 水凝胶), so documents holding part of it follow those holding all."""
     typed = clause.alternatives[0].words
-    pieces = typed if len(typed) > 1 else _jieba_pieces(typed[0])
+    pieces = typed if len(typed) > 1 else jieba_pieces(typed[0])
     if not all(has_cjk(piece) for piece in pieces):  # CAR-T is no car
         return []
     return [Clause((Alternative((piece,), LOOSE_WEIGHT),)) for piece in pieces]

@@ -95,7 +95,8 @@ def test_crude_stem_joins_singular_and_plural() -> None:
 
 
 def test_a_compound_word_is_also_its_sub_words_and_a_glossary_term_its_translation() -> None:
-    from search.text.clauses import TRANSLATION_WEIGHT, Alternative, compound_parts, query_clauses
+    from search.text.clauses import TRANSLATION_WEIGHT, Alternative, query_clauses
+    from search.text.compounds import compound_parts
 
     assert compound_parts("图像识别") == ("图像", "识别")
     assert compound_parts("锂离子") == ()  # 离子 leaves 锂 uncovered

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -11,7 +10,7 @@ from accounts.models import Organisation, OrganisationKind, TokenScope
 from accounts.tokens import DEFAULT_DAYS
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
-from core.schema_kit import InputSchema
+from core.schema_kit import InputSchema, StoredFileOutSchema, download_url
 from core.service_kit import Upload
 
 
@@ -190,19 +189,10 @@ class TokenPageSchema(Schema):
     items = fields.List(fields.Nested(TokenOutSchema))
 
 
-class OrganisationDocumentOutSchema(Schema):
+class OrganisationDocumentOutSchema(StoredFileOutSchema):
     """A document the organisation gave (its business licence, or registration abroad)."""
 
-    id = fields.Integer()
-    kind = fields.String()
-    original_name = fields.String()
-    content_type = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    file_url = fields.Function(
-        lambda document: url_for("organisations_api.document_file", document_id=document.id),
-        metadata={"description": "GET it with the token (or the session) to download the file"},
-    )
+    file_url = download_url("organisations_api.document_file", "document_id")
 
 
 class OrganisationOutSchema(Schema):

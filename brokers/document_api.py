@@ -21,7 +21,7 @@ from core.api_kit import DomainErrorSchema
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.openapi_examples import error_example
-from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
+from core.schema_kit import REQUIRED_NOT_NULL, InputSchema, StoredFileOutSchema
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from core.views_kit import send_stored
@@ -39,16 +39,8 @@ class DocumentFileInSchema(Schema):
     file = UploadField(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
-class BrokerDocumentOutSchema(Schema):
+class BrokerDocumentOutSchema(StoredFileOutSchema):
     """A document of the application; its file at `/documents/<id>/file`."""
-
-    id = fields.Integer()
-    kind = fields.String()
-    original_name = fields.String()
-    content_type = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    uploaded_at = fields.DateTime()
 
 
 class RatingInSchema(InputSchema):

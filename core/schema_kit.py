@@ -7,7 +7,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from flask import has_request_context
+from flask import has_request_context, url_for
 from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
@@ -137,3 +137,24 @@ class EnumValue(fields.Field):
 
     def _serialize(self, value: Enum | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return None if value is None else value.value
+
+
+class StoredFileOutSchema(Schema):
+    """A stored file (core.db_types.StoredFileMixin) as the API tells of it; its bytes come from a
+    download operation."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    original_name = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = fields.DateTime()
+
+
+def download_url(endpoint: str, argument: str) -> fields.Function:
+    """The URL of a stored file's download operation, `argument` naming its id."""
+    return fields.Function(
+        lambda stored: url_for(endpoint, **{argument: stored.id}),
+        metadata={"description": "GET it with the token (or the session) to download the file"},
+    )

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, pre_load, validate
 
 from core.api_actions import AllowedActions
 from core.domain import N_
-from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
+from core.schema_kit import REQUIRED_NOT_NULL, InputSchema, StoredFileOutSchema, download_url
 from deals.actions import DEAL_ACTIONS
 from deals.documents import DOCUMENT_KINDS
 from deals.models import Channel, ContractType, DealStatus, SaleMethod
@@ -130,20 +129,10 @@ class PartySchema(Schema):
     name = fields.String()
 
 
-class DealDocumentOutSchema(Schema):
+class DealDocumentOutSchema(StoredFileOutSchema):
     """A document of a deal; its file at `file_url`."""
 
-    id = fields.Integer()
-    file_url = fields.Function(
-        lambda document: url_for("deals_api.document_file", document_id=document.id),
-        metadata={"description": "GET it with the token (or the session) to download the file"},
-    )
-    kind = fields.String()
-    original_name = fields.String()
-    content_type = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    uploaded_at = fields.DateTime()
+    file_url = download_url("deals_api.document_file", "document_id")
 
 
 class DealOutSchema(Schema):

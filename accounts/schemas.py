@@ -11,6 +11,7 @@ from accounts.tokens import DEFAULT_DAYS
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema, StoredFileOutSchema, download_url
+from core.schema_out import out_fields
 from core.service_kit import Upload
 
 
@@ -164,17 +165,16 @@ class TokenRequestSchema(TokenInSchema):
     )
 
 
+@out_fields(
+    integers="id",
+    strings="name scope",
+    datetimes="created_at expires_at",
+    nullable_datetimes="last_used_at revoked_at",
+)
 class TokenOutSchema(Schema):
     """A personal API token as its owner sees it (never its secret, which only issue shows)."""
 
-    id = fields.Integer()
-    name = fields.String()
-    scope = fields.String()
     state = fields.String(metadata={"description": "active, expired or revoked"})
-    created_at = fields.DateTime()
-    expires_at = fields.DateTime()
-    last_used_at = fields.DateTime(allow_none=True)
-    revoked_at = fields.DateTime(allow_none=True)
 
 
 class TokenIssuedSchema(TokenOutSchema):
@@ -195,12 +195,16 @@ class OrganisationDocumentOutSchema(StoredFileOutSchema):
     file_url = download_url("organisations_api.document_file", "document_id")
 
 
+@out_fields(
+    integers="id",
+    strings="name region",
+    datetimes="created_at",
+    nullable_strings="name_en rejection_reason",
+    nullable_datetimes="verified_at",
+)
 class OrganisationOutSchema(Schema):
     """An organisation and its verification."""
 
-    id = fields.Integer()
-    name = fields.String()
-    name_en = fields.String(allow_none=True)
     kind = fields.String(attribute="kind.value")
     credit_code = fields.String(
         allow_none=True, metadata={"description": "Unified social credit code; null abroad"}
@@ -209,13 +213,9 @@ class OrganisationOutSchema(Schema):
     registration_number = fields.String(
         allow_none=True, metadata={"description": "National registration number abroad"}
     )
-    region = fields.String()
     status = fields.String(
         attribute="status.value", metadata={"enum": ["pending", "verified", "rejected"]}
     )
-    rejection_reason = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    verified_at = fields.DateTime(allow_none=True)
     documents = fields.Method(
         "_documents", metadata={"type": "array", "items": {"type": "object"}, "description": "the documents it gave at sign-up, each with its `file_url`"}
     )  # fmt: skip
@@ -225,15 +225,16 @@ class OrganisationOutSchema(Schema):
         return OrganisationDocumentOutSchema(many=True).dump(found)
 
 
+@out_fields(
+    integers="id",
+    strings="email name",
+    booleans="membership_approved",
+    nullable_integers="organisation_id",
+)
 class UserOutSchema(Schema):
     """A person of the market as the API shows them to themselves and their organisation."""
 
-    id = fields.Integer()
-    email = fields.String()
-    name = fields.String()
     org_role = fields.String(attribute="org_role.value")
-    membership_approved = fields.Boolean()
-    organisation_id = fields.Integer(allow_none=True)
 
 
 class CallerOutSchema(UserOutSchema):

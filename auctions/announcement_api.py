@@ -19,23 +19,18 @@ from auctions.api_schemas import AuctionDetailSchema, RefusalInSchema
 from auctions.settings import settings_from_config
 from core.clock import now
 from core.i18n import current_locale
+from core.schema_out import out_fields
 from core.uow import unit_of_work
 
 
+@out_fields(
+    integers="auction_id listing_id seller_org_id starting_price_minor increment_minor deposit_bps",
+    strings="title",
+    datetimes="starts_at ends_at created_at",
+    nullable_datetimes="deposit_deadline",
+)
 class AnnouncementOutSchema(Schema):
     """An announcement awaiting review: the auction's terms and its listing."""
-
-    auction_id = fields.Integer()
-    listing_id = fields.Integer()
-    title = fields.String()
-    seller_org_id = fields.Integer()
-    starting_price_minor = fields.Integer()
-    increment_minor = fields.Integer()
-    deposit_bps = fields.Integer()
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
-    deposit_deadline = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
 
 
 class AnnouncementQueueSchema(Schema):

@@ -16,6 +16,7 @@ from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import MAX_YUAN_DIGITS, Money
 from core.schema_kit import InputSchema
+from core.schema_out import out_fields
 from payments.rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
 
 _whole = {**REQUIRED, "invalid": N_("Give a whole number of fen (minor units).")}
@@ -75,43 +76,28 @@ class BidOutSchema(Schema):
     is_proxy = fields.Boolean()
 
 
+@out_fields(
+    integers="id listing_id starting_price_minor increment_minor minimum_next_bid_minor deposit_minor bid_count seconds_left",
+    strings="title currency starts_at ends_at server_time",
+    booleans="leader_mine extended restricted winner_mine",
+    nullable_integers="current_price_minor winner_number highest_bidder_org_id",
+    nullable_strings="leader_name winner_name",
+    nullable_booleans="reserve_met",
+)
 class AuctionOutSchema(Schema):
     """An auction as the live feed and the API show it (the reserve amount stays hidden)."""
 
-    id = fields.Integer()
-    listing_id = fields.Integer()
-    title = fields.String()
     status = fields.String(
         metadata={
             "description": "upcoming, running, closing (ended, the job runner is closing it), "
             "closed (sold) or failed (no sale)"
         }
     )
-    currency = fields.String()
-    starting_price_minor = fields.Integer()
-    increment_minor = fields.Integer()
-    current_price_minor = fields.Integer(allow_none=True)
-    minimum_next_bid_minor = fields.Integer()
-    deposit_minor = fields.Integer()
     leader_org_id = fields.Integer(
         allow_none=True,
         metadata={"description": "Only for reviewers, and for the seller after the close"},
     )
-    leader_name = fields.String(allow_none=True)
     leader_number = fields.Integer(allow_none=True, metadata={"description": "竞买号"})
-    leader_mine = fields.Boolean()
-    bid_count = fields.Integer()
-    reserve_met = fields.Boolean(allow_none=True)
-    starts_at = fields.String()
-    ends_at = fields.String()
-    extended = fields.Boolean()
-    server_time = fields.String()
-    seconds_left = fields.Integer()
-    restricted = fields.Boolean()
-    winner_name = fields.String(allow_none=True)
-    winner_number = fields.Integer(allow_none=True)
-    winner_mine = fields.Boolean()
-    highest_bidder_org_id = fields.Integer(allow_none=True)
     bids = fields.List(fields.Nested(BidOutSchema))
 
 
@@ -121,26 +107,22 @@ class AuctionPageSchema(Schema):
     items = fields.List(fields.Nested(AuctionOutSchema))
 
 
+@out_fields(integers="id amount_minor", booleans="mine is_proxy")
 class PlacedBidOutSchema(Schema):
     """A bid written by one submission: the caller's own, or one placed for another's maximum."""
 
-    id = fields.Integer()
     bidder_number = fields.Integer(allow_none=True, metadata={"description": "竞买号"})
-    mine = fields.Boolean()
-    amount_minor = fields.Integer()
-    is_proxy = fields.Boolean()
 
 
+@out_fields(
+    integers="current_price_minor minimum_next_bid_minor",
+    strings="ends_at",
+    booleans="leading extended raised_max",
+)
 class BidResultSchema(Schema):
     """What a submission did, and where the auction stands now."""
 
-    leading = fields.Boolean()
-    extended = fields.Boolean()
-    raised_max = fields.Boolean()
     bids = fields.List(fields.Nested(PlacedBidOutSchema))
-    current_price_minor = fields.Integer()
-    minimum_next_bid_minor = fields.Integer()
-    ends_at = fields.String()
 
 
 # --- HTML forms --------------------------------------------------------------------------

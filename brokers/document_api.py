@@ -22,6 +22,7 @@ from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.openapi_examples import error_example
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema, StoredFileOutSchema
+from core.schema_out import out_fields
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from core.views_kit import send_stored
@@ -51,15 +52,11 @@ class RatingInSchema(InputSchema):
     comment = fields.String(load_default="", validate=validate.Length(max=MAX_COMMENT))
 
 
+@out_fields(
+    integers="id deal_id broker_id score", datetimes="created_at", nullable_strings="comment"
+)
 class RatingOutSchema(Schema):
     """A rating, as the broker's profile shows it."""
-
-    id = fields.Integer()
-    deal_id = fields.Integer()
-    broker_id = fields.Integer()
-    score = fields.Integer()
-    comment = fields.String(allow_none=True)
-    created_at = fields.DateTime()
 
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}

@@ -21,7 +21,8 @@ from core.api_actions import AllowedActions
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
-from core.schema_kit import EnumValue, InputSchema
+from core.schema_kit import InputSchema
+from core.schema_out import out_fields
 
 _date = {**REQUIRED, "invalid": N_("Give a date, like 2027-06-30.")}
 
@@ -218,24 +219,20 @@ class DecisionInSchema(InputSchema):
     reason = fields.String(load_default="")
 
 
+@out_fields(
+    integers="id completed_deals rating_count",
+    strings="name organisation certificate_number issuing_body region",
+    dates="expires_on",
+    nullable_floats="rating_average",
+)
 class BrokerOutSchema(Schema):
     """A broker's public profile."""
 
-    id = fields.Integer()
-    name = fields.String()
-    organisation = fields.String()
     level = fields.String(metadata={"description": "junior, intermediate or senior"})
     status = fields.String(metadata={"description": "pending, accredited or refused"})
-    certificate_number = fields.String()
-    issuing_body = fields.String()
-    expires_on = fields.Date()
-    region = fields.String()
     expertise_fields = fields.List(fields.String())
     languages = fields.List(fields.String())
     accredited = fields.Boolean(metadata={"description": "Accredited and not expired today"})
-    completed_deals = fields.Integer()
-    rating_average = fields.Float(allow_none=True)
-    rating_count = fields.Integer()
 
 
 class BrokerListSchema(Schema):
@@ -282,30 +279,18 @@ class MandateInSchema(InputSchema):
         return mandates.MandateInput(**data)
 
 
+@out_fields(
+    integers="id broker_id principal_org_id notice_days",
+    strings="currency",
+    booleans="exclusive",
+    datetimes="starts_at ends_at",
+    enums="side status commission_kind payer",
+    nullable_integers="listing_id need_id rate_bps min_minor max_minor fixed_minor",
+    nullable_datetimes="terminates_at principal_accepted_at broker_accepted_at",
+)
 class MandateOutSchema(Schema):
     """A mandate and where it stands."""
 
-    id = fields.Integer()
-    broker_id = fields.Integer()
-    principal_org_id = fields.Integer()
-    side = EnumValue()
-    listing_id = fields.Integer(allow_none=True)
-    need_id = fields.Integer(allow_none=True)
-    exclusive = fields.Boolean()
-    status = EnumValue()
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
-    terminates_at = fields.DateTime(allow_none=True)
-    notice_days = fields.Integer()
-    commission_kind = EnumValue()
-    rate_bps = fields.Integer(allow_none=True)
-    min_minor = fields.Integer(allow_none=True)
-    max_minor = fields.Integer(allow_none=True)
-    fixed_minor = fields.Integer(allow_none=True)
-    currency = fields.String()
-    payer = EnumValue()
-    principal_accepted_at = fields.DateTime(allow_none=True)
-    broker_accepted_at = fields.DateTime(allow_none=True)
     allowed_actions = AllowedActions(MANDATE_ACTIONS)
 
 
@@ -324,37 +309,26 @@ class IntroductionInSchema(InputSchema):
     note = fields.String(load_default="")
 
 
+@out_fields(
+    integers="id mandate_id broker_id listing_id seller_org_id buyer_org_id",
+    datetimes="created_at",
+    enums="kind status",
+    nullable_integers="need_id negotiation_id",
+    nullable_datetimes="seller_accepted_at buyer_accepted_at accepted_at",
+)
 class IntroductionOutSchema(Schema):
     """An introduction and its answers."""
 
-    id = fields.Integer()
-    mandate_id = fields.Integer()
-    broker_id = fields.Integer()
-    kind = EnumValue()
-    listing_id = fields.Integer()
-    need_id = fields.Integer(allow_none=True)
-    seller_org_id = fields.Integer()
-    buyer_org_id = fields.Integer()
-    status = EnumValue()
-    created_at = fields.DateTime()
-    seller_accepted_at = fields.DateTime(allow_none=True)
-    buyer_accepted_at = fields.DateTime(allow_none=True)
-    accepted_at = fields.DateTime(allow_none=True)
-    negotiation_id = fields.Integer(allow_none=True)
     allowed_actions = AllowedActions(INTRODUCTION_ACTIONS)
 
 
+@out_fields(
+    integers="deal_id price_minor commission_minor mandate_id",
+    strings="deal_title deal_status currency payer",
+)
 class StatementLineSchema(Schema):
     """One deal on the statement."""
 
-    deal_id = fields.Integer()
-    deal_title = fields.String()
-    deal_status = fields.String()
-    price_minor = fields.Integer()
-    commission_minor = fields.Integer()
-    currency = fields.String()
-    payer = fields.String()
-    mandate_id = fields.Integer()
     paid = fields.Boolean(
         allow_none=True, metadata={"description": "From the payments ledger; null: not posted"}
     )

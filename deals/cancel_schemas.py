@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from core.domain import N_
 from core.schema_kit import REQUIRED_NOT_NULL, EnumValue, InputSchema
+from core.schema_out import out_fields
 from deals.cancellation_rules import Answer, CancellationKind, Grounds, Side
 
 _choose = N_("Choose one of the options.")
@@ -70,17 +71,14 @@ class RulingInSchema(InputSchema):
     confirm = _confirm()
 
 
+@out_fields(
+    integers="id deal_id",
+    datetimes="created_at",
+    enums="kind status grounds at_fault",
+    nullable_strings="statement decision_note",
+    nullable_datetimes="decided_at",
+)
 class CancellationOutSchema(Schema):
     """A proposal, request or cancellation by the rules, with its outcome."""
 
-    id = fields.Integer()
-    deal_id = fields.Integer()
-    kind = EnumValue()
-    status = EnumValue()
-    grounds = EnumValue()
-    statement = fields.String(allow_none=True)
     requested_by = EnumValue(attribute="requested_by_side")
-    at_fault = EnumValue()
-    decision_note = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    decided_at = fields.DateTime(allow_none=True)

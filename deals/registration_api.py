@@ -17,6 +17,7 @@ from core.clock import now
 from core.extensions import db
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
+from core.schema_out import out_fields
 from core.uow import unit_of_work
 from deals import registration_details, services
 from deals.api import blp
@@ -72,23 +73,17 @@ def _may_certify(caller: User, form: dict[str, Any], now: datetime) -> bool:
     return form["row"] is not None
 
 
+@out_fields(
+    integers="deal_id",
+    booleans="completed",
+    nullable_integers="transaction_amount_minor",
+    nullable_strings="contract_number project_name contract_subtype technology_field seller_region_code buyer_region_code payment_method certificate_number",
+    nullable_dates="term_start term_end",
+    nullable_datetimes="certified_at",
+)
 class RegistrationFormOutSchema(Schema):
     """A deal's registration form: its fields (null until completed) and the certificate."""
 
-    deal_id = fields.Integer()
-    completed = fields.Boolean()
-    contract_number = fields.String(allow_none=True)
-    project_name = fields.String(allow_none=True)
-    contract_subtype = fields.String(allow_none=True)
-    technology_field = fields.String(allow_none=True)
-    seller_region_code = fields.String(allow_none=True)
-    buyer_region_code = fields.String(allow_none=True)
-    term_start = fields.Date(allow_none=True)
-    term_end = fields.Date(allow_none=True)
-    transaction_amount_minor = fields.Integer(allow_none=True)
-    payment_method = fields.String(allow_none=True)
-    certificate_number = fields.String(allow_none=True)
-    certified_at = fields.DateTime(allow_none=True)
     allowed_actions = AllowedActions({"save_details": _may_save, "record_certificate": _may_certify})  # fmt: skip
 
 

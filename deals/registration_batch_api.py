@@ -13,6 +13,7 @@ from accounts.auth import api_reader
 from core import cursor
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
+from core.schema_out import out_fields
 from core.uow import unit_of_work
 from deals import registration_export
 from deals.api import _market_tz, blp
@@ -39,21 +40,15 @@ class BatchPageArgsSchema(PeriodArgsSchema, cursor.PageArgsSchema):
     """The period and the page."""
 
 
+@out_fields(
+    integers="transaction_amount_minor",
+    strings="contract_number project_name contract_subtype technology_field seller_region_code buyer_region_code payment_method",
+    dates="term_start term_end",
+    nullable_strings="certificate_number",
+    nullable_datetimes="certified_at",
+)
 class BatchFormOutSchema(Schema):
     """The registration form's fields as completed, and the certificate number once issued."""
-
-    contract_number = fields.String()
-    project_name = fields.String()
-    contract_subtype = fields.String()
-    technology_field = fields.String()
-    seller_region_code = fields.String()
-    buyer_region_code = fields.String()
-    term_start = fields.Date()
-    term_end = fields.Date()
-    transaction_amount_minor = fields.Integer()
-    payment_method = fields.String()
-    certificate_number = fields.String(allow_none=True)
-    certified_at = fields.DateTime(allow_none=True)
 
 
 class BatchRowOutSchema(Schema):

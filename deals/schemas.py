@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, pre_load, validate
 from core.api_actions import AllowedActions
 from core.domain import N_
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema, StoredFileOutSchema, download_url
+from core.schema_out import out_fields
 from deals.actions import DEAL_ACTIONS
 from deals.documents import DOCUMENT_KINDS
 from deals.models import Channel, ContractType, DealStatus, SaleMethod
@@ -135,30 +136,23 @@ class DealDocumentOutSchema(StoredFileOutSchema):
     file_url = download_url("deals_api.document_file", "document_id")
 
 
+@out_fields(
+    integers="id price_minor",
+    strings="title currency",
+    datetimes="created_at",
+    nullable_integers="listing_id source_id",
+    nullable_strings="source_type rights_registration_ref cancel_reason",
+    nullable_datetimes="signed_at paid_at rights_registered_at completed_at cancelled_at",
+)
 class DealOutSchema(Schema):
     """A deal of either channel with its milestones."""
 
-    id = fields.Integer()
     status = fields.String(attribute="status.value")
-    title = fields.String()
     method = fields.String(attribute="method.value")
     channel = fields.String(attribute="channel.value")
     contract_type = fields.String(attribute="contract_type.value")
-    price_minor = fields.Integer()
-    currency = fields.String()
-    listing_id = fields.Integer(allow_none=True)
     seller = fields.Method("_seller")
     buyer = fields.Method("_buyer")
-    source_type = fields.String(allow_none=True)
-    source_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
-    signed_at = fields.DateTime(allow_none=True)
-    paid_at = fields.DateTime(allow_none=True)
-    rights_registered_at = fields.DateTime(allow_none=True)
-    rights_registration_ref = fields.String(allow_none=True)
-    completed_at = fields.DateTime(allow_none=True)
-    cancelled_at = fields.DateTime(allow_none=True)
-    cancel_reason = fields.String(allow_none=True)
     documents = fields.List(fields.Nested(DealDocumentOutSchema))
     allowed_actions = AllowedActions(DEAL_ACTIONS)
 
@@ -169,32 +163,29 @@ class DealOutSchema(Schema):
         return {"organisation_id": deal.buyer_org_id, "name": deal.buyer_name}
 
 
+@out_fields(strings="name", nullable_integers="organisation_id", nullable_strings="credit_code")
 class RegistrationPartySchema(Schema):
     """A side of the contract as the registration record names it."""
 
-    name = fields.String()
-    credit_code = fields.String(allow_none=True)
-    organisation_id = fields.Integer(allow_none=True)
 
-
+@out_fields(
+    integers="deal_id",
+    strings="contract_name official_category",
+    booleans="ready_to_file",
+    nullable_integers="listing_id",
+    nullable_strings="listing_title rights_registration_ref",
+    nullable_dates="signed_on",
+)
 class RegistrationOutSchema(Schema):
     """The technology-contract registration record (技术合同认定登记) of a deal."""
 
-    deal_id = fields.Integer()
-    contract_name = fields.String()
     contract_type = fields.String(attribute="contract_type.value")
-    official_category = fields.String()
     seller = fields.Nested(RegistrationPartySchema)
     buyer = fields.Nested(RegistrationPartySchema)
     contract_amount_minor = fields.Integer(attribute="contract_amount.minor")
     transaction_amount_minor = fields.Integer(attribute="transaction_amount.minor")
     currency = fields.String(attribute="contract_amount.currency")
-    signed_on = fields.Date(allow_none=True)
     channel = fields.String(attribute="channel.value")
     method = fields.String(attribute="method.value")
     status = fields.String(attribute="status.value")
-    listing_id = fields.Integer(allow_none=True)
-    listing_title = fields.String(allow_none=True)
     ip_numbers = fields.List(fields.String())
-    rights_registration_ref = fields.String(allow_none=True)
-    ready_to_file = fields.Boolean()

@@ -17,6 +17,7 @@ from core.api_actions import AllowedActions
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import EnumValue, InputSchema
+from core.schema_out import out_fields
 from core.uow import unit_of_work
 from deals import trade_records
 from deals.api import blp
@@ -63,24 +64,20 @@ def _may_certify(caller: User, view: dict[str, Any], now: datetime) -> bool:
     return view["check_outcome"] == CheckOutcome.CLEARED
 
 
+@out_fields(
+    integers="deal_id",
+    strings="seller_country buyer_country",
+    booleans="completed",
+    nullable_integers="usd_minor",
+    nullable_strings="catalogue_ref payment_terms licence_number check_note certificate_number",
+    nullable_datetimes="checked_at certified_at",
+    nullable_enums="category",
+)
 class TradeRecordOutSchema(Schema):
     """The deal's import/export record: its direction, the details once given, the check."""
 
-    deal_id = fields.Integer()
     direction = EnumValue(allow_none=True, metadata={"description": "export, import, or null (domestic)"})  # fmt: skip
-    seller_country = fields.String()
-    buyer_country = fields.String()
-    completed = fields.Boolean()
-    category = EnumValue(allow_none=True)
-    catalogue_ref = fields.String(allow_none=True)
-    usd_minor = fields.Integer(allow_none=True)
-    payment_terms = fields.String(allow_none=True)
-    licence_number = fields.String(allow_none=True)
     check_outcome = EnumValue(allow_none=True, metadata={"description": "cleared, licence_required or prohibited"})  # fmt: skip
-    check_note = fields.String(allow_none=True)
-    checked_at = fields.DateTime(allow_none=True)
-    certificate_number = fields.String(allow_none=True)
-    certified_at = fields.DateTime(allow_none=True)
     allowed_actions = AllowedActions({"save": _may_save, "check": _may_check, "certify": _may_certify})  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from core.api_actions import AllowedActions, current_caller
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import EnumValue, InputSchema
+from core.schema_out import out_fields
 from events import services
 from events.models import Event
 from events.rules import MAX_CAPACITY, EventFormat, InterestKind, Schedule
@@ -112,36 +113,30 @@ class EventAgendaOutSchema(Schema):
     listing_id = fields.Integer()
 
 
+@out_fields(
+    integers="id event_id size", strings="title original_name sha256", datetimes="uploaded_at"
+)
 class MaterialOutSchema(Schema):
     """A document kept with the event; anyone downloads it at its `file_url`."""
 
-    id = fields.Integer()
-    event_id = fields.Integer()
-    title = fields.String()
-    original_name = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    uploaded_at = fields.DateTime()
     file_url = fields.Function(
         lambda material: url_for("events_api.material_file", material_id=material.id)
     )
 
 
+@out_fields(
+    integers="id capacity",
+    strings="title description",
+    datetimes="starts_at ends_at",
+    nullable_integers="organiser_org_id",
+    nullable_strings="title_en venue",
+    nullable_datetimes="cancelled_at",
+)
 class EventOutSchema(Schema):
     """An event: time (UTC), place, agenda; the stream's link for its participants only."""
 
-    id = fields.Integer()
-    title = fields.String()
-    title_en = fields.String(allow_none=True)
-    description = fields.String()
     format = EnumValue(metadata={"description": "online, offline (at the market) or hybrid"})
-    venue = fields.String(allow_none=True)
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
-    capacity = fields.Integer()
     taken = fields.Function(lambda e: services.taken(e.id))
-    cancelled_at = fields.DateTime(allow_none=True)
-    organiser_org_id = fields.Integer(allow_none=True)
     agenda = fields.List(fields.Nested(EventAgendaOutSchema))
     materials = fields.List(fields.Nested(MaterialOutSchema))
     stream_url = fields.Method("_stream", allow_none=True)
@@ -164,19 +159,11 @@ class EventPageSchema(Schema):
     items = fields.List(fields.Nested(EventOutSchema))
 
 
+@out_fields(integers="event_id", datetimes="registered_at", nullable_datetimes="cancelled_at")
 class EventRegistrationOutSchema(Schema):
     """A registration for an event."""
 
-    event_id = fields.Integer()
-    registered_at = fields.DateTime()
-    cancelled_at = fields.DateTime(allow_none=True)
 
-
+@out_fields(integers="id event_id listing_id", datetimes="created_at", enums="kind")
 class EventInterestOutSchema(Schema):
     """Interest recorded for a pitched listing."""
-
-    id = fields.Integer()
-    event_id = fields.Integer()
-    listing_id = fields.Integer()
-    kind = EnumValue()
-    created_at = fields.DateTime()

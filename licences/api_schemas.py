@@ -14,6 +14,7 @@ from core.api_actions import AllowedActions
 from core.domain import N_, PermissionDenied
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import EnumValue, InputSchema
+from core.schema_out import out_fields
 from licences import grants, rules
 from licences.models import OpenLicence, OpenLicenceDeclaration
 
@@ -85,55 +86,46 @@ def _may_withdraw(caller: User, declaration: OpenLicenceDeclaration, now: dateti
     return caller.acting_org_id == declaration.org_id
 
 
+@out_fields(strings="number", dates="starts_on ends_on")
 class GrantedOutSchema(Schema):
     """A licence granted under the declaration, as the catalogue shows it."""
 
-    number = fields.String()
     licensee = fields.Function(lambda x: x.licensee.name)
-    starts_on = fields.Date()
-    ends_on = fields.Date()
 
 
+@out_fields(
+    integers="id size", strings="original_name content_type sha256", datetimes="uploaded_at"
+)
 class ReportOutSchema(Schema):
     """A patent evaluation report (专利权评价报告) behind a declaration; its file is at
     `/api/v1/open-licences/reports/{id}`."""
 
-    id = fields.Integer()
-    original_name = fields.String()
-    content_type = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    uploaded_at = fields.DateTime()
 
-
+@out_fields(
+    integers="id listing_id term_years",
+    strings="patent_number currency",
+    enums="payment_method",
+    nullable_integers="lump_sum_minor entry_fee_minor",
+    nullable_strings="refusal_reason",
+    nullable_datetimes="published_at withdrawn_at",
+)
 class DeclarationOutSchema(Schema):
     """An open-licence declaration: the patent, the published terms, the licences granted."""
 
-    id = fields.Integer()
-    listing_id = fields.Integer()
     title = fields.Function(lambda d: d.listing.title("zh_CN"))
-    patent_number = fields.String()
     patent_type = fields.String(metadata={"description": "invention, utility_model or design"})
     patentee = fields.Function(lambda d: d.organisation.name)
     status = EnumValue(metadata={"description": "submitted, published, refused or withdrawn"})
     fee_kind = EnumValue(metadata={"description": "lump_sum, royalty or entry_plus_royalty"})
-    lump_sum_minor = fields.Integer(allow_none=True)
-    entry_fee_minor = fields.Integer(allow_none=True)
     royalty_bp = fields.Integer(
         allow_none=True, metadata={"description": "Basis points of net sales"}
     )
     due_on_notice_minor = fields.Function(lambda d: rules.due_on_notice(d.terms))
-    currency = fields.String()
-    payment_method = EnumValue()
-    term_years = fields.Integer()
-    published_at = fields.DateTime(allow_none=True)
-    withdrawn_at = fields.DateTime(allow_none=True)
     withdrawn_on = fields.Date(
         allow_none=True, metadata={"description": "The market day of the withdrawal"}
     )
     licences = fields.Method("_granted")
     reports = fields.List(fields.Nested(ReportOutSchema))
-    refusal_reason = fields.String(allow_none=True)
     allowed_actions = AllowedActions(
         {
             "give_notice": _may_take,
@@ -154,21 +146,20 @@ class CataloguePageSchema(Schema):
     items = fields.List(fields.Nested(DeclarationOutSchema))
 
 
+@out_fields(
+    integers="id declaration_id amount_due_minor",
+    nullable_strings="number",
+    nullable_dates="starts_on ends_on",
+    nullable_datetimes="granted_at",
+)
 class LicenceOutSchema(Schema):
     """A licence's record: number, parties, what is due, dates, how to pay while it waits."""
 
-    id = fields.Integer()
-    declaration_id = fields.Integer()
-    number = fields.String(allow_none=True)
     status = EnumValue(metadata={"description": "awaiting_payment or granted"})
     patent_number = fields.Function(lambda x: x.declaration.patent_number)
     licensor = fields.Function(lambda x: x.declaration.organisation.name)
     licensee = fields.Function(lambda x: x.licensee.name)
-    amount_due_minor = fields.Integer()
     transfer_reference = fields.Function(lambda x: grants.transfer_reference(x.id))
-    granted_at = fields.DateTime(allow_none=True)
-    starts_on = fields.Date(allow_none=True)
-    ends_on = fields.Date(allow_none=True)
     allowed_actions = AllowedActions({"record_payment": _may_record_payment})
 
 

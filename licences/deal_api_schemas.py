@@ -12,6 +12,7 @@ from core.api_actions import AllowedActions
 from core.domain import N_, PermissionDenied
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import EnumValue, InputSchema
+from core.schema_out import out_fields
 from licences import deal_rules
 from licences.deal_models import LicenceDeal
 from licences.deal_rules import OfferKind
@@ -41,16 +42,14 @@ class OffersInSchema(InputSchema):
     offers = fields.List(fields.Nested(OfferInSchema), required=True, error_messages=REQUIRED, validate=validate.Length(max=4))  # fmt: skip
 
 
+@out_fields(
+    strings="note", nullable_integers="term_years price_minor minimum_annual_minor period_months"
+)
 class OfferOutSchema(Schema):
     kind = EnumValue(metadata={"description": "transfer, exclusive, sole or ordinary"})
     fields_of_use = fields.List(fields.String(), attribute="fields", metadata={"description": "Technology fields; empty: all"})  # fmt: skip
     territory = fields.List(fields.String(), metadata={"description": "Provinces; empty: all of China"})  # fmt: skip
-    term_years = fields.Integer(allow_none=True)
-    price_minor = fields.Integer(allow_none=True)
     rate_bp = fields.Integer(allow_none=True, metadata={"description": "Basis points of net sales"})  # fmt: skip
-    minimum_annual_minor = fields.Integer(allow_none=True)
-    period_months = fields.Integer(allow_none=True)
-    note = fields.String()
 
 
 class OffersOutSchema(Schema):
@@ -80,24 +79,21 @@ class RoyaltyReportInSchema(InputSchema):
     net_sales_minor = fields.Integer(required=True, error_messages=REQUIRED, validate=validate.Range(0, 10**15))  # fmt: skip
 
 
+@out_fields(
+    integers="net_sales_minor royalty_minor",
+    booleans="late",
+    dates="period_starts_on period_ends_on due_on",
+    datetimes="reported_at",
+)
 class RoyaltyReportOutSchema(Schema):
     period = fields.Integer(attribute="period_index")
-    period_starts_on = fields.Date()
-    period_ends_on = fields.Date()
-    due_on = fields.Date()
-    net_sales_minor = fields.Integer()
     rate_part_minor = fields.Integer(metadata={"description": "rate × net sales, half up to the fen"})  # fmt: skip
     top_up_minor = fields.Integer(metadata={"description": "Up to the year's minimum, in the year's last period"})  # fmt: skip
-    royalty_minor = fields.Integer()
-    late = fields.Boolean()
-    reported_at = fields.DateTime()
 
 
+@out_fields(dates="starts_on ends_on due_on")
 class PeriodOutSchema(Schema):
     period = fields.Integer(attribute="index")
-    starts_on = fields.Date()
-    ends_on = fields.Date()
-    due_on = fields.Date()
 
 
 def _may_report(caller: User, licence: LicenceDeal, now: datetime) -> None:
@@ -105,25 +101,22 @@ def _may_report(caller: User, licence: LicenceDeal, now: datetime) -> None:
         raise PermissionDenied(N_("Only the licensee reports its net sales."))
 
 
+@out_fields(
+    integers="deal_id listing_id rate_bp minimum_annual_minor period_months",
+    dates="starts_on ends_on",
+)
 class LicenceDealOutSchema(Schema):
     """A licence deal: parties, kind, scope, royalty terms, the royalties reported."""
 
-    deal_id = fields.Integer()
-    listing_id = fields.Integer()
     licensor = fields.Function(lambda x: x.deal.seller_name)
     licensee = fields.Function(lambda x: x.deal.buyer_name)
     deal_status = fields.Function(lambda x: x.deal.status.value)
     kind = EnumValue(metadata={"description": "exclusive, sole or ordinary"})
     fields_of_use = fields.List(fields.String(), attribute="fields")
     territory = fields.List(fields.String())
-    starts_on = fields.Date()
-    ends_on = fields.Date()
     price_minor = fields.Function(lambda x: x.deal.price_minor)
     currency = fields.Function(lambda x: x.deal.currency)
-    rate_bp = fields.Integer()
     base = EnumValue(metadata={"description": "net_sales"})
-    minimum_annual_minor = fields.Integer()
-    period_months = fields.Integer()
     royalties = fields.List(fields.Nested(RoyaltyReportOutSchema), attribute="reports")
     next_period = fields.Method("_next_period")
     allowed_actions = AllowedActions({"report_royalty": _may_report})

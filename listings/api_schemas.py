@@ -14,6 +14,7 @@ from core.domain import N_
 from core.i18n import current_locale
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL
+from core.schema_out import out_fields
 from listings.image_files import MAX_ALT_CHARS
 from listings.models import Listing, ListingImage
 from listings.rules import DRAFT_ACTIONS, EVIDENCE_KINDS, ListingAction, listing_actions
@@ -38,19 +39,17 @@ LISTING_ACTIONS: dict[str, Check] = {
 }
 
 
+@out_fields(integers="id", strings="state currency")
 class SaleChannelSchema(Schema):
     """One way the listing is being sold now: a listed sale, public notice, negotiation, auction."""
 
     channel = fields.String(
         metadata={"enum": ["listed_sale", "public_notice", "negotiation", "auction"]}
     )
-    id = fields.Integer()
-    state = fields.String()
     price_minor = fields.Integer(
         allow_none=True,
         metadata={"description": "asking, agreed or current price, in 分 (minor units)"},
     )
-    currency = fields.String()
     deadline = fields.DateTime(allow_none=True, metadata={"description": "when it ends (UTC)"})
     allowed_actions = fields.List(fields.String())
 
@@ -67,19 +66,15 @@ class SaleSchema(Schema):
     )
 
 
+@out_fields(
+    integers="id listing_id position size width height",
+    strings="content_type",
+    nullable_strings="alt_zh alt_en",
+)
 class ImageOutSchema(Schema):
     """A picture of a listing: its description in both languages and where to fetch it."""
 
-    id = fields.Integer()
-    listing_id = fields.Integer()
-    position = fields.Integer()
     alt = fields.Method("_alt", metadata={"description": "in the caller's language"})
-    alt_zh = fields.String(allow_none=True)
-    alt_en = fields.String(allow_none=True)
-    content_type = fields.String()
-    size = fields.Integer()
-    width = fields.Integer()
-    height = fields.Integer()
     url = fields.Function(
         lambda image: url_for(
             "listings_api.image_file", listing_id=image.listing_id, image_id=image.id
@@ -113,17 +108,13 @@ class ListingDetailSchema(ListingOutSchema):
     allowed_actions = AllowedActions(LISTING_ACTIONS)
 
 
+@out_fields(
+    integers="id listing_id size",
+    strings="kind original_name content_type sha256",
+    datetimes="uploaded_at",
+)
 class EvidenceOutSchema(Schema):
     """An ownership document of a listing (its file is served to the owner and reviewers)."""
-
-    id = fields.Integer()
-    listing_id = fields.Integer()
-    kind = fields.String()
-    original_name = fields.String()
-    content_type = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    uploaded_at = fields.DateTime()
 
 
 class EvidenceFormSchema(Schema):

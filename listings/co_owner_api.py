@@ -19,6 +19,7 @@ from core.clock import now
 from core.domain import N_, PermissionDenied
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL, EnumValue, InputSchema
+from core.schema_out import out_fields
 from core.service_kit import Upload
 from core.uow import unit_of_work
 from listings import co_owners
@@ -57,13 +58,10 @@ class AgreementFileSchema(Schema):
     file = UploadField(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
+@out_fields(integers="id", strings="name", nullable_integers="org_id", nullable_dates="use_until")
 class HolderOutSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    org_id = fields.Integer(allow_none=True)
     share_bp = fields.Integer(metadata={"description": "Basis points; the holders' sum to 10000"})  # fmt: skip
     basis = EnumValue(metadata={"description": "ownership or right_of_use"})
-    use_until = fields.Date(allow_none=True)
     consents = fields.List(fields.String(), metadata={"description": "Purposes consented to"})
 
 

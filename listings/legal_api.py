@@ -14,6 +14,7 @@ from core.clock import now
 from core.domain import N_, NotFound
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import EnumValue, InputSchema
+from core.schema_out import out_fields
 from core.uow import unit_of_work
 from listings import legal_status
 from listings.api import blp
@@ -40,27 +41,23 @@ class PledgeeConsentInSchema(InputSchema):
     reference = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, legal_status.MAX_TEXT), metadata={"description": "The letter of consent or its filing"})  # fmt: skip
 
 
+@out_fields(
+    integers="id",
+    strings="patent_number source",
+    dates="effective_on",
+    datetimes="recorded_at",
+    enums="status",
+    nullable_strings="pledgee",
+)
 class StatusRecordOutSchema(Schema):
     """A status recorded from the register."""
 
-    id = fields.Integer()
-    patent_number = fields.String()
-    status = EnumValue()
-    effective_on = fields.Date()
-    source = fields.String()
-    pledgee = fields.String(allow_none=True)
-    recorded_at = fields.DateTime()
 
-
+@out_fields(integers="id", strings="patent_number pledgee reference", datetimes="recorded_at")
 class ConsentOutSchema(Schema):
     """A pledgee's consent recorded."""
 
-    id = fields.Integer()
-    patent_number = fields.String()
-    pledgee = fields.String()
     purpose = EnumValue(metadata={"description": "transfer or licence"})
-    reference = fields.String()
-    recorded_at = fields.DateTime()
 
 
 class PatentLegalOutSchema(Schema):

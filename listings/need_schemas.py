@@ -11,7 +11,8 @@ from core.api_actions import AllowedActions
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
-from core.schema_kit import EnumValue, InputSchema
+from core.schema_kit import InputSchema
+from core.schema_out import out_fields
 from listings.need_actions import NEED_ACTIONS
 from listings.need_rules import NeedInput, NeedStatus
 from listings.rules import FIELDS, MAX_KEYWORD_CHARS, MAX_KEYWORDS, TransferMode
@@ -111,28 +112,23 @@ def form_field(name: str | None) -> str:
     return name.removesuffix("_minor")
 
 
+@out_fields(
+    integers="id",
+    strings="title problem field region currency",
+    datetimes="created_at updated_at",
+    enums="status",
+    nullable_integers="budget_min_minor budget_max_minor min_trl",
+    nullable_strings="close_reason",
+    nullable_dates="deadline",
+    nullable_datetimes="closed_at",
+)
 class NeedOutSchema(Schema):
     """A need as the API returns it."""
 
-    id = fields.Integer()
-    status = EnumValue()
-    title = fields.String()
-    problem = fields.String()
-    field = fields.String()
-    region = fields.String()
     ipc_classes = fields.List(fields.String())
     keywords = fields.List(fields.String())
-    budget_min_minor = fields.Integer(allow_none=True)
-    budget_max_minor = fields.Integer(allow_none=True)
-    currency = fields.String()
-    deadline = fields.Date(allow_none=True)
-    min_trl = fields.Integer(allow_none=True)
     transfer_modes = fields.List(fields.String())
     organisation = fields.Nested(OrganisationRefSchema)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    closed_at = fields.DateTime(allow_none=True)
-    close_reason = fields.String(allow_none=True)
     highlights = fields.Method("_highlights")
     allowed_actions = AllowedActions(NEED_ACTIONS)
 
@@ -159,6 +155,12 @@ class ReasonOutSchema(Schema):
     text = fields.String()
 
 
+@out_fields(
+    strings="currency text url",
+    datetimes="deadline",
+    nullable_integers="price_minor",
+    nullable_datetimes="starts_at",
+)
 class MatchSaleOutSchema(Schema):
     """The sale a suggested listing is in right now, and the deadline a buyer has to act by."""
 
@@ -166,19 +168,11 @@ class MatchSaleOutSchema(Schema):
         metadata={"enum": ["listed_sale", "public_notice", "auction_scheduled", "auction_running"]}
     )
     sale_id = fields.Integer(metadata={"description": "the listed sale's, notice's or auction's"})
-    deadline = fields.DateTime()
-    starts_at = fields.DateTime(allow_none=True)
-    price_minor = fields.Integer(allow_none=True)
-    currency = fields.String()
-    text = fields.String()
-    url = fields.String()
 
 
+@out_fields(integers="listing_id", strings="title", floats="score")
 class ListingMatchOutSchema(Schema):
     """A listing suggested for a need."""
 
-    listing_id = fields.Integer()
-    title = fields.String()
-    score = fields.Float()
     reasons = fields.List(fields.Nested(ReasonOutSchema))
     sale = fields.Nested(MatchSaleOutSchema, allow_none=True)

@@ -16,6 +16,7 @@ from core.api_kit import DomainErrorSchema
 from core.clock import now
 from core.openapi_examples import error_example
 from core.schema_kit import REQUIRED_NOT_NULL
+from core.schema_out import out_fields
 from core.uow import unit_of_work
 from listings import portfolio
 from listings.api import blp
@@ -39,21 +40,18 @@ class ImportRowErrorOutSchema(Schema):
     message = fields.String(metadata={"description": "In the request's language"})
 
 
+@out_fields(
+    integers="id processed created updated skipped percent",
+    strings="filename",
+    datetimes="created_at",
+    nullable_datetimes="finished_at",
+)
 class PortfolioImportSummaryOutSchema(Schema):
     """A portfolio import: its job's progress."""
 
-    id = fields.Integer()
-    filename = fields.String()
     status = fields.String(metadata={"description": "queued, running or done"})
     total = fields.Integer(metadata={"description": "Valid rows to import"})
-    processed = fields.Integer()
-    created = fields.Integer()
-    updated = fields.Integer()
-    skipped = fields.Integer()
     errors = fields.Integer(metadata={"description": "Rows refused (see `row_errors`)"})
-    percent = fields.Integer()
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
 
 
 class PortfolioImportOutSchema(PortfolioImportSummaryOutSchema):

@@ -15,6 +15,7 @@ from core.i18n import current_locale
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
 from core.schema_kit import InputSchema
+from core.schema_out import out_fields
 from listings.rules import FIELDS, MAX_KEYWORD_CHARS, MAX_KEYWORDS, IPKind, TransferMode
 from listings.services import TEXTS, IPAssetInput, ListingInput
 
@@ -153,46 +154,31 @@ def price_error_field(error: ValidationFailed) -> str:
     return "asking_price" if error.field == "asking_price_minor" else (error.field or "_form")
 
 
+@out_fields(integers="id", strings="name", nullable_strings="name_en")
 class OrganisationRefSchema(Schema):
     """The holder organisation, as a reference."""
 
-    id = fields.Integer()
-    name = fields.String()
-    name_en = fields.String(allow_none=True)
     verified = fields.Boolean(attribute="is_verified")
 
 
+@out_fields(
+    integers="id trl",
+    strings="field holder region currency",
+    nullable_integers="asking_price_minor",
+    nullable_strings="title_zh title_en summary_zh summary_en problem advantage application economics problem_en advantage_en application_en economics_en",
+    nullable_datetimes="published_at",
+)
 class ListingOutSchema(Schema):
     """A listing as the API returns it."""
 
-    id = fields.Integer()
     status = fields.String(attribute="status.value")
     title = fields.Method("_title")
-    title_zh = fields.String(allow_none=True)
-    title_en = fields.String(allow_none=True)
     summary = fields.Method("_summary")
-    summary_zh = fields.String(allow_none=True)
-    summary_en = fields.String(allow_none=True)
-    problem = fields.String(allow_none=True)
-    advantage = fields.String(allow_none=True)
-    application = fields.String(allow_none=True)
-    economics = fields.String(allow_none=True)
-    problem_en = fields.String(allow_none=True)
-    advantage_en = fields.String(allow_none=True)
-    application_en = fields.String(allow_none=True)
-    economics_en = fields.String(allow_none=True)
-    field = fields.String()
-    trl = fields.Integer()
     ipc_classes = fields.List(fields.String())
     inventors = fields.List(fields.String())
     keywords = fields.List(fields.String())
-    holder = fields.String()
     organisation = fields.Nested(OrganisationRefSchema)
     transfer_modes = fields.List(fields.String())
-    region = fields.String()
-    asking_price_minor = fields.Integer(allow_none=True)
-    currency = fields.String()
-    published_at = fields.DateTime(allow_none=True)
     ip_assets = fields.List(fields.Nested(IPAssetSchema))
     thumbnail_url = fields.Method(
         "_thumbnail_url",
@@ -251,12 +237,10 @@ class SearchArgsSchema(SearchQuerySchema):
     advancement = facet()
 
 
+@out_fields(integers="total page per_page")
 class ResultPageSchema(Schema):
     """A page of a search besides its `items` (each search names its kind): total, page, facets."""
 
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
     facets = fields.Dict(
         keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer())
     )

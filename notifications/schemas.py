@@ -6,21 +6,20 @@ from marshmallow import Schema, fields, validate
 
 from core.i18n import SUPPORTED
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
+from core.schema_out import out_fields
 from notifications import rules
 from notifications.rules import EmailMode
 from notifications.watches import WATCHABLE
 
 
+@out_fields(integers="id", datetimes="created_at", nullable_datetimes="read_at")
 class NotificationOutSchema(Schema):
     """One thing the market told the caller, in the request's language."""
 
-    id = fields.Integer()
     event = fields.String(metadata={"description": "The event type, e.g. auction.outbid"})
     label = fields.String(metadata={"description": "The event type's name"})
     message = fields.String(metadata={"description": "The sentence, in the request's language"})
     link = fields.String(allow_none=True, metadata={"description": "A path on this site"})
-    created_at = fields.DateTime()
-    read_at = fields.DateTime(allow_none=True)
 
 
 class InboxPageSchema(Schema):
@@ -88,13 +87,9 @@ class WatchInSchema(InputSchema):
     )
 
 
+@out_fields(integers="object_id", strings="object_type link", datetimes="created_at")
 class WatchOutSchema(Schema):
     """Something the caller watches: its changes reach the inbox."""
-
-    object_type = fields.String()
-    object_id = fields.Integer()
-    link = fields.String()
-    created_at = fields.DateTime()
 
 
 class WatchListSchema(Schema):

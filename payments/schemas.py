@@ -7,42 +7,39 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from core.schema_kit import REQUIRED_NOT_NULL, EnumValue
+from core.schema_out import out_fields
 from payments import bank_rules
 
 
+@out_fields(
+    integers="amount_minor", strings="currency", enums="account", nullable_integers="org_id"
+)
 class LegOutSchema(Schema):
     """One leg: + debit, − credit, on an account (of a party)."""
 
-    account = EnumValue()
-    org_id = fields.Integer(allow_none=True)
-    amount_minor = fields.Integer()
-    currency = fields.String()
 
-
+@out_fields(
+    integers="id",
+    strings="key",
+    datetimes="created_at",
+    enums="kind channel",
+    nullable_integers="deal_id deposit_id",
+    nullable_strings="external_ref",
+)
 class PostingOutSchema(Schema):
     """A balanced posting of the deal's ledger."""
 
-    id = fields.Integer()
-    key = fields.String()
-    kind = EnumValue()
-    channel = EnumValue()
-    deal_id = fields.Integer(allow_none=True)
-    deposit_id = fields.Integer(allow_none=True)
-    external_ref = fields.String(allow_none=True)
-    created_at = fields.DateTime()
     legs = fields.List(fields.Nested(LegOutSchema))
 
 
+@out_fields(
+    integers="id org_id amount_minor",
+    strings="currency",
+    enums="channel status",
+    nullable_strings="bank_reference",
+)
 class _MoneyMoveOutSchema(Schema):
     """Money moved between an organisation and the market: how much, how, where it stands."""
-
-    id = fields.Integer()
-    org_id = fields.Integer()
-    amount_minor = fields.Integer()
-    currency = fields.String()
-    channel = EnumValue()
-    status = EnumValue()
-    bank_reference = fields.String(allow_none=True)
 
 
 class PaymentOutSchema(_MoneyMoveOutSchema):
@@ -143,12 +140,10 @@ class LinkOutSchema(Schema):
     url = fields.String()
 
 
+@out_fields(booleans="stripe_enabled ready", nullable_strings="account_id")
 class AccountOutSchema(Schema):
     """The organisation's payout account and its payouts."""
 
-    stripe_enabled = fields.Boolean()
-    account_id = fields.String(allow_none=True)
-    ready = fields.Boolean()
     payouts = fields.List(fields.Nested(PayoutOutSchema))
 
 
@@ -162,14 +157,9 @@ class ReviewQueueOutSchema(Schema):
 # --- deposits (保证金) --------------------------------------------------------------------
 
 
+@out_fields(strings="payee bank branch number", nullable_strings="swift")
 class BankAccountOutSchema(Schema):
     """The market's account a payer transfers to (收款账户)."""
-
-    payee = fields.String()
-    bank = fields.String()
-    branch = fields.String()
-    number = fields.String()
-    swift = fields.String(allow_none=True)
 
 
 class TransferOutSchema(Schema):
@@ -185,15 +175,18 @@ class TransferOutSchema(Schema):
     currency = fields.String()
 
 
+@out_fields(
+    integers="id context_id org_id amount_minor",
+    strings="currency",
+    datetimes="created_at",
+    nullable_integers="deal_id",
+    nullable_strings="bank_reference receipt_name",
+    nullable_datetimes="held_at settled_at release_due_at refunded_at",
+)
 class DepositOutSchema(Schema):
     """A deposit of an auction or a listed sale: its state, how to pay it, what the caller may do."""
 
-    id = fields.Integer()
     context_type = fields.String(metadata={"description": "auction or listed_sale"})
-    context_id = fields.Integer()
-    org_id = fields.Integer()
-    amount_minor = fields.Integer()
-    currency = fields.String()
     channel = fields.String(metadata={"description": "offline (bank) or stripe (card)"})
     status = EnumValue(
         metadata={
@@ -201,17 +194,9 @@ class DepositOutSchema(Schema):
             "released or forfeited"
         }
     )
-    bank_reference = fields.String(allow_none=True)
-    receipt_name = fields.String(allow_none=True)
     rejection_reason = fields.String(
         allow_none=True, metadata={"description": "Why the last receipt was refused"}
     )
-    created_at = fields.DateTime()
-    held_at = fields.DateTime(allow_none=True)
-    settled_at = fields.DateTime(allow_none=True)
-    release_due_at = fields.DateTime(allow_none=True)
-    refunded_at = fields.DateTime(allow_none=True)
-    deal_id = fields.Integer(allow_none=True)
     period_ends_at = fields.DateTime(
         allow_none=True, metadata={"description": "When its auction or listed sale ends"}
     )

@@ -16,6 +16,7 @@ from core.domain import N_, DomainError
 from core.marshmallow_messages import REQUIRED
 from core.money import from_yuan_text
 from core.schema_kit import InputSchema
+from core.schema_out import out_fields
 from deals.models import ContractType
 from policies import services
 from policies.policy_rules import Beneficiary
@@ -116,24 +117,19 @@ class LineAdjustInSchema(InputSchema):
     reason = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, 2000))  # fmt: skip
 
 
+@out_fields(
+    integers="id min_basis_minor",
+    strings="name_zh beneficiary",
+    dates="valid_from",
+    nullable_integers="rate_bp fixed_minor cap_per_deal_minor cap_per_org_year_minor",
+    nullable_strings="name_en region evidence",
+    nullable_dates="valid_to",
+)
 class PolicyOutSchema(Schema):
     """A policy's terms."""
 
-    id = fields.Integer()
-    name_zh = fields.String()
-    name_en = fields.String(allow_none=True)
-    beneficiary = fields.String()
-    rate_bp = fields.Integer(allow_none=True)
-    fixed_minor = fields.Integer(allow_none=True)
-    cap_per_deal_minor = fields.Integer(allow_none=True)
-    cap_per_org_year_minor = fields.Integer(allow_none=True)
-    min_basis_minor = fields.Integer()
     contract_types = fields.List(fields.String())
     fields_ = fields.List(fields.String(), data_key="fields", attribute="fields")
-    region = fields.String(allow_none=True)
-    evidence = fields.String(allow_none=True)
-    valid_from = fields.Date()
-    valid_to = fields.Date(allow_none=True)
 
 
 class PolicyPageSchema(Schema):
@@ -142,31 +138,22 @@ class PolicyPageSchema(Schema):
     items = fields.List(fields.Nested(PolicyOutSchema))
 
 
+@out_fields(integers="deal_id year basis_minor award_minor")
 class LineDealOutSchema(Schema):
     """A deal behind a line: the basis and what it earns after the caps."""
 
-    deal_id = fields.Integer()
-    year = fields.Integer()
-    basis_minor = fields.Integer()
-    award_minor = fields.Integer()
 
-
+@out_fields(
+    integers="id run_id policy_id org_id computed_minor amount_minor",
+    strings="policy organisation",
+    dates="period_start period_end",
+    nullable_strings="adjust_reason",
+)
 class LineOutSchema(Schema):
     """What one organisation is owed under a policy for a period."""
 
-    id = fields.Integer()
-    run_id = fields.Integer()
-    policy_id = fields.Integer()
-    policy = fields.String()
     evidence = fields.String(allow_none=True, metadata={"description": "What to hand in"})
-    period_start = fields.Date()
-    period_end = fields.Date()
     status = fields.String(metadata={"description": "computed or approved"})
-    org_id = fields.Integer()
-    organisation = fields.String()
-    computed_minor = fields.Integer()
-    amount_minor = fields.Integer()
-    adjust_reason = fields.String(allow_none=True)
     deals = fields.List(fields.Nested(LineDealOutSchema))
 
 
@@ -183,15 +170,10 @@ class RunLinePageSchema(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
+@out_fields(integers="id policy_id total_minor", strings="status", dates="period_start period_end")
 class RunOutSchema(Schema):
     """A computed period with its lines and what the caller may do to it."""
 
-    id = fields.Integer()
-    policy_id = fields.Integer()
-    period_start = fields.Date()
-    period_end = fields.Date()
-    status = fields.String()
-    total_minor = fields.Integer()
     lines = fields.List(fields.Nested(LineOutSchema))
     allowed_actions = AllowedActions({"approve": services.check_approvable})
 

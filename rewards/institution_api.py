@@ -12,6 +12,7 @@ from accounts.auth import api_reader, api_writer
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
+from core.schema_out import out_fields
 from core.uow import unit_of_work
 from listings.services import visible_listing
 from rewards import services
@@ -52,14 +53,9 @@ class InventorsInSchema(InputSchema):
     inventors = fields.List(fields.Nested(InventorInSchema), required=True, error_messages=REQUIRED, validate=validate.Length(1, MAX_INVENTORS))  # fmt: skip
 
 
+@out_fields(integers="id position share_bp", strings="name", nullable_integers="user_id")
 class InventorOutSchema(Schema):
     """An inventor as named, with the account linked, if any."""
-
-    id = fields.Integer()
-    position = fields.Integer()
-    name = fields.String()
-    share_bp = fields.Integer()
-    user_id = fields.Integer(allow_none=True)
 
 
 class InventorsOutSchema(Schema):

@@ -10,7 +10,8 @@ from core.api_actions import AllowedActions
 from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
-from core.schema_kit import EnumValue, InputSchema
+from core.schema_kit import InputSchema
+from core.schema_out import out_fields
 from trading.actions import NEGOTIATION_ACTIONS, NOTICE_ACTIONS, SALE_ACTIONS
 from trading.rules import MAX_LISTING_WORKING_DAYS, MIN_LISTING_WORKING_DAYS
 
@@ -163,97 +164,79 @@ class SaleListArgsSchema(InputSchema):
 # --- output ----------------------------------------------------------------------------
 
 
+@out_fields(
+    integers="id listing_id seller_org_id asking_price_minor deposit_minor working_days",
+    strings="currency",
+    datetimes="starts_at ends_at",
+    enums="status",
+    nullable_datetimes="closed_at",
+)
 class ListedSaleOutSchema(Schema):
     """A listed sale (挂牌)."""
 
-    id = fields.Integer()
-    listing_id = fields.Integer()
-    seller_org_id = fields.Integer()
-    status = EnumValue()
-    asking_price_minor = fields.Integer()
-    deposit_minor = fields.Integer()
-    currency = fields.String()
-    working_days = fields.Integer()
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
-    closed_at = fields.DateTime(allow_none=True)
     intents_count = fields.Function(
         lambda sale: sum(1 for i in sale.intents if i.withdrawn_at is None)
     )
     allowed_actions = AllowedActions(SALE_ACTIONS)
 
 
+@out_fields(
+    integers="id sale_id buyer_org_id",
+    datetimes="created_at",
+    nullable_integers="deposit_id deposit_minor",
+    nullable_strings="deposit_status",
+    nullable_datetimes="withdrawn_at",
+)
 class IntentOutSchema(Schema):
     """An intent to buy (意向受让) and the deposit it owes."""
 
-    id = fields.Integer()
-    sale_id = fields.Integer()
-    buyer_org_id = fields.Integer()
-    created_at = fields.DateTime()
-    withdrawn_at = fields.DateTime(allow_none=True)
-    deposit_id = fields.Integer(allow_none=True)
-    deposit_status = fields.String(allow_none=True)
-    deposit_minor = fields.Integer(allow_none=True)
 
-
+@out_fields(
+    integers="id author_org_id",
+    strings="kind",
+    datetimes="created_at",
+    nullable_integers="amount_minor",
+    nullable_strings="body",
+)
 class NegotiationMessageOutSchema(Schema):
     """One entry of a negotiation's thread."""
 
-    id = fields.Integer()
-    author_org_id = fields.Integer()
-    kind = fields.String()
-    amount_minor = fields.Integer(allow_none=True)
-    body = fields.String(allow_none=True)
-    created_at = fields.DateTime()
 
-
+@out_fields(
+    integers="id listing_id seller_org_id buyer_org_id",
+    strings="currency",
+    datetimes="created_at updated_at",
+    enums="status",
+    nullable_integers="open_offer_minor open_offer_by_org_id agreed_price_minor",
+)
 class NegotiationOutSchema(Schema):
     """A negotiation (协议定价) with its thread."""
 
-    id = fields.Integer()
-    listing_id = fields.Integer()
-    seller_org_id = fields.Integer()
-    buyer_org_id = fields.Integer()
-    status = EnumValue()
-    open_offer_minor = fields.Integer(allow_none=True)
-    open_offer_by_org_id = fields.Integer(allow_none=True)
-    agreed_price_minor = fields.Integer(allow_none=True)
-    currency = fields.String()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
     messages = fields.List(fields.Nested(NegotiationMessageOutSchema))
     allowed_actions = AllowedActions(NEGOTIATION_ACTIONS)
 
 
+@out_fields(
+    integers="id notice_id",
+    datetimes="lodged_at",
+    enums="status",
+    nullable_strings="decision_reason",
+    nullable_datetimes="decided_at",
+)
 class ObjectionOutSchema(Schema):
     """An objection (异议); the objector is not published."""
 
-    id = fields.Integer()
-    notice_id = fields.Integer()
-    status = EnumValue()
-    lodged_at = fields.DateTime()
-    decided_at = fields.DateTime(allow_none=True)
-    decision_reason = fields.String(allow_none=True)
 
-
+@out_fields(
+    integers="id listing_id negotiation_id price_minor",
+    strings="result_name summary inventors seller_name buyer_name currency price_formation",
+    datetimes="starts_at ends_at",
+    enums="status",
+    nullable_datetimes="closed_at",
+)
 class NoticeOutSchema(Schema):
     """A public notice (公示) of a negotiated price."""
 
-    id = fields.Integer()
-    listing_id = fields.Integer()
-    negotiation_id = fields.Integer()
-    result_name = fields.String()
-    summary = fields.String()
-    inventors = fields.String()
-    seller_name = fields.String()
-    buyer_name = fields.String()
-    price_minor = fields.Integer()
-    currency = fields.String()
-    price_formation = fields.String()
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
-    status = EnumValue()
-    closed_at = fields.DateTime(allow_none=True)
     objections_count = fields.Function(lambda n: len(n.objections))
     allowed_actions = AllowedActions(NOTICE_ACTIONS)
 

@@ -18,6 +18,7 @@ from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, NotFound
 from core.schema_kit import InputSchema
+from core.schema_out import out_fields
 from core.uow import unit_of_work
 from listings import services as listings
 from valuation import queries, report_file, requests, services, sharing
@@ -175,14 +176,13 @@ class ShareInSchema(InputSchema):
     bank_org_id = fields.Integer(required=True, strict=True, validate=validate.Range(1, 2**31 - 1))
 
 
+@out_fields(
+    integers="valuation_id bank_org_id", datetimes="shared_at", nullable_datetimes="revoked_at"
+)
 class ShareOutSchema(Schema):
     """A report shared with a bank: since when, and when taken back (if it was)."""
 
-    valuation_id = fields.Integer()
-    bank_org_id = fields.Integer()
     bank = fields.Function(lambda s: s.bank.name)
-    shared_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
 
 
 @blp.write("/<int:valuation_id>/shares", 201, ShareOutSchema, 403, 404, 422, args=ShareInSchema)

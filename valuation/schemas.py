@@ -10,6 +10,7 @@ from core.api_actions import AllowedActions
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
+from core.schema_out import out_fields
 from valuation.actions import REQUEST_ACTIONS
 from valuation.cost_rules import CostInputs
 from valuation.income_rules import DiscountRate, IncomeInputs, IndustryClass
@@ -165,20 +166,15 @@ class ReportInSchema(ValuationInSchema):
         }
 
 
+@out_fields(integers="low_minor central_minor high_minor")
 class RangeSchema(Schema):
     """Low, central and high value in minor units."""
 
-    low_minor = fields.Integer()
-    central_minor = fields.Integer()
-    high_minor = fields.Integer()
 
-
+@out_fields(integers="listing_id", strings="kind currency")
 class ComputedSchema(Schema):
     """A computed (not saved) valuation."""
 
-    listing_id = fields.Integer()
-    kind = fields.String()
-    currency = fields.String()
     range = fields.Nested(RangeSchema)
     result = fields.Dict(
         metadata={
@@ -190,42 +186,34 @@ class ComputedSchema(Schema):
     )
 
 
+@out_fields(
+    integers="id listing_id low_minor central_minor high_minor",
+    strings="side currency",
+    dates="valuation_date",
+    datetimes="created_at",
+    dicts="inputs result",
+    nullable_integers="request_id",
+    nullable_strings="opinion signer_name signer_credential",
+)
 class ValuationOutSchema(Schema):
     """A saved valuation: indicative, or a formal report with its signature."""
 
-    id = fields.Integer()
-    listing_id = fields.Integer()
     kind = fields.String(attribute="kind.value")
-    side = fields.String()
-    currency = fields.String()
-    valuation_date = fields.Date()
-    low_minor = fields.Integer()
-    central_minor = fields.Integer()
-    high_minor = fields.Integer()
-    inputs = fields.Dict()
-    result = fields.Dict()
-    opinion = fields.String(allow_none=True)
-    signer_name = fields.String(allow_none=True)
-    signer_credential = fields.String(allow_none=True)
-    request_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
 
 
+@out_fields(
+    integers="id listing_id requester_org_id",
+    strings="side purpose",
+    datetimes="created_at updated_at",
+    nullable_integers="valuer_id",
+    nullable_strings="decline_reason",
+)
 class RequestOutSchema(Schema):
     """A valuation request and where it stands."""
 
-    id = fields.Integer()
-    listing_id = fields.Integer()
-    requester_org_id = fields.Integer()
-    side = fields.String()
-    purpose = fields.String()
     purpose_kind = fields.String(attribute="purpose_kind.value")
     status = fields.String(attribute="status.value")
-    valuer_id = fields.Integer(allow_none=True)
-    decline_reason = fields.String(allow_none=True)
     report_id = fields.Function(lambda r: r.report.id if r.report else None)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
     allowed_actions = AllowedActions(REQUEST_ACTIONS)
 
 

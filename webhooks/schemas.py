@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
+from core.schema_out import out_fields
 from webhooks.rules import EVENT_TYPES, MAX_URL_LENGTH
 
 
@@ -27,14 +28,13 @@ class EndpointInSchema(InputSchema):
     )
 
 
+@out_fields(
+    integers="id", strings="url", datetimes="created_at", nullable_datetimes="secret_rotated_at"
+)
 class EndpointOutSchema(Schema):
     """An endpoint as its organisation sees it (never its secret, but when issued)."""
 
-    id = fields.Integer()
-    url = fields.String()
     events = fields.List(fields.String())
-    created_at = fields.DateTime()
-    secret_rotated_at = fields.DateTime(allow_none=True)
 
 
 class EndpointIssuedSchema(EndpointOutSchema):
@@ -49,27 +49,24 @@ class EndpointPageSchema(Schema):
     items = fields.List(fields.Nested(EndpointOutSchema))
 
 
+@out_fields(integers="duration_ms", datetimes="at", nullable_strings="error")
 class AttemptOutSchema(Schema):
     """One POST of a delivery."""
 
-    at = fields.DateTime()
     status_code = fields.Integer(allow_none=True, metadata={"description": "None: no answer"})
-    duration_ms = fields.Integer()
-    error = fields.String(allow_none=True)
 
 
+@out_fields(
+    integers="id endpoint_id attempts",
+    strings="event_type",
+    datetimes="event_created_at",
+    nullable_datetimes="next_at delivered_at",
+)
 class DeliveryOutSchema(Schema):
     """One event to one endpoint: its state and every attempt."""
 
-    id = fields.Integer()
-    endpoint_id = fields.Integer()
     event_id = fields.String(metadata={"description": "The payload's `id`: the same on resends"})
-    event_type = fields.String()
-    event_created_at = fields.DateTime()
     state = fields.String(metadata={"description": "pending, delivered or failed"})
-    attempts = fields.Integer()
-    next_at = fields.DateTime(allow_none=True)
-    delivered_at = fields.DateTime(allow_none=True)
     log = fields.List(fields.Nested(AttemptOutSchema))
 
 

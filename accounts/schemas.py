@@ -165,12 +165,7 @@ class TokenRequestSchema(TokenInSchema):
     )
 
 
-@out_fields(
-    integers="id",
-    strings="name scope",
-    datetimes="created_at expires_at",
-    nullable_datetimes="last_used_at revoked_at",
-)
+@out_fields(integers="id", strings="name scope", datetimes="created_at expires_at last_used_at? revoked_at?")  # fmt: skip
 class TokenOutSchema(Schema):
     """A personal API token as its owner sees it (never its secret, which only issue shows)."""
 
@@ -195,13 +190,7 @@ class OrganisationDocumentOutSchema(StoredFileOutSchema):
     file_url = download_url("organisations_api.document_file", "document_id")
 
 
-@out_fields(
-    integers="id",
-    strings="name region",
-    datetimes="created_at",
-    nullable_strings="name_en rejection_reason",
-    nullable_datetimes="verified_at",
-)
+@out_fields(integers="id", strings="name name_en? region rejection_reason?", datetimes="created_at verified_at?")  # fmt: skip
 class OrganisationOutSchema(Schema):
     """An organisation and its verification."""
 
@@ -225,12 +214,7 @@ class OrganisationOutSchema(Schema):
         return OrganisationDocumentOutSchema(many=True).dump(found)
 
 
-@out_fields(
-    integers="id",
-    strings="email name",
-    booleans="membership_approved",
-    nullable_integers="organisation_id",
-)
+@out_fields(integers="id organisation_id?", strings="email name", booleans="membership_approved")
 class UserOutSchema(Schema):
     """A person of the market as the API shows them to themselves and their organisation."""
 

@@ -23,12 +23,7 @@ from core.schema_out import out_fields
 from core.uow import unit_of_work
 
 
-@out_fields(
-    integers="auction_id listing_id seller_org_id starting_price_minor increment_minor deposit_bps",
-    strings="title",
-    datetimes="starts_at ends_at created_at",
-    nullable_datetimes="deposit_deadline",
-)
+@out_fields(integers="auction_id listing_id seller_org_id starting_price_minor increment_minor deposit_bps", strings="title", datetimes="starts_at ends_at deposit_deadline? created_at")  # fmt: skip
 class AnnouncementOutSchema(Schema):
     """An announcement awaiting review: the auction's terms and its listing."""
 

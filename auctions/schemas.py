@@ -76,14 +76,7 @@ class BidOutSchema(Schema):
     is_proxy = fields.Boolean()
 
 
-@out_fields(
-    integers="id listing_id starting_price_minor increment_minor minimum_next_bid_minor deposit_minor bid_count seconds_left",
-    strings="title currency starts_at ends_at server_time",
-    booleans="leader_mine extended restricted winner_mine",
-    nullable_integers="current_price_minor winner_number highest_bidder_org_id",
-    nullable_strings="leader_name winner_name",
-    nullable_booleans="reserve_met",
-)
+@out_fields(integers="id listing_id starting_price_minor increment_minor current_price_minor? minimum_next_bid_minor deposit_minor bid_count seconds_left winner_number? highest_bidder_org_id?", strings="title currency leader_name? starts_at ends_at server_time winner_name?", booleans="leader_mine reserve_met? extended restricted winner_mine")  # fmt: skip
 class AuctionOutSchema(Schema):
     """An auction as the live feed and the API show it (the reserve amount stays hidden)."""
 
@@ -114,11 +107,7 @@ class PlacedBidOutSchema(Schema):
     bidder_number = fields.Integer(allow_none=True, metadata={"description": "竞买号"})
 
 
-@out_fields(
-    integers="current_price_minor minimum_next_bid_minor",
-    strings="ends_at",
-    booleans="leading extended raised_max",
-)
+@out_fields(integers="current_price_minor minimum_next_bid_minor", strings="ends_at", booleans="leading extended raised_max")  # fmt: skip
 class BidResultSchema(Schema):
     """What a submission did, and where the auction stands now."""
 

@@ -52,9 +52,7 @@ class RatingInSchema(InputSchema):
     comment = fields.String(load_default="", validate=validate.Length(max=MAX_COMMENT))
 
 
-@out_fields(
-    integers="id deal_id broker_id score", datetimes="created_at", nullable_strings="comment"
-)
+@out_fields(integers="id deal_id broker_id score", strings="comment?", datetimes="created_at")
 class RatingOutSchema(Schema):
     """A rating, as the broker's profile shows it."""
 

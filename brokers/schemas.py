@@ -219,12 +219,7 @@ class DecisionInSchema(InputSchema):
     reason = fields.String(load_default="")
 
 
-@out_fields(
-    integers="id completed_deals rating_count",
-    strings="name organisation certificate_number issuing_body region",
-    dates="expires_on",
-    nullable_floats="rating_average",
-)
+@out_fields(integers="id completed_deals rating_count", strings="name organisation certificate_number issuing_body region", floats="rating_average?", dates="expires_on")  # fmt: skip
 class BrokerOutSchema(Schema):
     """A broker's public profile."""
 
@@ -279,15 +274,7 @@ class MandateInSchema(InputSchema):
         return mandates.MandateInput(**data)
 
 
-@out_fields(
-    integers="id broker_id principal_org_id notice_days",
-    strings="currency",
-    booleans="exclusive",
-    datetimes="starts_at ends_at",
-    enums="side status commission_kind payer",
-    nullable_integers="listing_id need_id rate_bps min_minor max_minor fixed_minor",
-    nullable_datetimes="terminates_at principal_accepted_at broker_accepted_at",
-)
+@out_fields(integers="id broker_id principal_org_id listing_id? need_id? notice_days rate_bps? min_minor? max_minor? fixed_minor?", strings="currency", booleans="exclusive", datetimes="starts_at ends_at terminates_at? principal_accepted_at? broker_accepted_at?", enums="side status commission_kind payer")  # fmt: skip
 class MandateOutSchema(Schema):
     """A mandate and where it stands."""
 
@@ -309,23 +296,14 @@ class IntroductionInSchema(InputSchema):
     note = fields.String(load_default="")
 
 
-@out_fields(
-    integers="id mandate_id broker_id listing_id seller_org_id buyer_org_id",
-    datetimes="created_at",
-    enums="kind status",
-    nullable_integers="need_id negotiation_id",
-    nullable_datetimes="seller_accepted_at buyer_accepted_at accepted_at",
-)
+@out_fields(integers="id mandate_id broker_id listing_id need_id? seller_org_id buyer_org_id negotiation_id?", datetimes="created_at seller_accepted_at? buyer_accepted_at? accepted_at?", enums="kind status")  # fmt: skip
 class IntroductionOutSchema(Schema):
     """An introduction and its answers."""
 
     allowed_actions = AllowedActions(INTRODUCTION_ACTIONS)
 
 
-@out_fields(
-    integers="deal_id price_minor commission_minor mandate_id",
-    strings="deal_title deal_status currency payer",
-)
+@out_fields(integers="deal_id price_minor commission_minor mandate_id", strings="deal_title deal_status currency payer")  # fmt: skip
 class StatementLineSchema(Schema):
     """One deal on the statement."""
 

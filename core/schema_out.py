@@ -1,18 +1,19 @@
 """Output schemas said once: plain fields by type (`out_fields`) and lists of items (`page_of`).
 
 An API resource is mostly ids, amounts, texts and times with nothing to say about them
-but their type; `@out_fields(integers="id listing_id", nullable_datetimes="closed_at")`
-declares those in a line per type, and the class itself keeps only the fields with
-something to say (a description, an attribute, a function, `allowed_actions`).
+but their type; `@out_fields(integers="id listing_id", datetimes="starts_at closed_at?")`
+declares those in one line, and the class itself keeps only the fields with something to
+say (a description, an attribute, a function, `allowed_actions`).
 Property order does not matter: responses are JSON objects (sent with sorted keys).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from marshmallow import Schema, fields
+from marshmallow.schema import SchemaMeta
 
 from core.schema_kit import EnumValue
 
@@ -28,23 +29,24 @@ _TYPES: dict[str, type[fields.Field]] = {
     "dicts": fields.Dict,
     "enums": EnumValue,
 }
-NULLABLE = "nullable_"
+NULLABLE = "?"
 
 
 def _made(groups: dict[str, str]) -> dict[str, fields.Field]:
     made: dict[str, fields.Field] = {}
     for group, names in groups.items():
-        kind = _TYPES[group.removeprefix(NULLABLE)]
+        kind = _TYPES[group]
         for name in names.split():
-            made[name] = kind(allow_none=True) if group.startswith(NULLABLE) else kind()
+            nullable = name.endswith(NULLABLE)
+            made[name.removesuffix(NULLABLE)] = kind(allow_none=True) if nullable else kind()
     return made
 
 
 def out_fields(**groups: str) -> Callable[[S], S]:
     """Give the decorated schema plain fields, by type: each keyword is a type (`integers`,
-    `strings`, `booleans`, `floats`, `dates`, `datetimes`, `dicts`, `enums`), or the type
-    prefixed with `nullable_` for fields that may be null, and names the fields, separated
-    by spaces. A field the class declares itself wins over one named here."""
+    `strings`, `booleans`, `floats`, `dates`, `datetimes`, `dicts`, `enums`) and names its
+    fields, separated by spaces; a name ending in `?` may be null (`closed_at?`). A field
+    the class declares itself wins over one named here."""
 
     def declare(schema: S) -> S:
         schema._declared_fields = {**_made(groups), **schema._declared_fields}
@@ -63,4 +65,4 @@ def page_of(item: type[Schema], doc: str, *, name: str, cursor: bool = False) ->
     }
     if cursor:
         attrs["next_cursor"] = fields.String(allow_none=True)
-    return type(Schema)(name, (Schema,), attrs)
+    return cast(type[Schema], SchemaMeta(name, (Schema,), attrs))

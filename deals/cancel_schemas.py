@@ -71,13 +71,7 @@ class RulingInSchema(InputSchema):
     confirm = _confirm()
 
 
-@out_fields(
-    integers="id deal_id",
-    datetimes="created_at",
-    enums="kind status grounds at_fault",
-    nullable_strings="statement decision_note",
-    nullable_datetimes="decided_at",
-)
+@out_fields(integers="id deal_id", strings="statement? decision_note?", datetimes="created_at decided_at?", enums="kind status grounds at_fault")  # fmt: skip
 class CancellationOutSchema(Schema):
     """A proposal, request or cancellation by the rules, with its outcome."""
 

@@ -73,14 +73,7 @@ def _may_certify(caller: User, form: dict[str, Any], now: datetime) -> bool:
     return form["row"] is not None
 
 
-@out_fields(
-    integers="deal_id",
-    booleans="completed",
-    nullable_integers="transaction_amount_minor",
-    nullable_strings="contract_number project_name contract_subtype technology_field seller_region_code buyer_region_code payment_method certificate_number",
-    nullable_dates="term_start term_end",
-    nullable_datetimes="certified_at",
-)
+@out_fields(integers="deal_id transaction_amount_minor?", strings="contract_number? project_name? contract_subtype? technology_field? seller_region_code? buyer_region_code? payment_method? certificate_number?", booleans="completed", dates="term_start? term_end?", datetimes="certified_at?")  # fmt: skip
 class RegistrationFormOutSchema(Schema):
     """A deal's registration form: its fields (null until completed) and the certificate."""
 

@@ -40,13 +40,7 @@ class BatchPageArgsSchema(PeriodArgsSchema, cursor.PageArgsSchema):
     """The period and the page."""
 
 
-@out_fields(
-    integers="transaction_amount_minor",
-    strings="contract_number project_name contract_subtype technology_field seller_region_code buyer_region_code payment_method",
-    dates="term_start term_end",
-    nullable_strings="certificate_number",
-    nullable_datetimes="certified_at",
-)
+@out_fields(integers="transaction_amount_minor", strings="contract_number project_name contract_subtype technology_field seller_region_code buyer_region_code payment_method certificate_number?", dates="term_start term_end", datetimes="certified_at?")  # fmt: skip
 class BatchFormOutSchema(Schema):
     """The registration form's fields as completed, and the certificate number once issued."""
 

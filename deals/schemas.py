@@ -136,14 +136,7 @@ class DealDocumentOutSchema(StoredFileOutSchema):
     file_url = download_url("deals_api.document_file", "document_id")
 
 
-@out_fields(
-    integers="id price_minor",
-    strings="title currency",
-    datetimes="created_at",
-    nullable_integers="listing_id source_id",
-    nullable_strings="source_type rights_registration_ref cancel_reason",
-    nullable_datetimes="signed_at paid_at rights_registered_at completed_at cancelled_at",
-)
+@out_fields(integers="id price_minor listing_id? source_id?", strings="title currency source_type? rights_registration_ref? cancel_reason?", datetimes="created_at signed_at? paid_at? rights_registered_at? completed_at? cancelled_at?")  # fmt: skip
 class DealOutSchema(Schema):
     """A deal of either channel with its milestones."""
 
@@ -163,19 +156,12 @@ class DealOutSchema(Schema):
         return {"organisation_id": deal.buyer_org_id, "name": deal.buyer_name}
 
 
-@out_fields(strings="name", nullable_integers="organisation_id", nullable_strings="credit_code")
+@out_fields(integers="organisation_id?", strings="name credit_code?")
 class RegistrationPartySchema(Schema):
     """A side of the contract as the registration record names it."""
 
 
-@out_fields(
-    integers="deal_id",
-    strings="contract_name official_category",
-    booleans="ready_to_file",
-    nullable_integers="listing_id",
-    nullable_strings="listing_title rights_registration_ref",
-    nullable_dates="signed_on",
-)
+@out_fields(integers="deal_id listing_id?", strings="contract_name official_category listing_title? rights_registration_ref?", booleans="ready_to_file", dates="signed_on?")  # fmt: skip
 class RegistrationOutSchema(Schema):
     """The technology-contract registration record (技术合同认定登记) of a deal."""
 

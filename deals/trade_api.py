@@ -64,15 +64,7 @@ def _may_certify(caller: User, view: dict[str, Any], now: datetime) -> bool:
     return view["check_outcome"] == CheckOutcome.CLEARED
 
 
-@out_fields(
-    integers="deal_id",
-    strings="seller_country buyer_country",
-    booleans="completed",
-    nullable_integers="usd_minor",
-    nullable_strings="catalogue_ref payment_terms licence_number check_note certificate_number",
-    nullable_datetimes="checked_at certified_at",
-    nullable_enums="category",
-)
+@out_fields(integers="deal_id usd_minor?", strings="seller_country buyer_country catalogue_ref? payment_terms? licence_number? check_note? certificate_number?", booleans="completed", datetimes="checked_at? certified_at?", enums="category?")  # fmt: skip
 class TradeRecordOutSchema(Schema):
     """The deal's import/export record: its direction, the details once given, the check."""
 

@@ -113,9 +113,7 @@ class EventAgendaOutSchema(Schema):
     listing_id = fields.Integer()
 
 
-@out_fields(
-    integers="id event_id size", strings="title original_name sha256", datetimes="uploaded_at"
-)
+@out_fields(integers="id event_id size", strings="title original_name sha256", datetimes="uploaded_at")  # fmt: skip
 class MaterialOutSchema(Schema):
     """A document kept with the event; anyone downloads it at its `file_url`."""
 
@@ -124,14 +122,7 @@ class MaterialOutSchema(Schema):
     )
 
 
-@out_fields(
-    integers="id capacity",
-    strings="title description",
-    datetimes="starts_at ends_at",
-    nullable_integers="organiser_org_id",
-    nullable_strings="title_en venue",
-    nullable_datetimes="cancelled_at",
-)
+@out_fields(integers="id capacity organiser_org_id?", strings="title title_en? description venue?", datetimes="starts_at ends_at cancelled_at?")  # fmt: skip
 class EventOutSchema(Schema):
     """An event: time (UTC), place, agenda; the stream's link for its participants only."""
 
@@ -159,7 +150,7 @@ class EventPageSchema(Schema):
     items = fields.List(fields.Nested(EventOutSchema))
 
 
-@out_fields(integers="event_id", datetimes="registered_at", nullable_datetimes="cancelled_at")
+@out_fields(integers="event_id", datetimes="registered_at cancelled_at?")
 class EventRegistrationOutSchema(Schema):
     """A registration for an event."""
 

@@ -93,22 +93,13 @@ class GrantedOutSchema(Schema):
     licensee = fields.Function(lambda x: x.licensee.name)
 
 
-@out_fields(
-    integers="id size", strings="original_name content_type sha256", datetimes="uploaded_at"
-)
+@out_fields(integers="id size", strings="original_name content_type sha256", datetimes="uploaded_at")  # fmt: skip
 class ReportOutSchema(Schema):
     """A patent evaluation report (专利权评价报告) behind a declaration; its file is at
     `/api/v1/open-licences/reports/{id}`."""
 
 
-@out_fields(
-    integers="id listing_id term_years",
-    strings="patent_number currency",
-    enums="payment_method",
-    nullable_integers="lump_sum_minor entry_fee_minor",
-    nullable_strings="refusal_reason",
-    nullable_datetimes="published_at withdrawn_at",
-)
+@out_fields(integers="id listing_id lump_sum_minor? entry_fee_minor? term_years", strings="patent_number currency refusal_reason?", datetimes="published_at? withdrawn_at?", enums="payment_method")  # fmt: skip
 class DeclarationOutSchema(Schema):
     """An open-licence declaration: the patent, the published terms, the licences granted."""
 
@@ -146,12 +137,7 @@ class CataloguePageSchema(Schema):
     items = fields.List(fields.Nested(DeclarationOutSchema))
 
 
-@out_fields(
-    integers="id declaration_id amount_due_minor",
-    nullable_strings="number",
-    nullable_dates="starts_on ends_on",
-    nullable_datetimes="granted_at",
-)
+@out_fields(integers="id declaration_id amount_due_minor", strings="number?", dates="starts_on? ends_on?", datetimes="granted_at?")  # fmt: skip
 class LicenceOutSchema(Schema):
     """A licence's record: number, parties, what is due, dates, how to pay while it waits."""
 

@@ -42,9 +42,7 @@ class OffersInSchema(InputSchema):
     offers = fields.List(fields.Nested(OfferInSchema), required=True, error_messages=REQUIRED, validate=validate.Length(max=4))  # fmt: skip
 
 
-@out_fields(
-    strings="note", nullable_integers="term_years price_minor minimum_annual_minor period_months"
-)
+@out_fields(integers="term_years? price_minor? minimum_annual_minor? period_months?", strings="note")  # fmt: skip
 class OfferOutSchema(Schema):
     kind = EnumValue(metadata={"description": "transfer, exclusive, sole or ordinary"})
     fields_of_use = fields.List(fields.String(), attribute="fields", metadata={"description": "Technology fields; empty: all"})  # fmt: skip
@@ -79,12 +77,7 @@ class RoyaltyReportInSchema(InputSchema):
     net_sales_minor = fields.Integer(required=True, error_messages=REQUIRED, validate=validate.Range(0, 10**15))  # fmt: skip
 
 
-@out_fields(
-    integers="net_sales_minor royalty_minor",
-    booleans="late",
-    dates="period_starts_on period_ends_on due_on",
-    datetimes="reported_at",
-)
+@out_fields(integers="net_sales_minor royalty_minor", booleans="late", dates="period_starts_on period_ends_on due_on", datetimes="reported_at")  # fmt: skip
 class RoyaltyReportOutSchema(Schema):
     period = fields.Integer(attribute="period_index")
     rate_part_minor = fields.Integer(metadata={"description": "rate × net sales, half up to the fen"})  # fmt: skip
@@ -101,10 +94,7 @@ def _may_report(caller: User, licence: LicenceDeal, now: datetime) -> None:
         raise PermissionDenied(N_("Only the licensee reports its net sales."))
 
 
-@out_fields(
-    integers="deal_id listing_id rate_bp minimum_annual_minor period_months",
-    dates="starts_on ends_on",
-)
+@out_fields(integers="deal_id listing_id rate_bp minimum_annual_minor period_months", dates="starts_on ends_on")  # fmt: skip
 class LicenceDealOutSchema(Schema):
     """A licence deal: parties, kind, scope, royalty terms, the royalties reported."""
 

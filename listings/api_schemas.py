@@ -66,11 +66,7 @@ class SaleSchema(Schema):
     )
 
 
-@out_fields(
-    integers="id listing_id position size width height",
-    strings="content_type",
-    nullable_strings="alt_zh alt_en",
-)
+@out_fields(integers="id listing_id position size width height", strings="alt_zh? alt_en? content_type")  # fmt: skip
 class ImageOutSchema(Schema):
     """A picture of a listing: its description in both languages and where to fetch it."""
 
@@ -108,11 +104,7 @@ class ListingDetailSchema(ListingOutSchema):
     allowed_actions = AllowedActions(LISTING_ACTIONS)
 
 
-@out_fields(
-    integers="id listing_id size",
-    strings="kind original_name content_type sha256",
-    datetimes="uploaded_at",
-)
+@out_fields(integers="id listing_id size", strings="kind original_name content_type sha256", datetimes="uploaded_at")  # fmt: skip
 class EvidenceOutSchema(Schema):
     """An ownership document of a listing (its file is served to the owner and reviewers)."""
 

@@ -58,7 +58,7 @@ class AgreementFileSchema(Schema):
     file = UploadField(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
-@out_fields(integers="id", strings="name", nullable_integers="org_id", nullable_dates="use_until")
+@out_fields(integers="id org_id?", strings="name", dates="use_until?")
 class HolderOutSchema(Schema):
     share_bp = fields.Integer(metadata={"description": "Basis points; the holders' sum to 10000"})  # fmt: skip
     basis = EnumValue(metadata={"description": "ownership or right_of_use"})

@@ -41,14 +41,7 @@ class PledgeeConsentInSchema(InputSchema):
     reference = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, legal_status.MAX_TEXT), metadata={"description": "The letter of consent or its filing"})  # fmt: skip
 
 
-@out_fields(
-    integers="id",
-    strings="patent_number source",
-    dates="effective_on",
-    datetimes="recorded_at",
-    enums="status",
-    nullable_strings="pledgee",
-)
+@out_fields(integers="id", strings="patent_number source pledgee?", dates="effective_on", datetimes="recorded_at", enums="status")  # fmt: skip
 class StatusRecordOutSchema(Schema):
     """A status recorded from the register."""
 

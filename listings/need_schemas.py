@@ -112,16 +112,7 @@ def form_field(name: str | None) -> str:
     return name.removesuffix("_minor")
 
 
-@out_fields(
-    integers="id",
-    strings="title problem field region currency",
-    datetimes="created_at updated_at",
-    enums="status",
-    nullable_integers="budget_min_minor budget_max_minor min_trl",
-    nullable_strings="close_reason",
-    nullable_dates="deadline",
-    nullable_datetimes="closed_at",
-)
+@out_fields(integers="id budget_min_minor? budget_max_minor? min_trl?", strings="title problem field region currency close_reason?", dates="deadline?", datetimes="created_at updated_at closed_at?", enums="status")  # fmt: skip
 class NeedOutSchema(Schema):
     """A need as the API returns it."""
 
@@ -155,12 +146,7 @@ class ReasonOutSchema(Schema):
     text = fields.String()
 
 
-@out_fields(
-    strings="currency text url",
-    datetimes="deadline",
-    nullable_integers="price_minor",
-    nullable_datetimes="starts_at",
-)
+@out_fields(integers="price_minor?", strings="currency text url", datetimes="deadline starts_at?")
 class MatchSaleOutSchema(Schema):
     """The sale a suggested listing is in right now, and the deadline a buyer has to act by."""
 

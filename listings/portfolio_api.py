@@ -40,12 +40,7 @@ class ImportRowErrorOutSchema(Schema):
     message = fields.String(metadata={"description": "In the request's language"})
 
 
-@out_fields(
-    integers="id processed created updated skipped percent",
-    strings="filename",
-    datetimes="created_at",
-    nullable_datetimes="finished_at",
-)
+@out_fields(integers="id processed created updated skipped percent", strings="filename", datetimes="created_at finished_at?")  # fmt: skip
 class PortfolioImportSummaryOutSchema(Schema):
     """A portfolio import: its job's progress."""
 

@@ -154,20 +154,14 @@ def price_error_field(error: ValidationFailed) -> str:
     return "asking_price" if error.field == "asking_price_minor" else (error.field or "_form")
 
 
-@out_fields(integers="id", strings="name", nullable_strings="name_en")
+@out_fields(integers="id", strings="name name_en?")
 class OrganisationRefSchema(Schema):
     """The holder organisation, as a reference."""
 
     verified = fields.Boolean(attribute="is_verified")
 
 
-@out_fields(
-    integers="id trl",
-    strings="field holder region currency",
-    nullable_integers="asking_price_minor",
-    nullable_strings="title_zh title_en summary_zh summary_en problem advantage application economics problem_en advantage_en application_en economics_en",
-    nullable_datetimes="published_at",
-)
+@out_fields(integers="id trl asking_price_minor?", strings="title_zh? title_en? summary_zh? summary_en? problem? advantage? application? economics? problem_en? advantage_en? application_en? economics_en? field holder region currency", datetimes="published_at?")  # fmt: skip
 class ListingOutSchema(Schema):
     """A listing as the API returns it."""
 

@@ -12,7 +12,7 @@ from notifications.rules import EmailMode
 from notifications.watches import WATCHABLE
 
 
-@out_fields(integers="id", datetimes="created_at", nullable_datetimes="read_at")
+@out_fields(integers="id", datetimes="created_at read_at?")
 class NotificationOutSchema(Schema):
     """One thing the market told the caller, in the request's language."""
 

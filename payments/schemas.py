@@ -11,33 +11,19 @@ from core.schema_out import out_fields
 from payments import bank_rules
 
 
-@out_fields(
-    integers="amount_minor", strings="currency", enums="account", nullable_integers="org_id"
-)
+@out_fields(integers="org_id? amount_minor", strings="currency", enums="account")
 class LegOutSchema(Schema):
     """One leg: + debit, − credit, on an account (of a party)."""
 
 
-@out_fields(
-    integers="id",
-    strings="key",
-    datetimes="created_at",
-    enums="kind channel",
-    nullable_integers="deal_id deposit_id",
-    nullable_strings="external_ref",
-)
+@out_fields(integers="id deal_id? deposit_id?", strings="key external_ref?", datetimes="created_at", enums="kind channel")  # fmt: skip
 class PostingOutSchema(Schema):
     """A balanced posting of the deal's ledger."""
 
     legs = fields.List(fields.Nested(LegOutSchema))
 
 
-@out_fields(
-    integers="id org_id amount_minor",
-    strings="currency",
-    enums="channel status",
-    nullable_strings="bank_reference",
-)
+@out_fields(integers="id org_id amount_minor", strings="currency bank_reference?", enums="channel status")  # fmt: skip
 class _MoneyMoveOutSchema(Schema):
     """Money moved between an organisation and the market: how much, how, where it stands."""
 
@@ -140,7 +126,7 @@ class LinkOutSchema(Schema):
     url = fields.String()
 
 
-@out_fields(booleans="stripe_enabled ready", nullable_strings="account_id")
+@out_fields(strings="account_id?", booleans="stripe_enabled ready")
 class AccountOutSchema(Schema):
     """The organisation's payout account and its payouts."""
 
@@ -157,7 +143,7 @@ class ReviewQueueOutSchema(Schema):
 # --- deposits (保证金) --------------------------------------------------------------------
 
 
-@out_fields(strings="payee bank branch number", nullable_strings="swift")
+@out_fields(strings="payee bank branch number swift?")
 class BankAccountOutSchema(Schema):
     """The market's account a payer transfers to (收款账户)."""
 
@@ -175,14 +161,7 @@ class TransferOutSchema(Schema):
     currency = fields.String()
 
 
-@out_fields(
-    integers="id context_id org_id amount_minor",
-    strings="currency",
-    datetimes="created_at",
-    nullable_integers="deal_id",
-    nullable_strings="bank_reference receipt_name",
-    nullable_datetimes="held_at settled_at release_due_at refunded_at",
-)
+@out_fields(integers="id context_id org_id amount_minor deal_id?", strings="currency bank_reference? receipt_name?", datetimes="created_at held_at? settled_at? release_due_at? refunded_at?")  # fmt: skip
 class DepositOutSchema(Schema):
     """A deposit of an auction or a listed sale: its state, how to pay it, what the caller may do."""
 

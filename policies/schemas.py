@@ -117,14 +117,7 @@ class LineAdjustInSchema(InputSchema):
     reason = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, 2000))  # fmt: skip
 
 
-@out_fields(
-    integers="id min_basis_minor",
-    strings="name_zh beneficiary",
-    dates="valid_from",
-    nullable_integers="rate_bp fixed_minor cap_per_deal_minor cap_per_org_year_minor",
-    nullable_strings="name_en region evidence",
-    nullable_dates="valid_to",
-)
+@out_fields(integers="id rate_bp? fixed_minor? cap_per_deal_minor? cap_per_org_year_minor? min_basis_minor", strings="name_zh name_en? beneficiary region? evidence?", dates="valid_from valid_to?")  # fmt: skip
 class PolicyOutSchema(Schema):
     """A policy's terms."""
 
@@ -143,12 +136,7 @@ class LineDealOutSchema(Schema):
     """A deal behind a line: the basis and what it earns after the caps."""
 
 
-@out_fields(
-    integers="id run_id policy_id org_id computed_minor amount_minor",
-    strings="policy organisation",
-    dates="period_start period_end",
-    nullable_strings="adjust_reason",
-)
+@out_fields(integers="id run_id policy_id org_id computed_minor amount_minor", strings="policy organisation adjust_reason?", dates="period_start period_end")  # fmt: skip
 class LineOutSchema(Schema):
     """What one organisation is owed under a policy for a period."""
 

@@ -53,7 +53,7 @@ class InventorsInSchema(InputSchema):
     inventors = fields.List(fields.Nested(InventorInSchema), required=True, error_messages=REQUIRED, validate=validate.Length(1, MAX_INVENTORS))  # fmt: skip
 
 
-@out_fields(integers="id position share_bp", strings="name", nullable_integers="user_id")
+@out_fields(integers="id position share_bp user_id?", strings="name")
 class InventorOutSchema(Schema):
     """An inventor as named, with the account linked, if any."""
 

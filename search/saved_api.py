@@ -15,7 +15,6 @@ from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_fo
 from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
-from core.schema_out import out_fields
 from core.uow import unit_of_work
 from search import alerts
 from search.backend import FACETS
@@ -42,11 +41,15 @@ def _frequency() -> fields.String:
     )
 
 
-@out_fields(integers="id", strings="name text frequency", datetimes="created_at")
 class SavedSearchOutSchema(Schema):
     """A saved search: its words and facets, and how often new results are told."""
 
+    id = fields.Integer()
+    name = fields.String()
+    text = fields.String()
     filters = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    frequency = fields.String()
+    created_at = fields.DateTime()
 
 
 class SavedSearchListSchema(Schema):

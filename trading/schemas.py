@@ -164,13 +164,7 @@ class SaleListArgsSchema(InputSchema):
 # --- output ----------------------------------------------------------------------------
 
 
-@out_fields(
-    integers="id listing_id seller_org_id asking_price_minor deposit_minor working_days",
-    strings="currency",
-    datetimes="starts_at ends_at",
-    enums="status",
-    nullable_datetimes="closed_at",
-)
+@out_fields(integers="id listing_id seller_org_id asking_price_minor deposit_minor working_days", strings="currency", datetimes="starts_at ends_at closed_at?", enums="status")  # fmt: skip
 class ListedSaleOutSchema(Schema):
     """A listed sale (挂牌)."""
 
@@ -180,35 +174,17 @@ class ListedSaleOutSchema(Schema):
     allowed_actions = AllowedActions(SALE_ACTIONS)
 
 
-@out_fields(
-    integers="id sale_id buyer_org_id",
-    datetimes="created_at",
-    nullable_integers="deposit_id deposit_minor",
-    nullable_strings="deposit_status",
-    nullable_datetimes="withdrawn_at",
-)
+@out_fields(integers="id sale_id buyer_org_id deposit_id? deposit_minor?", strings="deposit_status?", datetimes="created_at withdrawn_at?")  # fmt: skip
 class IntentOutSchema(Schema):
     """An intent to buy (意向受让) and the deposit it owes."""
 
 
-@out_fields(
-    integers="id author_org_id",
-    strings="kind",
-    datetimes="created_at",
-    nullable_integers="amount_minor",
-    nullable_strings="body",
-)
+@out_fields(integers="id author_org_id amount_minor?", strings="kind body?", datetimes="created_at")
 class NegotiationMessageOutSchema(Schema):
     """One entry of a negotiation's thread."""
 
 
-@out_fields(
-    integers="id listing_id seller_org_id buyer_org_id",
-    strings="currency",
-    datetimes="created_at updated_at",
-    enums="status",
-    nullable_integers="open_offer_minor open_offer_by_org_id agreed_price_minor",
-)
+@out_fields(integers="id listing_id seller_org_id buyer_org_id open_offer_minor? open_offer_by_org_id? agreed_price_minor?", strings="currency", datetimes="created_at updated_at", enums="status")  # fmt: skip
 class NegotiationOutSchema(Schema):
     """A negotiation (协议定价) with its thread."""
 
@@ -216,24 +192,12 @@ class NegotiationOutSchema(Schema):
     allowed_actions = AllowedActions(NEGOTIATION_ACTIONS)
 
 
-@out_fields(
-    integers="id notice_id",
-    datetimes="lodged_at",
-    enums="status",
-    nullable_strings="decision_reason",
-    nullable_datetimes="decided_at",
-)
+@out_fields(integers="id notice_id", strings="decision_reason?", datetimes="lodged_at decided_at?", enums="status")  # fmt: skip
 class ObjectionOutSchema(Schema):
     """An objection (异议); the objector is not published."""
 
 
-@out_fields(
-    integers="id listing_id negotiation_id price_minor",
-    strings="result_name summary inventors seller_name buyer_name currency price_formation",
-    datetimes="starts_at ends_at",
-    enums="status",
-    nullable_datetimes="closed_at",
-)
+@out_fields(integers="id listing_id negotiation_id price_minor", strings="result_name summary inventors seller_name buyer_name currency price_formation", datetimes="starts_at ends_at closed_at?", enums="status")  # fmt: skip
 class NoticeOutSchema(Schema):
     """A public notice (公示) of a negotiated price."""
 

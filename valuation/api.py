@@ -176,9 +176,7 @@ class ShareInSchema(InputSchema):
     bank_org_id = fields.Integer(required=True, strict=True, validate=validate.Range(1, 2**31 - 1))
 
 
-@out_fields(
-    integers="valuation_id bank_org_id", datetimes="shared_at", nullable_datetimes="revoked_at"
-)
+@out_fields(integers="valuation_id bank_org_id", datetimes="shared_at revoked_at?")
 class ShareOutSchema(Schema):
     """A report shared with a bank: since when, and when taken back (if it was)."""
 

@@ -186,28 +186,14 @@ class ComputedSchema(Schema):
     )
 
 
-@out_fields(
-    integers="id listing_id low_minor central_minor high_minor",
-    strings="side currency",
-    dates="valuation_date",
-    datetimes="created_at",
-    dicts="inputs result",
-    nullable_integers="request_id",
-    nullable_strings="opinion signer_name signer_credential",
-)
+@out_fields(integers="id listing_id low_minor central_minor high_minor request_id?", strings="side currency opinion? signer_name? signer_credential?", dates="valuation_date", datetimes="created_at", dicts="inputs result")  # fmt: skip
 class ValuationOutSchema(Schema):
     """A saved valuation: indicative, or a formal report with its signature."""
 
     kind = fields.String(attribute="kind.value")
 
 
-@out_fields(
-    integers="id listing_id requester_org_id",
-    strings="side purpose",
-    datetimes="created_at updated_at",
-    nullable_integers="valuer_id",
-    nullable_strings="decline_reason",
-)
+@out_fields(integers="id listing_id requester_org_id valuer_id?", strings="side purpose decline_reason?", datetimes="created_at updated_at")  # fmt: skip
 class RequestOutSchema(Schema):
     """A valuation request and where it stands."""
 

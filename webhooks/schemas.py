@@ -28,9 +28,7 @@ class EndpointInSchema(InputSchema):
     )
 
 
-@out_fields(
-    integers="id", strings="url", datetimes="created_at", nullable_datetimes="secret_rotated_at"
-)
+@out_fields(integers="id", strings="url", datetimes="created_at secret_rotated_at?")
 class EndpointOutSchema(Schema):
     """An endpoint as its organisation sees it (never its secret, but when issued)."""
 
@@ -49,19 +47,14 @@ class EndpointPageSchema(Schema):
     items = fields.List(fields.Nested(EndpointOutSchema))
 
 
-@out_fields(integers="duration_ms", datetimes="at", nullable_strings="error")
+@out_fields(integers="duration_ms", strings="error?", datetimes="at")
 class AttemptOutSchema(Schema):
     """One POST of a delivery."""
 
     status_code = fields.Integer(allow_none=True, metadata={"description": "None: no answer"})
 
 
-@out_fields(
-    integers="id endpoint_id attempts",
-    strings="event_type",
-    datetimes="event_created_at",
-    nullable_datetimes="next_at delivered_at",
-)
+@out_fields(integers="id endpoint_id attempts", strings="event_type", datetimes="event_created_at next_at? delivered_at?")  # fmt: skip
 class DeliveryOutSchema(Schema):
     """One event to one endpoint: its state and every attempt."""
 

@@ -31,6 +31,7 @@ from accounts.throttle import SignInThrottle
 from accounts.token_rules import TokenState, token_state
 from accounts.tokens import digest
 from core import api_actions
+from core.api_kit import ApiBlueprint
 from core.clock import as_utc, now
 from core.extensions import db, limiter, login_manager
 from core.sqlite import brief_lock_wait
@@ -147,6 +148,14 @@ def require_token_for_writes() -> None:
     if caller.scope != TokenScope.WRITE:
         abort(403, description=gettext("This API token may only read: use a write token."))
     request.environ[_WRITER] = caller.user
+
+
+def token_api(name: str, import_name: str, description: str) -> ApiBlueprint:
+    """An API blueprint whose writes take a bearer token (`require_token_for_writes`) and
+    say so in the OpenAPI document."""
+    blp = ApiBlueprint(name, import_name, description=description, write_doc=BEARER_TOKEN)
+    blp.before_request(require_token_for_writes)
+    return blp
 
 
 def accept_session_writer(user: User) -> None:

@@ -15,7 +15,7 @@ from flask import current_app
 from werkzeug.wrappers import Response
 
 from accounts import documents, services
-from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
+from accounts.auth import api_reader, api_writer, token_api
 from accounts.models import Organisation, User
 from accounts.schemas import (
     DecisionReasonSchema,
@@ -23,20 +23,15 @@ from accounts.schemas import (
     OrganisationOutSchema,
     UserOutSchema,
 )
-from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, NotFound
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from core.views_kit import send_stored
 
-blp = ApiBlueprint(
-    "organisations_api",
-    __name__,
-    description="Organisations: membership and verification by reviewers",
-    write_doc=BEARER_TOKEN,
+blp = token_api(
+    "organisations_api", __name__, "Organisations: membership and verification by reviewers"
 )
-blp.before_request(require_token_for_writes)
 
 
 def _own_organisation(actor: User) -> Organisation:

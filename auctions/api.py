@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app, jsonify
 
-from accounts.auth import BEARER_TOKEN, api_actor, api_writer, require_token_for_writes
+from accounts.auth import api_actor, api_writer, token_api
 from auctions import api_state, bidders, bidding, closing, queries, rules, services
 from auctions.api_schemas import AuctionDetailSchema, AuctionInSchema, BidPageSchema
 from auctions.schemas import (
@@ -24,7 +24,6 @@ from auctions.schemas import (
 from auctions.settings import AuctionSettings, settings_from_config
 from auctions.state_tag import state_tag
 from core import conditional
-from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.cursor import PageArgsSchema
 from core.errors import api_error_body
@@ -34,12 +33,7 @@ from listings import services as listings
 from payments.deposit_api import deposit_out
 from payments.schemas import DepositOutSchema
 
-blp = ApiBlueprint(
-    "auctions_api", __name__, description="Auctions (拍卖) and bids", write_doc=BEARER_TOKEN
-)
-
-
-blp.before_request(require_token_for_writes)
+blp = token_api("auctions_api", __name__, "Auctions (拍卖) and bids")
 
 
 def _settings() -> AuctionSettings:

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import current_app
 
-from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
+from accounts.auth import api_reader, api_writer, token_api
 from brokers import accreditation, commissions, introductions, mandates, profiles
 from brokers import broker_access as shared
 from brokers.models import Broker
@@ -28,19 +28,14 @@ from brokers.schemas import (
     ReasonInSchema,
     StatementSchema,
 )
-from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.uow import unit_of_work
 
-blp = ApiBlueprint(
+blp = token_api(
     "brokers_api",
     __name__,
-    description="Technology brokers (技术经纪人): accreditation, mandates, introductions",
-    write_doc=BEARER_TOKEN,
+    "Technology brokers (技术经纪人): accreditation, mandates, introductions",
 )
-
-
-blp.before_request(require_token_for_writes)
 
 
 def _broker_out(broker: Broker, stats: profiles.BrokerStats | None = None) -> dict[str, Any]:

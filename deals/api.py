@@ -25,8 +25,12 @@ from typing import Any
 from flask import current_app
 from werkzeug.wrappers import Response
 
-from accounts.auth import BEARER_TOKEN, api_actor, api_reader, api_writer, require_token_for_writes
-from core.api_kit import ApiBlueprint
+from accounts.auth import (
+    api_actor,
+    api_reader,
+    api_writer,
+    token_api,
+)
 from core.clock import now
 from core.domain import N_, ValidationFailed
 from core.storage import ALLOWED_TYPES
@@ -51,12 +55,7 @@ from deals.schemas import (
     RegistrationOutSchema,
 )
 
-blp = ApiBlueprint(
-    "deals_api", __name__, description="Deals of both channels", write_doc=BEARER_TOKEN
-)
-
-
-blp.before_request(require_token_for_writes)
+blp = token_api("deals_api", __name__, "Deals of both channels")
 
 
 def _folder() -> Path:

@@ -7,8 +7,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from accounts.auth import BEARER_TOKEN, api_actor, api_writer, require_token_for_writes
-from core.api_kit import ApiBlueprint
+from accounts.auth import api_actor, api_writer, token_api
 from core.clock import now
 from core.uow import unit_of_work
 from events import ics_file, interest, services
@@ -23,13 +22,11 @@ from events.schemas import (
     EventRegistrationOutSchema,
 )
 
-blp = ApiBlueprint(
+blp = token_api(
     "events_api",
     __name__,
-    description="Roadshows and events (路演): agenda, registration, interest in pitched listings",
-    write_doc=BEARER_TOKEN,
+    "Roadshows and events (路演): agenda, registration, interest in pitched listings",
 )
-blp.before_request(require_token_for_writes)
 
 
 @blp.read("/", EventPageSchema, args=EventArgsSchema)

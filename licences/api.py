@@ -8,8 +8,12 @@ from typing import Any
 from flask import current_app
 from werkzeug.wrappers import Response
 
-from accounts.auth import BEARER_TOKEN, api_actor, api_reader, api_writer, require_token_for_writes
-from core.api_kit import ApiBlueprint
+from accounts.auth import (
+    api_actor,
+    api_reader,
+    api_writer,
+    token_api,
+)
 from core.clock import now
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
@@ -29,13 +33,9 @@ from payments import card
 from payments.models import Payment
 from payments.schemas import CheckoutInSchema, PaymentOutSchema
 
-blp = ApiBlueprint(
-    "open_licences_api",
-    __name__,
-    description="Open licences of patents (专利开放许可, 专利法 Art. 50–52)",
-    write_doc=BEARER_TOKEN,
+blp = token_api(
+    "open_licences_api", __name__, "Open licences of patents (专利开放许可, 专利法 Art. 50–52)"
 )
-blp.before_request(require_token_for_writes)
 
 
 @blp.read("/", CataloguePageSchema, args=CatalogueArgsSchema)

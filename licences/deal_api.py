@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.auth import BEARER_TOKEN, api_actor, api_reader, api_writer, require_token_for_writes
-from core.api_kit import ApiBlueprint
+from accounts.auth import (
+    api_actor,
+    api_reader,
+    api_writer,
+    token_api,
+)
 from core.clock import now
 from core.uow import unit_of_work
 from licences import licence_deals, offers, royalties
@@ -22,13 +26,11 @@ from licences.deal_rules import OfferKind
 from licences.rules import LicenceKind
 from listings import services as listings
 
-blp = ApiBlueprint(
+blp = token_api(
     "licensing_api",
     __name__,
-    description="Licences as deals: offers, scopes, royalties (独占 / 排他 / 普通许可)",
-    write_doc=BEARER_TOKEN,
+    "Licences as deals: offers, scopes, royalties (独占 / 排他 / 普通许可)",
 )
-blp.before_request(require_token_for_writes)
 
 _OFFERS_EXAMPLE = {"offers": [{"kind": "ordinary", "fields_of_use": ["energy"], "territory": ["山东"], "term_years": 5, "price_minor": 5_000_000, "rate_bp": 300, "minimum_annual_minor": 1_000_000, "period_months": 3}]}  # fmt: skip
 _LICENCE_EXAMPLE = {"licensee_org_id": 7, "kind": "ordinary", "fields_of_use": ["energy"], "territory": ["山东"], "starts_on": "2027-01-01", "term_years": 5, "price_minor": 5_000_000, "rate_bp": 300, "minimum_annual_minor": 1_000_000, "period_months": 3}  # fmt: skip

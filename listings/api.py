@@ -17,15 +17,14 @@ from flask import current_app
 from werkzeug.wrappers import Response
 
 from accounts.auth import (
-    BEARER_TOKEN,
     api_actor,
     api_reader,
     api_writer,
-    require_token_for_writes,
+    token_api,
 )
 from accounts.models import User
 from accounts.schemas import DecisionReasonSchema
-from core.api_kit import ApiBlueprint, DomainErrorSchema
+from core.api_kit import DomainErrorSchema
 from core.clock import now
 from core.domain import N_, NotFound
 from core.openapi_examples import error_example
@@ -45,12 +44,7 @@ from listings.models import Listing
 from listings.schemas import ListingInputSchema, ListingOutSchema
 from listings.signals import listing_sale
 
-blp = ApiBlueprint(
-    "listings_api", __name__, description="Listings of results (科技成果)", write_doc=BEARER_TOKEN
-)
-
-
-blp.before_request(require_token_for_writes)
+blp = token_api("listings_api", __name__, "Listings of results (科技成果)")
 
 _NOT_OWNER = (403, "Not the owner organisation")
 _STATE = (409, "Not possible in the listing's state (code transition_not_allowed, not_editable)")

@@ -10,11 +10,10 @@ from flask import current_app
 from flask_smorest.fields import Upload as UploadField
 from marshmallow import Schema, fields, validate
 
-from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
+from accounts.auth import api_reader, api_writer, token_api
 from accounts.models import User
 from accounts.services import can_review
 from core.api_actions import AllowedActions
-from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, PermissionDenied
 from core.marshmallow_messages import REQUIRED
@@ -28,8 +27,9 @@ from listings.legal_rules import Purpose
 from listings.models import Listing
 from listings.services import get_listing
 
-blp = ApiBlueprint("rights_api", __name__, description="Co-owned results and rights given to researchers (职务科技成果赋权)", write_doc=BEARER_TOKEN)  # fmt: skip
-blp.before_request(require_token_for_writes)
+blp = token_api(
+    "rights_api", __name__, "Co-owned results and rights given to researchers (职务科技成果赋权)"
+)
 
 
 class HolderInSchema(InputSchema):

@@ -17,6 +17,7 @@ from core.api_actions import AllowedActions
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL, EnumValue
+from core.schema_out import out_fields
 from core.service_kit import Upload
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
@@ -43,28 +44,22 @@ class EvaluationFileSchema(Schema):
     evidence = UploadField(required=True, error_messages=REQUIRED_NOT_NULL)
 
 
+@out_fields(integers="id", strings="original_name sha256")
 class EvaluationEvidenceOutSchema(Schema):
     """A document of the evaluation; its file at `file_url`."""
 
-    id = fields.Integer()
-    original_name = fields.String()
-    sha256 = fields.String()
     file_url = fields.Function(
         lambda document: url_for("listings_api.evaluation_evidence", evidence_id=document.id)
     )
 
 
+@out_fields(integers="id listing_id trl", strings="reasoning", datetimes="evaluated_at")
 class EvaluationOutSchema(Schema):
     """An evaluation: level, novelty, advancement, reasoning, evaluating body, evidence."""
 
-    id = fields.Integer()
-    listing_id = fields.Integer()
-    trl = fields.Integer()
     novelty = EnumValue(metadata={"description": "new_worldwide, new_in_china or known"})
     advancement = EnumValue(metadata={"description": "international_leading, international_advanced, domestic_leading or domestic_advanced"})  # fmt: skip
-    reasoning = fields.String()
     evaluator_org = fields.Function(lambda e: e.evaluator_org.name)
-    evaluated_at = fields.DateTime()
     evidence = fields.List(fields.Nested(EvaluationEvidenceOutSchema))
 
 

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.auth import BEARER_TOKEN, api_actor, api_reader, api_writer, require_token_for_writes
-from core.api_kit import ApiBlueprint
+from accounts.auth import (
+    api_actor,
+    api_reader,
+    api_writer,
+    token_api,
+)
 from core.clock import now
 from core.uow import unit_of_work
 from listings import needs
@@ -22,15 +26,7 @@ from listings.need_schemas import (
     NeedOutSchema,
 )
 
-blp = ApiBlueprint(
-    "needs_api",
-    __name__,
-    description="Technology needs (技术需求) and matching",
-    write_doc=BEARER_TOKEN,
-)
-
-
-blp.before_request(require_token_for_writes)
+blp = token_api("needs_api", __name__, "Technology needs (技术需求) and matching")
 
 
 @blp.read("/mine", NeedOutSchema(many=True), args=MyNeedsArgsSchema)

@@ -10,10 +10,9 @@ from typing import Any
 
 from flask_babel import gettext
 
-from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
+from accounts.auth import api_reader, api_writer, token_api
 from accounts.models import User
 from core import cursor
-from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, NotFound
 from core.i18n import current_locale
@@ -33,15 +32,11 @@ from notifications.schemas import (
     WatchOutSchema,
 )
 
-blp = ApiBlueprint(
+blp = token_api(
     "notifications_api",
     __name__,
-    description="The inbox: notifications, preferences, watched listings, auctions, needs and brokers",
-    write_doc=BEARER_TOKEN,
+    "The inbox: notifications, preferences, watched listings, auctions, needs and brokers",
 )
-
-
-blp.before_request(require_token_for_writes)
 
 INBOX = "inbox"  # the cursor kind of the inbox
 

@@ -14,8 +14,7 @@ from typing import Any
 from flask import current_app
 from werkzeug.wrappers import Response
 
-from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
-from core.api_kit import ApiBlueprint
+from accounts.auth import api_reader, api_writer, token_api
 from core.clock import now
 from core.files import send_document
 from core.storage import ALLOWED_TYPES
@@ -37,12 +36,7 @@ from payments.schemas import (
     ReviewQueueOutSchema,
 )
 
-blp = ApiBlueprint(
-    "payments_api", __name__, description="Payments and the deal ledger", write_doc=BEARER_TOKEN
-)
-
-
-blp.before_request(require_token_for_writes)
+blp = token_api("payments_api", __name__, "Payments and the deal ledger")
 
 
 def _by_card(start: Callable[..., Payment], target_id: int, urls: dict[str, Any]) -> Payment:

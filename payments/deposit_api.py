@@ -16,11 +16,10 @@ from typing import Any
 from flask import current_app
 from werkzeug.wrappers import Response
 
-from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
+from accounts.auth import api_reader, api_writer, token_api
 from accounts.models import User
 from accounts.services import require_reviewer
 from core import api_actions
-from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.error_schema import DomainErrorSchema
 from core.files import send_document
@@ -38,15 +37,9 @@ from payments.schemas import (
     RejectReceiptInSchema,
 )
 
-blp = ApiBlueprint(
-    "deposits_api",
-    __name__,
-    description="Deposits (保证金) of auctions and listed sales: pay by bank, confirm",
-    write_doc=BEARER_TOKEN,
+blp = token_api(
+    "deposits_api", __name__, "Deposits (保证金) of auctions and listed sales: pay by bank, confirm"
 )
-
-
-blp.before_request(require_token_for_writes)
 
 _PAYABLE = (DepositStatus.REQUIRED, DepositStatus.RECEIPT_SUBMITTED)
 

@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app
 
-from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
+from accounts.auth import api_reader, api_writer, token_api
 from core import cursor
-from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.i18n import current_locale
 from core.uow import unit_of_work
@@ -34,13 +33,11 @@ from policies.schemas import (
     policy_input,
 )
 
-blp = ApiBlueprint(
+blp = token_api(
     "policies_api",
     __name__,
-    description="Technology-transfer support policies (技术转移扶持政策): eligibility and approval",
-    write_doc=BEARER_TOKEN,
+    "Technology-transfer support policies (技术转移扶持政策): eligibility and approval",
 )
-blp.before_request(require_token_for_writes)
 
 
 def market_tz() -> ZoneInfo:

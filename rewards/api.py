@@ -8,21 +8,15 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 from werkzeug.wrappers import Response
 
-from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
-from core.api_kit import ApiBlueprint
+from accounts.auth import api_reader, api_writer, token_api
 from core.clock import now
+from core.schema_out import out_fields
 from core.uow import unit_of_work
 from rewards import export, services
 from rewards.models import DealReward
 from rewards.rules import CostCategory
 
-blp = ApiBlueprint(
-    "rewards_api",
-    __name__,
-    description="Inventors' rewards (促进科技成果转化法 Art. 45)",
-    write_doc=BEARER_TOKEN,
-)
-blp.before_request(require_token_for_writes)
+blp = token_api("rewards_api", __name__, "Inventors' rewards (促进科技成果转化法 Art. 45)")
 
 _AMOUNT = validate.Range(0, 10**14)
 
@@ -36,50 +30,36 @@ class AwardInSchema(Schema):
     valuation_minor = fields.Integer(load_default=0, validate=_AMOUNT)
 
 
+@out_fields(integers="inventor_id share_bp amount_minor")
 class RewardLineOutSchema(Schema):
     """An inventor's part of the pool."""
 
-    inventor_id = fields.Integer()
     name = fields.Function(lambda line: line.inventor.name)
-    share_bp = fields.Integer()
-    amount_minor = fields.Integer()
 
 
+@out_fields(integers="deal_id price_minor net_minor pool_minor", strings="currency")
 class RewardOutSchema(Schema):
     """A deal's reward: price, costs, net income, share, pool and the inventors' parts."""
 
-    deal_id = fields.Integer()
-    price_minor = fields.Integer()
     costs = fields.Dict(keys=fields.String(), values=fields.Integer())
-    net_minor = fields.Integer()
     share_bp = fields.Integer(metadata={"description": "The pool's share of net income, basis points"})  # fmt: skip
-    pool_minor = fields.Integer()
-    currency = fields.String()
     lines = fields.List(fields.Nested(RewardLineOutSchema))
 
 
+@out_fields(integers="deal_id net_minor pool_minor share_bp amount_minor", strings="title")
 class RewardStatementLineSchema(Schema):
     """One deal of the statement."""
 
-    deal_id = fields.Integer()
-    title = fields.String()
     royalty_period = fields.Integer(
         allow_none=True, metadata={"description": "The royalty's period (1, 2, …); null: the price"}
     )
-    net_minor = fields.Integer()
-    pool_minor = fields.Integer()
-    share_bp = fields.Integer()
-    amount_minor = fields.Integer()
 
 
+@out_fields(integers="inventor_id listing_id total_minor", strings="name")
 class RewardStatementOutSchema(Schema):
     """An inventor's statement: each deal rewarded and the total."""
 
-    inventor_id = fields.Integer()
-    name = fields.String()
-    listing_id = fields.Integer()
     items = fields.List(fields.Nested(RewardStatementLineSchema))
-    total_minor = fields.Integer()
 
 
 @blp.read("/inventors/<int:inventor_id>", RewardStatementOutSchema, 401, 404)

@@ -11,24 +11,18 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
-from core.api_kit import ApiBlueprint
+from accounts.auth import api_reader, api_writer, token_api
 from core.clock import now
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
+from core.schema_out import out_fields
 from core.uow import unit_of_work
 from search import alerts
 from search.backend import FACETS
 from search.views import MAX_VALUES
 
-blp = ApiBlueprint(
-    "saved_searches_api",
-    __name__,
-    description="Saved searches: be told of newly published listings that match",
-    write_doc=BEARER_TOKEN,
+blp = token_api(
+    "saved_searches_api", __name__, "Saved searches: be told of newly published listings that match"
 )
-
-
-blp.before_request(require_token_for_writes)
 
 
 def _frequency() -> fields.String:
@@ -41,15 +35,11 @@ def _frequency() -> fields.String:
     )
 
 
+@out_fields(integers="id", strings="name text frequency", datetimes="created_at")
 class SavedSearchOutSchema(Schema):
     """A saved search: its words and facets, and how often new results are told."""
 
-    id = fields.Integer()
-    name = fields.String()
-    text = fields.String()
     filters = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-    frequency = fields.String()
-    created_at = fields.DateTime()
 
 
 class SavedSearchListSchema(Schema):

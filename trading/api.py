@@ -10,9 +10,8 @@ from typing import Any
 
 from flask import current_app
 
-from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
+from accounts.auth import api_reader, api_writer, token_api
 from accounts.models import User
-from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.domain import N_, PermissionDenied, ValidationFailed
 from core.uow import unit_of_work
@@ -37,15 +36,7 @@ from trading.schemas import (
     WithdrawInputSchema,
 )
 
-blp = ApiBlueprint(
-    "sales_api",
-    __name__,
-    description="Listed sales (挂牌) and negotiations (协议定价)",
-    write_doc=BEARER_TOKEN,
-)
-
-
-blp.before_request(require_token_for_writes)
+blp = token_api("sales_api", __name__, "Listed sales (挂牌) and negotiations (协议定价)")
 
 
 def _intent_out(sale_id: int, actor: User) -> dict[str, Any]:

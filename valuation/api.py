@@ -13,8 +13,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 from werkzeug.wrappers import Response
 
-from accounts.auth import BEARER_TOKEN, api_actor, api_caller, require_token_for_writes
-from core.api_kit import ApiBlueprint
+from accounts.auth import api_actor, api_caller, token_api
 from core.clock import now
 from core.domain import N_, NotFound
 from core.schema_kit import InputSchema
@@ -35,15 +34,7 @@ from valuation.schemas import (
     ValuationOutSchema,
 )
 
-blp = ApiBlueprint(
-    "valuation_api",
-    __name__,
-    description="Valuation (评估): indicative valuations and reports",
-    write_doc=BEARER_TOKEN,
-)
-
-
-blp.before_request(require_token_for_writes)
+blp = token_api("valuation_api", __name__, "Valuation (评估): indicative valuations and reports")
 
 
 @blp.write(

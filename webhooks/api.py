@@ -12,8 +12,7 @@ from typing import Any
 from flask import after_this_request, current_app
 from werkzeug.wrappers import Response
 
-from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
-from core.api_kit import ApiBlueprint
+from accounts.auth import api_reader, api_writer, token_api
 from core.clock import now
 from core.uow import unit_of_work
 from webhooks import endpoints, presenting
@@ -27,13 +26,11 @@ from webhooks.schemas import (
     EndpointPageSchema,
 )
 
-blp = ApiBlueprint(
+blp = token_api(
     "webhooks_api",
     __name__,
-    description="Outbound webhooks: endpoints (the secret is shown once), the delivery log",
-    write_doc=BEARER_TOKEN,
+    "Outbound webhooks: endpoints (the secret is shown once), the delivery log",
 )
-blp.before_request(require_token_for_writes)
 
 
 def _not_stored(response: Response) -> Response:

@@ -8,9 +8,8 @@ from typing import Any
 from flask_smorest.fields import Upload as UploadField
 from marshmallow import Schema, fields, validate
 
-from accounts.auth import BEARER_TOKEN, api_writer, require_token_for_writes
+from accounts.auth import api_writer, token_api
 from core import rates
-from core.api_kit import ApiBlueprint
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
@@ -18,13 +17,9 @@ from core.uow import unit_of_work
 from marketplace.rates import services
 from marketplace.rates.views import market_today
 
-blp = ApiBlueprint(
-    "rates_api",
-    __name__,
-    description="Reference exchange rates (参考汇率): yuan per unit, each with its day",
-    write_doc=BEARER_TOKEN,
+blp = token_api(
+    "rates_api", __name__, "Reference exchange rates (参考汇率): yuan per unit, each with its day"
 )
-blp.before_request(require_token_for_writes)
 
 
 class RateOutSchema(Schema):

@@ -17,7 +17,7 @@ from brokers import accreditation, ratings
 from brokers.api import blp
 from brokers.models import BrokerDocument, Rating
 from brokers.rules import MAX_COMMENT
-from core.api_kit import DomainErrorSchema
+from core.api_kit import DomainErrorSchema, upload_args
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.openapi_examples import error_example
@@ -67,10 +67,9 @@ def _folder() -> Path:
 @blp.write("/documents", 201, BrokerDocumentOutSchema, 401, (404, "The caller has not applied as a broker."), (409, "The accreditation is decided (`not_editable`)."), 413, 422, args=DocumentKindInSchema, files=DocumentFileInSchema, example={"kind": "certificate"})  # fmt: skip
 def upload_document(form: dict[str, Any], files: dict[str, Any]) -> BrokerDocument:
     """Attach a document to one's own application while it waits or after a refusal."""
-    upload = files["file"]
     with unit_of_work():
         return accreditation.add_document(
-            api_writer(), kind=form["kind"], stream=upload.stream, filename=upload.filename or "",
+            api_writer(), kind=form["kind"], **upload_args(files),
             folder=_folder(), max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now(),
         )  # fmt: skip
 

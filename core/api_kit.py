@@ -23,6 +23,7 @@ from core import conditional, idempotency, json_body
 from core.error_schema import DomainErrorSchema
 from core.openapi_examples import body_example, error_example
 from core.schema_kit import bound_fields
+from core.service_kit import Upload
 
 View = TypeVar("View", bound=Callable[..., Any])
 SchemaLike = type[Schema] | Schema
@@ -72,6 +73,18 @@ def _beside_arguments(parameter: Mapping[str, Any]) -> Callable[[View], View]:
         return view
 
     return document
+
+
+def upload_of(files: Mapping[str, Any], name: str = "file") -> Upload:
+    """The multipart file `name` of `files` (as `files=` gives it), with the name its uploader gave."""
+    part = files[name]
+    return Upload(part.stream, part.filename or "")
+
+
+def upload_args(files: Mapping[str, Any], name: str = "file") -> dict[str, Any]:
+    """The multipart file `name` as the `stream` and `filename` keywords a service takes."""
+    upload = upload_of(files, name)
+    return {"stream": upload.stream, "filename": upload.filename}
 
 
 def _bounded(schema: SchemaLike, *, strict: bool = False) -> Schema:

@@ -31,6 +31,7 @@ from accounts.auth import (
     api_writer,
     token_api,
 )
+from core.api_kit import upload_of
 from core.clock import now
 from core.domain import N_, ValidationFailed
 from core.storage import ALLOWED_TYPES
@@ -194,13 +195,12 @@ def rule_cancellation(data: dict[str, Any], deal_id: int, cancellation_id: int) 
 )
 def upload_document(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> Any:
     """Attach a document (multipart: `kind`, `file`; PDF, PNG, JPEG or WebP)."""
-    upload = files["file"]
     with unit_of_work():
         return documents.attach_document(
             api_writer(),
             deal_id,
             kind=form["kind"],
-            upload=documents.Upload(upload.stream, upload.filename or ""),
+            upload=upload_of(files),
             folder=_folder(),
             max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),

@@ -14,10 +14,10 @@ from marshmallow import Schema, fields, validate
 from werkzeug.wrappers import Response
 
 from accounts.auth import api_writer
+from core.api_kit import upload_of
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
-from core.service_kit import Upload
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from core.views_kit import send_stored
@@ -88,10 +88,9 @@ def _folder() -> Path:
 @blp.write("/<int:event_id>/materials", 201, MaterialOutSchema, 401, 403, 404, 413, 422, args=MaterialInSchema, files=MaterialFileSchema, example={"title": "路演资料"})  # fmt: skip
 def add_material(form: dict[str, Any], files: dict[str, Any], event_id: int) -> EventMaterial:
     """The organiser keeps a document with the event (before, during or after it)."""
-    upload = files["file"]
     with unit_of_work():
         return interest.add_material(
-            api_writer(), event_id, form["title"], Upload(upload.stream, upload.filename or ""),
+            api_writer(), event_id, form["title"], upload_of(files),
             folder=_folder(), max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now(),
         )  # fmt: skip
 

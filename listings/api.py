@@ -24,7 +24,7 @@ from accounts.auth import (
 )
 from accounts.models import User
 from accounts.schemas import DecisionReasonSchema
-from core.api_kit import DomainErrorSchema
+from core.api_kit import DomainErrorSchema, upload_args
 from core.clock import now
 from core.domain import N_, NotFound
 from core.openapi_examples import error_example
@@ -131,14 +131,12 @@ def evidence(listing_id: int) -> Any:
 )
 def add_evidence(form: dict[str, Any], files: dict[str, Any], listing_id: int) -> Any:
     """Attach an ownership document to a draft (multipart: `kind`, `file`)."""
-    upload = files["file"]
     with unit_of_work():
         return listing_evidence.add_evidence(
             api_writer(),
             listing_id,
             kind=form["kind"],
-            stream=upload.stream,
-            filename=upload.filename or "",
+            **upload_args(files),
             folder=_evidence_folder(),
             max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),

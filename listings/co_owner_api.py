@@ -14,12 +14,12 @@ from accounts.auth import api_reader, api_writer, token_api
 from accounts.models import User
 from accounts.services import can_review
 from core.api_actions import AllowedActions
+from core.api_kit import upload_of
 from core.clock import now
 from core.domain import N_, PermissionDenied
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL, EnumValue, InputSchema
 from core.schema_out import out_fields
-from core.service_kit import Upload
 from core.uow import unit_of_work
 from listings import co_owners
 from listings.co_owner_rules import MAX_HOLDERS, WHOLE_BP, HolderBasis
@@ -132,10 +132,9 @@ def set_holders(data: dict[str, Any], listing_id: int) -> dict[str, Any]:
 @blp.write("/listings/<int:listing_id>/agreement", 201, RightsOutSchema, 401, 403, 404, 413, 422, files=AgreementFileSchema)  # fmt: skip
 def attach_agreement(files: dict[str, Any], listing_id: int) -> dict[str, Any]:
     """The owner attaches the institution's 赋权 agreement (multipart: `file`)."""
-    upload = files["file"]
     folder = co_owners.agreement_folder(current_app.config["UPLOAD_FOLDER"])
     with unit_of_work():
-        co_owners.attach_agreement(api_writer(), listing_id, Upload(upload.stream, upload.filename or ""), folder=folder, max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now())  # fmt: skip
+        co_owners.attach_agreement(api_writer(), listing_id, upload_of(files), folder=folder, max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now())  # fmt: skip
         return _visible(api_writer(), listing_id)
 
 

@@ -14,11 +14,11 @@ from werkzeug.wrappers import Response
 from accounts.auth import api_actor, api_writer
 from accounts.models import User
 from core.api_actions import AllowedActions
+from core.api_kit import upload_of
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL, EnumValue
 from core.schema_out import out_fields
-from core.service_kit import Upload
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from core.views_kit import send_stored
@@ -94,14 +94,13 @@ def listing_evaluations(listing_id: int) -> dict[str, Any]:
 )  # fmt: skip
 def evaluate(form: dict[str, Any], files: dict[str, Any], listing_id: int) -> ResultEvaluation:
     """Record an evaluation of a published listing (multipart: the findings and `evidence`)."""
-    upload = files["evidence"]
     findings = evaluations.Findings(
         trl=form["trl"], novelty=Novelty(form["novelty"]),
         advancement=Advancement(form["advancement"]), reasoning=form["reasoning"],
     )  # fmt: skip
     with unit_of_work():
         return evaluations.record_evaluation(
-            api_writer(), listing_id, findings, [Upload(upload.stream, upload.filename or "")],
+            api_writer(), listing_id, findings, [upload_of(files, "evidence")],
             folder=evaluations.evaluation_folder(current_app.config["UPLOAD_FOLDER"]), max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
         )  # fmt: skip

@@ -12,7 +12,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from accounts.auth import api_actor, api_writer
-from core.api_kit import DomainErrorSchema
+from core.api_kit import DomainErrorSchema, upload_args
 from core.clock import now
 from core.openapi_examples import error_example
 from core.uow import unit_of_work
@@ -50,13 +50,11 @@ def list_images(listing_id: int) -> Any:
 )
 def add_image(form: dict[str, Any], files: dict[str, Any], listing_id: int) -> Any:
     """Attach a picture to a draft (multipart: `file`, `alt_zh`, `alt_en`)."""
-    upload = files["file"]
     with unit_of_work():
         return images.add_image(
             api_writer(),
             listing_id,
-            stream=upload.stream,
-            filename=upload.filename or "",
+            **upload_args(files),
             alt_zh=form.get("alt_zh"),
             alt_en=form.get("alt_en"),
             folder=image_folder(),

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 from auctions import term_rules
 from auctions.schemas import _AMOUNT_RANGE, MAX_BID_MINOR, AuctionOutSchema, BidOutSchema, _whole
 from core.domain import N_
-from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
+from core.schema_kit import REQUIRED_NOT_NULL, InputSchema, optional
 from payments.rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
 
 
@@ -45,9 +45,8 @@ class AuctionInSchema(InputSchema):
     ends_at = fields.AwareDateTime(
         required=True, default_timezone=UTC, error_messages=REQUIRED_NOT_NULL
     )
-    deposit_deadline = fields.AwareDateTime(
-        load_default=None,
-        allow_none=True,
+    deposit_deadline = optional(
+        fields.AwareDateTime,
         default_timezone=UTC,
         metadata={"description": "None: deposits are taken until bidding ends"},
     )

@@ -15,7 +15,7 @@ from core.bounds import in_year_window
 from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import MAX_YUAN_DIGITS, Money
-from core.schema_kit import InputSchema
+from core.schema_kit import InputSchema, optional
 from core.schema_out import out_fields
 from payments.rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
 
@@ -38,9 +38,8 @@ class BidInSchema(InputSchema):
         error_messages=_whole,
         metadata={"description": "The bid in minor units (分), e.g. 1050000 for ¥10,500.00."},
     )
-    max_minor = fields.Integer(
-        load_default=None,
-        allow_none=True,
+    max_minor = optional(
+        fields.Integer,
         strict=True,
         validate=validate.Range(min=1, max=MAX_BID_MINOR, error=_AMOUNT_RANGE),
         error_messages=_whole,

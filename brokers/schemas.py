@@ -21,7 +21,7 @@ from core.api_actions import AllowedActions
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
-from core.schema_kit import InputSchema
+from core.schema_kit import InputSchema, optional
 from core.schema_out import out_fields
 
 _date = {**REQUIRED, "invalid": N_("Give a date, like 2027-06-30.")}
@@ -121,8 +121,8 @@ class MandateFormSchema(InputSchema):
         required=True, error_messages={**REQUIRED, "invalid": N_("Choose a broker.")}
     )
     side = fields.String(required=True, validate=_choice(MandateSide), error_messages=REQUIRED)
-    listing_id = fields.Integer(load_default=None, allow_none=True)
-    need_id = fields.Integer(load_default=None, allow_none=True)
+    listing_id = optional(fields.Integer)
+    need_id = optional(fields.Integer)
     exclusive = fields.Boolean(load_default=False)
     starts_on = fields.Date(required=True, error_messages=_date)
     ends_on = fields.Date(required=True, error_messages=_date)
@@ -248,17 +248,17 @@ class MandateInSchema(InputSchema):
 
     broker_id = fields.Integer(required=True, strict=True)
     side = fields.String(required=True, validate=_choice(MandateSide))
-    listing_id = fields.Integer(load_default=None, allow_none=True, strict=True)
-    need_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    listing_id = optional(fields.Integer, strict=True)
+    need_id = optional(fields.Integer, strict=True)
     exclusive = fields.Boolean(load_default=False)
     starts_at = fields.AwareDateTime(required=True, default_timezone=UTC)
     ends_at = fields.AwareDateTime(required=True, default_timezone=UTC)
     notice_days = fields.Integer(load_default=30, strict=True)
     commission_kind = fields.String(required=True, validate=_choice(CommissionKind))
-    rate_bps = fields.Integer(load_default=None, allow_none=True, strict=True)
-    min_minor = fields.Integer(load_default=None, allow_none=True, strict=True)
-    max_minor = fields.Integer(load_default=None, allow_none=True, strict=True)
-    fixed_minor = fields.Integer(load_default=None, allow_none=True, strict=True)
+    rate_bps = optional(fields.Integer, strict=True)
+    min_minor = optional(fields.Integer, strict=True)
+    max_minor = optional(fields.Integer, strict=True)
+    fixed_minor = optional(fields.Integer, strict=True)
     payer = fields.String(required=True, validate=_choice(Payer))
     above_cap_agreed = fields.Boolean(
         load_default=False,
@@ -291,8 +291,8 @@ class IntroductionInSchema(InputSchema):
     """An introduction: a listing and a buyer organisation, or a listing and a need."""
 
     listing_id = fields.Integer(required=True, strict=True)
-    buyer_org_id = fields.Integer(load_default=None, allow_none=True, strict=True)
-    need_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    buyer_org_id = optional(fields.Integer, strict=True)
+    need_id = optional(fields.Integer, strict=True)
     note = fields.String(load_default="")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import has_request_context, url_for
 from flask_babel import gettext
@@ -115,6 +115,14 @@ def bound_fields(schema: Schema, *, strict: bool = False) -> Schema:
     for name, field in schema.fields.items():
         _bound(name, field, strict)
     return schema
+
+
+F = TypeVar("F", bound=fields.Field)
+
+
+def optional(kind: type[F], **options: Any) -> F:
+    """An input field of `kind` that may be left out or null: None then."""
+    return kind(load_default=None, allow_none=True, **options)
 
 
 class InputSchema(Schema):

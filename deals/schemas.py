@@ -9,7 +9,13 @@ from marshmallow import Schema, fields, pre_load, validate
 
 from core.api_actions import AllowedActions
 from core.domain import N_
-from core.schema_kit import REQUIRED_NOT_NULL, InputSchema, StoredFileOutSchema, download_url
+from core.schema_kit import (
+    REQUIRED_NOT_NULL,
+    InputSchema,
+    StoredFileOutSchema,
+    download_url,
+    optional,
+)
 from core.schema_out import out_fields
 from deals.actions import DEAL_ACTIONS
 from deals.documents import DOCUMENT_KINDS
@@ -41,9 +47,9 @@ class _OfflineCommon(InputSchema):
     """What the form and the API share for an offline deal."""
 
     seller_name = fields.String(load_default="", validate=validate.Length(max=200))
-    seller_credit_code = fields.String(load_default=None, allow_none=True)
+    seller_credit_code = optional(fields.String)
     buyer_name = fields.String(load_default="", validate=validate.Length(max=200))
-    buyer_credit_code = fields.String(load_default=None, allow_none=True)
+    buyer_credit_code = optional(fields.String)
     title = fields.String(load_default="", validate=validate.Length(max=300))
     method = _enum(SaleMethod, required=True)
     contract_type = _enum(ContractType, required=True)
@@ -51,9 +57,8 @@ class _OfflineCommon(InputSchema):
         required=True,
         error_messages={**REQUIRED_NOT_NULL, "invalid": N_("Give the date as YYYY-MM-DD.")},
     )
-    listing_id = fields.Integer(
-        load_default=None,
-        allow_none=True,
+    listing_id = optional(
+        fields.Integer,
         error_messages={"invalid": N_("Give the listing's number on the platform.")},
     )
 
@@ -98,7 +103,7 @@ class MilestoneInSchema(Schema):
         required=True,
         metadata={"description": "signed, paid, rights_registered or completed"},
     )
-    reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    reference = optional(fields.String, validate=validate.Length(max=100))
 
 
 class DocumentFormSchema(Schema):

@@ -13,7 +13,7 @@ from accounts.services import require_reviewer
 from core.api_actions import AllowedActions
 from core.domain import N_, PermissionDenied
 from core.marshmallow_messages import REQUIRED
-from core.schema_kit import EnumValue, InputSchema
+from core.schema_kit import EnumValue, InputSchema, optional
 from core.schema_out import out_fields
 from licences import grants, rules
 from licences.models import OpenLicence, OpenLicenceDeclaration
@@ -37,10 +37,10 @@ class DeclarationInSchema(InputSchema):
 
     ip_asset_id = fields.Integer(required=True, error_messages=REQUIRED, metadata={"description": "A Chinese patent of one of your published listings"})  # fmt: skip
     fee_kind = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf([k.value for k in rules.FeeKind]))  # fmt: skip
-    lump_sum_minor = fields.Integer(load_default=None, allow_none=True, attribute="lump_sum")
-    entry_fee_minor = fields.Integer(load_default=None, allow_none=True, attribute="entry_fee")
+    lump_sum_minor = optional(fields.Integer, attribute="lump_sum")
+    entry_fee_minor = optional(fields.Integer, attribute="entry_fee")
     # The rules speak of the `royalty`: named so that their refusals name this field.
-    royalty_bp = fields.Integer(load_default=None, allow_none=True, attribute="royalty", metadata={"description": "Basis points of net sales"})  # fmt: skip
+    royalty_bp = optional(fields.Integer, attribute="royalty", metadata={"description": "Basis points of net sales"})  # fmt: skip
     payment_method = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf([m.value for m in rules.PaymentMethod]))  # fmt: skip
     term_years = fields.Integer(required=True, error_messages=REQUIRED, validate=validate.Range(1, max(rules.MAX_TERM_YEARS.values())))  # fmt: skip
 

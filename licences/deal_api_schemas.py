@@ -11,7 +11,7 @@ from accounts.models import User
 from core.api_actions import AllowedActions
 from core.domain import N_, PermissionDenied
 from core.marshmallow_messages import REQUIRED
-from core.schema_kit import EnumValue, InputSchema
+from core.schema_kit import EnumValue, InputSchema, optional
 from core.schema_out import out_fields
 from licences import deal_rules
 from licences.deal_models import LicenceDeal
@@ -28,11 +28,11 @@ class OfferInSchema(InputSchema):
     kind = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf([k.value for k in OfferKind]))  # fmt: skip
     fields_of_use = fields.List(fields.String(validate=validate.Length(max=32)), load_default=list, validate=_SCOPE)  # fmt: skip
     territory = fields.List(fields.String(validate=validate.Length(max=16)), load_default=list, validate=_SCOPE)  # fmt: skip
-    term_years = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 100))  # fmt: skip
-    price_minor = fields.Integer(load_default=None, allow_none=True, validate=_MONEY)
-    rate_bp = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 10_000))  # fmt: skip
-    minimum_annual_minor = fields.Integer(load_default=None, allow_none=True, validate=_MONEY)
-    period_months = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 24))  # fmt: skip
+    term_years = optional(fields.Integer, validate=validate.Range(0, 100))  # fmt: skip
+    price_minor = optional(fields.Integer, validate=_MONEY)
+    rate_bp = optional(fields.Integer, validate=validate.Range(0, 10_000))  # fmt: skip
+    minimum_annual_minor = optional(fields.Integer, validate=_MONEY)
+    period_months = optional(fields.Integer, validate=validate.Range(0, 24))  # fmt: skip
     note = fields.String(load_default="", validate=validate.Length(max=1000))
 
 

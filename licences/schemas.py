@@ -10,7 +10,7 @@ from marshmallow import ValidationError, fields, pre_load, validate
 from core.domain import N_, DomainError
 from core.marshmallow_messages import REQUIRED
 from core.money import from_yuan_text
-from core.schema_kit import InputSchema
+from core.schema_kit import InputSchema, optional
 from licences.declarations import Declaration
 from licences.rules import FeeKind, FeeTerms, PaymentMethod
 
@@ -42,9 +42,9 @@ class DeclarationFormSchema(InputSchema):
 
     ip_asset_id = fields.Integer(required=True, error_messages=REQUIRED)
     fee_kind = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf([k.value for k in FeeKind], error=_choice))  # fmt: skip
-    lump_sum_minor = fields.Integer(load_default=None, allow_none=True)
-    entry_fee_minor = fields.Integer(load_default=None, allow_none=True)
-    royalty_bp = fields.Integer(load_default=None, allow_none=True)
+    lump_sum_minor = optional(fields.Integer)
+    entry_fee_minor = optional(fields.Integer)
+    royalty_bp = optional(fields.Integer)
     payment_method = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf([m.value for m in PaymentMethod], error=_choice))  # fmt: skip
     term_years = fields.Integer(required=True, error_messages=REQUIRED)
 

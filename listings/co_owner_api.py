@@ -18,7 +18,7 @@ from core.api_kit import upload_of
 from core.clock import now
 from core.domain import N_, PermissionDenied
 from core.marshmallow_messages import REQUIRED
-from core.schema_kit import REQUIRED_NOT_NULL, EnumValue, InputSchema
+from core.schema_kit import REQUIRED_NOT_NULL, EnumValue, InputSchema, optional
 from core.schema_out import out_fields
 from core.uow import unit_of_work
 from listings import co_owners
@@ -35,11 +35,11 @@ blp = token_api(
 class HolderInSchema(InputSchema):
     """An organisation of the market (`org_id`) or a person (`name`), its share and basis."""
 
-    org_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 2**31 - 1))  # fmt: skip
+    org_id = optional(fields.Integer, validate=validate.Range(1, 2**31 - 1))  # fmt: skip
     name = fields.String(load_default="", validate=validate.Length(max=200))
     share_bp = fields.Integer(required=True, error_messages=REQUIRED, validate=validate.Range(0, WHOLE_BP))  # fmt: skip
     basis = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf([b.value for b in HolderBasis]))  # fmt: skip
-    use_until = fields.Date(load_default=None, allow_none=True)
+    use_until = optional(fields.Date)
 
 
 class HoldersInSchema(InputSchema):

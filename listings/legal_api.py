@@ -13,7 +13,7 @@ from accounts.services import require_reviewer
 from core.clock import now
 from core.domain import N_, NotFound
 from core.marshmallow_messages import REQUIRED
-from core.schema_kit import EnumValue, InputSchema
+from core.schema_kit import EnumValue, InputSchema, optional
 from core.schema_out import out_fields
 from core.uow import unit_of_work
 from listings import legal_status
@@ -30,7 +30,7 @@ class LegalStatusInSchema(InputSchema):
     status = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf([s.value for s in LegalStatus]))  # fmt: skip
     effective_on = fields.Date(required=True, error_messages=REQUIRED)
     source = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, legal_status.MAX_TEXT))  # fmt: skip
-    pledgee = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200), metadata={"description": "The pledgee (质权人), required when `status` is pledged"})  # fmt: skip
+    pledgee = optional(fields.String, validate=validate.Length(max=200), metadata={"description": "The pledgee (质权人), required when `status` is pledged"})  # fmt: skip
 
 
 class PledgeeConsentInSchema(InputSchema):

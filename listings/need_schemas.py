@@ -11,61 +11,37 @@ from core.api_actions import AllowedActions
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
-from core.schema_kit import InputSchema
+from core.schema_kit import InputSchema, optional
 from core.schema_out import out_fields
 from listings.need_actions import NEED_ACTIONS
 from listings.need_rules import NeedInput, NeedStatus
-from listings.rules import FIELDS, MAX_KEYWORD_CHARS, MAX_KEYWORDS, TransferMode
-from listings.schemas import OrganisationRefSchema, split_list
+from listings.schemas import OrganisationRefSchema, TechnologyTermsSchema, split_list
 
 
-class NeedInputSchema(InputSchema):
+class NeedInputSchema(TechnologyTermsSchema):
     """A need as the API and the form send it (money in minor units, 分)."""
 
     title = fields.String(required=True, validate=validate.Length(max=300), error_messages=REQUIRED)
     problem = fields.String(
         required=True, validate=validate.Length(max=5000), error_messages=REQUIRED
     )
-    field = fields.String(
-        required=True,
-        validate=validate.OneOf(list(FIELDS), error=N_("Choose a technology field.")),
-        error_messages=REQUIRED,
-    )
-    region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=REQUIRED)
-    ipc_classes = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
-    keywords = fields.List(
-        fields.String(validate=validate.Length(max=MAX_KEYWORD_CHARS)),
-        load_default=list,
-        validate=validate.Length(max=MAX_KEYWORDS),
-        metadata={"description": "Keywords (关键词) searched with weight, at most 20."},
-    )
-    budget_min_minor = fields.Integer(
-        load_default=None,
-        allow_none=True,
+    budget_min_minor = optional(
+        fields.Integer,
         metadata={"description": "Lowest budget in minor units (分); null when open."},
     )
-    budget_max_minor = fields.Integer(
-        load_default=None,
-        allow_none=True,
+    budget_max_minor = optional(
+        fields.Integer,
         metadata={"description": "Highest budget in minor units (分); null when open."},
     )
-    deadline = fields.Date(
-        load_default=None,
-        allow_none=True,
+    deadline = optional(
+        fields.Date,
         error_messages={"invalid": N_("Give the deadline as a date (YYYY-MM-DD).")},
     )
-    min_trl = fields.Integer(
-        load_default=None,
-        allow_none=True,
+    min_trl = optional(
+        fields.Integer,
         validate=validate.Range(1, 9, error=N_("Maturity (TRL) must be between 1 and 9.")),
         error_messages={"invalid": N_("Maturity (TRL) must be between 1 and 9.")},
         metadata={"description": "The lowest technology readiness level that would do (1–9)."},
-    )
-    transfer_modes = fields.List(
-        fields.String(validate=validate.OneOf([m.value for m in TransferMode])),
-        required=True,
-        validate=validate.Length(min=1, error=N_("Choose at least one transfer mode.")),
-        error_messages={"required": N_("Choose at least one transfer mode.")},
     )
 
     @pre_load

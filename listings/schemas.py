@@ -14,7 +14,7 @@ from core.domain import N_, ValidationFailed
 from core.i18n import current_locale
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
-from core.schema_kit import InputSchema
+from core.schema_kit import InputSchema, optional
 from core.schema_out import out_fields
 from listings.rules import FIELDS, MAX_KEYWORD_CHARS, MAX_KEYWORDS, IPKind, TransferMode
 from listings.services import TEXTS, IPAssetInput, ListingInput
@@ -27,48 +27,26 @@ class IPAssetSchema(Schema):
 
     kind = fields.Enum(IPKind, by_value=True, required=True, error_messages=REQUIRED)
     number = fields.String(required=True, validate=validate.Length(1, 60), error_messages=REQUIRED)
-    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    title = optional(fields.String, validate=validate.Length(max=300))
     legal_status = fields.String(dump_only=True, allow_none=True)
 
 
 def _detail() -> fields.String:
     """A detail of a listing (the problem, application, advantage, economics), one language."""
-    return fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    return optional(fields.String, validate=validate.Length(max=5000))
 
 
-class ListingInputSchema(InputSchema):
-    """A listing as the API and the editor send it."""
+class TechnologyTermsSchema(InputSchema):
+    """What a listing and a need both say of their technology: its field, region, IPC classes,
+    keywords and the transfer modes wanted."""
 
-    title_zh = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    title_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    summary_zh = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=5000)
-    )
-    summary_en = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=5000)
-    )
-    problem = _detail()
-    advantage = _detail()
-    application = _detail()
-    economics = _detail()
-    problem_en = _detail()
-    advantage_en = _detail()
-    application_en = _detail()
-    economics_en = _detail()
     field = fields.String(
         required=True,
         validate=validate.OneOf(list(FIELDS), error=N_("Choose a technology field.")),
         error_messages=REQUIRED,
     )
-    trl = fields.Integer(
-        required=True,
-        validate=validate.Range(1, 9, error=N_("Maturity (TRL) must be between 1 and 9.")),
-        error_messages={**REQUIRED, "invalid": N_("Maturity (TRL) must be between 1 and 9.")},
-    )
-    holder = fields.String(required=True, validate=validate.Length(1, 200), error_messages=REQUIRED)
     region = fields.String(required=True, validate=validate.Length(1, 64), error_messages=REQUIRED)
     ipc_classes = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
-    inventors = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
     keywords = fields.List(
         fields.String(validate=validate.Length(max=MAX_KEYWORD_CHARS)),
         load_default=list,
@@ -81,9 +59,32 @@ class ListingInputSchema(InputSchema):
         validate=validate.Length(min=1, error=N_("Choose at least one transfer mode.")),
         error_messages={"required": N_("Choose at least one transfer mode.")},
     )
-    asking_price_minor = fields.Integer(
-        load_default=None,
-        allow_none=True,
+
+
+class ListingInputSchema(TechnologyTermsSchema):
+    """A listing as the API and the editor send it."""
+
+    title_zh = optional(fields.String, validate=validate.Length(max=300))
+    title_en = optional(fields.String, validate=validate.Length(max=300))
+    summary_zh = optional(fields.String, validate=validate.Length(max=5000))
+    summary_en = optional(fields.String, validate=validate.Length(max=5000))
+    problem = _detail()
+    advantage = _detail()
+    application = _detail()
+    economics = _detail()
+    problem_en = _detail()
+    advantage_en = _detail()
+    application_en = _detail()
+    economics_en = _detail()
+    trl = fields.Integer(
+        required=True,
+        validate=validate.Range(1, 9, error=N_("Maturity (TRL) must be between 1 and 9.")),
+        error_messages={**REQUIRED, "invalid": N_("Maturity (TRL) must be between 1 and 9.")},
+    )
+    holder = fields.String(required=True, validate=validate.Length(1, 200), error_messages=REQUIRED)
+    inventors = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list)
+    asking_price_minor = optional(
+        fields.Integer,
         validate=validate.Range(min=1),
         metadata={"description": "Asking price in minor units (分); null for negotiable."},
     )

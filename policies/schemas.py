@@ -15,7 +15,7 @@ from core.api_actions import AllowedActions
 from core.domain import N_, DomainError
 from core.marshmallow_messages import REQUIRED
 from core.money import from_yuan_text
-from core.schema_kit import InputSchema
+from core.schema_kit import InputSchema, optional
 from core.schema_out import out_fields
 from deals.models import ContractType
 from policies import services
@@ -30,15 +30,15 @@ class PolicyInSchema(InputSchema):
     """A policy as an administrator defines it."""
 
     name_zh = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, 200))  # fmt: skip
-    name_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    name_en = optional(fields.String, validate=validate.Length(max=200))
     beneficiary = fields.String(
         required=True, error_messages=REQUIRED,
         validate=validate.OneOf([b.value for b in Beneficiary], error=_choice),
     )  # fmt: skip
-    rate_bp = fields.Integer(load_default=None, allow_none=True)
-    fixed_minor = fields.Integer(load_default=None, allow_none=True)
-    cap_per_deal_minor = fields.Integer(load_default=None, allow_none=True)
-    cap_per_org_year_minor = fields.Integer(load_default=None, allow_none=True)
+    rate_bp = optional(fields.Integer)
+    fixed_minor = optional(fields.Integer)
+    cap_per_deal_minor = optional(fields.Integer)
+    cap_per_org_year_minor = optional(fields.Integer)
     min_basis_minor = fields.Integer(load_default=0)
     contract_types = fields.List(
         fields.String(validate=validate.OneOf([c.value for c in ContractType], error=_choice)),
@@ -47,10 +47,10 @@ class PolicyInSchema(InputSchema):
     fields_ = fields.List(
         fields.String(validate=validate.Length(max=32)), data_key="fields", load_default=list
     )
-    region = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
-    evidence = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))  # fmt: skip
+    region = optional(fields.String, validate=validate.Length(max=64))
+    evidence = optional(fields.String, validate=validate.Length(max=2000))  # fmt: skip
     valid_from = fields.Date(required=True, error_messages=_date)
-    valid_to = fields.Date(load_default=None, allow_none=True, error_messages=_date)
+    valid_to = optional(fields.Date, error_messages=_date)
 
 
 class PolicyFormSchema(PolicyInSchema):

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 from accounts.auth import api_reader, api_writer
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
-from core.schema_kit import InputSchema
+from core.schema_kit import InputSchema, optional
 from core.schema_out import out_fields
 from core.uow import unit_of_work
 from listings.services import visible_listing
@@ -44,7 +44,7 @@ class InventorInSchema(Schema):
 
     name = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, 100))
     share_bp = fields.Integer(required=True, error_messages=REQUIRED, validate=validate.Range(0, WHOLE_BP))  # fmt: skip
-    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    email = optional(fields.String, validate=validate.Length(max=254))
 
 
 class InventorsInSchema(InputSchema):

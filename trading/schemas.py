@@ -10,7 +10,7 @@ from core.api_actions import AllowedActions
 from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
-from core.schema_kit import InputSchema
+from core.schema_kit import InputSchema, optional
 from core.schema_out import out_fields
 from trading.actions import NEGOTIATION_ACTIONS, NOTICE_ACTIONS, SALE_ACTIONS
 from trading.rules import MAX_LISTING_WORKING_DAYS, MIN_LISTING_WORKING_DAYS
@@ -64,17 +64,15 @@ class ListedSaleInputSchema(InputSchema):
         error_messages=REQUIRED,
         metadata={"description": "Asking price in minor units (分)."},
     )
-    working_days = fields.Integer(
-        load_default=None,
-        allow_none=True,
+    working_days = optional(
+        fields.Integer,
         metadata={
             "description": "Listing period in working days (default 20; "
             f"{MIN_LISTING_WORKING_DAYS}–{MAX_LISTING_WORKING_DAYS})."
         },
     )
-    deposit_minor = fields.Integer(
-        load_default=None,
-        allow_none=True,
+    deposit_minor = optional(
+        fields.Integer,
         validate=_amount,
         metadata={"description": "Deposit in minor units; default 10% of the price."},
     )
@@ -104,11 +102,10 @@ class OpenNegotiationInputSchema(InputSchema):
     """Open a negotiation on a listing: an offer, a message or both."""
 
     listing_id = fields.Integer(required=True, error_messages=REQUIRED)
-    amount_minor = fields.Integer(load_default=None, allow_none=True, validate=_amount)
+    amount_minor = optional(fields.Integer, validate=_amount)
     message = fields.String(load_default="", validate=_text_5000)
-    buyer_org_id = fields.Integer(
-        load_default=None,
-        allow_none=True,
+    buyer_org_id = optional(
+        fields.Integer,
         metadata={"description": "The seller names the buyer (e.g. an auction's top bidder)."},
     )
 
@@ -119,9 +116,9 @@ class OpenNegotiationFormSchema(_YuanForm):
     YUAN = ("amount",)
     BLANK_IS_ABSENT = ("buyer_org_id",)
 
-    amount_minor = fields.Integer(load_default=None, allow_none=True, validate=_amount)
+    amount_minor = optional(fields.Integer, validate=_amount)
     message = fields.String(load_default="", validate=_text_5000)
-    buyer_org_id = fields.Integer(load_default=None, allow_none=True)
+    buyer_org_id = optional(fields.Integer)
 
 
 class MessageInputSchema(InputSchema):

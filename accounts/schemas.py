@@ -11,7 +11,7 @@ from accounts.tokens import DEFAULT_DAYS
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema, StoredFileOutSchema, download_url
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from core.service_kit import Upload
 
 
@@ -178,10 +178,9 @@ class TokenIssuedSchema(TokenOutSchema):
     secret = fields.String()
 
 
-class TokenPageSchema(Schema):
-    """The caller's tokens, newest first."""
-
-    items = fields.List(fields.Nested(TokenOutSchema))
+TokenPageSchema = page_of(
+    TokenOutSchema, "The caller's tokens, newest first.", name="TokenPageSchema"
+)
 
 
 class OrganisationDocumentOutSchema(StoredFileOutSchema):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from marshmallow import Schema, fields
+from marshmallow import Schema
 
 from accounts.auth import api_reader, api_writer
 from auctions import announcements
@@ -19,7 +19,7 @@ from auctions.api_schemas import AuctionDetailSchema, RefusalInSchema
 from auctions.settings import settings_from_config
 from core.clock import now
 from core.i18n import current_locale
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from core.uow import unit_of_work
 
 
@@ -28,10 +28,11 @@ class AnnouncementOutSchema(Schema):
     """An announcement awaiting review: the auction's terms and its listing."""
 
 
-class AnnouncementQueueSchema(Schema):
-    """Announcements awaiting a reviewer, oldest first."""
-
-    items = fields.List(fields.Nested(AnnouncementOutSchema))
+AnnouncementQueueSchema = page_of(
+    AnnouncementOutSchema,
+    "Announcements awaiting a reviewer, oldest first.",
+    name="AnnouncementQueueSchema",
+)
 
 
 @blp.read("/announcements", AnnouncementQueueSchema, 401, (403, "Not a reviewer"))

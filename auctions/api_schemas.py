@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from auctions import term_rules
 from auctions.schemas import _AMOUNT_RANGE, MAX_BID_MINOR, AuctionOutSchema, BidOutSchema, _whole
 from core.domain import N_
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema, optional
+from core.schema_out import page_of
 from payments.rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
 
 
@@ -110,11 +111,12 @@ class BidRowOutSchema(BidOutSchema):
     )
 
 
-class BidPageSchema(Schema):
-    """A page of the bid history, newest first; `next_cursor` is None on the last page."""
-
-    items = fields.List(fields.Nested(BidRowOutSchema))
-    next_cursor = fields.String(allow_none=True)
+BidPageSchema = page_of(
+    BidRowOutSchema,
+    "A page of the bid history, newest first; `next_cursor` is None on the last page.",
+    name="BidPageSchema",
+    cursor=True,
+)
 
 
 class RefusalInSchema(InputSchema):

@@ -16,7 +16,7 @@ from core.domain import N_, ValidationFailed
 from core.marshmallow_messages import REQUIRED
 from core.money import MAX_YUAN_DIGITS, Money
 from core.schema_kit import InputSchema, optional
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from payments.rules import MAX_DEPOSIT_BPS, MIN_DEPOSIT_BPS
 
 _whole = {**REQUIRED, "invalid": N_("Give a whole number of fen (minor units).")}
@@ -93,10 +93,7 @@ class AuctionOutSchema(Schema):
     bids = fields.List(fields.Nested(BidOutSchema))
 
 
-class AuctionPageSchema(Schema):
-    """A list of auctions."""
-
-    items = fields.List(fields.Nested(AuctionOutSchema))
+AuctionPageSchema = page_of(AuctionOutSchema, "A list of auctions.", name="AuctionPageSchema")
 
 
 @out_fields(integers="id amount_minor", booleans="mine is_proxy")

@@ -22,7 +22,7 @@ from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.money import Money
 from core.schema_kit import InputSchema, optional
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 
 _date = {**REQUIRED, "invalid": N_("Give a date, like 2027-06-30.")}
 
@@ -230,10 +230,7 @@ class BrokerOutSchema(Schema):
     accredited = fields.Boolean(metadata={"description": "Accredited and not expired today"})
 
 
-class BrokerListSchema(Schema):
-    """The broker directory."""
-
-    items = fields.List(fields.Nested(BrokerOutSchema))
+BrokerListSchema = page_of(BrokerOutSchema, "The broker directory.", name="BrokerListSchema")
 
 
 class DirectoryArgsSchema(InputSchema):

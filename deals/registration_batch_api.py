@@ -13,7 +13,7 @@ from accounts.auth import api_reader
 from core import cursor
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from core.uow import unit_of_work
 from deals import registration_export
 from deals.api import _market_tz, blp
@@ -57,11 +57,12 @@ class BatchRowOutSchema(Schema):
     form = fields.Nested(BatchFormOutSchema, allow_none=True)
 
 
-class BatchPageSchema(Schema):
-    """A page of the batch, highest deal id first; `next_cursor` is None on the last page."""
-
-    items = fields.List(fields.Nested(BatchRowOutSchema))
-    next_cursor = fields.String(allow_none=True)
+BatchPageSchema = page_of(
+    BatchRowOutSchema,
+    "A page of the batch, highest deal id first; `next_cursor` is None on the last page.",
+    name="BatchPageSchema",
+    cursor=True,
+)
 
 
 @blp.read("/registration-batch", BatchPageSchema, _REVIEWERS, _PERIOD, args=BatchPageArgsSchema)

@@ -14,7 +14,7 @@ from core.api_actions import AllowedActions, current_caller
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import EnumValue, InputSchema
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from events import services
 from events.models import Event
 from events.rules import MAX_CAPACITY, EventFormat, InterestKind, Schedule
@@ -144,10 +144,11 @@ class EventOutSchema(Schema):
         return services.stream_for(current_caller(), event)
 
 
-class EventPageSchema(Schema):
-    """Events found, newest first (or soonest first when upcoming)."""
-
-    items = fields.List(fields.Nested(EventOutSchema))
+EventPageSchema = page_of(
+    EventOutSchema,
+    "Events found, newest first (or soonest first when upcoming).",
+    name="EventPageSchema",
+)
 
 
 @out_fields(integers="event_id", datetimes="registered_at cancelled_at?")

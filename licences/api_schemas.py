@@ -14,7 +14,7 @@ from core.api_actions import AllowedActions
 from core.domain import N_, PermissionDenied
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import EnumValue, InputSchema, optional
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from licences import grants, rules
 from licences.models import OpenLicence, OpenLicenceDeclaration
 
@@ -131,10 +131,11 @@ class DeclarationOutSchema(Schema):
         return GrantedOutSchema(many=True).dump(granted)
 
 
-class CataloguePageSchema(Schema):
-    """Open licences published or withdrawn, newest first."""
-
-    items = fields.List(fields.Nested(DeclarationOutSchema))
+CataloguePageSchema = page_of(
+    DeclarationOutSchema,
+    "Open licences published or withdrawn, newest first.",
+    name="CataloguePageSchema",
+)
 
 
 @out_fields(integers="id declaration_id amount_due_minor", strings="number?", dates="starts_on? ends_on?", datetimes="granted_at?")  # fmt: skip

@@ -16,7 +16,7 @@ from core.api_kit import DomainErrorSchema
 from core.clock import now
 from core.openapi_examples import error_example
 from core.schema_kit import REQUIRED_NOT_NULL
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from core.uow import unit_of_work
 from listings import portfolio
 from listings.api import blp
@@ -56,10 +56,11 @@ class PortfolioImportOutSchema(PortfolioImportSummaryOutSchema):
     skipped_rows = fields.List(fields.Dict())
 
 
-class PortfolioImportListSchema(Schema):
-    """The organisation's latest imports, newest first."""
-
-    items = fields.List(fields.Nested(PortfolioImportSummaryOutSchema))
+PortfolioImportListSchema = page_of(
+    PortfolioImportSummaryOutSchema,
+    "The organisation's latest imports, newest first.",
+    name="PortfolioImportListSchema",
+)
 
 
 def _message(error: dict[str, Any]) -> str:

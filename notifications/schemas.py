@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from core.i18n import SUPPORTED
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from notifications import rules
 from notifications.rules import EmailMode
 from notifications.watches import WATCHABLE
@@ -92,7 +92,6 @@ class WatchOutSchema(Schema):
     """Something the caller watches: its changes reach the inbox."""
 
 
-class WatchListSchema(Schema):
-    """What the caller watches, newest first."""
-
-    items = fields.List(fields.Nested(WatchOutSchema))
+WatchListSchema = page_of(
+    WatchOutSchema, "What the caller watches, newest first.", name="WatchListSchema"
+)

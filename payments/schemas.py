@@ -7,7 +7,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from core.schema_kit import REQUIRED_NOT_NULL, EnumValue
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from payments import bank_rules
 
 
@@ -186,10 +186,7 @@ class DepositOutSchema(Schema):
     )
 
 
-class DepositListSchema(Schema):
-    """Deposits, newest first."""
-
-    items = fields.List(fields.Nested(DepositOutSchema))
+DepositListSchema = page_of(DepositOutSchema, "Deposits, newest first.", name="DepositListSchema")
 
 
 class DepositReceiptFormSchema(Schema):

@@ -16,7 +16,7 @@ from core.domain import N_, DomainError
 from core.marshmallow_messages import REQUIRED
 from core.money import from_yuan_text
 from core.schema_kit import InputSchema, optional
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from deals.models import ContractType
 from policies import services
 from policies.policy_rules import Beneficiary
@@ -125,10 +125,7 @@ class PolicyOutSchema(Schema):
     fields_ = fields.List(fields.String(), data_key="fields", attribute="fields")
 
 
-class PolicyPageSchema(Schema):
-    """Every policy, newest first."""
-
-    items = fields.List(fields.Nested(PolicyOutSchema))
+PolicyPageSchema = page_of(PolicyOutSchema, "Every policy, newest first.", name="PolicyPageSchema")
 
 
 @out_fields(integers="deal_id year basis_minor award_minor")
@@ -145,17 +142,15 @@ class LineOutSchema(Schema):
     deals = fields.List(fields.Nested(LineDealOutSchema))
 
 
-class LinePageSchema(Schema):
-    """Lines, latest period first."""
-
-    items = fields.List(fields.Nested(LineOutSchema))
+LinePageSchema = page_of(LineOutSchema, "Lines, latest period first.", name="LinePageSchema")
 
 
-class RunLinePageSchema(Schema):
-    """A page of a period's lines, highest id first; `next_cursor` is None on the last page."""
-
-    items = fields.List(fields.Nested(LineOutSchema))
-    next_cursor = fields.String(allow_none=True)
+RunLinePageSchema = page_of(
+    LineOutSchema,
+    "A page of a period's lines, highest id first; `next_cursor` is None on the last page.",
+    name="RunLinePageSchema",
+    cursor=True,
+)
 
 
 @out_fields(integers="id policy_id total_minor", strings="status", dates="period_start period_end")

@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 from accounts.auth import api_reader, api_writer, token_api
 from core.clock import now
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from core.uow import unit_of_work
 from search import alerts
 from search.backend import FACETS
@@ -42,10 +42,9 @@ class SavedSearchOutSchema(Schema):
     filters = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
-class SavedSearchListSchema(Schema):
-    """The caller's saved searches, newest first."""
-
-    items = fields.List(fields.Nested(SavedSearchOutSchema))
+SavedSearchListSchema = page_of(
+    SavedSearchOutSchema, "The caller's saved searches, newest first.", name="SavedSearchListSchema"
+)
 
 
 class SavedSearchInSchema(InputSchema):

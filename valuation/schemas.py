@@ -10,7 +10,7 @@ from core.api_actions import AllowedActions
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from valuation.actions import REQUEST_ACTIONS
 from valuation.cost_rules import CostInputs
 from valuation.income_rules import DiscountRate, IncomeInputs, IndustryClass
@@ -203,7 +203,4 @@ class RequestOutSchema(Schema):
     allowed_actions = AllowedActions(REQUEST_ACTIONS)
 
 
-class RequestPageSchema(Schema):
-    """A list of requests."""
-
-    items = fields.List(fields.Nested(RequestOutSchema))
+RequestPageSchema = page_of(RequestOutSchema, "A list of requests.", name="RequestPageSchema")

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from webhooks.rules import EVENT_TYPES, MAX_URL_LENGTH
 
 
@@ -41,10 +41,9 @@ class EndpointIssuedSchema(EndpointOutSchema):
     secret = fields.String(metadata={"description": "whsec_...: verify X-Market-Signature"})
 
 
-class EndpointPageSchema(Schema):
-    """The organisation's endpoints."""
-
-    items = fields.List(fields.Nested(EndpointOutSchema))
+EndpointPageSchema = page_of(
+    EndpointOutSchema, "The organisation's endpoints.", name="EndpointPageSchema"
+)
 
 
 @out_fields(integers="duration_ms", strings="error?", datetimes="at")
@@ -63,10 +62,11 @@ class DeliveryOutSchema(Schema):
     log = fields.List(fields.Nested(AttemptOutSchema))
 
 
-class DeliveryPageSchema(Schema):
-    """The organisation's delivery log, newest first (the last 100)."""
-
-    items = fields.List(fields.Nested(DeliveryOutSchema))
+DeliveryPageSchema = page_of(
+    DeliveryOutSchema,
+    "The organisation's delivery log, newest first (the last 100).",
+    name="DeliveryPageSchema",
+)
 
 
 class DeliveryArgsSchema(InputSchema):

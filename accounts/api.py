@@ -76,7 +76,16 @@ def index() -> dict[str, Any]:
     return {"items": [tokens.describe(t, moment) for t in tokens.tokens_of(api_caller())]}
 
 
-@blp.write("/", 201, TokenIssuedSchema, (401, "No token, session or credentials; wrong email or password"), (403, "A read-scoped token; a deactivated account"), 422, (429, "Too many sign-ins: the account or address is locked (Retry-After)"), args=TokenRequestSchema)  # fmt: skip
+@blp.write(
+    "/",
+    201,
+    TokenIssuedSchema,
+    (401, "No token, session or credentials; wrong email or password"),
+    (403, "A read-scoped token; a deactivated account"),
+    422,
+    (429, "Too many sign-ins: the account or address is locked (Retry-After)"),
+    args=TokenRequestSchema,
+)
 @limiter.limit(sign_in_rate_limit, methods=["POST"], exempt_when=lambda: not _by_credentials())
 def issue(data: dict[str, Any]) -> dict[str, Any]:
     """Issue a token; the response holds its secret, shown this once (only a hash is kept).

@@ -52,7 +52,12 @@ def members() -> dict[str, Any]:
     return services.members_of(api_reader())
 
 
-@blp.write("/mine/members/<int:user_id>/approve", 200, UserOutSchema, (403, "Not the organisation's admin, or not a person who asked to join it"))  # fmt: skip
+@blp.write(
+    "/mine/members/<int:user_id>/approve",
+    200,
+    UserOutSchema,
+    (403, "Not the organisation's admin, or not a person who asked to join it"),
+)
 def approve_member(user_id: int) -> User:
     """The organisation's admin accepts a person who asked to join."""
     with unit_of_work():
@@ -65,7 +70,16 @@ def pending() -> list[Organisation]:
     return services.organisation_queue(api_reader())
 
 
-@blp.write("/<int:org_id>/<any(verify, reject):decision>", 200, OrganisationOutSchema, (403, "Not a reviewer"), 404, (409, "Already decided (code already_decided)"), (422, "A refusal without a reason"), args=DecisionReasonSchema)  # fmt: skip
+@blp.write(
+    "/<int:org_id>/<any(verify, reject):decision>",
+    200,
+    OrganisationOutSchema,
+    (403, "Not a reviewer"),
+    404,
+    (409, "Already decided (code already_decided)"),
+    (422, "A refusal without a reason"),
+    args=DecisionReasonSchema,
+)
 def decide(data: dict[str, Any], org_id: int, decision: str) -> Organisation:
     """A reviewer verifies an organisation (it may then list, offer and bid) or refuses it
     with a reason its members read."""

@@ -59,7 +59,15 @@ def announcements_queue() -> dict[str, Any]:
     }
 
 
-@blp.write("/<int:auction_id>/announcement/approve", 200, AuctionDetailSchema, (403, "Not a reviewer"), (404, "No such auction"), (409, "Not awaiting review"), (422, "Bidding would start within the announcement period"))  # fmt: skip
+@blp.write(
+    "/<int:auction_id>/announcement/approve",
+    200,
+    AuctionDetailSchema,
+    (403, "Not a reviewer"),
+    (404, "No such auction"),
+    (409, "Not awaiting review"),
+    (422, "Bidding would start within the announcement period"),
+)
 def approve_announcement(auction_id: int) -> Any:
     """A reviewer publishes the announcement: deposits open now, bidding at its start."""
     with unit_of_work():
@@ -69,7 +77,16 @@ def approve_announcement(auction_id: int) -> Any:
     return auction_detail(auction_id)
 
 
-@blp.write("/<int:auction_id>/announcement/refuse", 200, AuctionDetailSchema, (403, "Not a reviewer"), (404, "No such auction"), (409, "Not awaiting review"), (422, "No reason given"), args=RefusalInSchema)  # fmt: skip
+@blp.write(
+    "/<int:auction_id>/announcement/refuse",
+    200,
+    AuctionDetailSchema,
+    (403, "Not a reviewer"),
+    (404, "No such auction"),
+    (409, "Not awaiting review"),
+    (422, "No reason given"),
+    args=RefusalInSchema,
+)
 def refuse_announcement(data: dict[str, Any], auction_id: int) -> Any:
     """A reviewer sends the announcement back with the reason; the listing is free again."""
     with unit_of_work():

@@ -83,7 +83,16 @@ def get(auction_id: int) -> dict[str, Any]:
     return auction_detail(auction_id)
 
 
-@blp.write("/", 201, AuctionDetailSchema, (403, "Not the listing's seller, or its organisation is not verified"), (404, "No such listing"), (409, "The listing is not available for auction"), (422, "Terms out of bounds, starts within the announcement period"), args=AuctionInSchema)  # fmt: skip
+@blp.write(
+    "/",
+    201,
+    AuctionDetailSchema,
+    (403, "Not the listing's seller, or its organisation is not verified"),
+    (404, "No such listing"),
+    (409, "The listing is not available for auction"),
+    (422, "Terms out of bounds, starts within the announcement period"),
+    args=AuctionInSchema,
+)
 def create(data: dict[str, Any]) -> Any:
     """The seller announces an auction of its published listing (the auction form's terms).
 
@@ -115,7 +124,14 @@ def bids(args: dict[str, Any], auction_id: int) -> dict[str, Any]:
     return api_state.bid_page(auction, viewer, args, locale=current_locale())
 
 
-@blp.write("/<int:auction_id>/join", 201, DepositOutSchema, (403, "The seller, not a party, not a verified buying organisation"), (404, "No such auction"), (409, "Not published, ended, the deposit deadline passed"))  # fmt: skip
+@blp.write(
+    "/<int:auction_id>/join",
+    201,
+    DepositOutSchema,
+    (403, "The seller, not a party, not a verified buying organisation"),
+    (404, "No such auction"),
+    (409, "Not published, ended, the deposit deadline passed"),
+)
 def join(auction_id: int) -> Any:
     """Take part: the deposit the caller's organisation owes falls due (idempotent).
 
@@ -128,7 +144,15 @@ def join(auction_id: int) -> Any:
     return deposit_out(actor, deposit)
 
 
-@blp.write("/<int:auction_id>/bids", 201, BidResultSchema, (403, "Seller, not a party, no deposit"), (409, "Below the increment, closed, ..."), 422, args=BidInSchema)  # fmt: skip
+@blp.write(
+    "/<int:auction_id>/bids",
+    201,
+    BidResultSchema,
+    (403, "Seller, not a party, no deposit"),
+    (409, "Below the increment, closed, ..."),
+    422,
+    args=BidInSchema,
+)
 def bid(data: dict[str, Any], auction_id: int) -> Any:
     """Place a bid, optionally with a maximum (proxy); a refused bid changes nothing.
 

@@ -73,7 +73,14 @@ def profile(broker_id: int) -> Any:
     return _broker_out(profiles.public_broker(broker_id))
 
 
-@blp.write("/applications", 201, BrokerOutSchema, (403, "No verified organisation"), 422, args=ApplicationInSchema)  # fmt: skip
+@blp.write(
+    "/applications",
+    201,
+    BrokerOutSchema,
+    (403, "No verified organisation"),
+    422,
+    args=ApplicationInSchema,
+)
 def apply(data: accreditation.Application) -> Any:
     """Apply (or apply again) for accreditation; a reviewer decides."""
     with unit_of_work():
@@ -86,7 +93,14 @@ def apply(data: accreditation.Application) -> Any:
     return _broker_out(broker)
 
 
-@blp.write("/<int:broker_id>/<any(accredit, refuse):decision>", 200, BrokerOutSchema, (403, "Not a reviewer"), (409, "Already decided"), args=DecisionInSchema)  # fmt: skip
+@blp.write(
+    "/<int:broker_id>/<any(accredit, refuse):decision>",
+    200,
+    BrokerOutSchema,
+    (403, "Not a reviewer"),
+    (409, "Already decided"),
+    args=DecisionInSchema,
+)
 def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
     """A reviewer accredits (with a note) or refuses (with a reason) an application."""
     with unit_of_work():
@@ -97,7 +111,15 @@ def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
     return _broker_out(broker)
 
 
-@blp.write("/mandates", 201, MandateOutSchema, 403, (409, "Exclusivity, broker not accredited"), (422, "Terms; above_statutory_cap"), args=MandateInSchema)  # fmt: skip
+@blp.write(
+    "/mandates",
+    201,
+    MandateOutSchema,
+    403,
+    (409, "Exclusivity, broker not accredited"),
+    (422, "Terms; above_statutory_cap"),
+    args=MandateInSchema,
+)
 def propose_mandate(data: mandates.MandateInput) -> Any:
     """Propose a mandate (the principal or the broker); it binds when the other side accepts.
 
@@ -114,7 +136,15 @@ def get_mandate(mandate_id: int) -> Any:
     return mandates.visible_mandate(api_reader(), mandate_id)
 
 
-@blp.write("/mandates/<int:mandate_id>/<any(accept, decline, terminate):action>", 200, MandateOutSchema, 404, 409, 422, args=ReasonInSchema)  # fmt: skip
+@blp.write(
+    "/mandates/<int:mandate_id>/<any(accept, decline, terminate):action>",
+    200,
+    MandateOutSchema,
+    404,
+    409,
+    422,
+    args=ReasonInSchema,
+)
 def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
     """Accept or decline (withdraw) a proposal, or end a mandate by notice (reason required)."""
     with unit_of_work():
@@ -127,7 +157,14 @@ def mandate_action(data: dict[str, Any], mandate_id: int, action: str) -> Any:
         return mandates.terminate_mandate(api_writer(), mandate_id, data["reason"], now=now())
 
 
-@blp.write("/introductions", 201, IntroductionOutSchema, (403, "No mandate in force"), 409, args=IntroductionInSchema)  # fmt: skip
+@blp.write(
+    "/introductions",
+    201,
+    IntroductionOutSchema,
+    (403, "No mandate in force"),
+    409,
+    args=IntroductionInSchema,
+)
 def introduce(data: dict[str, Any]) -> Any:
     """Introduce a buyer (buyer_org_id) to a listing, or a listing's seller to a need (need_id)."""
     with unit_of_work():
@@ -140,7 +177,13 @@ def get_introduction(introduction_id: int) -> Any:
     return introductions.visible_introduction(api_reader(), introduction_id)
 
 
-@blp.write("/introductions/<int:introduction_id>/<any(accept, decline):answer>", 200, IntroductionOutSchema, 404, 409)  # fmt: skip
+@blp.write(
+    "/introductions/<int:introduction_id>/<any(accept, decline):answer>",
+    200,
+    IntroductionOutSchema,
+    404,
+    409,
+)
 def answer_introduction(introduction_id: int, answer: str) -> Any:
     """A party accepts or declines; when both accept, a negotiation opens (negotiation_id)."""
     with unit_of_work():

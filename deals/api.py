@@ -115,7 +115,16 @@ def list_cancellations(deal_id: int) -> Any:
     return cancellation.history_of(deal.id)
 
 
-@blp.write("/<int:deal_id>/cancellations", 201, CancellationOutSchema, 403, 404, 409, 422, args=CancellationInSchema)  # fmt: skip
+@blp.write(
+    "/<int:deal_id>/cancellations",
+    201,
+    CancellationOutSchema,
+    403,
+    404,
+    409,
+    422,
+    args=CancellationInSchema,
+)
 def open_cancellation(data: dict[str, Any], deal_id: int) -> Any:
     """A party proposes to cancel by agreement (`kind: agreement`, `reason`) or asks a reviewer
     to rule (`kind: ruling`, `grounds`, `statement`); `confirm: true` is required.
@@ -131,7 +140,16 @@ def open_cancellation(data: dict[str, Any], deal_id: int) -> Any:
         )
 
 
-@blp.write("/<int:deal_id>/cancellations/<int:cancellation_id>/answer", 200, CancellationOutSchema, 403, 404, 409, 422, args=AnswerInSchema)  # fmt: skip
+@blp.write(
+    "/<int:deal_id>/cancellations/<int:cancellation_id>/answer",
+    200,
+    CancellationOutSchema,
+    403,
+    404,
+    409,
+    422,
+    args=AnswerInSchema,
+)
 def answer_cancellation(data: dict[str, Any], deal_id: int, cancellation_id: int) -> Any:
     """The other party agrees (the deal is cancelled, deposits released) or declines a
     proposal; the party that asked withdraws. `confirm: true` is required."""
@@ -141,7 +159,16 @@ def answer_cancellation(data: dict[str, Any], deal_id: int, cancellation_id: int
         )
 
 
-@blp.write("/<int:deal_id>/cancellations/<int:cancellation_id>/ruling", 200, CancellationOutSchema, 403, 404, 409, 422, args=RulingInSchema)  # fmt: skip
+@blp.write(
+    "/<int:deal_id>/cancellations/<int:cancellation_id>/ruling",
+    200,
+    CancellationOutSchema,
+    403,
+    404,
+    409,
+    422,
+    args=RulingInSchema,
+)
 def rule_cancellation(data: dict[str, Any], deal_id: int, cancellation_id: int) -> Any:
     """A reviewer upholds a request (`at_fault`: `buyer` or `seller` forfeits its deposit,
     the deal is cancelled) or dismisses it (nothing changes). `confirm: true` is required."""
@@ -157,7 +184,15 @@ def rule_cancellation(data: dict[str, Any], deal_id: int, cancellation_id: int) 
         )
 
 
-@blp.write("/<int:deal_id>/documents", 201, DealDocumentOutSchema, 404, 422, args=DocumentFormSchema, files=DocumentFileSchema)  # fmt: skip
+@blp.write(
+    "/<int:deal_id>/documents",
+    201,
+    DealDocumentOutSchema,
+    404,
+    422,
+    args=DocumentFormSchema,
+    files=DocumentFileSchema,
+)
 def upload_document(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> Any:
     """Attach a document (multipart: `kind`, `file`; PDF, PNG, JPEG or WebP)."""
     with unit_of_work():

@@ -54,7 +54,9 @@ def register(event_id: int) -> Registration:
         return services.register(api_writer(), event_id, now=now())
 
 
-@blp.write("/<int:event_id>/registration/cancel", 200, EventRegistrationOutSchema, 401, 403, 404, 409)  # fmt: skip
+@blp.write(
+    "/<int:event_id>/registration/cancel", 200, EventRegistrationOutSchema, 401, 403, 404, 409
+)
 def cancel_registration(event_id: int) -> Registration:
     """Give one's place back before the event starts."""
     with unit_of_work():

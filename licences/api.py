@@ -71,7 +71,9 @@ def licence(licence_id: int) -> OpenLicence:
     return grants.visible_licence(api_reader(), licence_id)
 
 
-@blp.write("/licences/<int:licence_id>/card", 201, PaymentOutSchema, 404, 409, args=CheckoutInSchema)  # fmt: skip
+@blp.write(
+    "/licences/<int:licence_id>/card", 201, PaymentOutSchema, 404, 409, args=CheckoutInSchema
+)
 def pay_by_card(data: dict[str, Any], licence_id: int) -> Payment:
     """The licensee pays the fee due with its notice by card: send the payer to `checkout_url`.
 

@@ -90,7 +90,17 @@ def create(data: services.ListingInput) -> Any:
         return services.create_listing(actor, data, now=now())
 
 
-@blp.write("/<int:listing_id>", 200, ListingOutSchema, _NOT_OWNER, 404, (409, "Not a draft (code not_editable)"), 422, args=ListingInputSchema, method="PUT")  # fmt: skip
+@blp.write(
+    "/<int:listing_id>",
+    200,
+    ListingOutSchema,
+    _NOT_OWNER,
+    404,
+    (409, "Not a draft (code not_editable)"),
+    422,
+    args=ListingInputSchema,
+    method="PUT",
+)
 def update(data: services.ListingInput, listing_id: int) -> Any:
     """Replace a draft's content (the whole listing, as the editor saves it)."""
     with unit_of_work():
@@ -107,7 +117,18 @@ def evidence(listing_id: int) -> Any:
     return listing_evidence.evidence_of(api_reader(), listing_id)
 
 
-@blp.write("/<int:listing_id>/evidence", 201, EvidenceOutSchema, _NOT_OWNER, 404, (409, "Not a draft (code not_editable)"), (413, "Larger than MAX_EVIDENCE_BYTES"), (422, "Not a PDF, PNG, JPEG or WebP file; no kind"), args=EvidenceFormSchema, files=EvidenceFileSchema)  # fmt: skip
+@blp.write(
+    "/<int:listing_id>/evidence",
+    201,
+    EvidenceOutSchema,
+    _NOT_OWNER,
+    404,
+    (409, "Not a draft (code not_editable)"),
+    (413, "Larger than MAX_EVIDENCE_BYTES"),
+    (422, "Not a PDF, PNG, JPEG or WebP file; no kind"),
+    args=EvidenceFormSchema,
+    files=EvidenceFileSchema,
+)
 def add_evidence(form: dict[str, Any], files: dict[str, Any], listing_id: int) -> Any:
     """Attach an ownership document to a draft (multipart: `kind`, `file`)."""
     with unit_of_work():
@@ -151,7 +172,15 @@ def evidence_file(listing_id: int, evidence_id: int) -> Response:
     return send_stored(_evidence_folder(), found)
 
 
-@blp.write("/<int:listing_id>/evidence/<int:evidence_id>", 200, EvidenceOutSchema, _NOT_OWNER, 404, (409, "Not a draft (code not_editable)"), method="DELETE")  # fmt: skip
+@blp.write(
+    "/<int:listing_id>/evidence/<int:evidence_id>",
+    200,
+    EvidenceOutSchema,
+    _NOT_OWNER,
+    404,
+    (409, "Not a draft (code not_editable)"),
+    method="DELETE",
+)
 def remove_evidence(listing_id: int, evidence_id: int) -> Any:
     """Remove a document from a draft; the removed document is returned."""
     actor = api_writer()
@@ -173,7 +202,18 @@ _OWNER_ACTIONS = {
 }
 
 
-@blp.write("/<int:listing_id>/<any(submit, publish, reopen):action>", 200, ListingDetailSchema, _NOT_OWNER, 404, (409, "Not possible now (codes transition_not_allowed, organisation_not_verified, " "no_ip_assets, no_evidence)"))  # fmt: skip
+@blp.write(
+    "/<int:listing_id>/<any(submit, publish, reopen):action>",
+    200,
+    ListingDetailSchema,
+    _NOT_OWNER,
+    404,
+    (
+        409,
+        "Not possible now (codes transition_not_allowed, organisation_not_verified, "
+        "no_ip_assets, no_evidence)",
+    ),
+)
 def act(listing_id: int, action: str) -> Any:
     """The owner submits a draft for review, publishes a confirmed listing, reopens a withdrawn one."""
     actor = api_writer()
@@ -182,7 +222,16 @@ def act(listing_id: int, action: str) -> Any:
         return _detail(listing, actor)
 
 
-@blp.write("/<int:listing_id>/withdraw", 200, ListingDetailSchema, _NOT_OWNER, 404, (409, "Not possible now (codes transition_not_allowed, on_sale)"), (422, "A reason longer than 2,000 characters"), args=DecisionReasonSchema)  # fmt: skip
+@blp.write(
+    "/<int:listing_id>/withdraw",
+    200,
+    ListingDetailSchema,
+    _NOT_OWNER,
+    404,
+    (409, "Not possible now (codes transition_not_allowed, on_sale)"),
+    (422, "A reason longer than 2,000 characters"),
+    args=DecisionReasonSchema,
+)
 def withdraw(data: dict[str, Any], listing_id: int) -> Any:
     """The owner takes the listing off the market (not while it is on sale), with a reason."""
     actor = api_writer()
@@ -191,7 +240,16 @@ def withdraw(data: dict[str, Any], listing_id: int) -> Any:
         return _detail(listing, actor)
 
 
-@blp.write("/<int:listing_id>/ownership/<any(confirm, reject):decision>", 200, ListingDetailSchema, (403, "Not a reviewer"), 404, (409, "Not submitted (code transition_not_allowed)"), (422, "A refusal without a reason"), args=DecisionReasonSchema)  # fmt: skip
+@blp.write(
+    "/<int:listing_id>/ownership/<any(confirm, reject):decision>",
+    200,
+    ListingDetailSchema,
+    (403, "Not a reviewer"),
+    404,
+    (409, "Not submitted (code transition_not_allowed)"),
+    (422, "A refusal without a reason"),
+    args=DecisionReasonSchema,
+)
 def decide(data: dict[str, Any], listing_id: int, decision: str) -> Any:
     """A reviewer confirms the ownership (确权, with an optional note) or refuses it with a
     reason the owner reads; the listing goes to `confirmed` or back to `draft`."""

@@ -32,7 +32,22 @@ def list_images(listing_id: int) -> Any:
     return images.images_of(api_actor(), listing_id)
 
 
-@blp.write("/<int:listing_id>/images", 201, ImageOutSchema, _NOT_OWNER, 404, (409, "Not a draft (code not_editable)"), (413, "Larger than MAX_IMAGE_BYTES"), (422, "Not a PNG, JPEG or WebP image; too small or too large; no description in a " "language of the listing; the listing has its IMAGES_PER_LISTING"), args=ImageFormSchema, files=ImageFileSchema)  # fmt: skip
+@blp.write(
+    "/<int:listing_id>/images",
+    201,
+    ImageOutSchema,
+    _NOT_OWNER,
+    404,
+    (409, "Not a draft (code not_editable)"),
+    (413, "Larger than MAX_IMAGE_BYTES"),
+    (
+        422,
+        "Not a PNG, JPEG or WebP image; too small or too large; no description in a "
+        "language of the listing; the listing has its IMAGES_PER_LISTING",
+    ),
+    args=ImageFormSchema,
+    files=ImageFileSchema,
+)
 def add_image(form: dict[str, Any], files: dict[str, Any], listing_id: int) -> Any:
     """Attach a picture to a draft (multipart: `file`, `alt_zh`, `alt_en`)."""
     with unit_of_work():
@@ -76,7 +91,15 @@ def image_thumbnail(listing_id: int, image_id: int) -> Response:
     return send_image(images.visible_image(api_actor(), listing_id, image_id), thumbnail=True)
 
 
-@blp.write("/<int:listing_id>/images/<int:image_id>", 200, ImageOutSchema, _NOT_OWNER, 404, (409, "Not a draft (code not_editable)"), method="DELETE")  # fmt: skip
+@blp.write(
+    "/<int:listing_id>/images/<int:image_id>",
+    200,
+    ImageOutSchema,
+    _NOT_OWNER,
+    404,
+    (409, "Not a draft (code not_editable)"),
+    method="DELETE",
+)
 def remove_image(listing_id: int, image_id: int) -> Any:
     """Remove a picture from a draft; the removed picture is returned."""
     actor = api_writer()

@@ -170,7 +170,13 @@ def watch(data: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-@blp.write("/watches/<object_type>/<int:object_id>", 200, WatchListSchema, 422, method="DELETE")
+@blp.write(
+    "/watches/<object_type>/<int:object_id>",
+    200,
+    WatchListSchema,
+    422,
+    method="DELETE",
+)
 def unwatch(object_type: str, object_id: int) -> dict[str, Any]:
     """Stop watching; the answer is what the caller still watches."""
     user = api_writer()

@@ -64,7 +64,14 @@ def pay_by_card(data: dict[str, Any], deal_id: int) -> Any:
     return _by_card(card.start_card_payment, deal_id, data)
 
 
-@blp.write("/deals/<int:deal_id>/bank", 201, PaymentOutSchema, 422, args=BankPaymentFormSchema, files=ReceiptFileSchema)  # fmt: skip
+@blp.write(
+    "/deals/<int:deal_id>/bank",
+    201,
+    PaymentOutSchema,
+    422,
+    args=BankPaymentFormSchema,
+    files=ReceiptFileSchema,
+)
 def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> Any:
     """The buyer reports a bank transfer of the price (multipart: amount_minor, bank_reference, receipt)."""
     with unit_of_work():
@@ -121,7 +128,9 @@ def confirm(payment_id: int) -> Any:
         return offline.confirm(api_writer(), payment_id, now=now())
 
 
-@blp.write("/payments/<int:payment_id>/reject", 200, PaymentOutSchema, 422, args=RejectReceiptInSchema)  # fmt: skip
+@blp.write(
+    "/payments/<int:payment_id>/reject", 200, PaymentOutSchema, 422, args=RejectReceiptInSchema
+)
 def reject(data: dict[str, Any], payment_id: int) -> Any:
     """A reviewer refuses a receipt, with the reason."""
     with unit_of_work():

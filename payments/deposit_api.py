@@ -166,7 +166,17 @@ def receipt(deposit_id: int) -> Response:
     )
 
 
-@blp.write("/<int:deposit_id>/receipt", 200, DepositOutSchema, (404, "Not the caller's deposit"), (409, "The deposit no longer takes a receipt"), (413, "The file is too large"), (422, "Wrong reference, not a document"), args=DepositReceiptFormSchema, files=ReceiptFileSchema)  # fmt: skip
+@blp.write(
+    "/<int:deposit_id>/receipt",
+    200,
+    DepositOutSchema,
+    (404, "Not the caller's deposit"),
+    (409, "The deposit no longer takes a receipt"),
+    (413, "The file is too large"),
+    (422, "Wrong reference, not a document"),
+    args=DepositReceiptFormSchema,
+    files=ReceiptFileSchema,
+)
 def upload_receipt(form: dict[str, Any], files: dict[str, Any], deposit_id: int) -> Any:
     """Upload the bank receipt (multipart: bank_reference, receipt); a reviewer confirms it.
 
@@ -188,7 +198,14 @@ def upload_receipt(form: dict[str, Any], files: dict[str, Any], deposit_id: int)
     return deposit_out(actor, deposit)
 
 
-@blp.write("/<int:deposit_id>/confirm", 200, DepositOutSchema, (403, "Not a reviewer"), (404, "No such deposit"), (409, "No receipt waits for a decision"))  # fmt: skip
+@blp.write(
+    "/<int:deposit_id>/confirm",
+    200,
+    DepositOutSchema,
+    (403, "Not a reviewer"),
+    (404, "No such deposit"),
+    (409, "No receipt waits for a decision"),
+)
 def confirm(deposit_id: int) -> Any:
     """A reviewer found the transfer on the bank statement: the deposit is held (bidder number)."""
     actor = api_writer()
@@ -197,7 +214,16 @@ def confirm(deposit_id: int) -> Any:
     return deposit_out(actor, deposit)
 
 
-@blp.write("/<int:deposit_id>/reject", 200, DepositOutSchema, (403, "Not a reviewer"), (404, "No such deposit"), (409, "No receipt waits for a decision"), (422, "No reason given"), args=RejectReceiptInSchema)  # fmt: skip
+@blp.write(
+    "/<int:deposit_id>/reject",
+    200,
+    DepositOutSchema,
+    (403, "Not a reviewer"),
+    (404, "No such deposit"),
+    (409, "No receipt waits for a decision"),
+    (422, "No reason given"),
+    args=RejectReceiptInSchema,
+)
 def reject(data: dict[str, Any], deposit_id: int) -> Any:
     """A reviewer refuses the receipt with the reason; the depositor may upload another."""
     actor = api_writer()
@@ -213,7 +239,17 @@ def refunds() -> dict[str, Any]:
     return {"items": [deposit_out(actor, d) for d in bank_refunds.refunds_owed(actor)]}
 
 
-@blp.write("/<int:deposit_id>/refund", 200, DepositOutSchema, (403, "Not a reviewer"), (404, "No such deposit"), (409, "No bank refund is owed on this deposit (`refund_not_owed`)"), (422, "No bank reference given"), args=PayoutPaidInSchema, example={"bank_reference": "ICBC-REFUND-77"})  # fmt: skip
+@blp.write(
+    "/<int:deposit_id>/refund",
+    200,
+    DepositOutSchema,
+    (403, "Not a reviewer"),
+    (404, "No such deposit"),
+    (409, "No bank refund is owed on this deposit (`refund_not_owed`)"),
+    (422, "No bank reference given"),
+    args=PayoutPaidInSchema,
+    example={"bank_reference": "ICBC-REFUND-77"},
+)
 def record_refund(data: dict[str, Any], deposit_id: int) -> Any:
     """A reviewer made the bank transfer refunding a released deposit and records its reference."""
     actor = api_writer()

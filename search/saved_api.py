@@ -73,7 +73,9 @@ def index() -> dict[str, Any]:
     return {"items": alerts.saved_searches_of(api_reader())}
 
 
-@blp.write("/", 201, SavedSearchOutSchema, (422, "Bad filters, too many saved"), args=SavedSearchInSchema)  # fmt: skip
+@blp.write(
+    "/", 201, SavedSearchOutSchema, (422, "Bad filters, too many saved"), args=SavedSearchInSchema
+)
 def create(data: dict[str, Any]) -> Any:
     """Save a search: each newly published listing it matches is told as chosen."""
     filters = {facet: values[:MAX_VALUES] for facet, values in data["filters"].items()}
@@ -88,14 +90,28 @@ def create(data: dict[str, Any]) -> Any:
         )
 
 
-@blp.write("/<int:saved_search_id>", 200, SavedSearchOutSchema, (404, "Not the caller's"), 422, args=FrequencyInSchema, method="PATCH")  # fmt: skip
+@blp.write(
+    "/<int:saved_search_id>",
+    200,
+    SavedSearchOutSchema,
+    (404, "Not the caller's"),
+    422,
+    args=FrequencyInSchema,
+    method="PATCH",
+)
 def update(data: dict[str, Any], saved_search_id: int) -> Any:
     """Change how often the saved search tells of new results."""
     with unit_of_work():
         return alerts.set_frequency(api_writer(), saved_search_id, data["frequency"], now=now())
 
 
-@blp.write("/<int:saved_search_id>", 200, SavedSearchListSchema, (404, "Not the caller's"), method="DELETE")  # fmt: skip
+@blp.write(
+    "/<int:saved_search_id>",
+    200,
+    SavedSearchListSchema,
+    (404, "Not the caller's"),
+    method="DELETE",
+)
 def delete(saved_search_id: int) -> dict[str, Any]:
     """Delete a saved search; the answer is what the caller still has saved."""
     user = api_writer()

@@ -67,7 +67,15 @@ def list_sales(args: dict[str, Any]) -> Any:
     return [sale for sale in items if status is None or sale.status == status]
 
 
-@blp.write("/", 201, ListedSaleOutSchema, 409, 422, args=ListedSaleInputSchema, example={"listing_id": 12, "asking_price_minor": 50_000_000, "working_days": 20})  # fmt: skip
+@blp.write(
+    "/",
+    201,
+    ListedSaleOutSchema,
+    409,
+    422,
+    args=ListedSaleInputSchema,
+    example={"listing_id": 12, "asking_price_minor": 50_000_000, "working_days": 20},
+)
 def start_sale(data: dict[str, Any]) -> Any:
     """Start a listed sale of one of your listings (listing_id, asking_price_minor, ...)."""
     if data.get("listing_id") is None:
@@ -146,7 +154,16 @@ def my_negotiations() -> Any:
     return queries.negotiations_of(api_reader())
 
 
-@blp.write("/negotiations", 201, NegotiationOutSchema, 403, 409, 422, args=OpenNegotiationInputSchema, example={"listing_id": 12, "amount_minor": 40_000_000, "message": "We are interested."})  # fmt: skip
+@blp.write(
+    "/negotiations",
+    201,
+    NegotiationOutSchema,
+    403,
+    409,
+    422,
+    args=OpenNegotiationInputSchema,
+    example={"listing_id": 12, "amount_minor": 40_000_000, "message": "We are interested."},
+)
 def open_negotiation(data: dict[str, Any]) -> Any:
     """Open a negotiation on a listing with an offer (amount_minor), a message or both."""
     with unit_of_work():
@@ -166,7 +183,15 @@ def get_negotiation(negotiation_id: int) -> Any:
     return queries.visible_negotiation(api_reader(), negotiation_id)
 
 
-@blp.write("/negotiations/<int:negotiation_id>/offers", 201, NegotiationOutSchema, 409, 422, args=OfferInputSchema, example={"amount_minor": 45_000_000, "message": "Our best offer."})  # fmt: skip
+@blp.write(
+    "/negotiations/<int:negotiation_id>/offers",
+    201,
+    NegotiationOutSchema,
+    409,
+    422,
+    args=OfferInputSchema,
+    example={"amount_minor": 45_000_000, "message": "Our best offer."},
+)
 def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
     """Make an offer or a counter-offer (it replaces the offer on the table)."""
     with unit_of_work(writer=True):
@@ -179,7 +204,13 @@ def make_offer(data: dict[str, Any], negotiation_id: int) -> Any:
         )
 
 
-@blp.write("/negotiations/<int:negotiation_id>/messages", 201, NegotiationMessageOutSchema, 409, args=MessageInputSchema)  # fmt: skip
+@blp.write(
+    "/negotiations/<int:negotiation_id>/messages",
+    201,
+    NegotiationMessageOutSchema,
+    409,
+    args=MessageInputSchema,
+)
 def post_message(data: dict[str, Any], negotiation_id: int) -> Any:
     """Write in the negotiation's thread."""
     with unit_of_work(writer=True):
@@ -199,7 +230,13 @@ def accept(negotiation_id: int) -> Any:
         )
 
 
-@blp.write("/negotiations/<int:negotiation_id>/withdraw", 200, NegotiationOutSchema, 409, args=WithdrawInputSchema)  # fmt: skip
+@blp.write(
+    "/negotiations/<int:negotiation_id>/withdraw",
+    200,
+    NegotiationOutSchema,
+    409,
+    args=WithdrawInputSchema,
+)
 def withdraw(data: dict[str, Any], negotiation_id: int) -> Any:
     """Walk away from a negotiation before a price is agreed."""
     with unit_of_work(writer=True):
@@ -225,7 +262,14 @@ def get_notice(notice_id: int) -> Any:
     return notice
 
 
-@blp.write("/notices/<int:notice_id>/objections", 201, ObjectionOutSchema, 409, 422, args=ObjectionInputSchema)  # fmt: skip
+@blp.write(
+    "/notices/<int:notice_id>/objections",
+    201,
+    ObjectionOutSchema,
+    409,
+    422,
+    args=ObjectionInputSchema,
+)
 def lodge_objection(data: dict[str, Any], notice_id: int) -> Any:
     """Lodge an objection (异议) with reasons; one per person and notice."""
     with unit_of_work(writer=True):
@@ -238,7 +282,14 @@ def objection_queue() -> Any:
     return notice_queries.objection_queue(api_reader())
 
 
-@blp.write("/notices/objections/<int:objection_id>/decision", 200, ObjectionOutSchema, 403, 409, args=DecisionInputSchema)  # fmt: skip
+@blp.write(
+    "/notices/objections/<int:objection_id>/decision",
+    200,
+    ObjectionOutSchema,
+    403,
+    409,
+    args=DecisionInputSchema,
+)
 def decide_objection(data: dict[str, Any], objection_id: int) -> Any:
     """Reviewers: uphold (the agreement falls) or dismiss an objection, with the reason."""
     actor = api_writer()

@@ -37,7 +37,14 @@ from valuation.schemas import (
 blp = token_api("valuation_api", __name__, "Valuation (评估): indicative valuations and reports")
 
 
-@blp.write("/indicative", 200, ComputedSchema, (403, "Not the seller nor a valuer"), 422, args=ComputeInSchema)  # fmt: skip
+@blp.write(
+    "/indicative",
+    200,
+    ComputedSchema,
+    (403, "Not the seller nor a valuer"),
+    422,
+    args=ComputeInSchema,
+)
 def compute(data: dict[str, Any]) -> dict[str, Any]:
     """Compute an indicative valuation of a listing (income, market, cost; reconciled range).
 
@@ -76,7 +83,11 @@ def report_pdf(valuation_id: int) -> Response:
     return report_file.pdf_response(queries.visible_valuation(api_actor(), valuation_id))
 
 
-@blp.read("/listings/<int:listing_id>/latest", ValuationOutSchema, (404, "No valuation shown on the listing"))  # fmt: skip
+@blp.read(
+    "/listings/<int:listing_id>/latest",
+    ValuationOutSchema,
+    (404, "No valuation shown on the listing"),
+)
 def latest(listing_id: int) -> Valuation:
     """The valuation the listing page shows: the newest seller-side one, indicative or formal."""
     listings.visible_listing(api_actor(), listing_id)
@@ -92,7 +103,15 @@ def my_requests() -> dict[str, Any]:
     return {"items": queries.requests_of(api_caller())}
 
 
-@blp.write("/requests", 201, RequestOutSchema, 403, (409, "An open request exists"), 422, args=RequestInSchema)  # fmt: skip
+@blp.write(
+    "/requests",
+    201,
+    RequestOutSchema,
+    403,
+    (409, "An open request exists"),
+    422,
+    args=RequestInSchema,
+)
 def create_request(data: dict[str, Any]) -> ValuationRequest:
     """Request a formal valuation report of a listing (as its seller or as a buyer)."""
     with unit_of_work():
@@ -115,7 +134,9 @@ def take(request_id: int) -> ValuationRequest:
         return requests.take_request(api_caller(), request_id, now=now())
 
 
-@blp.write("/requests/<int:request_id>/decline", 200, RequestOutSchema, 403, 409, args=DeclineInSchema)  # fmt: skip
+@blp.write(
+    "/requests/<int:request_id>/decline", 200, RequestOutSchema, 403, 409, args=DeclineInSchema
+)
 def decline(data: dict[str, Any], request_id: int) -> ValuationRequest:
     """The valuer who took a request declines it, with a reason (403/409 for anyone else)."""
     with unit_of_work(writer=True):
@@ -129,7 +150,9 @@ def withdraw(request_id: int) -> ValuationRequest:
         return requests.withdraw_request(api_caller(), request_id, now=now())
 
 
-@blp.write("/requests/<int:request_id>/report", 201, ValuationOutSchema, 403, 409, 422, args=ReportInSchema)  # fmt: skip
+@blp.write(
+    "/requests/<int:request_id>/report", 201, ValuationOutSchema, 403, 409, 422, args=ReportInSchema
+)
 def issue(data: dict[str, Any], request_id: int) -> Valuation:
     """The assigned valuer issues the signed formal report."""
     with unit_of_work(writer=True):

@@ -8,10 +8,20 @@ from __future__ import annotations
 import logging
 import tempfile
 
+import pytest
+
 from search.text import dictionary
 from search.text.tables import cached
 from search.text.tokens import domain_words, jieba
 from tests.unit.search.test_dictionary import AWKWARD
+
+
+@pytest.fixture(autouse=True)
+def _loggers_heard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The migrations' logging.fileConfig (an app built earlier in the session) disables
+    the loggers it finds; these must be heard."""
+    for name in ("search.text.dictionary", "search.text.tables"):
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
 
 
 def test_jiebas_dictionary_is_held_in_memory_cuts_the_same_and_the_log_says_why(

@@ -146,6 +146,7 @@ VERBS: dict[str, str] = {
     "hold_lapsed": NP_("audit action", "Card hold lapsed"),
     "image_add": NP_("audit action", "Image added"),
     "image_remove": NP_("audit action", "Image removed"),
+    "image_strip_metadata": NP_("audit action", "Image rewritten without its metadata"),
     "intent": NP_("audit action", "Intention to buy registered"),
     "intent_withdraw": NP_("audit action", "Intention to buy withdrawn"),
     "issue": NP_("audit action", "Issued"),

@@ -9,7 +9,7 @@ Reads accept a bearer token or the browser session; writes take a token only
 An offline deal is registered with its contract in one request: the contract travels
 base64-encoded inside the JSON (`contract.content_base64`), so a deal without its
 evidence never exists, not even between two requests. Further documents (payment
-receipts, the CNIPA notice) are uploaded as multipart to `/<id>/documents`.
+receipts, the patent office's notice) are uploaded as multipart to `/<id>/documents`.
 The contract's size is bounded by the request limit (MAX_CONTENT_LENGTH) after base64
 growth (4/3) and by MAX_EVIDENCE_BYTES after decoding.
 """

@@ -1,4 +1,4 @@
-"""Documents of a deal (the contract, receipts, the CNIPA registration notice) and the
+"""Documents of a deal (the contract, receipts, the patent office's registration notice) and the
 registration of an offline deal together with its contract.
 
 Files are kept like listing evidence (`core.storage`): the type is sniffed from the

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext, pgettext
 from flask_babel import lazy_gettext as _l
 
 from core.money import Money, format_wan
@@ -38,7 +40,7 @@ CHANNEL: dict[Channel, Any] = {
 DOCUMENT_KIND: dict[str, Any] = {
     "contract": _l("Signed contract"),
     "payment_receipt": _l("Payment receipt"),
-    "rights_registration": _l("Rights registration notice (CNIPA)"),
+    "rights_registration": _l("Rights registration notice (patent office)"),
     "other": _l("Other document"),
 }
 # What the button that records each milestone says.
@@ -55,6 +57,11 @@ def wan(minor: int, currency: str = "CNY") -> str:
     return format_wan(Money(minor, currency))
 
 
+def office_names(offices: Iterable[str]) -> str:
+    """The patent offices' names in the reader's language, as one list ("" for none)."""
+    return pgettext("list separator", ", ").join(gettext(office) for office in offices)
+
+
 def template_globals() -> dict[str, Any]:
     """The tables every template may use."""
     return {
@@ -65,4 +72,5 @@ def template_globals() -> dict[str, Any]:
         "DOCUMENT_KIND": DOCUMENT_KIND,
         "MILESTONE_ACTION": MILESTONE_ACTION,
         "wan": wan,
+        "office_names": office_names,
     }

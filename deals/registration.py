@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from core.domain import N_
 from core.money import Money, to_yuan_text
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
+from listings.ip_offices import transfer_offices
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -87,6 +88,8 @@ class RegistrationRecord:
     listing_title: str | None
     ip_numbers: tuple[str, ...]
     rights_registration_ref: str | None
+    # The offices that register the transfer of the listing's rights (untranslated names).
+    transfer_offices: tuple[str, ...] = ()
 
     @property
     def ready_to_file(self) -> bool:
@@ -145,6 +148,9 @@ def build_record(
         listing_title=listing_title,
         ip_numbers=tuple(asset.number for asset in listing.ip_assets) if listing else (),
         rights_registration_ref=deal.rights_registration_ref,
+        transfer_offices=(
+            transfer_offices(asset.kind for asset in listing.ip_assets) if listing else ()
+        ),
     )
 
 

@@ -96,7 +96,7 @@ class OfflineDealInSchema(_OfflineCommon):
 
 
 class MilestoneInSchema(Schema):
-    """The next milestone, and the CNIPA registration number for rights registration."""
+    """The next milestone, and the patent office's registration number for rights registration."""
 
     status = _enum(
         DealStatus,

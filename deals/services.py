@@ -276,7 +276,7 @@ def advance(
 ) -> Deal:
     """Record the next milestone: the seller or a reviewer, or the buyer for its payment.
 
-    Rights registration records the CNIPA registration reference.
+    Rights registration records the patent office's registration reference (CNIPA, EPO, ...).
     """
     deal = locked_deal(actor, deal_id)
     rules.next_milestone(deal.status, target)

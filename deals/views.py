@@ -134,7 +134,7 @@ def detail(deal_id: int) -> Any:
 @bp.post("/deals/<int:deal_id>/milestones")
 @login_required
 def advance(deal_id: int) -> Any:
-    """Record the next milestone (the rights registration with its CNIPA number)."""
+    """Record the next milestone (the rights registration with the patent office's number)."""
     raw = request.form.get("status", "")
     try:
         if raw not in DealStatus._value2member_map_:

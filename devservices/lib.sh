@@ -25,6 +25,18 @@ PY
     die "python3 is needed to find a free port."
 }
 
+# Run "$@" in a session of its own (setsid): a terminal's Ctrl-C goes to its foreground
+# process group, which `make run` and what it starts in the background share; a service
+# that takes SIGINT back from the ignored state bash leaves it in (Mailpit, Go) stopped
+# with the server. Launched as `detached CMD... &`: without job control the background
+# job leads no group, so setsid does not fork and $! stays the service's pid.
+detached() {
+    if command -v setsid >/dev/null 2>&1; then
+        exec setsid "$@"
+    fi
+    exec "$@"
+}
+
 # Stop the process of PID_FILE (TERM, then KILL after two seconds), then remove FILES...
 stop_pid_file() {
     local pid_file="$1"

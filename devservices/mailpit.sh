@@ -43,7 +43,7 @@ answers() {
 
 launch() {
     SMTP_PORT="$(free_port)"
-    nohup "$BIN" --listen "127.0.0.1:$1" --smtp "127.0.0.1:$SMTP_PORT" >"$LOG_FILE" 2>&1 9>&- &
+    detached nohup "$BIN" --listen "127.0.0.1:$1" --smtp "127.0.0.1:$SMTP_PORT" >"$LOG_FILE" 2>&1 9>&- &
     echo $! >"$PID_FILE"
 }
 

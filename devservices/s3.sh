@@ -64,7 +64,7 @@ s3proxy.credential=$SECRET_KEY
 jclouds.provider=filesystem
 jclouds.filesystem.basedir=$DATA_DIR
 EOF
-    nohup java -Xmx256m -jar "$JAR" --properties "$STATE_DIR/s3proxy.conf" >"$LOG_FILE" 2>&1 9>&- &
+    detached nohup java -Xmx256m -jar "$JAR" --properties "$STATE_DIR/s3proxy.conf" >"$LOG_FILE" 2>&1 9>&- &
     echo $! >"$PID_FILE"
 }
 

@@ -40,7 +40,7 @@ answers() {
 }
 
 launch() {
-    nohup "$BIN" -http-addr "127.0.0.1:$1" -https-addr "127.0.0.1:$(free_port)" \
+    detached nohup "$BIN" -http-addr "127.0.0.1:$1" -https-addr "127.0.0.1:$(free_port)" \
         >"$LOG_FILE" 2>&1 9>&- &
     echo $! >"$PID_FILE"
 }

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from core.clock import now
 from core.domain import DomainError
 from core.uow import unit_of_work
-from listings import portfolio
+from listings import image_metadata, portfolio
 from listings.need_rules import market_today
 from listings.portfolio_rules import MAX_FILE_BYTES, RowError
 
@@ -50,3 +51,28 @@ def import_portfolio(path: Path, org_id: int, email: str | None) -> None:
         f"import {import_id}: {state.created} created, {state.updated} updated, "
         f"{state.skipped} skipped, {state.errors} errors"
     )
+
+
+@listings_cli.command("strip-picture-metadata")
+def strip_picture_metadata() -> None:
+    """Rewrite the pictures stored with their metadata (EXIF, GPS, XMP) without it; once
+    each, audited; a picture already clean is left alone, so it may be run again."""
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "images"
+    with unit_of_work():
+        ids = image_metadata.picture_ids()
+    cleaned, failed = 0, []
+    with click.progressbar(ids, label="Pictures") as bar:
+        for image_id in bar:
+            try:
+                with unit_of_work(writer=True):  # one picture per transaction: short locks
+                    cleaned += image_metadata.strip_metadata(image_id, folder=folder, now=now())
+            except Exception:  # one unreadable file must not stop the others
+                current_app.logger.exception("picture %s: metadata not stripped", image_id)
+                failed.append(image_id)
+    click.echo(
+        f"{len(ids)} pictures: {cleaned} rewritten without metadata, "
+        f"{len(ids) - cleaned - len(failed)} clean already, {len(failed)} failed"
+        + (f" ({', '.join(map(str, failed))})" if failed else "")
+    )
+    if failed:
+        raise SystemExit(1)

@@ -27,6 +27,7 @@ from listings.legal_rules import Purpose
 from listings.models import Listing
 from listings.need_rules import market_today
 from listings.rules import SaleState
+from notifications.services import notify_org
 
 AGREEMENT_SUBFOLDER = "rights_agreements"  # under UPLOAD_FOLDER
 MAX_REFERENCE = 300
@@ -94,7 +95,20 @@ def set_holders(actor: User, listing_id: int, holders: list[HolderInput], *, now
     db.session.add_all(rows)
     db.session.flush()
     audit_action("listing.rights_holders", listing.id, actor.id, now, before={"holders": before}, after={"holders": [_snapshot(r) for r in rows]})  # fmt: skip
+    _ask_consent(listing, rows, now)
     return rows
+
+
+def _ask_consent(listing: Listing, rows: list[RightsHolder], now: datetime) -> None:
+    """Each co-owning organisation learns that the result is sold or licensed only with its
+    consent (naming the holders again drops the consents: each is asked again)."""
+    owner = get_organisation(listing.organisation_id)
+    params = {
+        "title": listing.title("zh_CN"), "title_en": listing.title("en"),
+        "organisation": owner.name, "organisation_en": owner.display_name("en"),
+    }  # fmt: skip
+    for org_id in {r.org_id for r in rows if r.org_id not in (None, listing.organisation_id)}:
+        notify_org(org_id, "co_owner.consent_asked", params=params, link=f"/listings/{listing.id}/rights", now=now)  # fmt: skip
 
 
 def _snapshot(row: RightsHolder) -> dict[str, object]:

@@ -137,6 +137,35 @@ def read_image(body: IO[bytes], content_type: str, limits: ImageLimits) -> Pictu
     return Picture(clean, width, height, thumbnail)
 
 
+# What a picture's header may hold that a published listing must not give away.
+_METADATA_KEYS = frozenset(
+    {"exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "mp", "mpoffset"}
+)
+
+
+def carries_metadata(body: bytes) -> bool:
+    """Whether a stored picture still holds EXIF, XMP, comments, a PNG's text chunks or a
+    phone's second picture (pictures stored before uploads were drawn again did)."""
+    with Image.open(io.BytesIO(body)) as image:
+        text = getattr(image, "text", None)  # a PNG's chunks, those after the pixels too
+        return (
+            image.format == "MPO"
+            or bool(_METADATA_KEYS & image.info.keys())
+            or bool(text)
+            or bool(image.getexif())
+        )
+
+
+def redraw(body: bytes, content_type: str) -> bytes:
+    """A stored picture drawn again as uploads are kept now: upright, without metadata.
+
+    Its width and height as a browser shows it do not change (they were measured upright).
+    """
+    with Image.open(io.BytesIO(body)) as image:
+        ImageOps.exif_transpose(image, in_place=True)
+        return _without_metadata(image, IMAGE_TYPES[content_type])
+
+
 def _without_metadata(image: Image.Image, image_format: str) -> bytes:
     """The decoded picture written again in its format: pixels, colour profile and (for a
     palette) its transparent colour only; no EXIF, XMP, comments or text chunks."""

@@ -251,6 +251,19 @@ EVENTS: dict[str, EventType] = {
             N_("Royalty of %(amount)s reported for “%(title)s”, period %(period)s."),
         ),
         EventType(
+            "reward.set",
+            N_("My inventor's reward is set"),
+            N_("Your inventor's reward for “%(title)s” is set: %(amount)s."),
+        ),
+        EventType(
+            "co_owner.consent_asked",
+            N_("A result my organisation co-owns needs its consent"),
+            N_(
+                "%(organisation)s names your organisation a co-owner of “%(title)s”: it is "
+                "sold or licensed only once you consent."
+            ),
+        ),
+        EventType(
             "royalty.reminder",
             N_("Royalty report due soon"),
             N_("The royalty report of “%(title)s” for period %(period)s is due on %(day)s."),

@@ -25,7 +25,7 @@ from licences.signals import royalty_posted
 from rewards import rules
 from rewards.models import DealReward, RewardLine
 from rewards.rules import CostCategory, InventorShare
-from rewards.services import REWARDING_KINDS, inventors_of, post, terms_of
+from rewards.services import REWARDING_KINDS, inventors_of, post, tell_inventors, terms_of
 
 
 def reward_of(report_id: int) -> DealReward | None:
@@ -63,6 +63,7 @@ def reward_royalty(report: RoyaltyReport, deal: Deal, *, fee_minor: int, co_owne
     post(reward, deal, f"inventor_reward:{deal.id}:royalty:{report.period_index}", memo, None, now)
     after = {"deal_id": deal.id, "period": report.period_index, "income_minor": income, "net_minor": net, "share_bp": share_bp, "pool_minor": pool, "lines": amounts}  # fmt: skip
     audit_action("deal_reward.royalty", reward.id, None, now, after=after)
+    tell_inventors(inventors, amounts, deal, now)
     return reward
 
 

@@ -23,6 +23,7 @@ from core.service_kit import audit_action, flush_new, get_or_not_found
 from deals.models import Deal
 from deals.rules import ContractType, DealStatus
 from listings.services import get_listing
+from notifications.services import notify
 from payments import ledger
 from payments.rules import Account, EntryKind, Leg
 from rewards import rules
@@ -173,7 +174,18 @@ def award(actor: User, deal_id: int, costs: Mapping[CostCategory, int], *, now: 
     post(reward, deal, f"inventor_reward:{deal.id}", memo, actor.id, now)
     after = {"deal_id": deal.id, "net_minor": net, "share_bp": share_bp, "pool_minor": pool, "costs": reward.costs, "lines": amounts}  # fmt: skip
     audit_action("deal_reward.award", reward.id, actor.id, now, after=after)
+    tell_inventors(inventors, amounts, deal, now)
     return reward
+
+
+def tell_inventors(inventors: Sequence[ListingInventor], amounts: Sequence[int], deal: Deal, now: datetime) -> None:  # fmt: skip
+    """Each inventor with an account learns their share of a pool just set (a zero share, nothing)."""
+    listing = get_listing(deal.listing_id) if deal.listing_id else None
+    titles = {"title": listing.title("zh_CN"), "title_en": listing.title("en")} if listing else {"title": deal.title}  # fmt: skip
+    for inventor, amount in zip(inventors, amounts, strict=True):
+        if inventor.user_id is not None and amount > 0:
+            params = {**titles, "amount_minor": amount, "currency": deal.currency}
+            notify([inventor.user_id], "reward.set", params=params, link=f"/rewards/inventors/{inventor.id}", now=now)  # fmt: skip
 
 
 def post(reward: DealReward, deal: Deal, key: str, memo: str, actor_id: int | None, now: datetime) -> None:  # fmt: skip

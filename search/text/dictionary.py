@@ -11,7 +11,8 @@ the search uses), over the same dictionary, with our domain words added as
 - their frequencies, an array indexed by the trie's key ids,
 
 both files of the temporary folder, mapped read-only: a few MB shared by every
-process of the machine. Each (word, frequency) and the total are jieba's own, and
+process of the machine. Where the temporary folder cannot hold them (none is writable),
+each process keeps its own copy in memory (about 4 MB) and the log says so. Each (word, frequency) and the total are jieba's own, and
 the route is computed with the same arithmetic, so every cut is jieba's (checked in
 tests/unit/search/test_dictionary.py). The files are built once, by jieba itself, in
 a process of their own (`python -m search.text.dictionary PATH`), so a server never
@@ -21,6 +22,7 @@ holds jieba's dict.
 from __future__ import annotations
 
 import hashlib
+import logging
 import mmap
 import os
 import re
@@ -32,8 +34,11 @@ from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 from math import log
 from pathlib import Path
+from typing import BinaryIO
 
 import marisa_trie
+
+logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = "1"
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,10 +183,35 @@ def cache_path(domain_words: Sequence[str]) -> Path:
 
 
 def load(domain_words: Sequence[str]) -> Segmenter:
-    """The Segmenter of jieba's dictionary with `domain_words` added; built the first time."""
-    path = cache_path(domain_words)
+    """The Segmenter of jieba's dictionary with `domain_words` added; built the first time.
+
+    Kept in files of the temporary folder; in this process's memory, with a warning,
+    when that folder cannot hold them (search must start all the same).
+    """
+    try:
+        return _load_files(cache_path(domain_words))
+    except (OSError, subprocess.CalledProcessError) as error:
+        logger.warning(
+            "search: jieba's dictionary cannot be kept in the temporary folder (%s); this "
+            "process keeps its own copy in memory. Give TMPDIR a writable folder to share it.",
+            _reason(error),
+        )
+        return _load_in_memory()
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, subprocess.CalledProcessError) and error.stderr:
+        lines = error.stderr.decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else str(error)
+    return str(error)
+
+
+def _load_files(path: Path) -> Segmenter:
     trie_file, counts_file = path.with_suffix(".marisa"), path.with_suffix(".counts")
     if not (trie_file.exists() and counts_file.exists()):
+        probe = Path(f"{path}.{os.getpid()}.probe")
+        probe.touch()  # an unwritable folder fails now, not after seconds of building
+        probe.unlink()
         build_in_subprocess(path)
     trie = marisa_trie.Trie()
     trie.mmap(str(trie_file))
@@ -190,23 +220,45 @@ def load(domain_words: Sequence[str]) -> Segmenter:
     return Segmenter(trie, memoryview(mapped).cast("q"))
 
 
+def _load_in_memory() -> Segmenter:
+    """The dictionary built by a process of its own and handed over on its standard output."""
+    data = _run_builder("-").stdout
+    size = int.from_bytes(data[:8], "little")
+    trie = marisa_trie.Trie()
+    trie.frombytes(data[8 : 8 + size])
+    return Segmenter(trie, memoryview(bytes(data[8 + size :])).cast("q"))
+
+
 def build_in_subprocess(path: Path) -> None:
     """Run `build` in a Python of its own: jieba's 60 MB dict never enters this process."""
+    _run_builder(str(path))
+
+
+def _run_builder(target: str) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
-    subprocess.run(
-        [sys.executable, "-m", "search.text.dictionary", str(path)], cwd=ROOT, env=env, check=True
+    return subprocess.run(
+        [sys.executable, "-m", "search.text.dictionary", target],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE if target == "-" else None,
+        stderr=subprocess.PIPE,
     )
 
 
-def build(path: Path) -> None:
-    """jieba's dictionary with our domain words added (as tokens.add_domain_words adds them),
-    written as `path`.marisa and `path`.counts (atomically: readers never see half a file)."""
+def _tables() -> tuple[marisa_trie.Trie, array[int]]:
+    """jieba's dictionary with our domain words added (as tokens.add_domain_words adds them):
+    the trie of its words and their counts ([total, longest word, frequency by key id...])."""
     import jieba
 
     from search.text.tokens import add_domain_words, domain_words
 
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()
+    try:
+        tempfile.gettempdir()
+    except FileNotFoundError:  # no temporary folder: jieba parses its dict without its cache
+        tokenizer.tmp_dir = os.devnull
     tokenizer.initialize()
     add_domain_words(tokenizer, domain_words())
     words = [word for word, count in tokenizer.FREQ.items() if count]
@@ -215,6 +267,13 @@ def build(path: Path) -> None:
     counts[0], counts[1] = tokenizer.total, max(len(word) for word in words)
     for word in words:
         counts[trie[word] + 2] = tokenizer.FREQ[word]
+    return trie, counts
+
+
+def build(path: Path) -> None:
+    """The dictionary written as `path`.marisa and `path`.counts (atomically: readers
+    never see half a file)."""
+    trie, counts = _tables()
     suffix = f".{os.getpid()}.tmp"
     trie.save(str(path) + ".marisa" + suffix)
     with open(str(path) + ".counts" + suffix, "wb") as out:
@@ -223,5 +282,18 @@ def build(path: Path) -> None:
         os.replace(str(path) + kind + suffix, str(path) + kind)
 
 
+def dump(out: BinaryIO) -> None:
+    """The dictionary written to `out`: the trie's size in 8 bytes, the trie, the counts."""
+    trie, counts = _tables()
+    data = trie.tobytes()
+    out.write(len(data).to_bytes(8, "little"))
+    out.write(data)
+    counts.tofile(out)
+    out.flush()
+
+
 if __name__ == "__main__":
-    build(Path(sys.argv[1]))
+    if sys.argv[1] == "-":
+        dump(sys.stdout.buffer)
+    else:
+        build(Path(sys.argv[1]))

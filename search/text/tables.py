@@ -7,11 +7,15 @@ instead of some 30 MB of Python dicts of str in each (as they were, read from JS
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import marisa_trie
+
+logger = logging.getLogger(__name__)
 
 _SEPARATOR = "\x1f"  # in no word and no English gloss
 
@@ -48,8 +52,15 @@ def cached(path: Path, build: Callable[[], Mapping[str, Iterable[str]]]) -> Word
         try:
             trie.save(str(partial))
             partial.replace(path)
-        except OSError:  # no writable temporary folder: this process keeps its own
-            partial.unlink(missing_ok=True)
+        except OSError as error:  # no writable temporary folder: this process keeps its own
+            logger.warning(
+                "search: %s cannot be kept in the temporary folder (%s); this process keeps "
+                "its own copy in memory.",
+                path.name,
+                error,
+            )
+            with contextlib.suppress(OSError):
+                partial.unlink()
             return WordTable(trie)
     trie = marisa_trie.BytesTrie()
     trie.mmap(str(path))

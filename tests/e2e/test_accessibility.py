@@ -28,7 +28,8 @@ from accounts.services import create_platform_user
 from auctions import bidding, closing, services
 from core.extensions import db
 from core.uow import unit_of_work
-from deals.models import Deal
+from deals import services as deal_services
+from deals.models import Deal, DealStatus
 from listings.rules import ListingStatus
 from marketplace.demo.details_a import DETAILS
 from marketplace.demo.pictures import draw_png
@@ -128,6 +129,7 @@ def a11y_market(live_app: tuple[Flask, str]) -> A11yMarket:
             deal_id = db.session.scalar(
                 select(Deal.id).where(Deal.source_type == "auction", Deal.source_id == won.id)
             )
+            deal_services.advance(seller, deal_id, DealStatus.SIGNED, now=start)  # a dated step
             rival = factories.enterprise(start, name="Northern Hydraulic Engineering Co., Ltd.")
             running = _auction(seller, reviewer, published[0].id, start, hours=24 * 29)
             for bidder in (buyer, rival):
@@ -227,6 +229,32 @@ def _names_on_one_line(page: Page, width: int) -> None:
     assert box is not None and box["width"] >= 100, f"bidder column {box}"
 
 
+def _milestones_read_whole(page: Page, width: int) -> None:
+    """Each milestone's name keeps to one line beside or above its date: at phone width a
+    dated step's name broke between its letters ("Complete / d")."""
+    lines = page.locator("#milestones + ol > li .fw-semibold").evaluate_all(
+        """labels => labels.map(label => {
+            const range = document.createRange();
+            range.selectNodeContents(label);
+            const tops = [...range.getClientRects()].map(rect => Math.round(rect.top));
+            return [label.textContent.trim(), new Set(tops).size];
+        })"""
+    )
+    assert lines and all(count == 1 for _, count in lines), f"milestones at {width}px: {lines}"
+
+
+def _subtitle_centred(page: Page, width: int) -> None:
+    """A record's Chinese subtitle (English pages) is centred under its heading, not in a
+    box at the left of the page."""
+    subtitle = page.locator("main h1 + p.text-center")
+    if not subtitle.count():
+        return  # Chinese pages have none
+    heading, under = page.locator("main h1").bounding_box(), subtitle.bounding_box()
+    assert heading is not None and under is not None
+    centres = (heading["x"] + heading["width"] / 2, under["x"] + under["width"] / 2)
+    assert abs(centres[0] - centres[1]) < 2, f"subtitle centred at {centres} at {width}px"
+
+
 def _search_box_usable(page: Page, width: int) -> None:
     """The header's search box keeps room for a query beside a reviewer's long menus
     (it had shrunk to a square in English at 1280 px); collapsed, it hides in the menu."""
@@ -255,7 +283,10 @@ def test_a_bidders_pages_pass_axe(walk, a11y_market: A11yMarket) -> None:
     room, deal = f"/auctions/{m.running_auction_id}", f"/deals/{m.deal_id}"
     paths = ["/home", room, deal, "/my/deals"]
     shots = {room: "phone-auction-room.png", deal: "phone-deal.png"}
-    checks = {room: lambda p, w: (_bid_form_before_history(p, w), _names_on_one_line(p, w))}
+    checks = {
+        room: lambda p, w: (_bid_form_before_history(p, w), _names_on_one_line(p, w)),
+        deal: _milestones_read_whole,
+    }
     problems = walk(paths, m.buyer, shots=shots, checks=checks)
     assert not problems, "\n".join(problems)
 
@@ -264,7 +295,9 @@ def test_a_sellers_pages_pass_axe(walk, a11y_market: A11yMarket) -> None:
     m = a11y_market
     editor = f"/listings/{m.listing_id}/edit"  # its pictures, described, in the editor
     rights = f"/listings/{m.listing_id}/rights"  # offers, licences, rights holders
-    problems = walk(["/home", "/my/listings", editor, f"/deals/{m.deal_id}", rights, "/rewards"], m.seller)  # fmt: skip
+    record = f"/deals/{m.deal_id}/registration"  # 技术合同认定登记, with its subtitle
+    paths = ["/home", "/my/listings", editor, f"/deals/{m.deal_id}", record, rights, "/rewards"]
+    problems = walk(paths, m.seller, checks={record: _subtitle_centred})
     assert not problems, "\n".join(problems)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from core.extensions import db
 from deals import cancellation, services
 from deals.models import Channel, Deal, DealDocument, DealStatus
+from listings.rules import IPKind
 from tests import factories
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
@@ -95,6 +96,28 @@ def test_seller_walks_the_milestones_on_the_page(client, market, sell, sign_in) 
     )
     page = client.get(f"/deals/{deal.id}", headers=EN).get_data(as_text=True)
     assert "2026-ZL-0042" in page and "Mark the deal completed" in page
+
+
+def test_the_transfer_milestone_names_the_office_of_the_listed_patent(
+    client, market, sell, sign_in
+) -> None:
+    deal = sell()
+    sign_in(market.seller)
+    page = client.get(f"/deals/{deal.id}", headers=EN).get_data(as_text=True)
+    assert "Transfer registered with the patent office (CNIPA)" in page
+    asset = market.listing.ip_assets[0]
+    asset.kind, asset.number = IPKind.EP, "EP1234567B1"
+    db.session.commit()
+    for status in ("signed", "paid"):
+        client.post(f"/deals/{deal.id}/milestones", data={"status": status})
+    for headers, office, china in ((EN, "(EPO)", "CNIPA"), (ZH, "欧洲专利局", "国家知识产权局")):
+        page = client.get(f"/deals/{deal.id}", headers=headers).get_data(as_text=True)
+        assert page.count(office) == 2 and china not in page  # the timeline and the form
+    assert "已在欧洲专利局办理转让登记" in page and "欧洲专利局转让登记号" in page
+    data = {"status": "rights_registered", "reference": "EP-2026-0042"}
+    client.post(f"/deals/{deal.id}/milestones", data=data)
+    record = client.get(f"/deals/{deal.id}/registration", headers=EN).get_data(as_text=True)
+    assert "Rights registration (EPO)" in record and "EP-2026-0042" in record
 
 
 def test_a_party_proposes_on_the_page_the_other_confirms_each_step_confirmed_first(

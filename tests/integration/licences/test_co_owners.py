@@ -5,6 +5,7 @@ royalties split by share on the deal's ledger to the fen."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -27,11 +28,13 @@ from listings import services as listings
 from listings.co_owner_rules import ConsentMissing, HolderBasis
 from listings.legal_rules import Purpose
 from listings.rules import SaleState
+from notifications.models import Notification
 from payments import ledger
 from payments.rules import Account, EntryKind
 from tests import factories
 from tests.conftest import FrozenClock
 from tests.integration.licences.licensing import _grant
+from tests.integration.licences.test_open_licence_pages import _sign_in
 from tests.integration.licences.test_royalties import at
 
 
@@ -139,3 +142,15 @@ def test_the_rights_through_the_api(client: FlaskClient, co_owned: dict, clock: 
     b = {"Authorization": f"Bearer {factories.api_token(co_owned['b'], 'r', now=clock.current)}"}
     given = client.post(f"{url}/consents", json={"holder_id": co_owned["holders"][1].id, "purpose": "licence", "reference": "乙公司同意"}, headers=b)  # fmt: skip
     assert given.status_code == 201 and given.get_json()["missing_for_licence"] == ["王伟"]
+
+
+def test_the_co_owning_organisation_is_asked_for_its_consent(client: FlaskClient, co_owned: dict) -> None:  # fmt: skip
+    listing_id = co_owned["listing"].id
+    _sign_in(client, co_owned["b"])  # 乙公司's member
+    inbox = client.get("/inbox", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    asked = re.search(r"names your organisation a co-owner of “[^”]+”: it is sold or licensed only once you consent\.</div>\s*</div>\s*<form method=\"post\" action=\"(/inbox/\d+/open)\"", inbox)  # fmt: skip
+    assert asked is not None, "乙公司 is asked for its consent"
+    rights = client.post(asked[1]).headers["Location"]
+    assert rights == f"/listings/{listing_id}/rights" and client.get(rights).status_code == 200
+    told = db.session.scalars(select(Notification.user_id).where(Notification.event == "co_owner.consent_asked"))  # fmt: skip
+    assert set(told) == {co_owned["b"].id}, "only the co-owner: not the owner, not a person"

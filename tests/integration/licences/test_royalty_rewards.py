@@ -7,12 +7,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from core.extensions import db
 from core.uow import unit_of_work
 from deals import services as deals
 from deals.models import DealStatus
 from licences import royalties
 from licences.rules import LicenceKind
+from notifications.models import Notification
 from payments import ledger
 from payments.rules import Account, EntryKind
 from rewards import royalties as royalty_rewards
@@ -66,3 +69,8 @@ def test_each_royalty_sets_and_posts_the_inventors_pool(world: dict, clock: Froz
         assert reports[0] is not None
         again = royalty_rewards.reward_royalty(reports[0], licence.deal, fee_minor=1, co_owners_minor=0, now=clock.current)  # fmt: skip
     assert again is not None and again.id == rewards[0].id
+    told = db.session.scalars(select(Notification).where(Notification.event == "reward.set")).all()
+    assert sorted((n.user_id, n.params["amount_minor"], n.link) for n in told) == sorted(
+        (world["b"].id, r.lines[0].amount_minor, f"/rewards/inventors/{first.inventor_id}")
+        for r in rewards
+    ), "the inventor with an account is told each royalty's share, once"

@@ -4,6 +4,7 @@ the deal's ledger; each inventor's statement (page, CSV, API) is theirs and the 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -139,6 +140,10 @@ def test_pages_csv_and_api_of_the_statement(client: FlaskClient, market: dict) -
     assert csv.splitlines()[0].startswith("inventor,deal") and "199800.00" in csv
     first = services.inventors_of(market["listing"].id)[0].id
     _sign_in(client, market["inventor"])
+    inbox = client.get("/inbox", headers=EN).data.decode()  # told of their share, with a link
+    told = re.search(r"reward for “[^”]+” is set: ¥299,700\.00\.</div>\s*</div>\s*<form method=\"post\" action=\"(/inbox/\d+/open)\"", inbox)  # fmt: skip
+    assert told is not None, "the inventor is told their share"
+    assert client.post(told[1]).headers["Location"] == f"/rewards/inventors/{first}"
     assert client.get(f"/rewards/inventors/{statement_id}").status_code == 404  # not theirs
     assert client.get(f"/rewards/inventors/{first}").status_code == 200
     token = factories.api_token(market["inventor"], "mine", now=market["now"])

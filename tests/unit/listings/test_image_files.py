@@ -11,9 +11,11 @@ from core.domain import ValidationFailed
 from listings.image_files import (
     THUMB_BOX,
     ImageLimits,
+    carries_metadata,
     check_alt_texts,
     check_dimensions,
     read_image,
+    redraw,
 )
 
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
@@ -147,6 +149,18 @@ def test_a_photo_is_kept_upright_without_its_metadata_but_with_its_colours(fmt: 
     assert _pixel(rgb, (200, 100))[0] > 150 and _pixel(rgb, (200, 700))[2] > 150  # red on top
     thumb = Image.open(io.BytesIO(picture.thumbnail.body))
     assert thumb.size == (180, 360) and not thumb.getexif()
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_a_stored_photo_with_metadata_is_seen_and_drawn_again_as_an_upload_is_kept(
+    fmt: str,
+) -> None:
+    stored = _photo_with_metadata(fmt).getvalue()
+    assert carries_metadata(stored)
+    again = redraw(stored, f"image/{fmt.lower()}")
+    assert not carries_metadata(again) and b"Wang Wei" not in again
+    assert again == read_image(io.BytesIO(stored), f"image/{fmt.lower()}", LIMITS).body
+    assert not carries_metadata(_picture((300, 200), fmt).getvalue())  # a plain picture
 
 
 def test_a_photo_turned_by_its_exif_orientation_is_measured_and_thumbnailed_upright() -> None:

@@ -24,7 +24,7 @@ from search.text.tokens import CJK
 MAX_GLOSS_WORDS = 3  # longer glosses explain rather than translate
 MAX_TRANSLATIONS = 3
 KEPT_GLOSSES = 6  # of a Chinese word; a query uses MAX_TRANSLATIONS of them
-CACHE_VERSION = "2023-11-07.7"  # CC-CEDICT's release, and the version of how tables are made
+CACHE_VERSION = "2023-11-07.8"  # CC-CEDICT's release, and the version of how tables are made
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP = re.compile(
     r"^(surname|variant of|old variant|see |cl:|abbr\. for|also written|used in|kangxi radical)"
@@ -141,7 +141,7 @@ def _build() -> Tables:
     to_zh = {
         g: tuple(
             dict.fromkeys(w for _, w in sorted(words, key=lambda rw: (rw[0], -frequency(rw[1]))))
-        )[:MAX_TRANSLATIONS]
+        )[:KEPT_GLOSSES]
         for g, words in en_zh.items()
     }
     return to_en, to_zh
@@ -152,15 +152,66 @@ def to_english(word: str) -> tuple[str, ...]:
     return _tables()[0].get(word, ())[:MAX_TRANSLATIONS]
 
 
+def compose_english(word: str) -> tuple[str, ...]:
+    """A Chinese word CC-CEDICT lacks, translated part by part (陶瓷膜 -> ceramic
+    membrane): its longest parts CC-CEDICT glosses, left to right, each by its first
+    gloss; () if a character is not glossed or every part is a lone character."""
+    table = _tables()[0]
+    if len(word) < 2 or word in table or not all(CJK.match(c) for c in word):
+        return ()
+    glosses: list[str] = []
+    i, longest = 0, 1
+    while i < len(word):
+        for end in range(min(len(word) - (i == 0), i + 4), i, -1):
+            if found := table.get(word[i:end], ()):
+                glosses.append(found[0])
+                longest = max(longest, end - i)
+                i = end
+                break
+        else:
+            return ()
+    return tuple(w for gloss in glosses for w in gloss.split()) if longest > 1 else ()
+
+
 def is_chinese_word(word: str) -> bool:
     """Whether CC-CEDICT glosses `word` (all Chinese) in short English (for cutting queries again)."""
     return word in _tables()[0]
 
 
+def lemmas(word: str) -> Iterator[str]:
+    """The forms an English word may have as a gloss: itself, singular, and without the
+    ending of a verb form or a noun of action (drying -> dry, cooled -> cool,
+    fermentation -> ferment, sterilization -> sterilize, cultivation -> cultivate)."""
+    yield singular(word)
+    for ending, replacements in _ENDINGS:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 3:
+            yield from (stem + r for r in replacements)
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                yield stem[:-1]  # stopped -> stop, but not spilled -> spil
+            return
+
+
+_ENDINGS = (
+    ("ization", ("ize",)),
+    ("isation", ("ise", "ize")),
+    ("ation", ("", "ate", "e")),
+    ("ying", ("y",)),
+    ("ing", ("", "e")),
+    ("ied", ("y",)),
+    ("ed", ("", "e")),
+)
+
+
 def to_chinese(phrase: str) -> tuple[str, ...]:
-    """The Chinese words CC-CEDICT glosses with exactly this English word or phrase first."""
-    key = " ".join(singular(w) for w in phrase.lower().split())
-    return _tables()[1].get(key, ())
+    """The Chinese words CC-CEDICT glosses with exactly this English word or phrase first;
+    failing that, with another form of its last word (cold-brewed tea, drying)."""
+    *head, last = [singular(w) for w in phrase.lower().split()] or [""]
+    table = _tables()[1]
+    for form in dict.fromkeys(lemmas(last)):
+        if found := table.get(" ".join((*head, form)), ()):
+            return found[:MAX_TRANSLATIONS]
+    return ()
 
 
 BRIDGE_GLOSSES = 4  # of each Chinese word of a listing, its main senses only
@@ -233,7 +284,7 @@ def chinese_bridge(text: str) -> str:
                 continue
             targets = _tables()[1].get(" ".join(run), ())
             if targets:
-                found.update(dict.fromkeys(targets[:BRIDGE_GLOSSES]))
+                found.update(dict.fromkeys(targets[:MAX_TRANSLATIONS]))
                 i += span
                 break
         else:

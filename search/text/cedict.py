@@ -15,6 +15,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from importlib import resources
+from itertools import product
 from pathlib import Path
 
 from search.text.once import once
@@ -152,25 +153,34 @@ def to_english(word: str) -> tuple[str, ...]:
     return _tables()[0].get(word, ())[:MAX_TRANSLATIONS]
 
 
+COMPOSED_SENSES = 2  # of each part of a word translated part by part
+
+
 def compose_english(word: str) -> tuple[str, ...]:
     """A Chinese word CC-CEDICT lacks, translated part by part (陶瓷膜 -> ceramic
-    membrane): its longest parts CC-CEDICT glosses, left to right, each by its first
-    gloss; () if a character is not glossed or every part is a lone character."""
+    membrane): its longest parts CC-CEDICT glosses, left to right, each by one of its
+    first glosses, main senses first; () if a character is not glossed or every part
+    is a lone character."""
     table = _tables()[0]
     if len(word) < 2 or word in table or not all(CJK.match(c) for c in word):
         return ()
-    glosses: list[str] = []
+    parts: list[tuple[str, ...]] = []
     i, longest = 0, 1
     while i < len(word):
         for end in range(min(len(word) - (i == 0), i + 4), i, -1):
             if found := table.get(word[i:end], ()):
-                glosses.append(found[0])
+                parts.append(found[:COMPOSED_SENSES])
                 longest = max(longest, end - i)
                 i = end
                 break
         else:
             return ()
-    return tuple(w for gloss in glosses for w in gloss.split()) if longest > 1 else ()
+    if longest == 1:
+        return ()
+    combos = sorted(
+        product(*(list(enumerate(p)) for p in parts)), key=lambda c: sum(r for r, _ in c)
+    )
+    return tuple(" ".join(g for _, g in combo) for combo in combos[:MAX_TRANSLATIONS])
 
 
 def is_chinese_word(word: str) -> bool:

@@ -173,8 +173,7 @@ def _dictionary(word: str) -> list[Alternative]:
     """CC-CEDICT's translations of one word, as alternatives of low weight."""
     if has_cjk(word):  # a lone 汉字 has too many senses to translate
         targets: tuple[str, ...] = cedict.to_english(word) if len(word) > 1 else ()
-        if not targets and (composed := cedict.compose_english(word)):
-            targets = (" ".join(composed),)
+        targets = targets or cedict.compose_english(word)
     elif LATIN_WORD.fullmatch(word):
         targets = cedict.to_chinese(word)
     else:

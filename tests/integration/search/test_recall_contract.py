@@ -156,3 +156,41 @@ def test_chinese_finds_an_english_only_listing_by_its_own_words(
         ]
     )
     assert ids(search_backend, text="泵") == [1]
+
+
+def test_english_finds_chinese_glossed_with_synonyms_or_by_one_sense_characters(
+    search_backend: SearchBackend,
+) -> None:
+    # CC-CEDICT glosses 轮胎 as "tire; pneumatic tire" (synonyms after a semicolon), and
+    # 竹 (in no entry of 竹浆) as bamboo alone: both reach the listings' English bridge.
+    search_backend.index(
+        [
+            doc(1, title_zh="废旧轮胎热裂解装置"),
+            doc(2, title_zh="竹浆造纸清洁生产工艺"),
+            doc(3, title_zh="木浆造纸废水处理"),
+        ]
+    )
+    assert ids(search_backend, text="tire") == [1]
+    assert ids(search_backend, text="bamboo") == [2]
+
+
+def test_an_english_word_form_finds_its_gloss(search_backend: SearchBackend) -> None:
+    # drying is glossed as dry (干燥): the listing that dries sludge comes first.
+    search_backend.index(
+        [doc(1, title_zh="污泥脱水压滤机"), doc(2, title_zh="污泥低温干燥装置"), doc(3)]
+    )
+    assert ids(search_backend, text="sludge drying")[0] == 2
+
+
+def test_a_chinese_word_no_dictionary_has_is_translated_by_its_parts(
+    search_backend: SearchBackend,
+) -> None:
+    # 陶瓷膜 is in no CC-CEDICT entry; 陶瓷 (ceramic) and 膜 (membrane) are.
+    search_backend.index(
+        [
+            doc(1, title_zh="", title_en="Polymer membrane for gas separation"),
+            doc(2, title_zh="", title_en="Ceramic membrane for oily wastewater"),
+            doc(3, title_zh="", title_en="Ceramic tiles with a glaze"),
+        ]
+    )
+    assert ids(search_backend, text="陶瓷膜")[0] == 2

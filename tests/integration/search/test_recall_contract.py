@@ -158,20 +158,15 @@ def test_chinese_finds_an_english_only_listing_by_its_own_words(
     assert ids(search_backend, text="泵") == [1]
 
 
-def test_english_finds_chinese_glossed_with_synonyms_or_by_one_sense_characters(
+def test_english_finds_chinese_by_the_head_of_a_longer_gloss(
     search_backend: SearchBackend,
 ) -> None:
-    # CC-CEDICT glosses 轮胎 as "tire; pneumatic tire" (synonyms after a semicolon), and
-    # 竹 (in no entry of 竹浆) as bamboo alone: both reach the listings' English bridge.
+    # CC-CEDICT glosses 缬氨酸 as "valine (Val), an essential amino acid": its head
+    # before the comma reaches the listing's English bridge.
     search_backend.index(
-        [
-            doc(1, title_zh="废旧轮胎热裂解装置"),
-            doc(2, title_zh="竹浆造纸清洁生产工艺"),
-            doc(3, title_zh="木浆造纸废水处理"),
-        ]
+        [doc(1, title_zh="缬氨酸发酵生产工艺"), doc(2, title_zh="赖氨酸发酵生产工艺")]
     )
-    assert ids(search_backend, text="tire") == [1]
-    assert ids(search_backend, text="bamboo") == [2]
+    assert ids(search_backend, text="valine") == [1]
 
 
 def test_an_english_word_form_finds_its_gloss(search_backend: SearchBackend) -> None:

@@ -30,9 +30,7 @@ from search.text.tokens import (
 )
 
 TRANSLATION_WEIGHT = 0.3
-DICTIONARY_WEIGHT = (
-    0.6  # CC-CEDICT's translations (used where our glossary has none): below the word
-)
+DICTIONARY_WEIGHT = 0.4  # CC-CEDICT's, where our glossary has none: below the word
 ABBREVIATION_WEIGHT = 0.9
 CORRECTION_WEIGHT = 0.8  # a typo's correction: below the word as typed would score
 LOOSE_WEIGHT = 0.6  # a Chinese word as its sub-words and leading characters (widened only)

@@ -13,8 +13,9 @@ from __future__ import annotations
 import gzip
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
+from itertools import product
 from pathlib import Path
 
 from search.text.once import once
@@ -23,10 +24,14 @@ from search.text.tokens import CJK
 
 MAX_GLOSS_WORDS = 3  # longer glosses explain rather than translate
 MAX_TRANSLATIONS = 3
-CACHE_VERSION = "2023-11-07.4"  # CC-CEDICT's release, and the version of how tables are made
+KEPT_GLOSSES = 6  # of a Chinese word; a query uses MAX_TRANSLATIONS of them
+CACHE_VERSION = "2023-11-07.10"  # CC-CEDICT's release, and the version of how tables are made
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_SKIP = re.compile(r"^(surname|variant of|old variant|see |cl:|abbr\. for|also written|used in)")
+_SKIP = re.compile(
+    r"^(surname|variant of|old variant|see |cl:|abbr\. for|also written|used in|kangxi radical)"
+)
 _ENGLISH = re.compile(r"[a-z][a-z -]*[a-z]")
+_FORMULA = re.compile(r"[0-9]|[A-Z].*[A-Z]")
 
 
 def singular(word: str) -> str:
@@ -38,14 +43,36 @@ def singular(word: str) -> str:
     return word
 
 
-def _glosses(definitions: list[str]) -> list[str]:
-    glosses: list[str] = []
+def _sense(text: str) -> str:
+    """One sense of a definition as a short lowercase gloss, or "" if it explains.
+
+    Formulas and abbreviations in capitals (HF, CH4) are dropped, and what follows a
+    comma (baijiu, a spirit distilled from sorghum -> baijiu); names are not glossed so."""
+    head, comma, _ = _PAREN.sub(" ", text).strip().partition(",")
+    if comma and head[:1].isupper():
+        return ""  # a name and what it names (Haidai, the region between ...)
+    words = [w for w in head.split() if not _FORMULA.search(w)]
+    text = " ".join(words).lower()
+    for prefix in ("to be ", "to ", "a ", "an ", "the "):
+        text = text.removeprefix(prefix)
+    text = text.strip()
+    if not _ENGLISH.fullmatch(text) or len(text.split()) > MAX_GLOSS_WORDS:
+        return ""
+    return " ".join(singular(w) for w in text.replace("-", " ").split())
+
+
+def _glosses(definitions: list[str]) -> list[tuple[int, str]]:
+    """(rank of the definition, gloss) of each short sense.
+
+    A definition listing synonyms with semicolons (tire; pneumatic tire) is left out
+    whole: split, they made the bridges of listings longer and noisier (measured on the
+    judged set with the demo market as distractors), for less than they found."""
+    glosses: list[tuple[int, str]] = []
     for definition in definitions:
-        text = _PAREN.sub("", definition).strip().lower().removeprefix("to ").strip()
-        if not text or _SKIP.match(text):
+        if _SKIP.match(_PAREN.sub("", definition).strip().lower()):
             continue
-        if _ENGLISH.fullmatch(text) and len(text.split()) <= MAX_GLOSS_WORDS:
-            glosses.append(" ".join(singular(w) for w in text.replace("-", " ").split()))
+        if (gloss := _sense(definition)) and all(gloss != known for _, known in glosses):
+            glosses.append((len(glosses), gloss))
     return glosses
 
 
@@ -85,6 +112,15 @@ def _tables() -> tuple[WordTable, WordTable]:
     )
 
 
+def _frequencies() -> Callable[[str], int]:
+    """How often jieba's dictionary says a word is used: of the Chinese words that
+    translate an English word, the common one (竹, 轮胎) before the rare (筀, 车带)."""
+    from search.text.tokens import jieba
+
+    table = jieba().FREQ
+    return lambda word: table.get(word, 0)
+
+
 def _build() -> Tables:
     """(Chinese word -> English glosses, English gloss -> Chinese words), from CC-CEDICT."""
     zh_en: dict[str, list[str]] = {}
@@ -96,16 +132,18 @@ def _build() -> Tables:
         if not glosses:
             continue
         known = zh_en.setdefault(word, [])
-        known.extend(g for g in glosses if g not in known)
+        known.extend(g for _, g in glosses if g not in known)
         if len(word) < 2 and len(glosses) > 1:
             continue  # a lone 汉字 of many senses cannot stand for an English word (镉 can)
-        for rank, gloss in enumerate(glosses[:2]):  # a word's main senses only
-            en_zh.setdefault(gloss, []).append((rank, word))
-    to_en = {w: tuple(g[:MAX_TRANSLATIONS]) for w, g in zh_en.items()}
+        for rank, gloss in glosses:
+            if rank < 2:  # a word's main senses only
+                en_zh.setdefault(gloss, []).append((rank, word))
+    to_en = {w: tuple(g[:KEPT_GLOSSES]) for w, g in zh_en.items()}
+    frequency = _frequencies()
     to_zh = {
-        g: tuple(dict.fromkeys(w for _, w in sorted(words, key=lambda rw: (rw[0], len(rw[1])))))[
-            :MAX_TRANSLATIONS
-        ]
+        g: tuple(
+            dict.fromkeys(w for _, w in sorted(words, key=lambda rw: (rw[0], -frequency(rw[1]))))
+        )[:KEPT_GLOSSES]
         for g, words in en_zh.items()
     }
     return to_en, to_zh
@@ -113,7 +151,37 @@ def _build() -> Tables:
 
 def to_english(word: str) -> tuple[str, ...]:
     """CC-CEDICT's short English glosses of a Chinese word (singular, lowercase)."""
-    return _tables()[0].get(word, ())
+    return _tables()[0].get(word, ())[:MAX_TRANSLATIONS]
+
+
+COMPOSED_SENSES = 2  # of each part of a word translated part by part
+
+
+def compose_english(word: str) -> tuple[str, ...]:
+    """A Chinese word CC-CEDICT lacks, translated part by part (陶瓷膜 -> ceramic
+    membrane): its longest parts CC-CEDICT glosses, left to right, each by one of its
+    first glosses, main senses first; () if a character is not glossed or every part
+    is a lone character."""
+    table = _tables()[0]
+    if len(word) < 2 or word in table or not all(CJK.match(c) for c in word):
+        return ()
+    parts: list[tuple[str, ...]] = []
+    i, longest = 0, 1
+    while i < len(word):
+        for end in range(min(len(word) - (i == 0), i + 4), i, -1):
+            if found := table.get(word[i:end], ()):
+                parts.append(found[:COMPOSED_SENSES])
+                longest = max(longest, end - i)
+                i = end
+                break
+        else:
+            return ()
+    if longest == 1:
+        return ()
+    combos = sorted(
+        product(*(list(enumerate(p)) for p in parts)), key=lambda c: sum(r for r, _ in c)
+    )
+    return tuple(" ".join(g for _, g in combo) for combo in combos[:MAX_TRANSLATIONS])
 
 
 def is_chinese_word(word: str) -> bool:
@@ -121,13 +189,67 @@ def is_chinese_word(word: str) -> bool:
     return word in _tables()[0]
 
 
+def lemmas(word: str) -> Iterator[str]:
+    """The forms an English word may have as a gloss: itself, singular, and without the
+    ending of a verb form or a noun of action (drying -> dry, cooled -> cool,
+    fermentation -> ferment, sterilization -> sterilize, cultivation -> cultivate)."""
+    yield singular(word)
+    for ending, replacements in _ENDINGS:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 3:
+            yield from (stem + r for r in replacements)
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                yield stem[:-1]  # stopped -> stop, but not spilled -> spil
+            return
+
+
+_ENDINGS = (
+    ("ization", ("ize",)),
+    ("isation", ("ise", "ize")),
+    ("ation", ("", "ate", "e")),
+    ("ying", ("y",)),
+    ("ing", ("", "e")),
+    ("ied", ("y",)),
+    ("ed", ("", "e")),
+)
+
+
 def to_chinese(phrase: str) -> tuple[str, ...]:
-    """The Chinese words CC-CEDICT glosses with exactly this English word or phrase first."""
-    key = " ".join(singular(w) for w in phrase.lower().split())
-    return _tables()[1].get(key, ())
+    """The Chinese words CC-CEDICT glosses with exactly this English word or phrase first;
+    failing that, with another form of its last word (cold-brewed tea, drying)."""
+    *head, last = [singular(w) for w in phrase.lower().split()] or [""]
+    table = _tables()[1]
+    for form in dict.fromkeys(lemmas(last)):
+        if found := table.get(" ".join((*head, form)), ()):
+            return found[:MAX_TRANSLATIONS]
+    return ()
 
 
-BRIDGE_GLOSSES = 2  # of each Chinese word of a listing, its main senses only
+BRIDGE_GLOSSES = 4  # of each Chinese word of a listing, its main senses only
+
+
+def _bridged(text: str, tables: WordTable) -> Iterator[str]:
+    """The Chinese words of `text` that are glossed for the index: the words and sub-words
+    jieba cuts (of two characters or more), runs of its words CC-CEDICT knows as one
+    (盾构 机 -> 盾构机), and the characters of one sense only (竹 bamboo, 钒 vanadium) of
+    words CC-CEDICT lacks or that stand alone."""
+    from search.text.tokens import jieba
+
+    segmenter = jieba()
+    for word in segmenter.cut_for_search(text, HMM=False):
+        if len(word) >= 2 and all(CJK.match(c) for c in word):
+            yield word
+    cut = list(segmenter.cut(text, HMM=False))
+    for i, word in enumerate(cut):
+        if not CJK.match(word[0]):
+            continue
+        for span in (2, 3):
+            run = cut[i : i + span]
+            joined = "".join(run)
+            if len(run) == span and all(CJK.match(w[0]) for w in run) and joined in tables:
+                yield joined
+        if len(word) == 1 or word not in tables:  # 熔盐 is no entry, 盐 is
+            yield from (char for char in word if len(tables.get(char, ())) == 1)
 
 
 def english_bridge(text: str) -> str:
@@ -137,16 +259,15 @@ def english_bridge(text: str) -> str:
     so an English query finds it although no glossary lists the pair; a word of
     the query's own language in a title still ranks above them.
     """
-    from search.text.tokens import fold_traditional, has_cjk, jieba
+    from search.text.tokens import fold_traditional, has_cjk
 
     if not has_cjk(text):
         return ""
     tables = _tables()[0]
     words: dict[str, None] = {}  # each English word once: a bridge never outweighs a title
-    for word in jieba().cut_for_search(fold_traditional(text), HMM=False):
-        if len(word) >= 2 and all(CJK.match(c) for c in word):
-            for gloss in tables.get(word, ())[:BRIDGE_GLOSSES]:
-                words.update(dict.fromkeys(gloss.split()))
+    for word in _bridged(fold_traditional(text), tables):
+        for gloss in tables.get(word, ())[:BRIDGE_GLOSSES]:
+            words.update(dict.fromkeys(gloss.split()))
     return " ".join(words)
 
 
@@ -174,7 +295,7 @@ def chinese_bridge(text: str) -> str:
                 continue
             targets = _tables()[1].get(" ".join(run), ())
             if targets:
-                found.update(dict.fromkeys(targets[:BRIDGE_GLOSSES]))
+                found.update(dict.fromkeys(targets[:MAX_TRANSLATIONS]))
                 i += span
                 break
         else:

@@ -30,7 +30,7 @@ from search.text.tokens import (
 )
 
 TRANSLATION_WEIGHT = 0.3
-DICTIONARY_WEIGHT = 0.25  # CC-CEDICT's translations: below our own glossary's
+DICTIONARY_WEIGHT = 0.4  # CC-CEDICT's, where our glossary has none: below the word
 ABBREVIATION_WEIGHT = 0.9
 CORRECTION_WEIGHT = 0.8  # a typo's correction: below the word as typed would score
 LOOSE_WEIGHT = 0.6  # a Chinese word as its sub-words and leading characters (widened only)
@@ -173,6 +173,7 @@ def _dictionary(word: str) -> list[Alternative]:
     """CC-CEDICT's translations of one word, as alternatives of low weight."""
     if has_cjk(word):  # a lone 汉字 has too many senses to translate
         targets: tuple[str, ...] = cedict.to_english(word) if len(word) > 1 else ()
+        targets = targets or cedict.compose_english(word)
     elif LATIN_WORD.fullmatch(word):
         targets = cedict.to_chinese(word)
     else:

@@ -156,3 +156,36 @@ def test_chinese_finds_an_english_only_listing_by_its_own_words(
         ]
     )
     assert ids(search_backend, text="泵") == [1]
+
+
+def test_english_finds_chinese_by_the_head_of_a_longer_gloss(
+    search_backend: SearchBackend,
+) -> None:
+    # CC-CEDICT glosses 缬氨酸 as "valine (Val), an essential amino acid": its head
+    # before the comma reaches the listing's English bridge.
+    search_backend.index(
+        [doc(1, title_zh="缬氨酸发酵生产工艺"), doc(2, title_zh="赖氨酸发酵生产工艺")]
+    )
+    assert ids(search_backend, text="valine") == [1]
+
+
+def test_an_english_word_form_finds_its_gloss(search_backend: SearchBackend) -> None:
+    # drying is glossed as dry (干燥): the listing that dries sludge comes first.
+    search_backend.index(
+        [doc(1, title_zh="污泥脱水压滤机"), doc(2, title_zh="污泥低温干燥装置"), doc(3)]
+    )
+    assert ids(search_backend, text="sludge drying")[0] == 2
+
+
+def test_a_chinese_word_no_dictionary_has_is_translated_by_its_parts(
+    search_backend: SearchBackend,
+) -> None:
+    # 陶瓷膜 is in no CC-CEDICT entry; 陶瓷 (ceramic) and 膜 (membrane) are.
+    search_backend.index(
+        [
+            doc(1, title_zh="", title_en="Polymer membrane for gas separation"),
+            doc(2, title_zh="", title_en="Ceramic membrane for oily wastewater"),
+            doc(3, title_zh="", title_en="Ceramic tiles with a glaze"),
+        ]
+    )
+    assert ids(search_backend, text="陶瓷膜")[0] == 2

@@ -83,3 +83,15 @@ def save_form(
             return save(data), {}
     except DomainError as error:
         return None, refusal_errors(error)
+
+
+def attachment(body: bytes, content_type: str, filename: str) -> Response:
+    """A file built for this caller (an export, a template), sent as an attachment, never cached."""
+    return Response(
+        body,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -45,6 +45,10 @@ POLICY: dict[str, frozenset[str]] = {
     "rates_api.import_file:POST": ADMIN,
     "statistics.full_export:GET:csv": REVIEWERS,
     "statistics.full_export:GET:xlsx": REVIEWERS,
+    "statistics_api.public_export:GET": PUBLIC,  # as statistics.public_export
+    "statistics_api.full_export:GET": REVIEWERS,  # as statistics.full_export
+    "audit_api.audit_entries:GET": REVIEWERS,  # the audit trail, paged
+    "audit_api.audit_file:GET": REVIEWERS,  # as review.audit_csv
     "accounts_api.sign_up:POST": PUBLIC,  # a person without an account
     "accounts_api.me:GET": SIGNED_IN,
     "accounts_api.change_password:POST": SIGNED_IN,  # one's own (the body's current password)
@@ -363,6 +367,7 @@ POLICY: dict[str, frozenset[str]] = {
     "deals.registration_batch:GET:xlsx": REVIEWERS,
     "deals_api.registration_batch:GET": REVIEWERS,  # the batch as JSON, paged
     "deals_api.registration_batch_file:GET": REVIEWERS,  # as CSV or XLSX
+    "deals_api.registrations_file:GET": REVIEWERS,  # the ledger's records, as deals.registrations_csv
     "listings.portfolio_import:GET": SIGNED_IN,
     "listings.portfolio_import:POST": MEMBERS,  # a university's or institute's patents
     "listings.portfolio_import_status:GET": SELLER,  # the organisation that imported

@@ -43,7 +43,7 @@ blp = ApiBlueprint(
 blp.before_request(require_token_for_writes)
 
 
-def _broker_out(broker: Broker, stats: profiles.BrokerStats | None = None) -> dict[str, Any]:
+def broker_out(broker: Broker, stats: profiles.BrokerStats | None = None) -> dict[str, Any]:
     stats = stats or profiles.stats_for([broker.id])[broker.id]
     return {
         "id": broker.id,
@@ -69,13 +69,13 @@ def directory(args: dict[str, Any]) -> dict[str, Any]:
     """Accredited brokers with a valid certificate, filtered by field and region."""
     brokers = profiles.directory(now=now(), field_code=args["field"], region=args["region"])
     stats = profiles.stats_for([b.id for b in brokers])
-    return {"items": [(_broker_out(b, stats[b.id])) for b in brokers]}
+    return {"items": [(broker_out(b, stats[b.id])) for b in brokers]}
 
 
 @blp.read("/<int:broker_id>", BrokerOutSchema, 404)
 def profile(broker_id: int) -> Any:
     """A broker's public profile."""
-    return _broker_out(profiles.public_broker(broker_id))
+    return broker_out(profiles.public_broker(broker_id))
 
 
 @blp.write(
@@ -95,7 +95,7 @@ def apply(data: accreditation.Application) -> Any:
             now=now(),
             warning_days=int(current_app.config.get("BROKER_EXPIRY_WARNING_DAYS", 60)),
         )
-    return _broker_out(broker)
+    return broker_out(broker)
 
 
 @blp.write(
@@ -113,7 +113,7 @@ def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
             broker = accreditation.accredit(api_writer(), broker_id, now=now(), note=data["reason"])
         else:
             broker = accreditation.refuse(api_writer(), broker_id, data["reason"], now=now())
-    return _broker_out(broker)
+    return broker_out(broker)
 
 
 @blp.write(

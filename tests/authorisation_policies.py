@@ -332,6 +332,7 @@ POLICY: dict[str, frozenset[str]] = {
     "deals_api.open_cancellation:POST": PARTIES,
     "deals_api.answer_cancellation:POST": SELLER,  # agrees to the buyer's proposal
     "deals_api.rule_cancellation:POST": REVIEWERS,
+    "deals_api.pending_cancellations:GET": REVIEWERS,  # the queue of requests to rule on
     "deals_api.get_deal:GET": PARTIES_AND_REVIEWERS,
     "deals_api.get_registration:GET": PARTIES_AND_REVIEWERS,
     "deals_api.registration_form:GET": PARTIES_AND_REVIEWERS,
@@ -367,6 +368,7 @@ POLICY: dict[str, frozenset[str]] = {
     "deals.registration_batch:GET:xlsx": REVIEWERS,
     "deals_api.registration_batch:GET": REVIEWERS,  # the batch as JSON, paged
     "deals_api.registration_batch_file:GET": REVIEWERS,  # as CSV or XLSX
+    "brokers_api.applications:GET": REVIEWERS,  # the accreditation queue, as review.brokers
     "deals_api.registrations_file:GET": REVIEWERS,  # the ledger's records, as deals.registrations_csv
     "listings.portfolio_import:GET": SIGNED_IN,
     "listings.portfolio_import:POST": MEMBERS,  # a university's or institute's patents

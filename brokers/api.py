@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from marshmallow import Schema, fields
 
 from accounts.auth import BEARER_TOKEN, api_reader, api_writer, require_token_for_writes
 from brokers import accreditation, commissions, introductions, mandates, profiles
@@ -41,6 +42,24 @@ blp = ApiBlueprint(
 
 
 blp.before_request(require_token_for_writes)
+
+
+class MandateListSchema(Schema):
+    """Mandates, newest first."""
+
+    items = fields.List(fields.Nested(MandateOutSchema))
+
+
+class IntroductionListSchema(Schema):
+    """Introductions, newest first."""
+
+    items = fields.List(fields.Nested(IntroductionOutSchema))
+
+
+def _newest_first(*groups: list[Any]) -> list[Any]:
+    """The rows of `groups` once each, newest first (a broker may be a party too)."""
+    rows = {row.id: row for group in groups for row in group}
+    return sorted(rows.values(), key=lambda row: (row.created_at, row.id), reverse=True)
 
 
 def broker_out(broker: Broker, stats: profiles.BrokerStats | None = None) -> dict[str, Any]:
@@ -135,6 +154,16 @@ def propose_mandate(data: mandates.MandateInput) -> Any:
         return mandates.propose_mandate(api_writer(), data, now=now())
 
 
+@blp.read("/mandates", MandateListSchema, 401)
+def my_mandates() -> dict[str, Any]:
+    """The caller's mandates, newest first: those it holds as a broker (the workbench) and
+    those its organisation gave (its brokers' page)."""
+    actor = api_reader()
+    broker = shared.broker_of(actor)
+    held = mandates.mandates_of_broker(broker) if broker is not None else []
+    return {"items": _newest_first(held, mandates.mandates_of_org(actor))}
+
+
 @blp.read("/mandates/<int:mandate_id>", MandateOutSchema, 404)
 def get_mandate(mandate_id: int) -> Any:
     """A mandate, for its broker, the principal and the reviewers."""
@@ -174,6 +203,16 @@ def introduce(data: dict[str, Any]) -> Any:
     """Introduce a buyer (buyer_org_id) to a listing, or a listing's seller to a need (need_id)."""
     with unit_of_work():
         return introductions.introduce(api_writer(), now=now(), **data)
+
+
+@blp.read("/introductions", IntroductionListSchema, 401)
+def my_introductions() -> dict[str, Any]:
+    """The caller's introductions, newest first: those it made as a broker (the workbench)
+    and those its organisation is a party to and answers (its brokers' page)."""
+    actor = api_reader()
+    broker = shared.broker_of(actor)
+    made = introductions.introductions_of_broker(broker) if broker is not None else []
+    return {"items": _newest_first(made, introductions.introductions_of_org(actor))}
 
 
 @blp.read("/introductions/<int:introduction_id>", IntroductionOutSchema, 404)

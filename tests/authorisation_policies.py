@@ -289,6 +289,8 @@ POLICY: dict[str, frozenset[str]] = {
     "brokers_api.decide:POST:accredit": REVIEWERS,
     "brokers_api.decide:POST:refuse": REVIEWERS,
     "brokers_api.directory:GET": PUBLIC,
+    "brokers_api.my_mandates:GET": SIGNED_IN,  # one's own (a reviewer: none)
+    "brokers_api.my_introductions:GET": SIGNED_IN,  # one's own (a reviewer: none)
     "brokers_api.get_introduction:GET": PARTIES | BROKER | REVIEWERS,
     "brokers_api.get_mandate:GET": SELLER | BROKER | REVIEWERS,
     "brokers_api.introduce:POST": BROKER,

@@ -417,6 +417,7 @@ POLICY: dict[str, frozenset[str]] = {
     "needs_api.create:POST": ENTERPRISES,
     "needs_api.get:GET": PUBLIC,
     "needs_api.matches:GET": BUYER,
+    "listings_api.listing_matches:GET": SELLER | BROKER,  # as matching.listing_matches
     "needs_api.mine:GET": SIGNED_IN,
     "needs_api.search:GET": PUBLIC,
     "needs_api.update:PUT": BUYER,

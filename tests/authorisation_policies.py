@@ -560,6 +560,8 @@ POLICY: dict[str, frozenset[str]] = {
     "valuation_api.issue:POST": BROKER,
     "valuation_api.latest:GET": PUBLIC,  # the seller's indicative valuation of a public listing
     "valuation_api.my_requests:GET": SIGNED_IN,
+    "valuation_api.queue:GET": VALUERS,  # as valuation.queue
+    "valuation_api.shared_with_bank:GET": NOBODY,  # members of a partner bank only
     "valuation_api.take:POST": VALUERS,
     "valuation_api.withdraw:POST": BUYER,
 }

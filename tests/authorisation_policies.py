@@ -158,6 +158,7 @@ POLICY: dict[str, frozenset[str]] = {
     "rewards.statement_csv:GET": SELLER | BUYER,
     "rewards.mine:GET": SIGNED_IN,
     "rewards_api.statement:GET": SELLER | BUYER,
+    "rewards_api.my_statements:GET": SIGNED_IN,  # as rewards.mine: one's own (maybe none)
     "rewards_api.statement_csv:GET": SELLER | BUYER,  # as rewards.statement_csv
     "rewards_api.award:POST": SELLER,
     "rewards_api.reward_policy:GET": SIGNED_IN,  # the terms that apply to one's institution

@@ -45,6 +45,8 @@ POLICY: dict[str, frozenset[str]] = {
     "rates_api.import_file:POST": ADMIN,
     "statistics.full_export:GET:csv": REVIEWERS,
     "statistics.full_export:GET:xlsx": REVIEWERS,
+    "statistics_api.public_statistics:GET": PUBLIC,  # as statistics.public, JSON
+    "statistics_api.full_statistics:GET": REVIEWERS,  # as statistics.full, JSON
     "statistics_api.public_export:GET": PUBLIC,  # as statistics.public_export
     "statistics_api.full_export:GET": REVIEWERS,  # as statistics.full_export
     "audit_api.audit_entries:GET": REVIEWERS,  # the audit trail, paged

@@ -34,6 +34,26 @@ def test_a_reviewer_gets_the_full_files_the_page_gives(client, world, clock) -> 
     assert client.get("/review/statistics/export.csv" + SPAN, headers=EN).data == text.data
 
 
+def test_the_figures_as_json_match_the_hand_computed_ones(client, world, clock) -> None:  # type: ignore[no-untyped-def]
+    reviewer = _auth(factories.platform_reviewer(clock()), clock)
+    full = client.get("/api/v1/statistics/full" + SPAN, headers=reviewer)
+    assert full.status_code == 200, full.get_json()
+    body = full.get_json()
+    assert (body["from"], body["to"], body["public"]) == ("2025-01-01", "2025-12-31", False)
+    assert (body["totals"]["deals"], body["totals"]["value_minor"]) == (7, 1_700_000_00)
+    channel = [
+        (r["key"], r["label"], r["deals"], r["value_minor"]) for r in body["tables"]["channel"]
+    ]
+    assert channel == [("offline", "Offline (physical market)", 2, 1_000_000_00), ("online", "Online", 5, 700_000_00)]  # fmt: skip
+    assert body["brokers"][0]["broker"] == "经纪人王"
+    public = client.get("/api/v1/statistics/" + SPAN, headers=EN).get_json()
+    assert public["public"] is True and public["brokers"] == []
+    assert [(r["deals"], r["value_minor"]) for r in public["tables"]["method"]] == [(3, 1_300_000_00), (4, 400_000_00)]  # fmt: skip
+    assert all(r["deals"] is None for t in public["tables"].values() for r in t if r["suppressed"])
+    refused = client.get("/api/v1/statistics/full", headers=_auth(factories.seller(clock()), clock))
+    assert refused.status_code == 403 and set(refused.get_json()) == {"code", "message", "errors"}
+
+
 def test_anyone_gets_the_public_file_without_brokers(client, world) -> None:  # type: ignore[no-untyped-def]
     public = client.get("/api/v1/statistics/export.xlsx" + SPAN, headers=EN)
     assert public.status_code == 200

@@ -29,6 +29,7 @@ from brokers.schemas import (
     StatementSchema,
 )
 from core.clock import now
+from core.schema_out import page_of
 from core.uow import unit_of_work
 
 blp = token_api(
@@ -38,7 +39,19 @@ blp = token_api(
 )
 
 
-def _broker_out(broker: Broker, stats: profiles.BrokerStats | None = None) -> dict[str, Any]:
+MandateListSchema = page_of(MandateOutSchema, "Mandates, newest first.", name="MandateListSchema")
+IntroductionListSchema = page_of(
+    IntroductionOutSchema, "Introductions, newest first.", name="IntroductionListSchema"
+)
+
+
+def _newest_first(*groups: list[Any]) -> list[Any]:
+    """The rows of `groups` once each, newest first (a broker may be a party too)."""
+    rows = {row.id: row for group in groups for row in group}
+    return sorted(rows.values(), key=lambda row: (row.created_at, row.id), reverse=True)
+
+
+def broker_out(broker: Broker, stats: profiles.BrokerStats | None = None) -> dict[str, Any]:
     stats = stats or profiles.stats_for([broker.id])[broker.id]
     return {
         "id": broker.id,
@@ -64,13 +77,13 @@ def directory(args: dict[str, Any]) -> dict[str, Any]:
     """Accredited brokers with a valid certificate, filtered by field and region."""
     brokers = profiles.directory(now=now(), field_code=args["field"], region=args["region"])
     stats = profiles.stats_for([b.id for b in brokers])
-    return {"items": [(_broker_out(b, stats[b.id])) for b in brokers]}
+    return {"items": [(broker_out(b, stats[b.id])) for b in brokers]}
 
 
 @blp.read("/<int:broker_id>", BrokerOutSchema, 404)
 def profile(broker_id: int) -> Any:
     """A broker's public profile."""
-    return _broker_out(profiles.public_broker(broker_id))
+    return broker_out(profiles.public_broker(broker_id))
 
 
 @blp.write(
@@ -90,7 +103,7 @@ def apply(data: accreditation.Application) -> Any:
             now=now(),
             warning_days=int(current_app.config.get("BROKER_EXPIRY_WARNING_DAYS", 60)),
         )
-    return _broker_out(broker)
+    return broker_out(broker)
 
 
 @blp.write(
@@ -108,7 +121,7 @@ def decide(data: dict[str, Any], broker_id: int, decision: str) -> Any:
             broker = accreditation.accredit(api_writer(), broker_id, now=now(), note=data["reason"])
         else:
             broker = accreditation.refuse(api_writer(), broker_id, data["reason"], now=now())
-    return _broker_out(broker)
+    return broker_out(broker)
 
 
 @blp.write(
@@ -128,6 +141,16 @@ def propose_mandate(data: mandates.MandateInput) -> Any:
     """
     with unit_of_work():
         return mandates.propose_mandate(api_writer(), data, now=now())
+
+
+@blp.read("/mandates", MandateListSchema, 401)
+def my_mandates() -> dict[str, Any]:
+    """The caller's mandates, newest first: those it holds as a broker (the workbench) and
+    those its organisation gave (its brokers' page)."""
+    actor = api_reader()
+    broker = shared.broker_of(actor)
+    held = mandates.mandates_of_broker(broker) if broker is not None else []
+    return {"items": _newest_first(held, mandates.mandates_of_org(actor))}
 
 
 @blp.read("/mandates/<int:mandate_id>", MandateOutSchema, 404)
@@ -169,6 +192,16 @@ def introduce(data: dict[str, Any]) -> Any:
     """Introduce a buyer (buyer_org_id) to a listing, or a listing's seller to a need (need_id)."""
     with unit_of_work():
         return introductions.introduce(api_writer(), now=now(), **data)
+
+
+@blp.read("/introductions", IntroductionListSchema, 401)
+def my_introductions() -> dict[str, Any]:
+    """The caller's introductions, newest first: those it made as a broker (the workbench)
+    and those its organisation is a party to and answers (its brokers' page)."""
+    actor = api_reader()
+    broker = shared.broker_of(actor)
+    made = introductions.introductions_of_broker(broker) if broker is not None else []
+    return {"items": _newest_first(made, introductions.introductions_of_org(actor))}
 
 
 @blp.read("/introductions/<int:introduction_id>", IntroductionOutSchema, 404)

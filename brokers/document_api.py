@@ -1,6 +1,7 @@
 """REST endpoints of a broker's application documents and of rating a deal's broker,
 attached to the brokers API blueprint: the applicant attaches a document (multipart) and
-downloads it, as reviewers do; a party of a completed deal rates its broker."""
+downloads it, as reviewers do; reviewers read the applications waiting for them with
+their documents; a party of a completed deal rates its broker."""
 
 from __future__ import annotations
 
@@ -14,14 +15,14 @@ from werkzeug.wrappers import Response
 
 from accounts.auth import api_reader, api_writer
 from brokers import accreditation, ratings
-from brokers.api import blp
+from brokers.api import blp, broker_out
 from brokers.models import BrokerDocument, Rating
 from brokers.rules import MAX_COMMENT
-from core.api_kit import DomainErrorSchema, upload_args
+from brokers.schemas import BrokerOutSchema
+from core.api_kit import upload_args
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
-from core.openapi_examples import error_example
-from core.schema_kit import REQUIRED_NOT_NULL, InputSchema, StoredFileOutSchema
+from core.schema_kit import REQUIRED_NOT_NULL, InputSchema, StoredFileOutSchema, download_url
 from core.schema_out import out_fields
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
@@ -43,6 +44,21 @@ class DocumentFileInSchema(Schema):
 class BrokerDocumentOutSchema(StoredFileOutSchema):
     """A document of the application; its file at `/documents/<id>/file`."""
 
+    file_url = download_url("brokers_api.document_file", "document_id")
+
+
+class ApplicationOutSchema(BrokerOutSchema):
+    """An application waiting for accreditation, with the documents it rests on."""
+
+    applied_at = fields.DateTime()
+    documents = fields.List(fields.Nested(BrokerDocumentOutSchema))
+
+
+class ApplicationQueueSchema(Schema):
+    """The applications waiting for a reviewer, oldest first."""
+
+    items = fields.List(fields.Nested(ApplicationOutSchema))
+
 
 class RatingInSchema(InputSchema):
     """A rating of the deal's broker: 1–5 and a comment."""
@@ -55,9 +71,6 @@ class RatingInSchema(InputSchema):
 @out_fields(integers="id deal_id broker_id score", strings="comment?", datetimes="created_at")
 class RatingOutSchema(Schema):
     """A rating, as the broker's profile shows it."""
-
-
-_BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 def _folder() -> Path:
@@ -74,21 +87,21 @@ def upload_document(form: dict[str, Any], files: dict[str, Any]) -> BrokerDocume
         )  # fmt: skip
 
 
-@blp.route("/documents/<int:document_id>/file")
-@blp.alt_response(401, schema=DomainErrorSchema, description="Not signed in, no token", example=error_example(401))  # fmt: skip
-@blp.alt_response(404, schema=DomainErrorSchema, description="No such document, or not yours", example=error_example(404))  # fmt: skip
-@blp.doc(
-    responses={
-        "200": {
-            "description": "The document as uploaded (never served as active content)",
-            "content": {mime: _BINARY for mime in ALLOWED_TYPES},
-        }
-    }
-)
+@blp.download("/documents/<int:document_id>/file", ALLOWED_TYPES, "The document as uploaded (never served as active content)", (404, "No such document, or not the caller's application (reviewers see every one)"))  # fmt: skip
 def document_file(document_id: int) -> Response:
     """Download an application document (the applicant and reviewers)."""
     found = accreditation.document_for_download(api_reader(), document_id)
     return send_stored(_folder(), found)
+
+
+@blp.read("/applications", ApplicationQueueSchema, 401, (403, "Only the market's reviewers see the applications."))  # fmt: skip
+def applications() -> dict[str, Any]:
+    """Applications waiting for accreditation, oldest first, with their documents, as the
+    reviewers' queue shows them; decide one at `/<broker_id>/accredit` or `/refuse`."""
+    with unit_of_work():
+        queue = accreditation.broker_queue(api_reader())
+        shown = [{**broker_out(b), "applied_at": b.applied_at, "documents": b.documents} for b in queue]  # fmt: skip
+    return {"items": shown}
 
 
 @blp.write("/deals/<int:deal_id>/ratings", 201, RatingOutSchema, 401, 404, (409, "The deal is not completed (`not_completed`) or already rated (`already_rated`)."), 422, args=RatingInSchema, example={"broker_id": 3, "score": 5, "comment": "撮合高效，材料准备专业。"})  # fmt: skip

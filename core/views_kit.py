@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import flask
 from flask import request
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -83,3 +84,15 @@ def save_form(
             return save(data), {}
     except DomainError as error:
         return None, refusal_errors(error)
+
+
+def attachment(body: bytes, content_type: str, filename: str) -> flask.Response:
+    """A file built for this caller (an export, a template), sent as an attachment, never cached."""
+    return flask.Response(
+        body,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

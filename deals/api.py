@@ -108,6 +108,13 @@ def advance(data: dict[str, Any], deal_id: int) -> Any:
         )
 
 
+@blp.read("/cancellations", CancellationOutSchema(many=True), (403, "Only the market's reviewers rule on requests."))  # fmt: skip
+def pending_cancellations() -> Any:
+    """Requests to cancel a deal that wait for a reviewer's ruling, oldest first, as the
+    reviewers' queue shows them; rule at `/<deal_id>/cancellations/<id>/ruling`."""
+    return cancellation.pending_rulings(api_reader())
+
+
 @blp.read("/<int:deal_id>/cancellations", CancellationOutSchema(many=True), 404)
 def list_cancellations(deal_id: int) -> Any:
     """Every proposal, request and ruling to cancel the deal, newest first."""

@@ -1,28 +1,33 @@
 """REST endpoints of the registration batch (技术合同认定登记), attached to the deals API
 blueprint: the contracts signed in a period, for the market's reviewers, as JSON a page at
-a time or as the file the registration office imports (CSV or XLSX, as on the page)."""
+a time or as the file the registration office imports (CSV or XLSX, as on the page); and the
+ledger's registration records as one CSV, as the ledger page gives."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Response
+from flask_babel import gettext
 from marshmallow import Schema, fields
 
 from accounts.auth import api_reader
 from core import cursor
+from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
 from core.schema_out import out_fields, page_of
 from core.uow import unit_of_work
-from deals import registration_export
+from core.views_kit import attachment
+from deals import ledger_export, registration_export
 from deals.api import _market_tz, blp
 from deals.registration_export import XLSX_TYPE, ExportRow
-from deals.schemas import RegistrationOutSchema
+from deals.schemas import DealListArgsSchema, RegistrationOutSchema
 
 BATCH = "registration-batch"  # the cursor kind of the batch
 _PERIOD = (422, "`from` or `to` is missing or not a date, or the period ends before it starts or is longer than a year.")  # fmt: skip
 _REVIEWERS = (403, "Only the market's reviewers export the batch.")
+_LEDGER_REVIEWERS = (403, "Only the market's reviewers read the whole ledger.")
 
 
 def _day(key: str, description: str) -> fields.Date:
@@ -89,3 +94,14 @@ def registration_batch_file(args: dict[str, Any], fmt: str) -> Response:
     disposition = f'attachment; filename="{registration_export.file_name(start, end, fmt)}"'
     headers = {"Content-Disposition": disposition, "Cache-Control": "private, no-store"}
     return Response(body, mimetype=mimetype, headers=headers)
+
+
+@blp.download("/registrations.csv", ("text/csv",), "The registration records (技术合同认定登记) of the ledger's deals, one row per deal under headings in the request's language (UTF-8 with a BOM), the same as the reviewers' ledger page gives", _LEDGER_REVIEWERS, args=DealListArgsSchema)  # fmt: skip
+def registrations_file(args: dict[str, Any]) -> Response:
+    """The registration records of every deal on the ledger, filtered as the ledger is
+    (`?channel=…&status=…&method=…`)."""
+    with unit_of_work():
+        body, name = ledger_export.registrations_file(
+            api_reader(), args, tz=_market_tz(), now=now(), translate=gettext
+        )
+    return attachment(body, ledger_export.CSV_TYPE, name)

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -28,8 +27,15 @@ from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.forms import FieldErrors, attempt, domain_errors, parse_form, uploaded_file
 from core.money import Money
 from core.uow import unit_of_work
-from core.views_kit import enum_arg, send_stored
-from deals import documents, registration, registration_details, services, trade_records
+from core.views_kit import attachment, enum_arg, send_stored
+from deals import (
+    documents,
+    ledger_export,
+    registration,
+    registration_details,
+    services,
+    trade_records,
+)
 from deals.labels import template_globals
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
 from deals.registration_rules import PAYMENT_METHODS, SUBTYPES
@@ -250,22 +256,12 @@ def ledger() -> str:
 
 @bp.route("/review/deals/registrations.csv")
 @login_required
-def registrations_csv() -> Response:
+def registrations_csv() -> WerkzeugResponse:
     """The registration records of the deals on the ledger (same filters), one row each."""
-    deals = services.all_deals(current_user, **_ledger_filters())
-    body = registration.registration_csv(
-        registration.records_for(deals, tz=_market_tz()), translate=_
+    body, name = ledger_export.registrations_file(
+        current_user, _ledger_filters(), tz=_market_tz(), now=now(), translate=_
     )
-    stamp = as_utc(now()).astimezone(_market_tz()).strftime("%Y%m%d")
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="deal-registrations-{stamp}.csv"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment(body, ledger_export.CSV_TYPE, name)
 
 
 def _parse_offline_form() -> tuple[documents.OfflineEntry | None, FieldErrors]:

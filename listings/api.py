@@ -24,10 +24,9 @@ from accounts.auth import (
 )
 from accounts.models import User
 from accounts.schemas import DecisionReasonSchema
-from core.api_kit import DomainErrorSchema, upload_args
+from core.api_kit import upload_args
 from core.clock import now
 from core.domain import N_, NotFound
-from core.openapi_examples import error_example
 from core.signals import values_from_signal
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
@@ -143,27 +142,7 @@ def add_evidence(form: dict[str, Any], files: dict[str, Any], listing_id: int) -
         )
 
 
-_DOCUMENT = {"schema": {"type": "string", "format": "binary"}}
-
-
-@blp.route("/<int:listing_id>/evidence/<int:evidence_id>/file")
-@blp.alt_response(
-    401, schema=DomainErrorSchema, description="Not signed in, no token", example=error_example(401)
-)
-@blp.alt_response(
-    404,
-    schema=DomainErrorSchema,
-    description="No such document, or not yours",
-    example=error_example(404),
-)
-@blp.doc(
-    responses={
-        "200": {
-            "description": "The document as uploaded (never served as active content)",
-            "content": {mime: _DOCUMENT for mime in ALLOWED_TYPES},
-        }
-    }
-)
+@blp.download("/<int:listing_id>/evidence/<int:evidence_id>/file", ALLOWED_TYPES, "The document as uploaded (never served as active content)", (404, "No such document, or not one the caller may see (its organisation and reviewers)"))  # fmt: skip
 def evidence_file(listing_id: int, evidence_id: int) -> Response:
     """Download an ownership document (the owner organisation and reviewers)."""
     found = listing_evidence.evidence_for_download(api_reader(), evidence_id)

@@ -12,17 +12,16 @@ from flask_smorest.fields import Upload as UploadField
 from marshmallow import Schema, fields
 
 from accounts.auth import api_reader, api_writer
-from core.api_kit import DomainErrorSchema
 from core.clock import now
-from core.openapi_examples import error_example
 from core.schema_kit import REQUIRED_NOT_NULL
 from core.schema_out import out_fields, page_of
 from core.uow import unit_of_work
+from core.views_kit import attachment
 from listings import portfolio
 from listings.api import blp
 from listings.models import PortfolioImport
 from listings.need_rules import market_today
-from listings.portfolio_files import CSV_TYPE, XLSX_TYPE, template_csv, template_xlsx
+from listings.portfolio_files import XLSX_TYPE, template_file
 from listings.portfolio_rules import MAX_FILE_BYTES
 
 
@@ -111,23 +110,8 @@ def portfolio_import_status(import_id: int) -> dict[str, Any]:
         return _shown(portfolio.import_for(api_reader(), import_id))
 
 
-_BINARY = {"schema": {"type": "string", "format": "binary"}}
-
-
-@blp.route("/imports/template.<any(csv, xlsx):fmt>")
-@blp.alt_response(401, schema=DomainErrorSchema, description="Not signed in, no token", example=error_example(401))  # fmt: skip
-@blp.alt_response(404, schema=DomainErrorSchema, description="No such format", example=error_example(404))  # fmt: skip
-@blp.doc(
-    responses={
-        "200": {
-            "description": "The template: bilingual headings and one example row",
-            "content": {kind: _BINARY for kind in ("text/csv", XLSX_TYPE)},
-        }
-    }
-)
+@blp.download("/imports/template.<any(csv, xlsx):fmt>", ("text/csv", XLSX_TYPE), "The template: bilingual headings and one example row (CSV in UTF-8 with a BOM), as the import page gives")  # fmt: skip
 def portfolio_template(fmt: str) -> Response:
-    """The template to fill in (CSV or XLSX)."""
+    """The template to fill in (CSV or XLSX), for a signed-in member."""
     api_reader()
-    body, mimetype = (template_csv(), CSV_TYPE) if fmt == "csv" else (template_xlsx(), XLSX_TYPE)
-    disposition = f'attachment; filename="portfolio-template.{fmt}"'
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    return attachment(*template_file(fmt))

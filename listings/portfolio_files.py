@@ -122,6 +122,12 @@ def template_csv() -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def template_file(fmt: str) -> tuple[bytes, str, str]:
+    """The template as `fmt` (csv or xlsx): its body, content type and file name."""
+    body, kind = (template_csv(), CSV_TYPE) if fmt == "csv" else (template_xlsx(), XLSX_TYPE)
+    return body, kind, f"portfolio-template.{fmt}"
+
+
 def template_xlsx() -> bytes:
     """The template as a workbook: bilingual headings, one example row, required ones marked."""
     from openpyxl import Workbook

@@ -218,7 +218,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.rates.api import blp as rates_api
     from marketplace.rates.views import bp as rates_views
     from marketplace.review import deal_views  # noqa: F401
+    from marketplace.review.audit_api import blp as audit_api
     from marketplace.review.views import bp as review_views
+    from marketplace.statistics.api import blp as statistics_api
     from marketplace.statistics.views import bp as statistics_views
     from notifications.api import blp as notifications_api
     from notifications.views import bp as notification_views
@@ -299,6 +301,8 @@ def _register_blueprints(app: Flask) -> None:
         (licensing_api, "/api/v1/licensing"),
         (rights_api, "/api/v1/rights"),
         (rewards_api, "/api/v1/rewards"),
+        (statistics_api, "/api/v1/statistics"),
+        (audit_api, "/api/v1/audit"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

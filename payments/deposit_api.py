@@ -22,9 +22,7 @@ from accounts.services import require_reviewer
 from core import api_actions
 from core.api_kit import upload_args
 from core.clock import now
-from core.error_schema import DomainErrorSchema
 from core.files import send_document
-from core.openapi_examples import error_example
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from payments import bank_refunds, bank_transfer, deposits, queries, stripe_channel
@@ -130,28 +128,7 @@ def get(deposit_id: int) -> dict[str, Any]:
     return deposit_out(actor, queries.visible_deposit(actor, deposit_id))
 
 
-_FILE = {"schema": {"type": "string", "format": "binary"}}
-
-
-def _refusal(status: int, description: str) -> dict[str, Any]:
-    error = {"schema": DomainErrorSchema, "example": error_example(status)}
-    return {"description": description, "content": {"application/json": error}}
-
-
-_RECEIPT_DOC = {
-    "responses": {
-        "200": {
-            "description": "The receipt as uploaded (PDF or image), never as active content",
-            "content": {mime: _FILE for mime in (*ALLOWED_TYPES, "application/octet-stream")},
-        },
-        "401": _refusal(401, "Neither a token nor a session"),
-        "404": _refusal(404, "No receipt, or not the caller's deposit (reviewers see every one)"),
-    }
-}
-
-
-@blp.route("/<int:deposit_id>/receipt", methods=["GET"])
-@blp.doc(**_RECEIPT_DOC)
+@blp.download("/<int:deposit_id>/receipt", (*ALLOWED_TYPES, "application/octet-stream"), "The receipt as uploaded (PDF or image), never as active content", (404, "No receipt, or not the caller's deposit (reviewers see every one)"))  # fmt: skip
 def receipt(deposit_id: int) -> Response:
     """The receipt of the deposit's bank transfer, for its organisation and the reviewers."""
     deposit = deposits.receipt_for_download(api_reader(), deposit_id)

@@ -62,6 +62,27 @@ class RewardStatementOutSchema(Schema):
     items = fields.List(fields.Nested(RewardStatementLineSchema))
 
 
+class InventorRefSchema(Schema):
+    """Where the caller is named as an inventor: its statement is at `/inventors/<inventor_id>`."""
+
+    inventor_id = fields.Integer(attribute="id")
+    name = fields.String()
+    listing_id = fields.Integer()
+    share_bp = fields.Integer(metadata={"description": "The inventor's share of the pool, in basis points"})  # fmt: skip
+
+
+class MyInventorsSchema(Schema):
+    """The results where the caller is named as an inventor."""
+
+    items = fields.List(fields.Nested(InventorRefSchema))
+
+
+@blp.read("/inventors", MyInventorsSchema, 401)
+def my_statements() -> dict[str, Any]:
+    """Where the caller is named as an inventor, as "my reward statements" lists them."""
+    return {"items": services.inventor_rows_of(api_reader())}
+
+
 @blp.read("/inventors/<int:inventor_id>", RewardStatementOutSchema, 401, 404)
 def statement(inventor_id: int) -> dict[str, Any]:
     """An inventor's statement (the institution's administrators and the inventor)."""

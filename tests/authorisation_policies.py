@@ -45,6 +45,12 @@ POLICY: dict[str, frozenset[str]] = {
     "rates_api.import_file:POST": ADMIN,
     "statistics.full_export:GET:csv": REVIEWERS,
     "statistics.full_export:GET:xlsx": REVIEWERS,
+    "statistics_api.public_statistics:GET": PUBLIC,  # as statistics.public, JSON
+    "statistics_api.full_statistics:GET": REVIEWERS,  # as statistics.full, JSON
+    "statistics_api.public_export:GET": PUBLIC,  # as statistics.public_export
+    "statistics_api.full_export:GET": REVIEWERS,  # as statistics.full_export
+    "audit_api.audit_entries:GET": REVIEWERS,  # the audit trail, paged
+    "audit_api.audit_file:GET": REVIEWERS,  # as review.audit_csv
     "accounts_api.sign_up:POST": PUBLIC,  # a person without an account
     "accounts_api.me:GET": SIGNED_IN,
     "accounts_api.change_password:POST": SIGNED_IN,  # one's own (the body's current password)
@@ -154,6 +160,7 @@ POLICY: dict[str, frozenset[str]] = {
     "rewards.statement_csv:GET": SELLER | BUYER,
     "rewards.mine:GET": SIGNED_IN,
     "rewards_api.statement:GET": SELLER | BUYER,
+    "rewards_api.my_statements:GET": SIGNED_IN,  # as rewards.mine: one's own (maybe none)
     "rewards_api.statement_csv:GET": SELLER | BUYER,  # as rewards.statement_csv
     "rewards_api.award:POST": SELLER,
     "rewards_api.reward_policy:GET": SIGNED_IN,  # the terms that apply to one's institution
@@ -285,6 +292,8 @@ POLICY: dict[str, frozenset[str]] = {
     "brokers_api.decide:POST:accredit": REVIEWERS,
     "brokers_api.decide:POST:refuse": REVIEWERS,
     "brokers_api.directory:GET": PUBLIC,
+    "brokers_api.my_mandates:GET": SIGNED_IN,  # one's own (a reviewer: none)
+    "brokers_api.my_introductions:GET": SIGNED_IN,  # one's own (a reviewer: none)
     "brokers_api.get_introduction:GET": PARTIES | BROKER | REVIEWERS,
     "brokers_api.get_mandate:GET": SELLER | BROKER | REVIEWERS,
     "brokers_api.introduce:POST": BROKER,
@@ -328,6 +337,7 @@ POLICY: dict[str, frozenset[str]] = {
     "deals_api.open_cancellation:POST": PARTIES,
     "deals_api.answer_cancellation:POST": SELLER,  # agrees to the buyer's proposal
     "deals_api.rule_cancellation:POST": REVIEWERS,
+    "deals_api.pending_cancellations:GET": REVIEWERS,  # the queue of requests to rule on
     "deals_api.get_deal:GET": PARTIES_AND_REVIEWERS,
     "deals_api.get_registration:GET": PARTIES_AND_REVIEWERS,
     "deals_api.registration_form:GET": PARTIES_AND_REVIEWERS,
@@ -363,6 +373,8 @@ POLICY: dict[str, frozenset[str]] = {
     "deals.registration_batch:GET:xlsx": REVIEWERS,
     "deals_api.registration_batch:GET": REVIEWERS,  # the batch as JSON, paged
     "deals_api.registration_batch_file:GET": REVIEWERS,  # as CSV or XLSX
+    "brokers_api.applications:GET": REVIEWERS,  # the accreditation queue, as review.brokers
+    "deals_api.registrations_file:GET": REVIEWERS,  # the ledger's records, as deals.registrations_csv
     "listings.portfolio_import:GET": SIGNED_IN,
     "listings.portfolio_import:POST": MEMBERS,  # a university's or institute's patents
     "listings.portfolio_import_status:GET": SELLER,  # the organisation that imported
@@ -408,6 +420,7 @@ POLICY: dict[str, frozenset[str]] = {
     "needs_api.create:POST": ENTERPRISES,
     "needs_api.get:GET": PUBLIC,
     "needs_api.matches:GET": BUYER,
+    "listings_api.listing_matches:GET": SELLER | BROKER,  # as matching.listing_matches
     "needs_api.mine:GET": SIGNED_IN,
     "needs_api.search:GET": PUBLIC,
     "needs_api.update:PUT": BUYER,
@@ -550,6 +563,8 @@ POLICY: dict[str, frozenset[str]] = {
     "valuation_api.issue:POST": BROKER,
     "valuation_api.latest:GET": PUBLIC,  # the seller's indicative valuation of a public listing
     "valuation_api.my_requests:GET": SIGNED_IN,
+    "valuation_api.queue:GET": VALUERS,  # as valuation.queue
+    "valuation_api.shared_with_bank:GET": NOBODY,  # members of a partner bank only
     "valuation_api.take:POST": VALUERS,
     "valuation_api.withdraw:POST": BUYER,
 }

@@ -13,9 +13,9 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 from werkzeug.wrappers import Response
 
-from accounts.auth import api_actor, api_caller, token_api
+from accounts.auth import api_actor, api_caller, api_reader, token_api
 from core.clock import now
-from core.domain import N_, NotFound
+from core.domain import N_, NotFound, PermissionDenied
 from core.schema_kit import InputSchema
 from core.schema_out import out_fields
 from core.uow import unit_of_work
@@ -101,6 +101,36 @@ def latest(listing_id: int) -> Valuation:
 def my_requests() -> dict[str, Any]:
     """The valuation requests of the caller's organisation, newest first."""
     return {"items": queries.requests_of(api_caller())}
+
+
+class ValuerQueueSchema(Schema):
+    """A valuer's queue: open requests to take (oldest first), and their own (latest first)."""
+
+    open = fields.List(fields.Nested(RequestOutSchema))
+    mine = fields.List(fields.Nested(RequestOutSchema))
+
+
+class SharedReportsSchema(Schema):
+    """The reports shared now with the caller's bank, newest share first."""
+
+    items = fields.List(fields.Nested(ValuationOutSchema))
+
+
+@blp.read("/queue", ValuerQueueSchema, 401, (403, "Only the market's valuers (reviewers and accredited brokers) see the queue."))  # fmt: skip
+def queue() -> dict[str, Any]:
+    """The valuers' queue, as its page shows it: open requests anyone may take (not those
+    the valuer is conflicted on), and the ones the valuer works on or finished."""
+    return requests.valuer_queue(api_reader(), now=now())
+
+
+@blp.read("/shared", SharedReportsSchema, 401, (403, "Only members of a verified partner bank see the reports shared with it."))  # fmt: skip
+def shared_with_bank() -> dict[str, Any]:
+    """A partner bank's members: the reports shared with the bank (for a pledge loan), as
+    the bank's page lists them."""
+    actor = api_reader()
+    if not sharing.is_bank_member(actor):
+        raise PermissionDenied(N_("Only members of a partner bank see the reports shared with it."))
+    return {"items": sharing.reports_shared_with(actor)}
 
 
 @blp.write(

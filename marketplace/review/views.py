@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
-import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,25 +20,21 @@ from werkzeug.wrappers import Response
 
 from accounts import documents as organisation_documents
 from accounts import services as accounts
-from accounts.models import User
 from auctions import announcements as auction_announcements
 from auctions.settings import settings_from_config
 from core.audit import history, verify_ownership_chain
-from core.audit_labels import action_label
-from core.audit_models import AuditEntry
 from core.bounds import query_date, query_id, query_text
 from core.clock import now
 from core.domain import DomainError
 from core.uow import unit_of_work
+from core.views_kit import attachment
 from listings import review as listing_review
 from listings import services as listings
 from listings.rules import EVIDENCE_KINDS, FIELDS, ListingStatus
-from marketplace.review import audit_labels, audit_trail, services
+from marketplace.review import audit_export, audit_labels, audit_trail, services
 from payments import bank_refunds
 
 bp = Blueprint("review", __name__, url_prefix="/review")
-
-EXPORT_LIMIT = 100_000  # audit entries in one CSV
 
 
 @bp.before_request
@@ -209,71 +201,9 @@ def audit() -> str:
 
 @bp.route("/audit.csv")
 def audit_csv() -> Response:
-    """The filtered audit trail as CSV (UTF-8 with a BOM, so spreadsheets read the Chinese).
-
-    Built whole before it is sent (a stream would read the database after the request's
-    session has gone), so at most EXPORT_LIMIT entries, newest first; a last line says
-    when more matched.
-    """
-    wanted = _audit_filter()
-    lines = [_csv_line(_audit_csv_heading())]
-    for entry, person in itertools.islice(
-        audit_trail.audit_export(current_user, wanted), EXPORT_LIMIT + 1
-    ):
-        if len(lines) > EXPORT_LIMIT:
-            lines.append(
-                _csv_line(
-                    [
-                        _(
-                            "Only the newest %(n)s entries: narrow the filters for the others.",
-                            n=EXPORT_LIMIT,
-                        )
-                    ]
-                )
-            )
-            break
-        lines.append(_csv_line(_audit_row(entry, person, wanted.zone)))
-    stamp = now().astimezone(wanted.zone).strftime("%Y%m%d-%H%M")
-    headers = {
-        "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
-        "Cache-Control": "private, no-store",
-    }
-    body = ("\ufeff" + "".join(lines)).encode("utf-8")
-    return Response(body, headers=headers, content_type="text/csv; charset=utf-8")
-
-
-def _audit_csv_heading() -> list[str]:
-    return [
-        _("When"), _("Who"), _("Email"), _("Action code"), _("Action"), _("Object"),
-        _("Object id"), _("Before"), _("After"), _("Reason"), _("Chain"),
-    ]  # fmt: skip
-
-
-def _audit_row(entry: AuditEntry, person: User | None, zone: ZoneInfo) -> list[str]:
-    return [
-        entry.at.astimezone(zone).isoformat(timespec="seconds"),
-        person.name if person else "",
-        person.email if person else "",
-        entry.action,
-        action_label(entry.action),
-        audit_labels.object_type_label(entry.object_type),
-        str(entry.object_id),
-        json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
-        json.dumps(entry.after, ensure_ascii=False) if entry.after else "",
-        entry.reason or "",
-        str(entry.chain_seq or ""),
-    ]
-
-
-def _csv_line(cells: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([_spreadsheet_safe(cell) for cell in cells])
-    return buffer.getvalue()
-
-
-def _spreadsheet_safe(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+    """The filtered audit trail as CSV (at most `audit_export.EXPORT_LIMIT` entries)."""
+    body, name = audit_export.audit_csv(current_user, _audit_filter(), now=now())
+    return attachment(body, audit_export.CSV_TYPE, name)
 
 
 # --- technology brokers' accreditation (issue 6) -------------------------------------------

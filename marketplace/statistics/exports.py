@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from core.domain import N_
 from marketplace.statistics.report import TABLES, Report
 
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Translate = Callable[[str], str]
 Label = Callable[[str, str], str]  # (table, key) → the key's label
 
@@ -121,6 +123,18 @@ def to_xlsx(report: Report, heading: Translate, label: Label) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def export_file(
+    report: Report, kind: str, stem: str, heading: Translate, label: Label
+) -> tuple[bytes, str, str]:
+    """The report as `kind` (csv, with a BOM, or xlsx): its body, content type and file name
+    (`stem` and the period's first and last days)."""
+    last = report.period.end - timedelta(days=1)
+    name = f"{stem}-{report.period.start:%Y%m%d}-{last:%Y%m%d}.{kind}"
+    if kind == "csv":
+        return to_csv(report, heading, label).encode("utf-8-sig"), CSV_TYPE, name
+    return to_xlsx(report, heading, label), XLSX_TYPE, name
 
 
 def _sheet_title(title: str) -> str:

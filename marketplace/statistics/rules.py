@@ -72,6 +72,13 @@ def default_period(today: date) -> Period:
     return Period(date(today.year, 1, 1), today + timedelta(days=1))
 
 
+def asked_period(start: date | None, last_day: date | None, today: date) -> Period:
+    """The period asked for (either end may be left out), else this year so far; bounded."""
+    fallback = default_period(today)
+    first = start or fallback.start
+    return period(first, last_day or max(today, first))
+
+
 def split_region(region: str) -> tuple[str, str]:
     """('浙江省', '杭州市') from '浙江省杭州市'; a municipality is its own city; abroad as is."""
     region = region.strip()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, render_template
@@ -20,14 +19,13 @@ from markupsafe import Markup
 from core.bounds import BadField, query_date
 from core.clock import as_utc, now
 from core.i18n import money_wan
+from core.views_kit import attachment
 from marketplace.statistics import charts, exports, report
 from marketplace.statistics.exports import FIGURE_NAMES, TABLE_TITLES
 from marketplace.statistics.labels import key_label
-from marketplace.statistics.rules import Period, PeriodError, default_period, period
+from marketplace.statistics.rules import Period, PeriodError, asked_period
 
 bp = Blueprint("statistics", __name__)
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _tz() -> ZoneInfo:
@@ -37,11 +35,8 @@ def _tz() -> ZoneInfo:
 def _period() -> Period:
     """The period asked for (?from=&to=), or this year so far."""
     today = as_utc(now()).astimezone(_tz()).date()
-    fallback = default_period(today)
-    start = query_date("from") or fallback.start
-    last = query_date("to") or max(today, start)
     try:
-        return period(start, last)
+        return asked_period(query_date("from"), query_date("to"), today)
     except PeriodError as error:
         raise BadField(str(error), "to") from error
 
@@ -73,22 +68,8 @@ def _page(result: report.Report, export_endpoint: str) -> str:
 
 
 def _download(result: report.Report, kind: str, stem: str) -> Response:
-    def heading(text: str) -> str:
-        return _(text)
-
-    stamp = (
-        f"{result.period.start:%Y%m%d}-{date.fromordinal(result.period.end.toordinal() - 1):%Y%m%d}"
-    )
-    headers: dict[str, Any] = {"Cache-Control": "private, no-store"}
-    if kind == "csv":
-        body = exports.to_csv(result, heading, key_label).encode("utf-8-sig")
-        mimetype = "text/csv"
-        headers["Content-Type"] = "text/csv; charset=utf-8"
-    else:
-        body = exports.to_xlsx(result, heading, key_label)
-        mimetype = XLSX
-    headers["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.{kind}"'
-    return Response(body, mimetype=mimetype, headers=headers)
+    body, content_type, name = exports.export_file(result, kind, stem, _, key_label)
+    return attachment(body, content_type, name)
 
 
 @bp.route("/statistics")

@@ -33,6 +33,12 @@ def test_an_applicant_attaches_a_document_by_api(client: FlaskClient, market, cl
     assert client.get(url, headers=own).data == factories.PDF_BYTES
     assert client.get(url, headers=_auth(market.reviewer, clock)).status_code == 200
     assert client.get(url, headers=_auth(market.buyer, clock)).status_code == 404
+    queue = client.get("/api/v1/brokers/applications", headers=_auth(market.reviewer, clock))
+    [waiting] = [a for a in queue.get_json()["items"] if a["name"] == applicant.name]
+    assert (waiting["status"], waiting["organisation"]) == ("pending", "申请中经纪事务所")
+    assert [d["file_url"] for d in waiting["documents"]] == [url]
+    refused = client.get("/api/v1/brokers/applications", headers=own)
+    assert refused.status_code == 403 and set(refused.get_json()) == {"code", "message", "errors"}
     pdf = (io.BytesIO(factories.PDF_BYTES), "证书.pdf")
     decided = client.post("/api/v1/brokers/documents", data={"file": pdf}, headers=_auth(market.broker_user, clock))  # fmt: skip
     assert decided.status_code == 409 and decided.get_json()["code"] == "not_editable"

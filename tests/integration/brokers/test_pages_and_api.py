@@ -215,6 +215,16 @@ def test_api_apply_accredit_mandate_introduce_statement(client, clock, market):
         headers=_token(applicant, clock),
     )
     assert introduced.status_code == 201 and introduced.json["status"] == "proposed"
+    for person in (applicant, market.seller):  # the broker's workbench, the principal's page
+        mine = client.get("/api/v1/brokers/mandates", headers=_token(person, clock)).json
+        assert [m["id"] for m in mine["items"]] == [proposed.json["id"]]
+    for person in (applicant, market.buyer):  # who made it, a party that answers it
+        mine = client.get("/api/v1/brokers/introductions", headers=_token(person, clock)).json
+        assert [i["id"] for i in mine["items"]] == [introduced.json["id"]]
+    stranger = _token(market.stranger, clock)
+    assert client.get("/api/v1/brokers/mandates", headers=stranger).json["items"] == []
+    assert client.get("/api/v1/brokers/introductions", headers=stranger).json["items"] == []
+    assert client.get("/api/v1/brokers/mandates").status_code == 401
     statement = client.get("/api/v1/brokers/statement", headers=_token(applicant, clock))
     assert statement.status_code == 200 and statement.json["lines"] == []
     assert "/api/v1/brokers/mandates" in client.get("/api/v1/openapi.json").json["paths"]

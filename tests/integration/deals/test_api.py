@@ -124,6 +124,10 @@ def test_a_reviewer_rules_through_the_api(client, market, sell, clock) -> None:
     }
     assert client.post(url, json={**request, "grounds": "whim"}, headers=buyer).status_code == 422
     made = client.post(url, json=request, headers=buyer).get_json()
+    queue = client.get("/api/v1/deals/cancellations", headers=reviewer)
+    assert [(r["id"], r["deal_id"], r["grounds"]) for r in queue.get_json()] == [(made["id"], deal.id, "breach")]  # fmt: skip
+    not_theirs = client.get("/api/v1/deals/cancellations", headers=buyer)
+    assert not_theirs.status_code == 403 and set(not_theirs.get_json()) == {"code", "message", "errors"}  # fmt: skip
     ruling = f"{url}/{made['id']}/ruling"
     body = {"outcome": "upheld", "at_fault": "seller", "reason": "Seller in breach."}
     assert client.post(ruling, json={**body, "confirm": True}, headers=buyer).status_code == 403
@@ -136,6 +140,7 @@ def test_a_reviewer_rules_through_the_api(client, market, sell, clock) -> None:
     assert client.get(f"/api/v1/deals/{deal.id}", headers=buyer).get_json()["status"] == (
         "cancelled"
     )
+    assert client.get("/api/v1/deals/cancellations", headers=reviewer).get_json() == []
 
 
 def test_offline_deal_through_the_api_needs_a_reviewer_and_its_contract(

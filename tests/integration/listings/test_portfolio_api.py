@@ -35,6 +35,10 @@ def test_a_patent_list_is_imported_by_api(client: FlaskClient, clock) -> None:  
     assert client.get(url, headers=stranger).status_code == 404
     template = client.get("/api/v1/listings/imports/template.csv", headers=own)
     assert template.status_code == 200 and template.mimetype == "text/csv"
+    assert 'filename="portfolio-template.csv"' in template.headers["Content-Disposition"]
+    client.post("/signin", data={"email": seller.email, "password": factories.PASSWORD})
+    assert client.get("/my/listings/import/template.csv").data == template.data  # the page's own
+    client.post("/signout")
     assert client.get("/api/v1/listings/imports/template.xlsx").status_code == 401
     unreadable = client.post("/api/v1/listings/imports", data={"file": (io.BytesIO(factories.PDF_BYTES), "清单.pdf")}, headers=own)  # fmt: skip
     assert unreadable.status_code == 422 and unreadable.get_json()["code"] == "invalid"

@@ -151,6 +151,8 @@ def test_pages_csv_and_api_of_the_statement(client: FlaskClient, market: dict) -
     assert body["total_minor"] == 299_700_00
     assert body["items"][0]["deal_id"] == market["deal"].id
     auth = {"Authorization": f"Bearer {token}"}
+    mine = client.get("/api/v1/rewards/inventors", headers=auth).get_json()["items"]
+    assert [(i["inventor_id"], i["listing_id"]) for i in mine] == [(first, market["listing"].id)]
     csv_file = client.get(f"/api/v1/rewards/inventors/{first}.csv", headers=auth)
     assert csv_file.status_code == 200 and csv_file.mimetype == "text/csv"
     assert csv_file.headers["Content-Disposition"] == f"attachment; filename=reward-statement-{first}.csv"  # fmt: skip

@@ -238,8 +238,14 @@ def test_api_computes_saves_and_follows_requests(market, client, clock) -> None:
 
     reviewer = _token(market.reviewer, clock)
     request_id = created.json["id"]
+    waiting = client.get("/api/v1/valuations/queue", headers=reviewer).json
+    assert ([r["id"] for r in waiting["open"]], waiting["mine"]) == ([request_id], [])
+    not_a_valuer = client.get("/api/v1/valuations/queue", headers=buyer)
+    assert not_a_valuer.status_code == 403 and set(not_a_valuer.json) == {"code", "message", "errors"}  # fmt: skip
     taken = client.post(f"/api/v1/valuations/requests/{request_id}/take", headers=reviewer)
     assert taken.json["status"] == "in_progress"
+    waiting = client.get("/api/v1/valuations/queue", headers=reviewer).json
+    assert (waiting["open"], [r["id"] for r in waiting["mine"]]) == ([], [request_id])
     issued = client.post(
         f"/api/v1/valuations/requests/{request_id}/report",
         json={**API_INPUTS, "cost": {"labour_minor": COST.labour_minor}, "opinion": "收益法。"},

@@ -89,3 +89,8 @@ def test_pages_and_api_share_and_show_the_purpose(client: FlaskClient, market: M
     assert again.status_code == 201 and again.get_json()["revoked_at"] is None
     got = client.get(f"/api/v1/valuations/requests/{asked.id}", headers=auth).get_json()
     assert got["purpose_kind"] == "pledge_loan"
+    banker = {"Authorization": f"Bearer {factories.api_token(bank, 'bank', now=now)}"}
+    shared = client.get("/api/v1/valuations/shared", headers=banker)
+    assert [v["id"] for v in shared.get_json()["items"]] == [report_id]  # as /bank/valuations
+    not_a_bank = client.get("/api/v1/valuations/shared", headers=auth)
+    assert not_a_bank.status_code == 403 and set(not_a_bank.get_json()) == {"code", "message", "errors"}  # fmt: skip

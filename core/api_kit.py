@@ -9,7 +9,6 @@ the same everywhere but for its values, so `ApiBlueprint.read` and
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -20,6 +19,7 @@ from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from core import conditional, idempotency, json_body
+from core.api_docs import doc_copy, share_doc_leaves
 from core.error_schema import DomainErrorSchema
 from core.openapi_examples import body_example, error_example
 from core.schema_kit import bound_fields
@@ -48,6 +48,8 @@ GENERIC_REFUSALS: dict[int, str] = {
 OPTIONAL_TOKEN: dict[str, Any] = {"security": [{}, {"bearerAuth": []}]}
 BINARY: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
 
+share_doc_leaves()  # before any endpoint is declared: see core.api_docs
+
 
 class SafeParser(FlaskParser):
     """webargs' parser with the body read by `core.json_body` (bad JSON is a 400, never a 500)."""
@@ -66,7 +68,7 @@ def _beside_arguments(parameter: Mapping[str, Any]) -> Callable[[View], View]:
     """
 
     def document(view: View) -> View:
-        apidoc = copy.deepcopy(getattr(view, "_apidoc", {}))
+        apidoc = doc_copy(getattr(view, "_apidoc", {}))
         apidoc.setdefault("arguments", {}).setdefault("parameters", []).append(dict(parameter))
         view._apidoc = apidoc  # type: ignore[attr-defined]
         return view

@@ -43,7 +43,11 @@ answers() {
 
 launch() {
     SMTP_PORT="$(free_port)"
-    nohup "$BIN" --listen "127.0.0.1:$1" --smtp "127.0.0.1:$SMTP_PORT" >"$LOG_FILE" 2>&1 9>&- &
+    # A session of its own: Ctrl-C on `make run` reaches its process group, and Mailpit
+    # (Go, it handles SIGINT) stopped with the server; kept, the next `make run` reuses it.
+    local detach=()
+    if command -v setsid >/dev/null 2>&1; then detach=(setsid); fi
+    nohup "${detach[@]}" "$BIN" --listen "127.0.0.1:$1" --smtp "127.0.0.1:$SMTP_PORT" >"$LOG_FILE" 2>&1 9>&- &
     echo $! >"$PID_FILE"
 }
 

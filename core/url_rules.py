@@ -32,6 +32,20 @@ class LazyBuilderRule(Rule):
 
         return build
 
+    def make_builders(self) -> None:
+        """Generate both builders now (gunicorn's master, so that workers share them)."""
+        for append_unknown, attribute in ((False, "_build"), (True, "_build_unknown")):
+            builder = MethodType(Rule._compile_builder(self, append_unknown), self)
+            setattr(self, attribute, builder)
+
+
+def make_builders(app: Flask) -> int:
+    """Generate the builders of every lazy rule of `app` not generated yet; how many rules."""
+    rules = [rule for rule in app.url_map.iter_rules() if isinstance(rule, LazyBuilderRule)]
+    for rule in rules:
+        rule.make_builders()
+    return len(rules)
+
 
 def init_app(app: Flask) -> None:
     """Every rule added from now on is a `LazyBuilderRule` (call before any route)."""

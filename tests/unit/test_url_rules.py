@@ -49,3 +49,14 @@ def test_a_builder_is_generated_once_then_reused() -> None:
     generated = rule._build_unknown
     assert adapter.build("listing", {"listing_id": 2}) == "/listings/2"
     assert rule._build_unknown is generated
+
+
+def test_builders_made_ahead_build_the_same_urls() -> None:
+    urls = Map(
+        [LazyBuilderRule(path, endpoint=name, defaults=d or None) for path, name, d in RULES]
+    )
+    for rule in urls.iter_rules():
+        assert isinstance(rule, LazyBuilderRule)
+        rule.make_builders()
+    adapter = urls.bind("market.example", "/")
+    assert [adapter.build(name, values) for name, values in VALUES] == _built(Rule)[: len(VALUES)]

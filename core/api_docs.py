@@ -52,17 +52,14 @@ class LazySpecApi(Api):
         self._spec: APISpec | None = None
         self._pending: list[Describe] = []
         self._writing = threading.RLock()
+        self._busy = False
         super().__init__(*args, **kwargs)
 
     @property
     def spec(self) -> APISpec | None:
         """The document, with every blueprint registered so far (written now if need be)."""
         if self._pending:
-            with self._writing:
-                while self._pending:
-                    describe = self._pending.pop(0)
-                    assert self._spec is not None
-                    describe(self._spec)
+            self._write_pending()
         return self._spec
 
     @spec.setter
@@ -71,6 +68,21 @@ class LazySpecApi(Api):
         with self._writing:
             self._spec = value
             self._pending = []
+
+    def _write_pending(self) -> None:
+        """Each waiting part leaves the queue once written: another thread reading `spec`
+        meanwhile waits for the whole document, never takes a half-written one."""
+        with self._writing:
+            if self._busy:  # read again by a part being written: the document so far
+                return
+            self._busy = True
+            try:
+                while self._pending:
+                    assert self._spec is not None
+                    self._pending[0](self._spec)
+                    self._pending.pop(0)
+            finally:
+                self._busy = False
 
     def describe_later(self, describe: Describe) -> None:
         """Run `describe(spec)` when the document is written, after what is waiting."""

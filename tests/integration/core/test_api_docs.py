@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,12 @@ def test_the_document_read_later_is_the_one_written_at_start(
     assert lazy["webhooks"]
 
 
-def test_api_spec_holds_every_blueprint_once_read(tmp_path: Path) -> None:
+def test_readers_at_once_all_get_the_whole_document(tmp_path: Path) -> None:
+    """Four threads read the document the app has not written yet: none gets half of it."""
     app = _app(tmp_path)
+    with ThreadPoolExecutor(4) as pool:
+        documents = list(pool.map(lambda _: json.dumps(_served(app)), range(4)))
+    assert len(set(documents)) == 1
     with app.app_context():
         paths = api.spec.to_dict()["paths"]  # type: ignore[union-attr]
     assert any(path.startswith("/api/v1/rewards") for path in paths)

@@ -9,12 +9,12 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from core.api_docs import LazySpecApi
 from core.error_schema import DomainErrorSchema
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -47,8 +47,9 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
-class MarketApi(Api):
-    """The API whose documented `default` error is the one shape every refusal has."""
+class MarketApi(LazySpecApi):
+    """The API whose documented `default` error is the one shape every refusal has
+    (its OpenAPI document is written when first read: `core.api_docs`)."""
 
     ERROR_SCHEMA = DomainErrorSchema
 

@@ -9,12 +9,14 @@ from flask import Response, request, url_for
 from accounts.models import User
 from core.clock import now
 from core.i18n import current_locale
-from events import calendar, services
+from events import services
 from events.models import Event
 
 
 def ics_response(event: Event, reader: User | None) -> Response:
     """The event's .ics (UTC times); the stream's link only when `reader` takes part in it."""
+    from events import calendar  # icalendar: loaded by the first .ics, not by every start
+
     body = calendar.ics(
         event,
         url=url_for("events.detail", event_id=event.id, _external=True),

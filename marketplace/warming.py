@@ -15,15 +15,18 @@ import logging
 from flask import Flask
 from flask_babel import force_locale, gettext
 
+from core import url_rules
 from core.i18n import SUPPORTED
 
 log = logging.getLogger(__name__)
 
 
 def warm(app: Flask) -> None:
-    """Load the search text tools, compile every template, read both catalogues."""
+    """Load the search text tools, compile every template and `url_for` builder, read both
+    catalogues."""
     warm_text_tools()
     compile_templates(app)
+    url_rules.make_builders(app)  # made on first use otherwise (`core.url_rules`)
     with app.test_request_context("/"):
         for locale in SUPPORTED:
             with force_locale(locale):

@@ -8,13 +8,14 @@ from flask import Response
 from flask_babel import gettext as _
 
 from core.i18n import current_locale
-from valuation import pdf
 from valuation.models import Valuation
 from valuation.rules import bps_text
 
 
 def pdf_response(valuation: Valuation) -> Response:
     """The report of a valuation the caller may read, in the reader's language, never sniffed."""
+    from valuation import pdf  # reportlab: loaded by the first report, not by every start
+
     body = pdf.render(valuation, locale=current_locale(), explain=explain)
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="valuation-{valuation.id}.pdf"'

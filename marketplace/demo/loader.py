@@ -7,7 +7,6 @@ so every load makes the same market, timed relative to `now`.
 
 from __future__ import annotations
 
-import functools
 import io
 import random
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ from listings import services as listings
 from listings.image_files import ImageLimits
 from listings.models import Listing
 from listings.rules import IPKind
-from marketplace.demo import abroad, trading, valuation
+from marketplace.demo import abroad, passwords, trading, valuation
 from marketplace.demo import brokers as brokers_demo
 from marketplace.demo import events as events_demo
 from marketplace.demo import needs as needs_demo
@@ -100,13 +99,13 @@ def load(
 
 @contextmanager
 def _one_hash_per_password() -> Iterator[None]:
-    """Hash each demo password once for the whole load.
+    """Hash each demo password once for the whole load, or not at all (`demo.passwords`).
 
     Argon2 is slow by design (about 0.3 s of CPU a hash) and the demo's two dozen
     accounts share a handful of passwords; sharing a salt among demo accounts is harmless.
     """
     original = accounts.hash_password
-    setattr(accounts, "hash_password", functools.cache(original))  # noqa: B010
+    setattr(accounts, "hash_password", passwords.hashing(original))  # noqa: B010
     try:
         yield
     finally:

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
-from openpyxl import Workbook
-
 from core.domain import N_
 from marketplace.statistics.report import TABLES, Report
 
@@ -102,6 +100,8 @@ def to_csv(report: Report, heading: Translate, label: Label) -> str:
 
 def to_xlsx(report: Report, heading: Translate, label: Label) -> bytes:
     """One workbook: a summary sheet, a sheet per table, and the brokers' sheet (full only)."""
+    from openpyxl import Workbook  # loaded by the first export, not by every start
+
     book = Workbook()
     summary = book.active
     assert summary is not None

@@ -30,7 +30,7 @@ from core.extensions import db
 from core.uow import unit_of_work
 from deals.models import Deal
 from listings.rules import ListingStatus
-from marketplace.demo.details_a import DETAILS
+from marketplace.demo.catalogue import DETAILS
 from marketplace.demo.pictures import draw_png
 from payments import deposits
 from payments.bank_transfer import deposit_reference

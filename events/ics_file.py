@@ -9,6 +9,7 @@ from flask import Response, request, url_for
 from accounts.models import User
 from core.clock import now
 from core.i18n import current_locale
+from core.views_kit import download
 from events import calendar, services
 from events.models import Event
 
@@ -23,11 +24,4 @@ def ics_response(event: Event, reader: User | None) -> Response:
         locale=current_locale(),
         stream_url=services.stream_for(reader, event),
     )
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={
-            "Content-Disposition": f'attachment; filename="event-{event.id}.ics"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return download(body, "text/calendar", f"event-{event.id}.ics")

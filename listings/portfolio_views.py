@@ -14,6 +14,7 @@ from core.clock import now
 from core.domain import ValidationFailed
 from core.forms import uploaded_file
 from core.uow import unit_of_work
+from core.views_kit import download
 from listings import portfolio
 from listings.need_rules import market_today
 from listings.portfolio_files import CSV_TYPE, XLSX_TYPE, template_csv, template_xlsx
@@ -91,8 +92,4 @@ def portfolio_import_progress(import_id: int) -> Response:
 def portfolio_template(fmt: str) -> Response:
     """The template to fill in: bilingual headings and one example row."""
     body, mimetype = (template_csv(), CSV_TYPE) if fmt == "csv" else (template_xlsx(), XLSX_TYPE)
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="portfolio-template.{fmt}"'},
-    )
+    return download(body, mimetype, f"portfolio-template.{fmt}", private=False)

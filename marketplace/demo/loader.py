@@ -145,17 +145,7 @@ def _load(
     summary.listings = len(results)
     summary.by_status = counts
     summary.trading = {}
-    cast = _Cast(
-        rng=rng,
-        sellers=[user for user, _ in sellers],
-        buyers=buyers,
-        reviewer=admin,
-        admin=admin,
-        now=now,
-        evidence_folder=evidence_folder,
-        upload_folder=evidence_folder.parent,
-        pdf=_certificate_pdf_text,
-    )
+    cast = _Cast(rng, [user for user, _ in sellers], buyers, admin, now, evidence_folder)
     for part, names, document in _PARTS:
         if part is events_demo.load and cast.broker is None:
             continue
@@ -176,12 +166,12 @@ class _Cast:
     rng: random.Random
     sellers: list[User]
     buyers: list[User]
-    reviewer: User
-    admin: User
+    admin: User  # the platform's administrator, who reviews too
     now: datetime
     evidence_folder: Path
-    upload_folder: Path
-    pdf: Callable[[str], bytes]
+    reviewer = property(lambda self: self.admin)
+    upload_folder = property(lambda self: self.evidence_folder.parent)
+    pdf = property(lambda _self: _certificate_pdf_text)
 
     @property
     def broker(self) -> User | None:
@@ -190,8 +180,8 @@ class _Cast:
 
 
 # The demo's parts in load order: the part, the names it takes from the cast, and the
-# line of the one PDF it uploads (empty: it takes the PDF maker, `pdf`, if it names it). Payments come
-# last but one: they pay (by bank) the deals every other part made.
+# line of the one PDF it uploads (empty: the PDF maker, `pdf`, if it names it). Payments
+# come last but one: they pay (by bank) the deals every other part made.
 _PARTS: tuple[tuple[Callable[..., dict[str, int]], tuple[str, ...], str], ...] = (
     (trading.load, ("rng", "sellers", "buyers", "reviewer", "now", "upload_folder", "pdf"),
      "Bank transfer receipt"),

@@ -9,15 +9,7 @@ import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -34,6 +26,7 @@ from core.bounds import query_date, query_id, query_text
 from core.clock import now
 from core.domain import DomainError
 from core.uow import unit_of_work
+from core.views_kit import download
 from listings import review as listing_review
 from listings import services as listings
 from listings.rules import EVIDENCE_KINDS, FIELDS, ListingStatus
@@ -234,12 +227,8 @@ def audit_csv() -> Response:
             break
         lines.append(_csv_line(_audit_row(entry, person, wanted.zone)))
     stamp = now().astimezone(wanted.zone).strftime("%Y%m%d-%H%M")
-    headers = {
-        "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
-        "Cache-Control": "private, no-store",
-    }
     body = ("\ufeff" + "".join(lines)).encode("utf-8")
-    return Response(body, headers=headers, content_type="text/csv; charset=utf-8")
+    return download(body, "text/csv; charset=utf-8", f"audit-{stamp}.csv")
 
 
 def _audit_csv_heading() -> list[str]:

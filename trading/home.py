@@ -39,8 +39,8 @@ SELLER_CARD = _TradingCard("trading_seller", SELLER, N_("Sales and negotiations"
 BUYER_CARD = _TradingCard("trading_buyer", BUYER, N_("Sales and negotiations"), 20, N_("No intents or offers: find a result and register your intent or make an offer."), "search.search", N_("Search results"))  # fmt: skip
 
 
-def _negotiations(org_id: int, party: Any) -> tuple[int, int]:
-    """(open negotiations of the organisation on this side, those whose offer waits for it)."""
+def _negotiations(org_id: int, party: Any) -> list[HomeItem]:
+    """The offers waiting for the organisation's answer and its open negotiations on this side."""
     waiting = and_(
         Negotiation.open_offer_by_org_id.is_not(None),
         Negotiation.open_offer_by_org_id != org_id,
@@ -50,7 +50,11 @@ def _negotiations(org_id: int, party: Any) -> tuple[int, int]:
             party == org_id, Negotiation.status == NegotiationStatus.OPEN
         )
     ).one()
-    return int(total), int(mine)
+    page = url_for("sales.my_negotiations")
+    return [
+        HomeItem(_("Offers waiting for your answer"), page, int(mine), urgent=True),
+        HomeItem(_("Negotiations open"), page, int(total)),
+    ]
 
 
 def seller_panel(org_id: int) -> HomePanel:
@@ -64,7 +68,6 @@ def seller_panel(org_id: int) -> HomePanel:
         )
         .where(ListedSale.seller_org_id == org_id, ListedSale.status == ListedSaleStatus.OPEN)
     ).one()
-    negotiating, to_answer = _negotiations(org_id, Negotiation.seller_org_id)
     notices = db.session.scalar(
         select(func.count())
         .select_from(PublicityNotice)
@@ -75,13 +78,7 @@ def seller_panel(org_id: int) -> HomePanel:
         [
             HomeItem(_("Listed sales running"), url_for("sales.index"), sales),
             HomeItem(_("Buyers' intents registered"), url_for("sales.index"), intents),
-            HomeItem(
-                _("Offers waiting for your answer"),
-                url_for("sales.my_negotiations"),
-                to_answer,
-                urgent=True,
-            ),
-            HomeItem(_("Negotiations open"), url_for("sales.my_negotiations"), negotiating),
+            *_negotiations(org_id, Negotiation.seller_org_id),
             HomeItem(_("Public notices running"), url_for("publicity.index"), notices or 0),
         ]
     )
@@ -99,17 +96,10 @@ def buyer_panel(org_id: int) -> HomePanel:
             ListedSale.status == ListedSaleStatus.OPEN,
         )
     )
-    negotiating, to_answer = _negotiations(org_id, Negotiation.buyer_org_id)
     return BUYER_CARD.panel(
         [
             HomeItem(_("Your intents in running sales"), url_for("sales.index"), intents or 0),
-            HomeItem(
-                _("Offers waiting for your answer"),
-                url_for("sales.my_negotiations"),
-                to_answer,
-                urgent=True,
-            ),
-            HomeItem(_("Negotiations open"), url_for("sales.my_negotiations"), negotiating),
+            *_negotiations(org_id, Negotiation.buyer_org_id),
         ]
     )
 

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from accounts.models import Organisation, VerificationStatus
+from core.domain import N_
+from core.home import HomePanel, ReviewQueue, panels_of_roles
 
-from flask import url_for
-from flask_babel import gettext as _
-
-from accounts.models import Organisation, User, VerificationStatus
-from core.home import HomeItem, HomePanel, home_panels, queue_item, review_panel, role_panels
+QUEUE = ReviewQueue("review_organisations", N_("Organisations"), 10, N_("Organisations to verify"), "review.queues", "#organisations")  # fmt: skip
 
 
-def organisation_queue() -> HomeItem:
+def reviewer_panel() -> HomePanel:
     """Organisations awaiting verification, with the oldest's registration."""
-    return queue_item(
-        _("Organisations to verify"),
-        url_for("review.queues") + "#organisations",
-        Organisation.created_at,
-        Organisation.status == VerificationStatus.PENDING,
-    )
+    return QUEUE.panel(Organisation.created_at, Organisation.status == VerificationStatus.PENDING)
 
 
-def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
-    return role_panels(
-        user.acting_org_id,
-        roles,
-        reviewer=lambda: review_panel(
-            "review_organisations", _("Organisations"), [organisation_queue()], order=10
-        ),
-    )
-
-
-def connect() -> None:
-    home_panels.connect(on_home, weak=False)
+connect = panels_of_roles(reviewer=reviewer_panel)

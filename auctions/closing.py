@@ -9,6 +9,7 @@ not undo the others.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -150,26 +151,15 @@ def auction_snapshot(
     worker closes it; run immediately, as in the tests, it is closed on return).
     """
     auction = get_auction(auction_id)
-    snapshot = snapshot_of(
-        auction,
-        now=now,
-        locale=locale,
-        bids_limit=bids_limit,
-        settings=settings,
+    view = functools.partial(
+        snapshot_of, auction, now=now, locale=locale, bids_limit=bids_limit, settings=settings,
         viewer=viewer,
-        numbers=numbers,
-    )
+    )  # fmt: skip
+    snapshot = view(numbers=numbers)
     if snapshot["status"] == CLOSING:
         jobs.request(CLOSE_DUE_JOB)
         db.session.expire(auction)
-        snapshot = snapshot_of(
-            auction,
-            now=now,
-            locale=locale,
-            bids_limit=bids_limit,
-            settings=settings,
-            viewer=viewer,
-        )
+        snapshot = view()  # read afresh, the bidder numbers too
     return snapshot
 
 

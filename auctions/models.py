@@ -2,42 +2,27 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from auctions.rules import Phase
 from core.db_types import ClosingPeriodMixin, UTCDateTime, enum_column
 from core.extensions import Model, db
+from listings.models import ListingTradeMixin
+
+# An auction's stored status is the phase its pure rules know (one enum, not two).
+AuctionStatus = Phase
 
 
-class AuctionStatus(enum.StrEnum):
-    """pending_review → scheduled → running → closed (sold) / failed; or refused, cancelled.
-
-    A new auction is a draft announcement (拍卖公告) a reviewer approves (scheduled:
-    published, bidding to start) or refuses (back to the seller with the reason).
-    """
-
-    PENDING_REVIEW = "pending_review"
-    REFUSED = "refused"
-    SCHEDULED = "scheduled"
-    RUNNING = "running"
-    CLOSED = "closed"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-class Auction(ClosingPeriodMixin, Model):
+class Auction(ListingTradeMixin, ClosingPeriodMixin, Model):
     """An English ascending auction of one listing."""
 
     __tablename__ = "auctions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
     seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     status: Mapped[AuctionStatus] = mapped_column(enum_column(AuctionStatus), index=True)
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
     starting_price_minor: Mapped[int] = mapped_column(BigInteger)
     reserve_price_minor: Mapped[int | None] = mapped_column(BigInteger)  # hidden from bidders
     increment_minor: Mapped[int] = mapped_column(BigInteger)
@@ -54,7 +39,6 @@ class Auction(ClosingPeriodMixin, Model):
     # A listed sale with several intents opens an auction among exactly those parties.
     restricted_to_org_ids: Mapped[list[int] | None] = mapped_column(JSON)
     listed_sale_id: Mapped[int | None] = mapped_column(ForeignKey("listed_sales.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # When bidders and watchers were told it ends within the hour (auctions.jobs).
     ending_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When bidders and watchers were told it opens for bids (auctions.jobs).

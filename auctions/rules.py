@@ -32,7 +32,12 @@ EXTENSION = timedelta(minutes=5)  # ... moves the end to this long after the bid
 
 
 class Phase(enum.StrEnum):
-    """The stored status of an auction (the values of auctions.models.AuctionStatus)."""
+    """An auction's stored status (auctions.models.AuctionStatus): pending_review →
+    scheduled → running → closed (sold) / failed; or refused, cancelled.
+
+    A new auction is a draft announcement (拍卖公告) a reviewer approves (scheduled:
+    published, bidding to start) or refuses (back to the seller with the reason).
+    """
 
     PENDING_REVIEW = "pending_review"
     REFUSED = "refused"

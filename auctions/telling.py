@@ -136,12 +136,7 @@ def tell_ending_soon(*, now: datetime) -> int:
         Auction.ends_at <= now + ENDING_SOON,
         Auction.ends_at > now,
     )
-    auctions = _sweep(due, Auction.ends_at)
-    for auction in auctions:
-        _tell_bidders_and_watchers(auction, "auction.ending", now=now)
-        auction.ending_told_at = now
-    db.session.flush()
-    return len(auctions)
+    return _tell_once(_sweep(due, Auction.ends_at), "auction.ending", "ending_told_at", now=now)
 
 
 def tell_starting(*, now: datetime) -> int:
@@ -154,9 +149,14 @@ def tell_starting(*, now: datetime) -> int:
         Auction.ends_at > now,
     )
     auctions = _sweep(due, Auction.starts_at)
+    return _tell_once(auctions, "auction.starting", "start_told_at", now=now)
+
+
+def _tell_once(auctions: list[Auction], event: str, told_at: str, *, now: datetime) -> int:
+    """Tell each auction's bidders and watchers `event`, and mark it told (column `told_at`)."""
     for auction in auctions:
-        _tell_bidders_and_watchers(auction, "auction.starting", now=now)
-        auction.start_told_at = now
+        _tell_bidders_and_watchers(auction, event, now=now)
+        setattr(auction, told_at, now)
     db.session.flush()
     return len(auctions)
 

@@ -15,14 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import (
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
@@ -31,17 +24,15 @@ from werkzeug.wrappers import Response
 from auctions import bidders, bidding, closing, live_room, queries, services, term_rules
 from auctions.blueprint import bp, receipts_folder
 from auctions.queries import CLOSING
-from auctions.schemas import (
-    BidFormSchema,
-    ReceiptFormSchema,
-)
+from auctions.schemas import BidFormSchema, ReceiptFormSchema
 from auctions.settings import AuctionSettings, settings_from_config
 from core.clock import as_utc, now
-from core.domain import DomainError, ValidationFailed
-from core.forms import FieldErrors, attempt, domain_errors, parse_form
+from core.domain import N_, DomainError, ValidationFailed
+from core.forms import FieldErrors, document_upload, domain_errors, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
 from core.uow import unit_of_work
+from core.views_kit import PostAction, act_on_page, add_actions
 from listings import services as listings
 from payments import deposits
 from payments.models import DepositStatus
@@ -234,16 +225,10 @@ def bid(auction_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("auctions.room", auction_id=auction_id))
 
 
-@bp.post("/auctions/<int:auction_id>/join")
-@login_required
-def join(auction_id: int) -> Response:
-    """Take part: the deposit this organisation owes is put on the ledger."""
-    attempt(
-        lambda: services.join_auction(current_user, auction_id, now=now()),
-        success=_("Transfer the deposit and upload the bank receipt below."),
-        category="info",
-    )
-    return redirect(url_for("auctions.room", auction_id=auction_id) + "#deposit")
+add_actions(
+    bp,
+    PostAction("/auctions/<int:auction_id>/join", "join", "Take part: the deposit this organisation owes is put on the ledger.", services.join_auction, N_("Transfer the deposit and upload the bank receipt below."), "auctions.room", category="info", anchor="#deposit"),
+)  # fmt: skip
 
 
 @bp.post("/auctions/<int:auction_id>/deposit")
@@ -256,22 +241,16 @@ def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
         errors["file"] = [_("Choose a file to upload.")]
     if errors or data is None or upload is None or not upload.filename:
         return _room(auction_id, errors=errors, status=422)
-    try:
-        with unit_of_work():
-            services.submit_deposit_receipt(
-                current_user,
-                auction_id,
-                stream=upload.stream,
-                filename=upload.filename,
-                bank_reference=data["bank_reference"],
-                folder=receipts_folder(),
-                max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-                now=now(),
-            )
-    except DomainError as error:
-        return _room(auction_id, errors=domain_errors(error), status=int(error.status))
-    flash(_("Receipt received. A reviewer will confirm the deposit."), "success")
-    return redirect(url_for("auctions.room", auction_id=auction_id) + "#deposit")
+    return act_on_page(
+        lambda: services.submit_deposit_receipt(
+            current_user, auction_id, bank_reference=data["bank_reference"], now=now(),
+            **document_upload(receipts_folder()),
+        ),
+        lambda errors, status: _room(auction_id, errors=errors, status=status),
+        lambda _receipt: url_for("auctions.room", auction_id=auction_id) + "#deposit",
+        _("Receipt received. A reviewer will confirm the deposit."),
+        writer=None,
+    )  # fmt: skip
 
 
 @bp.route("/auctions/<int:auction_id>/events")

@@ -24,11 +24,11 @@ from brokers.rules import AccreditationStatus, BrokerLevel, BrokerRuleBroken
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import (
+    DocumentAudit,
     Upload,
     audit_action,
-    check_document_kind,
     get_or_not_found,
-    store_document,
+    keep_document,
 )
 from listings.rules import FIELDS
 
@@ -163,18 +163,12 @@ def add_document(
             N_("Documents are added to an application, not to a decided accreditation."),
             code="not_editable",
         )
-    check_document_kind(kind, DOCUMENT_KINDS)
-    document = store_document(
+    return keep_document(
         BrokerDocument(broker_id=broker.id, kind=kind),
         Upload(stream, filename),
-        by=actor.id,
-        now=now,
-        folder=folder,
-        max_bytes=max_bytes,
-    )
-    after = {"document_id": document.id, "sha256": document.sha256, "kind": kind}
-    audit_action("broker.document_add", broker.id, actor.id, now, after=after)
-    return document
+        DocumentAudit("broker.document_add", broker.id),
+        kinds=DOCUMENT_KINDS, by=actor.id, now=now, folder=folder, max_bytes=max_bytes,
+    )  # fmt: skip
 
 
 def document_for_download(actor: User | None, document_id: int) -> BrokerDocument:

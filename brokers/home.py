@@ -14,16 +14,17 @@ from sqlalchemy import case, func, select
 from accounts.models import User
 from brokers.models import Broker, DealCommission, Introduction, Mandate
 from brokers.rules import AccreditationStatus, IntroductionStatus, MandateStatus
+from core.domain import N_
 from core.extensions import db
 from core.home import (
     BROKER,
     REVIEWER,
+    Card,
     HomeItem,
     HomePanel,
+    ReviewQueue,
     count_by,
     home_panels,
-    queue_item,
-    review_panel,
 )
 from core.i18n import day
 from deals.models import Deal
@@ -33,6 +34,12 @@ from listings.need_rules import NeedStatus
 from listings.rules import ListingStatus
 from payments.models import LedgerLeg, LedgerTransaction
 from payments.rules import Account
+
+QUEUE = ReviewQueue(
+    "review_brokers", N_("Brokers"), 30, N_("Brokers to accredit"), "review.brokers"
+)
+BROKER_CARD = Card("broker", BROKER, N_("Your brokerage"), 5)
+PENDING_CARD = Card("broker", BROKER, N_("Your brokerage"), 5, N_("Your accreditation is awaiting a reviewer's decision."), "brokers.mine", N_("Your application"))  # fmt: skip
 
 
 def _work_items(broker: Broker) -> list[HomeItem]:
@@ -135,31 +142,14 @@ def _accreditation_item(broker: Broker, now: datetime) -> HomeItem:
 
 def broker_panel(broker: Broker, *, now: datetime, since: datetime | None) -> HomePanel:
     if broker.status != AccreditationStatus.ACCREDITED:
-        return HomePanel(
-            key="broker",
-            role=BROKER,
-            title=_("Your brokerage"),
-            empty=_("Your accreditation is awaiting a reviewer's decision."),
-            empty_url=url_for("brokers.mine"),
-            empty_action=_("Your application"),
-            order=5,
-        )
+        return PENDING_CARD.panel(())
     items = [
         *(item for item in _work_items(broker) if item.count),
         *_new_in_fields(broker, since),
         *_commission_items(broker),
         _accreditation_item(broker, now),
     ]
-    return HomePanel(key="broker", role=BROKER, title=_("Your brokerage"), items=items, order=5)
-
-
-def accreditation_queue() -> HomeItem:
-    return queue_item(
-        _("Brokers to accredit"),
-        url_for("review.brokers"),
-        Broker.applied_at,
-        Broker.status == AccreditationStatus.PENDING,
-    )
+    return BROKER_CARD.panel(items)
 
 
 def on_home(
@@ -175,7 +165,7 @@ def on_home(
     if broker is not None:
         panels.append(broker_panel(broker, now=now, since=since))
     if REVIEWER in roles:
-        panels.append(review_panel("review_brokers", _("Brokers"), [accreditation_queue()], 30))
+        panels.append(QUEUE.panel(Broker.applied_at, Broker.status == AccreditationStatus.PENDING))
     return panels or None
 
 

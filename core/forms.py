@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from flask import flash, request
+from flask import current_app, flash, request
 from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError
 
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.schema_kit import bound_fields
+from core.service_kit import Upload
 from core.uow import unit_of_work
 
 FieldErrors = dict[str, list[str]]
@@ -87,3 +89,15 @@ def uploaded_file(field: str = "file") -> UploadedFile:
     if upload is None or not upload.filename:
         raise ValidationFailed(N_("Choose a file to upload."), field=field)
     return UploadedFile(upload.stream, upload.filename)
+
+
+def document_upload(folder: Path, field: str = "file", *, packed: bool = False) -> dict[str, Any]:
+    """The posted document as a storing use case's keyword arguments: the file (`upload`
+    when `packed`, else `stream` and `filename`), the `folder` it is kept in and the most
+    bytes it may have (MAX_EVIDENCE_BYTES). ValidationFailed on `field` if none was chosen."""
+    chosen = uploaded_file(field)
+    if packed:
+        sent: dict[str, Any] = {"upload": Upload(chosen.stream, chosen.filename)}
+    else:
+        sent = {"stream": chosen.stream, "filename": chosen.filename}
+    return {**sent, "folder": folder, "max_bytes": current_app.config["MAX_EVIDENCE_BYTES"]}

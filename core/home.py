@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from blinker import Namespace
+from flask import url_for
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, func, select
 
 from core.extensions import db
@@ -61,6 +63,33 @@ class HomePanel:
         return sum(item.count or 0 for item in self.items if item.urgent)
 
 
+@dataclass(frozen=True)
+class Card:
+    """A panel's own words, marked with N_ and translated when shown: its title, and with
+    no items, what to do next (`hint`) and a button (`action`) to the page `endpoint`."""
+
+    key: str
+    role: str
+    title: str
+    order: int
+    hint: str = ""
+    endpoint: str | None = None
+    action: str = ""
+
+    def panel(self, items: Sequence[HomeItem]) -> HomePanel:
+        """The card holding `items`."""
+        return HomePanel(
+            key=self.key,
+            role=self.role,
+            title=gettext(self.title),
+            items=items,
+            empty=gettext(self.hint) if self.hint else "",
+            empty_url=url_for(self.endpoint) if self.endpoint else None,
+            empty_action=gettext(self.action) if self.action else "",
+            order=self.order,
+        )
+
+
 def counted(rows: Iterable[tuple[object, int]]) -> dict[object, int]:
     """{key: count} from the rows of a GROUP BY query."""
     return {key: int(count) for key, count in rows}
@@ -91,8 +120,26 @@ def queue_item(label: str, url: str, since: Any, *where: ColumnElement[bool]) ->
 
 
 def review_panel(key: str, title: str, items: Sequence[HomeItem], order: int) -> HomePanel:
-    """The reviewers' card of one domain's queues."""
-    return HomePanel(key=key, role=REVIEWER, title=title, items=items, order=order)
+    """The reviewers' card of one domain's queues (`title` marked with N_)."""
+    return HomePanel(key=key, role=REVIEWER, title=gettext(title), items=items, order=order)
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """The reviewers' card of one queue: its key, title (N_) and order, and the queue's
+    label (N_) and page (an endpoint, then an anchor)."""
+
+    key: str
+    title: str
+    order: int
+    label: str
+    endpoint: str
+    anchor: str = ""
+
+    def panel(self, since: Any, *where: ColumnElement[bool]) -> HomePanel:
+        """The card: the rows matching `where`, and the oldest of their `since`."""
+        url = url_for(self.endpoint) + self.anchor
+        return review_panel(self.key, self.title, [queue_item(gettext(self.label), url, since, *where)], self.order)  # fmt: skip
 
 
 OrgPanel = Callable[[int], HomePanel]
@@ -116,3 +163,21 @@ def role_panels(
     if reviewer is not None and REVIEWER in roles:
         panels.append(reviewer())
     return panels or None
+
+
+def panels_of_roles(
+    *,
+    seller: OrgPanel | None = None,
+    buyer: OrgPanel | None = None,
+    reviewer: Callable[[], HomePanel] | None = None,
+) -> Callable[[], None]:
+    """A domain's `connect`: it answers `home_panels` with its panels for the roles the
+    person holds (see `role_panels`)."""
+
+    def on_home(user: Any, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
+        return role_panels(user.acting_org_id, roles, seller=seller, buyer=buyer, reviewer=reviewer)
+
+    def connect() -> None:
+        home_panels.connect(on_home, weak=False)
+
+    return connect

@@ -89,3 +89,26 @@ def store_document(
     for column, value in {**stored.columns(), "uploaded_by_id": by, "uploaded_at": now}.items():
         setattr(document, column, value)
     return flush_new(document)
+
+
+@dataclass(frozen=True)
+class DocumentAudit:
+    """How adding a document is audited: the action, on which object, and the key that
+    names the document in the entry (beside its hash and kind)."""
+
+    action: str
+    object_id: int
+    key: str = "document_id"
+
+
+def keep_document(
+    document: Row, upload: Upload, audited: DocumentAudit, *, kinds: Collection[str],
+    by: int, now: datetime, folder: Path, max_bytes: int,
+) -> Row:  # fmt: skip
+    """Keep the upload as `document` (its `kind` one of `kinds`) and audit the addition."""
+    row: Any = document  # a StoredFileMixin row with an id and a kind
+    check_document_kind(row.kind, kinds)
+    stored = store_document(row, upload, by=by, now=now, folder=folder, max_bytes=max_bytes)
+    after = {audited.key: stored.id, "sha256": stored.sha256, "kind": stored.kind}
+    audit_action(audited.action, audited.object_id, by, now, after=after)
+    return stored

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import inspect, select
 
 from accounts.models import User
-from accounts.services import is_signed_in, require_reviewer
+from accounts.services import is_signed_in, require_reviewer, rows_for_reviewer
 from core.clock import as_utc
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
@@ -25,13 +25,7 @@ from core.service_kit import audit_action, flush_new, get_or_not_found
 from core.workdays import WorkCalendar
 from deals import cancellation_rules as rules
 from deals import services, telling
-from deals.cancellation_rules import (
-    Answer,
-    CancellationKind,
-    CancellationStatus,
-    Grounds,
-    Side,
-)
+from deals.cancellation_rules import Answer, CancellationKind, CancellationStatus, Grounds, Side
 from deals.models import Deal, DealCancellation, DealStatus
 
 LAPSE_JOB = "deals.lapse_unsigned"
@@ -275,16 +269,14 @@ def rule(
 
 def pending_rulings(actor: User) -> list[DealCancellation]:
     """The reviewers' queue: requests waiting for a ruling, oldest first."""
-    require_reviewer(actor)
-    return list(
-        db.session.scalars(
-            select(DealCancellation)
-            .where(
-                DealCancellation.kind == CancellationKind.RULING,
-                DealCancellation.status == CancellationStatus.PENDING,
-            )
-            .order_by(DealCancellation.created_at, DealCancellation.id)
+    return rows_for_reviewer(
+        actor,
+        select(DealCancellation)
+        .where(
+            DealCancellation.kind == CancellationKind.RULING,
+            DealCancellation.status == CancellationStatus.PENDING,
         )
+        .order_by(DealCancellation.created_at, DealCancellation.id),
     )
 
 

@@ -20,10 +20,10 @@ from core.clock import as_utc
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.extensions import db
 from core.service_kit import (
+    DocumentAudit,
     Upload,
-    audit_action,
     check_document_kind,
-    store_document,
+    keep_document,
 )
 from deals import services
 from deals.models import Deal, DealDocument, DealStatus
@@ -50,17 +50,10 @@ def _store(
     check_document_kind(kind, DOCUMENT_KINDS)
     if not upload.filename:
         raise ValidationFailed(N_("Choose a file to upload."), field="file")
-    document = store_document(
-        DealDocument(deal_id=deal.id, kind=kind),
-        upload,
-        by=actor.id,
-        now=now,
-        folder=folder,
-        max_bytes=max_bytes,
-    )
-    after = {"document_id": document.id, "kind": kind, "sha256": document.sha256}
-    audit_action("deal.document_add", deal.id, actor.id, now, after=after)
-    return document
+    return keep_document(
+        DealDocument(deal_id=deal.id, kind=kind), upload, DocumentAudit("deal.document_add", deal.id),
+        kinds=DOCUMENT_KINDS, by=actor.id, now=now, folder=folder, max_bytes=max_bytes,
+    )  # fmt: skip
 
 
 def attach_document(

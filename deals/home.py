@@ -3,6 +3,7 @@ rulings and offline deals (core.home)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,14 +12,17 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from accounts.models import User
+from core.domain import N_
 from core.extensions import db
 from core.home import (
     BUYER,
     REVIEWER,
     SELLER,
+    Card,
     HomeItem,
     HomePanel,
     count_by,
+    counted_items,
     home_panels,
     queue_item,
     review_panel,
@@ -28,6 +32,8 @@ from deals.models import Deal, DealCancellation
 from deals.rules import MILESTONES, Channel, DealStatus
 
 RECENT_DAYS = 30
+CARD = Card("deals", SELLER, N_("Your deals"), 50, N_("No deals yet: a deal is made when a sale, a negotiation or an auction concludes."), "sales.index", N_("Listed sales"))  # fmt: skip
+_TO_SIGN = {DealStatus.AWAITING_SIGNATURE}
 
 
 def milestone_labels() -> dict[DealStatus, str]:
@@ -45,27 +51,9 @@ def party_panel(org_id: int, role: str) -> HomePanel:
     by_status = count_by(
         Deal.status, or_(Deal.seller_org_id == org_id, Deal.buyer_org_id == org_id)
     )
-    labels = milestone_labels()
-    items = [
-        HomeItem(
-            labels[status],
-            url_for("deals.mine"),
-            by_status[status],
-            urgent=status == DealStatus.AWAITING_SIGNATURE,
-        )
-        for status in MILESTONES
-        if by_status.get(status)
-    ]
-    return HomePanel(
-        key="deals",
-        role=role,
-        title=_("Your deals"),
-        items=items,
-        empty=_("No deals yet: a deal is made when a sale, a negotiation or an auction concludes."),
-        empty_url=url_for("sales.index"),
-        empty_action=_("Listed sales"),
-        order=50,
-    )
+    labels = {status: milestone_labels()[status] for status in MILESTONES}
+    items = counted_items(by_status, labels, url_for("deals.mine"), urgent=_TO_SIGN)
+    return replace(CARD, role=role).panel(items)
 
 
 def reviewer_items(now: datetime) -> list[HomeItem]:
@@ -103,7 +91,7 @@ def on_home(
         panels.append(party_panel(org_id, party))
     if REVIEWER in roles:
         panels.append(
-            review_panel("review_deals", _("Deals to look after"), reviewer_items(now), order=50)
+            review_panel("review_deals", N_("Deals to look after"), reviewer_items(now), 50)
         )
     return panels or None
 

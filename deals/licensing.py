@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from accounts.services import get_organisation
-from core.domain import N_, ValidationFailed
-from core.service_kit import audit_action, flush_new
-from deals import signals, telling
-from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
-from deals.services import what_was_sold
+from deals.models import ContractType, Deal, SaleMethod
+from deals.services import announce_new, check_price, online_deal
 from listings.models import Listing
 
 LICENCE_SOURCE = "licence"
@@ -28,29 +24,9 @@ def record_licence(
     The price is what the licensee pays up front (the entry fee, 入门费); royalties are
     posted to the same deal's ledger as they fall due.
     """
-    if price_minor <= 0:
-        raise ValidationFailed(N_("The price must be more than zero."), field="price")
-    licensee = get_organisation(licensee_org_id)
-    deal = Deal(
-        listing_id=listing.id,
-        seller_org_id=listing.organisation_id,
-        buyer_org_id=licensee.id,
-        seller_name=listing.organisation.name,
-        buyer_name=licensee.name,
-        title=listing.title(),
-        method=SaleMethod.NEGOTIATED,
-        channel=Channel.ONLINE,
-        contract_type=ContractType.LICENCE,
-        price_minor=price_minor,
-        currency=listing.currency,
-        status=DealStatus.AWAITING_SIGNATURE,
-        source_type=LICENCE_SOURCE,
-        created_at=now,
-        **what_was_sold(listing),
-    )
-    flush_new(deal)
-    after = {"status": deal.status.value, "price_minor": price_minor}
-    audit_action("deal.create", deal.id, actor_id, now, before=None, after=after)
-    signals.deal_created.send(deal, now=now, actor_id=actor_id)
-    telling.to_integrators(deal, "deal.created", now=now)
-    return deal
+    check_price(price_minor)
+    deal = online_deal(
+        listing, licensee_org_id, price_minor, now=now, method=SaleMethod.NEGOTIATED,
+        contract_type=ContractType.LICENCE, source_type=LICENCE_SOURCE,
+    )  # fmt: skip
+    return announce_new(deal, "deal.create", actor_id, now)

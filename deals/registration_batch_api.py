@@ -18,7 +18,7 @@ from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
 from core.schema_out import out_fields, page_of
 from core.uow import unit_of_work
-from core.views_kit import attachment
+from core.views_kit import download
 from deals import ledger_export, registration_export
 from deals.api import _market_tz, blp
 from deals.registration_export import XLSX_TYPE, ExportRow
@@ -104,4 +104,4 @@ def registrations_file(args: dict[str, Any]) -> Response:
         body, name = ledger_export.registrations_file(
             api_reader(), args, tz=_market_tz(), now=now(), translate=gettext
         )
-    return attachment(body, ledger_export.CSV_TYPE, name)
+    return download(body, ledger_export.CSV_TYPE, name)

@@ -7,18 +7,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, redirect, request, url_for
-from flask_babel import gettext as _
+from flask import Response, request
 from flask_login import current_user, login_required
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from accounts.services import require_reviewer
 from core.bounds import in_year_window
-from core.clock import now
 from core.domain import N_, ValidationFailed
-from core.forms import attempt
 from core.money import from_yuan_text
 from core.uow import unit_of_work
+from core.views_kit import PostAction, add_actions, download
 from deals import registration_details, registration_export
 from deals.registration_rules import RegistrationDetails
 from deals.views import _market_tz, bp
@@ -56,29 +53,11 @@ def _details() -> RegistrationDetails:
     )
 
 
-@bp.route("/deals/<int:deal_id>/registration/details", methods=["POST"])
-@login_required
-def registration_details_form(deal_id: int) -> WerkzeugResponse:
-    """The seller (or a reviewer) completes the registration form's fields."""
-    attempt(
-        lambda: registration_details.save_details(current_user, deal_id, _details(), now=now()),
-        success=_("The registration form is saved."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("deals.registration_record", deal_id=deal_id))
-
-
-@bp.route("/review/deals/<int:deal_id>/registration/certificate", methods=["POST"])
-@login_required
-def registration_certificate(deal_id: int) -> WerkzeugResponse:
-    """A reviewer records the certificate number the registration office issued."""
-    number = (request.form.get("certificate_number") or "")[:200]
-    attempt(
-        lambda: registration_details.record_certificate(current_user, deal_id, number, now=now()),
-        success=_("The registration certificate number is recorded."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("deals.registration_record", deal_id=deal_id))
+add_actions(
+    bp,
+    PostAction("/deals/<int:deal_id>/registration/details", "registration_details_form", "The seller (or a reviewer) completes the registration form's fields.", registration_details.save_details, N_("The registration form is saved."), "deals.registration_record", (_details,), not_found=True),
+    PostAction("/review/deals/<int:deal_id>/registration/certificate", "registration_certificate", "A reviewer records the certificate number the registration office issued.", registration_details.record_certificate, N_("The registration certificate number is recorded."), "deals.registration_record", (lambda: (request.form.get("certificate_number") or "")[:200],), not_found=True),
+)  # fmt: skip
 
 
 @bp.route("/review/deals/registration-batch.<any(csv, xlsx):fmt>")
@@ -90,11 +69,4 @@ def registration_batch(fmt: str) -> Response:
     with unit_of_work():
         rows = registration_export.batch(current_user, start, end, tz=_market_tz())
     body, mimetype = registration_export.export_file(rows, fmt)
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{registration_export.file_name(start, end, fmt)}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return download(body, mimetype, registration_export.file_name(start, end, fmt))

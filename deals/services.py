@@ -10,12 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import Organisation, OrganisationKind, User
-from accounts.services import (
-    can_review,
-    get_organisation,
-    is_signed_in,
-    rows_for_reviewer,
-)
+from accounts.services import can_review, get_organisation, is_signed_in, rows_for_reviewer
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.service_kit import audit_action, flush_new, get_or_not_found
@@ -57,32 +52,14 @@ def record_sale(
     deal per listing, so a listing can never be sold twice. Flushes; the caller's unit
     of work commits.
     """
-    if price_minor <= 0:
-        raise ValidationFailed(N_("The price must be more than zero."), field="price")
+    check_price(price_minor)
     listing = listings.set_sale_state(listing_id, SaleState.SOLD, now=now, actor_id=actor_id)
-    buyer = get_organisation(buyer_org_id)
-    deal = Deal(
-        listing_id=listing.id,
-        seller_org_id=listing.organisation_id,
-        buyer_org_id=buyer.id,
-        seller_name=listing.organisation.name,
-        buyer_name=buyer.name,
-        title=listing.title(),
-        method=method,
-        channel=Channel.ONLINE,
-        contract_type=contract_type or contract_type_for(listing.transfer_modes),
-        price_minor=price_minor,
-        currency=listing.currency,
-        status=DealStatus.AWAITING_SIGNATURE,
-        source_type=source_type,
+    deal = online_deal(
+        listing, buyer_org_id, price_minor, now=now, method=method, source_type=source_type,
         source_id=source_id,
-        created_at=now,
-        **what_was_sold(listing),
-    )
-    flush_new(deal)
-    _audit(deal, "deal.create", actor_id, now, before=None)
-    signals.deal_created.send(deal, now=now, actor_id=actor_id)
-    telling.to_integrators(deal, "deal.created", now=now)
+        contract_type=contract_type or contract_type_for(listing.transfer_modes),
+    )  # fmt: skip
+    announce_new(deal, "deal.create", actor_id, now)
     return deal
 
 
@@ -185,9 +162,34 @@ def register_offline_deal(actor: User, data: OfflineDeal, *, now: datetime) -> D
         registered_by_id=actor.id,
         **(what_was_sold(listing) if listing is not None else {}),
     )
+    return announce_new(deal, "deal.register_offline", actor.id, now)
+
+
+def check_price(price_minor: int) -> None:
+    """A deal's price is more than zero."""
+    if price_minor <= 0:
+        raise ValidationFailed(N_("The price must be more than zero."), field="price")
+
+
+def online_deal(
+    listing: Listing, buyer_org_id: int, price_minor: int, *, now: datetime, **terms: Any
+) -> Deal:
+    """A deal of `listing` made online with the buyer, awaiting both signatures (not yet
+    added): what was sold, the parties' names and the price; `terms` name the rest."""
+    buyer = get_organisation(buyer_org_id)
+    return Deal(
+        listing_id=listing.id, seller_org_id=listing.organisation_id, buyer_org_id=buyer.id,
+        seller_name=listing.organisation.name, buyer_name=buyer.name, title=listing.title(),
+        channel=Channel.ONLINE, price_minor=price_minor, currency=listing.currency,
+        status=DealStatus.AWAITING_SIGNATURE, created_at=now, **what_was_sold(listing), **terms,
+    )  # fmt: skip
+
+
+def announce_new(deal: Deal, action: str, actor_id: int | None, now: datetime) -> Deal:
+    """Add a new deal, audit it under `action`, and tell the domains and integrators."""
     flush_new(deal)
-    _audit(deal, "deal.register_offline", actor.id, now, before=None)
-    signals.deal_created.send(deal, now=now, actor_id=actor.id)
+    _audit(deal, action, actor_id, now, before=None)
+    signals.deal_created.send(deal, now=now, actor_id=actor_id)
     telling.to_integrators(deal, "deal.created", now=now)
     return deal
 

@@ -6,15 +6,15 @@ Attached to the deals blueprint (imported by the shell before it is registered).
 
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from functools import partial
+
+from flask import Response, render_template, request
 from flask_login import current_user, login_required
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from core.clock import now
 from core.domain import N_, ValidationFailed
-from core.forms import attempt
 from core.money import from_yuan_text
+from core.views_kit import PostAction, add_actions, download
 from deals import trade_records
 from deals.trade_rules import MAX_TERMS, TechCategory, TradeDetails
 from deals.views import bp
@@ -61,42 +61,12 @@ def trade_record(deal_id: int) -> str:
     )  # fmt: skip
 
 
-@bp.post("/deals/<int:deal_id>/trade-record")
-@login_required
-def save_trade_record(deal_id: int) -> WerkzeugResponse:
-    """The party in China (or a reviewer) completes the record."""
-    attempt(
-        lambda: trade_records.save(current_user, deal_id, _details(), now=now()),
-        success=_("The import/export record is saved."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("deals.trade_record", deal_id=deal_id))
-
-
-@bp.post("/review/deals/<int:deal_id>/trade-record/check")
-@login_required
-def check_trade_record(deal_id: int) -> WerkzeugResponse:
-    """A reviewer checks the category against the catalogues (audited)."""
-    attempt(
-        lambda: trade_records.check(current_user, deal_id, _text("note", 2000), now=now()),
-        success=_("The check is recorded."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("deals.trade_record", deal_id=deal_id))
-
-
-@bp.post("/review/deals/<int:deal_id>/trade-record/certificate")
-@login_required
-def certify_trade_record(deal_id: int) -> WerkzeugResponse:
-    """A reviewer records the registration certificate number."""
-    attempt(
-        lambda: trade_records.certify(
-            current_user, deal_id, _text("certificate_number", 64), now=now()
-        ),
-        success=_("The registration certificate number is recorded."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("deals.trade_record", deal_id=deal_id))
+add_actions(
+    bp,
+    PostAction("/deals/<int:deal_id>/trade-record", "save_trade_record", "The party in China (or a reviewer) completes the record.", trade_records.save, N_("The import/export record is saved."), "deals.trade_record", (_details,), not_found=True),
+    PostAction("/review/deals/<int:deal_id>/trade-record/check", "check_trade_record", "A reviewer checks the category against the catalogues (audited).", trade_records.check, N_("The check is recorded."), "deals.trade_record", (partial(_text, "note", 2000),), not_found=True),
+    PostAction("/review/deals/<int:deal_id>/trade-record/certificate", "certify_trade_record", "A reviewer records the registration certificate number.", trade_records.certify, N_("The registration certificate number is recorded."), "deals.trade_record", (partial(_text, "certificate_number", 64),), not_found=True),
+)  # fmt: skip
 
 
 @bp.get("/deals/<int:deal_id>/trade-record.csv")
@@ -104,11 +74,6 @@ def certify_trade_record(deal_id: int) -> WerkzeugResponse:
 def trade_record_csv(deal_id: int) -> Response:
     """The record as CSV (one row under its header)."""
     view = trade_records.view_for(current_user, deal_id)
-    return Response(
-        trade_records.record_csv(view),
-        mimetype="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{trade_records.csv_name(deal_id)}"',
-            "Cache-Control": "private, no-store",
-        },
+    return download(
+        trade_records.record_csv(view), "text/csv; charset=utf-8", trade_records.csv_name(deal_id)
     )

@@ -8,15 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -24,10 +16,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from core.audit import history
 from core.clock import as_utc, now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
-from core.forms import FieldErrors, attempt, domain_errors, parse_form, uploaded_file
+from core.forms import FieldErrors, document_upload, domain_errors, parse_form
 from core.money import Money
 from core.uow import unit_of_work
-from core.views_kit import attachment, enum_arg, send_stored
+from core.views_kit import PostAction, add_actions, download, enum_arg, send_stored
 from deals import (
     documents,
     ledger_export,
@@ -166,25 +158,10 @@ def advance(deal_id: int) -> Any:
     return redirect(url_for("deals.detail", deal_id=deal_id))
 
 
-@bp.post("/deals/<int:deal_id>/documents")
-@login_required
-def upload_document(deal_id: int) -> WerkzeugResponse:
-    """Attach the contract or another document."""
-
-    def attach() -> None:
-        upload = uploaded_file("file")
-        documents.attach_document(
-            current_user,
-            deal_id,
-            kind=request.form.get("kind", ""),
-            upload=documents.Upload(upload.stream, upload.filename),
-            folder=_documents_folder(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-            now=now(),
-        )
-
-    attempt(attach, success=_("Document attached."), raise_not_found=True)
-    return redirect(url_for("deals.detail", deal_id=deal_id) + "#documents")
+add_actions(
+    bp,
+    PostAction("/deals/<int:deal_id>/documents", "upload_document", "Attach the contract or another document.", documents.attach_document, N_("Document attached."), "deals.detail", not_found=True, anchor="#documents", options=lambda: {"kind": request.form.get("kind", ""), **document_upload(_documents_folder(), packed=True)}),
+)  # fmt: skip
 
 
 @bp.route("/deals/documents/<int:document_id>")
@@ -261,7 +238,7 @@ def registrations_csv() -> WerkzeugResponse:
     body, name = ledger_export.registrations_file(
         current_user, _ledger_filters(), tz=_market_tz(), now=now(), translate=_
     )
-    return attachment(body, ledger_export.CSV_TYPE, name)
+    return download(body, ledger_export.CSV_TYPE, name)
 
 
 def _parse_offline_form() -> tuple[documents.OfflineEntry | None, FieldErrors]:

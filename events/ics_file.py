@@ -9,13 +9,13 @@ from flask import Response, request, url_for
 from accounts.models import User
 from core.clock import now
 from core.i18n import current_locale
-from events import services
+from core.views_kit import download
+from events import calendar, services
 from events.models import Event
 
 
 def ics_response(event: Event, reader: User | None) -> Response:
     """The event's .ics (UTC times); the stream's link only when `reader` takes part in it."""
-    from events import calendar  # icalendar: loaded by the first .ics, not by every start
 
     body = calendar.ics(
         event,
@@ -25,11 +25,4 @@ def ics_response(event: Event, reader: User | None) -> Response:
         locale=current_locale(),
         stream_url=services.stream_for(reader, event),
     )
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={
-            "Content-Disposition": f'attachment; filename="event-{event.id}.ics"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return download(body, "text/calendar", f"event-{event.id}.ics")

@@ -23,10 +23,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from core.clock import now
 from core.dates import as_utc
-from core.forms import FieldErrors, attempt, parse_form, uploaded_file
+from core.domain import N_
+from core.forms import FieldErrors, attempt, document_upload, parse_form
 from core.i18n import current_locale, market_zone
-from core.service_kit import Upload
-from core.views_kit import save_form, send_stored
+from core.views_kit import PostAction, add_actions, posted, save_form, send_stored
 from events import ics_file, interest, services
 from events.models import Event
 from events.rules import EventFormat, InterestKind
@@ -107,40 +107,12 @@ def detail(event_id: int) -> str:
     )
 
 
-@bp.post("/<int:event_id>/register")
-@login_required
-def register(event_id: int) -> WerkzeugResponse:
-    """Take a place at the event."""
-    attempt(
-        lambda: services.register(current_user, event_id, now=now()),
-        success=_("You are registered. Download the calendar file to keep the date."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("events.detail", event_id=event_id))
-
-
-@bp.post("/<int:event_id>/unregister")
-@login_required
-def unregister(event_id: int) -> WerkzeugResponse:
-    """Give one's place back."""
-    attempt(
-        lambda: services.cancel_registration(current_user, event_id, now=now()),
-        success=_("Your registration is cancelled."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("events.detail", event_id=event_id))
-
-
-@bp.post("/<int:event_id>/cancel")
-@login_required
-def cancel(event_id: int) -> WerkzeugResponse:
-    """The organiser calls the event off."""
-    attempt(
-        lambda: services.cancel_event(current_user, event_id, now=now()),
-        success=_("The event is cancelled."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("events.detail", event_id=event_id))
+add_actions(
+    bp,
+    PostAction("/<int:event_id>/register", "register", "Take a place at the event.", services.register, N_("You are registered. Download the calendar file to keep the date."), "events.detail", not_found=True),
+    PostAction("/<int:event_id>/unregister", "unregister", "Give one's place back.", services.cancel_registration, N_("Your registration is cancelled."), "events.detail", not_found=True),
+    PostAction("/<int:event_id>/cancel", "cancel", "The organiser calls the event off.", services.cancel_event, N_("The event is cancelled."), "events.detail", not_found=True),
+)  # fmt: skip
 
 
 @bp.post("/<int:event_id>/interest")
@@ -166,21 +138,10 @@ def show_interest(event_id: int) -> WerkzeugResponse:
     return redirect(url_for("events.detail", event_id=event_id) + "#agenda")
 
 
-@bp.post("/<int:event_id>/materials")
-@login_required
-def add_material(event_id: int) -> WerkzeugResponse:
-    """The organiser keeps a document with the event."""
-
-    def add() -> None:
-        upload = uploaded_file("file")
-        interest.add_material(
-            current_user, event_id, (request.form.get("title") or "")[:200],
-            Upload(upload.stream, upload.filename), folder=_materials_folder(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now(),
-        )  # fmt: skip
-
-    attempt(add, success=_("The document is kept with the event."), raise_not_found=True)
-    return redirect(url_for("events.detail", event_id=event_id) + "#materials")
+add_actions(
+    bp,
+    PostAction("/<int:event_id>/materials", "add_material", "The organiser keeps a document with the event.", interest.add_material, N_("The document is kept with the event."), "events.detail", (posted("title", 200),), not_found=True, anchor="#materials", options=lambda: document_upload(_materials_folder(), packed=True)),
+)  # fmt: skip
 
 
 @bp.get("/materials/<int:material_id>")

@@ -15,6 +15,7 @@ from core.clock import now
 from core.domain import N_, ValidationFailed
 from core.forms import attempt
 from core.service_kit import Upload
+from core.views_kit import PostAction, add_actions
 from licences.rights_views import organisation_by_code
 from licences.views import bp
 from listings import co_owners
@@ -58,20 +59,15 @@ def _share(text: str) -> int:
     return value
 
 
-@bp.post("/listings/<int:listing_id>/rights/holders")
-@login_required
-def set_holders(listing_id: int) -> Response:
-    """The owner names the rights holders (one a line)."""
+def _named_holders() -> list[co_owners.HolderInput]:
+    lines = [ln for ln in request.form.get("holders", "")[:6000].splitlines() if ln.strip()]
+    return [_holder(line) for line in lines[: MAX_HOLDERS + 1]]
 
-    def named() -> list[co_owners.HolderInput]:
-        lines = [ln for ln in request.form.get("holders", "")[:6000].splitlines() if ln.strip()]
-        return [_holder(line) for line in lines[: MAX_HOLDERS + 1]]
 
-    attempt(
-        lambda: co_owners.set_holders(current_user, listing_id, named(), now=now()),
-        success=_("The rights holders are saved."), raise_not_found=True,
-    )  # fmt: skip
-    return _back(listing_id)
+add_actions(
+    bp,
+    PostAction("/listings/<int:listing_id>/rights/holders", "set_holders", "The owner names the rights holders (one a line).", co_owners.set_holders, N_("The rights holders are saved."), "open_licences.rights", (_named_holders,), not_found=True, anchor="#holders"),
+)  # fmt: skip
 
 
 @bp.post("/listings/<int:listing_id>/rights/agreement")
@@ -91,15 +87,10 @@ def attach_agreement(listing_id: int) -> Response:
     return _back(listing_id)
 
 
-@bp.post("/listings/<int:listing_id>/rights/agreement/sign-off")
-@login_required
-def sign_off(listing_id: int) -> Response:
-    """A reviewer signs off the latest agreement."""
-    attempt(
-        lambda: co_owners.sign_off_agreement(current_user, listing_id, now=now()),
-        success=_("The agreement is signed off."),
-    )  # fmt: skip
-    return _back(listing_id)
+add_actions(
+    bp,
+    PostAction("/listings/<int:listing_id>/rights/agreement/sign-off", "sign_off", "A reviewer signs off the latest agreement.", co_owners.sign_off_agreement, N_("The agreement is signed off."), "open_licences.rights", anchor="#holders"),
+)  # fmt: skip
 
 
 @bp.post("/listings/<int:listing_id>/rights/consents")

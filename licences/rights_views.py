@@ -24,6 +24,7 @@ from core.extensions import db
 from core.forms import attempt
 from core.money import from_yuan_text
 from core.regions import PROVINCES
+from core.views_kit import PostAction, add_actions
 from licences import licence_deals, offers
 from licences.deal_models import ListingOffer
 from licences.deal_rules import OfferKind
@@ -175,15 +176,10 @@ def _back(listing_id: int, anchor: str) -> Response:
     return redirect(url_for("open_licences.rights", listing_id=listing_id) + anchor)
 
 
-@bp.post("/listings/<int:listing_id>/rights/offers")
-@login_required
-def set_offers(listing_id: int) -> Response:
-    """The owner replaces what the listing offers."""
-    attempt(
-        lambda: offers.set_offers(current_user, listing_id, _offer_inputs(), now=now()),
-        success=_("The offers are saved."), raise_not_found=True,
-    )  # fmt: skip
-    return _back(listing_id, "#offers")
+add_actions(
+    bp,
+    PostAction("/listings/<int:listing_id>/rights/offers", "set_offers", "The owner replaces what the listing offers.", offers.set_offers, N_("The offers are saved."), "open_licences.rights", (_offer_inputs,), not_found=True, anchor="#offers"),
+)  # fmt: skip
 
 
 @bp.post("/listings/<int:listing_id>/rights/licences")

@@ -12,11 +12,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from core.clock import now
-from core.domain import DomainError
+from core.domain import N_, DomainError
 from core.forms import FieldErrors, attempt, domain_errors, parse_form
 from core.money import from_yuan_text
 from core.service_kit import Upload
-from core.views_kit import history_for, save_form, send_stored
+from core.views_kit import PostAction, add_actions, history_for, posted, save_form, send_stored
 from licences import card as licence_card
 from licences import declarations, grants, rules
 from licences.models import OpenLicence, OpenLicenceDeclaration
@@ -99,15 +99,10 @@ def _declare(data: dict[str, Any]) -> OpenLicenceDeclaration:
     )
 
 
-@bp.post("/open-licences/<int:declaration_id>/withdraw")
-@login_required
-def withdraw(declaration_id: int) -> Response:
-    """The patentee withdraws its open licence (published; licences granted stay)."""
-    attempt(
-        lambda: declarations.withdraw(current_user, declaration_id, now=now()),
-        success=_("The open licence is withdrawn."),
-    )
-    return redirect(url_for("open_licences.declaration", declaration_id=declaration_id))
+add_actions(
+    bp,
+    PostAction("/open-licences/<int:declaration_id>/withdraw", "withdraw", "The patentee withdraws its open licence (published; licences granted stay).", declarations.withdraw, N_("The open licence is withdrawn."), "open_licences.declaration"),
+)  # fmt: skip
 
 
 @bp.post("/open-licences/<int:declaration_id>/notice")
@@ -172,45 +167,12 @@ def queue() -> str:
     )
 
 
-@bp.post("/review/open-licences/<int:declaration_id>/approve")
-@login_required
-def approve(declaration_id: int) -> Response:
-    """Publish the declaration in the catalogue."""
-    attempt(
-        lambda: declarations.approve(current_user, declaration_id, now=now()),
-        success=_("The open licence is published."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("open_licences.queue"))
-
-
-@bp.post("/review/open-licences/<int:declaration_id>/refuse")
-@login_required
-def refuse(declaration_id: int) -> Response:
-    """Refuse the declaration with a reason."""
-    reason = request.form.get("reason", "")[:2000]
-    attempt(
-        lambda: declarations.refuse(current_user, declaration_id, reason, now=now()),
-        success=_("The declaration is refused."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("open_licences.queue"))
-
-
-@bp.post("/review/open-licences/licences/<int:licence_id>/payment")
-@login_required
-def payment(licence_id: int) -> Response:
-    """Record the licensee's bank transfer: the licence is granted."""
-    amount = _yuan_minor(request.form.get("amount_yuan", ""))
-    attempt(
-        lambda: grants.record_payment(
-            current_user, licence_id, amount, request.form.get("bank_reference", "")[:100],
-            now=now(),
-        ),
-        success=_("The payment is recorded and the licence granted."),
-        raise_not_found=True,
-    )  # fmt: skip
-    return redirect(url_for("open_licences.queue"))
+add_actions(
+    bp,
+    PostAction("/review/open-licences/<int:declaration_id>/approve", "approve", "Publish the declaration in the catalogue.", declarations.approve, N_("The open licence is published."), "open_licences.queue", not_found=True),
+    PostAction("/review/open-licences/<int:declaration_id>/refuse", "refuse", "Refuse the declaration with a reason.", declarations.refuse, N_("The declaration is refused."), "open_licences.queue", (posted("reason", 2000),), not_found=True),
+    PostAction("/review/open-licences/licences/<int:licence_id>/payment", "payment", "Record the licensee's bank transfer: the licence is granted.", grants.record_payment, N_("The payment is recorded and the licence granted."), "open_licences.queue", (lambda: _yuan_minor(request.form.get("amount_yuan", "")), posted("bank_reference", 100)), not_found=True),
+)  # fmt: skip
 
 
 def _yuan_minor(text: str) -> int:

@@ -16,11 +16,11 @@ from core import storage, uow
 from core.domain import N_, DomainError, NotFound
 from core.extensions import db
 from core.service_kit import (
+    DocumentAudit,
     Upload,
     audit_action,
-    check_document_kind,
     get_or_not_found,
-    store_document,
+    keep_document,
 )
 from listings.models import Evidence
 from listings.rules import EVIDENCE_KINDS, ListingStatus
@@ -46,18 +46,12 @@ def add_evidence(
     require_owner(actor, listing)
     if listing.status != ListingStatus.DRAFT:
         raise DomainError(N_("Evidence can be added to drafts only."), code="not_editable")
-    check_document_kind(kind, EVIDENCE_KINDS)
-    evidence = store_document(
+    return keep_document(
         Evidence(listing_id=listing.id, kind=kind),
         Upload(stream, filename),
-        by=actor.id,
-        now=now,
-        folder=folder,
-        max_bytes=max_bytes,
-    )
-    after = {"evidence_id": evidence.id, "sha256": evidence.sha256, "kind": kind}
-    audit_action("listing.evidence_add", listing.id, actor.id, now, after=after)
-    return evidence
+        DocumentAudit("listing.evidence_add", listing.id, "evidence_id"),
+        kinds=EVIDENCE_KINDS, by=actor.id, now=now, folder=folder, max_bytes=max_bytes,
+    )  # fmt: skip
 
 
 def remove_evidence(actor: User, evidence_id: int, *, folder: Path, now: datetime) -> None:

@@ -3,25 +3,22 @@ matches, the reviewers' ownership queue (core.home)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from accounts.models import User
+from core.domain import N_
 from core.extensions import db
 from core.home import (
     BUYER,
     SELLER,
+    Card,
     HomeItem,
     HomePanel,
+    ReviewQueue,
     count_by,
     counted,
-    home_panels,
-    queue_item,
-    review_panel,
-    role_panels,
+    panels_of_roles,
 )
 from listings.labels import LISTING_STATUS
 from listings.models import Listing, TechNeed
@@ -29,6 +26,9 @@ from listings.need_rules import NeedStatus
 from listings.rules import ListingStatus
 
 NEEDS_SHOWN = 5
+LISTINGS_CARD = Card("listings", SELLER, N_("Your results"), 10, N_("No results listed yet: list a patent or other result to offer it."), "listings.create", N_("List a result"))  # fmt: skip
+QUEUE = ReviewQueue("review_listings", N_("Ownership of results"), 20, N_("Ownership to confirm"), "review.queues", "#listings")  # fmt: skip
+NEEDS_CARD = Card("needs", BUYER, N_("Your technology needs"), 60, N_("No open needs: post what technology you are looking for and brokers and sellers will find you."), "needs.create", N_("Post a need"))  # fmt: skip
 
 
 def seller_listings(org_id: int) -> HomePanel:
@@ -49,16 +49,7 @@ def seller_listings(org_id: int) -> HomePanel:
         for status in ListingStatus
         if by_status.get(status)
     ]
-    return HomePanel(
-        key="listings",
-        role=SELLER,
-        title=_("Your results"),
-        items=items,
-        empty=_("No results listed yet: list a patent or other result to offer it."),
-        empty_url=url_for("listings.create"),
-        empty_action=_("List a result"),
-        order=10,
-    )
+    return LISTINGS_CARD.panel(items)
 
 
 def buyer_needs(org_id: int) -> HomePanel:
@@ -90,42 +81,12 @@ def buyer_needs(org_id: int) -> HomePanel:
         )
         for need in needs
     ]
-    return HomePanel(
-        key="needs",
-        role=BUYER,
-        title=_("Your technology needs"),
-        items=items,
-        empty=_(
-            "No open needs: post what technology you are looking for and brokers and "
-            "sellers will find you."
-        ),
-        empty_url=url_for("needs.create"),
-        empty_action=_("Post a need"),
-        order=60,
-    )
+    return NEEDS_CARD.panel(items)
 
 
-def ownership_queue() -> HomeItem:
+def reviewer_panel() -> HomePanel:
     """Listings whose ownership evidence awaits a reviewer, with the oldest's submission."""
-    return queue_item(
-        _("Ownership to confirm"),
-        url_for("review.queues") + "#listings",
-        Listing.submitted_at,
-        Listing.status == ListingStatus.SUBMITTED,
-    )
+    return QUEUE.panel(Listing.submitted_at, Listing.status == ListingStatus.SUBMITTED)
 
 
-def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
-    return role_panels(
-        user.acting_org_id,
-        roles,
-        seller=seller_listings,
-        buyer=buyer_needs,
-        reviewer=lambda: review_panel(
-            "review_listings", _("Ownership of results"), [ownership_queue()], order=20
-        ),
-    )
-
-
-def connect() -> None:
-    home_panels.connect(on_home, weak=False)
+connect = panels_of_roles(seller=seller_listings, buyer=buyer_needs, reviewer=reviewer_panel)

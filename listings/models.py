@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    Date,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from accounts.models import Organisation
 from core.db_types import StoredFileMixin, UTCDateTime, enum_column
@@ -116,6 +107,22 @@ class Listing(Model):
     def cover(self) -> ListingImage | None:
         """The first image, shown on cards and search results."""
         return self.images[0] if self.images else None
+
+
+class ListingTradeMixin:
+    """A way of trading one listing (a listed sale, a negotiation, an auction): its key,
+    the listing's, the currency of its prices and when it began."""
+
+    # The keys come first in the table, as they did before the mixin.
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True, sort_order=-1)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @declared_attr
+    def listing(cls) -> Mapped[Listing]:
+        """The listing traded."""
+        return relationship(Listing)
 
 
 class ListingImage(StoredFileMixin, Model):

@@ -6,7 +6,7 @@ the detail page's matching link comes from brokers through the `need_page` signa
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -16,8 +16,9 @@ from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.forms import FieldErrors, attempt, domain_errors, flatten_errors
 from core.signals import merged_from_signal
-from core.views_kit import enum_arg, history_for, save_form
+from core.views_kit import enum_arg, form_page, history_for
 from listings import needs
+from listings.models import TechNeed
 from listings.need_rules import NeedInput, NeedStatus
 from listings.need_schemas import NeedInputSchema, form_field, need_form_to_input
 from listings.rules import FIELDS, TransferMode
@@ -78,23 +79,15 @@ def _save_errors(error: DomainError) -> FieldErrors:
 @login_required
 def create() -> str | Response | tuple[str, int]:
     """Post a technology need (verified enterprises)."""
-    errors: FieldErrors = {}
-    if request.method == "POST":
-        need, errors = save_form(
-            _parse_form(), lambda data: needs.post_need(current_user, data, now=now()), _save_errors
-        )
-        if need is not None:
-            flash(_("Your need is posted: it is public and searchable."), "success")
-            return redirect(url_for("needs.detail", need_id=need.id))
     region = current_user.organisation.region if current_user.organisation else ""
-    context = _form_context(
-        need=None,
-        form=request.form if request.method == "POST" else None,
-        errors=errors,
-        default_region=region,
-        may_post=needs.may_post(current_user),
-    )
-    return render_template("needs/edit.html", **context), (422 if errors else 200)
+    return form_page(
+        _parse_form,
+        lambda data: needs.post_need(current_user, data, now=now()),
+        lambda errors: _editor(None, errors, default_region=region, may_post=needs.may_post(current_user)),
+        saved=_("Your need is posted: it is public and searchable."),
+        then=lambda need: url_for("needs.detail", need_id=need.id),
+        refusal_errors=_save_errors,
+    )  # fmt: skip
 
 
 @bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
@@ -104,24 +97,22 @@ def edit(need_id: int) -> str | Response | tuple[str, int]:
     need = needs.get_need(need_id)
     if not needs.is_member(current_user, need):
         abort(404)
-    errors: FieldErrors = {}
-    if request.method == "POST":
-        saved, errors = save_form(
-            _parse_form(),
-            lambda data: needs.update_need(current_user, need_id, data, now=now()),
-            _save_errors,
-        )
-        if saved is not None:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("needs.detail", need_id=need_id))
-    context = _form_context(
-        need=need,
-        form=request.form if errors else None,
-        errors=errors,
-        default_region=need.region,
-        may_post=True,
+    return form_page(
+        _parse_form,
+        lambda data: needs.update_need(current_user, need_id, data, now=now()),
+        lambda errors: _editor(need, errors, default_region=need.region, may_post=True),
+        saved=_("Changes saved."),
+        then=lambda _saved: url_for("needs.detail", need_id=need_id),
+        refusal_errors=_save_errors,
     )
-    return render_template("needs/edit.html", **context), (422 if errors else 200)
+
+
+def _editor(need: TechNeed | None, errors: FieldErrors, **context: object) -> str:
+    """The need's editor; a new need's shows what was sent, an open one's only with errors."""
+    form = request.form if (errors if need else request.method == "POST") else None
+    return render_template(
+        "needs/edit.html", **_form_context(need=need, form=form, errors=errors, **context)
+    )
 
 
 _ACTIONS = {

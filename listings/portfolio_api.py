@@ -16,7 +16,7 @@ from core.clock import now
 from core.schema_kit import REQUIRED_NOT_NULL
 from core.schema_out import out_fields, page_of
 from core.uow import unit_of_work
-from core.views_kit import attachment
+from core.views_kit import download
 from listings import portfolio
 from listings.api import blp
 from listings.models import PortfolioImport
@@ -114,4 +114,4 @@ def portfolio_import_status(import_id: int) -> dict[str, Any]:
 def portfolio_template(fmt: str) -> Response:
     """The template to fill in (CSV or XLSX), for a signed-in member."""
     api_reader()
-    return attachment(*template_file(fmt))
+    return download(*template_file(fmt), private=False)

@@ -14,7 +14,7 @@ from core.clock import now
 from core.domain import ValidationFailed
 from core.forms import uploaded_file
 from core.uow import unit_of_work
-from core.views_kit import attachment
+from core.views_kit import download
 from listings import portfolio
 from listings.need_rules import market_today
 from listings.portfolio_files import template_file
@@ -91,4 +91,4 @@ def portfolio_import_progress(import_id: int) -> Response:
 @login_required
 def portfolio_template(fmt: str) -> Response:
     """The template to fill in: bilingual headings and one example row."""
-    return attachment(*template_file(fmt))
+    return download(*template_file(fmt), private=False)

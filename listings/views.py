@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -21,10 +12,10 @@ from werkzeug.wrappers import Response
 
 from core.clock import now
 from core.domain import N_, ValidationFailed
-from core.forms import FieldErrors, attempt, domain_errors, uploaded_file
+from core.forms import FieldErrors, attempt, document_upload, domain_errors
 from core.signals import merged_from_signal
 from core.uow import unit_of_work
-from core.views_kit import enum_arg, history_for, save_form, send_stored
+from core.views_kit import PostAction, add_actions, enum_arg, form_page, history_for, send_stored
 from listings import evaluations, services
 from listings import evidence as listing_evidence
 from listings import review as listing_review
@@ -130,17 +121,14 @@ def _editor_errors(messages: dict) -> FieldErrors:
 @login_required
 def create() -> str | Response | tuple[str, int]:
     """Create a draft listing; evidence is attached on the next page."""
-    errors: FieldErrors = {}
-    if request.method == "POST":
-        listing, errors = save_form(
-            _parse_editor(), lambda data: services.create_listing(current_user, data, now=now())
-        )
-        if listing is not None:
-            flash(_("Draft saved. Now attach the ownership evidence."), "success")
-            return redirect(url_for("listings.edit", listing_id=listing.id) + "#evidence")
     holder = current_user.organisation.name if current_user.organisation else ""
-    context = _editor_context(listing=None, form=request.form, errors=errors, default_holder=holder)
-    return render_template("listings/edit.html", **context), (422 if errors else 200)
+    return form_page(
+        _parse_editor,
+        lambda data: services.create_listing(current_user, data, now=now()),
+        lambda errors: _editor(listing=None, form=request.form, errors=errors, default_holder=holder),
+        saved=_("Draft saved. Now attach the ownership evidence."),
+        then=lambda listing: url_for("listings.edit", listing_id=listing.id) + "#evidence",
+    )  # fmt: skip
 
 
 @bp.route("/listings/<int:listing_id>/edit", methods=["GET", "POST"])
@@ -150,39 +138,23 @@ def edit(listing_id: int) -> str | Response | tuple[str, int]:
     listing = services.get_listing(listing_id)
     if not services.is_owner(current_user, listing):
         abort(404)
-    errors: FieldErrors = {}
-    if request.method == "POST":
-        saved, errors = save_form(
-            _parse_editor(),
-            lambda data: services.update_listing(current_user, listing_id, data, now=now()),
-        )
-        if saved is not None:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("listings.edit", listing_id=listing_id))
-    context = _editor_context(listing=listing, form=request.form if errors else None, errors=errors)
-    return render_template("listings/edit.html", **context), (422 if errors else 200)
+    return form_page(
+        _parse_editor,
+        lambda data: services.update_listing(current_user, listing_id, data, now=now()),
+        lambda errors: _editor(listing=listing, form=request.form if errors else None, errors=errors),
+        saved=_("Changes saved."),
+        then=lambda _saved: url_for("listings.edit", listing_id=listing_id),
+    )  # fmt: skip
 
 
-@bp.post("/listings/<int:listing_id>/evidence")
-@login_required
-def upload_evidence(listing_id: int) -> Response:
-    """Attach an ownership document."""
+def _editor(**context: object) -> str:
+    return render_template("listings/edit.html", **_editor_context(**context))
 
-    def attach() -> None:
-        upload = uploaded_file("file")
-        listing_evidence.add_evidence(
-            current_user,
-            listing_id,
-            kind=request.form.get("kind", ""),
-            stream=upload.stream,
-            filename=upload.filename,
-            folder=_evidence_folder(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-            now=now(),
-        )
 
-    attempt(attach, success=_("Document attached."))
-    return redirect(url_for("listings.edit", listing_id=listing_id) + "#evidence")
+add_actions(
+    bp,
+    PostAction("/listings/<int:listing_id>/evidence", "upload_evidence", "Attach an ownership document.", listing_evidence.add_evidence, N_("Document attached."), "listings.edit", anchor="#evidence", options=lambda: {"kind": request.form.get("kind", ""), **document_upload(_evidence_folder())}),
+)  # fmt: skip
 
 
 @bp.post("/evidence/<int:evidence_id>/delete")

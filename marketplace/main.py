@@ -8,9 +8,7 @@ from flask import (
     Blueprint,
     current_app,
     jsonify,
-    redirect,
     render_template,
-    request,
     session,
     url_for,
 )
@@ -22,6 +20,7 @@ from core import errors, readiness
 from core.breaker import breakers
 from core.extensions import api, db
 from core.i18n import SUPPORTED
+from core.views_kit import back_to_referrer
 from listings import services as listings
 
 bp = Blueprint("main", __name__)
@@ -105,17 +104,17 @@ def switch_language(code: str) -> Response:
     """Remember the reader's language and go back to where they were."""
     if code in SUPPORTED:
         session["lang"] = code
-    target = request.referrer or ""
-    same_site = target.startswith(request.host_url)
-    return redirect(target if same_site else url_for("main.home"))
+    return back_to_referrer(url_for("main.home"))
 
 
 @bp.route("/api/v1/docs")
 def api_docs() -> str:
     """The OpenAPI document rendered as a page (no CDN-hosted viewer)."""
+    spec = api.spec
+    assert spec is not None, "the API is set up with the app"
     return render_template(
         "api_docs.html",
-        spec=api.spec.to_dict(),
+        spec=spec.to_dict(),
         user=current_user,
         error_codes=errors.error_code_table(),
         domain_codes=errors.domain_codes(),

@@ -8,8 +8,11 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from accounts.models import User
-from core.home import BUYER, HomePanel, count_by, counted_items, home_panels
+from core.domain import N_
+from core.home import BUYER, Card, HomePanel, count_by, counted_items, home_panels
 from notifications.models import Watch
+
+CARD = Card("watching", BUYER, N_("Watching"), 15, N_("You watch nothing yet: press Watch on a result or an auction to follow it."), "search.search", N_("Search results"))  # fmt: skip
 
 
 def watch_labels() -> dict[str, str]:
@@ -23,16 +26,8 @@ def watch_labels() -> dict[str, str]:
 
 def watched_panel(user: User) -> HomePanel:
     by_type = count_by(Watch.object_type, Watch.user_id == user.id)
-    page = url_for("notifications.watching_page")
-    return HomePanel(
-        key="watching",
-        role=BUYER,
-        title=_("Watching"),
-        items=counted_items(by_type, watch_labels(), page),
-        empty=_("You watch nothing yet: press Watch on a result or an auction to follow it."),
-        empty_url=url_for("search.search"),
-        empty_action=_("Search results"),
-        order=15,
+    return CARD.panel(
+        counted_items(by_type, watch_labels(), url_for("notifications.watching_page"))
     )
 
 

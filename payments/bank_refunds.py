@@ -14,9 +14,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from accounts.models import User
-from accounts.services import require_reviewer
+from accounts.services import require_reviewer, rows_for_reviewer
 from core.domain import N_, DomainError
-from core.extensions import db
 from core.rows import get_row
 from payments import receipts
 from payments.deposits import OFFLINE, audit_deposit, snapshot
@@ -25,18 +24,16 @@ from payments.models import Deposit, DepositStatus
 
 def refunds_owed(reviewer: User) -> list[Deposit]:
     """Released deposits paid by bank whose refund no reviewer has recorded, due first."""
-    require_reviewer(reviewer)
-    return list(
-        db.session.scalars(
-            select(Deposit)
-            .where(
-                Deposit.status == DepositStatus.RELEASED,
-                Deposit.channel == OFFLINE,
-                Deposit.receipt_stored_name.is_not(None),  # the payer sent money by bank
-                Deposit.refunded_at.is_(None),
-            )
-            .order_by(Deposit.release_due_at, Deposit.id)
+    return rows_for_reviewer(
+        reviewer,
+        select(Deposit)
+        .where(
+            Deposit.status == DepositStatus.RELEASED,
+            Deposit.channel == OFFLINE,
+            Deposit.receipt_stored_name.is_not(None),  # the payer sent money by bank
+            Deposit.refunded_at.is_(None),
         )
+        .order_by(Deposit.release_due_at, Deposit.id),
     )
 
 

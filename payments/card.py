@@ -135,19 +135,10 @@ def start_card_payment(actor: User, deal_id: int, *, now: datetime) -> Payment:
     )
     if existing is not None and reusable(existing, now):
         return existing
-    payment = Payment(
-        purpose="price",
-        deal_id=deal.id,
-        org_id=deal.buyer_org_id,
-        user_id=actor.id,
-        amount_minor=due,
-        currency=deal.currency,
-        channel=PaymentChannel.STRIPE,
-        status=PaymentStatus.PENDING,
+    payment = Payment.of_price(
+        deal, actor.id, due, PaymentChannel.STRIPE, PaymentStatus.PENDING, now,
         capture_method="automatic",
-        created_at=now,
-        updated_at=now,
-    )
+    )  # fmt: skip
     audit.add_audited("payment", payment, "start", actor.id, now, after={"deal_id": deal.id})
     return payment
 

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
-from accounts.services import get_organisation, require_reviewer
+from accounts.services import get_organisation, require_reviewer, rows_for_reviewer
 from core import audit, storage
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
@@ -169,13 +169,11 @@ def is_held(context_type: str, context_id: int, org_id: int) -> bool:
 
 def reviewer_queue(reviewer: User) -> list[Deposit]:
     """Receipts waiting for a reviewer to check the bank statement, oldest first."""
-    require_reviewer(reviewer)
-    return list(
-        db.session.scalars(
-            select(Deposit)
-            .where(Deposit.status == DepositStatus.RECEIPT_SUBMITTED)
-            .order_by(Deposit.id)
-        )
+    return rows_for_reviewer(
+        reviewer,
+        select(Deposit)
+        .where(Deposit.status == DepositStatus.RECEIPT_SUBMITTED)
+        .order_by(Deposit.id),
     )
 
 

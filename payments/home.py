@@ -3,26 +3,26 @@ deposit receipts, price receipts and bank refunds (core.home)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import url_for
 from flask_babel import gettext as _
 
-from accounts.models import User
+from core.domain import N_
 from core.home import (
     BUYER,
-    HomeItem,
+    Card,
     HomePanel,
     count_by,
     counted_items,
-    home_panels,
+    panels_of_roles,
     queue_item,
     review_panel,
-    role_panels,
 )
 from payments.deposits import OFFLINE
 from payments.models import Deposit, DepositStatus, Payment
 from payments.rules import PaymentStatus
+
+CARD = Card("deposits", BUYER, N_("Deposits"), 40, N_("No deposits: a deposit is paid when you register an intent or join an auction."), "auctions.index", N_("Auctions"))  # fmt: skip
+_TO_PAY = {DepositStatus.REQUIRED}
 
 
 def deposit_labels() -> dict[DepositStatus, str]:
@@ -39,26 +39,13 @@ def deposit_labels() -> dict[DepositStatus, str]:
 def buyer_panel(org_id: int) -> HomePanel:
     """The organisation's deposits counted by state; a deposit to pay waits for it."""
     by_status = count_by(Deposit.status, Deposit.org_id == org_id)
-    return HomePanel(
-        key="deposits",
-        role=BUYER,
-        title=_("Deposits"),
-        items=counted_items(
-            by_status,
-            deposit_labels(),
-            url_for("payments.index"),
-            urgent={DepositStatus.REQUIRED},
-        ),
-        empty=_("No deposits: a deposit is paid when you register an intent or join an auction."),
-        empty_url=url_for("auctions.index"),
-        empty_action=_("Auctions"),
-        order=40,
-    )
+    page = url_for("payments.index")
+    return CARD.panel(counted_items(by_status, deposit_labels(), page, urgent=_TO_PAY))
 
 
-def reviewer_items() -> list[HomeItem]:
+def reviewer_panel() -> HomePanel:
     """Deposit receipts to check, price receipts to confirm and bank refunds owed."""
-    return [
+    queues = [
         queue_item(
             _("Deposit receipts to check"),
             url_for("auctions.deposit_queue"),
@@ -81,18 +68,7 @@ def reviewer_items() -> list[HomeItem]:
             Payment.status == PaymentStatus.RECEIPT_SUBMITTED,
         ),
     ]
+    return review_panel("review_payments", N_("Deposits and payments"), queues, order=40)
 
 
-def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
-    return role_panels(
-        user.acting_org_id,
-        roles,
-        buyer=buyer_panel,
-        reviewer=lambda: review_panel(
-            "review_payments", _("Deposits and payments"), reviewer_items(), order=40
-        ),
-    )
-
-
-def connect() -> None:
-    home_panels.connect(on_home, weak=False)
+connect = panels_of_roles(buyer=buyer_panel, reviewer=reviewer_panel)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import UTCDateTime, enum_column
 from core.extensions import Model, db
+
+if TYPE_CHECKING:
+    from deals.models import Deal
 from payments.rules import (
     Account,
     EntryKind,
@@ -102,6 +106,18 @@ class Payment(ReceiptMixin, Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @classmethod
+    def of_price(
+        cls, deal: Deal, payer_id: int, amount_minor: int, channel: PaymentChannel,
+        status: PaymentStatus, now: datetime, **more: Any,
+    ) -> Payment:  # fmt: skip
+        """A payment of (part of) `deal`'s price by its buyer, started at `now`."""
+        return cls(
+            purpose="price", deal_id=deal.id, org_id=deal.buyer_org_id, user_id=payer_id,
+            amount_minor=amount_minor, currency=deal.currency, channel=channel, status=status,
+            created_at=now, updated_at=now, **more,
+        )  # fmt: skip
 
 
 class Payout(Model):

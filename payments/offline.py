@@ -15,7 +15,7 @@ from typing import IO
 from sqlalchemy import select
 
 from accounts.models import User
-from accounts.services import require_reviewer
+from accounts.services import require_reviewer, rows_for_reviewer
 from core import audit
 from core.domain import N_, NotFound
 from core.extensions import db
@@ -57,18 +57,8 @@ def submit_receipt(
     deal = buyer_deal(actor, deal_id)
     reference = bank_rules.check_reference(bank_reference, bank_rules.deal_reference(deal.id))
     rules.check_payment_amount(amount_minor, ledger.amount_due(deal))
-    payment = Payment(
-        purpose="price",
-        deal_id=deal.id,
-        org_id=deal.buyer_org_id,
-        user_id=actor.id,
-        amount_minor=amount_minor,
-        currency=deal.currency,
-        channel=PaymentChannel.OFFLINE,
-        status=PaymentStatus.RECEIPT_SUBMITTED,
-        created_at=now,
-        updated_at=now,
-    )
+    submitted = PaymentStatus.RECEIPT_SUBMITTED
+    payment = Payment.of_price(deal, actor.id, amount_minor, PaymentChannel.OFFLINE, submitted, now)
     stored = receipts.attach(
         payment, reference, stream=stream, filename=filename, folder=folder, max_bytes=max_bytes
     )
@@ -124,28 +114,24 @@ def reject(reviewer: User, payment_id: int, reason: str, *, now: datetime) -> Pa
 
 def queue(reviewer: User) -> list[Payment]:
     """Bank receipts of price payments waiting for a reviewer, oldest first."""
-    require_reviewer(reviewer)
-    return list(
-        db.session.scalars(
-            select(Payment)
-            .where(
-                Payment.channel == PaymentChannel.OFFLINE,
-                Payment.status == PaymentStatus.RECEIPT_SUBMITTED,
-            )
-            .order_by(Payment.id)
+    return rows_for_reviewer(
+        reviewer,
+        select(Payment)
+        .where(
+            Payment.channel == PaymentChannel.OFFLINE,
+            Payment.status == PaymentStatus.RECEIPT_SUBMITTED,
         )
+        .order_by(Payment.id),
     )
 
 
 def payouts_to_make(reviewer: User) -> list[Payout]:
     """Bank payouts the reviewer still has to make, oldest first."""
-    require_reviewer(reviewer)
-    return list(
-        db.session.scalars(
-            select(Payout)
-            .where(Payout.channel == PaymentChannel.OFFLINE, Payout.status == PayoutStatus.PENDING)
-            .order_by(Payout.id)
-        )
+    return rows_for_reviewer(
+        reviewer,
+        select(Payout)
+        .where(Payout.channel == PaymentChannel.OFFLINE, Payout.status == PayoutStatus.PENDING)
+        .order_by(Payout.id),
     )
 
 

@@ -17,14 +17,7 @@ from core.extensions import db
 from core.signals import values_from_signal
 from deals.models import Deal, DealStatus
 from payments import ledger, rules, signals
-from payments.models import (
-    ConnectedAccount,
-    Deposit,
-    LedgerLeg,
-    LedgerTransaction,
-    Payment,
-    Payout,
-)
+from payments.models import ConnectedAccount, Deposit, LedgerLeg, LedgerTransaction, Payment, Payout
 from payments.rules import Account, Leg
 
 

@@ -11,16 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -29,19 +20,11 @@ from core.clock import now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.extensions import csrf
 from core.files import send_document
-from core.forms import FieldErrors, attempt, domain_errors, uploaded_file
+from core.forms import FieldErrors, attempt, document_upload, domain_errors
 from core.money import from_yuan_text
 from core.uow import unit_of_work
-from payments import (
-    card,
-    deposits,
-    diagram,
-    ledger,
-    offline,
-    queries,
-    stripe_channel,
-    webhooks,
-)
+from core.views_kit import PostAction, add_actions, posted
+from payments import card, deposits, diagram, ledger, offline, queries, stripe_channel, webhooks
 from payments import payouts as payout_services  # `payouts` is a view here
 from payments.labels import deposit_status_label
 from payments.models import Payment
@@ -51,10 +34,6 @@ bp = Blueprint("payments", __name__, url_prefix="/payments")
 
 def _upload_root() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"])
-
-
-def _max_bytes() -> int:
-    return int(current_app.config["MAX_EVIDENCE_BYTES"])
 
 
 bp.add_app_template_global(deposit_status_label)
@@ -178,18 +157,12 @@ def pay_by_bank(deal_id: int) -> Any:
 
     def submit() -> None:
         amount = _amount(request.form.get("amount", ""))
-        upload = uploaded_file("receipt")
+        folder = offline.receipt_folder(_upload_root())
         offline.submit_receipt(
-            current_user,
-            deal_id,
-            amount_minor=amount,
-            stream=upload.stream,
-            filename=upload.filename,
+            current_user, deal_id, amount_minor=amount, now=now(),
             bank_reference=request.form.get("bank_reference", ""),
-            folder=offline.receipt_folder(_upload_root()),
-            max_bytes=_max_bytes(),
-            now=now(),
-        )
+            **document_upload(folder, "receipt"),
+        )  # fmt: skip
 
     return _send_receipt(
         submit,
@@ -267,17 +240,11 @@ def deposit_by_bank(deposit_id: int) -> Any:
     queries.own_deposit(current_user, deposit_id)
 
     def submit() -> None:
-        upload = uploaded_file("receipt")
+        folder = deposits.receipt_folder(_upload_root())
         deposits.submit_receipt(
-            current_user,
-            deposit_id,
-            stream=upload.stream,
-            filename=upload.filename,
-            bank_reference=request.form.get("bank_reference", ""),
-            folder=deposits.receipt_folder(_upload_root()),
-            max_bytes=_max_bytes(),
-            now=now(),
-        )
+            current_user, deposit_id, bank_reference=request.form.get("bank_reference", ""),
+            now=now(), **document_upload(folder, "receipt"),
+        )  # fmt: skip
 
     return _send_receipt(
         submit,
@@ -336,40 +303,12 @@ def review() -> str:
     return render_template("payments/review.html", queue=queue, to_pay=to_pay)
 
 
-@bp.post("/review/<int:payment_id>/confirm")
-@login_required
-def confirm(payment_id: int) -> WerkzeugResponse:
-    """The transfer is on the bank statement: the payment is received."""
-    attempt(
-        lambda: offline.confirm(current_user, payment_id, now=now()),
-        success=_("Payment confirmed."),
-    )
-    return redirect(url_for("payments.review"))
-
-
-@bp.post("/review/<int:payment_id>/reject")
-@login_required
-def reject(payment_id: int) -> WerkzeugResponse:
-    """The transfer is not on the statement: the buyer is told why."""
-    attempt(
-        lambda: offline.reject(current_user, payment_id, request.form.get("reason", ""), now=now()),
-        success=_("Receipt rejected."),
-        category="info",
-    )
-    return redirect(url_for("payments.review"))
-
-
-@bp.post("/review/payouts/<int:payout_id>/paid")
-@login_required
-def payout_paid(payout_id: int) -> WerkzeugResponse:
-    """The reviewer made the bank transfer of a payout."""
-    attempt(
-        lambda: offline.record_bank_payout(
-            current_user, payout_id, request.form.get("bank_reference", ""), now=now()
-        ),
-        success=_("Payout recorded."),
-    )
-    return redirect(url_for("payments.review"))
+add_actions(
+    bp,
+    PostAction("/review/<int:payment_id>/confirm", "confirm", "The transfer is on the bank statement: the payment is received.", offline.confirm, N_("Payment confirmed."), "payments.review"),
+    PostAction("/review/<int:payment_id>/reject", "reject", "The transfer is not on the statement: the buyer is told why.", offline.reject, N_("Receipt rejected."), "payments.review", (posted("reason"),), category="info"),
+    PostAction("/review/payouts/<int:payout_id>/paid", "payout_paid", "The reviewer made the bank transfer of a payout.", offline.record_bank_payout, N_("Payout recorded."), "payments.review", (posted("bank_reference"),)),
+)  # fmt: skip
 
 
 # --- Stripe webhooks ----------------------------------------------------------------------------

@@ -10,10 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from accounts.models import User
+from core.domain import N_
 from core.extensions import db
-from core.home import SELLER, HomeItem, HomePanel, home_panels
+from core.home import SELLER, Card, HomeItem, HomePanel, home_panels
 from rewards import services
 from rewards.models import DealReward
+
+CARD = Card("rewards", SELLER, N_("Inventors' rewards"), 58, N_("No reward to set: name each result's inventors before its deals complete."), "rewards.index", N_("Inventors' rewards"))  # fmt: skip
 
 
 def rewards_panel(user: User) -> HomePanel:
@@ -32,12 +35,7 @@ def rewards_panel(user: User) -> HomePanel:
             _("Reward pools set (prices and royalties)"), page, int(count), amount_minor=int(pooled)
         ),
     ]
-    return HomePanel(
-        key="rewards", role=SELLER, title=_("Inventors' rewards"),
-        items=[item for item in items if item.count],
-        empty=_("No reward to set: name each result's inventors before its deals complete."),
-        empty_url=page, empty_action=_("Inventors' rewards"), order=58,
-    )  # fmt: skip
+    return CARD.panel([item for item in items if item.count])
 
 
 def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:

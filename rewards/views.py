@@ -12,6 +12,7 @@ from core.clock import now
 from core.domain import N_, ValidationFailed
 from core.forms import attempt
 from core.money import from_yuan_text
+from core.views_kit import PostAction, add_actions
 from listings.services import visible_listing
 from rewards import export, royalties, services
 from rewards.rules import WHOLE_BP, CostCategory
@@ -104,16 +105,10 @@ def _named() -> list[services.NewInventor]:
     return named
 
 
-@bp.post("/listings/<int:listing_id>/inventors")
-@login_required
-def set_inventors(listing_id: int) -> Redirect:
-    """Name the listing's inventors and their contribution shares."""
-    attempt(
-        lambda: services.set_inventors(current_user, listing_id, _named(), now=now()),
-        success=_("The inventors are saved."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("rewards.inventors", listing_id=listing_id))
+add_actions(
+    bp,
+    PostAction("/listings/<int:listing_id>/inventors", "set_inventors", "Name the listing's inventors and their contribution shares.", services.set_inventors, N_("The inventors are saved."), "rewards.inventors", (_named,), not_found=True),
+)  # fmt: skip
 
 
 @bp.get("/rewards/inventors/<int:inventor_id>")

@@ -54,8 +54,7 @@ PAGE = SearchPage("needs.index", NEED_FACETS, need_facet_title, need_facet_label
 @bp.get("/needs")
 def index() -> str:
     """Open technology needs: text, facet filters, sort and page from the query string."""
-    query, args = PAGE.read_query(make_need_query, PER_PAGE)
-    outcome = run_need_search(query)
+    query, args, outcome = PAGE.run(make_need_query, run_need_search, PER_PAGE)
     result = outcome.result
     by_id = needs_for(result.hits)
     cards = [

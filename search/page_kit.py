@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from flask import request, url_for
 
 from search.backend import SearchQuery, SearchResult
+
+R = TypeVar("R")
 
 _SAFE = "!$'()*,/:;?@"  # what url_for leaves unquoted in a query string, so links look alike
 FacetCounts = Callable[[str, dict[str, int]], list[tuple[str, int]]]
@@ -50,6 +52,16 @@ class SearchPage:
             per_page=per_page,
         )
         return query, args
+
+    def run(
+        self,
+        make_query: Callable[..., SearchQuery],
+        search: Callable[[SearchQuery], R],
+        per_page: int,
+    ) -> tuple[SearchQuery, dict[str, list[str]], R]:
+        """The query the query string asks for, its non-empty values, and what `search` found."""
+        query, args = self.read_query(make_query, per_page)
+        return query, args, search(query)
 
     def url(self, args: dict[str, list[str]], **changes: Any) -> str:
         """This page with `args` changed (a None value removes the argument)."""

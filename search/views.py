@@ -163,8 +163,7 @@ def _pages(page: int, last: int) -> list[int | None]:
 @bp.get("/search")
 def search() -> str:
     """Search published listings: text, facet filters, sort and page from the query string."""
-    query, args = PAGE.read_query(make_query, PER_PAGE)
-    outcome = run_search(query)
+    query, args, outcome = PAGE.run(make_query, run_search, PER_PAGE)
     result = outcome.result
     listings = listings_for(result.hits)
     locale = _locale()

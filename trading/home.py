@@ -3,24 +3,17 @@ waiting, public notices running, and the reviewers' objections (core.home)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
-from accounts.models import User
+from core.domain import N_
 from core.extensions import db
-from core.home import (
-    BUYER,
-    SELLER,
-    HomeItem,
-    HomePanel,
-    home_panels,
-    queue_item,
-    review_panel,
-    role_panels,
-)
+from core.home import BUYER, SELLER, Card, HomeItem, HomePanel, ReviewQueue, panels_of_roles
 from trading.models import (
     ListedSale,
     ListedSaleStatus,
@@ -33,8 +26,21 @@ from trading.models import (
 from trading.rules import NoticeStatus, ObjectionStatus
 
 
-def _negotiations(org_id: int, party: Any) -> tuple[int, int]:
-    """(open negotiations of the organisation on this side, those whose offer waits for it)."""
+@dataclass(frozen=True)
+class _TradingCard(Card):
+    """Trading's cards leave out the lines with nothing to count."""
+
+    def panel(self, items: Sequence[HomeItem]) -> HomePanel:
+        return super().panel([item for item in items if item.count])
+
+
+QUEUE = ReviewQueue("review_objections", N_("Public notices"), 60, N_("Objections to decide"), "publicity.queue")  # fmt: skip
+SELLER_CARD = _TradingCard("trading_seller", SELLER, N_("Sales and negotiations"), 20, N_("Nothing on sale: publish a result, then start a listed sale, a negotiation or an auction from its page."), "listings.mine", N_("Your results"))  # fmt: skip
+BUYER_CARD = _TradingCard("trading_buyer", BUYER, N_("Sales and negotiations"), 20, N_("No intents or offers: find a result and register your intent or make an offer."), "search.search", N_("Search results"))  # fmt: skip
+
+
+def _negotiations(org_id: int, party: Any) -> list[HomeItem]:
+    """The offers waiting for the organisation's answer and its open negotiations on this side."""
     waiting = and_(
         Negotiation.open_offer_by_org_id.is_not(None),
         Negotiation.open_offer_by_org_id != org_id,
@@ -44,7 +50,11 @@ def _negotiations(org_id: int, party: Any) -> tuple[int, int]:
             party == org_id, Negotiation.status == NegotiationStatus.OPEN
         )
     ).one()
-    return int(total), int(mine)
+    page = url_for("sales.my_negotiations")
+    return [
+        HomeItem(_("Offers waiting for your answer"), page, int(mine), urgent=True),
+        HomeItem(_("Negotiations open"), page, int(total)),
+    ]
 
 
 def seller_panel(org_id: int) -> HomePanel:
@@ -58,33 +68,19 @@ def seller_panel(org_id: int) -> HomePanel:
         )
         .where(ListedSale.seller_org_id == org_id, ListedSale.status == ListedSaleStatus.OPEN)
     ).one()
-    negotiating, to_answer = _negotiations(org_id, Negotiation.seller_org_id)
     notices = db.session.scalar(
         select(func.count())
         .select_from(PublicityNotice)
         .join(Negotiation, Negotiation.id == PublicityNotice.negotiation_id)
         .where(Negotiation.seller_org_id == org_id, PublicityNotice.status == NoticeStatus.RUNNING)
     )
-    return _panel(
-        SELLER,
+    return SELLER_CARD.panel(
         [
             HomeItem(_("Listed sales running"), url_for("sales.index"), sales),
             HomeItem(_("Buyers' intents registered"), url_for("sales.index"), intents),
-            HomeItem(
-                _("Offers waiting for your answer"),
-                url_for("sales.my_negotiations"),
-                to_answer,
-                urgent=True,
-            ),
-            HomeItem(_("Negotiations open"), url_for("sales.my_negotiations"), negotiating),
+            *_negotiations(org_id, Negotiation.seller_org_id),
             HomeItem(_("Public notices running"), url_for("publicity.index"), notices or 0),
-        ],
-        _(
-            "Nothing on sale: publish a result, then start a listed sale, a negotiation or an "
-            "auction from its page."
-        ),
-        url_for("listings.mine"),
-        _("Your results"),
+        ]
     )
 
 
@@ -100,59 +96,17 @@ def buyer_panel(org_id: int) -> HomePanel:
             ListedSale.status == ListedSaleStatus.OPEN,
         )
     )
-    negotiating, to_answer = _negotiations(org_id, Negotiation.buyer_org_id)
-    return _panel(
-        BUYER,
+    return BUYER_CARD.panel(
         [
             HomeItem(_("Your intents in running sales"), url_for("sales.index"), intents or 0),
-            HomeItem(
-                _("Offers waiting for your answer"),
-                url_for("sales.my_negotiations"),
-                to_answer,
-                urgent=True,
-            ),
-            HomeItem(_("Negotiations open"), url_for("sales.my_negotiations"), negotiating),
-        ],
-        _("No intents or offers: find a result and register your intent or make an offer."),
-        url_for("search.search"),
-        _("Search results"),
+            *_negotiations(org_id, Negotiation.buyer_org_id),
+        ]
     )
 
 
-def _panel(role: str, items: list[HomeItem], empty: str, empty_url: str, action: str) -> HomePanel:
-    return HomePanel(
-        key=f"trading_{role}",
-        role=role,
-        title=_("Sales and negotiations"),
-        items=[item for item in items if item.count],
-        empty=empty,
-        empty_url=empty_url,
-        empty_action=action,
-        order=20,
-    )
-
-
-def objection_queue() -> HomeItem:
+def reviewer_panel() -> HomePanel:
     """Objections lodged against public notices, waiting for a reviewer."""
-    return queue_item(
-        _("Objections to decide"),
-        url_for("publicity.queue"),
-        Objection.lodged_at,
-        Objection.status == ObjectionStatus.LODGED,
-    )
+    return QUEUE.panel(Objection.lodged_at, Objection.status == ObjectionStatus.LODGED)
 
 
-def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
-    return role_panels(
-        user.acting_org_id,
-        roles,
-        seller=seller_panel,
-        buyer=buyer_panel,
-        reviewer=lambda: review_panel(
-            "review_objections", _("Public notices"), [objection_queue()], order=60
-        ),
-    )
-
-
-def connect() -> None:
-    home_panels.connect(on_home, weak=False)
+connect = panels_of_roles(seller=seller_panel, buyer=buyer_panel, reviewer=reviewer_panel)

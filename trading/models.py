@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db_types import ClosingPeriodMixin, UTCDateTime, enum_column
 from core.extensions import Model, db
-from listings.models import Listing
+from listings.models import ListingTradeMixin
 from trading.rules import NoticeStatus, ObjectionStatus
 
 
@@ -24,22 +24,17 @@ class ListedSaleStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class ListedSale(ClosingPeriodMixin, Model):
+class ListedSale(ListingTradeMixin, ClosingPeriodMixin, Model):
     """A listed sale (挂牌) at an asking price for a listing period of working days."""
 
     __tablename__ = "listed_sales"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
     seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     asking_price_minor: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
     deposit_minor: Mapped[int] = mapped_column(BigInteger)
     working_days: Mapped[int] = mapped_column(Integer)
     status: Mapped[ListedSaleStatus] = mapped_column(enum_column(ListedSaleStatus), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    listing: Mapped[Listing] = relationship()
     intents: Mapped[list[SaleIntent]] = relationship(
         back_populates="sale", order_by="SaleIntent.id"
     )
@@ -74,13 +69,11 @@ class NegotiationStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Negotiation(Model):
+class Negotiation(ListingTradeMixin, Model):
     """A negotiated price (协议定价) between one buyer and the seller of a listing."""
 
     __tablename__ = "negotiations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
     seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     status: Mapped[NegotiationStatus] = mapped_column(enum_column(NegotiationStatus), index=True)
@@ -88,11 +81,8 @@ class Negotiation(Model):
     open_offer_minor: Mapped[int | None] = mapped_column(BigInteger)
     open_offer_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     agreed_price_minor: Mapped[int | None] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    listing: Mapped[Listing] = relationship()
     messages: Mapped[list[NegotiationMessage]] = relationship(
         back_populates="negotiation", order_by="NegotiationMessage.id"
     )

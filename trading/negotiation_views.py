@@ -6,6 +6,7 @@ keep their names (`sales.negotiation`, `sales.offer`, ...).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -14,11 +15,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from core.clock import now
-from core.domain import DomainError
-from core.forms import FieldErrors, domain_errors, parse_form
+from core.forms import FieldErrors, parse_form
 from core.i18n import when
-from core.uow import unit_of_work
-from core.views_kit import save_form
+from core.views_kit import Page, act_on_page, form_on_page, save_form
 from core.workdays import market_calendar
 from listings import services as listings
 from trading import negotiations, notice_queries, notices, queries
@@ -101,92 +100,80 @@ def negotiation(negotiation_id: int) -> tuple[str, int]:
     return _negotiation_page(negotiation_id)
 
 
+def _thread_page(negotiation_id: int, *, with_form: bool = True) -> Page:
+    """The thread again with a refusal (and the form as it was sent)."""
+    form = request.form if with_form else None
+    return lambda errors, status: _negotiation_page(
+        negotiation_id, errors=errors, status=status, form=form
+    )
+
+
+def _thread_end(negotiation_id: int) -> Callable[[object], str]:
+    return lambda _result: (
+        url_for("sales.negotiation", negotiation_id=negotiation_id) + "#thread-end"
+    )
+
+
 @bp.post("/negotiations/<int:negotiation_id>/offer")
 @login_required
 def offer(negotiation_id: int) -> Response | tuple[str, int]:
     """Make an offer or a counter-offer."""
-    data, errors = parse_form(OfferFormSchema())
-    if data is None:
-        return _negotiation_page(negotiation_id, errors=errors, status=422, form=request.form)
-    try:
-        with unit_of_work(writer=True):
-            negotiations.make_offer(
-                current_user,
-                negotiation_id,
-                data["amount_minor"],
-                message=data.get("message", ""),
-                now=now(),
-            )
-    except DomainError as error:
-        return _negotiation_page(
-            negotiation_id, errors=domain_errors(error), status=int(error.status), form=request.form
-        )
-    flash(_("Your offer is on the table."), "success")
-    return redirect(url_for("sales.negotiation", negotiation_id=negotiation_id) + "#thread-end")
+    return form_on_page(
+        OfferFormSchema(),
+        _thread_page(negotiation_id),
+        lambda data: negotiations.make_offer(
+            current_user, negotiation_id, data["amount_minor"], message=data.get("message", ""), now=now()
+        ),
+        back=_thread_end(negotiation_id),
+        success=_("Your offer is on the table."),
+    )  # fmt: skip
 
 
 @bp.post("/negotiations/<int:negotiation_id>/message")
 @login_required
 def message(negotiation_id: int) -> Response | tuple[str, int]:
     """Write in the thread."""
-    data, errors = parse_form(MessageInputSchema())
-    if data is None:
-        return _negotiation_page(negotiation_id, errors=errors, status=422, form=request.form)
-    try:
-        with unit_of_work(writer=True):
-            negotiations.post_message(current_user, negotiation_id, data["body"], now=now())
-    except DomainError as error:
-        return _negotiation_page(
-            negotiation_id, errors=domain_errors(error), status=int(error.status), form=request.form
-        )
-    return redirect(url_for("sales.negotiation", negotiation_id=negotiation_id) + "#thread-end")
+    return form_on_page(
+        MessageInputSchema(),
+        _thread_page(negotiation_id),
+        lambda data: negotiations.post_message(current_user, negotiation_id, data["body"], now=now()),
+        back=_thread_end(negotiation_id),
+    )  # fmt: skip
 
 
 @bp.post("/negotiations/<int:negotiation_id>/accept")
 @login_required
 def accept(negotiation_id: int) -> Response | tuple[str, int]:
     """Accept the other side's offer: the price is agreed and published for objections."""
-    try:
-        with unit_of_work(writer=True):
-            notice = negotiations.accept(
-                current_user,
-                negotiation_id,
-                now=now(),
-                calendar=market_calendar(current_app.config),
-                publicity_days=current_app.config["PUBLICITY_DAYS"],
-            )
-    except DomainError as error:
-        return _negotiation_page(
-            negotiation_id, errors=domain_errors(error), status=int(error.status)
-        )
-    flash(
-        _(
+    config = current_app.config
+    return act_on_page(
+        lambda: negotiations.accept(
+            current_user, negotiation_id, now=now(), calendar=market_calendar(config),
+            publicity_days=config["PUBLICITY_DAYS"],
+        ),
+        _thread_page(negotiation_id, with_form=False),
+        back=lambda notice: url_for("publicity.notice", notice_id=notice.id),
+        success=lambda notice: _(
             "Price agreed. The public notice runs until %(end)s; the deal concludes if it stays clean.",
             end=when(notice.ends_at),
         ),
-        "success",
-    )
-    return redirect(url_for("publicity.notice", notice_id=notice.id))
+    )  # fmt: skip
 
 
 @bp.post("/negotiations/<int:negotiation_id>/withdraw")
 @login_required
 def withdraw(negotiation_id: int) -> Response | tuple[str, int]:
     """Walk away from the negotiation before a price is agreed."""
-    data, errors = parse_form(WithdrawInputSchema())
-    if data is None:
-        return _negotiation_page(negotiation_id, errors=errors, status=422)
-    try:
-        with unit_of_work(writer=True):
-            negotiations.withdraw(
-                current_user, negotiation_id, now=now(), message=data.get("message", "")
-            )
-    except DomainError as error:
-        return _negotiation_page(
-            negotiation_id, errors=domain_errors(error), status=int(error.status)
-        )
-    flash(_("You have withdrawn from this negotiation."), "info")
-    return redirect(url_for("sales.negotiation", negotiation_id=negotiation_id))
+    return form_on_page(
+        WithdrawInputSchema(),
+        _thread_page(negotiation_id, with_form=False),
+        lambda data: negotiations.withdraw(
+            current_user, negotiation_id, now=now(), message=data.get("message", "")
+        ),
+        back=lambda _result: url_for("sales.negotiation", negotiation_id=negotiation_id),
+        success=_("You have withdrawn from this negotiation."),
+        category="info",
+    )
 
 
 @bp.route("/my/negotiations")

@@ -25,12 +25,7 @@ from listings import services as listings
 from listings.rules import SaleState
 from trading import notices, rules, telling
 from trading.guards import check_buyer, check_listing_available, org_of, require_signed_in
-from trading.models import (
-    Negotiation,
-    NegotiationMessage,
-    NegotiationStatus,
-    PublicityNotice,
-)
+from trading.models import Negotiation, NegotiationMessage, NegotiationStatus, PublicityNotice
 from trading.queries import get_negotiation, negotiation_state, running_negotiation
 
 DEFAULT_PUBLICITY_DAYS = rules.MIN_PUBLICITY_DAYS  # config PUBLICITY_DAYS

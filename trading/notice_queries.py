@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from accounts.models import User
-from accounts.services import require_reviewer
+from accounts.services import rows_for_reviewer
 from core.clock import as_utc
 from core.domain import N_
 from core.extensions import db
@@ -71,17 +71,15 @@ def objection_of(actor: User | None, notice: PublicityNotice) -> Objection | Non
 
 def objection_queue(reviewer: User) -> list[Objection]:
     """Objections waiting for a decision, oldest first (reviewers)."""
-    require_reviewer(reviewer)
-    return list(
-        db.session.scalars(
-            select(Objection)
-            .join(PublicityNotice)
-            .where(
-                Objection.status == ObjectionStatus.LODGED,
-                PublicityNotice.status == NoticeStatus.RUNNING,
-            )
-            .order_by(Objection.lodged_at, Objection.id)
+    return rows_for_reviewer(
+        reviewer,
+        select(Objection)
+        .join(PublicityNotice)
+        .where(
+            Objection.status == ObjectionStatus.LODGED,
+            PublicityNotice.status == NoticeStatus.RUNNING,
         )
+        .order_by(Objection.lodged_at, Objection.id),
     )
 
 

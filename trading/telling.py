@@ -53,15 +53,22 @@ def _other_side(negotiation: Negotiation, org_id: int | None) -> int:
 
 def opened(negotiation: Negotiation, by_org_id: int | None, *, now: datetime) -> None:
     """The other side learns a negotiation was opened with it (flushes)."""
-    opener = db.session.get(Organisation, by_org_id) if by_org_id is not None else None
+    _from_one_side(negotiation, by_org_id, "negotiation.opened", now=now)
+
+
+def _from_one_side(
+    negotiation: Negotiation, by_org_id: int | None, event: str, *, now: datetime
+) -> None:
+    """The other side hears `event`, with the name of the organisation on this side."""
+    by = db.session.get(Organisation, by_org_id) if by_org_id is not None else None
     params = {
         **_title(negotiation.listing_id),
-        "organisation": opener.display_name("zh_CN") if opener else "",
-        "organisation_en": opener.display_name("en") if opener else "",
+        "organisation": by.display_name("zh_CN") if by else "",
+        "organisation_en": by.display_name("en") if by else "",
     }
     notify_org(
         _other_side(negotiation, by_org_id),
-        "negotiation.opened",
+        event,
         params=params,
         link=f"/negotiations/{negotiation.id}",
         now=now,
@@ -85,19 +92,7 @@ def offer(
 
 def message(negotiation: Negotiation, by_org_id: int | None, *, now: datetime) -> None:
     """The other side learns a message was written to it (flushes); the text stays in the thread."""
-    writer = db.session.get(Organisation, by_org_id) if by_org_id is not None else None
-    params = {
-        **_title(negotiation.listing_id),
-        "organisation": writer.display_name("zh_CN") if writer else "",
-        "organisation_en": writer.display_name("en") if writer else "",
-    }
-    notify_org(
-        _other_side(negotiation, by_org_id),
-        "negotiation.message",
-        params=params,
-        link=f"/negotiations/{negotiation.id}",
-        now=now,
-    )
+    _from_one_side(negotiation, by_org_id, "negotiation.message", now=now)
 
 
 def agreed(negotiation: Negotiation, price_minor: int, *, now: datetime) -> None:

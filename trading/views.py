@@ -16,12 +16,11 @@ from werkzeug.wrappers import Response
 from accounts.services import get_organisation
 from auctions.queries import auctions_of_listing
 from core.clock import now
-from core.domain import N_, DomainError, NotFound
-from core.forms import FieldErrors, domain_errors, parse_form, uploaded_file
+from core.domain import N_, NotFound
+from core.forms import FieldErrors, document_upload, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
-from core.uow import unit_of_work
-from core.views_kit import save_form
+from core.views_kit import Page, act_on_page, save_form
 from core.workdays import market_calendar
 from listings import services as listings
 from payments import deposits
@@ -202,15 +201,19 @@ def _sale_action(
     anchor: str = "",
     writer: bool = True,
 ) -> Response | tuple[str, int]:
-    """Run an action on the sale in its own unit of work, flash `success` and go back to the
-    sale; a refusal shows the sale page with it, at the refusal's status."""
-    try:
-        with unit_of_work(writer=writer):
-            use_case()
-    except DomainError as error:
-        return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
-    flash(success, category)
-    return redirect(url_for("sales.sale", sale_id=sale_id) + anchor)
+    """Run an action on the sale and go back to it (see `act_on_page`)."""
+    return act_on_page(
+        use_case,
+        _refused_on(sale_id),
+        lambda _result: url_for("sales.sale", sale_id=sale_id) + anchor,
+        success,
+        category,
+        writer=writer,
+    )
+
+
+def _refused_on(sale_id: int) -> Page:
+    return lambda errors, status: _sale_page(sale_id, errors=errors, status=status)
 
 
 @bp.post("/sales/<int:sale_id>/intent")
@@ -246,17 +249,11 @@ def upload_receipt(sale_id: int) -> Response | tuple[str, int]:
     def submit() -> None:
         if deposit is None:
             raise NotFound(N_("Register your intent first."))
-        upload = uploaded_file("file")
+        folder = deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"])
         deposits.submit_receipt(
-            current_user,
-            deposit.id,
-            stream=upload.stream,
-            filename=upload.filename,
-            bank_reference=request.form.get("bank_reference", ""),
-            folder=deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"]),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-            now=now(),
-        )
+            current_user, deposit.id, bank_reference=request.form.get("bank_reference", ""),
+            now=now(), **document_upload(folder),
+        )  # fmt: skip
 
     return _sale_action(
         sale_id,
@@ -289,16 +286,13 @@ def cancel(sale_id: int) -> Response | tuple[str, int]:
 @login_required
 def relist(sale_id: int) -> Response | tuple[str, int]:
     """After a sale without buyer, list again on the same terms."""
-    try:
-        with unit_of_work(writer=True):
-            new = listed_sales.relist(
-                current_user,
-                sale_id,
-                now=now(),
-                calendar=market_calendar(current_app.config),
-                deposit_bps=current_app.config["DEFAULT_DEPOSIT_BPS"],
-            )
-    except DomainError as error:
-        return _sale_page(sale_id, errors=domain_errors(error), status=int(error.status))
-    flash(_("Listed again: a new listing period has started."), "success")
-    return redirect(url_for("sales.sale", sale_id=new.id))
+    config = current_app.config
+    return act_on_page(
+        lambda: listed_sales.relist(
+            current_user, sale_id, now=now(), calendar=market_calendar(config),
+            deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
+        ),
+        _refused_on(sale_id),
+        lambda new: url_for("sales.sale", sale_id=new.id),
+        _("Listed again: a new listing period has started."),
+    )  # fmt: skip

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import url_for
 from flask_babel import gettext as _
 
-from accounts.models import User
-from core.home import SELLER, HomeItem, HomePanel, count_by, home_panels, role_panels
+from core.domain import N_
+from core.home import SELLER, Card, HomeItem, HomePanel, count_by, panels_of_roles
 from valuation.models import ValuationRequest
 from valuation.rules import RequestStatus
+
+CARD = Card("valuation", SELLER, N_("Valuation reports due"), 55, N_("No report due: ask an accredited valuer for a formal report from a result's page."), "valuation.mine", N_("Your valuations"))  # fmt: skip
 
 
 def reports_panel(org_id: int) -> HomePanel:
@@ -21,33 +21,13 @@ def reports_panel(org_id: int) -> HomePanel:
         ValuationRequest.status.in_((RequestStatus.REQUESTED, RequestStatus.IN_PROGRESS)),
     )
     page = url_for("valuation.mine")
+    requested = by_status.get(RequestStatus.REQUESTED, 0)
+    in_progress = by_status.get(RequestStatus.IN_PROGRESS, 0)
     items = [
-        HomeItem(
-            _("Valuation reports requested, not yet taken"),
-            page,
-            by_status.get(RequestStatus.REQUESTED, 0),
-        ),
-        HomeItem(
-            _("Valuation reports in progress"), page, by_status.get(RequestStatus.IN_PROGRESS, 0)
-        ),
+        HomeItem(_("Valuation reports requested, not yet taken"), page, requested),
+        HomeItem(_("Valuation reports in progress"), page, in_progress),
     ]
-    return HomePanel(
-        key="valuation",
-        role=SELLER,
-        title=_("Valuation reports due"),
-        items=[item for item in items if item.count],
-        empty=_(
-            "No report due: ask an accredited valuer for a formal report from a result's page."
-        ),
-        empty_url=page,
-        empty_action=_("Your valuations"),
-        order=55,
-    )
+    return CARD.panel([item for item in items if item.count])
 
 
-def on_home(user: User, *, roles: frozenset[str], **_kw: Any) -> list[HomePanel] | None:
-    return role_panels(user.acting_org_id, roles, seller=reports_panel)
-
-
-def connect() -> None:
-    home_panels.connect(on_home, weak=False)
+connect = panels_of_roles(seller=reports_panel)

@@ -3,14 +3,11 @@ of the reports shared with it. Attached to the valuation blueprint (imported by 
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import abort, render_template
 from flask_login import current_user, login_required
-from werkzeug.wrappers import Response
 
-from core.clock import now
-from core.forms import attempt
-from core.views_kit import form_id
+from core.domain import N_
+from core.views_kit import PostAction, add_actions, form_id
 from valuation import sharing
 from valuation.labels import PURPOSE, purpose_label
 from valuation.views import bp
@@ -19,28 +16,11 @@ bp.add_app_template_global(purpose_label, "valuation_purpose")
 bp.record_once(lambda state: state.app.jinja_env.globals.update(VALUATION_PURPOSES=PURPOSE))
 
 
-@bp.post("/valuations/<int:valuation_id>/shares")
-@login_required
-def share_report(valuation_id: int) -> Response:
-    """The owner shares the report with the chosen bank."""
-    attempt(
-        lambda: sharing.share(current_user, valuation_id, form_id("bank_org_id"), now=now()),
-        success=_("The report is shared with the bank."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("valuation.detail", valuation_id=valuation_id) + "#sharing")
-
-
-@bp.post("/valuations/<int:valuation_id>/shares/<int:bank_org_id>/revoke")
-@login_required
-def unshare_report(valuation_id: int, bank_org_id: int) -> Response:
-    """The owner takes the report back from the bank."""
-    attempt(
-        lambda: sharing.unshare(current_user, valuation_id, bank_org_id, now=now()),
-        success=_("The bank can no longer read the report."),
-        raise_not_found=True,
-    )
-    return redirect(url_for("valuation.detail", valuation_id=valuation_id) + "#sharing")
+add_actions(
+    bp,
+    PostAction("/valuations/<int:valuation_id>/shares", "share_report", "The owner shares the report with the chosen bank.", sharing.share, N_("The report is shared with the bank."), "valuation.detail", (lambda: form_id("bank_org_id"),), not_found=True, anchor="#sharing"),
+    PostAction("/valuations/<int:valuation_id>/shares/<int:bank_org_id>/revoke", "unshare_report", "The owner takes the report back from the bank.", sharing.unshare, N_("The bank can no longer read the report."), "valuation.detail", not_found=True, anchor="#sharing"),
+)  # fmt: skip
 
 
 @bp.get("/bank/valuations")

@@ -16,10 +16,10 @@ from brokers.rules import BrokerLevel
 from brokers.schemas import ApplicationFormSchema
 from brokers.views.blueprint import LANGUAGE, bp, expiry_warning_days, upload_folder
 from core.clock import now
-from core.domain import DomainError
-from core.forms import FieldErrors, attempt, domain_errors, parse_form
+from core.domain import N_, DomainError
+from core.forms import FieldErrors, document_upload, domain_errors, parse_form
 from core.uow import unit_of_work
-from core.views_kit import send_stored
+from core.views_kit import PostAction, add_actions, send_stored
 from listings.rules import FIELDS
 
 
@@ -85,28 +85,10 @@ def apply() -> Any:
     return redirect(url_for("brokers.dashboard"))
 
 
-@bp.post("/documents")
-@login_required
-def upload_document() -> Response:
-    """Attach another document to one's application."""
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        flash(_("Choose a file to upload."), "danger")
-        return redirect(url_for("brokers.dashboard"))
-    stream, filename = upload.stream, upload.filename
-    attempt(
-        lambda: accreditation.add_document(
-            current_user,
-            kind=request.form.get("kind", "certificate"),
-            stream=stream,
-            filename=filename,
-            folder=upload_folder(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
-            now=now(),
-        ),
-        success=_("Document attached."),
-    )
-    return redirect(url_for("brokers.dashboard"))
+add_actions(
+    bp,
+    PostAction("/documents", "upload_document", "Attach another document to one's application.", accreditation.add_document, N_("Document attached."), "brokers.dashboard", options=lambda: {"kind": request.form.get("kind", "certificate"), **document_upload(upload_folder())}),
+)  # fmt: skip
 
 
 @bp.route("/documents/<int:document_id>")

@@ -21,13 +21,7 @@ from flask import current_app
 
 from core.domain import N_, ValidationFailed
 from core.storage.backends import DocumentStore, DocumentsUnavailable, LocalStore, ObjectInfo
-from core.storage.upload import (
-    ALLOWED_TYPES,
-    Received,
-    StoredFile,
-    clean_display_name,
-    receive,
-)
+from core.storage.upload import ALLOWED_TYPES, Received, StoredFile, clean_display_name, receive
 
 __all__ = [
     "ALLOWED_TYPES",

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 from accounts.models import OrganisationKind
 from listings.rules import FIELDS
-from marketplace.demo import (
-    details_a,
-    details_b,
-    results_energy,
-    results_industry,
-    results_life,
-    results_tech,
-)
-from marketplace.demo.records import Org, Result
+from marketplace.demo.records import Details, Org, Picture, Result
+
+# The hand-written results and their English details are data, not code (data/*.json).
+_DATA = Path(__file__).parent / "data"
 
 _U, _I, _E = OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE, OrganisationKind.ENTERPRISE
 
@@ -76,9 +75,25 @@ GIVEN = (
     "杰", "涛", "明", "超", "秀英", "建华", "志强", "晓东", "海燕", "文博",
 )  # fmt: skip
 
-_ALL = (
-    results_energy.RESULTS + results_life.RESULTS + results_industry.RESULTS + results_tech.RESULTS
-)
+
+def _load(name: str) -> Any:
+    return json.loads((_DATA / name).read_text("utf-8"))
+
+
+def _result(raw: dict[str, Any]) -> Result:
+    tuples = {key: tuple(raw[key]) for key in ("keywords", "ipc", "modes", "patents")}
+    return Result(**{**raw, **tuples})
+
+
+def _details(raw: dict[str, Any]) -> Details:
+    picture = raw.get("picture")
+    if picture is not None:
+        lists = {key: tuple(picture[key]) for key in ("labels", "values") if key in picture}
+        picture = Picture(**{**picture, **lists})
+    return Details(**{**raw, "picture": picture})
+
+
+_ALL: tuple[Result, ...] = tuple(_result(raw) for raw in _load("results.json"))
 
 
 def _interleaved(results: tuple[Result, ...]) -> tuple[Result, ...]:
@@ -91,4 +106,4 @@ def _interleaved(results: tuple[Result, ...]) -> tuple[Result, ...]:
 CATALOGUE: tuple[Result, ...] = _interleaved(_ALL)
 
 # The English details, the application and the figure of each result, by its English title.
-DETAILS = {**details_a.DETAILS, **details_b.DETAILS}
+DETAILS = {title: _details(raw) for title, raw in _load("details.json").items()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -143,64 +143,56 @@ def _load(
         counts[status] = counts.get(status, 0) + 1
     summary.listings = len(results)
     summary.by_status = counts
-    seller_users = [user for user, _ in sellers]
-    summary.trading = trading.load(
-        rng,
-        sellers=seller_users,
-        buyers=buyers,
-        reviewer=admin,
-        now=now,
-        upload_folder=evidence_folder.parent,
-        pdf=_certificate_pdf_text("Bank transfer receipt"),
-    )
-    summary.trading.update(valuation.load(sellers=seller_users, buyers=buyers, now=now))
-    summary.trading.update(needs_demo.load(buyers=buyers, now=now))
-    summary.trading.update(
-        brokers_demo.load(sellers=seller_users, buyers=buyers, reviewer=admin, now=now)
-    )
-    summary.trading.update(
-        abroad.load(
-            reviewer=admin,
-            buyers=buyers,
-            now=now,
-            evidence_folder=evidence_folder,
-            pdf=_certificate_pdf_text,
-        )
-    )
-    summary.organisations += 2
-    summary.listings += 2
-    broker = db.session.scalar(select(User).where(User.email == "broker@demo.market"))
-    if broker is not None:
-        summary.trading.update(
-            events_demo.load(
-                admin=admin,
-                broker=broker,
-                buyers=buyers,
-                now=now,
-                upload_folder=evidence_folder.parent,
-                pdf=_certificate_pdf_text("Roadshow slides"),
-            )
-        )
-    # Last: it pays (by bank) the deals every other part of the demo made.
-    summary.trading.update(
-        payments_demo.load(
-            reviewer=admin,
-            now=now,
-            upload_folder=evidence_folder.parent,
-            pdf=_certificate_pdf_text("Bank transfer receipt"),
-        )
-    )
-    summary.trading.update(
-        rights_demo.load(
-            sellers=seller_users,
-            buyers=buyers,
-            reviewer=admin,
-            now=now,
-            upload_folder=evidence_folder.parent,
-            pdf=_certificate_pdf_text,
-        )
-    )
+    summary.trading = {}
+    cast = _Cast(rng, [user for user, _ in sellers], buyers, admin, now, evidence_folder)
+    for part, names, document in _PARTS:
+        if part is events_demo.load and cast.broker is None:
+            continue
+        arguments = {name: getattr(cast, name) for name in names}
+        if document:
+            arguments["pdf"] = _certificate_pdf_text(document)
+        summary.trading.update(part(**arguments))
+        if part is abroad.load:
+            summary.organisations += 2
+            summary.listings += 2
     return summary
+
+
+@dataclass(frozen=True)
+class _Cast:
+    """Who and what the demo's parts load with; each part takes the names it needs."""
+
+    rng: random.Random
+    sellers: list[User]
+    buyers: list[User]
+    admin: User  # the platform's administrator, who reviews too
+    now: datetime
+    evidence_folder: Path
+    reviewer = property(lambda self: self.admin)
+    upload_folder = property(lambda self: self.evidence_folder.parent)
+    pdf = property(lambda _self: _certificate_pdf_text)
+
+    @property
+    def broker(self) -> User | None:
+        """The demo broker, once the brokers' part has accredited one."""
+        return db.session.scalar(select(User).where(User.email == "broker@demo.market"))
+
+
+# The demo's parts in load order: the part, the names it takes from the cast, and the
+# line of the one PDF it uploads (empty: the PDF maker, `pdf`, if it names it). Payments
+# come last but one: they pay (by bank) the deals every other part made.
+_PARTS: tuple[tuple[Callable[..., dict[str, int]], tuple[str, ...], str], ...] = (
+    (trading.load, ("rng", "sellers", "buyers", "reviewer", "now", "upload_folder", "pdf"),
+     "Bank transfer receipt"),
+    (valuation.load, ("sellers", "buyers", "now"), ""),
+    (needs_demo.load, ("buyers", "now"), ""),
+    (brokers_demo.load, ("sellers", "buyers", "reviewer", "now"), ""),
+    (abroad.load, ("reviewer", "buyers", "now", "evidence_folder", "pdf"), ""),
+    (events_demo.load, ("admin", "broker", "buyers", "now", "upload_folder", "pdf"),
+     "Roadshow slides"),
+    (payments_demo.load, ("reviewer", "now", "upload_folder", "pdf"), "Bank transfer receipt"),
+    (rights_demo.load, ("sellers", "buyers", "reviewer", "now", "upload_folder", "pdf"), ""),
+)  # fmt: skip
 
 
 def _organisations(

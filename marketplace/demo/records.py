@@ -13,7 +13,7 @@ class Result:
 
     `problem`, `advantage` and `economics` are the holder's originals (Chinese, as a
     Chinese holder types them); their English, the application and the figure are in
-    `Details` (marketplace.demo.details_a, details_b), by the English title.
+    `Details` (data/details.json), by the English title.
     `stage` is how far the demo takes it: draft, submitted, rejected, confirmed,
     published or withdrawn.
     """
@@ -74,17 +74,3 @@ class Details:
     advantage_en: str
     economics_en: str
     picture: Picture | None = None
-
-
-def chart(measure_zh: str, measure_en: str, unit: str, before: float, after: float) -> Picture:
-    """A bar chart of one measure: the state of the art, then this result."""
-    number = f"{{:g}}{unit}"
-    return Picture(
-        "chart",
-        f"柱状图：{measure_zh}，现有技术{number.format(before)}，本成果{number.format(after)}",
-        f"Bar chart of {measure_en}: state of the art {number.format(before)}, "
-        f"this result {number.format(after)}",
-        labels=(measure_en,),
-        values=(before, after),
-        unit=unit,
-    )

@@ -20,7 +20,7 @@ from core.forms import domain_errors, parse_form
 from core.i18n import market_zone
 from core.schema_kit import InputSchema
 from core.uow import unit_of_work
-from core.views_kit import save_form
+from core.views_kit import back_to_referrer, save_form
 from marketplace.rates import services
 
 bp = Blueprint("rates", __name__)
@@ -52,9 +52,7 @@ def choose_currency(code: str) -> Response:
     """Remember the currency the reader sees converted figures in, and go back."""
     if code in EXPONENTS:
         session["currency"] = code
-    target = request.referrer or ""
-    same_site = target.startswith(request.host_url)
-    return redirect(target if same_site else url_for("rates.public"))
+    return back_to_referrer(url_for("rates.public"))
 
 
 def _admin_page(errors: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:

@@ -17,7 +17,7 @@ from core.bounds import MAX_ROW_ID
 from core.clock import now
 from core.schema_kit import InputSchema
 from core.uow import unit_of_work
-from core.views_kit import attachment
+from core.views_kit import download
 from marketplace.review import audit_export, audit_labels, audit_trail
 
 blp = ApiBlueprint(
@@ -110,4 +110,4 @@ def audit_file(args: dict[str, Any]) -> Response:
     """The filtered audit trail as CSV, the same as the audit page's export."""
     with unit_of_work():
         body, name = audit_export.audit_csv(api_reader(), _wanted(args), now=now())
-    return attachment(body, audit_export.CSV_TYPE, name)
+    return download(body, audit_export.CSV_TYPE, name)

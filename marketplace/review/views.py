@@ -5,15 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -27,7 +19,7 @@ from core.bounds import query_date, query_id, query_text
 from core.clock import now
 from core.domain import DomainError
 from core.uow import unit_of_work
-from core.views_kit import attachment
+from core.views_kit import download
 from listings import review as listing_review
 from listings import services as listings
 from listings.rules import EVIDENCE_KINDS, FIELDS, ListingStatus
@@ -203,7 +195,7 @@ def audit() -> str:
 def audit_csv() -> Response:
     """The filtered audit trail as CSV (at most `audit_export.EXPORT_LIMIT` entries)."""
     body, name = audit_export.audit_csv(current_user, _audit_filter(), now=now())
-    return attachment(body, audit_export.CSV_TYPE, name)
+    return download(body, audit_export.CSV_TYPE, name)
 
 
 # --- technology brokers' accreditation (issue 6) -------------------------------------------

@@ -19,7 +19,7 @@ from core.clock import as_utc, now
 from core.domain import ValidationFailed
 from core.schema_kit import InputSchema
 from core.uow import unit_of_work
-from core.views_kit import attachment
+from core.views_kit import download
 from marketplace.statistics import exports, report
 from marketplace.statistics.labels import key_label
 from marketplace.statistics.rules import Period, PeriodError, Row, asked_period
@@ -108,7 +108,7 @@ def _period(args: dict[str, Any]) -> Period:
 
 def _file(result: report.Report, kind: str, stem: str) -> Response:
     body, content_type, name = exports.export_file(result, kind, stem, gettext, key_label)
-    return attachment(body, content_type, name)
+    return download(body, content_type, name)
 
 
 @blp.read("/", StatisticsOutSchema, _PERIOD, args=PeriodArgsSchema)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from core.bounds import BadField, query_date
 from core.clock import as_utc, now
 from core.i18n import money_wan
-from core.views_kit import attachment
+from core.views_kit import download
 from marketplace.statistics import charts, exports, report
 from marketplace.statistics.exports import FIGURE_NAMES, TABLE_TITLES
 from marketplace.statistics.labels import key_label
@@ -69,7 +69,7 @@ def _page(result: report.Report, export_endpoint: str) -> str:
 
 def _download(result: report.Report, kind: str, stem: str) -> Response:
     body, content_type, name = exports.export_file(result, kind, stem, _, key_label)
-    return attachment(body, content_type, name)
+    return download(body, content_type, name)
 
 
 @bp.route("/statistics")

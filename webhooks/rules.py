@@ -26,6 +26,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "listing.ownership_confirmed",
     "listing.ownership_refused",
     "listing.published",
+    "co_owner.consent_asked",
     "auction.announcement_published",
     "auction.announcement_refused",
     "auction.starting",

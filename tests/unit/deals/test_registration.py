@@ -51,8 +51,8 @@ LISTING = _Listing(
     id=3,
     title_zh="一种高镍三元正极材料的制备方法",
     ip_assets=[
-        SimpleNamespace(number="201510123456.1"),
-        SimpleNamespace(number="ZL201610920041.1"),
+        SimpleNamespace(number="201510123456.1", kind="cn_application"),
+        SimpleNamespace(number="ZL201610920041.1", kind="cn_application"),
     ],
 )
 SELLER = _org("测试大学", "12310000000000001X")
@@ -74,6 +74,7 @@ def test_record_names_both_sides_the_category_and_the_amounts() -> None:
     )
     assert record.contract_amount.minor == record.transaction_amount.minor == 123_456_789
     assert record.ip_numbers == ("201510123456.1", "ZL201610920041.1")
+    assert record.transfer_offices == ("CNIPA",)
     assert record.ready_to_file
 
 

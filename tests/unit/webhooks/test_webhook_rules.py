@@ -62,10 +62,10 @@ def test_event_types_are_kept_in_the_catalogues_order_and_unknown_ones_refused()
 
 
 def test_every_notification_told_to_an_organisation_is_an_event_type() -> None:
-    """What members are told by notify_org reaches webhooks too (watches and saved-search
-    alerts are personal, not the organisation's), except a deal's milestone: integrators
-    receive each step under its own name, once."""
-    told = {key for key in EVENTS if not key.startswith(("watch.", "search."))}
+    """What members are told by notify_org reaches webhooks too (watches, saved-search
+    alerts and an inventor's reward are personal, not the organisation's), except a deal's
+    milestone: integrators receive each step under its own name, once."""
+    told = {key for key in EVENTS if not key.startswith(("watch.", "search.", "reward."))}
     assert told - set(rules.EVENT_TYPES) == {"deal.milestone"}
     assert {"deal.signed", "deal.paid", "deal.rights_registered"} <= set(rules.EVENT_TYPES)
 

@@ -29,6 +29,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _wait_for_exec(pid: int, program: bytes) -> None:
+    """Wait until the shell `pid` has become `program` (it `exec`s the server)."""
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    deadline = time.monotonic() + 10
+    while not cmdline.read_bytes().startswith(program):
+        assert time.monotonic() < deadline, f"{pid} never ran {program!r}"
+        time.sleep(0.05)
+
+
 def test_ctrl_c_on_make_run_leaves_mailpit_running(tmp_path: Path) -> None:
     if not os.environ.get("MAILPIT_URL"):  # as the mail tests: Mailpit is not built here
         pytest.skip("MAILPIT_URL is not set: run `devservices/mailpit.sh start`")
@@ -44,6 +53,7 @@ def test_ctrl_c_on_make_run_leaves_mailpit_running(tmp_path: Path) -> None:
         url = terminal.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:"), url
         pid = int((tmp_path / "mailpit" / "pid").read_text())
+        _wait_for_exec(terminal.pid, b"sleep")  # a Ctrl-C before it would reach the script
         os.killpg(terminal.pid, signal.SIGINT)  # Ctrl-C
         assert terminal.wait(timeout=10) != 0, "the server stops"
         log = tmp_path / "mailpit" / "server.log"

@@ -215,7 +215,7 @@ def token_caller(plain: str, *, now: datetime) -> TokenCaller:
     # stays loaded for the endpoint (else its first attribute would read it again).
     session.expire_on_commit = not alone
     try:
-        with unit_of_work():
+        with unit_of_work(writer=False):  # a read: a POST's endpoint queues as SQLite's writer
             if alone:
                 session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             if known is None:

@@ -97,7 +97,7 @@ def _mandated_brokers(listing_id: int, now: datetime) -> list[int]:
 def _tell(event: Event, listing: Listing, interest: Interest, actor: User, now: datetime) -> None:
     org = db.session.get(Organisation, interest.org_id)
     params = {
-        "title": listing.title("zh_CN"), "title_en": listing.title("en"),
+        **listing.titles(),
         "event": event.title, "event_en": event.name("en"),
         "org": org.name if org else "", "org_en": org.display_name("en") if org else "",
         "email": actor.email,

@@ -189,7 +189,7 @@ def withdraw(actor: User, declaration_id: int, *, now: datetime) -> OpenLicenceD
 
 
 def _params(declaration: OpenLicenceDeclaration, **extra: str) -> dict[str, str]:
-    return {"title": declaration.listing.title("zh_CN"), "title_en": declaration.listing.title("en"), "name": declaration.patent_number, **extra}  # fmt: skip
+    return {**declaration.listing.titles(), "name": declaration.patent_number, **extra}
 
 
 def _link(declaration: OpenLicenceDeclaration) -> str:

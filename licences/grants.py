@@ -113,7 +113,7 @@ def _grant(licence: OpenLicence, actor_id: int, now: datetime) -> None:
 def _params(licence: OpenLicence) -> dict[str, str]:
     declaration = licence.declaration
     return {
-        "title": declaration.listing.title("zh_CN"), "title_en": declaration.listing.title("en"),
+        **declaration.listing.titles(),
         "organisation": licence.licensee.name, "organisation_en": licence.licensee.display_name("en"),
         "name": licence.number or declaration.patent_number,
     }  # fmt: skip

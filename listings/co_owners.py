@@ -104,9 +104,10 @@ def _ask_consent(listing: Listing, rows: list[RightsHolder], now: datetime) -> N
     consent (naming the holders again drops the consents: each is asked again)."""
     owner = get_organisation(listing.organisation_id)
     params = {
-        "title": listing.title("zh_CN"), "title_en": listing.title("en"),
-        "organisation": owner.name, "organisation_en": owner.display_name("en"),
-    }  # fmt: skip
+        **listing.titles(),
+        "organisation": owner.name,
+        "organisation_en": owner.display_name("en"),
+    }
     for org_id in {r.org_id for r in rows if r.org_id not in (None, listing.organisation_id)}:
         notify_org(org_id, "co_owner.consent_asked", params=params, link=f"/listings/{listing.id}/rights", now=now)  # fmt: skip
 

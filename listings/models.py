@@ -85,6 +85,10 @@ class Listing(Model):
         preferred = self.title_en if locale.startswith("en") else self.title_zh
         return preferred or self.title_zh or self.title_en or ""
 
+    def titles(self) -> dict[str, str]:
+        """The title in both languages, as notifications and webhook events carry it."""
+        return {"title": self.title("zh_CN"), "title_en": self.title("en")}
+
     def summary(self, locale: str = "zh_CN") -> str:
         """The plain-language summary in the reader's language, falling back to the other."""
         preferred = self.summary_en if locale.startswith("en") else self.summary_zh

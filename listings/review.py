@@ -78,7 +78,7 @@ def _tell_owner(listing: Listing, event: str, *, now: datetime, **params: str) -
     notify_org(
         listing.organisation_id,
         event,
-        params={"title": listing.title("zh_CN"), "title_en": listing.title("en"), **params},
+        params={**listing.titles(), **params},
         link=f"/listings/{listing.id}",
         now=now,
     )
@@ -95,7 +95,7 @@ def publish(actor: User, listing_id: int, *, now: datetime) -> Listing:
     webhook_events.publish(
         listing.organisation_id,
         "listing.published",
-        data={"title": listing.title("zh_CN"), "title_en": listing.title("en")},
+        data=listing.titles(),
         link=f"/listings/{listing.id}",
         now=now,
     )

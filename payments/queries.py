@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import or_, select
 
@@ -115,14 +116,22 @@ def money_flow(actor: User | None, deal_id: int) -> MoneyFlow:
     )
 
 
-def my_deposits(actor: User) -> list[Deposit]:
-    """The deposits the actor's organisation owes or has paid, newest first."""
+OrgRow = TypeVar("OrgRow", Deposit, Payout)
+
+
+def _of_acting_org(model: type[OrgRow], actor: User) -> list[OrgRow]:
+    """The rows of `model` that belong to the actor's organisation, newest first."""
     org = acting_org_id(actor)
     if org is None:
         return []
     return list(
-        db.session.scalars(select(Deposit).where(Deposit.org_id == org).order_by(Deposit.id.desc()))
+        db.session.scalars(select(model).where(model.org_id == org).order_by(model.id.desc()))
     )
+
+
+def my_deposits(actor: User) -> list[Deposit]:
+    """The deposits the actor's organisation owes or has paid, newest first."""
+    return _of_acting_org(Deposit, actor)
 
 
 def own_deposit(actor: User | None, deposit_id: int) -> Deposit:
@@ -172,12 +181,7 @@ def connected_account_of(org_id: int | None) -> ConnectedAccount | None:
 
 def payouts_of(actor: User) -> list[Payout]:
     """The payouts to the actor's organisation, newest first."""
-    org = acting_org_id(actor)
-    if org is None:
-        return []
-    return list(
-        db.session.scalars(select(Payout).where(Payout.org_id == org).order_by(Payout.id.desc()))
-    )
+    return _of_acting_org(Payout, actor)
 
 
 def deals_with_money(actor: User) -> list[Deal]:

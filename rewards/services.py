@@ -181,7 +181,7 @@ def award(actor: User, deal_id: int, costs: Mapping[CostCategory, int], *, now: 
 def tell_inventors(inventors: Sequence[ListingInventor], amounts: Sequence[int], deal: Deal, now: datetime) -> None:  # fmt: skip
     """Each inventor with an account learns their share of a pool just set (a zero share, nothing)."""
     listing = get_listing(deal.listing_id) if deal.listing_id else None
-    titles = {"title": listing.title("zh_CN"), "title_en": listing.title("en")} if listing else {"title": deal.title}  # fmt: skip
+    titles = listing.titles() if listing else {"title": deal.title}
     for inventor, amount in zip(inventors, amounts, strict=True):
         if inventor.user_id is not None and amount > 0:
             params = {**titles, "amount_minor": amount, "currency": deal.currency}

@@ -185,11 +185,7 @@ def alert_for_listing(listing_id: int, *, now: datetime) -> int:
         notify(
             [saved.user_id],
             "search.alert",
-            params={
-                "name": saved.name,
-                "title": listing.title("zh_CN"),
-                "title_en": listing.title("en"),
-            },
+            params={"name": saved.name, **listing.titles()},
             link=f"/listings/{listing.id}",
             now=now,
             email=FREQUENCIES[saved.frequency],

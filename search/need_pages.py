@@ -16,19 +16,14 @@ from listings.need_views import bp
 from search.needs import NEED_FACETS, NEED_SORTS
 from search.page_kit import SearchPage
 from search.services import make_need_query, needs_for, run_need_search
+from search.views import facet_title, sort_label
 
 PER_PAGE = 20
 
 
 def need_facet_title(facet: str) -> str:
-    """The sidebar heading of a need facet."""
-    return {
-        "field": _("Technology field"),
-        "ipc_section": _("Patent class (IPC)"),
-        "transfer_mode": _("Transfer mode"),
-        "region": _("Region"),
-        "budget_band": _("Budget"),
-    }.get(facet, facet)
+    """The sidebar heading of a need facet: the budget, or as the listing search heads it."""
+    return _("Budget") if facet == "budget_band" else facet_title(facet)
 
 
 def need_facet_label(facet: str, value: str) -> str:
@@ -39,13 +34,9 @@ def need_facet_label(facet: str, value: str) -> str:
 
 
 def need_sort_label(sort: str) -> str:
-    """A sort order of needs, for the select box."""
-    return {
-        "relevance": _("Best match"),
-        "newest": _("Newest"),
-        "deadline": _("Deadline soonest"),
-        "budget_desc": _("Largest budget"),
-    }.get(sort, sort)
+    """A sort order of needs, for the select box (relevance and newest as for listings)."""
+    own = {"deadline": _("Deadline soonest"), "budget_desc": _("Largest budget")}
+    return own.get(sort) or sort_label(sort)
 
 
 PAGE = SearchPage("needs.index", NEED_FACETS, need_facet_title, need_facet_label)

@@ -7,19 +7,19 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from core.clock import as_utc, now
 from core.forms import attempt
+from core.i18n import current_locale
 from core.money import Money, format_money
 from core.regions import region_label
 from core.views_kit import form_id
 from listings.evaluation_rules import Advancement
-from listings.labels import ADVANCEMENT
-from listings.rules import FIELDS, NEGOTIABLE, TransferMode
+from listings.labels import facet_label, field_label
+from listings.rules import NEGOTIABLE
 from search import alerts
 from search.backend import FACETS, SORTS
 from search.page_kit import SearchPage
@@ -30,10 +30,6 @@ bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
 MAX_VALUES = 20  # values of one facet a saved search keeps
-
-
-def _locale() -> str:
-    return str(get_locale() or "zh_CN")
 
 
 def facet_title(facet: str) -> str:
@@ -64,17 +60,6 @@ def _ipc_label(section: str) -> str:
     return f"{section} · {names[section]}" if section in names else section
 
 
-def _mode_label(mode: str) -> str:
-    labels = {
-        TransferMode.ASSIGNMENT.value: _("Assignment"),
-        TransferMode.EXCLUSIVE_LICENCE.value: _("Exclusive licence"),
-        TransferMode.SOLE_LICENCE.value: _("Sole licence"),
-        TransferMode.NON_EXCLUSIVE_LICENCE.value: _("Non-exclusive licence"),
-        TransferMode.EQUITY.value: _("Equity investment"),
-    }
-    return labels.get(mode, mode)
-
-
 def _band_label(band: str) -> str:
     labels = {
         "lt_100k": _("Under ¥100,000"),
@@ -87,33 +72,24 @@ def _band_label(band: str) -> str:
     return labels.get(band, band)
 
 
-def field_label(code: str) -> str:
-    """A technology field's name in the reader's language."""
-    names = FIELDS.get(code)
-    if names is None:
-        return code
-    return names[1] if _locale().startswith("en") else names[0]
-
-
 def value_label(facet: str, value: str) -> str:
-    """A facet value as readers know it."""
+    """A facet value as readers know it: this page's words for IPC sections, maturity,
+    regions and price bands, the market's (`listings.labels`) for the rest."""
     labels: dict[str, Callable[[str], str]] = {
-        "field": field_label,
         "ipc_section": _ipc_label,
-        "transfer_mode": _mode_label,
         "trl": lambda v: _("TRL %(level)s", level=v),
-        "region": lambda v: region_label(v, _locale()),
+        "region": lambda v: region_label(v, current_locale()),
         "price_band": _band_label,
-        "advancement": lambda v: str(ADVANCEMENT.get(v, v)),  # type: ignore[call-overload]
     }
-    return labels.get(facet, str)(value)
+    own = labels.get(facet)
+    return own(value) if own is not None else facet_label(facet, value)
 
 
 def price_label(asking_price_minor: int | None, currency: str = "CNY") -> str:
     """An asking price in the reader's format, or 'Negotiable'."""
     if asking_price_minor is None:
         return _("Negotiable")
-    return format_money(Money(asking_price_minor, currency or "CNY"), str(get_locale() or "zh_CN"))
+    return format_money(Money(asking_price_minor, currency or "CNY"), current_locale())
 
 
 # Display order of values where counts should not reorder them.
@@ -166,7 +142,7 @@ def search() -> str:
     query, args, outcome = PAGE.run(make_query, run_search, PER_PAGE)
     result = outcome.result
     listings = listings_for(result.hits)
-    locale = _locale()
+    locale = current_locale()
     cards = [
         {
             "listing": listings[hit.id],
@@ -290,7 +266,7 @@ def feed() -> Response:
     hits = run_search(replace(query, with_facets=False)).result.hits
     listings = listings_for(hits)
     entries = [listings[hit.id] for hit in hits if hit.id in listings]
-    locale = _locale()
+    locale = current_locale()
     body = render_template(
         "search/feed.atom",
         entries=entries,

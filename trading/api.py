@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
 from accounts.auth import api_reader, api_writer, token_api
 from accounts.models import User
 from core.clock import now
 from core.domain import N_, PermissionDenied, ValidationFailed
 from core.uow import unit_of_work
-from core.workdays import market_calendar
-from trading import closing, listed_sales, negotiations, notice_queries, notices, queries
+from trading import (
+    closing,
+    configured,
+    listed_sales,
+    negotiations,
+    notice_queries,
+    notices,
+    queries,
+)
 from trading.models import ListedSaleStatus
 from trading.schemas import (
     DecisionInputSchema,
@@ -80,18 +85,8 @@ def start_sale(data: dict[str, Any]) -> Any:
     """Start a listed sale of one of your listings (listing_id, asking_price_minor, ...)."""
     if data.get("listing_id") is None:
         raise ValidationFailed(N_("This field is required."), field="listing_id")
-    config = current_app.config
     with unit_of_work(writer=True):
-        return listed_sales.start_listed_sale(
-            api_writer(),
-            data["listing_id"],
-            asking_price_minor=data["asking_price_minor"],
-            working_days=data.get("working_days") or config["LISTING_PERIOD_WORKING_DAYS"],
-            deposit_minor=data.get("deposit_minor"),
-            now=now(),
-            calendar=market_calendar(current_app.config),
-            deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
-        )
+        return configured.start_listed_sale(api_writer(), data["listing_id"], data)
 
 
 @blp.read("/<int:sale_id>", ListedSaleOutSchema, 404)
@@ -123,26 +118,14 @@ def withdraw_intent(sale_id: int) -> Any:
 def withdraw_sale(sale_id: int) -> Any:
     """The seller withdraws its listed sale while nobody has registered intent in it."""
     with unit_of_work(writer=True):
-        return listed_sales.cancel_sale(
-            api_writer(),
-            sale_id,
-            now=now(),
-            calendar=market_calendar(current_app.config),
-            release_working_days=current_app.config["DEPOSIT_RELEASE_WORKING_DAYS"],
-        )
+        return configured.cancel_sale(api_writer(), sale_id)
 
 
 @blp.write("/<int:sale_id>/relist", 201, ListedSaleOutSchema, 403, 409)
 def relist(sale_id: int) -> Any:
     """After a sale without a buyer (or withdrawn), list again on the same terms: a new sale."""
     with unit_of_work(writer=True):
-        return listed_sales.relist(
-            api_writer(),
-            sale_id,
-            now=now(),
-            calendar=market_calendar(current_app.config),
-            deposit_bps=current_app.config["DEFAULT_DEPOSIT_BPS"],
-        )
+        return configured.relist(api_writer(), sale_id)
 
 
 # --- negotiations ----------------------------------------------------------------------
@@ -221,13 +204,7 @@ def post_message(data: dict[str, Any], negotiation_id: int) -> Any:
 def accept(negotiation_id: int) -> Any:
     """Accept the other side's open offer: the price is agreed and the public notice starts."""
     with unit_of_work(writer=True):
-        return negotiations.accept(
-            api_writer(),
-            negotiation_id,
-            now=now(),
-            calendar=market_calendar(current_app.config),
-            publicity_days=current_app.config["PUBLICITY_DAYS"],
-        )
+        return configured.accept_offer(api_writer(), negotiation_id)
 
 
 @blp.write(

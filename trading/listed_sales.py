@@ -16,6 +16,7 @@ from core import audit
 from core.clock import as_utc
 from core.domain import N_, PermissionDenied
 from core.extensions import db
+from core.service_kit import audit_action
 from core.workdays import WorkCalendar
 from listings import services as listings
 from listings.rules import SaleState
@@ -133,12 +134,11 @@ def register_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
     deposits.require_deposit(
         actor, CONTEXT, sale.id, sale.deposit_minor, now=now, currency=sale.currency
     )
-    audit.record(
-        action="listed_sale.intent",
-        object_type="listed_sale",
-        object_id=sale.id,
-        actor_id=actor.id,
-        now=now,
+    audit_action(
+        "listed_sale.intent",
+        sale.id,
+        actor.id,
+        now,
         after={"buyer_org_id": buyer_org_id, "intent_id": intent.id},
     )
     telling.intent(sale, buyer_org_id, now=now)
@@ -151,12 +151,11 @@ def withdraw_intent(actor: User, sale_id: int, *, now: datetime) -> SaleIntent:
     sale = lock_sale(sale_id)
     intent = check_withdrawal(actor, sale, now)
     intent.withdrawn_at = now
-    audit.record(
-        action="listed_sale.intent_withdraw",
-        object_type="listed_sale",
-        object_id=sale.id,
-        actor_id=actor.id,
-        now=now,
+    audit_action(
+        "listed_sale.intent_withdraw",
+        sale.id,
+        actor.id,
+        now,
         before={"buyer_org_id": intent.buyer_org_id, "intent_id": intent.id},
     )
     return intent

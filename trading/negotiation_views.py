@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -18,9 +18,8 @@ from core.clock import now
 from core.forms import FieldErrors, parse_form
 from core.i18n import when
 from core.views_kit import Page, act_on_page, form_on_page, save_form
-from core.workdays import market_calendar
 from listings import services as listings
-from trading import negotiations, notice_queries, notices, queries
+from trading import configured, negotiations, notice_queries, notices, queries
 from trading.models import NegotiationStatus
 from trading.schemas import (
     MessageInputSchema,
@@ -145,12 +144,8 @@ def message(negotiation_id: int) -> Response | tuple[str, int]:
 @login_required
 def accept(negotiation_id: int) -> Response | tuple[str, int]:
     """Accept the other side's offer: the price is agreed and published for objections."""
-    config = current_app.config
     return act_on_page(
-        lambda: negotiations.accept(
-            current_user, negotiation_id, now=now(), calendar=market_calendar(config),
-            publicity_days=config["PUBLICITY_DAYS"],
-        ),
+        lambda: configured.accept_offer(current_user, negotiation_id),
         _thread_page(negotiation_id, with_form=False),
         back=lambda notice: url_for("publicity.notice", notice_id=notice.id),
         success=lambda notice: _(

@@ -20,6 +20,7 @@ from core import audit
 from core.domain import N_, NotFound, ValidationFailed
 from core.extensions import db
 from core.rows import get_row
+from core.service_kit import audit_action
 from core.workdays import WorkCalendar
 from listings import services as listings
 from listings.rules import SaleState
@@ -131,12 +132,11 @@ def open_negotiation(
         _add_entry(negotiation, actor, "offer", now=now, amount_minor=amount_minor, body=body)
     else:
         _add_entry(negotiation, actor, "message", now=now, body=body)
-    audit.record(
-        action="negotiation.open",
-        object_type="negotiation",
-        object_id=negotiation.id,
-        actor_id=actor.id,
-        now=now,
+    audit_action(
+        "negotiation.open",
+        negotiation.id,
+        actor.id,
+        now,
         after={
             "status": negotiation.status.value,
             "buyer_org_id": buyer,
@@ -163,12 +163,11 @@ def make_offer(
     negotiation.open_offer_minor = amount_minor
     negotiation.open_offer_by_org_id = actor.acting_org_id
     _add_entry(negotiation, actor, kind, now=now, amount_minor=amount_minor, body=body)
-    audit.record(
-        action=f"negotiation.{kind}",
-        object_type="negotiation",
-        object_id=negotiation.id,
-        actor_id=actor.id,
-        now=now,
+    audit_action(
+        f"negotiation.{kind}",
+        negotiation.id,
+        actor.id,
+        now,
         before=before,
         after={"open_offer_minor": amount_minor, "open_offer_by_org_id": actor.acting_org_id},
     )

@@ -12,17 +12,19 @@ that lock the notice expect `unit_of_work(writer=True)` (SQLite's writers queue)
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
 from accounts.services import get_organisation, require_reviewer
-from core import audit, jobs
+from core import jobs
 from core.clock import as_utc
 from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
 from core.rows import claim_closing, close_in_savepoint, due_ids, get_row
 from core.rules_kit import decision_reason
+from core.service_kit import audit_action
 from deals.models import SaleMethod
 from deals.services import record_sale
 from listings import services as listings
@@ -33,6 +35,15 @@ from trading.notice_queries import objection_of, verdict
 from trading.rules import NoticeStatus, ObjectionStatus
 
 CLOSE_NOTICES_JOB = "trading.close_notices"  # the job runner's sweep (trading.jobs)
+
+
+def _audit(
+    notice: PublicityNotice, action: str, actor_id: int | None, now: datetime, **change: Any
+) -> None:
+    """Audit `notice.<action>` on the public notice (its records' type is publicity_notice)."""
+    audit_action(
+        f"notice.{action}", notice.id, actor_id, now, object_type="publicity_notice", **change
+    )
 
 
 def _lock_notice(notice_id: int) -> PublicityNotice:
@@ -80,12 +91,11 @@ def publish_notice(negotiation: Negotiation, *, now: datetime, days: int) -> Pub
     )
     db.session.add(notice)
     db.session.flush()
-    audit.record(
-        action="notice.publish",
-        object_type="publicity_notice",
-        object_id=notice.id,
-        actor_id=None,
-        now=now,
+    _audit(
+        notice,
+        "publish",
+        None,
+        now,
         after={
             "status": notice.status.value,
             "negotiation_id": negotiation.id,
@@ -121,12 +131,11 @@ def lodge_objection(actor: User, notice_id: int, reasons: str, *, now: datetime)
             db.session.add(objection)
     except IntegrityError:
         raise double from None
-    audit.record(
-        action="notice.objection",
-        object_type="publicity_notice",
-        object_id=notice.id,
-        actor_id=actor.id,
-        now=now,
+    _audit(
+        notice,
+        "objection",
+        actor.id,
+        now,
         after={"objection_id": objection.id, "status": objection.status.value},
     )
     telling.objection_lodged(notice, now=now)
@@ -153,12 +162,11 @@ def decide_objection(
     objection.decided_by_id = reviewer.id
     objection.decided_at = now
     objection.decision_reason = text[:2000]
-    audit.record(
-        action="notice.objection_decide",
-        object_type="publicity_notice",
-        object_id=notice.id,
-        actor_id=reviewer.id,
-        now=now,
+    _audit(
+        notice,
+        "objection_decide",
+        reviewer.id,
+        now,
         before={"objection_id": objection.id, "status": ObjectionStatus.LODGED.value},
         after={"objection_id": objection.id, "status": objection.status.value},
         reason=objection.decision_reason,
@@ -213,12 +221,11 @@ def _settle(notice: PublicityNotice, *, now: datetime, actor_id: int | None) -> 
         )
     else:
         return None
-    audit.record(
-        action=f"notice.{notice.status.value}",
-        object_type="publicity_notice",
-        object_id=notice.id,
-        actor_id=actor_id,
-        now=now,
+    _audit(
+        notice,
+        notice.status.value,
+        actor_id,
+        now,
         before={"status": NoticeStatus.RUNNING.value},
         after={"status": notice.status.value},
     )

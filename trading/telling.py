@@ -17,7 +17,7 @@ def _title(listing_id: int) -> dict[str, Any]:
     listing = db.session.get(Listing, listing_id)
     if listing is None:
         return {"title": "", "title_en": ""}
-    return {"title": listing.title("zh_CN"), "title_en": listing.title("en")}
+    return listing.titles()
 
 
 def intent(sale: ListedSale, buyer_org_id: int, *, now: datetime) -> None:

@@ -21,18 +21,13 @@ from core.forms import FieldErrors, document_upload, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
 from core.views_kit import Page, act_on_page, save_form
-from core.workdays import market_calendar
 from listings import services as listings
 from payments import deposits
-from trading import closing, listed_sales, queries
+from trading import closing, configured, listed_sales, queries
 from trading.models import ListedSaleStatus
 from trading.schemas import ListedSaleFormSchema
 
 bp = Blueprint("sales", __name__)
-
-
-def _release_days() -> int:
-    return int(current_app.config.get("DEPOSIT_RELEASE_WORKING_DAYS", 5))
 
 
 @bp.app_template_global()
@@ -123,16 +118,7 @@ def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
     if request.method == "POST":
         sale, errors = save_form(
             parse_form(ListedSaleFormSchema()),
-            lambda data: listed_sales.start_listed_sale(
-                current_user,
-                listing_id,
-                asking_price_minor=data["asking_price_minor"],
-                working_days=data.get("working_days") or config["LISTING_PERIOD_WORKING_DAYS"],
-                deposit_minor=data.get("deposit_minor"),
-                now=now(),
-                calendar=market_calendar(current_app.config),
-                deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
-            ),
+            lambda data: configured.start_listed_sale(current_user, listing_id, data),
             writer=True,
         )
         if sale is not None:
@@ -270,13 +256,7 @@ def cancel(sale_id: int) -> Response | tuple[str, int]:
     """The seller withdraws a listed sale nobody has registered intent in."""
     return _sale_action(
         sale_id,
-        lambda: listed_sales.cancel_sale(
-            current_user,
-            sale_id,
-            now=now(),
-            calendar=market_calendar(current_app.config),
-            release_working_days=_release_days(),
-        ),
+        lambda: configured.cancel_sale(current_user, sale_id),
         _("The listed sale is withdrawn."),
         "info",
     )
@@ -286,13 +266,9 @@ def cancel(sale_id: int) -> Response | tuple[str, int]:
 @login_required
 def relist(sale_id: int) -> Response | tuple[str, int]:
     """After a sale without buyer, list again on the same terms."""
-    config = current_app.config
     return act_on_page(
-        lambda: listed_sales.relist(
-            current_user, sale_id, now=now(), calendar=market_calendar(config),
-            deposit_bps=config["DEFAULT_DEPOSIT_BPS"],
-        ),
+        lambda: configured.relist(current_user, sale_id),
         _refused_on(sale_id),
         lambda new: url_for("sales.sale", sale_id=new.id),
         _("Listed again: a new listing period has started."),
-    )  # fmt: skip
+    )

@@ -241,11 +241,7 @@ def decline_request(
     notify_org(
         request.requester_org_id,
         "valuation.declined",
-        params={
-            "title": listing.title("zh_CN"),
-            "title_en": listing.title("en"),
-            "reason": request.decline_reason,
-        },
+        params={**listing.titles(), "reason": request.decline_reason},
         link=f"/valuation-requests/{request.id}",
         now=now,
     )
@@ -296,7 +292,7 @@ def issue_report(
     notify_org(
         request.requester_org_id,
         "valuation.issued",
-        params={"title": listing.title("zh_CN"), "title_en": listing.title("en")},
+        params=listing.titles(),
         link=f"/valuations/{valuation.id}",
         now=now,
     )

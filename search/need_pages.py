@@ -16,7 +16,7 @@ from listings.need_views import bp
 from search.needs import NEED_FACETS, NEED_SORTS
 from search.page_kit import SearchPage
 from search.services import make_need_query, needs_for, run_need_search
-from search.views import facet_title, sort_label
+from search.views import facet_title, sort_label, value_label
 
 PER_PAGE = 20
 
@@ -27,10 +27,11 @@ def need_facet_title(facet: str) -> str:
 
 
 def need_facet_label(facet: str, value: str) -> str:
-    """A need facet value as readers know it."""
+    """A need facet value as readers know it: regions, fields and IPC sections as the
+    listing search words them."""
     if facet == "budget_band":
         return _("Budget open") if value == "negotiable" else facet_label("price_band", value)
-    return facet_label(facet, value)
+    return value_label(facet, value)
 
 
 def need_sort_label(sort: str) -> str:

@@ -53,6 +53,7 @@ def test_an_enterprise_posts_a_need_from_the_form_and_finds_it_in_the_needs_sear
     found = client.get("/needs?q=热失控", headers={"Accept-Language": "en"})
     text = found.get_data(as_text=True)
     assert "1 need found" in text and "<mark>热失控</mark>" in text
+    assert "Jiangsu" in text and "江苏省" not in text  # the region facet in the reader's words
     assert "热失控预警" in client.get("/needs?field=energy").get_data(as_text=True)
     filtered = client.get("/needs?field=biomed", headers={"Accept-Language": "en"})
     assert "No open needs match your search." in filtered.get_data(as_text=True)

@@ -237,6 +237,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.rates.views import bp as rates_views
     from marketplace.review import deal_views  # noqa: F401
     from marketplace.review.audit_api import blp as audit_api
+    from marketplace.review.queues_api import blp as review_api
     from marketplace.review.views import bp as review_views
     from marketplace.statistics.api import blp as statistics_api
     from marketplace.statistics.views import bp as statistics_views
@@ -321,6 +322,7 @@ def _register_blueprints(app: Flask) -> None:
         (rewards_api, "/api/v1/rewards"),
         (statistics_api, "/api/v1/statistics"),
         (audit_api, "/api/v1/audit"),
+        (review_api, "/api/v1/review"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

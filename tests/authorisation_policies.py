@@ -51,6 +51,7 @@ POLICY: dict[str, frozenset[str]] = {
     "statistics_api.full_export:GET": REVIEWERS,  # as statistics.full_export
     "audit_api.audit_entries:GET": REVIEWERS,  # the audit trail, paged
     "audit_api.audit_file:GET": REVIEWERS,  # as review.audit_csv
+    "review_api.review_queues:GET": REVIEWERS,  # as review.queues: its counts
     "accounts_api.sign_up:POST": PUBLIC,  # a person without an account
     "accounts_api.me:GET": SIGNED_IN,
     "accounts_api.change_password:POST": SIGNED_IN,  # one's own (the body's current password)
@@ -160,6 +161,7 @@ POLICY: dict[str, frozenset[str]] = {
     "rewards.statement_csv:GET": SELLER | BUYER,
     "rewards.mine:GET": SIGNED_IN,
     "rewards_api.statement:GET": SELLER | BUYER,
+    "rewards_api.completed_deals:GET": SELLER,  # as rewards.index: its completed deals
     "rewards_api.my_statements:GET": SIGNED_IN,  # as rewards.mine: one's own (maybe none)
     "rewards_api.statement_csv:GET": SELLER | BUYER,  # as rewards.statement_csv
     "rewards_api.award:POST": SELLER,

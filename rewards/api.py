@@ -15,7 +15,7 @@ from core import api_actions, cursor
 from core.clock import now
 from core.schema_out import out_fields, page_of
 from core.uow import unit_of_work
-from rewards import export, services
+from rewards import export, royalties, services
 from rewards.models import DealReward
 from rewards.rules import CostCategory
 
@@ -63,6 +63,23 @@ CompletedDealPageSchema = page_of(
     "A page of the completed deals, newest completion first; `next_cursor` is None on the last page.",
     name="CompletedDealPageSchema",
     cursor=True,
+)
+
+
+@out_fields(strings="title buyer_name", datetimes="awarded_at")
+class RoyaltyRewardOutSchema(RewardOutSchema):
+    """A royalty's pool, as the rewards page's table of royalties shows it: `price_minor` is
+    the royalty's income to the institution (less the co-owners' shares)."""
+
+    title = fields.String(attribute="deal.title")
+    buyer_name = fields.String(attribute="deal.buyer_name", metadata={"description": "The licensee"})  # fmt: skip
+    royalty_period = fields.Function(lambda reward: reward.royalty_report.period_index + 1, metadata={"type": "integer", "description": "The royalty's period (1, 2, …)"})  # fmt: skip
+
+
+RoyaltyRewardListSchema = page_of(
+    RoyaltyRewardOutSchema,
+    "The royalties' pools, newest first (at most 200, as the page lists them).",
+    name="RoyaltyRewardListSchema",
 )
 
 
@@ -134,6 +151,7 @@ def statement_csv(inventor_id: int) -> Response:
 
 
 COMPLETED = "rewarded-deals"  # the cursor kind of the completed deals
+_ADMINS = (403, "Only the administrators of a university or research institute read its rewards.")
 # What the caller may do to a completed deal now (`core.api_actions`): the award's own check.
 ACTIONS: dict[str, api_actions.Check] = {
     "award": lambda caller, row, _at: services.check_award(caller, row.deal),
@@ -150,7 +168,7 @@ def _completed_out(caller: User, row: services.CompletedDeal) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@blp.read("/deals", CompletedDealPageSchema, (403, "Only the administrators of a university or research institute read its rewards."), args=cursor.PageArgsSchema)  # fmt: skip
+@blp.read("/deals", CompletedDealPageSchema, _ADMINS, args=cursor.PageArgsSchema)
 def completed_deals(args: dict[str, Any]) -> dict[str, Any]:
     """The institution's completed transfers and licences with their rewards, as the rewards
     page lists them (newest completion first), a page at a time (`?cursor=…&limit=…`)."""
@@ -161,6 +179,13 @@ def completed_deals(args: dict[str, Any]) -> dict[str, Any]:
         "items": [_completed_out(caller, row) for row in rows[: page.limit]],
         "next_cursor": cursor.next_cursor(COMPLETED, [row.deal.id for row in rows], page.limit),
     }
+
+
+@blp.read("/royalties", RoyaltyRewardListSchema, _ADMINS)
+def royalty_rewards() -> dict[str, Any]:
+    """The pools set on the institution's licence royalties as they were posted, newest
+    first, as the rewards page lists them."""
+    return {"items": royalties.royalty_rewards(api_reader())}
 
 
 @blp.write("/deals/<int:deal_id>", 201, RewardOutSchema, 401, 403, 404, 409, 422, args=AwardInSchema, example={"fees_minor": 500000, "maintenance_minor": 120000})  # fmt: skip

@@ -162,6 +162,7 @@ POLICY: dict[str, frozenset[str]] = {
     "rewards.mine:GET": SIGNED_IN,
     "rewards_api.statement:GET": SELLER | BUYER,
     "rewards_api.completed_deals:GET": SELLER,  # as rewards.index: its completed deals
+    "rewards_api.royalty_rewards:GET": SELLER,  # as rewards.index: its royalties' pools
     "rewards_api.my_statements:GET": SIGNED_IN,  # as rewards.mine: one's own (maybe none)
     "rewards_api.statement_csv:GET": SELLER | BUYER,  # as rewards.statement_csv
     "rewards_api.award:POST": SELLER,

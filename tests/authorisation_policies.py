@@ -452,6 +452,7 @@ POLICY: dict[str, frozenset[str]] = {
     "payments.deposit_by_bank:POST": BUYER,
     "payments.deposit_by_card:POST": BUYER,
     "payments.index:GET": SIGNED_IN,
+    "payments_api.deals_with_money:GET": SIGNED_IN,  # as payments.index: its own (maybe none)
     "payments.onboarding:POST": MEMBERS,  # an organisation admin (all of them here)
     "payments.pay_by_bank:POST": BUYER,
     "payments.pay_by_card:POST": BUYER,

@@ -306,6 +306,7 @@ POLICY: dict[str, frozenset[str]] = {
     "brokers_api.profile:GET": PUBLIC,
     "brokers_api.propose_mandate:POST": SELLER | BROKER,
     "brokers_api.statement:GET": BROKER,
+    "brokers_api.my_broker:GET": BROKER,  # as brokers.dashboard: one's own accreditation
     "brokers_api.upload_document:POST": BROKER,  # to its own application
     "brokers_api.document_file:GET": BROKER | REVIEWERS,
     "brokers_api.rate:POST": PARTIES,  # of a deal the broker earned a commission on

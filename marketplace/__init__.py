@@ -231,6 +231,7 @@ def _register_blueprints(app: Flask) -> None:
     from listings.views import bp as listings_views
     from marketplace.help_pages import bp as help_views
     from marketplace.help_pages import legal as legal_pages
+    from marketplace.home_api import blp as home_api
     from marketplace.home_page import bp as home_views
     from marketplace.main import bp as main_views
     from marketplace.rates.api import blp as rates_api
@@ -323,6 +324,7 @@ def _register_blueprints(app: Flask) -> None:
         (statistics_api, "/api/v1/statistics"),
         (audit_api, "/api/v1/audit"),
         (review_api, "/api/v1/review"),
+        (home_api, "/api/v1/home"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

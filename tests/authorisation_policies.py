@@ -403,6 +403,7 @@ POLICY: dict[str, frozenset[str]] = {
     "metrics.metrics_page:GET": PUBLIC,
     "main.switch_language:GET": PUBLIC,
     "home.index:GET": SIGNED_IN,  # each person's own home (its panels are their own)
+    "home_api.home:GET": SIGNED_IN,  # as home.index
     "help.index:GET": PUBLIC,
     "help.page:GET": PUBLIC,
     "legal.terms:GET": PUBLIC,

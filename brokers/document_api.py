@@ -17,8 +17,9 @@ from accounts.auth import api_reader, api_writer
 from brokers import accreditation, broker_access, ratings
 from brokers.api import blp, broker_out
 from brokers.models import BrokerDocument, Rating
-from brokers.rules import MAX_COMMENT
+from brokers.rules import MAX_COMMENT, AccreditationStatus
 from brokers.schemas import BrokerOutSchema
+from core import api_actions
 from core.api_kit import upload_args
 from core.clock import now
 from core.domain import N_
@@ -53,6 +54,15 @@ class ApplicationOutSchema(BrokerOutSchema):
 
     applied_at = fields.DateTime()
     documents = fields.List(fields.Nested(BrokerDocumentOutSchema))
+
+
+class ApplicationDetailOutSchema(ApplicationOutSchema):
+    """An application in any state as the reviewers' page shows it, with what the caller may
+    decide now (`allowed_actions`: decide at `/<id>/accredit` or `/<id>/refuse`)."""
+
+    decision_reason = fields.String(allow_none=True, metadata={"description": "The reviewer's reason or note"})  # fmt: skip
+    decided_at = fields.DateTime(allow_none=True)
+    allowed_actions = fields.List(fields.String(validate=validate.OneOf(["accredit", "refuse"])), metadata={"description": "accredit, refuse: a reviewer's decision while it waits (never one's own; accredit: not with an expired certificate)"})  # fmt: skip
 
 
 class MyBrokerOutSchema(ApplicationOutSchema):
@@ -115,6 +125,27 @@ def my_broker() -> dict[str, Any]:
         **broker_out(broker), "applied_at": broker.applied_at, "documents": broker.documents,
         "decision_reason": broker.decision_reason, "days_left": standing.days_left,
         "expiry_warning": standing.warn, "accredited": standing.valid,
+    }  # fmt: skip
+
+
+# What a reviewer may decide on an application now (`core.api_actions`): the decision's own check.
+def _deciding(target: AccreditationStatus) -> api_actions.Check:
+    return lambda caller, broker, at: accreditation.check_decision(caller, broker, target, now=at)
+
+
+DECISIONS = {"accredit": _deciding(AccreditationStatus.ACCREDITED), "refuse": _deciding(AccreditationStatus.REFUSED)}  # fmt: skip
+
+
+@blp.read("/applications/<int:broker_id>", ApplicationDetailOutSchema, (403, "Only the market's reviewers see the applications."))  # fmt: skip
+def application(broker_id: int) -> dict[str, Any]:
+    """One application in any state (pending, accredited or refused) with its documents, as
+    the reviewers' page shows it; its history is in the audit trail (`type=broker`)."""
+    caller = api_reader()
+    broker = accreditation.application(caller, broker_id)
+    return {
+        **broker_out(broker), "applied_at": broker.applied_at, "documents": broker.documents,
+        "decision_reason": broker.decision_reason, "decided_at": broker.decided_at,
+        "allowed_actions": api_actions.allowed_actions(caller, broker, DECISIONS, now=now()),
     }  # fmt: skip
 
 

@@ -378,6 +378,7 @@ POLICY: dict[str, frozenset[str]] = {
     "deals_api.registration_batch:GET": REVIEWERS,  # the batch as JSON, paged
     "deals_api.registration_batch_file:GET": REVIEWERS,  # as CSV or XLSX
     "brokers_api.applications:GET": REVIEWERS,  # the accreditation queue, as review.brokers
+    "brokers_api.application:GET": REVIEWERS,  # one application, as review.broker
     "deals_api.registrations_file:GET": REVIEWERS,  # the ledger's records, as deals.registrations_csv
     "listings.portfolio_import:GET": SIGNED_IN,
     "listings.portfolio_import:POST": MEMBERS,  # a university's or institute's patents

@@ -215,10 +215,10 @@ def brokers() -> str:
 @bp.route("/brokers/<int:broker_id>")
 def broker(broker_id: int) -> str:
     """An application with its documents side by side, and the decision buttons."""
+    from brokers import accreditation
     from brokers import broker_access as broker_services
 
-    accounts.require_reviewer(current_user)
-    item = broker_services.get_broker(broker_id)
+    item = accreditation.application(current_user, broker_id)  # as the API's
     expired = item.expires_on < broker_services.today_in_market(now())
     return _review_page("broker", item, decidable=item.status.value == "pending", expired=expired)
 

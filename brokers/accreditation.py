@@ -185,6 +185,26 @@ def broker_queue(actor: User) -> list[Broker]:
     return rows_for_reviewer(actor, pending.order_by(Broker.applied_at, Broker.id))
 
 
+def application(actor: User | None, broker_id: int) -> Broker:
+    """A broker's application in any state, for the reviewers (their page and the API)."""
+    require_reviewer(actor)
+    return get_or_not_found(Broker, broker_id, N_("No such broker."))
+
+
+def check_decision(actor: User | None, broker: Broker, target: AccreditationStatus, *, now: datetime) -> None:  # fmt: skip
+    """Whether the actor may accredit or refuse (`target`) the application now (writes
+    nothing): a reviewer, not the applicant, while it waits; never an expired certificate."""
+    require_reviewer(actor)
+    rules.check_decision(broker.status)
+    assert actor is not None
+    if broker.user_id == actor.id:
+        raise PermissionDenied(N_("Nobody decides their own application."))
+    if target == AccreditationStatus.ACCREDITED and broker.expires_on < today_in_market(now):
+        raise BrokerRuleBroken(
+            N_("The certificate has expired: it cannot be accredited."), code="expired"
+        )
+
+
 def _decide(
     actor: User, broker_id: int, target: AccreditationStatus, reason: str, *, now: datetime
 ) -> Broker:
@@ -193,12 +213,7 @@ def _decide(
     rules.check_decision(broker.status)
     if target == AccreditationStatus.REFUSED and not reason.strip():
         raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
-    if broker.user_id == actor.id:
-        raise PermissionDenied(N_("Nobody decides their own application."))
-    if target == AccreditationStatus.ACCREDITED and broker.expires_on < today_in_market(now):
-        raise BrokerRuleBroken(
-            N_("The certificate has expired: it cannot be accredited."), code="expired"
-        )
+    check_decision(actor, broker, target, now=now)
     before = _snapshot_broker(broker)
     broker.status = target
     broker.decided_at = now

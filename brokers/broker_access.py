@@ -7,6 +7,7 @@ valuation and offline deals ask these. Certificates expire at the end of a Shang
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -59,6 +60,29 @@ def get_broker(broker_id: int) -> Broker:
 def broker_accredited(broker: Broker, *, now: datetime) -> bool:
     """Accredited by a reviewer and the certificate valid today."""
     return rules.is_accredited(broker.status, broker.expires_on, today_in_market(now))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A broker's accreditation as their workbench shows it: valid today, the days left on
+    the certificate (negative once expired) and whether it is time to warn of its expiry."""
+
+    broker: Broker
+    valid: bool
+    days_left: int
+    warn: bool
+
+
+def standing_of(broker: Broker, *, now: datetime, warning_days: int) -> Standing:
+    """The broker's standing today (the workbench and `GET /api/v1/brokers/me`)."""
+    today = today_in_market(now)
+    accredited = broker.status == AccreditationStatus.ACCREDITED
+    return Standing(
+        broker=broker,
+        valid=broker_accredited(broker, now=now),
+        days_left=rules.days_to_expiry(broker.expires_on, today),
+        warn=accredited and rules.expiry_warning(broker.expires_on, today, warning_days),
+    )
 
 
 def is_accredited(user: User | None, *, now: datetime) -> bool:

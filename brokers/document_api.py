@@ -14,13 +14,15 @@ from marshmallow import Schema, fields, validate
 from werkzeug.wrappers import Response
 
 from accounts.auth import api_reader, api_writer
-from brokers import accreditation, ratings
+from brokers import accreditation, broker_access, ratings
 from brokers.api import blp, broker_out
 from brokers.models import BrokerDocument, Rating
-from brokers.rules import MAX_COMMENT
+from brokers.rules import MAX_COMMENT, AccreditationStatus
 from brokers.schemas import BrokerOutSchema
+from core import api_actions
 from core.api_kit import upload_args
 from core.clock import now
+from core.domain import N_
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema, StoredFileOutSchema, download_url
 from core.schema_out import out_fields
@@ -52,6 +54,24 @@ class ApplicationOutSchema(BrokerOutSchema):
 
     applied_at = fields.DateTime()
     documents = fields.List(fields.Nested(BrokerDocumentOutSchema))
+
+
+class ApplicationDetailOutSchema(ApplicationOutSchema):
+    """An application in any state as the reviewers' page shows it, with what the caller may
+    decide now (`allowed_actions`: decide at `/<id>/accredit` or `/<id>/refuse`)."""
+
+    decision_reason = fields.String(allow_none=True, metadata={"description": "The reviewer's reason or note"})  # fmt: skip
+    decided_at = fields.DateTime(allow_none=True)
+    allowed_actions = fields.List(fields.String(validate=validate.OneOf(["accredit", "refuse"])), metadata={"description": "accredit, refuse: a reviewer's decision while it waits (never one's own; accredit: not with an expired certificate)"})  # fmt: skip
+
+
+class MyBrokerOutSchema(ApplicationOutSchema):
+    """The caller's own broker record as their workbench shows it: the accreditation, the
+    reviewer's reason for a refusal, the certificate's days left and the documents."""
+
+    decision_reason = fields.String(allow_none=True, metadata={"description": "Why the application was refused (or a reviewer's note)"})  # fmt: skip
+    days_left = fields.Integer(metadata={"description": "Days before the certificate expires (negative once it has)"})  # fmt: skip
+    expiry_warning = fields.Boolean(metadata={"description": "Accredited and the certificate expires within the warning period: renew it"})  # fmt: skip
 
 
 class ApplicationQueueSchema(Schema):
@@ -92,6 +112,41 @@ def document_file(document_id: int) -> Response:
     """Download an application document (the applicant and reviewers)."""
     found = accreditation.document_for_download(api_reader(), document_id)
     return send_stored(_folder(), found)
+
+
+@blp.read("/me", MyBrokerOutSchema, (404, "The caller has never applied as a broker."))
+def my_broker() -> dict[str, Any]:
+    """The caller's accreditation as their workbench shows it (pending, accredited or
+    refused), whether it is valid today and the documents the application rests on."""
+    broker = broker_access.own_broker(api_reader(), N_("You have not applied as a broker."))
+    warning_days = int(current_app.config.get("BROKER_EXPIRY_WARNING_DAYS", 60))
+    standing = broker_access.standing_of(broker, now=now(), warning_days=warning_days)
+    return {
+        **broker_out(broker), "applied_at": broker.applied_at, "documents": broker.documents,
+        "decision_reason": broker.decision_reason, "days_left": standing.days_left,
+        "expiry_warning": standing.warn, "accredited": standing.valid,
+    }  # fmt: skip
+
+
+# What a reviewer may decide on an application now (`core.api_actions`): the decision's own check.
+def _deciding(target: AccreditationStatus) -> api_actions.Check:
+    return lambda caller, broker, at: accreditation.check_decision(caller, broker, target, now=at)
+
+
+DECISIONS = {"accredit": _deciding(AccreditationStatus.ACCREDITED), "refuse": _deciding(AccreditationStatus.REFUSED)}  # fmt: skip
+
+
+@blp.read("/applications/<int:broker_id>", ApplicationDetailOutSchema, (403, "Only the market's reviewers see the applications."))  # fmt: skip
+def application(broker_id: int) -> dict[str, Any]:
+    """One application in any state (pending, accredited or refused) with its documents, as
+    the reviewers' page shows it; its history is in the audit trail (`type=broker`)."""
+    caller = api_reader()
+    broker = accreditation.application(caller, broker_id)
+    return {
+        **broker_out(broker), "applied_at": broker.applied_at, "documents": broker.documents,
+        "decision_reason": broker.decision_reason, "decided_at": broker.decided_at,
+        "allowed_actions": api_actions.allowed_actions(caller, broker, DECISIONS, now=now()),
+    }  # fmt: skip
 
 
 @blp.read("/applications", ApplicationQueueSchema, 401, (403, "Only the market's reviewers see the applications."))  # fmt: skip

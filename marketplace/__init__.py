@@ -231,12 +231,14 @@ def _register_blueprints(app: Flask) -> None:
     from listings.views import bp as listings_views
     from marketplace.help_pages import bp as help_views
     from marketplace.help_pages import legal as legal_pages
+    from marketplace.home_api import blp as home_api
     from marketplace.home_page import bp as home_views
     from marketplace.main import bp as main_views
     from marketplace.rates.api import blp as rates_api
     from marketplace.rates.views import bp as rates_views
     from marketplace.review import deal_views  # noqa: F401
     from marketplace.review.audit_api import blp as audit_api
+    from marketplace.review.queues_api import blp as review_api
     from marketplace.review.views import bp as review_views
     from marketplace.statistics.api import blp as statistics_api
     from marketplace.statistics.views import bp as statistics_views
@@ -321,6 +323,8 @@ def _register_blueprints(app: Flask) -> None:
         (rewards_api, "/api/v1/rewards"),
         (statistics_api, "/api/v1/statistics"),
         (audit_api, "/api/v1/audit"),
+        (review_api, "/api/v1/review"),
+        (home_api, "/api/v1/home"),
     ):
         csrf.exempt(blueprint)  # token-authenticated, like the listings API
         api.register_blueprint(blueprint, url_prefix=prefix)

@@ -27,6 +27,7 @@ from payments.schemas import (
     BankPaymentFormSchema,
     CheckoutInSchema,
     LinkOutSchema,
+    MoneyDealListSchema,
     MoneyFlowOutSchema,
     OnboardingInSchema,
     PaymentOutSchema,
@@ -50,6 +51,13 @@ def _by_card(start: Callable[..., Payment], target_id: int, urls: dict[str, Any]
         payment = start(actor, target_id, now=now())
     with unit_of_work():
         return card.open_checkout(actor, payment.id, **urls)
+
+
+@blp.read("/deals", MoneyDealListSchema)
+def deals_with_money() -> dict[str, Any]:
+    """The deals the caller's organisation pays or is paid on, newest first, as the payments
+    page lists them (none for a person without an organisation)."""
+    return {"items": queries.deals_with_money(api_reader())}
 
 
 @blp.read("/deals/<int:deal_id>", MoneyFlowOutSchema, 404)

@@ -133,6 +133,20 @@ class AccountOutSchema(Schema):
     payouts = fields.List(fields.Nested(PayoutOutSchema))
 
 
+@out_fields(integers="id price_minor", strings="title seller_name buyer_name currency")
+class MoneyDealOutSchema(Schema):
+    """A deal the caller's organisation pays or is paid on; its money flow is at `/deals/<id>`."""
+
+    status = fields.String(attribute="status.value", metadata={"description": "awaiting_signature, signed, paid, rights_registered, completed or cancelled"})  # fmt: skip
+
+
+MoneyDealListSchema = page_of(
+    MoneyDealOutSchema,
+    "Deals the caller's organisation pays or is paid on (a party, or a broker owed a commission), newest first.",
+    name="MoneyDealListSchema",
+)
+
+
 class ReviewQueueOutSchema(Schema):
     """What reviewers must do: receipts to confirm, bank payouts to make."""
 

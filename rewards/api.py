@@ -1,5 +1,6 @@
 """REST endpoints of inventors' rewards (`/api/v1/rewards`): an inventor's statement for the
-institution's administrators and the inventor; setting a completed deal's reward."""
+institution's administrators and the inventor; the institution's completed deals with their
+rewards (the `/rewards` page's list) and setting a completed deal's reward."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from marshmallow import Schema, fields, validate
 from werkzeug.wrappers import Response
 
 from accounts.auth import api_reader, api_writer, token_api
+from accounts.models import User
+from core import api_actions, cursor
 from core.clock import now
-from core.schema_out import out_fields
+from core.schema_out import out_fields, page_of
 from core.uow import unit_of_work
-from rewards import export, services
+from rewards import export, royalties, services
 from rewards.models import DealReward
 from rewards.rules import CostCategory
 
@@ -44,6 +47,40 @@ class RewardOutSchema(Schema):
     costs = fields.Dict(keys=fields.String(), values=fields.Integer())
     share_bp = fields.Integer(metadata={"description": "The pool's share of net income, basis points"})  # fmt: skip
     lines = fields.List(fields.Nested(RewardLineOutSchema))
+
+
+@out_fields(integers="deal_id price_minor", strings="title buyer_name currency contract_type", datetimes="completed_at?")  # fmt: skip
+class CompletedDealOutSchema(Schema):
+    """A completed transfer or licence of the institution and its reward, as `/rewards` lists it."""
+
+    listing_id = fields.Integer(allow_none=True, metadata={"description": "The result sold; its inventors are at `/listings/<listing_id>/inventors`"})  # fmt: skip
+    reward = fields.Nested(RewardOutSchema, allow_none=True, metadata={"description": "null until the reward is set"})  # fmt: skip
+    allowed_actions = fields.List(fields.String(validate=validate.OneOf(["award"])), metadata={"description": "award: set the reward (`POST /deals/<deal_id>`)"})  # fmt: skip
+
+
+CompletedDealPageSchema = page_of(
+    CompletedDealOutSchema,
+    "A page of the completed deals, newest completion first; `next_cursor` is None on the last page.",
+    name="CompletedDealPageSchema",
+    cursor=True,
+)
+
+
+@out_fields(strings="title buyer_name", datetimes="awarded_at")
+class RoyaltyRewardOutSchema(RewardOutSchema):
+    """A royalty's pool, as the rewards page's table of royalties shows it: `price_minor` is
+    the royalty's income to the institution (less the co-owners' shares)."""
+
+    title = fields.String(attribute="deal.title")
+    buyer_name = fields.String(attribute="deal.buyer_name", metadata={"description": "The licensee"})  # fmt: skip
+    royalty_period = fields.Function(lambda reward: reward.royalty_report.period_index + 1, metadata={"type": "integer", "description": "The royalty's period (1, 2, …)"})  # fmt: skip
+
+
+RoyaltyRewardListSchema = page_of(
+    RoyaltyRewardOutSchema,
+    "The royalties' pools, newest first (at most 200, as the page lists them).",
+    name="RoyaltyRewardListSchema",
+)
 
 
 @out_fields(integers="deal_id net_minor pool_minor share_bp amount_minor", strings="title")
@@ -111,6 +148,44 @@ def statement_csv(inventor_id: int) -> Response:
             "Cache-Control": "private, no-store",
         },
     )
+
+
+COMPLETED = "rewarded-deals"  # the cursor kind of the completed deals
+_ADMINS = (403, "Only the administrators of a university or research institute read its rewards.")
+# What the caller may do to a completed deal now (`core.api_actions`): the award's own check.
+ACTIONS: dict[str, api_actions.Check] = {
+    "award": lambda caller, row, _at: services.check_award(caller, row.deal),
+}
+
+
+def _completed_out(caller: User, row: services.CompletedDeal) -> dict[str, Any]:
+    deal = row.deal
+    return {
+        "deal_id": deal.id, "title": deal.title, "buyer_name": deal.buyer_name,
+        "contract_type": deal.contract_type.value, "price_minor": deal.price_minor,
+        "currency": deal.currency, "completed_at": deal.completed_at, "listing_id": deal.listing_id,
+        "reward": row.reward, "allowed_actions": api_actions.allowed_actions(caller, row, ACTIONS, now=now()),
+    }  # fmt: skip
+
+
+@blp.read("/deals", CompletedDealPageSchema, _ADMINS, args=cursor.PageArgsSchema)
+def completed_deals(args: dict[str, Any]) -> dict[str, Any]:
+    """The institution's completed transfers and licences with their rewards, as the rewards
+    page lists them (newest completion first), a page at a time (`?cursor=…&limit=…`)."""
+    page = cursor.page_of(COMPLETED, args)
+    caller = api_reader()
+    rows = services.completed_deals(caller, after=page.before, limit=page.limit + 1)
+    return {
+        "items": [_completed_out(caller, row) for row in rows[: page.limit]],
+        "next_cursor": cursor.next_cursor(COMPLETED, [row.deal.id for row in rows], page.limit),
+    }
+
+
+@blp.read("/royalties", RoyaltyRewardListSchema, _ADMINS)
+def royalty_rewards() -> dict[str, Any]:
+    """The pools set on the institution's licence royalties as they were posted, newest
+    first, as the rewards page lists them."""
+    return {"items": royalties.royalty_rewards(api_reader())}
 
 
 @blp.write("/deals/<int:deal_id>", 201, RewardOutSchema, 401, 403, 404, 409, 422, args=AwardInSchema, example={"fees_minor": 500000, "maintenance_minor": 120000})  # fmt: skip

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from accounts.models import User
 from accounts.services import get_organisation
 from core.extensions import db
 from core.service_kit import audit_action, flush_new
@@ -25,7 +26,14 @@ from licences.signals import royalty_posted
 from rewards import rules
 from rewards.models import DealReward, RewardLine
 from rewards.rules import CostCategory, InventorShare
-from rewards.services import REWARDING_KINDS, inventors_of, post, tell_inventors, terms_of
+from rewards.services import (
+    REWARDING_KINDS,
+    inventors_of,
+    post,
+    require_institution_admin,
+    tell_inventors,
+    terms_of,
+)
 
 
 def reward_of(report_id: int) -> DealReward | None:
@@ -71,8 +79,11 @@ def on_royalty_posted(report: RoyaltyReport, *, deal: Deal, fee_minor: int, co_o
     return reward_royalty(report, deal, fee_minor=fee_minor, co_owners_minor=co_owners_minor, now=now)  # fmt: skip
 
 
-def royalty_rewards(org_id: int) -> list[DealReward]:
-    """The institution's royalty pools, newest first (the /rewards page)."""
+def royalty_rewards(actor: User) -> list[DealReward]:
+    """The institution's royalty pools, newest first: the /rewards page's table and the API's
+    list (the administrators of a university or institute; PermissionDenied else)."""
+    org_id = actor.acting_org_id or 0
+    require_institution_admin(actor, org_id)
     query = (
         select(DealReward)
         .where(DealReward.org_id == org_id, DealReward.royalty_report_id.is_not(None))

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from accounts.models import OrganisationKind, User
 from accounts.services import is_signed_in
@@ -32,6 +33,7 @@ from rewards.rules import CostCategory, InventorShare, RewardRefused
 
 _PRICE_REWARD = DealReward.royalty_report_id.is_(None)  # not a royalty's
 REWARDED_CONTRACTS = (ContractType.TRANSFER, ContractType.LICENCE)
+COMPLETED_SHOWN = 200  # the /rewards page's list of completed deals
 # Art. 45 binds the state's research institutes and universities (研究开发机构、高等院校).
 REWARDING_KINDS = (OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE)
 # Without a policy of its own, the law's floor applies with the costs DOMAIN.md names.
@@ -141,19 +143,26 @@ def set_inventors(actor: User, listing_id: int, named: Sequence[NewInventor], *,
     return rows
 
 
-def award(actor: User, deal_id: int, costs: Mapping[CostCategory, int], *, now: datetime) -> DealReward:  # fmt: skip
-    """The institution records a completed deal's costs: net income, pool, split, ledger."""
-    deal = get_or_not_found(Deal, deal_id, N_("No such deal."), lock=True)
+def check_award(actor: User | None, deal: Deal) -> list[ListingInventor]:
+    """Whether the actor may set this deal's reward now (writes nothing): the inventors to
+    split it among, else the refusal. The award and the API's `allowed_actions` ask it."""
     require_institution_admin(actor, deal.seller_org_id)
     if deal.status != DealStatus.COMPLETED or deal.contract_type not in REWARDED_CONTRACTS:
         raise RewardRefused(
             N_("Rewards are set for completed transfers and licences."), code="not_rewardable"
         )
-    if db.session.scalar(select(DealReward.id).where(DealReward.deal_id == deal.id, DealReward.royalty_report_id.is_(None))):  # fmt: skip
+    if db.session.scalar(select(DealReward.id).where(DealReward.deal_id == deal.id, _PRICE_REWARD)):  # fmt: skip
         raise RewardRefused(N_("This deal's reward is already set."), code="already_awarded")
     inventors = inventors_of(deal.listing_id) if deal.listing_id else []
     if not inventors:
         raise RewardRefused(N_("Name the result's inventors and their shares first."), code="no_inventors")  # fmt: skip
+    return inventors
+
+
+def award(actor: User, deal_id: int, costs: Mapping[CostCategory, int], *, now: datetime) -> DealReward:  # fmt: skip
+    """The institution records a completed deal's costs: net income, pool, split, ledger."""
+    deal = get_or_not_found(Deal, deal_id, N_("No such deal."), lock=True)
+    inventors = check_award(actor, deal)
     share_bp, allowed = terms_of(deal.seller_org_id)
     net = rules.net_income(deal.price_minor, costs, allowed)
     pool = rules.reward_pool(net, share_bp)
@@ -199,8 +208,25 @@ def post(reward: DealReward, deal: Deal, key: str, memo: str, actor_id: int | No
     ledger.post(key, EntryKind.INVENTOR_REWARD, legs, now=now, deal_id=deal.id, memo=memo, actor_id=actor_id)  # fmt: skip
 
 
-def completed_deals(actor: User) -> list[tuple[Deal, DealReward | None]]:
-    """The institution's completed transfers and licences, newest first, with their reward."""
+class CompletedDeal(NamedTuple):
+    """A completed transfer or licence and its reward (None until set)."""
+
+    deal: Deal
+    reward: DealReward | None
+
+
+def _older_than(deal_id: int) -> ColumnElement[bool]:
+    """The deals after `deal_id` in the list's order (completion, newest first; then id)."""
+    at = db.session.scalar(select(Deal.completed_at).where(Deal.id == deal_id))
+    if at is None:  # no completion time (sorted last) or no such deal
+        return and_(Deal.completed_at.is_(None), Deal.id < deal_id)
+    same_time_older = and_(Deal.completed_at == at, Deal.id < deal_id)
+    return or_(Deal.completed_at < at, same_time_older, Deal.completed_at.is_(None))
+
+
+def completed_deals(actor: User, *, after: int | None = None, limit: int = COMPLETED_SHOWN) -> list[CompletedDeal]:  # fmt: skip
+    """The institution's completed transfers and licences with their reward, newest
+    completion first: the `/rewards` page's list, and a page of the API's after deal `after`."""
     org_id = actor.acting_org_id
     require_institution_admin(actor, org_id or 0)
     query = (
@@ -211,10 +237,12 @@ def completed_deals(actor: User) -> list[tuple[Deal, DealReward | None]]:
             Deal.status == DealStatus.COMPLETED,
             Deal.contract_type.in_(REWARDED_CONTRACTS),
         )
-        .order_by(Deal.completed_at.desc(), Deal.id.desc())
-        .limit(200)
+        .order_by(Deal.completed_at.desc().nulls_last(), Deal.id.desc())
+        .limit(limit)
     )
-    return [(deal, reward) for deal, reward in db.session.execute(query)]
+    if after is not None:
+        query = query.where(_older_than(after))
+    return [CompletedDeal(deal, reward) for deal, reward in db.session.execute(query)]
 
 
 def visible_inventor(actor: User | None, inventor_id: int) -> ListingInventor:

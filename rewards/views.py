@@ -41,7 +41,7 @@ def index() -> str:
     return render_template(
         "rewards/index.html", deals=deals, share_bp=share_bp, allowed=allowed,
         own_policy=services.policy_of(current_user.acting_org_id), categories=list(CostCategory),
-        royalty_rewards=royalties.royalty_rewards(current_user.acting_org_id),
+        royalty_rewards=royalties.royalty_rewards(current_user),
     )  # fmt: skip
 
 

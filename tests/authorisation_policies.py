@@ -51,6 +51,7 @@ POLICY: dict[str, frozenset[str]] = {
     "statistics_api.full_export:GET": REVIEWERS,  # as statistics.full_export
     "audit_api.audit_entries:GET": REVIEWERS,  # the audit trail, paged
     "audit_api.audit_file:GET": REVIEWERS,  # as review.audit_csv
+    "review_api.review_queues:GET": REVIEWERS,  # as review.queues: its counts
     "accounts_api.sign_up:POST": PUBLIC,  # a person without an account
     "accounts_api.me:GET": SIGNED_IN,
     "accounts_api.change_password:POST": SIGNED_IN,  # one's own (the body's current password)
@@ -160,6 +161,8 @@ POLICY: dict[str, frozenset[str]] = {
     "rewards.statement_csv:GET": SELLER | BUYER,
     "rewards.mine:GET": SIGNED_IN,
     "rewards_api.statement:GET": SELLER | BUYER,
+    "rewards_api.completed_deals:GET": SELLER,  # as rewards.index: its completed deals
+    "rewards_api.royalty_rewards:GET": SELLER,  # as rewards.index: its royalties' pools
     "rewards_api.my_statements:GET": SIGNED_IN,  # as rewards.mine: one's own (maybe none)
     "rewards_api.statement_csv:GET": SELLER | BUYER,  # as rewards.statement_csv
     "rewards_api.award:POST": SELLER,
@@ -303,6 +306,7 @@ POLICY: dict[str, frozenset[str]] = {
     "brokers_api.profile:GET": PUBLIC,
     "brokers_api.propose_mandate:POST": SELLER | BROKER,
     "brokers_api.statement:GET": BROKER,
+    "brokers_api.my_broker:GET": BROKER,  # as brokers.dashboard: one's own accreditation
     "brokers_api.upload_document:POST": BROKER,  # to its own application
     "brokers_api.document_file:GET": BROKER | REVIEWERS,
     "brokers_api.rate:POST": PARTIES,  # of a deal the broker earned a commission on
@@ -374,6 +378,7 @@ POLICY: dict[str, frozenset[str]] = {
     "deals_api.registration_batch:GET": REVIEWERS,  # the batch as JSON, paged
     "deals_api.registration_batch_file:GET": REVIEWERS,  # as CSV or XLSX
     "brokers_api.applications:GET": REVIEWERS,  # the accreditation queue, as review.brokers
+    "brokers_api.application:GET": REVIEWERS,  # one application, as review.broker
     "deals_api.registrations_file:GET": REVIEWERS,  # the ledger's records, as deals.registrations_csv
     "listings.portfolio_import:GET": SIGNED_IN,
     "listings.portfolio_import:POST": MEMBERS,  # a university's or institute's patents
@@ -399,6 +404,7 @@ POLICY: dict[str, frozenset[str]] = {
     "metrics.metrics_page:GET": PUBLIC,
     "main.switch_language:GET": PUBLIC,
     "home.index:GET": SIGNED_IN,  # each person's own home (its panels are their own)
+    "home_api.home:GET": SIGNED_IN,  # as home.index
     "help.index:GET": PUBLIC,
     "help.page:GET": PUBLIC,
     "legal.terms:GET": PUBLIC,
@@ -449,6 +455,7 @@ POLICY: dict[str, frozenset[str]] = {
     "payments.deposit_by_bank:POST": BUYER,
     "payments.deposit_by_card:POST": BUYER,
     "payments.index:GET": SIGNED_IN,
+    "payments_api.deals_with_money:GET": SIGNED_IN,  # as payments.index: its own (maybe none)
     "payments.onboarding:POST": MEMBERS,  # an organisation admin (all of them here)
     "payments.pay_by_bank:POST": BUYER,
     "payments.pay_by_card:POST": BUYER,

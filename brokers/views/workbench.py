@@ -11,7 +11,6 @@ from brokers import accreditation, commissions, introductions
 from brokers import broker_access as shared
 from brokers.mandates import mandates_of_broker, mandates_of_org
 from brokers.models import Mandate
-from brokers.rules import AccreditationStatus, days_to_expiry, expiry_warning
 from brokers.schemas import last_day
 from brokers.views.blueprint import bp, display_timezone, expiry_warning_days, matches_url
 from core.clock import now
@@ -28,15 +27,14 @@ def dashboard() -> Any:
     if broker is None:
         return redirect(url_for("brokers.mine"))
     moment = now()
-    today = shared.today_in_market(moment)
+    standing = shared.standing_of(broker, now=moment, warning_days=expiry_warning_days())
     mandates = mandates_of_broker(broker)
     return render_template(
         "brokers/dashboard.html",
         broker=broker,
-        valid=shared.broker_accredited(broker, now=moment),
-        days_left=days_to_expiry(broker.expires_on, today),
-        warn=broker.status == AccreditationStatus.ACCREDITED
-        and expiry_warning(broker.expires_on, today, expiry_warning_days()),
+        valid=standing.valid,
+        days_left=standing.days_left,
+        warn=standing.warn,
         mandates=mandates,
         in_force={m.id for m in mandates if m.in_force(moment)},
         introductions=introductions.introductions_of_broker(broker),

@@ -23,7 +23,8 @@ from core.views_kit import download
 from listings import review as listing_review
 from listings import services as listings
 from listings.rules import EVIDENCE_KINDS, FIELDS, ListingStatus
-from marketplace.review import audit_export, audit_labels, audit_trail, services
+from marketplace.review import audit_export, audit_labels, audit_trail
+from marketplace.review import queues as queues_of
 from payments import bank_refunds
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -50,16 +51,16 @@ def _review_page(object_type: str, item: Any, **context: Any) -> str:
 def queues() -> str:
     """The queues: organisations to verify, listings whose ownership awaits a decision, and
     bank refunds of released deposits still to make."""
-    refunds = bank_refunds.refunds_owed(current_user)
-    organisations = services.organisation_queue(current_user)
+    waiting = queues_of.review_queues(current_user)  # the API's counts come from it too
+    organisations, refunds = waiting.organisations, waiting.refunds
     return render_template(
         "review/queues.html",
         organisations=organisations,
         licences=organisation_documents.licences_of(current_user, [o.id for o in organisations]),
-        listings=listings.ownership_queue(current_user),
+        listings=waiting.listings,
         refunds=refunds,
         refund_payers={d.org_id: accounts.get_organisation(d.org_id).name for d in refunds},
-        auctions=auction_announcements.review_queue(current_user),
+        auctions=waiting.auctions,
         fields=FIELDS,
     )
 
@@ -214,10 +215,10 @@ def brokers() -> str:
 @bp.route("/brokers/<int:broker_id>")
 def broker(broker_id: int) -> str:
     """An application with its documents side by side, and the decision buttons."""
+    from brokers import accreditation
     from brokers import broker_access as broker_services
 
-    accounts.require_reviewer(current_user)
-    item = broker_services.get_broker(broker_id)
+    item = accreditation.application(current_user, broker_id)  # as the API's
     expired = item.expires_on < broker_services.today_in_market(now())
     return _review_page("broker", item, decidable=item.status.value == "pending", expired=expired)
 

@@ -39,9 +39,28 @@ def test_an_applicant_attaches_a_document_by_api(client: FlaskClient, market, cl
     assert [d["file_url"] for d in waiting["documents"]] == [url]
     refused = client.get("/api/v1/brokers/applications", headers=own)
     assert refused.status_code == 403 and set(refused.get_json()) == {"code", "message", "errors"}
+    one = client.get(f"/api/v1/brokers/applications/{waiting['id']}", headers=_auth(market.reviewer, clock)).get_json()  # fmt: skip
+    assert (one["status"], one["allowed_actions"], [d["file_url"] for d in one["documents"]]) == ("pending", ["accredit", "refuse"], [url])  # fmt: skip
+    decided = client.get(f"/api/v1/brokers/applications/{market.broker.id}", headers=_auth(market.reviewer, clock)).get_json()  # fmt: skip
+    assert (decided["status"], decided["allowed_actions"]) == ("accredited", [])
+    assert client.get(f"/api/v1/brokers/applications/{waiting['id']}", headers=own).status_code == 403  # fmt: skip
+    client.post("/signin", data={"email": market.reviewer.email, "password": factories.PASSWORD})
+    assert f"review/brokers/{waiting['id']}/accredit" in client.get(f"/review/brokers/{waiting['id']}").get_data(as_text=True)  # fmt: skip
+    assert "/accredit" not in client.get(f"/review/brokers/{market.broker.id}").get_data(as_text=True)  # fmt: skip
+    client.post("/signout")
+    mine = client.get("/api/v1/brokers/me", headers=own).get_json()  # as the workbench shows it
+    assert (mine["status"], mine["accredited"], mine["expiry_warning"], [d["file_url"] for d in mine["documents"]]) == ("pending", False, False, [url])  # fmt: skip
+    not_a_broker = client.get("/api/v1/brokers/me", headers=_auth(market.buyer, clock))
+    assert not_a_broker.status_code == 404 and set(not_a_broker.get_json()) == {"code", "message", "errors"}  # fmt: skip
+    assert client.get("/api/v1/brokers/me").status_code == 401
     pdf = (io.BytesIO(factories.PDF_BYTES), "证书.pdf")
     decided = client.post("/api/v1/brokers/documents", data={"file": pdf}, headers=_auth(market.broker_user, clock))  # fmt: skip
     assert decided.status_code == 409 and decided.get_json()["code"] == "not_editable"
+    client.post("/signin", data={"email": market.broker_user.email, "password": factories.PASSWORD})
+    workbench = client.get("/brokers/workbench").get_data(as_text=True)
+    standing = client.get("/api/v1/brokers/me").get_json()
+    assert (standing["status"], standing["accredited"]) == ("accredited", True)
+    assert standing["days_left"] > 0 and ('id="expiry-warning"' in workbench) == standing["expiry_warning"]  # fmt: skip
 
 
 def test_a_party_rates_the_broker_of_a_completed_deal_by_api(client: FlaskClient, market, clock, bound_mandate) -> None:  # type: ignore[no-untyped-def]  # fmt: skip

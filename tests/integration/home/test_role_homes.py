@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,6 +70,8 @@ def test_sign_in_lands_on_the_home(
 
 def test_the_home_needs_a_signed_in_person(client: FlaskClient) -> None:
     assert client.get("/home").status_code == 302
+    refused = client.get("/api/v1/home/")
+    assert refused.status_code == 401 and set(refused.get_json()) == {"code", "message", "errors"}
 
 
 def test_a_seller_sees_its_results_by_state_and_no_buyer_or_reviewer_panel(
@@ -136,6 +139,8 @@ def test_a_broker_sees_mandates_matches_commissions_and_accreditation(
     assert "30" in panel  # days left on the accreditation, inside the warning window
     assert "list-group-item-warning" in panel
     assert "panel-review_" not in page and "panel-listings" not in page
+    api = client.get("/api/v1/home/", query_string={"since": clock().isoformat()}).get_json()
+    assert "broker" in api["roles"] and [p["key"] for p in api["panels"]] == re.findall(r'id="panel-(\w+)"', page)  # fmt: skip
 
 
 def test_a_reviewer_sees_the_queues_with_counts_and_ages(
@@ -160,6 +165,13 @@ def test_a_reviewer_sees_the_queues_with_counts_and_ages(
         assert queue in page
     assert "panel-statistics" not in page  # an administrator's, not a reviewer's
     assert "panel-listings" not in page and "panel-deposits" not in page
+    api = client.get("/api/v1/home/").get_json()  # the same panels, in the page's order
+    assert [p["key"] for p in api["panels"]] == re.findall(r'id="panel-(\w+)"', page)
+    assert api["roles"] == ["reviewer"] and api["waiting"] >= 1
+    [waiting] = next(p for p in api["panels"] if p["key"] == "review_organisations")["items"]
+    assert (waiting["count"], waiting["urgent"], waiting["url"]) == (1, True, "/review/#organisations")  # fmt: skip
+    assert waiting["oldest"] is not None
+    assert client.get("/api/v1/home/?since=yesterday").status_code == 422
 
 
 def test_an_administrator_is_pointed_to_the_statistics(

@@ -4,6 +4,7 @@ market's fee, split by the inventors' shares and shown on their statements."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask.testing import FlaskClient
@@ -37,7 +38,7 @@ def test_each_royalty_sets_and_posts_the_inventors_pool(world: dict, clock: Froz
     for index, sales, day in ((0, 1_234_567, date(2027, 4, 2)), (1, 1_000_001, date(2027, 7, 2))):
         with unit_of_work():
             royalties.report(world["a"], licence.deal_id, index, sales, now=at(day))
-    rewards = sorted(royalty_rewards.royalty_rewards(patentee.acting_org_id), key=lambda r: r.id)
+    rewards = sorted(royalty_rewards.royalty_rewards(patentee), key=lambda r: r.id)
     reports = [r.royalty_report for r in rewards]
     assert [r.period_index for r in reports if r is not None] == [0, 1]
     for reward, report in zip(rewards, reports, strict=True):
@@ -58,10 +59,16 @@ def test_each_royalty_sets_and_posts_the_inventors_pool(world: dict, clock: Froz
     _sign_in(client, patentee)  # the institution's home counts the pools, the nav links them
     home = client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Reward pools set (prices and royalties)" in home and 'href="/rewards"' in home
+    listed = client.get("/api/v1/rewards/royalties").get_json()["items"]  # as the page lists them
+    assert [(r["deal_id"], r["royalty_period"], r["pool_minor"], len(r["lines"])) for r in listed] == [(licence.deal_id, n + 1, r.pool_minor, 2) for n, r in reversed(list(enumerate(rewards)))]  # fmt: skip
+    table = client.get("/rewards", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert re.findall(r'#royalties">[^<]*</a>[^<]*</td><td>(\d+)</td>', table) == ["2", "1"]
     # the inventor with an account reads both royalties on their statement
     first = rewards[0].lines[0]
     _sign_in(client, world["b"])
     page = client.get(f"/rewards/inventors/{first.inventor_id}", headers={"Accept-Language": "en"})
+    refused = client.get("/api/v1/rewards/royalties")  # an inventor, not the institution
+    assert refused.status_code == 403 and set(refused.get_json()) == {"code", "message", "errors"}
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "royalty of period 1" in text and "royalty of period 2" in text

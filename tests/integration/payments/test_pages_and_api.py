@@ -85,12 +85,14 @@ def test_strangers_do_not_see_a_deals_money(auction_market, clock, client) -> No
     m = auction_market
     _, deal = _deal(m, clock)
     assert client.get(f"/payments/deals/{deal.id}").status_code == 302  # sign in first
+    assert client.get("/api/v1/payments/deals").status_code == 401
     stranger = factories.seller(m.now, reviewer=m.reviewer)
     _sign_in(client, stranger)
     assert client.get(f"/payments/deals/{deal.id}").status_code == 404
     assert client.get("/payments/review").status_code == 403
     empty = client.get("/payments/").get_data(as_text=True)
     assert "empty-state" in empty
+    assert client.get("/api/v1/payments/deals").get_json() == {"items": []}
 
 
 def test_the_deal_page_links_to_its_money_flow(auction_market, clock, client) -> None:
@@ -98,6 +100,9 @@ def test_the_deal_page_links_to_its_money_flow(auction_market, clock, client) ->
     _, deal = _deal(m, clock)
     _sign_in(client, m.seller)
     assert f"/payments/deals/{deal.id}" in client.get(f"/deals/{deal.id}").get_data(as_text=True)
+    listed = client.get("/api/v1/payments/deals").get_json()["items"]  # as the payments page
+    assert [(d["id"], d["price_minor"], d["status"]) for d in listed] == [(deal.id, deal.price_minor, deal.status.value)]  # fmt: skip
+    assert f'href="/payments/deals/{deal.id}"' in client.get("/payments/").get_data(as_text=True)
     payouts = client.get("/payments/payouts").get_data(as_text=True)
     assert "empty-state" in payouts
 

@@ -22,7 +22,7 @@ from search.documents import (
     SideTable,
     strict_mappings,
 )
-from search.text.cedict import bridge_tokens, chinese_bridge, english_bridge
+from search.text.cedict import chinese_bridge, english_bridge
 from search.text.clauses import Clause, clause_words
 from search.text.highlighting import highlight, marks_nothing
 from search.text.pinyin import pinyin_tokens
@@ -68,39 +68,31 @@ SUMMARY_CHARS = 160
 _EPOCH_2000 = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def _bridge(zh: str, en: str) -> str:
-    """A bridge for text given in one language only: the English glosses of Chinese text
-    with no English beside it, the Chinese words of English text with no Chinese beside
-    it, as marked tokens (search.text.cedict.bridge_tokens) that only a query's words as
-    typed match. Kept in the field of the text it bridges, so a bridged title weighs as
-    a title does (times BRIDGE_WEIGHT), a bridged summary as a summary."""
-    if zh and not en:
-        return bridge_tokens(english_bridge(zh))
-    if en and not zh:
-        return bridge_tokens(chinese_bridge(en))
-    return ""
-
-
-def _title_text(doc: SearchDocument) -> str:
-    """Titles in both languages and keywords, the bridge of a title given in one language
-    only, and the English glosses of the keywords (which hold no English of their own)."""
-    keywords = " ".join(doc.keywords)
-    return (
-        f"{doc.title_zh or ''}\n{doc.title_en or ''}\n{keywords}"
-        f"\n{_bridge(doc.title_zh or '', doc.title_en or '')}"
-        f"\n{bridge_tokens(english_bridge(keywords)) if keywords else ''}"
+def _bridge(doc: SearchDocument) -> str:
+    """English glosses of the Chinese title and summary a listing gives in no English,
+    and of its keywords (as a listing's title, they hold no English of their own); the
+    Chinese words of an English title and summary a listing gives in no Chinese."""
+    zh = [
+        text
+        for text, english in ((doc.title_zh, doc.title_en), (doc.summary_zh, doc.summary_en))
+        if text and not english
+    ] + list(doc.keywords)
+    en = [
+        text
+        for text, chinese in ((doc.title_en, doc.title_zh), (doc.summary_en, doc.summary_zh))
+        if text and not chinese
+    ]
+    return " ".join(
+        (english_bridge("\n".join(zh)) if zh else "", chinese_bridge("\n".join(en)) if en else "")
     )
 
 
-def _summary_text(doc: SearchDocument) -> str:
-    """Summaries in both languages, and the bridge of a summary given in one language only."""
-    zh, en = doc.summary_zh or "", doc.summary_en or ""
-    return f"{zh}\n{en}\n{_bridge(zh, en)}"
-
-
 def _body_text(doc: SearchDocument) -> str:
-    """The low-weight text: details, IPC classes, pinyin of the title."""
-    return f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}\n{pinyin_tokens(doc.title_zh)}"
+    """The low-weight text: details, IPC classes, pinyin of the title, the English bridge."""
+    return (
+        f"{doc.body or ''}\n{' '.join(doc.ipc_classes)}\n{pinyin_tokens(doc.title_zh)}"
+        f"\n{_bridge(doc)}"
+    )
 
 
 def _best(zh: str, en: str) -> str:
@@ -189,8 +181,8 @@ def to_source(doc: SearchDocument) -> dict[str, Any]:
     ]
     return {
         "id": int(doc.id),
-        "title": analyse(_title_text(doc)),
-        "summary": analyse(_summary_text(doc)),
+        "title": analyse(f"{doc.title_zh or ''}\n{doc.title_en or ''}\n{' '.join(doc.keywords)}"),
+        "summary": analyse(f"{doc.summary_zh or ''}\n{doc.summary_en or ''}"),
         "body": analyse(_body_text(doc)),
         "words": sorted(vocabulary_words([f"{doc.title_en or ''} {doc.summary_en or ''}"])),
         "inventors": analyse(" ".join(doc.inventors)),
@@ -267,8 +259,8 @@ def docs_row(doc: SearchDocument) -> tuple[object, ...]:
 def fts_texts(doc: SearchDocument) -> tuple[str, ...]:
     """The text of fts(title, summary, body, people), before segmentation."""
     return (
-        _title_text(doc),
-        _summary_text(doc),
+        f"{doc.title_zh or ''}\n{doc.title_en or ''}\n{' '.join(doc.keywords)}",
+        f"{doc.summary_zh or ''}\n{doc.summary_en or ''}",
         _body_text(doc),
         f"{' '.join(doc.inventors)}\n{doc.holder}",
     )

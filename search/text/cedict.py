@@ -276,32 +276,6 @@ def english_bridge(text: str) -> str:
     return " ".join(words)
 
 
-BRIDGE_MARK = "qxb"  # consonants only: Porter's measure of a marked English word is its own
-
-
-def bridge_token(word: str) -> str:
-    """A bridged word as the index holds it: a token of its own, which only the same word
-    marked so (by a query's words as typed, search.text.clauses) matches, never the word
-    itself. Chinese is written in hex digits, so no segmenter cuts the mark off."""
-    from search.text.tokens import has_cjk
-
-    return BRIDGE_MARK + (word.encode("utf-8").hex() if has_cjk(word) else word)
-
-
-def bridge_tokens(bridge: str) -> str:
-    """The words of an english_bridge or chinese_bridge as marked tokens; a Chinese word
-    also as its sub-words (as the index holds a listing's own words: 重金属, 金属)."""
-    from search.text.tokens import WORD, has_cjk, jieba
-
-    tokens: dict[str, None] = {}
-    for word in WORD.findall(bridge):
-        pieces = [word]
-        if has_cjk(word):
-            pieces += [p for p in jieba().cut_for_search(word, HMM=False) if len(p) > 1]
-        tokens.update(dict.fromkeys(bridge_token(piece) for piece in pieces))
-    return " ".join(tokens)
-
-
 BRIDGE_SPAN = 3  # the longest run of English words looked up (heavy metal, rare earth)
 
 

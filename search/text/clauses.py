@@ -21,14 +21,7 @@ from search.text.glossary import PAIRS
 from search.text.numbers import extract_numbers
 from search.text.once import once
 from search.text.pinyin_words import hanzi_of
-from search.text.tokens import (
-    LATIN_WORD,
-    fold_traditional,
-    has_cjk,
-    is_single_han,
-    normalise,
-    query_terms,
-)
+from search.text.tokens import LATIN_WORD, fold_traditional, has_cjk, normalise, query_terms
 
 TRANSLATION_WEIGHT = 0.3
 DICTIONARY_WEIGHT = 0.4  # CC-CEDICT's, where our glossary has none: below the word
@@ -37,10 +30,6 @@ CORRECTION_WEIGHT = 0.8  # a typo's correction: below the word as typed would sc
 LOOSE_WEIGHT = 0.6  # a Chinese word as its sub-words and leading characters (widened only)
 NARROWER_WEIGHT = 0.5
 PINYIN_WEIGHT = 0.8  # the Chinese word a pinyin word spells (it may mean another)
-# The words of the query's language matching a listing's bridge (search.text.cedict): a
-# bridged title weighs as a title would, times this (judged set, tuning half: 0.5 to 1.0
-# measured; 1.0 let the noisier Chinese bridges of English-only demo listings outrank).
-BRIDGE_WEIGHT = 0.7
 _GLOSSARY_SPAN = 4  # the longest run of query words looked up in the glossary
 _MAX_ALTERNATIVES = 16  # per clause, so a long phrase cannot blow up the query
 
@@ -302,27 +291,12 @@ def query_clauses(
         for translated in found:
             alternatives += _alternatives(translated.words, translated.weight)
             alternatives += _members(translated)
-        clauses.append(_with_bridge(_clause_of(alternatives)))
+        clauses.append(_clause_of(alternatives))
         i += span
     if wide and len(clauses) == 1:
         clauses += _pieces_of(clauses[0])
     clauses += [Clause((Alternative((digits,)),)) for digits in numbers]
     return clauses
-
-
-def _with_bridge(clause: Clause) -> Clause:
-    """A clause that also matches a listing's bridge (search.text.cedict.bridge_tokens), by
-    the words in the language typed (as typed, their corrections and abbreviations, not
-    their translations, nor class members): a translation matches the other language's own text, never the bridge,
-    so a listing is not found twice over through the one dictionary."""
-    chinese = has_cjk(clause.alternatives[0].words[0])
-    bridged = [
-        Alternative(tuple(cedict.bridge_token(w) for w in alt.words), alt.weight * BRIDGE_WEIGHT)
-        for alt in clause.alternatives
-        if alt.weight >= CORRECTION_WEIGHT
-        and all(has_cjk(w) == chinese and not is_single_han(w) for w in alt.words)
-    ]
-    return Clause((*clause.alternatives, *bridged)) if bridged else clause
 
 
 def _pieces_of(clause: Clause) -> list[Clause]:

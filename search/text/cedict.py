@@ -25,7 +25,7 @@ from search.text.tokens import CJK
 MAX_GLOSS_WORDS = 3  # longer glosses explain rather than translate
 MAX_TRANSLATIONS = 3
 KEPT_GLOSSES = 6  # of a Chinese word; a query uses MAX_TRANSLATIONS of them
-CACHE_VERSION = "2023-11-07.10"  # CC-CEDICT's release, and the version of how tables are made
+CACHE_VERSION = "2023-11-07.11"  # CC-CEDICT's release, and the version of how tables are made
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP = re.compile(
     r"^(surname|variant of|old variant|see |cl:|abbr\. for|also written|used in|kangxi radical)"
@@ -141,7 +141,7 @@ def _build() -> Tables:
         if len(word) < 2 and len(glosses) > 1:
             continue  # a lone 汉字 of many senses cannot stand for an English word (镉 can)
         for rank, gloss in glosses:
-            if rank < 2:  # a word's main senses only
+            if rank < 3:  # a word's first senses only (a fourth is rarely what it means)
                 en_zh.setdefault(gloss, []).append((rank, word))
     to_en = {w: tuple(g[:KEPT_GLOSSES]) for w, g in zh_en.items()}
     frequency = _frequencies()
@@ -212,6 +212,9 @@ _ENDINGS = (
     ("ization", ("ize",)),
     ("isation", ("ise", "ize")),
     ("ation", ("", "ate", "e")),
+    ("ative", ("ate", "e", "")),
+    ("ive", ("e", "")),
+    ("ion", ("", "e")),
     ("ying", ("y",)),
     ("ing", ("", "e")),
     ("ied", ("y",)),

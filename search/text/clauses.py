@@ -193,22 +193,23 @@ _TABLE_WORDS = frozenset((*ABBREVIATIONS, *SPELLED_OUT, *NARROWER))
 
 
 def _longest_translated(terms: Sequence[str], i: int) -> tuple[int, list[Alternative]]:
-    """The longest run of words from terms[i] with a translation, and its translations.
-
-    Our glossary first; a run of English words CC-CEDICT translates next (heavy metal
-    -> 重金属); a single word's dictionary translations are left to `_dictionary`.
-    """
-    ends = range(min(len(terms), i + _GLOSSARY_SPAN), i, -1)
-    for end in ends:
+    """The longest run of words from terms[i] our glossary translates, and its translations;
+    (1, []) if none."""
+    for end in range(min(len(terms), i + _GLOSSARY_SPAN), i, -1):
         if found := translations(terms[i:end]):
             return end - i, [Alternative(words, TRANSLATION_WEIGHT) for words in found]
-    for end in ends:
+    return 1, []
+
+
+def _dictionary_phrase(terms: Sequence[str], i: int) -> tuple[int, list[Alternative]]:
+    """The longest run of English words from terms[i] that CC-CEDICT translates as one
+    (heavy metal -> 重金属), and its translations; (1, []) if none."""
+    for end in range(min(len(terms), i + _GLOSSARY_SPAN), i + 1, -1):
         run = terms[i:end]
-        if len(run) > 1 and all(LATIN_WORD.fullmatch(w) for w in run):
-            targets = cedict.to_chinese(" ".join(run))
+        if all(LATIN_WORD.fullmatch(w) for w in run):
             alternatives = [
                 Alternative(words, DICTIONARY_WEIGHT)
-                for target in targets
+                for target in cedict.to_chinese(" ".join(run))
                 if (words := tuple(query_terms(target)))
             ]
             if alternatives:
@@ -262,14 +263,27 @@ def query_clauses(
     terms, numbers = required_terms(text)
     codes = _codes(text)
     clauses: list[Clause] = []
+    phrase_end, phrase = 0, list[Alternative]()
     i = 0
     while i < len(terms):
+        if i >= phrase_end:
+            span, found = _dictionary_phrase(terms, i)
+            phrase_end, phrase = (i + span, found) if found else (0, [])
         if (pair := tuple(terms[i : i + 2])) in codes:
             clauses.append(_code_clause(pair, wide))
             i += 2
             continue
         span, found = _longest_translated(terms, i)
-        if span == 1 and (joined := _table_span(terms, i)):
+        if span > 1 and i < phrase_end:  # our glossary's phrase overlaps CC-CEDICT's
+            phrase_end, phrase = 0, []
+        if span == 1 and i < phrase_end:
+            # Each word of CC-CEDICT's phrase a clause of its own, with its own translations
+            # and the phrase's: a listing holding the phrase's translation matches them all;
+            # a widened query finds one holding the translation of a part (制动 of
+            # regenerative braking -> 再生制动).
+            alternatives = [*_alternatives(terms[i : i + 1], 1.0), *_dictionary(terms[i])]
+            found = phrase
+        elif span == 1 and (joined := _table_span(terms, i)):
             span, word = len(joined), "".join(joined)
             alternatives = [
                 *_alternatives(joined, 1.0),

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from search.text.once import once
 
 LONE_COST = 10  # a lone character (not a filler word) against one word
+FILLER_COST = 2  # a lone filler or stop word: joined where a known word takes it (中和抗体)
 OTHER_COST = 3  # a word jieba did not cut: joined only where it takes up a lone character
 MAX_WORD = 8  # the longest word looked up
 
@@ -47,8 +48,9 @@ def _lone(piece: str, filler: frozenset[str]) -> bool:
 def resegment(run: str, pieces: Sequence[str]) -> list[str]:
     """jieba's `pieces` of a Chinese `run`, or a cut with fewer lone characters (see module)."""
     from search.text.expansions import FILLER
+    from search.text.tokens import is_single_han
 
-    if not any(_lone(p, FILLER) for p in pieces) or "".join(pieces) != run:
+    if not any(is_single_han(p) for p in pieces) or "".join(pieces) != run:
         return list(pieces)
     jieba_words = set(pieces)
     n = len(run)
@@ -59,7 +61,7 @@ def resegment(run: str, pieces: Sequence[str]) -> list[str]:
         for start in range(max(0, end - MAX_WORD), end):
             word = run[start:end]
             if len(word) == 1:
-                cost = LONE_COST if _lone(word, FILLER) else 1
+                cost = LONE_COST if _lone(word, FILLER) else FILLER_COST
             elif word in jieba_words:
                 cost = 1
             elif _known(word):
@@ -70,5 +72,7 @@ def resegment(run: str, pieces: Sequence[str]) -> list[str]:
             if total < best[end][0]:
                 best[end] = (total, [*best[start][1], word])
     found = best[n][1]
-    original = sum(LONE_COST if _lone(p, FILLER) else 1 for p in pieces)
+    original = sum(
+        (LONE_COST if _lone(p, FILLER) else FILLER_COST) if len(p) == 1 else 1 for p in pieces
+    )
     return found if best[n][0] < original else list(pieces)

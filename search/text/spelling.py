@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from search.text import cedict
 from search.text.tokens import LATIN_WORD, index_token, is_latin, normalise
 from search.text.typos import auto_fuzziness
 
@@ -49,6 +50,8 @@ class Speller:
         if not is_latin(word) or len(word) < MIN_LETTERS:
             return None
         if word in self.counts or index_token(word) in self.tokens:
+            return None
+        if cedict.to_chinese(word):  # a word of the dictionary (lens), not a typo (lets)
             return None
         budget = auto_fuzziness(word)
         if not budget:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from search.es_query import COVERAGE_SCORE, text_query
 from search.listing_documents import FIELD_WEIGHTS
-from search.text.cedict import english_bridge
+from search.text.cedict import english_bridge, to_chinese
 from search.text.clauses import query_clauses, required_terms
 from search.text.pinyin_words import hanzi_of
+from search.text.spelling import Speller
+from search.text.tokens import query_terms
 
 
 def test_pinyin_spells_chinese_words_but_english_stays_english() -> None:
@@ -41,3 +43,25 @@ def test_a_widened_query_scores_every_matched_clause_above_any_bm25() -> None:
     assert len(named) == 2
     assert all(c["function_score"]["functions"] == [{"weight": COVERAGE_SCORE}] for c in named)
     assert query["bool"]["minimum_should_match"] == 1
+
+
+def test_each_word_of_a_dictionary_phrase_is_a_clause_carrying_the_phrase_translation() -> None:
+    regenerative, braking = query_clauses("regenerative braking")
+    for clause in (regenerative, braking):
+        assert ("再生制动",) in [alt.words for alt in clause.alternatives]
+    assert ("制动",) in [alt.words for alt in braking.alternatives]  # found when widened
+
+
+def test_english_word_forms_reach_their_dictionary_entry() -> None:
+    assert "消化" in to_chinese("digestion")
+    assert "再生" in to_chinese("regenerative")
+
+
+def test_lone_filler_characters_join_a_dictionary_word() -> None:
+    assert "中和抗体" in query_terms("流感 中和抗体")
+
+
+def test_a_dictionary_word_is_never_corrected_to_another_word() -> None:
+    speller = Speller({"lets": 5, "battery": 3})
+    assert speller.correct("lens") is None
+    assert speller.correct("batery") == "battery"

@@ -20,6 +20,7 @@ from brokers import rules, telling
 from brokers.broker_access import broker_accredited, get_broker, signed_in
 from brokers.models import Broker, Mandate
 from brokers.rules import BrokerRuleBroken, CommissionKind, MandateSide, MandateStatus, Payer
+from core.audit_fields import fields_of
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.row_lists import all_of, newest_first
@@ -102,22 +103,25 @@ def _lock_scope(listing_id: int | None, need_id: int | None) -> None:
         get_need(need_id, lock=True)
 
 
+_AUDITED = (
+    "status",
+    "broker_id",
+    "principal_org_id",
+    "listing_id",
+    "need_id",
+    "exclusive",
+    "commission_kind",
+    "rate_bps",
+    "min_minor",
+    "max_minor",
+    "fixed_minor",
+    "payer",
+    "ends_at",
+)
+
+
 def _mandate_snapshot(mandate: Mandate) -> dict[str, Any]:
-    return {
-        "status": mandate.status.value,
-        "broker_id": mandate.broker_id,
-        "principal_org_id": mandate.principal_org_id,
-        "listing_id": mandate.listing_id,
-        "need_id": mandate.need_id,
-        "exclusive": mandate.exclusive,
-        "commission_kind": mandate.commission_kind.value,
-        "rate_bps": mandate.rate_bps,
-        "min_minor": mandate.min_minor,
-        "max_minor": mandate.max_minor,
-        "fixed_minor": mandate.fixed_minor,
-        "payer": mandate.payer.value,
-        "ends_at": mandate.ends_at.isoformat(),
-    }
+    return fields_of(mandate, _AUDITED)
 
 
 def propose_mandate(actor: User, data: MandateInput, *, now: datetime) -> Mandate:

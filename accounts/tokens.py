@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from accounts import token_cache
 from accounts.models import ApiToken, TokenScope, User
 from accounts.token_rules import check_token_days, token_state
 from core.clock import as_utc
 from core.domain import N_, NotFound
 from core.extensions import db
+from core.row_lists import all_of, newest_first
 from core.service_kit import audit_action, flush_new
 from core.uow import after_commit
 
@@ -75,13 +74,7 @@ def issue_token(actor: User, data: NewToken, *, now: datetime, max_days: int) ->
 
 def tokens_of(actor: User) -> list[ApiToken]:
     """The actor's tokens, newest first (revoked and expired ones too, marked by the page)."""
-    return list(
-        db.session.scalars(
-            select(ApiToken)
-            .where(ApiToken.user_id == actor.id)
-            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-        )
-    )
+    return all_of(newest_first(ApiToken).where(ApiToken.user_id == actor.id))
 
 
 def describe(token: ApiToken, moment: datetime) -> dict[str, Any]:

@@ -7,18 +7,14 @@ from typing import Any
 from auctions import rules
 from auctions.models import Auction
 from core import audit
-from core.clock import as_utc
+from core.audit_fields import fields_of
+
+AUDITED = ("status", "current_price_minor", "leader_org_id", "bid_count", "ends_at")
 
 
 def audited_fields(auction: Auction) -> dict[str, Any]:
     """The audit view of an auction row."""
-    return {
-        "status": auction.status.value,
-        "current_price_minor": auction.current_price_minor,
-        "leader_org_id": auction.leader_org_id,
-        "bid_count": auction.bid_count,
-        "ends_at": as_utc(auction.ends_at).isoformat(),
-    }
+    return fields_of(auction, AUDITED)
 
 
 # Writes the audit entry `auction.<action>` with the auction's audited fields after it.

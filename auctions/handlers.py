@@ -7,13 +7,12 @@ from typing import Any
 
 from auctions import bidders
 from auctions.models import Auction
-from auctions.queries import CLOSING, OPEN_STATUSES, auctions_of_listing
+from auctions.queries import CLOSING, CONTEXT, OPEN_STATUSES, auctions_of_listing
 from core.clock import as_utc
-from core.extensions import db
-from core.rows import period_end
 from listings.models import Listing
 from listings.signals import listing_page, listing_sale
-from payments.signals import deposit_held, deposit_period_end, deposit_subject
+from payments.deposit_contexts import DepositContext
+from payments.signals import deposit_held
 
 
 def on_listing_page(listing: Listing, **_: Any) -> dict[str, Any]:
@@ -43,21 +42,8 @@ def on_listing_sale(listing: Listing, *, now: datetime, **_: Any) -> dict[str, A
     return {"channels": [channel], "actions": []}
 
 
-def on_deposit_period_end(context_type: str, *, context_id: int, **_: Any) -> datetime | None:
-    """When the auction a deposit is owed for ends."""
-    return period_end(Auction, context_id) if context_type == "auction" else None
-
-
-def on_deposit_subject(context_type: str, *, context_id: int, **_: Any) -> dict[str, Any] | None:
-    """The listing a deposit for one of our auctions is about, and its page."""
-    if context_type != "auction":
-        return None
-    found = db.session.get(Auction, context_id)
-    return (
-        None
-        if found is None
-        else {"listing_id": found.listing_id, "link": f"/auctions/{context_id}"}
-    )
+# Deposits owed to take part in an auction: when it ends, its listing and its page.
+DEPOSITS = DepositContext(CONTEXT, Auction, "/auctions/{id}")
 
 
 def on_deposit_held(
@@ -74,6 +60,5 @@ def connect() -> None:
     # weak=False: the module-level functions live as long as the process anyway.
     listing_page.connect(on_listing_page, weak=False)
     listing_sale.connect(on_listing_sale, weak=False)
-    deposit_period_end.connect(on_deposit_period_end, weak=False)
-    deposit_subject.connect(on_deposit_subject, weak=False)
+    DEPOSITS.connect()
     deposit_held.connect(on_deposit_held, weak=False)

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import IO
 
 from accounts.models import User
 from accounts.rules import check_may_buy
@@ -248,34 +246,4 @@ def join_auction(actor: User, auction_id: int, *, now: datetime) -> Deposit:
     _check_may_take_part(auction, org_id, now)
     return deposits.require_deposit(
         actor, CONTEXT, auction.id, deposit_amount_of(auction), now=now, currency=auction.currency
-    )
-
-
-def submit_deposit_receipt(
-    actor: User,
-    auction_id: int,
-    *,
-    stream: IO[bytes],
-    filename: str,
-    bank_reference: str,
-    folder: Path,
-    max_bytes: int,
-    now: datetime,
-) -> Deposit:
-    """The bidder uploads the receipt of its bank transfer; a reviewer will confirm it."""
-    org_id = _bidder_org_id(actor)
-    auction = get_auction(auction_id)
-    _check_may_take_part(auction, org_id, now)
-    deposit = deposits.require_deposit(
-        actor, CONTEXT, auction.id, deposit_amount_of(auction), now=now, currency=auction.currency
-    )
-    return deposits.submit_receipt(
-        actor,
-        deposit.id,
-        stream=stream,
-        filename=filename,
-        bank_reference=bank_reference,
-        folder=folder,
-        max_bytes=max_bytes,
-        now=now,
     )

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from accounts.models import User
+from accounts.own_rows import rows_of_acting_org
 from accounts.services import can_review, get_organisation, is_signed_in
 from brokers import telling
 from brokers.broker_access import mandates_in_force, require_accredited, signed_in
@@ -19,6 +20,7 @@ from brokers.models import Broker, Introduction, Mandate
 from brokers.rules import BrokerRuleBroken, IntroductionKind, IntroductionStatus, MandateSide
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of, newest_first
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from listings.models import Listing, TechNeed
 from listings.need_rules import NeedStatus
@@ -252,24 +254,11 @@ def _open_thread(actor: User, introduction: Introduction, *, now: datetime) -> N
 
 def introductions_of_broker(broker: Broker) -> list[Introduction]:
     """A broker's introductions, newest first."""
-    return list(
-        db.session.scalars(
-            select(Introduction)
-            .where(Introduction.broker_id == broker.id)
-            .order_by(Introduction.created_at.desc(), Introduction.id.desc())
-        )
-    )
+    return all_of(newest_first(Introduction).where(Introduction.broker_id == broker.id))
 
 
 def introductions_of_org(actor: User) -> list[Introduction]:
     """Introductions the actor's organisation is a party to, newest first."""
-    org_id = actor.acting_org_id if actor.is_authenticated else None
-    if org_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(Introduction)
-            .where(or_(Introduction.seller_org_id == org_id, Introduction.buyer_org_id == org_id))
-            .order_by(Introduction.created_at.desc(), Introduction.id.desc())
-        )
+    return rows_of_acting_org(
+        actor, newest_first(Introduction), Introduction.seller_org_id, Introduction.buyer_org_id
     )

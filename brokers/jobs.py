@@ -5,8 +5,8 @@ from __future__ import annotations
 from brokers import sweeps
 from core import outbox
 from core.clock import now
-from core.extensions import db
 from core.jobs import EVERY_MINUTE, job
+from core.outbox_consumers import consume_each
 from core.uow import unit_of_work
 from listings.review import NEEDS_TOPIC
 
@@ -23,17 +23,7 @@ def warn_expiring() -> int:
 @job(NEEDS_JOB, every=EVERY_MINUTE)
 def need_alerts() -> int:
     """Match each newly published listing against the open needs, once; how many listings."""
-    done = 0
-    while True:
-        with unit_of_work(writer=True):
-            events = outbox.pending(NEEDS_TOPIC, limit=20)
-            for event in events:
-                sweeps.tell_needs_answered(int(event.key), now=now())
-                event.processed_at = now()
-            db.session.flush()
-        if not events:
-            return done
-        done += len(events)
+    return consume_each(NEEDS_TOPIC, sweeps.tell_needs_answered, batch=20)
 
 
 outbox.consumed_by(NEEDS_TOPIC, NEEDS_JOB)

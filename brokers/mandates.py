@@ -14,13 +14,16 @@ from typing import Any
 from sqlalchemy import select
 
 from accounts.models import Organisation, User
+from accounts.own_rows import rows_of_acting_org
 from accounts.services import acts_for_org, can_review, is_signed_in
 from brokers import rules, telling
 from brokers.broker_access import broker_accredited, get_broker, signed_in
 from brokers.models import Broker, Mandate
 from brokers.rules import BrokerRuleBroken, CommissionKind, MandateSide, MandateStatus, Payer
+from core.audit_fields import fields_of
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of, newest_first
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from listings.needs import get_need, visible_need
 from listings.services import lock_listing, visible_listing
@@ -100,22 +103,25 @@ def _lock_scope(listing_id: int | None, need_id: int | None) -> None:
         get_need(need_id, lock=True)
 
 
+_AUDITED = (
+    "status",
+    "broker_id",
+    "principal_org_id",
+    "listing_id",
+    "need_id",
+    "exclusive",
+    "commission_kind",
+    "rate_bps",
+    "min_minor",
+    "max_minor",
+    "fixed_minor",
+    "payer",
+    "ends_at",
+)
+
+
 def _mandate_snapshot(mandate: Mandate) -> dict[str, Any]:
-    return {
-        "status": mandate.status.value,
-        "broker_id": mandate.broker_id,
-        "principal_org_id": mandate.principal_org_id,
-        "listing_id": mandate.listing_id,
-        "need_id": mandate.need_id,
-        "exclusive": mandate.exclusive,
-        "commission_kind": mandate.commission_kind.value,
-        "rate_bps": mandate.rate_bps,
-        "min_minor": mandate.min_minor,
-        "max_minor": mandate.max_minor,
-        "fixed_minor": mandate.fixed_minor,
-        "payer": mandate.payer.value,
-        "ends_at": mandate.ends_at.isoformat(),
-    }
+    return fields_of(mandate, _AUDITED)
 
 
 def propose_mandate(actor: User, data: MandateInput, *, now: datetime) -> Mandate:
@@ -353,23 +359,9 @@ def _audit_status(
 
 def mandates_of_broker(broker: Broker) -> list[Mandate]:
     """A broker's mandates, newest first."""
-    return list(
-        db.session.scalars(
-            select(Mandate)
-            .where(Mandate.broker_id == broker.id)
-            .order_by(Mandate.created_at.desc(), Mandate.id.desc())
-        )
-    )
+    return all_of(newest_first(Mandate).where(Mandate.broker_id == broker.id))
 
 
 def mandates_of_org(actor: User) -> list[Mandate]:
     """The mandates the actor's organisation gave, newest first."""
-    if actor.acting_org_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(Mandate)
-            .where(Mandate.principal_org_id == actor.acting_org_id)
-            .order_by(Mandate.created_at.desc(), Mandate.id.desc())
-        )
-    )
+    return rows_of_acting_org(actor, newest_first(Mandate), Mandate.principal_org_id)

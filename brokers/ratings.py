@@ -15,20 +15,14 @@ from brokers.models import DealCommission, Rating
 from brokers.rules import BrokerRuleBroken
 from core.domain import N_, NotFound
 from core.extensions import db
+from core.row_lists import all_of, newest_first
 from core.service_kit import audit_action, flush_new
 from deals.models import Deal, DealStatus
 
 
 def ratings_of(broker_id: int, limit: int = 50) -> list[Rating]:
     """A broker's ratings, newest first."""
-    return list(
-        db.session.scalars(
-            select(Rating)
-            .where(Rating.broker_id == broker_id)
-            .order_by(Rating.created_at.desc(), Rating.id.desc())
-            .limit(limit)
-        )
-    )
+    return all_of(newest_first(Rating).where(Rating.broker_id == broker_id).limit(limit))
 
 
 def rate_broker(

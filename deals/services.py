@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import Organisation, OrganisationKind, User
+from accounts.own_rows import rows_of_acting_org
 from accounts.services import can_review, get_organisation, is_signed_in, rows_for_reviewer
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
@@ -228,17 +229,8 @@ DEAL_SHOWN = (selectinload(Deal.documents), selectinload(Deal.pending_cancellati
 def deals_of(actor: User, *, whole: bool = False) -> list[Deal]:
     """The deals the actor's organisation is a party to, newest first (`whole`: with their
     documents and pending cancellation, as the API shows them)."""
-    if actor.acting_org_id is None:
-        return []
-    org = actor.acting_org_id
-    return list(
-        db.session.scalars(
-            select(Deal)
-            .where(or_(Deal.seller_org_id == org, Deal.buyer_org_id == org))
-            .order_by(Deal.created_at.desc())
-            .options(*(DEAL_SHOWN if whole else ()))
-        )
-    )
+    newest = select(Deal).order_by(Deal.created_at.desc()).options(*(DEAL_SHOWN if whole else ()))
+    return rows_of_acting_org(actor, newest, Deal.seller_org_id, Deal.buyer_org_id)
 
 
 def all_deals(

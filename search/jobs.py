@@ -7,10 +7,8 @@ and swept every minute for events a failed or unreachable run left pending.
 from __future__ import annotations
 
 from core import outbox
-from core.clock import now
-from core.extensions import db
 from core.jobs import EVERY_MINUTE, job
-from core.uow import unit_of_work
+from core.outbox_consumers import consume_each
 from listings.review import PUBLISHED_TOPIC
 from search.alerts import alert_for_listing
 from search.document_registry import KINDS
@@ -36,17 +34,7 @@ ALERTS_JOB = "search.alerts"
 @job(ALERTS_JOB, every=EVERY_MINUTE)
 def alerts() -> int:
     """Match each newly published listing against the saved searches, once; how many listings."""
-    done = 0
-    while True:
-        with unit_of_work(writer=True):
-            events = outbox.pending(PUBLISHED_TOPIC, limit=50)
-            for event in events:
-                alert_for_listing(int(event.key), now=now())
-                event.processed_at = now()
-            db.session.flush()
-        if not events:
-            return done
-        done += len(events)
+    return consume_each(PUBLISHED_TOPIC, alert_for_listing, batch=50)
 
 
 outbox.consumed_by(PUBLISHED_TOPIC, ALERTS_JOB)

@@ -176,9 +176,10 @@ def build(now: datetime, upload_folder: Path) -> World:
     deposit_id = _held_deposit(buyer, "auction", auction.id, reviewer, upload_folder, now)
     # A third party's deposit whose receipt waits for a reviewer (to confirm or reject).
     with unit_of_work():
-        waiting = auctions.submit_deposit_receipt(
+        owed = auctions.join_auction(objector, auction.id, now=now)
+        waiting = deposits.submit_receipt(
             objector,
-            auction.id,
+            owed.id,
             stream=io.BytesIO(factories.PDF_BYTES),
             filename="回单.pdf",
             bank_reference=deposit_reference("auction", auction.id, objector.acting_org_id or 0),

@@ -210,9 +210,11 @@ def _auction(
     folder = deposits.receipt_folder(upload_folder)
     for bidder in bidders:
         rng.randrange(10**10)  # the bank's serial number once drawn here: the same demo data
-        deposit = auctions.submit_deposit_receipt(
+        lodged_at = start + timedelta(minutes=20)
+        owed = auctions.join_auction(bidder, auction.id, now=lodged_at)
+        deposit = deposits.submit_receipt(
             bidder,
-            auction.id,
+            owed.id,
             stream=io.BytesIO(pdf),
             filename="保证金汇款回单.pdf",
             bank_reference=bank_rules.deposit_reference(
@@ -220,7 +222,7 @@ def _auction(
             ),
             folder=folder,
             max_bytes=RECEIPT_MAX_BYTES,
-            now=start + timedelta(minutes=20),
+            now=lodged_at,
         )
         deposits.confirm_deposit(reviewer, deposit.id, now=start + timedelta(minutes=40))
     # Bids from an hour in until ten minutes ago (or an hour before the end), evenly spread.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from sqlalchemy import func, select
 
@@ -17,26 +15,12 @@ from tests import factories
 from .conftest import Market
 
 
-def test_a_broker_agency_cannot_join_an_auction_nor_lodge_its_deposit(
-    market: Market, clock
-) -> None:
+def test_a_broker_agency_cannot_join_an_auction_so_owes_no_deposit(market: Market, clock) -> None:
     broker = factories.broker(clock(), reviewer=market.reviewer)
     audited = db.session.scalar(select(func.count(AuditEntry.id)))
     with pytest.raises(PermissionDenied) as joined:
         services.join_auction(broker, market.auction.id, now=clock())
     assert joined.value.code == "not_a_buyer"
-    with pytest.raises(PermissionDenied) as lodged:
-        services.submit_deposit_receipt(
-            broker,
-            market.auction.id,
-            stream=io.BytesIO(factories.PDF_BYTES),
-            filename="回单.pdf",
-            bank_reference="BROKER-1",
-            folder=market.folder,
-            max_bytes=1_000_000,
-            now=clock(),
-        )
-    assert lodged.value.code == "not_a_buyer"
     assert db.session.scalar(select(func.count(Deposit.id))) == 0
     assert db.session.scalar(select(func.count(AuditEntry.id))) == audited
 

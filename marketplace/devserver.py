@@ -183,6 +183,17 @@ def migrate(app: Flask) -> None:
         raise click.ClickException("the migrations failed (see above)")
 
 
+def cache_compiled_templates(app: Flask) -> None:
+    """Keep the templates Jinja compiles under instance/jinja-cache: the next `make run`
+    loads them (the first page was a quarter of a second slower compiling its templates).
+    Jinja checks each against its source, so an edited template is compiled again."""
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = Path(app.instance_path) / "jinja-cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
@@ -213,6 +224,7 @@ def serve_command(
     """Migrate when needed, load the demo once, start the job worker, serve (make run)."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     worker = ForkedJobWorker(app, job_workers) if job_workers else None
+    cache_compiled_templates(app)
     try:
         if migrations_pending(app):
             migrate(app)

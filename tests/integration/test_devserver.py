@@ -70,3 +70,14 @@ def test_the_heads_are_read_from_the_scripts_as_alembic_reads_them(tmp_path: Pat
     assert script_heads(tmp_path) == {"d"}  # merged
     (tmp_path / "e.py").write_text("revision = make_id()\ndown_revision = 'd'\n")
     assert script_heads(tmp_path) is None  # not as expected: Alembic is asked
+
+
+def test_serve_keeps_the_compiled_templates_for_the_next_start(tmp_path: Path) -> None:
+    from marketplace.devserver import cache_compiled_templates
+
+    app = _fresh_app(tmp_path)
+    app.instance_path = str(tmp_path / "instance")
+    cache_compiled_templates(app)
+    with app.test_request_context("/"):
+        app.jinja_env.get_template("base.html")
+    assert list((tmp_path / "instance" / "jinja-cache").glob("__jinja2_*.cache"))

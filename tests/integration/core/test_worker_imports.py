@@ -1,4 +1,5 @@
-"""A web worker loads what serving needs, not Alembic nor unused database drivers (issue 19).
+"""A web worker loads what serving needs: not Alembic, unused database drivers, Stripe,
+Pillow nor icalendar, which load when used (issue 19).
 
 Alembic (Flask-Migrate) loads when a migration runs; Huey's Redis and PostgreSQL drivers
 when a queue on them is made (core.migrations, core.huey_loader). Each check runs in a
@@ -17,7 +18,10 @@ from flask import Flask
 
 from config import BASE_DIR
 
-NOT_LOADED_BY_SERVING = ("alembic", "flask_migrate", "mako", "redis", "psycopg")
+NOT_LOADED_BY_SERVING = (
+    *("alembic", "flask_migrate", "mako", "redis", "psycopg"),
+    *("stripe", "requests", "PIL.Image", "icalendar"),
+)
 
 _CHILD = """
 import json, os, sys

@@ -39,7 +39,6 @@ from typing import Any
 
 from flask import Response, request
 from flask_babel import gettext
-from huey import crontab
 from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -50,7 +49,7 @@ from core.clock import now
 from core.db_types import UTCDateTime
 from core.domain import N_
 from core.extensions import Model, db
-from core.jobs import job
+from core.jobs import crontab, job
 from core.uow import unit_of_work
 
 HEADER = "Idempotency-Key"

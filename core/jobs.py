@@ -33,10 +33,6 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
-from huey.api import TaskWrapper
-from huey.consumer import Consumer
-from redis import ConnectionPool
 from sqlalchemy import String, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -44,6 +40,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core import clock, log_context, metrics
 from core.db_types import UTCDateTime
 from core.extensions import Model, db
+from core.huey_loader import (
+    Consumer,
+    Huey,
+    MemoryHuey,
+    RedisHuey,
+    SqliteHuey,
+    TaskWrapper,
+    crontab,
+    redis_storage_ready,
+)
 from core.uow import after_commit, end_read_transaction, on_rollback, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -200,6 +206,9 @@ def make_huey(config: Mapping[str, Any]) -> Huey:
     if config.get("JOBS_IMMEDIATE"):
         return MemoryHuey(name, immediate=True, results=False)
     if config.get("REDIS_URL"):
+        from redis import ConnectionPool
+
+        redis_storage_ready()
         # Bounded waits: a hung Redis costs an enqueueing request REDIS_TIMEOUT_SECONDS (to
         # connect) and a worker's blocking read its 1 s plus that, never forever.
         wait = float(config.get("REDIS_TIMEOUT_SECONDS", 0.5))

@@ -2,14 +2,12 @@
 
 Times are written in UTC (`…Z`): every calendar shows them in its owner's zone. The
 stream's link is in the file only for those who may see it (the caller decides).
+`icalendar` (4 MB of a web worker) is imported when a file is written.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
 
 from core.dates import as_utc
 from events.models import Event
@@ -21,6 +19,9 @@ def ics(
     event: Event, *, url: str, host: str, now: datetime, locale: str, stream_url: str | None
 ) -> bytes:
     """The event as a one-event calendar; `stream_url` only for registered participants."""
+    from icalendar import Calendar
+    from icalendar import Event as CalendarEvent
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

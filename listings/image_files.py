@@ -7,6 +7,9 @@ reads the header and must agree, the dimensions are bounded before any pixel is 
 What is kept is not the file as uploaded but the picture drawn again, upright: a phone's
 photo carries EXIF (where it was taken, the camera's serial number, the author), XMP and
 comments that a published listing must not give away. Only the colour profile stays.
+
+Pillow is imported when a picture is read (its imaging library is 9 MB of a web
+worker that may never see an upload).
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
-from typing import IO, Any
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import IO, TYPE_CHECKING, Any
 
 from core.domain import N_, ValidationFailed
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 IMAGE_TYPES: dict[str, str] = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP"}
 # Pillow's name for a JPEG a phone wrote with more pictures after the first (MPF: a depth
@@ -118,6 +122,8 @@ def read_image(body: IO[bytes], content_type: str, limits: ImageLimits) -> Pictu
     The EXIF orientation is applied before the metadata goes, so a photo taken with the
     phone held upright is kept upright (its width and height as a browser shows them).
     """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     check_image_type(content_type)
     try:
         with warnings.catch_warnings():
@@ -146,6 +152,8 @@ _METADATA_KEYS = frozenset(
 def carries_metadata(body: bytes) -> bool:
     """Whether a stored picture still holds EXIF, XMP, comments, a PNG's text chunks or a
     phone's second picture (pictures stored before uploads were drawn again did)."""
+    from PIL import Image
+
     with Image.open(io.BytesIO(body)) as image:
         text = getattr(image, "text", None)  # a PNG's chunks, those after the pixels too
         return (
@@ -161,6 +169,8 @@ def redraw(body: bytes, content_type: str) -> bytes:
 
     Its width and height as a browser shows it do not change (they were measured upright).
     """
+    from PIL import Image, ImageOps
+
     with Image.open(io.BytesIO(body)) as image:
         ImageOps.exif_transpose(image, in_place=True)
         return _without_metadata(image, IMAGE_TYPES[content_type])

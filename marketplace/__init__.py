@@ -71,8 +71,8 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from accounts import auth, terms_gate
-    from core import breaker, errors, i18n, jobs, live, security_headers, uow
-    from core.extensions import api, csrf, db, migrate
+    from core import breaker, errors, i18n, jobs, live, migrations, security_headers, uow
+    from core.extensions import api, csrf, db
     from core.sqlite import configure_sqlite
     from listings import labels
     from marketplace import model_registry  # noqa: F401  (all tables in the metadata)
@@ -80,7 +80,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    migrations.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)

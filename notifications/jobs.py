@@ -9,12 +9,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from huey import crontab
-
 from accounts.models import User
 from core.clock import now
 from core.extensions import db
-from core.jobs import EVERY_MINUTE, job
+from core.jobs import EVERY_MINUTE, crontab, job
 from core.uow import unit_of_work
 from notifications import mail, services
 from notifications.models import Notification

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-import stripe
 from flask import current_app
 from sqlalchemy import select
 
@@ -150,6 +149,8 @@ def open_checkout(actor: User, payment_id: int, *, success_url: str, cancel_url:
     A payment that has its page keeps it; one without (Stripe was down) asks again
     with the same idempotency key (the payment's id). Flushes the page's URL.
     """
+    import stripe
+
     require_stripe()
     payment = db.session.get(Payment, payment_id)
     if (

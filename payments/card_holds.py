@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-import stripe
 from flask import current_app
 from sqlalchemy import select
 
@@ -51,6 +50,8 @@ def margin() -> timedelta:
 
 def read_deadlines(*, now: datetime) -> int:
     """Ask Stripe for the deadline of every hold that has none yet; each kept in its own unit."""
+    import stripe
+
     pending = [(p.id, p.payment_intent_id) for p in _holds(without_deadline=True)]
     db.session.rollback()  # no transaction open while Stripe is asked
     kept = 0

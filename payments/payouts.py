@@ -11,7 +11,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-import stripe
 from flask import current_app
 from sqlalchemy import select
 
@@ -47,6 +46,8 @@ def open_connected_account(actor: User, *, now: datetime) -> ConnectedAccount:
     its row here. The caller commits it before asking for `onboarding_link`, so an
     account Stripe made is kept even when the link cannot be had just then.
     """
+    import stripe
+
     org_id = _payout_admin_org(actor)  # who asks first, then whether Stripe is on
     require_stripe()
     account = connected_account_of(org_id)
@@ -86,6 +87,8 @@ def onboarding_link(
 
     Takes the account `open_connected_account` returned, once its unit of work committed.
     """
+    import stripe
+
     org_id = account.org_id
     try:
         link = stripe_channel.create_account_link(

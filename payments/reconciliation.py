@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import stripe
 from sqlalchemy import select
 
 from core.extensions import db
@@ -81,6 +80,8 @@ def compare_transfer(
 
 def differences() -> list[Difference]:
     """Everything that does not agree between our records and Stripe's (reads only)."""
+    import stripe
+
     found: list[Difference] = []
     for operation in db.session.scalars(
         select(StripeOperation)

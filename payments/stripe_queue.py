@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import stripe
 from flask import g, has_app_context
 from sqlalchemy import select
 
@@ -22,9 +21,6 @@ from payments.models import OperationStatus, StripeOperation
 from payments.stripe_channel import call, enabled, pending_operations
 
 log = logging.getLogger(__name__)
-
-
-_PERMANENT = (stripe.InvalidRequestError, stripe.CardError, stripe.PermissionError)
 
 
 @dataclass
@@ -43,6 +39,8 @@ def execute(operation_id: int, *, now: datetime) -> str:
     next pass; a refusal marks it failed for a person to look at. Either way the attempt
     is recorded: the caller's unit of work commits it (`run_pending` opens one per call).
     """
+    import stripe
+
     operation = db.session.scalar(
         select(StripeOperation)
         .where(StripeOperation.id == operation_id)
@@ -54,7 +52,7 @@ def execute(operation_id: int, *, now: datetime) -> str:
     operation.attempts += 1
     try:
         result = call(operation)
-    except _PERMANENT as error:
+    except (stripe.InvalidRequestError, stripe.CardError, stripe.PermissionError) as error:
         operation.status = OperationStatus.FAILED
         operation.last_error = str(error)[:2000]
         operation.done_at = now

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import stripe
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -115,6 +114,8 @@ class Outcome:
 def verify(raw_body: bytes, signature: str | None) -> Any:
     """The event's JSON (None if it is not JSON), if the body carries a valid signature of our
     secret; else BadSignature."""
+    import stripe
+
     try:
         text = raw_body.decode("utf-8")
         stripe.WebhookSignature.verify_header(

@@ -11,9 +11,8 @@ from flask.cli import AppGroup
 
 from core.clock import now
 from core.uow import unit_of_work
-from marketplace.demo import loader
+from marketplace.demo import presence
 from marketplace.demo.catalogue import CATALOGUE
-from search.indexer import drain_all
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -28,13 +27,16 @@ demo_cli = AppGroup("demo", help="Demo data.")
 )
 def load_command(listing_count: int | None) -> None:
     """Load the demo market unless the database already has listings; print the sign-ins."""
-    if loader.already_loaded():
+    if presence.already_loaded():
         click.echo("Demo data already loaded; nothing to do.")
         return
-    if loader.has_accounts():
+    if presence.has_accounts():
         raise click.ClickException(
             "The database has accounts but no listings: the demo loads only into an empty market."
         )
+    from marketplace.demo import loader  # its pictures import Pillow: only when loading
+    from search.indexer import drain_all
+
     started = time.monotonic()
     folder = Path(current_app.config["UPLOAD_FOLDER"]) / "evidence"
     with unit_of_work(writer=True):  # the whole market or nothing

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from accounts import services as accounts
 from accounts.models import OrganisationKind, User
@@ -65,16 +65,6 @@ class DemoSummary:
     listings: int = 0
     by_status: dict[str, int] | None = None
     trading: dict[str, int] | None = None
-
-
-def already_loaded() -> bool:
-    """The demo is loaded once: any listing means the market already has data."""
-    return bool(db.session.scalar(select(func.count(Listing.id))))
-
-
-def has_accounts() -> bool:
-    """Whether people are registered (then the demo must not be mixed in)."""
-    return bool(db.session.scalar(select(func.count(User.id))))
 
 
 def member_emails() -> list[str]:

@@ -46,3 +46,38 @@ def test_the_job_worker_waits_for_the_set_up_and_ends_with_the_server(tmp_path: 
     started = time.monotonic()
     worker.stop()  # the set-up failed: the worker never starts and exits
     assert time.monotonic() - started < 5
+
+
+def _script(folder: Path, revision: str, down: str) -> None:
+    (folder / f"{revision}.py").write_text(
+        f'"""{revision}"""\nrevision = "{revision}"\ndown_revision = {down}\n'
+        "branch_labels = None\ndepends_on = None\n"
+    )
+
+
+def test_the_heads_are_read_from_the_scripts_as_alembic_reads_them(tmp_path: Path) -> None:
+    from marketplace.devserver import _alembic_heads, script_heads
+
+    app = _fresh_app(tmp_path)
+    with app.app_context():
+        real = Path(app.extensions["migrate"].directory) / "versions"
+        assert script_heads(real) == _alembic_heads(app)
+    _script(tmp_path, "a", "None")
+    _script(tmp_path, "b", "'a'")
+    _script(tmp_path, "c", "'a'")
+    assert script_heads(tmp_path) == {"b", "c"}  # two branches
+    _script(tmp_path, "d", "('b', 'c')")
+    assert script_heads(tmp_path) == {"d"}  # merged
+    (tmp_path / "e.py").write_text("revision = make_id()\ndown_revision = 'd'\n")
+    assert script_heads(tmp_path) is None  # not as expected: Alembic is asked
+
+
+def test_serve_keeps_the_compiled_templates_for_the_next_start(tmp_path: Path) -> None:
+    from marketplace.devserver import cache_compiled_templates
+
+    app = _fresh_app(tmp_path)
+    app.instance_path = str(tmp_path / "instance")
+    cache_compiled_templates(app)
+    with app.test_request_context("/"):
+        app.jinja_env.get_template("base.html")
+    assert list((tmp_path / "instance" / "jinja-cache").glob("__jinja2_*.cache"))

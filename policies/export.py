@@ -18,6 +18,7 @@ from core.extensions import db
 from core.money import Money, to_yuan_text
 from policies.models import EligibilityLine, Policy, PolicyRun
 
+CSV_TYPE = "text/csv; charset=utf-8"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER = (
     "policy", "period_start", "period_end", "status", "organisation", "credit_code", "region",

@@ -9,6 +9,7 @@ from core.money import Money, to_yuan_text
 from deals.models import Deal
 from rewards.models import DealReward, ListingInventor, RewardLine
 
+CSV_TYPE = "text/csv; charset=utf-8"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER = (
     "inventor", "deal", "title", "completed_on", "price_yuan", "net_income_yuan", "reward_share",
@@ -35,6 +36,11 @@ def _day(deal: Deal, reward: DealReward) -> str:
 
 def _yuan(minor: int, currency: str) -> str:
     return to_yuan_text(Money(minor, currency))
+
+
+def file_name(inventor: ListingInventor) -> str:
+    """The name of an inventor's statement file."""
+    return f"reward-statement-{inventor.id}.csv"
 
 
 def statement_csv(inventor: ListingInventor, rows: list[tuple[RewardLine, DealReward, Deal]]) -> str:  # fmt: skip

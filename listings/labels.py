@@ -11,7 +11,15 @@ from flask_babel import lazy_gettext as _l
 from accounts.models import OrganisationKind, VerificationStatus
 from core.i18n import current_locale
 from listings.evaluation_rules import Advancement, Novelty
-from listings.rules import EVIDENCE_KINDS, FIELDS, PRICE_BANDS, IPKind, ListingStatus, TransferMode
+from listings.rules import (
+    EVIDENCE_KINDS,
+    FIELDS,
+    NEGOTIABLE,
+    PRICE_BANDS,
+    IPKind,
+    ListingStatus,
+    TransferMode,
+)
 
 LISTING_STATUS = {
     ListingStatus.DRAFT: (_l("Draft"), "secondary"),
@@ -55,13 +63,15 @@ IP_KIND = {
     IPKind.PCT: _l("PCT application"),
     IPKind.WO: _l("WO publication"),
 }
+# The price bands of listings' asking prices and needs' budgets (one wording for both
+# searches' facets; a need's open budget is worded by the needs page).
 PRICE_BAND = {
-    "lt_100k": _l("Under ¥100k"),
-    "100k_500k": _l("¥100k – 500k"),
-    "500k_1m": _l("¥500k – 1M"),
-    "1m_5m": _l("¥1M – 5M"),
-    "gte_5m": _l("¥5M and more"),
-    "negotiable": _l("Price negotiable"),
+    "lt_100k": _l("Under ¥100,000"),
+    "100k_500k": _l("¥100,000 – 500,000"),
+    "500k_1m": _l("¥500,000 – 1 million"),
+    "1m_5m": _l("¥1 – 5 million"),
+    "gte_5m": _l("¥5 million and more"),
+    NEGOTIABLE: _l("Negotiable"),
 }
 ADVANCEMENT = {
     Advancement.INTERNATIONAL_LEADING: _l("Internationally leading"),
@@ -84,7 +94,7 @@ IPC_SECTION = {
     "G": _l("G · Physics"),
     "H": _l("H · Electricity"),
 }
-assert set(PRICE_BAND) == {band for band, _ in PRICE_BANDS} | {"negotiable"}
+assert list(PRICE_BAND) == [band for band, _ in PRICE_BANDS] + [NEGOTIABLE]  # in order
 
 
 def _pick(pair: tuple[str, str]) -> str:

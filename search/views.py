@@ -19,7 +19,7 @@ from core.regions import region_label
 from core.views_kit import form_id
 from listings.evaluation_rules import Advancement
 from listings.labels import facet_label, field_label
-from listings.rules import NEGOTIABLE
+from listings.rules import NEGOTIABLE, PRICE_BANDS
 from search import alerts
 from search.backend import FACETS, SORTS
 from search.page_kit import SearchPage
@@ -60,26 +60,13 @@ def _ipc_label(section: str) -> str:
     return f"{section} · {names[section]}" if section in names else section
 
 
-def _band_label(band: str) -> str:
-    labels = {
-        "lt_100k": _("Under ¥100,000"),
-        "100k_500k": _("¥100,000 – 500,000"),
-        "500k_1m": _("¥500,000 – 1 million"),
-        "1m_5m": _("¥1 – 5 million"),
-        "gte_5m": _("¥5 million and more"),
-        NEGOTIABLE: _("Negotiable"),
-    }
-    return labels.get(band, band)
-
-
 def value_label(facet: str, value: str) -> str:
-    """A facet value as readers know it: this page's words for IPC sections, maturity,
-    regions and price bands, the market's (`listings.labels`) for the rest."""
+    """A facet value as readers know it: this page's words for IPC sections, maturity and
+    regions, the market's (`listings.labels`: price bands, fields...) for the rest."""
     labels: dict[str, Callable[[str], str]] = {
         "ipc_section": _ipc_label,
         "trl": lambda v: _("TRL %(level)s", level=v),
         "region": lambda v: region_label(v, current_locale()),
-        "price_band": _band_label,
     }
     own = labels.get(facet)
     return own(value) if own is not None else facet_label(facet, value)
@@ -93,7 +80,7 @@ def price_label(asking_price_minor: int | None, currency: str = "CNY") -> str:
 
 
 # Display order of values where counts should not reorder them.
-_BAND_ORDER = ("lt_100k", "100k_500k", "500k_1m", "1m_5m", "gte_5m", NEGOTIABLE)
+_BAND_ORDER = (*(band for band, _ in PRICE_BANDS), NEGOTIABLE)
 
 
 def _ordered(facet: str, counts: dict[str, int]) -> list[tuple[str, int]]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
-from listings.rules import ListingStatus
+from listings.rules import PRICE_BANDS, ListingStatus
+from search.need_pages import need_facet_label
+from search.views import value_label
 from tests import factories
 
 
@@ -38,3 +42,13 @@ def test_search_page_survives_nasty_input(client: FlaskClient) -> None:
     html = client.get("/search", query_string={"trl": "<script>x</script>"}).get_data(as_text=True)
     assert "<script>x</script>" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_a_price_band_reads_the_same_in_the_listing_and_the_needs_search(app: Flask) -> None:
+    """One table words the asking price's bands and the budget's, in both languages."""
+    for locale, words in (("en", "¥1 – 5 million"), ("zh_CN", "100—500 万元")):
+        with app.test_request_context(), force_locale(locale):
+            assert value_label("price_band", "1m_5m") == words
+            for band, _upper in PRICE_BANDS:
+                assert need_facet_label("budget_band", band) == value_label("price_band", band)
+            assert value_label("price_band", "negotiable") != need_facet_label("budget_band", "negotiable")  # fmt: skip

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from accounts.models import OrganisationKind, VerificationStatus
@@ -84,11 +85,11 @@ NOVELTY = {
     Novelty.NEW_IN_CHINA: _l("No identical report in China"),
     Novelty.KNOWN: _l("Identical reports exist"),
 }
-IPC_SECTION = {
+IPC_SECTION = {  # the search facets' and the statistics' words for the sections
     "A": _l("A · Human necessities"),
-    "B": _l("B · Operations, transport"),
-    "C": _l("C · Chemistry, metallurgy"),
-    "D": _l("D · Textiles, paper"),
+    "B": _l("B · Operations and transport"),
+    "C": _l("C · Chemistry and metallurgy"),
+    "D": _l("D · Textiles and paper"),
     "E": _l("E · Fixed constructions"),
     "F": _l("F · Mechanical engineering"),
     "G": _l("G · Physics"),
@@ -125,7 +126,7 @@ def facet_label(facet: str, value: str) -> str:
     if table is not None:
         return str(table.get(value, value))
     if facet == "trl":
-        return f"TRL {value}"
+        return gettext("TRL %(level)s", level=value)
     return value
 
 

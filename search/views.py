@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -46,30 +45,12 @@ def facet_title(facet: str) -> str:
     return titles.get(facet, facet)
 
 
-def _ipc_label(section: str) -> str:
-    names = {
-        "A": _("Human necessities"),
-        "B": _("Operations and transport"),
-        "C": _("Chemistry and metallurgy"),
-        "D": _("Textiles and paper"),
-        "E": _("Fixed constructions"),
-        "F": _("Mechanical engineering"),
-        "G": _("Physics"),
-        "H": _("Electricity"),
-    }
-    return f"{section} · {names[section]}" if section in names else section
-
-
 def value_label(facet: str, value: str) -> str:
-    """A facet value as readers know it: this page's words for IPC sections, maturity and
-    regions, the market's (`listings.labels`: price bands, fields...) for the rest."""
-    labels: dict[str, Callable[[str], str]] = {
-        "ipc_section": _ipc_label,
-        "trl": lambda v: _("TRL %(level)s", level=v),
-        "region": lambda v: region_label(v, current_locale()),
-    }
-    own = labels.get(facet)
-    return own(value) if own is not None else facet_label(facet, value)
+    """A facet value as readers know it: a region in the reader's language, the rest in the
+    market's words (`listings.labels`: IPC sections, maturity, price bands, fields...)."""
+    if facet == "region":
+        return region_label(value, current_locale())
+    return facet_label(facet, value)
 
 
 def price_label(asking_price_minor: int | None, currency: str = "CNY") -> str:

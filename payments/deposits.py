@@ -245,38 +245,21 @@ def require_deposit(
 
 
 def lodge_receipt(
-    actor: User,
-    context_type: str,
-    context_id: int,
-    *,
-    stream: IO[bytes],
-    filename: str,
-    bank_reference: str,
-    folder: Path,
-    max_bytes: int,
-    now: datetime,
+    actor: User, context_type: str, context_id: int, *, now: datetime, **receipt: Any
 ) -> Deposit:
     """Take part and hand in the bank-transfer receipt in one step (flushes).
 
     The context's owner puts the deposit the actor's organisation owes on the ledger after
     its own checks of who may take part (`deposit_owed`; audited `deposit.require` the
-    first time), then the receipt is submitted as `submit_receipt` does (audited
-    `deposit.submit_receipt`). A context that is not joined this way: NotFound.
+    first time), then `receipt` (`submit_receipt`'s keyword arguments: stream, filename,
+    bank_reference, folder, max_bytes) is submitted (audited `deposit.submit_receipt`).
+    A context that is not joined this way: NotFound.
     """
     check_context(context_type)
     owed = values_from_signal(deposit_owed, context_type, actor=actor, context_id=context_id, now=now)  # fmt: skip
     if not owed:
         raise NotFound(N_("No such deposit."))
-    return submit_receipt(
-        actor,
-        owed[0].id,
-        stream=stream,
-        filename=filename,
-        bank_reference=bank_reference,
-        folder=folder,
-        max_bytes=max_bytes,
-        now=now,
-    )
+    return submit_receipt(actor, owed[0].id, now=now, **receipt)
 
 
 def _lock(deposit_id: int) -> Deposit:

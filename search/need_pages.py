@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from listings import needs
-from listings.labels import facet_label
 from listings.need_views import bp
+from listings.rules import NEGOTIABLE
 from search.needs import NEED_FACETS, NEED_SORTS
 from search.page_kit import SearchPage
 from search.services import make_need_query, needs_for, run_need_search
@@ -27,10 +27,10 @@ def need_facet_title(facet: str) -> str:
 
 
 def need_facet_label(facet: str, value: str) -> str:
-    """A need facet value as readers know it: regions, fields and IPC sections as the
-    listing search words them."""
+    """A need facet value as readers know it: the budget in the listing search's price
+    bands (an open one is the needs' own), the rest as the listing search words them."""
     if facet == "budget_band":
-        return _("Budget open") if value == "negotiable" else facet_label("price_band", value)
+        return _("Budget open") if value == NEGOTIABLE else value_label("price_band", value)
     return value_label(facet, value)
 
 

@@ -13,6 +13,13 @@ at once; a change made by another worker or the job worker shows within
 `PAGE_CACHE_SECONDS`. An auction room's price is corrected by its live stream, which
 sends the current snapshot as soon as it connects. At most `PAGE_CACHE_ENTRIES` pages
 are kept (the least recently read go first).
+
+The API's catalogue reads (search, needs, auctions, brokers: `ApiBlueprint.read(...,
+kept=True)`) are kept the same way for `API_READ_CACHE_SECONDS` (1 s: an auction room's
+live stream looks at the database as often), per caller (the token's user and
+organisation), address, language and Accept header; the ETag a read computed is kept
+with its answer, and If-None-Match is still answered per request (conditional.tagged
+wraps this cache).
 """
 
 from __future__ import annotations
@@ -25,14 +32,13 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Flask, current_app, g, make_response, request, session
+from flask import Flask, Response, current_app, g, make_response, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from werkzeug.wrappers import Response
 
-from core import security_headers
+from core import conditional, security_headers
 
 _NONCE_MARK = "\x00csp-nonce\x00"
 _CSRF_MARK = "\x00csrf-token\x00"
@@ -54,10 +60,10 @@ class _Store:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.pages: OrderedDict[tuple, _Page] = OrderedDict()
+        self.pages: OrderedDict[tuple, Any] = OrderedDict()
         self.generation = 0
 
-    def get(self, key: tuple, ttl: float) -> _Page | None:
+    def get(self, key: tuple, ttl: float) -> Any:
         with self.lock:
             page = self.pages.get(key)
             if page is None:
@@ -68,7 +74,7 @@ class _Store:
             self.pages.move_to_end(key)
             return page
 
-    def put(self, key: tuple, page: _Page, limit: int) -> None:
+    def put(self, key: tuple, page: Any, limit: int) -> None:
         with self.lock:
             if page.generation != self.generation:
                 return  # a write committed while it was made
@@ -84,6 +90,61 @@ class _Store:
 
 
 store = _Store()
+_caller: Callable[[], Any] = lambda: None  # noqa: E731  (accounts sets it: api_actor)
+
+
+def set_caller(find_caller: Callable[[], Any]) -> None:
+    """How an API read finds its caller (accounts.auth.api_actor: token, else session)."""
+    global _caller
+    _caller = find_caller
+
+
+@dataclass(frozen=True)
+class _Answer:
+    made_at: float
+    generation: int
+    body: bytes
+    headers: list[tuple[str, str]]
+    state_etag: str | None
+
+
+def for_callers(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Keep an API read's 200 answer per caller for API_READ_CACHE_SECONDS."""
+
+    @wraps(view)
+    def cached_read(*args: Any, **kwargs: Any) -> Any:
+        ttl = float(current_app.config.get("API_READ_CACHE_SECONDS") or 0)
+        if not ttl or request.method != "GET":
+            return view(*args, **kwargs)
+        key = _read_key()
+        kept = store.get(key, ttl)
+        if isinstance(kept, _Answer):
+            return _replay(kept)
+        generation = store.generation
+        answer = view(*args, **kwargs)
+        if isinstance(answer, Response) and answer.status_code == 200 and not answer.is_streamed:
+            headers = [(k, v) for k, v in answer.headers.items() if k.lower() != "set-cookie"]
+            etag = request.environ.get(conditional.STATE_ETAG)
+            made = _Answer(time.monotonic(), generation, answer.get_data(), headers, etag)
+            store.put(key, made, int(current_app.config["PAGE_CACHE_ENTRIES"]))
+        return answer
+
+    return cached_read
+
+
+def _read_key() -> tuple:
+    from core.i18n import current_locale
+
+    caller = _caller()
+    who = None if caller is None else (caller.id, getattr(caller, "acting_org_id", None))
+    accept = request.headers.get("Accept", "")
+    return ("api", request.endpoint, request.full_path, who, current_locale(), accept)
+
+
+def _replay(kept: _Answer) -> Response:
+    if kept.state_etag is not None:
+        request.environ[conditional.STATE_ETAG] = kept.state_etag
+    return Response(kept.body, status=200, headers=kept.headers)
 
 
 def for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -181,6 +242,7 @@ def init_app(app: Flask) -> None:
     """Listen to every session's commits: one that wrote empties this worker's cache."""
     app.config.setdefault("PAGE_CACHE_SECONDS", 0.0)
     app.config.setdefault("PAGE_CACHE_ENTRIES", 512)
+    app.config.setdefault("API_READ_CACHE_SECONDS", 0.0)
     if not event.contains(Session, "after_flush", _note_write):
         event.listen(Session, "after_flush", _note_write)
         event.listen(Session, "do_orm_execute", _on_execute)

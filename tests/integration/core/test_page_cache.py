@@ -11,10 +11,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from accounts.models import User
 from core import page_cache
 from core.extensions import db
 from core.uow import unit_of_work
 from listings.models import Listing, ListingStatus
+from search.indexer import drain
 from tests import factories
 from tests.conftest import FrozenClock
 
@@ -67,3 +69,30 @@ def test_a_write_shows_at_once_and_signed_in_people_get_their_own_page(cached: N
     person = factories.seller(clock())
     client.post("/signin", data={"email": person.email, "password": factories.PASSWORD})
     assert person.name in _read(client, f"/listings/{listing.id}")[0]
+
+
+@pytest.fixture
+def api_cached(app: Flask) -> Iterator[None]:
+    app.config["API_READ_CACHE_SECONDS"] = 60.0
+    page_cache.store.forget_all()
+    yield
+    app.config["API_READ_CACHE_SECONDS"] = 0.0
+    page_cache.store.forget_all()
+
+
+def test_an_api_search_is_kept_per_caller_with_its_etag_until_a_write(api_cached: None, client: FlaskClient, listing: Listing, clock: FrozenClock) -> None:  # fmt: skip
+    drain()
+    seller = db.session.get(User, listing.created_by_id)
+    assert seller is not None
+    mine = {"Authorization": f"Bearer {factories.api_token(seller, 'mine', now=clock())}", "Accept-Language": "en"}  # fmt: skip
+    first = client.get("/api/v1/listings/?q=sodium", headers=mine)
+    again = client.get("/api/v1/listings/?q=sodium", headers=mine)
+    assert [i["id"] for i in first.get_json()["items"]] == [listing.id]
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    unchanged = client.get("/api/v1/listings/?q=sodium", headers=mine | {"If-None-Match": first.headers["ETag"]})  # fmt: skip
+    assert unchanged.status_code == 304
+
+    withdrawn = client.post(f"/api/v1/listings/{listing.id}/withdraw", json={"reason": "Sold elsewhere."}, headers=mine)  # fmt: skip
+    assert withdrawn.status_code == 200, withdrawn.get_json()
+    drain()
+    assert client.get("/api/v1/listings/?q=sodium", headers=mine).get_json()["items"] == []

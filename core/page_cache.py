@@ -62,6 +62,7 @@ class _Store:
         self.lock = threading.Lock()
         self.pages: OrderedDict[tuple, Any] = OrderedDict()
         self.generation = 0
+        self.builders: dict[tuple, threading.Lock] = {}
 
     def get(self, key: tuple, ttl: float) -> Any:
         with self.lock:
@@ -82,6 +83,14 @@ class _Store:
             self.pages.move_to_end(key)
             while len(self.pages) > limit:
                 self.pages.popitem(last=False)
+
+    def builder(self, key: tuple) -> threading.Lock:
+        """The lock of one address being made: the worker's other threads that miss it
+        wait for that page rather than all making it again when it expires."""
+        with self.lock:
+            if len(self.builders) > 1024:
+                self.builders.clear()  # at worst a page is made twice
+            return self.builders.setdefault(key, threading.Lock())
 
     def forget_all(self) -> None:
         with self.lock:
@@ -120,16 +129,24 @@ def for_callers(view: Callable[..., Any]) -> Callable[..., Any]:
         kept = store.get(key, ttl)
         if isinstance(kept, _Answer):
             return _replay(kept)
-        generation = store.generation
-        answer = view(*args, **kwargs)
-        if isinstance(answer, Response) and answer.status_code == 200 and not answer.is_streamed:
-            headers = [(k, v) for k, v in answer.headers.items() if k.lower() != "set-cookie"]
-            etag = request.environ.get(conditional.STATE_ETAG)
-            made = _Answer(time.monotonic(), generation, answer.get_data(), headers, etag)
-            store.put(key, made, int(current_app.config["PAGE_CACHE_ENTRIES"]))
-        return answer
+        with store.builder(key):
+            kept = store.get(key, ttl)
+            if isinstance(kept, _Answer):
+                return _replay(kept)
+            return _make_read(view, args, kwargs, key)
 
     return cached_read
+
+
+def _make_read(view: Callable[..., Any], args: tuple, kwargs: dict, key: tuple) -> Any:
+    generation = store.generation
+    answer = view(*args, **kwargs)
+    if isinstance(answer, Response) and answer.status_code == 200 and not answer.is_streamed:
+        headers = [(k, v) for k, v in answer.headers.items() if k.lower() != "set-cookie"]
+        etag = request.environ.get(conditional.STATE_ETAG)
+        made = _Answer(time.monotonic(), generation, answer.get_data(), headers, etag)
+        store.put(key, made, int(current_app.config["PAGE_CACHE_ENTRIES"]))
+    return answer
 
 
 def _read_key() -> tuple:
@@ -159,10 +176,14 @@ def for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
         page = store.get(key, ttl)
         if page is not None:
             return _answer(page)
-        page, response = _make(view, args, kwargs)
-        if page is not None:
-            store.put(key, page, int(current_app.config["PAGE_CACHE_ENTRIES"]))
-        return response
+        with store.builder(key):
+            page = store.get(key, ttl)
+            if page is not None:
+                return _answer(page)
+            page, response = _make(view, args, kwargs)
+            if page is not None:
+                store.put(key, page, int(current_app.config["PAGE_CACHE_ENTRIES"]))
+            return response
 
     return cached_view
 

@@ -155,7 +155,7 @@ def _read_key() -> tuple:
     caller = _caller()
     who = None if caller is None else (caller.id, getattr(caller, "acting_org_id", None))
     accept = request.headers.get("Accept", "")
-    return ("api", request.endpoint, request.full_path, who, current_locale(), accept)
+    return ("api", request.host_url, request.full_path, who, current_locale(), accept)
 
 
 def _replay(kept: _Answer) -> Response:
@@ -195,7 +195,7 @@ def _key() -> tuple | None:
         return None
     from core.i18n import current_locale, reader_currency
 
-    return (request.endpoint, request.full_path, current_locale(), reader_currency())
+    return (request.host_url, request.full_path, current_locale(), reader_currency())
 
 
 def _make(view: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[_Page | None, Response]:

@@ -66,6 +66,11 @@ def test_a_write_shows_at_once_and_signed_in_people_get_their_own_page(cached: N
     page = _read(client, f"/listings/{listing.id}")[0]
     assert "Solid-state battery" in page and "Sodium battery" not in page
 
+    with client.session_transaction() as session:  # a visitor with a message to read
+        session["_flashes"] = [("info", "Your message was sent.")]
+    assert "Your message was sent." in _read(client, f"/listings/{listing.id}")[0]
+    assert "Your message was sent." not in _read(client, f"/listings/{listing.id}")[0]
+
     person = factories.seller(clock())
     client.post("/signin", data={"email": person.email, "password": factories.PASSWORD})
     assert person.name in _read(client, f"/listings/{listing.id}")[0]

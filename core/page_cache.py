@@ -155,7 +155,8 @@ def _read_key() -> tuple:
     caller = _caller()
     who = None if caller is None else (caller.id, getattr(caller, "acting_org_id", None))
     accept = request.headers.get("Accept", "")
-    return ("api", request.host_url, request.full_path, who, current_locale(), accept)
+    app = id(current_app._get_current_object())  # type: ignore[attr-defined]
+    return ("api", app, request.host_url, request.full_path, who, current_locale(), accept)
 
 
 def _replay(kept: _Answer) -> Response:
@@ -195,7 +196,8 @@ def _key() -> tuple | None:
         return None
     from core.i18n import current_locale, reader_currency
 
-    return (request.host_url, request.full_path, current_locale(), reader_currency())
+    app = id(current_app._get_current_object())  # type: ignore[attr-defined]  # tests build several
+    return (app, request.host_url, request.full_path, current_locale(), reader_currency())
 
 
 def _make(view: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[_Page | None, Response]:

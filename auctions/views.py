@@ -26,6 +26,7 @@ from auctions.blueprint import bp, receipts_folder
 from auctions.queries import CLOSING, CONTEXT
 from auctions.schemas import BidFormSchema, ReceiptFormSchema
 from auctions.settings import AuctionSettings, settings_from_config
+from core import page_cache
 from core.clock import as_utc, now
 from core.domain import N_, DomainError, ValidationFailed
 from core.forms import FieldErrors, document_upload, domain_errors, parse_form
@@ -182,6 +183,7 @@ def _room(
 
 
 @bp.route("/auctions/<int:auction_id>")
+@page_cache.for_visitors
 def room(auction_id: int) -> tuple[str, int]:
     """The auction room: price, time left (server time), your deposit, the bid form, the history."""
     return _room(auction_id)

@@ -10,6 +10,7 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core import page_cache
 from listings import needs
 from listings.need_views import bp
 from listings.rules import NEGOTIABLE
@@ -44,6 +45,7 @@ PAGE = SearchPage("needs.index", NEED_FACETS, need_facet_title, need_facet_label
 
 
 @bp.get("/needs")
+@page_cache.for_visitors
 def index() -> str:
     """Open technology needs: text, facet filters, sort and page from the query string."""
     query, args, outcome = PAGE.run(make_need_query, run_need_search, PER_PAGE)

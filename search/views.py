@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from core import page_cache
 from core.clock import as_utc, now
 from core.forms import attempt
 from core.i18n import current_locale
@@ -105,6 +106,7 @@ def _pages(page: int, last: int) -> list[int | None]:
 
 
 @bp.get("/search")
+@page_cache.for_visitors
 def search() -> str:
     """Search published listings: text, facet filters, sort and page from the query string."""
     query, args, outcome = PAGE.run(make_query, run_search, PER_PAGE)

@@ -9,9 +9,12 @@ in the kept page, put in as each answer is sent; a visitor with a message to sho
 (a flash) and every signed-in person get the page made for them.
 
 How stale a page may be: a commit that wrote anything in this worker empties its cache
-at once; a change made by another worker or the job worker shows within
-`PAGE_CACHE_SECONDS`. An auction room's price is corrected by its live stream, which
-sends the current snapshot as soon as it connects. At most `PAGE_CACHE_ENTRIES` pages
+at once, and a change made by another worker or the job worker is seen on the next
+request: every change of state writes an audit entry, and a kept page is served only
+while the newest entry's id is the one it was made under (one indexed `max(id)` per
+request). What can still be behind, for at most `PAGE_CACHE_SECONDS`, is what changes
+with no audit entry: the search index between a commit and its outbox drain, and a
+transaction that committed after a later-numbered one. At most `PAGE_CACHE_ENTRIES` pages
 are kept (the least recently read go first).
 
 The API's catalogue reads (search, needs, auctions, brokers: `ApiBlueprint.read(...,
@@ -35,21 +38,25 @@ from typing import Any
 from flask import Flask, Response, current_app, g, make_response, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from core import conditional, security_headers
+from core.audit_models import AuditEntry
+from core.extensions import db
 
 _NONCE_MARK = "\x00csp-nonce\x00"
 _CSRF_MARK = "\x00csrf-token\x00"
 _DIRTY = "page_cache.wrote"
 _KEPT_HEADERS = {"content-type", "content-length"}
 
+Generation = tuple[int, int]  # (this worker's writes, the newest audit entry's id)
+
 
 @dataclass(frozen=True)
 class _Page:
     made_at: float
-    generation: int
+    generation: Generation
     status: int
     content_type: str
     body: str
@@ -64,12 +71,15 @@ class _Store:
         self.generation = 0
         self.builders: dict[tuple, threading.Lock] = {}
 
-    def get(self, key: tuple, ttl: float) -> Any:
+    def now(self) -> Generation:
+        return self.generation, _newest_audit_id()
+
+    def get(self, key: tuple, ttl: float, generation: Generation) -> Any:
         with self.lock:
             page = self.pages.get(key)
             if page is None:
                 return None
-            if page.generation != self.generation or time.monotonic() - page.made_at >= ttl:
+            if page.generation != generation or time.monotonic() - page.made_at >= ttl:
                 del self.pages[key]
                 return None
             self.pages.move_to_end(key)
@@ -77,8 +87,8 @@ class _Store:
 
     def put(self, key: tuple, page: Any, limit: int) -> None:
         with self.lock:
-            if page.generation != self.generation:
-                return  # a write committed while it was made
+            if page.generation[0] != self.generation:
+                return  # a write committed here while it was made
             self.pages[key] = page
             self.pages.move_to_end(key)
             while len(self.pages) > limit:
@@ -111,7 +121,7 @@ def set_caller(find_caller: Callable[[], Any]) -> None:
 @dataclass(frozen=True)
 class _Answer:
     made_at: float
-    generation: int
+    generation: Generation
     body: bytes
     headers: list[tuple[str, str]]
     state_etag: str | None
@@ -125,28 +135,35 @@ def for_callers(view: Callable[..., Any]) -> Callable[..., Any]:
         ttl = float(current_app.config.get("API_READ_CACHE_SECONDS") or 0)
         if not ttl or request.method != "GET":
             return view(*args, **kwargs)
-        key = _read_key()
-        kept = store.get(key, ttl)
-        if isinstance(kept, _Answer):
-            return _replay(kept)
-        with store.builder(key):
-            kept = store.get(key, ttl)
-            if isinstance(kept, _Answer):
-                return _replay(kept)
-            return _make_read(view, args, kwargs, key)
+        return _served(_read_key(), ttl, _replay, lambda generation: _make_read(view, args, kwargs, generation))  # fmt: skip
 
     return cached_read
 
 
-def _make_read(view: Callable[..., Any], args: tuple, kwargs: dict, key: tuple) -> Any:
-    generation = store.generation
+def _served(key: tuple, ttl: float, replay: Callable[[Any], Response], make: Callable[[Generation], tuple[Any, Any]]) -> Any:  # fmt: skip
+    """The kept answer under `key` while it is current, else one made (by one thread of
+    this worker at a time: the others wait for it rather than all making it again)."""
+    generation = store.now()
+    kept = store.get(key, ttl, generation)
+    if kept is not None:
+        return replay(kept)
+    with store.builder(key):
+        kept = store.get(key, ttl, generation)
+        if kept is not None:
+            return replay(kept)
+        made, response = make(generation)
+        if made is not None:
+            store.put(key, made, int(current_app.config["PAGE_CACHE_ENTRIES"]))
+        return response
+
+
+def _make_read(view: Callable[..., Any], args: tuple, kwargs: dict, generation: Generation) -> tuple[_Answer | None, Any]:  # fmt: skip
     answer = view(*args, **kwargs)
-    if isinstance(answer, Response) and answer.status_code == 200 and not answer.is_streamed:
-        headers = [(k, v) for k, v in answer.headers.items() if k.lower() != "set-cookie"]
-        etag = request.environ.get(conditional.STATE_ETAG)
-        made = _Answer(time.monotonic(), generation, answer.get_data(), headers, etag)
-        store.put(key, made, int(current_app.config["PAGE_CACHE_ENTRIES"]))
-    return answer
+    if not isinstance(answer, Response) or answer.status_code != 200 or answer.is_streamed:
+        return None, answer
+    headers = [(k, v) for k, v in answer.headers.items() if k.lower() != "set-cookie"]
+    etag = request.environ.get(conditional.STATE_ETAG)
+    return _Answer(time.monotonic(), generation, answer.get_data(), headers, etag), answer
 
 
 def _read_key() -> tuple:
@@ -174,17 +191,7 @@ def for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
         if key is None:
             return view(*args, **kwargs)
         ttl = float(current_app.config["PAGE_CACHE_SECONDS"])
-        page = store.get(key, ttl)
-        if page is not None:
-            return _answer(page)
-        with store.builder(key):
-            page = store.get(key, ttl)
-            if page is not None:
-                return _answer(page)
-            page, response = _make(view, args, kwargs)
-            if page is not None:
-                store.put(key, page, int(current_app.config["PAGE_CACHE_ENTRIES"]))
-            return response
+        return _served(key, ttl, _answer, lambda generation: _make(view, args, kwargs, generation))
 
     return cached_view
 
@@ -200,10 +207,9 @@ def _key() -> tuple | None:
     return (app, request.host_url, request.full_path, current_locale(), reader_currency())
 
 
-def _make(view: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[_Page | None, Response]:
+def _make(view: Callable[..., Any], args: tuple, kwargs: dict, generation: Generation) -> tuple[_Page | None, Response]:  # fmt: skip
     """This request's response, and the page to keep (None when it is this request's own:
     not a 200 HTML page, a header of its own, or a nonce or token made before)."""
-    generation = store.generation
     if "csrf_token" in g or security_headers.NONCE_KEY in request.environ:
         return None, make_response(view(*args, **kwargs))
     request.environ[security_headers.NONCE_KEY] = _NONCE_MARK
@@ -241,6 +247,10 @@ def _filled(body: str) -> str:
 
 def _answer(page: _Page) -> Response:
     return Response(_filled(page.body), status=page.status, content_type=page.content_type)
+
+
+def _newest_audit_id() -> int:
+    return db.session.scalar(select(func.max(AuditEntry.id))) or 0
 
 
 def _note_write(db_session: Session, *_: object) -> None:

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from accounts.models import User
 from core import page_cache
+from core.audit_models import AuditEntry
 from core.extensions import db
 from core.uow import unit_of_work
 from listings.models import Listing, ListingStatus
@@ -74,6 +77,20 @@ def test_a_write_shows_at_once_and_signed_in_people_get_their_own_page(cached: N
     person = factories.seller(clock())
     client.post("/signin", data={"email": person.email, "password": factories.PASSWORD})
     assert person.name in _read(client, f"/listings/{listing.id}")[0]
+
+
+def test_a_change_made_by_another_process_shows_on_the_next_request(cached: None, client: FlaskClient, listing: Listing, clock: FrozenClock) -> None:  # fmt: skip
+    assert "Sodium battery" in _read(client, f"/listings/{listing.id}")[0]
+    # Another worker's commit: this worker's session never hears of it.
+    event.remove(Session, "after_commit", page_cache._after_commit)
+    try:
+        with unit_of_work():
+            db.session.get(Listing, listing.id).title_en = "Solid-state battery"  # type: ignore[union-attr]
+            db.session.add(AuditEntry(at=clock(), action="listing.edit", object_type="listing", object_id=listing.id))  # fmt: skip
+    finally:
+        event.listen(Session, "after_commit", page_cache._after_commit)
+    page = _read(client, f"/listings/{listing.id}")[0]
+    assert "Solid-state battery" in page and "Sodium battery" not in page
 
 
 @pytest.fixture

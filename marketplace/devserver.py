@@ -7,7 +7,9 @@ once; the job worker is this process forked right after the import (it shares th
 imported code and waits until the set-up is done, as the worker started after
 `make demo` did); the database is migrated only when a migration is pending (by a
 forked child too), the demo market only into an empty market (`flask demo load`);
-`make translations` compiles a catalogue only when its .po changed.
+`make translations` compiles a catalogue only when its .po changed. On a new machine,
+search's word tables are built by another forked child meanwhile (search.text.prebuild):
+the demo's indexing, at the end, waits for them.
 """
 
 from __future__ import annotations
@@ -224,6 +226,9 @@ def serve_command(
     """Migrate when needed, load the demo once, start the job worker, serve (make run)."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     worker = ForkedJobWorker(app, job_workers) if job_workers else None
+    from search.text import prebuild
+
+    prebuild.start()  # search's word tables, when missing, built beside the set-up
     cache_compiled_templates(app)
     try:
         if migrations_pending(app):

@@ -72,13 +72,8 @@ def _build_all() -> None:
 def wait() -> None:
     """Return once the child building the tables (if this process started one) is done."""
     global _building
-    if _building is None:
-        return
-    with _waiting:  # the server's threads wait for the child too, none reaps it twice
-        if _building is None:
-            return
-        pid, parent = _building
-        if parent == os.getpid():  # not in a process forked since (the child is not its own)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+    with _waiting:  # the server's threads wait for the child too; none reaps it twice
+        if _building is not None and _building[1] == os.getpid():  # not in a process
+            with contextlib.suppress(ChildProcessError):  # forked since (not its child)
+                os.waitpid(_building[0], 0)
         _building = None

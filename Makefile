@@ -44,7 +44,7 @@ $(RUN_STAMP): requirements.txt
 	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c '' 2>/dev/null; then \
 		echo "make: creating $(VENV) with $$($(PYTHON) -V)"; \
 		rm -rf $(VENV); \
-		if ! $(PYTHON) -m venv $(VENV); then \
+		if ! $(PYTHON) devservices/make_venv.py $(VENV) && { rm -rf $(VENV); ! $(PYTHON) -m venv $(VENV); }; then \
 			rm -rf $(VENV); \
 			if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" -eq 0 ]; then \
 				echo "make: installing python3-venv (Debian splits venv out of python3)"; \
@@ -56,8 +56,11 @@ $(RUN_STAMP): requirements.txt
 			fi; \
 		fi; \
 	fi
-	@# --no-compile: Python compiles a module when it is first imported; compiling every
-	@# module of every package here (botocore, stripe: thousands never imported) took seconds.
+	@# devservices/make_venv.py: the virtualenv with a current pip, not compiled (the pip
+	@# bundled with Python took 19 s of CPU where a current one takes 8); `python -m venv`
+	@# when it cannot. --no-compile: Python compiles a module when it is first imported;
+	@# compiling every module of every package here (botocore, stripe: thousands never
+	@# imported) took seconds.
 	$(BIN)/python -m pip install --disable-pip-version-check --no-compile -q -r requirements.txt
 	@touch $@
 	@echo "make: $(VENV) is ready to run"

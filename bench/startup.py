@@ -22,6 +22,8 @@ checkout's .devservices (or the main worktree's) is started with a state folder 
 the run's own and stopped after it; without one, MAIL_SERVER points at an unused port
 (`make run` would otherwise build Mailpit with `go install`, about a minute, once).
 --verbose prints each line `make run` wrote, with its time: where the time goes.
+Beside each time, the CPU seconds `make run` and the processes it started used until
+then (/proc): a figure the other work on the machine's cores hardly changes.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class Start:
     seconds: float
     load_before: float
     load_after: float
+    cpu_seconds: float | None = None
     lines: list[tuple[float, str]] = field(default_factory=list)
 
 
@@ -125,15 +128,44 @@ def time_make_run(label: str, checkout: Path, env: dict[str, str], timeout: floa
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
+    cpu_seconds = None
     try:
         seconds = _first_200(f"http://127.0.0.1:{port}/", process, started, timeout)
+        cpu_seconds = tree_cpu_seconds(process.pid)
     finally:
         _stop(process)
         reader.join(timeout=5)
     if seconds is None:
         tail = "\n".join(text for _, text in lines[-30:])
         raise RuntimeError(f"{label}: no 200 from / within {timeout:.0f} s\n{tail}")
-    return Start(label, seconds, load_before, os.getloadavg()[0], lines)
+    return Start(label, seconds, load_before, os.getloadavg()[0], cpu_seconds, lines)
+
+
+def tree_cpu_seconds(root: int) -> float | None:
+    """The CPU time (user + system) `make run` and every process it started have used so
+    far: each live process's own and that of the children it reaped (Linux's /proc; None
+    elsewhere). Unlike the seconds to the first 200, it hardly depends on what else the
+    machine's cores are doing. A daemon that left the tree (Mailpit) is not counted."""
+    children: dict[int, list[int]] = {}
+    used: dict[int, int] = {}
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return None
+    for entry in entries:
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        fields = stat.rsplit(")", 1)[1].split()  # after the command's name, which may hold spaces
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        used[int(entry)] = sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += used.get(pid, 0)
+        todo += children.get(pid, [])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _first_200(url: str, process: subprocess.Popen, started: float, timeout: float) -> float | None:
@@ -166,10 +198,11 @@ def stop_mailpit(checkout: Path, env: dict[str, str]) -> None:
 
 
 def report(starts: list[Start], verbose: bool) -> None:
-    print("\n| start | seconds to the first 200 | load average before → after |")
-    print("|---|---|---|")
+    print("\n| start | seconds to the first 200 | CPU seconds | load average before → after |")
+    print("|---|---|---|---|")
     for start in starts:
-        print(f"| {start.label} | {start.seconds:.1f} | {start.load_before:.1f} → {start.load_after:.1f} |")  # fmt: skip
+        cpu = "" if start.cpu_seconds is None else f"{start.cpu_seconds:.1f}"
+        print(f"| {start.label} | {start.seconds:.1f} | {cpu} | {start.load_before:.1f} → {start.load_after:.1f} |")  # fmt: skip
     cold = [s.seconds for s in starts if s.label == "cold"]
     warm = [s.seconds for s in starts if s.label.startswith("warm")]
     print(f"\n({os.cpu_count()} CPUs)")

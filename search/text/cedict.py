@@ -104,6 +104,9 @@ def _tables() -> tuple[WordTable, WordTable]:
     """The tables of `_build`, kept in files of the temporary folder between processes
     (building them reads 122,000 entries: seconds; mapping the files: nothing), compact
     (search.text.tables)."""
+    from search.text import prebuild
+
+    prebuild.wait()  # a child building the files (flask serve): not twice
     built: list[Tables] = []
 
     def table(side: int) -> dict[str, tuple[str, ...]]:

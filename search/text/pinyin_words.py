@@ -66,6 +66,9 @@ def _build() -> dict[str, list[str]]:
 def _table() -> WordTable:
     """`_build`'s table, kept in a file of the temporary folder between processes, compact
     (search.text.tables)."""
+    from search.text import prebuild
+
+    prebuild.wait()  # a child building the file (flask serve): not twice
     return cached(_CACHE, _build)
 
 

@@ -120,8 +120,10 @@ def jieba() -> Segmenter:
     if _segmenter is None:
         with _jieba_lock:
             if _segmenter is None:
+                from search.text import prebuild
                 from search.text.dictionary import load
 
+                prebuild.wait()  # a child building the files (flask serve): not twice
                 _segmenter = load(domain_words())
     return _segmenter
 

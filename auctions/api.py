@@ -180,16 +180,15 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
         response = jsonify(body)
         response.status_code = int(error.status)
         return response
-    numbers = bidders.numbers_of(auction_id)
-    return {
+    return {  # from what the write returned: no further read
         "leading": result.leading,
         "extended": result.extended,
         "raised_max": result.raised_max,
         "bids": [
             {
                 "id": b.id,
-                "bidder_number": numbers.get(b.bidder_org_id),
-                "mine": b.bidder_org_id == actor.acting_org_id,
+                "bidder_number": b.bidder_number,
+                "mine": b.bidder_org_id == result.bidder_org_id,
                 "amount_minor": b.amount_minor,
                 "is_proxy": b.is_proxy,
             }

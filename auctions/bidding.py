@@ -70,6 +70,7 @@ class PlacedBidRow:
     amount_minor: int
     is_proxy: bool
     placed_at: datetime
+    bidder_number: int | None = None  # the bidder's number (竞买号) in the auction
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def place_bid(
         raise
     if not result.raised_max:
         live.announce_bid(auction_id)  # the open rooms, first once committed
-        jobs.enqueue_after_commit(TELL_BIDS_JOB)  # no statement here: the hot path stays lean
+        # no statement here, and one queue write a second at most: the hot path stays lean
+        jobs.enqueue_soon_after_commit(TELL_BIDS_JOB)
     after_commit(metrics.BIDS.labels(outcome="accepted").inc)
     return result
 
@@ -219,7 +221,7 @@ def _result(
     bid: _Submission,
     org_id: int,
     advance: Advance,
-    written: list[tuple[int, int, int, bool]],
+    written: list[store.Written],
 ) -> BidResult:
     after = advance.after
     price = after.current_price if after.current_price is not None else after.starting_price
@@ -227,7 +229,8 @@ def _result(
         auction_id=bid.auction_id,
         bidder_org_id=org_id,
         bids=tuple(
-            PlacedBidRow(i, org, amount, proxy, bid.now) for i, org, amount, proxy in written
+            PlacedBidRow(i, org, amount, proxy, bid.now, number)
+            for i, org, amount, proxy, number in written
         ),
         leading=after.leader_org_id == org_id,
         extended=after.ends_at > advance.state.ends_at,

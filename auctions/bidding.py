@@ -48,6 +48,7 @@ from accounts.models import User
 from auctions import bid_reads, live, rules, store
 from auctions.audit import audited_fields_of_state
 from auctions.bid_reads import Execute, Standing
+from auctions.models import Auction, ProxyBid
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from auctions.store import Advance
 from auctions.telling import TELL_BIDS_JOB
@@ -86,6 +87,7 @@ class BidResult:
     minimum_next_bid_minor: int
     ends_at: datetime
     raised_max: bool = False
+    bid_count: int = 0  # the auction's, as this submission left it
 
     @property
     def own_bids(self) -> tuple[PlacedBidRow, ...]:
@@ -207,14 +209,23 @@ def _place_bid_locked(bid: _Submission) -> BidResult:
     written = store.advance_locked(
         conn, bid.auction_id, standing.org_id, bid.user_id, advance, bid.now
     )
-    db.session.expire_all()  # what the session had read of this auction is old now
+    _expire_auction_reads()
     return _result(bid, standing.org_id, advance, written)
 
 
 def _forget_reads(result: BidResult | None) -> BidResult | None:
     if result is not None:
-        db.session.expire_all()  # what the session had read of this auction is old now
+        _expire_auction_reads()
     return result
+
+
+def _expire_auction_reads() -> None:
+    """What the session had read of auctions and maxima is old now (a bid writes nothing
+    else that was there before: the bids and the audit entry are new rows)."""
+    session = db.session()
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, Auction | ProxyBid):
+            session.expire(instance)
 
 
 def _result(
@@ -238,6 +249,7 @@ def _result(
         minimum_next_bid_minor=rules.minimum_next_bid(after),
         ends_at=after.ends_at,
         raised_max=not advance.bids,
+        bid_count=after.bid_count,
     )
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import BindParameter, Row, Select, bindparam, select
 
 from accounts.models import Organisation, User
 from auctions.models import Auction, AuctionBidder, AuctionStatus, ProxyBid
@@ -89,7 +89,8 @@ def _tag(
 
 def _mine() -> list[Any]:
     """Scalar subqueries of the organisation's (`:org_id`) place in the auction."""
-    auction_id, org_id = bindparam("auction_id"), bindparam("org_id")
+    auction_id: BindParameter[int] = bindparam("auction_id")
+    org_id: BindParameter[int] = bindparam("org_id")
     deposit = (
         select(Deposit.id, Deposit.status)
         .where(
@@ -116,7 +117,7 @@ def _mine() -> list[Any]:
 
 
 def _statement(mine: list[Any]) -> Select[Any]:
-    return (
+    statement = (
         select(
             Auction.status, Auction.bid_count, Auction.current_price_minor,
             Auction.leader_org_id, Auction.starts_at, Auction.ends_at, Auction.closed_at,
@@ -125,6 +126,7 @@ def _statement(mine: list[Any]) -> Select[Any]:
         .join(Listing, Listing.id == Auction.listing_id)
         .where(Auction.id == bindparam("auction_id"))
     )  # fmt: skip
+    return cast(Select[Any], statement)
 
 
 # Built once: a poll only binds its parameters (building the statement cost more than

@@ -7,8 +7,8 @@ from flask import Flask
 
 from auctions.telling import TELL_BIDS_JOB
 from core import jobs
-from core.jobs import COALESCE_MARGIN_SECONDS, JobRunner
 from core.huey_loader import MemoryHuey
+from core.jobs import COALESCE_MARGIN_SECONDS, JobRunner
 
 
 def test_commits_within_a_second_share_one_run_and_a_later_one_queues_the_next(

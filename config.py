@@ -32,6 +32,12 @@ class Config:
     # The home page's market figures are counted at most this often per worker (they
     # move by a listing at a time; every visitor of the front page would count them).
     HOME_FIGURES_SECONDS: float = float(os.environ.get("HOME_FIGURES_SECONDS", "60"))
+    # The public pages as visitors who are not signed in read them are kept this long per
+    # worker (core/page_cache.py: a write in the worker empties it; 0 turns it off).
+    PAGE_CACHE_SECONDS: float = float(os.environ.get("PAGE_CACHE_SECONDS", "5"))
+    PAGE_CACHE_ENTRIES: int = int(os.environ.get("PAGE_CACHE_ENTRIES", "512"))
+    # The API's catalogue reads (search, needs, auctions, brokers) per caller, as long.
+    API_READ_CACHE_SECONDS: float = float(os.environ.get("API_READ_CACHE_SECONDS", "1"))
     SEARCH_BACKEND: str = os.environ.get("SEARCH_BACKEND", "embedded")
     SEARCH_INDEX_PATH: str = os.environ.get("SEARCH_INDEX_PATH", str(INSTANCE_DIR / "search.db"))
     # SEARCH_BACKEND=elasticsearch: the cluster is the primary index and the embedded
@@ -323,6 +329,8 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing"
     HOME_FIGURES_SECONDS = 0.0  # a test sees the figures of its own market
+    PAGE_CACHE_SECONDS = 0.0  # and each page as its own writes left it
+    API_READ_CACHE_SECONDS = 0.0
     WTF_CSRF_ENABLED = False
     JOBS_IMMEDIATE = True
     WEBHOOKS_ALLOW_LOCAL_HTTP = True

@@ -30,7 +30,7 @@ from accounts.models import ApiToken, TokenScope, User
 from accounts.throttle import SignInThrottle
 from accounts.token_rules import TokenState, token_state
 from accounts.tokens import digest
-from core import api_actions
+from core import api_actions, page_cache
 from core.api_kit import ApiBlueprint
 from core.clock import as_utc, now
 from core.extensions import db, limiter, login_manager
@@ -53,6 +53,7 @@ def init_app(app: Flask) -> None:
     """Load users by id; send anonymous visitors to the sign-in page."""
     login_manager.init_app(app)
     api_actions.set_caller(api_actor)
+    page_cache.set_caller(api_actor)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"

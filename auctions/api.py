@@ -41,7 +41,7 @@ def _settings() -> AuctionSettings:
     return settings_from_config(current_app.config)
 
 
-@blp.read("/", AuctionPageSchema, args=AuctionListArgsSchema)
+@blp.read("/", AuctionPageSchema, args=AuctionListArgsSchema, kept=True)
 def index(args: dict[str, Any]) -> dict[str, Any]:
     """Running, upcoming or closed auctions (closed ones carry their published result)."""
     moment = now()
@@ -68,7 +68,7 @@ def auction_detail(auction_id: int) -> dict[str, Any]:
     return api_state.auction_out(caller, auction, snapshot, now=moment, numbers=numbers)
 
 
-@blp.read("/<int:auction_id>", AuctionDetailSchema, 404)
+@blp.read("/<int:auction_id>", AuctionDetailSchema, 404, kept=True)
 def get(auction_id: int) -> dict[str, Any]:
     """One auction as the live feed shows it, with the caller's place and `allowed_actions`.
 

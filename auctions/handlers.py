@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from auctions import bidders
+from auctions import bidders, services
 from auctions.models import Auction
 from auctions.queries import CLOSING, CONTEXT, OPEN_STATUSES, auctions_of_listing
 from core.clock import as_utc
@@ -42,8 +42,9 @@ def on_listing_sale(listing: Listing, *, now: datetime, **_: Any) -> dict[str, A
     return {"channels": [channel], "actions": []}
 
 
-# Deposits owed to take part in an auction: when it ends, its listing and its page.
-DEPOSITS = DepositContext(CONTEXT, Auction, "/auctions/{id}")
+# Deposits owed to take part in an auction: when it ends, its listing and its page; a
+# bidder takes part by lodging its deposit (`payments.deposits.lodge_receipt`).
+DEPOSITS = DepositContext(CONTEXT, Auction, "/auctions/{id}", owed=services.join_auction)
 
 
 def on_deposit_held(

@@ -23,9 +23,10 @@ from werkzeug.wrappers import Response
 
 from auctions import bidders, bidding, closing, live_room, queries, services, term_rules
 from auctions.blueprint import bp, receipts_folder
-from auctions.queries import CLOSING
+from auctions.queries import CLOSING, CONTEXT
 from auctions.schemas import BidFormSchema, ReceiptFormSchema
 from auctions.settings import AuctionSettings, settings_from_config
+from core import page_cache
 from core.clock import as_utc, now
 from core.domain import N_, DomainError, ValidationFailed
 from core.forms import FieldErrors, document_upload, domain_errors, parse_form
@@ -35,7 +36,7 @@ from core.uow import unit_of_work
 from core.views_kit import PostAction, act_on_page, add_actions
 from listings import services as listings
 from payments import deposits
-from payments.models import Deposit, DepositStatus
+from payments.models import DepositStatus
 
 LIST_KINDS = ("running", "upcoming", "closed")
 
@@ -182,6 +183,7 @@ def _room(
 
 
 @bp.route("/auctions/<int:auction_id>")
+@page_cache.for_visitors
 def room(auction_id: int) -> tuple[str, int]:
     """The auction room: price, time left (server time), your deposit, the bid form, the history."""
     return _room(auction_id)
@@ -231,19 +233,6 @@ add_actions(
 )  # fmt: skip
 
 
-def _lodge_receipt(auction_id: int, bank_reference: str) -> Deposit:
-    """Join the auction (the deposit owed goes on the ledger) and hand in the deposit's receipt."""
-    moment = now()
-    deposit = services.join_auction(current_user, auction_id, now=moment)
-    return deposits.submit_receipt(
-        current_user,
-        deposit.id,
-        bank_reference=bank_reference,
-        now=moment,
-        **document_upload(receipts_folder()),
-    )
-
-
 @bp.post("/auctions/<int:auction_id>/deposit")
 @login_required
 def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
@@ -255,7 +244,10 @@ def upload_receipt(auction_id: int) -> Response | tuple[str, int]:
     if errors or data is None or upload is None or not upload.filename:
         return _room(auction_id, errors=errors, status=422)
     return act_on_page(
-        lambda: _lodge_receipt(auction_id, data["bank_reference"]),
+        lambda: deposits.lodge_receipt(
+            current_user, CONTEXT, auction_id, bank_reference=data["bank_reference"], now=now(),
+            **document_upload(receipts_folder()),
+        ),
         lambda errors, status: _room(auction_id, errors=errors, status=status),
         lambda _receipt: url_for("auctions.room", auction_id=auction_id) + "#deposit",
         _("Receipt received. A reviewer will confirm the deposit."),

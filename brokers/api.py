@@ -72,7 +72,7 @@ def broker_out(broker: Broker, stats: profiles.BrokerStats | None = None) -> dic
     }
 
 
-@blp.read("/", BrokerListSchema, args=DirectoryArgsSchema)
+@blp.read("/", BrokerListSchema, args=DirectoryArgsSchema, kept=True)
 def directory(args: dict[str, Any]) -> dict[str, Any]:
     """Accredited brokers with a valid certificate, filtered by field and region."""
     brokers = profiles.directory(now=now(), field_code=args["field"], region=args["region"])

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from core.domain import N_
+from core.domain import N_, message_text
 
 WEIGHTS: dict[str, float] = {
     "relevance": 30.0,
@@ -66,8 +66,7 @@ class Reason:
 
     def text(self, translate: Any = lambda s: s) -> str:
         """The reason in the reader's language."""
-        template = translate(self.message)
-        return template % self.params if self.params else template
+        return message_text(self.message, self.params, translate)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
 from payments.rules import CommissionPayer
@@ -362,3 +363,9 @@ def check_rating(score: int, comment: str) -> str:
             N_("The comment is too long (at most 2,000 characters)."), field="comment"
         )
     return text
+
+
+def last_day(moment: datetime, timezone: str = "Asia/Shanghai") -> date:
+    """The last market day of a term that ends (exclusive) at `moment`."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return (aware.astimezone(ZoneInfo(timezone)) - timedelta(microseconds=1)).date()

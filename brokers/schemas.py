@@ -36,12 +36,6 @@ def day_start_utc(day: date, timezone: str = "Asia/Shanghai") -> datetime:
     return datetime.combine(day, time(), ZoneInfo(timezone)).astimezone(UTC)
 
 
-def last_day(moment: datetime, timezone: str = "Asia/Shanghai") -> date:
-    """The last market day of a term that ends (exclusive) at `moment`."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return (aware.astimezone(ZoneInfo(timezone)) - timedelta(microseconds=1)).date()
-
-
 def percent_to_bps(text: str, field: str) -> int:
     """'1.5' or '1.5%' → 150 basis points; at most two decimals."""
     cleaned = (text or "").strip().rstrip("%％").strip()

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from accounts.models import Organisation
 from brokers.models import Broker, Introduction, Mandate
-from brokers.schemas import last_day
+from brokers.rules import last_day
 from core.clock import as_utc
 from core.extensions import db
 from listings.models import Listing, TechNeed

@@ -43,6 +43,19 @@ def current_caller() -> Any:
     return _callers[0]()
 
 
+def unless_refused(check: Callable[..., object], *args: Any, timed: bool = False) -> Check:
+    """A service's check that refuses by raising, as a Check: called as
+    `check(caller, obj, *args)` (and `now=` when `timed`); what it returns is no verdict."""
+
+    def run(caller: Any, obj: Any, now: datetime) -> None:
+        if timed:
+            check(caller, obj, *args, now=now)
+        else:
+            check(caller, obj, *args)
+
+    return run
+
+
 def allowed_actions(
     caller: Any, obj: Any, actions: Mapping[str, Check], *, now: datetime
 ) -> list[str]:

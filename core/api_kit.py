@@ -18,7 +18,7 @@ from marshmallow import Schema
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from core import conditional, idempotency, json_body
+from core import conditional, idempotency, json_body, page_cache
 from core.api_docs import doc_copy, share_doc_leaves
 from core.error_schema import DomainErrorSchema
 from core.openapi_examples import body_example, error_example
@@ -119,12 +119,14 @@ class ApiBlueprint(Blueprint):
         out: SchemaLike,
         *refusals: Refusal,
         args: SchemaLike | None = None,
+        kept: bool = False,
         **options: Any,
     ) -> Callable[[View], View]:
         """A GET endpoint: `args` from the query string, 200 with `out`, or one of `refusals`.
 
         The answer has an ETag (304 on If-None-Match); a bearer token is optional and
-        the answer may depend on it (`allowed_actions`).
+        the answer may depend on it (`allowed_actions`). `kept`: the answer is kept per
+        caller for API_READ_CACHE_SECONDS (core/page_cache.py; the market's catalogues).
         """
         inputs = [] if args is None else [self.arguments(_bounded(args), location="query")]
         generic = [401] + ([404] if "<" in rule else []) + ([422] if args is not None else [])
@@ -134,7 +136,7 @@ class ApiBlueprint(Blueprint):
         ]
         return self._endpoint(
             self.route(rule, **options),
-            [conditional.tagged],
+            [conditional.tagged, page_cache.for_callers] if kept else [conditional.tagged],
             inputs,
             (200, out, conditional.ETAG_HEADER_DOC),
             self._refusals(refusals, generic) + extra,

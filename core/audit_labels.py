@@ -196,10 +196,14 @@ def action_source(code: str) -> str | None:
     return VERBS.get(code.partition(".")[2])
 
 
+def in_context(context: str, source: str | None, otherwise: str) -> str:
+    """`source` (marked NP_(context, ...)) in the reader's language; `otherwise` without one."""
+    return pgettext(context, source) if source else otherwise
+
+
 def action_label(code: str) -> str:
     """An action code in the reader's language; an unknown one reads as a plain change."""
-    source = action_source(code)
-    return pgettext(ACTION, source) if source else gettext("Changed")
+    return in_context(ACTION, action_source(code), gettext("Changed"))
 
 
 # Reasons the market itself writes (a person's reason is their own words, shown as written).

@@ -50,7 +50,7 @@ ETAG_HEADER_DOC: dict[str, Any] = {
 }
 
 
-_STATE_ETAG = "market.state_etag"  # request.environ: the ETag a read computed itself
+STATE_ETAG = _STATE_ETAG = "market.state_etag"  # request.environ: the ETag a read computed itself
 
 
 def unchanged_since(tag: str) -> Response | None:

@@ -19,6 +19,14 @@ def NP_(context: str, message: str) -> str:
     return message
 
 
+def message_text(
+    message: str, params: dict[str, Any], translate: Callable[[str], str] = lambda s: s
+) -> str:
+    """A message marked for translation (N_), in the reader's language, with its parameters."""
+    template = translate(message)
+    return template % params if params else template
+
+
 class DomainError(Exception):
     """A rule refused an action. `code` is stable; `message` is shown to the user."""
 
@@ -46,8 +54,7 @@ class DomainError(Exception):
 
     def text(self, translate: Callable[[str], str] = lambda s: s) -> str:
         """The message in the reader's language, with its parameters filled in."""
-        template = translate(self.message)
-        return template % self.params if self.params else template
+        return message_text(self.message, self.params, translate)
 
 
 class ValidationFailed(DomainError):

@@ -14,14 +14,14 @@ import secrets
 from flask import Flask, current_app, request
 from werkzeug.wrappers import Response
 
-_NONCE_KEY = "market.csp_nonce"
+NONCE_KEY = "market.csp_nonce"
 
 
 def csp_nonce() -> str:
     """The nonce of the current request's scripts (made on first use, one per request)."""
-    nonce: str | None = request.environ.get(_NONCE_KEY)
+    nonce: str | None = request.environ.get(NONCE_KEY)
     if nonce is None:
-        nonce = request.environ[_NONCE_KEY] = secrets.token_urlsafe(18)
+        nonce = request.environ[NONCE_KEY] = secrets.token_urlsafe(18)
     return nonce
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from accounts.models import User
-from core.api_actions import Check
+from core.api_actions import Check, unless_refused
 from deals import cancellation, rules, services
 from deals.models import Deal
 from deals.rules import DealStatus
@@ -24,12 +24,8 @@ def _milestone(target: DealStatus) -> Check:
     return check
 
 
-def _cancel(actor: User, deal: Deal, now: datetime) -> None:
-    cancellation.check_may_open(actor, deal)
-
-
 DEAL_ACTIONS: dict[str, Check] = {
     **{f"milestone_{target.value}": _milestone(target) for target in rules.MILESTONES[1:]},
-    "propose_cancellation": _cancel,
-    "request_ruling": _cancel,
+    "propose_cancellation": unless_refused(cancellation.check_may_open),
+    "request_ruling": unless_refused(cancellation.check_may_open),
 }

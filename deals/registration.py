@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from core.domain import N_
 from core.money import Money, to_yuan_text
+from core.spreadsheet_cells import formula_safe
 from deals.models import Channel, ContractType, Deal, DealStatus, SaleMethod
 from listings.ip_offices import transfer_offices
 
@@ -43,7 +44,6 @@ OFFICIAL_CATEGORY: dict[ContractType, str] = {
 }
 
 # Characters that make a spreadsheet read a cell as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Organisation(Protocol):
@@ -225,11 +225,6 @@ CSV_COLUMNS: tuple[tuple[str, Callable[[RegistrationRecord], str]], ...] = (
 )
 
 
-def _cell(value: str) -> str:
-    """A cell a spreadsheet shows as text, never evaluates (a title may start with '=')."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def registration_csv(
     records: Iterable[RegistrationRecord], translate: Callable[[str], str] = lambda s: s
 ) -> str:
@@ -243,5 +238,5 @@ def registration_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([translate(heading) for heading, _ in CSV_COLUMNS])
     for record in records:
-        writer.writerow([_cell(value(record)) for _, value in CSV_COLUMNS])
+        writer.writerow([formula_safe(value(record)) for _, value in CSV_COLUMNS])
     return out.getvalue()

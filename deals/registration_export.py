@@ -22,6 +22,7 @@ from accounts.services import require_reviewer
 from core.domain import N_, ValidationFailed
 from core.extensions import db
 from core.money import Money, to_yuan_text
+from core.spreadsheet_cells import formula_safe
 from deals.models import Deal, DealRegistration
 from deals.registration import SHANGHAI, RegistrationRecord, records_for
 from deals.registration_details import details_of
@@ -32,7 +33,6 @@ from listings.rules import FIELDS
 MAX_PERIOD_DAYS = 366
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _STATE_LABELS = {"incomplete": "待补全", "to_register": "待登记", "registered": "已登记"}
 
 
@@ -146,17 +146,13 @@ def state(row: ExportRow) -> str:
     return "registered" if row.form.certificate_number else "to_register"
 
 
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def export_csv(rows: Sequence[ExportRow]) -> bytes:
     """The batch as CSV (UTF-8 with a BOM, which the offices' Excel expects)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([heading for heading, _ in COLUMNS])
     for row in rows:
-        writer.writerow([_cell(v) for v in values(row)])
+        writer.writerow([formula_safe(v) for v in values(row)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -183,7 +179,7 @@ def export_xlsx(rows: Sequence[ExportRow]) -> bytes:
     sheet.append([heading for heading, _ in COLUMNS])
     amounts = {14, 15}
     for row in rows:
-        cells: list[object] = [_cell(v) for v in values(row)]
+        cells: list[object] = [formula_safe(v) for v in values(row)]
         for index in amounts:
             if cells[index]:
                 cells[index] = Decimal(str(cells[index]))

@@ -25,6 +25,7 @@ from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.i18n import market_zone
 from core.service_kit import audit_action, get_or_not_found
+from core.spreadsheet_cells import formula_safe
 from deals.models import Deal, DealStatus
 from deals.trade_models import TradeRecord
 from deals.trade_rules import (
@@ -47,7 +48,6 @@ CSV_FIELDS = (
     "payment_terms",
     "licence_number", "check_outcome", "checked_at", "certificate_number",
 )  # fmt: skip
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -223,11 +223,6 @@ def check_signing(deal: Deal) -> None:
         check_may_sign(record.category, record.licence_number)
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _major(minor: int, currency: str) -> str:
     """An amount in major units with its currency's decimals (the yen has none)."""
     places = exponent(currency)
@@ -268,7 +263,7 @@ def record_csv(view: TradeView) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
-    writer.writerow([_cell(row.get(name)) for name in CSV_FIELDS])
+    writer.writerow([formula_safe(row.get(name)) for name in CSV_FIELDS])
     return out.getvalue()
 
 

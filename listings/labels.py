@@ -6,12 +6,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from accounts.models import OrganisationKind, VerificationStatus
 from core.i18n import current_locale
 from listings.evaluation_rules import Advancement, Novelty
-from listings.rules import EVIDENCE_KINDS, FIELDS, PRICE_BANDS, IPKind, ListingStatus, TransferMode
+from listings.rules import (
+    EVIDENCE_KINDS,
+    FIELDS,
+    NEGOTIABLE,
+    PRICE_BANDS,
+    IPKind,
+    ListingStatus,
+    TransferMode,
+)
 
 LISTING_STATUS = {
     ListingStatus.DRAFT: (_l("Draft"), "secondary"),
@@ -55,13 +64,15 @@ IP_KIND = {
     IPKind.PCT: _l("PCT application"),
     IPKind.WO: _l("WO publication"),
 }
+# The price bands of listings' asking prices and needs' budgets (one wording for both
+# searches' facets; a need's open budget is worded by the needs page).
 PRICE_BAND = {
-    "lt_100k": _l("Under ¥100k"),
-    "100k_500k": _l("¥100k – 500k"),
-    "500k_1m": _l("¥500k – 1M"),
-    "1m_5m": _l("¥1M – 5M"),
-    "gte_5m": _l("¥5M and more"),
-    "negotiable": _l("Price negotiable"),
+    "lt_100k": _l("Under ¥100,000"),
+    "100k_500k": _l("¥100,000 – 500,000"),
+    "500k_1m": _l("¥500,000 – 1 million"),
+    "1m_5m": _l("¥1 – 5 million"),
+    "gte_5m": _l("¥5 million and more"),
+    NEGOTIABLE: _l("Negotiable"),
 }
 ADVANCEMENT = {
     Advancement.INTERNATIONAL_LEADING: _l("Internationally leading"),
@@ -74,17 +85,17 @@ NOVELTY = {
     Novelty.NEW_IN_CHINA: _l("No identical report in China"),
     Novelty.KNOWN: _l("Identical reports exist"),
 }
-IPC_SECTION = {
+IPC_SECTION = {  # the search facets' and the statistics' words for the sections
     "A": _l("A · Human necessities"),
-    "B": _l("B · Operations, transport"),
-    "C": _l("C · Chemistry, metallurgy"),
-    "D": _l("D · Textiles, paper"),
+    "B": _l("B · Operations and transport"),
+    "C": _l("C · Chemistry and metallurgy"),
+    "D": _l("D · Textiles and paper"),
     "E": _l("E · Fixed constructions"),
     "F": _l("F · Mechanical engineering"),
     "G": _l("G · Physics"),
     "H": _l("H · Electricity"),
 }
-assert set(PRICE_BAND) == {band for band, _ in PRICE_BANDS} | {"negotiable"}
+assert list(PRICE_BAND) == [band for band, _ in PRICE_BANDS] + [NEGOTIABLE]  # in order
 
 
 def _pick(pair: tuple[str, str]) -> str:
@@ -115,7 +126,7 @@ def facet_label(facet: str, value: str) -> str:
     if table is not None:
         return str(table.get(value, value))
     if facet == "trl":
-        return f"TRL {value}"
+        return gettext("TRL %(level)s", level=value)
     return value
 
 

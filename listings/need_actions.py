@@ -5,24 +5,12 @@ Each check is the one the use case runs before it writes (`core.api_actions`).
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from accounts.models import User
+from core.api_actions import unless_refused
 from listings import needs
-from listings.models import TechNeed
 from listings.need_rules import NeedAction
 
-
-def _update(actor: User, need: TechNeed, now: datetime) -> None:
-    needs.check_edit(actor, need)
-
-
-def _close(actor: User, need: TechNeed, now: datetime) -> None:
-    needs.check_transition(actor, need, NeedAction.CLOSE)
-
-
-def _withdraw(actor: User, need: TechNeed, now: datetime) -> None:
-    needs.check_transition(actor, need, NeedAction.WITHDRAW)
-
-
-NEED_ACTIONS = {"update": _update, "close": _close, "withdraw": _withdraw}
+NEED_ACTIONS = {
+    "update": unless_refused(needs.check_edit),
+    "close": unless_refused(needs.check_transition, NeedAction.CLOSE),
+    "withdraw": unless_refused(needs.check_transition, NeedAction.WITHDRAW),
+}

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from core.domain import N_, ValidationFailed
+from core.domain import N_, ValidationFailed, message_text
 from listings.ip_number_cn import CN_FIRST_YEAR
 from listings.ip_numbers import detect_kind, normalise_ip_number
 from listings.rules import FIELDS, IPKind
@@ -86,8 +86,7 @@ class RowError:
 
     def text(self, translate: Any = lambda s: s) -> str:
         """The message in the reader's language."""
-        template = translate(self.message)
-        return template % self.params if self.params else template
+        return message_text(self.message, self.params, translate)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
+from core import page_cache
 from core.clock import now
 from core.domain import N_, ValidationFailed
 from core.forms import FieldErrors, attempt, document_upload, domain_errors
@@ -54,6 +55,7 @@ def _editor_context(**extra: object) -> dict:
 
 
 @bp.route("/listings/<int:listing_id>")
+@page_cache.for_visitors
 def detail(listing_id: int) -> str:
     """A listing as buyers see it; owners and reviewers also see its state and history.
 

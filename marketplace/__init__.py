@@ -71,7 +71,17 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from accounts import auth, terms_gate
-    from core import breaker, errors, i18n, jobs, live, migrations, security_headers, uow
+    from core import (
+        breaker,
+        errors,
+        i18n,
+        jobs,
+        live,
+        migrations,
+        page_cache,
+        security_headers,
+        uow,
+    )
     from core.extensions import api, csrf, db
     from core.sqlite import configure_sqlite
     from listings import labels
@@ -88,6 +98,7 @@ def _init_extensions(app: Flask) -> None:
     api.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)
+    page_cache.init_app(app)
     uow.init_app(app)
     import payments
     import search

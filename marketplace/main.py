@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from core import errors, readiness
+from core import errors, page_cache, readiness
 from core.breaker import breakers
 from core.extensions import api, db
 from core.i18n import SUPPORTED
@@ -27,6 +27,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
+@page_cache.for_visitors
 def home() -> str:
     """The market's front page: figures, featured and latest results."""
     return render_template(

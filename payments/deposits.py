@@ -15,7 +15,7 @@ after the commit.
 Transactions: every function flushes and leaves the commit to the caller's unit of
 work, whether other use cases compose it (`require_deposit`, and the settlement in
 `payments.deposit_settlement`) or a person performs it on its own (`submit_receipt`,
-`confirm_deposit`, `reject_receipt`). Every change of state is audited.
+`lodge_receipt`, `confirm_deposit`, `reject_receipt`). Every change of state is audited.
 """
 
 from __future__ import annotations
@@ -34,11 +34,12 @@ from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationF
 from core.extensions import db
 from core.rows import get_row
 from core.rules_kit import decision_reason
+from core.signals import values_from_signal
 from core.uow import after_commit
 from payments import bank_rules, deposit_ledger, receipts, telling
 from payments.models import Deposit, DepositStatus
 from payments.rules import Account
-from payments.signals import deposit_held
+from payments.signals import deposit_held, deposit_owed
 
 CONTEXT_TYPES = frozenset({"auction", "listed_sale"})
 OFFLINE = "offline"
@@ -241,6 +242,24 @@ def require_deposit(
     audit_deposit(deposit, "require", actor.id, now, before=None)
     db.session.flush()
     return deposit
+
+
+def lodge_receipt(
+    actor: User, context_type: str, context_id: int, *, now: datetime, **receipt: Any
+) -> Deposit:
+    """Take part and hand in the bank-transfer receipt in one step (flushes).
+
+    The context's owner puts the deposit the actor's organisation owes on the ledger after
+    its own checks of who may take part (`deposit_owed`; audited `deposit.require` the
+    first time), then `receipt` (`submit_receipt`'s keyword arguments: stream, filename,
+    bank_reference, folder, max_bytes) is submitted (audited `deposit.submit_receipt`).
+    A context that is not joined this way: NotFound.
+    """
+    check_context(context_type)
+    owed = values_from_signal(deposit_owed, context_type, actor=actor, context_id=context_id, now=now)  # fmt: skip
+    if not owed:
+        raise NotFound(N_("No such deposit."))
+    return submit_receipt(actor, owed[0].id, now=now, **receipt)
 
 
 def _lock(deposit_id: int) -> Deposit:

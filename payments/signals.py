@@ -18,6 +18,12 @@ deposit_period_end = _signals.signal("deposit-period-end")
 # name and link to.
 deposit_subject = _signals.signal("deposit-subject")
 
+# sender: a deposit's context_type; kwargs: actor, context_id, now. The receiver that owns
+# that context returns the Deposit the actor's organisation owes there, put on the ledger
+# (`deposits.require_deposit`) if it was not, after its own checks of who may take part
+# (a refusal is its DomainError); contexts a person does not join this way do not answer.
+deposit_owed = _signals.signal("deposit-owed")
+
 # sender: a deposit's context_type; kwargs: context_id, org_id, now. Sent when a deposit
 # becomes held (a reviewer confirmed the transfer, or the card was authorised): the
 # context's owner may act on it in the same transaction (auctions draw a bidder number).

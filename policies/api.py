@@ -17,6 +17,7 @@ from core import cursor
 from core.clock import now
 from core.i18n import current_locale
 from core.uow import unit_of_work
+from core.views_kit import download
 from policies import export, services
 from policies.models import Policy
 from policies.schemas import (
@@ -120,9 +121,7 @@ def run_lines(args: dict[str, Any], run_id: int) -> dict[str, Any]:
 def run_file(run_id: int) -> Response:
     """A computed period as CSV (administrators)."""
     found = services.run_for(api_reader(), run_id)
-    disposition = f"attachment; filename={export.file_name(found)}"
-    headers = {"Content-Disposition": disposition, "Cache-Control": "private, no-store"}
-    return Response(export.run_csv(found), mimetype="text/csv", headers=headers)
+    return download(export.run_csv(found), export.CSV_TYPE, export.file_name(found))
 
 
 @blp.write("/runs/<int:run_id>/approve", 200, RunOutSchema, 401, 403, 404, 409, 422)

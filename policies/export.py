@@ -16,19 +16,14 @@ from sqlalchemy import select
 from accounts.models import Organisation
 from core.extensions import db
 from core.money import Money, to_yuan_text
+from core.spreadsheet_cells import formula_safe
 from policies.models import EligibilityLine, Policy, PolicyRun
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_TYPE = "text/csv; charset=utf-8"
 HEADER = (
     "policy", "period_start", "period_end", "status", "organisation", "credit_code", "region",
     "computed_yuan", "amount_yuan", "adjust_reason", "deals",
 )  # fmt: skip
-
-
-def _cell(value: object) -> str:
-    """A cell a spreadsheet will not read as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _yuan(minor: int) -> str:
@@ -111,10 +106,10 @@ def run_csv(run: PolicyRun) -> str:
         deals = " ".join(f"{d['deal_id']}:{_yuan(d['award_minor'])}" for d in view["deals"])
         writer.writerow(
             [
-                _cell(view["policy"]), view["period_start"], view["period_end"], view["status"],
-                _cell(view["organisation"]), _cell(view["credit_code"]), _cell(view["region"]),
+                formula_safe(view["policy"]), view["period_start"], view["period_end"], view["status"],
+                formula_safe(view["organisation"]), formula_safe(view["credit_code"]), formula_safe(view["region"]),
                 _yuan(line.computed_minor), _yuan(line.amount_minor),
-                _cell(line.adjust_reason), deals,
+                formula_safe(line.adjust_reason), deals,
             ]
         )  # fmt: skip
     return out.getvalue()

@@ -15,7 +15,7 @@ from core.clock import now
 from core.forms import FieldErrors, parse_form
 from core.i18n import current_locale
 from core.uow import unit_of_work
-from core.views_kit import save_form
+from core.views_kit import download, save_form
 from deals.models import ContractType
 from policies import export, services
 from policies.api import market_tz
@@ -120,11 +120,7 @@ def approve(run_id: int) -> Response:
 def export_csv(run_id: int) -> Response:
     """The period's lines as CSV."""
     found = services.run_for(current_user, run_id)
-    return Response(
-        export.run_csv(found),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={export.file_name(found)}"},
-    )
+    return download(export.run_csv(found), export.CSV_TYPE, export.file_name(found))
 
 
 @bp.get("/organisation/eligibility")

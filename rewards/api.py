@@ -15,6 +15,7 @@ from core import api_actions, cursor
 from core.clock import now
 from core.schema_out import out_fields, page_of
 from core.uow import unit_of_work
+from core.views_kit import download
 from rewards import export, royalties, services
 from rewards.models import DealReward
 from rewards.rules import CostCategory
@@ -140,13 +141,8 @@ def statement(inventor_id: int) -> dict[str, Any]:
 def statement_csv(inventor_id: int) -> Response:
     """An inventor's statement as CSV (the institution's administrators and the inventor)."""
     inventor, rows = services.statement(api_reader(), inventor_id)
-    return Response(
-        export.statement_csv(inventor, rows),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f"attachment; filename=reward-statement-{inventor.id}.csv",
-            "Cache-Control": "private, no-store",
-        },
+    return download(
+        export.statement_csv(inventor, rows), export.CSV_TYPE, export.file_name(inventor)
     )
 
 

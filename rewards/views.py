@@ -12,7 +12,7 @@ from core.clock import now
 from core.domain import N_, ValidationFailed
 from core.forms import attempt
 from core.money import from_yuan_text
-from core.views_kit import PostAction, add_actions
+from core.views_kit import PostAction, add_actions, download
 from listings.services import visible_listing
 from rewards import export, royalties, services
 from rewards.rules import WHOLE_BP, CostCategory
@@ -125,10 +125,8 @@ def statement(inventor_id: int) -> str:
 def statement_csv(inventor_id: int) -> Response:
     """The statement as CSV."""
     inventor, rows = services.statement(current_user, inventor_id)
-    return Response(
-        export.statement_csv(inventor, rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=reward-statement-{inventor.id}.csv"},
+    return download(
+        export.statement_csv(inventor, rows), export.CSV_TYPE, export.file_name(inventor)
     )
 
 

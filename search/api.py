@@ -26,7 +26,7 @@ from search.services import (
 )
 
 
-@blp.read("/", SearchPageSchema, args=SearchArgsSchema, endpoint="search")
+@blp.read("/", SearchPageSchema, args=SearchArgsSchema, endpoint="search", kept=True)
 def listing_search(args: dict[str, Any]) -> dict[str, Any]:
     """Search published listings: text, facet filters, sort and page, with facet counts."""
     query = SearchQuery(
@@ -56,7 +56,7 @@ def listing_search(args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@needs_blp.read("/", NeedSearchPageSchema, args=NeedSearchArgsSchema, endpoint="search")
+@needs_blp.read("/", NeedSearchPageSchema, args=NeedSearchArgsSchema, endpoint="search", kept=True)
 def need_search(args: dict[str, Any]) -> dict[str, Any]:
     """Search open needs: text, facet filters (field, ipc_section, transfer_mode, region, budget_band), sort, page."""
     query = make_need_query(

@@ -10,9 +10,10 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core import page_cache
 from listings import needs
-from listings.labels import facet_label
 from listings.need_views import bp
+from listings.rules import NEGOTIABLE
 from search.needs import NEED_FACETS, NEED_SORTS
 from search.page_kit import SearchPage
 from search.services import make_need_query, needs_for, run_need_search
@@ -27,10 +28,10 @@ def need_facet_title(facet: str) -> str:
 
 
 def need_facet_label(facet: str, value: str) -> str:
-    """A need facet value as readers know it: regions, fields and IPC sections as the
-    listing search words them."""
+    """A need facet value as readers know it: the budget in the listing search's price
+    bands (an open one is the needs' own), the rest as the listing search words them."""
     if facet == "budget_band":
-        return _("Budget open") if value == "negotiable" else facet_label("price_band", value)
+        return _("Budget open") if value == NEGOTIABLE else value_label("price_band", value)
     return value_label(facet, value)
 
 
@@ -44,6 +45,7 @@ PAGE = SearchPage("needs.index", NEED_FACETS, need_facet_title, need_facet_label
 
 
 @bp.get("/needs")
+@page_cache.for_visitors
 def index() -> str:
     """Open technology needs: text, facet filters, sort and page from the query string."""
     query, args, outcome = PAGE.run(make_need_query, run_need_search, PER_PAGE)

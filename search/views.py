@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -11,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from core import page_cache
 from core.clock import as_utc, now
 from core.forms import attempt
 from core.i18n import current_locale
@@ -19,7 +19,7 @@ from core.regions import region_label
 from core.views_kit import form_id
 from listings.evaluation_rules import Advancement
 from listings.labels import facet_label, field_label
-from listings.rules import NEGOTIABLE
+from listings.rules import NEGOTIABLE, PRICE_BANDS
 from search import alerts
 from search.backend import FACETS, SORTS
 from search.page_kit import SearchPage
@@ -46,43 +46,12 @@ def facet_title(facet: str) -> str:
     return titles.get(facet, facet)
 
 
-def _ipc_label(section: str) -> str:
-    names = {
-        "A": _("Human necessities"),
-        "B": _("Operations and transport"),
-        "C": _("Chemistry and metallurgy"),
-        "D": _("Textiles and paper"),
-        "E": _("Fixed constructions"),
-        "F": _("Mechanical engineering"),
-        "G": _("Physics"),
-        "H": _("Electricity"),
-    }
-    return f"{section} · {names[section]}" if section in names else section
-
-
-def _band_label(band: str) -> str:
-    labels = {
-        "lt_100k": _("Under ¥100,000"),
-        "100k_500k": _("¥100,000 – 500,000"),
-        "500k_1m": _("¥500,000 – 1 million"),
-        "1m_5m": _("¥1 – 5 million"),
-        "gte_5m": _("¥5 million and more"),
-        NEGOTIABLE: _("Negotiable"),
-    }
-    return labels.get(band, band)
-
-
 def value_label(facet: str, value: str) -> str:
-    """A facet value as readers know it: this page's words for IPC sections, maturity,
-    regions and price bands, the market's (`listings.labels`) for the rest."""
-    labels: dict[str, Callable[[str], str]] = {
-        "ipc_section": _ipc_label,
-        "trl": lambda v: _("TRL %(level)s", level=v),
-        "region": lambda v: region_label(v, current_locale()),
-        "price_band": _band_label,
-    }
-    own = labels.get(facet)
-    return own(value) if own is not None else facet_label(facet, value)
+    """A facet value as readers know it: a region in the reader's language, the rest in the
+    market's words (`listings.labels`: IPC sections, maturity, price bands, fields...)."""
+    if facet == "region":
+        return region_label(value, current_locale())
+    return facet_label(facet, value)
 
 
 def price_label(asking_price_minor: int | None, currency: str = "CNY") -> str:
@@ -93,7 +62,7 @@ def price_label(asking_price_minor: int | None, currency: str = "CNY") -> str:
 
 
 # Display order of values where counts should not reorder them.
-_BAND_ORDER = ("lt_100k", "100k_500k", "500k_1m", "1m_5m", "gte_5m", NEGOTIABLE)
+_BAND_ORDER = (*(band for band, _ in PRICE_BANDS), NEGOTIABLE)
 
 
 def _ordered(facet: str, counts: dict[str, int]) -> list[tuple[str, int]]:
@@ -137,6 +106,7 @@ def _pages(page: int, last: int) -> list[int | None]:
 
 
 @bp.get("/search")
+@page_cache.for_visitors
 def search() -> str:
     """Search published listings: text, facet filters, sort and page from the query string."""
     query, args, outcome = PAGE.run(make_query, run_search, PER_PAGE)

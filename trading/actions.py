@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from accounts.models import User
+from core.api_actions import unless_refused
 from core.clock import as_utc
 from trading import listed_sales, rules
 from trading.guards import org_of
-from trading.models import ListedSale, Negotiation, NoticeStatus, PublicityNotice
+from trading.models import Negotiation, NoticeStatus, PublicityNotice
 from trading.notice_queries import objection_of
 from trading.queries import can_accept, negotiation_state
 
@@ -38,17 +39,9 @@ def _object(actor: User, notice: PublicityNotice, now: datetime) -> bool:
     return objection_of(actor, notice) is None  # one objection each
 
 
-def _register_intent(actor: User, sale: ListedSale, now: datetime) -> None:
-    listed_sales.check_intent(actor, sale, now)
-
-
-def _withdraw_intent(actor: User, sale: ListedSale, now: datetime) -> None:
-    listed_sales.check_withdrawal(actor, sale, now)
-
-
 SALE_ACTIONS = {
-    "register_intent": _register_intent,
-    "withdraw_intent": _withdraw_intent,
+    "register_intent": unless_refused(listed_sales.check_intent, timed=True),
+    "withdraw_intent": unless_refused(listed_sales.check_withdrawal, timed=True),
     "withdraw": listed_sales.check_cancel,
     "relist": listed_sales.check_relist,
 }

@@ -5,27 +5,12 @@ Each check is the one the use case runs before it writes (`core.api_actions`).
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from accounts.models import User
+from core.api_actions import unless_refused
 from valuation import requests
-from valuation.models import ValuationRequest
 
-
-def _take(actor: User, request: ValuationRequest, now: datetime) -> None:
-    requests.check_take(actor, request, now=now)
-
-
-def _decline(actor: User, request: ValuationRequest, now: datetime) -> None:
-    requests.check_decline(actor, request, now=now)
-
-
-def _withdraw(actor: User, request: ValuationRequest, now: datetime) -> None:
-    requests.check_withdraw(actor, request)
-
-
-def _report(actor: User, request: ValuationRequest, now: datetime) -> None:
-    requests.check_report(actor, request, now=now)
-
-
-REQUEST_ACTIONS = {"take": _take, "decline": _decline, "withdraw": _withdraw, "report": _report}
+REQUEST_ACTIONS = {
+    "take": unless_refused(requests.check_take, timed=True),
+    "decline": unless_refused(requests.check_decline, timed=True),
+    "withdraw": unless_refused(requests.check_withdraw),
+    "report": unless_refused(requests.check_report, timed=True),
+}

@@ -14,8 +14,8 @@ from brokers import broker_access as shared
 from brokers import introductions, mandates, profiles
 from brokers.mandates import MandateInput
 from brokers.models import Mandate
-from brokers.rules import CommissionKind, MandateStatus
-from brokers.schemas import MandateFormSchema, last_day
+from brokers.rules import CommissionKind, MandateStatus, last_day
+from brokers.schemas import MandateFormSchema
 from brokers.views.blueprint import bp, display_timezone, matches_url
 from core.audit import history
 from core.clock import as_utc, now

@@ -8,11 +8,13 @@ from flask_login import current_user
 from brokers import broker_access as shared
 from brokers import profiles, ratings
 from brokers.views.blueprint import bp
+from core import page_cache
 from core.clock import now
 from listings.rules import FIELDS
 
 
 @bp.route("")
+@page_cache.for_visitors
 def directory() -> str:
     """The public directory of accredited brokers, filtered by field and region."""
     field_code = request.args.get("field") or None

@@ -11,7 +11,7 @@ from brokers import accreditation, commissions, introductions
 from brokers import broker_access as shared
 from brokers.mandates import mandates_of_broker, mandates_of_org
 from brokers.models import Mandate
-from brokers.schemas import last_day
+from brokers.rules import last_day
 from brokers.views.blueprint import bp, display_timezone, expiry_warning_days, matches_url
 from core.clock import now
 from core.i18n import current_locale

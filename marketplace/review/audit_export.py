@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from accounts.models import User
 from core.audit_labels import action_label
 from core.audit_models import AuditEntry
+from core.spreadsheet_cells import formula_safe
 from marketplace.review import audit_labels, audit_trail
 
 EXPORT_LIMIT = 100_000  # audit entries in one CSV
@@ -65,10 +66,5 @@ def _row(entry: AuditEntry, person: User | None, zone: ZoneInfo) -> list[str]:
 
 def _csv_line(cells: list[str]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow([_spreadsheet_safe(cell) for cell in cells])
+    csv.writer(buffer).writerow([formula_safe(cell) for cell in cells])
     return buffer.getvalue()
-
-
-def _spreadsheet_safe(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

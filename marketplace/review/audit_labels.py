@@ -3,8 +3,9 @@ from the market-wide table, `core.audit_labels.action_label`)."""
 
 from __future__ import annotations
 
-from flask_babel import gettext, pgettext
+from flask_babel import gettext
 
+from core.audit_labels import in_context
 from core.domain import NP_
 
 KIND = "record kind"  # the words' msgctxt, written out in each NP_: extraction reads literals
@@ -35,8 +36,7 @@ OBJECT_TYPES: dict[str, str] = {
 
 def object_type_label(code: str) -> str:
     """A kind of record in the reader's language; an unknown one as "Other records"."""
-    source = OBJECT_TYPES.get(code)
-    return pgettext(KIND, source) if source else gettext("Other records")
+    return in_context(KIND, OBJECT_TYPES.get(code), gettext("Other records"))
 
 
 STATE = "record state"  # the words' msgctxt, written out in each NP_: extraction reads literals
@@ -110,5 +110,4 @@ STATE_WORDS: dict[str, str] = {
 
 def state_label(value: str) -> str:
     """A record's state in the reader's language; an unknown one as it is stored."""
-    source = STATE_WORDS.get(value)
-    return pgettext(STATE, source) if source else value
+    return in_context(STATE, STATE_WORDS.get(value), value)

@@ -60,3 +60,21 @@ def test_the_field_is_documented_as_a_list_of_the_action_names(app: Flask) -> No
     prop = spec.to_dict()["components"]["schemas"]["Thing"]["properties"]["allowed_actions"]
     assert prop["readOnly"] is True
     assert prop["items"]["enum"] == ["edit", "bid", "reopen"]
+
+
+def test_a_service_check_counts_by_its_refusals_not_by_what_it_returns() -> None:
+    """`unless_refused`: a check that answers False (e.g. "not as the broker") still allows;
+    its extra arguments and, when timed, the moment reach it."""
+    seen: list[tuple[Any, ...]] = []
+
+    def check(caller: Any, obj: Any, action: str, *, now: Any = None) -> bool:
+        seen.append((caller, obj, action, now))
+        if action == "refuse":
+            raise PermissionDenied("No.")
+        return False
+
+    at = object()
+    allowed = {"a": api_actions.unless_refused(check, "ok", timed=True),
+               "b": api_actions.unless_refused(check, "refuse")}  # fmt: skip
+    assert api_actions.allowed_actions("ann", "thing", allowed, now=at) == ["a"]  # type: ignore[arg-type]
+    assert seen == [("ann", "thing", "ok", at), ("ann", "thing", "refuse", None)]

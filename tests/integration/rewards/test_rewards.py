@@ -155,7 +155,7 @@ def test_pages_csv_and_api_of_the_statement(client: FlaskClient, market: dict) -
     assert [(i["inventor_id"], i["listing_id"]) for i in mine] == [(first, market["listing"].id)]
     csv_file = client.get(f"/api/v1/rewards/inventors/{first}.csv", headers=auth)
     assert csv_file.status_code == 200 and csv_file.mimetype == "text/csv"
-    assert csv_file.headers["Content-Disposition"] == f"attachment; filename=reward-statement-{first}.csv"  # fmt: skip
+    assert csv_file.headers["Content-Disposition"] == f'attachment; filename="reward-statement-{first}.csv"'  # fmt: skip
     rows = csv_file.data.decode("utf-8-sig").splitlines()
     assert rows[0].startswith("inventor,deal") and "299700.00" in csv_file.data.decode()
     not_theirs = client.get(f"/api/v1/rewards/inventors/{statement_id}.csv", headers=auth)

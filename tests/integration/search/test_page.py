@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
-from listings.rules import ListingStatus
+from listings.rules import PRICE_BANDS, ListingStatus
+from marketplace.statistics.labels import key_label
+from search.need_pages import need_facet_label
+from search.views import value_label
 from tests import factories
 
 
@@ -38,3 +43,20 @@ def test_search_page_survives_nasty_input(client: FlaskClient) -> None:
     html = client.get("/search", query_string={"trl": "<script>x</script>"}).get_data(as_text=True)
     assert "<script>x</script>" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_a_price_band_reads_the_same_in_the_listing_and_the_needs_search(app: Flask) -> None:
+    """One table words the asking price's bands and the budget's, in both languages; the
+    IPC sections and maturity read as the market words them everywhere (statistics too)."""
+    words = {
+        "en": ("¥1 – 5 million", "B · Operations and transport", "TRL 5"),
+        "zh_CN": ("100—500 万元", "B · 作业与运输", "TRL 5 级"),
+    }
+    for locale, (band_words, section_words, trl_words) in words.items():
+        with app.test_request_context(), force_locale(locale):
+            assert value_label("price_band", "1m_5m") == band_words
+            for band, _upper in PRICE_BANDS:
+                assert need_facet_label("budget_band", band) == value_label("price_band", band)
+            assert value_label("price_band", "negotiable") != need_facet_label("budget_band", "negotiable")  # fmt: skip
+            assert value_label("ipc_section", "B") == section_words == key_label("ipc_section", "B")
+            assert need_facet_label("trl", "5") == trl_words

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, jsonify
+from werkzeug.http import quote_etag
 
 from accounts.auth import api_actor, api_writer, token_api
 from auctions import api_state, bidders, bidding, closing, queries, rules, services
@@ -22,7 +23,7 @@ from auctions.schemas import (
     BidResultSchema,
 )
 from auctions.settings import AuctionSettings, settings_from_config
-from auctions.state_tag import state_tag
+from auctions.state_tag import state_tag, tag_after_bid, viewer_of
 from core import conditional
 from core.clock import now
 from core.cursor import PageArgsSchema
@@ -160,6 +161,7 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
     """
     actor = api_writer()
     moment, settings = now(), _settings()
+    viewer = viewer_of(actor)  # before the commit expires the user
     try:
         with unit_of_work(writer=True):
             result = bidding.place_bid(
@@ -180,16 +182,31 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
         response = jsonify(body)
         response.status_code = int(error.status)
         return response
-    numbers = bidders.numbers_of(auction_id)
-    return {
+    as_left = (
+        result.bid_count,
+        result.current_price_minor,
+        result.bidder_org_id if result.leading else None,
+        result.ends_at,
+    )
+    return {  # from what the write returned, and the auction's tag (one small read)
+        "auction_etag": _quoted(
+            tag_after_bid(
+                viewer,
+                auction_id,
+                result.bidder_org_id,
+                as_left,
+                now=moment,
+                locale=str(current_locale()),
+            )
+        ),
         "leading": result.leading,
         "extended": result.extended,
         "raised_max": result.raised_max,
         "bids": [
             {
                 "id": b.id,
-                "bidder_number": numbers.get(b.bidder_org_id),
-                "mine": b.bidder_org_id == actor.acting_org_id,
+                "bidder_number": b.bidder_number,
+                "mine": b.bidder_org_id == result.bidder_org_id,
                 "amount_minor": b.amount_minor,
                 "is_proxy": b.is_proxy,
             }
@@ -199,6 +216,11 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
         "minimum_next_bid_minor": result.minimum_next_bid_minor,
         "ends_at": result.ends_at.isoformat(),
     }
+
+
+def _quoted(tag: str | None) -> str | None:
+    """A tag as the ETag header carries it (and If-None-Match takes it back)."""
+    return None if tag is None else quote_etag(tag)
 
 
 # The announcement's review is on this blueprint too (imported last: it needs `blp`).

@@ -48,10 +48,11 @@ from accounts.models import User
 from auctions import bid_reads, live, rules, store
 from auctions.audit import audited_fields_of_state
 from auctions.bid_reads import Execute, Standing
+from auctions.models import Auction, ProxyBid
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from auctions.store import Advance
 from auctions.telling import TELL_BIDS_JOB
-from core import jobs, metrics
+from core import jobs, metrics, page_cache
 from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
 from core.uow import after_commit
@@ -70,6 +71,7 @@ class PlacedBidRow:
     amount_minor: int
     is_proxy: bool
     placed_at: datetime
+    bidder_number: int | None = None  # the bidder's number (竞买号) in the auction
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class BidResult:
     minimum_next_bid_minor: int
     ends_at: datetime
     raised_max: bool = False
+    bid_count: int = 0  # the auction's, as this submission left it
 
     @property
     def own_bids(self) -> tuple[PlacedBidRow, ...]:
@@ -115,9 +118,12 @@ def place_bid(
     except DomainError:
         metrics.BIDS.labels(outcome="refused").inc()
         raise
+    # written through a plain connection: this worker's kept reads go at the commit
+    page_cache.note_write_outside_the_orm(db.session())
     if not result.raised_max:
         live.announce_bid(auction_id)  # the open rooms, first once committed
-        jobs.enqueue_after_commit(TELL_BIDS_JOB)  # no statement here: the hot path stays lean
+        # no statement here, and one queue write a second at most: the hot path stays lean
+        jobs.enqueue_soon_after_commit(TELL_BIDS_JOB)
     after_commit(metrics.BIDS.labels(outcome="accepted").inc)
     return result
 
@@ -205,21 +211,30 @@ def _place_bid_locked(bid: _Submission) -> BidResult:
     written = store.advance_locked(
         conn, bid.auction_id, standing.org_id, bid.user_id, advance, bid.now
     )
-    db.session.expire_all()  # what the session had read of this auction is old now
+    _expire_auction_reads()
     return _result(bid, standing.org_id, advance, written)
 
 
 def _forget_reads(result: BidResult | None) -> BidResult | None:
     if result is not None:
-        db.session.expire_all()  # what the session had read of this auction is old now
+        _expire_auction_reads()
     return result
+
+
+def _expire_auction_reads() -> None:
+    """What the session had read of auctions and maxima is old now (a bid writes nothing
+    else that was there before: the bids and the audit entry are new rows)."""
+    session = db.session()
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, Auction | ProxyBid):
+            session.expire(instance)
 
 
 def _result(
     bid: _Submission,
     org_id: int,
     advance: Advance,
-    written: list[tuple[int, int, int, bool]],
+    written: list[store.Written],
 ) -> BidResult:
     after = advance.after
     price = after.current_price if after.current_price is not None else after.starting_price
@@ -227,7 +242,8 @@ def _result(
         auction_id=bid.auction_id,
         bidder_org_id=org_id,
         bids=tuple(
-            PlacedBidRow(i, org, amount, proxy, bid.now) for i, org, amount, proxy in written
+            PlacedBidRow(i, org, amount, proxy, bid.now, number)
+            for i, org, amount, proxy, number in written
         ),
         leading=after.leader_org_id == org_id,
         extended=after.ends_at > advance.state.ends_at,
@@ -235,6 +251,7 @@ def _result(
         minimum_next_bid_minor=rules.minimum_next_bid(after),
         ends_at=after.ends_at,
         raised_max=not advance.bids,
+        bid_count=after.bid_count,
     )
 
 

@@ -3,7 +3,8 @@
 Once a bid's unit of work has committed (`announce_bid`: an after-commit step, so a
 bid that rolled back is never shown), the auction's public state as committed is read
 once (the row, its bidder numbers, its last bids) and published on the channel
-`auction:<id>` (`core.live`: Redis pub/sub between nodes, else in process). Every
+`auction:<id>` (`core.live`: Redis pub/sub between nodes, else in process; in process,
+only when a room of that auction is open here, so a bid nobody watches reads nothing). Every
 open room of that auction on every node renders it for its viewer (its own bids are
 "mine") without reading the database. Viewers who see names (reviewers) and every
 close read the database, once per message. The stream is `auctions.live_room`.
@@ -36,6 +37,8 @@ def announce_bid(auction_id: int) -> None:
     """Publish the auction's committed state once the current unit of work has committed."""
 
     def publish() -> None:
+        if not live.hub().reaches(channel(auction_id)):
+            return  # no open room to tell: no read
         message = public_state(auction_id)
         if message is not None:
             live.publish(channel(auction_id), message)

@@ -108,6 +108,14 @@ class BidResultSchema(Schema):
     """What a submission did, and where the auction stands now."""
 
     bids = fields.List(fields.Nested(PlacedBidOutSchema))
+    auction_etag = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The auction's ETag for the caller as this bid left it: send it as "
+            "If-None-Match to GET /api/v1/auctions/<id> to hear of the next change only (304 "
+            "until then); null when the auction has already moved on"
+        },
+    )
 
 
 # --- HTML forms --------------------------------------------------------------------------

@@ -34,16 +34,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, and_
+from sqlalchemy import Connection, Engine, Table, and_, select
 
 from auctions import rules
 from auctions.bid_reads import AUCTIONS, AUDIT, BIDS, PROXIES, Execute
-from auctions.models import Auction, AuctionStatus
+from auctions.models import Auction, AuctionBidder, AuctionStatus
 from core.domain import N_
 from core.extensions import db
 from core.rows import get_row
+
+BIDDERS = cast(Table, AuctionBidder.__table__)
 
 # --- locking -----------------------------------------------------------------------------
 
@@ -82,7 +84,8 @@ class Advance:
 
 
 # One statement: advance the auction if its row is as read, then (only then) the bids,
-# the bidder's maximum and the audit entry. Its first row says whether it advanced.
+# the bidder's maximum and the audit entry. Its first row says whether it advanced; its
+# rows are the bids written, each with its bidder's number (竞买号) for the answer.
 _PG_ADVANCE = """
 WITH advanced AS (
     UPDATE auctions SET
@@ -123,15 +126,21 @@ WITH advanced AS (
            %(before)s::json, %(after)s::json
     FROM advanced
 )
-SELECT placed.id, placed.bidder_org_id, placed.amount_minor, placed.is_proxy
+SELECT placed.id, placed.bidder_org_id, placed.amount_minor, placed.is_proxy, numbers.number
 FROM advanced LEFT JOIN placed ON true
+LEFT JOIN auction_bidders numbers
+       ON numbers.auction_id = advanced.id AND numbers.org_id = placed.bidder_org_id
 ORDER BY placed.id
 """
 
 
+# A bid as written: (id, bidder organisation, amount, is_proxy, bidder number or None).
+Written = tuple[int, int, int, bool, int | None]
+
+
 def advance_postgresql(
     execute: Execute, auction_id: int, org_id: int, user_id: int, advance: Advance, now: datetime
-) -> list[tuple[int, int, int, bool]] | None:
+) -> list[Written] | None:
     """Write `advance` in one statement; the bids written, or None if the row had changed."""
     state, after = advance.state, advance.after
     rows = execute(
@@ -166,12 +175,12 @@ def advance_postgresql(
     )
     if not rows:
         return None
-    return [(r[0], r[1], r[2], r[3]) for r in rows if r[0] is not None]
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows if r[0] is not None]
 
 
 def advance_locked(
     conn: Connection, auction_id: int, org_id: int, user_id: int, advance: Advance, now: datetime
-) -> list[tuple[int, int, int, bool]]:
+) -> list[Written]:
     """Write `advance` statement by statement, under the lock the caller holds (SQLite)."""
     after = advance.after
     conn.execute(
@@ -187,7 +196,8 @@ def advance_locked(
             ends_at=after.ends_at,
         )
     )
-    written = []
+    written: list[Written] = []
+    numbers = _numbers(conn, auction_id) if advance.bids else {}
     for bidder_org_id, bid_user_id, amount, is_proxy in advance.bids:
         result = conn.execute(
             BIDS.insert().values(
@@ -200,7 +210,8 @@ def advance_locked(
             )
         )
         assert result.inserted_primary_key is not None
-        written.append((int(result.inserted_primary_key[0]), bidder_org_id, amount, is_proxy))
+        bid_id = int(result.inserted_primary_key[0])
+        written.append((bid_id, bidder_org_id, amount, is_proxy, numbers.get(bidder_org_id)))
     if advance.max_minor is not None:
         where = and_(PROXIES.c.auction_id == auction_id, PROXIES.c.bidder_org_id == org_id)
         values = {"user_id": user_id, "max_minor": advance.max_minor, "updated_at": now}
@@ -222,6 +233,14 @@ def advance_locked(
         )
     )
     return written
+
+
+def _numbers(conn: Connection, auction_id: int) -> dict[int, int]:
+    """The auction's bidder numbers by organisation."""
+    rows = conn.execute(
+        select(BIDDERS.c.org_id, BIDDERS.c.number).where(BIDDERS.c.auction_id == auction_id)
+    )
+    return {org: number for org, number in rows}
 
 
 def may_autocommit() -> bool:

@@ -25,6 +25,8 @@ locked and their state checked), so a job and a sweep may overlap.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -65,6 +67,8 @@ RETRY_DELAY_SECONDS = 10
 SQLITE_QUEUE_TIMEOUT_SECONDS = 30  # workers and the web server share the queue's file
 _QUEUED = "jobs_queued"  # session.info: jobs this transaction queues after its commit
 CONTEXT_KWARG = "_context"  # a queued job's context (the request id), not the job's argument
+COALESCE_SECONDS = 1.0  # `enqueue_soon_after_commit`: one queued run per this long and process
+COALESCE_MARGIN_SECONDS = 0.25  # a queued run due sooner than this is not relied on
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ class JobRunner:
         self.huey = huey
         self.tasks: dict[str, TaskWrapper] = {}
         self.sweeps: dict[str, TaskWrapper] = {}  # the periodic ones, by job name
+        self._due: dict[str, float] = {}  # job name → when the run `enqueue_soon` queued is due
+        self._due_lock = threading.Lock()
         for spec in _DECLARED.values():
             self._register(spec)
 
@@ -130,6 +136,26 @@ class JobRunner:
         self.tasks[name](**kwargs)
         if self.huey.immediate:
             end_read_transaction()  # the caller reads what the job committed
+
+    def enqueue_soon(self, name: str, within: float) -> None:
+        """Queue job `name` to run `within` seconds from now, unless a run this process
+        queued is still due later than now (plus `COALESCE_MARGIN_SECONDS`): that run
+        starts after the caller's commit and finds its work. Under `JOBS_IMMEDIATE`, now."""
+        if self.huey.immediate:
+            self.enqueue(name)
+            return
+        moment = time.time()
+        with self._due_lock:
+            due = self._due.get(name)
+            if due is not None and due > moment + COALESCE_MARGIN_SECONDS:
+                return
+            self._due[name] = moment + within
+        try:
+            self.tasks[name].schedule(delay=within)
+        except Exception:
+            with self._due_lock:
+                self._due.pop(name, None)  # the next commit tries again
+            raise
 
     def consumer(self, *, workers: int) -> Consumer:
         """A consumer polling briskly, so a queued job starts within about a second."""
@@ -272,6 +298,35 @@ def enqueue_after_commit(name: str) -> None:
         queued.discard(name)
         try:
             jobs.enqueue(name)
+        except Exception:
+            log.exception("job %s could not be queued; its sweep will pick the work up", name)
+
+    after_commit(enqueue)
+    on_rollback(lambda: queued.discard(name))
+
+
+def enqueue_soon_after_commit(name: str, within: float = COALESCE_SECONDS) -> None:
+    """Queue job `name` to run about `within` seconds after the current unit of work has
+    committed, one run for all the commits of this process in that time.
+
+    For a job that reads the work left in the database (untold bids, say) and is asked
+    for by a hot path: instead of one queue write per commit, at most one per `within`
+    seconds and process. A commit queues nothing while a run this process queued is still
+    due later than now: that run starts after the commit and finds what it wrote. (A
+    worker whose clock runs ahead by more than `COALESCE_MARGIN_SECONDS` may start it
+    early: the work then waits for the next run or the job's sweep.) Under
+    `JOBS_IMMEDIATE` the job runs at the commit, as with `enqueue_after_commit`.
+    """
+    queued: set[str] = db.session.info.setdefault(_QUEUED, set())
+    if name in queued:
+        return
+    queued.add(name)
+    jobs = runner()
+
+    def enqueue() -> None:
+        queued.discard(name)
+        try:
+            jobs.enqueue_soon(name, within)
         except Exception:
             log.exception("job %s could not be queued; its sweep will pick the work up", name)
 

@@ -94,6 +94,14 @@ class Hub:
         """Send `message` to every subscription of `channel` (here: this process's)."""
         self.deliver(channel, message)
 
+    def reaches(self, channel: str) -> bool:
+        """Whether a message on `channel` may reach a subscription now (here: one of this
+        process's), so a publisher may skip building a message nobody would receive. A
+        stream subscribes before it reads the database, so what was committed before a
+        False is in that read."""
+        with self._lock:
+            return channel in self._subscriptions
+
     def deliver(self, channel: str, message: dict[str, Any]) -> None:
         with self._lock:
             subscribers = list(self._subscriptions.get(channel, ()))
@@ -138,6 +146,9 @@ class RedisHub(Hub):
             self._client.publish(self._prefix + channel, json.dumps(message))
         except self._redis.RedisError:
             log.exception("live: could not publish on %s; streams catch up on reconnect", channel)
+
+    def reaches(self, channel: str) -> bool:
+        return True  # other processes' subscriptions are not known here
 
     def _started(self) -> None:
         with self._lock:

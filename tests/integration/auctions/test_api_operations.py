@@ -265,3 +265,42 @@ def test_a_poll_of_an_unchanged_auction_gets_304_after_one_statement(
     assert outbid.json["standing"] == "outbid"
     as_beta = client.get(url, headers={**bearer(beta, clock()), "If-None-Match": etag})
     assert as_beta.status_code == 200  # another caller's tag never stands for this one's
+
+
+def test_a_bids_answer_carries_the_etag_a_leaders_poll_sends_back(
+    client: FlaskClient, market: Market, clock
+) -> None:
+    """The bidder watches from its bid's answer: 304 until someone outbids it."""
+    alpha, beta = market.bidder(), market.bidder()
+    url = f"/api/v1/auctions/{market.auction.id}"
+    as_alpha, as_beta = bearer(alpha, clock()), bearer(beta, clock())
+    placed = client.post(f"{url}/bids", json={"amount_minor": START}, headers=as_alpha)
+    assert placed.status_code == 201 and placed.json["leading"]
+    etag = placed.json["auction_etag"]
+    watch = client.get(url, headers={**as_alpha, "If-None-Match": etag})
+    assert watch.status_code == 304 and watch.headers["ETag"] == etag
+    outbidding = client.post(f"{url}/bids", json={"amount_minor": START + INC}, headers=as_beta)
+    assert outbidding.status_code == 201
+    assert client.get(url, headers={**as_beta, "If-None-Match": etag}).status_code == 200
+    outbid = client.get(url, headers={**as_alpha, "If-None-Match": etag})
+    assert outbid.status_code == 200 and outbid.json["standing"] == "outbid"
+    beta_watch = {**as_beta, "If-None-Match": outbidding.json["auction_etag"]}
+    assert client.get(url, headers=beta_watch).status_code == 304
+
+
+def test_a_bid_shows_at_once_in_the_kept_api_reads_of_its_worker(
+    app, client: FlaskClient, market: Market, clock
+) -> None:
+    """The bid writes through a plain connection: its commit still empties the cache."""
+    alpha = market.bidder()
+    url = f"/api/v1/auctions/{market.auction.id}"
+    as_alpha = bearer(alpha, clock())
+    client.post("/api/v1/tokens/ping", json={}, headers=as_alpha)  # its use noted: no write
+    app.config["API_READ_CACHE_SECONDS"] = 60.0
+    try:
+        assert client.get(url, headers=as_alpha).json["standing"] == "not_bidding"
+        placed = client.post(f"{url}/bids", json={"amount_minor": START}, headers=as_alpha)
+        assert placed.status_code == 201
+        assert client.get(url, headers=as_alpha).json["standing"] == "leading"
+    finally:
+        app.config["API_READ_CACHE_SECONDS"] = 0.0

@@ -1,0 +1,241 @@
+"""CPU per bid decision, per poll and per token POST, through the whole HTTP path, in process.
+
+    .venv/bin/python bench/bid_cpu.py [--requests 300] [--rounds 6] [--database-url URL]
+                                      [--profile accepted|refused|poll|ping] [--top 40] [--sql]
+
+Throughput on a shared machine moves with the load; the CPU a request costs much less.
+This runs the app as gunicorn does (production settings, `wsgi.warm()`) in this process
+under Flask's test client, on a PostgreSQL database of its own seeded as bench/bids.py
+seeds it (dropped at the end), and prints, for each kind of request, its CPU ms
+(`time.process_time`: this process only, PostgreSQL's own CPU not counted) and the SQL
+statements it sends:
+
+- accepted: two bidders take turns bidding the minimum, each bid accepted (201);
+- refused:  a bid at the current price, i.e. below the minimum next bid (409
+            `bid_below_increment`: what a bid that lost the race to another gets);
+- poll:     the leader's `GET /api/v1/auctions/<id>` with the ETag of its last answer
+            (304 while nothing changed), and `poll-full` without it (200);
+- ping:     the ceiling, `POST /api/v1/tokens/ping` with the same token.
+
+The decision figures are what bench/bids.py's HTTP phase spends per decision beside
+what the token POST spends, without the sockets and gunicorn's own parsing.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
+import argparse
+import cProfile
+import os
+import pstats
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench.bids import INC, START, drop_database, recreate_database, seed, server_url
+
+KINDS = ("accepted", "refused", "poll", "poll-full", "ping")
+
+
+def _env(url: str, work: Path) -> dict[str, str]:
+    return {
+        "APP_ENV": "production",
+        "SECRET_KEY": "bench",
+        "DATABASE_URL": url,
+        "INSTANCE_PATH": str(work / "instance"),
+        "SEARCH_INDEX_PATH": str(work / "search.db"),
+        "UPLOAD_FOLDER": str(work / "uploads"),
+        "SEARCH_BACKEND": "embedded",
+    }
+
+
+class Bench:
+    """The requests of each kind, on one auction, by two bidders."""
+
+    def __init__(self, client: Any, auction_id: int, tokens: list[str]) -> None:
+        self.client = client
+        self.url = f"/api/v1/auctions/{auction_id}"
+        self.headers = [{"Authorization": f"Bearer {t}"} for t in tokens]
+        self.turn = 0
+        self.price: int | None = None
+        self.etag: str | None = None
+
+    def _minimum(self) -> int:
+        return START if self.price is None else self.price + INC
+
+    def accepted(self) -> None:
+        self.turn = 1 - self.turn
+        amount = self._minimum()
+        response = self.client.post(
+            f"{self.url}/bids", json={"amount_minor": amount}, headers=self.headers[self.turn]
+        )
+        assert response.status_code == 201, response.get_json()
+        self.price = amount
+        self.etag = response.get_json().get("auction_etag")
+
+    def refused(self) -> None:
+        other = self.headers[1 - self.turn]  # the one outbid, bidding what it last saw
+        response = self.client.post(
+            f"{self.url}/bids", json={"amount_minor": self.price or START}, headers=other
+        )
+        assert response.status_code == 409, response.get_json()
+        assert response.get_json()["code"] == "bid_below_increment", response.get_json()
+
+    def poll(self) -> None:
+        headers = dict(self.headers[self.turn])
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        response = self.client.get(self.url, headers=headers)
+        assert response.status_code in (200, 304), response.status_code
+        if response.status_code == 200:
+            assert response.get_json()["leader_mine"] is True
+        self.etag = response.headers.get("ETag") or self.etag
+
+    def poll_full(self) -> None:
+        response = self.client.get(self.url, headers=self.headers[self.turn])
+        assert response.status_code == 200, response.status_code
+
+    def ping(self) -> None:
+        response = self.client.post("/api/v1/tokens/ping", json={}, headers=self.headers[0])
+        assert response.status_code == 200, response.status_code
+
+    def action(self, kind: str) -> Callable[[], None]:
+        return {
+            "accepted": self.accepted,
+            "refused": self.refused,
+            "poll": self.poll,
+            "poll-full": self.poll_full,
+            "ping": self.ping,
+        }[kind]
+
+
+def _statement_counter(app: Any, shown: list[str]) -> list[int]:
+    from sqlalchemy import event
+
+    from core.extensions import db
+
+    counter = [0]
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: object) -> None:
+        counter[0] += 1
+        shown.append(" ".join(statement.split())[:200])
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+    return counter
+
+
+def measure(bench: Bench, counter: list[int], shown: list[str], args: Any) -> None:
+    """Each kind in turn, `--rounds` times (so a burst of load elsewhere falls on all the
+    kinds alike): the median of the rounds' CPU ms per request, and the lowest."""
+    cpu: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    wall: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    statements: dict[str, int] = {kind: 0 for kind in KINDS}
+    examples: dict[str, list[str]] = {}
+    per_round = max(1, args.requests // args.rounds)
+    for kind in KINDS:
+        for _ in range(3):  # warm
+            bench.action(kind)()
+    for _ in range(args.rounds):
+        for kind in KINDS:
+            act = bench.action(kind)
+            shown.clear()
+            counter[0] = 0
+            started_cpu, started = time.process_time(), time.perf_counter()
+            for _ in range(per_round):
+                act()
+            cpu[kind].append((time.process_time() - started_cpu) / per_round * 1000)
+            wall[kind].append((time.perf_counter() - started) / per_round * 1000)
+            statements[kind] += counter[0]
+            examples[kind] = shown[: max(1, len(shown) // per_round)]
+    total = per_round * args.rounds
+    print(f"\n{per_round} requests x {args.rounds} rounds of each kind (load {_load()})")
+    print(f"{'request':<10} {'CPU ms':>7} {'lowest':>7} {'wall ms':>8} {'statements':>10}")
+    for kind in KINDS:
+        print(
+            f"{kind:<10} {_median(cpu[kind]):>7.2f} {min(cpu[kind]):>7.2f}"
+            f" {_median(wall[kind]):>8.2f} {statements[kind] / total:>10.1f}"
+        )
+        if args.sql:
+            print("    " + "\n    ".join(examples[kind]))
+    print(
+        "CPU ms: median of the rounds (lowest: the least loaded round), this process (app and"
+        " driver; PostgreSQL's own not counted). statements: through SQLAlchemy; a bid on"
+        " PostgreSQL adds its read and its write (plain psycopg, autocommit), not counted here."
+    )
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)  # (bench/statistics.py shadows the standard module)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def profile(bench: Bench, kind: str, args: Any) -> None:
+    act = bench.action(kind)
+    for _ in range(3):
+        act()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(args.requests):
+        act()
+    profiler.disable()
+    print(f"\n=== {kind}: cProfile over {args.requests} requests")
+    restrictions = [args.only, args.top] if args.only else [args.top]
+    pstats.Stats(profiler).sort_stats(args.sort).print_stats(*restrictions)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=300, help="of each kind, in all")
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--database-url")
+    parser.add_argument("--profile", choices=KINDS, action="append", default=[])
+    parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--only", help="a regular expression: only functions whose file matches")
+    parser.add_argument("--sql", action="store_true", help="print one request's statements")
+    args = parser.parse_args()
+    server = server_url(args.database_url)
+    name = f"marketplace_bench_bidcpu_{os.getpid()}"
+    url = recreate_database(server, name)
+    work = Path(tempfile.mkdtemp(prefix="bench-bidcpu-"))
+    try:
+        os.environ.update(_env(url, work))  # before the first import of the app's config
+        plan = seed(url, work, 2)
+        from wsgi import app, warm
+
+        warm()
+        shown: list[str] = []
+        counter = _statement_counter(app, shown)
+        tokens = [token for _, _, token in plan["people"]]
+        bench = Bench(app.test_client(), plan["http_auction"], tokens)
+        measure(bench, counter, shown, args)
+        for kind in args.profile:
+            profile(bench, kind, args)
+    finally:
+        if "wsgi" in sys.modules:
+            from core.extensions import db
+
+            with sys.modules["wsgi"].app.app_context():
+                db.engine.dispose()
+        drop_database(server, name)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

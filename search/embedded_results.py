@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import replace
 
 from search.backend import SearchQuery, SearchResult
@@ -22,10 +22,11 @@ RESULTS_KEPT = 512  # results of the current generation (a few hundred kB at mos
 
 def query_key(query: SearchQuery) -> Hashable:
     """The query's parameters as a key (filters in a stable order, a bare value as one)."""
+    given: Mapping[str, tuple[str, ...] | str] = query.filters or {}
     filters = tuple(
         sorted(
             (facet, (values,) if isinstance(values, str) else tuple(values))
-            for facet, values in (query.filters or {}).items()
+            for facet, values in given.items()
         )
     )
     return (query.text, filters, query.sort, query.page, query.per_page, query.with_facets)

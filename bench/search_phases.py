@@ -16,7 +16,8 @@ wall time split into phases, with the load average:
   time beyond it (HTTP, JSON), and hydration (highlighted snippets of the hits).
 
 The figures are the medians over `--rounds` rounds (the first one dropped as cold).
-`--profile LABEL` runs the queries whose label starts with LABEL under cProfile instead.
+`--cold` forgets, before each query, what only a repeated query reuses (analysed queries,
+results remembered per generation, Elasticsearch's request cache). `--profile LABEL` runs the queries whose label starts with LABEL under cProfile instead.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from search.backend import SearchBackend
 from search.elasticsearch import ElasticsearchBackend, make_client
 from search.embedded import EmbeddedSearchBackend
 from search.embedded_ranking import Ranker
+from search.text import clauses, highlighting
 from search.text.tokens import segment_for_index
 
 
@@ -159,12 +161,31 @@ def backends(args: argparse.Namespace) -> Iterator[list[SearchBackend]]:
                 client.close()
 
 
-def run(backend: SearchBackend, mix: list[BenchQuery], rounds: int) -> None:
+def forget(backend: SearchBackend) -> None:
+    """Forget what repeated queries reuse (--cold): analysed queries, the embedded backend's
+    results, Elasticsearch's request cache; what any query warms (bitmaps, stems) stays."""
+    for name in ("_query_clauses", "_required_terms"):
+        cached = getattr(clauses, name, None)
+        if cached is not None:
+            cached.cache_clear()
+    prepared = getattr(highlighting, "_prepared", None)
+    if prepared is not None:
+        prepared.cache_clear()
+    results = getattr(backend, "_results", None)
+    if results is not None:
+        results.size = 0
+    if isinstance(backend, ElasticsearchBackend):
+        backend.client.indices.clear_cache(index=backend.alias, request=True)
+
+
+def run(backend: SearchBackend, mix: list[BenchQuery], rounds: int, cold: bool) -> None:
     """The mix `rounds` + 1 times (the first warms caches); one line of medians per query."""
     timings: dict[int, list[tuple[float, dict[str, float], dict[str, int]]]] = defaultdict(list)
     matches: dict[int, int] = {}
     for round_no in range(rounds + 1):
         for i, query in enumerate(mix):
+            if cold:
+                forget(backend)
             PHASES.clear()
             COUNTS.clear()
             start = time.perf_counter()
@@ -178,7 +199,10 @@ def run(backend: SearchBackend, mix: list[BenchQuery], rounds: int) -> None:
         if backend.name == "embedded"
         else ["analysis", "spelling", "es took", "round trip", "es pass"]
     )
-    print(f"\n{backend.name}: median ms per query over {rounds} rounds (load {load_avg()})")
+    print(
+        f"\n{backend.name}: median ms per query over {rounds} rounds"
+        f"{', caches forgotten before each' if cold else ''} (load {load_avg()})"
+    )
     print(f"  {'query':<16} {'text':<24} {'total':>7} " + " ".join(f"{n:>10}" for n in names)
           + f" {'passes':>6} {'trips':>5} {'matches':>8}")  # fmt: skip
     every: list[float] = []
@@ -209,6 +233,7 @@ def main() -> None:
     parser.add_argument("--es-url", default=os.environ.get("ELASTICSEARCH_URL"))
     parser.add_argument("--no-es", action="store_true")
     parser.add_argument("--profile", default="", help="cProfile the queries of this label")
+    parser.add_argument("--cold", action="store_true", help="forget caches before each query")
     parser.add_argument("--only", default="", help="only the queries of labels starting so")
     args = parser.parse_args()
     _, mix = corpus_mix(args.size)
@@ -231,7 +256,7 @@ def main() -> None:
             return
         instrument()
         for backend in found:
-            run(backend, mix, args.rounds)
+            run(backend, mix, args.rounds, args.cold)
 
 
 if __name__ == "__main__":

@@ -64,6 +64,29 @@ class BenchQuery:
         return SearchQuery(text=self.text, filters=self.filters, sort=self.sort, page=self.page)
 
 
+def wider_queries() -> list[BenchQuery]:
+    """Queries that take the wider paths: sentence-like text (filler dropped, many clauses,
+    often widened to a minimum share of words), English bridged to Chinese (glossary and
+    CC-CEDICT clauses), pinyin, abbreviations, typos (spelling corrections and typo matches
+    after widening) and word mixes that no listing holds together (the widened pass)."""
+    return [
+        BenchQuery("sentence zh", "一种用于锂离子电池的石墨烯复合正极材料及其制备方法"),
+        BenchQuery("sentence zh", "基于深度学习的无人机图像识别系统"),
+        BenchQuery(
+            "sentence en", "method for preparing a graphene composite catalyst for fuel cells"
+        ),
+        BenchQuery("bridged en", "lithium battery cathode"),
+        BenchQuery("bridged en", "drone navigation"),
+        BenchQuery("bridged en", "vaccine antibody"),
+        BenchQuery("pinyin", "shimoxi"),
+        BenchQuery("abbreviation", "PEM 燃料电池"),
+        BenchQuery("typo en", "grapheme sensr"),
+        BenchQuery("typo en", "catalist"),
+        BenchQuery("widened zh", "石墨烯 疫苗 灌溉 芯片 轴承"),
+        BenchQuery("widened mixed", "区块链 battery 育种 lidar"),
+    ]
+
+
 def query_mix(rare_zh: Sequence[str]) -> list[BenchQuery]:
     """The query mix: what people type on a technology market, common to rare."""
     return [
@@ -86,6 +109,7 @@ def query_mix(rare_zh: Sequence[str]) -> list[BenchQuery]:
         BenchQuery("mid trl sort", "材料", sort="trl_desc"),
         *(BenchQuery("rare zh", word) for word in rare_zh),
         BenchQuery("rare en", "spectrometer chromatography"),
+        *wider_queries(),
         BenchQuery("browse all"),
         BenchQuery("browse filtered", "", {"region": ("上海",), "price_band": ("1m_5m",)}),
         BenchQuery("browse price", "", {"field": ("biomed",)}, sort="price_desc"),

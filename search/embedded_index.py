@@ -35,6 +35,7 @@ from search.documents import EmbeddedSpec
 from search.embedded_facets import Bitmaps, load_bitmaps, refresh_bitmaps
 from search.embedded_file import EVERYTHING, IndexFile
 from search.embedded_ranking import Ranker
+from search.embedded_results import ResultCache
 from search.embedded_tables import KindTables
 from search.needs import RELATED_MIN_DOCS, related_terms
 from search.text.clauses import Clause
@@ -68,6 +69,7 @@ class EmbeddedIndex:
         self._doc_freqs: dict[str, int] = {}
         self._doc_freqs_since = 0.0
         self._speller = SpellerCache(self._vocabulary)
+        self._results = ResultCache()
 
     def _conn(self) -> sqlite3.Connection:
         """This thread's connection to the file, this kind's tables created on first use."""
@@ -188,11 +190,17 @@ class EmbeddedIndex:
         conn = self._conn()
         conn.execute("BEGIN")  # one snapshot: bitmaps, matches and rows of one generation
         try:
-            return search_widening(
+            generation = self.file.generation(conn) if self.spec.change_log else None
+            known = self._results.get(generation, query)
+            if known is not None:
+                return known
+            result = search_widening(
                 query.text,
                 lambda clauses, widen: self._search(conn, query, clauses, widen),
                 self._speller.get,
             )
+            self._results.put(generation, query, result)
+            return result
         finally:
             conn.execute("COMMIT")
 

@@ -239,10 +239,14 @@ class ElasticsearchIndex:
                 return None
 
     def _msearch(self, bodies: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]] | None:
-        """Several searches in one request; None when the index does not exist yet."""
+        """Several searches in one request; None when the index does not exist yet.
+
+        Each through the shard request cache, pages too (by default it keeps size-0
+        requests only): a repeated query is answered from it until the index next changes.
+        """
         searches: list[Mapping[str, Any]] = []
         for body in bodies:
-            searches += [{}, body]
+            searches += [{"request_cache": True}, body]
         with unavailable_on_failure("search"):
             responses = self.budgeted().msearch(index=self.alias, searches=searches)["responses"]
         for response in responses:

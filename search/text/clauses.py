@@ -10,6 +10,7 @@ TRANSLATION_WEIGHT: a listing in the language of the query ranks first.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ NARROWER_WEIGHT = 0.5
 PINYIN_WEIGHT = 0.8  # the Chinese word a pinyin word spells (it may mean another)
 _GLOSSARY_SPAN = 4  # the longest run of query words looked up in the glossary
 _MAX_ALTERNATIVES = 16  # per clause, so a long phrase cannot blow up the query
+# Analysed queries remembered per process (query text, wide, corrections): the tables are
+# static, so a query's clauses never change; a long sentence costs ~4 ms to analyse.
+ANALYSIS_CACHE = 4096
 
 
 @dataclass(frozen=True)
@@ -243,10 +247,16 @@ def required_terms(text: str) -> tuple[list[str], list[str]]:
     Traditional Chinese is folded to simplified; filler words (一种, 方法, "method
     for") are dropped unless the query has nothing else.
     """
+    terms, numbers = _required_terms(text)
+    return list(terms), list(numbers)
+
+
+@functools.lru_cache(maxsize=ANALYSIS_CACHE)
+def _required_terms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     rest, numbers = extract_numbers(fold_traditional(text))
     terms = query_terms(rest)
     required = [t for t in terms if t not in FILLER]
-    return (required if required or numbers else terms), numbers
+    return tuple(required if required or numbers else terms), tuple(numbers)
 
 
 def query_clauses(
@@ -260,6 +270,16 @@ def query_clauses(
     translations. `wide` adds looser stand-ins (the query is being widened);
     `corrections` maps a word as typed to its spelling correction.
     """
+    fixed = tuple(sorted(corrections.items())) if corrections else ()
+    return list(_query_clauses(text, wide, fixed))
+
+
+@functools.lru_cache(maxsize=ANALYSIS_CACHE)
+def _query_clauses(
+    text: str, wide: bool, fixed_words: tuple[tuple[str, str], ...]
+) -> tuple[Clause, ...]:
+    """query_clauses, remembered (clauses are immutable; callers get a list of their own)."""
+    corrections = dict(fixed_words)
     terms, numbers = required_terms(text)
     codes = _codes(text)
     clauses: list[Clause] = []
@@ -310,7 +330,7 @@ def query_clauses(
     if wide and len(clauses) == 1:
         clauses += _pieces_of(clauses[0])
     clauses += [Clause((Alternative((digits,)),)) for digits in numbers]
-    return clauses
+    return tuple(clauses)
 
 
 def _pieces_of(clause: Clause) -> list[Clause]:

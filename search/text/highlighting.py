@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from html import escape
 
@@ -13,6 +14,7 @@ for _word, _token in SENSES.items():
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s", "y", "e")
 
 
+@functools.lru_cache(maxsize=65536)
 def crude_stem(word: str) -> str:
     """A rough English stem for highlighting only (the index uses the real Porter stemmer)."""
     for suffix in _SUFFIXES:
@@ -21,17 +23,24 @@ def crude_stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=4096)
+def _prepared(terms: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(the terms found as substrings, the stems of the English words): once per query,
+    not once per snippet (a page highlights eight texts of twenty hits)."""
+    surfaces = [t for term in terms for t in _SURFACES.get(term, (term,))]
+    latin = [t for t in surfaces if LATIN_WORD.fullmatch(t)]
+    others = tuple(t for t in surfaces if not LATIN_WORD.fullmatch(t))
+    return others, frozenset(crude_stem(t) for t in latin)
+
+
 def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Character spans of `text` matching any term, merged and sorted."""
-    terms = [t for term in terms for t in _SURFACES.get(term, (term,))]
+    substrings, latin_stems = _prepared(tuple(terms))
     lowered = normalise(text)
     if len(lowered) != len(text):  # NFKC changed the length: match on the text itself
         lowered = text.lower()
     spans: list[tuple[int, int]] = []
-    latin_stems = {crude_stem(t) for t in terms if LATIN_WORD.fullmatch(t)}
-    for term in terms:
-        if LATIN_WORD.fullmatch(term):
-            continue
+    for term in substrings:
         start = lowered.find(term)
         while start != -1:
             spans.append((start, start + len(term)))

@@ -288,21 +288,7 @@ def enqueue_after_commit(name: str) -> None:
     cannot be reached is logged, not raised: the work waits in the database for
     the job's next periodic sweep.
     """
-    queued: set[str] = db.session.info.setdefault(_QUEUED, set())
-    if name in queued:
-        return
-    queued.add(name)
-    jobs = runner()
-
-    def enqueue() -> None:
-        queued.discard(name)
-        try:
-            jobs.enqueue(name)
-        except Exception:
-            log.exception("job %s could not be queued; its sweep will pick the work up", name)
-
-    after_commit(enqueue)
-    on_rollback(lambda: queued.discard(name))
+    _queue_at_commit(name, lambda jobs: jobs.enqueue(name))
 
 
 def enqueue_soon_after_commit(name: str, within: float = COALESCE_SECONDS) -> None:
@@ -317,6 +303,12 @@ def enqueue_soon_after_commit(name: str, within: float = COALESCE_SECONDS) -> No
     early: the work then waits for the next run or the job's sweep.) Under
     `JOBS_IMMEDIATE` the job runs at the commit, as with `enqueue_after_commit`.
     """
+    _queue_at_commit(name, lambda jobs: jobs.enqueue_soon(name, within))
+
+
+def _queue_at_commit(name: str, queue: Callable[[JobRunner], object]) -> None:
+    """Run `queue` once the current unit of work has committed, once per transaction and
+    job; a queue that cannot be reached is logged (the job's sweep finds the work)."""
     queued: set[str] = db.session.info.setdefault(_QUEUED, set())
     if name in queued:
         return
@@ -326,7 +318,7 @@ def enqueue_soon_after_commit(name: str, within: float = COALESCE_SECONDS) -> No
     def enqueue() -> None:
         queued.discard(name)
         try:
-            jobs.enqueue_soon(name, within)
+            queue(jobs)
         except Exception:
             log.exception("job %s could not be queued; its sweep will pick the work up", name)
 

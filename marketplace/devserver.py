@@ -31,6 +31,8 @@ from flask import Flask, current_app
 from sqlalchemy import inspect, text
 from werkzeug.serving import run_simple
 
+from core import forked
+
 STOP_WAIT_SECONDS = 10.0
 
 
@@ -166,22 +168,12 @@ def migrate(app: Flask) -> None:
 
     from core.extensions import db
 
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            with app.app_context():
-                db.engine.dispose(close=False)  # the parent's connections stay the parent's
-                flask_migrate.upgrade()
-            status = 0
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(status)
+    def upgrade() -> None:
+        with app.app_context():
+            db.engine.dispose(close=False)  # the parent's connections stay the parent's
+            flask_migrate.upgrade()
+
+    pid = forked.fork(upgrade)
     _, status = os.waitpid(pid, 0)
     db.engine.dispose()  # read the migrated schema afresh
     if os.waitstatus_to_exitcode(status) != 0:

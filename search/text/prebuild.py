@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import threading
-import traceback
 from pathlib import Path
+
+from core import forked
 
 _building: tuple[int, int] | None = None  # (the child's pid, the pid of the process that forked it)
 _waiting = threading.Lock()
@@ -43,20 +43,7 @@ def start() -> bool:
     global _building
     if _building is not None or all(path.exists() for path in table_files()):
         return False
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        status = 1
-        try:
-            _build_all()
-            status = 0
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(status)
+    pid = forked.fork(_build_all)
     _building = (pid, os.getpid())
     return True
 

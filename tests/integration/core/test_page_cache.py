@@ -26,10 +26,11 @@ from tests.conftest import FrozenClock
 
 @pytest.fixture
 def cached(app: Flask) -> Iterator[None]:
-    app.config["PAGE_CACHE_SECONDS"] = 60.0
+    """Both caches on (the tests' configuration turns them off)."""
+    app.config.update(PAGE_CACHE_SECONDS=60.0, API_READ_CACHE_SECONDS=60.0)
     page_cache.store.forget_all()
     yield
-    app.config["PAGE_CACHE_SECONDS"] = 0.0
+    app.config.update(PAGE_CACHE_SECONDS=0.0, API_READ_CACHE_SECONDS=0.0)
     page_cache.store.forget_all()
 
 
@@ -93,16 +94,7 @@ def test_a_change_made_by_another_process_shows_on_the_next_request(cached: None
     assert "Solid-state battery" in page and "Sodium battery" not in page
 
 
-@pytest.fixture
-def api_cached(app: Flask) -> Iterator[None]:
-    app.config["API_READ_CACHE_SECONDS"] = 60.0
-    page_cache.store.forget_all()
-    yield
-    app.config["API_READ_CACHE_SECONDS"] = 0.0
-    page_cache.store.forget_all()
-
-
-def test_an_api_search_is_kept_per_caller_with_its_etag_until_a_write(api_cached: None, client: FlaskClient, listing: Listing, clock: FrozenClock) -> None:  # fmt: skip
+def test_an_api_search_is_kept_per_caller_with_its_etag_until_a_write(cached: None, client: FlaskClient, listing: Listing, clock: FrozenClock) -> None:  # fmt: skip
     drain()
     seller = db.session.get(User, listing.created_by_id)
     assert seller is not None

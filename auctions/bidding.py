@@ -52,7 +52,7 @@ from auctions.models import Auction, ProxyBid
 from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from auctions.store import Advance
 from auctions.telling import TELL_BIDS_JOB
-from core import jobs, metrics, page_cache
+from core import jobs, metrics
 from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
 from core.uow import after_commit
@@ -118,8 +118,6 @@ def place_bid(
     except DomainError:
         metrics.BIDS.labels(outcome="refused").inc()
         raise
-    # written through a plain connection: this worker's kept reads go at the commit
-    page_cache.note_write_outside_the_orm(db.session())
     if not result.raised_max:
         live.announce_bid(auction_id)  # the open rooms, first once committed
         # no statement here, and one queue write a second at most: the hot path stays lean

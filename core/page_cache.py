@@ -257,12 +257,6 @@ def _newest_audit_id() -> int:
     return connection.exec_driver_sql(_NEWEST_AUDIT_ID).scalar() or 0
 
 
-def note_write_outside_the_orm(db_session: Session) -> None:
-    """The session's unit of work wrote through a plain connection (a bid's one statement):
-    its commit empties this worker's cache as an ORM write's would."""
-    db_session.info[_DIRTY] = True
-
-
 def _note_write(db_session: Session, *_: object) -> None:
     db_session.info[_DIRTY] = True
 

@@ -48,7 +48,7 @@ def test_an_administrator_sets_a_rate_and_everyone_reads_it_with_its_day(
     kept = db.session.scalars(select(rates.ReferenceRate)).all()
     assert [(r.currency, str(r.as_rate().yuan)) for r in kept] == [("USD", "7.2000")]
     entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.object_type == "reference_rate")
+        select(AuditEntry).where(AuditEntry.object_type == "reference_rate").order_by(AuditEntry.id)
     ).all()
     assert [e.after["yuan"] for e in entries] == ["7.1234", "7.2000"]
     assert entries[1].before == {"yuan": "7.1234"} and entries[1].actor_id == admin.id

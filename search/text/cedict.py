@@ -121,6 +121,20 @@ Tables = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
 _CACHE = Path(tempfile.gettempdir()) / f"marketplace-cedict-{CACHE_VERSION}"
 
 
+def table_files() -> tuple[Path, Path]:
+    """The files the two tables are kept in (search.text.prebuild looks for them)."""
+    return (
+        _CACHE.with_name(_CACHE.name + "-en.marisa"),
+        _CACHE.with_name(_CACHE.name + "-zh.marisa"),
+    )
+
+
+def load_tables() -> None:
+    """Build the tables' files if they are missing and map them, as the first
+    translation would (search.text.prebuild's child builds them ahead)."""
+    _tables()
+
+
 @once
 def _tables() -> tuple[WordTable, WordTable]:
     """The tables of `_build`, kept in files of the temporary folder between processes
@@ -136,10 +150,8 @@ def _tables() -> tuple[WordTable, WordTable]:
             built.append(_build())
         return built[0][side]
 
-    return (
-        cached(_CACHE.with_name(_CACHE.name + "-en.marisa"), lambda: table(0)),
-        cached(_CACHE.with_name(_CACHE.name + "-zh.marisa"), lambda: table(1)),
-    )
+    english_file, chinese_file = table_files()
+    return cached(english_file, lambda: table(0)), cached(chinese_file, lambda: table(1))
 
 
 def _frequencies() -> Callable[[str], int]:

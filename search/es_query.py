@@ -113,16 +113,21 @@ def text_query(
     c<i> so a hit says which it matched (`coverage`); each matched clause adds
     COVERAGE_SCORE, so Elasticsearch itself ranks by coverage, then bm25 (the
     top hits by bm25 alone could leave out a document matching more clauses).
+    The COVERAGE_SCORE is a boosted `match_all` beside the clause (the clause's
+    score + COVERAGE_SCORE, as a function_score's sum gives, to the last bit):
+    unlike a function_score, it tells Lucene each clause's highest score, so the
+    top hits are found without scoring every document that matches one clause
+    (block-max WAND: a widened query's matches are most of the index).
     """
     if not terms:
         return {"match_all": {}}
     if min_match is not None:
         named = [
             {
-                "function_score": {
-                    "query": {"bool": {"must": [_clause(term, fuzzy, weights)], "_name": f"c{i}"}},
-                    "functions": [{"weight": COVERAGE_SCORE}],
-                    "boost_mode": "sum",
+                "bool": {
+                    "must": [_clause(term, fuzzy, weights)],
+                    "should": [{"match_all": {"boost": COVERAGE_SCORE}}],
+                    "_name": f"c{i}",
                 }
             }
             for i, term in enumerate(terms)

@@ -41,7 +41,8 @@ def test_a_widened_query_scores_every_matched_clause_above_any_bm25() -> None:
     query = text_query(query_clauses("石墨烯 散热"), FIELD_WEIGHTS, min_match=1)
     named = query["bool"]["should"]
     assert len(named) == 2
-    assert all(c["function_score"]["functions"] == [{"weight": COVERAGE_SCORE}] for c in named)
+    assert all(c["bool"]["should"] == [{"match_all": {"boost": COVERAGE_SCORE}}] for c in named)
+    assert [c["bool"]["_name"] for c in named] == ["c0", "c1"]
     assert query["bool"]["minimum_should_match"] == 1
 
 

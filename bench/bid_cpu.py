@@ -117,6 +117,9 @@ class Bench:
 
 
 def _statement_counter(app: Any, shown: list[str]) -> list[int]:
+    """Count every statement: SQLAlchemy's, and the plain ones of `core.plain_sql` (run
+    straight on psycopg's connection, which SQLAlchemy's events never see)."""
+    import psycopg
     from sqlalchemy import event
 
     from core.extensions import db
@@ -127,6 +130,14 @@ def _statement_counter(app: Any, shown: list[str]) -> list[int]:
         counter[0] += 1
         shown.append(" ".join(statement.split())[:200])
 
+    plain_execute = psycopg.Connection.execute
+
+    def counted(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        counter[0] += 1
+        shown.append("(plain) " + " ".join(str(query).split())[:192])
+        return plain_execute(self, query, *args, **kwargs)
+
+    psycopg.Connection.execute = counted  # type: ignore[method-assign]
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", count)
     return counter
@@ -167,8 +178,8 @@ def measure(bench: Bench, counter: list[int], shown: list[str], args: Any) -> No
             print("    " + "\n    ".join(examples[kind]))
     print(
         "CPU ms: median of the rounds (lowest: the least loaded round), this process (app and"
-        " driver; PostgreSQL's own not counted). statements: through SQLAlchemy; a bid on"
-        " PostgreSQL adds its read and its write (plain psycopg, autocommit), not counted here."
+        " driver; PostgreSQL's own not counted). statements: all, through SQLAlchemy and plain"
+        " psycopg (core.plain_sql: autocommit, one round trip each)."
     )
 
 

@@ -63,6 +63,26 @@ def unchanged_since(tag: str) -> Response | None:
     return None
 
 
+def tagged_first(
+    tag_of: Callable[..., str | None],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap a read whose ETag `tag_of(**view_args)` computes cheaply (None: the answer's
+    hash decides): a caller that holds it (If-None-Match) gets the 304 from it alone,
+    before any cache or the view; else the tag is the answer's ETag (`unchanged_since`)."""
+
+    def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            tag = tag_of(**kwargs)
+            if tag is not None and (unchanged := unchanged_since(tag)) is not None:
+                return unchanged
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return wrap
+
+
 def tagged(view: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a read (its answer already a Response): ETag, and 304 when If-None-Match holds.
 

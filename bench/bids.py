@@ -29,12 +29,14 @@ The bidders' model, decided 2026-12-03 (issue 19):
   bidding program would). Any other refusal makes it read the auction (a poll) first.
 - A leader watches the price by polling `GET /api/v1/auctions/<id>` with the ETag of
   its last answer (`auction_etag` of its bid: a 304 while nothing changed) every
-  `--poll-interval` seconds, 0.1 by default: ten times a second, faster than a person
-  reacts, a bidding program's pace. Until 2026-12-03 it polled every 2 ms, i.e. 500
+  `--poll-interval` seconds, 0.1 by default (the first one interval after the bid,
+  whose answer said it leads): ten times a second, faster than a person reacts, a
+  bidding program's pace. Until 2026-12-03 it polled every 2 ms, i.e. 500
   requests a second from one client, which no client does (a browser watches the
   room's event stream and polls nothing; the API's kept reads live 1 s); with 4 bidders
   that busy watch was over half of all the requests, so the figure measured the watch
-  rather than the bids. `--poll-interval 0.002` still runs that model.
+  rather than the bids. `--poll-interval 0.002` runs that model again (but for the
+  one interval a new leader now waits before its first poll).
 - Every poll is counted and its server CPU is in the HTTP row's CPU ms/req and
   bids/CPU-s; "+polls/s" and its ratio show the requests with the polls.
 
@@ -319,6 +321,8 @@ def service_worker(args: tuple[str, str, int, int, int, int, int, float]) -> Tal
             elif result.own_bids:
                 tally.accepted += 1
             leading = result.leading
+            if leading:  # the answer says so: the watch starts one interval later
+                time.sleep(poll_interval)
             minimum = result.minimum_next_bid_minor
         tally.cpu = time.process_time() - cpu_start
     return tally
@@ -377,6 +381,8 @@ def http_worker(args: tuple[str, str, int, int, int, int, float]) -> Tally:
         elif any(b["mine"] for b in body["bids"]):
             tally.accepted += 1
         leading = body["leading"]
+        if leading:  # the answer says so (with the ETag): the watch starts one interval later
+            time.sleep(poll_interval)
         minimum = body["minimum_next_bid_minor"]
     return tally
 

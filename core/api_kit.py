@@ -128,8 +128,9 @@ class ApiBlueprint(Blueprint):
         The answer has an ETag (304 on If-None-Match); a bearer token is optional and
         the answer may depend on it (`allowed_actions`). `kept`: the answer is kept per
         caller for API_READ_CACHE_SECONDS (core/page_cache.py; the market's catalogues).
-        `tag`: the answer's ETag computed cheaply from the route's arguments, before the
-        kept answers and the view (`conditional.tagged_first`: a poll's 304 costs that).
+        `tag`: the answer's ETag computed cheaply from the route's arguments; with
+        If-None-Match before the kept answers and the view (`conditional.tagged_first`: a
+        poll's 304 costs that read alone), else only when the answer is made afresh.
         """
         inputs = [] if args is None else [self.arguments(_bounded(args), location="query")]
         generic = [401] + ([404] if "<" in rule else []) + ([422] if args is not None else [])
@@ -142,6 +143,8 @@ class ApiBlueprint(Blueprint):
             wrappers.append(conditional.tagged_first(tag))
         if kept:
             wrappers.append(page_cache.for_callers)
+        if tag is not None:
+            wrappers.append(conditional.tagged_answer(tag))
         return self._endpoint(
             self.route(rule, **options),
             wrappers,

@@ -39,6 +39,12 @@ The bidders' model, decided 2026-12-03 (issue 19):
   one interval a new leader now waits before its first poll).
 - Every poll is counted and its server CPU is in the HTTP row's CPU ms/req and
   bids/CPU-s; "+polls/s" and its ratio show the requests with the polls.
+- A ratio of rates compares the server's capacities only while both phases keep it
+  busy. With few bidders and a real poll interval the leaders (the one leading and
+  those outbid but not yet told) sleep, the server idles and decisions/s measures the
+  clients' sleeps: 4 bidders gave 0.19 at 0.1 s (server 0.4 of a core) against 0.27 at
+  2 ms. Give it a dozen bidders or more (`--bidders 12`), and read bids/CPU-s beside the
+  token POST's, which does not depend on how busy the clients keep the server.
 
 "tries/s" counts every submission (accepted, refused, raised): the ratio is of
 accepted bids only, and with N bidders racing for one price most submissions

@@ -24,7 +24,6 @@ from auctions.schemas import (
 )
 from auctions.settings import AuctionSettings, settings_from_config
 from auctions.state_tag import state_tag, tag_after_bid, viewer_of
-from core import conditional
 from core.clock import now
 from core.cursor import PageArgsSchema
 from core.errors import api_error_body
@@ -68,7 +67,11 @@ def auction_detail(auction_id: int) -> dict[str, Any]:
     return api_state.auction_out(caller, auction, snapshot, now=moment, numbers=numbers)
 
 
-@blp.read("/<int:auction_id>", AuctionDetailSchema, 404, kept=True)
+def _state_tag(auction_id: int) -> str | None:
+    return state_tag(api_actor(), auction_id, now=now(), locale=str(current_locale()))
+
+
+@blp.read("/<int:auction_id>", AuctionDetailSchema, 404, kept=True, tag=_state_tag)
 def get(auction_id: int) -> dict[str, Any]:
     """One auction as the live feed shows it, with the caller's place and `allowed_actions`.
 
@@ -78,9 +81,6 @@ def get(auction_id: int) -> dict[str, Any]:
     The ETag covers all but `server_time` and `seconds_left`: a poll that sends it back
     gets a 304 after one small read while nothing has changed.
     """
-    tag = state_tag(api_actor(), auction_id, now=now(), locale=str(current_locale()))
-    if tag is not None and (unchanged := conditional.unchanged_since(tag)) is not None:
-        return unchanged  # type: ignore[return-value]
     return auction_detail(auction_id)
 
 
@@ -182,23 +182,16 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
         response = jsonify(body)
         response.status_code = int(error.status)
         return response
-    as_left = (
-        result.bid_count,
-        result.current_price_minor,
-        result.bidder_org_id if result.leading else None,
-        result.ends_at,
+    tag = tag_after_bid(  # from what the write returned: no read
+        viewer,
+        auction_id,
+        result.bidder_org_id,
+        result.facts,
+        now=moment,
+        locale=str(current_locale()),
     )
-    return {  # from what the write returned, and the auction's tag (one small read)
-        "auction_etag": _quoted(
-            tag_after_bid(
-                viewer,
-                auction_id,
-                result.bidder_org_id,
-                as_left,
-                now=moment,
-                locale=str(current_locale()),
-            )
-        ),
+    return {
+        "auction_etag": quote_etag(tag),
         "leading": result.leading,
         "extended": result.extended,
         "raised_max": result.raised_max,
@@ -216,11 +209,6 @@ def bid(data: dict[str, Any], auction_id: int) -> Any:
         "minimum_next_bid_minor": result.minimum_next_bid_minor,
         "ends_at": result.ends_at.isoformat(),
     }
-
-
-def _quoted(tag: str | None) -> str | None:
-    """A tag as the ETag header carries it (and If-None-Match takes it back)."""
-    return None if tag is None else quote_etag(tag)
 
 
 # The announcement's review is on this blueprint too (imported last: it needs `blp`).

@@ -45,7 +45,7 @@ from typing import Any
 from sqlalchemy import inspect
 
 from accounts.models import User
-from auctions import bid_reads, live, rules, store
+from auctions import bid_reads, live, rules, state_tag, store
 from auctions.audit import audited_fields_of_state
 from auctions.bid_reads import Execute, Standing
 from auctions.models import Auction, ProxyBid
@@ -88,6 +88,9 @@ class BidResult:
     ends_at: datetime
     raised_max: bool = False
     bid_count: int = 0  # the auction's, as this submission left it
+    # The auction as this submission left it, for the bidder (auctions.state_tag.FACTS):
+    # its answer's ETag is made from them, with no read after the write.
+    facts: tuple[Any, ...] = ()
 
     @property
     def own_bids(self) -> tuple[PlacedBidRow, ...]:
@@ -178,12 +181,12 @@ def _attempt(execute: Execute, bid: _Submission, *, lock: bool) -> BidResult | N
     )
     advance = bid.decide(standing)
     assert standing.org_id is not None
-    written = store.advance_postgresql(
+    wrote = store.advance_postgresql(
         execute, bid.auction_id, standing.org_id, bid.user_id, advance, bid.now
     )
-    if written is None:
+    if wrote is None:
         return None
-    return _result(bid, standing.org_id, advance, written)
+    return _result(bid, standing.org_id, advance, wrote)
 
 
 def _attempt_autocommit(bid: _Submission) -> BidResult | None:
@@ -209,8 +212,9 @@ def _place_bid_locked(bid: _Submission) -> BidResult:
     written = store.advance_locked(
         conn, bid.auction_id, standing.org_id, bid.user_id, advance, bid.now
     )
+    facts = tuple(state_tag.read_facts(conn, bid.auction_id, standing.org_id))
     _expire_auction_reads()
-    return _result(bid, standing.org_id, advance, written)
+    return _result(bid, standing.org_id, advance, store.Wrote(written, facts))
 
 
 def _forget_reads(result: BidResult | None) -> BidResult | None:
@@ -232,7 +236,7 @@ def _result(
     bid: _Submission,
     org_id: int,
     advance: Advance,
-    written: list[store.Written],
+    wrote: store.Wrote,
 ) -> BidResult:
     after = advance.after
     price = after.current_price if after.current_price is not None else after.starting_price
@@ -241,7 +245,7 @@ def _result(
         bidder_org_id=org_id,
         bids=tuple(
             PlacedBidRow(i, org, amount, proxy, bid.now, number)
-            for i, org, amount, proxy, number in written
+            for i, org, amount, proxy, number in wrote.bids
         ),
         leading=after.leader_org_id == org_id,
         extended=after.ends_at > advance.state.ends_at,
@@ -250,6 +254,7 @@ def _result(
         ends_at=after.ends_at,
         raised_max=not advance.bids,
         bid_count=after.bid_count,
+        facts=wrote.facts,
     )
 
 

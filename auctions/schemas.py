@@ -113,7 +113,8 @@ class BidResultSchema(Schema):
         metadata={
             "description": "The auction's ETag for the caller as this bid left it: send it as "
             "If-None-Match to GET /api/v1/auctions/<id> to hear of the next change only (304 "
-            "until then); null when the auction has already moved on"
+            "until then, and the new state once another bid or change came, even one made "
+            "before this answer arrived)"
         },
     )
 

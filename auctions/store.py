@@ -30,17 +30,17 @@ it does (bench/bids.py). The unit of work then has nothing left to commit.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, and_, select
+from sqlalchemy import Connection, Table, and_, select
 
 from auctions import rules
 from auctions.bid_reads import AUCTIONS, AUDIT, BIDS, PROXIES, Execute
 from auctions.models import Auction, AuctionBidder, AuctionStatus
+from auctions.state_tag import PG_AUCTION_FACTS, PG_MY_MAX, pg_place_facts
+from core import plain_sql
 from core.domain import N_
 from core.extensions import db
 from core.rows import get_row
@@ -86,7 +86,8 @@ class Advance:
 # One statement: advance the auction if its row is as read, then (only then) the bids,
 # the bidder's maximum and the audit entry. Its first row says whether it advanced; its
 # rows are the bids written, each with its bidder's number (竞买号) for the answer.
-_PG_ADVANCE = """
+_PG_ADVANCE = (
+    """
 WITH advanced AS (
     UPDATE auctions SET
         status = %(status)s,
@@ -103,7 +104,8 @@ WITH advanced AS (
       AND current_price_minor IS NOT DISTINCT FROM %(old_price)s::bigint
       AND leader_org_id IS NOT DISTINCT FROM %(old_leader_org_id)s::integer
       AND leader_max_minor IS NOT DISTINCT FROM %(old_leader_max)s::bigint
-    RETURNING id
+    RETURNING id, status, bid_count, current_price_minor, leader_org_id, starts_at, ends_at,
+              closed_at, announced_at, deposit_deadline, listing_id
 ), placed AS (
     INSERT INTO bids (auction_id, bidder_org_id, user_id, amount_minor, placed_at, is_proxy)
     SELECT advanced.id, b.org_id, b.user_id, b.amount, %(now)s, b.is_proxy
@@ -120,28 +122,49 @@ WITH advanced AS (
     ON CONFLICT (auction_id, bidder_org_id) DO UPDATE SET
         max_minor = EXCLUDED.max_minor, user_id = EXCLUDED.user_id,
         updated_at = EXCLUDED.updated_at
+    RETURNING max_minor
 ), audited AS (
     INSERT INTO audit_entries (at, actor_id, action, object_type, object_id, before, after)
     SELECT %(now)s, %(user_id)s, %(action)s, 'auction', advanced.id,
            %(before)s::json, %(after)s::json
     FROM advanced
+), facts AS (  -- the auction as left, for the bidder (auctions.state_tag.FACTS, in order)
+    SELECT """
+    + PG_AUCTION_FACTS
+    + ",\n       "
+    + pg_place_facts(
+        # what this statement writes, its own reads do not see: its maximum from `maximum`
+        "COALESCE((SELECT max_minor FROM maximum), " + PG_MY_MAX + ")"
+    )
+    + """
+    FROM advanced a
 )
-SELECT placed.id, placed.bidder_org_id, placed.amount_minor, placed.is_proxy, numbers.number
-FROM advanced LEFT JOIN placed ON true
+SELECT placed.id, placed.bidder_org_id, placed.amount_minor, placed.is_proxy, numbers.number,
+       facts.*
+FROM advanced CROSS JOIN facts LEFT JOIN placed ON true
 LEFT JOIN auction_bidders numbers
        ON numbers.auction_id = advanced.id AND numbers.org_id = placed.bidder_org_id
 ORDER BY placed.id
 """
+)
 
 
 # A bid as written: (id, bidder organisation, amount, is_proxy, bidder number or None).
 Written = tuple[int, int, int, bool, int | None]
 
 
+@dataclass(frozen=True)
+class Wrote:
+    """What one accepted submission wrote, and the auction as it left it."""
+
+    bids: list[Written]
+    facts: tuple[Any, ...]  # for the bidder's organisation: auctions.state_tag.FACTS
+
+
 def advance_postgresql(
     execute: Execute, auction_id: int, org_id: int, user_id: int, advance: Advance, now: datetime
-) -> list[Written] | None:
-    """Write `advance` in one statement; the bids written, or None if the row had changed."""
+) -> Wrote | None:
+    """Write `advance` in one statement; what it wrote, or None if the row had changed."""
     state, after = advance.state, advance.after
     rows = execute(
         _PG_ADVANCE,
@@ -175,7 +198,8 @@ def advance_postgresql(
     )
     if not rows:
         return None
-    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows if r[0] is not None]
+    bids = [(r[0], r[1], r[2], r[3], r[4]) for r in rows if r[0] is not None]
+    return Wrote(bids, tuple(rows[0][5:]))
 
 
 def advance_locked(
@@ -249,39 +273,8 @@ def may_autocommit() -> bool:
     Then the bid may be its own transaction (see the module's docstring); inside a
     transaction already begun (a caller's earlier work, a test's) it joins that one.
     """
-    session = db.session()
-    return (
-        isinstance(session.get_bind(), Engine)
-        and not session.in_transaction()
-        and not (session.new or session.dirty or session.deleted)
-    )
+    return plain_sql.alone()
 
 
-@contextmanager
-def autocommit_execute() -> Iterator[Execute]:
-    """A pooled connection in autocommit: each statement is its own transaction."""
-    engine = db.session.get_bind()
-    assert isinstance(engine, Engine)
-    pooled = engine.raw_connection()
-    driver = pooled.driver_connection
-    assert driver is not None
-    try:
-        driver.autocommit = True
-
-        def execute(sql: str, params: dict[str, Any]) -> Sequence[Any]:
-            return driver.execute(sql, params).fetchall()
-
-        yield execute
-    finally:
-        driver.autocommit = False
-        pooled.close()
-
-
-def session_execute() -> Execute:
-    """Run plain SQL in the session's transaction (the caller's unit of work commits it)."""
-    conn = db.session.connection()
-
-    def execute(sql: str, params: dict[str, Any]) -> Sequence[Any]:
-        return conn.exec_driver_sql(sql, params).all()
-
-    return execute
+autocommit_execute = plain_sql.autocommit_execute
+session_execute = plain_sql.session_execute

@@ -1,7 +1,7 @@
 """CPU per bid decision, per poll and per token POST, through the whole HTTP path, in process.
 
     .venv/bin/python bench/bid_cpu.py [--requests 300] [--rounds 6] [--database-url URL]
-                                      [--profile accepted|refused|poll|ping] [--top 40] [--sql]
+                                      [--profile KIND] [--top 40] [--sql]
 
 Throughput on a shared machine moves with the load; the CPU a request costs much less.
 This runs the app as gunicorn does (production settings, `wsgi.warm()`) in this process
@@ -10,13 +10,20 @@ seeds it (dropped at the end), and prints, for each kind of request, its CPU ms
 (`time.process_time`: this process only, PostgreSQL's own CPU not counted) and the SQL
 statements it sends:
 
-- accepted: two bidders take turns bidding the minimum, each bid accepted (201);
-- refused:  a bid at the current price, i.e. below the minimum next bid (409
-            `bid_below_increment`: what a bid that lost the race to another gets);
-- poll:     the leader's `GET /api/v1/auctions/<id>` with the ETag of its last answer
-            (304 while nothing changed), and `poll-full` without it (200);
-- ping:     the ceiling, `POST /api/v1/tokens/ping` with the same token.
+- accepted:    two bidders take turns bidding the minimum, each bid accepted (201);
+- refused:     a bid at the current price, i.e. below the minimum next bid (409
+               `bid_below_increment`: what a bid that lost the race to another gets);
+- poll:        the leader's first `GET /api/v1/auctions/<id>` after its bid, with the
+               bid's `auction_etag` as If-None-Match (304: what bench/bids.py's leader
+               sends while it leads; the bid made it, untimed, just before);
+- poll-again:  the same poll repeated, nothing written meanwhile (304; a kept answer
+               may serve it);
+- poll-outbid: the poll of the leader another bid has just outbid (untimed), with its
+               old ETag: the auction read whole (200), once per accepted bid in a race;
+- poll-full:   the auction without If-None-Match, nothing changed (200; kept answers);
+- ping:        the ceiling, `POST /api/v1/tokens/ping` with the same token.
 
+Each request is timed alone (the untimed bids that set a poll up are not counted).
 The decision figures are what bench/bids.py's HTTP phase spends per decision beside
 what the token POST spends, without the sockets and gunicorn's own parsing.
 """
@@ -41,7 +48,8 @@ from typing import Any
 
 from bench.bids import INC, START, drop_database, recreate_database, seed, server_url
 
-KINDS = ("accepted", "refused", "poll", "poll-full", "ping")
+KINDS = ("accepted", "refused", "poll", "poll-again", "poll-outbid", "poll-full", "ping")
+Timed = Callable[[Callable[[], None]], None]  # runs one request, timing it
 
 
 def _env(url: str, work: Path) -> dict[str, str]:
@@ -57,7 +65,7 @@ def _env(url: str, work: Path) -> dict[str, str]:
 
 
 class Bench:
-    """The requests of each kind, on one auction, by two bidders."""
+    """The requests of each kind, on one auction, by two bidders (taking turns to lead)."""
 
     def __init__(self, client: Any, auction_id: int, tokens: list[str]) -> None:
         self.client = client
@@ -65,12 +73,13 @@ class Bench:
         self.headers = [{"Authorization": f"Bearer {t}"} for t in tokens]
         self.turn = 0
         self.price: int | None = None
-        self.etag: str | None = None
+        self.etags: list[str | None] = [None, None]  # each bidder's, from its last answer
 
     def _minimum(self) -> int:
         return START if self.price is None else self.price + INC
 
-    def accepted(self) -> None:
+    def _bid(self) -> None:
+        """The other bidder bids the minimum and leads."""
         self.turn = 1 - self.turn
         amount = self._minimum()
         response = self.client.post(
@@ -78,45 +87,79 @@ class Bench:
         )
         assert response.status_code == 201, response.get_json()
         self.price = amount
-        self.etag = response.get_json().get("auction_etag")
+        self.etags[self.turn] = response.get_json().get("auction_etag")
 
-    def refused(self) -> None:
-        other = self.headers[1 - self.turn]  # the one outbid, bidding what it last saw
-        response = self.client.post(
-            f"{self.url}/bids", json={"amount_minor": self.price or START}, headers=other
-        )
-        assert response.status_code == 409, response.get_json()
-        assert response.get_json()["code"] == "bid_below_increment", response.get_json()
-
-    def poll(self) -> None:
-        headers = dict(self.headers[self.turn])
-        if self.etag:
-            headers["If-None-Match"] = self.etag
+    def _poll(self, who: int, expected: int) -> None:
+        headers = dict(self.headers[who])
+        if self.etags[who]:
+            headers["If-None-Match"] = str(self.etags[who])
         response = self.client.get(self.url, headers=headers)
-        assert response.status_code in (200, 304), response.status_code
-        if response.status_code == 200:
-            assert response.get_json()["leader_mine"] is True
-        self.etag = response.headers.get("ETag") or self.etag
+        assert response.status_code == expected, (response.status_code, expected)
+        if expected == 200:
+            assert response.get_json()["leader_mine"] is (who == self.turn)
+        self.etags[who] = response.headers.get("ETag") or self.etags[who]
 
-    def poll_full(self) -> None:
-        response = self.client.get(self.url, headers=self.headers[self.turn])
-        assert response.status_code == 200, response.status_code
+    def accepted(self, timed: Timed) -> None:
+        timed(self._bid)
 
-    def ping(self) -> None:
-        response = self.client.post("/api/v1/tokens/ping", json={}, headers=self.headers[0])
-        assert response.status_code == 200, response.status_code
+    def refused(self, timed: Timed) -> None:
+        other = self.headers[1 - self.turn]  # the one outbid, bidding what it last saw
 
-    def action(self, kind: str) -> Callable[[], None]:
+        def bid_the_price() -> None:
+            response = self.client.post(
+                f"{self.url}/bids", json={"amount_minor": self.price or START}, headers=other
+            )
+            assert response.status_code == 409, response.get_json()
+            assert response.get_json()["code"] == "bid_below_increment", response.get_json()
+
+        timed(bid_the_price)
+
+    def poll(self, timed: Timed) -> None:
+        self._bid()
+        timed(lambda: self._poll(self.turn, 304))
+
+    def poll_again(self, timed: Timed) -> None:
+        if self.etags[self.turn] is None:
+            self._bid()
+        timed(lambda: self._poll(self.turn, 304))
+
+    def poll_outbid(self, timed: Timed) -> None:
+        if self.etags[self.turn] is None:
+            self._bid()
+        outbid = self.turn
+        self._bid()
+        timed(lambda: self._poll(outbid, 200))
+
+    def poll_full(self, timed: Timed) -> None:
+        def read() -> None:
+            response = self.client.get(self.url, headers=self.headers[self.turn])
+            assert response.status_code == 200, response.status_code
+
+        timed(read)
+
+    def ping(self, timed: Timed) -> None:
+        def post() -> None:
+            response = self.client.post("/api/v1/tokens/ping", json={}, headers=self.headers[0])
+            assert response.status_code == 200, response.status_code
+
+        timed(post)
+
+    def action(self, kind: str) -> Callable[[Timed], None]:
         return {
             "accepted": self.accepted,
             "refused": self.refused,
             "poll": self.poll,
+            "poll-again": self.poll_again,
+            "poll-outbid": self.poll_outbid,
             "poll-full": self.poll_full,
             "ping": self.ping,
         }[kind]
 
 
 def _statement_counter(app: Any, shown: list[str]) -> list[int]:
+    """Count every statement: SQLAlchemy's, and the plain ones of `core.plain_sql` (run
+    straight on psycopg's connection, which SQLAlchemy's events never see)."""
+    import psycopg
     from sqlalchemy import event
 
     from core.extensions import db
@@ -127,6 +170,14 @@ def _statement_counter(app: Any, shown: list[str]) -> list[int]:
         counter[0] += 1
         shown.append(" ".join(statement.split())[:200])
 
+    plain_execute = psycopg.Connection.execute
+
+    def counted(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        counter[0] += 1
+        shown.append("(plain) " + " ".join(str(query).split())[:192])
+        return plain_execute(self, query, *args, **kwargs)
+
+    psycopg.Connection.execute = counted  # type: ignore[method-assign]
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", count)
     return counter
@@ -140,35 +191,47 @@ def measure(bench: Bench, counter: list[int], shown: list[str], args: Any) -> No
     statements: dict[str, int] = {kind: 0 for kind in KINDS}
     examples: dict[str, list[str]] = {}
     per_round = max(1, args.requests // args.rounds)
+    spent = [0.0, 0.0, 0]  # CPU s, wall s, statements of the timed requests
+
+    def timed(request: Callable[[], None]) -> None:
+        del shown[:]
+        counted = counter[0]
+        started_cpu, started = time.process_time(), time.perf_counter()
+        request()
+        spent[0] += time.process_time() - started_cpu
+        spent[1] += time.perf_counter() - started
+        spent[2] += counter[0] - counted
+
+    def untimed(request: Callable[[], None]) -> None:
+        request()
+
     for kind in KINDS:
         for _ in range(3):  # warm
-            bench.action(kind)()
+            bench.action(kind)(untimed)
     for _ in range(args.rounds):
         for kind in KINDS:
             act = bench.action(kind)
-            shown.clear()
-            counter[0] = 0
-            started_cpu, started = time.process_time(), time.perf_counter()
+            spent[:] = [0.0, 0.0, 0]
             for _ in range(per_round):
-                act()
-            cpu[kind].append((time.process_time() - started_cpu) / per_round * 1000)
-            wall[kind].append((time.perf_counter() - started) / per_round * 1000)
-            statements[kind] += counter[0]
-            examples[kind] = shown[: max(1, len(shown) // per_round)]
+                act(timed)
+            cpu[kind].append(spent[0] / per_round * 1000)
+            wall[kind].append(spent[1] / per_round * 1000)
+            statements[kind] += int(spent[2])
+            examples[kind] = list(shown)
     total = per_round * args.rounds
     print(f"\n{per_round} requests x {args.rounds} rounds of each kind (load {_load()})")
-    print(f"{'request':<10} {'CPU ms':>7} {'lowest':>7} {'wall ms':>8} {'statements':>10}")
+    print(f"{'request':<12} {'CPU ms':>7} {'lowest':>7} {'wall ms':>8} {'statements':>10}")
     for kind in KINDS:
         print(
-            f"{kind:<10} {_median(cpu[kind]):>7.2f} {min(cpu[kind]):>7.2f}"
+            f"{kind:<12} {_median(cpu[kind]):>7.2f} {min(cpu[kind]):>7.2f}"
             f" {_median(wall[kind]):>8.2f} {statements[kind] / total:>10.1f}"
         )
         if args.sql:
             print("    " + "\n    ".join(examples[kind]))
     print(
         "CPU ms: median of the rounds (lowest: the least loaded round), this process (app and"
-        " driver; PostgreSQL's own not counted). statements: through SQLAlchemy; a bid on"
-        " PostgreSQL adds its read and its write (plain psycopg, autocommit), not counted here."
+        " driver; PostgreSQL's own not counted). statements: all, through SQLAlchemy and plain"
+        " psycopg (core.plain_sql: autocommit, one round trip each)."
     )
 
 
@@ -180,13 +243,20 @@ def _median(values: list[float]) -> float:
 
 def profile(bench: Bench, kind: str, args: Any) -> None:
     act = bench.action(kind)
+    profiler = cProfile.Profile(time.process_time)  # CPU, not the waits on PostgreSQL
+
+    def untimed(request: Callable[[], None]) -> None:
+        request()
+
+    def profiled(request: Callable[[], None]) -> None:
+        profiler.enable()
+        request()
+        profiler.disable()
+
     for _ in range(3):
-        act()
-    profiler = cProfile.Profile()
-    profiler.enable()
+        act(untimed)
     for _ in range(args.requests):
-        act()
-    profiler.disable()
+        act(profiled)
     print(f"\n=== {kind}: cProfile over {args.requests} requests")
     restrictions = [args.only, args.top] if args.only else [args.top]
     pstats.Stats(profiler).sort_stats(args.sort).print_stats(*restrictions)

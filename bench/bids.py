@@ -1,7 +1,7 @@
 """Benchmark of bidding on one hot auction, on PostgreSQL, against the bare row-lock rate.
 
     .venv/bin/python bench/bids.py [--bidders 8] [--seconds 10] [--database-url URL]
-                                   [--workers 2] [--threads 8]
+                                   [--workers 2] [--threads 8] [--poll-interval 0.1]
 
 In one run, with N concurrent bidders (one process each, so the GIL is not what
 is measured) against one auction row, each phase measured over the same window
@@ -22,6 +22,30 @@ another is lifted to the new minimum (proxy bidding) instead of refused; a
 bidder that leads waits (watching the price) until it is outbid. "Accepted"
 counts submissions that wrote at least one bid of the bidder's own.
 
+The bidders' model, decided 2026-12-03 (issue 19):
+
+- A refused bidder bids again at once, without reading the auction: the 409 of a bid
+  below the minimum carries `minimum_next_bid_minor`, which is all a client needs (as a
+  bidding program would). Any other refusal makes it read the auction (a poll) first.
+- A leader watches the price by polling `GET /api/v1/auctions/<id>` with the ETag of
+  its last answer (`auction_etag` of its bid: a 304 while nothing changed) every
+  `--poll-interval` seconds, 0.1 by default (the first one interval after the bid,
+  whose answer said it leads): ten times a second, faster than a person reacts, a
+  bidding program's pace. Until 2026-12-03 it polled every 2 ms, i.e. 500
+  requests a second from one client, which no client does (a browser watches the
+  room's event stream and polls nothing; the API's kept reads live 1 s); with 4 bidders
+  that busy watch was over half of all the requests, so the figure measured the watch
+  rather than the bids. `--poll-interval 0.002` runs that model again (but for the
+  one interval a new leader now waits before its first poll).
+- Every poll is counted and its server CPU is in the HTTP row's CPU ms/req and
+  bids/CPU-s; "+polls/s" and its ratio show the requests with the polls.
+- A ratio of rates compares the server's capacities only while both phases keep it
+  busy. With few bidders and a real poll interval the leaders (the one leading and
+  those outbid but not yet told) sleep, the server idles and decisions/s measures the
+  clients' sleeps: 4 bidders gave 0.19 at 0.1 s (server 0.4 of a core) against 0.27 at
+  2 ms. Give it a dozen bidders or more (`--bidders 12`), and read bids/CPU-s beside the
+  token POST's, which does not depend on how busy the clients keep the server.
+
 "tries/s" counts every submission (accepted, refused, raised): the ratio is of
 accepted bids only, and with N bidders racing for one price most submissions
 arrive after another bid and are refused (or lifted, with --headroom).
@@ -31,8 +55,8 @@ written: lost bids (told, not stored) and phantom bids (stored, never told)
 must both be 0, and prices must rise strictly by whole increments.
 
 PostgreSQL: --database-url, else BENCH_DATABASE_URL, else the cluster of
-`devservices/postgres.sh start`. A database `marketplace_bench` is created
-(dropped first) on that server and dropped at the end.
+`devservices/postgres.sh start`. A database `marketplace_bench_bids_<pid>` is created
+on that server and dropped at the end (its own name: two runs never drop each other's).
 """
 
 from __future__ import annotations
@@ -63,6 +87,7 @@ from sqlalchemy.engine import make_url
 
 START = 100_000_000  # ¥1,000,000.00
 INC = 10_000  # ¥100.00
+POLL_INTERVAL = 0.1  # seconds between a leader's polls (see the docstring)
 BENCH_DB = "marketplace_bench"
 
 
@@ -235,9 +260,9 @@ def bare_worker(args: tuple[str]) -> Tally:
     return tally
 
 
-def service_worker(args: tuple[str, str, int, int, int, int, int]) -> Tally:
+def service_worker(args: tuple[str, str, int, int, int, int, int, float]) -> Tally:
     """One bidder calling the service layer in its own process and app."""
-    url, work, user_id, org_id, auction_id, headroom, jump = args
+    url, work, user_id, org_id, auction_id, headroom, jump, poll_interval = args
     rng = random.Random(user_id)
     from accounts.models import User
     from auctions import bidding, rules
@@ -269,7 +294,7 @@ def service_worker(args: tuple[str, str, int, int, int, int, int]) -> Tally:
                 ).fetchone()
                 tally.polls += 1
                 if leader_org_id == org_id:
-                    time.sleep(0.002)
+                    time.sleep(poll_interval)
                     continue
                 minimum, leading = price + INC, False
             t0 = time.perf_counter()
@@ -302,14 +327,16 @@ def service_worker(args: tuple[str, str, int, int, int, int, int]) -> Tally:
             elif result.own_bids:
                 tally.accepted += 1
             leading = result.leading
+            if leading:  # the answer says so: the watch starts one interval later
+                time.sleep(poll_interval)
             minimum = result.minimum_next_bid_minor
         tally.cpu = time.process_time() - cpu_start
     return tally
 
 
-def http_worker(args: tuple[str, str, int, int, int, int]) -> Tally:
+def http_worker(args: tuple[str, str, int, int, int, int, float]) -> Tally:
     """One bidder posting to the API over a keep-alive connection."""
-    base, token, org_id, auction_id, headroom, jump = args
+    base, token, org_id, auction_id, headroom, jump, poll_interval = args
     rng = random.Random(org_id)
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
@@ -325,12 +352,12 @@ def http_worker(args: tuple[str, str, int, int, int, int]) -> Tally:
             polled = session.get(auction_url, headers={"If-None-Match": etag} if etag else {})
             tally.polls += 1
             if polled.status_code == 304:  # nothing changed: still leading
-                time.sleep(0.002)
+                time.sleep(poll_interval)
                 continue
             etag = polled.headers.get("ETag", "")
             state = polled.json()
             if state["leader_mine"]:  # bidders are named by number (竞买号), never by id
-                time.sleep(0.002)
+                time.sleep(poll_interval)
                 continue
             minimum, leading = state["minimum_next_bid_minor"], False
         t0 = time.perf_counter()
@@ -360,6 +387,8 @@ def http_worker(args: tuple[str, str, int, int, int, int]) -> Tally:
         elif any(b["mine"] for b in body["bids"]):
             tally.accepted += 1
         leading = body["leading"]
+        if leading:  # the answer says so (with the ETag): the watch starts one interval later
+            time.sleep(poll_interval)
         minimum = body["minimum_next_bid_minor"]
     return tally
 
@@ -638,6 +667,13 @@ def main() -> int:
         help="bid the minimum plus 0..JUMP-1 increments, at random (default: the bidders)",
     )
     parser.add_argument(
+        "--poll-interval",
+        type=float,
+        default=POLL_INTERVAL,
+        help="seconds a leading bidder waits between two polls of the auction"
+        f" (default {POLL_INTERVAL}; 0.002 is the busy watch of the runs before 2026-12-03)",
+    )
+    parser.add_argument(
         "--headroom",
         type=int,
         default=0,
@@ -648,14 +684,16 @@ def main() -> int:
     jump = max(1, args.jump if args.jump is not None else args.bidders)
 
     server = server_url(args.database_url)
-    url = recreate_database(server)
+    name = f"{BENCH_DB}_bids_{os.getpid()}"
+    url = recreate_database(server, name)
     conninfo = libpq(url)
     work = Path(tempfile.mkdtemp(prefix="bench-bids-"))
     gunicorn = None
     try:
         print(
-            f"PostgreSQL {make_url(url).host}:{make_url(url).port}/{BENCH_DB}; "
-            f"{args.bidders} bidders, {args.seconds:.0f} s a phase, {os.cpu_count()} CPUs,"
+            f"PostgreSQL {make_url(url).host}:{make_url(url).port}/{name}; "
+            f"{args.bidders} bidders, {args.seconds:.0f} s a phase, leaders poll every"
+            f" {args.poll_interval * 1000:g} ms, {os.cpu_count()} CPUs,"
             f" load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
         )
         plan = seed(url, work, args.bidders)
@@ -675,6 +713,7 @@ def main() -> int:
                     plan["service_auction"],
                     headroom,
                     jump,
+                    args.poll_interval,
                 )
                 for user_id, org_id, _ in people
             ],
@@ -685,7 +724,7 @@ def main() -> int:
         http = run_phase(
             http_worker,
             [
-                (base, token, org_id, plan["http_auction"], headroom, jump)
+                (base, token, org_id, plan["http_auction"], headroom, jump, args.poll_interval)
                 for _, org_id, token in people
             ],
             server_pid=gunicorn.pid,
@@ -707,7 +746,7 @@ def main() -> int:
         lost_s, phantom_s, ok_s = check_ledger(conninfo, plan["service_auction"], service)
         lost_h, phantom_h, ok_h = check_ledger(conninfo, plan["http_auction"], http)
     finally:
-        drop_database(server)
+        drop_database(server, name)
         shutil.rmtree(work, ignore_errors=True)
 
     report(bare, service, http, ceiling, seconds=args.seconds, http_cpu=http_cpu, ping_cpu=ping_cpu)

@@ -120,6 +120,7 @@ class ApiBlueprint(Blueprint):
         *refusals: Refusal,
         args: SchemaLike | None = None,
         kept: bool = False,
+        tag: Callable[..., str | None] | None = None,
         **options: Any,
     ) -> Callable[[View], View]:
         """A GET endpoint: `args` from the query string, 200 with `out`, or one of `refusals`.
@@ -127,6 +128,9 @@ class ApiBlueprint(Blueprint):
         The answer has an ETag (304 on If-None-Match); a bearer token is optional and
         the answer may depend on it (`allowed_actions`). `kept`: the answer is kept per
         caller for API_READ_CACHE_SECONDS (core/page_cache.py; the market's catalogues).
+        `tag`: the answer's ETag computed cheaply from the route's arguments; with
+        If-None-Match before the kept answers and the view (`conditional.tagged_first`: a
+        poll's 304 costs that read alone), else only when the answer is made afresh.
         """
         inputs = [] if args is None else [self.arguments(_bounded(args), location="query")]
         generic = [401] + ([404] if "<" in rule else []) + ([422] if args is not None else [])
@@ -134,9 +138,16 @@ class ApiBlueprint(Blueprint):
             self.alt_response(304, description="Not modified (If-None-Match).", success=True),
             _beside_arguments(conditional.IF_NONE_MATCH_DOC),
         ]
+        wrappers: list[Wrapper] = [conditional.tagged]
+        if tag is not None:
+            wrappers.append(conditional.tagged_first(tag))
+        if kept:
+            wrappers.append(page_cache.for_callers)
+        if tag is not None:
+            wrappers.append(conditional.tagged_answer(tag))
         return self._endpoint(
             self.route(rule, **options),
-            [conditional.tagged, page_cache.for_callers] if kept else [conditional.tagged],
+            wrappers,
             inputs,
             (200, out, conditional.ETAG_HEADER_DOC),
             self._refusals(refusals, generic) + extra,

@@ -51,6 +51,7 @@ ETAG_HEADER_DOC: dict[str, Any] = {
 
 
 STATE_ETAG = _STATE_ETAG = "market.state_etag"  # request.environ: the ETag a read computed itself
+_TAG_READ = "market.state_tag_read"  # request.environ: `tagged_first` computed the tag
 
 
 def unchanged_since(tag: str) -> Response | None:
@@ -61,6 +62,49 @@ def unchanged_since(tag: str) -> Response | None:
     if request.method in ("GET", "HEAD") and request.if_none_match.contains(tag):
         return Response()  # flask-smorest sets a returned Response's status to the read's 200
     return None
+
+
+def tagged_first(
+    tag_of: Callable[..., str | None],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap a read whose ETag `tag_of(**view_args)` computes cheaply (None: the answer's
+    hash decides), outside its kept answers: a caller that holds it (If-None-Match) gets
+    the 304 from it alone, before any cache or the view. Pair with `tagged_answer` inside
+    the cache, which tags an answer made afresh."""
+
+    def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if request.if_none_match:
+                tag = tag_of(**kwargs)
+                request.environ[_TAG_READ] = True
+                if tag is not None and (unchanged := unchanged_since(tag)) is not None:
+                    return unchanged
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return wrap
+
+
+def tagged_answer(
+    tag_of: Callable[..., str | None],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap the view of a read `tagged_first` wraps, inside its kept answers: the answer's
+    ETag is `tag_of(**view_args)`, read here unless `tagged_first` read it already."""
+
+    def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not request.environ.get(_TAG_READ):
+                tag = tag_of(**kwargs)
+                if tag is not None:
+                    request.environ[_STATE_ETAG] = tag
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return wrap
 
 
 def tagged(view: Callable[..., Any]) -> Callable[..., Any]:

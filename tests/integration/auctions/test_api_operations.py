@@ -288,6 +288,27 @@ def test_a_bids_answer_carries_the_etag_a_leaders_poll_sends_back(
     assert client.get(url, headers=beta_watch).status_code == 304
 
 
+def test_a_leaders_304_polls_leave_the_kept_read_whole(
+    app, client: FlaskClient, market: Market, clock
+) -> None:
+    """A poll answered 304 from the state's tag keeps no empty answer: the same caller's
+    next read without If-None-Match gets the auction, not an empty 200."""
+    alpha = market.bidder()
+    url = f"/api/v1/auctions/{market.auction.id}"
+    as_alpha = bearer(alpha, clock())
+    placed = client.post(f"{url}/bids", json={"amount_minor": START}, headers=as_alpha)
+    app.config["API_READ_CACHE_SECONDS"] = 60.0
+    try:
+        watch = {**as_alpha, "If-None-Match": placed.json["auction_etag"]}
+        assert client.get(url, headers=watch).status_code == 304
+        assert client.get(url, headers=watch).status_code == 304
+        whole = client.get(url, headers=as_alpha)
+        assert whole.status_code == 200 and whole.json["standing"] == "leading"
+        assert client.get(url, headers=watch).status_code == 304  # the kept one's tag too
+    finally:
+        app.config["API_READ_CACHE_SECONDS"] = 0.0
+
+
 def test_a_bid_shows_at_once_in_the_kept_api_reads_of_its_worker(
     app, client: FlaskClient, market: Market, clock
 ) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -248,6 +249,61 @@ def test_a_bid_that_keeps_losing_the_race_is_decided_under_the_row_lock(
         assert [amount for _, amount in bids] == [START, START + INC, START + 2 * INC]
         assert audits == 3 and auction.bid_count == 3
         db.session.remove()
+
+
+def test_a_committed_bids_etag_is_its_pollers_tag_until_the_auction_moves(
+    committing_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bids and polls with real commits (on PostgreSQL both in autocommit, plain SQL): the
+    ETag a bid's answer carries, made from what its write returned, is the one the poll
+    reads, with the bidder's maximum and a proxy's bid in it; outbid, the poll reads whole."""
+    app = committing_app
+    upload = Path(app.config["UPLOAD_FOLDER"]) / "evidence"
+    with app.app_context():
+        with unit_of_work():
+            market = make_market(NOW, upload, hours=24)
+            alpha, beta = market.bidder(), market.bidder()
+            auction_id = market.auction.id
+        as_alpha, as_beta = (
+            {"Authorization": "Bearer " + factories.api_token(user, "watch", now=NOW)}
+            for user in (alpha, beta)
+        )
+        db.session.remove()
+    app.extensions["clock"] = lambda: NOW + timedelta(minutes=1)
+    client, url = app.test_client(), f"/api/v1/auctions/{auction_id}"
+    plain: list[str] = []  # statements run straight on psycopg's connection (autocommit)
+    on_pg = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    execute = psycopg.Connection.execute
+
+    def noted(self: psycopg.Connection, query: Any, *args: Any, **kwargs: Any) -> Any:
+        plain.append(str(query).split()[0])
+        return execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", noted)
+
+    def bid(headers: dict[str, str], **body: int) -> dict[str, Any]:
+        answer = client.post(f"{url}/bids", json=body, headers=headers)
+        assert answer.status_code == 201, answer.get_json()
+        return dict(answer.get_json())
+
+    def poll(headers: dict[str, str], etag: str) -> int:
+        return client.get(url, headers={**headers, "If-None-Match": etag}).status_code
+
+    try:
+        leading = bid(as_alpha, amount_minor=START, max_minor=START + 2 * INC)
+        assert poll(as_alpha, leading["auction_etag"]) == 304
+        lifted = bid(as_beta, amount_minor=START + INC)  # alpha's maximum answers it
+        assert not lifted["leading"] and [b["is_proxy"] for b in lifted["bids"]] == [False, True]
+        assert poll(as_beta, lifted["auction_etag"]) == 304
+        assert poll(as_alpha, leading["auction_etag"]) == 200  # the price moved
+        over = bid(as_beta, amount_minor=START + 3 * INC)
+        assert over["leading"] and poll(as_beta, over["auction_etag"]) == 304
+        assert client.get(url, headers=as_alpha).get_json()["standing"] == "outbid"
+    finally:
+        app.extensions.pop("clock", None)
+    bid_, poll_ = ["SELECT", "WITH"], ["SELECT"]  # a bid: its read, its write; a poll: its read
+    expected = bid_ + poll_ + bid_ + poll_ + poll_ + bid_ + poll_ + poll_
+    assert plain == (expected if on_pg else []), plain
 
 
 # --- the API token is read, not written, on every call ----------------------------------------

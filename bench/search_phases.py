@@ -1,12 +1,14 @@
 """Where a search's time goes, per phase, on both backends (issue 13).
 
-    .venv/bin/python bench/search_phases.py [--size 20000] [--rounds 5] [--keep DIR]
-                                            [--es-url URL | --no-es] [--profile LABEL]
+    .venv/bin/python bench/search_phases.py [--size 20000] [--rounds 5] [--keep DIR] [--cold]
+                                            [--es-url URL | --no-es] [--es-alias NAME]
+                                            [--profile LABEL] [--only LABEL]
 
 Indexes bench/search.py's corpus of `--size` listings once (kept in `--keep`, and in
-the Elasticsearch index `phases-<size>` when `--keep` is given, so later runs start at
-once), then runs bench/search.py's query mix and reports, per backend, each query's
-wall time split into phases, with the load average:
+the Elasticsearch index `phases-<size>` or `--es-alias` when `--keep` is given, so later
+runs start at once; bench/search_kept.py), then runs bench/search.py's query mix and
+reports, per backend, each query's wall time split into phases, its CPU time (this
+process's, plus the node's `took` summed over its searches), with the load average:
 
 - analysis: query clauses (jieba, glossary, CC-CEDICT, pinyin, expansions), both passes;
 - spelling: SymSpell corrections of a widened query's English words;

@@ -2,8 +2,9 @@
 widened query's documents by how many of its clauses they match (see search.embedded_index).
 
 A page is planned first: the tiers it takes rows from, in order (coverage levels, newest
-tiers first), and how many of each; then every planned tier is scored in one SQL
-statement, and each tier's rows are put in order in Python. bm25 weighs a word by how
+tiers first), and how many of each. A page from one tier is ranked by SQL, which returns
+that page only; a page across tiers has them all scored in one SQL statement, and each
+tier's rows put in order in Python. bm25 weighs a word by how
 many documents of the whole index hold it, which FTS5 counts anew in each statement
 (one scan of the word's postings): one statement, not one per level and tier, counts
 them once. A document's score does not depend on what else the statement scores, so the
@@ -44,8 +45,11 @@ class Ranker:
         self.spec = spec
         self.fts, self.bm25 = tables.fts, tables.bm25
 
-    def _sql(self, clauses: Sequence[Clause], any_clause: bool = False) -> tuple[str, list[str]]:
-        """The SQL scoring candidates, and its MATCH expressions (bind each before the ids).
+    def _sql(
+        self, clauses: Sequence[Clause], any_clause: bool, ordered: bool
+    ) -> tuple[str, list[str]]:
+        """The SQL scoring candidates, and its MATCH expressions (bind each before the ids);
+        `ordered`: best first, then newest, a LIMIT and OFFSET bound last.
 
         bm25 adds up what each word scores, so with `scale_translations` words of
         lower weight (translations) are ranked by a second MATCH whose bm25 is
@@ -58,15 +62,17 @@ class Ranker:
             "AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?))"
         )
         if len(weighted) <= 1:
+            order = f" ORDER BY {bm25}, rowid DESC LIMIT ? OFFSET ?" if ordered else ""
             return (
-                f"SELECT rowid, -{bm25} {among}",
+                f"SELECT rowid, -{bm25} {among}{order}",
                 [(fts5_either(clauses) if any_clause else fts5_match(clauses)) or ""],
             )
         parts = [f"SELECT rowid, -{bm25} * {weight!r} AS score {among}" for weight in weighted]
+        order = " ORDER BY total DESC, rowid DESC LIMIT ? OFFSET ?" if ordered else ""
         return (
             "SELECT rowid, sum(score) AS total FROM ("
             + " UNION ALL ".join(parts)
-            + ") GROUP BY rowid",
+            + f") GROUP BY rowid{order}",
             [fts5_any(words) for words in weighted.values()],
         )
 
@@ -100,15 +106,21 @@ class Ranker:
         return plan
 
     def _scores(
-        self, conn: sqlite3.Connection, clauses: Sequence[Clause], ids: list[int], any_clause: bool
-    ) -> dict[int, float]:
-        """Each document's score, for the documents of `ids` (ascending) the query matches."""
-        sql, expressions = self._sql(clauses, any_clause)
+        self,
+        conn: sqlite3.Connection,
+        clauses: Sequence[Clause],
+        ids: list[int],
+        any_clause: bool,
+        window: tuple[int, int] | None = None,
+    ) -> list[tuple[int, float]]:
+        """(id, score) of the documents of `ids` (ascending) the query matches; with a
+        `window` (count, skip), only those of the ranked order, in it."""
+        sql, expressions = self._sql(clauses, any_clause, ordered=window is not None)
         id_list = json.dumps(ids)
         params: list[object] = []
         for expression in expressions:
             params += [expression, ids[0], ids[-1], id_list]
-        return dict(conn.execute(sql, params).fetchall())
+        return conn.execute(sql, [*params, *(window or ())]).fetchall()
 
     def _page(
         self,
@@ -123,10 +135,15 @@ class Ranker:
         plan = self._plan(groups, limit, offset)
         if not plan:
             return []
+        if len(plan) == 1:  # one tier: SQL ranks it and returns the page only
+            (taken,) = plan
+            ids = ids_of(taken.tier)
+            rows = self._scores(conn, clauses, ids, any_clause, (taken.count, taken.skip))
+            return rows if len(rows) == taken.count else None
         union = 0
         for taken in plan:
             union |= taken.tier
-        scores = self._scores(conn, clauses, ids_of(union), any_clause)
+        scores = dict(self._scores(conn, clauses, ids_of(union), any_clause))
         page: list[tuple[int, float]] = []
         for taken in plan:
             scored = [(doc_id, scores[doc_id]) for doc_id in ids_of(taken.tier) if doc_id in scores]
@@ -190,9 +207,8 @@ class Ranker:
                 if offset >= size:
                     offset -= size
                     continue
-                scores = self._scores(conn, clauses, ids_of(tier), any_clause)
-                scored = sorted(scores.items(), key=lambda row: (-row[1], -row[0]))
-                page += scored[offset : offset + limit - len(page)]
+                window = (limit - len(page), offset)
+                page += self._scores(conn, clauses, ids_of(tier), any_clause, window)
                 offset = 0
                 if len(page) >= limit:
                     return page

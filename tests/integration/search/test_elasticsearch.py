@@ -102,5 +102,5 @@ def test_a_query_likely_to_widen_sends_its_widened_pass_with_the_first(
     assert result.suggestion in ("battery", "batteries")
     assert sent == [4]  # the page and the counts of each pass, in one request
     sent.clear()
-    assert ids(es_backend, "ceramic separator") == [7]  # not likely to widen: one pass
-    assert sent == [2]
+    assert ids(es_backend, "ceramic separator") == [7]  # not likely to widen: asked for after
+    assert sent == [2, 2]

@@ -263,8 +263,8 @@ class ElasticsearchIndex:
     def search(self, query: SearchQuery) -> SearchResult:
         """Full-text match, filters, facet counts of all matches, one sorted page of hits.
 
-        A query likely to be widened (search.widening.likely_widened) sends its widened
-        pass with the first, in one `_msearch`: one round trip instead of two.
+        A query likely to be widened (a misspelt word, search.widening.likely_widened)
+        sends its widened pass with the first, in one `_msearch`: one round trip, not two.
         """
         ahead: dict[tuple[Clause, ...], list[Mapping[str, Any]]] = {}
         return search_widening(

@@ -20,7 +20,6 @@ from search.text.spelling import Speller, corrections, did_you_mean
 from search.text.tokens import is_latin, is_single_han
 
 WIDEN_BELOW = 10  # one page of the judged top ten
-LIKELY_WIDENED = 4  # clauses from which a query probably matches too little with every word
 MIN_SHARE = 0.2  # of a query's clauses a widened match needs (one of up to five)
 
 
@@ -68,16 +67,15 @@ def widened_clauses(
 def likely_widened(
     text: str, clauses: Sequence[Clause], speller: Callable[[], Speller]
 ) -> list[Clause]:
-    """The widened clauses of a query that will probably need them (many clauses, or a
-    misspelt word), for a backend to run both passes in one request; else none.
+    """The widened clauses of a query that will probably need them (a misspelt word: as
+    typed it is in no listing), for a backend to run both passes in one request; else none.
 
-    Only a guess: `search_widening` still decides on the first pass's count.
+    Only a guess: `search_widening` still decides on the first pass's count. Long queries
+    are no guess: on a large index most match enough with every word, and their widened
+    pass is the dearest of all.
     """
-    if not clauses:
-        return []
     latin = [word for word in required_terms(text)[0] if is_latin(word)]
-    misspelt = bool(latin) and bool(corrections(speller(), latin))
-    if len(clauses) < LIKELY_WIDENED and not misspelt:
+    if not clauses or not latin or not corrections(speller(), latin):
         return []
     return widened_clauses(text, clauses, speller)[0]
 

@@ -10,6 +10,7 @@ from accounts.models import OrganisationDocument, User
 from accounts.services import require_reviewer
 from core.domain import N_, NotFound
 from core.extensions import db
+from core.row_lists import all_of
 
 
 def licences_of(actor: User, organisation_ids: Iterable[int]) -> dict[int, OrganisationDocument]:
@@ -45,4 +46,4 @@ def documents_of(organisation_id: int) -> list[OrganisationDocument]:
         .where(OrganisationDocument.organisation_id == organisation_id)
         .order_by(OrganisationDocument.id)
     )
-    return list(db.session.scalars(query))
+    return all_of(query)

@@ -31,6 +31,7 @@ from accounts.signup_input import SignUp as SignUp
 from accounts.throttle import SignInThrottle
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import Upload, audit_action, flush_new, get_or_not_found, store_document
 
 Row = TypeVar("Row")
@@ -223,7 +224,7 @@ def require_reviewer(actor: User | None) -> User:
 def rows_for_reviewer(actor: User, query: Select[Row]) -> list[Row]:
     """The rows `query` finds (a review queue, the whole market), for reviewers only."""
     require_reviewer(actor)
-    return list(db.session.scalars(query))
+    return all_of(query)
 
 
 def get_organisation(org_id: int) -> Organisation:
@@ -282,11 +283,9 @@ def pending_members(actor: User) -> list[User]:
     """People waiting to join the actor's organisation (for its admin)."""
     if not actor.is_org_admin:
         return []
-    return list(
-        db.session.scalars(
-            select(User).where(
-                User.organisation_id == actor.organisation_id, User.membership_approved.is_(False)
-            )
+    return all_of(
+        select(User).where(
+            User.organisation_id == actor.organisation_id, User.membership_approved.is_(False)
         )
     )
 
@@ -298,7 +297,7 @@ def members_of(actor: User) -> dict[str, list[User]]:
         raise NotFound(N_("No such organisation."))
     query = select(User).where(User.organisation_id == org_id, User.membership_approved.is_(True))
     return {
-        "members": list(db.session.scalars(query.order_by(User.id))),
+        "members": all_of(query.order_by(User.id)),
         "pending": pending_members(actor),
     }
 

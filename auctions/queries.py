@@ -16,6 +16,7 @@ from auctions.settings import DEFAULT_SETTINGS, AuctionSettings
 from core.clock import as_utc
 from core.domain import N_, NotFound
 from core.extensions import db
+from core.row_lists import all_of
 from core.rows import get_row
 from listings import services as listings
 from listings.models import Listing
@@ -97,15 +98,13 @@ def list_auctions(kind: str, *, now: datetime, limit: int = 100) -> list[Auction
             Auction.status.in_(OPEN_STATUSES), Auction.starts_at <= now, Auction.ends_at > now
         )
         query = query.order_by(Auction.ends_at, Auction.id)
-    return list(db.session.scalars(query.limit(limit)))
+    return all_of(query.limit(limit))
 
 
 def auctions_of_listing(listing_id: int) -> list[Auction]:
     """Every auction of a listing, newest first (the listing page links the open one)."""
-    return list(
-        db.session.scalars(
-            select(Auction).where(Auction.listing_id == listing_id).order_by(Auction.id.desc())
-        )
+    return all_of(
+        select(Auction).where(Auction.listing_id == listing_id).order_by(Auction.id.desc())
     )
 
 
@@ -263,9 +262,9 @@ def preload_for_list(auctions: Sequence[Auction]) -> tuple[dict[int, dict[int, i
     org_ids = {auction.leader_org_id for auction in auctions} - {None}
     rows: list[Any] = []
     if listing_ids:
-        rows += db.session.scalars(select(Listing).where(Listing.id.in_(listing_ids))).all()
+        rows += all_of(select(Listing).where(Listing.id.in_(listing_ids)))
     if org_ids:
-        rows += db.session.scalars(select(Organisation).where(Organisation.id.in_(org_ids))).all()
+        rows += all_of(select(Organisation).where(Organisation.id.in_(org_ids)))
     return bidders.numbers_in([auction.id for auction in auctions]), rows
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, select
 
 from auctions.models import Auction, AuctionBidder, AuctionStatus, Bid
 from core.extensions import db
+from core.row_lists import all_of
 from listings.models import Listing
 from notifications.services import notify_org
 from notifications.watches import notify_watchers
@@ -42,7 +43,7 @@ def tell_bids(*, now: datetime) -> int:
     query = select(Bid).where(Bid.told.is_(False)).order_by(Bid.id).limit(UNTOLD_BATCH)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    bids = list(db.session.scalars(query))
+    bids = all_of(query)
     by_auction: dict[int, list[Bid]] = {}
     for bid in bids:
         by_auction.setdefault(bid.auction_id, []).append(bid)
@@ -166,7 +167,7 @@ def _sweep(due: tuple[ColumnElement[bool], ...], order: Any) -> list[Auction]:
     query = select(Auction).where(*due).order_by(order)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return list(db.session.scalars(query))
+    return all_of(query)
 
 
 def _tell_bidders_and_watchers(auction: Auction, event: str, *, now: datetime) -> None:

@@ -22,28 +22,18 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 
 import argparse
 import os
-import shutil
-import tempfile
 import time
+from contextlib import ExitStack
 
-from bench.bids import drop_database, recreate_database, server_url
-from bench.http import API_TARGET, PAGE_TARGET, app_env, load_market, targets
+from bench.http import API_TARGET, PAGE_TARGET, targets
+from bench.stack import app_env, app_in_process, count_statements, load_market, scratch
 
 
 def table(found: dict[str, object], requests: int) -> None:
-    from sqlalchemy import event
-
-    from core.extensions import db
     from wsgi import app, warm
 
     warm()
-    statements = [0]
-    with app.app_context():
-        event.listen(
-            db.engine,
-            "before_cursor_execute",
-            lambda *_: statements.__setitem__(0, statements[0] + 1),
-        )
+    statements = count_statements(app)
     client = app.test_client()
     token = {"Authorization": f"Bearer {found['token']}"}
     rows = [("ceiling", "ceiling: GET /api/v1/tokens/ping", "/api/v1/tokens/ping", True)]
@@ -81,28 +71,15 @@ def main() -> int:
     parser.add_argument("--work", help="with --loaded: its work folder (the search index)")
     parser.add_argument("--token", help="with --loaded: an API token of the demo buyer")
     args = parser.parse_args()
-    work = Path(args.work) if args.loaded else Path(tempfile.mkdtemp(prefix="bench-cpu-"))
-    server, name = None, f"marketplace_bench_cpu_{os.getpid()}"
-    try:
+    with ExitStack() as cleanup:
         if args.loaded:
-            os.environ.update(app_env(args.loaded, work))
+            env = app_env(args.loaded, Path(args.work))
             found: dict[str, object] = {"token": args.token, "listing": 1, "auction": 1}
         else:
-            server = server_url(args.database_url)
-            env = app_env(recreate_database(server, name), work)
+            env = cleanup.enter_context(scratch(args.database_url, "cpu")).env
             found = load_market(env)
-            os.environ.update(env)
+        cleanup.enter_context(app_in_process(env))
         table(found, args.requests)
-    finally:
-        if "wsgi" in sys.modules:
-            from core.extensions import db
-
-            with sys.modules["wsgi"].app.app_context():
-                db.engine.dispose()
-        if server:
-            drop_database(server, name)
-        if not args.loaded:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -3,8 +3,8 @@
     .venv/bin/python bench/http.py [--seconds 10] [--connections 16] [--database-url URL]
                                    [--workers 2] [--threads 8] [--keep]
 
-One run: a PostgreSQL database of its own (`marketplace_bench_http`, dropped first and
-at the end) on the server of --database-url / BENCH_DATABASE_URL / `devservices/postgres.sh
+One run: a PostgreSQL database of its own (`marketplace_bench_http_<pid>`, dropped at
+the end; bench/stack.py) on the server of --database-url / BENCH_DATABASE_URL / `devservices/postgres.sh
 start`, migrated and filled with the demo market (`flask demo load`); gunicorn serving
 wsgi:app as in production (gunicorn.conf.py: preloaded app, `-w 2 -k gthread --threads 8`);
 then each URL in turn driven by wrk (or, without wrk, a Python load generator: one
@@ -30,7 +30,6 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 
 import argparse
 import http.client
-import json
 import os
 import re
 import shutil
@@ -40,41 +39,22 @@ import subprocess
 import tempfile
 import threading
 import time
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy.engine import make_url
 
-from bench.bids import drop_database, free_port, recreate_database, server_url, stop_gunicorn
 from bench.http_frozen import (
     FROZEN_P99_TARGET_MS,
     FROZEN_ROWS,
     FrozenSearch,
     print_worker_memory,
 )
+from bench.stack import load_market, scratch, serving
 
-BENCH_DB = f"marketplace_bench_http_{os.getpid()}"  # per run: others may bench at once
 PAGE_TARGET, API_TARGET = 0.4, 0.5
-
-# Run in the app (subprocess): a write token of the demo buyer, and ids to visit.
-_SETUP = """
-import json
-from sqlalchemy import select
-from accounts import tokens
-from accounts.models import User
-from auctions.models import Auction
-from core.clock import now
-from core.uow import unit_of_work
-from listings.models import Listing
-from wsgi import app
-with app.app_context(), unit_of_work(writer=True):
-    user = User.query.filter_by(email="buyer@demo.market").one()
-    secret = tokens.issue_token(user, tokens.NewToken("bench"), now=now(), max_days=365).secret
-    listing = min(Listing.query.filter_by(status="published").with_entities(Listing.id))[0]
-    auction = Auction.query.order_by(Auction.id).first()
-    print(json.dumps({"token": secret, "listing": listing, "auction": auction.id if auction else None}))
-"""
 
 
 @dataclass
@@ -86,56 +66,6 @@ class Row:
     p95_ms: float
     p99_ms: float
     errors: int
-
-
-def app_env(url: str, work: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "APP_ENV": "production",
-        "SECRET_KEY": "bench",
-        "DATABASE_URL": url,
-        "INSTANCE_PATH": str(work / "instance"),
-        "SEARCH_INDEX_PATH": str(work / "search.db"),
-        "UPLOAD_FOLDER": str(work / "uploads"),
-        "SEARCH_BACKEND": "embedded",
-    }
-
-
-def load_market(env: dict[str, str], listings: int | None = None) -> dict[str, object]:
-    """Migrate, load the demo market (all of it, or its first `listings` results), issue a
-    token; the token and the ids to visit."""
-    flask = [str(ROOT / ".venv/bin/flask"), "--app", "wsgi"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    only = ["--listings", str(listings)] if listings else []
-    subprocess.run(
-        [*flask, "demo", "load", *only], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    out = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "-c", _SETUP],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    found: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    return found
-
-
-def start_gunicorn(env: dict[str, str], workers: int, threads: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-         "--workers", str(workers), "--threads", str(threads),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            if requests.get(f"{base}/healthz", timeout=10).status_code < 500:
-                return process, base
-        except requests.RequestException:
-            time.sleep(0.3)
-    stop_gunicorn(process)
-    raise RuntimeError("gunicorn did not start")
 
 
 # --- load -----------------------------------------------------------------------------------
@@ -359,37 +289,27 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up (finally) when stopped
     drive = with_wrk if shutil.which("wrk") and not args.python else with_python
 
-    server = server_url(args.database_url)
-    url = recreate_database(server, BENCH_DB)
-    work = Path(tempfile.mkdtemp(prefix="bench-http-"))
-    env = app_env(url, work)
-    frozen = FrozenSearch(ROOT) if args.frozen_search else None
-    gunicorn = None
-    try:
+    with ExitStack() as cleanup:  # in reverse: gunicorn, the database and folder, the relay
+        frozen = cleanup.enter_context(closing(FrozenSearch(ROOT))) if args.frozen_search else None
+        place = cleanup.enter_context(scratch(args.database_url, "http"))
+        database = make_url(place.url)
         print(
-            f"PostgreSQL {make_url(url).host}:{make_url(url).port}/{BENCH_DB}: loading the demo market…",
+            f"PostgreSQL {database.host}:{database.port}/{database.database}: "
+            "loading the demo market…",
             flush=True,
         )
-        if frozen is not None:
-            env = frozen.env(env)
+        env = place.env if frozen is None else frozen.env(place.env)
         found = load_market(env, args.listings)
         if frozen is not None:
             frozen.build(env)
         token = str(found["token"])
-        gunicorn, base = start_gunicorn(env, args.workers, args.threads)
+        master_pid, base = cleanup.enter_context(serving(env, args.workers, args.threads))
         started_load = os.getloadavg()
         if frozen is not None:
             run_frozen(drive, base, token, frozen, args)
         else:
             run_all(drive, base, token, found, started_load, args)
-        print_worker_memory(gunicorn.pid)
-    finally:
-        if gunicorn is not None:
-            stop_gunicorn(gunicorn)
-        if frozen is not None:
-            frozen.close()
-        drop_database(server, BENCH_DB)
-        shutil.rmtree(work, ignore_errors=True)
+        print_worker_memory(master_pid)
     return 0
 
 

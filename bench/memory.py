@@ -200,11 +200,10 @@ def _short(filename: str) -> str:
 
 
 def report_workers(env: dict[str, str], found: dict[str, object], count: int) -> None:
-    from bench.bids import stop_gunicorn
-    from bench.http import start_gunicorn, targets
+    from bench.http import targets
+    from bench.stack import serving
 
-    gunicorn, base = start_gunicorn(env, workers=2, threads=8)
-    try:
+    with serving(env, workers=2, threads=8) as (master, base):
         paths = [(path, with_token) for _, _, path, with_token in targets(found)]
         token = str(found["token"])
 
@@ -221,7 +220,6 @@ def report_workers(env: dict[str, str], found: dict[str, object], count: int) ->
               f"over {len(paths)} URLs in {time.monotonic() - started:.0f} s, {bad} failed\n")  # fmt: skip
         print("| process | RSS MB | PSS MB | shared MB | private MB |")
         print("|---|---|---|---|---|")
-        master = gunicorn.pid
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
         for name, pid in [("master", master), *(("worker", int(c)) for c in children)]:
             mem = smaps(pid)
@@ -233,8 +231,6 @@ def report_workers(env: dict[str, str], found: dict[str, object], count: int) ->
             print(f"| {name} {pid} | {mem['Rss:']:.0f}{mark} | {mem['Pss:']:.0f} "
                   f"| {shared:.0f} | {private:.0f} |")  # fmt: skip
         print(f"\nTarget: worker RSS < {RSS_TARGET_MB:.0f} MB (issue 19).")
-    finally:
-        stop_gunicorn(gunicorn)
 
 
 def main() -> int:
@@ -249,7 +245,7 @@ def main() -> int:
     if args.parts:
         measure_parts(args.tracemalloc)
         return 0
-    from bench.http import app_env, load_market
+    from bench.stack import app_env, load_market
 
     work = Path(tempfile.mkdtemp(prefix="bench-memory-"))
     try:

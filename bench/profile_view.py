@@ -23,28 +23,9 @@ import argparse
 import cProfile
 import os
 import pstats
-import shutil
-import tempfile
 import time
 
-from bench.bids import drop_database, recreate_database, server_url
-from bench.http import app_env, load_market
-
-
-def _count_statements(app, shown: list[str]) -> list[int]:  # type: ignore[no-untyped-def]
-    from sqlalchemy import event
-
-    from core.extensions import db
-
-    counter = [0]
-
-    def count(_conn, _cursor, statement, *_: object) -> None:  # type: ignore[no-untyped-def]
-        counter[0] += 1
-        shown.append(" ".join(statement.split())[:300])
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count)
-    return counter
+from bench.stack import app_in_process, count_statements, load_market, scratch
 
 
 def profile(paths: list[str], found: dict[str, object], args) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +34,7 @@ def profile(paths: list[str], found: dict[str, object], args) -> None:  # type: 
     if not args.cold:
         warm()
     shown: list[str] = []
-    counter = _count_statements(app, shown)
+    counter = count_statements(app, shown)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {found['token']}"} if args.token else {}
     for raw in paths:
@@ -106,23 +87,9 @@ def main() -> int:
     parser.add_argument("--only", help="a regular expression: only functions whose file matches")
     parser.add_argument("--sql", action="store_true", help="print one request's statements")
     args = parser.parse_args()
-    server = server_url(args.database_url)
-    name = f"marketplace_bench_profile_{os.getpid()}"
-    url = recreate_database(server, name)
-    work = Path(tempfile.mkdtemp(prefix="bench-profile-"))
-    try:
-        env = app_env(url, work)
-        found = load_market(env, args.listings)
-        os.environ.update(env)
+    with scratch(args.database_url, "profile") as place, app_in_process(place.env):
+        found = load_market(place.env, args.listings)
         profile(args.paths, found, args)
-    finally:
-        if "wsgi" in sys.modules:
-            from core.extensions import db
-
-            with sys.modules["wsgi"].app.app_context():
-                db.engine.dispose()
-        drop_database(server, name)
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

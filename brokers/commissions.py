@@ -12,6 +12,7 @@ from brokers.broker_access import own_broker
 from brokers.models import DealCommission
 from core.domain import N_
 from core.extensions import db
+from core.row_lists import all_of
 from deals.models import Deal, DealStatus
 from payments import ledger
 from payments.rules import Account
@@ -21,12 +22,8 @@ log = logging.getLogger(__name__)
 
 def commissions_on_deal(deal_id: int) -> list[DealCommission]:
     """The commissions attributed to a deal (read-only: the settlement records them)."""
-    return list(
-        db.session.scalars(
-            select(DealCommission)
-            .where(DealCommission.deal_id == deal_id)
-            .order_by(DealCommission.id)
-        )
+    return all_of(
+        select(DealCommission).where(DealCommission.deal_id == deal_id).order_by(DealCommission.id)
     )
 
 

@@ -40,6 +40,7 @@ from brokers.matching_rules import (
 )
 from core.domain import N_, NotFound, PermissionDenied
 from core.extensions import db
+from core.row_lists import all_of
 from listings.models import Listing, TechNeed
 from listings.need_rules import is_current, market_today
 from listings.needs import can_view as can_view_need
@@ -174,12 +175,12 @@ def _candidate_ids(
     primary keys (a filter on the status could make it scan the status index instead).
     """
     shares = dict(zip([i for i, _ in related], relative([s for _, s in related]), strict=True))
-    same_field = db.session.scalars(
+    same_field = all_of(
         select(model.id)
         .where(model.field == field_code)
         .order_by(model.id.desc())
         .limit(FIELD_CANDIDATES * 2)
-    ).all()
+    )
     return list(dict.fromkeys([*shares, *same_field])), shares
 
 

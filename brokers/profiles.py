@@ -15,6 +15,7 @@ from brokers.models import Broker, DealCommission, Rating
 from brokers.rules import AccreditationStatus, BrokerLevel
 from core.domain import N_, NotFound
 from core.extensions import db
+from core.row_lists import all_of
 from deals.models import Deal, DealStatus
 
 
@@ -72,7 +73,7 @@ def directory(
     )
     if region:
         query = query.where(Broker.region == region)
-    brokers = list(db.session.scalars(query.order_by(Broker.id)))
+    brokers = all_of(query.order_by(Broker.id))
     if field_code:
         brokers = [b for b in brokers if field_code in (b.expertise_fields or [])]
     order = {BrokerLevel.SENIOR: 0, BrokerLevel.INTERMEDIATE: 1, BrokerLevel.JUNIOR: 2}

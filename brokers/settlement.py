@@ -28,6 +28,7 @@ from brokers.models import DealCommission, Introduction, Mandate
 from brokers.rules import CommissionKind, IntroductionStatus, Payer
 from core.clock import as_utc
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action, flush_new
 from deals.models import Deal
 
@@ -67,12 +68,10 @@ def commissions_due(deal: Deal) -> list[CommissionDue]:
 
 def _recorded(deal_id: int) -> list[DealCommission] | None:
     """The commissions already attributed to the deal, or None if attribution never ran."""
-    rows = list(
-        db.session.scalars(
-            select(DealCommission)
-            .where(DealCommission.deal_id == deal_id)
-            .order_by(DealCommission.mandate_id)
-        )
+    rows = all_of(
+        select(DealCommission)
+        .where(DealCommission.deal_id == deal_id)
+        .order_by(DealCommission.mandate_id)
     )
     return rows or None
 

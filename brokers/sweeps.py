@@ -18,6 +18,7 @@ from brokers.matching import needs_answered_by
 from brokers.models import Broker
 from brokers.rules import AccreditationStatus
 from core.extensions import db
+from core.row_lists import all_of
 from listings.models import Listing
 from listings.rules import ListingStatus
 from notifications.models import Notification
@@ -37,7 +38,7 @@ def warn_expiring(*, now: datetime) -> int:
     )
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    brokers = list(db.session.scalars(query.order_by(Broker.id)))
+    brokers = all_of(query.order_by(Broker.id))
     for broker in brokers:
         telling.broker_expiring(broker, now=now)
         broker.expiry_told_on = broker.expires_on

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core.audit_models import AuditEntry
 from core.audit_rules import GENESIS_HASH, ChainBreak, ChainLink, link_hash, verify_chain
 from core.extensions import db
+from core.row_lists import all_of
 
 
 def record(
@@ -187,18 +188,16 @@ def _stable_time(moment: datetime) -> str:
 
 def verify_ownership_chain() -> tuple[int, ChainBreak | None]:
     """Return how many chain entries were checked and the first break, if any."""
-    entries = db.session.scalars(
+    entries = all_of(
         select(AuditEntry).where(AuditEntry.chain_seq.is_not(None)).order_by(AuditEntry.chain_seq)
-    ).all()
+    )
     return len(entries), verify_chain(_link(e) for e in entries)
 
 
 def history(object_type: str, object_id: int) -> list[AuditEntry]:
     """The audit entries of one object, oldest first."""
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
-            .order_by(AuditEntry.at, AuditEntry.id)
-        )
+    return all_of(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
+        .order_by(AuditEntry.at, AuditEntry.id)
     )

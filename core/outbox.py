@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core import jobs
 from core.db_types import UTCDateTime
 from core.extensions import Model, db
+from core.row_lists import all_of
 
 
 class OutboxEvent(Model):
@@ -55,11 +56,9 @@ def consumed_by(topic: str, job_name: str) -> None:
 
 def pending(topic: str, limit: int = 500) -> list[OutboxEvent]:
     """Unprocessed events of a topic, oldest first."""
-    return list(
-        db.session.scalars(
-            select(OutboxEvent)
-            .where(OutboxEvent.topic == topic, OutboxEvent.processed_at.is_(None))
-            .order_by(OutboxEvent.id)
-            .limit(limit)
-        )
+    return all_of(
+        select(OutboxEvent)
+        .where(OutboxEvent.topic == topic, OutboxEvent.processed_at.is_(None))
+        .order_by(OutboxEvent.id)
+        .limit(limit)
     )

@@ -15,6 +15,7 @@ from core.clock import as_utc
 from core.db_types import ClosingPeriodMixin
 from core.domain import DomainError, NotFound
 from core.extensions import db
+from core.row_lists import all_of
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +82,10 @@ def period_end(model: type[ClosingPeriodMixin], row_id: int) -> datetime | None:
 def due_ids(model: type[ClosingPeriodMixin], open_status: enum.Enum, now: datetime) -> list[int]:
     """The ids of the rows still in `open_status` whose period is over, the earliest end first."""
     table: Any = model  # a model with the mixin: `id` and `status` as well
-    return list(
-        db.session.scalars(
-            select(table.id)
-            .where(table.status == open_status, table.ends_at <= now)
-            .order_by(table.ends_at)
-        )
+    return all_of(
+        select(table.id)
+        .where(table.status == open_status, table.ends_at <= now)
+        .order_by(table.ends_at)
     )
 
 

@@ -51,6 +51,27 @@ def enum_arg(enum_class: type[E], name: str) -> E | None:
     return enum_class(raw) if raw in enum_class._value2member_map_ else None
 
 
+def by_state_page(
+    template: str,
+    states: type[E],
+    rows_of: Callable[[Any, E | None], list[Any]],
+    counts_of: Callable[[Any], dict[str, int]],
+    **context: Any,
+) -> str:
+    """A page of the signed-in person's own rows in the state the query string's `status`
+    names (all of them without it), with how many are in each state ("My listings", "My
+    needs"): the template gets `rows`, `counts`, `statuses`, `active_status` and `context`."""
+    status = enum_arg(states, "status")
+    return flask.render_template(
+        template,
+        rows=rows_of(current_user, status),
+        counts=counts_of(current_user),
+        statuses=list(states),
+        active_status=status,
+        **context,
+    )
+
+
 def history_for(is_party: bool, object_type: str, object_id: int) -> list[AuditEntry]:
     """An object's audit history for its own people and reviewers; nothing for anyone else."""
     if is_party or (current_user.is_authenticated and current_user.can_review):

@@ -21,6 +21,7 @@ from accounts.services import is_signed_in, require_reviewer, rows_for_reviewer
 from core.clock import as_utc
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from core.workdays import WorkCalendar
 from deals import cancellation_rules as rules
@@ -74,12 +75,10 @@ def pending_of(deal_id: int) -> DealCancellation | None:
 
 def history_of(deal_id: int) -> list[DealCancellation]:
     """Every proposal, request and ruling of the deal, newest first."""
-    return list(
-        db.session.scalars(
-            select(DealCancellation)
-            .where(DealCancellation.deal_id == deal_id)
-            .order_by(DealCancellation.id.desc())
-        )
+    return all_of(
+        select(DealCancellation)
+        .where(DealCancellation.deal_id == deal_id)
+        .order_by(DealCancellation.id.desc())
     )
 
 
@@ -295,7 +294,7 @@ def lapse_unsigned(*, now: datetime, calendar: WorkCalendar, working_days: int) 
     Deals with a pending proposal or request wait for it. Returns how many were cancelled.
     """
     # Working days are never fewer than calendar days: older than that is a cheap first cut.
-    candidates = db.session.scalars(
+    candidates = all_of(
         select(Deal.id)
         .where(
             Deal.status == DealStatus.AWAITING_SIGNATURE,
@@ -303,7 +302,7 @@ def lapse_unsigned(*, now: datetime, calendar: WorkCalendar, working_days: int) 
             Deal.created_at <= now - timedelta(days=working_days),
         )
         .order_by(Deal.id)
-    ).all()
+    )
     lapsed = 0
     for deal_id in candidates:
         deal = get_or_not_found(Deal, deal_id, N_("No such deal."), lock=True)

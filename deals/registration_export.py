@@ -20,8 +20,8 @@ from sqlalchemy import Select, select
 from accounts.models import User
 from accounts.services import require_reviewer
 from core.domain import N_, ValidationFailed
-from core.extensions import db
 from core.money import Money, to_yuan_text
+from core.row_lists import all_of
 from core.spreadsheet_cells import formula_safe
 from deals.models import Deal, DealRegistration
 from deals.registration import SHANGHAI, RegistrationRecord, records_for
@@ -119,7 +119,7 @@ def _rows(deals: Sequence[Deal], tz: tzinfo) -> list[ExportRow]:
 def rows_for_period(start: date, end: date, *, tz: tzinfo = SHANGHAI) -> list[ExportRow]:
     """The contracts signed from `start` to `end` (market dates, inclusive), not cancelled."""
     query = _signed_in_period(start, end, tz).order_by(Deal.signed_at, Deal.id)
-    return _rows(list(db.session.scalars(query)), tz)
+    return _rows(all_of(query), tz)
 
 
 def batch(actor: User, start: date, end: date, *, tz: tzinfo = SHANGHAI) -> list[ExportRow]:
@@ -136,7 +136,7 @@ def batch_page(
     query = _signed_in_period(start, end, tz)
     if before is not None:
         query = query.where(Deal.id < before)
-    return _rows(list(db.session.scalars(query.order_by(Deal.id.desc()).limit(limit))), tz)
+    return _rows(all_of(query.order_by(Deal.id.desc()).limit(limit)), tz)
 
 
 def state(row: ExportRow) -> str:

@@ -20,6 +20,7 @@ from brokers.models import Broker, Mandate
 from brokers.rules import MandateStatus
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import Upload, audit_action, flush_new, get_or_not_found, store_document
 from events.models import Event, EventMaterial, Interest, Registration
 from events.rules import EventRuleBroken, InterestKind, check_may_show_interest
@@ -91,7 +92,7 @@ def _mandated_brokers(listing_id: int, now: datetime) -> list[int]:
     broker_ids = [m.broker_id for m in mandates if m.in_force(now)]
     if not broker_ids:
         return []
-    return list(db.session.scalars(select(Broker.user_id).where(Broker.id.in_(broker_ids))))
+    return all_of(select(Broker.user_id).where(Broker.id.in_(broker_ids)))
 
 
 def _tell(event: Event, listing: Listing, interest: Interest, actor: User, now: datetime) -> None:

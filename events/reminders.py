@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from core.extensions import db
+from core.row_lists import all_of
 from events.models import Event, Registration
 from events.rules import REMINDER_BEFORE, reminder_due
 from notifications.services import notify
@@ -14,7 +15,7 @@ from notifications.services import notify
 
 def remind_due(*, now: datetime) -> int:
     """Remind the participants of every event starting within the day; how many events."""
-    due = db.session.scalars(
+    due = all_of(
         select(Event)
         .where(
             Event.reminded_at.is_(None),
@@ -23,7 +24,7 @@ def remind_due(*, now: datetime) -> int:
             Event.starts_at <= now + REMINDER_BEFORE,
         )
         .with_for_update(skip_locked=True)
-    ).all()
+    )
     told = 0
     for event in due:
         if not reminder_due(event.starts_at, event.reminded_at is not None, False, now):

@@ -17,6 +17,7 @@ from accounts.services import is_signed_in
 from brokers.broker_access import require_accredited
 from core.domain import N_, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from events.models import AgendaItem, Event, Registration
 from events.rules import (
@@ -237,7 +238,7 @@ def find_events(*, text: str = "", when: str = "", format: str = "", now: dateti
         query = query.where(Event.ends_at >= now).order_by(Event.starts_at)
     else:
         query = query.order_by(Event.starts_at.desc())
-    return list(db.session.scalars(query.limit(PAGE)))
+    return all_of(query.limit(PAGE))
 
 
 def pitched_listings(event: Event) -> list[Listing]:

@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.services import require_reviewer
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.rules_kit import decision_reason
 from core.service_kit import Upload, audit_action, flush_new, get_or_not_found, store_document
 from licences import rules
@@ -59,17 +60,15 @@ def declarable_assets(actor: User) -> list[IPAsset]:
     """The CN patents of the actor's organisation's published listings."""
     if actor.acting_org_id is None:
         return []
-    return list(
-        db.session.scalars(
-            select(IPAsset)
-            .join(Listing)
-            .where(
-                Listing.organisation_id == actor.acting_org_id,
-                Listing.status == ListingStatus.PUBLISHED,
-                IPAsset.kind == IPKind.CN_APPLICATION,
-            )
-            .order_by(IPAsset.id)
+    return all_of(
+        select(IPAsset)
+        .join(Listing)
+        .where(
+            Listing.organisation_id == actor.acting_org_id,
+            Listing.status == ListingStatus.PUBLISHED,
+            IPAsset.kind == IPKind.CN_APPLICATION,
         )
+        .order_by(IPAsset.id)
     )
 
 
@@ -219,13 +218,13 @@ def review_queue(reviewer: User) -> list[OpenLicenceDeclaration]:
     """Declarations waiting for a reviewer, oldest first."""
     require_reviewer(reviewer)
     query = select(OpenLicenceDeclaration).where(OpenLicenceDeclaration.status == DeclarationStatus.SUBMITTED)  # fmt: skip
-    return list(db.session.scalars(query.order_by(OpenLicenceDeclaration.id)))
+    return all_of(query.order_by(OpenLicenceDeclaration.id))
 
 
 def declarations_of(actor: User) -> list[OpenLicenceDeclaration]:
     """The actor's organisation's declarations, newest first."""
     query = select(OpenLicenceDeclaration).where(OpenLicenceDeclaration.org_id == actor.acting_org_id)  # fmt: skip
-    return list(db.session.scalars(query.order_by(OpenLicenceDeclaration.id.desc())))
+    return all_of(query.order_by(OpenLicenceDeclaration.id.desc()))
 
 
 def catalogue(text: str = "", field: str = "") -> list[OpenLicenceDeclaration]:
@@ -247,7 +246,7 @@ def catalogue(text: str = "", field: str = "") -> list[OpenLicenceDeclaration]:
             )
         )  # fmt: skip
     query = query.options(selectinload(OpenLicenceDeclaration.reports))  # the API lists them
-    return list(db.session.scalars(query.order_by(OpenLicenceDeclaration.published_at.desc()).limit(200)))  # fmt: skip
+    return all_of(query.order_by(OpenLicenceDeclaration.published_at.desc()).limit(200))  # fmt: skip
 
 
 def report_for_download(actor: User | None, report_id: int) -> EvaluationReport:

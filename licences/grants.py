@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.services import get_organisation, require_reviewer
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from licences import rules
 from licences.models import OpenLicence, OpenLicenceDeclaration
@@ -138,13 +139,13 @@ def awaiting_payment(reviewer: User) -> list[OpenLicence]:
     """Notices whose fee the reviewer still has to find on the bank statement, oldest first."""
     require_reviewer(reviewer)
     query = select(OpenLicence).where(OpenLicence.status == LicenceStatus.AWAITING_PAYMENT)
-    return list(db.session.scalars(query.order_by(OpenLicence.id)))
+    return all_of(query.order_by(OpenLicence.id))
 
 
 def licences_of(actor: User) -> list[OpenLicence]:
     """The licences the actor's organisation took, newest first."""
     query = select(OpenLicence).where(OpenLicence.licensee_org_id == actor.acting_org_id)
-    return list(db.session.scalars(query.order_by(OpenLicence.id.desc())))
+    return all_of(query.order_by(OpenLicence.id.desc()))
 
 
 def open_licence_standing(patent_number: str) -> bool:

@@ -18,6 +18,7 @@ from accounts.services import get_organisation
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.regions import PROVINCES
+from core.row_lists import all_of
 from core.service_kit import audit_action, flush_new
 from deals import licensing
 from deals import services as deals
@@ -60,13 +61,11 @@ def _scope(data: LicenceInput) -> Scope:
 def licences_in_force(numbers: list[str]) -> list[LicenceDeal]:
     """The live licence deals (not cancelled) of any listing holding one of these patents."""
     holding = select(IPAsset.listing_id).where(IPAsset.number.in_(numbers))
-    return list(
-        db.session.scalars(
-            select(LicenceDeal)
-            .join(Deal, Deal.id == LicenceDeal.deal_id)
-            .where(LicenceDeal.listing_id.in_(holding), Deal.status != DealStatus.CANCELLED)
-            .order_by(LicenceDeal.deal_id)
-        )
+    return all_of(
+        select(LicenceDeal)
+        .join(Deal, Deal.id == LicenceDeal.deal_id)
+        .where(LicenceDeal.listing_id.in_(holding), Deal.status != DealStatus.CANCELLED)
+        .order_by(LicenceDeal.deal_id)
     )
 
 

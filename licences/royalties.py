@@ -15,6 +15,7 @@ from sqlalchemy import select
 from accounts.models import User
 from core.domain import N_, DomainError, PermissionDenied
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from deals.models import Deal, DealStatus
 from licences import deal_rules, signals
@@ -112,13 +113,11 @@ def _link(licence: LicenceDeal) -> str:
 
 
 def _in_force() -> list[LicenceDeal]:
-    return list(
-        db.session.scalars(
-            select(LicenceDeal)
-            .join(Deal, Deal.id == LicenceDeal.deal_id)
-            .where(Deal.status.in_(IN_FORCE))
-            .order_by(LicenceDeal.deal_id)
-        )
+    return all_of(
+        select(LicenceDeal)
+        .join(Deal, Deal.id == LicenceDeal.deal_id)
+        .where(Deal.status.in_(IN_FORCE))
+        .order_by(LicenceDeal.deal_id)
     )
 
 

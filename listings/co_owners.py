@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.services import can_review, get_organisation, require_reviewer
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import Upload, audit_action, flush_new, get_or_not_found, store_document
 from listings import co_owner_rules
 from listings.co_owner_models import CoOwnerConsent, RightsAgreement, RightsHolder
@@ -59,7 +60,7 @@ def _require_owner(actor: User, listing: Listing) -> None:
 
 def holders_of(listing_id: int) -> list[RightsHolder]:
     query = select(RightsHolder).where(RightsHolder.listing_id == listing_id)
-    return list(db.session.scalars(query.order_by(RightsHolder.position)))
+    return all_of(query.order_by(RightsHolder.position))
 
 
 def _named(data: HolderInput) -> str:
@@ -161,7 +162,7 @@ def record_consent(actor: User, listing_id: int, holder_id: int, purpose: Purpos
 
 def consents_of(listing_id: int) -> list[CoOwnerConsent]:
     query = select(CoOwnerConsent).join(RightsHolder).where(RightsHolder.listing_id == listing_id)
-    return list(db.session.scalars(query.order_by(CoOwnerConsent.id)))
+    return all_of(query.order_by(CoOwnerConsent.id))
 
 
 def is_co_owned(listing_id: int) -> bool:

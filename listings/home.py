@@ -20,6 +20,7 @@ from core.home import (
     counted,
     panels_of_roles,
 )
+from core.row_lists import all_of
 from listings.labels import LISTING_STATUS
 from listings.models import Listing, TechNeed
 from listings.need_rules import NeedStatus
@@ -54,13 +55,11 @@ def seller_listings(org_id: int) -> HomePanel:
 
 def buyer_needs(org_id: int) -> HomePanel:
     """The enterprise's open needs, each with the published results in its field."""
-    needs = list(
-        db.session.scalars(
-            select(TechNeed)
-            .where(TechNeed.organisation_id == org_id, TechNeed.status == NeedStatus.OPEN)
-            .order_by(TechNeed.created_at.desc(), TechNeed.id.desc())
-            .limit(NEEDS_SHOWN)
-        )
+    needs = all_of(
+        select(TechNeed)
+        .where(TechNeed.organisation_id == org_id, TechNeed.status == NeedStatus.OPEN)
+        .order_by(TechNeed.created_at.desc(), TechNeed.id.desc())
+        .limit(NEEDS_SHOWN)
     )
     fields = {need.field for need in needs}
     in_field = counted(

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from core import storage, uow
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action
 from listings.image_files import carries_metadata, redraw
 from listings.models import ListingImage
@@ -28,7 +29,7 @@ from listings.models import ListingImage
 
 def picture_ids() -> list[int]:
     """Every stored picture, oldest first."""
-    return list(db.session.scalars(select(ListingImage.id).order_by(ListingImage.id)))
+    return all_of(select(ListingImage.id).order_by(ListingImage.id))
 
 
 def _read(folder: Path, stored_name: str) -> bytes:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from accounts.models import User
 from accounts.services import require_reviewer
 from core.domain import N_, ValidationFailed
-from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from listings import legal_rules
 from listings.legal_rules import LegalStatus, Purpose, StatusRecord
@@ -86,7 +86,7 @@ def record_consent(
 def records_of(number: str) -> list[PatentStatusRecord]:
     """A patent's recorded statuses, latest first."""
     query = select(PatentStatusRecord).where(PatentStatusRecord.patent_number == number)
-    rows = db.session.scalars(query).all()
+    rows = all_of(query)
     return sorted(rows, key=lambda r: (r.effective_on, r.id), reverse=True)
 
 
@@ -100,7 +100,7 @@ def status_of(number: str) -> StatusRecord | None:
 def consents_of(number: str) -> list[PledgeeConsent]:
     """The pledgees' consents recorded for a patent, oldest first."""
     query = select(PledgeeConsent).where(PledgeeConsent.patent_number == number)
-    return list(db.session.scalars(query.order_by(PledgeeConsent.id)))
+    return all_of(query.order_by(PledgeeConsent.id))
 
 
 def check_may_publish(listing: Listing) -> None:

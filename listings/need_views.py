@@ -16,7 +16,7 @@ from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.forms import FieldErrors, attempt, domain_errors, flatten_errors
 from core.signals import merged_from_signal
-from core.views_kit import enum_arg, form_page, history_for
+from core.views_kit import by_state_page, form_page, history_for
 from listings import needs
 from listings.models import TechNeed
 from listings.need_rules import NeedInput, NeedStatus
@@ -45,13 +45,11 @@ def detail(need_id: int) -> str:
 @login_required
 def mine() -> str:
     """The enterprise's needs by state."""
-    status = enum_arg(NeedStatus, "status")
-    return render_template(
+    return by_state_page(
         "needs/mine.html",
-        needs=needs.needs_of(current_user, status),
-        counts=needs.count_by_status(current_user),
-        statuses=list(NeedStatus),
-        active_status=status,
+        NeedStatus,
+        needs.needs_of,
+        needs.count_by_status,
         may_post=needs.may_post(current_user),
     )
 

@@ -27,6 +27,7 @@ from accounts.services import acts_for_org
 from core import jobs, outbox
 from core.domain import N_, NotFound, PermissionDenied
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action
 from core.uow import after_commit
 from listings.models import IPAsset, Listing, PortfolioImport
@@ -188,24 +189,20 @@ def imports_of(actor: User, limit: int = 20) -> list[PortfolioImport]:
     """The organisation's latest imports, newest first."""
     if actor.acting_org_id is None:
         return []
-    return list(
-        db.session.scalars(
-            select(PortfolioImport)
-            .where(PortfolioImport.organisation_id == actor.acting_org_id)
-            .order_by(PortfolioImport.id.desc())
-            .limit(limit)
-        )
+    return all_of(
+        select(PortfolioImport)
+        .where(PortfolioImport.organisation_id == actor.acting_org_id)
+        .order_by(PortfolioImport.id.desc())
+        .limit(limit)
     )
 
 
 def pending_imports() -> list[int]:
     """Imports the job has still to finish, oldest first."""
-    return list(
-        db.session.scalars(
-            select(PortfolioImport.id)
-            .where(PortfolioImport.status.in_((QUEUED, RUNNING)))
-            .order_by(PortfolioImport.id)
-        )
+    return all_of(
+        select(PortfolioImport.id)
+        .where(PortfolioImport.status.in_((QUEUED, RUNNING)))
+        .order_by(PortfolioImport.id)
     )
 
 
@@ -273,7 +270,7 @@ def _listed(org_id: int, numbers: list[str]) -> dict[str, tuple[Listing, IPAsset
     """
     if not numbers:
         return {}
-    assets = db.session.scalars(select(IPAsset).where(IPAsset.number.in_(numbers))).all()
+    assets = all_of(select(IPAsset).where(IPAsset.number.in_(numbers)))
     listings = {
         listing.id: listing
         for listing in db.session.scalars(

@@ -23,6 +23,7 @@ from accounts.services import acts_for_org, can_review, require_reviewer, rows_f
 from core import outbox
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action, get_or_not_found
 from listings import co_owners, legal_status
 from listings.ip_numbers import normalise_ip_number
@@ -140,7 +141,7 @@ def org_items(
     query = select(model).where(model.organisation_id == actor.acting_org_id).options(*loads)
     if status is not None:
         query = query.where(model.status == status)
-    return list(db.session.scalars(query.order_by(*order)))
+    return all_of(query.order_by(*order))
 
 
 def org_status_counts(model: type[Listing] | type[TechNeed], actor: User) -> dict[str, int]:
@@ -171,27 +172,23 @@ def count_by_status(actor: User) -> dict[str, int]:
 
 def latest_published(limit: int = 8) -> list[Listing]:
     """The newest published listings (home page)."""
-    return list(
-        db.session.scalars(
-            select(Listing)
-            .where(Listing.status == ListingStatus.PUBLISHED)
-            .options(selectinload(Listing.images))
-            .order_by(Listing.published_at.desc(), Listing.id.desc())
-            .limit(limit)
-        )
+    return all_of(
+        select(Listing)
+        .where(Listing.status == ListingStatus.PUBLISHED)
+        .options(selectinload(Listing.images))
+        .order_by(Listing.published_at.desc(), Listing.id.desc())
+        .limit(limit)
     )
 
 
 def featured(limit: int = 4) -> list[Listing]:
     """Published listings the market features (home page)."""
-    return list(
-        db.session.scalars(
-            select(Listing)
-            .where(Listing.status == ListingStatus.PUBLISHED, Listing.featured.is_(True))
-            .options(selectinload(Listing.images))
-            .order_by(Listing.published_at.desc())
-            .limit(limit)
-        )
+    return all_of(
+        select(Listing)
+        .where(Listing.status == ListingStatus.PUBLISHED, Listing.featured.is_(True))
+        .options(selectinload(Listing.images))
+        .order_by(Listing.published_at.desc())
+        .limit(limit)
     )
 
 

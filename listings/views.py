@@ -16,7 +16,14 @@ from core.domain import N_, ValidationFailed
 from core.forms import FieldErrors, attempt, document_upload, domain_errors
 from core.signals import merged_from_signal
 from core.uow import unit_of_work
-from core.views_kit import PostAction, add_actions, enum_arg, form_page, history_for, send_stored
+from core.views_kit import (
+    PostAction,
+    add_actions,
+    by_state_page,
+    form_page,
+    history_for,
+    send_stored,
+)
 from listings import evaluations, services
 from listings import evidence as listing_evidence
 from listings import review as listing_review
@@ -83,13 +90,11 @@ def detail(listing_id: int) -> str:
 @login_required
 def mine() -> str:
     """The seller's dashboard: the organisation's listings by state."""
-    status = enum_arg(ListingStatus, "status")
-    return render_template(
+    return by_state_page(
         "listings/mine.html",
-        listings=services.listings_of(current_user, status),
-        counts=services.count_by_status(current_user),
-        statuses=list(ListingStatus),
-        active_status=status,
+        ListingStatus,
+        services.listings_of,
+        services.count_by_status,
         fields=FIELDS,
     )
 

@@ -18,6 +18,7 @@ from accounts.models import User
 from core import audit
 from core.extensions import db
 from core.jobs import enqueue_after_commit
+from core.row_lists import all_of
 from notifications import rules
 from notifications.models import Notification, NotificationPreference
 from notifications.rules import EmailMode, EmailState
@@ -121,14 +122,12 @@ def unread_count(user: User) -> int:
 
 def inbox(user: User, *, page: int = 1) -> list[Notification]:
     """The user's notifications, newest first, INBOX_PAGE a page."""
-    return list(
-        db.session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user.id)
-            .order_by(Notification.id.desc())
-            .limit(INBOX_PAGE)
-            .offset((page - 1) * INBOX_PAGE)
-        )
+    return all_of(
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.id.desc())
+        .limit(INBOX_PAGE)
+        .offset((page - 1) * INBOX_PAGE)
     )
 
 
@@ -137,7 +136,7 @@ def inbox_page(user: User, *, before: int | None, limit: int) -> list[Notificati
     query = select(Notification).where(Notification.user_id == user.id)
     if before is not None:
         query = query.where(Notification.id < before)
-    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+    return all_of(query.order_by(Notification.id.desc()).limit(limit))
 
 
 def open_notification(user: User, notification_id: int, *, now: datetime) -> Notification | None:
@@ -236,7 +235,7 @@ def claim_due_emails(*, now: datetime, lease_until: datetime, limit: int) -> lis
     )
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    claimed = list(db.session.scalars(query))
+    claimed = all_of(query)
     for notification in claimed:
         notification.email_attempts += 1
         notification.email_next_at = lease_until

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from accounts.models import User
 from core.domain import N_, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from notifications.models import Watch
 from notifications.services import notify
 
@@ -79,9 +80,7 @@ def is_watching(user: Any, object_type: str, object_id: int) -> bool:
 
 
 def watched_by(user: User) -> list[Watch]:
-    return list(
-        db.session.scalars(select(Watch).where(Watch.user_id == user.id).order_by(Watch.id.desc()))
-    )
+    return all_of(select(Watch).where(Watch.user_id == user.id).order_by(Watch.id.desc()))
 
 
 def notify_watchers(

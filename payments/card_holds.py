@@ -22,6 +22,7 @@ from core import audit
 from core.audit_models import AuditEntry
 from core.clock import as_utc
 from core.extensions import db
+from core.row_lists import all_of
 from core.uow import unit_of_work
 from payments import hold_rules, stripe_channel, stripe_queue
 from payments.models import Deposit, DepositStatus, Payment
@@ -40,7 +41,7 @@ def _holds(*, without_deadline: bool) -> list[Payment]:
         query = query.where(Payment.capture_before.is_(None))
     else:
         query = query.where(Payment.capture_before.is_not(None))
-    return list(db.session.scalars(query.order_by(Payment.id)))
+    return all_of(query.order_by(Payment.id))
 
 
 def margin() -> timedelta:

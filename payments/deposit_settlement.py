@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from core.domain import N_
 from core.extensions import db
+from core.row_lists import all_of
 from deals.models import Deal
 from payments import deposit_ledger, payouts, telling
 from payments.deposits import (
@@ -134,13 +135,11 @@ def move_context(
 
 
 def _deal_deposits(deal: Deal) -> list[Deposit]:
-    return list(
-        db.session.scalars(
-            select(Deposit)
-            .where(Deposit.deal_id == deal.id, Deposit.status == DepositStatus.APPLIED)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+    return all_of(
+        select(Deposit)
+        .where(Deposit.deal_id == deal.id, Deposit.status == DepositStatus.APPLIED)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
 
 

@@ -32,6 +32,7 @@ from accounts.services import get_organisation, require_reviewer, rows_for_revie
 from core import audit, storage
 from core.domain import N_, DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.rows import get_row
 from core.rules_kit import decision_reason
 from core.signals import values_from_signal
@@ -146,7 +147,7 @@ def deposits_of_context(context_type: str, context_id: int, *, lock: bool = Fals
     )
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
-    return list(db.session.scalars(query))
+    return all_of(query)
 
 
 def held_org_ids(context_type: str, context_id: int) -> set[int]:

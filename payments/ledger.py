@@ -21,6 +21,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
+from core.row_lists import all_of
 from deals.models import Deal
 from payments import rules
 from payments.models import Deposit, LedgerLeg, LedgerTransaction
@@ -92,28 +93,24 @@ def _as_leg(leg: LedgerLeg) -> Leg:
 def deal_transactions(deal_id: int) -> list[LedgerTransaction]:
     """The deal's postings and those of the deposits applied to it, in order."""
     deposit_ids = select(Deposit.id).where(Deposit.deal_id == deal_id)
-    return list(
-        db.session.scalars(
-            select(LedgerTransaction)
-            .where(
-                or_(
-                    LedgerTransaction.deal_id == deal_id,
-                    LedgerTransaction.deposit_id.in_(deposit_ids),
-                )
+    return all_of(
+        select(LedgerTransaction)
+        .where(
+            or_(
+                LedgerTransaction.deal_id == deal_id,
+                LedgerTransaction.deposit_id.in_(deposit_ids),
             )
-            .order_by(LedgerTransaction.created_at, LedgerTransaction.id)
         )
+        .order_by(LedgerTransaction.created_at, LedgerTransaction.id)
     )
 
 
 def deposit_transactions(deposit_id: int) -> list[LedgerTransaction]:
     """A deposit's postings, in order."""
-    return list(
-        db.session.scalars(
-            select(LedgerTransaction)
-            .where(LedgerTransaction.deposit_id == deposit_id)
-            .order_by(LedgerTransaction.created_at, LedgerTransaction.id)
-        )
+    return all_of(
+        select(LedgerTransaction)
+        .where(LedgerTransaction.deposit_id == deposit_id)
+        .order_by(LedgerTransaction.created_at, LedgerTransaction.id)
     )
 
 

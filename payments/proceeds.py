@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from core.extensions import db
+from core.row_lists import all_of
 from deals.models import Deal
 from listings import co_owner_rules, co_owners
 from payments import ledger, rules
@@ -52,12 +52,12 @@ def split_proceeds(deal: Deal, source_key: str, *, now: datetime, actor_id: int 
 
 def reverse_splits(deal: Deal, *, now: datetime, actor_id: int | None) -> None:
     """A cancelled deal: its shares go back to the seller's payable, as the accrual reverses."""
-    splits = db.session.scalars(
+    splits = all_of(
         select(LedgerTransaction).where(
             LedgerTransaction.deal_id == deal.id,
             LedgerTransaction.kind == EntryKind.PROCEEDS_SPLIT,
         )
-    ).all()
+    )
     for entry in splits:
         legs = rules.reversed_legs(ledger.legs_of([entry]))
         ledger.post(f"{entry.key}-reversal", EntryKind.ACCRUAL_REVERSAL, legs, now=now, deal_id=deal.id, memo="the deal was cancelled", actor_id=actor_id)  # fmt: skip

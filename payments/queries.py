@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from accounts.models import Organisation, User
 from core.domain import N_, DomainError, NotFound, PermissionDenied
 from core.extensions import db
+from core.row_lists import all_of
 from core.signals import values_from_signal
 from deals.models import Deal, DealStatus
 from payments import ledger, rules, signals
@@ -103,14 +104,8 @@ def money_flow(actor: User | None, deal_id: int) -> MoneyFlow:
         broker_payables=dict(brokers),
         platform_fee=-rules.balance(legs, Account.PLATFORM_FEE),
         forfeited=-rules.balance(legs, Account.FORFEITED_DEPOSITS),
-        payments=list(
-            db.session.scalars(
-                select(Payment).where(Payment.deal_id == deal.id).order_by(Payment.id)
-            )
-        ),
-        payouts=list(
-            db.session.scalars(select(Payout).where(Payout.deal_id == deal.id).order_by(Payout.id))
-        ),
+        payments=all_of(select(Payment).where(Payment.deal_id == deal.id).order_by(Payment.id)),
+        payouts=all_of(select(Payout).where(Payout.deal_id == deal.id).order_by(Payout.id)),
         balanced=rules.is_balanced(legs),
         names=names,
     )
@@ -124,9 +119,7 @@ def _of_acting_org(model: type[OrgRow], actor: User) -> list[OrgRow]:
     org = acting_org_id(actor)
     if org is None:
         return []
-    return list(
-        db.session.scalars(select(model).where(model.org_id == org).order_by(model.id.desc()))
-    )
+    return all_of(select(model).where(model.org_id == org).order_by(model.id.desc()))
 
 
 def my_deposits(actor: User) -> list[Deposit]:
@@ -194,16 +187,14 @@ def deals_with_money(actor: User) -> list[Deal]:
         .join(LedgerLeg, LedgerLeg.transaction_id == LedgerTransaction.id)
         .where(LedgerLeg.account == Account.BROKER_PAYABLE, LedgerLeg.org_id == org)
     )
-    return list(
-        db.session.scalars(
-            select(Deal)
-            .where(
-                or_(
-                    Deal.seller_org_id == org,
-                    Deal.buyer_org_id == org,
-                    Deal.id.in_(broker_ids),
-                )
+    return all_of(
+        select(Deal)
+        .where(
+            or_(
+                Deal.seller_org_id == org,
+                Deal.buyer_org_id == org,
+                Deal.id.in_(broker_ids),
             )
-            .order_by(Deal.created_at.desc(), Deal.id.desc())
         )
+        .order_by(Deal.created_at.desc(), Deal.id.desc())
     )

@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from core.breaker import State, breaker
 from core.extensions import db
+from core.row_lists import all_of
 from core.uow import after_commit
 from payments.models import Payment, Payout, StripeOperation
 from payments.rules import OperationStatus
@@ -167,13 +168,11 @@ def supersede(key: str, *, now: datetime) -> bool:
 
 def pending_operations(limit: int = 100) -> list[StripeOperation]:
     """Calls still to make, oldest first."""
-    return list(
-        db.session.scalars(
-            select(StripeOperation)
-            .where(StripeOperation.status == OperationStatus.PENDING)
-            .order_by(StripeOperation.id)
-            .limit(limit)
-        )
+    return all_of(
+        select(StripeOperation)
+        .where(StripeOperation.status == OperationStatus.PENDING)
+        .order_by(StripeOperation.id)
+        .limit(limit)
     )
 
 

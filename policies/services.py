@@ -16,6 +16,7 @@ from sqlalchemy import select
 from accounts.models import User
 from core.domain import N_, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from policies import facts
 from policies.models import EligibilityLine, LineDeal, Policy, PolicyRun, RunStatus
@@ -198,7 +199,7 @@ def approve(actor: User, run_id: int, *, now: datetime) -> PolicyRun:
 def policies_for(actor: User) -> list[Policy]:
     """Every policy, newest first (administrators)."""
     _admin(actor)
-    return list(db.session.scalars(select(Policy).order_by(Policy.id.desc())))
+    return all_of(select(Policy).order_by(Policy.id.desc()))
 
 
 def policy_for(actor: User, policy_id: int) -> Policy:
@@ -216,12 +217,10 @@ def line_for(actor: User, line_id: int) -> EligibilityLine:
 def runs_of(actor: User, policy_id: int) -> list[PolicyRun]:
     """A policy's computed periods, latest period first (administrators)."""
     _admin(actor)
-    return list(
-        db.session.scalars(
-            select(PolicyRun)
-            .where(PolicyRun.policy_id == policy_id)
-            .order_by(PolicyRun.period_start.desc(), PolicyRun.id.desc())
-        )
+    return all_of(
+        select(PolicyRun)
+        .where(PolicyRun.policy_id == policy_id)
+        .order_by(PolicyRun.period_start.desc(), PolicyRun.id.desc())
     )
 
 
@@ -239,7 +238,7 @@ def lines_of_run(
     query = select(EligibilityLine).where(EligibilityLine.run_id == run.id)
     if before is not None:
         query = query.where(EligibilityLine.id < before)
-    return list(db.session.scalars(query.order_by(EligibilityLine.id.desc()).limit(limit)))
+    return all_of(query.order_by(EligibilityLine.id.desc()).limit(limit))
 
 
 def lines_of_my_organisation(actor: User) -> list[EligibilityLine]:
@@ -247,11 +246,9 @@ def lines_of_my_organisation(actor: User) -> list[EligibilityLine]:
     org_id = actor.acting_org_id
     if org_id is None:
         raise PermissionDenied(N_("Only members of an organisation have eligibility."))
-    return list(
-        db.session.scalars(
-            select(EligibilityLine)
-            .join(PolicyRun, PolicyRun.id == EligibilityLine.run_id)
-            .where(EligibilityLine.org_id == org_id)
-            .order_by(PolicyRun.period_end.desc(), EligibilityLine.id.desc())
-        )
+    return all_of(
+        select(EligibilityLine)
+        .join(PolicyRun, PolicyRun.id == EligibilityLine.run_id)
+        .where(EligibilityLine.org_id == org_id)
+        .order_by(PolicyRun.period_end.desc(), EligibilityLine.id.desc())
     )

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from accounts.models import User
 from accounts.services import get_organisation
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action, flush_new
 from deals.models import Deal
 from licences.deal_models import RoyaltyReport
@@ -90,7 +91,7 @@ def royalty_rewards(actor: User) -> list[DealReward]:
         .order_by(DealReward.awarded_at.desc(), DealReward.id.desc())
         .limit(200)
     )
-    return list(db.session.scalars(query))
+    return all_of(query)
 
 
 def connect() -> None:

@@ -20,6 +20,7 @@ from accounts.models import OrganisationKind, User
 from accounts.services import is_signed_in
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from deals.models import Deal
 from deals.rules import ContractType, DealStatus
@@ -99,7 +100,7 @@ def set_policy(actor: User, share_bp: int, allowed: frozenset[CostCategory], *, 
 def inventors_of(listing_id: int) -> list[ListingInventor]:
     """A listing's inventors in the order named."""
     query = select(ListingInventor).where(ListingInventor.listing_id == listing_id)
-    return list(db.session.scalars(query.order_by(ListingInventor.position)))
+    return all_of(query.order_by(ListingInventor.position))
 
 
 def _user_by_email(email: str) -> int:
@@ -274,4 +275,4 @@ def statement(actor: User | None, inventor_id: int) -> tuple[ListingInventor, li
 def inventor_rows_of(actor: User) -> list[ListingInventor]:
     """Where the signed-in person is named as an inventor (their statements)."""
     query = select(ListingInventor).where(ListingInventor.user_id == actor.id)
-    return list(db.session.scalars(query.order_by(ListingInventor.id)))
+    return all_of(query.order_by(ListingInventor.id))

@@ -19,6 +19,7 @@ from accounts.models import User
 from core import audit
 from core.domain import N_, NotFound, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from listings.models import Listing
 from listings.rules import ListingStatus
 from notifications.rules import EmailMode
@@ -132,12 +133,8 @@ def delete_search(user: User, saved_search_id: int, *, now: datetime) -> None:
 
 
 def saved_searches_of(user: User) -> list[SavedSearch]:
-    return list(
-        db.session.scalars(
-            select(SavedSearch)
-            .where(SavedSearch.user_id == user.id)
-            .order_by(SavedSearch.id.desc())
-        )
+    return all_of(
+        select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.id.desc())
     )
 
 

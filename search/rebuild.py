@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from core.clock import now as clock_now
 from core.extensions import db
 from core.outbox import OutboxEvent
+from core.row_lists import all_of
 from search.backend import SearchBackend
 from search.circuit import record_success
 from search.documents import DocumentIndex, DocumentKind
@@ -24,14 +25,12 @@ log = logging.getLogger(__name__)
 def _searchable_batches(kind: DocumentKind, batch_size: int) -> Iterator[list[Any]]:
     last_id = 0
     while True:
-        batch = list(
-            db.session.scalars(
-                select(kind.model)
-                .where(kind.searchable_clause(), kind.model.id > last_id)
-                .order_by(kind.model.id)
-                .limit(batch_size)
-                .options(*kind.load_options())
-            )
+        batch = all_of(
+            select(kind.model)
+            .where(kind.searchable_clause(), kind.model.id > last_id)
+            .order_by(kind.model.id)
+            .limit(batch_size)
+            .options(*kind.load_options())
         )
         if not batch:
             return
@@ -121,11 +120,11 @@ def reindex(
     )
     if is_versioned(index):
         total = _rebuild_versioned(kind, index, batch_size, progress)
-        newer = db.session.scalars(
+        newer = all_of(
             select(OutboxEvent.key).where(
                 OutboxEvent.topic == kind.topic, OutboxEvent.id > (started_after or 0)
             )
-        ).all()
+        )
         ids = row_ids(newer)
         for start in range(0, len(ids), batch_size):
             apply_changes(kind, index, ids[start : start + batch_size])

@@ -19,6 +19,7 @@ from accounts.models import Organisation, User
 from core import audit
 from core.domain import N_, NotFound, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.rows import get_row
 from core.service_kit import audit_action
 from core.workdays import WorkCalendar
@@ -225,7 +226,7 @@ def accept(
         was=NegotiationStatus.OPEN,
         agreed_price_minor=price,
     )
-    others = db.session.scalars(
+    others = all_of(
         select(Negotiation)
         .where(
             Negotiation.listing_id == listing.id,
@@ -235,7 +236,7 @@ def accept(
         .order_by(Negotiation.id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).all()
+    )
     for other in others:
         other.status = NegotiationStatus.WITHDRAWN
         _add_entry(other, actor, "closed", now=now, author_org_id=other.seller_org_id)

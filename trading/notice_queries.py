@@ -11,6 +11,7 @@ from accounts.services import rows_for_reviewer
 from core.clock import as_utc
 from core.domain import N_
 from core.extensions import db
+from core.row_lists import all_of
 from core.rows import get_row
 from trading import rules
 from trading.models import Negotiation, Objection, PublicityNotice
@@ -24,24 +25,20 @@ def get_notice(notice_id: int) -> PublicityNotice:
 
 def current_notices() -> list[PublicityNotice]:
     """Notices still running (including those waiting for a reviewer), ending soonest first."""
-    return list(
-        db.session.scalars(
-            select(PublicityNotice)
-            .where(PublicityNotice.status == NoticeStatus.RUNNING)
-            .order_by(PublicityNotice.ends_at, PublicityNotice.id)
-        )
+    return all_of(
+        select(PublicityNotice)
+        .where(PublicityNotice.status == NoticeStatus.RUNNING)
+        .order_by(PublicityNotice.ends_at, PublicityNotice.id)
     )
 
 
 def past_notices(limit: int = 100) -> list[PublicityNotice]:
     """Notices that ended, clean or fallen, most recent first."""
-    return list(
-        db.session.scalars(
-            select(PublicityNotice)
-            .where(PublicityNotice.status != NoticeStatus.RUNNING)
-            .order_by(PublicityNotice.closed_at.desc(), PublicityNotice.id.desc())
-            .limit(limit)
-        )
+    return all_of(
+        select(PublicityNotice)
+        .where(PublicityNotice.status != NoticeStatus.RUNNING)
+        .order_by(PublicityNotice.closed_at.desc(), PublicityNotice.id.desc())
+        .limit(limit)
     )
 
 

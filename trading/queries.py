@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from accounts.models import User
 from core.domain import N_, DomainError, NotFound
 from core.extensions import db
+from core.row_lists import all_of
 from core.rows import get_row
 from payments.models import Deposit
 from trading import rules
@@ -51,7 +52,7 @@ def sales(
     query = select(ListedSale)
     if status is not None:
         query = query.where(ListedSale.status == status)
-    return list(db.session.scalars(query.order_by(ListedSale.ends_at, ListedSale.id).limit(limit)))
+    return all_of(query.order_by(ListedSale.ends_at, ListedSale.id).limit(limit))
 
 
 def active_intents(sale: ListedSale) -> list[SaleIntent]:
@@ -109,12 +110,10 @@ def negotiations_of(actor: User) -> list[Negotiation]:
     org_id = org_of(actor)
     if org_id is None:
         return []
-    return list(
-        db.session.scalars(
-            select(Negotiation)
-            .where(or_(Negotiation.seller_org_id == org_id, Negotiation.buyer_org_id == org_id))
-            .order_by(Negotiation.updated_at.desc(), Negotiation.id.desc())
-        )
+    return all_of(
+        select(Negotiation)
+        .where(or_(Negotiation.seller_org_id == org_id, Negotiation.buyer_org_id == org_id))
+        .order_by(Negotiation.updated_at.desc(), Negotiation.id.desc())
     )
 
 
@@ -142,15 +141,13 @@ def running_negotiation(listing_id: int, org_id: int) -> Negotiation | None:
 
 def open_negotiations_for(listing_id: int) -> list[Negotiation]:
     """The open negotiations on a listing (the seller's overview)."""
-    return list(
-        db.session.scalars(
-            select(Negotiation)
-            .where(
-                Negotiation.listing_id == listing_id,
-                Negotiation.status == NegotiationStatus.OPEN,
-            )
-            .order_by(Negotiation.updated_at.desc())
+    return all_of(
+        select(Negotiation)
+        .where(
+            Negotiation.listing_id == listing_id,
+            Negotiation.status == NegotiationStatus.OPEN,
         )
+        .order_by(Negotiation.updated_at.desc())
     )
 
 

@@ -15,6 +15,7 @@ from accounts.services import is_signed_in
 from core.clock import as_utc
 from core.domain import N_, NotFound
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import get_or_not_found
 from deals.models import Deal, DealStatus
 from listings import services as listings
@@ -175,13 +176,11 @@ def valuations_of_org(actor: User) -> list[Valuation]:
     condition = Valuation.created_by_id == actor.id
     if org_id is not None:
         condition = or_(condition, Valuation.organisation_id == org_id)
-    return list(
-        db.session.scalars(
-            select(Valuation)
-            .where(condition)
-            .order_by(Valuation.created_at.desc(), Valuation.id.desc())
-            .limit(200)
-        )
+    return all_of(
+        select(Valuation)
+        .where(condition)
+        .order_by(Valuation.created_at.desc(), Valuation.id.desc())
+        .limit(200)
     )
 
 
@@ -223,12 +222,10 @@ def requests_of(actor: User) -> list[ValuationRequest]:
     org_id = actor.acting_org_id
     if org_id is None:
         return []
-    return list(
-        db.session.scalars(
-            select(ValuationRequest)
-            .where(ValuationRequest.requester_org_id == org_id)
-            .order_by(ValuationRequest.created_at.desc(), ValuationRequest.id.desc())
-        )
+    return all_of(
+        select(ValuationRequest)
+        .where(ValuationRequest.requester_org_id == org_id)
+        .order_by(ValuationRequest.created_at.desc(), ValuationRequest.id.desc())
     )
 
 

@@ -23,6 +23,7 @@ from accounts.models import User
 from accounts.services import is_signed_in
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from listings import services as listings
 from listings.rules import ListingStatus
@@ -311,11 +312,9 @@ def valuer_queue(actor: User, *, now: datetime) -> dict[str, list[ValuationReque
         )
         if not _conflicted(actor, r)
     ]
-    mine = list(
-        db.session.scalars(
-            select(ValuationRequest)
-            .where(ValuationRequest.valuer_id == actor.id)
-            .order_by(ValuationRequest.updated_at.desc(), ValuationRequest.id.desc())
-        )
+    mine = all_of(
+        select(ValuationRequest)
+        .where(ValuationRequest.valuer_id == actor.id)
+        .order_by(ValuationRequest.updated_at.desc(), ValuationRequest.id.desc())
     )
     return {"open": open_requests, "mine": mine}

@@ -15,6 +15,7 @@ from accounts.models import Organisation, OrganisationKind, User, VerificationSt
 from accounts.services import is_signed_in
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import audit_action, get_or_not_found
 from valuation.models import ReportShare, Valuation
 
@@ -25,7 +26,7 @@ def banks() -> list[Organisation]:
         Organisation.kind == OrganisationKind.BANK,
         Organisation.status == VerificationStatus.VERIFIED,
     )
-    return list(db.session.scalars(query.order_by(Organisation.name)))
+    return all_of(query.order_by(Organisation.name))
 
 
 def is_bank_member(actor: User | None) -> bool:
@@ -51,7 +52,7 @@ def shared_with(valuation_id: int, bank_org_id: int | None) -> bool:
 def shares_of(valuation_id: int) -> list[ReportShare]:
     """The report's shares, current and revoked."""
     query = select(ReportShare).where(ReportShare.valuation_id == valuation_id)
-    return list(db.session.scalars(query.order_by(ReportShare.id)))
+    return all_of(query.order_by(ReportShare.id))
 
 
 def owner_panel(actor: User | None, valuation: Valuation) -> dict[str, Any]:
@@ -118,4 +119,4 @@ def reports_shared_with(actor: User) -> list[Valuation]:
         .where(ReportShare.bank_org_id == actor.acting_org_id, ReportShare.revoked_at.is_(None))
         .order_by(ReportShare.shared_at.desc())
     )
-    return list(db.session.scalars(query))
+    return all_of(query)

@@ -17,6 +17,7 @@ from accounts.models import User
 from core.domain import N_, NotFound, PermissionDenied
 from core.extensions import db
 from core.jobs import enqueue_after_commit
+from core.row_lists import all_of
 from core.service_kit import audit_action, flush_new
 from webhooks import rules
 from webhooks.events import DELIVER_JOB
@@ -119,15 +120,13 @@ def rotate_secret(actor: User, endpoint_id: int, *, now: datetime) -> IssuedSecr
 
 def endpoints_of(actor: User) -> list[WebhookEndpoint]:
     """The organisation's endpoints (not the deleted ones), oldest first."""
-    return list(
-        db.session.scalars(
-            select(WebhookEndpoint)
-            .where(
-                WebhookEndpoint.org_id == _member_org(actor),
-                WebhookEndpoint.deleted_at.is_(None),
-            )
-            .order_by(WebhookEndpoint.id)
+    return all_of(
+        select(WebhookEndpoint)
+        .where(
+            WebhookEndpoint.org_id == _member_org(actor),
+            WebhookEndpoint.deleted_at.is_(None),
         )
+        .order_by(WebhookEndpoint.id)
     )
 
 
@@ -142,7 +141,7 @@ def deliveries_of(actor: User, *, endpoint_id: int | None = None) -> list[Webhoo
     )
     if endpoint_id is not None:
         query = query.where(WebhookDelivery.endpoint_id == endpoint_id)
-    return list(db.session.scalars(query))
+    return all_of(query)
 
 
 def attempts_of(delivery_ids: list[int]) -> dict[int, list[WebhookAttempt]]:

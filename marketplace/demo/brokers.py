@@ -18,6 +18,7 @@ from brokers import accreditation, introductions, mandates, ratings
 from brokers.models import Broker
 from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
 from core.extensions import db
+from core.row_lists import all_of
 from deals import services as deals
 from deals.models import DealStatus
 from listings.models import Listing, TechNeed
@@ -105,7 +106,7 @@ def _apply(user: User, serial: int, when: datetime, now: datetime) -> Broker:
 
 def _listings(sellers: list[User], limit: int) -> list[Listing]:
     """Available listings, the demo seller's (the first organisation) first."""
-    rows = db.session.scalars(
+    rows = all_of(
         select(Listing)
         .where(
             Listing.status == ListingStatus.PUBLISHED,
@@ -115,7 +116,7 @@ def _listings(sellers: list[User], limit: int) -> list[Listing]:
         )
         .order_by(Listing.id)
         .limit(200)
-    ).all()
+    )
     first = sellers[0].acting_org_id
     return sorted(rows, key=lambda item: (item.organisation_id != first, item.id))[:limit]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from accounts.models import User
-from core.extensions import db
+from core.row_lists import all_of
 from core.service_kit import Upload
 from events import interest, services
 from events.rules import EventFormat, InterestKind, Schedule
@@ -24,7 +24,7 @@ VENUE = "城市技术市场 一号路演厅"
 
 def _published(count: int, skip: int) -> list[int]:
     query = select(Listing.id).where(Listing.status == ListingStatus.PUBLISHED).order_by(Listing.id)
-    return list(db.session.scalars(query.offset(skip).limit(count)))
+    return all_of(query.offset(skip).limit(count))
 
 
 def load(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from accounts.models import User
 from core.extensions import db
+from core.row_lists import all_of
 from deals.models import Deal, DealStatus
 from payments import bank_rules, ledger, offline, payouts
 
@@ -24,9 +25,9 @@ def load(*, reviewer: User, now: datetime, upload_folder: Path, pdf: bytes) -> d
     """Pay the paid deals by bank (receipt + reviewer's confirmation); pay out the completed ones."""
     paid = paid_out = 0
     when = now - timedelta(days=9)
-    for deal in db.session.scalars(
+    for deal in all_of(
         select(Deal).where(Deal.status.in_(_PAID), Deal.buyer_org_id.is_not(None)).order_by(Deal.id)
-    ).all():
+    ):
         buyer = db.session.scalar(
             select(User).where(User.organisation_id == deal.buyer_org_id).order_by(User.id).limit(1)
         )

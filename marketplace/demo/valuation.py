@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from accounts.models import User
 from core.extensions import db
+from core.row_lists import all_of
 from listings.models import Listing
 from listings.rules import ListingStatus
 from valuation import income_rules, requests, services
@@ -25,16 +26,14 @@ LIFE = (10, 8)  # remaining legal life, economic life (years)
 
 
 def _published(user: User, limit: int) -> list[Listing]:
-    return list(
-        db.session.scalars(
-            select(Listing)
-            .where(
-                Listing.organisation_id == user.organisation_id,
-                Listing.status == ListingStatus.PUBLISHED,
-            )
-            .order_by(Listing.id)
-            .limit(limit)
+    return all_of(
+        select(Listing)
+        .where(
+            Listing.organisation_id == user.organisation_id,
+            Listing.status == ListingStatus.PUBLISHED,
         )
+        .order_by(Listing.id)
+        .limit(limit)
     )
 
 

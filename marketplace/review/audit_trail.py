@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.services import require_reviewer
 from core.audit_models import AuditEntry
 from core.extensions import db
+from core.row_lists import all_of
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 1000
@@ -86,7 +87,7 @@ def audit_page(
     query = _filtered(select(AuditEntry), wanted).order_by(AuditEntry.id.desc())
     if before is not None:
         query = query.where(AuditEntry.id < before)
-    rows = list(db.session.scalars(query.limit(size + 1)))
+    rows = all_of(query.limit(size + 1))
     entries = rows[:size]
     older = entries[-1].id if len(rows) > size else None
     return AuditPage(entries, _actors(entries), older)

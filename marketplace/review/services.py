@@ -7,7 +7,7 @@ from sqlalchemy import select
 from accounts.models import User
 from accounts.services import organisation_queue, require_reviewer
 from core.audit_models import AuditEntry
-from core.extensions import db
+from core.row_lists import all_of
 
 __all__ = ["audit_trail", "organisation_queue"]  # the organisations' queue is accounts'
 
@@ -20,4 +20,4 @@ def audit_trail(
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if object_type:
         query = query.where(AuditEntry.object_type == object_type)
-    return list(db.session.scalars(query))
+    return all_of(query)

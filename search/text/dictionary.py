@@ -182,6 +182,15 @@ def cache_path(domain_words: Sequence[str]) -> Path:
     return Path(tempfile.gettempdir()) / f"marketplace-jieba-{digest}"
 
 
+def table_files(domain_words: Sequence[str]) -> tuple[Path, Path]:
+    """The trie and the counts file of this dictionary (search.text.prebuild looks for them)."""
+    return _files(cache_path(domain_words))
+
+
+def _files(path: Path) -> tuple[Path, Path]:
+    return path.with_suffix(".marisa"), path.with_suffix(".counts")
+
+
 def load(domain_words: Sequence[str]) -> Segmenter:
     """The Segmenter of jieba's dictionary with `domain_words` added; built the first time.
 
@@ -207,7 +216,7 @@ def _reason(error: Exception) -> str:
 
 
 def _load_files(path: Path) -> Segmenter:
-    trie_file, counts_file = path.with_suffix(".marisa"), path.with_suffix(".counts")
+    trie_file, counts_file = _files(path)
     if not (trie_file.exists() and counts_file.exists()):
         probe = Path(f"{path}.{os.getpid()}.probe")
         probe.touch()  # an unwritable folder fails now, not after seconds of building

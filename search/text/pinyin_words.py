@@ -62,6 +62,17 @@ def _build() -> dict[str, list[str]]:
     return table
 
 
+def table_file() -> Path:
+    """The file the table is kept in (search.text.prebuild looks for it)."""
+    return _CACHE
+
+
+def load_table() -> None:
+    """Build the table's file if it is missing and map it, as the first pinyin query
+    would (search.text.prebuild's child builds it ahead)."""
+    _table()
+
+
 @once
 def _table() -> WordTable:
     """`_build`'s table, kept in a file of the temporary folder between processes, compact

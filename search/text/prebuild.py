@@ -27,13 +27,10 @@ def table_files() -> list[Path]:
     """The files the tables are kept in (some of them, enough to know they were built)."""
     from search.text import cedict, dictionary, pinyin_words, tokens
 
-    jieba_files = dictionary.cache_path(tokens.domain_words())
     return [
-        jieba_files.with_suffix(".marisa"),
-        jieba_files.with_suffix(".counts"),
-        cedict._CACHE.with_name(cedict._CACHE.name + "-en.marisa"),
-        cedict._CACHE.with_name(cedict._CACHE.name + "-zh.marisa"),
-        pinyin_words._CACHE,
+        *dictionary.table_files(tokens.domain_words()),
+        *cedict.table_files(),
+        pinyin_words.table_file(),
     ]
 
 
@@ -52,8 +49,8 @@ def _build_all() -> None:
     from search.text import cedict, pinyin_words, tokens
 
     tokens.jieba()
-    cedict._tables()
-    pinyin_words._table()
+    cedict.load_tables()
+    pinyin_words.load_table()
 
 
 def wait() -> None:

@@ -174,8 +174,10 @@ def segment_for_index(text: str) -> str:
         text = " ".join((text, *extra))
     if not has_cjk(text):
         return text
-    tokens = jieba().cut_for_search(text, HMM=False)
-    return " ".join(token for token in tokens if not token.isspace())
+    from search.text.cedict import inner_words
+
+    tokens = [token for token in jieba().cut_for_search(text, HMM=False) if not token.isspace()]
+    return " ".join((*tokens, *inner_words(tokens)))
 
 
 def query_terms(text: str) -> list[str]:

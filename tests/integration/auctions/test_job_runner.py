@@ -9,6 +9,7 @@ work to do lives in the database and the next run finds it.
 from __future__ import annotations
 
 import os
+import selectors
 import signal
 import subprocess
 import sys
@@ -35,7 +36,8 @@ from deals.models import Deal
 from .conftest import START, make_market
 
 STARTED = datetime.now(UTC) - timedelta(days=3)  # so they ended before the workers start
-WAIT_SECONDS = 60
+WAIT_SECONDS = 120  # the work, once the workers are up (a loaded machine is slow)
+READY_SECONDS = 300  # a worker's start-up: importing the app takes long under load
 
 
 @pytest.fixture(params=["sqlite", "redis"])
@@ -84,9 +86,24 @@ def start_worker(app: Flask, queue: dict[str, str]) -> subprocess.Popen[bytes]:
         [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--workers", "2"],
         cwd=BASE_DIR,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+
+
+def wait_until_ready(*workers: subprocess.Popen[bytes]) -> None:
+    """Return once each worker has loaded the app and says it takes jobs (`jobs: N
+    worker(s) on …`): its start-up is not the work's time, and it is never stopped while
+    still starting."""
+    deadline = time.monotonic() + READY_SECONDS
+    for worker in workers:
+        assert worker.stdout is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(worker.stdout, selectors.EVENT_READ)
+            readable = selector.select(max(0.0, deadline - time.monotonic()))
+        line = worker.stdout.readline() if readable else b""
+        if not line.startswith(b"jobs: "):
+            raise AssertionError(f"a worker did not start: {line!r} {stop(worker)}")
 
 
 def wait_for(app: Flask, condition: Callable[[], bool]) -> None:
@@ -152,11 +169,13 @@ def test_two_workers_close_due_auctions_once_and_drain_the_search_events(
     with app.app_context():
         assert pending_events() > 0, "publishing the listings emitted search events"
         assert app.extensions["jobs"].pending_count() >= 1, "their commit queued the drain"
-        app.extensions["jobs"].enqueue("auctions.close_due")
-        app.extensions["jobs"].enqueue("auctions.close_due")
 
     workers = [start_worker(app, queue), start_worker(app, queue)]
     try:
+        wait_until_ready(*workers)  # both take jobs when the two sweeps arrive: they race
+        with app.app_context():
+            app.extensions["jobs"].enqueue("auctions.close_due")
+            app.extensions["jobs"].enqueue("auctions.close_due")
         wait_for(app, lambda: open_auctions(ids) == 0 and pending_events() == 0)
     finally:
         logs = [stop(worker) for worker in workers]
@@ -185,6 +204,7 @@ def test_a_worker_killed_mid_run_loses_nothing(queued_app: Flask, queue: dict[st
 
     first = start_worker(app, queue)
     try:
+        wait_until_ready(first)
         wait_for(app, lambda: open_auctions(ids) < len(ids) or pending_events() == 0)
     finally:
         first.send_signal(signal.SIGKILL)
@@ -195,6 +215,7 @@ def test_a_worker_killed_mid_run_loses_nothing(queued_app: Flask, queue: dict[st
         app.extensions["jobs"].enqueue("search.drain")
     second = start_worker(app, queue)
     try:
+        wait_until_ready(second)
         wait_for(app, lambda: open_auctions(ids) == 0 and pending_events() == 0)
     finally:
         stop(second)

@@ -30,6 +30,22 @@ def test_english_finds_a_chinese_only_listing(search_backend: SearchBackend) -> 
     assert ids(search_backend, text="kelp")[0] == 3  # CC-CEDICT: kelp -> 海带
 
 
+def test_english_finds_chinese_only_listings_cc_cedict_glosses_in_other_forms(
+    search_backend: SearchBackend,
+) -> None:
+    search_backend.index(
+        [
+            *_corpus(),
+            doc(8, title_zh="流感病毒灭活疫苗"),
+            doc(9, title_zh="纳米纤维素气凝胶"),
+            doc(10, title_zh="城市污泥厌氧消化工艺"),
+        ]
+    )
+    assert ids(search_backend, text="influenza vaccine")[0] == 8  # flu; influenza
+    assert ids(search_backend, text="nanocellulose") == [9]  # nano + cellulose
+    assert ids(search_backend, text="anaerobic digestion")[0] == 10  # 厌 氧 indexed as 厌氧
+
+
 def test_typo_is_corrected_and_said(search_backend: SearchBackend) -> None:
     search_backend.index(_corpus())
     result = search_backend.search(SearchQuery(text="batery"))

@@ -8,7 +8,7 @@ from search.text.cedict import english_bridge, to_chinese
 from search.text.clauses import query_clauses, required_terms
 from search.text.pinyin_words import hanzi_of
 from search.text.spelling import Speller
-from search.text.tokens import query_terms
+from search.text.tokens import query_terms, segment_for_index
 
 
 def test_pinyin_spells_chinese_words_but_english_stays_english() -> None:
@@ -65,3 +65,15 @@ def test_a_dictionary_word_is_never_corrected_to_another_word() -> None:
     speller = Speller({"lets": 5, "battery": 3})
     assert speller.correct("lens") is None
     assert speller.correct("batery") == "battery"
+
+
+def test_english_words_reach_chinese_through_synonyms_adjectives_and_prefixes() -> None:
+    assert "流感" in to_chinese("influenza")  # CC-CEDICT: flu; influenza
+    assert "平流层" in to_chinese("stratospheric")  # stratosphere
+    assert to_chinese("nanocellulose") == ("纳米纤维素",)  # nano + cellulose
+
+
+def test_the_index_holds_dictionary_words_jieba_cuts_apart() -> None:
+    assert "厌氧" in segment_for_index("餐厨垃圾厌氧发酵").split()  # inside 厌氧发酵
+    assert "厌氧" in segment_for_index("城市污泥厌氧消化").split()  # 厌 氧 joined
+    assert "anaerobic" in english_bridge("餐厨垃圾厌氧发酵").split()

@@ -1,12 +1,14 @@
 """Where a search's time goes, per phase, on both backends (issue 13).
 
-    .venv/bin/python bench/search_phases.py [--size 20000] [--rounds 5] [--keep DIR]
-                                            [--es-url URL | --no-es] [--profile LABEL]
+    .venv/bin/python bench/search_phases.py [--size 20000] [--rounds 5] [--keep DIR] [--cold]
+                                            [--es-url URL | --no-es] [--es-alias NAME]
+                                            [--profile LABEL] [--only LABEL]
 
 Indexes bench/search.py's corpus of `--size` listings once (kept in `--keep`, and in
-the Elasticsearch index `phases-<size>` when `--keep` is given, so later runs start at
-once), then runs bench/search.py's query mix and reports, per backend, each query's
-wall time split into phases, with the load average:
+the Elasticsearch index `phases-<size>` or `--es-alias` when `--keep` is given, so later
+runs start at once; bench/search_kept.py), then runs bench/search.py's query mix and
+reports, per backend, each query's wall time split into phases, its CPU time (this
+process's, plus the node's `took` summed over its searches), with the load average:
 
 - analysis: query clauses (jieba, glossary, CC-CEDICT, pinyin, expansions), both passes;
 - spelling: SymSpell corrections of a widened query's English words;
@@ -27,11 +29,9 @@ import cProfile
 import os
 import pstats
 import sys
-import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from bench.corpus import CorpusGenerator
-from bench.search import BATCH, BenchQuery, query_mix
+from bench.search import BenchQuery, query_mix
+from bench.search_kept import forget, kept_backends, load_avg
 from search import embedded_index, es_index, widening
 from search.backend import SearchBackend
-from search.elasticsearch import ElasticsearchBackend, make_client
-from search.embedded import EmbeddedSearchBackend
 from search.embedded_ranking import Ranker
-from search.text import clauses, highlighting
 from search.text.tokens import segment_for_index
 
 
@@ -109,75 +107,6 @@ def corpus_mix(size: int) -> tuple[CorpusGenerator, list[BenchQuery]]:
     return generator, query_mix(rare)
 
 
-def load(backend: SearchBackend, size: int, es: bool) -> None:
-    docs = CorpusGenerator(seed=size).documents(size)
-    done = 0
-    if es:
-        assert isinstance(backend, ElasticsearchBackend)
-        name = backend.new_index()
-        while done < size:
-            batch = [next(docs) for _ in range(min(BATCH, size - done))]
-            backend.index_into(name, batch, chunk_size=1000)
-            done += len(batch)
-        backend.client.options(request_timeout=600).indices.forcemerge(
-            index=name, max_num_segments=1
-        )
-        backend.switch_alias(name)
-        return
-    assert isinstance(backend, EmbeddedSearchBackend)
-    while done < size:
-        batch = [next(docs) for _ in range(min(BATCH, size - done))]
-        backend.index(batch)
-        done += len(batch)
-    backend.optimize()
-
-
-@contextmanager
-def backends(args: argparse.Namespace) -> Iterator[list[SearchBackend]]:
-    with tempfile.TemporaryDirectory(prefix="search-phases-") as tmp:
-        folder = Path(args.keep) if args.keep else Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"phases-{args.size}.db"
-        fresh = not path.exists()
-        embedded = EmbeddedSearchBackend(path)
-        if fresh:
-            load(embedded, args.size, es=False)
-        found: list[SearchBackend] = [embedded]
-        client = None
-        es: ElasticsearchBackend | None = None
-        if args.es_url and not args.no_es:
-            client = make_client(args.es_url.split(","), request_timeout=30)
-            es = ElasticsearchBackend(client, alias=f"phases-{args.size}")
-            if not args.keep or es.count() != args.size:
-                load(es, args.size, es=True)
-            found.append(es)
-        try:
-            yield found
-        finally:
-            embedded.close()
-            if es is not None and not args.keep:
-                es.drop()
-            if client is not None:
-                client.close()
-
-
-def forget(backend: SearchBackend) -> None:
-    """Forget what repeated queries reuse (--cold): analysed queries, the embedded backend's
-    results, Elasticsearch's request cache; what any query warms (bitmaps, stems) stays."""
-    for name in ("_query_clauses", "_required_terms"):
-        cached = getattr(clauses, name, None)
-        if cached is not None:
-            cached.cache_clear()
-    prepared = getattr(highlighting, "_prepared", None)
-    if prepared is not None:
-        prepared.cache_clear()
-    results = getattr(backend, "_results", None)
-    if results is not None:
-        results.size = 0
-    if isinstance(backend, ElasticsearchBackend):
-        backend.client.indices.clear_cache(index=backend.alias, request=True)
-
-
 def run(backend: SearchBackend, mix: list[BenchQuery], rounds: int, cold: bool) -> None:
     """The mix `rounds` + 1 times (the first warms caches); one line of medians per query."""
     timings: dict[int, list[tuple[float, dict[str, float], dict[str, int]]]] = defaultdict(list)
@@ -188,16 +117,17 @@ def run(backend: SearchBackend, mix: list[BenchQuery], rounds: int, cold: bool) 
                 forget(backend)
             PHASES.clear()
             COUNTS.clear()
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             result = backend.search(query.search_query())
             total = (time.perf_counter() - start) * 1000
+            PHASES["cpu"] = (time.process_time() - cpu) * 1000 + PHASES.get("es took", 0.0)
             matches[i] = result.total
             if round_no:
                 timings[i].append((total, dict(PHASES), dict(COUNTS)))
     names = (
-        ["analysis", "spelling", "match", "rank", "sorted", "hydrate"]
+        ["cpu", "analysis", "spelling", "match", "rank", "sorted", "hydrate"]
         if backend.name == "embedded"
-        else ["analysis", "spelling", "es took", "round trip", "es pass"]
+        else ["cpu", "analysis", "spelling", "es took", "round trip", "es pass"]
     )
     print(
         f"\n{backend.name}: median ms per query over {rounds} rounds"
@@ -206,9 +136,11 @@ def run(backend: SearchBackend, mix: list[BenchQuery], rounds: int, cold: bool) 
     print(f"  {'query':<16} {'text':<24} {'total':>7} " + " ".join(f"{n:>10}" for n in names)
           + f" {'passes':>6} {'trips':>5} {'matches':>8}")  # fmt: skip
     every: list[float] = []
+    every_cpu: list[float] = []
     for i, query in enumerate(mix):
         timed = timings[i]
         every += [t for t, _, _ in timed]
+        every_cpu += [p["cpu"] for _, p, _ in timed]
         phase = {n: median(p.get(n, 0.0) for _, p, _ in timed) for n in names}
         counts = timed[0][2]
         print(
@@ -216,13 +148,11 @@ def run(backend: SearchBackend, mix: list[BenchQuery], rounds: int, cold: bool) 
             + " ".join(f"{phase[n]:>10.2f}" for n in names)
             + f" {counts.get('analysis', 0):>6} {counts.get('round trip', 0):>5} {matches[i]:>8,}"
         )
-    ordered = sorted(every)
-    p95 = ordered[max(0, round(0.95 * len(ordered) + 0.5) - 1)]
-    print(f"  p50 {median(ordered):.2f} ms, p95 {p95:.2f} ms over {len(ordered)}")
-
-
-def load_avg() -> str:
-    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    for what, samples in (("wall", every), ("cpu", every_cpu)):
+        ordered = sorted(samples)
+        p95 = ordered[max(0, round(0.95 * len(ordered) + 0.5) - 1)]
+        print(f"  {what}: p50 {median(ordered):.2f} ms, p95 {p95:.2f} ms over {len(ordered)}")
+    print("  (cpu: this process's CPU time, plus the node's took summed over its searches)")
 
 
 def main() -> None:
@@ -232,6 +162,7 @@ def main() -> None:
     parser.add_argument("--keep", default="", help="folder keeping the embedded index")
     parser.add_argument("--es-url", default=os.environ.get("ELASTICSEARCH_URL"))
     parser.add_argument("--no-es", action="store_true")
+    parser.add_argument("--es-alias", default="", help="the kept ES index (phases-<size>)")
     parser.add_argument("--profile", default="", help="cProfile the queries of this label")
     parser.add_argument("--cold", action="store_true", help="forget caches before each query")
     parser.add_argument("--only", default="", help="only the queries of labels starting so")
@@ -239,7 +170,8 @@ def main() -> None:
     _, mix = corpus_mix(args.size)
     if args.only:
         mix = [q for q in mix if q.label.startswith(args.only)]
-    with backends(args) as found:
+    es_url = None if args.no_es else args.es_url
+    with kept_backends(args.size, args.keep, es_url, args.es_alias) as found:
         if args.profile:
             chosen = [q for q in mix if q.label.startswith(args.profile)]
             for backend in found:

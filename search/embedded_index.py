@@ -42,7 +42,7 @@ from search.text.clauses import Clause
 from search.text.fts5 import fts5_term
 from search.text.spelling import SpellerCache, vocabulary_words
 from search.text.tokens import index_token
-from search.widening import min_matches, search_widening
+from search.widening import Pass, min_matches, search_widening
 
 # Candidate sets up to this size are passed to SQL as an id list; larger ones as a bitmap test.
 SMALL_SET = 4000
@@ -219,7 +219,8 @@ class EmbeddedIndex:
         query: SearchQuery,
         clauses: Sequence[Clause],
         widen: bool = False,
-    ) -> SearchResult:
+    ) -> Pass:
+        """Matches, filters and facet counts; the page (ranking, snippets) when asked for."""
         cache = self._bitmaps(conn)
         levels = self._match_levels(conn, cache, clauses, widen)
         lowest = min_matches(clauses) if widen else len(clauses)
@@ -229,39 +230,61 @@ class EmbeddedIndex:
         for bits in selected.values():
             candidates &= bits
         total = candidates.bit_count()
+        facets = self._facets(cache, matches, selected) if query.with_facets else {}
+        complete = (levels[len(clauses)] & candidates).bit_count() if clauses else total
 
+        def result() -> SearchResult:
+            hits = self._page(conn, query, clauses, widen, levels, candidates, total, cache)
+            return SearchResult(hits=hits, total=total, facets=facets, widened=complete < total)
+
+        return Pass(total, result)
+
+    def _facets(
+        self, cache: Bitmaps, matches: int, selected: Mapping[str, int]
+    ) -> dict[str, dict[str, int]]:
+        """Each facet's counts over the matches, most first."""
         facets: dict[str, dict[str, int]] = {}
-        if query.with_facets:
-            for facet in self.spec.facets:
-                # Disjunctive faceting: a facet's own selection does not narrow its counts,
-                # so the sidebar shows what ticking another value (OR) would add.
-                base = matches
-                for other, bits in selected.items():
-                    if other != facet:
-                        base &= bits
-                counts = {
-                    value: n
-                    for value, member_bits in cache.values[facet].items()
-                    if (n := (base & member_bits).bit_count())
-                }
-                facets[facet] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        for facet in self.spec.facets:
+            # Disjunctive faceting: a facet's own selection does not narrow its counts,
+            # so the sidebar shows what ticking another value (OR) would add.
+            base = matches
+            for other, bits in selected.items():
+                if other != facet:
+                    base &= bits
+            counts = {
+                value: n
+                for value, member_bits in cache.values[facet].items()
+                if (n := (base & member_bits).bit_count())
+            }
+            facets[facet] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return facets
 
+    def _page(
+        self,
+        conn: sqlite3.Connection,
+        query: SearchQuery,
+        clauses: Sequence[Clause],
+        widen: bool,
+        levels: Sequence[int],
+        candidates: int,
+        total: int,
+        cache: Bitmaps,
+    ) -> list[SearchHit]:
+        """The query's page of hits, in its sort order, with snippets."""
         per_page = max(1, min(int(query.per_page), 100))
         offset = (max(1, int(query.page)) - 1) * per_page
-        hits: list[SearchHit] = []
-        if offset < total:
-            sort = query.sort if query.sort in self.spec.order_by else "relevance"
-            if sort == "relevance" and clauses and widen:
-                page = self.ranker.by_coverage(conn, clauses, levels, candidates, per_page, offset)
-            elif sort == "relevance" and clauses:
-                page = self.ranker.ranked(conn, clauses, candidates, per_page, offset)
-            else:
-                if sort == "relevance":
-                    sort = "newest"  # nothing to rank by: the newest documents first
-                page = self._sorted(conn, sort, candidates, total, cache, per_page, offset)
-            hits = self._hits(conn, page, clauses)
-        complete = (levels[len(clauses)] & candidates).bit_count() if clauses else total
-        return SearchResult(hits=hits, total=total, facets=facets, widened=complete < total)
+        if offset >= total:
+            return []
+        sort = query.sort if query.sort in self.spec.order_by else "relevance"
+        if sort == "relevance" and clauses and widen:
+            page = self.ranker.by_coverage(conn, clauses, levels, candidates, per_page, offset)
+        elif sort == "relevance" and clauses:
+            page = self.ranker.ranked(conn, clauses, candidates, per_page, offset)
+        else:
+            if sort == "relevance":
+                sort = "newest"  # nothing to rank by: the newest documents first
+            page = self._sorted(conn, sort, candidates, total, cache, per_page, offset)
+        return self._hits(conn, page, clauses)
 
     def _filter_bitmaps(
         self, filters: Mapping[str, tuple[str, ...] | str], cache: Bitmaps

@@ -1,12 +1,22 @@
 """Relevance order in the embedded index: bm25 within tiers of the newest candidates, and a
 widened query's documents by how many of its clauses they match (see search.embedded_index).
+
+A page is planned first: the tiers it takes rows from, in order (coverage levels, newest
+tiers first), and how many of each. A page from one tier is ranked by SQL, which returns
+that page only; a page across tiers has them all scored in one SQL statement, and each
+tier's rows put in order in Python. bm25 weighs a word by how
+many documents of the whole index hold it, which FTS5 counts anew in each statement
+(one scan of the word's postings): one statement, not one per level and tier, counts
+them once. A document's score does not depend on what else the statement scores, so the
+page is the one the tiers ranked one by one would give.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from search.bitmaps import ids_of, top_threshold
 from search.documents import EmbeddedSpec
@@ -18,6 +28,15 @@ from search.widening import min_matches
 RANK_TIER = 2000
 
 
+@dataclass(frozen=True)
+class Taken:
+    """Rows a page takes from one tier: after `skip` of its best, `count` of them."""
+
+    tier: int
+    skip: int
+    count: int
+
+
 class Ranker:
     """One page of candidates in relevance order, for one kind's tables."""
 
@@ -26,8 +45,11 @@ class Ranker:
         self.spec = spec
         self.fts, self.bm25 = tables.fts, tables.bm25
 
-    def _sql(self, clauses: Sequence[Clause], any_clause: bool = False) -> tuple[str, list[str]]:
-        """The SQL ranking a tier, and its MATCH expressions (bind each before the tier's ids).
+    def _sql(
+        self, clauses: Sequence[Clause], any_clause: bool, ordered: bool
+    ) -> tuple[str, list[str]]:
+        """The SQL scoring candidates, and its MATCH expressions (bind each before the ids);
+        `ordered`: best first, then newest, a LIMIT and OFFSET bound last.
 
         bm25 adds up what each word scores, so with `scale_translations` words of
         lower weight (translations) are ranked by a second MATCH whose bm25 is
@@ -35,22 +57,101 @@ class Ranker:
         """
         fts, bm25 = self.fts, self.bm25
         weighted = weighted_words(clauses) if self.spec.scale_translations else {}
-        in_tier = (
+        among = (
             f"FROM {fts} WHERE {fts} MATCH ? "
             "AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?))"
         )
         if len(weighted) <= 1:
+            order = f" ORDER BY {bm25}, rowid DESC LIMIT ? OFFSET ?" if ordered else ""
             return (
-                f"SELECT rowid, -{bm25} {in_tier} ORDER BY {bm25}, rowid DESC LIMIT ? OFFSET ?",
+                f"SELECT rowid, -{bm25} {among}{order}",
                 [(fts5_either(clauses) if any_clause else fts5_match(clauses)) or ""],
             )
-        parts = [f"SELECT rowid, -{bm25} * {weight!r} AS score {in_tier}" for weight in weighted]
+        parts = [f"SELECT rowid, -{bm25} * {weight!r} AS score {among}" for weight in weighted]
+        order = " ORDER BY total DESC, rowid DESC LIMIT ? OFFSET ?" if ordered else ""
         return (
             "SELECT rowid, sum(score) AS total FROM ("
             + " UNION ALL ".join(parts)
-            + ") GROUP BY rowid ORDER BY total DESC, rowid DESC LIMIT ? OFFSET ?",
+            + f") GROUP BY rowid{order}",
             [fts5_any(words) for words in weighted.values()],
         )
+
+    def _tiers(self, candidates: int) -> Iterator[int]:
+        """The candidates in tiers of the RANK_TIER newest, or all at once (see the module)."""
+        remaining = candidates
+        while remaining:
+            count = remaining.bit_count()
+            tiered = self.spec.rank_in_tiers and count > RANK_TIER
+            low = top_threshold(remaining, RANK_TIER) if tiered else 0
+            tier = remaining >> low << low
+            yield tier
+            remaining ^= tier
+
+    def _plan(self, groups: Sequence[int], limit: int, offset: int) -> list[Taken]:
+        """What a page takes from each tier of the groups, ranked one group after another."""
+        plan: list[Taken] = []
+        wanted = limit
+        for group in groups:
+            for tier in self._tiers(group):
+                size = tier.bit_count()
+                if offset >= size:
+                    offset -= size
+                    continue
+                count = min(wanted, size - offset)
+                plan.append(Taken(tier, offset, count))
+                wanted -= count
+                offset = 0
+                if not wanted:
+                    return plan
+        return plan
+
+    def _scores(
+        self,
+        conn: sqlite3.Connection,
+        clauses: Sequence[Clause],
+        ids: list[int],
+        any_clause: bool,
+        window: tuple[int, int] | None = None,
+    ) -> list[tuple[int, float]]:
+        """(id, score) of the documents of `ids` (ascending) the query matches; with a
+        `window` (count, skip), only those of the ranked order, in it."""
+        sql, expressions = self._sql(clauses, any_clause, ordered=window is not None)
+        id_list = json.dumps(ids)
+        params: list[object] = []
+        for expression in expressions:
+            params += [expression, ids[0], ids[-1], id_list]
+        return conn.execute(sql, [*params, *(window or ())]).fetchall()
+
+    def _page(
+        self,
+        conn: sqlite3.Connection,
+        clauses: Sequence[Clause],
+        groups: Sequence[int],
+        limit: int,
+        offset: int,
+        any_clause: bool,
+    ) -> list[tuple[int, float]] | None:
+        """The page the plan takes, by score then newest; None if a tier scored short."""
+        plan = self._plan(groups, limit, offset)
+        if not plan:
+            return []
+        if len(plan) == 1:  # one tier: SQL ranks it and returns the page only
+            (taken,) = plan
+            ids = ids_of(taken.tier)
+            rows = self._scores(conn, clauses, ids, any_clause, (taken.count, taken.skip))
+            return rows if len(rows) == taken.count else None
+        union = 0
+        for taken in plan:
+            union |= taken.tier
+        scores = dict(self._scores(conn, clauses, ids_of(union), any_clause))
+        page: list[tuple[int, float]] = []
+        for taken in plan:
+            scored = [(doc_id, scores[doc_id]) for doc_id in ids_of(taken.tier) if doc_id in scores]
+            if len(scored) < taken.skip + taken.count:
+                return None  # the index and the bitmaps disagree: rank tier by tier
+            scored.sort(key=lambda row: (-row[1], -row[0]))
+            page += scored[taken.skip : taken.skip + taken.count]
+        return page
 
     def ranked(
         self,
@@ -65,27 +166,9 @@ class Ranker:
 
         `any_clause`: the candidates match some clauses only (a widened query).
         """
-        sql, expressions = self._sql(clauses, any_clause)
-        page: list[tuple[int, float]] = []
-        remaining = candidates
-        while remaining and len(page) < limit:
-            count = remaining.bit_count()
-            tiered = self.spec.rank_in_tiers and count > RANK_TIER
-            low = top_threshold(remaining, RANK_TIER) if tiered else 0
-            tier = remaining >> low << low
-            tier_size = min(count, RANK_TIER) if low else count
-            if offset >= tier_size:
-                offset -= tier_size
-            else:
-                ids = ids_of(tier)
-                id_list = json.dumps(ids)
-                params: list[object] = []
-                for expression in expressions:
-                    params += [expression, ids[0], ids[-1], id_list]
-                rows = conn.execute(sql, [*params, limit - len(page), offset]).fetchall()
-                page.extend(rows)
-                offset = 0
-            remaining ^= tier
+        page = self._page(conn, clauses, [candidates], limit, offset, any_clause)
+        if page is None:
+            return self._tier_by_tier(conn, clauses, [candidates], limit, offset, any_clause)
         return page
 
     def by_coverage(
@@ -98,15 +181,35 @@ class Ranker:
         offset: int,
     ) -> list[tuple[int, float]]:
         """One page of a widened query: documents matching more clauses first, then by bm25."""
+        groups = [
+            levels[k] & ~levels[k + 1] & candidates
+            for k in range(len(clauses), min_matches(clauses) - 1, -1)
+        ]
+        page = self._page(conn, clauses, groups, limit, offset, any_clause=True)
+        if page is None:
+            return self._tier_by_tier(conn, clauses, groups, limit, offset, any_clause=True)
+        return page
+
+    def _tier_by_tier(
+        self,
+        conn: sqlite3.Connection,
+        clauses: Sequence[Clause],
+        groups: Sequence[int],
+        limit: int,
+        offset: int,
+        any_clause: bool,
+    ) -> list[tuple[int, float]]:
+        """The page scored one tier at a time, each topping up what the last left short."""
         page: list[tuple[int, float]] = []
-        for k in range(len(clauses), min_matches(clauses) - 1, -1):
-            level = levels[k] & ~levels[k + 1] & candidates
-            size = level.bit_count()
-            if offset >= size:
-                offset -= size
-                continue
-            page += self.ranked(conn, clauses, level, limit - len(page), offset, any_clause=True)
-            offset = 0
-            if len(page) >= limit:
-                break
+        for group in groups:
+            for tier in self._tiers(group):
+                size = tier.bit_count()
+                if offset >= size:
+                    offset -= size
+                    continue
+                window = (limit - len(page), offset)
+                page += self._scores(conn, clauses, ids_of(tier), any_clause, window)
+                offset = 0
+                if len(page) >= limit:
+                    return page
         return page

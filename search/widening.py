@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from search.backend import SearchResult
 from search.text.clauses import Clause, query_clauses, required_terms
@@ -33,29 +33,71 @@ def _lone_han(clause: Clause) -> bool:
     return len(typed) == 1 and is_single_han(typed[0])
 
 
-RunOnce = Callable[[Sequence[Clause], bool], SearchResult]
+@dataclass(frozen=True)
+class Pass:
+    """One run of a query: how many it matched, and its result, made when asked for (a
+    backend may leave ranking the page and its snippets until the pass is chosen)."""
+
+    total: int
+    result: Callable[[], SearchResult]
+
+    @classmethod
+    def done(cls, result: SearchResult) -> Pass:
+        """A pass whose result is already made."""
+        return cls(result.total, lambda: result)
+
+
+RunOnce = Callable[[Sequence[Clause], bool], Pass]
+
+
+def widened_clauses(
+    text: str, clauses: Sequence[Clause], speller: Callable[[], Speller]
+) -> tuple[list[Clause], dict[str, str]]:
+    """The clauses of `text` widened, and the spelling corrections they hold; no clauses
+    when widening would change nothing (`clauses`: the query's own)."""
+    latin = [word for word in required_terms(text)[0] if is_latin(word)]
+    fixed = corrections(speller(), latin) if latin else {}
+    # A lone 汉字 is a word's first character: too loose to count toward a widened match.
+    wide = [c for c in query_clauses(text, wide=True, corrections=fixed) if not _lone_han(c)]
+    if wide == list(clauses) and len(clauses) < 2:
+        return [], fixed
+    return wide, fixed
+
+
+def likely_widened(
+    text: str, clauses: Sequence[Clause], speller: Callable[[], Speller]
+) -> list[Clause]:
+    """The widened clauses of a query that will probably need them (a misspelt word: as
+    typed it is in no listing), for a backend to run both passes in one request; else none.
+
+    Only a guess: `search_widening` still decides on the first pass's count. Long queries
+    are no guess: on a large index most match enough with every word, and their widened
+    pass is the dearest of all.
+    """
+    latin = [word for word in required_terms(text)[0] if is_latin(word)]
+    if not clauses or not latin or not corrections(speller(), latin):
+        return []
+    return widened_clauses(text, clauses, speller)[0]
 
 
 def search_widening(text: str, run: RunOnce, speller: Callable[[], Speller]) -> SearchResult:
     """The result of `text`: every word required, else widened (see the module).
 
     `run(clauses, widen)` runs one query: every clause required, or with `widen`
-    a minimum share of them, by coverage first.
+    a minimum share of them, by coverage first. Only the chosen pass's result is made.
     """
     clauses = query_clauses(text)
-    result = run(clauses, False)
-    if not clauses or result.total >= WIDEN_BELOW:
-        return result
-    latin = [word for word in required_terms(text)[0] if is_latin(word)]
-    fixed = corrections(speller(), latin) if latin else {}
-    # A lone 汉字 is a word's first character: too loose to count toward a widened match.
-    wide = [c for c in query_clauses(text, wide=True, corrections=fixed) if not _lone_han(c)]
-    if not wide or (wide == clauses and len(clauses) < 2):
-        return result
+    strict = run(clauses, False)
+    if not clauses or strict.total >= WIDEN_BELOW:
+        return strict.result()
+    wide, fixed = widened_clauses(text, clauses, speller)
+    if not wide:
+        return strict.result()
     widened = run(wide, True)
-    if widened.total <= result.total and not fixed:
-        return result
+    if widened.total <= strict.total and not fixed:
+        return strict.result()
     if not fixed:
-        return widened
-    texts = [text for hit in widened.hits[:3] for text in hit.highlights.values()]
-    return replace(widened, suggestion=did_you_mean(text, fixed, texts))
+        return widened.result()
+    result = widened.result()
+    texts = [text for hit in result.hits[:3] for text in hit.highlights.values()]
+    return replace(result, suggestion=did_you_mean(text, fixed, texts))

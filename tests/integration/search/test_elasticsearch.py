@@ -78,3 +78,29 @@ def test_an_unreachable_node_raises_search_unavailable_and_reports_unhealthy() -
         backend.count()
     with pytest.raises(SearchUnavailable):
         backend.suggest("电池")
+
+
+def test_a_query_likely_to_widen_sends_its_widened_pass_with_the_first(
+    es_backend: ElasticsearchBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    es_backend.index(
+        [
+            doc(4, title_zh="", title_en="Battery management system with active balancing"),
+            doc(7, title_zh="", title_en="Ceramic separator for batteries"),
+        ]
+    )
+    sent: list[int] = []
+    msearch = es_backend._msearch
+
+    def counted(bodies):  # type: ignore[no-untyped-def]
+        sent.append(len(bodies))
+        return msearch(bodies)
+
+    monkeypatch.setattr(es_backend, "_msearch", counted)
+    result = es_backend.search(SearchQuery(text="batery"))  # misspelt: both passes at once
+    assert {hit.id for hit in result.hits} >= {4, 7}
+    assert result.suggestion in ("battery", "batteries")
+    assert sent == [4]  # the page and the counts of each pass, in one request
+    sent.clear()
+    assert ids(es_backend, "ceramic separator") == [7]  # not likely to widen: asked for after
+    assert sent == [2, 2]

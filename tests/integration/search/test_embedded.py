@@ -60,3 +60,27 @@ def test_threads_share_one_backend(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         totals = list(pool.map(work, range(40)))
     assert min(totals) >= 49 and backend.count() == 57
+
+
+def test_a_widened_query_ranks_and_highlights_only_the_pass_it_answers_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = EmbeddedSearchBackend(tmp_path / "search.db")
+    backend.index(
+        [
+            doc(1, title_zh="锂电池供电的无人机"),
+            doc(2, title_zh="一种锂离子电池隔膜"),
+            doc(3, title_zh="植保无人机"),
+        ]
+    )
+    pages: list[list[int]] = []
+    hits = embedded_index.EmbeddedIndex._hits
+
+    def counted(self, conn, page, clauses):  # type: ignore[no-untyped-def]
+        pages.append([doc_id for doc_id, _ in page])
+        return hits(self, conn, page, clauses)
+
+    monkeypatch.setattr(embedded_index.EmbeddedIndex, "_hits", counted)
+    result = backend.search(SearchQuery(text="锂电池 无人机"))  # one listing has both
+    assert result.widened and result.total == 3 and result.hits[0].id == 1
+    assert pages == [[hit.id for hit in result.hits]]  # the first pass's page was never made

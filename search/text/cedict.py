@@ -20,6 +20,7 @@ from importlib import resources
 from itertools import product
 from pathlib import Path
 
+from search.text.english_forms import lemmas, singular, split_prefix
 from search.text.once import once
 from search.text.tables import WordTable, cached
 from search.text.tokens import CJK
@@ -34,15 +35,6 @@ _SKIP = re.compile(
 )
 _ENGLISH = re.compile(r"[a-z][a-z -]*[a-z]")
 _FORMULA = re.compile(r"[0-9]|[A-Z].*[A-Z]")
-
-
-def singular(word: str) -> str:
-    """An English word's singular surface form (batteries -> battery), not its stem."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
 
 
 def _sense(text: str) -> str:
@@ -233,88 +225,13 @@ def is_chinese_word(word: str) -> bool:
     return word in _tables()[0]
 
 
-def lemmas(word: str) -> Iterator[str]:
-    """The forms an English word may have as a gloss: itself, singular, and without the
-    ending of a verb form, a noun of action or an adjective (drying -> dry, cooled -> cool,
-    fermentation -> ferment, sterilization -> sterilize, cultivation -> cultivate,
-    stratospheric -> stratosphere, biological -> biology, degradable -> degrade)."""
-    yield singular(word)
-    for ending, replacements in _ENDINGS:
-        stem = word[: -len(ending)]
-        if word.endswith(ending) and len(stem) >= 3:
-            yield from (stem + r for r in replacements)
-            if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
-                yield stem[:-1]  # stopped -> stop, but not spilled -> spil
-            return
-
-
-_ENDINGS = (
-    ("ization", ("ize",)),
-    ("isation", ("ise", "ize")),
-    ("ation", ("", "ate", "e")),
-    ("ative", ("ate", "e", "")),
-    ("ive", ("e", "")),
-    ("ion", ("", "e")),
-    ("ying", ("y",)),
-    ("ing", ("", "e")),
-    ("ied", ("y",)),
-    ("ed", ("", "e")),
-    ("ical", ("ic", "y", "")),
-    ("ic", ("e", "y", "")),
-    ("ous", ("", "e", "y")),
-    ("able", ("", "e")),
-    ("ment", ("",)),
-    ("al", ("", "e")),
-)
-
-
-# Prefixes of scientific English and the Chinese they are written with (general word
-# formation: nanocellulose = 纳米 + 纤维素, microplastic = 微 + 塑料), for English words
-# CC-CEDICT lacks. Longest first where one starts another.
-PREFIXES: tuple[tuple[str, str], ...] = (
-    ("nano", "纳米"),
-    ("micro", "微"),
-    ("bio", "生物"),
-    ("phyto", "植物"),
-    ("poly", "聚"),
-    ("photo", "光"),
-    ("electro", "电"),
-    ("thermo", "热"),
-    ("magneto", "磁"),
-    ("multi", "多"),
-    ("ultra", "超"),
-    ("super", "超"),
-    ("semi", "半"),
-    ("self", "自"),
-    ("anti", "抗"),
-    ("non", "非"),
-    ("pre", "预"),
-    ("mono", "单"),
-    ("hexa", "六"),
-    ("penta", "五"),
-    ("tetra", "四"),
-    ("tri", "三"),
-    ("fluoro", "氟"),
-    ("chloro", "氯"),
-    ("immuno", "免疫"),
-    ("neuro", "神经"),
-    ("eco", "生态"),
-    ("agro", "农业"),
-    ("aero", "航空"),
-    ("hetero", "异质"),
-)
-MIN_REST = 4  # letters after the prefix (a shorter rest is rarely a word of its own)
-
-
 def _with_prefix(word: str) -> tuple[str, ...]:
     """An English word CC-CEDICT lacks as a prefix and a word it glosses, in Chinese
     (nanocellulose -> 纳米纤维素); () if it is none."""
-    for prefix, chinese in PREFIXES:
-        rest = word.removeprefix(prefix).removeprefix("-")
-        if rest != word and len(rest) >= MIN_REST:
-            found = _lookup([], rest) or _with_prefix(rest)
-            return tuple(chinese + target for target in found)
-    return ()
+    if (split := split_prefix(word)) is None:
+        return ()
+    chinese, rest = split
+    return tuple(chinese + target for target in _lookup([], rest) or _with_prefix(rest))
 
 
 def _lookup(head: list[str], last: str) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from search.text import cedict
 from search.text.compounds import compound_parts, jieba_pieces, loose_parts
+from search.text.english_forms import singular
 from search.text.expansions import ABBREVIATIONS, ACRONYMS, FILLER, NARROWER, SPELLED_OUT
 from search.text.glossary import PAIRS
 from search.text.numbers import extract_numbers
@@ -80,7 +81,7 @@ def _glossary_key(words: Sequence[str]) -> str | None:
     if all(has_cjk(w) for w in words):
         return "".join(words)
     if all(LATIN_WORD.fullmatch(w) for w in words):
-        return " ".join(cedict.singular(w) for w in words)
+        return " ".join(singular(w) for w in words)
     return None
 
 

@@ -40,28 +40,15 @@ import argparse
 import cProfile
 import os
 import pstats
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.bids import INC, START, drop_database, recreate_database, seed, server_url
+from bench.bids import INC, START, seed
+from bench.stack import app_in_process, count_statements, scratch
 
 KINDS = ("accepted", "refused", "poll", "poll-again", "poll-outbid", "poll-full", "ping")
 Timed = Callable[[Callable[[], None]], None]  # runs one request, timing it
-
-
-def _env(url: str, work: Path) -> dict[str, str]:
-    return {
-        "APP_ENV": "production",
-        "SECRET_KEY": "bench",
-        "DATABASE_URL": url,
-        "INSTANCE_PATH": str(work / "instance"),
-        "SEARCH_INDEX_PATH": str(work / "search.db"),
-        "UPLOAD_FOLDER": str(work / "uploads"),
-        "SEARCH_BACKEND": "embedded",
-    }
 
 
 class Bench:
@@ -154,33 +141,6 @@ class Bench:
             "poll-full": self.poll_full,
             "ping": self.ping,
         }[kind]
-
-
-def _statement_counter(app: Any, shown: list[str]) -> list[int]:
-    """Count every statement: SQLAlchemy's, and the plain ones of `core.plain_sql` (run
-    straight on psycopg's connection, which SQLAlchemy's events never see)."""
-    import psycopg
-    from sqlalchemy import event
-
-    from core.extensions import db
-
-    counter = [0]
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: object) -> None:
-        counter[0] += 1
-        shown.append(" ".join(statement.split())[:200])
-
-    plain_execute = psycopg.Connection.execute
-
-    def counted(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
-        counter[0] += 1
-        shown.append("(plain) " + " ".join(str(query).split())[:192])
-        return plain_execute(self, query, *args, **kwargs)
-
-    psycopg.Connection.execute = counted  # type: ignore[method-assign]
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count)
-    return counter
 
 
 def measure(bench: Bench, counter: list[int], shown: list[str], args: Any) -> None:
@@ -279,31 +239,18 @@ def main() -> int:
     parser.add_argument("--only", help="a regular expression: only functions whose file matches")
     parser.add_argument("--sql", action="store_true", help="print one request's statements")
     args = parser.parse_args()
-    server = server_url(args.database_url)
-    name = f"marketplace_bench_bidcpu_{os.getpid()}"
-    url = recreate_database(server, name)
-    work = Path(tempfile.mkdtemp(prefix="bench-bidcpu-"))
-    try:
-        os.environ.update(_env(url, work))  # before the first import of the app's config
-        plan = seed(url, work, 2)
+    with scratch(args.database_url, "bidcpu") as place, app_in_process(place.env):
+        plan = seed(place.url, place.work, 2)
         from wsgi import app, warm
 
         warm()
         shown: list[str] = []
-        counter = _statement_counter(app, shown)
+        counter = count_statements(app, shown)
         tokens = [token for _, _, token in plan["people"]]
         bench = Bench(app.test_client(), plan["http_auction"], tokens)
         measure(bench, counter, shown, args)
         for kind in args.profile:
             profile(bench, kind, args)
-    finally:
-        if "wsgi" in sys.modules:
-            from core.extensions import db
-
-            with sys.modules["wsgi"].app.app_context():
-                db.engine.dispose()
-        drop_database(server, name)
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

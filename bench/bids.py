@@ -67,8 +67,6 @@ import multiprocessing
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -84,6 +82,16 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 import psycopg
 import requests
 from sqlalchemy.engine import make_url
+
+from bench.stack import (
+    app_env,
+    drop_database,
+    free_port,
+    libpq,
+    recreate_database,
+    server_url,
+    stop_gunicorn,
+)
 
 START = 100_000_000  # ¥1,000,000.00
 INC = 10_000  # ¥100.00
@@ -106,40 +114,6 @@ class Tally:
 
 
 # --- the database -----------------------------------------------------------------------------
-
-
-def server_url(given: str | None) -> str:
-    """The PostgreSQL server to use (SQLAlchemy URL of any database on it)."""
-    if given:
-        return given
-    if os.environ.get("BENCH_DATABASE_URL"):
-        return os.environ["BENCH_DATABASE_URL"]
-    out = subprocess.run(
-        [str(ROOT / "devservices/postgres.sh"), "start"], check=True, capture_output=True, text=True
-    )
-    return out.stdout.strip().splitlines()[-1]
-
-
-def libpq(url: str) -> str:
-    """The psycopg conninfo of a SQLAlchemy URL."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def recreate_database(url: str, name: str = BENCH_DB) -> str:
-    """Drop and create the database `name` on the server of `url`; its SQLAlchemy URL."""
-    drop_database(url, name)
-    with psycopg.connect(_admin(url), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(url: str, name: str = BENCH_DB) -> None:
-    with psycopg.connect(_admin(url), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def _admin(url: str) -> str:
-    return libpq(str(make_url(url).set(database="postgres")))
 
 
 def app_config(url: str, work: Path) -> dict[str, Any]:
@@ -466,25 +440,11 @@ def run_phase(
 # --- gunicorn ------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_gunicorn(
     url: str, work: Path, workers: int, threads: int
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {
-        **os.environ,
-        "APP_ENV": "production",
-        "SECRET_KEY": "bench",
-        "DATABASE_URL": url,
-        "INSTANCE_PATH": str(work / "instance"),
-        "SEARCH_INDEX_PATH": str(work / "search.db"),
-        "UPLOAD_FOLDER": str(work / "uploads"),
-    }
+    env = app_env(url, work)
     process = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -517,15 +477,6 @@ def start_gunicorn(
     except BaseException:
         stop_gunicorn(process)
         raise
-
-
-def stop_gunicorn(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 # --- checking and reporting --------------------------------------------------------------------

@@ -234,19 +234,31 @@ def app_in_process(env: dict[str, str]) -> Iterator[None]:
 
 
 def count_statements(app: Any, shown: list[str] | None = None) -> list[int]:
-    """A counter (`counter[0]`) of the SQL statements the app's engine sends; each one's
-    text, shortened, appended to `shown` when given."""
+    """A counter (`counter[0]`) of the SQL statements the app sends: SQLAlchemy's, and the
+    plain ones of `core.plain_sql` (run straight on psycopg's connection, which SQLAlchemy's
+    events never see); each one's text, shortened, appended to `shown` when given."""
+    import psycopg
     from sqlalchemy import event
 
     from core.extensions import db
 
     counter = [0]
 
-    def count(_conn: Any, _cursor: Any, statement: str, *_: object) -> None:
+    def note(text: str) -> None:
         counter[0] += 1
         if shown is not None:
-            shown.append(" ".join(statement.split())[:300])
+            shown.append(" ".join(text.split())[:300])
 
+    def count(_conn: Any, _cursor: Any, statement: str, *_: object) -> None:
+        note(statement)
+
+    plain_execute = psycopg.Connection.execute
+
+    def counted(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        note(f"(plain) {query}")
+        return plain_execute(self, query, *args, **kwargs)
+
+    psycopg.Connection.execute = counted  # type: ignore[method-assign]
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", count)
     return counter

@@ -57,9 +57,9 @@ def test_reviewer_accredits_an_application_with_its_documents(db_session, clock,
     assert shared.is_accredited(user, now=now)
     assert accreditation.broker_queue(reviewer) == []
     actions = db.session.scalars(
-        select(AuditEntry.action).where(
-            AuditEntry.object_type == "broker", AuditEntry.object_id == broker.id
-        )
+        select(AuditEntry.action)
+        .where(AuditEntry.object_type == "broker", AuditEntry.object_id == broker.id)
+        .order_by(AuditEntry.id)
     ).all()
     assert actions == ["broker.apply", "broker.document_add", "broker.accredited"]
 

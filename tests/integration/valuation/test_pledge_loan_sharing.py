@@ -55,7 +55,7 @@ def test_a_pledge_loan_report_is_read_by_the_banks_it_is_shared_with(market: Mar
     assert not queries.can_view_valuation(bank, report)
     with pytest.raises(NotFound), unit_of_work():
         sharing.unshare(market.seller, report_id, bank.organisation_id, now=now)
-    audited = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == report_id, AuditEntry.action.like("valuation.%"))).all()  # fmt: skip
+    audited = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == report_id, AuditEntry.action.like("valuation.%")).order_by(AuditEntry.id)).all()  # fmt: skip
     assert [a for a in audited if "share" in a] == ["valuation.share", "valuation.unshare"]
 
 

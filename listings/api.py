@@ -24,7 +24,7 @@ from accounts.auth import (
 )
 from accounts.models import User
 from accounts.schemas import DecisionReasonSchema
-from core.api_kit import upload_args
+from core.api_documents import document_args
 from core.clock import now
 from core.domain import N_, NotFound
 from core.signals import values_from_signal
@@ -135,10 +135,8 @@ def add_evidence(form: dict[str, Any], files: dict[str, Any], listing_id: int) -
             api_writer(),
             listing_id,
             kind=form["kind"],
-            **upload_args(files),
-            folder=_evidence_folder(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
+            **document_args(files, _evidence_folder()),
         )
 
 

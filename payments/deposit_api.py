@@ -20,7 +20,7 @@ from accounts.auth import api_reader, api_writer, token_api
 from accounts.models import User
 from accounts.services import require_reviewer
 from core import api_actions
-from core.api_kit import upload_args
+from core.api_documents import document_args
 from core.clock import now
 from core.files import send_document
 from core.storage import ALLOWED_TYPES
@@ -163,14 +163,13 @@ def upload_receipt(form: dict[str, Any], files: dict[str, Any], deposit_id: int)
     actor = api_writer()
     queries.own_deposit(actor, deposit_id)  # a stranger learns nothing
     with unit_of_work(writer=False):  # the upload is stored before the lock is needed
+        folder = deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"])
         deposit = deposits.submit_receipt(
             actor,
             deposit_id,
-            **upload_args(files, "receipt"),
             bank_reference=form["bank_reference"],
-            folder=deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"]),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
+            **document_args(files, folder, "receipt"),
         )
     return deposit_out(actor, deposit)
 

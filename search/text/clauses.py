@@ -336,9 +336,11 @@ def _query_clauses(
 
 def _pieces_of(clause: Clause) -> list[Clause]:
     """A one-clause query widened: also each word of it as jieba cuts it (知识 and 图谱 of
-    知识图谱, 凝胶 of 水凝胶), so documents holding part of it follow those holding all."""
+    知识图谱, 凝胶 of 水凝胶), or failing that its dictionary sub-words (农业 and 机械 of
+    农业机械, a word jieba keeps whole), so documents holding part of it follow those
+    holding all."""
     typed = clause.alternatives[0].words
-    pieces = typed if len(typed) > 1 else jieba_pieces(typed[0])
+    pieces = typed if len(typed) > 1 else jieba_pieces(typed[0]) or compound_parts(typed[0])
     if not all(has_cjk(piece) for piece in pieces):  # CAR-T is no car
         return []
     return [Clause((Alternative((piece,), LOOSE_WEIGHT),)) for piece in pieces]

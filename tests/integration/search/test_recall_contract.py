@@ -160,6 +160,22 @@ def test_a_one_word_query_widens_to_its_parts(search_backend: SearchBackend) -> 
     assert [hit.id for hit in result.hits] == [1, 2] and result.widened
 
 
+def test_a_one_word_query_jieba_keeps_whole_widens_to_its_dictionary_parts(
+    search_backend: SearchBackend,
+) -> None:
+    # jieba keeps 农业机械 whole (no cut of its own to widen to): its sub-words 农业 and
+    # 机械 find listings holding either, rather than nothing at all.
+    search_backend.index(
+        [
+            doc(1, title_zh="茶叶嫩芽采摘机械"),
+            doc(2, title_zh="智慧农业物联网平台"),
+            doc(3, title_zh="水稻育苗技术"),
+        ]
+    )
+    result = search_backend.search(SearchQuery(text="农业机械"))
+    assert sorted(hit.id for hit in result.hits) == [1, 2] and result.widened
+
+
 def test_chinese_finds_an_english_only_listing_by_its_own_words(
     search_backend: SearchBackend,
 ) -> None:

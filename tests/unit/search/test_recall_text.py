@@ -53,3 +53,9 @@ def test_taiwan_words_in_traditional_characters_find_their_mainland_words() -> N
     assert fold_traditional("奈米軟體") == "纳米软件"
     assert fold_traditional("晶片切割") == "晶片切割"  # simplified text: a wafer stays a wafer
     assert fold_traditional("wafer") == "wafer"
+
+
+def test_a_one_word_query_widens_to_its_dictionary_parts_when_jieba_keeps_it_whole() -> None:
+    wide = query_clauses("农业机械", wide=True)
+    assert [clause.alternatives[0].words for clause in wide[1:]] == [("农业",), ("机械",)]
+    assert len(query_clauses("农业机械")) == 1  # every word required first: one clause

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from search.text import cedict
 from search.text.compounds import compound_parts, jieba_pieces, lone_phrases, loose_parts
-from search.text.english_forms import singular
+from search.text.english_forms import american, singular
 from search.text.expansions import ABBREVIATIONS, ACRONYMS, FILLER, NARROWER, SPELLED_OUT
 from search.text.glossary import PAIRS
 from search.text.numbers import extract_numbers
@@ -324,6 +324,8 @@ def _query_clauses(
                 alternatives.append(Alternative(fixed, CORRECTION_WEIGHT))
             alternatives += _stand_ins(word, wide)
             if not has_cjk(word):
+                if (spelt := american(word)) != word:  # fibre: also fiber, as typed
+                    alternatives.append(Alternative((spelt,)))
                 alternatives += _pinyin(word, wide)
             if not found:
                 alternatives += _dictionary(corrections.get(word, word) if corrections else word)

@@ -192,6 +192,21 @@ def test_lone_characters_of_a_query_rank_the_listing_holding_them_together_first
     assert ids(search_backend, text="锂硫电池") == [1, 2]
 
 
+def test_british_spellings_reach_cc_cedict_both_ways(search_backend: SearchBackend) -> None:
+    # CC-CEDICT glosses in American spelling: an English-only listing's aluminium and a
+    # query's fibre are looked up as aluminum and fiber.
+    search_backend.index(
+        [
+            doc(1, title_zh="", title_en="Laser welding of aluminium alloys"),
+            doc(2, title_zh="竹纤维增强复合板材"),
+            doc(3, title_zh="水稻育苗技术"),
+            doc(4, title_zh="", title_en="Carbon fiber reinforced thermoplastics"),
+        ]
+    )
+    assert ids(search_backend, text="铝合金") == [1]
+    assert ids(search_backend, text="fibre") == [4, 2]  # as typed (American), translated
+
+
 def test_chinese_finds_an_english_only_listing_by_its_own_words(
     search_backend: SearchBackend,
 ) -> None:

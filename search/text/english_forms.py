@@ -45,7 +45,7 @@ _AMERICAN = tuple(
         (r"(?<=[a-z]{2}[bt])re(s|d)?$", r"er\1"),
         (r"(?<=[a-z])ys(e|es|ed|ing|er|ers)$", r"yz\1"),
         (r"(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)$", r"iz\1"),
-        (r"(?<=[a-z]{2}[aeiou])ll(ing|ed|er|ers)$", r"l\1"),
+        (r"^([a-z]*[aeiou][^aeiou]+[aeiou])ll(ing|ed|er|ers)$", r"\1l\2"),  # not spilled
         (r"(?<=[a-z]{3})ogue(s)?$", r"og\1"),
         (r"mould", "mold"),
         (r"^tyre", "tire"),

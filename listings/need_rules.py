@@ -37,20 +37,14 @@ class NeedNotAllowed(DomainError):
     code = "need_not_allowed"
 
 
-def _need_refused(current: NeedStatus, action: NeedAction) -> DomainError:
-    return NeedNotAllowed(
-        N_("This need is %(status)s: only an open need can be closed or withdrawn."),
-        code="need_not_open",
-        status=current.value,
-    )
-
-
 NEED_TRANSITIONS: Transitions[NeedStatus, NeedAction] = Transitions(
     {
         (NeedStatus.OPEN, NeedAction.CLOSE): NeedStatus.CLOSED,
         (NeedStatus.OPEN, NeedAction.WITHDRAW): NeedStatus.WITHDRAWN,
     },
-    refused=_need_refused,
+    refusal=NeedNotAllowed,
+    message=N_("This need is %(status)s: only an open need can be closed or withdrawn."),
+    code="need_not_open",
 )
 
 

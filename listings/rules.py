@@ -81,14 +81,6 @@ class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"
 
 
-def _transition_refused(current: ListingStatus, action: ListingAction) -> DomainError:
-    return TransitionNotAllowed(
-        N_("This action (%(action)s) is not possible while the listing is %(status)s."),
-        action=action.value,
-        status=current.value,
-    )
-
-
 _S, _A = ListingStatus, ListingAction
 TRANSITIONS: Transitions[ListingStatus, ListingAction] = Transitions(
     {
@@ -100,7 +92,8 @@ TRANSITIONS: Transitions[ListingStatus, ListingAction] = Transitions(
         (_S.PUBLISHED, _A.WITHDRAW): _S.WITHDRAWN,
         (_S.WITHDRAWN, _A.REOPEN): _S.DRAFT,
     },
-    refused=_transition_refused,
+    refusal=TransitionNotAllowed,
+    message=N_("This action (%(action)s) is not possible while the listing is %(status)s."),
 )
 REVIEWER_ACTIONS = frozenset({_A.CONFIRM, _A.REJECT})
 EDITABLE_STATES = frozenset({_S.DRAFT})

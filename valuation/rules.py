@@ -147,13 +147,6 @@ class RequestNotAllowed(DomainError):
     code = "valuation_request_state"
 
 
-def _request_refused(current: RequestStatus, action: RequestAction) -> DomainError:
-    return RequestNotAllowed(
-        N_("This valuation request is %(status)s: it cannot be changed that way."),
-        status=current.value,
-    )
-
-
 _R, _RA = RequestStatus, RequestAction
 REQUEST_TRANSITIONS: Transitions[RequestStatus, RequestAction] = Transitions(
     {
@@ -163,7 +156,8 @@ REQUEST_TRANSITIONS: Transitions[RequestStatus, RequestAction] = Transitions(
         (_R.IN_PROGRESS, _RA.DECLINE): _R.DECLINED,
         (_R.IN_PROGRESS, _RA.WITHDRAW): _R.WITHDRAWN,
     },
-    refused=_request_refused,
+    refusal=RequestNotAllowed,
+    message=N_("This valuation request is %(status)s: it cannot be changed that way."),
 )
 OPEN_REQUEST_STATUSES = frozenset({_R.REQUESTED, _R.IN_PROGRESS})
 

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
+from deals.rules import Side
 from payments.rules import CommissionPayer
 
 BPS = 10_000  # basis points in 100 %
@@ -41,11 +42,8 @@ class AccreditationStatus(enum.StrEnum):
     REFUSED = "refused"
 
 
-class MandateSide(enum.StrEnum):
-    """Whom the broker acts for: the seller of a listing or the buyer with a need."""
-
-    SELLER = "seller"
-    BUYER = "buyer"
+# Whom the broker acts for: the seller of a listing or the buyer with a need.
+MandateSide = Side
 
 
 class MandateStatus(enum.StrEnum):

@@ -6,7 +6,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Enum, ForeignKey, Integer, String
+from sqlalchemy import DateTime, Dialect, Enum, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -37,6 +37,14 @@ def enum_column(cls: type[enum.Enum], length: int = 24) -> Enum:
     """An enum stored as its value in a VARCHAR (same on SQLite and PostgreSQL, no DDL types)."""
     return Enum(
         cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+def unique_where(name: str, *columns: str, where: str) -> Index:
+    """A unique index over the rows that match `where` (SQL), alike on PostgreSQL and SQLite:
+    e.g. at most one pending row per deal, whatever the rows that are done."""
+    return Index(
+        name, *columns, unique=True, postgresql_where=text(where), sqlite_where=text(where)
     )
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
 from core.workdays import WorkCalendar
-from deals.rules import DealStatus
+from deals.rules import DealStatus, Side
 
 
 class CancellationKind(enum.StrEnum):
@@ -42,13 +42,6 @@ class Grounds(enum.StrEnum):
     DEFAULT = "default"  # the other party does not perform (违约: does not sign, does not pay)
     BREACH = "breach"  # the other party breaks a term of the contract
     OBJECTION_UPHELD = "objection_upheld"  # an objection (异议) to the sale was upheld
-
-
-class Side(enum.StrEnum):
-    """A party of the deal."""
-
-    SELLER = "seller"
-    BUYER = "buyer"
 
 
 class Answer(enum.StrEnum):

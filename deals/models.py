@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, and_, text
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db_types import StoredFileMixin, UTCDateTime, enum_column
+from core.db_types import StoredFileMixin, UTCDateTime, enum_column, unique_where
 from core.extensions import Model
 from deals.cancellation_rules import CancellationKind, CancellationStatus, Grounds, Side
 from deals.rules import Channel, ContractType, DealStatus, SaleMethod
@@ -70,13 +70,7 @@ class Deal(Model):
     __table_args__ = (
         # A listing is sold at most once: only one deal per listing that is not cancelled,
         # licences aside (deals.licensing: a listing may be licensed many times).
-        Index(
-            "uq_deals_listing_live",
-            "listing_id",
-            unique=True,
-            postgresql_where=text(LIVE_SALE),
-            sqlite_where=text(LIVE_SALE),
-        ),
+        unique_where("uq_deals_listing_live", "listing_id", where=LIVE_SALE),
     )
 
 
@@ -119,13 +113,7 @@ class DealCancellation(Model):
     deal: Mapped[Deal] = relationship()
 
     __table_args__ = (
-        Index(
-            "uq_deal_cancellations_pending",
-            "deal_id",
-            unique=True,
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
-        ),
+        unique_where("uq_deal_cancellations_pending", "deal_id", where="status = 'pending'"),
     )
 
 

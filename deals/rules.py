@@ -16,6 +16,13 @@ class SaleMethod(enum.StrEnum):
     AUCTION = "auction"  # 拍卖
 
 
+class Side(enum.StrEnum):
+    """A side of a sale: the seller or the buyer (of a deal, a mandate, a commission)."""
+
+    SELLER = "seller"
+    BUYER = "buyer"
+
+
 class Channel(enum.StrEnum):
     """Where the deal was closed."""
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, text
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Organisation
-from core.db_types import StoredFileMixin, UTCDateTime, enum_column
+from core.db_types import StoredFileMixin, UTCDateTime, enum_column, unique_where
 from core.extensions import Model
 from licences.rules import DeclarationStatus, FeeKind, FeeTerms, LicenceStatus, PaymentMethod
 from listings.models import IPAsset, Listing
@@ -54,12 +54,10 @@ class OpenLicenceDeclaration(Model):
 
     __table_args__ = (
         # One declaration submitted or standing per patent at a time.
-        Index(
+        unique_where(
             "uq_open_licence_declarations_live",
             "patent_number",
-            unique=True,
-            postgresql_where=text("status IN ('submitted', 'published')"),
-            sqlite_where=text("status IN ('submitted', 'published')"),
+            where="status IN ('submitted', 'published')",
         ),
     )
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from core.domain import N_, DomainError, PermissionDenied, ValidationFailed
+from core.transitions import Transitions
 from listings.rules import FIELDS, TransferMode, check_trl
 
 MAX_IPC_CLASSES = 10
@@ -32,14 +33,19 @@ class NeedAction(enum.StrEnum):
     WITHDRAW = "withdraw"
 
 
-NEED_TRANSITIONS: dict[tuple[NeedStatus, NeedAction], NeedStatus] = {
-    (NeedStatus.OPEN, NeedAction.CLOSE): NeedStatus.CLOSED,
-    (NeedStatus.OPEN, NeedAction.WITHDRAW): NeedStatus.WITHDRAWN,
-}
-
-
 class NeedNotAllowed(DomainError):
     code = "need_not_allowed"
+
+
+NEED_TRANSITIONS: Transitions[NeedStatus, NeedAction] = Transitions(
+    {
+        (NeedStatus.OPEN, NeedAction.CLOSE): NeedStatus.CLOSED,
+        (NeedStatus.OPEN, NeedAction.WITHDRAW): NeedStatus.WITHDRAWN,
+    },
+    refusal=NeedNotAllowed,
+    message=N_("This need is %(status)s: only an open need can be closed or withdrawn."),
+    code="need_not_open",
+)
 
 
 @dataclass(frozen=True)
@@ -61,14 +67,7 @@ class NeedInput:
 
 def next_need_status(current: NeedStatus, action: NeedAction) -> NeedStatus:
     """The state after `action`; only an open need can be closed or withdrawn."""
-    try:
-        return NEED_TRANSITIONS[(current, action)]
-    except KeyError:
-        raise NeedNotAllowed(
-            N_("This need is %(status)s: only an open need can be closed or withdrawn."),
-            code="need_not_open",
-            status=current.value,
-        ) from None
+    return NEED_TRANSITIONS.next(current, action)
 
 
 def check_can_post(*, is_enterprise: bool, is_verified: bool) -> None:

@@ -7,6 +7,7 @@ import re
 from typing import NamedTuple
 
 from core.domain import N_, DomainError, ValidationFailed
+from core.transitions import Transitions
 
 
 class ListingStatus(enum.StrEnum):
@@ -76,16 +77,24 @@ class ListingAction(enum.StrEnum):
     REOPEN = "reopen"
 
 
+class TransitionNotAllowed(DomainError):
+    code = "transition_not_allowed"
+
+
 _S, _A = ListingStatus, ListingAction
-TRANSITIONS: dict[tuple[ListingStatus, ListingAction], ListingStatus] = {
-    (_S.DRAFT, _A.SUBMIT): _S.SUBMITTED,
-    (_S.SUBMITTED, _A.CONFIRM): _S.CONFIRMED,
-    (_S.SUBMITTED, _A.REJECT): _S.DRAFT,
-    (_S.CONFIRMED, _A.PUBLISH): _S.PUBLISHED,
-    (_S.CONFIRMED, _A.WITHDRAW): _S.WITHDRAWN,
-    (_S.PUBLISHED, _A.WITHDRAW): _S.WITHDRAWN,
-    (_S.WITHDRAWN, _A.REOPEN): _S.DRAFT,
-}
+TRANSITIONS: Transitions[ListingStatus, ListingAction] = Transitions(
+    {
+        (_S.DRAFT, _A.SUBMIT): _S.SUBMITTED,
+        (_S.SUBMITTED, _A.CONFIRM): _S.CONFIRMED,
+        (_S.SUBMITTED, _A.REJECT): _S.DRAFT,
+        (_S.CONFIRMED, _A.PUBLISH): _S.PUBLISHED,
+        (_S.CONFIRMED, _A.WITHDRAW): _S.WITHDRAWN,
+        (_S.PUBLISHED, _A.WITHDRAW): _S.WITHDRAWN,
+        (_S.WITHDRAWN, _A.REOPEN): _S.DRAFT,
+    },
+    refusal=TransitionNotAllowed,
+    message=N_("This action (%(action)s) is not possible while the listing is %(status)s."),
+)
 REVIEWER_ACTIONS = frozenset({_A.CONFIRM, _A.REJECT})
 EDITABLE_STATES = frozenset({_S.DRAFT})
 
@@ -106,9 +115,7 @@ def listing_actions(
     """What the caller may do to a listing now, by its state and their role (not its content:
     a draft without evidence still offers `submit`, whose refusal then says what is missing)."""
     actions = list(DRAFT_ACTIONS) if owner and status in EDITABLE_STATES else []
-    for (state, action), _target in TRANSITIONS.items():
-        if state != status:
-            continue
+    for action in TRANSITIONS.actions(status):
         if action in REVIEWER_ACTIONS:
             allowed = reviewer
         else:  # a listing being sold (or sold) cannot be withdrawn
@@ -118,20 +125,9 @@ def listing_actions(
     return actions
 
 
-class TransitionNotAllowed(DomainError):
-    code = "transition_not_allowed"
-
-
 def next_status(current: ListingStatus, action: ListingAction) -> ListingStatus:
     """The state after `action`, or TransitionNotAllowed."""
-    try:
-        return TRANSITIONS[(current, action)]
-    except KeyError:
-        raise TransitionNotAllowed(
-            N_("This action (%(action)s) is not possible while the listing is %(status)s."),
-            action=action.value,
-            status=current.value,
-        ) from None
+    return TRANSITIONS.next(current, action)
 
 
 class IPKind(enum.StrEnum):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.domain import N_, DomainError, ValidationFailed
+from deals.rules import Side
 
 BPS = 10_000  # basis points in one whole
 MIN_DEPOSIT_BPS, MAX_DEPOSIT_BPS = 500, 2000  # a deposit (保证金): 5–20 % of the price
@@ -80,11 +81,8 @@ class PaymentChannel(enum.StrEnum):
     OFFLINE = "offline"
 
 
-class CommissionPayer(enum.StrEnum):
-    """Who pays a broker's commission, as the mandate says (brokers.rules.Payer)."""
-
-    SELLER = "seller"
-    BUYER = "buyer"
+# Who pays a broker's commission, as the mandate says (brokers.rules.Payer): a side of the sale.
+CommissionPayer = Side
 
 
 class LedgerUnbalanced(DomainError):

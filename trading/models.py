@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.db_types import ClosingPeriodMixin, UTCDateTime, enum_column
 from core.extensions import Model, db
 from listings.models import ListingTradeMixin
-from trading.rules import NoticeStatus, ObjectionStatus
+from trading.rules import NegotiationPhase, NoticeStatus, ObjectionStatus
 
 
 class ListedSaleStatus(enum.StrEnum):
@@ -59,14 +59,8 @@ class SaleIntent(Model):
     )
 
 
-class NegotiationStatus(enum.StrEnum):
-    """open → agreed (in public notice) → concluded / fallen; or withdrawn."""
-
-    OPEN = "open"
-    AGREED = "agreed"
-    CONCLUDED = "concluded"
-    FALLEN = "fallen"
-    WITHDRAWN = "withdrawn"
+# A negotiation's stored status is the phase the rules reason about (one vocabulary).
+NegotiationStatus = NegotiationPhase
 
 
 class Negotiation(ListingTradeMixin, Model):

@@ -154,7 +154,8 @@ def listed_sale_outcome(buyers: Sequence[int]) -> ListedSaleOutcome:
 
 
 class NegotiationPhase(enum.StrEnum):
-    """The negotiation's state as the rules see it (values match NegotiationStatus)."""
+    """A negotiation's stored status (trading.models.NegotiationStatus): open → agreed (in
+    public notice) → concluded / fallen; or withdrawn."""
 
     OPEN = "open"
     AGREED = "agreed"

@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from core.domain import N_, DomainError, ValidationFailed
+from core.transitions import Transitions
 
 BPS = 10_000  # basis points in 100%
 MAX_LIFE_YEARS = 30
@@ -140,29 +141,27 @@ class RequestAction(enum.StrEnum):
     WITHDRAW = "withdraw"
 
 
-_R, _RA = RequestStatus, RequestAction
-REQUEST_TRANSITIONS: dict[tuple[RequestStatus, RequestAction], RequestStatus] = {
-    (_R.REQUESTED, _RA.TAKE): _R.IN_PROGRESS,
-    (_R.REQUESTED, _RA.WITHDRAW): _R.WITHDRAWN,
-    (_R.IN_PROGRESS, _RA.ISSUE): _R.ISSUED,
-    (_R.IN_PROGRESS, _RA.DECLINE): _R.DECLINED,
-    (_R.IN_PROGRESS, _RA.WITHDRAW): _R.WITHDRAWN,
-}
-OPEN_REQUEST_STATUSES = frozenset({_R.REQUESTED, _R.IN_PROGRESS})
-
-
 class RequestNotAllowed(DomainError):
     """The request is not in a state that allows this action (409)."""
 
     code = "valuation_request_state"
 
 
+_R, _RA = RequestStatus, RequestAction
+REQUEST_TRANSITIONS: Transitions[RequestStatus, RequestAction] = Transitions(
+    {
+        (_R.REQUESTED, _RA.TAKE): _R.IN_PROGRESS,
+        (_R.REQUESTED, _RA.WITHDRAW): _R.WITHDRAWN,
+        (_R.IN_PROGRESS, _RA.ISSUE): _R.ISSUED,
+        (_R.IN_PROGRESS, _RA.DECLINE): _R.DECLINED,
+        (_R.IN_PROGRESS, _RA.WITHDRAW): _R.WITHDRAWN,
+    },
+    refusal=RequestNotAllowed,
+    message=N_("This valuation request is %(status)s: it cannot be changed that way."),
+)
+OPEN_REQUEST_STATUSES = frozenset({_R.REQUESTED, _R.IN_PROGRESS})
+
+
 def next_request_status(current: RequestStatus, action: RequestAction) -> RequestStatus:
     """The state after `action`, or RequestNotAllowed."""
-    try:
-        return REQUEST_TRANSITIONS[(current, action)]
-    except KeyError:
-        raise RequestNotAllowed(
-            N_("This valuation request is %(status)s: it cannot be changed that way."),
-            status=current.value,
-        ) from None
+    return REQUEST_TRANSITIONS.next(current, action)

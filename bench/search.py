@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search.py [--sizes 10000,100000] [--rounds 5] [--verbose]
                                      [--keep DIR] [--es-url URL | --no-es]
+                                     [--es-alias NAME] [--es-only]
 
 For each corpus size: generate a realistic corpus (bench/corpus.py), index it
 into an EmbeddedSearchBackend and a fresh Elasticsearch index (indexing
@@ -12,7 +13,8 @@ a query mix (common, mid-frequency and rare terms, Chinese and English, with and
 without filters, several sorts, a deep page, and the wider queries) with facet
 counts as the search page asks for them. The same mix runs as `LIKE '%term%'`
 queries with GROUP BY facet counts on a plain SQLite table of the same listings:
-the baseline.
+the baseline. `--es-alias NAME` keeps the Elasticsearch index behind NAME instead
+(one size); `--es-only` times Elasticsearch alone (no embedded index, no baseline).
 
 The figure of record is the p95 of NEVER-SEEN queries: every query timed with what
 only a repeated query reuses forgotten first (analysed queries, the embedded
@@ -213,7 +215,9 @@ def baseline_search(conn: sqlite3.Connection, query: BenchQuery, modes: Sequence
 
 
 def percentile(samples: Sequence[float], p: float) -> float:
-    """The p-th percentile (nearest rank) of the samples."""
+    """The p-th percentile (nearest rank) of the samples (NaN when there are none)."""
+    if not samples:
+        return math.nan
     ordered = sorted(samples)
     rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
     return ordered[rank]
@@ -289,7 +293,13 @@ def baseline_db(path: Path, size: int) -> sqlite3.Connection:
 
 
 def run_size(
-    size: int, rounds: int, baseline_rounds: int, keep: str, es_url: str | None
+    size: int,
+    rounds: int,
+    baseline_rounds: int,
+    keep: str,
+    es_url: str | None,
+    es_alias: str = "",
+    es_only: bool = False,
 ) -> SizeReport:
     """Index `size` listings (or open the kept indices), then time the mix on each."""
     generator = CorpusGenerator(seed=size)
@@ -299,26 +309,35 @@ def run_size(
     modes = sorted({m for v in generator.modes for m in [v]})
     print(f"\n== {size:,} listings: {'kept in ' + keep if keep else 'indexing'}", flush=True)
     seconds: dict[str, float] = {}
-    with kept_backends(size, keep, es_url, load_seconds=seconds) as found:
-        report.bitmap_ms, _ = timed(lambda: found[0].search(SearchQuery(text="", per_page=1)))
+    with kept_backends(
+        size, keep, es_url, es_alias, load_seconds=seconds, embedded_too=not es_only
+    ) as found:
+        if not es_only:
+            report.bitmap_ms, _ = timed(lambda: found[0].search(SearchQuery(text="", per_page=1)))
         report.load = load_avg()
         for backend in found:
             samples = measure(backend, mix, rounds)
             if backend.name in seconds:
                 samples.index_rate = size / seconds[backend.name]
             report.backends.append(samples)
-        with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
-            plain = baseline_db(Path(keep or tmp) / f"plain-{size}.db", size)
-            report.baseline_per_query = [0.0] * len(mix)
-            for round_no in range(baseline_rounds):
-                for i, query in enumerate(mix):
-                    ms, _ = timed(lambda q=query: baseline_search(plain, q, modes))
-                    report.baseline.append(ms)
-                    if round_no == 0:
-                        report.baseline_per_query[i] = ms
-            plain.close()
+        report.baseline_per_query = [math.nan] * len(mix)
+        if not es_only:
+            time_baseline(report, size, baseline_rounds, keep, modes)
         report.load += f" .. {load_avg()}"
     return report
+
+
+def time_baseline(report: SizeReport, size: int, rounds: int, keep: str, modes: list[str]) -> None:
+    """The LIKE baseline's times of the mix (its table kept in `keep`, if given)."""
+    with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
+        plain = baseline_db(Path(keep or tmp) / f"plain-{size}.db", size)
+        for round_no in range(rounds):
+            for i, query in enumerate(report.mix):
+                ms, _ = timed(lambda q=query: baseline_search(plain, q, modes))
+                report.baseline.append(ms)
+                if round_no == 0:
+                    report.baseline_per_query[i] = ms
+        plain.close()
 
 
 def print_reports(reports: Sequence[SizeReport], verbose: bool) -> None:
@@ -460,6 +479,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--es-url", default=os.environ.get("ELASTICSEARCH_URL"), help="node URL")
     parser.add_argument("--no-es", action="store_true", help="embedded and baseline only")
     parser.add_argument("--keep", default="", help="folder keeping the indices between runs")
+    parser.add_argument("--es-alias", default="", help="the kept ES index (phases-<size>)")
+    parser.add_argument("--es-only", action="store_true", help="Elasticsearch alone")
     parser.add_argument("--verbose", action="store_true", help="one line per query")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -477,8 +498,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             created: list[ElasticsearchBackend] = []
             try:
                 warm_up(client, f"bench-{run}-warm-up")
-                reports = [run_size(n, args.rounds, args.baseline_rounds, args.keep, url)
-                           for n in sizes]  # fmt: skip
+                reports = [run_size(n, args.rounds, args.baseline_rounds, args.keep, url,
+                                    args.es_alias, args.es_only) for n in sizes]  # fmt: skip
                 print_reports(reports, args.verbose)
                 judged = ElasticsearchBackend(client, alias=f"bench-{run}-judged")
                 created.append(judged)

@@ -67,19 +67,24 @@ def kept_backends(
     es_url: str | None,
     es_alias: str = "",
     load_seconds: dict[str, float] | None = None,
+    embedded_too: bool = True,
 ) -> Iterator[list[SearchBackend]]:
-    """The embedded backend, and Elasticsearch when `es_url` is given, holding the corpus;
-    `load_seconds` gets the seconds each backend loaded took (none when it was kept)."""
+    """The embedded backend (unless not `embedded_too`), and Elasticsearch when `es_url` is
+    given, holding the corpus; `load_seconds` gets the seconds each backend loaded took
+    (none when it was kept)."""
     loaded = load_seconds if load_seconds is not None else {}
     with tempfile.TemporaryDirectory(prefix="search-kept-") as tmp:
         folder = Path(keep) if keep else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"phases-{size}.db"
-        fresh = not path.exists()
-        embedded = EmbeddedSearchBackend(path)
-        if fresh:
-            loaded[embedded.name] = load(embedded, size)
-        found: list[SearchBackend] = [embedded]
+        found: list[SearchBackend] = []
+        embedded: EmbeddedSearchBackend | None = None
+        if embedded_too:
+            path = folder / f"phases-{size}.db"
+            fresh = not path.exists()
+            embedded = EmbeddedSearchBackend(path)
+            if fresh:
+                loaded[embedded.name] = load(embedded, size)
+            found.append(embedded)
         client = None
         es: ElasticsearchBackend | None = None
         if es_url:
@@ -93,7 +98,8 @@ def kept_backends(
         try:
             yield found
         finally:
-            embedded.close()
+            if embedded is not None:
+                embedded.close()
             if es is not None and not keep:
                 es.drop()
             if client is not None:

@@ -10,6 +10,7 @@ so callers can fall back to the embedded index.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -20,13 +21,19 @@ from elasticsearch.helpers import streaming_bulk
 from search.backend import SearchHit, SearchQuery, SearchResult, SearchUnavailable
 from search.documents import ElasticsearchSpec
 from search.es_client import budgeted, unavailable_on_failure
+from search.es_facets import (
+    FACET_KEYS,
+    FACET_KEYS_META,
+    facet_counts,
+    mappings_with_facet_keys,
+    with_facet_keys,
+)
 from search.es_query import (
     COVERAGE_SCORE,
     FUZZY_PREFIX,
     RESULT_WINDOW,
     WIDE_WINDOW,
     coverage,
-    facet_counts,
     fuzzy_applies,
     search_bodies,
     typed_words,
@@ -40,6 +47,7 @@ from search.widening import Pass, likely_widened, min_matches, search_widening
 
 BULK_TIMEOUT = 120.0
 VOCABULARY_SIZE = 50_000
+FACET_KEYS_RECHECK_SECONDS = 300.0  # another process's reindex is seen within this time
 DEFAULT_SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
     "number_of_replicas": 0,
@@ -71,6 +79,7 @@ class ElasticsearchIndex:
         self.refresh_on_write = refresh_on_write
         self._ready = False  # the alias is known to exist (checked on the first write)
         self._speller = SpellerCache(self._vocabulary)
+        self._facet_keys: tuple[bool, float] | None = None  # (held, when it was read)
 
     # -- index management ------------------------------------------------------------------
 
@@ -85,7 +94,7 @@ class ElasticsearchIndex:
             self.client.indices.create(
                 index=name,
                 settings=settings,
-                mappings=self.spec.mappings,
+                mappings=mappings_with_facet_keys(self.spec.mappings),
                 aliases={self.alias: {}} if aliased else None,
             )
 
@@ -106,7 +115,8 @@ class ElasticsearchIndex:
             # a live mapping; their values appear as documents are written again (reindex).
             with unavailable_on_failure("update mapping"):
                 self.client.indices.put_mapping(
-                    index=self.alias, properties=self.spec.mappings["properties"]
+                    index=self.alias,
+                    properties=mappings_with_facet_keys(self.spec.mappings)["properties"],
                 )
         else:
             self._create(self._versioned_name(), aliased=True)
@@ -130,7 +140,7 @@ class ElasticsearchIndex:
                 "_op_type": "index",
                 "_index": index_name,
                 "_id": str(doc.id),
-                "_source": self.spec.to_source(doc),
+                "_source": with_facet_keys(self.spec.to_source(doc), self.spec.facets),
             }
             for doc in documents
         )
@@ -170,6 +180,7 @@ class ElasticsearchIndex:
             if older:
                 self.client.indices.delete(index=",".join(older), ignore_unavailable=True)
         self._ready = True
+        self._facet_keys = None
 
     def refresh(self) -> None:
         """Make every write so far visible to searches."""
@@ -185,6 +196,7 @@ class ElasticsearchIndex:
             if versions:
                 self.client.indices.delete(index=",".join(versions), ignore_unavailable=True)
         self._ready = False
+        self._facet_keys = None
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -238,6 +250,25 @@ class ElasticsearchIndex:
             except NotFoundError:
                 return None
 
+    def holds_facet_keys(self) -> bool:
+        """Whether every document behind the alias holds its facet keys (search.es_facets):
+        its index was made with them. Read from the mapping's `_meta`, again a while later."""
+        known = self._facet_keys
+        if known is not None and time.monotonic() - known[1] < FACET_KEYS_RECHECK_SECONDS:
+            return known[0]
+        with unavailable_on_failure("read mapping"):
+            try:
+                mappings = self.budgeted().indices.get_mapping(index=self.alias).body
+            except NotFoundError:
+                return False
+        held = bool(mappings) and all(
+            (index.get("mappings", {}).get("_meta") or {}).get(FACET_KEYS_META)
+            and FACET_KEYS in index.get("mappings", {}).get("properties", {})
+            for index in mappings.values()
+        )
+        self._facet_keys = (held, time.monotonic())
+        return held
+
     def _msearch(self, bodies: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]] | None:
         """Several searches in one request; None when the index does not exist yet.
 
@@ -283,16 +314,19 @@ class ElasticsearchIndex:
         """A pass's responses: sent ahead with the first pass, or asked for now (the first
         pass of a query likely to widen sends the widened pass's requests with its own)."""
         spec = self.spec
+        keys = query.with_facets and self.holds_facet_keys()
         if widen:
             sent = ahead.pop(tuple(terms), None)
             if sent is not None:
                 return sent
-            return self._msearch(search_bodies(spec, query, terms, min_match=min_matches(terms)))
-        bodies = search_bodies(spec, query, terms)
+            return self._msearch(
+                search_bodies(spec, query, terms, min_match=min_matches(terms), facet_keys=keys)
+            )
+        bodies = search_bodies(spec, query, terms, facet_keys=keys)
         wide = likely_widened(query.text, terms, self._speller.get) if terms else []
         if not wide:
             return self._msearch(bodies)
-        extra = search_bodies(spec, query, wide, min_match=min_matches(wide))
+        extra = search_bodies(spec, query, wide, min_match=min_matches(wide), facet_keys=keys)
         responses = self._msearch([*bodies, *extra])
         if responses is None:
             return None
@@ -327,7 +361,10 @@ class ElasticsearchIndex:
             and fuzzy_applies(terms)
         ):
             fuzzy = True  # nothing even widened: allow typos in the English words
-            responses = self._msearch(search_bodies(spec, query, terms, True, wide))
+            keys = query.with_facets and self.holds_facet_keys()
+            responses = self._msearch(
+                search_bodies(spec, query, terms, True, wide, facet_keys=keys)
+            )
         if responses is None:
             empty: dict[str, dict[str, int]] = (
                 {facet: {} for facet in spec.facets} if query.with_facets else {}

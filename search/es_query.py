@@ -17,6 +17,7 @@ from typing import Any
 
 from search.backend import SearchQuery
 from search.documents import ElasticsearchSpec
+from search.es_facets import facet_aggregations
 from search.text.clauses import Clause
 from search.text.tokens import index_token, is_latin, is_single_han
 from search.text.typos import auto_fuzziness
@@ -26,7 +27,6 @@ FUZZY_MAX_TERMS = 8  # longer queries match exactly (keeps the query small)
 FUZZY_MAX_CHARS = 30
 FUZZY_PREFIX = 1  # the first letter must be right: fewer, better expansions
 FUZZY_EXPANSIONS = 20
-FACET_SIZE = 500  # more than any facet has values: counts are complete
 RESULT_WINDOW = 10_000  # index.max_result_window: deeper pages return no hits
 COVERAGE_SCORE = 1000.0  # above any clause's bm25: coverage first, as the embedded backend ranks
 
@@ -179,6 +179,8 @@ def search_bodies(
     terms: Sequence[Clause | str],
     fuzzy: bool = False,
     min_match: int | None = None,
+    *,
+    facet_keys: bool = False,
 ) -> list[dict[str, Any]]:
     """The requests of a query, sent together in one `_msearch`: the page, then the counts.
 
@@ -189,7 +191,9 @@ def search_bodies(
     facet's aggregation applies every filter but its own (disjunctive
     faceting, as the embedded backend counts); as a size-0 request it is also
     served from the shard request cache until the index next changes.
-    Without facets the page request counts the matches itself.
+    Without facets the page request counts the matches itself. `facet_keys`:
+    the index holds search.es_facets.FACET_KEYS (one aggregation counts the
+    facets nobody selected).
     """
     per_page = max(1, min(int(query.per_page), 100))
     offset = (max(1, int(query.page)) - 1) * per_page
@@ -211,33 +215,12 @@ def search_bodies(
         page["from"], page["size"] = 0, offset + per_page  # re-ranked by coverage in the app
     if not query.with_facets:
         return [page]
-    aggs: dict[str, Any] = {}
-    for facet in spec.facets:
-        terms_agg = {"terms": {"field": facet, "size": FACET_SIZE}}
-        others = [clause for other, clause in filters.items() if other != facet]
-        if others:
-            aggs[facet] = {"filter": {"bool": {"filter": others}}, "aggs": {"values": terms_agg}}
-        else:
-            aggs[facet] = terms_agg
     counts: dict[str, Any] = {
         "query": matched,
         "size": 0,
         "track_total_hits": True,
-        "aggs": aggs,
+        "aggs": facet_aggregations(filters, spec.facets, facet_keys),
     }
     if filters:
         counts["post_filter"] = {"bool": {"filter": list(filters.values())}}
     return [page, counts]
-
-
-def facet_counts(
-    aggregations: Mapping[str, Any], facets: Sequence[str]
-) -> dict[str, dict[str, int]]:
-    """Facet counts keyed as the embedded backend keys them, most frequent first."""
-    counted: dict[str, dict[str, int]] = {}
-    for facet in facets:
-        agg = aggregations.get(facet, {})
-        buckets = agg.get("values", agg).get("buckets", [])
-        counts = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["doc_count"]}
-        counted[facet] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return counted

@@ -6,9 +6,10 @@ import socket
 
 import pytest
 
-from search.backend import SearchQuery, SearchUnavailable
-from search.elasticsearch import ElasticsearchBackend, make_client
-from tests.integration.search.test_contract import doc
+from search.backend import SearchDocument, SearchQuery, SearchResult, SearchUnavailable
+from search.elasticsearch import Elasticsearch, ElasticsearchBackend, make_client
+from search.listing_documents import ELASTICSEARCH as LISTINGS_SPEC
+from tests.integration.search.test_contract import _facet_corpus, doc
 
 
 def ids(backend: ElasticsearchBackend, text: str) -> list[int]:
@@ -47,6 +48,60 @@ def test_ensure_index_is_idempotent_and_clear_swaps_in_an_empty_index(
     es_backend.clear()
     assert es_backend.count() == 0
     assert len(es_backend.client.indices.get(index=f"{es_backend.alias}-v*").body) == 1
+
+
+def _index_made_before_facet_keys(
+    backend: ElasticsearchBackend, docs: list[SearchDocument]
+) -> None:
+    """The alias on an index made by an earlier version: no facet keys, no `_meta`."""
+    name = f"{backend.alias}-v00000000000000000000"
+    backend.client.indices.create(
+        index=name,
+        settings=backend.settings,
+        mappings=LISTINGS_SPEC.mappings,
+        aliases={backend.alias: {}},
+    )
+    for document in docs:
+        backend.client.index(
+            index=name, id=str(document.id), document=LISTINGS_SPEC.to_source(document)
+        )
+    backend.client.indices.refresh(index=name)
+
+
+def _shown(result: SearchResult) -> tuple[object, ...]:
+    """What a page shows of a result, the facets' order too."""
+    facets = [(facet, list(counts.items())) for facet, counts in result.facets.items()]
+    return result.hits, result.total, facets
+
+
+FACET_QUERIES = [
+    SearchQuery(),
+    SearchQuery(text="装置", filters={"field": ("energy", "biomed")}),
+    SearchQuery(filters={"trl": ("7",), "region": ("北京",), "transfer_mode": ("equity",)}),
+]
+
+
+def test_an_index_made_before_facet_keys_counts_the_same_facets(
+    es_backend: ElasticsearchBackend, es_client: Elasticsearch
+) -> None:
+    docs = _facet_corpus() + [doc(i) for i in range(10, 16)]
+    es_backend.index(docs)
+    assert es_backend.holds_facet_keys()
+    old = ElasticsearchBackend(es_client, alias=f"{es_backend.alias}-old", refresh_on_write=True)
+    try:
+        _index_made_before_facet_keys(old, docs)
+        assert not old.holds_facet_keys()
+        for query in FACET_QUERIES:
+            assert _shown(old.search(query)) == _shown(es_backend.search(query))
+        old.index([doc(20, field="energy")])  # writes add the field to the old mapping ...
+        es_backend.index([doc(20, field="energy")])
+        reopened = ElasticsearchBackend(es_client, alias=old.alias)
+        assert not reopened.holds_facet_keys()  # ... but older documents lack it: as before
+        assert _shown(old.search(FACET_QUERIES[1])) == _shown(es_backend.search(FACET_QUERIES[1]))
+        old.switch_alias(old.new_index())  # a reindex makes an index with the keys
+        assert old.holds_facet_keys()
+    finally:
+        old.drop()
 
 
 def test_a_missing_alias_reads_as_an_empty_index(es_client) -> None:  # type: ignore[no-untyped-def]

@@ -132,35 +132,41 @@ class Rescorer:
         tokens: set[str],
         prefixes: set[str],
         placed: set[str],
-    ) -> tuple[dict[int, dict[str, list[int]]], dict[int, dict[str, set[tuple[int, int]]]]]:
+    ) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, set[tuple[int, int]]]]]:
         """Per candidate and token (of `tokens`, or starting with one of `prefixes`) its
-        instances per column; and the (column, offset) places of the `placed` tokens."""
+        instances weighed by their columns; and the (column, offset) places of `placed`."""
         conn.execute(
             f"INSERT INTO {self.scratch} (rowid, {', '.join(self.columns)}) "
             f"SELECT id, {', '.join(f'c{n}' for n in range(len(self.columns)))} "
             f"FROM {self.fts}_content WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(ids),),
         )
-        column_of = {name: n for n, name in enumerate(self.columns)}
         vocab = f"{self.scratch}_i"
+        weight = (
+            "CASE col "
+            + " ".join(
+                f"WHEN '{name}' THEN {int(w)}"
+                for name, w in zip(self.columns, self.weights, strict=True)
+            )
+            + " END"
+        )
         wanted = [("term IN (SELECT value FROM json_each(?))", (json.dumps(sorted(tokens)),))]
         wanted += [
             ("term >= ? AND term < ?", (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)))
             for prefix in sorted(prefixes)
         ]
-        counts: dict[int, dict[str, list[int]]] = {}
+        weighed: dict[int, dict[str, int]] = {}
         places: dict[int, dict[str, set[tuple[int, int]]]] = {}
         try:
             for where, params in wanted:
                 rows = conn.execute(
-                    f"SELECT doc, term, col, count(*) FROM {vocab} WHERE {where} "
-                    "GROUP BY doc, term, col",
+                    f"SELECT doc, term, sum({weight}) FROM {vocab} WHERE {where} GROUP BY doc, term",
                     params,
                 )
-                for doc, term, column, count in rows:
-                    by_column = counts.setdefault(doc, {}).setdefault(term, [0] * len(column_of))
-                    by_column[column_of[column]] = count
+                for doc, term, total in rows:
+                    weighed.setdefault(doc, {})[term] = total
             if placed:
+                column_of = {name: n for n, name in enumerate(self.columns)}
                 rows = conn.execute(
                     f"SELECT doc, term, col, offset FROM {vocab} "
                     "WHERE term IN (SELECT value FROM json_each(?))",
@@ -172,7 +178,7 @@ class Rescorer:
                     )
         finally:
             conn.execute(f"DELETE FROM {self.scratch}")
-        return counts, places
+        return weighed, places
 
     def _lengths(self, conn: sqlite3.Connection, ids: list[int]) -> dict[int, int]:
         """Each candidate's length in tokens (FTS5's xColumnSize(-1))."""
@@ -182,33 +188,25 @@ class Rescorer:
         )
         return {doc_id: sum(sqlite_varints(size)) for doc_id, size in rows}
 
-    def _frequency(self, by_column: Sequence[int]) -> float:
-        """A phrase's weighted frequency: the weight of each instance's column, added up."""
-        return float(
-            sum(count * weight for count, weight in zip(by_column, self.weights, strict=True))
-        )
-
     def _frequencies(
         self,
         words: dict[str, tuple[str, ...]],
         prefixed: set[str],
-        counts: dict[str, list[int]],
+        weighed: dict[str, int],
         places: dict[str, set[tuple[int, int]]],
     ) -> dict[str, float]:
-        """Each word's weighted frequency in one document (words it lacks left out)."""
+        """Each word's weighted frequency in one document (words it lacks left out): whole
+        weights, so their sum is the double FTS5 makes adding them instance by instance."""
         found: dict[str, float] = {}
         for word, made in words.items():
             if word in prefixed:
-                by_column = [0] * len(self.weights)
-                for token, token_counts in counts.items():
-                    if token.startswith(made[0]):
-                        by_column = [a + b for a, b in zip(by_column, token_counts, strict=True)]
+                total = sum(n for token, n in weighed.items() if token.startswith(made[0]))
             elif len(made) == 1:
-                by_column = counts.get(made[0], ())  # type: ignore[assignment]
+                total = weighed.get(made[0], 0)
             else:
-                by_column = _phrase_counts(places, made, len(self.weights))
-            if any(by_column):
-                found[word] = self._frequency(by_column)
+                total = _phrase_weight(places, made, self.weights)
+            if total:
+                found[word] = float(total)
         return found
 
     def scores(
@@ -292,13 +290,13 @@ def _idf(row_count: int, hits: int) -> float:
     return idf if idf > 0.0 else 1e-6
 
 
-def _phrase_counts(
-    places: dict[str, set[tuple[int, int]]], tokens: tuple[str, ...], columns: int
-) -> list[int]:
-    """Per column, how often the tokens stand one after another (a phrase of several)."""
-    by_column = [0] * columns
+def _phrase_weight(
+    places: dict[str, set[tuple[int, int]]], tokens: tuple[str, ...], weights: Sequence[float]
+) -> int:
+    """The instances of a phrase of several tokens (one after another), weighed by column."""
     later = [places.get(token, set()) for token in tokens[1:]]
-    for column, offset in places.get(tokens[0], ()):
-        if all((column, offset + n) in at for n, at in enumerate(later, start=1)):
-            by_column[column] += 1
-    return by_column
+    return sum(
+        int(weights[column])
+        for column, offset in places.get(tokens[0], ())
+        if all((column, offset + n) in at for n, at in enumerate(later, start=1))
+    )

@@ -22,6 +22,7 @@ every token starting with it.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sqlite3
@@ -51,6 +52,11 @@ class Part:
     clauses: tuple[tuple[tuple[int, ...], ...], ...]
     every: bool
     weight: float | None
+
+    @functools.cached_property
+    def single_words(self) -> bool:
+        """Whether each clause is one alternative of one word (a plain OR or AND of words)."""
+        return all(len(alts) == 1 and len(alts[0]) == 1 for alts in self.clauses)
 
 
 def sqlite_varints(blob: bytes) -> list[int]:
@@ -86,17 +92,23 @@ class Rescorer:
         self._lock = threading.Lock()
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
-        """This connection's temporary tables: candidates' texts, and a query word."""
+        """This connection's temporary tables: candidates' texts, and a query word (contentless:
+        only their index is kept, and emptied at once)."""
         columns = ", ".join(self.columns)
         conn.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.scratch} "
-            f"USING fts5 ({columns}, tokenize = '{TOKENIZE}')"
+            f"USING fts5 ({columns}, content = '', columnsize = 0, tokenize = '{TOKENIZE}')"
         )
         name = self.scratch.removeprefix("temp.")
         conn.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.scratch}_i "
             f"USING fts5vocab (temp, {name}, instance)"
         )
+
+    def _empty(self, conn: sqlite3.Connection) -> None:
+        """Empty the scratch table (contentless: its index dropped, nothing tokenised again)."""
+        name = self.scratch.removeprefix("temp.")
+        conn.execute(f"INSERT INTO {self.scratch} ({name}) VALUES ('delete-all')")
 
     def tokens(self, conn: sqlite3.Connection, word: str) -> tuple[str, ...]:
         """The tokens FTS5 makes of a query word (as it makes them of the texts)."""
@@ -112,7 +124,7 @@ class Rescorer:
                 f"SELECT term FROM {self.scratch}_i WHERE doc = 0 ORDER BY offset"
             )
         )
-        conn.execute(f"DELETE FROM {self.scratch} WHERE rowid = 0")
+        self._empty(conn)
         with self._lock:
             if len(self._tokens) > _TOKENS_KEPT:
                 self._tokens.clear()
@@ -177,7 +189,7 @@ class Rescorer:
                         (column_of[column], offset)
                     )
         finally:
-            conn.execute(f"DELETE FROM {self.scratch}")
+            self._empty(conn)
         return weighed, places
 
     def _lengths(self, conn: sqlite3.Connection, ids: list[int]) -> dict[int, int]:
@@ -259,21 +271,25 @@ def _part_value(
     FTS5's sum over the phrases in their order (a phrase not scoring adds 0.0: nothing).
     """
     phrases = part.phrases
-    scoring = [False] * len(phrases)
-    matched = 0
-    for alternatives in part.clauses:
-        hit = False
-        for alternative in alternatives:
-            if all(phrases[i] in freqs for i in alternative):
-                hit = True
-                for i in alternative:
-                    scoring[i] = True
-        matched += hit
+    if part.single_words:  # each clause one word: it scores where it is found
+        scoring = [word in freqs for word in phrases]
+        matched = sum(scoring)
+    else:
+        scoring = [False] * len(phrases)
+        matched = 0
+        for alternatives in part.clauses:
+            hit = False
+            for alternative in alternatives:
+                if all(phrases[i] in freqs for i in alternative):
+                    hit = True
+                    for i in alternative:
+                        scoring[i] = True
+            matched += hit
     if not (matched == len(part.clauses) if part.every else matched):
         return None
     score = 0.0
-    for i, word in enumerate(phrases):
-        if scoring[i]:
+    for word, scores in zip(phrases, scoring, strict=True):
+        if scores:
             freq = freqs[word]
             score += idf[word] * ((freq * (K1 + 1.0)) / (freq + norm))
     bm25 = -1.0 * score

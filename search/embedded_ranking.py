@@ -9,6 +9,12 @@ many documents of the whole index hold it, which FTS5 counts anew in each statem
 (one scan of the word's postings): one statement, not one per level and tier, counts
 them once. A document's score does not depend on what else the statement scores, so the
 page is the one the tiers ranked one by one would give.
+
+A few candidates scattered from the oldest ids to the newest (a long sentence, a
+filtered or widened query) are scored in Python instead (search.embedded_scoring), to
+the same doubles, when that costs less: the statement would count each phrase's
+documents over the whole index and walk every posting between the first candidate and
+the last, for a few dozen rows.
 """
 
 from __future__ import annotations

@@ -163,7 +163,9 @@ class Rescorer:
             )
             + " END"
         )
-        wanted = [("term IN (SELECT value FROM json_each(?))", (json.dumps(sorted(tokens)),))]
+        wanted: list[tuple[str, tuple[str, ...]]] = [
+            ("term IN (SELECT value FROM json_each(?))", (json.dumps(sorted(tokens)),))
+        ]
         wanted += [
             ("term >= ? AND term < ?", (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)))
             for prefix in sorted(prefixes)

@@ -92,7 +92,7 @@ def test_scores_computed_in_python_are_the_ones_fts5_computes(
     from bench.corpus import CorpusGenerator
 
     backend = EmbeddedSearchBackend(tmp_path / "search.db")
-    backend.index(list(CorpusGenerator(seed=7).documents(300)))
+    backend.index(list(CorpusGenerator(seed=7).documents(120)))
     queries = [
         SearchQuery(text=text, filters=filters, page=page)
         for text in (

@@ -18,11 +18,9 @@ from auctions import queries
 from auctions.blueprint import bp, receipts_folder
 from auctions.schemas import RejectFormSchema
 from core.clock import now
-from core.domain import DomainError
 from core.files import send_document
-from core.forms import parse_form
+from core.forms import attempt, parse_form
 from core.i18n import current_locale
-from core.uow import unit_of_work
 from listings import services as listings
 from payments import deposits
 
@@ -57,21 +55,23 @@ def deposit_queue() -> str:
 @login_required
 def decide_deposit(deposit_id: int, decision: str) -> Response:
     """Confirm a deposit (held) or reject its receipt with a reason."""
-    try:
-        if decision == "confirm":
-            with unit_of_work():
-                deposits.confirm_deposit(current_user, deposit_id, now=now())
-            flash(_("Deposit confirmed: the bidder may bid."), "success")
+    if decision == "confirm":
+        attempt(
+            lambda: deposits.confirm_deposit(current_user, deposit_id, now=now()),
+            success=_("Deposit confirmed: the bidder may bid."),
+        )
+    else:
+        data, errors = parse_form(RejectFormSchema())
+        if data is None:
+            flash(" ".join(m for ms in errors.values() for m in ms), "danger")
         else:
-            data, errors = parse_form(RejectFormSchema())
-            if data is None:
-                flash(" ".join(m for ms in errors.values() for m in ms), "danger")
-            else:
-                with unit_of_work():
-                    deposits.reject_receipt(current_user, deposit_id, data["reason"], now=now())
-                flash(_("Receipt rejected; the bidder has been told why."), "info")
-    except DomainError as error:
-        flash(error.text(_), "danger")
+            attempt(
+                lambda: deposits.reject_receipt(
+                    current_user, deposit_id, data["reason"], now=now()
+                ),
+                success=_("Receipt rejected; the bidder has been told why."),
+                category="info",
+            )
     return redirect(url_for("auctions.deposit_queue"))
 
 

@@ -7,11 +7,13 @@ statement is the caller's own (token, or the browser session for reading).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
 
 from accounts.auth import api_reader, api_writer, token_api
+from accounts.models import User
 from brokers import accreditation, commissions, introductions, mandates, profiles
 from brokers import broker_access as shared
 from brokers.models import Broker
@@ -45,10 +47,16 @@ IntroductionListSchema = page_of(
 )
 
 
-def _newest_first(*groups: list[Any]) -> list[Any]:
-    """The rows of `groups` once each, newest first (a broker may be a party too)."""
+def _as_broker_and_org(
+    of_broker: Callable[[Broker], list[Any]], of_org: Callable[[User], list[Any]]
+) -> dict[str, Any]:
+    """The caller's rows as a broker (none when it is not one) and as its organisation,
+    once each (a broker may be a party too), newest first."""
+    actor = api_reader()
+    broker = shared.broker_of(actor)
+    groups = [of_broker(broker) if broker is not None else [], of_org(actor)]
     rows = {row.id: row for group in groups for row in group}
-    return sorted(rows.values(), key=lambda row: (row.created_at, row.id), reverse=True)
+    return {"items": sorted(rows.values(), key=lambda row: (row.created_at, row.id), reverse=True)}
 
 
 def broker_out(broker: Broker, stats: profiles.BrokerStats | None = None) -> dict[str, Any]:
@@ -147,10 +155,7 @@ def propose_mandate(data: mandates.MandateInput) -> Any:
 def my_mandates() -> dict[str, Any]:
     """The caller's mandates, newest first: those it holds as a broker (the workbench) and
     those its organisation gave (its brokers' page)."""
-    actor = api_reader()
-    broker = shared.broker_of(actor)
-    held = mandates.mandates_of_broker(broker) if broker is not None else []
-    return {"items": _newest_first(held, mandates.mandates_of_org(actor))}
+    return _as_broker_and_org(mandates.mandates_of_broker, mandates.mandates_of_org)
 
 
 @blp.read("/mandates/<int:mandate_id>", MandateOutSchema, 404)
@@ -198,10 +203,9 @@ def introduce(data: dict[str, Any]) -> Any:
 def my_introductions() -> dict[str, Any]:
     """The caller's introductions, newest first: those it made as a broker (the workbench)
     and those its organisation is a party to and answers (its brokers' page)."""
-    actor = api_reader()
-    broker = shared.broker_of(actor)
-    made = introductions.introductions_of_broker(broker) if broker is not None else []
-    return {"items": _newest_first(made, introductions.introductions_of_org(actor))}
+    return _as_broker_and_org(
+        introductions.introductions_of_broker, introductions.introductions_of_org
+    )
 
 
 @blp.read("/introductions/<int:introduction_id>", IntroductionOutSchema, 404)

@@ -20,7 +20,7 @@ from brokers.models import BrokerDocument, Rating
 from brokers.rules import MAX_COMMENT, AccreditationStatus
 from brokers.schemas import BrokerOutSchema
 from core import api_actions
-from core.api_kit import upload_args
+from core.api_documents import document_args
 from core.clock import now
 from core.domain import N_
 from core.marshmallow_messages import REQUIRED
@@ -102,9 +102,8 @@ def upload_document(form: dict[str, Any], files: dict[str, Any]) -> BrokerDocume
     """Attach a document to one's own application while it waits or after a refusal."""
     with unit_of_work():
         return accreditation.add_document(
-            api_writer(), kind=form["kind"], **upload_args(files),
-            folder=_folder(), max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now(),
-        )  # fmt: skip
+            api_writer(), kind=form["kind"], now=now(), **document_args(files, _folder())
+        )
 
 
 @blp.download("/documents/<int:document_id>/file", ALLOWED_TYPES, "The document as uploaded (never served as active content)", (404, "No such document, or not the caller's application (reviewers see every one)"))  # fmt: skip

@@ -31,7 +31,7 @@ from accounts.auth import (
     api_writer,
     token_api,
 )
-from core.api_kit import upload_of
+from core.api_documents import document_args
 from core.clock import now
 from core.domain import N_, ValidationFailed
 from core.storage import ALLOWED_TYPES
@@ -207,10 +207,8 @@ def upload_document(form: dict[str, Any], files: dict[str, Any], deal_id: int) -
             api_writer(),
             deal_id,
             kind=form["kind"],
-            upload=upload_of(files),
-            folder=_folder(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
+            **document_args(files, _folder(), packed=True),
         )
 
 

@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 from werkzeug.wrappers import Response
 
 from accounts.auth import api_writer
-from core.api_kit import upload_of
+from core.api_documents import document_args
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
@@ -90,9 +90,12 @@ def add_material(form: dict[str, Any], files: dict[str, Any], event_id: int) -> 
     """The organiser keeps a document with the event (before, during or after it)."""
     with unit_of_work():
         return interest.add_material(
-            api_writer(), event_id, form["title"], upload_of(files),
-            folder=_folder(), max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now(),
-        )  # fmt: skip
+            api_writer(),
+            event_id,
+            form["title"],
+            now=now(),
+            **document_args(files, _folder(), packed=True),
+        )
 
 
 @blp.download("/materials/<int:material_id>", ALLOWED_TYPES, "The document as kept with the event (never served as active content), as its page gives")  # fmt: skip

@@ -9,6 +9,7 @@ caller may take now. The search endpoint (GET /) is attached to this blueprint b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -24,7 +25,7 @@ from accounts.auth import (
 )
 from accounts.models import User
 from accounts.schemas import DecisionReasonSchema
-from core.api_kit import upload_args
+from core.api_documents import document_args
 from core.clock import now
 from core.domain import N_, NotFound
 from core.signals import values_from_signal
@@ -58,6 +59,17 @@ def _detail(listing: Listing, viewer: User | None) -> Listing:
         "allowed_actions": [action for answer in answers for action in answer["actions"]],
     }
     return listing
+
+
+def _written(
+    use_case: Callable[..., Listing], listing_id: int, *args: Any, **kwargs: Any
+) -> Listing:
+    """Run `use_case(caller, listing_id, *args, now=..., **kwargs)` in one unit of work; the
+    listing as it then is, with its sale (`_detail`)."""
+    actor = api_writer()
+    with unit_of_work():
+        listing = use_case(actor, listing_id, *args, now=now(), **kwargs)
+        return _detail(listing, actor)
 
 
 @blp.read("/mine", ListingOutSchema(many=True), 401)
@@ -135,10 +147,8 @@ def add_evidence(form: dict[str, Any], files: dict[str, Any], listing_id: int) -
             api_writer(),
             listing_id,
             kind=form["kind"],
-            **upload_args(files),
-            folder=_evidence_folder(),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
+            **document_args(files, _evidence_folder()),
         )
 
 
@@ -195,10 +205,7 @@ _OWNER_ACTIONS = {
 )
 def act(listing_id: int, action: str) -> Any:
     """The owner submits a draft for review, publishes a confirmed listing, reopens a withdrawn one."""
-    actor = api_writer()
-    with unit_of_work():
-        listing = _OWNER_ACTIONS[action](actor, listing_id, now=now())
-        return _detail(listing, actor)
+    return _written(_OWNER_ACTIONS[action], listing_id)
 
 
 @blp.write(
@@ -213,10 +220,7 @@ def act(listing_id: int, action: str) -> Any:
 )
 def withdraw(data: dict[str, Any], listing_id: int) -> Any:
     """The owner takes the listing off the market (not while it is on sale), with a reason."""
-    actor = api_writer()
-    with unit_of_work():
-        listing = review.withdraw(actor, listing_id, now=now(), reason=data["reason"])
-        return _detail(listing, actor)
+    return _written(review.withdraw, listing_id, reason=data["reason"])
 
 
 @blp.write(
@@ -232,10 +236,6 @@ def withdraw(data: dict[str, Any], listing_id: int) -> Any:
 def decide(data: dict[str, Any], listing_id: int, decision: str) -> Any:
     """A reviewer confirms the ownership (确权, with an optional note) or refuses it with a
     reason the owner reads; the listing goes to `confirmed` or back to `draft`."""
-    actor = api_writer()
-    with unit_of_work():
-        if decision == "confirm":
-            listing = review.confirm_ownership(actor, listing_id, now=now(), note=data["reason"])
-        else:
-            listing = review.reject_ownership(actor, listing_id, data["reason"], now=now())
-        return _detail(listing, actor)
+    if decision == "confirm":
+        return _written(review.confirm_ownership, listing_id, note=data["reason"])
+    return _written(review.reject_ownership, listing_id, data["reason"])

@@ -14,7 +14,7 @@ from accounts.auth import api_reader, api_writer, token_api
 from accounts.models import User
 from accounts.services import can_review
 from core.api_actions import AllowedActions
-from core.api_kit import upload_of
+from core.api_documents import document_args
 from core.clock import now
 from core.domain import N_, PermissionDenied
 from core.marshmallow_messages import REQUIRED
@@ -134,7 +134,9 @@ def attach_agreement(files: dict[str, Any], listing_id: int) -> dict[str, Any]:
     """The owner attaches the institution's 赋权 agreement (multipart: `file`)."""
     folder = co_owners.agreement_folder(current_app.config["UPLOAD_FOLDER"])
     with unit_of_work():
-        co_owners.attach_agreement(api_writer(), listing_id, upload_of(files), folder=folder, max_bytes=current_app.config["MAX_EVIDENCE_BYTES"], now=now())  # fmt: skip
+        co_owners.attach_agreement(
+            api_writer(), listing_id, now=now(), **document_args(files, folder, packed=True)
+        )
         return _visible(api_writer(), listing_id)
 
 

@@ -15,7 +15,7 @@ from flask import current_app
 from werkzeug.wrappers import Response
 
 from accounts.auth import api_reader, api_writer, token_api
-from core.api_kit import upload_args
+from core.api_documents import document_args
 from core.clock import now
 from core.files import send_document
 from core.storage import ALLOWED_TYPES
@@ -83,15 +83,14 @@ def pay_by_card(data: dict[str, Any], deal_id: int) -> Any:
 def pay_by_bank(form: dict[str, Any], files: dict[str, Any], deal_id: int) -> Any:
     """The buyer reports a bank transfer of the price (multipart: amount_minor, bank_reference, receipt)."""
     with unit_of_work():
+        folder = offline.receipt_folder(Path(current_app.config["UPLOAD_FOLDER"]))
         return offline.submit_receipt(
             api_writer(),
             deal_id,
             amount_minor=form["amount_minor"],
-            **upload_args(files, "receipt"),
             bank_reference=form["bank_reference"],
-            folder=offline.receipt_folder(Path(current_app.config["UPLOAD_FOLDER"])),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
+            **document_args(files, folder, "receipt"),
         )
 
 

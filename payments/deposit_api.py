@@ -10,6 +10,7 @@ refuse the receipt. Reads take a token or the browser session; writes a token on
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from accounts.auth import api_reader, api_writer, token_api
 from accounts.models import User
 from accounts.services import require_reviewer
 from core import api_actions
-from core.api_kit import upload_args
+from core.api_documents import document_args
 from core.clock import now
 from core.files import send_document
 from core.storage import ALLOWED_TYPES
@@ -107,18 +108,31 @@ _COLUMNS = (
 )
 
 
+def _deposits(rows_of: Callable[[User], list[Deposit]]) -> dict[str, Any]:
+    """The deposits `rows_of` gives the caller, each as `deposit_out` shows it."""
+    actor = api_reader()
+    return {"items": [deposit_out(actor, d) for d in rows_of(actor)]}
+
+
+def _written(use_case: Callable[..., Deposit], deposit_id: int, *args: Any) -> dict[str, Any]:
+    """Run `use_case(caller, deposit_id, *args, now=...)` in one unit of work; the deposit
+    as it then is."""
+    actor = api_writer()
+    with unit_of_work():
+        deposit = use_case(actor, deposit_id, *args, now=now())
+    return deposit_out(actor, deposit)
+
+
 @blp.read("/", DepositListSchema, 401)
 def mine() -> dict[str, Any]:
     """The deposits the caller's organisation owes or has paid, newest first, each with its state."""
-    actor = api_reader()
-    return {"items": [deposit_out(actor, d) for d in queries.my_deposits(actor)]}
+    return _deposits(queries.my_deposits)
 
 
 @blp.read("/queue", DepositListSchema, 401, (403, "Not a reviewer"))
 def queue() -> dict[str, Any]:
     """Reviewers: receipts of deposits to check against the bank statement, oldest first."""
-    actor = api_reader()
-    return {"items": [deposit_out(actor, d) for d in deposits.reviewer_queue(actor)]}
+    return _deposits(deposits.reviewer_queue)
 
 
 @blp.read("/<int:deposit_id>", DepositOutSchema, 401, (404, "Not the caller's deposit"))
@@ -163,14 +177,13 @@ def upload_receipt(form: dict[str, Any], files: dict[str, Any], deposit_id: int)
     actor = api_writer()
     queries.own_deposit(actor, deposit_id)  # a stranger learns nothing
     with unit_of_work(writer=False):  # the upload is stored before the lock is needed
+        folder = deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"])
         deposit = deposits.submit_receipt(
             actor,
             deposit_id,
-            **upload_args(files, "receipt"),
             bank_reference=form["bank_reference"],
-            folder=deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"]),
-            max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
+            **document_args(files, folder, "receipt"),
         )
     return deposit_out(actor, deposit)
 
@@ -185,10 +198,7 @@ def upload_receipt(form: dict[str, Any], files: dict[str, Any], deposit_id: int)
 )
 def confirm(deposit_id: int) -> Any:
     """A reviewer found the transfer on the bank statement: the deposit is held (bidder number)."""
-    actor = api_writer()
-    with unit_of_work():
-        deposit = deposits.confirm_deposit(actor, deposit_id, now=now())
-    return deposit_out(actor, deposit)
+    return _written(deposits.confirm_deposit, deposit_id)
 
 
 @blp.write(
@@ -203,17 +213,13 @@ def confirm(deposit_id: int) -> Any:
 )
 def reject(data: dict[str, Any], deposit_id: int) -> Any:
     """A reviewer refuses the receipt with the reason; the depositor may upload another."""
-    actor = api_writer()
-    with unit_of_work():
-        deposit = deposits.reject_receipt(actor, deposit_id, data["reason"], now=now())
-    return deposit_out(actor, deposit)
+    return _written(deposits.reject_receipt, deposit_id, data["reason"])
 
 
 @blp.read("/refunds", DepositListSchema, 401, (403, "Not a reviewer"))
 def refunds() -> dict[str, Any]:
     """Reviewers: released deposits paid by bank whose refund is still to be made, due first."""
-    actor = api_reader()
-    return {"items": [deposit_out(actor, d) for d in bank_refunds.refunds_owed(actor)]}
+    return _deposits(bank_refunds.refunds_owed)
 
 
 @blp.write(
@@ -229,7 +235,4 @@ def refunds() -> dict[str, Any]:
 )
 def record_refund(data: dict[str, Any], deposit_id: int) -> Any:
     """A reviewer made the bank transfer refunding a released deposit and records its reference."""
-    actor = api_writer()
-    with unit_of_work():
-        deposit = bank_refunds.record_refund(actor, deposit_id, data["bank_reference"], now=now())
-    return deposit_out(actor, deposit)
+    return _written(bank_refunds.record_refund, deposit_id, data["bank_reference"])

@@ -44,6 +44,10 @@ def _term_clause(term: str, fuzzy: bool, weights: Mapping[str, float]) -> dict[s
                 "minimum_should_match": 1,
             }
         }
+    if " " in term:  # lone 汉字 as a phrase (search.text.compounds.lone_phrases)
+        return {
+            "multi_match": {"query": term, "fields": fields, "type": "phrase", "tie_breaker": 1.0}
+        }
     token = index_token(term)
     exact = {"combined_fields": {"query": token, "fields": fields, "operator": "and"}}
     if not (fuzzy and is_latin(term) and auto_fuzziness(token) and len(token) <= FUZZY_MAX_CHARS):

@@ -4,7 +4,9 @@ First every word is required (the query's clauses, search.text.clauses). When
 that finds fewer than WIDEN_BELOW documents, the query is run again with
 spelling corrections from the index's vocabulary (search.text.spelling), looser
 stand-ins of its words, and only a minimum share of its clauses required:
-documents are ranked by how many clauses they match, then by bm25. The result
+documents are ranked by how many clauses they match, then by bm25. A one-word query
+that finds nothing even so is run with the word's dictionary sub-words (农业机械 ->
+农业, 机械). The result
 says it was widened and, with corrections, what the user probably meant.
 """
 
@@ -15,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from search.backend import SearchResult
-from search.text.clauses import Clause, query_clauses, required_terms
+from search.text.clauses import Clause, query_clauses, required_terms, word_parts
 from search.text.spelling import Speller, corrections, did_you_mean
 from search.text.tokens import is_latin, is_single_han
 
@@ -91,6 +93,8 @@ def search_widening(text: str, run: RunOnce, speller: Callable[[], Speller]) -> 
     if not clauses or strict.total >= WIDEN_BELOW:
         return strict.result()
     wide, fixed = widened_clauses(text, clauses, speller)
+    if not wide and not strict.total and (parts := word_parts(clauses)):
+        wide = [*clauses, *parts]  # nothing found: a word's dictionary sub-words
     if not wide:
         return strict.result()
     widened = run(wide, True)

@@ -17,7 +17,7 @@ from brokers.views.blueprint import bp
 from core.audit import history
 from core.clock import now
 from core.domain import DomainError
-from core.forms import FieldErrors, domain_errors
+from core.forms import FieldErrors, attempt, domain_errors
 from core.uow import unit_of_work
 from core.views_kit import row_id
 from listings import needs as needs_service
@@ -105,13 +105,12 @@ def introduction(introduction_id: int) -> str:
 @login_required
 def answer_introduction(introduction_id: int, answer: str) -> Response:
     """A party accepts or declines an introduction; both accepting opens the thread."""
-    try:
-        with unit_of_work():
-            item = introductions.respond_to_introduction(
-                current_user, introduction_id, accept=answer == "accept", now=now()
-            )
-    except DomainError as error:
-        flash(error.text(_), "danger")
+    item = attempt(
+        lambda: introductions.respond_to_introduction(
+            current_user, introduction_id, accept=answer == "accept", now=now()
+        )
+    )
+    if item is None:
         return redirect(url_for("brokers.introduction", introduction_id=introduction_id))
     if item.status == IntroductionStatus.ACCEPTED and item.negotiation_id:
         flash(_("Both parties accepted. The negotiation is open: agree a price here."), "success")

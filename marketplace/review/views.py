@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -17,8 +17,7 @@ from auctions.settings import settings_from_config
 from core.audit import history, verify_ownership_chain
 from core.bounds import query_date, query_id, query_text
 from core.clock import now
-from core.domain import DomainError
-from core.uow import unit_of_work
+from core.forms import attempt
 from core.views_kit import download
 from listings import review as listing_review
 from listings import services as listings
@@ -68,15 +67,11 @@ def queues() -> str:
 @bp.post("/refunds/<int:deposit_id>/made")
 def refund_made(deposit_id: int) -> Response:
     """A reviewer made the bank transfer refunding a released deposit, and records it."""
-    try:
-        with unit_of_work():
-            bank_refunds.record_refund(
-                current_user, deposit_id, request.form.get("bank_reference", ""), now=now()
-            )
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        flash(_("Refund recorded."), "success")
+    reference = request.form.get("bank_reference", "")
+    attempt(
+        lambda: bank_refunds.record_refund(current_user, deposit_id, reference, now=now()),
+        success=_("Refund recorded."),
+    )
     return redirect(url_for("review.queues") + "#refunds")
 
 
@@ -93,66 +88,64 @@ def listing(listing_id: int) -> str:
 def decide_listing(listing_id: int, decision: str) -> Response:
     """Confirm ownership, or reject with a reason."""
     reason = request.form.get("reason", "")
-    try:
-        with unit_of_work():
-            if decision == "confirm":
-                listing_review.confirm_ownership(current_user, listing_id, now=now(), note=reason)
-            else:
-                listing_review.reject_ownership(current_user, listing_id, reason, now=now())
-    except DomainError as error:
-        flash(error.text(_), "danger")
-        return redirect(url_for("review.listing", listing_id=listing_id))
     if decision == "confirm":
-        flash(_("Ownership confirmed. The seller can now publish the listing."), "success")
+        decided = attempt(
+            lambda: listing_review.confirm_ownership(
+                current_user, listing_id, now=now(), note=reason
+            ),
+            success=_("Ownership confirmed. The seller can now publish the listing."),
+        )
     else:
-        flash(_("Sent back to the seller with your reason."), "info")
+        decided = attempt(
+            lambda: listing_review.reject_ownership(current_user, listing_id, reason, now=now()),
+            success=_("Sent back to the seller with your reason."),
+            category="info",
+        )
+    if decided is None:
+        return redirect(url_for("review.listing", listing_id=listing_id))
     return redirect(url_for("review.queues"))
 
 
 @bp.post("/auctions/<int:auction_id>/<any(publish, refuse):decision>")
 def decide_auction(auction_id: int, decision: str) -> Response:
     """Publish an auction's announcement (拍卖公告), or send it back with a reason."""
-    try:
-        with unit_of_work():
-            if decision == "publish":
-                auction_announcements.approve(
-                    current_user,
-                    auction_id,
-                    now=now(),
-                    settings=settings_from_config(current_app.config),
-                )
-            else:
-                auction_announcements.refuse(
-                    current_user, auction_id, request.form.get("reason", ""), now=now()
-                )
-    except DomainError as error:
-        flash(error.text(_), "danger")
-        return redirect(url_for("auctions.room", auction_id=auction_id))
     if decision == "publish":
-        flash(_("Announcement published. Bidders may lodge deposits now."), "success")
+        decided = attempt(
+            lambda: auction_announcements.approve(
+                current_user,
+                auction_id,
+                now=now(),
+                settings=settings_from_config(current_app.config),
+            ),
+            success=_("Announcement published. Bidders may lodge deposits now."),
+        )
     else:
-        flash(_("Sent back to the seller with your reason."), "info")
+        reason = request.form.get("reason", "")
+        decided = attempt(
+            lambda: auction_announcements.refuse(current_user, auction_id, reason, now=now()),
+            success=_("Sent back to the seller with your reason."),
+            category="info",
+        )
+    if decided is None:
+        return redirect(url_for("auctions.room", auction_id=auction_id))
     return redirect(url_for("review.queues"))
 
 
 @bp.post("/organisations/<int:org_id>/<any(verify, reject):decision>")
 def decide_organisation(org_id: int, decision: str) -> Response:
     """Verify an organisation, or reject it with a reason."""
-    try:
-        with unit_of_work():
-            if decision == "verify":
-                accounts.verify_organisation(current_user, org_id, now=now())
-            else:
-                accounts.reject_organisation(
-                    current_user, org_id, request.form.get("reason", ""), now=now()
-                )
-    except DomainError as error:
-        flash(error.text(_), "danger")
+    if decision == "verify":
+        attempt(
+            lambda: accounts.verify_organisation(current_user, org_id, now=now()),
+            success=_("Organisation verified."),
+        )
     else:
-        if decision == "verify":
-            flash(_("Organisation verified."), "success")
-        else:
-            flash(_("Organisation rejected."), "info")
+        reason = request.form.get("reason", "")
+        attempt(
+            lambda: accounts.reject_organisation(current_user, org_id, reason, now=now()),
+            success=_("Organisation rejected."),
+            category="info",
+        )
     return redirect(url_for("review.queues"))
 
 
@@ -229,16 +222,17 @@ def decide_broker(broker_id: int, decision: str) -> Response:
     from brokers import accreditation as broker_services
 
     reason = request.form.get("reason", "")
-    try:
-        if decision == "accredit":
-            with unit_of_work():
-                broker_services.accredit(current_user, broker_id, now=now(), note=reason)
-            flash(_("Broker accredited."), "success")
-        else:
-            with unit_of_work():
-                broker_services.refuse(current_user, broker_id, reason, now=now())
-            flash(_("Application refused; the applicant reads your reason."), "info")
-    except DomainError as error:
-        flash(error.text(_), "danger")
+    if decision == "accredit":
+        decided = attempt(
+            lambda: broker_services.accredit(current_user, broker_id, now=now(), note=reason),
+            success=_("Broker accredited."),
+        )
+    else:
+        decided = attempt(
+            lambda: broker_services.refuse(current_user, broker_id, reason, now=now()),
+            success=_("Application refused; the applicant reads your reason."),
+            category="info",
+        )
+    if decided is None:
         return redirect(url_for("review.broker", broker_id=broker_id))
     return redirect(url_for("review.brokers"))

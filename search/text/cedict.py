@@ -20,7 +20,7 @@ from importlib import resources
 from itertools import product
 from pathlib import Path
 
-from search.text.english_forms import lemmas, singular, split_prefix
+from search.text.english_forms import american, lemmas, singular, split_prefix
 from search.text.once import once
 from search.text.tables import WordTable, cached
 from search.text.tokens import CJK
@@ -334,12 +334,13 @@ def chinese_bridge(text: str) -> str:
     An English-only listing also holds these (in a field of low weight), so a Chinese
     query finds it through the listing's own wording (heavy metal -> 重金属), not only
     through the glosses of the query's words. The longest run found wins; filler
-    and stop words alone are not looked up.
+    and stop words alone are not looked up; British spellings are looked up as
+    CC-CEDICT writes them, American (fibre as fiber).
     """
     from search.text.expansions import FILLER
     from search.text.tokens import STOPWORDS, normalise
 
-    words = [singular(w) for w in re.findall(r"[a-z]+", normalise(text))]
+    words = [american(singular(w)) for w in re.findall(r"[a-z]+", normalise(text))]
     found: dict[str, None] = {}
     i = 0
     while i < len(words):

@@ -5,7 +5,10 @@ does, an alternative when all of its words do. A Chinese word also matches as
 its dictionary sub-words (图像识别 when a listing holds 图像 and 识别, since the
 index holds what `cut_for_search` makes of the listing), and a word or phrase of
 the glossary (search.text.glossary) also matches as its translation, at
-TRANSLATION_WEIGHT: a listing in the language of the query ranks first.
+TRANSLATION_WEIGHT: a listing in the language of the query ranks first. A run of lone
+characters jieba cut a word into (锂 硫 电池) is also a phrase, of words separated by
+spaces, on the clause of the word beside it: never required, it ranks the listing that
+holds the characters together first (search.text.compounds.lone_phrases).
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from search.text import cedict
-from search.text.compounds import compound_parts, jieba_pieces, loose_parts
-from search.text.english_forms import singular
+from search.text.compounds import compound_parts, jieba_pieces, lone_phrases, loose_parts
+from search.text.english_forms import american, singular
 from search.text.expansions import ABBREVIATIONS, ACRONYMS, FILLER, NARROWER, SPELLED_OUT
 from search.text.glossary import PAIRS
 from search.text.numbers import extract_numbers
@@ -283,6 +286,7 @@ def _query_clauses(
     corrections = dict(fixed_words)
     terms, numbers = required_terms(text)
     codes = _codes(text)
+    phrases = lone_phrases(terms)
     clauses: list[Clause] = []
     phrase_end, phrase = 0, list[Alternative]()
     i = 0
@@ -320,12 +324,15 @@ def _query_clauses(
                 alternatives.append(Alternative(fixed, CORRECTION_WEIGHT))
             alternatives += _stand_ins(word, wide)
             if not has_cjk(word):
+                if (spelt := american(word)) != word:  # fibre: also fiber, as typed
+                    alternatives.append(Alternative((spelt,)))
                 alternatives += _pinyin(word, wide)
             if not found:
                 alternatives += _dictionary(corrections.get(word, word) if corrections else word)
         for translated in found:
             alternatives += _alternatives(translated.words, translated.weight)
             alternatives += _members(translated)
+        alternatives += [Alternative((phrases[k],)) for k in range(i, i + span) if k in phrases]
         clauses.append(_clause_of(alternatives))
         i += span
     if wide and len(clauses) == 1:
@@ -342,6 +349,15 @@ def _pieces_of(clause: Clause) -> list[Clause]:
     if not all(has_cjk(piece) for piece in pieces):  # CAR-T is no car
         return []
     return [Clause((Alternative((piece,), LOOSE_WEIGHT),)) for piece in pieces]
+
+
+def word_parts(clauses: Sequence[Clause]) -> list[Clause]:
+    """The last resort of a one-word query that found nothing, even widened: the dictionary
+    sub-words of a word jieba keeps whole (农业 and 机械 of 农业机械), each a clause of its
+    own; none for other queries (a name such as 浙江大学 that finds itself stays whole)."""
+    if len(clauses) != 1 or len(typed := clauses[0].alternatives[0].words) != 1:
+        return []
+    return [Clause((Alternative((part,), LOOSE_WEIGHT),)) for part in compound_parts(typed[0])]
 
 
 def _clause_of(alternatives: Sequence[Alternative]) -> Clause:

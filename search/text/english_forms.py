@@ -5,6 +5,7 @@ of their own. Pure rules: no tables.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 
@@ -21,7 +22,49 @@ def lemmas(word: str) -> Iterator[str]:
     """The forms an English word may have as a gloss: itself, singular, and without the
     ending of a verb form, a noun of action or an adjective (drying -> dry, cooled -> cool,
     fermentation -> ferment, sterilization -> sterilize, cultivation -> cultivate,
-    stratospheric -> stratosphere, biological -> biology, degradable -> degrade)."""
+    stratospheric -> stratosphere, biological -> biology, degradable -> degrade); then
+    the same of its American spelling (fibre -> fiber, sulphur -> sulfur), as CC-CEDICT
+    glosses."""
+    yield from _forms(word)
+    if (us := american(word)) != word:
+        yield from _forms(us)
+
+
+# British spellings and their American forms, as rules of spelling (not words).
+_AMERICAN = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"^aluminium", "aluminum"),
+        (r"sulph", "sulf"),
+        (r"^(an)?ae(?=m|s)", r"\1e"),
+        (r"^hae", "he"),
+        (r"^oe(?=s|d)", "e"),
+        (r"^paed", "ped"),
+        (r"^foet", "fet"),
+        (r"(?<=[a-z]{2})our(s|ed|ing|ful|less)?$", r"or\1"),
+        (r"(?<=[a-z]{2}[bt])re(s|d)?$", r"er\1"),
+        (r"(?<=[a-z])ys(e|es|ed|ing|er|ers)$", r"yz\1"),
+        (r"(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)$", r"iz\1"),
+        (r"^([a-z]*[aeiou][^aeiou]+[aeiou])ll(ing|ed|er|ers)$", r"\1l\2"),  # not spilled
+        (r"(?<=[a-z]{3})ogue(s)?$", r"og\1"),
+        (r"mould", "mold"),
+        (r"^tyre", "tire"),
+        (r"^grey", "gray"),
+        (r"^programme", "program"),
+        (r"^ageing$", "aging"),
+    )
+)
+
+
+def american(word: str) -> str:
+    """An English word in American spelling (colour -> color, analyse -> analyze,
+    optimisation -> optimization, modelling -> modeling); the word if it has none."""
+    for pattern, replacement in _AMERICAN:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def _forms(word: str) -> Iterator[str]:
     yield singular(word)
     for ending, replacements in _ENDINGS:
         stem = word[: -len(ending)]

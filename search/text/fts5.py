@@ -11,7 +11,8 @@ from search.text.tokens import has_cjk
 def fts5_term(term: str) -> str:
     """One term as an FTS5 string; a lone Chinese character matches words that start with it.
 
-    (The index holds words, so 锂 alone would otherwise not find 锂离子.)
+    (The index holds words, so 锂 alone would otherwise not find 锂离子.) A term of words
+    separated by spaces is a phrase: its words one after another.
     """
     quoted = '"' + term.replace('"', '""') + '"'
     return quoted + "*" if len(term) == 1 and has_cjk(term) else quoted

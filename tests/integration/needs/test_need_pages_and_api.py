@@ -108,7 +108,10 @@ def test_my_needs_lists_them_with_an_empty_state_first(client, clock) -> None:
     empty = client.get("/my/needs", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "You have not posted a technology need yet." in empty
     factories.need(buyer, clock())
-    assert "寻求高镍正极材料循环寿命提升技术" in client.get("/my/needs").get_data(as_text=True)
+    page = client.get("/my/needs", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "寻求高镍正极材料循环寿命提升技术" in page
+    tabs = page[page.index('class="nav nav-pills') : page.index("</ul>", page.index("nav-pills"))]
+    assert "Open" in tabs and "text-bg-success" not in tabs  # plain words, as on My listings
 
 
 def test_match_pages_show_reasons_to_the_parties_and_refuse_others(

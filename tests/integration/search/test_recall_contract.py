@@ -160,6 +160,53 @@ def test_a_one_word_query_widens_to_its_parts(search_backend: SearchBackend) -> 
     assert [hit.id for hit in result.hits] == [1, 2] and result.widened
 
 
+def test_a_one_word_query_that_finds_nothing_widens_to_its_dictionary_parts(
+    search_backend: SearchBackend,
+) -> None:
+    # jieba keeps 农业机械 whole (no cut of its own to widen to): its sub-words 农业 and
+    # 机械 find listings holding either, rather than nothing at all; a word that finds
+    # itself (浙江大学, test_inventors_and_holder_are_searchable) is not widened so.
+    search_backend.index(
+        [
+            doc(1, title_zh="茶叶嫩芽采摘机械"),
+            doc(2, title_zh="智慧农业物联网平台"),
+            doc(3, title_zh="水稻育苗技术"),
+        ]
+    )
+    result = search_backend.search(SearchQuery(text="农业机械"))
+    assert sorted(hit.id for hit in result.hits) == [1, 2] and result.widened
+
+
+def test_lone_characters_of_a_query_rank_the_listing_holding_them_together_first(
+    search_backend: SearchBackend,
+) -> None:
+    # jieba cuts 锂硫电池 (not in its dictionary) into 锂 / 硫 / 电池, in listings and query
+    # alike: each lone character matches as the start of any word, so listing 2 (硫化物,
+    # 锂电池) matched as well as listing 1; the phrase puts the one holding them together first.
+    search_backend.index(
+        [
+            doc(1, title_zh="锂硫电池用多功能隔膜涂层"),
+            doc(2, title_zh="硫化物固态电解质及全固态锂电池", summary_zh="锂电池用硫化物电解质。"),
+        ]
+    )
+    assert ids(search_backend, text="锂硫电池") == [1, 2]
+
+
+def test_british_spellings_reach_cc_cedict_both_ways(search_backend: SearchBackend) -> None:
+    # CC-CEDICT glosses in American spelling: an English-only listing's aluminium and a
+    # query's fibre are looked up as aluminum and fiber.
+    search_backend.index(
+        [
+            doc(1, title_zh="", title_en="Laser welding of aluminium alloys"),
+            doc(2, title_zh="竹纤维增强复合板材"),
+            doc(3, title_zh="水稻育苗技术"),
+            doc(4, title_zh="", title_en="Carbon fiber reinforced thermoplastics"),
+        ]
+    )
+    assert ids(search_backend, text="铝合金") == [1]
+    assert ids(search_backend, text="fibre") == [4, 2]  # as typed (American), translated
+
+
 def test_chinese_finds_an_english_only_listing_by_its_own_words(
     search_backend: SearchBackend,
 ) -> None:

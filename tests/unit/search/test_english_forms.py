@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.text.english_forms import lemmas, singular, split_prefix
+from search.text.english_forms import american, lemmas, singular, split_prefix
 
 
 def test_a_plural_is_looked_up_as_its_singular_but_not_words_ending_in_s() -> None:
@@ -24,3 +24,20 @@ def test_a_scientific_prefix_is_split_off_only_before_a_word_long_enough() -> No
     assert split_prefix("bio-film") == ("生物", "film")
     assert split_prefix("nanos") is None  # the rest is too short to be a word
     assert split_prefix("cellulose") is None
+
+
+def test_british_spellings_have_their_american_forms() -> None:
+    pairs = {
+        "fibre": "fiber",
+        "aluminium": "aluminum",
+        "sulphate": "sulfate",
+        "colours": "colors",
+        "analyse": "analyze",
+        "optimisation": "optimization",
+        "modelling": "modeling",
+        "haemostatic": "hemostatic",
+        "mould": "mold",
+        "battery": "battery",
+    }
+    assert {word: american(word) for word in pairs} == pairs
+    assert "fiber" in lemmas("fibres")

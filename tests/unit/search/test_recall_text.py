@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.bitmaps import at_least
-from search.text.clauses import query_clauses, required_terms
+from search.text.clauses import query_clauses, required_terms, word_parts
 from search.text.numbers import extract_numbers
 from search.text.pinyin import pinyin_tokens
 from search.text.spelling import Speller
@@ -53,3 +53,16 @@ def test_taiwan_words_in_traditional_characters_find_their_mainland_words() -> N
     assert fold_traditional("奈米軟體") == "纳米软件"
     assert fold_traditional("晶片切割") == "晶片切割"  # simplified text: a wafer stays a wafer
     assert fold_traditional("wafer") == "wafer"
+
+
+def test_a_one_word_query_has_its_dictionary_parts_as_a_last_resort() -> None:
+    parts = word_parts(query_clauses("农业机械"))
+    assert [clause.alternatives[0].words for clause in parts] == [("农业",), ("机械",)]
+    assert word_parts(query_clauses("农业 机械 设备")) == []  # one word only
+
+
+def test_a_run_of_lone_characters_is_also_a_phrase_with_the_word_beside_it() -> None:
+    lithium, sulphur, battery = query_clauses("锂硫电池")
+    assert [alt.words for alt in battery.alternatives][:2] == [("电池",), ("锂 硫 电池",)]
+    assert lithium.alternatives[0].words == ("锂",) and sulphur.alternatives[0].words == ("硫",)
+    assert all(" " not in w for c in query_clauses("锂离子电池 隔膜") for w in c.words)

@@ -21,6 +21,7 @@ the ordering is plain bm25 over all matches.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
@@ -276,10 +277,15 @@ class EmbeddedIndex:
         if offset >= total:
             return []
         sort = query.sort if query.sort in self.spec.order_by else "relevance"
+        word_bits = functools.cache(functools.partial(self._word_bits, conn, cache))
         if sort == "relevance" and clauses and widen:
-            page = self.ranker.by_coverage(conn, clauses, levels, candidates, per_page, offset)
+            page = self.ranker.by_coverage(
+                conn, clauses, levels, candidates, per_page, offset, word_bits
+            )
         elif sort == "relevance" and clauses:
-            page = self.ranker.ranked(conn, clauses, candidates, per_page, offset)
+            page = self.ranker.ranked(
+                conn, clauses, candidates, per_page, offset, word_bits=word_bits
+            )
         else:
             if sort == "relevance":
                 sort = "newest"  # nothing to rank by: the newest documents first

@@ -9,23 +9,35 @@ many documents of the whole index hold it, which FTS5 counts anew in each statem
 (one scan of the word's postings): one statement, not one per level and tier, counts
 them once. A document's score does not depend on what else the statement scores, so the
 page is the one the tiers ranked one by one would give.
+
+A few candidates scattered from the oldest ids to the newest (a long sentence, a
+filtered or widened query) are scored in Python instead (search.embedded_scoring), to
+the same doubles, when that costs less: the statement would count each phrase's
+documents over the whole index and walk every posting between the first candidate and
+the last, for a few dozen rows.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from search.bitmaps import ids_of, top_threshold
 from search.documents import EmbeddedSpec
+from search.embedded_scoring import Part, Rescorer
 from search.embedded_tables import KindTables
 from search.text.clauses import Clause, weighted_words
 from search.text.fts5 import fts5_any, fts5_either, fts5_match
 from search.widening import min_matches
 
 RANK_TIER = 2000
+# Scoring in Python (search.embedded_scoring) costs about as much per candidate as SQL's
+# bm25 spends on this many postings (counting each phrase's documents, walking the
+# expression from the first candidate to the last): the cheaper way is taken.
+POSTINGS_PER_CANDIDATE = 2000
+WordBits = Callable[[str], int]  # the documents holding a word, as a bitmap
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,9 @@ class Ranker:
         self.tables = tables
         self.spec = spec
         self.fts, self.bm25 = tables.fts, tables.bm25
+        self.rescorer = Rescorer(
+            tables.fts, list(spec.fts_columns), list(spec.fts_columns.values())
+        )
 
     def _sql(
         self, clauses: Sequence[Clause], any_clause: bool, ordered: bool
@@ -75,6 +90,39 @@ class Ranker:
             + f") GROUP BY rowid{order}",
             [fts5_any(words) for words in weighted.values()],
         )
+
+    def _parts(self, clauses: Sequence[Clause], any_clause: bool) -> list[Part]:
+        """The MATCH expressions `_sql` binds, as phrases for search.embedded_scoring."""
+        weighted = weighted_words(clauses) if self.spec.scale_translations else {}
+        if len(weighted) > 1:
+            return [
+                Part(tuple(words), tuple(((n,),) for n in range(len(words))), False, weight)
+                for weight, words in weighted.items()
+            ]
+        phrases: list[str] = []
+        shape: list[tuple[tuple[int, ...], ...]] = []
+        for clause in clauses:
+            alternatives = []
+            for alternative in clause.alternatives:
+                alternatives.append(
+                    tuple(range(len(phrases), len(phrases) + len(alternative.words)))
+                )
+                phrases += alternative.words
+            shape.append(tuple(alternatives))
+        return [Part(tuple(phrases), tuple(shape), not any_clause, None)]
+
+    def _python_cheaper(self, parts: Sequence[Part], ids: list[int], word_bits: WordBits) -> bool:
+        """Whether scoring `ids` in Python costs less than SQL's bm25 (see POSTINGS_PER_CANDIDATE)."""
+        budget = len(ids) * POSTINGS_PER_CANDIDATE
+        span = (1 << (ids[-1] - ids[0] + 1)) - 1
+        postings = 0
+        for part in parts:
+            for word in part.phrases:
+                bits = word_bits(word)
+                postings += bits.bit_count() + (bits >> ids[0] & span).bit_count()
+                if postings > budget:
+                    return True
+        return False
 
     def _tiers(self, candidates: int) -> Iterator[int]:
         """The candidates in tiers of the RANK_TIER newest, or all at once (see the module)."""
@@ -111,10 +159,25 @@ class Ranker:
         clauses: Sequence[Clause],
         ids: list[int],
         any_clause: bool,
+        word_bits: WordBits | None,
         window: tuple[int, int] | None = None,
     ) -> list[tuple[int, float]]:
         """(id, score) of the documents of `ids` (ascending) the query matches; with a
-        `window` (count, skip), only those of the ranked order, in it."""
+        `window` (count, skip), only those of the ranked order, in it.
+
+        Scored in Python when that is cheaper (search.embedded_scoring), else by SQL.
+        """
+        if word_bits is not None:
+            parts = self._parts(clauses, any_clause)
+            if self._python_cheaper(parts, ids, word_bits):
+                doc_count = lambda word: word_bits(word).bit_count()  # noqa: E731
+                rows = self.rescorer.scores(conn, parts, ids, doc_count)
+                if rows is not None:
+                    if window is None:
+                        return rows
+                    rows.sort(key=lambda row: (-row[1], -row[0]))
+                    count, skip = window
+                    return rows[skip : skip + count]
         sql, expressions = self._sql(clauses, any_clause, ordered=window is not None)
         id_list = json.dumps(ids)
         params: list[object] = []
@@ -130,6 +193,7 @@ class Ranker:
         limit: int,
         offset: int,
         any_clause: bool,
+        word_bits: WordBits | None,
     ) -> list[tuple[int, float]] | None:
         """The page the plan takes, by score then newest; None if a tier scored short."""
         plan = self._plan(groups, limit, offset)
@@ -138,12 +202,13 @@ class Ranker:
         if len(plan) == 1:  # one tier: SQL ranks it and returns the page only
             (taken,) = plan
             ids = ids_of(taken.tier)
-            rows = self._scores(conn, clauses, ids, any_clause, (taken.count, taken.skip))
+            window = (taken.count, taken.skip)
+            rows = self._scores(conn, clauses, ids, any_clause, word_bits, window)
             return rows if len(rows) == taken.count else None
         union = 0
         for taken in plan:
             union |= taken.tier
-        scores = dict(self._scores(conn, clauses, ids_of(union), any_clause))
+        scores = dict(self._scores(conn, clauses, ids_of(union), any_clause, word_bits))
         page: list[tuple[int, float]] = []
         for taken in plan:
             scored = [(doc_id, scores[doc_id]) for doc_id in ids_of(taken.tier) if doc_id in scores]
@@ -161,14 +226,17 @@ class Ranker:
         limit: int,
         offset: int,
         any_clause: bool = False,
+        word_bits: WordBits | None = None,
     ) -> list[tuple[int, float]]:
         """One page by bm25: over all candidates, or within tiers of the newest (see the module).
 
-        `any_clause`: the candidates match some clauses only (a widened query).
+        `any_clause`: the candidates match some clauses only (a widened query);
+        `word_bits`: each word's documents, to score few candidates in Python.
         """
-        page = self._page(conn, clauses, [candidates], limit, offset, any_clause)
+        groups = [candidates]
+        page = self._page(conn, clauses, groups, limit, offset, any_clause, word_bits)
         if page is None:
-            return self._tier_by_tier(conn, clauses, [candidates], limit, offset, any_clause)
+            return self._tier_by_tier(conn, clauses, groups, limit, offset, any_clause, word_bits)
         return page
 
     def by_coverage(
@@ -179,15 +247,16 @@ class Ranker:
         candidates: int,
         limit: int,
         offset: int,
+        word_bits: WordBits | None = None,
     ) -> list[tuple[int, float]]:
         """One page of a widened query: documents matching more clauses first, then by bm25."""
         groups = [
             levels[k] & ~levels[k + 1] & candidates
             for k in range(len(clauses), min_matches(clauses) - 1, -1)
         ]
-        page = self._page(conn, clauses, groups, limit, offset, any_clause=True)
+        page = self._page(conn, clauses, groups, limit, offset, True, word_bits)
         if page is None:
-            return self._tier_by_tier(conn, clauses, groups, limit, offset, any_clause=True)
+            return self._tier_by_tier(conn, clauses, groups, limit, offset, True, word_bits)
         return page
 
     def _tier_by_tier(
@@ -198,6 +267,7 @@ class Ranker:
         limit: int,
         offset: int,
         any_clause: bool,
+        word_bits: WordBits | None,
     ) -> list[tuple[int, float]]:
         """The page scored one tier at a time, each topping up what the last left short."""
         page: list[tuple[int, float]] = []
@@ -208,7 +278,7 @@ class Ranker:
                     offset -= size
                     continue
                 window = (limit - len(page), offset)
-                page += self._scores(conn, clauses, ids_of(tier), any_clause, window)
+                page += self._scores(conn, clauses, ids_of(tier), any_clause, word_bits, window)
                 offset = 0
                 if len(page) >= limit:
                     return page

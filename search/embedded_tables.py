@@ -15,6 +15,9 @@ from typing import Any
 from search.documents import EmbeddedSpec, FacetTable, SideTable
 from search.text.tokens import segment_for_index
 
+# How every kind's FTS5 table cuts its (pre-segmented) texts into tokens.
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+
 
 @dataclass(frozen=True)
 class DocumentRows:
@@ -67,7 +70,7 @@ class KindTables:
         ]
         parts.append(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5 (\n    "
-            f"{', '.join(spec.fts_columns)}, tokenize = 'porter unicode61 remove_diacritics 2'\n);"
+            f"{', '.join(spec.fts_columns)}, tokenize = '{TOKENIZE}'\n);"
         )
         for table in self.side:
             body = ",\n    ".join((*table.columns, f"PRIMARY KEY ({', '.join(table.primary_key)})"))

@@ -84,3 +84,36 @@ def test_a_widened_query_ranks_and_highlights_only_the_pass_it_answers_with(
     result = backend.search(SearchQuery(text="锂电池 无人机"))  # one listing has both
     assert result.widened and result.total == 3 and result.hits[0].id == 1
     assert pages == [[hit.id for hit in result.hits]]  # the first pass's page was never made
+
+
+def test_scores_computed_in_python_are_the_ones_fts5_computes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bench.corpus import CorpusGenerator
+
+    backend = EmbeddedSearchBackend(tmp_path / "search.db")
+    backend.index(list(CorpusGenerator(seed=7).documents(120)))
+    queries = [
+        SearchQuery(text=text, filters=filters, page=page)
+        for text in (
+            "一种用于锂离子电池的石墨烯复合正极材料及其制备方法",
+            "method for preparing a graphene composite catalyst for fuel cells",
+            "区块链 battery 育种 lidar",
+            "锂 电池",
+            "PEM 燃料电池",
+            "lithium-ion battery",
+            "catalist sensr",
+        )
+        for filters in ({}, {"field": ("energy", "materials")})
+        for page in (1, 2)
+    ]
+
+    def results(postings_per_candidate: int) -> list[object]:
+        monkeypatch.setattr(embedded_ranking, "POSTINGS_PER_CANDIDATE", postings_per_candidate)
+        backend._results.size = 0  # nothing remembered from the other way
+        return [(r.total, [(h.id, h.score) for h in r.hits]) for r in map(backend.search, queries)]
+
+    by_sql = results(10**12)  # FTS5's bm25() always
+    by_python = results(0)  # search.embedded_scoring whenever it can
+    assert by_python == by_sql
+    assert any(hits for _, hits in by_sql)

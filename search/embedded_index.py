@@ -77,8 +77,7 @@ class EmbeddedIndex:
         conn = self.file.connection()
         if not self._ready:
             self.file.create(conn, self.tables.schema())
-            missing = self.tables.missing_columns(conn)
-            if missing:
+            if missing := self.tables.missing_columns(conn):
                 with self.file.write(None) as writing:
                     self.tables.add_columns(writing, missing)
             self._ready = True
@@ -277,15 +276,12 @@ class EmbeddedIndex:
         if offset >= total:
             return []
         sort = query.sort if query.sort in self.spec.order_by else "relevance"
-        word_bits = functools.cache(functools.partial(self._word_bits, conn, cache))
+        bits = functools.cache(functools.partial(self._word_bits, conn, cache))  # of one word
+        ranker = self.ranker
         if sort == "relevance" and clauses and widen:
-            page = self.ranker.by_coverage(
-                conn, clauses, levels, candidates, per_page, offset, word_bits
-            )
+            page = ranker.by_coverage(conn, clauses, levels, candidates, per_page, offset, bits)
         elif sort == "relevance" and clauses:
-            page = self.ranker.ranked(
-                conn, clauses, candidates, per_page, offset, word_bits=word_bits
-            )
+            page = ranker.ranked(conn, clauses, candidates, per_page, offset, word_bits=bits)
         else:
             if sort == "relevance":
                 sort = "newest"  # nothing to rank by: the newest documents first

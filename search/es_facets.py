@@ -13,7 +13,8 @@ counted one aggregation per facet until `flask search reindex` rebuilds it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 FACET_KEYS = "facet_keys"
@@ -21,6 +22,33 @@ FACET_KEYS_META = "facet_keys"  # in the mapping's _meta: every document holds F
 FACET_SIZE = 500  # more than any facet has values: counts are complete
 _SEPARATOR = ":"  # after the facet's name, which never holds one
 _OTHERS = "facet_keys_others"  # the aggregation of the facets nobody selected
+RECHECK_SECONDS = 300.0  # another process's reindex is seen within this time
+
+
+class FacetKeysProbe:
+    """Whether every document behind an alias holds its facet keys (its index was made
+    with them): read from the mappings' `_meta`, remembered, and read again a while later."""
+
+    def __init__(self, read_mappings: Callable[[], Mapping[str, Any] | None]) -> None:
+        self._read_mappings = read_mappings  # None: no index behind the alias
+        self._known: tuple[bool, float] | None = None  # (held, when it was read)
+
+    def held(self) -> bool:
+        known = self._known
+        if known is not None and time.monotonic() - known[1] < RECHECK_SECONDS:
+            return known[0]
+        mappings = self._read_mappings() or {}
+        held = bool(mappings) and all(
+            (index.get("mappings", {}).get("_meta") or {}).get(FACET_KEYS_META)
+            and FACET_KEYS in index.get("mappings", {}).get("properties", {})
+            for index in mappings.values()
+        )
+        self._known = (held, time.monotonic())
+        return held
+
+    def forget(self) -> None:
+        """Read the mappings again at the next search (the alias moved)."""
+        self._known = None
 
 
 def mappings_with_facet_keys(mappings: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,6 @@ so callers can fall back to the embedded index.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -22,8 +21,7 @@ from search.backend import SearchHit, SearchQuery, SearchResult, SearchUnavailab
 from search.documents import ElasticsearchSpec
 from search.es_client import budgeted, unavailable_on_failure
 from search.es_facets import (
-    FACET_KEYS,
-    FACET_KEYS_META,
+    FacetKeysProbe,
     facet_counts,
     mappings_with_facet_keys,
     with_facet_keys,
@@ -35,19 +33,17 @@ from search.es_query import (
     WIDE_WINDOW,
     coverage,
     fuzzy_applies,
+    related_body,
     search_bodies,
     typed_words,
 )
-from search.needs import related_terms
 from search.text.clauses import Clause
 from search.text.spelling import SpellerCache
-from search.text.tokens import index_token
 from search.text.typos import fuzzy_words
 from search.widening import Pass, likely_widened, min_matches, search_widening
 
 BULK_TIMEOUT = 120.0
 VOCABULARY_SIZE = 50_000
-FACET_KEYS_RECHECK_SECONDS = 300.0  # another process's reindex is seen within this time
 DEFAULT_SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
     "number_of_replicas": 0,
@@ -79,7 +75,7 @@ class ElasticsearchIndex:
         self.refresh_on_write = refresh_on_write
         self._ready = False  # the alias is known to exist (checked on the first write)
         self._speller = SpellerCache(self._vocabulary)
-        self._facet_keys: tuple[bool, float] | None = None  # (held, when it was read)
+        self._facet_keys = FacetKeysProbe(self._mappings)
 
     # -- index management ------------------------------------------------------------------
 
@@ -180,7 +176,7 @@ class ElasticsearchIndex:
             if older:
                 self.client.indices.delete(index=",".join(older), ignore_unavailable=True)
         self._ready = True
-        self._facet_keys = None
+        self._facet_keys.forget()
 
     def refresh(self) -> None:
         """Make every write so far visible to searches."""
@@ -196,7 +192,7 @@ class ElasticsearchIndex:
             if versions:
                 self.client.indices.delete(index=",".join(versions), ignore_unavailable=True)
         self._ready = False
-        self._facet_keys = None
+        self._facet_keys.forget()
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -251,23 +247,15 @@ class ElasticsearchIndex:
                 return None
 
     def holds_facet_keys(self) -> bool:
-        """Whether every document behind the alias holds its facet keys (search.es_facets):
-        its index was made with them. Read from the mapping's `_meta`, again a while later."""
-        known = self._facet_keys
-        if known is not None and time.monotonic() - known[1] < FACET_KEYS_RECHECK_SECONDS:
-            return known[0]
+        """Whether every document behind the alias holds its facet keys (search.es_facets)."""
+        return self._facet_keys.held()
+
+    def _mappings(self) -> Mapping[str, Any] | None:
         with unavailable_on_failure("read mapping"):
             try:
-                mappings = self.budgeted().indices.get_mapping(index=self.alias).body
+                return self.budgeted().indices.get_mapping(index=self.alias).body
             except NotFoundError:
-                return False
-        held = bool(mappings) and all(
-            (index.get("mappings", {}).get("_meta") or {}).get(FACET_KEYS_META)
-            and FACET_KEYS in index.get("mappings", {}).get("properties", {})
-            for index in mappings.values()
-        )
-        self._facet_keys = (held, time.monotonic())
-        return held
+                return None
 
     def _msearch(self, bodies: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]] | None:
         """Several searches in one request; None when the index does not exist yet.
@@ -379,14 +367,11 @@ class ElasticsearchIndex:
             found.sort(key=lambda hit: (-coverage(hit), -float(hit.get("_score") or 0.0)))
             found = found[offset : offset + per_page]
         hits = []
+        typed = typed_words(terms) if fuzzy else []
         for hit in found:
             source = hit.get("_source", {})
             texts = {name: str(source.get(field) or "") for name, field in spec.stored.items()}
-            typos = (
-                fuzzy_words(" ".join(texts.values()), typed_words(terms), FUZZY_PREFIX)
-                if fuzzy
-                else []
-            )
+            typos = fuzzy_words(" ".join(texts.values()), typed, FUZZY_PREFIX) if typed else []
             hits.append(
                 SearchHit(
                     id=int(hit["_id"]),
@@ -403,28 +388,10 @@ class ElasticsearchIndex:
         return SearchResult(hits=hits, total=total, facets=facets, widened=partial)
 
     def related(self, text: str, limit: int = 50) -> list[tuple[int, float]]:
-        """(id, score) of the documents sharing most words with `text`, by bm25 (matching).
-
-        Any word counts (a search needs all of them), in the kind's related
-        fields, as the embedded backend's `related`.
-        """
-        tokens = [index_token(term) for term in related_terms(text)]
-        if not tokens:
-            return []
-        weights = self.spec.field_weights
-        response = self._search(
-            query={
-                "multi_match": {
-                    "query": " ".join(tokens),
-                    "fields": [f"{name}^{weights[name]:g}" for name in self.spec.related_fields],
-                    "type": "most_fields",
-                    "operator": "or",
-                }
-            },
-            size=int(limit),
-            source=False,
-            sort=[{"_score": "desc"}, {"id": "desc"}],
-        )
+        """(id, score) of the documents sharing most words with `text`, by bm25 (matching):
+        any word counts, in the kind's related fields, as the embedded backend's `related`."""
+        body = related_body(self.spec, text, limit)
+        response = self._search(**body) if body else None
         return [
             (int(hit["_id"]), float(hit.get("_score") or 0.0))
             for hit in (response or {}).get("hits", {}).get("hits", [])

@@ -18,6 +18,7 @@ from typing import Any
 from search.backend import SearchQuery
 from search.documents import ElasticsearchSpec
 from search.es_facets import facet_aggregations
+from search.needs import related_terms
 from search.text.clauses import Clause
 from search.text.tokens import index_token, is_latin, is_single_han
 from search.text.typos import auto_fuzziness
@@ -224,3 +225,26 @@ def search_bodies(
     if filters:
         counts["post_filter"] = {"bool": {"filter": list(filters.values())}}
     return [page, counts]
+
+
+def related_body(spec: ElasticsearchSpec, text: str, limit: int) -> dict[str, Any] | None:
+    """The search for the documents sharing most words with `text`, by bm25 (matching):
+    any word counts, in the kind's related fields; None when `text` has no word."""
+    tokens = [index_token(term) for term in related_terms(text)]
+    if not tokens:
+        return None
+    weights = spec.field_weights
+    fields = [f"{name}^{weights[name]:g}" for name in spec.related_fields]
+    return {
+        "query": {
+            "multi_match": {
+                "query": " ".join(tokens),
+                "fields": fields,
+                "type": "most_fields",
+                "operator": "or",
+            }
+        },
+        "size": int(limit),
+        "source": False,
+        "sort": [{"_score": "desc"}, {"id": "desc"}],
+    }

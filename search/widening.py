@@ -17,7 +17,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from search.backend import SearchResult
-from search.text.clauses import Clause, query_clauses, required_terms, word_parts
+from search.text.clauses import (
+    LOOSE_WEIGHT,
+    Alternative,
+    Clause,
+    query_clauses,
+    required_terms,
+)
+from search.text.compounds import compound_parts
 from search.text.spelling import Speller, corrections, did_you_mean
 from search.text.tokens import is_latin, is_single_han
 
@@ -105,3 +112,12 @@ def search_widening(text: str, run: RunOnce, speller: Callable[[], Speller]) -> 
     result = widened.result()
     texts = [text for hit in result.hits[:3] for text in hit.highlights.values()]
     return replace(result, suggestion=did_you_mean(text, fixed, texts))
+
+
+def word_parts(clauses: Sequence[Clause]) -> list[Clause]:
+    """The last resort of a one-word query that found nothing, even widened: the dictionary
+    sub-words of a word jieba keeps whole (农业 and 机械 of 农业机械), each a clause of its
+    own; none for other queries (a name such as 浙江大学 that finds itself stays whole)."""
+    if len(clauses) != 1 or len(typed := clauses[0].alternatives[0].words) != 1:
+        return []
+    return [Clause((Alternative((part,), LOOSE_WEIGHT),)) for part in compound_parts(typed[0])]

@@ -351,15 +351,6 @@ def _pieces_of(clause: Clause) -> list[Clause]:
     return [Clause((Alternative((piece,), LOOSE_WEIGHT),)) for piece in pieces]
 
 
-def word_parts(clauses: Sequence[Clause]) -> list[Clause]:
-    """The last resort of a one-word query that found nothing, even widened: the dictionary
-    sub-words of a word jieba keeps whole (农业 and 机械 of 农业机械), each a clause of its
-    own; none for other queries (a name such as 浙江大学 that finds itself stays whole)."""
-    if len(clauses) != 1 or len(typed := clauses[0].alternatives[0].words) != 1:
-        return []
-    return [Clause((Alternative((part,), LOOSE_WEIGHT),)) for part in compound_parts(typed[0])]
-
-
 def _clause_of(alternatives: Sequence[Alternative]) -> Clause:
     """A clause of the alternatives: each set of words once, at its highest weight; the
     words as typed first, then the heaviest stand-ins, up to _MAX_ALTERNATIVES."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from search.bitmaps import at_least
-from search.text.clauses import query_clauses, required_terms, word_parts
+from search.text.clauses import query_clauses, required_terms
 from search.text.numbers import extract_numbers
 from search.text.pinyin import pinyin_tokens
 from search.text.spelling import Speller
 from search.text.tokens import fold_traditional
+from search.widening import word_parts
 
 
 def test_patent_numbers_in_every_form_reduce_to_their_digits() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -219,11 +220,9 @@ def bid_rows(
     and, after the close, the seller. One statement: the bids' columns with their
     bidders' numbers (and, when named, their organisations)."""
     named = bidder_rules.names_visible(viewer, closed=auction.status in RESULT_STATUSES)
-    query = _NAMED_BIDS if named else _BIDS
+    query = _bids_statement(named, limit)
     if before is not None:
         query = query.where(Bid.id < before)
-    if limit is not None:
-        query = query.limit(limit)
     rows = db.session.execute(query, {"auction_id": auction.id}).all()
     return [
         {
@@ -255,11 +254,18 @@ def _bids_query() -> Select[int, int, int, datetime, bool, int]:
     )  # fmt: skip
 
 
-# Built once (a poll of the auction reads its last bids: building cost more than running).
 _BIDS = _bids_query()
 _NAMED_BIDS = _BIDS.add_columns(Organisation).join(
     Organisation, Organisation.id == Bid.bidder_org_id
 )
+
+
+@functools.cache
+def _bids_statement(named: bool, limit: int | None) -> Select[Any]:
+    """The bids' statement, built once per kind and limit (a poll of the auction reads its
+    last 20 bids: building the statement and its cache key cost more than running it)."""
+    query: Select[Any] = _NAMED_BIDS if named else _BIDS
+    return query if limit is None else query.limit(limit)
 
 
 def snapshot_of(

@@ -9,11 +9,13 @@ from typing import Any
 from flask import Flask, current_app, jsonify
 from flask.testing import FlaskClient
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from accounts.auth import api_actor
 from auctions import api_state, bidders, bidding, closing, queries, services
 from auctions.api_schemas import AuctionDetailSchema
 from auctions.settings import settings_from_config
+from core import page_cache
 from core.clock import now
 from core.extensions import db
 from core.i18n import current_locale
@@ -122,3 +124,42 @@ def test_the_answer_reads_the_auction_and_its_bids_in_two_statements(
     ]
     # the state tag (the answer's ETag), the auction for its caller, its last bids
     assert len(reads) == 3, reads
+
+
+def test_a_poll_that_missed_its_304_gets_the_kept_answer_only_of_the_state_it_read(
+    app: Flask, client: FlaskClient, market: Market, clock
+) -> None:
+    alpha, beta = market.bidder(), market.bidder()
+    with unit_of_work(writer=True):
+        bidding.place_bid(alpha, market.auction.id, START, now=clock())
+    url, headers = f"/api/v1/auctions/{market.auction.id}", _headers(alpha, clock, "en")
+    stale = headers | {"If-None-Match": '"an-old-state"'}
+    app.config["API_READ_CACHE_SECONDS"] = 60.0
+    page_cache.store.forget_all()
+    try:
+        assert client.get(url, headers=stale).json["leader_mine"] is True  # made and kept
+        # Another worker's bid: this worker's kept answers are not emptied by its commit.
+        event.remove(Session, "after_commit", page_cache._after_commit)
+        try:
+            with unit_of_work(writer=True):
+                bidding.place_bid(beta, market.auction.id, START + INC, now=clock())
+        finally:
+            event.listen(Session, "after_commit", page_cache._after_commit)
+        outbid = client.get(url, headers=stale)
+        assert outbid.json["leader_mine"] is False and outbid.json["standing"] == "outbid"
+        statements: list[str] = []
+
+        def note(*args: Any) -> None:
+            statements.append(str(args[2]))
+
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            kept = client.get(url, headers=stale)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+        assert kept.get_data() == outbid.get_data()
+        reads = [s for s in statements if s.startswith("SELECT") and "users" not in s]
+        assert len(reads) == 1 and "max(id)" not in reads[0], reads  # the state tag alone
+    finally:
+        app.config["API_READ_CACHE_SECONDS"] = 0.0
+        page_cache.store.forget_all()

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import BindParameter, Select, and_, bindparam, exists, or_, select
 
@@ -239,11 +239,11 @@ def bid_rows(
     ]
 
 
-def _bids_query() -> Select[int, int, int, datetime, bool, int]:
+def _bids_query() -> Select[Any]:
     number = and_(
         AuctionBidder.auction_id == Bid.auction_id, AuctionBidder.org_id == Bid.bidder_org_id
     )
-    return (
+    query = (
         select(
             Bid.id, Bid.amount_minor, Bid.bidder_org_id, Bid.placed_at, Bid.is_proxy,
             AuctionBidder.number,
@@ -252,6 +252,7 @@ def _bids_query() -> Select[int, int, int, datetime, bool, int]:
         .where(Bid.auction_id == bindparam("auction_id"))
         .order_by(Bid.id.desc())
     )  # fmt: skip
+    return cast(Select[Any], query)
 
 
 _BIDS = _bids_query()
@@ -264,7 +265,7 @@ _NAMED_BIDS = _BIDS.add_columns(Organisation).join(
 def _bids_statement(named: bool, limit: int | None) -> Select[Any]:
     """The bids' statement, built once per kind and limit (a poll of the auction reads its
     last 20 bids: building the statement and its cache key cost more than running it)."""
-    query: Select[Any] = _NAMED_BIDS if named else _BIDS
+    query = _NAMED_BIDS if named else _BIDS
     return query if limit is None else query.limit(limit)
 
 

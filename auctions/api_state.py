@@ -18,7 +18,7 @@ from auctions.bidder_rules import Viewer
 from auctions.models import Auction, AuctionStatus
 from auctions.views import bidder_label
 from core import api_actions, cursor
-from payments.models import Deposit, DepositStatus
+from payments.models import DepositStatus
 
 BIDS = "bids"  # the cursor kind of a bid history
 RECEIPT_TAKEN = (DepositStatus.REQUIRED, DepositStatus.RECEIPT_SUBMITTED)
@@ -39,19 +39,20 @@ def _actions(
     actor: User | None,
     auction: Auction,
     snapshot: Mapping[str, Any],
-    deposit: Deposit | None,
+    deposit_status: DepositStatus | None,
     *,
+    has_deposit: bool,
     now: datetime,
 ) -> list[str]:
     """What the caller may do now, by the services' own checks (`core.api_actions`)."""
     pending = auction.status == AuctionStatus.PENDING_REVIEW
-    status = None if deposit is None else deposit.status
+    status = deposit_status
 
     def reviewing(caller: User, _: Auction, __: datetime) -> bool:
         return pending and bool(caller.can_review)
 
     checks: dict[str, api_actions.Check] = {
-        "join": lambda caller, a, at: deposit is None and services.may_take_part(caller, a, now=at),
+        "join": lambda caller, a, at: not has_deposit and services.may_take_part(caller, a, now=at),
         "upload_receipt": lambda caller, a, at: (
             status in RECEIPT_TAKEN and services.may_take_part(caller, a, now=at)
         ),
@@ -71,12 +72,16 @@ def auction_out(
     *,
     now: datetime,
     numbers: Mapping[int, int] | None = None,
+    place: queries.CallerPlace | None = None,
 ) -> dict[str, Any]:
     """The snapshot with the caller's bidder number, deposit, maximum, standing and actions
-    (`numbers`: the auction's bidder numbers, when they were read already)."""
+    (`numbers`: the auction's bidder numbers, when they were read already; `place`: the
+    caller's organisation's place, when read with the auction, `queries.auction_for`)."""
     org_id = actor.acting_org_id if actor is not None and actor.is_authenticated else None
-    deposit = queries.deposit_for(actor, auction)
-    has_bid = org_id is not None and queries.has_bid(auction.id, org_id)
+    if place is None and org_id is not None:
+        place = _place_of(actor, auction, org_id)
+    status = None if place is None else place.deposit_status
+    has_deposit = place is not None and place.deposit_id is not None
     seller_or_reviewer = queries.may_see_unpublished(actor, auction)
     return {
         **snapshot,
@@ -86,12 +91,26 @@ def auction_out(
         ),
         "refusal_reason": auction.refusal_reason if seller_or_reviewer else None,
         "my_bidder_number": _my_number(auction.id, org_id, numbers),
-        "my_deposit_id": deposit.id if deposit else None,
-        "my_deposit_status": deposit.status.value if deposit else None,
-        "my_max_minor": queries.my_maximum(actor, auction),
-        "standing": standing_of(snapshot, org_id, has_bid),
-        "allowed_actions": _actions(actor, auction, snapshot, deposit, now=now),
+        "my_deposit_id": None if place is None else place.deposit_id,
+        "my_deposit_status": None if status is None else status.value,
+        "my_max_minor": None if place is None else place.max_minor,
+        "standing": standing_of(snapshot, org_id, place is not None and place.has_bid),
+        "allowed_actions": _actions(
+            actor, auction, snapshot, status, has_deposit=has_deposit, now=now
+        ),
     }
+
+
+def _place_of(actor: User | None, auction: Auction, org_id: int) -> queries.CallerPlace:
+    """The organisation's place in the auction, read one by one."""
+    deposit = queries.deposit_for(actor, auction)
+    return queries.CallerPlace(
+        deposit_id=None if deposit is None else deposit.id,
+        deposit_status=None if deposit is None else deposit.status,
+        max_minor=queries.my_maximum(actor, auction),
+        number=None,  # (the answer's is `numbers`')
+        has_bid=queries.has_bid(auction.id, org_id),
+    )
 
 
 def _my_number(

@@ -143,8 +143,10 @@ def auction_snapshot(
     settings: AuctionSettings = DEFAULT_SETTINGS,
     viewer: Viewer = ANONYMOUS,
     numbers: Mapping[int, int] | None = None,
+    title: str | None = None,
 ) -> dict[str, Any]:
-    """The live feed's view of an auction for `viewer`; reading never closes it.
+    """The live feed's view of an auction for `viewer`; reading never closes it
+    (`numbers`, `title`: as `snapshot_of` takes them, when read already).
 
     One whose end has passed but that the job runner has not closed yet shows as
     "closing", and the close job is queued now rather than at the next sweep (a
@@ -153,7 +155,7 @@ def auction_snapshot(
     auction = get_auction(auction_id)
     view = functools.partial(
         snapshot_of, auction, now=now, locale=locale, bids_limit=bids_limit, settings=settings,
-        viewer=viewer,
+        viewer=viewer, title=title,
     )  # fmt: skip
     snapshot = view(numbers=numbers)
     if snapshot["status"] == CLOSING:

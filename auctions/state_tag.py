@@ -133,8 +133,9 @@ def _canonical(facts: Sequence[Any]) -> tuple[Any, ...]:
     )
 
 
-def _mine() -> list[Any]:
-    """Scalar subqueries of the organisation's (`:org_id`) place in the auction."""
+def place_columns() -> list[Any]:
+    """Scalar subqueries of the organisation's (`:org_id`) place in the auction (`:auction_id`):
+    its deposit's id and status, maximum, bidder number, and the organisation's status."""
     auction_id: BindParameter[int] = bindparam("auction_id")
     org_id: BindParameter[int] = bindparam("org_id")
     deposit = (
@@ -178,7 +179,7 @@ def _statement(mine: list[Any]) -> Select[Any]:
 # Built once: a poll only binds its parameters (building the statement cost more than
 # running it).
 _ANONYMOUS = _statement([])
-_OF_ORGANISATION = _statement(_mine())
+_OF_ORGANISATION = _statement(place_columns())
 
 # The same in PostgreSQL's own SQL, run without SQLAlchemy's per-statement work: the
 # auction's facts (`a`: the auction), and its organisation's (%(org_id)s) place in it.

@@ -115,7 +115,7 @@ def _room(
     auction = queries.visible_auction(current_user, auction_id)
     viewer = bidders.viewer_of(current_user, auction)
     listing = listings.get_listing(auction.listing_id)  # held: the snapshot finds it loaded
-    numbers = bidders.numbers_of(auction.id)  # read once for the snapshot and the history
+    numbers = bidders.numbers_of(auction.id)  # read once for the snapshot and the caller's
     snapshot = closing.auction_snapshot(
         auction_id,
         now=moment,
@@ -125,7 +125,7 @@ def _room(
         viewer=viewer,
         numbers=numbers,
     )
-    history = queries.bid_rows(auction, viewer, locale=locale, limit=50, numbers=numbers)
+    history = queries.bid_rows(auction, viewer, locale=locale, limit=50)
     snapshot["bids"] = queries.feed_bids(history[:1])  # the feed's last bid, as the feed has it
     org_id = current_user.acting_org_id if current_user.is_authenticated else None
     deposit = queries.deposit_for(current_user, auction)

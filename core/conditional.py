@@ -54,6 +54,15 @@ STATE_ETAG = _STATE_ETAG = "market.state_etag"  # request.environ: the ETag a re
 _TAG_READ = "market.state_tag_read"  # request.environ: `tagged_first` computed the tag
 
 
+def state_read_now() -> str | None:
+    """The ETag `tagged_first` computed in this request from the state as it is now, if it
+    did (the caller sent If-None-Match) and the state had one."""
+    if not request.environ.get(_TAG_READ):
+        return None
+    tag: str | None = request.environ.get(_STATE_ETAG)
+    return tag
+
+
 def unchanged_since(tag: str) -> Response | None:
     """A read that computes its ETag cheaply, before its answer: an empty answer when the
     caller holds `tag` (If-None-Match), which `tagged` turns into the 304; else None.

@@ -9,10 +9,10 @@ Property order does not matter: responses are JSON objects (sent with sorted key
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar, cast
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, missing
 from marshmallow.schema import SchemaMeta
 
 from core.schema_kit import EnumValue
@@ -66,3 +66,52 @@ def page_of(item: type[Schema], doc: str, *, name: str, cursor: bool = False) ->
     if cursor:
         attrs["next_cursor"] = fields.String(allow_none=True)
     return cast(type[Schema], SchemaMeta(name, (Schema,), attrs))
+
+
+Dump = Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
+def plain_dumper(schema: type[Schema]) -> Dump:
+    """What `schema().dump(a_dict)` returns, for a hot read, without marshmallow's per-field
+    machinery: the schema's fields (integers, strings, booleans, lists of them or of nested
+    such schemas) picked from a dict and converted as marshmallow converts them; a key the
+    dict lacks is left out, as marshmallow leaves it. A schema with any other field, or a
+    field renamed (`attribute`, `data_key`), is refused when the dumper is made."""
+    made = schema()
+    if any(made._hooks.values()):
+        raise TypeError(f"plain_dumper: {schema.__name__} has pre/post-dump hooks")
+    picks = [(name, _converter(field)) for name, field in made.dump_fields.items()]
+
+    def dump(obj: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            name: convert(obj[name]) if obj[name] is not None else None
+            for name, convert in picks
+            if name in obj
+        }
+
+    return dump
+
+
+def _converter(field: fields.Field) -> Callable[[Any], Any]:
+    """How marshmallow's `field` converts a value that is not None."""
+    if field.attribute is not None or field.data_key is not None:
+        raise TypeError(f"plain_dumper: {field!r} is renamed")
+    if field.dump_default is not missing:
+        raise TypeError(f"plain_dumper: {field!r} has a default")
+    kind = type(field)
+    if kind is fields.Integer and not field.as_string:  # type: ignore[attr-defined]
+        return int
+    if kind is fields.String:
+        return lambda value: (
+            value if isinstance(value, str) else fields.String()._serialize(value, None, None)
+        )
+    if kind is fields.Boolean:
+        return lambda value: value
+    if kind is fields.List:
+        inner = _converter(field.inner)  # type: ignore[attr-defined]
+        return lambda values: [None if each is None else inner(each) for each in values]
+    if isinstance(field, fields.Nested) and kind is fields.Nested:
+        plain = not (field.many or field.only or field.exclude)
+        if plain and isinstance(field.nested, type) and issubclass(field.nested, Schema):
+            return plain_dumper(field.nested)
+    raise TypeError(f"plain_dumper: {kind.__name__} is not a plain field")

@@ -16,6 +16,13 @@ from listings.need_rules import NeedStatus
 from listings.rules import IPKind, ListingStatus, LocalisedText, SaleState, text_lang
 
 
+def title_in(locale: str, title_zh: str | None, title_en: str | None) -> str:
+    """A listing's title in the reader's language, falling back to the other one (its
+    columns read without the listing: `Listing.title`)."""
+    preferred = title_en if str(locale).startswith("en") else title_zh
+    return preferred or title_zh or title_en or ""
+
+
 class Listing(Model):
     """One result or portfolio offered on the market, in Chinese, English or both."""
 
@@ -82,8 +89,7 @@ class Listing(Model):
 
     def title(self, locale: str = "zh_CN") -> str:
         """The title in the reader's language, falling back to the other one."""
-        preferred = self.title_en if locale.startswith("en") else self.title_zh
-        return preferred or self.title_zh or self.title_en or ""
+        return title_in(locale, self.title_zh, self.title_en)
 
     def titles(self) -> dict[str, str]:
         """The title in both languages, as notifications and webhook events carry it."""

@@ -263,6 +263,10 @@ class ElasticsearchIndex:
         """Whether every document behind the alias holds its facet keys (search.es_facets)."""
         return self._facet_keys.held()
 
+    def holds_all_words(self) -> bool:
+        """Whether every document behind the alias holds ALL_WORDS (search.es_words)."""
+        return self._all_words.held()
+
     def _mappings(self) -> Mapping[str, Any] | None:
         with unavailable_on_failure("read mapping"):
             try:
@@ -345,7 +349,7 @@ class ElasticsearchIndex:
             fuzzy,
             min_match,
             facet_keys=query.with_facets and self.holds_facet_keys(),
-            all_words=bool(terms) and self._all_words.held(),
+            all_words=bool(terms) and self.holds_all_words(),
         )
 
     def _vocabulary(self) -> dict[str, int]:

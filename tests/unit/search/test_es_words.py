@@ -45,8 +45,12 @@ def test_the_first_pass_requires_every_word_in_all_words() -> None:
 
 
 def test_a_lone_chinese_character_is_a_prefix_and_a_phrase_keeps_its_exact_clause() -> None:
-    assert words_query(["锂"], FIELD_WEIGHTS, _term_clause)["bool"]["must"] == [
-        {"prefix": {ALL_WORDS: {"value": "锂"}}}
+    (han,) = words_query(["锂"], FIELD_WEIGHTS, _term_clause)["bool"]["must"]
+    (anywhere,) = han["bool"]["must"]
+    assert anywhere["constant_score"]["filter"] == {"prefix": {ALL_WORDS: {"value": "锂"}}}
+    assert han["bool"]["should"] == [  # the heavy fields score as the exact clause's
+        {"prefix": {"title": {"value": "锂", "boost": 10.0}}},
+        {"prefix": {"summary": {"value": "锂", "boost": 4.0}}},
     ]
     (phrase,) = words_query(["锂 钠"], FIELD_WEIGHTS, _term_clause)["bool"]["must"]
     assert phrase == _term_clause("锂 钠", False, FIELD_WEIGHTS)

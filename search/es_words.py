@@ -69,23 +69,22 @@ def mappings_with_all_words(mappings: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _prefix_query(han: str, weights: Mapping[str, float]) -> dict[str, Any]:
-    """A lone 汉字 as a prefix of a word in ALL_WORDS. The exact clause scores the sum of the
-    weights of the fields holding it (a constant per field, no bm25): the heavy fields'
-    prefixes add theirs here too (optional: counting skips them), the light ones count 1."""
-    heavy = [
-        {"prefix": {field: {"value": han, "boost": weight}}}
-        for field, weight in weights.items()
-        if weight > 1.0
-    ]
-    anywhere = {"constant_score": {"filter": {"prefix": {ALL_WORDS: {"value": han}}}}}
-    return {"bool": {"must": [anywhere], "should": heavy}} if heavy else anywhere
+def _prefix_query(exact: dict[str, Any], han: str) -> dict[str, Any]:
+    """A lone 汉字 as a prefix of a word in ALL_WORDS, scored as the exact clause `exact`
+    scores it (the weights of the fields holding it: a constant per field, no bm25); the
+    fields' prefixes are optional beside it, so counting (no scores) skips them."""
+    return {
+        "bool": {
+            "filter": [{"prefix": {ALL_WORDS: {"value": han}}}],
+            "should": exact["bool"]["should"],
+        }
+    }
 
 
-def _word_query(word: str, exact: dict[str, Any], weights: Mapping[str, float]) -> dict[str, Any]:
+def _word_query(word: str, exact: dict[str, Any]) -> dict[str, Any]:
     """One word required in ALL_WORDS, as the exact clause `exact` requires it in some field."""
     if is_single_han(word):
-        return _prefix_query(word, weights)
+        return _prefix_query(exact, word)
     if " " in word:  # a phrase of lone 汉字: positions needed, the exact clause kept
         return exact
     return {"match": {ALL_WORDS: {"query": index_token(word), "operator": "and"}}}
@@ -96,10 +95,10 @@ def _clause_query(
 ) -> dict[str, Any]:
     """One required clause on ALL_WORDS: any alternative, all of its words, as es_query's."""
     if isinstance(clause, str):
-        return _word_query(clause, exact_term(clause, False, weights), weights)
+        return _word_query(clause, exact_term(clause, False, weights))
     options: list[dict[str, Any]] = []
     for alternative in clause.alternatives:
-        parts = [_word_query(w, exact_term(w, False, weights), weights) for w in alternative.words]
+        parts = [_word_query(w, exact_term(w, False, weights)) for w in alternative.words]
         option = parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
         if alternative.weight != 1.0:
             option = {"bool": {"must": [option], "boost": alternative.weight}}

@@ -9,7 +9,10 @@ behind `--new-alias` as the backend searches it (an index with all_words: found 
 counted on it, the top hits rescored), and on `--old-alias` (default: the same index)
 with the exact query alone, as before all_words (the marker ignored). It prints, per
 page, whether the totals and the facet counts are identical, and how many of the page's
-hits are the same and in the same order; then the summary. Nothing is written.
+hits are the same and in the same order; then the summary. `--took N`: then each
+first page's node `took` (summed over its searches), median of N never-seen runs (the
+request cache cleared before each), exact query vs all_words, alternating. Nothing is
+written.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from bench.corpus import CorpusGenerator
-from bench.search import BenchQuery, query_mix
+from bench.search import BenchQuery, percentile, query_mix
+from bench.search_kept import NodeTook, forget, load_avg
 from search.backend import SearchResult
 from search.elasticsearch import ElasticsearchBackend, make_client
 from search.text.tokens import segment_for_index
@@ -63,6 +67,32 @@ def compare(old: SearchResult, new: SearchResult) -> tuple[bool, bool, int, bool
     )
 
 
+def median_took(backend: ElasticsearchBackend, query: BenchQuery, took: NodeTook) -> float:
+    """The node's `took` of one never-seen search (ms, its searches summed)."""
+    forget(backend)
+    took.reset()
+    backend.search(query.search_query())
+    return took.ms
+
+
+def print_took(old: ElasticsearchBackend, new: ElasticsearchBackend,
+               mix: Sequence[BenchQuery], rounds: int) -> None:  # fmt: skip
+    """Per first page: the median node `took` of the exact query and of all_words."""
+    print(f"\nnode took, median of {rounds} never-seen runs (ms), load {load_avg()}:")
+    old_took, new_took = NodeTook(old), NodeTook(new)
+    sums = [0.0, 0.0]
+    for query in mix:
+        runs: list[list[float]] = [[], []]
+        for _ in range(rounds):
+            runs[0].append(median_took(old, query, old_took))
+            runs[1].append(median_took(new, query, new_took))
+        medians = [percentile(samples, 50) for samples in runs]
+        sums = [total + median for total, median in zip(sums, medians, strict=True)]
+        print(f"  {query.label:<20} {query.text[:24]:<24} p{query.page} "
+              f"{medians[0]:>6.1f} -> {medians[1]:>6.1f}")  # fmt: skip
+    print(f"  sum of medians {sums[0]:.1f} -> {sums[1]:.1f} ms; load {load_avg()}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="the corpus of the index")
@@ -71,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=3, help="pages of each query compared")
     parser.add_argument("--es-url", default=os.environ.get("ELASTICSEARCH_URL"), help="node")
     parser.add_argument("--verbose", action="store_true", help="one line per page")
+    parser.add_argument("--took", type=int, default=0, help="never-seen runs timing `took`")
     args = parser.parse_args(argv)
     generator = CorpusGenerator(seed=args.size)
     rare = [w for w in generator.zh.words[1500:6000:900] if segment_for_index(w) == w][:4]
@@ -80,7 +111,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not new.holds_all_words():
         sys.exit(f"{args.new_alias}: made without all_words (reindex it with this code)")
     rows = []
-    for query in pages_of(query_mix(rare), args.pages):
+    mix = query_mix(rare)
+    for query in pages_of(mix, args.pages):
         same = compare(old.search(query.search_query()), new.search(query.search_query()))
         rows.append((query, same))
         if args.verbose:
@@ -99,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"  same hits, same order {sum(s[3] for _, s in rows)}/{count}")
     print(f"  first pages: same order {sum(s[3] for s in first)}/{len(first)}, hits in both "
           f"{sum(s[2] for s in first)} of {sum(s[4] for s in first)}")  # fmt: skip
+    if args.took:
+        print_took(old, new, mix, args.took)
     client.close()
 
 

@@ -205,9 +205,14 @@ def search_bodies(
     sort = sort_clauses(query.sort, bool(terms), spec.sorts)
     by_score = sort[0] == {"_score": "desc"}
     cheap = all_words and bool(terms) and not fuzzy
-    matched = words_query(terms, spec.field_weights, _term_clause, min_match) if cheap else exact
-    window = offset + per_page <= RESCORE_WINDOW
-    found = matched if window or not by_score else exact  # deeper by score: the exact query
+    weights = spec.field_weights
+    matched = words_query(terms, weights, _term_clause, min_match, scored=False) if cheap else exact
+    if not by_score:
+        found = matched
+    elif cheap and offset + per_page <= RESCORE_WINDOW:
+        found = words_query(terms, weights, _term_clause, min_match)
+    else:
+        found = exact  # deeper by score: the exact query
     page: dict[str, Any] = {
         "query": {"bool": {"must": found, "filter": list(filters.values())}} if filters else found,
         "sort": sort,

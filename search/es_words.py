@@ -69,36 +69,29 @@ def mappings_with_all_words(mappings: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _prefix_query(exact: dict[str, Any], han: str) -> dict[str, Any]:
-    """A lone 汉字 as a prefix of a word in ALL_WORDS, scored as the exact clause `exact`
-    scores it (the weights of the fields holding it: a constant per field, no bm25); the
-    fields' prefixes are optional beside it, so counting (no scores) skips them."""
-    return {
-        "bool": {
-            "filter": [{"prefix": {ALL_WORDS: {"value": han}}}],
-            "should": exact["bool"]["should"],
-        }
-    }
+def _word_query(word: str, exact: dict[str, Any], scored: bool) -> dict[str, Any]:
+    """One word required in ALL_WORDS, as the exact clause `exact` requires it in some field.
 
-
-def _word_query(word: str, exact: dict[str, Any]) -> dict[str, Any]:
-    """One word required in ALL_WORDS, as the exact clause `exact` requires it in some field."""
+    A lone 汉字 (a prefix) is scored by the exact clause itself, a constant per field
+    holding it: cheap to score, and the ranking of the top hits stays the exact one's;
+    where nothing is scored (counts, pages by other sorts), one prefix on ALL_WORDS.
+    """
     if is_single_han(word):
-        return _prefix_query(exact, word)
+        return exact if scored else {"prefix": {ALL_WORDS: {"value": word}}}
     if " " in word:  # a phrase of lone 汉字: positions needed, the exact clause kept
         return exact
     return {"match": {ALL_WORDS: {"query": index_token(word), "operator": "and"}}}
 
 
 def _clause_query(
-    clause: Clause | str, exact_term: ExactTerm, weights: Mapping[str, float]
+    clause: Clause | str, exact_term: ExactTerm, weights: Mapping[str, float], scored: bool
 ) -> dict[str, Any]:
     """One required clause on ALL_WORDS: any alternative, all of its words, as es_query's."""
     if isinstance(clause, str):
-        return _word_query(clause, exact_term(clause, False, weights))
+        return _word_query(clause, exact_term(clause, False, weights), scored)
     options: list[dict[str, Any]] = []
     for alternative in clause.alternatives:
-        parts = [_word_query(w, exact_term(w, False, weights)) for w in alternative.words]
+        parts = [_word_query(w, exact_term(w, False, weights), scored) for w in alternative.words]
         option = parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
         if alternative.weight != 1.0:
             option = {"bool": {"must": [option], "boost": alternative.weight}}
@@ -113,12 +106,16 @@ def words_query(
     weights: Mapping[str, float],
     exact_term: ExactTerm,
     min_match: int | None = None,
+    *,
+    scored: bool = True,
 ) -> dict[str, Any]:
     """The first pass of search.es_query.text_query (not fuzzy): the same matches, on
-    ALL_WORDS; with `min_match`, the same named clauses c<i>, so `coverage` holds."""
+    ALL_WORDS; with `min_match`, the same named clauses c<i>, so `coverage` holds.
+    Not `scored`: for counting and pages by other sorts (the same matches, scores unused).
+    """
     if not terms:
         return {"match_all": {}}
-    clauses = [_clause_query(term, exact_term, weights) for term in terms]
+    clauses = [_clause_query(term, exact_term, weights, scored) for term in terms]
     if min_match is None:
         return {"bool": {"must": clauses}}
     named = [

@@ -45,10 +45,10 @@ def test_the_first_pass_requires_every_word_in_all_words() -> None:
 
 
 def test_a_lone_chinese_character_is_a_prefix_and_a_phrase_keeps_its_exact_clause() -> None:
-    (han,) = words_query(["锂"], FIELD_WEIGHTS, _term_clause)["bool"]["must"]
-    assert han["bool"]["filter"] == [{"prefix": {ALL_WORDS: {"value": "锂"}}}]
     exact = _term_clause("锂", False, FIELD_WEIGHTS)  # scored as the exact clause scores it
-    assert han["bool"]["should"] == exact["bool"]["should"]
+    assert words_query(["锂"], FIELD_WEIGHTS, _term_clause)["bool"]["must"] == [exact]
+    counted = words_query(["锂"], FIELD_WEIGHTS, _term_clause, scored=False)
+    assert counted["bool"]["must"] == [{"prefix": {ALL_WORDS: {"value": "锂"}}}]
     (phrase,) = words_query(["锂 钠"], FIELD_WEIGHTS, _term_clause)["bool"]["must"]
     assert phrase == _term_clause("锂 钠", False, FIELD_WEIGHTS)
 
@@ -78,6 +78,8 @@ def test_a_page_by_score_is_rescored_with_the_exact_query() -> None:
     assert "combined_fields" in json.dumps(exact) and ALL_WORDS not in json.dumps(exact)
     assert page["rescore"]["query"]["query_weight"] == 0.0
     assert ALL_WORDS in json.dumps(page["query"]) and ALL_WORDS in json.dumps(counts["query"])
+    (_, han_counts) = search_bodies(LISTINGS, SearchQuery(text="锂"), ["锂"], all_words=True)
+    assert "title" not in json.dumps(han_counts["query"])  # counted on all_words alone
 
 
 def test_other_sorts_need_no_rescore_and_deep_or_fuzzy_pages_keep_the_exact_query() -> None:

@@ -10,10 +10,16 @@ A query on it alone matches the very documents the exact query matches (every fi
 words are there; a phrase of lone 汉字 keeps its exact clause, it needs positions) at
 the cost of one field instead of one per field: the search page finds and counts the
 matches (total, facets) with it, and `rescore`s the top RESCORE_WINDOW with the exact
-query, so the page ranks as the exact query alone ranks it; pages sorted by anything
-but the score need no rescoring. An index made before the field existed (its
-mapping's `_meta` lacks ALL_WORDS_META) is searched with the exact query alone until
-`flask search reindex` rebuilds it.
+query; pages sorted by anything but the score need no rescoring, pages past the window
+keep the exact query. The first page ranks as the exact query ranks it unless a hit of
+the exact top lies outside the first pass's top RESCORE_WINDOW: the first pass's bm25
+is the exact one's but for the document frequency (of any field here, of the field
+holding the word most there), so near ties may fall either side (bench/es_words_compare.py
+counts the pages that differ). A lone 汉字 is scored by its exact clause (the weights of
+the fields holding it). An index made before the field existed (its mapping's `_meta`
+lacks ALL_WORDS_META) is searched with the exact query alone until `flask search
+reindex` rebuilds it. Excluded from `_source`, the field leaves Elasticsearch a
+`_recovery_source` of the new documents until later merges drop it.
 """
 
 from __future__ import annotations

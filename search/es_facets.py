@@ -27,10 +27,19 @@ RECHECK_SECONDS = 300.0  # another process's reindex is seen within this time
 
 class FacetKeysProbe:
     """Whether every document behind an alias holds its facet keys (its index was made
-    with them): read from the mappings' `_meta`, remembered, and read again a while later."""
+    with them): read from the mappings' `_meta`, remembered, and read again a while later.
 
-    def __init__(self, read_mappings: Callable[[], Mapping[str, Any] | None]) -> None:
+    Another field filled at index time and marked so (`meta`, `field`) is probed alike.
+    """
+
+    def __init__(
+        self,
+        read_mappings: Callable[[], Mapping[str, Any] | None],
+        meta: str = FACET_KEYS_META,
+        field: str = FACET_KEYS,
+    ) -> None:
         self._read_mappings = read_mappings  # None: no index behind the alias
+        self._meta, self._field = meta, field
         self._known: tuple[bool, float] | None = None  # (held, when it was read)
 
     def held(self) -> bool:
@@ -39,8 +48,8 @@ class FacetKeysProbe:
             return known[0]
         mappings = self._read_mappings() or {}
         held = bool(mappings) and all(
-            (index.get("mappings", {}).get("_meta") or {}).get(FACET_KEYS_META)
-            and FACET_KEYS in index.get("mappings", {}).get("properties", {})
+            (index.get("mappings", {}).get("_meta") or {}).get(self._meta)
+            and self._field in index.get("mappings", {}).get("properties", {})
             for index in mappings.values()
         )
         self._known = (held, time.monotonic())

@@ -17,29 +17,29 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
-from search.backend import SearchHit, SearchQuery, SearchResult, SearchUnavailable
+from search.backend import SearchQuery, SearchResult, SearchUnavailable
 from search.documents import ElasticsearchSpec
 from search.es_client import budgeted, unavailable_on_failure
 from search.es_facets import (
     FacetKeysProbe,
-    facet_counts,
     mappings_with_facet_keys,
     with_facet_keys,
 )
 from search.es_query import (
-    COVERAGE_SCORE,
-    FUZZY_PREFIX,
     RESULT_WINDOW,
-    WIDE_WINDOW,
-    coverage,
     fuzzy_applies,
     related_body,
     search_bodies,
-    typed_words,
+)
+from search.es_results import search_result
+from search.es_words import (
+    ALL_WORDS,
+    ALL_WORDS_META,
+    mappings_with_all_words,
+    with_all_words,
 )
 from search.text.clauses import Clause
 from search.text.spelling import SpellerCache
-from search.text.typos import fuzzy_words
 from search.widening import Pass, likely_widened, min_matches, search_widening
 
 BULK_TIMEOUT = 120.0
@@ -48,6 +48,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
     "number_of_replicas": 0,
     "max_result_window": RESULT_WINDOW,
+    # Ties of a page rescored by score come out by id (search.es_words), as they sort here.
+    "sort.field": ["id"],
+    "sort.order": ["desc"],
 }
 
 
@@ -76,11 +79,16 @@ class ElasticsearchIndex:
         self._ready = False  # the alias is known to exist (checked on the first write)
         self._speller = SpellerCache(self._vocabulary)
         self._facet_keys = FacetKeysProbe(self._mappings)
+        self._all_words = FacetKeysProbe(self._mappings, ALL_WORDS_META, ALL_WORDS)
 
     # -- index management ------------------------------------------------------------------
 
     def _versioned_name(self) -> str:
         return f"{self.alias}-v{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+
+    def _mappings_made(self) -> dict[str, Any]:
+        """The mappings of a new index: the kind's, the facet keys and all words."""
+        return mappings_with_all_words(mappings_with_facet_keys(self.spec.mappings))
 
     def _create(self, name: str, *, aliased: bool, bulk_load: bool = False) -> None:
         settings = dict(self.settings)
@@ -90,7 +98,7 @@ class ElasticsearchIndex:
             self.client.indices.create(
                 index=name,
                 settings=settings,
-                mappings=mappings_with_facet_keys(self.spec.mappings),
+                mappings=self._mappings_made(),
                 aliases={self.alias: {}} if aliased else None,
             )
 
@@ -112,7 +120,7 @@ class ElasticsearchIndex:
             with unavailable_on_failure("update mapping"):
                 self.client.indices.put_mapping(
                     index=self.alias,
-                    properties=mappings_with_facet_keys(self.spec.mappings)["properties"],
+                    properties=self._mappings_made()["properties"],
                 )
         else:
             self._create(self._versioned_name(), aliased=True)
@@ -136,7 +144,10 @@ class ElasticsearchIndex:
                 "_op_type": "index",
                 "_index": index_name,
                 "_id": str(doc.id),
-                "_source": with_facet_keys(self.spec.to_source(doc), self.spec.facets),
+                "_source": with_all_words(
+                    with_facet_keys(self.spec.to_source(doc), self.spec.facets),
+                    self.spec.field_weights,
+                ),
             }
             for doc in documents
         )
@@ -177,6 +188,7 @@ class ElasticsearchIndex:
                 self.client.indices.delete(index=",".join(older), ignore_unavailable=True)
         self._ready = True
         self._facet_keys.forget()
+        self._all_words.forget()
 
     def refresh(self) -> None:
         """Make every write so far visible to searches."""
@@ -193,6 +205,7 @@ class ElasticsearchIndex:
                 self.client.indices.delete(index=",".join(versions), ignore_unavailable=True)
         self._ready = False
         self._facet_keys.forget()
+        self._all_words.forget()
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -250,6 +263,10 @@ class ElasticsearchIndex:
         """Whether every document behind the alias holds its facet keys (search.es_facets)."""
         return self._facet_keys.held()
 
+    def holds_all_words(self) -> bool:
+        """Whether every document behind the alias holds ALL_WORDS (search.es_words)."""
+        return self._all_words.held()
+
     def _mappings(self) -> Mapping[str, Any] | None:
         with unavailable_on_failure("read mapping"):
             try:
@@ -301,25 +318,39 @@ class ElasticsearchIndex:
     ) -> list[Mapping[str, Any]] | None:
         """A pass's responses: sent ahead with the first pass, or asked for now (the first
         pass of a query likely to widen sends the widened pass's requests with its own)."""
-        spec = self.spec
-        keys = query.with_facets and self.holds_facet_keys()
         if widen:
             sent = ahead.pop(tuple(terms), None)
             if sent is not None:
                 return sent
-            return self._msearch(
-                search_bodies(spec, query, terms, min_match=min_matches(terms), facet_keys=keys)
-            )
-        bodies = search_bodies(spec, query, terms, facet_keys=keys)
+            return self._msearch(self._bodies(query, terms, min_match=min_matches(terms)))
+        bodies = self._bodies(query, terms)
         wide = likely_widened(query.text, terms, self._speller.get) if terms else []
         if not wide:
             return self._msearch(bodies)
-        extra = search_bodies(spec, query, wide, min_match=min_matches(wide), facet_keys=keys)
+        extra = self._bodies(query, wide, min_match=min_matches(wide))
         responses = self._msearch([*bodies, *extra])
         if responses is None:
             return None
         ahead[tuple(wide)] = responses[len(bodies) :]
         return responses[: len(bodies)]
+
+    def _bodies(
+        self,
+        query: SearchQuery,
+        terms: Sequence[Clause],
+        fuzzy: bool = False,
+        min_match: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """A pass's requests, with what the index behind the alias holds."""
+        return search_bodies(
+            self.spec,
+            query,
+            terms,
+            fuzzy,
+            min_match,
+            facet_keys=query.with_facets and self.holds_facet_keys(),
+            all_words=bool(terms) and self.holds_all_words(),
+        )
 
     def _vocabulary(self) -> dict[str, int]:
         """The index's English tokens and their document counts (spelling corrections)."""
@@ -349,43 +380,8 @@ class ElasticsearchIndex:
             and fuzzy_applies(terms)
         ):
             fuzzy = True  # nothing even widened: allow typos in the English words
-            keys = query.with_facets and self.holds_facet_keys()
-            responses = self._msearch(
-                search_bodies(spec, query, terms, True, wide, facet_keys=keys)
-            )
-        if responses is None:
-            empty: dict[str, dict[str, int]] = (
-                {facet: {} for facet in spec.facets} if query.with_facets else {}
-            )
-            return SearchResult(hits=[], total=0, facets=empty)
-        page, counts = responses[0], responses[-1]
-        found = list(page["hits"]["hits"])
-        per_page = max(1, min(int(query.per_page), 100))
-        offset = (max(1, int(query.page)) - 1) * per_page
-        by_score = query.sort == "relevance" or query.sort not in spec.sorts
-        if wide is not None and by_score and offset + per_page <= WIDE_WINDOW:
-            found.sort(key=lambda hit: (-coverage(hit), -float(hit.get("_score") or 0.0)))
-            found = found[offset : offset + per_page]
-        hits = []
-        typed = typed_words(terms) if fuzzy else []
-        for hit in found:
-            source = hit.get("_source", {})
-            texts = {name: str(source.get(field) or "") for name, field in spec.stored.items()}
-            typos = fuzzy_words(" ".join(texts.values()), typed, FUZZY_PREFIX) if typed else []
-            hits.append(
-                SearchHit(
-                    id=int(hit["_id"]),
-                    score=float(hit.get("_score") or 0.0)
-                    - (coverage(hit) * COVERAGE_SCORE if wide is not None else 0.0),
-                    highlights=spec.highlights(texts, terms, typos),
-                )
-            )
-        facets = (
-            facet_counts(counts.get("aggregations", {}), spec.facets) if query.with_facets else {}
-        )
-        partial = wide is not None and any(coverage(hit) < len(terms) for hit in found)
-        total = int(counts["hits"]["total"]["value"])
-        return SearchResult(hits=hits, total=total, facets=facets, widened=partial)
+            responses = self._msearch(self._bodies(query, terms, True, wide))
+        return search_result(spec, query, terms, responses, wide, fuzzy)
 
     def related(self, text: str, limit: int = 50) -> list[tuple[int, float]]:
         """(id, score) of the documents sharing most words with `text`, by bm25 (matching):

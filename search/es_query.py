@@ -18,6 +18,7 @@ from typing import Any
 from search.backend import SearchQuery
 from search.documents import ElasticsearchSpec
 from search.es_facets import facet_aggregations
+from search.es_words import COVERAGE_SCORE, RESCORE_WINDOW, rescored, words_query
 from search.needs import related_terms
 from search.text.clauses import Clause
 from search.text.tokens import index_token, is_latin, is_single_han
@@ -29,7 +30,6 @@ FUZZY_MAX_CHARS = 30
 FUZZY_PREFIX = 1  # the first letter must be right: fewer, better expansions
 FUZZY_EXPANSIONS = 20
 RESULT_WINDOW = 10_000  # index.max_result_window: deeper pages return no hits
-COVERAGE_SCORE = 1000.0  # above any clause's bm25: coverage first, as the embedded backend ranks
 
 
 def _term_clause(term: str, fuzzy: bool, weights: Mapping[str, float]) -> dict[str, Any]:
@@ -182,6 +182,7 @@ def search_bodies(
     min_match: int | None = None,
     *,
     facet_keys: bool = False,
+    all_words: bool = False,
 ) -> list[dict[str, Any]]:
     """The requests of a query, sent together in one `_msearch`: the page, then the counts.
 
@@ -194,24 +195,35 @@ def search_bodies(
     served from the shard request cache until the index next changes.
     Without facets the page request counts the matches itself. `facet_keys`:
     the index holds search.es_facets.FACET_KEYS (one aggregation counts the
-    facets nobody selected).
+    facets nobody selected). `all_words`: the index holds search.es_words.ALL_WORDS (the
+    matches found and counted on it, a page by score rescored with the exact query).
     """
     per_page = max(1, min(int(query.per_page), 100))
     offset = (max(1, int(query.page)) - 1) * per_page
     filters = _filter_clauses(query.filters, spec.facets)
-    matched = text_query(terms, spec.field_weights, fuzzy, min_match)
-    page_query = (
-        {"bool": {"must": matched, "filter": list(filters.values())}} if filters else matched
-    )
+    exact = text_query(terms, spec.field_weights, fuzzy, min_match)
+    sort = sort_clauses(query.sort, bool(terms), spec.sorts)
+    by_score = sort[0] == {"_score": "desc"}
+    cheap = all_words and bool(terms) and not fuzzy
+    weights = spec.field_weights
+    matched = words_query(terms, weights, _term_clause, min_match, scored=False) if cheap else exact
+    if not by_score:
+        found = matched
+    elif cheap and offset + per_page <= RESCORE_WINDOW:
+        found = words_query(terms, weights, _term_clause, min_match)
+    else:
+        found = exact  # deeper by score: the exact query
     page: dict[str, Any] = {
-        "query": page_query,
-        "sort": sort_clauses(query.sort, bool(terms), spec.sorts),
+        "query": {"bool": {"must": found, "filter": list(filters.values())}} if filters else found,
+        "sort": sort,
         "from": min(offset, RESULT_WINDOW),
         "size": per_page if offset + per_page <= RESULT_WINDOW else 0,
         "track_total_hits": not query.with_facets,
         "_source": list(spec.stored.values()),
     }
-    by_score = page["sort"][0] == {"_score": "desc"}
+    if found is not exact and by_score:
+        del page["sort"]  # a rescored page is by score (ties: search.es_index sorts by id)
+        page["rescore"] = rescored(exact)
     if min_match is not None and by_score and offset + per_page <= WIDE_WINDOW:
         page["from"], page["size"] = 0, offset + per_page  # re-ranked by coverage in the app
     if not query.with_facets:

@@ -18,7 +18,13 @@ from typing import Any
 from search.backend import SearchQuery
 from search.documents import ElasticsearchSpec
 from search.es_facets import facet_aggregations
-from search.es_words import COVERAGE_SCORE, RESCORE_WINDOW, rescored, words_query
+from search.es_words import (
+    COVERAGE_SCORE,
+    RESCORE_WINDOW,
+    any_alternative,
+    rescored,
+    words_query,
+)
 from search.needs import related_terms
 from search.text.clauses import Clause
 from search.text.tokens import index_token, is_latin, is_single_han
@@ -93,17 +99,9 @@ def _clause(clause: Clause | str, fuzzy: bool, weights: Mapping[str, float]) -> 
     """
     if isinstance(clause, str):
         return _term_clause(clause, fuzzy, weights)
-    options: list[dict[str, Any]] = []
-    for index, alternative in enumerate(clause.alternatives):
-        typos = fuzzy and index == 0
-        parts = [_term_clause(word, typos, weights) for word in alternative.words]
-        option = parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
-        if alternative.weight != 1.0:
-            option = {"bool": {"must": [option], "boost": alternative.weight}}
-        options.append(option)
-    if len(options) == 1:
-        return options[0]
-    return {"bool": {"should": options, "minimum_should_match": 1}}
+    return any_alternative(
+        clause, lambda word, index: _term_clause(word, fuzzy and index == 0, weights)
+    )
 
 
 def text_query(

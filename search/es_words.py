@@ -89,15 +89,17 @@ def _word_query(word: str, exact: dict[str, Any], scored: bool) -> dict[str, Any
     return {"match": {ALL_WORDS: {"query": index_token(word), "operator": "and"}}}
 
 
-def _clause_query(
-    clause: Clause | str, exact_term: ExactTerm, weights: Mapping[str, float], scored: bool
+def any_alternative(
+    clause: Clause, word_query: Callable[[str, int], dict[str, Any]]
 ) -> dict[str, Any]:
-    """One required clause on ALL_WORDS: any alternative, all of its words, as es_query's."""
-    if isinstance(clause, str):
-        return _word_query(clause, exact_term(clause, False, weights), scored)
+    """A clause as a query: any alternative (all of its words), each weighted.
+
+    `word_query(word, index)` is one word's query; `index` is its alternative's place
+    (0: the words as typed). Scores add up over the alternatives that match.
+    """
     options: list[dict[str, Any]] = []
-    for alternative in clause.alternatives:
-        parts = [_word_query(w, exact_term(w, False, weights), scored) for w in alternative.words]
+    for index, alternative in enumerate(clause.alternatives):
+        parts = [word_query(word, index) for word in alternative.words]
         option = parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
         if alternative.weight != 1.0:
             option = {"bool": {"must": [option], "boost": alternative.weight}}
@@ -105,6 +107,17 @@ def _clause_query(
     if len(options) == 1:
         return options[0]
     return {"bool": {"should": options, "minimum_should_match": 1}}
+
+
+def _clause_query(
+    clause: Clause | str, exact_term: ExactTerm, weights: Mapping[str, float], scored: bool
+) -> dict[str, Any]:
+    """One required clause on ALL_WORDS: any alternative, all of its words, as es_query's."""
+    if isinstance(clause, str):
+        return _word_query(clause, exact_term(clause, False, weights), scored)
+    return any_alternative(
+        clause, lambda word, _index: _word_query(word, exact_term(word, False, weights), scored)
+    )
 
 
 def words_query(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -84,23 +85,33 @@ def listing(listing_id: int) -> str:
     return _review_page("listing", item, decidable=decidable, evidence_kinds=EVIDENCE_KINDS)
 
 
+def _decide(
+    approved: bool,
+    approve: Callable[[], object],
+    approved_message: str,
+    refuse: Callable[[str], object],
+    refused_message: str,
+) -> object | None:
+    """One review decision in its own unit of work: approve, or refuse with the form's
+    reason (flashed as information: the other side is told why). None when refused by a rule."""
+    if approved:
+        return attempt(approve, success=approved_message)
+    reason = request.form.get("reason", "")
+    return attempt(lambda: refuse(reason), success=refused_message, category="info")
+
+
 @bp.post("/listings/<int:listing_id>/<any(confirm, reject):decision>")
 def decide_listing(listing_id: int, decision: str) -> Response:
-    """Confirm ownership, or reject with a reason."""
-    reason = request.form.get("reason", "")
-    if decision == "confirm":
-        decided = attempt(
-            lambda: listing_review.confirm_ownership(
-                current_user, listing_id, now=now(), note=reason
-            ),
-            success=_("Ownership confirmed. The seller can now publish the listing."),
-        )
-    else:
-        decided = attempt(
-            lambda: listing_review.reject_ownership(current_user, listing_id, reason, now=now()),
-            success=_("Sent back to the seller with your reason."),
-            category="info",
-        )
+    """Confirm ownership (the reason, if any, as the note), or reject with a reason."""
+    decided = _decide(
+        decision == "confirm",
+        lambda: listing_review.confirm_ownership(
+            current_user, listing_id, now=now(), note=request.form.get("reason", "")
+        ),
+        _("Ownership confirmed. The seller can now publish the listing."),
+        lambda reason: listing_review.reject_ownership(current_user, listing_id, reason, now=now()),
+        _("Sent back to the seller with your reason."),
+    )
     if decided is None:
         return redirect(url_for("review.listing", listing_id=listing_id))
     return redirect(url_for("review.queues"))
@@ -109,23 +120,15 @@ def decide_listing(listing_id: int, decision: str) -> Response:
 @bp.post("/auctions/<int:auction_id>/<any(publish, refuse):decision>")
 def decide_auction(auction_id: int, decision: str) -> Response:
     """Publish an auction's announcement (拍卖公告), or send it back with a reason."""
-    if decision == "publish":
-        decided = attempt(
-            lambda: auction_announcements.approve(
-                current_user,
-                auction_id,
-                now=now(),
-                settings=settings_from_config(current_app.config),
-            ),
-            success=_("Announcement published. Bidders may lodge deposits now."),
-        )
-    else:
-        reason = request.form.get("reason", "")
-        decided = attempt(
-            lambda: auction_announcements.refuse(current_user, auction_id, reason, now=now()),
-            success=_("Sent back to the seller with your reason."),
-            category="info",
-        )
+    decided = _decide(
+        decision == "publish",
+        lambda: auction_announcements.approve(
+            current_user, auction_id, now=now(), settings=settings_from_config(current_app.config)
+        ),
+        _("Announcement published. Bidders may lodge deposits now."),
+        lambda reason: auction_announcements.refuse(current_user, auction_id, reason, now=now()),
+        _("Sent back to the seller with your reason."),
+    )
     if decided is None:
         return redirect(url_for("auctions.room", auction_id=auction_id))
     return redirect(url_for("review.queues"))
@@ -134,18 +137,13 @@ def decide_auction(auction_id: int, decision: str) -> Response:
 @bp.post("/organisations/<int:org_id>/<any(verify, reject):decision>")
 def decide_organisation(org_id: int, decision: str) -> Response:
     """Verify an organisation, or reject it with a reason."""
-    if decision == "verify":
-        attempt(
-            lambda: accounts.verify_organisation(current_user, org_id, now=now()),
-            success=_("Organisation verified."),
-        )
-    else:
-        reason = request.form.get("reason", "")
-        attempt(
-            lambda: accounts.reject_organisation(current_user, org_id, reason, now=now()),
-            success=_("Organisation rejected."),
-            category="info",
-        )
+    _decide(
+        decision == "verify",
+        lambda: accounts.verify_organisation(current_user, org_id, now=now()),
+        _("Organisation verified."),
+        lambda reason: accounts.reject_organisation(current_user, org_id, reason, now=now()),
+        _("Organisation rejected."),
+    )
     return redirect(url_for("review.queues"))
 
 

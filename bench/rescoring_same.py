@@ -64,7 +64,7 @@ def run(backend: EmbeddedSearchBackend, mix: Sequence[SearchQuery]) -> list[obje
     """What each search returns: total, ids and scores in order, facets."""
     out = []
     for query in mix:
-        for index in backend._kinds.values():
+        for index in (backend, *backend._kinds.values()):
             index._results.size = 0
         result = backend.search(query)
         out.append((result.total, [(h.id, h.score) for h in result.hits], result.facets))
@@ -83,10 +83,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         mix = queries(args.size)
         embedded_ranking.POSTINGS_PER_CANDIDATE = 0
         new_results = run(backend, mix)
-        words = sum(len(i.ranker.rescorer.counts._words) for i in backend._kinds.values())
-        kept = {}
-        for key, index in backend._kinds.items():
-            kept[key] = index.ranker.rescorer
+        words = sum(
+            len(i.ranker.rescorer.counts._words) for i in (backend, *backend._kinds.values())
+        )
+        for index in (backend, *backend._kinds.values()):
             r = index.ranker.rescorer
             index.ranker.rescorer = old(r.fts, r.columns, r.weights)
         old_results = run(backend, mix)

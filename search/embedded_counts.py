@@ -123,14 +123,18 @@ class InstanceCounts:
             where, params = "term >= ? AND term < ?", (token, token[:-1] + chr(ord(token[-1]) + 1))
         else:
             where, params = "term = ?", (token,)
-        rows = conn.execute(
-            f"SELECT doc, sum({self._weight}) FROM temp.{self.vocab} WHERE {where} GROUP BY doc",
+        # One scan of the word's instances; its rows come back as two JSON arrays (a row
+        # each would cost more than the scan).
+        docs_json, counts_json = conn.execute(
+            "SELECT json_group_array(doc), json_group_array(n) FROM ("
+            f"SELECT doc, sum({self._weight}) AS n FROM temp.{self.vocab} WHERE {where} "
+            "GROUP BY doc ORDER BY doc)",
             params,
-        ).fetchall()
-        docs = [doc for doc, _ in rows]
+        ).fetchone()
+        docs = json.loads(docs_json)
         made = WordCounts(
             array("I" if not docs or docs[-1] < _IDS_32 else "q", docs),
-            array("I", [count for _, count in rows]),
+            array("I", json.loads(counts_json)),
         )
         self._keep(key, made)
         return made

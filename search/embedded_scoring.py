@@ -31,6 +31,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from search.embedded_counts import InstanceCounts
 from search.embedded_tables import TOKENIZE
 from search.text.fts5 import fts5_term
 
@@ -60,25 +61,6 @@ class Part:
         return all(len(alts) == 1 and len(alts[0]) == 1 for alts in self.clauses)
 
 
-def sqlite_varints(blob: bytes) -> list[int]:
-    """The varints of an FTS5 record (SQLite's format: big-endian 7-bit groups)."""
-    values: list[int] = []
-    i = 0
-    while i < len(blob):
-        value = 0
-        for step in range(9):
-            byte = blob[i]
-            i += 1
-            if step == 8:
-                value = (value << 8) | byte
-                break
-            value = (value << 7) | (byte & 0x7F)
-            if not byte & 0x80:
-                break
-        values.append(value)
-    return values
-
-
 class Rescorer:
     """bm25 of one kind's FTS5 table computed in Python (see the module); thread-safe."""
 
@@ -91,6 +73,7 @@ class Rescorer:
         self.scratch = f"temp.{fts}_scored"
         self._tokens: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
+        self.counts = InstanceCounts(fts, self.columns, [int(w) for w in self.weights])
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
         """This connection's temporary tables: candidates' texts, and a query word (contentless:
@@ -132,76 +115,45 @@ class Rescorer:
             self._tokens[word] = made
         return made
 
-    def _totals(self, conn: sqlite3.Connection) -> tuple[int, float]:
-        """(rows, average row length in tokens) from FTS5's averages record."""
-        (block,) = conn.execute(f"SELECT block FROM {self.fts}_data WHERE id = 1").fetchone()
-        row_count, *column_totals = sqlite_varints(block)
-        return row_count, float(sum(column_totals)) / float(row_count)
-
-    def _counts(
-        self,
-        conn: sqlite3.Connection,
-        ids: list[int],
-        tokens: set[str],
-        prefixes: set[str],
-        placed: set[str],
-    ) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, set[tuple[int, int]]]]]:
-        """Per candidate and token (of `tokens`, or starting with one of `prefixes`) its
-        instances weighed by their columns; and the (column, offset) places of `placed`."""
+    def _places(
+        self, conn: sqlite3.Connection, ids: list[int], placed: set[str]
+    ) -> dict[int, dict[str, set[tuple[int, int]]]]:
+        """Per candidate the (column, offset) places of the tokens of `placed` (the tokens of
+        phrases of several), from the candidates' texts tokenised again."""
+        self._prepare(conn)
         conn.execute(
             f"INSERT INTO {self.scratch} (rowid, {', '.join(self.columns)}) "
             f"SELECT id, {', '.join(f'c{n}' for n in range(len(self.columns)))} "
             f"FROM {self.fts}_content WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(ids),),
         )
-        vocab = f"{self.scratch}_i"
-        weight = (
-            "CASE col "
-            + " ".join(
-                f"WHEN '{name}' THEN {int(w)}"
-                for name, w in zip(self.columns, self.weights, strict=True)
-            )
-            + " END"
-        )
-        wanted: list[tuple[str, tuple[str, ...]]] = [
-            ("term IN (SELECT value FROM json_each(?))", (json.dumps(sorted(tokens)),))
-        ]
-        wanted += [
-            ("term >= ? AND term < ?", (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)))
-            for prefix in sorted(prefixes)
-        ]
-        weighed: dict[int, dict[str, int]] = {}
         places: dict[int, dict[str, set[tuple[int, int]]]] = {}
+        column_of = {name: n for n, name in enumerate(self.columns)}
         try:
-            for where, params in wanted:
-                rows = conn.execute(
-                    f"SELECT doc, term, sum({weight}) FROM {vocab} WHERE {where} GROUP BY doc, term",
-                    params,
-                )
-                for doc, term, total in rows:
-                    weighed.setdefault(doc, {})[term] = total
-            if placed:
-                column_of = {name: n for n, name in enumerate(self.columns)}
-                rows = conn.execute(
-                    f"SELECT doc, term, col, offset FROM {vocab} "
-                    "WHERE term IN (SELECT value FROM json_each(?))",
-                    (json.dumps(sorted(placed)),),
-                )
-                for doc, term, column, offset in rows:
-                    places.setdefault(doc, {}).setdefault(term, set()).add(
-                        (column_of[column], offset)
-                    )
+            rows = conn.execute(
+                f"SELECT doc, term, col, offset FROM {self.scratch}_i "
+                "WHERE term IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(placed)),),
+            )
+            for doc, term, column, offset in rows:
+                places.setdefault(doc, {}).setdefault(term, set()).add((column_of[column], offset))
         finally:
             self._empty(conn)
-        return weighed, places
+        return places
 
-    def _lengths(self, conn: sqlite3.Connection, ids: list[int]) -> dict[int, int]:
-        """Each candidate's length in tokens (FTS5's xColumnSize(-1))."""
-        rows = conn.execute(
-            f"SELECT id, sz FROM {self.fts}_docsize WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(ids),),
-        )
-        return {doc_id: sum(sqlite_varints(size)) for doc_id, size in rows}
+    def _counts(
+        self, conn: sqlite3.Connection, ids: list[int], tokens: set[str], prefixes: set[str]
+    ) -> dict[int, dict[str, int]]:
+        """Per candidate and token (of `tokens`, or `prefix*` for each of `prefixes`: every
+        token starting with it) its instances weighed by their columns."""
+        weighed: dict[int, dict[str, int]] = {}
+        wanted = [(token, False) for token in sorted(tokens)]
+        wanted += [(prefix, True) for prefix in sorted(prefixes)]
+        for token, prefix in wanted:
+            key = f"{token}*" if prefix else token
+            for doc_id, count in self.counts.word(conn, token, prefix).among(ids).items():
+                weighed.setdefault(doc_id, {})[key] = count
+        return weighed
 
     def _frequencies(
         self,
@@ -215,7 +167,7 @@ class Rescorer:
         found: dict[str, float] = {}
         for word, made in words.items():
             if word in prefixed:
-                total = sum(n for token, n in weighed.items() if token.startswith(made[0]))
+                total = weighed.get(f"{made[0]}*", 0)
             elif len(made) == 1:
                 total = weighed.get(made[0], 0)
             else:
@@ -246,9 +198,11 @@ class Rescorer:
         placed = {t for w, made in tokens.items() if len(made) > 1 for t in made}
         exact = {t for word, made in tokens.items() if word not in prefixed for t in made}
         prefixes = {tokens[word][0] for word in prefixed}
-        counts, places = self._counts(conn, ids, exact, prefixes, placed)
-        lengths = self._lengths(conn, ids)
-        row_count, average = self._totals(conn)
+        self.counts.prepare(conn)
+        counts = self._counts(conn, ids, exact, prefixes)
+        places = self._places(conn, ids, placed) if placed else {}
+        lengths = self.counts.lengths(conn, ids)
+        row_count, average = self.counts.rows, self.counts.average
         idf = {word: _idf(row_count, doc_count(word)) for word in words}
         scored: list[tuple[int, float]] = []
         for doc_id in ids:

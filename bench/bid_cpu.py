@@ -219,7 +219,10 @@ def profile(bench: Bench, kind: str, args: Any) -> None:
         act(profiled)
     print(f"\n=== {kind}: cProfile over {args.requests} requests")
     restrictions = [args.only, args.top] if args.only else [args.top]
-    pstats.Stats(profiler).sort_stats(args.sort).print_stats(*restrictions)
+    stats = pstats.Stats(profiler).sort_stats(args.sort)
+    stats.print_stats(*restrictions)
+    if os.environ.get("BID_CPU_CALLEES"):
+        stats.print_callees(os.environ["BID_CPU_CALLEES"])
 
 
 def _load() -> str:

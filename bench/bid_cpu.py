@@ -45,7 +45,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.bids import INC, START, seed
-from bench.stack import app_in_process, count_statements, scratch
+from bench.stack import add_server_arguments, app_in_process, count_statements, scratch
 
 KINDS = ("accepted", "refused", "poll", "poll-again", "poll-outbid", "poll-full", "ping")
 Timed = Callable[[Callable[[], None]], None]  # runs one request, timing it
@@ -219,7 +219,10 @@ def profile(bench: Bench, kind: str, args: Any) -> None:
         act(profiled)
     print(f"\n=== {kind}: cProfile over {args.requests} requests")
     restrictions = [args.only, args.top] if args.only else [args.top]
-    pstats.Stats(profiler).sort_stats(args.sort).print_stats(*restrictions)
+    stats = pstats.Stats(profiler).sort_stats(args.sort)
+    stats.print_stats(*restrictions)
+    if os.environ.get("BID_CPU_CALLEES"):
+        stats.print_callees(os.environ["BID_CPU_CALLEES"])
 
 
 def _load() -> str:
@@ -232,14 +235,17 @@ def main() -> int:
     )
     parser.add_argument("--requests", type=int, default=300, help="of each kind, in all")
     parser.add_argument("--rounds", type=int, default=6)
-    parser.add_argument("--database-url")
+    add_server_arguments(parser)
     parser.add_argument("--profile", choices=KINDS, action="append", default=[])
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--only", help="a regular expression: only functions whose file matches")
     parser.add_argument("--sql", action="store_true", help="print one request's statements")
     args = parser.parse_args()
-    with scratch(args.database_url, "bidcpu") as place, app_in_process(place.env):
+    with (
+        scratch(args.database_url, "bidcpu", start=args.start_postgres) as place,
+        app_in_process(place.env),
+    ):
         plan = seed(place.url, place.work, 2)
         from wsgi import app, warm
 

@@ -54,7 +54,7 @@ Afterwards the bids stored are compared with those the bidders were told were
 written: lost bids (told, not stored) and phantom bids (stored, never told)
 must both be 0, and prices must rise strictly by whole increments.
 
-PostgreSQL: --database-url, else BENCH_DATABASE_URL, else the cluster of
+PostgreSQL: --database-url, else BENCH_DATABASE_URL, else (only with --start-postgres) the cluster of
 `devservices/postgres.sh start`. A database `marketplace_bench_bids_<pid>` is created
 on that server and dropped at the end (its own name: two runs never drop each other's).
 """
@@ -84,6 +84,7 @@ import requests
 from sqlalchemy.engine import make_url
 
 from bench.stack import (
+    add_server_arguments,
     app_env,
     drop_database,
     free_port,
@@ -602,7 +603,7 @@ def main() -> int:
     )
     parser.add_argument("--bidders", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--database-url")
+    add_server_arguments(parser)
     parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument(
@@ -634,7 +635,7 @@ def main() -> int:
     headroom = args.headroom
     jump = max(1, args.jump if args.jump is not None else args.bidders)
 
-    server = server_url(args.database_url)
+    server = server_url(args.database_url, start=args.start_postgres)
     name = f"{BENCH_DB}_bids_{os.getpid()}"
     url = recreate_database(server, name)
     conninfo = libpq(url)

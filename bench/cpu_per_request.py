@@ -26,7 +26,14 @@ import time
 from contextlib import ExitStack
 
 from bench.http import API_TARGET, PAGE_TARGET, targets
-from bench.stack import app_env, app_in_process, count_statements, load_market, scratch
+from bench.stack import (
+    add_server_arguments,
+    app_env,
+    app_in_process,
+    count_statements,
+    load_market,
+    scratch,
+)
 
 
 def table(found: dict[str, object], requests: int) -> None:
@@ -66,7 +73,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--database-url")
+    add_server_arguments(parser)
     parser.add_argument("--loaded", help="a database already filled with the demo market")
     parser.add_argument("--work", help="with --loaded: its work folder (the search index)")
     parser.add_argument("--token", help="with --loaded: an API token of the demo buyer")
@@ -76,7 +83,9 @@ def main() -> int:
             env = app_env(args.loaded, Path(args.work))
             found: dict[str, object] = {"token": args.token, "listing": 1, "auction": 1}
         else:
-            env = cleanup.enter_context(scratch(args.database_url, "cpu")).env
+            env = cleanup.enter_context(
+                scratch(args.database_url, "cpu", start=args.start_postgres)
+            ).env
             found = load_market(env)
         cleanup.enter_context(app_in_process(env))
         table(found, args.requests)

@@ -4,7 +4,7 @@
                                    [--workers 2] [--threads 8] [--keep]
 
 One run: a PostgreSQL database of its own (`marketplace_bench_http_<pid>`, dropped at
-the end; bench/stack.py) on the server of --database-url / BENCH_DATABASE_URL / `devservices/postgres.sh
+the end; bench/stack.py) on the server of --database-url / BENCH_DATABASE_URL / (--start-postgres) `devservices/postgres.sh
 start`, migrated and filled with the demo market (`flask demo load`); gunicorn serving
 wsgi:app as in production (gunicorn.conf.py: preloaded app, `-w 2 -k gthread --threads 8`);
 then each URL in turn driven by wrk (or, without wrk, a Python load generator: one
@@ -52,7 +52,7 @@ from bench.http_frozen import (
     FrozenSearch,
     print_worker_memory,
 )
-from bench.stack import load_market, scratch, serving
+from bench.stack import add_server_arguments, load_market, scratch, serving
 
 PAGE_TARGET, API_TARGET = 0.4, 0.5
 
@@ -271,7 +271,7 @@ def main() -> int:
     )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--database-url")
+    add_server_arguments(parser)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--listings", type=int, help="only the first N results of the demo market (default: all)"
@@ -291,7 +291,7 @@ def main() -> int:
 
     with ExitStack() as cleanup:  # in reverse: gunicorn, the database and folder, the relay
         frozen = cleanup.enter_context(closing(FrozenSearch(ROOT))) if args.frozen_search else None
-        place = cleanup.enter_context(scratch(args.database_url, "http"))
+        place = cleanup.enter_context(scratch(args.database_url, "http", start=args.start_postgres))
         database = make_url(place.url)
         print(
             f"PostgreSQL {database.host}:{database.port}/{database.database}: "

@@ -25,7 +25,7 @@ import os
 import pstats
 import time
 
-from bench.stack import app_in_process, count_statements, load_market, scratch
+from bench.stack import add_server_arguments, app_in_process, count_statements, load_market, scratch
 
 
 def profile(paths: list[str], found: dict[str, object], args) -> None:  # type: ignore[no-untyped-def]
@@ -77,7 +77,7 @@ def main() -> int:
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--token", action="store_true")
-    parser.add_argument("--database-url")
+    add_server_arguments(parser)
     parser.add_argument("--listings", type=int)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--top", type=int, default=40)
@@ -87,7 +87,10 @@ def main() -> int:
     parser.add_argument("--only", help="a regular expression: only functions whose file matches")
     parser.add_argument("--sql", action="store_true", help="print one request's statements")
     args = parser.parse_args()
-    with scratch(args.database_url, "profile") as place, app_in_process(place.env):
+    with (
+        scratch(args.database_url, "profile", start=args.start_postgres) as place,
+        app_in_process(place.env),
+    ):
         found = load_market(place.env, args.listings)
         profile(args.paths, found, args)
     return 0

@@ -10,13 +10,15 @@ production, and the app in this process with its SQL statements counted.
         found = load_market(place.env)
         from wsgi import app                              # built on the scratch database
 
-PostgreSQL: the server of --database-url, else BENCH_DATABASE_URL, else the cluster of
-`devservices/postgres.sh start`. Each run's database is named after its purpose and
-process id, so several benchmarks may run at once on one server.
+PostgreSQL: the server of --database-url, else BENCH_DATABASE_URL; the cluster of
+`devservices/postgres.sh start` only when asked (--start-postgres): never a second cluster
+by surprise. Each run's database is named after its purpose and process id, so several
+benchmarks may run at once on one server.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -42,12 +44,33 @@ ROOT = Path(__file__).resolve().parent.parent
 # --- the database -----------------------------------------------------------------------------
 
 
-def server_url(given: str | None) -> str:
-    """The PostgreSQL server to use (SQLAlchemy URL of any database on it)."""
+NO_SERVER = (
+    "No PostgreSQL server given: pass --database-url URL (any database on the server, e.g."
+    " PG_ADMIN_URL of /work/testenv-static.sh) or set BENCH_DATABASE_URL; --start-postgres"
+    " starts the cluster of devservices/postgres.sh instead."
+)
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """--database-url and --start-postgres, as `server_url` reads them."""
+    parser.add_argument("--database-url", help="a database on the PostgreSQL server to use")
+    parser.add_argument(
+        "--start-postgres",
+        action="store_true",
+        help="without a URL, start devservices/postgres.sh's cluster (never done unasked)",
+    )
+
+
+def server_url(given: str | None, *, start: bool = False) -> str:
+    """The PostgreSQL server to use (SQLAlchemy URL of any database on it): the one given,
+    else BENCH_DATABASE_URL, else (only when `start`) devservices/postgres.sh's cluster;
+    otherwise the run ends saying how to name one."""
     if given:
         return given
     if os.environ.get("BENCH_DATABASE_URL"):
         return os.environ["BENCH_DATABASE_URL"]
+    if not start:
+        raise SystemExit(NO_SERVER)
     out = subprocess.run(
         [str(ROOT / "devservices/postgres.sh"), "start"], check=True, capture_output=True, text=True
     )
@@ -77,9 +100,9 @@ def _admin(url: str) -> str:
 
 
 @contextmanager
-def scratch_database(given: str | None, purpose: str) -> Iterator[str]:
+def scratch_database(given: str | None, purpose: str, *, start: bool = False) -> Iterator[str]:
     """A new database `marketplace_bench_<purpose>_<pid>` on the server; dropped at the end."""
-    server = server_url(given)
+    server = server_url(given, start=start)
     name = f"marketplace_bench_{purpose}_{os.getpid()}"
     url = recreate_database(server, name)
     try:
@@ -113,10 +136,10 @@ class Scratch:
 
 
 @contextmanager
-def scratch(given: str | None, purpose: str) -> Iterator[Scratch]:
+def scratch(given: str | None, purpose: str, *, start: bool = False) -> Iterator[Scratch]:
     """A database and a work folder of this run's own, and the settings on them; both gone
     at the end."""
-    with scratch_database(given, purpose) as url:
+    with scratch_database(given, purpose, start=start) as url:
         work = Path(tempfile.mkdtemp(prefix=f"bench-{purpose}-"))
         try:
             yield Scratch(url, work, app_env(url, work))

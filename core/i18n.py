@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import flask_babel
+from babel import Locale
 from babel.numbers import get_currency_name
 from flask import Flask, current_app, has_app_context, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from core.audit_labels import action_label, reason_label
 from core.clock import as_utc, now
@@ -24,16 +28,32 @@ from core.regions import region_label
 SUPPORTED = ("zh_CN", "en")
 
 
-def select_locale() -> str:
+# Built once per process: Flask-Babel takes a Locale as it is (else it parses the name
+# again on every request).
+_LOCALES = {name: Locale.parse(name) for name in SUPPORTED}
+
+
+def select_locale() -> Locale:
     """The reader's own choice first, then a signed-in person's English (set at sign-up,
     for people of an organisation abroad: English throughout, even on a Chinese browser),
-    then the browser's Accept-Language, then Chinese."""
-    chosen = session.get("lang")
-    if chosen in SUPPORTED:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.locale == "en":
-        return "en"
-    best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
+    then the browser's Accept-Language, then Chinese.
+
+    A request without cookies (an API client with a token) has neither a choice nor a
+    signed-in person: only its Accept-Language is read, and no user is loaded for it."""
+    if request.cookies:
+        chosen = session.get("lang")
+        if chosen in SUPPORTED:
+            return _LOCALES[chosen]
+        if current_user and current_user.is_authenticated and current_user.locale == "en":
+            return _LOCALES["en"]
+    return _LOCALES[browser_locale(request.headers.get("Accept-Language"))]
+
+
+@lru_cache(maxsize=256)
+def browser_locale(accept_language: str | None) -> str:
+    """The locale an Accept-Language header asks for (zh_CN unless it prefers English);
+    kept per header: browsers send a handful of them."""
+    best = parse_accept_header(accept_language, LanguageAccept).best_match(["zh_CN", "zh", "en"])
     return "en" if best == "en" else "zh_CN"
 
 

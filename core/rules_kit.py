@@ -5,9 +5,9 @@ from __future__ import annotations
 from core.domain import N_, ValidationFailed
 
 
-def decision_reason(reason: str | None) -> str:
-    """The reason a reviewer gives for a decision, trimmed; refused when empty."""
+def decision_reason(reason: str | None, field: str = "reason") -> str:
+    """The reason given for a decision, trimmed; refused (on `field`) when empty."""
     text = (reason or "").strip()
     if not text:
-        raise ValidationFailed(N_("Give the reason for the decision."), field="reason")
+        raise ValidationFailed(N_("Give the reason for the decision."), field=field)
     return text

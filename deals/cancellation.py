@@ -22,6 +22,7 @@ from core.clock import as_utc
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
 from core.row_lists import all_of
+from core.rules_kit import decision_reason
 from core.service_kit import audit_action, flush_new, get_or_not_found
 from core.workdays import WorkCalendar
 from deals import cancellation_rules as rules
@@ -35,9 +36,7 @@ LAPSED_REASON = N_("The winner did not sign the contract within the set working 
 
 
 def _text(value: str, field: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationFailed(N_("Give the reason for the decision."), field=field)
+    text = decision_reason(value, field)
     if len(text) > 2000:
         raise ValidationFailed(N_("At most 2000 characters."), field=field)
     return text

@@ -46,6 +46,29 @@ class BidInSchema(InputSchema):
         metadata={"description": "Optional maximum (proxy bid) in minor units."},
     )
 
+    def plain_load(self, body: object) -> dict[str, Any] | None:
+        """`load` of a well-formed bid, for the hot path: a JSON object whose amounts are
+        JSON integers every validator of their field accepts (other keys ignored, as by
+        `load`). None for anything else: `load` then refuses it in the one error shape."""
+        if not isinstance(body, dict):
+            return None
+        amount, most = body.get("amount_minor"), body.get("max_minor")
+        if not _accepted(self.fields["amount_minor"], amount):
+            return None
+        if most is not None and not _accepted(self.fields["max_minor"], most):
+            return None
+        return {"amount_minor": amount, "max_minor": most}
+
+
+def _accepted(field: fields.Field, value: object) -> bool:
+    """Whether `value` is a JSON integer (not a boolean) all of `field`'s validators accept."""
+    if type(value) is not int:
+        return False
+    try:
+        return all(check(value) is not False for check in field.validators)
+    except ValidationError:
+        return False
+
 
 class AuctionListArgsSchema(InputSchema):
     """Which auctions to list."""

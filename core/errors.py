@@ -68,7 +68,7 @@ def _input_fields() -> list[tuple[str, str | None, str]]:
 
 def _body_names() -> set[str]:
     try:
-        body = json_body.loads(request.get_data(cache=True)) if request.is_json else None
+        body = json_body.request_json(request) if request.is_json else None
     except BadRequest:
         body = None
     return set(body) if isinstance(body, dict) else set()

@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask import Request
 from flask_babel import gettext
 from werkzeug.exceptions import BadRequest
 
 from core.bounds import setting
 from core.domain import N_
 
+# A request's body as `loads` read it, kept in its environ: the arguments' parser and a
+# refusal naming the fields the client sent (core.errors) read it once between them.
+_PARSED = "market.json_body"
 MAX_NUMBER_CHARS = 40  # beyond any amount or id; the schemas name the field if it is too big
 
 NOT_JSON = N_("The body is not valid JSON.")
@@ -111,3 +115,11 @@ def loads(raw: bytes | str) -> Any:
         raise BadBody(NOT_JSON) from None
     _check_text(value, "")
     return value
+
+
+def request_json(req: Request) -> Any:
+    """The request's body as JSON (`loads`), read once per request; BadBody each time
+    it is not valid."""
+    if _PARSED not in req.environ:
+        req.environ[_PARSED] = loads(req.get_data(cache=True))
+    return req.environ[_PARSED]

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 CAP = 3_000_000  # counts kept per index (about 8 bytes each)
+LENGTHS_CAP = 200_000  # documents' lengths kept per index (a dict entry each: ~100 bytes)
 _IDS_32 = 1 << 32
 
 
@@ -73,10 +74,18 @@ class WordCounts:
 class InstanceCounts:
     """Per document weighted counts of words, and lengths, of one FTS5 table; thread-safe."""
 
-    def __init__(self, fts: str, columns: Sequence[str], weights: Sequence[int], cap: int = CAP):
+    def __init__(
+        self,
+        fts: str,
+        columns: Sequence[str],
+        weights: Sequence[int],
+        cap: int = CAP,
+        lengths_cap: int = LENGTHS_CAP,
+    ):
         self.fts = fts
         self.vocab = f"{fts}_instances"
         self.cap = cap
+        self.lengths_cap = lengths_cap
         self._weight = (
             "CASE col "
             + " ".join(f"WHEN '{n}' THEN {int(w)}" for n, w in zip(columns, weights, strict=True))
@@ -166,7 +175,9 @@ class InstanceCounts:
             read = {doc_id: sum(sqlite_varints(size)) for doc_id, size in rows}
             with self._lock:
                 if known is self._lengths:
-                    known.update(read)
+                    if len(known) + len(read) > self.lengths_cap:
+                        self._lengths = {}  # start again rather than grow with the index
+                    self._lengths.update(read)
         return {
             doc_id: read[doc_id] if doc_id in read else known[doc_id]
             for doc_id in ids

@@ -76,6 +76,18 @@ def test_the_least_recently_used_words_are_dropped_beyond_the_cap(tmp_path: obje
     assert list(counts._words) == ["lithium"]  # ... or kept alone
 
 
+def test_the_kept_lengths_start_again_beyond_their_cap(tmp_path: object) -> None:
+    conn = _conn(str(tmp_path) + "/a.db")
+    _index(conn)
+    counts = InstanceCounts("fts", COLUMNS, WEIGHTS, lengths_cap=3)
+    counts.prepare(conn)
+    assert counts.lengths(conn, [1, 2]) == {1: 2 + 7, 2: 2 + 5}
+    assert counts.lengths(conn, [2, 4]) == {2: 7, 4: 6}  # 2 kept, 4 read: 3 kept
+    assert sorted(counts._lengths) == [1, 2, 4]
+    assert counts.lengths(conn, [3]) == {3: 2 + 9}  # a fourth: what was kept is dropped
+    assert sorted(counts._lengths) == [3]
+
+
 def _fts5_scores(conn: sqlite3.Connection, match: str) -> list[tuple[int, float]]:
     return conn.execute(
         "SELECT rowid, -bm25(fts, 10, 1) FROM fts WHERE fts MATCH ? ORDER BY rowid", (match,)

@@ -109,9 +109,6 @@ def _commit(session: Session) -> None:
         and not session.info.get(_UNCOMMITTED)
         and not (session.new or session.dirty or session.deleted)
     )
-    if _nothing_begun(session):
-        _commit_unbegun(session, keep=keep)
-        return
     if not keep:
         session.commit()
         return
@@ -122,24 +119,6 @@ def _commit(session: Session) -> None:
     finally:
         session.expire_on_commit = expiring
     session.info[_KEPT] = True
-
-
-def _nothing_begun(session: Session) -> bool:
-    """No transaction begun and nothing to flush: a commit would send nothing (a bid
-    written in autocommit by `core.plain_sql` leaves the session so)."""
-    return not session.in_transaction() and not (session.new or session.dirty or session.deleted)
-
-
-def _commit_unbegun(session: Session, *, keep: bool) -> None:
-    """What `commit()` does when nothing was begun, without opening and closing a session
-    transaction for it: the commit events (the after-commit steps, the caches' listeners)
-    in their order, and the expiry of what is loaded (unless a GET keeps it)."""
-    session.dispatch.before_commit(session)
-    session.dispatch.after_commit(session)
-    if keep:
-        session.info[_KEPT] = True
-    elif session.expire_on_commit:
-        session.expire_all()
 
 
 def _run(steps: list[Step], moment: str) -> None:

@@ -63,6 +63,7 @@ def _org(name: str, kind: str, region: str, serial: int) -> int:
 def _listing(org: int, user: int, field: str, ipc: str, published: datetime) -> int:
     return _add(
         Listing, organisation_id=org, created_by_id=user, status="published", field=field,
+        title_zh=f"统计样本 {ipc}", title_en=f"Statistics sample {ipc}",  # every published listing has one
         ipc_classes=[ipc], trl=5, holder="h", region="r", created_at=published,
         updated_at=published, published_at=published,
     )  # fmt: skip

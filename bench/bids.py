@@ -135,68 +135,78 @@ def seed(url: str, work: Path, bidders: int) -> dict[str, Any]:
     """Migrate, then a seller with two auctions (service, HTTP) and bidders with held deposits."""
     from flask_migrate import upgrade
 
-    from accounts.models import OrganisationKind
-    from auctions import announcements, services
     from core.extensions import db
-    from core.uow import unit_of_work
-    from listings.rules import ListingStatus
     from marketplace import create_app
-    from payments import bank_rules, deposits
-    from tests import factories
 
     app = create_app(app_config(url, work))
-    now = datetime.now(UTC)
     with app.app_context():
         upgrade()
         with db.engine.begin() as conn:
             conn.exec_driver_sql("CREATE TABLE bench_counter (id integer PRIMARY KEY, n bigint)")
             conn.exec_driver_sql("INSERT INTO bench_counter VALUES (1, 0)")
-        with unit_of_work():
-            reviewer = factories.platform_reviewer(now)
-            seller = factories.seller(now, reviewer=reviewer)
-            evidence = work / "uploads" / "evidence"
-            auctions = []
-            for _ in range(2):
-                listing = factories.listing(
-                    seller, now, status=ListingStatus.PUBLISHED, folder=evidence, reviewer=reviewer
-                )
-                announced = now - timedelta(days=8)  # 拍卖公告: published before bidding
-                auction = services.create_auction(
-                    seller,
-                    listing.id,
-                    services.AuctionInput(
-                        starting_price_minor=START,
-                        increment_minor=INC,
-                        starts_at=now,
-                        ends_at=now + timedelta(days=2),
-                    ),
-                    now=announced,
-                )
-                announcements.approve(reviewer, auction.id, now=announced)
-                auctions.append(auction.id)
-            people = []
-            for _ in range(bidders):
-                user = factories.seller(now, reviewer=reviewer, kind=OrganisationKind.ENTERPRISE)
-                for auction_id in auctions:
-                    deposit = services.join_auction(user, auction_id, now=now)
-                    deposits.submit_receipt(
-                        user,
-                        deposit.id,
-                        stream=io.BytesIO(factories.PDF_BYTES),
-                        filename="receipt.pdf",
-                        bank_reference=bank_rules.deposit_reference(
-                            "auction", auction_id, user.acting_org_id
-                        ),
-                        folder=deposits.receipt_folder(work / "uploads"),
-                        max_bytes=1_000_000,
-                        now=now,
-                    )
-                    deposits.confirm_deposit(reviewer, deposit.id, now=now)
-                token = factories.api_token(user, "bench", now=now)
-                people.append((user.id, user.organisation_id, token))
+        auctions, people = race(work / "uploads", bidders, auctions=2)
         db.session.remove()
         db.engine.dispose()  # nothing pooled survives into the forked bidders
     return {"service_auction": auctions[0], "http_auction": auctions[1], "people": people}
+
+
+def race(
+    uploads: Path, bidders: int, *, auctions: int
+) -> tuple[list[int], list[tuple[int, int | None, str]]]:
+    """In the app's context, committed: a seller's running auctions (started now, two days
+    long, announced) and bidders with a held deposit on each and an API token; the
+    auctions' ids and the bidders' (user id, organisation id, token)."""
+    from accounts.models import OrganisationKind
+    from auctions import announcements, services
+    from core.uow import unit_of_work
+    from listings.rules import ListingStatus
+    from payments import bank_rules, deposits
+    from tests import factories
+
+    now = datetime.now(UTC)
+    announced = now - timedelta(days=8)  # 拍卖公告: published before bidding
+    terms = services.AuctionInput(
+        starting_price_minor=START,
+        increment_minor=INC,
+        starts_at=now,
+        ends_at=now + timedelta(days=2),
+    )
+    with unit_of_work():
+        reviewer = factories.platform_reviewer(now)
+        seller = factories.seller(now, reviewer=reviewer)
+        ids = []
+        for _ in range(auctions):
+            listing = factories.listing(
+                seller,
+                now,
+                status=ListingStatus.PUBLISHED,
+                folder=uploads / "evidence",
+                reviewer=reviewer,
+            )
+            auction = services.create_auction(seller, listing.id, terms, now=announced)
+            announcements.approve(reviewer, auction.id, now=announced)
+            ids.append(auction.id)
+        people = []
+        for _ in range(bidders):
+            user = factories.seller(now, reviewer=reviewer, kind=OrganisationKind.ENTERPRISE)
+            for auction_id in ids:
+                deposit = services.join_auction(user, auction_id, now=now)
+                deposits.submit_receipt(
+                    user,
+                    deposit.id,
+                    stream=io.BytesIO(factories.PDF_BYTES),
+                    filename="receipt.pdf",
+                    bank_reference=bank_rules.deposit_reference(
+                        "auction", auction_id, user.acting_org_id
+                    ),
+                    folder=deposits.receipt_folder(uploads),
+                    max_bytes=1_000_000,
+                    now=now,
+                )
+                deposits.confirm_deposit(reviewer, deposit.id, now=now)
+            token = factories.api_token(user, "bench", now=now)
+            people.append((user.id, user.organisation_id, token))
+    return ids, people
 
 
 # --- the three phases ------------------------------------------------------------------------

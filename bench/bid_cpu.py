@@ -151,6 +151,7 @@ def measure(bench: Bench, counter: list[int], shown: list[str], args: Any) -> No
     statements: dict[str, int] = {kind: 0 for kind in KINDS}
     examples: dict[str, list[str]] = {}
     per_round = max(1, args.requests // args.rounds)
+    server: dict[str, list[float]] = {kind: [] for kind in KINDS}
     spent = [0.0, 0.0, 0]  # CPU s, wall s, statements of the timed requests
 
     def timed(request: Callable[[], None]) -> None:
@@ -172,27 +173,48 @@ def measure(bench: Bench, counter: list[int], shown: list[str], args: Any) -> No
         for kind in KINDS:
             act = bench.action(kind)
             spent[:] = [0.0, 0.0, 0]
+            server_started = postgres_cpu_seconds()
             for _ in range(per_round):
                 act(timed)
+            server[kind].append((postgres_cpu_seconds() - server_started) / per_round * 1000)
             cpu[kind].append(spent[0] / per_round * 1000)
             wall[kind].append(spent[1] / per_round * 1000)
             statements[kind] += int(spent[2])
             examples[kind] = list(shown)
     total = per_round * args.rounds
     print(f"\n{per_round} requests x {args.rounds} rounds of each kind (load {_load()})")
-    print(f"{'request':<12} {'CPU ms':>7} {'lowest':>7} {'wall ms':>8} {'statements':>10}")
+    print(
+        f"{'request':<12} {'CPU ms':>7} {'lowest':>7} {'PG ms':>6} {'wall ms':>8} {'statements':>10}"
+    )
     for kind in KINDS:
         print(
             f"{kind:<12} {_median(cpu[kind]):>7.2f} {min(cpu[kind]):>7.2f}"
-            f" {_median(wall[kind]):>8.2f} {statements[kind] / total:>10.1f}"
+            f" {_median(server[kind]):>6.2f} {_median(wall[kind]):>8.2f}"
+            f" {statements[kind] / total:>10.1f}"
         )
         if args.sql:
             print("    " + "\n    ".join(examples[kind]))
     print(
         "CPU ms: median of the rounds (lowest: the least loaded round), this process (app and"
-        " driver; PostgreSQL's own not counted). statements: all, through SQLAlchemy and plain"
-        " psycopg (core.plain_sql: autocommit, one round trip each)."
+        " driver). PG ms: the CPU of every PostgreSQL process on this machine meanwhile (its"
+        " backends and background workers, so other databases' work too), median of the"
+        " rounds. statements: all, through SQLAlchemy and plain psycopg (core.plain_sql:"
+        " autocommit, one round trip each)."
     )
+
+
+def postgres_cpu_seconds() -> float:
+    """User + system CPU of the processes named postgres (server, backends, workers)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = stat.read_text()
+        except OSError:
+            continue
+        name, fields = raw[raw.find("(") + 1 : raw.rfind(")")], raw[raw.rfind(")") + 2 :].split()
+        if name.startswith("postgres"):
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def _median(values: list[float]) -> float:

@@ -69,6 +69,17 @@ def _trust_proxies(app: Flask) -> None:
         )
 
 
+def _size_the_pool(app: Flask) -> None:
+    """PostgreSQL: keep DATABASE_POOL_SIZE connections a worker, unless the engine options
+    name their own (SQLite's connections cost nothing to open)."""
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
+    if uri.startswith("postgresql") and "pool_size" not in options:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options | {
+            "pool_size": app.config["DATABASE_POOL_SIZE"]
+        }
+
+
 def _init_extensions(app: Flask) -> None:
     from accounts import auth, terms_gate
     from core import (
@@ -87,6 +98,7 @@ def _init_extensions(app: Flask) -> None:
     from listings import labels
     from marketplace import model_registry  # noqa: F401  (all tables in the metadata)
 
+    _size_the_pool(app)
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)

@@ -45,7 +45,13 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.bids import INC, START, seed
-from bench.stack import add_server_arguments, app_in_process, count_statements, scratch
+from bench.stack import (
+    add_server_arguments,
+    app_in_process,
+    count_statements,
+    postgres_cpu_seconds,
+    scratch,
+)
 
 KINDS = ("accepted", "refused", "poll", "poll-again", "poll-outbid", "poll-full", "ping")
 Timed = Callable[[Callable[[], None]], None]  # runs one request, timing it
@@ -201,20 +207,6 @@ def measure(bench: Bench, counter: list[int], shown: list[str], args: Any) -> No
         " rounds. statements: all, through SQLAlchemy and plain psycopg (core.plain_sql:"
         " autocommit, one round trip each)."
     )
-
-
-def postgres_cpu_seconds() -> float:
-    """User + system CPU of the processes named postgres (server, backends, workers)."""
-    ticks, total = os.sysconf("SC_CLK_TCK"), 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            raw = stat.read_text()
-        except OSError:
-            continue
-        name, fields = raw[raw.find("(") + 1 : raw.rfind(")")], raw[raw.rfind(")") + 2 :].split()
-        if name.startswith("postgres"):
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
 
 
 def _median(values: list[float]) -> float:

@@ -89,6 +89,7 @@ from bench.stack import (
     drop_database,
     free_port,
     libpq,
+    process_cpu_seconds,
     recreate_database,
     server_url,
     stop_gunicorn,
@@ -395,27 +396,6 @@ def ping_worker(args: tuple[str, str]) -> Tally:
         else:
             tally.refused += 1
     return tally
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its descendants (gunicorn's master and workers)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    parent, cpu = {}, {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        child = int(stat.parent.name)
-        parent[child] = int(fields[1])
-        cpu[child] = (int(fields[11]) + int(fields[12])) / ticks
-    tree, total = {pid}, 0.0
-    for child in sorted(parent):  # children have higher ids than their parents, mostly
-        if parent[child] in tree:
-            tree.add(child)
-    for child in tree:
-        total += cpu.get(child, 0.0)
-    return total
 
 
 def run_phase(

@@ -16,7 +16,10 @@ a trivial token POST (POST /api/v1/tokens/ping) is the ceiling of writes. Each r
 prints requests/s, p50 and p99 and its ratio to the ceiling; the targets are 0.4 for
 pages and 0.5 for API lists (issue 19). The last row is bid decisions/s (accepted, and
 refused below the minimum) on a running auction, four bidders a connection
-(bench/http_bids.py), against the write ceiling; the target is 0.6. The load average is printed with the table:
+(bench/http_bids.py), against the write ceiling; the target is 0.6. Each row also
+prints the CPU gunicorn (master and workers) and every PostgreSQL process spent per
+request (per decision for the bids, their polls included): what a request costs the
+servers, which moves far less than the rates with the machine's other work. The load average is printed with the table:
 on a shared machine the figures move with it, the ratios much less.
 """
 
@@ -41,7 +44,8 @@ import subprocess
 import tempfile
 import threading
 import time
-from contextlib import ExitStack, closing
+from collections.abc import Iterator
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -55,7 +59,14 @@ from bench.http_frozen import (
     FrozenSearch,
     print_worker_memory,
 )
-from bench.stack import add_server_arguments, load_market, scratch, serving
+from bench.stack import (
+    add_server_arguments,
+    load_market,
+    postgres_cpu_seconds,
+    process_cpu_seconds,
+    scratch,
+    serving,
+)
 
 PAGE_TARGET, API_TARGET, BIDS_TARGET = 0.4, 0.5, 0.6
 
@@ -69,6 +80,8 @@ class Row:
     p95_ms: float
     p99_ms: float
     errors: int
+    cpu_ms: float = 0.0  # gunicorn's (master and workers) per request
+    pg_ms: float = 0.0  # PostgreSQL's processes' per request
 
 
 # --- load -----------------------------------------------------------------------------------
@@ -155,12 +168,26 @@ def measure(
         seconds=min(2.0, args.seconds),
         connections=args.connections,
     )  # warm
-    row = drive(
-        base + path, token=token, method=method, seconds=args.seconds, connections=args.connections
-    )
+    with cpu_spent(args) as spent:
+        row = drive(
+            base + path,
+            token=token,
+            method=method,
+            seconds=args.seconds,
+            connections=args.connections,
+        )
     row.kind, row.label = kind, label
+    row.cpu_ms, row.pg_ms = (x * 1000 / max(1.0, row.rate * args.seconds) for x in spent)
     print(f"  {label:44} {row.rate:8.0f} req/s", flush=True)
     return row
+
+
+@contextmanager
+def cpu_spent(args) -> Iterator[list[float]]:  # type: ignore[no-untyped-def]
+    """CPU seconds gunicorn (args.master_pid and its workers) and PostgreSQL spent in the block."""
+    spent = [process_cpu_seconds(args.master_pid), postgres_cpu_seconds()]
+    yield spent
+    spent[:] = [process_cpu_seconds(args.master_pid) - spent[0], postgres_cpu_seconds() - spent[1]]
 
 
 def targets(found: dict[str, object]) -> list[tuple[str, str, str, bool]]:
@@ -198,8 +225,10 @@ def report(rows: list[Row], ceiling: Row, started_load: tuple[float, ...], args)
     print(f"\nLoad average {started_load[0]:.1f} at the start, {ended[0]:.1f} at the end "
           f"({os.cpu_count()} CPUs); {args.connections} connections, {args.seconds:.0f} s a row, "
           f"{args.workers} workers x {args.threads} threads; {'wrk' if shutil.which('wrk') else 'Python load generator'}")  # fmt: skip
-    print(f"\n| {'URL':44} | req/s | / ceiling | p50 ms | p95 ms | p99 ms | errors |")
-    print(f"|{'-' * 46}|-------|-----------|--------|--------|--------|--------|")
+    print(
+        f"\n| {'URL':44} | req/s | / ceiling | p50 ms | p95 ms | p99 ms | errors | CPU ms | PG ms |"
+    )
+    print(f"|{'-' * 46}|-------|-----------|--------|--------|--------|--------|--------|-------|")
     good = True
     writes = next((row for row in rows if row.kind == "write"), ceiling)
     for row in rows:
@@ -208,7 +237,13 @@ def report(rows: list[Row], ceiling: Row, started_load: tuple[float, ...], args)
         target = {"page": PAGE_TARGET, "api": API_TARGET, "bids": BIDS_TARGET}.get(row.kind)
         mark = "" if target is None else (" ok" if ratio >= target else " LOW")
         good &= target is None or ratio >= target
-        print(f"| {row.label:44} | {row.rate:5.0f} | {ratio:6.2f}{mark:3} | {row.p50_ms:6.1f} | {row.p95_ms:6.1f} | {row.p99_ms:6.1f} | {row.errors:6d} |")  # fmt: skip
+        print(f"| {row.label:44} | {row.rate:5.0f} | {ratio:6.2f}{mark:3} | {row.p50_ms:6.1f} | {row.p95_ms:6.1f} | {row.p99_ms:6.1f} | {row.errors:6d} | {row.cpu_ms:6.2f} | {row.pg_ms:5.2f} |")  # fmt: skip
+    bids = next((row for row in rows if row.kind == "bids"), None)
+    if bids is not None and bids.cpu_ms:
+        cost, write_cost = bids.cpu_ms + bids.pg_ms, writes.cpu_ms + writes.pg_ms
+        print(f"\nCPU (gunicorn + PostgreSQL) a bid decision, its polls included: {cost:.2f} ms; "
+              f"a token POST: {write_cost:.2f} ms; ratio {write_cost / cost:.2f} (the servers' cost "
+              "alone, whatever the clients and the workers' balance)")  # fmt: skip
     print(f"\nTargets: pages >= {PAGE_TARGET} of the ceiling, API lists >= {API_TARGET}, bid "
           f"decisions >= {BIDS_TARGET} of the write ceiling: {'all met' if good else 'not all met'}")  # fmt: skip
     return good
@@ -255,14 +290,15 @@ def run_all(
 def measure_bids(base: str, auction_id: int, tokens: list[str], args) -> Row:  # type: ignore[no-untyped-def]
     """Bid decisions/s on one auction, a bidder a connection (bench/http_bids.py)."""
     drive_bids(base, auction_id, tokens, min(2.0, args.seconds), args.connections)  # warm
-    bids = drive_bids(base, auction_id, tokens, args.seconds, args.connections)
+    with cpu_spent(args) as spent:
+        bids = drive_bids(base, auction_id, tokens, args.seconds, args.connections)
     label = f"bid decisions: POST /api/v1/auctions/{auction_id}/bids"
     print(f"  {label:44} {bids.decisions_per_s:8.0f} decisions/s ({bids.accepted} accepted, "
           f"{bids.refused} refused below the minimum; {bids.polls_per_s:.0f} leader polls/s; {len(tokens)} bidders, "
           f"{bids.bidding:.1f} bidding on average)", flush=True)  # fmt: skip
-    return Row(
-        "bids", label, bids.decisions_per_s, bids.p50_ms, bids.p50_ms, bids.p99_ms, bids.errors
-    )
+    decisions = max(1.0, bids.decisions_per_s * args.seconds)  # the polls' CPU is theirs too
+    cpu_ms, pg_ms = (x * 1000 / decisions for x in spent)
+    return Row("bids", label, bids.decisions_per_s, bids.p50_ms, bids.p50_ms, bids.p99_ms, bids.errors, cpu_ms, pg_ms)  # fmt: skip
 
 
 def run_frozen(drive, base: str, token: str, frozen: FrozenSearch, args) -> None:  # type: ignore[no-untyped-def]
@@ -333,6 +369,7 @@ def main() -> int:
             frozen.build(env)
         token = str(found["token"])
         master_pid, base = cleanup.enter_context(serving(env, args.workers, args.threads))
+        args.master_pid = master_pid
         started_load = os.getloadavg()
         if frozen is not None:
             run_frozen(drive, base, token, frozen, args)

@@ -187,6 +187,44 @@ def load_market(env: dict[str, str], listings: int | None = None) -> dict[str, o
     return found
 
 
+# --- CPU ---------------------------------------------------------------------------------------
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its descendants (gunicorn's master and workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parent, cpu = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        child = int(stat.parent.name)
+        parent[child] = int(fields[1])
+        cpu[child] = (int(fields[11]) + int(fields[12])) / ticks
+    tree, total = {pid}, 0.0
+    for child in sorted(parent):  # children have higher ids than their parents, mostly
+        if parent[child] in tree:
+            tree.add(child)
+    for child in tree:
+        total += cpu.get(child, 0.0)
+    return total
+
+
+def postgres_cpu_seconds() -> float:
+    """User + system CPU of the processes named postgres (server, backends, workers)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = stat.read_text()
+        except OSError:
+            continue
+        name, fields = raw[raw.find("(") + 1 : raw.rfind(")")], raw[raw.rfind(")") + 2 :].split()
+        if name.startswith("postgres"):
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 # --- gunicorn -------------------------------------------------------------------------------------
 
 

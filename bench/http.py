@@ -295,10 +295,10 @@ def measure_bids(base: str, auction_id: int, tokens: list[str], args) -> Row:  #
     label = f"bid decisions: POST /api/v1/auctions/{auction_id}/bids"
     print(f"  {label:44} {bids.decisions_per_s:8.0f} decisions/s ({bids.accepted} accepted, "
           f"{bids.refused} refused below the minimum; {bids.polls_per_s:.0f} leader polls/s; {len(tokens)} bidders, "
-          f"{bids.bidding:.1f} bidding on average)", flush=True)  # fmt: skip
+          f"{bids.bidding:.1f} bidding on average; other answers: {bids.errors or 'none'})", flush=True)  # fmt: skip
     decisions = max(1.0, bids.decisions_per_s * args.seconds)  # the polls' CPU is theirs too
     cpu_ms, pg_ms = (x * 1000 / decisions for x in spent)
-    return Row("bids", label, bids.decisions_per_s, bids.p50_ms, bids.p50_ms, bids.p99_ms, bids.errors, cpu_ms, pg_ms)  # fmt: skip
+    return Row("bids", label, bids.decisions_per_s, bids.p50_ms, bids.p50_ms, bids.p99_ms, sum(bids.errors.values()), cpu_ms, pg_ms)  # fmt: skip
 
 
 def run_frozen(drive, base: str, token: str, frozen: FrozenSearch, args) -> None:  # type: ignore[no-untyped-def]

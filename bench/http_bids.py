@@ -1,4 +1,4 @@
-"""bench/http.py's bid row: HTTP bid decisions at the same connections as every other row.
+"""bench/http.py's bid row: HTTP bid decisions with the server as busy as in the other rows.
 
 Bidders of their own (organisation, held deposit, token), each on its own keep-alive
 connection, race on one running auction added to the demo market. A bidder posts the
@@ -61,7 +61,7 @@ class BidTally:
     accepted: int = 0
     refused: int = 0  # rightly: below the minimum when it arrived
     polls: int = 0
-    errors: int = 0  # anything else: a wrong answer of the server
+    errors: dict[str, int] = field(default_factory=dict)  # any other answer, by status and code
     latencies: list[float] = field(default_factory=list)  # of the decisions
 
 
@@ -74,7 +74,7 @@ class BidRow:
     refused: int
     p50_ms: float
     p99_ms: float
-    errors: int
+    errors: dict[str, int]
 
 
 class _Bidder:
@@ -87,7 +87,7 @@ class _Bidder:
         self.bids_path = f"/api/v1/auctions/{auction_id}/bids"
         self.auction_path = f"/api/v1/auctions/{auction_id}"
         self.rng, self.spread = random.Random(seed), spread
-        self.minimum, self.leading, self.etag = START, False, ""
+        self.minimum, self.leading, self.etag, self.last_etag = START, False, "", ""
         self.tally = BidTally()
 
     def request(self, method: str, path: str, body: dict | None, headers: dict) -> tuple[int, dict]:
@@ -108,7 +108,7 @@ class _Bidder:
         if status == 304:
             return
         if status != 200:
-            self.tally.errors += 1
+            self.error(status, state)
             return
         self.etag = self.last_etag
         if not state["leader_mine"]:
@@ -129,8 +129,12 @@ class _Bidder:
             self.tally.refused += 1
             self.minimum = body["minimum_next_bid_minor"]
         else:
-            self.tally.errors += 1
+            self.error(status, body)
             self.leading = True  # read the auction before bidding again
+
+    def error(self, status: int, body: dict) -> None:
+        key = f"{status} {body.get('code', '')}".strip()
+        self.tally.errors[key] = self.tally.errors.get(key, 0) + 1
 
     def run(self, stop: float) -> None:
         while time.perf_counter() < stop:
@@ -160,5 +164,5 @@ def drive_bids(
         refused=refused,
         p50_ms=statistics.median(every) * 1000 if every else 0.0,
         p99_ms=every[min(len(every) - 1, int(len(every) * 0.99))] * 1000 if every else 0.0,
-        errors=sum(t.errors for t in tallies),
+        errors={k: sum(t.errors.get(k, 0) for t in tallies) for t in tallies for k in t.errors},
     )

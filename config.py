@@ -29,10 +29,10 @@ class Config:
     # server dropped fails one statement, after which SQLAlchemy discards the whole pool
     # (it recognises the disconnect), and connections are renewed every 30 minutes anyway.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": False, "pool_recycle": 1800}
-    # PostgreSQL: connections a worker keeps, one per gunicorn thread and two to spare (a
-    # bid's autocommit read beside the session's). SQLAlchemy's default of 5 under 8 busy
-    # threads opens and closes a connection (a server process, its prepared statements)
-    # for most requests beyond the fifth: bench/http.py served 15-25% fewer requests/s.
+    # PostgreSQL: connections a worker keeps (1 to 100), one per gunicorn thread and two to
+    # spare. SQLAlchemy's default of 5 under 8 busy threads opens and closes a connection
+    # (a server process, its prepared statements) for most requests beyond the fifth:
+    # bench/http.py served 15-25% fewer requests/s.
     DATABASE_POOL_SIZE: int = _env_int("DATABASE_POOL_SIZE", _env_int("GUNICORN_THREADS", 8) + 2)
     # The home page's market figures are counted at most this often per worker (they
     # move by a listing at a time; every visitor of the front page would count them).

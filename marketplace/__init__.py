@@ -69,15 +69,19 @@ def _trust_proxies(app: Flask) -> None:
         )
 
 
+POOL_SIZE_LIMIT = 100
+
+
 def _size_the_pool(app: Flask) -> None:
     """PostgreSQL: keep DATABASE_POOL_SIZE connections a worker, unless the engine options
     name their own (SQLite's connections cost nothing to open)."""
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
     if uri.startswith("postgresql") and "pool_size" not in options:
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options | {
-            "pool_size": app.config["DATABASE_POOL_SIZE"]
-        }
+        size = int(app.config["DATABASE_POOL_SIZE"])
+        if not 1 <= size <= POOL_SIZE_LIMIT:  # 0 would mean no bound at all to SQLAlchemy
+            raise ValueError(f"DATABASE_POOL_SIZE must be 1 to {POOL_SIZE_LIMIT}, not {size}")
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options | {"pool_size": size}
 
 
 def _init_extensions(app: Flask) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from marketplace import create_app
 
 POSTGRES = "postgresql+psycopg://market@127.0.0.1:1/market"  # never connected to here
@@ -33,3 +35,11 @@ def test_engine_options_that_name_a_pool_size_keep_it(tmp_path: Path) -> None:
         pool_size(tmp_path, SQLALCHEMY_DATABASE_URI=POSTGRES, SQLALCHEMY_ENGINE_OPTIONS=options)
         == 2
     )
+
+
+@pytest.mark.parametrize("size", [0, -1, 101])
+def test_a_pool_size_out_of_bounds_stops_the_start_with_the_reason(
+    tmp_path: Path, size: int
+) -> None:
+    with pytest.raises(ValueError, match="DATABASE_POOL_SIZE must be 1 to 100"):
+        pool_size(tmp_path, SQLALCHEMY_DATABASE_URI=POSTGRES, DATABASE_POOL_SIZE=size)

@@ -98,6 +98,7 @@ def _init_extensions(app: Flask) -> None:
         uow,
     )
     from core.extensions import api, csrf, db
+    from core.postgresql import configure_postgresql
     from core.sqlite import configure_sqlite
     from listings import labels
     from marketplace import model_registry  # noqa: F401  (all tables in the metadata)
@@ -106,6 +107,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        configure_postgresql(db.engine)
     migrations.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     i18n.init_app(app)

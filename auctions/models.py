@@ -59,7 +59,7 @@ class Bid(Model):
     __tablename__ = "bids"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    auction_id: Mapped[int] = mapped_column(ForeignKey("auctions.id"), index=True)
+    auction_id: Mapped[int] = mapped_column(ForeignKey("auctions.id"))
     bidder_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
@@ -75,6 +75,9 @@ class Bid(Model):
         # Two bids can never win the same price.
         db.UniqueConstraint("auction_id", "amount_minor", name="uq_bids_auction_amount"),
         db.Index("ix_bids_untold", "told", "id"),
+        # An auction's latest bids (the room, a poll, the bid pages) read as many index
+        # entries as they show, however many bids the auction has.
+        db.Index("ix_bids_auction_latest", "auction_id", "id"),
     )
 
 

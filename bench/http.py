@@ -1,7 +1,7 @@
 """Throughput of the main pages and API lists over HTTP, beside the stack's own ceiling.
 
     .venv/bin/python bench/http.py [--seconds 10] [--connections 16] [--database-url URL]
-                                   [--workers 2] [--threads 8] [--keep]
+                                   [--workers 2] [--threads 8] [--keep] [--bid-rounds N]
 
 One run: a PostgreSQL database of its own (`marketplace_bench_http_<pid>`, dropped at
 the end; bench/stack.py) on the server of --database-url / BENCH_DATABASE_URL / (--start-postgres) `devservices/postgres.sh
@@ -21,6 +21,9 @@ prints the CPU gunicorn (master and workers) and every PostgreSQL process spent 
 request (per decision for the bids, their polls included): what a request costs the
 servers, which moves far less than the rates with the machine's other work. The load average is printed with the table:
 on a shared machine the figures move with it, the ratios much less.
+
+With --bid-rounds N only the write ceiling and the bid row run, N times in turn, each
+pair's ratios printed and then their medians (one pair can land on a burst of other work).
 """
 
 from __future__ import annotations
@@ -301,6 +304,24 @@ def measure_bids(base: str, auction_id: int, tokens: list[str], args) -> Row:  #
     return Row("bids", label, bids.decisions_per_s, bids.p50_ms, bids.p50_ms, bids.p99_ms, sum(bids.errors.values()), cpu_ms, pg_ms)  # fmt: skip
 
 
+def run_bid_rounds(drive, base: str, token: str, race: tuple[int, list[str]], args) -> None:  # type: ignore[no-untyped-def]
+    """The write ceiling and the bid row only, `--bid-rounds` times in turn: on a shared
+    machine one pair can land on a burst of other work, the median of several much less."""
+    rates, costs = [], []
+    for i in range(args.bid_rounds):
+        writes = measure(drive, base, "write", "write ceiling: POST /api/v1/tokens/ping",
+                         "/api/v1/tokens/ping", token, args, "POST")  # fmt: skip
+        bids = measure_bids(base, *race, args)
+        rates.append(bids.rate / writes.rate)
+        costs.append((writes.cpu_ms + writes.pg_ms) / (bids.cpu_ms + bids.pg_ms))
+        print(f"round {i + 1}: bid decisions {rates[-1]:.2f} of the write ceiling, CPU ratio "
+              f"{costs[-1]:.2f} (a token POST {writes.cpu_ms:.2f} + {writes.pg_ms:.2f} ms, a "
+              f"decision {bids.cpu_ms:.2f} + {bids.pg_ms:.2f} ms); load {os.getloadavg()[0]:.1f}",
+              flush=True)  # fmt: skip
+    print(f"\nMedian of {args.bid_rounds} rounds: bid decisions {statistics.median(rates):.2f} of "
+          f"the write ceiling (target {BIDS_TARGET}), CPU ratio {statistics.median(costs):.2f}")  # fmt: skip
+
+
 def run_frozen(drive, base: str, token: str, frozen: FrozenSearch, args) -> None:  # type: ignore[no-untyped-def]
     """Search with Elasticsearch frozen: p99 of the search page and the API (issue 21)."""
     for _kind, _label, path, with_token in FROZEN_ROWS:  # answered by Elasticsearch first
@@ -347,6 +368,12 @@ def main() -> int:
         action="store_true",
         help="search on Elasticsearch frozen behind a relay (bench/http_frozen.py)",
     )
+    parser.add_argument(
+        "--bid-rounds",
+        type=int,
+        default=0,
+        help="only the write ceiling and the bid row, this many times in turn, and their median",
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up (finally) when stopped
     drive = with_wrk if shutil.which("wrk") and not args.python else with_python
@@ -373,6 +400,8 @@ def main() -> int:
         started_load = os.getloadavg()
         if frozen is not None:
             run_frozen(drive, base, token, frozen, args)
+        elif args.bid_rounds:
+            run_bid_rounds(drive, base, token, race, args)
         else:
             run_all(drive, base, token, found, race, started_load, args)
         print_worker_memory(master_pid)

@@ -7,7 +7,7 @@ lock of its row, and re-reads the row once it holds the lock:
   uses ``FOR UPDATE SKIP LOCKED`` so two workers split the work instead of
   queueing on it, and each auction is closed in its own transaction. A bid
   takes the lock with the conditional UPDATE that advances the row (a
-  compare-and-set against the row as read; see `PG_ADVANCE` and `auctions.bidding`).
+  compare-and-set against the row as read; see `pg_advance` and `auctions.bidding`).
 * SQLite: there are no row locks, and our engine's plain (deferred) ``BEGIN``
   takes the write lock only at the first write. Two transactions that both read
   and then write would collide on the lock upgrade (``SQLITE_BUSY_SNAPSHOT``,
@@ -29,6 +29,7 @@ it does (bench/bids.py). The unit of work then has nothing left to commit.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -86,8 +87,13 @@ class Advance:
 # One statement: advance the auction if its row is as read, then (only then) the bids,
 # the bidder's maximum and the audit entry. Its first row says whether it advanced; its
 # rows are the bids written, each with its bidder's number (竞买号) for the answer.
-_PG_ADVANCE = (
-    """
+#
+# One text per shape of submission (how many bids, a maximum or not), each prepared by
+# psycopg on its connection: with the bids as VALUES rows and no "is there a maximum"
+# test, PostgreSQL's plan for the shape is the same whatever the values, so it plans
+# the statement once per connection and keeps the plan (with arrays of bids it planned
+# every run anew: over a third of its CPU in bench/http.py's bid race).
+_PG_ADVANCE = """
 WITH advanced AS (
     UPDATE auctions SET
         status = %(status)s,
@@ -107,36 +113,16 @@ WITH advanced AS (
     RETURNING id, status, bid_count, current_price_minor, leader_org_id, starts_at, ends_at,
               closed_at, announced_at, deposit_deadline, listing_id
 ), placed AS (
-    INSERT INTO bids (auction_id, bidder_org_id, user_id, amount_minor, placed_at, is_proxy)
-    SELECT advanced.id, b.org_id, b.user_id, b.amount, %(now)s, b.is_proxy
-    FROM advanced, unnest(
-        %(bid_orgs)s::integer[], %(bid_users)s::integer[],
-        %(bid_amounts)s::bigint[], %(bid_proxies)s::boolean[]
-    ) WITH ORDINALITY AS b(org_id, user_id, amount, is_proxy, n)
-    ORDER BY b.n
-    RETURNING id, bidder_org_id, amount_minor, is_proxy
+{placed}
 ), maximum AS (
-    INSERT INTO proxy_bids (auction_id, bidder_org_id, user_id, max_minor, created_at, updated_at)
-    SELECT advanced.id, %(org_id)s, %(user_id)s, %(max)s::bigint, %(now)s, %(now)s
-    FROM advanced WHERE %(max)s::bigint IS NOT NULL
-    ON CONFLICT (auction_id, bidder_org_id) DO UPDATE SET
-        max_minor = EXCLUDED.max_minor, user_id = EXCLUDED.user_id,
-        updated_at = EXCLUDED.updated_at
-    RETURNING max_minor
+{maximum}
 ), audited AS (
     INSERT INTO audit_entries (at, actor_id, action, object_type, object_id, before, after)
     SELECT %(now)s, %(user_id)s, %(action)s, 'auction', advanced.id,
            %(before)s::json, %(after)s::json
     FROM advanced
 ), facts AS (  -- the auction as left, for the bidder (auctions.state_tag.FACTS, in order)
-    SELECT """
-    + PG_AUCTION_FACTS
-    + ",\n       "
-    + pg_place_facts(
-        # what this statement writes, its own reads do not see: its maximum from `maximum`
-        "COALESCE((SELECT max_minor FROM maximum), " + PG_MY_MAX + ")"
-    )
-    + """
+    SELECT {facts}
     FROM advanced a
 )
 SELECT placed.id, placed.bidder_org_id, placed.amount_minor, placed.is_proxy, numbers.number,
@@ -146,7 +132,45 @@ LEFT JOIN auction_bidders numbers
        ON numbers.auction_id = advanced.id AND numbers.org_id = placed.bidder_org_id
 ORDER BY placed.id
 """
+_PG_PLACED = """    INSERT INTO bids (auction_id, bidder_org_id, user_id, amount_minor, placed_at, is_proxy)
+    SELECT advanced.id, b.org_id, b.user_id, b.amount, %(now)s, b.is_proxy
+    FROM advanced, (VALUES {rows}) AS b(org_id, user_id, amount, is_proxy, n)
+    ORDER BY b.n
+    RETURNING id, bidder_org_id, amount_minor, is_proxy"""
+_PG_BID_ROW = (
+    "(%(bid_org_{n})s::integer, %(bid_user_{n})s::integer, %(bid_amount_{n})s::bigint, "
+    "%(bid_proxy_{n})s::boolean, {n})"
 )
+_PG_NO_BIDS = """    SELECT NULL::integer AS id, NULL::integer AS bidder_org_id, NULL::bigint AS amount_minor,
+           NULL::boolean AS is_proxy
+    WHERE false"""
+_PG_MAXIMUM = """    INSERT INTO proxy_bids (auction_id, bidder_org_id, user_id, max_minor, created_at, updated_at)
+    SELECT advanced.id, %(org_id)s, %(user_id)s, %(max)s::bigint, %(now)s, %(now)s
+    FROM advanced
+    ON CONFLICT (auction_id, bidder_org_id) DO UPDATE SET
+        max_minor = EXCLUDED.max_minor, user_id = EXCLUDED.user_id,
+        updated_at = EXCLUDED.updated_at
+    RETURNING max_minor"""
+_PG_NO_MAXIMUM = "    SELECT NULL::bigint AS max_minor WHERE false"
+_PG_FACTS = (
+    PG_AUCTION_FACTS
+    + ",\n       "
+    + pg_place_facts(
+        # what this statement writes, its own reads do not see: its maximum from `maximum`
+        "COALESCE((SELECT max_minor FROM maximum), " + PG_MY_MAX + ")"
+    )
+)
+
+
+@functools.cache
+def pg_advance(bids: int, with_max: bool) -> str:
+    """The advancing statement of a submission writing `bids` bids, and a maximum or not."""
+    rows = ", ".join(_PG_BID_ROW.format(n=n) for n in range(bids))
+    return _PG_ADVANCE.format(
+        placed=_PG_PLACED.format(rows=rows) if bids else _PG_NO_BIDS,
+        maximum=_PG_MAXIMUM if with_max else _PG_NO_MAXIMUM,
+        facts=_PG_FACTS,
+    )
 
 
 # A bid as written: (id, bidder organisation, amount, is_proxy, bidder number or None).
@@ -166,9 +190,15 @@ def advance_postgresql(
 ) -> Wrote | None:
     """Write `advance` in one statement; what it wrote, or None if the row had changed."""
     state, after = advance.state, advance.after
+    bid_params = {
+        f"bid_{name}_{n}": value
+        for n, bid in enumerate(advance.bids)
+        for name, value in zip(("org", "user", "amount", "proxy"), bid, strict=True)
+    }
     rows = execute(
-        _PG_ADVANCE,
-        {
+        pg_advance(len(advance.bids), advance.max_minor is not None),
+        bid_params
+        | {
             "auction_id": auction_id,
             "status": after.status.value,
             "price": after.current_price,
@@ -183,10 +213,6 @@ def advance_postgresql(
             "old_price": state.current_price,
             "old_leader_org_id": state.leader_org_id,
             "old_leader_max": advance.old_leader_max,
-            "bid_orgs": [b[0] for b in advance.bids],
-            "bid_users": [b[1] for b in advance.bids],
-            "bid_amounts": [b[2] for b in advance.bids],
-            "bid_proxies": [b[3] for b in advance.bids],
             "org_id": org_id,
             "user_id": user_id,
             "max": advance.max_minor,

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from accounts import tokens
 from accounts.models import ApiToken, User
@@ -348,3 +348,21 @@ def test_api_token_use_is_written_at_most_once_a_minute(
         url, json={"amount_minor": START + INC, "max_minor": START + 5 * INC}, headers=headers
     )
     assert revoked.status_code == 401
+
+
+def test_the_bid_write_is_planned_once_per_connection_on_postgresql(market: Market, clock) -> None:
+    """PostgreSQL keeps one plan of a bid's writing statement (pg_prepared_statements'
+    generic plans); with arrays of bids it made a new plan on every run."""
+    if not on_postgresql():
+        pytest.skip("prepared statements and their plans: PostgreSQL")
+    alpha, beta = market.bidder(), market.bidder()
+    auction_id = market.auction.id
+    for n in range(12):  # prepared at its fifth run, a generic plan chosen after five more
+        bidding.place_bid((alpha, beta)[n % 2], auction_id, START + n * INC, now=clock())
+    plans = db.session.execute(
+        text(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%WITH advanced AS%'"
+        )
+    ).all()
+    assert plans and plans[0][0] > 0, plans

@@ -13,7 +13,8 @@ For a transaction whose statements were all SELECTs, COMMIT and ROLLBACK end it 
 (nothing was written; its locks and snapshot go either way). So such a transaction
 ends with COMMIT; any other statement (an INSERT, UPDATE or DELETE, text or driver SQL
 this module cannot read, a SAVEPOINT) or a failed one, and it ends with ROLLBACK as
-before.
+before. (A SELECT of a function that writes, such as pg_notify, would be committed: the
+market runs none.)
 """
 
 from __future__ import annotations

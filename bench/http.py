@@ -274,20 +274,15 @@ def run_all(
     rows = [ceiling]
     for kind, label, path, with_token in targets(found):
         rows.append(measure(drive, base, kind, label, path, token if with_token else None, args))
-    rows.append(
-        measure(
-            drive,
-            base,
-            "write",
-            "write ceiling: POST /api/v1/tokens/ping",
-            "/api/v1/tokens/ping",
-            token,
-            args,
-            "POST",
-        )
-    )
+    rows.append(measure_writes(drive, base, token, args))
     rows.append(measure_bids(base, *race, args))
     report(rows, ceiling, started_load, args)
+
+
+def measure_writes(drive, base: str, token: str, args) -> Row:  # type: ignore[no-untyped-def]
+    """The write ceiling: a trivial token POST."""
+    label = "write ceiling: POST /api/v1/tokens/ping"
+    return measure(drive, base, "write", label, "/api/v1/tokens/ping", token, args, "POST")
 
 
 def measure_bids(base: str, auction_id: int, tokens: list[str], args) -> Row:  # type: ignore[no-untyped-def]
@@ -309,8 +304,7 @@ def run_bid_rounds(drive, base: str, token: str, race: tuple[int, list[str]], ar
     machine one pair can land on a burst of other work, the median of several much less."""
     rates, costs = [], []
     for i in range(args.bid_rounds):
-        writes = measure(drive, base, "write", "write ceiling: POST /api/v1/tokens/ping",
-                         "/api/v1/tokens/ping", token, args, "POST")  # fmt: skip
+        writes = measure_writes(drive, base, token, args)
         bids = measure_bids(base, *race, args)
         rates.append(bids.rate / writes.rate)
         costs.append((writes.cpu_ms + writes.pg_ms) / (bids.cpu_ms + bids.pg_ms))

@@ -30,6 +30,10 @@ def configure_postgresql(engine: Engine) -> None:
     """Make `engine` end a psycopg transaction that only read with COMMIT."""
     if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
         return
+    # Imported here, not at the top: a SQLite deployment never loads psycopg (~0.3 s).
+    from psycopg.pq import TransactionStatus
+
+    in_transaction = TransactionStatus.INTRANS  # begun, and no statement failed
     rollback = engine.dialect.do_rollback
 
     @event.listens_for(engine, "begin")
@@ -45,7 +49,7 @@ def configure_postgresql(engine: Engine) -> None:
 
     def end_transaction(pooled: Any) -> None:
         driver = getattr(pooled, "driver_connection", pooled)
-        if not _may_have_written(pooled) and _reading(driver):
+        if not _may_have_written(pooled) and driver.info.transaction_status == in_transaction:
             driver.commit()
         else:
             rollback(pooled)
@@ -63,10 +67,3 @@ def _may_have_written(pooled: Any) -> bool:
 def _only_reads(context: Any) -> bool:
     compiled = getattr(context, "compiled", None)
     return compiled is not None and bool(getattr(compiled.statement, "is_select", False))
-
-
-def _reading(driver: Any) -> bool:
-    """In a transaction that has not failed (psycopg's INTRANS)."""
-    from psycopg.pq import TransactionStatus
-
-    return bool(driver.info.transaction_status == TransactionStatus.INTRANS)

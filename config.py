@@ -18,6 +18,10 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
 class Config:
     """Defaults shared by every environment."""
 
@@ -36,13 +40,13 @@ class Config:
     DATABASE_POOL_SIZE: int = _env_int("DATABASE_POOL_SIZE", _env_int("GUNICORN_THREADS", 8) + 2)
     # The home page's market figures are counted at most this often per worker (they
     # move by a listing at a time; every visitor of the front page would count them).
-    HOME_FIGURES_SECONDS: float = float(os.environ.get("HOME_FIGURES_SECONDS", "60"))
+    HOME_FIGURES_SECONDS: float = _env_float("HOME_FIGURES_SECONDS", 60)
     # The public pages as visitors who are not signed in read them are kept this long per
     # worker (core/page_cache.py: a write in the worker empties it; 0 turns it off).
-    PAGE_CACHE_SECONDS: float = float(os.environ.get("PAGE_CACHE_SECONDS", "5"))
-    PAGE_CACHE_ENTRIES: int = int(os.environ.get("PAGE_CACHE_ENTRIES", "512"))
+    PAGE_CACHE_SECONDS: float = _env_float("PAGE_CACHE_SECONDS", 5)
+    PAGE_CACHE_ENTRIES: int = _env_int("PAGE_CACHE_ENTRIES", 512)
     # The API's catalogue reads (search, needs, auctions, brokers) per caller, as long.
-    API_READ_CACHE_SECONDS: float = float(os.environ.get("API_READ_CACHE_SECONDS", "1"))
+    API_READ_CACHE_SECONDS: float = _env_float("API_READ_CACHE_SECONDS", 1)
     SEARCH_BACKEND: str = os.environ.get("SEARCH_BACKEND", "embedded")
     SEARCH_INDEX_PATH: str = os.environ.get("SEARCH_INDEX_PATH", str(INSTANCE_DIR / "search.db"))
     # SEARCH_BACKEND=elasticsearch: the cluster is the primary index and the embedded
@@ -63,7 +67,7 @@ class Config:
     ELASTICSEARCH_REPLICAS: int = _env_int("ELASTICSEARCH_REPLICAS", 0)
     # The client's own timeout (jobs, CLI); requests wait at most their budget (below).
     # A timed-out request is not retried: a hung node would cost it twice.
-    ELASTICSEARCH_TIMEOUT: float = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
+    ELASTICSEARCH_TIMEOUT: float = _env_float("ELASTICSEARCH_TIMEOUT", 5)
     ELASTICSEARCH_MAX_RETRIES: int = _env_int("ELASTICSEARCH_MAX_RETRIES", 1)
     # Time budgets (milliseconds) a request gives a dependency it can do without, before
     # its fallback answers (core/breaker.py): search on a page, in the API, /healthz probes.
@@ -79,8 +83,8 @@ class Config:
     # then one trial call decides. BREAKER_<NAME>_* (SEARCH, STRIPE, SMTP, REDIS, STORAGE)
     # overrides one dependency's.
     BREAKER_FAILURES: int = _env_int("BREAKER_FAILURES", 3)
-    BREAKER_WINDOW_SECONDS: float = float(os.environ.get("BREAKER_WINDOW_SECONDS", "30"))
-    BREAKER_COOLDOWN_SECONDS: float = float(os.environ.get("BREAKER_COOLDOWN_SECONDS", "30"))
+    BREAKER_WINDOW_SECONDS: float = _env_float("BREAKER_WINDOW_SECONDS", 30)
+    BREAKER_COOLDOWN_SECONDS: float = _env_float("BREAKER_COOLDOWN_SECONDS", 30)
     # GET and HEAD never write (core.uow): a request that does, outside the documented
     # exceptions, fails under TESTING and is logged as an error otherwise.
     CHECK_GET_WRITES: bool = os.environ.get("CHECK_GET_WRITES", "1") != "0"
@@ -112,7 +116,7 @@ class Config:
     MAIL_PASSWORD: str | None = os.environ.get("MAIL_PASSWORD")
     MAIL_FROM: str = os.environ.get("MAIL_FROM", "noreply@market.example.org")
     # Email is sent by jobs only (retried with back-off); one SMTP exchange may take this long.
-    MAIL_TIMEOUT_SECONDS: float = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
+    MAIL_TIMEOUT_SECONDS: float = _env_float("MAIL_TIMEOUT_SECONDS", 10)
     MAIL_FROM_NAME: str = os.environ.get("MAIL_FROM_NAME", "技术交易市场 Technology Market")
     # The address links in emails point to.
     SITE_URL: str = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
@@ -239,7 +243,7 @@ class Config:
     STRIPE_API_BASE: str | None = os.environ.get("STRIPE_API_BASE")
     # How long one call to Stripe may take (a payment page waits at most this), and how
     # often the client itself retries a failed call (the queue retries later anyway).
-    STRIPE_TIMEOUT_SECONDS: float = float(os.environ.get("STRIPE_TIMEOUT_SECONDS", "3"))
+    STRIPE_TIMEOUT_SECONDS: float = _env_float("STRIPE_TIMEOUT_SECONDS", 3)
     STRIPE_MAX_NETWORK_RETRIES: int = _env_int("STRIPE_MAX_NETWORK_RETRIES", 0)
     # A webhook event stamped (`created`) later than now plus this many seconds is refused.
     # Only events of the configured key's mode are accepted (sk_live_… live, else test).
@@ -294,7 +298,7 @@ class Config:
     # whose lockouts live there too, fails closed (accounts.services.sign_in).
     RATELIMIT_SWALLOW_ERRORS: bool = True
     # A Redis call (limiter, lockouts, job queue) waits at most this long.
-    REDIS_TIMEOUT_SECONDS: float = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+    REDIS_TIMEOUT_SECONDS: float = _env_float("REDIS_TIMEOUT_SECONDS", 0.5)
     # No CLIENT SETINFO on connecting: against a hung Redis each would cost a timeout more.
     RATELIMIT_STORAGE_OPTIONS: dict[str, Any] = {
         "socket_timeout": REDIS_TIMEOUT_SECONDS,

@@ -70,28 +70,31 @@ class Reason:
 
 
 @dataclass(frozen=True)
-class NeedProfile:
-    """What matching knows of a need."""
+class MatchedTraits:
+    """What matching compares of a need and a listing alike: the technology's field and IPC
+    classes, the region and the transfer modes."""
 
     field: str
     ipc_classes: tuple[str, ...] = ()
-    budget_min_minor: int | None = None
-    budget_max_minor: int | None = None
-    min_trl: int | None = None
     region: str = ""
     transfer_modes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class ListingProfile:
+class NeedProfile(MatchedTraits):
+    """What matching knows of a need."""
+
+    budget_min_minor: int | None = None
+    budget_max_minor: int | None = None
+    min_trl: int | None = None
+
+
+@dataclass(frozen=True)
+class ListingProfile(MatchedTraits):
     """What matching knows of a listing."""
 
-    field: str
-    ipc_classes: tuple[str, ...] = ()
     trl: int = 1
     asking_price_minor: int | None = None
-    region: str = ""
-    transfer_modes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

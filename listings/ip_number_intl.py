@@ -46,19 +46,23 @@ _US_GRANT_LOOKS = N_(
     "A US patent number has up to 8 digits, perhaps with a D, PP or RE prefix and a "
     "kind code, like US 10,123,456 B2; a publication looks like US 2019/0123456 A1."
 )
+_US_KIND = N_("Kind code %(kind)s does not go with a US %(what)s; use %(allowed)s.")
 _US_SERIAL = re.compile(r"[0-9]{2}/[0-9]{3},?[0-9]{3}")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+")
 
 
-def _check_us_kind(number: str, kind: str | None, allowed: frozenset[str], what: str) -> None:
+def _check_kind(
+    message: str, number: str, kind: str | None, allowed: frozenset[str], **params: str
+) -> None:
+    """Refuse a kind code not in `allowed`: `message` says so, naming the allowed ones."""
     if kind is not None and kind not in allowed:
-        raise invalid(
-            N_("Kind code %(kind)s does not go with a US %(what)s; use %(allowed)s."),
-            number,
-            kind=kind,
-            what=what,
-            allowed=", ".join(sorted(allowed)),
-        )
+        raise invalid(message, number, kind=kind, allowed=", ".join(sorted(allowed)), **params)
+
+
+def _check_since_pct(message: str, number: str, year: str) -> None:
+    """Refuse a PCT or WO number dated before the PCT began: `message` says so."""
+    if int(year) < PCT_FIRST_YEAR:
+        raise invalid(message, number, year=year)
 
 
 def normalise_us(text: str, cleaned: str) -> str:
@@ -88,7 +92,9 @@ def normalise_us(text: str, cleaned: str) -> str:
                 number,
                 year=year,
             )
-        _check_us_kind(number, match["kind"], US_KINDS["publication"], N_("publication"))
+        _check_kind(
+            _US_KIND, number, match["kind"], US_KINDS["publication"], what=N_("publication")
+        )
         return number + (match["kind"] or "")
     match = full_match(_US_GRANT, body, text, _US_GRANT_LOOKS)
     series, grouped, kind = match["series"] or "", match["digits"], match["kind"]
@@ -107,7 +113,7 @@ def normalise_us(text: str, cleaned: str) -> str:
     what = {"": N_("utility patent"), "D": N_("design patent"), "PP": N_("plant patent")}.get(
         series, N_("reissue")
     )
-    _check_us_kind(number, kind, US_KINDS[series], what)
+    _check_kind(_US_KIND, number, kind, US_KINDS[series], what=what)
     return number + (kind or "")
 
 
@@ -149,13 +155,12 @@ def normalise_ep(text: str, cleaned: str) -> str:
         return f"{digits}.{check}"
     match = full_match(_EP_PUBLICATION, body, text, _EP_LOOKS)
     number, kind = f"EP{match['digits']}", match["kind"]
-    if kind is not None and kind not in EP_PUBLICATION_KINDS:
-        raise invalid(
-            N_("Unknown kind code %(kind)s for EP publication %(number)s; use %(allowed)s."),
-            number,
-            kind=kind,
-            allowed=", ".join(sorted(EP_PUBLICATION_KINDS)),
-        )
+    _check_kind(
+        N_("Unknown kind code %(kind)s for EP publication %(number)s; use %(allowed)s."),
+        number,
+        kind,
+        EP_PUBLICATION_KINDS,
+    )
     return number + (kind or "")
 
 
@@ -180,12 +185,11 @@ def normalise_pct(text: str, cleaned: str) -> str:
     """
     match = full_match(PCT_SHAPE, cleaned, text, _PCT_LOOKS)
     number = f"PCT/{match['office']}{match['year']}/{match['serial']}"
-    if int(match["year"]) < PCT_FIRST_YEAR:
-        raise invalid(
-            N_("PCT application %(number)s is dated %(year)s, before the PCT began in 1978."),
-            number,
-            year=match["year"],
-        )
+    _check_since_pct(
+        N_("PCT application %(number)s is dated %(year)s, before the PCT began in 1978."),
+        number,
+        match["year"],
+    )
     return number
 
 
@@ -196,17 +200,15 @@ def normalise_wo(text: str, cleaned: str) -> str:
     """
     match = full_match(_WO, cleaned, text, _WO_LOOKS)
     number, kind = f"WO{match['year']}/{match['serial']}", match["kind"]
-    if int(match["year"]) < PCT_FIRST_YEAR:
-        raise invalid(
-            N_("WO publication %(number)s is dated %(year)s, before the PCT began in 1978."),
-            number,
-            year=match["year"],
-        )
-    if kind is not None and kind not in WO_KINDS:
-        raise invalid(
-            N_("Unknown kind code %(kind)s for WO publication %(number)s; use %(allowed)s."),
-            number,
-            kind=kind,
-            allowed=", ".join(sorted(WO_KINDS)),
-        )
+    _check_since_pct(
+        N_("WO publication %(number)s is dated %(year)s, before the PCT began in 1978."),
+        number,
+        match["year"],
+    )
+    _check_kind(
+        N_("Unknown kind code %(kind)s for WO publication %(number)s; use %(allowed)s."),
+        number,
+        kind,
+        WO_KINDS,
+    )
     return number + (kind or "")

@@ -23,7 +23,17 @@ def title_in(locale: str, title_zh: str | None, title_en: str | None) -> str:
     return preferred or title_zh or title_en or ""
 
 
-class Listing(Model):
+class TechnologyClassMixin:
+    """The technology a listing offers or a need seeks, as search and matching compare it: its
+    field (a key of `listings.rules.FIELDS`), its IPC classes and its keywords (关键词,
+    searched with weight)."""
+
+    field: Mapped[str] = mapped_column(String(32), index=True)
+    ipc_classes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    keywords: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+
+
+class Listing(TechnologyClassMixin, Model):
     """One result or portfolio offered on the market, in Chinese, English or both."""
 
     __tablename__ = "listings"
@@ -45,11 +55,6 @@ class Listing(Model):
     advantage_en: Mapped[str | None] = mapped_column(Text)
     application_en: Mapped[str | None] = mapped_column(Text)
     economics_en: Mapped[str | None] = mapped_column(Text)
-    field: Mapped[str] = mapped_column(String(32), index=True)
-    ipc_classes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    keywords: Mapped[list[str] | None] = mapped_column(
-        JSON, default=list
-    )  # 关键词: searched with weight
     trl: Mapped[int] = mapped_column(Integer)
     inventors: Mapped[list[str]] = mapped_column(JSON, default=list)
     holder: Mapped[str] = mapped_column(String(200))
@@ -201,7 +206,7 @@ class Evidence(StoredFileMixin, Model):
     listing: Mapped[Listing] = relationship(back_populates="evidence")
 
 
-class TechNeed(Model):
+class TechNeed(TechnologyClassMixin, Model):
     """A technology need (技术需求) posted by a verified enterprise: a problem it wants solved."""
 
     __tablename__ = "tech_needs"
@@ -211,11 +216,6 @@ class TechNeed(Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(300))
     problem: Mapped[str] = mapped_column(Text)
-    field: Mapped[str] = mapped_column(String(32), index=True)
-    ipc_classes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    keywords: Mapped[list[str] | None] = mapped_column(
-        JSON, default=list
-    )  # 关键词: searched with weight
     budget_min_minor: Mapped[int | None] = mapped_column(BigInteger)
     budget_max_minor: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")

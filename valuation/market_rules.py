@@ -23,27 +23,30 @@ PORTFOLIO_CAP_BPS = 3_000
 
 
 @dataclass(frozen=True)
-class MarketSubject:
-    """What the market approach knows of the listing valued."""
+class ListingTraits:
+    """What the market approach compares of two listings: their field and IPC classes, their
+    maturity (TRL) and how many IP assets they hold."""
 
     field: str
     ipc_classes: tuple[str, ...]
     trl: int
     asset_count: int
+
+
+@dataclass(frozen=True)
+class MarketSubject(ListingTraits):
+    """What the market approach knows of the listing valued."""
+
     valuation_date: date
 
 
 @dataclass(frozen=True)
-class Comparable:
+class Comparable(ListingTraits):
     """A deal on the platform's ledger whose listing resembles the subject."""
 
     deal_id: int
     title: str
     price_minor: int
-    field: str
-    ipc_classes: tuple[str, ...]
-    trl: int
-    asset_count: int
     deal_date: date
 
 

@@ -70,7 +70,7 @@ def load(
     # Announcements (拍卖公告): two published, bidding in two and ten days; one for review.
     for days, publish in ((2, True), (10, True), (10, False)):
         _announce(available.pop(), reviewer, now, days=days, publish=publish)
-    offline = _offline_deals(rng, sellers, buyers, reviewer, now, upload_folder, pdf)
+    offline = _offline_deals(sellers, buyers, reviewer, now, upload_folder, pdf)
     calendar = WorkCalendar()
     listed = [
         _listed_sale(rng, available.pop(), buyers, now - timedelta(days=3 + i), calendar)
@@ -297,7 +297,6 @@ def _advance(deal: Deal | None, reviewer: User, target: DealStatus, when: dateti
 
 
 def _offline_deals(
-    rng: random.Random,
     sellers: list[User],
     buyers: list[User],
     reviewer: User,

@@ -147,22 +147,28 @@ class Ranker:
             yield tier
             remaining ^= tier
 
-    def _plan(self, groups: Sequence[int], limit: int, offset: int) -> list[Taken]:
-        """What a page takes from each tier of the groups, ranked one group after another."""
-        plan: list[Taken] = []
-        wanted = limit
+    def _from_offset(self, groups: Sequence[int], offset: int) -> Iterator[tuple[int, int]]:
+        """(tier, skip): the tiers of the groups ranked one group after another, from the one
+        `offset` falls in, and how many of each one's best the offset skips."""
         for group in groups:
             for tier in self._tiers(group):
                 size = tier.bit_count()
                 if offset >= size:
                     offset -= size
                     continue
-                count = min(wanted, size - offset)
-                plan.append(Taken(tier, offset, count))
-                wanted -= count
+                yield tier, offset
                 offset = 0
-                if not wanted:
-                    return plan
+
+    def _plan(self, groups: Sequence[int], limit: int, offset: int) -> list[Taken]:
+        """What a page takes from each tier of the groups, ranked one group after another."""
+        plan: list[Taken] = []
+        wanted = limit
+        for tier, skip in self._from_offset(groups, offset):
+            count = min(wanted, tier.bit_count() - skip)
+            plan.append(Taken(tier, skip, count))
+            wanted -= count
+            if not wanted:
+                break
         return plan
 
     def _scores(
@@ -266,14 +272,8 @@ class Ranker:
     ) -> list[tuple[int, float]]:
         """The page scored one tier at a time, each topping up what the last left short."""
         page: list[tuple[int, float]] = []
-        for group in groups:
-            for tier in self._tiers(group):
-                size = tier.bit_count()
-                if offset >= size:
-                    offset -= size
-                    continue
-                page += self._scores(scoring, ids_of(tier), (limit - len(page), offset))
-                offset = 0
-                if len(page) >= limit:
-                    return page
+        for tier, skip in self._from_offset(groups, offset):
+            page += self._scores(scoring, ids_of(tier), (limit - len(page), skip))
+            if len(page) >= limit:
+                break
         return page

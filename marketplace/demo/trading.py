@@ -59,7 +59,7 @@ def load(
     for deal, target in zip(
         finished, (DealStatus.COMPLETED, DealStatus.PAID, DealStatus.SIGNED), strict=False
     ):
-        _advance(deal, reviewer, target, now - timedelta(days=10))
+        advance_deal(deal, reviewer, target, now - timedelta(days=10))
     running = []
     for ago, left in RUNNING:
         start = _business_hour(now - ago, back=True)
@@ -170,10 +170,6 @@ def _available_listings(sellers: list[User]) -> list[Listing]:
     return list(rows)
 
 
-def _owner(listing: Listing, sellers: list[User]) -> User:
-    return next(s for s in sellers if s.acting_org_id == listing.organisation_id)
-
-
 def _auction(
     rng: random.Random,
     listing: Listing,
@@ -281,7 +277,8 @@ def _business_hour(moment: datetime, *, back: bool = False) -> datetime:
     return hour
 
 
-def _advance(deal: Deal | None, reviewer: User, target: DealStatus, when: datetime) -> None:
+def advance_deal(deal: Deal | None, reviewer: User, target: DealStatus, when: datetime) -> None:
+    """Take a deal (if any) milestone by milestone up to `target`, as the reviewer at `when`."""
     if deal is None:
         return
     for step in (

@@ -17,11 +17,19 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.orm import selectinload
 
+from core.clock import as_utc
+
 if TYPE_CHECKING:
     from sqlalchemy.orm.interfaces import LoaderOption
     from sqlalchemy.sql.elements import ColumnElement
 
-    from search.backend import SearchBackend, SearchQuery, SearchResult
+    from search.backend import (
+        NeedDocument,
+        SearchBackend,
+        SearchDocument,
+        SearchQuery,
+        SearchResult,
+    )
 
 
 class DocumentIndex(Protocol):
@@ -79,6 +87,19 @@ def strict_mappings(properties: dict[str, Any]) -> dict[str, Any]:
             "published_at": {"type": "date"},
             "organisation_id": {"type": "long"},
         },
+    }
+
+
+def common_source(doc: SearchDocument | NeedDocument) -> dict[str, Any]:
+    """The indexed form of the fields `strict_mappings` gives every kind."""
+    return {
+        "id": int(doc.id),
+        "field": doc.field,
+        "ipc_section": doc.ipc_section,
+        "transfer_mode": list(dict.fromkeys(doc.transfer_modes)),
+        "region": doc.region,
+        "published_at": as_utc(doc.published_at).isoformat(),
+        "organisation_id": doc.organisation_id,
     }
 
 

@@ -43,11 +43,8 @@ class ElasticsearchBackend(ElasticsearchIndex):
         settings: Mapping[str, Any] | None = None,
         refresh_on_write: bool = False,
     ) -> None:
-        """`settings` override the index settings (shards, replicas, ...) of new indices.
-
-        `refresh_on_write` makes every write visible before it returns (tests); in
-        production the index refreshes once a second.
-        """
+        """The listings' index behind `alias` (`settings`, `refresh_on_write`: see
+        ElasticsearchIndex), the indices of other kinds opened beside it on first use."""
         super().__init__(
             client, alias, LISTINGS_SPEC, settings=settings, refresh_on_write=refresh_on_write
         )

@@ -23,6 +23,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from search.bitmaps import ids_of, top_threshold
 from search.documents import EmbeddedSpec
@@ -49,6 +50,15 @@ class Taken:
     tier: int
     skip: int
     count: int
+
+
+class Scoring(NamedTuple):
+    """What scoring a query's candidates needs, passed along as one."""
+
+    conn: sqlite3.Connection
+    clauses: Sequence[Clause]
+    any_clause: bool  # the candidates match some clauses only (a widened query)
+    word_bits: WordBits | None  # each word's documents, to score few candidates in Python
 
 
 class Ranker:
@@ -137,38 +147,39 @@ class Ranker:
             yield tier
             remaining ^= tier
 
-    def _plan(self, groups: Sequence[int], limit: int, offset: int) -> list[Taken]:
-        """What a page takes from each tier of the groups, ranked one group after another."""
-        plan: list[Taken] = []
-        wanted = limit
+    def _from_offset(self, groups: Sequence[int], offset: int) -> Iterator[tuple[int, int]]:
+        """(tier, skip): the tiers of the groups ranked one group after another, from the one
+        `offset` falls in, and how many of each one's best the offset skips."""
         for group in groups:
             for tier in self._tiers(group):
                 size = tier.bit_count()
                 if offset >= size:
                     offset -= size
                     continue
-                count = min(wanted, size - offset)
-                plan.append(Taken(tier, offset, count))
-                wanted -= count
+                yield tier, offset
                 offset = 0
-                if not wanted:
-                    return plan
+
+    def _plan(self, groups: Sequence[int], limit: int, offset: int) -> list[Taken]:
+        """What a page takes from each tier of the groups, ranked one group after another."""
+        plan: list[Taken] = []
+        wanted = limit
+        for tier, skip in self._from_offset(groups, offset):
+            count = min(wanted, tier.bit_count() - skip)
+            plan.append(Taken(tier, skip, count))
+            wanted -= count
+            if not wanted:
+                break
         return plan
 
     def _scores(
-        self,
-        conn: sqlite3.Connection,
-        clauses: Sequence[Clause],
-        ids: list[int],
-        any_clause: bool,
-        word_bits: WordBits | None,
-        window: tuple[int, int] | None = None,
+        self, scoring: Scoring, ids: list[int], window: tuple[int, int] | None = None
     ) -> list[tuple[int, float]]:
         """(id, score) of the documents of `ids` (ascending) the query matches; with a
         `window` (count, skip), only those of the ranked order, in it.
 
         Scored in Python when that is cheaper (search.embedded_scoring), else by SQL.
         """
+        conn, clauses, any_clause, word_bits = scoring
         if word_bits is not None:
             parts = self._parts(clauses, any_clause)
             if self._python_cheaper(parts, ids, word_bits):
@@ -187,39 +198,6 @@ class Ranker:
             params += [expression, ids[0], ids[-1], id_list]
         return conn.execute(sql, [*params, *(window or ())]).fetchall()
 
-    def _page(
-        self,
-        conn: sqlite3.Connection,
-        clauses: Sequence[Clause],
-        groups: Sequence[int],
-        limit: int,
-        offset: int,
-        any_clause: bool,
-        word_bits: WordBits | None,
-    ) -> list[tuple[int, float]] | None:
-        """The page the plan takes, by score then newest; None if a tier scored short."""
-        plan = self._plan(groups, limit, offset)
-        if not plan:
-            return []
-        if len(plan) == 1:  # one tier: SQL ranks it and returns the page only
-            (taken,) = plan
-            ids = ids_of(taken.tier)
-            window = (taken.count, taken.skip)
-            rows = self._scores(conn, clauses, ids, any_clause, word_bits, window)
-            return rows if len(rows) == taken.count else None
-        union = 0
-        for taken in plan:
-            union |= taken.tier
-        scores = dict(self._scores(conn, clauses, ids_of(union), any_clause, word_bits))
-        page: list[tuple[int, float]] = []
-        for taken in plan:
-            scored = [(doc_id, scores[doc_id]) for doc_id in ids_of(taken.tier) if doc_id in scores]
-            if len(scored) < taken.skip + taken.count:
-                return None  # the index and the bitmaps disagree: rank tier by tier
-            scored.sort(key=lambda row: (-row[1], -row[0]))
-            page += scored[taken.skip : taken.skip + taken.count]
-        return page
-
     def ranked(
         self,
         conn: sqlite3.Connection,
@@ -235,11 +213,8 @@ class Ranker:
         `any_clause`: the candidates match some clauses only (a widened query);
         `word_bits`: each word's documents, to score few candidates in Python.
         """
-        groups = [candidates]
-        page = self._page(conn, clauses, groups, limit, offset, any_clause, word_bits)
-        if page is None:
-            return self._tier_by_tier(conn, clauses, groups, limit, offset, any_clause, word_bits)
-        return page
+        scoring = Scoring(conn, clauses, any_clause, word_bits)
+        return self._page(scoring, [candidates], limit, offset)
 
     def by_coverage(
         self,
@@ -256,32 +231,49 @@ class Ranker:
             levels[k] & ~levels[k + 1] & candidates
             for k in range(len(clauses), min_matches(clauses) - 1, -1)
         ]
-        page = self._page(conn, clauses, groups, limit, offset, True, word_bits)
+        return self._page(Scoring(conn, clauses, True, word_bits), groups, limit, offset)
+
+    def _page(
+        self, scoring: Scoring, groups: Sequence[int], limit: int, offset: int
+    ) -> list[tuple[int, float]]:
+        """The page of the groups' tiers, by score then newest: as planned, or tier by tier
+        when a tier scored short (the index and the bitmaps disagree)."""
+        page = self._planned(scoring, groups, limit, offset)
         if page is None:
-            return self._tier_by_tier(conn, clauses, groups, limit, offset, True, word_bits)
+            return self._tier_by_tier(scoring, groups, limit, offset)
+        return page
+
+    def _planned(
+        self, scoring: Scoring, groups: Sequence[int], limit: int, offset: int
+    ) -> list[tuple[int, float]] | None:
+        """The page the plan takes, by score then newest; None if a tier scored short."""
+        plan = self._plan(groups, limit, offset)
+        if not plan:
+            return []
+        if len(plan) == 1:  # one tier: SQL ranks it and returns the page only
+            (taken,) = plan
+            rows = self._scores(scoring, ids_of(taken.tier), (taken.count, taken.skip))
+            return rows if len(rows) == taken.count else None
+        union = 0
+        for taken in plan:
+            union |= taken.tier
+        scores = dict(self._scores(scoring, ids_of(union)))
+        page: list[tuple[int, float]] = []
+        for taken in plan:
+            scored = [(doc_id, scores[doc_id]) for doc_id in ids_of(taken.tier) if doc_id in scores]
+            if len(scored) < taken.skip + taken.count:
+                return None  # the index and the bitmaps disagree: rank tier by tier
+            scored.sort(key=lambda row: (-row[1], -row[0]))
+            page += scored[taken.skip : taken.skip + taken.count]
         return page
 
     def _tier_by_tier(
-        self,
-        conn: sqlite3.Connection,
-        clauses: Sequence[Clause],
-        groups: Sequence[int],
-        limit: int,
-        offset: int,
-        any_clause: bool,
-        word_bits: WordBits | None,
+        self, scoring: Scoring, groups: Sequence[int], limit: int, offset: int
     ) -> list[tuple[int, float]]:
         """The page scored one tier at a time, each topping up what the last left short."""
         page: list[tuple[int, float]] = []
-        for group in groups:
-            for tier in self._tiers(group):
-                size = tier.bit_count()
-                if offset >= size:
-                    offset -= size
-                    continue
-                window = (limit - len(page), offset)
-                page += self._scores(conn, clauses, ids_of(tier), any_clause, word_bits, window)
-                offset = 0
-                if len(page) >= limit:
-                    return page
+        for tier, skip in self._from_offset(groups, offset):
+            page += self._scores(scoring, ids_of(tier), (limit - len(page), skip))
+            if len(page) >= limit:
+                break
         return page

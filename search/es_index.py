@@ -180,15 +180,8 @@ class ElasticsearchIndex:
         actions.append({"add": {"index": index_name, "alias": self.alias}})
         with unavailable_on_failure("switch alias"):
             self.client.indices.update_aliases(actions=actions)
-            versions = self.client.indices.get(
-                index=f"{self.alias}-v*", ignore_unavailable=True, allow_no_indices=True
-            ).body
-            older = sorted(name for name in versions if name < index_name)
-            if older:
-                self.client.indices.delete(index=",".join(older), ignore_unavailable=True)
-        self._ready = True
-        self._facet_keys.forget()
-        self._all_words.forget()
+            self._delete_versions(before=index_name)
+        self._changed(ready=True)
 
     def refresh(self) -> None:
         """Make every write so far visible to searches."""
@@ -198,12 +191,22 @@ class ElasticsearchIndex:
     def drop(self) -> None:
         """Delete the alias and every versioned index of it (tests, teardown)."""
         with unavailable_on_failure("drop"):
-            versions = self.client.indices.get(
-                index=f"{self.alias}-v*", ignore_unavailable=True, allow_no_indices=True
-            ).body
-            if versions:
-                self.client.indices.delete(index=",".join(versions), ignore_unavailable=True)
-        self._ready = False
+            self._delete_versions()
+        self._changed(ready=False)
+
+    def _delete_versions(self, before: str | None = None) -> None:
+        """Delete the alias's versioned indices: those older than `before`, or every one."""
+        versions = self.client.indices.get(
+            index=f"{self.alias}-v*", ignore_unavailable=True, allow_no_indices=True
+        ).body
+        doomed = sorted(name for name in versions if before is None or name < before)
+        if doomed:
+            self.client.indices.delete(index=",".join(doomed), ignore_unavailable=True)
+
+    def _changed(self, *, ready: bool) -> None:
+        """The index behind the alias changed: whether the alias exists now, and the facet
+        keys and words read from the old index's mappings forgotten."""
+        self._ready = ready
         self._facet_keys.forget()
         self._all_words.forget()
 

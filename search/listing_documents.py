@@ -20,6 +20,7 @@ from search.documents import (
     EmbeddedSpec,
     FacetColumns,
     SideTable,
+    common_source,
     strict_mappings,
 )
 from search.text.cedict import chinese_bridge, english_bridge
@@ -172,15 +173,14 @@ FIELD_WEIGHTS: dict[str, float] = {
 
 def to_source(doc: SearchDocument) -> dict[str, Any]:
     """The indexed form of a document: analysed tokens, facet keywords, sort keys, originals."""
-    published = as_utc(doc.published_at)
-    days = (published - _EPOCH_2000).days
+    days = (as_utc(doc.published_at) - _EPOCH_2000).days
     suggest = [
         {"input": key, "weight": suggestion_weight(position == 0, days)}
         for title in (doc.title_zh, doc.title_en)
         for position, key in enumerate(suggestion_keys(title or ""))
     ]
     return {
-        "id": int(doc.id),
+        **common_source(doc),
         "title": analyse(f"{doc.title_zh or ''}\n{doc.title_en or ''}\n{' '.join(doc.keywords)}"),
         "summary": analyse(f"{doc.summary_zh or ''}\n{doc.summary_en or ''}"),
         "body": analyse(_body_text(doc)),
@@ -191,17 +191,11 @@ def to_source(doc: SearchDocument) -> dict[str, Any]:
         "title_en": doc.title_en or "",
         "summary_zh": doc.summary_zh or "",
         "summary_en": doc.summary_en or "",
-        "field": doc.field,
-        "ipc_section": doc.ipc_section,
-        "transfer_mode": list(doc.transfer_modes),
         "trl": str(doc.trl),
         "trl_level": int(doc.trl),
-        "region": doc.region,
         "price_band": doc.price_band,
         "advancement": [doc.advancement] if doc.advancement else [],
         "asking_price_minor": doc.asking_price_minor,
-        "published_at": published.isoformat(),
-        "organisation_id": doc.organisation_id,
         "suggest": suggest,
     }
 

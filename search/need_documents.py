@@ -20,6 +20,7 @@ from search.documents import (
     ElasticsearchSpec,
     EmbeddedSpec,
     FacetTable,
+    common_source,
     strict_mappings,
 )
 from search.needs import NEED_FACETS, NEED_SORTS, RELATED_MAX_DOC_SHARE
@@ -83,23 +84,16 @@ NEED_MAPPINGS = strict_mappings(
 
 def need_source(doc: NeedDocument) -> dict[str, Any]:
     """The indexed form of a need: analysed tokens, facet keywords, sort keys, originals."""
-    published = as_utc(doc.published_at)
     return {
-        "id": int(doc.id),
+        **common_source(doc),
         "title": analyse(f"{doc.title}\n{' '.join(doc.keywords)}"),
         "problem": analyse(doc.problem),
         "extra": analyse(f"{' '.join(doc.ipc_classes)}\n{doc.enterprise}"),
         "title_text": doc.title,
         "problem_text": doc.problem,
-        "field": doc.field,
-        "ipc_section": doc.ipc_section,
-        "transfer_mode": list(dict.fromkeys(doc.transfer_modes)),
-        "region": doc.region,
         "budget_band": doc.budget_band,
         "budget_max_minor": doc.budget_max_minor,
         "deadline": doc.deadline.isoformat() if doc.deadline else None,
-        "published_at": published.isoformat(),
-        "organisation_id": doc.organisation_id,
     }
 
 

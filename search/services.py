@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 from flask import has_request_context, request
@@ -242,15 +243,8 @@ def pick_highlight(hit: SearchHit, part: str, locale: str) -> str:
 # -- technology needs (技术需求) -----------------------------------------------------------
 
 
-def make_need_query(
-    text: str | None = "",
-    filters: dict[str, Sequence[str]] | None = None,
-    sort: str | None = "relevance",
-    page: int | None = 1,
-    per_page: int | None = 20,
-) -> SearchQuery:
-    """A query of needs from loosely typed input: unknown facets and sorts dropped, bounds clamped."""
-    return make_query(text, filters, sort, page, per_page, kind=NEEDS)
+# A query of needs from loosely typed input: unknown facets and sorts dropped, bounds clamped.
+make_need_query = partial(make_query, kind=NEEDS)
 
 
 def run_need_search(query: SearchQuery) -> SearchOutcome:

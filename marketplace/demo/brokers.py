@@ -20,11 +20,12 @@ from brokers.rules import BrokerLevel, CommissionKind, MandateSide, Payer
 from core.extensions import db
 from core.row_lists import all_of
 from deals import services as deals
-from deals.models import DealStatus
+from deals.models import Deal, DealStatus
 from listings.models import Listing, TechNeed
 from listings.need_rules import NeedInput, NeedStatus
 from listings.needs import post_need
 from listings.rules import ListingStatus, SaleState
+from marketplace.demo.trading import advance_deal
 from trading import negotiations, notices
 
 PASSWORDS = {"broker@demo.market": "Broker-demo-2026"}
@@ -222,21 +223,7 @@ def load(
         notices.close_notice(notice.id, now=t + timedelta(days=22))
         deal = deals.get_deal(notice_deal_id(notice.negotiation_id))
         counts["brokered_deals"] += 1
-        for step in (
-            DealStatus.SIGNED,
-            DealStatus.PAID,
-            DealStatus.RIGHTS_REGISTERED,
-            DealStatus.COMPLETED,
-        ):
-            deals.advance(
-                reviewer,
-                deal.id,
-                step,
-                now=t + timedelta(days=30),
-                reference=f"CNIPA-ZL-{deal.id:06d}"
-                if step == DealStatus.RIGHTS_REGISTERED
-                else None,
-            )
+        advance_deal(deal, reviewer, DealStatus.COMPLETED, t + timedelta(days=30))
         ratings.rate_broker(
             buyer,
             deal.id,
@@ -300,8 +287,6 @@ def load(
 
 def notice_deal_id(negotiation_id: int) -> int:
     """The deal a concluded negotiation became."""
-    from deals.models import Deal
-
     deal_id = db.session.scalar(
         select(Deal.id).where(Deal.source_type == "negotiation", Deal.source_id == negotiation_id)
     )

@@ -59,7 +59,7 @@ def load(
     for deal, target in zip(
         finished, (DealStatus.COMPLETED, DealStatus.PAID, DealStatus.SIGNED), strict=False
     ):
-        _advance(deal, reviewer, target, now - timedelta(days=10))
+        advance_deal(deal, reviewer, target, now - timedelta(days=10))
     running = []
     for ago, left in RUNNING:
         start = _business_hour(now - ago, back=True)
@@ -70,7 +70,7 @@ def load(
     # Announcements (拍卖公告): two published, bidding in two and ten days; one for review.
     for days, publish in ((2, True), (10, True), (10, False)):
         _announce(available.pop(), reviewer, now, days=days, publish=publish)
-    offline = _offline_deals(rng, sellers, buyers, reviewer, now, upload_folder, pdf)
+    offline = _offline_deals(sellers, buyers, reviewer, now, upload_folder, pdf)
     calendar = WorkCalendar()
     listed = [
         _listed_sale(rng, available.pop(), buyers, now - timedelta(days=3 + i), calendar)
@@ -168,10 +168,6 @@ def _available_listings(sellers: list[User]) -> list[Listing]:
         .limit(40)
     )
     return list(rows)
-
-
-def _owner(listing: Listing, sellers: list[User]) -> User:
-    return next(s for s in sellers if s.acting_org_id == listing.organisation_id)
 
 
 def _auction(
@@ -281,7 +277,8 @@ def _business_hour(moment: datetime, *, back: bool = False) -> datetime:
     return hour
 
 
-def _advance(deal: Deal | None, reviewer: User, target: DealStatus, when: datetime) -> None:
+def advance_deal(deal: Deal | None, reviewer: User, target: DealStatus, when: datetime) -> None:
+    """Take a deal (if any) milestone by milestone up to `target`, as the reviewer at `when`."""
     if deal is None:
         return
     for step in (
@@ -297,7 +294,6 @@ def _advance(deal: Deal | None, reviewer: User, target: DealStatus, when: dateti
 
 
 def _offline_deals(
-    rng: random.Random,
     sellers: list[User],
     buyers: list[User],
     reviewer: User,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from fractions import Fraction
 
@@ -53,14 +54,7 @@ def inputs_for(listing: Listing, *, with_cost: bool = False) -> IndicativeInputs
     )
     per_million = income_rules.income_value(probe).value_minor or 1
     plateau = max(1, target * 100_000_000 // per_million // 1_000_000) * 1_000_000  # whole ¥10k
-    income = IncomeInputs(
-        revenues_minor=tuple(int(share * plateau) for share in RAMP),
-        royalty_bps=royalty,
-        tax_bps=2500,
-        discount_bps=DISCOUNT.total_bps,
-        legal_life_years=LIFE[0],
-        economic_life_years=LIFE[1],
-    )
+    income = replace(probe, revenues_minor=tuple(int(share * plateau) for share in RAMP))
     cost = None
     if with_cost or listing.trl <= 3:
         cost = CostInputs(

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
-
 from accounts.auth import api_reader, api_writer, token_api
 from accounts.models import User
 from brokers import accreditation, commissions, introductions, mandates, profiles
@@ -30,6 +28,7 @@ from brokers.schemas import (
     ReasonInSchema,
     StatementSchema,
 )
+from brokers.views.blueprint import expiry_warning_days
 from core.clock import now
 from core.schema_out import page_of
 from core.uow import unit_of_work
@@ -109,7 +108,7 @@ def apply(data: accreditation.Application) -> Any:
             api_writer(),
             data,
             now=now(),
-            warning_days=int(current_app.config.get("BROKER_EXPIRY_WARNING_DAYS", 60)),
+            warning_days=expiry_warning_days(),
         )
     return broker_out(broker)
 

@@ -5,10 +5,8 @@ their documents; a party of a completed deal rates its broker."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from flask_smorest.fields import Upload as UploadField
 from marshmallow import Schema, fields, validate
 from werkzeug.wrappers import Response
@@ -19,6 +17,7 @@ from brokers.api import blp, broker_out
 from brokers.models import BrokerDocument, Rating
 from brokers.rules import MAX_COMMENT, AccreditationStatus
 from brokers.schemas import BrokerOutSchema
+from brokers.views.blueprint import expiry_warning_days, upload_folder
 from core import api_actions
 from core.api_documents import document_args
 from core.clock import now
@@ -93,16 +92,12 @@ class RatingOutSchema(Schema):
     """A rating, as the broker's profile shows it."""
 
 
-def _folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "brokers"
-
-
 @blp.write("/documents", 201, BrokerDocumentOutSchema, 401, (404, "The caller has not applied as a broker."), (409, "The accreditation is decided (`not_editable`)."), 413, 422, args=DocumentKindInSchema, files=DocumentFileInSchema, example={"kind": "certificate"})  # fmt: skip
 def upload_document(form: dict[str, Any], files: dict[str, Any]) -> BrokerDocument:
     """Attach a document to one's own application while it waits or after a refusal."""
     with unit_of_work():
         return accreditation.add_document(
-            api_writer(), kind=form["kind"], now=now(), **document_args(files, _folder())
+            api_writer(), kind=form["kind"], now=now(), **document_args(files, upload_folder())
         )
 
 
@@ -110,7 +105,7 @@ def upload_document(form: dict[str, Any], files: dict[str, Any]) -> BrokerDocume
 def document_file(document_id: int) -> Response:
     """Download an application document (the applicant and reviewers)."""
     found = accreditation.document_for_download(api_reader(), document_id)
-    return send_stored(_folder(), found)
+    return send_stored(upload_folder(), found)
 
 
 @blp.read("/me", MyBrokerOutSchema, (404, "The caller has never applied as a broker."))
@@ -118,8 +113,7 @@ def my_broker() -> dict[str, Any]:
     """The caller's accreditation as their workbench shows it (pending, accredited or
     refused), whether it is valid today and the documents the application rests on."""
     broker = broker_access.own_broker(api_reader(), N_("You have not applied as a broker."))
-    warning_days = int(current_app.config.get("BROKER_EXPIRY_WARNING_DAYS", 60))
-    standing = broker_access.standing_of(broker, now=now(), warning_days=warning_days)
+    standing = broker_access.standing_of(broker, now=now(), warning_days=expiry_warning_days())
     return {
         **broker_out(broker), "applied_at": broker.applied_at, "documents": broker.documents,
         "decision_reason": broker.decision_reason, "days_left": standing.days_left,

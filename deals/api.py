@@ -21,6 +21,7 @@ import binascii
 import io
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from werkzeug.wrappers import Response
@@ -34,6 +35,7 @@ from accounts.auth import (
 from core.api_documents import document_args
 from core.clock import now
 from core.domain import N_, ValidationFailed
+from core.i18n import market_zone
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from core.views_kit import send_stored
@@ -63,10 +65,8 @@ def _folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / "deals"
 
 
-def _market_tz() -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+def _market_tz() -> ZoneInfo:
+    return ZoneInfo(market_zone())
 
 
 @blp.read("/", DealOutSchema(many=True), 401, args=DealListArgsSchema)

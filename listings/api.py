@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
+from marshmallow import Schema, fields
 from werkzeug.wrappers import Response
 
 from accounts.auth import (
@@ -26,6 +27,7 @@ from accounts.auth import (
 from accounts.models import User
 from accounts.schemas import DecisionReasonSchema
 from core.api_documents import document_args
+from core.api_kit import SchemaLike, View
 from core.clock import now
 from core.domain import N_, NotFound
 from core.signals import values_from_signal
@@ -46,8 +48,9 @@ from listings.signals import listing_sale
 
 blp = token_api("listings_api", __name__, "Listings of results (科技成果)")
 
-_NOT_OWNER = (403, "Not the owner organisation")
-_STATE = (409, "Not possible in the listing's state (code transition_not_allowed, not_editable)")
+# Refusals of the owner's changes to a draft, here and in the pictures' API (listings.image_api).
+NOT_OWNER = (403, "Not the owner organisation")
+NOT_DRAFT = (409, "Not a draft (code not_editable)")
 
 
 def _detail(listing: Listing, viewer: User | None) -> Listing:
@@ -105,9 +108,9 @@ def create(data: services.ListingInput) -> Any:
     "/<int:listing_id>",
     200,
     ListingOutSchema,
-    _NOT_OWNER,
+    NOT_OWNER,
     404,
-    (409, "Not a draft (code not_editable)"),
+    NOT_DRAFT,
     422,
     args=ListingInputSchema,
     method="PUT",
@@ -132,9 +135,9 @@ def evidence(listing_id: int) -> Any:
     "/<int:listing_id>/evidence",
     201,
     EvidenceOutSchema,
-    _NOT_OWNER,
+    NOT_OWNER,
     404,
-    (409, "Not a draft (code not_editable)"),
+    NOT_DRAFT,
     (413, "Larger than MAX_EVIDENCE_BYTES"),
     (422, "Not a PDF, PNG, JPEG or WebP file; no kind"),
     args=EvidenceFormSchema,
@@ -161,15 +164,21 @@ def evidence_file(listing_id: int, evidence_id: int) -> Response:
     return send_stored(_evidence_folder(), found)
 
 
-@blp.write(
-    "/<int:listing_id>/evidence/<int:evidence_id>",
-    200,
-    EvidenceOutSchema,
-    _NOT_OWNER,
-    404,
-    (409, "Not a draft (code not_editable)"),
-    method="DELETE",
-)
+def removal_from_draft(rule: str, out: SchemaLike) -> Callable[[View], View]:
+    """The declaration of a DELETE by which the owner takes a document or a picture off a
+    draft; the answer is what was taken (`removed_copy`)."""
+    return blp.write(rule, 200, out, NOT_OWNER, 404, NOT_DRAFT, method="DELETE")
+
+
+def removed_copy(row: object, out: Schema, **computed: Any) -> SimpleNamespace:
+    """The plain fields `out` shows of `row`, copied before the row is deleted (its
+    Function and Method fields are made from them when dumped, or given as `computed`)."""
+    made = (fields.Function, fields.Method)
+    plain = [name for name, field in out.fields.items() if not isinstance(field, made)]
+    return SimpleNamespace(**{name: getattr(row, name) for name in plain}, **computed)
+
+
+@removal_from_draft("/<int:listing_id>/evidence/<int:evidence_id>", EvidenceOutSchema)
 def remove_evidence(listing_id: int, evidence_id: int) -> Any:
     """Remove a document from a draft; the removed document is returned."""
     actor = api_writer()
@@ -177,9 +186,7 @@ def remove_evidence(listing_id: int, evidence_id: int) -> Any:
         found = listing_evidence.evidence_for_download(actor, evidence_id)
         if found.listing_id != listing_id:
             raise NotFound(N_("No such document."))
-        gone = SimpleNamespace(
-            **{name: getattr(found, name) for name in EvidenceOutSchema().fields}
-        )
+        gone = removed_copy(found, EvidenceOutSchema())
         listing_evidence.remove_evidence(actor, evidence_id, folder=_evidence_folder(), now=now())
     return gone
 
@@ -195,7 +202,7 @@ _OWNER_ACTIONS = {
     "/<int:listing_id>/<any(submit, publish, reopen):action>",
     200,
     ListingDetailSchema,
-    _NOT_OWNER,
+    NOT_OWNER,
     404,
     (
         409,
@@ -212,7 +219,7 @@ def act(listing_id: int, action: str) -> Any:
     "/<int:listing_id>/withdraw",
     200,
     ListingDetailSchema,
-    _NOT_OWNER,
+    NOT_OWNER,
     404,
     (409, "Not possible now (codes transition_not_allowed, on_sale)"),
     (422, "A reason longer than 2,000 characters"),

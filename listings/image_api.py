@@ -6,24 +6,20 @@ Reads are for whoever may see the listing; writes are the owner's, on a draft.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from werkzeug.wrappers import Response
 
 from accounts.auth import api_actor, api_writer
-from core.api_kit import DomainErrorSchema, upload_args
+from core.api_kit import View, upload_args
 from core.clock import now
-from core.openapi_examples import error_example
 from core.uow import unit_of_work
 from listings import images
-from listings.api import blp
+from listings.api import NOT_DRAFT, NOT_OWNER, blp, removal_from_draft, removed_copy
 from listings.api_schemas import ImageFileSchema, ImageFormSchema, ImageOutSchema
 from listings.image_files import IMAGE_TYPES, THUMB_TYPE
 from listings.image_views import image_folder, image_limits, send_image
-
-_NOT_OWNER = (403, "Not the owner organisation")
-_PICTURE = {"schema": {"type": "string", "format": "binary"}}
 
 
 @blp.read("/<int:listing_id>/images", ImageOutSchema(many=True), 404)
@@ -36,9 +32,9 @@ def list_images(listing_id: int) -> Any:
     "/<int:listing_id>/images",
     201,
     ImageOutSchema,
-    _NOT_OWNER,
+    NOT_OWNER,
     404,
-    (409, "Not a draft (code not_editable)"),
+    NOT_DRAFT,
     (413, "Larger than MAX_IMAGE_BYTES"),
     (
         422,
@@ -63,23 +59,13 @@ def add_image(form: dict[str, Any], files: dict[str, Any], listing_id: int) -> A
         )
 
 
-def _file_route(suffix: str, types: list[str], what: str):  # type: ignore[no-untyped-def]
-    """The decorators of a picture's download (the image itself or its thumbnail)."""
-
-    def decorate(view):  # type: ignore[no-untyped-def]
-        view = blp.doc(
-            responses={"200": {"description": what, "content": {mime: _PICTURE for mime in types}}}
-        )(view)
-        view = blp.alt_response(404, schema=DomainErrorSchema, description="No such image", example=error_example(404))(view)  # fmt: skip
-        view = blp.alt_response(
-            401, schema=DomainErrorSchema, description="A token that is not valid", example=error_example(401)
-        )(view)  # fmt: skip
-        return blp.route(f"/<int:listing_id>/images/<int:image_id>{suffix}")(view)
-
-    return decorate
+def _file_route(suffix: str, types: Iterable[str], what: str) -> Callable[[View], View]:
+    """The declaration of a picture's download (the image itself or its thumbnail)."""
+    rule = f"/<int:listing_id>/images/<int:image_id>{suffix}"
+    return blp.download(rule, types, what, (404, "No such image"))
 
 
-@_file_route("/file", list(IMAGE_TYPES), "The picture as uploaded")
+@_file_route("/file", IMAGE_TYPES, "The picture as uploaded")
 def image_file(listing_id: int, image_id: int) -> Response:
     """Download a picture (whoever may see the listing)."""
     return send_image(images.visible_image(api_actor(), listing_id, image_id), thumbnail=False)
@@ -91,23 +77,15 @@ def image_thumbnail(listing_id: int, image_id: int) -> Response:
     return send_image(images.visible_image(api_actor(), listing_id, image_id), thumbnail=True)
 
 
-@blp.write(
-    "/<int:listing_id>/images/<int:image_id>",
-    200,
-    ImageOutSchema,
-    _NOT_OWNER,
-    404,
-    (409, "Not a draft (code not_editable)"),
-    method="DELETE",
-)
+@removal_from_draft("/<int:listing_id>/images/<int:image_id>", ImageOutSchema)
 def remove_image(listing_id: int, image_id: int) -> Any:
     """Remove a picture from a draft; the removed picture is returned."""
     actor = api_writer()
     with unit_of_work():
         found = images.visible_image(actor, listing_id, image_id)
-        columns = ("id", "listing_id", "position", "alt_zh", "alt_en", "content_type")
-        gone = SimpleNamespace(
-            **{name: getattr(found, name) for name in (*columns, "size", "width", "height")},
+        gone = removed_copy(
+            found,
+            ImageOutSchema(),
             alt=lambda locale, zh=found.alt_zh, en=found.alt_en: (
                 (en if locale.startswith("en") else zh) or zh or en or ""
             ),

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app
+from flask import Response
 
 from accounts.auth import api_reader, api_writer, token_api
 from core import cursor
 from core.clock import now
-from core.i18n import current_locale
+from core.i18n import current_locale, market_zone
 from core.uow import unit_of_work
 from core.views_kit import download
 from policies import export, services
@@ -43,7 +43,7 @@ blp = token_api(
 
 def market_tz() -> ZoneInfo:
     """The market's time zone, whose days the periods count."""
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    return ZoneInfo(market_zone())
 
 
 @blp.read("/eligibility", LinePageSchema, 401, 403)

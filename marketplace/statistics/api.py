@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app
+from flask import Response
 from flask_babel import gettext
 from marshmallow import Schema, fields
 
@@ -17,6 +17,7 @@ from accounts.auth import BEARER_TOKEN, api_reader, require_token_for_writes
 from core.api_kit import ApiBlueprint
 from core.clock import as_utc, now
 from core.domain import ValidationFailed
+from core.i18n import market_zone
 from core.schema_kit import InputSchema
 from core.uow import unit_of_work
 from core.views_kit import download
@@ -95,7 +96,7 @@ def _shown(result: report.Report) -> dict[str, Any]:
 
 
 def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    return ZoneInfo(market_zone())
 
 
 def _period(args: dict[str, Any]) -> Period:

@@ -39,5 +39,6 @@ def elasticsearch_primary(
         app.extensions[EXTENSION_KEY], app.extensions[FALLBACK_KEY] = saved
         reset_backoff()
         fallback.close()
-        with contextlib.suppress(Exception):
-            primary.drop()
+        for index in (primary, *primary.opened_indices()):  # the needs index too, if used
+            with contextlib.suppress(Exception):
+                index.drop()

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from core.clock import now
 from core.domain import DomainError
-from core.forms import FieldErrors, domain_errors, parse_form
+from core.forms import FieldErrors, attempt, domain_errors, parse_form
 from core.uow import unit_of_work
 from trading import notice_queries, notices
 from trading.schemas import DecisionInputSchema, ObjectionInputSchema
@@ -90,20 +90,14 @@ def decide(objection_id: int) -> Response:
         else:
             flash(" ".join(m for messages in errors.values() for m in messages), "danger")
         return redirect(url_for("publicity.queue"))
-    try:
-        with unit_of_work(writer=True):
-            notices.decide_objection(
-                current_user,
-                objection_id,
-                uphold=data["uphold"],
-                reason=data["reason"],
-                now=now(),
-            )
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        if data["uphold"]:
-            flash(_("Objection upheld: the agreement has fallen."), "warning")
-        else:
-            flash(_("Objection dismissed."), "info")
+    upheld = data["uphold"]
+    attempt(
+        lambda: notices.decide_objection(
+            current_user, objection_id, uphold=upheld, reason=data["reason"], now=now()
+        ),
+        success=_("Objection upheld: the agreement has fallen.")
+        if upheld
+        else _("Objection dismissed."),
+        category="warning" if upheld else "info",
+    )
     return redirect(url_for("publicity.queue"))

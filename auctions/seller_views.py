@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -24,6 +24,7 @@ from core.domain import DomainError, ValidationFailed
 from core.forms import FieldErrors, domain_errors, flatten_errors
 from core.money import Money, to_yuan_text
 from core.uow import unit_of_work
+from core.view_steps import own_or_404
 from listings import services as listings
 
 
@@ -39,9 +40,7 @@ def _timezone() -> str:
 @login_required
 def create(listing_id: int) -> Response | tuple[str, int]:
     """The seller puts a published listing up for auction."""
-    listing = listings.get_listing(listing_id)
-    if not listings.is_owner(current_user, listing):
-        abort(404)
+    listing = own_or_404(listings.get_listing(listing_id), listings.is_owner)
     errors: FieldErrors = {}
     moment = now()
     zone = _timezone()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -20,6 +20,7 @@ from core.domain import N_, NotFound
 from core.forms import FieldErrors, document_upload, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
+from core.view_steps import own_or_404
 from core.views_kit import Page, act_on_page, save_form
 from listings import services as listings
 from payments import deposits
@@ -110,9 +111,7 @@ def index() -> str:
 @login_required
 def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
     """The seller puts a listing up for a listed sale at an asking price."""
-    listing = listings.get_listing(listing_id)
-    if not listings.is_owner(current_user, listing):
-        abort(404)
+    listing = own_or_404(listings.get_listing(listing_id), listings.is_owner)
     config = current_app.config
     errors: FieldErrors = {}
     if request.method == "POST":

@@ -24,8 +24,7 @@ from core.domain import DomainError
 from core.forms import FieldErrors, attempt, domain_errors, parse_form
 from core.i18n import current_locale
 from core.i18n import day as day_text
-from core.uow import unit_of_work
-from core.views_kit import row_id
+from core.views_kit import act_on_page, row_id
 from listings import needs as needs_service
 from listings import services as listings
 from listings.need_rules import NeedStatus
@@ -107,13 +106,12 @@ def new_mandate() -> Any:
         data, errors = None, domain_errors(error)
     if data is None:
         return _render_mandate_form(form, errors, 422)
-    try:
-        with unit_of_work():
-            mandate = mandates.propose_mandate(current_user, cast(MandateInput, data), now=now())
-    except DomainError as error:
-        return _render_mandate_form(form, _field_on_form(domain_errors(error)), int(error.status))
-    flash(_("Mandate proposed. It binds when the other side accepts."), "success")
-    return redirect(url_for("brokers.mandate", mandate_id=mandate.id))
+    return act_on_page(
+        lambda: mandates.propose_mandate(current_user, cast(MandateInput, data), now=now()),
+        lambda errors, status: _render_mandate_form(form, _field_on_form(errors), status),
+        lambda mandate: url_for("brokers.mandate", mandate_id=mandate.id),
+        _("Mandate proposed. It binds when the other side accepts."),
+    )
 
 
 def _field_on_form(errors: FieldErrors) -> FieldErrors:

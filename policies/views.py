@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from core.clock import now
 from core.forms import FieldErrors, parse_form
 from core.i18n import current_locale
-from core.uow import unit_of_work
+from core.view_steps import done
 from core.views_kit import download, save_form
 from deals.models import ContractType
 from policies import export, services
@@ -109,10 +109,11 @@ def adjust(line_id: int) -> Response:
 @login_required
 def approve(run_id: int) -> Response:
     """Approve the period's lines as they stand."""
-    with unit_of_work():
-        services.approve(current_user, run_id, now=now())
-    flash(_("The period is approved."), "success")
-    return redirect(url_for("policies.run", run_id=run_id))
+    return done(
+        lambda: services.approve(current_user, run_id, now=now()),
+        lambda approved: _("The period is approved."),
+        url_for("policies.run", run_id=run_id),
+    )
 
 
 @bp.get("/policies/runs/<int:run_id>.csv")

@@ -44,6 +44,7 @@ from core.forms import domain_errors, parse_form
 from core.i18n import current_locale
 from core.service_kit import Upload
 from core.uow import unit_of_work
+from core.view_steps import done
 from core.views_kit import save_form, send_stored
 
 bp = Blueprint("accounts", __name__)
@@ -272,10 +273,11 @@ def organisation() -> str:
 @login_required
 def approve_member(user_id: int) -> Response:
     """The organisation's admin accepts a person who asked to join."""
-    with unit_of_work():
-        member = services.approve_member(current_user, user_id, now=now())
-    flash(_("%(name)s is now a member of your organisation.", name=member.name), "success")
-    return redirect(url_for("accounts.organisation"))
+    return done(
+        lambda: services.approve_member(current_user, user_id, now=now()),
+        lambda member: _("%(name)s is now a member of your organisation.", name=member.name),
+        url_for("accounts.organisation"),
+    )
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
@@ -313,10 +315,11 @@ def _issue_token(data: dict) -> tokens.IssuedToken:
 @login_required
 def revoke_api_token(token_id: int) -> Response:
     """Revoke one of your tokens: from now on it opens nothing."""
-    with unit_of_work():
-        token = tokens.revoke_token(current_user, token_id, now=now())
-    flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
-    return redirect(url_for("accounts.api_tokens"))
+    return done(
+        lambda: tokens.revoke_token(current_user, token_id, now=now()),
+        lambda token: _("The token “%(name)s” is revoked.", name=token.name),
+        url_for("accounts.api_tokens"),
+    )
 
 
 @bp.route("/organisation/documents/<int:document_id>")

@@ -65,11 +65,16 @@ def sale_view(sale: ActiveSale | None) -> dict[str, Any] | None:
     }
 
 
-def _rows(
-    found: Iterable[Any], broker: bool, parties: Callable[[Any], dict[str, int]]
-) -> list[dict[str, Any]]:
-    """A card per match: the match, why it is suggested, and a broker's introduction link."""
-    return [
+def _matches_page(
+    template: str,
+    found: Iterable[Any],
+    broker: bool,
+    parties: Callable[[Any], dict[str, int]],
+    **context: Any,
+) -> str:
+    """The matches page: a card per match with why it is suggested, and for a broker
+    the introduction link between the match's `parties`."""
+    rows = [
         {
             "match": match,
             "reasons": [reason.text(_) for reason in match.reasons],
@@ -78,6 +83,7 @@ def _rows(
         }
         for match in found
     ]
+    return render_template(template, rows=rows, broker=broker, **context)
 
 
 @bp.get("/needs/<int:need_id>/matches")
@@ -85,11 +91,13 @@ def _rows(
 def need_matches(need_id: int) -> str:
     """Published, available listings that could answer a need, best first, with why."""
     moment = now()
-    found = matching.matches_for_need(current_user, need_id, now=moment)
-    need = needs.get_need(need_id)
-    broker = matching.is_broker_for(current_user, need_id=need_id, now=moment)
-    rows = _rows(found, broker, lambda match: {"need_id": need_id, "listing_id": match.listing.id})
-    return render_template("brokers/matches_need.html", need=need, rows=rows, broker=broker)
+    return _matches_page(
+        "brokers/matches_need.html",
+        matching.matches_for_need(current_user, need_id, now=moment),
+        matching.is_broker_for(current_user, need_id=need_id, now=moment),
+        lambda match: {"need_id": need_id, "listing_id": match.listing.id},
+        need=needs.get_need(need_id),
+    )
 
 
 @bp.get("/listings/<int:listing_id>/matches")
@@ -97,14 +105,10 @@ def need_matches(need_id: int) -> str:
 def listing_matches(listing_id: int) -> str:
     """Enterprises that could want a listing (their needs, bids, intents, negotiations)."""
     moment = now()
-    found = matching.matches_for_listing(current_user, listing_id, now=moment)
-    listing = listings.get_listing(listing_id)
-    broker = matching.is_broker_for(current_user, listing_id=listing_id, now=moment)
-    rows = _rows(
-        found,
-        broker,
+    return _matches_page(
+        "brokers/matches_listing.html",
+        matching.matches_for_listing(current_user, listing_id, now=moment),
+        matching.is_broker_for(current_user, listing_id=listing_id, now=moment),
         lambda match: {"listing_id": listing_id, "buyer_org_id": match.organisation.id},
-    )
-    return render_template(
-        "brokers/matches_listing.html", listing=listing, rows=rows, broker=broker
+        listing=listings.get_listing(listing_id),
     )

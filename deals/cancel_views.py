@@ -19,7 +19,9 @@ from flask_login import current_user, login_required
 
 from core.clock import as_utc, now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
+from core.forms import FieldErrors
 from core.uow import unit_of_work
+from core.view_steps import refused
 from core.workdays import market_calendar
 from deals import cancellation, services
 from deals.cancellation_rules import (
@@ -31,7 +33,7 @@ from deals.cancellation_rules import (
     signing_deadline,
 )
 from deals.models import Deal, DealStatus
-from deals.views import bp, render_detail
+from deals.views import bp, on_deal_page
 
 GROUNDS = {
     Grounds.DEFAULT: lazy_gettext("Default: the other party does not sign or does not pay"),
@@ -107,6 +109,25 @@ def _cancellation_helpers() -> dict[str, Any]:
     }
 
 
+def _cancel_field_errors(error: DomainError) -> FieldErrors:
+    """A refusal on the cancellation form's own field (the form's names start with `cancel_`)."""
+    return {f"cancel_{error.field}": [error.text(_)]}
+
+
+def confirm_page(deal: Deal, back: str, **confirmation: Any) -> str:
+    """The page asking to confirm a step: what it will do, and a button that posts the
+    same form again, confirmed (or goes `back`)."""
+    fields = {k: v for k, v in request.form.items() if k not in ("csrf_token", "confirmed")}
+    return render_template(
+        "deals/cancel_confirm.html",
+        deal=deal,
+        action=request.path,
+        fields=fields,
+        back=back,
+        **confirmation,
+    )
+
+
 def confirmed_step(
     deal_id: int,
     check: Callable[[], Any],
@@ -131,22 +152,9 @@ def confirmed_step(
     except NotFound:
         raise
     except DomainError as error:
-        if error.field:
-            errors = {f"cancel_{error.field}": [error.text(_)]}
-            return render_detail(services.visible_deal(current_user, deal_id), errors, 422)
-        flash(error.text(_), "danger")
-        return redirect(back)
+        return refused(error, back, on_form=on_deal_page(deal_id, _cancel_field_errors))
     if not confirmed:
-        deal = services.visible_deal(current_user, deal_id)
-        fields = {k: v for k, v in request.form.items() if k not in ("csrf_token", "confirmed")}
-        return render_template(
-            "deals/cancel_confirm.html",
-            deal=deal,
-            action=request.path,
-            fields=fields,
-            back=back,
-            **confirmation,
-        )
+        return confirm_page(services.visible_deal(current_user, deal_id), back, **confirmation)
     flash(done, "info")
     return redirect(back)
 
@@ -194,8 +202,7 @@ def open_cancellation(deal_id: int) -> Any:
     try:
         kind, grounds = _kind_and_grounds()
     except DomainError as error:
-        flash(error.text(_), "danger")
-        return redirect(back)
+        return refused(error, back)
     field = "reason" if kind == CancellationKind.AGREEMENT else "statement"
     text = request.form.get(field, "")
     deal = services.visible_deal(current_user, deal_id)

@@ -4,6 +4,7 @@ the registration record (技术合同认定登记), and the registration of offl
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.forms import FieldErrors, document_upload, domain_errors, parse_form
 from core.money import Money
 from core.uow import unit_of_work
+from core.view_steps import refused
 from core.views_kit import PostAction, add_actions, download, enum_arg, send_stored
 from deals import (
     documents,
@@ -133,7 +135,7 @@ def detail(deal_id: int) -> Any:
 @login_required
 def advance(deal_id: int) -> Any:
     """Record the next milestone (the rights registration with the patent office's number)."""
-    raw = request.form.get("status", "")
+    raw, back = request.form.get("status", ""), url_for("deals.detail", deal_id=deal_id)
     try:
         if raw not in DealStatus._value2member_map_:
             raise ValidationFailed(N_("Choose the next step of the deal."), field="status")
@@ -148,14 +150,18 @@ def advance(deal_id: int) -> Any:
     except NotFound:
         raise  # strangers learn nothing, not even through a flashed message
     except DomainError as error:
-        if error.field:
-            return render_detail(
-                services.visible_deal(current_user, deal_id), domain_errors(error), 422
-            )
-        flash(error.text(_), "danger")
-    else:
-        flash(_("Step recorded."), "success")
-    return redirect(url_for("deals.detail", deal_id=deal_id))
+        return refused(error, back, on_form=on_deal_page(deal_id))
+    flash(_("Step recorded."), "success")
+    return redirect(back)
+
+
+def on_deal_page(
+    deal_id: int, errors: Callable[[DomainError], FieldErrors] = domain_errors
+) -> Callable[[DomainError], Any]:
+    """A refusal shown on the deal's page again, on the form's fields (`errors`), at 422."""
+    return lambda error: render_detail(
+        services.visible_deal(current_user, deal_id), errors(error), 422
+    )
 
 
 add_actions(

@@ -11,7 +11,6 @@ from flask import (
     Blueprint,
     Response,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -24,9 +23,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from core.clock import now
 from core.dates import as_utc
 from core.domain import N_
-from core.forms import FieldErrors, attempt, document_upload, parse_form
+from core.forms import attempt, document_upload, parse_form
 from core.i18n import current_locale, market_zone
-from core.views_kit import PostAction, add_actions, posted, save_form, send_stored
+from core.views_kit import PostAction, add_actions, form_page, posted, send_stored
 from events import ics_file, interest, services
 from events.models import Event
 from events.rules import EventFormat, InterestKind
@@ -69,21 +68,17 @@ def index() -> str:
 @login_required
 def new() -> Any:
     """The market's administrators and accredited brokers schedule an event."""
-    errors: FieldErrors = {}
     services.check_may_schedule(current_user, now=now())
-    if request.method == "POST":
-        event, errors = save_form(
-            parse_form(EventFormSchema(market_zone())),
-            lambda data: services.schedule(current_user, cast(services.NewEvent, data), now=now()),
-        )
-        if event is not None:
-            flash(_("The event is scheduled."), "success")
-            return redirect(url_for("events.detail", event_id=event.id))
-    page = render_template(
-        "events/new.html", errors=errors, form=request.form, formats=list(EventFormat),
-        zone=market_zone(),
+    return form_page(
+        lambda: parse_form(EventFormSchema(market_zone())),
+        lambda data: services.schedule(current_user, cast(services.NewEvent, data), now=now()),
+        lambda errors: render_template(
+            "events/new.html", errors=errors, form=request.form, formats=list(EventFormat),
+            zone=market_zone(),
+        ),
+        saved=_("The event is scheduled."),
+        then=lambda event: url_for("events.detail", event_id=event.id),
     )  # fmt: skip
-    return page, 422 if errors else 200
 
 
 @bp.get("/<int:event_id>")

@@ -16,7 +16,7 @@ from core.domain import N_, DomainError
 from core.forms import FieldErrors, attempt, domain_errors, parse_form
 from core.money import from_yuan_text
 from core.service_kit import Upload
-from core.views_kit import PostAction, add_actions, history_for, posted, save_form, send_stored
+from core.views_kit import PostAction, add_actions, form_page, history_for, posted, send_stored
 from licences import card as licence_card
 from licences import declarations, grants, rules
 from licences.models import OpenLicence, OpenLicenceDeclaration
@@ -65,21 +65,21 @@ def declaration(declaration_id: int) -> str:
 @login_required
 def declare() -> Page | Response:
     """The patentee declares an open licence of a patent of its published listings."""
-    errors: FieldErrors = {}
-    if request.method == "POST":
-        found, errors = save_form(parse_form(DeclarationFormSchema()), _declare, _form_errors)
-        if found is not None:
-            flash(_("Your declaration is submitted: a reviewer checks it before it is published."), "success")  # fmt: skip
-            return redirect(url_for("open_licences.declaration", declaration_id=found.id))
-    page = render_template(
-        "licences/declare.html",
-        assets=declarations.declarable_assets(current_user),
-        mine=declarations.declarations_of(current_user) if current_user.acting_org_id else [],
-        licences=grants.licences_of(current_user) if current_user.acting_org_id else [],
-        errors=errors, form=request.form if errors else {},
-        fee_kinds=list(rules.FeeKind), methods=list(rules.PaymentMethod),
+    return form_page(
+        lambda: parse_form(DeclarationFormSchema()),
+        _declare,
+        lambda errors: render_template(
+            "licences/declare.html",
+            assets=declarations.declarable_assets(current_user),
+            mine=declarations.declarations_of(current_user) if current_user.acting_org_id else [],
+            licences=grants.licences_of(current_user) if current_user.acting_org_id else [],
+            errors=errors, form=request.form if errors else {},
+            fee_kinds=list(rules.FeeKind), methods=list(rules.PaymentMethod),
+        ),
+        saved=_("Your declaration is submitted: a reviewer checks it before it is published."),
+        then=lambda found: url_for("open_licences.declaration", declaration_id=found.id),
+        refusal_errors=_form_errors,
     )  # fmt: skip
-    return page, 422 if errors else 200
 
 
 # The use case names its fields as the rules do; the form as people type them.

@@ -6,7 +6,7 @@ the detail page's matching link comes from brokers through the `need_page` signa
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -16,6 +16,7 @@ from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.forms import FieldErrors, attempt, domain_errors, flatten_errors
 from core.signals import merged_from_signal
+from core.view_steps import own_or_404
 from core.views_kit import by_state_page, form_page, history_for
 from listings import needs
 from listings.models import TechNeed
@@ -92,9 +93,7 @@ def create() -> str | Response | tuple[str, int]:
 @login_required
 def edit(need_id: int) -> str | Response | tuple[str, int]:
     """Edit an open need."""
-    need = needs.get_need(need_id)
-    if not needs.is_member(current_user, need):
-        abort(404)
+    need = own_or_404(needs.get_need(need_id), needs.is_member)
     return form_page(
         _parse_form,
         lambda data: needs.update_need(current_user, need_id, data, now=now()),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -16,6 +16,7 @@ from core.domain import N_, ValidationFailed
 from core.forms import FieldErrors, attempt, document_upload, domain_errors
 from core.signals import merged_from_signal
 from core.uow import unit_of_work
+from core.view_steps import own_or_404
 from core.views_kit import (
     PostAction,
     add_actions,
@@ -142,9 +143,7 @@ def create() -> str | Response | tuple[str, int]:
 @login_required
 def edit(listing_id: int) -> str | Response | tuple[str, int]:
     """Edit a draft and manage its evidence."""
-    listing = services.get_listing(listing_id)
-    if not services.is_owner(current_user, listing):
-        abort(404)
+    listing = own_or_404(services.get_listing(listing_id), services.is_owner)
     return form_page(
         _parse_editor,
         lambda data: services.update_listing(current_user, listing_id, data, now=now()),

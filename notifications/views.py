@@ -21,6 +21,7 @@ from core.extensions import csrf
 from core.forms import attempt
 from core.i18n import SUPPORTED, current_locale
 from core.uow import unit_of_work
+from core.view_steps import done
 from core.views_kit import MAX_ROW_ID, form_id
 from notifications import mail, rules, services, watches
 from notifications.rules import EmailMode
@@ -70,10 +71,12 @@ def open_notification(notification_id: int) -> Response:
 @bp.post("/inbox/read-all")
 @login_required
 def read_all() -> Response:
-    with unit_of_work():
-        count = services.mark_all_read(current_user, now=now())
-    flash(_("%(count)s notification(s) marked read.", count=count), "success")
-    return redirect(url_for("notifications.inbox"))
+    """Mark every notification read."""
+    return done(
+        lambda: services.mark_all_read(current_user, now=now()),
+        lambda count: _("%(count)s notification(s) marked read.", count=count),
+        url_for("notifications.inbox"),
+    )
 
 
 @bp.route("/inbox/preferences", methods=["GET", "POST"])

@@ -23,6 +23,7 @@ from core.files import send_document
 from core.forms import FieldErrors, attempt, document_upload, domain_errors
 from core.money import from_yuan_text
 from core.uow import unit_of_work
+from core.view_steps import refused
 from core.views_kit import PostAction, add_actions, posted
 from payments import card, deposits, diagram, ledger, offline, queries, stripe_channel, webhooks
 from payments import payouts as payout_services  # `payouts` is a view here
@@ -112,8 +113,7 @@ def _to_checkout(start: Callable[[], Payment], page: str, **values: Any) -> Werk
     except NotFound:
         raise
     except DomainError as error:
-        flash(error.text(_), "danger")
-        return redirect(url_for(page, **values))
+        return refused(error, url_for(page, **values))
     return redirect(payment.checkout_url or url_for(page, **values), code=303)
 
 
@@ -283,8 +283,7 @@ def onboarding() -> WerkzeugResponse:
             return_url=url_for("payments.payouts", onboarded=1, _external=True),
         )
     except DomainError as error:
-        flash(error.text(_), "danger")
-        return redirect(url_for("payments.payouts"))
+        return refused(error, url_for("payments.payouts"))
     return redirect(link, code=303)
 
 

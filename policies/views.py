@@ -12,10 +12,10 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from core.clock import now
-from core.forms import FieldErrors, parse_form
+from core.forms import parse_form
 from core.i18n import current_locale
-from core.uow import unit_of_work
-from core.views_kit import download, save_form
+from core.view_steps import done
+from core.views_kit import download, form_page, save_form
 from deals.models import ContractType
 from policies import export, services
 from policies.api import market_tz
@@ -30,22 +30,21 @@ Page = tuple[str, int]
 
 @bp.route("/policies/", methods=["GET", "POST"])
 @login_required
-def index() -> Page:
+def index() -> Page | Response:
     """The policies; an administrator defines a new one here."""
-    errors: FieldErrors = {}
-    if request.method == "POST":
-        policy, errors = save_form(parse_form(PolicyFormSchema()), _define)
-        if policy is not None:
-            flash(_("The policy %(name)s is defined.", name=policy.name_zh), "success")
-    page = render_template(
-        "policies/index.html",
-        policies=services.policies_for(current_user),
-        errors=errors,
-        form=request.form if errors else {},
-        beneficiaries=list(Beneficiary),
-        contract_types=list(ContractType),
+    return form_page(
+        lambda: parse_form(PolicyFormSchema()),
+        _define,
+        lambda errors: render_template(
+            "policies/index.html",
+            policies=services.policies_for(current_user),
+            errors=errors,
+            form=request.form if errors else {},
+            beneficiaries=list(Beneficiary),
+            contract_types=list(ContractType),
+        ),
+        saved=lambda policy: _("The policy %(name)s is defined.", name=policy.name_zh),
     )
-    return page, 422 if errors else 200
 
 
 def _define(data: dict[str, Any]) -> Policy:
@@ -56,18 +55,17 @@ def _define(data: dict[str, Any]) -> Policy:
 @login_required
 def policy(policy_id: int) -> Page | Response:
     """A policy's computed periods; an administrator computes a period here."""
-    errors: FieldErrors = {}
-    if request.method == "POST":
-        run, errors = save_form(parse_form(PeriodInSchema()), lambda d: _compute(policy_id, d))
-        if run is not None:
-            return redirect(url_for("policies.run", run_id=run.id))
-    page = render_template(
-        "policies/policy.html",
-        policy=services.policy_for(current_user, policy_id),
-        runs=services.runs_of(current_user, policy_id), errors=errors, form=request.form if errors else {},
-        today=now().astimezone(market_tz()).date(),
+    return form_page(
+        lambda: parse_form(PeriodInSchema()),
+        lambda d: _compute(policy_id, d),
+        lambda errors: render_template(
+            "policies/policy.html",
+            policy=services.policy_for(current_user, policy_id),
+            runs=services.runs_of(current_user, policy_id), errors=errors, form=request.form if errors else {},
+            today=now().astimezone(market_tz()).date(),
+        ),
+        then=lambda run: url_for("policies.run", run_id=run.id),
     )  # fmt: skip
-    return page, 422 if errors else 200
 
 
 def _compute(policy_id: int, data: dict[str, date]) -> PolicyRun:
@@ -109,10 +107,11 @@ def adjust(line_id: int) -> Response:
 @login_required
 def approve(run_id: int) -> Response:
     """Approve the period's lines as they stand."""
-    with unit_of_work():
-        services.approve(current_user, run_id, now=now())
-    flash(_("The period is approved."), "success")
-    return redirect(url_for("policies.run", run_id=run_id))
+    return done(
+        lambda: services.approve(current_user, run_id, now=now()),
+        lambda approved: _("The period is approved."),
+        url_for("policies.run", run_id=run_id),
+    )
 
 
 @bp.get("/policies/runs/<int:run_id>.csv")

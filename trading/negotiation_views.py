@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from core.clock import now
 from core.forms import FieldErrors, parse_form
 from core.i18n import when
-from core.views_kit import Page, act_on_page, form_on_page, save_form
+from core.views_kit import Page, act_on_page, form_on_page, form_page
 from listings import services as listings
 from trading import configured, negotiations, notice_queries, notices, queries
 from trading.models import NegotiationStatus
@@ -39,30 +39,27 @@ def start_negotiation(listing_id: int) -> str | Response | tuple[str, int]:
     if existing is not None and request.method == "GET":
         return redirect(url_for("sales.negotiation", negotiation_id=existing.id))
     buyer_org_id = request.values.get("buyer_org_id", type=int)
-    errors: FieldErrors = {}
-    if request.method == "POST":
-        negotiation, errors = save_form(
-            parse_form(OpenNegotiationFormSchema()),
-            lambda data: negotiations.open_negotiation(
-                current_user,
-                listing_id,
-                amount_minor=data.get("amount_minor"),
-                message=data.get("message", ""),
-                buyer_org_id=data.get("buyer_org_id"),
-                now=now(),
-            ),
-        )
-        if negotiation is not None:
-            flash(_("Negotiation opened. The other side has been told."), "success")
-            return redirect(url_for("sales.negotiation", negotiation_id=negotiation.id))
-    return render_template(
-        "sales/negotiate.html",
-        listing=listing,
-        form=request.form,
-        errors=errors,
-        buyer_org_id=buyer_org_id,
-        owner=listings.is_owner(current_user, listing),
-    ), (422 if errors else 200)
+    return form_page(
+        lambda: parse_form(OpenNegotiationFormSchema()),
+        lambda data: negotiations.open_negotiation(
+            current_user,
+            listing_id,
+            amount_minor=data.get("amount_minor"),
+            message=data.get("message", ""),
+            buyer_org_id=data.get("buyer_org_id"),
+            now=now(),
+        ),
+        lambda errors: render_template(
+            "sales/negotiate.html",
+            listing=listing,
+            form=request.form,
+            errors=errors,
+            buyer_org_id=buyer_org_id,
+            owner=listings.is_owner(current_user, listing),
+        ),
+        saved=_("Negotiation opened. The other side has been told."),
+        then=lambda negotiation: url_for("sales.negotiation", negotiation_id=negotiation.id),
+    )
 
 
 def _negotiation_page(

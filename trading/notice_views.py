@@ -10,9 +10,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from core.clock import now
-from core.domain import DomainError
-from core.forms import FieldErrors, domain_errors, parse_form
-from core.uow import unit_of_work
+from core.forms import FieldErrors, attempt, parse_form
+from core.views_kit import form_on_page
 from trading import notice_queries, notices
 from trading.schemas import DecisionInputSchema, ObjectionInputSchema
 
@@ -56,18 +55,15 @@ def notice(notice_id: int) -> tuple[str, int]:
 @login_required
 def lodge(notice_id: int) -> Response | tuple[str, int]:
     """Lodge an objection with reasons (once per person)."""
-    data, errors = parse_form(ObjectionInputSchema())
-    if data is None:
-        return _notice_page(notice_id, errors=errors, status=422, form=request.form)
-    try:
-        with unit_of_work(writer=True):
-            notices.lodge_objection(current_user, notice_id, data["reasons"], now=now())
-    except DomainError as error:
-        return _notice_page(
-            notice_id, errors=domain_errors(error), status=int(error.status), form=request.form
-        )
-    flash(_("Your objection is lodged. A reviewer will decide on it."), "success")
-    return redirect(url_for("publicity.notice", notice_id=notice_id))
+    return form_on_page(
+        ObjectionInputSchema(),
+        lambda errors, status: _notice_page(
+            notice_id, errors=errors, status=status, form=request.form
+        ),
+        lambda data: notices.lodge_objection(current_user, notice_id, data["reasons"], now=now()),
+        back=lambda objection: url_for("publicity.notice", notice_id=notice_id),
+        success=_("Your objection is lodged. A reviewer will decide on it."),
+    )
 
 
 @bp.route("/notices/objections/queue")
@@ -90,20 +86,14 @@ def decide(objection_id: int) -> Response:
         else:
             flash(" ".join(m for messages in errors.values() for m in messages), "danger")
         return redirect(url_for("publicity.queue"))
-    try:
-        with unit_of_work(writer=True):
-            notices.decide_objection(
-                current_user,
-                objection_id,
-                uphold=data["uphold"],
-                reason=data["reason"],
-                now=now(),
-            )
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        if data["uphold"]:
-            flash(_("Objection upheld: the agreement has fallen."), "warning")
-        else:
-            flash(_("Objection dismissed."), "info")
+    upheld = data["uphold"]
+    attempt(
+        lambda: notices.decide_objection(
+            current_user, objection_id, uphold=upheld, reason=data["reason"], now=now()
+        ),
+        success=_("Objection upheld: the agreement has fallen.")
+        if upheld
+        else _("Objection dismissed."),
+        category="warning" if upheld else "info",
+    )
     return redirect(url_for("publicity.queue"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -20,8 +20,10 @@ from core.domain import N_, NotFound
 from core.forms import FieldErrors, document_upload, parse_form
 from core.i18n import current_locale
 from core.money import Money, to_yuan_text
-from core.views_kit import Page, act_on_page, save_form
+from core.view_steps import own_or_404
+from core.views_kit import Page, act_on_page, form_page
 from listings import services as listings
+from listings.models import Listing
 from payments import deposits
 from trading import closing, configured, listed_sales, queries
 from trading.models import ListedSaleStatus
@@ -110,20 +112,21 @@ def index() -> str:
 @login_required
 def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
     """The seller puts a listing up for a listed sale at an asking price."""
-    listing = listings.get_listing(listing_id)
-    if not listings.is_owner(current_user, listing):
-        abort(404)
+    listing = own_or_404(listings.get_listing(listing_id), listings.is_owner)
+    return form_page(
+        lambda: parse_form(ListedSaleFormSchema()),
+        lambda data: configured.start_listed_sale(current_user, listing_id, data),
+        lambda errors: _new_sale_page(listing, errors),
+        saved=_("The listed sale is open: buyers may now register their intent."),
+        then=lambda sale: url_for("sales.sale", sale_id=sale.id),
+        writer=True,
+    )
+
+
+def _new_sale_page(listing: Listing, errors: FieldErrors) -> str:
+    """The listed sale's form: as posted, or first the listing's asking price and the
+    market's listing period."""
     config = current_app.config
-    errors: FieldErrors = {}
-    if request.method == "POST":
-        sale, errors = save_form(
-            parse_form(ListedSaleFormSchema()),
-            lambda data: configured.start_listed_sale(current_user, listing_id, data),
-            writer=True,
-        )
-        if sale is not None:
-            flash(_("The listed sale is open: buyers may now register their intent."), "success")
-            return redirect(url_for("sales.sale", sale_id=sale.id))
     form = (
         request.form
         if request.method == "POST"
@@ -141,7 +144,7 @@ def new_sale(listing_id: int) -> str | Response | tuple[str, int]:
         form=form,
         errors=errors,
         deposit_percent=config["DEFAULT_DEPOSIT_BPS"] / 100,
-    ), (422 if errors else 200)
+    )
 
 
 def _sale_page(

@@ -3,6 +3,7 @@ requests for formal reports, the valuers' queue."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -13,7 +14,7 @@ from markupsafe import Markup
 
 from core.clock import now
 from core.domain import N_, DomainError, NotFound
-from core.forms import FieldErrors, domain_errors
+from core.forms import FieldErrors, attempt, domain_errors
 from core.i18n import current_locale
 from core.uow import unit_of_work
 from listings import services as listings
@@ -318,30 +319,25 @@ def issue(request_id: int) -> Any:
     return _request_page(req, form=form, result=result)
 
 
+_REQUEST_ACTIONS: dict[str, tuple[Callable[..., object], str]] = {
+    "take": (requests.take_request, N_("You took the request: prepare and issue the report.")),
+    "decline": (requests.decline_request, N_("Request declined.")),  # with the form's reason
+    "withdraw": (requests.withdraw_request, N_("Request withdrawn.")),
+}
+
+
 @bp.post("/valuation-requests/<int:request_id>/<any(take, decline, withdraw):action>")
 @login_required
 def act(request_id: int, action: str) -> Any:
     """Take, decline (with a reason) or withdraw a request."""
     req = requests.visible_request(current_user, request_id, now=now())
-    try:
-        with unit_of_work(writer=True):
-            if action == "take":
-                requests.take_request(current_user, req.id, now=now())
-                message = N_("You took the request: prepare and issue the report.")
-            elif action == "decline":
-                requests.decline_request(
-                    current_user, req.id, request.form.get("reason", ""), now=now()
-                )
-                message = N_("Request declined.")
-            else:
-                requests.withdraw_request(current_user, req.id, now=now())
-                message = N_("Request withdrawn.")
-    except NotFound:
-        raise
-    except DomainError as error:
-        flash(error.text(_), "danger")
-    else:
-        flash(_(message), "success")
+    use_case, message = _REQUEST_ACTIONS[action]
+    reason = (request.form.get("reason", ""),) if action == "decline" else ()
+    attempt(
+        lambda: use_case(current_user, req.id, *reason, now=now()),
+        success=_(message),
+        raise_not_found=True,
+    )
     return redirect(url_for("valuation.request_detail", request_id=req.id))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from core.clock import now
 from core.forms import FieldErrors
 from core.uow import unit_of_work
+from core.view_steps import done
 from core.views_kit import save_form
 from webhooks import endpoints, presenting
 from webhooks.rules import EVENT_TYPES, MAX_ENDPOINTS
@@ -63,10 +64,11 @@ def _page(*, secret: str | None = None, errors: FieldErrors | None = None) -> Pa
 @login_required
 def delete(endpoint_id: int) -> Response:
     """Delete an endpoint: nothing more is sent to it."""
-    with unit_of_work():
-        endpoint = endpoints.delete(current_user, endpoint_id, now=now())
-    flash(_("The endpoint %(url)s is deleted.", url=endpoint.url), "success")
-    return redirect(url_for("webhooks.index"))
+    return done(
+        lambda: endpoints.delete(current_user, endpoint_id, now=now()),
+        lambda endpoint: _("The endpoint %(url)s is deleted.", url=endpoint.url),
+        url_for("webhooks.index"),
+    )
 
 
 @bp.post("/<int:endpoint_id>/rotate")
@@ -82,8 +84,8 @@ def rotate(endpoint_id: int) -> Page:
 @login_required
 def resend(delivery_id: int) -> Response:
     """Send an event to its endpoint again, under the same event id."""
-    with unit_of_work():
-        delivery = endpoints.send_again(current_user, delivery_id, now=now())
-        event_id = delivery.event.uid
-    flash(_("The event %(id)s is sent again.", id=event_id), "success")
-    return redirect(url_for("webhooks.index"))
+    return done(
+        lambda: endpoints.send_again(current_user, delivery_id, now=now()).event.uid,
+        lambda event_id: _("The event %(id)s is sent again.", id=event_id),
+        url_for("webhooks.index"),
+    )

@@ -16,10 +16,8 @@ from brokers.rules import IntroductionStatus
 from brokers.views.blueprint import bp
 from core.audit import history
 from core.clock import now
-from core.domain import DomainError
-from core.forms import FieldErrors, attempt, domain_errors
-from core.uow import unit_of_work
-from core.views_kit import row_id
+from core.forms import FieldErrors, attempt
+from core.views_kit import act_on_page, row_id
 from listings import needs as needs_service
 from listings import services as listings
 
@@ -65,20 +63,19 @@ def new_introduction() -> Any:
     listing_id = row_id(form.get("listing_id"))
     buyer_org_id = row_id(form["buyer_org_id"]) if form.get("buyer_org_id") else None
     need_id = row_id(form["need_id"]) if form.get("need_id") else None
-    try:
-        with unit_of_work():
-            introduction = introductions.introduce(
-                current_user,
-                listing_id=listing_id,
-                buyer_org_id=buyer_org_id,
-                need_id=need_id,
-                note=form.get("note", ""),
-                now=now(),
-            )
-    except DomainError as error:
-        return _render_introduction_form(form, domain_errors(error), int(error.status))
-    flash(_("Introduction sent. Both parties are asked to accept it."), "success")
-    return redirect(url_for("brokers.introduction", introduction_id=introduction.id))
+    return act_on_page(
+        lambda: introductions.introduce(
+            current_user,
+            listing_id=listing_id,
+            buyer_org_id=buyer_org_id,
+            need_id=need_id,
+            note=form.get("note", ""),
+            now=now(),
+        ),
+        lambda errors, status: _render_introduction_form(form, errors, status),
+        lambda introduction: url_for("brokers.introduction", introduction_id=introduction.id),
+        _("Introduction sent. Both parties are asked to accept it."),
+    )
 
 
 @bp.route("/introductions/<int:introduction_id>")

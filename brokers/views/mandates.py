@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, cast
 
@@ -20,11 +21,10 @@ from brokers.views.blueprint import bp, display_timezone, matches_url
 from core.audit import history
 from core.clock import as_utc, now
 from core.domain import DomainError
-from core.forms import FieldErrors, domain_errors, parse_form
+from core.forms import FieldErrors, attempt, domain_errors, parse_form
 from core.i18n import current_locale
 from core.i18n import day as day_text
-from core.uow import unit_of_work
-from core.views_kit import row_id
+from core.views_kit import act_on_page, row_id
 from listings import needs as needs_service
 from listings import services as listings
 from listings.need_rules import NeedStatus
@@ -106,13 +106,12 @@ def new_mandate() -> Any:
         data, errors = None, domain_errors(error)
     if data is None:
         return _render_mandate_form(form, errors, 422)
-    try:
-        with unit_of_work():
-            mandate = mandates.propose_mandate(current_user, cast(MandateInput, data), now=now())
-    except DomainError as error:
-        return _render_mandate_form(form, _field_on_form(domain_errors(error)), int(error.status))
-    flash(_("Mandate proposed. It binds when the other side accepts."), "success")
-    return redirect(url_for("brokers.mandate", mandate_id=mandate.id))
+    return act_on_page(
+        lambda: mandates.propose_mandate(current_user, cast(MandateInput, data), now=now()),
+        lambda errors, status: _render_mandate_form(form, _field_on_form(errors), status),
+        lambda mandate: url_for("brokers.mandate", mandate_id=mandate.id),
+        _("Mandate proposed. It binds when the other side accepts."),
+    )
 
 
 def _field_on_form(errors: FieldErrors) -> FieldErrors:
@@ -168,35 +167,30 @@ def _render_mandate(item: Mandate) -> str:
     )
 
 
+def _mandate_done(action: str, item: Mandate) -> tuple[str, str]:
+    """What a step on a mandate says once taken, and the flash's category."""
+    if action == "decline":
+        return _("The proposal is closed."), "info"
+    if action == "terminate":
+        until = item.terminates_at
+        day = day_text(last_day(as_utc(until), display_timezone())) if until else ""
+        return _("Notice given: the mandate stays in force until %(day)s.", day=day), "info"
+    if item.status == MandateStatus.ACTIVE:
+        return _("Mandate accepted: it is now in force."), "success"
+    return _("Accepted. The mandate binds when the other side accepts."), "info"
+
+
 @bp.post("/mandates/<int:mandate_id>/<any(accept, decline, terminate):action>")
 @login_required
 def mandate_action(mandate_id: int, action: str) -> Response:
     """Accept, decline (or withdraw) a proposal, or end a mandate by notice."""
     reason = request.form.get("reason", "")
-    try:
-        if action == "accept":
-            with unit_of_work():
-                item = mandates.accept_mandate(current_user, mandate_id, now=now())
-            if item.status == MandateStatus.ACTIVE:
-                flash(_("Mandate accepted: it is now in force."), "success")
-            else:
-                flash(_("Accepted. The mandate binds when the other side accepts."), "info")
-        elif action == "decline":
-            with unit_of_work():
-                mandates.decline_mandate(current_user, mandate_id, now=now(), reason=reason)
-            flash(_("The proposal is closed."), "info")
-        else:
-            with unit_of_work():
-                item = mandates.terminate_mandate(current_user, mandate_id, reason, now=now())
-            flash(
-                _(
-                    "Notice given: the mandate stays in force until %(day)s.",
-                    day=day_text(last_day(as_utc(item.terminates_at), display_timezone()))
-                    if item.terminates_at
-                    else "",
-                ),
-                "info",
-            )
-    except DomainError as error:
-        flash(error.text(_), "danger")
+    steps: dict[str, Callable[[], Mandate]] = {
+        "accept": lambda: mandates.accept_mandate(current_user, mandate_id, now=now()),
+        "decline": lambda: mandates.decline_mandate(current_user, mandate_id, now=now(), reason=reason),
+        "terminate": lambda: mandates.terminate_mandate(current_user, mandate_id, reason, now=now()),
+    }  # fmt: skip
+    item = attempt(steps[action])
+    if item is not None:
+        flash(*_mandate_done(action, item))
     return redirect(url_for("brokers.mandate", mandate_id=mandate_id))

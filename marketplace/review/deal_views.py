@@ -18,8 +18,9 @@ from core.clock import now
 from core.domain import N_, DomainError, ValidationFailed
 from core.forms import domain_errors
 from core.uow import unit_of_work
+from core.view_steps import refused
 from deals import cancellation
-from deals.cancel_views import FORFEIT_MEANS, SIDES
+from deals.cancel_views import FORFEIT_MEANS, SIDES, confirm_page
 from deals.cancellation_rules import Side
 from marketplace.review.views import bp
 
@@ -75,6 +76,7 @@ def rule(cancellation_id: int) -> Any:
     at_fault = Side(raw_side) if upheld and raw_side in Side._value2member_map_ else None
     reason = request.form.get("reason", "")
     confirmed = request.form.get("confirmed") == "1"
+    back = url_for("review.cancellation_request", cancellation_id=cancellation_id)
     try:
         with unit_of_work():
             if request.form.get("outcome") not in ("upheld", "dismissed"):
@@ -90,18 +92,13 @@ def rule(cancellation_id: int) -> Any:
                     reason=reason,
                 )  # fmt: skip
     except DomainError as error:
-        if error.field:
-            return _render(cancellation_id, domain_errors(error))
-        flash(error.text(_), "danger")
-        return redirect(url_for("review.cancellation_request", cancellation_id=cancellation_id))
+        return refused(
+            error, back, on_form=lambda error: _render(cancellation_id, domain_errors(error))
+        )
     if not confirmed:
-        fields = {k: v for k, v in request.form.items() if k not in ("csrf_token", "confirmed")}
-        return render_template(
-            "deals/cancel_confirm.html",
-            deal=row.deal,
-            action=request.path,
-            fields=fields,
-            back=url_for("review.cancellation_request", cancellation_id=cancellation_id),
+        return confirm_page(
+            row.deal,
+            back,
             heading=_("Uphold the request?") if upheld else _("Dismiss the request?"),
             statement=reason,
             consequences=_consequences(upheld, at_fault),

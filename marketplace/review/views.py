@@ -91,19 +91,26 @@ def _decide(
     approved_message: str,
     refuse: Callable[[str], object],
     refused_message: str,
-) -> object | None:
+    *,
+    page: str | None = None,
+) -> Response:
     """One review decision in its own unit of work: approve, or refuse with the form's
-    reason (flashed as information: the other side is told why). None when refused by a rule."""
+    reason (flashed as information: the other side is told why); then back to the queues,
+    or to the item's `page` when a rule refused the decision."""
     if approved:
-        return attempt(approve, success=approved_message)
-    reason = request.form.get("reason", "")
-    return attempt(lambda: refuse(reason), success=refused_message, category="info")
+        decided = attempt(approve, success=approved_message)
+    else:
+        reason = request.form.get("reason", "")
+        decided = attempt(lambda: refuse(reason), success=refused_message, category="info")
+    if decided is None and page is not None:
+        return redirect(page)
+    return redirect(url_for("review.queues"))
 
 
 @bp.post("/listings/<int:listing_id>/<any(confirm, reject):decision>")
 def decide_listing(listing_id: int, decision: str) -> Response:
     """Confirm ownership (the reason, if any, as the note), or reject with a reason."""
-    decided = _decide(
+    return _decide(
         decision == "confirm",
         lambda: listing_review.confirm_ownership(
             current_user, listing_id, now=now(), note=request.form.get("reason", "")
@@ -111,16 +118,14 @@ def decide_listing(listing_id: int, decision: str) -> Response:
         _("Ownership confirmed. The seller can now publish the listing."),
         lambda reason: listing_review.reject_ownership(current_user, listing_id, reason, now=now()),
         _("Sent back to the seller with your reason."),
+        page=url_for("review.listing", listing_id=listing_id),
     )
-    if decided is None:
-        return redirect(url_for("review.listing", listing_id=listing_id))
-    return redirect(url_for("review.queues"))
 
 
 @bp.post("/auctions/<int:auction_id>/<any(publish, refuse):decision>")
 def decide_auction(auction_id: int, decision: str) -> Response:
     """Publish an auction's announcement (拍卖公告), or send it back with a reason."""
-    decided = _decide(
+    return _decide(
         decision == "publish",
         lambda: auction_announcements.approve(
             current_user, auction_id, now=now(), settings=settings_from_config(current_app.config)
@@ -128,23 +133,20 @@ def decide_auction(auction_id: int, decision: str) -> Response:
         _("Announcement published. Bidders may lodge deposits now."),
         lambda reason: auction_announcements.refuse(current_user, auction_id, reason, now=now()),
         _("Sent back to the seller with your reason."),
+        page=url_for("auctions.room", auction_id=auction_id),
     )
-    if decided is None:
-        return redirect(url_for("auctions.room", auction_id=auction_id))
-    return redirect(url_for("review.queues"))
 
 
 @bp.post("/organisations/<int:org_id>/<any(verify, reject):decision>")
 def decide_organisation(org_id: int, decision: str) -> Response:
     """Verify an organisation, or reject it with a reason."""
-    _decide(
+    return _decide(
         decision == "verify",
         lambda: accounts.verify_organisation(current_user, org_id, now=now()),
         _("Organisation verified."),
         lambda reason: accounts.reject_organisation(current_user, org_id, reason, now=now()),
         _("Organisation rejected."),
     )
-    return redirect(url_for("review.queues"))
 
 
 def _audit_filter() -> audit_trail.AuditFilter:

@@ -38,14 +38,14 @@ The statements are in `auctions.store`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import inspect
 
 from accounts.models import User
-from auctions import bid_reads, live, rules, state_tag, store
+from auctions import bid_memory, bid_reads, live, rules, state_tag, store
 from auctions.audit import audited_fields_of_state
 from auctions.bid_reads import Execute, Standing
 from auctions.models import Auction, ProxyBid
@@ -117,6 +117,7 @@ def place_bid(
         raise NoOrganisation()
     bid = _Submission(user_id, auction_id, amount_minor, max_minor, now, settings)
     try:
+        _refuse_from_memory(bid)
         result = _place(bid)
     except DomainError:
         metrics.BIDS.labels(outcome="refused").inc()
@@ -127,6 +128,23 @@ def place_bid(
         jobs.enqueue_soon_after_commit(TELL_BIDS_JOB)
     after_commit(metrics.BIDS.labels(outcome="accepted").inc)
     return result
+
+
+def _refuse_from_memory(bid: _Submission) -> None:
+    """Refuse a plain bid below the minimum of the newest reading this worker has of the
+    auction (`auctions.bid_memory`: prices only rise, so the refusal stands), without the
+    database; any other decision is taken on the database's reading."""
+    if bid.max_minor is not None:
+        return
+    standing = bid_memory.memory().standing(bid.auction_id, bid.user_id)
+    if standing is None:
+        return
+    try:
+        bid.decide(standing)
+    except rules.BidBelowMinimum:
+        raise
+    except DomainError:
+        return
 
 
 def _place(bid: _Submission) -> BidResult:
@@ -174,11 +192,18 @@ class _Submission:
         return _decide(standing, self.user_id, self.amount_minor, self.max_minor, self.now)
 
 
-def _attempt(execute: Execute, bid: _Submission, *, lock: bool) -> BidResult | None:
-    """PostgreSQL: read, decide, write as one compare-and-set; None when the row had changed."""
+def _attempt(
+    execute: Execute, bid: _Submission, *, lock: bool, committed: bool = False
+) -> BidResult | None:
+    """PostgreSQL: read, decide, write as one compare-and-set; None when the row had changed.
+
+    `committed`: each statement commits by itself (autocommit), so what it reads and
+    writes is remembered at once (`auctions.bid_memory`); else after the commit."""
     standing = bid_reads.read_standing_postgresql(
         execute, bid.auction_id, bid.user_id, bid.settings, lock=lock
     )
+    if committed:
+        bid_memory.memory().saw(bid.auction_id, bid.user_id, standing)
     advance = bid.decide(standing)
     assert standing.org_id is not None
     wrote = store.advance_postgresql(
@@ -186,13 +211,14 @@ def _attempt(execute: Execute, bid: _Submission, *, lock: bool) -> BidResult | N
     )
     if wrote is None:
         return None
+    _remember_advance(bid, standing, advance, committed=committed)
     return _result(bid, standing.org_id, advance, wrote)
 
 
 def _attempt_autocommit(bid: _Submission) -> BidResult | None:
     """An attempt on a pooled connection in autocommit: each statement is its own transaction."""
     with store.autocommit_execute() as execute:
-        result = _attempt(execute, bid, lock=False)
+        result = _attempt(execute, bid, lock=False, committed=True)
     return _forget_reads(result)
 
 
@@ -214,7 +240,26 @@ def _place_bid_locked(bid: _Submission) -> BidResult:
     )
     facts = tuple(state_tag.read_facts(conn, bid.auction_id, standing.org_id))
     _expire_auction_reads()
+    _remember_advance(bid, standing, advance, committed=False)
     return _result(bid, standing.org_id, advance, store.Wrote(written, facts))
+
+
+def _remember_advance(
+    bid: _Submission, standing: Standing, advance: Advance, *, committed: bool
+) -> None:
+    """The auction as this bid left it, and the bidder's standing in it, for the memory
+    (`auctions.bid_memory`): at once when the write committed by itself, else after the
+    unit of work's commit."""
+    known = bid_memory.memory()
+    after = replace(standing, state=advance.after)
+
+    def remember() -> None:
+        known.saw(bid.auction_id, bid.user_id, after)
+
+    if committed:
+        remember()
+    else:
+        after_commit(remember)
 
 
 def _forget_reads(result: BidResult | None) -> BidResult | None:

@@ -16,6 +16,7 @@ from flask_sqlalchemy.session import Session
 from hypothesis import settings
 from sqlalchemy import text
 
+from auctions import bid_memory
 from core.breaker import EXTENSION_KEY as BREAKERS
 from core.breaker import Breakers
 from core.extensions import db, limiter
@@ -113,6 +114,7 @@ def db_session(app: Flask, clock: FrozenClock) -> Iterator[object]:
     """
     limiter.reset()
     breakers_of(app).reset()
+    bid_memory.reset(app)
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

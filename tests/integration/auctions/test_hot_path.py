@@ -16,7 +16,7 @@ from sqlalchemy import event, func, select, text
 
 from accounts import tokens
 from accounts.models import ApiToken, User
-from auctions import bidding, rules
+from auctions import bid_reads, bidding, rules
 from auctions.models import Auction, Bid
 from core.audit_models import AuditEntry
 from core.clock import as_utc
@@ -366,3 +366,27 @@ def test_the_bid_write_is_planned_once_per_connection_on_postgresql(market: Mark
         )
     ).all()
     assert plans and plans[0][0] > 0, plans
+
+
+def test_a_refusals_own_read_is_remembered_on_postgresql(
+    race: tuple[Flask, int, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In autocommit (the bid first in its unit of work) a refused bid's read is committed
+    data: the bidder's next stale bid is refused without reading again (auctions.bid_memory)."""
+    app, auction_id, (slow, fast, _) = race
+    reads: list[int] = []
+    read = bid_reads.read_standing_postgresql
+    monkeypatch.setattr(
+        bid_reads, "read_standing_postgresql", lambda *a, **k: reads.append(1) or read(*a, **k)
+    )
+    with app.app_context():
+        with unit_of_work(writer=True):
+            bidding.place_bid(db.session.get(User, fast), auction_id, START + INC, now=NOW)
+        user = db.session.get(User, slow)
+        db.session.commit()  # so that the bids below are their units of work's first work
+        for amount in (START, START + INC):  # read and refused; then refused from memory
+            with pytest.raises(rules.BidBelowMinimum) as refused, unit_of_work(writer=True):
+                bidding.place_bid(user, auction_id, amount, now=NOW)
+            assert refused.value.minimum_minor == START + 2 * INC
+        assert len(reads) == 2  # the fast bid's and the first refusal's
+        db.session.remove()

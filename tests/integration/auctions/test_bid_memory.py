@@ -1,0 +1,96 @@
+"""Stale bids refused from what the worker saw a moment ago (auctions.bid_memory), never a valid one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from auctions import bidding, rules
+from auctions.models import Auction, AuctionStatus
+from core.extensions import db
+from core.uow import unit_of_work
+
+from .conftest import INC, START, Market
+
+
+@contextmanager
+def statements_sent() -> Iterator[list[str]]:
+    sent: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement.split(None, 1)[0].upper())
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+
+
+def bid(user: Any, auction_id: int, amount: int, now: Any) -> bidding.BidResult:
+    with unit_of_work(writer=True):
+        return bidding.place_bid(user, auction_id, amount, now=now)
+
+
+def outbid_beta(market: Market, now: Any) -> tuple[Any, Any, int]:
+    """Beta bids, then alpha outbids it: the worker has seen both, beta's price is stale."""
+    alpha, beta = market.bidder(), market.bidder()
+    auction_id = market.auction.id
+    bid(beta, auction_id, START, now)
+    bid(alpha, auction_id, START + 2 * INC, now)
+    return alpha, beta, auction_id
+
+
+def test_a_stale_bid_is_refused_below_the_newest_minimum_without_reading_the_auction(
+    market: Market, clock
+) -> None:
+    _, beta, auction_id = outbid_beta(market, clock())
+    with statements_sent() as sent, pytest.raises(rules.BidBelowMinimum) as refused:
+        bid(beta, auction_id, START + INC, clock())  # what beta saw after its own bid
+    assert refused.value.minimum_minor == START + 3 * INC
+    assert refused.value.code == "bid_below_increment"
+    # nothing read or written (on SQLite the unit of work still queues as the writer first)
+    assert not {"SELECT", "WITH", "INSERT"} & set(sent)
+
+
+def test_a_bid_at_the_minimum_is_decided_on_the_database_and_accepted(
+    market: Market, clock
+) -> None:
+    _, beta, auction_id = outbid_beta(market, clock())
+    with statements_sent() as sent:
+        result = bid(beta, auction_id, START + 3 * INC, clock())
+    assert result.leading and result.current_price_minor == START + 3 * INC
+    assert "SELECT" in sent
+    assert db.session.get(Auction, auction_id).current_price_minor == START + 3 * INC
+
+
+def test_a_bid_with_a_maximum_is_never_refused_from_memory(market: Market, clock) -> None:
+    _, beta, auction_id = outbid_beta(market, clock())
+    with unit_of_work(writer=True):  # a stale amount with a maximum is lifted to the minimum
+        result = bidding.place_bid(
+            beta, auction_id, START + INC, max_minor=START + 6 * INC, now=clock()
+        )
+    assert result.leading and result.current_price_minor == START + 3 * INC
+
+
+def test_an_auction_changed_since_is_forgotten_and_refused_for_what_it_is(
+    market: Market, clock
+) -> None:
+    _, beta, auction_id = outbid_beta(market, clock())
+    with unit_of_work():
+        db.session.get(Auction, auction_id).status = AuctionStatus.CLOSED
+    with pytest.raises(rules.AuctionNotRunning) as refused:
+        bid(beta, auction_id, START + INC, clock())
+    assert refused.value.code == "auction_not_running"
+
+
+def test_the_leaders_plain_bid_is_refused_by_the_database_as_leading(market: Market, clock) -> None:
+    alpha, _, auction_id = outbid_beta(market, clock())
+    with statements_sent() as sent, pytest.raises(rules.BidRejected) as refused:
+        bid(alpha, auction_id, START, clock())
+    assert refused.value.code == "already_leading"
+    assert "SELECT" in sent

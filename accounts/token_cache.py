@@ -14,12 +14,11 @@ read fresh with the user, so neither is stale.
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from accounts.models import TokenScope
+from core.timed_map import TimedMap
 
 TTL_SECONDS = 30.0
 MAX_TOKENS = 10_000
@@ -37,28 +36,19 @@ class KnownToken:
 
 
 _lock = threading.Lock()
-_known: OrderedDict[str, tuple[float, KnownToken]] = OrderedDict()
+_known: TimedMap[str, KnownToken] = TimedMap(TTL_SECONDS, MAX_TOKENS)
 
 
 def recall(token_hash: str) -> KnownToken | None:
     """The token's facts if this worker read them less than TTL_SECONDS ago."""
     with _lock:
-        found = _known.get(token_hash)
-        if found is None:
-            return None
-        if found[0] <= time.monotonic():
-            del _known[token_hash]
-            return None
-        return found[1]
+        return _known.get(token_hash)
 
 
 def remember(token_hash: str, token: KnownToken) -> None:
     """Keep a valid token's facts for TTL_SECONDS (the oldest go past MAX_TOKENS)."""
     with _lock:
-        _known[token_hash] = (time.monotonic() + TTL_SECONDS, token)
-        _known.move_to_end(token_hash)
-        while len(_known) > MAX_TOKENS:
-            _known.popitem(last=False)
+        _known.put(token_hash, token)
 
 
 def noted_use(token_hash: str, moment: datetime) -> None:
@@ -66,13 +56,13 @@ def noted_use(token_hash: str, moment: datetime) -> None:
     with _lock:
         found = _known.get(token_hash)
         if found is not None:
-            _known[token_hash] = (found[0], replace(found[1], last_used_at=moment))
+            _known.update(token_hash, replace(found, last_used_at=moment))
 
 
 def forget(token_hash: str) -> None:
     """The token was revoked: this worker no longer remembers it."""
     with _lock:
-        _known.pop(token_hash, None)
+        _known.pop(token_hash)
 
 
 def clear() -> None:

@@ -24,76 +24,50 @@ The memory lives in the app (`app.extensions`): each app, and each test's, start
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 
+from auctions import rules
 from auctions.bid_reads import Standing
 from auctions.models import Auction
+from core.timed_map import TimedMap
 
 SECONDS = 2.0
 MAX_ENTRIES = 10_000
 _KEY = "auction_bid_memory"
 
 
-@dataclass(frozen=True)
-class _Seen:
-    value: Any
-    until: float
-
-
 class BidMemory:
-    """The newest readings of auctions, and their bidders' facts (a bounded, timed map)."""
+    """The newest readings of auctions, and their bidders' standings, for SECONDS."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._auctions: OrderedDict[int, _Seen] = OrderedDict()
-        self._bidders: OrderedDict[tuple[int, int], _Seen] = OrderedDict()
+        self._auctions: TimedMap[int, rules.AuctionState] = TimedMap(SECONDS, MAX_ENTRIES)
+        self._bidders: TimedMap[tuple[int, int], Standing] = TimedMap(SECONDS, MAX_ENTRIES)
 
     def standing(self, auction_id: int, user_id: int) -> Standing | None:
         """The bidder's standing as last read, with the newest auction seen since; None
         when either is unknown or older than SECONDS."""
-        moment = time.monotonic()
         with self._lock:
-            bidder = _fresh(self._bidders, (auction_id, user_id), moment)
-            auction = _fresh(self._auctions, auction_id, moment)
+            bidder = self._bidders.get((auction_id, user_id))
+            auction = self._auctions.get(auction_id)
         if bidder is None or auction is None:
             return None
         return replace(bidder, state=auction)
 
     def saw(self, auction_id: int, user_id: int, standing: Standing) -> None:
         """The bidder's standing in the auction as committed (read, or written by its bid)."""
-        until = time.monotonic() + SECONDS
         with self._lock:
-            _put(self._bidders, (auction_id, user_id), _Seen(standing, until))
-            self._newer(auction_id, standing.state, until)
+            self._bidders.put((auction_id, user_id), standing)
+            known = self._auctions.get(auction_id)
+            if known is None or known.bid_count <= standing.state.bid_count:
+                self._auctions.put(auction_id, standing.state)
 
     def forget(self, auction_id: int) -> None:
         with self._lock:
-            self._auctions.pop(auction_id, None)
-
-    def _newer(self, auction_id: int, state: Any, until: float) -> None:
-        known = self._auctions.get(auction_id)
-        if known is None or known.value.bid_count <= state.bid_count:
-            _put(self._auctions, auction_id, _Seen(state, until))
-
-
-def _fresh(entries: OrderedDict[Any, _Seen], key: Any, moment: float) -> Any:
-    seen = entries.get(key)
-    if seen is None or seen.until <= moment:
-        return None
-    return seen.value
-
-
-def _put(entries: OrderedDict[Any, _Seen], key: Any, seen: _Seen) -> None:
-    entries[key] = seen
-    entries.move_to_end(key)
-    while len(entries) > MAX_ENTRIES:
-        entries.popitem(last=False)
+            self._auctions.pop(auction_id)
 
 
 def memory() -> BidMemory:

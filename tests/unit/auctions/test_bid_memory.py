@@ -9,6 +9,7 @@ import pytest
 from auctions import bid_memory, rules
 from auctions.bid_memory import BidMemory
 from auctions.bid_reads import Standing
+from core import timed_map
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
@@ -41,7 +42,7 @@ def test_the_auction_with_the_most_bids_is_the_one_remembered() -> None:
 
 def test_what_was_seen_is_forgotten_after_its_time(monkeypatch: pytest.MonkeyPatch) -> None:
     memory, moment = BidMemory(), [1000.0]
-    monkeypatch.setattr(bid_memory.time, "monotonic", lambda: moment[0])
+    monkeypatch.setattr(timed_map.time, "monotonic", lambda: moment[0])
     memory.saw(7, 1, standing(5, 12_000))
     moment[0] += bid_memory.SECONDS - 0.01
     assert memory.standing(7, 1) is not None

@@ -7,16 +7,18 @@ others have since beaten, and the bid is refused below the minimum. Prices only 
 the auction is refused against the newest one too. This module keeps, per worker, the
 newest reading of each auction its bids have seen (the most bids wins: `bid_count` only
 grows) and each bidder's own facts as its last full read found them (organisation,
-verification, deposit), for a short while. `refusal` decides a plain bid (no maximum)
-with them and the same pure rules; only a refusal below the minimum is trusted. Any
-other outcome (an acceptance, another refusal) goes to the database as before.
+verification, deposit), for a short while. `auctions.bidding` decides a plain bid (no
+maximum) with them and the same pure rules; only a refusal below the minimum is trusted.
+Any other outcome (an acceptance, another refusal) is decided on the database's reading.
 
-What a stale reading can change is the reason given, never the outcome: a bidder whose
-deposit was released a moment ago, or an auction a reviewer just cancelled, gets "below
-the minimum" for a bid that is refused anyway. A refusal writes nothing. Every change
-the ORM makes to an auction (closing, cancelling, an announcement's review) forgets it
-at once; readings are remembered only once committed (a read in autocommit, or the
-bid's own unit of work after its commit), and kept SECONDS at most.
+Every change the ORM makes in this worker to an auction (closing, cancelling, an
+announcement's review) or to one of its deposits forgets the auction; to any user or
+organisation, everything. Readings are remembered only once committed (a read in
+autocommit, or the bid's own unit of work after its commit), and kept SECONDS at most.
+So what a stale reading can change is the reason given, never the outcome: a bid
+refused below the minimum within SECONDS of another worker releasing the bidder's
+deposit or cancelling the auction would have been refused anyway. A refusal writes
+nothing.
 
 The memory lives in the app (`app.extensions`): each app, and each test's, starts empty.
 """
@@ -29,10 +31,13 @@ from dataclasses import replace
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 
+from accounts.models import Organisation, User
 from auctions import rules
 from auctions.bid_reads import Standing
 from auctions.models import Auction
+from auctions.queries import CONTEXT
 from core.timed_map import TimedMap
+from payments.models import Deposit
 
 SECONDS = 2.0
 MAX_ENTRIES = 10_000
@@ -65,9 +70,14 @@ class BidMemory:
             if known is None or known.bid_count <= standing.state.bid_count:
                 self._auctions.put(auction_id, standing.state)
 
-    def forget(self, auction_id: int) -> None:
+    def forget(self, auction_id: int | None = None) -> None:
+        """Forget an auction (a reading of it is needed again), or everything."""
         with self._lock:
-            self._auctions.pop(auction_id)
+            if auction_id is None:
+                self._auctions.clear()
+                self._bidders.clear()
+            else:
+                self._auctions.pop(auction_id)
 
 
 def memory() -> BidMemory:
@@ -83,10 +93,24 @@ def reset(app: Flask) -> None:
     app.extensions[_KEY] = BidMemory()
 
 
+def _forget(auction_id: int | None = None) -> None:
+    known: BidMemory | None = current_app.extensions.get(_KEY) if has_app_context() else None
+    if known is not None:
+        known.forget(auction_id)
+
+
 @event.listens_for(Auction, "after_update")
 def _auction_changed(_mapper: object, _connection: object, auction: Auction) -> None:
-    if not has_app_context():
-        return
-    known: BidMemory | None = current_app.extensions.get(_KEY)
-    if known is not None:
-        known.forget(auction.id)
+    _forget(auction.id)
+
+
+@event.listens_for(Deposit, "after_update")
+def _deposit_changed(_mapper: object, _connection: object, deposit: Deposit) -> None:
+    if deposit.context_type == CONTEXT:
+        _forget(deposit.context_id)
+
+
+@event.listens_for(Organisation, "after_update")
+@event.listens_for(User, "after_update")
+def _bidder_changed(_mapper: object, _connection: object, _changed: object) -> None:
+    _forget()  # a user or organisation changed (rare beside bids): everything is read again

@@ -7,12 +7,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from auctions import bidding, rules
 from auctions.models import Auction, AuctionStatus
+from core.domain import PermissionDenied
 from core.extensions import db
 from core.uow import unit_of_work
+from payments.models import Deposit, DepositStatus
 
 from .conftest import INC, START, Market
 
@@ -94,3 +96,17 @@ def test_the_leaders_plain_bid_is_refused_by_the_database_as_leading(market: Mar
         bid(alpha, auction_id, START, clock())
     assert refused.value.code == "already_leading"
     assert "SELECT" in sent
+
+
+def test_a_deposit_released_since_is_refused_for_what_it_is(market: Market, clock) -> None:
+    _, beta, auction_id = outbid_beta(market, clock())
+    with unit_of_work():
+        deposit = db.session.scalars(
+            select(Deposit).where(
+                Deposit.context_id == auction_id, Deposit.org_id == beta.organisation_id
+            )
+        ).one()
+        deposit.status = DepositStatus.RELEASED
+    with pytest.raises(PermissionDenied) as refused:
+        bid(beta, auction_id, START + INC, clock())
+    assert refused.value.code == "deposit_not_held"

@@ -1,7 +1,10 @@
 """Bidding: place a bid, optionally with a maximum the system bids up to (proxy bidding).
 
-The hot path. One submission is one read and one write:
+The hot path. One submission is one read and one write, or neither:
 
+0. A plain bid below the minimum of the newest reading this worker has of the auction
+   is refused from that memory, without the database (`auctions.bid_memory`: prices
+   only rise, so the refusal stands); in a race most bids are such stale ones.
 1. One read of everything the rules need: the auction's row (the leader's maximum is
    kept on it), the bidder's user, organisation and deposit. Refusals (ended, the
    seller, not a party, not verified, no held deposit, below the minimum: prices only

@@ -22,6 +22,7 @@ from auctions.settings import AuctionSettings, settings_from_config
 from core.clock import now
 from core.domain import ValidationFailed
 from core.forms import FieldErrors, domain_errors, flatten_errors
+from core.i18n import market_zone
 from core.money import Money, to_yuan_text
 from core.view_steps import own_or_404
 from core.views_kit import form_page
@@ -33,16 +34,12 @@ def _settings() -> AuctionSettings:
     return settings_from_config(current_app.config)
 
 
-def _timezone() -> str:
-    return str(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
 @bp.route("/listings/<int:listing_id>/auction/new", methods=["GET", "POST"])
 @login_required
 def create(listing_id: int) -> str | Response | tuple[str, int]:
     """The seller puts a published listing up for auction."""
     listing = own_or_404(listings.get_listing(listing_id), listings.is_owner)
-    zone = _timezone()
+    zone = market_zone()
     return form_page(
         lambda: _parse_form(listing, zone),
         lambda data: services.create_auction(

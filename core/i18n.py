@@ -117,6 +117,11 @@ def market_zone() -> str:
     return str(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_ZONE)
 
 
+def market_tz() -> ZoneInfo:
+    """The market's time zone (`market_zone`) as a ZoneInfo, for local days and times."""
+    return ZoneInfo(market_zone())
+
+
 def when(moment: datetime | None, _style: str | None = None) -> str:
     """A moment for the reader: one format per language, the market's zone, named.
 

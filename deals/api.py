@@ -21,7 +21,6 @@ import binascii
 import io
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from werkzeug.wrappers import Response
@@ -35,7 +34,7 @@ from accounts.auth import (
 from core.api_documents import document_args
 from core.clock import now
 from core.domain import N_, ValidationFailed
-from core.i18n import market_zone
+from core.i18n import market_tz
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from core.views_kit import send_stored
@@ -65,10 +64,6 @@ def _folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / "deals"
 
 
-def _market_tz() -> ZoneInfo:
-    return ZoneInfo(market_zone())
-
-
 @blp.read("/", DealOutSchema(many=True), 401, args=DealListArgsSchema)
 def list_deals(args: dict[str, Any]) -> Any:
     """The caller's deals (as seller or buyer); reviewers get every deal, filtered."""
@@ -93,7 +88,7 @@ def get_deal(deal_id: int) -> Any:
 def get_registration(deal_id: int) -> Any:
     """The technology-contract registration record (技术合同认定登记) of a deal."""
     deal = services.visible_deal(api_actor(), deal_id)
-    return registration.record_for(deal, tz=_market_tz())
+    return registration.record_for(deal, tz=market_tz())
 
 
 @blp.write("/<int:deal_id>/milestones", 200, DealOutSchema, 409, 422, args=MilestoneInSchema)

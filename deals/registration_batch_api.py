@@ -14,13 +14,14 @@ from marshmallow import Schema, fields
 from accounts.auth import api_reader
 from core import cursor
 from core.clock import now
+from core.i18n import market_tz
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import InputSchema
 from core.schema_out import out_fields, page_of
 from core.uow import unit_of_work
 from core.views_kit import download
 from deals import ledger_export, registration_export
-from deals.api import _market_tz, blp
+from deals.api import blp
 from deals.registration_export import XLSX_TYPE, ExportRow
 from deals.schemas import DealListArgsSchema, RegistrationOutSchema
 
@@ -78,7 +79,7 @@ def registration_batch(args: dict[str, Any]) -> dict[str, Any]:
     with unit_of_work():
         rows: list[ExportRow] = registration_export.batch_page(
             api_reader(), args["start"], args["end"],
-            tz=_market_tz(), before=page.before, limit=page.limit + 1,
+            tz=market_tz(), before=page.before, limit=page.limit + 1,
         )  # fmt: skip
     ids = [row.record.deal_id for row in rows]
     return {"items": rows[: page.limit], "next_cursor": cursor.next_cursor(BATCH, ids, page.limit)}
@@ -89,7 +90,7 @@ def registration_batch_file(args: dict[str, Any], fmt: str) -> Response:
     """The whole batch of a period as a file, the same as the reviewers' page gives."""
     start, end = args["start"], args["end"]
     with unit_of_work():
-        rows = registration_export.batch(api_reader(), start, end, tz=_market_tz())
+        rows = registration_export.batch(api_reader(), start, end, tz=market_tz())
     body, mimetype = registration_export.export_file(rows, fmt)
     disposition = f'attachment; filename="{registration_export.file_name(start, end, fmt)}"'
     headers = {"Content-Disposition": disposition, "Cache-Control": "private, no-store"}
@@ -102,6 +103,6 @@ def registrations_file(args: dict[str, Any]) -> Response:
     (`?channel=…&status=…&method=…`)."""
     with unit_of_work():
         body, name = ledger_export.registrations_file(
-            api_reader(), args, tz=_market_tz(), now=now(), translate=gettext
+            api_reader(), args, tz=market_tz(), now=now(), translate=gettext
         )
     return download(body, ledger_export.CSV_TYPE, name)

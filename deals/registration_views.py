@@ -13,12 +13,13 @@ from flask_login import current_user, login_required
 from accounts.services import require_reviewer
 from core.bounds import in_year_window
 from core.domain import N_, ValidationFailed
+from core.i18n import market_tz
 from core.money import from_yuan_text
 from core.uow import unit_of_work
 from core.views_kit import PostAction, add_actions, download
 from deals import registration_details, registration_export
 from deals.registration_rules import RegistrationDetails
-from deals.views import _market_tz, bp
+from deals.views import bp
 
 
 def _date(name: str) -> date:
@@ -67,6 +68,6 @@ def registration_batch(fmt: str) -> Response:
     require_reviewer(current_user)  # before the dates: a stranger learns nothing from them
     start, end = _date("from"), _date("to")
     with unit_of_work():
-        rows = registration_export.batch(current_user, start, end, tz=_market_tz())
+        rows = registration_export.batch(current_user, start, end, tz=market_tz())
     body, mimetype = registration_export.export_file(rows, fmt)
     return download(body, mimetype, registration_export.file_name(start, end, fmt))

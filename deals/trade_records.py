@@ -14,7 +14,6 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from accounts.models import Organisation, User
 from accounts.services import can_review, is_signed_in, require_reviewer
@@ -23,7 +22,7 @@ from core.currencies import exponent
 from core.dates import as_utc
 from core.domain import N_, NotFound, PermissionDenied, ValidationFailed
 from core.extensions import db
-from core.i18n import market_zone
+from core.i18n import market_tz
 from core.service_kit import audit_action, get_or_not_found
 from core.spreadsheet_cells import formula_safe
 from deals.models import Deal, DealStatus
@@ -82,7 +81,7 @@ def direction_of(deal: Deal) -> TradeDirection | None:
 
 def deal_day(deal: Deal) -> date:
     """The deal's day in the market's zone: its amount is converted at that day's rate."""
-    return as_utc(deal.created_at).astimezone(ZoneInfo(market_zone())).date()
+    return as_utc(deal.created_at).astimezone(market_tz()).date()
 
 
 def usd_of(deal: Deal, manual: int | None = None) -> UsdFigure:

@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from core.audit import history
 from core.clock import as_utc, now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.forms import FieldErrors, document_upload, domain_errors, parse_form
+from core.i18n import market_tz
 from core.money import Money
 from core.uow import unit_of_work
 from core.view_steps import refused
@@ -51,10 +51,6 @@ def _labels() -> dict[str, Any]:
 
 def _documents_folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / "deals"
-
-
-def _market_tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
 
 
 def next_step(deal: Deal) -> DealStatus | None:
@@ -98,7 +94,7 @@ def render_detail(deal: Deal, errors: FieldErrors | None = None, status: int = 2
         timeline=_timeline(deal),
         upcoming=upcoming,
         can_advance=upcoming is not None and services.may_advance(current_user, deal, upcoming),
-        record=registration.record_for(deal, tz=_market_tz()),
+        record=registration.record_for(deal, tz=market_tz()),
         history=history("deal", deal.id),
         trade_direction=trade_records.direction_of(deal),
         document_kinds=documents.DOCUMENT_KINDS,
@@ -186,7 +182,7 @@ def registration_record(deal_id: int) -> str:
     return render_template(
         "deals/registration.html",
         deal=deal,
-        record=registration.record_for(deal, tz=_market_tz()),
+        record=registration.record_for(deal, tz=market_tz()),
         form=registration_details.details_of([deal.id]).get(deal.id),
         may_complete=current_user.can_review or current_user.acting_org_id == deal.seller_org_id,
         subtypes=SUBTYPES[deal.contract_type],
@@ -242,7 +238,7 @@ def ledger() -> str:
 def registrations_csv() -> WerkzeugResponse:
     """The registration records of the deals on the ledger (same filters), one row each."""
     body, name = ledger_export.registrations_file(
-        current_user, _ledger_filters(), tz=_market_tz(), now=now(), translate=_
+        current_user, _ledger_filters(), tz=market_tz(), now=now(), translate=_
     )
     return download(body, ledger_export.CSV_TYPE, name)
 
@@ -296,7 +292,7 @@ def register_offline() -> Any:
                 return redirect(url_for("deals.detail", deal_id=deal.id))
         if errors and "contract" not in errors and upload is not None and upload.filename:
             errors["_contract_again"] = [_("Choose the contract file again.")]
-    today = as_utc(now()).astimezone(_market_tz()).date()
+    today = as_utc(now()).astimezone(market_tz()).date()
     return render_template(
         "deals/offline.html",
         form=request.form if request.method == "POST" else {},

@@ -96,11 +96,6 @@ def upload_folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / "brokers"
 
 
-def display_timezone() -> str:
-    """The timezone in which the pages show days (a mandate's last day)."""
-    return str(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
 def expiry_warning_days() -> int:
     """How many days before a certificate expires its broker is warned."""
     return int(current_app.config.get("BROKER_EXPIRY_WARNING_DAYS", 60))

@@ -17,12 +17,12 @@ from brokers.mandates import MandateInput
 from brokers.models import Mandate
 from brokers.rules import CommissionKind, MandateStatus, last_day
 from brokers.schemas import MandateFormSchema
-from brokers.views.blueprint import bp, display_timezone, matches_url
+from brokers.views.blueprint import bp, matches_url
 from core.audit import history
 from core.clock import as_utc, now
 from core.domain import DomainError
 from core.forms import FieldErrors, attempt, domain_errors, parse_form
-from core.i18n import current_locale
+from core.i18n import current_locale, market_zone
 from core.i18n import day as day_text
 from core.views_kit import act_on_page, row_id
 from listings import needs as needs_service
@@ -101,7 +101,7 @@ def new_mandate() -> Any:
         return _render_mandate_form(form)
     form = request.form.to_dict()
     try:
-        data, errors = parse_form(MandateFormSchema(timezone=display_timezone()))
+        data, errors = parse_form(MandateFormSchema(timezone=market_zone()))
     except DomainError as error:  # an amount that is not money
         data, errors = None, domain_errors(error)
     if data is None:
@@ -163,7 +163,7 @@ def _render_mandate(item: Mandate) -> str:
         if (as_broker or as_principal or current_user.can_review)
         else [],
         matches_url=matches_url,
-        last_day=lambda m: last_day(m, display_timezone()),
+        last_day=lambda m: last_day(m, market_zone()),
     )
 
 
@@ -173,7 +173,7 @@ def _mandate_done(action: str, item: Mandate) -> tuple[str, str]:
         return _("The proposal is closed."), "info"
     if action == "terminate":
         until = item.terminates_at
-        day = day_text(last_day(as_utc(until), display_timezone())) if until else ""
+        day = day_text(last_day(as_utc(until), market_zone())) if until else ""
         return _("Notice given: the mandate stays in force until %(day)s.", day=day), "info"
     if item.status == MandateStatus.ACTIVE:
         return _("Mandate accepted: it is now in force."), "success"

@@ -12,9 +12,9 @@ from brokers import broker_access as shared
 from brokers.mandates import mandates_of_broker, mandates_of_org
 from brokers.models import Mandate
 from brokers.rules import last_day
-from brokers.views.blueprint import bp, display_timezone, expiry_warning_days, matches_url
+from brokers.views.blueprint import bp, expiry_warning_days, matches_url
 from core.clock import now
-from core.i18n import current_locale
+from core.i18n import current_locale, market_zone
 from listings import needs as needs_service
 from listings import services as listings
 
@@ -42,7 +42,7 @@ def dashboard() -> Any:
         statement=commissions.statement(current_user),
         matches_url=matches_url,
         document_kinds=accreditation.DOCUMENT_KINDS,
-        last_day=lambda m: last_day(m, display_timezone()),
+        last_day=lambda m: last_day(m, market_zone()),
     )
 
 
@@ -71,5 +71,5 @@ def mine() -> str:
         scope_titles=_scope_titles(mandates),
         org_id=current_user.acting_org_id,
         is_broker=shared.broker_of(current_user) is not None,
-        last_day=lambda m: last_day(m, display_timezone()),
+        last_day=lambda m: last_day(m, market_zone()),
     )

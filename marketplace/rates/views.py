@@ -4,7 +4,6 @@ a rate or import a file of them (`/review/rates`)."""
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -17,7 +16,7 @@ from core.clock import now
 from core.currencies import EXPONENTS
 from core.domain import N_, ValidationFailed
 from core.forms import domain_errors, parse_form
-from core.i18n import market_zone
+from core.i18n import market_tz
 from core.schema_kit import InputSchema
 from core.uow import unit_of_work
 from core.views_kit import back_to_referrer, save_form
@@ -36,7 +35,7 @@ class RateForm(InputSchema):
 
 def market_today() -> date:
     """Today on the market's calendar."""
-    return now().astimezone(ZoneInfo(market_zone())).date()
+    return now().astimezone(market_tz()).date()
 
 
 @bp.get("/rates")

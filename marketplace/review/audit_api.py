@@ -4,7 +4,6 @@ by cursor, or whole as the CSV the audit page exports (`audit_export.audit_csv`)
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Response
 from marshmallow import Schema, fields, validate
@@ -15,7 +14,7 @@ from core.api_kit import ApiBlueprint
 from core.audit_labels import action_label
 from core.bounds import MAX_ROW_ID
 from core.clock import now
-from core.i18n import market_zone
+from core.i18n import market_tz
 from core.schema_kit import InputSchema
 from core.uow import unit_of_work
 from core.views_kit import download
@@ -78,7 +77,7 @@ class AuditPageSchema(Schema):
 
 
 def _wanted(args: dict[str, Any]) -> audit_trail.AuditFilter:
-    zone = ZoneInfo(market_zone())
+    zone = market_tz()
     texts = {name: (args[name] or "").strip() or None for name in ("object_type", "actor", "action")}  # fmt: skip
     return audit_trail.AuditFilter(
         object_id=args["object_id"], start=args["start"], end=args["end"], zone=zone, **texts

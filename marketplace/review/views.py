@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,6 +18,7 @@ from core.audit import history, verify_ownership_chain
 from core.bounds import query_date, query_id, query_text
 from core.clock import now
 from core.forms import attempt
+from core.i18n import market_tz
 from core.views_kit import download
 from listings import review as listing_review
 from listings import services as listings
@@ -151,7 +151,7 @@ def decide_organisation(org_id: int, decision: str) -> Response:
 
 def _audit_filter() -> audit_trail.AuditFilter:
     """The audit page's filters from the query string, each bounded."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    zone = market_tz()
     return audit_trail.AuditFilter(
         object_type=query_text("type", 32),
         object_id=query_id("object"),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Response
 from flask_babel import gettext
@@ -17,7 +16,7 @@ from accounts.auth import BEARER_TOKEN, api_reader, require_token_for_writes
 from core.api_kit import ApiBlueprint
 from core.clock import as_utc, now
 from core.domain import ValidationFailed
-from core.i18n import market_zone
+from core.i18n import market_tz
 from core.schema_kit import InputSchema
 from core.uow import unit_of_work
 from core.views_kit import download
@@ -95,12 +94,8 @@ def _shown(result: report.Report) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _tz() -> ZoneInfo:
-    return ZoneInfo(market_zone())
-
-
 def _period(args: dict[str, Any]) -> Period:
-    today: date = as_utc(now()).astimezone(_tz()).date()
+    today: date = as_utc(now()).astimezone(market_tz()).date()
     try:
         return asked_period(args["start"], args["last"], today)
     except PeriodError as error:
@@ -116,26 +111,26 @@ def _file(result: report.Report, kind: str, stem: str) -> Response:
 def public_statistics(args: dict[str, Any]) -> dict[str, Any]:
     """The market in figures, anonymised, as the public statistics page shows them."""
     with unit_of_work():
-        return _shown(report.public_report(_period(args), _tz()))
+        return _shown(report.public_report(_period(args), market_tz()))
 
 
 @blp.read("/full", StatisticsOutSchema, _REVIEWERS, _PERIOD, args=PeriodArgsSchema)
 def full_statistics(args: dict[str, Any]) -> dict[str, Any]:
     """Every figure of the market, broker by broker, as the reviewers' statistics page shows."""
     with unit_of_work():
-        return _shown(report.full_report(api_reader(), _period(args), _tz()))
+        return _shown(report.full_report(api_reader(), _period(args), market_tz()))
 
 
 @blp.download("/export.<any(csv, xlsx):kind>", _KINDS, "The public statistics: a block (CSV, with a BOM) or a sheet (XLSX) per table, small groups combined and hidden, as the public page exports them", _PERIOD, args=PeriodArgsSchema)  # fmt: skip
 def public_export(args: dict[str, Any], kind: str) -> Response:
     """The market in figures, anonymised (no token needed)."""
     with unit_of_work():
-        return _file(report.public_report(_period(args), _tz()), kind, "market-statistics")
+        return _file(report.public_report(_period(args), market_tz()), kind, "market-statistics")
 
 
 @blp.download("/full/export.<any(csv, xlsx):kind>", _KINDS, "Every figure of the market, broker by broker, as the reviewers' statistics page exports them", _REVIEWERS, _PERIOD, args=PeriodArgsSchema)  # fmt: skip
 def full_export(args: dict[str, Any], kind: str) -> Response:
     """The full statistics, for the market's reviewers and administrators."""
     with unit_of_work():
-        result = report.full_report(api_reader(), _period(args), _tz())
+        result = report.full_report(api_reader(), _period(args), market_tz())
         return _file(result, kind, "city-statistics")

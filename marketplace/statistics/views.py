@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from core.bounds import BadField, query_date
 from core.clock import as_utc, now
-from core.i18n import money_wan
+from core.i18n import market_tz, money_wan
 from core.views_kit import download
 from marketplace.statistics import charts, exports, report
 from marketplace.statistics.exports import FIGURE_NAMES, TABLE_TITLES
@@ -28,13 +27,9 @@ from marketplace.statistics.rules import Period, PeriodError, asked_period
 bp = Blueprint("statistics", __name__)
 
 
-def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
 def _period() -> Period:
     """The period asked for (?from=&to=), or this year so far."""
-    today = as_utc(now()).astimezone(_tz()).date()
+    today = as_utc(now()).astimezone(market_tz()).date()
     try:
         return asked_period(query_date("from"), query_date("to"), today)
     except PeriodError as error:
@@ -75,24 +70,26 @@ def _download(result: report.Report, kind: str, stem: str) -> Response:
 @bp.route("/statistics")
 def public() -> str:
     """The market in figures, anonymised: small groups are combined and hidden."""
-    return _page(report.public_report(_period(), _tz()), "statistics.public_export")
+    return _page(report.public_report(_period(), market_tz()), "statistics.public_export")
 
 
 @bp.route("/statistics/export.<any(csv, xlsx):kind>")
 def public_export(kind: str) -> Response:
     """The public statistics as CSV or XLSX."""
-    return _download(report.public_report(_period(), _tz()), kind, "market-statistics")
+    return _download(report.public_report(_period(), market_tz()), kind, "market-statistics")
 
 
 @bp.route("/review/statistics")
 @login_required
 def full() -> str:
     """Every figure of the market, broker by broker (reviewers and administrators)."""
-    return _page(report.full_report(current_user, _period(), _tz()), "statistics.full_export")
+    return _page(report.full_report(current_user, _period(), market_tz()), "statistics.full_export")
 
 
 @bp.route("/review/statistics/export.<any(csv, xlsx):kind>")
 @login_required
 def full_export(kind: str) -> Response:
     """The full statistics as CSV or XLSX (reviewers and administrators)."""
-    return _download(report.full_report(current_user, _period(), _tz()), kind, "city-statistics")
+    return _download(
+        report.full_report(current_user, _period(), market_tz()), kind, "city-statistics"
+    )

@@ -7,7 +7,7 @@ others have since beaten, and the bid is refused below the minimum. Prices only 
 the auction is refused against the newest one too. This module keeps, per worker, the
 newest reading of each auction its bids have seen (the most bids wins: `bid_count` only
 grows) and each bidder's own facts as its last full read found them (organisation,
-verification, deposit), for a short while. `auctions.bidding` decides a plain bid (no
+verification, deposit), for a short while. `refuse_stale` decides a plain bid (no
 maximum) with them and the same pure rules; only a refusal below the minimum is trusted.
 Any other outcome (an acceptance, another refusal) is decided on the database's reading.
 
@@ -26,6 +26,7 @@ The memory lives in the app (`app.extensions`): each app, and each test's, start
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 
 from flask import Flask, current_app, has_app_context
@@ -36,7 +37,9 @@ from auctions import rules
 from auctions.bid_reads import Standing
 from auctions.models import Auction
 from auctions.queries import CONTEXT
+from core.domain import DomainError
 from core.timed_map import TimedMap
+from core.uow import after_commit
 from payments.models import Deposit
 
 SECONDS = 2.0
@@ -86,6 +89,35 @@ def memory() -> BidMemory:
     if found is None:
         found = current_app.extensions.setdefault(_KEY, BidMemory())
     return found
+
+
+def refuse_stale(auction_id: int, user_id: int, decide: Callable[[Standing], object]) -> None:
+    """Raise the refusal below the minimum that `decide` (the bid's own decision) gives on
+    the newest reading remembered; nothing when none is remembered or it decides otherwise
+    (the caller then decides on the database's reading)."""
+    standing = memory().standing(auction_id, user_id)
+    if standing is None:
+        return
+    try:
+        decide(standing)
+    except rules.BidBelowMinimum:
+        raise
+    except DomainError:
+        return
+
+
+def remember(auction_id: int, user_id: int, standing: Standing, *, committed: bool = True) -> None:
+    """The bidder's standing in the auction as read or as its bid left it: at once when
+    committed (a statement in autocommit), else once the unit of work has committed."""
+    known = memory()
+
+    def keep() -> None:
+        known.saw(auction_id, user_id, standing)
+
+    if committed:
+        keep()
+    else:
+        after_commit(keep)
 
 
 def reset(app: Flask) -> None:

@@ -120,7 +120,8 @@ def place_bid(
         raise NoOrganisation()
     bid = _Submission(user_id, auction_id, amount_minor, max_minor, now, settings)
     try:
-        _refuse_from_memory(bid)
+        if max_minor is None:  # a plain bid below the newest minimum this worker has seen
+            bid_memory.refuse_stale(auction_id, user_id, bid.decide)
         result = _place(bid)
     except DomainError:
         metrics.BIDS.labels(outcome="refused").inc()
@@ -131,23 +132,6 @@ def place_bid(
         jobs.enqueue_soon_after_commit(TELL_BIDS_JOB)
     after_commit(metrics.BIDS.labels(outcome="accepted").inc)
     return result
-
-
-def _refuse_from_memory(bid: _Submission) -> None:
-    """Refuse a plain bid below the minimum of the newest reading this worker has of the
-    auction (`auctions.bid_memory`: prices only rise, so the refusal stands), without the
-    database; any other decision is taken on the database's reading."""
-    if bid.max_minor is not None:
-        return
-    standing = bid_memory.memory().standing(bid.auction_id, bid.user_id)
-    if standing is None:
-        return
-    try:
-        bid.decide(standing)
-    except rules.BidBelowMinimum:
-        raise
-    except DomainError:
-        return
 
 
 def _place(bid: _Submission) -> BidResult:
@@ -206,7 +190,7 @@ def _attempt(
         execute, bid.auction_id, bid.user_id, bid.settings, lock=lock
     )
     if committed:
-        bid_memory.memory().saw(bid.auction_id, bid.user_id, standing)
+        bid_memory.remember(bid.auction_id, bid.user_id, standing)
     advance = bid.decide(standing)
     assert standing.org_id is not None
     wrote = store.advance_postgresql(
@@ -214,7 +198,8 @@ def _attempt(
     )
     if wrote is None:
         return None
-    _remember_advance(bid, standing, advance, committed=committed)
+    after = replace(standing, state=advance.after)
+    bid_memory.remember(bid.auction_id, bid.user_id, after, committed=committed)
     return _result(bid, standing.org_id, advance, wrote)
 
 
@@ -243,26 +228,9 @@ def _place_bid_locked(bid: _Submission) -> BidResult:
     )
     facts = tuple(state_tag.read_facts(conn, bid.auction_id, standing.org_id))
     _expire_auction_reads()
-    _remember_advance(bid, standing, advance, committed=False)
-    return _result(bid, standing.org_id, advance, store.Wrote(written, facts))
-
-
-def _remember_advance(
-    bid: _Submission, standing: Standing, advance: Advance, *, committed: bool
-) -> None:
-    """The auction as this bid left it, and the bidder's standing in it, for the memory
-    (`auctions.bid_memory`): at once when the write committed by itself, else after the
-    unit of work's commit."""
-    known = bid_memory.memory()
     after = replace(standing, state=advance.after)
-
-    def remember() -> None:
-        known.saw(bid.auction_id, bid.user_id, after)
-
-    if committed:
-        remember()
-    else:
-        after_commit(remember)
+    bid_memory.remember(bid.auction_id, bid.user_id, after, committed=False)
+    return _result(bid, standing.org_id, advance, store.Wrote(written, facts))
 
 
 def _forget_reads(result: BidResult | None) -> BidResult | None:

@@ -12,8 +12,8 @@ maximum) with them and the same pure rules; only a refusal below the minimum is 
 Any other outcome (an acceptance, another refusal) is decided on the database's reading.
 
 Every change the ORM makes in this worker to an auction (closing, cancelling, an
-announcement's review) or to one of its deposits forgets the auction; to any user or
-organisation, everything. Readings are remembered only once committed (a read in
+announcement's review) or to one of its deposits forgets the auction; to what a bid reads
+of a user or organisation (active, organisation, membership, verification), everything. Readings are remembered only once committed (a read in
 autocommit, or the bid's own unit of work after its commit), and kept SECONDS at most.
 So what a stale reading can change is the reason given, never the outcome: a bid
 refused below the minimum within SECONDS of another worker releasing the bidder's
@@ -30,7 +30,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import InstanceState
 
 from accounts.models import Organisation, User
 from auctions import rules
@@ -142,7 +143,17 @@ def _deposit_changed(_mapper: object, _connection: object, deposit: Deposit) -> 
         _forget(deposit.context_id)
 
 
+# What a bid reads of its bidder (`bid_reads`): a change to any of it, anywhere, and
+# everything is read again (rare beside bids; a sign-in's own columns do not count).
+_BIDDER_FACTS: dict[type, tuple[str, ...]] = {
+    User: ("active", "organisation_id", "membership_approved"),
+    Organisation: ("status",),
+}
+
+
 @event.listens_for(Organisation, "after_update")
 @event.listens_for(User, "after_update")
-def _bidder_changed(_mapper: object, _connection: object, _changed: object) -> None:
-    _forget()  # a user or organisation changed (rare beside bids): everything is read again
+def _bidder_changed(_mapper: object, _connection: object, changed: User | Organisation) -> None:
+    state: InstanceState[User | Organisation] = inspect(changed)
+    if any(state.attrs[name].history.has_changes() for name in _BIDDER_FACTS[type(changed)]):
+        _forget()

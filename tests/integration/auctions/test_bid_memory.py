@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
+from accounts.models import Organisation, User, VerificationStatus
 from auctions import bidding, rules
 from auctions.models import Auction, AuctionStatus
 from core.domain import PermissionDenied
 from core.extensions import db
 from core.uow import unit_of_work
+from payments.deposits import OrganisationNotVerified
 from payments.models import Deposit, DepositStatus
 
 from .conftest import INC, START, Market
@@ -110,3 +112,16 @@ def test_a_deposit_released_since_is_refused_for_what_it_is(market: Market, cloc
     with pytest.raises(PermissionDenied) as refused:
         bid(beta, auction_id, START + INC, clock())
     assert refused.value.code == "deposit_not_held"
+
+
+def test_a_sign_in_keeps_the_memory_a_lost_verification_does_not(market: Market, clock) -> None:
+    _, beta, auction_id = outbid_beta(market, clock())
+    with unit_of_work():
+        db.session.get(User, beta.id).last_sign_in_at = clock()
+    with statements_sent() as sent, pytest.raises(rules.BidBelowMinimum):
+        bid(beta, auction_id, START + INC, clock())
+    assert "SELECT" not in sent  # still refused from memory
+    with unit_of_work():
+        db.session.get(Organisation, beta.organisation_id).status = VerificationStatus.REJECTED
+    with pytest.raises(OrganisationNotVerified):
+        bid(beta, auction_id, START + INC, clock())

@@ -21,7 +21,7 @@ from flask import (
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import user_logged_in
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
@@ -30,7 +30,7 @@ from accounts.models import ApiToken, TokenScope, User
 from accounts.throttle import SignInThrottle
 from accounts.token_rules import TokenState, token_state
 from accounts.tokens import digest
-from core import api_actions, page_cache
+from core import api_actions, page_cache, plain_sql
 from core.api_kit import ApiBlueprint
 from core.clock import as_utc, now
 from core.extensions import db, limiter, login_manager
@@ -207,11 +207,7 @@ def token_caller(plain: str, *, now: datetime) -> TokenCaller:
     known = token_cache.recall(token_hash)
     user: User | None
     session = db.session()
-    alone = (
-        isinstance(session.get_bind(), Engine)
-        and not session.in_transaction()
-        and not (session.new or session.dirty or session.deleted)
-    )
+    alone = plain_sql.alone()
     # Alone, the read is in autocommit and its end expires nothing: the user just read
     # stays loaded for the endpoint (else its first attribute would read it again).
     session.expire_on_commit = not alone

@@ -24,12 +24,13 @@ from auctions.schemas import (
 )
 from auctions.settings import AuctionSettings, settings_from_config
 from auctions.state_tag import state_tag, tag_after_bid, viewer_of
+from core import plain_sql
 from core.clock import now
 from core.cursor import PageArgsSchema
 from core.errors import api_error_body
 from core.i18n import current_locale
 from core.schema_out import plain_dumper
-from core.uow import unit_of_work
+from core.uow import end_read_transaction, unit_of_work
 from payments.deposit_api import deposit_out
 from payments.schemas import DepositOutSchema
 
@@ -53,8 +54,11 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
 def auction_detail(auction_id: int) -> dict[str, Any]:
     caller, moment, locale = api_actor(), now(), current_locale()
     settings = _settings()
+    plain_sql.reads_in_autocommit()  # a poll's reads: two statements, no BEGIN nor COMMIT
     found = queries.auction_for(caller, auction_id, locale=locale)  # a draft is not published
     closes = queries.closing_now(found.auction, now=moment, settings=settings)
+    if closes:  # the close job may run here (JOBS_IMMEDIATE): in a transaction of its own
+        end_read_transaction()
     snapshot = closing.auction_snapshot(
         auction_id,
         now=moment,

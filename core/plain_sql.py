@@ -34,6 +34,16 @@ def on_postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
+def reads_in_autocommit() -> None:
+    """Run the session's next statements in autocommit until its transaction ends, when on
+    PostgreSQL with nothing begun (`alone`): no BEGIN before the first read and no COMMIT
+    after the last, one round trip a statement. READ COMMITTED reads each statement from
+    a snapshot of its own anyway, so only atomicity is lost: call it where the session
+    writes nothing before its transaction ends."""
+    if on_postgresql() and alone():
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 @contextmanager
 def autocommit_execute() -> Iterator[Execute]:
     """A pooled connection in autocommit: each statement is its own transaction."""

@@ -306,6 +306,50 @@ def test_a_committed_bids_etag_is_its_pollers_tag_until_the_auction_moves(
     assert plain == (expected if on_pg else []), plain
 
 
+def test_an_outbid_pollers_full_read_runs_in_autocommit_on_postgresql(
+    committing_app: Flask,
+) -> None:
+    """The whole answer of a poll that finds the auction moved is read statement by statement
+    in autocommit (PostgreSQL): no BEGIN before its reads, no COMMIT after them."""
+    app = committing_app
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("autocommit reads: PostgreSQL")
+    upload = Path(app.config["UPLOAD_FOLDER"]) / "evidence"
+    with app.app_context():
+        with unit_of_work():
+            market = make_market(NOW, upload, hours=24)
+            alpha, beta = market.bidder(), market.bidder()
+            auction_id = market.auction.id
+        as_alpha, as_beta = (
+            {"Authorization": "Bearer " + factories.api_token(user, "watch", now=NOW)}
+            for user in (alpha, beta)
+        )
+        db.session.remove()
+    app.extensions["clock"] = lambda: NOW + timedelta(minutes=1)
+    client, url = app.test_client(), f"/api/v1/auctions/{auction_id}"
+    in_autocommit: list[bool] = []
+
+    def noted(conn: Any, *_: Any) -> None:
+        in_autocommit.append(conn.connection.driver_connection.autocommit)
+
+    try:
+        led = client.post(f"{url}/bids", json={"amount_minor": START}, headers=as_alpha)
+        client.post(f"{url}/bids", json={"amount_minor": START + INC}, headers=as_beta)
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", noted)
+            try:
+                etag = led.get_json()["auction_etag"]
+                answer = client.get(url, headers={**as_alpha, "If-None-Match": etag})
+            finally:
+                event.remove(db.engine, "before_cursor_execute", noted)
+    finally:
+        app.extensions.pop("clock", None)
+    assert answer.status_code == 200
+    assert answer.get_json()["standing"] == "outbid"
+    assert answer.get_json()["current_price_minor"] == START + INC
+    assert in_autocommit and all(in_autocommit), in_autocommit
+
+
 # --- the API token is read, not written, on every call ----------------------------------------
 
 

@@ -13,12 +13,14 @@ Any other outcome (an acceptance, another refusal) is decided on the database's 
 
 Every change the ORM makes in this worker to an auction (closing, cancelling, an
 announcement's review) or to one of its deposits forgets the auction; to what a bid reads
-of a user or organisation (active, organisation, membership, verification), everything. Readings are remembered only once committed (a read in
-autocommit, or the bid's own unit of work after its commit), and kept SECONDS at most.
-So what a stale reading can change is the reason given, never the outcome: a bid
-refused below the minimum within SECONDS of another worker releasing the bidder's
-deposit or cancelling the auction would have been refused anyway. A refusal writes
-nothing.
+of a user or organisation (active, organisation, membership, verification), everything.
+Readings are remembered only once committed (a read in autocommit, or the bid's own unit
+of work after its commit): an auction's for SECONDS at most, a bidder's own facts, which
+rarely change, for STANDING_SECONDS (else each bidder's next bid would read them again
+every few seconds). So what a stale reading can change is the reason given, never the
+outcome: a bid refused below the minimum within SECONDS of another worker cancelling the
+auction, or within STANDING_SECONDS of it releasing the bidder's deposit, would have been
+refused anyway. A refusal writes nothing.
 
 The memory lives in the app (`app.extensions`): each app, and each test's, starts empty.
 """
@@ -44,21 +46,23 @@ from core.uow import after_commit
 from payments.models import Deposit
 
 SECONDS = 2.0
+STANDING_SECONDS = 30.0
 MAX_ENTRIES = 10_000
 _KEY = "auction_bid_memory"
 
 
 class BidMemory:
-    """The newest readings of auctions, and their bidders' standings, for SECONDS."""
+    """The newest readings of auctions (for SECONDS) and their bidders' standings (for
+    STANDING_SECONDS)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._auctions: TimedMap[int, rules.AuctionState] = TimedMap(SECONDS, MAX_ENTRIES)
-        self._bidders: TimedMap[tuple[int, int], Standing] = TimedMap(SECONDS, MAX_ENTRIES)
+        self._bidders: TimedMap[tuple[int, int], Standing] = TimedMap(STANDING_SECONDS, MAX_ENTRIES)
 
     def standing(self, auction_id: int, user_id: int) -> Standing | None:
         """The bidder's standing as last read, with the newest auction seen since; None
-        when either is unknown or older than SECONDS."""
+        when either is unknown or too old."""
         with self._lock:
             bidder = self._bidders.get((auction_id, user_id))
             auction = self._auctions.get(auction_id)

@@ -41,13 +41,22 @@ def test_the_auction_with_the_most_bids_is_the_one_remembered() -> None:
 
 
 def test_what_was_seen_is_forgotten_after_its_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The auction's reading goes after SECONDS; the bidder's own facts stay longer, and
+    serve again with the auction's next reading."""
     memory, moment = BidMemory(), [1000.0]
     monkeypatch.setattr(timed_map.time, "monotonic", lambda: moment[0])
     memory.saw(7, 1, standing(5, 12_000))
     moment[0] += bid_memory.SECONDS - 0.01
     assert memory.standing(7, 1) is not None
     moment[0] += 0.02
-    assert memory.standing(7, 1) is None
+    assert memory.standing(7, 1) is None  # the auction's reading is too old
+    memory.saw(7, 2, standing(6, 12_500))  # another bidder's read of the auction
+    found = memory.standing(7, 1)
+    assert found is not None and found.state.bid_count == 6
+    moment[0] = 1000.0 + bid_memory.STANDING_SECONDS + 0.01
+    memory.saw(7, 2, standing(7, 13_000))
+    assert memory.standing(7, 1) is None  # its own facts are too old now
+    assert memory.standing(7, 2) is not None
 
 
 def test_a_forgotten_auction_is_not_used_until_read_again() -> None:

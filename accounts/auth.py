@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import (
     Flask,
@@ -38,6 +38,8 @@ from core.sqlite import brief_lock_wait
 from core.uow import end_read_transaction, permit_get_write, unit_of_work
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 # A token's last use is written at most this often: an API call then reads its token
 # and writes nothing but its own effect (a bid must not queue behind a token update).
@@ -111,9 +113,11 @@ def api_actor(*, allow_session: bool = True) -> User | None:
     if _CALLER in request.environ:
         token_user: User = request.environ[_CALLER]
         return token_user
+    if _WRITER_ID in request.environ:  # a write whose endpoint reads its user when needed
+        return api_writer()
     plain = _bearer_token()
     if plain is not None:
-        request.environ[_CALLER] = token_caller(plain, now=now()).user
+        request.environ[_CALLER] = token_caller(plain, now=now()).checked_user()
         return api_actor()
     return current_user if allow_session and current_user.is_authenticated else None
 
@@ -122,6 +126,8 @@ _READS = ("GET", "HEAD", "OPTIONS")
 # The token's caller, looked up once per request, kept in the request's own environ
 # (not `g`, which lives as long as the app context: tests keep one across requests).
 _CALLER, _WRITER = "market.api_caller", "market.api_writer"
+_WRITER_ID = "market.api_writer_id"  # the writer's id, its user not read yet
+_USER_WHEN_NEEDED = "_token_user_when_needed"
 
 
 def _bearer_token() -> str | None:
@@ -135,20 +141,44 @@ def require_token_for_writes() -> None:
     A write without a token is a 401; a token that is unknown, revoked or expired is a
     401 on any request; a read-scoped token is a 403 on a write. Checked before the body
     is read (a 401, not a 422 about the body); the writer is kept for the endpoint
-    (`api_writer`), so the token is looked up once per request.
+    (`api_writer`), so the token is looked up once per request. An endpoint marked
+    `token_user_when_needed` reads the user itself: a user no longer active is then a 401
+    when it does.
     """
     plain = _bearer_token()
     if plain is None:
         if request.method not in _READS:
             abort(401, description=gettext("Send an API token: Authorization: Bearer <token>."))
         return
-    caller = token_caller(plain, now=now())
-    request.environ[_CALLER] = caller.user
     if request.method in _READS:
+        request.environ[_CALLER] = token_caller(plain, now=now()).checked_user()
         return
+    caller = token_caller(plain, now=now(), read_user=not _user_when_needed())
     if caller.scope != TokenScope.WRITE:
         abort(403, description=gettext("This API token may only read: use a write token."))
-    request.environ[_WRITER] = caller.user
+    if caller.user is None:
+        request.environ[_WRITER_ID] = caller.user_id
+    else:
+        request.environ[_CALLER] = request.environ[_WRITER] = caller.user
+
+
+def token_user_when_needed(view: F) -> F:
+    """Mark a write endpoint that reads its token's user only when it needs it
+    (`api_writer`), so that what it can answer from the token alone (`api_writer_id`)
+    costs no statement: a stale bid refused from this worker's memory.
+
+    The token is checked before the body as for any write (known, not revoked, not
+    expired, allowed to write); whether its user is still active is checked when the
+    user is read. The refusal answered without it must reveal nothing a public read
+    would not (a bid's minimum is on the auction's public page).
+    """
+    setattr(view, _USER_WHEN_NEEDED, True)
+    return view
+
+
+def _user_when_needed() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, _USER_WHEN_NEEDED, False))
 
 
 def token_api(name: str, import_name: str, description: str) -> ApiBlueprint:
@@ -165,9 +195,20 @@ def accept_session_writer(user: User) -> None:
 
 
 def api_writer() -> User:
-    """The token holder of the current write (checked by `require_token_for_writes`)."""
+    """The token holder of the current write (checked by `require_token_for_writes`; read
+    now, a 401 if no longer active, for an endpoint marked `token_user_when_needed`)."""
+    if _WRITER not in request.environ:
+        user = _active_user(request.environ[_WRITER_ID])
+        request.environ[_CALLER] = request.environ[_WRITER] = user
     writer: User = request.environ[_WRITER]
     return writer
+
+
+def api_writer_id() -> int:
+    """The id of the current write's token holder, without reading its user."""
+    if _WRITER in request.environ:
+        return int(request.environ[_WRITER].id)
+    return int(request.environ[_WRITER_ID])
 
 
 def api_reader() -> User:
@@ -190,22 +231,51 @@ def api_caller() -> User:
 class TokenCaller:
     """Who a valid bearer token speaks for, and what it may do."""
 
-    user: User
+    user: User | None  # None: not read (`token_caller(read_user=False)`)
+    user_id: int
     scope: TokenScope
 
+    def checked_user(self) -> User:
+        """The user, read now if it was not (a 401 if no longer active)."""
+        return self.user if self.user is not None else _active_user(self.user_id)
 
-def token_caller(plain: str, *, now: datetime) -> TokenCaller:
+
+def token_caller(plain: str, *, now: datetime, read_user: bool = True) -> TokenCaller:
     """The active user a bearer token belongs to and its scope, else a 401 saying why.
 
     A token this worker checked within `token_cache.TTL_SECONDS` costs one read of its
-    user by primary key; otherwise one indexed read of the token's columns and its user.
-    Either runs in autocommit in a small unit of work of its own (call it before the
-    endpoint opens its own): no BEGIN/COMMIT round trips. The use is noted after the
-    endpoint, at most once per TOKEN_TOUCH_INTERVAL (`note_token_use`).
+    user by primary key (none with `read_user=False`: the caller reads it when it needs
+    it, `TokenCaller.checked_user`); otherwise one indexed read of the token's columns
+    and its user. The reads run in autocommit (`_in_autocommit`). The use is noted
+    after the endpoint, at most once per TOKEN_TOUCH_INTERVAL (`note_token_use`).
     """
     token_hash = digest(plain)
     known = token_cache.recall(token_hash)
-    user: User | None
+    user: User | None = None
+    if known is None:
+        user, known = _in_autocommit(lambda: _read_token(token_hash, now))
+    elif read_user:
+        user = _active_user(known.user_id)
+    if token_state(None, as_utc(known.expires_at), now) == TokenState.EXPIRED:
+        abort(401, description=gettext("This API token has expired: issue a new one."))
+    last_used_at = known.last_used_at
+    if last_used_at is None or as_utc(last_used_at) <= now - TOKEN_TOUCH_INTERVAL:
+        token_id = known.token_id
+        _after_the_endpoint(lambda: note_token_use(token_id, now=now, token_hash=token_hash))
+    return TokenCaller(user, known.user_id, known.scope)
+
+
+def _active_user(user_id: int) -> User:
+    """The user by primary key, else a 401: gone or no longer active."""
+    user = _in_autocommit(lambda: db.session.get(User, user_id))
+    if user is None or not user.active:
+        abort(401, description=gettext("This API token is not valid."))
+    return user
+
+
+def _in_autocommit(read: Callable[[], T]) -> T:
+    """`read` in a small unit of work of its own (call it before the endpoint opens its
+    own), in autocommit when nothing is begun: no BEGIN/COMMIT round trips."""
     session = db.session()
     alone = plain_sql.alone()
     # Alone, the read is in autocommit and its end expires nothing: the user just read
@@ -215,21 +285,9 @@ def token_caller(plain: str, *, now: datetime) -> TokenCaller:
         with unit_of_work(writer=False):  # a read: a POST's endpoint queues as SQLite's writer
             if alone:
                 session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-            if known is None:
-                user, known = _read_token(token_hash, now)
-            else:
-                user = session.get(User, known.user_id)
+            return read()
     finally:
         session.expire_on_commit = True
-    if user is None or not user.active:
-        abort(401, description=gettext("This API token is not valid."))
-    if token_state(None, as_utc(known.expires_at), now) == TokenState.EXPIRED:
-        abort(401, description=gettext("This API token has expired: issue a new one."))
-    last_used_at = known.last_used_at
-    if last_used_at is None or as_utc(last_used_at) <= now - TOKEN_TOUCH_INTERVAL:
-        token_id = known.token_id
-        _after_the_endpoint(lambda: note_token_use(token_id, now=now, token_hash=token_hash))
-    return TokenCaller(user, known.scope)
 
 
 def _read_token(token_hash: str, now: datetime) -> tuple[User, token_cache.KnownToken]:

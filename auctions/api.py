@@ -13,7 +13,13 @@ from typing import Any
 from flask import Response, current_app, jsonify
 from werkzeug.http import quote_etag
 
-from accounts.auth import api_actor, api_writer, token_api
+from accounts.auth import (
+    api_actor,
+    api_writer,
+    api_writer_id,
+    token_api,
+    token_user_when_needed,
+)
 from auctions import api_state, bidders, bidding, closing, queries, rules, services
 from auctions.api_schemas import AuctionDetailSchema, AuctionInSchema, BidPageSchema
 from auctions.schemas import (
@@ -167,13 +173,21 @@ def join(auction_id: int) -> Any:
     422,
     args=BidInSchema,
 )
+@token_user_when_needed
 def bid(data: dict[str, Any], auction_id: int) -> Response:
     """Place a bid, optionally with a maximum (proxy); a refused bid changes nothing.
 
     A bid below the minimum answers 409 with `minimum_next_bid_minor` in the body.
     """
-    actor = api_writer()
     moment, settings = now(), _settings()
+    try:
+        if data.get("max_minor") is None:  # stale: refused before the user is even read
+            bidding.refuse_stale(
+                api_writer_id(), auction_id, data["amount_minor"], now=moment, settings=settings
+            )
+    except rules.BidBelowMinimum as error:
+        return _below_minimum(error)
+    actor = api_writer()
     viewer = viewer_of(actor)  # before the commit expires the user
     try:
         with unit_of_work(writer=True):
@@ -190,11 +204,7 @@ def bid(data: dict[str, Any], auction_id: int) -> Response:
             closing.close_auction(auction_id, now=moment, settings=settings)
         raise
     except rules.BidBelowMinimum as error:
-        body = api_error_body(error)
-        body["minimum_next_bid_minor"] = error.minimum_minor
-        response = jsonify(body)
-        response.status_code = int(error.status)
-        return response
+        return _below_minimum(error)
     tag = tag_after_bid(  # from what the write returned: no read
         viewer,
         auction_id,
@@ -206,6 +216,14 @@ def bid(data: dict[str, Any], auction_id: int) -> Response:
     answer = jsonify(_BID_JSON(_bid_answer(result, quote_etag(tag))))  # as BidResultSchema
     answer.status_code = 201
     return answer
+
+
+def _below_minimum(error: rules.BidBelowMinimum) -> Response:
+    body = api_error_body(error)
+    body["minimum_next_bid_minor"] = error.minimum_minor
+    response = jsonify(body)
+    response.status_code = int(error.status)
+    return response
 
 
 def _bid_answer(result: bidding.BidResult, auction_etag: str) -> dict[str, Any]:

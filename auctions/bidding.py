@@ -118,10 +118,10 @@ def place_bid(
     user_id = _user_id(actor)
     if user_id is None:
         raise NoOrganisation()
+    if max_minor is None:
+        refuse_stale(user_id, auction_id, amount_minor, now=now, settings=settings)
     bid = _Submission(user_id, auction_id, amount_minor, max_minor, now, settings)
     try:
-        if max_minor is None:  # a plain bid below the newest minimum this worker has seen
-            bid_memory.refuse_stale(auction_id, user_id, bid.decide)
         result = _place(bid)
     except DomainError:
         metrics.BIDS.labels(outcome="refused").inc()
@@ -132,6 +132,28 @@ def place_bid(
         jobs.enqueue_soon_after_commit(TELL_BIDS_JOB)
     after_commit(metrics.BIDS.labels(outcome="accepted").inc)
     return result
+
+
+def refuse_stale(
+    user_id: int,
+    auction_id: int,
+    amount_minor: int,
+    *,
+    now: datetime,
+    settings: AuctionSettings = DEFAULT_SETTINGS,
+) -> None:
+    """Refuse a plain bid below the newest minimum this worker has seen of the auction,
+    without a statement (`auctions.bid_memory`); nothing when the memory cannot tell.
+
+    Only the bidder's id is needed: its own facts are those its last bid read. The API
+    calls this before it reads the token's user (`accounts.auth.token_user_when_needed`).
+    """
+    bid = _Submission(user_id, auction_id, amount_minor, None, now, settings)
+    try:
+        bid_memory.refuse_stale(auction_id, user_id, bid.decide)
+    except DomainError:
+        metrics.BIDS.labels(outcome="refused").inc()
+        raise
 
 
 def _place(bid: _Submission) -> BidResult:

@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
-from accounts.models import Organisation, User, VerificationStatus
+from accounts.models import Organisation, TokenScope, User, VerificationStatus
 from auctions import bidding, rules
 from auctions.models import Auction, AuctionStatus
 from core.domain import PermissionDenied
@@ -17,6 +18,7 @@ from core.extensions import db
 from core.uow import unit_of_work
 from payments.deposits import OrganisationNotVerified
 from payments.models import Deposit, DepositStatus
+from tests import factories
 
 from .conftest import INC, START, Market
 
@@ -125,3 +127,50 @@ def test_a_sign_in_keeps_the_memory_a_lost_verification_does_not(market: Market,
         db.session.get(Organisation, beta.organisation_id).status = VerificationStatus.REJECTED
     with pytest.raises(OrganisationNotVerified):
         bid(beta, auction_id, START + INC, clock())
+
+
+# --- over the API: a stale bid is refused before the token's user is read --------------------
+
+
+def bearer(user: User, now: Any, scope: TokenScope = TokenScope.WRITE) -> dict[str, str]:
+    return {"Authorization": "Bearer " + factories.api_token(user, "api", now=now, scope=scope)}
+
+
+def test_a_stale_bid_over_the_api_sends_no_statement_once_the_token_is_known(
+    client: FlaskClient, market: Market, clock
+) -> None:
+    _, beta, auction_id = outbid_beta(market, clock())
+    as_beta, url = bearer(beta, clock()), f"/api/v1/auctions/{market.auction.id}/bids"
+    client.get("/api/v1/tokens/ping", headers=as_beta)  # the worker now knows the token
+    with statements_sent() as sent:
+        refused = client.post(url, json={"amount_minor": START + INC}, headers=as_beta)
+    assert refused.status_code == 409
+    assert refused.json["code"] == "bid_below_increment"
+    assert refused.json["minimum_next_bid_minor"] == START + 3 * INC
+    assert not {"SELECT", "WITH", "INSERT", "UPDATE"} & set(sent), sent
+    accepted = client.post(url, json={"amount_minor": START + 3 * INC}, headers=as_beta)
+    assert accepted.status_code == 201 and accepted.json["leading"]
+    assert db.session.get(Auction, auction_id).current_price_minor == START + 3 * INC
+
+
+def test_a_deactivated_bidders_stale_bid_is_a_401_not_a_refusal(
+    client: FlaskClient, market: Market, clock
+) -> None:
+    _, beta, _ = outbid_beta(market, clock())
+    as_beta, url = bearer(beta, clock()), f"/api/v1/auctions/{market.auction.id}/bids"
+    client.get("/api/v1/tokens/ping", headers=as_beta)
+    with unit_of_work():
+        db.session.get(User, beta.id).active = False
+    answer = client.post(url, json={"amount_minor": START + INC}, headers=as_beta)
+    assert answer.status_code == 401 and answer.json["code"] == "unauthorized"
+
+
+def test_a_read_token_may_not_bid_even_a_stale_amount(
+    client: FlaskClient, market: Market, clock
+) -> None:
+    _, beta, _ = outbid_beta(market, clock())
+    as_beta = bearer(beta, clock(), scope=TokenScope.READ)
+    url = f"/api/v1/auctions/{market.auction.id}/bids"
+    client.get("/api/v1/tokens/ping", headers=as_beta)
+    answer = client.post(url, json={"amount_minor": START + INC}, headers=as_beta)
+    assert answer.status_code == 403 and answer.json["code"] == "forbidden"

@@ -8,10 +8,8 @@ reviewer: there is no separate "submit for verification" step.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from werkzeug.wrappers import Response
 
 from accounts import documents, services
@@ -25,7 +23,7 @@ from accounts.schemas import (
 )
 from core.clock import now
 from core.domain import N_, NotFound
-from core.storage import ALLOWED_TYPES
+from core.storage import ALLOWED_TYPES, area_folder
 from core.uow import unit_of_work
 from core.views_kit import send_stored
 
@@ -94,4 +92,4 @@ def decide(data: dict[str, Any], org_id: int, decision: str) -> Organisation:
 def document_file(document_id: int) -> Response:
     """An organisation's document (its business licence) for its members and the reviewers."""
     document = documents.document_for_download(api_reader(), document_id)
-    return send_stored(Path(current_app.config["UPLOAD_FOLDER"]) / "organisations", document)
+    return send_stored(area_folder("organisations"), document)

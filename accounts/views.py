@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import (
@@ -43,6 +42,7 @@ from core.extensions import limiter
 from core.forms import domain_errors, parse_form
 from core.i18n import current_locale
 from core.service_kit import Upload
+from core.storage import area_folder
 from core.uow import unit_of_work
 from core.view_steps import done
 from core.views_kit import save_form, send_stored
@@ -114,7 +114,7 @@ def _sign_up(data: dict) -> User:
     upload = request.files.get("licence")
     licence = Upload(upload.stream, upload.filename) if upload and upload.filename else None
     documents = services.DocumentStore(
-        Path(current_app.config["UPLOAD_FOLDER"]) / "organisations",
+        area_folder("organisations"),
         current_app.config["MAX_EVIDENCE_BYTES"],
     )
     return services.sign_up(
@@ -327,4 +327,4 @@ def revoke_api_token(token_id: int) -> Response:
 def organisation_document(document_id: int) -> Response:
     """An organisation's document (its business licence) for reviewers and its members."""
     document = documents.document_for_download(current_user, document_id)
-    return send_stored(Path(current_app.config["UPLOAD_FOLDER"]) / "organisations", document)
+    return send_stored(area_folder("organisations"), document)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -35,7 +34,7 @@ from core.api_documents import document_args
 from core.clock import now
 from core.domain import N_, ValidationFailed
 from core.i18n import market_tz
-from core.storage import ALLOWED_TYPES
+from core.storage import ALLOWED_TYPES, area_folder
 from core.uow import unit_of_work
 from core.views_kit import send_stored
 from deals import cancellation, documents, registration, services
@@ -58,10 +57,6 @@ from deals.schemas import (
 )
 
 blp = token_api("deals_api", __name__, "Deals of both channels")
-
-
-def _folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "deals"
 
 
 @blp.read("/", DealOutSchema(many=True), 401, args=DealListArgsSchema)
@@ -203,7 +198,7 @@ def upload_document(form: dict[str, Any], files: dict[str, Any], deal_id: int) -
             deal_id,
             kind=form["kind"],
             now=now(),
-            **document_args(files, _folder(), packed=True),
+            **document_args(files, area_folder("deals"), packed=True),
         )
 
 
@@ -211,7 +206,7 @@ def upload_document(form: dict[str, Any], files: dict[str, Any], deal_id: int) -
 def document_file(document_id: int) -> Response:
     """Download a deal's document (its parties and the reviewers), as its page does."""
     found = documents.document_for_download(api_reader(), document_id)
-    return send_stored(_folder(), found)
+    return send_stored(area_folder("deals"), found)
 
 
 def _decode_contract(contract: dict[str, Any]) -> documents.Upload:
@@ -239,7 +234,7 @@ def register_offline(data: dict[str, Any]) -> Any:
             api_writer(),
             entry,
             contract,
-            folder=_folder(),
+            folder=area_folder("deals"),
             max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
             now=now(),
         )

@@ -19,6 +19,7 @@ from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.forms import FieldErrors, document_upload, domain_errors, parse_form
 from core.i18n import market_tz
 from core.money import Money
+from core.storage import area_folder
 from core.uow import unit_of_work
 from core.view_steps import refused
 from core.views_kit import PostAction, add_actions, download, enum_arg, send_stored
@@ -50,7 +51,7 @@ def _labels() -> dict[str, Any]:
 
 
 def _documents_folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "deals"
+    return area_folder("deals")
 
 
 def next_step(deal: Deal) -> DealStatus | None:

@@ -5,10 +5,8 @@ keep documents with it (multipart)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from flask_smorest.fields import Upload as UploadField
 from marshmallow import Schema, fields, validate
 from werkzeug.wrappers import Response
@@ -18,7 +16,7 @@ from core.api_documents import document_args
 from core.clock import now
 from core.marshmallow_messages import REQUIRED
 from core.schema_kit import REQUIRED_NOT_NULL, InputSchema
-from core.storage import ALLOWED_TYPES
+from core.storage import ALLOWED_TYPES, area_folder
 from core.uow import unit_of_work
 from core.views_kit import send_stored
 from events import interest, services
@@ -81,10 +79,6 @@ def cancel_event(event_id: int) -> Event:
         return services.cancel_event(api_writer(), event_id, now=now())
 
 
-def _folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "events"
-
-
 @blp.write("/<int:event_id>/materials", 201, MaterialOutSchema, 401, 403, 404, 413, 422, args=MaterialInSchema, files=MaterialFileSchema, example={"title": "路演资料"})  # fmt: skip
 def add_material(form: dict[str, Any], files: dict[str, Any], event_id: int) -> EventMaterial:
     """The organiser keeps a document with the event (before, during or after it)."""
@@ -94,11 +88,11 @@ def add_material(form: dict[str, Any], files: dict[str, Any], event_id: int) -> 
             event_id,
             form["title"],
             now=now(),
-            **document_args(files, _folder(), packed=True),
+            **document_args(files, area_folder("events"), packed=True),
         )
 
 
 @blp.download("/materials/<int:material_id>", ALLOWED_TYPES, "The document as kept with the event (never served as active content), as its page gives")  # fmt: skip
 def material_file(material_id: int) -> Response:
     """An event's document, for anyone (every event's materials are public)."""
-    return send_stored(_folder(), interest.material(material_id))
+    return send_stored(area_folder("events"), interest.material(material_id))

@@ -10,7 +10,6 @@ from typing import Any, cast
 from flask import (
     Blueprint,
     Response,
-    current_app,
     redirect,
     render_template,
     request,
@@ -25,6 +24,7 @@ from core.dates import as_utc
 from core.domain import N_
 from core.forms import attempt, document_upload, parse_form
 from core.i18n import current_locale, market_zone
+from core.storage import area_folder
 from core.views_kit import PostAction, add_actions, form_page, posted, send_stored
 from events import ics_file, interest, services
 from events.models import Event
@@ -37,7 +37,7 @@ FEED_ENTRIES = 50
 
 
 def _materials_folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "events"
+    return area_folder("events")
 
 
 def _args() -> dict[str, str]:

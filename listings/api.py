@@ -10,11 +10,9 @@ caller may take now. The search endpoint (GET /) is attached to this blueprint b
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from flask import current_app
 from marshmallow import Schema, fields
 from werkzeug.wrappers import Response
 
@@ -31,7 +29,7 @@ from core.api_kit import SchemaLike, View
 from core.clock import now
 from core.domain import N_, NotFound
 from core.signals import values_from_signal
-from core.storage import ALLOWED_TYPES
+from core.storage import ALLOWED_TYPES, area_folder
 from core.uow import unit_of_work
 from core.views_kit import send_stored
 from listings import evidence as listing_evidence
@@ -121,10 +119,6 @@ def update(data: services.ListingInput, listing_id: int) -> Any:
         return services.update_listing(api_writer(), listing_id, data, now=now())
 
 
-def _evidence_folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "evidence"
-
-
 @blp.read("/<int:listing_id>/evidence", EvidenceOutSchema(many=True), 401, 404)
 def evidence(listing_id: int) -> Any:
     """The listing's ownership documents (the owner organisation and reviewers)."""
@@ -151,7 +145,7 @@ def add_evidence(form: dict[str, Any], files: dict[str, Any], listing_id: int) -
             listing_id,
             kind=form["kind"],
             now=now(),
-            **document_args(files, _evidence_folder()),
+            **document_args(files, area_folder("evidence")),
         )
 
 
@@ -161,7 +155,7 @@ def evidence_file(listing_id: int, evidence_id: int) -> Response:
     found = listing_evidence.evidence_for_download(api_reader(), evidence_id)
     if found.listing_id != listing_id:
         raise NotFound(N_("No such document."))
-    return send_stored(_evidence_folder(), found)
+    return send_stored(area_folder("evidence"), found)
 
 
 def removal_from_draft(rule: str, out: SchemaLike) -> Callable[[View], View]:
@@ -187,7 +181,9 @@ def remove_evidence(listing_id: int, evidence_id: int) -> Any:
         if found.listing_id != listing_id:
             raise NotFound(N_("No such document."))
         gone = removed_copy(found, EvidenceOutSchema())
-        listing_evidence.remove_evidence(actor, evidence_id, folder=_evidence_folder(), now=now())
+        listing_evidence.remove_evidence(
+            actor, evidence_id, folder=area_folder("evidence"), now=now()
+        )
     return gone
 
 

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from core.clock import now
 from core.domain import DomainError
+from core.storage import area_folder
 from core.uow import unit_of_work
 from listings import image_metadata, portfolio
 from listings.need_rules import market_today
@@ -57,7 +58,7 @@ def import_portfolio(path: Path, org_id: int, email: str | None) -> None:
 def strip_picture_metadata() -> None:
     """Rewrite the pictures stored with their metadata (EXIF, GPS, XMP) without it; once
     each, audited; a picture already clean is left alone, so it may be run again."""
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "images"
+    folder = area_folder("images")
     with unit_of_work():
         ids = image_metadata.picture_ids()
     cleaned, failed = 0, []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from core.clock import now
 from core.files import send_document
 from core.forms import attempt, uploaded_file
+from core.storage import area_folder
 from listings import images
 from listings.image_files import THUMB_TYPE
 from listings.models import ListingImage
@@ -29,7 +30,7 @@ PRIVATE_CACHE = "private, no-store"
 
 def image_folder() -> Path:
     """The document area of listing pictures (UPLOAD_FOLDER/images)."""
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "images"
+    return area_folder("images")
 
 
 def send_image(image: ListingImage, *, thumbnail: bool) -> Response:

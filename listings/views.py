@@ -15,6 +15,7 @@ from core.clock import now
 from core.domain import N_, ValidationFailed
 from core.forms import FieldErrors, attempt, document_upload, domain_errors
 from core.signals import merged_from_signal
+from core.storage import area_folder
 from core.uow import unit_of_work
 from core.view_steps import own_or_404
 from core.views_kit import (
@@ -37,7 +38,7 @@ bp = Blueprint("listings", __name__)
 
 
 def _evidence_folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "evidence"
+    return area_folder("evidence")
 
 
 def image_limits() -> ImageLimits:

@@ -18,6 +18,7 @@ from brokers.rules import (
     MandateStatus,
     Payer,
 )
+from core.storage import area_folder
 
 bp = Blueprint("brokers", __name__, url_prefix="/brokers")
 
@@ -93,7 +94,7 @@ def bps_percent(bps: int | None) -> str:
 
 def upload_folder() -> Path:
     """Where broker application documents are stored."""
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "brokers"
+    return area_folder("brokers")
 
 
 def expiry_warning_days() -> int:

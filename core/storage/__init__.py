@@ -31,6 +31,7 @@ __all__ = [
     "ObjectInfo",
     "Received",
     "StoredFile",
+    "area_folder",
     "build_store",
     "clean_display_name",
     "discard",
@@ -83,6 +84,12 @@ def document_store() -> DocumentStore:
     if store is None:
         store = current_app.extensions[_EXTENSION] = build_store(current_app.config)
     return store
+
+
+def area_folder(area: str) -> Path:
+    """The folder of a document area under UPLOAD_FOLDER (evidence, deals, events, …): the
+    name the use cases give their documents by (`locate`)."""
+    return Path(current_app.config["UPLOAD_FOLDER"]) / area
 
 
 def locate(folder: Path, stored_name: str) -> tuple[DocumentStore, str]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from core.clock import now
+from core.storage import area_folder
 from core.uow import unit_of_work
 from marketplace.demo import presence
 from marketplace.demo.catalogue import CATALOGUE
@@ -38,7 +37,7 @@ def load_command(listing_count: int | None) -> None:
     from search.indexer import drain_all
 
     started = time.monotonic()
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "evidence"
+    folder = area_folder("evidence")
     with unit_of_work(writer=True):  # the whole market or nothing
         summary = loader.load(now=now(), evidence_folder=folder, listing_count=listing_count)
     drain_all(limit=1000)  # index everything now, not on the first searches

@@ -17,10 +17,31 @@ depends_on = None
 
 def upgrade():
     # (auction_id, id) serves every lookup by auction that ix_bids_auction_id served.
-    op.create_index("ix_bids_auction_latest", "bids", ["auction_id", "id"])
-    op.drop_index("ix_bids_auction_id", table_name="bids")
+    # Built outside the migration's transaction and, on PostgreSQL, CONCURRENTLY: a
+    # running market goes on taking bids while the index is built. (A build that fails
+    # leaves an INVALID index behind: drop it before running the migration again.)
+    with op.get_context().autocommit_block():
+        op.create_index(
+            "ix_bids_auction_latest",
+            "bids",
+            ["auction_id", "id"],
+            postgresql_concurrently=True,
+        )
+        op.drop_index(
+            "ix_bids_auction_id", table_name="bids", postgresql_concurrently=True
+        )
 
 
 def downgrade():
-    op.create_index("ix_bids_auction_id", "bids", ["auction_id"])
-    op.drop_index("ix_bids_auction_latest", table_name="bids")
+    with op.get_context().autocommit_block():
+        op.create_index(
+            "ix_bids_auction_id",
+            "bids",
+            ["auction_id"],
+            postgresql_concurrently=True,
+        )
+        op.drop_index(
+            "ix_bids_auction_latest",
+            table_name="bids",
+            postgresql_concurrently=True,
+        )

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from core.extensions import db
+from core.uow import in_unit_of_work
 
 Execute = Callable[[str, dict[str, Any]], Sequence[Any]]  # plain SQL, parameters → rows
 
@@ -36,11 +37,11 @@ def on_postgresql() -> bool:
 
 def reads_in_autocommit() -> None:
     """Run the session's next statements in autocommit until its transaction ends, when on
-    PostgreSQL with nothing begun (`alone`): no BEGIN before the first read and no COMMIT
-    after the last, one round trip a statement. READ COMMITTED reads each statement from
-    a snapshot of its own anyway, so only atomicity is lost: call it where the session
-    writes nothing before its transaction ends."""
-    if on_postgresql() and alone():
+    PostgreSQL with nothing begun (`alone`, outside any unit of work): no BEGIN before the
+    first read and no COMMIT after the last, one round trip a statement. READ COMMITTED
+    reads each statement from a snapshot of its own anyway, so only atomicity is lost:
+    call it where the session writes nothing before its transaction ends."""
+    if on_postgresql() and alone() and not in_unit_of_work():
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 

@@ -129,6 +129,11 @@ def _run(steps: list[Step], moment: str) -> None:
             log.exception("unit of work: a step %s failed: %r", moment, step)
 
 
+def in_unit_of_work() -> bool:
+    """True while a unit of work is open (its statements must share its transaction)."""
+    return bool(db.session.info.get(_DEPTH))
+
+
 def end_read_transaction() -> None:
     """Let the next reads see what other connections committed since this session's first
     read (SQLite keeps one snapshot per transaction). Only outside a unit of work and with

@@ -6,8 +6,6 @@ The routes belong to the `auctions` blueprint (`auctions.blueprint`; endpoint na
 
 from __future__ import annotations
 
-import mimetypes
-
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,7 +16,7 @@ from auctions import queries
 from auctions.blueprint import bp, receipts_folder
 from auctions.schemas import RejectFormSchema
 from core.clock import now
-from core.files import send_document
+from core.files import send_receipt
 from core.forms import attempt, parse_form
 from core.i18n import current_locale
 from listings import services as listings
@@ -81,10 +79,4 @@ def receipt(deposit_id: int) -> Response:
     """Serve a receipt to the depositing organisation and reviewers, never as active content."""
     deposit = deposits.receipt_for_download(current_user, deposit_id)
     assert deposit.receipt_stored_name is not None
-    return send_document(
-        receipts_folder(),
-        deposit.receipt_stored_name,
-        content_type=mimetypes.guess_type(deposit.receipt_stored_name)[0]
-        or "application/octet-stream",
-        download_name=deposit.receipt_name or "receipt",
-    )
+    return send_receipt(receipts_folder(), deposit.receipt_stored_name, deposit.receipt_name)

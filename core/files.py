@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote
@@ -47,6 +48,20 @@ def send_document(
     response.headers["Content-Security-Policy"] = _CSP
     response.headers["Cache-Control"] = cache
     return response
+
+
+def send_receipt(folder: Path, stored_name: str, uploaded_as: str | None) -> Response:
+    """A bank-transfer receipt (a deposit's, a payment's), named as its sender uploaded it.
+
+    Its type comes from the stored name, whose extension is that of the type sniffed on
+    upload (`core.storage.store_received`), never from the name the sender gave.
+    """
+    return send_document(
+        folder,
+        stored_name,
+        content_type=mimetypes.guess_type(stored_name)[0] or "application/octet-stream",
+        download_name=uploaded_as or "receipt",
+    )
 
 
 def _disposition(download_name: str, as_attachment: bool) -> str:

@@ -6,7 +6,6 @@ Card entry is never an API field: card payments return Stripe's Checkout URL.
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from werkzeug.wrappers import Response
 from accounts.auth import api_reader, api_writer, token_api
 from core.api_documents import document_args
 from core.clock import now
-from core.files import send_document
+from core.files import send_receipt
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from payments import card, offline, payouts, queries, stripe_channel
@@ -99,13 +98,8 @@ def receipt_file(payment_id: int) -> Response:
     """A payment's bank receipt, for the paying organisation and the reviewers, as its page gives."""
     payment = offline.receipt_for_download(api_reader(), payment_id)
     assert payment.receipt_stored_name is not None
-    name = payment.receipt_name or "receipt"
-    return send_document(
-        offline.receipt_folder(Path(current_app.config["UPLOAD_FOLDER"])),
-        payment.receipt_stored_name,
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-        download_name=name,
-    )
+    folder = offline.receipt_folder(Path(current_app.config["UPLOAD_FOLDER"]))
+    return send_receipt(folder, payment.receipt_stored_name, payment.receipt_name)
 
 
 @blp.write("/deals/<int:deal_id>/payouts", 201, PayoutOutSchema(many=True), 409)

@@ -9,7 +9,6 @@ refuse the receipt. Reads take a token or the browser session; writes a token on
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -23,7 +22,7 @@ from accounts.services import require_reviewer
 from core import api_actions
 from core.api_documents import document_args
 from core.clock import now
-from core.files import send_document
+from core.files import send_receipt
 from core.storage import ALLOWED_TYPES
 from core.uow import unit_of_work
 from payments import bank_refunds, bank_transfer, deposits, queries, stripe_channel
@@ -148,13 +147,7 @@ def receipt(deposit_id: int) -> Response:
     deposit = deposits.receipt_for_download(api_reader(), deposit_id)
     assert deposit.receipt_stored_name is not None
     folder = deposits.receipt_folder(current_app.config["UPLOAD_FOLDER"])
-    return send_document(
-        folder,
-        deposit.receipt_stored_name,
-        content_type=mimetypes.guess_type(deposit.receipt_stored_name)[0]
-        or "application/octet-stream",
-        download_name=deposit.receipt_name or "receipt",
-    )
+    return send_receipt(folder, deposit.receipt_stored_name, deposit.receipt_name)
 
 
 @blp.write(

@@ -6,7 +6,6 @@ card number. The Stripe webhook endpoint is here too (CSRF-exempt, verified by s
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from core.clock import now
 from core.domain import N_, DomainError, NotFound, ValidationFailed
 from core.extensions import csrf
-from core.files import send_document
+from core.files import send_receipt
 from core.forms import FieldErrors, attempt, document_upload, domain_errors
 from core.money import from_yuan_text
 from core.uow import unit_of_work
@@ -190,13 +189,8 @@ def receipt_file(payment_id: int) -> WerkzeugResponse:
     """A payment's bank receipt, for the payer and the reviewers."""
     payment = offline.receipt_for_download(current_user, payment_id)
     assert payment.receipt_stored_name is not None
-    name = payment.receipt_name or "receipt"
-    return send_document(
-        offline.receipt_folder(_upload_root()),
-        payment.receipt_stored_name,
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-        download_name=name,
-    )
+    folder = offline.receipt_folder(_upload_root())
+    return send_receipt(folder, payment.receipt_stored_name, payment.receipt_name)
 
 
 # --- deposits -----------------------------------------------------------------------------------

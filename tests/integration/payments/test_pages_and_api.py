@@ -62,7 +62,8 @@ def test_the_buyer_sees_what_is_due_and_pays_by_bank(auction_market, clock, clie
         data={
             "amount": "9,000.00",
             "bank_reference": f"DEAL-{deal.id}",
-            "receipt": (io.BytesIO(factories.PDF_BYTES), "回单.pdf"),
+            # a PDF misnamed by its sender: it is kept, and served, as the PDF it is
+            "receipt": (io.BytesIO(factories.PDF_BYTES), "回单.jpg"),
         },
         content_type="multipart/form-data",
     )
@@ -74,7 +75,9 @@ def test_the_buyer_sees_what_is_due_and_pays_by_bank(auction_market, clock, clie
     _sign_in(client, m.reviewer)
     queue = client.get("/payments/review").get_data(as_text=True)
     assert f"DEAL-{deal.id}" in queue
-    assert client.get(f"/payments/receipts/{payment.id}").status_code == 200
+    receipt = client.get(f"/payments/receipts/{payment.id}")
+    assert receipt.status_code == 200 and receipt.data == factories.PDF_BYTES
+    assert receipt.headers["Content-Type"] == "application/pdf"
     client.post(f"/payments/review/{payment.id}/confirm")
     assert queries.money_flow(m.reviewer, deal.id).due == 0
     page = client.get(f"/payments/deals/{deal.id}").get_data(as_text=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 from sqlalchemy import select
 
@@ -78,6 +79,7 @@ def test_the_buyer_sees_what_is_due_and_pays_by_bank(auction_market, clock, clie
     receipt = client.get(f"/payments/receipts/{payment.id}")
     assert receipt.status_code == 200 and receipt.data == factories.PDF_BYTES
     assert receipt.headers["Content-Type"] == "application/pdf"
+    assert quote("回单.pdf") in receipt.headers["Content-Disposition"]
     client.post(f"/payments/review/{payment.id}/confirm")
     assert queries.money_flow(m.reviewer, deal.id).due == 0
     page = client.get(f"/payments/deals/{deal.id}").get_data(as_text=True)

@@ -251,13 +251,9 @@ def test_a_bid_that_keeps_losing_the_race_is_decided_under_the_row_lock(
         db.session.remove()
 
 
-def test_a_committed_bids_etag_is_its_pollers_tag_until_the_auction_moves(
-    committing_app: Flask, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Bids and polls with real commits (on PostgreSQL both in autocommit, plain SQL): the
-    ETag a bid's answer carries, made from what its write returned, is the one the poll
-    reads, with the bidder's maximum and a proxy's bid in it; outbid, the poll reads whole."""
-    app = committing_app
+def two_bidders_committed(app: Flask) -> tuple[int, dict[str, str], dict[str, str]]:
+    """A running auction and two bidders, committed: its id and their tokens' headers; the
+    app's clock a minute past NOW (the caller's test takes it back)."""
     upload = Path(app.config["UPLOAD_FOLDER"]) / "evidence"
     with app.app_context():
         with unit_of_work():
@@ -270,6 +266,17 @@ def test_a_committed_bids_etag_is_its_pollers_tag_until_the_auction_moves(
         )
         db.session.remove()
     app.extensions["clock"] = lambda: NOW + timedelta(minutes=1)
+    return auction_id, as_alpha, as_beta
+
+
+def test_a_committed_bids_etag_is_its_pollers_tag_until_the_auction_moves(
+    committing_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bids and polls with real commits (on PostgreSQL both in autocommit, plain SQL): the
+    ETag a bid's answer carries, made from what its write returned, is the one the poll
+    reads, with the bidder's maximum and a proxy's bid in it; outbid, the poll reads whole."""
+    app = committing_app
+    auction_id, as_alpha, as_beta = two_bidders_committed(app)
     client, url = app.test_client(), f"/api/v1/auctions/{auction_id}"
     plain: list[str] = []  # statements run straight on psycopg's connection (autocommit)
     on_pg = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
@@ -314,18 +321,7 @@ def test_an_outbid_pollers_full_read_runs_in_autocommit_on_postgresql(
     app = committing_app
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("autocommit reads: PostgreSQL")
-    upload = Path(app.config["UPLOAD_FOLDER"]) / "evidence"
-    with app.app_context():
-        with unit_of_work():
-            market = make_market(NOW, upload, hours=24)
-            alpha, beta = market.bidder(), market.bidder()
-            auction_id = market.auction.id
-        as_alpha, as_beta = (
-            {"Authorization": "Bearer " + factories.api_token(user, "watch", now=NOW)}
-            for user in (alpha, beta)
-        )
-        db.session.remove()
-    app.extensions["clock"] = lambda: NOW + timedelta(minutes=1)
+    auction_id, as_alpha, as_beta = two_bidders_committed(app)
     client, url = app.test_client(), f"/api/v1/auctions/{auction_id}"
     in_autocommit: list[bool] = []
 

@@ -54,19 +54,24 @@ def send_receipt(folder: Path, stored_name: str, uploaded_as: str | None) -> Res
     """A bank-transfer receipt (a deposit's, a payment's), named as its sender uploaded it.
 
     Its type comes from the stored name, whose extension is that of the type sniffed on
-    upload (`core.storage.store_received`), never from the name the sender gave; so does
-    the extension of the name it is saved under (a PDF sent as 回单.jpg is 回单.pdf).
+    upload (`core.storage.store_received`), never from the name the sender gave.
     """
-    extension = Path(stored_name).suffix
-    name = Path(uploaded_as or "receipt")
-    if extension and name.suffix.lower() != extension.lower():
-        name = name.with_suffix(extension) if name.suffix else Path(name.name + extension)
     return send_document(
         folder,
         stored_name,
         content_type=mimetypes.guess_type(stored_name)[0] or "application/octet-stream",
-        download_name=name.name,
+        download_name=saved_as(uploaded_as or "receipt", stored_name),
     )
+
+
+def saved_as(uploaded_as: str, stored_name: str) -> str:
+    """The name a document is saved under: its uploader's, with the extension of the type
+    it was found to be on upload (the stored name's), so a PDF sent as 回单.jpg is 回单.pdf."""
+    extension = Path(stored_name).suffix
+    name = Path(uploaded_as)
+    if extension and name.suffix.lower() != extension.lower():
+        name = name.with_suffix(extension) if name.suffix else Path(name.name + extension)
+    return name.name
 
 
 def _disposition(download_name: str, as_attachment: bool) -> str:

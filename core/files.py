@@ -31,8 +31,11 @@ def send_document(
     The caller has decided that the person may have it; `cache` loosens Cache-Control for
     what is public and never changes under its name (a published listing's pictures). From a bucket it is streamed
     through, or (S3_DOWNLOADS=redirect) a redirect to a URL that expires within a minute.
+    `download_name` is the uploader's; it is saved with the stored file's extension
+    (`saved_as`).
     """
     as_attachment = request.args.get("download") == "1"
+    download_name = saved_as(download_name, stored_name)
     store, key = locate(folder, stored_name)
     response: Response
     if isinstance(store, LocalStore):
@@ -60,7 +63,7 @@ def send_receipt(folder: Path, stored_name: str, uploaded_as: str | None) -> Res
         folder,
         stored_name,
         content_type=mimetypes.guess_type(stored_name)[0] or "application/octet-stream",
-        download_name=saved_as(uploaded_as or "receipt", stored_name),
+        download_name=uploaded_as or "receipt",
     )
 
 

@@ -21,7 +21,7 @@ from core.bounds import MAX_ROW_ID
 from core.clock import now
 from core.db_types import StoredFileMixin
 from core.domain import DomainError
-from core.files import saved_as, send_document
+from core.files import send_document
 from core.forms import FieldErrors, attempt, domain_errors, parse_form
 from core.uow import unit_of_work
 
@@ -80,13 +80,13 @@ def history_for(is_party: bool, object_type: str, object_id: int) -> list[AuditE
 
 
 def send_stored(folder: Path, stored: StoredFileMixin) -> Response:
-    """An uploaded document from `folder`, of the type found on upload, under its uploader's
-    name with that type's extension (`core.files.saved_as`)."""
+    """An uploaded document from `folder` under the type found on upload and its uploader's
+    name (with that type's extension: `core.files.send_document`)."""
     return send_document(
         folder,
         stored.stored_name,
         content_type=stored.content_type,
-        download_name=saved_as(stored.original_name, stored.stored_name),
+        download_name=stored.original_name,
     )
 
 

@@ -75,6 +75,7 @@ def test_owner_adds_a_described_picture_and_buyers_see_it_once_published(
     thumb = stranger.get(f"/listings/{listing.id}/images/{image.id}/thumbnail")
     assert thumb.status_code == 200 and thumb.headers["Content-Type"] == "image/webp"
     assert thumb.headers["Cache-Control"].startswith("public")
+    assert thumb.headers["Content-Disposition"].endswith(".webp")  # saved as what it is
     full = stranger.get(f"/listings/{listing.id}/images/{image.id}")
     assert full.get_data() == _png() and full.headers["X-Content-Type-Options"] == "nosniff"
     assert stranger.get(f"/listings/{listing.id + 1}/images/{image.id}").status_code == 404
